@@ -1,0 +1,42 @@
+# oneseal — the two commands: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test test-sqlite test-postgres check install serve clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, migrate, load the demo county and serve it at http://127.0.0.1:8000
+demo: $(STAMP)
+	$(BIN)/oneseal migrate --noinput
+	$(BIN)/oneseal load-demo
+	$(BIN)/oneseal runserver 127.0.0.1:8000
+
+serve: $(STAMP)
+	$(BIN)/oneseal runserver 127.0.0.1:8000
+
+## Lint, then the whole suite on SQLite and on PostgreSQL
+test: $(STAMP)
+	$(BIN)/ruff check oneseal bench
+	$(MAKE) test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q -n 2 -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$$(scripts/postgres.sh) $(BIN)/pytest -q -n 2 -p no:cacheprovider
+
+check: $(STAMP)
+	$(BIN)/ruff check oneseal bench
+	$(BIN)/ruff format --check oneseal bench || true
+
+clean:
+	rm -rf $(VENV) var

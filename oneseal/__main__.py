@@ -1,0 +1,3 @@
+from oneseal.cli import main
+
+main()

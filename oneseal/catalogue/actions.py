@@ -1,0 +1,249 @@
+"""Writes to the catalogue. Each action is one transaction: it checks the actor is a
+catalogue administrator of the catalogue's region, changes the rows, and records an audit
+event. Published versions are never written to, except `effective_until`, which marks when a
+successor took over and is not part of the guide."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oneseal.audit.actions import record
+from oneseal.errors import InvalidTransition, ValidationFailed
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import require_role
+
+from . import rules
+from .models import (
+    Catalogue,
+    ChangeKind,
+    GuidanceExemption,
+    HandlingItem,
+    Item,
+    ItemVersion,
+    Material,
+    ReviewStep,
+    SpecialProcedure,
+)
+
+# Fields of an ItemVersion that make up its content (copied into a new draft).
+VERSION_CONTENT_FIELDS = [
+    "name", "item_type", "implementing_code", "legal_basis", "exercise_level",
+    "original_department_id", "transfer_status", "topic_id", "is_cancelled", "merged_into_id",
+]
+HANDLING_ITEM_FIELDS = [
+    f.attname for f in HandlingItem._meta.concrete_fields if f.name not in ("id", "item_version")
+]
+CHILD_MODELS = [Material, ReviewStep, SpecialProcedure]
+
+
+def _require_admin(actor, catalogue: Catalogue) -> None:
+    require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
+
+
+def _locked_version(version: ItemVersion) -> ItemVersion:
+    return ItemVersion.objects.select_for_update().select_related("item__catalogue__region").get(pk=version.pk)
+
+
+@transaction.atomic
+def create_item(catalogue: Catalogue, *, actor, basic_code: str, name: str, reason: str = "",
+                basis: str = "", **fields) -> ItemVersion:
+    """Add a new item to a catalogue as a draft version 1 (adjustment kind "add")."""
+    _require_admin(actor, catalogue)
+    basic_code = basic_code.strip()
+    if not basic_code:
+        raise ValidationFailed(fields={"basic_code": [_("基本编码未填写")]})
+    if Item.objects.filter(catalogue=catalogue, basic_code=basic_code).exists():
+        raise ValidationFailed(fields={"basic_code": [_("基本编码 {code} 已存在").format(code=basic_code)]})
+    item = Item.objects.create(catalogue=catalogue, basic_code=basic_code)
+    version = ItemVersion.objects.create(
+        item=item, number=1, name=name, change_kind=ChangeKind.ADD, change_reason=reason,
+        change_basis=basis, created_by=actor, **fields,
+    )
+    record("catalogue.create_item", actor=actor, subject=version, region_code=catalogue.region.code,
+           summary=name, data={"basic_code": basic_code})
+    return version
+
+
+def _copy_version(source: ItemVersion, *, number: int, actor, kind: str, reason: str, basis: str) -> ItemVersion:
+    draft = ItemVersion.objects.create(
+        item_id=source.item_id, number=number, status=ItemVersion.Status.DRAFT,
+        change_kind=kind, change_reason=reason, change_basis=basis, created_by=actor,
+        **{f: getattr(source, f) for f in VERSION_CONTENT_FIELDS},
+    )
+    draft.related_items.set(source.related_items.all())
+    draft.delegated_to.set(source.delegated_to.all())
+    for hi in source.handling_items.all():
+        old_pk = hi.pk
+        copy = HandlingItem.objects.create(item_version=draft, **{f: getattr(hi, f) for f in HANDLING_ITEM_FIELDS})
+        for model in CHILD_MODELS:
+            rows = list(model.objects.filter(handling_item_id=old_pk))
+            for row in rows:
+                row.pk = None
+                row.handling_item = copy
+            model.objects.bulk_create(rows)
+    return draft
+
+
+@transaction.atomic
+def start_adjustment(item: Item, *, actor, kind: str, reason: str, basis: str,
+                     merged_into: Item | None = None) -> ItemVersion:
+    """Open a new draft of `item` from its latest version for an adjustment (domain.md §2).
+    Cancel and merge set the draft's outcome at once; other kinds are edited afterwards."""
+    item = Item.objects.select_for_update().select_related("catalogue__region").get(pk=item.pk)
+    _require_admin(actor, item.catalogue)
+    if kind not in ChangeKind.values or kind == ChangeKind.ADD:
+        raise ValidationFailed(fields={"kind": [_("调整类型无效")]})
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("请填写调整原因")]
+    if not basis.strip():
+        errors["basis"] = [_("请填写调整依据")]
+    if kind == ChangeKind.MERGE and (merged_into is None or merged_into.pk == item.pk
+                                      or merged_into.catalogue_id != item.catalogue_id):
+        errors["merged_into"] = [_("请选择同一目录中的另一事项作为并入对象")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    latest = item.versions.order_by("-number").first()
+    if latest.is_draft:
+        raise InvalidTransition(_("该事项已有未发布的草稿（第{n}版），请先发布或删除").format(n=latest.number))
+    draft = _copy_version(latest, number=latest.number + 1, actor=actor, kind=kind, reason=reason, basis=basis)
+    if kind == ChangeKind.CANCEL:
+        draft.is_cancelled = True
+    if kind == ChangeKind.MERGE:
+        draft.merged_into = merged_into
+        draft.is_cancelled = True
+    draft.save()
+    record("catalogue.start_adjustment", actor=actor, subject=draft, region_code=item.catalogue.region.code,
+           summary=f"{draft.get_change_kind_display()}：{draft.name}",
+           data={"kind": kind, "reason": reason, "basis": basis, "from_version": latest.number})
+    return draft
+
+
+def _require_draft(version: ItemVersion) -> None:
+    if not version.is_draft:
+        raise InvalidTransition(_("已发布的版本不可修改；请发起调整生成新版本"))
+
+
+@transaction.atomic
+def update_draft(version: ItemVersion, *, actor, **fields) -> ItemVersion:
+    """Change fields of a draft version (never of a published one)."""
+    version = _locked_version(version)
+    _require_admin(actor, version.item.catalogue)
+    _require_draft(version)
+    allowed = set(VERSION_CONTENT_FIELDS) | {"original_department", "topic", "merged_into", "change_reason", "change_basis"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(fields={f: [_("不可修改的字段")] for f in sorted(unknown)})
+    for name, value in fields.items():
+        setattr(version, name, value)
+    version.save()
+    record("catalogue.update_draft", actor=actor, subject=version, region_code=version.item.catalogue.region.code,
+           summary=version.name, data={"fields": sorted(fields)})
+    return version
+
+
+@transaction.atomic
+def save_draft_part(obj, *, actor):
+    """Save a handling item, material, review step or special procedure that belongs to a
+    draft. Used by the admin and the editor so both keep the same guard and audit."""
+    version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
+    version = _locked_version(version)
+    _require_admin(actor, version.item.catalogue)
+    _require_draft(version)
+    created = obj.pk is None
+    obj.save()
+    record("catalogue.save_draft_part", actor=actor, subject=obj, region_code=version.item.catalogue.region.code,
+           summary=str(obj), data={"version": version.pk, "created": created})
+    return obj
+
+
+@transaction.atomic
+def delete_draft_part(obj, *, actor) -> None:
+    version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
+    version = _locked_version(version)
+    _require_admin(actor, version.item.catalogue)
+    _require_draft(version)
+    record("catalogue.delete_draft_part", actor=actor, subject=obj, region_code=version.item.catalogue.region.code,
+           summary=str(obj), data={"version": version.pk})
+    if isinstance(obj, HandlingItem):
+        for model in CHILD_MODELS:
+            model.objects.filter(handling_item=obj).delete()
+    obj.delete()
+
+
+def publish_blockers(version: ItemVersion, effective_from: datetime.date | None) -> list[rules.Blocker]:
+    """Why `version` cannot be published on `effective_from`; empty when it can."""
+    handling_items = list(version.handling_items.all())
+    materials: dict[int, list[Material]] = {}
+    for m in Material.objects.filter(handling_item__item_version=version).order_by("order", "id"):
+        materials.setdefault(m.handling_item_id, []).append(m)
+    previous = (
+        ItemVersion.objects.published().filter(item_id=version.item_id, number__lt=version.number)
+        .order_by("-number").first()
+    )
+    return rules.version_blockers(version, handling_items, materials, previous, effective_from)
+
+
+@transaction.atomic
+def publish(version: ItemVersion, *, actor, effective_from: datetime.date) -> ItemVersion:
+    """Publish a draft: it becomes immutable and takes effect on `effective_from`; the version
+    it replaces stays in force until then. Refused with every reason when incomplete."""
+    version = _locked_version(version)
+    catalogue = version.item.catalogue
+    _require_admin(actor, catalogue)
+    blockers = publish_blockers(version, effective_from)
+    if blockers:
+        raise ValidationFailed(
+            _("办事指南不完整，不能发布"),
+            reasons=[b.message for b in blockers],
+            fields={b.field: [b.message] for b in blockers},
+        )
+    ItemVersion.objects.filter(item_id=version.item_id, status=ItemVersion.Status.PUBLISHED,
+                               effective_until__isnull=True).update(effective_until=effective_from)
+    version.status = ItemVersion.Status.PUBLISHED
+    version.effective_from = effective_from
+    version.published_by = actor
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "effective_from", "published_by", "published_at"])
+    record("catalogue.publish", actor=actor, subject=version, region_code=catalogue.region.code,
+           summary=f"{version.get_change_kind_display()}：{version.name} 第{version.number}版",
+           data={"effective_from": effective_from.isoformat(), "kind": version.change_kind,
+                 "reason": version.change_reason, "basis": version.change_basis})
+    return version
+
+
+@transaction.atomic
+def discard_draft(version: ItemVersion, *, actor) -> None:
+    """Throw away an unpublished draft. Version 1 drafts take their item with them."""
+    version = _locked_version(version)
+    _require_admin(actor, version.item.catalogue)
+    _require_draft(version)
+    record("catalogue.discard_draft", actor=actor, subject=version, region_code=version.item.catalogue.region.code,
+           summary=version.name)
+    for hi in version.handling_items.all():
+        for model in CHILD_MODELS:
+            model.objects.filter(handling_item=hi).delete()
+    version.handling_items.all().delete()
+    item = version.item
+    version.delete()
+    if not item.versions.exists():
+        item.delete()
+
+
+@transaction.atomic
+def declare_no_such_power(catalogue: Catalogue, *, actor, basic_code: str, reason: str) -> GuidanceExemption:
+    """Record that a guidance-catalogue item is not a gap here because the body has no such
+    power (seed 002)."""
+    _require_admin(actor, catalogue)
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("请填写无此权力的理由")]})
+    exemption, created = GuidanceExemption.objects.update_or_create(
+        catalogue=catalogue, basic_code=basic_code.strip(),
+        defaults={"reason": reason.strip(), "created_by": actor},
+    )
+    record("catalogue.declare_no_such_power", actor=actor, subject=exemption, region_code=catalogue.region.code,
+           summary=f"{basic_code}: {reason}", data={"created": created})
+    return exemption
+

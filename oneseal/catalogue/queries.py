@@ -1,0 +1,170 @@
+"""Reads that shape a catalogue screen or report. Each decides its own joins so that a page
+makes a bounded number of queries whatever the catalogue's size."""
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oneseal.organisation.models import Department
+from oneseal.regions.models import Region
+
+from .models import Catalogue, HandlingItem, ItemVersion, TransferStatus
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def local_catalogue(region: Region) -> Catalogue | None:
+    return Catalogue.objects.filter(region=region, kind=Catalogue.Kind.LOCAL).select_related("region", "bureau").first()
+
+
+def guidance_catalogue_for(region: Region) -> Catalogue | None:
+    province_code = region.code[:2] + "0000"
+    return Catalogue.objects.filter(region__code=province_code, kind=Catalogue.Kind.GUIDANCE).select_related("region").first()
+
+
+def listed_versions(catalogue: Catalogue, *, on: datetime.date | None = None, include_drafts: bool = False):
+    """The catalogue's list: versions in force on `on` (the public list), or with
+    `include_drafts` the newest version of every item (the list as the bureau is editing it).
+    Cancelled items are never listed."""
+    qs = ItemVersion.objects.filter(item__catalogue=catalogue)
+    if include_drafts:
+        qs = qs.latest_per_item().filter(is_cancelled=False)
+    else:
+        qs = qs.in_force(on or today())
+    return qs
+
+
+def public_versions(catalogue: Catalogue, *, department=None, topic=None, applicant_type=None, on=None):
+    """In-force versions for the public catalogue pages, with their handling items prefetched."""
+    qs = listed_versions(catalogue, on=on).select_related("original_department", "topic", "item")
+    hi_qs = HandlingItem.objects.order_by("order", "id")
+    if department is not None:
+        qs = qs.filter(original_department=department)
+    if topic is not None:
+        qs = qs.filter(topic=topic)
+    if applicant_type:
+        qs = qs.filter(handling_items__applicant_type__in=[applicant_type, "both"]).distinct()
+        hi_qs = hi_qs.filter(applicant_type__in=[applicant_type, "both"])
+    return qs.order_by("original_department__order", "name").prefetch_related(Prefetch("handling_items", queryset=hi_qs))
+
+
+@dataclass
+class TransferRow:
+    department_id: int | None
+    department: str
+    items: dict = field(default_factory=lambda: dict.fromkeys(TransferStatus.values, 0))
+    handling_items: dict = field(default_factory=lambda: dict.fromkeys(TransferStatus.values, 0))
+
+    @property
+    def item_total(self):
+        return sum(self.items.values())
+
+    @property
+    def handling_item_total(self):
+        return sum(self.handling_items.values())
+
+    def as_dict(self):
+        return {
+            "department_id": self.department_id, "department": self.department,
+            "items": dict(self.items), "handling_items": dict(self.handling_items),
+            "item_total": self.item_total, "handling_item_total": self.handling_item_total,
+        }
+
+
+@dataclass
+class TransferReport:
+    region: Region
+    on: datetime.date
+    include_drafts: bool
+    rows: list[TransferRow]
+    totals: TransferRow
+
+    def as_dict(self):
+        return {
+            "region": {"code": self.region.code, "name": self.region.name},
+            "on": self.on.isoformat(), "include_drafts": self.include_drafts,
+            "statuses": {k: str(v) for k, v in TransferStatus.choices},
+            "rows": [r.as_dict() for r in self.rows], "totals": self.totals.as_dict(),
+        }
+
+
+def transfer_report(region: Region, *, on: datetime.date | None = None, include_drafts: bool = False) -> TransferReport:
+    """Per original department, items and handling items by transfer status, with totals
+    (the counts seeds 000 and 001 give). Two aggregate queries plus the department names."""
+    on = on or today()
+    catalogue = local_catalogue(region)
+    rows: OrderedDict[int | None, TransferRow] = OrderedDict()
+    for dept in Department.objects.filter(region__code__startswith=region.prefix).order_by("order", "id"):
+        rows[dept.pk] = TransferRow(dept.pk, dept.name)
+    totals = TransferRow(None, _("合计"))
+    if catalogue is not None:
+        versions = listed_versions(catalogue, on=on, include_drafts=include_drafts)
+        item_counts = versions.values("original_department", "transfer_status").annotate(n=Count("id"))
+        hi_counts = (
+            HandlingItem.objects.filter(item_version__in=versions)
+            .values("item_version__original_department", "item_version__transfer_status").annotate(n=Count("id"))
+        )
+        for c in item_counts:
+            row = rows.setdefault(c["original_department"], TransferRow(None, _("（未注明原部门）")))
+            row.items[c["transfer_status"]] += c["n"]
+            totals.items[c["transfer_status"]] += c["n"]
+        for c in hi_counts:
+            row = rows.setdefault(c["item_version__original_department"], TransferRow(None, _("（未注明原部门）")))
+            row.handling_items[c["item_version__transfer_status"]] += c["n"]
+            totals.handling_items[c["item_version__transfer_status"]] += c["n"]
+    listed = [r for r in rows.values() if r.item_total or r.handling_item_total]
+    return TransferReport(region, on, include_drafts, listed, totals)
+
+
+@dataclass
+class GapReport:
+    region: Region
+    guidance: Catalogue | None
+    gaps: list[dict]
+    exempted: list[dict]
+    guidance_total: int
+
+    def as_dict(self):
+        return {
+            "region": {"code": self.region.code, "name": self.region.name},
+            "guidance_catalogue": self.guidance.name if self.guidance else None,
+            "guidance_total": self.guidance_total,
+            "gaps": self.gaps, "exempted": self.exempted,
+        }
+
+
+def guidance_gaps(region: Region, *, on: datetime.date | None = None) -> GapReport:
+    """Items of the province's guidance catalogue missing from the region's list, leaving out
+    those the region declared it has no power for (seed 002). The region's list counts its
+    drafts too: an item being prepared is not a gap in the list, only in what is published."""
+    on = on or today()
+    guidance = guidance_catalogue_for(region)
+    if guidance is None:
+        return GapReport(region, None, [], [], 0)
+    local = local_catalogue(region)
+    local_codes = set()
+    exemptions = {}
+    if local is not None:
+        local_codes = set(listed_versions(local, include_drafts=True).values_list("item__basic_code", flat=True))
+        exemptions = dict(local.exemptions.values_list("basic_code", "reason"))
+    gaps, exempted = [], []
+    rows = listed_versions(guidance, on=on).select_related("item", "original_department").order_by("item__basic_code")
+    total = 0
+    for v in rows:
+        total += 1
+        code = v.item.basic_code
+        if code in local_codes:
+            continue
+        entry = {"basic_code": code, "name": v.name, "item_type": v.get_item_type_display(),
+                 "department": v.original_department.name if v.original_department else ""}
+        if code in exemptions:
+            exempted.append({**entry, "reason": exemptions[code]})
+        else:
+            gaps.append(entry)
+    return GapReport(region, guidance, gaps, exempted, total)

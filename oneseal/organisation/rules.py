@@ -1,0 +1,47 @@
+"""Who may act where. Every query that reaches a user and every action goes through these:
+a staff member acts only in the region of their scope or below it, and only in their roles."""
+
+from oneseal.errors import NotPermitted
+from oneseal.regions.models import Region
+
+from .models import Role, Staff
+
+
+def staff_of(user) -> Staff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_oneseal_staff", None)
+    if cached is None:
+        cached = (
+            Staff.objects.select_related("region", "bureau", "department")
+            .prefetch_related("roles")
+            .filter(user=user)
+            .first()
+        )
+        user._oneseal_staff = cached or False
+    return cached or None
+
+
+def has_role(user, role: Role | str, region: Region | None = None) -> bool:
+    """True when the user holds `role` and `region` (if given) lies within their scope.
+    Superusers hold every role everywhere: they run the installation."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    staff = staff_of(user)
+    if staff is None or not user.is_active or role not in staff.role_set:
+        return False
+    return region is None or staff.region.contains(region)
+
+
+def require_role(user, role: Role | str, region: Region | None = None) -> None:
+    if not has_role(user, role, region):
+        raise NotPermitted()
+
+
+def scope_prefix(user) -> str | None:
+    """The region-code prefix a user may see: "" for superusers (everything), None for a
+    user with no staff scope (nothing)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return ""
+    staff = staff_of(user)
+    return staff.region.prefix if staff and user.is_active else None

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from oneseal.regions.actions import gb2260_table, load_regions
+
+
+class Command(BaseCommand):
+    help = "Load GB/T 2260 province, city and county codes (optionally only under a prefix)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--prefix", default="", help="only codes starting with this, e.g. 64")
+
+    def handle(self, *args, prefix, **options):
+        result = load_regions(gb2260_table(), only_prefix=prefix)
+        self.stdout.write(
+            f"regions: {result['created']} created, {result['renamed']} renamed, "
+            f"{result['unchanged']} unchanged"
+        )

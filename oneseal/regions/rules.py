@@ -1,0 +1,44 @@
+"""GB/T 2260 codes are hierarchical by digit pairs: 64 0000 is a province, 6402 00 a city,
+640221 a county; townships carry the 9-digit statistical code (640221100) that extends the
+county's. A region's *prefix* is its code without the trailing zero pairs, so a region's
+descendants are exactly the codes that start with its prefix."""
+
+from django.utils.translation import gettext_lazy as _
+
+PROVINCE, CITY, COUNTY, TOWNSHIP = "province", "city", "county", "township"
+
+
+def level_of(code: str) -> str:
+    if not code.isdigit() or len(code) not in (6, 9, 12):
+        raise ValueError(_("区划代码应为6位（县级及以上）或9/12位（乡镇）数字：{code}").format(code=code))
+    if len(code) > 6:
+        return TOWNSHIP
+    if code[2:] == "0000":
+        return PROVINCE
+    if code[4:] == "00":
+        return CITY
+    return COUNTY
+
+
+def prefix_of(code: str) -> str:
+    level = level_of(code)
+    if level == PROVINCE:
+        return code[:2]
+    if level == CITY:
+        return code[:4]
+    if level == TOWNSHIP:
+        return code[:9]
+    return code
+
+
+def parent_code(code: str) -> str | None:
+    """The code of the enclosing region. Municipalities and province-governed counties have no
+    city row in the table, so callers fall back to the province when the city is absent."""
+    level = level_of(code)
+    if level == PROVINCE:
+        return None
+    if level == CITY:
+        return code[:2] + "0000"
+    if level == COUNTY:
+        return code[:4] + "00"
+    return code[:6]
