@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "oneseal.catalogue",
     "oneseal.portal",
     "oneseal.api",
+    "oneseal.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,7 @@
+from django.urls import include, path
 
 app_name = "catalogue"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("oneseal.catalogue.urls_manage")),
+    path("io/", include("oneseal.catalogue.urls_io")),
+]
