@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ONESEAL_VAR", Path.cwd() / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("ONESEAL_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("ONESEAL_SECRET_KEY", "")
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "oneseal.audit",
     "oneseal.regions",
     "oneseal.organisation",
+    "oneseal.calendars",
     "oneseal.catalogue",
     "oneseal.portal",
     "oneseal.api",

@@ -1,0 +1,107 @@
+"""Working-day arithmetic (《行政许可法》第八十二条: limits count working days; 《民法典》第二百零一条:
+the starting day does not count; the limit ends with the N-th working day after it).
+
+A `WorkCalendar` is an immutable value: the official schedule the chinese-calendar package ships
+(2004 onwards), days an administrator entered by hand (a year the package does not carry yet,
+or a correction), and the set of years whose schedule is official. In a year with no official
+schedule only weekends are days off, and any result that depends on such a year is
+*provisional* until the year is entered.
+
+All working days of the supported range are precomputed as a sorted list of ordinals, so a
+due date is one bisect and an index instead of a day-by-day walk.
+"""
+
+import datetime
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+FIRST_YEAR = 2004
+LAST_YEAR = 2040
+
+
+def package_schedule() -> tuple[dict[datetime.date, bool], frozenset[int]]:
+    """Days whose status differs from the plain weekend rule, and the years covered, as the
+    chinese-calendar package publishes them."""
+    from chinese_calendar import constants
+
+    days: dict[datetime.date, bool] = {}
+    for day in constants.holidays:
+        if day.weekday() < 5:
+            days[day] = False
+    for day in constants.workdays:
+        if day.weekday() >= 5:
+            days[day] = True
+    years = frozenset(range(min(constants.holidays).year, max(constants.holidays).year + 1))
+    return days, years
+
+
+@dataclass(frozen=True)
+class WorkDate:
+    date: datetime.date
+    provisional: bool
+
+    def as_dict(self):
+        return {"date": self.date.isoformat(), "provisional": self.provisional}
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    exceptions: dict = field(default_factory=dict)  # date -> is_workday, where not the weekend rule
+    official_years: frozenset = frozenset()
+    _ordinals: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        first = datetime.date(FIRST_YEAR, 1, 1).toordinal()
+        last = datetime.date(LAST_YEAR, 12, 31).toordinal()
+        exc = {d.toordinal(): w for d, w in self.exceptions.items()}
+        # date.weekday() of ordinal n is (n + 6) % 7: Monday = 0.
+        ordinals = tuple(n for n in range(first, last + 1) if exc.get(n, (n + 6) % 7 < 5))
+        object.__setattr__(self, "_ordinals", ordinals)
+
+    @classmethod
+    def build(cls, manual_days: dict | None = None, manual_years=()) -> "WorkCalendar":
+        days, years = package_schedule()
+        merged = dict(days)
+        for day, is_workday in (manual_days or {}).items():
+            if is_workday == (day.weekday() < 5):
+                merged.pop(day, None)  # a manual day can also restore the weekend rule
+            else:
+                merged[day] = is_workday
+        return cls(exceptions=merged, official_years=years | frozenset(manual_years))
+
+    def _check(self, day: datetime.date) -> None:
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(f"date {day.isoformat()} is outside {FIRST_YEAR}-{LAST_YEAR}")
+
+    def is_workday(self, day: datetime.date) -> bool:
+        self._check(day)
+        n = day.toordinal()
+        i = bisect_left(self._ordinals, n)
+        return i < len(self._ordinals) and self._ordinals[i] == n
+
+    def is_provisional(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether any year touched by the span start..end lacks an official schedule."""
+        lo, hi = sorted((start, end))
+        return any(y not in self.official_years for y in range(lo.year, hi.year + 1))
+
+    def add(self, start: datetime.date, n: int) -> WorkDate:
+        """The n-th working day after `start` (start itself never counts; n = 0 gives start)."""
+        self._check(start)
+        if n < 0:
+            raise ValueError("n must not be negative")
+        if n == 0:
+            return WorkDate(start, self.is_provisional(start, start))
+        i = bisect_right(self._ordinals, start.toordinal()) + n - 1
+        if i >= len(self._ordinals):
+            raise ValueError(f"the result lies beyond {LAST_YEAR}")
+        due = datetime.date.fromordinal(self._ordinals[i])
+        return WorkDate(due, self.is_provisional(start, due))
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after `start` up to and including `end`; negative when end < start.
+        `between(d, add(d, n).date) == n` for every n."""
+        self._check(start)
+        self._check(end)
+        if end < start:
+            return -self.between(end, start)
+        return bisect_right(self._ordinals, end.toordinal()) - bisect_right(self._ordinals, start.toordinal())
