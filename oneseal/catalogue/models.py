@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from oneseal.organisation.models import Bureau, Department, Section, ServiceCentre
 from oneseal.regions.models import Region
 
+from .validators import guide_file_extension, guide_file_size
+
 
 class Catalogue(models.Model):
     class Kind(models.TextChoices):
@@ -281,8 +283,10 @@ class Material(models.Model):
     is_core = models.BooleanField(_("核心要件"), default=True)
     is_tolerable = models.BooleanField(_("可容缺"), default=False)
     source = models.CharField(_("来源渠道"), max_length=16, choices=Source.choices, default=Source.APPLICANT)
-    blank_form = models.FileField(_("空白表格"), upload_to="catalogue/forms/%Y/", blank=True)
-    sample = models.FileField(_("填写示例"), upload_to="catalogue/samples/%Y/", blank=True)
+    blank_form = models.FileField(_("空白表格"), upload_to="catalogue/forms/%Y/", blank=True,
+                                  validators=[guide_file_extension, guide_file_size])
+    sample = models.FileField(_("填写示例"), upload_to="catalogue/samples/%Y/", blank=True,
+                              validators=[guide_file_extension, guide_file_size])
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:

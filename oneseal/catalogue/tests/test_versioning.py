@@ -155,3 +155,18 @@ def test_duplicate_basic_codes_are_refused(complete_draft, catalogue, admin_user
     with pytest.raises(ValidationFailed) as e:
         actions.create_item(catalogue, actor=admin_user, basic_code="DUP", name="x")
     assert "basic_code" in e.value.fields
+
+
+def test_a_guide_file_of_a_forbidden_type_or_size_is_refused(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oneseal.catalogue.models import Material
+
+    field = Material._meta.get_field("blank_form")
+    with pytest.raises(ValidationError, match="exe"):
+        field.run_validators(SimpleUploadedFile("form.exe", b"MZ"))
+    settings.UPLOAD_MAX_BYTES = 10
+    with pytest.raises(ValidationError):
+        field.run_validators(SimpleUploadedFile("form.pdf", b"%PDF-1.7 more than ten bytes"))
+    field.run_validators(SimpleUploadedFile("form.PDF", b"%PDF"))  # small enough, allowed type
