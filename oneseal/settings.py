@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "oneseal.audit",
     "oneseal.regions",
     "oneseal.organisation",
+    "oneseal.applicants",
     "oneseal.calendars",
     "oneseal.catalogue",
     "oneseal.portal",
