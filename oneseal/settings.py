@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "oneseal.applicants",
     "oneseal.calendars",
     "oneseal.catalogue",
+    "oneseal.cases",
     "oneseal.portal",
     "oneseal.api",
     "oneseal.demo",

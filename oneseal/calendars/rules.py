@@ -97,6 +97,20 @@ class WorkCalendar:
         due = datetime.date.fromordinal(self._ordinals[i])
         return WorkDate(due, self.is_provisional(start, due))
 
+    def before(self, start: datetime.date, n: int) -> WorkDate:
+        """The n-th working day before `start` (start itself never counts; n = 0 gives start).
+        Used when a suspended case was already late: its due date stays behind it."""
+        self._check(start)
+        if n < 0:
+            raise ValueError("n must not be negative")
+        if n == 0:
+            return WorkDate(start, self.is_provisional(start, start))
+        i = bisect_left(self._ordinals, start.toordinal()) - n
+        if i < 0:
+            raise ValueError(f"the result lies before {FIRST_YEAR}")
+        day = datetime.date.fromordinal(self._ordinals[i])
+        return WorkDate(day, self.is_provisional(day, start))
+
     def between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days after `start` up to and including `end`; negative when end < start.
         `between(d, add(d, n).date) == n` for every n."""

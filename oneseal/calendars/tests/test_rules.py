@@ -85,3 +85,11 @@ def test_dates_outside_the_supported_range_are_refused():
         CAL.add(d("2003-12-31"), 1)
     with pytest.raises(ValueError):
         CAL.add(d("2025-01-01"), -1)
+
+
+def test_before_walks_back_over_holidays():
+    assert CAL.before(d("2025-02-05"), 1).date == d("2025-01-27")
+    assert CAL.before(d("2025-02-05"), 2).date == d("2025-01-26")  # the worked Sunday
+    start = d("2025-10-09")
+    for n in range(0, 30):
+        assert CAL.between(CAL.before(start, n).date, start) == n

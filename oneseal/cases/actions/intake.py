@@ -1,0 +1,306 @@
+"""Receiving and accepting (《行政许可法》第三十二条).
+
+Received materials are checked by a named clerk who then accepts, refuses (citing 第三十二条
+第一款第（一）项 or 第（二）项 and, for the latter, the competent body) or asks once for every
+correction. Silence for 5 working days means acceptance as of the day the materials arrived.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oneseal.applicants.models import Applicant
+from oneseal.catalogue.models import ApplicantType, ItemVersion
+from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.organisation.models import Bureau, Role
+from oneseal.organisation.rules import has_role
+
+from .. import rules
+from ..models import Case, CaseCounter, CaseMaterial, Channel, State, Upload
+from ._base import business_date, calendar, check, lock, move, require_case_role
+
+
+def _next_number(region_code: str, year: int) -> str:
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(region_code=region_code, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{region_code}{year}{counter.last:06d}"
+
+
+def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> list[str]:
+    out = []
+    version = handling_item.item_version
+    if not ItemVersion.objects.in_force(on).filter(pk=version.pk).exists():
+        out.append(_("该办理项版本在{date}不是现行有效版本，请选择现行办事指南").format(date=on.isoformat()))
+    wanted = {Applicant.Kind.PERSON: ApplicantType.PERSON, Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION}
+    if handling_item.applicant_type not in (ApplicantType.BOTH, wanted[applicant.kind]):
+        out.append(_("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display()))
+    return out
+
+
+@transaction.atomic
+def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channel.WINDOW,
+            idempotency_key: str = "", agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
+            at: datetime.datetime | None = None) -> Case:
+    """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
+    The same idempotency key from the same applicant returns the case already opened."""
+    version = handling_item.item_version
+    region = version.item.catalogue.region
+    online_self = channel == Channel.ONLINE and applicant.user_id is not None and applicant.user_id == getattr(actor, "pk", None)
+    if not (has_role(actor, Role.CLERK, region) or online_self):
+        raise NotPermitted()
+    if idempotency_key:
+        existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    at = at or timezone.now()
+    on = business_date(at)
+    blockers = receive_blockers(handling_item, applicant, on)
+    if blockers:
+        raise ValidationFailed(blockers[0], reasons=blockers, fields={"handling_item": blockers})
+    bureau = Bureau.objects.filter(region=region).first()
+    if bureau is None:
+        raise ValidationFailed(_("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]})
+    due = rules.acceptance_due(calendar(), on)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                number=_next_number(region.code, on.year), query_code=f"{secrets.randbelow(10**6):06d}",
+                handling_item=handling_item, applicant=applicant, agent_name=agent_name,
+                agent_id_number=agent_id_number, agent_phone=agent_phone, bureau=bureau, region=region,
+                region_code=region.code, channel=channel, idempotency_key=idempotency_key,
+                received_at=at, received_on=on, materials_arrived_on=on, acceptance_due=due.date,
+                acceptance_due_provisional=due.provisional, created_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        # The same submission raced us and won: hand back its case.
+        return Case.objects.get(applicant=applicant, idempotency_key=idempotency_key)
+    CaseMaterial.objects.bulk_create(
+        [CaseMaterial(case=case, material=m) for m in
+         handling_item.materials.order_by("order", "id")]
+    )
+    case.state = State.RECEIVED
+    from ._base import append_event
+
+    append_event(case, action="receive", actor=actor, from_state="", on=on,
+                 data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number})
+    return case
+
+
+def _material_statuses(case: Case, statuses: dict) -> list[CaseMaterial]:
+    lines = {cm.pk: cm for cm in case.materials.select_related("material")}
+    unknown = [k for k in statuses if k not in lines]
+    if unknown:
+        raise ValidationFailed(fields={"materials": [_("材料{ids}不属于本办件").format(ids=unknown)]})
+    return list(lines.values())
+
+
+@transaction.atomic
+def check_materials(case: Case, *, actor, statuses: dict[int, str], notes: dict[int, str] | None = None,
+                    expected_version: int | None = None) -> Case:
+    """The clerk records, per checklist line, whether the material is provided, missing,
+    defective or not needed. Tolerated lines are set by `accept`."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.CLERK)
+    if case.state != State.RECEIVED:
+        check("accept", case)
+    _material_statuses(case, statuses)
+    allowed = {CaseMaterial.Status.PROVIDED, CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE,
+               CaseMaterial.Status.NOT_NEEDED, CaseMaterial.Status.PENDING}
+    bad = [k for k, v in statuses.items() if v not in allowed]
+    if bad:
+        raise ValidationFailed(fields={"materials": [_("材料状态无效")]})
+    for line in case.materials.filter(pk__in=statuses):
+        line.status = statuses[line.pk]
+        line.note = (notes or {}).get(line.pk, line.note)
+        line.save(update_fields=["status", "note"])
+    case.lock_version += 1
+    case.save(update_fields=["lock_version"])
+    return case
+
+
+def accept_blockers(case: Case, *, on: datetime.date, tolerated: dict[int, datetime.date] | None = None) -> list[str]:
+    """Why the case cannot be accepted now: every required material must be provided, or be a
+    non-core material marked tolerable with a dated promise (容缺受理)."""
+    out = rules.transition_blockers("accept", case.state)
+    tolerated = tolerated or {}
+    for line in case.materials.select_related("material"):
+        m = line.material
+        if line.pk in tolerated:
+            if m.is_core or not m.is_tolerable:
+                out.append(_("“{m}”不是可容缺的非核心材料").format(m=m.name))
+            elif tolerated[line.pk] <= on:
+                out.append(_("“{m}”的承诺补齐日期须晚于受理日期").format(m=m.name))
+            continue
+        if m.is_required and line.status not in (CaseMaterial.Status.PROVIDED, CaseMaterial.Status.NOT_NEEDED):
+            out.append(_("必要材料“{m}”尚未提交或未核验").format(m=m.name))
+    return out
+
+
+def _set_decision_dues(case: Case, accepted_on: datetime.date) -> None:
+    hi = case.handling_item
+    dues = rules.decision_dues(calendar(), accepted_on, promised_days=hi.promised_limit_days,
+                               statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
+                               is_instant=hi.is_instant)
+    case.accepted_on = accepted_on
+    case.promised_due, case.statutory_due, case.due_provisional = dues.promised, dues.statutory, dues.provisional
+
+
+DUE_FIELDS = ["accepted_on", "promised_due", "statutory_due", "due_provisional"]
+
+
+@transaction.atomic
+def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dict[int, datetime.date] | None = None,
+           expected_version: int | None = None) -> Case:
+    """Accept the application (受理); with `tolerated` {checklist line: promised date}, accept
+    under 容缺受理 on the applicant's promise to supply those materials by then."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.CLERK)
+    on = on or business_date()
+    blockers = accept_blockers(case, on=on, tolerated=tolerated)
+    check("accept", case, blockers)
+    for line in case.materials.filter(pk__in=list(tolerated or {})):
+        line.status, line.promised_by = CaseMaterial.Status.TOLERATED, tolerated[line.pk]
+        line.save(update_fields=["status", "promised_by"])
+    _set_decision_dues(case, on)
+    notice = "tolerated_acceptance" if tolerated else "acceptance"
+    move(case, "accept", actor=actor, on=on, update_fields=DUE_FIELDS, notice_due=notice,
+         data={"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
+               "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()}})
+    return case
+
+
+@transaction.atomic
+def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
+    """第三十二条第一款: nobody decided within 5 working days, so the application counts as
+    accepted on the day the materials arrived. Run by the worker; returns None when not due."""
+    case = lock(case)
+    if case.state != State.RECEIVED or today <= case.acceptance_due:
+        return None
+    _set_decision_dues(case, case.materials_arrived_on)
+    case.deemed_accepted = True
+    move(case, "deem_accepted", actor=None, on=case.materials_arrived_on, notice_due="acceptance",
+         update_fields=[*DUE_FIELDS, "deemed_accepted"],
+         reason=_("收件后5个工作日内未作出决定，依法自收到申请材料之日起即为受理"),
+         data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat()})
+    return case
+
+
+REFUSAL_CLAUSES = {
+    "1": "《中华人民共和国行政许可法》第三十二条第一款第（一）项",
+    "2": "《中华人民共和国行政许可法》第三十二条第一款第（二）项",
+}
+
+
+@transaction.atomic
+def refuse(case: Case, *, actor, clause: str, reason: str, competent_body: str = "", on: datetime.date | None = None,
+           expected_version: int | None = None) -> Case:
+    """不予受理: (1) the matter needs no licence; (2) it is not this body's power — name the body."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.CLERK)
+    errors = {}
+    if clause not in REFUSAL_CLAUSES:
+        errors["clause"] = [_("请选择第三十二条第一款第（一）项或第（二）项")]
+    if not reason.strip():
+        errors["reason"] = [_("请填写不予受理的理由")]
+    if clause == "2" and not competent_body.strip():
+        errors["competent_body"] = [_("不属于本机关职权范围的，须告知申请人向哪个机关申请")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    check("refuse", case)
+    on = on or business_date()
+    case.closed_on = on
+    move(case, "refuse", actor=actor, on=on, reason=reason, notice_due="refusal", update_fields=["closed_on"],
+         data={"clause": clause, "basis": REFUSAL_CLAUSES[clause], "competent_body": competent_body.strip()})
+    return case
+
+
+@transaction.atomic
+def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime.date | None = None,
+                       expected_version: int | None = None) -> Case:
+    """一次性告知: one notice listing every material to supply or correct ({line: what is wrong}).
+    Too late once the 5 days have passed: the application is then already deemed accepted."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.CLERK)
+    on = on or business_date()
+    check("request_correction", case)
+    if on > case.acceptance_due:
+        raise ValidationFailed(_("已超过5个工作日的受理审查期限，申请已视为受理，不能再要求补正"),
+                               fields={"items": [_("已超过受理审查期限")]})
+    if not items or any(not str(v).strip() for v in items.values()):
+        raise ValidationFailed(fields={"items": [_("请逐项列明需要补正的材料及原因")]})
+    lines = {line.pk: line for line in case.materials.select_related("material")}
+    unknown = [k for k in items if k not in lines]
+    if unknown:
+        raise ValidationFailed(fields={"items": [_("材料{ids}不属于本办件").format(ids=unknown)]})
+    listed = []
+    for pk, what in items.items():
+        line = lines[pk]
+        line.status = CaseMaterial.Status.DEFECTIVE if line.status == CaseMaterial.Status.PROVIDED else CaseMaterial.Status.MISSING
+        line.note = what.strip()
+        line.save(update_fields=["status", "note"])
+        listed.append({"line": pk, "material": line.material.name, "status": line.status, "note": line.note})
+    move(case, "request_correction", actor=actor, on=on, notice_due="correction", data={"items": listed})
+    return case
+
+
+@transaction.atomic
+def submit_correction(case: Case, *, actor, on: datetime.date | None = None, expected_version: int | None = None) -> Case:
+    """The applicant's correction arrives: the 5 working days start again from today, and the
+    time spent waiting for it counts toward no limit."""
+    case = lock(case, expected_version=expected_version)
+    is_own = case.applicant.user_id is not None and case.applicant.user_id == getattr(actor, "pk", None)
+    if not (is_own or has_role(actor, Role.CLERK, case.region)):
+        raise NotPermitted()
+    check("submit_correction", case)
+    on = on or business_date()
+    due = rules.acceptance_due(calendar(), on)
+    case.materials_arrived_on, case.acceptance_due, case.acceptance_due_provisional = on, due.date, due.provisional
+    case.materials.filter(status__in=[CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE]).update(
+        status=CaseMaterial.Status.PENDING)
+    move(case, "submit_correction", actor=actor, on=on,
+         update_fields=["materials_arrived_on", "acceptance_due", "acceptance_due_provisional"],
+         data={"acceptance_due": due.date.isoformat()})
+    return case
+
+
+ALLOWED_UPLOAD_TYPES = {
+    "application/pdf": b"%PDF",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG",
+}
+
+
+@transaction.atomic
+def attach_file(line: CaseMaterial, *, actor, upload) -> Upload:
+    """Store a file for a checklist line with its SHA-256. The type is decided from the file's
+    first bytes, not from its name, and both must agree; a file is never overwritten."""
+    case = lock(line.case)
+    is_own = case.applicant.user_id is not None and case.applicant.user_id == getattr(actor, "pk", None)
+    if not (is_own or has_role(actor, Role.CLERK, case.region)):
+        raise NotPermitted()
+    if case.state not in (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED):
+        check("submit_correction", case)
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationFailed(fields={"file": [_("文件过大，上限为{mb} MB").format(mb=settings.UPLOAD_MAX_BYTES // 1048576)]})
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((t for t, magic in ALLOWED_UPLOAD_TYPES.items() if head.startswith(magic)), None)
+    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    expected = {"application/pdf": {"pdf"}, "image/jpeg": {"jpg", "jpeg"}, "image/png": {"png"}}
+    if kind is None or suffix not in expected[kind]:
+        raise ValidationFailed(fields={"file": [_("只接受PDF、JPG或PNG文件，且扩展名须与文件内容一致")]})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    row = Upload(case_material=line, original_name=upload.name[:255], content_type=kind, size=upload.size,
+                 sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "pk", None) else None)
+    row.file.save(f"{digest.hexdigest()[:16]}.{suffix}", upload, save=False)
+    row.save()
+    return row

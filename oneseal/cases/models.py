@@ -1,0 +1,202 @@
+"""A case (办件): one application for one handling item version, from receipt to closing.
+
+The state moves only through `cases.actions` (the transition table is `cases.rules.TRANSITIONS`).
+Every move appends a `CaseEvent`; events form a hash chain per case, so a changed or deleted
+row is detectable (`oneseal audit verify`). Due dates are stored, computed by
+`cases.rules` from the working-day calendar at the moment an action happens.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.applicants.models import Applicant
+from oneseal.catalogue.models import HandlingItem, Material
+from oneseal.organisation.models import Bureau
+from oneseal.regions.models import Region
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("已收件")
+    AWAITING_CORRECTION = "awaiting_correction", _("待补正")
+    ACCEPTED = "accepted", _("已受理")
+    SUSPENDED = "suspended", _("已中止")
+    GRANTED = "granted", _("准予许可")
+    DENIED = "denied", _("不予许可")
+    DELIVERED = "delivered", _("已送达")
+    REFUSED = "refused", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    TERMINATED = "terminated", _("已终止")
+
+
+OPEN_STATES = (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED, State.GRANTED)
+CLOSED_STATES = (State.DENIED, State.DELIVERED, State.REFUSED, State.WITHDRAWN, State.TERMINATED)
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("窗口")
+    ONLINE = "online", _("网上")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def visible_to_prefix(self, prefix: str | None):
+        """Cases of the regions under `prefix` (from organisation.rules.scope_prefix)."""
+        if prefix is None:
+            return self.none()
+        return self.filter(region_code__startswith=prefix)
+
+
+class Case(models.Model):
+    number = models.CharField(_("办件编号"), max_length=32, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=8)
+    handling_item = models.ForeignKey(HandlingItem, verbose_name=_("办理项（版本）"), on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="cases")
+    agent_name = models.CharField(_("代办人"), max_length=100, blank=True)
+    agent_id_number = models.CharField(_("代办人身份证号码"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("代办人电话"), max_length=40, blank=True)
+    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    # Denormalised for scoping by prefix without a join (organisation.rules.scope_prefix).
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    channel = models.CharField(_("收件渠道"), max_length=16, choices=Channel.choices, default=Channel.WINDOW)
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.RECEIVED, db_index=True)
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
+    received_at = models.DateTimeField(_("收件时间"))
+    received_on = models.DateField(_("收件日期"))
+    # The 5 working days of 《行政许可法》第三十二条 run from the latest arrival of materials.
+    materials_arrived_on = models.DateField(_("材料齐备日期"))
+    acceptance_due = models.DateField(_("受理期限"))
+    acceptance_due_provisional = models.BooleanField(default=False)
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("逾期视为受理"), default=False)
+    promised_due = models.DateField(_("承诺办结日期"), null=True, blank=True)
+    statutory_due = models.DateField(_("法定办结日期"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限暂定"), default=False)
+    suspended_on = models.DateField(_("中止日期"), null=True, blank=True)
+    promised_remaining_at_suspension = models.IntegerField(null=True, blank=True)
+    statutory_remaining_at_suspension = models.IntegerField(null=True, blank=True)
+    extended = models.BooleanField(_("已延期"), default=False)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("收件人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="case_unique_idempotency_key"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "acceptance_due"], name="case_acceptance_due"),
+            models.Index(fields=["state", "promised_due"], name="case_promised_due"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class CaseCounter(models.Model):
+    """The last case number given per region and year; locked while numbering."""
+
+    region_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="case_counter_unique")]
+
+    def __str__(self):
+        return f"{self.region_code}/{self.year}: {self.last}"
+
+
+class CaseMaterial(models.Model):
+    """One line of the case's material checklist, from the version's materials."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待核")
+        PROVIDED = "provided", _("已提交")
+        MISSING = "missing", _("缺少")
+        DEFECTIVE = "defective", _("需补正")
+        TOLERATED = "tolerated", _("容缺后补")
+        NOT_NEEDED = "not_needed", _("不适用")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(Material, verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    promised_by = models.DateField(_("承诺补齐日期"), null=True, blank=True)
+    supplied_on = models.DateField(_("补齐日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办件材料")
+        verbose_name_plural = _("办件材料")
+        ordering = ["case", "material__order", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")]
+
+    def __str__(self):
+        return f"{self.material} ({self.get_status_display()})"
+
+
+class Upload(models.Model):
+    """A file supplied for a case material. Never overwritten: a new file is a new row."""
+
+    case_material = models.ForeignKey(CaseMaterial, on_delete=models.PROTECT, related_name="uploads")
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("上传文件")
+        verbose_name_plural = _("上传文件")
+
+    def __str__(self):
+        return f"{self.original_name} {self.sha256[:12]}"
+
+
+class CaseEvent(models.Model):
+    """An append-only, per-case hash-chained record of every action on a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    on = models.DateField(_("业务日期"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("操作人"), max_length=100)
+    action = models.CharField(_("操作"), max_length=40)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24)
+    reason = models.TextField(_("理由"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    notice_due = models.CharField(_("应出具文书"), max_length=40, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("办件记录")
+        verbose_name_plural = _("办件记录")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.action}"

@@ -1,0 +1,134 @@
+"""Pure rules of a case: the transition table and the clocks (no database).
+
+Clocks (《行政许可法》第三十二条、第四十二条、第四十四条、第四十五条、第八十二条; 《民法典》第二百零一条):
+- acceptance: within 5 working days after the materials arrive, else deemed accepted as of
+  the day they arrived; a correction's arrival starts the 5 days again;
+- decision: the statutory limit (20 working days, 45 for joint handling, unless the item says
+  otherwise) and the bureau's promised limit, both counted from acceptance;
+- suspension: the working days left after the suspension day up to each due date are kept,
+  and on resumption each due date becomes that many working days after the resumption day;
+- extension: once, +10 working days (+15 for joint handling);
+- delivery: within 10 working days after the decision.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.calendars.rules import WorkCalendar
+
+from .models import OPEN_STATES, State
+
+ACCEPTANCE_DAYS = 5
+STATUTORY_DAYS = 20
+STATUTORY_DAYS_JOINT = 45
+EXTENSION_DAYS = 10
+EXTENSION_DAYS_JOINT = 15
+DELIVERY_DAYS = 10
+
+OPEN = tuple(OPEN_STATES)
+
+# action → (states it may start from, state it leads to; None keeps the state)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "accept": ((State.RECEIVED,), State.ACCEPTED),
+    "deem_accepted": ((State.RECEIVED,), State.ACCEPTED),
+    "refuse": ((State.RECEIVED,), State.REFUSED),
+    "request_correction": ((State.RECEIVED,), State.AWAITING_CORRECTION),
+    "submit_correction": ((State.AWAITING_CORRECTION,), State.RECEIVED),
+    "complete_review_step": ((State.ACCEPTED,), None),
+    "record_site_inspection": ((State.ACCEPTED,), None),
+    "suspend": ((State.ACCEPTED,), State.SUSPENDED),
+    "resume": ((State.SUSPENDED,), State.ACCEPTED),
+    "extend": ((State.ACCEPTED,), None),
+    "grant": ((State.ACCEPTED,), State.GRANTED),
+    "deny": ((State.ACCEPTED,), State.DENIED),
+    "deliver": ((State.GRANTED, State.DENIED), State.DELIVERED),
+    "withdraw": (OPEN, State.WITHDRAWN),
+    "terminate": (OPEN, State.TERMINATED),
+}
+
+
+def transition_blockers(action: str, state: str) -> list[str]:
+    sources, _target = TRANSITIONS[action]
+    if state not in sources:
+        return [str(_("办件当前状态为“{state}”，不能执行此操作")).format(state=State(state).label)]
+    return []
+
+
+def target_state(action: str, state: str) -> str:
+    return TRANSITIONS[action][1] or state
+
+
+def statutory_days(statutory_limit_days: int | None, is_joint: bool) -> int:
+    if statutory_limit_days is not None:
+        return statutory_limit_days
+    return STATUTORY_DAYS_JOINT if is_joint else STATUTORY_DAYS
+
+
+@dataclass(frozen=True)
+class Dues:
+    promised: datetime.date
+    statutory: datetime.date
+    provisional: bool
+
+
+def acceptance_due(cal: WorkCalendar, arrived_on: datetime.date):
+    return cal.add(arrived_on, ACCEPTANCE_DAYS)
+
+
+def decision_dues(cal: WorkCalendar, accepted_on: datetime.date, *, promised_days: int | None,
+                  statutory_limit_days: int | None, is_joint: bool, is_instant: bool) -> Dues:
+    if is_instant:
+        return Dues(accepted_on, accepted_on, cal.is_provisional(accepted_on, accepted_on))
+    s_days = statutory_days(statutory_limit_days, is_joint)
+    p_days = s_days if promised_days is None else min(promised_days, s_days)
+    p, s = cal.add(accepted_on, p_days), cal.add(accepted_on, s_days)
+    return Dues(p.date, s.date, p.provisional or s.provisional)
+
+
+def remaining(cal: WorkCalendar, on: datetime.date, due: datetime.date) -> int:
+    """Working days after `on` up to `due`; negative when `due` has passed."""
+    return cal.between(on, due)
+
+
+def _from(cal: WorkCalendar, on: datetime.date, n: int):
+    return cal.add(on, n) if n >= 0 else cal.before(on, -n)
+
+
+def resumed_dues(cal: WorkCalendar, resumed_on: datetime.date, promised_left: int, statutory_left: int) -> Dues:
+    p, s = _from(cal, resumed_on, promised_left), _from(cal, resumed_on, statutory_left)
+    return Dues(p.date, s.date, p.provisional or s.provisional)
+
+
+def extended_dues(cal: WorkCalendar, dues: Dues, *, is_joint: bool) -> Dues:
+    days = EXTENSION_DAYS_JOINT if is_joint else EXTENSION_DAYS
+    p, s = cal.add(dues.promised, days), cal.add(dues.statutory, days)
+    return Dues(p.date, s.date, p.provisional or s.provisional or dues.provisional)
+
+
+def delivery_due(cal: WorkCalendar, decided_on: datetime.date):
+    return cal.add(decided_on, DELIVERY_DAYS)
+
+
+class Warning:
+    NONE = ""
+    YELLOW = "yellow"
+    RED = "red"
+    STATUTORY = "statutory"
+
+
+def warning_level(cal: WorkCalendar, today: datetime.date, promised_due, statutory_due, *,
+                  yellow_at: int, statutory_alarm_at: int) -> str:
+    """Statutory alarm when the legal wall is within `statutory_alarm_at` working days or passed;
+    red when the promise is broken; yellow when `yellow_at` promised days or fewer remain."""
+    if statutory_due is not None and remaining(cal, today, statutory_due) <= statutory_alarm_at:
+        return Warning.STATUTORY
+    if promised_due is None:
+        return Warning.NONE
+    left = remaining(cal, today, promised_due)
+    if left < 0:
+        return Warning.RED
+    if left <= yellow_at:
+        return Warning.YELLOW
+    return Warning.NONE

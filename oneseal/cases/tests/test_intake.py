@@ -1,0 +1,149 @@
+"""Receiving and accepting, on real dates around the 2025 Spring Festival and National Day
+(2025: 1/28–2/4 off with Sunday 1/26 and Saturday 2/8 worked; 10/1–10/8 off with Sunday 9/28
+and Saturday 10/11 worked)."""
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from oneseal.cases import actions
+from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
+from oneseal.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.organisation.models import Role
+
+from .conftest import at, day
+
+
+def provide_all(case, clerk):
+    lines = case.materials.all()
+    return actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in lines})
+
+
+def test_receiving_opens_a_case_with_its_checklist_and_the_five_day_clock(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-01-24 10:00"))
+    assert case.state == State.RECEIVED and case.received_on == day("2025-01-24")
+    assert case.acceptance_due == day("2025-02-07")  # Sunday 1/26, Monday 1/27, then 2/5, 2/6, 2/7
+    assert case.number == "6402212025000001"
+    assert [m.material.name for m in case.materials.all()] == ["食品经营许可申请书", "食品安全管理制度"]
+    assert case.events.get().action == "receive"
+    assert case.applicant.name == "平罗县𠮷祥餐饮有限公司"
+
+
+def test_accepting_sets_promised_and_statutory_due_dates_in_working_days(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-01-24 10:00"))
+    case = provide_all(case, clerk)
+    case = actions.accept(case, actor=clerk, on=day("2025-01-27"))
+    assert case.state == State.ACCEPTED and case.accepted_on == day("2025-01-27")
+    assert case.promised_due == day("2025-02-10")  # 2/5, 2/6, 2/7, Saturday 2/8, 2/10
+    assert case.statutory_due == day("2025-03-03")
+    assert case.events.last().notice_due == "acceptance"
+
+
+def test_a_required_material_not_provided_blocks_acceptance(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    with pytest.raises(InvalidTransition) as e:
+        actions.accept(case, actor=clerk, on=day("2025-03-03"))
+    assert any("食品经营许可申请书" in r for r in e.value.reasons)
+    assert Case.objects.get(pk=case.pk).state == State.RECEIVED
+
+
+def test_tolerated_acceptance_only_for_a_non_core_tolerable_material_on_a_dated_promise(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    core, non_core = case.materials.order_by("material__order")
+    actions.check_materials(case, actor=clerk, statuses={core.pk: CaseMaterial.Status.PROVIDED})
+    with pytest.raises(InvalidTransition):
+        actions.accept(case, actor=clerk, on=day("2025-03-03"), tolerated={core.pk: day("2025-03-10")})
+    case = actions.accept(case, actor=clerk, on=day("2025-03-03"), tolerated={non_core.pk: day("2025-03-10")})
+    non_core.refresh_from_db()
+    assert non_core.status == CaseMaterial.Status.TOLERATED and non_core.promised_by == day("2025-03-10")
+    assert case.events.last().notice_due == "tolerated_acceptance"
+
+
+def test_silence_for_five_working_days_means_acceptance_as_of_receipt(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-01-24 16:00"))
+    assert actions.deem_accepted(case, today=day("2025-02-07")) is None  # the 5th day is still open
+    case = actions.deem_accepted(case, today=day("2025-02-08"))
+    assert case.state == State.ACCEPTED and case.deemed_accepted
+    assert case.accepted_on == day("2025-01-24")
+    assert case.promised_due == day("2025-02-07")
+    event = case.events.last()
+    assert event.action == "deem_accepted" and event.actor is None and event.on == day("2025-01-24")
+
+
+def test_after_a_correction_the_five_days_run_again_from_its_arrival(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-09-26 10:00"))
+    line = case.materials.first()
+    case = actions.request_correction(case, actor=clerk, on=day("2025-09-28"), items={line.pk: "申请书未签字"})
+    assert case.state == State.AWAITING_CORRECTION
+    assert case.events.last().data["items"][0]["note"] == "申请书未签字"
+    # Waiting for the applicant counts toward nothing: no deemed acceptance meanwhile.
+    assert actions.deem_accepted(case, today=day("2025-10-10")) is None
+    case = actions.submit_correction(case, actor=clerk, on=day("2025-10-10"))
+    assert case.acceptance_due == day("2025-10-16")  # Saturday 10/11 worked, then 10/13–10/16
+    case = actions.deem_accepted(case, today=day("2025-10-17"))
+    assert case.accepted_on == day("2025-10-10")
+
+
+def test_a_correction_request_after_the_five_days_is_too_late(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    with pytest.raises(ValidationFailed):
+        actions.request_correction(case, actor=clerk, on=day("2025-03-11"), items={case.materials.first().pk: "x"})
+
+
+def test_refusing_for_lack_of_power_must_name_the_competent_body(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    with pytest.raises(ValidationFailed) as e:
+        actions.refuse(case, actor=clerk, clause="2", reason="不属于本局职权")
+    assert "competent_body" in e.value.fields
+    case = actions.refuse(case, actor=clerk, clause="2", reason="不属于本局职权", competent_body="石嘴山市市场监督管理局")
+    assert case.state == State.REFUSED and case.closed_on is not None
+    assert case.events.last().data["basis"].endswith("第（二）项")
+
+
+def test_a_second_clerk_acting_on_a_stale_view_gets_a_conflict(handling_item, applicant, clerk, make_staff, county):
+    other = make_staff("clerk2", county, Role.CLERK)
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    seen = case.lock_version
+    actions.refuse(case, actor=clerk, clause="1", reason="无需许可", expected_version=seen)
+    with pytest.raises(Conflict):
+        actions.request_correction(case, actor=other, items={case.materials.first().pk: "x"}, expected_version=seen)
+    assert CaseEvent.objects.filter(case=case).count() == 2
+
+
+def test_staff_of_another_county_or_another_role_cannot_act(handling_item, applicant, clerk, make_staff, other_county, county):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    for user in (make_staff("far", other_county, Role.CLERK), make_staff("sup", county, Role.SUPERVISOR)):
+        with pytest.raises(NotPermitted):
+            actions.refuse(case, actor=user, clause="1", reason="x")
+    assert Case.objects.get(pk=case.pk).state == State.RECEIVED
+
+
+def test_a_repeated_submission_with_the_same_key_opens_one_case(handling_item, applicant, clerk):
+    a = actions.receive(handling_item, actor=clerk, applicant=applicant, idempotency_key="k-1")
+    b = actions.receive(handling_item, actor=clerk, applicant=applicant, idempotency_key="k-1")
+    assert a.pk == b.pk and Case.objects.count() == 1
+
+
+def test_the_event_chain_detects_a_changed_row(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    actions.refuse(case, actor=clerk, clause="1", reason="无需许可")
+    assert actions.verify_chain(case.pk) == []
+    CaseEvent.objects.filter(case=case, seq=2).update(reason="改过的理由")
+    assert any("was changed" in p for p in actions.verify_chain(case.pk))
+
+
+def test_uploads_are_checked_by_content_and_kept_with_their_hash(handling_item, applicant, clerk, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    line = case.materials.first()
+    row = actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("申请书.pdf", b"%PDF-1.7 content"))
+
+    assert row.sha256 == hashlib.sha256(b"%PDF-1.7 content").hexdigest()
+    with pytest.raises(ValidationFailed) as e:
+        actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("virus.pdf", b"MZ\x90\x00"))
+    assert "file" in e.value.fields
+    settings.UPLOAD_MAX_BYTES = 4
+    with pytest.raises(ValidationFailed):
+        actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("big.pdf", b"%PDF-1.7 too big"))
+    assert line.uploads.count() == 1
