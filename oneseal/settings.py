@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "oneseal.audit",
     "oneseal.regions",
     "oneseal.organisation",
@@ -111,6 +112,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG  # runserver and tests serve from the apps; production runs collectstatic
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -136,6 +139,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "一枚印章管审批 — catalogue, cases and supervision of an Administrative Approval Bureau.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # A region's level and an item's exercise level share values; one enum name for both.
+    "ENUM_NAME_OVERRIDES": {"AdministrativeLevelEnum": "oneseal.regions.models.Region.Level"},
 }
 
 LOGGING = {

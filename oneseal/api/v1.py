@@ -1,3 +1,18 @@
+from django.urls import path
+
+from . import views
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = [
+    path("regions", views.RegionList.as_view(), name="regions"),
+    path("regions/<str:code>", views.RegionDetail.as_view(), name="region"),
+    path("catalogues", views.CatalogueList.as_view(), name="catalogues"),
+    path("departments", views.DepartmentList.as_view(), name="departments"),
+    path("topics", views.TopicList.as_view(), name="topics"),
+    path("items", views.ItemList.as_view(), name="items"),
+    path("items/<int:pk>", views.ItemDetail.as_view(), name="item"),
+    path("items/<int:pk>/history", views.ItemHistory.as_view(), name="item-history"),
+    path("handling-items/<int:pk>", views.HandlingItemDetail.as_view(), name="handling-item"),
+    path("reports/transfer", views.TransferReportView.as_view(), name="transfer-report"),
+    path("reports/guidance-gaps", views.GuidanceGapsView.as_view(), name="guidance-gaps"),
+]

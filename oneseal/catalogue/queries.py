@@ -88,7 +88,7 @@ class TransferReport:
     def as_dict(self):
         return {
             "region": {"code": self.region.code, "name": self.region.name},
-            "on": self.on.isoformat(), "include_drafts": self.include_drafts,
+            "on": None if self.include_drafts else self.on.isoformat(), "include_drafts": self.include_drafts,
             "statuses": {k: str(v) for k, v in TransferStatus.choices},
             "rows": [r.as_dict() for r in self.rows], "totals": self.totals.as_dict(),
         }
@@ -110,6 +110,11 @@ def transfer_report(region: Region, *, on: datetime.date | None = None, include_
             HandlingItem.objects.filter(item_version__in=versions)
             .values("item_version__original_department", "item_version__transfer_status").annotate(n=Count("id"))
         )
+        item_counts, hi_counts = list(item_counts), list(hi_counts)
+        # An item may name a department outside the region (a city department): name it too.
+        referenced = {c["original_department"] for c in item_counts} - set(rows) - {None}
+        for dept in Department.objects.filter(pk__in=referenced).order_by("order", "id"):
+            rows[dept.pk] = TransferRow(dept.pk, dept.name)
         for c in item_counts:
             row = rows.setdefault(c["original_department"], TransferRow(None, _("（未注明原部门）")))
             row.items[c["transfer_status"]] += c["n"]
