@@ -1,0 +1,34 @@
+"""`oneseal load-demo`: load the demo county (平罗县, 640221) and print the demo accounts.
+
+Runs in `make demo` right after `oneseal migrate`. Running it again changes nothing: it
+finds the demo catalogue and prints the accounts again."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from oneseal.catalogue.report_sheets import text_table
+from oneseal.demo import builder
+from oneseal.demo.data.organisation import DEMO_PASSWORD
+from oneseal.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = _("加载演示数据：平罗县审批服务管理局、划转事项目录、自治区指导目录和演示账号（可重复运行）")
+
+    def handle(self, *args, **options):
+        try:
+            built = builder.load()
+        except DomainError as e:
+            raise CommandError(str(e.message)) from e
+        if built:
+            self.stdout.write(self.style.SUCCESS(_("演示数据已加载：平罗县（640221）审批服务事项目录、自治区指导目录和演示账号。")))
+        else:
+            self.stdout.write(_("演示数据已存在，未作改动。"))
+        lines = builder.account_lines()
+        self.stdout.write("")
+        self.stdout.write(text_table(
+            [_("用户名"), _("角色"), _("姓名"), _("职务"), _("范围"), _("密码")],
+            [[a.username, a.role, a.display_name, a.title, a.scope, a.password] for a in lines],
+        ))
+        self.stdout.write("")
+        self.stdout.write(_("所有演示账号的初始密码均为 {password}，仅供演示，请勿用于生产环境。").format(password=DEMO_PASSWORD))

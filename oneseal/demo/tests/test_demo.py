@@ -1,0 +1,230 @@
+"""The demo county as `oneseal load-demo` builds it. The demo is built once for the module
+inside a transaction that is rolled back at the end, so other modules never see it; each test
+runs in its own savepoint on top of it."""
+
+import csv
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
+
+from oneseal.audit.models import AuditEvent
+from oneseal.catalogue.actions import publish_blockers
+from oneseal.catalogue.models import (
+    Catalogue,
+    GuidanceExemption,
+    HandlingItem,
+    Item,
+    ItemVersion,
+    Material,
+    ReviewStep,
+    SpecialProcedure,
+    Topic,
+)
+from oneseal.catalogue.queries import guidance_gaps, listed_versions, today, transfer_report
+from oneseal.demo import builder
+from oneseal.demo.data import catalogue as table
+from oneseal.demo.data import guidance
+from oneseal.demo.data import organisation as org
+from oneseal.demo.data.guides import GUIDES
+from oneseal.organisation.models import Bureau, Department, Section, ServiceCentre, Staff, StaffRole
+from oneseal.organisation.rules import has_role
+from oneseal.regions.models import Region
+
+CSV = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "guang_an_district_511602_service_items.csv"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+        assert builder.load() is True
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def county(demo, db):
+    return Region.objects.get(code=org.COUNTY_CODE)
+
+
+def pingluo_catalogue():
+    return Catalogue.objects.get(region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL)
+
+
+def test_on_the_transfer_date_the_report_shows_the_plans_counts_per_department(county):
+    report = transfer_report(county, on=builder.TRANSFER_DATE)
+    rows = {r.department: r for r in report.rows}
+    for department, (items, handling_items) in table.PLAN_COUNTS.items():
+        row = rows[department]
+        assert (row.items["transferred"], row.handling_items["transferred"]) == (items, handling_items), department
+        assert row.items["stationed"] == row.items["retained"] == 0
+    assert (report.totals.items["transferred"], report.totals.handling_items["transferred"]) == (100, 258)
+    assert (report.totals.items["stationed"], report.totals.handling_items["stationed"]) == (10, 17)
+    assert (report.totals.items["retained"], report.totals.handling_items["retained"]) == (3, 3)
+    assert (rows["平罗县公安局"].items["stationed"], rows["平罗县公安局"].items["retained"]) == (4, 2)
+
+
+def test_the_adjustment_history_cuts_the_food_limit_and_cancels_one_item_without_rewriting_the_past(county):
+    now = transfer_report(county, on=today())
+    market = next(r for r in now.rows if r.department == "平罗县市场监督管理局")
+    assert (market.items["transferred"], market.handling_items["transferred"]) == (21, 100)
+
+    catalogue = pingluo_catalogue()
+    food = ItemVersion.objects.filter(item__catalogue=catalogue, name=builder.LIMIT_CUT_ITEM).order_by("number")
+    v1, v2 = food
+    assert (v1.effective_until, v2.effective_from) == (builder.LIMIT_CUT_DATE, builder.LIMIT_CUT_DATE)
+    assert v2.change_kind == "change_limit" and v2.change_basis == builder.LIMIT_CUT_BASIS
+    assert set(v1.handling_items.exclude(is_instant=True).values_list("promised_limit_days", flat=True)) == {7}
+    assert set(v2.handling_items.exclude(is_instant=True).values_list("promised_limit_days", flat=True)) == {3}
+    in_force = listed_versions(catalogue, on=datetime.date(2024, 6, 1)).get(name=builder.LIMIT_CUT_ITEM)
+    assert in_force == v2
+
+    cancelled = ItemVersion.objects.get(item__catalogue=catalogue, name=builder.CANCELLED_ITEM, number=2)
+    assert cancelled.is_cancelled and cancelled.effective_from == builder.CANCEL_DATE
+    assert cancelled.change_reason == builder.CANCEL_REASON
+    assert not listed_versions(catalogue, on=builder.CANCEL_DATE).filter(name=builder.CANCELLED_ITEM).exists()
+    assert listed_versions(catalogue, on=builder.TRANSFER_DATE).filter(name=builder.CANCELLED_ITEM).exists()
+
+
+def test_the_guidance_catalogue_shows_four_gaps_and_two_items_without_such_power(county):
+    report = guidance_gaps(county)
+    assert report.guidance.name == guidance.NAME
+    licensing = sum(1 for rows in table.TRANSFERRED_ITEMS.values() for r in rows if r.item_type == table.LICENSING)
+    assert report.guidance_total == licensing + len(guidance.MISSING_FROM_PINGLUO)
+    assert [g["basic_code"] for g in report.gaps] == ["64-90-001", "64-90-002", "64-90-003", "64-90-004"]
+    assert [g["name"] for g in report.gaps] == [g.name for g in guidance.MISSING_FROM_PINGLUO[:4]]
+    assert {e["basic_code"]: e["reason"] for e in report.exempted} == {
+        g.basic_code: g.no_such_power for g in guidance.MISSING_FROM_PINGLUO if g.no_such_power
+    }
+    assert GuidanceExemption.objects.filter(catalogue=pingluo_catalogue()).count() == 2
+
+
+def test_the_most_asked_handling_items_have_complete_service_guides(county):
+    catalogue = pingluo_catalogue()
+    in_force = {v.pk: v for v in listed_versions(catalogue)}
+    his = {hi.name: hi for hi in HandlingItem.objects.filter(item_version__in=list(in_force))}
+    assert len(GUIDES) >= 20
+    for name in GUIDES:
+        hi = his[name]
+        version = in_force[hi.item_version_id]
+        # Published already, so "only a draft can be published" is the one reason left.
+        assert [b.field for b in publish_blockers(version, version.effective_from)] == ["status"], name
+        materials = list(hi.materials.all())
+        assert len(materials) >= 3 and all(m.notes and m.copies >= 1 for m in materials), name
+        assert not any(m.is_tolerable and m.is_core for m in materials), name
+        steps = list(hi.review_steps.select_related("section"))
+        assert [s.role for s in steps][0] == "clerk" and steps[-1].role == "signatory", name
+        assert all(s.section for s in steps), name
+        if not hi.is_instant:
+            assert sum(s.limit_days or 0 for s in steps) <= hi.promised_limit_days <= hi.statutory_limit_days, name
+        for text in (hi.conditions, hi.keywords, hi.where, hi.office_hours, hi.result_name, hi.result_validity,
+                     hi.enquiry_phone, hi.complaint_phone, hi.fee_standard):
+            assert text.strip(), name
+    food = his["食品(含保健食品)经营许可核发"]
+    assert food.special_procedures.get().kind == "site_survey"
+    assert "开饭店" in food.keywords and food.result_validity == "5年"
+    assert SpecialProcedure.objects.filter(handling_item__name="设立歌舞娱乐场所《娱乐经营许可证》核发",
+                                           kind="hearing").exists()
+
+
+def test_every_published_item_was_built_through_the_catalogue_actions(county):
+    catalogue = pingluo_catalogue()
+    catadmin = get_user_model().objects.get(username="catadmin")
+    versions = ItemVersion.objects.filter(item__catalogue=catalogue)
+    assert versions.count() == 113 + 2  # every item, plus the two adjustments
+    assert not versions.filter(status="draft").exists()
+    assert set(versions.values_list("published_by", flat=True)) == {catadmin.pk}
+    published = AuditEvent.objects.filter(action="catalogue.publish", region_code=org.COUNTY_CODE)
+    assert published.count() == versions.count()
+    assert Region.objects.filter(code__startswith="640221", level="township").count() == 13
+    assert ServiceCentre.objects.filter(bureau__region=county).count() == len(org.SERVICE_CENTRES)
+
+
+def test_each_demo_account_exists_with_its_role_and_the_demo_password(county):
+    city = Region.objects.get(code=org.CITY_CODE)
+    for row in org.ACCOUNTS:
+        user = get_user_model().objects.get(username=row.username)
+        assert user.check_password(org.DEMO_PASSWORD)
+        if row.role == org.SUPERUSER:
+            assert user.is_superuser and user.is_staff
+            continue
+        staff = user.staff
+        assert staff.display_name == row.display_name and staff.region.code == row.region_code
+        assert staff.role_set == {row.role}
+        assert has_role(user, row.role, county)
+    assert get_user_model().objects.get(username="supervisor").staff.department.short_name == "市场监管局"
+    city_overseer = get_user_model().objects.get(username="city_overseer")
+    assert has_role(city_overseer, "overseer", city) and has_role(city_overseer, "overseer", county)
+    assert not has_role(get_user_model().objects.get(username="overseer"), "overseer", city)
+
+
+COUNTED = [Region, Bureau, Section, ServiceCentre, Department, Staff, StaffRole, Topic, Catalogue, Item,
+           ItemVersion, HandlingItem, Material, ReviewStep, SpecialProcedure, GuidanceExemption, AuditEvent]
+
+
+def test_loading_again_changes_nothing_and_prints_the_accounts(county):
+    before = {m.__name__: m.objects.count() for m in COUNTED} | {"User": get_user_model().objects.count()}
+    out = io.StringIO()
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("load-demo", stdout=out)
+    after = {m.__name__: m.objects.count() for m in COUNTED} | {"User": get_user_model().objects.count()}
+    assert after == before
+    text = out.getvalue()
+    assert "演示数据已存在" in text
+    for row in org.ACCOUNTS:
+        line = next(line for line in text.splitlines() if line.startswith(row.username + " "))
+        assert row.display_name in line and org.DEMO_PASSWORD in line
+
+
+# ---- the tables themselves (no database) ----------------------------------------------------
+
+TRAILING_QUALIFIER = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def csv_names() -> set[str]:
+    """Every name of the csv, and each with its trailing bracketed qualifiers dropped one by
+    one (the first documented change in data/catalogue.py)."""
+    names = set()
+    with CSV.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            for name in (row["main_item"], row["name"]):
+                name = name.strip()
+                while name and name != "未分类":
+                    names.add(name)
+                    m = TRAILING_QUALIFIER.search(name)
+                    if not m:
+                        break
+                    name = name[:m.start()].strip()
+    return names
+
+
+def is_documented_variant(name: str, known: set[str]) -> bool:
+    m = TRAILING_QUALIFIER.search(name)
+    if not m:
+        return False
+    base, suffix = name[:m.start()], name[m.start() + 1:-1]
+    if base not in known:
+        return False
+    return (suffix in table.VARIANT_SUFFIXES
+            or (suffix.startswith("变更") and suffix[2:] in table.CHANGED_PARTICULARS)
+            or ("变更" in base and suffix in table.CHANGED_PARTICULARS))
+
+
+def test_every_name_is_a_csv_name_or_a_documented_variant_of_one():
+    known = csv_names()
+    rows = [r for rows in table.TRANSFERRED_ITEMS.values() for r in rows]
+    rows += [r for rows in table.OTHER_ITEMS.values() for _status, r in rows]
+    names = [n for r in rows for n in (r.name, *r.handling_items)] + [g.name for g in guidance.MISSING_FROM_PINGLUO]
+    wrong = [n for n in names if n not in known and not is_documented_variant(n, known)]
+    assert wrong == []
+    assert not [r.name for r in rows if r.name not in known]  # items themselves are never variants
+    assert set(GUIDES) <= {n for r in rows for n in r.handling_items}
+    handling = [n for r in rows for n in r.handling_items]
+    assert len(handling) == len(set(handling))  # a handling item's name finds its guide
