@@ -54,7 +54,9 @@ from .data.regions import TOWNSHIPS
 
 TRANSFER_DATE = datetime.date(2021, 3, 31)  # seed 000: transfer completed by the end of March 2021
 LIMIT_CUT_DATE = datetime.date(2024, 1, 1)
-CANCEL_DATE = datetime.date(2022, 3, 1)  # 《市场主体登记管理条例》 in force
+# Published ahead of its date, so the demo shows a scheduled adjustment and today's list
+# still has exactly the plan's counts (seed 000: 100 items, 258 handling items).
+CANCEL_DATE = datetime.date(2027, 1, 1)
 
 # The adjustment history (one limit cut, one cancellation), by item name.
 LIMIT_CUT_ITEM = "食品（含保健食品）经营许可"

@@ -27,7 +27,7 @@ from oneseal.catalogue.models import (
     SpecialProcedure,
     Topic,
 )
-from oneseal.catalogue.queries import guidance_gaps, listed_versions, today, transfer_report
+from oneseal.catalogue.queries import guidance_gaps, listed_versions, transfer_report
 from oneseal.demo import builder
 from oneseal.demo.data import catalogue as table
 from oneseal.demo.data import guidance
@@ -72,9 +72,14 @@ def test_on_the_transfer_date_the_report_shows_the_plans_counts_per_department(c
 
 
 def test_the_adjustment_history_cuts_the_food_limit_and_cancels_one_item_without_rewriting_the_past(county):
-    now = transfer_report(county, on=today())
-    market = next(r for r in now.rows if r.department == "平罗县市场监督管理局")
-    assert (market.items["transferred"], market.handling_items["transferred"]) == (21, 100)
+    def market_on(day):
+        report = transfer_report(county, on=day)
+        row = next(r for r in report.rows if r.department == "平罗县市场监督管理局")
+        return row.items["transferred"], row.handling_items["transferred"]
+
+    # The cancellation is published ahead of its date: the plan's counts hold until then.
+    assert market_on(builder.CANCEL_DATE - datetime.timedelta(days=1)) == (22, 101)
+    assert market_on(builder.CANCEL_DATE) == (21, 100)
 
     catalogue = pingluo_catalogue()
     food = ItemVersion.objects.filter(item__catalogue=catalogue, name=builder.LIMIT_CUT_ITEM).order_by("number")
