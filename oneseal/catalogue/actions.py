@@ -133,11 +133,20 @@ def update_draft(version: ItemVersion, *, actor, **fields) -> ItemVersion:
     _require_admin(actor, version.item.catalogue)
     _require_draft(version)
     allowed = set(VERSION_CONTENT_FIELDS) | {"original_department", "topic", "merged_into", "change_reason", "change_basis"}
-    unknown = set(fields) - allowed
+    many = {"related_items", "delegated_to"}
+    unknown = set(fields) - allowed - many
     if unknown:
         raise ValidationFailed(fields={f: [_("不可修改的字段")] for f in sorted(unknown)})
+    if "related_items" in fields and any(i.catalogue_id != version.item.catalogue_id or i.pk == version.item_id
+                                         for i in fields["related_items"]):
+        raise ValidationFailed(fields={"related_items": [_("关联事项须为同一目录中的其他事项")]})
+    if "delegated_to" in fields and any(not version.item.catalogue.region.contains(c.region) for c in fields["delegated_to"]):
+        raise ValidationFailed(fields={"delegated_to": [_("只能下放至本区划内的便民服务中心")]})
     for name, value in fields.items():
-        setattr(version, name, value)
+        if name in many:
+            getattr(version, name).set(value)
+        else:
+            setattr(version, name, value)
     version.save()
     record("catalogue.update_draft", actor=actor, subject=version, region_code=version.item.catalogue.region.code,
            summary=version.name, data={"fields": sorted(fields)})

@@ -139,6 +139,8 @@ def _accounts(bureau, sections, departments) -> dict:
             user = User(username=row.username, first_name=row.display_name, password=encoded)
             if row.role == org.SUPERUSER:
                 user.is_staff = user.is_superuser = True
+            # Catalogue administrators edit handling items and materials in the Django admin.
+            user.is_staff = user.is_staff or row.role == Role.CATALOGUE_ADMIN
             user.save()
         users[row.username] = user
         if row.role == org.SUPERUSER:

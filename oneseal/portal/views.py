@@ -1,5 +1,153 @@
-from django.shortcuts import render
+"""The public pages: the catalogues, a region's in-force catalogue and the service guide of a
+handling item. No login; everything shown is published. Each page makes a fixed number of
+queries whatever the catalogue's size."""
+
+from collections import OrderedDict
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from oneseal.catalogue.models import (
+    ApplicantType,
+    Catalogue,
+    HandlingItem,
+    ItemVersion,
+    Material,
+    ReviewStep,
+    Topic,
+)
+from oneseal.catalogue.queries import listed_versions, local_catalogue, public_versions, today
+from oneseal.organisation.models import Department
+from oneseal.regions.models import Region
+
+SEARCH_LIMIT = 50
+# The public chooses between the two kinds of applicant; "both" items appear under either.
+APPLICANT_FILTERS = [ApplicantType.PERSON, ApplicantType.ORGANISATION]
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    catalogues = (
+        Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL)
+        .select_related("region", "region__parent", "bureau")
+        .order_by("region__code")
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    results = search_in_force_by_name(query) if query else None
+    return render(request, "portal/home.html", {"catalogues": catalogues, "query": query, "results": results})
+
+
+def search_in_force_by_name(query: str):
+    """In-force versions of every local catalogue whose item or handling-item name contains
+    `query` (a plain substring match; the plain-words search comes later)."""
+    on = today()
+    matching_hi = HandlingItem.objects.filter(name__icontains=query).values("item_version_id")
+    return list(
+        ItemVersion.objects.in_force(on)
+        .filter(item__catalogue__kind=Catalogue.Kind.LOCAL)
+        .filter(Q(name__icontains=query) | Q(pk__in=matching_hi))
+        .select_related("item__catalogue__region", "original_department")
+        .prefetch_related(Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")))
+        .order_by("item__catalogue__region__code", "name")[:SEARCH_LIMIT]
+    )
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def catalogue_filter_options(catalogue: Catalogue):
+    """The departments and topics that have at least one in-force item, for the filter links."""
+    in_force = listed_versions(catalogue)
+    departments = list(Department.objects.filter(pk__in=in_force.values("original_department")).order_by("order", "id"))
+    topics = list(Topic.objects.filter(pk__in=in_force.values("topic")))
+    return departments, topics
+
+
+def catalogue(request, region_code):
+    region = get_object_or_404(Region, code=region_code)
+    cat = local_catalogue(region)
+    if cat is None:
+        raise Http404(_("该地区没有本级事项目录"))
+    departments, topics = catalogue_filter_options(cat)
+    department = next((d for d in departments if d.pk == _int_or_none(request.GET.get("department"))), None)
+    topic = next((t for t in topics if t.pk == _int_or_none(request.GET.get("topic"))), None)
+    applicant = request.GET.get("applicant")
+    if applicant not in APPLICANT_FILTERS:
+        applicant = None
+    versions = public_versions(cat, department=department, topic=topic, applicant_type=applicant)
+
+    groups: OrderedDict = OrderedDict()
+    for v in versions:
+        dept = v.original_department
+        key = dept.pk if dept else None
+        if key not in groups:
+            groups[key] = {"department": dept, "versions": []}
+        groups[key]["versions"].append(v)
+
+    current = {"department": department.pk if department else None, "topic": topic.pk if topic else None,
+               "applicant": applicant}
+
+    def link(**change):
+        params = {k: v for k, v in {**current, **change}.items() if v}
+        return "?" + urlencode(params) if params else "?"
+
+    filters = {
+        "departments": [{"label": str(d), "url": link(department=d.pk), "active": d == department} for d in departments],
+        "all_departments": link(department=None),
+        "topics": [{"label": t.name, "url": link(topic=t.pk), "active": t == topic} for t in topics],
+        "all_topics": link(topic=None),
+        "applicants": [{"label": ApplicantType(a).label, "url": link(applicant=a), "active": a == applicant}
+                       for a in APPLICANT_FILTERS],
+        "all_applicants": link(applicant=None),
+    }
+    return render(request, "portal/catalogue.html", {
+        "region": region, "catalogue": cat, "groups": list(groups.values()), "filters": filters,
+        "department": department, "topic": topic,
+        "applicant_label": ApplicantType(applicant).label if applicant else "",
+        "item_count": sum(len(g["versions"]) for g in groups.values()), "today": today(),
+    })
+
+
+def guide(request, handling_item_id):
+    hi = get_object_or_404(
+        HandlingItem.objects.select_related(
+            "item_version__item__catalogue__region", "item_version__item__catalogue__bureau",
+            "item_version__original_department", "item_version__topic",
+        ).prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("order", "id")),
+            Prefetch("review_steps", queryset=ReviewStep.objects.select_related("section").order_by("order", "id")),
+            "special_procedures",
+        ),
+        pk=handling_item_id,
+    )
+    version = hi.item_version
+    if version.status != ItemVersion.Status.PUBLISHED:
+        raise Http404(_("该办事指南尚未发布"))
+    on = today()
+    in_force = (
+        version.effective_from is not None and version.effective_from <= on
+        and (version.effective_until is None or version.effective_until > on)
+        and not version.is_cancelled
+    )
+    current = None if in_force else current_handling_item(hi, on)
+    return render(request, "portal/guide.html", {
+        "hi": hi, "version": version, "item": version.item, "catalogue": version.item.catalogue,
+        "in_force": in_force, "is_future": version.effective_from is not None and version.effective_from > on,
+        "current": current, "today": on,
+    })
+
+
+def current_handling_item(hi: HandlingItem, on) -> HandlingItem | None:
+    """The handling item with the same code in the item's version in force on `on`, if the
+    item still offers it."""
+    return (
+        HandlingItem.objects.filter(code=hi.code, item_version__item_id=hi.item_version.item_id,
+                                    item_version__in=ItemVersion.objects.in_force(on))
+        .exclude(pk=hi.pk).select_related("item_version").first()
+    )

@@ -170,3 +170,19 @@ def test_a_guide_file_of_a_forbidden_type_or_size_is_refused(settings):
     with pytest.raises(ValidationError):
         field.run_validators(SimpleUploadedFile("form.pdf", b"%PDF-1.7 more than ten bytes"))
     field.run_validators(SimpleUploadedFile("form.PDF", b"%PDF"))  # small enough, allowed type
+
+
+def test_delegating_to_a_township_centre_is_versioned(complete_draft, admin_user, bureau, regions):
+    from oneseal.organisation.models import ServiceCentre
+    from oneseal.regions.actions import load_regions
+
+    load_regions({"640221100": "城关镇"})
+    centre = ServiceCentre.objects.create(region=regions.get(code="640221100"), bureau=bureau, name="城关镇便民服务中心")
+    far = ServiceCentre.objects.create(region=regions.get(code="640202"), bureau=bureau, name="外县中心")
+    v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D1)
+    v2 = actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.DELEGATE, reason="便民", basis="县政府决定")
+    with pytest.raises(ValidationFailed):
+        actions.update_draft(v2, actor=admin_user, delegated_to=[far])
+    actions.update_draft(v2, actor=admin_user, delegated_to=[centre])
+    actions.publish(v2, actor=admin_user, effective_from=D2)
+    assert list(v2.delegated_to.all()) == [centre] and not v1.delegated_to.exists()
