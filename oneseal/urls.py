@@ -4,6 +4,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("一枚印章管审批 · 管理后台")
+admin.site.site_title = _("一枚印章管审批")
+admin.site.index_title = _("参考数据管理")
 
 urlpatterns = [
     path("api/", include("oneseal.api.urls")),

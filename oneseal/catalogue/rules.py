@@ -6,6 +6,7 @@ The statutory limit of a licence is 20 working days unless a law says otherwise
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -34,7 +35,7 @@ def version_blockers(version, handling_items, materials_by_hi, previous=None, ef
     if effective_from is None:
         out.append(Blocker("effective_from", _("生效日期未填写")))
     elif previous is not None and previous.effective_from and effective_from < previous.effective_from:
-        out.append(Blocker("effective_from", _("生效日期不能早于上一版本的生效日期（{date}）").format(date=previous.effective_from.isoformat())))
+        out.append(Blocker("effective_from", _("生效日期不能早于上一版本的生效日期（{date}）").format(date=date_format(previous.effective_from, "DATE_FORMAT"))))
     if version.is_cancelled:
         # A cancellation only needs its reason and basis; it carries no guide.
         return out
