@@ -2,42 +2,26 @@
 the region's list lacks (seed 002), and those exempted as 无此权力, as a console list, JSON or
 an xlsx workbook."""
 
-import datetime
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from oneseal.catalogue.management.arguments import (
+    add_report_arguments,
+    date_or_error,
+    region_or_error,
+)
 from oneseal.catalogue.queries import guidance_gaps
 from oneseal.catalogue.report_sheets import guidance_gaps_xlsx, text_table
-from oneseal.regions.models import Region
-
-
-def region_or_error(code: str) -> Region:
-    region = Region.objects.filter(code=code.strip()).first()
-    if region is None:
-        raise CommandError(_("区划代码 {code} 不存在").format(code=code))
-    return region
-
-
-def date_or_error(text: str | None) -> datetime.date | None:
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(_("--on 日期格式应为 YYYY-MM-DD：{text}").format(text=text)) from None
 
 
 class Command(BaseCommand):
     help = _("指导目录缺项：本省指导目录中本区划事项目录未列入的事项，及已说明无此权力的事项")
 
     def add_arguments(self, parser):
-        parser.add_argument("--region", required=True, help=_("区划代码，如 640221"))
-        parser.add_argument("--on", help=_("按该日期有效的指导目录比对，YYYY-MM-DD，默认今天"))
-        parser.add_argument("--json", dest="as_json", action="store_true", help=_("输出 JSON"))
-        parser.add_argument("--xlsx", metavar="FILE", help=_("写入 xlsx 文件"))
+        add_report_arguments(parser, on_help=_("按该日期有效的指导目录比对，YYYY-MM-DD，默认今天"))
 
     def handle(self, *args, region, on, as_json, xlsx, **options):
         report = guidance_gaps(region_or_error(region), on=date_or_error(on))
