@@ -13,6 +13,12 @@ from oneseal.regions.actions import gb2260_table, load_regions
 from oneseal.regions.models import Region
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 is slow by design; tests create many accounts and never need that strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def regions(db):
     load_regions(gb2260_table(), only_prefix="64")  # 宁夏: 平罗县 640221 and its neighbours

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cases, views
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,10 @@ urlpatterns = [
     path("handling-items/<int:pk>", views.HandlingItemDetail.as_view(), name="handling-item"),
     path("reports/transfer", views.TransferReportView.as_view(), name="transfer-report"),
     path("reports/guidance-gaps", views.GuidanceGapsView.as_view(), name="guidance-gaps"),
+    path("applicants", cases.ApplicantRegister.as_view(), name="applicants"),
+    path("cases", cases.CaseListCreate.as_view(), name="cases"),
+    path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="case"),
+    path("cases/<int:pk>/events", cases.CaseEventList.as_view(), name="case-events"),
+    path("cases/<int:pk>/materials/<int:line>/files", cases.CaseMaterialFiles.as_view(), name="case-material-files"),
+    *[path(f"cases/<int:pk>/{name}", view.as_view(), name=f"case-{name}") for name, view in cases.ACTION_VIEWS.items()],
 ]

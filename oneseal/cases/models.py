@@ -12,8 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.applicants.models import Applicant
-from oneseal.catalogue.models import HandlingItem, Material
-from oneseal.organisation.models import Bureau
+from oneseal.catalogue.models import (
+    HandlingItem,
+    Material,
+    MissedPromiseRule,
+    ReviewStep,
+    SpecialProcedure,
+)
+from oneseal.organisation.models import Bureau, Section
 from oneseal.regions.models import Region
 
 
@@ -200,3 +206,208 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.action}"
+
+
+# --- Review and decision (《行政许可法》第三十四条至第四十五条) ---------------------------------
+
+
+class CaseStep(models.Model):
+    """One review step of a case, copied from the handling item version's `ReviewStep`s when
+    the case is first worked on after acceptance; the version never changes, so neither do
+    the steps a case must pass."""
+
+    class StepState(models.TextChoices):
+        PENDING = "pending", _("待办")
+        DONE = "done", _("已完成")
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("同意")
+        REJECT = "reject", _("不同意")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    review_step = models.ForeignKey(ReviewStep, verbose_name=_("审批环节"), on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(_("顺序"))
+    name = models.CharField(_("环节名称"), max_length=100)
+    role = models.CharField(_("承办角色"), max_length=16, choices=ReviewStep.Role.choices)
+    section = models.ForeignKey(Section, verbose_name=_("承办科室"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=16, choices=StepState.choices, default=StepState.PENDING)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField(_("办理日期"), null=True, blank=True)
+    opinion = models.TextField(_("意见"), blank=True)
+    outcome = models.CharField(_("结论"), max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("办件审批环节")
+        verbose_name_plural = _("办件审批环节")
+        ordering = ["case", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "review_step"], name="case_step_unique")]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_state_display()}）"
+
+
+class SiteInspection(models.Model):
+    """第三十四条第三款: the substance of the materials checked on site by two or more staff."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="site_inspections")
+    on = models.DateField(_("核查日期"))
+    place = models.CharField(_("核查地点"), max_length=300)
+    findings = models.TextField(_("核查情况"))
+    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("核查人员"), related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场核查")
+        verbose_name_plural = _("现场核查")
+        ordering = ["case", "on", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.on.isoformat()} {self.place}"
+
+
+class Suspension(models.Model):
+    """第四十五条: a special procedure whose time does not count. The working days left on
+    each clock at the suspension are kept so the resumption can restore them exactly."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="suspensions")
+    kind = models.CharField(_("特别程序"), max_length=16, choices=SpecialProcedure.Kind.choices)
+    reason = models.TextField(_("中止理由"))
+    expected_days = models.PositiveSmallIntegerField(_("预计所需时间（工作日）"))
+    expected_end = models.DateField(_("预计完成日期"))
+    suspended_on = models.DateField(_("中止日期"))
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    promised_remaining = models.IntegerField(_("中止时承诺时限剩余工作日"))
+    statutory_remaining = models.IntegerField(_("中止时法定时限剩余工作日"))
+    resumed_on = models.DateField(_("恢复日期"), null=True, blank=True)
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("中止记录")
+        verbose_name_plural = _("中止记录")
+        ordering = ["case", "suspended_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(resumed_on__isnull=True),
+                                               name="suspension_at_most_one_open")]
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()} {self.suspended_on.isoformat()}"
+
+
+class Extension(models.Model):
+    """第四十二条: the one extension a case may have, asked for by a reviewer and approved by
+    the bureau's head. One row per case, so a second extension cannot exist."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="extension")
+    reason = models.TextField(_("延期理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_on = models.DateField(_("申请日期"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_on = models.DateField(_("批准日期"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("延长工作日"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期")
+        verbose_name_plural = _("延期")
+
+    def __str__(self):
+        return f"{self.case} +{self.days or 0}"
+
+
+class LicenceCounter(models.Model):
+    """The last licence number given per bureau and year; locked while numbering."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="licence_counter_unique")]
+
+    def __str__(self):
+        return f"{self.bureau_id}/{self.year}: {self.last}"
+
+
+class Licence(models.Model):
+    """The result of a grant (第三十九条). Held while tolerated materials are outstanding and
+    the handling item says so; revoked when a promise is broken and the item says so."""
+
+    class LicenceState(models.TextChoices):
+        VALID = "valid", _("有效")
+        HELD = "held", _("暂缓发放")
+        REVOKED = "revoked", _("已撤销")
+
+    number = models.CharField(_("证照编号"), max_length=40, unique=True)
+    # Printed on the document as a code anyone can resolve to this record.
+    verification_code = models.CharField(_("核验码"), max_length=32, unique=True)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="licence")
+    name = models.CharField(_("证照名称"), max_length=200)
+    holder = models.ForeignKey(Applicant, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="licences")
+    scope = models.TextField(_("许可范围"))
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    issued_on = models.DateField(_("发证日期"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT,
+                                  related_name="+")
+    state = models.CharField(_("状态"), max_length=16, choices=LicenceState.choices, default=LicenceState.VALID)
+    released_on = models.DateField(_("解除暂缓日期"), null=True, blank=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revocation_reason = models.TextField(_("撤销理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self):
+        return f"{self.name} {self.number}"
+
+
+class Delivery(models.Model):
+    """第四十四条: how and when the licence reached the applicant, and whether that was within
+    10 working days of the decision."""
+
+    class DeliveryChannel(models.TextChoices):
+        WINDOW = "window", _("窗口领取")
+        POST = "post", _("邮寄送达")
+        ELECTRONIC = "electronic", _("电子证照")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="delivery")
+    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="delivery")
+    channel = models.CharField(_("送达方式"), max_length=16, choices=DeliveryChannel.choices)
+    on = models.DateField(_("送达日期"))
+    tracking_number = models.CharField(_("邮件单号"), max_length=60, blank=True)
+    within_due = models.BooleanField(_("在送达期限内"))
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = _("送达记录")
+        verbose_name_plural = _("送达记录")
+
+    def __str__(self):
+        return f"{self.case} {self.get_channel_display()} {self.on.isoformat()}"
+
+
+class MissedPromise(models.Model):
+    """A tolerated material whose promised date passed without it: noticed once by the worker,
+    which then applies the handling item's rule (hold the licence or revoke it)."""
+
+    case_material = models.OneToOneField(CaseMaterial, on_delete=models.PROTECT, related_name="missed_promise")
+    noticed_on = models.DateField(_("发现日期"))
+    rule = models.CharField(_("处理方式"), max_length=16, choices=MissedPromiseRule.choices)
+    licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("容缺承诺逾期")
+        verbose_name_plural = _("容缺承诺逾期")
+
+    def __str__(self):
+        return f"{self.case_material} {self.noticed_on.isoformat()}"

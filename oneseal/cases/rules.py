@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.rules import WorkCalendar
+from oneseal.catalogue.models import ReviewStep
 
 from .models import OPEN_STATES, State
 
@@ -37,15 +38,23 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "request_correction": ((State.RECEIVED,), State.AWAITING_CORRECTION),
     "submit_correction": ((State.AWAITING_CORRECTION,), State.RECEIVED),
     "complete_review_step": ((State.ACCEPTED,), None),
-    "record_site_inspection": ((State.ACCEPTED,), None),
+    # A site survey can itself be the special procedure the case is suspended for.
+    "record_site_inspection": ((State.ACCEPTED, State.SUSPENDED), None),
+    "assign_step": ((State.ACCEPTED, State.SUSPENDED), None),
     "suspend": ((State.ACCEPTED,), State.SUSPENDED),
     "resume": ((State.SUSPENDED,), State.ACCEPTED),
     "extend": ((State.ACCEPTED,), None),
+    "request_extension": ((State.ACCEPTED,), None),
+    "approve_extension": ((State.ACCEPTED,), None),
     "grant": ((State.ACCEPTED,), State.GRANTED),
     "deny": ((State.ACCEPTED,), State.DENIED),
     "deliver": ((State.GRANTED, State.DENIED), State.DELIVERED),
     "withdraw": (OPEN, State.WITHDRAWN),
     "terminate": (OPEN, State.TERMINATED),
+    # Tolerated materials (容缺受理) are owed until supplied, even after the licence is out.
+    "supply_tolerated_material": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
+    "promise_overdue": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
+    "revoke_licence": ((State.GRANTED, State.DELIVERED), None),
 }
 
 
@@ -132,3 +141,53 @@ def warning_level(cal: WorkCalendar, today: datetime.date, promised_due, statuto
     if left <= yellow_at:
         return Warning.YELLOW
     return Warning.NONE
+
+
+# --- Review and decision ------------------------------------------------------------------
+
+def decision_index(roles: list[str]) -> int | None:
+    """Which of a handling item's ordered review steps is the decision: the last one a
+    signatory holds. Steps before it are reviewed first; steps after it (issuing, handing
+    out) follow the decision. None when no step is a signatory's."""
+    found = None
+    for i, role in enumerate(roles):
+        if role == ReviewStep.Role.SIGNATORY:
+            found = i
+    return found
+
+
+def leading_clerk_steps(roles: list[str]) -> int:
+    """How many steps at the start are the window's (受理): acceptance itself completes them."""
+    n = 0
+    for role in roles:
+        if role != ReviewStep.Role.CLERK:
+            break
+        n += 1
+    return n
+
+
+RECONSIDERATION_DAYS = 60
+LITIGATION_MONTHS = 6
+
+
+def remedies(region_name: str) -> dict:
+    """The rights a denial (or any adverse decision) must state (第三十八条第二款): administrative
+    reconsideration within 60 days (《行政复议法》第二十条), heard by the people's government at
+    the bureau's level (同法第二十四条第一款第（一）项), or a lawsuit within 6 months
+    (《行政诉讼法》第四十六条; the "three months" of old templates has been wrong since 2015)."""
+    return {
+        "reconsideration": {
+            "days": RECONSIDERATION_DAYS,
+            "body": f"{region_name}人民政府",
+            "basis": "《中华人民共和国行政复议法》第二十条",
+        },
+        "litigation": {
+            "months": LITIGATION_MONTHS,
+            "court": "有管辖权的人民法院",
+            "basis": "《中华人民共和国行政诉讼法》第四十六条",
+        },
+    }
+
+
+def licence_number(region_code: str, year: int, n: int) -> str:
+    return f"{region_code}{year}L{n:06d}"

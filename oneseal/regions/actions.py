@@ -8,29 +8,33 @@ from .models import Region
 def load_regions(table: dict[str, str], *, only_prefix: str = "") -> dict[str, int]:
     """Insert or rename regions from a code → name table (province, city and county rows of
     GB/T 2260, or townships). Parents are linked by code; existing rows keep their id, so
-    re-loading a newer table renames and adds without breaking foreign keys."""
-    rows = sorted((c, n) for c, n in table.items() if c.startswith(only_prefix))
+    re-loading a newer table renames and adds without breaking foreign keys. New rows are
+    inserted level by level in bulk, so a parent always exists before its children."""
+    rows = {c: n for c, n in table.items() if c.startswith(only_prefix)}
     existing = {r.code: r for r in Region.objects.all()}
     created = renamed = 0
-    for code, name in rows:  # sorted by code: parents come before children
-        parent = None
+
+    def parent_of(code):
         pcode = rules.parent_code(code)
         while pcode and pcode not in existing:
             pcode = rules.parent_code(pcode)
-        if pcode:
-            parent = existing[pcode]
-        region = existing.get(code)
-        if region is None:
-            region = Region.objects.create(
-                code=code, name=name, level=rules.level_of(code), parent=parent,
-                prefix=rules.prefix_of(code),
-            )
-            existing[code] = region
-            created += 1
-        elif region.name != name or region.parent_id != (parent.pk if parent else None):
-            region.name, region.parent = name, parent
-            region.save(update_fields=["name", "parent"])
-            renamed += 1
+        return existing[pcode] if pcode else None
+
+    for level in (rules.PROVINCE, rules.CITY, rules.COUNTY, rules.TOWNSHIP):
+        new = []
+        for code in sorted(c for c in rows if rules.level_of(c) == level):
+            name, parent = rows[code], parent_of(code)
+            region = existing.get(code)
+            if region is None:
+                new.append(Region(code=code, name=name, level=level, parent=parent, prefix=rules.prefix_of(code)))
+            elif region.name != name or region.parent_id != (parent.pk if parent else None):
+                region.name, region.parent = name, parent
+                region.save(update_fields=["name", "parent"])
+                renamed += 1
+        Region.objects.bulk_create(new)
+        created += len(new)
+        # Re-read to get the ids of what was just inserted (SQLite and PostgreSQL alike).
+        existing.update({r.code: r for r in Region.objects.filter(code__in=[r.code for r in new])})
     return {"created": created, "renamed": renamed, "unchanged": len(rows) - created - renamed}
 
 

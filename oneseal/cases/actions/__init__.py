@@ -2,6 +2,22 @@
 case, checks the transition, records an event, and returns the case."""
 
 from ._base import verify_chain
+from .decision import (
+    deliver,
+    deliver_blockers,
+    deny,
+    deny_blockers,
+    grant,
+    grant_blockers,
+    overdue_promises,
+    revoke_licence,
+    revoke_licence_blockers,
+    supply_tolerated_material,
+    terminate,
+    terminate_blockers,
+    withdraw,
+    withdraw_blockers,
+)
 from .intake import (
     accept,
     accept_blockers,
@@ -13,8 +29,27 @@ from .intake import (
     request_correction,
     submit_correction,
 )
+from .review import (
+    approve_extension,
+    approve_extension_blockers,
+    assign_step,
+    complete_review_step,
+    complete_review_step_blockers,
+    record_site_inspection,
+    request_extension,
+    request_extension_blockers,
+    resume,
+    steps_of,
+    suspend,
+)
 
 __all__ = [
     "accept", "accept_blockers", "attach_file", "check_materials", "deem_accepted", "receive", "refuse",
     "request_correction", "submit_correction", "verify_chain",
+    "approve_extension", "approve_extension_blockers", "assign_step", "complete_review_step",
+    "complete_review_step_blockers", "record_site_inspection", "request_extension", "request_extension_blockers",
+    "resume", "steps_of", "suspend",
+    "deliver", "deliver_blockers", "deny", "deny_blockers", "grant", "grant_blockers", "overdue_promises",
+    "revoke_licence", "revoke_licence_blockers", "supply_tolerated_material", "terminate", "terminate_blockers",
+    "withdraw", "withdraw_blockers",
 ]

@@ -1,0 +1,730 @@
+"""The cases API (/api/v1/applicants, /api/v1/cases…): open a case, read it, and act on it.
+
+Every read and every write loads the case through `visible_cases`, so a case outside the
+caller's scope is a 404 that says nothing about it. Each action endpoint is thin: parse the
+body with its input serializer, call the one action in `oneseal.cases.actions` (which checks
+the role, locks the row, checks the transition and the `expected_version`, records the event),
+and answer with the case as it now is. Domain errors are rendered by `api.errors`:
+NotPermitted → 403, Conflict → 409, any other → 400.
+
+The API records every action as of today: back-dating is not offered, except where the action
+itself is about a past date (the day of a site inspection)."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oneseal.applicants.actions import register_applicant
+from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.rules import WorkCalendar
+from oneseal.cases import actions
+from oneseal.cases import rules as case_rules
+from oneseal.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseStep,
+    Channel,
+    Delivery,
+    Licence,
+    State,
+    Upload,
+)
+from oneseal.catalogue.models import HandlingItem, ReviewStep, SpecialProcedure
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+
+from .serializers import DATE_FORMAT, ErrorSerializer, date_field
+
+CASES = "cases"
+
+# Warning thresholds (working days). Officials will set these at run time; until the setting
+# exists they are fixed here.
+YELLOW_AT = 2
+STATUTORY_ALARM_AT = 3
+
+WARNING_LABELS = {
+    case_rules.Warning.NONE: "",
+    case_rules.Warning.YELLOW: _l("黄牌：承诺时限即将届满"),
+    case_rules.Warning.RED: _l("红牌：已超过承诺时限"),
+    case_rules.Warning.STATUTORY: _l("法定时限预警"),
+}
+
+
+# --- Scoping ------------------------------------------------------------------------------
+
+def is_scoped_staff(user) -> bool:
+    """Active staff holding at least one role (or a superuser): they see by region."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    staff = staff_of(user)
+    return staff is not None and user.is_active and bool(staff.role_set)
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The one scoping function of the cases API. Staff with a role see the cases of their
+    region and below it (organisation.rules.scope_prefix); anyone signed in sees the cases of
+    the applicants linked to their account; an anonymous caller sees nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    # A subquery, not a join, so that PostgreSQL can combine the region-code and applicant
+    # indexes instead of scanning every case.
+    own = Q(applicant_id__in=Applicant.objects.filter(user=user).values("pk"))
+    if is_scoped_staff(user):
+        return Case.objects.filter(Q(region_code__startswith=scope_prefix(user)) | own)
+    return Case.objects.filter(own)
+
+
+def visible_applicants(user) -> QuerySet[Applicant]:
+    """Whom the caller may open a case for: a window clerk for anyone, everyone else only for
+    the applicants linked to their own account."""
+    if has_role(user, Role.CLERK):
+        return Applicant.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Applicant.objects.none()
+    return Applicant.objects.filter(user=user)
+
+
+def case_rows(user) -> QuerySet[Case]:
+    return visible_cases(user).select_related("applicant", "handling_item__item_version")
+
+
+def case_details(user) -> QuerySet[Case]:
+    return visible_cases(user).select_related(
+        "applicant", "handling_item__item_version", "bureau", "licence",
+    ).prefetch_related(
+        Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
+            Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
+        Prefetch("events", queryset=CaseEvent.objects.order_by("seq")),
+    )
+
+
+def load_case(user, pk: int) -> Case:
+    return get_object_or_404(visible_cases(user), pk=pk)
+
+
+# --- Clocks -------------------------------------------------------------------------------
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Clocks:
+    acceptance_due: datetime.date
+    acceptance_due_provisional: bool
+    accepted_on: datetime.date | None
+    deemed_accepted: bool
+    promised_due: datetime.date | None
+    statutory_due: datetime.date | None
+    due_provisional: bool
+    running: bool
+    promised_remaining: int | None
+    statutory_remaining: int | None
+    warning: str
+    warning_display: str
+
+
+def clocks_of(case: Case, cal: WorkCalendar, on: datetime.date) -> Clocks:
+    """The decision clocks run only while a case is accepted; a suspended case shows the working
+    days it kept at the suspension (《行政许可法》第四十五条); before acceptance and after the
+    decision there is nothing to count."""
+    promised_left = statutory_left = None
+    warning = case_rules.Warning.NONE
+    running = case.state == State.ACCEPTED and case.promised_due is not None
+    if running:
+        promised_left = case_rules.remaining(cal, on, case.promised_due)
+        statutory_left = case_rules.remaining(cal, on, case.statutory_due)
+        warning = case_rules.warning_level(cal, on, case.promised_due, case.statutory_due,
+                                           yellow_at=YELLOW_AT, statutory_alarm_at=STATUTORY_ALARM_AT)
+    elif case.state == State.SUSPENDED:
+        promised_left = case.promised_remaining_at_suspension
+        statutory_left = case.statutory_remaining_at_suspension
+    return Clocks(
+        acceptance_due=case.acceptance_due, acceptance_due_provisional=case.acceptance_due_provisional,
+        accepted_on=case.accepted_on, deemed_accepted=case.deemed_accepted, promised_due=case.promised_due,
+        statutory_due=case.statutory_due, due_provisional=case.due_provisional, running=running,
+        promised_remaining=promised_left, statutory_remaining=statutory_left, warning=warning,
+        warning_display=str(WARNING_LABELS[warning]),
+    )
+
+
+def with_clocks(cases) -> list[Case]:
+    cal, on = current_calendar(), today()
+    for case in cases:
+        case.clocks = clocks_of(case, cal, on)
+    return list(cases)
+
+
+def detail_of(user, pk: int) -> Case:
+    case = get_object_or_404(case_details(user), pk=pk)
+    with_clocks([case])
+    case.review_steps = actions.steps_of(case)
+    return case
+
+
+# --- Input serializers --------------------------------------------------------------------
+
+def required_text(max_length: int, help_text) -> serializers.CharField:
+    # Blank passes here so that the action's own message, which names the rule, is the one shown.
+    return serializers.CharField(max_length=max_length, allow_blank=True, help_text=help_text)
+
+
+def optional_text(max_length: int, help_text) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, default="",
+                                 help_text=help_text)
+
+
+def choices_of(choices, *, help_text, required=True) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, required=required, help_text=help_text,
+                                   error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UnnamedChoiceField(serializers.ChoiceField):
+    """A choice documented as a plain string whose help text lists the values. For a choice set
+    that another component already exposes under the same field name, where an enum would need
+    an ENUM_NAME_OVERRIDES entry in the settings to be named without a warning."""
+
+
+def listed_choices(choices, *, help_text) -> serializers.ChoiceField:
+    def text():
+        return f"{help_text}：" + "、".join(f"{value}（{label}）" for value, label in choices)
+
+    return UnnamedChoiceField(choices=choices, help_text=lazy(text, str)(),
+                              error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
+
+
+class LineMapField(serializers.DictField):
+    """A JSON object keyed by checklist line ids ("12": …), parsed to {12: …}."""
+
+    default_error_messages = {"not_a_line": _l("键“{value}”应为办件材料编号（整数）")}
+
+    def to_internal_value(self, data):
+        parsed = super().to_internal_value(data)
+        out = {}
+        for key, value in parsed.items():
+            try:
+                out[int(key)] = value
+            except (TypeError, ValueError):
+                self.fail("not_a_line", value=key)
+        return out
+
+
+def staff_users():
+    return get_user_model().objects.filter(staff__isnull=False)
+
+
+class ActionInput(serializers.Serializer):
+    expected_version = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text=_l("调用方看到的办件版本号（lock_version）；办件已被他人改动时返回 409"),
+    )
+
+
+class CheckMaterialsInput(ActionInput):
+    statuses = LineMapField(child=choices_of(
+        [c for c in CaseMaterial.Status.choices if c[0] != CaseMaterial.Status.TOLERATED], help_text=_l("材料状态")),
+        help_text=_l("{材料清单行编号: 状态}"))
+    notes = LineMapField(child=serializers.CharField(max_length=300, allow_blank=True), required=False,
+                         default=dict, help_text=_l("{材料清单行编号: 说明}"))
+
+
+class AcceptInput(ActionInput):
+    tolerated = LineMapField(
+        child=serializers.DateField(input_formats=[DATE_FORMAT],
+                                    error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")}),
+        required=False, default=dict,
+        help_text=_l("容缺受理：{材料清单行编号: 承诺补齐日期 YYYY-MM-DD}"),
+    )
+
+
+class RefuseInput(ActionInput):
+    clause = choices_of([("1", _l("第三十二条第一款第（一）项：不需要取得行政许可")),
+                         ("2", _l("第三十二条第一款第（二）项：不属于本机关职权范围"))], help_text=_l("不予受理的依据"))
+    reason = required_text(2000, _l("不予受理的理由"))
+    competent_body = optional_text(200, _l("有权受理的行政机关（依第（二）项不予受理时必填）"))
+
+
+class RequestCorrectionInput(ActionInput):
+    items = LineMapField(child=serializers.CharField(max_length=300, allow_blank=True),
+                         help_text=_l("一次性告知：{材料清单行编号: 需补正的内容}"))
+
+
+class SuspendInput(ActionInput):
+    kind = listed_choices(SpecialProcedure.Kind.choices, help_text=_l("特别程序"))
+    reason = required_text(2000, _l("中止理由"))
+    expected_days = serializers.IntegerField(min_value=1, help_text=_l("预计所需工作日数"))
+
+
+class ReasonInput(ActionInput):
+    reason = required_text(2000, _l("理由"))
+
+
+class AssignStepInput(ActionInput):
+    step = serializers.PrimaryKeyRelatedField(
+        queryset=ReviewStep.objects.all(), help_text=_l("审批环节编号（steps[].review_step_id）"),
+        error_messages={"does_not_exist": _l("审批环节 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=staff_users(), help_text=_l("承办人（工作人员账号编号）"),
+        error_messages={"does_not_exist": _l("工作人员 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
+
+
+class CompleteReviewStepInput(ActionInput):
+    opinion = required_text(4000, _l("审查意见"))
+    outcome = choices_of(CaseStep.Outcome.choices, help_text=_l("结论"))
+
+
+class SiteInspectionInput(ActionInput):
+    on = serializers.DateField(input_formats=[DATE_FORMAT], help_text=_l("核查日期 YYYY-MM-DD"),
+                               error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+    place = required_text(300, _l("核查地点"))
+    findings = required_text(4000, _l("核查情况"))
+    inspectors = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=staff_users(), help_text=_l("核查人员（两名以上工作人员账号编号）"),
+        error_messages={"does_not_exist": _l("工作人员 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
+
+
+class GrantInput(ActionInput):
+    scope = required_text(2000, _l("许可范围"))
+    valid_from = serializers.DateField(input_formats=[DATE_FORMAT], help_text=_l("有效期自 YYYY-MM-DD"),
+                                       error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+    valid_until = serializers.DateField(input_formats=[DATE_FORMAT], required=False, allow_null=True, default=None,
+                                        help_text=_l("有效期至 YYYY-MM-DD；长期有效时不填"),
+                                        error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+
+
+class DenyInput(ActionInput):
+    reasons = serializers.ListField(child=serializers.CharField(max_length=2000, allow_blank=True),
+                                    help_text=_l("不予许可的理由，逐条列明"))
+
+
+class DeliverInput(ActionInput):
+    channel = choices_of(Delivery.DeliveryChannel.choices, help_text=_l("送达方式"))
+    tracking_number = optional_text(60, _l("邮件单号（邮寄送达时必填）"))
+
+
+class SupplyToleratedInput(ActionInput):
+    line = serializers.IntegerField(help_text=_l("容缺材料的清单行编号（materials[].id）"))
+
+
+class RevokeLicenceInput(serializers.Serializer):
+    reason = required_text(2000, _l("撤销理由"))
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.FileField(help_text=_l("PDF、JPG 或 PNG 文件"))
+
+
+class ApplicantInput(serializers.Serializer):
+    kind = choices_of(Applicant.Kind.choices, help_text=_l("申请人类型"))
+    name = serializers.CharField(max_length=200, help_text=_l("姓名或名称"))
+    number = serializers.CharField(max_length=40, help_text=_l("居民身份证号码或统一社会信用代码"))
+    phone = serializers.CharField(max_length=40, help_text=_l("联系电话"))
+    email = optional_text(254, _l("电子邮箱"))
+    representative = optional_text(100, _l("法定代表人或负责人"))
+    address = optional_text(300, _l("联系地址"))
+
+
+class OpenCaseInput(serializers.Serializer):
+    handling_item = serializers.PrimaryKeyRelatedField(
+        queryset=HandlingItem.objects.select_related("item_version__item__catalogue__region"),
+        help_text=_l("办理项编号（现行版本）"),
+        error_messages={"does_not_exist": _l("办理项 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
+    # The queryset is narrowed to the caller's applicants by the view (`visible_applicants`).
+    applicant = serializers.PrimaryKeyRelatedField(
+        queryset=Applicant.objects.none(), help_text=_l("申请人编号（见 POST /api/v1/applicants）"),
+        error_messages={"does_not_exist": _l("申请人 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
+    channel = choices_of(Channel.choices, help_text=_l("收件渠道：窗口或网上（申请人本人网上申请时为 online）"))
+    agent_name = optional_text(100, _l("代办人"))
+    agent_id_number = optional_text(18, _l("代办人身份证号码"))
+    agent_phone = optional_text(40, _l("代办人电话"))
+
+
+class CaseListQuery(serializers.Serializer):
+    state = choices_of(State.choices, help_text=_l("状态"), required=False)
+    handling_item = serializers.IntegerField(required=False, help_text=_l("办理项编号"))
+    received_from = date_field(_l("收件日期起（含），YYYY-MM-DD"))
+    received_to = date_field(_l("收件日期止（含），YYYY-MM-DD"))
+
+    def validate(self, attrs):
+        start, end = attrs.get("received_from"), attrs.get("received_to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"received_to": [_("截止日期不能早于起始日期")]})
+        return attrs
+
+
+def parse(serializer_class, data, **kwargs) -> dict:
+    parsed = serializer_class(data=data, **kwargs)
+    parsed.is_valid(raise_exception=True)
+    return dict(parsed.validated_data)
+
+
+# --- Output serializers -------------------------------------------------------------------
+
+class ApplicantSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    number = serializers.CharField(help_text=_l("居民身份证号码或统一社会信用代码"))
+
+    class Meta:
+        model = Applicant
+        fields = ["id", "kind", "kind_display", "name", "number", "representative", "phone", "email", "address"]
+        read_only_fields = fields
+
+
+class ApplicantRefSerializer(serializers.ModelSerializer):
+    number = serializers.CharField()
+
+    class Meta:
+        model = Applicant
+        fields = ["id", "name", "number"]
+        read_only_fields = fields
+
+
+class CaseHandlingItemSerializer(serializers.ModelSerializer):
+    item_id = serializers.IntegerField(source="item_version.item_id")
+    version_id = serializers.IntegerField(source="item_version_id")
+    version_number = serializers.IntegerField(source="item_version.number", help_text=_l("办件所依据的事项版本号"))
+    item_name = serializers.CharField(source="item_version.name")
+
+    class Meta:
+        model = HandlingItem
+        fields = ["id", "code", "name", "item_id", "item_name", "version_id", "version_number"]
+        read_only_fields = fields
+
+
+class ClocksSerializer(serializers.Serializer):
+    acceptance_due = serializers.DateField(help_text=_l("受理期限（收件后5个工作日）"))
+    acceptance_due_provisional = serializers.BooleanField()
+    accepted_on = serializers.DateField(allow_null=True)
+    deemed_accepted = serializers.BooleanField(help_text=_l("逾期未作决定，依法视为受理"))
+    promised_due = serializers.DateField(allow_null=True, help_text=_l("承诺办结日期"))
+    statutory_due = serializers.DateField(allow_null=True, help_text=_l("法定办结日期"))
+    due_provisional = serializers.BooleanField(help_text=_l("期限涉及尚未公布放假安排的年份，暂按周末计算"))
+    running = serializers.BooleanField(help_text=_l("办结时限正在计算（已受理且未中止、未决定）"))
+    promised_remaining = serializers.IntegerField(allow_null=True, help_text=_l("承诺时限剩余工作日；负数为已超期"))
+    statutory_remaining = serializers.IntegerField(allow_null=True, help_text=_l("法定时限剩余工作日；负数为已超期"))
+    warning = serializers.CharField(help_text=_l("预警：空、yellow、red 或 statutory"))
+    warning_display = serializers.CharField()
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+
+    class Meta:
+        model = Upload
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
+class CaseMaterialSerializer(serializers.ModelSerializer):
+    material_id = serializers.IntegerField()
+    name = serializers.CharField(source="material.name")
+    is_required = serializers.BooleanField(source="material.is_required")
+    is_core = serializers.BooleanField(source="material.is_core")
+    is_tolerable = serializers.BooleanField(source="material.is_tolerable")
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    uploads = UploadSerializer(many=True)
+
+    class Meta:
+        model = CaseMaterial
+        fields = ["id", "material_id", "name", "is_required", "is_core", "is_tolerable", "status",
+                  "status_display", "note", "promised_by", "supplied_on", "uploads"]
+        read_only_fields = fields
+
+
+class CaseStepSerializer(serializers.ModelSerializer):
+    review_step_id = serializers.IntegerField()
+    role = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+    section = serializers.StringRelatedField()
+    assignee_id = serializers.IntegerField(allow_null=True)
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+    outcome = serializers.CharField()
+
+    class Meta:
+        model = CaseStep
+        fields = ["order", "review_step_id", "name", "role", "role_display", "section", "assignee_id", "state",
+                  "state_display", "done_on", "outcome", "opinion"]
+        read_only_fields = fields
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Licence
+        fields = ["number", "name", "state", "state_display", "scope", "valid_from", "valid_until", "issued_on"]
+        read_only_fields = fields
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    data = serializers.DictField(help_text=_l("该操作记录的数据（期限、依据、材料等）"))
+
+    class Meta:
+        model = CaseEvent
+        fields = ["seq", "at", "on", "actor_name", "action", "from_state", "to_state", "reason", "notice_due",
+                  "data"]
+        read_only_fields = fields
+
+
+class CaseRowSerializer(serializers.ModelSerializer):
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+    channel = serializers.CharField()
+    applicant = ApplicantRefSerializer()
+    handling_item = CaseHandlingItemSerializer()
+    clocks = ClocksSerializer()
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "state", "state_display", "channel", "applicant", "handling_item",
+                  "received_at", "received_on", "clocks", "lock_version"]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseRowSerializer):
+    applicant = ApplicantSerializer()
+    bureau = serializers.StringRelatedField()
+    materials = CaseMaterialSerializer(many=True)
+    steps = CaseStepSerializer(source="review_steps", many=True)
+    licence = LicenceSerializer(allow_null=True)
+    events = CaseEventSerializer(many=True)
+
+    class Meta(CaseRowSerializer.Meta):
+        fields = [*CaseRowSerializer.Meta.fields, "query_code", "region_code", "bureau", "agent_name",
+                  "agent_id_number", "agent_phone", "materials_arrived_on", "suspended_on", "extended",
+                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "events"]
+        read_only_fields = fields
+
+
+# --- Views --------------------------------------------------------------------------------
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+CASE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("办件编号（id）"))
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description=_l("同一申请人以同一键重复提交时返回已开立的办件（200），不再开立新办件；最长64个字符"),
+)
+IDEMPOTENCY_KEY_MAX = 64
+
+
+class SignedInMixin:
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+
+class ApplicantRegister(SignedInMixin, APIView):
+    # A number in the body is a different field in the action (id_number or credit_code).
+    FIELD_NAMES = {"id_number": "number", "credit_code": "number"}
+
+    @extend_schema(
+        tags=[CASES], operation_id="register_applicant", summary=_l("登记申请人（已登记则返回原记录）"),
+        description=_l("窗口人员可为任何人登记；网上办事账号只能登记本人，登记后与本账号关联。"),
+        request=ApplicantInput, responses={200: ApplicantSerializer, **ERRORS},
+    )
+    def post(self, request):
+        data = parse(ApplicantInput, request.data)
+        is_clerk = has_role(request.user, Role.CLERK)
+        try:
+            applicant = register_applicant(actor=request.user, user=None if is_clerk else request.user, **data)
+        except ValidationFailed as exc:
+            fields = {self.FIELD_NAMES.get(k, k): v for k, v in exc.fields.items()}
+            if not is_clerk and "name" in fields:
+                # The action's message names whoever holds the number; only staff may learn that.
+                fields["name"] = [_("该证件号码已登记，姓名或名称与登记信息不一致")]
+            raise ValidationFailed(exc.message, fields=fields, reasons=exc.reasons) from None
+        if not is_clerk and applicant.user_id != request.user.pk:
+            # Registered before, under no account or someone else's: not the caller's to read.
+            raise NotPermitted(_("该申请人已登记，请到窗口办理账号关联"))
+        return Response(ApplicantSerializer(applicant).data)
+
+
+@extend_schema(tags=[CASES])
+class CaseListCreate(SignedInMixin, generics.ListAPIView):
+    serializer_class = CaseRowSerializer
+
+    def get_queryset(self):
+        params = parse(CaseListQuery, self.request.query_params)
+        qs = case_rows(self.request.user)
+        if params.get("state"):
+            qs = qs.filter(state=params["state"])
+        if params.get("handling_item") is not None:
+            qs = qs.filter(handling_item_id=params["handling_item"])
+        if params.get("received_from"):
+            qs = qs.filter(received_on__gte=params["received_from"])
+        if params.get("received_to"):
+            qs = qs.filter(received_on__lte=params["received_to"])
+        return qs
+
+    @extend_schema(operation_id="list_cases", summary=_l("办件列表"), parameters=[CaseListQuery],
+                   description=_l("调用者权限范围内的办件：工作人员为本区划及下级区划，申请人为本人的办件。"),
+                   responses={200: CaseRowSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer})
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(CaseRowSerializer(with_clocks(page), many=True).data)
+
+    @extend_schema(
+        operation_id="open_case", summary=_l("收件：开立办件"), request=OpenCaseInput, parameters=[IDEMPOTENCY_KEY],
+        description=_l("窗口人员收件，或申请人本人网上申请（channel=online）。带 Idempotency-Key 的重复提交返回原办件。"),
+        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, **ERRORS},
+    )
+    def post(self, request):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX:
+            raise ValidationFailed(fields={"Idempotency-Key": [_("幂等键最长64个字符")]})
+        body = OpenCaseInput(data=request.data)
+        body.fields["applicant"].queryset = visible_applicants(request.user)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        at = timezone.now()
+        case = actions.receive(data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data)
+        # A case opened by this call carries this call's time; a repeat gets the earlier case.
+        opened_now = case.received_at == at
+        return Response(CaseDetailSerializer(detail_of(request.user, case.pk)).data,
+                        status=status.HTTP_201_CREATED if opened_now else status.HTTP_200_OK)
+
+
+class CaseDetailView(SignedInMixin, APIView):
+    @extend_schema(tags=[CASES], operation_id="get_case", summary=_l("办件详情"), parameters=[CASE_ID],
+                   description=_l("状态、申请人、办理项及版本、材料清单与上传文件、时限与预警、审批环节、证照及全部办件记录。"),
+                   responses={200: CaseDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        return Response(CaseDetailSerializer(detail_of(request.user, pk)).data)
+
+
+class CaseEventList(SignedInMixin, APIView):
+    @extend_schema(tags=[CASES], operation_id="list_case_events", summary=_l("办件记录"), parameters=[CASE_ID],
+                   description=_l("办件的全部操作记录，按顺序号排列（只增不改，哈希链校验）。"),
+                   responses={200: CaseEventSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        case = load_case(request.user, pk)
+        return Response(CaseEventSerializer(case.events.order_by("seq"), many=True).data)
+
+
+class CaseMaterialFiles(SignedInMixin, APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=[CASES], operation_id="upload_case_material_file", summary=_l("上传材料文件"),
+        parameters=[CASE_ID, OpenApiParameter("line", OpenApiTypes.INT, OpenApiParameter.PATH,
+                                              description=_l("材料清单行编号（materials[].id）"))],
+        request={"multipart/form-data": UploadInput},
+        description=_l("按文件内容核验类型（PDF、JPG、PNG），保存 SHA-256；已上传的文件不会被覆盖。"),
+        responses={201: CaseDetailSerializer, **ERRORS},
+    )
+    def post(self, request, pk, line):
+        case = load_case(request.user, pk)
+        row = get_object_or_404(CaseMaterial.objects.select_related("case"), case=case, pk=line)
+        data = parse(UploadInput, request.data)
+        actions.attach_file(row, actor=request.user, upload=data["file"])
+        return Response(CaseDetailSerializer(detail_of(request.user, pk)).data, status=status.HTTP_201_CREATED)
+
+
+# --- Case actions: one table, one view ----------------------------------------------------
+
+def revoke_case_licence(case: Case, *, actor, reason: str):
+    licence = Licence.objects.filter(case=case).first()
+    if licence is None:
+        raise InvalidTransition(_("该办件没有证照"))
+    return actions.revoke_licence(licence, actor=actor, reason=reason)
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """`call(case, actor=…, **validated body)`; the body's names are the action's keywords."""
+
+    name: str
+    input: type[serializers.Serializer]
+    call: Callable
+    summary: str
+    description: str = ""
+
+
+ACTIONS = [
+    CaseAction("check-materials", CheckMaterialsInput, actions.check_materials, _l("核验材料"),
+               _l("逐项记录材料已提交、缺少、需补正或不适用。")),
+    CaseAction("accept", AcceptInput, actions.accept, _l("受理"),
+               _l("《行政许可法》第三十二条第一款第（五）项。tolerated 列出可容缺的非核心材料及承诺补齐日期（容缺受理）。")),
+    CaseAction("refuse", RefuseInput, actions.refuse, _l("不予受理"),
+               _l("第三十二条第一款第（一）项或第（二）项；第（二）项须告知有权机关。")),
+    CaseAction("request-correction", RequestCorrectionInput, actions.request_correction, _l("一次性告知补正"),
+               _l("一次列明全部需补正的材料；收件后5个工作日内。")),
+    CaseAction("submit-correction", ActionInput, actions.submit_correction, _l("提交补正材料"),
+               _l("受理审查的5个工作日自补正材料到达之日重新起算。")),
+    CaseAction("assign-step", AssignStepInput, actions.assign_step, _l("分派审批环节")),
+    CaseAction("complete-review-step", CompleteReviewStepInput, actions.complete_review_step,
+               _l("完成当前审批环节")),
+    CaseAction("record-site-inspection", SiteInspectionInput, actions.record_site_inspection, _l("记录现场核查"),
+               _l("第三十四条第三款：两名以上工作人员。")),
+    CaseAction("suspend", SuspendInput, actions.suspend, _l("中止（特别程序）"),
+               _l("第四十五条：特别程序所需时间不计入期限。")),
+    CaseAction("resume", ActionInput, actions.resume, _l("恢复办理")),
+    CaseAction("request-extension", ReasonInput, actions.request_extension, _l("申请延期"),
+               _l("第四十二条：只能延期一次。")),
+    CaseAction("approve-extension", ActionInput, actions.approve_extension, _l("批准延期"),
+               _l("第四十二条：经本行政机关负责人批准，延长10个工作日（联合办理15日）。")),
+    CaseAction("grant", GrantInput, actions.grant, _l("准予许可"), _l("第三十八条第一款；颁发证照。")),
+    CaseAction("deny", DenyInput, actions.deny, _l("不予许可"),
+               _l("第三十八条第二款：说明理由，告知申请复议或提起诉讼的权利。")),
+    CaseAction("deliver", DeliverInput, actions.deliver, _l("送达"), _l("第四十四条：决定之日起10个工作日内。")),
+    CaseAction("withdraw", ReasonInput, actions.withdraw, _l("撤回申请")),
+    CaseAction("terminate", ReasonInput, actions.terminate, _l("终止办理")),
+    CaseAction("supply-tolerated-material", SupplyToleratedInput, actions.supply_tolerated_material,
+               _l("补齐容缺材料")),
+    CaseAction("revoke-licence", RevokeLicenceInput, revoke_case_licence, _l("撤销证照")),
+]
+
+
+class CaseActionView(SignedInMixin, APIView):
+    case_action: CaseAction
+
+    def post(self, request, pk):
+        case = load_case(request.user, pk)
+        data = parse(self.case_action.input, request.data)
+        self.case_action.call(case, actor=request.user, **data)
+        return Response(CaseDetailSerializer(detail_of(request.user, pk)).data)
+
+
+def action_view(action: CaseAction) -> type[CaseActionView]:
+    snake = action.name.replace("-", "_")
+    camel = "".join(part.title() for part in action.name.split("-"))
+    schema = extend_schema(
+        tags=[CASES], operation_id=f"case_{snake}", summary=action.summary, description=action.description,
+        parameters=[CASE_ID], request=action.input,
+        responses={200: CaseDetailSerializer, **ERRORS,
+                   409: OpenApiResponse(ErrorSerializer, description=_l("办件已被他人改动（expected_version 不符）"))},
+    )
+    # extend_schema_view copies the inherited `post` before annotating it, so each action's
+    # view documents its own body.
+    return extend_schema_view(post=schema)(type(f"Case{camel}View", (CaseActionView,), {"case_action": action}))
+
+
+ACTION_VIEWS = {action.name: action_view(action) for action in ACTIONS}

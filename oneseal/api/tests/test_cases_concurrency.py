@@ -1,0 +1,115 @@
+"""Two callers at the same moment, each on its own database connection (PostgreSQL only: SQLite
+serialises every writer, so it cannot show a race)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from oneseal.cases import actions
+from oneseal.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, State
+from oneseal.cases.tests import conftest as case_fixtures
+from oneseal.organisation.models import Role
+
+# The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
+applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)"),
+]
+
+
+def in_parallel(*calls):
+    """Run each call in its own thread, released together by a barrier; each thread closes its
+    own connection. Returns the results (or raised exceptions) in call order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    return results
+
+
+def poster(user, url, body, **headers):
+    def call():
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post(url, body, format="json", **headers)
+    return call
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accept_and_refuse_at_once_one_wins_and_the_other_gets_a_conflict(handling_item, applicant, clerk,
+                                                                          make_staff, county):
+    other = make_staff("clerk2", county, Role.CLERK, display_name="李窗口")
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    case = actions.check_materials(case, actor=clerk,
+                                   statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
+    seen = case.lock_version
+    accept, refuse = in_parallel(
+        poster(clerk, f"/api/v1/cases/{case.pk}/accept", {"expected_version": seen}),
+        poster(other, f"/api/v1/cases/{case.pk}/refuse", {"clause": "1", "reason": "无需许可", "expected_version": seen}),
+    )
+    assert not isinstance(accept, Exception) and not isinstance(refuse, Exception), (accept, refuse)
+    statuses = sorted([accept.status_code, refuse.status_code])
+    assert statuses == [200, 409], (accept.content, refuse.content)
+    winner, loser = (accept, refuse) if accept.status_code == 200 else (refuse, accept)
+    assert loser.json()["code"] == "conflict"
+    assert case.number not in loser.content.decode()
+
+    case.refresh_from_db()
+    won = "accept" if winner is accept else "refuse"
+    assert case.state == (State.ACCEPTED if won == "accept" else State.REFUSED)
+    assert case.lock_version == seen + 1
+    assert list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("action", flat=True)) == ["receive", won]
+    assert actions.verify_chain(case.pk) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_with_the_same_idempotency_key_at_once_open_one_case(handling_item, applicant, clerk):
+    body = {"handling_item": handling_item.pk, "applicant": applicant.pk, "channel": "window"}
+    first, second = in_parallel(
+        poster(clerk, "/api/v1/cases", body, HTTP_IDEMPOTENCY_KEY="online-form-1"),
+        poster(clerk, "/api/v1/cases", body, HTTP_IDEMPOTENCY_KEY="online-form-1"),
+    )
+    assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
+    assert sorted([first.status_code, second.status_code]) == [200, 201], (first.content, second.content)
+    assert first.json()["id"] == second.json()["id"]
+    assert Case.objects.count() == 1
+    case = Case.objects.get()
+    assert list(case.events.values_list("action", flat=True)) == ["receive"]
+    assert case.materials.count() == 2
+    assert CaseCounter.objects.get().last == 1  # the loser's number was rolled back with it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_an_expected_version_the_row_lock_still_lets_only_one_decide(handling_item, applicant, clerk,
+                                                                            make_staff, county):
+    other = make_staff("clerk2", county, Role.CLERK)
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
+    accept, refuse = in_parallel(
+        poster(clerk, f"/api/v1/cases/{case.pk}/accept", {}),
+        poster(other, f"/api/v1/cases/{case.pk}/refuse", {"clause": "1", "reason": "无需许可"}),
+    )
+    assert sorted([accept.status_code, refuse.status_code]) == [200, 400], (accept.content, refuse.content)
+    loser = refuse if accept.status_code == 200 else accept
+    assert loser.json()["code"] == "invalid_transition"
+    assert CaseEvent.objects.filter(case=case).count() == 2
+    assert actions.verify_chain(case.pk) == []

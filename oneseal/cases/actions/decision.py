@@ -1,0 +1,393 @@
+"""Deciding, issuing and delivering (《行政许可法》第三十八条、第三十九条、第四十四条), withdrawal and
+termination, and the promises of tolerated acceptance (容缺受理).
+
+A signatory grants or denies. A grant issues a licence with a number that never repeats; the
+licence is held while tolerated materials are outstanding where the handling item says so,
+and revoked when a promise is broken where it says that. A denial states its reasons and the
+applicant's remedies. A clerk delivers the licence by a channel the handling item offers.
+"""
+
+import datetime
+import logging
+import secrets
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from oneseal.catalogue.models import MissedPromiseRule
+from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.organisation.models import Bureau, Role
+from oneseal.organisation.rules import has_role
+
+from .. import rules
+from ..models import (
+    Case,
+    CaseMaterial,
+    CaseStep,
+    Delivery,
+    Licence,
+    LicenceCounter,
+    MissedPromise,
+    State,
+)
+from ._base import business_date, calendar, check, lock, move, require_case_role
+from .review import (
+    clock_floor,
+    decision_step,
+    ensure_steps,
+    is_own_applicant,
+    pending_review_blockers,
+    raise_blockers,
+    require_filled,
+    require_not_before,
+    steps_after_decision,
+    steps_of,
+)
+
+logger = logging.getLogger(__name__)
+
+GRANT_BASIS = "《中华人民共和国行政许可法》第三十八条第一款"
+DENIAL_BASIS = "《中华人民共和国行政许可法》第三十八条第二款"
+DELIVERY_BASIS = "《中华人民共和国行政许可法》第四十四条"
+
+
+def _next_licence_number(bureau: Bureau, year: int) -> str:
+    counter, _created = LicenceCounter.objects.select_for_update().get_or_create(bureau=bureau, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return rules.licence_number(bureau.region.code, year, counter.last)
+
+
+def outstanding_tolerated(case: Case):
+    """Tolerated materials the applicant has not supplied yet."""
+    return case.materials.filter(status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True).select_related("material")
+
+
+def _licence_of(case: Case) -> Licence | None:
+    return Licence.objects.filter(case=case).first()
+
+
+def _decide_step(case: Case, *, actor, on: datetime.date, outcome: str, opinion: str) -> None:
+    step = decision_step(ensure_steps(case))
+    if step is not None and step.state == CaseStep.StepState.PENDING:
+        step.state, step.done_by, step.done_on, step.outcome, step.opinion = (
+            CaseStep.StepState.DONE, actor, on, outcome, opinion)
+        step.save(update_fields=["state", "done_by", "done_on", "outcome", "opinion"])
+
+
+def _require_decider(actor, case: Case) -> None:
+    """A signatory of the case's region; when the decision step is assigned, that signatory."""
+    require_case_role(actor, case, Role.SIGNATORY)
+    step = decision_step(steps_of(case))
+    if step is not None and step.assignee_id is not None and step.assignee_id != getattr(actor, "pk", None):
+        raise NotPermitted()
+
+
+def _timeliness(case: Case, on: datetime.date) -> dict:
+    return {"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
+            "within_promised": on <= case.promised_due, "within_statutory": on <= case.statutory_due}
+
+
+# --- grant and deny -----------------------------------------------------------------------
+
+
+def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
+    """Every review step before the decision done (not for an instant item), and no tolerated
+    material overdue where the handling item revokes on a broken promise."""
+    out = rules.transition_blockers("grant", case.state) + pending_review_blockers(case, steps_of(case))
+    if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
+        for line in outstanding_tolerated(case).filter(promised_by__lt=on):
+            out.append(_("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
+                m=line.material.name, date=line.promised_by.isoformat()))
+    return out
+
+
+@transaction.atomic
+def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str, valid_from: datetime.date,
+          valid_until: datetime.date | None, expected_version: int | None = None) -> Licence:
+    """准予行政许可: issue the licence with a new number. With tolerated materials outstanding
+    and the item's rule "hold the licence", the licence is issued held until they arrive."""
+    case = lock(case, expected_version=expected_version)
+    _require_decider(actor, case)
+    on = on or business_date()
+    raise_blockers(grant_blockers(case, on=on))
+    require_filled(scope=scope)
+    require_not_before(on, clock_floor(case))
+    errors = {}
+    if valid_from is None or valid_from < on:
+        errors["valid_from"] = [_("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())]
+    elif valid_until is not None and valid_until <= valid_from:
+        errors["valid_until"] = [_("有效期截止日须晚于起始日")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    hi = case.handling_item
+    held = hi.missed_promise_rule == MissedPromiseRule.HOLD_LICENCE and outstanding_tolerated(case).exists()
+    licence = Licence.objects.create(
+        number=_next_licence_number(case.bureau, on.year), verification_code=secrets.token_hex(16), case=case,
+        name=hi.result_name or hi.item_version.name, holder=case.applicant, scope=scope.strip(),
+        valid_from=valid_from, valid_until=valid_until, issued_on=on, issued_by=actor,
+        state=Licence.LicenceState.HELD if held else Licence.LicenceState.VALID,
+    )
+    _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.APPROVE, opinion=str(_("准予许可")))
+    due = rules.delivery_due(calendar(), on)
+    case.decided_on, case.delivery_due = on, due.date
+    move(case, "grant", actor=actor, on=on, notice_due="grant", update_fields=["decided_on", "delivery_due"],
+         data={"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
+               "scope": licence.scope, "valid_from": valid_from.isoformat(),
+               "valid_until": valid_until.isoformat() if valid_until else None, "held": held,
+               "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
+               "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on)})
+    return licence
+
+
+def deny_blockers(case: Case) -> list[str]:
+    return rules.transition_blockers("deny", case.state) + pending_review_blockers(case, steps_of(case))
+
+
+@transaction.atomic
+def deny(case: Case, *, actor, on: datetime.date | None = None, reasons, expected_version: int | None = None) -> Case:
+    """不予行政许可 (第三十八条第二款): the written decision states its reasons and the right to
+    reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
+    case = lock(case, expected_version=expected_version)
+    _require_decider(actor, case)
+    raise_blockers(deny_blockers(case))
+    listed = [str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))]
+    listed = [r for r in listed if r]
+    require_filled(reasons="".join(listed))
+    on = on or business_date()
+    require_not_before(on, clock_floor(case))
+    text = "；".join(listed)
+    _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.REJECT, opinion=text)
+    case.decided_on = case.closed_on = on
+    move(case, "deny", actor=actor, on=on, reason=text, notice_due="denial", update_fields=["decided_on", "closed_on"],
+         data={"reasons": listed, "basis": DENIAL_BASIS, "remedies": rules.remedies(case.region.name),
+               **_timeliness(case, on)})
+    return case
+
+
+# --- delivery -----------------------------------------------------------------------------
+
+CHANNEL_OFFERED = {
+    Delivery.DeliveryChannel.WINDOW: "deliver_at_window",
+    Delivery.DeliveryChannel.POST: "deliver_by_post",
+    Delivery.DeliveryChannel.ELECTRONIC: "deliver_electronically",
+}
+
+
+def deliver_blockers(case: Case) -> list[str]:
+    out = rules.transition_blockers("deliver", case.state)
+    licence = _licence_of(case)
+    if licence is None:
+        out.append(_("该办件没有需要送达的证照"))
+    elif licence.state == Licence.LicenceState.HELD:
+        names = "、".join(line.material.name for line in outstanding_tolerated(case))
+        out.append(_("容缺材料（{names}）尚未补齐，证照暂缓发放").format(names=names))
+    elif licence.state == Licence.LicenceState.REVOKED:
+        out.append(_("证照已撤销，不能送达"))
+    return out
+
+
+@transaction.atomic
+def deliver(case: Case, *, actor, channel: str, on: datetime.date | None = None, tracking_number: str = "",
+            expected_version: int | None = None) -> Delivery:
+    """第四十四条: the licence reaches the applicant (window, post or electronically, as the
+    handling item offers); whether that was within 10 working days of the decision is kept.
+    The case closes."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.CLERK)
+    raise_blockers(deliver_blockers(case))
+    hi = case.handling_item
+    if channel not in CHANNEL_OFFERED or not getattr(hi, CHANNEL_OFFERED[channel]):
+        msg = _("该办理项提供的送达方式为：{channels}").format(channels="、".join(hi.delivery_channels) or _("无"))
+        raise ValidationFailed(msg, fields={"channel": [msg]})
+    tracking_number = (tracking_number or "").strip()
+    if channel == Delivery.DeliveryChannel.POST and not tracking_number:
+        raise ValidationFailed(fields={"tracking_number": [_("邮寄送达须填写邮件单号")]})
+    on = on or business_date()
+    require_not_before(on, case.decided_on)
+    licence = _licence_of(case)
+    within = on <= case.delivery_due
+    delivery = Delivery.objects.create(case=case, licence=licence, channel=channel, on=on,
+                                       tracking_number=tracking_number, within_due=within, delivered_by=actor)
+    # Steps after the decision (issuing, handing out) are what this delivery does.
+    for step in steps_after_decision(ensure_steps(case)):
+        if step.state == CaseStep.StepState.PENDING:
+            step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, actor, on
+            step.outcome, step.opinion = CaseStep.Outcome.APPROVE, str(Delivery.DeliveryChannel(channel).label)
+            step.save(update_fields=["state", "done_by", "done_on", "outcome", "opinion"])
+    case.closed_on = on
+    move(case, "deliver", actor=actor, on=on, update_fields=["closed_on"],
+         data={"licence": licence.number, "channel": channel, "tracking_number": tracking_number,
+               "delivery_due": case.delivery_due.isoformat(), "within_due": within, "basis": DELIVERY_BASIS})
+    return delivery
+
+
+# --- withdrawal and termination -----------------------------------------------------------
+
+
+def withdraw_blockers(case: Case) -> list[str]:
+    out = rules.transition_blockers("withdraw", case.state)
+    if case.state == State.GRANTED:
+        out.append(_("已作出准予许可决定，不能撤回申请；如需放弃许可，请申请注销"))
+    return out
+
+
+@transaction.atomic
+def withdraw(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+             expected_version: int | None = None) -> Case:
+    """The applicant withdraws the application: online themselves, or on paper recorded by a
+    clerk. The case closes."""
+    case = lock(case, expected_version=expected_version)
+    if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
+        raise NotPermitted()
+    raise_blockers(withdraw_blockers(case))
+    require_filled(reason=reason)
+    on = on or business_date()
+    require_not_before(on, case.received_on)
+    case.closed_on = on
+    move(case, "withdraw", actor=actor, on=on, reason=reason.strip(), notice_due="withdrawal",
+         update_fields=["closed_on"], data={"reason": reason.strip(), "by_applicant": is_own_applicant(actor, case)})
+    return case
+
+
+def terminate_blockers(case: Case) -> list[str]:
+    out = rules.transition_blockers("terminate", case.state)
+    licence = _licence_of(case)
+    if licence is not None and licence.state == Licence.LicenceState.VALID:
+        out.append(_("证照{number}已生效，不能终止办件；如需撤销请依法办理").format(number=licence.number))
+    return out
+
+
+@transaction.atomic
+def terminate(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+              expected_version: int | None = None) -> Case:
+    """The bureau ends the case (e.g. the applicant died or was dissolved). A licence held back
+    for outstanding materials is void with it."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.SIGNATORY)
+    raise_blockers(terminate_blockers(case))
+    require_filled(reason=reason)
+    on = on or business_date()
+    require_not_before(on, case.received_on)
+    licence = _licence_of(case)
+    voided = None
+    if licence is not None and licence.state == Licence.LicenceState.HELD:
+        licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason.strip()
+        licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
+        voided = licence.number
+    case.closed_on = on
+    move(case, "terminate", actor=actor, on=on, reason=reason.strip(), notice_due="termination",
+         update_fields=["closed_on"], data={"reason": reason.strip(), "licence_voided": voided})
+    return case
+
+
+# --- tolerated materials ------------------------------------------------------------------
+
+
+@transaction.atomic
+def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | None = None,
+                              expected_version: int | None = None) -> Case:
+    """The applicant supplies a material accepted as missing on a promise. When the last one
+    arrives a licence held for them is released."""
+    case = lock(case, expected_version=expected_version)
+    if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
+        raise NotPermitted()
+    check("supply_tolerated_material", case)
+    line_pk = getattr(line, "pk", line)
+    row = case.materials.select_for_update().filter(pk=line_pk).first()
+    if row is None or row.status != CaseMaterial.Status.TOLERATED or row.supplied_on is not None:
+        msg = _("该材料不是待补齐的容缺材料")
+        raise ValidationFailed(msg, fields={"line": [msg]})
+    on = on or business_date()
+    require_not_before(on, case.accepted_on)
+    row.supplied_on = on
+    row.save(update_fields=["supplied_on"])
+    licence = _licence_of(case)
+    released = None
+    if licence is not None and licence.state == Licence.LicenceState.HELD and not outstanding_tolerated(case).exists():
+        licence.state, licence.released_on = Licence.LicenceState.VALID, on
+        licence.save(update_fields=["state", "released_on"])
+        released = licence.number
+    move(case, "supply_tolerated_material", actor=actor, on=on,
+         data={"line": row.pk, "material": row.material.name, "promised_by": row.promised_by.isoformat(),
+               "late": on > row.promised_by, "licence_released": released})
+    return case
+
+
+def _revoke(case: Case, licence: Licence, *, actor, reason: str, on: datetime.date) -> Licence:
+    licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
+    licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
+    move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
+         data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name)})
+    return licence
+
+
+def revoke_licence_blockers(case: Case, licence: Licence) -> list[str]:
+    out = rules.transition_blockers("revoke_licence", case.state)
+    if licence.state == Licence.LicenceState.REVOKED:
+        out.append(_("证照{number}已于{date}撤销").format(number=licence.number, date=licence.revoked_on.isoformat()))
+    return out
+
+
+@transaction.atomic
+def revoke_licence(licence: Licence, *, actor=None, reason: str, on: datetime.date | None = None) -> Licence:
+    """Revoke a licence, by a signatory or (actor None) by the worker applying a handling
+    item's rule for a broken promise. The holder is told why, with the remedies."""
+    case = lock(licence.case)
+    if actor is not None:
+        require_case_role(actor, case, Role.SIGNATORY)
+    licence = Licence.objects.get(pk=licence.pk)
+    raise_blockers(revoke_licence_blockers(case, licence))
+    require_filled(reason=reason)
+    on = on or business_date()
+    require_not_before(on, licence.issued_on)
+    return _revoke(case, licence, actor=actor, reason=reason.strip(), on=on)
+
+
+PROMISE_STATES = (State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED)
+
+
+def _overdue_lines(today: datetime.date):
+    return CaseMaterial.objects.filter(
+        status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True, promised_by__lt=today,
+        missed_promise__isnull=True, case__state__in=PROMISE_STATES,
+    )
+
+
+@transaction.atomic
+def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPromise]:
+    case = lock(Case(pk=case_id))
+    lines = list(_overdue_lines(today).filter(case=case).select_related("material"))
+    if not lines:
+        return []
+    rule = case.handling_item.missed_promise_rule
+    licence = _licence_of(case)
+    missed = [MissedPromise.objects.create(case_material=line, noticed_on=today, rule=rule, licence=licence)
+              for line in lines]
+    names = "、".join(line.material.name for line in lines)
+    revoking = rule == MissedPromiseRule.REVOKE and licence is not None and licence.state != Licence.LicenceState.REVOKED
+    move(case, "promise_overdue", actor=None, on=today,
+         reason=_("容缺材料（{names}）逾期未补齐").format(names=names),
+         data={"lines": [{"line": line.pk, "material": line.material.name, "promised_by": line.promised_by.isoformat()}
+                         for line in lines],
+               "rule": rule, "licence": licence.number if licence else None,
+               "licence_state": licence.state if licence else None, "revoking": revoking})
+    if revoking:
+        _revoke(case, licence, actor=None, on=today,
+                reason=str(_("容缺受理承诺补齐的材料（{names}）逾期未补齐")).format(names=names))
+    return missed
+
+
+def overdue_promises(today: datetime.date) -> list[MissedPromise]:
+    """Run by the worker: every tolerated material whose promised date has passed unsupplied is
+    noticed once; the handling item's rule then applies — the licence stays held, or it is
+    revoked. One transaction per case; running again finds nothing new."""
+    case_ids = sorted(set(_overdue_lines(today).values_list("case_id", flat=True)))
+    out = []
+    for case_id in case_ids:
+        try:
+            out += _apply_missed_promises(case_id, today)
+        except Exception:
+            # One broken case must not keep the rule from every later case.
+            logger.exception("applying missed promises failed for case %s", case_id)
+    return out
