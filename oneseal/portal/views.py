@@ -2,6 +2,7 @@
 handling item. No login; everything shown is published. Each page makes a fixed number of
 queries whatever the catalogue's size."""
 
+import re
 from collections import OrderedDict
 from urllib.parse import urlencode
 
@@ -40,14 +41,22 @@ def home(request):
 
 
 def search_in_force_by_name(query: str):
-    """In-force versions of every local catalogue whose item or handling-item name contains
-    `query` (a plain substring match; the plain-words search comes later)."""
+    """In-force versions of every local catalogue whose item name, handling-item name or
+    everyday names (keywords) contain the query's characters in order, so 食品经营许可 finds
+    食品（含保健食品）经营许可 and 盖房子 finds the item that lists it. The ranked plain-words
+    search of the portal issue replaces this."""
     on = today()
-    matching_hi = HandlingItem.objects.filter(name__icontains=query).values("item_version_id")
+    chars = [c for c in query if not c.isspace()][:30]
+    if not chars:
+        return []
+    # A subsequence pattern; Django provides REGEXP on SQLite, PostgreSQL has it natively.
+    pattern = ".*".join(re.escape(c) for c in chars)
+    matching_hi = HandlingItem.objects.filter(
+        Q(name__iregex=pattern) | Q(keywords__iregex=pattern)).values("item_version_id")
     return list(
         ItemVersion.objects.in_force(on)
         .filter(item__catalogue__kind=Catalogue.Kind.LOCAL)
-        .filter(Q(name__icontains=query) | Q(pk__in=matching_hi))
+        .filter(Q(name__iregex=pattern) | Q(pk__in=matching_hi))
         .select_related("item__catalogue__region", "original_department")
         .prefetch_related(Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")))
         .order_by("item__catalogue__region__code", "name")[:SEARCH_LIMIT]

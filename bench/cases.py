@@ -1,0 +1,507 @@
+"""Cases on PostgreSQL: accept-case throughput and the warning scan at county-and-beyond scale.
+
+    .venv/bin/python bench/cases.py [--cases 2000] [--api-cases 500] [--open-cases 1000000]
+                                    [--database-url postgres://…] [--skip-accept] [--skip-scan] [--no-plans] [--keep]
+
+It creates its own database `oneseal_bench` on the local cluster (scripts/postgres.sh starts it),
+migrates it, and drops it at the end unless --keep. Run by hand; not part of the test suite.
+
+(a) Accept a case, N times, each figure in cases per second with its p99:
+    - bare SQL with psycopg, the transaction of ../shared/docs/performance.md: insert the case,
+      SELECT … FOR UPDATE, update its state, insert two hash-chained event rows, commit —
+      on 1 and on 2 connections, into oneseal's own tables;
+    - oneseal's actions in process (`actions.receive` + `actions.accept`), 1 connection;
+    - oneseal's API over HTTP (POST /api/v1/cases, then POST /api/v1/cases/{id}/accept) served
+      by 2 pre-forked single-threaded WSGI processes on 127.0.0.1, from 1 and 2 clients;
+    and the ratio API / bare SQL (the aim: at least 0.5), plus the SQL queries per request.
+(b) The warning scan over `--open-cases` open cases seeded with INSERT … SELECT generate_series:
+    `jobs.warning_scan` (all regions and one county), one page of `jobs.cases_by_warning`, and
+    the worker's idle jobs, in ms, with the EXPLAIN ANALYZE plans; then the same after adding
+    candidate indexes (bench database only: the models decide the real ones).
+"""
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+DB_NAME = "oneseal_bench"
+GENESIS = "0" * 64
+TODAY = dt.date(2025, 6, 16)  # a Monday with no holiday near it
+COUNTIES = ["640221", "640202", "640205", "640104", "640105", "640106", "640121", "640122", "640181", "640302"]
+
+
+def setup_database(url_base: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url_base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url_base.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url_base: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url_base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def p99(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=100)[98] * 1000 if len(samples) >= 100 else max(samples) * 1000
+
+
+def run_parallel(workers: int, n: int, one) -> tuple[float, list[float]]:
+    """Run `one(worker, i)` n times spread over `workers` threads; (per second, latencies)."""
+    latencies: list[float] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(w: int):
+        mine = []
+        try:
+            for i in range(w, n, workers):
+                t0 = time.perf_counter()
+                one(w, i)
+                mine.append(time.perf_counter() - t0)
+        except BaseException as error:
+            errors.append(error)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    if errors:
+        raise errors[0]
+    return n / elapsed, latencies
+
+
+# --- fixtures: one county with a bureau, a published handling item, a clerk, an applicant ---
+
+
+def make_world():
+    from django.contrib.auth import get_user_model
+
+    from oneseal.applicants.actions import register_applicant
+    from oneseal.catalogue import actions as catalogue_actions
+    from oneseal.catalogue.models import Catalogue, HandlingItem, Material
+    from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
+    from oneseal.regions.actions import gb2260_table, load_regions
+    from oneseal.regions.models import Region
+
+    load_regions(gb2260_table(), only_prefix="64")
+    county = Region.objects.get(code="640221")
+    bureau = Bureau.objects.create(region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345")
+    department = Department.objects.create(region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6)
+    catalogue = Catalogue.objects.create(region=county, bureau=bureau, name="平罗县审批服务事项目录")
+
+    def staff(username, role):
+        user = get_user_model().objects.create_user(username=username, password="bench-" + username)
+        s = Staff.objects.create(user=user, region=county, display_name=username, bureau=bureau)
+        StaffRole.objects.create(staff=s, role=role)
+        return user
+
+    admin, clerk = staff("catadmin", Role.CATALOGUE_ADMIN), staff("clerk", Role.CLERK)
+    version = catalogue_actions.create_item(
+        catalogue, actor=admin, basic_code="640221-XK-001", name="食品经营许可",
+        legal_basis="《中华人民共和国食品安全法》第三十五条", original_department=department)
+    hi = catalogue_actions.save_draft_part(HandlingItem(
+        item_version=version, code="640221-XK-001-01", name="食品经营许可（新办）", statutory_limit_days=20,
+        promised_limit_days=5, complaint_phone="0952-12345"), actor=admin)
+    # Optional only, so that acceptance needs no material check: the bench measures the
+    # accept transaction, as the bare-SQL baseline does.
+    catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品经营许可申请书", order=1, is_required=False),
+                                      actor=admin)
+    catalogue_actions.publish(version, actor=admin, effective_from=dt.date(2024, 1, 1))
+    applicant = register_applicant(actor=clerk, kind="organisation", name="平罗县𠮷祥餐饮有限公司",
+                                   number="91350100M000100Y43", phone="0952-6012345")
+    return {"county": county, "bureau": bureau, "handling_item": hi, "clerk": clerk, "applicant": applicant}
+
+
+def case_columns(world, overrides: dict) -> tuple[list[str], list]:
+    """Every concrete column of cases_case: `overrides` where given, else the field's default,
+    so the bench keeps working when the model gains a column with a default."""
+    from django.db import connection
+
+    from oneseal.cases.models import Case
+
+    names, values = [], []
+    for f in Case._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        names.append(f.column)
+        if f.column in overrides:
+            values.append(overrides[f.column])
+        else:
+            values.append(f.get_db_prep_save(f.get_default(), connection))
+    return names, values
+
+
+# --- (a) accept-case throughput -----------------------------------------------------------
+
+
+def bare_sql_accept(dsn: str, world, n: int, connections: int, tag: str):
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    received_at = dt.datetime(2025, 6, 16, 9, 0, tzinfo=dt.UTC)
+    base = {"handling_item_id": world["handling_item"].pk, "applicant_id": world["applicant"].pk,
+            "bureau_id": world["bureau"].pk, "region_id": world["county"].pk, "region_code": "640221",
+            "state": "received", "received_at": received_at, "received_on": TODAY, "materials_arrived_on": TODAY,
+            "acceptance_due": dt.date(2025, 6, 23), "query_code": "000000", "lock_version": 0}
+    conns = [psycopg.connect(dsn) for _ in range(connections)]
+
+    def event_row(case_id, seq, action, from_state, to_state, prev):
+        fields = {"case": case_id, "seq": seq, "at": received_at.isoformat(), "on": TODAY.isoformat(), "actor": None,
+                  "actor_name": "bench", "action": action, "from": from_state, "to": to_state, "reason": "",
+                  "data": {}, "notice_due": "", "prev": prev}
+        digest = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+        return (case_id, seq, received_at, TODAY, "bench", action, from_state, to_state, "", Jsonb({}), "", prev, digest)
+
+    insert_event = ('INSERT INTO cases_caseevent (case_id, seq, "at", "on", actor_name, action, from_state, to_state, '
+                    'reason, data, notice_due, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)')
+
+    def one(w, i):
+        conn = conns[w]
+        names, values = case_columns(world, {**base, "number": f"{tag}{i:09d}"})
+        with conn.transaction():
+            cur = conn.cursor()
+            cur.execute(f"INSERT INTO cases_case ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+                        "RETURNING id", values)
+            case_id = cur.fetchone()[0]
+            cur.execute("SELECT state, lock_version FROM cases_case WHERE id = %s FOR UPDATE", (case_id,))
+            cur.execute("UPDATE cases_case SET state = 'accepted', lock_version = lock_version + 1, accepted_on = %s, "
+                        "promised_due = %s, statutory_due = %s WHERE id = %s",
+                        (TODAY, dt.date(2025, 6, 23), dt.date(2025, 7, 14), case_id))
+            first = event_row(case_id, 1, "receive", "", "received", GENESIS)
+            cur.execute(insert_event, first)
+            cur.execute(insert_event, event_row(case_id, 2, "accept", "received", "accepted", first[-1]))
+
+    try:
+        return run_parallel(connections, n, one)
+    finally:
+        for c in conns:
+            c.close()
+
+
+def actions_accept(world, n: int):
+    from oneseal.cases import actions
+
+    hi, applicant, clerk = world["handling_item"], world["applicant"], world["clerk"]
+
+    def one(w, i):
+        case = actions.receive(hi, actor=clerk, applicant=applicant)
+        actions.accept(case, actor=clerk)
+
+    return run_parallel(1, n, one)
+
+
+def query_counts(world) -> dict:
+    """SQL queries per request of the two API calls, from Django's test client in process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(world["clerk"])
+    body = {"handling_item": world["handling_item"].pk, "applicant": world["applicant"].pk, "channel": "window"}
+    with CaptureQueriesContext(connection) as opened:
+        response = client.post("/api/v1/cases", body, content_type="application/json")
+    if response.status_code != 201:
+        raise SystemExit(f"POST /api/v1/cases answered {response.status_code}: {response.content[:300]!r}")
+    case_id = response.json()["id"]
+    with CaptureQueriesContext(connection) as accepted:
+        response = client.post(f"/api/v1/cases/{case_id}/accept", {}, content_type="application/json")
+    if response.status_code != 200:
+        raise SystemExit(f"POST accept answered {response.status_code}: {response.content[:300]!r}")
+    return {"open": len(opened), "accept": len(accepted)}
+
+
+def serve(processes: int) -> tuple[int, list[int]]:
+    """Pre-fork `processes` single-threaded WSGI servers of oneseal on one listening socket."""
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    app = get_wsgi_application()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(256)
+    port = sock.getsockname()[1]
+    connections.close_all()  # children open their own
+    pids = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:
+            server = WSGIServer(("127.0.0.1", port), QuietHandler, bind_and_activate=False)
+            server.socket.close()
+            server.socket = sock
+            server.server_name, server.server_port = "127.0.0.1", port
+            server.setup_environ()
+            server.set_app(app)
+            try:
+                server.serve_forever()
+            finally:
+                os._exit(0)
+        pids.append(pid)
+    sock.close()
+    return port, pids
+
+
+def api_accept(world, port: int, n: int, clients: int):
+    import http.client
+
+    from django.test import Client
+
+    login = Client()
+    login.force_login(world["clerk"])
+    session = login.cookies["sessionid"].value
+    csrf = "b" * 32
+    headers = {"Content-Type": "application/json", "Cookie": f"sessionid={session}; csrftoken={csrf}",
+               "X-CSRFToken": csrf}
+    body = json.dumps({"handling_item": world["handling_item"].pk, "applicant": world["applicant"].pk,
+                       "channel": "window"})
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(clients)]
+
+    def post(conn, path, payload):
+        conn.request("POST", path, payload, headers)
+        response = conn.getresponse()
+        data = response.read()
+        if response.status >= 300:
+            raise RuntimeError(f"{path} answered {response.status}: {data[:300]!r}")
+        if response.getheader("Connection", "").lower() == "close" or response.version == 10:
+            conn.close()
+        return json.loads(data)
+
+    def one(w, i):
+        case = post(conns[w], "/api/v1/cases", body)
+        post(conns[w], f"/api/v1/cases/{case['id']}/accept", "{}")
+
+    return run_parallel(clients, n, one)
+
+
+def bench_accept(dsn: str, world, n: int, n_api: int):
+    from oneseal.cases.models import Case
+
+    print(f"\n(a) accept a case, N = {n} (API: {n_api})")
+    results = {}
+    for conns in (1, 2):
+        rate, lat = bare_sql_accept(dsn, world, n, conns, tag=f"S{conns}")
+        results[f"sql{conns}"] = rate
+        print(f"  bare SQL, {conns} connection(s):            {rate:8.0f} cases/s   p99 {p99(lat):6.1f} ms")
+    rate, lat = actions_accept(world, n)
+    print(f"  oneseal actions in process, 1 connection:  {rate:8.0f} cases/s   p99 {p99(lat):6.1f} ms"
+          "   (actions.receive + actions.accept, no HTTP)")
+    counts = query_counts(world)
+    print(f"  SQL queries per API request: open {counts['open']}, accept {counts['accept']}")
+    port, pids = serve(2)
+    try:
+        time.sleep(0.5)
+        for clients in (1, 2):
+            rate, lat = api_accept(world, port, n_api, clients)
+            results[f"api{clients}"] = rate
+            print(f"  API over HTTP, 2 server processes, {clients} client(s): {rate:6.0f} cases/s   "
+                  f"p99 {p99(lat):6.1f} ms   (2 requests per case)")
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGTERM)
+        for pid in pids:
+            os.waitpid(pid, 0)
+    for k in (1, 2):
+        print(f"  ratio API / bare SQL at {k}: {results[f'api{k}'] / results[f'sql{k}']:.3f}   (aim: >= 0.5)")
+    print(f"  cases now in the database: {Case.objects.count()}")
+
+
+# --- (b) the warning scan over many open cases --------------------------------------------
+
+
+def seed_open_cases(world, n: int) -> float:
+    """n cases spread over 10 counties: 90% accepted with promised due dates from 2 days ago to
+    about 8 weeks ahead and statutory ones 0–30 days after those, 4% suspended, 4% received
+    (acceptance still open), 2% granted."""
+    from django.db import connection
+
+    from oneseal.cases.models import Case
+
+    exprs = {
+        "number": "'W' || lpad(g::text, 12, '0')",
+        "query_code": "'000000'",
+        "region_code": f"(ARRAY{COUNTIES}::text[])[1 + mod(g, {len(COUNTIES)})]",
+        "state": "CASE WHEN mod(g, 50) < 45 THEN 'accepted' WHEN mod(g, 50) < 47 THEN 'suspended' "
+                 "WHEN mod(g, 50) < 49 THEN 'received' ELSE 'granted' END",
+        "received_at": "%(today)s::timestamptz - make_interval(days => (mod(g, 30)))",
+        "received_on": "%(today)s::date - (mod(g, 30))",
+        "materials_arrived_on": "%(today)s::date - (mod(g, 30))",
+        "acceptance_due": "%(today)s::date + 1 + (mod(g, 5))",
+        "accepted_on": "%(today)s::date - (mod(g, 30))",
+        "promised_due": "%(today)s::date - 2 + mod(g::bigint * 7919, 59)::int",
+        "statutory_due": "%(today)s::date - 2 + mod(g::bigint * 7919, 59)::int + mod(g::bigint * 7, 31)::int",
+    }
+    fixed = {"handling_item_id": world["handling_item"].pk, "applicant_id": world["applicant"].pk,
+             "bureau_id": world["bureau"].pk, "region_id": world["county"].pk}
+    names, defaults = case_columns(world, fixed)
+    select, params = [], {"today": TODAY, "n": n}
+    for i, (name, value) in enumerate(zip(names, defaults, strict=True)):
+        if name in exprs:
+            select.append(exprs[name])
+        else:
+            params[f"v{i}"] = value
+            select.append(f"%(v{i})s")
+    assert Case._meta.db_table == "cases_case"
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO cases_case ({', '.join(names)}) SELECT {', '.join(select)} "
+                    "FROM generate_series(1, %(n)s) AS g", params)
+    vacuum()
+    return time.perf_counter() - t0
+
+
+def vacuum():
+    """What autovacuum does soon after a bulk load: statistics, and the visibility map that
+    lets index-only scans skip the table."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE cases_case")
+
+
+def timed(fn, repeat: int = 7) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, result
+
+
+def plan(qs) -> str:
+    text = qs.explain(analyze=True, buffers=True)
+    keep = [line for line in text.splitlines() if "Planning" not in line]
+    return "\n".join("      " + line for line in keep)
+
+
+def scan_round(label: str, show_plans: bool):
+    from oneseal.cases import jobs
+
+    print(f"  -- {label}")
+    ms, counts = timed(lambda: jobs.warning_scan(TODAY))
+    print(f"  warning_scan, all regions:         {ms:8.1f} ms   {counts}")
+    ms, counts = timed(lambda: jobs.warning_scan(TODAY, prefix="640221"))
+    print(f"  warning_scan, one county (640221): {ms:8.1f} ms   {counts}")
+    for level in jobs.Level.ALL:
+        ms, page = timed(lambda level=level: list(jobs.cases_by_warning(TODAY, level, "640221")[:50]))
+        print(f"  cases_by_warning({level!r}, 640221)[:50]: {ms:6.1f} ms   {len(page)} rows")
+    ms, n = timed(lambda: jobs.run_deemed_acceptance(TODAY), repeat=3)
+    print(f"  idle run_deemed_acceptance:        {ms:8.1f} ms   ({n} deemed)")
+    ms, n = timed(lambda: jobs.recompute_open_due_dates(TODAY), repeat=3)
+    print(f"  idle recompute_open_due_dates:     {ms:8.1f} ms   ({n} changed)")
+    if show_plans:
+        for i, query in enumerate(jobs.warning_count_queries(TODAY, prefix="640221")):
+            print(f"  EXPLAIN ANALYZE warning_scan (640221), query {i + 1}:")
+            print(plan(query))
+        print("  EXPLAIN ANALYZE cases_by_warning('red', 640221)[:50]:")
+        print(plan(jobs.cases_by_warning(TODAY, "red", "640221")[:50]))
+        print("  EXPLAIN ANALYZE recompute candidates:")
+        from django.db.models import Q
+
+        from oneseal.cases.models import Case, State
+
+        print(plan(Case.objects.filter(Q(state=State.RECEIVED, acceptance_due_provisional=True)
+                                       | Q(state=State.ACCEPTED, due_provisional=True)).order_by("pk")
+                   .values_list("pk", flat=True)[:500]))
+
+
+CANDIDATE_INDEXES = [
+    # Partial (running cases only) and covering: each of the two counting queries is one
+    # index-only range scan, and a warning list page walks the index in its own order and
+    # stops after 50 rows.
+    "CREATE INDEX bench_case_running_promised ON cases_case (promised_due, id) "
+    "INCLUDE (statutory_due, region_code) WHERE state = 'accepted'",
+    "CREATE INDEX bench_case_running_statutory ON cases_case (statutory_due, id) "
+    "INCLUDE (promised_due, region_code) WHERE state = 'accepted'",
+    # The worker's recompute pass reads only the provisional cases.
+    "CREATE INDEX bench_case_provisional ON cases_case (id) WHERE acceptance_due_provisional OR due_provisional",
+]
+
+
+def bench_scan(world, n: int, show_plans: bool):
+    from django.db import connection
+
+    print(f"\n(b) warning scan over {n:,} cases ({TODAY.isoformat()}, 10 counties)")
+    seconds = seed_open_cases(world, n)
+    print(f"  seeded in {seconds:.1f} s")
+    from oneseal.calendars.queries import current_calendar
+
+    current_calendar()  # built once per process, as in the worker
+    scan_round("indexes of the models as they are", show_plans)
+    with connection.cursor() as cur:
+        for sql in CANDIDATE_INDEXES:
+            cur.execute(sql)
+    vacuum()
+    scan_round("with the candidate indexes " + ", ".join(s.split()[2] for s in CANDIDATE_INDEXES), show_plans)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000, help="cases per bare-SQL and actions measurement")
+    parser.add_argument("--api-cases", type=int, default=500, help="cases per API measurement")
+    parser.add_argument("--open-cases", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="", help="the cluster (default: scripts/postgres.sh)")
+    parser.add_argument("--skip-accept", action="store_true")
+    parser.add_argument("--skip-scan", action="store_true")
+    parser.add_argument("--no-plans", action="store_true", help="do not print EXPLAIN ANALYZE plans")
+    parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
+    args = parser.parse_args()
+
+    base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
+    dsn = setup_database(base, DB_NAME)
+    os.environ["DATABASE_URL"] = dsn
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
+    os.environ.setdefault("ONESEAL_DEBUG", "0")
+    os.environ.setdefault("ONESEAL_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        call_command("migrate", verbosity=0)
+        world = make_world()
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_version")
+            version = cur.fetchone()[0]
+        print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, database {DB_NAME}")
+        if not args.skip_accept:
+            bench_accept(dsn, world, args.cases, args.api_cases)
+        if not args.skip_scan:
+            bench_scan(world, args.open_cases, not args.no_plans)
+    finally:
+        connection.close()
+        if not args.keep:
+            drop_database(base, DB_NAME)
+
+
+if __name__ == "__main__":
+    main()

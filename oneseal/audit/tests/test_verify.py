@@ -1,0 +1,69 @@
+"""`oneseal audit verify`: every case's event chain checked; a row changed behind the actions'
+back is reported and the command exits with status 1."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from oneseal.cases import actions
+from oneseal.cases.models import Case, CaseEvent, State
+from oneseal.cases.tests.conftest import applicant, at, clerk, handling_item  # noqa: F401 (fixtures)
+
+
+def verify(*args):
+    out = io.StringIO()
+    try:
+        call_command("audit", "verify", *args, stdout=out)
+    except CommandError as error:
+        return out.getvalue(), error.returncode
+    return out.getvalue(), 0
+
+
+@pytest.fixture
+def two_cases(handling_item, applicant, clerk):  # noqa: F811 (the imported fixtures)
+    refused = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    actions.refuse(refused, actor=clerk, clause="1", reason="无需许可")
+    waiting = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00"))
+    return refused, waiting
+
+
+def test_a_clean_database_passes(two_cases):
+    out, code = verify()
+    assert code == 0
+    assert out.strip() == "2 cases, 3 events checked, 0 problems"
+
+
+def test_an_event_altered_with_a_queryset_update_is_reported_with_exit_status_1(two_cases):
+    refused, waiting = two_cases
+    CaseEvent.objects.filter(case=refused, seq=2).update(reason="改过的理由")
+    out, code = verify()
+    assert code == 1
+    assert f"case {refused.pk}: event 2 (refuse) was changed" in out
+    assert out.strip().endswith("2 cases, 3 events checked, 1 problems")
+    # Only the named case is checked with --case.
+    assert verify("--case", waiting.number) == ("1 cases, 1 events checked, 0 problems\n", 0)
+    assert verify("--case", refused.number)[1] == 1
+
+
+def test_a_deleted_event_and_a_state_changed_behind_the_actions_are_reported(two_cases):
+    refused, waiting = two_cases
+    CaseEvent.objects.filter(case=refused, seq=2).delete()
+    Case.objects.filter(pk=waiting.pk).update(state=State.ACCEPTED)
+    out, code = verify()
+    assert code == 1
+    assert f"case {refused.pk}: state is 'refused' but its last event left it 'received'" in out
+    assert f"case {waiting.pk}: state is 'accepted' but its last event left it 'received'" in out
+
+
+def test_a_case_without_any_event_is_reported(two_cases):
+    refused, _waiting = two_cases
+    CaseEvent.objects.filter(case=refused).delete()
+    out, code = verify()
+    assert code == 1 and f"case {refused.pk}: has no events" in out
+
+
+def test_an_unknown_case_number_is_an_error(db):
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", "--case", "nope", stdout=io.StringIO())

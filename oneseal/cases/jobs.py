@@ -1,0 +1,274 @@
+"""What the background worker (`oneseal worker`) does on every pass, as plain functions.
+
+Each job is idempotent and safe to run from two processes at once: candidates are read
+without locks, then every case is handled in its own transaction under the same row lock
+the actions take (`actions._base.lock`), and re-checked under it. A second worker that
+reaches the same case after the first committed finds nothing left to do.
+
+- `recompute_open_due_dates`: a year's official schedule was entered, so due dates computed
+  from weekends alone (provisional) are recomputed (《行政许可法》第八十二条);
+- `run_deemed_acceptance`: silence for 5 working days means acceptance as of the day the
+  materials arrived (第三十二条第一款);
+- `warning_scan` / `cases_by_warning`: yellow and red cards against the promised limit and
+  the alarm against the statutory one, counted in SQL with thresholds turned into dates.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from oneseal.calendars.rules import WorkCalendar
+from oneseal.errors import ValidationFailed
+
+from . import rules
+from .actions import deem_accepted
+from .actions._base import append_event, business_date, calendar, lock
+from .models import Case, CaseEvent, State
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+
+# Working days left on the promised limit at which a case turns yellow, and on the statutory
+# limit at which the statutory alarm sounds. Settings may override them (the environment
+# variables of the same names, when settings.py reads them).
+YELLOW_AT = 2
+STATUTORY_ALARM_AT = 3
+
+
+def yellow_at() -> int:
+    return int(getattr(settings, "ONESEAL_WARNING_YELLOW_DAYS", YELLOW_AT))
+
+
+def statutory_alarm_at() -> int:
+    return int(getattr(settings, "ONESEAL_WARNING_STATUTORY_DAYS", STATUTORY_ALARM_AT))
+
+
+def _ids(queryset: QuerySet) -> Iterator[int]:
+    """The primary keys of `queryset` in ascending batches (keyset pagination): memory stays
+    flat however many cases match, and rows that stop matching simply drop out."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1]
+
+
+# --- deemed acceptance --------------------------------------------------------------------
+
+
+def run_deemed_acceptance(today: datetime.date) -> int:
+    """Deem accepted every received case whose 5 working days ended before `today`; returns
+    how many this run deemed accepted. `deem_accepted` locks and re-checks each case."""
+    candidates = Case.objects.filter(state=State.RECEIVED, acceptance_due__lt=today)
+    done = 0
+    for case_id in _ids(candidates):
+        try:
+            if deem_accepted(Case(pk=case_id), today=today) is not None:
+                done += 1
+        except Exception:
+            # One broken case must not keep every later case from its acceptance.
+            logger.exception("deemed acceptance failed for case %s", case_id)
+    return done
+
+
+# --- due dates after a calendar change ----------------------------------------------------
+
+ACCEPTANCE_FIELDS = ("acceptance_due", "acceptance_due_provisional")
+DECISION_FIELDS = ("promised_due", "statutory_due", "due_provisional")
+CLOCK_ACTIONS = ("suspend", "resume", "approve_extension")
+
+
+def _decision_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date]]) -> rules.Dues:
+    """Replay the decision clocks of an accepted case on `cal`: the limits from acceptance,
+    then each suspension, resumption and the extension in the order they happened (第四十二条,
+    第四十五条). With the calendar the actions used, this gives back the stored dates."""
+    hi = case.handling_item
+    dues = rules.decision_dues(cal, case.accepted_on, promised_days=hi.promised_limit_days,
+                               statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
+                               is_instant=hi.is_instant)
+    left = (0, 0)
+    for action, on in history:
+        if action == "suspend":
+            left = (rules.remaining(cal, on, dues.promised), rules.remaining(cal, on, dues.statutory))
+        elif action == "resume":
+            dues = rules.resumed_dues(cal, on, *left)
+        else:
+            dues = rules.extended_dues(cal, dues, is_joint=hi.is_joint)
+    return dues
+
+
+def _clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.date]]]:
+    out: dict[int, list] = defaultdict(list)
+    rows = (CaseEvent.objects.filter(case_id__in=case_ids, action__in=CLOCK_ACTIONS)
+            .order_by("case_id", "seq").values_list("case_id", "action", "on"))
+    for case_id, action, on in rows:
+        out[case_id].append((action, on))
+    return out
+
+
+def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date]]) -> dict:
+    """The due fields of an open, running case as `cal` gives them; {} for a case whose clock
+    is not running (a suspended case gets its dates at resumption, a case awaiting correction
+    when the correction arrives, a decided case has met its limit)."""
+    if case.state == State.RECEIVED:
+        due = rules.acceptance_due(cal, case.materials_arrived_on)
+        return {"acceptance_due": due.date, "acceptance_due_provisional": due.provisional}
+    if case.state == State.ACCEPTED and case.accepted_on is not None:
+        dues = _decision_dues(case, cal, history)
+        return {"promised_due": dues.promised, "statutory_due": dues.statutory, "due_provisional": dues.provisional}
+    return {}
+
+
+def _changes(case: Case, new: dict) -> dict:
+    return {field: value for field, value in new.items() if getattr(case, field) != value}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+@transaction.atomic
+def recompute_due_dates(case: Case, *, today: datetime.date) -> Case | None:
+    """Recompute the due dates of one open case on the calendar in force, under the case lock,
+    and record the change as an event ("recompute_due_dates", data {old, new}). Returns None
+    when nothing changed: running it again records nothing more."""
+    case = lock(case)
+    new = recomputed_dues(case, calendar(), _clock_history([case.pk])[case.pk])
+    changed = _changes(case, new)
+    if not changed:
+        return None
+    old = {field: _plain(getattr(case, field)) for field in changed}
+    for field, value in changed.items():
+        setattr(case, field, value)
+    # The dates a clerk saw have moved: an action taken on the old view is a conflict.
+    case.lock_version += 1
+    case.save(update_fields=[*changed, "lock_version"])
+    append_event(case, action="recompute_due_dates", actor=None, from_state=case.state, on=today,
+                 reason=_("工作日历已更新，依正式公布的节假日安排重新计算期限"),
+                 data={"old": old, "new": {field: _plain(value) for field, value in changed.items()}})
+    return case
+
+
+def recompute_open_due_dates(today: datetime.date | None = None) -> int:
+    """After the calendar changed (a year's schedule entered or corrected), recompute every
+    running case whose due dates were provisional; returns how many changed. The comparison
+    runs without locks on batches of cases; only a case whose dates move is locked and
+    written, so a pass after which nothing changed costs a few reads."""
+    today = today or business_date()
+    cal = calendar()
+    candidates = Case.objects.filter(Q(state=State.RECEIVED, acceptance_due_provisional=True)
+                                     | Q(state=State.ACCEPTED, due_provisional=True))
+    changed = 0
+    batch: list[int] = []
+    for case_id in _ids(candidates):
+        batch.append(case_id)
+        if len(batch) == BATCH:
+            changed += _recompute_batch(batch, cal, today)
+            batch = []
+    if batch:
+        changed += _recompute_batch(batch, cal, today)
+    return changed
+
+
+def _recompute_batch(case_ids: list[int], cal: WorkCalendar, today: datetime.date) -> int:
+    cases = Case.objects.filter(pk__in=case_ids).select_related("handling_item")
+    history = _clock_history(case_ids)
+    changed = 0
+    for case in cases:
+        if not _changes(case, recomputed_dues(case, cal, history[case.pk])):
+            continue
+        try:
+            if recompute_due_dates(case, today=today) is not None:
+                changed += 1
+        except Exception:
+            logger.exception("recomputing the due dates of case %s failed", case.pk)
+    return changed
+
+
+# --- warnings -----------------------------------------------------------------------------
+
+
+class Level:
+    YELLOW = rules.Warning.YELLOW
+    RED = rules.Warning.RED
+    STATUTORY = rules.Warning.STATUTORY
+    ALL = (YELLOW, RED, STATUTORY)
+
+
+def warning_dates(today: datetime.date, cal: WorkCalendar | None = None) -> dict[str, datetime.date]:
+    """The warning thresholds as dates, so the database compares dates and never counts days:
+    at most n working days remain after `today` up to a due date exactly when the due date
+    lies before the (n+1)-th working day after `today`. A limit ends with its last day, so a
+    promise is broken (red) from the day after its due date."""
+    cal = cal or calendar()
+    return {
+        "today": today,
+        "yellow_before": cal.add(today, yellow_at() + 1).date,
+        "statutory_before": cal.add(today, statutory_alarm_at() + 1).date,
+    }
+
+
+def _running(prefix: str | None) -> QuerySet:
+    """Cases whose decision clock runs: accepted and not suspended (a suspended case's clock
+    stands still, 第四十五条; received cases have the acceptance clock, which deemed acceptance
+    closes; a decided case has met its limit)."""
+    cases = Case.objects.all() if prefix == "" else Case.objects.visible_to_prefix(prefix)
+    return cases.filter(state=State.ACCEPTED)
+
+
+def _level_filters(dates: dict) -> dict[str, Q]:
+    """One level per case, the most serious first: the statutory alarm, then red, then
+    yellow, as `rules.warning_level` — except that a promise due on a Friday is red on the
+    Saturday, where counting working days alone would still call it yellow."""
+    statutory = Q(statutory_due__lt=dates["statutory_before"])
+    red = Q(promised_due__lt=dates["today"]) & ~statutory
+    yellow = Q(promised_due__gte=dates["today"], promised_due__lt=dates["yellow_before"]) & ~statutory
+    return {Level.STATUTORY: statutory, Level.RED: red, Level.YELLOW: yellow}
+
+
+def warning_count_queries(today: datetime.date, *, prefix: str | None = "") -> list[QuerySet]:
+    """The warning scan as two COUNT … GROUP BY queries over disjoint date ranges, each one
+    index range: cases whose promise is near or broken (any level), and the rest whose
+    statutory limit is near (the alarm alone). Rows: {"level", "n"}."""
+    dates = warning_dates(today)
+    filters = _level_filters(dates)
+    level = models.Case(*(When(q, then=Value(name)) for name, q in filters.items()), default=Value(""),
+                        output_field=models.CharField())
+    near_promise = Q(promised_due__lt=dates["yellow_before"])
+    return [
+        _running(prefix).filter(near_promise).annotate(level=level)
+        .order_by().values("level").annotate(n=Count("id")),
+        _running(prefix).filter(filters[Level.STATUTORY]).exclude(near_promise)
+        .annotate(level=Value(Level.STATUTORY)).order_by().values("level").annotate(n=Count("id")),
+    ]
+
+
+def warning_scan(today: datetime.date, *, prefix: str | None = "") -> dict[str, int]:
+    """Open cases per warning level in the regions under `prefix` ("" for all)."""
+    counts = dict.fromkeys(Level.ALL, 0)
+    for query in warning_count_queries(today, prefix=prefix):
+        for row in query:
+            if row["level"]:
+                counts[row["level"]] += row["n"]
+    return counts
+
+
+def cases_by_warning(today: datetime.date, level: str, prefix: str | None) -> QuerySet:
+    """The cases of one warning level under `prefix`, most urgent first, for the e-supervision
+    and workbench lists. `prefix` comes from organisation.rules.scope_prefix (None: nothing)."""
+    if level not in Level.ALL:
+        msg = _("预警级别须为 yellow、red 或 statutory")
+        raise ValidationFailed(msg, fields={"level": [msg]})
+    dates = warning_dates(today)
+    order = ["statutory_due", "id"] if level == Level.STATUTORY else ["promised_due", "id"]
+    return (_running(prefix).filter(_level_filters(dates)[level]).annotate(warning=Value(level))
+            .select_related("applicant", "handling_item").order_by(*order))

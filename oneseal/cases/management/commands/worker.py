@@ -1,0 +1,117 @@
+"""`oneseal worker [--interval SECONDS] [--once] [--today YYYY-MM-DD]`: the background worker.
+
+Every pass runs, in order: due dates recomputed after a calendar change, deemed acceptance
+(《行政许可法》第三十二条), tolerated-acceptance promises past their date (容缺受理), and the
+warning scan. A job that fails is logged and the next one runs. SIGTERM or SIGINT stops the
+worker after the pass under way. It needs nothing but the database (SQLite or PostgreSQL):
+each job locks the cases it changes, so two workers may run at once.
+"""
+
+import datetime
+import logging
+import signal
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connections
+
+logger = logging.getLogger("oneseal.worker")
+
+
+def scheduled_jobs():
+    """(name, job(today), summary of its result) in the order of one pass. Looked up at
+    every pass, so the functions are always the current ones."""
+    from oneseal.cases import actions, jobs
+
+    return [
+        ("recompute_due_dates", jobs.recompute_open_due_dates, lambda n: f"{n} case(s) with new due dates"),
+        ("deemed_acceptance", jobs.run_deemed_acceptance, lambda n: f"{n} case(s) deemed accepted"),
+        ("overdue_promises", actions.overdue_promises,
+         lambda found: f"{len(found)} tolerated material(s) newly past their promised date"),
+        ("warnings", jobs.warning_scan,
+         lambda c: f"yellow {c['yellow']}, red {c['red']}, statutory {c['statutory']}"),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Run the background jobs (deemed acceptance, due-date recomputation, promises, warnings) in a loop."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0, help="seconds between passes (default 60)")
+        parser.add_argument("--once", action="store_true", help="run one pass and exit")
+        parser.add_argument("--today", default=None, help="YYYY-MM-DD: run as of this business date")
+
+    def handle(self, *args, interval: float, once: bool, today: str | None, **options):
+        if interval <= 0:
+            raise CommandError("--interval must be positive")
+        fixed_day = _date(today) if today else None
+        if once:
+            failures = self.run_pass(fixed_day)
+            if failures:
+                raise CommandError(f"{failures} job(s) failed", returncode=1)
+            return
+        stop = threading.Event()
+        previous = _install_stop_handlers(stop)
+        logger.info("worker started, a pass every %s s", interval)
+        try:
+            while not stop.is_set():
+                self.run_pass(fixed_day)
+                stop.wait(interval)
+        finally:
+            _restore_handlers(previous)
+            logger.info("worker stopped")
+
+    def run_pass(self, fixed_day: datetime.date | None) -> int:
+        """One pass over every job; returns how many failed."""
+        from oneseal.cases.actions._base import business_date
+
+        _fresh_connections()
+        today = fixed_day or business_date()
+        failures = 0
+        for name, job, describe in scheduled_jobs():
+            started = time.monotonic()
+            try:
+                result = job(today)
+            except Exception as error:
+                failures += 1
+                logger.exception("job %s failed", name)
+                self.stderr.write(f"{today.isoformat()} {name}: FAILED {type(error).__name__}: {error}")
+                _fresh_connections()
+                continue
+            line = f"{today.isoformat()} {name}: {describe(result)} ({(time.monotonic() - started) * 1000:.0f} ms)"
+            logger.info(line)
+            self.stdout.write(line)
+        return failures
+
+
+def _fresh_connections() -> None:
+    """Like a request does: drop connections that broke or outlived their age, so a worker
+    survives a database restart. Not inside a transaction someone else holds open (tests)."""
+    if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+        close_old_connections()
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def _install_stop_handlers(stop: threading.Event) -> dict:
+    """Turn SIGTERM and SIGINT into a request to stop after the current pass. Signals can
+    only be handled in the main thread; elsewhere (an embedding thread) the caller stops us."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def request_stop(signum, frame):
+        logger.info("signal %s: stopping after this pass", signum)
+        stop.set()
+
+    return {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
+def _restore_handlers(previous: dict) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
