@@ -19,6 +19,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # Each test's database is rolled back; the process-wide calendar must not outlive it.
+    from oneseal.calendars.queries import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
 @pytest.fixture
 def regions(db):
     load_regions(gb2260_table(), only_prefix="64")  # 宁夏: 平罗县 640221 and its neighbours

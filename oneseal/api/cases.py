@@ -39,7 +39,7 @@ from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.rules import WorkCalendar
-from oneseal.cases import actions
+from oneseal.cases import actions, jobs
 from oneseal.cases import rules as case_rules
 from oneseal.cases.models import (
     Case,
@@ -63,8 +63,6 @@ CASES = "cases"
 
 # Warning thresholds (working days). Officials will set these at run time; until the setting
 # exists they are fixed here.
-YELLOW_AT = 2
-STATUTORY_ALARM_AT = 3
 
 WARNING_LABELS = {
     case_rules.Warning.NONE: "",
@@ -159,7 +157,7 @@ def clocks_of(case: Case, cal: WorkCalendar, on: datetime.date) -> Clocks:
         promised_left = case_rules.remaining(cal, on, case.promised_due)
         statutory_left = case_rules.remaining(cal, on, case.statutory_due)
         warning = case_rules.warning_level(cal, on, case.promised_due, case.statutory_due,
-                                           yellow_at=YELLOW_AT, statutory_alarm_at=STATUTORY_ALARM_AT)
+                                           yellow_at=jobs.yellow_at(), statutory_alarm_at=jobs.statutory_alarm_at())
     elif case.state == State.SUSPENDED:
         promised_left = case.promised_remaining_at_suspension
         statutory_left = case.statutory_remaining_at_suspension

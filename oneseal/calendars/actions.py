@@ -8,7 +8,7 @@ from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import require_role
 
-from . import rules
+from . import queries, rules
 from .models import CalendarDay, CalendarYear
 
 
@@ -26,6 +26,7 @@ def enter_day(day: datetime.date, *, actor, is_workday: bool, name: str = "") ->
     row, _created = CalendarDay.objects.update_or_create(
         date=day, defaults={"is_workday": is_workday, "name": name, "entered_by": actor},
     )
+    queries.invalidate()
     record("calendars.enter_day", actor=actor, subject=row, summary=str(row),
            data={"date": day.isoformat(), "is_workday": is_workday, "name": name})
     return row
@@ -41,5 +42,6 @@ def declare_year_official(year: int, *, actor, announcement: str) -> CalendarYea
     row, _created = CalendarYear.objects.update_or_create(
         year=year, defaults={"announcement": announcement.strip(), "entered_by": actor},
     )
+    queries.invalidate()
     record("calendars.declare_year_official", actor=actor, subject=row, summary=f"{year}: {announcement}")
     return row

@@ -1,7 +1,10 @@
 """The calendar in force. Built once per process and rebuilt when the stored days change:
-edits are rare, reads happen on every due-date computation."""
+edits are rare, reads happen on every due-date computation. Whether the stored days changed
+is checked at most every FRESHNESS_SECONDS (an edit in this process invalidates at once; one
+in another process is seen within that time), so a busy intake path costs no extra queries."""
 
 import threading
+import time
 
 from django.db.models import Count, Max
 
@@ -10,6 +13,12 @@ from .rules import WorkCalendar
 
 _lock = threading.Lock()
 _cache: dict = {}
+FRESHNESS_SECONDS = 5.0
+
+
+def invalidate() -> None:
+    with _lock:
+        _cache.pop("checked_at", None)
 
 
 def _stamp():
@@ -19,8 +28,13 @@ def _stamp():
 
 
 def current_calendar() -> WorkCalendar:
+    now = time.monotonic()
+    with _lock:
+        if "calendar" in _cache and now - _cache.get("checked_at", -1e9) < FRESHNESS_SECONDS:
+            return _cache["calendar"]
     stamp = _stamp()
     with _lock:
+        _cache["checked_at"] = now
         if _cache.get("stamp") != stamp:
             _cache["calendar"] = WorkCalendar.build(
                 dict(CalendarDay.objects.values_list("date", "is_workday")),

@@ -130,14 +130,15 @@ class Warning:
 def warning_level(cal: WorkCalendar, today: datetime.date, promised_due, statutory_due, *,
                   yellow_at: int, statutory_alarm_at: int) -> str:
     """Statutory alarm when the legal wall is within `statutory_alarm_at` working days or passed;
-    red when the promise is broken; yellow when `yellow_at` promised days or fewer remain."""
-    if statutory_due is not None and remaining(cal, today, statutory_due) <= statutory_alarm_at:
+    red when the promise is broken (any day after the due date, a weekend included); yellow when
+    `yellow_at` promised days or fewer remain."""
+    if statutory_due is not None and (today > statutory_due or remaining(cal, today, statutory_due) <= statutory_alarm_at):
         return Warning.STATUTORY
     if promised_due is None:
         return Warning.NONE
-    left = remaining(cal, today, promised_due)
-    if left < 0:
+    if today > promised_due:
         return Warning.RED
+    left = remaining(cal, today, promised_due)
     if left <= yellow_at:
         return Warning.YELLOW
     return Warning.NONE

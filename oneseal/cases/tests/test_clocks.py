@@ -7,6 +7,8 @@ in the comment beside it.
 The first half is pure arithmetic (no database); the second goes through the actions."""
 
 
+from datetime import date as dt_date
+
 import pytest
 
 from oneseal.calendars.rules import WorkCalendar
@@ -181,3 +183,12 @@ def test_an_extension_after_the_statutory_limit_is_refused(item, applicant, cler
     with pytest.raises(InvalidTransition) as e:
         actions.request_extension(case, actor=reviewer, reason="来不及", on=day("2025-10-27"))
     assert e.value.message == "法定办结期限（2025-10-24）已届满，不能再延期"
+
+
+def test_a_promise_due_on_friday_is_broken_on_saturday(cal):
+    # 2025-03-14 is a Friday, 03-15 a plain Saturday.
+    friday, saturday = dt_date(2025, 3, 14), dt_date(2025, 3, 15)
+    level = rules.warning_level(cal, saturday, friday, dt_date(2025, 4, 30), yellow_at=2, statutory_alarm_at=3)
+    assert level == rules.Warning.RED
+    assert rules.warning_level(cal, saturday, dt_date(2025, 3, 1), friday, yellow_at=2,
+                               statutory_alarm_at=3) == rules.Warning.STATUTORY
