@@ -8,6 +8,7 @@ enter the admin)."""
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.errors import DomainError
@@ -257,6 +258,18 @@ class HandlingItemAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesT
     @admin.display(description=_("事项版本"), ordering="item_version")
     def version_label(self, obj):
         return str(obj.item_version)
+
+    def _back_to_draft(self, request, obj, response):
+        # Editing a handling item is a step inside the draft's page: go back there when done.
+        if any(k in request.POST for k in ("_continue", "_addanother", "_saveasnew")):
+            return response
+        return HttpResponseRedirect(reverse("catalogue:version", args=[obj.item_version_id]))
+
+    def response_change(self, request, obj):
+        return self._back_to_draft(request, obj, super().response_change(request, obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back_to_draft(request, obj, super().response_add(request, obj, post_url_continue))
 
     def save_model(self, request, obj, form, change):
         actions.save_draft_part(obj, actor=request.user)

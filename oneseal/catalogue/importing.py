@@ -721,6 +721,7 @@ def _parse_rows(sheet: Sheet, lookups: Lookups) -> tuple[OrderedDict[str, Parsed
     problems: list[Problem] = []
     items: OrderedDict[str, ParsedItem] = OrderedDict()
     codes_seen: dict[str, int] = {}
+    implementing_seen: dict[str, tuple[str, int]] = {}
     present = [_BY_HEADER[h] for h in sheet.headers if _BY_HEADER[h].level != SERIAL]
     for number, cells in sheet.rows:
         parsed = ParsedRow(number, {}, {})
@@ -741,9 +742,23 @@ def _parse_rows(sheet: Sheet, lookups: Lookups) -> tuple[OrderedDict[str, Parsed
                 parsed.ok = False
             else:
                 codes_seen[code] = number
+        promised, statutory = parsed.handling.get("promised_limit_days"), parsed.handling.get("statutory_limit_days")
+        if promised is not None and statutory is not None and promised > statutory:
+            # The publish rule, caught where the number was typed (《行政许可法》第四十二条).
+            problems.append(Problem(number, sheet.label("承诺时限"), _(
+                "承诺时限（{p}个工作日）超过法定时限（{s}个工作日）").format(p=promised, s=statutory)))
+            parsed.ok = False
         basic_code = parsed.item.get("basic_code")
         if not basic_code:
             continue
+        implementing = parsed.item.get("implementing_code")
+        if implementing:
+            owner = implementing_seen.setdefault(implementing, (basic_code, number))
+            if owner[0] != basic_code:
+                problems.append(Problem(number, sheet.label("实施编码"), _(
+                    "实施编码“{code}”已用于第 {n} 行的事项（基本编码 {other}）").format(
+                        code=implementing, n=owner[1], other=owner[0])))
+                parsed.ok = False
         item = items.setdefault(basic_code, ParsedItem(basic_code))
         for column in ITEM_COLUMNS:
             if column.field not in parsed.item:

@@ -71,6 +71,7 @@ def test_editing_a_draft_handling_item_in_the_admin_goes_through_the_action(clie
         "materials-1-form": "copy", "materials-1-copies": "1", "materials-1-source": "shared",
     }))
     assert r.status_code == 302, r.content.decode()[:3000]
+    assert r["Location"] == reverse("catalogue:version", args=[v.pk])  # back to the draft's page
     hi.refresh_from_db()
     assert hi.promised_limit_days == 3
     assert hi.materials.filter(name="营业执照", source="shared").exists()

@@ -59,6 +59,8 @@ def row(**overrides):
         "俗称与同义词": "开饭店 开餐馆",
     }
     base.update(overrides)
+    if "实施编码" not in overrides:
+        base["实施编码"] = "11640221MB0001-" + str(base["基本编码"])  # one implementing code per item
     return base
 
 
@@ -249,7 +251,7 @@ def test_an_item_value_given_on_any_row_of_the_item_applies_to_the_item(catalogu
 @pytest.mark.parametrize("cell, days", [(20, 20), ("20", 20), ("20个工作日", 20), ("20 工作日", 20), (20.0, 20),
                                         ("０", 0), (None, None)])
 def test_a_limit_is_a_whole_number_of_working_days(catalogue, admin_user, department, cell, days):
-    import_catalogue(catalogue, xlsx([row(法定时限=cell)]), actor=admin_user)
+    import_catalogue(catalogue, xlsx([row(法定时限=cell, 承诺时限=0)]), actor=admin_user)
     assert HandlingItem.objects.get().statutory_limit_days == days
 
 
@@ -556,3 +558,28 @@ def test_the_import_command_needs_an_actor_unless_there_is_one_superuser(county,
     get_user_model().objects.create_superuser("root", password="pw-root-123")
     call_command("catalogue-import", str(path), region="640221")
     assert Item.objects.filter(catalogue__region=county).count() == 1
+
+
+def test_a_promise_over_the_statutory_limit_and_a_shared_implementing_code_are_refused_at_import(catalogue, admin_user, department):
+    from openpyxl import Workbook
+
+    from oneseal.catalogue.importing import HEADERS, ImportRejected, import_catalogue
+    from oneseal.catalogue.models import Item
+
+    def row(basic, hi_code, impl, promised, statutory):
+        values = {"实施部门": department.name, "事项名称": "某许可", "基本编码": basic, "实施编码": impl,
+                  "办理项名称": "某许可（新办）", "办理项编码": hi_code, "承诺时限": promised, "法定时限": statutory}
+        return [values.get(h, "") for h in HEADERS]
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(HEADERS))
+    ws.append(row("B-1", "B-1-01", "IMPL-1", 10, 5))
+    ws.append(row("B-2", "B-2-01", "IMPL-1", 3, 20))
+    data = io.BytesIO()
+    wb.save(data)
+    with pytest.raises(ImportRejected) as e:
+        import_catalogue(catalogue, data.getvalue(), actor=admin_user)
+    found = {(p.row, p.column) for p in e.value.problems}
+    assert (2, "承诺时限") in found and (3, "实施编码") in found
+    assert not Item.objects.filter(catalogue=catalogue).exists()
