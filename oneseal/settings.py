@@ -9,6 +9,7 @@ Environment:
   ONESEAL_DEBUG           "1" (default) or "0"
   ONESEAL_ALLOWED_HOSTS   comma-separated, default "127.0.0.1,localhost"
   ONESEAL_UPLOAD_MAX_MB   largest accepted upload, default 20
+  ONESEAL_UPLOAD_TYPES    kinds of case upload accepted, default "pdf,jpg,png"
 """
 
 import os
@@ -122,6 +123,8 @@ STORAGES = {
 }
 UPLOAD_MAX_BYTES = int(os.environ.get("ONESEAL_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# Kinds of file applicants may upload for a case material (see cases.actions.intake.UPLOAD_KINDS).
+UPLOAD_TYPES = [t.strip().lower() for t in os.environ.get("ONESEAL_UPLOAD_TYPES", "pdf,jpg,png").split(",") if t.strip()]
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

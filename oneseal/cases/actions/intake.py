@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.models import Applicant
 from oneseal.catalogue.models import ApplicantType, ItemVersion
 from oneseal.errors import NotPermitted, ValidationFailed
@@ -22,7 +23,7 @@ from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import Case, CaseCounter, CaseMaterial, Channel, State, Upload
-from ._base import business_date, calendar, check, lock, move, require_case_role
+from ._base import append_event, business_date, calendar, check, lock, move, require_case_role
 
 
 def _next_number(region_code: str, year: int) -> str:
@@ -58,6 +59,16 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
         existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    if agent_id_number or agent_name:
+        agent_errors = {}
+        if not agent_name.strip():
+            agent_errors["agent_name"] = [_("请填写代办人姓名")]
+        try:
+            agent_id_number = applicant_rules.validate_id_number(agent_id_number)
+        except ValueError as exc:
+            agent_errors["agent_id_number"] = [str(exc)]
+        if agent_errors:
+            raise ValidationFailed(_("代办人信息有误"), fields=agent_errors)
     at = at or timezone.now()
     on = business_date(at)
     blockers = receive_blockers(handling_item, applicant, on)
@@ -85,8 +96,6 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
          handling_item.materials.order_by("order", "id")]
     )
     case.state = State.RECEIVED
-    from ._base import append_event
-
     append_event(case, action="receive", actor=actor, from_state="", on=on,
                  data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number})
     return case
@@ -269,10 +278,12 @@ def submit_correction(case: Case, *, actor, on: datetime.date | None = None, exp
     return case
 
 
-ALLOWED_UPLOAD_TYPES = {
-    "application/pdf": b"%PDF",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG",
+# What each accepted kind of file starts with, and the names it may carry. Which kinds a bureau
+# accepts is configured (settings.UPLOAD_TYPES); a file's kind is decided by its first bytes.
+UPLOAD_KINDS = {
+    "pdf": ("application/pdf", b"%PDF", {"pdf"}),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff", {"jpg", "jpeg"}),
+    "png": ("image/png", b"\x89PNG", {"png"}),
 }
 
 
@@ -290,11 +301,13 @@ def attach_file(line: CaseMaterial, *, actor, upload) -> Upload:
         raise ValidationFailed(fields={"file": [_("文件过大，上限为{mb} MB").format(mb=settings.UPLOAD_MAX_BYTES // 1048576)]})
     head = upload.read(8)
     upload.seek(0)
-    kind = next((t for t, magic in ALLOWED_UPLOAD_TYPES.items() if head.startswith(magic)), None)
+    allowed = [UPLOAD_KINDS[k] for k in settings.UPLOAD_TYPES if k in UPLOAD_KINDS]
     suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    expected = {"application/pdf": {"pdf"}, "image/jpeg": {"jpg", "jpeg"}, "image/png": {"png"}}
-    if kind is None or suffix not in expected[kind]:
-        raise ValidationFailed(fields={"file": [_("只接受PDF、JPG或PNG文件，且扩展名须与文件内容一致")]})
+    match = next((k for k in allowed if head.startswith(k[1])), None)
+    if match is None or suffix not in match[2]:
+        names = "、".join(k.upper() for k in settings.UPLOAD_TYPES)
+        raise ValidationFailed(fields={"file": [_("只接受{names}文件，且扩展名须与文件内容一致").format(names=names)]})
+    kind = match[0]
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -303,4 +316,7 @@ def attach_file(line: CaseMaterial, *, actor, upload) -> Upload:
                  sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "pk", None) else None)
     row.file.save(f"{digest.hexdigest()[:16]}.{suffix}", upload, save=False)
     row.save()
+    append_event(case, action="attach_file", actor=actor, from_state=case.state, on=business_date(),
+                 data={"line": line.pk, "material": line.material.name, "name": row.original_name,
+                       "size": row.size, "sha256": row.sha256})
     return row

@@ -147,3 +147,26 @@ def test_uploads_are_checked_by_content_and_kept_with_their_hash(handling_item, 
     with pytest.raises(ValidationFailed):
         actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("big.pdf", b"%PDF-1.7 too big"))
     assert line.uploads.count() == 1
+
+
+def test_an_agent_needs_a_name_and_a_valid_id_number(handling_item, applicant, clerk):
+    with pytest.raises(ValidationFailed) as e:
+        actions.receive(handling_item, actor=clerk, applicant=applicant, agent_name="", agent_id_number="110105194912310021")
+    assert set(e.value.fields) == {"agent_name", "agent_id_number"}
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, agent_name="赵代办",
+                           agent_id_number="11010519491231002x", agent_phone="13900000000")
+    assert case.agent_id_number == "11010519491231002X"
+
+
+def test_the_accepted_upload_kinds_are_configured_and_each_upload_is_an_event(handling_item, applicant, clerk, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.UPLOAD_TYPES = ["pdf"]
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    line = case.materials.first()
+    with pytest.raises(ValidationFailed) as e:
+        actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n"))
+    assert "PDF" in e.value.fields["file"][0]
+    actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7"))
+    event = case.events.last()
+    assert event.action == "attach_file" and event.data["sha256"] == hashlib.sha256(b"%PDF-1.7").hexdigest()
+    assert actions.verify_chain(case.pk) == []
