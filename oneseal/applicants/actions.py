@@ -55,7 +55,14 @@ def register_applicant(*, actor, kind: str, name: str, number: str, phone: str, 
     existing = Applicant.objects.select_for_update().filter(**key).first()
     if existing is not None:
         if existing.name != values["name"]:
-            raise ValidationFailed(fields={"name": [_("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name)]})
+            # Only a clerk, who holds the person's papers, may learn whom the number belongs to.
+            message = (_("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name) if is_clerk
+                       else _("姓名或名称与证件号码不一致"))
+            raise ValidationFailed(fields={"name": [message]})
+        if not is_clerk and existing.user_id != user.pk:
+            # A name and a number are no proof of identity (a company's are public): binding an
+            # account to an applicant registered elsewhere needs the papers, at a window.
+            raise NotPermitted(_("该证件号码已登记，请携带身份证明到窗口办理账号绑定"))
         return existing
     try:
         with transaction.atomic():

@@ -50,3 +50,18 @@ def test_a_member_of_the_public_registers_only_themselves(db):
     assert a.user == me
     with pytest.raises(NotPermitted):
         register_applicant(actor=me, user=other, kind="person", name="赵六", number="11010519491231002X", phone="13900139000")
+
+
+def test_the_public_cannot_take_over_or_probe_someone_elses_number(clerk, db):
+    users = get_user_model().objects
+    owner, prober = users.create_user("owner", password="x"), users.create_user("prober", password="x")
+    register_applicant(actor=owner, user=owner, kind="person", name="王五", number="640221199003071238", phone="13900139000")
+    with pytest.raises(ValidationFailed) as e:
+        register_applicant(actor=prober, user=prober, kind="person", name="李四", number="640221199003071238",
+                           phone="13900139000")
+    assert "王五" not in str(e.value.fields)
+    with pytest.raises(NotPermitted):
+        register_applicant(actor=prober, user=prober, kind="person", name="王五", number="640221199003071238",
+                           phone="13900139000")
+    assert Applicant.objects.get(id_number="640221199003071238").user == owner
+
