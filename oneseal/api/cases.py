@@ -53,7 +53,7 @@ from oneseal.cases.models import (
     Upload,
 )
 from oneseal.catalogue.models import HandlingItem, ReviewStep, SpecialProcedure
-from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import InvalidTransition, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
@@ -555,13 +555,7 @@ class ApplicantRegister(SignedInMixin, APIView):
             applicant = register_applicant(actor=request.user, user=None if is_clerk else request.user, **data)
         except ValidationFailed as exc:
             fields = {self.FIELD_NAMES.get(k, k): v for k, v in exc.fields.items()}
-            if not is_clerk and "name" in fields:
-                # The action's message names whoever holds the number; only staff may learn that.
-                fields["name"] = [_("该证件号码已登记，姓名或名称与登记信息不一致")]
             raise ValidationFailed(exc.message, fields=fields, reasons=exc.reasons) from None
-        if not is_clerk and applicant.user_id != request.user.pk:
-            # Registered before, under no account or someone else's: not the caller's to read.
-            raise NotPermitted(_("该申请人已登记，请到窗口办理账号关联"))
         return Response(ApplicantSerializer(applicant).data)
 
 
