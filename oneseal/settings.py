@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "oneseal.calendars",
     "oneseal.catalogue",
     "oneseal.cases",
+    "oneseal.documents",
     "oneseal.portal",
     "oneseal.api",
     "oneseal.demo",

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("manage/catalogue/", include("oneseal.catalogue.urls")),
+    path("documents/", include("oneseal.documents.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,
 )
