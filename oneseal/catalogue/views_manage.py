@@ -112,7 +112,8 @@ def item_list(request, catalogue_id):
             versions = versions.filter(transfer_status=data["transfer_status"])
         cancelled = data["cancelled"]
     if not cancelled:
-        versions = versions.filter(is_cancelled=False)
+        # A cancellation scheduled for a later date leaves the item in force until then.
+        versions = versions.filter(Q(is_cancelled=False) | Q(in_force_number__isnull=False))
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
