@@ -331,3 +331,11 @@ def test_a_superuser_without_staff_record_can_manage_every_catalogue(client, cat
     root = get_user_model().objects.create_superuser("root", password="pw-root")
     client.force_login(root)
     assert client.get(reverse("catalogue:items", args=[catalogue.pk])).status_code == 200
+
+
+def test_an_item_whose_cancellation_lies_ahead_is_still_listed(admin_client, catalogue, published, admin_user):
+    draft = actions.start_adjustment(published.item, actor=admin_user, kind=ChangeKind.CANCEL, reason="上级取消",
+                                     basis="某文件")
+    actions.publish(draft, actor=admin_user, effective_from=datetime.date.today() + datetime.timedelta(days=30))
+    page = text(admin_client.get(reverse("catalogue:items", args=[catalogue.pk])))
+    assert published.name in page
