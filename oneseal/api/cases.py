@@ -47,6 +47,8 @@ from oneseal.cases.models import (
     CaseMaterial,
     CaseStep,
     Channel,
+    Commitment,
+    CommitmentVerification,
     Delivery,
     Licence,
     State,
@@ -112,7 +114,7 @@ def case_rows(user) -> QuerySet[Case]:
 
 def case_details(user) -> QuerySet[Case]:
     return visible_cases(user).select_related(
-        "applicant", "handling_item__item_version", "bureau", "licence",
+        "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
     ).prefetch_related(
         Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
             Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
@@ -329,6 +331,17 @@ class SupplyToleratedInput(ActionInput):
     line = serializers.IntegerField(help_text=_l("容缺材料的清单行编号（materials[].id）"))
 
 
+class RecordCommitmentInput(ActionInput):
+    text = required_text(4000, _l("承诺内容：申请人承诺符合的许可条件"))
+    signed_on = serializers.DateField(input_formats=[DATE_FORMAT], help_text=_l("承诺书签署日期 YYYY-MM-DD"),
+                                      error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+
+
+class VerifyCommitmentInput(ActionInput):
+    truthful = serializers.BooleanField(help_text=_l("核查结论：true 承诺属实，false 承诺不实（虚假承诺）"))
+    findings = required_text(4000, _l("核查情况"))
+
+
 class RevokeLicenceInput(serializers.Serializer):
     reason = required_text(2000, _l("撤销理由"))
 
@@ -483,6 +496,24 @@ class LicenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CommitmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Commitment
+        fields = ["text", "signed_on", "recorded_on"]
+        read_only_fields = fields
+
+
+class CommitmentVerificationSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(help_text=_l("open（待核查）、confirmed（承诺属实）或 false_commitment（虚假承诺）"))
+    state_display = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = CommitmentVerification
+        fields = ["state", "state_display", "decided_on", "days", "due_on", "due_provisional", "verified_on",
+                  "findings", "overdue_noticed_on"]
+        read_only_fields = fields
+
+
 class CaseEventSerializer(serializers.ModelSerializer):
     data = serializers.DictField(help_text=_l("该操作记录的数据（期限、依据、材料等）"))
 
@@ -514,12 +545,16 @@ class CaseDetailSerializer(CaseRowSerializer):
     materials = CaseMaterialSerializer(many=True)
     steps = CaseStepSerializer(source="review_steps", many=True)
     licence = LicenceSerializer(allow_null=True)
+    commitment = CommitmentSerializer(allow_null=True, help_text=_l("告知承诺书（告知承诺制办理项）"))
+    commitment_verification = CommitmentVerificationSerializer(
+        allow_null=True, help_text=_l("准予许可后的告知承诺核查：状态与核查截止日期"))
     events = CaseEventSerializer(many=True)
 
     class Meta(CaseRowSerializer.Meta):
         fields = [*CaseRowSerializer.Meta.fields, "query_code", "region_code", "bureau", "agent_name",
                   "agent_id_number", "agent_phone", "materials_arrived_on", "suspended_on", "extended",
-                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "events"]
+                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "commitment",
+                  "commitment_verification", "events"]
         read_only_fields = fields
 
 
@@ -692,6 +727,10 @@ ACTIONS = [
     CaseAction("supply-tolerated-material", SupplyToleratedInput, actions.supply_tolerated_material,
                _l("补齐容缺材料")),
     CaseAction("revoke-licence", RevokeLicenceInput, revoke_case_licence, _l("撤销证照")),
+    CaseAction("record-commitment", RecordCommitmentInput, actions.record_commitment, _l("登记告知承诺书"),
+               _l("告知承诺制办理项：申请人书面承诺符合许可条件，由窗口人员登记或申请人本人网上签署；准予许可前须已登记。")),
+    CaseAction("verify-commitment", VerifyCommitmentInput, actions.verify_commitment, _l("告知承诺核查"),
+               _l("审查人员或原审批部门的监管人员记录核查结论；承诺不实的，依《行政许可法》第六十九条第二款撤销许可并记入申请人信用记录。")),
 ]
 
 

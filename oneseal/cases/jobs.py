@@ -9,6 +9,8 @@ reaches the same case after the first committed finds nothing left to do.
   from weekends alone (provisional) are recomputed (《行政许可法》第八十二条);
 - `run_deemed_acceptance`: silence for 5 working days means acceptance as of the day the
   materials arrived (第三十二条第一款);
+- `overdue_verifications`: a commitment (告知承诺) whose check is still open after its due
+  date is noted once on its case;
 - `warning_scan` / `cases_by_warning`: yellow and red cards against the promised limit and
   the alarm against the statutory one, counted in SQL with thresholds turned into dates.
 """
@@ -27,8 +29,9 @@ from oneseal.calendars.rules import WorkCalendar
 from oneseal.errors import ValidationFailed
 
 from . import rules
-from .actions import deem_accepted
+from .actions import deem_accepted, notice_overdue_verification
 from .actions._base import append_event, business_date, calendar, lock
+from .actions.commitment import unnoticed_overdue_cases
 from .models import Case, CaseEvent, State
 
 logger = logging.getLogger(__name__)
@@ -77,6 +80,24 @@ def run_deemed_acceptance(today: datetime.date) -> int:
         except Exception:
             # One broken case must not keep every later case from its acceptance.
             logger.exception("deemed acceptance failed for case %s", case_id)
+    return done
+
+
+# --- commitment verifications (告知承诺) -------------------------------------------------------
+
+
+def overdue_verifications(today: datetime.date) -> int:
+    """Note once on each case that its commitment check is still open after its due date;
+    returns how many this run noted. The note is remembered on the verification
+    (`overdue_noticed_on`), so running again notes nothing more."""
+    done = 0
+    for case_id in _ids(unnoticed_overdue_cases(today)):
+        try:
+            if notice_overdue_verification(Case(pk=case_id), today=today) is not None:
+                done += 1
+        except Exception:
+            # One broken case must not keep every later case from its notice.
+            logger.exception("noting the overdue commitment verification of case %s failed", case_id)
     return done
 
 

@@ -419,3 +419,89 @@ class MissedPromise(models.Model):
 
     def __str__(self):
         return f"{self.case_material} {self.noticed_on.isoformat()}"
+
+
+# --- Commitment approval (告知承诺) --------------------------------------------------------
+
+
+class Commitment(models.Model):
+    """告知承诺: the applicant's signed written commitment that they meet the conditions of a
+    handling item designated for commitment approval. The bureau decides on it; a grant
+    without one is refused."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="commitment")
+    text = models.TextField(_("承诺内容"))
+    signed_on = models.DateField(_("签署日期"))
+    recorded_on = models.DateField(_("登记日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("告知承诺书")
+        verbose_name_plural = _("告知承诺书")
+
+    def __str__(self):
+        return f"{self.case} {self.signed_on.isoformat()}"
+
+
+class CommitmentVerification(models.Model):
+    """The check after a grant on commitment that the commitment was true, due a number of
+    working days (the handling item's `verification_days`) after the decision."""
+
+    class VerificationState(models.TextChoices):
+        OPEN = "open", _("待核查")
+        CONFIRMED = "confirmed", _("承诺属实")
+        FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="commitment_verification")
+    decided_on = models.DateField(_("许可决定日期"))
+    days = models.PositiveSmallIntegerField(_("核查期限（工作日）"))
+    due_on = models.DateField(_("核查截止日期"))
+    due_provisional = models.BooleanField(_("期限暂定"), default=False)
+    state = models.CharField(_("核查状态"), max_length=16, choices=VerificationState.choices,
+                             default=VerificationState.OPEN)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField(_("核查日期"), null=True, blank=True)
+    findings = models.TextField(_("核查情况"), blank=True)
+    # Set by the worker the first time it finds the check late, so it says so only once.
+    overdue_noticed_on = models.DateField(_("逾期发现日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("告知承诺核查")
+        verbose_name_plural = _("告知承诺核查")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["due_on", "id"], condition=Q(state="open", overdue_noticed_on__isnull=True),
+                         name="verification_unnoticed_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.get_state_display()} {self.due_on.isoformat()}"
+
+
+class CreditRecord(models.Model):
+    """An entry in the applicant's credit record (信用记录), written when a commitment proves
+    false (domain.md §5)."""
+
+    class Kind(models.TextChoices):
+        FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
+
+    applicant = models.ForeignKey(Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                  related_name="credit_records")
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="credit_records")
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    reason = models.TextField(_("事由"))
+    on = models.DateField(_("记录日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-on", "-id"]
+
+    def __str__(self):
+        return f"{self.applicant} {self.get_kind_display()} {self.on.isoformat()}"

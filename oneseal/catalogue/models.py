@@ -10,6 +10,7 @@ rewrite what a case was opened for.
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -219,6 +220,9 @@ class HandlingItem(models.Model):
     is_instant = models.BooleanField(_("即办件"), default=False)
     is_joint = models.BooleanField(_("多部门联合办理（法定45日）"), default=False)
     is_commitment = models.BooleanField(_("告知承诺制"), default=False)
+    # The period after a grant on commitment within which the bureau checks the commitment.
+    verification_days = models.PositiveSmallIntegerField(_("告知承诺核查期限（工作日）"), default=20,
+                                                         validators=[MinValueValidator(1)])
     missed_promise_rule = models.CharField(_("容缺材料逾期未补处理"), max_length=16, choices=MissedPromiseRule.choices, default=MissedPromiseRule.HOLD_LICENCE)
     fee_charged = models.BooleanField(_("是否收费"), default=False)
     fee_standard = models.CharField(_("收费标准"), max_length=300, blank=True)

@@ -2,6 +2,14 @@
 case, checks the transition, records an event, and returns the case."""
 
 from ._base import verify_chain
+from .commitment import (
+    commitment_grant_blockers,
+    notice_overdue_verification,
+    record_commitment,
+    record_commitment_blockers,
+    verify_commitment,
+    verify_commitment_blockers,
+)
 from .decision import (
     deliver,
     deliver_blockers,
@@ -52,4 +60,6 @@ __all__ = [
     "deliver", "deliver_blockers", "deny", "deny_blockers", "grant", "grant_blockers", "overdue_promises",
     "revoke_licence", "revoke_licence_blockers", "supply_tolerated_material", "terminate", "terminate_blockers",
     "withdraw", "withdraw_blockers",
+    "commitment_grant_blockers", "notice_overdue_verification", "record_commitment", "record_commitment_blockers",
+    "verify_commitment", "verify_commitment_blockers",
 ]

@@ -31,6 +31,7 @@ from ..models import (
     State,
 )
 from ._base import business_date, calendar, check, lock, move, require_case_role
+from .commitment import commitment_grant_blockers, open_verification
 from .review import (
     clock_floor,
     decision_step,
@@ -92,9 +93,11 @@ def _timeliness(case: Case, on: datetime.date) -> dict:
 
 
 def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
-    """Every review step before the decision done (not for an instant item), and no tolerated
-    material overdue where the handling item revokes on a broken promise."""
+    """Every review step before the decision done (not for an instant item), no tolerated
+    material overdue where the handling item revokes on a broken promise, and for a commitment
+    item (告知承诺) the applicant's signed commitment."""
     out = rules.transition_blockers("grant", case.state) + pending_review_blockers(case, steps_of(case))
+    out += commitment_grant_blockers(case)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             out.append(_("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
@@ -106,7 +109,8 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
 def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str, valid_from: datetime.date,
           valid_until: datetime.date | None, expected_version: int | None = None) -> Licence:
     """准予行政许可: issue the licence with a new number. With tolerated materials outstanding
-    and the item's rule "hold the licence", the licence is issued held until they arrive."""
+    and the item's rule "hold the licence", the licence is issued held until they arrive. A
+    grant on commitment (告知承诺) opens the verification of the commitment."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     on = on or business_date()
@@ -130,13 +134,16 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str, val
     )
     _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.APPROVE, opinion=str(_("准予许可")))
     due = rules.delivery_due(calendar(), on)
+    verification = open_verification(case, decided_on=on)
     case.decided_on, case.delivery_due = on, due.date
     move(case, "grant", actor=actor, on=on, notice_due="grant", update_fields=["decided_on", "delivery_due"],
          data={"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
                "scope": licence.scope, "valid_from": valid_from.isoformat(),
                "valid_until": valid_until.isoformat() if valid_until else None, "held": held,
                "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
-               "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on)})
+               "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on),
+               **({"verification_due": verification.due_on.isoformat(),
+                   "verification_due_provisional": verification.due_provisional} if verification else {})})
     return licence
 
 

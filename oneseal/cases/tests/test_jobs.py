@@ -241,7 +241,8 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     out = worker("--once", "--today", TODAY)
     lines = out.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        f"{TODAY} recompute_due_dates", f"{TODAY} deemed_acceptance", f"{TODAY} overdue_promises", f"{TODAY} warnings"]
+        f"{TODAY} recompute_due_dates", f"{TODAY} deemed_acceptance", f"{TODAY} overdue_promises",
+        f"{TODAY} overdue_verifications", f"{TODAY} warnings"]
     assert "yellow 0, red 0, statutory 0" in lines[-1]
 
 

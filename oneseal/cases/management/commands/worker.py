@@ -1,8 +1,8 @@
 """`oneseal worker [--interval SECONDS] [--once] [--today YYYY-MM-DD]`: the background worker.
 
 Every pass runs, in order: due dates recomputed after a calendar change, deemed acceptance
-(《行政许可法》第三十二条), tolerated-acceptance promises past their date (容缺受理), and the
-warning scan. A job that fails is logged and the next one runs. SIGTERM or SIGINT stops the
+(《行政许可法》第三十二条), tolerated-acceptance promises past their date (容缺受理), commitment
+verifications past their due date (告知承诺), and the warning scan. A job that fails is logged and the next one runs. SIGTERM or SIGINT stops the
 worker after the pass under way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
 """
@@ -29,13 +29,16 @@ def scheduled_jobs():
         ("deemed_acceptance", jobs.run_deemed_acceptance, lambda n: f"{n} case(s) deemed accepted"),
         ("overdue_promises", actions.overdue_promises,
          lambda found: f"{len(found)} tolerated material(s) newly past their promised date"),
+        ("overdue_verifications", jobs.overdue_verifications,
+         lambda n: f"{n} commitment verification(s) newly past their due date"),
         ("warnings", jobs.warning_scan,
          lambda c: f"yellow {c['yellow']}, red {c['red']}, statutory {c['statutory']}"),
     ]
 
 
 class Command(BaseCommand):
-    help = "Run the background jobs (deemed acceptance, due-date recomputation, promises, warnings) in a loop."
+    help = ("Run the background jobs (deemed acceptance, due-date recomputation, promises, commitment "
+            "verifications, warnings) in a loop.")
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60.0, help="seconds between passes (default 60)")

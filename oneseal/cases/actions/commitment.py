@@ -1,0 +1,222 @@
+"""Commitment approval (告知承诺, domain.md §5; 《优化营商环境条例》第四十条第三款).
+
+For a handling item designated so, the applicant signs a written commitment that they meet the
+conditions. It is recorded by a clerk or by the applicant online before the decision (usually
+before or at acceptance); a grant without it is refused. The review steps stay as they are:
+the commitment changes what is checked afterwards, not who decides.
+
+The grant opens a verification due the handling item's `verification_days` working days
+after the decision. A reviewer of the case's region, or a supervisor of the item's original
+department, records what the check found. A false commitment means the licence was obtained
+by deception, so it is revoked (《行政许可法》第六十九条第二款) and the applicant gets a credit
+record. The worker notes once, on the case, every verification left open past its due date.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, staff_of
+
+from ..models import Case, Commitment, CommitmentVerification, CreditRecord, Licence, State
+from ._base import actor_name, append_event, business_date, calendar, lock
+from .review import is_own_applicant, raise_blockers
+
+COMMITMENT_BASIS = "《优化营商环境条例》第四十条第三款"
+REVOCATION_BASIS = "《中华人民共和国行政许可法》第六十九条第二款"
+
+# Neither action moves the case. A commitment is part of the application, so it can be
+# recorded until the decision (a case deemed accepted gets it after acceptance); it is
+# verified once a licence exists.
+RECORD_STATES = (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED)
+VERIFY_STATES = (State.GRANTED, State.DELIVERED)
+
+Verdict = CommitmentVerification.VerificationState
+
+
+def _state_blockers(case: Case, states: tuple[str, ...]) -> list[str]:
+    if case.state not in states:
+        return [_("办件当前状态为“{state}”，不能执行此操作").format(state=State(case.state).label)]
+    return []
+
+
+def _note(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None):
+    """Record an action that keeps the case's state: bump the version (whoever acted on the
+    old view gets a conflict) and append the event. The caller holds the case lock."""
+    case.lock_version += 1
+    case.save(update_fields=["lock_version"])
+    return append_event(case, action=action, actor=actor, from_state=case.state, on=on, reason=reason, data=data)
+
+
+def _fail(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+
+
+# --- the commitment -----------------------------------------------------------------------
+
+
+def record_commitment_blockers(case: Case) -> list[str]:
+    out = _state_blockers(case, RECORD_STATES)
+    if not case.handling_item.is_commitment:
+        out.append(_("该办理项不实行告知承诺制"))
+    existing = Commitment.objects.filter(case=case).first()
+    if existing is not None:
+        out.append(_("申请人已于{date}签署告知承诺书").format(date=existing.signed_on.isoformat()))
+    return out
+
+
+@transaction.atomic
+def record_commitment(case: Case, *, actor, text: str, signed_on: datetime.date, on: datetime.date | None = None,
+                      expected_version: int | None = None) -> Commitment:
+    """Record the applicant's signed commitment that they meet the conditions: a clerk enters
+    the paper one, or the applicant signs online. Once per case."""
+    case = lock(case, expected_version=expected_version)
+    if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
+        raise NotPermitted()
+    raise_blockers(record_commitment_blockers(case))
+    on = on or business_date()
+    errors = {}
+    if not str(text or "").strip():
+        errors["text"] = [_("请填写承诺内容")]
+    if not isinstance(signed_on, datetime.date):
+        errors["signed_on"] = [_("请填写承诺书的签署日期")]
+    elif signed_on > on:
+        errors["signed_on"] = [_("签署日期不能晚于登记日期{date}").format(date=on.isoformat())]
+    if on < case.received_on:
+        errors["on"] = [_("登记日期不能早于收件日期{date}").format(date=case.received_on.isoformat())]
+    _fail(errors)
+    by_applicant = is_own_applicant(actor, case)
+    commitment = Commitment.objects.create(case=case, text=text.strip(), signed_on=signed_on, recorded_on=on,
+                                           recorded_by=actor)
+    _note(case, "record_commitment", actor=actor, on=on,
+          data={"text": commitment.text, "signed_on": signed_on.isoformat(), "by_applicant": by_applicant,
+                "basis": COMMITMENT_BASIS})
+    return commitment
+
+
+def commitment_grant_blockers(case: Case) -> list[str]:
+    """A commitment item is decided on the commitment, so there must be one."""
+    if case.handling_item.is_commitment and not Commitment.objects.filter(case=case).exists():
+        return [_("该办理项实行告知承诺制，申请人尚未签署书面承诺，不能准予许可")]
+    return []
+
+
+def open_verification(case: Case, *, decided_on: datetime.date) -> CommitmentVerification | None:
+    """At the grant of a commitment item: the check is due `verification_days` working days
+    after the decision (the decision day does not count). Called inside the grant."""
+    hi = case.handling_item
+    if not hi.is_commitment:
+        return None
+    due = calendar().add(decided_on, hi.verification_days)
+    return CommitmentVerification.objects.create(case=case, decided_on=decided_on, days=hi.verification_days,
+                                                 due_on=due.date, due_provisional=due.provisional)
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+def may_verify(actor, case: Case) -> bool:
+    """A reviewer of the case's region, or a supervisor of the department that approved the
+    item before the transfer (which supervises it now)."""
+    if has_role(actor, Role.REVIEWER, case.region):
+        return True
+    if not has_role(actor, Role.SUPERVISOR, case.region):
+        return False
+    staff = staff_of(actor)
+    department_id = case.handling_item.item_version.original_department_id
+    return staff is not None and department_id is not None and staff.department_id == department_id
+
+
+def verify_commitment_blockers(case: Case) -> list[str]:
+    out = _state_blockers(case, VERIFY_STATES)
+    verification = CommitmentVerification.objects.filter(case=case).first()
+    if verification is None:
+        out.append(_("该办件没有告知承诺核查任务"))
+    elif verification.state != Verdict.OPEN:
+        out.append(_("告知承诺已于{date}核查完毕（{result}）").format(
+            date=verification.verified_on.isoformat(), result=verification.get_state_display()))
+    return out
+
+
+@transaction.atomic
+def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: datetime.date | None = None,
+                      expected_version: int | None = None) -> CommitmentVerification:
+    """Record the check of a commitment. When it was false the licence is revoked (第六十九条
+    第二款: a licence obtained by deception shall be revoked; the revocation notice states the
+    remedies) and a credit record is written — an event on the case for each."""
+    case = lock(case, expected_version=expected_version)
+    if not may_verify(actor, case):
+        raise NotPermitted()
+    raise_blockers(verify_commitment_blockers(case))
+    errors = {}
+    if not isinstance(truthful, bool):
+        errors["truthful"] = [_("请选择核查结论：承诺属实或承诺不实")]
+    if not str(findings or "").strip():
+        errors["findings"] = [_("请填写核查情况")]
+    _fail(errors)
+    on = on or business_date()
+    verification = CommitmentVerification.objects.select_for_update().get(case=case)
+    if on < verification.decided_on:
+        _fail({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
+    if on > business_date():
+        _fail({"on": [_("核查日期不能晚于今天")]})
+    findings = findings.strip()
+    verification.state = Verdict.CONFIRMED if truthful else Verdict.FALSE_COMMITMENT
+    verification.verified_by, verification.verified_on, verification.findings = actor, on, findings
+    verification.save(update_fields=["state", "verified_by", "verified_on", "findings"])
+    _note(case, "verify_commitment", actor=actor, on=on, reason=findings,
+          data={"truthful": truthful, "findings": findings, "due_on": verification.due_on.isoformat(),
+                "within_due": on <= verification.due_on})
+    if truthful:
+        return verification
+
+    licence = Licence.objects.filter(case=case).first()
+    revoked = None
+    if licence is not None and licence.state != Licence.LicenceState.REVOKED:
+        # decision.py imports this module for the grant, so this import waits for the call.
+        from .decision import revoke_licence
+
+        # The verifier need not be a signatory: the revocation follows from the finding by
+        # rule, as for a broken tolerated-acceptance promise, and its reason names who found it.
+        reason = _("经{name}于{date}核查，申请人以虚假承诺取得行政许可（{findings}），依据{basis}予以撤销").format(
+            name=actor_name(actor), date=on.isoformat(), findings=findings, basis=REVOCATION_BASIS)
+        revoked = revoke_licence(licence, actor=None, reason=reason, on=on).number
+        case = lock(case)  # the revocation moved the version on
+    credit_reason = _("办件{number}：申请人作出虚假承诺（{findings}）").format(number=case.number, findings=findings)
+    record = CreditRecord.objects.create(applicant=case.applicant, case=case, kind=CreditRecord.Kind.FALSE_COMMITMENT,
+                                         reason=credit_reason, on=on, recorded_by=actor)
+    _note(case, "record_credit", actor=actor, on=on, reason=credit_reason,
+          data={"credit_record": record.pk, "kind": record.kind, "applicant": case.applicant.name,
+                "licence_revoked": revoked})
+    return verification
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+
+def unnoticed_overdue_cases(today: datetime.date):
+    """Cases whose commitment check is still open after its due date and not yet noted."""
+    return Case.objects.filter(state__in=VERIFY_STATES, commitment_verification__state=Verdict.OPEN,
+                               commitment_verification__due_on__lt=today,
+                               commitment_verification__overdue_noticed_on__isnull=True)
+
+
+@transaction.atomic
+def notice_overdue_verification(case: Case, *, today: datetime.date) -> CommitmentVerification | None:
+    """Note on the case, once, that its commitment check is late; None when there is nothing
+    (left) to note. Run by the worker."""
+    case = lock(case)
+    if not unnoticed_overdue_cases(today).filter(pk=case.pk).exists():
+        return None
+    verification = CommitmentVerification.objects.select_for_update().get(case=case)
+    verification.overdue_noticed_on = today
+    verification.save(update_fields=["overdue_noticed_on"])
+    _note(case, "verification_overdue", actor=None, on=today,
+          reason=_("告知承诺核查已超过核查期限{date}").format(date=verification.due_on.isoformat()),
+          data={"due_on": verification.due_on.isoformat(), "days": verification.days,
+                "working_days_late": calendar().between(verification.due_on, today)})
+    return verification
