@@ -7,8 +7,11 @@ published on the plan's transfer date and carries its audit trail. Reference row
 no action (regions go through `regions.actions.load_regions`; the bureau, sections,
 departments, centres, topics and accounts are created directly, as the admin would).
 
+The demo's cases (`cases.py`) are then played through `oneseal.cases.actions` by the demo
+staff and the applicants' online accounts, dated back from the day of loading.
+
 The whole build is one transaction: it is there completely or not at all. `load()` does
-nothing when the demo catalogue already exists, so running it again changes nothing.
+nothing when the demo catalogue and its cases already exist, so running it again changes nothing.
 """
 
 import datetime
@@ -46,9 +49,11 @@ from oneseal.organisation.models import (
 from oneseal.regions.actions import gb2260_table, load_regions
 from oneseal.regions.models import Region
 
+from . import cases as demo_cases
 from .data import catalogue as table
 from .data import guidance
 from .data import organisation as org
+from .data.applicants import APPLICANT_ACCOUNTS, ORGANISATIONS, PEOPLE
 from .data.guides import GUIDES, Guide, MaterialRow, StepRow
 from .data.regions import TOWNSHIPS
 
@@ -78,25 +83,38 @@ def demo_exists() -> bool:
 
 
 def load() -> bool:
-    """Build the demo region; False (and nothing written) when it is already there."""
-    if demo_exists():
+    """Build the demo region and its cases; False (and nothing written) when both are already
+    there. A demo loaded before the cases existed gets its cases on the next run."""
+    catalogue_there = demo_exists()
+    if catalogue_there and demo_cases.exist():
         return False
     with transaction.atomic():
-        other = Catalogue.objects.filter(region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL).first()
-        if other is not None:
-            raise Conflict(_("平罗县（640221）已有本级事项目录“{name}”，不是演示数据，演示数据未加载").format(name=other.name))
-        county = _regions()
-        bureau, sections, departments = _organisation(county)
-        users = _accounts(bureau, sections, departments)
-        topics = {name: Topic.objects.get_or_create(name=name, defaults={"order": n})[0]
-                  for n, name in enumerate(org.TOPICS, start=1)}
-        catalogue = Catalogue.objects.create(
-            region=county, kind=Catalogue.Kind.LOCAL, name=table.CATALOGUE_NAME, bureau=bureau,
-        )
-        _local_items(catalogue, actor=users["catadmin"], sections=sections, departments=departments, topics=topics)
-        _adjustments(catalogue, actor=users["catadmin"])
-        _guidance(catalogue, actor=users["admin"], local_actor=users["catadmin"])
+        if catalogue_there:
+            county = Region.objects.get(code=org.COUNTY_CODE)
+            # Accounts added to the table since (the cases need them) are created now.
+            users = _accounts(*_organisation(county))
+        else:
+            users = _catalogue()
+        demo_cases.build(users)
     return True
+
+
+def _catalogue() -> dict:
+    other = Catalogue.objects.filter(region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL).first()
+    if other is not None:
+        raise Conflict(_("平罗县（640221）已有本级事项目录“{name}”，不是演示数据，演示数据未加载").format(name=other.name))
+    county = _regions()
+    bureau, sections, departments = _organisation(county)
+    users = _accounts(bureau, sections, departments)
+    topics = {name: Topic.objects.get_or_create(name=name, defaults={"order": n})[0]
+              for n, name in enumerate(org.TOPICS, start=1)}
+    catalogue = Catalogue.objects.create(
+        region=county, kind=Catalogue.Kind.LOCAL, name=table.CATALOGUE_NAME, bureau=bureau,
+    )
+    _local_items(catalogue, actor=users["catadmin"], sections=sections, departments=departments, topics=topics)
+    _adjustments(catalogue, actor=users["catadmin"])
+    _guidance(catalogue, actor=users["admin"], local_actor=users["catadmin"])
+    return users
 
 
 # ---- regions and organisation ----------------------------------------------------------
@@ -167,26 +185,34 @@ class AccountLine:
 
 
 def account_lines() -> list[AccountLine]:
-    """The demo accounts as the command prints them."""
+    """The demo accounts as the command prints them: staff first, then the applicants' online
+    accounts (scope: the applicant whose cases they see)."""
     User = get_user_model()
     regions = dict(Region.objects.filter(code__in={a.region_code for a in org.ACCOUNTS}).values_list("code", "name"))
-    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in org.ACCOUNTS])}
+    usernames = [a.username for a in org.ACCOUNTS] + [a.username for a in APPLICANT_ACCOUNTS]
+    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     demo_hash = {}  # each distinct stored hash is checked once: the accounts share one
+
+    def password_of(username: str) -> str:
+        user = users.get(username)
+        if user is None:
+            return _("（账号不存在）")
+        if user.password not in demo_hash:
+            demo_hash[user.password] = check_password(org.DEMO_PASSWORD, user.password)
+        return org.DEMO_PASSWORD if demo_hash[user.password] else _("（已修改，非演示密码）")
+
     lines = []
     for row in org.ACCOUNTS:
-        user = users.get(row.username)
         role = _("超级管理员") if row.role == org.SUPERUSER else str(Role(row.role).label)
-        if user is None:
-            password = _("（账号不存在）")
-        else:
-            if user.password not in demo_hash:
-                demo_hash[user.password] = check_password(org.DEMO_PASSWORD, user.password)
-            password = org.DEMO_PASSWORD if demo_hash[user.password] else _("（已修改，非演示密码）")
         if row.role == org.SUPERUSER:
             scope = _("全部区划")
         else:
             scope = row.department or regions.get(row.region_code, row.region_code)
-        lines.append(AccountLine(row.username, role, row.display_name, row.title, scope, password))
+        lines.append(AccountLine(row.username, role, row.display_name, row.title, scope, password_of(row.username)))
+    applicant_names = {r.key: r.name for r in [*PEOPLE, *ORGANISATIONS]}
+    for row in APPLICANT_ACCOUNTS:
+        lines.append(AccountLine(row.username, _("申请人（网上办事）"), row.display_name, _("网上办事账号"),
+                                 applicant_names[row.applicant], password_of(row.username)))
     return lines
 
 

@@ -89,11 +89,19 @@ class AccountRow:
     title: str = ""
 
 
-# DEMO DATA: invented people, one per role, plus the installation's superuser.
+# DEMO DATA: invented people, one per role, plus the installation's superuser. The window has
+# two clerks, and each back-office section one reviewer (the market section two): a review step
+# is worked only by a reviewer of its own section, and a site inspection needs two or more staff
+# (《行政许可法》第三十四条第三款).
 ACCOUNTS = [
     AccountRow("admin", SUPERUSER, "系统管理员", PROVINCE_CODE, title="系统管理员"),
     AccountRow("clerk", "clerk", "王晓燕", COUNTY_CODE, True, ACCEPTANCE_SECTION, title="综合受理窗口工作人员"),
+    AccountRow("clerk2", "clerk", "马晓梅", COUNTY_CODE, True, ACCEPTANCE_SECTION, title="综合受理窗口工作人员"),
     AccountRow("reviewer", "reviewer", "马建军", COUNTY_CODE, True, "市场准入审批科", title="市场准入审批科科长"),
+    AccountRow("reviewer2", "reviewer", "杨占林", COUNTY_CODE, True, "市场准入审批科", title="市场准入审批科审查员"),
+    AccountRow("reviewer_build", "reviewer", "丁建华", COUNTY_CODE, True, "投资建设审批科", title="投资建设审批科科长"),
+    AccountRow("reviewer_social", "reviewer", "海丽娟", COUNTY_CODE, True, "社会事务审批科", title="社会事务审批科科长"),
+    AccountRow("reviewer_culture", "reviewer", "白振宇", COUNTY_CODE, True, "交通文旅审批科", title="交通文旅审批科科长"),
     AccountRow("signatory", "signatory", "李志刚", COUNTY_CODE, True, title="分管副局长"),
     AccountRow("supervisor", "supervisor", "张丽", COUNTY_CODE, department="平罗县市场监督管理局",
                title="市场监管局食品安全监管股股长"),

@@ -1,19 +1,22 @@
 """`oneseal load-demo`: load the demo county (平罗县, 640221) and print the demo accounts.
 
 Runs in `make demo` right after `oneseal migrate`. Running it again changes nothing: it
-finds the demo catalogue and prints the accounts again."""
+finds the demo catalogue and its cases and prints the accounts again."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.cases.models import State
 from oneseal.catalogue.report_sheets import text_table
 from oneseal.demo import builder
+from oneseal.demo import cases as demo_cases
 from oneseal.demo.data.organisation import DEMO_PASSWORD
 from oneseal.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = _("加载演示数据：平罗县审批服务管理局、划转事项目录、自治区指导目录和演示账号（可重复运行）")
+    help = _("加载演示数据：平罗县审批服务管理局、划转事项目录、自治区指导目录、演示账号和各状态的演示办件（可重复运行）")
 
     def handle(self, *args, **options):
         try:
@@ -21,9 +24,15 @@ class Command(BaseCommand):
         except DomainError as e:
             raise CommandError(str(e.message)) from e
         if built:
-            self.stdout.write(self.style.SUCCESS(_("演示数据已加载：平罗县（640221）审批服务事项目录、自治区指导目录和演示账号。")))
+            self.stdout.write(self.style.SUCCESS(
+                _("演示数据已加载：平罗县（640221）审批服务事项目录、自治区指导目录、演示账号和演示办件。")))
         else:
             self.stdout.write(_("演示数据已存在，未作改动。"))
+        per_state, warnings = demo_cases.summary(timezone.localdate())
+        self.stdout.write(_("演示办件 {total} 件：{states}。今日预警：黄牌 {yellow} 件，红牌 {red} 件，法定时限告警 {statutory} 件。").format(
+            total=sum(per_state.values()),
+            states="，".join(f"{State(state).label} {n}" for state, n in per_state.items() if n),
+            yellow=warnings["yellow"], red=warnings["red"], statutory=warnings["statutory"]))
         lines = builder.account_lines()
         self.stdout.write("")
         self.stdout.write(text_table(
