@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.lookup, name="lookup"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]

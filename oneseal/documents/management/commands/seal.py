@@ -1,0 +1,68 @@
+"""`oneseal seal create --bureau-region 640221 [--name NAME] [--valid-from DATE]`: a new key and
+self-signed certificate for the bureau's approval seal (the previous one is sealed away and
+keeps verifying what it signed).
+`oneseal seal department --department-id ID --name NAME --sealed-away-on DATE`: register a
+department's old seal as sealed away (seed 000 四(二)5).
+`oneseal seal list [--bureau-region CODE]`: the register of seals."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from oneseal.errors import DomainError
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+class Command(BaseCommand):
+    help = "The register of approval seals: create a bureau's seal, register a department's old seal, list."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="op", required=True)
+        create = sub.add_parser("create", help="create (or rotate) a bureau's approval seal")
+        create.add_argument("--bureau-region", required=True, help="the bureau's region code, e.g. 640221")
+        create.add_argument("--name", default="", help="default: <bureau name>行政审批专用章")
+        create.add_argument("--valid-from", default=None, help="YYYY-MM-DD, default today")
+        department = sub.add_parser("department", help="register a department's old seal as sealed away")
+        department.add_argument("--department-id", type=int, required=True)
+        department.add_argument("--name", required=True)
+        department.add_argument("--sealed-away-on", required=True, help="YYYY-MM-DD")
+        listing = sub.add_parser("list", help="list seals")
+        listing.add_argument("--bureau-region", default=None)
+
+    def handle(self, *args, op: str, **options):
+        from oneseal.documents import actions
+        from oneseal.documents.models import Seal
+        from oneseal.organisation.models import Bureau, Department
+
+        try:
+            if op == "create":
+                bureau = Bureau.objects.filter(region__code=options["bureau_region"]).first()
+                if bureau is None:
+                    raise CommandError(f"no bureau for region {options['bureau_region']}")
+                valid_from = _date(options["valid_from"]) if options["valid_from"] else None
+                seal = actions.create_seal(bureau, actor=None, name=options["name"], valid_from=valid_from)
+                self.stdout.write(f"seal {seal.pk} {seal.name} active from {seal.valid_from} "
+                                  f"certificate sha256 {seal.fingerprint}")
+            elif op == "department":
+                department = Department.objects.filter(pk=options["department_id"]).first()
+                if department is None:
+                    raise CommandError(f"no department {options['department_id']}")
+                seal = actions.register_department_seal(department, actor=None, name=options["name"],
+                                                        sealed_away_on=_date(options["sealed_away_on"]))
+                self.stdout.write(f"seal {seal.pk} {seal.name} sealed away on {seal.sealed_away_on}")
+            else:
+                seals = Seal.objects.select_related("bureau__region", "department")
+                if options["bureau_region"]:
+                    seals = seals.filter(bureau__region__code=options["bureau_region"])
+                for seal in seals:
+                    owner = seal.bureau or seal.department
+                    self.stdout.write(f"{seal.pk}\t{seal.kind}\t{seal.state}\t{owner}\t{seal.name}\t"
+                                      f"{seal.valid_from}\t{seal.sealed_away_on or ''}\t{seal.fingerprint[:16]}")
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc

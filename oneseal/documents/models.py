@@ -1,0 +1,140 @@
+"""Documents under the one seal (domain.md §6): the bureau's approval seal as a signing key
+and certificate, the register of the departments' old seals, and every notice and licence
+issued as a signed PDF with a number (文号) and a public verification code.
+
+Rows change only through `documents.actions`. A document's file is content-addressed by its
+SHA-256 and never overwritten: a correction is a new document that supersedes the old one.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.cases.models import Case, CaseEvent
+from oneseal.organisation.models import Bureau, Department
+
+
+class Seal(models.Model):
+    """An approval seal. A bureau's seal carries a key (PKCS#8, encrypted with a passphrase
+    derived from settings.SECRET_KEY, see `documents.signing`) and a self-signed certificate;
+    a department's old seal is registered only to record the day it was sealed away (seed 000
+    四(二)5), and can sign nothing."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("行政审批专用章")
+        DEPARTMENT = "department", _("原部门印章")
+
+    class SealState(models.TextChoices):
+        ACTIVE = "active", _("启用")
+        SEALED_AWAY = "sealed_away", _("已封存")
+        REVOKED = "revoked", _("已作废")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="seals")
+    department = models.ForeignKey(Department, verbose_name=_("行业主管部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="seals")
+    name = models.CharField(_("印章名称"), max_length=100)
+    state = models.CharField(_("状态"), max_length=16, choices=SealState.choices, default=SealState.ACTIVE)
+    valid_from = models.DateField(_("启用日期"))
+    sealed_away_on = models.DateField(_("封存日期"), null=True, blank=True)
+    revoked_on = models.DateField(_("作废日期"), null=True, blank=True)
+    certificate_pem = models.TextField(_("证书"), blank=True)
+    # SHA-256 of the certificate's DER form: how a signature found in a file names its seal.
+    fingerprint = models.CharField(_("证书指纹"), max_length=64, blank=True, db_index=True)
+    private_key_pem = models.TextField(_("加密私钥"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("印章")
+        verbose_name_plural = _("印章")
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau"], condition=Q(kind="bureau", state="active"),
+                                    name="seal_one_active_per_bureau"),
+            models.CheckConstraint(
+                condition=(Q(kind="bureau") & Q(bureau__isnull=False) & Q(department__isnull=True))
+                | (Q(kind="department") & Q(department__isnull=False) & Q(bureau__isnull=True)),
+                name="seal_owner_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_state_display()}）"
+
+    @property
+    def can_sign(self) -> bool:
+        return self.kind == self.Kind.BUREAU and self.state == self.SealState.ACTIVE and bool(self.private_key_pem)
+
+
+class DocumentKind(models.TextChoices):
+    ACCEPTANCE = "acceptance", _("受理通知书")
+    TOLERATED_ACCEPTANCE = "tolerated_acceptance", _("容缺受理通知书")
+    CORRECTION = "correction", _("补正材料通知书")
+    REFUSAL = "refusal", _("不予受理决定书")
+    SPECIAL_PROCEDURE = "special_procedure", _("特别程序告知书")
+    EXTENSION = "extension", _("延长审批期限告知书")
+    GRANT = "grant", _("准予行政许可决定书")
+    DENIAL = "denial", _("不予行政许可决定书")
+    REVOCATION = "revocation", _("撤销行政许可决定书")
+    LICENCE = "licence", _("行政许可证件")
+
+
+class DocumentSequence(models.Model):
+    """The last number given per bureau, year and kind; locked while numbering, so numbers
+    neither repeat nor skip."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bureau", "year", "kind"], name="document_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.bureau_id}/{self.year}/{self.kind}: {self.last}"
+
+
+class Document(models.Model):
+    class DocumentState(models.TextChoices):
+        GENUINE = "genuine", _("有效")
+        REVOKED = "revoked", _("已撤销")
+        SUPERSEDED = "superseded", _("已被更正文书取代")
+
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents")
+    # The event whose notice this is (CaseEvent.notice_due); a licence points at its grant.
+    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="+")
+    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.choices)
+    number = models.CharField(_("文号"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    seq = models.PositiveIntegerField(_("序号"))
+    dated = models.DateField(_("成文日期"))
+    file = models.FileField(_("文件"), upload_to="documents/", max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("大小"))
+    state = models.CharField(_("状态"), max_length=16, choices=DocumentState.choices, default=DocumentState.GENUINE)
+    supersedes = models.OneToOneField("self", verbose_name=_("更正的文书"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="superseded_by")
+    verification_code = models.CharField(_("核验码"), max_length=16, unique=True)
+    seal = models.ForeignKey(Seal, verbose_name=_("印章"), on_delete=models.PROTECT, related_name="documents")
+    issued_at = models.DateTimeField(_("签发时间"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT,
+                                  related_name="+")
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revocation_reason = models.TextField(_("撤销理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            # 文号 are the bureau's own series; two bureaus may print the same text.
+            models.UniqueConstraint(fields=["bureau", "number"], name="document_unique_number"),
+            models.UniqueConstraint(fields=["bureau", "year", "kind", "seq"], name="document_unique_seq"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

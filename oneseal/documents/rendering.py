@@ -1,0 +1,181 @@
+"""Laying out a notice as an A4 PDF in Chinese: the bureau's heading, the title, the 文号, the
+addressee, the body, the dated signature block under the red round stamp, and the QR code
+with the verification code. Fonts are embedded (subset) from Noto Sans CJK SC, which has
+the rare characters of names too (𠮷, U+20BB7).
+
+What each kind says is a `Notice` built by `documents.templates`; this module only draws.
+"""
+
+import functools
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import qrcode
+from django.conf import settings
+from fpdf import FPDF
+
+PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 25.0
+RED = (206, 17, 38)
+STAMP_RADIUS = 21.0  # mm: a 42 mm round seal, the size of a county body's official seal
+PT_PER_MM = 72 / 25.4
+FONT = "notocjk"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a document says, independent of how it is drawn."""
+
+    title: str
+    paragraphs: list[str]
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    addressee: str | None = None
+    # 第一联存档 / 第二联交申请人: one page set per copy where the form has counterfoils.
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    page: int  # where the stamp (and so the signature field) is
+    box: tuple[int, int, int, int]  # the stamp in PDF points, origin bottom-left
+
+
+def font_location() -> tuple[str, int]:
+    """The CJK font file and the face in it: settings.DOCUMENT_FONT ("path" or "path#face")
+    when set — e.g. Debian's fonts-noto-cjk, /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#2
+    — else the Noto Sans CJK collection shipped by the `noto-cjk-sans-otc` package, face 2 (SC)."""
+    configured = getattr(settings, "DOCUMENT_FONT", "")
+    if configured:
+        path, _sep, face = configured.partition("#")
+        return path, int(face or 0)
+    import noto_cjk_sans_otc
+
+    return str(noto_cjk_sans_otc.FONT_PATH), 2
+
+
+@functools.cache
+def _font_file_exists(path: str) -> bool:
+    return Path(path).is_file()
+
+
+class _Page(FPDF):
+    def __init__(self):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        path, face = font_location()
+        if not _font_file_exists(path):
+            raise FileNotFoundError(f"CJK font not found: {path}")
+        self.add_font(FONT, fname=path, collection_font_number=face)
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=20)
+        self.set_text_color(0, 0, 0)
+
+
+def _stamp(pdf: FPDF, cx: float, cy: float, name: str, bureau_name: str) -> None:
+    """A red round seal: the bureau's name along the upper rim, a five-pointed star in the
+    centre and the seal's purpose (行政审批专用章) across the lower half."""
+    rim, purpose = (bureau_name, name[len(bureau_name):]) if name.startswith(bureau_name) else (name, "")
+    pdf.set_draw_color(*RED)
+    pdf.set_fill_color(*RED)
+    pdf.set_text_color(*RED)
+    pdf.set_line_width(1.1)
+    pdf.circle(cx, cy, STAMP_RADIUS)
+    pdf.star(cx, cy, 2.6, 6.8, 5, rotate_degrees=-90, style="F")
+    span = 250.0
+    arc_mm = (STAMP_RADIUS - 3) * math.radians(span)
+    size_mm = min(5.8, arc_mm / max(len(rim), 1) * 0.92)
+    pdf.set_font(FONT, size=size_mm * PT_PER_MM)
+    top = STAMP_RADIUS - 2.0
+    step = span / max(len(rim) - 1, 1) if len(rim) > 1 else 0
+    for i, ch in enumerate(rim):
+        theta = -span / 2 + i * step if len(rim) > 1 else 0
+        width = pdf.get_string_width(ch)
+        with pdf.rotation(-theta, x=cx, y=cy):
+            pdf.text(cx - width / 2, cy - top + size_mm * 0.88, ch)
+    if purpose:
+        size = min(4.2, (STAMP_RADIUS * 1.3) / len(purpose))
+        pdf.set_font(FONT, size=size * PT_PER_MM)
+        pdf.text(cx - pdf.get_string_width(purpose) / 2, cy + 11.5, purpose)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+
+
+def _qr_image(url: str):
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=1)
+    qr.add_data(url)
+    qr.make(fit=True)
+    return qr.make_image().get_image()
+
+
+def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, dated_text: str,
+          code: str, url: str, seal_name: str, qr) -> tuple[int, float, float]:
+    pdf.add_page()
+    if label:
+        pdf.set_font(FONT, size=10)
+        pdf.set_xy(MARGIN, 12)
+        pdf.cell(PAGE_W - 2 * MARGIN, 6, label, align="R")
+    pdf.set_xy(MARGIN, MARGIN)
+    pdf.set_font(FONT, size=18)
+    pdf.set_text_color(*RED)
+    pdf.multi_cell(0, 10, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, size=20)
+    pdf.multi_cell(0, 11, notice.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=12)
+    pdf.cell(0, 8, number, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.6)
+    pdf.line(MARGIN, pdf.get_y() + 1, PAGE_W - MARGIN, pdf.get_y() + 1)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.ln(6)
+    pdf.set_font(FONT, size=13)
+    if notice.addressee:
+        pdf.multi_cell(0, 8, f"{notice.addressee}：", new_x="LMARGIN", new_y="NEXT")
+    for paragraph in notice.paragraphs:
+        pdf.multi_cell(0, 8, f"\u3000\u3000{paragraph}", new_x="LMARGIN", new_y="NEXT")
+    if notice.fields:
+        pdf.ln(2)
+        for label_text, value in notice.fields:
+            pdf.multi_cell(0, 8, f"\u3000\u3000{label_text}：{value}", new_x="LMARGIN", new_y="NEXT")
+    # The signature block, the stamp over it and the QR code beside it must share one page.
+    if pdf.get_y() + 58 > PAGE_H - 20:
+        pdf.add_page()
+    top = pdf.get_y() + 14
+    right = PAGE_W - MARGIN
+    pdf.set_font(FONT, size=13)
+    block_w = max(pdf.get_string_width(heading), pdf.get_string_width(dated_text)) + 4
+    pdf.set_xy(right - block_w, top + 10)
+    pdf.cell(block_w, 8, heading, align="C", new_x="LEFT", new_y="NEXT")
+    pdf.cell(block_w, 8, dated_text, align="C")
+    cx, cy = right - block_w / 2, top + 16
+    _stamp(pdf, cx, cy, seal_name, heading)
+    pdf.image(qr, x=MARGIN, y=top, w=26, h=26)
+    pdf.set_font(FONT, size=9)
+    pdf.set_xy(MARGIN, top + 27)
+    pdf.multi_cell(70, 4.5, f"核验码：{code}\n扫码或访问核验：\n{url}", new_x="LMARGIN", new_y="NEXT")
+    return pdf.page - 1, cx, cy
+
+
+def render(notice: Notice, *, heading: str, number: str, dated_text: str, code: str, url: str, seal_name: str,
+           author: str) -> Rendered:
+    pdf = _Page()
+    pdf.set_title(f"{notice.title} {number}")
+    pdf.set_author(author)
+    pdf.set_subject(number)
+    pdf.set_creator("oneseal")
+    # Read back by `oneseal verify` to find the record when the file's hash no longer matches.
+    pdf.set_keywords(f"oneseal-verification-code:{code}")
+    qr = _qr_image(url)
+    first = None
+    for label in notice.copies or ("",):
+        placed = _copy(pdf, notice, label=label, heading=heading, number=number, dated_text=dated_text, code=code,
+                       url=url, seal_name=seal_name, qr=qr)
+        first = first or placed
+    page, cx, cy = first
+    r = STAMP_RADIUS
+    box = (round((cx - r) * PT_PER_MM), round((PAGE_H - cy - r) * PT_PER_MM),
+           round((cx + r) * PT_PER_MM), round((PAGE_H - cy + r) * PT_PER_MM))
+    out = io.BytesIO()
+    pdf.output(out)
+    return Rendered(out.getvalue(), page, box)

@@ -1,0 +1,179 @@
+"""The seal's cryptography: an ECDSA P-256 key and a self-signed certificate per seal, PAdES
+signatures made and checked with pyHanko.
+
+Where the key lives: in the seal's row, as a PKCS#8 PEM encrypted (AES-256, the best
+`cryptography` offers) with a passphrase derived from settings.SECRET_KEY by HKDF-SHA256.
+A copied database alone therefore cannot sign; a changed SECRET_KEY makes every stored key
+unreadable, so rotating SECRET_KEY means creating new seals (`oneseal seal create`) — the old
+ones stay able to verify, which needs only their certificates.
+"""
+
+import base64
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.utils.translation import gettext as _
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from oneseal.errors import ValidationFailed
+
+from .models import Seal
+
+CERTIFICATE_YEARS = 10
+FIELD_NAME = "ApprovalSeal"
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    certificate_pem: str
+    private_key_pem: str
+    fingerprint: str
+
+
+def _passphrase() -> bytes:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys",
+                   info=b"pkcs8 passphrase v1").derive(settings.SECRET_KEY.encode("utf-8"))
+    return base64.b64encode(derived)
+
+
+def fingerprint_of(certificate_pem: str) -> str:
+    cert = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
+    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def new_key_material(*, name: str, organisation: str, region_name: str, credit_code: str,
+                     valid_from: datetime.date) -> KeyMaterial:
+    """A fresh key and a self-signed certificate naming the seal and its bureau."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    attributes = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.LOCALITY_NAME, region_name),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        x509.NameAttribute(NameOID.COMMON_NAME, name),
+    ]
+    if credit_code:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, credit_code))
+    subject = x509.Name(attributes)
+    start = datetime.datetime.combine(valid_from, datetime.time(), tzinfo=datetime.UTC) - datetime.timedelta(days=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=365 * CERTIFICATE_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.BestAvailableEncryption(_passphrase())).decode("ascii")
+    return KeyMaterial(cert_pem, key_pem, fingerprint_of(cert_pem))
+
+
+# Decrypting a key runs a slow KDF; the key of a seal never changes, so it is kept per process.
+_signers: dict[tuple[int, str], signers.SimpleSigner] = {}
+
+
+def _signer(seal: Seal) -> signers.SimpleSigner:
+    cache_key = (seal.pk, seal.fingerprint)
+    signer = _signers.get(cache_key)
+    if signer is None:
+        key = serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=_passphrase())
+        key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+        signer = signers.SimpleSigner(signing_cert=asn1_certificate(seal.certificate_pem),
+                                      signing_key=asn1_keys.PrivateKeyInfo.load(key_der), cert_registry=None)
+        _signers[cache_key] = signer
+    return signer
+
+
+def asn1_certificate(certificate_pem: str) -> asn1_x509.Certificate:
+    cert = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def sign_blockers(seal: Seal | None) -> list[str]:
+    """Only an active bureau seal signs: a sealed-away or revoked seal, or a department's old
+    seal (seed 000 四(二)5), never does."""
+    if seal is None:
+        return [_("本局尚未启用电子印章，请先执行 oneseal seal create")]
+    if seal.kind != Seal.Kind.BUREAU:
+        return [_("“{name}”是原部门印章，已封存，不能用于签章").format(name=seal.name)]
+    if seal.state == Seal.SealState.SEALED_AWAY:
+        return [_("“{name}”已于{date}封存，不能用于签章").format(name=seal.name, date=seal.sealed_away_on)]
+    if seal.state == Seal.SealState.REVOKED:
+        return [_("“{name}”已作废，不能用于签章").format(name=seal.name)]
+    if not seal.private_key_pem:
+        return [_("“{name}”没有签章密钥").format(name=seal.name)]
+    return []
+
+
+def sign_pdf(data: bytes, *, seal: Seal, page: int, box: tuple[int, int, int, int], reason: str,
+             location: str) -> bytes:
+    """A PAdES baseline (B-B) signature by the seal, in a visible field over the drawn stamp on
+    `page` (`box` in PDF points)."""
+    blockers = sign_blockers(seal)
+    if blockers:
+        raise ValidationFailed(blockers[0], fields={"seal": blockers})
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box))
+    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
+                                        md_algorithm="sha256", reason=reason, location=location, name=seal.name)
+    return signers.PdfSigner(meta, signer=_signer(seal)).sign_pdf(writer).getvalue()
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    signed: bool  # the file has a signature at all
+    intact: bool  # the signed bytes are unchanged
+    valid: bool  # the cryptography holds
+    trusted: bool  # the certificate is one of our seals'
+    covers_whole_file: bool  # nothing was appended after signing
+    fingerprint: str  # of the signer's certificate, "" when unsigned
+    summary: str
+
+    @property
+    def ok(self) -> bool:
+        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+
+
+def check_signature(data: bytes, certificates_pem: list[str]) -> SignatureCheck:
+    """Validate the file's (first) signature with pyHanko, trusting only the given seal
+    certificates. Never fetches anything from the network."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError) as exc:
+        return SignatureCheck(False, False, False, False, False, "", f"not a readable PDF: {exc}")
+    if not embedded:
+        return SignatureCheck(False, False, False, False, False, "", "no signature")
+    sig = embedded[0]
+    signer_cert = sig.signer_cert
+    fingerprint = hashlib.sha256(signer_cert.dump()).hexdigest() if signer_cert is not None else ""
+    context = ValidationContext(trust_roots=[asn1_certificate(pem) for pem in certificates_pem], allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, context)
+    except Exception as exc:  # a mangled signature dictionary: report, do not crash the checker
+        return SignatureCheck(True, False, False, False, False, fingerprint, f"validation failed: {exc}")
+    whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+    return SignatureCheck(True, bool(status.intact), bool(status.valid), bool(status.trusted), whole,
+                          fingerprint, status.summary())
