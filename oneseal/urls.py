@@ -20,6 +20,12 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("manage/catalogue/", include("oneseal.catalogue.urls")),
     path("documents/", include("oneseal.documents.urls")),
+    path("workbench/", include("oneseal.workbench.urls")),
+    path("linkage/", include("oneseal.linkage.urls")),
+    path("esupervision/", include("oneseal.esupervision.urls")),
+    path("appointments/", include("oneseal.appointments.urls")),
+    path("ratings/", include("oneseal.ratings.urls")),
+    path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,
 )

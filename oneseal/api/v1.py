@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import cases, views
 
@@ -20,5 +20,8 @@ urlpatterns = [
     path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/events", cases.CaseEventList.as_view(), name="case-events"),
     path("cases/<int:pk>/materials/<int:line>/files", cases.CaseMaterialFiles.as_view(), name="case-material-files"),
+    # Each later app keeps its endpoints in its own api_urls module.
+    *[path("", include(f"oneseal.{app}.api_urls")) for app in
+      ("documents", "linkage", "search", "appointments", "ratings", "esupervision", "workbench", "portal")],
     *[path(f"cases/<int:pk>/{name}", view.as_view(), name=f"case-{name}") for name, view in cases.ACTION_VIEWS.items()],
 ]

@@ -3,6 +3,10 @@
 Runs in `make demo` right after `oneseal migrate`. Running it again changes nothing: it
 finds the demo catalogue and its cases and prints the accounts again."""
 
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +17,16 @@ from oneseal.demo import builder
 from oneseal.demo import cases as demo_cases
 from oneseal.demo.data.organisation import DEMO_PASSWORD
 from oneseal.errors import DomainError
+
+
+def demo_loaders():
+    """Each app that adds to the demo has a `demo_data` module with `load(*, today) -> list[str]`
+    (idempotent; returns lines to print). They run in INSTALLED_APPS order, after the county,
+    its catalogue and its cases exist."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo_data"
+        if config.name.startswith("oneseal.") and importlib.util.find_spec(name) is not None:
+            yield importlib.import_module(name)
 
 
 class Command(BaseCommand):
@@ -28,11 +42,19 @@ class Command(BaseCommand):
                 _("演示数据已加载：平罗县（640221）审批服务事项目录、自治区指导目录、演示账号和演示办件。")))
         else:
             self.stdout.write(_("演示数据已存在，未作改动。"))
+        extra = []
+        try:
+            for module in demo_loaders():
+                extra += module.load(today=timezone.localdate())
+        except DomainError as e:
+            raise CommandError(str(e.message)) from e
         per_state, warnings = demo_cases.summary(timezone.localdate())
         self.stdout.write(_("演示办件 {total} 件：{states}。今日预警：黄牌 {yellow} 件，红牌 {red} 件，法定时限告警 {statutory} 件。").format(
             total=sum(per_state.values()),
             states="，".join(f"{State(state).label} {n}" for state, n in per_state.items() if n),
             yellow=warnings["yellow"], red=warnings["red"], statutory=warnings["statutory"]))
+        for line in extra:
+            self.stdout.write(line)
         lines = builder.account_lines()
         self.stdout.write("")
         self.stdout.write(text_table(

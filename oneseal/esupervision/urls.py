@@ -1,0 +1,2 @@
+app_name = "esupervision"
+urlpatterns: list = []
