@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -54,10 +53,17 @@ from oneseal.cases.models import (
     State,
     Upload,
 )
+from oneseal.cases.queries import (  # noqa: F401 (re-exported for the API modules)
+    case_details,
+    case_rows,
+    is_scoped_staff,
+    visible_applicants,
+    visible_cases,
+)
 from oneseal.catalogue.models import HandlingItem, ReviewStep, SpecialProcedure
 from oneseal.errors import InvalidTransition, ValidationFailed
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.organisation.rules import has_role
 
 from .serializers import DATE_FORMAT, ErrorSerializer, date_field
 
@@ -74,53 +80,7 @@ WARNING_LABELS = {
 }
 
 
-# --- Scoping ------------------------------------------------------------------------------
-
-def is_scoped_staff(user) -> bool:
-    """Active staff holding at least one role (or a superuser): they see by region."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    staff = staff_of(user)
-    return staff is not None and user.is_active and bool(staff.role_set)
-
-
-def visible_cases(user) -> QuerySet[Case]:
-    """The one scoping function of the cases API. Staff with a role see the cases of their
-    region and below it (organisation.rules.scope_prefix); anyone signed in sees the cases of
-    the applicants linked to their account; an anonymous caller sees nothing."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Case.objects.none()
-    # A subquery, not a join, so that PostgreSQL can combine the region-code and applicant
-    # indexes instead of scanning every case.
-    own = Q(applicant_id__in=Applicant.objects.filter(user=user).values("pk"))
-    if is_scoped_staff(user):
-        return Case.objects.filter(Q(region_code__startswith=scope_prefix(user)) | own)
-    return Case.objects.filter(own)
-
-
-def visible_applicants(user) -> QuerySet[Applicant]:
-    """Whom the caller may open a case for: a window clerk for anyone, everyone else only for
-    the applicants linked to their own account."""
-    if has_role(user, Role.CLERK):
-        return Applicant.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return Applicant.objects.none()
-    return Applicant.objects.filter(user=user)
-
-
-def case_rows(user) -> QuerySet[Case]:
-    return visible_cases(user).select_related("applicant", "handling_item__item_version")
-
-
-def case_details(user) -> QuerySet[Case]:
-    return visible_cases(user).select_related(
-        "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
-    ).prefetch_related(
-        Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
-            Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
-        Prefetch("events", queryset=CaseEvent.objects.order_by("seq")),
-    )
-
+# --- Scoping (oneseal.cases.queries) --------------------------------------------------------
 
 def load_case(user, pk: int) -> Case:
     return get_object_or_404(visible_cases(user), pk=pk)
