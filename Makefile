@@ -28,11 +28,12 @@ test: $(STAMP)
 	$(BIN)/ruff check oneseal bench
 	$(MAKE) test-sqlite test-postgres
 
+# The browser tests (oneseal/e2e) run once, on SQLite, against Debian's Chromium.
 test-sqlite: $(STAMP)
-	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q -n 2 -p no:cacheprovider
+	CHROMIUM=$$(scripts/chromium.sh) DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q -n 2 -p no:cacheprovider
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$$(scripts/postgres.sh) $(BIN)/pytest -q -n 2 -p no:cacheprovider
+	DATABASE_URL=$$(scripts/postgres.sh) $(BIN)/pytest -q -n 2 -p no:cacheprovider -m "not browser"
 
 check: $(STAMP)
 	$(BIN)/ruff check oneseal bench
