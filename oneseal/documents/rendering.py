@@ -3,17 +3,29 @@ addressee, the body, the dated signature block under the red round stamp, and th
 with the verification code. Fonts are embedded (subset) from Noto Sans CJK SC, which has
 the rare characters of names too (𠮷, U+20BB7).
 
-What each kind says is a `Notice` built by `documents.templates`; this module only draws.
+What each kind says is a `Notice` built by `documents.templates_pdf`; this module only draws.
+
+Why two fonts: subsetting the full Noto face (65,000 glyphs) costs about a second per
+document, nearly all of it spent loading the face's tables. So the face is cut once to the
+characters of GB 2312 plus Latin and punctuation (≈7,800 glyphs, kept under VAR_DIR/cache),
+which every document uses; a character outside it (𠮷 in a name) is drawn from a second,
+tiny font cut from the full face for exactly those characters, also cached. Both are the
+same Noto Sans CJK SC outlines.
 """
 
 import functools
+import hashlib
 import io
 import math
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import qrcode
 from django.conf import settings
+from fontTools import subset as ft_subset
+from fontTools import ttLib
 from fpdf import FPDF
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 25.0
@@ -21,6 +33,9 @@ RED = (206, 17, 38)
 STAMP_RADIUS = 21.0  # mm: a 42 mm round seal, the size of a county body's official seal
 PT_PER_MM = 72 / 25.4
 FONT = "notocjk"
+RARE_FONT = "notocjkrare"
+# Bump when the choice of characters in the common cut changes.
+COMMON_CUT_VERSION = "gb2312-1"
 
 
 @dataclass(frozen=True)
@@ -55,18 +70,99 @@ def font_location() -> tuple[str, int]:
     return str(noto_cjk_sans_otc.FONT_PATH), 2
 
 
+class MissingGlyphs(ValueError):
+    """Characters no font we embed can draw; printing them would show empty boxes."""
+
+    def __init__(self, chars: str):
+        self.chars = chars
+        super().__init__(f"no glyph for: {chars}")
+
+
+def _common_codepoints() -> set[int]:
+    out = set(range(0x20, 0x7F)) | set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
+    out |= {0xA0, 0xB7, 0xD7, 0xF7, 0x2116, 0x2160, 0x2161, 0x2162, 0x2163, 0x2164, 0x25A1, 0x25CB, 0x2605}
+    row = bytes(range(0xA1, 0xFF))
+    for hi in range(0xA1, 0xF8):
+        pairs = b"".join(bytes([hi, lo]) for lo in row)
+        out |= {ord(ch) for ch in pairs.decode("gb2312", errors="replace") if ch != "\ufffd"}
+    return out
+
+
+def _cache_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "cache" / "fonts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cut(path: str, face: int, codepoints: set[int], target: Path) -> Path:
+    """Subset the face to `codepoints` into `target`, written atomically so that two
+    processes cutting at once both end with a whole file."""
+    if target.is_file():
+        return target
+    font = ttLib.TTFont(path, fontNumber=face, lazy=True, recalcTimestamp=False)
+    options = ft_subset.Options(notdef_outline=True, recommended_glyphs=True, name_IDs=["*"], name_languages=["*"],
+                                layout_features=[])
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "VORG", "vhea", "vmtx"]
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints & set(font.getBestCmap()))
+    subsetter.subset(font)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(fd)
+    font.save(tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def _source_key(path: str, face: int) -> str:
+    stat = Path(path).stat()
+    return hashlib.sha256(f"{path}#{face}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
 @functools.cache
-def _font_file_exists(path: str) -> bool:
-    return Path(path).is_file()
+def _common_font(path: str, face: int) -> tuple[str, frozenset[int]]:
+    """The common cut of the face and the characters it draws."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"CJK font not found: {path}")
+    target = _cache_dir() / f"noto-{_source_key(path, face)}-{COMMON_CUT_VERSION}.otf"
+    _cut(path, face, _common_codepoints(), target)
+    cmap = ttLib.TTFont(str(target), lazy=True).getBestCmap()
+    return str(target), frozenset(cmap)
+
+
+@functools.cache
+def _full_cmap(path: str, face: int) -> frozenset[int]:
+    return frozenset(ttLib.TTFont(path, fontNumber=face, lazy=True).getBestCmap())
+
+
+@functools.lru_cache(maxsize=256)
+def _rare_font(path: str, face: int, codepoints: frozenset[int]) -> str:
+    name = hashlib.sha256(",".join(map(str, sorted(codepoints))).encode()).hexdigest()[:20]
+    # fpdf2 asks a fallback font for the space between runs; without one it mis-numbers the glyph.
+    return str(_cut(path, face, set(codepoints) | {0x20, 0x3000}, _cache_dir() / f"noto-{_source_key(path, face)}-rare-{name}.otf"))
+
+
+def fonts_for(text: str) -> tuple[str, str | None]:
+    """The common cut, and a cut of the rare characters in `text` when there are any.
+    Raises MissingGlyphs when even the full face cannot draw a character."""
+    path, face = font_location()
+    common, covered = _common_font(path, face)
+    wanted = {ord(ch) for ch in text if not ch.isspace()} - covered
+    if not wanted:
+        return common, None
+    missing = wanted - _full_cmap(path, face)
+    if missing:
+        raise MissingGlyphs("".join(sorted(chr(c) for c in missing)))
+    return common, _rare_font(path, face, frozenset(wanted))
 
 
 class _Page(FPDF):
-    def __init__(self):
+    def __init__(self, text: str):
         super().__init__(orientation="P", unit="mm", format="A4")
-        path, face = font_location()
-        if not _font_file_exists(path):
-            raise FileNotFoundError(f"CJK font not found: {path}")
-        self.add_font(FONT, fname=path, collection_font_number=face)
+        common, rare = fonts_for(text)
+        self.add_font(FONT, fname=common)
+        if rare:
+            self.add_font(RARE_FONT, fname=rare)
+            self.set_fallback_fonts([RARE_FONT])
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=20)
         self.set_text_color(0, 0, 0)
@@ -159,7 +255,10 @@ def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, 
 
 def render(notice: Notice, *, heading: str, number: str, dated_text: str, code: str, url: str, seal_name: str,
            author: str) -> Rendered:
-    pdf = _Page()
+    text = "".join([heading, number, dated_text, code, url, seal_name, notice.title, notice.addressee or "",
+                    *notice.paragraphs, *(f"{k}{v}" for k, v in notice.fields), *notice.copies,
+                    "核验码：扫码或访问核验"])
+    pdf = _Page(text)
     pdf.set_title(f"{notice.title} {number}")
     pdf.set_author(author)
     pdf.set_subject(number)
