@@ -13,6 +13,7 @@ tiny font cut from the full face for exactly those characters, also cached. Both
 same Noto Sans CJK SC outlines.
 """
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -81,10 +82,10 @@ class MissingGlyphs(ValueError):
 def _common_codepoints() -> set[int]:
     out = set(range(0x20, 0x7F)) | set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
     out |= {0xA0, 0xB7, 0xD7, 0xF7, 0x2116, 0x2160, 0x2161, 0x2162, 0x2163, 0x2164, 0x25A1, 0x25CB, 0x2605}
-    row = bytes(range(0xA1, 0xFF))
     for hi in range(0xA1, 0xF8):
-        pairs = b"".join(bytes([hi, lo]) for lo in row)
-        out |= {ord(ch) for ch in pairs.decode("gb2312", errors="replace") if ch != "\ufffd"}
+        for lo in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                out.add(ord(bytes([hi, lo]).decode("gb2312")))
     return out
 
 
