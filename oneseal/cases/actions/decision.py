@@ -84,6 +84,14 @@ def _require_decider(actor, case: Case) -> None:
         raise NotPermitted()
 
 
+def _push(case: Case, event, licence: Licence | None = None) -> None:
+    """审管联动: the decision goes to the supervising department in this same transaction
+    (transactional outbox). Imported here because the linkage's own actions use these."""
+    from oneseal.linkage.actions.push import push_decision
+
+    push_decision(case, event, licence=licence)
+
+
 def _timeliness(case: Case, on: datetime.date) -> dict:
     return {"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
             "within_promised": on <= case.promised_due, "within_statutory": on <= case.statutory_due}
@@ -136,14 +144,15 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str, val
     due = rules.delivery_due(calendar(), on)
     verification = open_verification(case, decided_on=on)
     case.decided_on, case.delivery_due = on, due.date
-    move(case, "grant", actor=actor, on=on, notice_due="grant", update_fields=["decided_on", "delivery_due"],
-         data={"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
-               "scope": licence.scope, "valid_from": valid_from.isoformat(),
-               "valid_until": valid_until.isoformat() if valid_until else None, "held": held,
-               "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
-               "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on),
-               **({"verification_due": verification.due_on.isoformat(),
-                   "verification_due_provisional": verification.due_provisional} if verification else {})})
+    event = move(case, "grant", actor=actor, on=on, notice_due="grant", update_fields=["decided_on", "delivery_due"],
+                 data={"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
+                       "scope": licence.scope, "valid_from": valid_from.isoformat(),
+                       "valid_until": valid_until.isoformat() if valid_until else None, "held": held,
+                       "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
+                       "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on),
+                       **({"verification_due": verification.due_on.isoformat(),
+                           "verification_due_provisional": verification.due_provisional} if verification else {})})
+    _push(case, event, licence)
     return licence
 
 
@@ -166,9 +175,11 @@ def deny(case: Case, *, actor, on: datetime.date | None = None, reasons, expecte
     text = "；".join(listed)
     _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.REJECT, opinion=text)
     case.decided_on = case.closed_on = on
-    move(case, "deny", actor=actor, on=on, reason=text, notice_due="denial", update_fields=["decided_on", "closed_on"],
-         data={"reasons": listed, "basis": DENIAL_BASIS, "remedies": rules.remedies(case.region.name),
-               **_timeliness(case, on)})
+    event = move(case, "deny", actor=actor, on=on, reason=text, notice_due="denial",
+                 update_fields=["decided_on", "closed_on"],
+                 data={"reasons": listed, "basis": DENIAL_BASIS, "remedies": rules.remedies(case.region.name),
+                       **_timeliness(case, on)})
+    _push(case, event)
     return case
 
 
@@ -324,8 +335,9 @@ def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | No
 def _revoke(case: Case, licence: Licence, *, actor, reason: str, on: datetime.date) -> Licence:
     licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
     licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
-    move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
-         data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name)})
+    event = move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
+                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name)})
+    _push(case, event, licence)
     return licence
 
 
