@@ -216,7 +216,7 @@ class ItemVersionAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesTh
 
 class MaterialInline(DraftPartInline):
     model = Material
-    fields = ["order", "name", "form", "copies", "is_required", "is_core", "is_tolerable", "source",
+    fields = ["order", "name", "applies_to", "form", "copies", "is_required", "is_core", "is_tolerable", "source",
               "blank_form", "sample", "notes"]
 
 

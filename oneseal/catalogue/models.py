@@ -267,6 +267,16 @@ class HandlingItem(models.Model):
 
 
 class Material(models.Model):
+    """One material of a handling item's guide. `applies_to` says in which situation of the
+    applicant it is needed, so the guide can list exactly the materials of theirs; a required
+    material is required only in its situation."""
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", _("所有情形")
+        PERSON = "person", _("申请人为自然人的")
+        ORGANISATION = "organisation", _("申请人为法人或其他组织的")
+        AGENT = "agent", _("委托他人代办的")
+
     class Form(models.TextChoices):
         ORIGINAL = "original", _("原件")
         COPY = "copy", _("复印件")
@@ -287,6 +297,7 @@ class Material(models.Model):
     is_core = models.BooleanField(_("核心要件"), default=True)
     is_tolerable = models.BooleanField(_("可容缺"), default=False)
     source = models.CharField(_("来源渠道"), max_length=16, choices=Source.choices, default=Source.APPLICANT)
+    applies_to = models.CharField(_("适用情形"), max_length=16, choices=AppliesTo.choices, default=AppliesTo.ALL)
     blank_form = models.FileField(_("空白表格"), upload_to="catalogue/forms/%Y/", blank=True,
                                   validators=[guide_file_extension, guide_file_size])
     sample = models.FileField(_("填写示例"), upload_to="catalogue/samples/%Y/", blank=True,

@@ -88,4 +88,23 @@ def handling_item_blockers(version, hi, materials) -> list[Blocker]:
             add(f"materials[{n}].is_tolerable", _("材料“{m}”是核心要件，不能容缺").format(m=m.name or n))
         if m.copies < 1:
             add(f"materials[{n}].copies", _("材料“{m}”份数至少为1").format(m=m.name or n))
+        if m.applies_to in (PERSON, ORGANISATION) and hi.applicant_type not in (m.applies_to, BOTH):
+            add(f"materials[{n}].applies_to", _("材料“{m}”的适用情形与办理项的服务对象不符").format(m=m.name or n))
     return out
+
+
+# Values of catalogue.models.Material.AppliesTo and ApplicantType, kept here as plain strings so
+# that these rules need no models.
+ALL, PERSON, ORGANISATION, AGENT, BOTH = "all", "person", "organisation", "agent", "both"
+
+
+def material_applies(material, *, applicant_kind: str | None, by_agent: bool | None) -> bool:
+    """Whether a material is needed in the applicant's situation: `applicant_kind` is "person"
+    or "organisation", `by_agent` whether someone files for them. An unknown answer (None)
+    keeps the material, so a guide never hides what might be asked for."""
+    applies = material.applies_to or ALL
+    if applies in (PERSON, ORGANISATION):
+        return applicant_kind is None or applicant_kind == applies
+    if applies == AGENT:
+        return by_agent is None or by_agent
+    return True

@@ -271,7 +271,7 @@ def _add_handling_item(version, *, actor, code, name, order, row, status, dept_r
     for n, m in enumerate(guide.materials, start=1):
         catalogue_actions.save_draft_part(Material(
             handling_item=hi, order=n, name=m.name, form=m.form, copies=m.copies, is_required=m.required,
-            is_core=m.core, is_tolerable=m.tolerable, source=m.source, notes=m.notes,
+            is_core=m.core, is_tolerable=m.tolerable, source=m.source, notes=m.notes, applies_to=m.applies,
         ), actor=actor)
     for n, step in enumerate(_step_days(guide.steps, promised), start=1):
         catalogue_actions.save_draft_part(ReviewStep(

@@ -33,6 +33,7 @@ from oneseal.cases.jobs import warning_scan
 from oneseal.cases.models import Case, CaseMaterial, Channel, State
 from oneseal.cases.rules import EXTENSION_DAYS
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
+from oneseal.catalogue.rules import material_applies
 from oneseal.errors import Conflict
 
 from .data import applicants as people
@@ -173,8 +174,10 @@ class Stage:
         for line in case.materials.select_related("material"):
             if line.pk in left:
                 continue
+            applies = material_applies(line.material, applicant_kind=case.applicant.kind,
+                                       by_agent=bool(case.agent_name))
             by_agent = "授权委托书" in line.material.name and case.agent_name
-            if line.material.is_required or by_agent:
+            if applies and (line.material.is_required or by_agent):
                 statuses[line.pk] = CaseMaterial.Status.PROVIDED
             else:
                 statuses[line.pk] = CaseMaterial.Status.NOT_NEEDED

@@ -43,7 +43,8 @@ def _handling_item_post(hi: HandlingItem, **changes) -> dict:
         data.update({f"materials-{n}-id": m.pk, f"materials-{n}-handling_item": hi.pk, f"materials-{n}-order": m.order,
                      f"materials-{n}-name": m.name, f"materials-{n}-form": m.form, f"materials-{n}-copies": m.copies,
                      f"materials-{n}-is_required": "on", f"materials-{n}-is_core": "on",
-                     f"materials-{n}-source": m.source, f"materials-{n}-notes": m.notes})
+                     f"materials-{n}-source": m.source, f"materials-{n}-notes": m.notes,
+                     f"materials-{n}-applies_to": m.applies_to})
     data.update(_inline_management("review_steps", 0, 0))
     data.update(_inline_management("special_procedures", 0, 0))
     data.update(changes)
@@ -69,6 +70,7 @@ def test_editing_a_draft_handling_item_in_the_admin_goes_through_the_action(clie
     r = client.post(url, _handling_item_post(hi, promised_limit_days=3, **{
         "materials-TOTAL_FORMS": "2", "materials-1-order": "2", "materials-1-name": "营业执照",
         "materials-1-form": "copy", "materials-1-copies": "1", "materials-1-source": "shared",
+            "materials-1-applies_to": "all",
     }))
     assert r.status_code == 302, r.content.decode()[:3000]
     assert r["Location"] == reverse("catalogue:version", args=[v.pk])  # back to the draft's page
@@ -214,11 +216,13 @@ def test_adding_a_handling_item_with_its_materials_in_the_admin(client, staff_ad
         "materials-TOTAL_FORMS": "1", "materials-INITIAL_FORMS": "0", "materials-0-order": "1",
         "materials-0-name": "变更申请书", "materials-0-form": "original", "materials-0-copies": "1",
         "materials-0-source": "applicant", "materials-0-is_required": "on", "materials-0-is_core": "on",
+        "materials-0-applies_to": "agent",
     })
     r = client.post(reverse("admin:catalogue_handlingitem_add"), data)
     assert r.status_code == 302, r.content.decode()[:3000]
     added = draft.handling_items.get(code="640221-XK-001-02")
     assert added.materials.get().name == "变更申请书"
+    assert added.materials.get().applies_to == "agent"
     assert AuditEvent.objects.filter(action="catalogue.save_draft_part", subject_type="catalogue.handlingitem",
                                      subject_id=str(added.pk)).exists()
     assert actions.publish_blockers(draft, D1) == []

@@ -30,6 +30,7 @@ class MaterialRow:
     source: str = APPLICANT
     notes: str = ""
     required: bool = True
+    applies: str = "all"  # catalogue.models.Material.AppliesTo value: in which situation it is needed
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ class Guide:
     applicant: str | None = None
 
 
-def M(name, form=ORIGINAL, copies=1, *, core=True, tolerable=False, source=APPLICANT, notes="", required=True):
-    return MaterialRow(name, form, copies, core, tolerable, source, notes, required)
+def M(name, form=ORIGINAL, copies=1, *, core=True, tolerable=False, source=APPLICANT, notes="", required=True,
+      applies="all"):
+    return MaterialRow(name, form, copies, core, tolerable, source, notes, required, applies)
 
 
 def steps(section: str, review_days: int | None, *, first: str = "审查", decision_days: int | None = 1,
@@ -89,7 +91,7 @@ BUSINESS_LICENCE = M("营业执照或其他主体资格证明文件", ELECTRONIC
                      notes="通过电子证照库共享获取，申请人无需提交纸质件")
 ID_CARD = M("申请人居民身份证", BOTH_FORMS, source=SHARED,
             notes="现场核验原件，留存复印件1份；已领取电子身份证照的可共享核验")
-PROXY = M("授权委托书及受托人居民身份证", BOTH_FORMS, core=False, required=False,
+PROXY = M("授权委托书及受托人居民身份证", BOTH_FORMS, core=False, required=False, applies="agent",
           notes="委托他人办理的提交；授权委托书须载明委托事项和权限")
 PREMISES = M("经营场所使用证明（房屋产权证明或租赁合同）", COPY, core=False, tolerable=True,
              notes="容缺受理的，须在承诺期限内补交；自有房产可共享不动产登记信息")
@@ -317,7 +319,10 @@ GUIDES: dict[str, Guide] = {
             M("与第三者利害关系的相关说明", core=False, tolerable=True,
               notes="取水涉及他人合法权益的提交，包括书面协议或意见"),
             M("项目立项（核准、备案）文件", ELECTRONIC, source=SHARED, notes="通过投资项目在线审批监管平台共享获取"),
-            M("申请人身份证明（个人提交居民身份证，单位提交营业执照或登记证书）", ELECTRONIC, source=SHARED, notes="通过电子证照库共享获取，无法获取的现场提交"),
+            M("申请人居民身份证", ELECTRONIC, source=SHARED, applies="person",
+              notes="个人申请的提交；通过电子证照库共享获取，无法获取的现场提交"),
+            M("营业执照或法人登记证书", ELECTRONIC, source=SHARED, applies="organisation",
+              notes="单位申请的提交；通过电子证照库共享获取，无法获取的现场提交"),
             PROXY,
         ),
         steps=steps(BUILD, 19, first="技术审查与审查"),
@@ -335,7 +340,10 @@ GUIDES: dict[str, Guide] = {
                    "（《中华人民共和国道路运输条例》）。使用总质量4500千克及以下普通货运车辆从事普通货运经营的，无需申请。",
         materials=(
             M("道路货物运输经营申请表", notes="申请人签字或盖章"),
-            ID_CARD,
+            M("申请人居民身份证", BOTH_FORMS, source=SHARED, applies="person",
+              notes="个人申请的提交；现场核验原件，已领取电子身份证照的可共享核验"),
+            M("营业执照", ELECTRONIC, source=SHARED, applies="organisation",
+              notes="企业申请的提交；通过电子证照库共享获取，申请人无需提交纸质件"),
             M("机动车辆行驶证、车辆技术等级评定结论或拟投入车辆承诺书", COPY, source=SHARED,
               notes="车辆信息可通过部门共享核验"),
             M("聘用或者拟聘用驾驶员的机动车驾驶证、从业资格证", COPY, source=SHARED, notes="通过道路运输从业人员信息系统共享核验"),
@@ -476,7 +484,9 @@ GUIDES: dict[str, Guide] = {
                    "经费来源；选址符合安全和卫生要求（《幼儿园管理条例》《中华人民共和国民办教育促进法》）。",
         materials=(
             M("幼儿园设立申请书", notes="载明举办者、培养目标、办园规模、办园条件等"),
-            M("举办者的资格证明文件", COPY, source=SHARED, notes="单位举办的提交法人证书，个人举办的提交身份证明"),
+            M("举办者居民身份证", COPY, source=SHARED, applies="person", notes="个人举办的提交；可通过电子证照库共享核验"),
+            M("举办者法人登记证书", COPY, source=SHARED, applies="organisation",
+              notes="单位举办的提交法人登记证书；可通过电子证照库共享获取"),
             M("拟任园长及教师、保育员的资格证明", COPY, notes="园长、教师须具备相应教师资格"),
             M("园舍、场地产权证明或租赁合同（租期不少于3年）", COPY, notes="须为独立园舍，不得设在地下室"),
             M("消防安全检查合格或消防验收备案材料", source=GOVERNMENT, notes="由消防救援机构或住建部门出具，可共享获取"),
