@@ -16,15 +16,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
-from oneseal.cases.models import Case, CaseEvent, Licence
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.cases.models import Case, Licence
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role
 
 from . import rules, signing
-from .models import Document, DocumentKind, DocumentSequence, Seal
-from .rendering import render
-from .templates_pdf import TEMPLATES, Facts, tolerated_materials
+from . import templates_pdf as wording
+from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, Seal
+from .queries import active_seal, due_documents, issue_blockers, notice_event  # noqa: F401 (callers use them here)
+from .rendering import MissingGlyphs, render
+from .templates_pdf import FACTS, Facts, tolerated_materials
 
 # --- seals --------------------------------------------------------------------------------
 
@@ -125,42 +127,6 @@ def public_url(code: str) -> str:
         return base + reverse("documents:verify", args=[code])
 
 
-def notice_event(case: Case, kind: str) -> CaseEvent | None:
-    """The latest event of the case that calls for this kind of document."""
-    return (CaseEvent.objects.filter(case=case, notice_due__in=rules.NOTICE_OF_KIND[DocumentKind(kind)])
-            .order_by("-seq").first())
-
-
-def active_seal(bureau: Bureau) -> Seal | None:
-    return Seal.objects.filter(bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).first()
-
-
-def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
-    """Why this document cannot be issued now: the case has no event calling for it, it was
-    issued already (a correction goes through `reissue_document`), a licence is held back or
-    revoked, or the bureau has no active seal."""
-    if kind not in DocumentKind.values:
-        return [_("未知的文书种类")]
-    label = DocumentKind(kind).label
-    event = notice_event(case, kind)
-    if event is None:
-        return [_("该办件没有需要出具{label}的事项").format(label=label)]
-    out = []
-    existing = Document.objects.filter(case=case, event=event, kind=kind, state=Document.DocumentState.GENUINE).first()
-    if existing is not None and existing != replacing:
-        out.append(_("已出具{label}（{number}），如需更正请重新出具").format(label=label, number=existing.number))
-    if kind == DocumentKind.LICENCE:
-        licence = Licence.objects.filter(case=case).first()
-        if licence is None:
-            out.append(_("该办件没有证照"))
-        elif licence.state == Licence.LicenceState.HELD:
-            out.append(_("容缺材料尚未补齐，证照暂缓发放"))
-        elif licence.state == Licence.LicenceState.REVOKED:
-            out.append(_("证照{number}已撤销").format(number=licence.number))
-    out += signing.sign_blockers(active_seal(case.bureau))
-    return out
-
-
 def _require_issuer(actor, case: Case) -> None:
     if not (has_role(actor, Role.CLERK, case.region) or has_role(actor, Role.SIGNATORY, case.region)):
         raise NotPermitted()
@@ -173,6 +139,7 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
     event = notice_event(case, kind)
     bureau = case.bureau
     seal = active_seal(bureau)
+    template = template_in_force(bureau, kind, event.on)
     year = event.on.year
     seq = _next_seq(bureau, year, kind)
     number = rules.document_number(bureau.region.name, kind, year, seq)
@@ -181,9 +148,13 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
     licence = Licence.objects.select_related("holder").filter(case=case).first()
     tolerated = tolerated_materials(case, event) if kind == DocumentKind.TOLERATED_ACCEPTANCE else []
     facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated)
-    notice = TEMPLATES[kind](facts)
-    rendered = render(notice, heading=bureau.name, number=number, dated_text=rules.chinese_date(event.on), code=code,
-                      url=url, seal_name=seal.name, author=bureau.name)
+    notice = wording.compose(kind, template, FACTS[kind](facts))
+    try:
+        rendered = render(notice, heading=bureau.name, number=number, dated_text=rules.chinese_date(event.on),
+                          code=code, url=url, seal_name=seal.name, author=bureau.name)
+    except MissingGlyphs as exc:
+        msg = _("文书中有字体无法显示的字：{chars}，请核对申请人或事项名称").format(chars=exc.chars)
+        raise ValidationFailed(msg, reasons=[msg], fields={"kind": [msg]}) from exc
     signed = signing.sign_pdf(rendered.pdf, seal=seal, page=rendered.page, box=rendered.box,
                               reason=str(DocumentKind(kind).label), location=bureau.region.name)
     digest = hashlib.sha256(signed).hexdigest()
@@ -195,11 +166,12 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
     document = Document.objects.create(
         case=case, event=event, bureau=bureau, kind=kind, number=number, year=year, seq=seq, dated=event.on,
         file=path, sha256=digest, size=len(signed), supersedes=supersedes, verification_code=code, seal=seal,
-        issued_at=timezone.now(), issued_by=actor,
+        issued_at=timezone.now(), issued_by=actor, template=template,
     )
     record("documents.issue", actor=actor, subject=document, region_code=case.region_code,
            summary=f"{document.get_kind_display()} {number}",
-           data={"case": case.number, "sha256": digest, "supersedes": supersedes.number if supersedes else None})
+           data={"case": case.number, "sha256": digest, "supersedes": supersedes.number if supersedes else None,
+                 "template": template.number})
     return document
 
 
@@ -257,3 +229,196 @@ def revoke_document(document: Document, *, actor, reason: str, on: datetime.date
     record("documents.revoke", actor=actor, subject=old, region_code=old.case.region_code,
            summary=f"{old.number} 撤销", data={"reason": old.revocation_reason})
     return old
+
+
+@transaction.atomic
+def issue_due_documents(case: Case, *, actor) -> list[Document]:
+    """Every notice the case calls for and does not have yet, issued at once in the order of
+    the events that call for them ("print the notice at once" after accepting, refusing or
+    asking for a correction at the window). A notice that cannot be issued now is skipped; when
+    some are due and none can be issued, the refusal names every reason."""
+    case = _lock_case(case)
+    _require_issuer(actor, case)
+    due = due_documents(case)
+    issued = [_issue(case, kind=d.kind, actor=actor, supersedes=None) for d in due if not d.blockers]
+    if due and not issued:
+        reasons = [f"{d.label}：{b}" for d in due for b in d.blockers]
+        raise ValidationFailed(reasons[0], reasons=reasons, fields={"kind": reasons})
+    return issued
+
+
+# --- wording (DocumentTemplate) -----------------------------------------------------------
+
+
+def _require_template_admin(actor, bureau: Bureau) -> None:
+    """The bureau's wording is kept by the catalogue administrators of its region (and the
+    superuser), who already keep what the public reads about each item."""
+    if not has_role(actor, Role.CATALOGUE_ADMIN, bureau.region):
+        raise NotPermitted()
+
+
+def ensure_shipped_templates(bureau: Bureau) -> None:
+    """Version 1 of every kind's wording, as shipped (templates_pdf.SHIPPED), made on first use
+    for a bureau that has none yet. Two first uses at once: the loser's insert fails on the
+    unique version number and it uses the winner's row."""
+    have = set(DocumentTemplate.objects.filter(bureau=bureau).values_list("kind", flat=True).distinct())
+    for kind in DocumentKind.values:
+        if kind in have:
+            continue
+        shipped = wording.SHIPPED[kind]
+        try:
+            with transaction.atomic():
+                template = DocumentTemplate.objects.create(
+                    bureau=bureau, kind=kind, number=1, status=DocumentTemplate.Status.PUBLISHED,
+                    title=shipped.title, body=shipped.body, closing=shipped.closing,
+                    change_reason=str(_("系统预置文书格式")), effective_from=wording.SHIPPED_FROM,
+                    published_at=timezone.now(),
+                )
+                record("documents.template_shipped", actor=None, subject=template, region_code=bureau.region.code,
+                       summary=f"{template} 预置", data={"kind": kind})
+        except IntegrityError:
+            continue
+
+
+def template_in_force(bureau: Bureau, kind: str, on: datetime.date) -> DocumentTemplate:
+    """The wording a document of `kind` dated `on` is written in."""
+    template = DocumentTemplate.objects.in_force(on).filter(bureau=bureau, kind=kind).order_by("-number").first()
+    if template is None:
+        ensure_shipped_templates(bureau)
+        template = DocumentTemplate.objects.in_force(on).filter(bureau=bureau, kind=kind).order_by("-number").first()
+    if template is None:
+        raise ValidationFailed(_("{date}没有生效的{label}格式").format(date=rules.chinese_date(on),
+                                                                 label=DocumentKind(kind).label))
+    return template
+
+
+def _locked_template(template: DocumentTemplate) -> DocumentTemplate:
+    return DocumentTemplate.objects.select_for_update().select_related("bureau__region").get(pk=template.pk)
+
+
+def _require_template_draft(template: DocumentTemplate) -> None:
+    if not template.is_draft:
+        raise InvalidTransition(_("已发布的文书格式不可修改；请新建草稿"))
+
+
+@transaction.atomic
+def start_template_draft(bureau: Bureau, kind: str, *, actor, reason: str = "") -> DocumentTemplate:
+    """A new draft of a kind's wording, copied from its latest version."""
+    bureau = Bureau.objects.select_for_update().select_related("region").get(pk=bureau.pk)
+    _require_template_admin(actor, bureau)
+    if kind not in DocumentKind.values:
+        raise ValidationFailed(fields={"kind": [_("未知的文书种类")]})
+    ensure_shipped_templates(bureau)
+    latest = DocumentTemplate.objects.filter(bureau=bureau, kind=kind).order_by("-number").first()
+    if latest.is_draft:
+        raise InvalidTransition(_("{label}已有未发布的草稿（第{n}版），请先发布或删除").format(
+            label=DocumentKind(kind).label, n=latest.number))
+    draft = DocumentTemplate.objects.create(bureau=bureau, kind=kind, number=latest.number + 1, title=latest.title,
+                                            body=latest.body, closing=latest.closing, change_reason=reason.strip(),
+                                            created_by=actor)
+    record("documents.start_template_draft", actor=actor, subject=draft, region_code=bureau.region.code,
+           summary=f"{draft} 草稿", data={"from_version": latest.number, "reason": reason.strip()})
+    return draft
+
+
+def wording_errors(kind: str, *, title: str, body: str, closing: str) -> dict[str, list[str]]:
+    """Field errors of a wording: malformed braces, and placeholders the kind does not know
+    (each named, so the administrator sees which to fix)."""
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("请填写标题")]
+    if not body.strip():
+        errors.setdefault("body", []).append(_("请填写正文"))
+    for field, text in (("title", title), ("body", body), ("closing", closing)):
+        try:
+            unknown = wording.unknown_placeholders(kind, text)
+        except wording.WordingError as exc:
+            errors.setdefault(field, []).append(str(exc))
+            continue
+        if unknown:
+            errors.setdefault(field, []).append(_("{label}没有这些占位符：{names}").format(
+                label=DocumentKind(kind).label, names="、".join(f"{{{n}}}" for n in unknown)))
+    return errors
+
+
+@transaction.atomic
+def save_template_draft(template: DocumentTemplate, *, actor, title: str, body: str, closing: str,
+                        reason: str) -> DocumentTemplate:
+    """Change a draft's wording. Refused, losing nothing stored, when a placeholder is unknown
+    to the kind or braces are malformed."""
+    template = _locked_template(template)
+    _require_template_admin(actor, template.bureau)
+    _require_template_draft(template)
+    errors = wording_errors(template.kind, title=title, body=body, closing=closing)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, fields=errors)
+    template.title, template.body, template.closing = title.strip(), body.strip(), closing.strip()
+    template.change_reason = reason.strip()
+    template.save(update_fields=["title", "body", "closing", "change_reason"])
+    record("documents.save_template_draft", actor=actor, subject=template, region_code=template.bureau.region.code,
+           summary=f"{template} 修改", data={"reason": template.change_reason})
+    return template
+
+
+def template_publish_blockers(template: DocumentTemplate, effective_from: datetime.date | None) -> list[str]:
+    """Why a draft cannot be published on `effective_from`: what the law requires the kind to
+    state and the wording leaves out (domain.md §6), a missing reason or date, or a date before
+    the version in force."""
+    out = []
+    if not template.is_draft:
+        out.append(_("只有草稿可以发布，已发布的版本不可修改"))
+    errors = wording_errors(template.kind, title=template.title, body=template.body, closing=template.closing)
+    out += [message for messages in errors.values() for message in messages]
+    if not errors:
+        used = set()
+        for text in (template.title, template.body, template.closing):
+            used |= set(wording.placeholders_in(text))
+        missing = [(name, label) for name, label in wording.REQUIRED[template.kind].items() if name not in used]
+        for name, label in missing:
+            out.append(_("缺少法定内容“{label}”（占位符 {{{name}}}）").format(label=label, name=name))
+    if "三个月" in f"{template.body}{template.closing}":
+        out.append(_("提起行政诉讼的期限是六个月（《行政诉讼法》第四十六条），请勿写“三个月”，用 {litigation_months}"))
+    if template.number > 1 and not template.change_reason.strip():
+        out.append(_("请填写修改原因"))
+    if effective_from is None:
+        out.append(_("请填写生效日期"))
+    else:
+        previous = (DocumentTemplate.objects.published()
+                    .filter(bureau_id=template.bureau_id, kind=template.kind, number__lt=template.number)
+                    .order_by("-number").first())
+        if previous is not None and effective_from < previous.effective_from:
+            out.append(_("生效日期不能早于上一版本的生效日期（{date}）").format(
+                date=rules.chinese_date(previous.effective_from)))
+    return out
+
+
+@transaction.atomic
+def publish_template(template: DocumentTemplate, *, actor, effective_from: datetime.date) -> DocumentTemplate:
+    """Publish a draft: it becomes immutable, and documents dated from `effective_from` are
+    written in it; documents already issued keep the wording they were written in."""
+    template = _locked_template(template)
+    _require_template_admin(actor, template.bureau)
+    blockers = template_publish_blockers(template, effective_from)
+    if blockers:
+        raise ValidationFailed(_("文书格式不能发布"), reasons=blockers, fields={"body": blockers})
+    (DocumentTemplate.objects.published().filter(bureau_id=template.bureau_id, kind=template.kind,
+                                                 effective_until__isnull=True)
+     .update(effective_until=effective_from))
+    template.status, template.effective_from = DocumentTemplate.Status.PUBLISHED, effective_from
+    template.published_by, template.published_at = actor, timezone.now()
+    template.save(update_fields=["status", "effective_from", "published_by", "published_at"])
+    record("documents.publish_template", actor=actor, subject=template, region_code=template.bureau.region.code,
+           summary=f"{template} 发布，{rules.chinese_date(effective_from)}起生效",
+           data={"effective_from": effective_from.isoformat(), "reason": template.change_reason})
+    return template
+
+
+@transaction.atomic
+def discard_template_draft(template: DocumentTemplate, *, actor) -> None:
+    template = _locked_template(template)
+    _require_template_admin(actor, template.bureau)
+    _require_template_draft(template)
+    record("documents.discard_template_draft", actor=actor, subject=template,
+           region_code=template.bureau.region.code, summary=f"{template} 删除草稿")
+    template.delete()

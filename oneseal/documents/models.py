@@ -81,6 +81,65 @@ class DocumentKind(models.TextChoices):
     LICENCE = "licence", _("行政许可证件")
 
 
+class DocumentTemplateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=DocumentTemplate.Status.PUBLISHED)
+
+    def in_force(self, on):
+        """The published versions in force on date `on`: effective, and not yet replaced."""
+        return self.published().filter(Q(effective_until__isnull=True) | Q(effective_until__gt=on),
+                                       effective_from__lte=on)
+
+
+class DocumentTemplate(models.Model):
+    """The wording of one kind of document at one bureau, versioned like the catalogue: a draft
+    is edited, publishing freezes it from an effective date, and the version in force on a
+    document's date is the one it is written in (`Document.template`). The facts the wording
+    carries are computed by `documents.templates_pdf`; version 1 is the wording shipped there."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT,
+                               related_name="document_templates")
+    kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.choices)
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), help_text=_("每行一段；占位符写作 {名称}"))
+    closing = models.TextField(_("落款前事项"), blank=True, help_text=_("每行一项，如“受理人：{clerk}”"))
+    change_reason = models.TextField(_("修改原因"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    effective_from = models.DateField(_("生效日期"), null=True, blank=True)
+    # Set when the next version is published; the version's own wording never changes.
+    effective_until = models.DateField(_("失效日期"), null=True, blank=True)
+
+    objects = DocumentTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+        ordering = ["bureau", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "kind", "number"], name="document_template_unique_number"),
+            models.UniqueConstraint(fields=["bureau", "kind"], condition=Q(status="draft"),
+                                    name="document_template_at_most_one_draft"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} 第{self.number}版"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
 class DocumentSequence(models.Model):
     """The last number given per bureau, year and kind; locked while numbering, so numbers
     neither repeat nor skip."""
@@ -125,6 +184,9 @@ class Document(models.Model):
                                   related_name="+")
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销理由"), blank=True)
+    # The wording it was written in; empty only for documents issued before wording was versioned.
+    template = models.ForeignKey(DocumentTemplate, verbose_name=_("文书模板版本"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="documents")
 
     class Meta:
         verbose_name = _("文书")

@@ -1,17 +1,122 @@
-"""Reads of documents: the public verification record and the check of a file."""
+"""Reads of documents: who sees which, what a case still calls for, the public verification
+record and the check of a file."""
 
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from oneseal.cases.models import Case, CaseEvent, Licence
+from oneseal.cases.queries import visible_cases
+from oneseal.organisation.models import Bureau
+
 from . import rules, signing
-from .models import Document, Seal
+from .models import Document, DocumentKind, Seal
 
 CODE_IN_KEYWORDS = re.compile(r"oneseal-verification-code:([0-9A-Z]+)")
+KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
 
+
+# --- who sees which -------------------------------------------------------------------------
+
+def visible_documents(user) -> QuerySet[Document]:
+    """The documents of the cases the user sees (cases.queries.visible_cases): staff of the
+    case's region and above, and the applicant whose case it is. Everyone else sees none, and
+    a refused request cannot tell a missing document from a hidden one."""
+    return Document.objects.filter(case_id__in=visible_cases(user).values("pk"))
+
+
+def documents_for(user, case: Case) -> list[Document]:
+    """The documents of `case` the user may open, oldest first (a superseded or revoked one
+    stays listed with its state); empty when the user may not see the case."""
+    return list(visible_documents(user).filter(case=case)
+                .select_related("supersedes", "superseded_by", "template").order_by("issued_at", "id"))
+
+
+# --- what a case still calls for --------------------------------------------------------------
+
+def notice_event(case: Case, kind: str) -> CaseEvent | None:
+    """The latest event of the case that calls for this kind of document."""
+    return (CaseEvent.objects.filter(case=case, notice_due__in=rules.NOTICE_OF_KIND[DocumentKind(kind)])
+            .order_by("-seq").first())
+
+
+def active_seal(bureau: Bureau) -> Seal | None:
+    return Seal.objects.filter(bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).first()
+
+
+def _licence_blockers(licence: Licence | None) -> list[str]:
+    if licence is None:
+        return [_("该办件没有证照")]
+    if licence.state == Licence.LicenceState.HELD:
+        return [_("容缺材料尚未补齐，证照暂缓发放")]
+    if licence.state == Licence.LicenceState.REVOKED:
+        return [_("证照{number}已撤销").format(number=licence.number)]
+    return []
+
+
+def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
+    """Why this document cannot be issued now: the case has no event calling for it, it was
+    issued already (a correction goes through `reissue_document`), a licence is held back or
+    revoked, or the bureau has no active seal."""
+    if kind not in DocumentKind.values:
+        return [_("未知的文书种类")]
+    label = DocumentKind(kind).label
+    event = notice_event(case, kind)
+    if event is None:
+        return [_("该办件没有需要出具{label}的事项").format(label=label)]
+    out = []
+    existing = Document.objects.filter(case=case, event=event, kind=kind, state=Document.DocumentState.GENUINE).first()
+    if existing is not None and existing != replacing:
+        out.append(_("已出具{label}（{number}），如需更正请重新出具").format(label=label, number=existing.number))
+    if kind == DocumentKind.LICENCE:
+        out += _licence_blockers(Licence.objects.filter(case=case).first())
+    out += signing.sign_blockers(active_seal(case.bureau))
+    return out
+
+
+@dataclass(frozen=True)
+class DueDocument:
+    kind: str
+    label: str
+    event: CaseEvent
+    blockers: list[str] = field(default_factory=list)  # empty: it can be issued now
+
+
+def due_documents(case: Case) -> list[DueDocument]:
+    """The kinds of document the case's events call for and that it does not have yet (no
+    document in force for that event), in the order of the events, each with the reasons it
+    cannot be issued now. A licence whose grant was revoked is no longer due; one held back for
+    tolerated materials is due with that reason."""
+    latest: dict[str, CaseEvent] = {}
+    for event in CaseEvent.objects.filter(case=case).exclude(notice_due="").order_by("seq"):
+        for kind, answers in rules.NOTICE_OF_KIND.items():
+            if event.notice_due in answers:
+                latest[kind] = event
+    if not latest:
+        return []
+    issued = set(Document.objects.filter(case=case, state=Document.DocumentState.GENUINE)
+                 .values_list("event_id", "kind"))
+    licence = Licence.objects.filter(case=case).first() if DocumentKind.LICENCE in latest else None
+    seal_blockers = signing.sign_blockers(active_seal(case.bureau))
+    out = []
+    for kind, event in sorted(latest.items(), key=lambda pair: (pair[1].seq, KIND_ORDER[pair[0]])):
+        if (event.pk, kind) in issued:
+            continue
+        blockers = []
+        if kind == DocumentKind.LICENCE:
+            if licence is None or licence.state == Licence.LicenceState.REVOKED:
+                continue
+            blockers += _licence_blockers(licence)
+        out.append(DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers))
+    return out
+
+
+# --- verification -------------------------------------------------------------------------------
 
 def public_document(code: str) -> Document | None:
     """The document a printed verification code names, with what the public page shows."""

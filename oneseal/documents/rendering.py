@@ -45,7 +45,8 @@ class Notice:
 
     title: str
     paragraphs: list[str]
-    fields: list[tuple[str, str]] = field(default_factory=list)
+    # The lines under the body ("受理人：王窗口", "投诉电话：12345").
+    closing: list[str] = field(default_factory=list)
     addressee: str | None = None
     # 第一联存档 / 第二联交申请人: one page set per copy where the form has counterfoils.
     copies: tuple[str, ...] = ()
@@ -231,10 +232,10 @@ def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, 
         pdf.multi_cell(0, 8, f"{notice.addressee}：", new_x="LMARGIN", new_y="NEXT")
     for paragraph in notice.paragraphs:
         pdf.multi_cell(0, 8, f"\u3000\u3000{paragraph}", new_x="LMARGIN", new_y="NEXT")
-    if notice.fields:
+    if notice.closing:
         pdf.ln(2)
-        for label_text, value in notice.fields:
-            pdf.multi_cell(0, 8, f"\u3000\u3000{label_text}：{value}", new_x="LMARGIN", new_y="NEXT")
+        for line in notice.closing:
+            pdf.multi_cell(0, 8, f"\u3000\u3000{line}", new_x="LMARGIN", new_y="NEXT")
     # The signature block, the stamp over it and the QR code beside it must share one page.
     if pdf.get_y() + 58 > PAGE_H - 20:
         pdf.add_page()
@@ -257,7 +258,7 @@ def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, 
 def render(notice: Notice, *, heading: str, number: str, dated_text: str, code: str, url: str, seal_name: str,
            author: str) -> Rendered:
     text = "".join([heading, number, dated_text, code, url, seal_name, notice.title, notice.addressee or "",
-                    *notice.paragraphs, *(f"{k}{v}" for k, v in notice.fields), *notice.copies,
+                    *notice.paragraphs, *notice.closing, *notice.copies,
                     "核验码：扫码或访问核验"])
     pdf = _Page(text)
     pdf.set_title(f"{notice.title} {number}")

@@ -1,11 +1,30 @@
-"""What each kind of document says (domain.md §6), one small function per kind, built from
-the case event the document answers and the case around it. The wording follows the model
-forms of 《行政许可法》; the applicant's identity number is never printed (the licence prints
-an organisation's credit code, which is public)."""
+"""What each kind of document says (domain.md §6).
+
+Two halves. The facts — dates, numbers, the legal basis, the lists of materials or reasons —
+are computed here, one small function per kind, from the case event the document answers and
+the case around it (`FACTS`). The wording that carries them — title, paragraphs, closing lines
+with named placeholders such as {applicant} or {basis} — is a `DocumentTemplate` version the
+bureau's administrators edit and publish (`documents.actions`); `SHIPPED` is its version 1,
+following the model forms of 《行政许可法》. `compose` puts the two together into a `Notice`.
+
+The applicant's identity number is never printed (the licence prints an organisation's credit
+code, which is public).
+
+How wording is filled in:
+- each line of the body is a paragraph, each line of the closing a line under it;
+- a line whose placeholders include one without a value is left out (a refusal without a
+  competent body has no "请向…提出申请" line); the `if_…` placeholders print nothing and exist
+  only for that: a line with {if_deemed} is printed only for a deemed acceptance;
+- a line that is only a list placeholder ({correction_items}, {reasons}, {tolerated_materials})
+  becomes one numbered line per entry.
+"""
 
 import datetime
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 from oneseal.cases import rules as case_rules
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Licence
@@ -20,6 +39,11 @@ ACCEPTANCE_BASIS = "《中华人民共和国行政许可法》第三十二条第
 DEEMED_BASIS = "《中华人民共和国行政许可法》第三十二条第二款"
 CORRECTION_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（四）项"
 DIGITS = "零一二三四五六七八九"
+# The wording shipped with oneseal is in force from the day the Administrative Licensing Law
+# took effect, so every document of any date finds a version.
+SHIPPED_FROM = datetime.date(2004, 7, 1)
+
+Value = str | list[str] | None
 
 
 def chinese_number(n: int) -> str:
@@ -32,7 +56,7 @@ def chinese_number(n: int) -> str:
 
 @dataclass(frozen=True)
 class Facts:
-    """Everything a template may print, gathered once per document."""
+    """Everything a kind's facts are computed from, gathered once per document."""
 
     case: Case
     event: CaseEvent
@@ -44,166 +68,369 @@ class Facts:
     def data(self) -> dict:
         return self.event.data
 
-    @property
-    def applicant(self) -> str:
-        return self.case.applicant.name
 
-    @property
-    def item(self) -> str:
-        return self.case.handling_item.name
+# --- placeholders ---------------------------------------------------------------------------
 
-    @property
-    def opening(self) -> str:
-        return f"你（单位）于{chinese_date(self.case.received_on)}提交的“{self.item}”申请（办件编号：{self.case.number}）"
+COMMON = {
+    "applicant": _("申请人姓名或名称"),
+    "item": _("申请事项（办理项名称）"),
+    "case_number": _("办件编号"),
+    "received_on": _("收件日期"),
+    "bureau": _("行政审批局名称"),
+    "enquiry_phone": _("咨询电话"),
+    "complaint_phone": _("投诉电话"),
+}
+REMEDIES = {
+    "reconsideration_days": _("申请行政复议的期限（日，大写，如“六十”）"),
+    "reconsideration_basis": _("行政复议的法律依据"),
+    "reconsideration_body": _("行政复议机关"),
+    "litigation_months": _("提起行政诉讼的期限（月，大写，如“六”）"),
+    "litigation_basis": _("行政诉讼的法律依据"),
+    "court": _("管辖法院"),
+}
+ACCEPTANCE = {
+    "basis": _("受理的法律依据"),
+    "accepted_on": _("受理日期"),
+    "promised_due": _("承诺办结日期（作出决定的日期）"),
+    "statutory_due": _("法定办结期限"),
+    "clerk": _("受理人"),
+    "query_code": _("办件查询码"),
+}
 
-    def contact(self) -> list[tuple[str, str]]:
-        out = []
-        if self.bureau.phone:
-            out.append(("咨询电话", self.bureau.phone))
-        complaint = self.bureau.complaint_phone or self.case.handling_item.complaint_phone
-        if complaint:
-            out.append(("投诉电话", complaint))
-        return out
+PLACEHOLDERS: dict[str, dict[str, str]] = {
+    DocumentKind.ACCEPTANCE: {
+        **COMMON, **ACCEPTANCE,
+        "materials_arrived_on": _("申请材料到达日期（视为受理时）"),
+        "if_deemed": _("条件：仅在逾期视为受理时显示所在行，本身不显示文字"),
+        "if_not_deemed": _("条件：仅在作出受理决定时显示所在行，本身不显示文字"),
+    },
+    DocumentKind.TOLERATED_ACCEPTANCE: {
+        **COMMON, **ACCEPTANCE,
+        "tolerated_materials": _("容缺材料及承诺补齐日期（列表）"),
+        "missed_promise_rule": _("逾期未补齐的处理方式"),
+    },
+    DocumentKind.CORRECTION: {
+        **COMMON,
+        "basis": _("一次性告知的法律依据"),
+        "correction_items": _("需补正的全部材料及要求（列表）"),
+        "clerk": _("经办人"),
+        "notified_on": _("告知日期"),
+    },
+    DocumentKind.REFUSAL: {
+        **COMMON, **REMEDIES,
+        "basis": _("不予受理的依据（第三十二条第一款的项）"),
+        "reason": _("不予受理的理由"),
+        "competent_body": _("有权受理的行政机关（不属于本机关职权时）"),
+        "clerk": _("经办人"),
+    },
+    DocumentKind.SPECIAL_PROCEDURE: {
+        **COMMON,
+        "procedure": _("特别程序名称"),
+        "reason": _("需要特别程序的原因"),
+        "basis": _("特别程序的法律依据"),
+        "expected_days": _("预计所需工作日数"),
+        "expected_end": _("预计完成日期"),
+    },
+    DocumentKind.EXTENSION: {
+        **COMMON,
+        "reason": _("延期理由"),
+        "basis": _("延期的法律依据"),
+        "extension_days": _("延长的工作日数（大写）"),
+        "promised_due_before": _("原承诺办结日期"),
+        "promised_due": _("延长后承诺办结日期"),
+        "statutory_due": _("延长后法定办结期限"),
+    },
+    DocumentKind.GRANT: {
+        **COMMON,
+        "basis": _("准予许可的法律依据"),
+        "licence_name": _("证照名称"),
+        "licence_number": _("证照编号"),
+        "scope": _("许可范围"),
+        "validity": _("有效期限"),
+        "delivery_due": _("证照送达期限"),
+        "if_held": _("条件：仅在证照因容缺材料未补齐而暂缓发放时显示所在行"),
+        "if_not_held": _("条件：仅在证照正常发放时显示所在行"),
+    },
+    DocumentKind.DENIAL: {
+        **COMMON, **REMEDIES,
+        "accepted_on": _("受理日期"),
+        "basis": _("不予许可的法律依据"),
+        "reasons": _("不予许可的理由（列表）"),
+    },
+    DocumentKind.REVOCATION: {
+        **COMMON, **REMEDIES,
+        "licence_number": _("被撤销的证照编号"),
+        "reason": _("撤销理由"),
+    },
+    DocumentKind.LICENCE: {
+        "bureau": _("发证机关"),
+        "item": _("许可事项"),
+        "licence_name": _("证照名称"),
+        "licence_number": _("证照编号"),
+        "holder": _("持证人"),
+        "credit_code": _("统一社会信用代码（法人或其他组织）"),
+        "scope": _("许可范围"),
+        "validity": _("有效期限"),
+        "issued_on": _("发证日期"),
+    },
+}
+
+LIST_PLACEHOLDERS = frozenset({"tolerated_materials", "correction_items", "reasons"})
+REMEDIES_REQUIRED = {name: _("救济途径（复议六十日、诉讼六个月）") for name in REMEDIES}
+
+# What the law requires each kind to state (domain.md §6): publishing a wording without one of
+# these placeholders is refused, naming what is missing.
+REQUIRED: dict[str, dict[str, str]] = {
+    DocumentKind.ACCEPTANCE: {"basis": _("受理依据"), "promised_due": _("作出决定的日期"),
+                              "clerk": _("受理人"), "complaint_phone": _("投诉电话")},
+    DocumentKind.TOLERATED_ACCEPTANCE: {"basis": _("受理依据"), "promised_due": _("作出决定的日期"),
+                                        "clerk": _("受理人"), "complaint_phone": _("投诉电话"),
+                                        "tolerated_materials": _("容缺材料及补齐日期")},
+    DocumentKind.CORRECTION: {"basis": _("一次性告知的依据"), "correction_items": _("需补正的全部材料")},
+    DocumentKind.REFUSAL: {"basis": _("第三十二条的具体项"), "reason": _("不予受理的理由"),
+                           "competent_body": _("有权受理的行政机关")},
+    DocumentKind.SPECIAL_PROCEDURE: {"procedure": _("特别程序"), "basis": _("法律依据"),
+                                     "expected_days": _("预计所需时间")},
+    DocumentKind.EXTENSION: {"extension_days": _("延长的期限"), "promised_due": _("延长后的办结日期"),
+                             "basis": _("法律依据")},
+    DocumentKind.GRANT: {"basis": _("法律依据"), "licence_number": _("证照编号"), "scope": _("许可范围"),
+                         "validity": _("有效期限")},
+    DocumentKind.DENIAL: {"basis": _("法律依据"), "reasons": _("不予许可的理由"), **REMEDIES_REQUIRED},
+    DocumentKind.REVOCATION: {"licence_number": _("证照编号"), "reason": _("撤销理由"), **REMEDIES_REQUIRED},
+    DocumentKind.LICENCE: {"licence_number": _("证照编号"), "holder": _("持证人"), "scope": _("许可范围"),
+                           "validity": _("有效期限"), "bureau": _("发证机关")},
+}
+
+# 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
+# kept on the case file; the licence is a single original.
+COPIES = {kind: (() if kind == DocumentKind.LICENCE else COUNTERFOILS) for kind in DocumentKind.values}
 
 
-def remedies_paragraph(remedies: dict) -> str:
+# --- wording version 1 ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Wording:
+    title: str
+    body: str
+    closing: str = ""
+
+
+OPENING = "你（单位）于{received_on}提交的“{item}”申请（办件编号：{case_number}）"
+CONTACT = "咨询电话：{enquiry_phone}\n投诉电话：{complaint_phone}"
+REMEDIES_TEXT = ("如不服本决定，可以自收到本决定书之日起{reconsideration_days}日内，依照{reconsideration_basis}的规定"
+                 "向{reconsideration_body}申请行政复议；也可以自收到本决定书之日起{litigation_months}个月内，"
+                 "依照{litigation_basis}的规定向{court}提起行政诉讼。")
+ACCEPTANCE_CLOSING = ("申请事项：{item}\n受理日期：{accepted_on}\n承诺办结日期：{promised_due}\n"
+                      "法定办结期限：{statutory_due}\n受理人：{clerk}\n查询码：{query_code}\n" + CONTACT)
+
+SHIPPED: dict[str, Wording] = {
+    DocumentKind.ACCEPTANCE: Wording(
+        "受理通知书",
+        f"{OPENING}，经审查，申请材料齐全、符合法定形式，依照{{basis}}的规定，本机关决定予以受理。{{if_not_deemed}}\n"
+        f"{OPENING}，本机关未在五个工作日内作出是否受理的决定，依照{{basis}}的规定，"
+        "自收到申请材料之日（{materials_arrived_on}）起即为受理。{if_deemed}\n"
+        "本机关将在下列日期前作出行政许可决定，请留意办理进度。",
+        ACCEPTANCE_CLOSING),
+    DocumentKind.TOLERATED_ACCEPTANCE: Wording(
+        "容缺受理通知书",
+        f"{OPENING}，经审查，核心材料齐全、符合法定形式，依照{{basis}}的规定，本机关决定予以受理。\n"
+        "你（单位）承诺在下列日期前补齐以下非核心材料：\n{tolerated_materials}\n"
+        "逾期未补齐的，按照办事指南的规定处理（{missed_promise_rule}）。\n"
+        "本机关将在下列日期前作出行政许可决定，请留意办理进度。",
+        ACCEPTANCE_CLOSING),
+    DocumentKind.CORRECTION: Wording(
+        "补正材料通知书",
+        f"{OPENING}，申请材料不齐全或者不符合法定形式。依照{{basis}}的规定，现一次告知你（单位）需要补正的全部内容如下：\n"
+        "{correction_items}\n"
+        "请按上述要求补正后重新提交。本机关自收到全部补正材料之日起五个工作日内作出是否受理的决定。",
+        "经办人：{clerk}\n告知日期：{notified_on}\n" + CONTACT),
+    DocumentKind.REFUSAL: Wording(
+        "不予受理决定书",
+        f"{OPENING}，经审查，{{reason}}。依照{{basis}}的规定，本机关决定不予受理。\n"
+        "该申请事项不属于本机关职权范围，请向{competent_body}提出申请。\n" + REMEDIES_TEXT,
+        "经办人：{clerk}\n" + CONTACT),
+    DocumentKind.SPECIAL_PROCEDURE: Wording(
+        "特别程序告知书",
+        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。依照{{basis}}的规定，{{procedure}}所需时间不计算在行政许可期限内。",
+        "特别程序：{procedure}\n预计所需时间：{expected_days}个工作日\n预计完成日期：{expected_end}\n" + CONTACT),
+    DocumentKind.EXTENSION: Wording(
+        "延长审批期限告知书",
+        f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本机关负责人批准，依照{{basis}}的规定，"
+        "审批期限延长{extension_days}个工作日。",
+        "原承诺办结日期：{promised_due_before}\n延长后承诺办结日期：{promised_due}\n"
+        "延长后法定办结期限：{statutory_due}\n" + CONTACT),
+    DocumentKind.GRANT: Wording(
+        "准予行政许可决定书",
+        f"{OPENING}，经审查，符合法定条件、标准，依照{{basis}}的规定，本机关决定准予行政许可。\n"
+        "你（单位）容缺受理时承诺补齐的材料尚未补齐，证照在补齐前暂缓发放。{if_held}\n"
+        "本机关将于{delivery_due}前向你（单位）颁发、送达行政许可证件。{if_not_held}",
+        "证照名称：{licence_name}\n证照编号：{licence_number}\n许可范围：{scope}\n有效期限：{validity}\n" + CONTACT),
+    DocumentKind.DENIAL: Wording(
+        "不予行政许可决定书",
+        f"{OPENING}，本机关已于{{accepted_on}}受理。经审查，因下列理由，依照{{basis}}的规定，本机关决定不予行政许可：\n"
+        "{reasons}\n" + REMEDIES_TEXT,
+        CONTACT),
+    DocumentKind.REVOCATION: Wording(
+        "撤销行政许可决定书",
+        f"你（单位）经{OPENING}取得的行政许可（证照编号：{{licence_number}}），因{{reason}}，"
+        "本机关决定予以撤销，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
+        CONTACT),
+    DocumentKind.LICENCE: Wording(
+        "{licence_name}",
+        "经审查，准予{holder}从事下列许可事项，特发此证。",
+        "证照编号：{licence_number}\n持证人：{holder}\n统一社会信用代码：{credit_code}\n许可事项：{item}\n"
+        "许可范围：{scope}\n有效期限：{validity}\n发证机关：{bureau}\n发证日期：{issued_on}"),
+}
+
+
+# --- facts ------------------------------------------------------------------------------------
+
+def _text(value) -> str | None:
+    """A fact as printed; None (the line is left out) when there is nothing to print."""
+    if value is None or value == "":
+        return None
+    return str(value).strip().rstrip("。") or None
+
+
+def _flag(condition: bool) -> str | None:
+    return "" if condition else None
+
+
+def _common(facts: Facts) -> dict[str, Value]:
+    case, bureau = facts.case, facts.bureau
+    return {
+        "applicant": case.applicant.name,
+        "item": case.handling_item.name,
+        "case_number": case.number,
+        "received_on": chinese_date(case.received_on),
+        "bureau": bureau.name,
+        "enquiry_phone": _text(bureau.phone),
+        "complaint_phone": _text(bureau.complaint_phone or case.handling_item.complaint_phone),
+    }
+
+
+def _remedies(remedies: dict) -> dict[str, Value]:
     """The rights an adverse decision must state: reconsideration within 60 days
     (《行政复议法》第二十条) or a lawsuit within 6 months (《行政诉讼法》第四十六条)."""
     recon, suit = remedies["reconsideration"], remedies["litigation"]
-    return (f"如不服本决定，可以自收到本决定书之日起{chinese_number(recon['days'])}日内，依照{recon['basis']}的规定"
-            f"向{recon['body']}申请行政复议；也可以自收到本决定书之日起{chinese_number(suit['months'])}个月内，"
-            f"依照{suit['basis']}的规定向{suit['court']}提起行政诉讼。")
+    return {
+        "reconsideration_days": chinese_number(recon["days"]), "reconsideration_basis": recon["basis"],
+        "reconsideration_body": recon["body"], "litigation_months": chinese_number(suit["months"]),
+        "litigation_basis": suit["basis"], "court": suit["court"],
+    }
 
 
 def _due(facts: Facts, key: str) -> str:
     return chinese_date(facts.data.get(key) or getattr(facts.case, key))
 
 
-def acceptance(facts: Facts) -> Notice:
-    if facts.event.action == "deem_accepted":
-        body = (f"{facts.opening}，本机关未在五个工作日内作出是否受理的决定，依照{DEEMED_BASIS}的规定，"
-                f"自收到申请材料之日（{chinese_date(facts.case.materials_arrived_on)}）起即为受理。")
-    else:
-        body = (f"{facts.opening}，经审查，申请材料齐全、符合法定形式，依照{ACCEPTANCE_BASIS}的规定，"
-                f"本机关决定予以受理。")
-    return Notice(
-        title="受理通知书", addressee=facts.applicant, copies=COUNTERFOILS,
-        paragraphs=[body, "本机关将在下列日期前作出行政许可决定，请留意办理进度。"],
-        fields=[("申请事项", facts.item), ("受理日期", chinese_date(facts.case.accepted_on)),
-                ("承诺办结日期", _due(facts, "promised_due")), ("法定办结期限", _due(facts, "statutory_due")),
-                ("受理人", facts.event.actor_name), ("查询码", facts.case.query_code), *facts.contact()],
-    )
+def _acceptance(facts: Facts) -> dict[str, Value]:
+    deemed = facts.event.action == "deem_accepted"
+    return {
+        **_common(facts),
+        "basis": DEEMED_BASIS if deemed else ACCEPTANCE_BASIS,
+        "accepted_on": chinese_date(facts.case.accepted_on),
+        "promised_due": _due(facts, "promised_due"),
+        "statutory_due": _due(facts, "statutory_due"),
+        "clerk": None if facts.event.actor_id is None else _text(facts.event.actor_name),
+        "query_code": facts.case.query_code,
+        "materials_arrived_on": chinese_date(facts.case.materials_arrived_on),
+        "if_deemed": _flag(deemed),
+        "if_not_deemed": _flag(not deemed),
+    }
 
 
-def tolerated_acceptance(facts: Facts) -> Notice:
-    notice = acceptance(facts)
-    rule = facts.case.handling_item.get_missed_promise_rule_display()
-    promised = [f"{i}. {name}：{chinese_date(until)}前补齐" for i, (name, until) in enumerate(facts.tolerated, 1)]
-    return Notice(
-        title="容缺受理通知书", addressee=facts.applicant, copies=COUNTERFOILS,
-        paragraphs=[notice.paragraphs[0].replace("申请材料齐全、符合法定形式", "核心材料齐全、符合法定形式"),
-                    "你（单位）承诺在下列日期前补齐以下非核心材料：", *promised,
-                    f"逾期未补齐的，按照办事指南的规定处理（{rule}）。", notice.paragraphs[1]],
-        fields=notice.fields,
-    )
+def acceptance(facts: Facts) -> dict[str, Value]:
+    return _acceptance(facts)
 
 
-def correction(facts: Facts) -> Notice:
-    items = [f"{i}. {row['material']}：{row['note']}" for i, row in enumerate(facts.data.get("items", []), 1)]
-    return Notice(
-        title="补正材料通知书", addressee=facts.applicant, copies=COUNTERFOILS,
-        paragraphs=[f"{facts.opening}，申请材料不齐全或者不符合法定形式。依照{CORRECTION_BASIS}的规定，"
-                    f"现一次告知你（单位）需要补正的全部内容如下：", *items,
-                    "请按上述要求补正后重新提交。本机关自收到全部补正材料之日起五个工作日内作出是否受理的决定。"],
-        fields=[("经办人", facts.event.actor_name), ("告知日期", chinese_date(facts.event.on)), *facts.contact()],
-    )
+def tolerated_acceptance(facts: Facts) -> dict[str, Value]:
+    return {
+        **_acceptance(facts),
+        "tolerated_materials": [f"{name}：{chinese_date(until)}前补齐" for name, until in facts.tolerated],
+        "missed_promise_rule": facts.case.handling_item.get_missed_promise_rule_display(),
+    }
 
 
-def refusal(facts: Facts) -> Notice:
-    paragraphs = [f"{facts.opening}，经审查，{facts.event.reason.rstrip('。')}。依照{facts.data['basis']}的规定，"
-                  f"本机关决定不予受理。"]
-    if facts.data.get("competent_body"):
-        paragraphs.append(f"该申请事项不属于本机关职权范围，请向{facts.data['competent_body']}提出申请。")
-    paragraphs.append(remedies_paragraph(case_rules.remedies(facts.case.region.name)))
-    return Notice(title="不予受理决定书", addressee=facts.applicant, copies=COUNTERFOILS, paragraphs=paragraphs,
-                  fields=[("经办人", facts.event.actor_name), *facts.contact()])
+def correction(facts: Facts) -> dict[str, Value]:
+    return {
+        **_common(facts),
+        "basis": CORRECTION_BASIS,
+        "correction_items": [f"{row['material']}：{row['note']}" for row in facts.data.get("items", [])],
+        "clerk": _text(facts.event.actor_name),
+        "notified_on": chinese_date(facts.event.on),
+    }
 
 
-def special_procedure(facts: Facts) -> Notice:
+def refusal(facts: Facts) -> dict[str, Value]:
+    return {
+        **_common(facts), **_remedies(case_rules.remedies(facts.case.region.name)),
+        "basis": facts.data["basis"],
+        "reason": _text(facts.event.reason),
+        "competent_body": _text(facts.data.get("competent_body")),
+        "clerk": _text(facts.event.actor_name),
+    }
+
+
+def special_procedure(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    return Notice(
-        title="特别程序告知书", addressee=facts.applicant,
-        paragraphs=[f"{facts.opening}，因{d['reason'].rstrip('。')}，需要进行{d['kind_label']}。依照{d['basis']}的规定，"
-                    f"{d['kind_label']}所需时间不计算在行政许可期限内。"],
-        fields=[("特别程序", d["kind_label"]), ("预计所需时间", f"{d['expected_days']}个工作日"),
-                ("预计完成日期", chinese_date(d["expected_end"])), *facts.contact()],
-    )
+    return {
+        **_common(facts),
+        "procedure": d["kind_label"], "reason": _text(d["reason"]), "basis": d["basis"],
+        "expected_days": str(d["expected_days"]), "expected_end": chinese_date(d["expected_end"]),
+    }
 
 
-def extension(facts: Facts) -> Notice:
+def extension(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    return Notice(
-        title="延长审批期限告知书", addressee=facts.applicant,
-        paragraphs=[f"{facts.opening}，因{d['reason'].rstrip('。')}，不能在规定期限内作出决定。经本机关负责人批准，"
-                    f"依照{d['basis']}的规定，审批期限延长{chinese_number(d['days'])}个工作日。"],
-        fields=[("原承诺办结日期", chinese_date(d["promised_due_before"])),
-                ("延长后承诺办结日期", chinese_date(d["promised_due"])),
-                ("延长后法定办结期限", chinese_date(d["statutory_due"])), *facts.contact()],
-    )
+    return {
+        **_common(facts),
+        "reason": _text(d["reason"]), "basis": d["basis"], "extension_days": chinese_number(d["days"]),
+        "promised_due_before": chinese_date(d["promised_due_before"]), "promised_due": chinese_date(d["promised_due"]),
+        "statutory_due": chinese_date(d["statutory_due"]),
+    }
 
 
 def _validity(valid_from, valid_until) -> str:
     return f"{chinese_date(valid_from)}至{chinese_date(valid_until) if valid_until else '长期'}"
 
 
-def grant(facts: Facts) -> Notice:
+def grant(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    paragraphs = [f"{facts.opening}，经审查，符合法定条件、标准，依照{d['basis']}的规定，本机关决定准予行政许可。"]
-    if d.get("held"):
-        paragraphs.append("你（单位）容缺受理时承诺补齐的材料尚未补齐，证照在补齐前暂缓发放。")
-    else:
-        paragraphs.append(f"本机关将于{chinese_date(d['delivery_due'])}前向你（单位）颁发、送达行政许可证件。")
-    return Notice(
-        title="准予行政许可决定书", addressee=facts.applicant, paragraphs=paragraphs,
-        fields=[("证照名称", d["name"]), ("证照编号", d["licence"]), ("许可范围", d["scope"]),
-                ("有效期限", _validity(d["valid_from"], d["valid_until"])), *facts.contact()],
-    )
+    held = bool(d.get("held"))
+    return {
+        **_common(facts),
+        "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"], "scope": d["scope"],
+        "validity": _validity(d["valid_from"], d["valid_until"]),
+        "delivery_due": chinese_date(d.get("delivery_due")) or None,
+        "if_held": _flag(held), "if_not_held": _flag(not held),
+    }
 
 
-def denial(facts: Facts) -> Notice:
+def denial(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    reasons = [f"{i}. {text}" for i, text in enumerate(d["reasons"], 1)]
-    return Notice(
-        title="不予行政许可决定书", addressee=facts.applicant,
-        paragraphs=[f"{facts.opening}，本机关已于{chinese_date(facts.case.accepted_on)}受理。经审查，因下列理由，"
-                    f"依照{d['basis']}的规定，本机关决定不予行政许可：", *reasons, remedies_paragraph(d["remedies"])],
-        fields=facts.contact(),
-    )
+    return {
+        **_common(facts), **_remedies(d["remedies"]),
+        "accepted_on": chinese_date(facts.case.accepted_on), "basis": d["basis"], "reasons": list(d["reasons"]),
+    }
 
 
-def revocation(facts: Facts) -> Notice:
+def revocation(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    return Notice(
-        title="撤销行政许可决定书", addressee=facts.applicant,
-        paragraphs=[f"你（单位）经{facts.opening}取得的行政许可（证照编号：{d['licence']}），"
-                    f"因{d['reason'].rstrip('。')}，本机关决定予以撤销，该证照自本决定作出之日起失效。",
-                    remedies_paragraph(d["remedies"])],
-        fields=facts.contact(),
-    )
+    return {**_common(facts), **_remedies(d["remedies"]), "licence_number": d["licence"], "reason": _text(d["reason"])}
 
 
-def licence(facts: Facts) -> Notice:
+def licence(facts: Facts) -> dict[str, Value]:
     lic = facts.licence
-    holder = lic.holder
-    rows = [("证照编号", lic.number), ("持证人", holder.name)]
-    if holder.credit_code:
-        rows.append(("统一社会信用代码", holder.credit_code))
-    rows += [("许可事项", facts.item), ("许可范围", lic.scope), ("有效期限", _validity(lic.valid_from, lic.valid_until)),
-             ("发证机关", facts.bureau.name), ("发证日期", chinese_date(lic.issued_on))]
-    return Notice(title=lic.name, paragraphs=[f"经审查，准予{holder.name}从事下列许可事项，特发此证。"], fields=rows)
+    return {
+        "bureau": facts.bureau.name, "item": facts.case.handling_item.name, "licence_name": lic.name,
+        "licence_number": lic.number, "holder": lic.holder.name, "credit_code": _text(lic.holder.credit_code),
+        "scope": lic.scope, "validity": _validity(lic.valid_from, lic.valid_until),
+        "issued_on": chinese_date(lic.issued_on),
+    }
 
 
-TEMPLATES: dict[str, Callable[[Facts], Notice]] = {
+FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.ACCEPTANCE: acceptance,
     DocumentKind.TOLERATED_ACCEPTANCE: tolerated_acceptance,
     DocumentKind.CORRECTION: correction,
@@ -221,3 +448,81 @@ def tolerated_materials(case: Case, event: CaseEvent) -> list[tuple[str, datetim
     promised = event.data.get("tolerated") or {}
     lines = CaseMaterial.objects.filter(case=case, pk__in=[int(k) for k in promised]).select_related("material")
     return [(line.material.name, datetime.date.fromisoformat(promised[str(line.pk)])) for line in lines]
+
+
+# --- wording checks and filling ---------------------------------------------------------------
+
+class WordingError(ValueError):
+    """A line of wording that is not a well-formed template."""
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholder names in `text`, in order. Only plain names are allowed: no attribute
+    or index access, no conversion or format spec ({{ and }} print braces)."""
+    names = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise WordingError(str(_("花括号不成对：请用 {名称} 表示占位符，用 {{ 和 }} 表示花括号本身"))) from exc
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise WordingError(str(_("占位符“{{{name}}}”的写法有误，只能写成 {{名称}}")).format(name=name))
+        names.append(name)
+    return names
+
+
+def unknown_placeholders(kind: str, text: str) -> list[str]:
+    known = PLACEHOLDERS[kind]
+    return sorted({name for name in placeholders_in(text) if name not in known})
+
+
+def _fill(line: str, values: dict[str, Value]) -> list[str]:
+    names = placeholders_in(line)
+    if any(values.get(name) is None for name in names):
+        return []
+    if len(names) == 1 and names[0] in LIST_PLACEHOLDERS and line.strip() == f"{{{names[0]}}}":
+        return [f"{i}. {entry}" for i, entry in enumerate(values[names[0]], 1)]
+    flat = {name: "；".join(v) if isinstance(v, list) else v for name, v in values.items() if name in names}
+    return [line.format_map(flat)]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def compose(kind: str, wording, values: dict[str, Value]) -> Notice:
+    """The notice a wording says with these values. `wording` has title, body and closing (a
+    `DocumentTemplate` version or a `Wording`)."""
+    title = "".join(_fill(wording.title, values)) or str(DocumentKind(kind).label)
+    paragraphs = [out for line in _lines(wording.body) for out in _fill(line, values)]
+    closing = [out for line in _lines(wording.closing) for out in _fill(line, values)]
+    addressee = None if kind == DocumentKind.LICENCE else values.get("applicant")
+    return Notice(title=title, paragraphs=paragraphs, closing=closing, addressee=addressee, copies=COPIES[kind])
+
+
+# A fictional case for previewing a wording before it is published.
+SAMPLE: dict[str, Value] = {
+    "applicant": "示例餐饮有限公司", "item": "食品经营许可（新办）", "case_number": "640221-2025-000123",
+    "received_on": "2025年3月3日", "bureau": "（本局名称）", "enquiry_phone": "0952-0000000",
+    "complaint_phone": "12345", "accepted_on": "2025年3月4日", "promised_due": "2025年3月11日",
+    "statutory_due": "2025年3月31日", "clerk": "（受理人）", "query_code": "K7PQ2M", "materials_arrived_on": "2025年3月3日",
+    "if_deemed": None, "if_not_deemed": "", "tolerated_materials": ["食品安全管理制度：2025年3月20日前补齐"],
+    "missed_promise_rule": "暂缓发放证照", "correction_items": ["食品经营许可申请书：缺少法定代表人签字", "食品安全管理制度：未提交"],
+    "notified_on": "2025年3月4日", "reason": "（理由）", "competent_body": "（有权机关）", "procedure": "专家评审",
+    "expected_days": "5", "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
+    "licence_name": "食品经营许可证", "licence_number": "6402212025L000001", "scope": "热食类食品制售",
+    "validity": "2025年3月12日至2030年3月11日", "delivery_due": "2025年3月26日", "if_held": None, "if_not_held": "",
+    "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",
+    "issued_on": "2025年3月12日", **_remedies(case_rules.remedies("平罗县")),
+}
+
+
+def sample_values(kind: str, bureau: Bureau, basis_hint: str = "（法律依据）") -> dict[str, Value]:
+    values = {name: SAMPLE.get(name, basis_hint if name == "basis" else f"（{label}）")
+              for name, label in PLACEHOLDERS[kind].items()}
+    values["bureau"] = bureau.name
+    if kind == DocumentKind.ACCEPTANCE:
+        values["basis"] = ACCEPTANCE_BASIS
+    return values
