@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class WorkbenchConfig(AppConfig):
     name = "oneseal.workbench"
     label = "workbench"
     verbose_name = _("审批工作台")
+
+    def nav_links(self, request):
+        from oneseal.cases.queries import is_scoped_staff
+        from oneseal.navigation import NavLink
+
+        if not is_scoped_staff(getattr(request, "user", None)):
+            return []
+        return [NavLink(str(_("审批工作台")), reverse("workbench:home"), 40)]

@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workbench"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign/", views.sign, name="sign"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/items/", views.find_items, name="find-items"),
+    path("intake/check-number/", views.check_number, name="check-number"),
+    path("intake/<int:pk>/", views.intake_case, name="intake-case"),
+    path("cases/<int:pk>/", views.case_page, name="case"),
+    path("cases/<int:pk>/act/<slug:name>/", views.act, name="act"),
+    path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
+    path("uploads/<int:pk>/", views.upload_file, name="upload"),
+    path("documents/<int:pk>/", views.document_file, name="document"),
+]

@@ -1,0 +1,316 @@
+"""Reads that shape the workbench's screens: each user's queues of cases waiting for them,
+and the staff a case's forms may name. Every case comes through `cases.queries.visible_cases`,
+so a queue never shows a case outside the user's region.
+
+Which queue a case sits in follows from its state and from the pending review step, which is
+stored once the case is first worked on and, before that, is the handling item's first step
+after the window's own (acceptance completes those; `cases.actions.review._planned_steps`)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case as Switch
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.calendars.queries import current_calendar
+from oneseal.cases import rules as case_rules
+from oneseal.cases.models import (
+    Case,
+    CaseMaterial,
+    CaseStep,
+    CommitmentVerification,
+    Extension,
+    State,
+)
+from oneseal.cases.queries import visible_cases
+from oneseal.catalogue.models import ReviewStep
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, staff_of
+
+STEP_PENDING = CaseStep.StepState.PENDING
+
+
+def with_current_step(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate the role, section and assignee of each case's pending step (NULL role: none)."""
+    stored = CaseStep.objects.filter(case=OuterRef("pk"))
+    pending = stored.filter(state=STEP_PENDING).order_by("order", "id")
+    planned = (ReviewStep.objects.filter(handling_item=OuterRef("handling_item"))
+               .exclude(role=ReviewStep.Role.CLERK).order_by("order", "id"))
+    has_steps = Exists(stored)
+    return cases.annotate(
+        step_role=Switch(When(has_steps, then=Subquery(pending.values("role")[:1])),
+                        default=Subquery(planned.values("role")[:1])),
+        step_section=Switch(When(has_steps, then=Subquery(pending.values("section")[:1])),
+                           default=Subquery(planned.values("section")[:1])),
+        step_assignee=Subquery(pending.values("assignee")[:1]),
+    )
+
+
+def _mine(user) -> Q:
+    """The pending step is assigned to the user, or to nobody."""
+    return Q(step_assignee=user.pk) | Q(step_assignee__isnull=True)
+
+
+def _review_filter(user) -> Q:
+    """A reviewer's step: assigned to them, or unassigned in their section (or in none)."""
+    if user.is_superuser:
+        return Q(step_role=ReviewStep.Role.REVIEWER)
+    staff = staff_of(user)
+    section = getattr(staff, "section_id", None)
+    unassigned = Q(step_assignee__isnull=True) & (Q(step_section__isnull=True) | Q(step_section=section))
+    return Q(step_role=ReviewStep.Role.REVIEWER) & (Q(step_assignee=user.pk) | unassigned)
+
+
+def _decision_filter(user) -> Q:
+    """Ready for the decision: the pending step is the signatory's, there is none left before
+    it, or the item is decided on the spot (即办件)."""
+    return ((Q(step_role=ReviewStep.Role.SIGNATORY) & _mine(user)) | Q(step_role__isnull=True)
+            | Q(handling_item__is_instant=True))
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    roles: tuple[str, ...]
+    # Which date the queue runs against, earliest first: the fewest working days left on top.
+    due_field: str
+
+    def cases(self, user, base: QuerySet[Case]) -> QuerySet[Case]:
+        return QUEUE_FILTERS[self.key](user, base)
+
+
+def _tolerated_outstanding() -> Exists:
+    return Exists(CaseMaterial.objects.filter(case=OuterRef("pk"), status=CaseMaterial.Status.TOLERATED,
+                                              supplied_on__isnull=True))
+
+
+QUEUE_FILTERS = {
+    "received": lambda user, qs: qs.filter(state=State.RECEIVED),
+    "correction": lambda user, qs: qs.filter(state=State.AWAITING_CORRECTION),
+    "deliver": lambda user, qs: qs.filter(state=State.GRANTED),
+    "tolerated": lambda user, qs: qs.filter(_tolerated_outstanding(), state__in=(
+        State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED)),
+    "review": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(_review_filter(user)),
+    "suspended": lambda user, qs: qs.filter(state=State.SUSPENDED),
+    "decide": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(_decision_filter(user)),
+    "extension": lambda user, qs: qs.filter(Exists(Extension.objects.filter(case=OuterRef("pk"),
+                                                                               approved_on__isnull=True)),
+                                            state=State.ACCEPTED),
+    "verify": lambda user, qs: qs.filter(Exists(CommitmentVerification.objects.filter(
+        case=OuterRef("pk"), state=CommitmentVerification.VerificationState.OPEN))),
+    "open": lambda user, qs: qs.open(),
+    "all": lambda user, qs: qs,
+}
+
+QUEUES = [
+    Queue("received", _("待受理"), (Role.CLERK,), "acceptance_due"),
+    Queue("correction", _("待补正"), (Role.CLERK,), "acceptance_due"),
+    Queue("deliver", _("待送达"), (Role.CLERK,), "delivery_due"),
+    Queue("tolerated", _("容缺待补齐"), (Role.CLERK,), "promised_due"),
+    Queue("review", _("待我审查"), (Role.REVIEWER,), "promised_due"),
+    Queue("suspended", _("中止中"), (Role.REVIEWER, Role.SIGNATORY), "suspended_on"),
+    Queue("decide", _("待决定"), (Role.SIGNATORY,), "promised_due"),
+    Queue("extension", _("待批准延期"), (Role.SIGNATORY,), "statutory_due"),
+    Queue("verify", _("告知承诺待核查"), (Role.REVIEWER,), "decided_on"),
+    Queue("open", _("全部在办"), (), "received_on"),
+    Queue("all", _("全部办件"), (), "received_on"),
+]
+QUEUE_BY_KEY = {q.key: q for q in QUEUES}
+SIGN_QUEUES = ("decide", "extension")
+
+
+def queues_for(user) -> list[Queue]:
+    """The queues of the user's roles, then the lists every member of staff has."""
+    return [q for q in QUEUES if not q.roles or any(has_role(user, role) for role in q.roles)]
+
+
+def default_queue(user) -> Queue:
+    return queues_for(user)[0]
+
+
+def workbench_cases(user) -> QuerySet[Case]:
+    return visible_cases(user).select_related("applicant", "handling_item__item_version")
+
+
+def queue_cases(user, queue: Queue, *, filters: dict | None = None) -> QuerySet[Case]:
+    """The queue's cases, filtered, the nearest due date first (none last)."""
+    qs = queue.cases(user, apply_filters(workbench_cases(user), filters or {}))
+    due = F(queue.due_field)
+    order = [due.asc(nulls_last=True), "id"] if queue.key not in ("open", "all") else ["-received_at", "-id"]
+    return qs.order_by(*order)
+
+
+def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
+    if filters.get("item"):
+        qs = qs.filter(handling_item__item_version__item_id=filters["item"])
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("received_from"):
+        qs = qs.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        qs = qs.filter(received_on__lte=filters["received_to"])
+    if filters.get("q"):
+        text = filters["q"]
+        qs = qs.filter(Q(number__icontains=text) | Q(applicant__name__icontains=text))
+    return qs
+
+
+def queue_counts(user, queues: list[Queue], *, filters: dict | None = None) -> dict[str, int]:
+    return {q.key: queue_cases(user, q, filters=filters).order_by().count() for q in queues}
+
+
+def items_in_scope(user) -> list[tuple[int, str]]:
+    """The items that have cases the user can see, for the item filter."""
+    rows = (visible_cases(user).order_by().values_list("handling_item__item_version__item_id",
+                                                       "handling_item__item_version__name").distinct())
+    names: dict[int, str] = {}
+    for item_id, name in rows:
+        names.setdefault(item_id, name)
+    return sorted(names.items(), key=lambda pair: pair[1])
+
+
+@dataclass(frozen=True)
+class RowClock:
+    due: datetime.date | None
+    remaining: int | None
+    label: str
+
+
+def row_clock(case: Case, cal, today: datetime.date) -> RowClock:
+    """The date the case's current stage runs against and the working days left to it; the
+    decision clocks are the API's (`clocks_of`), attached to the case by the caller."""
+    if case.state in (State.RECEIVED, State.AWAITING_CORRECTION):
+        left = case_rules.remaining(cal, today, case.acceptance_due) if case.state == State.RECEIVED else None
+        return RowClock(case.acceptance_due, left, str(_("受理期限")))
+    if case.state in (State.ACCEPTED, State.SUSPENDED):
+        return RowClock(case.promised_due, case.clocks.promised_remaining, str(_("承诺办结")))
+    if case.state == State.GRANTED and case.delivery_due:
+        return RowClock(case.delivery_due, case_rules.remaining(cal, today, case.delivery_due), str(_("送达期限")))
+    return RowClock(case.closed_on, None, str(_("办结日期")))
+
+
+def attach_row_clocks(cases: list[Case], today: datetime.date) -> list[Case]:
+    cal = current_calendar()
+    for case in cases:
+        case.row_clock = row_clock(case, cal, today)
+    return cases
+
+
+# --- people a form may name ----------------------------------------------------------------
+
+
+def _covering_prefixes(region_code: str) -> list[str]:
+    return [region_code[:i] for i in range(len(region_code) + 1)]
+
+
+def staff_covering(case: Case, *roles: str) -> QuerySet:
+    """Active staff whose scope covers the case's region (holding one of `roles` when given),
+    for the assignee and inspector choices. The action checks each choice again."""
+    users = get_user_model().objects.filter(is_active=True, staff__region__prefix__in=_covering_prefixes(case.region_code))
+    if roles:
+        users = users.filter(staff__roles__role__in=roles)
+    return users.select_related("staff", "staff__section").distinct().order_by("staff__display_name", "id")
+
+
+# --- what the user may do on a case now ------------------------------------------------------
+
+
+@dataclass
+class Offer:
+    """One action of the case page: `blockers` are the action's own reasons why it cannot run
+    now (the form is then shown disabled with them); `values` and `errors` refill the form
+    after a refused submission."""
+
+    name: str
+    label: str
+    blockers: list[str]
+    values: dict
+    errors: dict
+
+    @property
+    def possible(self) -> bool:
+        return not self.blockers
+
+
+ACTION_LABELS = {
+    "intake": _("受理审查"),
+    "submit-correction": _("收到补正材料"),
+    "assign-step": _("分派审批环节"),
+    "complete-review-step": _("完成当前审批环节"),
+    "record-site-inspection": _("记录现场核查"),
+    "suspend": _("中止（特别程序）"),
+    "resume": _("恢复办理"),
+    "request-extension": _("申请延期"),
+    "approve-extension": _("批准延期"),
+    "grant": _("准予许可"),
+    "deny": _("不予许可"),
+    "deliver": _("送达"),
+    "withdraw": _("撤回申请"),
+    "terminate": _("终止办理"),
+    "supply-tolerated-material": _("补齐容缺材料"),
+    "record-commitment": _("登记告知承诺书"),
+    "verify-commitment": _("告知承诺核查"),
+}
+
+
+def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep]) -> list[Offer]:
+    """The actions of the user's roles on this case, each with the blockers the case actions
+    give now. The actions check the role and the state again when they run."""
+    from oneseal.cases import actions
+    from oneseal.cases.actions.commitment import may_verify
+    from oneseal.cases.actions.review import current_step, decision_step, may_work_step
+
+    clerk = has_role(user, Role.CLERK, case.region)
+    reviewer = has_role(user, Role.REVIEWER, case.region)
+    signatory = has_role(user, Role.SIGNATORY, case.region)
+    hi = case.handling_item
+    out: list[tuple[str, list[str]]] = []
+
+    def transition(action: str) -> list[str]:
+        return [str(b) for b in case_rules.transition_blockers(action, case.state)]
+
+    if clerk:
+        out.append(("intake", transition("accept")))
+        if case.state == State.AWAITING_CORRECTION:
+            out.append(("submit-correction", transition("submit_correction")))
+        if hi.is_commitment:
+            out.append(("record-commitment", actions.record_commitment_blockers(case)))
+    if reviewer or signatory:
+        pending = [s for s in steps if s.state == STEP_PENDING]
+        out.append(("assign-step", transition("assign_step")
+                    + ([] if pending else [str(_("没有待分派的审批环节"))])))
+    step = current_step(steps)
+    if clerk or reviewer or signatory:
+        blockers = actions.complete_review_step_blockers(case)
+        if not blockers and step is not None and not may_work_step(user, case, step):
+            blockers = [str(_("当前环节“{name}”不由您承办")).format(name=step.name)]
+        if reviewer or signatory or (step is not None and step.role == ReviewStep.Role.CLERK):
+            out.append(("complete-review-step", blockers))
+    if reviewer or signatory:
+        out.append(("record-site-inspection", transition("record_site_inspection")))
+        if case.state == State.SUSPENDED:
+            out.append(("resume", transition("resume")))
+        else:
+            out.append(("suspend", transition("suspend")))
+    if reviewer:
+        out.append(("request-extension", actions.request_extension_blockers(case, on=today)))
+    if signatory:
+        out.append(("approve-extension", actions.approve_extension_blockers(case, actor=user, on=today)))
+        decider = decision_step(steps)
+        other = ([str(_("决定环节已分派给其他签批领导"))]
+                 if decider is not None and decider.assignee_id not in (None, user.pk) else [])
+        out.append(("grant", actions.grant_blockers(case, on=today) + other))
+        out.append(("deny", actions.deny_blockers(case) + other))
+    if clerk:
+        out.append(("deliver", actions.deliver_blockers(case)))
+        if any(m.status == CaseMaterial.Status.TOLERATED and m.supplied_on is None for m in case.materials.all()):
+            out.append(("supply-tolerated-material", transition("supply_tolerated_material")))
+        out.append(("withdraw", actions.withdraw_blockers(case)))
+    if signatory:
+        out.append(("terminate", actions.terminate_blockers(case)))
+    if hasattr(case, "commitment_verification") and may_verify(user, case):
+        out.append(("verify-commitment", actions.verify_commitment_blockers(case)))
+    return [Offer(name, str(ACTION_LABELS[name]), [str(b) for b in blockers], {}, {}) for name, blockers in out]

@@ -1,0 +1,19 @@
+import pytest
+
+from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
+from oneseal.cases.tests.conftest import day
+from oneseal.documents import actions as document_actions
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def seal(bureau):
+    return document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
