@@ -6,3 +6,14 @@ class DocumentsConfig(AppConfig):
     name = "oneseal.documents"
     label = "documents"
     verbose_name = _("文书与印章")
+
+    def nav_links(self, request):
+        from django.urls import reverse
+
+        from oneseal.navigation import NavLink
+        from oneseal.organisation.models import Role
+        from oneseal.organisation.rules import has_role
+
+        if has_role(request.user, Role.CATALOGUE_ADMIN):
+            return [NavLink(_("文书格式"), reverse("documents:templates"), 85)]
+        return []

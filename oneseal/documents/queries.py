@@ -70,9 +70,13 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
     if event is None:
         return [_("该办件没有需要出具{label}的事项").format(label=label)]
     out = []
-    existing = Document.objects.filter(case=case, event=event, kind=kind, state=Document.DocumentState.GENUINE).first()
-    if existing is not None and existing != replacing:
+    existing = (Document.objects.filter(case=case, event=event, kind=kind).exclude(pk=getattr(replacing, "pk", None))
+                .exclude(state=Document.DocumentState.SUPERSEDED).first())
+    if existing is not None and existing.state == Document.DocumentState.GENUINE:
         out.append(_("已出具{label}（{number}），如需更正请重新出具").format(label=label, number=existing.number))
+    elif existing is not None:
+        # A revoked document was issued in error: the case does not call for it again.
+        out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
     if kind == DocumentKind.LICENCE:
         out += _licence_blockers(Licence.objects.filter(case=case).first())
     out += signing.sign_blockers(active_seal(case.bureau))
@@ -88,8 +92,8 @@ class DueDocument:
 
 
 def due_documents(case: Case) -> list[DueDocument]:
-    """The kinds of document the case's events call for and that it does not have yet (no
-    document in force for that event), in the order of the events, each with the reasons it
+    """The kinds of document the case's events call for and that it does not have yet (none
+    issued for that event, or only superseded ones), in the order of the events, each with the reasons it
     cannot be issued now. A licence whose grant was revoked is no longer due; one held back for
     tolerated materials is due with that reason."""
     latest: dict[str, CaseEvent] = {}
@@ -99,7 +103,9 @@ def due_documents(case: Case) -> list[DueDocument]:
                 latest[kind] = event
     if not latest:
         return []
-    issued = set(Document.objects.filter(case=case, state=Document.DocumentState.GENUINE)
+    # A revoked document counts as handled: it was issued in error, and the case does not call
+    # for it again; a superseded one has its successor.
+    issued = set(Document.objects.filter(case=case).exclude(state=Document.DocumentState.SUPERSEDED)
                  .values_list("event_id", "kind"))
     licence = Licence.objects.filter(case=case).first() if DocumentKind.LICENCE in latest else None
     seal_blockers = signing.sign_blockers(active_seal(case.bureau))

@@ -1,11 +1,33 @@
-"""The public verification page: anyone holding a document (a bank, a court, the applicant)
-checks it without an account. It shows what the document itself shows and no more: the
-applicant's name is printed on the document, the identity number is not."""
+"""Pages of documents.
 
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+- The public verification page: anyone holding a document (a bank, a court, the applicant)
+  checks it without an account. It shows what the document itself shows and no more: the
+  applicant's name is printed on the document, the identity number is not.
+- The file of a document, inline, to whoever sees its case (`queries.visible_documents`);
+  everyone else gets the same 404 as for a document that does not exist.
+- The wording pages: the bureau's catalogue administrators edit, preview and publish the
+  wording of each kind (`DocumentTemplate`). Views parse a form and call one action.
+"""
 
-from . import queries, rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from oneseal.errors import DomainError
+from oneseal.organisation.models import Bureau, Role
+from oneseal.organisation.rules import has_role, scope_prefix
+
+from . import actions, queries, rules
+from . import templates_pdf as wording
+from .forms import PublishForm, StartDraftForm, WordingForm, add_domain_error
+from .models import DocumentKind, DocumentTemplate
+from .rendering import MissingGlyphs
+from .rendering import render as render_pdf
 
 
 @require_GET
@@ -21,3 +43,139 @@ def lookup(request):
     if code:
         return redirect("documents:verify", code=code)
     return render(request, "documents/verify.html", {"document": None, "code": "", "ask": True})
+
+
+@require_GET
+def file(request, pk: int):
+    """The signed PDF as stored, shown in the browser (print it from there)."""
+    document = get_object_or_404(queries.visible_documents(request.user), pk=pk)
+    response = FileResponse(document.file.open("rb"), content_type="application/pdf",
+                            filename=f"{document.number}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+def _administered_bureaus(user):
+    prefix = scope_prefix(user)
+    if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
+        return Bureau.objects.none()
+    bureaus = Bureau.objects.filter(region__code__startswith=prefix).select_related("region").order_by("region__code")
+    return [b for b in bureaus if has_role(user, Role.CATALOGUE_ADMIN, b.region)]
+
+
+def _bureau_for(request, bureau_id: int) -> Bureau:
+    bureau = get_object_or_404(Bureau.objects.select_related("region"), pk=bureau_id)
+    if not has_role(request.user, Role.CATALOGUE_ADMIN, bureau.region):
+        raise PermissionDenied(_("您不是该局所在地区的事项目录管理员"))
+    return bureau
+
+
+@login_required
+def template_index(request):
+    bureaus = list(_administered_bureaus(request.user))
+    if not bureaus:
+        raise PermissionDenied(_("您不是事项目录管理员"))
+    if len(bureaus) == 1:
+        return redirect("documents:template_kinds", bureau_id=bureaus[0].pk)
+    return render(request, "documents/manage/index.html", {"bureaus": bureaus})
+
+
+@login_required
+def template_kinds(request, bureau_id: int):
+    bureau = _bureau_for(request, bureau_id)
+    actions.ensure_shipped_templates(bureau)
+    today = timezone.localdate()
+    versions = list(DocumentTemplate.objects.filter(bureau=bureau).select_related("published_by"))
+    rows = []
+    for kind, label in DocumentKind.choices:
+        mine = [v for v in versions if v.kind == kind]
+        in_force = next((v for v in mine if not v.is_draft and v.effective_from <= today
+                         and (v.effective_until is None or v.effective_until > today)), None)
+        upcoming = [v for v in mine if not v.is_draft and v.effective_from > today]
+        draft = next((v for v in mine if v.is_draft), None)
+        rows.append({"kind": kind, "label": label, "in_force": in_force, "upcoming": upcoming, "draft": draft})
+    return render(request, "documents/manage/kinds.html", {"bureau": bureau, "rows": rows, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def template_edit(request, bureau_id: int, kind: str):
+    """One kind: its versions, and its draft with the forms to save, publish or discard it."""
+    bureau = _bureau_for(request, bureau_id)
+    if kind not in DocumentKind.values:
+        raise Http404()
+    actions.ensure_shipped_templates(bureau)
+    versions = list(DocumentTemplate.objects.filter(bureau=bureau, kind=kind)
+                    .select_related("created_by", "published_by").order_by("-number"))
+    draft = next((v for v in versions if v.is_draft), None)
+    start_form, publish_form = StartDraftForm(), PublishForm()
+    form = WordingForm(initial={"title": draft.title, "body": draft.body, "closing": draft.closing,
+                                "reason": draft.change_reason}) if draft else None
+    blockers = actions.template_publish_blockers(draft, timezone.localdate()) if draft else []
+    op = request.POST.get("op", "")
+    if request.method == "POST":
+        try:
+            if op == "start":
+                start_form = StartDraftForm(request.POST)
+                if start_form.is_valid():
+                    actions.start_template_draft(bureau, kind, actor=request.user,
+                                                 reason=start_form.cleaned_data["reason"])
+                    messages.success(request, _("已新建草稿，可修改后预览、发布。"))
+                    return redirect("documents:template_edit", bureau_id=bureau.pk, kind=kind)
+            elif op in ("save", "publish", "discard") and draft is not None:
+                if op == "save":
+                    form = WordingForm(request.POST)
+                    if form.is_valid():
+                        actions.save_template_draft(draft, actor=request.user, **form.cleaned_data)
+                        messages.success(request, _("草稿已保存。"))
+                        return redirect("documents:template_edit", bureau_id=bureau.pk, kind=kind)
+                elif op == "publish":
+                    publish_form = PublishForm(request.POST)
+                    if publish_form.is_valid():
+                        on = publish_form.cleaned_data["effective_from"]
+                        actions.publish_template(draft, actor=request.user, effective_from=on)
+                        messages.success(request, _("第{n}版已发布，{date}起成文的文书使用该版本。").format(
+                            n=draft.number, date=rules.chinese_date(on)))
+                        return redirect("documents:template_edit", bureau_id=bureau.pk, kind=kind)
+                else:
+                    actions.discard_template_draft(draft, actor=request.user)
+                    messages.success(request, _("草稿已删除。"))
+                    return redirect("documents:template_edit", bureau_id=bureau.pk, kind=kind)
+            else:
+                messages.error(request, _("该操作无法完成，请刷新页面后重试。"))
+        except DomainError as exc:
+            target = {"start": start_form, "save": form, "publish": publish_form}.get(op)
+            if target is not None:
+                add_domain_error(target, exc)
+            else:
+                messages.error(request, str(exc.message))
+    return render(request, "documents/manage/edit.html", {
+        "bureau": bureau, "kind": kind, "label": DocumentKind(kind).label, "versions": versions, "draft": draft,
+        "form": form, "start_form": start_form, "publish_form": publish_form, "blockers": blockers,
+        "placeholders": [(name, label, name in wording.REQUIRED[kind]) for name, label in
+                         wording.PLACEHOLDERS[kind].items()],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def template_preview(request, pk: int):
+    """A version's wording filled with a fictional sample case, unsigned and marked 样张."""
+    template = get_object_or_404(DocumentTemplate.objects.select_related("bureau__region"), pk=pk)
+    _bureau_for(request, template.bureau_id)
+    notice = wording.compose(template.kind, template, wording.sample_values(template.kind, template.bureau))
+    try:
+        rendered = render_pdf(notice, heading=template.bureau.name, number=_("（样张，第{n}版）").format(n=template.number),
+                              dated_text=rules.chinese_date(timezone.localdate()), code="0000000000",
+                              url=actions.public_url("0000000000"), seal_name=_("样张 无效"),
+                              author=template.bureau.name)
+    except MissingGlyphs as exc:
+        return HttpResponse(_("文书格式中有字体无法显示的字：{chars}").format(chars=exc.chars), status=400,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{template.kind}-{template.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
