@@ -6,3 +6,25 @@ class LinkageConfig(AppConfig):
     name = "oneseal.linkage"
     label = "linkage"
     verbose_name = _("审管联动")
+
+    def nav_links(self, request):
+        from django.urls import reverse
+
+        from oneseal.navigation import NavLink
+        from oneseal.organisation.models import Role
+        from oneseal.organisation.rules import has_role
+
+        from .actors import acting_department
+        from .models import Scope
+
+        user = request.user
+        if not getattr(user, "is_authenticated", False):
+            return []
+        links = []
+        if acting_department(user, Scope.PUSHES_READ) is not None:
+            links.append(NavLink(str(_("审管联动")), reverse("linkage:inbox"), 50))
+        if has_role(user, Role.CATALOGUE_ADMIN) and not user.is_superuser:
+            links.append(NavLink(str(_("职责边界")), reverse("linkage:boundaries-manage"), 81))
+        if user.is_superuser or user.has_perm("linkage.replay_outboxmessage"):
+            links.append(NavLink(str(_("推送死信")), reverse("linkage:dead-letters"), 85))
+        return links

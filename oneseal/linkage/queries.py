@@ -5,10 +5,12 @@ Scoping: a bureau or oversight reader passes `prefix` from organisation.rules.sc
 ("" everything, None nothing); a department sees only what was sent to it."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
 
-from .models import Push, SupportRequest
+from .actors import acting_department
+from .models import DutyBoundary, Feedback, OutboxMessage, Push, Scope, SupportRequest
 
 
 def _flag(condition: Q, name: str) -> dict:
@@ -35,3 +37,101 @@ def overdue_support_requests(prefix: str | None, *, today: datetime.date) -> Que
             .annotate(overdue=ExpressionWrapper(Value(True), output_field=BooleanField()))
             .select_related("case", "department", "requested_by")
             .order_by("due_on", "id"))
+
+
+# --- for the bureau: a case's linkage -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseLinkage:
+    pushes: list
+    feedback: list
+    support_requests: list
+
+    @property
+    def open_revocation_requests(self) -> list:
+        return [f for f in self.feedback if f.request_state == Feedback.RequestState.OPEN]
+
+
+def case_linkage(case) -> CaseLinkage:
+    """Everything the linkage holds on a case the caller may already see (scope it with
+    cases.queries.visible_cases first): pushes with their signatures, the departments'
+    feedback, technical support requests with their answers and files. For the workbench's
+    case page and the licence."""
+    return CaseLinkage(
+        pushes=list(Push.objects.filter(case=case).select_related("department").order_by("pushed_on", "id")),
+        feedback=list(Feedback.objects.filter(case=case).select_related("department", "licence", "handled_by")
+                      .order_by("-on", "-id")),
+        support_requests=list(SupportRequest.objects.filter(case=case).select_related("department")
+                              .prefetch_related("attachments").order_by("-requested_on", "-id")),
+    )
+
+
+def feedback_on_licence(licence) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(licence=licence).select_related("department").order_by("-on", "-id")
+
+
+# --- for a department ---------------------------------------------------------------------
+
+
+def department_pushes(actor, scope: str) -> QuerySet[Push]:
+    """The pushes of the department `actor` acts for with `scope`; nothing for anyone else, so
+    another department's push is simply not found."""
+    department = acting_department(actor, scope)
+    if department is None:
+        return Push.objects.none()
+    return Push.objects.filter(department=department).select_related("case", "licence", "department")
+
+
+def department_support_requests(actor, scope: str) -> QuerySet[SupportRequest]:
+    department = acting_department(actor, scope)
+    if department is None:
+        return SupportRequest.objects.none()
+    return (SupportRequest.objects.filter(department=department)
+            .select_related("case__handling_item__item_version", "case__applicant", "department")
+            .prefetch_related("attachments"))
+
+
+def inbox(actor, *, today: datetime.date) -> dict:
+    """A supervisor's inbox: pushes to sign (oldest due first, overdue flagged), the latest
+    signed ones, and open support requests."""
+    pushes = department_pushes(actor, Scope.PUSHES_READ)
+    requests = department_support_requests(actor, Scope.SUPPORT_READ)
+    return {
+        "to_sign": list(pushes.unsigned().annotate(**_flag(Q(sign_due__lt=today), "overdue"))
+                        .order_by("sign_due", "id")),
+        "signed": list(pushes.filter(signed_on__isnull=False).order_by("-signed_on", "-id")[:50]),
+        "support_open": list(requests.filter(state=SupportRequest.RequestState.OPEN)
+                             .annotate(**_flag(Q(due_on__lt=today), "overdue")).order_by("due_on", "id")),
+        "support_answered": list(requests.filter(state=SupportRequest.RequestState.ANSWERED)
+                                 .order_by("-answered_on", "-id")[:50]),
+    }
+
+
+# --- duty boundaries ----------------------------------------------------------------------
+
+
+def duty_boundaries(region_code: str) -> QuerySet[DutyBoundary]:
+    """The published list of a region: one entry per item, with the item's current name."""
+    return (DutyBoundary.objects.filter(region_code=region_code)
+            .select_related("item", "supervising_department").prefetch_related("support_duties")
+            .order_by("supervising_department__order", "item__basic_code"))
+
+
+def item_names(items) -> dict[int, str]:
+    """The newest published name of each item (a boundary entry outlives item versions)."""
+    from oneseal.catalogue.models import ItemVersion
+
+    rows = (ItemVersion.objects.published().filter(item__in=items).order_by("item_id", "-number")
+            .values_list("item_id", "name"))
+    out: dict[int, str] = {}
+    for item_id, name in rows:
+        out.setdefault(item_id, name)
+    return out
+
+
+def dead_letters(prefix: str | None) -> QuerySet[OutboxMessage]:
+    qs = OutboxMessage.objects.filter(state=OutboxMessage.MessageState.DEAD).select_related("department")
+    if prefix is None:
+        return qs.none()
+    return qs if prefix == "" else qs.filter(region_code__startswith=prefix)

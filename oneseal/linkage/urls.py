@@ -1,2 +1,21 @@
+from django.urls import path
+
+from . import views
+
 app_name = "linkage"
-urlpatterns: list = []
+urlpatterns = [
+    path("boundaries/<str:region_code>/", views.boundaries, name="boundaries"),
+    path("manage/boundaries/", views.boundaries_manage, name="boundaries-manage"),
+    path("manage/boundaries/<int:item_id>/", views.boundary_edit, name="boundary-edit"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("pushes/<int:pk>/", views.push_detail, name="push"),
+    path("pushes/<int:pk>/sign/", views.push_sign, name="push-sign"),
+    path("pushes/<int:pk>/feedback/", views.push_feedback, name="push-feedback"),
+    path("support/<int:pk>/", views.support_detail, name="support"),
+    path("support/<int:pk>/files/<int:file_pk>/", views.support_file, name="support-file"),
+    path("cases/<int:case_id>/", views.case_panel, name="case"),
+    path("cases/<int:case_id>/revocation-requests/<int:feedback_id>/", views.decide_revocation,
+         name="decide-revocation"),
+    path("dead-letters/", views.dead_letters, name="dead-letters"),
+    path("dead-letters/<int:pk>/replay/", views.replay, name="replay"),
+]

@@ -1,7 +1,14 @@
 """The linkage's writes. Each action is one transaction that checks who acts (a bureau role in
-the case's region, or the department a push or request was sent to), writes, and records an
-audit row."""
+the case's region, the department a push or request was sent to, or an administrator), writes,
+and records an audit row."""
 
+from .boundaries import save_duty_boundary
+from .feedback import (
+    decide_revocation_request,
+    feedback_blockers,
+    give_feedback,
+    revocation_request_blockers,
+)
 from .push import (
     escalate_late_pushes,
     push_decision,
@@ -9,5 +16,28 @@ from .push import (
     sign_push,
     supervising_department,
 )
+from .settings import (
+    configure_department_link,
+    create_token,
+    may_administer,
+    replay_blockers,
+    replay_message,
+    revoke_token,
+)
+from .support import (
+    answer_blockers,
+    answer_support_request,
+    escalate_overdue_support,
+    request_support,
+    request_support_blockers,
+)
 
-__all__ = ["escalate_late_pushes", "push_decision", "sign_blockers", "sign_push", "supervising_department"]
+__all__ = [
+    "save_duty_boundary",
+    "decide_revocation_request", "feedback_blockers", "give_feedback", "revocation_request_blockers",
+    "escalate_late_pushes", "push_decision", "sign_blockers", "sign_push", "supervising_department",
+    "configure_department_link", "create_token", "may_administer", "replay_blockers", "replay_message",
+    "revoke_token",
+    "answer_blockers", "answer_support_request", "escalate_overdue_support", "request_support",
+    "request_support_blockers",
+]

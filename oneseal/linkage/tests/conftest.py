@@ -46,3 +46,16 @@ def decide(item, applicant, clerk, reviewer, second_reviewer, signatory):
         case.refresh_from_db()
         return case
     return make
+
+
+@pytest.fixture
+def superuser(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("root", password="pw-root")
+
+
+@pytest.fixture
+def root_client(client, superuser):
+    client.force_login(superuser)
+    return client

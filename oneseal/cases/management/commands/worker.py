@@ -2,8 +2,10 @@
 
 Every pass runs, in order: due dates recomputed after a calendar change, deemed acceptance
 (《行政许可法》第三十二条), tolerated-acceptance promises past their date (容缺受理), commitment
-verifications past their due date (告知承诺), and the warning scan. A job that fails is logged and the next one runs. SIGTERM or SIGINT stops the
-worker after the pass under way. It needs nothing but the database (SQLite or PostgreSQL):
+verifications past their due date (告知承诺), pushes and technical support requests past
+their due dates and the departments' webhooks (审管联动), and the warning scan. A job that
+fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
+way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
 """
 
@@ -23,6 +25,7 @@ def scheduled_jobs():
     """(name, job(today), summary of its result) in the order of one pass. Looked up at
     every pass, so the functions are always the current ones."""
     from oneseal.cases import actions, jobs
+    from oneseal.linkage import jobs as linkage_jobs
 
     return [
         ("recompute_due_dates", jobs.recompute_open_due_dates, lambda n: f"{n} case(s) with new due dates"),
@@ -31,6 +34,10 @@ def scheduled_jobs():
          lambda found: f"{len(found)} tolerated material(s) newly past their promised date"),
         ("overdue_verifications", jobs.overdue_verifications,
          lambda n: f"{n} commitment verification(s) newly past their due date"),
+        ("linkage_escalations", linkage_jobs.escalations,
+         lambda c: f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue"),
+        ("linkage_webhooks", linkage_jobs.webhooks,
+         lambda c: f"{c['delivered']} webhook(s) delivered, {c['retry']} to retry, {c['dead']} dead"),
         ("warnings", jobs.warning_scan,
          lambda c: f"yellow {c['yellow']}, red {c['red']}, statutory {c['statutory']}"),
     ]

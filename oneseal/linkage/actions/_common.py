@@ -1,0 +1,33 @@
+"""Small checks the linkage actions share."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from oneseal.errors import InvalidTransition, ValidationFailed
+
+
+def fail(errors: dict) -> None:
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+
+
+def raise_blockers(blockers: list[str]) -> None:
+    if blockers:
+        raise InvalidTransition(blockers[0], reasons=blockers)
+
+
+def text(value) -> str:
+    return str(value or "").strip()
+
+
+def positive_days(value, errors: dict, field: str, message: str) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 365:
+        errors[field] = [message]
+        return None
+    return value
+
+
+def not_before(on: datetime.date, floor: datetime.date, errors: dict, field: str = "on") -> None:
+    if on < floor:
+        errors[field] = [_("日期不能早于{date}").format(date=floor.isoformat())]

@@ -1,0 +1,103 @@
+"""Feedback (审管互动, seed 002 (四)): the department reports what supervision and enforcement
+found on a decision pushed to it — an inspection, a penalty, a rectification order, or a
+request that the bureau revoke the licence. The request becomes the bureau's decision: a
+signatory revokes the licence (cases.actions.revoke_licence, which records its notice and
+pushes the revocation back) or declines with reasons."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oneseal.audit.actions import record
+from oneseal.cases import actions as case_actions
+from oneseal.cases.models import Licence
+from oneseal.errors import NotPermitted
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role
+
+from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
+from ..models import Feedback, FeedbackKind, Push, Scope
+from ._common import fail, not_before, raise_blockers, text
+
+
+def feedback_blockers(push: Push, kind: str) -> list[str]:
+    if kind != FeedbackKind.REVOCATION_REQUEST:
+        return []
+    licence = push.licence
+    if licence is None:
+        return [_("该决定没有证照，不能建议撤销许可")]
+    licence = Licence.objects.get(pk=licence.pk)
+    if licence.state == Licence.LicenceState.REVOKED:
+        return [_("证照{number}已撤销").format(number=licence.number)]
+    if Feedback.objects.filter(licence=licence, request_state=Feedback.RequestState.OPEN).exists():
+        return [_("证照{number}已有待处理的撤销建议").format(number=licence.number)]
+    return []
+
+
+@transaction.atomic
+def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.date | None = None,
+                  document_number: str = "") -> Feedback:
+    """Only the department the decision was pushed to may feed back on it."""
+    push = Push.objects.select_for_update().select_related("case", "licence", "department").get(pk=push.pk)
+    if acting_department(actor, Scope.FEEDBACK_WRITE) != push.department:
+        raise NotPermitted()
+    errors: dict = {}
+    if kind not in FeedbackKind.values:
+        errors["kind"] = [_("请选择反馈类型")]
+        fail(errors)
+    raise_blockers(feedback_blockers(push, kind))
+    if not text(summary):
+        errors["summary"] = [_("请填写情况说明")]
+    today = timezone.localdate()
+    on = on or today
+    not_before(on, push.pushed_on, errors)
+    if on > today:
+        errors["on"] = [_("日期不能晚于今天")]
+    fail(errors)
+    is_request = kind == FeedbackKind.REVOCATION_REQUEST
+    feedback = Feedback.objects.create(
+        push=push, case=push.case, licence=push.licence, department=push.department, region_code=push.region_code,
+        kind=kind, on=on, summary=text(summary), document_number=text(document_number)[:100],
+        recorder_name=actor_label(actor), **actor_fields(actor, "recorded"),
+        request_state=Feedback.RequestState.OPEN if is_request else Feedback.RequestState.NONE)
+    record("linkage.give_feedback", actor=audit_actor(actor), subject=feedback, region_code=push.region_code,
+           summary=_("{department}反馈{case}：{kind}").format(department=push.department, case=push.case.number,
+                                                         kind=FeedbackKind(kind).label),
+           data=audit_data(actor, push=push.pk, kind=kind, on=on.isoformat()))
+    return feedback
+
+
+def revocation_request_blockers(feedback: Feedback) -> list[str]:
+    if feedback.request_state != Feedback.RequestState.OPEN:
+        return [_("该撤销建议已处理")]
+    return []
+
+
+@transaction.atomic
+def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: str,
+                              on: datetime.date | None = None) -> Feedback:
+    """A signatory of the case's region decides on the department's request: revoke the licence
+    (its notice states the reasons and remedies) or decline, both with reasons."""
+    feedback = Feedback.objects.select_for_update().select_related("case__region", "licence", "department").get(
+        pk=feedback.pk)
+    if not has_role(actor, Role.SIGNATORY, feedback.case.region):
+        raise NotPermitted()
+    raise_blockers(revocation_request_blockers(feedback))
+    if not text(note):
+        fail({"note": [_("请填写处理意见")]})
+    on = on or timezone.localdate()
+    revoked = None
+    if revoke:
+        reason = _("{department}建议撤销（{date}）：{summary}。{note}").format(
+            department=feedback.department, date=feedback.on.isoformat(), summary=feedback.summary, note=text(note))
+        revoked = case_actions.revoke_licence(feedback.licence, actor=actor, reason=reason, on=on)
+    feedback.request_state = Feedback.RequestState.REVOKED if revoke else Feedback.RequestState.DECLINED
+    feedback.handled_by, feedback.handled_on, feedback.handling_note = actor, on, text(note)
+    feedback.save(update_fields=["request_state", "handled_by", "handled_on", "handling_note"])
+    record("linkage.decide_revocation_request", actor=actor, subject=feedback, region_code=feedback.region_code,
+           summary=_("{case}撤销建议：{state}").format(case=feedback.case.number,
+                                                  state=feedback.get_request_state_display()),
+           data={"revoke": revoke, "licence": revoked.number if revoked else None, "on": on.isoformat()})
+    return feedback

@@ -1,0 +1,15 @@
+"""The linkage's jobs in `oneseal worker`: escalate pushes left unsigned and support requests
+left unanswered past their due dates, and deliver the webhook outbox."""
+
+import datetime
+
+from . import actions
+from .delivery import deliver_due
+
+
+def escalations(today: datetime.date) -> dict[str, int]:
+    return {"pushes": actions.escalate_late_pushes(today), "support": actions.escalate_overdue_support(today)}
+
+
+def webhooks(today: datetime.date) -> dict[str, int]:
+    return deliver_due(today)

@@ -1,0 +1,89 @@
+"""`oneseal linkage …`: the approval–supervision linkage from the command line.
+
+  oneseal linkage deliver [--once] [--interval SECONDS]
+      send the departments' webhooks (as `oneseal worker` does on every pass)
+  oneseal linkage token create --department ID --scopes pushes:read,pushes:sign,… [--name NAME]
+      a new API token for a department; printed once, only its hash is kept
+  oneseal linkage token revoke KEY_ID
+  oneseal linkage token list [--department ID]
+"""
+
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from oneseal.errors import DomainError
+from oneseal.organisation.models import Department
+
+
+class Command(BaseCommand):
+    help = "Approval–supervision linkage: deliver webhooks, manage department API tokens."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        deliver = sub.add_parser("deliver", help="send due webhooks")
+        deliver.add_argument("--once", action="store_true", help="one pass, then exit")
+        deliver.add_argument("--interval", type=float, default=10.0, help="seconds between passes (default 10)")
+        token = sub.add_parser("token", help="department API tokens").add_subparsers(dest="token_action", required=True)
+        create = token.add_parser("create")
+        create.add_argument("--department", type=int, required=True, help="department id")
+        create.add_argument("--scopes", required=True, help="comma-separated, e.g. pushes:read,pushes:sign")
+        create.add_argument("--name", default="", help="what the token is for (default: the department's system)")
+        revoke = token.add_parser("revoke")
+        revoke.add_argument("key_id")
+        listing = token.add_parser("list")
+        listing.add_argument("--department", type=int, default=None)
+
+    def handle(self, *args, what: str, **options):
+        try:
+            if what == "deliver":
+                return self.deliver(once=options["once"], interval=options["interval"])
+            return getattr(self, f"token_{options['token_action']}")(**options)
+        except DomainError as error:
+            fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
+            raise CommandError(f"{error.message}{' (' + fields + ')' if fields else ''}") from error
+
+    def deliver(self, *, once: bool, interval: float):
+        from oneseal.linkage.delivery import deliver_due
+
+        if interval <= 0:
+            raise CommandError("--interval must be positive")
+        stop = threading.Event()
+        while True:
+            counts = deliver_due()
+            self.stdout.write(f"{counts['delivered']} webhook(s) delivered, {counts['retry']} to retry, "
+                              f"{counts['dead']} dead")
+            if once or stop.wait(interval):
+                return
+
+    def token_create(self, *, department: int, scopes: str, name: str, **_options):
+        from oneseal.linkage.actions import create_token
+
+        dept = Department.objects.filter(pk=department).first()
+        if dept is None:
+            raise CommandError(f"no department with id {department}")
+        token, plain = create_token(dept, actor=None, name=name or f"{dept} system",
+                                    scopes=[s.strip() for s in scopes.split(",") if s.strip()])
+        self.stdout.write(f"key id {token.key_id} for {dept} ({', '.join(token.scopes)})")
+        self.stdout.write(plain)
+        self.stderr.write("The token is shown only now; store it in the department's system.")
+
+    def token_revoke(self, *, key_id: str, **_options):
+        from oneseal.linkage.actions import revoke_token
+        from oneseal.linkage.models import ApiToken
+
+        token = ApiToken.objects.filter(key_id=key_id).first()
+        if token is None:
+            raise CommandError(f"no token with key id {key_id}")
+        revoke_token(token, actor=None)
+        self.stdout.write(f"revoked {key_id}")
+
+    def token_list(self, *, department: int | None, **_options):
+        from oneseal.linkage.models import ApiToken
+
+        tokens = ApiToken.objects.select_related("department").order_by("department_id", "created_at")
+        if department is not None:
+            tokens = tokens.filter(department_id=department)
+        for t in tokens:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            self.stdout.write(f"{t.key_id}  {t.department}  {t.name}  {','.join(t.scopes)}  {state}")

@@ -1,0 +1,338 @@
+"""The linkage's pages.
+
+- public: a region's duty boundary list, as a page and as xlsx;
+- catalogue administrators: maintain the list per item;
+- a department's supervisors: the inbox, a push (sign, feed back), a support request (answer);
+- bureau staff: a case's linkage (pushes, feedback, support requests; ask for support; decide
+  a revocation request);
+- administrators: the dead-letter list and its replay.
+
+Each view loads through a scoped query (another department's push is a 404 that says nothing),
+parses a form, and calls one action; refusals come back as form errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oneseal.cases.queries import visible_cases
+from oneseal.catalogue.models import Catalogue, Item, ItemVersion
+from oneseal.errors import DomainError, NotPermitted
+from oneseal.organisation.models import Department, Role
+from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.portal.views_reports import xlsx_response
+from oneseal.regions.models import Region
+
+from . import actions, queries
+from .actors import acting_department
+from .forms import (
+    AnswerForm,
+    BoundaryForm,
+    FeedbackForm,
+    RevocationDecisionForm,
+    SupportRequestForm,
+    add_domain_error,
+)
+from .models import (
+    DutyBoundary,
+    Push,
+    Scope,
+    SupportAttachment,
+    SupportKind,
+    SupportRequest,
+)
+from .sheets import duty_boundaries_xlsx
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _bureau_may_see(user, region_code: str) -> bool:
+    """Bureau and oversight staff see the linkage of the cases of their region."""
+    prefix = scope_prefix(user)
+    staff_roles = (Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.OVERSEER, Role.CATALOGUE_ADMIN)
+    return (prefix is not None and region_code.startswith(prefix)
+            and any(has_role(user, role) for role in staff_roles))
+
+
+# --- duty boundaries: public --------------------------------------------------------------
+
+
+def boundaries(request, region_code):
+    region = get_object_or_404(Region, code=region_code)
+    rows = list(queries.duty_boundaries(region.code))
+    names = queries.item_names([row.item_id for row in rows])
+    for row in rows:
+        row.item_name = names.get(row.item_id, row.item.basic_code)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(duty_boundaries_xlsx(region, rows),
+                             filename=_("{region}审管职责边界清单.xlsx").format(region=region.name),
+                             ascii_filename=f"duty-boundaries-{region.code}.xlsx")
+    return render(request, "linkage/boundaries.html", {"region": region, "rows": rows, "kinds": SupportKind.choices})
+
+
+# --- duty boundaries: maintenance ---------------------------------------------------------
+
+
+def _admin_catalogues(user):
+    prefix = scope_prefix(user)
+    if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
+        raise PermissionDenied(_("您不是事项目录管理员"))
+    return Catalogue.objects.filter(region__code__startswith=prefix, kind=Catalogue.Kind.LOCAL).select_related("region")
+
+
+@login_required
+def boundaries_manage(request):
+    catalogues = list(_admin_catalogues(request.user))
+    items = (ItemVersion.objects.published().latest_per_item()
+             .filter(item__catalogue__in=catalogues, is_cancelled=False, transfer_status="transferred")
+             .select_related("item", "original_department", "item__duty_boundary__supervising_department")
+             .order_by("item__basic_code"))
+    return render(request, "linkage/boundaries_manage.html", {"catalogues": catalogues, "versions": items})
+
+
+@login_required
+def boundary_edit(request, item_id):
+    item = get_object_or_404(Item.objects.select_related("catalogue__region"), pk=item_id,
+                             catalogue__in=_admin_catalogues(request.user))
+    if not has_role(request.user, Role.CATALOGUE_ADMIN, item.catalogue.region):
+        raise PermissionDenied(_("您不是该目录所在地区的事项目录管理员"))
+    boundary = DutyBoundary.objects.filter(item=item).prefetch_related("support_duties").first()
+    version = ItemVersion.objects.published().filter(item=item).order_by("-number").first()
+    departments = Department.objects.filter(region__code__startswith=item.catalogue.region.prefix)
+    initial = {}
+    if boundary:
+        initial = {"supervising_department": boundary.supervising_department, "bureau_duties": boundary.bureau_duties,
+                   "department_duties": boundary.department_duties, "coordination": boundary.coordination}
+        for duty in boundary.support_duties.all():
+            initial[f"{duty.kind}_description"], initial[f"{duty.kind}_days"] = duty.description, duty.limit_days
+    elif version is not None:
+        initial["supervising_department"] = version.original_department
+    form = BoundaryForm(request.POST or None, initial=initial, departments=departments)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.save_duty_boundary(
+                    item, actor=request.user, supervising_department=data["supervising_department"],
+                    bureau_duties=data["bureau_duties"], department_duties=data["department_duties"],
+                    coordination=data["coordination"], support_duties=form.support_duties())
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("职责边界清单已保存"))
+                return redirect("linkage:boundaries-manage")
+        status = 400
+    return render(request, "linkage/boundary_edit.html",
+                  {"item": item, "version": version, "form": form, "kinds": SupportKind.choices}, status=status)
+
+
+# --- the department's inbox ---------------------------------------------------------------
+
+
+def _require_department(user, scope: str):
+    department = acting_department(user, scope)
+    if department is None:
+        raise PermissionDenied(_("您不是行业主管部门的监管人员"))
+    return department
+
+
+@login_required
+def inbox(request):
+    department = _require_department(request.user, Scope.PUSHES_READ)
+    return render(request, "linkage/inbox.html",
+                  {"department": department, "today": _today(), **queries.inbox(request.user, today=_today())})
+
+
+def _load_push(user, pk: int) -> tuple[Push, bool]:
+    """(push, whether the user acts for its department). Bureau staff of the region may read it;
+    anyone else gets a 404."""
+    push = queries.department_pushes(user, Scope.PUSHES_READ).filter(pk=pk).first()
+    if push is not None:
+        return push, True
+    push = get_object_or_404(Push.objects.select_related("case", "licence", "department"), pk=pk)
+    if not _bureau_may_see(user, push.region_code):
+        raise Http404
+    return push, False
+
+
+@login_required
+def push_detail(request, pk):
+    push, own = _load_push(request.user, pk)
+    form = FeedbackForm(initial={"on": _today()})
+    return render(request, "linkage/push.html", {
+        "push": push, "own": own, "form": form, "sign_blockers": actions.sign_blockers(push),
+        "feedback": push.feedback.select_related("department").order_by("-on", "-id")})
+
+
+@login_required
+@require_POST
+def push_sign(request, pk):
+    push = get_object_or_404(queries.department_pushes(request.user, Scope.PUSHES_SIGN), pk=pk)
+    try:
+        actions.sign_push(push, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("已签收"))
+    return redirect("linkage:push", pk=push.pk)
+
+
+@login_required
+@require_POST
+def push_feedback(request, pk):
+    push = get_object_or_404(queries.department_pushes(request.user, Scope.FEEDBACK_WRITE), pk=pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.give_feedback(push, actor=request.user, kind=data["kind"], on=data["on"], summary=data["summary"],
+                                  document_number=data["document_number"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("反馈已提交"))
+            return redirect("linkage:push", pk=push.pk)
+    return render(request, "linkage/push.html", {
+        "push": push, "own": True, "form": form, "sign_blockers": actions.sign_blockers(push),
+        "feedback": push.feedback.select_related("department").order_by("-on", "-id")}, status=400)
+
+
+# --- technical support --------------------------------------------------------------------
+
+
+def _load_support(user, pk: int) -> tuple[SupportRequest, bool]:
+    request = queries.department_support_requests(user, Scope.SUPPORT_READ).filter(pk=pk).first()
+    if request is not None:
+        return request, True
+    request = get_object_or_404(SupportRequest.objects.select_related("case", "department"), pk=pk)
+    if not _bureau_may_see(user, request.region_code):
+        raise Http404
+    return request, False
+
+
+@login_required
+def support_detail(request, pk):
+    support, own = _load_support(request.user, pk)
+    form = AnswerForm()
+    status = 200
+    if request.method == "POST":
+        support = get_object_or_404(queries.department_support_requests(request.user, Scope.SUPPORT_ANSWER), pk=pk)
+        form = AnswerForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                actions.answer_support_request(support, actor=request.user, result=form.cleaned_data["result"],
+                                               attachments=form.cleaned_data["attachments"])
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("已答复，办件恢复计时"))
+                return redirect("linkage:support", pk=support.pk)
+        status = 400
+    return render(request, "linkage/support.html", {
+        "support": support, "own": own, "form": form, "answer_blockers": actions.answer_blockers(support),
+        "today": _today()}, status=status)
+
+
+@login_required
+def support_file(request, pk, file_pk):
+    support, _own = _load_support(request.user, pk)
+    row = get_object_or_404(SupportAttachment, request=support, pk=file_pk)
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
+                        content_type=row.content_type)
+
+
+# --- the bureau's view of a case ----------------------------------------------------------
+
+
+@login_required
+def case_panel(request, case_id):
+    case = get_object_or_404(visible_cases(request.user).select_related("region", "handling_item__item_version",
+                                                                        "applicant"), pk=case_id)
+    if not _bureau_may_see(request.user, case.region_code):
+        raise Http404
+    may_request = any(has_role(request.user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY))
+    departments = Department.objects.filter(region__code__startswith=case.region_code[:6])
+    form = SupportRequestForm(request.POST or None, departments=departments)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                support = actions.request_support(case, actor=request.user, kind=data["kind"],
+                                                  department=data["department"], days=data["days"],
+                                                  details=data["details"])
+            except NotPermitted as error:
+                raise PermissionDenied(str(error.message)) from error
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("技术支撑请求已发出，办件中止计时"))
+                return redirect("linkage:support", pk=support.pk)
+        status = 400
+    return render(request, "linkage/case.html", {
+        "case": case, "linkage": queries.case_linkage(case), "form": form, "may_request": may_request,
+        "request_blockers": actions.request_support_blockers(case),
+        "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
+        "decision_form": RevocationDecisionForm()}, status=status)
+
+
+@login_required
+@require_POST
+def decide_revocation(request, case_id, feedback_id):
+    case = get_object_or_404(visible_cases(request.user), pk=case_id)
+    feedback = get_object_or_404(case.linkage_feedback, pk=feedback_id)
+    form = RevocationDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.decide_revocation_request(feedback, actor=request.user,
+                                              revoke=form.cleaned_data["decision"] == "revoke",
+                                              note=form.cleaned_data["note"])
+        except NotPermitted as error:
+            raise PermissionDenied(str(error.message)) from error
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("撤销建议已处理"))
+    else:
+        messages.error(request, _("请选择处理结果"))
+    return redirect("linkage:case", case_id=case.pk)
+
+
+# --- the dead letters ---------------------------------------------------------------------
+
+
+def _may_replay_somewhere(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("linkage.replay_outboxmessage"))
+
+
+@login_required
+def dead_letters(request):
+    if not _may_replay_somewhere(request.user):
+        raise PermissionDenied(_("您无权处理推送接口死信"))
+    rows = queries.dead_letters(scope_prefix(request.user)).order_by("-dead_at", "-id")[:200]
+    return render(request, "linkage/dead_letters.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def replay(request, pk):
+    if not _may_replay_somewhere(request.user):
+        raise PermissionDenied(_("您无权处理推送接口死信"))
+    message = get_object_or_404(queries.dead_letters(scope_prefix(request.user)), pk=pk)
+    try:
+        actions.replay_message(message, actor=request.user)
+    except NotPermitted as error:
+        raise PermissionDenied(str(error.message)) from error
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("消息已重新排队投递"))
+    return redirect("linkage:dead-letters")
+
