@@ -1,0 +1,74 @@
+"""Reads of ratings, each scoped: staff with a role see the ratings and follow-ups of their
+region and below it; an applicant's account sees only the ratings of its own cases (with the
+bureau's answer); nobody else sees any."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from oneseal.cases.models import Case
+from oneseal.cases.queries import is_scoped_staff
+from oneseal.organisation.rules import scope_prefix
+
+from . import rules
+from .models import FollowUp, Rating
+
+
+def visible_ratings(user) -> QuerySet[Rating]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Rating.objects.none()
+    own = Q(applicant__user=user)
+    if is_scoped_staff(user):
+        return Rating.objects.filter(Q(region_code__startswith=scope_prefix(user)) | own)
+    return Rating.objects.filter(own)
+
+
+def rating_rows(qs: QuerySet[Rating]) -> QuerySet[Rating]:
+    return qs.select_related("case__handling_item", "applicant", "follow_up", "follow_up__answered_by__staff")
+
+
+def staff_follow_ups(user) -> QuerySet[FollowUp]:
+    """Follow-ups are the bureau's work list: staff of the region only."""
+    if not is_scoped_staff(user):
+        return FollowUp.objects.none()
+    return (FollowUp.objects.filter(region_code__startswith=scope_prefix(user))
+            .select_related("rating__case__handling_item", "rating__applicant", "assignee__staff",
+                            "answered_by__staff"))
+
+
+def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
+    """Open past the end of their last working day."""
+    return qs.filter(state=FollowUp.FollowUpState.OPEN, due_on__lt=today)
+
+
+def own_case(user, pk: int) -> Case | None:
+    """The case, when it belongs to an applicant of this account; None otherwise, whoever
+    else may see it (a clerk does not rate on a case page of their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Case.objects.filter(pk=pk, applicant__user=user)
+            .select_related("applicant", "handling_item", "bureau", "region").first())
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    per_score: dict
+    good: int
+    fair: int
+    bad: int
+
+    @property
+    def good_share(self) -> int | None:
+        return round(100 * self.good / self.total) if self.total else None
+
+
+def summary(qs: QuerySet[Rating]) -> Summary:
+    per_score = Counter(qs.values_list("score", flat=True))
+    bands = Counter()
+    for score, n in per_score.items():
+        bands[rules.band(score)] += n
+    return Summary(sum(per_score.values()), {s: per_score.get(s, 0) for s in (5, 4, 3, 2, 1)},
+                   bands[rules.GOOD], bands[rules.FAIR], bands[rules.BAD])

@@ -1,0 +1,96 @@
+"""The rating pages: the applicant rates and sees the answer; staff of the region see the
+ratings and answer the follow-ups; everyone else learns nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from oneseal.ratings import actions
+from oneseal.ratings.models import FollowUp, Rating
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_the_owner_rates_on_the_page_and_a_bad_rating_promises_an_answer(own_case, applicant_user):
+    c = client_for(applicant_user)
+    url = reverse("ratings:rate", args=[own_case.pk])
+    page = c.get(url).content.decode()
+    assert "您对这次办事满意吗？" in page and 'value="guide_wrong"' in page
+    r = c.post(url, {"score": "2"})
+    assert r.status_code == 400 and "差评请至少选择一项原因" in r.content.decode()
+    r = c.post(url, {"score": "2", "reasons": ["late", "repeat_visits"], "comment": "跑了三次"})
+    assert r.status_code == 302
+    page = c.get(url).content.decode()
+    due = Rating.objects.get().follow_up.due_on
+    assert "我们将核实整改" in page and f"{due.year}年{due.month}月{due.day}日" in page
+    assert "超过承诺时限" in page and "跑了三次" in page
+
+
+def test_a_running_case_says_why_it_cannot_be_rated_yet(running_case, applicant_user):
+    page = client_for(applicant_user).get(reverse("ratings:rate", args=[running_case.pk]))
+    assert page.status_code == 200 and "办件办结后才能评价" in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["other_applicant_user", "clerk", "far_clerk"])
+def test_the_rate_page_of_someone_elses_case_is_not_found(who, own_case, request):
+    r = client_for(request.getfixturevalue(who)).get(reverse("ratings:rate", args=[own_case.pk]))
+    assert r.status_code == 404 and own_case.number not in r.content.decode()
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(own_case):
+    for url in (reverse("ratings:rate", args=[own_case.pk]), reverse("ratings:follow_ups"), reverse("ratings:list")):
+        r = Client().get(url)
+        assert r.status_code == 302 and reverse("login") in r["Location"]
+
+
+def test_staff_of_the_region_see_ratings_and_others_do_not(bad_rating, clerk, far_clerk, other_applicant_user):
+    page = client_for(clerk).get(reverse("ratings:list")).content.decode()
+    assert bad_rating.case.number in page and "差评 1" in page
+    far = client_for(far_clerk).get(reverse("ratings:list")).content.decode()
+    assert bad_rating.case.number not in far
+    assert client_for(other_applicant_user).get(reverse("ratings:list")).status_code == 403
+
+
+def test_overdue_follow_ups_come_first_and_a_clerk_answers_one(bad_rating, clerk, applicant_user):
+    # Time passes: the answer was due yesterday.
+    FollowUp.objects.update(due_on=timezone.localdate() - timezone.timedelta(days=1))
+    c = client_for(clerk)
+    page = c.get(reverse("ratings:follow_ups")).content.decode()
+    assert "已逾期 1 件" in page and bad_rating.case.number in page
+    url = reverse("ratings:follow_up", args=[bad_rating.follow_up.pk])
+    assert "已超过回复期限" in c.get(url).content.decode()
+    r = c.post(url, {"answer": ""})
+    assert r.status_code == 400 and "请填写核实整改情况和回复内容" in r.content.decode()
+    r = c.post(url, {"answer": "已电话回访并致歉，办事指南已修改。"})
+    assert r.status_code == 302
+    mine = client_for(applicant_user).get(reverse("ratings:mine")).content.decode()
+    assert "已电话回访并致歉，办事指南已修改。" in mine
+
+
+@pytest.mark.parametrize("who", ["far_clerk", "applicant_user", "other_applicant_user"])
+def test_a_follow_up_is_not_found_for_outsiders(who, bad_rating, request):
+    c = client_for(request.getfixturevalue(who))
+    url = reverse("ratings:follow_up", args=[bad_rating.follow_up.pk])
+    assert c.get(url).status_code in (403, 404)
+    assert c.post(url, {"answer": "已处理"}).status_code in (403, 404)
+    assert c.post(reverse("ratings:assign", args=[bad_rating.follow_up.pk]), {"assignee": 1}).status_code in (403, 404)
+    assert FollowUp.objects.get().state == FollowUp.FollowUpState.OPEN
+
+
+def test_a_signatory_sets_the_answer_days_on_the_page(signatory, bureau):
+    c = client_for(signatory)
+    assert 'name="answer_days"' in c.get(reverse("ratings:follow_ups")).content.decode()
+    c.post(reverse("ratings:policy"), {"answer_days": "0"})
+    assert actions.answer_days(bureau) == 5
+    c.post(reverse("ratings:policy"), {"answer_days": "7"})
+    assert actions.answer_days(bureau) == 7
+
+
+def test_nav_links_follow_the_role(clerk, applicant_user, own_applicant):
+    assert reverse("ratings:mine") in client_for(applicant_user).get("/").content.decode()
+    assert reverse("ratings:follow_ups") in client_for(clerk).get("/").content.decode()
