@@ -1,5 +1,13 @@
 import re
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import (
+    NumericPasswordValidator,
+    get_default_password_validators,
+    validate_password,
+)
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -75,3 +83,69 @@ def register_applicant(*, actor, kind: str, name: str, number: str, phone: str, 
     record("applicants.register", actor=actor, subject=applicant, summary=applicant.name,
            data={"kind": kind, "number": applicant.masked_number})
     return applicant
+
+
+def number_taken_message() -> str:
+    """The same words whoever holds the number and however it was registered: nobody is named."""
+    return _("该证件号码已登记，不能在网上注册；如为本人，请携带身份证明到窗口办理账号绑定")
+
+
+@transaction.atomic
+def sign_up(*, username: str, password: str, kind: str, name: str, number: str, phone: str, email: str = "",
+            representative: str = ""):
+    """Open an online-service account (网上办事账号) tied to one applicant: a natural person by
+    居民身份证号码, or an organisation by 统一社会信用代码 with its legal representative. Every
+    problem is named by its field at once. A number registered before (at a window, or by
+    another account) cannot be claimed online: binding it needs the papers at a window.
+    Returns (user, applicant)."""
+    User = get_user_model()
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if not username:
+        errors["username"] = [_("请填写用户名")]
+    elif not 3 <= len(username) <= 30:
+        errors["username"] = [_("用户名应为3至30个字符")]
+    else:
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError:
+            errors["username"] = [_("用户名只能包含字母、数字和 @ . + - _")]
+        else:
+            if User.objects.filter(username__iexact=username).exists():
+                errors["username"] = [_("该用户名已被使用，请换一个")]
+    try:
+        # The site's rules (length, common passwords) and, for the public, not digits only.
+        validate_password(password or "", user=User(username=username),
+                          password_validators=[*get_default_password_validators(), NumericPasswordValidator()])
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    digits = rules.normalise(number)
+    if not errors.get("password") and len(digits) >= 6 and digits[-6:] in rules.normalise(password):
+        errors["password"] = [_("密码不能包含证件号码")]
+    if kind == Applicant.Kind.ORGANISATION and not (representative or "").strip():
+        errors["representative"] = [_("请填写法定代表人或负责人")]
+    try:
+        values = clean_applicant(kind=kind, name=name, number=number, phone=phone, email=email)
+    except ValidationFailed as exc:
+        values = None
+        for field, messages in exc.fields.items():
+            errors["number" if field in ("id_number", "credit_code") else field] = messages
+    if values is not None:
+        key = {"credit_code": values["credit_code"]} if kind == Applicant.Kind.ORGANISATION else {
+            "id_number": values["id_number"]}
+        if Applicant.objects.filter(kind=kind, **key).exists():
+            errors["number"] = [number_taken_message()]
+    if errors:
+        raise ValidationFailed(_("注册信息有误"), fields=errors)
+    user = User.objects.create_user(username=username, password=password)
+    try:
+        applicant = register_applicant(actor=user, user=user, kind=kind, name=name, number=number, phone=phone,
+                                       email=email, representative=representative)
+    except (NotPermitted, ValidationFailed):
+        # Registered by someone else between the check and now.
+        raise ValidationFailed(_("注册信息有误"), fields={"number": [number_taken_message()]}) from None
+    if applicant.user_id != user.pk:
+        raise ValidationFailed(_("注册信息有误"), fields={"number": [number_taken_message()]})
+    record("applicants.sign_up", actor=user, subject=applicant, summary=applicant.name,
+           data={"username": username, "number": applicant.masked_number})
+    return user, applicant

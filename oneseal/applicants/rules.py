@@ -80,3 +80,17 @@ def validate_credit_code(text: str) -> str:
 
 def birth_date_of(id_number: str) -> datetime.date:
     return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def number_problem(kind: str, number: str) -> str:
+    """What is wrong with a typed number of an applicant of `kind` ("person" or
+    "organisation"), or "" when it is well formed. Checks the format only: whether the number
+    is registered is never said to someone typing it."""
+    try:
+        if kind == "organisation":
+            validate_credit_code(number)
+        else:
+            validate_id_number(number)
+    except ValueError as exc:
+        return str(exc)
+    return ""

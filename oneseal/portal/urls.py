@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_account, views_cases, views_track
 
 app_name = "portal"
 urlpatterns = [
@@ -8,4 +8,14 @@ urlpatterns = [
     path("catalogue/<str:region_code>/", views.catalogue, name="catalogue"),
     path("guide/<int:handling_item_id>/", views.guide, name="guide"),
     path("reports/", include("oneseal.portal.urls_reports")),
+    path("account/signup/", views_account.signup, name="signup"),
+    path("account/check-number/", views_account.check_number, name="check_number"),
+    path("account/signin/", views_account.SignInView.as_view(), name="signin"),
+    path("apply/<int:handling_item_id>/", views_cases.apply, name="apply"),
+    path("my/cases/", views_cases.my_cases, name="my_cases"),
+    path("my/cases/<int:pk>/", views_cases.my_case, name="my_case"),
+    path("my/cases/<int:pk>/materials/<int:line>/upload/", views_cases.upload, name="upload"),
+    path("my/cases/<int:pk>/correction/", views_cases.submit_correction, name="submit_correction"),
+    path("my/cases/<int:pk>/withdraw/", views_cases.withdraw, name="withdraw"),
+    path("track/", views_track.track, name="track"),
 ]

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from oneseal.catalogue.models import (
@@ -17,6 +18,7 @@ from oneseal.catalogue.models import (
     HandlingItem,
     ItemVersion,
     Material,
+    OnlineDepth,
     ReviewStep,
     Topic,
 )
@@ -24,9 +26,19 @@ from oneseal.catalogue.queries import listed_versions, local_catalogue, public_v
 from oneseal.organisation.models import Department
 from oneseal.regions.models import Region
 
+from . import queries
+
 SEARCH_LIMIT = 50
 # The public chooses between the two kinds of applicant; "both" items appear under either.
 APPLICANT_FILTERS = [ApplicantType.PERSON, ApplicantType.ORGANISATION]
+
+
+def search_url() -> str | None:
+    """The plain-words search page (the search app), once it exists."""
+    try:
+        return reverse("search:results")
+    except NoReverseMatch:
+        return None
 
 
 def home(request):
@@ -36,8 +48,10 @@ def home(request):
         .order_by("region__code")
     )
     query = request.GET.get("q", "").strip()[:100]
+    search = search_url()
     results = search_in_force_by_name(query) if query else None
-    return render(request, "portal/home.html", {"catalogues": catalogues, "query": query, "results": results})
+    return render(request, "portal/home.html", {"catalogues": catalogues, "query": query, "results": results,
+                                                "search_url": search or reverse("portal:home")})
 
 
 def search_in_force_by_name(query: str):
@@ -145,10 +159,19 @@ def guide(request, handling_item_id):
         and not version.is_cancelled
     )
     current = None if in_force else current_handling_item(hi, on)
+    who, agent = request.GET.get("who"), request.GET.get("agent")
+    chosen = _int_or_none(request.GET.get("handling_item"))
+    if chosen is not None and chosen != hi.pk and version.handling_items.filter(pk=chosen).exists():
+        # The applicant picked another kind of application of the same item: its own guide.
+        params = urlencode({k: v for k, v in {"who": who, "agent": agent}.items() if v})
+        return redirect(reverse("portal:guide", args=[chosen]) + (f"?{params}" if params else "") + "#situation")
+    situation = queries.situation(hi, who=who, agent=agent)
     return render(request, "portal/guide.html", {
         "hi": hi, "version": version, "item": version.item, "catalogue": version.item.catalogue,
         "in_force": in_force, "is_future": version.effective_from is not None and version.effective_from > on,
-        "current": current, "today": on,
+        "current": current, "today": on, "situation": situation,
+        "online": in_force and hi.online_depth >= OnlineDepth.SUBMISSION,
+        "materials": situation.materials if situation.answered else situation.all_materials,
     })
 
 

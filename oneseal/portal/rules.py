@@ -1,0 +1,114 @@
+"""Pure rules of the portal: how a case's record reads to the applicant and to the public.
+
+The applicant sees every event of their own case in plain words; the public tracking page
+(case number and query code, no account) sees only the steps that move the case, with their
+dates, and the applicant's name masked — nothing of what the applicant handed in."""
+
+import datetime
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+EVENT_TEXT = {
+    "receive": _l("收到申请"),
+    "attach_file": _l("上传材料"),
+    "accept": _l("受理"),
+    "deem_accepted": _l("依法视为受理"),
+    "refuse": _l("不予受理"),
+    "request_correction": _l("一次性告知补正材料"),
+    "submit_correction": _l("提交补正材料"),
+    "assign_step": _l("分派承办人"),
+    "complete_review_step": _l("完成审查环节"),
+    "record_site_inspection": _l("现场核查"),
+    "suspend": _l("暂停计时（特别程序）"),
+    "resume": _l("恢复计时"),
+    "request_extension": _l("申请延期"),
+    "approve_extension": _l("批准延期"),
+    "grant": _l("准予许可"),
+    "deny": _l("不予许可"),
+    "deliver": _l("证照送达"),
+    "withdraw": _l("撤回申请"),
+    "terminate": _l("终止办理"),
+    "supply_tolerated_material": _l("补齐容缺材料"),
+    "promise_overdue": _l("容缺材料逾期未补"),
+    "revoke_licence": _l("撤销许可"),
+    "record_commitment": _l("签署告知承诺书"),
+    "verify_commitment": _l("核查告知承诺"),
+    "record_credit": _l("记入信用记录"),
+    "verification_overdue": _l("告知承诺核查逾期"),
+}
+
+# The steps the public tracking page shows: the moves of the case, never the internal work
+# (assignments, uploads, opinions) nor anything about the applicant's materials.
+PUBLIC_STEPS = ("receive", "accept", "deem_accepted", "refuse", "request_correction", "submit_correction", "suspend",
+                "resume", "approve_extension", "grant", "deny", "deliver", "withdraw", "terminate")
+
+# Events whose reason the applicant is owed in writing (the notices say it too).
+REASON_SHOWN = ("refuse", "deny", "suspend", "approve_extension", "withdraw", "terminate", "revoke_licence")
+
+
+def event_text(action: str) -> str:
+    return str(EVENT_TEXT.get(action, action))
+
+
+def event_detail(event) -> str:
+    """The one line under an event that the applicant reads: what exactly happened."""
+    data = event.data or {}
+    if event.action == "attach_file":
+        return _("“{material}”：{name}").format(material=data.get("material", ""), name=data.get("name", ""))
+    if event.action == "complete_review_step":
+        return str(data.get("name", ""))
+    if event.action == "grant" and data.get("licence"):
+        return _("证照编号 {number}").format(number=data["licence"])
+    if event.action == "deliver":
+        return {"window": _("窗口领取"), "post": _("邮寄送达"), "electronic": _("电子证照")}.get(data.get("channel"), "")
+    if event.action in REASON_SHOWN:
+        return event.reason
+    return ""
+
+
+def mask_name(name: str, kind: str) -> str:
+    """A name as the public may see it: a person's surname, an organisation's first and last
+    two characters."""
+    chars = list(name or "")
+    if not chars:
+        return ""
+    if kind == "organisation":
+        if len(chars) <= 4:
+            return chars[0] + "*" * (len(chars) - 1)
+        return "".join(chars[:2]) + "*" * (len(chars) - 4) + "".join(chars[-2:])
+    return chars[0] + "*" * max(1, len(chars) - 1)
+
+
+def _day(value: datetime.date | None) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def progress(case, clocks) -> str:
+    """Where the case stands, in one sentence for the applicant."""
+    state = case.state
+    if state == "received":
+        return _("申请材料已收到，审批局将于{date}前决定是否受理。").format(date=_day(case.acceptance_due))
+    if state == "awaiting_correction":
+        return _("需要补正材料：请按一次性告知补齐后在网上提交，补正期间不计入办理时限。")
+    if state == "accepted":
+        left = clocks.promised_remaining if clocks is not None else None
+        if left is not None and left >= 0:
+            return _("已受理，承诺于{date}前办结，还剩{n}个工作日。").format(date=_day(case.promised_due), n=left)
+        return _("已受理，承诺办结日期为{date}。").format(date=_day(case.promised_due))
+    if state == "suspended":
+        return _("因特别程序暂停计时，所需时间不计入办理时限；恢复后继续计算。")
+    if state == "granted":
+        return _("准予许可，证照将于{date}前送达。").format(date=_day(case.delivery_due))
+    if state == "delivered":
+        return _("已办结，结果已送达。")
+    if state == "denied":
+        return _("不予许可，理由及救济途径见决定书。")
+    if state == "refused":
+        return _("不予受理，理由见不予受理通知书。")
+    if state == "withdrawn":
+        return _("申请已撤回，办件已结束。")
+    if state == "terminated":
+        return _("办件已终止。")
+    return ""

@@ -1,0 +1,93 @@
+"""Apply online: one case per submission, a file per material, errors that name the material."""
+
+import re
+
+from django.test import Client
+
+from oneseal.cases.models import Case, Upload
+
+from .conftest import client_for, pdf
+
+
+def apply_page(client, hi):
+    page = client.get(f"/apply/{hi.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', body).group(1)
+    inputs = dict(re.findall(r'<label for="(material-\d+)">上传“([^”]+)”</label>', body))
+    return key, {name: field for field, name in inputs.items()}, body
+
+
+def test_a_person_applies_with_a_file_per_material_and_sees_the_case(person, new_item):
+    client = client_for(person)
+    key, fields, body = apply_page(client, new_item)
+    # A person filing for themselves uploads the form, the ID card and (optionally) the tolerable
+    # rules; the business licence and the power of attorney are not asked.
+    assert set(fields) == {"食品经营许可申请书", "申请人居民身份证", "食品安全管理制度"}
+    assert "营业执照" not in body and "授权委托书" not in body
+    data = {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("申请书.pdf"),
+            fields["申请人居民身份证"]: pdf("身份证.pdf")}
+    r = client.post(f"/apply/{new_item.pk}/", data)
+    case = Case.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/my/cases/{case.pk}/"
+    assert case.channel == "online" and case.applicant.user == person and case.state == "received"
+    assert sorted(Upload.objects.filter(case_material__case=case).values_list("original_name", flat=True)) == [
+        "申请书.pdf", "身份证.pdf"]
+    page = client.get(r["Location"]).content.decode()
+    assert case.number in page and case.query_code in page and "申请书.pdf" in page and "身份证.pdf" in page
+
+
+def test_a_double_click_opens_one_case(person, new_item):
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+
+    def post():
+        return client.post(f"/apply/{new_item.pk}/", {
+            "idempotency_key": key, fields["食品经营许可申请书"]: pdf(), fields["申请人居民身份证"]: pdf("id.pdf")})
+
+    first, second = post(), post()
+    assert first["Location"] == second["Location"]
+    assert Case.objects.count() == 1 and Upload.objects.count() == 2
+
+
+def test_a_missing_or_refused_file_names_the_material_and_nothing_is_stored(person, new_item):
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+    r = client.post(f"/apply/{new_item.pk}/", {"idempotency_key": key, fields["食品经营许可申请书"]: pdf()})
+    assert r.status_code == 400 and "请上传“申请人居民身份证”" in r.content.decode()
+    r = client.post(f"/apply/{new_item.pk}/", {
+        "idempotency_key": key, fields["食品经营许可申请书"]: pdf(),
+        fields["申请人居民身份证"]: pdf("身份证.pdf", b"MZ\x90\x00 not a pdf")})
+    body = r.content.decode()
+    assert r.status_code == 400 and "“申请人居民身份证”：只接受" in body
+    assert 'aria-invalid="true"' in body
+    assert Case.objects.count() == 0 and Upload.objects.count() == 0
+
+
+def test_the_file_size_limit_of_the_cases_app_applies(person, new_item, settings):
+    settings.UPLOAD_MAX_BYTES = 10
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+    r = client.post(f"/apply/{new_item.pk}/", {
+        "idempotency_key": key, fields["食品经营许可申请书"]: pdf(body=b"%PDF-1.7 more than ten bytes"),
+        fields["申请人居民身份证"]: pdf("id.pdf", b"%PDF-1.7")})
+    assert "“食品经营许可申请书”：文件过大" in r.content.decode() and Case.objects.count() == 0
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(new_item):
+    r = Client().get(f"/apply/{new_item.pk}/")
+    assert r.status_code == 302 and r["Location"].startswith("/account/signin/?next=/apply/")
+
+
+def test_a_person_cannot_apply_for_an_organisations_handling_item(person, change_item):
+    client = client_for(person)
+    body = client.get(f"/apply/{change_item.pk}/").content.decode()
+    assert "没有关联符合条件的申请人" in body and 'id="apply-form"' not in body
+    r = client.post(f"/apply/{change_item.pk}/", {"idempotency_key": "0" * 32})
+    assert Case.objects.count() == 0 and r.status_code == 200
+
+
+def test_an_organisation_is_asked_only_for_its_own_materials(company, new_item):
+    _key, fields, body = apply_page(client_for(company), new_item)
+    assert set(fields) == {"食品经营许可申请书", "食品安全管理制度"}
+    assert "营业执照" in body and "无需上传" in body  # fetched from shared data

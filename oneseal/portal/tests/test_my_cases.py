@@ -1,0 +1,111 @@
+"""My cases: every case of the applicants tied to the account, the correction notice and its
+online reply, withdrawal; another applicant's case reveals nothing."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from oneseal.cases import actions
+from oneseal.cases.models import Case, Channel, State
+
+from .conftest import client_for, pdf
+
+
+@pytest.fixture
+def online_case(person, new_item):
+    applicant = person.applicants.get()
+    return actions.receive(new_item, actor=person, applicant=applicant, channel=Channel.ONLINE,
+                           idempotency_key="k1")
+
+
+@pytest.fixture
+def corrected_case(online_case, clerk):
+    """The clerk's one-time notice lists two materials to correct."""
+    lines = {line.material.name: line for line in online_case.materials.select_related("material")}
+    return actions.request_correction(online_case, actor=clerk, items={
+        lines["食品经营许可申请书"].pk: "申请书未签字",
+        lines["申请人居民身份证"].pk: "身份证复印件不清晰",
+    })
+
+
+def test_my_cases_lists_every_case_of_my_applicants_and_no_one_elses(person, stranger, new_item, online_case):
+    other = actions.receive(new_item, actor=stranger, applicant=stranger.applicants.get(), channel=Channel.ONLINE)
+    body = client_for(person).get("/my/cases/").content.decode()
+    assert online_case.number in body and other.number not in body
+    assert "审批局将于" in body  # the state in plain words
+
+
+def test_another_applicant_cannot_open_upload_to_correct_or_withdraw_my_case(stranger, corrected_case):
+    client = client_for(stranger)
+    line = corrected_case.materials.first()
+    assert client.get(f"/my/cases/{corrected_case.pk}/").status_code == 404
+    assert client.post(f"/my/cases/{corrected_case.pk}/materials/{line.pk}/upload/", {"file": pdf()}).status_code == 404
+    assert client.post(f"/my/cases/{corrected_case.pk}/correction/").status_code == 404
+    assert client.post(f"/my/cases/{corrected_case.pk}/withdraw/", {"reason": "x"}).status_code == 404
+    corrected_case.refresh_from_db()
+    assert corrected_case.state == State.AWAITING_CORRECTION and not line.uploads.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(online_case):
+    for url in ("/my/cases/", f"/my/cases/{online_case.pk}/"):
+        r = Client().get(url)
+        assert r.status_code == 302 and r["Location"].startswith("/account/signin/?next=")
+
+
+def test_the_correction_notice_lists_every_material_and_is_answered_online(person, corrected_case):
+    client = client_for(person)
+    url = f"/my/cases/{corrected_case.pk}/"
+    body = client.get(url).content.decode()
+    notice = body.split('id="correction-notice"', 1)[1].split("</section>", 1)[0]
+    assert "申请书未签字" in notice and "身份证复印件不清晰" in notice
+    assert "食品经营许可申请书" in notice and "申请人居民身份证" in notice
+
+    # Submitting before every listed material has a new file names what is missing.
+    r = client.post(url + "correction/", follow=True)
+    assert "“食品经营许可申请书”：请先上传补正后的文件" in r.content.decode()
+    lines = {line.material.name: line for line in corrected_case.materials.select_related("material")}
+    bad = client.post(f"{url}materials/{lines['申请人居民身份证'].pk}/upload/", {"file": pdf("id.exe", b"MZ")}, follow=True)
+    assert "“申请人居民身份证”：只接受" in bad.content.decode()
+    for name in ("食品经营许可申请书", "申请人居民身份证"):
+        client.post(f"{url}materials/{lines[name].pk}/upload/", {"file": pdf(f"{name}.pdf")})
+    version = Case.objects.get(pk=corrected_case.pk).lock_version
+    r = client.post(url + "correction/", {"lock_version": version}, follow=True)
+    assert "补正材料已提交" in r.content.decode()
+    case = Case.objects.get(pk=corrected_case.pk)
+    assert case.state == State.RECEIVED
+    assert list(case.events.values_list("action", flat=True))[-1] == "submit_correction"
+
+
+def test_the_applicant_withdraws_an_open_case_with_a_reason(person, online_case):
+    client = client_for(person)
+    url = f"/my/cases/{online_case.pk}/"
+    assert 'id="withdraw-form"' in client.get(url).content.decode()
+    empty = client.post(url + "withdraw/", {"reason": " "}, follow=True)
+    assert "请填写理由" in empty.content.decode()
+    client.post(url + "withdraw/", {"reason": "选址变更"})
+    online_case.refresh_from_db()
+    assert online_case.state == State.WITHDRAWN
+    body = client.get(url).content.decode()
+    assert "撤回申请" in body and "选址变更" in body and 'id="withdraw-form"' not in body
+
+
+def test_events_read_in_plain_chinese_with_the_clocks(person, online_case, clerk):
+    for line in online_case.materials.all():
+        if line.material.is_required:
+            actions.attach_file(line, actor=person, upload=pdf())
+    actions.check_materials(online_case, actor=clerk, statuses={
+        line.pk: ("provided" if line.material.is_required else "not_needed") for line in online_case.materials.all()})
+    actions.accept(online_case, actor=clerk, on=timezone.localdate())
+    body = client_for(person).get(f"/my/cases/{online_case.pk}/").content.decode()
+    events = body.split('id="case-events"', 1)[1].split("</ol>", 1)[0]
+    assert "收到申请" in events and "上传材料" in events and "受理" in events
+    assert "已受理，承诺于" in body and "个工作日" in body
+
+
+def test_a_case_opened_at_the_window_for_my_applicant_is_mine_too(person, new_item, clerk):
+    applicant = person.applicants.get()
+    case = actions.receive(new_item, actor=clerk, applicant=applicant,
+                           at=timezone.now() - datetime.timedelta(days=1))
+    assert case.number in client_for(person).get("/my/cases/").content.decode()

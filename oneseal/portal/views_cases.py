@@ -1,0 +1,218 @@
+"""The applicant's own cases: apply online, follow each case, reply to a correction notice,
+withdraw, download the notices and the licence. Every case is loaded through
+`portal.queries.own_case` (the applicants tied to this account), so another person's case is a
+404 that says nothing about it; every write is one call of a `cases.actions` action."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oneseal.api.cases import clocks_of, with_clocks
+from oneseal.calendars.queries import current_calendar
+from oneseal.cases import actions
+from oneseal.cases.models import CaseMaterial, Channel, State
+from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
+from oneseal.catalogue.queries import today
+from oneseal.errors import DomainError, ValidationFailed
+
+from . import queries, rules
+
+KEY = re.compile(r"^[0-9a-f]{32}$")
+signed_in = login_required(login_url="portal:signin")
+
+
+def can_apply_online(hi: HandlingItem) -> bool:
+    """A handling item in force today whose guide offers online submission (网上预审 or more)."""
+    return (hi.online_depth >= OnlineDepth.SUBMISSION
+            and ItemVersion.objects.in_force(today()).filter(pk=hi.item_version_id).exists())
+
+
+def _messages_of(exc: DomainError) -> list[str]:
+    out = [str(m) for msgs in exc.fields.values() for m in msgs] or [str(r) for r in exc.reasons]
+    return out or [str(exc.message)]
+
+
+class _Rollback(Exception):
+    """Undo the whole application when any of its files is refused."""
+
+
+@signed_in
+def apply(request, handling_item_id):
+    hi = get_object_or_404(HandlingItem.objects.select_related("item_version__item__catalogue"), pk=handling_item_id)
+    if not can_apply_online(hi):
+        raise Http404(_("该办理项目前不能网上申请"))
+    applicants = [a for a in queries.own_applicants(request.user) if queries.fits_applicant(hi, a)]
+    chosen = request.POST.get("applicant") or request.GET.get("applicant")
+    applicant = next((a for a in applicants if str(a.pk) == chosen), applicants[0] if applicants else None)
+    context = {"hi": hi, "version": hi.item_version, "applicants": applicants, "applicant": applicant,
+               "errors": {}, "general": []}
+    if applicant is None:
+        return render(request, "portal/apply.html", context)
+    materials = queries.apply_materials(hi, applicant)
+    uploadable = [m for m in materials if m.source == Material.Source.APPLICANT]
+    for m in materials:
+        m.uploadable, m.errors = m in uploadable, []
+    context.update(materials=materials, key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+                   upload_kinds="、".join(k.upper() for k in settings.UPLOAD_TYPES),
+                   upload_mb=settings.UPLOAD_MAX_BYTES // 1048576)
+    if request.method != "POST":
+        return render(request, "portal/apply.html", context)
+
+    key = request.POST.get("idempotency_key", "")
+    if not KEY.match(key):
+        context["general"] = [_("页面已过期，请重新提交")]
+        context["key"] = uuid.uuid4().hex
+        return render(request, "portal/apply.html", context, status=400)
+    existing = queries.own_cases(request.user).filter(applicant=applicant, idempotency_key=key).first()
+    if existing is not None:  # a second click of the same form
+        return redirect("portal:my_case", existing.pk)
+    errors: dict[str, list[str]] = {}
+    files = {m.pk: request.FILES.get(f"material-{m.pk}") for m in uploadable}
+    for m in uploadable:
+        if files[m.pk] is None and m.is_required and not m.is_tolerable:
+            errors[f"material-{m.pk}"] = [_("请上传“{m}”").format(m=m.name)]
+    if not errors:
+        try:
+            with transaction.atomic():
+                at = timezone.now()
+                case = actions.receive(hi, actor=request.user, applicant=applicant, channel=Channel.ONLINE,
+                                       idempotency_key=key, at=at)
+                if case.received_at == at:  # opened by this request, not by a twin click
+                    lines = {line.material_id: line for line in case.materials.all()}
+                    for m in uploadable:
+                        if files[m.pk] is None:
+                            continue
+                        try:
+                            actions.attach_file(lines[m.pk], actor=request.user, upload=files[m.pk])
+                        except ValidationFailed as exc:
+                            errors[f"material-{m.pk}"] = [_("“{m}”：{problem}").format(m=m.name, problem=p)
+                                                          for p in _messages_of(exc)]
+                    if errors:
+                        raise _Rollback
+        except _Rollback:
+            pass
+        except DomainError as exc:
+            context["general"] = _messages_of(exc)
+        else:
+            messages.success(request, _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
+                number=case.number, code=case.query_code))
+            return redirect("portal:my_case", case.pk)
+    context["errors"] = errors
+    for m in materials:
+        m.errors = errors.get(f"material-{m.pk}", [])
+    return render(request, "portal/apply.html", context, status=400)
+
+
+@signed_in
+def my_cases(request):
+    cases = with_clocks(queries.own_cases(request.user))
+    for case in cases:
+        case.progress = rules.progress(case, case.clocks)
+    return render(request, "portal/my_cases.html", {"cases": cases,
+                                                     "has_applicant": queries.own_applicants(request.user).exists()})
+
+
+def _own_case_or_404(request, pk):
+    case = queries.own_case(request.user, pk)
+    if case is None:
+        raise Http404(_("办件不存在"))
+    return case
+
+
+@signed_in
+def my_case(request, pk):
+    case = _own_case_or_404(request, pk)
+    clocks = clocks_of(case, current_calendar(), today())
+    notice = queries.correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
+    lines = list(case.materials.all())
+    listed = set()
+    if notice is not None:
+        listed = {item.get("line") for item in notice.data.get("items", [])}
+    for line in lines:
+        line.in_notice = line.pk in listed
+        line.new_uploads = [u for u in line.uploads.all() if notice is not None and u.uploaded_at >= notice.at]
+    events = list(case.events.all())
+    for event in events:
+        event.text, event.detail = rules.event_text(event.action), rules.event_detail(event)
+    return render(request, "portal/my_case.html", {
+        "case": case, "clocks": clocks, "progress": rules.progress(case, clocks), "lines": lines,
+        "notice": notice, "notice_lines": [line for line in lines if line.in_notice], "events": events,
+        "withdraw_blockers": actions.withdraw_blockers(case) if case.is_open else None,
+        "documents": queries.case_documents(request.user, case),
+        "can_upload": case.state in (State.RECEIVED, State.AWAITING_CORRECTION),
+    })
+
+
+@signed_in
+@require_POST
+def upload(request, pk, line):
+    case = _own_case_or_404(request, pk)
+    row = get_object_or_404(CaseMaterial.objects.select_related("case", "material"), case=case, pk=line)
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("“{m}”：请选择要上传的文件").format(m=row.material.name))
+    else:
+        try:
+            actions.attach_file(row, actor=request.user, upload=file)
+        except DomainError as exc:
+            for problem in _messages_of(exc):
+                messages.error(request, _("“{m}”：{problem}").format(m=row.material.name, problem=problem))
+        else:
+            messages.success(request, _("已上传“{m}”：{name}").format(m=row.material.name, name=file.name))
+    return redirect(reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}")
+
+
+@signed_in
+@require_POST
+def submit_correction(request, pk):
+    case = _own_case_or_404(request, pk)
+    notice = queries.correction_notice(case)
+    if case.state == State.AWAITING_CORRECTION and notice is not None:
+        listed = {item.get("line"): item.get("material", "") for item in notice.data.get("items", [])}
+        lines = {line.pk: line for line in case.materials.all() if line.pk in listed}
+        missing = [listed[pk] for pk, line in lines.items()
+                   if not any(u.uploaded_at >= notice.at for u in line.uploads.all())]
+        if missing:
+            for name in missing:
+                messages.error(request, _("“{m}”：请先上传补正后的文件").format(m=name))
+            return redirect("portal:my_case", case.pk)
+    try:
+        actions.submit_correction(case, actor=request.user, expected_version=_version(request))
+    except DomainError as exc:
+        for problem in _messages_of(exc):
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("补正材料已提交，审批局将重新审查。"))
+    return redirect("portal:my_case", case.pk)
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
+@signed_in
+@require_POST
+def withdraw(request, pk):
+    case = _own_case_or_404(request, pk)
+    try:
+        actions.withdraw(case, actor=request.user, reason=request.POST.get("reason", ""),
+                         expected_version=_version(request))
+    except DomainError as exc:
+        for problem in _messages_of(exc):
+            messages.error(request, _("撤回申请：{problem}").format(problem=problem))
+    else:
+        messages.success(request, _("申请已撤回。"))
+    return redirect("portal:my_case", case.pk)

@@ -1,0 +1,67 @@
+"""Track a case without an account (办件查询): its number and the query code printed on the
+acceptance notice. The page shows the state, the item, the dates and the public steps, and the
+applicant's name masked; nothing the applicant handed in. A wrong pair gets the same answer
+whether the number exists or not, and guessing is cut off: after `MAX_FAILURES_PER_CLIENT`
+wrong pairs from one address, or `MAX_FAILURES_PER_NUMBER` for one number from anywhere, the
+form refuses for `LOCK_SECONDS`."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from oneseal.applicants import rules as applicant_rules
+
+from . import queries, rules
+
+MAX_FAILURES_PER_CLIENT = 5
+MAX_FAILURES_PER_NUMBER = 10
+LOCK_SECONDS = 15 * 60
+
+
+def _key(kind: str, value: str) -> str:
+    return "portal:track:" + kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _failures(key: str) -> int:
+    return cache.get(key, 0)
+
+
+def _fail(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # not there yet (or expired): start the window
+        cache.set(key, 1, LOCK_SECONDS)
+
+
+@never_cache
+def track(request):
+    number = applicant_rules.normalise(request.POST.get("number", ""))[:32]
+    code = applicant_rules.normalise(request.POST.get("query_code", ""))[:8]
+    context = {"number": number, "case": None, "error": "", "errors": {}}
+    if request.method != "POST":
+        return render(request, "portal/track.html", context)
+    errors = {}
+    if not number:
+        errors["number"] = [_("请填写办件编号")]
+    if not code:
+        errors["query_code"] = [_("请填写查询码")]
+    if errors:
+        context["errors"] = errors
+        return render(request, "portal/track.html", context, status=400)
+    client_key = _key("client", request.META.get("REMOTE_ADDR", ""))
+    number_key = _key("number", number)
+    if _failures(client_key) >= MAX_FAILURES_PER_CLIENT or _failures(number_key) >= MAX_FAILURES_PER_NUMBER:
+        context["error"] = _("查询失败次数过多，请15分钟后再试；申请人也可登录网上办事账号查看办件。")
+        return render(request, "portal/track.html", context, status=429)
+    case = queries.tracked_case(number, code)
+    if case is None:
+        _fail(client_key)
+        _fail(number_key)
+        context["error"] = _("办件编号或查询码不正确。查询码印在受理通知书上。")
+        return render(request, "portal/track.html", context, status=404)
+    steps = [{"text": rules.event_text(e.action), "on": e.on} for e in case.events.all()]
+    context.update(case=case, steps=steps, applicant=rules.mask_name(case.applicant.name, case.applicant.kind))
+    return render(request, "portal/track.html", context)
