@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+
 app_name = "esupervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("warnings/<str:level>/", views.warning_list, name="warnings"),
+    path("overdue/<str:kind>/", views.overdue_list, name="overdue"),
+    path("pushes/", views.push_list, name="pushes"),
+    path("support-requests/", views.support_request_list, name="support-requests"),
+    path("hits/", views.hit_list, name="hits"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("reform/", views.reform, name="reform"),
+    path("reform/baselines/", views.baselines, name="baselines"),
+    path("declarations/", views.declarations, name="declarations"),
+    path("declarations/<int:pk>/withdraw/", views.withdraw_declaration, name="withdraw-declaration"),
+]

@@ -1,0 +1,404 @@
+"""The roll-up job: keeps the statistics rows and the rule hits current, set-based in SQL.
+
+`rollup(today)` is what `oneseal worker` runs on every pass and `oneseal esupervision rollup`
+runs by hand. It is idempotent and cheap when nothing happened:
+1. the `Workday` table follows the calendar in force (rebuilt only when the calendar changed,
+   and then the working days of every decided case are counted again);
+2. the cases touched by case events since the last run get their `CaseMilestone` rows again:
+   deleted and inserted by one INSERT … SELECT per milestone kind over a batch of case ids;
+3. the rules for irregular actions run as SQL over those new events (and the conflict rule
+   over every open declaration, which is a handful of indexed lookups), adding `RuleHit`s.
+
+Events are read by id from the last position minus an overlap: a transaction that took an id
+earlier but committed later than the last run is still seen (ids are given at insert, not at
+commit). Everything it writes is keyed (case and kind, rule and event), so reading an event
+twice changes nothing.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
+from django.utils import timezone
+
+from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.rules import FIRST_YEAR, LAST_YEAR, WorkCalendar
+from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
+
+from . import rules
+from .models import (
+    CaseMilestone,
+    ConflictDeclaration,
+    Milestone,
+    RollupState,
+    Rule,
+    RuleHit,
+    Workday,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# Events re-read behind the last position (see the module docstring).
+OVERLAP = 2000
+EVENTS_KEY = "events"
+RATINGS_KEY = "ratings"
+CALENDAR_KEY = "calendar"
+
+DECISIONS = ("grant", "deny")
+ACCEPTANCES = ("accept", "deem_accepted")
+
+
+@dataclass
+class RollupResult:
+    calendar_rebuilt: bool = False
+    cases: int = 0
+    hits: dict = field(default_factory=dict)
+    last_event: int = 0
+
+    def summary(self) -> str:
+        hits = ", ".join(f"{k} {v}" for k, v in self.hits.items() if v) or "no new rule hits"
+        cal = "calendar table rebuilt, " if self.calendar_rebuilt else ""
+        return f"{cal}{self.cases} case(s) rolled up, {hits} (events up to {self.last_event})"
+
+
+# --- state --------------------------------------------------------------------------------
+
+
+def _get(key: str) -> str:
+    row = RollupState.objects.filter(key=key).first()
+    return row.value if row else ""
+
+
+def _set(key: str, value: str) -> None:
+    RollupState.objects.update_or_create(key=key, defaults={"value": value})
+
+
+def last_rollup_at() -> datetime.datetime | None:
+    row = RollupState.objects.filter(key=EVENTS_KEY).first()
+    return row.updated_at if row else None
+
+
+# --- the calendar as a table --------------------------------------------------------------
+
+
+def calendar_fingerprint(cal: WorkCalendar) -> str:
+    text = repr(sorted(cal.exceptions.items())) + repr(sorted(cal.official_years))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def workday_rows(cal: WorkCalendar) -> list[tuple[datetime.date, bool, int]]:
+    rows, n = [], 0
+    day, last = datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31)
+    one = datetime.timedelta(days=1)
+    while day <= last:
+        is_workday = cal.is_workday(day)
+        n += is_workday
+        rows.append((day, is_workday, n))
+        day += one
+    return rows
+
+
+def refresh_workdays(cal: WorkCalendar | None = None) -> bool:
+    """Rebuild `Workday` when the calendar in force differs from the one it was built from;
+    True when it did. Plain tuples, not model instances: 13,500 rows of three columns."""
+    cal = cal or current_calendar()
+    fingerprint = calendar_fingerprint(cal)
+    if _get(CALENDAR_KEY) == fingerprint and Workday.objects.exists():
+        return False
+    table = connection.ops.quote_name(Workday._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        Workday.objects.all().delete()
+        cursor.executemany(f"INSERT INTO {table} (day, is_workday, ordinal) VALUES (%s, %s, %s)",  # noqa: S608
+                           workday_rows(cal))
+        _set(CALENDAR_KEY, fingerprint)
+    return True
+
+
+# --- milestones ---------------------------------------------------------------------------
+
+
+def _tables() -> dict:
+    from oneseal.cases.models import Suspension
+    from oneseal.catalogue.models import HandlingItem, ItemVersion, ReviewStep
+    from oneseal.organisation.models import Staff
+
+    return {
+        "case": Case._meta.db_table, "event": CaseEvent._meta.db_table, "hi": HandlingItem._meta.db_table,
+        "iv": ItemVersion._meta.db_table, "step": ReviewStep._meta.db_table, "staff": Staff._meta.db_table,
+        "susp": Suspension._meta.db_table, "wd": Workday._meta.db_table, "ms": CaseMilestone._meta.db_table,
+    }
+
+
+def _handler_by_event(actions: tuple[str, ...]) -> str:
+    """The staff member behind the latest event of `actions` on the case (SQL)."""
+    names = ", ".join(f"'{a}'" for a in actions)  # constants of this module, never user input
+    return ("(SELECT st.id FROM {event} e JOIN {staff} st ON st.user_id = e.actor_id "  # noqa: S608
+            f"WHERE e.case_id = c.id AND e.action IN ({names}) ORDER BY e.seq DESC LIMIT 1)")
+
+
+def _ordinal(column: str) -> str:
+    return f"(SELECT w.ordinal FROM {{wd}} w WHERE w.day = {column})"  # noqa: S608
+
+
+# SQL below is built only from this module's constants and model table names; values are
+# always passed as parameters.
+# Each milestone kind: (condition on the case, date, handler, online, visits, on_time, working days).
+# The working days of a decision are those after acceptance up to the decision, less the
+# working days of each finished suspension (第四十五条: special procedures do not count).
+MILESTONE_SQL = {
+    Milestone.RECEIVED: (
+        "1 = 1", "c.received_on",
+        "(SELECT st.id FROM {staff} st WHERE st.user_id = c.created_by_id)",
+        "c.channel = 'online'",
+        "CASE WHEN c.channel = 'window' AND hi.visits_required = 0 THEN 1 ELSE hi.visits_required END",
+        "NULL", "NULL",
+    ),
+    Milestone.ACCEPTED: (
+        "c.accepted_on IS NOT NULL", "c.accepted_on", _handler_by_event(ACCEPTANCES), "NULL", "NULL", "NULL", "NULL",
+    ),
+    Milestone.DECIDED: (
+        "c.decided_on IS NOT NULL AND c.accepted_on IS NOT NULL", "c.decided_on", _handler_by_event(DECISIONS),
+        "NULL", "NULL",
+        "CASE WHEN c.promised_due IS NULL THEN NULL WHEN c.decided_on <= c.promised_due THEN 1 = 1 ELSE 1 = 0 END",
+        f"{_ordinal('c.decided_on')} - {_ordinal('c.accepted_on')} - COALESCE((SELECT SUM(r.ordinal - s0.ordinal) "  # noqa: S608
+        "FROM {susp} s JOIN {wd} s0 ON s0.day = s.suspended_on JOIN {wd} r ON r.day = s.resumed_on "
+        "WHERE s.case_id = c.id), 0)",
+    ),
+}
+
+COLUMNS = ("case_id", "kind", "happened_on", "region_code", "department_id", "section_id", "item_id", "handler_id",
+           "online", "visits", "on_time", "working_days", "rating")
+
+
+def milestone_insert_sql(kind: str, where: str) -> str:
+    condition, on, handler, online, visits, on_time, days = MILESTONE_SQL[kind]
+    section = ('(SELECT rs.section_id FROM {step} rs WHERE rs.handling_item_id = c.handling_item_id '
+               'AND rs.section_id IS NOT NULL ORDER BY rs."order", rs.id LIMIT 1)')
+    sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
+           f"SELECT c.id, '{kind}', {on}, c.region_code, iv.original_department_id, {section}, iv.item_id, "
+           f"{handler}, {online}, {visits}, {on_time}, {days}, NULL "
+           "FROM {case} c JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
+           f"WHERE {condition} AND {where}")
+    return sql.format(**_tables())
+
+
+def rating_source():
+    """The ratings app's model when it is installed and has ratings (`case`, `score` and the
+    date it was given); None otherwise, and statistics then leave ratings out."""
+    try:
+        model = apps.get_model("ratings", "Rating")
+    except LookupError:
+        return None
+    names = {f.name for f in model._meta.get_fields()}
+    date_field = next((n for n in ("rated_on", "on", "given_on") if n in names), None)
+    if not {"case", "score"} <= names or date_field is None:
+        return None
+    return model, date_field
+
+
+def _insert_ratings(case_ids: list[int] | None) -> None:
+    source = rating_source()
+    if source is None:
+        return
+    model, date_field = source
+    ratings = model.objects.all() if case_ids is None else model.objects.filter(case_id__in=case_ids)
+    latest = ratings.filter(case_id=OuterRef("case_id")).order_by(f"-{date_field}", "-pk")
+    rows = (ratings.filter(pk=Subquery(latest.values("pk")[:1]))
+            .values_list("case_id", date_field, "case__region_code", "case__handling_item__item_version__original_department_id",
+                         "case__handling_item__item_version__item_id", "score"))
+    CaseMilestone.objects.bulk_create(
+        [CaseMilestone(case_id=c, kind=Milestone.RATED, happened_on=on if isinstance(on, datetime.date) and not
+                       isinstance(on, datetime.datetime) else timezone.localdate(on), region_code=region,
+                       department_id=dept, item_id=item, rating=score)
+         for c, on, region, dept, item, score in rows.iterator()], batch_size=2000)
+
+
+def roll_up_cases(case_ids: list[int] | None) -> None:
+    """Rewrite the milestones of `case_ids` (None: every case) from the cases as they are."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if case_ids is None:
+            CaseMilestone.objects.all().delete()
+            where, params = "1 = 1", []
+        else:
+            CaseMilestone.objects.filter(case_id__in=case_ids).delete()
+            where, params = f"c.id IN ({', '.join(['%s'] * len(case_ids))})", list(case_ids)
+        for kind in MILESTONE_SQL:
+            cursor.execute(milestone_insert_sql(kind, where), params)
+        _insert_ratings(case_ids)
+
+
+def recount_working_days() -> None:
+    """After the calendar changed: every decided case's working days again, in one pass."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        CaseMilestone.objects.filter(kind=Milestone.DECIDED).delete()
+        cursor.execute(milestone_insert_sql(Milestone.DECIDED, "1 = 1"))
+
+
+# --- rules for irregular actions ----------------------------------------------------------
+
+ACTION_WORDS = {"grant": "准予许可决定", "deny": "不予许可决定"}
+
+
+def _events(start: int, top: int):
+    return CaseEvent.objects.filter(pk__gt=start, pk__lte=top)
+
+
+def _hit(rule: str, event: dict, data: dict) -> RuleHit:
+    return RuleHit(rule=rule, case_id=event["case_id"], event_id=event["id"], region_code=event["case__region_code"],
+                   on=event["on"], at=event["at"], actor_name=event["actor_name"], data=data)
+
+
+EVENT_FIELDS = ("id", "case_id", "case__region_code", "on", "at", "actor_name", "action")
+
+
+def repeated_suspensions(events) -> list[RuleHit]:
+    """A case suspended more than twice: its third and every later suspension."""
+    nth = (CaseEvent.objects.filter(case_id=OuterRef("case_id"), action="suspend", seq__lte=OuterRef("seq"))
+           .order_by().values("case_id").annotate(n=Count("id")).values("n"))
+    rows = (events.filter(action="suspend").annotate(nth=Subquery(nth, output_field=IntegerField()))
+            .filter(nth__gt=2).values(*EVENT_FIELDS, "nth"))
+    return [_hit(Rule.REPEATED_SUSPENSION, row, {"nth": row["nth"]}) for row in rows]
+
+
+def off_hours_decisions(events) -> list[RuleHit]:
+    """A grant or denial bearing a non-working day, or recorded on its own day outside office
+    hours or on a non-working day. A decision recorded later than the date it bears (a paper
+    decision entered afterwards) is judged by that date alone."""
+    hours = rules.office_hours()
+    tz = timezone.get_current_timezone()
+    off_day = Workday.objects.filter(is_workday=False)
+    rows = (events.filter(action__in=DECISIONS)
+            .annotate(local_day=TruncDate("at", tzinfo=tz), hour=ExtractHour("at", tzinfo=tz),
+                      minute=ExtractMinute("at", tzinfo=tz))
+            .annotate(minute_of_day=F("hour") * 60 + F("minute"),
+                      dated_off=Exists(off_day.filter(day=OuterRef("on"))))
+            .filter(Q(dated_off=True) | (Q(local_day=F("on")) & (Q(minute_of_day__lt=hours.start_minute)
+                                                                   | Q(minute_of_day__gte=hours.end_minute))))
+            .values(*EVENT_FIELDS, "dated_off"))
+    out = []
+    for row in rows:
+        local = timezone.localtime(row["at"], tz)
+        when = row["on"].isoformat() if row["dated_off"] else local.strftime("%Y-%m-%d %H:%M")
+        out.append(_hit(Rule.OFF_HOURS_DECISION, row, {"when": when, "non_workday": row["dated_off"],
+                                                       "hours": hours.label(), "action": row["action"]}))
+    return out
+
+
+def reversed_refusals(events) -> list[RuleHit]:
+    """An acceptance after a refusal: the same applicant's earlier refused case of the same
+    handling item (by its code, across catalogue versions), or a refusal in the case's own
+    history (which the transition table forbids, so only a changed record shows it)."""
+    refused = (Case.objects.filter(applicant_id=OuterRef("case__applicant_id"), state=State.REFUSED,
+                                   handling_item__code=OuterRef("case__handling_item__code"),
+                                   closed_on__lte=OuterRef("on"))
+               .exclude(pk=OuterRef("case_id")).order_by("-closed_on", "-id"))
+    own = CaseEvent.objects.filter(case_id=OuterRef("case_id"), action="refuse", seq__lt=OuterRef("seq"))
+    rows = (events.filter(action__in=ACCEPTANCES)
+            .annotate(refused_case=Subquery(refused.values("number")[:1]),
+                      refused_on=Subquery(refused.values("closed_on")[:1]), own_refusal=Exists(own))
+            .filter(Q(refused_case__isnull=False) | Q(own_refusal=True))
+            .values(*EVENT_FIELDS, "refused_case", "refused_on"))
+    return [_hit(Rule.REFUSAL_REVERSED, row, {"refused_case": row["refused_case"] or "",
+                                              "refused_on": row["refused_on"].isoformat() if row["refused_on"] else ""})
+            for row in rows]
+
+
+def missing_core_acceptances(events) -> list[RuleHit]:
+    """An acceptance while a required core material is not provided: core materials cannot be
+    tolerated (容缺受理 is for non-core ones only), and a deemed acceptance with one missing means
+    the window let the 5 working days pass instead of asking for it (第三十二条)."""
+    missing = (CaseMaterial.objects.filter(case_id=OuterRef("case_id"), material__is_core=True,
+                                           material__is_required=True)
+               .exclude(status__in=[CaseMaterial.Status.PROVIDED, CaseMaterial.Status.NOT_NEEDED]))
+    count = missing.order_by().values("case_id").annotate(n=Count("id")).values("n")
+    rows = (events.filter(action__in=ACCEPTANCES)
+            .annotate(material=Subquery(missing.order_by("material__order", "id").values("material__name")[:1]),
+                      count=Subquery(count, output_field=IntegerField()))
+            .filter(material__isnull=False)
+            .values(*EVENT_FIELDS, "material", "count"))
+    return [_hit(Rule.CORE_MATERIAL_MISSING, row, {"material": row["material"], "count": row["count"]})
+            for row in rows]
+
+
+def conflicts_of_interest() -> list[RuleHit]:
+    """Every action a staff member took on a case of an applicant they declared as a relative
+    (回避申报). Declarations are few; each is a lookup by number, then the applicant's cases and
+    their events by the declarer, all through indexes."""
+    out = []
+    declarations = ConflictDeclaration.objects.filter(withdrawn_on__isnull=True).select_related("staff")
+    for declaration in declarations:
+        applicants = Applicant.objects.filter(
+            Q(kind=Applicant.Kind.PERSON, id_number=declaration.number)
+            | Q(kind=Applicant.Kind.ORGANISATION, credit_code=declaration.number)).values("pk")
+        rows = (CaseEvent.objects.filter(case__applicant_id__in=applicants, actor_id=declaration.staff.user_id)
+                .values(*EVENT_FIELDS))
+        for row in rows:
+            out.append(_hit(Rule.CONFLICT_OF_INTEREST, row, {
+                "staff": declaration.staff.display_name, "relative": declaration.relative_name,
+                "relation": declaration.relation, "action": row["action"], "declaration": declaration.pk}))
+    return out
+
+
+def find_hits(start: int, top: int) -> list[RuleHit]:
+    events = _events(start, top)
+    return (repeated_suspensions(events) + off_hours_decisions(events) + reversed_refusals(events)
+            + missing_core_acceptances(events) + conflicts_of_interest())
+
+
+# --- the job ------------------------------------------------------------------------------
+
+
+def _batches(ids: list[int]):
+    for i in range(0, len(ids), BATCH):
+        yield ids[i:i + BATCH]
+
+
+def _touched_by_ratings() -> set[int]:
+    source = rating_source()
+    if source is None:
+        return set()
+    model = source[0]
+    last = int(_get(RATINGS_KEY) or 0)
+    top = model.objects.aggregate(top=Max("pk"))["top"] or 0
+    touched = set(model.objects.filter(pk__gt=max(0, last - OVERLAP), pk__lte=top).values_list("case_id", flat=True))
+    _set(RATINGS_KEY, str(top))
+    return touched
+
+
+def _hit_counts() -> dict[str, int]:
+    return dict(RuleHit.objects.order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n"))
+
+
+def rollup(today: datetime.date | None = None, *, rebuild: bool = False) -> RollupResult:
+    """One pass (see the module docstring). `rebuild` recomputes everything from the cases."""
+    result = RollupResult()
+    result.calendar_rebuilt = refresh_workdays()
+    top = CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+    stored = _get(EVENTS_KEY)
+    if rebuild or stored == "":
+        roll_up_cases(None)
+        result.cases = Case.objects.count()
+        start = 0
+        _touched_by_ratings()
+    else:
+        if result.calendar_rebuilt:
+            recount_working_days()
+        start = max(0, int(stored) - OVERLAP)
+        touched = set(_events(start, top).values_list("case_id", flat=True).distinct()) | _touched_by_ratings()
+        for batch in _batches(sorted(touched)):
+            roll_up_cases(batch)
+        result.cases = len(touched)
+    before = _hit_counts()
+    RuleHit.objects.bulk_create(find_hits(start, top), batch_size=1000, ignore_conflicts=True)
+    after = _hit_counts()
+    result.hits = {rule: after.get(rule, 0) - before.get(rule, 0) for rule in Rule.values}
+    _set(EVENTS_KEY, str(top))
+    result.last_event = top
+    return result

@@ -1,0 +1,430 @@
+"""Reads of e-supervision and statistics, each scoped by one region prefix.
+
+Who reads: overseers (改革办、领导、纪检监察, read-only), signatories and superusers, each over
+their own region and everything below it (`oversight_scope`): a county overseer sees their
+county, a city overseer the whole city, and may narrow the view to one region under theirs.
+Everything else is refused before any data is read.
+
+Live from the cases: the warning cards (`cases.jobs`, thresholds turned into dates, counted
+in SQL) and the overdue lists. From the roll-up (`jobs.rollup`, run by the worker): rule hits
+and statistics, which are aggregates over `CaseMilestone` in SQL.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from oneseal.cases import jobs as case_jobs
+from oneseal.cases.models import Case, State, Suspension
+from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Material, ReviewStep
+from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.organisation.models import Department, Role, Section, Staff
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.regions.models import Region
+
+from . import rules
+from .aggregates import Percentile90
+from .jobs import rating_source
+from .models import CaseMilestone, ConflictDeclaration, Milestone, ReformBaseline, Rule, RuleHit
+
+# --- who may read -------------------------------------------------------------------------
+
+
+def may_oversee(user) -> bool:
+    """Overseers and signatories (and superusers, who hold every role)."""
+    return has_role(user, Role.OVERSEER) or has_role(user, Role.SIGNATORY)
+
+
+@dataclass(frozen=True)
+class Scope:
+    prefix: str  # "" for everything (a superuser)
+    region: Region | None  # the region looked at; None for everything
+    home: Region | None  # the reader's own region
+
+    @property
+    def choices(self) -> list[Region]:
+        """The regions the reader may narrow the view to: their own and the ones directly under it."""
+        if self.home is None:
+            return list(Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY])
+                        .filter(Q(bureau__isnull=False) | Q(level=Region.Level.PROVINCE) | Q(level=Region.Level.CITY))
+                        .distinct().order_by("code")[:200])
+        return [self.home, *Region.objects.filter(parent=self.home).order_by("code")]
+
+
+def oversight_scope(user, region_code: str = "") -> Scope:
+    """The scope of an e-supervision reader, narrowed to `region_code` when given. Raises
+    NotPermitted for a reader without the role and for a region outside their own."""
+    if not getattr(user, "is_authenticated", False) or not may_oversee(user):
+        raise NotPermitted()
+    prefix = scope_prefix(user)
+    if prefix is None:
+        raise NotPermitted()
+    staff = staff_of(user)
+    home = staff.region if staff is not None and prefix != "" else None
+    region_code = (region_code or "").strip()
+    if not region_code:
+        return Scope(prefix, home, home)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        msg = _("区划代码 {code} 不存在").format(code=region_code)
+        raise ValidationFailed(msg, fields={"region": [msg]})
+    if not region.code.startswith(prefix):
+        raise NotPermitted()
+    return Scope(region.prefix, region, home)
+
+
+def _cases(prefix: str) -> QuerySet[Case]:
+    return Case.objects.all() if prefix == "" else Case.objects.visible_to_prefix(prefix)
+
+
+def history_url(case_id: int) -> str:
+    """Where a hit or a listed case links to: the workbench's case page, or while that page
+    does not exist the case's history in the API."""
+    try:
+        return reverse("workbench:case", args=[case_id])
+    except NoReverseMatch:
+        return reverse("api:case-events", args=[case_id])
+
+
+# --- warnings and overdue cases (live) ----------------------------------------------------
+
+LEVEL_LABELS = {
+    case_jobs.Level.YELLOW: _l("黄牌：承诺时限即将届满"),
+    case_jobs.Level.RED: _l("红牌：已超过承诺时限"),
+    case_jobs.Level.STATUTORY: _l("法定时限预警"),
+}
+
+
+def warning_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
+    return case_jobs.warning_scan(today, prefix=scope.prefix)
+
+
+def warning_cases(scope: Scope, today: datetime.date, level: str) -> QuerySet[Case]:
+    return case_jobs.cases_by_warning(today, level, scope.prefix)
+
+
+class Overdue:
+    STATUTORY = "statutory"
+    DELIVERY = "delivery"
+    SPECIAL_PROCEDURE = "special_procedure"
+    ALL = (STATUTORY, DELIVERY, SPECIAL_PROCEDURE)
+    LABELS = {
+        STATUTORY: _l("超过法定办结时限仍未决定"),
+        DELIVERY: _l("准予许可后超过10个工作日未送达"),
+        SPECIAL_PROCEDURE: _l("特别程序超过预计时间仍未恢复"),
+    }
+
+
+def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Case]:
+    """Open cases past a limit: the statutory one (第四十二条), delivery (第四十四条), or the
+    expected end of the special procedure they are suspended for (第四十五条)."""
+    cases = _cases(scope.prefix).select_related("applicant", "handling_item")
+    if kind == Overdue.STATUTORY:
+        return cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by("statutory_due", "id")
+    if kind == Overdue.DELIVERY:
+        return cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by("delivery_due", "id")
+    if kind == Overdue.SPECIAL_PROCEDURE:
+        late = Suspension.objects.filter(case_id=OuterRef("pk"), resumed_on__isnull=True, expected_end__lt=today)
+        expected = Suspension.objects.filter(case_id=OuterRef("pk"), resumed_on__isnull=True).values("expected_end")[:1]
+        return (cases.filter(state=State.SUSPENDED).filter(Exists(late))
+                .annotate(expected_end=Subquery(expected)).order_by("expected_end", "id"))
+    msg = _("逾期类别须为 statutory、delivery 或 special_procedure")
+    raise ValidationFailed(msg, fields={"kind": [msg]})
+
+
+def overdue_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
+    return {kind: overdue_cases(scope, today, kind).order_by().count() for kind in Overdue.ALL}
+
+
+# --- linkage (审管联动): unsigned pushes and overdue support requests -------------------------
+
+
+def linkage_queries():
+    """The linkage app's e-supervision reads, or None while it does not provide them."""
+    try:
+        from oneseal.linkage import queries as linkage
+    except ImportError:
+        return None
+    if not all(hasattr(linkage, name) for name in ("unsigned_pushes", "overdue_support_requests")):
+        return None
+    return linkage
+
+
+def unsigned_pushes(scope: Scope, today: datetime.date):
+    linkage = linkage_queries()
+    return None if linkage is None else linkage.unsigned_pushes(scope.prefix, today=today)
+
+
+def overdue_support_requests(scope: Scope, today: datetime.date):
+    linkage = linkage_queries()
+    return None if linkage is None else linkage.overdue_support_requests(scope.prefix, today=today)
+
+
+# --- rules for irregular actions (from the roll-up) ---------------------------------------
+
+
+def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
+    if rule and rule not in Rule.values:
+        msg = _("规则须为以下之一：{rules}").format(rules="、".join(Rule.values))
+        raise ValidationFailed(msg, fields={"rule": [msg]})
+    hits = RuleHit.objects.all() if scope.prefix == "" else RuleHit.objects.filter(region_code__startswith=scope.prefix)
+    if rule:
+        hits = hits.filter(rule=rule)
+    return hits.select_related("case").order_by("-at", "-id")
+
+
+def rule_hit_counts(scope: Scope) -> dict[str, int]:
+    rows = dict(rule_hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    return {rule: rows.get(rule, 0) for rule in Rule.values}
+
+
+# --- statistics (from the roll-up) --------------------------------------------------------
+
+
+class By:
+    DEPARTMENT = "department"
+    SECTION = "section"
+    ITEM = "item"
+    HANDLER = "handler"
+    MONTH = "month"
+    ALL = (DEPARTMENT, SECTION, ITEM, HANDLER, MONTH)
+    LABELS = {DEPARTMENT: _l("按部门"), SECTION: _l("按科室"), ITEM: _l("按事项"), HANDLER: _l("按经办人"),
+              MONTH: _l("按月份")}
+
+
+@dataclass
+class StatRow:
+    key: object
+    label: str
+    received: int = 0
+    accepted: int = 0
+    decided: int = 0
+    on_time: int = 0
+    avg_days: float | None = None
+    p90_days: int | None = None
+    online: int = 0
+    visits: int = 0
+    ratings: int = 0
+    rating: float | None = None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return rules.share(self.on_time, self.decided)
+
+    @property
+    def online_share(self) -> float | None:
+        return rules.share(self.online, self.received)
+
+    @property
+    def visits_per_case(self) -> float | None:
+        return round(self.visits / self.received, 2) if self.received else None
+
+
+@dataclass
+class StatReport:
+    start: datetime.date
+    end: datetime.date
+    by: str
+    rows: list[StatRow]
+    totals: StatRow
+    with_ratings: bool
+    rolled_up_at: datetime.datetime | None = None
+    labels: dict = field(default_factory=dict)
+
+
+MEASURES = {
+    "received": Count("id", filter=Q(kind=Milestone.RECEIVED)),
+    "accepted": Count("id", filter=Q(kind=Milestone.ACCEPTED)),
+    "decided": Count("id", filter=Q(kind=Milestone.DECIDED)),
+    "on_time": Count("id", filter=Q(kind=Milestone.DECIDED, on_time=True)),
+    "avg_days": Avg("working_days"),
+    "p90_days": Percentile90("working_days"),
+    "online": Count("id", filter=Q(kind=Milestone.RECEIVED, online=True)),
+    "visits": Coalesce(Sum("visits"), 0),
+    "ratings": Count("rating"),
+    "rating": Avg("rating"),
+}
+
+
+def milestones(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CaseMilestone]:
+    rows = CaseMilestone.objects.filter(happened_on__gte=start, happened_on__lte=end)
+    return rows if scope.prefix == "" else rows.filter(region_code__startswith=scope.prefix)
+
+
+def _row(key, label, values: dict) -> StatRow:
+    avg = values["avg_days"]
+    rating = values["rating"]
+    return StatRow(key=key, label=label, received=values["received"], accepted=values["accepted"],
+                   decided=values["decided"], on_time=values["on_time"],
+                   avg_days=round(float(avg), 1) if avg is not None else None, p90_days=values["p90_days"],
+                   online=values["online"], visits=values["visits"] or 0, ratings=values["ratings"],
+                   rating=round(float(rating), 2) if rating is not None else None)
+
+
+def _labels(by: str, keys: list) -> dict:
+    keys = [k for k in keys if k is not None]
+    if by == By.DEPARTMENT:
+        return {d.pk: d.short_name or d.name for d in Department.objects.filter(pk__in=keys)}
+    if by == By.SECTION:
+        return dict(Section.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == By.HANDLER:
+        return dict(Staff.objects.filter(pk__in=keys).values_list("pk", "display_name"))
+    if by == By.ITEM:
+        names = {}
+        for item_id, name in (ItemVersion.objects.filter(item_id__in=keys, status=ItemVersion.Status.PUBLISHED)
+                              .order_by("item_id", "-number").values_list("item_id", "name")):
+            names.setdefault(item_id, name)
+        return names
+    return {k: _("{year}年{month}月").format(year=k.year, month=k.month) for k in keys}
+
+
+NO_KEY = {
+    By.DEPARTMENT: _l("（未注明部门）"), By.SECTION: _l("（未分科室）"), By.ITEM: _l("（未知事项）"),
+    By.HANDLER: _l("（系统或网上申报）"), By.MONTH: "",
+}
+
+
+def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: str) -> StatReport:
+    """Received, accepted, decided, on time, average and 90th-percentile working days, online
+    share, visits and ratings per `by` over `start`…`end` (both included): one GROUP BY and one
+    total over the roll-up rows of the period and the region. Each figure counts the milestone
+    in the period: cases received in it, accepted in it, decided in it."""
+    if by not in By.ALL:
+        msg = _("分组方式须为以下之一：{by}").format(by="、".join(By.ALL))
+        raise ValidationFailed(msg, fields={"by": [msg]})
+    if start > end:
+        msg = _("截止日期不能早于起始日期")
+        raise ValidationFailed(msg, fields={"to": [msg]})
+    rows = milestones(scope, start, end)
+    if by == By.MONTH:
+        grouped = rows.annotate(key=TruncMonth("happened_on")).values("key")
+    else:
+        grouped = rows.annotate(key=Coalesce(f"{by}_id", -1, output_field=IntegerField())).values("key")
+    values = list(grouped.annotate(**MEASURES).order_by("key"))
+    keys = [v["key"] for v in values]
+    if by == By.MONTH:
+        keys = [k.date() if isinstance(k, datetime.datetime) else k for k in keys]
+    names = _labels(by, keys)
+    out = []
+    for key, v in zip(keys, values, strict=True):
+        label = names.get(key) or str(NO_KEY[by]) if key != -1 else str(NO_KEY[by])
+        out.append(_row(None if key == -1 else key, label, v))
+    if by != By.MONTH:
+        out.sort(key=lambda r: (-r.received, -r.decided, r.label))
+    totals = _row(None, _("合计"), rows.aggregate(**MEASURES))
+    from .jobs import last_rollup_at
+
+    return StatReport(start=start, end=end, by=by, rows=out, totals=totals, with_ratings=rating_source() is not None,
+                      rolled_up_at=last_rollup_at())
+
+
+def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = day.replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first, following - datetime.timedelta(days=1)
+
+
+# --- reform measures (seed 004: materials, steps and time cut by at least 50%) ---------------
+
+
+@dataclass
+class ReformRow:
+    item_id: int
+    name: str
+    department: str
+    handling_item: str
+    baseline: ReformBaseline | None
+    materials: int
+    steps: int
+    days: int
+
+    def _cut(self, name: str) -> float | None:
+        return None if self.baseline is None else rules.cut_percent(getattr(self.baseline, name), getattr(self, name))
+
+    @property
+    def materials_cut(self) -> float | None:
+        return self._cut("materials")
+
+    @property
+    def steps_cut(self) -> float | None:
+        return self._cut("steps")
+
+    @property
+    def days_cut(self) -> float | None:
+        return self._cut("days")
+
+    @property
+    def meets_target(self) -> bool | None:
+        cuts = [self.materials_cut, self.steps_cut, self.days_cut]
+        if any(c is None for c in cuts):
+            return None
+        return all(rules.meets_target(c) for c in cuts)
+
+
+@dataclass
+class ReformReport:
+    on: datetime.date
+    rows: list[ReformRow]
+    without_baseline: int
+    target: int = rules.REFORM_TARGET_PERCENT
+
+    def _mean(self, name: str) -> float | None:
+        values = [getattr(r, name) for r in self.rows if getattr(r, name) is not None]
+        return round(sum(values) / len(values), 1) if values else None
+
+    @property
+    def mean_cuts(self) -> dict[str, float | None]:
+        return {"materials": self._mean("materials_cut"), "steps": self._mean("steps_cut"),
+                "days": self._mean("days_cut")}
+
+    @property
+    def meeting_target(self) -> int:
+        return sum(1 for r in self.rows if r.meets_target)
+
+
+def reform_measures(scope: Scope, *, on: datetime.date, with_baseline_only: bool = True) -> ReformReport:
+    """Per item of the local catalogues under the scope, as published on `on`: its principal
+    handling item (the first, usually 新办) now — materials listed, review steps, promised
+    working days (0 for an instant item) — against the baseline entered for the item."""
+    versions = ItemVersion.objects.in_force(on).filter(item__catalogue__kind=Catalogue.Kind.LOCAL)
+    if scope.prefix:
+        versions = versions.filter(item__catalogue__region__code__startswith=scope.prefix)
+    principal = HandlingItem.objects.filter(item_version=OuterRef("pk")).order_by("order", "id")
+    has_baseline = ReformBaseline.objects.filter(item_id=OuterRef("item_id"))
+    without = versions.exclude(Exists(has_baseline)).count() if with_baseline_only else 0
+    if with_baseline_only:
+        versions = versions.filter(Exists(has_baseline))
+    versions = versions.annotate(hi=Subquery(principal.values("pk")[:1])).select_related("original_department")
+    rows_by_hi = {}
+    listed = list(versions.order_by("item__basic_code"))
+    hi_ids = [v.hi for v in listed if v.hi is not None]
+    his = {hi.pk: hi for hi in HandlingItem.objects.filter(pk__in=hi_ids).annotate(
+        n_materials=Subquery(Material.objects.filter(handling_item=OuterRef("pk")).order_by()
+                             .values("handling_item").annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+        n_steps=Subquery(ReviewStep.objects.filter(handling_item=OuterRef("pk")).order_by()
+                         .values("handling_item").annotate(n=Count("id")).values("n"), output_field=IntegerField()))}
+    baselines = {b.item_id: b for b in ReformBaseline.objects.filter(item_id__in=[v.item_id for v in listed])}
+    for v in listed:
+        hi = his.get(v.hi)
+        if hi is None:
+            continue
+        days = 0 if hi.is_instant else (hi.promised_limit_days or hi.statutory_limit_days or 20)
+        rows_by_hi[hi.pk] = ReformRow(
+            item_id=v.item_id, name=v.name, department=str(v.original_department or ""), handling_item=hi.name,
+            baseline=baselines.get(v.item_id), materials=hi.n_materials or 0, steps=hi.n_steps or 0, days=days)
+    return ReformReport(on=on, rows=list(rows_by_hi.values()), without_baseline=without)
+
+
+# --- conflict declarations ----------------------------------------------------------------
+
+
+def own_declarations(user) -> QuerySet[ConflictDeclaration]:
+    staff = staff_of(user)
+    if staff is None:
+        return ConflictDeclaration.objects.none()
+    return ConflictDeclaration.objects.filter(staff=staff).order_by("withdrawn_on", "-declared_on", "-id")

@@ -1,0 +1,134 @@
+"""The tables the pages show and the workbooks download, built from the query results."""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from . import rules
+from .models import ConflictDeclaration, Rule
+from .queries import By, Overdue, ReformReport, StatReport, history_url
+from .sheets import Cell, Table
+
+
+def _date(value) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def _number(case) -> Cell:
+    return Cell(case.number, history_url(case.pk))
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value}%"
+
+
+def case_table(title: str, cases, *, due_label: str, due) -> Table:
+    rows = [[_number(c), c.applicant.name, c.handling_item.name, c.get_state_display(), _date(c.accepted_on),
+             _date(due(c))] for c in cases]
+    return Table(title, [_("办件编号"), _("申请人"), _("办理项"), _("状态"), _("受理日期"), due_label], rows)
+
+
+def warning_table(title: str, level: str, cases) -> Table:
+    if level == "statutory":
+        return case_table(title, cases, due_label=_("法定办结日期"), due=lambda c: c.statutory_due)
+    return case_table(title, cases, due_label=_("承诺办结日期"), due=lambda c: c.promised_due)
+
+
+def overdue_table(title: str, kind: str, cases) -> Table:
+    if kind == Overdue.STATUTORY:
+        return case_table(title, cases, due_label=_("法定办结日期"), due=lambda c: c.statutory_due)
+    if kind == Overdue.DELIVERY:
+        return case_table(title, cases, due_label=_("送达期限"), due=lambda c: c.delivery_due)
+    return case_table(title, cases, due_label=_("特别程序预计完成日期"), due=lambda c: c.expected_end)
+
+
+ACTION_LABELS = {
+    "receive": _l("收件"), "accept": _l("受理"), "deem_accepted": _l("逾期视为受理"), "refuse": _l("不予受理"),
+    "request_correction": _l("一次性告知补正"), "submit_correction": _l("提交补正材料"), "check_materials": _l("核验材料"),
+    "assign_step": _l("分派审批环节"), "complete_review_step": _l("完成审批环节"), "record_site_inspection": _l("现场核查"),
+    "suspend": _l("中止"), "resume": _l("恢复办理"), "request_extension": _l("申请延期"), "approve_extension": _l("批准延期"),
+    "grant": _l("准予许可"), "deny": _l("不予许可"), "deliver": _l("送达"), "withdraw": _l("撤回申请"), "terminate": _l("终止办理"),
+    "attach_file": _l("上传材料"), "supply_tolerated_material": _l("补齐容缺材料"), "revoke_licence": _l("撤销证照"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def hit_detail(hit) -> str:
+    data = dict(hit.data)
+    if "action" in data:
+        data["action"] = action_label(data["action"])
+    if "relation" in data and data["relation"] in ConflictDeclaration.Relation.values:
+        data["relation"] = ConflictDeclaration.Relation(data["relation"]).label
+    return rules.hit_detail(hit.rule, data)
+
+
+def hits_table(title: str, hits) -> Table:
+    rows = [[str(Rule(h.rule).label), Cell(h.case.number, history_url(h.case_id)), action_label(h.event.action),
+             h.actor_name, _date(h.on), date_format(h.at, "SHORT_DATETIME_FORMAT") if h.at else "", hit_detail(h)]
+            for h in hits]
+    return Table(title, [_("规则"), _("办件编号"), _("操作"), _("操作人"), _("业务日期"), _("操作时间"), _("说明")], rows)
+
+
+def _case_cell(row) -> Cell | str:
+    case = getattr(row, "case", None)
+    return Cell(case.number, history_url(case.pk)) if case is not None else ""
+
+
+def pushes_table(title: str, pushes) -> Table:
+    rows = [[_case_cell(p), str(getattr(p, "department", "") or ""), _date(getattr(p, "pushed_on", None)),
+             _date(getattr(p, "sign_due", None)), _("已逾期") if getattr(p, "overdue", False) else _("未到期")]
+            for p in pushes]
+    return Table(title, [_("办件编号"), _("监管部门"), _("推送日期"), _("签收期限"), _("状态")], rows)
+
+
+def support_requests_table(title: str, requests) -> Table:
+    rows = []
+    for r in requests:
+        kind = getattr(r, "get_kind_display", None)
+        rows.append([_case_cell(r), str(getattr(r, "department", "") or ""), kind() if kind else "",
+                     str(getattr(r, "requested_by", "") or ""), _date(getattr(r, "due_on", None))])
+    return Table(title, [_("办件编号"), _("被请求部门"), _("技术支撑类别"), _("请求人"), _("答复期限")], rows)
+
+
+STAT_HEADERS = [_l("收件"), _l("受理"), _l("办结"), _l("按时办结"), _l("按时办结率"), _l("平均用时（工作日）"),
+                _l("90%办结用时（工作日）"), _l("网上收件"), _l("网办率"), _l("到现场次数（件均）")]
+DIMENSION_HEADERS = {By.DEPARTMENT: _l("部门"), By.SECTION: _l("科室"), By.ITEM: _l("事项"), By.HANDLER: _l("经办人"),
+                     By.MONTH: _l("月份")}
+
+
+def statistics_table(report: StatReport) -> Table:
+    headers = [str(DIMENSION_HEADERS[report.by]), *[str(h) for h in STAT_HEADERS]]
+    if report.with_ratings:
+        headers += [_("评价数"), _("平均评分")]
+
+    def cells(row):
+        out = [row.label, row.received, row.accepted, row.decided, row.on_time, _percent(row.on_time_share),
+               "" if row.avg_days is None else row.avg_days, "" if row.p90_days is None else row.p90_days,
+               row.online, _percent(row.online_share), "" if row.visits_per_case is None else row.visits_per_case]
+        if report.with_ratings:
+            out += [row.ratings, "" if row.rating is None else row.rating]
+        return out
+
+    title = _("办件统计 {start} 至 {end}").format(start=_date(report.start), end=_date(report.end))
+    return Table(title, headers, [cells(r) for r in report.rows], numeric=set(range(1, len(headers))),
+                 footer=cells(report.totals))
+
+
+def reform_table(report: ReformReport) -> Table:
+    headers = [_("事项"), _("原审批部门"), _("办理项"),
+               _("材料（改革前）"), _("材料（现在）"), _("材料压减"),
+               _("环节（改革前）"), _("环节（现在）"), _("环节压减"),
+               _("时限（改革前）"), _("时限（现在）"), _("时限压减"), _("达到压减50%目标")]
+    rows = []
+    for r in report.rows:
+        b = r.baseline
+        target = {True: _("是"), False: _("否"), None: ""}[r.meets_target]
+        rows.append([r.name, r.department, r.handling_item,
+                     b.materials if b else "", r.materials, _percent(r.materials_cut),
+                     b.steps if b else "", r.steps, _percent(r.steps_cut),
+                     b.days if b else "", r.days, _percent(r.days_cut), target])
+    title = _("改革成效：材料、环节、时限压减情况（{date}）").format(date=_date(report.on))
+    return Table(title, headers, rows, numeric=set(range(3, 12)))
