@@ -272,8 +272,8 @@ SHIPPED: dict[str, Wording] = {
         CONTACT),
     DocumentKind.REVOCATION: Wording(
         "撤销行政许可决定书",
-        f"你（单位）经{OPENING}取得的行政许可（证照编号：{{licence_number}}），因{{reason}}，"
-        "本机关决定予以撤销，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
+        f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。现因{{reason}}，"
+        "本机关决定撤销该行政许可，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
         CONTACT),
     DocumentKind.LICENCE: Wording(
         "{licence_name}",
