@@ -1,0 +1,117 @@
+"""Each user's queues: what waits for them by role, the nearest due date first, with warnings,
+counts and filters, and nothing from another region."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from oneseal.cases import actions
+from oneseal.cases.tests.conftest import accepted_case, at, reviewed
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def body(client, user, url=None, **params):
+    client.force_login(user)
+    response = client.get(url or reverse("workbench:home"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_clerk_sees_received_cases_with_counts(client, item, applicant, clerk, far_staff, make_staff, other_county):
+    case = actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    page = body(client, clerk)
+    assert case.number in page
+    assert 'id="queue-received"' in page and '待受理<span class="count">1</span>' in page
+    assert '待送达<span class="count">0</span>' in page
+    assert "受理期限" in page
+    assert case.number not in body(client, far_staff, queue="all")
+
+
+def test_the_queue_runs_nearest_due_first_with_warnings(client, item, applicant, clerk, reviewer):
+    later = accepted_case(item, applicant, clerk, "2025-03-10")
+    sooner = accepted_case(item, applicant, clerk, "2025-03-03")
+    page = body(client, reviewer, queue="review")
+    assert page.index(sooner.number) < page.index(later.number)
+    assert "法定时限预警" in page  # both are long past their statutory limit
+
+
+def test_a_review_step_waits_for_its_own_section(client, item, applicant, clerk, reviewer, second_reviewer):
+    case = accepted_case(item, applicant, clerk, today())
+    assert case.number in body(client, reviewer, queue="review")
+    assert case.number not in body(client, second_reviewer, queue="review")
+    actions.complete_review_step(case, actor=reviewer, opinion="材料齐全", outcome="approve")
+    assert case.number in body(client, second_reviewer, queue="review")
+
+
+def test_an_assigned_step_waits_only_for_its_assignee(client, item, applicant, clerk, reviewer, make_staff, county,
+                                                      bureau, section):
+    from oneseal.organisation.models import Role
+
+    colleague = make_staff("colleague", county, Role.REVIEWER, bureau=bureau, section=section)
+    case = accepted_case(item, applicant, clerk, today())
+    actions.assign_step(case, case.handling_item.review_steps.get(name="初审"), actor=reviewer, assignee=colleague)
+    assert case.number in body(client, colleague, queue="review")
+    assert case.number not in body(client, reviewer, queue="review")
+
+
+def test_a_signatory_sees_decisions_and_extensions(client, item, applicant, clerk, reviewer, second_reviewer,
+                                                   signatory):
+    waiting = reviewed(accepted_case(item, applicant, clerk, today()), reviewer, second_reviewer, today())
+    extending = accepted_case(item, applicant, clerk, today())
+    actions.request_extension(extending, actor=reviewer, reason="需征求相关部门意见")
+    home = body(client, signatory)
+    assert '待决定<span class="count">1</span>' in home and '待批准延期<span class="count">1</span>' in home
+    sign = body(client, signatory, reverse("workbench:sign"))
+    assert waiting.number in sign and extending.number in sign
+    assert "需征求相关部门意见" in sign
+    assert f'id="approve-extension-{extending.pk}"' in sign
+
+
+def test_approving_an_extension_from_the_queue_returns_to_it(client, item, applicant, clerk, reviewer, signatory):
+    case = accepted_case(item, applicant, clerk, today())
+    actions.request_extension(case, actor=reviewer, reason="需征求相关部门意见")
+    case.refresh_from_db()
+    client.force_login(signatory)
+    sign = reverse("workbench:sign")
+    response = client.post(reverse("workbench:act", args=[case.pk, "approve-extension"]),
+                           {"expected_version": case.lock_version, "next": sign})
+    assert response.status_code == 302 and response["Location"] == sign
+    case.refresh_from_db()
+    assert case.extended
+
+
+def test_only_signatories_open_the_signing_queue(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("workbench:sign")).status_code == 403
+
+
+def test_filters_by_item_state_and_date(client, make_item, applicant, clerk):
+    food, other = make_item(), make_item()
+    early = actions.receive(food, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    late = actions.receive(other, actor=clerk, applicant=applicant, at=at("2025-03-12 09:00"))
+    refused = actions.refuse(actions.receive(food, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00")),
+                             actor=clerk, clause="1", reason="无需许可", on=datetime.date(2025, 3, 4))
+    by_item = body(client, clerk, queue="all", item=other.item_version.item_id)
+    assert late.number in by_item and early.number not in by_item
+    by_state = body(client, clerk, queue="all", state="refused")
+    assert refused.number in by_state and early.number not in by_state
+    by_date = body(client, clerk, queue="all", received_from="2025-03-10")
+    assert late.number in by_date and early.number not in by_date
+    wrong = body(client, clerk, queue="all", received_from="2025-03-10", received_to="2025-03-01")
+    assert "截止日期不能早于起始日期" in wrong
+
+
+def test_an_unknown_queue_is_404(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("workbench:home"), {"queue": "decide"}).status_code == 404
+
+
+def test_the_queue_is_paginated(client, item, applicant, clerk):
+    for _ in range(30):
+        actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    page = body(client, clerk)
+    assert "第 1 / 2 页" in page and 'rel="next"' in page
