@@ -40,7 +40,7 @@ def feedback_blockers(push: Push, kind: str) -> list[str]:
 def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.date | None = None,
                   document_number: str = "") -> Feedback:
     """Only the department the decision was pushed to may feed back on it."""
-    push = Push.objects.select_for_update().select_related("case", "licence", "department").get(pk=push.pk)
+    push = Push.objects.select_for_update(of=("self",)).select_related("case", "licence", "department").get(pk=push.pk)
     if acting_department(actor, Scope.FEEDBACK_WRITE) != push.department:
         raise NotPermitted()
     errors: dict = {}
@@ -80,7 +80,7 @@ def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: 
                               on: datetime.date | None = None) -> Feedback:
     """A signatory of the case's region decides on the department's request: revoke the licence
     (its notice states the reasons and remedies) or decline, both with reasons."""
-    feedback = Feedback.objects.select_for_update().select_related("case__region", "licence", "department").get(
+    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("case__region", "licence", "department").get(
         pk=feedback.pk)
     if not has_role(actor, Role.SIGNATORY, feedback.case.region):
         raise NotPermitted()

@@ -111,7 +111,7 @@ def answer_support_request(request: SupportRequest, *, actor, result: str, attac
                            on: datetime.date | None = None) -> SupportRequest:
     """The department answers with its result and files. The case resumes with the answer: its
     clock runs again from `on`, with exactly the working days it had left (第四十五条)."""
-    request = SupportRequest.objects.select_for_update().select_related("case", "department").get(pk=request.pk)
+    request = SupportRequest.objects.select_for_update(of=("self",)).select_related("case", "department").get(pk=request.pk)
     if acting_department(actor, Scope.SUPPORT_ANSWER) != request.department:
         raise NotPermitted()
     raise_blockers(answer_blockers(request))

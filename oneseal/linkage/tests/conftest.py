@@ -59,3 +59,17 @@ def superuser(db):
 def root_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def token(department):
+    """A token of the department holding `scopes`; returns (row, header value)."""
+    from oneseal.linkage import actions
+
+    def make(*scopes, department=department):
+        row, plain = actions.create_token(department, actor=None, name="监管系统", scopes=list(scopes))
+        return row, f"Bearer {plain}"
+    return make
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -1,0 +1,243 @@
+"""The linkage API (/api/v1/linkage/…): a department's system (token) or supervisor (session)
+reads its pushes and support requests, signs, feeds back and answers; bureau staff read a
+case's linkage. A token without the endpoint's scope gets 403 before anything is loaded;
+another department's push or request is a 404 that says nothing about it."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _l
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oneseal.api.cases import load_case
+from oneseal.api.serializers import ErrorSerializer
+from oneseal.errors import NotPermitted
+
+from . import actions, queries
+from .actors import acting_department
+from .authentication import DepartmentTokenAuthentication
+from .models import Feedback, FeedbackKind, Push, Scope, SupportAttachment, SupportRequest
+
+TAG = "linkage"
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class LinkageView:
+    authentication_classes = [DepartmentTokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    scope: str = ""
+
+    def department_or_403(self, scope: str | None = None):
+        department = acting_department(self.request.user, scope or self.scope)
+        if department is None:
+            raise NotPermitted(_l("调用者不是行业主管部门，或令牌没有“{scope}”权限").format(scope=scope or self.scope))
+        return department
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.name")
+    kind_label = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "push", "department", "kind", "kind_label", "on", "summary", "document_number",
+                  "recorder_name", "recorded_at", "request_state", "handled_on", "handling_note"]
+
+
+class PushSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number")
+    department = serializers.CharField(source="department.name")
+    decision_label = serializers.CharField(source="get_decision_display")
+    escalated = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Push
+        fields = ["id", "case_number", "department", "decision", "decision_label", "pushed_on", "sign_due",
+                  "signed_on", "signer_name", "signed_late", "escalated", "payload"]
+
+    def get_escalated(self, push) -> bool:
+        return push.escalated_on is not None
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupportAttachment
+        fields = ["id", "original_name", "content_type", "size", "sha256"]
+
+
+class SupportRequestSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number")
+    department = serializers.CharField(source="department.name")
+    kind_label = serializers.CharField(source="get_kind_display")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SupportRequest
+        fields = ["id", "case_number", "department", "kind", "kind_label", "details", "days", "requested_on",
+                  "due_on", "state", "result", "answered_on", "answerer_name", "answered_late", "attachments"]
+
+
+class CaseLinkageSerializer(serializers.Serializer):
+    pushes = PushSerializer(many=True)
+    feedback = FeedbackSerializer(many=True)
+    support_requests = SupportRequestSerializer(many=True)
+
+
+# --- input --------------------------------------------------------------------------------
+
+
+class FeedbackInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FeedbackKind.choices, help_text=_l("反馈类型"),
+                                   error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
+    summary = serializers.CharField(allow_blank=True, help_text=_l("情况说明"))
+    on = serializers.DateField(required=False, help_text=_l("检查或处理日期（默认今天）"),
+                               error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD，例如 2025-07-01")})
+    document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class AnswerInput(serializers.Serializer):
+    result = serializers.CharField(allow_blank=True, help_text=_l("支撑结论"))
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                        help_text=_l("附件（PDF、JPG、PNG），可多个"))
+
+
+class ListQuery(serializers.Serializer):
+    open = serializers.BooleanField(required=False, default=False, help_text=_l("只看待签收（待答复）的"))
+
+
+def parse(serializer_class, data) -> dict:
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+# --- pushes -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=[TAG])
+class PushList(LinkageView, generics.ListAPIView):
+    serializer_class = PushSerializer
+    scope = Scope.PUSHES_READ
+
+    def get_queryset(self):
+        self.department_or_403()
+        qs = queries.department_pushes(self.request.user, self.scope).order_by("sign_due", "id")
+        if parse(ListQuery, self.request.query_params)["open"]:
+            qs = qs.unsigned()
+        return qs
+
+    @extend_schema(operation_id="linkage_list_pushes", summary=_l("本部门收到的审批结果推送"), parameters=[ListQuery],
+                   responses={200: PushSerializer(many=True), 403: ErrorSerializer})
+    def get(self, request):
+        return super().get(request)
+
+
+class PushDetail(LinkageView, APIView):
+    scope = Scope.PUSHES_READ
+
+    @extend_schema(tags=[TAG], operation_id="linkage_get_push", summary=_l("推送详情及反馈"), parameters=[ID],
+                   responses={200: PushSerializer, **ERRORS})
+    def get(self, request, pk):
+        self.department_or_403()
+        push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
+        return Response(PushSerializer(push).data)
+
+
+class PushSign(LinkageView, APIView):
+    scope = Scope.PUSHES_SIGN
+
+    @extend_schema(tags=[TAG], operation_id="linkage_sign_push", summary=_l("签收推送"), parameters=[ID], request=None,
+                   description=_l("在签收期限（工作日）后签收的记为逾期签收并督办。已签收的返回 400。"),
+                   responses={200: PushSerializer, **ERRORS})
+    def post(self, request, pk):
+        self.department_or_403()
+        push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
+        return Response(PushSerializer(actions.sign_push(push, actor=request.user)).data)
+
+
+class PushFeedback(LinkageView, APIView):
+    scope = Scope.FEEDBACK_WRITE
+
+    @extend_schema(tags=[TAG], operation_id="linkage_give_feedback", summary=_l("反馈监管结果"), parameters=[ID],
+                   request=FeedbackInput, description=_l("监督检查结果、行政处罚、责令整改或建议撤销许可（由审批局决定）。"),
+                   responses={201: FeedbackSerializer, **ERRORS})
+    def post(self, request, pk):
+        self.department_or_403()
+        push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
+        feedback = actions.give_feedback(push, actor=request.user, **parse(FeedbackInput, request.data))
+        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+# --- technical support --------------------------------------------------------------------
+
+
+@extend_schema(tags=[TAG])
+class SupportList(LinkageView, generics.ListAPIView):
+    serializer_class = SupportRequestSerializer
+    scope = Scope.SUPPORT_READ
+
+    def get_queryset(self):
+        self.department_or_403()
+        qs = queries.department_support_requests(self.request.user, self.scope).order_by("due_on", "id")
+        if parse(ListQuery, self.request.query_params)["open"]:
+            qs = qs.filter(state=SupportRequest.RequestState.OPEN)
+        return qs
+
+    @extend_schema(operation_id="linkage_list_support_requests", summary=_l("本部门收到的技术支撑请求"),
+                   parameters=[ListQuery], responses={200: SupportRequestSerializer(many=True), 403: ErrorSerializer})
+    def get(self, request):
+        return super().get(request)
+
+
+class SupportDetail(LinkageView, APIView):
+    scope = Scope.SUPPORT_READ
+
+    @extend_schema(tags=[TAG], operation_id="linkage_get_support_request", summary=_l("技术支撑请求详情"),
+                   parameters=[ID], responses={200: SupportRequestSerializer, **ERRORS})
+    def get(self, request, pk):
+        self.department_or_403()
+        support = get_object_or_404(queries.department_support_requests(request.user, self.scope), pk=pk)
+        return Response(SupportRequestSerializer(support).data)
+
+
+class SupportAnswer(LinkageView, APIView):
+    scope = Scope.SUPPORT_ANSWER
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(tags=[TAG], operation_id="linkage_answer_support_request", summary=_l("答复技术支撑请求"),
+                   parameters=[ID], request={"multipart/form-data": AnswerInput, "application/json": AnswerInput},
+                   description=_l("答复后办件恢复计时（《行政许可法》第四十五条：特别程序时间不计入期限）。"),
+                   responses={200: SupportRequestSerializer, **ERRORS})
+    def post(self, request, pk):
+        self.department_or_403()
+        support = get_object_or_404(queries.department_support_requests(request.user, self.scope), pk=pk)
+        data = request.data
+        if hasattr(data, "getlist"):
+            data = {"result": data.get("result", ""), "attachments": request.FILES.getlist("attachments")}
+        answered = actions.answer_support_request(support, actor=request.user, **parse(AnswerInput, data))
+        return Response(SupportRequestSerializer(answered).data)
+
+
+# --- the bureau's view --------------------------------------------------------------------
+
+
+class CaseLinkageView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=[TAG], operation_id="linkage_case", summary=_l("办件的审管联动：推送、反馈、技术支撑"),
+                   parameters=[ID], responses={200: CaseLinkageSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        case = load_case(request.user, pk)
+        linkage = queries.case_linkage(case)
+        return Response(CaseLinkageSerializer({"pushes": linkage.pushes, "feedback": linkage.feedback,
+                                               "support_requests": linkage.support_requests}).data)
