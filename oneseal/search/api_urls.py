@@ -1,2 +1,8 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
-urlpatterns: list = []
+from django.urls import path
+
+from .api import SearchView
+
+urlpatterns = [
+    path("search", SearchView.as_view(), name="search"),
+]

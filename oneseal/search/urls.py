@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.results, name="results"),
+    path("synonyms/", views.synonyms_index, name="synonyms_index"),
+    path("synonyms/<int:catalogue_id>/", views.synonyms, name="synonyms"),
+    path("synonyms/remove/<int:synonym_id>/", views.synonym_remove, name="synonym_remove"),
+]

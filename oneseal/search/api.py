@@ -1,0 +1,88 @@
+"""GET /api/v1/search?q=…&region=…&limit=…: the handling items a citizen's words point to,
+ranked, each with its item, department, score and guide URL. Public and read-only, like the
+catalogue API; the ranking is `search.queries.search_handling_items`."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from oneseal.api.serializers import ErrorSerializer
+from oneseal.catalogue.models import Catalogue
+from oneseal.regions.models import Region
+
+from .queries import MAX_LIMIT, MAX_QUERY_LENGTH, search_handling_items
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=MAX_QUERY_LENGTH, help_text=_("群众的说法，如“开饭店”“注销公司”"),
+        error_messages={"required": _("请输入要查找的事情"), "blank": _("请输入要查找的事情"),
+                        "max_length": _("查找内容不能超过 {max_length} 个字")},
+    )
+    region = serializers.CharField(
+        required=False, max_length=12, help_text=_("区划代码，如 640221；只查该地区及其下级的本级事项目录"),
+        error_messages={"max_length": _("区划代码无效")},
+    )
+    limit = serializers.IntegerField(
+        required=False, default=10, min_value=1, max_value=MAX_LIMIT, help_text=_("最多返回几项（1–50，默认 10）"),
+        error_messages={"invalid": _("应为整数"), "min_value": _("至少为 {min_value}"),
+                        "max_value": _("不能超过 {max_value}")},
+    )
+
+    def validate_q(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("请输入要查找的事情"))
+        return value
+
+    def validate_region(self, value):
+        value = value.strip()
+        if not value:
+            return ""
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            raise serializers.ValidationError(_("区划代码 {code} 不存在").format(code=value))
+        if not Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL, region__code__startswith=region.prefix).exists():
+            raise serializers.ValidationError(_("区划 {code} 没有本级事项目录").format(code=value))
+        return value
+
+
+class SiblingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="handling_item.pk")
+    name = serializers.CharField()
+    variant = serializers.CharField(source="variant_label")
+    guide_url = serializers.CharField()
+
+
+class HitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="handling_item.pk", help_text=_("办理项编号"))
+    code = serializers.CharField(source="handling_item.code", help_text=_("办理项编码"))
+    name = serializers.CharField(source="handling_item_name", help_text=_("办理项名称"))
+    variant = serializers.CharField(source="variant_label", help_text=_("业务类型"))
+    item = serializers.CharField(source="item_name", help_text=_("事项名称"))
+    department = serializers.CharField(source="department_name", help_text=_("原审批部门"))
+    region = serializers.CharField(source="region_code", help_text=_("区划代码"))
+    score = serializers.FloatField(help_text=_("相关度，越大越相关"))
+    matched = serializers.CharField(help_text=_("匹配原因"))
+    guide_url = serializers.CharField(help_text=_("办事指南页面地址"))
+    others = SiblingSerializer(many=True, help_text=_("同一事项的其他办理项"))
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["catalogue"], operation_id="search_handling_items", parameters=[SearchQuery],
+        summary=_("用群众的话查找办理项"),
+        description=_("中文分字与双字检索加语义向量，按相关度排序；同一事项只列一个办理项，"
+                      "由用词判断新办、变更、延续、注销或补证，其余办理项列在 others。只查现行有效的已发布事项。"),
+        responses={200: HitSerializer(many=True), 400: ErrorSerializer},
+    )
+    def get(self, request):
+        query = SearchQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        hits = search_handling_items(data["q"], region_code=data.get("region") or None, limit=data["limit"])
+        return Response(HitSerializer(hits, many=True).data)

@@ -1,0 +1,54 @@
+"""Search data: everyday names administrators add to items, and the stored embeddings of the
+catalogue's texts.
+
+A `Synonym` belongs to an `Item` (the lasting identity of a matter), not to a version, so an
+adjustment of the item keeps it; it is added and removed through `search.actions` with an
+audit record. `TextEmbedding` is a cache: the vector of one text under one model, computed
+once and shared by every handling item and version that uses the same words (keywords repeat
+across the variants of an item and across versions)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.catalogue.models import Catalogue, Item, Variant
+
+
+class Synonym(models.Model):
+    """What citizens call an item (驾校 for 机动车驾驶员培训): found by the search as if the
+    item's guide said it."""
+
+    catalogue = models.ForeignKey(Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="synonyms")
+    phrase = models.CharField(_("群众说法"), max_length=50)
+    variant = models.CharField(_("指向业务类型"), max_length=16, choices=Variant.choices, blank=True,
+                               help_text=_("选填：这种说法只指某一类业务（如“关饭店”指注销）；不填则按群众用词判断"))
+    reason = models.CharField(_("添加理由"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("添加人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("同义词（群众说法）")
+        verbose_name_plural = _("同义词（群众说法）")
+        ordering = ["item", "phrase"]
+        constraints = [models.UniqueConstraint(fields=["item", "phrase"], name="search_synonym_unique_per_item")]
+
+    def __str__(self):
+        return self.phrase
+
+
+class TextEmbedding(models.Model):
+    model = models.CharField(_("模型"), max_length=40)
+    digest = models.CharField(_("摘要"), max_length=64, help_text=_("模型、用途与文本的 SHA-256"))
+    text = models.TextField(_("文本"))
+    vector = models.BinaryField(_("向量（float32）"))
+    created_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文本向量")
+        verbose_name_plural = _("文本向量")
+        constraints = [models.UniqueConstraint(fields=["model", "digest"], name="search_embedding_unique")]
+
+    def __str__(self):
+        return self.text[:40]

@@ -1,0 +1,198 @@
+"""Finding the handling item a citizen means from their own words, and the reads of the
+synonym pages.
+
+`search_handling_items` ranks the handling items of the versions in force today: BM25 over
+character unigrams and bigrams of names, everyday names, synonyms, the department and the
+guide's conditions, fused with the meaning similarity of multilingual-e5-small to names,
+everyday names and synonyms (figures in bench/search.py and docs/architecture.md). One handling
+item per item is returned; the query's verb picks which (改名 → 变更, 不干了 → 注销, 到期 → 延续,
+丢了 → 补证, none → 新办), the item's other handling items come with it."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from oneseal.catalogue.models import Catalogue, HandlingItem, Item, Variant
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import scope_prefix
+from oneseal.regions.models import Region
+
+from . import embeddings, index, rules
+from .models import Synonym
+
+MAX_QUERY_LENGTH = 100
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Sibling:
+    """Another handling item of the same item (its 变更 / 注销 … or another kind of applicant)."""
+
+    handling_item: HandlingItem
+    name: str
+    variant_label: str
+    guide_url: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    handling_item: HandlingItem
+    item_name: str
+    handling_item_name: str
+    department_name: str
+    region_code: str
+    score: float
+    guide_url: str
+    matched: str  # why this one: the everyday name, synonym or name that matched, the verb
+    variant_label: str
+    others: tuple[Sibling, ...] = ()
+
+
+def _explain(doc: index.Document, query: str, best_text: tuple[str, str] | None, lexical_share: float,
+             cue: str, variant_matched: bool) -> str:
+    parts = []
+    everyday = [t for k, t in doc.texts if k in (index.Kind.KEYWORD, index.Kind.SYNONYM)]
+    found = rules.phrases_in(query, everyday)
+    if found:
+        kind = dict((t, k) for k, t in doc.texts if k in (index.Kind.KEYWORD, index.Kind.SYNONYM))[found[0]]
+        label = _("同义词“{p}”") if kind == index.Kind.SYNONYM else _("俗称“{p}”")
+        parts.append(_("与%(what)s相符") % {"what": label.format(p=found[0])})
+    elif best_text is not None and lexical_share < 0.5:
+        kind, text = best_text
+        if kind in (index.Kind.KEYWORD, index.Kind.SYNONYM):
+            label = _("同义词“{p}”") if kind == index.Kind.SYNONYM else _("俗称“{p}”")
+            parts.append(_("意思接近%(what)s") % {"what": label.format(p=text)})
+        else:
+            parts.append(_("意思接近“{name}”").format(name=text))
+    else:
+        text = rules.normalise(query)
+        name = rules.normalise(doc.handling_item.name + doc.handling_item.item_version.name)
+        shared = "".join(dict.fromkeys(ch for ch in text if ch in name))
+        parts.append(_("名称含“{chars}”").format(chars=shared) if shared else _("办事指南内容相关"))
+    if cue and variant_matched:
+        parts.append(_("按“{cue}”选{variant}").format(cue=cue, variant=Variant(doc.variant).label))
+    return "；".join(parts)
+
+
+_prefixes: dict[str, str] = {}
+
+
+def _region_prefix(region_code: str | None) -> str | None:
+    """The code prefix of the region and everything under it; region codes never change, so
+    the ones found are kept."""
+    if not region_code:
+        return None
+    prefix = _prefixes.get(region_code)
+    if prefix is None:
+        region = Region.objects.filter(code=region_code).only("prefix").first()
+        if region is None:
+            return "\0"  # an unknown region has nothing
+        prefix = _prefixes[region_code] = region.prefix
+    return prefix
+
+
+def search_handling_items(text: str, *, region_code: str | None = None, limit: int = 10,
+                          config: index.Config | None = None) -> list[Hit]:
+    """Ranked handling items for a citizen's words, in the local catalogue of `region_code` and
+    the regions under it (every local catalogue when None); only versions in force today."""
+    query = (text or "").strip()[:MAX_QUERY_LENGTH]
+    if not rules.has_words(query):
+        return []
+    limit = max(1, min(limit, MAX_LIMIT))
+    idx = index.current(config)
+    if not idx.documents:
+        return []
+    cfg = idx.config
+    lexical = idx.lexical.scores(rules.terms(rules.strip_fillers(rules.normalise(query)), cfg.terms,
+                                             segment=index.segmenter(cfg.terms)))
+    dense = best_row = None
+    if idx.matrix is not None:
+        dense, best_row = idx.dense_scores(embeddings.query_vector(query))
+    mask = idx.region_mask(_region_prefix(region_code))
+    if mask is not None:
+        if not mask.any():
+            return []
+        lexical = np.where(mask, lexical, 0.0)
+        if dense is not None:
+            dense = np.where(mask, dense, -1.0)
+    scores = rules.fuse(lexical, dense, cfg.weights)
+    # An everyday name or synonym written in full in the query is the strongest sign there is.
+    boosted = {i for p in rules.phrases_in(query, idx.phrase_docs) for i in idx.phrase_docs[p]}
+    if boosted:
+        scores[list(boosted)] += cfg.weights.phrase
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    asked, cue = rules.asked_variant(query)
+    choices = rules.choose_per_item(scores, [d.item_id for d in idx.documents],
+                                    [d.variant for d in idx.documents], asked, cfg.weights,
+                                    [d.first_of_variant for d in idx.documents])
+    choices = [c for c in choices if np.isfinite(c.score) and c.score > 0][:limit]
+    lexical_norm = rules.normalised_lexical(lexical)
+    siblings: dict[int, list[index.Document]] = {}
+    wanted_items = {idx.documents[c.doc].item_id for c in choices}
+    for d in idx.documents:
+        if d.item_id in wanted_items:
+            siblings.setdefault(d.item_id, []).append(d)
+    # One reverse() per query: the guide's address differs only by the handling item's number.
+    url_pattern = reverse("portal:guide", args=[987654321])
+    labels = {v: str(label) for v, label in Variant.choices}
+    hits = []
+    for c in choices:
+        doc = idx.documents[c.doc]
+        hi = doc.handling_item
+        best_text = idx.row_texts[best_row[c.doc]] if best_row is not None else None
+        if best_text is not None:
+            best_text = next(((k, t) for k, t in doc.texts if t == best_text[1]), None)
+        share = float(lexical_norm[c.doc]) if dense is not None else 1.0
+        hits.append(Hit(
+            handling_item=hi, item_name=hi.item_version.name, handling_item_name=hi.name,
+            department_name=doc.department, region_code=doc.region_code, score=round(c.score, 4),
+            guide_url=url_pattern.replace("987654321", str(hi.pk)),
+            matched=_explain(doc, query, best_text, share, cue, c.variant_matched),
+            variant_label=labels[doc.variant],
+            others=tuple(
+                Sibling(o.handling_item, o.handling_item.name, labels[o.variant],
+                        url_pattern.replace("987654321", str(o.handling_item.pk)))
+                for o in siblings[doc.item_id] if o is not doc
+            ),
+        ))
+    return hits
+
+
+# --- The synonym pages ---------------------------------------------------------------------------
+
+def administered_catalogues(user):
+    """The local catalogues whose region lies in the user's scope (the pages check the role)."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return Catalogue.objects.none()
+    return (Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL, region__code__startswith=prefix)
+            .select_related("region").order_by("region__code"))
+
+
+def synonyms_of(catalogue: Catalogue):
+    return (Synonym.objects.filter(catalogue=catalogue)
+            .select_related("created_by__staff", "item")
+            .order_by("-created_at", "-id"))
+
+
+def items_for_synonyms(catalogue: Catalogue) -> list[tuple[int, str]]:
+    """The catalogue's items by the name of their version in force (or newest), for a select."""
+    names: dict[int, str] = {}
+    versions = (index.in_force_versions().filter(item__catalogue=catalogue)
+                .values_list("item_id", "name").order_by("name"))
+    for item_id, name in versions:
+        names.setdefault(item_id, name)
+    return sorted(names.items(), key=lambda pair: pair[1])
+
+
+def item_names(items: list[Item]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for item_id, name in index.in_force_versions().filter(item__in=items).values_list("item_id", "name"):
+        out[item_id] = name
+    return out
+
+
+ROLE = Role.CATALOGUE_ADMIN

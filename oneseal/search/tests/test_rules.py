@@ -1,0 +1,59 @@
+"""The pure rules, without a database."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from oneseal.search import rules
+
+
+@pytest.mark.parametrize(("query", "variant"), [
+    ("开饭店", None),
+    ("注销公司", "cancellation"),
+    ("公司不干了怎么关掉", "cancellation"),
+    ("个体户不开了", "cancellation"),
+    ("饭店改名字", "change"),
+    ("公司换法人", "change"),
+    ("食品经营许可证到期了", "renewal"),
+    ("劳务派遣证续期", "renewal"),
+    ("营业执照丢了", "reissue"),
+    ("换执照", "reissue"),
+])
+def test_the_verb_of_a_query_names_the_variant(query, variant):
+    assert rules.asked_variant(query)[0] == variant
+
+
+def test_terms_are_characters_and_bigrams_of_the_normalised_text():
+    terms = rules.terms("食品（含）ＫＴＶ", rules.TermOptions(unigram_weight=0.5))
+    assert terms["b:食品"] == 1.0 and terms["c:食"] == 0.5 and terms["a:ktv"] == 1.0
+    assert "b:品(" not in terms  # punctuation breaks a run
+
+
+def test_fillers_leave_the_matter_itself():
+    assert rules.strip_fillers("我想开个小饭馆要办什么证").split() == ["开个小饭馆"]
+
+
+def test_bm25_ranks_the_document_sharing_rare_terms_first_and_tolerates_word_order():
+    options = rules.TermOptions()
+    docs = [rules.terms(t, options) for t in ("建筑工程施工许可证核发", "食品经营许可核发", "取水许可")]
+    index = rules.LexicalIndex.build(docs)
+    scores = index.scores(rules.terms("许可证施工", options))
+    assert int(np.argmax(scores)) == 0
+    assert index.scores(Counter({"b:没有": 1.0})).max() == 0
+
+
+def test_one_handling_item_per_item_and_the_verb_picks_it():
+    scores = np.array([0.9, 0.95, 0.5, 0.7])
+    items, variants = [1, 1, 1, 2], ["new", "renewal", "cancellation", "new"]
+    chosen = rules.choose_per_item(scores, items, variants, "cancellation", rules.Weights())
+    assert [c.doc for c in chosen] == [2, 3] or [c.doc for c in chosen] == [3, 2]
+    assert {c.doc for c in chosen} == {2, 3}
+    plain = rules.choose_per_item(scores, items, variants, None, rules.Weights())
+    assert plain[0].doc == 0  # no verb: the new application, though 延续 scored a little higher
+
+
+def test_phrases_in_finds_everyday_names_written_in_the_query():
+    assert rules.phrases_in("我想开饭店", ["开饭店", "开超市", "饭"]) == ["开饭店"]
+    assert rules.phrases_in("驾校", ["学驾校"]) == ["学驾校"]
+    assert rules.phrases_in("许可", ["食品经营许可证核发"]) == []  # too short a part of it

@@ -1,0 +1,88 @@
+"""The search pages: the public results page (/search/?q=…&region=…) and the catalogue
+administrators' synonym page. Views parse a form, call the query or the one action, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oneseal.catalogue.forms import add_domain_error
+from oneseal.catalogue.models import Catalogue
+from oneseal.errors import DomainError
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role
+
+from . import actions, queries
+from .forms import SearchForm, SynonymForm
+from .models import Synonym
+
+
+def results(request):
+    form = SearchForm(request.GET or None)
+    catalogues = list(Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL).select_related("region").order_by("region__code"))
+    query, region, hits = "", "", None
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        region = form.cleaned_data["region"]
+        if region and not any(c.region.code == region for c in catalogues):
+            form.add_error("region", _("该地区没有本级事项目录"))
+        elif query:
+            hits = queries.search_handling_items(query, region_code=region or None, limit=10)
+    return render(request, "search/results.html", {
+        "form": form, "query": query, "region": region, "hits": hits, "catalogues": catalogues,
+        "examples": [_("开饭店"), _("办幼儿园"), _("注销公司"), _("营业执照丢了")],
+    })
+
+
+def _require_admin(request, catalogue: Catalogue) -> None:
+    if not has_role(request.user, Role.CATALOGUE_ADMIN, catalogue.region):
+        raise PermissionDenied(_("您不是该目录所在地区的事项目录管理员"))
+
+
+@login_required
+def synonyms_index(request):
+    if not has_role(request.user, Role.CATALOGUE_ADMIN):
+        raise PermissionDenied(_("您不是事项目录管理员"))
+    catalogues = list(queries.administered_catalogues(request.user))
+    if len(catalogues) == 1:
+        return redirect("search:synonyms", catalogue_id=catalogues[0].pk)
+    return render(request, "search/synonyms_index.html", {"catalogues": catalogues})
+
+
+@login_required
+def synonyms(request, catalogue_id):
+    catalogue = get_object_or_404(Catalogue.objects.select_related("region"), pk=catalogue_id, kind=Catalogue.Kind.LOCAL)
+    _require_admin(request, catalogue)
+    items = queries.items_for_synonyms(catalogue)
+    form = SynonymForm(request.POST or None, catalogue=catalogue, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            synonym = actions.add_synonym(catalogue, actor=request.user, **form.action_kwargs())
+        except DomainError as e:
+            add_domain_error(form, e)
+        else:
+            messages.success(request, _("已添加：群众说“{p}”时可以找到该事项。").format(p=synonym.phrase))
+            return redirect("search:synonyms", catalogue_id=catalogue.pk)
+    rows = list(queries.synonyms_of(catalogue))
+    names = dict(items)
+    for row in rows:
+        row.item_name = names.get(row.item_id, row.item.basic_code)
+    return render(request, "search/synonyms.html", {
+        "catalogue": catalogue, "form": form, "synonyms": rows,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def synonym_remove(request, synonym_id):
+    synonym = get_object_or_404(Synonym.objects.select_related("catalogue__region"), pk=synonym_id)
+    _require_admin(request, synonym.catalogue)
+    try:
+        actions.remove_synonym(synonym, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as e:
+        messages.error(request, str(e.message))
+    else:
+        messages.success(request, _("已删除说法“{p}”。").format(p=synonym.phrase))
+    return redirect("search:synonyms", catalogue_id=synonym.catalogue_id)
