@@ -115,17 +115,14 @@ class StatisticsSerializer(serializers.Serializer):
     rolled_up_at = serializers.DateTimeField(allow_null=True)
 
 
-class StatisticsQuery(serializers.Serializer):
-    by = serializers.ChoiceField(choices=queries.By.ALL, required=False, default=queries.By.DEPARTMENT,
-                                 help_text=_l("分组：department、section、item、handler 或 month"),
-                                 error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
-    # "from" is a keyword; the field is renamed in __init__.
-    start = date_field(_l("起始日期（含），YYYY-MM-DD；默认本月1日"))
-    to = date_field(_l("截止日期（含），YYYY-MM-DD；默认本月末"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["from"] = self.fields.pop("start")
+# "from" is a Python keyword, so the query serializer is built with type().
+StatisticsQuery = type("StatisticsQuery", (serializers.Serializer,), {
+    "by": serializers.ChoiceField(choices=queries.By.ALL, required=False, default=queries.By.DEPARTMENT,
+                                  help_text=_l("分组：department、section、item、handler 或 month"),
+                                  error_messages={"invalid_choice": _l("“{input}”不是有效的取值")}),
+    "from": date_field(_l("起始日期（含），YYYY-MM-DD；默认本月1日")),
+    "to": date_field(_l("截止日期（含），YYYY-MM-DD；默认本月末")),
+})
 
 
 class ReformQuery(serializers.Serializer):

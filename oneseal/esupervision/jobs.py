@@ -9,15 +9,23 @@ runs by hand. It is idempotent and cheap when nothing happened:
 3. the rules for irregular actions run as SQL over those new events (and the conflict rule
    over every open declaration, which is a handful of indexed lookups), adding `RuleHit`s.
 
-Events are read by id from the last position minus an overlap: a transaction that took an id
-earlier but committed later than the last run is still seen (ids are given at insert, not at
-commit). Everything it writes is keyed (case and kind, rule and event), so reading an event
-twice changes nothing.
+Events are read by id after the last position, and the ids missing below it are remembered
+for a while (`GAP_SECONDS`): a transaction that took an id earlier but committed after the
+last run is still read (ids are given at insert, not at commit); a rolled-back id is simply
+forgotten later. Everything it writes is keyed (case and kind, rule and event), so reading an
+event twice changes nothing.
+
+On PostgreSQL the job and the statistics run with JIT compilation off (`no_jit`): their plans
+are many small index lookups whose estimated cost crosses the JIT threshold, and compiling
+them takes seconds for queries that run in milliseconds.
 """
 
+import contextlib
 import datetime
 import hashlib
+import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -45,9 +53,11 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-# Events re-read behind the last position (see the module docstring).
-OVERLAP = 2000
+# How long an id missing below the last position is looked for again, and how many at most.
+GAP_SECONDS = 600
+MAX_GAPS = 10_000
 EVENTS_KEY = "events"
+GAPS_KEY = "event_gaps"
 RATINGS_KEY = "ratings"
 CALENDAR_KEY = "calendar"
 
@@ -83,6 +93,33 @@ def _set(key: str, value: str) -> None:
 def last_rollup_at() -> datetime.datetime | None:
     row = RollupState.objects.filter(key=EVENTS_KEY).first()
     return row.updated_at if row else None
+
+
+@contextlib.contextmanager
+def no_jit():
+    """A transaction with PostgreSQL's JIT compilation off (see the module docstring)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _gap_times() -> dict[int, float]:
+    """The ids missing below the last position, with when each was first missed."""
+    try:
+        return {int(i): float(seen) for i, seen in json.loads(_get(GAPS_KEY) or "{}").items()}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _load_gaps(now: float) -> set[int]:
+    return {i for i, seen in _gap_times().items() if now - seen < GAP_SECONDS}
+
+
+def _save_gaps(gaps: dict[int, float]) -> None:
+    newest = sorted(gaps)[-MAX_GAPS:]
+    _set(GAPS_KEY, json.dumps({str(i): gaps[i] for i in newest}))
 
 
 # --- the calendar as a table --------------------------------------------------------------
@@ -346,8 +383,7 @@ def conflicts_of_interest() -> list[RuleHit]:
     return out
 
 
-def find_hits(start: int, top: int) -> list[RuleHit]:
-    events = _events(start, top)
+def find_hits(events) -> list[RuleHit]:
     return (repeated_suspensions(events) + off_hours_decisions(events) + reversed_refusals(events)
             + missing_core_acceptances(events) + conflicts_of_interest())
 
@@ -367,7 +403,8 @@ def _touched_by_ratings() -> set[int]:
     model = source[0]
     last = int(_get(RATINGS_KEY) or 0)
     top = model.objects.aggregate(top=Max("pk"))["top"] or 0
-    touched = set(model.objects.filter(pk__gt=max(0, last - OVERLAP), pk__lte=top).values_list("case_id", flat=True))
+    # Ratings are few and written once: re-reading a short stretch covers a late commit.
+    touched = set(model.objects.filter(pk__gt=max(0, last - 100), pk__lte=top).values_list("case_id", flat=True))
     _set(RATINGS_KEY, str(top))
     return touched
 
@@ -380,25 +417,35 @@ def rollup(today: datetime.date | None = None, *, rebuild: bool = False) -> Roll
     """One pass (see the module docstring). `rebuild` recomputes everything from the cases."""
     result = RollupResult()
     result.calendar_rebuilt = refresh_workdays()
-    top = CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0
-    stored = _get(EVENTS_KEY)
-    if rebuild or stored == "":
-        roll_up_cases(None)
-        result.cases = Case.objects.count()
-        start = 0
-        _touched_by_ratings()
-    else:
-        if result.calendar_rebuilt:
-            recount_working_days()
-        start = max(0, int(stored) - OVERLAP)
-        touched = set(_events(start, top).values_list("case_id", flat=True).distinct()) | _touched_by_ratings()
-        for batch in _batches(sorted(touched)):
-            roll_up_cases(batch)
-        result.cases = len(touched)
-    before = _hit_counts()
-    RuleHit.objects.bulk_create(find_hits(start, top), batch_size=1000, ignore_conflicts=True)
-    after = _hit_counts()
-    result.hits = {rule: after.get(rule, 0) - before.get(rule, 0) for rule in Rule.values}
-    _set(EVENTS_KEY, str(top))
+    now = time.time()
+    with no_jit():
+        top = CaseEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+        stored = _get(EVENTS_KEY)
+        if rebuild or stored == "":
+            roll_up_cases(None)
+            _touched_by_ratings()
+            result.cases = Case.objects.count()
+            events = _events(0, top)
+            gaps: dict[int, float] = {}
+        else:
+            if result.calendar_rebuilt:
+                recount_working_days()
+            last = int(stored)
+            looked_for = _load_gaps(now)
+            events = CaseEvent.objects.filter(Q(pk__gt=last, pk__lte=top) | Q(pk__in=looked_for))
+            found = dict(events.values_list("pk", "case_id"))
+            touched = set(found.values()) | _touched_by_ratings()
+            for batch in _batches(sorted(touched)):
+                roll_up_cases(batch)
+            result.cases = len(touched)
+            missing = set(range(max(last, top - MAX_GAPS) + 1, top + 1)) | looked_for
+            first_seen = _gap_times()
+            gaps = {i: first_seen.get(i, now) for i in missing - set(found)}
+        before = _hit_counts()
+        RuleHit.objects.bulk_create(find_hits(events), batch_size=1000, ignore_conflicts=True)
+        after = _hit_counts()
+        result.hits = {rule: after.get(rule, 0) - before.get(rule, 0) for rule in Rule.values}
+        _set(EVENTS_KEY, str(top))
+        _save_gaps(gaps)
     result.last_event = top
     return result

@@ -48,7 +48,7 @@ class RollupState(models.Model):
     calendar it built `Workday` from."""
 
     key = models.CharField(max_length=40, primary_key=True)
-    value = models.CharField(max_length=200, blank=True)
+    value = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -29,7 +29,7 @@ from oneseal.regions.models import Region
 
 from . import rules
 from .aggregates import Percentile90
-from .jobs import rating_source
+from .jobs import last_rollup_at, no_jit, rating_source
 from .models import CaseMilestone, ConflictDeclaration, Milestone, ReformBaseline, Rule, RuleHit
 
 # --- who may read -------------------------------------------------------------------------
@@ -138,7 +138,8 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
 
 
 def overdue_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
-    return {kind: overdue_cases(scope, today, kind).order_by().count() for kind in Overdue.ALL}
+    with no_jit():
+        return {kind: overdue_cases(scope, today, kind).order_by().count() for kind in Overdue.ALL}
 
 
 # --- linkage (审管联动): unsigned pushes and overdue support requests -------------------------
@@ -300,6 +301,11 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
     if start > end:
         msg = _("截止日期不能早于起始日期")
         raise ValidationFailed(msg, fields={"to": [msg]})
+    with no_jit():
+        return _statistics(scope, start=start, end=end, by=by)
+
+
+def _statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: str) -> StatReport:
     rows = milestones(scope, start, end)
     if by == By.MONTH:
         grouped = rows.annotate(key=TruncMonth("happened_on")).values("key")
@@ -312,13 +318,11 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
     names = _labels(by, keys)
     out = []
     for key, v in zip(keys, values, strict=True):
-        label = names.get(key) or str(NO_KEY[by]) if key != -1 else str(NO_KEY[by])
+        label = (names.get(key) or str(NO_KEY[by])) if key != -1 else str(NO_KEY[by])
         out.append(_row(None if key == -1 else key, label, v))
     if by != By.MONTH:
         out.sort(key=lambda r: (-r.received, -r.decided, r.label))
     totals = _row(None, _("合计"), rows.aggregate(**MEASURES))
-    from .jobs import last_rollup_at
-
     return StatReport(start=start, end=end, by=by, rows=out, totals=totals, with_ratings=rating_source() is not None,
                       rolled_up_at=last_rollup_at())
 

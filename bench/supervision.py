@@ -1,0 +1,469 @@
+"""E-supervision and statistics over 1,000,000 cases on PostgreSQL.
+
+    .venv/bin/python bench/supervision.py [--cases 1000000] [--reseed] [--database-url postgres://…]
+                                          [--plans] [--drop]
+
+Creates (or reuses) the database `oneseal_supervision_bench` on the local cluster
+(scripts/postgres.sh starts it) and seeds it once with INSERT … SELECT generate_series: a
+county's bureau with 40 published handling items of 12 departments in 5 sections, 13 staff,
+200,000 applicants and `--cases` cases received in order over the year before 2025-06-16 in 10
+counties, in every state, each with its events (receive, accept or refuse, grant or deny,
+deliver; three suspensions on 0.5% of the cases, a late-evening decision on 0.3%), suspensions,
+a missing core material on 1% of the accepted cases, and two conflict declarations. The seed
+stays for the next run (`--reseed` makes a new one, `--drop` removes the database at the end).
+
+Then it times, each as the median of several runs, in ms:
+- the roll-up: a full rebuild once per seed, an idle pass, a pass after 1,000 new events;
+- every query of the e-supervision pages (warnings, overdue lists, rule hits, the linkage
+  panels when the linkage app provides them) for one county and for everything;
+- the statistics: one month of one county per department, item, clerk and month; one month
+  of all regions; a year of all regions; the reform measures;
+- the pages themselves through Django's test client;
+and prints each next to the bare-SQL figure of ../shared/docs/performance.md where there is
+one. The target is under 1 s each.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+DB_NAME = "oneseal_supervision_bench"
+TODAY = dt.date(2025, 6, 16)  # a Monday with no holiday near it, as bench/cases.py
+COUNTIES = ["640221", "640202", "640205", "640104", "640105", "640106", "640121", "640122", "640181", "640302"]
+N_ITEMS = 40
+N_APPLICANTS = 200_000
+SEED_KEY = "bench_seed"
+
+# ../shared/docs/performance.md, bare SQL on the same kind of machine.
+BARE_SQL = {
+    "due_soon": ("open cases due within 3 days (count + first 50)", 1),
+    "levels": ("open cases per warning level per department, one region", 2),
+    "month_region": ("one month's statistics of one region per department and item", 27),
+    "year_all": ("one year, all regions (a full scan and sort)", 730),
+}
+
+
+def ensure_database(url_base: str, name: str, reseed: bool) -> tuple[str, bool]:
+    import psycopg
+
+    with psycopg.connect(url_base, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        if exists and reseed:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = False
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return url_base.rsplit("/", 1)[0] + "/" + name, not exists
+
+
+def drop_database(url_base: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url_base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def timed(fn, repeat: int = 5) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, result
+
+
+def sql(statement: str, params=None) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(statement, params)
+
+
+def scalar(statement: str, params=None):
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(statement, params)
+        return cur.fetchone()[0]
+
+
+# --- the world: one bureau, 40 items, staff -----------------------------------------------
+
+
+def make_world() -> dict:
+    from django.contrib.auth import get_user_model
+
+    from oneseal.catalogue import actions as catalogue_actions
+    from oneseal.catalogue.models import Catalogue, HandlingItem, Material, ReviewStep
+    from oneseal.esupervision import actions as esupervision_actions
+    from oneseal.organisation.models import Bureau, Department, Role, Section, Staff, StaffRole
+    from oneseal.regions.actions import gb2260_table, load_regions
+    from oneseal.regions.models import Region
+
+    load_regions(gb2260_table(), only_prefix="64")
+    county = Region.objects.get(code="640221")
+    bureau = Bureau.objects.create(region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345")
+    departments = [Department.objects.create(region=county, name=f"平罗县第{i + 1}局", short_name=f"第{i + 1}局", order=i)
+                   for i in range(12)]
+    sections = [Section.objects.create(bureau=bureau, name=name) for name in
+                ("投资建设审批科", "市场准入审批科", "社会事务审批科", "交通文旅审批科", "农业水利审批科")]
+    catalogue = Catalogue.objects.create(region=county, bureau=bureau, name="平罗县审批服务事项目录")
+
+    def staff(username, role, **fields):
+        user = get_user_model().objects.create_user(username=username, password="bench-" + username)
+        s = Staff.objects.create(user=user, region=county, display_name=username, bureau=bureau, **fields)
+        StaffRole.objects.create(staff=s, role=role)
+        return user
+
+    admin = staff("catadmin", Role.CATALOGUE_ADMIN)
+    clerks = [staff(f"clerk{i}", Role.CLERK) for i in range(10)]
+    signatories = [staff(f"chief{i}", Role.SIGNATORY) for i in range(3)]
+    items = []
+    for i in range(N_ITEMS):
+        code = f"640221-XK-{i + 1:03d}"
+        version = catalogue_actions.create_item(catalogue, actor=admin, basic_code=code, name=f"行政许可事项{i + 1}",
+                                                legal_basis="《中华人民共和国行政许可法》",
+                                                original_department=departments[i % 12])
+        hi = catalogue_actions.save_draft_part(HandlingItem(
+            item_version=version, code=code + "-01", name=f"行政许可事项{i + 1}（新办）", statutory_limit_days=20,
+            promised_limit_days=5 + i % 6, complaint_phone="0952-12345"), actor=admin)
+        for m in range(3):
+            catalogue_actions.save_draft_part(Material(handling_item=hi, name=f"材料{m + 1}", order=m + 1,
+                                                       is_core=m == 0), actor=admin)
+        for order, (name, role) in enumerate([("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")], 1):
+            catalogue_actions.save_draft_part(ReviewStep(handling_item=hi, order=order, name=name, role=role,
+                                                         section=sections[i % 5] if role == "reviewer" else None),
+                                              actor=admin)
+        catalogue_actions.publish(version, actor=admin, effective_from=dt.date(2024, 1, 1))
+        esupervision_actions.set_baseline(version.item, actor=admin, materials=6 + i % 5, steps=5, days=20,
+                                          source="bench")
+        items.append(hi)
+    return {"county": county, "bureau": bureau, "items": items, "clerks": clerks, "signatories": signatories,
+            "admin": admin}
+
+
+# --- the seed: applicants, cases, events, suspensions, materials --------------------------
+
+
+def weekday(date_sql: str) -> str:
+    """The date, or the Monday after it when it falls on a weekend: a bureau decides on
+    working days (a few holidays remain, as in life)."""
+    return (f"(({date_sql}) + CASE extract(isodow FROM ({date_sql})) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END)")
+
+
+def seed(world: dict, n: int) -> None:
+    from oneseal.applicants.models import Applicant
+    from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Suspension
+    from oneseal.esupervision import actions as esupervision_actions
+
+    t0 = time.perf_counter()
+    sql(f"INSERT INTO {Applicant._meta.db_table} (kind, name, id_number, credit_code, representative, phone, email, "
+        "address, created_at) SELECT 'person', '申请人' || g, '640221' || lpad(g::text, 12, '0'), '', '', "
+        "'13900000000', '', '', now() FROM generate_series(1, %s) g",
+        [N_APPLICANTS])
+    first_applicant = scalar(f"SELECT min(id) FROM {Applicant._meta.db_table}")
+    print(f"  applicants: {N_APPLICANTS:,} in {time.perf_counter() - t0:.1f} s")
+
+    import cases as case_bench  # bench/cases.py: every column of cases_case with its default
+
+    items = [hi.pk for hi in world["items"]]
+    clerks = [u.pk for u in world["clerks"]]
+    # age: days before TODAY (0 … 364) in receipt order; h: a scattered 0 … 99 for the state.
+    age = f"(364 - (g::bigint * 365 / {n})::int)"
+    h = "mod(g::bigint * 7919, 100)"
+    state = (f"CASE WHEN {age} < 30 THEN (CASE WHEN {h} < 5 THEN 'received' WHEN {h} < 60 THEN 'accepted' "
+             f"WHEN {h} < 65 THEN 'suspended' WHEN {h} < 75 THEN 'granted' ELSE 'delivered' END) "
+             f"ELSE (CASE WHEN {h} < 3 THEN 'refused' WHEN {h} < 4 THEN 'withdrawn' WHEN {h} < 8 THEN 'denied' "
+             f"WHEN {h} < 9 THEN 'granted' ELSE 'delivered' END) END")
+    received = weekday(f"(%(today)s::date - {age})")
+    accepted = f"CASE WHEN ({state}) IN ('received', 'refused') THEN NULL ELSE {weekday(f'{received} + mod(g, 3)')} END"
+    decided = (f"CASE WHEN ({state}) IN ('granted', 'denied', 'delivered') "
+               f"THEN {weekday(f'{received} + mod(g, 3) + mod(g::bigint * 31, 12)::int')} END")
+    exprs = {
+        "number": "'B' || lpad(g::text, 12, '0')",
+        "query_code": "'000000'",
+        "handling_item_id": f"(ARRAY{items}::bigint[])[1 + mod(g, {len(items)})]",
+        "applicant_id": f"{first_applicant} + mod(g::bigint * 104729, {N_APPLICANTS})::int",
+        "region_code": f"(ARRAY{COUNTIES}::text[])[1 + mod(g / 7, {len(COUNTIES)})]",
+        "channel": "CASE WHEN mod(g, 5) < 2 THEN 'online' ELSE 'window' END",
+        "state": state,
+        "received_at": f"({received} + time '09:00')::timestamp AT TIME ZONE 'Asia/Shanghai'",
+        "received_on": received, "materials_arrived_on": received,
+        "acceptance_due": f"{received} + 7",
+        "accepted_on": accepted,
+        "promised_due": f"({accepted}) + 7",
+        "statutory_due": f"({accepted}) + 28",
+        "suspended_on": f"CASE WHEN ({state}) = 'suspended' THEN ({accepted}) + 1 END",
+        "decided_on": decided,
+        "delivery_due": f"({decided}) + 14",
+        "closed_on": (f"CASE WHEN ({state}) = 'delivered' THEN ({decided}) + mod(g, 5) "
+                      f"WHEN ({state}) = 'denied' THEN {decided} WHEN ({state}) = 'refused' THEN {received} "
+                      f"WHEN ({state}) = 'withdrawn' THEN {received} + 2 END"),
+        "created_by_id": f"CASE WHEN mod(g, 5) < 2 THEN NULL ELSE (ARRAY{clerks}::bigint[])[1 + mod(g, {len(clerks)})] END",
+    }
+    fixed = {"bureau_id": world["bureau"].pk, "region_id": world["county"].pk}
+    world_for_columns = {"handling_item": world["items"][0]}
+    names, defaults = case_bench.case_columns(world_for_columns, fixed)
+    select, params = [], {"today": TODAY, "n": n}
+    for i, (name, value) in enumerate(zip(names, defaults, strict=True)):
+        if name in exprs:
+            select.append(exprs[name])
+        else:
+            params[f"v{i}"] = value
+            select.append(f"%(v{i})s")
+    t0 = time.perf_counter()
+    sql(f"INSERT INTO {Case._meta.db_table} ({', '.join(names)}) SELECT {', '.join(select)} "
+        "FROM generate_series(1, %(n)s) AS g ORDER BY g", params)
+    print(f"  cases: {n:,} in {time.perf_counter() - t0:.1f} s")
+
+    signatories = [u.pk for u in world["signatories"]]
+    t0 = time.perf_counter()
+    event = CaseEvent._meta.db_table
+    cases = Case._meta.db_table
+    clerk_of = f"(ARRAY{clerks}::bigint[])[1 + mod(c.id, {len(clerks)})]"
+    signatory_of = f"(ARRAY{signatories}::bigint[])[1 + mod(c.id, {len(signatories)})]"
+
+    def events(seq, at, on, actor, action, where):
+        sql(f'INSERT INTO {event} (case_id, seq, "at", "on", actor_id, actor_name, action, from_state, to_state, '
+            "reason, data, notice_due, prev_hash, hash) "
+            f"SELECT c.id, {seq}, ({at})::timestamp AT TIME ZONE 'Asia/Shanghai', {on}, {actor}, 'bench', {action}, "
+            f"'', c.state, '', '{{}}'::jsonb, '', repeat('0', 64), repeat('0', 64) FROM {cases} c "
+            f"WHERE {where} ORDER BY c.id")
+
+    events(1, "c.received_on + time '09:00'", "c.received_on", "c.created_by_id", "'receive'", "TRUE")
+    events(2, "c.accepted_on + time '10:00'", "c.accepted_on", clerk_of, "'accept'", "c.accepted_on IS NOT NULL")
+    events(2, "c.closed_on + time '10:00'", "c.closed_on", clerk_of, "'refuse'", "c.state = 'refused'")
+    events(3, "c.decided_on + CASE WHEN mod(c.id, 300) = 7 THEN time '21:30' ELSE time '14:00' END", "c.decided_on",
+           signatory_of, "CASE WHEN c.state = 'denied' THEN 'deny' ELSE 'grant' END", "c.decided_on IS NOT NULL")
+    events(4, "c.closed_on + time '11:00'", "c.closed_on", clerk_of, "'deliver'", "c.state = 'delivered'")
+    # Three suspensions, each resumed the next day, on 0.5% of the decided cases.
+    for k in range(3):
+        for seq, action, day in ((10 + 2 * k, "suspend", 1 + 2 * k), (11 + 2 * k, "resume", 2 + 2 * k)):
+            events(seq, f"c.accepted_on + {day} + time '15:00'", f"c.accepted_on + {day}", signatory_of,
+                   f"'{action}'", "c.decided_on IS NOT NULL AND mod(c.id, 200) = 1")
+        sql(f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
+            "suspended_by_id, promised_remaining, statutory_remaining, resumed_on, resumed_by_id) "
+            f"SELECT c.id, 'testing', 'bench', 1, c.accepted_on + {2 + 2 * k}, c.accepted_on + {1 + 2 * k}, "
+            f"{signatory_of}, 3, 15, c.accepted_on + {2 + 2 * k}, {signatory_of} FROM {cases} c "
+            "WHERE c.decided_on IS NOT NULL AND mod(c.id, 200) = 1")
+    # Open suspensions of the suspended cases, a tenth of them past their expected end.
+    sql(f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
+        "suspended_by_id, promised_remaining, statutory_remaining) "
+        f"SELECT c.id, 'expert_review', 'bench', 10, c.suspended_on + CASE WHEN mod(c.id, 10) = 0 THEN 2 ELSE 40 END, "
+        f"c.suspended_on, {signatory_of}, 3, 15 FROM {Case._meta.db_table} c WHERE c.state = 'suspended'")
+    n_events = scalar(f"SELECT count(*) FROM {event}")
+    print(f"  events: {n_events:,}, suspensions in {time.perf_counter() - t0:.1f} s")
+
+    t0 = time.perf_counter()
+    core = {hi.pk: hi.materials.get(is_core=True).pk for hi in world["items"]}
+    core_case = "CASE c.handling_item_id " + " ".join(f"WHEN {k} THEN {v}" for k, v in core.items()) + " END"
+    sql(f"INSERT INTO {CaseMaterial._meta.db_table} (case_id, material_id, status, note) "
+        f"SELECT c.id, {core_case}, 'missing', '' FROM {Case._meta.db_table} c "
+        "WHERE c.accepted_on IS NOT NULL AND mod(c.id, 100) = 7")
+    print(f"  missing core materials in {time.perf_counter() - t0:.1f} s")
+
+    # Two clerks declare a relative each (the seed's numbers are synthetic: give these two
+    # applicants valid ones, GB 11643).
+    from oneseal.applicants.rules import id_check_char
+
+    for clerk, offset in zip(world["clerks"][:2], (11, 23), strict=True):
+        first17 = f"64022119800101{offset:03d}"
+        number = first17 + id_check_char(first17)
+        sql(f"UPDATE {Applicant._meta.db_table} SET id_number = %s WHERE id = %s", [number, first_applicant + offset])
+        esupervision_actions.declare_conflict(actor=clerk, relative_name="亲属", relation="sibling", number=number,
+                                              on=TODAY)
+    sql("VACUUM ANALYZE")
+
+
+def add_events(world: dict, n: int) -> None:
+    """n new accept events on received cases, as a day of intake would add."""
+    from oneseal.cases.models import Case, CaseEvent
+
+    clerk = world["clerks"][0].pk
+    sql(f"INSERT INTO {CaseEvent._meta.db_table} (case_id, seq, \"at\", \"on\", actor_id, actor_name, action, "
+        "from_state, to_state, reason, data, notice_due, prev_hash, hash) "
+        f"SELECT c.id, 90, now(), %s, {clerk}, 'bench', 'accept', 'received', 'accepted', '', '{{}}'::jsonb, '', "
+        f"repeat('0', 64), repeat('0', 64) FROM {Case._meta.db_table} c WHERE c.state = 'received' "
+        "AND NOT EXISTS (SELECT 1 FROM cases_caseevent e WHERE e.case_id = c.id AND e.seq = 90) LIMIT %s", [TODAY, n])
+
+
+# --- measurements -------------------------------------------------------------------------
+
+
+def row(label: str, ms: float, note: str = "", bare: str = "") -> None:
+    ref = ""
+    if bare:
+        text, figure = BARE_SQL[bare]
+        ref = f"   bare SQL ≈{figure} ms ({text}); ratio {ms / figure:.1f}"
+    mark = "" if ms < 1000 else "   ** over 1 s **"
+    print(f"  {label:<62} {ms:9.1f} ms  {note}{ref}{mark}")
+
+
+def bench_pages(world: dict, show_plans: bool) -> None:
+    from django.contrib.auth import get_user_model
+
+    from oneseal.cases import jobs as case_jobs
+    from oneseal.esupervision import queries
+    from oneseal.organisation.models import Role, Staff, StaffRole
+
+    user_model = get_user_model()
+    county_overseer = user_model.objects.filter(username="overseer").first()
+    if county_overseer is None:
+        county_overseer = user_model.objects.create_user("overseer", password="bench-overseer")
+        staff = Staff.objects.create(user=county_overseer, region=world["county"], display_name="督查")
+        StaffRole.objects.create(staff=staff, role=Role.OVERSEER)
+    root = user_model.objects.filter(username="root").first() or user_model.objects.create_superuser(
+        "root", password="bench-root")
+    scopes = {"640221": queries.oversight_scope(county_overseer), "all": queries.oversight_scope(root)}
+
+    print("\n(b) e-supervision page queries (live from the cases)")
+    for name, scope in scopes.items():
+        ms, counts = timed(lambda scope=scope: queries.warning_counts(scope, TODAY))
+        row(f"warning counts, {name}", ms, str(counts), "levels")
+        for level in case_jobs.Level.ALL:
+            ms, page = timed(lambda scope=scope, level=level: list(queries.warning_cases(scope, TODAY, level)[:50]))
+            row(f"warning list {level!r} first 50, {name}", ms, f"{len(page)} rows", "due_soon")
+        ms, counts = timed(lambda scope=scope: queries.overdue_counts(scope, TODAY))
+        row(f"overdue counts, {name}", ms, str(counts))
+        for kind in queries.Overdue.ALL:
+            ms, page = timed(lambda scope=scope, kind=kind: list(queries.overdue_cases(scope, TODAY, kind)[:50]))
+            row(f"overdue list {kind!r} first 50, {name}", ms, f"{len(page)} rows")
+        ms, counts = timed(lambda scope=scope: queries.rule_hit_counts(scope))
+        row(f"rule hit counts, {name}", ms, str(counts))
+        ms, page = timed(lambda scope=scope: list(queries.rule_hits(scope).select_related("event")[:50]))
+        row(f"rule hits first 50, {name}", ms, f"{len(page)} rows")
+        if queries.linkage_queries() is not None:
+            ms, n = timed(lambda scope=scope: (queries.unsigned_pushes(scope, TODAY).count(),
+                                               list(queries.unsigned_pushes(scope, TODAY)[:50])))
+            row(f"unsigned pushes count + first 50, {name}", ms, f"{n[0]} pushes")
+            ms, n = timed(lambda scope=scope: (queries.overdue_support_requests(scope, TODAY).count(),
+                                               list(queries.overdue_support_requests(scope, TODAY)[:50])))
+            row(f"overdue support requests count + first 50, {name}", ms, f"{n[0]} requests")
+        else:
+            print("  (linkage panels: oneseal.linkage.queries not available, not timed)")
+
+    print("\n(c) statistics (from the roll-up rows)")
+    county = scopes["640221"]
+    month = (dt.date(2025, 5, 1), dt.date(2025, 5, 31))
+    for by in queries.By.ALL:
+        ms, report = timed(lambda by=by: queries.statistics(county, start=month[0], end=month[1], by=by))
+        row(f"May 2025, 640221, by {by}", ms, f"{len(report.rows)} rows, {report.totals.received} received, "
+            f"p90 {report.totals.p90_days}", "month_region")
+    ms, report = timed(lambda: queries.statistics(scopes["all"], start=month[0], end=month[1], by="department"))
+    row("May 2025, all regions, by department", ms, f"{report.totals.received} received")
+    year = (dt.date(2024, 6, 17), TODAY)
+    ms, report = timed(lambda: queries.statistics(scopes["all"], start=year[0], end=year[1], by="month"), repeat=3)
+    row("a year, all regions, by month", ms, f"{report.totals.received} received, {report.totals.decided} decided",
+        "year_all")
+    ms, report = timed(lambda: queries.statistics(scopes["all"], start=year[0], end=year[1], by="item"), repeat=3)
+    row("a year, all regions, by item", ms, f"{len(report.rows)} rows", "year_all")
+    ms, report = timed(lambda: queries.reform_measures(county, on=TODAY))
+    row("reform measures, 640221", ms, f"{len(report.rows)} items")
+    if show_plans:
+        rows = queries.milestones(county, *month)
+        print(rows.values("department").annotate(**queries.MEASURES).order_by().explain(analyze=True))
+
+    print("\n(d) the pages through Django's test client (county overseer), whole request")
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(county_overseer)
+    for label, url in [
+        ("dashboard", reverse("esupervision:dashboard")),
+        ("warning list red", reverse("esupervision:warnings", args=["red"])),
+        ("overdue list delivery", reverse("esupervision:overdue", args=["delivery"])),
+        ("rule hits", reverse("esupervision:hits")),
+        ("statistics May 2025 by item", reverse("esupervision:statistics") + "?by=item&from=2025-05-01&to=2025-05-31"),
+        ("statistics May 2025 by item, xlsx",
+         reverse("esupervision:statistics") + "?by=item&from=2025-05-01&to=2025-05-31&format=xlsx"),
+        ("reform measures", reverse("esupervision:reform")),
+        ("API overview", "/api/v1/esupervision/overview"),
+        ("API statistics May 2025 by handler", "/api/v1/esupervision/statistics?by=handler&from=2025-05-01&to=2025-05-31"),
+    ]:
+        ms, response = timed(lambda url=url: client.get(url), repeat=3)
+        row(label, ms, f"HTTP {response.status_code}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="", help="the cluster (default: scripts/postgres.sh)")
+    parser.add_argument("--reseed", action="store_true", help="drop the kept seed and make a new one")
+    parser.add_argument("--drop", action="store_true", help=f"drop {DB_NAME} at the end")
+    parser.add_argument("--plans", action="store_true", help="print EXPLAIN ANALYZE of the month statistics")
+    args = parser.parse_args()
+
+    base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
+    dsn, fresh = ensure_database(base, DB_NAME, args.reseed)
+    os.environ["DATABASE_URL"] = dsn
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
+    os.environ.setdefault("ONESEAL_DEBUG", "0")
+    os.environ.setdefault("ONESEAL_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("ONESEAL_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from oneseal.esupervision import jobs
+    from oneseal.esupervision.models import RollupState
+
+    try:
+        call_command("migrate", verbosity=0)
+        print(f"PostgreSQL {scalar('SHOW server_version')}, {os.cpu_count()} CPUs, database {DB_NAME}")
+        stored = RollupState.objects.filter(key=SEED_KEY).first()
+        if fresh or stored is None or stored.value != str(args.cases):
+            if not fresh:
+                raise SystemExit(f"{DB_NAME} holds another seed ({stored.value if stored else 'none'}): use --reseed")
+            print(f"\n(a) seeding {args.cases:,} cases (kept for the next run)")
+            world = make_world()
+            seed(world, args.cases)
+            t0 = time.perf_counter()
+            result = jobs.rollup(TODAY, rebuild=True)
+            sql("VACUUM ANALYZE")
+            print(f"  full roll-up (rebuild): {time.perf_counter() - t0:.1f} s — {result.summary()}")
+            RollupState.objects.update_or_create(key=SEED_KEY, defaults={"value": str(args.cases)})
+        else:
+            print(f"\n(a) reusing the seed of {args.cases:,} cases")
+            world = reload_world()
+        from oneseal.cases.models import Case, CaseEvent
+        from oneseal.esupervision.models import CaseMilestone, RuleHit
+
+        print(f"  cases {Case.objects.count():,}, events {CaseEvent.objects.count():,}, "
+              f"milestones {CaseMilestone.objects.count():,}, rule hits {RuleHit.objects.count():,}")
+        ms, result = timed(lambda: jobs.rollup(TODAY), repeat=3)
+        row("idle roll-up pass (nothing new)", ms, result.summary())
+        add_events(world, 1000)
+        t0 = time.perf_counter()
+        result = jobs.rollup(TODAY)
+        row("roll-up pass after 1,000 new events", (time.perf_counter() - t0) * 1000, result.summary())
+        timezone.activate("Asia/Shanghai")
+        bench_pages(world, args.plans)
+    finally:
+        connection.close()
+        if args.drop:
+            drop_database(base, DB_NAME)
+
+
+def reload_world() -> dict:
+    from django.contrib.auth import get_user_model
+
+    from oneseal.regions.models import Region
+
+    users = get_user_model().objects
+    return {"county": Region.objects.get(code="640221"),
+            "clerks": list(users.filter(username__startswith="clerk").order_by("id")),
+            "signatories": list(users.filter(username__startswith="chief").order_by("id"))}
+
+
+if __name__ == "__main__":
+    main()
