@@ -105,8 +105,9 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
     if not idx.documents:
         return []
     cfg = idx.config
-    lexical = idx.lexical.scores(rules.terms(rules.strip_fillers(rules.normalise(query)), cfg.terms,
-                                             segment=index.segmenter(cfg.terms)))
+    asked, cue = rules.asked_variant(query)
+    keyword_text = rules.strip_fillers(rules.normalise(query)) + " " + rules.CUE_WORDS.get(cue, "")
+    lexical = idx.lexical.scores(rules.terms(keyword_text, cfg.terms, segment=index.segmenter(cfg.terms)))
     dense = best_row = None
     if idx.matrix is not None:
         dense, best_row = idx.dense_scores(embeddings.query_vector(query))
@@ -124,7 +125,6 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
         scores[list(boosted)] += cfg.weights.phrase
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
-    asked, cue = rules.asked_variant(query)
     choices = rules.choose_per_item(scores, [d.item_id for d in idx.documents],
                                     [d.variant for d in idx.documents], asked, cfg.weights,
                                     [d.first_of_variant for d in idx.documents])

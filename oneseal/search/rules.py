@@ -137,6 +137,7 @@ VARIANT_CUES: tuple[tuple[str, str], ...] = (
     ("补发", Variant.REISSUE), ("丢了", Variant.REISSUE), ("丢失", Variant.REISSUE),
     ("遗失", Variant.REISSUE), ("弄丢", Variant.REISSUE), ("换证", Variant.REISSUE),
     ("换发", Variant.REISSUE), ("换执照", Variant.REISSUE), ("损坏", Variant.REISSUE),
+    ("搬家", Variant.CHANGE), ("搬地方", Variant.CHANGE), ("换地方", Variant.CHANGE),
     ("变更", Variant.CHANGE), ("改名", Variant.CHANGE), ("更名", Variant.CHANGE),
     ("换名", Variant.CHANGE), ("换法人", Variant.CHANGE), ("换负责人", Variant.CHANGE),
     ("换会长", Variant.CHANGE), ("换老板", Variant.CHANGE), ("改地址", Variant.CHANGE),
@@ -145,9 +146,19 @@ VARIANT_CUES: tuple[tuple[str, str], ...] = (
     ("新办", Variant.NEW), ("设立", Variant.NEW), ("成立", Variant.NEW), ("新开", Variant.NEW),
     ("开办", Variant.NEW), ("注册", Variant.NEW), ("申领", Variant.NEW),
 )
-VARIANT_WORDS = {
-    Variant.NEW: "新办", Variant.CHANGE: "变更", Variant.RENEWAL: "延续",
-    Variant.CANCELLATION: "注销", Variant.REISSUE: "补证", Variant.OTHER: "其他",
+# The catalogue's own words for what a cue asks, added to the keyword terms of the query so
+# that among handling items of one variant the fitting one wins (丢了 → 补办, not 换发).
+CUE_WORDS = {
+    "丢了": "补办 遗失 补领 补发", "丢失": "补办 遗失 补领 补发", "遗失": "补办 补领 补发",
+    "弄丢": "补办 遗失 补领 补发", "损坏": "换发 换证", "换证": "换发", "换执照": "换发",
+    "改名": "变更名称", "更名": "变更名称", "换名": "变更名称", "换法人": "变更法定代表人",
+    "换负责人": "变更负责人", "换会长": "变更法定代表人", "换老板": "变更法定代表人 负责人",
+    "改地址": "变更住所 地址 场所", "换地址": "变更住所 地址 场所", "搬家": "变更住所 地址 场所",
+    "搬地方": "变更住所 地址 场所", "换地方": "变更住所 地址 场所",
+    "改经营范围": "变更经营范围 经营项目", "改范围": "变更范围 经营项目", "增加经营项目": "变更经营项目",
+    "到期": "延续 延期", "过期": "延续 延期", "续期": "延续 延期", "续证": "延续",
+    "不干了": "注销", "不做了": "注销", "不开了": "注销", "不办了": "注销", "关掉": "注销",
+    "关门": "注销", "关店": "注销", "关了": "注销", "倒闭": "注销",
 }
 
 
@@ -173,7 +184,7 @@ class Weights:
     phrase: float = 0.35  # an everyday name or synonym written in full inside the query
     variant: float = 0.25  # the handling item is the variant the verb asks for
     default_new: float = 0.15  # no verb: the new application comes first
-    first: float = 0.05  # the first handling item of its kind in the guide is the usual one
+    first: float = 0.01  # breaks ties: the first handling item of its kind in the guide is the usual one
     own: float = 0.5  # share of a handling item's own score against its item's best
     dense_floor_quantile: float = 0.5
     rrf: bool = False
