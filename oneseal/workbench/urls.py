@@ -14,5 +14,4 @@ urlpatterns = [
     path("cases/<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
     path("uploads/<int:pk>/", views.upload_file, name="upload"),
-    path("documents/<int:pk>/", views.document_file, name="document"),
 ]

@@ -47,10 +47,9 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases
 from oneseal.catalogue.models import HandlingItem, ItemVersion, SpecialProcedure
-from oneseal.documents.models import Document
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
 from . import documents, queries
 from .forms import ApplicantForm, CaseFilterForm
@@ -296,17 +295,7 @@ def upload_file(request, pk):
                                pk=pk, case_material__case__in=visible_cases(request.user))
     response = FileResponse(upload.file.open("rb"), content_type=upload.content_type,
                             filename=upload.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@staff_only
-@require_GET
-def document_file(request, pk):
-    """A document's signed PDF, opened in the browser for printing."""
-    document = get_object_or_404(Document, pk=pk, case__in=visible_cases(request.user))
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf",
-                            filename=f"{document.number}.pdf")
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -335,15 +324,23 @@ def find_handling_items(user, text: str, limit: int = 10) -> list[dict]:
     text = (text or "").strip()[:100]
     if not text:
         return []
-    region_code = scope_prefix(user) or None
+    staff = staff_of(user)
+    region_code = staff.region.code if staff is not None and not user.is_superuser else None
     try:
         from oneseal.search.queries import search_handling_items
     except ImportError:
         search_handling_items = None
     if search_handling_items is not None:
-        hits = search_handling_items(text, region_code=region_code, limit=limit)
-        return [{"id": h.handling_item.pk, "item_name": h.item_name, "name": h.handling_item_name,
-                 "department": h.department_name} for h in hits]
+        found, seen = [], set()
+        # A hit brings its item's other handling items (变更, 注销 …): the clerk picks the exact one.
+        for hit in search_handling_items(text, region_code=region_code, limit=limit):
+            for hi_id, name in [(hit.handling_item.pk, hit.handling_item_name),
+                                *[(s.handling_item.pk, s.name) for s in hit.others]]:
+                if hi_id not in seen:
+                    seen.add(hi_id)
+                    found.append({"id": hi_id, "item_name": hit.item_name, "name": name,
+                                  "department": hit.department_name})
+        return found
     qs = handling_items_in_force(user)
     for word in text.split():
         qs = qs.filter(Q(name__icontains=word) | Q(item_version__name__icontains=word) | Q(keywords__icontains=word))

@@ -113,7 +113,7 @@ def test_accepting_issues_the_notice_for_printing_at_once(window, item, seal):
     assert document.kind == "acceptance"
     page = window.get(response["Location"]).content.decode()
     assert 'id="print-acceptance"' in page and 'target="_blank"' in page
-    pdf = window.get(reverse("workbench:document", args=[document.pk]))
+    pdf = window.get(reverse("documents:file", args=[document.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
