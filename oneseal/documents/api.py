@@ -8,7 +8,7 @@ refuses with every reason (400, `reasons`) when the document cannot be issued no
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,21 +30,21 @@ from .models import Document, DocumentKind
 
 DOCUMENTS = "documents"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-CASE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("办件编号（id）"))
-DOCUMENT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("文书编号（id）"))
+CASE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("办件编号（id）"))
+DOCUMENT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("文书编号（id）"))
 KINDS_HELP = "、".join(f"{value}（{label}）" for value, label in DocumentKind.choices)
 
 
 # --- serializers ------------------------------------------------------------------------------
 
 class IssueDocumentInput(serializers.Serializer):
-    kind = UnnamedChoiceField(choices=DocumentKind.choices, help_text=_l("文书种类：") + KINDS_HELP,
-                              error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
+    kind = UnnamedChoiceField(choices=DocumentKind.choices, help_text=_("文书种类：") + KINDS_HELP,
+                              error_messages={"invalid_choice": _("“{input}”不是有效的取值")})
 
 
 class DocumentReasonInput(serializers.Serializer):
     # Blank passes here so that the action's own message names the rule.
-    reason = serializers.CharField(max_length=2000, allow_blank=True, help_text=_l("理由"))
+    reason = serializers.CharField(max_length=2000, allow_blank=True, help_text=_("理由"))
 
 
 class DocumentRefSerializer(serializers.ModelSerializer):
@@ -59,16 +59,16 @@ class DocumentSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
     kind = serializers.CharField(help_text=KINDS_HELP)
     kind_display = serializers.CharField(source="get_kind_display")
-    state = serializers.CharField(help_text=_l("genuine（有效）、revoked（已撤销）或 superseded（已被更正文书取代）"))
+    state = serializers.CharField(help_text=_("genuine（有效）、revoked（已撤销）或 superseded（已被更正文书取代）"))
     state_display = serializers.CharField(source="get_state_display")
     bureau = serializers.CharField(source="bureau.name")
     seal = serializers.CharField(source="seal.name")
     template_version = serializers.IntegerField(source="template.number", allow_null=True, default=None,
-                                                help_text=_l("所用文书格式的版本号"))
-    supersedes = DocumentRefSerializer(allow_null=True, help_text=_l("本文书更正的原文书"))
-    superseded_by = serializers.SerializerMethodField(help_text=_l("取代本文书的更正文书"))
-    file_url = serializers.SerializerMethodField(help_text=_l("下载签章 PDF"))
-    verify_url = serializers.SerializerMethodField(help_text=_l("公开核验页面"))
+                                                help_text=_("所用文书格式的版本号"))
+    supersedes = DocumentRefSerializer(allow_null=True, help_text=_("本文书更正的原文书"))
+    superseded_by = serializers.SerializerMethodField(help_text=_("取代本文书的更正文书"))
+    file_url = serializers.SerializerMethodField(help_text=_("下载签章 PDF"))
+    verify_url = serializers.SerializerMethodField(help_text=_("公开核验页面"))
 
     class Meta:
         model = Document
@@ -92,28 +92,28 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DueDocumentSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=KINDS_HELP)
     label = serializers.CharField()
-    event_seq = serializers.IntegerField(source="event.seq", help_text=_l("要求出具该文书的办件记录顺序号"))
-    dated = serializers.DateField(source="event.on", help_text=_l("文书的成文日期"))
-    blockers = serializers.ListField(child=serializers.CharField(), help_text=_l("暂不能出具的原因；为空即可出具"))
+    event_seq = serializers.IntegerField(source="event.seq", help_text=_("要求出具该文书的办件记录顺序号"))
+    dated = serializers.DateField(source="event.on", help_text=_("文书的成文日期"))
+    blockers = serializers.ListField(child=serializers.CharField(), help_text=_("暂不能出具的原因；为空即可出具"))
 
 
 class VerificationSerializer(serializers.Serializer):
     """What the public verification page shows: the document's own facts, nothing more."""
 
-    state = serializers.CharField(help_text=_l("genuine（有效）、revoked（已撤销）或 superseded（已被更正文书取代）"))
+    state = serializers.CharField(help_text=_("genuine（有效）、revoked（已撤销）或 superseded（已被更正文书取代）"))
     state_display = serializers.CharField(source="get_state_display")
     kind = serializers.CharField(help_text=KINDS_HELP)
     kind_display = serializers.CharField(source="get_kind_display")
     number = serializers.CharField()
     dated = serializers.DateField()
     bureau = serializers.CharField(source="bureau.name")
-    applicant = serializers.CharField(source="case.applicant.name", help_text=_l("文书上载明的申请人姓名或名称"))
+    applicant = serializers.CharField(source="case.applicant.name", help_text=_("文书上载明的申请人姓名或名称"))
     item = serializers.CharField(source="case.handling_item.name")
     seal = serializers.CharField(source="seal.name")
     seal_revoked = serializers.SerializerMethodField()
-    sha256 = serializers.CharField(help_text=_l("签章 PDF 文件的 SHA-256"))
+    sha256 = serializers.CharField(help_text=_("签章 PDF 文件的 SHA-256"))
     revoked_on = serializers.DateField(allow_null=True)
-    superseded_by_number = serializers.SerializerMethodField(help_text=_l("取代本文书的更正文书文号"))
+    superseded_by_number = serializers.SerializerMethodField(help_text=_("取代本文书的更正文书文号"))
 
     def get_seal_revoked(self, obj) -> bool:
         return obj.seal.state == obj.seal.SealState.REVOKED
@@ -142,17 +142,17 @@ class CaseDocuments(APIView):
         # Reading answers an anonymous caller with the same 404 as anyone outside the case.
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
-    @extend_schema(tags=[DOCUMENTS], operation_id="list_case_documents", summary=_l("办件的文书"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="list_case_documents", summary=_("办件的文书"),
                    parameters=[CASE_ID],
-                   description=_l("办件的全部文书（含已被更正、已撤销的），按出具时间排列。能查看办件者即可查看。"),
+                   description=_("办件的全部文书（含已被更正、已撤销的），按出具时间排列。能查看办件者即可查看。"),
                    responses={200: DocumentSerializer(many=True), 404: ErrorSerializer})
     def get(self, request, pk):
         case = load_case(request.user, pk)
         return Response(DocumentSerializer(_documents_of(case), many=True).data)
 
-    @extend_schema(tags=[DOCUMENTS], operation_id="issue_case_document", summary=_l("出具文书"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="issue_case_document", summary=_("出具文书"),
                    parameters=[CASE_ID], request=IssueDocumentInput,
-                   description=_l("办件所在区划的综合受理窗口或签批领导出具办件记录要求的通知书、决定书或证照：编文号、"
+                   description=_("办件所在区划的综合受理窗口或签批领导出具办件记录要求的通知书、决定书或证照：编文号、"
                                   "加盖电子印章（PAdES 签名）并保存。不能出具时返回 400，reasons 列出全部原因。"),
                    responses={201: DocumentSerializer, **ERRORS})
     def post(self, request, pk):
@@ -164,9 +164,9 @@ class CaseDocuments(APIView):
 
 
 class CaseDueDocuments(APIView):
-    @extend_schema(tags=[DOCUMENTS], operation_id="list_case_due_documents", summary=_l("应出具而未出具的文书"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="list_case_due_documents", summary=_("应出具而未出具的文书"),
                    parameters=[CASE_ID],
-                   description=_l("办件记录要求出具、尚未出具的文书，及暂不能出具的原因。"),
+                   description=_("办件记录要求出具、尚未出具的文书，及暂不能出具的原因。"),
                    responses={200: DueDocumentSerializer(many=True), 404: ErrorSerializer})
     def get(self, request, pk):
         case = load_case(request.user, pk)
@@ -174,16 +174,16 @@ class CaseDueDocuments(APIView):
 
 
 class DocumentDetail(APIView):
-    @extend_schema(tags=[DOCUMENTS], operation_id="get_document", summary=_l("文书详情"), parameters=[DOCUMENT_ID],
+    @extend_schema(tags=[DOCUMENTS], operation_id="get_document", summary=_("文书详情"), parameters=[DOCUMENT_ID],
                    responses={200: DocumentSerializer, 404: ErrorSerializer})
     def get(self, request, pk):
         return Response(DocumentSerializer(_document(request.user, pk)).data)
 
 
 class DocumentFile(APIView):
-    @extend_schema(tags=[DOCUMENTS], operation_id="get_document_file", summary=_l("下载文书 PDF"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="get_document_file", summary=_("下载文书 PDF"),
                    parameters=[DOCUMENT_ID],
-                   description=_l("签章后保存的 PDF 原件，与 sha256 一致。办件所在区划的工作人员或办件申请人本人可下载。"),
+                   description=_("签章后保存的 PDF 原件，与 sha256 一致。办件所在区划的工作人员或办件申请人本人可下载。"),
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ErrorSerializer})
     def get(self, request, pk):
         document = _document(request.user, pk)
@@ -197,9 +197,9 @@ class DocumentReissue(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[DOCUMENTS], operation_id="reissue_document", summary=_l("更正文书（重新出具）"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="reissue_document", summary=_("更正文书（重新出具）"),
                    parameters=[DOCUMENT_ID], request=DocumentReasonInput,
-                   description=_l("按办件现有数据出具新文书（新文号），原文书标记为已被更正，两者均保留在办件中。"),
+                   description=_("按办件现有数据出具新文书（新文号），原文书标记为已被更正，两者均保留在办件中。"),
                    responses={201: DocumentSerializer, **ERRORS})
     def post(self, request, pk):
         document = _document(request.user, pk)
@@ -213,9 +213,9 @@ class DocumentRevoke(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
-    @extend_schema(tags=[DOCUMENTS], operation_id="revoke_document", summary=_l("撤销文书"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="revoke_document", summary=_("撤销文书"),
                    parameters=[DOCUMENT_ID], request=DocumentReasonInput,
-                   description=_l("签批领导撤销错发的文书；核验页面随即显示“已撤销”。"),
+                   description=_("签批领导撤销错发的文书；核验页面随即显示“已撤销”。"),
                    responses={200: DocumentSerializer, **ERRORS})
     def post(self, request, pk):
         document = _document(request.user, pk)
@@ -229,15 +229,15 @@ class Verify(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=[DOCUMENTS], operation_id="verify_document", summary=_l("核验文书（公开）"),
+    @extend_schema(tags=[DOCUMENTS], operation_id="verify_document", summary=_("核验文书（公开）"),
                    parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH,
-                                                description=_l("文书上的核验码（不区分大小写，可含空格或连字符）"))],
-                   description=_l("任何人可用文书上的核验码查询其真伪与状态：有效、已撤销或已被更正。只返回文书本身载明的信息。"),
+                                                description=_("文书上的核验码（不区分大小写，可含空格或连字符）"))],
+                   description=_("任何人可用文书上的核验码查询其真伪与状态：有效、已撤销或已被更正。只返回文书本身载明的信息。"),
                    responses={200: VerificationSerializer,
-                              404: OpenApiResponse(ErrorSerializer, description=_l("没有该核验码的文书"))})
+                              404: OpenApiResponse(ErrorSerializer, description=_("没有该核验码的文书"))})
     def get(self, request, code):
         document = queries.public_document(code)
         if document is None:
-            return Response({"code": "not_found", "message": str(_l("未找到该核验码的文书")), "fields": {}, "reasons": []},
+            return Response({"code": "not_found", "message": str(_("未找到该核验码的文书")), "fields": {}, "reasons": []},
                             status=status.HTTP_404_NOT_FOUND)
         return Response(VerificationSerializer(document).data)
