@@ -12,6 +12,7 @@ from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Upload
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material
 from oneseal.catalogue.rules import material_applies
+from oneseal.documents.queries import documents_for
 
 from . import rules
 
@@ -42,11 +43,9 @@ def correction_notice(case: Case) -> CaseEvent | None:
 
 
 def case_documents(user, case: Case) -> list:
-    """The documents of the case the user may download (the documents app decides)."""
-    from oneseal.documents import queries as documents
-
-    documents_for = getattr(documents, "documents_for", None)
-    return list(documents_for(user, case)) if documents_for is not None else []
+    """The notices and the licence of the case the user may download (the documents app
+    decides who may)."""
+    return documents_for(user, case)
 
 
 # A code compared when no case has the typed number, so both answers take the same work.

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from oneseal.applicants.actions import register_applicant, sign_up
 from oneseal.catalogue import actions as catalogue_actions
@@ -25,6 +26,7 @@ def _portal_setup(settings, tmp_path):
     cache.clear()  # the tracking page counts failures in the cache
     yield
     cache.clear()
+    translation.deactivate()  # a request to an /en/ page leaves English active on the thread
 
 
 @pytest.fixture

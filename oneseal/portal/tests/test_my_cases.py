@@ -109,3 +109,23 @@ def test_a_case_opened_at_the_window_for_my_applicant_is_mine_too(person, new_it
     case = actions.receive(new_item, actor=clerk, applicant=applicant,
                            at=timezone.now() - datetime.timedelta(days=1))
     assert case.number in client_for(person).get("/my/cases/").content.decode()
+
+
+def test_the_applicant_downloads_the_notices_of_their_case_and_no_one_else_can(person, stranger, online_case, clerk,
+                                                                                 bureau):
+    from oneseal.documents import actions as documents
+
+    documents.create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
+    for line in online_case.materials.all():
+        if line.material.is_required:
+            actions.attach_file(line, actor=person, upload=pdf())
+    actions.check_materials(online_case, actor=clerk, statuses={
+        line.pk: ("provided" if line.material.is_required else "not_needed") for line in online_case.materials.all()})
+    actions.accept(online_case, actor=clerk, on=timezone.localdate())
+    notice = documents.issue_document(online_case, kind="acceptance", actor=clerk)
+    body = client_for(person).get(f"/my/cases/{online_case.pk}/").content.decode()
+    assert notice.number in body and f'href="/documents/{notice.pk}/file/"' in body
+    download = client_for(person).get(f"/documents/{notice.pk}/file/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client_for(stranger).get(f"/documents/{notice.pk}/file/").status_code == 404
+    assert Client().get(f"/documents/{notice.pk}/file/").status_code in (302, 404)

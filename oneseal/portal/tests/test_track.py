@@ -72,3 +72,10 @@ def test_blank_fields_are_named(db):
 def test_the_applicant_sees_the_query_code_on_their_case(person, case):
     body = client_for(person).get(f"/my/cases/{case.pk}/").content.decode()
     assert case.query_code in body.split('id="case-query-code"', 1)[1][:40]
+
+
+def test_the_pages_speak_english_from_the_portals_translations(db):
+    body = Client().get("/en/track/").content.decode()
+    assert "Track a case with the case number and query code" in body and "Enter" not in body
+    signup = Client().get("/en/account/signup/").content.decode()
+    assert "Applicant sign-up" in signup and "Resident ID number (person)" in signup
