@@ -6,7 +6,7 @@ scope is a 404 that says nothing about it. Domain errors are rendered by `api.er
 NotPermitted → 403, Conflict (a full slot) → 409, any other → 400."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -25,13 +25,13 @@ from .models import Booking, Slot
 
 TAG = "appointments"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=_l("预约码（8位，可带短横线）"))
+CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("预约码（8位，可带短横线）"))
 
 
 # --- output -------------------------------------------------------------------------------
 
-class SlotSerializer(serializers.ModelSerializer):
-    free = serializers.IntegerField(help_text=_l("剩余可约人数"))
+class AppointmentSlotSerializer(serializers.ModelSerializer):
+    free = serializers.IntegerField(help_text=gettext_lazy("剩余可约人数"))
 
     class Meta:
         model = Slot
@@ -41,17 +41,17 @@ class SlotSerializer(serializers.ModelSerializer):
 
 class GroupSlotsSerializer(serializers.Serializer):
     group_id = serializers.IntegerField()
-    group = serializers.CharField(help_text=_l("窗口分组"))
+    group = serializers.CharField(help_text=gettext_lazy("窗口分组"))
     windows = serializers.CharField()
     hall_id = serializers.IntegerField()
     hall = serializers.CharField()
     address = serializers.CharField()
-    slots = SlotSerializer(many=True)
+    slots = AppointmentSlotSerializer(many=True)
 
 
 class BookingSerializer(serializers.ModelSerializer):
-    code_display = serializers.SerializerMethodField(help_text=_l("分两组显示的预约码"))
-    state = serializers.CharField(help_text=_l("booked（已预约）、cancelled（已取消）、arrived（已到场）或 no_show（未到场）"))
+    code_display = serializers.SerializerMethodField(help_text=gettext_lazy("分两组显示的预约码"))
+    state = serializers.CharField(help_text=gettext_lazy("booked（已预约）、cancelled（已取消）、arrived（已到场）或 no_show（未到场）"))
     state_display = serializers.CharField(source="get_state_display")
     applicant = serializers.CharField(source="applicant.name")
     handling_item_id = serializers.IntegerField()
@@ -75,22 +75,22 @@ class BookingSerializer(serializers.ModelSerializer):
 
 # --- input --------------------------------------------------------------------------------
 
-class BookInput(serializers.Serializer):
-    slot = serializers.IntegerField(help_text=_l("预约时段编号（slots[].id）"))
-    handling_item = serializers.IntegerField(help_text=_l("办理项编号"))
-    applicant = serializers.IntegerField(required=False, help_text=_l("申请人编号；账号只关联一位申请人时可不填"))
+class BookingInput(serializers.Serializer):
+    slot = serializers.IntegerField(help_text=gettext_lazy("预约时段编号（slots[].id）"))
+    handling_item = serializers.IntegerField(help_text=gettext_lazy("办理项编号"))
+    applicant = serializers.IntegerField(required=False, help_text=gettext_lazy("申请人编号；账号只关联一位申请人时可不填"))
 
 
-class MarkInput(serializers.Serializer):
-    state = serializers.ChoiceField(choices=[("arrived", _l("已到场")), ("no_show", _l("未到场"))],
-                                    help_text=_l("arrived（已到场）或 no_show（未到场）"),
-                                    error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
+class BookingMarkInput(serializers.Serializer):
+    state = serializers.ChoiceField(choices=[("arrived", gettext_lazy("已到场")), ("no_show", gettext_lazy("未到场"))],
+                                    help_text=gettext_lazy("arrived（已到场）或 no_show（未到场）"),
+                                    error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")})
 
 
 class BookingListQuery(serializers.Serializer):
-    hall = serializers.IntegerField(required=False, help_text=_l("服务大厅编号"))
-    day = serializers.DateField(required=False, input_formats=[DATE_FORMAT], help_text=_l("日期 YYYY-MM-DD"),
-                                error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+    hall = serializers.IntegerField(required=False, help_text=gettext_lazy("服务大厅编号"))
+    day = serializers.DateField(required=False, input_formats=[DATE_FORMAT], help_text=gettext_lazy("日期 YYYY-MM-DD"),
+                                error_messages={"invalid": gettext_lazy("日期格式应为 YYYY-MM-DD")})
 
 
 def parse(serializer_class, data) -> dict:
@@ -102,10 +102,10 @@ def parse(serializer_class, data) -> dict:
 # --- views --------------------------------------------------------------------------------
 
 class OpenSlots(APIView):
-    @extend_schema(tags=[TAG], operation_id="list_open_slots", summary=_l("办理项的可预约时段"),
-                   description=_l("办理该事项的各大厅窗口分组，及其可预约工作日内尚未开始的时段（含已约满的时段）。"),
+    @extend_schema(tags=[TAG], operation_id="list_open_slots", summary=gettext_lazy("办理项的可预约时段"),
+                   description=gettext_lazy("办理该事项的各大厅窗口分组，及其可预约工作日内尚未开始的时段（含已约满的时段）。"),
                    parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
-                                                description=_l("办理项编号"))],
+                                                description=gettext_lazy("办理项编号"))],
                    responses={200: GroupSlotsSerializer(many=True), 404: ErrorSerializer})
     def get(self, request, pk):
         hi = get_object_or_404(HandlingItem.objects.select_related("item_version__item__catalogue__region"), pk=pk)
@@ -123,8 +123,8 @@ class SignedIn:
 
 
 class Bookings(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="list_bookings", summary=_l("预约列表"), parameters=[BookingListQuery],
-                   description=_l("申请人为本人的预约；综合受理窗口等工作人员为本区划及下级区划大厅的预约。"),
+    @extend_schema(tags=[TAG], operation_id="list_bookings", summary=gettext_lazy("预约列表"), parameters=[BookingListQuery],
+                   description=gettext_lazy("申请人为本人的预约；综合受理窗口等工作人员为本区划及下级区划大厅的预约。"),
                    responses={200: BookingSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer})
     def get(self, request):
         params = parse(BookingListQuery, request.query_params)
@@ -135,26 +135,26 @@ class Bookings(SignedIn, APIView):
             qs = qs.filter(slot__day=params["day"])
         return Response(BookingSerializer(qs.order_by("slot__day", "slot__starts_at", "id")[:500], many=True).data)
 
-    @extend_schema(tags=[TAG], operation_id="book", summary=_l("预约"), request=BookInput,
-                   description=_l("申请人本人的网上办事账号预约一个时段，返回预约码。"),
+    @extend_schema(tags=[TAG], operation_id="book", summary=gettext_lazy("预约"), request=BookingInput,
+                   description=gettext_lazy("申请人本人的网上办事账号预约一个时段，返回预约码。"),
                    responses={201: BookingSerializer, **ERRORS,
-                              409: OpenApiResponse(ErrorSerializer, description=_l("该时段已约满"))})
+                              409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("该时段已约满"))})
     def post(self, request):
-        data = parse(BookInput, request.data)
+        data = parse(BookingInput, request.data)
         own = list(Applicant.objects.filter(user=request.user).order_by("id"))
         if data.get("applicant") is None and len(own) == 1:
             applicant = own[0]
         else:
             applicant = next((a for a in own if a.pk == data.get("applicant")), None)
         if applicant is None:
-            raise ValidationFailed(fields={"applicant": [_l("请选择本账号关联的申请人")]})
+            raise ValidationFailed(fields={"applicant": [gettext_lazy("请选择本账号关联的申请人")]})
         slot = Slot.objects.filter(pk=data["slot"]).first()
         if slot is None:
-            raise ValidationFailed(fields={"slot": [_l("预约时段 {pk} 不存在").format(pk=data["slot"])]})
+            raise ValidationFailed(fields={"slot": [gettext_lazy("预约时段 {pk} 不存在").format(pk=data["slot"])]})
         hi = HandlingItem.objects.filter(pk=data["handling_item"]).first()
         if hi is None:
             raise ValidationFailed(fields={"handling_item": [
-                _l("办理项 {pk} 不存在").format(pk=data["handling_item"])]})
+                gettext_lazy("办理项 {pk} 不存在").format(pk=data["handling_item"])]})
         booking = actions.book(slot, actor=request.user, applicant=applicant, handling_item=hi)
         return Response(BookingSerializer(queries.booking_rows(Booking.objects).get(pk=booking.pk)).data,
                         status=status.HTTP_201_CREATED)
@@ -166,15 +166,15 @@ def _visible(request, code: str) -> Booking:
 
 
 class BookingDetail(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="get_booking", summary=_l("预约详情"), parameters=[CODE],
+    @extend_schema(tags=[TAG], operation_id="get_booking", summary=gettext_lazy("预约详情"), parameters=[CODE],
                    responses={200: BookingSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request, code):
         return Response(BookingSerializer(_visible(request, code)).data)
 
 
 class BookingCancel(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="cancel_booking", summary=_l("取消预约"), parameters=[CODE],
-                   request=None, description=_l("申请人本人在大厅规定的取消截止时间前取消。"),
+    @extend_schema(tags=[TAG], operation_id="cancel_booking", summary=gettext_lazy("取消预约"), parameters=[CODE],
+                   request=None, description=gettext_lazy("申请人本人在大厅规定的取消截止时间前取消。"),
                    responses={200: BookingSerializer, **ERRORS})
     def post(self, request, code):
         booking = actions.cancel(_visible(request, code), actor=request.user)
@@ -182,10 +182,10 @@ class BookingCancel(SignedIn, APIView):
 
 
 class BookingMark(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="mark_booking", summary=_l("登记到场或未到场"), parameters=[CODE],
-                   request=MarkInput, description=_l("大厅所在区划的综合受理窗口工作人员登记。"),
+    @extend_schema(tags=[TAG], operation_id="mark_booking", summary=gettext_lazy("登记到场或未到场"), parameters=[CODE],
+                   request=BookingMarkInput, description=gettext_lazy("大厅所在区划的综合受理窗口工作人员登记。"),
                    responses={200: BookingSerializer, **ERRORS})
     def post(self, request, code):
-        data = parse(MarkInput, request.data)
+        data = parse(BookingMarkInput, request.data)
         booking = actions.mark(_visible(request, code), actor=request.user, state=data["state"])
         return Response(BookingSerializer(queries.booking_rows(Booking.objects).get(pk=booking.pk)).data)

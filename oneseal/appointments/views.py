@@ -44,6 +44,8 @@ def book(request, handling_item_id: int):
     if chosen is None and len(groups) == 1:
         chosen = groups[0]
     form = BookForm(request.POST or None)
+    if request.method == "POST" and chosen is None:
+        form.add_error(None, _("请先选择大厅和窗口"))
     if request.method == "POST" and chosen is not None and form.is_valid():
         slot = Slot.objects.filter(pk=form.cleaned_data["slot"], group=chosen).first()
         applicant = next((a for a in applicants if a.pk == form.cleaned_data["applicant"]), None)

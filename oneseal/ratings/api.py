@@ -8,7 +8,7 @@ nothing about it. Domain errors are rendered by `api.errors`."""
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -26,15 +26,15 @@ from .models import Channel, FollowUp, Rating
 
 TAG = "ratings"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("编号"))
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("编号"))
 
 
 # --- output -------------------------------------------------------------------------------
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(help_text=_l("open（待回复）或 answered（已回复）"))
+    state = serializers.CharField(help_text=gettext_lazy("open（待回复）或 answered（已回复）"))
     state_display = serializers.CharField(source="get_state_display")
-    overdue = serializers.SerializerMethodField(help_text=_l("待回复且已过回复期限"))
+    overdue = serializers.SerializerMethodField(help_text=gettext_lazy("待回复且已过回复期限"))
 
     class Meta:
         model = FollowUp
@@ -57,7 +57,7 @@ class StaffFollowUpSerializer(FollowUpSerializer):
         read_only_fields = fields
 
 
-class ReasonSerializer(serializers.Serializer):
+class RatingReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
 
@@ -67,7 +67,7 @@ class RatingSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
     score_display = serializers.CharField(source="score_label")
     reasons = serializers.SerializerMethodField()
-    channel = serializers.CharField(help_text=_l("online（网上评价）或 window（窗口评价器）"))
+    channel = serializers.CharField(help_text=gettext_lazy("online（网上评价）或 window（窗口评价器）"))
     follow_up = serializers.SerializerMethodField()
 
     class Meta:
@@ -76,7 +76,7 @@ class RatingSerializer(serializers.ModelSerializer):
                   "rated_on", "follow_up"]
         read_only_fields = fields
 
-    @extend_schema_field(ReasonSerializer(many=True))
+    @extend_schema_field(RatingReasonSerializer(many=True))
     def get_reasons(self, obj):
         return [{"code": c, "label": str(rules.REASON_LABELS.get(c, c))} for c in obj.reasons]
 
@@ -86,41 +86,41 @@ class RatingSerializer(serializers.ModelSerializer):
         return FollowUpSerializer(follow_up).data if follow_up else None
 
 
-class BandSerializer(serializers.Serializer):
-    band = serializers.CharField(help_text=_l("good（4—5分）、fair（3分）或 bad（1—2分）"))
+class RatingBandSerializer(serializers.Serializer):
+    band = serializers.CharField(help_text=gettext_lazy("good（4—5分）、fair（3分）或 bad（1—2分）"))
     label = serializers.CharField()
     scores = serializers.ListField(child=serializers.IntegerField())
-    reasons = ReasonSerializer(many=True)
+    reasons = RatingReasonSerializer(many=True)
 
 
 # --- input --------------------------------------------------------------------------------
 
 class RateInput(serializers.Serializer):
-    case = serializers.IntegerField(help_text=_l("办件编号（id）"))
-    score = serializers.IntegerField(help_text=_l("评分：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意"))
+    case = serializers.IntegerField(help_text=gettext_lazy("办件编号（id）"))
+    score = serializers.IntegerField(help_text=gettext_lazy("评分：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意"))
     reasons = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list,
-                                    help_text=_l("评价原因代码（见 GET /api/v1/ratings/reasons），须与评分所在档次一致"))
+                                    help_text=gettext_lazy("评价原因代码（见 GET /api/v1/ratings/reasons），须与评分所在档次一致"))
     comment = serializers.CharField(max_length=rules.COMMENT_MAX, required=False, allow_blank=True, default="",
-                                    help_text=_l("意见建议"))
+                                    help_text=gettext_lazy("意见建议"))
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.ONLINE,
-                                      help_text=_l("online：申请人本人账号；window：窗口评价器（办结当天，经窗口终端录入）"),
-                                      error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
+                                      help_text=gettext_lazy("online：申请人本人账号；window：窗口评价器（办结当天，经窗口终端录入）"),
+                                      error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")})
 
 
-class AnswerInput(serializers.Serializer):
+class FollowUpAnswerInput(serializers.Serializer):
     answer = serializers.CharField(max_length=actions.ANSWER_MAX, allow_blank=True,
-                                   help_text=_l("核实整改与回复情况"))
+                                   help_text=gettext_lazy("核实整改与回复情况"))
 
 
-class AssignInput(serializers.Serializer):
-    assignee = serializers.IntegerField(help_text=_l("承办人（工作人员账号编号）"))
+class FollowUpAssignInput(serializers.Serializer):
+    assignee = serializers.IntegerField(help_text=gettext_lazy("承办人（工作人员账号编号）"))
 
 
 class FollowUpQuery(serializers.Serializer):
     state = serializers.ChoiceField(choices=FollowUp.FollowUpState.choices, required=False,
-                                    help_text=_l("open 或 answered"),
-                                    error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
-    overdue = serializers.BooleanField(required=False, default=False, help_text=_l("只列出已逾期的待回复差评"))
+                                    help_text=gettext_lazy("open 或 answered"),
+                                    error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")})
+    overdue = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("只列出已逾期的待回复差评"))
 
 
 def parse(serializer_class, data) -> dict:
@@ -137,40 +137,40 @@ class SignedIn:
 
 
 class Reasons(APIView):
-    @extend_schema(tags=[TAG], operation_id="list_rating_reasons", summary=_l("评价档次与原因"),
-                   responses={200: BandSerializer(many=True)})
+    @extend_schema(tags=[TAG], operation_id="list_rating_reasons", summary=gettext_lazy("评价档次与原因"),
+                   responses={200: RatingBandSerializer(many=True)})
     def get(self, request):
         out = [{"band": band, "label": str(rules.BAND_LABELS[band]),
                 "scores": [s for s in rules.SCORES if rules.band(s) == band],
                 "reasons": [{"code": c, "label": str(label)} for c, label in reasons]}
                for band, reasons in rules.REASONS.items()]
-        return Response(BandSerializer(out, many=True).data)
+        return Response(RatingBandSerializer(out, many=True).data)
 
 
 class Ratings(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="list_ratings", summary=_l("评价列表"),
-                   description=_l("申请人为本人办件的评价；工作人员为本区划及下级区划的评价。"),
+    @extend_schema(tags=[TAG], operation_id="list_ratings", summary=gettext_lazy("评价列表"),
+                   description=gettext_lazy("申请人为本人办件的评价；工作人员为本区划及下级区划的评价。"),
                    responses={200: RatingSerializer(many=True), 403: ErrorSerializer})
     def get(self, request):
         qs = queries.rating_rows(queries.visible_ratings(request.user))[:500]
         return Response(RatingSerializer(qs, many=True).data)
 
-    @extend_schema(tags=[TAG], operation_id="rate_case", summary=_l("评价办件"), request=RateInput,
-                   description=_l("办结的办件由申请人本人评价一次；1—2分为差评，自动开启差评回访。"),
+    @extend_schema(tags=[TAG], operation_id="rate_case", summary=gettext_lazy("评价办件"), request=RateInput,
+                   description=gettext_lazy("办结的办件由申请人本人评价一次；1—2分为差评，自动开启差评回访。"),
                    responses={201: RatingSerializer, **ERRORS})
     def post(self, request):
         data = parse(RateInput, request.data)
         # Staff rate only through the window device, and only cases of their region.
         case = visible_cases(request.user).filter(pk=data.pop("case")).select_related("applicant").first()
         if case is None:
-            raise ValidationFailed(fields={"case": [_l("办件不存在或不是您的办件")]})
+            raise ValidationFailed(fields={"case": [gettext_lazy("办件不存在或不是您的办件")]})
         rating = actions.rate(case, actor=request.user, **data)
         return Response(RatingSerializer(queries.rating_rows(Rating.objects).get(pk=rating.pk)).data,
                         status=status.HTTP_201_CREATED)
 
 
 class RatingDetail(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="get_rating", summary=_l("评价详情"), parameters=[ID],
+    @extend_schema(tags=[TAG], operation_id="get_rating", summary=gettext_lazy("评价详情"), parameters=[ID],
                    responses={200: RatingSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request, pk):
         rating = get_object_or_404(queries.rating_rows(queries.visible_ratings(request.user)), pk=pk)
@@ -178,8 +178,8 @@ class RatingDetail(SignedIn, APIView):
 
 
 class FollowUps(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="list_follow_ups", summary=_l("差评回访列表"), parameters=[FollowUpQuery],
-                   description=_l("本区划及下级区划的差评回访，按回复期限排列；仅工作人员可见。"),
+    @extend_schema(tags=[TAG], operation_id="list_follow_ups", summary=gettext_lazy("差评回访列表"), parameters=[FollowUpQuery],
+                   description=gettext_lazy("本区划及下级区划的差评回访，按回复期限排列；仅工作人员可见。"),
                    responses={200: StaffFollowUpSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer})
     def get(self, request):
         params = parse(FollowUpQuery, request.query_params)
@@ -192,21 +192,21 @@ class FollowUps(SignedIn, APIView):
 
 
 class FollowUpAnswer(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="answer_follow_up", summary=_l("回复差评"), parameters=[ID],
-                   request=AnswerInput, responses={200: StaffFollowUpSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="answer_follow_up", summary=gettext_lazy("回复差评"), parameters=[ID],
+                   request=FollowUpAnswerInput, responses={200: StaffFollowUpSerializer, **ERRORS})
     def post(self, request, pk):
         follow_up = get_object_or_404(queries.staff_follow_ups(request.user), pk=pk)
-        data = parse(AnswerInput, request.data)
+        data = parse(FollowUpAnswerInput, request.data)
         actions.answer_follow_up(follow_up, actor=request.user, answer=data["answer"])
         return Response(StaffFollowUpSerializer(queries.staff_follow_ups(request.user).get(pk=pk)).data)
 
 
 class FollowUpAssign(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="assign_follow_up", summary=_l("交办差评"), parameters=[ID],
-                   request=AssignInput, responses={200: StaffFollowUpSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="assign_follow_up", summary=gettext_lazy("交办差评"), parameters=[ID],
+                   request=FollowUpAssignInput, responses={200: StaffFollowUpSerializer, **ERRORS})
     def post(self, request, pk):
         follow_up = get_object_or_404(queries.staff_follow_ups(request.user), pk=pk)
-        data = parse(AssignInput, request.data)
+        data = parse(FollowUpAssignInput, request.data)
         assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
         actions.assign_follow_up(follow_up, actor=request.user, assignee=assignee)
         return Response(StaffFollowUpSerializer(queries.staff_follow_ups(request.user).get(pk=pk)).data)

@@ -8,43 +8,43 @@ band with its own list of reasons to tick, plus free text."""
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from oneseal.calendars.rules import WorkCalendar, WorkDate
 
 SCORES = {
-    5: _l("非常满意"),
-    4: _l("满意"),
-    3: _l("基本满意"),
-    2: _l("不满意"),
-    1: _l("非常不满意"),
+    5: gettext_lazy("非常满意"),
+    4: gettext_lazy("满意"),
+    3: gettext_lazy("基本满意"),
+    2: gettext_lazy("不满意"),
+    1: gettext_lazy("非常不满意"),
 }
 GOOD, FAIR, BAD = "good", "fair", "bad"
-BAND_LABELS = {GOOD: _l("好评（4—5分）"), FAIR: _l("中评（3分）"), BAD: _l("差评（1—2分）")}
+BAND_LABELS = {GOOD: gettext_lazy("好评（4—5分）"), FAIR: gettext_lazy("中评（3分）"), BAD: gettext_lazy("差评（1—2分）")}
 
 REASONS: dict[str, list[tuple[str, object]]] = {
     GOOD: [
-        ("guide_clear", _l("办事指南清楚准确")),
-        ("one_visit", _l("一次办好，没有多跑")),
-        ("fast", _l("办理快，早于承诺时限")),
-        ("polite", _l("工作人员热情耐心")),
-        ("online_easy", _l("网上办理方便")),
+        ("guide_clear", gettext_lazy("办事指南清楚准确")),
+        ("one_visit", gettext_lazy("一次办好，没有多跑")),
+        ("fast", gettext_lazy("办理快，早于承诺时限")),
+        ("polite", gettext_lazy("工作人员热情耐心")),
+        ("online_easy", gettext_lazy("网上办理方便")),
     ],
     FAIR: [
-        ("slow_but_done", _l("能办成，但用时较长")),
-        ("guide_partly_unclear", _l("办事指南个别内容不够清楚")),
-        ("long_wait", _l("排队等候时间较长")),
-        ("online_partly", _l("网上只能办一部分，仍需到现场")),
+        ("slow_but_done", gettext_lazy("能办成，但用时较长")),
+        ("guide_partly_unclear", gettext_lazy("办事指南个别内容不够清楚")),
+        ("long_wait", gettext_lazy("排队等候时间较长")),
+        ("online_partly", gettext_lazy("网上只能办一部分，仍需到现场")),
     ],
     BAD: [
-        ("guide_wrong", _l("办事指南与实际要求不一致")),
-        ("extra_materials", _l("要求提交指南以外的材料")),
-        ("not_told_at_once", _l("补正材料没有一次性告知")),
-        ("repeat_visits", _l("多次往返才办成")),
-        ("late", _l("超过承诺时限")),
-        ("reasons_unclear", _l("不予受理或不予许可的理由没有讲清楚")),
-        ("attitude", _l("工作人员态度差")),
-        ("online_broken", _l("网上办理系统不好用")),
+        ("guide_wrong", gettext_lazy("办事指南与实际要求不一致")),
+        ("extra_materials", gettext_lazy("要求提交指南以外的材料")),
+        ("not_told_at_once", gettext_lazy("补正材料没有一次性告知")),
+        ("repeat_visits", gettext_lazy("多次往返才办成")),
+        ("late", gettext_lazy("超过承诺时限")),
+        ("reasons_unclear", gettext_lazy("不予受理或不予许可的理由没有讲清楚")),
+        ("attitude", gettext_lazy("工作人员态度差")),
+        ("online_broken", gettext_lazy("网上办理系统不好用")),
     ],
 }
 REASON_LABELS = {code: label for reasons in REASONS.values() for code, label in reasons}

@@ -109,11 +109,12 @@ def follow_ups(request):
 
 
 def _candidates(follow_up: FollowUp):
+    """Active staff of the case's region (or above it) holding a role that answers."""
     region = follow_up.rating.case.region
-    users = get_user_model().objects.filter(staff__isnull=False, is_active=True).select_related("staff__region")
-    return get_user_model().objects.filter(pk__in=[
-        u.pk for u in users if any(has_role(u, role, region) for role in actions.ANSWER_ROLES)
-    ]).select_related("staff").order_by("staff__display_name")
+    users = (get_user_model().objects.filter(is_active=True, staff__roles__role__in=actions.ANSWER_ROLES)
+             .select_related("staff__region").prefetch_related("staff__roles").distinct())
+    chosen = [u.pk for u in users if u.staff.region.contains(region)]
+    return get_user_model().objects.filter(pk__in=chosen).select_related("staff").order_by("staff__display_name")
 
 
 def _follow_up(request, pk: int) -> FollowUp:

@@ -52,3 +52,15 @@ def next_workday():
 @pytest.fixture
 def far_clerk(make_staff, other_county):
     return make_staff("far_clerk", other_county, Role.CLERK, display_name="外区窗口")
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    # A request through the LocaleMiddleware leaves its language active in the test thread;
+    # every test starts in the default language, as a fresh request would.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -148,3 +148,9 @@ def test_nav_links_follow_the_role(clerk, applicant_user, own_applicant):
     assert reverse("appointments:mine") in client_for(applicant_user).get("/").content.decode()
     home = client_for(clerk).get("/").content.decode()
     assert reverse("appointments:day") in home and reverse("appointments:halls") in home
+
+
+def test_the_pages_speak_english_from_the_apps_translations(booked, applicant_user):
+    c = client_for(applicant_user)
+    html = c.get("/en" + reverse("appointments:mine")).content.decode()
+    assert "My bookings" in html and "Cancel booking" in html

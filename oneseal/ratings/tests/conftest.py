@@ -32,3 +32,15 @@ def far_clerk(make_staff, other_county):
 def bad_rating(own_case, applicant_user):
     return actions.rate(own_case, actor=applicant_user, score=1, reasons=["guide_wrong"],
                         comment="指南没写清楚，白跑一趟")
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    # A request through the LocaleMiddleware leaves its language active in the test thread;
+    # every test starts in the default language, as a fresh request would.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

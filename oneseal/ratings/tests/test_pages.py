@@ -94,3 +94,9 @@ def test_a_signatory_sets_the_answer_days_on_the_page(signatory, bureau):
 def test_nav_links_follow_the_role(clerk, applicant_user, own_applicant):
     assert reverse("ratings:mine") in client_for(applicant_user).get("/").content.decode()
     assert reverse("ratings:follow_ups") in client_for(clerk).get("/").content.decode()
+
+
+def test_the_pages_speak_english_from_the_apps_translations(own_case, applicant_user):
+    html = client_for(applicant_user).get("/en" + reverse("ratings:rate", args=[own_case.pk])).content.decode()
+    assert "Were you satisfied with this service?" in html and "Very satisfied" in html
+    assert "The service guide did not match what was actually required" in html
