@@ -3,7 +3,7 @@ pages (`queries.oversight_scope`): overseers, signatories and superusers over th
 below; `?region=` narrows to a region inside it. Anyone else gets 403 and no data."""
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -24,7 +24,7 @@ from .models import Rule, RuleHit
 TAG = "esupervision"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer}
 REGION = OpenApiParameter("region", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
-                          description=_l("区划代码：只看本人管辖范围内的该地区，如 640221"))
+                          description=gettext_lazy("区划代码：只看本人管辖范围内的该地区，如 640221"))
 
 
 class ScopedView:
@@ -38,15 +38,15 @@ class ScopedView:
 
 
 class OverviewSerializer(serializers.Serializer):
-    region = serializers.CharField(allow_null=True, help_text=_l("所看地区的区划代码；null 为全部地区"))
+    region = serializers.CharField(allow_null=True, help_text=gettext_lazy("所看地区的区划代码；null 为全部地区"))
     on = serializers.DateField()
     warnings = inline_serializer("WarningCounts", {level: serializers.IntegerField() for level in case_jobs.Level.ALL})
     overdue = inline_serializer("OverdueCounts", {kind: serializers.IntegerField() for kind in queries.Overdue.ALL})
     rule_hits = inline_serializer("RuleHitCounts", {rule: serializers.IntegerField() for rule in Rule.values})
-    unsigned_pushes = serializers.IntegerField(allow_null=True, help_text=_l("未签收的推送；审管联动未启用时为 null"))
+    unsigned_pushes = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("未签收的推送；审管联动未启用时为 null"))
     overdue_unsigned_pushes = serializers.IntegerField(allow_null=True)
     overdue_support_requests = serializers.IntegerField(allow_null=True)
-    rolled_up_at = serializers.DateTimeField(allow_null=True, help_text=_l("异常行为与统计最近一次汇总的时间"))
+    rolled_up_at = serializers.DateTimeField(allow_null=True, help_text=gettext_lazy("异常行为与统计最近一次汇总的时间"))
 
 
 class SupervisedCaseSerializer(serializers.ModelSerializer):
@@ -54,7 +54,7 @@ class SupervisedCaseSerializer(serializers.ModelSerializer):
     handling_item = serializers.CharField(source="handling_item.name")
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
-    history = serializers.SerializerMethodField(help_text=_l("办件全过程记录的地址"))
+    history = serializers.SerializerMethodField(help_text=gettext_lazy("办件全过程记录的地址"))
 
     class Meta:
         model = Case
@@ -70,7 +70,7 @@ class RuleHitSerializer(serializers.ModelSerializer):
     rule_display = serializers.CharField(source="get_rule_display")
     case_number = serializers.CharField(source="case.number")
     action = serializers.CharField(source="event.action")
-    seq = serializers.IntegerField(source="event.seq", help_text=_l("办件记录顺序号"))
+    seq = serializers.IntegerField(source="event.seq", help_text=gettext_lazy("办件记录顺序号"))
     detail = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
@@ -88,18 +88,18 @@ class RuleHitSerializer(serializers.ModelSerializer):
 
 
 class StatRowSerializer(serializers.Serializer):
-    key = serializers.CharField(allow_null=True, help_text=_l("分组的编号（部门、科室、事项、工作人员）或月份首日"))
+    key = serializers.CharField(allow_null=True, help_text=gettext_lazy("分组的编号（部门、科室、事项、工作人员）或月份首日"))
     label = serializers.CharField()
     received = serializers.IntegerField()
     accepted = serializers.IntegerField()
     decided = serializers.IntegerField()
-    on_time = serializers.IntegerField(help_text=_l("在承诺时限内作出决定的件数"))
-    on_time_share = serializers.FloatField(allow_null=True, help_text=_l("按时办结率（%）"))
-    avg_days = serializers.FloatField(allow_null=True, help_text=_l("受理至决定的平均工作日（不含中止）"))
-    p90_days = serializers.IntegerField(allow_null=True, help_text=_l("90%的办件在此工作日数内作出决定"))
+    on_time = serializers.IntegerField(help_text=gettext_lazy("在承诺时限内作出决定的件数"))
+    on_time_share = serializers.FloatField(allow_null=True, help_text=gettext_lazy("按时办结率（%）"))
+    avg_days = serializers.FloatField(allow_null=True, help_text=gettext_lazy("受理至决定的平均工作日（不含中止）"))
+    p90_days = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("90%的办件在此工作日数内作出决定"))
     online = serializers.IntegerField()
-    online_share = serializers.FloatField(allow_null=True, help_text=_l("网上收件占比（%）"))
-    visits = serializers.IntegerField(help_text=_l("到现场次数合计"))
+    online_share = serializers.FloatField(allow_null=True, help_text=gettext_lazy("网上收件占比（%）"))
+    visits = serializers.IntegerField(help_text=gettext_lazy("到现场次数合计"))
     visits_per_case = serializers.FloatField(allow_null=True)
     ratings = serializers.IntegerField()
     rating = serializers.FloatField(allow_null=True)
@@ -109,7 +109,7 @@ class StatisticsSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     by = serializers.CharField()
-    with_ratings = serializers.BooleanField(help_text=_l("是否有好差评数据"))
+    with_ratings = serializers.BooleanField(help_text=gettext_lazy("是否有好差评数据"))
     rows = StatRowSerializer(many=True)
     totals = StatRowSerializer()
     rolled_up_at = serializers.DateTimeField(allow_null=True)
@@ -118,15 +118,15 @@ class StatisticsSerializer(serializers.Serializer):
 # "from" is a Python keyword, so the query serializer is built with type().
 StatisticsQuery = type("StatisticsQuery", (serializers.Serializer,), {
     "by": serializers.ChoiceField(choices=queries.By.ALL, required=False, default=queries.By.DEPARTMENT,
-                                  help_text=_l("分组：department、section、item、handler 或 month"),
-                                  error_messages={"invalid_choice": _l("“{input}”不是有效的取值")}),
-    "from": date_field(_l("起始日期（含），YYYY-MM-DD；默认本月1日")),
-    "to": date_field(_l("截止日期（含），YYYY-MM-DD；默认本月末")),
+                                  help_text=gettext_lazy("分组：department、section、item、handler 或 month"),
+                                  error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")}),
+    "from": date_field(gettext_lazy("起始日期（含），YYYY-MM-DD；默认本月1日")),
+    "to": date_field(gettext_lazy("截止日期（含），YYYY-MM-DD；默认本月末")),
 })
 
 
 class ReformQuery(serializers.Serializer):
-    on = date_field(_l("办事指南生效日期（含），YYYY-MM-DD；默认今天"))
+    on = date_field(gettext_lazy("办事指南生效日期（含），YYYY-MM-DD；默认今天"))
 
 
 class ReformRowSerializer(serializers.Serializer):
@@ -137,13 +137,13 @@ class ReformRowSerializer(serializers.Serializer):
     baseline = inline_serializer("ReformBaselineFigures", {
         "materials": serializers.IntegerField(), "steps": serializers.IntegerField(),
         "days": serializers.IntegerField()}, allow_null=True)
-    materials = serializers.IntegerField(help_text=_l("现行主办理项的申请材料数"))
-    steps = serializers.IntegerField(help_text=_l("现行主办理项的审批环节数"))
-    days = serializers.IntegerField(help_text=_l("现行承诺时限（工作日），即办件为0"))
-    materials_cut = serializers.FloatField(allow_null=True, help_text=_l("压减比例（%）"))
+    materials = serializers.IntegerField(help_text=gettext_lazy("现行主办理项的申请材料数"))
+    steps = serializers.IntegerField(help_text=gettext_lazy("现行主办理项的审批环节数"))
+    days = serializers.IntegerField(help_text=gettext_lazy("现行承诺时限（工作日），即办件为0"))
+    materials_cut = serializers.FloatField(allow_null=True, help_text=gettext_lazy("压减比例（%）"))
     steps_cut = serializers.FloatField(allow_null=True)
     days_cut = serializers.FloatField(allow_null=True)
-    meets_target = serializers.BooleanField(allow_null=True, help_text=_l("三项均压减50%以上"))
+    meets_target = serializers.BooleanField(allow_null=True, help_text=gettext_lazy("三项均压减50%以上"))
 
 
 class ReformSerializer(serializers.Serializer):
@@ -157,8 +157,8 @@ class ReformSerializer(serializers.Serializer):
 
 
 class Overview(ScopedView, APIView):
-    @extend_schema(tags=[TAG], operation_id="esupervision_overview", summary=_l("电子监察总览"), parameters=[REGION],
-                   description=_l("实时的黄牌、红牌、法定时限预警和逾期办件数，异常行为命中数，未签收推送和逾期技术支撑请求数。"),
+    @extend_schema(tags=[TAG], operation_id="esupervision_overview", summary=gettext_lazy("电子监察总览"), parameters=[REGION],
+                   description=gettext_lazy("实时的黄牌、红牌、法定时限预警和逾期办件数，异常行为命中数，未签收推送和逾期技术支撑请求数。"),
                    responses={200: OverviewSerializer, **ERRORS})
     def get(self, request):
         scope = self.scope()
@@ -185,10 +185,10 @@ class WarningCases(ScopedView, ListAPIView):
             raise NotFound()
         return queries.warning_cases(self.scope(), timezone.localdate(), level)
 
-    @extend_schema(tags=[TAG], operation_id="esupervision_warning_cases", summary=_l("预警办件列表"),
+    @extend_schema(tags=[TAG], operation_id="esupervision_warning_cases", summary=gettext_lazy("预警办件列表"),
                    parameters=[REGION, OpenApiParameter("level", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                         enum=list(case_jobs.Level.ALL))],
-                   description=_l("yellow 黄牌、red 红牌、statutory 法定时限预警，最紧急的在前。"),
+                   description=gettext_lazy("yellow 黄牌、red 红牌、statutory 法定时限预警，最紧急的在前。"),
                    responses={200: SupervisedCaseSerializer(many=True), **ERRORS, 404: ErrorSerializer})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -203,10 +203,10 @@ class OverdueCases(ScopedView, ListAPIView):
             raise NotFound()
         return queries.overdue_cases(self.scope(), timezone.localdate(), kind)
 
-    @extend_schema(tags=[TAG], operation_id="esupervision_overdue_cases", summary=_l("逾期办件列表"),
+    @extend_schema(tags=[TAG], operation_id="esupervision_overdue_cases", summary=gettext_lazy("逾期办件列表"),
                    parameters=[REGION, OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                         enum=list(queries.Overdue.ALL))],
-                   description=_l("statutory 超过法定时限未决定、delivery 超过送达期限、special_procedure 特别程序超期。"),
+                   description=gettext_lazy("statutory 超过法定时限未决定、delivery 超过送达期限、special_procedure 特别程序超期。"),
                    responses={200: SupervisedCaseSerializer(many=True), **ERRORS, 404: ErrorSerializer})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -218,19 +218,19 @@ class RuleHits(ScopedView, ListAPIView):
     def get_queryset(self):
         return queries.rule_hits(self.scope(), self.request.query_params.get("rule", "")).select_related("event")
 
-    @extend_schema(tags=[TAG], operation_id="esupervision_rule_hits", summary=_l("异常行为"),
+    @extend_schema(tags=[TAG], operation_id="esupervision_rule_hits", summary=gettext_lazy("异常行为"),
                    parameters=[REGION, OpenApiParameter("rule", OpenApiTypes.STR, OpenApiParameter.QUERY,
                                                         required=False, enum=Rule.values)],
-                   description=_l("违反异常行为规则的办件操作，最新的在前；每条附办件全过程记录的地址。"),
+                   description=gettext_lazy("违反异常行为规则的办件操作，最新的在前；每条附办件全过程记录的地址。"),
                    responses={200: RuleHitSerializer(many=True), **ERRORS})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class Statistics(ScopedView, APIView):
-    @extend_schema(tags=[TAG], operation_id="esupervision_statistics", summary=_l("办件统计"),
+    @extend_schema(tags=[TAG], operation_id="esupervision_statistics", summary=gettext_lazy("办件统计"),
                    parameters=[REGION, StatisticsQuery],
-                   description=_l("按部门、科室、事项、经办人或月份统计收件、受理、办结、按时办结、平均与90%用时、网办率、到现场次数和评价。"),
+                   description=gettext_lazy("按部门、科室、事项、经办人或月份统计收件、受理、办结、按时办结、平均与90%用时、网办率、到现场次数和评价。"),
                    responses={200: StatisticsSerializer, **ERRORS})
     def get(self, request):
         scope = self.scope()
@@ -245,7 +245,7 @@ class Statistics(ScopedView, APIView):
 
 
 class ReformMeasures(ScopedView, APIView):
-    @extend_schema(tags=[TAG], operation_id="esupervision_reform_measures", summary=_l("改革成效：材料、环节、时限压减"),
+    @extend_schema(tags=[TAG], operation_id="esupervision_reform_measures", summary=gettext_lazy("改革成效：材料、环节、时限压减"),
                    parameters=[REGION, ReformQuery],
                    responses={200: ReformSerializer, **ERRORS})
     def get(self, request):

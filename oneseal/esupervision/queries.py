@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from oneseal.cases import jobs as case_jobs
 from oneseal.cases.models import Case, State, Suspension
@@ -94,9 +94,9 @@ def history_url(case_id: int) -> str:
 # --- warnings and overdue cases (live) ----------------------------------------------------
 
 LEVEL_LABELS = {
-    case_jobs.Level.YELLOW: _l("黄牌：承诺时限即将届满"),
-    case_jobs.Level.RED: _l("红牌：已超过承诺时限"),
-    case_jobs.Level.STATUTORY: _l("法定时限预警"),
+    case_jobs.Level.YELLOW: gettext_lazy("黄牌：承诺时限即将届满"),
+    case_jobs.Level.RED: gettext_lazy("红牌：已超过承诺时限"),
+    case_jobs.Level.STATUTORY: gettext_lazy("法定时限预警"),
 }
 
 
@@ -114,9 +114,9 @@ class Overdue:
     SPECIAL_PROCEDURE = "special_procedure"
     ALL = (STATUTORY, DELIVERY, SPECIAL_PROCEDURE)
     LABELS = {
-        STATUTORY: _l("超过法定办结时限仍未决定"),
-        DELIVERY: _l("准予许可后超过10个工作日未送达"),
-        SPECIAL_PROCEDURE: _l("特别程序超过预计时间仍未恢复"),
+        STATUTORY: gettext_lazy("超过法定办结时限仍未决定"),
+        DELIVERY: gettext_lazy("准予许可后超过10个工作日未送达"),
+        SPECIAL_PROCEDURE: gettext_lazy("特别程序超过预计时间仍未恢复"),
     }
 
 
@@ -194,8 +194,8 @@ class By:
     HANDLER = "handler"
     MONTH = "month"
     ALL = (DEPARTMENT, SECTION, ITEM, HANDLER, MONTH)
-    LABELS = {DEPARTMENT: _l("按部门"), SECTION: _l("按科室"), ITEM: _l("按事项"), HANDLER: _l("按经办人"),
-              MONTH: _l("按月份")}
+    LABELS = {DEPARTMENT: gettext_lazy("按部门"), SECTION: gettext_lazy("按科室"), ITEM: gettext_lazy("按事项"), HANDLER: gettext_lazy("按经办人"),
+              MONTH: gettext_lazy("按月份")}
 
 
 @dataclass
@@ -285,8 +285,8 @@ def _labels(by: str, keys: list) -> dict:
 
 
 NO_KEY = {
-    By.DEPARTMENT: _l("（未注明部门）"), By.SECTION: _l("（未分科室）"), By.ITEM: _l("（未知事项）"),
-    By.HANDLER: _l("（系统或网上申报）"), By.MONTH: "",
+    By.DEPARTMENT: gettext_lazy("（未注明部门）"), By.SECTION: gettext_lazy("（未分科室）"), By.ITEM: gettext_lazy("（未知事项）"),
+    By.HANDLER: gettext_lazy("（系统或网上申报）"), By.MONTH: "",
 }
 
 

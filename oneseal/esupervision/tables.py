@@ -2,7 +2,7 @@
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from . import rules
 from .models import ConflictDeclaration, Rule
@@ -43,12 +43,12 @@ def overdue_table(title: str, kind: str, cases) -> Table:
 
 
 ACTION_LABELS = {
-    "receive": _l("收件"), "accept": _l("受理"), "deem_accepted": _l("逾期视为受理"), "refuse": _l("不予受理"),
-    "request_correction": _l("一次性告知补正"), "submit_correction": _l("提交补正材料"), "check_materials": _l("核验材料"),
-    "assign_step": _l("分派审批环节"), "complete_review_step": _l("完成审批环节"), "record_site_inspection": _l("现场核查"),
-    "suspend": _l("中止"), "resume": _l("恢复办理"), "request_extension": _l("申请延期"), "approve_extension": _l("批准延期"),
-    "grant": _l("准予许可"), "deny": _l("不予许可"), "deliver": _l("送达"), "withdraw": _l("撤回申请"), "terminate": _l("终止办理"),
-    "attach_file": _l("上传材料"), "supply_tolerated_material": _l("补齐容缺材料"), "revoke_licence": _l("撤销证照"),
+    "receive": gettext_lazy("收件"), "accept": gettext_lazy("受理"), "deem_accepted": gettext_lazy("逾期视为受理"), "refuse": gettext_lazy("不予受理"),
+    "request_correction": gettext_lazy("一次性告知补正"), "submit_correction": gettext_lazy("提交补正材料"), "check_materials": gettext_lazy("核验材料"),
+    "assign_step": gettext_lazy("分派审批环节"), "complete_review_step": gettext_lazy("完成审批环节"), "record_site_inspection": gettext_lazy("现场核查"),
+    "suspend": gettext_lazy("中止"), "resume": gettext_lazy("恢复办理"), "request_extension": gettext_lazy("申请延期"), "approve_extension": gettext_lazy("批准延期"),
+    "grant": gettext_lazy("准予许可"), "deny": gettext_lazy("不予许可"), "deliver": gettext_lazy("送达"), "withdraw": gettext_lazy("撤回申请"), "terminate": gettext_lazy("终止办理"),
+    "attach_file": gettext_lazy("上传材料"), "supply_tolerated_material": gettext_lazy("补齐容缺材料"), "revoke_licence": gettext_lazy("撤销证照"),
 }
 
 
@@ -93,10 +93,10 @@ def support_requests_table(title: str, requests) -> Table:
     return Table(title, [_("办件编号"), _("被请求部门"), _("技术支撑类别"), _("请求人"), _("答复期限")], rows)
 
 
-STAT_HEADERS = [_l("收件"), _l("受理"), _l("办结"), _l("按时办结"), _l("按时办结率"), _l("平均用时（工作日）"),
-                _l("90%办结用时（工作日）"), _l("网上收件"), _l("网办率"), _l("到现场次数（件均）")]
-DIMENSION_HEADERS = {By.DEPARTMENT: _l("部门"), By.SECTION: _l("科室"), By.ITEM: _l("事项"), By.HANDLER: _l("经办人"),
-                     By.MONTH: _l("月份")}
+STAT_HEADERS = [gettext_lazy("收件"), gettext_lazy("受理"), gettext_lazy("办结"), gettext_lazy("按时办结"), gettext_lazy("按时办结率"), gettext_lazy("平均用时（工作日）"),
+                gettext_lazy("90%办结用时（工作日）"), gettext_lazy("网上收件"), gettext_lazy("网办率"), gettext_lazy("到现场次数（件均）")]
+DIMENSION_HEADERS = {By.DEPARTMENT: gettext_lazy("部门"), By.SECTION: gettext_lazy("科室"), By.ITEM: gettext_lazy("事项"), By.HANDLER: gettext_lazy("经办人"),
+                     By.MONTH: gettext_lazy("月份")}
 
 
 def statistics_table(report: StatReport) -> Table:

@@ -139,3 +139,10 @@ def test_a_bad_region_code_is_named(client, overseer):
     client.force_login(overseer)
     response = client.get("/api/v1/esupervision/overview?region=999999")
     assert response.status_code == 400 and "region" in response.json()["fields"]
+
+
+def test_the_pages_speak_english_too(client, overseer):
+    client.force_login(overseer)
+    page = client.get("/en/esupervision/").content.decode()
+    assert "Time-limit warnings" in page and "Yellow card: promised limit about to expire" in page
+    assert client.get("/api/v1/esupervision/overview", HTTP_ACCEPT_LANGUAGE="en").status_code == 200

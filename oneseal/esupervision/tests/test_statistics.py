@@ -145,3 +145,17 @@ def test_the_dashboard_shows_counts_and_downloads(client, overseer, march, recor
 def test_handlers_are_staff_not_applicants(march):
     handlers = set(CaseMilestone.objects.exclude(handler=None).values_list("handler", flat=True))
     assert handlers <= set(Staff.objects.values_list("pk", flat=True))
+
+
+def test_the_linkage_panels_show_unsigned_pushes_of_the_scope_only(client, overseer, far_overseer, march):
+    fast, slow, _online = march
+    client.force_login(overseer)
+    page = client.get(reverse("esupervision:dashboard"))
+    assert page.context["linkage"]["unsigned"] == 2 and page.context["linkage"]["unsigned_overdue"] == 2
+    listing = client.get(reverse("esupervision:pushes")).content.decode()
+    assert fast.number in listing and slow.number in listing
+    assert client.get("/api/v1/esupervision/overview").json()["unsigned_pushes"] == 2
+    assert client.get(reverse("esupervision:support-requests")).status_code == 200
+    client.force_login(far_overseer)
+    assert fast.number not in client.get(reverse("esupervision:pushes")).content.decode()
+    assert client.get("/api/v1/esupervision/overview").json()["unsigned_pushes"] == 0
