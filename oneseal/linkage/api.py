@@ -4,7 +4,7 @@ case's linkage. A token without the endpoint's scope gets 403 before anything is
 another department's push or request is a 404 that says nothing about it."""
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.cases import load_case
+from oneseal.api.cases import listed_choices, load_case
 from oneseal.api.serializers import ErrorSerializer
 from oneseal.errors import NotPermitted
 
@@ -37,15 +37,17 @@ class LinkageView:
     def department_or_403(self, scope: str | None = None):
         department = acting_department(self.request.user, scope or self.scope)
         if department is None:
-            raise NotPermitted(_l("调用者不是行业主管部门，或令牌没有“{scope}”权限").format(scope=scope or self.scope))
+            raise NotPermitted(_("调用者不是行业主管部门，或令牌没有“{scope}”权限").format(scope=scope or self.scope))
         return department
 
 
 # --- output -------------------------------------------------------------------------------
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class LinkageFeedbackSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
+    kind = serializers.CharField(help_text=_("inspection、penalty、rectification、revocation_request"))
+    request_state = serializers.CharField(help_text=_("撤销建议的处理状态：open、revoked、declined；其他反馈为空"))
     kind_label = serializers.CharField(source="get_kind_display")
 
     class Meta:
@@ -54,8 +56,9 @@ class FeedbackSerializer(serializers.ModelSerializer):
                   "recorder_name", "recorded_at", "request_state", "handled_on", "handling_note"]
 
 
-class PushSerializer(serializers.ModelSerializer):
+class LinkagePushSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
+    decision = serializers.CharField(help_text=_("grant、deny、revoke_licence"))
     department = serializers.CharField(source="department.name")
     decision_label = serializers.CharField(source="get_decision_display")
     escalated = serializers.SerializerMethodField()
@@ -69,17 +72,19 @@ class PushSerializer(serializers.ModelSerializer):
         return push.escalated_on is not None
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class SupportAttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupportAttachment
         fields = ["id", "original_name", "content_type", "size", "sha256"]
 
 
-class SupportRequestSerializer(serializers.ModelSerializer):
+class LinkageSupportRequestSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
+    kind = serializers.CharField(help_text=_("site_survey、technical_review、testing、hearing"))
+    state = serializers.CharField(help_text=_("open（待答复）、answered（已答复）"))
     department = serializers.CharField(source="department.name")
     kind_label = serializers.CharField(source="get_kind_display")
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = SupportAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = SupportRequest
@@ -88,31 +93,30 @@ class SupportRequestSerializer(serializers.ModelSerializer):
 
 
 class CaseLinkageSerializer(serializers.Serializer):
-    pushes = PushSerializer(many=True)
-    feedback = FeedbackSerializer(many=True)
-    support_requests = SupportRequestSerializer(many=True)
+    pushes = LinkagePushSerializer(many=True)
+    feedback = LinkageFeedbackSerializer(many=True)
+    support_requests = LinkageSupportRequestSerializer(many=True)
 
 
 # --- input --------------------------------------------------------------------------------
 
 
-class FeedbackInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=FeedbackKind.choices, help_text=_l("反馈类型"),
-                                   error_messages={"invalid_choice": _l("“{input}”不是有效的取值")})
-    summary = serializers.CharField(allow_blank=True, help_text=_l("情况说明"))
-    on = serializers.DateField(required=False, help_text=_l("检查或处理日期（默认今天）"),
-                               error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD，例如 2025-07-01")})
+class LinkageFeedbackInput(serializers.Serializer):
+    kind = listed_choices(FeedbackKind.choices, help_text=_("反馈类型"))
+    summary = serializers.CharField(allow_blank=True, help_text=_("情况说明"))
+    on = serializers.DateField(required=False, help_text=_("检查或处理日期（默认今天）"),
+                               error_messages={"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-07-01")})
     document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
-class AnswerInput(serializers.Serializer):
-    result = serializers.CharField(allow_blank=True, help_text=_l("支撑结论"))
+class SupportAnswerInput(serializers.Serializer):
+    result = serializers.CharField(allow_blank=True, help_text=_("支撑结论"))
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
-                                        help_text=_l("附件（PDF、JPG、PNG），可多个"))
+                                        help_text=_("附件（PDF、JPG、PNG），可多个"))
 
 
-class ListQuery(serializers.Serializer):
-    open = serializers.BooleanField(required=False, default=False, help_text=_l("只看待签收（待答复）的"))
+class LinkageListQuery(serializers.Serializer):
+    open = serializers.BooleanField(required=False, default=False, help_text=_("只看待签收（待答复）的"))
 
 
 def parse(serializer_class, data) -> dict:
@@ -126,18 +130,18 @@ def parse(serializer_class, data) -> dict:
 
 @extend_schema(tags=[TAG])
 class PushList(LinkageView, generics.ListAPIView):
-    serializer_class = PushSerializer
+    serializer_class = LinkagePushSerializer
     scope = Scope.PUSHES_READ
 
     def get_queryset(self):
         self.department_or_403()
         qs = queries.department_pushes(self.request.user, self.scope).order_by("sign_due", "id")
-        if parse(ListQuery, self.request.query_params)["open"]:
+        if parse(LinkageListQuery, self.request.query_params)["open"]:
             qs = qs.unsigned()
         return qs
 
-    @extend_schema(operation_id="linkage_list_pushes", summary=_l("本部门收到的审批结果推送"), parameters=[ListQuery],
-                   responses={200: PushSerializer(many=True), 403: ErrorSerializer})
+    @extend_schema(operation_id="linkage_list_pushes", summary=_("本部门收到的审批结果推送"), parameters=[LinkageListQuery],
+                   responses={200: LinkagePushSerializer(many=True), 403: ErrorSerializer})
     def get(self, request):
         return super().get(request)
 
@@ -145,37 +149,37 @@ class PushList(LinkageView, generics.ListAPIView):
 class PushDetail(LinkageView, APIView):
     scope = Scope.PUSHES_READ
 
-    @extend_schema(tags=[TAG], operation_id="linkage_get_push", summary=_l("推送详情及反馈"), parameters=[ID],
-                   responses={200: PushSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="linkage_get_push", summary=_("推送详情及反馈"), parameters=[ID],
+                   responses={200: LinkagePushSerializer, **ERRORS})
     def get(self, request, pk):
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
-        return Response(PushSerializer(push).data)
+        return Response(LinkagePushSerializer(push).data)
 
 
 class PushSign(LinkageView, APIView):
     scope = Scope.PUSHES_SIGN
 
-    @extend_schema(tags=[TAG], operation_id="linkage_sign_push", summary=_l("签收推送"), parameters=[ID], request=None,
-                   description=_l("在签收期限（工作日）后签收的记为逾期签收并督办。已签收的返回 400。"),
-                   responses={200: PushSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="linkage_sign_push", summary=_("签收推送"), parameters=[ID], request=None,
+                   description=_("在签收期限（工作日）后签收的记为逾期签收并督办。已签收的返回 400。"),
+                   responses={200: LinkagePushSerializer, **ERRORS})
     def post(self, request, pk):
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
-        return Response(PushSerializer(actions.sign_push(push, actor=request.user)).data)
+        return Response(LinkagePushSerializer(actions.sign_push(push, actor=request.user)).data)
 
 
 class PushFeedback(LinkageView, APIView):
     scope = Scope.FEEDBACK_WRITE
 
-    @extend_schema(tags=[TAG], operation_id="linkage_give_feedback", summary=_l("反馈监管结果"), parameters=[ID],
-                   request=FeedbackInput, description=_l("监督检查结果、行政处罚、责令整改或建议撤销许可（由审批局决定）。"),
-                   responses={201: FeedbackSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="linkage_give_feedback", summary=_("反馈监管结果"), parameters=[ID],
+                   request=LinkageFeedbackInput, description=_("监督检查结果、行政处罚、责令整改或建议撤销许可（由审批局决定）。"),
+                   responses={201: LinkageFeedbackSerializer, **ERRORS})
     def post(self, request, pk):
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
-        feedback = actions.give_feedback(push, actor=request.user, **parse(FeedbackInput, request.data))
-        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+        feedback = actions.give_feedback(push, actor=request.user, **parse(LinkageFeedbackInput, request.data))
+        return Response(LinkageFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
 # --- technical support --------------------------------------------------------------------
@@ -183,18 +187,18 @@ class PushFeedback(LinkageView, APIView):
 
 @extend_schema(tags=[TAG])
 class SupportList(LinkageView, generics.ListAPIView):
-    serializer_class = SupportRequestSerializer
+    serializer_class = LinkageSupportRequestSerializer
     scope = Scope.SUPPORT_READ
 
     def get_queryset(self):
         self.department_or_403()
         qs = queries.department_support_requests(self.request.user, self.scope).order_by("due_on", "id")
-        if parse(ListQuery, self.request.query_params)["open"]:
+        if parse(LinkageListQuery, self.request.query_params)["open"]:
             qs = qs.filter(state=SupportRequest.RequestState.OPEN)
         return qs
 
-    @extend_schema(operation_id="linkage_list_support_requests", summary=_l("本部门收到的技术支撑请求"),
-                   parameters=[ListQuery], responses={200: SupportRequestSerializer(many=True), 403: ErrorSerializer})
+    @extend_schema(operation_id="linkage_list_support_requests", summary=_("本部门收到的技术支撑请求"),
+                   parameters=[LinkageListQuery], responses={200: LinkageSupportRequestSerializer(many=True), 403: ErrorSerializer})
     def get(self, request):
         return super().get(request)
 
@@ -202,30 +206,30 @@ class SupportList(LinkageView, generics.ListAPIView):
 class SupportDetail(LinkageView, APIView):
     scope = Scope.SUPPORT_READ
 
-    @extend_schema(tags=[TAG], operation_id="linkage_get_support_request", summary=_l("技术支撑请求详情"),
-                   parameters=[ID], responses={200: SupportRequestSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="linkage_get_support_request", summary=_("技术支撑请求详情"),
+                   parameters=[ID], responses={200: LinkageSupportRequestSerializer, **ERRORS})
     def get(self, request, pk):
         self.department_or_403()
         support = get_object_or_404(queries.department_support_requests(request.user, self.scope), pk=pk)
-        return Response(SupportRequestSerializer(support).data)
+        return Response(LinkageSupportRequestSerializer(support).data)
 
 
 class SupportAnswer(LinkageView, APIView):
     scope = Scope.SUPPORT_ANSWER
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(tags=[TAG], operation_id="linkage_answer_support_request", summary=_l("答复技术支撑请求"),
-                   parameters=[ID], request={"multipart/form-data": AnswerInput, "application/json": AnswerInput},
-                   description=_l("答复后办件恢复计时（《行政许可法》第四十五条：特别程序时间不计入期限）。"),
-                   responses={200: SupportRequestSerializer, **ERRORS})
+    @extend_schema(tags=[TAG], operation_id="linkage_answer_support_request", summary=_("答复技术支撑请求"),
+                   parameters=[ID], request={"multipart/form-data": SupportAnswerInput, "application/json": SupportAnswerInput},
+                   description=_("答复后办件恢复计时（《行政许可法》第四十五条：特别程序时间不计入期限）。"),
+                   responses={200: LinkageSupportRequestSerializer, **ERRORS})
     def post(self, request, pk):
         self.department_or_403()
         support = get_object_or_404(queries.department_support_requests(request.user, self.scope), pk=pk)
         data = request.data
         if hasattr(data, "getlist"):
             data = {"result": data.get("result", ""), "attachments": request.FILES.getlist("attachments")}
-        answered = actions.answer_support_request(support, actor=request.user, **parse(AnswerInput, data))
-        return Response(SupportRequestSerializer(answered).data)
+        answered = actions.answer_support_request(support, actor=request.user, **parse(SupportAnswerInput, data))
+        return Response(LinkageSupportRequestSerializer(answered).data)
 
 
 # --- the bureau's view --------------------------------------------------------------------
@@ -234,7 +238,7 @@ class SupportAnswer(LinkageView, APIView):
 class CaseLinkageView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], operation_id="linkage_case", summary=_l("办件的审管联动：推送、反馈、技术支撑"),
+    @extend_schema(tags=[TAG], operation_id="linkage_case", summary=_("办件的审管联动：推送、反馈、技术支撑"),
                    parameters=[ID], responses={200: CaseLinkageSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request, pk):
         case = load_case(request.user, pk)
