@@ -159,3 +159,17 @@ def test_the_linkage_panels_show_unsigned_pushes_of_the_scope_only(client, overs
     client.force_login(far_overseer)
     assert fast.number not in client.get(reverse("esupervision:pushes")).content.decode()
     assert client.get("/api/v1/esupervision/overview").json()["unsigned_pushes"] == 0
+
+
+def test_ratings_count_in_the_period_they_were_given(overseer, item, applicant, clerk):
+    from oneseal.ratings.actions import rate
+
+    case = actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=day("2025-03-03"))
+    rollup()
+    rate(case, actor=clerk, score=4, channel="window", on=day("2025-03-03"))
+    result = rollup()
+    assert result.cases == 1, "a rating written after the last pass is read by the next"
+    report = queries.statistics(scope_of(overseer), start=day("2025-03-01"), end=day("2025-03-31"), by="department")
+    assert report.with_ratings and (report.totals.ratings, report.totals.rating) == (1, 4.0)
+    assert CaseMilestone.objects.get(case=case, kind=Milestone.RATED).rating == 4
