@@ -49,14 +49,14 @@ class SearchQuery(serializers.Serializer):
         return value
 
 
-class SiblingSerializer(serializers.Serializer):
+class SearchSiblingSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="handling_item.pk")
     name = serializers.CharField()
     variant = serializers.CharField(source="variant_label")
     guide_url = serializers.CharField()
 
 
-class HitSerializer(serializers.Serializer):
+class SearchHitSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="handling_item.pk", help_text=_("办理项编号"))
     code = serializers.CharField(source="handling_item.code", help_text=_("办理项编码"))
     name = serializers.CharField(source="handling_item_name", help_text=_("办理项名称"))
@@ -67,22 +67,22 @@ class HitSerializer(serializers.Serializer):
     score = serializers.FloatField(help_text=_("相关度，越大越相关"))
     matched = serializers.CharField(help_text=_("匹配原因"))
     guide_url = serializers.CharField(help_text=_("办事指南页面地址"))
-    others = SiblingSerializer(many=True, help_text=_("同一事项的其他办理项"))
+    others = SearchSiblingSerializer(many=True, help_text=_("同一事项的其他办理项"))
 
 
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        tags=["catalogue"], operation_id="search_handling_items", parameters=[SearchQuery],
+        tags=["search"], operation_id="search_handling_items", parameters=[SearchQuery],
         summary=_("用群众的话查找办理项"),
         description=_("中文分字与双字检索加语义向量，按相关度排序；同一事项只列一个办理项，"
                       "由用词判断新办、变更、延续、注销或补证，其余办理项列在 others。只查现行有效的已发布事项。"),
-        responses={200: HitSerializer(many=True), 400: ErrorSerializer},
+        responses={200: SearchHitSerializer(many=True), 400: ErrorSerializer},
     )
     def get(self, request):
         query = SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         hits = search_handling_items(data["q"], region_code=data.get("region") or None, limit=data["limit"])
-        return Response(HitSerializer(hits, many=True).data)
+        return Response(SearchHitSerializer(hits, many=True).data)

@@ -67,10 +67,9 @@ def _explain(doc: index.Document, query: str, best_text: tuple[str, str] | None,
         else:
             parts.append(_("意思接近“{name}”").format(name=text))
     else:
-        text = rules.normalise(query)
-        name = rules.normalise(doc.handling_item.name + doc.handling_item.item_version.name)
-        shared = "".join(dict.fromkeys(ch for ch in text if ch in name))
-        parts.append(_("名称含“{chars}”").format(chars=shared) if shared else _("办事指南内容相关"))
+        shared = rules.shared_parts(query, doc.handling_item.name + " " + doc.handling_item.item_version.name)
+        parts.append(_("名称含{parts}").format(parts="".join(f"“{p}”" for p in shared))
+                     if shared else _("办事指南内容相关"))
     if cue and variant_matched:
         parts.append(_("按“{cue}”选{variant}").format(cue=cue, variant=Variant(doc.variant).label))
     return "；".join(parts)

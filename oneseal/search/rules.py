@@ -266,6 +266,24 @@ def choose_per_item(scores: np.ndarray, items: Sequence[int], variants: Sequence
     return sorted(chosen, key=lambda c: -c.score)
 
 
+def shared_parts(query: str, name: str) -> list[str]:
+    """The longest pieces of the query found in the name, in the query's order (注销公司 in
+    公司注销登记 → 注销, 公司): what the results page says matched."""
+    text, name = normalise(query), normalise(name)
+    parts, i = [], 0
+    while i < len(text):
+        j = i + 1
+        while j <= len(text) and text[i:j] in name:
+            j += 1
+        piece = text[i:j - 1]
+        if len(piece) >= 2 or (piece and not parts and len(text) == 1):
+            parts.append(piece)
+            i = j - 1
+        else:
+            i += 1
+    return list(dict.fromkeys(parts))
+
+
 def phrases_in(query: str, phrases: Iterable[str]) -> list[str]:
     """The everyday names written in full in the query (or the query written in full in one of
     them), longest first."""

@@ -32,7 +32,8 @@ def results(request):
             hits = queries.search_handling_items(query, region_code=region or None, limit=10)
     return render(request, "search/results.html", {
         "form": form, "query": query, "region": region, "hits": hits, "catalogues": catalogues,
-        "examples": [_("开饭店"), _("办幼儿园"), _("注销公司"), _("营业执照丢了")],
+        # Queries in the catalogue's language, not translated.
+        "examples": ["开饭店", "办幼儿园", "注销公司", "营业执照丢了"],
     })
 
 

@@ -57,3 +57,9 @@ def test_phrases_in_finds_everyday_names_written_in_the_query():
     assert rules.phrases_in("我想开饭店", ["开饭店", "开超市", "饭"]) == ["开饭店"]
     assert rules.phrases_in("驾校", ["学驾校"]) == ["学驾校"]
     assert rules.phrases_in("许可", ["食品经营许可证核发"]) == []  # too short a part of it
+
+
+def test_shared_parts_name_the_pieces_of_the_query_in_the_name():
+    assert rules.shared_parts("注销公司", "公司注销登记") == ["注销", "公司"]
+    assert rules.shared_parts("许可证施工", "建筑工程施工许可证核发") == ["许可证", "施工"]
+    assert rules.shared_parts("开饭店", "食品经营许可") == []
