@@ -127,6 +127,7 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
 
 
 class DepartmentLinkForm(forms.ModelForm):
+    webhook_url = forms.URLField(label=_("接收地址"), max_length=500, required=False, assume_scheme="https")
     new_secret = forms.BooleanField(label=_("生成新的签名密钥"), required=False,
                                     help_text=_("新密钥只显示一次，请立即配置到部门系统"))
 
