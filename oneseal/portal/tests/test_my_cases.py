@@ -129,3 +129,23 @@ def test_the_applicant_downloads_the_notices_of_their_case_and_no_one_else_can(p
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert client_for(stranger).get(f"/documents/{notice.pk}/file/").status_code == 404
     assert Client().get(f"/documents/{notice.pk}/file/").status_code in (302, 404)
+
+
+def test_the_list_of_my_cases_takes_the_same_queries_for_one_case_or_many(person, new_item):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(person)
+    applicant = person.applicants.get()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/my/cases/").status_code == 200
+        return len(queries)
+
+    actions.receive(new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key="a")
+    count()  # the first request also reads the calendar and the session
+    one = count()
+    for key in "bcd":
+        actions.receive(new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key=key)
+    assert count() == one <= 12
