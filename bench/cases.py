@@ -12,7 +12,8 @@ migrates it, and drops it at the end unless --keep. Run by hand; not part of the
       on 1 and on 2 connections, into oneseal's own tables;
     - oneseal's actions in process (`actions.receive` + `actions.accept`), 1 connection;
     - oneseal's API over HTTP (POST /api/v1/cases, then POST /api/v1/cases/{id}/accept) served
-      by 2 pre-forked single-threaded WSGI processes on 127.0.0.1, from 1 and 2 clients;
+      by gunicorn (2 sync workers, persistent database connections) on 127.0.0.1, from 1 and
+      2 clients, after a warm-up;
     and the ratio API / bare SQL (the aim: at least 0.5), plus the SQL queries per request.
 (b) The warning scan over `--open-cases` open cases seeded with INSERT … SELECT generate_series:
     `jobs.warning_scan` (all regions and one county), one page of `jobs.cases_by_warning`, and
@@ -212,7 +213,8 @@ def actions_accept(world, n: int):
 
 
 def query_counts(world) -> dict:
-    """SQL queries per request of the two API calls, from Django's test client in process."""
+    """SQL queries per request of the two API calls (signed in by session; after one warm-up
+    pair, as in a running server), from Django's test client in process."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -220,6 +222,8 @@ def query_counts(world) -> dict:
     client = Client()
     client.force_login(world["clerk"])
     body = {"handling_item": world["handling_item"].pk, "applicant": world["applicant"].pk, "channel": "window"}
+    warm = client.post("/api/v1/cases", body, content_type="application/json")  # as a running server is
+    client.post(f"/api/v1/cases/{warm.json()['id']}/accept", {}, content_type="application/json")
     with CaptureQueriesContext(connection) as opened:
         response = client.post("/api/v1/cases", body, content_type="application/json")
     if response.status_code != 201:
@@ -232,41 +236,41 @@ def query_counts(world) -> dict:
     return {"open": len(opened), "accept": len(accepted)}
 
 
-def serve(processes: int) -> tuple[int, list[int]]:
-    """Pre-fork `processes` single-threaded WSGI servers of oneseal on one listening socket."""
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+WORKERS = 2
+CONN_MAX_AGE = "60"
 
-    from django.core.wsgi import get_wsgi_application
-    from django.db import connections
 
-    class QuietHandler(WSGIRequestHandler):
-        def log_message(self, *args):
-            pass
+def serve(dsn: str, workers: int) -> tuple[int, subprocess.Popen, str]:
+    """oneseal's WSGI app under gunicorn, as production serves it: `workers` pre-forked sync
+    workers on 127.0.0.1, each keeping its database connection between requests
+    (ONESEAL_CONN_MAX_AGE, as a production deployment sets it)."""
+    import gunicorn
 
-    app = get_wsgi_application()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(256)
-    port = sock.getsockname()[1]
-    connections.close_all()  # children open their own
-    pids = []
-    for _ in range(processes):
-        pid = os.fork()
-        if pid == 0:
-            server = WSGIServer(("127.0.0.1", port), QuietHandler, bind_and_activate=False)
-            server.socket.close()
-            server.socket = sock
-            server.server_name, server.server_port = "127.0.0.1", port
-            server.setup_environ()
-            server.set_app(app)
-            try:
-                server.serve_forever()
-            finally:
-                os._exit(0)
-        pids.append(pid)
-    sock.close()
-    return port, pids
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": dsn, "ONESEAL_CONN_MAX_AGE": CONN_MAX_AGE}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "oneseal.wsgi:application",
+         "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--chdir", root],
+        env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {server.returncode}") from None
+            time.sleep(0.2)
+    else:
+        server.terminate()
+        raise SystemExit("gunicorn did not start within 30 s")
+    label = (f"gunicorn {gunicorn.__version__}, {workers} sync workers, "
+             f"persistent database connections (CONN_MAX_AGE={CONN_MAX_AGE})")
+    return port, server, label
 
 
 def api_accept(world, port: int, n: int, clients: int):
@@ -315,19 +319,18 @@ def bench_accept(dsn: str, world, n: int, n_api: int):
           "   (actions.receive + actions.accept, no HTTP)")
     counts = query_counts(world)
     print(f"  SQL queries per API request: open {counts['open']}, accept {counts['accept']}")
-    port, pids = serve(2)
+    port, server, label = serve(dsn, WORKERS)
+    print(f"  server: {label}")
     try:
-        time.sleep(0.5)
+        api_accept(world, port, min(n_api, 20), 1)  # each worker imports and connects once
         for clients in (1, 2):
             rate, lat = api_accept(world, port, n_api, clients)
             results[f"api{clients}"] = rate
-            print(f"  API over HTTP, 2 server processes, {clients} client(s): {rate:6.0f} cases/s   "
+            print(f"  API over HTTP, {WORKERS} gunicorn workers, {clients} client(s): {rate:6.0f} cases/s   "
                   f"p99 {p99(lat):6.1f} ms   (2 requests per case)")
     finally:
-        for pid in pids:
-            os.kill(pid, signal.SIGTERM)
-        for pid in pids:
-            os.waitpid(pid, 0)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
     for k in (1, 2):
         print(f"  ratio API / bare SQL at {k}: {results[f'api{k}'] / results[f'sql{k}']:.3f}   (aim: >= 0.5)")
     print(f"  cases now in the database: {Case.objects.count()}")

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -40,6 +42,7 @@ from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases import actions, jobs
 from oneseal.cases import rules as case_rules
+from oneseal.cases.actions import review as review_actions
 from oneseal.cases.models import (
     Case,
     CaseEvent,
@@ -54,6 +57,7 @@ from oneseal.cases.models import (
     Upload,
 )
 from oneseal.cases.queries import (  # noqa: F401 (re-exported for the API modules)
+    DETAIL_PREFETCH,
     case_details,
     case_rows,
     is_scoped_staff,
@@ -144,6 +148,56 @@ def detail_of(user, pk: int) -> Case:
     with_clocks([case])
     case.review_steps = actions.steps_of(case)
     return case
+
+
+def require_visible(user, pk: int) -> Case:
+    """404 unless the caller may see case `pk`; the action locks and reads the row itself,
+    so only its existence in the caller's scope is asked here."""
+    if not visible_cases(user).filter(pk=pk).exists():
+        raise Http404
+    return Case(pk=pk)
+
+
+def _prefilled(instance, name: str, objects) -> None:
+    """Fill a reverse relation's prefetch cache with rows this request already holds."""
+    rows = getattr(instance, name).all()
+    rows._result_cache, rows._prefetch_done = list(objects), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = rows
+
+
+ONE_TO_ONE = ("licence", "commitment", "commitment_verification")
+LOCKED_JOINS = ("handling_item", "applicant", "bureau", "region")
+
+
+def opened_detail(case: Case) -> Case:
+    """The detail of a case `actions.receive` just opened, from what it wrote: nothing to
+    read back (its checklist lines have no uploads yet; no licence, no commitment)."""
+    for line in case.new_lines:
+        _prefilled(line, "uploads", [])
+    _prefilled(case, "materials", case.new_lines)
+    _prefilled(case, "events", case.new_events)
+    for name in ONE_TO_ONE:
+        Case._meta.get_field(name).set_cached_value(case, None)
+    with_clocks([case])
+    case.review_steps = review_actions.planned_steps(case)
+    return case
+
+
+def acted_detail(case: Case) -> Case:
+    """The detail of a case an action just returned from under its lock (the caller was
+    checked by `require_visible`): the row and its lists are read again, the handling item,
+    applicant and bureau the lock read are reused."""
+    fresh = (Case.objects.select_related(*ONE_TO_ONE)
+             .prefetch_related(*DETAIL_PREFETCH).get(pk=case.pk))
+    for name in LOCKED_JOINS:
+        field = Case._meta.get_field(name)
+        if field.is_cached(case):
+            field.set_cached_value(fresh, field.get_cached_value(case))
+    with_clocks([fresh])
+    fresh.review_steps = actions.steps_of(fresh)
+    return fresh
 
 
 # --- Input serializers --------------------------------------------------------------------
@@ -322,7 +376,7 @@ class ApplicantInput(serializers.Serializer):
 
 class OpenCaseInput(serializers.Serializer):
     handling_item = serializers.PrimaryKeyRelatedField(
-        queryset=HandlingItem.objects.select_related("item_version__item__catalogue__region"),
+        queryset=HandlingItem.objects.select_related("item_version__item__catalogue__region__bureau"),
         help_text=_l("办理项编号（现行版本）"),
         error_messages={"does_not_exist": _l("办理项 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
     # The queryset is narrowed to the caller's applicants by the view (`visible_applicants`).
@@ -355,8 +409,53 @@ def parse(serializer_class, data, **kwargs) -> dict:
 
 
 # --- Output serializers -------------------------------------------------------------------
+#
+# Each output serializer renders by hand (`render`): DRF's generic rendering builds every
+# field object again for every response, which was most of an action's Python time. The
+# declared fields remain the schema, and `generic_representation` (DRF's own rendering of
+# the same fields) is what the tests compare every `render` with, so the two cannot drift.
 
-class ApplicantSerializer(serializers.ModelSerializer):
+def _str(value):
+    return None if value is None else str(value)
+
+
+def _int(value):
+    return None if value is None else int(value)
+
+
+def _bool(value):
+    return None if value is None else bool(value)
+
+
+def _date(value):
+    return None if value is None else value.isoformat()
+
+
+def _datetime(value):
+    """As DRF's DateTimeField: in the current time zone, ISO 8601, UTC written as Z."""
+    if not value:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _related(instance, name):
+    """A reverse one-to-one that may be absent, as DRF reads it: None when there is none."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+class HandRendered:
+    def to_representation(self, instance):
+        return self.render(instance)
+
+    def generic_representation(self, instance):
+        return super().to_representation(instance)
+
+
+class ApplicantSerializer(HandRendered, serializers.ModelSerializer):
     kind = serializers.CharField()
     kind_display = serializers.CharField(source="get_kind_display")
     number = serializers.CharField(help_text=_l("居民身份证号码或统一社会信用代码"))
@@ -366,8 +465,14 @@ class ApplicantSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "name", "number", "representative", "phone", "email", "address"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(a: Applicant) -> dict:
+        return {"id": a.pk, "kind": _str(a.kind), "kind_display": _str(a.get_kind_display()), "name": _str(a.name),
+                "number": _str(a.number), "representative": _str(a.representative), "phone": _str(a.phone),
+                "email": _str(a.email), "address": _str(a.address)}
 
-class ApplicantRefSerializer(serializers.ModelSerializer):
+
+class ApplicantRefSerializer(HandRendered, serializers.ModelSerializer):
     number = serializers.CharField()
 
     class Meta:
@@ -375,8 +480,12 @@ class ApplicantRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "number"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(a: Applicant) -> dict:
+        return {"id": a.pk, "name": _str(a.name), "number": _str(a.number)}
 
-class CaseHandlingItemSerializer(serializers.ModelSerializer):
+
+class CaseHandlingItemSerializer(HandRendered, serializers.ModelSerializer):
     item_id = serializers.IntegerField(source="item_version.item_id")
     version_id = serializers.IntegerField(source="item_version_id")
     version_number = serializers.IntegerField(source="item_version.number", help_text=_l("办件所依据的事项版本号"))
@@ -387,8 +496,15 @@ class CaseHandlingItemSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "item_id", "item_name", "version_id", "version_number"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(hi: HandlingItem) -> dict:
+        version = hi.item_version
+        return {"id": hi.pk, "code": _str(hi.code), "name": _str(hi.name), "item_id": _int(version.item_id),
+                "item_name": _str(version.name), "version_id": _int(hi.item_version_id),
+                "version_number": _int(version.number)}
 
-class ClocksSerializer(serializers.Serializer):
+
+class ClocksSerializer(HandRendered, serializers.Serializer):
     acceptance_due = serializers.DateField(help_text=_l("受理期限（收件后5个工作日）"))
     acceptance_due_provisional = serializers.BooleanField()
     accepted_on = serializers.DateField(allow_null=True)
@@ -402,8 +518,17 @@ class ClocksSerializer(serializers.Serializer):
     warning = serializers.CharField(help_text=_l("预警：空、yellow、red 或 statutory"))
     warning_display = serializers.CharField()
 
+    @staticmethod
+    def render(c: Clocks) -> dict:
+        return {"acceptance_due": _date(c.acceptance_due), "acceptance_due_provisional": _bool(c.acceptance_due_provisional),
+                "accepted_on": _date(c.accepted_on), "deemed_accepted": _bool(c.deemed_accepted),
+                "promised_due": _date(c.promised_due), "statutory_due": _date(c.statutory_due),
+                "due_provisional": _bool(c.due_provisional), "running": _bool(c.running),
+                "promised_remaining": _int(c.promised_remaining), "statutory_remaining": _int(c.statutory_remaining),
+                "warning": _str(c.warning), "warning_display": _str(c.warning_display)}
 
-class UploadSerializer(serializers.ModelSerializer):
+
+class UploadSerializer(HandRendered, serializers.ModelSerializer):
     name = serializers.CharField(source="original_name")
 
     class Meta:
@@ -411,8 +536,13 @@ class UploadSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(u: Upload) -> dict:
+        return {"id": u.pk, "name": _str(u.original_name), "content_type": _str(u.content_type), "size": _int(u.size),
+                "sha256": _str(u.sha256), "uploaded_at": _datetime(u.uploaded_at)}
 
-class CaseMaterialSerializer(serializers.ModelSerializer):
+
+class CaseMaterialSerializer(HandRendered, serializers.ModelSerializer):
     material_id = serializers.IntegerField()
     name = serializers.CharField(source="material.name")
     is_required = serializers.BooleanField(source="material.is_required")
@@ -428,8 +558,17 @@ class CaseMaterialSerializer(serializers.ModelSerializer):
                   "status_display", "note", "promised_by", "supplied_on", "uploads"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(line: CaseMaterial) -> dict:
+        m = line.material
+        return {"id": line.pk, "material_id": _int(line.material_id), "name": _str(m.name),
+                "is_required": _bool(m.is_required), "is_core": _bool(m.is_core), "is_tolerable": _bool(m.is_tolerable),
+                "status": _str(line.status), "status_display": _str(line.get_status_display()), "note": _str(line.note),
+                "promised_by": _date(line.promised_by), "supplied_on": _date(line.supplied_on),
+                "uploads": [UploadSerializer.render(u) for u in line.uploads.all()]}
 
-class CaseStepSerializer(serializers.ModelSerializer):
+
+class CaseStepSerializer(HandRendered, serializers.ModelSerializer):
     review_step_id = serializers.IntegerField()
     role = serializers.CharField()
     role_display = serializers.CharField(source="get_role_display")
@@ -445,8 +584,17 @@ class CaseStepSerializer(serializers.ModelSerializer):
                   "state_display", "done_on", "outcome", "opinion"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(step: CaseStep) -> dict:
+        return {"order": _int(step.order), "review_step_id": _int(step.review_step_id), "name": _str(step.name),
+                "role": _str(step.role), "role_display": _str(step.get_role_display()),
+                "section": _str(step.section) if step.section_id is not None else None,
+                "assignee_id": _int(step.assignee_id), "state": _str(step.state),
+                "state_display": _str(step.get_state_display()), "done_on": _date(step.done_on),
+                "outcome": _str(step.outcome), "opinion": _str(step.opinion)}
 
-class LicenceSerializer(serializers.ModelSerializer):
+
+class LicenceSerializer(HandRendered, serializers.ModelSerializer):
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
 
@@ -455,15 +603,26 @@ class LicenceSerializer(serializers.ModelSerializer):
         fields = ["number", "name", "state", "state_display", "scope", "valid_from", "valid_until", "issued_on"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(licence: Licence) -> dict:
+        return {"number": _str(licence.number), "name": _str(licence.name), "state": _str(licence.state),
+                "state_display": _str(licence.get_state_display()), "scope": _str(licence.scope),
+                "valid_from": _date(licence.valid_from), "valid_until": _date(licence.valid_until),
+                "issued_on": _date(licence.issued_on)}
 
-class CommitmentSerializer(serializers.ModelSerializer):
+
+class CommitmentSerializer(HandRendered, serializers.ModelSerializer):
     class Meta:
         model = Commitment
         fields = ["text", "signed_on", "recorded_on"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(c: Commitment) -> dict:
+        return {"text": _str(c.text), "signed_on": _date(c.signed_on), "recorded_on": _date(c.recorded_on)}
 
-class CommitmentVerificationSerializer(serializers.ModelSerializer):
+
+class CommitmentVerificationSerializer(HandRendered, serializers.ModelSerializer):
     state = serializers.CharField(help_text=_l("open（待核查）、confirmed（承诺属实）或 false_commitment（虚假承诺）"))
     state_display = serializers.CharField(source="get_state_display")
 
@@ -473,8 +632,15 @@ class CommitmentVerificationSerializer(serializers.ModelSerializer):
                   "findings", "overdue_noticed_on"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(v: CommitmentVerification) -> dict:
+        return {"state": _str(v.state), "state_display": _str(v.get_state_display()), "decided_on": _date(v.decided_on),
+                "days": _int(v.days), "due_on": _date(v.due_on), "due_provisional": _bool(v.due_provisional),
+                "verified_on": _date(v.verified_on), "findings": _str(v.findings),
+                "overdue_noticed_on": _date(v.overdue_noticed_on)}
 
-class CaseEventSerializer(serializers.ModelSerializer):
+
+class CaseEventSerializer(HandRendered, serializers.ModelSerializer):
     data = serializers.DictField(help_text=_l("该操作记录的数据（期限、依据、材料等）"))
 
     class Meta:
@@ -483,8 +649,15 @@ class CaseEventSerializer(serializers.ModelSerializer):
                   "data"]
         read_only_fields = fields
 
+    @staticmethod
+    def render(e: CaseEvent) -> dict:
+        return {"seq": _int(e.seq), "at": _datetime(e.at), "on": _date(e.on), "actor_name": _str(e.actor_name),
+                "action": _str(e.action), "from_state": _str(e.from_state), "to_state": _str(e.to_state),
+                "reason": _str(e.reason), "notice_due": _str(e.notice_due),
+                "data": None if e.data is None else {str(k): v for k, v in e.data.items()}}
 
-class CaseRowSerializer(serializers.ModelSerializer):
+
+class CaseRowSerializer(HandRendered, serializers.ModelSerializer):
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
     channel = serializers.CharField()
@@ -497,6 +670,19 @@ class CaseRowSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "state", "state_display", "channel", "applicant", "handling_item",
                   "received_at", "received_on", "clocks", "lock_version"]
         read_only_fields = fields
+
+    @staticmethod
+    def render(case: Case) -> dict:
+        return {"id": case.pk, "number": _str(case.number), "state": _str(case.state),
+                "state_display": _str(case.get_state_display()), "channel": _str(case.channel),
+                "applicant": ApplicantRefSerializer.render(case.applicant),
+                "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
+                "received_at": _datetime(case.received_at), "received_on": _date(case.received_on),
+                "clocks": ClocksSerializer.render(case.clocks), "lock_version": _int(case.lock_version)}
+
+
+def _maybe(render, value):
+    return None if value is None else render(value)
 
 
 class CaseDetailSerializer(CaseRowSerializer):
@@ -516,6 +702,27 @@ class CaseDetailSerializer(CaseRowSerializer):
                   "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "commitment",
                   "commitment_verification", "events"]
         read_only_fields = fields
+
+    @staticmethod
+    def render(case: Case) -> dict:
+        out = CaseRowSerializer.render(case)
+        out["applicant"] = ApplicantSerializer.render(case.applicant)
+        out.update({
+            "query_code": _str(case.query_code), "region_code": _str(case.region_code), "bureau": _str(case.bureau),
+            "agent_name": _str(case.agent_name), "agent_id_number": _str(case.agent_id_number),
+            "agent_phone": _str(case.agent_phone), "materials_arrived_on": _date(case.materials_arrived_on),
+            "suspended_on": _date(case.suspended_on), "extended": _bool(case.extended),
+            "decided_on": _date(case.decided_on), "delivery_due": _date(case.delivery_due),
+            "closed_on": _date(case.closed_on),
+            "materials": [CaseMaterialSerializer.render(line) for line in case.materials.all()],
+            "steps": [CaseStepSerializer.render(step) for step in case.review_steps],
+            "licence": _maybe(LicenceSerializer.render, _related(case, "licence")),
+            "commitment": _maybe(CommitmentSerializer.render, _related(case, "commitment")),
+            "commitment_verification": _maybe(CommitmentVerificationSerializer.render,
+                                              _related(case, "commitment_verification")),
+            "events": [CaseEventSerializer.render(event) for event in case.events.all()],
+        })
+        return out
 
 
 # --- Views --------------------------------------------------------------------------------
@@ -593,10 +800,10 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         data = dict(body.validated_data)
         at = timezone.now()
         case = actions.receive(data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data)
-        # A case opened by this call carries this call's time; a repeat gets the earlier case.
-        opened_now = case.received_at == at
-        return Response(CaseDetailSerializer(detail_of(request.user, case.pk)).data,
-                        status=status.HTTP_201_CREATED if opened_now else status.HTTP_200_OK)
+        # A case opened by this call carries what it wrote; a repeat gets the earlier case.
+        if getattr(case, "new_lines", None) is not None:
+            return Response(CaseDetailSerializer(opened_detail(case)).data, status=status.HTTP_201_CREATED)
+        return Response(CaseDetailSerializer(detail_of(request.user, case.pk)).data, status=status.HTTP_200_OK)
 
 
 class CaseDetailView(SignedInMixin, APIView):
@@ -698,10 +905,11 @@ class CaseActionView(SignedInMixin, APIView):
     case_action: CaseAction
 
     def post(self, request, pk):
-        case = load_case(request.user, pk)
+        case = require_visible(request.user, pk)
         data = parse(self.case_action.input, request.data)
-        self.case_action.call(case, actor=request.user, **data)
-        return Response(CaseDetailSerializer(detail_of(request.user, pk)).data)
+        result = self.case_action.call(case, actor=request.user, **data)
+        detail = acted_detail(result) if isinstance(result, Case) else detail_of(request.user, pk)
+        return Response(CaseDetailSerializer(detail).data)
 
 
 def action_view(action: CaseAction) -> type[CaseActionView]:

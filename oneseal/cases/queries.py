@@ -1,8 +1,14 @@
-"""Who sees which cases: the one scoping of every page and API that lists or opens a case."""
+"""Who sees which cases: the one scoping of every page and API that lists or opens a case;
+and the parts of a published handling item version a case is made from."""
+
+import threading
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from oneseal.applicants.models import Applicant
+from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
@@ -41,6 +47,14 @@ def visible_applicants(user) -> QuerySet[Applicant]:
     return Applicant.objects.filter(user=user)
 
 
+# A case's lists as its detail shows them.
+DETAIL_PREFETCH = (
+    Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
+        Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
+    Prefetch("events", queryset=CaseEvent.objects.order_by("seq")),
+)
+
+
 def case_rows(user) -> QuerySet[Case]:
     return visible_cases(user).select_related("applicant", "handling_item__item_version")
 
@@ -48,8 +62,60 @@ def case_rows(user) -> QuerySet[Case]:
 def case_details(user) -> QuerySet[Case]:
     return visible_cases(user).select_related(
         "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
-    ).prefetch_related(
-        Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
-            Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
-        Prefetch("events", queryset=CaseEvent.objects.order_by("seq")),
+    ).prefetch_related(*DETAIL_PREFETCH)
+
+
+# --- the parts of a published version ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedParts:
+    """A handling item's checklist and review steps, in order. Shared between requests: read
+    only. Review steps carry `section_id`, not the section, whose name may change."""
+
+    materials: tuple[Material, ...]
+    review_steps: tuple[ReviewStep, ...]
+
+
+_parts: dict[tuple, PublishedParts] = {}
+_parts_lock = threading.Lock()
+PARTS_CACHE_SIZE = 1000
+
+
+def _read_parts(handling_item) -> PublishedParts:
+    return PublishedParts(
+        materials=tuple(Material.objects.filter(handling_item=handling_item).order_by("order", "id")),
+        review_steps=tuple(ReviewStep.objects.filter(handling_item=handling_item).order_by("order", "id")),
     )
+
+
+def published_parts(handling_item) -> PublishedParts:
+    """The parts of `handling_item`, read once per process when its version is published: a
+    published version's guide can no longer be edited (catalogue.actions refuses), so every
+    case opened on it gets the same checklist and steps. A draft is read every time."""
+    version = handling_item.item_version
+    if version.status != ItemVersion.Status.PUBLISHED:
+        return _read_parts(handling_item)
+    key = (handling_item.pk, version.pk, version.published_at)
+    with _parts_lock:
+        found = _parts.get(key)
+    if found is not None:
+        return found
+    parts = _read_parts(handling_item)
+    with _parts_lock:
+        if len(_parts) >= PARTS_CACHE_SIZE:
+            _parts.clear()
+        _parts[key] = parts
+    return parts
+
+
+def forget_published_parts(**kwargs) -> None:
+    """Any write to a guide's rows in this process drops the cache (tests roll back and reuse
+    primary keys; a draft's parts are never cached, so other processes need no signal)."""
+    with _parts_lock:
+        _parts.clear()
+
+
+for _model in (ItemVersion, HandlingItem, Material, ReviewStep):
+    post_save.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.save.{_model.__name__}")
+    post_delete.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.delete.{_model.__name__}")

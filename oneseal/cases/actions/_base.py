@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import json
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,13 +27,27 @@ def calendar():
     return current_calendar()
 
 
+def _head(field: str) -> Subquery:
+    return Subquery(CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values(field)[:1])
+
+
 def lock(case: Case, *, expected_version: int | None = None) -> Case:
     """Lock the case row for the rest of the transaction. When the caller says which version
     of the case they acted on, a change by someone else in between is a conflict, not a
-    silent double action."""
-    locked = Case.objects.select_for_update().select_related("handling_item__item_version", "region").get(pk=case.pk)
+    silent double action.
+
+    Only the case row is locked (FOR UPDATE OF): two cases of one handling item or one region
+    must not wait for each other. The same read brings the case's chain head (the last
+    event's seq and hash), which `append_event` then needs no query for."""
+    locked = (Case.objects.select_for_update(of=("self",))
+              .select_related("handling_item__item_version", "region", "applicant", "bureau")
+              .annotate(head_seq=_head("seq"), head_hash=_head("hash"))
+              .get(pk=case.pk))
     if expected_version is not None and locked.lock_version != expected_version:
         raise Conflict(_("该办件已被他人处理（当前状态：{state}），请刷新后重试").format(state=locked.get_state_display()))
+    # Whatever the caller's object knew of the chain is now older than the lock's read.
+    case.__dict__.pop("_chain_head", None)
+    locked._chain_head = (locked.head_seq or 0, locked.head_hash or GENESIS)
     return locked
 
 
@@ -73,16 +88,22 @@ def actor_name(actor) -> str:
 def append_event(case: Case, *, action: str, actor, from_state: str, on: datetime.date, reason: str = "",
                  data: dict | None = None, notice_due: str = "") -> CaseEvent:
     """Append the next event of the case's chain. The case row is locked by the caller, so
-    `seq` and the previous hash cannot race."""
-    last = CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
+    `seq` and the previous hash cannot race. The head comes from the lock's read (or, for a
+    case object that did not come from `lock`, from a query); were it ever stale, the unique
+    (case, seq) constraint refuses the row rather than fork the chain."""
+    head = case.__dict__.pop("_chain_head", None)
+    if head is None:
+        last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
+        head = last or (0, GENESIS)
     event = CaseEvent(
-        case=case, seq=(last["seq"] + 1) if last else 1, at=timezone.now().replace(microsecond=0), on=on,
+        case=case, seq=head[0] + 1, at=timezone.now().replace(microsecond=0), on=on,
         actor=actor if getattr(actor, "pk", None) else None, actor_name=actor_name(actor), action=action,
         from_state=from_state, to_state=case.state, reason=reason, data=data or {}, notice_due=notice_due,
-        prev_hash=last["hash"] if last else GENESIS,
+        prev_hash=head[1],
     )
     event.hash = event_hash(hashed_fields(event))
     event.save(force_insert=True)
+    case._chain_head = (event.seq, event.hash)
     return event
 
 

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,14 +23,30 @@ from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import Case, CaseCounter, CaseMaterial, Channel, State, Upload
-from ._base import append_event, business_date, calendar, check, lock, move, require_case_role
+from ..queries import published_parts
+from ._base import (
+    GENESIS,
+    append_event,
+    business_date,
+    calendar,
+    check,
+    lock,
+    move,
+    require_case_role,
+)
 
 
 def _next_number(region_code: str, year: int) -> str:
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(region_code=region_code, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{region_code}{year}{counter.last:06d}"
+    """The next case number of the region and year, in one statement: the upsert takes the
+    counter row's lock until the transaction ends, as SELECT … FOR UPDATE would."""
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (region_code, year, last) VALUES (%s, %s, 1) "  # noqa: S608 (our own table name)
+            f"ON CONFLICT (region_code, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [region_code, year])
+        last = cursor.fetchone()[0]
+    return f"{region_code}{year}{last:06d}"
 
 
 def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> list[str]:
@@ -42,6 +58,13 @@ def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> 
     if handling_item.applicant_type not in (ApplicantType.BOTH, wanted[applicant.kind]):
         out.append(_("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display()))
     return out
+
+
+def _bureau_of(region):
+    try:
+        return region.bureau  # one per region; already read when the caller joined it
+    except Bureau.DoesNotExist:
+        return None
 
 
 @transaction.atomic
@@ -74,30 +97,37 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     blockers = receive_blockers(handling_item, applicant, on)
     if blockers:
         raise ValidationFailed(blockers[0], reasons=blockers, fields={"handling_item": blockers})
-    bureau = Bureau.objects.filter(region=region).first()
+    bureau = _bureau_of(region)
     if bureau is None:
         raise ValidationFailed(_("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]})
     due = rules.acceptance_due(calendar(), on)
-    try:
-        with transaction.atomic():
-            case = Case.objects.create(
-                number=_next_number(region.code, on.year), query_code=f"{secrets.randbelow(10**6):06d}",
-                handling_item=handling_item, applicant=applicant, agent_name=agent_name,
-                agent_id_number=agent_id_number, agent_phone=agent_phone, bureau=bureau, region=region,
-                region_code=region.code, channel=channel, idempotency_key=idempotency_key,
-                received_at=at, received_on=on, materials_arrived_on=on, acceptance_due=due.date,
-                acceptance_due_provisional=due.provisional, created_by=actor if getattr(actor, "pk", None) else None,
-            )
-    except IntegrityError:
-        # The same submission raced us and won: hand back its case.
-        return Case.objects.get(applicant=applicant, idempotency_key=idempotency_key)
-    CaseMaterial.objects.bulk_create(
-        [CaseMaterial(case=case, material=m) for m in
-         handling_item.materials.order_by("order", "id")]
+    fields = dict(
+        query_code=f"{secrets.randbelow(10**6):06d}",
+        handling_item=handling_item, applicant=applicant, agent_name=agent_name,
+        agent_id_number=agent_id_number, agent_phone=agent_phone, bureau=bureau, region=region,
+        region_code=region.code, channel=channel, idempotency_key=idempotency_key,
+        received_at=at, received_on=on, materials_arrived_on=on, acceptance_due=due.date,
+        acceptance_due_provisional=due.provisional, created_by=actor if getattr(actor, "pk", None) else None,
     )
+    if idempotency_key:
+        try:
+            # A savepoint, so that the loser of a race gives its number back too.
+            with transaction.atomic():
+                case = Case.objects.create(number=_next_number(region.code, on.year), **fields)
+        except IntegrityError:
+            # The same submission raced us and won: hand back its case.
+            return Case.objects.get(applicant=applicant, idempotency_key=idempotency_key)
+    else:
+        case = Case.objects.create(number=_next_number(region.code, on.year), **fields)
+    # The checklist and the steps of a published version never change: read once per process.
+    parts = published_parts(handling_item)
+    lines = CaseMaterial.objects.bulk_create([CaseMaterial(case=case, material=m) for m in parts.materials])
     case.state = State.RECEIVED
-    append_event(case, action="receive", actor=actor, from_state="", on=on,
-                 data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number})
+    case._chain_head = (0, GENESIS)  # a new case has no events yet
+    event = append_event(case, action="receive", actor=actor, from_state="", on=on,
+                         data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number})
+    # What the caller may show straight away without reading back what was just written.
+    case.new_lines, case.new_events = lines, [event]
     return case
 
 

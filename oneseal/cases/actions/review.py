@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
-from oneseal.organisation.models import Role
+from oneseal.organisation.models import Role, Section
 from oneseal.organisation.rules import has_role, staff_of
 
 from .. import rules
 from ..models import Case, CaseStep, Extension, SiteInspection, State, Suspension
+from ..queries import published_parts
 from ._base import actor_name, business_date, calendar, check, lock, move, require_case_role
 
 # --- shared by review and decision ---------------------------------------------------------
@@ -69,17 +70,24 @@ def staff_in_region(user, case: Case):
 # --- review steps -------------------------------------------------------------------------
 
 
-def _planned_steps(case: Case) -> list[CaseStep]:
-    review_steps = list(case.handling_item.review_steps.select_related("section").order_by("order", "id"))
+_LOOK_UP = object()
+
+
+def _planned_steps(case: Case, *, accepted_by=_LOOK_UP) -> list[CaseStep]:
+    """The steps of the case's version, unsaved. With `accepted_by` (the accepting user, None
+    for the system) the window's leading steps are done by that acceptance; otherwise who
+    accepted is read from the events."""
+    review_steps = published_parts(case.handling_item).review_steps
     leading = rules.leading_clerk_steps([s.role for s in review_steps]) if case.accepted_on else 0
-    accepted_by = None
-    if leading:
+    if leading and accepted_by is _LOOK_UP:
         event = case.events.filter(action__in=["accept", "deem_accepted"]).order_by("-seq").first()
         accepted_by = event.actor if event else None
+    if accepted_by is _LOOK_UP or not getattr(accepted_by, "pk", None):
+        accepted_by = None
     steps = []
     for i, review_step in enumerate(review_steps):
         step = CaseStep(case=case, review_step=review_step, order=i + 1, name=review_step.name,
-                        role=review_step.role, section=review_step.section)
+                        role=review_step.role, section_id=review_step.section_id)
         if i < leading:
             # The window's acceptance step was done by the acceptance itself.
             step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, accepted_by, case.accepted_on
@@ -89,15 +97,39 @@ def _planned_steps(case: Case) -> list[CaseStep]:
     return steps
 
 
+def _with_sections(steps: list[CaseStep]) -> list[CaseStep]:
+    ids = {s.section_id for s in steps if s.section_id is not None}
+    if ids:
+        sections = Section.objects.in_bulk(ids)
+        for step in steps:
+            if step.section_id is not None:
+                step.section = sections[step.section_id]
+    return steps
+
+
+def planned_steps(case: Case) -> list[CaseStep]:
+    """The steps a case will get from its handling item version, unsaved."""
+    return _with_sections(_planned_steps(case))
+
+
 def steps_of(case: Case) -> list[CaseStep]:
     """The case's review steps in order, without writing: the stored ones, or, before anyone
     has worked the case, the ones it will get from its handling item version."""
     stored = list(case.steps.select_related("section", "assignee").order_by("order", "id"))
-    return stored or _planned_steps(case)
+    return stored or planned_steps(case)
+
+
+def create_steps(case: Case, *, accepted_by) -> None:
+    """Store the case's steps as it is accepted (or deemed accepted), so that every list of
+    work to do sees them at once; the caller holds the case lock."""
+    steps = _planned_steps(case, accepted_by=accepted_by)
+    if steps:
+        CaseStep.objects.bulk_create(steps)
 
 
 def ensure_steps(case: Case) -> list[CaseStep]:
-    """Store the case's steps the first time it is worked on; the caller holds the case lock."""
+    """The case's stored steps. A case accepted before steps were stored at acceptance gets
+    them the first time it is worked on; the caller holds the case lock."""
     if not case.steps.exists() and case.accepted_on:
         CaseStep.objects.bulk_create(_planned_steps(case))
     return list(case.steps.select_related("section", "assignee").order_by("order", "id"))
