@@ -170,8 +170,10 @@ def main():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     try:
         call_command("migrate", verbosity=0)
-        print(f"{connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}"
-              f"{connection.cursor().connection.info.server_version if postgres else ''}, {os.cpu_count()} CPUs")
+        with connection.cursor() as cur:
+            cur.execute("SHOW server_version" if postgres else "SELECT sqlite_version()")
+            version = cur.fetchone()[0]
+        print(f"{'PostgreSQL' if postgres else 'SQLite'} {version}, {os.cpu_count()} CPUs")
         world = make_world(args.documents + 1)
         bench(world, args.documents, args.split)
     finally:
