@@ -44,6 +44,7 @@ from .models import (
     CaseMilestone,
     ConflictDeclaration,
     Milestone,
+    MonthlyStat,
     RollupState,
     Rule,
     RuleHit,
@@ -257,18 +258,45 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
          for c, on, region, dept, item, score in rows.iterator()], batch_size=2000)
 
 
+MONTHLY_KEY = ("month", "region_code", "kind", "department_id", "section_id", "item_id", "handler_id", "working_days")
+MONTHLY_SUMS = ("n", "online", "visits", "on_time", "rating_sum")
+
+
+def monthly_delta_sql(sign: int, where: str) -> str:
+    """Add (sign 1) or subtract (sign -1) the milestones matching `where` to `MonthlyStat`:
+    one INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE, on both databases."""
+    month = ("CAST(date_trunc('month', m.happened_on) AS date)" if connection.vendor == "postgresql"
+             else "date(m.happened_on, 'start of month')")
+    table = MonthlyStat._meta.db_table
+    sums = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MONTHLY_SUMS)
+    return (f"INSERT INTO {table} ({', '.join(MONTHLY_KEY + MONTHLY_SUMS)}) "  # noqa: S608
+            f"SELECT {month}, m.region_code, m.kind, COALESCE(m.department_id, 0), COALESCE(m.section_id, 0), "
+            "COALESCE(m.item_id, 0), COALESCE(m.handler_id, 0), COALESCE(m.working_days, -1), "
+            f"{sign} * COUNT(*), {sign} * SUM(CASE WHEN m.online THEN 1 ELSE 0 END), "
+            f"{sign} * COALESCE(SUM(m.visits), 0), {sign} * SUM(CASE WHEN m.on_time THEN 1 ELSE 0 END), "
+            f"{sign} * COALESCE(SUM(m.rating), 0) "
+            f"FROM {CaseMilestone._meta.db_table} m WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 "
+            f"ON CONFLICT ({', '.join(MONTHLY_KEY)}) DO UPDATE SET {sums}")
+
+
 def roll_up_cases(case_ids: list[int] | None) -> None:
-    """Rewrite the milestones of `case_ids` (None: every case) from the cases as they are."""
+    """Rewrite the milestones of `case_ids` (None: every case) from the cases as they are,
+    and move the monthly sums with them."""
     with transaction.atomic(), connection.cursor() as cursor:
         if case_ids is None:
             CaseMilestone.objects.all().delete()
-            where, params = "1 = 1", []
+            MonthlyStat.objects.all().delete()
+            where, params, mine = "1 = 1", [], "1 = 1"
         else:
+            marks = ", ".join(["%s"] * len(case_ids))
+            where, params, mine = f"c.id IN ({marks})", list(case_ids), f"m.case_id IN ({marks})"
+            cursor.execute(monthly_delta_sql(-1, mine), params)
             CaseMilestone.objects.filter(case_id__in=case_ids).delete()
-            where, params = f"c.id IN ({', '.join(['%s'] * len(case_ids))})", list(case_ids)
         for kind in MILESTONE_SQL:
             cursor.execute(milestone_insert_sql(kind, where), params)
         _insert_ratings(case_ids)
+        cursor.execute(monthly_delta_sql(1, mine), params)
+        MonthlyStat.objects.filter(n=0).delete()
 
 
 def recount_working_days() -> None:
@@ -276,6 +304,8 @@ def recount_working_days() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         CaseMilestone.objects.filter(kind=Milestone.DECIDED).delete()
         cursor.execute(milestone_insert_sql(Milestone.DECIDED, "1 = 1"))
+        MonthlyStat.objects.all().delete()
+        cursor.execute(monthly_delta_sql(1, "1 = 1"))
 
 
 # --- rules for irregular actions ----------------------------------------------------------
@@ -430,6 +460,10 @@ def rollup(today: datetime.date | None = None, *, rebuild: bool = False) -> Roll
         else:
             if result.calendar_rebuilt:
                 recount_working_days()
+            elif not MonthlyStat.objects.exists() and CaseMilestone.objects.exists():
+                # Milestones from before the monthly sums existed: sum them once.
+                with connection.cursor() as cursor:
+                    cursor.execute(monthly_delta_sql(1, "1 = 1"))
             last = int(stored)
             looked_for = _load_gaps(now)
             events = CaseEvent.objects.filter(Q(pk__gt=last, pk__lte=top) | Q(pk__in=looked_for))

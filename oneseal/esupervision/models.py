@@ -112,6 +112,38 @@ class CaseMilestone(models.Model):
         return f"{self.case_id} {self.kind} {self.happened_on.isoformat()}"
 
 
+class MonthlyStat(models.Model):
+    """The milestones of a month summed per region and grouping, so statistics over whole
+    months (a year of a city) read a few thousand rows instead of every milestone. Kept by
+    the roll-up with delta upserts (the old rows of the touched cases subtracted, the new
+    added). Dimensions use 0 for none, so the unique key also holds for them; decided rows
+    are split by their working days (-1 elsewhere), which gives the 90th percentile."""
+
+    month = models.DateField()
+    region_code = models.CharField(max_length=12)
+    kind = models.CharField(max_length=16, choices=Milestone.choices)
+    department_id = models.BigIntegerField(default=0)
+    section_id = models.BigIntegerField(default=0)
+    item_id = models.BigIntegerField(default=0)
+    handler_id = models.BigIntegerField(default=0)
+    working_days = models.IntegerField(default=-1)
+    n = models.IntegerField(default=0)
+    online = models.IntegerField(default=0)
+    visits = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("月度汇总（统计用）")
+        verbose_name_plural = _("月度汇总（统计用）")
+        constraints = [models.UniqueConstraint(
+            fields=["month", "region_code", "kind", "department_id", "section_id", "item_id", "handler_id",
+                    "working_days"], name="monthly_stat_unique")]
+
+    def __str__(self):
+        return f"{self.month.isoformat()} {self.region_code} {self.kind} {self.n}"
+
+
 class Rule(models.TextChoices):
     """Rules for irregular actions (domain.md §11; seed 003 (十三) 电子监察)."""
 

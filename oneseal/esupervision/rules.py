@@ -68,6 +68,19 @@ def nearest_rank(values: list, fraction: float = 0.9):
     return ordered[rank - 1]
 
 
+def weighted_nearest_rank(counts: dict[int, int], fraction: float = 0.9):
+    """`nearest_rank` over values given as {value: how many times}."""
+    total = sum(n for n in counts.values() if n > 0)
+    if not total:
+        return None
+    rank, seen = max(1, math.ceil(fraction * total)), 0
+    for value in sorted(counts):
+        seen += max(counts[value], 0)
+        if seen >= rank:
+            return value
+    return None
+
+
 def cut_percent(before: int | None, now: int | None) -> float | None:
     """How much smaller `now` is than `before`, in percent of `before` (negative when it grew);
     None when either is unknown or the baseline is zero."""

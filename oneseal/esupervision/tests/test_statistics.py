@@ -173,3 +173,23 @@ def test_ratings_count_in_the_period_they_were_given(overseer, item, applicant, 
     report = queries.statistics(scope_of(overseer), start=day("2025-03-01"), end=day("2025-03-31"), by="department")
     assert report.with_ratings and (report.totals.ratings, report.totals.rating) == (1, 4.0)
     assert CaseMilestone.objects.get(case=case, kind=Milestone.RATED).rating == 4
+
+
+def test_whole_months_read_the_monthly_sums_and_agree_with_the_milestones(overseer, march, clerk, signatory):
+    from oneseal.esupervision.models import MonthlyStat
+
+    fast, _slow, _online = march
+    actions.deliver(fast, actor=clerk, channel="window", on=day("2025-03-10"))  # moves the case again
+    rollup()
+    assert MonthlyStat.objects.exists()
+    scope = scope_of(overseer)
+    for by in queries.By.ALL:
+        monthly = queries.statistics(scope, start=day("2025-03-01"), end=day("2025-03-31"), by=by)
+        exact = queries.statistics(scope, start=day("2025-02-28"), end=day("2025-03-31"), by=by)
+
+        def figures(report):
+            return [(r.label, r.received, r.accepted, r.decided, r.on_time, r.avg_days, r.p90_days, r.online,
+                     r.visits, r.ratings, r.rating) for r in [*report.rows, report.totals]]
+
+        assert figures(monthly) == figures(exact), by
+    assert sum(MonthlyStat.objects.filter(kind="received").values_list("n", flat=True)) == 3
