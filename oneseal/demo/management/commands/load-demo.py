@@ -21,12 +21,15 @@ from oneseal.errors import DomainError
 
 def demo_loaders():
     """Each app that adds to the demo has a `demo_data` module with `load(*, today) -> list[str]`
-    (idempotent; returns lines to print). They run in INSTALLED_APPS order, after the county,
-    its catalogue and its cases exist."""
+    (idempotent; returns lines to print). They run after the county, its catalogue and its
+    cases exist, in INSTALLED_APPS order except the documents, which come last: other apps' demo
+    steps add case events that call for a notice (a suspension for technical support …)."""
+    modules = []
     for config in apps.get_app_configs():
         name = f"{config.name}.demo_data"
         if config.name.startswith("oneseal.") and importlib.util.find_spec(name) is not None:
-            yield importlib.import_module(name)
+            modules.append(importlib.import_module(name))
+    return iter(sorted(modules, key=lambda m: m.__name__ == "oneseal.documents.demo_data"))
 
 
 class Command(BaseCommand):
