@@ -256,6 +256,14 @@ ACTION_LABELS = {
 }
 
 
+# The usual next step first: the decisions of the case's stage, then the occasional ones.
+OFFER_ORDER = [
+    "intake", "submit-correction", "complete-review-step", "grant", "deny", "approve-extension", "deliver",
+    "supply-tolerated-material", "record-commitment", "verify-commitment", "request-extension", "assign-step",
+    "record-site-inspection", "suspend", "resume", "withdraw", "terminate",
+]
+
+
 def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep]) -> list[Offer]:
     """The actions of the user's roles on this case, each with the blockers the case actions
     give now. The actions check the role and the state again when they run."""
@@ -313,4 +321,5 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
         out.append(("terminate", actions.terminate_blockers(case)))
     if hasattr(case, "commitment_verification") and may_verify(user, case):
         out.append(("verify-commitment", actions.verify_commitment_blockers(case)))
+    out.sort(key=lambda pair: OFFER_ORDER.index(pair[0]))
     return [Offer(name, str(ACTION_LABELS[name]), [str(b) for b in blockers], {}, {}) for name, blockers in out]

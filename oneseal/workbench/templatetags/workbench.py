@@ -1,8 +1,10 @@
 """How the workbench shows a case's events: a label per action and the few facts of its data
 that a reader of the timeline needs."""
 
+import datetime
+
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.cases.models import State
@@ -52,6 +54,14 @@ def state_label(value: str) -> str:
         return value or "—"
 
 
+def _day(text) -> str:
+    """An ISO date kept in an event's data, written as the locale writes dates."""
+    try:
+        return formats.date_format(datetime.date.fromisoformat(str(text)), "DATE_FORMAT")
+    except ValueError:
+        return str(text)
+
+
 def _facts(action: str, data: dict) -> list[str]:
     facts = []
     if action in ("receive",) and data.get("version"):
@@ -71,7 +81,7 @@ def _facts(action: str, data: dict) -> list[str]:
     if action == "suspend" and data.get("kind_label"):
         facts.append(str(_("{kind}，预计{days}个工作日")).format(kind=data["kind_label"], days=data.get("expected_days")))
     if data.get("promised_due") and action in ("accept", "deem_accepted", "resume", "approve_extension"):
-        facts.append(str(_("承诺办结：{date}")).format(date=data["promised_due"]))
+        facts.append(str(_("承诺办结：{date}")).format(date=_day(data["promised_due"])))
     if data.get("licence") and action in ("grant", "deliver", "revoke_licence"):
         facts.append(str(_("证照：{number}")).format(number=data["licence"]))
     if action == "refuse" and data.get("competent_body"):

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
 from oneseal.cases.tests.conftest import day
@@ -17,3 +18,11 @@ def seal(bureau):
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    # A request under /en/ leaves English active in the thread; each test starts in Chinese.
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")

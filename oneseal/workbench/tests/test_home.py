@@ -115,3 +115,12 @@ def test_the_queue_is_paginated(client, item, applicant, clerk):
         actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     page = body(client, clerk)
     assert "第 1 / 2 页" in page and 'rel="next"' in page
+
+
+def test_the_pages_speak_english_too(client, item, applicant, clerk):
+    case = actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    client.force_login(clerk)
+    home = client.get("/en/workbench/").content.decode()
+    assert "My work" in home and "To accept" in home
+    page = client.get(f"/en/workbench/cases/{case.pk}/").content.decode()
+    assert "Actions (2 possible)" in page and "Received" in page
