@@ -34,6 +34,7 @@ from ._base import (
     move,
     require_case_role,
 )
+from .review import create_steps
 
 
 def _next_number(region_code: str, year: int) -> str:
@@ -211,6 +212,7 @@ def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dic
     move(case, "accept", actor=actor, on=on, update_fields=DUE_FIELDS, notice_due=notice,
          data={"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
                "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()}})
+    create_steps(case, accepted_by=actor)
     return case
 
 
@@ -227,6 +229,7 @@ def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
          update_fields=[*DUE_FIELDS, "deemed_accepted"],
          reason=_("收件后5个工作日内未作出决定，依法自收到申请材料之日起即为受理"),
          data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat()})
+    create_steps(case, accepted_by=None)
     return case
 
 
