@@ -28,6 +28,7 @@ from django.conf import settings
 from fontTools import subset as ft_subset
 from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 25.0
 RED = (206, 17, 38)
@@ -235,7 +236,11 @@ def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, 
     if notice.addressee:
         pdf.multi_cell(0, 8, f"{notice.addressee}：", new_x="LMARGIN", new_y="NEXT")
     for paragraph in notice.paragraphs:
-        pdf.multi_cell(0, 8, f"\u3000\u3000{paragraph}", new_x="LMARGIN", new_y="NEXT")
+        # First line indented by two characters, as official documents are set; later lines
+        # run from the margin. (multi_cell drops leading spaces of a wrapped paragraph.)
+        pdf.set_x(MARGIN + 2 * 13 / PT_PER_MM)
+        pdf.write(8, paragraph, wrapmode=WrapMode.CHAR)
+        pdf.ln(8)
     if notice.closing:
         pdf.ln(2)
         for line in notice.closing:

@@ -28,6 +28,7 @@ from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from oneseal.errors import ValidationFailed
@@ -35,6 +36,7 @@ from oneseal.errors import ValidationFailed
 from .models import Seal
 
 CERTIFICATE_YEARS = 10
+EMPTY_APPEARANCE = StaticStampStyle(border_width=0, background=None)
 FIELD_NAME = "ApprovalSeal"
 
 
@@ -138,7 +140,9 @@ def sign_pdf(data: bytes, *, seal: Seal, page: int, box: tuple[int, int, int, in
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box))
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location, name=seal.name)
-    return signers.PdfSigner(meta, signer=_signer(seal)).sign_pdf(writer).getvalue()
+    # The red stamp is drawn in the page itself; the field's own appearance stays empty, so no
+    # reader-specific "digitally signed by" text (in an unembedded Courier) lies over it.
+    return signers.PdfSigner(meta, signer=_signer(seal), stamp_style=EMPTY_APPEARANCE).sign_pdf(writer).getvalue()
 
 
 @dataclass(frozen=True)

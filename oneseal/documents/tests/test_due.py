@@ -113,6 +113,11 @@ def test_the_printed_form_is_a4_with_embedded_fonts_and_two_copies_for_notices(
                 font = ref.get_object()
                 descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+        # The signature field draws nothing of its own: no unembedded font over the red stamp.
+        widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+        assert [w["/FT"] for w in widgets] == ["/Sig"]
+        appearance = widgets[0]["/AP"]["/N"].get_object()
+        assert "/Font" not in appearance.get("/Resources", {}) and appearance.get_data().split() == [b"q", b"Q"]
         text = pdf_text(document)
         for label in copies:
             assert label.replace("\u3000", "") in text
