@@ -329,6 +329,31 @@ class Extension(models.Model):
         return f"{self.case} +{self.days or 0}"
 
 
+class ExtensionRejection(models.Model):
+    """A request for the extension that the head refused. The request is closed: its row leaves
+    `Extension` and its record stays here, so that another may be made while the law still
+    allows one (第四十二条 limits the extensions granted, not the requests). The clocks do
+    not move."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extension_rejections")
+    reason = models.TextField(_("延期理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_on = models.DateField(_("申请日期"))
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("驳回人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    rejected_on = models.DateField(_("驳回日期"))
+    rejection_reason = models.TextField(_("驳回理由"))
+
+    class Meta:
+        verbose_name = _("驳回的延期申请")
+        verbose_name_plural = _("驳回的延期申请")
+        ordering = ["case", "rejected_on", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.requested_on.isoformat()} ✗ {self.rejected_on.isoformat()}"
+
+
 class LicenceCounter(models.Model):
     """The last licence number given per bureau and year; locked while numbering."""
 

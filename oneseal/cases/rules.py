@@ -46,6 +46,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "extend": ((State.ACCEPTED,), None),
     "request_extension": ((State.ACCEPTED,), None),
     "approve_extension": ((State.ACCEPTED,), None),
+    "reject_extension": ((State.ACCEPTED, State.SUSPENDED), None),
     "grant": ((State.ACCEPTED,), State.GRANTED),
     "deny": ((State.ACCEPTED,), State.DENIED),
     "deliver": ((State.GRANTED, State.DENIED), State.DELIVERED),

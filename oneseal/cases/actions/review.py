@@ -17,7 +17,15 @@ from oneseal.organisation.models import Role, Section
 from oneseal.organisation.rules import has_role, staff_of
 
 from .. import rules
-from ..models import Case, CaseStep, Extension, SiteInspection, State, Suspension
+from ..models import (
+    Case,
+    CaseStep,
+    Extension,
+    ExtensionRejection,
+    SiteInspection,
+    State,
+    Suspension,
+)
 from ..queries import published_parts
 from ._base import actor_name, business_date, calendar, check, lock, move, require_case_role
 
@@ -440,4 +448,42 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None,
                "promised_due_before": before.promised.isoformat(), "statutory_due_before": before.statutory.isoformat(),
                "promised_due": after.promised.isoformat(), "statutory_due": after.statutory.isoformat(),
                "basis": "《中华人民共和国行政许可法》第四十二条" + ("第二款" if hi.is_joint else "第一款")})
+    return case
+
+
+def reject_extension_blockers(case: Case) -> list[str]:
+    """Why the pending extension request cannot be refused now. It may be refused while the
+    case is suspended too: the refusal moves no clock."""
+    out = rules.transition_blockers("reject_extension", case.state)
+    extension = Extension.objects.filter(case=case).first()
+    if extension is None:
+        out.append(_("没有待批准的延期申请"))
+    elif extension.approved_on is not None:
+        out.append(_("延期已于{date}批准，不能再驳回").format(date=extension.approved_on.isoformat()))
+    return out
+
+
+@transaction.atomic
+def reject_extension(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+                     expected_version: int | None = None) -> Case:
+    """The head refuses the extension asked for, saying why. The request is closed and kept as
+    an `ExtensionRejection`; the due dates stay as they are, and a new request may be made
+    while the statutory limit has not passed (第四十二条 allows one extension granted)."""
+    case = lock(case, expected_version=expected_version)
+    require_case_role(actor, case, Role.SIGNATORY)
+    on = on or business_date()
+    raise_blockers(reject_extension_blockers(case))
+    require_filled(reason=reason)
+    extension = Extension.objects.select_for_update().get(case=case)
+    require_not_before(on, extension.requested_on)
+    rejection = ExtensionRejection.objects.create(
+        case=case, reason=extension.reason, requested_by=extension.requested_by, requested_on=extension.requested_on,
+        rejected_by=actor, rejected_on=on, rejection_reason=reason.strip())
+    extension.delete()
+    move(case, "reject_extension", actor=actor, on=on, reason=rejection.rejection_reason,
+         data={"rejection": rejection.pk, "request_reason": rejection.reason,
+               "requested_by": actor_name(rejection.requested_by), "requested_on": rejection.requested_on.isoformat(),
+               "promised_due": case.promised_due.isoformat() if case.promised_due else None,
+               "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+               "basis": "《中华人民共和国行政许可法》第四十二条第一款"})
     return case
