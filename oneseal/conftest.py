@@ -1,10 +1,15 @@
 """Shared fixtures: a real slice of the region table, a bureau with departments, and staff
-with roles. States are reached through real actions, not raw rows."""
+with roles. States are reached through real actions, not raw rows. The browser fixtures at the
+end start Chromium only for the tests that ask for it."""
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import Catalogue, HandlingItem, Material
@@ -27,6 +32,14 @@ def _fresh_calendar():
     invalidate()
     yield
     invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the LocaleMiddleware to an /en/ page leaves English active on the test
+    # thread; every test after it starts in the default language, as a fresh request would.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -97,3 +110,81 @@ def complete_draft(catalogue, admin_user, department):
 @pytest.fixture
 def day():
     return datetime.date(2025, 3, 3)
+
+
+# --- browser tests ------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (scripts/chromium.sh installs it; `make test` passes its
+# path in CHROMIUM; Playwright never downloads a browser) against pytest-django's live server.
+# One sync Playwright may run per process, so the browser is one per session, started by the
+# first test that asks for it. Screenshots go to var/screenshots/ (named in the README).
+
+SCREENSHOTS = Path(django_settings.VAR_DIR) / "screenshots"
+# Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    return path if Path(path).is_file() else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # Before `-m "not browser"` deselects: every test that drives the browser carries the mark.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: make test installs it with scripts/chromium.sh")
+        pytest.skip("Chromium is not installed (scripts/chromium.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests
+    # make between page actions are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _context(browser, live_server, **options):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context per test (own cookies), Chinese, on a 1366×768 office screen."""
+    context = _context(browser, live_server, viewport={"width": 1366, "height": 768})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized context, as an applicant at home would use."""
+    context = _context(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)` saves the whole page to var/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take

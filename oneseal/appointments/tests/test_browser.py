@@ -1,53 +1,17 @@
 """On a phone, in Chromium: an applicant books a window slot (the slots arrive by htmx) and
 rates a finished case (only the reasons of the chosen band show). Screenshots go to
-var/screenshots/.
-
-The shared browser fixtures live in oneseal/e2e, whose Playwright instance is session-wide;
-a second sync Playwright cannot run beside it, so this module starts its own for the module
-only (it runs before oneseal/e2e in a full run) and reuses e2e's settings."""
+var/screenshots/. The browser fixtures (`phone`, `screenshot`) are the shared ones of
+oneseal/conftest.py."""
 
 import pytest
 from django.test import Client
 
 from oneseal.cases import actions as case_actions
-from oneseal.e2e.conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium_path
 from oneseal.ratings.models import Rating
 
 from .. import actions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def module_browser():
-    path = chromium_path()
-    if path is None:
-        pytest.skip("Chromium is not installed (scripts/chromium.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(module_browser, live_server):
-    context = module_browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                         has_touch=True, base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def screenshot():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name: str):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    return take
 
 
 def sign_in(page, user, base_url):
