@@ -103,6 +103,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
     )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The statistics and roll-up queries are short; PostgreSQL's JIT compiled them for 2–3 s
+    # each on this kind of machine (bench/supervision.py) and saved nothing.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
