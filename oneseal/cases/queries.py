@@ -23,18 +23,32 @@ def is_scoped_staff(user) -> bool:
     return staff is not None and user.is_active and bool(staff.role_set)
 
 
+# Roles that see every case of their region; a role not listed (a department's supervisor)
+# sees less. Overseers see everything and act on nothing: the actions check the roles.
+REGION_WIDE_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.CATALOGUE_ADMIN, Role.OVERSEER})
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """The one scoping function of the cases API. Staff with a role see the cases of their
-    region and below it (organisation.rules.scope_prefix); anyone signed in sees the cases of
-    the applicants linked to their account; an anonymous caller sees nothing."""
+    region and below it (organisation.rules.scope_prefix); staff whose only role is a
+    department's supervisor see, there, only the cases of the items whose original approving
+    department (now the supervising one, ItemVersion.original_department) is theirs; anyone
+    signed in sees the cases of the applicants linked to their account; an anonymous caller
+    sees nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
     # A subquery, not a join, so that PostgreSQL can combine the region-code and applicant
     # indexes instead of scanning every case.
     own = Q(applicant_id__in=Applicant.objects.filter(user=user).values("pk"))
-    if is_scoped_staff(user):
-        return Case.objects.filter(Q(region_code__startswith=scope_prefix(user)) | own)
-    return Case.objects.filter(own)
+    if not is_scoped_staff(user):
+        return Case.objects.filter(own)
+    scope = Q(region_code__startswith=scope_prefix(user))
+    staff = staff_of(user)
+    if not user.is_superuser and not (staff.role_set & REGION_WIDE_ROLES):
+        if staff.department_id is None:
+            return Case.objects.filter(own)
+        scope &= Q(handling_item__item_version__original_department_id=staff.department_id)
+    return Case.objects.filter(scope | own)
 
 
 def visible_applicants(user) -> QuerySet[Applicant]:
