@@ -12,16 +12,15 @@ it) runs each engine and prints recall@1, recall@5, MRR and the p50/p95 latency 
 - `like`: the plain baseline, `LIKE '%q%'` on item, handling-item and everyday names, then
   the names sharing most characters with the query;
 - `oneseal`: `search.queries.search_handling_items` as shipped (keywords + meaning, fused);
-- with --all-configs, its parts: keywords only, meaning only, reciprocal-rank fusion, without
-  the verb rule, without the administrators' synonyms of search/demo_data.py, and with jieba
-  words when jieba is installed (it is not a dependency: it did not help).
+- with --all-configs, its parts: keywords only (with and without jieba's words), meaning only,
+  reciprocal-rank fusion, and the engine as shipped without the verb rule, without the
+  administrators' synonyms of search/demo_data.py, and without word segmentation.
 
 Run by hand; not part of the test suite. `--queries` can point at the held-out set
 (bench/data/search_queries_heldout.tsv), written after the engine was tuned.
 """
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -147,21 +146,18 @@ def main() -> None:
 
     configs = [("like", like_search), ("oneseal", engine())]
     if args.all_configs:
-        base = index.Config()
+        no_words = rules.TermOptions(word_weight=0.0)
         configs += [
             ("keywords only", engine(index.Config(use_embeddings=False))),
-            ("keywords, bigrams only", engine(index.Config(use_embeddings=False, terms=rules.TermOptions(unigram_weight=0)))),
+            ("keywords only, no words", engine(index.Config(use_embeddings=False, terms=no_words))),
+            ("keywords, bigrams only", engine(index.Config(use_embeddings=False, terms=rules.TermOptions(
+                unigram_weight=0, word_weight=0)))),
             ("meaning only", engine(index.Config(weights=rules.Weights(lexical=0.0, dense=1.0, phrase=0.0)))),
             ("fused, RRF", engine(index.Config(weights=rules.Weights(rrf=True)))),
             ("fused, no verb rule", engine(index.Config(weights=rules.Weights(variant=0.0, default_new=0.0)))),
             ("oneseal without synonyms", engine(index.Config(use_synonyms=False))),
+            ("oneseal without word segm.", engine(index.Config(terms=no_words))),
         ]
-        del base
-        if importlib.util.find_spec("jieba") is not None:  # not a dependency: measured, not kept
-            configs += [
-                ("keywords + jieba", engine(index.Config(use_embeddings=False, terms=rules.TermOptions(word_weight=1.0)))),
-                ("fused + jieba", engine(index.Config(terms=rules.TermOptions(word_weight=1.0)))),
-            ]
     reset = embeddings.query_vector.cache_clear
     results = [measure(name, run, queries, args.repeat, args.show_misses, reset) for name, run in configs]
     print()

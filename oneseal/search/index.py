@@ -11,6 +11,7 @@ import or `load-demo`), so that the first search after a change only embeds what
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from django.db.models import Prefetch
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
 from oneseal.catalogue.queries import today
 
-from . import embeddings, rules
+from . import embeddings, rules, words
 from .models import Synonym, TextEmbedding
 
 
@@ -71,6 +72,7 @@ class Index:
     pair_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     row_texts: list[tuple[str, str]] = field(default_factory=list)
     phrase_docs: dict[str, list[int]] = field(default_factory=dict)  # everyday name → documents
+    segment: Callable[[str], list[str]] | None = None  # the words of a text, knowing the catalogue's
     _masks: dict = field(default_factory=dict)
 
     def region_mask(self, prefix: str | None) -> np.ndarray | None:
@@ -202,22 +204,20 @@ def lexical_document(doc: Document, options: rules.TermOptions, segment) -> Coun
     return out
 
 
-def segmenter(options: rules.TermOptions):
-    if not options.word_weight:
+def segmenter(config: Config, documents: list[Document]) -> Callable[[str], list[str]] | None:
+    """Word segmentation knowing the names, everyday names and synonyms of what is indexed."""
+    if not config.terms.word_weight:
         return None
-    import jieba
-
-    jieba.setLogLevel(60)
-    return jieba.lcut_for_search
+    return words.segmenter(words.domain_words(text for d in documents for _kind, text in d.texts))
 
 
 def build(config: Config, fp: tuple | None = None) -> Index:
     documents = load_documents(use_synonyms=config.use_synonyms)
-    segment = segmenter(config.terms)
+    segment = segmenter(config, documents)
     lexical = rules.LexicalIndex.build([lexical_document(d, config.terms, segment) for d in documents],
                                        b=config.terms.b)
     index = Index(fingerprint=fp if fp is not None else fingerprint(), config=config, documents=documents,
-                  lexical=lexical, matrix=None, row_of=[[] for _ in documents])
+                  lexical=lexical, matrix=None, row_of=[[] for _ in documents], segment=segment)
     for i, d in enumerate(documents):
         for kind, text in d.texts:
             if kind in (Kind.KEYWORD, Kind.SYNONYM):

@@ -2,7 +2,7 @@
 synonym pages.
 
 `search_handling_items` ranks the handling items of the versions in force today: BM25 over
-character unigrams and bigrams of names, everyday names, synonyms, the department and the
+character unigrams, bigrams and words (jieba, knowing the catalogue's words) of names, everyday names, synonyms, the department and the
 guide's conditions, fused with the meaning similarity of multilingual-e5-small to names,
 everyday names and synonyms (figures in bench/search.py and docs/architecture.md). One handling
 item per item is returned; the query's verb picks which (改名 → 变更, 不干了 → 注销, 到期 → 延续,
@@ -106,7 +106,7 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
     cfg = idx.config
     asked, cue = rules.asked_variant(query)
     keyword_text = rules.strip_fillers(rules.normalise(query)) + " " + rules.CUE_WORDS.get(cue, "")
-    lexical = idx.lexical.scores(rules.terms(keyword_text, cfg.terms, segment=index.segmenter(cfg.terms)))
+    lexical = idx.lexical.scores(rules.terms(keyword_text, cfg.terms, segment=idx.segment))
     dense = best_row = None
     if idx.matrix is not None:
         dense, best_row = idx.dense_scores(embeddings.query_vector(query))

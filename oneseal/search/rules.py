@@ -39,6 +39,11 @@ def strip_fillers(text: str) -> str:
     return text
 
 
+def runs(text: str) -> list[str]:
+    """The runs of Chinese characters and of letters or digits of a normalised text."""
+    return _RUNS.findall(text)
+
+
 def has_words(text: str) -> bool:
     return bool(_RUNS.search(normalise(text)))
 
@@ -51,14 +56,15 @@ def split_phrases(text: str) -> list[str]:
 @dataclass(frozen=True)
 class TermOptions:
     unigram_weight: float = 0.4
-    bigram_weight: float = 1.0
-    word_weight: float = 0.0  # jieba words; 0 leaves jieba out
+    bigram_weight: float = 0.8
+    word_weight: float = 0.5  # words of `search.words` (jieba); 0 leaves word segmentation out
     b: float = 0.75  # BM25 length normalisation
 
 
 def terms(text: str, options: TermOptions, *, segment=None) -> Counter:
     """Weighted terms of a text: single characters (they tolerate a wrong character), character
-    bigrams (they tolerate another word order) and, with `segment`, the words it returns."""
+    bigrams (they tolerate another word order) and, with `segment`, the words it cuts the text
+    into (a word names the matter whole: 开火锅店 shares no bigram's weight with 火锅 alone)."""
     out: Counter = Counter()
     text = normalise(text)
     for run in _RUNS.findall(text):

@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from oneseal.search import rules
+from oneseal.search import rules, words
 
 
 @pytest.mark.parametrize(("query", "variant"), [
@@ -25,7 +25,7 @@ def test_the_verb_of_a_query_names_the_variant(query, variant):
 
 
 def test_terms_are_characters_and_bigrams_of_the_normalised_text():
-    terms = rules.terms("食品（含）ＫＴＶ", rules.TermOptions(unigram_weight=0.5))
+    terms = rules.terms("食品（含）ＫＴＶ", rules.TermOptions(unigram_weight=0.5, bigram_weight=1.0))
     assert terms["b:食品"] == 1.0 and terms["c:食"] == 0.5 and terms["a:ktv"] == 1.0
     assert "b:品(" not in terms  # punctuation breaks a run
 
@@ -63,3 +63,25 @@ def test_shared_parts_name_the_pieces_of_the_query_in_the_name():
     assert rules.shared_parts("注销公司", "公司注销登记") == ["注销", "公司"]
     assert rules.shared_parts("许可证施工", "建筑工程施工许可证核发") == ["许可证", "施工"]
     assert rules.shared_parts("开饭店", "食品经营许可") == []
+
+
+def test_the_catalogues_words_are_segmented_whole_and_become_word_terms():
+    vocabulary = words.domain_words(["食品（含保健食品）经营许可", "食品经营许可核发", "开火锅店"])
+    assert {"食品经营许可", "食品经营许可核发", "开火锅店", "含保健食品"} <= vocabulary  # 核发 is the act
+    segment = words.segmenter(vocabulary)
+    cut = segment("我的食品经营许可证丢了")
+    assert "食品经营许可" in cut and "食品" in cut and "经营" in cut  # the word whole, and its parts
+    assert "开火锅店" in segment("想开火锅店")
+    assert "营业执照" in segment("营业执照丢了")  # jieba's own dictionary
+    options = rules.TermOptions(bigram_weight=1.0, word_weight=0.5)
+    terms = rules.terms("食品经营许可证到期", options, segment=segment)
+    assert terms["w:食品经营许可"] == 0.5 and terms["b:食品"] == 1.0
+    assert not any(t.startswith("w:") for t in rules.terms("食品经营许可", options))  # no segmenter, no words
+
+
+def test_word_segmentation_writes_its_cache_under_var_only(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(words, "_base", None)
+    monkeypatch.setattr(words, "_domain", None)
+    assert "营业执照" in words.segmenter(frozenset())("办营业执照")
+    assert [p.name for p in (tmp_path / "search").iterdir()] == ["jieba.cache"]

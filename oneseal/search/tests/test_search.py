@@ -2,7 +2,9 @@
 the region, what is not searched, and the index rebuilt when a new version is published."""
 
 import datetime
+from collections import Counter
 
+import numpy as np
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -24,6 +26,16 @@ def test_citizens_words_find_the_item_first(search_catalogue):
     assert names("幼儿元")[0] == "幼儿园设立审批"  # a wrong character
     assert names("许可证施工")[0] == "建筑工程施工许可证核发"  # another word order
     assert names("开理发店")[0] == "公共场所卫生许可新办"
+
+
+def test_the_catalogues_words_are_words_of_the_index(search_catalogue):
+    """A name's word written in the query matches as one word term, not only as its bigrams."""
+    idx = index.current()
+    assert "开饭店" in idx.segment("我想开饭店") and "幼儿园设立" in idx.segment("幼儿园设立要什么")
+    doc = next(i for i, d in enumerate(idx.documents) if d.handling_item.name == "建筑工程施工许可证核发")
+    scores = idx.lexical.scores(Counter({"w:建筑工程施工许可证": 1.0}))
+    assert int(np.argmax(scores)) == doc and np.count_nonzero(scores) == 1
+    assert names("建筑工程施工许可证")[0] == "建筑工程施工许可证核发"
 
 
 def test_the_verb_picks_the_variant_and_the_item_appears_once(search_catalogue):
