@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -885,8 +886,8 @@ ACTIONS = [
                _l("第四十二条：只能延期一次。")),
     CaseAction("approve-extension", ActionInput, actions.approve_extension, _l("批准延期"),
                _l("第四十二条：经本行政机关负责人批准，延长10个工作日（联合办理15日）。")),
-    CaseAction("reject-extension", ReasonInput, actions.reject_extension, _l("驳回延期申请"),
-               _l("本行政机关负责人不批准延期，说明理由；办理期限不变，法定期限届满前可再次申请。")),
+    CaseAction("reject-extension", ReasonInput, actions.reject_extension, gettext_lazy("驳回延期申请"),
+               gettext_lazy("本行政机关负责人不批准延期，说明理由；办理期限不变，法定期限届满前可再次申请。")),
     CaseAction("grant", GrantInput, actions.grant, _l("准予许可"), _l("第三十八条第一款；颁发证照。")),
     CaseAction("deny", DenyInput, actions.deny, _l("不予许可"),
                _l("第三十八条第二款：说明理由，告知申请复议或提起诉讼的权利。")),
