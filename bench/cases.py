@@ -219,16 +219,22 @@ def query_counts(world) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from oneseal.calendars.queries import current_calendar
+
     client = Client()
     client.force_login(world["clerk"])
     body = {"handling_item": world["handling_item"].pk, "applicant": world["applicant"].pk, "channel": "window"}
     warm = client.post("/api/v1/cases", body, content_type="application/json")  # as a running server is
     client.post(f"/api/v1/cases/{warm.json()['id']}/accept", {}, content_type="application/json")
+    # The calendar's freshness check (two queries at most every 5 s, calendars.queries) is
+    # left out: a server under load makes it once per 5 s, not once per request.
+    current_calendar()
     with CaptureQueriesContext(connection) as opened:
         response = client.post("/api/v1/cases", body, content_type="application/json")
     if response.status_code != 201:
         raise SystemExit(f"POST /api/v1/cases answered {response.status_code}: {response.content[:300]!r}")
     case_id = response.json()["id"]
+    current_calendar()
     with CaptureQueriesContext(connection) as accepted:
         response = client.post(f"/api/v1/cases/{case_id}/accept", {}, content_type="application/json")
     if response.status_code != 200:
