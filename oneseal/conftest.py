@@ -148,7 +148,8 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests
-    # make between page actions are still plain synchronous calls.
+    # make between page actions are still plain synchronous calls. Code that itself calls
+    # asyncio.run() (pyHanko signing or validating a PDF) must run in another thread there.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
