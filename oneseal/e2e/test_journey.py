@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from oneseal.cases.models import Case, State
 from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.queries import check_file
+from oneseal.documents.tests.conftest import pdf_text
 from oneseal.ratings.models import Rating
 
 from .conftest import PASSWORD, PERSON_NUMBER, PNG, Captured, office, sign_in_staff, upload
@@ -133,6 +134,8 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
         page.locator("#print-acceptance").click()
     printed.value.wait_for_load_state()
     assert_genuine_pdf(office_pdfs.last(), DocumentKind.ACCEPTANCE, case)
+    notice_text = pdf_text(office_pdfs.last())
+    assert case_number in notice_text and query_code in notice_text  # what the tracking page asks for
     printed.value.close()
     screenshot(page, "journey-07-case-accepted")
 
