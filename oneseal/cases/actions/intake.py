@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.models import Applicant
+from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import ApplicantType, ItemVersion
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Role
@@ -59,6 +60,12 @@ def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> 
     if handling_item.applicant_type not in (ApplicantType.BOTH, wanted[applicant.kind]):
         out.append(_("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display()))
     return out
+
+
+def _line(case: Case, material, applicant_kind: str, by_agent: bool) -> CaseMaterial:
+    if catalogue_rules.material_applies(material, applicant_kind=applicant_kind, by_agent=by_agent):
+        return CaseMaterial(case=case, material=material)
+    return CaseMaterial(case=case, material=material, status=CaseMaterial.Status.NOT_NEEDED)
 
 
 def _bureau_of(region):
@@ -122,7 +129,10 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
         case = Case.objects.create(number=_next_number(region.code, on.year), **fields)
     # The checklist and the steps of a published version never change: read once per process.
     parts = published_parts(handling_item)
-    lines = CaseMaterial.objects.bulk_create([CaseMaterial(case=case, material=m) for m in parts.materials])
+    # A material of another situation (a person's ID card when an organisation applies, the power
+    # of attorney when nobody files for the applicant) is not needed, so it never blocks acceptance.
+    by_agent = bool(agent_name or agent_id_number)
+    lines = CaseMaterial.objects.bulk_create([_line(case, m, applicant.kind, by_agent) for m in parts.materials])
     case.state = State.RECEIVED
     case._chain_head = (0, GENESIS)  # a new case has no events yet
     event = append_event(case, action="receive", actor=actor, from_state="", on=on,
