@@ -120,7 +120,7 @@ def day():
 
 SCREENSHOTS = Path(django_settings.VAR_DIR) / "screenshots"
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+CHROMIUM_ARGS = ["--headless=new", "--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
 
