@@ -236,12 +236,14 @@ class ItemVersionDetailSerializer(ItemVersionSerializer):
 class MaterialSerializer(serializers.ModelSerializer):
     form_display = serializers.CharField(source="get_form_display")
     source_display = serializers.CharField(source="get_source_display")
+    applies_to_display = serializers.CharField(source="get_applies_to_display")
 
     class Meta:
         model = Material
         fields = [
             "id", "order", "name", "form", "form_display", "copies", "is_required", "is_core",
-            "is_tolerable", "source", "source_display", "blank_form", "sample", "notes",
+            "is_tolerable", "source", "source_display", "applies_to", "applies_to_display", "blank_form",
+            "sample", "notes",
         ]
         read_only_fields = fields
 

@@ -184,7 +184,7 @@ def test_the_handling_item_detail_is_the_whole_service_guide(api, complete_draft
     hi.conditions = "有与经营的食品品种相适应的经营场所"
     actions.save_draft_part(hi, actor=admin_user)
     actions.save_draft_part(Material(handling_item=hi, name="营业执照", order=2, source="shared", is_core=False,
-                                     is_tolerable=True), actor=admin_user)
+                                     is_tolerable=True, applies_to="organisation"), actor=admin_user)
     section = Section.objects.create(bureau=bureau, name="市场准入科")
     actions.save_draft_part(ReviewStep(handling_item=hi, order=1, name="初审", section=section, limit_days=2),
                             actor=admin_user)
@@ -200,6 +200,8 @@ def test_the_handling_item_detail_is_the_whole_service_guide(api, complete_draft
     assert body["complaint_phone"] == "0952-12345"
     assert [(m["name"], m["source_display"], m["is_tolerable"]) for m in body["materials"]] == [
         ("食品经营许可申请书", "申请人自备", False), ("营业执照", "共享获取／电子证照", True)]
+    assert [(m["applies_to"], m["applies_to_display"]) for m in body["materials"]] == [
+        ("all", "所有情形"), ("organisation", "申请人为法人或其他组织的")]
     assert body["review_steps"] == [{"id": body["review_steps"][0]["id"], "order": 1, "name": "初审",
                                      "role": "reviewer", "role_display": "审查", "section": "市场准入科",
                                      "limit_days": 2}]

@@ -54,6 +54,14 @@ def test_the_schema_documents_query_parameters_and_error_responses(db):
     assert next(p for p in report["parameters"] if p["name"] == "region")["required"] is True
 
 
+def test_the_schema_names_the_situation_a_material_applies_to(db):
+    schema = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    material = schema["Material"]["properties"]
+    assert material["applies_to_display"]["type"] == "string"
+    enum = schema[material["applies_to"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]]["enum"]
+    assert enum == ["all", "person", "organisation", "agent"]
+
+
 def test_the_swagger_page_renders(db):
     r = APIClient().get("/api/docs/")
     assert r.status_code == 200
