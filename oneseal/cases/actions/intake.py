@@ -293,7 +293,9 @@ def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime
     listed = []
     for pk, what in items.items():
         line = lines[pk]
-        line.status = CaseMaterial.Status.DEFECTIVE if line.status == CaseMaterial.Status.PROVIDED else CaseMaterial.Status.MISSING
+        # A line the clerk already marked defective was handed in: it stays defective, not missing.
+        handed_in = line.status in (CaseMaterial.Status.PROVIDED, CaseMaterial.Status.DEFECTIVE)
+        line.status = CaseMaterial.Status.DEFECTIVE if handed_in else CaseMaterial.Status.MISSING
         line.note = what.strip()
         line.save(update_fields=["status", "note"])
         listed.append({"line": pk, "material": line.material.name, "status": line.status, "note": line.note})

@@ -85,6 +85,18 @@ def test_after_a_correction_the_five_days_run_again_from_its_arrival(handling_it
     assert case.accepted_on == day("2025-10-10")
 
 
+def test_a_material_checked_as_defective_stays_defective_in_the_correction_notice(handling_item, applicant, clerk):
+    # The window first marks the line 需补正 while checking, then sends the one-time notice:
+    # the applicant handed the paper in, so the notice must not call it missing.
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    line = case.materials.first()
+    case = actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.DEFECTIVE})
+    case = actions.request_correction(case, actor=clerk, on=day("2025-03-04"), items={line.pk: "申请书未签字"})
+    line.refresh_from_db()
+    assert line.status == CaseMaterial.Status.DEFECTIVE
+    assert case.events.last().data["items"][0]["status"] == CaseMaterial.Status.DEFECTIVE
+
+
 def test_a_correction_request_after_the_five_days_is_too_late(handling_item, applicant, clerk):
     case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     with pytest.raises(ValidationFailed):
