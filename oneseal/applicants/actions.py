@@ -137,7 +137,9 @@ def sign_up(*, username: str, password: str, kind: str, name: str, number: str, 
             errors["number"] = [number_taken_message()]
     if errors:
         raise ValidationFailed(_("注册信息有误"), fields=errors)
-    user = User.objects.create_user(username=username, password=password)
+    # The account carries the applicant's name, so a case's history says who acted, not a login.
+    user = User.objects.create_user(username=username, password=password,
+                                    first_name=str(values.get("name") or name).strip()[:150])
     try:
         applicant = register_applicant(actor=user, user=user, kind=kind, name=name, number=number, phone=phone,
                                        email=email, representative=representative)

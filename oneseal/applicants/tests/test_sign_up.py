@@ -12,6 +12,10 @@ def test_signing_up_ties_a_new_account_to_its_applicant_and_is_audited(db):
     user, applicant = sign_up(username="zhangshan", password="Pingluo-2025!", kind="person", name="张珊",
                               number="640221199605180423", phone="13995210418")
     assert applicant.user == user and user.check_password("Pingluo-2025!")
+    # What the case history shows for her online actions.
+    from oneseal.cases.actions._base import actor_name
+
+    assert actor_name(user) == "张珊"
     assert AuditEvent.objects.filter(action="applicants.sign_up", subject_id=str(applicant.pk)).exists()
 
 
