@@ -245,6 +245,7 @@ ACTION_LABELS = {
     "resume": _("恢复办理"),
     "request-extension": _("申请延期"),
     "approve-extension": _("批准延期"),
+    "reject-extension": _("驳回延期申请"),
     "grant": _("准予许可"),
     "deny": _("不予许可"),
     "deliver": _("送达"),
@@ -258,9 +259,9 @@ ACTION_LABELS = {
 
 # The usual next step first: the decisions of the case's stage, then the occasional ones.
 OFFER_ORDER = [
-    "intake", "submit-correction", "complete-review-step", "grant", "deny", "approve-extension", "deliver",
-    "supply-tolerated-material", "record-commitment", "verify-commitment", "request-extension", "assign-step",
-    "record-site-inspection", "suspend", "resume", "withdraw", "terminate",
+    "intake", "submit-correction", "complete-review-step", "grant", "deny", "approve-extension", "reject-extension",
+    "deliver", "supply-tolerated-material", "record-commitment", "verify-commitment", "request-extension",
+    "assign-step", "record-site-inspection", "suspend", "resume", "withdraw", "terminate",
 ]
 
 
@@ -307,6 +308,7 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
         out.append(("request-extension", actions.request_extension_blockers(case, on=today)))
     if signatory:
         out.append(("approve-extension", actions.approve_extension_blockers(case, actor=user, on=today)))
+        out.append(("reject-extension", actions.reject_extension_blockers(case)))
         decider = decision_step(steps)
         other = ([str(_("决定环节已分派给其他签批领导"))]
                  if decider is not None and decider.assignee_id not in (None, user.pk) else [])

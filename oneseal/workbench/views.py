@@ -60,7 +60,7 @@ ACTION_BY_NAME = {action.name: action for action in ACTIONS}
 # request a correction).
 PAGE_ACTIONS = {
     "submit-correction", "assign-step", "complete-review-step", "record-site-inspection", "suspend", "resume",
-    "request-extension", "approve-extension", "grant", "deny", "deliver", "withdraw", "terminate",
+    "request-extension", "approve-extension", "reject-extension", "grant", "deny", "deliver", "withdraw", "terminate",
     "supply-tolerated-material", "record-commitment", "verify-commitment",
 }
 INTAKE_DECISIONS = ("save", "accept", "correction", "refuse")
@@ -125,7 +125,7 @@ def home(request):
 @staff_only
 @require_GET
 def sign(request):
-    """The signatory's queue: decisions to make and extensions to approve."""
+    """The signatory's queue: decisions to make and extensions to approve or refuse."""
     user = request.user
     if not has_role(user, Role.SIGNATORY):
         raise PermissionDenied(_("签批事项仅供签批领导办理"))

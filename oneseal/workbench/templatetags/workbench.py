@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "resume": _("恢复办理"),
     "request_extension": _("申请延期"),
     "approve_extension": _("批准延期"),
+    "reject_extension": _("驳回延期申请"),
     "grant": _("准予许可"),
     "deny": _("不予许可"),
     "deliver": _("送达"),
@@ -84,6 +85,8 @@ def _facts(action: str, data: dict) -> list[str]:
         facts.append(str(_("承诺办结：{date}")).format(date=_day(data["promised_due"])))
     if data.get("licence") and action in ("grant", "deliver", "revoke_licence"):
         facts.append(str(_("证照：{number}")).format(number=data["licence"]))
+    if action == "reject_extension" and data.get("request_reason"):
+        facts.append(str(_("所申请的延期理由：{reason}")).format(reason=data["request_reason"]))
     if action == "refuse" and data.get("competent_body"):
         facts.append(str(_("有权机关：{body}")).format(body=data["competent_body"]))
     return facts
