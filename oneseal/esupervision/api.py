@@ -216,7 +216,7 @@ class RuleHits(ScopedView, ListAPIView):
     serializer_class = RuleHitSerializer
 
     def get_queryset(self):
-        return queries.rule_hits(self.scope(), self.request.query_params.get("rule", "")).select_related("event")
+        return queries.rule_hits(self.scope(), self.request.query_params.get("rule", ""))
 
     @extend_schema(tags=[TAG], operation_id="esupervision_rule_hits", summary=gettext_lazy("异常行为"),
                    parameters=[REGION, OpenApiParameter("rule", OpenApiTypes.STR, OpenApiParameter.QUERY,

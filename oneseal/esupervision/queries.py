@@ -195,7 +195,7 @@ def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
     hits = RuleHit.objects.all() if scope.prefix == "" else RuleHit.objects.filter(region_code__startswith=scope.prefix)
     if rule:
         hits = hits.filter(rule=rule)
-    return hits.select_related("case").order_by("-at", "-id")
+    return hits.select_related("case", "event").order_by("-at", "-id")
 
 
 def rule_hit_counts(scope: Scope) -> dict[str, int]:

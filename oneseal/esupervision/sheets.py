@@ -7,14 +7,11 @@ always has the columns the reader saw. Cells are plain values (text, numbers, da
 import datetime
 from dataclasses import dataclass, field
 from io import BytesIO
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A download is for reading in a spreadsheet, not a backup: the first rows of a very long list.
 MAX_ROWS = 50_000
 
@@ -71,11 +68,3 @@ def workbook(*tables: Table) -> bytes:
     book.save(out)
     return out.getvalue()
 
-
-def xlsx_response(content: bytes, *, filename: str, ascii_filename: str) -> HttpResponse:
-    """An attachment whose Chinese name survives every browser (RFC 5987 filename*)."""
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    )
-    return response

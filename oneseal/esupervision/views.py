@@ -21,11 +21,12 @@ from oneseal.catalogue.models import Catalogue, Item, ItemVersion
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.portal.views_reports import xlsx_response
 
 from . import actions, queries, tables
 from .jobs import last_rollup_at
 from .models import ConflictDeclaration, ReformBaseline, Rule
-from .sheets import Table, workbook, xlsx_response
+from .sheets import Table, workbook
 
 PAGE_SIZE = 50
 
@@ -143,7 +144,7 @@ def support_request_list(request, scope):
 @oversight
 def hit_list(request, scope):
     rule = request.GET.get("rule", "")
-    hits = queries.rule_hits(scope, rule).select_related("event")
+    hits = queries.rule_hits(scope, rule)
     title = str(Rule(rule).label) if rule else _("异常行为")
     return _listing(request, scope, tables.hits_table, hits, title=title, filename=f"rule-hits-{rule or 'all'}",
                     rules=Rule.choices, rule=rule)

@@ -156,12 +156,16 @@ class Decision(models.TextChoices):
     REVOKE = "revoke_licence", _("撤销许可")
 
 
-class PushQuerySet(models.QuerySet):
+class RegionScopedQuerySet(models.QuerySet):
     def under(self, prefix: str | None):
+        """Rows of the regions under `prefix` (organisation.rules.scope_prefix: "" everything,
+        None nothing)."""
         if prefix is None:
             return self.none()
         return self if prefix == "" else self.filter(region_code__startswith=prefix)
 
+
+class PushQuerySet(RegionScopedQuerySet):
     def unsigned(self):
         return self.filter(signed_on__isnull=True)
 
@@ -244,6 +248,8 @@ class OutboxMessage(models.Model):
     dead_at = models.DateTimeField(_("转入死信时间"), null=True, blank=True)
     replays = models.PositiveIntegerField(_("重放次数"), default=0)
 
+    objects = RegionScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("推送接口消息")
         verbose_name_plural = _("推送接口消息")
@@ -311,11 +317,8 @@ class Feedback(models.Model):
 # --- technical support --------------------------------------------------------------------
 
 
-class SupportRequestQuerySet(models.QuerySet):
-    def under(self, prefix: str | None):
-        if prefix is None:
-            return self.none()
-        return self if prefix == "" else self.filter(region_code__startswith=prefix)
+class SupportRequestQuerySet(RegionScopedQuerySet):
+    pass
 
 
 class SupportRequest(models.Model):

@@ -131,7 +131,5 @@ def item_names(items) -> dict[int, str]:
 
 
 def dead_letters(prefix: str | None) -> QuerySet[OutboxMessage]:
-    qs = OutboxMessage.objects.filter(state=OutboxMessage.MessageState.DEAD).select_related("department")
-    if prefix is None:
-        return qs.none()
-    return qs if prefix == "" else qs.filter(region_code__startswith=prefix)
+    return (OutboxMessage.objects.under(prefix).filter(state=OutboxMessage.MessageState.DEAD)
+            .select_related("department"))

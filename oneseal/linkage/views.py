@@ -165,10 +165,13 @@ def _load_push(user, pk: int) -> tuple[Push, bool]:
 @login_required
 def push_detail(request, pk):
     push, own = _load_push(request.user, pk)
-    form = FeedbackForm(initial={"on": _today()})
+    return _push_page(request, push, own=own, form=FeedbackForm(initial={"on": _today()}))
+
+
+def _push_page(request, push, *, own: bool, form, status: int = 200):
     return render(request, "linkage/push.html", {
         "push": push, "own": own, "form": form, "sign_blockers": actions.sign_blockers(push),
-        "feedback": push.feedback.select_related("department").order_by("-on", "-id")})
+        "feedback": push.feedback.select_related("department").order_by("-on", "-id")}, status=status)
 
 
 @login_required
@@ -199,9 +202,7 @@ def push_feedback(request, pk):
         else:
             messages.success(request, _("反馈已提交"))
             return redirect("linkage:push", pk=push.pk)
-    return render(request, "linkage/push.html", {
-        "push": push, "own": True, "form": form, "sign_blockers": actions.sign_blockers(push),
-        "feedback": push.feedback.select_related("department").order_by("-on", "-id")}, status=400)
+    return _push_page(request, push, own=True, form=form, status=400)
 
 
 # --- technical support --------------------------------------------------------------------

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import Case, CaseEvent, Licence
-from oneseal.errors import InvalidTransition, NotPermitted
+from oneseal.errors import NotPermitted
 from oneseal.organisation.models import Department
 
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Decision, DepartmentLink, DutyBoundary, Push, Scope
 from ..outbox import enqueue
+from ._common import raise_blockers
 
 DEFAULT_SIGN_DAYS = 3
 
@@ -107,9 +108,7 @@ def sign_push(push: Push, *, actor, on: datetime.date | None = None) -> Push:
     push = Push.objects.select_for_update().get(pk=push.pk)
     if acting_department(actor, Scope.PUSHES_SIGN) != push.department:
         raise NotPermitted()
-    blockers = sign_blockers(push)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    raise_blockers(sign_blockers(push))
     on = on or timezone.localdate()
     push.signed_on, push.signed_at, push.signer_name = on, timezone.now(), actor_label(actor)
     for field, value in actor_fields(actor, "signed").items():
