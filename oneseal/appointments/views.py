@@ -20,7 +20,7 @@ from oneseal.catalogue.forms import add_domain_error
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
 from oneseal.organisation.models import Bureau
-from oneseal.organisation.rules import scope_prefix, staff_of
+from oneseal.organisation.rules import scope_prefix
 
 from . import actions, queries, rules
 from .forms import BookForm, DayForm, GroupForm, HallForm, MarkForm, NewHallForm
@@ -284,7 +284,3 @@ def slot_capacity(request, slot_id: int):
         else:
             messages.success(request, _("已调整可约人数。"))
     return redirect("appointments:hall", hall_id=slot.group.hall_id)
-
-
-def is_applicant_account(user) -> bool:
-    return getattr(user, "is_authenticated", False) and staff_of(user) is None

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from oneseal.applicants.models import Applicant
-from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Upload
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.models import Case, CaseEvent
+from oneseal.cases.queries import DETAIL_PREFETCH, visible_cases
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material
 from oneseal.catalogue.rules import material_applies
 from oneseal.documents.queries import documents_for
@@ -29,11 +29,8 @@ def own_cases(user) -> QuerySet[Case]:
 
 
 def own_case(user, pk: int) -> Case | None:
-    return (own_cases(user).select_related("region", "bureau").prefetch_related(
-        Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
-            Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
-        Prefetch("events", queryset=CaseEvent.objects.order_by("seq")),
-    ).filter(pk=pk).first())
+    return (own_cases(user).select_related("region", "bureau").prefetch_related(*DETAIL_PREFETCH)
+            .filter(pk=pk).first())
 
 
 def correction_notice(case: Case) -> CaseEvent | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from oneseal.cases.models import Case
-from oneseal.cases.queries import is_scoped_staff
+from oneseal.cases.queries import is_scoped_staff, visible_cases
 from oneseal.organisation.rules import scope_prefix
 
 from . import rules
@@ -46,9 +46,7 @@ def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
 def own_case(user, pk: int) -> Case | None:
     """The case, when it belongs to an applicant of this account; None otherwise, whoever
     else may see it (a clerk does not rate on a case page of their own)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return (Case.objects.filter(pk=pk, applicant__user=user)
+    return (visible_cases(user).filter(pk=pk, applicant__user=user)
             .select_related("applicant", "handling_item", "bureau", "region").first())
 
 

@@ -24,7 +24,7 @@ from oneseal.cases.models import (
     Extension,
     State,
 )
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.queries import case_rows, visible_cases
 from oneseal.catalogue.models import ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
@@ -131,13 +131,9 @@ def default_queue(user) -> Queue:
     return queues_for(user)[0]
 
 
-def workbench_cases(user) -> QuerySet[Case]:
-    return visible_cases(user).select_related("applicant", "handling_item__item_version")
-
-
 def queue_cases(user, queue: Queue, *, filters: dict | None = None) -> QuerySet[Case]:
     """The queue's cases, filtered, the nearest due date first (none last)."""
-    qs = queue.cases(user, apply_filters(workbench_cases(user), filters or {}))
+    qs = queue.cases(user, apply_filters(case_rows(user), filters or {}))
     due = F(queue.due_field)
     order = [due.asc(nulls_last=True), "id"] if queue.key not in ("open", "all") else ["-received_at", "-id"]
     return qs.order_by(*order)

@@ -20,12 +20,11 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from oneseal.api.cases import ACTIONS, with_clocks
+from oneseal.api.cases import ACTIONS, today, with_clocks
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
@@ -64,10 +63,6 @@ PAGE_ACTIONS = {
     "supply-tolerated-material", "record-commitment", "verify-commitment",
 }
 INTAKE_DECISIONS = ("save", "accept", "correction", "refuse")
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def staff_only(view):
