@@ -1,49 +1,22 @@
 """Two callers at the same moment, each on its own database connection (PostgreSQL only: SQLite
 serialises every writer, so it cannot show a race)."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, State
 from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role
+from oneseal.testing import POSTGRES_ONLY, in_parallel
 
 # The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
 applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)"),
-]
+pytestmark = POSTGRES_ONLY
 
 
-def in_parallel(*calls):
-    """Run each call in its own thread, released together by a barrier; each thread closes its
-    own connection. Returns the results (or raised exceptions) in call order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    return results
 
 
 def poster(user, url, body, **headers):

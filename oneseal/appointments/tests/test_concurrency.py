@@ -3,19 +3,15 @@ database connection (PostgreSQL only: SQLite serialises every writer, so it cann
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
-from oneseal.api.tests.test_cases_concurrency import in_parallel, poster
+from oneseal.api.tests.test_cases_concurrency import poster
 from oneseal.applicants.actions import register_applicant
 from oneseal.appointments import actions
 from oneseal.appointments.models import Booking, Slot
 from oneseal.demo.data.applicants import id_number
+from oneseal.testing import POSTGRES_ONLY, in_parallel
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)"),
-]
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,13 +10,13 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from oneseal.calendars import actions as calendar_actions
 from oneseal.cases import actions, jobs, rules
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
+from oneseal.testing import in_parallel, needs_postgres
 
 from .conftest import at, day
 
@@ -290,28 +290,12 @@ def test_a_bad_date_is_refused(db):
 # --- two workers at once (PostgreSQL: real parallel connections) --------------------------
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@needs_postgres
 def test_two_workers_at_once_deem_each_case_accepted_exactly_once(handling_item, applicant, clerk):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for parallel connections")
     ids = [received(handling_item, applicant, clerk, "2025-01-24").pk for _ in range(30)]
-    results, barrier = [], threading.Barrier(2)
-
-    def run():
-        from django.db import connection as own
-
-        try:
-            barrier.wait()
-            results.append(jobs.run_deemed_acceptance(day("2025-02-10")))
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sum(results) == 30
+    results = in_parallel(*[lambda: jobs.run_deemed_acceptance(day("2025-02-10"))] * 2)
+    assert sum(results) == 30, results
     for case_id in ids:
         assert CaseEvent.objects.filter(case_id=case_id, action="deem_accepted").count() == 1

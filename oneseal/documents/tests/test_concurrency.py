@@ -2,46 +2,19 @@
 serialises every writer, so it cannot show a race). Numbers never repeat or skip, even for
 the first document of a year, when the sequence row and the shipped wording do not exist yet."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from oneseal.cases.tests.conftest import accepted_case
 from oneseal.documents import actions
 from oneseal.documents.models import Document, DocumentSequence, DocumentTemplate
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
+from oneseal.testing import POSTGRES_ONLY, in_parallel
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)"),
-]
+pytestmark = POSTGRES_ONLY
 
 
-def in_parallel(*calls):
-    """Run each call in its own thread, released together by a barrier; each thread closes its
-    own connection. Returns the results (or raised exceptions) in call order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "an issue hung"
-    return results
 
 
 def issuer(case, user):
@@ -55,7 +28,7 @@ def test_documents_issued_at_once_take_consecutive_numbers_from_the_first_of_the
     cases = [accepted_case(item, applicant, clerk, on) for on in ("2025-03-03", "2025-03-04", "2025-03-05",
                                                                    "2025-03-06")]
     assert not DocumentSequence.objects.exists() and not DocumentTemplate.objects.exists()
-    results = in_parallel(*(issuer(case, user) for case, user in zip(cases, [clerk, *others], strict=True)))
+    results = in_parallel(*(issuer(case, user) for case, user in zip(cases, [clerk, *others], strict=True)), timeout=120)
     assert not any(isinstance(r, Exception) for r in results), results
     assert sorted(d.seq for d in results) == [1, 2, 3, 4]
     assert sorted(Document.objects.values_list("number", flat=True)) == [
@@ -64,12 +37,12 @@ def test_documents_issued_at_once_take_consecutive_numbers_from_the_first_of_the
     assert DocumentTemplate.objects.filter(kind="acceptance").count() == 1  # one shipped version 1, not two
 
     more = [accepted_case(item, applicant, clerk, on) for on in ("2025-03-07", "2025-03-10", "2025-03-11")]
-    results = in_parallel(*(issuer(case, user) for case, user in zip(more, others, strict=True)))
+    results = in_parallel(*(issuer(case, user) for case, user in zip(more, others, strict=True)), timeout=120)
     assert sorted(d.seq for d in results) == [5, 6, 7]
 
     # Two clerks printing the same notice at once get one document; the loser takes no number.
     case = accepted_case(item, applicant, clerk, "2025-03-12")
-    first, second = in_parallel(issuer(case, clerk), issuer(case, others[0]))
+    first, second = in_parallel(issuer(case, clerk), issuer(case, others[0]), timeout=120)
     issued = [r for r in (first, second) if isinstance(r, Document)]
     refused = [r for r in (first, second) if isinstance(r, ValidationFailed)]
     assert len(issued) == 1 and len(refused) == 1, (first, second)

@@ -4,18 +4,17 @@ killed mid-delivery, the dead-letter list and its replay, two workers at once.""
 
 import datetime
 import io
-import threading
 import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from oneseal.errors import NotPermitted
 from oneseal.linkage import actions, delivery
 from oneseal.linkage.models import OutboxMessage
+from oneseal.testing import in_parallel, needs_postgres
 
 from .receiver import Receiver
 
@@ -174,32 +173,20 @@ def test_no_endpoint_means_no_message_and_the_command_reports_nothing_to_send(de
     assert out.getvalue().strip() == "0 webhook(s) delivered, 0 to retry, 0 dead"
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@needs_postgres
 def test_two_workers_at_once_claim_each_message_once(decide, endpoint, department):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for parallel connections")
     endpoint()
     case = decide()
     push = case.pushes.get()
     OutboxMessage.objects.bulk_create([
         OutboxMessage(department=department, region_code="640221", event_type="decision", push=push,
                       payload={"n": i}, next_attempt_at=timezone.now()) for i in range(60)])
-    results, barrier = [], threading.Barrier(2)
 
-    def run():
-        from django.db import connection as own
+    def claim_ten_times():
+        return [c.pk for _ in range(10) for c in delivery.claim(limit=7)]
 
-        try:
-            barrier.wait()
-            for _ in range(10):
-                results.extend(c.pk for c in delivery.claim(limit=7))
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    first, second = in_parallel(claim_ten_times, claim_ten_times)
+    results = first + second
     assert len(results) == len(set(results)) == OutboxMessage.objects.count() == 61

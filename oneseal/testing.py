@@ -1,0 +1,36 @@
+"""Helpers shared by the tests that need real parallel database connections."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+# SQLite serialises every writer, so a race can only be shown on PostgreSQL.
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)")
+POSTGRES_ONLY = [pytest.mark.postgres, needs_postgres]
+
+
+def in_parallel(*calls, timeout: float = 60):
+    """Run each call in its own thread, released together by a barrier; each thread closes its
+    own connection. Returns the results (or raised exceptions) in call order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    assert not any(t.is_alive() for t in threads), "a parallel call hung"
+    return results
