@@ -125,15 +125,17 @@ class Stage:
         hour, minute = (int(x) for x in hhmm.split(":"))
         return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
+    def _due(self, left: int) -> datetime.date:
+        """The day `left` working days ahead (negative: that many working days ago)."""
+        return self.ahead(left) if left > 0 else self.ago(-left)
+
     def accepted_for(self, item: str, *, promised_left: int) -> datetime.date:
         """The acceptance day that leaves `promised_left` working days of the item's promised
         limit today (negative: the promise was broken that many working days ago)."""
-        due = self.ahead(promised_left) if promised_left > 0 else self.ago(-promised_left)
-        return self.before(due, self.items[item].promised_limit_days)
+        return self.before(self._due(promised_left), self.items[item].promised_limit_days)
 
     def accepted_for_statutory(self, item: str, *, statutory_left: int) -> datetime.date:
-        due = self.ahead(statutory_left) if statutory_left > 0 else self.ago(-statutory_left)
-        return self.before(due, self.items[item].statutory_limit_days)
+        return self.before(self._due(statutory_left), self.items[item].statutory_limit_days)
 
     @property
     def on(self) -> datetime.date:
@@ -184,8 +186,8 @@ class Stage:
         return actions.check_materials(case, actor=self.users[by], statuses=statuses)
 
     def accept(self, case: Case, *, tolerate: dict[str, datetime.date] | None = None, by: str = "clerk") -> Case:
-        tolerated = {line.pk: day for line, day in zip(self._lines(case, list(tolerate or {})),
-                                                       (tolerate or {}).values(), strict=True)}
+        tolerate = tolerate or {}
+        tolerated = {line.pk: day for line, day in zip(self._lines(case, list(tolerate)), tolerate.values(), strict=True)}
         return actions.accept(case, actor=self.users[by], on=self.on, tolerated=tolerated or None)
 
     def receive_and_accept(self, item: str, applicant: str, *, tolerate: dict[str, datetime.date] | None = None,
