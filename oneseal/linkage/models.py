@@ -317,10 +317,6 @@ class Feedback(models.Model):
 # --- technical support --------------------------------------------------------------------
 
 
-class SupportRequestQuerySet(RegionScopedQuerySet):
-    pass
-
-
 class SupportRequest(models.Model):
     """技术支撑: the bureau asks a department for a site survey, technical review, testing or
     hearing on a case, due in working days; the case is suspended for it meanwhile."""
@@ -353,7 +349,7 @@ class SupportRequest(models.Model):
     answered_late = models.BooleanField(_("逾期答复"), default=False)
     escalated_on = models.DateField(_("督办日期"), null=True, blank=True)
 
-    objects = SupportRequestQuerySet.as_manager()
+    objects = RegionScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("技术支撑请求")
