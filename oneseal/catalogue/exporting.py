@@ -2,13 +2,13 @@
 with the columns `importing.COLUMNS` defines, so that the file imports back unchanged."""
 
 import datetime
-import io
 
 from django.db.models import F, Prefetch
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from oneseal import spreadsheets
 
 from .importing import COLUMNS, SERIAL, bureau_name_of
 from .models import Catalogue, HandlingItem
@@ -41,7 +41,7 @@ def export_catalogue(catalogue: Catalogue, *, include_drafts: bool = False, on: 
     bold = Font(bold=True)
     header = []
     for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, column.header)
+        cell = spreadsheets.cell(sheet, column.header)
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header.append(cell)
@@ -50,17 +50,6 @@ def export_catalogue(catalogue: Catalogue, *, include_drafts: bool = False, on: 
     for version in export_versions(catalogue, include_drafts=include_drafts, on=on):
         for hi in version.handling_items.all():
             serial += 1
-            sheet.append([_cell(sheet, serial if c.level == SERIAL else c.cell(version, hi, bureau_name=bureau_name))
-                          for c in COLUMNS])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _cell(sheet, value):
-    """Text that starts with "=" stays text: a guide's words must never become a formula."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-    return value
+            spreadsheets.append(sheet, [serial if c.level == SERIAL else c.cell(version, hi, bureau_name=bureau_name)
+                                        for c in COLUMNS])
+    return spreadsheets.to_bytes(workbook)

@@ -3,13 +3,14 @@ title line, a bold header, one row per department or item, a totals row) and pla
 tables for the console."""
 
 import unicodedata
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from oneseal.spreadsheets import put, to_bytes
 
 from .models import TransferStatus
 from .queries import GapReport, TransferReport
@@ -23,9 +24,7 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _to_bytes(book: Workbook) -> bytes:
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return to_bytes(book)
 
 
 def _style_header(sheet: Worksheet, rows: range, columns: int) -> None:
@@ -47,7 +46,7 @@ def _widths(sheet: Worksheet, widths: list[int]) -> None:
 
 
 def _title(sheet: Worksheet, text: str, columns: int) -> None:
-    sheet.cell(row=1, column=1, value=text).font = TITLE
+    put(sheet, 1, 1, text).font = TITLE
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
 
 
@@ -67,16 +66,16 @@ def transfer_report_xlsx(report: TransferReport) -> bytes:
         title += _("（{date}有效目录）").format(date=report.on.isoformat())
     _title(sheet, title, columns)
 
-    sheet.cell(row=2, column=1, value=_("序号"))
-    sheet.cell(row=2, column=2, value=_("原审批部门"))
+    put(sheet, 2, 1, _("序号"))
+    put(sheet, 2, 2, _("原审批部门"))
     sheet.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
     sheet.merge_cells(start_row=2, start_column=2, end_row=3, end_column=2)
     for g, heading in enumerate([_("事项（项）"), _("办理项（项）")]):
         first = 3 + g * group
-        sheet.cell(row=2, column=first, value=heading)
+        put(sheet, 2, first, heading)
         sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + group - 1)
         for i, label in enumerate([*labels, _("小计")]):
-            sheet.cell(row=3, column=first + i, value=label)
+            put(sheet, 3, first + i, label)
     _style_header(sheet, range(2, 4), columns)
 
     def counts(row) -> list[int]:
@@ -86,12 +85,12 @@ def transfer_report_xlsx(report: TransferReport) -> bytes:
     r = 4
     for n, row in enumerate(report.rows, start=1):
         for c, value in enumerate([n, row.department, *counts(row)], start=1):
-            sheet.cell(row=r, column=c, value=value)
+            put(sheet, r, c, value)
         r += 1
-    sheet.cell(row=r, column=1, value="")
-    sheet.cell(row=r, column=2, value=_("合计"))
+    put(sheet, r, 1, "")
+    put(sheet, r, 2, _("合计"))
     for c, value in enumerate(counts(report.totals), start=3):
-        sheet.cell(row=r, column=c, value=value)
+        put(sheet, r, c, value)
     for c in range(1, columns + 1):
         sheet.cell(row=r, column=c).font = BOLD
     _style_body(sheet, range(4, r + 1), columns)
@@ -109,7 +108,7 @@ def _gap_sheet(sheet: Worksheet, title: str, entries: list[dict], *, with_reason
         headers.append(_("无此权力理由"))
     _title(sheet, title, len(headers))
     for c, heading in enumerate(headers, start=1):
-        sheet.cell(row=2, column=c, value=heading)
+        put(sheet, 2, c, heading)
     _style_header(sheet, range(2, 3), len(headers))
     r = 3
     for n, e in enumerate(entries, start=1):
@@ -117,10 +116,10 @@ def _gap_sheet(sheet: Worksheet, title: str, entries: list[dict], *, with_reason
         if with_reason:
             values.append(e["reason"])
         for c, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=c, value=value)
+            put(sheet, r, c, value)
         r += 1
-    sheet.cell(row=r, column=2, value=_("合计"))
-    sheet.cell(row=r, column=3, value=_("共{n}项").format(n=len(entries)))
+    put(sheet, r, 2, _("合计"))
+    put(sheet, r, 3, _("共{n}项").format(n=len(entries)))
     for c in range(1, len(headers) + 1):
         sheet.cell(row=r, column=c).font = BOLD
     _style_body(sheet, range(3, r + 1), len(headers))
@@ -142,12 +141,12 @@ def guidance_gaps_xlsx(report: GapReport) -> bytes:
         (_("缺项"), len(report.gaps)),
         (_("无此权力（不计缺项）"), len(report.exempted)),
     ]
-    summary.cell(row=2, column=1, value=_("项目"))
-    summary.cell(row=2, column=2, value=_("数量"))
+    put(summary, 2, 1, _("项目"))
+    put(summary, 2, 2, _("数量"))
     _style_header(summary, range(2, 3), 2)
     for r, (label, value) in enumerate(rows, start=3):
-        summary.cell(row=r, column=1, value=label)
-        summary.cell(row=r, column=2, value=value)
+        put(summary, r, 1, label)
+        put(summary, r, 2, value)
     _style_body(summary, range(3, 3 + len(rows)), 2)
     _widths(summary, [24, 40])
 

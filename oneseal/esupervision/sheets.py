@@ -4,13 +4,12 @@ A table is `Table(title, headers, rows)`, the same object the page renders, so a
 always has the columns the reader saw. Cells are plain values (text, numbers, dates) or
 `Cell(text, url)` links, written as their text."""
 
-import datetime
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+
+from oneseal import spreadsheets
 
 # A download is for reading in a spreadsheet, not a backup: the first rows of a very long list.
 MAX_ROWS = 50_000
@@ -39,8 +38,6 @@ def _plain(value):
         return value.text
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None)
     return value
 
 
@@ -51,20 +48,18 @@ def workbook(*tables: Table) -> bytes:
     fill = PatternFill("solid", fgColor="EEEEEE")
     for i, table in enumerate(tables):
         sheet = book.create_sheet(title=(table.title[:28] or f"Sheet{i + 1}").replace("/", "／"))
-        title = WriteOnlyCell(sheet, value=table.title)
+        title = spreadsheets.cell(sheet, table.title)
         title.font = title_font
         sheet.append([title])
         header = []
         for text in table.headers:
-            cell = WriteOnlyCell(sheet, value=str(text))
+            cell = spreadsheets.cell(sheet, str(text))
             cell.font, cell.fill = bold, fill
             header.append(cell)
         sheet.append(header)
         for row in table.rows[:MAX_ROWS]:
-            sheet.append([_plain(v) for v in row])
+            spreadsheets.append(sheet, [_plain(v) for v in row])
         if table.footer:
-            sheet.append([_plain(v) for v in table.footer])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+            spreadsheets.append(sheet, [_plain(v) for v in table.footer])
+    return spreadsheets.to_bytes(book)
 

