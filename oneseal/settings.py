@@ -171,3 +171,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONESEAL_LOG_LEVEL", "WARNING")},
 }
+
+# --- hardening (issue 12 points 5 and 6): webhook leases and limits on what a request may carry
+ONESEAL_WEBHOOK_LEASE_SECONDS = float(os.environ.get("ONESEAL_WEBHOOK_LEASE_SECONDS", "60"))
+ONESEAL_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", "10"))

@@ -8,11 +8,17 @@ The request: POST of the message's JSON body (UTF-8, keys sorted) with headers
 A receiver checks the signature and the timestamp's freshness, then ignores an id it has
 processed already (`verify_signature` is the reference check).
 
-Claims: a pass claims due messages by setting a lease (`lease_until`, `lease_token`) with a
-conditional UPDATE, on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`, so two workers never
-hold the same message. The result is written only if the lease token is still ours. A worker
-killed mid-delivery leaves the lease to expire; the message is claimed again then and sent with
-the same id, so it is never lost and the receiver processes it once.
+Claims: a deliverer claims ONE due message at a time by setting a lease (`lease_until`,
+`lease_token`) with a conditional UPDATE, on PostgreSQL after `SELECT … FOR UPDATE SKIP
+LOCKED`, so two deliverers never hold the same message; it sends that message at once and
+records the result only if the lease token is still ours. The lease covers one send, never a
+batch, and is always longer than a send may take (`lease_duration`): so two healthy
+deliverers never send one message twice. (A lease per batch of 50 sequential sends ran out
+while the batch was still going, and the other deliverer sent the rest again.) A deliverer
+killed mid-delivery leaves the lease to expire; the message is claimed again then and sent
+with the same id, so it is never lost and the receiver processes it once. A deliverer asked
+to stop (`stop` callable; SIGTERM in `oneseal linkage deliver`) finishes the message in
+flight and claims no more.
 
 Outcomes: 2xx delivered; 5xx, 408, 429, timeouts and connection errors retried after an
 exponential backoff (base × 2^(attempt−1), capped); any other status, a missing endpoint or
@@ -53,6 +59,12 @@ def lease_seconds() -> float:
 
 def timeout_seconds() -> float:
     return _setting("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", 10)
+
+
+def lease_duration() -> datetime.timedelta:
+    """A lease outlasts one send: the configured lease, but never less than the send's timeout
+    plus a margin for recording the result."""
+    return datetime.timedelta(seconds=max(lease_seconds(), timeout_seconds() + 5))
 
 
 def max_attempts() -> int:
@@ -106,7 +118,7 @@ def claim(*, limit: int = 50, now: datetime.datetime | None = None) -> list[Clai
     of two workers reading the same row only one gets it (SQLite, which has no row locks);
     on PostgreSQL rows another worker is claiming are skipped, not waited for."""
     now = now or timezone.now()
-    until = now + datetime.timedelta(seconds=lease_seconds())
+    until = now + lease_duration()
     claims = []
     with transaction.atomic():
         candidates = _claimable(now).order_by("next_attempt_at", "id")
@@ -191,28 +203,38 @@ def record_outcome(claim: Claim, outcome: Outcome, *, now: datetime.datetime | N
         return "dead"
 
 
-def deliver_once(*, limit: int = 50, now: datetime.datetime | None = None) -> dict[str, int]:
-    """One pass: claim what is due and send it. Counts per result."""
+def deliver_once(*, limit: int = 50, now: datetime.datetime | None = None, stop=None) -> dict[str, int]:
+    """One pass: up to `limit` messages, each claimed just before it is sent (a lease per
+    message). Stops early when nothing is due or `stop()` says so. Counts per result."""
     counts = {"delivered": 0, "retry": 0, "dead": 0, "lost": 0}
-    for claimed in claim(limit=limit, now=now):
-        message = OutboxMessage.objects.get(pk=claimed.pk)
-        try:
-            outcome = send(message)
-        except Exception as error:  # a bug in sending must not keep the lease forever
-            logger.exception("sending webhook %s failed", message.idempotency_id)
-            outcome = Outcome(False, True, error=f"{type(error).__name__}: {error}")
-        result = record_outcome(claimed, outcome, now=now)
-        counts[result or "lost"] += 1
+    for _n in range(limit):
+        if stop is not None and stop():
+            break
+        claimed = claim(limit=1, now=now)
+        if not claimed:
+            break
+        counts[_deliver(claimed[0], now=now) or "lost"] += 1
     return counts
 
 
-def deliver_due(today=None) -> dict[str, int]:
-    """The worker's job: passes until nothing due is left (bounded, so a pass ends)."""
+def _deliver(claimed: Claim, *, now: datetime.datetime | None) -> str | None:
+    message = OutboxMessage.objects.get(pk=claimed.pk)
+    try:
+        outcome = send(message)
+    except Exception as error:  # a bug in sending must not keep the lease forever
+        logger.exception("sending webhook %s failed", message.idempotency_id)
+        outcome = Outcome(False, True, error=f"{type(error).__name__}: {error}")
+    return record_outcome(claimed, outcome, now=now)
+
+
+def deliver_due(today=None, *, stop=None) -> dict[str, int]:
+    """The worker's job: passes until nothing due is left (bounded, so a pass ends) or
+    `stop()` says so."""
     total = {"delivered": 0, "retry": 0, "dead": 0, "lost": 0}
     for _pass in range(20):
-        counts = deliver_once()
+        counts = deliver_once(stop=stop)
         for key, n in counts.items():
             total[key] += n
-        if not sum(counts.values()):
+        if not sum(counts.values()) or (stop is not None and stop()):
             break
     return total

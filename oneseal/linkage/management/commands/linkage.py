@@ -1,13 +1,15 @@
 """`oneseal linkage …`: the approval–supervision linkage from the command line.
 
   oneseal linkage deliver [--once] [--interval SECONDS]
-      send the departments' webhooks (as `oneseal worker` does on every pass)
+      send the departments' webhooks (as `oneseal worker` does on every pass); SIGTERM or
+      Ctrl-C finishes the message in flight, then exits with status 0
   oneseal linkage token create --department ID --scopes pushes:read,pushes:sign,… [--name NAME]
       a new API token for a department; printed once, only its hash is kept
   oneseal linkage token revoke KEY_ID
   oneseal linkage token list [--department ID]
 """
 
+import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
@@ -49,12 +51,27 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be positive")
         stop = threading.Event()
-        while True:
-            counts = deliver_due()
-            self.stdout.write(f"{counts['delivered']} webhook(s) delivered, {counts['retry']} to retry, "
-                              f"{counts['dead']} dead")
-            if once or stop.wait(interval):
-                return
+
+        def asked_to_stop(signum, _frame):
+            # Only a flag: the message in flight is sent and recorded, then the loop ends.
+            # (The default SIGTERM would kill the send half-way and leave its lease to expire.)
+            self.stderr.write(f"{signal.Signals(signum).name}: finishing the message in flight, then stopping")
+            stop.set()
+
+        # Handlers can be set only in the main thread (a test may call the command from another).
+        in_main = threading.current_thread() is threading.main_thread()
+        previous = {s: signal.signal(s, asked_to_stop) for s in (signal.SIGTERM, signal.SIGINT)} if in_main else {}
+        try:
+            while True:
+                counts = deliver_due(stop=stop.is_set)
+                self.stdout.write(f"{counts['delivered']} webhook(s) delivered, {counts['retry']} to retry, "
+                                  f"{counts['dead']} dead")
+                self.stdout.flush()
+                if once or stop.is_set() or stop.wait(interval):
+                    return
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
     def token_create(self, *, department: int, scopes: str, name: str, **_options):
         from oneseal.linkage.actions import create_token
