@@ -175,3 +175,12 @@ LOGGING = {
 # --- hardening (issue 12 points 5 and 6): webhook leases and limits on what a request may carry
 ONESEAL_WEBHOOK_LEASE_SECONDS = float(os.environ.get("ONESEAL_WEBHOOK_LEASE_SECONDS", "60"))
 ONESEAL_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", "10"))
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "oneseal.api.pagination.BoundedLimitOffsetPagination"
+ONESEAL_API_MAX_LIMIT = int(os.environ.get("ONESEAL_API_MAX_LIMIT", "500"))
+ONESEAL_JSON_MAX_DEPTH = int(os.environ.get("ONESEAL_JSON_MAX_DEPTH", "64"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ONESEAL_REQUEST_MAX_KB", "2048")) * 1024  # bodies, not files
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1, "oneseal.inputs.RefuseHostileInput")
+ONESEAL_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("ONESEAL_IMPORT_MAX_UNPACKED_MB", "50"))
+ONESEAL_IMPORT_MAX_ROWS = int(os.environ.get("ONESEAL_IMPORT_MAX_ROWS", "20000"))
+ONESEAL_IMPORT_MAX_COLUMNS = int(os.environ.get("ONESEAL_IMPORT_MAX_COLUMNS", "200"))
+ONESEAL_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ONESEAL_IMPORT_MAX_CELL_CHARS", "32767"))

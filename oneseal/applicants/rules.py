@@ -13,6 +13,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from oneseal.inputs import bidi_controls, control_characters
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 # Province-level prefixes of GB/T 2260 (including Taiwan, Hong Kong and Macao residence permits).
@@ -93,4 +95,16 @@ def number_problem(kind: str, number: str) -> str:
             validate_id_number(number)
     except ValueError as exc:
         return str(exc)
+    return ""
+
+
+def name_problem(name: str) -> str:
+    """What is wrong with a person's or an organisation's name (an applicant, a legal
+    representative, an agent), or "" when nothing is. A name is printed on notices and
+    licences: a control character or a bidirectional override (U+202E makes "马祥" print as
+    another string) must never reach one."""
+    if control_characters(name):
+        return _("姓名或名称不能含有控制字符")
+    if bidi_controls(name):
+        return _("姓名或名称不能含有文字方向控制字符（如 U+202E）")
     return ""

@@ -51,12 +51,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from oneseal.audit.actions import record
@@ -406,24 +408,82 @@ def _bad_file(message=None) -> Sheet:
         "文件不是有效的 Excel（.xlsx）文件，无法读取；如为 .xls 或其他格式，请另存为 .xlsx 后再导入"))])
 
 
+# How big an import may be. A county list is a few hundred rows of some 40 columns (well under
+# a megabyte unpacked); the caps leave room for a whole province and refuse, before any parsing,
+# a file made to exhaust the server ("zip bomb": 52 KB that unpacks to 1.3 GB).
+MAX_ZIP_ENTRIES = 2000
+
+
+def _cap(name: str) -> int:
+    return int(getattr(settings, name))
+
+
+def _zip_problem(data: bytes) -> str:
+    """Why the archive is refused before openpyxl opens it, or "". The sizes are those the
+    zip's directory declares: zipfile never expands an entry beyond its declared size (it
+    stops, and the CRC check fails), so their sum bounds what reading can cost."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return ""  # not a readable zip: read_xlsx reports it as such
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return _("文件包含 {n} 个压缩条目，超过上限 {limit} 个，不是正常的 Excel 文件，已拒绝").format(
+            n=len(entries), limit=MAX_ZIP_ENTRIES)
+    unpacked = sum(e.file_size for e in entries)
+    limit = _cap("ONESEAL_IMPORT_MAX_UNPACKED_MB") * 1024 * 1024
+    if unpacked > limit:
+        return _("文件解压后为 {size} MB，超过上限 {limit} MB（可能是“压缩炸弹”），已拒绝").format(
+            size=unpacked // (1024 * 1024), limit=limit // (1024 * 1024))
+    return ""
+
+
+def _capped_rows(worksheet) -> tuple[list[tuple], list[Problem]]:
+    """The sheet's rows, refusing more rows or columns or longer cells than the caps."""
+    max_rows, max_columns = _cap("ONESEAL_IMPORT_MAX_ROWS"), _cap("ONESEAL_IMPORT_MAX_COLUMNS")
+    max_chars = _cap("ONESEAL_IMPORT_MAX_CELL_CHARS")
+    rows: list[tuple] = []
+    for n, row in enumerate(worksheet.iter_rows(values_only=True, max_col=max_columns + 1), start=1):
+        if len(row) > max_columns and any(v not in (None, "") for v in row[max_columns:]):
+            return [], [Problem(n, "", _("列数超过上限 {limit} 列").format(limit=max_columns))]
+        for i, value in enumerate(row):
+            if isinstance(value, str) and len(value) > max_chars:
+                return [], [Problem(n, get_column_letter(i + 1), _("单元格内容有 {n} 个字符，超过上限 {limit} 个").format(
+                    n=len(value), limit=max_chars))]
+        if n > max_rows:
+            if any(v not in (None, "") for v in row):
+                return [], [Problem(0, "", _("行数超过上限 {limit} 行，请分批导入").format(limit=max_rows))]
+            continue
+        rows.append(tuple(row[:max_columns]))
+    return rows, []
+
+
 def read_xlsx(source) -> Sheet:
     """Read the first worksheet of an xlsx (bytes, a path or a file object). The header row
-    is the first of the top rows that names at least two known columns."""
-    if isinstance(source, bytes | bytearray):
-        source = io.BytesIO(source)
+    is the first of the top rows that names at least two known columns. A file beyond the
+    caps (ONESEAL_IMPORT_MAX_*) is refused with a problem naming the cap."""
+    if isinstance(source, str | Path):
+        source = Path(source).read_bytes()
+    elif not isinstance(source, bytes | bytearray):
+        source = source.read()
+    problem = _zip_problem(bytes(source))
+    if problem:
+        return Sheet(problems=[Problem(0, "", problem)])
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(source), read_only=True, data_only=True)
         try:
             if not workbook.worksheets:
                 return Sheet(problems=[Problem(0, "", _("文件中没有工作表"))])
             worksheet = workbook.worksheets[0]
             worksheet.reset_dimensions()  # some writers record a wrong sheet size
-            raw_rows = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
+            raw_rows, problems = _capped_rows(worksheet)
         finally:
             workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError,
             EOFError, TypeError):
         return _bad_file()
+    if problems:
+        return Sheet(problems=problems)
     return _sheet_from_rows(raw_rows)
 
 
@@ -530,6 +590,27 @@ def _is_bureau_name(name: str, bureau_name: str = "") -> bool:
     return bool(name) and (name == bureau_name or name.endswith(BUREAU_SUFFIX))
 
 
+def _capped_csv_records(reader, columns: int) -> tuple[list[tuple[int, dict]], Problem | None]:
+    max_rows, max_chars = _cap("ONESEAL_IMPORT_MAX_ROWS"), _cap("ONESEAL_IMPORT_MAX_CELL_CHARS")
+    if columns > _cap("ONESEAL_IMPORT_MAX_COLUMNS"):
+        return [], Problem(1, "", _("列数超过上限 {limit} 列").format(limit=_cap("ONESEAL_IMPORT_MAX_COLUMNS")))
+    records = []
+    try:
+        for number, raw in enumerate(reader, start=2):
+            if number - 1 > max_rows:
+                return [], Problem(0, "", _("行数超过上限 {limit} 行，请分批导入").format(limit=max_rows))
+            row = {k: _norm_text(v) for k, v in raw.items() if k is not None}
+            long = next((k for k, v in row.items() if len(v) > max_chars), None)
+            if long is not None:
+                return [], Problem(number, long, _("单元格内容有 {n} 个字符，超过上限 {limit} 个").format(
+                    n=len(row[long]), limit=max_chars))
+            if any(row.values()):
+                records.append((number, row))
+    except csv.Error as error:  # e.g. a field beyond the csv module's own limit
+        return [], Problem(reader.line_num, "", _("csv 文件格式有误：{error}").format(error=error))
+    return records, None
+
+
 def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str] = False) -> Sheet:
     """Turn the portal csv into a `Sheet` of county-list rows.
 
@@ -548,6 +629,10 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
         source = Path(source).read_bytes()
     elif not isinstance(source, bytes | bytearray):
         source = source.read()
+    limit = _cap("ONESEAL_IMPORT_MAX_UNPACKED_MB") * 1024 * 1024
+    if len(source) > limit:
+        return Sheet(problems=[Problem(0, "", _("csv 文件为 {size} MB，超过上限 {limit} MB").format(
+            size=len(source) // (1024 * 1024), limit=limit // (1024 * 1024)))])
     text = None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -569,11 +654,10 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
     if missing:
         sheet.problems = [Problem(1, c, _("缺少必填列“{h}”").format(h=c)) for c in missing]
         return sheet
-    records = []
-    for number, row in enumerate(reader, start=2):
-        row = {k: _norm_text(v) for k, v in row.items() if k is not None}
-        if any(row.values()):
-            records.append((number, row))
+    records, problem = _capped_csv_records(reader, len(fieldnames))
+    if problem:
+        sheet.problems = [problem]
+        return sheet
     if not records:
         sheet.problems = [Problem(0, "", _("文件中没有数据"))]
         return sheet
