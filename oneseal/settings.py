@@ -179,7 +179,8 @@ REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "oneseal.api.pagination.BoundedLimi
 ONESEAL_API_MAX_LIMIT = int(os.environ.get("ONESEAL_API_MAX_LIMIT", "500"))
 ONESEAL_JSON_MAX_DEPTH = int(os.environ.get("ONESEAL_JSON_MAX_DEPTH", "64"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ONESEAL_REQUEST_MAX_KB", "2048")) * 1024  # bodies, not files
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1, "oneseal.inputs.RefuseHostileInput")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "oneseal.inputs.RefuseHostileInput")
 ONESEAL_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("ONESEAL_IMPORT_MAX_UNPACKED_MB", "50"))
 ONESEAL_IMPORT_MAX_ROWS = int(os.environ.get("ONESEAL_IMPORT_MAX_ROWS", "20000"))
 ONESEAL_IMPORT_MAX_COLUMNS = int(os.environ.get("ONESEAL_IMPORT_MAX_COLUMNS", "200"))
