@@ -13,6 +13,7 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from oneseal.errors import DomainError
 from oneseal.organisation.models import Department
@@ -102,5 +103,5 @@ class Command(BaseCommand):
         if department is not None:
             tokens = tokens.filter(department_id=department)
         for t in tokens:
-            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            state = f"revoked {timezone.localdate(t.revoked_at):%Y-%m-%d}" if t.revoked_at else "active"
             self.stdout.write(f"{t.key_id}  {t.department}  {t.name}  {','.join(t.scopes)}  {state}")
