@@ -8,7 +8,8 @@ How an import runs (`import_catalogue`):
 1. The file becomes a `Sheet`: rows of header → cell, whatever its format (xlsx or csv).
 2. Every row is parsed and checked; rows are grouped by 基本编码 into items.
 3. Inside one transaction the items are compared with each item's LATEST version (draft or
-   published). Every problem found in steps 1–3 is collected; if there is any, nothing is
+   published) — a row equal to the version in force on the import's date (`publish_on`, else
+   today) is unchanged even when a later version is scheduled or drafted. Every problem found in steps 1–3 is collected; if there is any, nothing is
    written and `ImportRejected` carries them all (row as the spreadsheet shows it, column,
    message).
 4. Otherwise the changes are written: new items in bulk, changed items through the
@@ -796,21 +797,49 @@ class ItemPlan:
         return bool(self.item_changes or self.handling_updates or self.handling_new)
 
 
-def _load_latest(catalogue: Catalogue):
-    """The newest version of every item of the catalogue and its handling items: two queries."""
-    latest_qs = ItemVersion.objects.filter(item__catalogue=catalogue).latest_per_item()
-    latest = {v.item.basic_code: v for v in latest_qs.select_related("item")}
+def _load_latest(catalogue: Catalogue, on: datetime.date):
+    """The newest version of every item of the catalogue, the version in force on `on` where
+    that is another one (a change or cancellation published for a later date, or a draft on
+    top), and the handling items of both: three queries."""
+    items = ItemVersion.objects.filter(item__catalogue=catalogue)
+    latest = {v.item.basic_code: v for v in items.latest_per_item().select_related("item")}
+    latest_ids = {v.pk for v in latest.values()}
+    in_force = {v.item.basic_code: v for v in items.in_force(on).select_related("item") if v.pk not in latest_ids}
     handling: dict[int, dict[str, HandlingItem]] = defaultdict(dict)
-    for hi in HandlingItem.objects.filter(item_version__in=latest_qs.values("pk")).order_by("order", "id"):
+    wanted = latest_ids | {v.pk for v in in_force.values()}
+    for hi in HandlingItem.objects.filter(item_version__in=list(wanted)).order_by("order", "id"):
         handling[hi.item_version_id][hi.code] = hi
-    return latest, handling
+    return latest, in_force, handling
 
 
 def _differences(columns, values: dict[str, Any], obj) -> dict[str, Any]:
     return {c.field: values[c.field] for c in columns if c.field in values and c.stored(obj) != values[c.field]}
 
 
-def _plan(groups, latest, handling, sheet: Sheet):
+def _compare(plan: ItemPlan, version: ItemVersion, existing: dict[str, HandlingItem]) -> ItemPlan:
+    """`plan` filled with what the file changes on `version`."""
+    plan.item_changes = _differences(ITEM_COLUMNS, plan.item_values, version)
+    plan.handling_updates, plan.handling_new, listed = [], [], set()
+    for row in plan.rows:
+        code = row.handling["code"]
+        listed.add(code)
+        hi = existing.get(code)
+        if hi is None:
+            plan.handling_new.append(row.handling)
+        else:
+            diff = _differences(HANDLING_COLUMNS, row.handling, hi)
+            if diff:
+                plan.handling_updates.append((code, diff))
+    plan.not_in_file = [code for code in existing if code not in listed]
+    return plan
+
+
+def _plan(groups, latest, in_force, handling, sheet: Sheet):
+    """Creates, changes and unchanged items. A row that matches the version in force on the
+    import's date is unchanged even when a later version exists (a change or cancellation
+    published for a later date, or a draft): that is what an export of today's list holds,
+    and importing it again must change nothing. A row that differs from both cannot be
+    applied: against the later version it would quietly undo the scheduled adjustment."""
     creates, changes, unchanged = [], [], []
     problems: list[Problem] = []
     for basic_code, parsed in groups.items():
@@ -822,6 +851,13 @@ def _plan(groups, latest, handling, sheet: Sheet):
             creates.append(plan)
             continue
         version = plan.latest
+        current = in_force.get(basic_code)
+        if current is not None:
+            as_in_force = _compare(ItemPlan(basic_code, rows, parsed.values, current), current,
+                                   handling.get(current.pk, {}))
+            if not as_in_force.is_change:
+                unchanged.append(as_in_force)
+                continue
         if version.is_cancelled:
             state = _("已并入其他事项") if version.merged_into_id else _("已取消")
             draft = _("（待发布的草稿）") if version.is_draft else ""
@@ -829,22 +865,19 @@ def _plan(groups, latest, handling, sheet: Sheet):
                 "事项“{name}”（{code}）{state}{draft}，导入不能恢复；请删除此行，或经调整程序办理").format(
                     name=version.name, code=basic_code, state=state, draft=draft)))
             continue
-        plan.item_changes = _differences(ITEM_COLUMNS, plan.item_values, version)
-        existing = handling.get(version.pk, {})
-        listed = set()
-        for row in rows:
-            code = row.handling["code"]
-            listed.add(code)
-            hi = existing.get(code)
-            if hi is None:
-                plan.handling_new.append(row.handling)
-            else:
-                diff = _differences(HANDLING_COLUMNS, row.handling, hi)
-                if diff:
-                    plan.handling_updates.append((code, diff))
-        plan.not_in_file = [code for code in existing if code not in listed]
+        _compare(plan, version, handling.get(version.pk, {}))
+        if current is not None and plan.is_change and not version.is_draft:
+            problems.append(Problem(rows[0].number, sheet.label("基本编码"), _(
+                "事项“{name}”（{code}）已有定于{date}生效的调整，本行与现行版本和该调整均不一致，导入不能再作调整；"
+                "请在该调整生效后再导入").format(name=version.name, code=basic_code,
+                                                date=_chinese_date(version.effective_from))))
+            continue
         (changes if plan.is_change else unchanged).append(plan)
     return creates, changes, unchanged, problems
+
+
+def _chinese_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --------------------------------------------------------------------------------------------
@@ -909,8 +942,8 @@ def import_catalogue(catalogue: Catalogue, rows_source, *, actor, reason: str = 
     with transaction.atomic():
         # One import at a time per catalogue: the comparison below must see what it writes over.
         Catalogue.objects.select_for_update().filter(pk=catalogue.pk).first()
-        latest, handling = _load_latest(catalogue)
-        creates, changes, unchanged, plan_problems = _plan(groups, latest, handling, sheet)
+        latest, in_force, handling = _load_latest(catalogue, publish_on or timezone.localdate())
+        creates, changes, unchanged, plan_problems = _plan(groups, latest, in_force, handling, sheet)
         problems += plan_problems
         adjusting = [p for p in changes if not p.latest.is_draft]
         if adjusting and not (reason and basis):
