@@ -13,7 +13,8 @@ def record(
 
     The chain head stays locked until that transaction commits, so audited writes are
     serialised from here on; actions therefore record as their last step."""
-    with transaction.atomic():
+    # No savepoint of its own: inside the action's transaction a failed insert fails the action.
+    with transaction.atomic(savepoint=False):
         head = chain.lock_head()
         event = AuditEvent(
             action=action,

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -800,16 +800,21 @@ class ItemPlan:
 def _load_latest(catalogue: Catalogue, on: datetime.date):
     """The newest version of every item of the catalogue, the version in force on `on` where
     that is another one (a change or cancellation published for a later date, or a draft on
-    top), and the handling items of both: three queries."""
-    items = ItemVersion.objects.filter(item__catalogue=catalogue)
-    latest = {v.item.basic_code: v for v in items.latest_per_item().select_related("item")}
-    latest_ids = {v.pk for v in latest.values()}
-    in_force = {v.item.basic_code: v for v in items.in_force(on).select_related("item") if v.pk not in latest_ids}
+    top), and the handling items of both: two queries (one per thousand versions for the second)."""
+    newest = ItemVersion.objects.filter(item=OuterRef("item")).order_by("-number").values("number")[:1]
+    in_force = (Q(status=ItemVersion.Status.PUBLISHED, effective_from__lte=on, is_cancelled=False)
+                & (Q(effective_until__isnull=True) | Q(effective_until__gt=on)))
+    versions = (ItemVersion.objects.filter(item__catalogue=catalogue).annotate(newest=Subquery(newest))
+                .filter(Q(number=F("newest")) | in_force).select_related("item"))
+    latest, current = {}, {}
+    for v in versions:
+        (latest if v.number == v.newest else current)[v.item.basic_code] = v
     handling: dict[int, dict[str, HandlingItem]] = defaultdict(dict)
-    wanted = latest_ids | {v.pk for v in in_force.values()}
-    for hi in HandlingItem.objects.filter(item_version__in=list(wanted)).order_by("order", "id"):
-        handling[hi.item_version_id][hi.code] = hi
-    return latest, in_force, handling
+    wanted = [v.pk for v in (*latest.values(), *current.values())]
+    for start in range(0, len(wanted), BATCH):  # none for an empty catalogue
+        for hi in HandlingItem.objects.filter(item_version__in=wanted[start:start + BATCH]).order_by("order", "id"):
+            handling[hi.item_version_id][hi.code] = hi
+    return latest, current, handling
 
 
 def _differences(columns, values: dict[str, Any], obj) -> dict[str, Any]:
