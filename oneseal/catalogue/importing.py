@@ -60,7 +60,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
-from oneseal.audit.actions import record
+from oneseal.audit.actions import record, record_many
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import require_role
@@ -966,17 +966,22 @@ def import_catalogue(catalogue: Catalogue, rows_source, *, actor, reason: str = 
         report.handling_items_not_in_file = {
             p.basic_code: p.not_in_file for p in (*changes, *unchanged) if p.not_in_file}
 
-        departments = _create_departments(catalogue, sheet, creates + changes, report)
-        created_versions = _create_items(catalogue, creates, departments, actor=actor, reason=reason, basis=basis)
+        # The rows the bulk writes stand for, one per department, item and publication, as
+        # the actions would have recorded them; appended with the import's own row at the end.
+        audit: list[dict] = []
+        departments = _create_departments(catalogue, sheet, creates + changes, report, actor=actor, audit=audit)
+        created_versions = _create_items(catalogue, creates, departments, actor=actor, reason=reason, basis=basis,
+                                         audit=audit)
         report.created = [p.basic_code for p in creates]
         changed_versions = []
         for plan in changes:
             changed_versions.append(_apply_change(plan, departments, actor=actor, reason=reason, basis=basis))
             report.changed.append(plan.basic_code)
         if publish_on is not None and (created_versions or changed_versions):
-            _publish(catalogue, created_versions, changed_versions, publish_on, actor=actor, report=report)
+            _publish(catalogue, created_versions, changed_versions, publish_on, actor=actor, report=report,
+                     audit=audit)
         if report.wrote_anything:
-            record("catalogue.import", actor=actor, subject=catalogue, region_code=catalogue.region.code,
+            audit.append(dict(action="catalogue.import", actor=actor, subject=catalogue, region_code=catalogue.region.code,
                    summary=_("导入事项目录：新增 {c} 项，变更 {u} 项，未变 {s} 项，发布 {p} 项").format(
                        c=len(report.created), u=len(report.changed), s=len(report.unchanged),
                        p=len(report.published)),
@@ -984,7 +989,8 @@ def import_catalogue(catalogue: Catalogue, rows_source, *, actor, reason: str = 
                          "publish_on": publish_on.isoformat() if publish_on else None,
                          "created": report.created, "changed": report.changed,
                          "published": report.published,
-                         "departments_created": report.departments_created})
+                         "departments_created": report.departments_created}))
+        record_many(audit)
     return report
 
 
@@ -992,7 +998,7 @@ def _resolve(values: dict[str, Any], departments: dict[str, int]) -> dict[str, A
     return {k: departments[v.name] if isinstance(v, PendingDepartment) else v for k, v in values.items()}
 
 
-def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport) -> dict[str, int]:
+def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport, *, actor, audit: list) -> dict[str, int]:
     """Create the departments a csv names that the region does not have yet, in the order
     the file names them, after the region's existing ones."""
     wanted = list(OrderedDict.fromkeys(
@@ -1005,14 +1011,20 @@ def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport) ->
         dept = Department.objects.create(region=catalogue.region, name=name,
                                          code=sheet.departments.get(name, ""), order=start + offset)
         created[name] = dept.pk
+        audit.append(dict(action="organisation.save_department", actor=actor, subject=dept,
+                          region_code=catalogue.region.code, summary=dept.name,
+                          data={"created": True, "by": "catalogue.import",
+                                "fields": {"name": [None, dept.name], "code": [None, dept.code],
+                                           "order": [None, dept.order]}}))
     report.departments_created = wanted
     return created
 
 
-def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor, reason, basis) -> list[ItemVersion]:
+def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor, reason, basis,
+                  audit: list) -> list[ItemVersion]:
     """New items, as version-1 drafts, in bulk: the same rows `create_item` and
-    `save_draft_part` would write, without a query per row (a county list has thousands).
-    The one audit row of the import records them."""
+    `save_draft_part` would write, without a query per row (a county list has thousands),
+    and the audit rows `create_item` would record (added to `audit`)."""
     if not plans:
         return []
     items = Item.objects.bulk_create(
@@ -1036,6 +1048,11 @@ def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor, reaso
         for version, plan in zip(versions, plans, strict=True)
         for n, row in enumerate(plan.rows, start=1)
     ], batch_size=BATCH)
+    region_code = catalogue.region.code
+    audit.extend(dict(action="catalogue.create_item", actor=actor, subject=version, region_code=region_code,
+                      summary=version.name, data={"basic_code": plan.basic_code, "by": "catalogue.import",
+                                                  "handling_items": [row.handling["code"] for row in plan.rows]})
+                 for version, plan in zip(versions, plans, strict=True))
     return versions
 
 
@@ -1063,7 +1080,7 @@ def _apply_change(plan: ItemPlan, departments, *, actor, reason, basis) -> ItemV
 
 
 def _publish(catalogue, created: list[ItemVersion], changed: list[ItemVersion], on: datetime.date, *,
-             actor, report: ImportReport) -> None:
+             actor, report: ImportReport, audit: list) -> None:
     """Publish every created or changed draft that is complete on `on`; report the others
     with their reasons. The reasons are the same rules `publish` applies, computed for all
     drafts with four queries; new items (no earlier version to close) are published in bulk,
@@ -1101,6 +1118,12 @@ def _publish(catalogue, created: list[ItemVersion], changed: list[ItemVersion], 
         ItemVersion.objects.filter(pk__in=ids[start:start + BATCH]).update(
             status=ItemVersion.Status.PUBLISHED, effective_from=on, published_by=actor, published_at=now)
     report.published += [v.item.basic_code for v in ready_new]
+    # What `publish` records for each, in bulk: a new item has no predecessor to close.
+    audit.extend(dict(action="catalogue.publish", actor=actor, subject=v, region_code=catalogue.region.code,
+                      summary=f"{v.get_change_kind_display()}：{v.name} 第{v.number}版",
+                      data={"effective_from": on.isoformat(), "kind": v.change_kind, "reason": v.change_reason,
+                            "basis": v.change_basis, "by": "catalogue.import"})
+                 for v in ready_new)
     for version in ready_changed:
         try:
             actions.publish(version, actor=actor, effective_from=on)
