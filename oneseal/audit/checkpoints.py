@@ -121,7 +121,8 @@ def _sealed_case_part(previous: Checkpoint | None):
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            connection.cursor().execute(f"LOCK TABLE {CaseEvent._meta.db_table} IN SHARE MODE")
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(CaseEvent._meta.db_table)} IN SHARE MODE")
         last_id = CaseEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         since = previous.last_case_event_id if previous else 0
         moved_ids = CaseEvent.objects.filter(id__gt=since, id__lte=last_id).values("case_id").distinct()

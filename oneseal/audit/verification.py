@@ -127,10 +127,11 @@ def intact_checkpoints(report: Report) -> list[Checkpoint]:
     for cp in Checkpoint.objects.order_by("number"):
         name = f"checkpoint #{cp.number} of {cp.on.isoformat()}"
         ok = True
-        if cp.number != expected:
-            report.problems.append(f"checkpoint #{expected} is missing")
         content = checkpoints.payload(cp)
-        if cp.prev_digest != prev:
+        if cp.number != expected:
+            gap = f"#{expected}" if cp.number == expected + 1 else f"#{expected} to #{cp.number - 1}"
+            report.problems.append(f"checkpoint {gap} is missing")
+        elif cp.prev_digest != prev:
             report.problems.append(f"{name}: does not follow the checkpoint before it")
         if checkpoints.digest_of(content) != cp.digest:
             report.problems.append(f"{name}: was changed after it was sealed")
