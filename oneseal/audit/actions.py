@@ -1,20 +1,57 @@
-from django.db import models
+from django.db import models, transaction
 
+from . import chain
 from .models import AuditEvent
 
 
-def record(
-    action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
-    data: dict | None = None,
-) -> AuditEvent:
-    """Append an audit row. Called by every domain action inside its own transaction, so the
-    row exists exactly when the change does."""
-    return AuditEvent.objects.create(
+def _event(action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
+           data: dict | None = None) -> AuditEvent:
+    return AuditEvent(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         region_code=region_code,
         summary=summary[:500],
-        data=data or {},
+        data=chain.as_stored(data or {}),
     )
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain `events` after the head and insert them. The chain head stays locked until the
+    caller's transaction commits, so audited writes are serialised from here on; actions
+    therefore record as their last step. No savepoint of its own: inside the action's
+    transaction a failed insert fails the action."""
+    with transaction.atomic(savepoint=False):
+        head = chain.lock_head()
+        seq, prev = head.seq, head.hash
+        for event in events:
+            seq += 1
+            event.seq, event.prev_hash = seq, prev
+            event.hash = prev = chain.row_hash(event)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=500)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return events
+
+
+def record(
+    action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append an audit row as the next link of the log's hash chain. Called by every domain
+    action inside its own transaction, so the row exists exactly when the change does."""
+    return _append([_event(action, actor=actor, subject=subject, region_code=region_code, summary=summary,
+                           data=data)])[0]
+
+
+def record_many(entries: list[dict]) -> list[AuditEvent]:
+    """Append several rows at once, in order (each entry: the keyword arguments of `record`):
+    for a bulk write that stands for many actions (an import creating and publishing items),
+    one row per thing done, with one lock and one insert."""
+    if not entries:
+        return []
+    return _append([_event(**entry) for entry in entries])

@@ -1,13 +1,10 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, Checkpoint
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "subject_type", "subject_id", "region_code", "summary"]
-    list_filter = ["action", "subject_type"]
-    search_fields = ["subject_id", "summary", "region_code"]
+class ReadOnly(admin.ModelAdmin):
+    """Rows are written only by `record` and `make_checkpoint`; the admin shows them."""
 
     def has_add_permission(self, request):
         return False
@@ -17,3 +14,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnly):
+    list_display = ["seq", "at", "actor", "action", "subject_type", "subject_id", "region_code", "summary"]
+    list_filter = ["action", "subject_type"]
+    search_fields = ["subject_id", "summary", "region_code"]
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnly):
+    list_display = ["number", "on", "made_at", "audit_rows", "case_count", "case_event_count", "digest"]
+    exclude = ["case_heads"]

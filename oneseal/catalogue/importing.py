@@ -8,7 +8,8 @@ How an import runs (`import_catalogue`):
 1. The file becomes a `Sheet`: rows of header → cell, whatever its format (xlsx or csv).
 2. Every row is parsed and checked; rows are grouped by 基本编码 into items.
 3. Inside one transaction the items are compared with each item's LATEST version (draft or
-   published). Every problem found in steps 1–3 is collected; if there is any, nothing is
+   published) — a row equal to the version in force on the import's date (`publish_on`, else
+   today) is unchanged even when a later version is scheduled or drafted. Every problem found in steps 1–3 is collected; if there is any, nothing is
    written and `ImportRejected` carries them all (row as the spreadsheet shows it, column,
    message).
 4. Otherwise the changes are written: new items in bulk, changed items through the
@@ -53,7 +54,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -61,7 +62,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from oneseal.audit.actions import record
+from oneseal.audit.actions import record, record_many
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import require_role
@@ -880,21 +881,54 @@ class ItemPlan:
         return bool(self.item_changes or self.handling_updates or self.handling_new)
 
 
-def _load_latest(catalogue: Catalogue):
-    """The newest version of every item of the catalogue and its handling items: two queries."""
-    latest_qs = ItemVersion.objects.filter(item__catalogue=catalogue).latest_per_item()
-    latest = {v.item.basic_code: v for v in latest_qs.select_related("item")}
+def _load_latest(catalogue: Catalogue, on: datetime.date):
+    """The newest version of every item of the catalogue, the version in force on `on` where
+    that is another one (a change or cancellation published for a later date, or a draft on
+    top), and the handling items of both: two queries (one per thousand versions for the second)."""
+    newest = ItemVersion.objects.filter(item=OuterRef("item")).order_by("-number").values("number")[:1]
+    in_force = (Q(status=ItemVersion.Status.PUBLISHED, effective_from__lte=on, is_cancelled=False)
+                & (Q(effective_until__isnull=True) | Q(effective_until__gt=on)))
+    versions = (ItemVersion.objects.filter(item__catalogue=catalogue).annotate(newest=Subquery(newest))
+                .filter(Q(number=F("newest")) | in_force).select_related("item"))
+    latest, current = {}, {}
+    for v in versions:
+        (latest if v.number == v.newest else current)[v.item.basic_code] = v
     handling: dict[int, dict[str, HandlingItem]] = defaultdict(dict)
-    for hi in HandlingItem.objects.filter(item_version__in=latest_qs.values("pk")).order_by("order", "id"):
-        handling[hi.item_version_id][hi.code] = hi
-    return latest, handling
+    wanted = [v.pk for v in (*latest.values(), *current.values())]
+    for start in range(0, len(wanted), BATCH):  # none for an empty catalogue
+        for hi in HandlingItem.objects.filter(item_version__in=wanted[start:start + BATCH]).order_by("order", "id"):
+            handling[hi.item_version_id][hi.code] = hi
+    return latest, current, handling
 
 
 def _differences(columns, values: dict[str, Any], obj) -> dict[str, Any]:
     return {c.field: values[c.field] for c in columns if c.field in values and c.stored(obj) != values[c.field]}
 
 
-def _plan(groups, latest, handling, sheet: Sheet):
+def _compare(plan: ItemPlan, version: ItemVersion, existing: dict[str, HandlingItem]) -> ItemPlan:
+    """`plan` filled with what the file changes on `version`."""
+    plan.item_changes = _differences(ITEM_COLUMNS, plan.item_values, version)
+    plan.handling_updates, plan.handling_new, listed = [], [], set()
+    for row in plan.rows:
+        code = row.handling["code"]
+        listed.add(code)
+        hi = existing.get(code)
+        if hi is None:
+            plan.handling_new.append(row.handling)
+        else:
+            diff = _differences(HANDLING_COLUMNS, row.handling, hi)
+            if diff:
+                plan.handling_updates.append((code, diff))
+    plan.not_in_file = [code for code in existing if code not in listed]
+    return plan
+
+
+def _plan(groups, latest, in_force, handling, sheet: Sheet):
+    """Creates, changes and unchanged items. A row that matches the version in force on the
+    import's date is unchanged even when a later version exists (a change or cancellation
+    published for a later date, or a draft): that is what an export of today's list holds,
+    and importing it again must change nothing. A row that differs from both cannot be
+    applied: against the later version it would quietly undo the scheduled adjustment."""
     creates, changes, unchanged = [], [], []
     problems: list[Problem] = []
     for basic_code, parsed in groups.items():
@@ -906,6 +940,13 @@ def _plan(groups, latest, handling, sheet: Sheet):
             creates.append(plan)
             continue
         version = plan.latest
+        current = in_force.get(basic_code)
+        if current is not None:
+            as_in_force = _compare(ItemPlan(basic_code, rows, parsed.values, current), current,
+                                   handling.get(current.pk, {}))
+            if not as_in_force.is_change:
+                unchanged.append(as_in_force)
+                continue
         if version.is_cancelled:
             state = _("已并入其他事项") if version.merged_into_id else _("已取消")
             draft = _("（待发布的草稿）") if version.is_draft else ""
@@ -913,22 +954,19 @@ def _plan(groups, latest, handling, sheet: Sheet):
                 "事项“{name}”（{code}）{state}{draft}，导入不能恢复；请删除此行，或经调整程序办理").format(
                     name=version.name, code=basic_code, state=state, draft=draft)))
             continue
-        plan.item_changes = _differences(ITEM_COLUMNS, plan.item_values, version)
-        existing = handling.get(version.pk, {})
-        listed = set()
-        for row in rows:
-            code = row.handling["code"]
-            listed.add(code)
-            hi = existing.get(code)
-            if hi is None:
-                plan.handling_new.append(row.handling)
-            else:
-                diff = _differences(HANDLING_COLUMNS, row.handling, hi)
-                if diff:
-                    plan.handling_updates.append((code, diff))
-        plan.not_in_file = [code for code in existing if code not in listed]
+        _compare(plan, version, handling.get(version.pk, {}))
+        if current is not None and plan.is_change and not version.is_draft:
+            problems.append(Problem(rows[0].number, sheet.label("基本编码"), _(
+                "事项“{name}”（{code}）已有定于{date}生效的调整，本行与现行版本和该调整均不一致，导入不能再作调整；"
+                "请在该调整生效后再导入").format(name=version.name, code=basic_code,
+                                                date=_chinese_date(version.effective_from))))
+            continue
         (changes if plan.is_change else unchanged).append(plan)
     return creates, changes, unchanged, problems
+
+
+def _chinese_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --------------------------------------------------------------------------------------------
@@ -993,8 +1031,8 @@ def import_catalogue(catalogue: Catalogue, rows_source, *, actor, reason: str = 
     with transaction.atomic():
         # One import at a time per catalogue: the comparison below must see what it writes over.
         Catalogue.objects.select_for_update().filter(pk=catalogue.pk).first()
-        latest, handling = _load_latest(catalogue)
-        creates, changes, unchanged, plan_problems = _plan(groups, latest, handling, sheet)
+        latest, in_force, handling = _load_latest(catalogue, publish_on or timezone.localdate())
+        creates, changes, unchanged, plan_problems = _plan(groups, latest, in_force, handling, sheet)
         problems += plan_problems
         adjusting = [p for p in changes if not p.latest.is_draft]
         if adjusting and not (reason and basis):
@@ -1012,17 +1050,22 @@ def import_catalogue(catalogue: Catalogue, rows_source, *, actor, reason: str = 
         report.handling_items_not_in_file = {
             p.basic_code: p.not_in_file for p in (*changes, *unchanged) if p.not_in_file}
 
-        departments = _create_departments(catalogue, sheet, creates + changes, report)
-        created_versions = _create_items(catalogue, creates, departments, actor=actor, reason=reason, basis=basis)
+        # The rows the bulk writes stand for, one per department, item and publication, as
+        # the actions would have recorded them; appended with the import's own row at the end.
+        audit: list[dict] = []
+        departments = _create_departments(catalogue, sheet, creates + changes, report, actor=actor, audit=audit)
+        created_versions = _create_items(catalogue, creates, departments, actor=actor, reason=reason, basis=basis,
+                                         audit=audit)
         report.created = [p.basic_code for p in creates]
         changed_versions = []
         for plan in changes:
             changed_versions.append(_apply_change(plan, departments, actor=actor, reason=reason, basis=basis))
             report.changed.append(plan.basic_code)
         if publish_on is not None and (created_versions or changed_versions):
-            _publish(catalogue, created_versions, changed_versions, publish_on, actor=actor, report=report)
+            _publish(catalogue, created_versions, changed_versions, publish_on, actor=actor, report=report,
+                     audit=audit)
         if report.wrote_anything:
-            record("catalogue.import", actor=actor, subject=catalogue, region_code=catalogue.region.code,
+            audit.append(dict(action="catalogue.import", actor=actor, subject=catalogue, region_code=catalogue.region.code,
                    summary=_("导入事项目录：新增 {c} 项，变更 {u} 项，未变 {s} 项，发布 {p} 项").format(
                        c=len(report.created), u=len(report.changed), s=len(report.unchanged),
                        p=len(report.published)),
@@ -1030,7 +1073,8 @@ def import_catalogue(catalogue: Catalogue, rows_source, *, actor, reason: str = 
                          "publish_on": publish_on.isoformat() if publish_on else None,
                          "created": report.created, "changed": report.changed,
                          "published": report.published,
-                         "departments_created": report.departments_created})
+                         "departments_created": report.departments_created}))
+        record_many(audit)
     return report
 
 
@@ -1038,7 +1082,7 @@ def _resolve(values: dict[str, Any], departments: dict[str, int]) -> dict[str, A
     return {k: departments[v.name] if isinstance(v, PendingDepartment) else v for k, v in values.items()}
 
 
-def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport) -> dict[str, int]:
+def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport, *, actor, audit: list) -> dict[str, int]:
     """Create the departments a csv names that the region does not have yet, in the order
     the file names them, after the region's existing ones."""
     wanted = list(OrderedDict.fromkeys(
@@ -1051,14 +1095,20 @@ def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport) ->
         dept = Department.objects.create(region=catalogue.region, name=name,
                                          code=sheet.departments.get(name, ""), order=start + offset)
         created[name] = dept.pk
+        audit.append(dict(action="organisation.save_department", actor=actor, subject=dept,
+                          region_code=catalogue.region.code, summary=dept.name,
+                          data={"created": True, "by": "catalogue.import",
+                                "fields": {"name": [None, dept.name], "code": [None, dept.code],
+                                           "order": [None, dept.order]}}))
     report.departments_created = wanted
     return created
 
 
-def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor, reason, basis) -> list[ItemVersion]:
+def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor, reason, basis,
+                  audit: list) -> list[ItemVersion]:
     """New items, as version-1 drafts, in bulk: the same rows `create_item` and
-    `save_draft_part` would write, without a query per row (a county list has thousands).
-    The one audit row of the import records them."""
+    `save_draft_part` would write, without a query per row (a county list has thousands),
+    and the audit rows `create_item` would record (added to `audit`)."""
     if not plans:
         return []
     items = Item.objects.bulk_create(
@@ -1082,6 +1132,11 @@ def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor, reaso
         for version, plan in zip(versions, plans, strict=True)
         for n, row in enumerate(plan.rows, start=1)
     ], batch_size=BATCH)
+    region_code = catalogue.region.code
+    audit.extend(dict(action="catalogue.create_item", actor=actor, subject=version, region_code=region_code,
+                      summary=version.name, data={"basic_code": plan.basic_code, "by": "catalogue.import",
+                                                  "handling_items": [row.handling["code"] for row in plan.rows]})
+                 for version, plan in zip(versions, plans, strict=True))
     return versions
 
 
@@ -1109,7 +1164,7 @@ def _apply_change(plan: ItemPlan, departments, *, actor, reason, basis) -> ItemV
 
 
 def _publish(catalogue, created: list[ItemVersion], changed: list[ItemVersion], on: datetime.date, *,
-             actor, report: ImportReport) -> None:
+             actor, report: ImportReport, audit: list) -> None:
     """Publish every created or changed draft that is complete on `on`; report the others
     with their reasons. The reasons are the same rules `publish` applies, computed for all
     drafts with four queries; new items (no earlier version to close) are published in bulk,
@@ -1147,6 +1202,12 @@ def _publish(catalogue, created: list[ItemVersion], changed: list[ItemVersion], 
         ItemVersion.objects.filter(pk__in=ids[start:start + BATCH]).update(
             status=ItemVersion.Status.PUBLISHED, effective_from=on, published_by=actor, published_at=now)
     report.published += [v.item.basic_code for v in ready_new]
+    # What `publish` records for each, in bulk: a new item has no predecessor to close.
+    audit.extend(dict(action="catalogue.publish", actor=actor, subject=v, region_code=catalogue.region.code,
+                      summary=f"{v.get_change_kind_display()}：{v.name} 第{v.number}版",
+                      data={"effective_from": on.isoformat(), "kind": v.change_kind, "reason": v.change_reason,
+                            "basis": v.change_basis, "by": "catalogue.import"})
+                 for v in ready_new)
     for version in ready_changed:
         try:
             actions.publish(version, actor=actor, effective_from=on)

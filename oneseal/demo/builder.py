@@ -3,9 +3,10 @@
 Everything in the catalogue is written through `oneseal.catalogue.actions` (create_item,
 save_draft_part, publish, start_adjustment, declare_no_such_power) by a demo catalogue
 administrator, so the demo is also a worked example of the catalogue's life: every item is
-published on the plan's transfer date and carries its audit trail. Reference rows that have
-no action (regions go through `regions.actions.load_regions`; the bureau, sections,
-departments, centres, topics and accounts are created directly, as the admin would).
+published on the plan's transfer date and carries its audit trail. Regions go through
+`regions.actions.load_regions`; the bureau, sections, departments, centres, staff and their
+roles through `oneseal.organisation.actions`, by the demo superuser; topics and user accounts,
+which have no action, are created directly.
 
 The demo's cases (`cases.py`) are then played through `oneseal.cases.actions` by the demo
 staff and the applicants' online accounts, dated back from the day of loading.
@@ -37,6 +38,7 @@ from oneseal.catalogue.models import (
     Variant,
 )
 from oneseal.errors import Conflict
+from oneseal.organisation import actions as organisation_actions
 from oneseal.organisation.models import (
     Bureau,
     Department,
@@ -125,52 +127,70 @@ def _regions() -> Region:
     return Region.objects.get(code=org.COUNTY_CODE)
 
 
+def _demo_superuser(encoded_password: str | None = None):
+    """The installation's superuser, who sets up the organisation through its actions."""
+    row = next(r for r in org.ACCOUNTS if r.role == org.SUPERUSER)
+    User = get_user_model()
+    user = User.objects.filter(username=row.username).first()
+    if user is None:
+        user = User(username=row.username, first_name=row.display_name, is_staff=True, is_superuser=True,
+                    password=encoded_password or make_password(org.DEMO_PASSWORD))
+        user.save()
+    return user
+
+
+def _ensure(model, lookup: dict, save, *, actor, **defaults):
+    """The row `lookup` finds, or a new one saved by the organisation action `save`."""
+    found = model.objects.filter(**lookup).first()
+    return found if found is not None else save(model(**lookup, **defaults), actor=actor)
+
+
 def _organisation(county: Region):
-    bureau, _created = Bureau.objects.get_or_create(
-        region=county, defaults={**org.BUREAU, "established_on": TRANSFER_DATE},
-    )
-    sections = {name: Section.objects.get_or_create(bureau=bureau, name=name)[0] for name in org.SECTIONS}
+    actor = _demo_superuser()
+    bureau = _ensure(Bureau, {"region": county}, organisation_actions.save_bureau, actor=actor,
+                     **org.BUREAU, established_on=TRANSFER_DATE)
+    sections = {name: _ensure(Section, {"bureau": bureau, "name": name}, organisation_actions.save_section, actor=actor)
+                for name in org.SECTIONS}
     for code, name in org.SERVICE_CENTRES.items():
-        ServiceCentre.objects.get_or_create(
-            region=Region.objects.get(code=code), bureau=bureau, name=name,
-            defaults={"address": f"平罗县{TOWNSHIPS[code]}人民政府院内", "phone": org.ENQUIRY_PHONE},
-        )
+        _ensure(ServiceCentre, {"region": Region.objects.get(code=code), "bureau": bureau, "name": name},
+                organisation_actions.save_service_centre, actor=actor,
+                address=f"平罗县{TOWNSHIPS[code]}人民政府院内", phone=org.ENQUIRY_PHONE)
     departments = {}
     for n, row in enumerate(org.DEPARTMENTS, start=1):
-        departments[row.name] = Department.objects.get_or_create(
-            region=county, name=row.name,
-            defaults={"short_name": row.short_name, "code": row.code, "phone": row.phone, "order": n},
-        )[0]
+        departments[row.name] = _ensure(
+            Department, {"region": county, "name": row.name}, organisation_actions.save_department, actor=actor,
+            short_name=row.short_name, code=row.code, phone=row.phone, order=n)
     return bureau, sections, departments
 
 
 def _accounts(bureau, sections, departments) -> dict:
     """Demo accounts. An account that already exists keeps its password; the table printed by
-    the command says whether the demo password still works."""
+    the command says whether the demo password still works. Staff and their roles are set by
+    the superuser through the organisation's actions, as an administrator would."""
     User = get_user_model()
     users = {}
     # One hash for the one shared demo password: hashing is deliberately slow.
     encoded = make_password(org.DEMO_PASSWORD)
+    admin = _demo_superuser(encoded)
     for row in org.ACCOUNTS:
         user = User.objects.filter(username=row.username).first()
         if user is None:
             user = User(username=row.username, first_name=row.display_name, password=encoded)
-            if row.role == org.SUPERUSER:
-                user.is_staff = user.is_superuser = True
             # Catalogue administrators edit handling items and materials in the Django admin.
-            user.is_staff = user.is_staff or row.role == Role.CATALOGUE_ADMIN
+            user.is_staff = row.role == Role.CATALOGUE_ADMIN
             user.save()
         users[row.username] = user
         if row.role == org.SUPERUSER:
             continue
-        staff, _created = Staff.objects.get_or_create(user=user, defaults={
-            "region": Region.objects.get(code=row.region_code),
-            "bureau": bureau if row.in_bureau else None,
-            "section": sections[row.section] if row.section else None,
-            "department": departments[row.department] if row.department else None,
-            "display_name": row.display_name,
-        })
-        StaffRole.objects.get_or_create(staff=staff, role=row.role)
+        staff = _ensure(Staff, {"user": user}, organisation_actions.save_staff, actor=admin,
+                        region=Region.objects.get(code=row.region_code),
+                        bureau=bureau if row.in_bureau else None,
+                        section=sections[row.section] if row.section else None,
+                        department=departments[row.department] if row.department else None,
+                        display_name=row.display_name)
+        held = set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
+        if row.role not in held:
+            organisation_actions.set_roles(staff, held | {row.role}, actor=admin)
     return users
 
 

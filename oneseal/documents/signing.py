@@ -53,6 +53,11 @@ def _passphrase() -> bytes:
     return base64.b64encode(derived)
 
 
+def seal_private_key(seal: Seal) -> ec.EllipticCurvePrivateKey:
+    """The seal's decrypted key, for what is signed outside a PDF (the audit checkpoints)."""
+    return serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=_passphrase())
+
+
 def fingerprint_of(certificate_pem: str) -> str:
     cert = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("行业主管部门监管人员")
     CATALOGUE_ADMIN = "catalogue_admin", _("事项目录管理员")
     OVERSEER = "overseer", _("改革办／领导／纪检监察（只读）")
+    # Keeps the organisation (staff, their roles, sections, departments) through
+    # `organisation.actions`; acts on no case.
+    ADMINISTRATOR = "administrator", _("系统管理员（机构与人员）")
 
 
 class Bureau(models.Model):

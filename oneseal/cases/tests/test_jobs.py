@@ -243,12 +243,15 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     assert [line.split(":")[0] for line in lines] == [
         f"{TODAY} recompute_due_dates", f"{TODAY} deemed_acceptance", f"{TODAY} overdue_promises",
         f"{TODAY} overdue_verifications", f"{TODAY} linkage_escalations", f"{TODAY} linkage_webhooks",
-        f"{TODAY} warnings", f"{TODAY} esupervision_rollup", f"{TODAY} appointment_slots"]
-    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-5]
-    assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-4]
-    assert "yellow 0, red 0, statutory 0" in lines[-3]
-    assert "0 case(s) rolled up" in lines[-2]
-    assert "0 slot(s) created, 0 removed" in lines[-1]
+        f"{TODAY} warnings", f"{TODAY} esupervision_rollup", f"{TODAY} appointment_slots",
+        f"{TODAY} audit_checkpoint"]
+    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-6]
+    assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-5]
+    assert "yellow 0, red 0, statutory 0" in lines[-4]
+    assert "0 case(s) rolled up" in lines[-3]
+    assert "0 slot(s) created, 0 removed" in lines[-2]
+    # No seal to sign with: the checkpoint is skipped with the reason, not a failed job.
+    assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in lines[-1]
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(handling_item, applicant, clerk, monkeypatch):

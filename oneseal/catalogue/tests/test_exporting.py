@@ -10,7 +10,7 @@ from django.core.management import call_command
 from oneseal.audit.models import AuditEvent
 from oneseal.catalogue import actions
 from oneseal.catalogue.exporting import export_catalogue
-from oneseal.catalogue.importing import HEADERS, import_catalogue, read_rows
+from oneseal.catalogue.importing import HEADERS, ImportRejected, import_catalogue, read_rows
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Topic, TransferStatus
 from oneseal.organisation.models import Department, Role
 from oneseal.regions.models import Region
@@ -107,3 +107,78 @@ def test_the_export_command_writes_the_file(catalogue, admin_user, department, b
     path = tmp_path / "目录.xlsx"
     call_command("catalogue-export", region="640221", output=str(path), include_drafts=True)
     assert len(sheet_rows(path.read_bytes())[1]) == 3
+
+
+TODAY = datetime.date(2026, 12, 6)
+LATER = datetime.date(2027, 1, 1)
+
+
+def scheduled_catalogue(catalogue, admin_user, complete_draft):
+    """Three items in force today: one whose cancellation is published for a later date, one
+    whose limit cut is published for a later date, and one with a draft change on top."""
+    versions = {}
+    for code, name in [("640221-XK-001", "食品经营许可"), ("640221-XK-002", "药品经营许可"),
+                       ("640221-XK-003", "酒类经营许可")]:
+        v = complete_draft(basic_code=code, name=name)
+        versions[code] = actions.publish(v, actor=admin_user, effective_from=D1)
+    cancel = actions.start_adjustment(versions["640221-XK-001"].item, actor=admin_user, kind="cancel",
+                                      reason="条例施行后不再单独办理", basis="《条例》第二十条")
+    actions.publish(cancel, actor=admin_user, effective_from=LATER)
+    cut = actions.start_adjustment(versions["640221-XK-002"].item, actor=admin_user, kind="change",
+                                   reason="压减时限", basis="《优化营商环境条例》第三十六条")
+    hi = cut.handling_items.get()
+    hi.promised_limit_days = 3
+    actions.save_draft_part(hi, actor=admin_user)
+    actions.publish(cut, actor=admin_user, effective_from=LATER)
+    draft = actions.start_adjustment(versions["640221-XK-003"].item, actor=admin_user, kind="change",
+                                     reason="更名", basis="文件")
+    actions.update_draft(draft, actor=admin_user, name="酒类商品零售许可")
+    return versions
+
+
+def test_todays_list_imports_back_unchanged_with_a_scheduled_cancellation_change_and_a_draft(
+        catalogue, admin_user, complete_draft):
+    scheduled_catalogue(catalogue, admin_user, complete_draft)
+    data = export_catalogue(catalogue, on=TODAY)
+    assert [r["基本编码"] for r in sheet_rows(data)[1]] == ["640221-XK-001", "640221-XK-002", "640221-XK-003"]
+    before = (ItemVersion.objects.count(), HandlingItem.objects.count(), AuditEvent.objects.count(),
+              list(ItemVersion.objects.values_list("pk", "name", "status", "effective_from", "effective_until")))
+    report = import_catalogue(catalogue, data, actor=admin_user, publish_on=TODAY)
+    assert sorted(report.unchanged) == ["640221-XK-001", "640221-XK-002", "640221-XK-003"]
+    assert not (report.changed or report.created or report.published or report.items_not_in_file)
+    assert (ItemVersion.objects.count(), HandlingItem.objects.count(), AuditEvent.objects.count(),
+            list(ItemVersion.objects.values_list("pk", "name", "status", "effective_from", "effective_until"))) == before
+    # The newest versions (drafts and scheduled ones included) import back unchanged too.
+    newest = export_catalogue(catalogue, include_drafts=True)
+    assert sorted(import_catalogue(catalogue, newest, actor=admin_user).unchanged) == ["640221-XK-002", "640221-XK-003"]
+    assert ItemVersion.objects.count() == before[0]
+
+
+def test_a_row_that_differs_from_todays_version_and_the_scheduled_one_is_refused_naming_the_date(
+        catalogue, admin_user, complete_draft):
+    scheduled_catalogue(catalogue, admin_user, complete_draft)
+    header, rows = sheet_rows(export_catalogue(catalogue, on=TODAY))
+    rows[1]["承诺时限"] = 4  # neither today's 5 nor the scheduled 3
+    rows[0]["承诺时限"] = 4  # the cancelled one: still a revival, refused as before
+    before = ItemVersion.objects.count(), AuditEvent.objects.count()
+    try:
+        import_catalogue(catalogue, read_rows_from(header, rows), actor=admin_user, reason="r", basis="b",
+                         publish_on=TODAY)
+    except ImportRejected as rejected:
+        messages = [p.message for p in rejected.problems]
+    else:
+        raise AssertionError("the import must be refused")
+    assert any("已有定于2027年1月1日生效的调整" in m and "640221-XK-002" in m for m in messages)
+    assert any("已取消" in m and "640221-XK-001" in m for m in messages)
+    assert (ItemVersion.objects.count(), AuditEvent.objects.count()) == before
+
+
+def read_rows_from(header, rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([row[h] for h in header])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

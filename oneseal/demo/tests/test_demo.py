@@ -16,6 +16,8 @@ from django.test.utils import override_settings
 
 from oneseal.audit.models import AuditEvent
 from oneseal.catalogue.actions import publish_blockers
+from oneseal.catalogue.exporting import export_catalogue
+from oneseal.catalogue.importing import HEADERS, import_catalogue
 from oneseal.catalogue.models import (
     Catalogue,
     GuidanceExemption,
@@ -190,6 +192,46 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
     for row in org.ACCOUNTS:
         line = next(line for line in text.splitlines() if line.startswith(row.username + " "))
         assert row.display_name in line and org.DEMO_PASSWORD in line
+
+
+def test_the_loaded_demo_verifies_with_no_problem_and_against_its_checkpoint(county, tmp_path):
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("load-demo", stdout=io.StringIO())
+    # The organisation was set up through its audited actions, by the demo superuser.
+    assert AuditEvent.objects.filter(action="organisation.grant_role", actor__username="admin").count() == sum(
+        1 for row in org.ACCOUNTS if row.role != org.SUPERUSER)
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)  # a problem would raise CommandError (exit status 1)
+    lines = out.getvalue().splitlines()
+    assert lines[-1].endswith(" events checked, 0 problems") and not lines[-1].startswith("0 cases")
+    call_command("audit", "checkpoint", stdout=io.StringIO())
+    path = tmp_path / "checkpoint.json"
+    call_command("audit", "export-checkpoint", "--out", str(path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("audit", "verify", "--checkpoint", str(path), stdout=out)
+    assert "history matches checkpoint #1 of" in out.getvalue() and out.getvalue().endswith(", 0 problems\n")
+
+
+def test_the_demo_list_exported_before_the_scheduled_cancellation_imports_back_unchanged(county):
+    catalogue = pingluo_catalogue()
+    day = builder.CANCEL_DATE - datetime.timedelta(days=1)
+    data = export_catalogue(catalogue, on=day)
+    cancelled = Item.objects.get(catalogue=catalogue, versions__name=builder.CANCELLED_ITEM, versions__number=1)
+    listed = {r[HEADERS.index("基本编码")] for r in _sheet_rows(data)}
+    assert cancelled.basic_code in listed, "the item whose cancellation is scheduled is still on the list"
+    before = (ItemVersion.objects.count(), HandlingItem.objects.count(), AuditEvent.objects.count())
+    catadmin = get_user_model().objects.get(username="catadmin")
+    report = import_catalogue(catalogue, data, actor=catadmin, publish_on=day)
+    assert sorted(report.unchanged) == sorted(listed)
+    assert not (report.created or report.changed or report.published or report.blocked or report.items_not_in_file)
+    assert (ItemVersion.objects.count(), HandlingItem.objects.count(), AuditEvent.objects.count()) == before
+
+
+def _sheet_rows(data: bytes) -> list[tuple]:
+    import openpyxl
+
+    return list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(
+        min_row=2, values_only=True))
 
 
 # ---- the tables themselves (no database) ----------------------------------------------------

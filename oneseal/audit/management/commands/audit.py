@@ -1,64 +1,112 @@
-"""`oneseal audit verify [--case NUMBER]`: check every case's hash-chained event history.
+"""`oneseal audit verify | checkpoint | export-checkpoint`: the tamper evidence of the records.
 
-Each case's events must form an unbroken chain (`cases.actions.verify_chain`: no changed,
-missing or reordered row). Two things the chain alone cannot see are checked too: a case
-with no events at all, and a case whose state is not the state its last event left it in
-(the case row was changed behind the actions, or the newest events were cut off). Prints
-every problem and a summary; exits with status 1 when there is any problem.
+- `verify [--case NUMBER] [--checkpoint FILE]`: every case's event chain and state, the audit
+  log's chain, the stored checkpoints, and the present against the newest checkpoint (or the
+  one in FILE, kept elsewhere); says which checkpoint the history still matches. One line per
+  problem, then a summary; exit status 1 on any problem. With `--case`, only that case's chain.
+- `checkpoint`: seal a checkpoint of every chain head now (the worker makes one a day).
+- `export-checkpoint [--number N] [--out FILE]`: the newest (or N-th) checkpoint as a small
+  JSON file to keep outside the database.
 """
 
+import json
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, OuterRef, Subquery
 
-BATCH = 500
-
-
-def case_problems(case_id: int, state: str, last_to_state: str | None) -> list[str]:
-    """The problems of one case beyond its chain: no history, or a state nobody recorded."""
-    if last_to_state is None:
-        return [f"case {case_id}: has no events"]
-    if last_to_state != state:
-        return [f"case {case_id}: state is {state!r} but its last event left it {last_to_state!r}"]
-    return []
+from oneseal.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Audit checks. `verify [--case NUMBER]`: verify the hash chains of case events."
+    help = "Audit checks: verify the hash chains, seal and export checkpoints."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="op", required=True)
-        verify = sub.add_parser("verify", help="verify every case's event chain (or one case's)")
-        verify.add_argument("--case", dest="number", default=None, help="the case number (办件编号)")
+        verify = sub.add_parser("verify", help="verify the case chains, the audit log and the checkpoints")
+        verify.add_argument("--case", dest="number", default=None, help="only this case (办件编号)")
+        verify.add_argument("--checkpoint", dest="checkpoint_file", default=None,
+                            help="a checkpoint file (from export-checkpoint) to verify against")
+        sub.add_parser("checkpoint", help="seal a checkpoint of every chain head now")
+        export = sub.add_parser("export-checkpoint", help="write a checkpoint as JSON")
+        export.add_argument("--number", type=int, default=None, help="the checkpoint's number (default: newest)")
+        export.add_argument("--out", default=None, help="the file to write (default: standard output)")
 
-    def handle(self, *args, op: str, number: str | None = None, **options):
-        from oneseal.cases.actions import verify_chain
-        from oneseal.cases.models import Case, CaseEvent
+    def handle(self, *args, op: str, **options):
+        if op == "verify":
+            return self.verify(options["number"], options["checkpoint_file"])
+        if op == "checkpoint":
+            return self.checkpoint()
+        return self.export(options["number"], options["out"])
 
+    def verify(self, number: str | None, checkpoint_file: str | None):
+        from oneseal.cases.models import Case
+
+        from ... import verification
+
+        doc = self._read_checkpoint_file(checkpoint_file) if checkpoint_file else None
+        report = verification.Report()
         cases = Case.objects.all()
         if number is not None:
             cases = cases.filter(number=number)
             if not cases.exists():
                 raise CommandError(f"no case numbered {number}")
-        last_event = CaseEvent.objects.filter(case_id=OuterRef("pk")).order_by("-seq").values("to_state")[:1]
-        n_cases = n_events = n_problems = 0
-        last = 0
-        # Keyset batches of ids: memory stays flat over any number of cases.
-        while True:
-            batch = list(cases.filter(pk__gt=last).annotate(last_to_state=Subquery(last_event))
-                         .order_by("pk").values_list("pk", "state", "last_to_state")[:BATCH])
-            if not batch:
-                break
-            last = batch[-1][0]
-            ids = [row[0] for row in batch]
-            counts = dict(CaseEvent.objects.filter(case_id__in=ids).order_by().values("case_id")
-                          .annotate(n=Count("id")).values_list("case_id", "n"))
-            for case_id, state, last_to_state in batch:
-                problems = verify_chain(case_id) + case_problems(case_id, state, last_to_state)
-                for problem in problems:
-                    self.stdout.write(problem)
-                n_cases += 1
-                n_events += counts.get(case_id, 0)
-                n_problems += len(problems)
-        self.stdout.write(f"{n_cases} cases, {n_events} events checked, {n_problems} problems")
+        verification.check_cases(report, cases)
+        if number is None:
+            verification.check_audit_log(report)
+            intact = verification.intact_checkpoints(report)
+            if doc is not None:
+                verification.check_against_file(report, doc, intact)
+            else:
+                verification.check_against_checkpoints(report, intact)
+        for line in report.problems:
+            self.stdout.write(line)
+        if number is None:
+            self.stdout.write(f"{report.audit_rows} audit rows checked")
+            for line in report.notes:
+                self.stdout.write(line)
+        n_problems = len(report.problems)
+        self.stdout.write(f"{report.cases} cases, {report.events} events checked, {n_problems} problems")
         if n_problems:
             raise CommandError(f"{n_problems} problems found", returncode=1)
+
+    def _read_checkpoint_file(self, path: str) -> dict:
+        from ... import checkpoints
+
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"cannot read {path}: {error}") from error
+        try:
+            return checkpoints.parse_export(text)
+        except DomainError as error:
+            raise CommandError(f"{path}: {error.message}") from error
+
+    def checkpoint(self):
+        from ... import checkpoints
+
+        try:
+            cp = checkpoints.make_checkpoint()
+        except DomainError as error:
+            raise CommandError(str(error.message)) from error
+        self.stdout.write(f"checkpoint #{cp.number} of {cp.on.isoformat()}: {cp.audit_rows} audit rows, "
+                          f"{cp.case_count} cases, {cp.case_event_count} events; digest {cp.digest}; "
+                          f"signed by seal {cp.fingerprint[:16]}")
+
+    def export(self, number: int | None, out: str | None):
+        from ... import checkpoints
+        from ...models import Checkpoint
+
+        cps = Checkpoint.objects.order_by("-number")
+        cp = cps.filter(number=number).first() if number is not None else cps.first()
+        if cp is None:
+            raise CommandError(f"no checkpoint #{number}" if number is not None
+                               else "no checkpoint yet (make one with `oneseal audit checkpoint`)")
+        text = json.dumps(checkpoints.export(cp), ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot write {out}: {error}") from error
+        self.stdout.write(f"checkpoint #{cp.number} → {out}")

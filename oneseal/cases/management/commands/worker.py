@@ -4,7 +4,8 @@ Every pass runs, in order: due dates recomputed after a calendar change, deemed 
 (《行政许可法》第三十二条), tolerated-acceptance promises past their date (容缺受理), commitment
 verifications past their due date (告知承诺), pushes and technical support requests past
 their due dates and the departments' webhooks (审管联动), the warning scan, the e-supervision
-roll-up (statistics and irregular-action rules) and the appointment slots of the days ahead. A job that
+roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
+day's audit checkpoint (one per business day, signed with the bureau's seal). A job that
 fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
 way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
@@ -26,6 +27,7 @@ def scheduled_jobs():
     """(name, job(today), summary of its result) in the order of one pass. Looked up at
     every pass, so the functions are always the current ones."""
     from oneseal.appointments import jobs as appointment_jobs
+    from oneseal.audit.checkpoints import daily_checkpoint
     from oneseal.cases import actions, jobs
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
@@ -46,6 +48,8 @@ def scheduled_jobs():
         ("esupervision_rollup", esupervision_jobs.rollup, lambda r: r.summary()),
         ("appointment_slots", appointment_jobs.generate_all,
          lambda c: f"{c['created']} slot(s) created, {c['removed']} removed"),
+        # Last, so the day's checkpoint seals what the jobs above wrote.
+        ("audit_checkpoint", daily_checkpoint, str),
     ]
 
 

@@ -1,0 +1,20 @@
+import datetime
+
+import pytest
+
+from oneseal.cases import actions
+from oneseal.cases.tests.conftest import applicant, at, clerk, handling_item  # noqa: F401 (fixtures)
+from oneseal.documents import actions as document_actions
+
+
+@pytest.fixture
+def two_cases(handling_item, applicant, clerk):  # noqa: F811 (the imported fixtures)
+    refused = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    actions.refuse(refused, actor=clerk, clause="1", reason="无需许可")
+    waiting = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00"))
+    return refused, waiting
+
+
+@pytest.fixture
+def seal(bureau):
+    return document_actions.create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))

@@ -1,0 +1,192 @@
+"""Changes to the organisation: bureaus, departments, sections, service centres, staff and
+their roles (who may accept, review, sign …). Each is one transaction with a permission check
+and an audit row, whether it comes from the Django admin, the demo or a command.
+
+Who may: an administrator (role `administrator`) of a region at or above the object's region,
+or a superuser. Roles are the keys to every other action, so three rules hold here:
+nobody changes their own roles; only a superuser grants or withdraws the administrator role;
+and a role is given only to staff placed where it can be exercised (`role_blockers`).
+"""
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from oneseal.audit.actions import record
+from oneseal.errors import NotPermitted, ValidationFailed
+
+from .models import Bureau, Department, Role, Section, ServiceCentre, Staff, StaffRole
+from .rules import has_role
+
+# Roles that act on cases or the catalogue; an overseer only reads and holds none of them.
+ACTING_ROLES = {Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.SUPERVISOR, Role.CATALOGUE_ADMIN}
+
+
+def require_administrator(actor, region) -> None:
+    if not has_role(actor, Role.ADMINISTRATOR, region):
+        raise NotPermitted()
+
+
+def _value(obj: Model, name: str):
+    field = obj._meta.get_field(name)
+    value = getattr(obj, field.attname)
+    return value if value is None or isinstance(value, (int, bool)) else str(value)
+
+
+def _changes(obj: Model, fields: list[str]) -> dict:
+    """Field → [old, new] for what a save changes (every field, for a new object)."""
+    old = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+    return {name: [_value(old, name) if old else None, _value(obj, name)] for name in fields
+            if old is None or _value(old, name) != _value(obj, name)}
+
+
+def _clean(obj: Model, exclude: list[str] | None = None) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True)
+    except ValidationError as error:
+        raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
+
+
+def _save(obj: Model, *, actor, region, action: str, fields: list[str], summary: str) -> Model:
+    if region is None:
+        _clean(obj)  # the missing field is named
+        raise ValidationFailed()
+    require_administrator(actor, region)
+    _clean(obj)
+    changes = _changes(obj, fields)
+    created = obj.pk is None
+    if not changes and not created:
+        return obj
+    obj.save()
+    record(action, actor=actor, subject=obj, region_code=region.code, summary=summary,
+           data={"created": created, "fields": changes})
+    return obj
+
+
+@transaction.atomic
+def save_bureau(bureau: Bureau, *, actor) -> Bureau:
+    return _save(bureau, actor=actor, region=bureau.region if bureau.region_id else None, action="organisation.save_bureau",
+                 fields=["region", "name", "credit_code", "address", "phone", "complaint_phone", "established_on"],
+                 summary=bureau.name)
+
+
+@transaction.atomic
+def save_department(department: Department, *, actor) -> Department:
+    return _save(department, actor=actor, region=department.region if department.region_id else None, action="organisation.save_department",
+                 fields=["region", "name", "short_name", "code", "phone", "order"], summary=department.name)
+
+
+@transaction.atomic
+def save_section(section: Section, *, actor) -> Section:
+    bureau = section.bureau if section.bureau_id else None
+    return _save(section, actor=actor, region=bureau.region if bureau else None, action="organisation.save_section",
+                 fields=["bureau", "name"], summary=f"{bureau.name if bureau else ''} {section.name}")
+
+
+@transaction.atomic
+def save_service_centre(centre: ServiceCentre, *, actor) -> ServiceCentre:
+    if centre.bureau_id and centre.region_id and not centre.bureau.region.contains(centre.region):
+        raise ValidationFailed(fields={"region": [_("便民服务中心须在委托机关的辖区内")]})
+    return _save(centre, actor=actor, region=centre.region if centre.region_id else None, action="organisation.save_service_centre",
+                 fields=["region", "bureau", "name", "address", "phone"], summary=centre.name)
+
+
+STAFF_FIELDS = ["user", "region", "bureau", "department", "section", "service_centre", "display_name", "phone"]
+
+
+def staff_blockers(staff: Staff) -> dict[str, list[str]]:
+    """Where a staff member may be placed: a section inside their bureau, a bureau, department
+    and service centre inside their region scope."""
+    errors: dict[str, list[str]] = {}
+    if staff.section_id and staff.section.bureau_id != staff.bureau_id:
+        errors["section"] = [_("审批科室须属于该工作人员所在的行政审批局")]
+    for name in ("bureau", "department", "service_centre"):
+        placed = getattr(staff, name)
+        if placed is not None and not staff.region.contains(placed.region):
+            errors[name] = [_("须在该工作人员的管辖区划内")]
+    return errors
+
+
+@transaction.atomic
+def save_staff(staff: Staff, *, actor) -> Staff:
+    """Create or move a staff member (their region scope and place). Moving someone out of
+    what their roles need is refused: withdraw the role first."""
+    if not staff.region_id:
+        raise ValidationFailed(fields={"region": [_("请选择管辖区划")]})
+    require_administrator(actor, staff.region)
+    if staff.pk:
+        old = Staff.objects.select_for_update().select_related("region").get(pk=staff.pk)
+        require_administrator(actor, old.region)  # nobody takes staff from outside their scope
+        if staff.user_id == getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False) \
+                and (old.region_id, old.bureau_id) != (staff.region_id, staff.bureau_id):
+            raise NotPermitted(_("不能更改自己的管辖区划或所在单位"))
+    _clean(staff)
+    errors = staff_blockers(staff)
+    if staff.pk:
+        for role in StaffRole.objects.filter(staff=staff).values_list("role", flat=True):
+            for field, reasons in role_blockers(staff, role).items():
+                errors.setdefault(field, []).extend(reasons)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    changes = _changes(staff, STAFF_FIELDS)
+    created = staff.pk is None
+    if not changes and not created:
+        return staff
+    staff.save()
+    record("organisation.save_staff", actor=actor, subject=staff, region_code=staff.region.code,
+           summary=staff.display_name, data={"created": created, "fields": changes})
+    return staff
+
+
+def role_blockers(staff: Staff, role: str) -> dict[str, list[str]]:
+    """What keeps `staff` from holding `role`, by field."""
+    label = Role(role).label
+    if role in (Role.REVIEWER, Role.SIGNATORY, Role.CATALOGUE_ADMIN) and not staff.bureau_id:
+        return {"bureau": [_("“{role}”须为行政审批局工作人员").format(role=label)]}
+    if role == Role.CLERK and not (staff.bureau_id or staff.service_centre_id):
+        return {"bureau": [_("“{role}”须为行政审批局或便民服务中心工作人员").format(role=label)]}
+    if role == Role.SUPERVISOR and not staff.department_id:
+        return {"department": [_("“{role}”须为行业主管部门工作人员").format(role=label)]}
+    return {}
+
+
+@transaction.atomic
+def set_roles(staff: Staff, roles, *, actor) -> list[str]:
+    """Give `staff` exactly `roles`: one audit row per role granted or withdrawn. Returns the
+    roles now held."""
+    staff = Staff.objects.select_for_update().select_related("region", "user").get(pk=staff.pk)
+    require_administrator(actor, staff.region)
+    wanted = set()
+    for role in roles:
+        if role not in Role.values:
+            raise ValidationFailed(fields={"roles": [_("没有“{role}”这个角色").format(role=role)]})
+        wanted.add(role)
+    held = set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
+    if wanted == held:
+        return sorted(held)
+    if staff.user_id == getattr(actor, "pk", None):
+        raise NotPermitted(_("不能更改自己的角色，请由其他管理员办理"))
+    if Role.ADMINISTRATOR in (wanted ^ held) and not (getattr(actor, "is_superuser", False) and actor.is_active):
+        raise NotPermitted(_("系统管理员角色只能由超级管理员授予或撤销"))
+    if Role.OVERSEER in wanted and wanted & ACTING_ROLES:
+        raise ValidationFailed(fields={"roles": [_("改革办／领导／纪检监察为只读角色，不能同时担任办理角色")]})
+    errors: dict[str, list[str]] = {}
+    for role in sorted(wanted - held):
+        for field, reasons in role_blockers(staff, role).items():
+            errors.setdefault(field, []).extend(reasons)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    for role in sorted(wanted - held):
+        StaffRole.objects.create(staff=staff, role=role)
+        record("organisation.grant_role", actor=actor, subject=staff, region_code=staff.region.code,
+               summary=_("{name}：授予“{role}”").format(name=staff.display_name, role=Role(role).label),
+               data={"role": role, "user": staff.user_id})
+    for role in sorted(held - wanted):
+        StaffRole.objects.filter(staff=staff, role=role).delete()
+        record("organisation.withdraw_role", actor=actor, subject=staff, region_code=staff.region.code,
+               summary=_("{name}：撤销“{role}”").format(name=staff.display_name, role=Role(role).label),
+               data={"role": role, "user": staff.user_id})
+    staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
+    return sorted(wanted)
