@@ -1,12 +1,14 @@
 """Reads of documents: who sees which, what a case still calls for, the public verification
 record and the check of a file."""
 
+import datetime
 import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -131,6 +133,18 @@ def public_document(code: str) -> Document | None:
             .filter(verification_code=rules.normalise_code(code)).first())
 
 
+def licence_of_document(document: Document) -> Licence | None:
+    """The licence whose force a licence or grant document follows (None for a notice)."""
+    if document.kind not in rules.LICENCE_KINDS:
+        return None
+    return Licence.objects.filter(case_id=document.case_id).first()
+
+
+def document_standing(document: Document, *, today: datetime.date | None = None) -> rules.Standing:
+    """`rules.standing` of the document today (Asia/Shanghai), with its licence read."""
+    return rules.standing(document, licence_of_document(document), today or timezone.localdate())
+
+
 def embedded_code(data: bytes) -> str:
     """The verification code written into the PDF's document information at issue."""
     try:
@@ -145,27 +159,63 @@ def embedded_code(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class FileCheck:
+    """What a file says about itself, asked two separate questions: is it authentic (signed by
+    one of the bureau's seals, and byte for byte the file the bureau stored), and is the
+    document it is in force today (`standing`)."""
+
     signature: signing.SignatureCheck
     document: Document | None
     matches_record: bool  # the file is byte for byte the one the bureau stored
     seal: Seal | None  # the seal whose certificate signed the file
+    standing: rules.Standing | None = None  # None when no record was found
+
+    @property
+    def authentic(self) -> bool:
+        return self.signature.ok and self.matches_record and self.document is not None and self.seal is not None
+
+    @property
+    def in_force(self) -> bool:
+        return self.standing is not None and self.standing.in_force
 
     @property
     def genuine(self) -> bool:
-        return (self.signature.ok and self.matches_record and self.document is not None
-                and self.document.state == Document.DocumentState.GENUINE)
+        """Authentic and in force: what a holder of the file wants to hear."""
+        return self.authentic and self.in_force
+
+    @property
+    def verdict(self) -> str:
+        """One sentence: what is wrong first, else that it is authentic and whether in force."""
+        if not self.signature.signed:
+            return _("文件没有电子签章或无法读取，不能证明由本局签发")
+        if not (self.signature.intact and self.signature.valid):
+            return _("电子签章与文件内容不符：文件在签章后被改动或已损坏")
+        if not self.signature.trusted or self.seal is None:
+            return _("签章证书不是本局任何一枚印章的证书")
+        if not self.signature.covers_whole_file:
+            return _("签章之后文件被追加了内容")
+        if self.document is None:
+            return _("本局没有该文件的签发记录")
+        if not self.matches_record:
+            return _("文件与本局保存的文书（{number}）不一致").format(number=self.document.number)
+        if self.standing is not None and not self.standing.in_force:
+            return _("文件真实，但已不再有效：{why}").format(why=self.standing.text)
+        return _("文件真实，现行有效")
 
 
-def check_file(data: bytes) -> FileCheck:
+def check_file(data: bytes, *, today: datetime.date | None = None) -> FileCheck:
     """Validate a file's signature against every seal certificate we ever issued (old seals
-    keep verifying after rotation) and find its record by SHA-256 or by its embedded code."""
+    keep verifying after rotation), find its record by SHA-256 or by its embedded code, and
+    say whether the document is in force. Any bytes at all are answered, never raised on."""
     certificates = list(Seal.objects.exclude(certificate_pem="").values_list("certificate_pem", flat=True))
     signature = signing.check_signature(data, certificates)
     digest = hashlib.sha256(data).hexdigest()
-    document = Document.objects.select_related("bureau", "seal").filter(sha256=digest).first()
+    document = (Document.objects.select_related("bureau", "seal", "case__applicant", "case__handling_item",
+                                                "superseded_by")
+                .filter(sha256=digest).first())
     matches = document is not None
     if document is None:
         code = embedded_code(data)
         document = public_document(code) if code else None
     seal = Seal.objects.filter(fingerprint=signature.fingerprint).first() if signature.fingerprint else None
-    return FileCheck(signature, document, matches, seal)
+    standing = document_standing(document, today=today) if document is not None else None
+    return FileCheck(signature, document, matches, seal, standing)
