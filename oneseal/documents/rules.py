@@ -20,6 +20,7 @@ NOTICE_OF_KIND = {
     DocumentKind.EXTENSION: ("extension",),
     DocumentKind.GRANT: ("grant",),
     DocumentKind.DENIAL: ("denial",),
+    DocumentKind.REVOCATION_NOTICE: ("revocation_notice",),
     DocumentKind.REVOCATION: ("revocation",),
     DocumentKind.LICENCE: ("grant",),
 }
@@ -34,6 +35,7 @@ KIND_MARK = {
     DocumentKind.EXTENSION: "延",
     DocumentKind.GRANT: "许",
     DocumentKind.DENIAL: "不许",
+    DocumentKind.REVOCATION_NOTICE: "撤告",
     DocumentKind.REVOCATION: "撤",
     DocumentKind.LICENCE: "证",
 }
