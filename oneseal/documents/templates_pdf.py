@@ -172,7 +172,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "licence_number": _("被撤销的证照编号"),
         "reason": _("撤销理由"),
         "basis": _("撤销的法律依据"),
-        "notified_on": _("告知拟撤销的日期"),
+        "notice_served_on": _("撤销行政许可告知书送达日期"),
         "views_summary": _("陈述、申辩及复核情况"),
     },
     DocumentKind.LICENCE: {
@@ -299,7 +299,7 @@ SHIPPED: dict[str, Wording] = {
     DocumentKind.REVOCATION: Wording(
         "撤销行政许可决定书",
         f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。经查，{{reason}}。\n"
-        "本机关已于{notified_on}告知你（单位）拟撤销的事实、理由、依据和陈述、申辩的权利。{views_summary}。\n"
+        "本机关已于{notice_served_on}告知你（单位）拟撤销的事实、理由、依据和陈述、申辩的权利。{views_summary}。\n"
         "依照{basis}的规定，本机关决定撤销该行政许可，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
         CONTACT),
     DocumentKind.LICENCE: Wording(
@@ -471,7 +471,7 @@ def revocation(facts: Facts) -> dict[str, Value]:
     else:
         summary = None
     return {**_common(facts), **_remedies(d["remedies"]), "licence_number": d["licence"], "reason": _text(d["reason"]),
-            "basis": d.get("basis") or None, "notified_on": chinese_date(d.get("notified_on")) or None,
+            "basis": d.get("basis") or None, "notice_served_on": chinese_date(d.get("notified_on")) or None,
             "views_summary": summary}
 
 
@@ -573,7 +573,7 @@ SAMPLE: dict[str, Value] = {
     "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",
     "issued_on": "2025年3月12日", "facts": "（拟撤销的事实和理由）", "views_basis": VIEWS_BASIS,
     "views_days": "五", "if_hearing": "", "hearing_basis": HEARING_BASIS,
-    "notified_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见", **_remedies(case_rules.remedies("平罗县")),
+    "notice_served_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见", **_remedies(case_rules.remedies("平罗县")),
 }
 
 
