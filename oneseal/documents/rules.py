@@ -138,6 +138,14 @@ def standing(document, licence, today: datetime.date) -> Standing:
                         superseded_by=newer.number if newer is not None else "")
     if document.kind not in LICENCE_KINDS or licence is None:
         return Standing(True, "in_force")
+    return licence_standing(licence, today)
+
+
+def licence_standing(licence, today: datetime.date) -> Standing:
+    """Whether a licence is in force on `today`, read from its state by value (so a state added
+    to `Licence.LicenceState` later is out of force until named in `IN_FORCE_LICENCE_STATES`)
+    and from its term. The case pages show this beside the case's own state, so a revoked
+    licence's case no longer reads only 准予许可."""
     state = str(licence.state)
     if state == "revoked":
         return Standing(False, "licence_revoked", licence.revoked_on, detail=licence.revocation_reason)
