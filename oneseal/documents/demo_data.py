@@ -83,6 +83,9 @@ def _revocation(users, today) -> list[str]:
         case_actions.decide_revocation(case, actor=users["signatory"], revoke=True, on=decided,
                                        reason="持证人在规定期限内未提出陈述、申辩意见，经复核，撤销事实清楚、依据充分")
         actions.issue_due_documents(case, actor=users["signatory"])
+        # The department signs for the revocation it asked for (审管联动), within its days.
+        pushed = Push.objects.get(case=case, decision="revoke_licence")
+        linkage_actions.sign_push(pushed, actor=users["supervisor"], on=min(cal.add(pushed.pushed_on, 1).date, today))
         feedback.refresh_from_db()
         licence_document = Document.objects.filter(case=case, kind=DocumentKind.LICENCE).first()
         lines.append(_("撤销程序：{date}决定撤销，撤销行政许可决定书已出具，部门建议已办结（{state}）").format(
