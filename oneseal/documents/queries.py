@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from oneseal.cases.models import Case, CaseEvent, Licence
+from oneseal.cases.models import OPEN_PROPOSAL_STATES, Case, CaseEvent, Licence, RevocationProposal
 from oneseal.cases.queries import visible_cases
 from oneseal.organisation.models import Bureau
 
@@ -61,6 +61,13 @@ def _licence_blockers(licence: Licence | None) -> list[str]:
     return []
 
 
+def _revocation_ended(event: CaseEvent) -> bool:
+    """A notice of proposed revocation is owed only while its procedure is open: a proposal
+    withdrawn (or decided) before the notice went out calls for none."""
+    proposal = RevocationProposal.objects.filter(pk=event.data.get("proposal")).only("state").first()
+    return proposal is None or proposal.state not in OPEN_PROPOSAL_STATES
+
+
 def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
     """Why this document cannot be issued now: the case has no event calling for it, it was
     issued already (a correction goes through `reissue_document`), a licence is held back or
@@ -81,6 +88,8 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
         out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
     if kind == DocumentKind.LICENCE:
         out += _licence_blockers(Licence.objects.filter(case=case).first())
+    if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
+        out.append(_("该撤销程序已结束，不再出具告知书"))
     out += signing.sign_blockers(active_seal(case.bureau))
     return out
 
@@ -116,6 +125,8 @@ def due_documents(case: Case) -> list[DueDocument]:
         if (event.pk, kind) in issued:
             continue
         blockers = []
+        if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
+            continue
         if kind == DocumentKind.LICENCE:
             if licence is None or licence.state == Licence.LicenceState.REVOKED:
                 continue

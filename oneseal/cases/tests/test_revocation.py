@@ -225,6 +225,18 @@ def test_the_period_counts_working_days_over_the_spring_festival(make_item, own_
     assert licence_of(case).state == Licence.LicenceState.REVOKED
 
 
+def test_a_proposal_withdrawn_before_its_notice_calls_for_no_notice(licensed, reviewer, signatory, clerk):
+    from oneseal.documents.queries import due_documents, issue_blockers
+
+    propose(licensed, reviewer)
+    assert [d.kind for d in due_documents(licensed)] == ["revocation_notice"]
+    actions.withdraw_revocation_proposal(licensed, actor=signatory, reason="提出有误", on=day("2025-09-30"))
+    assert due_documents(licensed) == []
+    assert "该撤销程序已结束，不再出具告知书" in issue_blockers(licensed, kind="revocation_notice")
+    with pytest.raises(ValidationFailed):
+        document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
+
+
 def test_a_withdrawn_proposal_leaves_the_licence_and_its_documents_alone(licensed, reviewer, clerk, signatory):
     notified(licensed, reviewer, clerk)
     actions.withdraw_revocation_proposal(licensed, actor=signatory, reason="事实不成立", on=day("2025-10-09"))
