@@ -229,9 +229,9 @@ def test_a_proposal_withdrawn_before_its_notice_calls_for_no_notice(licensed, re
     from oneseal.documents.queries import due_documents, issue_blockers
 
     propose(licensed, reviewer)
-    assert [d.kind for d in due_documents(licensed)] == ["revocation_notice"]
+    assert "revocation_notice" in [d.kind for d in due_documents(licensed)]
     actions.withdraw_revocation_proposal(licensed, actor=signatory, reason="提出有误", on=day("2025-09-30"))
-    assert due_documents(licensed) == []
+    assert "revocation_notice" not in [d.kind for d in due_documents(licensed)]
     assert "该撤销程序已结束，不再出具告知书" in issue_blockers(licensed, kind="revocation_notice")
     with pytest.raises(ValidationFailed):
         document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
