@@ -54,6 +54,7 @@ from oneseal.cases.models import (
     CommitmentVerification,
     Delivery,
     Licence,
+    RevocationProposal,
     State,
     Upload,
 )
@@ -66,7 +67,7 @@ from oneseal.cases.queries import (  # noqa: F401 (re-exported for the API modul
     visible_cases,
 )
 from oneseal.catalogue.models import HandlingItem, ReviewStep, SpecialProcedure
-from oneseal.errors import InvalidTransition, ValidationFailed
+from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
@@ -357,8 +358,36 @@ class VerifyCommitmentInput(ActionInput):
     findings = required_text(4000, _l("核查情况"))
 
 
-class RevokeLicenceInput(serializers.Serializer):
-    reason = required_text(2000, _l("撤销理由"))
+class ProposeRevocationInput(ActionInput):
+    facts = required_text(4000, _l("拟撤销的事实和理由（写入撤销行政许可告知书）"))
+    basis = optional_text(300, _l("法律依据；不填为《行政许可法》第六十九条第一款"))
+    hearing_right = serializers.BooleanField(
+        required=False, default=False,
+        help_text=_l("直接涉及持证人与他人之间重大利益（第四十七条）的，告知听证权利"))
+    views_days = serializers.IntegerField(required=False, default=5, help_text=_l("陈述、申辩期限（工作日），5至30"))
+
+
+class DatedInput(ActionInput):
+    on = serializers.DateField(input_formats=[DATE_FORMAT], required=False, default=None, allow_null=True,
+                               help_text=_l("日期 YYYY-MM-DD；不填为今天"),
+                               error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+
+
+class RevocationViewsInput(ActionInput):
+    views = required_text(8000, _l("陈述、申辩意见"))
+    hearing_requested = serializers.BooleanField(required=False, default=False,
+                                                 help_text=_l("申请听证（仅在告知书告知听证权利时）"))
+
+
+class RevocationHearingInput(ActionInput):
+    held_on = serializers.DateField(input_formats=[DATE_FORMAT], help_text=_l("听证日期 YYYY-MM-DD"),
+                                    error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
+    record = required_text(8000, _l("听证笔录摘要"))
+
+
+class DecideRevocationInput(ActionInput):
+    revoke = serializers.BooleanField(help_text=_l("true 决定撤销，false 决定不予撤销"))
+    reason = required_text(4000, _l("决定理由：对陈述、申辩意见的复核"))
 
 
 class UploadInput(serializers.Serializer):
@@ -824,6 +853,31 @@ class CaseEventList(SignedInMixin, APIView):
         return Response(CaseEventSerializer(case.events.order_by("seq"), many=True).data)
 
 
+class RevocationProposalSerializer(serializers.ModelSerializer):
+    licence = serializers.CharField(source="licence.number")
+    grounds_display = serializers.CharField(source="get_grounds_display")
+    state_display = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = RevocationProposal
+        fields = ["id", "licence", "grounds", "grounds_display", "facts", "basis", "hearing_right", "views_days",
+                  "state", "state_display", "proposed_on", "notified_on", "views_due", "views_due_provisional",
+                  "views", "views_on", "views_channel", "hearing_requested", "hearing_held_on", "decided_on",
+                  "decision_note"]
+        read_only_fields = fields
+
+
+class CaseRevocationProposals(SignedInMixin, APIView):
+    @extend_schema(tags=[CASES], operation_id="list_case_revocation_proposals", summary=_l("撤销许可程序"),
+                   parameters=[CASE_ID],
+                   description=_l("办件证照的撤销程序：提议、告知、陈述申辩、听证与决定，最新在前。能查看办件者（含持证人本人）即可查看。"),
+                   responses={200: RevocationProposalSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        case = load_case(request.user, pk)
+        proposals = RevocationProposal.objects.filter(case=case).select_related("licence")
+        return Response(RevocationProposalSerializer(proposals, many=True).data)
+
+
 class CaseMaterialFiles(SignedInMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
 
@@ -844,13 +898,6 @@ class CaseMaterialFiles(SignedInMixin, APIView):
 
 
 # --- Case actions: one table, one view ----------------------------------------------------
-
-def revoke_case_licence(case: Case, *, actor, reason: str):
-    licence = Licence.objects.filter(case=case).first()
-    if licence is None:
-        raise InvalidTransition(_("该办件没有证照"))
-    return actions.revoke_licence(licence, actor=actor, reason=reason)
-
 
 @dataclass(frozen=True)
 class CaseAction:
@@ -896,7 +943,20 @@ ACTIONS = [
     CaseAction("terminate", ReasonInput, actions.terminate, _l("终止办理")),
     CaseAction("supply-tolerated-material", SupplyToleratedInput, actions.supply_tolerated_material,
                _l("补齐容缺材料")),
-    CaseAction("revoke-licence", RevokeLicenceInput, revoke_case_licence, _l("撤销证照")),
+    CaseAction("propose-revocation", ProposeRevocationInput, actions.propose_revocation, _l("提出撤销许可"),
+               _l("《行政许可法》第六十九条：审查人员或签批领导提出，写明事实、理由和依据；随后出具撤销行政许可告知书。")),
+    CaseAction("notify-revocation", DatedInput, actions.notify_revocation, _l("登记告知书送达"),
+               _l("撤销行政许可告知书出具后登记送达日期；陈述、申辩期限自送达次日起按工作日计算。")),
+    CaseAction("submit-revocation-views", RevocationViewsInput, actions.submit_revocation_views,
+               _l("陈述、申辩"),
+               _l("第七条：持证人本人网上提出，或窗口工作人员记录持证人书面、口头提出的意见；可申请听证（第四十七条）。")),
+    CaseAction("record-revocation-hearing", RevocationHearingInput, actions.record_revocation_hearing,
+               _l("登记听证")),
+    CaseAction("decide-revocation", DecideRevocationInput, actions.decide_revocation, _l("作出撤销决定"),
+               _l("签批领导在收到陈述、申辩意见（申请听证的，听证后）或期限届满后决定撤销或不予撤销；"
+                  "撤销决定书载明依据和救济途径（复议六十日、诉讼六个月）。")),
+    CaseAction("withdraw-revocation-proposal", ReasonInput, actions.withdraw_revocation_proposal,
+               _l("撤回撤销提议")),
     CaseAction("record-commitment", RecordCommitmentInput, actions.record_commitment, _l("登记告知承诺书"),
                _l("告知承诺制办理项：申请人书面承诺符合许可条件，由窗口人员登记或申请人本人网上签署；准予许可前须已登记。")),
     CaseAction("verify-commitment", VerifyCommitmentInput, actions.verify_commitment, _l("告知承诺核查"),

@@ -19,6 +19,8 @@ urlpatterns = [
     path("cases", cases.CaseListCreate.as_view(), name="cases"),
     path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/events", cases.CaseEventList.as_view(), name="case-events"),
+    path("cases/<int:pk>/revocation-proposals", cases.CaseRevocationProposals.as_view(),
+         name="case-revocation-proposals"),
     path("cases/<int:pk>/materials/<int:line>/files", cases.CaseMaterialFiles.as_view(), name="case-material-files"),
     # Each later app keeps its endpoints in its own api_urls module.
     *[path("", include(f"oneseal.{app}.api_urls")) for app in

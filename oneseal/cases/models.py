@@ -530,3 +530,85 @@ class CreditRecord(models.Model):
 
     def __str__(self):
         return f"{self.applicant} {self.get_kind_display()} {self.on.isoformat()}"
+
+
+# --- Revocation (《行政许可法》第六十九条) -------------------------------------------------------
+
+
+class RevocationProposal(models.Model):
+    """A proposal to revoke a licence. Revoking is a procedure, not a click: the holder is told
+    the facts, the grounds and the legal basis and may state their views (陈述、申辩) — and, where
+    the proposer marks the matter as one of 第四十七条, request a hearing — within a period of
+    working days after being notified; only when the views are in or the period has passed may a
+    signatory decide. Moves only through `cases.actions.revocation`."""
+
+    class Grounds(models.TextChoices):
+        DEPARTMENT_REQUEST = "department_request", _("行业主管部门建议撤销")
+        FALSE_COMMITMENT = "false_commitment", _("申请人作出虚假承诺")
+        BROKEN_PROMISE = "broken_promise", _("容缺受理承诺逾期未履行")
+        OWN_FINDING = "own_finding", _("本机关依职权发现")
+
+    class ProposalState(models.TextChoices):
+        PROPOSED = "proposed", _("已提出，待告知")
+        NOTIFIED = "notified", _("已告知，陈述申辩期内")
+        VIEWS_RECEIVED = "views_received", _("已收到陈述申辩")
+        REVOKED = "revoked", _("决定撤销")
+        KEPT = "kept", _("决定不予撤销")
+        WITHDRAWN = "withdrawn", _("已撤回提议")
+
+    class ViewsChannel(models.TextChoices):
+        ONLINE = "online", _("网上提交")
+        WINDOW = "window", _("窗口书面或口头提出")
+        HEARING = "hearing", _("听证")
+
+    licence = models.ForeignKey("Licence", verbose_name=_("证照"), on_delete=models.PROTECT,
+                                related_name="revocation_proposals")
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="revocation_proposals")
+    grounds = models.CharField(_("撤销事由"), max_length=24, choices=Grounds.choices)
+    facts = models.TextField(_("事实"))
+    basis = models.CharField(_("法律依据"), max_length=300)
+    hearing_right = models.BooleanField(_("告知听证权利"), default=False)
+    views_days = models.PositiveSmallIntegerField(_("陈述申辩期限（工作日）"))
+    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED)
+    proposed_on = models.DateField(_("提出日期"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    requesting_department = models.ForeignKey("organisation.Department", verbose_name=_("建议撤销的部门"), null=True,
+                                              blank=True, on_delete=models.PROTECT, related_name="+")
+    notified_on = models.DateField(_("告知送达日期"), null=True, blank=True)
+    views_due = models.DateField(_("陈述申辩截止日期"), null=True, blank=True)
+    views_due_provisional = models.BooleanField(_("期限暂定"), default=False)
+    views = models.TextField(_("陈述申辩意见"), blank=True)
+    views_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
+    views_channel = models.CharField(_("陈述申辩方式"), max_length=16, choices=ViewsChannel.choices, blank=True)
+    views_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    hearing_requested = models.BooleanField(_("申请听证"), default=False)
+    hearing_held_on = models.DateField(_("听证日期"), null=True, blank=True)
+    hearing_record = models.TextField(_("听证笔录摘要"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decision_note = models.TextField(_("决定理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("撤销许可提议")
+        verbose_name_plural = _("撤销许可提议")
+        ordering = ["-proposed_on", "-id"]
+        constraints = [
+            # One procedure at a time per licence: a second proposal would give the holder two
+            # periods to answer for one revocation.
+            models.UniqueConstraint(fields=["licence"], condition=Q(state__in=["proposed", "notified", "views_received"]),
+                                    name="revocation_proposal_one_open_per_licence"),
+        ]
+
+    def __str__(self):
+        return f"{self.licence} {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_PROPOSAL_STATES
+
+
+OPEN_PROPOSAL_STATES = (RevocationProposal.ProposalState.PROPOSED, RevocationProposal.ProposalState.NOTIFIED,
+                        RevocationProposal.ProposalState.VIEWS_RECEIVED)

@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ from oneseal.api.cases import UnnamedChoiceField, load_case
 from oneseal.api.serializers import ErrorSerializer
 
 from . import actions, queries
+from .forms import VerifyUploadForm
 from .models import Document, DocumentKind
 
 DOCUMENTS = "documents"
@@ -100,7 +101,8 @@ class DueDocumentSerializer(serializers.Serializer):
 class VerificationSerializer(serializers.Serializer):
     """What the public verification page shows: the document's own facts, nothing more."""
 
-    state = serializers.CharField(help_text=_("genuine（有效）、revoked（已撤销）或 superseded（已被更正文书取代）"))
+    state = serializers.CharField(help_text=_("文书记录的状态：genuine（已签发）、revoked（已撤销）或 superseded（已被更正文书取代）；"
+                                              "是否有效见 in_force"))
     state_display = serializers.CharField(source="get_state_display")
     kind = serializers.CharField(help_text=KINDS_HELP)
     kind_display = serializers.CharField(source="get_kind_display")
@@ -114,6 +116,31 @@ class VerificationSerializer(serializers.Serializer):
     sha256 = serializers.CharField(help_text=_("签章 PDF 文件的 SHA-256"))
     revoked_on = serializers.DateField(allow_null=True)
     superseded_by_number = serializers.SerializerMethodField(help_text=_("取代本文书的更正文书文号"))
+
+    in_force = serializers.SerializerMethodField(
+        help_text=_("今天是否有效：文书未被撤销或更正，且证照类文书所载许可未被撤销、注销、暂缓发放或超过有效期"))
+    standing = serializers.SerializerMethodField(
+        help_text=_("in_force（有效）、document_revoked（文书已撤销）、superseded（已被取代）、licence_revoked（许可已撤销）、"
+                    "cancelled（已注销）、expired（有效期届满）、held（暂缓发放）、not_yet_valid（尚未生效）"))
+    standing_since = serializers.SerializerMethodField(help_text=_("不再有效（或开始有效）的日期"))
+    standing_text = serializers.SerializerMethodField(help_text=_("一句话说明"))
+
+    def _standing(self, obj):
+        return self.context["standing"]
+
+    def get_in_force(self, obj) -> bool:
+        return self._standing(obj).in_force
+
+    def get_standing(self, obj) -> str:
+        return self._standing(obj).reason
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_standing_since(self, obj):
+        since = self._standing(obj).since
+        return since.isoformat() if since else None
+
+    def get_standing_text(self, obj) -> str:
+        return str(self._standing(obj).text)
 
     def get_seal_revoked(self, obj) -> bool:
         return obj.seal.state == obj.seal.SealState.REVOKED
@@ -232,7 +259,8 @@ class Verify(APIView):
     @extend_schema(tags=[DOCUMENTS], operation_id="verify_document", summary=_("核验文书（公开）"),
                    parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH,
                                                 description=_("文书上的核验码（不区分大小写，可含空格或连字符）"))],
-                   description=_("任何人可用文书上的核验码查询其真伪与状态：有效、已撤销或已被更正。只返回文书本身载明的信息。"),
+                   description=_("任何人可用文书上的核验码查询：该码对应的文书记录，以及文书今天是否有效（in_force、standing："
+                                  "撤销、注销、被取代、有效期届满、暂缓发放）。只返回文书本身载明的信息。"),
                    responses={200: VerificationSerializer,
                               404: OpenApiResponse(ErrorSerializer, description=_("没有该核验码的文书"))})
     def get(self, request, code):
@@ -240,4 +268,43 @@ class Verify(APIView):
         if document is None:
             return Response({"code": "not_found", "message": str(_("未找到该核验码的文书")), "fields": {}, "reasons": []},
                             status=status.HTTP_404_NOT_FOUND)
-        return Response(VerificationSerializer(document).data)
+        return Response(VerificationSerializer(document,
+                                               context={"standing": queries.document_standing(document)}).data)
+
+
+class FileVerificationSerializer(serializers.Serializer):
+    authentic = serializers.BooleanField(help_text=_("签章属于本局印章、文件未被改动，且与本局保存的文书逐字节一致"))
+    verdict = serializers.CharField(help_text=_("一句话结论"))
+    signature = serializers.DictField(help_text=_("签章检查的各项结果"))
+    document = VerificationSerializer(allow_null=True, help_text=_("文件真实时，其文书记录及今天是否有效"))
+
+
+class VerifyFile(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(tags=[DOCUMENTS], operation_id="verify_document_file", summary=_("核验电子文书文件（公开）"),
+                   request={"multipart/form-data": {"type": "object", "properties": {
+                       "file": {"type": "string", "format": "binary"}}}},
+                   description=_("上传签章 PDF（不超过10 MB）：与 oneseal verify 相同，分别回答文件是否真实（签章、与记录一致）"
+                                  "和文书今天是否有效。"),
+                   responses={200: FileVerificationSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        form = VerifyUploadForm(data={}, files=request.FILES)
+        if not form.is_valid():
+            errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+            first = next(iter(errors.values()))[0]
+            return Response({"code": "invalid", "message": first, "fields": errors, "reasons": []},
+                            status=status.HTTP_400_BAD_REQUEST)
+        result = queries.check_file(form.cleaned_data["file"])
+        sig = result.signature
+        document = None
+        if result.authentic:
+            document = VerificationSerializer(result.document, context={"standing": result.standing}).data
+        return Response({
+            "authentic": result.authentic, "verdict": str(result.verdict),
+            "signature": {"signed": sig.signed, "intact": sig.intact, "valid": sig.valid, "trusted": sig.trusted,
+                          "covers_whole_file": sig.covers_whole_file, "matches_record": result.matches_record},
+            "document": document,
+        })

@@ -10,5 +10,6 @@ urlpatterns = [
     path("documents/<int:pk>/file", api.DocumentFile.as_view(), name="document-file"),
     path("documents/<int:pk>/reissue", api.DocumentReissue.as_view(), name="document-reissue"),
     path("documents/<int:pk>/revoke", api.DocumentRevoke.as_view(), name="document-revoke"),
+    path("verify", api.VerifyFile.as_view(), name="document-verify-file"),
     path("verify/<str:code>", api.Verify.as_view(), name="document-verify"),
 ]

@@ -1,7 +1,8 @@
 """The demo's documents: the Pingluo bureau's approval seal, the twelve transferred departments'
 old seals registered as sealed away on the transfer date (seed 000 四(二)5), every notice and
 licence the 42 demo cases call for, signed, plus one corrected (superseded) and one revoked
-document, so the verification page shows all three states.
+document, so the verification page shows all three states, and one licence revoked through the
+whole procedure at a department's request (its PDF verifies as authentic, not in force).
 
 Idempotent: the seal and the old seals are registered once, only documents not yet issued are
 issued, and the correction and the revocation are made only when none exists yet. Every write
@@ -10,6 +11,7 @@ goes through `documents.actions`."""
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import current_calendar
 from oneseal.demo.builder import TRANSFER_DATE
 from oneseal.demo.cases import demo_cases
 from oneseal.demo.data import organisation as org
@@ -43,10 +45,62 @@ def _seals(bureau: Bureau) -> list[str]:
     return lines
 
 
+def _revocation(users, today) -> list[str]:
+    """A department asks for a licence's revocation; the signatory takes the request up, which
+    starts the procedure (cases.actions.revocation): the notice is issued and served, the
+    holder's period passes without views, and the signatory revokes — then the licence's PDF
+    verifies as authentic but no longer in force. Only once: skipped when a proposal exists."""
+    from oneseal.cases import actions as case_actions
+    from oneseal.cases.models import Licence, RevocationProposal
+    from oneseal.linkage import actions as linkage_actions
+    from oneseal.linkage.models import Push
+
+    if "supervisor" not in users or RevocationProposal.objects.filter(case__in=demo_cases()).exists():
+        return []
+    cal = current_calendar()
+    push = (Push.objects.filter(case__in=demo_cases(), decision="grant", department=users["supervisor"].staff.department,
+                                licence__state=Licence.LicenceState.VALID, case__state="delivered")
+            .exclude(feedback__kind="revocation_request").select_related("case", "licence")
+            .order_by("pushed_on", "id").first())
+    if push is None:
+        return []
+    # Asked a working day after the push, served the same day; the decision waits out the five
+    # working days for views. A demo built too close to the push leaves the procedure running.
+    asked = min(cal.add(push.pushed_on, 1).date, today)
+    feedback = linkage_actions.give_feedback(
+        push, actor=users["supervisor"], kind="revocation_request", on=asked, document_number="平市监建〔演示〕001号",
+        summary="经现场检查，该经营场所已被拆除，不再具备许可条件")
+    linkage_actions.decide_revocation_request(feedback, actor=users["signatory"], revoke=True, on=asked,
+                                              note="经核实，拟依法撤销，先告知持证人陈述、申辩")
+    case = push.case
+    actions.issue_document(case, kind=DocumentKind.REVOCATION_NOTICE, actor=users["signatory"])
+    proposal = case_actions.notify_revocation(case, actor=users["clerk"], on=asked)
+    lines = [_("撤销程序：{case} 证照{number}，{department}建议撤销，已告知持证人，陈述、申辩期限至{date}").format(
+        case=case.number, number=push.licence.number, department=push.department,
+        date=chinese_date(proposal.views_due))]
+    decided = cal.add(proposal.views_due, 1).date
+    if decided <= today:
+        case_actions.decide_revocation(case, actor=users["signatory"], revoke=True, on=decided,
+                                       reason="持证人在规定期限内未提出陈述、申辩意见，经复核，撤销事实清楚、依据充分")
+        actions.issue_due_documents(case, actor=users["signatory"])
+        # The department signs for the revocation it asked for (审管联动), within its days.
+        pushed = Push.objects.get(case=case, decision="revoke_licence")
+        linkage_actions.sign_push(pushed, actor=users["supervisor"], on=min(cal.add(pushed.pushed_on, 1).date, today))
+        feedback.refresh_from_db()
+        licence_document = Document.objects.filter(case=case, kind=DocumentKind.LICENCE).first()
+        lines.append(_("撤销程序：{date}决定撤销，撤销行政许可决定书已出具，部门建议已办结（{state}）").format(
+            date=chinese_date(decided), state=feedback.get_request_state_display()))
+        if licence_document is not None:
+            lines.append(_("核验示例（已撤销许可的证照 {number}，签章真实但已失效）：{url}").format(
+                number=licence_document.number, url=actions.public_url(licence_document.verification_code)))
+    return lines
+
+
 def load(*, today) -> list[str]:
     bureau = Bureau.objects.select_related("region").filter(region__code=org.COUNTY_CODE).first()
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=("clerk", "signatory"))}
-    if bureau is None or len(users) < 2 or not demo_cases().exists():
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=("clerk", "signatory", "supervisor"))
+             .select_related("staff__department")}
+    if bureau is None or not {"clerk", "signatory"} <= set(users) or not demo_cases().exists():
         return []
     lines = _seals(bureau)
 
@@ -69,6 +123,8 @@ def load(*, today) -> list[str]:
                  .order_by("-seq").first())
         if wrong is not None:
             actions.revoke_document(wrong, actor=users["signatory"], reason="补正材料通知书错发至其他申请人，予以撤销")
+
+    lines += _revocation(users, today)
 
     states = dict.fromkeys(Document.DocumentState.values, 0)
     for state in documents.values_list("state", flat=True):

@@ -43,3 +43,26 @@ class PublishForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"effective_from": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+# A signed notice is a few hundred kilobytes; a cap far above that keeps a public form from
+# being used to push large files through the validator.
+VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+PDF_HEADER_WINDOW = 1024  # ISO 32000-1 §7.5.2: the header may sit anywhere in the first 1024 bytes
+
+
+class VerifyUploadForm(forms.Form):
+    """The public page's upload: a PDF to check. `cleaned_data["file"]` is its bytes."""
+
+    file = forms.FileField(label=_("上传电子文书（PDF）"), help_text=_("不超过10 MB"))
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > VERIFY_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("文件超过10 MB，不是本局签发的电子文书"))
+        data = upload.read(VERIFY_UPLOAD_MAX_BYTES + 1)
+        if len(data) > VERIFY_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("文件超过10 MB，不是本局签发的电子文书"))
+        if b"%PDF-" not in data[:PDF_HEADER_WINDOW]:
+            raise forms.ValidationError(_("上传的文件不是 PDF 文件"))
+        return data

@@ -77,6 +77,7 @@ class DocumentKind(models.TextChoices):
     EXTENSION = "extension", _("延长审批期限告知书")
     GRANT = "grant", _("准予行政许可决定书")
     DENIAL = "denial", _("不予行政许可决定书")
+    REVOCATION_NOTICE = "revocation_notice", _("撤销行政许可告知书")
     REVOCATION = "revocation", _("撤销行政许可决定书")
     LICENCE = "licence", _("行政许可证件")
 

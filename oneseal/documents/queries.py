@@ -1,16 +1,18 @@
 """Reads of documents: who sees which, what a case still calls for, the public verification
 record and the check of a file."""
 
+import datetime
 import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from oneseal.cases.models import Case, CaseEvent, Licence
+from oneseal.cases.models import OPEN_PROPOSAL_STATES, Case, CaseEvent, Licence, RevocationProposal
 from oneseal.cases.queries import visible_cases
 from oneseal.organisation.models import Bureau
 
@@ -59,6 +61,13 @@ def _licence_blockers(licence: Licence | None) -> list[str]:
     return []
 
 
+def _revocation_ended(event: CaseEvent) -> bool:
+    """A notice of proposed revocation is owed only while its procedure is open: a proposal
+    withdrawn (or decided) before the notice went out calls for none."""
+    proposal = RevocationProposal.objects.filter(pk=event.data.get("proposal")).only("state").first()
+    return proposal is None or proposal.state not in OPEN_PROPOSAL_STATES
+
+
 def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
     """Why this document cannot be issued now: the case has no event calling for it, it was
     issued already (a correction goes through `reissue_document`), a licence is held back or
@@ -79,6 +88,8 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
         out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
     if kind == DocumentKind.LICENCE:
         out += _licence_blockers(Licence.objects.filter(case=case).first())
+    if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
+        out.append(_("该撤销程序已结束，不再出具告知书"))
     out += signing.sign_blockers(active_seal(case.bureau))
     return out
 
@@ -114,6 +125,8 @@ def due_documents(case: Case) -> list[DueDocument]:
         if (event.pk, kind) in issued:
             continue
         blockers = []
+        if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
+            continue
         if kind == DocumentKind.LICENCE:
             if licence is None or licence.state == Licence.LicenceState.REVOKED:
                 continue
@@ -131,6 +144,18 @@ def public_document(code: str) -> Document | None:
             .filter(verification_code=rules.normalise_code(code)).first())
 
 
+def licence_of_document(document: Document) -> Licence | None:
+    """The licence whose force a licence or grant document follows (None for a notice)."""
+    if document.kind not in rules.LICENCE_KINDS:
+        return None
+    return Licence.objects.filter(case_id=document.case_id).first()
+
+
+def document_standing(document: Document, *, today: datetime.date | None = None) -> rules.Standing:
+    """`rules.standing` of the document today (Asia/Shanghai), with its licence read."""
+    return rules.standing(document, licence_of_document(document), today or timezone.localdate())
+
+
 def embedded_code(data: bytes) -> str:
     """The verification code written into the PDF's document information at issue."""
     try:
@@ -145,27 +170,63 @@ def embedded_code(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class FileCheck:
+    """What a file says about itself, asked two separate questions: is it authentic (signed by
+    one of the bureau's seals, and byte for byte the file the bureau stored), and is the
+    document it is in force today (`standing`)."""
+
     signature: signing.SignatureCheck
     document: Document | None
     matches_record: bool  # the file is byte for byte the one the bureau stored
     seal: Seal | None  # the seal whose certificate signed the file
+    standing: rules.Standing | None = None  # None when no record was found
+
+    @property
+    def authentic(self) -> bool:
+        return self.signature.ok and self.matches_record and self.document is not None and self.seal is not None
+
+    @property
+    def in_force(self) -> bool:
+        return self.standing is not None and self.standing.in_force
 
     @property
     def genuine(self) -> bool:
-        return (self.signature.ok and self.matches_record and self.document is not None
-                and self.document.state == Document.DocumentState.GENUINE)
+        """Authentic and in force: what a holder of the file wants to hear."""
+        return self.authentic and self.in_force
+
+    @property
+    def verdict(self) -> str:
+        """One sentence: what is wrong first, else that it is authentic and whether in force."""
+        if not self.signature.signed:
+            return _("文件没有电子签章或无法读取，不能证明由本局签发")
+        if not (self.signature.intact and self.signature.valid):
+            return _("电子签章与文件内容不符：文件在签章后被改动或已损坏")
+        if not self.signature.trusted or self.seal is None:
+            return _("签章证书不是本局任何一枚印章的证书")
+        if not self.signature.covers_whole_file:
+            return _("签章之后文件被追加了内容")
+        if self.document is None:
+            return _("本局没有该文件的签发记录")
+        if not self.matches_record:
+            return _("文件与本局保存的文书（{number}）不一致").format(number=self.document.number)
+        if self.standing is not None and not self.standing.in_force:
+            return _("文件真实，但已不再有效：{why}").format(why=self.standing.text)
+        return _("文件真实，现行有效")
 
 
-def check_file(data: bytes) -> FileCheck:
+def check_file(data: bytes, *, today: datetime.date | None = None) -> FileCheck:
     """Validate a file's signature against every seal certificate we ever issued (old seals
-    keep verifying after rotation) and find its record by SHA-256 or by its embedded code."""
+    keep verifying after rotation), find its record by SHA-256 or by its embedded code, and
+    say whether the document is in force. Any bytes at all are answered, never raised on."""
     certificates = list(Seal.objects.exclude(certificate_pem="").values_list("certificate_pem", flat=True))
     signature = signing.check_signature(data, certificates)
     digest = hashlib.sha256(data).hexdigest()
-    document = Document.objects.select_related("bureau", "seal").filter(sha256=digest).first()
+    document = (Document.objects.select_related("bureau", "seal", "case__applicant", "case__handling_item",
+                                                "superseded_by")
+                .filter(sha256=digest).first())
     matches = document is not None
     if document is None:
         code = embedded_code(data)
         document = public_document(code) if code else None
     seal = Seal.objects.filter(fingerprint=signature.fingerprint).first() if signature.fingerprint else None
-    return FileCheck(signature, document, matches, seal)
+    standing = document_standing(document, today=today) if document is not None else None
+    return FileCheck(signature, document, matches, seal, standing)

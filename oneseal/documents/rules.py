@@ -3,6 +3,9 @@ verification code looks. No database."""
 
 import datetime
 import secrets
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 from .models import DocumentKind
 
@@ -17,6 +20,7 @@ NOTICE_OF_KIND = {
     DocumentKind.EXTENSION: ("extension",),
     DocumentKind.GRANT: ("grant",),
     DocumentKind.DENIAL: ("denial",),
+    DocumentKind.REVOCATION_NOTICE: ("revocation_notice",),
     DocumentKind.REVOCATION: ("revocation",),
     DocumentKind.LICENCE: ("grant",),
 }
@@ -31,6 +35,7 @@ KIND_MARK = {
     DocumentKind.EXTENSION: "延",
     DocumentKind.GRANT: "许",
     DocumentKind.DENIAL: "不许",
+    DocumentKind.REVOCATION_NOTICE: "撤告",
     DocumentKind.REVOCATION: "撤",
     DocumentKind.LICENCE: "证",
 }
@@ -66,3 +71,95 @@ def chinese_date(day: datetime.date | str | None) -> str:
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- standing: is a document in force today ------------------------------------------------------
+
+# The kinds whose force is the licence's: the licence itself and the decision that granted it.
+LICENCE_KINDS = frozenset({DocumentKind.LICENCE, DocumentKind.GRANT})
+
+# Licence states (cases.models.Licence.LicenceState values) in which the licence is in force.
+# "changed" and "renewed" keep the licence's one number in force with a new version or term; any
+# state not named here (held, suspended, revoked, cancelled, expired, or one added later) is
+# not in force, so a new state can never make a withdrawn licence look valid.
+IN_FORCE_LICENCE_STATES = frozenset({"valid", "changed", "renewed"})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether a document is in force today, and if not why and since when. Separate from
+    whether the file or record is genuine (`queries.FileCheck`): a genuine document may well be
+    no longer in force."""
+
+    in_force: bool
+    reason: str  # "in_force", "document_revoked", "superseded", "licence_revoked", "cancelled",
+    #              "expired", "held", "not_yet_valid", or the licence's state value
+    since: datetime.date | None = None
+    superseded_by: str = ""  # the number of the document that replaced this one
+    detail: str = ""  # the stated reason (a revocation's), shown where the public may see it
+
+    @property
+    def text(self) -> str:
+        """One sentence in the user's language."""
+        since = chinese_date(self.since)
+        if self.reason == "in_force":
+            return _("现行有效")
+        if self.reason == "document_revoked":
+            return _("该文书已于{date}撤销，不再有效").format(date=since)
+        if self.reason == "superseded":
+            if since:
+                return _("该文书已于{date}被文书{number}取代，不再有效").format(date=since, number=self.superseded_by)
+            return _("该文书已被文书{number}取代，不再有效").format(number=self.superseded_by)
+        if self.reason == "licence_revoked":
+            return _("该行政许可已于{date}撤销，证照不再有效").format(date=since)
+        if self.reason == "cancelled":
+            return _("该行政许可已于{date}注销，证照不再有效").format(date=since)
+        if self.reason == "expired":
+            return _("证照有效期已于{date}届满，不再有效").format(date=since)
+        if self.reason == "held":
+            return _("证照暂缓发放（容缺材料尚未补齐），尚未生效")
+        if self.reason == "not_yet_valid":
+            return _("证照自{date}起有效，目前尚未生效").format(date=since)
+        return _("证照当前状态为“{state}”，不在有效状态").format(state=self.detail or self.reason)
+
+
+def standing(document, licence, today: datetime.date) -> Standing:
+    """Whether `document` is in force on `today`. The document's own state comes first (a
+    revoked or superseded document is out of force whatever its licence is); a licence or the
+    grant decision behind it then follows the licence (`licence` may be None for a notice):
+    revoked (撤销, 《行政许可法》第六十九条), cancelled (注销, 第七十条), held (暂缓发放), past
+    its validity (有效期届满), or not yet valid. Every interface asks this one function, so the
+    public page, the API and `oneseal verify` agree."""
+    if document.state == "revoked":
+        return Standing(False, "document_revoked", document.revoked_on, detail=document.revocation_reason)
+    if document.state == "superseded":
+        newer = getattr(document, "superseded_by", None)  # the reverse one-to-one raises when absent
+        return Standing(False, "superseded", newer.dated if newer is not None else None,
+                        superseded_by=newer.number if newer is not None else "")
+    if document.kind not in LICENCE_KINDS or licence is None:
+        return Standing(True, "in_force")
+    return licence_standing(licence, today)
+
+
+def licence_standing(licence, today: datetime.date) -> Standing:
+    """Whether a licence is in force on `today`, read from its state by value (so a state added
+    to `Licence.LicenceState` later is out of force until named in `IN_FORCE_LICENCE_STATES`)
+    and from its term. The case pages show this beside the case's own state, so a revoked
+    licence's case no longer reads only 准予许可."""
+    state = str(licence.state)
+    if state == "revoked":
+        return Standing(False, "licence_revoked", licence.revoked_on, detail=licence.revocation_reason)
+    if state == "cancelled":
+        return Standing(False, "cancelled", licence.cancelled_on)
+    if state == "held":
+        return Standing(False, "held")
+    if state == "expired":
+        return Standing(False, "expired", licence.valid_until)
+    if state not in IN_FORCE_LICENCE_STATES:
+        label = licence.get_state_display() if hasattr(licence, "get_state_display") else state
+        return Standing(False, state, detail=str(label))
+    if licence.valid_until is not None and licence.valid_until < today:
+        return Standing(False, "expired", licence.valid_until)
+    if licence.valid_from is not None and licence.valid_from > today:
+        return Standing(False, "not_yet_valid", licence.valid_from)
+    return Standing(True, "in_force")

@@ -24,7 +24,6 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
@@ -167,22 +166,32 @@ class SignatureCheck:
 
 def check_signature(data: bytes, certificates_pem: list[str]) -> SignatureCheck:
     """Validate the file's (first) signature with pyHanko, trusting only the given seal
-    certificates. Never fetches anything from the network."""
+    certificates. Never fetches anything from the network, and never raises: a damaged file
+    (a flipped byte in the signature blob, the content or the cross-reference table, a cut or
+    an appended tail, something that is not a PDF) is an answer, not an error. pyHanko and
+    asn1crypto fail on such input with many exception types (ValueError, KeyError, TypeError,
+    IndexError, PdfReadError, asn1crypto's own), so every one is caught here."""
+    if not data:
+        return SignatureCheck(False, False, False, False, False, "", "empty file")
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError) as exc:
-        return SignatureCheck(False, False, False, False, False, "", f"not a readable PDF: {exc}")
+    except Exception as exc:  # noqa: BLE001 — see the docstring
+        return SignatureCheck(False, False, False, False, False, "", f"not a readable PDF: {type(exc).__name__}")
     if not embedded:
         return SignatureCheck(False, False, False, False, False, "", "no signature")
-    sig = embedded[0]
-    signer_cert = sig.signer_cert
-    fingerprint = hashlib.sha256(signer_cert.dump()).hexdigest() if signer_cert is not None else ""
-    context = ValidationContext(trust_roots=[asn1_certificate(pem) for pem in certificates_pem], allow_fetching=False)
     try:
+        sig = embedded[0]
+        signer_cert = sig.signer_cert
+        fingerprint = hashlib.sha256(signer_cert.dump()).hexdigest() if signer_cert is not None else ""
+    except Exception as exc:  # noqa: BLE001 — a mangled CMS blob
+        return SignatureCheck(True, False, False, False, False, "", f"unreadable signature: {type(exc).__name__}")
+    try:
+        context = ValidationContext(trust_roots=[asn1_certificate(pem) for pem in certificates_pem],
+                                    allow_fetching=False)
         status = validate_pdf_signature(sig, context)
-    except Exception as exc:  # a mangled signature dictionary: report, do not crash the checker
-        return SignatureCheck(True, False, False, False, False, fingerprint, f"validation failed: {exc}")
-    whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
-    return SignatureCheck(True, bool(status.intact), bool(status.valid), bool(status.trusted), whole,
-                          fingerprint, status.summary())
+        whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+        return SignatureCheck(True, bool(status.intact), bool(status.valid), bool(status.trusted), whole,
+                              fingerprint, status.summary())
+    except Exception as exc:  # noqa: BLE001 — a mangled signature dictionary or byte range
+        return SignatureCheck(True, False, False, False, False, fingerprint, f"validation failed: {type(exc).__name__}")

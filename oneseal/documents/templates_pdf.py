@@ -157,10 +157,23 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "basis": _("不予许可的法律依据"),
         "reasons": _("不予许可的理由（列表）"),
     },
+    DocumentKind.REVOCATION_NOTICE: {
+        **COMMON,
+        "licence_number": _("拟撤销的证照编号"),
+        "facts": _("拟撤销的事实和理由"),
+        "basis": _("撤销的法律依据"),
+        "views_basis": _("陈述、申辩权利的法律依据"),
+        "views_days": _("陈述、申辩期限（工作日，大写，如“五”）"),
+        "if_hearing": _("条件：仅在告知听证权利时显示所在行，本身不显示文字"),
+        "hearing_basis": _("听证权利的法律依据"),
+    },
     DocumentKind.REVOCATION: {
         **COMMON, **REMEDIES,
         "licence_number": _("被撤销的证照编号"),
         "reason": _("撤销理由"),
+        "basis": _("撤销的法律依据"),
+        "notice_served_on": _("撤销行政许可告知书送达日期"),
+        "views_summary": _("陈述、申辩及复核情况"),
     },
     DocumentKind.LICENCE: {
         "bureau": _("发证机关"),
@@ -196,7 +209,10 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocumentKind.GRANT: {"basis": _("法律依据"), "licence_number": _("证照编号"), "scope": _("许可范围"),
                          "validity": _("有效期限")},
     DocumentKind.DENIAL: {"basis": _("法律依据"), "reasons": _("不予许可的理由"), **REMEDIES_REQUIRED},
-    DocumentKind.REVOCATION: {"licence_number": _("证照编号"), "reason": _("撤销理由"), **REMEDIES_REQUIRED},
+    DocumentKind.REVOCATION_NOTICE: {"licence_number": _("证照编号"), "facts": _("拟撤销的事实和理由"),
+                                     "basis": _("法律依据"), "views_days": _("陈述、申辩期限")},
+    DocumentKind.REVOCATION: {"licence_number": _("证照编号"), "reason": _("撤销理由"), "basis": _("法律依据"),
+                              **REMEDIES_REQUIRED},
     DocumentKind.LICENCE: {"licence_number": _("证照编号"), "holder": _("持证人"), "scope": _("许可范围"),
                            "validity": _("有效期限"), "bureau": _("发证机关")},
 }
@@ -270,10 +286,21 @@ SHIPPED: dict[str, Wording] = {
         f"{OPENING}，本机关已于{{accepted_on}}受理。经审查，因下列理由，依照{{basis}}的规定，本机关决定不予行政许可：\n"
         "{reasons}\n" + REMEDIES_TEXT,
         CONTACT),
+    DocumentKind.REVOCATION_NOTICE: Wording(
+        "撤销行政许可告知书",
+        f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。\n"
+        "经查，{facts}。依照{basis}的规定，本机关拟撤销该行政许可。\n"
+        "依照{views_basis}的规定，你（单位）有权进行陈述和申辩。请于收到本告知书之日起{views_days}个工作日内，"
+        "通过网上办事大厅或到政务服务大厅窗口向本机关提出陈述、申辩意见；逾期未提出的，视为放弃陈述、申辩的权利。\n"
+        "该许可事项直接关系你（单位）与他人之间的重大利益，依照{hearing_basis}的规定，你（单位）有权要求听证，"
+        "请于收到本告知书之日起五日内提出。{if_hearing}\n"
+        "本机关将在听取你（单位）的陈述、申辩意见或期限届满后作出决定。",
+        CONTACT),
     DocumentKind.REVOCATION: Wording(
         "撤销行政许可决定书",
-        f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。现因{{reason}}，"
-        "本机关决定撤销该行政许可，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
+        f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。经查，{{reason}}。\n"
+        "本机关已于{notice_served_on}告知你（单位）拟撤销的事实、理由、依据和陈述、申辩的权利。{views_summary}。\n"
+        "依照{basis}的规定，本机关决定撤销该行政许可，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
         CONTACT),
     DocumentKind.LICENCE: Wording(
         "{licence_name}",
@@ -415,9 +442,37 @@ def denial(facts: Facts) -> dict[str, Value]:
     }
 
 
-def revocation(facts: Facts) -> dict[str, Value]:
+VIEWS_BASIS = "《中华人民共和国行政许可法》第七条"
+HEARING_BASIS = "《中华人民共和国行政许可法》第四十七条第一款"
+
+
+def revocation_notice(facts: Facts) -> dict[str, Value]:
+    """撤销行政许可告知书: the facts, grounds and basis of the proposed revocation, and the
+    holder's right to state views (第七条) within the period — and to a hearing (第四十七条)
+    where the proposer marked the matter as one."""
     d = facts.data
-    return {**_common(facts), **_remedies(d["remedies"]), "licence_number": d["licence"], "reason": _text(d["reason"])}
+    return {
+        **_common(facts), "licence_number": d["licence"], "facts": _text(d["facts"]), "basis": d["basis"],
+        "views_basis": VIEWS_BASIS, "views_days": chinese_number(int(d["views_days"])),
+        "if_hearing": _flag(bool(d.get("hearing_right"))), "hearing_basis": HEARING_BASIS,
+    }
+
+
+def revocation(facts: Facts) -> dict[str, Value]:
+    """撤销行政许可决定书: the reason, the basis, the notice and the holder's views, and the
+    remedies. Names the bureau only, never the staff member who decided."""
+    d = facts.data
+    views_on = d.get("views_on")
+    if views_on:
+        summary = _text("你（单位）于{date}提出了陈述、申辩意见，经复核：{review}".format(
+            date=chinese_date(views_on), review=d.get("review") or "所提意见不能成立"))
+    elif d.get("notified_on"):
+        summary = "你（单位）在规定期限内未提出陈述、申辩意见"
+    else:
+        summary = None
+    return {**_common(facts), **_remedies(d["remedies"]), "licence_number": d["licence"], "reason": _text(d["reason"]),
+            "basis": d.get("basis") or None, "notice_served_on": chinese_date(d.get("notified_on")) or None,
+            "views_summary": summary}
 
 
 def licence(facts: Facts) -> dict[str, Value]:
@@ -439,6 +494,7 @@ FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.EXTENSION: extension,
     DocumentKind.GRANT: grant,
     DocumentKind.DENIAL: denial,
+    DocumentKind.REVOCATION_NOTICE: revocation_notice,
     DocumentKind.REVOCATION: revocation,
     DocumentKind.LICENCE: licence,
 }
@@ -515,7 +571,9 @@ SAMPLE: dict[str, Value] = {
     "licence_name": "食品经营许可证", "licence_number": "6402212025L000001", "scope": "热食类食品制售",
     "validity": "2025年3月12日至2030年3月11日", "delivery_due": "2025年3月26日", "if_held": None, "if_not_held": "",
     "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",
-    "issued_on": "2025年3月12日", **_remedies(case_rules.remedies("平罗县")),
+    "issued_on": "2025年3月12日", "facts": "（拟撤销的事实和理由）", "views_basis": VIEWS_BASIS,
+    "views_days": "五", "if_hearing": "", "hearing_basis": HEARING_BASIS,
+    "notice_served_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见", **_remedies(case_rules.remedies("平罗县")),
 }
 
 

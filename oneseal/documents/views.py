@@ -24,25 +24,43 @@ from oneseal.organisation.rules import has_role, scope_prefix
 
 from . import actions, queries, rules
 from . import templates_pdf as wording
-from .forms import PublishForm, StartDraftForm, WordingForm, add_domain_error
+from .forms import PublishForm, StartDraftForm, VerifyUploadForm, WordingForm, add_domain_error
 from .models import DocumentKind, DocumentTemplate
 from .rendering import MissingGlyphs
 from .rendering import render as render_pdf
+
+
+def _verify_context(document, **extra) -> dict:
+    return {"document": document, "standing": queries.document_standing(document) if document is not None else None,
+            "upload_form": VerifyUploadForm(), **extra}
 
 
 @require_GET
 def verify(request, code: str):
     document = queries.public_document(code)
     status = 200 if document is not None else 404
-    return render(request, "documents/verify.html", {"document": document, "code": code}, status=status)
+    return render(request, "documents/verify.html", _verify_context(document, code=code), status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lookup(request):
+    """Look a document up by its code (GET), or check an uploaded file (POST, CSRF-protected)
+    the way `oneseal verify` does: its signature against the seals, its record by SHA-256 or
+    by the code written into it, and whether it is in force today."""
+    if request.method == "POST":
+        form = VerifyUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, "documents/verify.html",
+                          {"document": None, "code": "", "ask": True, "upload_form": form}, status=400)
+        result = queries.check_file(form.cleaned_data["file"])
+        shown = result.document if result.authentic else None
+        return render(request, "documents/verify.html", _verify_context(
+            shown, code="", ask=True, file_check=result,
+            file_standing=result.standing if result.authentic else None))
     code = rules.normalise_code(request.GET.get("code", ""))
     if code:
         return redirect("documents:verify", code=code)
-    return render(request, "documents/verify.html", {"document": None, "code": "", "ask": True})
+    return render(request, "documents/verify.html", _verify_context(None, code="", ask=True))
 
 
 @require_GET

@@ -64,7 +64,7 @@ class SupportRequestForm(forms.Form):
 
 
 class RevocationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("处理结果"), choices=[("revoke", _("撤销许可")), ("decline", _("不予撤销"))],
+    decision = forms.ChoiceField(label=_("处理结果"), choices=[("revoke", _("启动撤销程序（告知持证人陈述、申辩）")), ("decline", _("不予撤销"))],
                                  widget=forms.RadioSelect)
     note = forms.CharField(label=_("处理意见"), widget=forms.Textarea, required=False)
 

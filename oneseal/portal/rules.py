@@ -37,6 +37,12 @@ EVENT_TEXT = {
     "verify_commitment": gettext_lazy("核查告知承诺"),
     "record_credit": gettext_lazy("记入信用记录"),
     "verification_overdue": gettext_lazy("告知承诺核查逾期"),
+    "propose_revocation": gettext_lazy("拟撤销许可（告知陈述、申辩权利）"),
+    "notify_revocation": gettext_lazy("撤销行政许可告知书送达"),
+    "submit_revocation_views": gettext_lazy("陈述、申辩"),
+    "record_revocation_hearing": gettext_lazy("撤销许可听证"),
+    "keep_licence": gettext_lazy("决定不予撤销许可"),
+    "withdraw_revocation_proposal": gettext_lazy("撤回撤销提议"),
 }
 
 # The steps the public tracking page shows: the moves of the case, never the internal work
@@ -45,7 +51,8 @@ PUBLIC_STEPS = ("receive", "accept", "deem_accepted", "refuse", "request_correct
                 "resume", "approve_extension", "grant", "deny", "deliver", "withdraw", "terminate")
 
 # Events whose reason the applicant is owed in writing (the notices say it too).
-REASON_SHOWN = ("refuse", "deny", "suspend", "approve_extension", "withdraw", "terminate", "revoke_licence")
+REASON_SHOWN = ("refuse", "deny", "suspend", "approve_extension", "withdraw", "terminate", "revoke_licence",
+                "propose_revocation", "keep_licence", "withdraw_revocation_proposal")
 
 
 def event_text(action: str) -> str:

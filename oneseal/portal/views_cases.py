@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 from oneseal.api.cases import clocks_of, with_clocks
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
-from oneseal.cases.models import CaseMaterial, Channel, State
+from oneseal.cases.models import CaseMaterial, Channel, Licence, RevocationProposal, State
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.catalogue.queries import today
+from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, ValidationFailed
 
 from . import queries, rules
@@ -150,7 +151,37 @@ def my_case(request, pk):
         "withdraw_blockers": actions.withdraw_blockers(case) if case.is_open else None,
         "documents": queries.case_documents(request.user, case),
         "can_upload": case.state in (State.RECEIVED, State.AWAITING_CORRECTION),
+        **_revocation_context(case),
     })
+
+
+def _revocation_context(case) -> dict:
+    """The licence's real state beside the case's (a revoked licence's case no longer reads
+    only 准予许可), and the revocation procedure the holder is owed a say in."""
+    licence = Licence.objects.filter(case=case).first()
+    proposals = list(RevocationProposal.objects.filter(case=case).select_related("licence"))
+    return {
+        "licence_standing": document_rules.licence_standing(licence, today()) if licence else None,
+        "revocation_proposals": proposals,
+        "views_blockers": actions.submit_views_blockers(case) if any(p.is_open for p in proposals) else None,
+    }
+
+
+@signed_in
+@require_POST
+def revocation_views(request, pk):
+    """陈述、申辩 (《行政许可法》第七条): the holder's own views on a proposed revocation."""
+    case = _own_case_or_404(request, pk)
+    try:
+        actions.submit_revocation_views(case, actor=request.user, views=request.POST.get("views", ""),
+                                        hearing_requested=request.POST.get("hearing_requested") == "true",
+                                        expected_version=_version(request))
+    except DomainError as exc:
+        for problem in _messages_of(exc):
+            messages.error(request, _("陈述、申辩：{problem}").format(problem=problem))
+    else:
+        messages.success(request, _("陈述、申辩意见已提交，审批局将在复核后作出决定。"))
+    return redirect(reverse("portal:my_case", args=[case.pk]) + "#revocation")
 
 
 @signed_in

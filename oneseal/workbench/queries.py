@@ -250,6 +250,12 @@ ACTION_LABELS = {
     "supply-tolerated-material": _("补齐容缺材料"),
     "record-commitment": _("登记告知承诺书"),
     "verify-commitment": _("告知承诺核查"),
+    "propose-revocation": _("提出撤销许可"),
+    "notify-revocation": _("登记告知书送达"),
+    "submit-revocation-views": _("记录陈述、申辩"),
+    "record-revocation-hearing": _("登记听证"),
+    "decide-revocation": _("作出撤销决定"),
+    "withdraw-revocation-proposal": _("撤回撤销提议"),
 }
 
 
@@ -257,8 +263,37 @@ ACTION_LABELS = {
 OFFER_ORDER = [
     "intake", "submit-correction", "complete-review-step", "grant", "deny", "approve-extension", "reject-extension",
     "deliver", "supply-tolerated-material", "record-commitment", "verify-commitment", "request-extension",
+    "decide-revocation", "notify-revocation", "submit-revocation-views", "record-revocation-hearing",
     "assign-step", "record-site-inspection", "suspend", "resume", "withdraw", "terminate",
+    "propose-revocation", "withdraw-revocation-proposal",
 ]
+
+
+def _revocation_offers(case: Case, *, today: datetime.date, clerk: bool, reviewer: bool,
+                       signatory: bool) -> list[tuple[str, list[str]]]:
+    """The steps of the revocation procedure (cases.actions.revocation) open to these roles:
+    only on a case with a licence, and each step only while the procedure is at it."""
+    from oneseal.cases import actions
+    from oneseal.cases.actions.revocation import open_proposal
+
+    if case.state not in (State.GRANTED, State.DELIVERED) or not (clerk or reviewer or signatory):
+        return []
+    proposal = open_proposal(case)
+    out = []
+    if proposal is None:
+        if reviewer or signatory:
+            out.append(("propose-revocation", actions.propose_revocation_blockers(case)))
+        return out
+    if proposal.state == proposal.ProposalState.PROPOSED:
+        out.append(("notify-revocation", actions.notify_revocation_blockers(case)))
+    elif proposal.state == proposal.ProposalState.NOTIFIED:
+        out.append(("submit-revocation-views", actions.submit_views_blockers(case)))
+    if proposal.hearing_requested and (reviewer or signatory):
+        out.append(("record-revocation-hearing", actions.record_hearing_blockers(case)))
+    if signatory:
+        out.append(("decide-revocation", actions.decide_revocation_blockers(case, on=today)))
+        out.append(("withdraw-revocation-proposal", actions.withdraw_proposal_blockers(case)))
+    return out
 
 
 def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep]) -> list[Offer]:
@@ -319,5 +354,6 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
         out.append(("terminate", actions.terminate_blockers(case)))
     if hasattr(case, "commitment_verification") and may_verify(user, case):
         out.append(("verify-commitment", actions.verify_commitment_blockers(case)))
+    out += _revocation_offers(case, today=today, clerk=clerk, reviewer=reviewer, signatory=signatory)
     out.sort(key=lambda pair: OFFER_ORDER.index(pair[0]))
     return [Offer(name, str(ACTION_LABELS[name]), [str(b) for b in blockers], {}, {}) for name, blockers in out]

@@ -32,13 +32,17 @@ from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
 from oneseal.cases.actions.review import current_step
+from oneseal.cases.actions.revocation import proposals_ready_to_decide
 from oneseal.cases.models import (
+    OPEN_PROPOSAL_STATES,
     Case,
     CaseMaterial,
     CaseStep,
     Channel,
     Delivery,
     Extension,
+    Licence,
+    RevocationProposal,
     SiteInspection,
     State,
     Suspension,
@@ -46,6 +50,7 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases
 from oneseal.catalogue.models import HandlingItem, ItemVersion, SpecialProcedure
+from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
@@ -61,6 +66,8 @@ PAGE_ACTIONS = {
     "submit-correction", "assign-step", "complete-review-step", "record-site-inspection", "suspend", "resume",
     "request-extension", "approve-extension", "reject-extension", "grant", "deny", "deliver", "withdraw", "terminate",
     "supply-tolerated-material", "record-commitment", "verify-commitment",
+    "propose-revocation", "notify-revocation", "submit-revocation-views", "record-revocation-hearing",
+    "decide-revocation", "withdraw-revocation-proposal",
 }
 INTAKE_DECISIONS = ("save", "accept", "correction", "refuse")
 
@@ -131,7 +138,11 @@ def sign(request):
         page = Paginator(queries.queue_cases(user, queue).select_related("extension"), PAGE_SIZE).get_page(
             request.GET.get(f"{key}_page"))
         lists.append((queue, page, _rows(page, on)))
-    return render(request, "workbench/sign.html", {"lists": lists})
+    # Revocations whose holder was heard or whose period passed (cases.actions.revocation).
+    with_open = visible_cases(user).filter(revocation_proposals__state__in=OPEN_PROPOSAL_STATES).select_related("region")
+    proposals = proposals_ready_to_decide(
+        [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)], today=on)
+    return render(request, "workbench/sign.html", {"lists": lists, "revocations": proposals})
 
 
 # --- the case page ------------------------------------------------------------------------
@@ -183,7 +194,10 @@ def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str
     by_name = {o.name: o for o in offers}
     issued_ids = [int(x) for x in request.GET.get("issued", "").split(",") if x.isdigit()]
     docs = documents.documents_of(user, case)
+    licence = Licence.objects.filter(case=case).first()
     return {
+        "licence_standing": document_rules.licence_standing(licence, on) if licence else None,
+        "revocation_proposals": list(RevocationProposal.objects.filter(case=case).select_related("licence")),
         "case": case, "steps": steps, "current_step": current_step(steps), "offers": offers, "offer": by_name,
         "possible": [o for o in offers if o.possible], "impossible": [o for o in offers if not o.possible],
         "choices": _choices(case, by_name, steps), "extension": Extension.objects.filter(case=case).first(),

@@ -545,9 +545,12 @@ def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence
     assert r.status_code == 200, r.content
     assert r.json()["licence"]["state"] == "valid"
     assert r.json()["materials"][1]["supplied_on"] is not None
-    r = client_for(signatory).post(f"{url}/revoke-licence", {"reason": "以欺骗手段取得许可"}, format="json")
+    r = client_for(signatory).post(f"{url}/propose-revocation", {"facts": "以欺骗手段取得许可"}, format="json")
     assert r.status_code == 200, r.content
-    assert r.json()["licence"]["state"] == "revoked" and r.json()["events"][-1]["notice_due"] == "revocation"
+    # Revocation is a procedure: the proposal calls for the notice and revokes nothing yet.
+    assert r.json()["licence"]["state"] == "valid" and r.json()["events"][-1]["notice_due"] == "revocation_notice"
+    r = client_for(signatory).post(f"{url}/decide-revocation", {"revoke": True, "reason": "复核"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
 
 
 def test_a_denial_states_its_reasons_and_the_remedies(as_clerk, opened, signatory):
@@ -576,7 +579,7 @@ def test_the_applicant_withdraws_online_and_the_bureau_terminates_another(citize
 
 
 def test_revoking_a_case_without_a_licence_is_a_400(as_clerk, opened, signatory):
-    r = client_for(signatory).post(f"/api/v1/cases/{opened['id']}/revoke-licence", {"reason": "x"}, format="json")
+    r = client_for(signatory).post(f"/api/v1/cases/{opened['id']}/propose-revocation", {"facts": "x"}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
 
 
@@ -593,7 +596,7 @@ def test_every_case_action_has_an_endpoint():
         if name in actions.__all__ and not name.endswith("_blockers")
         and "actor" in inspect.signature(fn).parameters
     }
-    wired = {a.call.__name__ for a in cases_api.ACTIONS} - {"revoke_case_licence"} | {"revoke_licence"}
+    wired = {a.call.__name__ for a in cases_api.ACTIONS}
     assert writes - NOT_ACTION_ENDPOINTS - wired == set()
     for action in cases_api.ACTIONS:
         params = inspect.signature(action.call).parameters

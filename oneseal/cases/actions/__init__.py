@@ -18,8 +18,6 @@ from .decision import (
     grant,
     grant_blockers,
     overdue_promises,
-    revoke_licence,
-    revoke_licence_blockers,
     supply_tolerated_material,
     terminate,
     terminate_blockers,
@@ -52,6 +50,20 @@ from .review import (
     steps_of,
     suspend,
 )
+from .revocation import (
+    decide_revocation,
+    decide_revocation_blockers,
+    notify_revocation,
+    notify_revocation_blockers,
+    propose_revocation,
+    propose_revocation_blockers,
+    record_hearing_blockers,
+    record_revocation_hearing,
+    submit_revocation_views,
+    submit_views_blockers,
+    withdraw_proposal_blockers,
+    withdraw_revocation_proposal,
+)
 
 __all__ = [
     "accept", "accept_blockers", "attach_file", "check_materials", "deem_accepted", "receive", "refuse",
@@ -61,8 +73,11 @@ __all__ = [
     "request_extension", "request_extension_blockers",
     "resume", "steps_of", "suspend",
     "deliver", "deliver_blockers", "deny", "deny_blockers", "grant", "grant_blockers", "overdue_promises",
-    "revoke_licence", "revoke_licence_blockers", "supply_tolerated_material", "terminate", "terminate_blockers",
+    "supply_tolerated_material", "terminate", "terminate_blockers",
     "withdraw", "withdraw_blockers",
     "commitment_grant_blockers", "notice_overdue_verification", "record_commitment", "record_commitment_blockers",
     "verify_commitment", "verify_commitment_blockers",
+    "decide_revocation", "decide_revocation_blockers", "notify_revocation", "notify_revocation_blockers",
+    "propose_revocation", "propose_revocation_blockers", "record_hearing_blockers", "record_revocation_hearing",
+    "submit_revocation_views", "submit_views_blockers", "withdraw_proposal_blockers", "withdraw_revocation_proposal",
 ]

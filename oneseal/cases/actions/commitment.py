@@ -8,8 +8,8 @@ the commitment changes what is checked afterwards, not who decides.
 The grant opens a verification due the handling item's `verification_days` working days
 after the decision. A reviewer of the case's region, or a supervisor of the item's original
 department, records what the check found. A false commitment means the licence was obtained
-by deception, so it is revoked (《行政许可法》第六十九条第二款) and the applicant gets a credit
-record. The worker notes once, on the case, every verification left open past its due date.
+by deception, so its revocation is proposed (《行政许可法》第六十九条第二款; the holder is
+heard before a signatory decides, `revocation`) and the applicant gets a credit record. The worker notes once, on the case, every verification left open past its due date.
 """
 
 import datetime
@@ -21,8 +21,17 @@ from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
-from ..models import Case, Commitment, CommitmentVerification, CreditRecord, Licence, State
-from ._base import actor_name, append_event, business_date, calendar, lock
+from ..models import (
+    Case,
+    Commitment,
+    CommitmentVerification,
+    CreditRecord,
+    Licence,
+    RevocationProposal,
+    State,
+)
+from . import revocation
+from ._base import append_event, business_date, calendar, lock
 from .review import is_own_applicant, raise_blockers
 
 COMMITMENT_BASIS = "《优化营商环境条例》第四十条第三款"
@@ -145,9 +154,9 @@ def verify_commitment_blockers(case: Case) -> list[str]:
 @transaction.atomic
 def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: datetime.date | None = None,
                       expected_version: int | None = None) -> CommitmentVerification:
-    """Record the check of a commitment. When it was false the licence is revoked (第六十九条
-    第二款: a licence obtained by deception shall be revoked; the revocation notice states the
-    remedies) and a credit record is written — an event on the case for each."""
+    """Record the check of a commitment. When it was false the revocation procedure starts
+    (第六十九条第二款: a licence obtained by deception shall be revoked, after the holder is
+    heard) and a credit record is written — an event on the case for each."""
     case = lock(case, expected_version=expected_version)
     if not may_verify(actor, case):
         raise NotPermitted()
@@ -175,23 +184,20 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
         return verification
 
     licence = Licence.objects.filter(case=case).first()
-    revoked = None
-    if licence is not None and licence.state != Licence.LicenceState.REVOKED:
-        # decision.py imports this module for the grant, so this import waits for the call.
-        from .decision import revoke_licence
-
-        # The verifier need not be a signatory: the revocation follows from the finding by
-        # rule, as for a broken tolerated-acceptance promise, and its reason names who found it.
-        reason = _("经{name}于{date}核查，申请人以虚假承诺取得行政许可（{findings}），依据{basis}予以撤销").format(
-            name=actor_name(actor), date=on.isoformat(), findings=findings, basis=REVOCATION_BASIS)
-        revoked = revoke_licence(licence, actor=None, reason=reason, on=on).number
-        case = lock(case)  # the revocation moved the version on
+    proposed = None
+    if licence is not None and not revocation.propose_revocation_blockers(case):
+        # The verifier need not be a signatory: the finding starts the revocation procedure
+        # (the holder is heard, then a signatory decides); the facts name no individual.
+        proposed = revocation.start_proposal(
+            case, actor=actor, grounds=RevocationProposal.Grounds.FALSE_COMMITMENT, on=on,
+            basis=REVOCATION_BASIS,
+            facts=_("经核查，你（单位）以虚假承诺取得行政许可：{findings}").format(findings=findings)).pk
     credit_reason = _("办件{number}：申请人作出虚假承诺（{findings}）").format(number=case.number, findings=findings)
     record = CreditRecord.objects.create(applicant=case.applicant, case=case, kind=CreditRecord.Kind.FALSE_COMMITMENT,
                                          reason=credit_reason, on=on, recorded_by=actor)
     _note(case, "record_credit", actor=actor, on=on, reason=credit_reason,
           data={"credit_record": record.pk, "kind": record.kind, "applicant": case.applicant.name,
-                "licence_revoked": revoked})
+                "revocation_proposal": proposed})
     return verification
 
 

@@ -3,7 +3,7 @@ termination, and the promises of tolerated acceptance (容缺受理).
 
 A signatory grants or denies. A grant issues a licence with a number that never repeats; the
 licence is held while tolerated materials are outstanding where the handling item says so,
-and revoked when a promise is broken where it says that. A denial states its reasons and the
+and its revocation is proposed (`revocation`) when a promise is broken where it says that. A denial states its reasons and the
 applicant's remedies. A clerk delivers the licence by a channel the handling item offers.
 """
 
@@ -28,8 +28,10 @@ from ..models import (
     Licence,
     LicenceCounter,
     MissedPromise,
+    RevocationProposal,
     State,
 )
+from . import revocation
 from ._base import business_date, calendar, check, lock, move, require_case_role
 from .commitment import commitment_grant_blockers, open_verification
 from .review import (
@@ -332,35 +334,16 @@ def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | No
     return case
 
 
-def _revoke(case: Case, licence: Licence, *, actor, reason: str, on: datetime.date) -> Licence:
+def _revoke(case: Case, licence: Licence, *, actor, reason: str, on: datetime.date, data: dict | None = None) -> Licence:
+    """The decision of a revocation procedure (`revocation.decide_revocation`): the licence is
+    revoked, the decision notice is due and the decision is pushed to the department."""
     licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
     licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
     event = move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
-                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name)})
+                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name),
+                       **(data or {})})
     _push(case, event, licence)
     return licence
-
-
-def revoke_licence_blockers(case: Case, licence: Licence) -> list[str]:
-    out = rules.transition_blockers("revoke_licence", case.state)
-    if licence.state == Licence.LicenceState.REVOKED:
-        out.append(_("证照{number}已于{date}撤销").format(number=licence.number, date=licence.revoked_on.isoformat()))
-    return out
-
-
-@transaction.atomic
-def revoke_licence(licence: Licence, *, actor=None, reason: str, on: datetime.date | None = None) -> Licence:
-    """Revoke a licence, by a signatory or (actor None) by the worker applying a handling
-    item's rule for a broken promise. The holder is told why, with the remedies."""
-    case = lock(licence.case)
-    if actor is not None:
-        require_case_role(actor, case, Role.SIGNATORY)
-    licence = Licence.objects.get(pk=licence.pk)
-    raise_blockers(revoke_licence_blockers(case, licence))
-    require_filled(reason=reason)
-    on = on or business_date()
-    require_not_before(on, licence.issued_on)
-    return _revoke(case, licence, actor=actor, reason=reason.strip(), on=on)
 
 
 PROMISE_STATES = (State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED)
@@ -384,16 +367,21 @@ def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPro
     missed = [MissedPromise.objects.create(case_material=line, noticed_on=today, rule=rule, licence=licence)
               for line in lines]
     names = "、".join(line.material.name for line in lines)
-    revoking = rule == MissedPromiseRule.REVOKE and licence is not None and licence.state != Licence.LicenceState.REVOKED
+    # Where the item's rule is "revoke", the worker starts the revocation procedure; the
+    # holder is heard before a signatory decides, as on every other path (第六十九条).
+    proposing = (rule == MissedPromiseRule.REVOKE and licence is not None
+                 and not revocation.propose_revocation_blockers(case))
     move(case, "promise_overdue", actor=None, on=today,
          reason=_("容缺材料（{names}）逾期未补齐").format(names=names),
          data={"lines": [{"line": line.pk, "material": line.material.name, "promised_by": line.promised_by.isoformat()}
                          for line in lines],
                "rule": rule, "licence": licence.number if licence else None,
-               "licence_state": licence.state if licence else None, "revoking": revoking})
-    if revoking:
-        _revoke(case, licence, actor=None, on=today,
-                reason=str(_("容缺受理承诺补齐的材料（{names}）逾期未补齐")).format(names=names))
+               "licence_state": licence.state if licence else None, "revocation_proposed": proposing})
+    if proposing:
+        promised = "、".join(f"{line.material.name}（{line.promised_by.isoformat()}前）" for line in lines)
+        revocation.start_proposal(
+            case, actor=None, grounds=RevocationProposal.Grounds.BROKEN_PROMISE, on=today,
+            facts=str(_("你（单位）在容缺受理时承诺补齐的材料{promised}逾期未补齐")).format(promised=promised))
     return missed
 
 

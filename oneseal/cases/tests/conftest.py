@@ -163,3 +163,25 @@ def events(case) -> int:
 
 
 # --- review steps -------------------------------------------------------------------------
+
+
+def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: str, notified_on: str,
+                             decided_on: str, facts: str = "以欺骗手段取得行政许可", views: str | None = None):
+    """Revoke the case's licence the only way there is: propose, issue the notice (a bureau
+    seal is created when there is none), record its service, hear the holder (when `views`),
+    and let a signatory decide after the period."""
+    from oneseal.documents import actions as document_actions
+    from oneseal.documents.models import Seal
+
+    if not Seal.objects.filter(bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).exists():
+        document_actions.create_seal(case.bureau, actor=None, valid_from=day("2024-01-01"))
+    from oneseal.cases.actions.revocation import open_proposal
+
+    if open_proposal(case) is None:
+        actions.propose_revocation(case, actor=proposer, facts=facts, on=day(proposed_on))
+    document_actions.issue_document(case, kind="revocation_notice", actor=clerk)
+    actions.notify_revocation(case, actor=clerk, on=day(notified_on))
+    if views is not None:
+        actions.submit_revocation_views(case, actor=clerk, views=views, on=day(notified_on))
+    return actions.decide_revocation(case, actor=signatory, revoke=True, reason="经复核，事实清楚，依据充分",
+                                     on=day(decided_on))

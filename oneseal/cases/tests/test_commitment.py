@@ -18,12 +18,13 @@ from oneseal.cases.models import (
     CommitmentVerification,
     CreditRecord,
     Licence,
+    RevocationProposal,
     State,
 )
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Department, Role
 
-from .conftest import accepted_case, at, day, events, reviewed
+from .conftest import accepted_case, at, day, events, reviewed, revoke_through_procedure
 
 TEXT = "本单位承诺：经营场所、设施设备、食品安全管理人员及管理制度均符合《食品经营许可管理办法》规定的条件，所填信息真实有效。"
 
@@ -185,7 +186,8 @@ def test_a_truthful_verification_closes_the_check(granted_case, reviewer):
     assert actions.verify_chain(granted_case.pk) == []
 
 
-def test_a_false_commitment_revokes_the_licence_and_records_a_credit_record(granted_case, supervisor, applicant):
+def test_a_false_commitment_starts_the_revocation_and_records_a_credit_record(granted_case, supervisor, applicant,
+                                                                            clerk, signatory):
     """Found by a supervisor of the item's original department (市场监管局)."""
     actions.verify_commitment(granted_case, actor=supervisor, truthful=False,
                               findings="现场无冷藏设备，未配备食品安全管理人员", on=day("2025-10-15"))
@@ -194,23 +196,32 @@ def test_a_false_commitment_revokes_the_licence_and_records_a_credit_record(gran
     assert verification.verified_by == supervisor
 
     licence = Licence.objects.get(case=granted_case)
-    assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-10-15")
-    assert "虚假承诺" in licence.revocation_reason and "第六十九条第二款" in licence.revocation_reason
-    assert "现场无冷藏设备" in licence.revocation_reason
+    # The finding starts the procedure; the holder is heard before a signatory decides.
+    assert licence.state == Licence.LicenceState.VALID
+    proposal = RevocationProposal.objects.get(case=granted_case)
+    assert proposal.grounds == "false_commitment" and proposal.basis == "《中华人民共和国行政许可法》第六十九条第二款"
+    assert "虚假承诺" in proposal.facts and "现场无冷藏设备" in proposal.facts
+    assert supervisor.staff.display_name not in proposal.facts  # the facts name no individual
 
     record = CreditRecord.objects.get()
     assert (record.applicant, record.case, record.kind) == (applicant, granted_case, "false_commitment")
     assert (record.on, record.recorded_by) == (day("2025-10-15"), supervisor)
     assert granted_case.number in record.reason and "虚假承诺" in record.reason
 
-    verify, revoke, credit = granted_case.events.order_by("-seq")[:3][::-1]
+    verify, propose, credit = granted_case.events.order_by("-seq")[:3][::-1]
     assert verify.action == "verify_commitment" and verify.data["truthful"] is False
-    assert revoke.action == "revoke_licence" and revoke.notice_due == "revocation"
-    assert revoke.data["licence"] == licence.number and revoke.data["remedies"]["reconsideration"]["days"] == 60
+    assert propose.action == "propose_revocation" and propose.notice_due == "revocation_notice"
+    assert propose.data["licence"] == licence.number
     assert credit.action == "record_credit" and credit.data["credit_record"] == record.pk
-    assert credit.data["licence_revoked"] == licence.number
+    assert credit.data["revocation_proposal"] == proposal.pk
     granted_case.refresh_from_db()
     assert granted_case.state == State.DELIVERED
+
+    revoke_through_procedure(granted_case, proposer=None, clerk=clerk, signatory=signatory, proposed_on="2025-10-15",
+                             notified_on="2025-10-16", decided_on="2025-10-24")
+    licence.refresh_from_db()
+    assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-10-24")
+    assert "第六十九条第二款" in granted_case.events.order_by("-seq").first().data["basis"]
     assert actions.verify_chain(granted_case.pk) == []
 
 
@@ -340,6 +351,6 @@ def test_the_verification_is_shown_and_recorded_through_the_api(granted_case, re
     body = r.json()
     assert body["commitment_verification"]["state"] == "false_commitment"
     assert body["commitment_verification"]["findings"] == "承诺的经营场所不存在"
-    assert body["licence"]["state"] == "revoked"
-    assert [e["action"] for e in body["events"][-3:]] == ["verify_commitment", "revoke_licence", "record_credit"]
+    assert body["licence"]["state"] == "valid"  # proposed, not yet revoked
+    assert [e["action"] for e in body["events"][-3:]] == ["verify_commitment", "propose_revocation", "record_credit"]
     assert CreditRecord.objects.filter(case=granted_case).count() == 1

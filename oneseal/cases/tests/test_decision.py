@@ -15,11 +15,12 @@ from oneseal.cases.models import (
     Licence,
     LicenceCounter,
     MissedPromise,
+    RevocationProposal,
     State,
 )
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 
-from .conftest import accepted_case, day, events, reviewed
+from .conftest import accepted_case, day, events, reviewed, revoke_through_procedure
 
 
 def granted(case, signatory, on: str, **fields):
@@ -195,7 +196,8 @@ def test_a_licence_is_held_until_every_tolerated_material_arrives(make_item, own
     assert actions.deliver(case, actor=clerk, channel="window", on=day("2025-03-10")).within_due
 
 
-def test_a_broken_promise_revokes_the_licence_where_the_item_says_so(make_item, applicant, clerk, signatory):
+def test_a_broken_promise_starts_the_revocation_procedure_where_the_item_says_so(make_item, applicant, clerk,
+                                                                                signatory):
     hi = make_item(steps=False, missed_promise_rule="revoke")
     case = accepted_case(hi, applicant, clerk, "2025-03-03", tolerated_until="2025-03-10")
     licence = granted(case, signatory, "2025-03-05")
@@ -205,14 +207,24 @@ def test_a_broken_promise_revokes_the_licence_where_the_item_says_so(make_item, 
     missed = actions.overdue_promises(day("2025-03-11"))
     assert [m.case_material.material.name for m in missed] == ["食品安全管理制度"]
     licence.refresh_from_db()
-    assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-03-11")
-    overdue, revocation = list(case.events.order_by("-seq")[:2])[::-1]
+    # The holder is heard first: the worker proposes, it does not revoke.
+    assert licence.state == Licence.LicenceState.VALID
+    overdue, proposal_event = list(case.events.order_by("-seq")[:2])[::-1]
     assert overdue.action == "promise_overdue" and overdue.actor is None and overdue.data["rule"] == "revoke"
-    assert revocation.action == "revoke_licence" and revocation.notice_due == "revocation"
-    assert revocation.data["remedies"]["reconsideration"]["days"] == 60
+    assert overdue.data["revocation_proposed"] is True
+    assert proposal_event.action == "propose_revocation" and proposal_event.notice_due == "revocation_notice"
+    proposal = RevocationProposal.objects.get(case=case)
+    assert proposal.grounds == "broken_promise" and proposal.proposed_by is None and "食品安全管理制度" in proposal.facts
     before = events(case)
     assert actions.overdue_promises(day("2025-03-12")) == []
     assert events(case) == before and MissedPromise.objects.count() == 1
+    revoke_through_procedure(case, proposer=None, clerk=clerk, signatory=signatory, proposed_on="2025-03-11",
+                             notified_on="2025-03-12", decided_on="2025-03-20")
+    licence.refresh_from_db()
+    assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-03-20")
+    revocation = case.events.order_by("-seq").first()
+    assert revocation.action == "revoke_licence" and revocation.notice_due == "revocation"
+    assert revocation.data["remedies"]["reconsideration"]["days"] == 60
     assert actions.verify_chain(case.pk) == []
 
 
@@ -247,14 +259,17 @@ def test_a_promise_broken_before_the_decision_blocks_the_grant_under_the_revoke_
     assert not Licence.objects.exists()
 
 
-def test_a_signatory_revokes_a_licence_once(make_item, applicant, clerk, signatory):
+def test_a_signatory_revokes_a_licence_once(make_item, applicant, clerk, reviewer, signatory):
     case = accepted_case(make_item(steps=False), applicant, clerk, "2025-03-03")
     licence = granted(case, signatory, "2025-03-03")
     with pytest.raises(ValidationFailed):
-        actions.revoke_licence(licence, actor=signatory, reason="", on=day("2025-03-04"))
-    actions.revoke_licence(licence, actor=signatory, reason="以欺骗手段取得许可", on=day("2025-03-04"))
+        actions.propose_revocation(case, actor=reviewer, facts="", on=day("2025-03-04"))
+    revoke_through_procedure(case, proposer=reviewer, clerk=clerk, signatory=signatory, proposed_on="2025-03-04",
+                             notified_on="2025-03-04", decided_on="2025-03-12")
     with pytest.raises(InvalidTransition):
-        actions.revoke_licence(licence, actor=signatory, reason="再次撤销", on=day("2025-03-05"))
+        actions.propose_revocation(case, actor=reviewer, facts="再次撤销", on=day("2025-03-13"))
+    licence.refresh_from_db()
+    assert licence.state == Licence.LicenceState.REVOKED
     assert case.events.filter(action="revoke_licence").count() == 1
 
 
@@ -327,10 +342,6 @@ def _tolerated(ctx):
     return accepted_case(ctx["item"], ctx["applicant"], ctx["clerk"], "2025-09-22", tolerated_until="2025-09-30")
 
 
-def _licence(case):
-    return Licence.objects.get(case=case)
-
-
 # action: (setup, call, the rightful actor, outsiders besides other-county staff and a supervisor)
 DECISION_ACTIONS = {
     "grant": (_ready, lambda case, who: granted(case, who, "2025-09-24"), "signatory", ["clerk", "applicant_user"]),
@@ -345,8 +356,8 @@ DECISION_ACTIONS = {
     "supply_tolerated_material": (_tolerated, lambda case, who: actions.supply_tolerated_material(
         case, case.materials.get(status="tolerated"), actor=who, on=day("2025-09-24")),
         "applicant_user", ["other_applicant_user", "reviewer"]),
-    "revoke_licence": (_granted, lambda case, who: actions.revoke_licence(
-        _licence(case), actor=who, reason="撤销", on=day("2025-09-25")), "signatory", ["clerk", "applicant_user"]),
+    "propose_revocation": (_granted, lambda case, who: actions.propose_revocation(
+        case, actor=who, facts="撤销", on=day("2025-09-25")), "signatory", ["clerk", "applicant_user"]),
 }
 
 

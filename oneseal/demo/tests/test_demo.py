@@ -15,6 +15,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from oneseal.audit.models import AuditEvent
+from oneseal.cases.models import RevocationProposal
 from oneseal.catalogue.actions import publish_blockers
 from oneseal.catalogue.exporting import export_catalogue
 from oneseal.catalogue.importing import HEADERS, import_catalogue
@@ -35,6 +36,8 @@ from oneseal.demo.data import catalogue as table
 from oneseal.demo.data import guidance
 from oneseal.demo.data import organisation as org
 from oneseal.demo.data.guides import GUIDES
+from oneseal.documents.models import Document
+from oneseal.documents.queries import check_file
 from oneseal.organisation.models import Bureau, Department, Section, ServiceCentre, Staff, StaffRole
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -173,7 +176,25 @@ def test_each_demo_account_exists_with_its_role_and_the_demo_password(county):
 
 
 COUNTED = [Region, Bureau, Section, ServiceCentre, Department, Staff, StaffRole, Topic, Catalogue, Item,
-           ItemVersion, HandlingItem, Material, ReviewStep, SpecialProcedure, GuidanceExemption, AuditEvent]
+           ItemVersion, HandlingItem, Material, ReviewStep, SpecialProcedure, GuidanceExemption, AuditEvent,
+           RevocationProposal, Document]
+
+
+def _a_licence_went_through_the_revocation_procedure():
+    """The documents demo revokes one licence at a department's request, through the whole
+    procedure when the demo's dates leave room for the period; its PDF is then authentic but
+    not in force."""
+    proposal = RevocationProposal.objects.get()
+    assert proposal.grounds == "department_request" and proposal.notified_on is not None
+    assert Document.objects.filter(case=proposal.case, kind="revocation_notice").exists()
+    if proposal.state == "revoked":
+        licence_document = Document.objects.get(case=proposal.case, kind="licence")
+        with licence_document.file.open("rb") as fh:
+            check = check_file(fh.read())
+        assert check.authentic and not check.in_force and check.standing.reason == "licence_revoked"
+        assert Document.objects.filter(case=proposal.case, kind="revocation").exists()
+    else:
+        assert proposal.state == "notified"
 
 
 def test_loading_again_changes_nothing_and_prints_the_accounts(county):
@@ -181,6 +202,7 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
         # The fixture built the county only; the first command adds what the other apps show
         # (seals and documents, search index, bookings …), the second must change nothing.
         call_command("load-demo", stdout=io.StringIO())
+    _a_licence_went_through_the_revocation_procedure()
     before = {m.__name__: m.objects.count() for m in COUNTED} | {"User": get_user_model().objects.count()}
     out = io.StringIO()
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):

@@ -119,9 +119,14 @@ def test_special_procedure_extension_tolerated_acceptance_and_revocation_render(
     assert "延长审批期限告知书" in text and "延长十个工作日" in text and "第四十二条第一款" in text
     case = reviewed(case, reviewer, second_reviewer, "2025-03-13")
     licence = granted(case, signatory, "2025-03-14")
-    case_actions.revoke_licence(licence, actor=signatory, reason="容缺材料逾期未补齐", on=day("2025-03-24"))
+    case_actions.propose_revocation(case, actor=reviewer, facts="容缺材料逾期未补齐", on=day("2025-03-24"))
+    _doc, text = issued(case, "revocation_notice", signatory)
+    assert "撤销行政许可告知书" in text and licence.number in text and "五个工作日内" in text and "第七条" in text
+    case_actions.notify_revocation(case, actor=clerk, on=day("2025-03-24"))
+    case_actions.decide_revocation(case, actor=signatory, revoke=True, reason="逾期未补", on=day("2025-04-01"))
     _doc, text = issued(case, "revocation", signatory)
     assert "撤销行政许可决定书" in text and licence.number in text and "六十日内" in text
+    assert "第六十九条" in text and "2025年3月24日" in text
 
 
 def test_a_rare_character_in_a_name_renders_from_an_embedded_font(item, own_applicant, clerk, seal):

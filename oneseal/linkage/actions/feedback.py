@@ -1,8 +1,9 @@
 """Feedback (审管互动, seed 002 (四)): the department reports what supervision and enforcement
 found on a decision pushed to it — an inspection, a penalty, a rectification order, or a
-request that the bureau revoke the licence. The request becomes the bureau's decision: a
-signatory revokes the licence (cases.actions.revoke_licence, which records its notice and
-pushes the revocation back) or declines with reasons."""
+request that the bureau revoke the licence. A signatory either declines it with reasons, or
+accepts it as grounds and starts the revocation procedure (cases.actions.revocation: the
+holder is notified and heard, then a signatory decides; the decision records its notice and
+pushes the revocation back). The request is closed by that decision."""
 
 import datetime
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
-from oneseal.cases import actions as case_actions
-from oneseal.cases.models import Licence
+from oneseal.cases.actions._base import lock
+from oneseal.cases.actions.revocation import start_proposal
+from oneseal.cases.models import Licence, RevocationProposal
 from oneseal.errors import NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
@@ -72,14 +74,20 @@ def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.da
 def revocation_request_blockers(feedback: Feedback) -> list[str]:
     if feedback.request_state != Feedback.RequestState.OPEN:
         return [_("该撤销建议已处理")]
+    if feedback.handled_on is not None:
+        return [_("已于{date}据此启动撤销程序，待签批领导在听取持证人陈述、申辩后决定").format(
+            date=feedback.handled_on.isoformat())]
     return []
 
 
 @transaction.atomic
 def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: str,
                               on: datetime.date | None = None) -> Feedback:
-    """A signatory of the case's region decides on the department's request: revoke the licence
-    (its notice states the reasons and remedies) or decline, both with reasons."""
+    """A signatory of the case's region answers the department's request: decline (with
+    reasons; the request is closed), or take it up — which starts the revocation procedure on
+    the licence (`cases.actions.revocation`), not the revocation itself. The request stays
+    open, marked as taken up, until the procedure's decision closes it
+    (`close_revocation_request`)."""
     feedback = Feedback.objects.select_for_update(of=("self",)).select_related("case__region", "licence", "department").get(
         pk=feedback.pk)
     if not has_role(actor, Role.SIGNATORY, feedback.case.region):
@@ -88,16 +96,36 @@ def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: 
     if not text(note):
         fail({"note": [_("请填写处理意见")]})
     on = on or timezone.localdate()
-    revoked = None
+    proposal = None
     if revoke:
-        reason = _("{department}建议撤销（{date}）：{summary}。{note}").format(
-            department=feedback.department, date=feedback.on.isoformat(), summary=feedback.summary, note=text(note))
-        revoked = case_actions.revoke_licence(feedback.licence, actor=actor, reason=reason, on=on)
-    feedback.request_state = Feedback.RequestState.REVOKED if revoke else Feedback.RequestState.DECLINED
+        case = lock(feedback.case)
+        facts = _("{department}于{date}建议撤销：{summary}").format(
+            department=feedback.department, date=feedback.on.isoformat(), summary=feedback.summary)
+        proposal = start_proposal(case, actor=actor, grounds=RevocationProposal.Grounds.DEPARTMENT_REQUEST,
+                                  facts=facts, on=on, department=feedback.department)
+    else:
+        feedback.request_state = Feedback.RequestState.DECLINED
     feedback.handled_by, feedback.handled_on, feedback.handling_note = actor, on, text(note)
     feedback.save(update_fields=["request_state", "handled_by", "handled_on", "handling_note"])
     record("linkage.decide_revocation_request", actor=actor, subject=feedback, region_code=feedback.region_code,
+           summary=_("{case}撤销建议：{state}").format(
+               case=feedback.case.number,
+               state=_("启动撤销程序") if revoke else feedback.get_request_state_display()),
+           data={"revoke": revoke, "proposal": proposal.pk if proposal else None, "on": on.isoformat()})
+    return feedback
+
+
+def close_revocation_request(licence: Licence, *, actor, revoked: bool, note: str, on: datetime.date) -> None:
+    """The revocation procedure a department's request started was decided (or withdrawn):
+    the request is closed with that outcome. Called inside the decision's transaction."""
+    feedback = (Feedback.objects.select_for_update(of=("self",)).filter(
+        licence=licence, kind=FeedbackKind.REVOCATION_REQUEST, request_state=Feedback.RequestState.OPEN).first())
+    if feedback is None:
+        return
+    feedback.request_state = Feedback.RequestState.REVOKED if revoked else Feedback.RequestState.DECLINED
+    feedback.handled_by, feedback.handled_on, feedback.handling_note = actor, on, text(note)
+    feedback.save(update_fields=["request_state", "handled_by", "handled_on", "handling_note"])
+    record("linkage.close_revocation_request", actor=actor, subject=feedback, region_code=feedback.region_code,
            summary=_("{case}撤销建议：{state}").format(case=feedback.case.number,
                                                   state=feedback.get_request_state_display()),
-           data={"revoke": revoke, "licence": revoked.number if revoked else None, "on": on.isoformat()})
-    return feedback
+           data={"revoked": revoked, "licence": licence.number, "on": on.isoformat()})

@@ -10,13 +10,13 @@ from openpyxl import load_workbook
 
 from oneseal.audit.models import AuditEvent
 from oneseal.cases import actions as case_actions
-from oneseal.cases.models import Licence, State
+from oneseal.cases.models import Licence, RevocationProposal, State
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage import actions, jobs
 from oneseal.linkage.models import DutyBoundary, Feedback, Push, SupportRequest
 from oneseal.linkage.queries import case_linkage, overdue_support_requests
 
-from .conftest import PDF, accepted_case, day
+from .conftest import PDF, accepted_case, day, revoke_through_procedure
 
 # --- signing and escalation ---------------------------------------------------------------
 
@@ -40,11 +40,12 @@ def test_the_worker_escalates_an_unsigned_push_once_the_day_after_its_due_date(d
     assert push.escalated_on == day("2025-03-11") and push.signed_on is None
 
 
-def test_a_denial_and_a_revocation_are_pushed_too(decide, signatory):
+def test_a_denial_and_a_revocation_are_pushed_too(decide, signatory, reviewer, clerk):
     denied = decide(deny=True)
     assert denied.pushes.get().payload["reason"] == "经营场所不符合食品安全要求"
     granted = decide()
-    case_actions.revoke_licence(granted.licence, actor=signatory, reason="以欺骗手段取得", on=day("2025-03-10"))
+    revoke_through_procedure(granted, proposer=reviewer, clerk=clerk, signatory=signatory, proposed_on="2025-03-10",
+                             notified_on="2025-03-10", decided_on="2025-03-18")
     assert [p.decision for p in granted.pushes.order_by("id")] == ["grant", "revoke_licence"]
 
 
@@ -58,7 +59,7 @@ def test_another_department_and_the_bureau_cannot_sign(decide, other_supervisor,
 # --- feedback and revocation requests -----------------------------------------------------
 
 
-def test_a_revocation_request_becomes_the_bureaus_revocation_with_its_notice(decide, supervisor, signatory, reviewer):
+def test_a_revocation_request_becomes_the_bureaus_revocation_procedure(decide, supervisor, signatory, reviewer, clerk):
     case = decide(on="2025-03-05")
     push = case.pushes.get()
     feedback = actions.give_feedback(push, actor=supervisor, kind="revocation_request", on=day("2025-03-20"),
@@ -69,6 +70,17 @@ def test_a_revocation_request_becomes_the_bureaus_revocation_with_its_notice(dec
     with pytest.raises(NotPermitted):
         actions.decide_revocation_request(feedback, actor=reviewer, revoke=True, note="同意")
     actions.decide_revocation_request(feedback, actor=signatory, revoke=True, note="经核实属实", on=day("2025-03-21"))
+    # Taking the request up starts the procedure; nothing is revoked before the holder is heard.
+    feedback.refresh_from_db()
+    assert feedback.request_state == Feedback.RequestState.OPEN and feedback.handled_on == day("2025-03-21")
+    assert Licence.objects.get(case=case).state == Licence.LicenceState.VALID
+    proposal = RevocationProposal.objects.get(case=case)
+    assert proposal.grounds == "department_request" and proposal.requesting_department == push.department
+    assert "经营场所已拆除" in proposal.facts
+    with pytest.raises(InvalidTransition, match="启动撤销程序"):
+        actions.decide_revocation_request(feedback, actor=signatory, revoke=False, note="再议")
+    revoke_through_procedure(case, proposer=None, clerk=clerk, signatory=signatory, proposed_on="2025-03-21",
+                             notified_on="2025-03-24", decided_on="2025-04-01")
     feedback.refresh_from_db()
     assert feedback.request_state == Feedback.RequestState.REVOKED
     assert Licence.objects.get(case=case).state == Licence.LicenceState.REVOKED
@@ -76,6 +88,18 @@ def test_a_revocation_request_becomes_the_bureaus_revocation_with_its_notice(dec
     assert event.action == "revoke_licence" and event.notice_due == "revocation" and "经营场所已拆除" in event.reason
     assert case.pushes.filter(decision="revoke_licence").exists()
     assert case_linkage(case).feedback == [feedback] and case_linkage(case).open_revocation_requests == []
+
+
+def test_a_request_whose_procedure_ends_without_revocation_is_declined(decide, supervisor, signatory, reviewer,
+                                                                       clerk):
+    case = decide(on="2025-03-05")
+    feedback = actions.give_feedback(case.pushes.get(), actor=supervisor, kind="revocation_request",
+                                     on=day("2025-03-20"), summary="经营场所已拆除")
+    actions.decide_revocation_request(feedback, actor=signatory, revoke=True, note="启动程序", on=day("2025-03-21"))
+    case_actions.withdraw_revocation_proposal(case, actor=signatory, reason="经营场所已恢复", on=day("2025-03-24"))
+    feedback.refresh_from_db()
+    assert feedback.request_state == Feedback.RequestState.DECLINED and feedback.handling_note == "经营场所已恢复"
+    assert Licence.objects.get(case=case).state == Licence.LicenceState.VALID
 
 
 def test_feedback_needs_a_summary_and_a_date_not_before_the_decision(decide, supervisor, other_supervisor):

@@ -39,6 +39,12 @@ EVENT_LABELS = {
     "verify_commitment": _("告知承诺核查"),
     "record_credit": _("记入信用记录"),
     "verification_overdue": _("告知承诺核查逾期"),
+    "propose_revocation": _("提出撤销许可"),
+    "notify_revocation": _("撤销告知书送达"),
+    "submit_revocation_views": _("陈述、申辩"),
+    "record_revocation_hearing": _("撤销听证"),
+    "keep_licence": _("决定不予撤销"),
+    "withdraw_revocation_proposal": _("撤回撤销提议"),
 }
 
 
