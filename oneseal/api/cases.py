@@ -67,8 +67,6 @@ from oneseal.cases.queries import (  # noqa: F401 (re-exported for the API modul
 )
 from oneseal.catalogue.models import HandlingItem, ReviewStep, SpecialProcedure
 from oneseal.errors import InvalidTransition, ValidationFailed
-from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role
 
 from .serializers import DATE_FORMAT, ErrorSerializer, date_field
 
@@ -748,14 +746,14 @@ class ApplicantRegister(SignedInMixin, APIView):
 
     @extend_schema(
         tags=[CASES], operation_id="register_applicant", summary=_l("登记申请人（已登记则返回原记录）"),
-        description=_l("窗口人员可为任何人登记；网上办事账号只能登记本人，登记后与本账号关联。"),
+        description=_l("窗口人员查验身份证明后登记（查到已登记的申请人记入审计）。网上办事账号不能登记申请人（403）："
+                       "账号即注册时的本人，为单位办事须由窗口登记授权。"),
         request=ApplicantInput, responses={200: ApplicantSerializer, **ERRORS},
     )
     def post(self, request):
         data = parse(ApplicantInput, request.data)
-        is_clerk = has_role(request.user, Role.CLERK)
         try:
-            applicant = register_applicant(actor=request.user, user=None if is_clerk else request.user, **data)
+            applicant = register_applicant(actor=request.user, **data)
         except ValidationFailed as exc:
             fields = {self.FIELD_NAMES.get(k, k): v for k, v in exc.fields.items()}
             raise ValidationFailed(exc.message, fields=fields, reasons=exc.reasons) from None
