@@ -52,6 +52,23 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(scope | own)
 
 
+def staff_sees(user, case: Case) -> bool:
+    """Whether the user sees `case` as staff (the rule of `visible_cases` without the
+    applicant's part), and so reads the bureau's full record of it; an applicant reads what
+    their portal page shows. Decided on the loaded row (its handling item's version)."""
+    if not is_scoped_staff(user):
+        return False
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    if not case.region_code.startswith(scope_prefix(user)):
+        return False
+    if staff.role_set & REGION_WIDE_ROLES:
+        return True
+    return (staff.department_id is not None
+            and case.handling_item.item_version.original_department_id == staff.department_id)
+
+
 def visible_applicants(user) -> QuerySet[Applicant]:
     """Whom the caller may open a case for: a window clerk for anyone, everyone else only for
     the person their account is and the organisations that person is authorised for."""

@@ -7,7 +7,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from oneseal.applicants.actions import record_authorisation, register_applicant, revoke_authorisation, sign_up
+from oneseal.applicants.actions import (
+    record_authorisation,
+    register_applicant,
+    revoke_authorisation,
+    sign_up,
+)
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import credit_check_char
 from oneseal.audit.models import AuditEvent
