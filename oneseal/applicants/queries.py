@@ -55,6 +55,6 @@ def authorisations_of(person: Applicant) -> QuerySet[Authorisation]:
 
 def authorisations_for(organisation: Applicant) -> QuerySet[Authorisation]:
     """An organisation's authorisations, for the window's page."""
-    return (Authorisation.objects.filter(organisation=organisation).select_related("person", "recorded_by",
+    return (Authorisation.objects.filter(organisation=organisation).select_related("person", "recorded_by__staff",
                                                                                   "revoked_by")
             .order_by(STANDING_FIRST, "-valid_from", "-id"))
