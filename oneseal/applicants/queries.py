@@ -5,6 +5,7 @@ appointments asks here, so a revoked or expired authorisation ends them all at o
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -58,3 +59,14 @@ def authorisations_for(organisation: Applicant) -> QuerySet[Authorisation]:
     return (Authorisation.objects.filter(organisation=organisation).select_related("person", "recorded_by__staff",
                                                                                   "revoked_by")
             .order_by(STANDING_FIRST, "-valid_from", "-id"))
+
+
+def accounts_acting_for(applicant: Applicant, on: datetime.date | None = None):
+    """The online accounts that act for `applicant` on `on` (today): a person's own, or the
+    accounts of the people an organisation has standing authorisations for."""
+    User = get_user_model()
+    if applicant.user_id is not None:
+        return User.objects.filter(pk=applicant.user_id)
+    people = (Authorisation.objects.active(on or timezone.localdate()).filter(organisation=applicant)
+              .values("person__user"))
+    return User.objects.filter(pk__in=people, is_active=True).order_by("pk")
