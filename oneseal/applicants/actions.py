@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from oneseal.audit.actions import record
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -62,7 +62,7 @@ def _region_code(actor) -> str:
     return staff.region.code if staff is not None else ""
 
 
-WINDOW_ONLY = _l("申请人须凭身份证明在窗口登记；网上办事账号只代表注册时的本人，"
+WINDOW_ONLY = gettext_lazy("申请人须凭身份证明在窗口登记；网上办事账号只代表注册时的本人，"
                  "为单位办事须由窗口登记授权")
 
 
@@ -140,7 +140,7 @@ def number_taken_message() -> str:
     return _("该证件号码已登记，不能在网上注册；如为本人，请携带身份证明到窗口办理账号绑定")
 
 
-ORGANISATION_ONLINE = _l("单位不能在网上注册账号：请法定代表人或经办人以本人居民身份证号码注册，"
+ORGANISATION_ONLINE = gettext_lazy("单位不能在网上注册账号：请法定代表人或经办人以本人居民身份证号码注册，"
                          "再携带营业执照、本人身份证（经办人另带授权委托书）到窗口登记授权")
 
 
