@@ -63,7 +63,7 @@ def _region_code(actor) -> str:
 
 
 WINDOW_ONLY = gettext_lazy("申请人须凭身份证明在窗口登记；网上办事账号只代表注册时的本人，"
-                 "为单位办事须由窗口登记授权")
+                           "为单位办事须由窗口登记授权")
 
 
 @transaction.atomic
@@ -85,10 +85,11 @@ def register_applicant(*, actor, kind: str, name: str, number: str, phone: str, 
     key = _key(values)
     existing = Applicant.objects.select_for_update().filter(**key).first()
     if existing is not None:
+        # The answer discloses who holds the number, even when the names differ.
+        _audit_look_up(existing, actor=actor, via="register")
         if existing.name != values["name"]:
             raise ValidationFailed(fields={"name": [
                 _("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name)]})
-        _audit_look_up(existing, actor=actor, via="register")
         if user is not None and existing.user_id != user.pk:
             if existing.user_id is not None:
                 raise ValidationFailed(fields={"user": [_("该申请人已绑定其他网上办事账号")]})
@@ -100,8 +101,11 @@ def register_applicant(*, actor, kind: str, name: str, number: str, phone: str, 
     try:
         with transaction.atomic():
             applicant = _create(values, representative=representative, address=address, user=user)
-    except IntegrityError:  # registered by someone else a moment ago
-        return Applicant.objects.get(**key)
+    except IntegrityError:  # registered by someone else a moment ago, or the account bound meanwhile
+        found = Applicant.objects.filter(**key).first()
+        if found is None:
+            raise ValidationFailed(fields={"user": [_("该网上办事账号已绑定本人身份")]}) from None
+        return found
     record("applicants.register", actor=actor, subject=applicant, summary=applicant.name,
            region_code=_region_code(actor), data={"kind": kind, "number": applicant.masked_number})
     return applicant
@@ -141,7 +145,7 @@ def number_taken_message() -> str:
 
 
 ORGANISATION_ONLINE = gettext_lazy("单位不能在网上注册账号：请法定代表人或经办人以本人居民身份证号码注册，"
-                         "再携带营业执照、本人身份证（经办人另带授权委托书）到窗口登记授权")
+                                   "再携带营业执照、本人身份证（经办人另带授权委托书）到窗口登记授权")
 
 
 @transaction.atomic
@@ -153,6 +157,8 @@ def sign_up(*, username: str, password: str, name: str, number: str, phone: str,
     it needs the papers at a window. An organisation has no account of its own: its legal
     representative or agent acts for it with their own account once a window has recorded
     their authorisation (`record_authorisation`). Returns (user, applicant)."""
+    if kind != Applicant.Kind.PERSON:
+        raise ValidationFailed(_("注册信息有误"), fields={"kind": [str(ORGANISATION_ONLINE)]})
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -177,8 +183,6 @@ def sign_up(*, username: str, password: str, name: str, number: str, phone: str,
     digits = rules.normalise(number)
     if not errors.get("password") and len(digits) >= 6 and digits[-6:] in rules.normalise(password):
         errors["password"] = [_("密码不能包含证件号码")]
-    if kind != Applicant.Kind.PERSON:
-        raise ValidationFailed(_("注册信息有误"), fields={"kind": [str(ORGANISATION_ONLINE)]})
     try:
         values = clean_applicant(kind=kind, name=name, number=number, phone=phone, email=email)
     except ValidationFailed as exc:
