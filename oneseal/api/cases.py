@@ -27,6 +27,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -63,13 +64,16 @@ from oneseal.cases.queries import (  # noqa: F401 (re-exported for the API modul
     case_details,
     case_rows,
     is_scoped_staff,
+    staff_sees,
     visible_applicants,
     visible_cases,
 )
 from oneseal.catalogue.models import HandlingItem, ReviewStep, SpecialProcedure
+from oneseal.documents.models import Document
+from oneseal.documents.queries import documents_for
 from oneseal.errors import ValidationFailed
-from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role
+from oneseal.portal import queries as portal_queries
+from oneseal.portal import rules as portal_rules
 
 from .serializers import DATE_FORMAT, ErrorSerializer, date_field
 
@@ -755,6 +759,170 @@ class CaseDetailSerializer(CaseRowSerializer):
         return out
 
 
+# --- The applicant's view of a case --------------------------------------------------------
+#
+# An applicant reads through the API what their portal case page shows (portal/views_cases.py,
+# my_case.html) and no more: state and clocks, the events in plain words (portal.rules), the
+# materials with their status and files, the correction notice, the documents. No staff names,
+# no review steps or opinions, no event data, no agent's or the bureau's internal fields. Staff
+# who see the case as staff (`staff_sees`) read CaseDetailSerializer.
+
+class ApplicantUploadSerializer(HandRendered, serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+
+    class Meta:
+        model = Upload
+        fields = ["id", "name", "size", "uploaded_at"]
+        read_only_fields = fields
+
+    @staticmethod
+    def render(u: Upload) -> dict:
+        return {"id": u.pk, "name": _str(u.original_name), "size": _int(u.size), "uploaded_at": _datetime(u.uploaded_at)}
+
+
+class ApplicantMaterialSerializer(HandRendered, serializers.ModelSerializer):
+    name = serializers.CharField(source="material.name")
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    uploads = ApplicantUploadSerializer(many=True)
+
+    class Meta:
+        model = CaseMaterial
+        fields = ["id", "name", "status", "status_display", "note", "promised_by", "supplied_on", "uploads"]
+        read_only_fields = fields
+
+    @staticmethod
+    def render(line: CaseMaterial) -> dict:
+        return {"id": line.pk, "name": _str(line.material.name), "status": _str(line.status),
+                "status_display": _str(line.get_status_display()), "note": _str(line.note),
+                "promised_by": _date(line.promised_by), "supplied_on": _date(line.supplied_on),
+                "uploads": [ApplicantUploadSerializer.render(u) for u in line.uploads.all()]}
+
+
+class ApplicantEventSerializer(HandRendered, serializers.ModelSerializer):
+    text = serializers.SerializerMethodField(help_text=_l("办理过程，以申请人能读懂的话表述"))
+    detail = serializers.SerializerMethodField(help_text=_l("具体情况（如上传的材料、不予受理的理由）"))
+
+    class Meta:
+        model = CaseEvent
+        fields = ["seq", "on", "action", "text", "detail"]
+        read_only_fields = fields
+
+    @staticmethod
+    def get_text(e: CaseEvent) -> str:
+        return portal_rules.event_text(e.action)
+
+    @staticmethod
+    def get_detail(e: CaseEvent) -> str:
+        return str(portal_rules.event_detail(e))
+
+    @staticmethod
+    def render(e: CaseEvent) -> dict:
+        return {"seq": _int(e.seq), "on": _date(e.on), "action": _str(e.action),
+                "text": ApplicantEventSerializer.get_text(e), "detail": ApplicantEventSerializer.get_detail(e)}
+
+
+class CorrectionItemSerializer(HandRendered, serializers.Serializer):
+    line = serializers.IntegerField(help_text=_l("材料清单行编号（materials[].id）"))
+    material = serializers.CharField()
+    note = serializers.CharField(help_text=_l("需补正的内容"))
+
+    @staticmethod
+    def render(item: dict) -> dict:
+        return {"line": _int(item.get("line")), "material": _str(item.get("material")), "note": _str(item.get("note"))}
+
+
+class CorrectionNoticeSerializer(HandRendered, serializers.Serializer):
+    on = serializers.DateField(help_text=_l("告知日期"))
+    items = CorrectionItemSerializer(many=True, source="data.items")
+
+    @staticmethod
+    def render(e: CaseEvent) -> dict:
+        return {"on": _date(e.on), "items": [CorrectionItemSerializer.render(i) for i in e.data.get("items", [])]}
+
+
+class ApplicantDocumentSerializer(HandRendered, serializers.ModelSerializer):
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "kind_display", "number", "dated", "state", "state_display", "verification_code"]
+        read_only_fields = fields
+
+    @staticmethod
+    def render(d: Document) -> dict:
+        return {"id": d.pk, "kind": _str(d.kind), "kind_display": _str(d.get_kind_display()), "number": _str(d.number),
+                "dated": _date(d.dated), "state": _str(d.state), "state_display": _str(d.get_state_display()),
+                "verification_code": _str(d.verification_code)}
+
+
+class ApplicantCaseSerializer(HandRendered, serializers.ModelSerializer):
+    state = serializers.CharField()
+    state_display = serializers.CharField(source="get_state_display")
+    progress = serializers.CharField(help_text=_l("办理进度，一句话说明"))
+    channel = serializers.CharField()
+    applicant = ApplicantRefSerializer()
+    handling_item = CaseHandlingItemSerializer()
+    clocks = ClocksSerializer()
+    correction_notice = CorrectionNoticeSerializer(allow_null=True, help_text=_l("等待补正时的一次性告知"))
+    materials = ApplicantMaterialSerializer(many=True)
+    documents = ApplicantDocumentSerializer(many=True, source="applicant_documents",
+                                            help_text=_l("通知书和证照（下载见 /api/v1/documents/{id}/file）"))
+    events = ApplicantEventSerializer(many=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "query_code", "state", "state_display", "progress", "channel", "applicant",
+                  "handling_item", "received_at", "received_on", "clocks", "extended", "decided_on", "delivery_due",
+                  "closed_on", "correction_notice", "materials", "documents", "events", "lock_version"]
+        read_only_fields = fields
+
+    @staticmethod
+    def render(case: Case) -> dict:
+        return {"id": case.pk, "number": _str(case.number), "query_code": _str(case.query_code),
+                "state": _str(case.state), "state_display": _str(case.get_state_display()),
+                "progress": _str(case.progress), "channel": _str(case.channel),
+                "applicant": ApplicantRefSerializer.render(case.applicant),
+                "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
+                "received_at": _datetime(case.received_at), "received_on": _date(case.received_on),
+                "clocks": ClocksSerializer.render(case.clocks), "extended": _bool(case.extended),
+                "decided_on": _date(case.decided_on), "delivery_due": _date(case.delivery_due),
+                "closed_on": _date(case.closed_on),
+                "correction_notice": _maybe(CorrectionNoticeSerializer.render, case.correction_notice),
+                "materials": [ApplicantMaterialSerializer.render(line) for line in case.materials.all()],
+                "documents": [ApplicantDocumentSerializer.render(d) for d in case.applicant_documents],
+                "events": [ApplicantEventSerializer.render(e) for e in case.events.all()],
+                "lock_version": _int(case.lock_version)}
+
+
+def for_applicant(user, case: Case) -> Case:
+    """What the applicant's page adds to a loaded detail: the progress sentence, the notice
+    the case waits on, and the documents they may download."""
+    case.progress = portal_rules.progress(case, case.clocks)
+    case.correction_notice = (portal_queries.correction_notice(case)
+                              if case.state == State.AWAITING_CORRECTION else None)
+    # A case just opened has no documents yet: nothing to read.
+    case.applicant_documents = [] if getattr(case, "new_lines", None) is not None else documents_for(user, case)
+    return case
+
+
+def case_view(user, case: Case) -> dict:
+    """The case as this user's page shows it: the bureau's full record for staff who see it as
+    staff, the applicant's view for everyone else (their own cases)."""
+    if staff_sees(user, case):
+        return CaseDetailSerializer(case).data
+    return ApplicantCaseSerializer.render(for_applicant(user, case))
+
+
+CASE_VIEW = PolymorphicProxySerializer(
+    component_name="CaseView", serializers=[CaseDetailSerializer, ApplicantCaseSerializer],
+    resource_type_field_name=None,
+)
+
+
 # --- Views --------------------------------------------------------------------------------
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -777,14 +945,14 @@ class ApplicantRegister(SignedInMixin, APIView):
 
     @extend_schema(
         tags=[CASES], operation_id="register_applicant", summary=_l("登记申请人（已登记则返回原记录）"),
-        description=_l("窗口人员可为任何人登记；网上办事账号只能登记本人，登记后与本账号关联。"),
+        description=_l("窗口人员查验身份证明后登记（查到已登记的申请人记入审计）。网上办事账号不能登记申请人（403）："
+                       "账号即注册时的本人，为单位办事须由窗口登记授权。"),
         request=ApplicantInput, responses={200: ApplicantSerializer, **ERRORS},
     )
     def post(self, request):
         data = parse(ApplicantInput, request.data)
-        is_clerk = has_role(request.user, Role.CLERK)
         try:
-            applicant = register_applicant(actor=request.user, user=None if is_clerk else request.user, **data)
+            applicant = register_applicant(actor=request.user, **data)
         except ValidationFailed as exc:
             fields = {self.FIELD_NAMES.get(k, k): v for k, v in exc.fields.items()}
             raise ValidationFailed(exc.message, fields=fields, reasons=exc.reasons) from None
@@ -818,7 +986,7 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
     @extend_schema(
         operation_id="open_case", summary=_l("收件：开立办件"), request=OpenCaseInput, parameters=[IDEMPOTENCY_KEY],
         description=_l("窗口人员收件，或申请人本人网上申请（channel=online）。带 Idempotency-Key 的重复提交返回原办件。"),
-        responses={201: CaseDetailSerializer, 200: CaseDetailSerializer, **ERRORS},
+        responses={201: CASE_VIEW, 200: CASE_VIEW, **ERRORS},
     )
     def post(self, request):
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -832,25 +1000,33 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         case = actions.receive(data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data)
         # A case opened by this call carries what it wrote; a repeat gets the earlier case.
         if getattr(case, "new_lines", None) is not None:
-            return Response(CaseDetailSerializer(opened_detail(case)).data, status=status.HTTP_201_CREATED)
-        return Response(CaseDetailSerializer(detail_of(request.user, case.pk)).data, status=status.HTTP_200_OK)
+            return Response(case_view(request.user, opened_detail(case)), status=status.HTTP_201_CREATED)
+        return Response(case_view(request.user, detail_of(request.user, case.pk)), status=status.HTTP_200_OK)
 
 
 class CaseDetailView(SignedInMixin, APIView):
     @extend_schema(tags=[CASES], operation_id="get_case", summary=_l("办件详情"), parameters=[CASE_ID],
-                   description=_l("状态、申请人、办理项及版本、材料清单与上传文件、时限与预警、审批环节、证照及全部办件记录。"),
-                   responses={200: CaseDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+                   description=_l("工作人员：状态、申请人、办理项及版本、材料清单与上传文件、时限与预警、审批环节、证照及全部办件记录"
+                                  "（CaseDetail）。申请人：与网上办事“我的办件”页面相同的内容（ApplicantCase），"
+                                  "不含工作人员姓名、审查意见和内部数据。"),
+                   responses={200: CASE_VIEW, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request, pk):
-        return Response(CaseDetailSerializer(detail_of(request.user, pk)).data)
+        return Response(case_view(request.user, detail_of(request.user, pk)))
 
 
 class CaseEventList(SignedInMixin, APIView):
     @extend_schema(tags=[CASES], operation_id="list_case_events", summary=_l("办件记录"), parameters=[CASE_ID],
-                   description=_l("办件的全部操作记录，按顺序号排列（只增不改，哈希链校验）。"),
-                   responses={200: CaseEventSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer})
+                   description=_l("办件的全部操作记录，按顺序号排列（只增不改，哈希链校验）。申请人看到的是"
+                                  "“我的办件”页面的办理过程：以通俗文字表述，不含操作人和内部数据。"),
+                   responses={200: PolymorphicProxySerializer(
+                       component_name="CaseEventView", serializers=[CaseEventSerializer, ApplicantEventSerializer],
+                       resource_type_field_name=None, many=True), 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request, pk):
         case = load_case(request.user, pk)
-        return Response(CaseEventSerializer(case.events.order_by("seq"), many=True).data)
+        events = case.events.order_by("seq")
+        if staff_sees(request.user, case):
+            return Response(CaseEventSerializer(events, many=True).data)
+        return Response([ApplicantEventSerializer.render(e) for e in events])
 
 
 class RevocationProposalSerializer(serializers.ModelSerializer):
@@ -887,14 +1063,14 @@ class CaseMaterialFiles(SignedInMixin, APIView):
                                               description=_l("材料清单行编号（materials[].id）"))],
         request={"multipart/form-data": UploadInput},
         description=_l("按文件内容核验类型（PDF、JPG、PNG），保存 SHA-256；已上传的文件不会被覆盖。"),
-        responses={201: CaseDetailSerializer, **ERRORS},
+        responses={201: CASE_VIEW, **ERRORS},
     )
     def post(self, request, pk, line):
         case = load_case(request.user, pk)
         row = get_object_or_404(CaseMaterial.objects.select_related("case"), case=case, pk=line)
         data = parse(UploadInput, request.data)
         actions.attach_file(row, actor=request.user, upload=data["file"])
-        return Response(CaseDetailSerializer(detail_of(request.user, pk)).data, status=status.HTTP_201_CREATED)
+        return Response(case_view(request.user, detail_of(request.user, pk)), status=status.HTTP_201_CREATED)
 
 
 # --- Case actions: one table, one view ----------------------------------------------------
@@ -972,7 +1148,7 @@ class CaseActionView(SignedInMixin, APIView):
         data = parse(self.case_action.input, request.data)
         result = self.case_action.call(case, actor=request.user, **data)
         detail = acted_detail(result) if isinstance(result, Case) else detail_of(request.user, pk)
-        return Response(CaseDetailSerializer(detail).data)
+        return Response(case_view(request.user, detail))
 
 
 def action_view(action: CaseAction) -> type[CaseActionView]:
@@ -981,7 +1157,7 @@ def action_view(action: CaseAction) -> type[CaseActionView]:
     schema = extend_schema(
         tags=[CASES], operation_id=f"case_{snake}", summary=action.summary, description=action.description,
         parameters=[CASE_ID], request=action.input,
-        responses={200: CaseDetailSerializer, **ERRORS,
+        responses={200: CASE_VIEW, **ERRORS,
                    409: OpenApiResponse(ErrorSerializer, description=_l("办件已被他人改动（expected_version 不符）"))},
     )
     # extend_schema_view copies the inherited `post` before annotating it, so each action's

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.contrib.auth import get_user_model
@@ -9,15 +10,17 @@ from django.contrib.auth.password_validation import (
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from oneseal.audit.actions import record
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role
+from oneseal.organisation.rules import has_role, staff_of
 
 from . import rules
-from .models import Applicant
+from .models import Applicant, Authorisation
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
@@ -48,41 +51,92 @@ def clean_applicant(*, kind: str, name: str, number: str, phone: str, email: str
     return values
 
 
+def _key(values: dict) -> dict:
+    if values["kind"] == Applicant.Kind.ORGANISATION:
+        return {"kind": values["kind"], "credit_code": values["credit_code"]}
+    return {"kind": values["kind"], "id_number": values["id_number"]}
+
+
+def _region_code(actor) -> str:
+    staff = staff_of(actor)
+    return staff.region.code if staff is not None else ""
+
+
+WINDOW_ONLY = gettext_lazy("申请人须凭身份证明在窗口登记；网上办事账号只代表注册时的本人，"
+                           "为单位办事须由窗口登记授权")
+
+
 @transaction.atomic
 def register_applicant(*, actor, kind: str, name: str, number: str, phone: str, email: str = "",
                        representative: str = "", address: str = "", user=None) -> Applicant:
-    """Find the applicant by their number or register them. A window clerk registers anyone;
-    a signed-in member of the public registers only themselves (`user` is their account)."""
-    is_clerk = has_role(actor, Role.CLERK)
-    if not is_clerk and (user is None or user != actor):
-        raise NotPermitted()
+    """Find the applicant by their number or register them: a window clerk's act, after
+    checking the papers (a name and a number are no proof of identity; a company's are public).
+    `user` binds a natural person to an online account whose holder showed their 居民身份证 at
+    the window; an organisation is never bound to an account (see `record_authorisation`).
+    Online, an account is the person it signed up as (`sign_up`) and registers nobody.
+    Finding a registered applicant is a look-up and is audited."""
+    if not has_role(actor, Role.CLERK):
+        raise NotPermitted(WINDOW_ONLY)
     values = clean_applicant(kind=kind, name=name, number=number, phone=phone, email=email)
-    key = {"kind": values["kind"]}
-    key["credit_code" if kind == Applicant.Kind.ORGANISATION else "id_number"] = (
-        values.get("credit_code") or values.get("id_number"))
+    if user is not None and kind != Applicant.Kind.PERSON:
+        raise ValidationFailed(fields={"user": [_("网上办事账号只能绑定自然人；单位请登记授权")]})
+    if user is not None and Applicant.objects.filter(user=user).exists():
+        raise ValidationFailed(fields={"user": [_("该网上办事账号已绑定本人身份")]})
+    key = _key(values)
     existing = Applicant.objects.select_for_update().filter(**key).first()
     if existing is not None:
+        # The answer discloses who holds the number, even when the names differ.
+        _audit_look_up(existing, actor=actor, via="register")
         if existing.name != values["name"]:
-            # Only a clerk, who holds the person's papers, may learn whom the number belongs to.
-            message = (_("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name) if is_clerk
-                       else _("姓名或名称与证件号码不一致"))
-            raise ValidationFailed(fields={"name": [message]})
-        if not is_clerk and existing.user_id != user.pk:
-            # A name and a number are no proof of identity (a company's are public): binding an
-            # account to an applicant registered elsewhere needs the papers, at a window.
-            raise NotPermitted(_("该证件号码已登记，请携带身份证明到窗口办理账号绑定"))
+            raise ValidationFailed(fields={"name": [
+                _("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name)]})
+        if user is not None and existing.user_id != user.pk:
+            if existing.user_id is not None:
+                raise ValidationFailed(fields={"user": [_("该申请人已绑定其他网上办事账号")]})
+            existing.user = user
+            existing.save(update_fields=["user"])
+            record("applicants.bind_account", actor=actor, subject=existing, summary=existing.name,
+                   region_code=_region_code(actor), data={"username": user.get_username()})
         return existing
     try:
         with transaction.atomic():
-            applicant = Applicant.objects.create(
-                **key, name=values["name"], phone=values["phone"], email=values["email"],
-                representative=representative.strip(), address=address.strip(), user=user,
-            )
-    except IntegrityError:  # registered by someone else a moment ago
-        return Applicant.objects.get(**key)
+            applicant = _create(values, representative=representative, address=address, user=user)
+    except IntegrityError:  # registered by someone else a moment ago, or the account bound meanwhile
+        found = Applicant.objects.filter(**key).first()
+        if found is None:
+            raise ValidationFailed(fields={"user": [_("该网上办事账号已绑定本人身份")]}) from None
+        return found
     record("applicants.register", actor=actor, subject=applicant, summary=applicant.name,
-           data={"kind": kind, "number": applicant.masked_number})
+           region_code=_region_code(actor), data={"kind": kind, "number": applicant.masked_number})
     return applicant
+
+
+def _create(values: dict, *, representative: str, address: str, user) -> Applicant:
+    return Applicant.objects.create(
+        **_key(values), name=values["name"], phone=values["phone"], email=values["email"],
+        representative=representative.strip(), address=address.strip(), user=user,
+    )
+
+
+def _audit_look_up(applicant: Applicant, *, actor, via: str) -> None:
+    record("applicants.look_up", actor=actor, subject=applicant, summary=applicant.name,
+           region_code=_region_code(actor), data={"via": via, "number": applicant.masked_number})
+
+
+def look_up(*, actor, kind: str, number: str, via: str) -> Applicant | None:
+    """The registered applicant with this number, for a window clerk (who then holds the
+    person's papers); each find is audited with the page or API that asked (`via`), since a
+    number typed at a window may be a stranger's. Raises ValueError for a malformed number."""
+    if not has_role(actor, Role.CLERK):
+        raise NotPermitted()
+    if kind == Applicant.Kind.ORGANISATION:
+        found = Applicant.objects.filter(kind=kind, credit_code=rules.validate_credit_code(number)).first()
+    else:
+        found = Applicant.objects.filter(kind=Applicant.Kind.PERSON, id_number=rules.validate_id_number(number)).first()
+    if found is not None:
+        with transaction.atomic():
+            _audit_look_up(found, actor=actor, via=via)
+    return found
 
 
 def number_taken_message() -> str:
@@ -90,14 +144,21 @@ def number_taken_message() -> str:
     return _("该证件号码已登记，不能在网上注册；如为本人，请携带身份证明到窗口办理账号绑定")
 
 
+ORGANISATION_ONLINE = gettext_lazy("单位不能在网上注册账号：请法定代表人或经办人以本人居民身份证号码注册，"
+                                   "再携带营业执照、本人身份证（经办人另带授权委托书）到窗口登记授权")
+
+
 @transaction.atomic
-def sign_up(*, username: str, password: str, kind: str, name: str, number: str, phone: str, email: str = "",
-            representative: str = ""):
-    """Open an online-service account (网上办事账号) tied to one applicant: a natural person by
-    居民身份证号码, or an organisation by 统一社会信用代码 with its legal representative. Every
-    problem is named by its field at once. A number registered before (at a window, or by
-    another account) cannot be claimed online: binding it needs the papers at a window.
-    Returns (user, applicant)."""
+def sign_up(*, username: str, password: str, name: str, number: str, phone: str, email: str = "",
+            kind: str = Applicant.Kind.PERSON):
+    """Open an online-service account (网上办事账号): one natural person by 居民身份证号码, whom
+    the account is from then on. Every problem is named by its field at once. A number
+    registered before (at a window, or by another account) cannot be claimed online: binding
+    it needs the papers at a window. An organisation has no account of its own: its legal
+    representative or agent acts for it with their own account once a window has recorded
+    their authorisation (`record_authorisation`). Returns (user, applicant)."""
+    if kind != Applicant.Kind.PERSON:
+        raise ValidationFailed(_("注册信息有误"), fields={"kind": [str(ORGANISATION_ONLINE)]})
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -122,32 +183,120 @@ def sign_up(*, username: str, password: str, kind: str, name: str, number: str, 
     digits = rules.normalise(number)
     if not errors.get("password") and len(digits) >= 6 and digits[-6:] in rules.normalise(password):
         errors["password"] = [_("密码不能包含证件号码")]
-    if kind == Applicant.Kind.ORGANISATION and not (representative or "").strip():
-        errors["representative"] = [_("请填写法定代表人或负责人")]
     try:
         values = clean_applicant(kind=kind, name=name, number=number, phone=phone, email=email)
     except ValidationFailed as exc:
         values = None
         for field, messages in exc.fields.items():
             errors["number" if field in ("id_number", "credit_code") else field] = messages
-    if values is not None:
-        key = {"credit_code": values["credit_code"]} if kind == Applicant.Kind.ORGANISATION else {
-            "id_number": values["id_number"]}
-        if Applicant.objects.filter(kind=kind, **key).exists():
-            errors["number"] = [number_taken_message()]
+    if values is not None and Applicant.objects.filter(**_key(values)).exists():
+        errors["number"] = [number_taken_message()]
     if errors:
         raise ValidationFailed(_("注册信息有误"), fields=errors)
     # The account carries the applicant's name, so a case's history says who acted, not a login.
     user = User.objects.create_user(username=username, password=password,
                                     first_name=str(values.get("name") or name).strip()[:150])
     try:
-        applicant = register_applicant(actor=user, user=user, kind=kind, name=name, number=number, phone=phone,
-                                       email=email, representative=representative)
-    except (NotPermitted, ValidationFailed):
+        with transaction.atomic():
+            applicant = _create(values, representative="", address="", user=user)
+    except IntegrityError:
         # Registered by someone else between the check and now.
         raise ValidationFailed(_("注册信息有误"), fields={"number": [number_taken_message()]}) from None
-    if applicant.user_id != user.pk:
-        raise ValidationFailed(_("注册信息有误"), fields={"number": [number_taken_message()]})
     record("applicants.sign_up", actor=user, subject=applicant, summary=applicant.name,
            data={"username": username, "number": applicant.masked_number})
     return user, applicant
+
+
+def record_authorisation_blockers(organisation: Applicant, *, person: Applicant, capacity: str, papers: str,
+                                  valid_from: datetime.date | None, valid_until: datetime.date | None,
+                                  on: datetime.date) -> dict[str, list[str]]:
+    """Why the authorisation cannot be recorded, by field; empty when it can."""
+    errors: dict[str, list[str]] = {}
+    if organisation.kind != Applicant.Kind.ORGANISATION:
+        errors["organisation"] = [_("只能为法人或其他组织登记授权")]
+    if person.kind != Applicant.Kind.PERSON:
+        errors["person"] = [_("被授权人应为自然人（居民身份证号码）")]
+    elif person.user_id is None:
+        errors["person"] = [_("被授权人尚未注册网上办事账号：请其先以本人居民身份证号码在网上注册")]
+    if capacity not in Authorisation.Capacity.values:
+        errors["capacity"] = [_("身份应为法定代表人或负责人、授权经办人")]
+    elif (capacity == Authorisation.Capacity.REPRESENTATIVE and organisation.representative
+          and organisation.representative.strip() != person.name):
+        errors["person"] = [_("登记的法定代表人或负责人为“{name}”，与被授权人不一致").format(
+            name=organisation.representative)]
+    if not (papers or "").strip():
+        errors["papers"] = [_("请填写查验的证明材料（营业执照、身份证、授权委托书等）")]
+    elif len(papers.strip()) > 300:
+        errors["papers"] = [_("证明材料说明过长")]
+    if valid_from is None:
+        errors["valid_from"] = [_("请填写有效期起始日期")]
+    elif valid_from < on:
+        errors["valid_from"] = [_("有效期不能早于登记当日")]
+    if capacity == Authorisation.Capacity.AGENT and valid_until is None:
+        errors["valid_until"] = [_("授权经办人须填写授权委托书载明的有效期至")]
+    if valid_until is not None and valid_from is not None and valid_until < valid_from:
+        errors["valid_until"] = [_("有效期至不能早于有效期自")]
+    return errors
+
+
+@transaction.atomic
+def record_authorisation(organisation: Applicant, *, person: Applicant, capacity: str, papers: str,
+                         valid_from: datetime.date | None = None, valid_until: datetime.date | None = None,
+                         actor) -> Authorisation:
+    """A window clerk records that `person` (who has an online account) may act online for
+    `organisation`, as its legal representative or as an agent under a power of attorney,
+    after checking the papers named in `papers`. A new legal representative ends the
+    standing authorisation of the previous one (an organisation has one at a time)."""
+    if not has_role(actor, Role.CLERK):
+        raise NotPermitted()
+    organisation = Applicant.objects.select_for_update().get(pk=organisation.pk)
+    on = timezone.localdate()
+    valid_from = valid_from or on
+    errors = record_authorisation_blockers(organisation, person=person, capacity=capacity, papers=papers,
+                                           valid_from=valid_from, valid_until=valid_until, on=on)
+    standing = Authorisation.objects.filter(organisation=organisation, revoked_at__isnull=True)
+    if not errors and standing.filter(person=person).exists():
+        errors["person"] = [_("该被授权人已有未撤销的授权，请先撤销原授权")]
+    if errors:
+        raise ValidationFailed(_("授权信息有误"), fields=errors)
+    now = timezone.now()
+    if capacity == Authorisation.Capacity.REPRESENTATIVE:
+        for previous in standing.filter(capacity=capacity):
+            _revoke(previous, actor=actor, reason=_("法定代表人或负责人变更"), at=now)
+    authorisation = Authorisation.objects.create(
+        organisation=organisation, person=person, capacity=capacity, papers=papers.strip(), valid_from=valid_from,
+        valid_until=valid_until, recorded_by=actor, recorded_at=now)
+    record("applicants.authorise", actor=actor, subject=authorisation, region_code=_region_code(actor),
+           summary=f"{person.name} → {organisation.name}",
+           data={"organisation": organisation.masked_number, "person": person.masked_number, "capacity": capacity,
+                 "papers": authorisation.papers, "valid_from": valid_from.isoformat(),
+                 "valid_until": valid_until.isoformat() if valid_until else None})
+    return authorisation
+
+
+def _revoke(authorisation: Authorisation, *, actor, reason: str, at) -> None:
+    authorisation.revoked_at, authorisation.revoked_by, authorisation.revoke_reason = at, actor, reason
+    authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    record("applicants.revoke_authorisation", actor=actor, subject=authorisation, region_code=_region_code(actor),
+           summary=f"{authorisation.person.name} → {authorisation.organisation.name}", data={"reason": reason})
+
+
+@transaction.atomic
+def revoke_authorisation(authorisation: Authorisation, *, actor, reason: str) -> Authorisation:
+    """End an authorisation: by a window clerk (the organisation withdrew it, the papers were
+    false), or by the authorised person's own account (renouncing it). From this moment the
+    account no longer acts for the organisation nor sees its cases."""
+    authorisation = (Authorisation.objects.select_for_update().select_related("organisation", "person")
+                     .get(pk=authorisation.pk))
+    own = authorisation.person.user_id is not None and authorisation.person.user_id == getattr(actor, "pk", None)
+    if not (own or has_role(actor, Role.CLERK)):
+        raise NotPermitted()
+    if authorisation.revoked_at is not None:
+        raise InvalidTransition(_("该授权已撤销"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("请填写撤销原因")]})
+    if len(reason) > 300:
+        raise ValidationFailed(fields={"reason": [_("撤销原因过长")]})
+    _revoke(authorisation, actor=actor, reason=reason, at=timezone.now())
+    return authorisation

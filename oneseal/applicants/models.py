@@ -1,6 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +38,11 @@ class Applicant(models.Model):
                 | (Q(kind="organisation") & ~Q(credit_code="") & Q(id_number="")),
                 name="applicant_number_matches_kind",
             ),
+            # An online account is one natural person: it acts for an organisation only through
+            # an Authorisation recorded at a window, never by holding the organisation itself.
+            models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False), name="applicant_one_per_account"),
+            models.CheckConstraint(condition=Q(user__isnull=True) | Q(kind="person"),
+                                   name="applicant_account_is_a_person"),
         ]
 
     def __str__(self):
@@ -50,3 +57,62 @@ class Applicant(models.Model):
         """For pages that show who applied without revealing the whole number."""
         n = self.number
         return n[:4] + "*" * (len(n) - 8) + n[-4:] if len(n) > 8 else n
+
+
+class AuthorisationQuerySet(models.QuerySet):
+    def active(self, on: datetime.date) -> QuerySet["Authorisation"]:
+        """In force on `on`: not revoked, started, not expired (valid_until is the last day)."""
+        return self.filter(revoked_at__isnull=True, valid_from__lte=on).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+class Authorisation(models.Model):
+    """A natural person's standing to act online for an organisation: its legal representative
+    (法定代表人或负责人) or an agent it authorised (授权经办人). Recorded by a window clerk who
+    checked the papers (营业执照, the person's 居民身份证, for an agent the 授权委托书); a name and
+    a credit code typed online prove nothing, since both are public."""
+
+    class Capacity(models.TextChoices):
+        REPRESENTATIVE = "representative", _("法定代表人或负责人")
+        AGENT = "agent", _("授权经办人")
+
+    organisation = models.ForeignKey(Applicant, verbose_name=_("单位"), on_delete=models.PROTECT,
+                                     related_name="authorisations")
+    person = models.ForeignKey(Applicant, verbose_name=_("被授权人"), on_delete=models.PROTECT,
+                               related_name="authorised_for")
+    capacity = models.CharField(_("身份"), max_length=16, choices=Capacity.choices)
+    papers = models.CharField(_("查验的证明材料"), max_length=300)
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("撤销人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    revoke_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
+
+    objects = AuthorisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位授权")
+        verbose_name_plural = _("单位授权")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # One standing authorisation per organisation and person; a new one needs the old revoked.
+            models.UniqueConstraint(fields=["organisation", "person"], condition=Q(revoked_at__isnull=True),
+                                    name="authorisation_one_standing_per_person"),
+            # An organisation has one legal representative at a time.
+            models.UniqueConstraint(fields=["organisation"],
+                                    condition=Q(revoked_at__isnull=True, capacity="representative"),
+                                    name="authorisation_one_standing_representative"),
+            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                                   name="authorisation_period_in_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_capacity_display()} · {self.organisation}"
+
+    def is_active(self, on: datetime.date) -> bool:
+        return (self.revoked_at is None and self.valid_from <= on
+                and (self.valid_until is None or self.valid_until >= on))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.catalogue.models import HandlingItem, ItemVersion
@@ -278,8 +279,7 @@ def book_blockers(slot: Slot, *, handling_item: HandlingItem, now: datetime.date
 
 
 def _own(actor, applicant: Applicant) -> bool:
-    return (getattr(actor, "is_authenticated", False) and actor.is_active
-            and applicant.user_id is not None and applicant.user_id == actor.pk)
+    return getattr(actor, "is_authenticated", False) and acts_for(actor, applicant)
 
 
 @transaction.atomic

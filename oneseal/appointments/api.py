@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.api.serializers import DATE_FORMAT, ErrorSerializer
-from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import represented
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import ValidationFailed
 
@@ -141,7 +141,7 @@ class Bookings(SignedIn, APIView):
                               409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("该时段已约满"))})
     def post(self, request):
         data = parse(BookingInput, request.data)
-        own = list(Applicant.objects.filter(user=request.user).order_by("id"))
+        own = list(represented(request.user).order_by("-kind", "id"))
         if data.get("applicant") is None and len(own) == 1:
             applicant = own[0]
         else:

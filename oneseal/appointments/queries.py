@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.catalogue.models import HandlingItem
@@ -27,7 +28,7 @@ def visible_bookings(user) -> QuerySet[Booking]:
     in: the bookings of the applicants linked to their account; anonymous: nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Booking.objects.none()
-    own = Q(applicant__user=user)
+    own = Q(applicant__in=represented(user))
     prefix = _staff_prefix(user)
     if prefix is not None:
         return Booking.objects.filter(Q(region_code__startswith=prefix) | own)
@@ -41,7 +42,7 @@ def booking_rows(qs: QuerySet[Booking]) -> QuerySet[Booking]:
 def own_bookings(user) -> QuerySet[Booking]:
     if not getattr(user, "is_authenticated", False):
         return Booking.objects.none()
-    return booking_rows(Booking.objects.filter(applicant__user=user)).order_by("-slot__day", "-slot__starts_at")
+    return booking_rows(Booking.objects.filter(applicant__in=represented(user))).order_by("-slot__day", "-slot__starts_at")
 
 
 def managed_halls(user) -> list[Hall]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import acts_for, represented
 from oneseal.catalogue.forms import add_domain_error
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
@@ -39,7 +39,7 @@ def book(request, handling_item_id: int):
     """Choose a hall (window group) serving the handling item, then a slot; book it."""
     hi = _handling_item(handling_item_id)
     groups = list(queries.groups_for(hi))
-    applicants = list(Applicant.objects.filter(user=request.user).order_by("id"))
+    applicants = list(represented(request.user).order_by("-kind", "id"))
     chosen = next((g for g in groups if str(g.pk) == request.GET.get("group", request.POST.get("group"))), None)
     if chosen is None and len(groups) == 1:
         chosen = groups[0]
@@ -89,7 +89,7 @@ def _visible_booking(request, code: str) -> Booking:
 @login_required
 def booking(request, code: str):
     b = _visible_booking(request, code)
-    own = b.applicant.user_id == request.user.pk
+    own = acts_for(request.user, b.applicant)
     return render(request, "appointments/booking.html", {
         "booking": b, "own": own, "cancel_blockers": actions.cancel_blockers(b) if own else [],
         "deadline": rules.cancel_deadline(actions.slot_start(b.slot), b.slot.group.hall.cancel_cutoff_minutes),
@@ -100,7 +100,8 @@ def booking(request, code: str):
 @login_required
 @require_POST
 def cancel(request, code: str):
-    b = get_object_or_404(Booking.objects.filter(applicant__user=request.user), code=rules.normalise_code(code))
+    b = get_object_or_404(Booking.objects.filter(applicant__in=represented(request.user)),
+                          code=rules.normalise_code(code))
     try:
         actions.cancel(b, actor=request.user)
     except DomainError as e:
@@ -147,7 +148,7 @@ def day(request):
 @login_required
 @require_POST
 def mark(request, code: str):
-    b = get_object_or_404(queries.visible_bookings(request.user).exclude(applicant__user=request.user),
+    b = get_object_or_404(queries.visible_bookings(request.user).exclude(applicant__in=represented(request.user)),
                           code=rules.normalise_code(code))
     form = MarkForm(request.POST)
     if not form.is_valid():

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import represented
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
@@ -39,7 +40,7 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.none()
     # A subquery, not a join, so that PostgreSQL can combine the region-code and applicant
     # indexes instead of scanning every case.
-    own = Q(applicant_id__in=Applicant.objects.filter(user=user).values("pk"))
+    own = Q(applicant_id__in=represented(user).values("pk"))
     if not is_scoped_staff(user):
         return Case.objects.filter(own)
     scope = Q(region_code__startswith=scope_prefix(user))
@@ -51,14 +52,29 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(scope | own)
 
 
+def staff_sees(user, case: Case) -> bool:
+    """Whether the user sees `case` as staff (the rule of `visible_cases` without the
+    applicant's part), and so reads the bureau's full record of it; an applicant reads what
+    their portal page shows. Decided on the loaded row (its handling item's version)."""
+    if not is_scoped_staff(user):
+        return False
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    if not case.region_code.startswith(scope_prefix(user)):
+        return False
+    if staff.role_set & REGION_WIDE_ROLES:
+        return True
+    return (staff.department_id is not None
+            and case.handling_item.item_version.original_department_id == staff.department_id)
+
+
 def visible_applicants(user) -> QuerySet[Applicant]:
     """Whom the caller may open a case for: a window clerk for anyone, everyone else only for
-    the applicants linked to their own account."""
+    the person their account is and the organisations that person is authorised for."""
     if has_role(user, Role.CLERK):
         return Applicant.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return Applicant.objects.none()
-    return Applicant.objects.filter(user=user)
+    return represented(user)
 
 
 # A case's lists as its detail shows them.

@@ -55,7 +55,7 @@ from . import cases as demo_cases
 from .data import catalogue as table
 from .data import guidance
 from .data import organisation as org
-from .data.applicants import APPLICANT_ACCOUNTS, ORGANISATIONS, PEOPLE
+from .data.applicants import APPLICANT_ACCOUNTS, AUTHORISATIONS, ORGANISATIONS, PEOPLE
 from .data.guides import GUIDES, Guide, MaterialRow, StepRow
 from .data.regions import TOWNSHIPS
 
@@ -89,7 +89,11 @@ def load() -> bool:
     there. A demo loaded before the cases existed gets its cases on the next run."""
     catalogue_there = demo_exists()
     if catalogue_there and demo_cases.exist():
-        return False
+        clerk = get_user_model().objects.filter(username="clerk").first()
+        if clerk is None:
+            return False
+        with transaction.atomic():
+            return demo_cases.authorise_accounts(clerk)
     with transaction.atomic():
         if catalogue_there:
             county = Region.objects.get(code=org.COUNTY_CODE)
@@ -231,8 +235,10 @@ def account_lines() -> list[AccountLine]:
         lines.append(AccountLine(row.username, role, row.display_name, row.title, scope, password_of(row.username)))
     applicant_names = {r.key: r.name for r in [*PEOPLE, *ORGANISATIONS]}
     for row in APPLICANT_ACCOUNTS:
+        scope = "、".join([applicant_names[row.applicant]] + [
+            applicant_names[a.organisation] for a in AUTHORISATIONS if a.person == row.applicant])
         lines.append(AccountLine(row.username, _("申请人（网上办事）"), row.display_name, _("网上办事账号"),
-                                 applicant_names[row.applicant], password_of(row.username)))
+                                 scope, password_of(row.username)))
     return lines
 
 

@@ -25,8 +25,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.applicants.actions import register_applicant
-from oneseal.applicants.models import Applicant
+from oneseal.applicants.actions import record_authorisation, register_applicant
+from oneseal.applicants.models import Applicant, Authorisation
+from oneseal.applicants.queries import accounts_acting_for
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
 from oneseal.cases.jobs import warning_scan
@@ -146,10 +147,18 @@ class Stage:
 
     # -- the actions, as the story's people take them on the story's date --
 
+    def online_account(self, applicant: Applicant):
+        """The account that acts online for the applicant: a person's own, an organisation's
+        authorised representative's."""
+        account = accounts_acting_for(applicant).first()
+        if account is None:
+            raise AssertionError(f"no online account acts for {applicant.name}")
+        return account
+
     def receive(self, item: str, applicant: str, *, by: str = "clerk", agent: str | None = None) -> Case:
         who = self.applicants[applicant]
         if by == "online":
-            actor, channel = who.user, Channel.ONLINE
+            actor, channel = self.online_account(who), Channel.ONLINE
         else:
             actor, channel = self.users[by], Channel.WINDOW
         extra = {}
@@ -205,7 +214,7 @@ class Stage:
                                           items={line.pk: note for line, note in zip(lines, items.values(), strict=True)})
 
     def submit_correction(self, case: Case, *, by: str = "clerk") -> Case:
-        actor = case.applicant.user if by == "online" else self.users[by]
+        actor = self.online_account(case.applicant) if by == "online" else self.users[by]
         return actions.submit_correction(case, actor=actor, on=self.on)
 
     def refuse(self, case: Case, *, clause: str, reason: str, competent_body: str = "", by: str = "clerk") -> Case:
@@ -249,7 +258,7 @@ class Stage:
         return actions.supply_tolerated_material(case, line, actor=self.users[by], on=self.on)
 
     def withdraw(self, case: Case, reason: str, *, by: str = "clerk") -> Case:
-        actor = case.applicant.user if by == "online" else self.users[by]
+        actor = self.online_account(case.applicant) if by == "online" else self.users[by]
         return actions.withdraw(case, actor=actor, reason=reason, on=self.on)
 
     def terminate(self, case: Case, reason: str, *, by: str = "signatory") -> Case:
@@ -804,17 +813,42 @@ def _applicant_accounts(encoded_password: str) -> dict:
 
 
 def _applicants(clerk, accounts: dict) -> dict[str, Applicant]:
-    """Register every demo applicant: at the window by the clerk, or, with an online account,
-    by the applicant themselves (applicants.actions.register_applicant)."""
+    """Register every demo applicant not yet registered, at the window by the clerk
+    (applicants.actions.register_applicant), binding the people with an online account to it
+    (they showed their ID card); then record the organisations' authorisations."""
     out = {}
     for row in [*people.PEOPLE, *people.ORGANISATIONS]:
         user = accounts.get(row.key)
         kind = Applicant.Kind.PERSON if isinstance(row, people.PersonRow) else Applicant.Kind.ORGANISATION
-        out[row.key] = register_applicant(
-            actor=user or clerk, kind=kind, name=row.name, number=row.number, phone=row.phone,
-            representative=getattr(row, "representative", ""), address=row.address, user=user,
-        )
+        number = {"id_number": row.number} if kind == Applicant.Kind.PERSON else {"credit_code": row.number}
+        found = Applicant.objects.filter(kind=kind, **number).first()
+        if found is None or (user is not None and found.user_id is None):
+            found = register_applicant(
+                actor=clerk, kind=kind, name=row.name, number=row.number, phone=row.phone,
+                representative=getattr(row, "representative", ""), address=row.address, user=user,
+            )
+        out[row.key] = found
+    _authorisations(clerk, out)
     return out
+
+
+def _authorisations(clerk, applicants: dict[str, Applicant]) -> None:
+    """The authorisations of the demo's table, recorded by the clerk as at a window; one that
+    stands already is kept (a second run changes nothing)."""
+    for row in people.AUTHORISATIONS:
+        organisation, person = applicants[row.organisation], applicants[row.person]
+        if Authorisation.objects.filter(organisation=organisation, person=person, revoked_at__isnull=True).exists():
+            continue
+        record_authorisation(organisation, person=person, capacity=row.capacity, papers=row.papers, actor=clerk)
+
+
+def authorise_accounts(clerk) -> bool:
+    """For a demo loaded before accounts were people (an organisation was bound to its
+    account): register the account holders and record their authorisations. True when
+    anything was written."""
+    before = (Applicant.objects.count(), Authorisation.objects.count())
+    _applicants(clerk, _applicant_accounts(make_password(org.DEMO_PASSWORD)))
+    return (Applicant.objects.count(), Authorisation.objects.count()) != before
 
 
 def build(users: dict, *, today: datetime.date | None = None, stories: list[Story] | None = None) -> list[Case]:

@@ -61,8 +61,8 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     phone.get_by_role("link", name="网上申请").click()
     phone.wait_for_url(re.compile(r"/account/signin/\?next="))  # applying needs an account
     phone.get_by_role("link", name="注册网上办事账号").click()
-    phone.get_by_label("姓名或单位名称").fill("张珊")
-    number = phone.get_by_label("居民身份证号码（自然人）或统一社会信用代码（法人或其他组织）")
+    phone.get_by_label("姓名", exact=True).fill("张珊")
+    number = phone.get_by_label("居民身份证号码", exact=True)
     number.type(PERSON_NUMBER[:-1] + "5")  # a wrong check digit, then the right one
     phone.locator("#number-check .errorlist").wait_for()
     number.fill(PERSON_NUMBER)

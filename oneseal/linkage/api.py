@@ -3,6 +3,7 @@ reads its pushes and support requests, signs, feeds back and answers; bureau sta
 case's linkage. A token without the endpoint's scope gets 403 before anything is loaded;
 another department's push or request is a 404 that says nothing about it."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +23,7 @@ from . import actions, queries
 from .actors import acting_department
 from .authentication import DepartmentTokenAuthentication
 from .models import Feedback, FeedbackKind, Push, Scope, SupportAttachment, SupportRequest
+from .views import _bureau_may_see as bureau_may_see
 
 TAG = "linkage"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -239,9 +241,16 @@ class CaseLinkageView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], operation_id="linkage_case", summary=_("办件的审管联动：推送、反馈、技术支撑"),
+                   description=_("审批局和监察人员查看本区划办件的推送、部门反馈和技术支撑。申请人和部门监管人员"
+                                 "的页面不显示这些内容，此处同样返回 404。"),
                    parameters=[ID], responses={200: CaseLinkageSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
     def get(self, request, pk):
         case = load_case(request.user, pk)
+        # The same reader as the page (linkage.views.case_panel): the bureau's and the overseers'
+        # staff. An applicant's portal shows no linkage (departments' feedback, signers, support
+        # requests) and a department reads its own pushes through its inbox.
+        if not bureau_may_see(request.user, case.region_code):
+            raise Http404
         linkage = queries.case_linkage(case)
         return Response(CaseLinkageSerializer({"pushes": linkage.pushes, "feedback": linkage.feedback,
                                                "support_requests": linkage.support_requests}).data)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case, CaseEvent
 from oneseal.cases.queries import DETAIL_PREFETCH, visible_cases
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material
@@ -18,9 +19,8 @@ from . import rules
 
 
 def own_applicants(user) -> QuerySet[Applicant]:
-    if not getattr(user, "is_authenticated", False):
-        return Applicant.objects.none()
-    return Applicant.objects.filter(user=user).order_by("id")
+    """The account's own person first, then the organisations it is authorised for today."""
+    return represented(user).order_by("-kind", "name", "id")
 
 
 def own_cases(user) -> QuerySet[Case]:

@@ -1,21 +1,29 @@
-"""Sign up and sign in of applicants (网上办事账号). The account is tied to one applicant whose
-number is validated by `applicants.actions.sign_up`; these views only carry the form."""
+"""Sign up and sign in of applicants (网上办事账号), and the account page. The account is one
+natural person whose number is validated by `applicants.actions.sign_up`; it acts for an
+organisation under the authorisations a window recorded, listed on the account page. These
+views only carry the forms."""
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from oneseal.applicants import rules as applicant_rules
-from oneseal.applicants.actions import sign_up
-from oneseal.applicants.models import Applicant
-from oneseal.errors import ValidationFailed
+from oneseal.applicants.actions import revoke_authorisation, sign_up
+from oneseal.applicants.models import Applicant, Authorisation
+from oneseal.applicants.queries import authorisations_of, own_person
+from oneseal.errors import DomainError, ValidationFailed
 
-SIGN_UP_FIELDS = ("username", "kind", "name", "number", "representative", "phone", "email")
+signed_in = login_required(login_url="portal:signin")
+
+SIGN_UP_FIELDS = ("username", "name", "number", "phone", "email")
 
 
 def _next_url(request, default: str) -> str:
@@ -27,8 +35,8 @@ def _next_url(request, default: str) -> str:
 
 def signup(request):
     values = {f: request.POST.get(f, "").strip() for f in SIGN_UP_FIELDS}
-    if not values["kind"]:
-        values["kind"] = request.GET.get("kind") if request.GET.get("kind") in Applicant.Kind.values else "person"
+    # An account is a natural person; an organisation is acted for under a window's authorisation.
+    values["kind"] = request.POST.get("kind", Applicant.Kind.PERSON)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         password, password2 = request.POST.get("password", ""), request.POST.get("password2", "")
@@ -43,8 +51,7 @@ def signup(request):
             messages.success(request, _("注册成功，账号已与“{name}”关联。").format(name=applicant.name))
             return redirect(_next_url(request, reverse_lazy("portal:my_cases")))
     return render(request, "portal/account/signup.html", {
-        "values": values, "errors": errors, "kinds": Applicant.Kind.choices,
-        "next": _next_url(request, ""),
+        "values": values, "errors": errors, "next": _next_url(request, ""),
     }, status=400 if errors else 200)
 
 
@@ -63,3 +70,36 @@ class SignInView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return str(reverse_lazy("portal:my_cases"))
+
+
+@signed_in
+def account(request):
+    """Who the account is and whom it may act for: its person and every authorisation of that
+    person, standing or not, with how to get one at a window."""
+    person = own_person(request.user)
+    rows = list(authorisations_of(person)) if person else []
+    today = timezone.localdate()
+    for row in rows:
+        row.active = row.is_active(today)
+    return render(request, "portal/account/account.html", {"person": person, "authorisations": rows})
+
+
+@signed_in
+@require_POST
+def renounce(request, pk):
+    """The person gives up an authorisation (no longer the representative, the task done)."""
+    person = own_person(request.user)
+    authorisation = get_object_or_404(Authorisation, pk=pk, person=person) if person else None
+    if authorisation is None:
+        raise Http404
+    try:
+        revoke_authorisation(authorisation, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        for msgs in exc.fields.values():
+            for m in msgs:
+                messages.error(request, str(m))
+        if not exc.fields:
+            messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已放弃代表“{name}”办事的授权").format(name=authorisation.organisation.name))
+    return redirect("portal:account")

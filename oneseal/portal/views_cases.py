@@ -54,7 +54,12 @@ def apply(request, handling_item_id):
         raise Http404(_("该办理项目前不能网上申请"))
     applicants = [a for a in queries.own_applicants(request.user) if queries.fits_applicant(hi, a)]
     chosen = request.POST.get("applicant") or request.GET.get("applicant")
-    applicant = next((a for a in applicants if str(a.pk) == chosen), applicants[0] if applicants else None)
+    applicant = next((a for a in applicants if str(a.pk) == chosen), None if chosen else
+                     (applicants[0] if applicants else None))
+    if chosen and applicant is None:
+        # Not an applicant this account acts for today (another person, an organisation without
+        # a standing authorisation): nothing is said about them.
+        raise Http404(_("该申请人不能由本账号网上申请"))
     context = {"hi": hi, "version": hi.item_version, "applicants": applicants, "applicant": applicant,
                "errors": {}, "general": []}
     if applicant is None:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CLOSED_STATES, Case
@@ -31,8 +32,7 @@ ANSWER_MAX = 4000
 
 
 def is_owner(user, case: Case) -> bool:
-    return (getattr(user, "is_authenticated", False) and user.is_active
-            and case.applicant.user_id is not None and case.applicant.user_id == user.pk)
+    return getattr(user, "is_authenticated", False) and acts_for(user, case.applicant)
 
 
 def answer_days(bureau: Bureau) -> int:

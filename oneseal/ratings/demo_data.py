@@ -8,6 +8,7 @@ Idempotent: a case already rated is left alone. Every write goes through `rating
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from oneseal.applicants.queries import accounts_acting_for
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CLOSED_STATES
 from oneseal.demo.cases import demo_cases
@@ -40,7 +41,7 @@ def load(*, today) -> list[str]:
     if len(users) < 2:
         return []
     closed = {(c.applicant.name, c.handling_item.name): c for c in demo_cases().filter(state__in=CLOSED_STATES)
-              .select_related("applicant__user", "handling_item").order_by("closed_on", "id")}
+              .select_related("applicant", "handling_item").order_by("closed_on", "id")}
     made = answered = 0
     cal = current_calendar()
     for name, item, score, reasons, comment, channel, answer in RATINGS:
@@ -48,9 +49,9 @@ def load(*, today) -> list[str]:
         if case is None or Rating.objects.filter(case=case).exists():
             continue
         if channel == Channel.ONLINE:
-            if case.applicant.user is None:
+            actor, on = accounts_acting_for(case.applicant).first(), None
+            if actor is None:
                 continue
-            actor, on = case.applicant.user, None
         else:
             actor, on = users["clerk"], case.closed_on
         try:

@@ -1,6 +1,8 @@
 """Reads of ratings, each scoped: staff with a role see the ratings and follow-ups of their
-region and below it; an applicant's account sees only the ratings of its own cases (with the
-bureau's answer); nobody else sees any."""
+region and below it, except a department's supervisors (their only role), who see there only
+the ratings of the items their department approved before the reform, as with cases
+(`cases.queries.visible_cases`); an applicant's account sees only the ratings of the cases of
+the applicants it acts for (with the bureau's answer); nobody else sees any."""
 
 import datetime
 from collections import Counter
@@ -8,21 +10,35 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
-from oneseal.cases.queries import is_scoped_staff, visible_cases
-from oneseal.organisation.rules import scope_prefix
+from oneseal.cases.queries import REGION_WIDE_ROLES, is_scoped_staff, visible_cases
+from oneseal.organisation.rules import scope_prefix, staff_of
 
 from . import rules
 from .models import FollowUp, Rating
 
 
+def staff_scope(user, path: str = "") -> Q | None:
+    """What a staff member sees, as a filter on ratings (`path` "") or on follow-ups (`path`
+    "rating__"); None for anyone else."""
+    if not is_scoped_staff(user):
+        return None
+    scope = Q(region_code__startswith=scope_prefix(user))  # both rows carry the case's region
+    staff = staff_of(user)
+    if user.is_superuser or staff.role_set & REGION_WIDE_ROLES:
+        return scope
+    if staff.department_id is None:
+        return None
+    return scope & Q(**{f"{path}case__handling_item__item_version__original_department_id": staff.department_id})
+
+
 def visible_ratings(user) -> QuerySet[Rating]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Rating.objects.none()
-    own = Q(applicant__user=user)
-    if is_scoped_staff(user):
-        return Rating.objects.filter(Q(region_code__startswith=scope_prefix(user)) | own)
-    return Rating.objects.filter(own)
+    own = Q(applicant__in=represented(user))
+    scope = staff_scope(user)
+    return Rating.objects.filter(own if scope is None else scope | own)
 
 
 def rating_rows(qs: QuerySet[Rating]) -> QuerySet[Rating]:
@@ -31,9 +47,10 @@ def rating_rows(qs: QuerySet[Rating]) -> QuerySet[Rating]:
 
 def staff_follow_ups(user) -> QuerySet[FollowUp]:
     """Follow-ups are the bureau's work list: staff of the region only."""
-    if not is_scoped_staff(user):
+    scope = staff_scope(user, "rating__")
+    if scope is None:
         return FollowUp.objects.none()
-    return (FollowUp.objects.filter(region_code__startswith=scope_prefix(user))
+    return (FollowUp.objects.filter(scope)
             .select_related("rating__case__handling_item", "rating__applicant", "assignee__staff",
                             "answered_by__staff"))
 
@@ -46,7 +63,7 @@ def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
 def own_case(user, pk: int) -> Case | None:
     """The case, when it belongs to an applicant of this account; None otherwise, whoever
     else may see it (a clerk does not rate on a case page of their own)."""
-    return (visible_cases(user).filter(pk=pk, applicant__user=user)
+    return (visible_cases(user).filter(pk=pk, applicant__in=represented(user))
             .select_related("applicant", "handling_item", "bureau", "region").first())
 
 

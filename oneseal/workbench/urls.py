@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_authorisations
 
 app_name = "workbench"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
     path("uploads/<int:pk>/", views.upload_file, name="upload"),
+    path("authorisations/", views_authorisations.authorisations, name="authorisations"),
+    path("authorisations/record/", views_authorisations.record, name="authorisation-record"),
+    path("authorisations/<int:pk>/revoke/", views_authorisations.revoke, name="authorisation-revoke"),
 ]

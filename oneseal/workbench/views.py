@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from oneseal.api.cases import ACTIONS, today, with_clocks
 from oneseal.applicants import rules as applicant_rules
-from oneseal.applicants.actions import register_applicant
+from oneseal.applicants.actions import look_up, register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
@@ -380,12 +380,11 @@ def check_number(request):
     if context["typed"]:
         try:
             if kind == Applicant.Kind.ORGANISATION:
-                normalised = applicant_rules.validate_credit_code(number)
-                context["existing"] = Applicant.objects.filter(kind=kind, credit_code=normalised).first()
+                context["normalised"] = applicant_rules.validate_credit_code(number)
             else:
-                normalised = applicant_rules.validate_id_number(number)
-                context["existing"] = Applicant.objects.filter(kind=Applicant.Kind.PERSON, id_number=normalised).first()
-            context["normalised"] = normalised
+                kind, context["normalised"] = Applicant.Kind.PERSON, applicant_rules.validate_id_number(number)
+            # Who holds the number is disclosed to the clerk: the look-up is audited.
+            context["existing"] = look_up(actor=request.user, kind=kind, number=number, via="intake-check")
         except ValueError as exc:
             context["error"] = str(exc)
     return render(request, "workbench/_number_check.html", context)

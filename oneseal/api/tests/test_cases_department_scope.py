@@ -5,7 +5,7 @@ case of the county; overseers (改革办、纪检监察) see every case of their
 import pytest
 from rest_framework.test import APIClient
 
-from oneseal.applicants.models import Applicant
+from oneseal.applicants.actions import record_authorisation, register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial
 from oneseal.cases.queries import visible_cases
@@ -102,9 +102,13 @@ def test_a_supervisor_who_also_reviews_sees_the_whole_county(food_case, building
     assert set(visible_cases(both)) == {food_case, building_case}
 
 
-def test_a_supervisor_still_sees_their_own_applications(building_case, make_staff, county, department):
+def test_a_supervisor_still_sees_their_own_applications(building_case, make_staff, county, department, clerk):
     market = make_staff("market", county, Role.SUPERVISOR, department=department)
-    Applicant.objects.filter(pk=building_case.applicant_id).update(user=market)
+    # The supervisor is the applicant organisation's legal representative, recorded at the window.
+    person = register_applicant(actor=clerk, user=market, kind="person", name="马监管", number="11010519491231002X",
+                                phone="13909520000")
+    record_authorisation(building_case.applicant, person=person, capacity="representative", papers="营业执照",
+                         actor=clerk)
     assert list(visible_cases(market)) == [building_case]
 
 

@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from oneseal.applicants.actions import register_applicant
+from oneseal.applicants.actions import look_up, register_applicant
 from oneseal.applicants.models import Applicant
+from oneseal.audit.models import AuditEvent
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 
@@ -43,25 +44,50 @@ def test_a_number_already_registered_under_another_name_is_refused(clerk):
     assert "name" in e.value.fields
 
 
-def test_a_member_of_the_public_registers_only_themselves(db):
-    users = get_user_model().objects
-    me, other = users.create_user("me", password="x"), users.create_user("other", password="x")
-    a = register_applicant(actor=me, user=me, kind="person", name="王五", number="640221199003071238", phone="13900139000")
-    assert a.user == me
-    with pytest.raises(NotPermitted):
-        register_applicant(actor=me, user=other, kind="person", name="赵六", number="11010519491231002X", phone="13900139000")
-
-
-def test_the_public_cannot_take_over_or_probe_someone_elses_number(clerk, db):
-    users = get_user_model().objects
-    owner, prober = users.create_user("owner", password="x"), users.create_user("prober", password="x")
-    register_applicant(actor=owner, user=owner, kind="person", name="王五", number="640221199003071238", phone="13900139000")
-    with pytest.raises(ValidationFailed) as e:
-        register_applicant(actor=prober, user=prober, kind="person", name="李四", number="640221199003071238",
+def test_a_member_of_the_public_registers_nobody_not_even_themselves(db):
+    # An account is the person it signed up as; a name and a number typed online prove nothing.
+    me = get_user_model().objects.create_user("me", password="x")
+    with pytest.raises(NotPermitted) as refused:
+        register_applicant(actor=me, user=me, kind="person", name="王五", number="640221199003071238",
                            phone="13900139000")
-    assert "王五" not in str(e.value.fields)
-    with pytest.raises(NotPermitted):
-        register_applicant(actor=prober, user=prober, kind="person", name="王五", number="640221199003071238",
-                           phone="13900139000")
-    assert Applicant.objects.get(id_number="640221199003071238").user == owner
+    assert "窗口" in str(refused.value.message)
+    assert Applicant.objects.count() == 0
 
+
+def test_a_clerk_binds_a_person_to_an_account_but_never_an_organisation(clerk):
+    holder = get_user_model().objects.create_user("holder", password="x")
+    with pytest.raises(ValidationFailed) as refused:
+        register_applicant(actor=clerk, user=holder, kind="organisation", name="平罗县某某餐饮有限公司",
+                           number="91350100M000100Y43", phone="0952-6012345")
+    assert "user" in refused.value.fields and Applicant.objects.count() == 0
+    person = register_applicant(actor=clerk, kind="person", name="王五", number="640221199003071238",
+                                phone="13900139000")
+    assert person.user is None
+    # The holder shows their ID card at the window: the registered person is bound to the account.
+    again = register_applicant(actor=clerk, user=holder, kind="person", name="王五", number="640221199003071238",
+                               phone="13900139000")
+    assert again.pk == person.pk and again.user == holder
+    assert AuditEvent.objects.filter(action="applicants.bind_account", subject_id=str(person.pk)).exists()
+    # One person per account.
+    with pytest.raises(ValidationFailed) as second:
+        register_applicant(actor=clerk, user=holder, kind="person", name="张三", number="11010519491231002X",
+                           phone="13800138000")
+    assert "user" in second.value.fields
+
+
+def test_a_clerk_finding_a_registered_number_is_audited(clerk):
+    a = register_applicant(actor=clerk, kind="person", name="王五", number="640221199003071238", phone="13900139000")
+    assert not AuditEvent.objects.filter(action="applicants.look_up").exists()  # registering is not a look-up
+    register_applicant(actor=clerk, kind="person", name="王五", number="640221199003071238", phone="13900139000")
+    found = look_up(actor=clerk, kind="person", number="640221199003071238", via="intake-check")
+    assert found == a
+    rows = AuditEvent.objects.filter(action="applicants.look_up", subject_id=str(a.pk))
+    assert sorted(r.data["via"] for r in rows) == ["intake-check", "register"]
+    assert all(r.actor == clerk and r.data["number"] == a.masked_number for r in rows)
+    assert look_up(actor=clerk, kind="person", number="11010519491231002X", via="intake-check") is None
+
+
+def test_only_a_clerk_may_look_up_a_number(db):
+    someone = get_user_model().objects.create_user("someone", password="x")
+    with pytest.raises(NotPermitted):
+        look_up(actor=someone, kind="person", number="640221199003071238", via="api")

@@ -41,3 +41,27 @@ def test_the_typed_number_check_reports_the_format_only():
     assert number_problem("person", "640221199605180423") == ""
     assert "校验位" in number_problem("person", "640221199605180424")
     assert "18位" in number_problem("organisation", "91350100M000100Y4")
+
+
+def test_an_organisation_cannot_sign_up_online_and_nothing_is_stored(db):
+    # A credit code and a representative's name are public: an organisation is acted for by a
+    # person whose authorisation a window recorded, never by an account of its own.
+    with pytest.raises(ValidationFailed) as refused:
+        sign_up(username="shahu", password="Pingluo-2025!", kind="organisation", name="平罗县沙湖人家餐饮有限公司",
+                number="91350100M000100Y43", phone="0952-6021835")
+    assert list(refused.value.fields) == ["kind"] and "窗口" in refused.value.fields["kind"][0]
+    assert not get_user_model().objects.exists() and not Applicant.objects.exists()
+
+
+def test_the_real_person_signs_up_after_someone_tried_to_claim_her_number(db):
+    from oneseal.applicants.actions import register_applicant
+    from oneseal.errors import NotPermitted
+
+    attacker, _ = sign_up(username="attacker", password="Pingluo-2025!", name="路人甲", number="640221199002150049",
+                          phone="13909520001")
+    with pytest.raises(NotPermitted):
+        register_applicant(actor=attacker, user=attacker, kind="person", name="张珊", number="640221199605180423",
+                           phone="13995210418")
+    user, applicant = sign_up(username="zhangshan", password="Pingluo-2025!", name="张珊",
+                              number="640221199605180423", phone="13995210418")
+    assert applicant.user == user and Applicant.objects.filter(user=attacker).count() == 1

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import acts_for
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import ApplicantType, ItemVersion
 from oneseal.errors import NotPermitted, ValidationFailed
@@ -83,7 +84,7 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     The same idempotency key from the same applicant returns the case already opened."""
     version = handling_item.item_version
     region = version.item.catalogue.region
-    online_self = channel == Channel.ONLINE and applicant.user_id is not None and applicant.user_id == getattr(actor, "pk", None)
+    online_self = channel == Channel.ONLINE and acts_for(actor, applicant)
     if not (has_role(actor, Role.CLERK, region) or online_self):
         raise NotPermitted()
     if idempotency_key:
@@ -308,7 +309,7 @@ def submit_correction(case: Case, *, actor, on: datetime.date | None = None, exp
     """The applicant's correction arrives: the 5 working days start again from today, and the
     time spent waiting for it counts toward no limit."""
     case = lock(case, expected_version=expected_version)
-    is_own = case.applicant.user_id is not None and case.applicant.user_id == getattr(actor, "pk", None)
+    is_own = acts_for(actor, case.applicant)
     if not (is_own or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
     check("submit_correction", case)
@@ -337,7 +338,7 @@ def attach_file(line: CaseMaterial, *, actor, upload) -> Upload:
     """Store a file for a checklist line with its SHA-256. The type is decided from the file's
     first bytes, not from its name, and both must agree; a file is never overwritten."""
     case = lock(line.case)
-    is_own = case.applicant.user_id is not None and case.applicant.user_id == getattr(actor, "pk", None)
+    is_own = acts_for(actor, case.applicant)
     if not (is_own or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
     if case.state not in (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED):

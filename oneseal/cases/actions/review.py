@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.applicants.queries import acts_for
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role, Section
@@ -64,7 +65,7 @@ def require_not_before(on: datetime.date, floor: datetime.date | None, *, field:
 
 
 def is_own_applicant(actor, case: Case) -> bool:
-    return case.applicant.user_id is not None and case.applicant.user_id == getattr(actor, "pk", None)
+    return acts_for(actor, case.applicant)
 
 
 def staff_in_region(user, case: Case):

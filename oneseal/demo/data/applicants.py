@@ -87,6 +87,8 @@ PEOPLE = [
     PersonRow("ma_zhiqiang", "马志强", COUNTY, "19620214", "019", "13309523318", "平罗县城关镇鼓楼北街5号"),
     PersonRow("ding_xiulan", "丁秀兰", COUNTY, "19700612", "046", "13519528834", "平罗县城关镇永丰路21号"),
     PersonRow("hai_yan", "海燕", "640205", "19970304", "028", "18695213307", "平罗县城关镇文化南路11号"),
+    # 平罗县沙湖人家餐饮有限公司's legal representative, who applies online for the company.
+    PersonRow("ma_yulan", "马玉兰", COUNTY, "19820315", "002", "13995210001", "平罗县城关镇沙湖大道88号"),
 ]
 
 ORGANISATIONS = [
@@ -186,6 +188,23 @@ class ApplicantAccountRow:
 
 APPLICANT_ACCOUNTS = [
     ApplicantAccountRow("zhangshan", "张珊", "zhang_shan"),
-    # An organisation's account, used by its legal representative.
-    ApplicantAccountRow("shahurenjia", "马玉兰", "shahu_renjia"),
+    # The company's legal representative's own account; she acts for the company under the
+    # authorisation below.
+    ApplicantAccountRow("shahurenjia", "马玉兰", "ma_yulan"),
+]
+
+
+@dataclass(frozen=True)
+class AuthorisationRow:
+    """An authorisation a window clerk records after checking the papers: the person (a
+    PersonRow key) acts online for the organisation (an OrganisationRow key)."""
+
+    person: str
+    organisation: str
+    capacity: str  # "representative" or "agent"
+    papers: str
+
+
+AUTHORISATIONS = [
+    AuthorisationRow("ma_yulan", "shahu_renjia", "representative", "营业执照副本、法定代表人居民身份证"),
 ]

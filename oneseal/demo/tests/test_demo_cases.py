@@ -16,6 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from oneseal.applicants.models import Applicant
+from oneseal.applicants.queries import acts_for, represented
 from oneseal.applicants.rules import validate_credit_code, validate_id_number
 from oneseal.audit.models import AuditEvent
 from oneseal.calendars.queries import current_calendar, invalidate
@@ -163,13 +164,18 @@ def test_applicant_accounts_sign_in_with_the_demo_password_and_own_their_online_
     for row in people.APPLICANT_ACCOUNTS:
         user = get_user_model().objects.get(username=row.username)
         assert user.check_password(org.DEMO_PASSWORD) and not user.is_staff and not hasattr(user, "staff")
-        applicant = Applicant.objects.get(user=user)
-        online = Case.objects.filter(applicant=applicant, channel=Channel.ONLINE)
+        # The account is one person; it files for the company under a window's authorisation.
+        assert Applicant.objects.get(user=user).kind == Applicant.Kind.PERSON
+        online = Case.objects.filter(applicant__in=represented(user), channel=Channel.ONLINE)
         assert online.exists(), row.username
         assert all(c.created_by == user for c in online)
         assert lines[row.username].password == org.DEMO_PASSWORD
-    assert Case.objects.filter(applicant__user__username="shahurenjia", state=State.WITHDRAWN,
-                               events__action="withdraw", events__actor__username="shahurenjia").exists()
+    shahurenjia = get_user_model().objects.get(username="shahurenjia")
+    company = Applicant.objects.get(name="平罗县沙湖人家餐饮有限公司")
+    assert company.user is None and acts_for(shahurenjia, company)
+    assert "平罗县沙湖人家餐饮有限公司" in lines["shahurenjia"].scope
+    assert Case.objects.filter(applicant=company, state=State.WITHDRAWN, events__action="withdraw",
+                               events__actor__username="shahurenjia").exists()
 
 
 COUNTED = [Case, CaseEvent, CaseMaterial, CaseStep, Applicant, Licence, Delivery, Suspension, Extension,

@@ -27,7 +27,7 @@ def march(item, applicant, clerk, reviewer, second_reviewer, signatory, applican
                    decided="2025-03-06")
     slow = granted(item, applicant, clerk, reviewer, second_reviewer, signatory, accepted="2025-03-04",
                    decided="2025-03-14")
-    person = register_applicant(actor=applicant_user, kind="person", name="马𠮷祥", number="640221198001011237",
+    person = register_applicant(actor=clerk, kind="person", name="马𠮷祥", number="640221198001011237",
                                 phone="13909520000", user=applicant_user)
     online = actions.receive(item, actor=applicant_user, applicant=person, channel="online",
                              at=at("2025-03-05 20:00"))

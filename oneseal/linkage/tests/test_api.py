@@ -136,3 +136,23 @@ def test_the_bureau_reads_a_cases_linkage_and_another_county_gets_404(decide, ap
     assert body["pushes"][0]["decision"] == "grant" and body["feedback"] == []
     api.force_authenticate(far_staff)
     assert api.get(url("linkage-case", case.pk)).status_code == 404
+
+
+def test_an_applicant_and_a_supervisor_read_no_linkage_of_the_case(decide, api, clerk, supervisor, applicant):
+    """The portal shows an applicant no linkage, and a department reads its pushes in its
+    inbox: the case's linkage read is the bureau's only, a 404 for them that says nothing."""
+    from django.contrib.auth import get_user_model
+
+    from oneseal.applicants.actions import record_authorisation, register_applicant
+
+    case = decide()
+    holder = get_user_model().objects.create_user("mayulan", password="x")
+    person = register_applicant(actor=clerk, user=holder, kind="person", name="马玉兰", number="640221198203150024",
+                                phone="13995210001")
+    record_authorisation(applicant, person=person, capacity="representative", papers="营业执照", actor=clerk)
+    api.force_authenticate(holder)
+    assert api.get(f"/api/v1/cases/{case.pk}").status_code == 200  # the organisation's own case
+    for user in (holder, supervisor):
+        api.force_authenticate(user)
+        r = api.get(url("linkage-case", case.pk))
+        assert r.status_code == 404 and "pushes" not in r.content.decode()

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from oneseal.applicants.actions import register_applicant, sign_up
+from oneseal.applicants.actions import record_authorisation, register_applicant, sign_up
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material, Variant
 from oneseal.organisation.models import Role
@@ -18,6 +18,7 @@ PASSWORD = "Pingluo-2025!"
 PERSON_NUMBER = "640221199605180423"
 OTHER_PERSON_NUMBER = "640221198001011237"
 COMPANY_NUMBER = "91350100M000100Y43"
+REPRESENTATIVE_NUMBER = "640221198203150024"
 
 
 @pytest.fixture(autouse=True)
@@ -73,9 +74,8 @@ def change_item(item):
     return item.handling_items.get(variant=Variant.CHANGE)
 
 
-def signed_up(username, *, kind="person", name="张珊", number=PERSON_NUMBER, **extra):
-    user, applicant = sign_up(username=username, password=PASSWORD, kind=kind, name=name, number=number,
-                              phone="13995210418", **extra)
+def signed_up(username, *, name="张珊", number=PERSON_NUMBER):
+    user, applicant = sign_up(username=username, password=PASSWORD, name=name, number=number, phone="13995210418")
     return user
 
 
@@ -90,9 +90,14 @@ def stranger(db):
 
 
 @pytest.fixture
-def company(db):
-    return signed_up("shahurenjia", kind="organisation", name="平罗县沙湖人家餐饮有限公司", number=COMPANY_NUMBER,
-                     representative="马玉兰")
+def company(clerk):
+    """The legal representative's own account, authorised at the window for her company."""
+    user = signed_up("shahurenjia", name="马玉兰", number=REPRESENTATIVE_NUMBER)
+    organisation = register_applicant(actor=clerk, kind="organisation", name="平罗县沙湖人家餐饮有限公司",
+                                      number=COMPANY_NUMBER, phone="0952-6021835", representative="马玉兰")
+    record_authorisation(organisation, person=user.applicants.get(), capacity="representative",
+                         papers="营业执照副本、法定代表人身份证", actor=clerk)
+    return user
 
 
 @pytest.fixture

@@ -27,21 +27,21 @@ def test_a_person_signs_up_with_a_valid_id_number_and_is_signed_in(db):
     assert client.get("/my/cases/").status_code == 200
 
 
-def test_an_organisation_signs_up_with_its_credit_code_and_legal_representative(db):
+def test_an_organisation_cannot_sign_up_and_is_told_to_come_to_a_window(db):
     r = Client().post(SIGN_UP, form(kind="organisation", name="平罗县沙湖人家餐饮有限公司", number=COMPANY_NUMBER,
                                     representative="马玉兰", username="shahu"))
-    assert r.status_code == 302
-    applicant = Applicant.objects.get(credit_code=COMPANY_NUMBER)
-    assert applicant.representative == "马玉兰" and applicant.user.username == "shahu"
+    assert r.status_code == 400 and "窗口登记授权" in r.content.decode()
+    assert not Applicant.objects.exists() and not get_user_model().objects.exists()
+    page = Client().get(SIGN_UP).content.decode()
+    assert 'name="kind" value="person"' in page and "统一社会信用代码" not in page and 'id="organisation-note"' in page
 
 
 def test_every_bad_field_is_named_and_nothing_is_stored(db):
-    r = Client().post(SIGN_UP, form(kind="organisation", name="", number="91350100M000100Y44", username="x",
-                                    password="12345678", password2="12345678", phone="123"))
+    r = Client().post(SIGN_UP, form(name="", number="640221199605180424", username="x", password="12345678",
+                                    password2="12345678", phone="123"))
     assert r.status_code == 400
     body = r.content.decode()
-    assert "统一社会信用代码校验位错误" in body
-    assert "请填写姓名或名称" in body and "请填写法定代表人或负责人" in body
+    assert "校验位错误" in body and "请填写姓名或名称" in body
     assert "用户名应为3至30个字符" in body and "有效的手机号码" in body
     assert 'id="password-error"' in body and 'id="number-error"' in body
     assert get_user_model().objects.count() == 0 and Applicant.objects.count() == 0

@@ -4,13 +4,14 @@ import re
 
 from django.test import Client
 
+from oneseal.applicants.models import Applicant
 from oneseal.cases.models import Case, Upload
 
-from .conftest import client_for, pdf
+from .conftest import COMPANY_NUMBER, client_for, pdf
 
 
-def apply_page(client, hi):
-    page = client.get(f"/apply/{hi.pk}/")
+def apply_page(client, hi, **params):
+    page = client.get(f"/apply/{hi.pk}/", params)
     assert page.status_code == 200
     body = page.content.decode()
     key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', body).group(1)
@@ -88,6 +89,7 @@ def test_a_person_cannot_apply_for_an_organisations_handling_item(person, change
 
 
 def test_an_organisation_is_asked_only_for_its_own_materials(company, new_item):
-    _key, fields, body = apply_page(client_for(company), new_item)
+    organisation = Applicant.objects.get(credit_code=COMPANY_NUMBER)
+    _key, fields, body = apply_page(client_for(company), new_item, applicant=organisation.pk)
     assert set(fields) == {"食品经营许可申请书", "食品安全管理制度"}
     assert "营业执照" in body and "无需上传" in body  # fetched from shared data

@@ -78,4 +78,4 @@ def test_the_pages_speak_english_from_the_portals_translations(db):
     body = Client().get("/en/track/").content.decode()
     assert "Track a case with the case number and query code" in body and "Enter" not in body
     signup = Client().get("/en/account/signup/").content.decode()
-    assert "Applicant sign-up" in signup and "Resident ID number (person)" in signup
+    assert "Applicant sign-up" in signup and "Resident ID card number" in signup
