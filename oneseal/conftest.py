@@ -25,6 +25,25 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _shared_counts(request):
+    # Lockouts and throttles count in the database cache (settings.CACHES). A test that commits
+    # (live server, transactional_db) would leave its counts to the next test: the flush after it
+    # empties the models' tables, not the cache table. A test without the database has none.
+    names = request.fixturenames
+    transactional = "transactional_db" in names or "live_server" in names
+    marker = request.node.get_closest_marker("django_db")
+    if not (transactional or "db" in names or marker):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     # Each test's database is rolled back; the process-wide calendar must not outlive it.
     from oneseal.calendars.queries import invalidate

@@ -14,6 +14,7 @@ from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import sign_up
 from oneseal.applicants.models import Applicant
 from oneseal.errors import ValidationFailed
+from oneseal.throttling import throttle
 
 SIGN_UP_FIELDS = ("username", "kind", "name", "number", "representative", "phone", "email")
 
@@ -25,6 +26,7 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+@throttle("signup", methods=("POST",))
 def signup(request):
     values = {f: request.POST.get(f, "").strip() for f in SIGN_UP_FIELDS}
     if not values["kind"]:
@@ -58,6 +60,9 @@ def check_number(request):
 
 
 class SignInView(auth_views.LoginView):
+    """Wrong passwords are counted and locked out by django-axes (settings.AXES_*), as on the
+    staff and admin logins: the form passes the request to authenticate()."""
+
     template_name = "portal/account/signin.html"
     redirect_authenticated_user = False
 
