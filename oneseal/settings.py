@@ -18,6 +18,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.keys import private_file
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default).strip()
@@ -47,23 +49,6 @@ def _env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in _env(name, default).split(",") if part.strip()]
 
 
-def _private_file(path: Path, make) -> str:
-    """The content of `path`, created 0600 with make() when missing. Created under a temporary
-    name and linked into place, so two processes starting at once agree on one value."""
-    if not path.exists():
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(make() + "\n")
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-    return path.read_text().strip()
-
-
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(_env("ONESEAL_VAR", str(Path.cwd() / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -77,7 +62,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("ONESEAL_SECRET_KEY must be set when ONESEAL_DEBUG=0")
     # Never a constant in the code: a key anyone can read lets anyone forge sessions.
-    SECRET_KEY = _private_file(VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
+    SECRET_KEY = private_file(VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
 
 # The base of every QR code and verification link printed on a document.
 PUBLIC_URL = _env("ONESEAL_PUBLIC_URL", "").rstrip("/")
