@@ -101,3 +101,20 @@ def rekey_stored_keys(*, old_secret_key: str) -> dict:
             elif crypto.decrypt(link.webhook_secret_encrypted) is None:
                 done["unreadable_webhook_secrets"] += 1
     return done
+
+
+def check_seal_key(app_configs=None, **kwargs):
+    """`oneseal check --deploy`: production without a seal key cannot sign a single notice."""
+    from django.conf import settings
+    from django.core.checks import Error
+
+    if settings.DEBUG:
+        return []
+    try:
+        missing = seal_key() is None
+    except MissingSealKey as exc:
+        return [Error(str(exc.message), id="oneseal.E002")]
+    if missing:
+        return [Error("No seal key: set ONESEAL_SEAL_KEY or put one in ONESEAL_SEAL_KEY_FILE "
+                      f"({settings.SEAL_KEY_FILE}); documents cannot be signed without it.", id="oneseal.E001")]
+    return []
