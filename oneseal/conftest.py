@@ -179,7 +179,18 @@ def browser():
 def _context(browser, live_server, **options):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
+    # Whatever the Content-Security-Policy blocks (an inline script or style, eval) shows up in
+    # the console; every browser test fails on it, so a page the policy breaks cannot pass.
+    context.csp_violations = []
+    context.on("console", lambda message: "Content Security Policy" in message.text
+               and context.csp_violations.append(message.text))
     return context
+
+
+def _closed(context) -> None:
+    violations = context.csp_violations
+    context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -187,7 +198,7 @@ def page(browser, live_server):
     """A fresh browser context per test (own cookies), Chinese, on a 1366×768 office screen."""
     context = _context(browser, live_server, viewport={"width": 1366, "height": 768})
     yield context.new_page()
-    context.close()
+    _closed(context)
 
 
 @pytest.fixture
@@ -195,7 +206,7 @@ def phone(browser, live_server):
     """A phone-sized context, as an applicant at home would use."""
     context = _context(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield context.new_page()
-    context.close()
+    _closed(context)
 
 
 @pytest.fixture
