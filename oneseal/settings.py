@@ -313,7 +313,6 @@ TRACK_LOCK_MINUTES = _env_number("ONESEAL_TRACK_LOCK_MINUTES", 15, minimum=1)
 # Requests per client and period on the anonymous endpoints, API and pages alike
 # (oneseal.throttling): "N/s", "N/min", "N/hour" or "N/day".
 THROTTLE_RATES = {
-    "anon": _env("ONESEAL_THROTTLE_ANON", "300/min"),
     "track": _env("ONESEAL_THROTTLE_TRACK", "30/min"),
     "verify": _env("ONESEAL_THROTTLE_VERIFY", "60/min"),
     "search": _env("ONESEAL_THROTTLE_SEARCH", "120/min"),
@@ -333,9 +332,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "oneseal.api.errors.exception_handler",
-    # Anonymous callers share one budget per address; the public endpoints (verification,
-    # search) add their own scope. Counts live in the database cache, shared by every process.
-    "DEFAULT_THROTTLE_CLASSES": ["oneseal.throttling.AnonThrottle", "oneseal.throttling.ScopedThrottle"],
+    # The public endpoints that answer a guess (verification) or cost work (search) carry a
+    # throttle_scope; the counts live in the database cache, shared by every process. The
+    # catalogue's read-only lists have none: each count is a few queries more per request.
+    "DEFAULT_THROTTLE_CLASSES": ["oneseal.throttling.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {

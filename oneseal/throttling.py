@@ -8,7 +8,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from .clients import client_ip
 
@@ -34,10 +34,6 @@ class _Rates:
     def get_ident(self, request):
         # DRF would believe a client's own X-Forwarded-For when no proxy count is set.
         return client_ip(request)
-
-
-class AnonThrottle(_Rates, AnonRateThrottle):
-    """Every anonymous API request, per address."""
 
 
 class ScopedThrottle(_Rates, ScopedRateThrottle):
