@@ -276,7 +276,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: images
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
