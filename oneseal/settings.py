@@ -302,7 +302,10 @@ CACHES = {
 AXES_FAILURE_LIMIT = _env_number("ONESEAL_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = _env_number("ONESEAL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the count: it would wipe it for the address too, so a guesser with an
+# account of their own could sign in between guesses and never be locked out. Failures older
+# than the lockout period no longer count.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "oneseal.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -70,6 +70,16 @@ def test_the_lockout_ends_after_the_cool_off(clerk, settings):
     assert signed_in(post_login("/accounts/login/", "clerk", "pw-clerk"))
 
 
+def test_signing_in_to_an_own_account_between_guesses_does_not_reset_the_count(clerk, make_staff, county,
+                                                                              settings):
+    make_staff("accomplice", county, Role.CLERK)
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        post_login("/accounts/login/", "clerk", f"guess-{n}")
+    assert signed_in(post_login("/accounts/login/", "accomplice", "pw-accomplice"))
+    post_login("/accounts/login/", "clerk", "guess-last")
+    assert not signed_in(post_login("/accounts/login/", "clerk", "pw-clerk"))
+
+
 def test_a_few_wrong_passwords_do_not_lock_anyone_out(clerk, settings):
     for n in range(settings.AXES_FAILURE_LIMIT - 1):
         post_login("/accounts/login/", "clerk", f"guess-{n}")
