@@ -25,6 +25,25 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _shared_counts(request):
+    # Lockouts and throttles count in the database cache (settings.CACHES). A test that commits
+    # (live server, transactional_db) would leave its counts to the next test: the flush after it
+    # empties the models' tables, not the cache table. A test without the database has none.
+    names = request.fixturenames
+    transactional = "transactional_db" in names or "live_server" in names
+    marker = request.node.get_closest_marker("django_db")
+    if not (transactional or "db" in names or marker):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     # Each test's database is rolled back; the process-wide calendar must not outlive it.
     from oneseal.calendars.queries import invalidate
@@ -160,7 +179,18 @@ def browser():
 def _context(browser, live_server, **options):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
+    # Whatever the Content-Security-Policy blocks (an inline script or style, eval) shows up in
+    # the console; every browser test fails on it, so a page the policy breaks cannot pass.
+    context.csp_violations = []
+    context.on("console", lambda message: "Content Security Policy" in message.text
+               and context.csp_violations.append(message.text))
     return context
+
+
+def _closed(context) -> None:
+    violations = context.csp_violations
+    context.close()
+    assert not violations, violations
 
 
 @pytest.fixture
@@ -168,7 +198,7 @@ def page(browser, live_server):
     """A fresh browser context per test (own cookies), Chinese, on a 1366×768 office screen."""
     context = _context(browser, live_server, viewport={"width": 1366, "height": 768})
     yield context.new_page()
-    context.close()
+    _closed(context)
 
 
 @pytest.fixture
@@ -176,7 +206,7 @@ def phone(browser, live_server):
     """A phone-sized context, as an applicant at home would use."""
     context = _context(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield context.new_page()
-    context.close()
+    _closed(context)
 
 
 @pytest.fixture

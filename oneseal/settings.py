@@ -1,34 +1,94 @@
-"""The one settings module. Every value an operator may change comes from the environment;
-the defaults run the embedded demo (SQLite and local files under ./var). What officials
-change at run time (calendar, fees, thresholds) lives in the database, not here.
+"""The one settings module. Every value an operator may change comes from the environment
+(the README's "Configuration" table lists each with its default); the defaults run the embedded
+demo on 127.0.0.1 (SQLite and local files under ./var). What officials change at run time
+(calendar, fees, thresholds of the catalogue) lives in the database, not here.
 
-Environment:
-  DATABASE_URL            default sqlite:///<ONESEAL_VAR>/oneseal.sqlite3; postgres://… in production
-  ONESEAL_VAR             directory for the SQLite file and uploads, default ./var
-  ONESEAL_SECRET_KEY      required when ONESEAL_DEBUG is off
-  ONESEAL_DEBUG           "1" (default) or "0"
-  ONESEAL_ALLOWED_HOSTS   comma-separated, default "127.0.0.1,localhost"
-  ONESEAL_UPLOAD_MAX_MB   largest accepted upload, default 20
-  ONESEAL_UPLOAD_TYPES    kinds of case upload accepted, default "pdf,jpg,png"
+A value that cannot be read stops the start with ImproperlyConfigured naming the variable.
+With ONESEAL_DEBUG=0 (production) the secret key, the public URL and the seal key must be set.
 """
 
 import os
+import re
+import secrets
+import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.keys import private_file
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name, "1" if default else "0").lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
+
+
+def _env_number(name: str, default, kind=int, minimum=0):
+    text = _env(name, str(default))
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {text!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {text!r}")
+    return value
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in _env(name, default).split(",") if part.strip()]
+
+
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("ONESEAL_VAR", Path.cwd() / "var")).resolve()
+VAR_DIR = Path(_env("ONESEAL_VAR", str(Path.cwd() / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("ONESEAL_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("ONESEAL_SECRET_KEY", "")
+# Development and the demo run with DEBUG on, which is safe here because the server binds
+# 127.0.0.1, the secret key is random per install and the debug page is only ever shown to a
+# client on this machine (oneseal.debugpage). Production sets ONESEAL_DEBUG=0.
+DEBUG = _env_bool("ONESEAL_DEBUG", True)
+SECRET_KEY = _env("ONESEAL_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("ONESEAL_SECRET_KEY must be set when ONESEAL_DEBUG=0")
-    SECRET_KEY = "oneseal-development-key-not-for-production"
-ALLOWED_HOSTS = os.environ.get("ONESEAL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+        raise ImproperlyConfigured("ONESEAL_SECRET_KEY must be set when ONESEAL_DEBUG=0")
+    # Never a constant in the code: a key anyone can read lets anyone forge sessions.
+    SECRET_KEY = private_file(VAR_DIR / "secret_key", lambda: secrets.token_urlsafe(50))
+
+# The base of every QR code and verification link printed on a document.
+PUBLIC_URL = _env("ONESEAL_PUBLIC_URL", "").rstrip("/")
+if not PUBLIC_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "ONESEAL_PUBLIC_URL must be set when ONESEAL_DEBUG=0: it is printed in every document's "
+            "QR code and verification link (e.g. https://spj.example.gov.cn)")
+    PUBLIC_URL = "http://127.0.0.1:8000"
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in ("http", "https") or not _public.hostname or _public.query or _public.fragment:
+    raise ImproperlyConfigured(f"ONESEAL_PUBLIC_URL must look like https://host[/path], not {PUBLIC_URL!r}")
+
+_local_hosts = "127.0.0.1,localhost,[::1],testserver"
+ALLOWED_HOSTS = _env_list("ONESEAL_ALLOWED_HOSTS", _local_hosts if DEBUG else _public.hostname)
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+
+# The key that encrypts the seals' private keys and the departments' webhook secrets
+# (documents.signing, linkage.crypto). It is kept out of the database and the repository: a
+# copied database alone can neither sign nor call a department. Debug creates the file on first
+# use; production refuses to sign until one of the two is set.
+SEAL_KEY = _env("ONESEAL_SEAL_KEY", "")
+if SEAL_KEY and len(SEAL_KEY) < 32:
+    raise ImproperlyConfigured("ONESEAL_SEAL_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`)")
+SEAL_KEY_FILE = Path(_env("ONESEAL_SEAL_KEY_FILE", str(VAR_DIR / "seal_key"))).resolve()
+SEAL_KEY_CREATE = DEBUG
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,6 +99,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "oneseal.audit",
@@ -61,7 +123,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oneseal.debugpage.LocalDebugPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +134,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as its documentation asks: it turns a lockout flagged by the backend into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oneseal.urls"
@@ -95,7 +161,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'oneseal.sqlite3'}"),
-        conn_max_age=int(os.environ.get("ONESEAL_CONN_MAX_AGE", "0")),
+        conn_max_age=_env_number("ONESEAL_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -112,6 +178,11 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses while an address or a user name is locked out (throttling below).
+    "oneseal.throttling.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -122,7 +193,11 @@ LOGIN_REDIRECT_URL = "portal:home"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = _env("ONESEAL_TIME_ZONE", "Asia/Shanghai")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"ONESEAL_TIME_ZONE is not a known time zone: {TIME_ZONE!r}") from None
 USE_I18N = True
 USE_TZ = True
 
@@ -136,10 +211,119 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-UPLOAD_MAX_BYTES = int(os.environ.get("ONESEAL_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+UPLOAD_MAX_BYTES = _env_number("ONESEAL_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # Kinds of file applicants may upload for a case material (see cases.actions.intake.UPLOAD_KINDS).
-UPLOAD_TYPES = [t.strip().lower() for t in os.environ.get("ONESEAL_UPLOAD_TYPES", "pdf,jpg,png").split(",") if t.strip()]
+UPLOAD_TYPES = [t.lower() for t in _env_list("ONESEAL_UPLOAD_TYPES", "pdf,jpg,png")]
+
+# --- the bureau's own settings (read by the apps as settings.NAME) ------------------------------
+
+# Working days a department has to sign for a pushed decision when its link names none.
+ONESEAL_PUSH_SIGN_DAYS = _env_number("ONESEAL_PUSH_SIGN_DAYS", 3, minimum=1)
+# The hall's office hours; a decision outside them is an irregular action (e-supervision).
+ONESEAL_OFFICE_HOURS = _env("ONESEAL_OFFICE_HOURS", "08:00-18:00")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d", ONESEAL_OFFICE_HOURS):
+    raise ImproperlyConfigured(f"ONESEAL_OFFICE_HOURS must look like 08:00-18:00, not {ONESEAL_OFFICE_HOURS!r}")
+# Working days left on the promised limit at which a case turns yellow, and on the statutory
+# limit at which the statutory alarm sounds.
+ONESEAL_WARNING_YELLOW_DAYS = _env_number("ONESEAL_WARNING_YELLOW_DAYS", 2)
+ONESEAL_WARNING_STATUTORY_DAYS = _env_number("ONESEAL_WARNING_STATUTORY_DAYS", 3)
+# Webhooks to the departments' systems (linkage.delivery).
+ONESEAL_WEBHOOK_TIMEOUT_SECONDS = _env_number("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", 10, float, minimum=0.1)
+ONESEAL_WEBHOOK_MAX_ATTEMPTS = _env_number("ONESEAL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+ONESEAL_WEBHOOK_BACKOFF_SECONDS = _env_number("ONESEAL_WEBHOOK_BACKOFF_SECONDS", 30, float)
+ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS = _env_number("ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600, float)
+ONESEAL_WEBHOOK_LEASE_SECONDS = _env_number("ONESEAL_WEBHOOK_LEASE_SECONDS", 60, float, minimum=1)
+# The semantic half of the search (search.embeddings); 0 ranks by keywords alone.
+SEARCH_EMBEDDINGS = _env_bool("ONESEAL_SEARCH_EMBEDDINGS", True)
+# The CJK font printed in documents: "path" or "path#face"; empty = the packaged Noto Sans CJK SC.
+DOCUMENT_FONT = _env("ONESEAL_DOCUMENT_FONT", "")
+if DOCUMENT_FONT and not Path(DOCUMENT_FONT.partition("#")[0]).is_file():
+    raise ImproperlyConfigured(f"ONESEAL_DOCUMENT_FONT names no file: {DOCUMENT_FONT!r}")
+
+# E-mail (expiry reminders and the like). An empty host sends no e-mail at all.
+EMAIL_HOST = _env("ONESEAL_EMAIL_HOST", "")
+EMAIL_PORT = _env_number("ONESEAL_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = _env("ONESEAL_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _env("ONESEAL_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("ONESEAL_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _env("ONESEAL_EMAIL_FROM", "oneseal@localhost")
+
+# --- security -----------------------------------------------------------------------------------
+
+# Behind a reverse proxy that terminates TLS: the header it sets, e.g. "X-Forwarded-Proto"
+# (its value must then be "https" for a secure request), and how many proxies stand in front
+# (the client's address is then taken from X-Forwarded-For, counted from the right).
+_proxy_header = _env("ONESEAL_SECURE_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_header):
+        raise ImproperlyConfigured(f"ONESEAL_SECURE_PROXY_SSL_HEADER must be a header name, not {_proxy_header!r}")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+PROXY_COUNT = _env_number("ONESEAL_PROXY_COUNT", 0)
+# HTTPS only in production: redirect, cookies never sent in clear, HSTS for a year.
+SECURE_SSL_REDIRECT = _env_bool("ONESEAL_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("ONESEAL_SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = _env_number("ONESEAL_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from our own
+# origin only — no inline script, no eval (htmx's hx-on is not used), no style element.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: images
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Every count that guards against guessing (login lockouts, tracking-code failures, API
+# throttles) must hold across all processes of the server: the database cache works on SQLite
+# and PostgreSQL without another server. Its table is created by the portal app's migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "oneseal_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+# Logins (staff, applicants, admin, API Basic auth) through django-axes: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one user name, or from one address, that user name or
+# address is refused for LOGIN_LOCKOUT_MINUTES, even with the right password.
+AXES_FAILURE_LIMIT = _env_number("ONESEAL_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = _env_number("ONESEAL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A success does not wipe the count: it would wipe it for the address too, so a guesser with an
+# account of their own could sign in between guesses and never be locked out. Failures older
+# than the lockout period no longer count.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "oneseal.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The tracking page's wrong-code lockout (portal.views_track).
+TRACK_FAILURES_PER_CLIENT = _env_number("ONESEAL_TRACK_FAILURES_PER_CLIENT", 5, minimum=1)
+TRACK_FAILURES_PER_NUMBER = _env_number("ONESEAL_TRACK_FAILURES_PER_NUMBER", 10, minimum=1)
+TRACK_LOCK_MINUTES = _env_number("ONESEAL_TRACK_LOCK_MINUTES", 15, minimum=1)
+# Requests per client and period on the anonymous endpoints, API and pages alike
+# (oneseal.throttling): "N/s", "N/min", "N/hour" or "N/day".
+THROTTLE_RATES = {
+    "track": _env("ONESEAL_THROTTLE_TRACK", "30/min"),
+    "verify": _env("ONESEAL_THROTTLE_VERIFY", "60/min"),
+    "search": _env("ONESEAL_THROTTLE_SEARCH", "120/min"),
+    "signup": _env("ONESEAL_THROTTLE_SIGNUP", "60/hour"),
+}
+for _scope, _rate in THROTTLE_RATES.items():
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"ONESEAL_THROTTLE_{_scope.upper()} must look like 60/min, not {_rate!r}")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -151,6 +335,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "oneseal.api.errors.exception_handler",
+    # The public endpoints that answer a guess (verification) or cost work (search) carry a
+    # throttle_scope; the counts live in the database cache, shared by every process. The
+    # catalogue's read-only lists have none: each count is a few queries more per request.
+    "DEFAULT_THROTTLE_CLASSES": ["oneseal.throttling.ScopedThrottle"],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "oneseal API",
@@ -169,7 +358,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ONESEAL_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _env("ONESEAL_LOG_LEVEL", "WARNING").upper()},
 }
 
 # --- hardening (issue 12 points 5 and 6): webhook leases and limits on what a request may carry

@@ -2,6 +2,7 @@
 the query string (and document it in the schema), output serializers that only render.
 They hold no domain logic; reads come from the query functions."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -237,6 +238,22 @@ class MaterialSerializer(serializers.ModelSerializer):
     form_display = serializers.CharField(source="get_form_display")
     source_display = serializers.CharField(source="get_source_display")
     applies_to_display = serializers.CharField(source="get_applies_to_display")
+    # Served by the portal's guide view (published guides only), never by a storage path.
+    blank_form = serializers.SerializerMethodField()
+    sample = serializers.SerializerMethodField()
+
+    def _file_url(self, material, kind) -> str | None:
+        if not getattr(material, kind):
+            return None
+        url = reverse("portal:material_file", args=[material.pk, kind])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_blank_form(self, material) -> str | None:
+        return self._file_url(material, "blank_form")
+
+    def get_sample(self, material) -> str | None:
+        return self._file_url(material, "sample")
 
     class Meta:
         model = Material

@@ -39,18 +39,18 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 # Working days left on the promised limit at which a case turns yellow, and on the statutory
-# limit at which the statutory alarm sounds. Settings may override them (the environment
-# variables of the same names, when settings.py reads them).
+# limit at which the statutory alarm sounds: the defaults of the settings of the same names
+# (ONESEAL_WARNING_YELLOW_DAYS, ONESEAL_WARNING_STATUTORY_DAYS).
 YELLOW_AT = 2
 STATUTORY_ALARM_AT = 3
 
 
 def yellow_at() -> int:
-    return int(getattr(settings, "ONESEAL_WARNING_YELLOW_DAYS", YELLOW_AT))
+    return settings.ONESEAL_WARNING_YELLOW_DAYS
 
 
 def statutory_alarm_at() -> int:
-    return int(getattr(settings, "ONESEAL_WARNING_STATUTORY_DAYS", STATUTORY_ALARM_AT))
+    return settings.ONESEAL_WARNING_STATUTORY_DAYS
 
 
 def _ids(queryset: QuerySet) -> Iterator[int]:

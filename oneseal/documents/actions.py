@@ -122,7 +122,7 @@ def _new_code() -> str:
 def public_url(code: str) -> str:
     from django.conf import settings
 
-    base = getattr(settings, "PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.PUBLIC_URL.rstrip("/")
     with translation.override("zh-hans"):
         return base + reverse("documents:verify", args=[code])
 

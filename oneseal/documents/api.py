@@ -254,6 +254,7 @@ class DocumentRevoke(APIView):
 
 class Verify(APIView):
     authentication_classes: list = []
+    throttle_scope = "verify"
     permission_classes = [AllowAny]
 
     @extend_schema(tags=[DOCUMENTS], operation_id="verify_document", summary=_("核验文书（公开）"),

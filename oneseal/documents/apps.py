@@ -7,6 +7,13 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("文书与印章")
 
+    def ready(self):
+        from django.core import checks
+
+        from oneseal.keys import check_seal_key
+
+        checks.register(check_seal_key, checks.Tags.security, deploy=True)
+
     def nav_links(self, request):
         from django.urls import reverse
 

@@ -17,7 +17,7 @@ from oneseal.organisation.models import Bureau, Department
 
 class Seal(models.Model):
     """An approval seal. A bureau's seal carries a key (PKCS#8, encrypted with a passphrase
-    derived from settings.SECRET_KEY, see `documents.signing`) and a self-signed certificate;
+    derived from the seal key, see `documents.signing`) and a self-signed certificate;
     a department's old seal is registered only to record the day it was sealed away (seed 000
     四(二)5), and can sign nothing."""
 

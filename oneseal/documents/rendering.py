@@ -64,7 +64,7 @@ def font_location() -> tuple[str, int]:
     """The CJK font file and the face in it: settings.DOCUMENT_FONT ("path" or "path#face")
     when set — e.g. Debian's fonts-noto-cjk, /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#2
     — else the Noto Sans CJK collection shipped by the `noto-cjk-sans-otc` package, face 2 (SC)."""
-    configured = getattr(settings, "DOCUMENT_FONT", "")
+    configured = settings.DOCUMENT_FONT
     if configured:
         path, _sep, face = configured.partition("#")
         return path, int(face or 0)

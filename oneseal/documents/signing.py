@@ -2,10 +2,12 @@
 signatures made and checked with pyHanko.
 
 Where the key lives: in the seal's row, as a PKCS#8 PEM encrypted (AES-256, the best
-`cryptography` offers) with a passphrase derived from settings.SECRET_KEY by HKDF-SHA256.
-A copied database alone therefore cannot sign; a changed SECRET_KEY makes every stored key
-unreadable, so rotating SECRET_KEY means creating new seals (`oneseal seal create`) — the old
-ones stay able to verify, which needs only their certificates.
+`cryptography` offers) with a passphrase derived by HKDF-SHA256 from the seal key
+(oneseal.keys: ONESEAL_SEAL_KEY or its key file), which is in neither the database nor the
+repository. A copied database alone therefore cannot sign. Seals encrypted before the seal key
+existed (under a passphrase derived from SECRET_KEY) are re-encrypted by `oneseal seal rekey`;
+a lost seal key means creating new seals (`oneseal seal create`) — the old ones stay able to
+verify, which needs only their certificates.
 """
 
 import base64
@@ -21,7 +23,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
-from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -31,6 +32,7 @@ from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from oneseal.errors import ValidationFailed
+from oneseal.keys import require_seal_key, seal_key
 
 from .models import Seal
 
@@ -48,13 +50,47 @@ class KeyMaterial:
 
 def _passphrase() -> bytes:
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys",
-                   info=b"pkcs8 passphrase v1").derive(settings.SECRET_KEY.encode("utf-8"))
+                   info=b"pkcs8 passphrase v2").derive(require_seal_key())
     return base64.b64encode(derived)
+
+
+def legacy_passphrase(secret_key: str) -> bytes:
+    """The passphrase of seals made before the seal key: derived from SECRET_KEY, which the
+    database's copy does not protect (the demo's was a constant in the code). Read only by rekey."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys",
+                   info=b"pkcs8 passphrase v1").derive(secret_key.encode("utf-8"))
+    return base64.b64encode(derived)
+
+
+class UnreadableSealKey(ValidationFailed):
+    code = "seal_key_unreadable"
+
+
+def _load_private_key(seal: Seal, passphrase: bytes):
+    try:
+        return serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=passphrase)
+    except (ValueError, TypeError) as exc:
+        msg = _("“{name}”的签章密钥无法用当前印章密钥解密；如为旧版加密，请执行 oneseal seal rekey").format(
+            name=seal.name)
+        raise UnreadableSealKey(msg, fields={"seal": [msg]}) from exc
+
+
+def rekey(seal: Seal, *, old_secret_key: str) -> bool:
+    """Re-encrypt `seal`'s private key under the seal key. False when it already is; raises
+    UnreadableSealKey when neither the seal key nor `old_secret_key` opens it. The caller saves."""
+    try:
+        _load_private_key(seal, _passphrase())
+        return False
+    except UnreadableSealKey:
+        key = _load_private_key(seal, legacy_passphrase(old_secret_key))
+    seal.private_key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.BestAvailableEncryption(_passphrase())).decode("ascii")
+    return True
 
 
 def seal_private_key(seal: Seal) -> ec.EllipticCurvePrivateKey:
     """The seal's decrypted key, for what is signed outside a PDF (the audit checkpoints)."""
-    return serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=_passphrase())
+    return _load_private_key(seal, _passphrase())
 
 
 def fingerprint_of(certificate_pem: str) -> str:
@@ -103,7 +139,7 @@ def _signer(seal: Seal) -> signers.SimpleSigner:
     cache_key = (seal.pk, seal.fingerprint)
     signer = _signers.get(cache_key)
     if signer is None:
-        key = serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=_passphrase())
+        key = _load_private_key(seal, _passphrase())
         key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
         signer = signers.SimpleSigner(signing_cert=asn1_certificate(seal.certificate_pem),
@@ -130,6 +166,8 @@ def sign_blockers(seal: Seal | None) -> list[str]:
         return [_("“{name}”已作废，不能用于签章").format(name=seal.name)]
     if not seal.private_key_pem:
         return [_("“{name}”没有签章密钥").format(name=seal.name)]
+    if seal_key() is None:
+        return [_("未配置印章密钥（ONESEAL_SEAL_KEY 或 ONESEAL_SEAL_KEY_FILE），不能签章")]
     return []
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from oneseal.errors import DomainError
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.throttling import throttle
 
 from . import actions, queries, rules
 from . import templates_pdf as wording
@@ -36,6 +37,7 @@ def _verify_context(document, **extra) -> dict:
 
 
 @require_GET
+@throttle("verify")
 def verify(request, code: str):
     document = queries.public_document(code)
     status = 200 if document is not None else 404

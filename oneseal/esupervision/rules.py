@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 REFORM_TARGET_PERCENT = 50
-DEFAULT_OFFICE_HOURS = "08:00-18:00"
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def parse_office_hours(text: str) -> OfficeHours:
 
 
 def office_hours() -> OfficeHours:
-    return parse_office_hours(getattr(settings, "ONESEAL_OFFICE_HOURS", DEFAULT_OFFICE_HOURS))
+    return parse_office_hours(settings.ONESEAL_OFFICE_HOURS)
 
 
 def outside_office_hours(moment: datetime.datetime, is_workday: bool, hours: OfficeHours) -> bool:

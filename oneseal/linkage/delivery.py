@@ -50,7 +50,7 @@ Pending = OutboxMessage.MessageState.PENDING
 
 
 def _setting(name: str, default: float) -> float:
-    return float(getattr(settings, name, default))
+    return float(getattr(settings, name))
 
 
 def lease_seconds() -> float:

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from . import views, views_account, views_cases, views_track
+from . import views, views_account, views_cases, views_files, views_track
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalogue/<str:region_code>/", views.catalogue, name="catalogue"),
     path("guide/<int:handling_item_id>/", views.guide, name="guide"),
+    path("guide/materials/<int:pk>/<str:kind>/", views_files.material_file, name="material_file"),
     path("reports/", include("oneseal.portal.urls_reports")),
     path("account/signup/", views_account.signup, name="signup"),
     path("account/check-number/", views_account.check_number, name="check_number"),

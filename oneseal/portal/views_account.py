@@ -20,6 +20,7 @@ from oneseal.applicants.actions import revoke_authorisation, sign_up
 from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import authorisations_of, own_person
 from oneseal.errors import DomainError, ValidationFailed
+from oneseal.throttling import throttle
 
 signed_in = login_required(login_url="portal:signin")
 
@@ -33,6 +34,7 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+@throttle("signup", methods=("POST",))
 def signup(request):
     values = {f: request.POST.get(f, "").strip() for f in SIGN_UP_FIELDS}
     # An account is a natural person; an organisation is acted for under a window's authorisation.
@@ -65,6 +67,9 @@ def check_number(request):
 
 
 class SignInView(auth_views.LoginView):
+    """Wrong passwords are counted and locked out by django-axes (settings.AXES_*), as on the
+    staff and admin logins: the form passes the request to authenticate()."""
+
     template_name = "portal/account/signin.html"
     redirect_authenticated_user = False
 

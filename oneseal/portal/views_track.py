@@ -1,24 +1,24 @@
 """Track a case without an account (办件查询): its number and the query code printed on the
 acceptance notice. The page shows the state, the item, the dates and the public steps, and the
 applicant's name masked; nothing the applicant handed in. A wrong pair gets the same answer
-whether the number exists or not, and guessing is cut off: after `MAX_FAILURES_PER_CLIENT`
-wrong pairs from one address, or `MAX_FAILURES_PER_NUMBER` for one number from anywhere, the
-form refuses for `LOCK_SECONDS`."""
+whether the number exists or not, and guessing is cut off: after TRACK_FAILURES_PER_CLIENT
+wrong pairs from one address, or TRACK_FAILURES_PER_NUMBER for one number from anywhere, the
+form refuses for TRACK_LOCK_MINUTES (settings). The failures are counted in the database cache,
+so the lockout holds across every process of the server."""
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from oneseal.applicants import rules as applicant_rules
+from oneseal.clients import client_ip
+from oneseal.throttling import throttle
 
 from . import queries, rules
-
-MAX_FAILURES_PER_CLIENT = 5
-MAX_FAILURES_PER_NUMBER = 10
-LOCK_SECONDS = 15 * 60
 
 
 def _key(kind: str, value: str) -> str:
@@ -33,10 +33,11 @@ def _fail(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # not there yet (or expired): start the window
-        cache.set(key, 1, LOCK_SECONDS)
+        cache.set(key, 1, settings.TRACK_LOCK_MINUTES * 60)
 
 
 @never_cache
+@throttle("track", methods=("POST",))
 def track(request):
     number = applicant_rules.normalise(request.POST.get("number", ""))[:32]
     code = applicant_rules.normalise(request.POST.get("query_code", ""))[:8]
@@ -51,10 +52,12 @@ def track(request):
     if errors:
         context["errors"] = errors
         return render(request, "portal/track.html", context, status=400)
-    client_key = _key("client", request.META.get("REMOTE_ADDR", ""))
+    client_key = _key("client", client_ip(request))
     number_key = _key("number", number)
-    if _failures(client_key) >= MAX_FAILURES_PER_CLIENT or _failures(number_key) >= MAX_FAILURES_PER_NUMBER:
-        context["error"] = _("查询失败次数过多，请15分钟后再试；申请人也可登录网上办事账号查看办件。")
+    if (_failures(client_key) >= settings.TRACK_FAILURES_PER_CLIENT
+            or _failures(number_key) >= settings.TRACK_FAILURES_PER_NUMBER):
+        context["error"] = _("查询失败次数过多，请{minutes}分钟后再试；申请人也可登录网上办事账号查看办件。").format(
+            minutes=settings.TRACK_LOCK_MINUTES)
         return render(request, "portal/track.html", context, status=429)
     case = queries.tracked_case(number, code)
     if case is None:

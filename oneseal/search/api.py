@@ -72,6 +72,7 @@ class SearchHitSerializer(serializers.Serializer):
 
 class SearchView(APIView):
     permission_classes = [AllowAny]
+    throttle_scope = "search"
 
     @extend_schema(
         tags=["search"], operation_id="search_handling_items", parameters=[SearchQuery],

@@ -31,7 +31,7 @@ _memo: dict[str, np.ndarray] = {}
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "SEARCH_EMBEDDINGS", True)) and _get() is not None
+    return settings.SEARCH_EMBEDDINGS and _get() is not None
 
 
 def _get():

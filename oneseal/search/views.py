@@ -13,12 +13,14 @@ from oneseal.catalogue.models import Catalogue
 from oneseal.errors import DomainError
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
+from oneseal.throttling import throttle
 
 from . import actions, queries
 from .forms import SearchForm, SynonymForm
 from .models import Synonym
 
 
+@throttle("search")
 def results(request):
     form = SearchForm(request.GET or None)
     catalogues = list(Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL).select_related("region").order_by("region__code"))

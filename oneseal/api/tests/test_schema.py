@@ -67,3 +67,14 @@ def test_the_swagger_page_renders(db):
     assert r.status_code == 200
     assert b"swagger" in r.content.lower()
     assert b"cdn." not in r.content and b"unpkg" not in r.content  # served from the sidecar package
+
+
+def test_the_swagger_page_runs_no_inline_script(db):
+    page = APIClient().get("/api/docs/")
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";")[0]
+    body = page.content.decode()
+    assert "<script>" not in body and "/api/docs/?script" in body
+    script = APIClient().get("/api/docs/?script")
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in script.content.decode()

@@ -24,8 +24,6 @@ from ..models import Decision, DepartmentLink, DutyBoundary, Push, Scope
 from ..outbox import enqueue
 from ._common import raise_blockers
 
-DEFAULT_SIGN_DAYS = 3
-
 
 def supervising_department(case: Case) -> Department | None:
     """The department the item's duty boundary list names; without a list entry, the item's
@@ -39,7 +37,7 @@ def sign_days_of(department: Department) -> int:
     link = DepartmentLink.objects.filter(department=department).only("sign_days").first()
     if link is not None:
         return link.sign_days
-    return int(getattr(settings, "ONESEAL_PUSH_SIGN_DAYS", DEFAULT_SIGN_DAYS))
+    return settings.ONESEAL_PUSH_SIGN_DAYS
 
 
 def decision_payload(case: Case, event: CaseEvent, licence: Licence | None) -> dict:

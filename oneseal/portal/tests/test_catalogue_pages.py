@@ -174,7 +174,11 @@ def test_the_guide_shows_every_service_guide_field(client, catalogue, admin_user
     ]:
         assert expected in body, expected
     material = hi.materials.get(order=1)
-    assert f'href="{material.blank_form.url}"' in body and f'href="{material.sample.url}"' in body
+    form_url, sample_url = f"/guide/materials/{material.pk}/blank_form/", f"/guide/materials/{material.pk}/sample/"
+    assert f'href="{form_url}"' in body and f'href="{sample_url}"' in body
+    assert b"".join(client.get(form_url).streaming_content) == b"blank"
+    assert b"".join(client.get(sample_url).streaming_content) == b"sample"
+    assert client.get(f"/media/{material.blank_form.name}").status_code == 404  # never by its storage path
     assert "此为历史版本" not in body
 
 

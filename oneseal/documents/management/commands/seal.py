@@ -3,9 +3,14 @@ self-signed certificate for the bureau's approval seal (the previous one is seal
 keeps verifying what it signed).
 `oneseal seal department --department-id ID --name NAME --sealed-away-on DATE`: register a
 department's old seal as sealed away (seed 000 四(二)5).
-`oneseal seal list [--bureau-region CODE]`: the register of seals."""
+`oneseal seal list [--bureau-region CODE]`: the register of seals.
+`oneseal seal rekey`: re-encrypt the seals' private keys and the departments' webhook secrets
+under the seal key (ONESEAL_SEAL_KEY or its file), from the passphrase derived from SECRET_KEY
+that earlier versions used. The old secret key is read from the environment variable
+ONESEAL_OLD_SECRET_KEY (default: the current SECRET_KEY), never from the command line."""
 
 import datetime
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -34,6 +39,7 @@ class Command(BaseCommand):
         department.add_argument("--sealed-away-on", required=True, help="YYYY-MM-DD")
         listing = sub.add_parser("list", help="list seals")
         listing.add_argument("--bureau-region", default=None)
+        sub.add_parser("rekey", help="re-encrypt stored keys under the seal key (after an upgrade)")
 
     def handle(self, *args, op: str, **options):
         from oneseal.documents import actions
@@ -56,6 +62,17 @@ class Command(BaseCommand):
                 seal = actions.register_department_seal(department, actor=None, name=options["name"],
                                                         sealed_away_on=_date(options["sealed_away_on"]))
                 self.stdout.write(f"seal {seal.pk} {seal.name} sealed away on {seal.sealed_away_on}")
+            elif op == "rekey":
+                from django.conf import settings
+
+                from oneseal.keys import rekey_stored_keys
+
+                done = rekey_stored_keys(old_secret_key=os.environ.get("ONESEAL_OLD_SECRET_KEY") or settings.SECRET_KEY)
+                self.stdout.write(f"re-encrypted {done['seals']} seal key(s) and {done['webhook_secrets']} "
+                                  f"webhook secret(s) under the seal key")
+                if done["unreadable_webhook_secrets"]:
+                    self.stderr.write(f"{done['unreadable_webhook_secrets']} webhook secret(s) opened by neither "
+                                      "key: set them again on the department's linkage page")
             else:
                 seals = Seal.objects.select_related("bureau__region", "department")
                 if options["bureau_region"]:
