@@ -12,7 +12,7 @@ from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, Review
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
-from .models import Case, CaseEvent, CaseMaterial, Upload
+from .models import Case, CaseEvent, CaseMaterial, Licence, Upload
 
 
 def is_scoped_staff(user) -> bool:
@@ -133,3 +133,10 @@ def forget_published_parts(**kwargs) -> None:
 for _model in (ItemVersion, HandlingItem, Material, ReviewStep):
     post_save.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.save.{_model.__name__}")
     post_delete.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.delete.{_model.__name__}")
+
+
+def licence_of(case: Case) -> Licence | None:
+    """The licence a case issued (新办) or acts on (变更, 延续, 注销, 补证)."""
+    if case.target_licence_id is not None:
+        return Licence.objects.select_related("holder", "case__handling_item").get(pk=case.target_licence_id)
+    return Licence.objects.select_related("holder", "case__handling_item").filter(case_id=case.pk).first()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from oneseal.cases.models import Case, CaseEvent, Licence
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.queries import licence_of, visible_cases
 from oneseal.organisation.models import Bureau
 
 from . import rules, signing
@@ -56,6 +56,8 @@ def _licence_blockers(licence: Licence | None) -> list[str]:
         return [_("容缺材料尚未补齐，证照暂缓发放")]
     if licence.state == Licence.LicenceState.REVOKED:
         return [_("证照{number}已撤销").format(number=licence.number)]
+    if licence.state == Licence.LicenceState.CANCELLED:
+        return [_("证照{number}已注销").format(number=licence.number)]
     return []
 
 
@@ -78,7 +80,7 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
         # A revoked document was issued in error: the case does not call for it again.
         out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
     if kind == DocumentKind.LICENCE:
-        out += _licence_blockers(Licence.objects.filter(case=case).first())
+        out += _licence_blockers(licence_of(case))
     out += signing.sign_blockers(active_seal(case.bureau))
     return out
 
@@ -107,7 +109,7 @@ def due_documents(case: Case) -> list[DueDocument]:
     # for it again; a superseded one has its successor.
     issued = set(Document.objects.filter(case=case).exclude(state=Document.DocumentState.SUPERSEDED)
                  .values_list("event_id", "kind"))
-    licence = Licence.objects.filter(case=case).first() if DocumentKind.LICENCE in latest else None
+    licence = licence_of(case) if DocumentKind.LICENCE in latest else None
     seal_blockers = signing.sign_blockers(active_seal(case.bureau))
     out = []
     for kind, event in sorted(latest.items(), key=lambda pair: (pair[1].seq, KIND_ORDER[pair[0]])):
@@ -115,7 +117,7 @@ def due_documents(case: Case) -> list[DueDocument]:
             continue
         blockers = []
         if kind == DocumentKind.LICENCE:
-            if licence is None or licence.state == Licence.LicenceState.REVOKED:
+            if licence is None or licence.state in (Licence.LicenceState.REVOKED, Licence.LicenceState.CANCELLED):
                 continue
             blockers += _licence_blockers(licence)
         out.append(DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers))
