@@ -96,9 +96,6 @@ def _push(case: Case, event, licence: Licence | None = None) -> None:
     push_decision(case, event, licence=licence)
 
 
-push_decision_of = _push
-
-
 def _timeliness(case: Case, on: datetime.date) -> dict:
     return {"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
             "within_promised": on <= case.promised_due, "within_statutory": on <= case.statutory_due}

@@ -30,7 +30,6 @@ from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import (
-    OPEN_STATES,
     Case,
     ExpiryReminder,
     Licence,
@@ -57,6 +56,8 @@ RENEWAL_BASIS = "《中华人民共和国行政许可法》第五十条第一款
 DEEMED_RENEWAL_BASIS = "《中华人民共和国行政许可法》第五十条第二款"
 CANCELLATION_BASIS = "《中华人民共和国行政许可法》第七十条"
 REMINDER_DAYS = (90, 60, 30)
+# States of a case not decided yet: a licence has at most one such case acting on it.
+UNDECIDED_STATES = (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED)
 # A renewal still undecided when the licence expires is deemed granted in these states; a case
 # waiting for the applicant's correction is not complete, so the law's presumption does not run.
 DEEMABLE_STATES = (State.RECEIVED, State.ACCEPTED, State.SUSPENDED)
@@ -119,7 +120,7 @@ def target_licence_errors(handling_item: HandlingItem, applicant, licence: Licen
                 out.append(_("依照{basis}的规定，延续行政许可有效期应当在有效期届满{lead}日前提出申请；证照{number}"
                              "有效期至{until}，距届满仅{left}日，不能再申请延续").format(
                     basis=basis, lead=lead, number=licence.number, until=rules_date(licence.valid_until), left=left))
-    running = Case.objects.filter(target_licence=licence, state__in=OPEN_STATES).exclude(pk=getattr(case, "pk", None))
+    running = Case.objects.filter(target_licence=licence, state__in=UNDECIDED_STATES).exclude(pk=getattr(case, "pk", None))
     other = running.only("number").first()
     if other is not None:
         out.append(_("证照{number}已有正在办理的申请（办件编号{case}），请待其办结后再申请").format(
@@ -326,8 +327,6 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     granted. Run by the worker the day after the last day of validity; the licence gets its next
     version from that day, for the period the item sets (else as long as the current one), and
     the deemed renewal's notice and the new licence are due. Returns None when not due."""
-    from .decision import push_decision_of
-
     case = lock(case)
     if (case.state not in DEEMABLE_STATES or case.target_licence_id is None
             or case.handling_item.variant != Variant.RENEWAL):
@@ -361,7 +360,8 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     record("cases.deem_renewed", actor=None, subject=licence, region_code=case.region_code,
            summary=f"{licence.number} 视为准予延续至{until.isoformat() if until else '长期'}",
            data={"case": case.number, "version": version.number, "expired_on": expired_on.isoformat()})
-    push_decision_of(case, event, licence)
+    # Not pushed to the department: linkage's Push.decision has no value for a deemed renewal yet
+    # (a choice to add there); the register and the API show it.
     return case
 
 
@@ -376,7 +376,7 @@ def deemed_renewal_candidates(today: datetime.date):
 def reminder_candidates(today: datetime.date):
     """Licences in force that expire within the longest reminder period and whose holder has
     not applied for their renewal yet."""
-    renewing = Case.objects.filter(target_licence=OuterRef("pk"), state__in=OPEN_STATES,
+    renewing = Case.objects.filter(target_licence=OuterRef("pk"), state__in=UNDECIDED_STATES,
                                    handling_item__variant=Variant.RENEWAL)
     return (Licence.objects.filter(state=Licence.LicenceState.VALID, valid_until__gte=today,
                                    valid_until__lte=today + datetime.timedelta(days=max(REMINDER_DAYS)))
