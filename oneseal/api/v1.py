@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import cases, views
+from . import cases, licences, views
 
 app_name = "api"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/events", cases.CaseEventList.as_view(), name="case-events"),
     path("cases/<int:pk>/materials/<int:line>/files", cases.CaseMaterialFiles.as_view(), name="case-material-files"),
+    path("licences", licences.LicenceList.as_view(), name="licences"),
+    path("licences/<int:pk>", licences.LicenceDetail.as_view(), name="licence"),
     # Each later app keeps its endpoints in its own api_urls module.
     *[path("", include(f"oneseal.{app}.api_urls")) for app in
       ("documents", "linkage", "search", "appointments", "ratings", "esupervision", "workbench", "portal")],

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_account, views_cases, views_track
+from . import views, views_account, views_cases, views_licences, views_track
 
 app_name = "portal"
 urlpatterns = [
@@ -17,5 +17,6 @@ urlpatterns = [
     path("my/cases/<int:pk>/materials/<int:line>/upload/", views_cases.upload, name="upload"),
     path("my/cases/<int:pk>/correction/", views_cases.submit_correction, name="submit_correction"),
     path("my/cases/<int:pk>/withdraw/", views_cases.withdraw, name="withdraw"),
+    path("my/licences/", views_licences.my_licences, name="my_licences"),
     path("track/", views_track.track, name="track"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import licences, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("cases/<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
     path("uploads/<int:pk>/", views.upload_file, name="upload"),
+    path("licences/", licences.register, name="licences"),
+    path("licences/<int:pk>/", licences.licence_page, name="licence"),
 ]

@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "supply_tolerated_material": _("补齐容缺材料"),
     "promise_overdue": _("容缺承诺逾期"),
     "revoke_licence": _("撤销证照"),
+    "deem_renewed": _("视为准予延续"),
     "record_commitment": _("登记告知承诺书"),
     "verify_commitment": _("告知承诺核查"),
     "record_credit": _("记入信用记录"),
