@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from oneseal.cases.models import Case, CaseEvent, Licence
+from oneseal.cases.models import Case, CaseEvent, Licence, LicenceVersion
 from oneseal.cases.queries import licence_of, visible_cases
 from oneseal.organisation.models import Bureau
 
@@ -61,6 +61,17 @@ def _licence_blockers(licence: Licence | None) -> list[str]:
     return []
 
 
+def _superseded_version(licence: Licence | None, event: CaseEvent) -> int | None:
+    """The licence's current version number when `event` made an earlier one (its document was
+    replaced by the next version's, so it is not due again); None while it is the current one."""
+    if licence is None:
+        return None
+    made = LicenceVersion.objects.filter(licence=licence, event=event).values_list("number", flat=True).first()
+    if made is None or made == licence.version:
+        return None
+    return licence.version
+
+
 def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
     """Why this document cannot be issued now: the case has no event calling for it, it was
     issued already (a correction goes through `reissue_document`), a licence is held back or
@@ -80,7 +91,11 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
         # A revoked document was issued in error: the case does not call for it again.
         out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
     if kind == DocumentKind.LICENCE:
-        out += _licence_blockers(licence_of(case))
+        licence = licence_of(case)
+        out += _licence_blockers(licence)
+        current = _superseded_version(licence, event)
+        if current is not None:
+            out.append(_("证照已换发第{n}版，本次的证照不再出具").format(n=current))
     out += signing.sign_blockers(active_seal(case.bureau))
     return out
 
@@ -119,6 +134,8 @@ def due_documents(case: Case) -> list[DueDocument]:
         if kind == DocumentKind.LICENCE:
             if licence is None or licence.state in (Licence.LicenceState.REVOKED, Licence.LicenceState.CANCELLED):
                 continue
+            if _superseded_version(licence, event) is not None:
+                continue  # a later version's licence replaced it
             blockers += _licence_blockers(licence)
         out.append(DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers))
     return out

@@ -345,3 +345,16 @@ def test_validity_rules_of_the_guides():
     assert licences.validity_months(HandlingItem(result_validity="6个月")) == 6
     assert licences.validity_months(HandlingItem(result_validity="长期")) is None
     assert licences.validity_months(HandlingItem(result_validity="以许可证载明的有效期为准")) is None
+
+
+def test_an_earlier_versions_licence_is_not_due_again_once_replaced(food, holder, clerk, signatory, bureau, media):
+    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    licence = new_licence(food, holder, clerk, signatory)
+    document_actions.issue_due_documents(licence.case, actor=clerk)
+    change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
+                        scope="热食类食品制售")
+    document_actions.issue_due_documents(change, actor=clerk)
+    assert due_documents(licence.case) == []
+    with pytest.raises(ValidationFailed) as caught:
+        document_actions.issue_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
+    assert "第2版" in caught.value.message
