@@ -173,3 +173,23 @@ def test_the_window_names_the_licence_by_its_number(register, food, applicant, c
     r = web.post("/workbench/intake/", {**form, "licence_number": register["valid"].number, "token": "u" * 32})
     assert r.status_code == 302
     assert Case.objects.filter(target_licence=register["valid"], handling_item=food[Variant.RENEWAL]).exists()
+
+
+def test_the_case_page_grants_a_renewal_with_the_validity_that_follows(register, food, applicant, clerk, signatory):
+    licence = register["soon"]
+    case = actions.receive(food[Variant.RENEWAL], actor=clerk, applicant=applicant, target_licence=licence)
+    actions.check_materials(case, actor=clerk, statuses={line.pk: "provided" for line in case.materials.all()})
+    actions.accept(case, actor=clerk)
+    web = Client()
+    web.force_login(signatory)
+    page = web.get(f"/workbench/cases/{case.pk}/")
+    html = page.content.decode()
+    follows = licence.valid_until + datetime.timedelta(days=1)
+    assert "证照编号不变" in html and f'value="{follows.isoformat()}"' in html
+    offer = next(o for o in page.context["offers"] if o.name == "grant")
+    case.refresh_from_db()
+    r = web.post(f"/workbench/cases/{case.pk}/act/grant/", {**offer.values, "expected_version": case.lock_version})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    licence.refresh_from_db()
+    assert licence.version == 2 and licence.valid_from == follows
+    assert (licence.valid_until - follows).days in (1825, 1826)  # the guide's 5 years, to the day before
