@@ -29,8 +29,8 @@ from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
-from oneseal.cases.jobs import warning_scan
 from oneseal.cases.actions import licences as licence_actions
+from oneseal.cases.jobs import warning_scan
 from oneseal.cases.models import Case, CaseMaterial, Channel, Licence, State
 from oneseal.cases.rules import EXTENSION_DAYS
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
