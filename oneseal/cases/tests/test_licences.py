@@ -19,6 +19,7 @@ from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.queries import due_documents
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
+from oneseal.testing import in_parallel, needs_postgres
 
 from .conftest import at, day
 
@@ -358,3 +359,33 @@ def test_an_earlier_versions_licence_is_not_due_again_once_replaced(food, holder
     with pytest.raises(ValidationFailed) as caught:
         document_actions.issue_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
     assert "第2版" in caught.value.message
+
+
+# --- races (PostgreSQL: real parallel connections) ----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@needs_postgres
+def test_two_applications_on_one_licence_at_once_open_one_case(food, holder, clerk, signatory):
+    licence = new_licence(food, holder, clerk, signatory)
+    results = in_parallel(*[lambda variant=v: received(food[variant], holder, clerk, "2025-03-03", licence=licence)
+                            for v in (Variant.CHANGE, Variant.RENEWAL)])
+    opened = [r for r in results if isinstance(r, Case)]
+    refused_ = [r for r in results if isinstance(r, ValidationFailed)]
+    assert len(opened) == 1 and len(refused_) == 1, results
+    assert "已有正在办理的申请" in refused_[0].fields["licence"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@needs_postgres
+def test_two_workers_deem_a_renewal_and_remind_once(food, holder, clerk, signatory):
+    licence = new_licence(food, holder, clerk, signatory, on="2025-01-20", until="2025-09-30")
+    other = new_licence(food, holder, clerk, signatory, on="2025-01-21", until="2025-12-30")
+    case = received(food[Variant.RENEWAL], holder, clerk, "2025-08-29", licence=licence)
+    results = in_parallel(*[lambda: (jobs.run_deemed_renewals(day("2025-10-01")),
+                                     jobs.send_expiry_reminders(day("2025-10-01")))] * 2)
+    assert sorted(r[0] for r in results) == [0, 1] and sorted(r[1] for r in results) == [0, 1], results
+    assert case.events.filter(action="deem_renewed").count() == 1
+    assert ExpiryReminder.objects.filter(licence=other).count() == 1
