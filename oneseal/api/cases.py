@@ -715,6 +715,7 @@ class CaseDetailSerializer(CaseRowSerializer):
     materials = CaseMaterialSerializer(many=True)
     steps = CaseStepSerializer(source="review_steps", many=True)
     licence = LicenceSerializer(allow_null=True)
+    target_licence = LicenceSerializer(allow_null=True, help_text=_l("变更、延续、注销、补证所涉及的证照"))
     commitment = CommitmentSerializer(allow_null=True, help_text=_l("告知承诺书（告知承诺制办理项）"))
     commitment_verification = CommitmentVerificationSerializer(
         allow_null=True, help_text=_l("准予许可后的告知承诺核查：状态与核查截止日期"))
@@ -723,7 +724,8 @@ class CaseDetailSerializer(CaseRowSerializer):
     class Meta(CaseRowSerializer.Meta):
         fields = [*CaseRowSerializer.Meta.fields, "query_code", "region_code", "bureau", "agent_name",
                   "agent_id_number", "agent_phone", "materials_arrived_on", "suspended_on", "extended",
-                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "commitment",
+                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "target_licence",
+                  "commitment",
                   "commitment_verification", "events"]
         read_only_fields = fields
 
@@ -741,6 +743,7 @@ class CaseDetailSerializer(CaseRowSerializer):
             "materials": [CaseMaterialSerializer.render(line) for line in case.materials.all()],
             "steps": [CaseStepSerializer.render(step) for step in case.review_steps],
             "licence": _maybe(LicenceSerializer.render, _related(case, "licence")),
+            "target_licence": _maybe(LicenceSerializer.render, case.target_licence),
             "commitment": _maybe(CommitmentSerializer.render, _related(case, "commitment")),
             "commitment_verification": _maybe(CommitmentVerificationSerializer.render,
                                               _related(case, "commitment_verification")),

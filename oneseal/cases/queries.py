@@ -77,6 +77,7 @@ def case_rows(user) -> QuerySet[Case]:
 def case_details(user) -> QuerySet[Case]:
     return visible_cases(user).select_related(
         "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
+        "target_licence",
     ).prefetch_related(*DETAIL_PREFETCH)
 
 

@@ -148,6 +148,9 @@ def test_an_application_names_its_licence_through_the_api_and_refusals_name_the_
                                       "licence_number": register["valid"].number.lower()}, format="json")
     assert r.status_code == 201, r.content
     assert Case.objects.get(number=r.json()["number"]).target_licence == register["valid"]
+    assert r.json()["target_licence"]["number"] == register["valid"].number and r.json()["licence"] is None
+    detail = client.get(f"/api/v1/cases/{r.json()['id']}").json()
+    assert detail["target_licence"]["number"] == register["valid"].number
     # Another holder's licence, named by the window.
     r = client.post("/api/v1/cases", {"handling_item": change.pk, "applicant": own_applicant.pk, "channel": "window",
                                       "licence": register["soon"].pk}, format="json")
