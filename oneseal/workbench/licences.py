@@ -9,6 +9,7 @@ import datetime
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,6 +83,22 @@ def register(request):
     keep.pop("format", None)
     return render(request, "workbench/licences.html", {"form": form, "page": page, "filter_query": keep.urlencode()},
                   status=200 if form.is_valid() or not request.GET else 400)
+
+
+@staff_only
+@require_GET
+def find_for_applicant(request):
+    """htmx, at the window: the register's licences of the applicant whose number is typed, to
+    name the one a 变更 / 延续 / 注销 / 补证 application acts on."""
+    number = request.GET.get("number", "").strip().upper()[:40]
+    rows = []
+    if number:
+        rows = list(visible_licences(request.user).filter(Q(holder__credit_code=number) | Q(holder__id_number=number))
+                    .select_related("holder", "case__handling_item__item_version").order_by("-issued_on", "-id")[:20])
+    on = today()
+    for licence in rows:
+        licence.today_standing_display = licence.standing_display(on)
+    return render(request, "workbench/_licence_results.html", {"rows": rows, "searched": bool(number)})
 
 
 @staff_only

@@ -15,5 +15,6 @@ urlpatterns = [
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
     path("uploads/<int:pk>/", views.upload_file, name="upload"),
     path("licences/", licences.register, name="licences"),
+    path("intake/licences/", licences.find_for_applicant, name="find-licences"),
     path("licences/<int:pk>/", licences.licence_page, name="licence"),
 ]

@@ -196,3 +196,14 @@ def test_the_case_page_grants_a_renewal_with_the_validity_that_follows(register,
     licence.refresh_from_db()
     assert licence.version == 2 and licence.valid_from == follows
     assert (licence.valid_until - follows).days in (1825, 1826)  # the guide's 5 years, to the day before
+
+
+def test_the_window_finds_the_applicants_licences_in_its_register(register, applicant, clerk, far_staff):
+    web = Client()
+    web.force_login(clerk)
+    html = web.get("/workbench/intake/licences/", {"number": applicant.credit_code.lower()}).content.decode()
+    assert register["valid"].number in html and register["cancelled"].number in html and "已注销" in html
+    assert register["personal"].number not in html
+    web.force_login(far_staff)
+    html = web.get("/workbench/intake/licences/", {"number": applicant.credit_code}).content.decode()
+    assert register["valid"].number not in html and "没有该申请人的证照" in html
