@@ -329,11 +329,15 @@ class SiteInspectionInput(ActionInput):
 
 
 class GrantInput(ActionInput):
-    scope = required_text(2000, _l("许可范围"))
-    valid_from = serializers.DateField(input_formats=[DATE_FORMAT], help_text=_l("有效期自 YYYY-MM-DD"),
+    # Which fields a grant needs depends on the handling item's variant; the action says (新办:
+    # scope and validity; 变更: the new scope, validity unchanged; 延续: the new validity;
+    # 补证: nothing new; 注销: nothing).
+    scope = optional_text(2000, _l("许可范围（新办、变更必填；延续不填则不变；补证、注销不填）"))
+    valid_from = serializers.DateField(input_formats=[DATE_FORMAT], required=False, allow_null=True, default=None,
+                                       help_text=_l("有效期自 YYYY-MM-DD（新办必填；延续不填则自原有效期届满次日起）"),
                                        error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
     valid_until = serializers.DateField(input_formats=[DATE_FORMAT], required=False, allow_null=True, default=None,
-                                        help_text=_l("有效期至 YYYY-MM-DD；长期有效时不填"),
+                                        help_text=_l("有效期至 YYYY-MM-DD；新办长期有效时不填；延续不填则按办事指南的有效期"),
                                         error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")})
 
 
@@ -421,6 +425,25 @@ class OpenCaseInput(serializers.Serializer):
     agent_name = optional_text(100, _l("代办人"))
     agent_id_number = optional_text(18, _l("代办人身份证号码"))
     agent_phone = optional_text(40, _l("代办人电话"))
+    licence = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                       help_text=_l("变更、延续、注销、补证所涉及的证照编号（licences[].id）"))
+    licence_number = optional_text(40, _l("或：所涉及证照的证照编号（如 6402212025L000001）"))
+
+
+def target_licence_of(user, data: dict):
+    """The licence an application names, by id or number, among the licences the caller sees
+    (a clerk: the register of their region; an applicant: their own). Whether it may be acted
+    on is the action's to say."""
+    from oneseal.cases.queries import visible_licences
+
+    pk, number = data.pop("licence", None), data.pop("licence_number", "").strip().upper()
+    if pk is None and not number:
+        return None
+    found = visible_licences(user).filter(**({"pk": pk} if pk is not None else {"number": number})).first()
+    if found is None:
+        name = "licence" if pk is not None else "licence_number"
+        raise ValidationFailed(fields={name: [_("证照不存在或不在您可查看的范围内")]})
+    return found
 
 
 class CaseListQuery(serializers.Serializer):
@@ -725,6 +748,7 @@ class CaseDetailSerializer(CaseRowSerializer):
     materials = CaseMaterialSerializer(many=True)
     steps = CaseStepSerializer(source="review_steps", many=True)
     licence = LicenceSerializer(allow_null=True)
+    target_licence = LicenceSerializer(allow_null=True, help_text=_l("变更、延续、注销、补证所涉及的证照"))
     commitment = CommitmentSerializer(allow_null=True, help_text=_l("告知承诺书（告知承诺制办理项）"))
     commitment_verification = CommitmentVerificationSerializer(
         allow_null=True, help_text=_l("准予许可后的告知承诺核查：状态与核查截止日期"))
@@ -733,7 +757,8 @@ class CaseDetailSerializer(CaseRowSerializer):
     class Meta(CaseRowSerializer.Meta):
         fields = [*CaseRowSerializer.Meta.fields, "query_code", "region_code", "bureau", "agent_name",
                   "agent_id_number", "agent_phone", "materials_arrived_on", "suspended_on", "extended",
-                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "commitment",
+                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "target_licence",
+                  "commitment",
                   "commitment_verification", "events"]
         read_only_fields = fields
 
@@ -751,6 +776,7 @@ class CaseDetailSerializer(CaseRowSerializer):
             "materials": [CaseMaterialSerializer.render(line) for line in case.materials.all()],
             "steps": [CaseStepSerializer.render(step) for step in case.review_steps],
             "licence": _maybe(LicenceSerializer.render, _related(case, "licence")),
+            "target_licence": _maybe(LicenceSerializer.render, case.target_licence),
             "commitment": _maybe(CommitmentSerializer.render, _related(case, "commitment")),
             "commitment_verification": _maybe(CommitmentVerificationSerializer.render,
                                               _related(case, "commitment_verification")),
@@ -996,6 +1022,7 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         body.fields["applicant"].queryset = visible_applicants(request.user)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
+        data["target_licence"] = target_licence_of(request.user, data)
         at = timezone.now()
         case = actions.receive(data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data)
         # A case opened by this call carries what it wrote; a repeat gets the earlier case.

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import cases, views
+from . import cases, licences, views
 
 app_name = "api"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("cases/<int:pk>/revocation-proposals", cases.CaseRevocationProposals.as_view(),
          name="case-revocation-proposals"),
     path("cases/<int:pk>/materials/<int:line>/files", cases.CaseMaterialFiles.as_view(), name="case-material-files"),
+    path("licences", licences.LicenceList.as_view(), name="licences"),
+    path("licences/<int:pk>", licences.LicenceDetail.as_view(), name="licence"),
     # Each later app keeps its endpoints in its own api_urls module.
     *[path("", include(f"oneseal.{app}.api_urls")) for app in
       ("documents", "linkage", "search", "appointments", "ratings", "esupervision", "workbench", "portal")],

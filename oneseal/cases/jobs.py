@@ -11,6 +11,10 @@ reaches the same case after the first committed finds nothing left to do.
   materials arrived (第三十二条第一款);
 - `overdue_verifications`: a commitment (告知承诺) whose check is still open after its due
   date is noted once on its case;
+- `run_deemed_renewals`: a renewal still undecided when the licence expired is deemed granted
+  (第五十条第二款);
+- `send_expiry_reminders`: holders are reminded 90, 60 and 30 days before a licence expires,
+  once per licence, expiry date and period;
 - `warning_scan` / `cases_by_warning`: yellow and red cards against the promised limit and
   the alarm against the statutory one, counted in SQL with thresholds turned into dates.
 """
@@ -29,10 +33,10 @@ from oneseal.calendars.rules import WorkCalendar
 from oneseal.errors import ValidationFailed
 
 from . import rules
-from .actions import deem_accepted, notice_overdue_verification
+from .actions import deem_accepted, licences, notice_overdue_verification
 from .actions._base import append_event, business_date, calendar, lock
 from .actions.commitment import unnoticed_overdue_cases
-from .models import Case, CaseEvent, State
+from .models import Case, CaseEvent, Licence, State
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +102,37 @@ def overdue_verifications(today: datetime.date) -> int:
         except Exception:
             # One broken case must not keep every later case from its notice.
             logger.exception("noting the overdue commitment verification of case %s failed", case_id)
+    return done
+
+
+# --- licences: deemed renewal and reminders before expiry (第五十条) ---------------------------
+
+
+def run_deemed_renewals(today: datetime.date) -> int:
+    """Deem granted every renewal still undecided after its licence's last day of validity;
+    returns how many this run deemed. `licences.deem_renewed` locks and re-checks each case."""
+    done = 0
+    for case_id in _ids(licences.deemed_renewal_candidates(today)):
+        try:
+            if licences.deem_renewed(Case(pk=case_id), today=today) is not None:
+                done += 1
+        except Exception:
+            logger.exception("deemed renewal failed for case %s", case_id)
+    return done
+
+
+def send_expiry_reminders(today: datetime.date) -> int:
+    """Remind the holder of every licence in force that expires within 90, 60 or 30 days and
+    has no renewal under way; once per licence, expiry date and period. Returns how many
+    reminders this run recorded."""
+    done = 0
+    for licence_id in _ids(licences.reminder_candidates(today)):
+        licence = Licence.objects.select_related("holder__user", "case").get(pk=licence_id)
+        try:
+            if licences.remind(licence, today=today) is not None:
+                done += 1
+        except Exception:
+            logger.exception("the expiry reminder of licence %s failed", licence_id)
     return done
 
 

@@ -9,6 +9,7 @@ row is detectable (`oneseal audit verify`). Due dates are stored, computed by
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.applicants.models import Applicant
@@ -94,6 +95,10 @@ class Case(models.Model):
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("收件人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
+    # A 变更 / 延续 / 注销 / 补证 application acts on a licence already issued; its grant changes
+    # that licence (cases.actions.licences), never issuing a new one.
+    target_licence = models.ForeignKey("Licence", verbose_name=_("所涉证照"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="acting_cases")
 
     objects = CaseQuerySet.as_manager()
 
@@ -368,14 +373,34 @@ class LicenceCounter(models.Model):
         return f"{self.bureau_id}/{self.year}: {self.last}"
 
 
+class LicenceQuerySet(models.QuerySet):
+    def standing_is(self, standing: str, on):
+        """Licences whose standing on day `on` is `standing` (see `Licence.standing`)."""
+        return self.filter(standing_q(standing, on))
+
+    def in_force(self, on):
+        return self.standing_is(Licence.Standing.VALID, on)
+
+
 class Licence(models.Model):
-    """The result of a grant (第三十九条). Held while tolerated materials are outstanding and
-    the handling item says so; revoked when a promise is broken and the item says so."""
+    """The result of a grant (第三十九条), one number for its whole life. A 变更, 延续 or 补证
+    grant adds a `LicenceVersion` and updates the current terms kept here; a 注销 grant cancels
+    it. Held while tolerated materials are outstanding and the handling item says so; revoked
+    when a promise is broken, a commitment proves false, or the bureau decides so. Expiry is
+    not stored: a valid licence whose `valid_until` has passed stands as expired."""
 
     class LicenceState(models.TextChoices):
         VALID = "valid", _("有效")
         HELD = "held", _("暂缓发放")
+        CANCELLED = "cancelled", _("已注销")
         REVOKED = "revoked", _("已撤销")
+
+    class Standing(models.TextChoices):
+        VALID = "valid", _("有效")
+        HELD = "held", _("暂缓发放")
+        CANCELLED = "cancelled", _("已注销")
+        REVOKED = "revoked", _("已撤销")
+        EXPIRED = "expired", _("已过期")
 
     number = models.CharField(_("证照编号"), max_length=40, unique=True)
     # Printed on the document as a code anyone can resolve to this record.
@@ -383,24 +408,137 @@ class Licence(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="licence")
     name = models.CharField(_("证照名称"), max_length=200)
     holder = models.ForeignKey(Applicant, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="licences")
+    # The current version's terms (the latest LicenceVersion), kept here so every reader of a
+    # licence sees what is in force without reading its history.
     scope = models.TextField(_("许可范围"))
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     issued_on = models.DateField(_("发证日期"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT,
                                   related_name="+")
+    version = models.PositiveIntegerField(_("版本"), default=1)
     state = models.CharField(_("状态"), max_length=16, choices=LicenceState.choices, default=LicenceState.VALID)
     released_on = models.DateField(_("解除暂缓日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销理由"), blank=True)
+    cancelled_on = models.DateField(_("注销日期"), null=True, blank=True)
+
+    objects = LicenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("证照")
         verbose_name_plural = _("证照")
         ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["valid_until", "id"], condition=Q(state="valid"),
+                                name="licence_valid_until")]
 
     def __str__(self):
         return f"{self.name} {self.number}"
+
+    def standing(self, on=None) -> str:
+        """The licence's standing on day `on` (today by default): cancelled and revoked are
+        final; otherwise a licence whose validity ended before `on` has expired."""
+        if self.state in (self.LicenceState.CANCELLED, self.LicenceState.REVOKED):
+            return self.state
+        on = on or timezone.localdate()
+        if self.valid_until is not None and self.valid_until < on:
+            return self.Standing.EXPIRED
+        return self.state
+
+    def standing_display(self, on=None) -> str:
+        return str(self.Standing(self.standing(on)).label)
+
+    def is_in_force(self, on=None) -> bool:
+        return self.standing(on) == self.Standing.VALID
+
+
+def standing_q(standing: str, on) -> Q:
+    """The database condition of `Licence.standing(on) == standing`."""
+    live = Q(state__in=[Licence.LicenceState.VALID, Licence.LicenceState.HELD])
+    current = Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    if standing == Licence.Standing.EXPIRED:
+        return live & Q(valid_until__lt=on)
+    if standing in (Licence.Standing.VALID, Licence.Standing.HELD):
+        return Q(state=standing) & current
+    return Q(state=standing)
+
+
+class LicenceVersion(models.Model):
+    """One issue of a licence: the first grant, each change (变更), renewal (延续, including one
+    deemed by law) and replacement copy (补证／换证). Its document is the LICENCE document
+    issued for `event`."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("新办")
+        CHANGE = "change", _("变更")
+        RENEWAL = "renewal", _("延续")
+        REPLACEMENT = "replacement", _("补证／换证")
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    deemed = models.BooleanField(_("视为准予延续"), default=False)
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="licence_versions")
+    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    scope = models.TextField(_("许可范围"))
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    issued_on = models.DateField(_("发证日期"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("证照版本")
+        verbose_name_plural = _("证照版本")
+        ordering = ["licence", "number"]
+        constraints = [models.UniqueConstraint(fields=["licence", "number"], name="licence_version_unique_number")]
+
+    def __str__(self):
+        return f"{self.licence.number} v{self.number} {self.get_kind_display()}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder to the holder that the licence expires (《行政许可法》第五十条): one per
+    licence, expiry date and threshold (90, 60, 30 days), written by the worker."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="reminders")
+    valid_until = models.DateField(_("有效期至"))
+    days_before = models.PositiveSmallIntegerField(_("提前天数"))
+    on = models.DateField(_("提醒日期"))
+    emailed_to = models.CharField(_("邮件发送至"), max_length=254, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("到期提醒")
+        verbose_name_plural = _("到期提醒")
+        ordering = ["-on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["licence", "valid_until", "days_before"],
+                                               name="expiry_reminder_once")]
+
+    def __str__(self):
+        return f"{self.licence.number} {self.days_before}d {self.on.isoformat()}"
+
+
+class RenewalLeadTime(models.Model):
+    """An item whose own law sets another period than the 30 days of 《行政许可法》第五十条
+    before expiry within which a renewal must be applied for. Kept per lasting `Item`, so every
+    version of its guide follows it."""
+
+    item = models.OneToOneField("catalogue.Item", on_delete=models.PROTECT, related_name="renewal_lead_time")
+    days = models.PositiveSmallIntegerField(_("届满前提出延续申请的天数"))
+    basis = models.CharField(_("法律依据"), max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("延续申请提前期限")
+        verbose_name_plural = _("延续申请提前期限")
+
+    def __str__(self):
+        return f"{self.item_id}: {self.days}"
 
 
 class Delivery(models.Model):
@@ -413,7 +551,8 @@ class Delivery(models.Model):
         ELECTRONIC = "electronic", _("电子证照")
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="delivery")
-    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="delivery")
+    # A licence is delivered once per case that issued or changed it.
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="deliveries")
     channel = models.CharField(_("送达方式"), max_length=16, choices=DeliveryChannel.choices)
     on = models.DateField(_("送达日期"))
     tracking_number = models.CharField(_("邮件单号"), max_length=60, blank=True)

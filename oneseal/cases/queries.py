@@ -1,6 +1,7 @@
 """Who sees which cases: the one scoping of every page and API that lists or opens a case;
 and the parts of a published handling item version a case is made from."""
 
+import datetime
 import threading
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, Review
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
-from .models import Case, CaseEvent, CaseMaterial, Upload
+from .models import Case, CaseEvent, CaseMaterial, Licence, Upload, standing_q
 
 
 def is_scoped_staff(user) -> bool:
@@ -92,6 +93,7 @@ def case_rows(user) -> QuerySet[Case]:
 def case_details(user) -> QuerySet[Case]:
     return visible_cases(user).select_related(
         "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
+        "target_licence",
     ).prefetch_related(*DETAIL_PREFETCH)
 
 
@@ -149,3 +151,63 @@ def forget_published_parts(**kwargs) -> None:
 for _model in (ItemVersion, HandlingItem, Material, ReviewStep):
     post_save.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.save.{_model.__name__}")
     post_delete.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.delete.{_model.__name__}")
+
+
+def licence_of(case: Case) -> Licence | None:
+    """The licence a case issued (新办) or acts on (变更, 延续, 注销, 补证)."""
+    if case.target_licence_id is not None:
+        return Licence.objects.select_related("holder", "case__handling_item").get(pk=case.target_licence_id)
+    return Licence.objects.select_related("holder", "case__handling_item").filter(case_id=case.pk).first()
+
+
+# --- the licence register -------------------------------------------------------------------
+
+
+def visible_licences(user) -> QuerySet[Licence]:
+    """Licences of the cases the user sees (`visible_cases` of the case that first issued
+    them): staff by region (a department's supervisor: its items), a holder their own."""
+    return Licence.objects.filter(case_id__in=visible_cases(user).values("pk"))
+
+
+@dataclass(frozen=True)
+class LicenceFilters:
+    """The register's search: words (holder's name, credit code or ID number, licence number),
+    the item (lasting `Item` id), the standing on `on`, and "expiring within N days"."""
+
+    on: datetime.date
+    q: str = ""
+    item: int | None = None
+    standing: str = ""
+    expiring_within: int | None = None
+
+
+def licence_register(user, filters: LicenceFilters) -> QuerySet[Licence]:
+    licences = visible_licences(user).select_related("holder", "case__handling_item__item_version")
+    q = filters.q.strip()
+    if q:
+        licences = licences.filter(Q(holder__name__icontains=q) | Q(holder__credit_code=q.upper())
+                                   | Q(holder__id_number=q.upper()) | Q(number__icontains=q))
+    if filters.item is not None:
+        licences = licences.filter(case__handling_item__item_version__item_id=filters.item)
+    if filters.standing:
+        licences = licences.filter(standing_q(filters.standing, filters.on))
+    if filters.expiring_within is not None:
+        licences = licences.filter(standing_q(Licence.Standing.VALID, filters.on),
+                                   valid_until__lte=filters.on + datetime.timedelta(days=filters.expiring_within))
+    return licences.order_by("-issued_on", "-id")
+
+
+def licence_history(licence: Licence):
+    """A licence's versions (each with the document of its version when issued), the cases
+    that acted on it, and its reminders, for the register's detail and the holder's page."""
+    from oneseal.documents.models import Document, DocumentKind
+
+    versions = list(licence.versions.select_related("case", "event").order_by("number"))
+    documents = {d.event_id: d for d in Document.objects.filter(
+        kind=DocumentKind.LICENCE, event_id__in=[v.event_id for v in versions if v.event_id])
+        .order_by("issued_at", "id")}
+    for version in versions:
+        version.document = documents.get(version.event_id)
+    cases = list(Case.objects.filter(Q(pk=licence.case_id) | Q(target_licence=licence))
+                 .select_related("handling_item").order_by("received_at", "id"))
+    return versions, cases

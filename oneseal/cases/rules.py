@@ -56,6 +56,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "supply_tolerated_material": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
     "promise_overdue": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
     "revoke_licence": ((State.GRANTED, State.DELIVERED), None),
+    # 第五十条第二款: a renewal undecided when the licence expires is deemed granted.
+    "deem_renewed": ((State.RECEIVED, State.ACCEPTED, State.SUSPENDED), State.GRANTED),
 }
 
 

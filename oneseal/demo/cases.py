@@ -30,8 +30,9 @@ from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import accounts_acting_for
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
+from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.jobs import warning_scan
-from oneseal.cases.models import Case, CaseMaterial, Channel, State
+from oneseal.cases.models import Case, CaseMaterial, Channel, Licence, State
 from oneseal.cases.rules import EXTENSION_DAYS
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
 from oneseal.catalogue.rules import material_applies
@@ -45,6 +46,7 @@ from .data import organisation as org
 FOOD = "食品(含保健食品)经营许可核发"
 FOOD_CHANGE = "食品(含保健食品)经营许可变更经营项目"
 FOOD_RENEWAL = "食品(含保健食品)经营许可延续"
+FOOD_CANCELLATION = "食品(含保健食品)经营许可注销"
 SOLE_TRADER = "个体工商户设立登记"
 COMPANY = "公司设立登记"
 HYGIENE = "公共场所卫生许可新办审批"
@@ -65,7 +67,7 @@ SWIMMING = "经营游泳许可"
 KTV = "设立歌舞娱乐场所《娱乐经营许可证》核发"
 BOOKSHOP = "出版物零售单位和个体工商户设立审批"
 
-ITEMS = (FOOD, FOOD_CHANGE, FOOD_RENEWAL, SOLE_TRADER, COMPANY, HYGIENE, CONSTRUCTION, EIA, PLANNING, WATER, FREIGHT,
+ITEMS = (FOOD, FOOD_CHANGE, FOOD_RENEWAL, FOOD_CANCELLATION, SOLE_TRADER, COMPANY, HYGIENE, CONSTRUCTION, EIA, PLANNING, WATER, FREIGHT,
          VEHICLE, TAXI, NON_PROFIT, SOCIETY, HR_AGENCY, DISPATCH, TEACHER, KINDERGARTEN, SWIMMING, KTV, BOOKSHOP)
 
 FOOD_SCOPE = "预包装食品（含冷藏冷冻食品）销售；散装食品（含冷藏冷冻食品）销售"
@@ -155,7 +157,8 @@ class Stage:
             raise AssertionError(f"no online account acts for {applicant.name}")
         return account
 
-    def receive(self, item: str, applicant: str, *, by: str = "clerk", agent: str | None = None) -> Case:
+    def receive(self, item: str, applicant: str, *, by: str = "clerk", agent: str | None = None,
+                licence: Licence | None = None) -> Case:
         who = self.applicants[applicant]
         if by == "online":
             actor, channel = self.online_account(who), Channel.ONLINE
@@ -165,7 +168,14 @@ class Stage:
         if agent:
             a = self.agents[agent]
             extra = {"agent_name": a.name, "agent_id_number": a.number, "agent_phone": a.phone}
-        return actions.receive(self.items[item], actor=actor, applicant=who, channel=channel, at=self.moment, **extra)
+        return actions.receive(self.items[item], actor=actor, applicant=who, channel=channel, at=self.moment,
+                               target_licence=licence, **extra)
+
+    def licence_of(self, applicant: str, item: str) -> Licence:
+        """The applicant's latest licence of the item (the register's answer at the window)."""
+        return (Licence.objects.filter(holder=self.applicants[applicant],
+                                       case__handling_item__item_version__item=self.items[item].item_version.item)
+                .order_by("-pk").first())
 
     def _lines(self, case: Case, fragments) -> list[CaseMaterial]:
         lines = list(case.materials.select_related("material"))
@@ -200,8 +210,8 @@ class Stage:
         return actions.accept(case, actor=self.users[by], on=self.on, tolerated=tolerated or None)
 
     def receive_and_accept(self, item: str, applicant: str, *, tolerate: dict[str, datetime.date] | None = None,
-                           by: str = "clerk", agent: str | None = None) -> Case:
-        case = self.receive(item, applicant, by=by, agent=agent)
+                           by: str = "clerk", agent: str | None = None, licence: Licence | None = None) -> Case:
+        case = self.receive(item, applicant, by=by, agent=agent, licence=licence)
         self.check(case, leave=list(tolerate or {}), by=by)
         return self.accept(case, tolerate=tolerate, by=by)
 
@@ -240,12 +250,21 @@ class Stage:
     def approve_extension(self, case: Case, *, by: str = "signatory") -> Case:
         return actions.approve_extension(case, actor=self.users[by], on=self.on)
 
-    def grant(self, case: Case, scope: str, *, years: int | None = None, by: str = "signatory"):
-        valid_until = None
+    def grant(self, case: Case, scope: str, *, years: int | None = None, until: datetime.date | None = None,
+              by: str = "signatory"):
+        valid_until = until
         if years:
             valid_until = _years_after(self.on, years) - datetime.timedelta(days=1)
         return actions.grant(case, actor=self.users[by], on=self.on, scope=scope, valid_from=self.on,
                              valid_until=valid_until)
+
+    def grant_on_licence(self, case: Case, *, scope: str = "", by: str = "signatory"):
+        """The grant of a 变更 / 延续 / 注销 case: the licence it names changes; a renewal's new
+        validity follows the current one for the period the guide sets."""
+        return actions.grant(case, actor=self.users[by], on=self.on, scope=scope)
+
+    def days_ahead(self, n: int) -> datetime.date:
+        return self.today + datetime.timedelta(days=n)
 
     def deny(self, case: Case, reasons: list[str], *, by: str = "signatory") -> Case:
         return actions.deny(case, actor=self.users[by], on=self.on, reasons=reasons)
@@ -426,8 +445,14 @@ def noodle_shop_red(s: Stage):
 
 
 def supermarket_renewal_deemed_accepted(s: Stage):
+    # The supermarket's licence, issued last year, expires in two months.
+    yield s.at(s.ago(245), "10:00")
+    first = s.receive_and_accept(FOOD, "fushun_market")
+    s.review(first, "reviewer", "经营场所布局、设备设施符合要求，同意")
+    s.grant(first, FOOD_SCOPE, until=s.days_ahead(60))
+    s.deliver(first, "window")
     yield s.at(s.ago(8), "11:20")
-    case = s.receive(FOOD_RENEWAL, "fushun_market")
+    case = s.receive(FOOD_RENEWAL, "fushun_market", licence=s.licence_of("fushun_market", FOOD))
     # Nobody decided within 5 working days: the worker's nightly pass deems it accepted
     # as of the day the materials arrived (《行政许可法》第三十二条).
     yield s.at(s.ago(2), "01:00")
@@ -521,8 +546,13 @@ def eia_suspended_for_expert_review(s: Stage):
 
 
 def food_change_suspended_for_site_survey(s: Stage):
+    yield s.at(s.ago(250), "09:40")
+    first = s.receive_and_accept(FOOD, "saishang_grain")
+    s.review(first, "reviewer", "预包装食品销售的经营场所、贮存设施符合要求，同意")
+    s.grant(first, "预包装食品（不含冷藏冷冻食品）销售", years=5)
+    s.deliver(first, "electronic")
     yield s.at(s.ago(3), "11:30")
-    case = s.receive(FOOD_CHANGE, "saishang_grain")
+    case = s.receive(FOOD_CHANGE, "saishang_grain", licence=s.licence_of("saishang_grain", FOOD))
     s.check(case)
     yield s.at(s.ago(2), "09:00")
     s.accept(case)
@@ -659,6 +689,80 @@ def hotel_licence_after_site_survey(s: Stage):
     s.deliver(case, "window")
 
 
+# ---- the licence register: changed, renewed, deemed renewed, cancelled, revoked, expired ----------
+
+def restaurant_changes_its_scope(s: Stage):
+    """变更: the restaurant licensed three weeks ago adds cold food; the same licence, version 2."""
+    yield s.at(s.ago(9), "10:30")
+    case = s.receive_and_accept(FOOD_CHANGE, "xinyuan", licence=s.licence_of("xinyuan", FOOD))
+    yield s.at(s.ago(7), "15:00")
+    s.review(case, "reviewer", "新增冷食类食品制售，专间及冷藏设施经书面审查符合要求，同意")
+    yield s.at(s.ago(5), "10:00")
+    s.grant_on_licence(case, scope=RESTAURANT_SCOPE + "；冷食类食品制售（含冷加工糕点）")
+    yield s.at(s.ago(4), "09:30")
+    s.deliver(case, "window")
+
+
+def hotel_restaurant_renewed(s: Stage):
+    """延续: applied for well before the 30 days of 《行政许可法》第五十条; the same number, a new
+    validity from the day after the old one ends."""
+    yield s.at(s.ago(300), "10:20")
+    first = s.receive_and_accept(FOOD, "shahu_hotel")
+    s.review(first, "reviewer", "宾馆餐厅加工制作场所布局合理，设备设施齐全，同意")
+    s.grant(first, RESTAURANT_SCOPE, until=s.days_ahead(45))
+    s.deliver(first, "window")
+    yield s.at(s.ago(12), "09:50")
+    case = s.receive_and_accept(FOOD_RENEWAL, "shahu_hotel", licence=s.licence_of("shahu_hotel", FOOD))
+    yield s.at(s.ago(8), "16:00")
+    s.review(case, "reviewer", "经营条件未发生变化，申请人书面承诺属实，同意延续")
+    yield s.at(s.ago(4), "10:00")
+    s.grant_on_licence(case)
+
+
+def lamb_restaurant_renewal_deemed_granted(s: Stage):
+    """视为准予延续 (第五十条第二款): applied in time, undecided when the licence expired; the
+    worker's nightly pass extends it."""
+    expires = s.ago(3)
+    yield s.at(s.ago(320), "11:00")
+    first = s.receive_and_accept(FOOD, "huangqu_lamb")
+    s.review(first, "reviewer", "加工制作场所布局、设备设施符合要求，同意")
+    s.grant(first, RESTAURANT_SCOPE, until=expires)
+    s.deliver(first, "window")
+    yield s.at(s.ago(30), "10:10")
+    case = s.receive_and_accept(FOOD_RENEWAL, "huangqu_lamb", licence=s.licence_of("huangqu_lamb", FOOD))
+    yield s.at(expires + datetime.timedelta(days=1), "01:00")
+    licence_actions.deem_renewed(case, today=s.on)
+
+
+def noodle_shop_cancels_its_old_licence(s: Stage):
+    """注销: the noodle shop's old premises were pulled down (its new shop is the application
+    waiting for a decision); the licence ends with a 注销 notice, never a new licence."""
+    yield s.at(s.ago(310), "09:30")
+    first = s.receive_and_accept(FOOD, "lao_ma_noodles")
+    s.review(first, "reviewer", "加工制作场所布局、设备设施符合要求，同意")
+    s.grant(first, "热食类食品制售", years=5)
+    s.deliver(first, "window")
+    yield s.at(s.ago(6), "14:00")
+    case = s.receive_and_accept(FOOD_CANCELLATION, "lao_ma_noodles", licence=s.licence_of("lao_ma_noodles", FOOD))
+    yield s.at(s.ago(5), "10:00")
+    s.review(case, "reviewer", "申请人原经营场所因旧城改造拆除，停止在该场所经营，申请注销，符合注销条件")
+    yield s.at(s.ago(4), "11:00")
+    s.grant_on_licence(case)
+
+
+def ktv_licence_expired(s: Stage):
+    """过期: the KTV's two-year licence ran out without a renewal; its new application is the one
+    suspended for a hearing."""
+    yield s.at(s.ago(330), "10:00")
+    first = s.receive_and_accept(KTV, "jinse_nianhua")
+    s.review(first, "reviewer_culture", "场所设置符合《娱乐场所管理条例》的规定，拟实地检查")
+    s.inspect(first, "reviewer_culture", partner="reviewer_social", place="平罗县城关镇唐徕南街8号",
+              findings="包厢10间均设透明门窗；消防通道畅通；营业面积与平面示意图一致")
+    s.review(first, "reviewer_culture", "实地检查符合要求，同意")
+    s.grant(first, "歌舞娱乐场所（包厢10间，营业面积420平方米）", until=s.ago(10))
+    s.deliver(first, "window")
+
+
 # ---- denied ---------------------------------------------------------------------------------
 
 def labour_dispatch_denied(s: Stage):
@@ -760,6 +864,8 @@ STORIES: list[Story] = [
     sole_trader_online_instant, sole_trader_at_the_window, restaurant_licence_after_site_survey,
     convenience_store_promise_kept, building_permit_by_post, freight_licence_collected_late,
     hotel_licence_after_site_survey,
+    restaurant_changes_its_scope, hotel_restaurant_renewed, lamb_restaurant_renewal_deemed_granted,
+    noodle_shop_cancels_its_old_licence, ktv_licence_expired,
     labour_dispatch_denied, swimming_pool_denied_after_inspection,
     light_van_needs_no_licence, yellow_river_water_is_not_ours, restaurant_withdrawn_online,
     bookshop_withdrawn_at_the_window, taxi_company_dissolved,

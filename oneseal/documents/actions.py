@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
-from oneseal.cases.models import Case, Licence
+from oneseal.cases.models import Case, Licence, LicenceVersion
+from oneseal.cases.queries import licence_of
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role
@@ -145,7 +146,7 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
     number = rules.document_number(bureau.region.name, kind, year, seq)
     code = _new_code()
     url = public_url(code)
-    licence = Licence.objects.select_related("holder").filter(case=case).first()
+    licence = licence_of(case)
     tolerated = tolerated_materials(case, event) if kind == DocumentKind.TOLERATED_ACCEPTANCE else []
     facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated)
     notice = wording.compose(kind, template, FACTS[kind](facts))
@@ -172,7 +173,40 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
            summary=f"{document.get_kind_display()} {number}",
            data={"case": case.number, "sha256": digest, "supersedes": supersedes.number if supersedes else None,
                  "template": template.number})
+    if kind == DocumentKind.LICENCE and supersedes is None:
+        _retire_earlier_versions(document, licence, actor=actor)
     return document
+
+
+def _retire_earlier_versions(document: Document, licence: Licence, *, actor) -> None:
+    """The licence's next version is out: the documents of its earlier versions stop being
+    the licence. A changed or renewed licence's old document is superseded by the new one; a
+    lost or damaged copy replaced (补证／换证) is void (revoked), so a found copy never shows as
+    valid."""
+    version = LicenceVersion.objects.filter(licence=licence, event=document.event).first()
+    if version is None or version.number == 1:
+        return
+    earlier = (Document.objects.select_for_update()
+               .filter(kind=DocumentKind.LICENCE, state=Document.DocumentState.GENUINE,
+                       event_id__in=LicenceVersion.objects.filter(licence=licence, number__lt=version.number)
+                       .exclude(event=None).values("event_id"))
+               .order_by("-issued_at", "-id"))
+    replaced = version.kind == LicenceVersion.Kind.REPLACEMENT
+    for n, old in enumerate(earlier):
+        if replaced:
+            old.state, old.revoked_on = Document.DocumentState.REVOKED, document.dated
+            old.revocation_reason = str(_("证照已补发（第{n}版），原证作废")).format(n=version.number)
+            fields = ["state", "revoked_on", "revocation_reason"]
+        else:
+            old.state, fields = Document.DocumentState.SUPERSEDED, ["state"]
+        old.save(update_fields=fields)
+        if n == 0 and document.supersedes_id is None:
+            # The latest earlier document names its successor (Document.superseded_by).
+            document.supersedes = old
+            document.save(update_fields=["supersedes"])
+        record("documents.revoke" if replaced else "documents.supersede", actor=actor, subject=old,
+               region_code=old.case.region_code, summary=f"{old.number} → {document.number}",
+               data={"licence": licence.number, "version": version.number, "kind": version.kind})
 
 
 def _lock_case(case: Case) -> Case:

@@ -80,6 +80,8 @@ class DocumentKind(models.TextChoices):
     REVOCATION_NOTICE = "revocation_notice", _("撤销行政许可告知书")
     REVOCATION = "revocation", _("撤销行政许可决定书")
     LICENCE = "licence", _("行政许可证件")
+    CANCELLATION = "cancellation", _("准予注销行政许可决定书")
+    DEEMED_RENEWAL = "deemed_renewal", _("视为准予延续通知书")
 
 
 class DocumentTemplateQuerySet(models.QuerySet):

@@ -12,8 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from oneseal.cases.models import OPEN_PROPOSAL_STATES, Case, CaseEvent, Licence, RevocationProposal
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.models import (
+    OPEN_PROPOSAL_STATES,
+    Case,
+    CaseEvent,
+    Licence,
+    LicenceVersion,
+    RevocationProposal,
+)
+from oneseal.cases.queries import licence_of, visible_cases
 from oneseal.organisation.models import Bureau
 
 from . import rules, signing
@@ -58,6 +65,8 @@ def _licence_blockers(licence: Licence | None) -> list[str]:
         return [_("容缺材料尚未补齐，证照暂缓发放")]
     if licence.state == Licence.LicenceState.REVOKED:
         return [_("证照{number}已撤销").format(number=licence.number)]
+    if licence.state == Licence.LicenceState.CANCELLED:
+        return [_("证照{number}已注销").format(number=licence.number)]
     return []
 
 
@@ -66,6 +75,17 @@ def _revocation_ended(event: CaseEvent) -> bool:
     withdrawn (or decided) before the notice went out calls for none."""
     proposal = RevocationProposal.objects.filter(pk=event.data.get("proposal")).only("state").first()
     return proposal is None or proposal.state not in OPEN_PROPOSAL_STATES
+
+
+def _superseded_version(licence: Licence | None, event: CaseEvent) -> int | None:
+    """The licence's current version number when `event` made an earlier one (its document was
+    replaced by the next version's, so it is not due again); None while it is the current one."""
+    if licence is None:
+        return None
+    made = LicenceVersion.objects.filter(licence=licence, event=event).values_list("number", flat=True).first()
+    if made is None or made == licence.version:
+        return None
+    return licence.version
 
 
 def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
@@ -87,7 +107,11 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
         # A revoked document was issued in error: the case does not call for it again.
         out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
     if kind == DocumentKind.LICENCE:
-        out += _licence_blockers(Licence.objects.filter(case=case).first())
+        licence = licence_of(case)
+        out += _licence_blockers(licence)
+        current = _superseded_version(licence, event)
+        if current is not None:
+            out.append(_("证照已换发第{n}版，本次的证照不再出具").format(n=current))
     if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
         out.append(_("该撤销程序已结束，不再出具告知书"))
     out += signing.sign_blockers(active_seal(case.bureau))
@@ -118,7 +142,7 @@ def due_documents(case: Case) -> list[DueDocument]:
     # for it again; a superseded one has its successor.
     issued = set(Document.objects.filter(case=case).exclude(state=Document.DocumentState.SUPERSEDED)
                  .values_list("event_id", "kind"))
-    licence = Licence.objects.filter(case=case).first() if DocumentKind.LICENCE in latest else None
+    licence = licence_of(case) if DocumentKind.LICENCE in latest else None
     seal_blockers = signing.sign_blockers(active_seal(case.bureau))
     out = []
     for kind, event in sorted(latest.items(), key=lambda pair: (pair[1].seq, KIND_ORDER[pair[0]])):
@@ -128,8 +152,10 @@ def due_documents(case: Case) -> list[DueDocument]:
         if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
             continue
         if kind == DocumentKind.LICENCE:
-            if licence is None or licence.state == Licence.LicenceState.REVOKED:
+            if licence is None or licence.state in (Licence.LicenceState.REVOKED, Licence.LicenceState.CANCELLED):
                 continue
+            if _superseded_version(licence, event) is not None:
+                continue  # a later version's licence replaced it
             blockers += _licence_blockers(licence)
         out.append(DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers))
     return out

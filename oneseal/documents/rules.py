@@ -22,7 +22,11 @@ NOTICE_OF_KIND = {
     DocumentKind.DENIAL: ("denial",),
     DocumentKind.REVOCATION_NOTICE: ("revocation_notice",),
     DocumentKind.REVOCATION: ("revocation",),
-    DocumentKind.LICENCE: ("grant",),
+    # A change, renewal or replacement copy is the licence's next version, issued by its grant;
+    # a renewal the law deems granted (第五十条第二款) issues the next version too.
+    DocumentKind.LICENCE: ("grant", "deemed_renewal"),
+    DocumentKind.CANCELLATION: ("cancellation",),
+    DocumentKind.DEEMED_RENEWAL: ("deemed_renewal",),
 }
 
 # The character of each kind in the 文号, after the bureau's abbreviation: 平审批受〔2025〕第000001号.
@@ -38,6 +42,8 @@ KIND_MARK = {
     DocumentKind.REVOCATION_NOTICE: "撤告",
     DocumentKind.REVOCATION: "撤",
     DocumentKind.LICENCE: "证",
+    DocumentKind.CANCELLATION: "注",
+    DocumentKind.DEEMED_RENEWAL: "续",
 }
 
 # Crockford's base-32 without the letters read as digits: codes are typed from paper.

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.cases import rules as case_rules
-from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Licence
+from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion
 from oneseal.organisation.models import Bureau
 
 from .models import DocumentKind
@@ -186,6 +186,21 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "validity": _("有效期限"),
         "issued_on": _("发证日期"),
     },
+    DocumentKind.CANCELLATION: {
+        **COMMON,
+        "basis": _("注销的法律依据"),
+        "licence_name": _("证照名称"),
+        "licence_number": _("被注销的证照编号"),
+        "cancelled_on": _("注销日期"),
+    },
+    DocumentKind.DEEMED_RENEWAL: {
+        **COMMON,
+        "basis": _("视为准予延续的法律依据"),
+        "licence_name": _("证照名称"),
+        "licence_number": _("证照编号"),
+        "expired_on": _("原有效期届满日期"),
+        "validity": _("延续后的有效期限"),
+    },
 }
 
 LIST_PLACEHOLDERS = frozenset({"tolerated_materials", "correction_items", "reasons"})
@@ -215,6 +230,9 @@ REQUIRED: dict[str, dict[str, str]] = {
                               **REMEDIES_REQUIRED},
     DocumentKind.LICENCE: {"licence_number": _("证照编号"), "holder": _("持证人"), "scope": _("许可范围"),
                            "validity": _("有效期限"), "bureau": _("发证机关")},
+    DocumentKind.CANCELLATION: {"basis": _("法律依据"), "licence_number": _("证照编号"), "cancelled_on": _("注销日期")},
+    DocumentKind.DEEMED_RENEWAL: {"basis": _("法律依据"), "licence_number": _("证照编号"),
+                                  "validity": _("延续后的有效期限")},
 }
 
 # 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
@@ -307,6 +325,17 @@ SHIPPED: dict[str, Wording] = {
         "经审查，准予{holder}从事下列许可事项，特发此证。",
         "证照编号：{licence_number}\n持证人：{holder}\n统一社会信用代码：{credit_code}\n许可事项：{item}\n"
         "许可范围：{scope}\n有效期限：{validity}\n发证机关：{bureau}\n发证日期：{issued_on}"),
+    DocumentKind.CANCELLATION: Wording(
+        "准予注销行政许可决定书",
+        f"{OPENING}，经审查，符合注销条件。依照{{basis}}的规定，本机关决定注销你（单位）持有的{{licence_name}}"
+        "（证照编号：{licence_number}），该行政许可自{cancelled_on}起终止，证照同时失效。",
+        "证照名称：{licence_name}\n证照编号：{licence_number}\n注销日期：{cancelled_on}\n" + CONTACT),
+    DocumentKind.DEEMED_RENEWAL: Wording(
+        "视为准予延续通知书",
+        f"{OPENING}，本机关未在该行政许可有效期届满（{{expired_on}}）前作出是否准予延续的决定。"
+        "依照{basis}的规定，视为准予延续。\n"
+        "延续后证照编号不变，有效期限为{validity}；本机关将向你（单位）换发载明延续后有效期限的证照。",
+        "证照名称：{licence_name}\n证照编号：{licence_number}\n有效期限：{validity}\n" + CONTACT),
 }
 
 
@@ -476,13 +505,29 @@ def revocation(facts: Facts) -> dict[str, Value]:
 
 
 def licence(facts: Facts) -> dict[str, Value]:
+    """The licence as the version its event made (a change, renewal or replacement copy prints
+    that version's terms, whatever came after); a licence from before versions, as it is."""
     lic = facts.licence
+    version = LicenceVersion.objects.filter(licence=lic, event=facts.event).first()
+    terms = version or lic
     return {
-        "bureau": facts.bureau.name, "item": facts.case.handling_item.name, "licence_name": lic.name,
+        "bureau": facts.bureau.name, "item": lic.case.handling_item.name, "licence_name": lic.name,
         "licence_number": lic.number, "holder": lic.holder.name, "credit_code": _text(lic.holder.credit_code),
-        "scope": lic.scope, "validity": _validity(lic.valid_from, lic.valid_until),
-        "issued_on": chinese_date(lic.issued_on),
+        "scope": terms.scope, "validity": _validity(terms.valid_from, terms.valid_until),
+        "issued_on": chinese_date(terms.issued_on),
     }
+
+
+def cancellation(facts: Facts) -> dict[str, Value]:
+    d = facts.data
+    return {**_common(facts), "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"],
+            "cancelled_on": chinese_date(d["cancelled_on"])}
+
+
+def deemed_renewal(facts: Facts) -> dict[str, Value]:
+    d = facts.data
+    return {**_common(facts), "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"],
+            "expired_on": chinese_date(d["expired_on"]), "validity": _validity(d["valid_from"], d["valid_until"])}
 
 
 FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
@@ -497,6 +542,8 @@ FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.REVOCATION_NOTICE: revocation_notice,
     DocumentKind.REVOCATION: revocation,
     DocumentKind.LICENCE: licence,
+    DocumentKind.CANCELLATION: cancellation,
+    DocumentKind.DEEMED_RENEWAL: deemed_renewal,
 }
 
 
@@ -573,7 +620,8 @@ SAMPLE: dict[str, Value] = {
     "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",
     "issued_on": "2025年3月12日", "facts": "（拟撤销的事实和理由）", "views_basis": VIEWS_BASIS,
     "views_days": "五", "if_hearing": "", "hearing_basis": HEARING_BASIS,
-    "notice_served_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见", **_remedies(case_rules.remedies("平罗县")),
+    "notice_served_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见",
+    "cancelled_on": "2025年3月12日", "expired_on": "2030年3月11日", **_remedies(case_rules.remedies("平罗县")),
 }
 
 

@@ -2,6 +2,7 @@
 then narrowed to the applicants tied to the account: staff who also apply see their own
 applications here, never their region's."""
 
+import datetime
 import hmac
 from dataclasses import dataclass, field
 
@@ -9,8 +10,8 @@ from django.db.models import Prefetch, QuerySet
 
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
-from oneseal.cases.models import Case, CaseEvent
-from oneseal.cases.queries import DETAIL_PREFETCH, visible_cases
+from oneseal.cases.models import Case, CaseEvent, ExpiryReminder, Licence
+from oneseal.cases.queries import DETAIL_PREFETCH, visible_cases, visible_licences
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material
 from oneseal.catalogue.rules import material_applies
 from oneseal.documents.queries import documents_for
@@ -109,3 +110,16 @@ def apply_materials(hi: HandlingItem, applicant: Applicant) -> list[Material]:
     """The materials an applicant filing online for themselves is asked for."""
     return [m for m in hi.materials.order_by("order", "id")
             if material_applies(m, applicant_kind=applicant.kind, by_agent=False)]
+
+
+def own_licences(user) -> QuerySet[Licence]:
+    """The licences held by the applicants tied to this account (through `visible_licences`)."""
+    return (visible_licences(user).filter(holder__in=own_applicants(user))
+            .select_related("holder", "case__handling_item__item_version").order_by("-issued_on", "-id"))
+
+
+def own_reminders(user, *, since: datetime.date) -> QuerySet[ExpiryReminder]:
+    """Reminders of the holder's licences since `since`, newest first (the portal's messages)."""
+    return (ExpiryReminder.objects.filter(licence__in=own_licences(user), on__gte=since)
+            .select_related("licence").order_by("-on", "-id"))
+

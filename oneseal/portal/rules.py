@@ -33,6 +33,7 @@ EVENT_TEXT = {
     "supply_tolerated_material": gettext_lazy("补齐容缺材料"),
     "promise_overdue": gettext_lazy("容缺材料逾期未补"),
     "revoke_licence": gettext_lazy("撤销许可"),
+    "deem_renewed": gettext_lazy("依法视为准予延续"),
     "record_commitment": gettext_lazy("签署告知承诺书"),
     "verify_commitment": gettext_lazy("核查告知承诺"),
     "record_credit": gettext_lazy("记入信用记录"),
@@ -48,11 +49,11 @@ EVENT_TEXT = {
 # The steps the public tracking page shows: the moves of the case, never the internal work
 # (assignments, uploads, opinions) nor anything about the applicant's materials.
 PUBLIC_STEPS = ("receive", "accept", "deem_accepted", "refuse", "request_correction", "submit_correction", "suspend",
-                "resume", "approve_extension", "grant", "deny", "deliver", "withdraw", "terminate")
+                "resume", "approve_extension", "grant", "deny", "deliver", "withdraw", "terminate", "deem_renewed")
 
 # Events whose reason the applicant is owed in writing (the notices say it too).
 REASON_SHOWN = ("refuse", "deny", "suspend", "approve_extension", "withdraw", "terminate", "revoke_licence",
-                "propose_revocation", "keep_licence", "withdraw_revocation_proposal")
+                "propose_revocation", "keep_licence", "withdraw_revocation_proposal", "deem_renewed")
 
 
 def event_text(action: str) -> str:

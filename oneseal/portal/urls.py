@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_account, views_cases, views_files, views_track
+from . import views, views_account, views_cases, views_files, views_licences, views_track
 
 app_name = "portal"
 urlpatterns = [
@@ -21,5 +21,6 @@ urlpatterns = [
     path("my/cases/<int:pk>/correction/", views_cases.submit_correction, name="submit_correction"),
     path("my/cases/<int:pk>/withdraw/", views_cases.withdraw, name="withdraw"),
     path("my/cases/<int:pk>/revocation-views/", views_cases.revocation_views, name="revocation_views"),
+    path("my/licences/", views_licences.my_licences, name="my_licences"),
     path("track/", views_track.track, name="track"),
 ]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from oneseal.api.cases import clocks_of, with_clocks
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
+from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.models import CaseMaterial, Channel, Licence, RevocationProposal, State
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.catalogue.queries import today
@@ -68,6 +69,12 @@ def apply(request, handling_item_id):
     uploadable = [m for m in materials if m.source == Material.Source.APPLICANT]
     for m in materials:
         m.uploadable, m.errors = m in uploadable, []
+    # A 变更 / 延续 / 注销 / 补证 application names one of the applicant's own licences.
+    acting = licence_actions.acts_on_licence(hi)
+    own = list(queries.own_licences(request.user).filter(
+        holder=applicant, case__handling_item__item_version__item_id=hi.item_version.item_id)) if acting else []
+    picked = request.POST.get("licence") or request.GET.get("licence") or ""
+    context.update(acting=acting, licences=own, licence=next((lic for lic in own if str(lic.pk) == picked), None))
     context.update(materials=materials, key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
                    upload_kinds="、".join(k.upper() for k in settings.UPLOAD_TYPES),
                    upload_mb=settings.UPLOAD_MAX_BYTES // 1048576)
@@ -92,7 +99,7 @@ def apply(request, handling_item_id):
             with transaction.atomic():
                 at = timezone.now()
                 case = actions.receive(hi, actor=request.user, applicant=applicant, channel=Channel.ONLINE,
-                                       idempotency_key=key, at=at)
+                                       idempotency_key=key, at=at, target_licence=context["licence"])
                 if case.received_at == at:  # opened by this request, not by a twin click
                     lines = {line.material_id: line for line in case.materials.all()}
                     for m in uploadable:

@@ -52,6 +52,9 @@ class ApplicantForm(forms.Form):
     agent_phone = forms.CharField(label=_("代办人电话"), max_length=40, required=False)
     handling_item = forms.IntegerField(label=_("办理项"), error_messages={
         "required": _("请先查找并选择办理项"), "invalid": _("请先查找并选择办理项")})
+    licence_number = forms.CharField(label=_("所涉证照编号（变更、延续、注销、补证时填写）"), max_length=40,
+                                     required=False)
 
-    # register_applicant names the number by its kind; the form has one field for both.
-    FIELD_OF = {"id_number": "number", "credit_code": "number"}
+    # register_applicant names the number by its kind; the form has one field for both; the
+    # receipt names the licence an application acts on.
+    FIELD_OF = {"id_number": "number", "credit_code": "number", "licence": "licence_number"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_authorisations
+from . import licences, views, views_authorisations
 
 app_name = "workbench"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("authorisations/", views_authorisations.authorisations, name="authorisations"),
     path("authorisations/record/", views_authorisations.record, name="authorisation-record"),
     path("authorisations/<int:pk>/revoke/", views_authorisations.revoke, name="authorisation-revoke"),
+    path("licences/", licences.register, name="licences"),
+    path("intake/licences/", licences.find_for_applicant, name="find-licences"),
+    path("licences/<int:pk>/", licences.licence_page, name="licence"),
 ]

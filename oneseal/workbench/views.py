@@ -30,6 +30,7 @@ from oneseal.applicants.actions import look_up, register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
+from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
 from oneseal.cases.actions.review import current_step
 from oneseal.cases.actions.revocation import proposals_ready_to_decide
@@ -48,7 +49,7 @@ from oneseal.cases.models import (
     Suspension,
     Upload,
 )
-from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases
+from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases, visible_licences
 from oneseal.catalogue.models import HandlingItem, ItemVersion, SpecialProcedure
 from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
@@ -176,7 +177,7 @@ def _defaults(on: datetime.date) -> dict:
 def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str = "") -> dict:
     user = request.user
     case = get_object_or_404(
-        case_details(user).select_related("region", "delivery", "handling_item__item_version__item")
+        case_details(user).select_related("region", "delivery", "handling_item__item_version__item", "target_licence")
         .prefetch_related(
             Prefetch("site_inspections", queryset=SiteInspection.objects.prefetch_related("inspectors__staff")),
             Prefetch("suspensions", queryset=Suspension.objects.order_by("suspended_on", "id")),
@@ -186,6 +187,8 @@ def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str
     steps = actions.steps_of(case)
     offers = queries.offers_for(case, user, today=on, steps=steps)
     defaults = _defaults(on)
+    if "grant" in {o.name for o in offers}:
+        defaults["grant"] = licence_actions.grant_defaults(case, on)
     for offer in offers:
         if failed and failed[0] == offer.name:
             offer.values, offer.errors = failed[1], failed[2]
@@ -416,8 +419,14 @@ def intake(request):
     if form.is_valid():
         data = form.cleaned_data
         hi = handling_items_in_force(user).filter(pk=data["handling_item"]).first()
+        number = data["licence_number"].strip().upper()
+        # The window searches the register of its own region; whether the licence may be acted on
+        # (holder, item, standing, 第五十条) is for `receive` to say.
+        licence = visible_licences(user).filter(number=number).first() if number else None
         if hi is None:
             form.add_error("handling_item", _("所选办理项不在本地区现行目录中，请重新查找"))
+        elif number and licence is None:
+            form.add_error("licence_number", _("登记簿中没有证照{number}").format(number=number))
         else:
             try:
                 applicant = register_applicant(
@@ -426,7 +435,7 @@ def intake(request):
                 case = actions.receive(hi, actor=user, applicant=applicant, channel=Channel.WINDOW,
                                        idempotency_key=request.POST.get("token", "")[:64],
                                        agent_name=data["agent_name"], agent_id_number=data["agent_id_number"],
-                                       agent_phone=data["agent_phone"])
+                                       agent_phone=data["agent_phone"], target_licence=licence)
             except NotPermitted as exc:
                 raise PermissionDenied(str(exc.message)) from None
             except DomainError as exc:

@@ -14,7 +14,7 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.catalogue.models import MissedPromiseRule
+from oneseal.catalogue.models import MissedPromiseRule, Variant
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
@@ -31,7 +31,7 @@ from ..models import (
     RevocationProposal,
     State,
 )
-from . import revocation
+from . import licences, revocation
 from ._base import business_date, calendar, check, lock, move, require_case_role
 from .commitment import commitment_grant_blockers, open_verification
 from .review import (
@@ -67,6 +67,9 @@ def outstanding_tolerated(case: Case):
 
 
 def _licence_of(case: Case) -> Licence | None:
+    """The licence the case issued, or the one it acts on (变更, 延续, 注销, 补证)."""
+    if case.target_licence_id is not None:
+        return Licence.objects.get(pk=case.target_licence_id)
     return Licence.objects.filter(case=case).first()
 
 
@@ -108,6 +111,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     item (告知承诺) the applicant's signed commitment."""
     out = rules.transition_blockers("grant", case.state) + pending_review_blockers(case, steps_of(case))
     out += commitment_grant_blockers(case)
+    out += licences.grant_blockers_on_licence(case, on)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             out.append(_("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
@@ -116,44 +120,59 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
 
 
 @transaction.atomic
-def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str, valid_from: datetime.date,
-          valid_until: datetime.date | None, expected_version: int | None = None) -> Licence:
-    """准予行政许可: issue the licence with a new number. With tolerated materials outstanding
-    and the item's rule "hold the licence", the licence is issued held until they arrive. A
-    grant on commitment (告知承诺) opens the verification of the commitment."""
+def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = "",
+          valid_from: datetime.date | None = None, valid_until: datetime.date | None = None,
+          expected_version: int | None = None) -> Licence:
+    """准予行政许可. A 新办 grant issues the licence with a new number; with tolerated materials
+    outstanding and the item's rule "hold the licence", it is issued held until they arrive. A
+    变更 / 延续 / 补证 / 注销 grant changes the licence the case names instead
+    (`licences.apply_grant`): never a new licence. A grant on commitment (告知承诺) opens the
+    verification of the commitment. Returns the licence."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     on = on or business_date()
     raise_blockers(grant_blockers(case, on=on))
-    require_filled(scope=scope)
     require_not_before(on, clock_floor(case))
-    errors = {}
-    if valid_from is None or valid_from < on:
-        errors["valid_from"] = [_("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())]
-    elif valid_until is not None and valid_until <= valid_from:
-        errors["valid_until"] = [_("有效期截止日须晚于起始日")]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     hi = case.handling_item
     held = hi.missed_promise_rule == MissedPromiseRule.HOLD_LICENCE and outstanding_tolerated(case).exists()
-    licence = Licence.objects.create(
-        number=_next_licence_number(case.bureau, on.year), verification_code=secrets.token_hex(16), case=case,
-        name=hi.result_name or hi.item_version.name, holder=case.applicant, scope=scope.strip(),
-        valid_from=valid_from, valid_until=valid_until, issued_on=on, issued_by=actor,
-        state=Licence.LicenceState.HELD if held else Licence.LicenceState.VALID,
-    )
+    if licences.acts_on_licence(hi):
+        change = licences.apply_grant(case, actor=actor, on=on, scope=scope, valid_from=valid_from,
+                                      valid_until=valid_until, held=held and hi.variant != Variant.CANCELLATION)
+        licence, version, notice, terms = change.licence, change.version, change.notice_due, change.data
+        held = licence.state == Licence.LicenceState.HELD
+    else:
+        require_filled(scope=scope)
+        errors = {}
+        if valid_from is None or valid_from < on:
+            errors["valid_from"] = [_("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())]
+        elif valid_until is not None and valid_until <= valid_from:
+            errors["valid_until"] = [_("有效期截止日须晚于起始日")]
+        if errors:
+            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+        licence = Licence.objects.create(
+            number=_next_licence_number(case.bureau, on.year), verification_code=secrets.token_hex(16), case=case,
+            name=hi.result_name or hi.item_version.name, holder=case.applicant, scope=scope.strip(),
+            valid_from=valid_from, valid_until=valid_until, issued_on=on, issued_by=actor,
+            state=Licence.LicenceState.HELD if held else Licence.LicenceState.VALID,
+        )
+        version, notice = licences.first_version(licence, case), "grant"
+        terms = {"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
+                 "scope": licence.scope, "valid_from": valid_from.isoformat(),
+                 "valid_until": valid_until.isoformat() if valid_until else None}
     _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.APPROVE, opinion=str(_("准予许可")))
     due = rules.delivery_due(calendar(), on)
     verification = open_verification(case, decided_on=on)
     case.decided_on, case.delivery_due = on, due.date
-    event = move(case, "grant", actor=actor, on=on, notice_due="grant", update_fields=["decided_on", "delivery_due"],
-                 data={"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
-                       "scope": licence.scope, "valid_from": valid_from.isoformat(),
-                       "valid_until": valid_until.isoformat() if valid_until else None, "held": held,
+    event = move(case, "grant", actor=actor, on=on, notice_due=notice, update_fields=["decided_on", "delivery_due"],
+                 data={**terms, "held": held,
                        "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
                        "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on),
+                       **({"basis": terms["basis"]} if "basis" in terms else {}),
                        **({"verification_due": verification.due_on.isoformat(),
                            "verification_due_provisional": verification.due_provisional} if verification else {})})
+    if version is not None:
+        version.event = event
+        version.save(update_fields=["event"])
     _push(case, event, licence)
     return licence
 
@@ -272,9 +291,11 @@ def withdraw(case: Case, *, actor, reason: str, on: datetime.date | None = None,
 
 def terminate_blockers(case: Case) -> list[str]:
     out = rules.transition_blockers("terminate", case.state)
-    licence = _licence_of(case)
+    licence = Licence.objects.filter(case=case).first()
     if licence is not None and licence.state == Licence.LicenceState.VALID:
         out.append(_("证照{number}已生效，不能终止办件；如需撤销请依法办理").format(number=licence.number))
+    elif case.target_licence_id is not None and case.decided_on is not None:
+        out.append(_("已就证照{number}作出决定，不能终止办件").format(number=case.target_licence.number))
     return out
 
 
@@ -289,7 +310,8 @@ def terminate(case: Case, *, actor, reason: str, on: datetime.date | None = None
     require_filled(reason=reason)
     on = on or business_date()
     require_not_before(on, case.received_on)
-    licence = _licence_of(case)
+    # Only a licence this case issued is void with it; one it acts on stays as it was.
+    licence = Licence.objects.filter(case=case).first()
     voided = None
     if licence is not None and licence.state == Licence.LicenceState.HELD:
         licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason.strip()
@@ -363,7 +385,9 @@ def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPro
     if not lines:
         return []
     rule = case.handling_item.missed_promise_rule
-    licence = _licence_of(case)
+    # A change or renewal not yet granted has not touched the licence it names: its promise
+    # blocks its own grant, not the licence.
+    licence = _licence_of(case) if case.target_licence_id is None or case.decided_on is not None else None
     missed = [MissedPromise.objects.create(case_material=line, noticed_on=today, rule=rule, licence=licence)
               for line in lines]
     names = "、".join(line.material.name for line in lines)

@@ -26,6 +26,7 @@ from oneseal.organisation.rules import has_role
 from .. import rules
 from ..models import Case, CaseCounter, CaseMaterial, Channel, State, Upload
 from ..queries import published_parts
+from . import licences
 from ._base import (
     GENESIS,
     append_event,
@@ -79,9 +80,12 @@ def _bureau_of(region):
 @transaction.atomic
 def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channel.WINDOW,
             idempotency_key: str = "", agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
-            at: datetime.datetime | None = None) -> Case:
+            at: datetime.datetime | None = None, target_licence=None) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
-    The same idempotency key from the same applicant returns the case already opened."""
+    The same idempotency key from the same applicant returns the case already opened. A 变更 /
+    延续 / 注销 / 补证 application names the licence it acts on (`target_licence`): the
+    applicant's own, of the same item, in force, and for a renewal early enough
+    (《行政许可法》第五十条)."""
     version = handling_item.item_version
     region = version.item.catalogue.region
     online_self = channel == Channel.ONLINE and acts_for(actor, applicant)
@@ -109,6 +113,8 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     bureau = _bureau_of(region)
     if bureau is None:
         raise ValidationFailed(_("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]})
+    target_licence = licences.check_target_licence(handling_item, applicant, getattr(target_licence, "pk", target_licence),
+                                                   on)
     due = rules.acceptance_due(calendar(), on)
     fields = dict(
         query_code=f"{secrets.randbelow(10**6):06d}",
@@ -117,6 +123,7 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
         region_code=region.code, channel=channel, idempotency_key=idempotency_key,
         received_at=at, received_on=on, materials_arrived_on=on, acceptance_due=due.date,
         acceptance_due_provisional=due.provisional, created_by=actor if getattr(actor, "pk", None) else None,
+        target_licence=target_licence,
     )
     if idempotency_key:
         try:
@@ -137,7 +144,8 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     case.state = State.RECEIVED
     case._chain_head = (0, GENESIS)  # a new case has no events yet
     event = append_event(case, action="receive", actor=actor, from_state="", on=on,
-                         data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number})
+                         data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number,
+                               **({"licence": target_licence.number} if target_licence else {})})
     # What the caller may show straight away without reading back what was just written.
     case.new_lines, case.new_events = lines, [event]
     return case

@@ -242,7 +242,8 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     lines = out.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == [
         f"{TODAY} recompute_due_dates", f"{TODAY} deemed_acceptance", f"{TODAY} overdue_promises",
-        f"{TODAY} overdue_verifications", f"{TODAY} linkage_escalations", f"{TODAY} linkage_webhooks",
+        f"{TODAY} overdue_verifications", f"{TODAY} deemed_renewals", f"{TODAY} expiry_reminders",
+        f"{TODAY} linkage_escalations", f"{TODAY} linkage_webhooks",
         f"{TODAY} warnings", f"{TODAY} esupervision_rollup", f"{TODAY} appointment_slots",
         f"{TODAY} audit_checkpoint"]
     assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-6]

@@ -68,7 +68,8 @@ def level(case: Case, day: datetime.date) -> str:
 
 def test_the_demo_county_has_cases_in_every_state(today):
     cases = demo_cases.demo_cases()
-    assert 35 <= cases.count() <= 50
+    # 42 applications, plus the licences the register's stories act on (变更, 延续, 注销 …).
+    assert 35 <= cases.count() <= 60
     states = Counter(cases.values_list("state", flat=True))
     assert all(states[s] >= 1 for s in State), states
     accepted = cases.filter(state=State.ACCEPTED)
@@ -81,7 +82,7 @@ def test_the_demo_county_has_cases_in_every_state(today):
     assert cases.filter(state=State.ACCEPTED, suspensions__resumed_on__isnull=False).exists()
     granted = Licence.objects.filter(case__in=cases.filter(state=State.GRANTED))
     assert granted.filter(state=Licence.LicenceState.HELD).exists()
-    assert granted.filter(state=Licence.LicenceState.VALID, delivery__isnull=True).exists()
+    assert granted.filter(state=Licence.LicenceState.VALID, deliveries__isnull=True).exists()
     assert cases.filter(state=State.AWAITING_CORRECTION, channel=Channel.ONLINE).exists()
     refusals = CaseEvent.objects.filter(case__in=cases, action="refuse")
     assert {e.data["clause"] for e in refusals} == {"1", "2"}  # not a licensing matter; not our power
@@ -108,8 +109,9 @@ def test_every_demo_case_has_an_unbroken_chain_from_receipt_to_its_state(today):
         assert events[0].action == "receive" and events[-1].to_state == case.state, case.number
         days = [e.on for e in events]
         assert days == sorted(days) and days[-1] <= today, case.number
-        # Everyone who acted is a demo account, except the worker's deemed acceptance.
-        assert all(e.actor_id in demo_users for e in events if e.action != "deem_accepted"), case.number
+        # Everyone who acted is a demo account, except the worker's deemed acceptance and renewal.
+        assert all(e.actor_id in demo_users for e in events
+                   if e.action not in ("deem_accepted", "deem_renewed")), case.number
         assert case.received_on <= today
         if case.state == State.RECEIVED:
             assert case.acceptance_due >= today  # the 5 working days still run: nothing stale
@@ -237,3 +239,20 @@ def test_a_catalogue_without_a_story_item_is_refused_with_a_clear_message_and_no
         demo_cases.build(demo_users(), today=today)
     assert "不存在的办理项" in str(e.value.message) and "演示办件未生成" in str(e.value.message)
     assert counts() == before
+
+
+def test_the_register_has_licences_in_every_state_and_acting_cases_issue_none(today):
+    cases = demo_cases.demo_cases()
+    licences = Licence.objects.filter(case__in=cases)
+    standings = Counter(licence.standing(today) for licence in licences)
+    assert all(standings[s] >= 1 for s in Licence.Standing), standings
+    changed = licences.get(versions__kind="change")
+    assert changed.version == 2 and changed.versions.count() == 2
+    assert licences.filter(versions__kind="renewal", versions__deemed=False).exists()
+    deemed = licences.get(versions__deemed=True)
+    assert deemed.standing(today) == Licence.Standing.VALID and deemed.valid_from <= today
+    assert CaseEvent.objects.filter(case__in=cases, action="deem_renewed", actor=None).count() == 1
+    # A 变更 / 延续 / 注销 grant changed the licence it names: none of them issued a licence.
+    acting = cases.filter(target_licence__isnull=False)
+    assert acting.count() >= 5 and not Licence.objects.filter(case__in=acting).exists()
+    assert licences.get(state=Licence.LicenceState.CANCELLED).cancelled_on <= today

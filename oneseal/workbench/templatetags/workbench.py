@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "supply_tolerated_material": _("补齐容缺材料"),
     "promise_overdue": _("容缺承诺逾期"),
     "revoke_licence": _("撤销证照"),
+    "deem_renewed": _("视为准予延续"),
     "record_commitment": _("登记告知承诺书"),
     "verify_commitment": _("告知承诺核查"),
     "record_credit": _("记入信用记录"),
@@ -89,8 +90,12 @@ def _facts(action: str, data: dict) -> list[str]:
         facts.append(str(_("{kind}，预计{days}个工作日")).format(kind=data["kind_label"], days=data.get("expected_days")))
     if data.get("promised_due") and action in ("accept", "deem_accepted", "resume", "approve_extension"):
         facts.append(str(_("承诺办结：{date}")).format(date=_day(data["promised_due"])))
-    if data.get("licence") and action in ("grant", "deliver", "revoke_licence"):
+    if data.get("licence") and action in ("grant", "deliver", "revoke_licence", "deem_renewed", "receive"):
         facts.append(str(_("证照：{number}")).format(number=data["licence"]))
+    if data.get("version") and action in ("grant", "deem_renewed"):
+        facts.append(str(_("证照第{n}版")).format(n=data["version"]))
+    if data.get("cancelled_on") and action == "grant":
+        facts.append(str(_("注销日期：{date}")).format(date=_day(data["cancelled_on"])))
     if action == "reject_extension" and data.get("request_reason"):
         facts.append(str(_("所申请的延期理由：{reason}")).format(reason=data["request_reason"]))
     if action == "refuse" and data.get("competent_body"):

@@ -2,7 +2,8 @@
 
 Every pass runs, in order: due dates recomputed after a calendar change, deemed acceptance
 (《行政许可法》第三十二条), tolerated-acceptance promises past their date (容缺受理), commitment
-verifications past their due date (告知承诺), pushes and technical support requests past
+verifications past their due date (告知承诺), renewals deemed granted when the licence expired
+undecided and reminders 90, 60 and 30 days before a licence expires (第五十条), pushes and technical support requests past
 their due dates and the departments' webhooks (审管联动), the warning scan, the e-supervision
 roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
 day's audit checkpoint (one per business day, signed with the bureau's seal). A job that
@@ -39,6 +40,8 @@ def scheduled_jobs():
          lambda found: f"{len(found)} tolerated material(s) newly past their promised date"),
         ("overdue_verifications", jobs.overdue_verifications,
          lambda n: f"{n} commitment verification(s) newly past their due date"),
+        ("deemed_renewals", jobs.run_deemed_renewals, lambda n: f"{n} renewal(s) deemed granted"),
+        ("expiry_reminders", jobs.send_expiry_reminders, lambda n: f"{n} expiry reminder(s) recorded"),
         ("linkage_escalations", linkage_jobs.escalations,
          lambda c: f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue"),
         ("linkage_webhooks", linkage_jobs.webhooks,
