@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applicants', '0001_initial'),
-        ('cases', '0006_extension_rejection'),
+        ('cases', '0007_revocation_proposal'),
         ('catalogue', '0004_material_applies_to'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
