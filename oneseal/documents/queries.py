@@ -174,7 +174,8 @@ def licence_of_document(document: Document) -> Licence | None:
     """The licence whose force a licence or grant document follows (None for a notice)."""
     if document.kind not in rules.LICENCE_KINDS:
         return None
-    return Licence.objects.filter(case_id=document.case_id).first()
+    # A change, renewal or replacement case issues a new version of the licence it names.
+    return licence_of(document.case)
 
 
 def document_standing(document: Document, *, today: datetime.date | None = None) -> rules.Standing:
