@@ -60,6 +60,9 @@ def _revocation(users, today) -> list[str]:
     cal = current_calendar()
     push = (Push.objects.filter(case__in=demo_cases(), decision="grant", department=users["supervisor"].staff.department,
                                 licence__state=Licence.LicenceState.VALID, case__state="delivered")
+            # a licence as first issued, still running, that no change or renewal has acted on
+            .filter(licence__version=1, licence__acting_cases__isnull=True)
+            .exclude(licence__valid_until__lt=today)
             .exclude(feedback__kind="revocation_request").select_related("case", "licence")
             .order_by("pushed_on", "id").first())
     if push is None:

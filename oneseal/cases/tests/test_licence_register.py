@@ -15,7 +15,7 @@ from oneseal.cases import actions, jobs
 from oneseal.cases.models import Case, Licence
 from oneseal.catalogue.models import Variant
 
-from .conftest import day
+from .conftest import revoke_through_procedure
 from .test_licences import decided, new_licence, publish_item
 
 
@@ -41,7 +41,9 @@ def register(food, hygiene, applicant, own_applicant, clerk, signatory):
     cancelled = new_licence(food, applicant, clerk, signatory, on="2025-01-23")
     decided(food[Variant.CANCELLATION], applicant, clerk, signatory, "2025-03-03", licence=cancelled)
     revoked = new_licence(food, applicant, clerk, signatory, on="2025-01-24")
-    actions.revoke_licence(revoked, actor=signatory, reason="以欺骗手段取得", on=day("2025-03-04"))
+    revoke_through_procedure(revoked.case, proposer=signatory, clerk=clerk, signatory=signatory,
+                             proposed_on="2025-03-04", notified_on="2025-03-04", decided_on="2025-03-05",
+                             views="无异议")
     personal = new_licence(hygiene, own_applicant, clerk, signatory, on="2025-02-05", until="2035-02-04")
     return {"valid": valid, "soon": soon, "expired": expired, "cancelled": cancelled, "revoked": revoked,
             "personal": personal}

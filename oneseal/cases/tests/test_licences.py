@@ -21,7 +21,7 @@ from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
 from oneseal.testing import in_parallel, needs_postgres
 
-from .conftest import at, day
+from .conftest import at, day, revoke_through_procedure
 
 VARIANTS = [(Variant.CHANGE, "食品经营许可变更经营项目"), (Variant.RENEWAL, "食品经营许可延续"),
             (Variant.REISSUE, "食品经营许可补办"), (Variant.CANCELLATION, "食品经营许可注销")]
@@ -197,11 +197,13 @@ def test_a_cancelled_or_revoked_licence_cannot_be_acted_on(food, holder, clerk, 
     (msg,) = refused(food[Variant.CHANGE], holder, clerk, "2025-03-04", licence)
     assert "已注销（2025年3月3日）" in msg
     with pytest.raises(InvalidTransition):
-        actions.revoke_licence(licence, actor=signatory, reason="测试", on=day("2025-03-05"))
+        actions.propose_revocation(licence.case, actor=signatory, facts="测试", on=day("2025-03-05"))
 
     other = new_licence(food, holder, clerk, signatory, on="2025-03-05")
-    actions.revoke_licence(other, actor=signatory, reason="以欺骗手段取得", on=day("2025-03-06"))
-    (msg,) = refused(food[Variant.REISSUE], holder, clerk, "2025-03-07", other)
+    revoke_through_procedure(other.case, proposer=signatory, clerk=clerk, signatory=signatory,
+                             proposed_on="2025-03-06", notified_on="2025-03-06", decided_on="2025-03-07",
+                             views="无异议")
+    (msg,) = refused(food[Variant.REISSUE], holder, clerk, "2025-03-10", other)
     assert "已撤销" in msg
 
 
@@ -249,9 +251,11 @@ def test_a_licence_revoked_after_receipt_blocks_the_grant(food, holder, clerk, s
     case = received(food[Variant.CHANGE], holder, clerk, "2025-03-03", licence=licence)
     actions.check_materials(case, actor=clerk, statuses={line.pk: "provided" for line in case.materials.all()})
     actions.accept(case, actor=clerk, on=day("2025-03-03"))
-    actions.revoke_licence(licence, actor=signatory, reason="以欺骗手段取得", on=day("2025-03-04"))
+    revoke_through_procedure(licence.case, proposer=signatory, clerk=clerk, signatory=signatory,
+                             proposed_on="2025-03-04", notified_on="2025-03-04", decided_on="2025-03-05",
+                             views="无异议")
     with pytest.raises(InvalidTransition) as caught:
-        actions.grant(case, actor=signatory, on=day("2025-03-05"), scope="热食类食品制售")
+        actions.grant(case, actor=signatory, on=day("2025-03-06"), scope="热食类食品制售")
     assert "已撤销" in caught.value.message
     licence.refresh_from_db()
     assert licence.version == 1

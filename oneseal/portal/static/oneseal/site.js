@@ -21,4 +21,13 @@
     e.preventDefault();
     htmx.trigger(e.target, name);
   });
+
+  // A button marked data-fill="FIELD-ID" data-value="…" puts the value into that field (the
+  // window picks one of the applicant's licences into the intake form).
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button[data-fill]");
+    if (!button) { return; }
+    var field = document.getElementById(button.dataset.fill);
+    if (field) { field.value = button.dataset.value; field.focus(); }
+  });
 })();
