@@ -7,6 +7,14 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("文书与印章")
 
+    def ready(self):
+        # Every act that calls for a notice issues it, whatever recorded the act (cases.notices).
+        from oneseal.cases import notices
+
+        from .actions import issue_for_event
+
+        notices.register(issue_for_event)
+
     def nav_links(self, request):
         from django.urls import reverse
 

@@ -258,6 +258,7 @@ def act(request, pk, name):
     if not body.is_valid():
         context = case_context(request, pk, failed=(name, shown, serializer_errors(body.errors)))
         return render(request, "workbench/case.html", context, status=400)
+    head = documents.last_seq(case)
     try:
         action.call(case, actor=request.user, **body.validated_data)
     except Conflict as exc:
@@ -269,7 +270,7 @@ def act(request, pk, name):
         context = case_context(request, pk, failed=(name, shown, domain_errors(exc)))
         return render(request, "workbench/case.html", context, status=400)
     messages.success(request, _("已办理：{action}").format(action=queries.ACTION_LABELS[name]))
-    issued = documents.issue_due(request, case)
+    issued = documents.issue_due(request, case, after_seq=head)
     return redirect(_safe_next(request) or case_url(case, issued=issued))
 
 
@@ -485,6 +486,7 @@ def intake_case(request, pk):
         return render(request, "workbench/intake_case.html",
                       _intake_case_context(request, case, errors=serializer_errors(check.errors)), status=400)
     errors: dict[str, list[str]] = {}
+    head = documents.last_seq(case)
     try:
         case = actions.check_materials(case, actor=user, **check.validated_data)
         for line in lines:
@@ -514,7 +516,7 @@ def intake_case(request, pk):
                       _intake_case_context(request, case, errors=domain_errors(exc)), status=400)
     labels = {"accept": _("已受理"), "correction": _("已出具一次性补正告知"), "refuse": _("已决定不予受理")}
     messages.success(request, labels[decision])
-    issued = documents.issue_due(request, case)
+    issued = documents.issue_due(request, case, after_seq=head)
     return redirect(case_url(case, issued=issued))
 
 
