@@ -36,7 +36,9 @@ from .rules import chinese_date
 
 COUNTERFOILS = ("第一联\u3000存档", "第二联\u3000交申请人")
 ACCEPTANCE_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（五）项"
-DEEMED_BASIS = "《中华人民共和国行政许可法》第三十二条第二款"
+# Deemed acceptance: the silence of 第三十二条第一款第（四）项 (materials incomplete, correction not
+# asked within five days) — "逾期不告知的，自收到申请材料之日起即为受理".
+DEEMED_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（四）项"
 CORRECTION_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（四）项"
 DIGITS = "零一二三四五六七八九"
 # The wording shipped with oneseal is in force from the day the Administrative Licensing Law
