@@ -14,4 +14,6 @@ urlpatterns = [
     path("cases/<int:pk>/act/<slug:name>/", views.act, name="act"),
     path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
     path("uploads/<int:pk>/", views.upload_file, name="upload"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/issue/", views.issue_notice, name="issue-notice"),
 ]

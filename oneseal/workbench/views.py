@@ -50,6 +50,12 @@ from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
+from oneseal.calendars.queries import current_calendar
+from oneseal.portal.rules import event_text
+from oneseal.documents import actions as document_actions
+from oneseal.documents import queries as document_queries
+from oneseal.documents import rules as document_rules
+
 from . import documents, queries
 from .forms import ApplicantForm, CaseFilterForm
 
@@ -132,6 +138,49 @@ def sign(request):
             request.GET.get(f"{key}_page"))
         lists.append((queue, page, _rows(page, on)))
     return render(request, "workbench/sign.html", {"lists": lists})
+
+
+# --- notices to issue -----------------------------------------------------------------------
+
+
+@staff_only
+@require_GET
+def notices(request):
+    """The window's queue of notices their act could not issue (no seal, no wording in force,
+    a character no font draws …): each with the reason recorded then, what still stands in the
+    way now, and a button to issue it; the overdue ones first (e-supervision counts them)."""
+    user = request.user
+    if not (has_role(user, Role.CLERK) or has_role(user, Role.SIGNATORY)):
+        raise PermissionDenied(_("待出具文书仅供窗口受理人员和签批领导办理"))
+    on = today()
+    cal = current_calendar()
+    page = Paginator(document_queries.pending_notices(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for pending in page:
+        due_by = document_queries.notice_overdue_on(cal, pending.queued_on)
+        rows.append({"pending": pending, "overdue": due_by <= on,
+                     "blockers": document_queries.issue_blockers(pending.case, kind=pending.kind),
+                     "act": event_text(pending.event.action)})
+    return render(request, "workbench/notices.html", {"page": page, "rows": rows,
+                                                      "days": document_rules.NOTICE_ISSUE_DAYS})
+
+
+@staff_only
+@require_POST
+def issue_notice(request, pk):
+    """Issue one notice of the queue, then show it for printing on its case."""
+    pending = get_object_or_404(document_queries.pending_notices(request.user), pk=pk)
+    try:
+        document = document_actions.issue_pending(pending, actor=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except DomainError as exc:
+        messages.error(request, _("未能出具{label}：{reason}").format(
+            label=pending.get_kind_display(), reason="；".join(str(r) for r in exc.reasons) or str(exc.message)))
+        return redirect("workbench:notices")
+    messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
+                                                                 number=document.number))
+    return redirect(case_url(pending.case, issued=[document], anchor="documents"))
 
 
 # --- the case page ------------------------------------------------------------------------
