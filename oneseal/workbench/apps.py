@@ -11,7 +11,6 @@ class WorkbenchConfig(AppConfig):
     def nav_links(self, request):
         from oneseal.cases.queries import is_scoped_staff
         from oneseal.navigation import NavLink
-
         from oneseal.organisation.models import Role
         from oneseal.organisation.rules import has_role
 

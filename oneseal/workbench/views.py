@@ -28,6 +28,7 @@ from oneseal.api.cases import ACTIONS, today, with_clocks
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
@@ -46,15 +47,13 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases
 from oneseal.catalogue.models import HandlingItem, ItemVersion, SpecialProcedure
-from oneseal.errors import Conflict, DomainError, NotPermitted
-from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role, scope_prefix, staff_of
-
-from oneseal.calendars.queries import current_calendar
-from oneseal.portal.rules import event_text
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
+from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.portal.rules import event_text
 
 from . import documents, queries
 from .forms import ApplicantForm, CaseFilterForm
