@@ -132,6 +132,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "basis": _("特别程序的法律依据"),
         "expected_days": _("预计所需工作日数"),
         "expected_end": _("预计完成日期"),
+        "statutory_due": _("法定办结期限（法定期限不中止时）"),
+        "if_promised_only": _("条件：仅在特别程序只中止承诺时限、不中止法定期限时显示所在行"),
     },
     DocumentKind.EXTENSION: {
         **COMMON,
@@ -253,7 +255,9 @@ SHIPPED: dict[str, Wording] = {
         "经办人：{clerk}\n" + CONTACT),
     DocumentKind.SPECIAL_PROCEDURE: Wording(
         "特别程序告知书",
-        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。依照{{basis}}的规定，{{procedure}}所需时间不计算在行政许可期限内。",
+        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。依照{{basis}}的规定，{{procedure}}所需时间不计算在行政许可期限内。\n"
+        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。{{procedure}}所需时间不计算在本机关承诺办结期限内；"
+        "该程序不属于法定不计入审批期限的情形，法定办结期限（{statutory_due}）不变。{if_promised_only}",
         "特别程序：{procedure}\n预计所需时间：{expected_days}个工作日\n预计完成日期：{expected_end}\n" + CONTACT),
     DocumentKind.EXTENSION: Wording(
         "延长审批期限告知书",
@@ -376,10 +380,15 @@ def refusal(facts: Facts) -> dict[str, Value]:
 
 def special_procedure(facts: Facts) -> dict[str, Value]:
     d = facts.data
+    # A suspension recorded before clocks were told apart stopped both, under 第四十五条.
+    stops_statutory = d.get("stops_statutory", True)
     return {
         **_common(facts),
-        "procedure": d["kind_label"], "reason": _text(d["reason"]), "basis": d["basis"],
+        "procedure": d["kind_label"], "reason": _text(d["reason"]),
+        "basis": (d["basis"] or None) if stops_statutory else None,
         "expected_days": str(d["expected_days"]), "expected_end": chinese_date(d["expected_end"]),
+        "statutory_due": chinese_date(d.get("statutory_due")) or None,
+        "if_promised_only": _flag(not stops_statutory),
     }
 
 
@@ -513,7 +522,7 @@ SAMPLE: dict[str, Value] = {
     "if_deemed": None, "if_not_deemed": "", "tolerated_materials": ["食品安全管理制度：2025年3月20日前补齐"],
     "missed_promise_rule": "暂缓发放证照", "correction_items": ["食品经营许可申请书：缺少法定代表人签字", "食品安全管理制度：未提交"],
     "notified_on": "2025年3月4日", "reason": "（理由）", "competent_body": "（有权机关）", "procedure": "专家评审",
-    "expected_days": "5", "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
+    "expected_days": "5", "if_promised_only": None, "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
     "licence_name": "食品经营许可证", "licence_number": "6402212025L000001", "scope": "热食类食品制售",
     "validity": "2025年3月12日至2030年3月11日", "delivery_due": "2025年3月26日", "if_held": None, "if_not_held": "",
     "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",

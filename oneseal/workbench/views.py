@@ -32,7 +32,7 @@ from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
-from oneseal.cases.actions.review import current_step
+from oneseal.cases.actions.review import current_step, guide_procedures
 from oneseal.cases.models import (
     Case,
     CaseMaterial,
@@ -194,7 +194,8 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict:
     if "record-site-inspection" in offers:
         out["inspectors"] = list(queries.staff_covering(case))
     if "suspend" in offers:
-        out["procedure_kinds"] = SpecialProcedure.Kind.choices
+        # Only the procedures the item's guide lists may be started (cases.actions.review.suspend).
+        out["procedure_kinds"] = [(kind, SpecialProcedure.Kind(kind).label) for kind in guide_procedures(case)]
     if "deliver" in offers:
         out["channels"] = [(value, label) for value, label in Delivery.DeliveryChannel.choices
                            if getattr(hi, CHANNEL_OFFERED[value])]

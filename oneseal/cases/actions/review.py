@@ -306,19 +306,50 @@ SUSPENSION_FIELDS = ["suspended_on", "promised_remaining_at_suspension", "statut
 DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional"]
 
 
+def guide_procedures(case: Case) -> dict[str, SpecialProcedure]:
+    """The special procedures the case's guide lists, by kind: the only ones it may be
+    suspended for at the bureau's own motion."""
+    return {p.kind: p for p in SpecialProcedure.objects.filter(handling_item_id=case.handling_item_id).order_by("id")}
+
+
+def may_suspend(actor, case: Case, steps: list[CaseStep]) -> bool:
+    """The case's own section suspends it: a signatory, the reviewer a pending step is
+    assigned to, or a reviewer of a section the case's steps name (any reviewer of the
+    region when no step names one)."""
+    if getattr(actor, "is_superuser", False) or has_role(actor, Role.SIGNATORY, case.region):
+        return True
+    if any(s.assignee_id == getattr(actor, "pk", None) for s in steps if s.state == CaseStep.StepState.PENDING):
+        return True
+    sections = {s.section_id for s in steps if s.section_id is not None}
+    if not sections:
+        return True
+    staff = staff_of(actor)
+    return staff is not None and staff.section_id in sections
+
+
 @transaction.atomic
 def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on: datetime.date | None = None,
-            expected_version: int | None = None) -> Case:
+            expected_version: int | None = None, technical_support: bool = False) -> Case:
     """第四十五条: the time a hearing, tendering, auction, inspection, testing, quarantine,
     appraisal or expert review takes is not counted; the applicant is told in writing how long
-    it will take. Keeps the working days left after `on` up to each due date (negative when the
-    case is already late)."""
+    it will take. Only a procedure the item's guide lists may be started (a technical-support
+    request, `technical_support`, is the department's, not the guide's). Another procedure
+    (a site survey) or a technical-support request stops only the promised clock, unless the
+    guide cites the item's own law for it. Keeps the working days left after `on` up to each
+    stopped due date (negative when the case is already late)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("suspend", case)
+    if not may_suspend(actor, case, ensure_steps(case)):
+        raise NotPermitted(_("只有本办件承办科室的审查人员（或被分派的承办人）可以中止办理"))
+    listed = guide_procedures(case)
     errors = {}
     if kind not in SpecialProcedure.Kind.values:
         errors["kind"] = [_("请选择特别程序的种类")]
+    elif not technical_support and kind not in listed:
+        names = "、".join(str(SpecialProcedure.Kind(k).label) for k in listed) or _("无")
+        errors["kind"] = [_("该事项办事指南未列明“{kind}”程序，不能据此中止办理（指南列明的特别程序：{names}）").format(
+            kind=SpecialProcedure.Kind(kind).label, names=names)]
     if not str(reason or "").strip():
         errors["reason"] = [_("请填写中止的理由")]
     if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
@@ -327,13 +358,17 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     on = on or business_date()
     require_not_before(on, clock_floor(case))
+    guide = listed.get(kind)
+    stops_statutory, basis = rules.suspension_stops_statutory(
+        kind, guide_basis=guide.legal_basis if guide else "", technical_support=technical_support)
     cal = calendar()
     promised_left = rules.remaining(cal, on, case.promised_due)
-    statutory_left = rules.remaining(cal, on, case.statutory_due)
+    statutory_left = rules.remaining(cal, on, case.statutory_due) if stops_statutory else None
     expected_end = cal.add(on, expected_days)
     Suspension.objects.create(case=case, kind=kind, reason=reason.strip(), expected_days=expected_days,
                               expected_end=expected_end.date, suspended_on=on, suspended_by=actor,
-                              promised_remaining=promised_left, statutory_remaining=statutory_left)
+                              promised_remaining=promised_left, statutory_remaining=statutory_left,
+                              stops_statutory=stops_statutory, basis=basis, technical_support=technical_support)
     case.suspended_on = on
     case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension = promised_left, statutory_left
     move(case, "suspend", actor=actor, on=on, reason=reason.strip(), notice_due="special_procedure",
@@ -342,27 +377,31 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
                "expected_days": expected_days, "expected_end": expected_end.date.isoformat(),
                "expected_end_provisional": expected_end.provisional,
                "promised_remaining": promised_left, "statutory_remaining": statutory_left,
-               "basis": "《中华人民共和国行政许可法》第四十五条"})
+               "stops_statutory": stops_statutory, "technical_support": technical_support,
+               "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+               "basis": basis})
     return case
 
 
 @transaction.atomic
 def resume(case: Case, *, actor, on: datetime.date | None = None, expected_version: int | None = None) -> Case:
-    """The special procedure is over: each due date becomes the kept number of working days
-    after `on` (before it, for a case that was already late)."""
+    """The special procedure is over: each stopped due date becomes the kept number of working
+    days after `on` (before it, for a case that was already late); a statutory due date that
+    ran on stays where it was."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("resume", case)
     on = on or business_date()
     require_not_before(on, case.suspended_on)
     dues = rules.resumed_dues(calendar(), on, case.promised_remaining_at_suspension,
-                              case.statutory_remaining_at_suspension)
+                              case.statutory_remaining_at_suspension, statutory_due=case.statutory_due)
     suspension = Suspension.objects.select_for_update().get(case=case, resumed_on__isnull=True)
     suspension.resumed_on, suspension.resumed_by = on, actor
     suspension.save(update_fields=["resumed_on", "resumed_by"])
     data = {"kind": suspension.kind, "suspended_on": case.suspended_on.isoformat(),
             "promised_remaining": case.promised_remaining_at_suspension,
             "statutory_remaining": case.statutory_remaining_at_suspension,
+            "stops_statutory": suspension.stops_statutory,
             "promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
             "provisional": dues.provisional}
     case.promised_due, case.statutory_due, case.due_provisional = dues.promised, dues.statutory, dues.provisional

@@ -142,3 +142,12 @@ def test_without_a_seal_the_act_stands_and_the_notice_waits_in_the_queue(client,
     assert f"issued={document.pk}" in issued["Location"]
     assert list(oversight.overdue_cases(scope, late_day, oversight.Overdue.NOTICE)) == []
     assert case.number not in client.get(reverse("workbench:notices")).content.decode()
+
+
+def test_a_site_survey_notice_says_the_statutory_limit_runs_on(item, applicant, clerk, reviewer, seal):
+    case = accepted_case(item, applicant, clerk, "2025-09-22")
+    case_actions.suspend(case, actor=reviewer, kind="site_survey", reason="需对经营场所现场勘验", expected_days=3,
+                         on=day("2025-09-24"))
+    text = pdf_text(notice_of(case, "special_procedure"))
+    assert "现场勘验所需时间不计算在本机关承诺办结期限内" in text and "法定办结期限（2025年10月24日）不变" in text
+    assert "第四十五条" not in text and "不计算在行政许可期限内" not in text
