@@ -327,6 +327,7 @@ def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime
     unknown = [k for k in items if k not in lines]
     if unknown:
         raise ValidationFailed(fields={"items": [_("材料{ids}不属于本办件").format(ids=unknown)]})
+    nth = _correction_round(case, items, lines)
     listed = []
     for pk, what in items.items():
         line = lines[pk]
@@ -336,8 +337,32 @@ def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime
         line.note = what.strip()
         line.save(update_fields=["status", "note"])
         listed.append({"line": pk, "material": line.material.name, "status": line.status, "note": line.note})
-    move(case, "request_correction", actor=actor, on=on, notice_due="correction", data={"items": listed})
+    data = {"items": listed}
+    if nth > 1:
+        # Allowed by the law only for what the reply newly brought; e-supervision still shows
+        # it as an irregular action (esupervision.models.Rule.REPEATED_CORRECTION).
+        data.update(repeat=True, nth=nth)
+    move(case, "request_correction", actor=actor, on=on, notice_due="correction", data=data)
     return case
+
+
+def _correction_round(case: Case, items: dict, lines: dict) -> int:
+    """Which correction notice of the case this is. The notice is one-time (第三十二条第一款
+    第（四）项: 一次告知申请人需要补正的全部内容): after the first, only materials newly given in
+    the reply — the ones that notice listed, or a file uploaded after it — may be asked about
+    again; a material the first notice could have listed is refused, naming it."""
+    earlier = list(case.events.filter(action="request_correction").order_by("seq").values_list("data", "at"))
+    if not earlier:
+        return 1
+    asked = {row["line"] for data, _at in earlier for row in data.get("items", [])}
+    replied = set(Upload.objects.filter(case_material__case=case, uploaded_at__gte=earlier[-1][1])
+                  .values_list("case_material_id", flat=True))
+    stale = [lines[pk].material.name for pk in items if pk not in asked | replied]
+    if stale:
+        msg = _("补正材料应一次性告知：“{names}”在首次告知时已提交，未在补正中重新提交，不能再要求补正").format(
+            names="”“".join(stale))
+        raise ValidationFailed(msg, reasons=[msg], fields={"items": [msg]})
+    return len(earlier) + 1
 
 
 @transaction.atomic
