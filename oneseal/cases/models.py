@@ -325,6 +325,10 @@ class Extension(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     approved_on = models.DateField(_("批准日期"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("延长工作日"), null=True, blank=True)
+    # 第四十二条第二款: the 15 days of joint handling are approved by the head of the people's
+    # government at the bureau's level, not by the bureau's own head (who records it).
+    government_approver = models.CharField(_("批准延期的本级人民政府负责人"), max_length=100, blank=True)
+    approval_document = models.CharField(_("批准文件（文号）"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("延期")

@@ -143,6 +143,10 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "promised_due_before": _("原承诺办结日期"),
         "promised_due": _("延长后承诺办结日期"),
         "statutory_due": _("延长后法定办结期限"),
+        "government_approver": _("批准延期的本级人民政府负责人（联合办理）"),
+        "approval_document": _("批准文件（联合办理）"),
+        "if_joint": _("条件：仅在联合办理经本级人民政府负责人批准延期时显示所在行"),
+        "if_not_joint": _("条件：仅在本机关负责人批准延期时显示所在行"),
     },
     DocumentKind.GRANT: {
         **COMMON,
@@ -262,7 +266,9 @@ SHIPPED: dict[str, Wording] = {
     DocumentKind.EXTENSION: Wording(
         "延长审批期限告知书",
         f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本机关负责人批准，依照{{basis}}的规定，"
-        "审批期限延长{extension_days}个工作日。",
+        "审批期限延长{extension_days}个工作日。{if_not_joint}\n"
+        f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本级人民政府负责人（{{government_approver}}）批准"
+        "（{approval_document}），依照{basis}的规定，审批期限延长{extension_days}个工作日。{if_joint}",
         "原承诺办结日期：{promised_due_before}\n延长后承诺办结日期：{promised_due}\n"
         "延长后法定办结期限：{statutory_due}\n" + CONTACT),
     DocumentKind.GRANT: Wording(
@@ -397,6 +403,9 @@ def extension(facts: Facts) -> dict[str, Value]:
     return {
         **_common(facts),
         "reason": _text(d["reason"]), "basis": d["basis"], "extension_days": chinese_number(d["days"]),
+        "government_approver": _text(d.get("government_approver")),
+        "approval_document": _text(d.get("approval_document")),
+        "if_joint": _flag(bool(d.get("government_approver"))), "if_not_joint": _flag(not d.get("government_approver")),
         "promised_due_before": chinese_date(d["promised_due_before"]), "promised_due": chinese_date(d["promised_due"]),
         "statutory_due": chinese_date(d["statutory_due"]),
     }
@@ -522,7 +531,7 @@ SAMPLE: dict[str, Value] = {
     "if_deemed": None, "if_not_deemed": "", "tolerated_materials": ["食品安全管理制度：2025年3月20日前补齐"],
     "missed_promise_rule": "暂缓发放证照", "correction_items": ["食品经营许可申请书：缺少法定代表人签字", "食品安全管理制度：未提交"],
     "notified_on": "2025年3月4日", "reason": "（理由）", "competent_body": "（有权机关）", "procedure": "专家评审",
-    "expected_days": "5", "if_promised_only": None, "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
+    "expected_days": "5", "if_promised_only": None, "if_joint": None, "if_not_joint": "", "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
     "licence_name": "食品经营许可证", "licence_number": "6402212025L000001", "scope": "热食类食品制售",
     "validity": "2025年3月12日至2030年3月11日", "delivery_due": "2025年3月26日", "if_held": None, "if_not_held": "",
     "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",

@@ -463,22 +463,36 @@ def approve_extension_blockers(case: Case, *, actor=None, on: datetime.date) -> 
 
 
 @transaction.atomic
-def approve_extension(case: Case, *, actor, on: datetime.date | None = None,
-                      expected_version: int | None = None) -> Case:
-    """第四十二条: with the head's approval both due dates move 10 working days (15 where the
-    licence is handled jointly, 第二款); the applicant is told why."""
+def approve_extension(case: Case, *, actor, on: datetime.date | None = None, government_approver: str = "",
+                      approval_document: str = "", expected_version: int | None = None) -> Case:
+    """第四十二条: with the bureau head's approval both due dates move 10 working days (第一款).
+    Where the licence is handled jointly (第二款) the 15 days are approved by the head of the
+    people's government at the bureau's level: the signatory records who approved it and the
+    approval document. The applicant is told why."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or business_date()
     raise_blockers(approve_extension_blockers(case, actor=actor, on=on))
+    hi = case.handling_item
+    government_approver, approval_document = str(government_approver or "").strip(), str(approval_document or "").strip()
+    if hi.is_joint:
+        errors = {}
+        if not government_approver:
+            errors["government_approver"] = [_("联合办理延长十五日须经本级人民政府负责人批准，请填写批准人（第四十二条第二款）")]
+        if not approval_document:
+            errors["approval_document"] = [_("请填写本级人民政府负责人批准延期的文件或文号")]
+        if errors:
+            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    else:
+        government_approver = approval_document = ""
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, max(d for d in (clock_floor(case), extension.requested_on) if d))
-    hi = case.handling_item
     before = rules.Dues(case.promised_due, case.statutory_due, case.due_provisional)
     after = rules.extended_dues(calendar(), before, is_joint=hi.is_joint)
     days = rules.EXTENSION_DAYS_JOINT if hi.is_joint else rules.EXTENSION_DAYS
     extension.approved_by, extension.approved_on, extension.days = actor, on, days
-    extension.save(update_fields=["approved_by", "approved_on", "days"])
+    extension.government_approver, extension.approval_document = government_approver, approval_document
+    extension.save(update_fields=["approved_by", "approved_on", "days", "government_approver", "approval_document"])
     case.promised_due, case.statutory_due, case.due_provisional = after.promised, after.statutory, after.provisional
     case.extended = True
     move(case, "approve_extension", actor=actor, on=on, reason=extension.reason, notice_due="extension",
@@ -486,6 +500,8 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None,
          data={"reason": extension.reason, "days": days, "requested_by": actor_name(extension.requested_by),
                "promised_due_before": before.promised.isoformat(), "statutory_due_before": before.statutory.isoformat(),
                "promised_due": after.promised.isoformat(), "statutory_due": after.statutory.isoformat(),
+               "joint": hi.is_joint, "government_approver": government_approver,
+               "approval_document": approval_document,
                "basis": "《中华人民共和国行政许可法》第四十二条" + ("第二款" if hi.is_joint else "第一款")})
     return case
 

@@ -224,10 +224,29 @@ def test_a_joint_item_extends_by_fifteen_working_days(make_item, applicant, cler
     # then seven full weeks 10/13–11/28 (45) → 11/28. Promised 20: the first 10, then 10/13–10/24 → 10/24.
     assert (case.promised_due, case.statutory_due) == (day("2025-10-24"), day("2025-11-28"))
     actions.request_extension(case, actor=reviewer, reason="多部门联合办理", on=day("2025-09-23"))
-    case = actions.approve_extension(case, actor=signatory, on=day("2025-09-23"))
+    # 第四十二条第二款: the bureau head alone cannot grant the 15 days; the government's head does.
+    with pytest.raises(ValidationFailed) as refused:
+        actions.approve_extension(case, actor=signatory, on=day("2025-09-23"))
+    assert set(refused.value.fields) == {"government_approver", "approval_document"}
+    assert not Extension.objects.get(case=case).approved_on
+    case = actions.approve_extension(case, actor=signatory, on=day("2025-09-23"), government_approver="平罗县人民政府县长王某",
+                                     approval_document="平政批〔2025〕12号")
+    extension = Extension.objects.get(case=case)
+    assert (extension.government_approver, extension.approval_document) == ("平罗县人民政府县长王某", "平政批〔2025〕12号")
+    assert extension.approved_by == signatory
     # +15: 10/24 → 10/27–10/31, 11/3–11/7, 11/10–11/14; 11/28 → 12/1–12/5, 12/8–12/12, 12/15–12/19.
     assert (case.promised_due, case.statutory_due) == (day("2025-11-14"), day("2025-12-19"))
     assert case.events.last().data["basis"].endswith("第四十二条第二款")
+    assert case.events.last().data["government_approver"] == "平罗县人民政府县长王某"
+
+
+def test_a_bureau_heads_extension_records_no_government_approval(item, applicant, clerk, reviewer, signatory):
+    case = accepted_case(item, applicant, clerk, "2025-09-22")
+    actions.request_extension(case, actor=reviewer, reason="需补充核查", on=day("2025-09-23"))
+    case = actions.approve_extension(case, actor=signatory, on=day("2025-09-23"), government_approver="某县长")
+    extension = Extension.objects.get(case=case)
+    assert extension.days == 10 and extension.government_approver == "" and extension.approval_document == ""
+    assert case.events.last().data["basis"].endswith("第四十二条第一款")
 
 
 def test_extension_then_suspension_keeps_the_extended_days(item, applicant, clerk, reviewer, signatory):

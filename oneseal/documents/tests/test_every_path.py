@@ -151,3 +151,15 @@ def test_a_site_survey_notice_says_the_statutory_limit_runs_on(item, applicant, 
     text = pdf_text(notice_of(case, "special_procedure"))
     assert "现场勘验所需时间不计算在本机关承诺办结期限内" in text and "法定办结期限（2025年10月24日）不变" in text
     assert "第四十五条" not in text and "不计算在行政许可期限内" not in text
+
+
+def test_a_joint_items_extension_notice_names_the_governments_approval(make_item, applicant, clerk, reviewer,
+                                                                       signatory, seal):
+    hi = make_item(is_joint=True, statutory_limit_days=45, promised_limit_days=20)
+    case = accepted_case(hi, applicant, clerk, "2025-09-22")
+    case_actions.request_extension(case, actor=reviewer, reason="多部门联合办理", on=day("2025-09-23"))
+    case_actions.approve_extension(case, actor=signatory, on=day("2025-09-23"), government_approver="平罗县人民政府县长王某",
+                                   approval_document="平政批〔2025〕12号")
+    text = pdf_text(notice_of(case, "extension"))
+    assert "经本级人民政府负责人（平罗县人民政府县长王某）批准（平政批〔2025〕12号）" in text
+    assert "第四十二条第二款" in text and "延长十五个工作日" in text and "经本机关负责人批准" not in text
