@@ -265,11 +265,34 @@ def complete_review_step(case: Case, *, actor, opinion: str, outcome: str, on: d
 MIN_INSPECTORS = 2
 
 
+INSPECTING_ROLES = frozenset({Role.REVIEWER, Role.SIGNATORY})
+
+
+def inspector_problem(user, case: Case) -> str | None:
+    """Why `user` may not be one of the staff sent to inspect (第三十四条第三款: 行政机关应当
+    指派两名以上工作人员进行核查): active staff covering the case, either of the bureau with a
+    reviewing or signing role, or of the item's supervising department (its former approving
+    department) with the supervisor's role. An overseer only reads, and never acts."""
+    staff = staff_in_region(user, case)
+    if staff is None:
+        return _("核查人员{name}不是本地区在岗工作人员").format(name=user)
+    roles = staff.role_set
+    if Role.OVERSEER in roles and not roles & (INSPECTING_ROLES | {Role.SUPERVISOR}):
+        return _("{name}是监督人员（只读），不能参与现场核查").format(name=staff.display_name)
+    if staff.bureau_id == case.bureau_id and roles & INSPECTING_ROLES:
+        return None
+    supervising = case.handling_item.item_version.original_department_id
+    if Role.SUPERVISOR in roles and supervising is not None and staff.department_id == supervising:
+        return None
+    return _("{name}不是本局具有审查职责的工作人员，也不是该事项主管部门的监管人员，不能参与现场核查").format(
+        name=staff.display_name)
+
+
 @transaction.atomic
 def record_site_inspection(case: Case, *, actor, on: datetime.date, place: str, findings: str, inspectors,
                            expected_version: int | None = None) -> SiteInspection:
     """第三十四条第三款: where the substance of the materials must be verified, two or more staff
-    are sent. Every inspector must be distinct, active staff whose scope covers the case."""
+    are sent. Every inspector must be distinct and one who may inspect (`inspector_problem`)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("record_site_inspection", case)
@@ -282,9 +305,7 @@ def record_site_inspection(case: Case, *, actor, on: datetime.date, place: str, 
     elif len(people) < MIN_INSPECTORS:
         problem = _("现场核查须由两名以上工作人员进行（《行政许可法》第三十四条第三款）")
     else:
-        strangers = [str(u) for u in people if staff_in_region(u, case) is None]
-        if strangers:
-            problem = _("核查人员{names}不是本地区在岗工作人员").format(names="、".join(strangers))
+        problem = "；".join(p for p in (inspector_problem(u, case) for u in people) if p) or None
     if problem:
         raise ValidationFailed(problem, fields={"inspectors": [problem]})
     require_not_before(on, case.accepted_on)

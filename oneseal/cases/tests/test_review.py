@@ -124,6 +124,32 @@ def test_a_site_inspection_needs_two_distinct_staff_of_the_region(item, applican
     assert [i["name"] for i in event.data["inspectors"]] == ["李初审", "赵复审"]
 
 
+def test_an_overseer_a_clerk_or_another_departments_supervisor_is_no_inspector(
+        item, applicant, clerk, reviewer, make_staff, county, bureau, department):
+    from oneseal.catalogue.models import ItemVersion
+    from oneseal.organisation.models import Department
+
+    case = accepted_case(item, applicant, clerk, "2025-09-22")
+    overseer = make_staff("overseer", county, Role.OVERSEER, display_name="纪检监察员", bureau=bureau)
+    window = make_staff("window2", county, Role.CLERK, display_name="窗口二", bureau=bureau)
+    other = Department.objects.create(region=county, name="平罗县交通运输局")
+    wrong_supervisor = make_staff("transport", county, Role.SUPERVISOR, display_name="交通监管员", department=other)
+    for person, why in ((overseer, "纪检监察员是监督人员（只读），不能参与现场核查"),
+                        (window, "窗口二不是本局具有审查职责的工作人员"),
+                        (wrong_supervisor, "交通监管员不是本局具有审查职责的工作人员")):
+        with pytest.raises(ValidationFailed) as refused:
+            actions.record_site_inspection(case, actor=reviewer, on=day("2025-09-24"), place="平罗县城关镇鼓楼街8号",
+                                           findings="经营场所与申报一致", inspectors=[reviewer, person])
+        assert why in refused.value.fields["inspectors"][0]
+    assert SiteInspection.objects.count() == 0
+    # The item's supervising department (its former approving department) may send a supervisor.
+    ItemVersion.objects.filter(pk=item.item_version_id).update(original_department=department)
+    supervisor = make_staff("market", county, Role.SUPERVISOR, display_name="市场监管员", department=department)
+    inspection = actions.record_site_inspection(case, actor=reviewer, on=day("2025-09-24"), place="平罗县城关镇鼓楼街8号",
+                                                findings="经营场所与申报一致", inspectors=[reviewer, supervisor])
+    assert set(inspection.inspectors.all()) == {reviewer, supervisor}
+
+
 # --- suspension ---------------------------------------------------------------------------
 
 
