@@ -95,10 +95,11 @@ class WorkCalendar:
         days, years = package_schedule()
         merged = dict(days)
         official = years | frozenset(manual_years)
-        # A year not yet published still has the holidays the law fixes; what an administrator
-        # entered for it (or a correction of any year) overrides them.
+        # A year the package does not carry has the holidays the law fixes, published or not (a
+        # yearly notice never works a statutory holiday); what an administrator entered for it —
+        # the notice's 调休 and 补休, or a correction of any year — overrides them.
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            if year not in official:
+            if year not in years:
                 merged.update({day: False for day in statutory_holidays(year) if day.weekday() < 5})
         for day, is_workday in (manual_days or {}).items():
             if is_workday == (day.weekday() < 5):
