@@ -517,7 +517,7 @@ class ClocksSerializer(HandRendered, serializers.Serializer):
     deemed_accepted = serializers.BooleanField(help_text=_l("逾期未作决定，依法视为受理"))
     promised_due = serializers.DateField(allow_null=True, help_text=_l("承诺办结日期"))
     statutory_due = serializers.DateField(allow_null=True, help_text=_l("法定办结日期"))
-    due_provisional = serializers.BooleanField(help_text=_l("期限涉及尚未公布放假安排的年份，暂按周末计算"))
+    due_provisional = serializers.BooleanField(help_text=_l("期限涉及尚未公布放假安排的年份，已按法定节假日计算，调休安排公布后可能变化"))
     running = serializers.BooleanField(help_text=_l("办结时限正在计算（已受理且未中止、未决定）"))
     promised_remaining = serializers.IntegerField(allow_null=True, help_text=_l("承诺时限剩余工作日；负数为已超期"))
     statutory_remaining = serializers.IntegerField(allow_null=True, help_text=_l("法定时限剩余工作日；负数为已超期"))

@@ -30,8 +30,14 @@ def unregister(hook: NoticeHook) -> None:
         _hooks.remove(hook)
 
 
+# Events after which notices already served may need a corrected version: the due dates were
+# recomputed on a newly published holiday schedule.
+CORRECTING_ACTIONS = frozenset({"recompute_due_dates"})
+
+
 def calls_for_notice(event) -> bool:
-    return bool(event.notice_due) or bool((event.data or {}).get("licence_released"))
+    return (bool(event.notice_due) or bool((event.data or {}).get("licence_released"))
+            or event.action in CORRECTING_ACTIONS)
 
 
 def event_recorded(case, event, actor) -> None:

@@ -135,7 +135,7 @@ def _require_issuer(actor, case: Case) -> None:
         raise NotPermitted()
 
 
-def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Document:
+def _issue(case: Case, *, kind: str, actor, supersedes: Document | None, corrected: dict | None = None) -> Document:
     blockers = issue_blockers(case, kind=kind, replacing=supersedes)
     if blockers:
         raise ValidationFailed(blockers[0], reasons=blockers, fields={"kind": blockers})
@@ -151,7 +151,7 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
     url = public_url(code)
     licence = Licence.objects.select_related("holder").filter(case=case).first()
     tolerated = tolerated_materials(case, event) if kind == DocumentKind.TOLERATED_ACCEPTANCE else []
-    facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated)
+    facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated, corrected=corrected)
     notice = wording.compose(kind, template, FACTS[kind](facts))
     try:
         rendered = render(notice, heading=bureau.name, number=number, dated_text=rules.chinese_date(dated),
@@ -171,6 +171,7 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
         case=case, event=event, bureau=bureau, kind=kind, number=number, year=year, seq=seq, dated=dated,
         file=path, sha256=digest, size=len(signed), supersedes=supersedes, verification_code=code, seal=seal,
         issued_at=timezone.now(), issued_by=actor if getattr(actor, "pk", None) else None, template=template,
+        corrected=corrected or {},
     )
     # Whatever was waiting for this notice (its own act, or an earlier act of the same kind that
     # can no longer be given notice of separately) is answered now.
@@ -281,6 +282,64 @@ def _kinds_called_for(event) -> list[str]:
     return kinds
 
 
+ACCEPTANCE_KINDS = (DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE)
+DUE_KEYS = ("promised_due", "statutory_due", "provisional")
+
+
+def correct_served_notices(case: Case, event) -> list[Document]:
+    """After the due dates were recomputed on a newly published holiday schedule: an acceptance
+    notice already served whose dates (as computed from the acceptance) now differ is issued
+    again with the right dates, superseding the old one, and the case records that the
+    applicant was sent a corrected notice (an event the portal shows). A notice that cannot be
+    issued now waits in the queue."""
+    from oneseal.calendars.queries import current_calendar
+    from oneseal.cases import rules as case_rules
+    from oneseal.cases.actions._base import append_event
+
+    case = _lock_case(case)
+    if case.accepted_on is None:
+        return []
+    hi = case.handling_item
+    dues = case_rules.decision_dues(current_calendar(), case.accepted_on, promised_days=hi.promised_limit_days,
+                                    statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
+                                    is_instant=hi.is_instant)
+    right = {"promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
+             "provisional": dues.provisional}
+    out = []
+    for old in (Document.objects.select_for_update().select_related("event")
+                .filter(case=case, kind__in=ACCEPTANCE_KINDS, state=Document.DocumentState.GENUINE)):
+        printed = {**old.event.data, **old.corrected}
+        if all(printed.get(key, case.due_provisional if key == "provisional" else None) == right[key]
+               for key in DUE_KEYS):
+            continue
+        if signing.sign_blockers(active_seal(case.bureau)):
+            _queue_once(case, event, old.kind, "；".join(map(str, signing.sign_blockers(active_seal(case.bureau)))))
+            continue
+        try:
+            with transaction.atomic():
+                new = _issue(case, kind=old.kind, actor=None, supersedes=old, corrected=right)
+                old.state = Document.DocumentState.SUPERSEDED
+                old.save(update_fields=["state"])
+        except Exception as exc:  # the recomputation stands; the queue says why the notice waits
+            if not isinstance(exc, DomainError):
+                logger.exception("correcting the %s of case %s failed", old.kind, case.pk)
+            _queue_once(case, event, old.kind, _reason_of(exc))
+            continue
+        reason = _("{year}年节假日安排公布，期限重新计算").format(year=dues.statutory.year)
+        record("documents.supersede", actor=None, subject=old, region_code=case.region_code,
+               summary=f"{old.number} → {new.number}", data={"reason": str(reason)})
+        append_event(case, action="notice_corrected", actor=None, from_state=case.state, on=event.on,
+                     reason=reason, data={"kind": old.kind, "label": str(old.get_kind_display()),
+                                          "old": old.number, "new": new.number, **right})
+        out.append(new)
+    return out
+
+
+def _queue_once(case: Case, event, kind: str, reason: str) -> None:
+    if not PendingNotice.objects.filter(event=event, kind=kind).exists():
+        _queue(case, event, kind, reason)
+
+
 def issue_for_event(case: Case, event, actor) -> list[Document]:
     """The notices the act recorded as `event` calls for, issued in the act's own transaction
     (registered with `cases.notices` in DocumentsConfig.ready, so the window, the portal, the
@@ -288,6 +347,8 @@ def issue_for_event(case: Case, event, actor) -> list[Document]:
     be issued now rolls back alone and goes to the window's queue (`PendingNotice`) with its
     reason, and the act stands. A licence held back for tolerated materials is not queued: the
     law defers it, and the event that releases it issues it."""
+    if event.action == "recompute_due_dates":
+        return correct_served_notices(case, event)
     kinds = _kinds_called_for(event)
     if not kinds:
         return []
@@ -327,6 +388,15 @@ def issue_pending(pending: PendingNotice, *, actor) -> Document:
     pending.refresh_from_db()
     if pending.document_id is not None:
         return pending.document
+    if pending.event.action == "recompute_due_dates":
+        corrected = correct_served_notices(case, pending.event)
+        answered = corrected[0] if corrected else (
+            Document.objects.filter(case=case, kind=pending.kind, state=Document.DocumentState.GENUINE).first())
+        if answered is None:
+            raise ValidationFailed(_("没有需要更正的文书"))
+        pending.document, pending.issued_at = answered, timezone.now()
+        pending.save(update_fields=["document", "issued_at"])
+        return answered
     latest = notice_event(case, pending.kind)
     if latest is not None and latest.pk != pending.event_id:
         answered = (Document.objects.filter(case=case, event=latest, kind=pending.kind)

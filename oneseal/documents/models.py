@@ -185,6 +185,9 @@ class Document(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销理由"), blank=True)
+    # What a corrected notice states instead of what its event recorded: the due dates of an
+    # acceptance recomputed once a provisional year's holiday schedule was published.
+    corrected = models.JSONField(_("更正内容"), default=dict, blank=True)
     # The wording it was written in; empty only for documents issued before wording was versioned.
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("文书模板版本"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="documents")

@@ -106,7 +106,10 @@ def append_event(case: Case, *, action: str, actor, from_state: str, on: datetim
     case._chain_head = (event.seq, event.hash)
     # The notice the act calls for is issued with the act, in its transaction, whoever called
     # it (window, portal, API, worker, admin).
-    notices.event_recorded(case, event, actor)
+    if notices.calls_for_notice(event):
+        notices.event_recorded(case, event, actor)
+        # An issuer may record an event of its own (a corrected notice): read the head again.
+        case.__dict__.pop("_chain_head", None)
     return event
 
 

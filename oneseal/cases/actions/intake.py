@@ -259,6 +259,7 @@ def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dic
     notice = "tolerated_acceptance" if tolerated else "acceptance"
     move(case, "accept", actor=actor, on=on, update_fields=DUE_FIELDS, notice_due=notice,
          data={"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
+               "provisional": case.due_provisional,
                "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()}})
     create_steps(case, accepted_by=actor)
     return case
@@ -276,7 +277,9 @@ def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
     move(case, "deem_accepted", actor=None, on=case.materials_arrived_on, notice_due="acceptance",
          update_fields=[*DUE_FIELDS, "deemed_accepted"],
          reason=_("收件后5个工作日内未作出决定，依法自收到申请材料之日起即为受理"),
-         data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat()})
+         data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat(),
+               "promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
+               "provisional": case.due_provisional})
     create_steps(case, accepted_by=None)
     return case
 

@@ -400,7 +400,7 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
                "promised_remaining": promised_left, "statutory_remaining": statutory_left,
                "stops_statutory": stops_statutory, "technical_support": technical_support,
                "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
-               "basis": basis})
+               "statutory_due_provisional": case.due_provisional, "basis": basis})
     return case
 
 
@@ -521,7 +521,7 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None, gov
          data={"reason": extension.reason, "days": days, "requested_by": actor_name(extension.requested_by),
                "promised_due_before": before.promised.isoformat(), "statutory_due_before": before.statutory.isoformat(),
                "promised_due": after.promised.isoformat(), "statutory_due": after.statutory.isoformat(),
-               "joint": hi.is_joint, "government_approver": government_approver,
+               "provisional": after.provisional, "joint": hi.is_joint, "government_approver": government_approver,
                "approval_document": approval_document,
                "basis": "《中华人民共和国行政许可法》第四十二条" + ("第二款" if hi.is_joint else "第一款")})
     return case

@@ -163,3 +163,42 @@ def test_a_joint_items_extension_notice_names_the_governments_approval(make_item
     text = pdf_text(notice_of(case, "extension"))
     assert "经本级人民政府负责人（平罗县人民政府县长王某）批准（平政批〔2025〕12号）" in text
     assert "第四十二条第二款" in text and "延长十五个工作日" in text and "经本机关负责人批准" not in text
+
+
+def test_a_provisional_date_is_marked_and_corrected_when_the_year_is_published(
+        item, clerk, admin_user, seal, applicant_user, own_applicant):
+    from django.test import Client
+
+    from oneseal.calendars import actions as calendar_actions
+
+    # Accepted Monday 2026-12-28: five working days end 2027-01-05 and twenty 2027-01-26, with
+    # New Year's Day off by law — 2027's schedule is not published yet, so both are 暂定.
+    case = accepted_case(item, own_applicant, clerk, "2026-12-28")
+    assert case.due_provisional
+    first = notice_of(case, "acceptance")
+    text = pdf_text(first)
+    assert "承诺办结日期：2027年1月5日（暂定）" in text and "法定办结期限：2027年1月26日（暂定）" in text
+    assert "节假日安排尚未公布" in text
+    portal = Client()
+    portal.force_login(applicant_user)
+    assert "2027年1月5日（暂定）" in portal.get(f"/my/cases/{case.pk}/").content.decode()
+
+    # The 2027 notice (as entered here) also gives Monday 1-4 off: the dates move by one day.
+    calendar_actions.enter_day(day("2027-01-04"), actor=admin_user, is_workday=False, name="元旦调休")
+    calendar_actions.declare_year_official(2027, actor=admin_user, announcement="国务院办公厅关于2027年部分节假日安排的通知")
+    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 1
+    first.refresh_from_db()
+    corrected = Document.objects.get(supersedes=first)
+    assert first.state == Document.DocumentState.SUPERSEDED and corrected.issued_by is None
+    assert corrected.corrected == {"promised_due": "2027-01-06", "statutory_due": "2027-01-27", "provisional": False}
+    text = pdf_text(corrected)
+    assert "承诺办结日期：2027年1月6日" in text and "法定办结期限：2027年1月27日" in text and "暂定" not in text
+    told = case.events.get(action="notice_corrected")
+    assert told.data["old"] == first.number and told.data["new"] == corrected.number
+    assert case_actions.verify_chain(case.pk) == []
+    # The applicant sees it on their case.
+    page = portal.get(f"/my/cases/{case.pk}/").content.decode()
+    assert "已出具更正后的通知书" in page and corrected.number in page
+    # Nothing more to correct on a second pass.
+    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 0
+    assert Document.objects.filter(case=case, kind="acceptance").count() == 2
