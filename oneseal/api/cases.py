@@ -294,6 +294,11 @@ class RequestCorrectionInput(ActionInput):
                          help_text=_l("一次性告知：{材料清单行编号: 需补正的内容}"))
 
 
+class ApproveExtensionInput(ActionInput):
+    government_approver = optional_text(100, _l("联合办理延长十五日时：批准的本级人民政府负责人（第四十二条第二款）"))
+    approval_document = optional_text(100, _l("联合办理延长十五日时：批准文件或文号"))
+
+
 class SuspendInput(ActionInput):
     kind = listed_choices(SpecialProcedure.Kind.choices, help_text=_l("特别程序"))
     reason = required_text(2000, _l("中止理由"))
@@ -568,7 +573,7 @@ class ClocksSerializer(HandRendered, serializers.Serializer):
     deemed_accepted = serializers.BooleanField(help_text=_l("逾期未作决定，依法视为受理"))
     promised_due = serializers.DateField(allow_null=True, help_text=_l("承诺办结日期"))
     statutory_due = serializers.DateField(allow_null=True, help_text=_l("法定办结日期"))
-    due_provisional = serializers.BooleanField(help_text=_l("期限涉及尚未公布放假安排的年份，暂按周末计算"))
+    due_provisional = serializers.BooleanField(help_text=_l("期限涉及尚未公布放假安排的年份，已按法定节假日计算，调休安排公布后可能变化"))
     running = serializers.BooleanField(help_text=_l("办结时限正在计算（已受理且未中止、未决定）"))
     promised_remaining = serializers.IntegerField(allow_null=True, help_text=_l("承诺时限剩余工作日；负数为已超期"))
     statutory_remaining = serializers.IntegerField(allow_null=True, help_text=_l("法定时限剩余工作日；负数为已超期"))
@@ -1134,8 +1139,8 @@ ACTIONS = [
     CaseAction("resume", ActionInput, actions.resume, _l("恢复办理")),
     CaseAction("request-extension", ReasonInput, actions.request_extension, _l("申请延期"),
                _l("第四十二条：只能延期一次。")),
-    CaseAction("approve-extension", ActionInput, actions.approve_extension, _l("批准延期"),
-               _l("第四十二条：经本行政机关负责人批准，延长10个工作日（联合办理15日）。")),
+    CaseAction("approve-extension", ApproveExtensionInput, actions.approve_extension, _l("批准延期"),
+               _l("第四十二条：经本行政机关负责人批准，延长10个工作日；联合办理经本级人民政府负责人批准，延长15日。")),
     CaseAction("reject-extension", ReasonInput, actions.reject_extension, gettext_lazy("驳回延期申请"),
                gettext_lazy("本行政机关负责人不批准延期，说明理由；办理期限不变，法定期限届满前可再次申请。")),
     CaseAction("grant", GrantInput, actions.grant, _l("准予许可"), _l("第三十八条第一款；颁发证照。")),

@@ -280,7 +280,7 @@ class SpecialProcedureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SpecialProcedure
-        fields = ["id", "kind", "kind_display", "limit_days", "notes"]
+        fields = ["id", "kind", "kind_display", "limit_days", "notes", "legal_basis"]
         read_only_fields = fields
 
 

@@ -4,8 +4,10 @@ the starting day does not count; the limit ends with the N-th working day after 
 A `WorkCalendar` is an immutable value: the official schedule the chinese-calendar package ships
 (2004 onwards), days an administrator entered by hand (a year the package does not carry yet,
 or a correction), and the set of years whose schedule is official. In a year with no official
-schedule only weekends are days off, and any result that depends on such a year is
-*provisional* until the year is entered.
+schedule the days off are the weekends and the statutory holidays the 《全国年节及纪念日放假办法》
+fixes (`statutory_holidays`, with the lunar dates and the 清明 solar term computed); only the
+adjusted days (调休, 补休) of the State Council's yearly notice are unknown, so any result that
+depends on such a year is *provisional* until the year is entered.
 
 All working days of the supported range are precomputed as a sorted list of ordinals, so a
 due date is one bisect and an index instead of a day-by-day walk.
@@ -14,6 +16,7 @@ due date is one bisect and an index instead of a day-by-day walk.
 import datetime
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 FIRST_YEAR = 2004
 LAST_YEAR = 2040
@@ -33,6 +36,35 @@ def package_schedule() -> tuple[dict[datetime.date, bool], frozenset[int]]:
             days[day] = True
     years = frozenset(range(min(constants.holidays).year, max(constants.holidays).year + 1))
     return days, years
+
+
+# 《全国年节及纪念日放假办法》 as revised by the State Council on 2024-11-10 (in force 2025-01-01),
+# 第二条: 元旦 1 day; 春节 4 days (农历除夕、正月初一至初三); 清明节 1 day (农历清明当日); 劳动节
+# 2 days (5月1日、2日); 端午节 1 day (农历端午当日); 中秋节 1 day (农历中秋当日); 国庆节 3 days
+# (10月1日至3日). Provisional years all lie after the revision.
+HOLIDAY_NAMES = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[datetime.date, str]:
+    """The days off the 放假办法 fixes for `year`, with the festival each belongs to; the
+    weekend days they fall on and the days the yearly notice moves (调休) are not in it."""
+    from lunar_python import Lunar, Solar
+
+    def solar(day) -> datetime.date:
+        return datetime.date(day.getYear(), day.getMonth(), day.getDay())
+
+    days: dict[datetime.date, str] = {datetime.date(year, 1, 1): "元旦"}
+    new_year = solar(Lunar.fromYmd(year, 1, 1).getSolar())
+    for offset in (-1, 0, 1, 2):  # 除夕 is the day before 正月初一
+        days[new_year + datetime.timedelta(days=offset)] = "春节"
+    days[solar(Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"])] = "清明节"
+    days[datetime.date(year, 5, 1)] = days[datetime.date(year, 5, 2)] = "劳动节"
+    days[solar(Lunar.fromYmd(year, 5, 5).getSolar())] = "端午节"
+    days[solar(Lunar.fromYmd(year, 8, 15).getSolar())] = "中秋节"
+    for d in (1, 2, 3):
+        days[datetime.date(year, 10, d)] = "国庆节"
+    return days
 
 
 @dataclass(frozen=True)
@@ -62,12 +94,19 @@ class WorkCalendar:
     def build(cls, manual_days: dict | None = None, manual_years=()) -> "WorkCalendar":
         days, years = package_schedule()
         merged = dict(days)
+        official = years | frozenset(manual_years)
+        # A year the package does not carry has the holidays the law fixes, published or not (a
+        # yearly notice never works a statutory holiday); what an administrator entered for it —
+        # the notice's 调休 and 补休, or a correction of any year — overrides them.
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            if year not in years:
+                merged.update({day: False for day in statutory_holidays(year) if day.weekday() < 5})
         for day, is_workday in (manual_days or {}).items():
             if is_workday == (day.weekday() < 5):
                 merged.pop(day, None)  # a manual day can also restore the weekend rule
             else:
                 merged[day] = is_workday
-        return cls(exceptions=merged, official_years=years | frozenset(manual_years))
+        return cls(exceptions=merged, official_years=official)
 
     def _check(self, day: datetime.date) -> None:
         if not FIRST_YEAR <= day.year <= LAST_YEAR:

@@ -143,35 +143,39 @@ DECISION_FIELDS = ("promised_due", "statutory_due", "due_provisional")
 CLOCK_ACTIONS = ("suspend", "resume", "approve_extension")
 
 
-def _decision_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date]]) -> rules.Dues:
+def _decision_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]) -> rules.Dues:
     """Replay the decision clocks of an accepted case on `cal`: the limits from acceptance,
-    then each suspension, resumption and the extension in the order they happened (第四十二条,
-    第四十五条). With the calendar the actions used, this gives back the stored dates."""
+    then each suspension (of the clocks it stopped), resumption and the extension in the order
+    they happened (第四十二条, 第四十五条). With the calendar the actions used, this gives back
+    the stored dates."""
     hi = case.handling_item
     dues = rules.decision_dues(cal, case.accepted_on, promised_days=hi.promised_limit_days,
                                statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
                                is_instant=hi.is_instant)
     left = (0, 0)
-    for action, on in history:
+    for action, on, stops_statutory in history:
         if action == "suspend":
-            left = (rules.remaining(cal, on, dues.promised), rules.remaining(cal, on, dues.statutory))
+            left = (rules.remaining(cal, on, dues.promised),
+                    rules.remaining(cal, on, dues.statutory) if stops_statutory else None)
         elif action == "resume":
-            dues = rules.resumed_dues(cal, on, *left)
+            dues = rules.resumed_dues(cal, on, *left, statutory_due=dues.statutory)
         else:
             dues = rules.extended_dues(cal, dues, is_joint=hi.is_joint)
     return dues
 
 
-def _clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.date]]]:
+def _clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.date, bool]]]:
+    """Per case, its clock events in order: (action, date, whether a suspension stopped the
+    statutory clock — every suspension recorded before that was known did)."""
     out: dict[int, list] = defaultdict(list)
     rows = (CaseEvent.objects.filter(case_id__in=case_ids, action__in=CLOCK_ACTIONS)
-            .order_by("case_id", "seq").values_list("case_id", "action", "on"))
-    for case_id, action, on in rows:
-        out[case_id].append((action, on))
+            .order_by("case_id", "seq").values_list("case_id", "action", "on", "data"))
+    for case_id, action, on, data in rows:
+        out[case_id].append((action, on, bool((data or {}).get("stops_statutory", True))))
     return out
 
 
-def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date]]) -> dict:
+def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]) -> dict:
     """The due fields of an open, running case as `cal` gives them; {} for a case whose clock
     is not running (a suspended case gets its dates at resumption, a case awaiting correction
     when the correction arrives, a decided case has met its limit)."""

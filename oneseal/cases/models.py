@@ -296,7 +296,12 @@ class Suspension(models.Model):
     suspended_on = models.DateField(_("中止日期"))
     suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     promised_remaining = models.IntegerField(_("中止时承诺时限剩余工作日"))
-    statutory_remaining = models.IntegerField(_("中止时法定时限剩余工作日"))
+    # Null when the statutory clock ran on through it (a procedure 第四十五条 does not list and the
+    # item's own law does not add): only the promised clock stopped.
+    statutory_remaining = models.IntegerField(_("中止时法定时限剩余工作日"), null=True, blank=True)
+    stops_statutory = models.BooleanField(_("中止法定期限"), default=True)
+    basis = models.CharField(_("法律依据"), max_length=300, blank=True)
+    technical_support = models.BooleanField(_("技术支撑"), default=False)
     resumed_on = models.DateField(_("恢复日期"), null=True, blank=True)
     resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
@@ -325,6 +330,10 @@ class Extension(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     approved_on = models.DateField(_("批准日期"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("延长工作日"), null=True, blank=True)
+    # 第四十二条第二款: the 15 days of joint handling are approved by the head of the people's
+    # government at the bureau's level, not by the bureau's own head (who records it).
+    government_approver = models.CharField(_("批准延期的本级人民政府负责人"), max_length=100, blank=True)
+    approval_document = models.CharField(_("批准文件（文号）"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("延期")

@@ -5,8 +5,11 @@ Clocks (《行政许可法》第三十二条、第四十二条、第四十四条
   the day they arrived; a correction's arrival starts the 5 days again;
 - decision: the statutory limit (20 working days, 45 for joint handling, unless the item says
   otherwise) and the bureau's promised limit, both counted from acceptance;
-- suspension: the working days left after the suspension day up to each due date are kept,
-  and on resumption each due date becomes that many working days after the resumption day;
+- suspension: the working days left after the suspension day up to each due date it stops are
+  kept, and on resumption each such due date becomes that many working days after the
+  resumption day. Only the procedures of 第四十五条 (and those the item's own law adds, cited
+  in its guide) stop the statutory clock; any other (a site survey, a technical-support
+  request) stops only the promised one;
 - extension: once, +10 working days (+15 for joint handling);
 - delivery: within 10 working days after the decision.
 """
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.rules import WorkCalendar
-from oneseal.catalogue.models import ReviewStep
+from oneseal.catalogue.models import ReviewStep, SpecialProcedure
 
 from .models import OPEN_STATES, State
 
@@ -108,8 +111,33 @@ def _from(cal: WorkCalendar, on: datetime.date, n: int):
     return cal.add(on, n) if n >= 0 else cal.before(on, -n)
 
 
-def resumed_dues(cal: WorkCalendar, resumed_on: datetime.date, promised_left: int, statutory_left: int) -> Dues:
-    p, s = _from(cal, resumed_on, promised_left), _from(cal, resumed_on, statutory_left)
+STATUTORY_SUSPENSION_BASIS = "《中华人民共和国行政许可法》第四十五条"
+
+
+def suspension_stops_statutory(kind: str, *, guide_basis: str = "", technical_support: bool = False) -> tuple[bool, str]:
+    """Whether a suspension for `kind` stops the statutory clock, and the law that says so.
+    第四十五条 leaves out the time of 听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审; any other
+    procedure (现场勘验), or a request for technical support, counts against the statutory limit
+    unless the item's own law says otherwise — which its guide then cites (`guide_basis`)."""
+    if guide_basis.strip():
+        return True, guide_basis.strip()
+    if kind in SpecialProcedure.STATUTORY_KINDS and not technical_support:
+        return True, STATUTORY_SUSPENSION_BASIS
+    return False, ""
+
+
+def resumed_dues(cal: WorkCalendar, resumed_on: datetime.date, promised_left: int, statutory_left: int | None,
+                 statutory_due: datetime.date | None = None) -> Dues:
+    """The due dates after a suspension: each stopped clock gets back the working days it had
+    left; a statutory clock that ran on through the suspension (`statutory_left` None) keeps
+    `statutory_due`."""
+    p = _from(cal, resumed_on, promised_left)
+    if statutory_left is None:
+        # The promise never outlasts the law: a promised clock that stood still while the
+        # statutory one ran cannot end after it.
+        promised = min(p.date, statutory_due)
+        return Dues(promised, statutory_due, cal.is_provisional(resumed_on, max(promised, statutory_due)))
+    s = _from(cal, resumed_on, statutory_left)
     return Dues(p.date, s.date, p.provisional or s.provisional)
 
 

@@ -233,7 +233,7 @@ class ReviewStepInline(DraftPartInline):
 
 class SpecialProcedureInline(DraftPartInline):
     model = SpecialProcedure
-    fields = ["kind", "limit_days", "notes"]
+    fields = ["kind", "limit_days", "notes", "legal_basis"]
 
 
 @admin.register(HandlingItem)

@@ -353,6 +353,15 @@ class SpecialProcedure(models.Model):
     kind = models.CharField(_("程序"), max_length=16, choices=Kind.choices)
     limit_days = models.PositiveSmallIntegerField(_("时限（工作日）"), null=True, blank=True)
     notes = models.CharField(_("说明"), max_length=300, blank=True)
+    # 第四十五条 lists the procedures whose time the statutory limit leaves out; another kind
+    # (a site survey) stops the statutory clock only where the item's own law says so, and that
+    # law is cited here. Empty: it stops only the bureau's promised clock.
+    legal_basis = models.CharField(_("不计入法定期限的法律依据"), max_length=300, blank=True,
+                                   help_text=_("第四十五条所列程序以外的，须填写本事项法律、法规的具体规定，方可中止法定期限"))
+
+    # 《行政许可法》第四十五条: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审.
+    STATUTORY_KINDS = frozenset({Kind.HEARING, Kind.TENDERING, Kind.AUCTION, Kind.INSPECTION, Kind.TESTING,
+                                 Kind.QUARANTINE, Kind.APPRAISAL, Kind.EXPERT_REVIEW})
 
     class Meta:
         verbose_name = _("特别程序")

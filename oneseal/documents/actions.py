@@ -7,6 +7,7 @@ back (no gaps) and two issues never share one (no repeats).
 
 import datetime
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,16 +19,18 @@ from django.utils.translation import gettext as _
 from oneseal.audit.actions import record
 from oneseal.cases.models import Case, Licence, LicenceVersion
 from oneseal.cases.queries import licence_of
-from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import DomainError, InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role
 
 from . import rules, signing
 from . import templates_pdf as wording
-from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, Seal
+from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, PendingNotice, Seal
 from .queries import active_seal, due_documents, issue_blockers, notice_event  # noqa: F401 (callers use them here)
 from .rendering import MissingGlyphs, render
 from .templates_pdf import FACTS, Facts, tolerated_materials
+
+logger = logging.getLogger(__name__)
 
 # --- seals --------------------------------------------------------------------------------
 
@@ -133,25 +136,26 @@ def _require_issuer(actor, case: Case) -> None:
         raise NotPermitted()
 
 
-def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Document:
+def _issue(case: Case, *, kind: str, actor, supersedes: Document | None, corrected: dict | None = None) -> Document:
     blockers = issue_blockers(case, kind=kind, replacing=supersedes)
     if blockers:
         raise ValidationFailed(blockers[0], reasons=blockers, fields={"kind": blockers})
     event = notice_event(case, kind)
     bureau = case.bureau
     seal = active_seal(bureau)
-    template = template_in_force(bureau, kind, event.on)
-    year = event.on.year
+    dated = rules.notice_date(event)
+    template = template_in_force(bureau, kind, dated)
+    year = dated.year
     seq = _next_seq(bureau, year, kind)
     number = rules.document_number(bureau.region.name, kind, year, seq)
     code = _new_code()
     url = public_url(code)
     licence = licence_of(case)
     tolerated = tolerated_materials(case, event) if kind == DocumentKind.TOLERATED_ACCEPTANCE else []
-    facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated)
+    facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated, corrected=corrected)
     notice = wording.compose(kind, template, FACTS[kind](facts))
     try:
-        rendered = render(notice, heading=bureau.name, number=number, dated_text=rules.chinese_date(event.on),
+        rendered = render(notice, heading=bureau.name, number=number, dated_text=rules.chinese_date(dated),
                           code=code, url=url, seal_name=seal.name, author=bureau.name)
     except MissingGlyphs as exc:
         msg = _("文书中有字体无法显示的字：{chars}，请核对申请人或事项名称").format(chars=exc.chars)
@@ -165,10 +169,15 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None) -> Docu
     if not default_storage.exists(path):
         path = default_storage.save(path, ContentFile(signed))
     document = Document.objects.create(
-        case=case, event=event, bureau=bureau, kind=kind, number=number, year=year, seq=seq, dated=event.on,
+        case=case, event=event, bureau=bureau, kind=kind, number=number, year=year, seq=seq, dated=dated,
         file=path, sha256=digest, size=len(signed), supersedes=supersedes, verification_code=code, seal=seal,
-        issued_at=timezone.now(), issued_by=actor, template=template,
+        issued_at=timezone.now(), issued_by=actor if getattr(actor, "pk", None) else None, template=template,
+        corrected=corrected or {},
     )
+    # Whatever was waiting for this notice (its own act, or an earlier act of the same kind that
+    # can no longer be given notice of separately) is answered now.
+    PendingNotice.objects.filter(case=case, kind=kind, document__isnull=True, event__seq__lte=event.seq).update(
+        document=document, issued_at=document.issued_at)
     record("documents.issue", actor=actor, subject=document, region_code=case.region_code,
            summary=f"{document.get_kind_display()} {number}",
            data={"case": case.number, "sha256": digest, "supersedes": supersedes.number if supersedes else None,
@@ -279,6 +288,158 @@ def issue_due_documents(case: Case, *, actor) -> list[Document]:
         reasons = [f"{d.label}：{b}" for d in due for b in d.blockers]
         raise ValidationFailed(reasons[0], reasons=reasons, fields={"kind": reasons})
     return issued
+
+
+# --- the notice of every act, whoever recorded it --------------------------------------------
+
+
+def _reason_of(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return "；".join(str(r) for r in exc.reasons) or str(exc.message)
+    return _("出具时发生系统错误：{error}").format(error=type(exc).__name__)
+
+
+def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
+    """Keep a notice that could not be issued with its act, with why (an act's event is new, so
+    it has no row yet)."""
+    row = PendingNotice.objects.create(case=case, event=event, kind=kind, reason=reason, queued_at=timezone.now(),
+                                       queued_on=timezone.localdate())
+    record("documents.queue_notice", actor=None, subject=row, region_code=case.region_code,
+           summary=f"{row.get_kind_display()} 待出具：{reason}", data={"case": case.number, "reason": reason})
+    return row
+
+
+def _kinds_called_for(event) -> list[str]:
+    kinds = [kind for kind, answers in rules.NOTICE_OF_KIND.items() if event.notice_due in answers]
+    if (event.data or {}).get("licence_released") and DocumentKind.LICENCE not in kinds:
+        kinds.append(DocumentKind.LICENCE)
+    return kinds
+
+
+ACCEPTANCE_KINDS = (DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE)
+DUE_KEYS = ("promised_due", "statutory_due", "provisional")
+
+
+def correct_served_notices(case: Case, event) -> list[Document]:
+    """After the due dates were recomputed on a newly published holiday schedule: an acceptance
+    notice already served whose dates (as computed from the acceptance) now differ is issued
+    again with the right dates, superseding the old one, and the case records that the
+    applicant was sent a corrected notice (an event the portal shows). A notice that cannot be
+    issued now waits in the queue."""
+    from oneseal.calendars.queries import current_calendar
+    from oneseal.cases import rules as case_rules
+    from oneseal.cases.actions._base import append_event
+
+    case = _lock_case(case)
+    if case.accepted_on is None:
+        return []
+    hi = case.handling_item
+    dues = case_rules.decision_dues(current_calendar(), case.accepted_on, promised_days=hi.promised_limit_days,
+                                    statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
+                                    is_instant=hi.is_instant)
+    right = {"promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
+             "provisional": dues.provisional}
+    out = []
+    for old in (Document.objects.select_for_update().select_related("event")
+                .filter(case=case, kind__in=ACCEPTANCE_KINDS, state=Document.DocumentState.GENUINE)):
+        printed = {**old.event.data, **old.corrected}
+        if all(printed.get(key, case.due_provisional if key == "provisional" else None) == right[key]
+               for key in DUE_KEYS):
+            continue
+        if signing.sign_blockers(active_seal(case.bureau)):
+            _queue_once(case, event, old.kind, "；".join(map(str, signing.sign_blockers(active_seal(case.bureau)))))
+            continue
+        try:
+            with transaction.atomic():
+                new = _issue(case, kind=old.kind, actor=None, supersedes=old, corrected=right)
+                old.state = Document.DocumentState.SUPERSEDED
+                old.save(update_fields=["state"])
+        except Exception as exc:  # the recomputation stands; the queue says why the notice waits
+            if not isinstance(exc, DomainError):
+                logger.exception("correcting the %s of case %s failed", old.kind, case.pk)
+            _queue_once(case, event, old.kind, _reason_of(exc))
+            continue
+        reason = _("{year}年节假日安排公布，期限重新计算").format(year=dues.statutory.year)
+        record("documents.supersede", actor=None, subject=old, region_code=case.region_code,
+               summary=f"{old.number} → {new.number}", data={"reason": str(reason)})
+        append_event(case, action="notice_corrected", actor=None, from_state=case.state, on=event.on,
+                     reason=reason, data={"kind": old.kind, "label": str(old.get_kind_display()),
+                                          "old": old.number, "new": new.number, **right})
+        out.append(new)
+    return out
+
+
+def _queue_once(case: Case, event, kind: str, reason: str) -> None:
+    if not PendingNotice.objects.filter(event=event, kind=kind).exists():
+        _queue(case, event, kind, reason)
+
+
+def issue_for_event(case: Case, event, actor) -> list[Document]:
+    """The notices the act recorded as `event` calls for, issued in the act's own transaction
+    (registered with `cases.notices` in DocumentsConfig.ready, so the window, the portal, the
+    API, the worker and the admin all get them). Each is issued in a savepoint: one that cannot
+    be issued now rolls back alone and goes to the window's queue (`PendingNotice`) with its
+    reason, and the act stands. A licence held back for tolerated materials is not queued: the
+    law defers it, and the event that releases it issues it."""
+    if event.action == "recompute_due_dates":
+        return correct_served_notices(case, event)
+    kinds = _kinds_called_for(event)
+    if not kinds:
+        return []
+    case = _lock_case(case)
+    no_seal = signing.sign_blockers(active_seal(case.bureau))
+    issued = []
+    for kind in kinds:
+        target = event
+        if kind == DocumentKind.LICENCE:
+            licence = Licence.objects.filter(case=case).first()
+            if licence is None or licence.state in (Licence.LicenceState.HELD, Licence.LicenceState.REVOKED):
+                continue
+            target = notice_event(case, kind)  # a released licence answers its grant
+            if Document.objects.filter(case=case, event=target, kind=kind).exists():
+                continue
+        if no_seal:
+            _queue(case, target, kind, "；".join(map(str, no_seal)))
+            continue
+        try:
+            with transaction.atomic():
+                issued.append(_issue(case, kind=kind, actor=actor, supersedes=None))
+        except Exception as exc:  # the act must stand whatever the notice's trouble; the queue says why
+            if not isinstance(exc, DomainError):
+                logger.exception("issuing the %s of case %s failed", kind, case.pk)
+            _queue(case, target, kind, _reason_of(exc))
+    return issued
+
+
+@transaction.atomic
+def issue_pending(pending: PendingNotice, *, actor) -> Document:
+    """Issue a notice from the window's queue (a clerk or signatory of the case's region). When
+    it was issued meanwhile by another path, or a later act of the same kind has its notice
+    already, that document is the answer."""
+    pending = PendingNotice.objects.select_related("case").get(pk=pending.pk)
+    case = _lock_case(pending.case)
+    _require_issuer(actor, case)
+    pending.refresh_from_db()
+    if pending.document_id is not None:
+        return pending.document
+    if pending.event.action == "recompute_due_dates":
+        corrected = correct_served_notices(case, pending.event)
+        answered = corrected[0] if corrected else (
+            Document.objects.filter(case=case, kind=pending.kind, state=Document.DocumentState.GENUINE).first())
+        if answered is None:
+            raise ValidationFailed(_("没有需要更正的文书"))
+        pending.document, pending.issued_at = answered, timezone.now()
+        pending.save(update_fields=["document", "issued_at"])
+        return answered
+    latest = notice_event(case, pending.kind)
+    if latest is not None and latest.pk != pending.event_id:
+        answered = (Document.objects.filter(case=case, event=latest, kind=pending.kind)
+                    .exclude(state=Document.DocumentState.SUPERSEDED).first())
+        if answered is not None:
+            pending.document, pending.issued_at = answered, timezone.now()
+            pending.save(update_fields=["document", "issued_at"])
+            return answered
+    return _issue(case, kind=pending.kind, actor=actor, supersedes=None)
 
 
 # --- wording (DocumentTemplate) -----------------------------------------------------------

@@ -5,7 +5,7 @@ reissued and revoked through `documents.actions`, and wording is edited on the w
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Document, DocumentTemplate, Seal
+from .models import Document, DocumentTemplate, PendingNotice, Seal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,3 +46,13 @@ class DocumentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("文书模板版本"))
     def template_version(self, obj):
         return obj.template.number if obj.template_id else "—"
+
+
+@admin.register(PendingNotice)
+class PendingNoticeAdmin(ReadOnlyAdmin):
+    """The queue of notices to issue, to look at; issuing is done at /workbench/notices/."""
+
+    list_display = ["case", "kind", "queued_on", "attempts", "document", "reason"]
+    list_filter = ["kind", "queued_on"]
+    search_fields = ["case__number"]
+    raw_id_fields = ["case", "event", "document"]

@@ -14,6 +14,13 @@ class DocumentsConfig(AppConfig):
 
         checks.register(check_seal_key, checks.Tags.security, deploy=True)
 
+        # Every act that calls for a notice issues it, whatever recorded the act (cases.notices).
+        from oneseal.cases import notices
+
+        from .actions import issue_for_event
+
+        notices.register(issue_for_event)
+
     def nav_links(self, request):
         from django.urls import reverse
 

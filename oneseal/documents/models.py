@@ -183,10 +183,14 @@ class Document(models.Model):
     verification_code = models.CharField(_("核验码"), max_length=16, unique=True)
     seal = models.ForeignKey(Seal, verbose_name=_("印章"), on_delete=models.PROTECT, related_name="documents")
     issued_at = models.DateTimeField(_("签发时间"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT,
-                                  related_name="+")
+    # Empty when the system issued it: a notice of an act the worker recorded (deemed acceptance).
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销理由"), blank=True)
+    # What a corrected notice states instead of what its event recorded: the due dates of an
+    # acceptance recomputed once a provisional year's holiday schedule was published.
+    corrected = models.JSONField(_("更正内容"), default=dict, blank=True)
     # The wording it was written in; empty only for documents issued before wording was versioned.
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("文书模板版本"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="documents")
@@ -203,3 +207,38 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+
+class PendingNotice(models.Model):
+    """A notice the law called for that could not be issued when its act was recorded (no
+    active seal, no wording in force, a character no font draws …): the act stands, and the
+    notice waits here, with the reason, until it is issued — from the window's queue page or by
+    any later issue of the same notice. E-supervision counts the ones not issued within
+    `documents.rules.NOTICE_ISSUE_DAYS` working days."""
+
+    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="pending_notices")
+    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.choices)
+    reason = models.TextField(_("未能出具的原因"))
+    queued_at = models.DateTimeField(_("进入待出具时间"))
+    queued_on = models.DateField(_("进入待出具日期"))
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=1)
+    # The document that answered it: its own, or the notice of a later act of the same kind
+    # (only the latest act of a kind can still be given notice of).
+    document = models.ForeignKey(Document, verbose_name=_("已出具文书"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待出具文书")
+        verbose_name_plural = _("待出具文书")
+        ordering = ["queued_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "kind"], name="pending_notice_one_per_event_kind")]
+        indexes = [models.Index(fields=["issued_at", "queued_on"], name="pending_notice_open")]
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.document_id is None

@@ -24,7 +24,7 @@ from oneseal.cases.queries import licence_of, visible_cases
 from oneseal.organisation.models import Bureau
 
 from . import rules, signing
-from .models import Document, DocumentKind, Seal
+from .models import Document, DocumentKind, PendingNotice, Seal
 
 CODE_IN_KEYWORDS = re.compile(r"oneseal-verification-code:([0-9A-Z]+)")
 KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
@@ -159,6 +159,30 @@ def due_documents(case: Case) -> list[DueDocument]:
             blockers += _licence_blockers(licence)
         out.append(DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers))
     return out
+
+
+# --- notices to issue (the window's queue) -----------------------------------------------------
+
+def pending_notices(user) -> QuerySet[PendingNotice]:
+    """The notices of the user's cases that their act could not issue and nobody has issued
+    since, oldest first."""
+    return (PendingNotice.objects.filter(document__isnull=True, case_id__in=visible_cases(user).values("pk"))
+            .select_related("case__applicant", "case__handling_item", "event").order_by("queued_at", "id"))
+
+
+def notice_overdue_on(cal, queued_on) -> "datetime.date":
+    """The first day a notice queued on `queued_on` and still not issued is overdue: the day
+    after the NOTICE_ISSUE_DAYS-th working day after it."""
+    return cal.add(queued_on, rules.NOTICE_ISSUE_DAYS).date + datetime.timedelta(days=1)
+
+
+def overdue_notices(cal, today, queryset: QuerySet[PendingNotice]) -> QuerySet[PendingNotice]:
+    """The open notices of `queryset` not issued within NOTICE_ISSUE_DAYS working days. The
+    distinct queue days are few, so each is judged on the calendar and the rows are filtered
+    by the days found overdue."""
+    days = set(queryset.filter(document__isnull=True).values_list("queued_on", flat=True).distinct())
+    late = [d for d in days if notice_overdue_on(cal, d) <= today]
+    return queryset.filter(document__isnull=True, queued_on__in=late)
 
 
 # --- verification -------------------------------------------------------------------------------

@@ -29,6 +29,22 @@ NOTICE_OF_KIND = {
     DocumentKind.DEEMED_RENEWAL: ("deemed_renewal",),
 }
 
+# A notice the system could not issue with its act is overdue when it is still not issued after
+# this many working days: the window has the day after the act to fix what blocked it (a seal
+# renewed, a wording published) and hand the notice over (《行政许可法》第三十二条第二款 wants the
+# written notice with the act; a day's grace covers an act recorded late in the day or by the
+# worker at night).
+NOTICE_ISSUE_DAYS = 1
+
+
+def notice_date(event) -> datetime.date:
+    """The date a notice is dated: the day its act was done. A deemed acceptance takes effect
+    on the day the materials arrived, but its notice is made when the silence was found
+    (the worker's day, `noticed_on`), and says so."""
+    made = (event.data or {}).get("noticed_on")
+    return datetime.date.fromisoformat(made) if made else event.on
+
+
 # The character of each kind in the 文号, after the bureau's abbreviation: 平审批受〔2025〕第000001号.
 KIND_MARK = {
     DocumentKind.ACCEPTANCE: "受",

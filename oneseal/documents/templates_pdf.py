@@ -36,7 +36,9 @@ from .rules import chinese_date
 
 COUNTERFOILS = ("第一联\u3000存档", "第二联\u3000交申请人")
 ACCEPTANCE_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（五）项"
-DEEMED_BASIS = "《中华人民共和国行政许可法》第三十二条第二款"
+# Deemed acceptance: the silence of 第三十二条第一款第（四）项 (materials incomplete, correction not
+# asked within five days) — "逾期不告知的，自收到申请材料之日起即为受理".
+DEEMED_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（四）项"
 CORRECTION_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（四）项"
 DIGITS = "零一二三四五六七八九"
 # The wording shipped with oneseal is in force from the day the Administrative Licensing Law
@@ -63,10 +65,13 @@ class Facts:
     bureau: Bureau
     licence: Licence | None
     tolerated: list[tuple[str, datetime.date]]
+    # What a corrected notice states instead of what its event recorded (due dates recomputed
+    # once a provisional year's schedule was published).
+    corrected: dict | None = None
 
     @property
     def data(self) -> dict:
-        return self.event.data
+        return {**self.event.data, **(self.corrected or {})}
 
 
 # --- placeholders ---------------------------------------------------------------------------
@@ -103,11 +108,13 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "materials_arrived_on": _("申请材料到达日期（视为受理时）"),
         "if_deemed": _("条件：仅在逾期视为受理时显示所在行，本身不显示文字"),
         "if_not_deemed": _("条件：仅在作出受理决定时显示所在行，本身不显示文字"),
+        "if_provisional": _("条件：仅在期限涉及尚未公布放假安排的年份时显示所在行"),
     },
     DocumentKind.TOLERATED_ACCEPTANCE: {
         **COMMON, **ACCEPTANCE,
         "tolerated_materials": _("容缺材料及承诺补齐日期（列表）"),
         "missed_promise_rule": _("逾期未补齐的处理方式"),
+        "if_provisional": _("条件：仅在期限涉及尚未公布放假安排的年份时显示所在行"),
     },
     DocumentKind.CORRECTION: {
         **COMMON,
@@ -130,6 +137,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "basis": _("特别程序的法律依据"),
         "expected_days": _("预计所需工作日数"),
         "expected_end": _("预计完成日期"),
+        "statutory_due": _("法定办结期限（法定期限不中止时）"),
+        "if_promised_only": _("条件：仅在特别程序只中止承诺时限、不中止法定期限时显示所在行"),
     },
     DocumentKind.EXTENSION: {
         **COMMON,
@@ -139,6 +148,10 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "promised_due_before": _("原承诺办结日期"),
         "promised_due": _("延长后承诺办结日期"),
         "statutory_due": _("延长后法定办结期限"),
+        "government_approver": _("批准延期的本级人民政府负责人（联合办理）"),
+        "approval_document": _("批准文件（联合办理）"),
+        "if_joint": _("条件：仅在联合办理经本级人民政府负责人批准延期时显示所在行"),
+        "if_not_joint": _("条件：仅在本机关负责人批准延期时显示所在行"),
     },
     DocumentKind.GRANT: {
         **COMMON,
@@ -254,8 +267,11 @@ CONTACT = "咨询电话：{enquiry_phone}\n投诉电话：{complaint_phone}"
 REMEDIES_TEXT = ("如不服本决定，可以自收到本决定书之日起{reconsideration_days}日内，依照{reconsideration_basis}的规定"
                  "向{reconsideration_body}申请行政复议；也可以自收到本决定书之日起{litigation_months}个月内，"
                  "依照{litigation_basis}的规定向{court}提起行政诉讼。")
+PROVISIONAL_NOTE = ("注：标注“暂定”的日期所在年度的节假日安排尚未公布，已按法定节假日计算；安排公布后期限如有变化，"
+                    "本机关将出具更正后的通知书。{if_provisional}")
 ACCEPTANCE_CLOSING = ("申请事项：{item}\n受理日期：{accepted_on}\n承诺办结日期：{promised_due}\n"
-                      "法定办结期限：{statutory_due}\n受理人：{clerk}\n查询码：{query_code}\n" + CONTACT)
+                      "法定办结期限：{statutory_due}\n受理人：{clerk}\n查询码：{query_code}\n" + CONTACT + "\n"
+                      + PROVISIONAL_NOTE)
 
 SHIPPED: dict[str, Wording] = {
     DocumentKind.ACCEPTANCE: Wording(
@@ -285,12 +301,16 @@ SHIPPED: dict[str, Wording] = {
         "经办人：{clerk}\n" + CONTACT),
     DocumentKind.SPECIAL_PROCEDURE: Wording(
         "特别程序告知书",
-        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。依照{{basis}}的规定，{{procedure}}所需时间不计算在行政许可期限内。",
+        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。依照{{basis}}的规定，{{procedure}}所需时间不计算在行政许可期限内。\n"
+        f"{OPENING}，因{{reason}}，需要进行{{procedure}}。{{procedure}}所需时间不计算在本机关承诺办结期限内；"
+        "该程序不属于法定不计入审批期限的情形，法定办结期限（{statutory_due}）不变。{if_promised_only}",
         "特别程序：{procedure}\n预计所需时间：{expected_days}个工作日\n预计完成日期：{expected_end}\n" + CONTACT),
     DocumentKind.EXTENSION: Wording(
         "延长审批期限告知书",
         f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本机关负责人批准，依照{{basis}}的规定，"
-        "审批期限延长{extension_days}个工作日。",
+        "审批期限延长{extension_days}个工作日。{if_not_joint}\n"
+        f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本级人民政府负责人（{{government_approver}}）批准"
+        "（{approval_document}），依照{basis}的规定，审批期限延长{extension_days}个工作日。{if_joint}",
         "原承诺办结日期：{promised_due_before}\n延长后承诺办结日期：{promised_due}\n"
         "延长后法定办结期限：{statutory_due}\n" + CONTACT),
     DocumentKind.GRANT: Wording(
@@ -376,8 +396,19 @@ def _remedies(remedies: dict) -> dict[str, Value]:
     }
 
 
+PROVISIONAL_MARK = "（暂定）"
+
+
+def dated(day, provisional: bool) -> str | None:
+    """A date as printed; a date in a year whose holiday schedule is not published yet is
+    marked 暂定 (the 调休 may still move it)."""
+    text = chinese_date(day)
+    return (text + PROVISIONAL_MARK if provisional and text else text) or None
+
+
 def _due(facts: Facts, key: str) -> str:
-    return chinese_date(facts.data.get(key) or getattr(facts.case, key))
+    provisional = facts.data.get("provisional", facts.case.due_provisional)
+    return dated(facts.data.get(key) or getattr(facts.case, key), provisional)
 
 
 def _acceptance(facts: Facts) -> dict[str, Value]:
@@ -393,6 +424,7 @@ def _acceptance(facts: Facts) -> dict[str, Value]:
         "materials_arrived_on": chinese_date(facts.case.materials_arrived_on),
         "if_deemed": _flag(deemed),
         "if_not_deemed": _flag(not deemed),
+        "if_provisional": _flag(bool(facts.data.get("provisional", facts.case.due_provisional))),
     }
 
 
@@ -430,10 +462,16 @@ def refusal(facts: Facts) -> dict[str, Value]:
 
 def special_procedure(facts: Facts) -> dict[str, Value]:
     d = facts.data
+    # A suspension recorded before clocks were told apart stopped both, under 第四十五条.
+    stops_statutory = d.get("stops_statutory", True)
     return {
         **_common(facts),
-        "procedure": d["kind_label"], "reason": _text(d["reason"]), "basis": d["basis"],
-        "expected_days": str(d["expected_days"]), "expected_end": chinese_date(d["expected_end"]),
+        "procedure": d["kind_label"], "reason": _text(d["reason"]),
+        "basis": (d["basis"] or None) if stops_statutory else None,
+        "expected_days": str(d["expected_days"]),
+        "expected_end": dated(d["expected_end"], d.get("expected_end_provisional", False)),
+        "statutory_due": dated(d.get("statutory_due"), d.get("statutory_due_provisional", False)),
+        "if_promised_only": _flag(not stops_statutory),
     }
 
 
@@ -442,8 +480,12 @@ def extension(facts: Facts) -> dict[str, Value]:
     return {
         **_common(facts),
         "reason": _text(d["reason"]), "basis": d["basis"], "extension_days": chinese_number(d["days"]),
-        "promised_due_before": chinese_date(d["promised_due_before"]), "promised_due": chinese_date(d["promised_due"]),
-        "statutory_due": chinese_date(d["statutory_due"]),
+        "government_approver": _text(d.get("government_approver")),
+        "approval_document": _text(d.get("approval_document")),
+        "if_joint": _flag(bool(d.get("government_approver"))), "if_not_joint": _flag(not d.get("government_approver")),
+        "promised_due_before": chinese_date(d["promised_due_before"]),
+        "promised_due": dated(d["promised_due"], d.get("provisional", False)),
+        "statutory_due": dated(d["statutory_due"], d.get("provisional", False)),
     }
 
 
@@ -458,7 +500,7 @@ def grant(facts: Facts) -> dict[str, Value]:
         **_common(facts),
         "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"], "scope": d["scope"],
         "validity": _validity(d["valid_from"], d["valid_until"]),
-        "delivery_due": chinese_date(d.get("delivery_due")) or None,
+        "delivery_due": dated(d.get("delivery_due"), d.get("delivery_due_provisional", False)),
         "if_held": _flag(held), "if_not_held": _flag(not held),
     }
 
@@ -614,7 +656,7 @@ SAMPLE: dict[str, Value] = {
     "if_deemed": None, "if_not_deemed": "", "tolerated_materials": ["食品安全管理制度：2025年3月20日前补齐"],
     "missed_promise_rule": "暂缓发放证照", "correction_items": ["食品经营许可申请书：缺少法定代表人签字", "食品安全管理制度：未提交"],
     "notified_on": "2025年3月4日", "reason": "（理由）", "competent_body": "（有权机关）", "procedure": "专家评审",
-    "expected_days": "5", "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
+    "expected_days": "5", "if_promised_only": None, "if_provisional": None, "if_joint": None, "if_not_joint": "", "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
     "licence_name": "食品经营许可证", "licence_number": "6402212025L000001", "scope": "热食类食品制售",
     "validity": "2025年3月12日至2030年3月11日", "delivery_due": "2025年3月26日", "if_held": None, "if_not_held": "",
     "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",

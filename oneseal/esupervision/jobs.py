@@ -394,6 +394,16 @@ def missing_core_acceptances(events) -> list[RuleHit]:
             for row in rows]
 
 
+def repeated_corrections(events) -> list[RuleHit]:
+    """A correction notice after the first on the same case: the law wants every correction
+    told at once (第三十二条第一款第（四）项). `request_correction` allows it only for materials
+    the reply newly brought, and marks it (`repeat`, `nth`); it is still shown."""
+    rows = events.filter(action="request_correction", data__repeat=True).values(*EVENT_FIELDS, "data")
+    return [_hit(Rule.REPEATED_CORRECTION, row, {
+        "nth": row["data"].get("nth"), "materials": [item["material"] for item in row["data"].get("items", [])]})
+        for row in rows]
+
+
 def conflicts_of_interest() -> list[RuleHit]:
     """Every action a staff member took on a case of an applicant they declared as a relative
     (回避申报). Declarations are few; each is a lookup by number, then the applicant's cases and
@@ -415,7 +425,7 @@ def conflicts_of_interest() -> list[RuleHit]:
 
 def find_hits(events) -> list[RuleHit]:
     return (repeated_suspensions(events) + off_hours_decisions(events) + reversed_refusals(events)
-            + missing_core_acceptances(events) + conflicts_of_interest())
+            + missing_core_acceptances(events) + repeated_corrections(events) + conflicts_of_interest())
 
 
 # --- the job ------------------------------------------------------------------------------

@@ -152,6 +152,7 @@ class Rule(models.TextChoices):
     REFUSAL_REVERSED = "refusal_reversed", _("不予受理后又予受理")
     CORE_MATERIAL_MISSING = "core_material_missing", _("核心要件缺失仍予受理")
     CONFLICT_OF_INTEREST = "conflict_of_interest", _("应回避未回避：经办亲属的办件")
+    REPEATED_CORRECTION = "repeated_correction", _("再次要求补正：一次性告知后又就补正材料告知补正")
 
 
 class RuleHit(models.Model):

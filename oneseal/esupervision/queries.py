@@ -30,9 +30,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oneseal.calendars.queries import current_calendar
 from oneseal.cases import jobs as case_jobs
 from oneseal.cases.models import Case, State, Suspension
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Material, ReviewStep
+from oneseal.documents.models import PendingNotice
+from oneseal.documents.queries import overdue_notices
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Department, Role, Section, Staff
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
@@ -131,11 +134,13 @@ class Overdue:
     STATUTORY = "statutory"
     DELIVERY = "delivery"
     SPECIAL_PROCEDURE = "special_procedure"
-    ALL = (STATUTORY, DELIVERY, SPECIAL_PROCEDURE)
+    NOTICE = "notice"
+    ALL = (STATUTORY, DELIVERY, SPECIAL_PROCEDURE, NOTICE)
     LABELS = {
         STATUTORY: gettext_lazy("超过法定办结时限仍未决定"),
         DELIVERY: gettext_lazy("准予许可后超过10个工作日未送达"),
         SPECIAL_PROCEDURE: gettext_lazy("特别程序超过预计时间仍未恢复"),
+        NOTICE: gettext_lazy("法定文书逾期未出具"),
     }
 
 
@@ -152,7 +157,16 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
         expected = Suspension.objects.filter(case_id=OuterRef("pk"), resumed_on__isnull=True).values("expected_end")[:1]
         return (cases.filter(state=State.SUSPENDED).filter(Exists(late))
                 .annotate(expected_end=Subquery(expected)).order_by("expected_end", "id"))
-    msg = _("逾期类别须为 statutory、delivery 或 special_procedure")
+    if kind == Overdue.NOTICE:
+        # A notice its act could not issue, still not issued after documents.rules.NOTICE_ISSUE_DAYS
+        # working days (《行政许可法》第三十二条第二款, 第三十八条 …: the written notice goes with the act).
+        pending = PendingNotice.objects.filter(case_id__in=_cases(scope.prefix).values("pk"))
+        late = overdue_notices(current_calendar(), today, pending)
+        first = (PendingNotice.objects.filter(case_id=OuterRef("pk"), document__isnull=True)
+                 .order_by("queued_on").values("queued_on")[:1])
+        return (cases.filter(pk__in=late.values("case_id")).annotate(notice_queued_on=Subquery(first))
+                .order_by("notice_queued_on", "id"))
+    msg = _("逾期类别须为 statutory、delivery、special_procedure 或 notice")
     raise ValidationFailed(msg, fields={"kind": [msg]})
 
 

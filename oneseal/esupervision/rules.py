@@ -118,6 +118,9 @@ def hit_detail(rule: str, data: dict) -> str:
     if rule == "core_material_missing":
         return _("受理时核心要件“{material}”等{n}项未提交或需补正").format(
             material=data.get("material", ""), n=data.get("count", 1))
+    if rule == "repeated_correction":
+        return _("第{n}次补正告知（{materials}）").format(n=data.get("nth", "?"),
+                                                   materials="、".join(data.get("materials", [])))
     if rule == "conflict_of_interest":
         return _("{staff}已申报{relative}（{relation}）为回避对象，仍经办其办件（{action}）").format(
             staff=data.get("staff", ""), relative=data.get("relative", ""), relation=data.get("relation", ""),

@@ -40,6 +40,8 @@ def overdue_table(title: str, kind: str, cases) -> Table:
         return case_table(title, cases, due_label=_("法定办结日期"), due=lambda c: c.statutory_due)
     if kind == Overdue.DELIVERY:
         return case_table(title, cases, due_label=_("送达期限"), due=lambda c: c.delivery_due)
+    if kind == Overdue.NOTICE:
+        return case_table(title, cases, due_label=_("文书列入待出具日期"), due=lambda c: c.notice_queued_on)
     return case_table(title, cases, due_label=_("特别程序预计完成日期"), due=lambda c: c.expected_end)
 
 

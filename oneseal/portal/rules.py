@@ -44,6 +44,8 @@ EVENT_TEXT = {
     "record_revocation_hearing": gettext_lazy("撤销许可听证"),
     "keep_licence": gettext_lazy("决定不予撤销许可"),
     "withdraw_revocation_proposal": gettext_lazy("撤回撤销提议"),
+    "recompute_due_dates": gettext_lazy("节假日安排公布，期限重新计算"),
+    "notice_corrected": gettext_lazy("已出具更正后的通知书"),
 }
 
 # The steps the public tracking page shows: the moves of the case, never the internal work
@@ -71,6 +73,9 @@ def event_detail(event) -> str:
         return _("证照编号 {number}").format(number=data["licence"])
     if event.action == "deliver":
         return {"window": _("窗口领取"), "post": _("邮寄送达"), "electronic": _("电子证照")}.get(data.get("channel"), "")
+    if event.action == "notice_corrected":
+        return _("{label}{old}已由{new}更正：{reason}").format(label=data.get("label", ""), old=data.get("old", ""),
+                                                        new=data.get("new", ""), reason=event.reason)
     if event.action in REASON_SHOWN:
         return event.reason
     return ""

@@ -11,7 +11,13 @@ class WorkbenchConfig(AppConfig):
     def nav_links(self, request):
         from oneseal.cases.queries import is_scoped_staff
         from oneseal.navigation import NavLink
+        from oneseal.organisation.models import Role
+        from oneseal.organisation.rules import has_role
 
-        if not is_scoped_staff(getattr(request, "user", None)):
+        user = getattr(request, "user", None)
+        if not is_scoped_staff(user):
             return []
-        return [NavLink(str(_("审批工作台")), reverse("workbench:home"), 40)]
+        links = [NavLink(str(_("审批工作台")), reverse("workbench:home"), 40)]
+        if has_role(user, Role.CLERK) or has_role(user, Role.SIGNATORY):
+            links.append(NavLink(str(_("待出具文书")), reverse("workbench:notices"), 41))
+        return links

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from oneseal.cases.models import Case
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
-from oneseal.documents.models import Document, DocumentKind
+from oneseal.documents.models import Document, DocumentKind, PendingNotice
 from oneseal.errors import DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
@@ -54,26 +54,31 @@ def issue_one(request, case: Case, kind: str) -> Document | None:
     return document
 
 
-def issue_due(request, case: Case) -> list[Document]:
-    """After an action: issue every document now due, so it can be printed at once; what
-    cannot be issued yet is said in a message and stays listed on the case page."""
+def last_seq(case: Case) -> int:
+    """The case's chain head before an action, so that what the action issued can be found."""
+    return case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def issue_due(request, case: Case, *, after_seq: int = 0) -> list[Document]:
+    """After an action: the notices the action issued itself (cases.notices), for printing at
+    once; a notice it could not issue is said in a message with its reason (it waits in the
+    queue of notices to issue); anything else still due and issuable now is issued too."""
     if not may_issue(request.user, case):
         return []
-    due = document_queries.due_documents(case)
-    if not due:
-        return []
-    try:
-        issued = document_actions.issue_due_documents(case, actor=request.user)
-    except NotPermitted:
-        return []
-    except DomainError as exc:
-        messages.warning(request, _("文书暂不能出具：{reason}").format(reason=_reasons(exc)))
-        return []
+    issued = list(Document.objects.filter(case=case, event__seq__gt=after_seq)
+                  .exclude(state=Document.DocumentState.SUPERSEDED).order_by("id"))
+    for pending in PendingNotice.objects.filter(case=case, event__seq__gt=after_seq, document__isnull=True):
+        messages.warning(request, _("文书暂不能出具：{label}已列入待出具文书，原因：{reason}").format(
+            label=pending.get_kind_display(), reason=pending.reason))
+    due = [d for d in document_queries.due_documents(case) if not d.blockers]
+    if due:
+        try:
+            issued += document_actions.issue_due_documents(case, actor=request.user)
+        except NotPermitted:
+            pass
+        except DomainError as exc:
+            messages.warning(request, _("文书暂不能出具：{reason}").format(reason=_reasons(exc)))
     for document in issued:
         messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
                                                                      number=document.number))
-    for d in due:
-        if d.blockers:
-            messages.warning(request, _("{label}暂不能出具：{reason}").format(label=d.label,
-                                                                         reason="；".join(map(str, d.blockers))))
     return issued

@@ -20,4 +20,6 @@ urlpatterns = [
     path("licences/", licences.register, name="licences"),
     path("intake/licences/", licences.find_for_applicant, name="find-licences"),
     path("licences/<int:pk>/", licences.licence_page, name="licence"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/issue/", views.issue_notice, name="issue-notice"),
 ]

@@ -28,11 +28,12 @@ from oneseal.api.cases import ACTIONS, today, with_clocks
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import look_up, register_applicant
 from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
-from oneseal.cases.actions.review import current_step
+from oneseal.cases.actions.review import current_step, guide_procedures
 from oneseal.cases.actions.revocation import proposals_ready_to_decide
 from oneseal.cases.models import (
     OPEN_PROPOSAL_STATES,
@@ -51,10 +52,13 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases, visible_licences
 from oneseal.catalogue.models import HandlingItem, ItemVersion, SpecialProcedure
+from oneseal.documents import actions as document_actions
+from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.portal.rules import event_text
 
 from . import documents, queries
 from .forms import ApplicantForm, CaseFilterForm
@@ -146,6 +150,49 @@ def sign(request):
     return render(request, "workbench/sign.html", {"lists": lists, "revocations": proposals})
 
 
+# --- notices to issue -----------------------------------------------------------------------
+
+
+@staff_only
+@require_GET
+def notices(request):
+    """The window's queue of notices their act could not issue (no seal, no wording in force,
+    a character no font draws …): each with the reason recorded then, what still stands in the
+    way now, and a button to issue it; the overdue ones first (e-supervision counts them)."""
+    user = request.user
+    if not (has_role(user, Role.CLERK) or has_role(user, Role.SIGNATORY)):
+        raise PermissionDenied(_("待出具文书仅供窗口受理人员和签批领导办理"))
+    on = today()
+    cal = current_calendar()
+    page = Paginator(document_queries.pending_notices(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for pending in page:
+        due_by = document_queries.notice_overdue_on(cal, pending.queued_on)
+        rows.append({"pending": pending, "overdue": due_by <= on,
+                     "blockers": document_queries.issue_blockers(pending.case, kind=pending.kind),
+                     "act": event_text(pending.event.action)})
+    return render(request, "workbench/notices.html", {"page": page, "rows": rows,
+                                                      "days": document_rules.NOTICE_ISSUE_DAYS})
+
+
+@staff_only
+@require_POST
+def issue_notice(request, pk):
+    """Issue one notice of the queue, then show it for printing on its case."""
+    pending = get_object_or_404(document_queries.pending_notices(request.user), pk=pk)
+    try:
+        document = document_actions.issue_pending(pending, actor=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except DomainError as exc:
+        messages.error(request, _("未能出具{label}：{reason}").format(
+            label=pending.get_kind_display(), reason="；".join(str(r) for r in exc.reasons) or str(exc.message)))
+        return redirect("workbench:notices")
+    messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
+                                                                 number=document.number))
+    return redirect(case_url(pending.case, issued=[document], anchor="documents"))
+
+
 # --- the case page ------------------------------------------------------------------------
 
 
@@ -158,7 +205,8 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict:
     if "record-site-inspection" in offers:
         out["inspectors"] = list(queries.staff_covering(case))
     if "suspend" in offers:
-        out["procedure_kinds"] = SpecialProcedure.Kind.choices
+        # Only the procedures the item's guide lists may be started (cases.actions.review.suspend).
+        out["procedure_kinds"] = [(kind, SpecialProcedure.Kind(kind).label) for kind in guide_procedures(case)]
     if "deliver" in offers:
         out["channels"] = [(value, label) for value, label in Delivery.DeliveryChannel.choices
                            if getattr(hi, CHANNEL_OFFERED[value])]
@@ -275,6 +323,7 @@ def act(request, pk, name):
     if not body.is_valid():
         context = case_context(request, pk, failed=(name, shown, serializer_errors(body.errors)))
         return render(request, "workbench/case.html", context, status=400)
+    head = documents.last_seq(case)
     try:
         action.call(case, actor=request.user, **body.validated_data)
     except Conflict as exc:
@@ -286,7 +335,7 @@ def act(request, pk, name):
         context = case_context(request, pk, failed=(name, shown, domain_errors(exc)))
         return render(request, "workbench/case.html", context, status=400)
     messages.success(request, _("已办理：{action}").format(action=queries.ACTION_LABELS[name]))
-    issued = documents.issue_due(request, case)
+    issued = documents.issue_due(request, case, after_seq=head)
     return redirect(_safe_next(request) or case_url(case, issued=issued))
 
 
@@ -507,6 +556,7 @@ def intake_case(request, pk):
         return render(request, "workbench/intake_case.html",
                       _intake_case_context(request, case, errors=serializer_errors(check.errors)), status=400)
     errors: dict[str, list[str]] = {}
+    head = documents.last_seq(case)
     try:
         case = actions.check_materials(case, actor=user, **check.validated_data)
         for line in lines:
@@ -536,7 +586,7 @@ def intake_case(request, pk):
                       _intake_case_context(request, case, errors=domain_errors(exc)), status=400)
     labels = {"accept": _("已受理"), "correction": _("已出具一次性补正告知"), "refuse": _("已决定不予受理")}
     messages.success(request, labels[decision])
-    issued = documents.issue_due(request, case)
+    issued = documents.issue_due(request, case, after_seq=head)
     return redirect(case_url(case, issued=issued))
 
 

@@ -440,11 +440,11 @@ def test_the_events_endpoint_lists_the_chain_in_order(as_clerk, opened):
 # --- review and decision ------------------------------------------------------------------
 
 def test_a_case_goes_from_acceptance_to_delivery_through_the_api(as_clerk, opened, reviewer, signatory, make_staff,
-                                                                county):
+                                                                county, bureau):
     detail = accepted_case(as_clerk, opened)
     case_url = f"/api/v1/cases/{opened['id']}"
     as_reviewer, as_signatory = client_for(reviewer), client_for(signatory)
-    second = make_staff("inspector2", county, Role.REVIEWER)
+    second = make_staff("inspector2", county, Role.REVIEWER, bureau=bureau)  # an inspector is the bureau's staff
 
     r = as_reviewer.post(f"{case_url}/record-site-inspection",
                          {"on": detail["clocks"]["accepted_on"], "place": "平罗县城关镇某街12号",

@@ -161,4 +161,7 @@ def test_opening_and_accepting_stay_within_their_query_budget(handling_item, app
     # Four to sign in (session, user, staff, roles) and, inside the test's transaction, a
     # savepoint pair around the action's atomic block.
     assert len(opened) <= 13, [q[:80] for q in opened]
-    assert len(accepted) <= 16, [q[:80] for q in accepted]
+    # Accepting issues its acceptance notice in the same transaction (cases.notices): here the
+    # bureau has no seal, so the notice is queued — the case read for issuing, the seal, the
+    # queue row and its audit row: 4 more than accepting alone.
+    assert len(accepted) <= 20, [q[:80] for q in accepted]

@@ -102,7 +102,10 @@ def test_extension_then_suspension_across_the_2026_spring_festival_and_delivery(
 
 
 def enter_2027(admin_user):
+    """A 2027 notice as it might read (the real one is not in the package): New Year's Day —
+    already off by law in the provisional calendar — and Monday 1/4 off as well."""
     calendar_actions.enter_day(day("2027-01-01"), actor=admin_user, is_workday=False, name="元旦")
+    calendar_actions.enter_day(day("2027-01-04"), actor=admin_user, is_workday=False, name="元旦调休")
     calendar_actions.declare_year_official(2027, actor=admin_user,
                                            announcement="国务院办公厅关于2027年部分节假日安排的通知")
 
@@ -110,25 +113,25 @@ def enter_2027(admin_user):
 def test_2027_dates_show_as_provisional_until_the_year_is_entered(plain_item, applicant, clerk, admin_user, shown):
     received = actions.receive(plain_item, actor=clerk, applicant=applicant, at=at("2026-12-30 09:00"))
     accepted = accepted_case(plain_item, applicant, clerk, "2026-12-21")
-    # Weekends only in 2027: 12/31, Friday 1/1, 1/4, 1/5, 1/6.
+    # 2027 not published: weekends and the law's holidays (New Year's Day, Friday 1/1): 12/31, 1/4–1/7.
     clocks = shown(received, "2026-12-30")["clocks"]
-    assert (clocks["acceptance_due"], clocks["acceptance_due_provisional"]) == ("2027-01-06", True)
-    # Promised 5 after Monday 12/21: 12/22–12/25, 12/28. Statutory 20: 12/29–12/31, 1/1, 1/4–1/8, 1/11–1/15,
-    # 1/18 → 1/18, provisional.
+    assert (clocks["acceptance_due"], clocks["acceptance_due_provisional"]) == ("2027-01-07", True)
+    # Promised 5 after Monday 12/21: 12/22–12/25, 12/28. Statutory 20: 12/29–12/31, 1/4–1/8, 1/11–1/15,
+    # 1/18, 1/19 → 1/19, provisional.
     clocks = shown(accepted, "2026-12-30")["clocks"]
     assert (clocks["promised_due"], clocks["statutory_due"], clocks["due_provisional"]) == (
-        "2026-12-28", "2027-01-18", True)
+        "2026-12-28", "2027-01-19", True)
     assert (clocks["promised_remaining"], clocks["warning"]) == (-2, "red")  # 12/29 and 12/30 overrun
 
     enter_2027(admin_user)
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 2
-    # New Year's Day off: acceptance 12/31, 1/4–1/7 → 1/7; statutory one day later → 1/19.
+    # Monday 1/4 off too: acceptance 12/31, 1/5–1/8 → 1/8; statutory one day later → 1/20.
     clocks = shown(received, "2026-12-31")["clocks"]
-    assert (clocks["acceptance_due"], clocks["acceptance_due_provisional"]) == ("2027-01-07", False)
+    assert (clocks["acceptance_due"], clocks["acceptance_due_provisional"]) == ("2027-01-08", False)
     body = shown(accepted, "2026-12-31")
-    assert (body["clocks"]["statutory_due"], body["clocks"]["due_provisional"]) == ("2027-01-19", False)
-    assert body["events"][-1]["action"] == "recompute_due_dates"
-    assert body["events"][-1]["data"]["new"]["statutory_due"] == "2027-01-19"
+    assert (body["clocks"]["statutory_due"], body["clocks"]["due_provisional"]) == ("2027-01-20", False)
+    recomputed = [e for e in body["events"] if e["action"] == "recompute_due_dates"]
+    assert recomputed[-1]["data"]["new"]["statutory_due"] == "2027-01-20"
 
 
 def test_a_correction_over_national_day_counts_toward_no_limit(plain_item, applicant, clerk, shown):

@@ -6,7 +6,7 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from oneseal.calendars.rules import WorkCalendar
+from oneseal.calendars.rules import WorkCalendar, statutory_holidays
 
 CAL = WorkCalendar.build()
 
@@ -62,17 +62,38 @@ def test_every_day_of_2004_to_2026_agrees_with_the_package():
         day += dt.timedelta(days=1)
 
 
-def test_a_year_without_an_official_schedule_counts_weekends_only_and_is_provisional():
+def test_a_year_without_an_official_schedule_counts_the_statutory_holidays_and_is_provisional():
     result = CAL.add(d("2026-12-30"), 3)
-    assert result.date == d("2027-01-04")  # 12/31, 1/1 (a holiday once announced), 1/4
+    assert result.date == d("2027-01-05")  # 12/31, then 1/1 is 元旦 by law: 1/4, 1/5
     assert result.provisional is True
-    assert CAL.is_provisional(d("2026-12-30"), d("2027-01-04"))
+    assert CAL.is_provisional(d("2026-12-30"), d("2027-01-05"))
+
+
+def test_the_holidays_the_law_fixes_are_computed_for_any_year():
+    # 2027: 春节 2-6 (除夕 2-5), 清明 4-5, 端午 6-9, 中秋 9-15 — lunar dates and the solar term.
+    assert statutory_holidays(2027) == {
+        d("2027-01-01"): "元旦", d("2027-02-05"): "春节", d("2027-02-06"): "春节", d("2027-02-07"): "春节",
+        d("2027-02-08"): "春节", d("2027-04-05"): "清明节", d("2027-05-01"): "劳动节", d("2027-05-02"): "劳动节",
+        d("2027-06-09"): "端午节", d("2027-09-15"): "中秋节", d("2027-10-01"): "国庆节", d("2027-10-02"): "国庆节",
+        d("2027-10-03"): "国庆节"}
+    for day in (d("2027-02-05"), d("2027-02-08"), d("2027-04-05"), d("2027-06-09"), d("2027-09-15"), d("2027-10-01")):
+        assert not CAL.is_workday(day), day
+    assert CAL.is_workday(d("2027-02-09"))  # the 调休 of 2027 is not known yet: a plain Tuesday
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_computed_holidays_are_days_off_in_the_published_schedules(year):
+    """The rule reproduces what the State Council published: every day it fixes is a day off
+    in the 2025 and 2026 schedules the package carries (which add the 调休 around them)."""
+    for day, name in statutory_holidays(year).items():
+        assert chinese_calendar.is_holiday(day), (day, name)
 
 
 def test_entering_a_year_by_hand_changes_the_result_and_ends_provisional():
-    cal = WorkCalendar.build({d("2027-01-01"): False}, manual_years=[2027])
+    # The published 2027 schedule (as entered) moves a working day: Monday 1-4 off instead.
+    cal = WorkCalendar.build({d("2027-01-01"): False, d("2027-01-04"): False}, manual_years=[2027])
     result = cal.add(d("2026-12-30"), 3)
-    assert result.date == d("2027-01-05") and result.provisional is False
+    assert result.date == d("2027-01-06") and result.provisional is False
 
 
 def test_a_manual_day_overrides_the_package():

@@ -13,7 +13,7 @@ from oneseal.calendars.queries import current_calendar
 from oneseal.errors import Conflict, InvalidTransition, NotPermitted
 from oneseal.organisation.rules import has_role, staff_of
 
-from .. import rules
+from .. import notices, rules
 from ..models import Case, CaseEvent
 
 GENESIS = "0" * 64
@@ -104,6 +104,12 @@ def append_event(case: Case, *, action: str, actor, from_state: str, on: datetim
     event.hash = event_hash(hashed_fields(event))
     event.save(force_insert=True)
     case._chain_head = (event.seq, event.hash)
+    # The notice the act calls for is issued with the act, in its transaction, whoever called
+    # it (window, portal, API, worker, admin).
+    if notices.calls_for_notice(event):
+        notices.event_recorded(case, event, actor)
+        # An issuer may record an event of its own (a corrected notice): read the head again.
+        case.__dict__.pop("_chain_head", None)
     return event
 
 

@@ -6,6 +6,7 @@ correction. Silence for 5 working days means acceptance as of the day the materi
 """
 
 import datetime
+import functools
 import hashlib
 import secrets
 
@@ -183,6 +184,42 @@ def check_materials(case: Case, *, actor, statuses: dict[int, str], notes: dict[
     return case
 
 
+class PastAcceptanceWindow(ValidationFailed):
+    """An intake decision dated after the 5 working days: the law has already accepted the
+    application (第三十二条第一款第（四）项, 逾期不告知的自收到申请材料之日起即为受理)."""
+
+    def __init__(self, message, *, case: Case, on: datetime.date, field: str):
+        self.on = on
+        super().__init__(message, reasons=[message], fields={field: [message]})
+
+
+def require_within_window(case: Case, on: datetime.date, *, refused: str, field: str = "on") -> None:
+    """Every intake decision (accept, refuse, ask for a correction) is made within the 5
+    working days after the materials arrived, or not at all: past them the application is
+    deemed accepted, even when the worker has not run yet."""
+    if case.state == State.RECEIVED and on > case.acceptance_due:
+        msg = _("已超过5个工作日的受理审查期限（{due}届满），申请已依法自收到申请材料之日（{arrived}）起视为受理，{refused}").format(
+            due=case.acceptance_due.isoformat(), arrived=case.materials_arrived_on.isoformat(), refused=refused)
+        raise PastAcceptanceWindow(msg, case=case, on=on, field=field)
+
+
+def within_acceptance_window(action):
+    """Run an intake decision in its own transaction; when it finds the window passed, what it
+    did is rolled back and the deemed acceptance it ran into is recorded instead (with its
+    notice), so the clerk sees the case as the law has it, and the refusal is still raised."""
+    atomic_action = transaction.atomic(action)
+
+    @functools.wraps(action)
+    def run(case: Case, *args, **kwargs):
+        try:
+            return atomic_action(case, *args, **kwargs)
+        except PastAcceptanceWindow as exc:
+            deem_accepted(case, today=exc.on)
+            raise
+
+    return run
+
+
 def accept_blockers(case: Case, *, on: datetime.date, tolerated: dict[int, datetime.date] | None = None) -> list[str]:
     """Why the case cannot be accepted now: every required material must be provided, or be a
     non-core material marked tolerable with a dated promise (容缺受理)."""
@@ -213,7 +250,7 @@ def _set_decision_dues(case: Case, accepted_on: datetime.date) -> None:
 DUE_FIELDS = ["accepted_on", "promised_due", "statutory_due", "due_provisional"]
 
 
-@transaction.atomic
+@within_acceptance_window
 def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dict[int, datetime.date] | None = None,
            expected_version: int | None = None) -> Case:
     """Accept the application (受理); with `tolerated` {checklist line: promised date}, accept
@@ -221,6 +258,7 @@ def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dic
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
     on = on or business_date()
+    require_within_window(case, on, refused=_("无需再作受理决定"))
     blockers = accept_blockers(case, on=on, tolerated=tolerated)
     check("accept", case, blockers)
     for line in case.materials.filter(pk__in=list(tolerated or {})):
@@ -230,6 +268,7 @@ def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dic
     notice = "tolerated_acceptance" if tolerated else "acceptance"
     move(case, "accept", actor=actor, on=on, update_fields=DUE_FIELDS, notice_due=notice,
          data={"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
+               "provisional": case.due_provisional,
                "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()}})
     create_steps(case, accepted_by=actor)
     return case
@@ -247,7 +286,9 @@ def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
     move(case, "deem_accepted", actor=None, on=case.materials_arrived_on, notice_due="acceptance",
          update_fields=[*DUE_FIELDS, "deemed_accepted"],
          reason=_("收件后5个工作日内未作出决定，依法自收到申请材料之日起即为受理"),
-         data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat()})
+         data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat(),
+               "promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
+               "provisional": case.due_provisional})
     create_steps(case, accepted_by=None)
     return case
 
@@ -258,7 +299,7 @@ REFUSAL_CLAUSES = {
 }
 
 
-@transaction.atomic
+@within_acceptance_window
 def refuse(case: Case, *, actor, clause: str, reason: str, competent_body: str = "", on: datetime.date | None = None,
            expected_version: int | None = None) -> Case:
     """不予受理: (1) the matter needs no licence; (2) it is not this body's power — name the body."""
@@ -275,13 +316,14 @@ def refuse(case: Case, *, actor, clause: str, reason: str, competent_body: str =
         raise ValidationFailed(fields=errors)
     check("refuse", case)
     on = on or business_date()
+    require_within_window(case, on, refused=_("不能再决定不予受理"))
     case.closed_on = on
     move(case, "refuse", actor=actor, on=on, reason=reason, notice_due="refusal", update_fields=["closed_on"],
          data={"clause": clause, "basis": REFUSAL_CLAUSES[clause], "competent_body": competent_body.strip()})
     return case
 
 
-@transaction.atomic
+@within_acceptance_window
 def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime.date | None = None,
                        expected_version: int | None = None) -> Case:
     """一次性告知: one notice listing every material to supply or correct ({line: what is wrong}).
@@ -290,15 +332,14 @@ def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime
     require_case_role(actor, case, Role.CLERK)
     on = on or business_date()
     check("request_correction", case)
-    if on > case.acceptance_due:
-        raise ValidationFailed(_("已超过5个工作日的受理审查期限，申请已视为受理，不能再要求补正"),
-                               fields={"items": [_("已超过受理审查期限")]})
+    require_within_window(case, on, refused=_("不能再要求补正"), field="items")
     if not items or any(not str(v).strip() for v in items.values()):
         raise ValidationFailed(fields={"items": [_("请逐项列明需要补正的材料及原因")]})
     lines = {line.pk: line for line in case.materials.select_related("material")}
     unknown = [k for k in items if k not in lines]
     if unknown:
         raise ValidationFailed(fields={"items": [_("材料{ids}不属于本办件").format(ids=unknown)]})
+    nth = _correction_round(case, items, lines)
     listed = []
     for pk, what in items.items():
         line = lines[pk]
@@ -308,8 +349,32 @@ def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime
         line.note = what.strip()
         line.save(update_fields=["status", "note"])
         listed.append({"line": pk, "material": line.material.name, "status": line.status, "note": line.note})
-    move(case, "request_correction", actor=actor, on=on, notice_due="correction", data={"items": listed})
+    data = {"items": listed}
+    if nth > 1:
+        # Allowed by the law only for what the reply newly brought; e-supervision still shows
+        # it as an irregular action (esupervision.models.Rule.REPEATED_CORRECTION).
+        data.update(repeat=True, nth=nth)
+    move(case, "request_correction", actor=actor, on=on, notice_due="correction", data=data)
     return case
+
+
+def _correction_round(case: Case, items: dict, lines: dict) -> int:
+    """Which correction notice of the case this is. The notice is one-time (第三十二条第一款
+    第（四）项: 一次告知申请人需要补正的全部内容): after the first, only materials newly given in
+    the reply — the ones that notice listed, or a file uploaded after it — may be asked about
+    again; a material the first notice could have listed is refused, naming it."""
+    earlier = list(case.events.filter(action="request_correction").order_by("seq").values_list("data", "at"))
+    if not earlier:
+        return 1
+    asked = {row["line"] for data, _at in earlier for row in data.get("items", [])}
+    replied = set(Upload.objects.filter(case_material__case=case, uploaded_at__gte=earlier[-1][1])
+                  .values_list("case_material_id", flat=True))
+    stale = [lines[pk].material.name for pk in items if pk not in asked | replied]
+    if stale:
+        msg = _("补正材料应一次性告知：“{names}”在首次告知时已提交，未在补正中重新提交，不能再要求补正").format(
+            names="”“".join(stale))
+        raise ValidationFailed(msg, reasons=[msg], fields={"items": [msg]})
+    return len(earlier) + 1
 
 
 @transaction.atomic

@@ -266,11 +266,34 @@ def complete_review_step(case: Case, *, actor, opinion: str, outcome: str, on: d
 MIN_INSPECTORS = 2
 
 
+INSPECTING_ROLES = frozenset({Role.REVIEWER, Role.SIGNATORY})
+
+
+def inspector_problem(user, case: Case) -> str | None:
+    """Why `user` may not be one of the staff sent to inspect (第三十四条第三款: 行政机关应当
+    指派两名以上工作人员进行核查): active staff covering the case, either of the bureau with a
+    reviewing or signing role, or of the item's supervising department (its former approving
+    department) with the supervisor's role. An overseer only reads, and never acts."""
+    staff = staff_in_region(user, case)
+    if staff is None:
+        return _("核查人员{name}不是本地区在岗工作人员").format(name=user)
+    roles = staff.role_set
+    if Role.OVERSEER in roles and not roles & (INSPECTING_ROLES | {Role.SUPERVISOR}):
+        return _("{name}是监督人员（只读），不能参与现场核查").format(name=staff.display_name)
+    if staff.bureau_id == case.bureau_id and roles & INSPECTING_ROLES:
+        return None
+    supervising = case.handling_item.item_version.original_department_id
+    if Role.SUPERVISOR in roles and supervising is not None and staff.department_id == supervising:
+        return None
+    return _("{name}不是本局具有审查职责的工作人员，也不是该事项主管部门的监管人员，不能参与现场核查").format(
+        name=staff.display_name)
+
+
 @transaction.atomic
 def record_site_inspection(case: Case, *, actor, on: datetime.date, place: str, findings: str, inspectors,
                            expected_version: int | None = None) -> SiteInspection:
     """第三十四条第三款: where the substance of the materials must be verified, two or more staff
-    are sent. Every inspector must be distinct, active staff whose scope covers the case."""
+    are sent. Every inspector must be distinct and one who may inspect (`inspector_problem`)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("record_site_inspection", case)
@@ -283,9 +306,7 @@ def record_site_inspection(case: Case, *, actor, on: datetime.date, place: str, 
     elif len(people) < MIN_INSPECTORS:
         problem = _("现场核查须由两名以上工作人员进行（《行政许可法》第三十四条第三款）")
     else:
-        strangers = [str(u) for u in people if staff_in_region(u, case) is None]
-        if strangers:
-            problem = _("核查人员{names}不是本地区在岗工作人员").format(names="、".join(strangers))
+        problem = "；".join(p for p in (inspector_problem(u, case) for u in people) if p) or None
     if problem:
         raise ValidationFailed(problem, fields={"inspectors": [problem]})
     require_not_before(on, case.accepted_on)
@@ -307,19 +328,50 @@ SUSPENSION_FIELDS = ["suspended_on", "promised_remaining_at_suspension", "statut
 DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional"]
 
 
+def guide_procedures(case: Case) -> dict[str, SpecialProcedure]:
+    """The special procedures the case's guide lists, by kind: the only ones it may be
+    suspended for at the bureau's own motion."""
+    return {p.kind: p for p in SpecialProcedure.objects.filter(handling_item_id=case.handling_item_id).order_by("id")}
+
+
+def may_suspend(actor, case: Case, steps: list[CaseStep]) -> bool:
+    """The case's own section suspends it: a signatory, the reviewer a pending step is
+    assigned to, or a reviewer of a section the case's steps name (any reviewer of the
+    region when no step names one)."""
+    if getattr(actor, "is_superuser", False) or has_role(actor, Role.SIGNATORY, case.region):
+        return True
+    if any(s.assignee_id == getattr(actor, "pk", None) for s in steps if s.state == CaseStep.StepState.PENDING):
+        return True
+    sections = {s.section_id for s in steps if s.section_id is not None}
+    if not sections:
+        return True
+    staff = staff_of(actor)
+    return staff is not None and staff.section_id in sections
+
+
 @transaction.atomic
 def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on: datetime.date | None = None,
-            expected_version: int | None = None) -> Case:
+            expected_version: int | None = None, technical_support: bool = False) -> Case:
     """第四十五条: the time a hearing, tendering, auction, inspection, testing, quarantine,
     appraisal or expert review takes is not counted; the applicant is told in writing how long
-    it will take. Keeps the working days left after `on` up to each due date (negative when the
-    case is already late)."""
+    it will take. Only a procedure the item's guide lists may be started (a technical-support
+    request, `technical_support`, is the department's, not the guide's). Another procedure
+    (a site survey) or a technical-support request stops only the promised clock, unless the
+    guide cites the item's own law for it. Keeps the working days left after `on` up to each
+    stopped due date (negative when the case is already late)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("suspend", case)
+    if not may_suspend(actor, case, ensure_steps(case)):
+        raise NotPermitted(_("只有本办件承办科室的审查人员（或被分派的承办人）可以中止办理"))
+    listed = guide_procedures(case)
     errors = {}
     if kind not in SpecialProcedure.Kind.values:
         errors["kind"] = [_("请选择特别程序的种类")]
+    elif not technical_support and kind not in listed:
+        names = "、".join(str(SpecialProcedure.Kind(k).label) for k in listed) or _("无")
+        errors["kind"] = [_("该事项办事指南未列明“{kind}”程序，不能据此中止办理（指南列明的特别程序：{names}）").format(
+            kind=SpecialProcedure.Kind(kind).label, names=names)]
     if not str(reason or "").strip():
         errors["reason"] = [_("请填写中止的理由")]
     if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
@@ -328,13 +380,17 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     on = on or business_date()
     require_not_before(on, clock_floor(case))
+    guide = listed.get(kind)
+    stops_statutory, basis = rules.suspension_stops_statutory(
+        kind, guide_basis=guide.legal_basis if guide else "", technical_support=technical_support)
     cal = calendar()
     promised_left = rules.remaining(cal, on, case.promised_due)
-    statutory_left = rules.remaining(cal, on, case.statutory_due)
+    statutory_left = rules.remaining(cal, on, case.statutory_due) if stops_statutory else None
     expected_end = cal.add(on, expected_days)
     Suspension.objects.create(case=case, kind=kind, reason=reason.strip(), expected_days=expected_days,
                               expected_end=expected_end.date, suspended_on=on, suspended_by=actor,
-                              promised_remaining=promised_left, statutory_remaining=statutory_left)
+                              promised_remaining=promised_left, statutory_remaining=statutory_left,
+                              stops_statutory=stops_statutory, basis=basis, technical_support=technical_support)
     case.suspended_on = on
     case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension = promised_left, statutory_left
     move(case, "suspend", actor=actor, on=on, reason=reason.strip(), notice_due="special_procedure",
@@ -343,27 +399,31 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
                "expected_days": expected_days, "expected_end": expected_end.date.isoformat(),
                "expected_end_provisional": expected_end.provisional,
                "promised_remaining": promised_left, "statutory_remaining": statutory_left,
-               "basis": "《中华人民共和国行政许可法》第四十五条"})
+               "stops_statutory": stops_statutory, "technical_support": technical_support,
+               "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+               "statutory_due_provisional": case.due_provisional, "basis": basis})
     return case
 
 
 @transaction.atomic
 def resume(case: Case, *, actor, on: datetime.date | None = None, expected_version: int | None = None) -> Case:
-    """The special procedure is over: each due date becomes the kept number of working days
-    after `on` (before it, for a case that was already late)."""
+    """The special procedure is over: each stopped due date becomes the kept number of working
+    days after `on` (before it, for a case that was already late); a statutory due date that
+    ran on stays where it was."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("resume", case)
     on = on or business_date()
     require_not_before(on, case.suspended_on)
     dues = rules.resumed_dues(calendar(), on, case.promised_remaining_at_suspension,
-                              case.statutory_remaining_at_suspension)
+                              case.statutory_remaining_at_suspension, statutory_due=case.statutory_due)
     suspension = Suspension.objects.select_for_update().get(case=case, resumed_on__isnull=True)
     suspension.resumed_on, suspension.resumed_by = on, actor
     suspension.save(update_fields=["resumed_on", "resumed_by"])
     data = {"kind": suspension.kind, "suspended_on": case.suspended_on.isoformat(),
             "promised_remaining": case.promised_remaining_at_suspension,
             "statutory_remaining": case.statutory_remaining_at_suspension,
+            "stops_statutory": suspension.stops_statutory,
             "promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
             "provisional": dues.provisional}
     case.promised_due, case.statutory_due, case.due_provisional = dues.promised, dues.statutory, dues.provisional
@@ -425,22 +485,36 @@ def approve_extension_blockers(case: Case, *, actor=None, on: datetime.date) -> 
 
 
 @transaction.atomic
-def approve_extension(case: Case, *, actor, on: datetime.date | None = None,
-                      expected_version: int | None = None) -> Case:
-    """第四十二条: with the head's approval both due dates move 10 working days (15 where the
-    licence is handled jointly, 第二款); the applicant is told why."""
+def approve_extension(case: Case, *, actor, on: datetime.date | None = None, government_approver: str = "",
+                      approval_document: str = "", expected_version: int | None = None) -> Case:
+    """第四十二条: with the bureau head's approval both due dates move 10 working days (第一款).
+    Where the licence is handled jointly (第二款) the 15 days are approved by the head of the
+    people's government at the bureau's level: the signatory records who approved it and the
+    approval document. The applicant is told why."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or business_date()
     raise_blockers(approve_extension_blockers(case, actor=actor, on=on))
+    hi = case.handling_item
+    government_approver, approval_document = str(government_approver or "").strip(), str(approval_document or "").strip()
+    if hi.is_joint:
+        errors = {}
+        if not government_approver:
+            errors["government_approver"] = [_("联合办理延长十五日须经本级人民政府负责人批准，请填写批准人（第四十二条第二款）")]
+        if not approval_document:
+            errors["approval_document"] = [_("请填写本级人民政府负责人批准延期的文件或文号")]
+        if errors:
+            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    else:
+        government_approver = approval_document = ""
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, max(d for d in (clock_floor(case), extension.requested_on) if d))
-    hi = case.handling_item
     before = rules.Dues(case.promised_due, case.statutory_due, case.due_provisional)
     after = rules.extended_dues(calendar(), before, is_joint=hi.is_joint)
     days = rules.EXTENSION_DAYS_JOINT if hi.is_joint else rules.EXTENSION_DAYS
     extension.approved_by, extension.approved_on, extension.days = actor, on, days
-    extension.save(update_fields=["approved_by", "approved_on", "days"])
+    extension.government_approver, extension.approval_document = government_approver, approval_document
+    extension.save(update_fields=["approved_by", "approved_on", "days", "government_approver", "approval_document"])
     case.promised_due, case.statutory_due, case.due_provisional = after.promised, after.statutory, after.provisional
     case.extended = True
     move(case, "approve_extension", actor=actor, on=on, reason=extension.reason, notice_due="extension",
@@ -448,6 +522,8 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None,
          data={"reason": extension.reason, "days": days, "requested_by": actor_name(extension.requested_by),
                "promised_due_before": before.promised.isoformat(), "statutory_due_before": before.statutory.isoformat(),
                "promised_due": after.promised.isoformat(), "statutory_due": after.statutory.isoformat(),
+               "provisional": after.provisional, "joint": hi.is_joint, "government_approver": government_approver,
+               "approval_document": approval_document,
                "basis": "《中华人民共和国行政许可法》第四十二条" + ("第二款" if hi.is_joint else "第一款")})
     return case
 

@@ -9,7 +9,7 @@ from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import CaseEvent, CaseMaterial
 from oneseal.catalogue import actions as catalogue_actions
-from oneseal.catalogue.models import Material, ReviewStep
+from oneseal.catalogue.models import Material, ReviewStep, SpecialProcedure
 from oneseal.organisation.models import Role, Section
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -29,14 +29,23 @@ def clerk(make_staff, county, bureau):
     return make_staff("clerk", county, Role.CLERK, display_name="王窗口", bureau=bureau)
 
 
+def list_special_procedures(hi, admin_user, kinds=tuple(SpecialProcedure.Kind.values)):
+    """The guide's special procedures (every kind unless told): the kinds a case of it may be
+    suspended for."""
+    for kind in kinds:
+        catalogue_actions.save_draft_part(SpecialProcedure(handling_item=hi, kind=kind, limit_days=10),
+                                          actor=admin_user)
+
+
 @pytest.fixture
 def handling_item(complete_draft, admin_user):
     """食品经营许可（新办）, promised 5 / statutory 20 working days, with a core material and a
-    tolerable non-core one."""
+    tolerable non-core one, and the special procedures its guide lists."""
     version = complete_draft()
     hi = version.handling_items.get()
     catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品安全管理制度", order=2, is_core=False,
                                                is_tolerable=True), actor=admin_user)
+    list_special_procedures(hi, admin_user)
     catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
     return hi
 
@@ -118,7 +127,7 @@ def make_item(complete_draft, admin_user, section):
     otherwise (False, or a list like STEPS), the steps 受理 → 初审 (市场准入科) → 复审 → 决定."""
     codes = itertools.count(1)
 
-    def make(*, steps=True, **fields):
+    def make(*, steps=True, procedures=tuple(SpecialProcedure.Kind.values), **fields):
         version = complete_draft(basic_code=f"640221-XK-{next(codes):03d}")
         hi = version.handling_items.get()
         hi.result_name, hi.deliver_by_post = "食品经营许可证", True
@@ -127,6 +136,7 @@ def make_item(complete_draft, admin_user, section):
         catalogue_actions.save_draft_part(hi, actor=admin_user)
         catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品安全管理制度", order=2, is_core=False,
                                                    is_tolerable=True), actor=admin_user)
+        list_special_procedures(hi, admin_user, procedures)
         chosen = STEPS if steps is True else (steps or [])
         for order, (name, role, in_section) in enumerate(chosen, 1):
             catalogue_actions.save_draft_part(ReviewStep(handling_item=hi, order=order, name=name, role=role,

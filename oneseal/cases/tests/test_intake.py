@@ -108,7 +108,8 @@ def test_refusing_for_lack_of_power_must_name_the_competent_body(handling_item, 
     with pytest.raises(ValidationFailed) as e:
         actions.refuse(case, actor=clerk, clause="2", reason="不属于本局职权")
     assert "competent_body" in e.value.fields
-    case = actions.refuse(case, actor=clerk, clause="2", reason="不属于本局职权", competent_body="石嘴山市市场监督管理局")
+    case = actions.refuse(case, actor=clerk, clause="2", reason="不属于本局职权", competent_body="石嘴山市市场监督管理局",
+                          on=day("2025-03-04"))
     assert case.state == State.REFUSED and case.closed_on is not None
     assert case.events.last().data["basis"].endswith("第（二）项")
 
@@ -117,7 +118,7 @@ def test_a_second_clerk_acting_on_a_stale_view_gets_a_conflict(handling_item, ap
     other = make_staff("clerk2", county, Role.CLERK)
     case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     seen = case.lock_version
-    actions.refuse(case, actor=clerk, clause="1", reason="无需许可", expected_version=seen)
+    actions.refuse(case, actor=clerk, clause="1", reason="无需许可", expected_version=seen, on=day("2025-03-04"))
     with pytest.raises(Conflict):
         actions.request_correction(case, actor=other, items={case.materials.first().pk: "x"}, expected_version=seen)
     assert CaseEvent.objects.filter(case=case).count() == 2
@@ -139,7 +140,7 @@ def test_a_repeated_submission_with_the_same_key_opens_one_case(handling_item, a
 
 def test_the_event_chain_detects_a_changed_row(handling_item, applicant, clerk):
     case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
-    actions.refuse(case, actor=clerk, clause="1", reason="无需许可")
+    actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=day("2025-03-04"))
     assert actions.verify_chain(case.pk) == []
     CaseEvent.objects.filter(case=case, seq=2).update(reason="改过的理由")
     assert any("was changed" in p for p in actions.verify_chain(case.pk))
@@ -182,3 +183,39 @@ def test_the_accepted_upload_kinds_are_configured_and_each_upload_is_an_event(ha
     event = case.events.last()
     assert event.action == "attach_file" and event.data["sha256"] == hashlib.sha256(b"%PDF-1.7").hexdigest()
     assert actions.verify_chain(case.pk) == []
+
+
+# --- the acceptance window binds every intake decision (issue 12, point 8) -----------------
+
+
+@pytest.mark.parametrize("decide", [
+    lambda case, clerk, on: actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=on),
+    lambda case, clerk, on: actions.accept(case, actor=clerk, on=on),
+    lambda case, clerk, on: actions.request_correction(case, actor=clerk, on=on,
+                                                       items={case.materials.first().pk: "申请书未签字"}),
+], ids=["refuse", "accept", "request_correction"])
+def test_an_intake_decision_after_the_five_days_finds_the_case_deemed_accepted(handling_item, applicant, clerk,
+                                                                                 decide):
+    # Received Friday 2025-09-26; the five working days are Sunday 9-28 (worked), 9-29, 9-30
+    # and, after the National Day holiday, 10-9 and 10-10. The clerk acts on Saturday 10-11,
+    # a working day too, before the worker has run.
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-09-26 09:00"))
+    assert case.acceptance_due == day("2025-10-10")
+    for line in case.materials.all():
+        actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED})
+    with pytest.raises(ValidationFailed, match="视为受理") as refused:
+        decide(case, clerk, day("2025-10-11"))
+    assert "2025-10-10届满" in refused.value.reasons[0]
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED and case.deemed_accepted and case.accepted_on == day("2025-09-26")
+    deemed = case.events.order_by("-seq").first()
+    assert deemed.action == "deem_accepted" and deemed.actor is None and deemed.notice_due == "acceptance"
+    assert deemed.data["noticed_on"] == "2025-10-11"
+    assert not case.events.filter(action__in=["refuse", "accept", "request_correction"]).exists()
+    assert actions.verify_chain(case.pk) == []
+
+
+def test_an_intake_decision_on_the_last_day_of_the_window_stands(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-09-26 09:00"))
+    case = actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=day("2025-10-10"))
+    assert case.state == State.REFUSED and not case.deemed_accepted

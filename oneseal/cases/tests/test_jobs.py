@@ -48,8 +48,11 @@ def signatory(make_staff, county):
 
 
 def enter_2027(admin_user):
-    """The days of the (hand-entered) 2027 notice that matter here: New Year's Day, Friday 1/1."""
+    """A 2027 notice as it might read (the package does not carry the real one yet): New Year's
+    Day, Friday 1/1 — which the law fixes and the provisional calendar already counts — and
+    Monday 1/4 given off as well (an arrangement only the notice can make)."""
     calendar_actions.enter_day(day("2027-01-01"), actor=admin_user, is_workday=False, name="元旦")
+    calendar_actions.enter_day(day("2027-01-04"), actor=admin_user, is_workday=False, name="元旦调休")
     calendar_actions.declare_year_official(2027, actor=admin_user,
                                            announcement="国务院办公厅关于2027年部分节假日安排的通知")
 
@@ -169,8 +172,8 @@ def test_an_unknown_warning_level_is_refused_naming_the_field():
 def test_entering_2027s_schedule_recomputes_a_provisional_acceptance_due_and_records_it(
         handling_item, applicant, clerk, admin_user):
     case = received(handling_item, applicant, clerk, "2026-12-30")
-    # Weekends only: Thursday 12/31, Friday 1/1, then Monday 1/4, 1/5 and 1/6.
-    assert case.acceptance_due == day("2027-01-06") and case.acceptance_due_provisional
+    # Provisional: Thursday 12/31, New Year's Day off by law, then 1/4, 1/5, 1/6 and 1/7.
+    assert case.acceptance_due == day("2027-01-07") and case.acceptance_due_provisional
     settled = received(handling_item, applicant, clerk, "2026-12-10")  # due 12/17, no 2027 day involved
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 0
 
@@ -179,12 +182,12 @@ def test_entering_2027s_schedule_recomputes_a_provisional_acceptance_due_and_rec
     assert "recompute_due_dates: 1 case(s) with new due dates" in out
 
     case.refresh_from_db()
-    # New Year's Day is off: 12/31, 1/4, 1/5, 1/6, 1/7.
-    assert case.acceptance_due == day("2027-01-07") and not case.acceptance_due_provisional
+    # Monday 1/4 is off too: 12/31, 1/5, 1/6, 1/7, 1/8.
+    assert case.acceptance_due == day("2027-01-08") and not case.acceptance_due_provisional
     event = case.events.get(action="recompute_due_dates")
     assert event.actor is None and event.on == day("2026-12-31") and event.to_state == State.RECEIVED
-    assert event.data == {"old": {"acceptance_due": "2027-01-06", "acceptance_due_provisional": True},
-                          "new": {"acceptance_due": "2027-01-07", "acceptance_due_provisional": False}}
+    assert event.data == {"old": {"acceptance_due": "2027-01-07", "acceptance_due_provisional": True},
+                          "new": {"acceptance_due": "2027-01-08", "acceptance_due_provisional": False}}
     assert not settled.events.filter(action="recompute_due_dates").exists()
 
     assert jobs.recompute_open_due_dates(day("2027-01-04")) == 0
@@ -195,15 +198,17 @@ def test_entering_2027s_schedule_recomputes_a_provisional_acceptance_due_and_rec
 def test_recomputing_replays_the_extension_and_a_suspension_of_an_accepted_case(
         handling_item, applicant, clerk, admin_user, reviewer, signatory):
     extended = accepted(handling_item, applicant, clerk, "2026-12-28")
-    assert (extended.promised_due, extended.statutory_due) == (day("2027-01-04"), day("2027-01-25"))
+    # Provisional, New Year's Day off by law: 12/29–12/31, 1/4, 1/5; twenty end 1/26.
+    assert (extended.promised_due, extended.statutory_due) == (day("2027-01-05"), day("2027-01-26"))
     actions.request_extension(extended, actor=reviewer, reason="需征求相关部门意见", on=day("2026-12-29"))
     extended = actions.approve_extension(extended, actor=signatory, on=day("2026-12-29"))
-    assert (extended.promised_due, extended.statutory_due) == (day("2027-01-18"), day("2027-02-08"))
+    # +10: 1/19; and 1/26 → 1/27–1/29, 2/1–2/4, then 春节 by law (除夕 2/5 to 初三 2/8) → 2/9–2/11.
+    assert (extended.promised_due, extended.statutory_due) == (day("2027-01-19"), day("2027-02-11"))
 
     resumed = accepted(handling_item, applicant, clerk, "2026-12-28")
     actions.suspend(resumed, actor=reviewer, kind="testing", reason="送检", expected_days=1, on=day("2026-12-29"))
     resumed = actions.resume(resumed, actor=reviewer, on=day("2026-12-31"))
-    assert resumed.promised_due == day("2027-01-06")  # 4 days left: 1/1, 1/4, 1/5, 1/6
+    assert resumed.promised_due == day("2027-01-07")  # 4 days left: 1/4, 1/5, 1/6, 1/7
 
     still_suspended = accepted(handling_item, applicant, clerk, "2026-12-28")
     actions.suspend(still_suspended, actor=reviewer, kind="testing", reason="送检", expected_days=5,
@@ -213,11 +218,11 @@ def test_recomputing_replays_the_extension_and_a_suspension_of_an_accepted_case(
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 2
 
     extended.refresh_from_db()
-    # 1/5 and 1/26 from acceptance, then 10 more working days each.
-    assert (extended.promised_due, extended.statutory_due) == (day("2027-01-19"), day("2027-02-09"))
+    # 1/6 and 1/27 from acceptance, then 10 more working days each (the Spring Festival still off).
+    assert (extended.promised_due, extended.statutory_due) == (day("2027-01-20"), day("2027-02-12"))
     assert not extended.due_provisional
     resumed.refresh_from_db()
-    assert resumed.promised_due == day("2027-01-07")  # 4 days left after 12/31: 1/4, 1/5, 1/6, 1/7
+    assert resumed.promised_due == day("2027-01-08")  # 4 days left after 12/31: 1/5, 1/6, 1/7, 1/8
     # The clock of a suspended case stands still; its dates are set when it resumes.
     assert not still_suspended.events.filter(action="recompute_due_dates").exists()
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 0

@@ -124,6 +124,32 @@ def test_a_site_inspection_needs_two_distinct_staff_of_the_region(item, applican
     assert [i["name"] for i in event.data["inspectors"]] == ["李初审", "赵复审"]
 
 
+def test_an_overseer_a_clerk_or_another_departments_supervisor_is_no_inspector(
+        item, applicant, clerk, reviewer, make_staff, county, bureau, department):
+    from oneseal.catalogue.models import ItemVersion
+    from oneseal.organisation.models import Department
+
+    case = accepted_case(item, applicant, clerk, "2025-09-22")
+    overseer = make_staff("overseer", county, Role.OVERSEER, display_name="纪检监察员", bureau=bureau)
+    window = make_staff("window2", county, Role.CLERK, display_name="窗口二", bureau=bureau)
+    other = Department.objects.create(region=county, name="平罗县交通运输局")
+    wrong_supervisor = make_staff("transport", county, Role.SUPERVISOR, display_name="交通监管员", department=other)
+    for person, why in ((overseer, "纪检监察员是监督人员（只读），不能参与现场核查"),
+                        (window, "窗口二不是本局具有审查职责的工作人员"),
+                        (wrong_supervisor, "交通监管员不是本局具有审查职责的工作人员")):
+        with pytest.raises(ValidationFailed) as refused:
+            actions.record_site_inspection(case, actor=reviewer, on=day("2025-09-24"), place="平罗县城关镇鼓楼街8号",
+                                           findings="经营场所与申报一致", inspectors=[reviewer, person])
+        assert why in refused.value.fields["inspectors"][0]
+    assert SiteInspection.objects.count() == 0
+    # The item's supervising department (its former approving department) may send a supervisor.
+    ItemVersion.objects.filter(pk=item.item_version_id).update(original_department=department)
+    supervisor = make_staff("market", county, Role.SUPERVISOR, display_name="市场监管员", department=department)
+    inspection = actions.record_site_inspection(case, actor=reviewer, on=day("2025-09-24"), place="平罗县城关镇鼓楼街8号",
+                                                findings="经营场所与申报一致", inspectors=[reviewer, supervisor])
+    assert set(inspection.inspectors.all()) == {reviewer, supervisor}
+
+
 # --- suspension ---------------------------------------------------------------------------
 
 
@@ -224,10 +250,29 @@ def test_a_joint_item_extends_by_fifteen_working_days(make_item, applicant, cler
     # then seven full weeks 10/13–11/28 (45) → 11/28. Promised 20: the first 10, then 10/13–10/24 → 10/24.
     assert (case.promised_due, case.statutory_due) == (day("2025-10-24"), day("2025-11-28"))
     actions.request_extension(case, actor=reviewer, reason="多部门联合办理", on=day("2025-09-23"))
-    case = actions.approve_extension(case, actor=signatory, on=day("2025-09-23"))
+    # 第四十二条第二款: the bureau head alone cannot grant the 15 days; the government's head does.
+    with pytest.raises(ValidationFailed) as refused:
+        actions.approve_extension(case, actor=signatory, on=day("2025-09-23"))
+    assert set(refused.value.fields) == {"government_approver", "approval_document"}
+    assert not Extension.objects.get(case=case).approved_on
+    case = actions.approve_extension(case, actor=signatory, on=day("2025-09-23"), government_approver="平罗县人民政府县长王某",
+                                     approval_document="平政批〔2025〕12号")
+    extension = Extension.objects.get(case=case)
+    assert (extension.government_approver, extension.approval_document) == ("平罗县人民政府县长王某", "平政批〔2025〕12号")
+    assert extension.approved_by == signatory
     # +15: 10/24 → 10/27–10/31, 11/3–11/7, 11/10–11/14; 11/28 → 12/1–12/5, 12/8–12/12, 12/15–12/19.
     assert (case.promised_due, case.statutory_due) == (day("2025-11-14"), day("2025-12-19"))
     assert case.events.last().data["basis"].endswith("第四十二条第二款")
+    assert case.events.last().data["government_approver"] == "平罗县人民政府县长王某"
+
+
+def test_a_bureau_heads_extension_records_no_government_approval(item, applicant, clerk, reviewer, signatory):
+    case = accepted_case(item, applicant, clerk, "2025-09-22")
+    actions.request_extension(case, actor=reviewer, reason="需补充核查", on=day("2025-09-23"))
+    case = actions.approve_extension(case, actor=signatory, on=day("2025-09-23"), government_approver="某县长")
+    extension = Extension.objects.get(case=case)
+    assert extension.days == 10 and extension.government_approver == "" and extension.approval_document == ""
+    assert case.events.last().data["basis"].endswith("第四十二条第一款")
 
 
 def test_extension_then_suspension_keeps_the_extended_days(item, applicant, clerk, reviewer, signatory):

@@ -20,6 +20,16 @@ def seal(bureau):
     return actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
 
 
+def notice_of(case, kind):
+    """The notice of `kind` the case's latest act calling for it issued with itself (the act
+    issues its own notice, cases.notices → documents.actions.issue_for_event)."""
+    from oneseal.documents.models import Document
+    from oneseal.documents.queries import notice_event
+
+    return Document.objects.get(case=case, kind=kind, event=notice_event(case, kind),
+                                state=Document.DocumentState.GENUINE)
+
+
 def pdf_bytes(document) -> bytes:
     with document.file.open("rb") as fh:
         return fh.read()

@@ -22,9 +22,12 @@ def api(user=None) -> APIClient:
 
 
 @pytest.fixture
-def case(item, own_applicant, clerk, seal):
-    """An accepted case of an applicant with an online account, its acceptance notice due."""
-    return accepted_case(item, own_applicant, clerk, "2025-03-03")
+def case(item, own_applicant, clerk, bureau):
+    """An accepted case of an applicant with an online account, its acceptance notice due: it
+    was accepted before the bureau's seal was set up, so its notice waits to be issued."""
+    case = accepted_case(item, own_applicant, clerk, "2025-03-03")
+    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    return case
 
 
 @pytest.fixture
@@ -134,10 +137,11 @@ def test_the_public_check_shows_the_documents_facts_and_nothing_more(document, o
     assert api().get("/api/v1/verify/NOSUCHCODE0").status_code == 404
 
 
-def test_a_refusal_and_a_correction_are_issued_through_the_api(item, applicant, clerk, make_staff, county, seal):
+def test_a_refusal_and_a_correction_are_issued_through_the_api(item, applicant, clerk, make_staff, county, bureau):
     case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     case = case_actions.refuse(case, actor=clerk, clause="2", reason="不属于本机关职权", competent_body="平罗县自然资源局",
                                on=day("2025-03-04"))
+    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))  # the refusal's notice waited for it
     window = make_staff("window2", county, Role.CLERK)
     issued = api(window).post(f"/api/v1/cases/{case.pk}/documents", {"kind": "refusal"}, format="json")
     assert issued.status_code == 201 and issued.json()["number"] == "平审批不受〔2025〕第000001号"

@@ -5,7 +5,7 @@ the first document of a year, when the sequence row and the shipped wording do n
 
 import pytest
 
-from oneseal.cases.tests.conftest import accepted_case
+from oneseal.cases.tests.conftest import accepted_case, day
 from oneseal.documents import actions
 from oneseal.documents.models import Document, DocumentSequence, DocumentTemplate
 from oneseal.errors import ValidationFailed
@@ -23,10 +23,14 @@ def issuer(case, user):
 
 @pytest.mark.django_db(transaction=True)
 def test_documents_issued_at_once_take_consecutive_numbers_from_the_first_of_the_year(
-        item, applicant, clerk, make_staff, county, seal):
+        item, applicant, clerk, make_staff, county, bureau):
     others = [make_staff(f"window{i}", county, Role.CLERK) for i in range(3)]
+    # Accepted before the seal was set up: their notices wait in the queue to be issued.
     cases = [accepted_case(item, applicant, clerk, on) for on in ("2025-03-03", "2025-03-04", "2025-03-05",
-                                                                   "2025-03-06")]
+                                                                   "2025-03-06", "2025-03-07", "2025-03-10",
+                                                                   "2025-03-11", "2025-03-12")]
+    cases, more, case = cases[:4], cases[4:7], cases[7]
+    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
     assert not DocumentSequence.objects.exists() and not DocumentTemplate.objects.exists()
     results = in_parallel(*(issuer(case, user) for case, user in zip(cases, [clerk, *others], strict=True)), timeout=120)
     assert not any(isinstance(r, Exception) for r in results), results
@@ -36,12 +40,10 @@ def test_documents_issued_at_once_take_consecutive_numbers_from_the_first_of_the
     assert DocumentSequence.objects.get(kind="acceptance", year=2025).last == 4
     assert DocumentTemplate.objects.filter(kind="acceptance").count() == 1  # one shipped version 1, not two
 
-    more = [accepted_case(item, applicant, clerk, on) for on in ("2025-03-07", "2025-03-10", "2025-03-11")]
     results = in_parallel(*(issuer(case, user) for case, user in zip(more, others, strict=True)), timeout=120)
     assert sorted(d.seq for d in results) == [5, 6, 7]
 
     # Two clerks printing the same notice at once get one document; the loser takes no number.
-    case = accepted_case(item, applicant, clerk, "2025-03-12")
     first, second = in_parallel(issuer(case, clerk), issuer(case, others[0]), timeout=120)
     issued = [r for r in (first, second) if isinstance(r, Document)]
     refused = [r for r in (first, second) if isinstance(r, ValidationFailed)]

@@ -17,11 +17,14 @@ from oneseal.documents.models import Document, DocumentSequence
 from oneseal.documents.rendering import font_location
 from oneseal.errors import NotPermitted, ValidationFailed
 
-from .conftest import pdf_bytes, pdf_text
+from .conftest import notice_of, pdf_bytes, pdf_text
 
 
 def issued(case, kind, actor):
-    document = actions.issue_document(case, kind=kind, actor=actor)
+    """The notice the act issued itself; `actor` is who recorded the act, and the document
+    names them as its issuer."""
+    document = notice_of(case, kind)
+    assert document.issued_by == actor
     data = pdf_bytes(document)
     check = signing.check_signature(data, [document.seal.certificate_pem])
     assert check.ok, check.summary
@@ -95,7 +98,7 @@ def test_a_grant_and_its_licence_state_the_number_scope_and_validity(
     for expected in ("准予行政许可决定书", f"证照编号：{licence.number}", "许可范围：热食类食品制售",
                      "有效期限：2025年1月24日至2030年1月23日", "第三十八条第一款"):
         assert expected in text, expected
-    licence_doc, text = issued(case, "licence", clerk)
+    licence_doc, text = issued(case, "licence", signatory)  # the licence comes with the grant
     assert licence_doc.number == "平审批证〔2025〕第000001号"
     for expected in ("食品经营许可证", f"证照编号：{licence.number}", "持证人：平罗县𠮷祥餐饮有限公司",
                      "统一社会信用代码：91350100M000100Y43", "有效期限：2025年1月24日至2030年1月23日",
@@ -110,7 +113,7 @@ def test_special_procedure_extension_tolerated_acceptance_and_revocation_render(
     assert "容缺受理通知书" in text and "1.食品安全管理制度：2025年3月20日前补齐" in text
     case = case_actions.suspend(case, actor=reviewer, kind="expert_review", reason="需组织专家评审",
                                 expected_days=5, on=day("2025-03-04"))
-    _doc, text = issued(case, "special_procedure", signatory)
+    _doc, text = issued(case, "special_procedure", reviewer)
     assert "特别程序告知书" in text and "预计所需时间：5个工作日" in text and "第四十五条" in text
     case = case_actions.resume(case, actor=reviewer, on=day("2025-03-11"))
     case = case_actions.request_extension(case, actor=reviewer, reason="现场核查需要补充检测", on=day("2025-03-12"))
@@ -147,17 +150,17 @@ def test_numbers_never_repeat_or_skip_and_restart_per_kind(item, applicant, cler
     numbers = []
     for on in ("2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-03-07"):
         case = accepted_case(item, applicant, clerk, on)
-        numbers.append(actions.issue_document(case, kind="acceptance", actor=clerk).number)
+        numbers.append(notice_of(case, "acceptance").number)
     assert numbers == [f"平审批受〔2025〕第{n:06d}号" for n in range(1, 6)]
     case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-10 09:00"))
     case = case_actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=day("2025-03-10"))
-    assert actions.issue_document(case, kind="refusal", actor=clerk).number == "平审批不受〔2025〕第000001号"
+    assert notice_of(case, "refusal").number == "平审批不受〔2025〕第000001号"
     assert DocumentSequence.objects.get(kind="acceptance", year=2025).last == 5
 
 
 def test_a_notice_is_issued_once_and_a_correction_supersedes_it(item, applicant, clerk, seal):
     case = accepted_case(item, applicant, clerk, "2025-03-03")
-    first = actions.issue_document(case, kind="acceptance", actor=clerk)
+    first = notice_of(case, "acceptance")
     with pytest.raises(ValidationFailed, match="已出具受理通知书"):
         actions.issue_document(case, kind="acceptance", actor=clerk)
     second = actions.reissue_document(first, actor=clerk, reason="受理人姓名有误")
@@ -173,8 +176,9 @@ def test_nothing_is_issued_without_a_notice_due_a_role_or_a_released_licence(
     with pytest.raises(ValidationFailed, match="没有需要出具受理通知书"):
         actions.issue_document(case, kind="acceptance", actor=clerk)
     case = accepted_case(item, applicant, clerk, "2025-03-03")
+    own = notice_of(case, "acceptance")  # the acceptance issued its notice itself
     with pytest.raises(NotPermitted):
         actions.issue_document(case, kind="acceptance", actor=applicant_user)
     with pytest.raises(ValidationFailed):
         actions.issue_document(case, kind="no_such_kind", actor=clerk)
-    assert not Document.objects.exists()
+    assert list(Document.objects.all()) == [own]

@@ -14,7 +14,7 @@ from oneseal.documents.models import DocumentKind, DocumentTemplate
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 
-from .conftest import pdf_text
+from .conftest import notice_of, pdf_text
 
 
 def draft_of(bureau, kind, admin_user, reason="按上级新格式调整"):
@@ -36,8 +36,7 @@ def test_every_kind_gets_the_shipped_wording_as_version_1_on_first_use(bureau):
 
 
 def test_a_document_records_the_version_it_was_written_in(item, applicant, clerk, seal):
-    document = actions.issue_document(accepted_case(item, applicant, clerk, "2025-03-03"), kind="acceptance",
-                                      actor=clerk)
+    document = notice_of(accepted_case(item, applicant, clerk, "2025-03-03"), "acceptance")
     assert document.template.kind == "acceptance" and document.template.number == 1
 
 
@@ -90,8 +89,7 @@ def test_the_old_three_months_for_a_lawsuit_is_refused(bureau, admin_user):
 
 def test_a_published_version_governs_documents_dated_from_its_effective_date_and_is_immutable(
         item, applicant, clerk, admin_user, bureau, seal):
-    before = actions.issue_document(accepted_case(item, applicant, clerk, "2025-05-30"), kind="acceptance",
-                                    actor=clerk)
+    before = notice_of(accepted_case(item, applicant, clerk, "2025-05-30"), "acceptance")
     draft = draft_of(bureau, "acceptance", admin_user)
     actions.save_template_draft(draft, actor=admin_user, title="受理决定通知书",
                                 body=draft.body + "\n办理进度可凭查询码在网上办事大厅查询。",
@@ -105,8 +103,7 @@ def test_a_published_version_governs_documents_dated_from_its_effective_date_and
         actions.publish_template(later, actor=admin_user, effective_from=day("2025-05-01"))
     assert any("早于上一版本" in r for r in too_early.value.reasons)
 
-    after = actions.issue_document(accepted_case(item, applicant, clerk, "2025-06-03"), kind="acceptance",
-                                   actor=clerk)
+    after = notice_of(accepted_case(item, applicant, clerk, "2025-06-03"), "acceptance")
     assert (before.template.number, after.template.number) == (1, 2)
     text = pdf_text(after)
     assert "受理决定通知书" in text and "办理进度可凭查询码在网上办事大厅查询。" in text

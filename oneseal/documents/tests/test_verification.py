@@ -13,12 +13,12 @@ from oneseal.documents.models import Seal
 from oneseal.documents.queries import check_file
 from oneseal.errors import NotPermitted, ValidationFailed
 
-from .conftest import pdf_bytes
+from .conftest import notice_of, pdf_bytes
 
 
 @pytest.fixture
 def document(item, applicant, clerk, seal):
-    return actions.issue_document(accepted_case(item, applicant, clerk, "2025-03-03"), kind="acceptance", actor=clerk)
+    return notice_of(accepted_case(item, applicant, clerk, "2025-03-03"), "acceptance")
 
 
 def tampered(data: bytes) -> bytes:
@@ -70,7 +70,7 @@ def test_a_rotated_seal_signs_nothing_more_but_its_documents_still_verify(docume
     with pytest.raises(ValidationFailed, match="已于2025-06-01封存"):
         signing.sign_pdf(b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x")
     assert check_file(pdf_bytes(document)).genuine
-    later = actions.issue_document(accepted_case(item, applicant, clerk, "2025-06-03"), kind="acceptance", actor=clerk)
+    later = notice_of(accepted_case(item, applicant, clerk, "2025-06-03"), "acceptance")
     assert later.seal == new and check_file(pdf_bytes(later)).genuine
 
 
@@ -98,7 +98,7 @@ def test_the_seal_command_creates_a_key_and_certificate_kept_encrypted(bureau, c
 def test_the_public_page_shows_a_genuine_document_without_the_identity_number(client, item, own_applicant, clerk,
                                                                               seal):
     case = accepted_case(item, own_applicant, clerk, "2025-03-03")
-    document = actions.issue_document(case, kind="acceptance", actor=clerk)
+    document = notice_of(case, "acceptance")
     page = client.get(f"/documents/verify/{document.verification_code}/")
     html = page.content.decode()
     assert page.status_code == 200 and "真实有效" in html

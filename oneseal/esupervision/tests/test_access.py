@@ -20,7 +20,7 @@ ENDPOINTS = ["/api/v1/esupervision/overview", "/api/v1/esupervision/warnings/sta
 
 
 @pytest.fixture
-def two_counties(item, applicant, clerk, make_staff, county):
+def two_counties(item, applicant, clerk, make_staff, county, bureau, section):
     """A case long past its statutory limit in 平罗县 and one in 大武口区 (moved there by its
     region code: the neighbour's catalogue is not needed to read its cases), each breaking a
     rule (a third suspension)."""
@@ -28,7 +28,8 @@ def two_counties(item, applicant, clerk, make_staff, county):
 
     from .conftest import day
 
-    reviewer = make_staff("suspender", county, Role.REVIEWER)
+    # A reviewer of the section the cases' review steps name: only the case's own section suspends.
+    reviewer = make_staff("suspender", county, Role.REVIEWER, bureau=bureau, section=section)
     here = accepted_case(item, applicant, clerk, "2025-03-03")
     there = accepted_case(item, applicant, clerk, "2025-03-03")
     for case in (here, there):

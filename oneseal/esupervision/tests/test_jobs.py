@@ -131,3 +131,26 @@ def test_a_clerk_acting_on_a_declared_relatives_case_is_a_hit(item, applicant, c
     # Only the declarer's own actions on the first case: receive, check materials is no event, accept.
     assert sorted(hits.values_list("event__action", flat=True)) == ["accept", "receive"]
     assert {h.actor_name for h in hits} == {"王窗口"}
+
+
+def test_a_second_correction_notice_is_refused_unless_about_the_reply_and_then_a_hit(item, applicant, clerk):
+    from oneseal.errors import ValidationFailed
+
+    case = actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    form, rules_doc = case.materials.order_by("material__order")
+    actions.check_materials(case, actor=clerk, statuses={form.pk: CaseMaterial.Status.PROVIDED,
+                                                         rules_doc.pk: CaseMaterial.Status.PROVIDED})
+    actions.request_correction(case, actor=clerk, on=day("2025-03-04"), items={form.pk: "申请书未签字"})
+    actions.submit_correction(case, actor=clerk, on=day("2025-03-06"))
+    # The management rules were there from the start: the one-time notice should have said so.
+    with pytest.raises(ValidationFailed, match="一次性告知") as refused:
+        actions.request_correction(case, actor=clerk, on=day("2025-03-07"), items={rules_doc.pk: "缺少签章"})
+    assert "食品安全管理制度" in refused.value.fields["items"][0]
+    # The signed form the reply brought may be asked about again — recorded, and shown.
+    case = actions.request_correction(case, actor=clerk, on=day("2025-03-07"), items={form.pk: "签字与身份证不符"})
+    event = case.events.order_by("-seq").first()
+    assert event.data["repeat"] is True and event.data["nth"] == 2 and event.notice_due == "correction"
+    rollup()
+    hit = RuleHit.objects.get(rule=Rule.REPEATED_CORRECTION)
+    assert hit.case == case and hit.event == event and hit.data == {"nth": 2, "materials": ["食品经营许可申请书"]}
+    assert RuleHit.objects.filter(rule=Rule.REPEATED_CORRECTION).count() == 1  # the first notice is no hit

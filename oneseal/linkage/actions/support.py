@@ -73,7 +73,7 @@ def request_support(case: Case, *, actor, kind: str, details: str, department: D
     label = SupportKind(kind).label
     case = case_actions.suspend(
         case, actor=actor, kind=PROCEDURE_OF[SupportKind(kind)], expected_days=days, on=on,
-        expected_version=expected_version,
+        expected_version=expected_version, technical_support=True,
         reason=_("请{department}提供技术支撑（{kind}）：{details}").format(department=department, kind=label,
                                                                   details=text(details)))
     suspension = Suspension.objects.get(case=case, resumed_on__isnull=True)

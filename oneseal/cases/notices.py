@@ -1,0 +1,47 @@
+"""Where a case event that calls for a written notice hands it to whoever issues notices.
+
+The law ties each notice to the act that creates its legal moment (《行政许可法》第三十二条
+第二款、第三十八条、第四十二条、第四十五条 …), whatever started the act: a window clerk, the
+portal, the API, the worker or the admin. So the notice is issued where the event is recorded
+(`actions._base.append_event`), not by the page that happened to call the action.
+
+The cases app must not depend on the documents app, which depends on it; the documents app
+registers its issuer here in its AppConfig.ready. A hook runs inside the action's transaction
+and must never make the action fail: what it cannot issue now it keeps in its own queue.
+"""
+
+from collections.abc import Callable
+
+# hook(case, event, actor) — called for every event with `notice_due`, and for the events
+# that make a notice issuable that was held back (a licence released when the last tolerated
+# material arrives).
+NoticeHook = Callable[..., None]
+
+_hooks: list[NoticeHook] = []
+
+
+def register(hook: NoticeHook) -> None:
+    if hook not in _hooks:
+        _hooks.append(hook)
+
+
+def unregister(hook: NoticeHook) -> None:
+    if hook in _hooks:
+        _hooks.remove(hook)
+
+
+# Events after which notices already served may need a corrected version: the due dates were
+# recomputed on a newly published holiday schedule.
+CORRECTING_ACTIONS = frozenset({"recompute_due_dates"})
+
+
+def calls_for_notice(event) -> bool:
+    return (bool(event.notice_due) or bool((event.data or {}).get("licence_released"))
+            or event.action in CORRECTING_ACTIONS)
+
+
+def event_recorded(case, event, actor) -> None:
+    if not calls_for_notice(event):
+        return
+    for hook in list(_hooks):
+        hook(case, event, actor)
