@@ -156,6 +156,7 @@ def test_the_statistics_page_and_api_show_the_work_columns(client, overseer, wor
     assert page.status_code == 200
     text = page.content.decode()
     assert "李初审" in text and "完成环节" in text and "环节超时" in text
+    assert "每一步记在办理该步的人名下" in text  # the page says what it counts
     data = client.get(reverse("api:esupervision-statistics"),
                       {"by": "handler", "from": "2025-03-01", "to": "2025-03-31"}).json()
     reviewer = next(r for r in data["rows"] if r["label"] == "李初审")
