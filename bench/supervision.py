@@ -1,14 +1,15 @@
 """E-supervision and statistics over 1,000,000 cases on PostgreSQL.
 
     .venv/bin/python bench/supervision.py [--cases 1000000] [--reseed] [--database-url postgres://…]
-                                          [--plans] [--drop]
+                                          [--database-name oneseal_supervision_bench] [--plans] [--drop]
 
 Creates (or reuses) the database `oneseal_supervision_bench` on the local cluster
 (scripts/postgres.sh starts it) and seeds it once with INSERT … SELECT generate_series: a
-county's bureau with 40 published handling items of 12 departments in 5 sections, 13 staff,
+county's bureau with 40 published handling items of 12 departments in 5 sections, 18 staff,
 200,000 applicants and `--cases` cases received in order over the year before 2025-06-16 in 10
 counties, in every state, each with its events (receive, accept or refuse, grant or deny,
 deliver; three suspensions on 0.5% of the cases, a late-evening decision on 0.3%), suspensions,
+the review steps of every accepted case (受理, 审查 in the item's section, 决定),
 a missing core material on 1% of the accepted cases, and two conflict declarations. The seed
 stays for the next run (`--reseed` makes a new one, `--drop` removes the database at the end).
 
@@ -125,6 +126,7 @@ def make_world() -> dict:
     admin = staff("catadmin", Role.CATALOGUE_ADMIN)
     clerks = [staff(f"clerk{i}", Role.CLERK) for i in range(10)]
     signatories = [staff(f"chief{i}", Role.SIGNATORY) for i in range(3)]
+    reviewers = [staff(f"reviewer{i}", Role.REVIEWER, section=sections[i]) for i in range(5)]
     items = []
     for i in range(N_ITEMS):
         code = f"640221-XK-{i + 1:03d}"
@@ -139,14 +141,15 @@ def make_world() -> dict:
                                                        is_core=m == 0), actor=admin)
         for order, (name, role) in enumerate([("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")], 1):
             catalogue_actions.save_draft_part(ReviewStep(handling_item=hi, order=order, name=name, role=role,
-                                                         section=sections[i % 5] if role == "reviewer" else None),
+                                                         section=sections[i % 5] if role == "reviewer" else None,
+                                                         limit_days=3 if role == "reviewer" else None),
                                               actor=admin)
         catalogue_actions.publish(version, actor=admin, effective_from=dt.date(2024, 1, 1))
         esupervision_actions.set_baseline(version.item, actor=admin, materials=6 + i % 5, steps=5, days=20,
                                           source="bench")
         items.append(hi)
     return {"county": county, "bureau": bureau, "items": items, "clerks": clerks, "signatories": signatories,
-            "admin": admin}
+            "reviewers": reviewers, "admin": admin}
 
 
 # --- the seed: applicants, cases, events, suspensions, materials --------------------------
@@ -258,6 +261,30 @@ def seed(world: dict, n: int) -> None:
         "suspended_by_id, promised_remaining, statutory_remaining) "
         f"SELECT c.id, 'expert_review', 'bench', 10, c.suspended_on + CASE WHEN mod(c.id, 10) = 0 THEN 2 ELSE 40 END, "
         f"c.suspended_on, {signatory_of}, 3, 15 FROM {Case._meta.db_table} c WHERE c.state = 'suspended'")
+    # The review steps of every accepted case: 受理 by the accepting clerk, 审查 (3 working days)
+    # by the reviewer of the item's section, done for decided cases and half of the open ones,
+    # 决定 by the deciding signatory; the roll-up counts each for its section and handler.
+    from oneseal.cases.models import CaseStep
+
+    reviewers = [u.pk for u in world["reviewers"]]
+    step_rows = {hi.pk: list(hi.review_steps.order_by("order").values_list("pk", "section_id")) for hi in world["items"]}
+    done = {"clerk": ("TRUE", clerk_of, "c.accepted_on"),
+            "reviewer": ("c.decided_on IS NOT NULL OR mod(c.id, 2) = 0",
+                         f"(ARRAY{reviewers}::bigint[])[1 + mod(c.handling_item_id, {len(reviewers)})]",
+                         "LEAST(COALESCE(c.decided_on, c.accepted_on + 4), c.accepted_on + 1 + mod(c.id, 4)::int)"),
+            "signatory": ("c.decided_on IS NOT NULL", signatory_of, "c.decided_on")}
+    for order, (name, role) in enumerate((("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")), 1):
+        review_step = "CASE c.handling_item_id " + " ".join(
+            f"WHEN {k} THEN {v[order - 1][0]}" for k, v in step_rows.items()) + " END"
+        section = "CAST(CASE c.handling_item_id " + " ".join(
+            f"WHEN {k} THEN {v[order - 1][1] or 'NULL'}" for k, v in step_rows.items()) + " END AS bigint)"
+        condition, actor, on = done[role]
+        sql(f'INSERT INTO {CaseStep._meta.db_table} (case_id, review_step_id, "order", name, role, section_id, '
+            "state, done_by_id, done_on, opinion, outcome) "
+            f"SELECT c.id, {review_step}, {order}, '{name}', '{role}', {section}, "
+            f"CASE WHEN {condition} THEN 'done' ELSE 'pending' END, CASE WHEN {condition} THEN {actor} END, "
+            f"CASE WHEN {condition} THEN {on} END, '', CASE WHEN {condition} THEN 'approve' ELSE '' END "
+            f"FROM {cases} c WHERE c.accepted_on IS NOT NULL ORDER BY c.id")
     n_events = scalar(f"SELECT count(*) FROM {event}")
     print(f"  events: {n_events:,}, suspensions in {time.perf_counter() - t0:.1f} s")
 
@@ -364,7 +391,7 @@ def bench_pages(world: dict, show_plans: bool) -> None:
         row(f"2–31 May 2025 (not whole months: milestones), {name}, by item", ms,
             f"{report.totals.received} received, p90 {report.totals.p90_days}", "month_region")
     year = (dt.date(2024, 7, 1), dt.date(2025, 6, 30))
-    for by in ("month", "item", "handler"):
+    for by in ("month", "item", "section", "handler"):
         ms, report = timed(lambda by=by: queries.statistics(scopes["all"], start=year[0], end=year[1], by=by),
                            repeat=3)
         row(f"July 2024–June 2025, all regions, by {by}", ms,
@@ -409,10 +436,11 @@ def main():
     parser.add_argument("--reseed", action="store_true", help="drop the kept seed and make a new one")
     parser.add_argument("--drop", action="store_true", help=f"drop {DB_NAME} at the end")
     parser.add_argument("--plans", action="store_true", help="print EXPLAIN ANALYZE of the month statistics")
+    parser.add_argument("--database-name", default=DB_NAME, help="another name, e.g. for a small trial seed")
     args = parser.parse_args()
 
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
-    dsn, fresh = ensure_database(base, DB_NAME, args.reseed)
+    dsn, fresh = ensure_database(base, args.database_name, args.reseed)
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
     os.environ.setdefault("ONESEAL_DEBUG", "0")
@@ -430,11 +458,11 @@ def main():
 
     try:
         call_command("migrate", verbosity=0)
-        print(f"PostgreSQL {scalar('SHOW server_version')}, {os.cpu_count()} CPUs, database {DB_NAME}")
+        print(f"PostgreSQL {scalar('SHOW server_version')}, {os.cpu_count()} CPUs, database {args.database_name}")
         stored = RollupState.objects.filter(key=SEED_KEY).first()
         if fresh or stored is None or stored.value != str(args.cases):
             if not fresh:
-                raise SystemExit(f"{DB_NAME} holds another seed ({stored.value if stored else 'none'}): use --reseed")
+                raise SystemExit(f"{args.database_name} holds another seed ({stored.value if stored else 'none'}): use --reseed")
             print(f"\n(a) seeding {args.cases:,} cases (kept for the next run)")
             world = make_world()
             seed(world, args.cases)
@@ -462,7 +490,7 @@ def main():
     finally:
         connection.close()
         if args.drop:
-            drop_database(base, DB_NAME)
+            drop_database(base, args.database_name)
 
 
 def reload_world() -> dict:

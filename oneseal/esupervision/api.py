@@ -103,6 +103,15 @@ class StatRowSerializer(serializers.Serializer):
     visits_per_case = serializers.FloatField(allow_null=True)
     ratings = serializers.IntegerField()
     rating = serializers.FloatField(allow_null=True)
+    cases = serializers.IntegerField(allow_null=True, help_text=gettext_lazy(
+        "按科室、经办人统计时：经办的办件数，每件每科室（人）只计一次，计入其首次经办的期间；其他分组为 null"))
+    steps = serializers.IntegerField(help_text=gettext_lazy("完成的审批环节数"))
+    steps_clerk = serializers.IntegerField(help_text=gettext_lazy("其中受理环节"))
+    steps_reviewer = serializers.IntegerField(help_text=gettext_lazy("其中审查环节"))
+    steps_signatory = serializers.IntegerField(help_text=gettext_lazy("其中决定环节"))
+    steps_on_time = serializers.IntegerField(help_text=gettext_lazy("有环节时限且在时限内完成的环节数"))
+    steps_late = serializers.IntegerField(help_text=gettext_lazy("有环节时限但超时完成的环节数"))
+    inspections = serializers.IntegerField(help_text=gettext_lazy("参加现场核查的人次"))
 
 
 class StatisticsSerializer(serializers.Serializer):
@@ -230,7 +239,7 @@ class RuleHits(ScopedView, ListAPIView):
 class Statistics(ScopedView, APIView):
     @extend_schema(tags=[TAG], operation_id="esupervision_statistics", summary=gettext_lazy("办件统计"),
                    parameters=[REGION, StatisticsQuery],
-                   description=gettext_lazy("按部门、科室、事项、经办人或月份统计收件、受理、办结、按时办结、平均与90%用时、网办率、到现场次数和评价。"),
+                   description=gettext_lazy("按部门、科室、事项、经办人或月份统计收件、受理、办结、按时办结、平均与90%用时、网办率、到现场次数和评价，以及完成的审批环节、现场核查和经办办件数。"),
                    responses={200: StatisticsSerializer, **ERRORS})
     def get(self, request):
         scope = self.scope()

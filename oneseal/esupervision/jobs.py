@@ -61,6 +61,10 @@ EVENTS_KEY = "events"
 GAPS_KEY = "event_gaps"
 RATINGS_KEY = "ratings"
 CALENDAR_KEY = "calendar"
+# What the milestone rows hold; a roll-up finding rows of another version rebuilds them all
+# (version 2: review steps, site inspections, sections of the handler, first-row flags).
+MILESTONES_KEY = "milestones_version"
+MILESTONES_VERSION = "2"
 
 DECISIONS = ("grant", "deny")
 ACCEPTANCES = ("accept", "deem_accepted")
@@ -163,14 +167,18 @@ def refresh_workdays(cal: WorkCalendar | None = None) -> bool:
 
 
 def _tables() -> dict:
-    from oneseal.cases.models import Suspension
+    from oneseal.cases.models import CaseStep, SiteInspection, Suspension
     from oneseal.catalogue.models import HandlingItem, ItemVersion, ReviewStep
     from oneseal.organisation.models import Staff
 
+    inspectors = SiteInspection.inspectors.through
     return {
         "case": Case._meta.db_table, "event": CaseEvent._meta.db_table, "hi": HandlingItem._meta.db_table,
         "iv": ItemVersion._meta.db_table, "step": ReviewStep._meta.db_table, "staff": Staff._meta.db_table,
         "susp": Suspension._meta.db_table, "wd": Workday._meta.db_table, "ms": CaseMilestone._meta.db_table,
+        "cs": CaseStep._meta.db_table, "si": SiteInspection._meta.db_table, "insp": inspectors._meta.db_table,
+        "insp_si": inspectors._meta.get_field("siteinspection").column,
+        "insp_user": inspectors._meta.get_field("user").column,
     }
 
 
@@ -183,6 +191,14 @@ def _handler_by_event(actions: tuple[str, ...]) -> str:
 
 def _ordinal(column: str) -> str:
     return f"(SELECT w.ordinal FROM {{wd}} w WHERE w.day = {column})"  # noqa: S608
+
+
+def _suspended_days(case: str, after: str, until: str) -> str:
+    """The working days of the case's finished suspensions lying after `after` up to `until`
+    (第四十五条: special procedures do not count towards a time limit)."""
+    return ("COALESCE((SELECT SUM(r.ordinal - s0.ordinal) FROM {susp} s "  # noqa: S608
+            "JOIN {wd} s0 ON s0.day = s.suspended_on JOIN {wd} r ON r.day = s.resumed_on "
+            f"WHERE s.case_id = {case} AND s.suspended_on >= {after} AND s.resumed_on <= {until}), 0)")
 
 
 # SQL below is built only from this module's constants and model table names; values are
@@ -205,26 +221,95 @@ MILESTONE_SQL = {
         "c.decided_on IS NOT NULL AND c.accepted_on IS NOT NULL", "c.decided_on", _handler_by_event(DECISIONS),
         "NULL", "NULL",
         "CASE WHEN c.promised_due IS NULL THEN NULL WHEN c.decided_on <= c.promised_due THEN 1 = 1 ELSE 1 = 0 END",
-        f"{_ordinal('c.decided_on')} - {_ordinal('c.accepted_on')} - COALESCE((SELECT SUM(r.ordinal - s0.ordinal) "  # noqa: S608
-        "FROM {susp} s JOIN {wd} s0 ON s0.day = s.suspended_on JOIN {wd} r ON r.day = s.resumed_on "
-        "WHERE s.case_id = c.id), 0)",
+        f"{_ordinal('c.decided_on')} - {_ordinal('c.accepted_on')} - "
+        + _suspended_days("c.id", "c.accepted_on", "c.decided_on"),
     ),
 }
 
-COLUMNS = ("case_id", "kind", "happened_on", "region_code", "department_id", "section_id", "item_id", "handler_id",
-           "online", "visits", "on_time", "working_days", "rating")
+COLUMNS = ("case_id", "kind", "source_id", "happened_on", "region_code", "department_id", "section_id", "item_id",
+           "handler_id", "online", "visits", "on_time", "working_days", "rating", "section_first", "handler_first")
+STEP_ROLES = ("clerk", "reviewer", "signatory")  # ReviewStep.Role: the kinds step_<role> of Milestone
 
 
 def milestone_insert_sql(kind: str, where: str) -> str:
+    """The case's own milestone `kind`; its section is filled in afterwards (`SECTION_SQL`)."""
     condition, on, handler, online, visits, on_time, days = MILESTONE_SQL[kind]
-    section = ('(SELECT rs.section_id FROM {step} rs WHERE rs.handling_item_id = c.handling_item_id '
-               'AND rs.section_id IS NOT NULL ORDER BY rs."order", rs.id LIMIT 1)')
     sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
-           f"SELECT c.id, '{kind}', {on}, c.region_code, iv.original_department_id, {section}, iv.item_id, "
-           f"{handler}, {online}, {visits}, {on_time}, {days}, NULL "
+           f"SELECT c.id, '{kind}', 0, {on}, c.region_code, iv.original_department_id, NULL, iv.item_id, "
+           f"{handler}, {online}, {visits}, {on_time}, {days}, NULL, 1 = 0, 1 = 0 "
            "FROM {case} c JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
            f"WHERE {condition} AND {where}")
     return sql.format(**_tables())
+
+
+def step_insert_sql(where: str) -> str:
+    """One row per completed review step: done by whom, in the step's section. A step with a
+    time limit (`ReviewStep.limit_days`) is on time when the working days after the previous
+    step was done (the first: after acceptance) up to its own completion, less suspended
+    days, are within the limit."""
+    roles = ", ".join(f"'{r}'" for r in STEP_ROLES)
+    days = (f"{_ordinal('cs.done_on')} - {_ordinal('cs.started_on')} - "
+            + _suspended_days("cs.case_id", "cs.started_on", "cs.done_on"))
+    sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
+           "SELECT c.id, 'step_' || cs.role, cs.id, cs.done_on, c.region_code, iv.original_department_id, "
+           "cs.section_id, iv.item_id, (SELECT st.id FROM {staff} st WHERE st.user_id = cs.done_by_id), NULL, NULL, "
+           f"CASE WHEN rs.limit_days IS NULL OR cs.started_on IS NULL THEN NULL WHEN {days} <= rs.limit_days "
+           "THEN 1 = 1 ELSE 1 = 0 END, NULL, NULL, 1 = 0, 1 = 0 "
+           "FROM (SELECT x.*, COALESCE((SELECT MAX(p.done_on) FROM {cs} p WHERE p.case_id = x.case_id "
+           "AND p.\"order\" < x.\"order\" AND p.done_on IS NOT NULL), "
+           "(SELECT c0.accepted_on FROM {case} c0 WHERE c0.id = x.case_id)) AS started_on "
+           f"FROM {{cs}} x WHERE x.state = 'done' AND x.done_on IS NOT NULL AND x.role IN ({roles}) "
+           f"AND {where.format(case='x.case_id')}) cs "
+           "JOIN {case} c ON c.id = cs.case_id JOIN {step} rs ON rs.id = cs.review_step_id "
+           "JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id")
+    return sql.format(**_tables())
+
+
+def inspection_insert_sql(where: str) -> str:
+    """One row per inspector of a site inspection (第三十四条), on the day of the inspection."""
+    sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
+           f"SELECT c.id, '{Milestone.INSPECTED}', x.id, si.\"on\", c.region_code, iv.original_department_id, "
+           "NULL, iv.item_id, (SELECT st.id FROM {staff} st WHERE st.user_id = x.{insp_user}), "
+           "NULL, NULL, NULL, NULL, NULL, 1 = 0, 1 = 0 "
+           "FROM {insp} x JOIN {si} si ON si.id = x.{insp_si} JOIN {case} c ON c.id = si.case_id "
+           "JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
+           f"WHERE {where.format(case='si.case_id')}")
+    return sql.format(**_tables())
+
+
+def section_fill_sql(where: str) -> str:
+    """A row without a section (a case milestone, or a step the catalogue gives to no
+    section) counts for the section of the staff member who handled it."""
+    t = _tables()
+    return (f"UPDATE {t['ms']} SET section_id = (SELECT st.section_id FROM {t['staff']} st "  # noqa: S608
+            f"WHERE st.id = {t['ms']}.handler_id) "
+            f"WHERE section_id IS NULL AND handler_id IS NOT NULL AND {where.format(case=t['ms'] + '.case_id')}")
+
+
+def first_flags_sql(where: str) -> str:
+    """Mark each case's first row per section and per handler (earliest date, then row).
+    Rows without one form their own group (未分科室, the system or the applicant online); a
+    rating is the applicant's, not work on the case, and is never a first row."""
+    ms = _tables()["ms"]
+    rated = Milestone.RATED.value
+
+    def first(column: str) -> str:
+        return (f"{ms}.kind <> '{rated}' AND NOT EXISTS (SELECT 1 FROM {ms} m2 "  # noqa: S608
+                f"WHERE m2.case_id = {ms}.case_id AND m2.kind <> '{rated}' "
+                f"AND COALESCE(m2.{column}, 0) = COALESCE({ms}.{column}, 0) "
+                f"AND (m2.happened_on < {ms}.happened_on OR (m2.happened_on = {ms}.happened_on AND m2.id < {ms}.id)))")
+
+    return (f"UPDATE {ms} SET section_first = ({first('section_id')}), "  # noqa: S608
+            f"handler_first = ({first('handler_id')}) WHERE {where.format(case=ms + '.case_id')}")
+
+
+def insert_milestones(cursor, where: str, params: list) -> None:
+    """Every milestone row of the cases matching `where` (a template on `{case}`, the
+    case id column), with sections and first-row flags."""
+    for kind in MILESTONE_SQL:
+        cursor.execute(milestone_insert_sql(kind, where.format(case="c.id")), params)
+    cursor.execute(step_insert_sql(where), params)
+    cursor.execute(inspection_insert_sql(where), params)
 
 
 def rating_source():
@@ -259,7 +344,7 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
 
 
 MONTHLY_KEY = ("month", "region_code", "kind", "department_id", "section_id", "item_id", "handler_id", "working_days")
-MONTHLY_SUMS = ("n", "online", "visits", "on_time", "rating_sum")
+MONTHLY_SUMS = ("n", "online", "visits", "on_time", "rating_sum", "late", "section_cases", "handler_cases")
 
 
 def monthly_delta_sql(sign: int, where: str) -> str:
@@ -274,7 +359,9 @@ def monthly_delta_sql(sign: int, where: str) -> str:
             "COALESCE(m.item_id, 0), COALESCE(m.handler_id, 0), COALESCE(m.working_days, -1), "
             f"{sign} * COUNT(*), {sign} * SUM(CASE WHEN m.online THEN 1 ELSE 0 END), "
             f"{sign} * COALESCE(SUM(m.visits), 0), {sign} * SUM(CASE WHEN m.on_time THEN 1 ELSE 0 END), "
-            f"{sign} * COALESCE(SUM(m.rating), 0) "
+            f"{sign} * COALESCE(SUM(m.rating), 0), {sign} * SUM(CASE WHEN NOT m.on_time THEN 1 ELSE 0 END), "
+            f"{sign} * SUM(CASE WHEN m.section_first THEN 1 ELSE 0 END), "
+            f"{sign} * SUM(CASE WHEN m.handler_first THEN 1 ELSE 0 END) "
             f"FROM {CaseMilestone._meta.db_table} m WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 "
             f"ON CONFLICT ({', '.join(MONTHLY_KEY)}) DO UPDATE SET {sums}")
 
@@ -289,23 +376,23 @@ def roll_up_cases(case_ids: list[int] | None) -> None:
             where, params, mine = "1 = 1", [], "1 = 1"
         else:
             marks = ", ".join(["%s"] * len(case_ids))
-            where, params, mine = f"c.id IN ({marks})", list(case_ids), f"m.case_id IN ({marks})"
+            where, params, mine = f"{{case}} IN ({marks})", list(case_ids), f"m.case_id IN ({marks})"
             cursor.execute(monthly_delta_sql(-1, mine), params)
             CaseMilestone.objects.filter(case_id__in=case_ids).delete()
-        for kind in MILESTONE_SQL:
-            cursor.execute(milestone_insert_sql(kind, where), params)
+        insert_milestones(cursor, where, params)
         _insert_ratings(case_ids)
+        cursor.execute(section_fill_sql(where), params)
+        cursor.execute(first_flags_sql(where), params)
         cursor.execute(monthly_delta_sql(1, mine), params)
         MonthlyStat.objects.filter(n=0).delete()
+        if case_ids is None:
+            _set(MILESTONES_KEY, MILESTONES_VERSION)
 
 
 def recount_working_days() -> None:
-    """After the calendar changed: every decided case's working days again, in one pass."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        CaseMilestone.objects.filter(kind=Milestone.DECIDED).delete()
-        cursor.execute(milestone_insert_sql(Milestone.DECIDED, "1 = 1"))
-        MonthlyStat.objects.all().delete()
-        cursor.execute(monthly_delta_sql(1, "1 = 1"))
+    """After the calendar changed: every decided case's and every timed step's working days
+    again, which is every milestone rebuilt in one pass."""
+    roll_up_cases(None)
 
 
 # --- rules for irregular actions ----------------------------------------------------------
@@ -468,7 +555,7 @@ def rollup(today: datetime.date | None = None, *, rebuild: bool = False) -> Roll
             events = _events(0, top)
             gaps: dict[int, float] = {}
         else:
-            if result.calendar_rebuilt:
+            if result.calendar_rebuilt or _get(MILESTONES_KEY) != MILESTONES_VERSION:
                 recount_working_days()
             elif not MonthlyStat.objects.exists() and CaseMilestone.objects.exists():
                 # Milestones from before the monthly sums existed: sum them once.

@@ -4,8 +4,9 @@ Derived tables, rebuilt at any time by `oneseal esupervision rollup --rebuild` a
 current by the worker (`jobs.rollup`):
 - `Workday`: the working-day calendar as a table (each date and how many working days lie up
   to it), so SQL counts working days with a subtraction;
-- `CaseMilestone`: one row per case and milestone (received, accepted, decided), with the
-  dimensions statistics group by; a month's statistics are one index range over it;
+- `CaseMilestone`: one row per case and milestone (received, accepted, decided, rated), per
+  completed review step and per inspector of a site inspection, with the dimensions
+  statistics group by; a month's statistics are one index range over it;
 - `RuleHit`: an event that breaks a rule for irregular actions, found by SQL over new events.
 
 Entered by people:
@@ -64,6 +65,15 @@ class Milestone(models.TextChoices):
     ACCEPTED = "accepted", _("受理")
     DECIDED = "decided", _("办结（作出决定）")
     RATED = "rated", _("评价")
+    # One row per completed review step (by the step's role) and per inspector of a site
+    # inspection: who worked on a case beyond receiving, accepting and deciding it.
+    STEP_CLERK = "step_clerk", _("受理环节")
+    STEP_REVIEWER = "step_reviewer", _("审查环节")
+    STEP_SIGNATORY = "step_signatory", _("决定环节")
+    INSPECTED = "inspected", _("现场核查")
+
+
+STEP_KINDS = (Milestone.STEP_CLERK, Milestone.STEP_REVIEWER, Milestone.STEP_SIGNATORY)
 
 
 class CaseMilestone(models.Model):
@@ -73,6 +83,9 @@ class CaseMilestone(models.Model):
     case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                              related_name="+")
     kind = models.CharField(max_length=16, choices=Milestone.choices)
+    # Step rows: the CaseStep's id; inspection rows: the inspector's row of the inspection;
+    # 0 for the case's own milestones (one per kind).
+    source_id = models.BigIntegerField(default=0)
     happened_on = models.DateField()
     region_code = models.CharField(max_length=12)
     department = models.ForeignKey(Department, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
@@ -94,17 +107,21 @@ class CaseMilestone(models.Model):
     working_days = models.IntegerField(null=True)
     # Rated rows: the applicant's score (1–5).
     rating = models.SmallIntegerField(null=True)
+    # The case's first row with this section / this handler (by date, then row): counting
+    # these counts each case once per section and handler, in the month it first reached them.
+    section_first = models.BooleanField(default=False)
+    handler_first = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("办件节点（统计用）")
         verbose_name_plural = _("办件节点（统计用）")
-        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="milestone_unique_per_case")]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "source_id"], name="milestone_unique_per_case")]
         indexes = [
             # A period's statistics for a region: one range over the date, the region and the
             # measures read from the index (PostgreSQL; SQLite ignores INCLUDE).
             models.Index(fields=["happened_on", "region_code"],
                          include=["kind", "department", "section", "item", "handler", "online", "visits",
-                                  "on_time", "working_days", "rating"],
+                                  "on_time", "working_days", "rating", "section_first", "handler_first"],
                          name="milestone_period"),
         ]
 
@@ -132,6 +149,9 @@ class MonthlyStat(models.Model):
     visits = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
     rating_sum = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    section_cases = models.IntegerField(default=0)
+    handler_cases = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("月度汇总（统计用）")

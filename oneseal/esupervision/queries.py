@@ -45,6 +45,7 @@ from . import rules
 from .aggregates import Percentile90
 from .jobs import last_rollup_at, no_jit, rating_source
 from .models import (
+    STEP_KINDS,
     CaseMilestone,
     ConflictDeclaration,
     Milestone,
@@ -245,6 +246,19 @@ class StatRow:
     visits: int = 0
     ratings: int = 0
     rating: float | None = None
+    # Who did the work: review steps completed (per role), timed steps on time and late, site
+    # inspections joined, and — by section or handler — the cases they worked on, each once.
+    steps_clerk: int = 0
+    steps_reviewer: int = 0
+    steps_signatory: int = 0
+    steps_on_time: int = 0
+    steps_late: int = 0
+    inspections: int = 0
+    cases: int | None = None
+
+    @property
+    def steps(self) -> int:
+        return self.steps_clerk + self.steps_reviewer + self.steps_signatory
 
     @property
     def on_time_share(self) -> float | None:
@@ -272,6 +286,9 @@ class StatReport:
 
 
 MEASURES = {
+    # First: `on_time` below names an aggregate, and these filter on the column of that name.
+    "steps_on_time": Count("id", filter=Q(kind__in=STEP_KINDS, on_time=True)),
+    "steps_late": Count("id", filter=Q(kind__in=STEP_KINDS, on_time=False)),
     "received": Count("id", filter=Q(kind=Milestone.RECEIVED)),
     "accepted": Count("id", filter=Q(kind=Milestone.ACCEPTED)),
     "decided": Count("id", filter=Q(kind=Milestone.DECIDED)),
@@ -282,7 +299,14 @@ MEASURES = {
     "visits": Coalesce(Sum("visits"), 0),
     "ratings": Count("rating"),
     "rating": Avg("rating"),
+    "steps_clerk": Count("id", filter=Q(kind=Milestone.STEP_CLERK)),
+    "steps_reviewer": Count("id", filter=Q(kind=Milestone.STEP_REVIEWER)),
+    "steps_signatory": Count("id", filter=Q(kind=Milestone.STEP_SIGNATORY)),
+    "inspections": Count("id", filter=Q(kind=Milestone.INSPECTED)),
+    "section_cases": Count("id", filter=Q(section_first=True)),
+    "handler_cases": Count("id", filter=Q(handler_first=True)),
 }
+STEP_MEASURES = ("steps_clerk", "steps_reviewer", "steps_signatory", "steps_on_time", "steps_late", "inspections")
 
 
 def milestones(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CaseMilestone]:
@@ -290,14 +314,16 @@ def milestones(scope: Scope, start: datetime.date, end: datetime.date) -> QueryS
     return rows if scope.prefix == "" else rows.filter(region_code__startswith=scope.prefix)
 
 
-def _row(key, label, values: dict) -> StatRow:
+def _row(key, label, values: dict, by: str) -> StatRow:
     avg = values["avg_days"]
     rating = values["rating"]
+    cases = {By.SECTION: values["section_cases"], By.HANDLER: values["handler_cases"]}.get(by)
     return StatRow(key=key, label=label, received=values["received"], accepted=values["accepted"],
                    decided=values["decided"], on_time=values["on_time"],
                    avg_days=round(float(avg), 1) if avg is not None else None, p90_days=values["p90_days"],
                    online=values["online"], visits=values["visits"] or 0, ratings=values["ratings"],
-                   rating=round(float(rating), 2) if rating is not None else None)
+                   rating=round(float(rating), 2) if rating is not None else None,
+                   **{k: values[k] or 0 for k in STEP_MEASURES}, cases=None if cases is None else cases or 0)
 
 
 def _labels(by: str, keys: list) -> dict:
@@ -325,8 +351,13 @@ NO_KEY = {
 
 def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: str) -> StatReport:
     """Received, accepted, decided, on time, average and 90th-percentile working days, online
-    share, visits and ratings per `by` over `start`…`end` (both included). Each figure counts
-    the milestone in the period: cases received in it, accepted in it, decided in it. Whole
+    share, visits and ratings per `by` over `start`…`end` (both included), and the work done:
+    review steps completed (per role; on time or late where the step has a limit), site
+    inspections joined and, by section or by handler, the cases each worked on, counted once
+    in the period of their first row there. Each figure counts the milestone in the period:
+    cases received in it, accepted in it, decided in it, steps completed in it. A milestone
+    counts for the handler who took it, and for the section the catalogue gives the step, or
+    else the handler's section (see docs/architecture.md). Whole
     months are read from the monthly sums (`MonthlyStat`: a year of a city is a few thousand
     rows), any other period from the milestones of its days; both are one GROUP BY and one
     total in SQL, and the same figures."""
@@ -348,22 +379,31 @@ MONTHLY_MEASURES = {
     "received": Sum("n", filter=Q(kind=Milestone.RECEIVED)),
     "accepted": Sum("n", filter=Q(kind=Milestone.ACCEPTED)),
     "decided": Sum("n", filter=Q(kind=Milestone.DECIDED)),
-    "on_time": Sum("on_time"),
+    "decided_on_time": Sum("on_time", filter=Q(kind=Milestone.DECIDED)),
     "days_n": Sum("n", filter=Q(kind=Milestone.DECIDED, working_days__gte=0)),
     "days_sum": Sum(F("n") * F("working_days"), filter=Q(kind=Milestone.DECIDED, working_days__gte=0)),
     "online": Sum("online"),
     "visits": Sum("visits"),
     "ratings": Sum("n", filter=Q(kind=Milestone.RATED)),
     "rating_sum": Sum("rating_sum"),
+    "steps_clerk": Sum("n", filter=Q(kind=Milestone.STEP_CLERK)),
+    "steps_reviewer": Sum("n", filter=Q(kind=Milestone.STEP_REVIEWER)),
+    "steps_signatory": Sum("n", filter=Q(kind=Milestone.STEP_SIGNATORY)),
+    "steps_on_time": Sum("on_time", filter=Q(kind__in=STEP_KINDS)),
+    "steps_late": Sum("late", filter=Q(kind__in=STEP_KINDS)),
+    "inspections": Sum("n", filter=Q(kind=Milestone.INSPECTED)),
+    "section_cases": Sum("section_cases"),
+    "handler_cases": Sum("handler_cases"),
 }
 
 
 def _from_sums(values: dict, p90) -> dict:
     v = {k: (values.get(k) or 0) for k in MONTHLY_MEASURES}
-    return {"received": v["received"], "accepted": v["accepted"], "decided": v["decided"], "on_time": v["on_time"],
+    return {"received": v["received"], "accepted": v["accepted"], "decided": v["decided"], "on_time": v["decided_on_time"],
             "avg_days": v["days_sum"] / v["days_n"] if v["days_n"] else None, "p90_days": p90,
             "online": v["online"], "visits": v["visits"], "ratings": v["ratings"],
-            "rating": v["rating_sum"] / v["ratings"] if v["ratings"] else None}
+            "rating": v["rating_sum"] / v["ratings"] if v["ratings"] else None,
+            **{k: v[k] for k in (*STEP_MEASURES, "section_cases", "handler_cases")}}
 
 
 def _monthly(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
@@ -400,10 +440,12 @@ def _statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: s
     out = []
     for key, v in zip(keys, values, strict=True):
         label = (names.get(key) or str(NO_KEY[by])) if key != -1 else str(NO_KEY[by])
-        out.append(_row(None if key == -1 else key, label, v))
+        out.append(_row(None if key == -1 else key, label, v, by))
     if by != By.MONTH:
-        out.sort(key=lambda r: (-r.received, -r.decided, r.label))
-    return StatReport(start=start, end=end, by=by, rows=out, totals=_row(None, _("合计"), totals),
+        out.sort(key=lambda r: (-(r.cases or 0), -r.received, -r.steps, -r.decided, r.label))
+    # The totals' "cases" is not a sum of the rows (a case worked on by two sections is one
+    # case): it is left out there.
+    return StatReport(start=start, end=end, by=by, rows=out, totals=_row(None, _("合计"), totals, By.MONTH),
                       with_ratings=rating_source() is not None, rolled_up_at=last_rollup_at())
 
 

@@ -102,15 +102,26 @@ DIMENSION_HEADERS = {By.DEPARTMENT: gettext_lazy("部门"), By.SECTION: gettext_
                      By.MONTH: gettext_lazy("月份")}
 
 
+# By section and by handler: who did the work, before the case figures.
+WORK_HEADERS = [gettext_lazy("经办办件"), gettext_lazy("完成环节"), gettext_lazy("其中审查"), gettext_lazy("环节按时"),
+                gettext_lazy("环节超时"), gettext_lazy("现场核查")]
+
+
 def statistics_table(report: StatReport) -> Table:
-    headers = [str(DIMENSION_HEADERS[report.by]), *[str(h) for h in STAT_HEADERS]]
+    work = report.by in (By.SECTION, By.HANDLER)
+    headers = [str(DIMENSION_HEADERS[report.by]), *([str(h) for h in WORK_HEADERS] if work else []),
+               *[str(h) for h in STAT_HEADERS]]
     if report.with_ratings:
         headers += [_("评价数"), _("平均评分")]
 
     def cells(row):
-        out = [row.label, row.received, row.accepted, row.decided, row.on_time, _percent(row.on_time_share),
-               "" if row.avg_days is None else row.avg_days, "" if row.p90_days is None else row.p90_days,
-               row.online, _percent(row.online_share), "" if row.visits_per_case is None else row.visits_per_case]
+        out = [row.label]
+        if work:
+            out += ["" if row.cases is None else row.cases, row.steps, row.steps_reviewer, row.steps_on_time,
+                    row.steps_late, row.inspections]
+        out += [row.received, row.accepted, row.decided, row.on_time, _percent(row.on_time_share),
+                "" if row.avg_days is None else row.avg_days, "" if row.p90_days is None else row.p90_days,
+                row.online, _percent(row.online_share), "" if row.visits_per_case is None else row.visits_per_case]
         if report.with_ratings:
             out += [row.ratings, "" if row.rating is None else row.rating]
         return out

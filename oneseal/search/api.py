@@ -1,5 +1,7 @@
 """GET /api/v1/search?q=…&region=…&limit=…: the handling items a citizen's words point to,
-ranked, each with its item, department, score and guide URL. Public and read-only, like the
+ranked, each with its item, department, score and guide URL, and whether any is close enough
+(`matched`); when none is, the nearest are under `related` with the nearest topics and the
+bureau's consultation phone. Public and read-only, like the
 catalogue API; the ranking is `search.queries.search_handling_items`."""
 
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,13 @@ from oneseal.api.serializers import ErrorSerializer
 from oneseal.catalogue.models import Catalogue
 from oneseal.regions.models import Region
 
-from .queries import MAX_LIMIT, MAX_QUERY_LENGTH, search_handling_items
+from .queries import (
+    MAX_LIMIT,
+    MAX_QUERY_LENGTH,
+    consultation_phones,
+    nearest_topics,
+    search_handling_items,
+)
 
 
 class SearchQuery(serializers.Serializer):
@@ -70,6 +78,24 @@ class SearchHitSerializer(serializers.Serializer):
     others = SearchSiblingSerializer(many=True, help_text=_("同一事项的其他办理项"))
 
 
+class TopicLinkSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("主题"))
+    url = serializers.CharField(help_text=_("按主题浏览事项目录的页面地址"))
+
+
+class ConsultationSerializer(serializers.Serializer):
+    bureau = serializers.CharField(help_text=_("行政审批局"))
+    phone = serializers.CharField(help_text=_("咨询电话"))
+
+
+class SearchResultSerializer(serializers.Serializer):
+    matched = serializers.BooleanField(help_text=_("是否找到相近的事项；为 false 时 results 为空，较弱的结果在 related"))
+    results = SearchHitSerializer(many=True, help_text=_("相近的办理项，按相关度排序"))
+    related = SearchHitSerializer(many=True, help_text=_("没有相近事项时：可能相关的办理项"))
+    topics = TopicLinkSerializer(many=True, help_text=_("没有相近事项时：可以浏览的主题"))
+    consultation = ConsultationSerializer(many=True, help_text=_("没有相近事项时：咨询电话"))
+
+
 class SearchView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "search"
@@ -78,12 +104,19 @@ class SearchView(APIView):
         tags=["search"], operation_id="search_handling_items", parameters=[SearchQuery],
         summary=_("用群众的话查找办理项"),
         description=_("中文分字与双字检索加语义向量，按相关度排序；同一事项只列一个办理项，"
-                      "由用词判断新办、变更、延续、注销或补证，其余办理项列在 others。只查现行有效的已发布事项。"),
-        responses={200: SearchHitSerializer(many=True), 400: ErrorSerializer},
+                      "由用词判断新办、变更、延续、注销或补证，其余办理项列在 others。只查现行有效的已发布事项。"
+                      "没有足够相近的事项时 matched 为 false，较弱的结果列在 related，并给出相近主题和咨询电话。"),
+        responses={200: SearchResultSerializer, 400: ErrorSerializer},
     )
     def get(self, request):
         query = SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        hits = search_handling_items(data["q"], region_code=data.get("region") or None, limit=data["limit"])
-        return Response(SearchHitSerializer(hits, many=True).data)
+        region = data.get("region") or None
+        hits = search_handling_items(data["q"], region_code=region, limit=data["limit"])
+        if hits.matched:
+            body = {"matched": True, "results": hits, "related": [], "topics": [], "consultation": []}
+        else:
+            body = {"matched": False, "results": [], "related": hits, "topics": nearest_topics(hits),
+                    "consultation": consultation_phones(region)}
+        return Response(SearchResultSerializer(body).data)

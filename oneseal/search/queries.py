@@ -50,6 +50,17 @@ class Hit:
     others: tuple[Sibling, ...] = ()
 
 
+class Results(list):
+    """The ranked hits, and whether the best is close enough to be an answer (`matched`).
+    When it is not, the hits are only the nearest the catalogue has ("可能相关"), and the page
+    says it found nothing close. A list, so a caller wanting just the ranking reads it as one."""
+
+    def __init__(self, hits=(), *, matched: bool = False, closeness: rules.Closeness | None = None):
+        super().__init__(hits)
+        self.matched = matched
+        self.closeness = closeness
+
+
 def _explain(doc: index.Document, query: str, best_text: tuple[str, str] | None, lexical_share: float,
              cue: str, variant_matched: bool) -> str:
     parts = []
@@ -75,6 +86,27 @@ def _explain(doc: index.Document, query: str, best_text: tuple[str, str] | None,
     return "；".join(parts)
 
 
+def _closeness(idx: index.Index, query: str, cue: str, top: int, boosted: set[int], mask) -> rules.Closeness:
+    """How close the best document is (`rules.Closeness`); the threshold decides on it."""
+    stripped = rules.normalise(query).replace(cue, " ") if cue else rules.normalise(query)
+    coverage = idx.lexical.coverage(rules.terms(rules.strip_fillers(stripped), idx.config.terms,
+                                                segment=idx.segment), top)
+    if top in boosted or idx.matrix is None:
+        return rules.Closeness(phrase=top in boosted, agrees=None, distinct=0.0, coverage=coverage)
+    dense, _rows = idx.dense_scores(embeddings.query_vector(rules.core_words(query)))
+    if mask is not None:
+        dense = np.where(mask, dense, -1.0)
+    items = np.fromiter((d.item_id for d in idx.documents), dtype=np.int64, count=len(idx.documents))
+    ids, slots = np.unique(items, return_inverse=True)
+    per_item = np.full(len(ids), -1.0)
+    np.maximum.at(per_item, slots, dense)
+    order = np.sort(per_item)[::-1]
+    nearest = int(ids[int(np.argmax(per_item))])
+    distinct = float(order[0] - order[min(4, len(order) - 1)])
+    return rules.Closeness(phrase=False, agrees=nearest == idx.documents[top].item_id, distinct=distinct,
+                           coverage=coverage)
+
+
 _prefixes: dict[str, str] = {}
 
 
@@ -93,16 +125,17 @@ def _region_prefix(region_code: str | None) -> str | None:
 
 
 def search_handling_items(text: str, *, region_code: str | None = None, limit: int = 10,
-                          config: index.Config | None = None) -> list[Hit]:
+                          config: index.Config | None = None, threshold: rules.Threshold | None = None) -> Results:
     """Ranked handling items for a citizen's words, in the local catalogue of `region_code` and
-    the regions under it (every local catalogue when None); only versions in force today."""
+    the regions under it (every local catalogue when None); only versions in force today.
+    `matched` on the result says whether the best is close enough (`rules.THRESHOLD`)."""
     query = (text or "").strip()[:MAX_QUERY_LENGTH]
     if not rules.has_words(query):
-        return []
+        return Results()
     limit = max(1, min(limit, MAX_LIMIT))
     idx = index.current(config)
     if not idx.documents:
-        return []
+        return Results()
     cfg = idx.config
     asked, cue = rules.asked_variant(query)
     keyword_text = rules.strip_fillers(rules.normalise(query)) + " " + rules.CUE_WORDS.get(cue, "")
@@ -113,7 +146,7 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
     mask = idx.region_mask(_region_prefix(region_code))
     if mask is not None:
         if not mask.any():
-            return []
+            return Results()
         lexical = np.where(mask, lexical, 0.0)
         if dense is not None:
             dense = np.where(mask, dense, -1.0)
@@ -128,6 +161,7 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
                                     [d.variant for d in idx.documents], asked, cfg.weights,
                                     [d.first_of_variant for d in idx.documents])
     choices = [c for c in choices if np.isfinite(c.score) and c.score > 0][:limit]
+    closeness = _closeness(idx, query, cue, choices[0].doc, boosted, mask) if choices else None
     lexical_norm = rules.normalised_lexical(lexical)
     siblings: dict[int, list[index.Document]] = {}
     wanted_items = {idx.documents[c.doc].item_id for c in choices}
@@ -157,7 +191,51 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
                 for o in siblings[doc.item_id] if o is not doc
             ),
         ))
-    return hits
+    matched = closeness is not None and (threshold or rules.THRESHOLD).is_close(closeness)
+    return Results(hits, matched=matched, closeness=closeness)
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    name: str
+    url: str  # the region's catalogue filtered to the topic
+
+
+@dataclass(frozen=True)
+class Consultation:
+    bureau: str
+    phone: str
+
+
+def nearest_topics(results: Results, limit: int = 3) -> list[TopicLink]:
+    """The catalogue topics (`Topic`) of the nearest items, in their order: where to browse
+    when nothing is close enough."""
+    from oneseal.catalogue.models import Topic
+
+    seen: dict[tuple[int, str], None] = {}
+    for hit in results:
+        topic_id = hit.handling_item.item_version.topic_id
+        if topic_id is not None:
+            seen.setdefault((topic_id, hit.region_code), None)
+        if len(seen) >= limit:
+            break
+    names = dict(Topic.objects.filter(pk__in={t for t, _r in seen}).values_list("pk", "name"))
+    return [TopicLink(names[t], reverse("portal:catalogue", args=[region]) + f"?topic={t}")
+            for t, region in seen if t in names]
+
+
+def consultation_phones(region_code: str | None) -> list[Consultation]:
+    """Whom to ask: the consultation phone (`Bureau.phone`, 咨询电话) of the searched region's
+    bureau, or of every bureau with a local catalogue when no region was chosen."""
+    from oneseal.organisation.models import Bureau
+
+    bureaus = Bureau.objects.exclude(phone="").order_by("region__code")
+    if region_code:
+        prefix = _region_prefix(region_code) or ""
+        bureaus = bureaus.filter(region__code__startswith=prefix)
+    else:
+        bureaus = bureaus.filter(region__catalogues__kind=Catalogue.Kind.LOCAL).distinct()
+    return [Consultation(b.name, b.phone) for b in bureaus[:5]]
 
 
 # --- The synonym pages ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .models import Synonym
 def results(request):
     form = SearchForm(request.GET or None)
     catalogues = list(Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL).select_related("region").order_by("region__code"))
-    query, region, hits = "", "", None
+    query, region, hits, topics, phones, matched = "", "", None, [], [], True
     if form.is_valid():
         query = form.cleaned_data["q"]
         region = form.cleaned_data["region"]
@@ -32,8 +32,16 @@ def results(request):
             form.add_error("region", _("该地区没有本级事项目录"))
         elif query:
             hits = queries.search_handling_items(query, region_code=region or None, limit=10)
+            matched = hits.matched
+            if not matched:
+                # Nothing close: say so, and offer where to browse and whom to call; the
+                # nearest items are listed below as "可能相关".
+                topics = queries.nearest_topics(hits)
+                phones = queries.consultation_phones(region or None)
+                hits = hits[:5]
     return render(request, "search/results.html", {
         "form": form, "query": query, "region": region, "hits": hits, "catalogues": catalogues,
+        "matched": matched, "topics": topics, "phones": phones,
         # Queries in the catalogue's language, not translated.
         "examples": ["开饭店", "办幼儿园", "注销公司", "营业执照丢了"],
     })

@@ -29,15 +29,21 @@ def test_a_decided_case_has_its_milestones_with_working_days_and_who_took_each_s
     case = granted(item, applicant, clerk, reviewer, second_reviewer, signatory, accepted="2025-03-03",
                    decided="2025-03-06")
     result = rollup()
-    rows = {m.kind: m for m in CaseMilestone.objects.filter(case=case)}
+    rows = {m.kind: m for m in CaseMilestone.objects.filter(case=case, source_id=0)}
     assert set(rows) == {Milestone.RECEIVED, Milestone.ACCEPTED, Milestone.DECIDED}
+    steps = list(CaseMilestone.objects.filter(case=case, source_id__gt=0).order_by("source_id")
+                 .values_list("kind", "handler__display_name", "section__name"))
+    # 受理 → 初审 (市场准入科) → 复审 → 决定, each with who did it.
+    assert steps == [("step_clerk", "王窗口", None), ("step_reviewer", "李初审", "市场准入科"),
+                     ("step_reviewer", "赵复审", None), ("step_signatory", "张局长", None)]
     assert rows[Milestone.RECEIVED].happened_on == day("2025-03-03")
     assert rows[Milestone.RECEIVED].online is False and rows[Milestone.RECEIVED].visits == 1
     assert rows[Milestone.ACCEPTED].handler == Staff.objects.get(user=clerk)
     decided = rows[Milestone.DECIDED]
     assert decided.working_days == 3 and decided.on_time is True
     assert decided.handler == Staff.objects.get(user=signatory)
-    assert decided.section == section and decided.department_id == item.item_version.original_department_id
+    # The decision counts for the signatory's section (none here), not the item's first step's.
+    assert decided.section is None and decided.department_id == item.item_version.original_department_id
     assert decided.item_id == item.item_version.item_id and decided.region_code == "640221"
     assert result.cases == 1
 
@@ -57,7 +63,8 @@ def test_suspended_working_days_do_not_count(item, applicant, clerk, reviewer, s
 def test_rollup_reads_only_new_events_and_writes_each_hit_once(item, applicant, clerk, reviewer):
     case = accepted_case(item, applicant, clerk, "2025-03-03")
     rollup()
-    assert set(CaseMilestone.objects.filter(case=case).values_list("kind", flat=True)) == {"received", "accepted"}
+    assert set(CaseMilestone.objects.filter(case=case).values_list("kind", flat=True)) == {
+        "received", "accepted", "step_clerk"}
     for n in range(3):
         actions.suspend(case, actor=reviewer, kind="testing", reason="检测", expected_days=1, on=day(f"2025-03-0{4 + n}"))
         actions.resume(case, actor=reviewer, on=day(f"2025-03-0{4 + n}"))

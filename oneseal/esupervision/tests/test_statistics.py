@@ -58,7 +58,11 @@ def test_statistics_per_handler_section_item_and_month(overseer, march, clerk, s
     assert by_handler["王窗口"].received == 2 and by_handler["王窗口"].accepted == 2
     assert by_handler["张局长"].decided == 2
     assert by_handler["（系统或网上申报）"].received == 1
-    assert [r.label for r in queries.statistics(scope, by="section", **month).rows] == ["市场准入科"]
+    # Only 初审 is 市场准入科's; the window, the second reviewer and the signatory have none.
+    by_section = {r.label: r for r in queries.statistics(scope, by="section", **month).rows}
+    assert set(by_section) == {"市场准入科", "（未分科室）"}
+    assert (by_section["市场准入科"].cases, by_section["市场准入科"].steps) == (2, 2)
+    assert by_section["市场准入科"].received == 0 and by_section["（未分科室）"].decided == 2
     assert [r.key for r in queries.statistics(scope, by="item", **month).rows] == [item.item_version.item_id]
     [march_row] = queries.statistics(scope, by="month", **month).rows
     assert march_row.label == "2025年3月" and march_row.decided == 2

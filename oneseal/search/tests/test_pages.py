@@ -23,7 +23,9 @@ def test_the_results_page_without_a_query_offers_examples_and_names_a_bad_region
 def test_the_api_ranks_handling_items(search_catalogue):
     response = Client().get("/api/v1/search", {"q": "开饭店", "region": "640221", "limit": 3})
     assert response.status_code == 200
-    body = response.json()
+    data = response.json()
+    assert data["matched"] is True and data["related"] == [] and data["consultation"] == []
+    body = data["results"]
     assert len(body) <= 3
     assert body[0]["name"] == "食品经营许可核发"
     assert body[0]["item"] == "食品（含保健食品）经营许可"
