@@ -34,3 +34,19 @@ def in_parallel(*calls, timeout: float = 60):
         t.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads), "a parallel call hung"
     return results
+
+
+def issued_document(case, *, kind: str, actor):
+    """The genuine document of `kind` for the case's latest event that calls for one: the one
+    the act issued itself (documents issue with their act, cases.notices), or — when the act
+    could not (no seal yet) — issued now by `actor`, as the window does from its queue."""
+    from oneseal.documents import actions as document_actions
+    from oneseal.documents.models import Document
+    from oneseal.documents.queries import due_documents
+
+    existing = (Document.objects.filter(case=case, kind=kind, state=Document.DocumentState.GENUINE)
+                .order_by("-pk").first())
+    due = [d.kind for d in due_documents(case)]
+    if existing is not None and kind not in due:
+        return existing
+    return document_actions.issue_document(case, kind=kind, actor=actor)
