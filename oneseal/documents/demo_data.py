@@ -76,7 +76,9 @@ def _revocation(users, today) -> list[str]:
     linkage_actions.decide_revocation_request(feedback, actor=users["signatory"], revoke=True, on=asked,
                                               note="经核实，拟依法撤销，先告知持证人陈述、申辩")
     case = push.case
-    actions.issue_document(case, kind=DocumentKind.REVOCATION_NOTICE, actor=users["signatory"])
+    # Proposing issues its notice itself (cases.notices); without a seal yet it waits in the queue.
+    if any(d.kind == DocumentKind.REVOCATION_NOTICE for d in queries.due_documents(case)):
+        actions.issue_document(case, kind=DocumentKind.REVOCATION_NOTICE, actor=users["signatory"])
     proposal = case_actions.notify_revocation(case, actor=users["clerk"], on=asked)
     lines = [_("撤销程序：{case} 证照{number}，{department}建议撤销，已告知持证人，陈述、申辩期限至{date}").format(
         case=case.number, number=push.licence.number, department=push.department,

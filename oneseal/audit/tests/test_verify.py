@@ -10,6 +10,8 @@ from django.core.management.base import CommandError
 from oneseal.audit.models import AuditEvent
 from oneseal.cases.models import Case, CaseEvent, State
 
+from .conftest import delete_behind_the_actions
+
 
 def verify(*args):
     out = io.StringIO()
@@ -44,7 +46,7 @@ def test_an_event_altered_with_a_queryset_update_is_reported_with_exit_status_1(
 
 def test_a_deleted_event_and_a_state_changed_behind_the_actions_are_reported(two_cases):
     refused, waiting = two_cases
-    CaseEvent.objects.filter(case=refused, seq=2).delete()
+    delete_behind_the_actions(CaseEvent.objects.filter(case=refused, seq=2))
     Case.objects.filter(pk=waiting.pk).update(state=State.ACCEPTED)
     out, code = verify()
     assert code == 1
@@ -54,7 +56,7 @@ def test_a_deleted_event_and_a_state_changed_behind_the_actions_are_reported(two
 
 def test_a_case_without_any_event_is_reported(two_cases):
     refused, _waiting = two_cases
-    CaseEvent.objects.filter(case=refused).delete()
+    delete_behind_the_actions(CaseEvent.objects.filter(case=refused))
     out, code = verify()
     assert code == 1 and f"case {refused.pk}: has no events" in out
 
