@@ -106,6 +106,7 @@ ACCOUNTS = [
     AccountRow("supervisor", "supervisor", "张丽", COUNTY_CODE, department="平罗县市场监督管理局",
                title="市场监管局食品安全监管股股长"),
     AccountRow("catadmin", "catalogue_admin", "杨帆", COUNTY_CODE, True, ACCEPTANCE_SECTION, title="事项目录管理员"),
+    AccountRow("orgadmin", "administrator", "韩立新", COUNTY_CODE, True, title="办公室（机构与人员管理）"),
     AccountRow("overseer", "overseer", "刘文华", COUNTY_CODE, title="县改革办（纪委监委派驻监督）"),
     AccountRow("city_overseer", "overseer", "周海涛", CITY_CODE, title="石嘴山市审批服务管理局督查人员"),
 ]
