@@ -123,7 +123,7 @@ def test_special_procedure_extension_tolerated_acceptance_and_revocation_render(
     case = reviewed(case, reviewer, second_reviewer, "2025-03-13")
     licence = granted(case, signatory, "2025-03-14")
     case_actions.propose_revocation(case, actor=reviewer, facts="容缺材料逾期未补齐", on=day("2025-03-24"))
-    _doc, text = issued(case, "revocation_notice", signatory)
+    _doc, text = issued(case, "revocation_notice", reviewer)  # the proposal issues its notice
     assert "撤销行政许可告知书" in text and licence.number in text and "五个工作日内" in text and "第七条" in text
     case_actions.notify_revocation(case, actor=clerk, on=day("2025-03-24"))
     case_actions.decide_revocation(case, actor=signatory, revoke=True, reason="逾期未补", on=day("2025-04-01"))

@@ -5,9 +5,8 @@ import datetime
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.tests.conftest import day
-from oneseal.documents import actions
 
-from .conftest import pdf_text
+from .conftest import notice_of, pdf_text
 
 
 def test_a_notice_dates_a_just_after_midnight_application_on_the_local_day(item, applicant, clerk, seal):
@@ -16,5 +15,5 @@ def test_a_notice_dates_a_just_after_midnight_application_on_the_local_day(item,
     assert case.received_on == day("2026-03-02")
     case_actions.check_materials(case, actor=clerk, statuses={m.pk: "provided" for m in case.materials.all()})
     case = case_actions.accept(case, actor=clerk, on=day("2026-03-02"))
-    text = pdf_text(actions.issue_document(case, kind="acceptance", actor=clerk))
+    text = pdf_text(notice_of(case, "acceptance"))  # the acceptance issued its notice itself
     assert "于2026年3月2日提交" in text and "2026年3月1日" not in text

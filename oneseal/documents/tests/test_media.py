@@ -12,7 +12,8 @@ from django.urls import Resolver404, clear_url_caches, resolve
 import oneseal.urls
 from oneseal.cases import actions as case_actions
 from oneseal.cases.tests.conftest import accepted_case, at
-from oneseal.documents import actions
+
+from .conftest import notice_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -29,7 +30,7 @@ def test_bare_media_paths_are_404_for_anonymous_another_applicant_and_the_owner(
     line = received.materials.order_by("material__order").first()
     upload = case_actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("申请书.pdf", PDF, "application/pdf"))
     case = accepted_case(item, own_applicant, clerk, "2025-01-21")
-    document = actions.issue_document(case, kind="acceptance", actor=clerk)
+    document = notice_of(case, "acceptance")  # the acceptance issued its notice itself
     paths = [f"/media/{document.file.name}", f"/media/{upload.file.name}",
              f"/media/documents/{document.year}/{document.sha256}.pdf"]
     for client in (Client(), signed_in(other_applicant_user), signed_in(applicant_user)):

@@ -14,7 +14,7 @@ from oneseal.documents.models import Seal
 from oneseal.errors import ValidationFailed
 from oneseal.keys import MissingSealKey
 
-from .conftest import pdf_bytes, pdf_text
+from .conftest import notice_of, pdf_bytes, pdf_text
 
 SEAL_KEY = "k" * 20 + "-test-seal-key-0123456789"
 
@@ -94,7 +94,7 @@ def test_rekey_re_encrypts_a_seal_of_an_earlier_version(item, applicant, clerk, 
 def test_the_verification_link_uses_the_configured_public_url(item, applicant, clerk, seal, settings):
     settings.PUBLIC_URL = "https://spj.pingluo.gov.cn"
     case = accepted_case(item, applicant, clerk, "2025-01-20")
-    document = actions.issue_document(case, kind="acceptance", actor=clerk)
+    document = notice_of(case, "acceptance")  # the acceptance issued its notice itself
     url = f"https://spj.pingluo.gov.cn/documents/verify/{document.verification_code}/"
     assert actions.public_url(document.verification_code) == url
     text = pdf_text(pdf_bytes(document))

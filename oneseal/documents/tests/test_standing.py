@@ -13,10 +13,10 @@ from rest_framework.test import APIClient
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.tests.conftest import accepted_case, day, revoke_through_procedure
-from oneseal.documents import actions, rules
+from oneseal.documents import rules
 from oneseal.documents.queries import check_file
 
-from .conftest import pdf_bytes
+from .conftest import notice_of, pdf_bytes
 
 TODAY = datetime.date(2026, 3, 2)
 
@@ -93,7 +93,7 @@ def licence_document(make_item, applicant, clerk, signatory, seal):
     case = accepted_case(make_item(steps=False), applicant, clerk, "2025-09-22")
     case_actions.grant(case, actor=signatory, on=day("2025-09-24"), scope="热食类食品制售",
                        valid_from=day("2025-09-24"), valid_until=day("2030-09-23"))
-    return actions.issue_document(case, kind="licence", actor=clerk)
+    return notice_of(case, "licence")
 
 
 def answers(document, tmp_path) -> tuple[str, dict, int, str]:
@@ -134,7 +134,7 @@ def test_an_expired_licence_says_so_on_every_interface(make_item, applicant, cle
     case = accepted_case(make_item(steps=False), applicant, clerk, "2025-01-20")
     case_actions.grant(case, actor=signatory, on=day("2025-01-21"), scope="热食类食品制售",
                        valid_from=day("2025-01-21"), valid_until=day("2025-12-31"))
-    document = actions.issue_document(case, kind="licence", actor=clerk)
+    document = notice_of(case, "licence")
     page, api, code, out = answers(document, tmp_path)  # today is after 2025-12-31
     assert api["standing"] == "expired" and api["standing_since"] == "2025-12-31" and code == 3
     assert "2025年12月31日届满" in page and "真实有效" not in page

@@ -11,10 +11,9 @@ from django.core.management import call_command
 from pypdf import PdfWriter
 
 from oneseal.cases.tests.conftest import accepted_case
-from oneseal.documents import actions
 from oneseal.documents.queries import check_file
 
-from .conftest import pdf_bytes
+from .conftest import notice_of, pdf_bytes
 
 # A byte position is an anchor found in the file plus an offset; "fraction" spreads positions
 # evenly over the whole file, so every part of it (header, pages, fonts, signature, xref,
@@ -29,8 +28,7 @@ ANCHORS = [
 
 @pytest.fixture
 def signed(item, applicant, clerk, seal):
-    document = actions.issue_document(accepted_case(item, applicant, clerk, "2025-03-03"), kind="acceptance",
-                                      actor=clerk)
+    document = notice_of(accepted_case(item, applicant, clerk, "2025-03-03"), "acceptance")
     return document, pdf_bytes(document)
 
 
