@@ -392,7 +392,7 @@ def issue_for_event(case: Case, event, actor) -> list[Document]:
     for kind in kinds:
         target = event
         if kind == DocumentKind.LICENCE:
-            licence = Licence.objects.filter(case=case).first()
+            licence = licence_of(case)  # a change, renewal or replacement acts on its target licence
             if licence is None or licence.state in (Licence.LicenceState.HELD, Licence.LicenceState.REVOKED):
                 continue
             target = notice_event(case, kind)  # a released licence answers its grant

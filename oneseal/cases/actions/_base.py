@@ -4,6 +4,7 @@ of it, move the state, and append a hash-chained event — all inside the caller
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -86,7 +87,8 @@ def actor_name(actor) -> str:
 
 
 def append_event(case: Case, *, action: str, actor, from_state: str, on: datetime.date, reason: str = "",
-                 data: dict | None = None, notice_due: str = "") -> CaseEvent:
+                 data: dict | None = None, notice_due: str = "",
+                 attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
     """Append the next event of the case's chain. The case row is locked by the caller, so
     `seq` and the previous hash cannot race. The head comes from the lock's read (or, for a
     case object that did not come from `lock`, from a query); were it ever stale, the unique
@@ -104,6 +106,10 @@ def append_event(case: Case, *, action: str, actor, from_state: str, on: datetim
     event.hash = event_hash(hashed_fields(event))
     event.save(force_insert=True)
     case._chain_head = (event.seq, event.hash)
+    if attach is not None:
+        # What the act ties to its event (a licence version) is tied before its notice is
+        # issued, so the notice sees it.
+        attach(event)
     # The notice the act calls for is issued with the act, in its transaction, whoever called
     # it (window, portal, API, worker, admin).
     if notices.calls_for_notice(event):
@@ -114,14 +120,15 @@ def append_event(case: Case, *, action: str, actor, from_state: str, on: datetim
 
 
 def move(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None,
-         notice_due: str = "", update_fields: list[str] | None = None) -> CaseEvent:
+         notice_due: str = "", update_fields: list[str] | None = None,
+         attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
     """Set the state the transition table gives, bump the version, save, and record the event."""
     from_state = case.state
     case.state = rules.target_state(action, from_state)
     case.lock_version += 1
     case.save(update_fields=["state", "lock_version", *(update_fields or [])])
     return append_event(case, action=action, actor=actor, from_state=from_state, on=on, reason=reason,
-                        data=data, notice_due=notice_due)
+                        data=data, notice_due=notice_due, attach=attach)
 
 
 def verify_chain(case_id: int) -> list[str]:

@@ -163,16 +163,19 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
     due = rules.delivery_due(calendar(), on)
     verification = open_verification(case, decided_on=on)
     case.decided_on, case.delivery_due = on, due.date
+
+    def link_version(event):  # before the licence document is issued with the act
+        version.event = event
+        version.save(update_fields=["event"])
+
     event = move(case, "grant", actor=actor, on=on, notice_due=notice, update_fields=["decided_on", "delivery_due"],
+                 attach=link_version if version is not None else None,
                  data={**terms, "held": held,
                        "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
                        "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on),
                        **({"basis": terms["basis"]} if "basis" in terms else {}),
                        **({"verification_due": verification.due_on.isoformat(),
                            "verification_due_provisional": verification.due_provisional} if verification else {})})
-    if version is not None:
-        version.event = event
-        version.save(update_fields=["event"])
     _push(case, event, licence)
     return licence
 

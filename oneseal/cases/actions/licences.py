@@ -346,17 +346,20 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
                             scope=licence.scope, valid_from=start, valid_until=until, deemed=True)
     due = rules.delivery_due(calendar(), today)
     case.decided_on, case.delivery_due = today, due.date
-    event = move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
-                 update_fields=["decided_on", "delivery_due"],
-                 reason=_("有效期届满前未作出是否准予延续的决定，依法视为准予延续"),
-                 data={"licence": licence.number, "name": licence.name, "holder": licence.holder.name,
-                       "variant": Variant.RENEWAL, "version": version.number, "scope": licence.scope,
-                       "expired_on": expired_on.isoformat(), "valid_from": start.isoformat(),
-                       "valid_until": until.isoformat() if until else None, "basis": DEEMED_RENEWAL_BASIS,
-                       "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
-                       "suspension_closed": open_suspension is not None})
-    version.event = event
-    version.save(update_fields=["event"])
+
+    def link_version(event):  # before the licence document is issued with the act
+        version.event = event
+        version.save(update_fields=["event"])
+
+    move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
+         update_fields=["decided_on", "delivery_due"], attach=link_version,
+         reason=_("有效期届满前未作出是否准予延续的决定，依法视为准予延续"),
+         data={"licence": licence.number, "name": licence.name, "holder": licence.holder.name,
+               "variant": Variant.RENEWAL, "version": version.number, "scope": licence.scope,
+               "expired_on": expired_on.isoformat(), "valid_from": start.isoformat(),
+               "valid_until": until.isoformat() if until else None, "basis": DEEMED_RENEWAL_BASIS,
+               "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
+               "suspension_closed": open_suspension is not None})
     record("cases.deem_renewed", actor=None, subject=licence, region_code=case.region_code,
            summary=f"{licence.number} 视为准予延续至{until.isoformat() if until else '长期'}",
            data={"case": case.number, "version": version.number, "expired_on": expired_on.isoformat()})
