@@ -177,11 +177,13 @@ def events(case) -> int:
 
 def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: str, notified_on: str,
                              decided_on: str, facts: str = "以欺骗手段取得行政许可", views: str | None = None):
-    """Revoke the case's licence the only way there is: propose, issue the notice (a bureau
-    seal is created when there is none), record its service, hear the holder (when `views`),
-    and let a signatory decide after the period."""
+    """Revoke the case's licence the only way there is: propose (its notice is issued with it;
+    a bureau seal is created when there is none, and a notice left waiting for one is issued
+    now), record its service, hear the holder (when `views`), and let a signatory decide
+    after the period."""
     from oneseal.documents import actions as document_actions
     from oneseal.documents.models import Seal
+    from oneseal.testing import issued_document
 
     if not Seal.objects.filter(bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).exists():
         document_actions.create_seal(case.bureau, actor=None, valid_from=day("2024-01-01"))
@@ -189,7 +191,7 @@ def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: s
 
     if open_proposal(case) is None:
         actions.propose_revocation(case, actor=proposer, facts=facts, on=day(proposed_on))
-    document_actions.issue_document(case, kind="revocation_notice", actor=clerk)
+    issued_document(case, kind="revocation_notice", actor=clerk)
     actions.notify_revocation(case, actor=clerk, on=day(notified_on))
     if views is not None:
         actions.submit_revocation_views(case, actor=clerk, views=views, on=day(notified_on))

@@ -19,7 +19,7 @@ from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.queries import due_documents
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
-from oneseal.testing import in_parallel, needs_postgres
+from oneseal.testing import in_parallel, issued_document, needs_postgres
 
 from .conftest import at, day, revoke_through_procedure
 
@@ -140,32 +140,33 @@ def media(settings, tmp_path):
 def test_documents_of_each_version_supersede_or_void_the_earlier_ones(food, holder, clerk, signatory, bureau, media):
     document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
     licence = new_licence(food, holder, clerk, signatory)
-    first = document_actions.issue_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
+    first = issued_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
+    assert first.issued_by == signatory  # issued with the grant
 
     change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
                         scope="预包装食品销售；热食类食品制售")
-    assert {d.kind for d in due_documents(change)} == {DocumentKind.ACCEPTANCE, DocumentKind.GRANT,
-                                                       DocumentKind.LICENCE}
-    issued = document_actions.issue_due_documents(change, actor=clerk)
-    second = next(d for d in issued if d.kind == DocumentKind.LICENCE)
+    # The change's acts issued their notices and the licence's new version themselves.
+    assert {d.kind for d in Document.objects.filter(case=change)} == {DocumentKind.ACCEPTANCE, DocumentKind.GRANT,
+                                                                      DocumentKind.LICENCE}
+    assert due_documents(change) == [] and document_actions.issue_due_documents(change, actor=clerk) == []
+    second = Document.objects.get(case=change, kind=DocumentKind.LICENCE)
     first.refresh_from_db()
     assert first.state == Document.DocumentState.SUPERSEDED and second.supersedes == first
     assert second.case == change and second.state == Document.DocumentState.GENUINE
 
     replacement, _ = decided(food[Variant.REISSUE], holder, clerk, signatory, "2025-10-09", licence=licence)
-    third = next(d for d in document_actions.issue_due_documents(replacement, actor=clerk)
-                 if d.kind == DocumentKind.LICENCE)
+    third = Document.objects.get(case=replacement, kind=DocumentKind.LICENCE)
     second.refresh_from_db()
     # The lost copy is void, so it can never verify as the licence.
     assert second.state == Document.DocumentState.REVOKED and second.revoked_on == day("2025-10-09")
     assert "补发" in second.revocation_reason and third.supersedes == second
 
     cancellation, _ = decided(food[Variant.CANCELLATION], holder, clerk, signatory, "2025-11-03", licence=licence)
-    due = due_documents(cancellation)
     # A notice, never a new licence.
-    assert [d.kind for d in due] == [DocumentKind.ACCEPTANCE, DocumentKind.CANCELLATION]
-    _acceptance, notice = document_actions.issue_due_documents(cancellation, actor=clerk)
-    assert notice.kind == DocumentKind.CANCELLATION and "注" in notice.number
+    assert due_documents(cancellation) == []
+    _acceptance, notice = Document.objects.filter(case=cancellation).order_by("pk")
+    assert _acceptance.kind == DocumentKind.ACCEPTANCE
+    assert notice.kind == DocumentKind.CANCELLATION and "注" in notice.number and notice.issued_by == signatory
     assert Document.objects.filter(kind=DocumentKind.LICENCE).count() == 3
 
 
@@ -327,10 +328,17 @@ def test_a_renewal_undecided_at_expiry_is_deemed_granted(food, holder, clerk, si
     assert event.data["basis"] == "《中华人民共和国行政许可法》第五十条第二款" and event.data["expired_on"] == "2025-09-30"
     assert AuditEvent.objects.filter(action="cases.deem_renewed", subject_id=str(licence.pk)).exists()
     assert actions.verify_chain(case.pk) == []
-    assert {d.kind for d in due_documents(case)} == {DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL,
-                                                     DocumentKind.LICENCE}
-    issued = document_actions.issue_due_documents(case, actor=clerk)
-    assert {d.kind for d in issued} == {DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL, DocumentKind.LICENCE}
+    # The acceptance went out with the clerk's act; the worker's deemed renewal issued its
+    # notice and the licence's new version itself, with nobody as the issuer.
+    documents = {d.kind: d for d in Document.objects.filter(case=case)}
+    assert set(documents) == {DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL, DocumentKind.LICENCE}
+    assert documents[DocumentKind.ACCEPTANCE].issued_by == clerk
+    assert documents[DocumentKind.DEEMED_RENEWAL].issued_by is None and documents[DocumentKind.LICENCE].issued_by is None
+    assert documents[DocumentKind.LICENCE].event == event and documents[DocumentKind.DEEMED_RENEWAL].event == event
+    # The renewed version's document replaces the first one's.
+    first = Document.objects.get(case=licence.case, kind=DocumentKind.LICENCE)
+    assert first.state == Document.DocumentState.SUPERSEDED and documents[DocumentKind.LICENCE].supersedes == first
+    assert due_documents(case) == [] and document_actions.issue_due_documents(case, actor=clerk) == []
 
 
 def test_a_renewal_waiting_for_a_correction_is_not_deemed_granted(food, holder, clerk, signatory):
@@ -355,10 +363,10 @@ def test_validity_rules_of_the_guides():
 def test_an_earlier_versions_licence_is_not_due_again_once_replaced(food, holder, clerk, signatory, bureau, media):
     document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
     licence = new_licence(food, holder, clerk, signatory)
-    document_actions.issue_due_documents(licence.case, actor=clerk)
+    issued_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
     change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
                         scope="热食类食品制售")
-    document_actions.issue_due_documents(change, actor=clerk)
+    issued_document(change, kind=DocumentKind.LICENCE, actor=clerk)
     assert due_documents(licence.case) == []
     with pytest.raises(ValidationFailed) as caught:
         document_actions.issue_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)

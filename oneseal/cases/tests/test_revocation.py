@@ -7,10 +7,11 @@ from oneseal.cases import actions
 from oneseal.cases.actions.revocation import open_proposal, proposals_ready_to_decide
 from oneseal.cases.models import Case, CaseEvent, Licence, RevocationProposal
 from oneseal.documents import actions as document_actions
-from oneseal.documents.models import Document
+from oneseal.documents.models import Document, PendingNotice
 from oneseal.documents.tests.conftest import pdf_text
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
+from oneseal.testing import issued_document
 
 from .conftest import accepted_case, day
 
@@ -39,7 +40,7 @@ def propose(case, actor, on="2025-09-29", **kwargs):
 
 def notified(case, reviewer, clerk, on="2025-09-30", **kwargs):
     propose(case, reviewer, **kwargs)
-    notice = document_actions.issue_document(case, kind="revocation_notice", actor=clerk)
+    notice = issued_document(case, kind="revocation_notice", actor=clerk)
     actions.notify_revocation(case, actor=clerk, on=day(on))
     return notice
 
@@ -56,9 +57,10 @@ def test_the_whole_path_over_the_national_day_holiday(licensed, reviewer, clerk,
     assert event.action == "propose_revocation" and event.notice_due == "revocation_notice"
     assert licence_of(licensed).state == Licence.LicenceState.VALID  # a proposal revokes nothing
 
-    with pytest.raises(InvalidTransition, match="请先出具撤销行政许可告知书"):
-        actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
-    notice = document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
+    # The proposal issues its notice itself, in its own transaction (cases.notices).
+    notice = Document.objects.get(case=licensed, kind="revocation_notice")
+    assert notice.event == event and notice.issued_by == reviewer and notice.dated == day("2025-09-29")
+    assert not PendingNotice.objects.exists()
     text = pdf_text(notice)
     for expected in ("撤销行政许可告知书", "经营场所证明系伪造", "第六十九条第一款", "第七条", "五个工作日内",
                      licence_of(licensed).number):
@@ -86,7 +88,8 @@ def test_the_whole_path_over_the_national_day_holiday(licensed, reviewer, clerk,
     assert decision.data["basis"] == proposal.basis and decision.data["notified_on"] == "2025-09-30"
     assert Push.objects.filter(case=licensed, decision="revoke_licence").exists()
 
-    document = document_actions.issue_document(licensed, kind="revocation", actor=clerk)
+    document = Document.objects.get(case=licensed, kind="revocation")  # the decision issued it
+    assert document.event == decision and document.issued_by == signatory
     text = pdf_text(document)
     for expected in ("撤销行政许可决定书", "第六十九条第一款", "2025年9月30日", "在规定期限内未提出陈述、申辩意见",
                      "六十日内", "六个月内", "行政复议", "行政诉讼"):
@@ -121,7 +124,7 @@ def test_views_are_refused_before_the_notice_reaches_the_holder_and_taken_late(l
         actions.submit_revocation_views(licensed, actor=applicant_user, views="不同意", on=day("2025-09-29"))
     with pytest.raises(InvalidTransition, match="尚未送达"):
         actions.decide_revocation(licensed, actor=signatory, revoke=True, reason="x", on=day("2025-10-20"))
-    document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
+    issued_document(licensed, kind="revocation_notice", actor=clerk)
     actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
     with pytest.raises(ValidationFailed) as error:
         actions.submit_revocation_views(licensed, actor=applicant_user, views="  ", on=day("2025-10-09"))
@@ -164,7 +167,7 @@ def test_one_procedure_at_a_time_and_never_on_a_revoked_licence(licensed, review
     propose(licensed, reviewer)
     with pytest.raises(InvalidTransition, match="已于2025-09-29启动撤销程序"):
         propose(licensed, signatory, on="2025-09-30")
-    document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
+    issued_document(licensed, kind="revocation_notice", actor=clerk)
     actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
     actions.decide_revocation(licensed, actor=signatory, revoke=True, reason="复核", on=day("2025-10-15"))
     with pytest.raises(InvalidTransition, match="已撤销"):
@@ -215,7 +218,7 @@ def test_the_period_counts_working_days_over_the_spring_festival(make_item, own_
     actions.grant(case, actor=signatory, on=day("2026-02-03"), scope="热食类食品制售", valid_from=day("2026-02-03"),
                   valid_until=None)
     actions.propose_revocation(case, actor=reviewer, facts="伪造材料", on=day("2026-02-12"))
-    document_actions.issue_document(case, kind="revocation_notice", actor=clerk)
+    issued_document(case, kind="revocation_notice", actor=clerk)
     proposal = actions.notify_revocation(case, actor=clerk, on=day("2026-02-13"))
     # Saturday 2-14 is worked, 2-15..2-23 are the Spring Festival holiday: 14, 24, 25, 26, 27.
     assert proposal.views_due == day("2026-02-27")
@@ -225,9 +228,29 @@ def test_the_period_counts_working_days_over_the_spring_festival(make_item, own_
     assert licence_of(case).state == Licence.LicenceState.REVOKED
 
 
-def test_a_proposal_withdrawn_before_its_notice_calls_for_no_notice(licensed, reviewer, signatory, clerk):
+def test_without_a_seal_the_notice_waits_and_its_service_waits_for_it(licensed, reviewer, clerk, bureau, seal):
+    document_actions.revoke_seal(seal, actor=None, on=day("2025-09-26"))
+    propose(licensed, reviewer)
+    assert not Document.objects.filter(case=licensed, kind="revocation_notice").exists()
+    pending = PendingNotice.objects.get(case=licensed, kind="revocation_notice")  # the proposal stands
+    assert pending.event.action == "propose_revocation" and pending.document is None
+    with pytest.raises(InvalidTransition, match="请先出具撤销行政许可告知书"):
+        actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
+    assert open_proposal(licensed).state == State.PROPOSED
+
+    document_actions.create_seal(bureau, actor=None, valid_from=day("2025-09-29"))
+    notice = document_actions.issue_pending(pending, actor=clerk)
+    assert notice.kind == "revocation_notice" and notice.issued_by == clerk
+    pending.refresh_from_db()
+    assert pending.document == notice
+    proposal = actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
+    assert proposal.state == State.NOTIFIED and proposal.views_due == day("2025-10-14")
+
+
+def test_a_proposal_withdrawn_before_its_notice_calls_for_no_notice(licensed, reviewer, signatory, clerk, seal):
     from oneseal.documents.queries import due_documents, issue_blockers
 
+    document_actions.revoke_seal(seal, actor=None, on=day("2025-09-26"))  # so the notice could not go out
     propose(licensed, reviewer)
     assert "revocation_notice" in [d.kind for d in due_documents(licensed)]
     actions.withdraw_revocation_proposal(licensed, actor=signatory, reason="提出有误", on=day("2025-09-30"))

@@ -10,6 +10,8 @@ from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions
 from oneseal.cases.models import Case, Licence, RevocationProposal
 from oneseal.documents import actions as document_actions
+from oneseal.documents.models import Document, PendingNotice, Seal
+from oneseal.testing import issued_document
 
 from .conftest import accepted_case, day
 
@@ -37,8 +39,10 @@ def web(user) -> Client:
 
 
 def test_the_procedure_through_the_api(licensed, reviewer, clerk, signatory, applicant_user, other_applicant_user,
-                                       far_staff):
+                                       far_staff, bureau):
     url = f"/api/v1/cases/{licensed.pk}"
+    # The seal is being replaced: the proposal cannot issue its notice, which waits for the window.
+    document_actions.revoke_seal(Seal.objects.get(bureau=bureau), actor=None)
     assert api(clerk).post(f"{url}/propose-revocation", {"facts": "伪造"}, format="json").status_code == 403
     assert api(far_staff).post(f"{url}/propose-revocation", {"facts": "伪造"}, format="json").status_code == 404
     r = api(reviewer).post(f"{url}/propose-revocation", {"facts": "", "views_days": 3}, format="json")
@@ -47,9 +51,13 @@ def test_the_procedure_through_the_api(licensed, reviewer, clerk, signatory, app
                            format="json")
     assert r.status_code == 200, r.content
     assert r.json()["events"][-1]["action"] == "propose_revocation"
+    pending = PendingNotice.objects.get(case=licensed, kind="revocation_notice", document=None)
     r = api(clerk).post(f"{url}/notify-revocation", {}, format="json")
     assert r.status_code == 400 and "告知书" in r.json()["message"]
+    document_actions.create_seal(bureau, actor=None)
     assert api(clerk).post(f"{url}/documents", {"kind": "revocation_notice"}, format="json").status_code == 201
+    pending.refresh_from_db()
+    assert pending.document == Document.objects.get(case=licensed, kind="revocation_notice")
     r = api(clerk).post(f"{url}/notify-revocation", {"on": "2025-09-30"}, format="json")
     assert r.status_code == 400 and "on" in r.json()["fields"]  # before the notice was even made (today)
     r = api(clerk).post(f"{url}/notify-revocation", {}, format="json")
@@ -87,7 +95,7 @@ def test_the_workbench_shows_the_procedure_and_the_signatorys_queue(licensed, re
     assert response.status_code == 302
     proposal = RevocationProposal.objects.get(case=licensed)
     assert proposal.facts == "场所证明系伪造" and proposal.proposed_by == reviewer
-    document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
+    assert issued_document(licensed, kind="revocation_notice", actor=clerk).issued_by == reviewer  # with the act
     actions.notify_revocation(licensed, actor=clerk)
     today = timezone.localdate()
     due = current_calendar().add(today, 5).date
@@ -116,7 +124,7 @@ def test_the_holder_submits_views_in_the_portal_and_sees_the_revocation(licensed
     actions.propose_revocation(licensed, actor=reviewer, facts="场所证明系伪造", on=day("2025-09-29"))
     page = web(applicant_user).get(f"/my/cases/{licensed.pk}/").content.decode()
     assert "场所证明系伪造" in page and "撤销行政许可告知书尚未送达" in page
-    document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
+    issued_document(licensed, kind="revocation_notice", actor=clerk)
     actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
     page = web(applicant_user).get(f"/my/cases/{licensed.pk}/").content.decode()
     assert 'id="revocation-views-form"' in page
