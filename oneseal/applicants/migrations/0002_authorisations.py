@@ -36,6 +36,9 @@ class Migration(migrations.Migration):
         ('audit', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
+    # The unbinding rows are written as plain audit rows; the audit log's chain (audit 0002)
+    # comes after and chains them with every other row.
+    run_before = [('audit', '0002_chain')]
 
     operations = [
         migrations.CreateModel(
