@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -163,10 +163,19 @@ def due_documents(case: Case) -> list[DueDocument]:
 
 # --- notices to issue (the window's queue) -----------------------------------------------------
 
+def still_owed(queryset: QuerySet[PendingNotice]) -> QuerySet[PendingNotice]:
+    """The queued notices the law still calls for. A notice of proposed revocation is owed only
+    while a procedure is open on the case (one at a time per licence): one withdrawn or decided
+    before its notice went out calls for none, so it neither waits in the queue nor counts late."""
+    open_procedure = RevocationProposal.objects.filter(case_id=OuterRef("case_id"), state__in=OPEN_PROPOSAL_STATES)
+    return (queryset.filter(document__isnull=True)
+            .exclude(Q(kind=DocumentKind.REVOCATION_NOTICE) & ~Exists(open_procedure)))
+
+
 def pending_notices(user) -> QuerySet[PendingNotice]:
     """The notices of the user's cases that their act could not issue and nobody has issued
     since, oldest first."""
-    return (PendingNotice.objects.filter(document__isnull=True, case_id__in=visible_cases(user).values("pk"))
+    return (still_owed(PendingNotice.objects.filter(case_id__in=visible_cases(user).values("pk")))
             .select_related("case__applicant", "case__handling_item", "event").order_by("queued_at", "id"))
 
 
@@ -180,9 +189,10 @@ def overdue_notices(cal, today, queryset: QuerySet[PendingNotice]) -> QuerySet[P
     """The open notices of `queryset` not issued within NOTICE_ISSUE_DAYS working days. The
     distinct queue days are few, so each is judged on the calendar and the rows are filtered
     by the days found overdue."""
-    days = set(queryset.filter(document__isnull=True).values_list("queued_on", flat=True).distinct())
+    queryset = still_owed(queryset)
+    days = set(queryset.values_list("queued_on", flat=True).distinct())
     late = [d for d in days if notice_overdue_on(cal, d) <= today]
-    return queryset.filter(document__isnull=True, queued_on__in=late)
+    return queryset.filter(queued_on__in=late)
 
 
 # --- verification -------------------------------------------------------------------------------

@@ -248,13 +248,24 @@ def test_without_a_seal_the_notice_waits_and_its_service_waits_for_it(licensed, 
 
 
 def test_a_proposal_withdrawn_before_its_notice_calls_for_no_notice(licensed, reviewer, signatory, clerk, seal):
-    from oneseal.documents.queries import due_documents, issue_blockers
+    from oneseal.calendars.queries import current_calendar
+    from oneseal.documents.models import PendingNotice
+    from oneseal.documents.queries import (
+        due_documents,
+        issue_blockers,
+        overdue_notices,
+        pending_notices,
+    )
 
     document_actions.revoke_seal(seal, actor=None, on=day("2025-09-26"))  # so the notice could not go out
     propose(licensed, reviewer)
     assert "revocation_notice" in [d.kind for d in due_documents(licensed)]
+    assert [p.kind for p in pending_notices(clerk)] == ["revocation_notice"]
     actions.withdraw_revocation_proposal(licensed, actor=signatory, reason="提出有误", on=day("2025-09-30"))
     assert "revocation_notice" not in [d.kind for d in due_documents(licensed)]
+    # Nor does the queue keep it, nor e-supervision count it late.
+    assert not pending_notices(clerk).exists()
+    assert not overdue_notices(current_calendar(), day("2025-12-31"), PendingNotice.objects.all()).exists()
     assert "该撤销程序已结束，不再出具告知书" in issue_blockers(licensed, kind="revocation_notice")
     with pytest.raises(ValidationFailed):
         document_actions.issue_document(licensed, kind="revocation_notice", actor=clerk)
