@@ -42,6 +42,8 @@ from oneseal.organisation.models import Bureau, Department, Section, ServiceCent
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
 
+from .conftest import planned_for_the_loaded_demo
+
 CSV = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "guang_an_district_511602_service_items.csv"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -50,6 +52,7 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
         assert builder.load() is True
+        planned_for_the_loaded_demo()
         yield
         transaction.set_rollback(True)
 

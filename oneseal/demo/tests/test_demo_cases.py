@@ -41,6 +41,8 @@ from oneseal.demo.data import applicants as people
 from oneseal.demo.data import organisation as org
 from oneseal.errors import Conflict
 
+from .conftest import planned_for_the_loaded_demo
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -49,6 +51,7 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
         invalidate()
         assert builder.load() is True
+        planned_for_the_loaded_demo()
         yield timezone.localdate()
         transaction.set_rollback(True)
     invalidate()
@@ -210,6 +213,7 @@ def test_a_demo_loaded_before_it_had_cases_gets_them_on_the_next_load(today, mon
     monkeypatch.setattr(demo_cases, "exist", lambda: False)
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         assert builder.load() is True
+        planned_for_the_loaded_demo()
     assert demo_cases.demo_cases().count() == 2 * before
     assert builder.demo_exists()
 
