@@ -25,3 +25,18 @@ def is_local(request) -> bool:
         return ipaddress.ip_address(client_ip(request)) in LOCAL
     except ValueError:
         return False
+
+
+def login_name(request, credentials=None) -> str | None:
+    """The user name a login attempt gave, as the lockout counts it (django-axes'
+    AXES_USERNAME_CALLABLE). Django's login forms do not cap its length before authenticating;
+    no account's name is longer than 150 characters, so a longer one is counted by its first
+    150 — and never overflows the attempt log's column (a 500 on PostgreSQL)."""
+    from axes.conf import settings as axes_settings  # with axes' defaults filled in
+
+    field = axes_settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        value = credentials.get(field)
+    else:
+        value = getattr(request, "data", request.POST).get(field)
+    return None if value is None else str(value)[:150]

@@ -307,6 +307,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # than the lockout period no longer count.
 AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "oneseal.clients.client_ip"
+AXES_USERNAME_CALLABLE = "oneseal.clients.login_name"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # The tracking page's wrong-code lockout (portal.views_track).

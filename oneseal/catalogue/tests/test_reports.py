@@ -123,7 +123,10 @@ def test_an_unknown_region_is_a_clear_command_error(regions, command):
 
 
 @pytest.mark.parametrize("command", ["transfer-report", "guidance-gaps"])
-def test_an_unknown_region_exits_with_a_non_zero_code(regions, command, capsys):
+def test_an_unknown_region_exits_with_a_non_zero_code(regions, command, capsys, monkeypatch):
+    # run_from_argv closes every connection when it ends, as a process does; the test's own
+    # transaction (and the shared cache cleared after it) must outlive it.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
     cmd = load_command_class("oneseal.catalogue", command)
     with pytest.raises(SystemExit) as exit_:
         cmd.run_from_argv(["oneseal", command, "--region", "999999"])
