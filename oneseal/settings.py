@@ -362,13 +362,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": _env("ONESEAL_LOG_LEVEL", "WARNING").upper()},
 }
 
-# --- hardening (issue 12 points 5 and 6): webhook leases and limits on what a request may carry
-ONESEAL_WEBHOOK_LEASE_SECONDS = float(os.environ.get("ONESEAL_WEBHOOK_LEASE_SECONDS", "60"))
-ONESEAL_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", "10"))
+# --- limits on what a request may carry (the webhook settings are read above)
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "oneseal.api.pagination.BoundedLimitOffsetPagination"
-ONESEAL_API_MAX_LIMIT = int(os.environ.get("ONESEAL_API_MAX_LIMIT", "500"))
-ONESEAL_JSON_MAX_DEPTH = int(os.environ.get("ONESEAL_JSON_MAX_DEPTH", "64"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("ONESEAL_REQUEST_MAX_KB", "2048")) * 1024  # bodies, not files
+ONESEAL_API_MAX_LIMIT = _env_number("ONESEAL_API_MAX_LIMIT", 500, minimum=1)
+ONESEAL_JSON_MAX_DEPTH = _env_number("ONESEAL_JSON_MAX_DEPTH", 64, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_number("ONESEAL_REQUEST_MAX_KB", 2048, minimum=1) * 1024  # bodies, not files
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
                   "oneseal.inputs.RefuseHostileInput")
 ONESEAL_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("ONESEAL_IMPORT_MAX_UNPACKED_MB", "50"))

@@ -49,16 +49,12 @@ logger = logging.getLogger(__name__)
 Pending = OutboxMessage.MessageState.PENDING
 
 
-def _setting(name: str, default: float) -> float:
-    return float(getattr(settings, name))
-
-
 def lease_seconds() -> float:
-    return _setting("ONESEAL_WEBHOOK_LEASE_SECONDS", 60)
+    return settings.ONESEAL_WEBHOOK_LEASE_SECONDS
 
 
 def timeout_seconds() -> float:
-    return _setting("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", 10)
+    return settings.ONESEAL_WEBHOOK_TIMEOUT_SECONDS
 
 
 def lease_duration() -> datetime.timedelta:
@@ -68,12 +64,12 @@ def lease_duration() -> datetime.timedelta:
 
 
 def max_attempts() -> int:
-    return int(_setting("ONESEAL_WEBHOOK_MAX_ATTEMPTS", 8))
+    return settings.ONESEAL_WEBHOOK_MAX_ATTEMPTS
 
 
 def backoff(attempt: int) -> datetime.timedelta:
-    base = _setting("ONESEAL_WEBHOOK_BACKOFF_SECONDS", 30)
-    cap = _setting("ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600)
+    base = settings.ONESEAL_WEBHOOK_BACKOFF_SECONDS
+    cap = settings.ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS
     return datetime.timedelta(seconds=min(cap, base * 2 ** max(0, attempt - 1)))
 
 

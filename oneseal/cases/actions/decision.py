@@ -31,6 +31,7 @@ from ..models import (
     RevocationProposal,
     State,
 )
+from ..queries import licence_of
 from . import licences, revocation
 from ._base import business_date, calendar, check, lock, move, require_case_role
 from .commitment import commitment_grant_blockers, open_verification
@@ -64,13 +65,6 @@ def _next_licence_number(bureau: Bureau, year: int) -> str:
 def outstanding_tolerated(case: Case):
     """Tolerated materials the applicant has not supplied yet."""
     return case.materials.filter(status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True).select_related("material")
-
-
-def _licence_of(case: Case) -> Licence | None:
-    """The licence the case issued, or the one it acts on (变更, 延续, 注销, 补证)."""
-    if case.target_licence_id is not None:
-        return Licence.objects.get(pk=case.target_licence_id)
-    return Licence.objects.filter(case=case).first()
 
 
 def _decide_step(case: Case, *, actor, on: datetime.date, outcome: str, opinion: str) -> None:
@@ -218,7 +212,7 @@ CHANNEL_OFFERED = {
 
 def deliver_blockers(case: Case) -> list[str]:
     out = rules.transition_blockers("deliver", case.state)
-    licence = _licence_of(case)
+    licence = licence_of(case)
     if licence is None:
         out.append(_("该办件没有需要送达的证照"))
     elif licence.state == Licence.LicenceState.HELD:
@@ -247,7 +241,7 @@ def deliver(case: Case, *, actor, channel: str, on: datetime.date | None = None,
         raise ValidationFailed(fields={"tracking_number": [_("邮寄送达须填写邮件单号")]})
     on = on or business_date()
     require_not_before(on, case.decided_on)
-    licence = _licence_of(case)
+    licence = licence_of(case)
     within = on <= case.delivery_due
     delivery = Delivery.objects.create(case=case, licence=licence, channel=channel, on=on,
                                        tracking_number=tracking_number, within_due=within, delivered_by=actor)
@@ -347,7 +341,7 @@ def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | No
     require_not_before(on, case.accepted_on)
     row.supplied_on = on
     row.save(update_fields=["supplied_on"])
-    licence = _licence_of(case)
+    licence = licence_of(case)
     released = None
     if licence is not None and licence.state == Licence.LicenceState.HELD and not outstanding_tolerated(case).exists():
         licence.state, licence.released_on = Licence.LicenceState.VALID, on
@@ -390,7 +384,7 @@ def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPro
     rule = case.handling_item.missed_promise_rule
     # A change or renewal not yet granted has not touched the licence it names: its promise
     # blocks its own grant, not the licence.
-    licence = _licence_of(case) if case.target_licence_id is None or case.decided_on is not None else None
+    licence = licence_of(case) if case.target_licence_id is None or case.decided_on is not None else None
     missed = [MissedPromise.objects.create(case_material=line, noticed_on=today, rule=rule, licence=licence)
               for line in lines]
     names = "、".join(line.material.name for line in lines)
