@@ -23,7 +23,10 @@ PRODUCTION = {
 
 
 def run(code: str, tmp_path, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ONESEAL_") and k != "DATABASE_URL"}
+    # A fresh deployment's environment: none of ours, and not the browser tests' async switch
+    # (conftest.browser sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses).
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith("ONESEAL_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     clean.update(PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="oneseal.settings", ONESEAL_VAR=str(tmp_path / "var"),
                  DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     clean.update(env)
