@@ -22,8 +22,20 @@ from .conftest import PASSWORD, PERSON_NUMBER, PNG, Captured, office, sign_in_st
 PHONE_WIDTH = 390
 
 
-def fits_the_phone(phone) -> bool:
-    return phone.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+def too_wide_for_the_phone(phone) -> list[str]:
+    """The elements reaching past the phone's width; empty when the page fits.
+
+    Named rather than a bare False, so a failure on another machine's fonts says what to fix."""
+    return phone.evaluate(
+        """(limit) => document.documentElement.scrollWidth <= limit ? [] :
+        [...document.querySelectorAll('body *')]
+          .filter(e => e.getBoundingClientRect().right > limit)
+          .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                    (e.className && typeof e.className === 'string' ? '.' + e.className : '') +
+                    ' ' + Math.round(e.getBoundingClientRect().right))
+          .slice(0, 12)""",
+        PHONE_WIDTH,
+    )
 
 
 def assert_genuine_pdf(data: bytes, kind: str, case: Case) -> Document:
@@ -55,7 +67,7 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     phone.get_by_text("按您的情况，需要准备以下 2 项材料。").wait_for()
     summary = phone.locator("#guide-summary").inner_text()
     assert "5 个工作日" in summary and "不收费" in summary and "0次" in summary
-    assert fits_the_phone(phone)
+    assert not too_wide_for_the_phone(phone)
     screenshot(phone, "journey-02-guide-phone")
 
     phone.get_by_role("link", name="网上申请").click()
@@ -79,7 +91,7 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     assert "注册成功" in phone.content()
     phone.get_by_label("上传“食品经营许可申请书”").set_input_files(upload("申请书.pdf"))
     phone.get_by_label("上传“食品安全管理制度”").set_input_files(upload("管理制度.png", PNG))
-    assert fits_the_phone(phone)
+    assert not too_wide_for_the_phone(phone)
     screenshot(phone, "journey-03-apply-phone")
     phone.get_by_role("button", name="提交申请").click()
     phone.get_by_text("申请已提交").wait_for()
@@ -110,7 +122,7 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     notice = phone.locator("#correction-notice")
     assert "申请书未签字，请签字后重新上传" in notice.inner_text()
     assert "食品安全管理制度" not in notice.locator("ol").inner_text()  # only what needs correcting
-    assert fits_the_phone(phone)
+    assert not too_wide_for_the_phone(phone)
     screenshot(phone, "journey-06-my-case-correction-phone")
     notice.get_by_label("上传“食品经营许可申请书”的补正文件").set_input_files(upload("申请书（已签字）.pdf"))
     notice.get_by_role("button", name="上传", exact=True).click()
@@ -185,7 +197,7 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     verified = phone.locator("main").inner_text()
     assert licence.number in verified and "平罗县审批服务管理局" in verified
     assert PERSON_NUMBER not in verified  # the page shows what the document shows, no more
-    assert fits_the_phone(phone)
+    assert not too_wide_for_the_phone(phone)
     screenshot(phone, "journey-10-verify-phone")
 
     # --- and rates the case ------------------------------------------------------------------
@@ -194,7 +206,7 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     phone.get_by_text("5 非常满意").click()
     phone.get_by_label("网上办理方便").check()
     phone.get_by_label("意见建议（选填）").fill("全程网上办，没有跑腿")
-    assert fits_the_phone(phone)
+    assert not too_wide_for_the_phone(phone)
     screenshot(phone, "journey-11-rating-phone")
     phone.get_by_role("button", name="提交评价").click()
     phone.get_by_text("感谢您的评价。").wait_for()
