@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-sqlite test-postgres check install serve clean
+.PHONY: demo test test-sqlite test-postgres check typecheck format-check install serve clean
+
+# 1 makes `make test` fail on code `ruff format` would change.
+FORMAT_CHECK ?= 0
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,10 +26,21 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/oneseal runserver 127.0.0.1:8000
 
-## Lint, then the whole suite on SQLite and on PostgreSQL
+## Lint, formatting, types, then the whole suite on SQLite and on PostgreSQL
 test: $(STAMP)
 	$(BIN)/ruff check oneseal bench
+ifeq ($(FORMAT_CHECK),1)
+	$(MAKE) format-check
+endif
+	$(MAKE) typecheck
 	$(MAKE) test-sqlite test-postgres
+
+# mypy with django-stubs over the packages listed in pyproject.toml ([tool.mypy] files).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+format-check: $(STAMP)
+	$(BIN)/ruff format --check oneseal bench
 
 # The browser tests (oneseal/e2e) run once, on SQLite, against Debian's Chromium.
 test-sqlite: $(STAMP)
@@ -37,7 +51,8 @@ test-postgres: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/ruff check oneseal bench
-	$(BIN)/ruff format --check oneseal bench || true
+	$(BIN)/ruff format --check oneseal bench || test $(FORMAT_CHECK) != 1
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var

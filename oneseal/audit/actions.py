@@ -1,14 +1,24 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db import models, transaction
 
 from . import chain
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _event(action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
-           data: dict | None = None) -> AuditEvent:
+    from oneseal.organisation.rules import Actor
+
+
+def _event(action: str, *, actor: Actor | None, subject: models.Model, region_code: str = "",
+           summary: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
     return AuditEvent(
         action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
+        # An actor with a pk is a stored user; an API token or the system is recorded as no one.
+        actor=cast("User", actor) if getattr(actor, "pk", None) else None,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         region_code=region_code,
@@ -39,8 +49,8 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 
 def record(
-    action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
-    data: dict | None = None,
+    action: str, *, actor: Actor | None, subject: models.Model, region_code: str = "",
+    summary: str = "", data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an audit row as the next link of the log's hash chain. Called by every domain
     action inside its own transaction, so the row exists exactly when the change does."""
@@ -48,7 +58,7 @@ def record(
                            data=data)])[0]
 
 
-def record_many(entries: list[dict]) -> list[AuditEvent]:
+def record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
     """Append several rows at once, in order (each entry: the keyword arguments of `record`):
     for a bulk write that stands for many actions (an import creating and publishing items),
     one row per thing done, with one lock and one insert."""

@@ -18,13 +18,15 @@ import base64
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,12 +36,17 @@ from . import chain
 from .actions import record
 from .models import GENESIS, Checkpoint
 
+if TYPE_CHECKING:
+    from oneseal.documents.models import Seal
+
 FORMAT = "oneseal-audit-checkpoint/1"
 
 
 # ---- what is sealed -------------------------------------------------------------------------
 
-def case_heads(last_event_id: int, case_ids=None) -> dict[int, tuple[int, str]]:
+def case_heads(
+    last_event_id: int, case_ids: Iterable[int] | QuerySet[Any, Any] | None = None,
+) -> dict[int, tuple[int, str]]:
     """Each case's chain head as it stood when `last_event_id` was the newest event: the
     stored seq and hash of its newest event with an id up to that one."""
     from oneseal.cases.models import Case, CaseEvent
@@ -59,7 +66,7 @@ def cases_root(heads: dict[int, tuple[int, str]]) -> str:
     return digest.hexdigest()
 
 
-def payload(cp) -> dict:
+def payload(cp: Checkpoint | dict[str, Any]) -> dict[str, Any]:
     """The signed content of a checkpoint (a `Checkpoint` or a file's `checkpoint` dict)."""
     if isinstance(cp, dict):
         return {k: cp[k] for k in ("format", "number", "made_at", "on", "audit", "cases", "prev")}
@@ -72,7 +79,7 @@ def payload(cp) -> dict:
     }
 
 
-def digest_of(content: dict) -> str:
+def digest_of(content: dict[str, Any]) -> str:
     return hashlib.sha256(chain.canonical(content)).hexdigest()
 
 
@@ -86,7 +93,7 @@ def folded_heads(upto: Checkpoint) -> dict[int, tuple[int, str]]:
 
 # ---- signing --------------------------------------------------------------------------------
 
-def signing_seal():
+def signing_seal() -> "Seal | None":
     """The active seal that signs checkpoints: the bureau highest in the region tree (a
     city's before its counties'), as one installation serves one bureau and those under it."""
     from oneseal.documents.models import Seal
@@ -95,17 +102,19 @@ def signing_seal():
             .select_related("bureau__region").order_by("bureau__region__code", "id").first())
 
 
-def sign(content: dict, seal) -> str:
+def sign(content: dict[str, Any], seal: "Seal") -> str:
     from oneseal.documents.signing import seal_private_key
 
     signature = seal_private_key(seal).sign(chain.canonical(content), ec.ECDSA(hashes.SHA256()))
     return base64.b64encode(signature).decode("ascii")
 
 
-def signature_valid(content: dict, signature: str, certificate_pem: str) -> bool:
+def signature_valid(content: dict[str, Any], signature: str, certificate_pem: str) -> bool:
     try:
-        cert = x509.load_pem_x509_certificate(certificate_pem.encode("ascii"))
-        cert.public_key().verify(base64.b64decode(signature, validate=True), chain.canonical(content),
+        key = x509.load_pem_x509_certificate(certificate_pem.encode("ascii")).public_key()
+        if not isinstance(key, ec.EllipticCurvePublicKey):  # seals are EC keys; no other kind signed
+            return False
+        key.verify(base64.b64decode(signature, validate=True), chain.canonical(content),
                                  ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError, TypeError):
         return False
@@ -114,7 +123,9 @@ def signature_valid(content: dict, signature: str, certificate_pem: str) -> bool
 
 # ---- making one -----------------------------------------------------------------------------
 
-def _sealed_case_part(previous: Checkpoint | None):
+def _sealed_case_part(
+    previous: Checkpoint | None,
+) -> tuple[int, dict[int, tuple[int, str]], dict[int, tuple[int, str]]]:
     """The case heads now, read while no case event can be appended: (last event id, the
     heads moved since `previous`, every head)."""
     from oneseal.cases.models import CaseEvent
@@ -141,7 +152,7 @@ def make_checkpoint(*, on: datetime.date | None = None, only_if_none_on: bool = 
 
     seal = signing_seal()
     blockers = sign_blockers(seal)
-    if blockers:
+    if blockers or seal is None:  # no seal is a blocker too
         raise DomainError(_("无法生成审计检查点：{reason}").format(reason=blockers[0]))
     on = on or timezone.localdate()
     previous = Checkpoint.objects.order_by("-number").first()
@@ -185,7 +196,7 @@ def daily_checkpoint(today: datetime.date) -> str:
 
 # ---- the file kept elsewhere ----------------------------------------------------------------
 
-def export(cp: Checkpoint) -> dict:
+def export(cp: Checkpoint) -> dict[str, Any]:
     """The small JSON document to keep outside the database: the signed content, its digest,
     the signature and the certificate that checks it."""
     from oneseal.documents.models import Seal
@@ -195,7 +206,7 @@ def export(cp: Checkpoint) -> dict:
             "fingerprint": cp.fingerprint, "certificate": seal.certificate_pem if seal else ""}
 
 
-def parse_export(text: str) -> dict:
+def parse_export(text: str) -> dict[str, Any]:
     """A checkpoint file read back, or a `DomainError` naming what is wrong with it."""
     try:
         doc = json.loads(text)

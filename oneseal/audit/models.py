@@ -32,7 +32,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type}#{self.subject_id}"
 
 
@@ -49,7 +49,7 @@ class AuditHead(models.Model):
         verbose_name = _("审计链头")
         verbose_name_plural = _("审计链头")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
 
 
@@ -81,5 +81,5 @@ class Checkpoint(models.Model):
         verbose_name_plural = _("审计检查点")
         ordering = ["-number"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.number} {self.on}"

@@ -13,13 +13,20 @@
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from . import chain, checkpoints
 from .models import GENESIS, AuditEvent, AuditHead, Checkpoint
 
+if TYPE_CHECKING:
+    from oneseal.cases.models import Case, CaseEvent
+
 BATCH = 500
+
+# Case id -> (seq, hash) of its chain head.
+Heads = dict[int, tuple[int, str]]
 
 
 @dataclass
@@ -46,7 +53,7 @@ class Report:
 
 # ---- 1. case chains -------------------------------------------------------------------------
 
-def _case_chain(report: Report, case_id: int, events) -> None:
+def _case_chain(report: Report, case_id: int, events: "list[CaseEvent]") -> None:
     from oneseal.cases.actions._base import event_hash, hashed_fields
 
     prev, expected_seq = GENESIS, 1
@@ -68,7 +75,7 @@ def _case_state(report: Report, case_id: int, state: str, last_to_state: str | N
         report.case_problem(f"case {case_id}: state is {state!r} but its last event left it {last_to_state!r}")
 
 
-def check_cases(report: Report, cases) -> None:
+def check_cases(report: Report, cases: "QuerySet[Case]") -> None:
     """Keyset batches of cases, their events read in one query per batch: memory stays flat."""
     from oneseal.cases.models import CaseEvent
 
@@ -81,7 +88,7 @@ def check_cases(report: Report, cases) -> None:
         if not batch:
             return
         last = batch[-1][0]
-        by_case: dict[int, list] = {row[0]: [] for row in batch}
+        by_case: dict[int, list[CaseEvent]] = {row[0]: [] for row in batch}
         for event in CaseEvent.objects.filter(case_id__in=list(by_case)).order_by("case_id", "seq"):
             by_case[event.case_id].append(event)
         for case_id, state, last_to_state in batch:
@@ -169,7 +176,7 @@ def audit_differences(report: Report, name: str, rows: int, head: str) -> list[s
     return []
 
 
-def case_differences(report: Report, name: str, content: dict, sealed: dict | None) -> list[str]:
+def case_differences(report: Report, name: str, content: dict[str, Any], sealed: Heads | None) -> list[str]:
     """How the case chains differ from a checkpoint's sealed `content`; `sealed` (its case
     heads folded, when the database keeps them) names the cases."""
     last_id, root = content["last_event_id"], content["root"]
@@ -188,6 +195,7 @@ def case_differences(report: Report, name: str, content: dict, sealed: dict | No
         if was == now:
             continue
         if now is None:
+            assert was is not None  # both None is equal, skipped above
             found.append(f"case {case_id}: {name} sealed {was[0]} events, none is left")
         elif was is None:
             found.append(f"case {case_id}: has {now[0]} events up to {name}, which sealed none (rows inserted)")
@@ -201,7 +209,7 @@ def case_differences(report: Report, name: str, content: dict, sealed: dict | No
     return found
 
 
-def sealed_heads(report: Report, cp: Checkpoint, name: str) -> dict | None:
+def sealed_heads(report: Report, cp: Checkpoint, name: str) -> Heads | None:
     heads = checkpoints.folded_heads(cp)
     if checkpoints.cases_root(heads) != cp.cases_root:
         report.problems.append(f"{name}: its stored case heads do not give its sealed root (altered)")
@@ -209,7 +217,7 @@ def sealed_heads(report: Report, cp: Checkpoint, name: str) -> dict | None:
     return heads
 
 
-def differences(report: Report, cp: Checkpoint, *, name: str | None = None, sealed=None) -> list[str]:
+def differences(report: Report, cp: Checkpoint, *, name: str | None = None, sealed: Heads | None = None) -> list[str]:
     name = name or f"checkpoint #{cp.number} of {cp.on.isoformat()}"
     content = checkpoints.payload(cp)
     return (audit_differences(report, name, content["audit"]["rows"], content["audit"]["head"])
@@ -237,7 +245,7 @@ def check_against_checkpoints(report: Report, intact: list[Checkpoint]) -> None:
     report.problems.append("history matches no checkpoint")
 
 
-def check_against_file(report: Report, doc: dict, intact: list[Checkpoint]) -> None:
+def check_against_file(report: Report, doc: dict[str, Any], intact: list[Checkpoint]) -> None:
     """Against a checkpoint kept outside the database."""
     content = checkpoints.payload(doc["checkpoint"])
     name = f"checkpoint #{content['number']} of {content['on']} (file)"

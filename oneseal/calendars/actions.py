@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from oneseal.audit.actions import record
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import require_role
+from oneseal.organisation.rules import Actor, require_role
 
 from . import queries, rules
 from .models import CalendarDay, CalendarYear
@@ -18,7 +18,7 @@ def _check_range(day: datetime.date, field: str) -> None:
 
 
 @transaction.atomic
-def enter_day(day: datetime.date, *, actor, is_workday: bool, name: str = "") -> CalendarDay:
+def enter_day(day: datetime.date, *, actor: Actor, is_workday: bool, name: str = "") -> CalendarDay:
     """Enter or correct one day of the official schedule. The calendar is national, so any
     catalogue administrator may keep it; the audit row says who did."""
     require_role(actor, Role.CATALOGUE_ADMIN)
@@ -33,7 +33,7 @@ def enter_day(day: datetime.date, *, actor, is_workday: bool, name: str = "") ->
 
 
 @transaction.atomic
-def declare_year_official(year: int, *, actor, announcement: str) -> CalendarYear:
+def declare_year_official(year: int, *, actor: Actor, announcement: str) -> CalendarYear:
     """Mark a year's entered schedule as the official one: its dates stop being provisional."""
     require_role(actor, Role.CATALOGUE_ADMIN)
     _check_range(datetime.date(year, 1, 1), "year")

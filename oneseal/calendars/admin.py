@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 
 from oneseal.errors import DomainError
 
@@ -13,7 +15,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     fields = ["date", "is_workday", "name"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: forms.ModelForm, change: bool) -> None:
         try:
             actions.enter_day(obj.date, actor=request.user, is_workday=obj.is_workday, name=obj.name)
         except DomainError as exc:
@@ -25,7 +27,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ["year", "announcement", "entered_by", "entered_at"]
     fields = ["year", "announcement"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: forms.ModelForm, change: bool) -> None:
         try:
             actions.declare_year_official(obj.year, actor=request.user, announcement=obj.announcement)
         except DomainError as exc:

@@ -18,7 +18,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("日历调整日")
         ordering = ["date"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date.isoformat()} {'班' if self.is_workday else '休'} {self.name}"
 
 
@@ -36,5 +36,5 @@ class CalendarYear(models.Model):
         verbose_name_plural = _("已公布年度安排")
         ordering = ["year"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)

@@ -3,8 +3,10 @@ edits are rare, reads happen on every due-date computation. Whether the stored d
 is checked at most every FRESHNESS_SECONDS (an edit in this process invalidates at once; one
 in another process is seen within that time), so a busy intake path costs no extra queries."""
 
+import datetime
 import threading
 import time
+from typing import Any
 
 from django.db.models import Count, Max
 
@@ -12,7 +14,7 @@ from .models import CalendarDay, CalendarYear
 from .rules import WorkCalendar
 
 _lock = threading.Lock()
-_cache: dict = {}
+_cache: dict[str, Any] = {}
 FRESHNESS_SECONDS = 5.0
 
 
@@ -21,7 +23,7 @@ def invalidate() -> None:
         _cache.pop("checked_at", None)
 
 
-def _stamp():
+def _stamp() -> tuple[int, datetime.datetime | None, int, datetime.datetime | None]:
     days = CalendarDay.objects.aggregate(n=Count("id"), at=Max("entered_at"))
     years = CalendarYear.objects.aggregate(n=Count("id"), at=Max("entered_at"))
     return (days["n"], days["at"], years["n"], years["at"])

@@ -15,6 +15,7 @@ due date is one bisect and an index instead of a day-by-day walk.
 
 import datetime
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,7 +52,7 @@ def statutory_holidays(year: int) -> dict[datetime.date, str]:
     weekend days they fall on and the days the yearly notice moves (调休) are not in it."""
     from lunar_python import Lunar, Solar
 
-    def solar(day) -> datetime.date:
+    def solar(day: Solar) -> datetime.date:
         return datetime.date(day.getYear(), day.getMonth(), day.getDay())
 
     days: dict[datetime.date, str] = {datetime.date(year, 1, 1): "元旦"}
@@ -72,17 +73,18 @@ class WorkDate:
     date: datetime.date
     provisional: bool
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, str | bool]:
         return {"date": self.date.isoformat(), "provisional": self.provisional}
 
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    exceptions: dict = field(default_factory=dict)  # date -> is_workday, where not the weekend rule
-    official_years: frozenset = frozenset()
-    _ordinals: tuple = field(init=False, repr=False, compare=False)
+    # date -> is_workday, where not the weekend rule
+    exceptions: dict[datetime.date, bool] = field(default_factory=dict)
+    official_years: frozenset[int] = frozenset()
+    _ordinals: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         first = datetime.date(FIRST_YEAR, 1, 1).toordinal()
         last = datetime.date(LAST_YEAR, 12, 31).toordinal()
         exc = {d.toordinal(): w for d, w in self.exceptions.items()}
@@ -91,7 +93,8 @@ class WorkCalendar:
         object.__setattr__(self, "_ordinals", ordinals)
 
     @classmethod
-    def build(cls, manual_days: dict | None = None, manual_years=()) -> "WorkCalendar":
+    def build(cls, manual_days: dict[datetime.date, bool] | None = None,
+              manual_years: Iterable[int] = ()) -> "WorkCalendar":
         days, years = package_schedule()
         merged = dict(days)
         official = years | frozenset(manual_years)

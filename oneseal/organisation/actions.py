@@ -8,34 +8,41 @@ nobody changes their own roles; only a superuser grants or withdraws the adminis
 and a role is given only to staff placed where it can be exercised (`role_blockers`).
 """
 
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.regions.models import Region
 
 from .models import Bureau, Department, Role, Section, ServiceCentre, Staff, StaffRole
-from .rules import has_role
+from .rules import Actor, has_role
 
 # Roles that act on cases or the catalogue; an overseer only reads and holds none of them.
+_Saved = TypeVar("_Saved", bound=Model)
+
 ACTING_ROLES = {Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.SUPERVISOR, Role.CATALOGUE_ADMIN}
 
 
-def require_administrator(actor, region) -> None:
+def require_administrator(actor: Actor, region: Region) -> None:
     if not has_role(actor, Role.ADMINISTRATOR, region):
         raise NotPermitted()
 
 
-def _value(obj: Model, name: str):
+def _value(obj: Model, name: str) -> int | bool | str | None:
     field = obj._meta.get_field(name)
+    assert isinstance(field, Field)  # the names are the models' own concrete fields
     value = getattr(obj, field.attname)
     return value if value is None or isinstance(value, (int, bool)) else str(value)
 
 
-def _changes(obj: Model, fields: list[str]) -> dict:
+def _changes(obj: Model, fields: list[str]) -> dict[str, list[Any]]:
     """Field → [old, new] for what a save changes (every field, for a new object)."""
-    old = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None
+    old = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
     return {name: [_value(old, name) if old else None, _value(obj, name)] for name in fields
             if old is None or _value(old, name) != _value(obj, name)}
 
@@ -49,7 +56,8 @@ def _clean(obj: Model, exclude: list[str] | None = None) -> None:
         raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
 
 
-def _save(obj: Model, *, actor, region, action: str, fields: list[str], summary: str) -> Model:
+def _save(obj: _Saved, *, actor: Actor, region: Region | None, action: str, fields: list[str],
+          summary: str) -> _Saved:
     if region is None:
         _clean(obj)  # the missing field is named
         raise ValidationFailed()
@@ -66,27 +74,27 @@ def _save(obj: Model, *, actor, region, action: str, fields: list[str], summary:
 
 
 @transaction.atomic
-def save_bureau(bureau: Bureau, *, actor) -> Bureau:
+def save_bureau(bureau: Bureau, *, actor: Actor) -> Bureau:
     return _save(bureau, actor=actor, region=bureau.region if bureau.region_id else None, action="organisation.save_bureau",
                  fields=["region", "name", "credit_code", "address", "phone", "complaint_phone", "established_on"],
                  summary=bureau.name)
 
 
 @transaction.atomic
-def save_department(department: Department, *, actor) -> Department:
+def save_department(department: Department, *, actor: Actor) -> Department:
     return _save(department, actor=actor, region=department.region if department.region_id else None, action="organisation.save_department",
                  fields=["region", "name", "short_name", "code", "phone", "order"], summary=department.name)
 
 
 @transaction.atomic
-def save_section(section: Section, *, actor) -> Section:
+def save_section(section: Section, *, actor: Actor) -> Section:
     bureau = section.bureau if section.bureau_id else None
     return _save(section, actor=actor, region=bureau.region if bureau else None, action="organisation.save_section",
                  fields=["bureau", "name"], summary=f"{bureau.name if bureau else ''} {section.name}")
 
 
 @transaction.atomic
-def save_service_centre(centre: ServiceCentre, *, actor) -> ServiceCentre:
+def save_service_centre(centre: ServiceCentre, *, actor: Actor) -> ServiceCentre:
     if centre.bureau_id and centre.region_id and not centre.bureau.region.contains(centre.region):
         raise ValidationFailed(fields={"region": [_("便民服务中心须在委托机关的辖区内")]})
     return _save(centre, actor=actor, region=centre.region if centre.region_id else None, action="organisation.save_service_centre",
@@ -100,7 +108,8 @@ def staff_blockers(staff: Staff) -> dict[str, list[str]]:
     """Where a staff member may be placed: a section inside their bureau, a bureau, department
     and service centre inside their region scope."""
     errors: dict[str, list[str]] = {}
-    if staff.section_id and staff.section.bureau_id != staff.bureau_id:
+    section = staff.section if staff.section_id else None
+    if section is not None and section.bureau_id != staff.bureau_id:
         errors["section"] = [_("审批科室须属于该工作人员所在的行政审批局")]
     for name in ("bureau", "department", "service_centre"):
         placed = getattr(staff, name)
@@ -110,7 +119,7 @@ def staff_blockers(staff: Staff) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def save_staff(staff: Staff, *, actor) -> Staff:
+def save_staff(staff: Staff, *, actor: Actor) -> Staff:
     """Create or move a staff member (their region scope and place). Moving someone out of
     what their roles need is refused: withdraw the role first."""
     if not staff.region_id:
@@ -153,12 +162,12 @@ def role_blockers(staff: Staff, role: str) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def set_roles(staff: Staff, roles, *, actor) -> list[str]:
+def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
     """Give `staff` exactly `roles`: one audit row per role granted or withdrawn. Returns the
     roles now held."""
     staff = Staff.objects.select_for_update().select_related("region", "user").get(pk=staff.pk)
     require_administrator(actor, staff.region)
-    wanted = set()
+    wanted: set[str] = set()
     for role in roles:
         if role not in Role.values:
             raise ValidationFailed(fields={"roles": [_("没有“{role}”这个角色").format(role=role)]})

@@ -34,7 +34,7 @@ class Bureau(models.Model):
         verbose_name = _("行政审批局")
         verbose_name_plural = _("行政审批局")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -54,7 +54,7 @@ class Department(models.Model):
         ordering = ["region", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_per_region")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.short_name or self.name
 
 
@@ -69,7 +69,7 @@ class Section(models.Model):
         verbose_name_plural = _("审批科室")
         constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="section_unique_name_per_bureau")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -86,7 +86,7 @@ class ServiceCentre(models.Model):
         verbose_name = _("便民服务中心")
         verbose_name_plural = _("便民服务中心")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -107,7 +107,7 @@ class Staff(models.Model):
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name
 
     @property
@@ -125,5 +125,5 @@ class StaffRole(models.Model):
         verbose_name_plural = _("角色")
         constraints = [models.UniqueConstraint(fields=["staff", "role"], name="staff_role_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_role_display()

@@ -1,13 +1,30 @@
 """Who may act where. Every query that reaches a user and every action goes through these:
 a staff member acts only in the region of their scope or below it, and only in their roles."""
 
+from typing import Any, Protocol
+
 from oneseal.errors import NotPermitted
 from oneseal.regions.models import Region
 
 from .models import Role, Staff
 
 
-def staff_of(user) -> Staff | None:
+class Actor(Protocol):
+    """Whoever asks for something: a signed-in user, an anonymous visitor, or a department's API
+    token (`linkage.actors.TokenActor`). The rules read only these; `is_superuser` is read where
+    present, and a staff record is looked up by the user."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+
+def staff_of(user: Actor) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     cached = getattr(user, "_oneseal_staff", None)
@@ -15,14 +32,15 @@ def staff_of(user) -> Staff | None:
         cached = (
             Staff.objects.select_related("region", "bureau", "department")
             .prefetch_related("roles")
-            .filter(user=user)
+            .filter(user_id=user.pk)
             .first()
         )
-        user._oneseal_staff = cached or False
+        # Kept on the user object for the rest of the request (a TokenActor carries False).
+        setattr(user, "_oneseal_staff", cached or False)  # noqa: B010
     return cached or None
 
 
-def has_role(user, role: Role | str, region: Region | None = None) -> bool:
+def has_role(user: Actor, role: Role | str, region: Region | None = None) -> bool:
     """True when the user holds `role` and `region` (if given) lies within their scope.
     Superusers hold every role everywhere: they run the installation."""
     if getattr(user, "is_superuser", False) and user.is_active:
@@ -33,12 +51,12 @@ def has_role(user, role: Role | str, region: Region | None = None) -> bool:
     return region is None or staff.region.contains(region)
 
 
-def require_role(user, role: Role | str, region: Region | None = None) -> None:
+def require_role(user: Actor, role: Role | str, region: Region | None = None) -> None:
     if not has_role(user, role, region):
         raise NotPermitted()
 
 
-def scope_prefix(user) -> str | None:
+def scope_prefix(user: Actor) -> str | None:
     """The region-code prefix a user may see: "" for superusers (everything), None for a
     user with no staff scope (nothing)."""
     if getattr(user, "is_superuser", False) and user.is_active:

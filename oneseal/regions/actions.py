@@ -14,7 +14,7 @@ def load_regions(table: dict[str, str], *, only_prefix: str = "") -> dict[str, i
     existing = {r.code: r for r in Region.objects.all()}
     created = renamed = 0
 
-    def parent_of(code):
+    def parent_of(code: str) -> Region | None:
         pcode = rules.parent_code(code)
         while pcode and pcode not in existing:
             pcode = rules.parent_code(pcode)

@@ -33,7 +33,7 @@ class Region(models.Model):
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
     def contains(self, other: "Region") -> bool:
@@ -41,7 +41,8 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        names, node = [], self
+        names: list[str] = []
+        node: Region | None = self
         while node is not None:
             names.append(node.name)
             node = node.parent

@@ -10,7 +10,9 @@
 """
 
 import json
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,7 +22,7 @@ from oneseal.errors import DomainError
 class Command(BaseCommand):
     help = "Audit checks: verify the hash chains, seal and export checkpoints."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="op", required=True)
         verify = sub.add_parser("verify", help="verify the case chains, the audit log and the checkpoints")
         verify.add_argument("--case", dest="number", default=None, help="only this case (办件编号)")
@@ -31,14 +33,14 @@ class Command(BaseCommand):
         export.add_argument("--number", type=int, default=None, help="the checkpoint's number (default: newest)")
         export.add_argument("--out", default=None, help="the file to write (default: standard output)")
 
-    def handle(self, *args, op: str, **options):
+    def handle(self, *args: Any, op: str, **options: Any) -> None:
         if op == "verify":
             return self.verify(options["number"], options["checkpoint_file"])
         if op == "checkpoint":
             return self.checkpoint()
         return self.export(options["number"], options["out"])
 
-    def verify(self, number: str | None, checkpoint_file: str | None):
+    def verify(self, number: str | None, checkpoint_file: str | None) -> None:
         from oneseal.cases.models import Case
 
         from ... import verification
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         if n_problems:
             raise CommandError(f"{n_problems} problems found", returncode=1)
 
-    def _read_checkpoint_file(self, path: str) -> dict:
+    def _read_checkpoint_file(self, path: str) -> dict[str, Any]:
         from ... import checkpoints
 
         try:
@@ -81,18 +83,19 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(f"{path}: {error.message}") from error
 
-    def checkpoint(self):
+    def checkpoint(self) -> None:
         from ... import checkpoints
 
         try:
             cp = checkpoints.make_checkpoint()
         except DomainError as error:
             raise CommandError(str(error.message)) from error
+        assert cp is not None  # only `only_if_none_on` makes none
         self.stdout.write(f"checkpoint #{cp.number} of {cp.on.isoformat()}: {cp.audit_rows} audit rows, "
                           f"{cp.case_count} cases, {cp.case_event_count} events; digest {cp.digest}; "
                           f"signed by seal {cp.fingerprint[:16]}")
 
-    def export(self, number: int | None, out: str | None):
+    def export(self, number: int | None, out: str | None) -> None:
         from ... import checkpoints
         from ...models import Checkpoint
 

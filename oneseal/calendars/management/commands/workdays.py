@@ -1,5 +1,7 @@
 import datetime
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,7 +18,7 @@ def _date(text: str) -> datetime.date:
 class Command(BaseCommand):
     help = "Working-day arithmetic: `add DATE N`, `between A B`, `is DATE`."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="op", required=True)
         add = sub.add_parser("add", help="the N-th working day after DATE")
         add.add_argument("date")
@@ -29,8 +31,9 @@ class Command(BaseCommand):
         for p in (add, between, is_):
             p.add_argument("--json", action="store_true")
 
-    def handle(self, *args, op, json: bool = False, **options):
+    def handle(self, *args: Any, op: str, json: bool = False, **options: Any) -> None:
         cal = current_calendar()
+        out: dict[str, Any] | str  # the dictionary with --json, the line of text without
         try:
             if op == "add":
                 if options["n"] < 0:
@@ -48,8 +51,8 @@ class Command(BaseCommand):
                     ("yes" if value else "no") + (" (provisional)" if provisional else ""))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(_dumps(out) if json else out)
+        self.stdout.write(out if isinstance(out, str) else _dumps(out))
 
 
-def _dumps(value) -> str:
+def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)

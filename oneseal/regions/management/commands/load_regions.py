@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from oneseal.regions.actions import gb2260_table, load_regions
@@ -6,10 +9,10 @@ from oneseal.regions.actions import gb2260_table, load_regions
 class Command(BaseCommand):
     help = "Load GB/T 2260 province, city and county codes (optionally only under a prefix)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--prefix", default="", help="only codes starting with this, e.g. 64")
 
-    def handle(self, *args, prefix, **options):
+    def handle(self, *args: Any, prefix: str, **options: Any) -> None:
         result = load_regions(gb2260_table(), only_prefix=prefix)
         self.stdout.write(
             f"regions: {result['created']} created, {result['renamed']} renamed, "
