@@ -1,4 +1,4 @@
-"""The direction of dependency (docs/architecture.md, "One direction of dependency"): domain
+"""The direction of dependency (docs/architecture.md, "Checks in `make test`"): domain
 modules never import an interface module or the demo, and never import each other in a circle.
 What `import_graph` reads from the source today is compared with the allowlists below, both
 ways: a new wrong arrow or circle fails, and so does an allowlisted one that is gone, so the

@@ -56,6 +56,7 @@ def test_production_refuses_to_start_without(missing, tmp_path):
     ("ONESEAL_WARNING_YELLOW_DAYS", "two"), ("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", "-1"), ("ONESEAL_DEBUG", "maybe"),
     ("ONESEAL_TIME_ZONE", "Mars/Olympus"), ("ONESEAL_OFFICE_HOURS", "8-18"), ("ONESEAL_PUBLIC_URL", "spj.gov.cn"),
     ("ONESEAL_THROTTLE_TRACK", "lots"), ("ONESEAL_SEAL_KEY", "short"), ("ONESEAL_EMAIL_PORT", "smtp"),
+    ("ONESEAL_IMPORT_MAX_ROWS", "many"),
 ])
 def test_a_value_that_cannot_be_read_names_its_variable(name, value, tmp_path):
     result = run("import django; django.setup()", tmp_path, **{name: value})
