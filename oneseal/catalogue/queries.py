@@ -6,17 +6,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.organisation.models import Department
 from oneseal.regions.models import Region
 
 from .models import Catalogue, HandlingItem, ItemVersion, TransferStatus
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def local_catalogue(region: Region) -> Catalogue | None:

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.catalogue.admin import DomainErrorAsMessage
+from oneseal.interface.admin_messages import DomainErrorAsMessage
 
 from . import actions
 from .models import Bureau, Department, Role, Section, ServiceCentre, Staff, StaffRole
