@@ -12,14 +12,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.catalogue import queries
 from oneseal.catalogue.models import ItemVersion
-from oneseal.catalogue.queries import guidance_gaps, local_catalogue, transfer_report
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.interface.rest import ErrorSerializer
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from . import queries
 from . import serializers as s
 
 CATALOGUE = "catalogue"
@@ -107,7 +106,7 @@ class ItemList(PublicReadMixin, generics.ListAPIView):
             raise ValidationFailed(_("请提供区划代码或事项目录编号"), fields={
                 "region": [_("请提供 region（区划代码）或 catalogue（事项目录编号）")]})
         if catalogue is None:
-            catalogue = local_catalogue(region)
+            catalogue = queries.local_catalogue(region)
             if catalogue is None:
                 raise ValidationFailed(_("该区划没有本级事项目录"), fields={
                     "region": [_("区划 {code} 没有本级事项目录").format(code=region.code)]})
@@ -161,7 +160,7 @@ class TransferReportView(PublicReadMixin, APIView):
         if include_drafts and not (has_role(request.user, Role.CATALOGUE_ADMIN, region)
                                    or has_role(request.user, Role.OVERSEER, region)):
             raise NotPermitted(fields={"include_drafts": [_("只有本区划的事项目录管理员和监督人员可以统计草稿")]})
-        report = transfer_report(region, on=params.get("on"), include_drafts=include_drafts)
+        report = queries.transfer_report(region, on=params.get("on"), include_drafts=include_drafts)
         return Response(s.TransferReportSerializer(report.as_dict()).data)
 
 
@@ -172,5 +171,5 @@ class TransferReportView(PublicReadMixin, APIView):
 class GuidanceGapsView(PublicReadMixin, APIView):
     def get(self, request):
         params = parse_query(s.GuidanceGapsQuery, request)
-        report = guidance_gaps(params["region"], on=params.get("on"))
+        report = queries.guidance_gaps(params["region"], on=params.get("on"))
         return Response(s.GuidanceGapsSerializer(report.as_dict()).data)
