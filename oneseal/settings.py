@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "oneseal.appointments",
     "oneseal.ratings",
     "oneseal.esupervision",
+    "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",
     "oneseal.api",

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from rest_framework.test import APIClient
 
 # SQLite serialises every writer, so a race can only be shown on PostgreSQL.
 needs_postgres = pytest.mark.skipif(
@@ -34,6 +35,15 @@ def in_parallel(*calls, timeout: float = 60):
         t.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads), "a parallel call hung"
     return results
+
+
+def poster(user, url, body, **headers):
+    """A call for `in_parallel`: `user` posts the JSON `body` to the API at `url`."""
+    def call():
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post(url, body, format="json", **headers)
+    return call
 
 
 def issued_document(case, *, kind: str, actor):

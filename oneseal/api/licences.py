@@ -12,6 +12,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.calendars.queries import today
 from oneseal.cases.models import Case, Licence, LicenceVersion
 from oneseal.cases.queries import (
     LicenceFilters,
@@ -19,9 +20,9 @@ from oneseal.cases.queries import (
     licence_register,
     visible_licences,
 )
+from oneseal.interface.rest import ErrorSerializer, choices_of, parse
 
-from .cases import SignedInMixin, choices_of, parse, today
-from .serializers import ErrorSerializer
+from .cases.views import SignedInMixin
 
 LICENCES = "licences"
 

@@ -18,10 +18,9 @@ from oneseal.catalogue.models import (
     Topic,
     TransferStatus,
 )
+from oneseal.interface.rest import date_field
 from oneseal.organisation.models import Department
 from oneseal.regions.models import Region
-
-DATE_FORMAT = "%Y-%m-%d"
 
 
 def region_code_field(*, required: bool, help_text) -> serializers.SlugRelatedField:
@@ -32,13 +31,6 @@ def region_code_field(*, required: bool, help_text) -> serializers.SlugRelatedFi
             "does_not_exist": _("区划代码 {value} 不存在"),
             "invalid": _("区划代码无效"),
         },
-    )
-
-
-def date_field(help_text) -> serializers.DateField:
-    return serializers.DateField(
-        required=False, input_formats=[DATE_FORMAT], help_text=help_text,
-        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-07-01")},
     )
 
 
@@ -101,13 +93,6 @@ class GuidanceGapsQuery(serializers.Serializer):
 
 
 # Output serializers -----------------------------------------------------------------------
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    reasons = serializers.ListField(child=serializers.CharField())
-
 
 class RegionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display")

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from . import cases, licences, views
+from . import licences, views
+from .cases import views as case_views
 
 app_name = "api"
 urlpatterns = [
@@ -15,17 +16,17 @@ urlpatterns = [
     path("handling-items/<int:pk>", views.HandlingItemDetail.as_view(), name="handling-item"),
     path("reports/transfer", views.TransferReportView.as_view(), name="transfer-report"),
     path("reports/guidance-gaps", views.GuidanceGapsView.as_view(), name="guidance-gaps"),
-    path("applicants", cases.ApplicantRegister.as_view(), name="applicants"),
-    path("cases", cases.CaseListCreate.as_view(), name="cases"),
-    path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="case"),
-    path("cases/<int:pk>/events", cases.CaseEventList.as_view(), name="case-events"),
-    path("cases/<int:pk>/revocation-proposals", cases.CaseRevocationProposals.as_view(),
+    path("applicants", case_views.ApplicantRegister.as_view(), name="applicants"),
+    path("cases", case_views.CaseListCreate.as_view(), name="cases"),
+    path("cases/<int:pk>", case_views.CaseDetailView.as_view(), name="case"),
+    path("cases/<int:pk>/events", case_views.CaseEventList.as_view(), name="case-events"),
+    path("cases/<int:pk>/revocation-proposals", case_views.CaseRevocationProposals.as_view(),
          name="case-revocation-proposals"),
-    path("cases/<int:pk>/materials/<int:line>/files", cases.CaseMaterialFiles.as_view(), name="case-material-files"),
+    path("cases/<int:pk>/materials/<int:line>/files", case_views.CaseMaterialFiles.as_view(), name="case-material-files"),
     path("licences", licences.LicenceList.as_view(), name="licences"),
     path("licences/<int:pk>", licences.LicenceDetail.as_view(), name="licence"),
     # Each later app keeps its endpoints in its own api_urls module.
     *[path("", include(f"oneseal.{app}.api_urls")) for app in
       ("documents", "linkage", "search", "appointments", "ratings", "esupervision", "workbench", "portal")],
-    *[path(f"cases/<int:pk>/{name}", view.as_view(), name=f"case-{name}") for name, view in cases.ACTION_VIEWS.items()],
+    *[path(f"cases/<int:pk>/{name}", view.as_view(), name=f"case-{name}") for name, view in case_views.ACTION_VIEWS.items()],
 ]

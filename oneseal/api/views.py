@@ -12,18 +12,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.catalogue import queries
 from oneseal.catalogue.models import ItemVersion
-from oneseal.catalogue.queries import guidance_gaps, local_catalogue, transfer_report
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.interface.rest import ErrorSerializer
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from . import queries
 from . import serializers as s
 
 CATALOGUE = "catalogue"
 REPORTS = "reports"
-ERRORS = {400: s.ErrorSerializer, 404: s.ErrorSerializer}
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
 
 
 def parse_query(serializer_class, request) -> dict:
@@ -42,7 +42,7 @@ class PublicReadMixin:
 
 
 @document(tags=["regions"], operation_id="list_regions", parameters=[s.RegionQuery],
-          summary=_l("行政区划列表"), responses={200: s.RegionSerializer(many=True), 400: s.ErrorSerializer})
+          summary=_l("行政区划列表"), responses={200: s.RegionSerializer(many=True), 400: ErrorSerializer})
 class RegionList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.RegionSerializer
 
@@ -52,7 +52,7 @@ class RegionList(PublicReadMixin, generics.ListAPIView):
 
 
 @document(tags=["regions"], operation_id="get_region", summary=_l("行政区划详情"),
-          responses={200: s.RegionDetailSerializer, 404: s.ErrorSerializer})
+          responses={200: s.RegionDetailSerializer, 404: ErrorSerializer})
 class RegionDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = s.RegionDetailSerializer
     queryset = queries.region_with_ancestors()
@@ -60,7 +60,7 @@ class RegionDetail(PublicReadMixin, generics.RetrieveAPIView):
 
 
 @document(tags=[CATALOGUE], operation_id="list_catalogues", parameters=[s.RegionFilterQuery],
-          summary=_l("事项目录列表"), responses={200: s.CatalogueSerializer(many=True), 400: s.ErrorSerializer})
+          summary=_l("事项目录列表"), responses={200: s.CatalogueSerializer(many=True), 400: ErrorSerializer})
 class CatalogueList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.CatalogueSerializer
 
@@ -70,7 +70,7 @@ class CatalogueList(PublicReadMixin, generics.ListAPIView):
 
 @document(tags=[CATALOGUE], operation_id="list_departments", parameters=[s.RegionFilterQuery],
           summary=_l("行业主管部门列表（含下级区划）"),
-          responses={200: s.DepartmentSerializer(many=True), 400: s.ErrorSerializer})
+          responses={200: s.DepartmentSerializer(many=True), 400: ErrorSerializer})
 class DepartmentList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.DepartmentSerializer
 
@@ -91,7 +91,7 @@ class TopicList(PublicReadMixin, generics.ListAPIView):
     tags=[CATALOGUE], operation_id="list_items", parameters=[s.ItemQuery], summary=_l("事项列表"),
     description=_l("一个事项目录在某日有效的事项（已发布版本）及其办理项。须提供 region 或 catalogue；"
                    "未发布的草稿不公开。"),
-    responses={200: s.ItemVersionSerializer(many=True), 400: s.ErrorSerializer},
+    responses={200: s.ItemVersionSerializer(many=True), 400: ErrorSerializer},
 )
 class ItemList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.ItemVersionSerializer
@@ -106,7 +106,7 @@ class ItemList(PublicReadMixin, generics.ListAPIView):
             raise ValidationFailed(_("请提供区划代码或事项目录编号"), fields={
                 "region": [_("请提供 region（区划代码）或 catalogue（事项目录编号）")]})
         if catalogue is None:
-            catalogue = local_catalogue(region)
+            catalogue = queries.local_catalogue(region)
             if catalogue is None:
                 raise ValidationFailed(_("该区划没有本级事项目录"), fields={
                     "region": [_("区划 {code} 没有本级事项目录").format(code=region.code)]})
@@ -122,7 +122,7 @@ class ItemList(PublicReadMixin, generics.ListAPIView):
 
 @document(tags=[CATALOGUE], operation_id="get_item", summary=_l("事项详情（按版本编号）"),
           description=_l("一个已发布事项版本及其办理项；版本编号见事项列表的 id。"),
-          responses={200: s.ItemVersionDetailSerializer, 404: s.ErrorSerializer})
+          responses={200: s.ItemVersionDetailSerializer, 404: ErrorSerializer})
 class ItemDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = s.ItemVersionDetailSerializer
     queryset = queries.published_versions()
@@ -132,7 +132,7 @@ class ItemDetail(PublicReadMixin, generics.RetrieveAPIView):
           description=_l("该版本所属事项的全部已发布版本：调整类型、原因、依据、起草和发布人、生效期间。"),
           parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
                                        description=_l("该事项任一已发布版本的编号"))],
-          responses={200: s.HistoryEntrySerializer(many=True), 404: s.ErrorSerializer})
+          responses={200: s.HistoryEntrySerializer(many=True), 404: ErrorSerializer})
 class ItemHistory(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.HistoryEntrySerializer
 
@@ -143,7 +143,7 @@ class ItemHistory(PublicReadMixin, generics.ListAPIView):
 
 @document(tags=[CATALOGUE], operation_id="get_handling_item", summary=_l("办事指南"),
           description=_l("办理项的完整办事指南：条件、材料、环节、特别程序、时限、收费、送达方式及所属事项版本。"),
-          responses={200: s.ServiceGuideSerializer, 404: s.ErrorSerializer})
+          responses={200: s.ServiceGuideSerializer, 404: ErrorSerializer})
 class HandlingItemDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = s.ServiceGuideSerializer
     queryset = queries.published_handling_items()
@@ -152,7 +152,7 @@ class HandlingItemDetail(PublicReadMixin, generics.RetrieveAPIView):
 @document(tags=[REPORTS], operation_id="get_transfer_report", parameters=[s.TransferReportQuery],
           summary=_l("划转情况统计"),
           description=_l("按原审批部门统计事项和办理项的划转、进驻、不划转数量及合计。"),
-          responses={200: s.TransferReportSerializer, **ERRORS, 403: s.ErrorSerializer})
+          responses={200: s.TransferReportSerializer, **ERRORS, 403: ErrorSerializer})
 class TransferReportView(PublicReadMixin, APIView):
     def get(self, request):
         params = parse_query(s.TransferReportQuery, request)
@@ -160,7 +160,7 @@ class TransferReportView(PublicReadMixin, APIView):
         if include_drafts and not (has_role(request.user, Role.CATALOGUE_ADMIN, region)
                                    or has_role(request.user, Role.OVERSEER, region)):
             raise NotPermitted(fields={"include_drafts": [_("只有本区划的事项目录管理员和监督人员可以统计草稿")]})
-        report = transfer_report(region, on=params.get("on"), include_drafts=include_drafts)
+        report = queries.transfer_report(region, on=params.get("on"), include_drafts=include_drafts)
         return Response(s.TransferReportSerializer(report.as_dict()).data)
 
 
@@ -171,5 +171,5 @@ class TransferReportView(PublicReadMixin, APIView):
 class GuidanceGapsView(PublicReadMixin, APIView):
     def get(self, request):
         params = parse_query(s.GuidanceGapsQuery, request)
-        report = guidance_gaps(params["region"], on=params.get("on"))
+        report = queries.guidance_gaps(params["region"], on=params.get("on"))
         return Response(s.GuidanceGapsSerializer(report.as_dict()).data)

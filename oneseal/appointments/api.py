@@ -15,10 +15,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.serializers import DATE_FORMAT, ErrorSerializer
 from oneseal.applicants.queries import represented
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import ValidationFailed
+from oneseal.interface.rest import DATE_FORMAT, ErrorSerializer
 
 from . import actions, queries, rules
 from .models import Booking, Slot

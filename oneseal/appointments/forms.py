@@ -4,8 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
-from oneseal.catalogue.queries import today
 from oneseal.organisation.models import Department, ServiceCentre
 
 from .models import Booking, Hall

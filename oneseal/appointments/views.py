@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oneseal.applicants.queries import acts_for, represented
-from oneseal.catalogue.forms import add_domain_error
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
+from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Bureau
 from oneseal.organisation.rules import scope_prefix
 

@@ -1,7 +1,8 @@
-"""The calendar in force. Built once per process and rebuilt when the stored days change:
-edits are rare, reads happen on every due-date computation. Whether the stored days changed
-is checked at most every FRESHNESS_SECONDS (an edit in this process invalidates at once; one
-in another process is seen within that time), so a busy intake path costs no extra queries."""
+"""The business date (`today`), and the calendar in force. The calendar is built once per
+process and rebuilt when the stored days change: edits are rare, reads happen on every
+due-date computation. Whether the stored days changed is checked at most every
+FRESHNESS_SECONDS (an edit in this process invalidates at once; one in another process is seen
+within that time), so a busy intake path costs no extra queries."""
 
 import datetime
 import threading
@@ -9,6 +10,7 @@ import time
 from typing import Any
 
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from .models import CalendarDay, CalendarYear
 from .rules import WorkCalendar
@@ -16,6 +18,13 @@ from .rules import WorkCalendar
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 FRESHNESS_SECONDS = 5.0
+
+
+def today(at: datetime.datetime | None = None) -> datetime.date:
+    """The business date: the day in the bureau's time zone (settings.TIME_ZONE, Asia/Shanghai)
+    now, or at the moment `at`. The one reading of "today" of every action, page and job, so
+    that a test freezes the clock (time-machine) rather than patching a module."""
+    return timezone.localdate(at, timezone.get_default_timezone())
 
 
 def invalidate() -> None:

@@ -24,38 +24,23 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from oneseal.calendars import queries as calendar_queries
 from oneseal.calendars.rules import WorkCalendar
 from oneseal.errors import ValidationFailed
 
-from . import rules
+from . import clocks, rules
 from .actions import deem_accepted, licences, notice_overdue_verification
-from .actions._base import append_event, business_date, calendar, lock
+from .actions._base import append_event, calendar, lock
 from .actions.commitment import unnoticed_overdue_cases
 from .models import Case, CaseEvent, Licence, State
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-
-# Working days left on the promised limit at which a case turns yellow, and on the statutory
-# limit at which the statutory alarm sounds: the defaults of the settings of the same names
-# (ONESEAL_WARNING_YELLOW_DAYS, ONESEAL_WARNING_STATUTORY_DAYS).
-YELLOW_AT = 2
-STATUTORY_ALARM_AT = 3
-
-
-def yellow_at() -> int:
-    return settings.ONESEAL_WARNING_YELLOW_DAYS
-
-
-def statutory_alarm_at() -> int:
-    return settings.ONESEAL_WARNING_STATUTORY_DAYS
-
 
 def _ids(queryset: QuerySet) -> Iterator[int]:
     """The primary keys of `queryset` in ascending batches (keyset pagination): memory stays
@@ -143,27 +128,6 @@ DECISION_FIELDS = ("promised_due", "statutory_due", "due_provisional")
 CLOCK_ACTIONS = ("suspend", "resume", "approve_extension")
 
 
-def _decision_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]) -> rules.Dues:
-    """Replay the decision clocks of an accepted case on `cal`: the limits from acceptance,
-    then each suspension (of the clocks it stopped), resumption and the extension in the order
-    they happened (第四十二条, 第四十五条). With the calendar the actions used, this gives back
-    the stored dates."""
-    hi = case.handling_item
-    dues = rules.decision_dues(cal, case.accepted_on, promised_days=hi.promised_limit_days,
-                               statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
-                               is_instant=hi.is_instant)
-    left = (0, 0)
-    for action, on, stops_statutory in history:
-        if action == "suspend":
-            left = (rules.remaining(cal, on, dues.promised),
-                    rules.remaining(cal, on, dues.statutory) if stops_statutory else None)
-        elif action == "resume":
-            dues = rules.resumed_dues(cal, on, *left, statutory_due=dues.statutory)
-        else:
-            dues = rules.extended_dues(cal, dues, is_joint=hi.is_joint)
-    return dues
-
-
 def _clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.date, bool]]]:
     """Per case, its clock events in order: (action, date, whether a suspension stopped the
     statutory clock — every suspension recorded before that was known did)."""
@@ -183,7 +147,7 @@ def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, date
         due = rules.acceptance_due(cal, case.materials_arrived_on)
         return {"acceptance_due": due.date, "acceptance_due_provisional": due.provisional}
     if case.state == State.ACCEPTED and case.accepted_on is not None:
-        dues = _decision_dues(case, cal, history)
+        dues = clocks.replayed_decision_dues(case, cal, history)
         return {"promised_due": dues.promised, "statutory_due": dues.statutory, "due_provisional": dues.provisional}
     return {}
 
@@ -223,7 +187,7 @@ def recompute_open_due_dates(today: datetime.date | None = None) -> int:
     running case whose due dates were provisional; returns how many changed. The comparison
     runs without locks on batches of cases; only a case whose dates move is locked and
     written, so a pass after which nothing changed costs a few reads."""
-    today = today or business_date()
+    today = today or calendar_queries.today()
     cal = calendar()
     candidates = Case.objects.filter(Q(state=State.RECEIVED, acceptance_due_provisional=True)
                                      | Q(state=State.ACCEPTED, due_provisional=True))
@@ -272,8 +236,8 @@ def warning_dates(today: datetime.date, cal: WorkCalendar | None = None) -> dict
     cal = cal or calendar()
     return {
         "today": today,
-        "yellow_before": cal.add(today, yellow_at() + 1).date,
-        "statutory_before": cal.add(today, statutory_alarm_at() + 1).date,
+        "yellow_before": cal.add(today, clocks.yellow_at() + 1).date,
+        "statutory_before": cal.add(today, clocks.statutory_alarm_at() + 1).date,
     }
 
 

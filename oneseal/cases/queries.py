@@ -10,10 +10,12 @@ from django.db.models.signals import post_delete, post_save
 
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
+from oneseal.calendars.queries import current_calendar, today
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
+from .clocks import clocks_of
 from .models import Case, CaseEvent, CaseMaterial, Licence, Upload, standing_q
 
 
@@ -95,6 +97,14 @@ def case_details(user) -> QuerySet[Case]:
         "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
         "target_licence",
     ).prefetch_related(*DETAIL_PREFETCH)
+
+
+def with_clocks(cases) -> list[Case]:
+    """The cases, each with its clocks (`case.clocks`) as of today on the calendar in force."""
+    cal, on = current_calendar(), today()
+    for case in cases:
+        case.clocks = clocks_of(case, cal, on)
+    return list(cases)
 
 
 # --- the parts of a published version ------------------------------------------------------

@@ -5,13 +5,13 @@ versions are read-only. Who may edit is decided by the catalogue-administrator r
 catalogue's region, not by Django's model permissions (the user still needs `is_staff` to
 enter the admin)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.errors import DomainError
+from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.organisation.models import Role, Section
 from oneseal.organisation.rules import has_role, scope_prefix
 
@@ -34,39 +34,6 @@ def _version_of(obj) -> ItemVersion | None:
     if isinstance(obj, HandlingItem):
         return obj.item_version
     return None
-
-
-def _domain_message(error: DomainError) -> str:
-    parts = [str(error.message), *error.reasons]
-    for messages_ in error.fields.values():
-        parts.extend(str(m) for m in messages_ if str(m) not in parts)
-    return "；".join(dict.fromkeys(parts))
-
-
-class DomainErrorAsMessage:
-    """An action's refusal becomes an error message on the page it came from, and the whole
-    admin request is rolled back (the admin wraps each change in one transaction)."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as e:
-            self.message_user(request, _domain_message(e), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except DomainError as e:
-            self.message_user(request, _domain_message(e), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except DomainError as e:
-            self.message_user(request, _domain_message(e), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 class CatalogueRoleAccess:

@@ -5,7 +5,6 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.errors import DomainError
 from oneseal.organisation.models import Department
 
 from .models import Catalogue, ChangeKind, Item, ItemVersion, TransferStatus
@@ -19,22 +18,6 @@ ADJUSTMENT_KINDS = [
     ChangeKind.CHANGE, ChangeKind.CHANGE_LIMIT, ChangeKind.TRANSFER, ChangeKind.DELEGATE,
     ChangeKind.MERGE, ChangeKind.CANCEL,
 ]
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show an action's refusal on the form: field errors on their fields, the rest on top."""
-    placed = False
-    for field, messages in error.fields.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-            placed = True
-    for reason in error.reasons:
-        if not any(reason in msgs for msgs in error.fields.values()):
-            form.add_error(None, reason)
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 def _departments_of(catalogue: Catalogue):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from oneseal.calendars.queries import today
 from oneseal.errors import DomainError
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
@@ -23,7 +24,7 @@ from oneseal.regions.models import Region
 
 from .exporting import export_catalogue
 from .importing import ImportRejected, ensure_local_catalogue, import_catalogue, read_rows
-from .queries import local_catalogue, today
+from .queries import local_catalogue
 
 
 class ImportForm(forms.Form):

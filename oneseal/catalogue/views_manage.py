@@ -18,7 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from oneseal.calendars.queries import today
 from oneseal.errors import DomainError, ValidationFailed
+from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
 
@@ -29,10 +31,8 @@ from .forms import (
     ItemFilterForm,
     NewItemForm,
     PublishForm,
-    add_domain_error,
 )
 from .models import Catalogue, HandlingItem, Item, ItemVersion
-from .queries import today
 
 PAGE_SIZE = 100
 

@@ -22,8 +22,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.cases import UnnamedChoiceField, load_case
-from oneseal.api.serializers import ErrorSerializer
+from oneseal.interface.rest import ErrorSerializer, UnnamedChoiceField, load_case
 
 from . import actions, queries
 from .forms import VerifyUploadForm

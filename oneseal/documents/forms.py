@@ -5,23 +5,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.errors import DomainError
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """An action's refusal on the form: field errors on their fields, the rest on top."""
-    placed = False
-    for name, messages in error.fields.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
-            placed = True
-    for reason in error.reasons:
-        if not any(reason in messages for messages in error.fields.values()):
-            form.add_error(None, reason)
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
-
 
 class WordingForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from oneseal.errors import DomainError
+from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.throttling import throttle
 
 from . import actions, queries, rules
 from . import templates_pdf as wording
-from .forms import PublishForm, StartDraftForm, VerifyUploadForm, WordingForm, add_domain_error
+from .forms import PublishForm, StartDraftForm, VerifyUploadForm, WordingForm
 from .models import DocumentKind, DocumentTemplate
 from .rendering import MissingGlyphs
 from .rendering import render as render_pdf

@@ -13,9 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.serializers import ErrorSerializer, date_field
 from oneseal.cases import jobs as case_jobs
 from oneseal.cases.models import Case
+from oneseal.interface.rest import ErrorSerializer, date_field
 
 from . import queries, tables
 from .jobs import last_rollup_at

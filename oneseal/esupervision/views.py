@@ -12,16 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.calendars.queries import today
 from oneseal.cases import jobs as case_jobs
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.interface.files import xlsx_response
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
-from oneseal.portal.views_reports import xlsx_response
 
 from . import actions, queries, tables
 from .jobs import last_rollup_at
@@ -29,10 +29,6 @@ from .models import ConflictDeclaration, ReformBaseline, Rule
 from .sheets import Table, workbook
 
 PAGE_SIZE = 50
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def oversight(view):

@@ -7,9 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.catalogue.admin import DomainErrorAsMessage
 from oneseal.catalogue.models import Item
 from oneseal.errors import DomainError
+from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role, scope_prefix
 

@@ -15,9 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.cases import listed_choices, load_case
-from oneseal.api.serializers import ErrorSerializer
 from oneseal.errors import NotPermitted
+from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case
 
 from . import actions, queries
 from .actors import acting_department

@@ -15,16 +15,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.calendars.queries import today
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.interface.files import xlsx_response
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role, scope_prefix
-from oneseal.portal.views_reports import xlsx_response
 from oneseal.regions.models import Region
 
 from . import actions, queries
@@ -46,10 +46,6 @@ from .models import (
     SupportRequest,
 )
 from .sheets import duty_boundaries_xlsx
-
-
-def _today():
-    return timezone.localdate()
 
 
 def _bureau_may_see(user, region_code: str) -> bool:
@@ -147,7 +143,7 @@ def _require_department(user, scope: str):
 def inbox(request):
     department = _require_department(request.user, Scope.PUSHES_READ)
     return render(request, "linkage/inbox.html",
-                  {"department": department, "today": _today(), **queries.inbox(request.user, today=_today())})
+                  {"department": department, "today": today(), **queries.inbox(request.user, today=today())})
 
 
 def _load_push(user, pk: int) -> tuple[Push, bool]:
@@ -165,7 +161,7 @@ def _load_push(user, pk: int) -> tuple[Push, bool]:
 @login_required
 def push_detail(request, pk):
     push, own = _load_push(request.user, pk)
-    return _push_page(request, push, own=own, form=FeedbackForm(initial={"on": _today()}))
+    return _push_page(request, push, own=own, form=FeedbackForm(initial={"on": today()}))
 
 
 def _push_page(request, push, *, own: bool, form, status: int = 200):
@@ -238,7 +234,7 @@ def support_detail(request, pk):
         status = 400
     return render(request, "linkage/support.html", {
         "support": support, "own": own, "form": form, "answer_blockers": actions.answer_blockers(support),
-        "today": _today()}, status=status)
+        "today": today()}, status=status)
 
 
 @login_required

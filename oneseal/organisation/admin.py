@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.catalogue.admin import DomainErrorAsMessage
+from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.regions.models import Region
 
 from . import actions

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import (
     ApplicantType,
     Catalogue,
@@ -22,7 +23,7 @@ from oneseal.catalogue.models import (
     ReviewStep,
     Topic,
 )
-from oneseal.catalogue.queries import listed_versions, local_catalogue, public_versions, today
+from oneseal.catalogue.queries import listed_versions, local_catalogue, public_versions
 from oneseal.organisation.models import Department
 from oneseal.regions.models import Region
 

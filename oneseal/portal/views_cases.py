@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oneseal.api.cases import clocks_of, with_clocks
-from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions
 from oneseal.cases.actions import licences as licence_actions
+from oneseal.cases.clocks import clocks_of
 from oneseal.cases.models import CaseMaterial, Channel, Licence, RevocationProposal, State
+from oneseal.cases.queries import with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
-from oneseal.catalogue.queries import today
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, ValidationFailed
 

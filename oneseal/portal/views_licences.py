@@ -8,10 +8,10 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from oneseal.calendars.queries import today
 from oneseal.cases.actions.licences import RENEWAL_LEAD_DAYS
 from oneseal.cases.queries import licence_history
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Variant
-from oneseal.catalogue.queries import today
 
 from . import queries
 

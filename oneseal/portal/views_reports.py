@@ -2,28 +2,16 @@
 向社会公开), so anyone may read them; each page also downloads as xlsx (?format=xlsx)."""
 
 import datetime
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import TransferStatus
-from oneseal.catalogue.queries import guidance_gaps, today, transfer_report
+from oneseal.catalogue.queries import guidance_gaps, transfer_report
 from oneseal.catalogue.report_sheets import guidance_gaps_xlsx, transfer_report_xlsx
+from oneseal.interface.files import xlsx_response
 from oneseal.regions.models import Region
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, *, filename: str, ascii_filename: str) -> HttpResponse:
-    """An attachment whose Chinese name survives every browser: an ASCII fallback plus the
-    UTF-8 name encoded by RFC 5987 (filename*)."""
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_filename}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    )
-    return response
 
 
 def _date_param(request) -> tuple[datetime.date | None, str]:

@@ -17,9 +17,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.serializers import ErrorSerializer
 from oneseal.cases.queries import visible_cases
 from oneseal.errors import ValidationFailed
+from oneseal.interface.rest import ErrorSerializer
 
 from . import actions, queries, rules
 from .models import Channel, FollowUp, Rating

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oneseal.cases.queries import is_scoped_staff
-from oneseal.catalogue.forms import add_domain_error
 from oneseal.errors import DomainError
+from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 

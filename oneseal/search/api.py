@@ -11,8 +11,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.serializers import ErrorSerializer
 from oneseal.catalogue.models import Catalogue
+from oneseal.interface.rest import ErrorSerializer
 from oneseal.regions.models import Region
 
 from .queries import (

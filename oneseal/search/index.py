@@ -18,8 +18,8 @@ import numpy as np
 from django.db import connection
 from django.db.models import Prefetch
 
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
-from oneseal.catalogue.queries import today
 
 from . import embeddings, rules, words
 from .models import Synonym, TextEmbedding

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oneseal.catalogue.forms import add_domain_error
 from oneseal.catalogue.models import Catalogue
 from oneseal.errors import DomainError
+from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 from oneseal.throttling import throttle

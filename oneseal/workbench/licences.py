@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from oneseal.api.cases import today
+from oneseal.calendars.queries import today
 from oneseal.cases.models import Licence
 from oneseal.cases.queries import (
     LicenceFilters,
@@ -24,7 +24,7 @@ from oneseal.cases.queries import (
     visible_licences,
 )
 from oneseal.esupervision.sheets import Table, workbook
-from oneseal.portal.views_reports import xlsx_response
+from oneseal.interface.files import xlsx_response
 
 from .views import PAGE_SIZE, staff_only
 

@@ -24,11 +24,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from oneseal.api.cases import ACTIONS, today, with_clocks
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import look_up, register_applicant
 from oneseal.applicants.models import Applicant
-from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.actions import licences as licence_actions
@@ -50,12 +49,19 @@ from oneseal.cases.models import (
     Suspension,
     Upload,
 )
-from oneseal.cases.queries import case_details, is_scoped_staff, visible_cases, visible_licences
+from oneseal.cases.queries import (
+    case_details,
+    is_scoped_staff,
+    visible_cases,
+    visible_licences,
+    with_clocks,
+)
 from oneseal.catalogue.models import HandlingItem, ItemVersion, SpecialProcedure
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.interface.case_actions import ACTIONS
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 from oneseal.portal.rules import event_text

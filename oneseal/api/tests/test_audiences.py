@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from oneseal.api import cases as cases_api
+from oneseal.api.cases import details, outputs
 from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import CaseMaterial
@@ -86,11 +86,11 @@ def test_an_applicant_reads_the_events_without_actors_or_data(reviewed_case, cit
 
 def test_staff_read_the_full_record_unchanged(reviewed_case, clerk):
     body = client_for(clerk).get(f"/api/v1/cases/{reviewed_case.pk}").json()
-    assert list(body) == list(cases_api.CaseDetailSerializer().fields)
+    assert list(body) == list(outputs.CaseDetailSerializer().fields)
     assert body["steps"][1]["opinion"] == OPINION
     assert {e["actor_name"] for e in body["events"]} >= {"王窗口", "李初审"}
     events = client_for(clerk).get(f"/api/v1/cases/{reviewed_case.pk}/events").json()
-    assert list(events[0]) == list(cases_api.CaseEventSerializer().fields)
+    assert list(events[0]) == list(outputs.CaseEventSerializer().fields)
 
 
 def test_an_applicants_action_answers_with_the_applicants_view(make_item, citizen, clerk):
@@ -141,11 +141,11 @@ def test_the_applicants_view_renders_as_drf_renders_its_declared_fields(reviewed
     line = reviewed_case.materials.first()
     actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 test",
                                                                      content_type="application/pdf"))
-    case = cases_api.for_applicant(citizen, cases_api.detail_of(citizen, case_id))
-    serializer = cases_api.ApplicantCaseSerializer()
+    case = outputs.for_applicant(citizen, details.detail_of(citizen, case_id))
+    serializer = outputs.ApplicantCaseSerializer()
     assert serializer.to_representation(case) == serializer.generic_representation(case)
     assert list(serializer.to_representation(case)) == list(serializer.fields)
     notice = reviewed_case.events.first()
     notice.data = {"items": [{"line": 3, "material": "申请书", "status": "missing", "note": "未签字"}]}
-    notice_serializer = cases_api.CorrectionNoticeSerializer()
+    notice_serializer = outputs.CorrectionNoticeSerializer()
     assert notice_serializer.to_representation(notice) == notice_serializer.generic_representation(notice)

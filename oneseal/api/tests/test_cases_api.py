@@ -7,13 +7,13 @@ import hashlib
 import inspect
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from oneseal.api import cases as cases_api
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
@@ -21,6 +21,7 @@ from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import ReviewStep
+from oneseal.interface.case_actions import ACTIONS
 from oneseal.organisation.models import Role
 
 # The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
@@ -398,16 +399,15 @@ def test_the_detail_makes_as_many_queries_after_many_events_as_after_one(handlin
     assert detail_queries() == few
 
 
-def test_the_clocks_count_remaining_working_days_and_raise_warnings(handling_item, applicant, clerk, reviewer,
-                                                                     monkeypatch):
+def test_the_clocks_count_remaining_working_days_and_raise_warnings(handling_item, applicant, clerk, reviewer):
     case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-01-24 10:00"))
     actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
     actions.accept(case, actor=clerk, on=day("2025-01-27"))  # promised 2025-02-10, statutory 2025-03-03
     client = client_for(clerk)
 
     def clocks_on(text):
-        monkeypatch.setattr(cases_api, "today", lambda: day(text))
-        return client.get(f"/api/v1/cases/{case.pk}").json()["clocks"]
+        with time_machine.travel(at(f"{text} 12:00"), tick=False):
+            return client.get(f"/api/v1/cases/{case.pk}").json()["clocks"]
 
     clocks = clocks_on("2025-02-06")  # left: 2/7, Saturday 2/8 (worked), 2/10
     assert (clocks["promised_remaining"], clocks["warning"]) == (3, "")
@@ -598,9 +598,9 @@ def test_every_case_action_has_an_endpoint():
         if name in actions.__all__ and not name.endswith("_blockers")
         and "actor" in inspect.signature(fn).parameters
     }
-    wired = {a.call.__name__ for a in cases_api.ACTIONS}
+    wired = {a.call.__name__ for a in ACTIONS}
     assert writes - NOT_ACTION_ENDPOINTS - wired == set()
-    for action in cases_api.ACTIONS:
+    for action in ACTIONS:
         params = inspect.signature(action.call).parameters
         assert set(action.input().fields) <= set(params), action.name
 
@@ -612,7 +612,7 @@ def test_the_schema_documents_every_case_endpoint(db):
     assert paths["/api/v1/cases"]["get"]["operationId"] == "list_cases"
     assert paths["/api/v1/cases/{id}"]["get"]["operationId"] == "get_case"
     assert "Idempotency-Key" in {p["name"] for p in paths["/api/v1/cases"]["post"]["parameters"]}
-    for action in cases_api.ACTIONS:
+    for action in ACTIONS:
         operation = paths[f"/api/v1/cases/{{id}}/{action.name}"]["post"]
         assert operation["operationId"] == "case_" + action.name.replace("-", "_")
         assert "409" in operation["responses"] and "404" in operation["responses"]

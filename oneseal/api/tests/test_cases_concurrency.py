@@ -3,28 +3,17 @@ serialises every writer, so it cannot show a race)."""
 
 
 import pytest
-from rest_framework.test import APIClient
 
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, State
 from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role
-from oneseal.testing import POSTGRES_ONLY, in_parallel
+from oneseal.testing import POSTGRES_ONLY, in_parallel, poster
 
 # The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
 applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
 
 pytestmark = POSTGRES_ONLY
-
-
-
-
-def poster(user, url, body, **headers):
-    def call():
-        client = APIClient()
-        client.force_authenticate(user)
-        return client.post(url, body, format="json", **headers)
-    return call
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.test import APIClient
 
-from oneseal.api.cases import visible_cases
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial
+from oneseal.cases.queries import visible_cases
 from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role
 

@@ -11,7 +11,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from oneseal.api import cases as cases_api
+from oneseal.api.cases import details, outputs
 from oneseal.cases.models import (
     CaseEvent,
     CaseStep,
@@ -48,19 +48,19 @@ def test_an_event_renders_as_drf_renders_it(at):
     event = CaseEvent(case_id=1, seq=3, at=at, on=datetime.date(2025, 1, 24), actor_name="王窗口", action="accept",
                       from_state="received", to_state="accepted", reason="", notice_due="acceptance",
                       data={"tolerated": {}, "none": None, 1: [1, "二"]})
-    assert_same(cases_api.CaseEventSerializer, event)
+    assert_same(outputs.CaseEventSerializer, event)
 
 
 def test_licences_commitments_and_verifications_render_as_drf_renders_them():
-    assert_same(cases_api.LicenceSerializer, Licence(number="L1", name="食品经营许可证", state="held", scope="热食",
+    assert_same(outputs.LicenceSerializer, Licence(number="L1", name="食品经营许可证", state="held", scope="热食",
                                                      valid_from=datetime.date(2025, 2, 5), valid_until=None,
                                                      issued_on=datetime.date(2025, 2, 5)))
-    assert_same(cases_api.CommitmentSerializer, Commitment(text="承诺", signed_on=datetime.date(2025, 1, 2),
+    assert_same(outputs.CommitmentSerializer, Commitment(text="承诺", signed_on=datetime.date(2025, 1, 2),
                                                            recorded_on=datetime.date(2025, 1, 3)))
-    assert_same(cases_api.CommitmentVerificationSerializer, CommitmentVerification(
+    assert_same(outputs.CommitmentVerificationSerializer, CommitmentVerification(
         state="open", decided_on=datetime.date(2025, 1, 2), days=20, due_on=datetime.date(2025, 2, 7),
         due_provisional=True, verified_on=None, findings="", overdue_noticed_on=None))
-    assert_same(cases_api.UploadSerializer, Upload(pk=4, original_name="申请书.pdf", content_type="application/pdf",
+    assert_same(outputs.UploadSerializer, Upload(pk=4, original_name="申请书.pdf", content_type="application/pdf",
                                                    size=12345, sha256="ab" * 32,
                                                    uploaded_at=datetime.datetime(2025, 1, 24, 1, 2, 3, tzinfo=UTC)))
 
@@ -71,7 +71,7 @@ def test_steps_with_and_without_a_section_render_as_drf_renders_them(bureau):
                           state="pending", outcome="", opinion=""),
                  CaseStep(order=2, review_step_id=8, name="决定", role="signatory", section=None, assignee_id=3,
                           state="done", done_on=datetime.date(2025, 2, 5), outcome="approve", opinion="同意")):
-        assert_same(cases_api.CaseStepSerializer, step)
+        assert_same(outputs.CaseStepSerializer, step)
 
 
 def test_a_whole_case_renders_as_drf_renders_it(make_item, applicant, clerk, make_staff, county, bureau, settings,
@@ -89,15 +89,15 @@ def test_a_whole_case_renders_as_drf_renders_it(make_item, applicant, clerk, mak
                   format="json")
     promised = (datetime.date.fromisoformat(opened["received_on"]) + datetime.timedelta(days=30)).isoformat()
     as_clerk.post(f"/api/v1/cases/{opened['id']}/accept", {"tolerated": {str(non_core["id"]): promised}}, format="json")
-    case = cases_api.detail_of(signatory, opened["id"])
+    case = details.detail_of(signatory, opened["id"])
     assert case.materials.all()[0].uploads.all() and case.review_steps
     for serializer_class, instance in [
-        (cases_api.CaseDetailSerializer, case), (cases_api.CaseRowSerializer, case),
-        (cases_api.ApplicantSerializer, case.applicant), (cases_api.ApplicantRefSerializer, case.applicant),
-        (cases_api.CaseHandlingItemSerializer, case.handling_item), (cases_api.ClocksSerializer, case.clocks),
-        *[(cases_api.CaseMaterialSerializer, line) for line in case.materials.all()],
-        *[(cases_api.CaseStepSerializer, step) for step in case.review_steps],
-        *[(cases_api.CaseEventSerializer, event) for event in case.events.all()],
+        (outputs.CaseDetailSerializer, case), (outputs.CaseRowSerializer, case),
+        (outputs.ApplicantSerializer, case.applicant), (outputs.ApplicantRefSerializer, case.applicant),
+        (outputs.CaseHandlingItemSerializer, case.handling_item), (outputs.ClocksSerializer, case.clocks),
+        *[(outputs.CaseMaterialSerializer, line) for line in case.materials.all()],
+        *[(outputs.CaseStepSerializer, step) for step in case.review_steps],
+        *[(outputs.CaseEventSerializer, event) for event in case.events.all()],
     ]:
         assert_same(serializer_class, instance)
 

@@ -9,9 +9,9 @@ notices:
 test_decision.py.)"""
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
-from oneseal.api import cases as cases_api
 from oneseal.calendars import actions as calendar_actions
 from oneseal.cases import actions, jobs
 from oneseal.cases.models import CaseMaterial, State
@@ -30,14 +30,14 @@ def plain_item(make_item):
 
 
 @pytest.fixture
-def shown(clerk, monkeypatch):
+def shown(clerk):
     """The case as the API shows it on a given day."""
     client = APIClient()
     client.force_authenticate(clerk)
 
     def show(case, on: str) -> dict:
-        monkeypatch.setattr(cases_api, "today", lambda: day(on))
-        response = client.get(f"/api/v1/cases/{case.pk}")
+        with time_machine.travel(at(f"{on} 12:00"), tick=False):
+            response = client.get(f"/api/v1/cases/{case.pk}")
         assert response.status_code == 200, response.content
         return response.json()
     return show

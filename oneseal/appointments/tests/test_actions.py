@@ -4,6 +4,7 @@ the cancellation cut-off, arrival marking, and every refusal writing nothing."""
 import datetime
 
 import pytest
+import time_machine
 
 from oneseal.appointments import actions
 from oneseal.appointments.models import Booking, Hall, Slot
@@ -154,14 +155,14 @@ def test_a_clerk_of_the_region_marks_arrival_on_the_day_and_no_show_after_the_st
 
 
 def test_a_new_group_capacity_applies_to_future_slots_but_never_below_the_booked(
-        hall, group, slots, handling_item, own_applicant, applicant_user, clerk, department, monkeypatch):
+        hall, group, slots, handling_item, own_applicant, applicant_user, clerk, department):
     slot = first_slot(slots, datetime.date(2025, 3, 4))
     actions.book(slot, actor=applicant_user, applicant=own_applicant, handling_item=handling_item, now=BEFORE)
     with pytest.raises(ValidationFailed) as exc:
         actions.set_slot_capacity(slot, actor=clerk, capacity=0)
     assert "不能少于1" in exc.value.fields["capacity"][0]
-    monkeypatch.setattr("django.utils.timezone.now", lambda: BEFORE)
-    actions.save_group(hall, actor=clerk, group=group, name="市场准入", capacity=4, departments=[department])
+    with time_machine.travel(BEFORE, tick=False):
+        actions.save_group(hall, actor=clerk, group=group, name="市场准入", capacity=4, departments=[department])
     slot.refresh_from_db()
     assert slot.capacity == 4
     assert set(group.slots.values_list("capacity", flat=True)) == {4}

@@ -4,12 +4,11 @@ database connection (PostgreSQL only: SQLite serialises every writer, so it cann
 import pytest
 from django.contrib.auth import get_user_model
 
-from oneseal.api.tests.test_cases_concurrency import poster
 from oneseal.applicants.actions import register_applicant
 from oneseal.appointments import actions
 from oneseal.appointments.models import Booking, Slot
 from oneseal.demo.data.applicants import id_number
-from oneseal.testing import POSTGRES_ONLY, in_parallel
+from oneseal.testing import POSTGRES_ONLY, in_parallel, poster
 
 pytestmark = POSTGRES_ONLY
 

@@ -20,10 +20,6 @@ from ..models import Case, CaseEvent
 GENESIS = "0" * 64
 
 
-def business_date(at: datetime.datetime | None = None) -> datetime.date:
-    return timezone.localdate(at)
-
-
 def calendar():
     return current_calendar()
 

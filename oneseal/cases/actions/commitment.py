@@ -17,6 +17,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
@@ -31,7 +32,7 @@ from ..models import (
     State,
 )
 from . import revocation
-from ._base import append_event, business_date, calendar, lock
+from ._base import append_event, calendar, lock
 from .review import is_own_applicant, raise_blockers
 
 COMMITMENT_BASIS = "《优化营商环境条例》第四十条第三款"
@@ -87,7 +88,7 @@ def record_commitment(case: Case, *, actor, text: str, signed_on: datetime.date,
     if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
     raise_blockers(record_commitment_blockers(case))
-    on = on or business_date()
+    on = on or today()
     errors = {}
     if not str(text or "").strip():
         errors["text"] = [_("请填写承诺内容")]
@@ -167,11 +168,11 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
     if not str(findings or "").strip():
         errors["findings"] = [_("请填写核查情况")]
     _fail(errors)
-    on = on or business_date()
+    on = on or today()
     verification = CommitmentVerification.objects.select_for_update().get(case=case)
     if on < verification.decided_on:
         _fail({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
-    if on > business_date():
+    if on > today():
         _fail({"on": [_("核查日期不能晚于今天")]})
     findings = findings.strip()
     verification.state = Verdict.CONFIRMED if truthful else Verdict.FALSE_COMMITMENT

@@ -14,6 +14,7 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import MissedPromiseRule, Variant
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Role
@@ -33,7 +34,7 @@ from ..models import (
 )
 from ..queries import licence_of
 from . import licences, revocation
-from ._base import business_date, calendar, check, lock, move, require_case_role
+from ._base import calendar, check, lock, move, require_case_role
 from .commitment import commitment_grant_blockers, open_verification
 from .review import (
     clock_floor,
@@ -124,7 +125,7 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
     verification of the commitment. Returns the licence."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
-    on = on or business_date()
+    on = on or today()
     raise_blockers(grant_blockers(case, on=on))
     require_not_before(on, clock_floor(case))
     hi = case.handling_item
@@ -188,7 +189,7 @@ def deny(case: Case, *, actor, on: datetime.date | None = None, reasons, expecte
     listed = [str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))]
     listed = [r for r in listed if r]
     require_filled(reasons="".join(listed))
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, clock_floor(case))
     text = "；".join(listed)
     _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.REJECT, opinion=text)
@@ -239,7 +240,7 @@ def deliver(case: Case, *, actor, channel: str, on: datetime.date | None = None,
     tracking_number = (tracking_number or "").strip()
     if channel == Delivery.DeliveryChannel.POST and not tracking_number:
         raise ValidationFailed(fields={"tracking_number": [_("邮寄送达须填写邮件单号")]})
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, case.decided_on)
     licence = licence_of(case)
     within = on <= case.delivery_due
@@ -278,7 +279,7 @@ def withdraw(case: Case, *, actor, reason: str, on: datetime.date | None = None,
         raise NotPermitted()
     raise_blockers(withdraw_blockers(case))
     require_filled(reason=reason)
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, case.received_on)
     case.closed_on = on
     move(case, "withdraw", actor=actor, on=on, reason=reason.strip(), notice_due="withdrawal",
@@ -305,7 +306,7 @@ def terminate(case: Case, *, actor, reason: str, on: datetime.date | None = None
     require_case_role(actor, case, Role.SIGNATORY)
     raise_blockers(terminate_blockers(case))
     require_filled(reason=reason)
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, case.received_on)
     # Only a licence this case issued is void with it; one it acts on stays as it was.
     licence = Licence.objects.filter(case=case).first()
@@ -337,7 +338,7 @@ def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | No
     if row is None or row.status != CaseMaterial.Status.TOLERATED or row.supplied_on is not None:
         msg = _("该材料不是待补齐的容缺材料")
         raise ValidationFailed(msg, fields={"line": [msg]})
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, case.accepted_on)
     row.supplied_on = on
     row.save(update_fields=["supplied_on"])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
+from oneseal.calendars.queries import today
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import ApplicantType, ItemVersion
 from oneseal.errors import NotPermitted, ValidationFailed
@@ -31,7 +32,6 @@ from . import licences
 from ._base import (
     GENESIS,
     append_event,
-    business_date,
     calendar,
     check,
     lock,
@@ -107,7 +107,7 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
         if agent_errors:
             raise ValidationFailed(_("代办人信息有误"), fields=agent_errors)
     at = at or timezone.now()
-    on = business_date(at)
+    on = today(at)
     blockers = receive_blockers(handling_item, applicant, on)
     if blockers:
         raise ValidationFailed(blockers[0], reasons=blockers, fields={"handling_item": blockers})
@@ -257,7 +257,7 @@ def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dic
     under 容缺受理 on the applicant's promise to supply those materials by then."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
-    on = on or business_date()
+    on = on or today()
     require_within_window(case, on, refused=_("无需再作受理决定"))
     blockers = accept_blockers(case, on=on, tolerated=tolerated)
     check("accept", case, blockers)
@@ -315,7 +315,7 @@ def refuse(case: Case, *, actor, clause: str, reason: str, competent_body: str =
     if errors:
         raise ValidationFailed(fields=errors)
     check("refuse", case)
-    on = on or business_date()
+    on = on or today()
     require_within_window(case, on, refused=_("不能再决定不予受理"))
     case.closed_on = on
     move(case, "refuse", actor=actor, on=on, reason=reason, notice_due="refusal", update_fields=["closed_on"],
@@ -330,7 +330,7 @@ def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime
     Too late once the 5 days have passed: the application is then already deemed accepted."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
-    on = on or business_date()
+    on = on or today()
     check("request_correction", case)
     require_within_window(case, on, refused=_("不能再要求补正"), field="items")
     if not items or any(not str(v).strip() for v in items.values()):
@@ -386,7 +386,7 @@ def submit_correction(case: Case, *, actor, on: datetime.date | None = None, exp
     if not (is_own or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
     check("submit_correction", case)
-    on = on or business_date()
+    on = on or today()
     due = rules.acceptance_due(calendar(), on)
     case.materials_arrived_on, case.acceptance_due, case.acceptance_due_provisional = on, due.date, due.provisional
     case.materials.filter(status__in=[CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE]).update(
@@ -435,7 +435,7 @@ def attach_file(line: CaseMaterial, *, actor, upload) -> Upload:
                  sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "pk", None) else None)
     row.file.save(f"{digest.hexdigest()[:16]}.{suffix}", upload, save=False)
     row.save()
-    append_event(case, action="attach_file", actor=actor, from_state=case.state, on=business_date(),
+    append_event(case, action="attach_file", actor=actor, from_state=case.state, on=today(),
                  data={"line": line.pk, "material": line.material.name, "name": row.original_name,
                        "size": row.size, "sha256": row.sha256})
     return row

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oneseal.applicants.queries import acts_for
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role, Section
@@ -28,7 +29,7 @@ from ..models import (
     Suspension,
 )
 from ..queries import published_parts
-from ._base import actor_name, business_date, calendar, check, lock, move, require_case_role
+from ._base import actor_name, calendar, check, lock, move, require_case_role
 
 # --- shared by review and decision ---------------------------------------------------------
 
@@ -220,7 +221,7 @@ def assign_step(case: Case, step, *, actor, assignee, expected_version: int | No
         raise ValidationFailed(problem, fields={"assignee": [problem]})
     target.assignee = assignee
     target.save(update_fields=["assignee"])
-    move(case, "assign_step", actor=actor, on=business_date(),
+    move(case, "assign_step", actor=actor, on=today(),
          data={"step": target.order, "name": target.name, "assignee": assignee.pk,
                "assignee_name": actor_name(assignee)})
     return case
@@ -251,7 +252,7 @@ def complete_review_step(case: Case, *, actor, opinion: str, outcome: str, on: d
     require_filled(opinion=opinion)
     if outcome not in CaseStep.Outcome.values:
         raise ValidationFailed(fields={"outcome": [_("请选择“同意”或“不同意”")]})
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, case.accepted_on)
     step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, actor, on
     step.opinion, step.outcome = opinion.strip(), outcome
@@ -310,7 +311,7 @@ def record_site_inspection(case: Case, *, actor, on: datetime.date, place: str, 
     if problem:
         raise ValidationFailed(problem, fields={"inspectors": [problem]})
     require_not_before(on, case.accepted_on)
-    if on > business_date():
+    if on > today():
         raise ValidationFailed(fields={"on": [_("核查日期不能晚于今天")]})
     inspection = SiteInspection.objects.create(case=case, on=on, place=place.strip(), findings=findings.strip(),
                                                recorded_by=actor)
@@ -378,7 +379,7 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
         errors["expected_days"] = [_("请填写特别程序预计所需的工作日数（至少1日）")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, clock_floor(case))
     guide = listed.get(kind)
     stops_statutory, basis = rules.suspension_stops_statutory(
@@ -413,7 +414,7 @@ def resume(case: Case, *, actor, on: datetime.date | None = None, expected_versi
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("resume", case)
-    on = on or business_date()
+    on = on or today()
     require_not_before(on, case.suspended_on)
     dues = rules.resumed_dues(calendar(), on, case.promised_remaining_at_suspension,
                               case.statutory_remaining_at_suspension, statutory_due=case.statutory_due)
@@ -463,7 +464,7 @@ def request_extension(case: Case, *, actor, reason: str, on: datetime.date | Non
     within the limit; the head decides (`approve_extension`)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER)
-    on = on or business_date()
+    on = on or today()
     raise_blockers(request_extension_blockers(case, on=on))
     require_filled(reason=reason)
     require_not_before(on, clock_floor(case))
@@ -493,7 +494,7 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None, gov
     approval document. The applicant is told why."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    on = on or business_date()
+    on = on or today()
     raise_blockers(approve_extension_blockers(case, actor=actor, on=on))
     hi = case.handling_item
     government_approver, approval_document = str(government_approver or "").strip(), str(approval_document or "").strip()
@@ -548,7 +549,7 @@ def reject_extension(case: Case, *, actor, reason: str, on: datetime.date | None
     while the statutory limit has not passed (第四十二条 allows one extension granted)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    on = on or business_date()
+    on = on or today()
     raise_blockers(reject_extension_blockers(case))
     require_filled(reason=reason)
     extension = Extension.objects.select_for_update().get(case=case)

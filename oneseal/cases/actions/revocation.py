@@ -31,13 +31,14 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import OPEN_PROPOSAL_STATES, Case, Licence, RevocationProposal
-from ._base import append_event, business_date, calendar, lock, require_case_role
+from ._base import append_event, calendar, lock, require_case_role
 from .review import is_own_applicant, raise_blockers
 
 Proposal = RevocationProposal
@@ -146,8 +147,8 @@ def propose_revocation(case: Case, *, actor, facts: str, basis: str = "", hearin
     case's region proposes to revoke its licence."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
-    on = on or business_date()
-    if on > business_date():
+    on = on or today()
+    if on > today():
         _fail({"on": [_("日期不能晚于今天")]})
     return start_proposal(case, actor=actor, grounds=Grounds.OWN_FINDING, facts=facts, basis=basis, on=on,
                           hearing_right=hearing_right, views_days=views_days)
@@ -185,10 +186,10 @@ def notify_revocation(case: Case, *, actor, on: datetime.date | None = None,
     raise_blockers(notify_revocation_blockers(case))
     proposal = _locked_open_proposal(case)
     notice = _notice_document(case, proposal)
-    on = on or business_date()
+    on = on or today()
     if on < notice.dated:
         _fail({"on": [_("送达日期不能早于告知书的成文日期{date}").format(date=notice.dated.isoformat())]})
-    if on > business_date():
+    if on > today():
         _fail({"on": [_("日期不能晚于今天")]})
     due = calendar().add(on, proposal.views_days)
     proposal.state, proposal.notified_on = ProposalState.NOTIFIED, on
@@ -232,7 +233,7 @@ def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested:
         raise NotPermitted()
     raise_blockers(submit_views_blockers(case))
     proposal = _locked_open_proposal(case)
-    on = on or business_date()
+    on = on or today()
     errors = {}
     if not str(views or "").strip():
         errors["views"] = [_("请填写陈述、申辩意见")]
@@ -240,7 +241,7 @@ def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested:
         errors["hearing_requested"] = [_("该撤销事项未告知听证权利，不能申请听证")]
     if on < proposal.notified_on:
         errors["on"] = [_("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())]
-    elif on > business_date():
+    elif on > today():
         errors["on"] = [_("日期不能晚于今天")]
     _fail(errors)
     online = is_own_applicant(actor, case)
@@ -282,7 +283,7 @@ def record_revocation_hearing(case: Case, *, actor, held_on: datetime.date, reco
         errors["held_on"] = [_("请填写听证日期")]
     elif held_on < proposal.views_on:
         errors["held_on"] = [_("听证日期不能早于申请日期{date}").format(date=proposal.views_on.isoformat())]
-    elif held_on > business_date():
+    elif held_on > today():
         errors["held_on"] = [_("日期不能晚于今天")]
     _fail(errors)
     proposal.hearing_held_on, proposal.hearing_record = held_on, record.strip()
@@ -332,14 +333,14 @@ def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datet
 
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    on = on or business_date()
+    on = on or today()
     raise_blockers(decide_revocation_blockers(case, on=on))
     errors = {}
     if not isinstance(revoke, bool):
         errors["revoke"] = [_("请选择决定：撤销或不予撤销")]
     if not str(reason or "").strip():
         errors["reason"] = [_("请填写决定理由（对陈述、申辩意见的复核）")]
-    if on > business_date():
+    if on > today():
         errors["on"] = [_("日期不能晚于今天")]
     _fail(errors)
     proposal = _locked_open_proposal(case)
@@ -377,7 +378,7 @@ def withdraw_revocation_proposal(case: Case, *, actor, reason: str, on: datetime
     raise_blockers(withdraw_proposal_blockers(case))
     if not str(reason or "").strip():
         _fail({"reason": [_("请填写撤回理由")]})
-    on = on or business_date()
+    on = on or today()
     proposal = _locked_open_proposal(case)
     if on < proposal.proposed_on:
         _fail({"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]})

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from oneseal.calendars import actions as calendar_actions
-from oneseal.cases import actions, jobs, rules
+from oneseal.cases import actions, clocks, jobs, rules
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
@@ -142,7 +142,7 @@ def test_the_sql_levels_agree_with_the_rule_on_a_working_day(warning_cases):
     listed = {c.pk: level for level in jobs.Level.ALL for c in jobs.cases_by_warning(day(TODAY), level, "")}
     for case in Case.objects.filter(state=State.ACCEPTED):
         expected = rules.warning_level(current_calendar(), day(TODAY), case.promised_due, case.statutory_due,
-                                       yellow_at=jobs.YELLOW_AT, statutory_alarm_at=jobs.STATUTORY_ALARM_AT)
+                                       yellow_at=clocks.YELLOW_AT, statutory_alarm_at=clocks.STATUTORY_ALARM_AT)
         assert listed.get(case.pk, "") == expected, case.number
 
 

@@ -119,7 +119,7 @@ def test_the_workbench_register_searches_and_exports_xlsx(register, clerk):
     assert register["expired"].number in html and register["valid"].number not in html
     xlsx = web.get("/workbench/licences/", {"standing": "cancelled", "format": "xlsx"})
     assert xlsx.status_code == 200 and "licences.xlsx" in xlsx["Content-Disposition"]
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
     assert rows[2][0] == register["cancelled"].number and rows[2][9] == "已注销" and len(rows) == 3
     assert web.get("/workbench/licences/", {"expiring_within": "-3"}).status_code == 400
     detail = web.get(f"/workbench/licences/{register['cancelled'].pk}/").content.decode()

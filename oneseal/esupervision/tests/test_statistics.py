@@ -99,7 +99,7 @@ def test_the_statistics_page_api_and_workbook_agree(client, overseer, march):
     assert b"echarts-6.1.0.min.js" in page.content
     api = client.get("/api/v1/esupervision/statistics" + query).json()
     assert api["rows"][0]["received"] == 3 and api["totals"]["p90_days"] == 8
-    book = load_workbook(io.BytesIO(client.get(reverse("esupervision:statistics") + query + "&format=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get(reverse("esupervision:statistics") + query + "&format=xlsx").getvalue()))
     sheet = book.active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[1][:4] == ["部门", "收件", "受理", "办结"]
@@ -140,7 +140,7 @@ def test_the_dashboard_shows_counts_and_downloads(client, overseer, march, recor
     page = client.get(reverse("esupervision:dashboard"))
     assert page.status_code == 200
     assert {k: n for k, _label, n in page.context["overdue"]}["delivery"] == 2
-    book = load_workbook(io.BytesIO(client.get(reverse("esupervision:dashboard") + "?format=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get(reverse("esupervision:dashboard") + "?format=xlsx").getvalue()))
     assert book.active.cell(row=2, column=1).value == "类别"
     hits = client.get(reverse("esupervision:hits") + "?format=xlsx")
     assert hits.status_code == 200 and hits["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -206,7 +206,7 @@ def test_the_list_is_public_as_a_page_and_xlsx(boundary, client):
     page = client.get(reverse("linkage:boundaries", args=["640221"]))
     assert page.status_code == 200 and "食品经营场所现场勘验" in page.content.decode()
     sheet = client.get(reverse("linkage:boundaries", args=["640221"]), {"format": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(sheet.getvalue())).active.values)
     assert rows[2][1] == "640221-XK-001" and rows[2][3] == "卫健局" and "4个工作日" in rows[2][7]
 
 
@@ -284,7 +284,7 @@ def test_the_boundary_download_keeps_formula_like_duties_as_text(item, admin_use
     actions.save_duty_boundary(item.item_version.item, actor=admin_user, supervising_department=other_department,
                                bureau_duties=hostile, department_duties="+日常监督检查")
     sheet = load_workbook(io.BytesIO(client.get(reverse("linkage:boundaries", args=["640221"]),
-                                                {"format": "xlsx"}).content)).active
+                                                {"format": "xlsx"}).getvalue())).active
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert {c.value for c in cells if c.quotePrefix} == {hostile, "+日常监督检查"}

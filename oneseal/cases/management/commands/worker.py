@@ -87,10 +87,10 @@ class Command(BaseCommand):
 
     def run_pass(self, fixed_day: datetime.date | None) -> int:
         """One pass over every job; returns how many failed."""
-        from oneseal.cases.actions._base import business_date
+        from oneseal.calendars import queries as calendar_queries
 
         _fresh_connections()
-        today = fixed_day or business_date()
+        today = fixed_day or calendar_queries.today()
         failures = 0
         for name, job, describe in scheduled_jobs():
             started = time.monotonic()

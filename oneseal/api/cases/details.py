@@ -1,0 +1,67 @@
+"""Loading the case a response shows: read in the caller's scope, or rebuilt from what the
+action that just ran wrote, with its clocks and review steps attached."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from oneseal.cases import actions
+from oneseal.cases.actions import review as review_actions
+from oneseal.cases.models import Case
+from oneseal.cases.queries import DETAIL_PREFETCH, case_details, visible_cases, with_clocks
+
+
+def detail_of(user, pk: int) -> Case:
+    case = get_object_or_404(case_details(user), pk=pk)
+    with_clocks([case])
+    case.review_steps = actions.steps_of(case)
+    return case
+
+
+def require_visible(user, pk: int) -> Case:
+    """404 unless the caller may see case `pk`; the action locks and reads the row itself,
+    so only its existence in the caller's scope is asked here."""
+    if not visible_cases(user).filter(pk=pk).exists():
+        raise Http404
+    return Case(pk=pk)
+
+
+def _prefilled(instance, name: str, objects) -> None:
+    """Fill a reverse relation's prefetch cache with rows this request already holds."""
+    rows = getattr(instance, name).all()
+    rows._result_cache, rows._prefetch_done = list(objects), True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = rows
+
+
+ONE_TO_ONE = ("licence", "commitment", "commitment_verification")
+LOCKED_JOINS = ("handling_item", "applicant", "bureau", "region")
+
+
+def opened_detail(case: Case) -> Case:
+    """The detail of a case `actions.receive` just opened, from what it wrote: nothing to
+    read back (its checklist lines have no uploads yet; no licence, no commitment)."""
+    for line in case.new_lines:
+        _prefilled(line, "uploads", [])
+    _prefilled(case, "materials", case.new_lines)
+    _prefilled(case, "events", case.new_events)
+    for name in ONE_TO_ONE:
+        Case._meta.get_field(name).set_cached_value(case, None)
+    with_clocks([case])
+    case.review_steps = review_actions.planned_steps(case)
+    return case
+
+
+def acted_detail(case: Case) -> Case:
+    """The detail of a case an action just returned from under its lock (the caller was
+    checked by `require_visible`): the row and its lists are read again, the handling item,
+    applicant and bureau the lock read are reused."""
+    fresh = (Case.objects.select_related(*ONE_TO_ONE)
+             .prefetch_related(*DETAIL_PREFETCH).get(pk=case.pk))
+    for name in LOCKED_JOINS:
+        field = Case._meta.get_field(name)
+        if field.is_cached(case):
+            field.set_cached_value(fresh, field.get_cached_value(case))
+    with_clocks([fresh])
+    fresh.review_steps = actions.steps_of(fresh)
+    return fresh

@@ -1,0 +1,60 @@
+"""DRF helpers of every app's endpoints: the error body, the date and choice fields, parsing
+a body or query, and loading a case in the caller's scope."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from oneseal.cases.models import Case
+from oneseal.cases.queries import visible_cases
+
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+def date_field(help_text) -> serializers.DateField:
+    return serializers.DateField(
+        required=False, input_formats=[DATE_FORMAT], help_text=help_text,
+        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-07-01")},
+    )
+
+
+def choices_of(choices, *, help_text, required=True) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, required=required, help_text=help_text,
+                                   error_messages={"invalid_choice": _("“{input}”不是有效的取值")})
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UnnamedChoiceField(serializers.ChoiceField):
+    """A choice documented as a plain string whose help text lists the values. For a choice set
+    that another component already exposes under the same field name, where an enum would need
+    an ENUM_NAME_OVERRIDES entry in the settings to be named without a warning."""
+
+
+def listed_choices(choices, *, help_text) -> serializers.ChoiceField:
+    def text():
+        return f"{help_text}：" + "、".join(f"{value}（{label}）" for value, label in choices)
+
+    return UnnamedChoiceField(choices=choices, help_text=lazy(text, str)(),
+                              error_messages={"invalid_choice": _("“{input}”不是有效的取值")})
+
+
+def parse(serializer_class, data, **kwargs) -> dict:
+    parsed = serializer_class(data=data, **kwargs)
+    parsed.is_valid(raise_exception=True)
+    return dict(parsed.validated_data)
+
+
+def load_case(user, pk: int) -> Case:
+    """Case `pk` if the caller may see it (`visible_cases`); otherwise a 404 that says nothing
+    about it."""
+    return get_object_or_404(visible_cases(user), pk=pk)
