@@ -21,7 +21,13 @@ from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.catalogue.models import HandlingItem, ItemVersion
-from oneseal.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import (
+    Conflict,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
 from oneseal.organisation.models import Bureau, Department, Role, ServiceCentre
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -47,11 +53,6 @@ def _require_manager(actor, hall_or_region) -> None:
 def _require_clerk(actor, hall: Hall) -> None:
     if not has_role(actor, Role.CLERK, hall.region):
         raise NotPermitted()
-
-
-def _raise(blockers: list[str], *, field: str | None = None) -> None:
-    if blockers:
-        raise ValidationFailed(blockers[0], fields={field: blockers} if field else None, reasons=blockers)
 
 
 def slot_start(slot: Slot) -> datetime.datetime:
@@ -293,8 +294,7 @@ def book(slot: Slot, *, actor, applicant: Applicant, handling_item: HandlingItem
     slot = Slot.objects.select_related("group__hall__region").get(pk=slot.pk)
     handling_item = HandlingItem.objects.select_related("item_version").get(pk=handling_item.pk)
     errors = book_blockers(slot, handling_item=handling_item, now=now)
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     if Booking.objects.filter(slot=slot, applicant=applicant, state__in=Booking.ACTIVE).exists():
         raise ValidationFailed(fields={"slot": [_("您已预约该时段，无需重复预约")]})
     if slot.booked >= slot.capacity:
@@ -351,8 +351,7 @@ def cancel(booking: Booking, *, actor, now: datetime.datetime | None = None) -> 
         raise NotPermitted()
     now = now or timezone.now()
     blockers = cancel_blockers(booking, now=now)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     booking.state, booking.cancelled_at = Booking.BookingState.CANCELLED, now
     booking.save(update_fields=["state", "cancelled_at"])
     slot.booked -= 1
@@ -382,8 +381,7 @@ def mark(booking: Booking, *, actor, state: str, now: datetime.datetime | None =
     _require_clerk(actor, slot.group.hall)
     now = now or timezone.now()
     blockers = mark_blockers(booking, state, now=now)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     booking.state, booking.marked_by, booking.marked_at = state, actor, now
     booking.save(update_fields=["state", "marked_by", "marked_at"])
     record(f"appointments.mark_{state}", actor=actor, subject=booking, region_code=booking.region_code,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from oneseal.applicants import rules as applicant_rules
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import Catalogue, Item
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -53,8 +53,7 @@ def declare_conflict(*, actor, relative_name: str, relation: str, number: str,
         number = _number(number)
     except ValidationFailed as exc:
         errors.update(exc.fields)
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     if ConflictDeclaration.objects.filter(staff=staff, number=number, withdrawn_on__isnull=True).exists():
         msg = _("已申报过该号码")
         raise ValidationFailed(msg, fields={"number": [msg]})

@@ -18,7 +18,7 @@ from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CLOSED_STATES, Case
-from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed, fail_blockers
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -67,8 +67,7 @@ def rate(case: Case, *, actor, score, reasons=(), comment: str = "", channel: st
     else:
         raise ValidationFailed(fields={"channel": [_("评价渠道应为网上评价或窗口评价器")]})
     blockers = rate_blockers(case)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     reasons = list(dict.fromkeys(reasons or []))
     comment = (comment or "").strip()
     errors = rules.rating_errors(score, reasons, comment)
@@ -121,8 +120,7 @@ def answer_follow_up(follow_up: FollowUp, *, actor, answer: str, on: datetime.da
             and not has_role(actor, Role.SIGNATORY, follow_up.rating.case.region)):
         raise NotPermitted(_("该差评已交由{name}办理").format(name=_display(follow_up.assignee)))
     blockers = answer_blockers(follow_up)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     answer = (answer or "").strip()
     on = on or timezone.localdate()
     errors = {}
@@ -155,8 +153,7 @@ def assign_follow_up(follow_up: FollowUp, *, actor, assignee) -> FollowUp:
     if not _staff_in_region(actor, follow_up, ASSIGN_ROLES):
         raise NotPermitted()
     blockers = answer_blockers(follow_up)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     # A superuser holds every role but is nobody's colleague at the window: not an assignee.
     if assignee is None or staff_of(assignee) is None or not _staff_in_region(assignee, follow_up, ANSWER_ROLES):
         raise ValidationFailed(fields={"assignee": [_("承办人应为本地区的窗口、审查或签批工作人员")]})

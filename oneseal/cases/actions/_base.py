@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import current_calendar
-from oneseal.errors import Conflict, InvalidTransition, NotPermitted
+from oneseal.errors import Conflict, NotPermitted, fail_blockers
 from oneseal.organisation.rules import has_role, staff_of
 
 from .. import notices, rules
@@ -59,8 +59,7 @@ def require_case_role(actor, case: Case, *roles: str) -> None:
 
 def check(action: str, case: Case, extra: list[str] | None = None) -> None:
     blockers = rules.transition_blockers(action, case.state) + list(extra or [])
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
 
 
 def event_hash(fields: dict) -> str:

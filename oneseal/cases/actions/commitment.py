@@ -17,7 +17,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -32,7 +32,7 @@ from ..models import (
 )
 from . import revocation
 from ._base import append_event, business_date, calendar, lock
-from .review import is_own_applicant, raise_blockers
+from .review import is_own_applicant
 
 COMMITMENT_BASIS = "《优化营商环境条例》第四十条第三款"
 REVOCATION_BASIS = "《中华人民共和国行政许可法》第六十九条第二款"
@@ -60,10 +60,6 @@ def _note(case: Case, action: str, *, actor, on: datetime.date, reason: str = ""
     return append_event(case, action=action, actor=actor, from_state=case.state, on=on, reason=reason, data=data)
 
 
-def _fail(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-
 
 # --- the commitment -----------------------------------------------------------------------
 
@@ -86,7 +82,7 @@ def record_commitment(case: Case, *, actor, text: str, signed_on: datetime.date,
     case = lock(case, expected_version=expected_version)
     if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
-    raise_blockers(record_commitment_blockers(case))
+    fail_blockers(record_commitment_blockers(case))
     on = on or business_date()
     errors = {}
     if not str(text or "").strip():
@@ -97,7 +93,7 @@ def record_commitment(case: Case, *, actor, text: str, signed_on: datetime.date,
         errors["signed_on"] = [_("签署日期不能晚于登记日期{date}").format(date=on.isoformat())]
     if on < case.received_on:
         errors["on"] = [_("登记日期不能早于收件日期{date}").format(date=case.received_on.isoformat())]
-    _fail(errors)
+    fail_fields(errors)
     by_applicant = is_own_applicant(actor, case)
     commitment = Commitment.objects.create(case=case, text=text.strip(), signed_on=signed_on, recorded_on=on,
                                            recorded_by=actor)
@@ -160,19 +156,19 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
     case = lock(case, expected_version=expected_version)
     if not may_verify(actor, case):
         raise NotPermitted()
-    raise_blockers(verify_commitment_blockers(case))
+    fail_blockers(verify_commitment_blockers(case))
     errors = {}
     if not isinstance(truthful, bool):
         errors["truthful"] = [_("请选择核查结论：承诺属实或承诺不实")]
     if not str(findings or "").strip():
         errors["findings"] = [_("请填写核查情况")]
-    _fail(errors)
+    fail_fields(errors)
     on = on or business_date()
     verification = CommitmentVerification.objects.select_for_update().get(case=case)
     if on < verification.decided_on:
-        _fail({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
+        fail_fields({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
     if on > business_date():
-        _fail({"on": [_("核查日期不能晚于今天")]})
+        fail_fields({"on": [_("核查日期不能晚于今天")]})
     findings = findings.strip()
     verification.state = Verdict.CONFIRMED if truthful else Verdict.FALSE_COMMITMENT
     verification.verified_by, verification.verified_on, verification.findings = actor, on, findings

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oneseal.catalogue.models import MissedPromiseRule, Variant
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 
@@ -41,7 +41,6 @@ from .review import (
     ensure_steps,
     is_own_applicant,
     pending_review_blockers,
-    raise_blockers,
     require_filled,
     require_not_before,
     steps_after_decision,
@@ -125,7 +124,7 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     on = on or business_date()
-    raise_blockers(grant_blockers(case, on=on))
+    fail_blockers(grant_blockers(case, on=on))
     require_not_before(on, clock_floor(case))
     hi = case.handling_item
     held = hi.missed_promise_rule == MissedPromiseRule.HOLD_LICENCE and outstanding_tolerated(case).exists()
@@ -141,8 +140,7 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
             errors["valid_from"] = [_("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())]
         elif valid_until is not None and valid_until <= valid_from:
             errors["valid_until"] = [_("有效期截止日须晚于起始日")]
-        if errors:
-            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+        fail_fields(errors)
         licence = Licence.objects.create(
             number=_next_licence_number(case.bureau, on.year), verification_code=secrets.token_hex(16), case=case,
             name=hi.result_name or hi.item_version.name, holder=case.applicant, scope=scope.strip(),
@@ -184,7 +182,7 @@ def deny(case: Case, *, actor, on: datetime.date | None = None, reasons, expecte
     reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
-    raise_blockers(deny_blockers(case))
+    fail_blockers(deny_blockers(case))
     listed = [str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))]
     listed = [r for r in listed if r]
     require_filled(reasons="".join(listed))
@@ -231,7 +229,7 @@ def deliver(case: Case, *, actor, channel: str, on: datetime.date | None = None,
     The case closes."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
-    raise_blockers(deliver_blockers(case))
+    fail_blockers(deliver_blockers(case))
     hi = case.handling_item
     if channel not in CHANNEL_OFFERED or not getattr(hi, CHANNEL_OFFERED[channel]):
         msg = _("该办理项提供的送达方式为：{channels}").format(channels="、".join(hi.delivery_channels) or _("无"))
@@ -276,7 +274,7 @@ def withdraw(case: Case, *, actor, reason: str, on: datetime.date | None = None,
     case = lock(case, expected_version=expected_version)
     if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
-    raise_blockers(withdraw_blockers(case))
+    fail_blockers(withdraw_blockers(case))
     require_filled(reason=reason)
     on = on or business_date()
     require_not_before(on, case.received_on)
@@ -303,7 +301,7 @@ def terminate(case: Case, *, actor, reason: str, on: datetime.date | None = None
     for outstanding materials is void with it."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    raise_blockers(terminate_blockers(case))
+    fail_blockers(terminate_blockers(case))
     require_filled(reason=reason)
     on = on or business_date()
     require_not_before(on, case.received_on)

@@ -20,7 +20,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import ApplicantType, ItemVersion
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 
@@ -109,8 +109,7 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     at = at or timezone.now()
     on = business_date(at)
     blockers = receive_blockers(handling_item, applicant, on)
-    if blockers:
-        raise ValidationFailed(blockers[0], reasons=blockers, fields={"handling_item": blockers})
+    fail_blockers(blockers, field="handling_item", error=ValidationFailed)
     bureau = _bureau_of(region)
     if bureau is None:
         raise ValidationFailed(_("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]})

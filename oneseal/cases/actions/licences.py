@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import HandlingItem, Item, Variant
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
@@ -140,8 +140,7 @@ def check_target_licence(handling_item: HandlingItem, applicant, licence_id: int
             msg = _("证照不存在")
             raise ValidationFailed(msg, fields={"licence": [msg]})
     errors = target_licence_errors(handling_item, applicant, licence, on)
-    if errors:
-        raise ValidationFailed(errors[0], reasons=errors, fields={"licence": errors})
+    fail_blockers(errors, field="licence", error=ValidationFailed)
     return licence
 
 
@@ -456,8 +455,7 @@ def set_renewal_lead_time(item: Item, *, actor, days: int | None, basis: str = "
         errors["days"] = [_("天数须在1至366之间")]
     if not str(basis or "").strip():
         errors["basis"] = [_("请填写规定该期限的法律依据")]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     if row is None:
         row = RenewalLeadTime(item=item)
     row.days, row.basis, row.set_by = int(days), basis.strip(), actor

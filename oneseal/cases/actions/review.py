@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from oneseal.applicants.queries import acts_for
 from oneseal.catalogue.models import SpecialProcedure
-from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import (
+    InvalidTransition,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
 from oneseal.organisation.models import Role, Section
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -33,10 +39,6 @@ from ._base import actor_name, business_date, calendar, check, lock, move, requi
 # --- shared by review and decision ---------------------------------------------------------
 
 
-def raise_blockers(blockers: list[str]) -> None:
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
-
 
 def require_filled(**values) -> None:
     """Every named text must be non-blank; one error per blank field."""
@@ -45,8 +47,7 @@ def require_filled(**values) -> None:
         "findings": _("请填写核查情况"), "scope": _("请填写许可范围"), "reasons": _("不予许可须说明理由"),
     }
     errors = {name: [labels.get(name, _("此项为必填项"))] for name, value in values.items() if not str(value or "").strip()}
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
 
 
 def clock_floor(case: Case) -> datetime.date | None:
@@ -243,7 +244,7 @@ def complete_review_step(case: Case, *, actor, opinion: str, outcome: str, on: d
     """Complete the current (lowest pending) step with an opinion: approve or reject."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
-    raise_blockers(complete_review_step_blockers(case))
+    fail_blockers(complete_review_step_blockers(case))
     steps = ensure_steps(case)
     step = current_step(steps)
     if not may_work_step(actor, case, step):
@@ -376,8 +377,7 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
         errors["reason"] = [_("请填写中止的理由")]
     if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
         errors["expected_days"] = [_("请填写特别程序预计所需的工作日数（至少1日）")]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     on = on or business_date()
     require_not_before(on, clock_floor(case))
     guide = listed.get(kind)
@@ -464,7 +464,7 @@ def request_extension(case: Case, *, actor, reason: str, on: datetime.date | Non
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER)
     on = on or business_date()
-    raise_blockers(request_extension_blockers(case, on=on))
+    fail_blockers(request_extension_blockers(case, on=on))
     require_filled(reason=reason)
     require_not_before(on, clock_floor(case))
     Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor, requested_on=on)
@@ -494,7 +494,7 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None, gov
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or business_date()
-    raise_blockers(approve_extension_blockers(case, actor=actor, on=on))
+    fail_blockers(approve_extension_blockers(case, actor=actor, on=on))
     hi = case.handling_item
     government_approver, approval_document = str(government_approver or "").strip(), str(approval_document or "").strip()
     if hi.is_joint:
@@ -503,8 +503,7 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None, gov
             errors["government_approver"] = [_("联合办理延长十五日须经本级人民政府负责人批准，请填写批准人（第四十二条第二款）")]
         if not approval_document:
             errors["approval_document"] = [_("请填写本级人民政府负责人批准延期的文件或文号")]
-        if errors:
-            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+        fail_fields(errors)
     else:
         government_approver = approval_document = ""
     extension = Extension.objects.select_for_update().get(case=case)
@@ -549,7 +548,7 @@ def reject_extension(case: Case, *, actor, reason: str, on: datetime.date | None
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or business_date()
-    raise_blockers(reject_extension_blockers(case))
+    fail_blockers(reject_extension_blockers(case))
     require_filled(reason=reason)
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, extension.requested_on)

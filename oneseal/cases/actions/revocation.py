@@ -31,14 +31,14 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import OPEN_PROPOSAL_STATES, Case, Licence, RevocationProposal
 from ._base import append_event, business_date, calendar, lock, require_case_role
-from .review import is_own_applicant, raise_blockers
+from .review import is_own_applicant
 
 Proposal = RevocationProposal
 Grounds = RevocationProposal.Grounds
@@ -56,10 +56,6 @@ DEFAULT_BASIS = {
 }
 REVOCABLE_LICENCE_STATES = (Licence.LicenceState.VALID, Licence.LicenceState.HELD)
 
-
-def _fail(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
 
 def _record(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None,
@@ -85,7 +81,7 @@ def _locked_open_proposal(case: Case) -> RevocationProposal:
     proposal = (RevocationProposal.objects.select_for_update().filter(case=case, state__in=OPEN_PROPOSAL_STATES)
                 .select_related("licence").first())
     if proposal is None:
-        raise_blockers([_("该证照没有进行中的撤销程序")])
+        fail_blockers([_("该证照没有进行中的撤销程序")])
     return proposal
 
 
@@ -113,7 +109,7 @@ def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = 
     """Open the procedure on the case's licence; the caller holds the case lock and has
     checked the actor (a reviewer or signatory, the verifier of a commitment, a signatory
     deciding a department's request, or the worker). Its event calls for the notice."""
-    raise_blockers(propose_revocation_blockers(case))
+    fail_blockers(propose_revocation_blockers(case))
     errors = {}
     if grounds not in Grounds.values:
         errors["grounds"] = [_("请选择撤销事由")]
@@ -121,10 +117,10 @@ def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = 
         errors["facts"] = [_("请写明拟撤销的事实和理由")]
     if isinstance(views_days, bool) or not isinstance(views_days, int) or not VIEWS_DAYS <= views_days <= MAX_VIEWS_DAYS:
         errors["views_days"] = [_("陈述申辩期限应为{low}至{high}个工作日").format(low=VIEWS_DAYS, high=MAX_VIEWS_DAYS)]
-    _fail(errors)
+    fail_fields(errors)
     licence = Licence.objects.select_for_update().get(case=case)
     if on < licence.issued_on:
-        _fail({"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]})
+        fail_fields({"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]})
     basis = str(basis or "").strip() or DEFAULT_BASIS[grounds]
     facts = facts.strip().rstrip("。")
     proposal = RevocationProposal.objects.create(
@@ -148,7 +144,7 @@ def propose_revocation(case: Case, *, actor, facts: str, basis: str = "", hearin
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     on = on or business_date()
     if on > business_date():
-        _fail({"on": [_("日期不能晚于今天")]})
+        fail_fields({"on": [_("日期不能晚于今天")]})
     return start_proposal(case, actor=actor, grounds=Grounds.OWN_FINDING, facts=facts, basis=basis, on=on,
                           hearing_right=hearing_right, views_days=views_days)
 
@@ -182,14 +178,14 @@ def notify_revocation(case: Case, *, actor, on: datetime.date | None = None,
     then, in working days; the start day does not count (《民法典》第二百零一条)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
-    raise_blockers(notify_revocation_blockers(case))
+    fail_blockers(notify_revocation_blockers(case))
     proposal = _locked_open_proposal(case)
     notice = _notice_document(case, proposal)
     on = on or business_date()
     if on < notice.dated:
-        _fail({"on": [_("送达日期不能早于告知书的成文日期{date}").format(date=notice.dated.isoformat())]})
+        fail_fields({"on": [_("送达日期不能早于告知书的成文日期{date}").format(date=notice.dated.isoformat())]})
     if on > business_date():
-        _fail({"on": [_("日期不能晚于今天")]})
+        fail_fields({"on": [_("日期不能晚于今天")]})
     due = calendar().add(on, proposal.views_days)
     proposal.state, proposal.notified_on = ProposalState.NOTIFIED, on
     proposal.views_due, proposal.views_due_provisional = due.date, due.provisional
@@ -230,7 +226,7 @@ def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested:
     case = lock(case, expected_version=expected_version)
     if not may_submit_views(actor, case):
         raise NotPermitted()
-    raise_blockers(submit_views_blockers(case))
+    fail_blockers(submit_views_blockers(case))
     proposal = _locked_open_proposal(case)
     on = on or business_date()
     errors = {}
@@ -242,7 +238,7 @@ def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested:
         errors["on"] = [_("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())]
     elif on > business_date():
         errors["on"] = [_("日期不能晚于今天")]
-    _fail(errors)
+    fail_fields(errors)
     online = is_own_applicant(actor, case)
     proposal.state, proposal.views, proposal.views_on = ProposalState.VIEWS_RECEIVED, views.strip(), on
     proposal.views_channel = Proposal.ViewsChannel.ONLINE if online else Proposal.ViewsChannel.WINDOW
@@ -273,7 +269,7 @@ def record_revocation_hearing(case: Case, *, actor, held_on: datetime.date, reco
     proposal and the decision is made on it."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
-    raise_blockers(record_hearing_blockers(case))
+    fail_blockers(record_hearing_blockers(case))
     proposal = _locked_open_proposal(case)
     errors = {}
     if not str(record or "").strip():
@@ -284,7 +280,7 @@ def record_revocation_hearing(case: Case, *, actor, held_on: datetime.date, reco
         errors["held_on"] = [_("听证日期不能早于申请日期{date}").format(date=proposal.views_on.isoformat())]
     elif held_on > business_date():
         errors["held_on"] = [_("日期不能晚于今天")]
-    _fail(errors)
+    fail_fields(errors)
     proposal.hearing_held_on, proposal.hearing_record = held_on, record.strip()
     proposal.save(update_fields=["hearing_held_on", "hearing_record"])
     _record(case, "record_revocation_hearing", actor=actor, on=held_on, reason=proposal.hearing_record,
@@ -333,7 +329,7 @@ def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datet
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or business_date()
-    raise_blockers(decide_revocation_blockers(case, on=on))
+    fail_blockers(decide_revocation_blockers(case, on=on))
     errors = {}
     if not isinstance(revoke, bool):
         errors["revoke"] = [_("请选择决定：撤销或不予撤销")]
@@ -341,7 +337,7 @@ def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datet
         errors["reason"] = [_("请填写决定理由（对陈述、申辩意见的复核）")]
     if on > business_date():
         errors["on"] = [_("日期不能晚于今天")]
-    _fail(errors)
+    fail_fields(errors)
     proposal = _locked_open_proposal(case)
     reason = reason.strip()
     proposal.decided_on, proposal.decided_by, proposal.decision_note = on, actor, reason
@@ -374,13 +370,13 @@ def withdraw_revocation_proposal(case: Case, *, actor, reason: str, on: datetime
     started in error); the licence stays as it is."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    raise_blockers(withdraw_proposal_blockers(case))
+    fail_blockers(withdraw_proposal_blockers(case))
     if not str(reason or "").strip():
-        _fail({"reason": [_("请填写撤回理由")]})
+        fail_fields({"reason": [_("请填写撤回理由")]})
     on = on or business_date()
     proposal = _locked_open_proposal(case)
     if on < proposal.proposed_on:
-        _fail({"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]})
+        fail_fields({"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]})
     proposal.state, proposal.decided_on, proposal.decided_by = ProposalState.WITHDRAWN, on, actor
     proposal.decision_note = reason.strip()
     proposal.save(update_fields=["state", "decided_on", "decided_by", "decision_note"])

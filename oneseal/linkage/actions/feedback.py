@@ -15,13 +15,13 @@ from oneseal.audit.actions import record
 from oneseal.cases.actions._base import lock
 from oneseal.cases.actions.revocation import start_proposal
 from oneseal.cases.models import Licence, RevocationProposal
-from oneseal.errors import NotPermitted
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Feedback, FeedbackKind, Push, Scope
-from ._common import fail, not_before, raise_blockers, text
+from ._common import not_before, text
 
 
 def feedback_blockers(push: Push, kind: str) -> list[str]:
@@ -48,8 +48,8 @@ def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.da
     errors: dict = {}
     if kind not in FeedbackKind.values:
         errors["kind"] = [_("请选择反馈类型")]
-        fail(errors)
-    raise_blockers(feedback_blockers(push, kind))
+        fail_fields(errors)
+    fail_blockers(feedback_blockers(push, kind))
     if not text(summary):
         errors["summary"] = [_("请填写情况说明")]
     today = timezone.localdate()
@@ -57,7 +57,7 @@ def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.da
     not_before(on, push.pushed_on, errors)
     if on > today:
         errors["on"] = [_("日期不能晚于今天")]
-    fail(errors)
+    fail_fields(errors)
     is_request = kind == FeedbackKind.REVOCATION_REQUEST
     feedback = Feedback.objects.create(
         push=push, case=push.case, licence=push.licence, department=push.department, region_code=push.region_code,
@@ -92,9 +92,9 @@ def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: 
         pk=feedback.pk)
     if not has_role(actor, Role.SIGNATORY, feedback.case.region):
         raise NotPermitted()
-    raise_blockers(revocation_request_blockers(feedback))
+    fail_blockers(revocation_request_blockers(feedback))
     if not text(note):
-        fail({"note": [_("请填写处理意见")]})
+        fail_fields({"note": [_("请填写处理意见")]})
     on = on or timezone.localdate()
     proposal = None
     if revoke:

@@ -16,13 +16,12 @@ from django.utils.translation import gettext as _
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import Case, CaseEvent, Licence
-from oneseal.errors import NotPermitted
+from oneseal.errors import NotPermitted, fail_blockers
 from oneseal.organisation.models import Department
 
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Decision, DepartmentLink, DutyBoundary, Push, Scope
 from ..outbox import enqueue
-from ._common import raise_blockers
 
 
 def supervising_department(case: Case) -> Department | None:
@@ -106,7 +105,7 @@ def sign_push(push: Push, *, actor, on: datetime.date | None = None) -> Push:
     push = Push.objects.select_for_update().get(pk=push.pk)
     if acting_department(actor, Scope.PUSHES_SIGN) != push.department:
         raise NotPermitted()
-    raise_blockers(sign_blockers(push))
+    fail_blockers(sign_blockers(push))
     on = on or timezone.localdate()
     push.signed_on, push.signed_at, push.signer_name = on, timezone.now(), actor_label(actor)
     for field, value in actor_fields(actor, "signed").items():

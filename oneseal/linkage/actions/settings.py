@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
-from oneseal.errors import NotPermitted
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department
 from oneseal.organisation.rules import scope_prefix
 
 from .. import crypto
 from ..models import ApiToken, DepartmentLink, OutboxMessage, Scope
-from ._common import fail, positive_days, raise_blockers, text
+from ._common import positive_days, text
 
 TOKEN_PREFIX = "osl"
 
@@ -52,7 +52,7 @@ def configure_department_link(department: Department, *, actor, sign_days: int, 
         errors["webhook_url"] = [_("接收地址应以 https:// 或 http:// 开头")]
     if webhook_enabled and not url:
         errors["webhook_url"] = [_("启用推送接口须填写接收地址")]
-    fail(errors)
+    fail_fields(errors)
     link, _created = DepartmentLink.objects.select_for_update().get_or_create(department=department)
     link.sign_days, link.webhook_url, link.webhook_enabled = sign_days, url, bool(webhook_enabled)
     secret = ""
@@ -84,7 +84,7 @@ def create_token(department: Department, *, actor, name: str, scopes) -> tuple[A
     unknown = [s for s in scopes if s not in Scope.values]
     if unknown or not scopes:
         errors["scopes"] = [_("权限范围应为以下一项或多项：{scopes}").format(scopes="、".join(Scope.values))]
-    fail(errors)
+    fail_fields(errors)
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     token = ApiToken.objects.create(department=department, name=text(name)[:100], key_id=key_id,
                                     secret_hash=hash_secret(secret), scopes=scopes,
@@ -119,7 +119,7 @@ def replay_message(message: OutboxMessage, *, actor) -> OutboxMessage:
     a receiver that did process it once ignores the repeat."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     _require(actor, message.region_code, "linkage.replay_outboxmessage")
-    raise_blockers(replay_blockers(message))
+    fail_blockers(replay_blockers(message))
     message.state, message.attempts, message.next_attempt_at = OutboxMessage.MessageState.PENDING, 0, timezone.now()
     message.lease_until, message.lease_token, message.dead_at = None, "", None
     message.replays += 1
