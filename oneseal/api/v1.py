@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import cases, licences, views
+from . import apply, cases, licences, views
 
 app_name = "api"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/guidance-gaps", views.GuidanceGapsView.as_view(), name="guidance-gaps"),
     path("applicants", cases.ApplicantRegister.as_view(), name="applicants"),
     path("cases", cases.CaseListCreate.as_view(), name="cases"),
+    path("cases/apply", apply.ApplyOnline.as_view(), name="cases-apply"),
     path("cases/<int:pk>", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/events", cases.CaseEventList.as_view(), name="case-events"),
     path("cases/<int:pk>/revocation-proposals", cases.CaseRevocationProposals.as_view(),

@@ -1,10 +1,12 @@
 from django.db import models, transaction
 
+from oneseal.actors import Actor
+
 from . import chain
 from .models import AuditEvent
 
 
-def _event(action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
+def _event(action: str, *, actor: "Actor", subject: models.Model, region_code: str = "", summary: str = "",
            data: dict | None = None) -> AuditEvent:
     return AuditEvent(
         action=action,
@@ -39,7 +41,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 
 def record(
-    action: str, *, actor, subject: models.Model, region_code: str = "", summary: str = "",
+    action: str, *, actor: "Actor", subject: models.Model, region_code: str = "", summary: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
     """Append an audit row as the next link of the log's hash chain. Called by every domain

@@ -3,6 +3,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
@@ -18,7 +19,7 @@ def _check_range(day: datetime.date, field: str) -> None:
 
 
 @transaction.atomic
-def enter_day(day: datetime.date, *, actor, is_workday: bool, name: str = "") -> CalendarDay:
+def enter_day(day: datetime.date, *, actor: "User", is_workday: bool, name: str = "") -> CalendarDay:
     """Enter or correct one day of the official schedule. The calendar is national, so any
     catalogue administrator may keep it; the audit row says who did."""
     require_role(actor, Role.CATALOGUE_ADMIN)
@@ -33,7 +34,7 @@ def enter_day(day: datetime.date, *, actor, is_workday: bool, name: str = "") ->
 
 
 @transaction.atomic
-def declare_year_official(year: int, *, actor, announcement: str) -> CalendarYear:
+def declare_year_official(year: int, *, actor: "User", announcement: str) -> CalendarYear:
     """Mark a year's entered schedule as the official one: its dates stop being provisional."""
     require_role(actor, Role.CATALOGUE_ADMIN)
     _check_range(datetime.date(year, 1, 1), "year")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import InvalidTransition, ValidationFailed
 from oneseal.organisation.models import Role
@@ -38,7 +39,7 @@ HANDLING_ITEM_FIELDS = [
 CHILD_MODELS = [Material, ReviewStep, SpecialProcedure]
 
 
-def _require_admin(actor, catalogue: Catalogue) -> None:
+def _require_admin(actor: "User", catalogue: Catalogue) -> None:
     require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
 
 
@@ -47,7 +48,7 @@ def _locked_version(version: ItemVersion) -> ItemVersion:
 
 
 @transaction.atomic
-def create_item(catalogue: Catalogue, *, actor, basic_code: str, name: str, reason: str = "",
+def create_item(catalogue: Catalogue, *, actor: "User", basic_code: str, name: str, reason: str = "",
                 basis: str = "", **fields) -> ItemVersion:
     """Add a new item to a catalogue as a draft version 1 (adjustment kind "add")."""
     _require_admin(actor, catalogue)
@@ -66,7 +67,7 @@ def create_item(catalogue: Catalogue, *, actor, basic_code: str, name: str, reas
     return version
 
 
-def _copy_version(source: ItemVersion, *, number: int, actor, kind: str, reason: str, basis: str) -> ItemVersion:
+def _copy_version(source: ItemVersion, *, number: int, actor: "User", kind: str, reason: str, basis: str) -> ItemVersion:
     draft = ItemVersion.objects.create(
         item_id=source.item_id, number=number, status=ItemVersion.Status.DRAFT,
         change_kind=kind, change_reason=reason, change_basis=basis, created_by=actor,
@@ -87,7 +88,7 @@ def _copy_version(source: ItemVersion, *, number: int, actor, kind: str, reason:
 
 
 @transaction.atomic
-def start_adjustment(item: Item, *, actor, kind: str, reason: str, basis: str,
+def start_adjustment(item: Item, *, actor: "User", kind: str, reason: str, basis: str,
                      merged_into: Item | None = None) -> ItemVersion:
     """Open a new draft of `item` from its latest version for an adjustment (domain.md §2).
     Cancel and merge set the draft's outcome at once; other kinds are edited afterwards."""
@@ -127,7 +128,7 @@ def _require_draft(version: ItemVersion) -> None:
 
 
 @transaction.atomic
-def update_draft(version: ItemVersion, *, actor, **fields) -> ItemVersion:
+def update_draft(version: ItemVersion, *, actor: "User", **fields) -> ItemVersion:
     """Change fields of a draft version (never of a published one)."""
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -154,7 +155,7 @@ def update_draft(version: ItemVersion, *, actor, **fields) -> ItemVersion:
 
 
 @transaction.atomic
-def save_draft_part(obj, *, actor):
+def save_draft_part(obj, *, actor: "User"):
     """Save a handling item, material, review step or special procedure that belongs to a
     draft. Used by the admin and the editor so both keep the same guard and audit."""
     version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
@@ -169,7 +170,7 @@ def save_draft_part(obj, *, actor):
 
 
 @transaction.atomic
-def delete_draft_part(obj, *, actor) -> None:
+def delete_draft_part(obj, *, actor: "User") -> None:
     version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -196,7 +197,7 @@ def publish_blockers(version: ItemVersion, effective_from: datetime.date | None)
 
 
 @transaction.atomic
-def publish(version: ItemVersion, *, actor, effective_from: datetime.date) -> ItemVersion:
+def publish(version: ItemVersion, *, actor: "User", effective_from: datetime.date) -> ItemVersion:
     """Publish a draft: it becomes immutable and takes effect on `effective_from`; the version
     it replaces stays in force until then. Refused with every reason when incomplete."""
     version = _locked_version(version)
@@ -224,7 +225,7 @@ def publish(version: ItemVersion, *, actor, effective_from: datetime.date) -> It
 
 
 @transaction.atomic
-def discard_draft(version: ItemVersion, *, actor) -> None:
+def discard_draft(version: ItemVersion, *, actor: "User") -> None:
     """Throw away an unpublished draft. Version 1 drafts take their item with them."""
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -242,7 +243,7 @@ def discard_draft(version: ItemVersion, *, actor) -> None:
 
 
 @transaction.atomic
-def declare_no_such_power(catalogue: Catalogue, *, actor, basic_code: str, reason: str) -> GuidanceExemption:
+def declare_no_such_power(catalogue: Catalogue, *, actor: "User", basic_code: str, reason: str) -> GuidanceExemption:
     """Record that a guidance-catalogue item is not a gap here because the body has no such
     power (seed 002)."""
     _require_admin(actor, catalogue)

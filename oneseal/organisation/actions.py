@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, ValidationFailed
 
@@ -22,7 +23,7 @@ from .rules import has_role
 ACTING_ROLES = {Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.SUPERVISOR, Role.CATALOGUE_ADMIN}
 
 
-def require_administrator(actor, region) -> None:
+def require_administrator(actor: "User", region) -> None:
     if not has_role(actor, Role.ADMINISTRATOR, region):
         raise NotPermitted()
 
@@ -49,7 +50,7 @@ def _clean(obj: Model, exclude: list[str] | None = None) -> None:
         raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
 
 
-def _save(obj: Model, *, actor, region, action: str, fields: list[str], summary: str) -> Model:
+def _save(obj: Model, *, actor: "User", region, action: str, fields: list[str], summary: str) -> Model:
     if region is None:
         _clean(obj)  # the missing field is named
         raise ValidationFailed()
@@ -66,27 +67,27 @@ def _save(obj: Model, *, actor, region, action: str, fields: list[str], summary:
 
 
 @transaction.atomic
-def save_bureau(bureau: Bureau, *, actor) -> Bureau:
+def save_bureau(bureau: Bureau, *, actor: "User") -> Bureau:
     return _save(bureau, actor=actor, region=bureau.region if bureau.region_id else None, action="organisation.save_bureau",
                  fields=["region", "name", "credit_code", "address", "phone", "complaint_phone", "established_on"],
                  summary=bureau.name)
 
 
 @transaction.atomic
-def save_department(department: Department, *, actor) -> Department:
+def save_department(department: Department, *, actor: "User") -> Department:
     return _save(department, actor=actor, region=department.region if department.region_id else None, action="organisation.save_department",
                  fields=["region", "name", "short_name", "code", "phone", "order"], summary=department.name)
 
 
 @transaction.atomic
-def save_section(section: Section, *, actor) -> Section:
+def save_section(section: Section, *, actor: "User") -> Section:
     bureau = section.bureau if section.bureau_id else None
     return _save(section, actor=actor, region=bureau.region if bureau else None, action="organisation.save_section",
                  fields=["bureau", "name"], summary=f"{bureau.name if bureau else ''} {section.name}")
 
 
 @transaction.atomic
-def save_service_centre(centre: ServiceCentre, *, actor) -> ServiceCentre:
+def save_service_centre(centre: ServiceCentre, *, actor: "User") -> ServiceCentre:
     if centre.bureau_id and centre.region_id and not centre.bureau.region.contains(centre.region):
         raise ValidationFailed(fields={"region": [_("便民服务中心须在委托机关的辖区内")]})
     return _save(centre, actor=actor, region=centre.region if centre.region_id else None, action="organisation.save_service_centre",
@@ -110,7 +111,7 @@ def staff_blockers(staff: Staff) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def save_staff(staff: Staff, *, actor) -> Staff:
+def save_staff(staff: Staff, *, actor: "User") -> Staff:
     """Create or move a staff member (their region scope and place). Moving someone out of
     what their roles need is refused: withdraw the role first."""
     if not staff.region_id:
@@ -153,7 +154,7 @@ def role_blockers(staff: Staff, role: str) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def set_roles(staff: Staff, roles, *, actor) -> list[str]:
+def set_roles(staff: Staff, roles, *, actor: "User") -> list[str]:
     """Give `staff` exactly `roles`: one audit row per role granted or withdrawn. Returns the
     roles now held."""
     staff = Staff.objects.select_for_update().select_related("region", "user").get(pk=staff.pk)

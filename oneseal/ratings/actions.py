@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
@@ -50,7 +51,7 @@ def rate_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def rate(case: Case, *, actor, score, reasons=(), comment: str = "", channel: str = Channel.ONLINE,
+def rate(case: Case, *, actor: "User", score, reasons=(), comment: str = "", channel: str = Channel.ONLINE,
          on: datetime.date | None = None) -> Rating:
     # The case row is locked so that two ratings of one case at once cannot both pass the check.
     case = Case.objects.select_for_update().select_related("applicant", "region", "bureau").get(pk=case.pk)
@@ -110,7 +111,7 @@ def answer_blockers(follow_up: FollowUp) -> list[str]:
 
 
 @transaction.atomic
-def answer_follow_up(follow_up: FollowUp, *, actor, answer: str, on: datetime.date | None = None) -> FollowUp:
+def answer_follow_up(follow_up: FollowUp, *, actor: "User", answer: str, on: datetime.date | None = None) -> FollowUp:
     """Record what was verified and put right and how the applicant was told. When the
     follow-up is assigned, its assignee or a signatory answers it."""
     follow_up = _lock_follow_up(follow_up)
@@ -148,7 +149,7 @@ def _display(user) -> str:
 
 
 @transaction.atomic
-def assign_follow_up(follow_up: FollowUp, *, actor, assignee) -> FollowUp:
+def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee) -> FollowUp:
     follow_up = _lock_follow_up(follow_up)
     if not _staff_in_region(actor, follow_up, ASSIGN_ROLES):
         raise NotPermitted()
@@ -165,7 +166,7 @@ def assign_follow_up(follow_up: FollowUp, *, actor, assignee) -> FollowUp:
 
 
 @transaction.atomic
-def set_answer_days(bureau: Bureau, *, actor, days) -> FollowUpPolicy:
+def set_answer_days(bureau: Bureau, *, actor: "User", days) -> FollowUpPolicy:
     """Applies to bad ratings from now on; follow-ups already open keep their due date."""
     if not has_role(actor, Role.SIGNATORY, bureau.region):
         raise NotPermitted()

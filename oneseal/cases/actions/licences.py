@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import HandlingItem, Item, Variant
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
@@ -228,7 +229,7 @@ def _refuse(name: str, message: str):
     raise ValidationFailed(message, fields={name: [message]})
 
 
-def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor, scope: str,
+def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor: "Actor", scope: str,
                   valid_from: datetime.date, valid_until: datetime.date | None, deemed: bool = False) -> LicenceVersion:
     licence.version += 1
     licence.scope, licence.valid_from, licence.valid_until, licence.issued_on = scope, valid_from, valid_until, on
@@ -246,7 +247,7 @@ def first_version(licence: Licence, case: Case) -> LicenceVersion:
         issued_by=licence.issued_by)
 
 
-def apply_grant(case: Case, *, actor, on: datetime.date, scope: str, valid_from: datetime.date | None,
+def apply_grant(case: Case, *, actor: "User", on: datetime.date, scope: str, valid_from: datetime.date | None,
                 valid_until: datetime.date | None, held: bool) -> LicenceChange:
     """The grant of a 变更 / 延续 / 注销 / 补证 case, on the licence it names (locked here):
     - change: the new scope (required); the validity stays (a date other than the current one is
@@ -436,7 +437,7 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
 # --- the item's own renewal period ------------------------------------------------------------
 
 @transaction.atomic
-def set_renewal_lead_time(item: Item, *, actor, days: int | None, basis: str = "") -> RenewalLeadTime | None:
+def set_renewal_lead_time(item: Item, *, actor: "User", days: int | None, basis: str = "") -> RenewalLeadTime | None:
     """Record that an item's own law sets another period before expiry for a renewal
     application than the 30 days of 第五十条 (days None: back to 30 days). Catalogue
     administrators of the item's region."""

@@ -31,13 +31,15 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
+from oneseal.linkage.push_records import close_revocation_request, push_decision
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import OPEN_PROPOSAL_STATES, Case, Licence, RevocationProposal
-from ._base import append_event, business_date, calendar, lock, require_case_role
+from ._base import append_event, business_date, calendar, lock, move, require_case_role
 from .review import is_own_applicant
 
 Proposal = RevocationProposal
@@ -58,7 +60,7 @@ REVOCABLE_LICENCE_STATES = (Licence.LicenceState.VALID, Licence.LicenceState.HEL
 
 
 
-def _record(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None,
+def _record(case: Case, action: str, *, actor: "User", on: datetime.date, reason: str = "", data: dict | None = None,
             notice_due: str = ""):
     """An event that keeps the case's state; the version moves so a stale page conflicts."""
     case.lock_version += 1
@@ -103,7 +105,7 @@ def propose_revocation_blockers(case: Case) -> list[str]:
     return out
 
 
-def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = "", on: datetime.date,
+def start_proposal(case: Case, *, actor: "Actor", grounds: str, facts: str, basis: str = "", on: datetime.date,
                    hearing_right: bool = False, views_days: int = VIEWS_DAYS,
                    department=None) -> RevocationProposal:
     """Open the procedure on the case's licence; the caller holds the case lock and has
@@ -135,7 +137,7 @@ def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = 
 
 
 @transaction.atomic
-def propose_revocation(case: Case, *, actor, facts: str, basis: str = "", hearing_right: bool = False,
+def propose_revocation(case: Case, *, actor: "User", facts: str, basis: str = "", hearing_right: bool = False,
                        views_days: int = VIEWS_DAYS, on: datetime.date | None = None,
                        expected_version: int | None = None) -> RevocationProposal:
     """The bureau's own finding (第六十九条第一款 or 第二款): a reviewer or signatory of the
@@ -172,7 +174,7 @@ def notify_revocation_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def notify_revocation(case: Case, *, actor, on: datetime.date | None = None,
+def notify_revocation(case: Case, *, actor: "User", on: datetime.date | None = None,
                       expected_version: int | None = None) -> RevocationProposal:
     """Record the day the notice reached the holder (送达). The period for views runs from
     then, in working days; the start day does not count (《民法典》第二百零一条)."""
@@ -199,7 +201,7 @@ def notify_revocation(case: Case, *, actor, on: datetime.date | None = None,
 # --- 3. views ---------------------------------------------------------------------------------
 
 
-def may_submit_views(actor, case: Case) -> bool:
+def may_submit_views(actor: "User", case: Case) -> bool:
     """The holder themselves (their own licence only), or staff of the case's region recording
     what the holder said or wrote at the window."""
     return is_own_applicant(actor, case) or any(
@@ -218,7 +220,7 @@ def submit_views_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested: bool = False,
+def submit_revocation_views(case: Case, *, actor: "User", views: str, hearing_requested: bool = False,
                             on: datetime.date | None = None, expected_version: int | None = None) -> RevocationProposal:
     """陈述、申辩 (第七条): the holder online, or staff at the window. Views that arrive after
     the period but before the decision are still taken, and marked late: the decision has not
@@ -263,7 +265,7 @@ def record_hearing_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def record_revocation_hearing(case: Case, *, actor, held_on: datetime.date, record: str,
+def record_revocation_hearing(case: Case, *, actor: "User", held_on: datetime.date, record: str,
                               expected_version: int | None = None) -> RevocationProposal:
     """第四十八条: the hearing the holder asked for was held; its record is kept on the
     proposal and the decision is made on it."""
@@ -308,24 +310,31 @@ def decide_revocation_blockers(case: Case, *, on: datetime.date) -> list[str]:
     return out
 
 
-def _close_department_request(proposal: RevocationProposal, *, actor, revoked: bool, note: str,
+def _close_department_request(proposal: RevocationProposal, *, actor: "User", revoked: bool, note: str,
                               on: datetime.date) -> None:
     """A department's request is answered by the decision on it (审管联动)."""
     if proposal.grounds != Grounds.DEPARTMENT_REQUEST:
         return
-    # linkage depends on cases, so the import waits for the call
-    from oneseal.linkage.actions.feedback import close_revocation_request
-
     close_revocation_request(proposal.licence, actor=actor, revoked=revoked, note=note, on=on)
 
 
+def revoke_licence(case: Case, licence: Licence, *, actor: "Actor", reason: str, on: datetime.date, data: dict | None = None) -> Licence:
+    """The decision of a revocation procedure (`revocation.decide_revocation`): the licence is
+    revoked, the decision notice is due and the decision is pushed to the department."""
+    licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
+    licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
+    event = move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
+                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name),
+                       **(data or {})})
+    push_decision(case, event, licence=licence)
+    return licence
+
+
 @transaction.atomic
-def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datetime.date | None = None,
+def decide_revocation(case: Case, *, actor: "User", revoke: bool, reason: str, on: datetime.date | None = None,
                       expected_version: int | None = None) -> RevocationProposal:
     """A signatory of the case's region decides. `reason` is the review of the holder's views
     (or why the licence stays); it goes into the decision notice without naming anyone."""
-    from .decision import _revoke  # decision imports commitment, which starts proposals
-
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or business_date()
@@ -344,7 +353,7 @@ def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datet
     if revoke:
         proposal.state = ProposalState.REVOKED
         licence = Licence.objects.select_for_update().get(pk=proposal.licence_id)
-        _revoke(case, licence, actor=actor, reason=proposal.facts, on=on, data={
+        revoke_licence(case, licence, actor=actor, reason=proposal.facts, on=on, data={
             "proposal": proposal.pk, "grounds": proposal.grounds, "basis": proposal.basis,
             "notified_on": proposal.notified_on.isoformat(),
             "views_on": proposal.views_on.isoformat() if proposal.views_on else None,
@@ -364,7 +373,7 @@ def withdraw_proposal_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def withdraw_revocation_proposal(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+def withdraw_revocation_proposal(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
                                  expected_version: int | None = None) -> RevocationProposal:
     """A signatory ends the procedure without a decision (the grounds fell away, or it was
     started in error); the licence stays as it is."""

@@ -4,6 +4,7 @@ administrators of the item's region."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import Item
 from oneseal.errors import NotPermitted, fail_fields
@@ -15,7 +16,7 @@ from ._common import positive_days, text
 
 
 @transaction.atomic
-def save_duty_boundary(item: Item, *, actor, supervising_department: Department, bureau_duties: str,
+def save_duty_boundary(item: Item, *, actor: "User", supervising_department: Department, bureau_duties: str,
                        department_duties: str, coordination: str = "", support_duties=()) -> DutyBoundary:
     """Create or replace the item's entry. `support_duties` is a list of {"kind",
     "description", "limit_days"}: the technical support the department owes, each kind once."""

@@ -4,7 +4,7 @@ tokens, and the replay of dead webhook messages.
 An administrator here is a superuser, or staff whose scope covers the department's region and
 who holds the Django permission for the change (`linkage.change_departmentlink` for endpoints
 and tokens, `linkage.replay_outboxmessage` for replays). The command line acts as the
-operator (actor None)."""
+operator (`system=True`, no actor)."""
 
 import hashlib
 import secrets
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User, acts_as_system
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department
@@ -25,26 +26,29 @@ from ._common import positive_days, text
 TOKEN_PREFIX = "osl"
 
 
-def may_administer(user, region_code: str, permission: str) -> bool:
+def may_administer(user: "User | None", region_code: str, permission: str) -> bool:
+    """Whether a person may administer the linkage of `region_code`; nobody (None) may not."""
     if user is None:
-        return True  # the command line
+        return False
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     prefix = scope_prefix(user)
     return prefix is not None and region_code.startswith(prefix) and user.has_perm(permission)
 
 
-def _require(user, region_code: str, permission: str) -> None:
+def _require(user: "User | None", region_code: str, permission: str, *, system: bool) -> None:
+    if acts_as_system(user, system=system):
+        return  # the command line or the demo loader
     if not may_administer(user, region_code, permission):
         raise NotPermitted()
 
 
 @transaction.atomic
-def configure_department_link(department: Department, *, actor, sign_days: int, webhook_url: str = "",
+def configure_department_link(department: Department, *, actor: "User | None" = None, system: bool = False, sign_days: int, webhook_url: str = "",
                               webhook_enabled: bool = False, new_secret: bool = False) -> tuple[DepartmentLink, str]:
     """Set the working days to sign and the endpoint. Returns the link and, when a new secret
     was made (asked for, or the first time an endpoint is enabled), that secret — shown once."""
-    _require(actor, department.region.code, "linkage.change_departmentlink")
+    _require(actor, department.region.code, "linkage.change_departmentlink", system=system)
     errors: dict = {}
     sign_days = positive_days(sign_days, errors, "sign_days", _("签收时限应为1至365个工作日"))
     url = text(webhook_url)
@@ -73,10 +77,10 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def create_token(department: Department, *, actor, name: str, scopes) -> tuple[ApiToken, str]:
+def create_token(department: Department, *, actor: "User | None" = None, system: bool = False, name: str, scopes) -> tuple[ApiToken, str]:
     """A new token for the department's system; the plain token is returned once and only its
     hash is kept."""
-    _require(actor, department.region.code, "linkage.change_departmentlink")
+    _require(actor, department.region.code, "linkage.change_departmentlink", system=system)
     errors: dict = {}
     scopes = sorted(set(scopes or []))
     if not text(name):
@@ -96,9 +100,9 @@ def create_token(department: Department, *, actor, name: str, scopes) -> tuple[A
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken, *, actor) -> ApiToken:
+def revoke_token(token: ApiToken, *, actor: "User | None" = None, system: bool = False) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("department__region").get(pk=token.pk)
-    _require(actor, token.department.region.code, "linkage.change_departmentlink")
+    _require(actor, token.department.region.code, "linkage.change_departmentlink", system=system)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -114,11 +118,11 @@ def replay_blockers(message: OutboxMessage) -> list[str]:
 
 
 @transaction.atomic
-def replay_message(message: OutboxMessage, *, actor) -> OutboxMessage:
+def replay_message(message: OutboxMessage, *, actor: "User | None" = None, system: bool = False) -> OutboxMessage:
     """Put a dead message back in the queue with fresh attempts and the same idempotency id, so
     a receiver that did process it once ignores the repeat."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    _require(actor, message.region_code, "linkage.replay_outboxmessage")
+    _require(actor, message.region_code, "linkage.replay_outboxmessage", system=system)
     fail_blockers(replay_blockers(message))
     message.state, message.attempts, message.next_attempt_at = OutboxMessage.MessageState.PENDING, 0, timezone.now()
     message.lease_until, message.lease_token, message.dead_at = None, "", None

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions as case_actions
@@ -19,7 +20,14 @@ from oneseal.errors import DomainError, NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
 
-from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
+from ..actors import (
+    LinkageActor,
+    acting_department,
+    actor_fields,
+    actor_label,
+    audit_actor,
+    audit_data,
+)
 from ..files import check_files, store_files
 from ..models import PROCEDURE_OF, DutyBoundary, Scope, SupportKind, SupportRequest
 from ..outbox import enqueue
@@ -45,7 +53,7 @@ def request_support_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def request_support(case: Case, *, actor, kind: str, details: str, department: Department | None = None,
+def request_support(case: Case, *, actor: "User", kind: str, details: str, department: Department | None = None,
                     days: int | None = None, on: datetime.date | None = None,
                     expected_version: int | None = None) -> SupportRequest:
     """Ask `department` (default: the item's supervising department) for support of `kind`
@@ -107,7 +115,7 @@ def answer_blockers(request: SupportRequest) -> list[str]:
 
 
 @transaction.atomic
-def answer_support_request(request: SupportRequest, *, actor, result: str, attachments=(),
+def answer_support_request(request: SupportRequest, *, actor: "LinkageActor", result: str, attachments=(),
                            on: datetime.date | None = None) -> SupportRequest:
     """The department answers with its result and files. The case resumes with the answer: its
     clock runs again from `on`, with exactly the working days it had left (第四十五条)."""
