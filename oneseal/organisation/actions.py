@@ -191,3 +191,12 @@ def set_roles(staff: Staff, roles, *, actor: "User") -> list[str]:
                data={"role": role, "user": staff.user_id})
     staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
     return sorted(wanted)
+
+
+@transaction.atomic
+def save_staff_and_roles(staff: Staff, roles, *, actor: "User") -> Staff:
+    """The staff page's one save: the member and their roles together, so a role refused
+    leaves no member saved without it."""
+    staff = save_staff(staff, actor=actor)
+    set_roles(staff, roles, actor=actor)
+    return staff

@@ -33,6 +33,7 @@ from .intake import (
     deem_accepted,
     online_uploads,
     receive,
+    receive_at_window,
     refuse,
     request_correction,
     submit_correction,
@@ -69,7 +70,7 @@ from .revocation import (
 )
 
 __all__ = [
-    "accept", "accept_blockers", "apply_online", "attach_file", "check_materials", "deem_accepted", "online_uploads", "receive", "refuse",
+    "accept", "accept_blockers", "apply_online", "attach_file", "check_materials", "deem_accepted", "online_uploads", "receive", "receive_at_window", "refuse",
     "request_correction", "submit_correction", "upload_field", "verify_chain",
     "approve_extension", "approve_extension_blockers", "assign_step", "complete_review_step",
     "complete_review_step_blockers", "record_site_inspection", "reject_extension", "reject_extension_blockers",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
+from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.catalogue import rules as catalogue_rules
@@ -148,6 +149,20 @@ def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str 
     # What the caller may show straight away without reading back what was just written.
     case.new_lines, case.new_events = lines, [event]
     return case
+
+
+@transaction.atomic
+def receive_at_window(handling_item, *, actor: "User", applicant: dict, idempotency_key: str = "",
+                      agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
+                      target_licence=None) -> Case:
+    """收件 at the window, one act: find or register the applicant from the papers shown
+    (`applicant`: kind, name, number, phone, email, representative, address) and open the case
+    with its checklist. An application the case refuses (an item not in force, a licence not
+    the applicant's) registers nobody for it."""
+    found = register_applicant(actor=actor, **applicant)
+    return receive(handling_item, actor=actor, applicant=found, channel=Channel.WINDOW,
+                   idempotency_key=idempotency_key, agent_name=agent_name, agent_id_number=agent_id_number,
+                   agent_phone=agent_phone, target_licence=target_licence)
 
 
 def online_uploads(handling_item, applicant: Applicant) -> list[Material]:
