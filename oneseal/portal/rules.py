@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 EVENT_TEXT = {
     "receive": gettext_lazy("收到申请"),
     "attach_file": gettext_lazy("上传材料"),
-    "check_materials": gettext_lazy("核验材料"),
     "accept": gettext_lazy("受理"),
     "deem_accepted": gettext_lazy("依法视为受理"),
     "refuse": gettext_lazy("不予受理"),

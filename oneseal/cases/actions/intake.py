@@ -18,6 +18,7 @@ from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
+from oneseal.audit.actions import record
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import ApplicantType, ItemVersion, Material
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
@@ -248,8 +249,13 @@ def check_materials(case: Case, *, actor: "User", statuses: dict[int, str], note
         line.status, line.note = status, note
         line.save(update_fields=["status", "note"])
         changed.append({"line": pk, "material": line.material.name, "status": str(status), "note": note})
-    # The check is part of the record: who found which material provided, missing or defective.
-    move(case, "check_materials", actor=actor, on=business_date(), data={"lines": changed})
+    case.lock_version += 1
+    case.save(update_fields=["lock_version"])
+    # Who found which material provided, missing or defective is kept in the audit log: the check
+    # prepares the intake decision and is not one of the case's acts (its history, the notices
+    # and the applicant's timeline stay those of the decisions).
+    record("cases.check_materials", actor=actor, subject=case, region_code=case.region_code,
+           summary=_("{number}：核验材料").format(number=case.number), data={"lines": changed})
     return case
 
 

@@ -19,7 +19,6 @@ EVENT_LABELS = {
     "request_correction": _("一次性告知补正"),
     "submit_correction": _("提交补正材料"),
     "attach_file": _("上传材料"),
-    "check_materials": _("核验材料"),
     "assign_step": _("分派审批环节"),
     "complete_review_step": _("完成审批环节"),
     "record_site_inspection": _("现场核查"),
