@@ -15,18 +15,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.cases import actions
-from oneseal.errors import ValidationFailed, fail_fields
+from oneseal.errors import fail_fields
 
 from .cases import (
     CASE_VIEW,
     ERRORS,
     IDEMPOTENCY_KEY,
-    IDEMPOTENCY_KEY_MAX,
     OpenCaseInput,
     case_view,
     detail_of,
+    opening_input,
     target_licence_of,
-    visible_applicants,
 )
 
 FILE_FIELD = re.compile(r"^material-(\d+)$")
@@ -49,13 +48,7 @@ class ApplyOnline(APIView):
         responses={201: CASE_VIEW, 200: CASE_VIEW, **ERRORS},
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > IDEMPOTENCY_KEY_MAX:
-            raise ValidationFailed(fields={"Idempotency-Key": [_("幂等键最长64个字符")]})
-        body = ApplyInput(data=request.data)
-        body.fields["applicant"].queryset = visible_applicants(request.user)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        key, data = opening_input(request, ApplyInput)
         files, unknown = {}, {}
         for name, upload in request.FILES.items():
             match = FILE_FIELD.match(name)

@@ -20,14 +20,8 @@ from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from ..actors import (
-    LinkageActor,
-    acting_department,
-    actor_fields,
-    actor_label,
-    audit_actor,
-    audit_data,
-)
+from .. import actors
+from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Feedback, FeedbackKind, Push, Scope
 from ._common import not_before, text
 
@@ -47,7 +41,7 @@ def feedback_blockers(push: Push, kind: str) -> list[str]:
 
 
 @transaction.atomic
-def give_feedback(push: Push, *, actor: "LinkageActor", kind: str, summary: str, on: datetime.date | None = None,
+def give_feedback(push: Push, *, actor: "actors.LinkageActor", kind: str, summary: str, on: datetime.date | None = None,
                   document_number: str = "") -> Feedback:
     """Only the department the decision was pushed to may feed back on it."""
     push = Push.objects.select_for_update(of=("self",)).select_related("case", "licence", "department").get(pk=push.pk)

@@ -14,14 +14,8 @@ from django.utils.translation import gettext as _
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, fail_blockers
 
-from ..actors import (
-    LinkageActor,
-    acting_department,
-    actor_fields,
-    actor_label,
-    audit_actor,
-    audit_data,
-)
+from .. import actors
+from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Push, Scope
 
 # --- signing ------------------------------------------------------------------------------
@@ -34,7 +28,7 @@ def sign_blockers(push: Push) -> list[str]:
 
 
 @transaction.atomic
-def sign_push(push: Push, *, actor: "LinkageActor", on: datetime.date | None = None) -> Push:
+def sign_push(push: Push, *, actor: "actors.LinkageActor", on: datetime.date | None = None) -> Push:
     """签收: the department acknowledges the decision. Only the department it was pushed to may
     sign (a supervisor of it, or its token with pushes:sign). A signature after `sign_due` is
     late: flagged and escalated for e-supervision."""

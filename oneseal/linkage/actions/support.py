@@ -20,14 +20,8 @@ from oneseal.errors import DomainError, NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
 
-from ..actors import (
-    LinkageActor,
-    acting_department,
-    actor_fields,
-    actor_label,
-    audit_actor,
-    audit_data,
-)
+from .. import actors
+from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..files import check_files, store_files
 from ..models import PROCEDURE_OF, DutyBoundary, Scope, SupportKind, SupportRequest
 from ..outbox import enqueue
@@ -115,7 +109,7 @@ def answer_blockers(request: SupportRequest) -> list[str]:
 
 
 @transaction.atomic
-def answer_support_request(request: SupportRequest, *, actor: "LinkageActor", result: str, attachments=(),
+def answer_support_request(request: SupportRequest, *, actor: "actors.LinkageActor", result: str, attachments=(),
                            on: datetime.date | None = None) -> SupportRequest:
     """The department answers with its result and files. The case resumes with the answer: its
     clock runs again from `on`, with exactly the working days it had left (第四十五条)."""
