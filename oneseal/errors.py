@@ -33,3 +33,18 @@ class ValidationFailed(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     default_message = _("数据已被他人修改，请刷新后重试")
+
+
+def fail_fields(errors: dict, message=None) -> None:
+    """These fields failed: raise ValidationFailed naming them, its message the first field's
+    first error unless the caller sums them up (`message`). Nothing to raise when `errors` is empty."""
+    if errors:
+        raise ValidationFailed(message or next(iter(errors.values()))[0], fields=errors)
+
+
+def fail_blockers(blockers: list, *, field: str | None = None, error: type[DomainError] = InvalidTransition) -> None:
+    """These blockers stand in the way: raise `error` (InvalidTransition unless said otherwise)
+    with the first as its message and all as its reasons, under `field` when one is named.
+    Nothing to raise when `blockers` is empty."""
+    if blockers:
+        raise error(blockers[0], reasons=blockers, fields={field: list(blockers)} if field else None)

@@ -214,7 +214,7 @@ STORAGES = {
 }
 UPLOAD_MAX_BYTES = _env_number("ONESEAL_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
-# Kinds of file applicants may upload for a case material (see cases.actions.intake.UPLOAD_KINDS).
+# Kinds of file applicants may upload for a case material (see cases.uploads.UPLOAD_KINDS).
 UPLOAD_TYPES = [t.lower() for t in _env_list("ONESEAL_UPLOAD_TYPES", "pdf,jpg,png")]
 
 # --- the bureau's own settings (read by the apps as settings.NAME) ------------------------------

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import licences, views
+from . import apply, licences, views
 from .cases import views as case_views
 
 app_name = "api"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/guidance-gaps", views.GuidanceGapsView.as_view(), name="guidance-gaps"),
     path("applicants", case_views.ApplicantRegister.as_view(), name="applicants"),
     path("cases", case_views.CaseListCreate.as_view(), name="cases"),
+    path("cases/apply", apply.ApplyOnline.as_view(), name="cases-apply"),
     path("cases/<int:pk>", case_views.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/events", case_views.CaseEventList.as_view(), name="case-events"),
     path("cases/<int:pk>/revocation-proposals", case_views.CaseRevocationProposals.as_view(),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
@@ -57,7 +58,7 @@ def _key(values: dict) -> dict:
     return {"kind": values["kind"], "id_number": values["id_number"]}
 
 
-def _region_code(actor) -> str:
+def _region_code(actor: "User") -> str:
     staff = staff_of(actor)
     return staff.region.code if staff is not None else ""
 
@@ -67,7 +68,7 @@ WINDOW_ONLY = gettext_lazy("申请人须凭身份证明在窗口登记；网上�
 
 
 @transaction.atomic
-def register_applicant(*, actor, kind: str, name: str, number: str, phone: str, email: str = "",
+def register_applicant(*, actor: "User", kind: str, name: str, number: str, phone: str, email: str = "",
                        representative: str = "", address: str = "", user=None) -> Applicant:
     """Find the applicant by their number or register them: a window clerk's act, after
     checking the papers (a name and a number are no proof of identity; a company's are public).
@@ -118,12 +119,12 @@ def _create(values: dict, *, representative: str, address: str, user) -> Applica
     )
 
 
-def _audit_look_up(applicant: Applicant, *, actor, via: str) -> None:
+def _audit_look_up(applicant: Applicant, *, actor: "User", via: str) -> None:
     record("applicants.look_up", actor=actor, subject=applicant, summary=applicant.name,
            region_code=_region_code(actor), data={"via": via, "number": applicant.masked_number})
 
 
-def look_up(*, actor, kind: str, number: str, via: str) -> Applicant | None:
+def look_up(*, actor: "User", kind: str, number: str, via: str) -> Applicant | None:
     """The registered applicant with this number, for a window clerk (who then holds the
     person's papers); each find is audited with the page or API that asked (`via`), since a
     number typed at a window may be a stranger's. Raises ValueError for a malformed number."""
@@ -242,7 +243,7 @@ def record_authorisation_blockers(organisation: Applicant, *, person: Applicant,
 @transaction.atomic
 def record_authorisation(organisation: Applicant, *, person: Applicant, capacity: str, papers: str,
                          valid_from: datetime.date | None = None, valid_until: datetime.date | None = None,
-                         actor) -> Authorisation:
+                         actor: "User") -> Authorisation:
     """A window clerk records that `person` (who has an online account) may act online for
     `organisation`, as its legal representative or as an agent under a power of attorney,
     after checking the papers named in `papers`. A new legal representative ends the
@@ -274,7 +275,7 @@ def record_authorisation(organisation: Applicant, *, person: Applicant, capacity
     return authorisation
 
 
-def _revoke(authorisation: Authorisation, *, actor, reason: str, at) -> None:
+def _revoke(authorisation: Authorisation, *, actor: "User", reason: str, at) -> None:
     authorisation.revoked_at, authorisation.revoked_by, authorisation.revoke_reason = at, actor, reason
     authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     record("applicants.revoke_authorisation", actor=actor, subject=authorisation, region_code=_region_code(actor),
@@ -282,7 +283,7 @@ def _revoke(authorisation: Authorisation, *, actor, reason: str, at) -> None:
 
 
 @transaction.atomic
-def revoke_authorisation(authorisation: Authorisation, *, actor, reason: str) -> Authorisation:
+def revoke_authorisation(authorisation: Authorisation, *, actor: "User", reason: str) -> Authorisation:
     """End an authorisation: by a window clerk (the organisation withdrew it, the papers were
     false), or by the authorised person's own account (renouncing it). From this moment the
     account no longer acts for the organisation nor sees its cases."""

@@ -16,12 +16,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User, acts_as_system
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.catalogue.models import HandlingItem, ItemVersion
-from oneseal.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import (
+    Conflict,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
 from oneseal.organisation.models import Bureau, Department, Role, ServiceCentre
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -38,20 +45,15 @@ def can_manage(user, region: Region) -> bool:
     return any(has_role(user, role, region) for role in MANAGE_ROLES)
 
 
-def _require_manager(actor, hall_or_region) -> None:
+def _require_manager(actor: "User", hall_or_region) -> None:
     region = hall_or_region.region if isinstance(hall_or_region, Hall) else hall_or_region
     if not can_manage(actor, region):
         raise NotPermitted()
 
 
-def _require_clerk(actor, hall: Hall) -> None:
+def _require_clerk(actor: "User", hall: Hall) -> None:
     if not has_role(actor, Role.CLERK, hall.region):
         raise NotPermitted()
-
-
-def _raise(blockers: list[str], *, field: str | None = None) -> None:
-    if blockers:
-        raise ValidationFailed(blockers[0], fields={field: blockers} if field else None, reasons=blockers)
 
 
 def slot_start(slot: Slot) -> datetime.datetime:
@@ -95,7 +97,7 @@ def hall_errors(values: dict) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def create_hall(bureau: Bureau, *, actor, region: Region, service_centre: ServiceCentre | None = None,
+def create_hall(bureau: Bureau, *, actor: "User", region: Region, service_centre: ServiceCentre | None = None,
                 **fields) -> Hall:
     """A hall of the bureau: its own service hall, or a township service centre's."""
     _require_manager(actor, region)
@@ -120,7 +122,7 @@ def create_hall(bureau: Bureau, *, actor, region: Region, service_centre: Servic
 
 
 @transaction.atomic
-def update_hall(hall: Hall, *, actor, **fields) -> Hall:
+def update_hall(hall: Hall, *, actor: "User", **fields) -> Hall:
     """Change a hall's hours or booking rules. Slots already generated keep their times; the
     next generation removes the empty ones that no longer fit."""
     hall = Hall.objects.select_for_update().select_related("region").get(pk=hall.pk)
@@ -142,7 +144,7 @@ def update_hall(hall: Hall, *, actor, **fields) -> Hall:
 
 
 @transaction.atomic
-def save_group(hall: Hall, *, actor, group: ItemGroup | None = None, name: str, windows: str = "",
+def save_group(hall: Hall, *, actor: "User", group: ItemGroup | None = None, name: str, windows: str = "",
                capacity: int, departments=(), items=(), order: int = 0, is_active: bool = True) -> ItemGroup:
     """Create or change an item group. A new capacity applies to the group's future slots,
     never below what is already booked in a slot."""
@@ -190,13 +192,14 @@ def save_group(hall: Hall, *, actor, group: ItemGroup | None = None, name: str, 
 
 
 @transaction.atomic
-def generate_slots(hall: Hall, *, actor, today: datetime.date | None = None) -> tuple[int, int]:
+def generate_slots(hall: Hall, *, actor: "User | None" = None, system: bool = False,
+                   today: datetime.date | None = None) -> tuple[int, int]:
     """Slots of every active group for today and the hall's `days_ahead` working days after it
     (holidays skipped, adjusted workdays included). Empty future slots that no longer fit the
     hours or the calendar are removed; booked ones stay for the clerks to see. Running it again
-    changes nothing. Returns (created, removed). `actor` None is the scheduled job."""
+    changes nothing. Returns (created, removed). The scheduled job calls it with `system=True`."""
     hall = Hall.objects.select_for_update().select_related("region").get(pk=hall.pk)
-    if actor is not None:
+    if not acts_as_system(actor, system=system):
         _require_manager(actor, hall)
     today = today or timezone.localdate()
     cal = current_calendar()
@@ -225,7 +228,7 @@ def generate_slots(hall: Hall, *, actor, today: datetime.date | None = None) -> 
 
 
 @transaction.atomic
-def set_slot_capacity(slot: Slot, *, actor, capacity: int) -> Slot:
+def set_slot_capacity(slot: Slot, *, actor: "User", capacity: int) -> Slot:
     slot = Slot.objects.select_for_update().select_related("group__hall__region").get(pk=slot.pk)
     hall = slot.group.hall
     _require_manager(actor, hall)
@@ -278,12 +281,12 @@ def book_blockers(slot: Slot, *, handling_item: HandlingItem, now: datetime.date
     return out
 
 
-def _own(actor, applicant: Applicant) -> bool:
+def _own(actor: "User", applicant: Applicant) -> bool:
     return getattr(actor, "is_authenticated", False) and acts_for(actor, applicant)
 
 
 @transaction.atomic
-def book(slot: Slot, *, actor, applicant: Applicant, handling_item: HandlingItem,
+def book(slot: Slot, *, actor: "User", applicant: Applicant, handling_item: HandlingItem,
          now: datetime.datetime | None = None) -> Booking:
     """The applicant's own account books a slot for a handling item and gets a booking code."""
     if not _own(actor, applicant):
@@ -293,8 +296,7 @@ def book(slot: Slot, *, actor, applicant: Applicant, handling_item: HandlingItem
     slot = Slot.objects.select_related("group__hall__region").get(pk=slot.pk)
     handling_item = HandlingItem.objects.select_related("item_version").get(pk=handling_item.pk)
     errors = book_blockers(slot, handling_item=handling_item, now=now)
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     if Booking.objects.filter(slot=slot, applicant=applicant, state__in=Booking.ACTIVE).exists():
         raise ValidationFailed(fields={"slot": [_("您已预约该时段，无需重复预约")]})
     if slot.booked >= slot.capacity:
@@ -343,7 +345,7 @@ def cancel_blockers(booking: Booking, *, now: datetime.datetime | None = None) -
 
 
 @transaction.atomic
-def cancel(booking: Booking, *, actor, now: datetime.datetime | None = None) -> Booking:
+def cancel(booking: Booking, *, actor: "User", now: datetime.datetime | None = None) -> Booking:
     """The applicant cancels their own booking up to the hall's cut-off before the slot; the
     place is free again."""
     booking, slot = _lock(booking)
@@ -351,8 +353,7 @@ def cancel(booking: Booking, *, actor, now: datetime.datetime | None = None) -> 
         raise NotPermitted()
     now = now or timezone.now()
     blockers = cancel_blockers(booking, now=now)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     booking.state, booking.cancelled_at = Booking.BookingState.CANCELLED, now
     booking.save(update_fields=["state", "cancelled_at"])
     slot.booked -= 1
@@ -374,7 +375,7 @@ def mark_blockers(booking: Booking, state: str, *, now: datetime.datetime | None
 
 
 @transaction.atomic
-def mark(booking: Booking, *, actor, state: str, now: datetime.datetime | None = None) -> Booking:
+def mark(booking: Booking, *, actor: "User", state: str, now: datetime.datetime | None = None) -> Booking:
     """A window clerk of the hall's region records that the applicant came, or did not."""
     if state not in (Booking.BookingState.ARRIVED, Booking.BookingState.NO_SHOW):
         raise ValidationFailed(fields={"state": [_("登记状态应为已到场或未到场")]})
@@ -382,8 +383,7 @@ def mark(booking: Booking, *, actor, state: str, now: datetime.datetime | None =
     _require_clerk(actor, slot.group.hall)
     now = now or timezone.now()
     blockers = mark_blockers(booking, state, now=now)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     booking.state, booking.marked_by, booking.marked_at = state, actor, now
     booking.save(update_fields=["state", "marked_by", "marked_at"])
     record(f"appointments.mark_{state}", actor=actor, subject=booking, region_code=booking.region_code,

@@ -11,6 +11,6 @@ from .models import Hall
 def generate_all(today: datetime.date) -> dict[str, int]:
     created = removed = 0
     for hall in Hall.objects.filter(is_active=True):
-        c, r = actions.generate_slots(hall, actor=None, today=today)
+        c, r = actions.generate_slots(hall, system=True, today=today)
         created, removed = created + c, removed + r
     return {"created": created, "removed": removed}

@@ -4,6 +4,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models, transaction
 
+from oneseal.actors import Actor
+
 from . import chain
 from .models import AuditEvent
 

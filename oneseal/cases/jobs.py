@@ -21,10 +21,9 @@ reaches the same case after the first committed finds nothing left to do.
 
 import datetime
 import logging
-from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -33,10 +32,10 @@ from oneseal.calendars.rules import WorkCalendar
 from oneseal.errors import ValidationFailed
 
 from . import clocks, rules
-from .actions import deem_accepted, licences, notice_overdue_verification
-from .actions._base import append_event, calendar, lock
+from .actions import deem_accepted, dues, licences, notice_overdue_verification
+from .actions._base import calendar
 from .actions.commitment import unnoticed_overdue_cases
-from .models import Case, CaseEvent, Licence, State
+from .models import Case, Licence, State
 
 logger = logging.getLogger(__name__)
 
@@ -123,63 +122,19 @@ def send_expiry_reminders(today: datetime.date) -> int:
 
 # --- due dates after a calendar change ----------------------------------------------------
 
-ACCEPTANCE_FIELDS = ("acceptance_due", "acceptance_due_provisional")
-DECISION_FIELDS = ("promised_due", "statutory_due", "due_provisional")
-CLOCK_ACTIONS = ("suspend", "resume", "approve_extension")
-
-
-def _clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.date, bool]]]:
-    """Per case, its clock events in order: (action, date, whether a suspension stopped the
-    statutory clock — every suspension recorded before that was known did)."""
-    out: dict[int, list] = defaultdict(list)
-    rows = (CaseEvent.objects.filter(case_id__in=case_ids, action__in=CLOCK_ACTIONS)
-            .order_by("case_id", "seq").values_list("case_id", "action", "on", "data"))
-    for case_id, action, on, data in rows:
-        out[case_id].append((action, on, bool((data or {}).get("stops_statutory", True))))
-    return out
-
-
-def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]) -> dict:
-    """The due fields of an open, running case as `cal` gives them; {} for a case whose clock
-    is not running (a suspended case gets its dates at resumption, a case awaiting correction
-    when the correction arrives, a decided case has met its limit)."""
-    if case.state == State.RECEIVED:
-        due = rules.acceptance_due(cal, case.materials_arrived_on)
-        return {"acceptance_due": due.date, "acceptance_due_provisional": due.provisional}
-    if case.state == State.ACCEPTED and case.accepted_on is not None:
-        dues = clocks.replayed_decision_dues(case, cal, history)
-        return {"promised_due": dues.promised, "statutory_due": dues.statutory, "due_provisional": dues.provisional}
-    return {}
-
-
-def _changes(case: Case, new: dict) -> dict:
-    return {field: value for field, value in new.items() if getattr(case, field) != value}
-
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-@transaction.atomic
-def recompute_due_dates(case: Case, *, today: datetime.date) -> Case | None:
-    """Recompute the due dates of one open case on the calendar in force, under the case lock,
-    and record the change as an event ("recompute_due_dates", data {old, new}). Returns None
-    when nothing changed: running it again records nothing more."""
-    case = lock(case)
-    new = recomputed_dues(case, calendar(), _clock_history([case.pk])[case.pk])
-    changed = _changes(case, new)
-    if not changed:
-        return None
-    old = {field: _plain(getattr(case, field)) for field in changed}
-    for field, value in changed.items():
-        setattr(case, field, value)
-    # The dates a clerk saw have moved: an action taken on the old view is a conflict.
-    case.lock_version += 1
-    case.save(update_fields=[*changed, "lock_version"])
-    append_event(case, action="recompute_due_dates", actor=None, from_state=case.state, on=today,
-                 reason=_("工作日历已更新，依正式公布的节假日安排重新计算期限"),
-                 data={"old": old, "new": {field: _plain(value) for field, value in changed.items()}})
-    return case
+def _recompute_batch(case_ids: list[int], cal: WorkCalendar, today: datetime.date) -> int:
+    cases = Case.objects.filter(pk__in=case_ids).select_related("handling_item")
+    history = dues.clock_history(case_ids)
+    changed = 0
+    for case in cases:
+        if not dues.changes(case, dues.recomputed_dues(case, cal, history[case.pk])):
+            continue
+        try:
+            if dues.recompute_due_dates(case, system=True, today=today) is not None:
+                changed += 1
+        except Exception:
+            logger.exception("recomputing the due dates of case %s failed", case.pk)
+    return changed
 
 
 def recompute_open_due_dates(today: datetime.date | None = None) -> int:
@@ -200,21 +155,6 @@ def recompute_open_due_dates(today: datetime.date | None = None) -> int:
             batch = []
     if batch:
         changed += _recompute_batch(batch, cal, today)
-    return changed
-
-
-def _recompute_batch(case_ids: list[int], cal: WorkCalendar, today: datetime.date) -> int:
-    cases = Case.objects.filter(pk__in=case_ids).select_related("handling_item")
-    history = _clock_history(case_ids)
-    changed = 0
-    for case in cases:
-        if not _changes(case, recomputed_dues(case, cal, history[case.pk])):
-            continue
-        try:
-            if recompute_due_dates(case, today=today) is not None:
-                changed += 1
-        except Exception:
-            logger.exception("recomputing the due dates of case %s failed", case.pk)
     return changed
 
 

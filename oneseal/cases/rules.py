@@ -39,14 +39,17 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "deem_accepted": ((State.RECEIVED,), State.ACCEPTED),
     "refuse": ((State.RECEIVED,), State.REFUSED),
     "request_correction": ((State.RECEIVED,), State.AWAITING_CORRECTION),
+    # The clerk checks the materials while deciding on acceptance.
+    "check_materials": ((State.RECEIVED,), None),
     "submit_correction": ((State.AWAITING_CORRECTION,), State.RECEIVED),
+    # Files come with the application, its correction, and until the decision.
+    "attach_file": ((State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED), None),
     "complete_review_step": ((State.ACCEPTED,), None),
     # A site survey can itself be the special procedure the case is suspended for.
     "record_site_inspection": ((State.ACCEPTED, State.SUSPENDED), None),
     "assign_step": ((State.ACCEPTED, State.SUSPENDED), None),
     "suspend": ((State.ACCEPTED,), State.SUSPENDED),
     "resume": ((State.SUSPENDED,), State.ACCEPTED),
-    "extend": ((State.ACCEPTED,), None),
     "request_extension": ((State.ACCEPTED,), None),
     "approve_extension": ((State.ACCEPTED,), None),
     "reject_extension": ((State.ACCEPTED, State.SUSPENDED), None),
@@ -59,6 +62,15 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "supply_tolerated_material": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
     "promise_overdue": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
     "revoke_licence": ((State.GRANTED, State.DELIVERED), None),
+    # Commitment approval (告知承诺): the commitment is part of the application, so it can be
+    # recorded until the decision (a case deemed accepted gets it after acceptance); it is
+    # verified once a licence exists, and a false one goes on the applicant's credit record.
+    "record_commitment": ((State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED), None),
+    "verify_commitment": ((State.GRANTED, State.DELIVERED), None),
+    "verification_overdue": ((State.GRANTED, State.DELIVERED), None),
+    "record_credit": ((State.GRANTED, State.DELIVERED), None),
+    # A new official calendar moves the dates of a running clock (第八十二条).
+    "recompute_due_dates": ((State.RECEIVED, State.ACCEPTED), None),
     # 第五十条第二款: a renewal undecided when the licence expires is deemed granted.
     "deem_renewed": ((State.RECEIVED, State.ACCEPTED, State.SUSPENDED), State.GRANTED),
 }
@@ -69,6 +81,11 @@ def transition_blockers(action: str, state: str) -> list[str]:
     if state not in sources:
         return [str(_("办件当前状态为“{state}”，不能执行此操作")).format(state=State(state).label)]
     return []
+
+
+def sources(action: str) -> tuple[str, ...]:
+    """The states `action` may start from."""
+    return TRANSITIONS[action][0]
 
 
 def target_state(action: str, state: str) -> str:

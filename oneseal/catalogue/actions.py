@@ -4,17 +4,33 @@ event. Published versions are never written to, except `effective_until`, which 
 successor took over and is not part of the guide."""
 
 import datetime
+from collections import OrderedDict
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.audit.actions import record
+from oneseal.actors import User
+from oneseal.audit.actions import record, record_many
 from oneseal.errors import InvalidTransition, ValidationFailed
-from oneseal.organisation.models import Role
+from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import require_role
+from oneseal.regions.models import Region
 
 from . import rules
+from .importing.columns import BATCH, ImportRejected, PendingDepartment, Problem, Sheet
+from .importing.plan import (
+    ImportReport,
+    ItemPlan,
+    Lookups,
+    ParsedItem,
+    load_latest,
+    parse_rows,
+    plan_changes,
+)
+from .importing.readers import read_xlsx
 from .models import (
     Catalogue,
     ChangeKind,
@@ -38,7 +54,7 @@ HANDLING_ITEM_FIELDS = [
 CHILD_MODELS = [Material, ReviewStep, SpecialProcedure]
 
 
-def _require_admin(actor, catalogue: Catalogue) -> None:
+def _require_admin(actor: "User", catalogue: Catalogue) -> None:
     require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
 
 
@@ -47,7 +63,7 @@ def _locked_version(version: ItemVersion) -> ItemVersion:
 
 
 @transaction.atomic
-def create_item(catalogue: Catalogue, *, actor, basic_code: str, name: str, reason: str = "",
+def create_item(catalogue: Catalogue, *, actor: "User", basic_code: str, name: str, reason: str = "",
                 basis: str = "", **fields) -> ItemVersion:
     """Add a new item to a catalogue as a draft version 1 (adjustment kind "add")."""
     _require_admin(actor, catalogue)
@@ -66,7 +82,7 @@ def create_item(catalogue: Catalogue, *, actor, basic_code: str, name: str, reas
     return version
 
 
-def _copy_version(source: ItemVersion, *, number: int, actor, kind: str, reason: str, basis: str) -> ItemVersion:
+def _copy_version(source: ItemVersion, *, number: int, actor: "User", kind: str, reason: str, basis: str) -> ItemVersion:
     draft = ItemVersion.objects.create(
         item_id=source.item_id, number=number, status=ItemVersion.Status.DRAFT,
         change_kind=kind, change_reason=reason, change_basis=basis, created_by=actor,
@@ -87,7 +103,7 @@ def _copy_version(source: ItemVersion, *, number: int, actor, kind: str, reason:
 
 
 @transaction.atomic
-def start_adjustment(item: Item, *, actor, kind: str, reason: str, basis: str,
+def start_adjustment(item: Item, *, actor: "User", kind: str, reason: str, basis: str,
                      merged_into: Item | None = None) -> ItemVersion:
     """Open a new draft of `item` from its latest version for an adjustment (domain.md §2).
     Cancel and merge set the draft's outcome at once; other kinds are edited afterwards."""
@@ -127,7 +143,7 @@ def _require_draft(version: ItemVersion) -> None:
 
 
 @transaction.atomic
-def update_draft(version: ItemVersion, *, actor, **fields) -> ItemVersion:
+def update_draft(version: ItemVersion, *, actor: "User", **fields) -> ItemVersion:
     """Change fields of a draft version (never of a published one)."""
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -154,7 +170,7 @@ def update_draft(version: ItemVersion, *, actor, **fields) -> ItemVersion:
 
 
 @transaction.atomic
-def save_draft_part(obj, *, actor):
+def save_draft_part(obj, *, actor: "User"):
     """Save a handling item, material, review step or special procedure that belongs to a
     draft. Used by the admin and the editor so both keep the same guard and audit."""
     version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
@@ -169,7 +185,7 @@ def save_draft_part(obj, *, actor):
 
 
 @transaction.atomic
-def delete_draft_part(obj, *, actor) -> None:
+def delete_draft_part(obj, *, actor: "User") -> None:
     version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -196,9 +212,10 @@ def publish_blockers(version: ItemVersion, effective_from: datetime.date | None)
 
 
 @transaction.atomic
-def publish(version: ItemVersion, *, actor, effective_from: datetime.date) -> ItemVersion:
+def publish(version: ItemVersion, *, actor: "User", effective_from: datetime.date, by: str = "") -> ItemVersion:
     """Publish a draft: it becomes immutable and takes effect on `effective_from`; the version
-    it replaces stays in force until then. Refused with every reason when incomplete."""
+    it replaces stays in force until then. Refused with every reason when incomplete. `by`
+    names the act that published it (an import) in the audit row."""
     version = _locked_version(version)
     catalogue = version.item.catalogue
     _require_admin(actor, catalogue)
@@ -219,12 +236,12 @@ def publish(version: ItemVersion, *, actor, effective_from: datetime.date) -> It
     record("catalogue.publish", actor=actor, subject=version, region_code=catalogue.region.code,
            summary=f"{version.get_change_kind_display()}：{version.name} 第{version.number}版",
            data={"effective_from": effective_from.isoformat(), "kind": version.change_kind,
-                 "reason": version.change_reason, "basis": version.change_basis})
+                 "reason": version.change_reason, "basis": version.change_basis, **({"by": by} if by else {})})
     return version
 
 
 @transaction.atomic
-def discard_draft(version: ItemVersion, *, actor) -> None:
+def discard_draft(version: ItemVersion, *, actor: "User") -> None:
     """Throw away an unpublished draft. Version 1 drafts take their item with them."""
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -242,7 +259,7 @@ def discard_draft(version: ItemVersion, *, actor) -> None:
 
 
 @transaction.atomic
-def declare_no_such_power(catalogue: Catalogue, *, actor, basic_code: str, reason: str) -> GuidanceExemption:
+def declare_no_such_power(catalogue: Catalogue, *, actor: "User", basic_code: str, reason: str) -> GuidanceExemption:
     """Record that a guidance-catalogue item is not a gap here because the body has no such
     power (seed 002)."""
     _require_admin(actor, catalogue)
@@ -256,3 +273,192 @@ def declare_no_such_power(catalogue: Catalogue, *, actor, basic_code: str, reaso
            summary=f"{basic_code}: {reason}", data={"created": created})
     return exemption
 
+
+# --- importing a list (the plan is `importing.plan`'s) ---------------------------------------
+
+
+def import_catalogue(catalogue: Catalogue, rows_source, *, actor: "User", reason: str = "", basis: str = "",
+                     publish_on: datetime.date | None = None) -> ImportReport:
+    """Bring `catalogue` in line with a county list, all or nothing (see
+    `catalogue.importing`). `rows_source` is a `Sheet` (from `read_rows`, `read_xlsx` or
+    `read_service_items_csv`) or an xlsx as bytes, a path or a file object. Raises
+    `ImportRejected` with every problem, or `NotPermitted`."""
+    require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
+    sheet = rows_source if isinstance(rows_source, Sheet) else read_xlsx(rows_source)
+    reason, basis = (reason or "").strip(), (basis or "").strip()
+    problems = list(sheet.problems)
+    groups: OrderedDict[str, ParsedItem] = OrderedDict()
+    if not problems:
+        lookups = Lookups(catalogue, create_departments=sheet.create_departments)
+        groups, row_problems = parse_rows(sheet, lookups)
+        problems += sheet.row_problems + row_problems
+    with transaction.atomic():
+        # One import at a time per catalogue: the comparison below must see what it writes over.
+        Catalogue.objects.select_for_update().filter(pk=catalogue.pk).first()
+        latest, in_force, handling = load_latest(catalogue, publish_on or timezone.localdate())
+        creates, changes, unchanged, plan_problems = plan_changes(groups, latest, in_force, handling, sheet)
+        problems += plan_problems
+        adjusting = [p for p in changes if not p.latest.is_draft]
+        if adjusting and not (reason and basis):
+            problems.append(Problem(0, "", _(
+                "导入将调整 {n} 个已发布的事项（如 {code}），请填写调整原因和调整依据").format(
+                    n=len(adjusting), code=adjusting[0].basic_code)))
+        if problems:
+            raise ImportRejected(problems)
+
+        report = ImportReport(rows=len(sheet.rows))
+        report.unchanged = [p.basic_code for p in unchanged]
+        in_file = set(groups)
+        report.items_not_in_file = sorted(
+            code for code, v in latest.items() if code not in in_file and not v.is_cancelled)
+        report.handling_items_not_in_file = {
+            p.basic_code: p.not_in_file for p in (*changes, *unchanged) if p.not_in_file}
+
+        # The rows the bulk writes stand for, one per department, item and publication, as
+        # the actions would have recorded them; appended with the import's own row at the end.
+        audit: list[dict] = []
+        departments = _create_departments(catalogue, sheet, creates + changes, report, actor=actor, audit=audit)
+        created_versions = _create_items(catalogue, creates, departments, actor=actor, reason=reason, basis=basis,
+                                         audit=audit)
+        report.created = [p.basic_code for p in creates]
+        changed_versions = []
+        for plan in changes:
+            changed_versions.append(_apply_change(plan, departments, actor=actor, reason=reason, basis=basis))
+            report.changed.append(plan.basic_code)
+        if publish_on is not None and (created_versions or changed_versions):
+            # The bulk writes' rows go before those `publish` records: the log reads in the
+            # order things happened.
+            record_many(audit)
+            audit = []
+            _publish_imported(created_versions, changed_versions, publish_on, actor=actor, report=report)
+        if report.wrote_anything:
+            audit.append(dict(action="catalogue.import", actor=actor, subject=catalogue, region_code=catalogue.region.code,
+                   summary=_("导入事项目录：新增 {c} 项，变更 {u} 项，未变 {s} 项，发布 {p} 项").format(
+                       c=len(report.created), u=len(report.changed), s=len(report.unchanged),
+                       p=len(report.published)),
+                   data={"counts": report.counts, "reason": reason, "basis": basis,
+                         "publish_on": publish_on.isoformat() if publish_on else None,
+                         "created": report.created, "changed": report.changed,
+                         "published": report.published,
+                         "departments_created": report.departments_created}))
+        record_many(audit)
+    return report
+
+
+def _resolve(values: dict[str, Any], departments: dict[str, int]) -> dict[str, Any]:
+    return {k: departments[v.name] if isinstance(v, PendingDepartment) else v for k, v in values.items()}
+
+
+def _create_departments(catalogue, sheet: Sheet, plans, report: ImportReport, *, actor: "User", audit: list) -> dict[str, int]:
+    """Create the departments a csv names that the region does not have yet, in the order
+    the file names them, after the region's existing ones."""
+    wanted = list(OrderedDict.fromkeys(
+        v.name for p in plans for v in p.item_values.values() if isinstance(v, PendingDepartment)))
+    if not wanted:
+        return {}
+    start = Department.objects.filter(region=catalogue.region).aggregate(m=Max("order"))["m"] or 0
+    created = {}
+    for offset, name in enumerate(wanted, start=1):
+        dept = Department.objects.create(region=catalogue.region, name=name,
+                                         code=sheet.departments.get(name, ""), order=start + offset)
+        created[name] = dept.pk
+        audit.append(dict(action="organisation.save_department", actor=actor, subject=dept,
+                          region_code=catalogue.region.code, summary=dept.name,
+                          data={"created": True, "by": "catalogue.import",
+                                "fields": {"name": [None, dept.name], "code": [None, dept.code],
+                                           "order": [None, dept.order]}}))
+    report.departments_created = wanted
+    return created
+
+
+def _create_items(catalogue, plans: list[ItemPlan], departments, *, actor: "User", reason, basis,
+                  audit: list) -> list[ItemVersion]:
+    """New items, as version-1 drafts, in bulk: the same rows `create_item` and
+    `save_draft_part` would write, without a query per row (a county list has thousands),
+    and the audit rows `create_item` would record (added to `audit`)."""
+    if not plans:
+        return []
+    items = Item.objects.bulk_create(
+        [Item(catalogue=catalogue, basic_code=p.basic_code) for p in plans], batch_size=BATCH)
+    if any(i.pk is None for i in items):  # a database that does not return ids from a bulk insert
+        ids = dict(Item.objects.filter(catalogue=catalogue).values_list("basic_code", "pk"))
+        for i in items:
+            i.pk = ids[i.basic_code]
+    versions = ItemVersion.objects.bulk_create([
+        ItemVersion(item=item, number=1, status=ItemVersion.Status.DRAFT, change_kind=ChangeKind.ADD,
+                    change_reason=reason, change_basis=basis, created_by=actor,
+                    **_resolve(plan.item_values, departments))
+        for item, plan in zip(items, plans, strict=True)
+    ], batch_size=BATCH)
+    if any(v.pk is None for v in versions):
+        ids = dict(ItemVersion.objects.filter(item__catalogue=catalogue, number=1).values_list("item_id", "pk"))
+        for v in versions:
+            v.pk = ids[v.item_id]
+    HandlingItem.objects.bulk_create([
+        HandlingItem(item_version=version, order=n, **row.handling)
+        for version, plan in zip(versions, plans, strict=True)
+        for n, row in enumerate(plan.rows, start=1)
+    ], batch_size=BATCH)
+    region_code = catalogue.region.code
+    audit.extend(dict(action="catalogue.create_item", actor=actor, subject=version, region_code=region_code,
+                      summary=version.name, data={"basic_code": plan.basic_code, "by": "catalogue.import",
+                                                  "handling_items": [row.handling["code"] for row in plan.rows]})
+                 for version, plan in zip(versions, plans, strict=True))
+    return versions
+
+
+def _apply_change(plan: ItemPlan, departments, *, actor: "User", reason, basis) -> ItemVersion:
+    """Change one existing item through the catalogue's actions: a draft is edited in place,
+    a published version is first copied into a new draft (with its materials, steps and
+    special procedures) by `start_adjustment`."""
+    version = plan.latest
+    if not version.is_draft:
+        version = start_adjustment(version.item, actor=actor, kind=ChangeKind.IMPORT,
+                                           reason=reason, basis=basis)
+    if plan.item_changes:
+        version = update_draft(version, actor=actor, **_resolve(plan.item_changes, departments))
+    current = {hi.code: hi for hi in version.handling_items.all()}
+    for code, changes in plan.handling_updates:
+        hi = current[code]
+        for name, value in changes.items():
+            setattr(hi, name, value)
+        save_draft_part(hi, actor=actor)
+    order = max((hi.order for hi in current.values()), default=0)
+    for values in plan.handling_new:
+        order += 1
+        save_draft_part(HandlingItem(item_version=version, order=order, **values), actor=actor)
+    return version
+
+
+def _publish_imported(created: list[ItemVersion], changed: list[ItemVersion], on: datetime.date, *,
+                      actor: "User", report: ImportReport) -> None:
+    """Publish every created, then every changed draft through `publish`, with its rules and
+    its audit row; a draft that `publish` refuses stays a draft and is reported with its
+    reasons."""
+    for version in [*created, *changed]:
+        try:
+            publish(version, actor=actor, effective_from=on, by="catalogue.import")
+        except ValidationFailed as error:
+            report.blocked[version.item.basic_code] = [str(r) for r in error.reasons] or [str(error.message)]
+            continue
+        report.published.append(version.item.basic_code)
+    report.published.sort()
+
+
+
+
+def ensure_local_catalogue(region: Region, *, actor: "User") -> Catalogue:
+    """The region's local catalogue, created when it has none yet ("<地区>政务服务事项目录").
+    Callers run it in the import's transaction so that a rejected file leaves no empty
+    catalogue behind."""
+    require_role(actor, Role.CATALOGUE_ADMIN, region)
+    catalogue = Catalogue.objects.filter(region=region, kind=Catalogue.Kind.LOCAL).select_related("region").first()
+    if catalogue is not None:
+        return catalogue
+    catalogue = Catalogue.objects.create(
+        region=region, kind=Catalogue.Kind.LOCAL, name=f"{region.name}政务服务事项目录",
+        bureau=Bureau.objects.filter(region=region).first(),
+    )
+    record("catalogue.create_catalogue", actor=actor, subject=catalogue, region_code=region.code,
+           summary=catalogue.name)
+    return catalogue

@@ -10,7 +10,8 @@ from openpyxl.utils import get_column_letter
 
 from oneseal import spreadsheets
 
-from .importing import COLUMNS, SERIAL, bureau_name_of
+from .importing.columns import COLUMNS, SERIAL
+from .importing.plan import bureau_name_of
 from .models import Catalogue, HandlingItem
 from .queries import listed_versions
 

@@ -22,8 +22,10 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 from oneseal.regions.models import Region
 
+from .actions import ensure_local_catalogue, import_catalogue
 from .exporting import export_catalogue
-from .importing import ImportRejected, ensure_local_catalogue, import_catalogue, read_rows
+from .importing.columns import ImportRejected
+from .importing.readers import read_rows
 from .queries import local_catalogue
 
 

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from oneseal.audit.actions import record
 from oneseal.cases.models import Case, Licence, LicenceVersion
 from oneseal.cases.queries import licence_of
-from oneseal.errors import DomainError, InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import (
+    DomainError,
+    InvalidTransition,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role
 
@@ -138,8 +145,7 @@ def _require_issuer(actor, case: Case) -> None:
 
 def _issue(case: Case, *, kind: str, actor, supersedes: Document | None, corrected: dict | None = None) -> Document:
     blockers = issue_blockers(case, kind=kind, replacing=supersedes)
-    if blockers:
-        raise ValidationFailed(blockers[0], reasons=blockers, fields={"kind": blockers})
+    fail_blockers(blockers, field="kind", error=ValidationFailed)
     event = notice_event(case, kind)
     bureau = case.bureau
     seal = active_seal(bureau)
@@ -545,9 +551,7 @@ def save_template_draft(template: DocumentTemplate, *, actor, title: str, body: 
     _require_template_admin(actor, template.bureau)
     _require_template_draft(template)
     errors = wording_errors(template.kind, title=title, body=body, closing=closing)
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, fields=errors)
+    fail_fields(errors)
     template.title, template.body, template.closing = title.strip(), body.strip(), closing.strip()
     template.change_reason = reason.strip()
     template.save(update_fields=["title", "body", "closing", "change_reason"])

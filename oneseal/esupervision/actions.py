@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import Catalogue, Item
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -37,7 +38,7 @@ def _number(text: str) -> str:
 
 
 @transaction.atomic
-def declare_conflict(*, actor, relative_name: str, relation: str, number: str,
+def declare_conflict(*, actor: "User", relative_name: str, relation: str, number: str,
                      on: datetime.date | None = None) -> ConflictDeclaration:
     """A staff member declares a relative, or an organisation they or a relative invest in or
     work for, whose cases they must not handle (回避). Only for oneself."""
@@ -53,8 +54,7 @@ def declare_conflict(*, actor, relative_name: str, relation: str, number: str,
         number = _number(number)
     except ValidationFailed as exc:
         errors.update(exc.fields)
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     if ConflictDeclaration.objects.filter(staff=staff, number=number, withdrawn_on__isnull=True).exists():
         msg = _("已申报过该号码")
         raise ValidationFailed(msg, fields={"number": [msg]})
@@ -67,7 +67,7 @@ def declare_conflict(*, actor, relative_name: str, relation: str, number: str,
 
 
 @transaction.atomic
-def withdraw_declaration(declaration: ConflictDeclaration, *, actor, on: datetime.date | None = None) -> ConflictDeclaration:
+def withdraw_declaration(declaration: ConflictDeclaration, *, actor: "User", on: datetime.date | None = None) -> ConflictDeclaration:
     """Withdraw one's own declaration (declared in error, relationship ended). Hits already
     found stay: they describe what happened while it stood."""
     declaration = ConflictDeclaration.objects.select_for_update().select_related("staff__region").get(pk=declaration.pk)
@@ -87,7 +87,7 @@ def withdraw_declaration(declaration: ConflictDeclaration, *, actor, on: datetim
 # --- reform baselines ---------------------------------------------------------------------
 
 
-def baseline_blockers(actor, item: Item) -> list[str]:
+def baseline_blockers(actor: "User", item: Item) -> list[str]:
     if not has_role(actor, Role.CATALOGUE_ADMIN, item.catalogue.region):
         return [_("只有该事项目录所在地区的事项目录管理员可以录入改革前基数")]
     return []
@@ -106,7 +106,7 @@ def _count(value, field: str, label: str, *, minimum: int = 0) -> int:
 
 
 @transaction.atomic
-def set_baseline(item: Item, *, actor, materials, steps, days, source: str = "") -> ReformBaseline:
+def set_baseline(item: Item, *, actor: "User", materials, steps, days, source: str = "") -> ReformBaseline:
     """Enter (or correct) the item's pre-reform materials, steps and working days."""
     if baseline_blockers(actor, item):
         raise NotPermitted()
@@ -164,7 +164,7 @@ def baseline_rows(content: bytes, filename: str) -> list[dict]:
 
 
 @transaction.atomic
-def import_baselines(catalogue: Catalogue, *, actor, content: bytes, filename: str) -> int:
+def import_baselines(catalogue: Catalogue, *, actor: "User", content: bytes, filename: str) -> int:
     """All or nothing: every row names an item of `catalogue` by its basic code; a file with
     any problem changes nothing and every problem is reported with its row. Returns the
     number of baselines written."""

@@ -6,8 +6,11 @@ organisation.rules sees no staff record for it (`_oneseal_staff` is False), so i
 bureau role anywhere; only `acting_department` lets it act, for its token's department and
 within the token's scopes."""
 
+from typing import TypeAlias
+
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import staff_of
 
@@ -42,7 +45,11 @@ class TokenActor:
         return _("{department}（接口令牌 {name}）").format(department=self.token.department, name=self.token.name)
 
 
-def acting_department(actor, scope: str) -> Department | None:
+
+# Who acts in a linkage action: a person, or a department's system by its token.
+LinkageActor: TypeAlias = "User | TokenActor"
+
+def acting_department(actor: "LinkageActor", scope: str) -> Department | None:
     """The department `actor` acts for with `scope`: a supervisor's own department (every
     scope), or a live token's department when the token holds the scope. None otherwise."""
     if isinstance(actor, TokenActor):
@@ -56,7 +63,7 @@ def acting_department(actor, scope: str) -> Department | None:
     return staff.department
 
 
-def actor_label(actor) -> str:
+def actor_label(actor: "LinkageActor") -> str:
     if isinstance(actor, TokenActor):
         return actor.display_name
     staff = staff_of(actor)
@@ -65,19 +72,19 @@ def actor_label(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def actor_fields(actor, prefix: str) -> dict:
+def actor_fields(actor: "LinkageActor", prefix: str) -> dict:
     """The user / token / name columns a row keeps of who did something."""
     if isinstance(actor, TokenActor):
         return {f"{prefix}_by": None, f"{prefix}_token": actor.token}
     return {f"{prefix}_by": actor if getattr(actor, "pk", None) else None, f"{prefix}_token": None}
 
 
-def audit_actor(actor):
+def audit_actor(actor: "LinkageActor"):
     """The user for audit.record (None for a token: its key id goes in the data)."""
     return None if isinstance(actor, TokenActor) else actor
 
 
-def audit_data(actor, **data) -> dict:
+def audit_data(actor: "LinkageActor", **data) -> dict:
     if isinstance(actor, TokenActor):
         data["token"] = actor.token.key_id
     return data

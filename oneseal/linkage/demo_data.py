@@ -18,7 +18,7 @@ from oneseal.demo.cases import demo_cases
 from oneseal.demo.data import organisation as org
 from oneseal.organisation.models import Department
 
-from . import actions
+from . import actions, push_records
 from .models import DutyBoundary, Feedback, Push, SupportRequest
 
 BUREAU_DUTIES = ("负责该事项的受理、审查、决定、证照制发和送达；作出决定后1个工作日内将审批结果推送监管部门；"
@@ -69,7 +69,7 @@ def _boundaries(catadmin) -> int:
 def _links() -> int:
     done = 0
     for department in Department.objects.filter(region__code=org.COUNTY_CODE).exclude(link__isnull=False):
-        actions.configure_department_link(department, actor=None, sign_days=3, webhook_enabled=False)
+        actions.configure_department_link(department, system=True, sign_days=3, webhook_enabled=False)
         done += 1
     return done
 
@@ -83,7 +83,7 @@ def _missing_pushes() -> int:
     for event in events:
         with transaction.atomic():
             licence = getattr(event.case, "licence", None) if event.action != "deny" else None
-            if actions.push_decision(event.case, event, licence=licence) is not None:
+            if push_records.push_decision(event.case, event, licence=licence) is not None:
                 done += 1
     return done
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.regions.models import Region
@@ -199,3 +200,12 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
                data={"role": role, "user": staff.user_id})
     staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
     return sorted(wanted)
+
+
+@transaction.atomic
+def save_staff_and_roles(staff: Staff, roles, *, actor: "User") -> Staff:
+    """The staff page's one save: the member and their roles together, so a role refused
+    leaves no member saved without it."""
+    staff = save_staff(staff, actor=actor)
+    set_roles(staff, roles, actor=actor)
+    return staff

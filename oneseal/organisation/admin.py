@@ -1,7 +1,7 @@
 """The organisation in the Django admin. Every save goes through `organisation.actions` with the
 signed-in user as actor, so the permission (an administrator of the object's region, or a
 superuser), the rules and the audit row are those of every other path. Roles are edited as
-check boxes on the staff page and saved by `set_roles`. Nothing is deleted here: the rows are
+check boxes on the staff page and saved with the member by `save_staff_and_roles`. Nothing is deleted here: the rows are
 referenced by cases and documents; staff leave by having their roles withdrawn."""
 
 from collections.abc import Callable
@@ -127,5 +127,4 @@ class StaffAdmin(AdministratorAccess, admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("roles")
 
     def save_model(self, request: HttpRequest, obj: Staff, form: forms.ModelForm, change: bool) -> None:
-        actions.save_staff(obj, actor=request.user)
-        actions.set_roles(obj, form.cleaned_data.get("roles", []), actor=request.user)
+        actions.save_staff_and_roles(obj, form.cleaned_data.get("roles", []), actor=request.user)

@@ -9,11 +9,9 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +19,7 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.clocks import clocks_of
-from oneseal.cases.models import CaseMaterial, Channel, Licence, RevocationProposal, State
+from oneseal.cases.models import CaseMaterial, Licence, RevocationProposal, State
 from oneseal.cases.queries import with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.documents import rules as document_rules
@@ -42,10 +40,6 @@ def can_apply_online(hi: HandlingItem) -> bool:
 def _messages_of(exc: DomainError) -> list[str]:
     out = [str(m) for msgs in exc.fields.values() for m in msgs] or [str(r) for r in exc.reasons]
     return out or [str(exc.message)]
-
-
-class _Rollback(Exception):
-    """Undo the whole application when any of its files is refused."""
 
 
 @signed_in
@@ -90,36 +84,20 @@ def apply(request, handling_item_id):
     if existing is not None:  # a second click of the same form
         return redirect("portal:my_case", existing.pk)
     errors: dict[str, list[str]] = {}
-    files = {m.pk: request.FILES.get(f"material-{m.pk}") for m in uploadable}
-    for m in uploadable:
-        if files[m.pk] is None and m.is_required and not m.is_tolerable:
-            errors[f"material-{m.pk}"] = [_("请上传“{m}”").format(m=m.name)]
-    if not errors:
-        try:
-            with transaction.atomic():
-                at = timezone.now()
-                case = actions.receive(hi, actor=request.user, applicant=applicant, channel=Channel.ONLINE,
-                                       idempotency_key=key, at=at, target_licence=context["licence"])
-                if case.received_at == at:  # opened by this request, not by a twin click
-                    lines = {line.material_id: line for line in case.materials.all()}
-                    for m in uploadable:
-                        if files[m.pk] is None:
-                            continue
-                        try:
-                            actions.attach_file(lines[m.pk], actor=request.user, upload=files[m.pk])
-                        except ValidationFailed as exc:
-                            errors[f"material-{m.pk}"] = [_("“{m}”：{problem}").format(m=m.name, problem=p)
-                                                          for p in _messages_of(exc)]
-                    if errors:
-                        raise _Rollback
-        except _Rollback:
-            pass
-        except DomainError as exc:
+    files = {m.pk: request.FILES.get(actions.upload_field(m)) for m in uploadable}
+    try:
+        case = actions.apply_online(hi, actor=request.user, applicant=applicant, files=files, idempotency_key=key,
+                                    target_licence=context["licence"])
+    except ValidationFailed as exc:
+        errors = {name: [str(m) for m in msgs] for name, msgs in exc.fields.items() if name.startswith("material-")}
+        if not errors:
             context["general"] = _messages_of(exc)
-        else:
-            messages.success(request, _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
-                number=case.number, code=case.query_code))
-            return redirect("portal:my_case", case.pk)
+    except DomainError as exc:
+        context["general"] = _messages_of(exc)
+    else:
+        messages.success(request, _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
+            number=case.number, code=case.query_code))
+        return redirect("portal:my_case", case.pk)
     context["errors"] = errors
     for m in materials:
         m.errors = errors.get(f"material-{m.pk}", [])

@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CLOSED_STATES, Case
-from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed, fail_blockers
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -50,7 +51,7 @@ def rate_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def rate(case: Case, *, actor, score, reasons=(), comment: str = "", channel: str = Channel.ONLINE,
+def rate(case: Case, *, actor: "User", score, reasons=(), comment: str = "", channel: str = Channel.ONLINE,
          on: datetime.date | None = None) -> Rating:
     # The case row is locked so that two ratings of one case at once cannot both pass the check.
     case = Case.objects.select_for_update().select_related("applicant", "region", "bureau").get(pk=case.pk)
@@ -67,8 +68,7 @@ def rate(case: Case, *, actor, score, reasons=(), comment: str = "", channel: st
     else:
         raise ValidationFailed(fields={"channel": [_("评价渠道应为网上评价或窗口评价器")]})
     blockers = rate_blockers(case)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     reasons = list(dict.fromkeys(reasons or []))
     comment = (comment or "").strip()
     errors = rules.rating_errors(score, reasons, comment)
@@ -111,7 +111,7 @@ def answer_blockers(follow_up: FollowUp) -> list[str]:
 
 
 @transaction.atomic
-def answer_follow_up(follow_up: FollowUp, *, actor, answer: str, on: datetime.date | None = None) -> FollowUp:
+def answer_follow_up(follow_up: FollowUp, *, actor: "User", answer: str, on: datetime.date | None = None) -> FollowUp:
     """Record what was verified and put right and how the applicant was told. When the
     follow-up is assigned, its assignee or a signatory answers it."""
     follow_up = _lock_follow_up(follow_up)
@@ -121,8 +121,7 @@ def answer_follow_up(follow_up: FollowUp, *, actor, answer: str, on: datetime.da
             and not has_role(actor, Role.SIGNATORY, follow_up.rating.case.region)):
         raise NotPermitted(_("该差评已交由{name}办理").format(name=_display(follow_up.assignee)))
     blockers = answer_blockers(follow_up)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     answer = (answer or "").strip()
     on = on or timezone.localdate()
     errors = {}
@@ -150,13 +149,12 @@ def _display(user) -> str:
 
 
 @transaction.atomic
-def assign_follow_up(follow_up: FollowUp, *, actor, assignee) -> FollowUp:
+def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee) -> FollowUp:
     follow_up = _lock_follow_up(follow_up)
     if not _staff_in_region(actor, follow_up, ASSIGN_ROLES):
         raise NotPermitted()
     blockers = answer_blockers(follow_up)
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
     # A superuser holds every role but is nobody's colleague at the window: not an assignee.
     if assignee is None or staff_of(assignee) is None or not _staff_in_region(assignee, follow_up, ANSWER_ROLES):
         raise ValidationFailed(fields={"assignee": [_("承办人应为本地区的窗口、审查或签批工作人员")]})
@@ -168,7 +166,7 @@ def assign_follow_up(follow_up: FollowUp, *, actor, assignee) -> FollowUp:
 
 
 @transaction.atomic
-def set_answer_days(bureau: Bureau, *, actor, days) -> FollowUpPolicy:
+def set_answer_days(bureau: Bureau, *, actor: "User", days) -> FollowUpPolicy:
     """Applies to bad ratings from now on; follow-ups already open keep their due date."""
     if not has_role(actor, Role.SIGNATORY, bureau.region):
         raise NotPermitted()

@@ -6,6 +6,7 @@ next query (the index compares its fingerprint), so nothing else has to be told.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import Catalogue, Item, Variant
 from oneseal.errors import ValidationFailed
@@ -41,7 +42,7 @@ def add_synonym_blockers(catalogue: Catalogue, *, item: Item | None, phrase: str
 
 
 @transaction.atomic
-def add_synonym(catalogue: Catalogue, *, actor, item: Item | None, phrase: str, reason: str,
+def add_synonym(catalogue: Catalogue, *, actor: "User", item: Item | None, phrase: str, reason: str,
                 variant: str = "") -> Synonym:
     """Let the search find `item` when citizens say `phrase` (开饭店 → 食品经营许可)."""
     require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
@@ -60,7 +61,7 @@ def add_synonym(catalogue: Catalogue, *, actor, item: Item | None, phrase: str, 
 
 
 @transaction.atomic
-def remove_synonym(synonym: Synonym, *, actor, reason: str = "") -> None:
+def remove_synonym(synonym: Synonym, *, actor: "User", reason: str = "") -> None:
     """Take a synonym out of the search; the audit record keeps what it was."""
     synonym = Synonym.objects.select_for_update().select_related("catalogue__region", "item").get(pk=synonym.pk)
     require_role(actor, Role.CATALOGUE_ADMIN, synonym.catalogue.region)

@@ -26,7 +26,7 @@ from oneseal.cases.queries import (
 from oneseal.esupervision.sheets import Table, workbook
 from oneseal.interface.files import xlsx_response
 
-from .views import PAGE_SIZE, staff_only
+from .views.common import PAGE_SIZE, staff_only
 
 
 class LicenceFilterForm(forms.Form):

@@ -1,25 +1,26 @@
 from django.urls import path
 
-from . import licences, views, views_authorisations
+from . import licences, views_authorisations
+from .views import case, intake, queues
 
 app_name = "workbench"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("sign/", views.sign, name="sign"),
-    path("intake/", views.intake, name="intake"),
-    path("intake/items/", views.find_items, name="find-items"),
-    path("intake/check-number/", views.check_number, name="check-number"),
-    path("intake/<int:pk>/", views.intake_case, name="intake-case"),
-    path("cases/<int:pk>/", views.case_page, name="case"),
-    path("cases/<int:pk>/act/<slug:name>/", views.act, name="act"),
-    path("cases/<int:pk>/issue/<slug:kind>/", views.issue, name="issue"),
-    path("uploads/<int:pk>/", views.upload_file, name="upload"),
+    path("", queues.home, name="home"),
+    path("sign/", queues.sign, name="sign"),
+    path("intake/", intake.intake, name="intake"),
+    path("intake/items/", intake.find_items, name="find-items"),
+    path("intake/check-number/", intake.check_number, name="check-number"),
+    path("intake/<int:pk>/", intake.intake_case, name="intake-case"),
+    path("cases/<int:pk>/", case.case_page, name="case"),
+    path("cases/<int:pk>/act/<slug:name>/", case.act, name="act"),
+    path("cases/<int:pk>/issue/<slug:kind>/", case.issue, name="issue"),
+    path("uploads/<int:pk>/", case.upload_file, name="upload"),
     path("authorisations/", views_authorisations.authorisations, name="authorisations"),
     path("authorisations/record/", views_authorisations.record, name="authorisation-record"),
     path("authorisations/<int:pk>/revoke/", views_authorisations.revoke, name="authorisation-revoke"),
     path("licences/", licences.register, name="licences"),
     path("intake/licences/", licences.find_for_applicant, name="find-licences"),
     path("licences/<int:pk>/", licences.licence_page, name="licence"),
-    path("notices/", views.notices, name="notices"),
-    path("notices/<int:pk>/issue/", views.issue_notice, name="issue-notice"),
+    path("notices/", queues.notices, name="notices"),
+    path("notices/<int:pk>/issue/", queues.issue_notice, name="issue-notice"),
 ]

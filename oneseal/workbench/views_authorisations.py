@@ -26,7 +26,7 @@ from oneseal.errors import DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from .views import domain_errors, staff_only
+from .views.common import domain_errors, staff_only
 
 RECORD_FIELDS = ("credit_code", "name", "representative", "phone", "id_number", "capacity", "papers", "valid_from",
                  "valid_until")

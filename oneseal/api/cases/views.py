@@ -53,6 +53,19 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 IDEMPOTENCY_KEY_MAX = 64
 
 
+def opening_input(request, serializer_class) -> tuple[str, dict]:
+    """What a request that opens a case carries: its Idempotency-Key ("" when none, refused
+    when too long) and its validated body, the applicant one the caller may act for
+    (`visible_applicants`)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise ValidationFailed(fields={"Idempotency-Key": [_("幂等键最长64个字符")]})
+    body = serializer_class(data=request.data)
+    body.fields["applicant"].queryset = visible_applicants(request.user)
+    body.is_valid(raise_exception=True)
+    return key, dict(body.validated_data)
+
+
 class SignedInMixin:
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
@@ -108,13 +121,7 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         responses={201: CASE_VIEW, 200: CASE_VIEW, **ERRORS},
     )
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > IDEMPOTENCY_KEY_MAX:
-            raise ValidationFailed(fields={"Idempotency-Key": [_("幂等键最长64个字符")]})
-        body = OpenCaseInput(data=request.data)
-        body.fields["applicant"].queryset = visible_applicants(request.user)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        key, data = opening_input(request, OpenCaseInput)
         data["target_licence"] = target_licence_of(request.user, data)
         at = timezone.now()
         case = actions.receive(data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data)

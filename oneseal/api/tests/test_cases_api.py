@@ -588,8 +588,9 @@ def test_revoking_a_case_without_a_licence_is_a_400(as_clerk, opened, signatory)
 # --- the table and the schema -------------------------------------------------------------
 
 # Run by the worker, or served by their own endpoints (receive: POST /cases; attach_file:
-# the upload endpoint).
-NOT_ACTION_ENDPOINTS = {"receive", "attach_file", "deem_accepted", "overdue_promises"}
+# the upload endpoint; apply_online: POST /cases/apply), or done by the API in two calls
+# (receive_at_window: POST /applicants, then POST /cases).
+NOT_ACTION_ENDPOINTS = {"receive", "attach_file", "deem_accepted", "overdue_promises", "apply_online", "receive_at_window"}
 
 
 def test_every_case_action_has_an_endpoint():

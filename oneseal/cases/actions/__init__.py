@@ -27,13 +27,17 @@ from .decision import (
 from .intake import (
     accept,
     accept_blockers,
+    apply_online,
     attach_file,
     check_materials,
     deem_accepted,
+    online_uploads,
     receive,
+    receive_at_window,
     refuse,
     request_correction,
     submit_correction,
+    upload_field,
 )
 from .review import (
     approve_extension,
@@ -66,8 +70,8 @@ from .revocation import (
 )
 
 __all__ = [
-    "accept", "accept_blockers", "attach_file", "check_materials", "deem_accepted", "receive", "refuse",
-    "request_correction", "submit_correction", "verify_chain",
+    "accept", "accept_blockers", "apply_online", "attach_file", "check_materials", "deem_accepted", "online_uploads", "receive", "receive_at_window", "refuse",
+    "request_correction", "submit_correction", "upload_field", "verify_chain",
     "approve_extension", "approve_extension_blockers", "assign_step", "complete_review_step",
     "complete_review_step_blockers", "record_site_inspection", "reject_extension", "reject_extension_blockers",
     "request_extension", "request_extension_blockers",

@@ -10,8 +10,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.calendars.queries import current_calendar
-from oneseal.errors import Conflict, InvalidTransition, NotPermitted
+from oneseal.errors import Conflict, NotPermitted, fail_blockers
 from oneseal.organisation.rules import has_role, staff_of
 
 from .. import notices, rules
@@ -48,15 +49,14 @@ def lock(case: Case, *, expected_version: int | None = None) -> Case:
     return locked
 
 
-def require_case_role(actor, case: Case, *roles: str) -> None:
+def require_case_role(actor: "User", case: Case, *roles: str) -> None:
     if not any(has_role(actor, role, case.region) for role in roles):
         raise NotPermitted()
 
 
 def check(action: str, case: Case, extra: list[str] | None = None) -> None:
     blockers = rules.transition_blockers(action, case.state) + list(extra or [])
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
+    fail_blockers(blockers)
 
 
 def event_hash(fields: dict) -> str:
@@ -73,7 +73,7 @@ def hashed_fields(event: CaseEvent) -> dict:
     }
 
 
-def actor_name(actor) -> str:
+def actor_name(actor: "Actor") -> str:
     if actor is None:
         return str(_("系统"))
     staff = staff_of(actor)
@@ -82,7 +82,7 @@ def actor_name(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def append_event(case: Case, *, action: str, actor, from_state: str, on: datetime.date, reason: str = "",
+def append_event(case: Case, *, action: str, actor: "Actor", from_state: str, on: datetime.date, reason: str = "",
                  data: dict | None = None, notice_due: str = "",
                  attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
     """Append the next event of the case's chain. The case row is locked by the caller, so
@@ -115,7 +115,7 @@ def append_event(case: Case, *, action: str, actor, from_state: str, on: datetim
     return event
 
 
-def move(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None,
+def move(case: Case, action: str, *, actor: "Actor", on: datetime.date, reason: str = "", data: dict | None = None,
          notice_due: str = "", update_fields: list[str] | None = None,
          attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
     """Set the state the transition table gives, bump the version, save, and record the event."""

@@ -17,11 +17,13 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.calendars.queries import today
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
+from .. import rules
 from ..models import (
     Case,
     Commitment,
@@ -29,48 +31,22 @@ from ..models import (
     CreditRecord,
     Licence,
     RevocationProposal,
-    State,
 )
 from . import revocation
-from ._base import append_event, calendar, lock
-from .review import is_own_applicant, raise_blockers
+from ._base import calendar, lock, move
+from .review import is_own_applicant
 
 COMMITMENT_BASIS = "《优化营商环境条例》第四十条第三款"
 REVOCATION_BASIS = "《中华人民共和国行政许可法》第六十九条第二款"
 
-# Neither action moves the case. A commitment is part of the application, so it can be
-# recorded until the decision (a case deemed accepted gets it after acceptance); it is
-# verified once a licence exists.
-RECORD_STATES = (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED)
-VERIFY_STATES = (State.GRANTED, State.DELIVERED)
-
 Verdict = CommitmentVerification.VerificationState
-
-
-def _state_blockers(case: Case, states: tuple[str, ...]) -> list[str]:
-    if case.state not in states:
-        return [_("办件当前状态为“{state}”，不能执行此操作").format(state=State(case.state).label)]
-    return []
-
-
-def _note(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None):
-    """Record an action that keeps the case's state: bump the version (whoever acted on the
-    old view gets a conflict) and append the event. The caller holds the case lock."""
-    case.lock_version += 1
-    case.save(update_fields=["lock_version"])
-    return append_event(case, action=action, actor=actor, from_state=case.state, on=on, reason=reason, data=data)
-
-
-def _fail(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
 
 # --- the commitment -----------------------------------------------------------------------
 
 
 def record_commitment_blockers(case: Case) -> list[str]:
-    out = _state_blockers(case, RECORD_STATES)
+    out = rules.transition_blockers("record_commitment", case.state)
     if not case.handling_item.is_commitment:
         out.append(_("该办理项不实行告知承诺制"))
     existing = Commitment.objects.filter(case=case).first()
@@ -80,14 +56,14 @@ def record_commitment_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def record_commitment(case: Case, *, actor, text: str, signed_on: datetime.date, on: datetime.date | None = None,
+def record_commitment(case: Case, *, actor: "User", text: str, signed_on: datetime.date, on: datetime.date | None = None,
                       expected_version: int | None = None) -> Commitment:
     """Record the applicant's signed commitment that they meet the conditions: a clerk enters
     the paper one, or the applicant signs online. Once per case."""
     case = lock(case, expected_version=expected_version)
     if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
-    raise_blockers(record_commitment_blockers(case))
+    fail_blockers(record_commitment_blockers(case))
     on = on or today()
     errors = {}
     if not str(text or "").strip():
@@ -98,11 +74,11 @@ def record_commitment(case: Case, *, actor, text: str, signed_on: datetime.date,
         errors["signed_on"] = [_("签署日期不能晚于登记日期{date}").format(date=on.isoformat())]
     if on < case.received_on:
         errors["on"] = [_("登记日期不能早于收件日期{date}").format(date=case.received_on.isoformat())]
-    _fail(errors)
+    fail_fields(errors)
     by_applicant = is_own_applicant(actor, case)
     commitment = Commitment.objects.create(case=case, text=text.strip(), signed_on=signed_on, recorded_on=on,
                                            recorded_by=actor)
-    _note(case, "record_commitment", actor=actor, on=on,
+    move(case, "record_commitment", actor=actor, on=on,
           data={"text": commitment.text, "signed_on": signed_on.isoformat(), "by_applicant": by_applicant,
                 "basis": COMMITMENT_BASIS})
     return commitment
@@ -129,7 +105,7 @@ def open_verification(case: Case, *, decided_on: datetime.date) -> CommitmentVer
 # --- verification -------------------------------------------------------------------------
 
 
-def may_verify(actor, case: Case) -> bool:
+def may_verify(actor: "User", case: Case) -> bool:
     """A reviewer of the case's region, or a supervisor of the department that approved the
     item before the transfer (which supervises it now)."""
     if has_role(actor, Role.REVIEWER, case.region):
@@ -142,7 +118,7 @@ def may_verify(actor, case: Case) -> bool:
 
 
 def verify_commitment_blockers(case: Case) -> list[str]:
-    out = _state_blockers(case, VERIFY_STATES)
+    out = rules.transition_blockers("verify_commitment", case.state)
     verification = CommitmentVerification.objects.filter(case=case).first()
     if verification is None:
         out.append(_("该办件没有告知承诺核查任务"))
@@ -153,7 +129,7 @@ def verify_commitment_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: datetime.date | None = None,
+def verify_commitment(case: Case, *, actor: "User", truthful: bool, findings: str, on: datetime.date | None = None,
                       expected_version: int | None = None) -> CommitmentVerification:
     """Record the check of a commitment. When it was false the revocation procedure starts
     (第六十九条第二款: a licence obtained by deception shall be revoked, after the holder is
@@ -161,24 +137,24 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
     case = lock(case, expected_version=expected_version)
     if not may_verify(actor, case):
         raise NotPermitted()
-    raise_blockers(verify_commitment_blockers(case))
+    fail_blockers(verify_commitment_blockers(case))
     errors = {}
     if not isinstance(truthful, bool):
         errors["truthful"] = [_("请选择核查结论：承诺属实或承诺不实")]
     if not str(findings or "").strip():
         errors["findings"] = [_("请填写核查情况")]
-    _fail(errors)
+    fail_fields(errors)
     on = on or today()
     verification = CommitmentVerification.objects.select_for_update().get(case=case)
     if on < verification.decided_on:
-        _fail({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
+        fail_fields({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
     if on > today():
-        _fail({"on": [_("核查日期不能晚于今天")]})
+        fail_fields({"on": [_("核查日期不能晚于今天")]})
     findings = findings.strip()
     verification.state = Verdict.CONFIRMED if truthful else Verdict.FALSE_COMMITMENT
     verification.verified_by, verification.verified_on, verification.findings = actor, on, findings
     verification.save(update_fields=["state", "verified_by", "verified_on", "findings"])
-    _note(case, "verify_commitment", actor=actor, on=on, reason=findings,
+    move(case, "verify_commitment", actor=actor, on=on, reason=findings,
           data={"truthful": truthful, "findings": findings, "due_on": verification.due_on.isoformat(),
                 "within_due": on <= verification.due_on})
     if truthful:
@@ -196,7 +172,7 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
     credit_reason = _("办件{number}：申请人作出虚假承诺（{findings}）").format(number=case.number, findings=findings)
     record = CreditRecord.objects.create(applicant=case.applicant, case=case, kind=CreditRecord.Kind.FALSE_COMMITMENT,
                                          reason=credit_reason, on=on, recorded_by=actor)
-    _note(case, "record_credit", actor=actor, on=on, reason=credit_reason,
+    move(case, "record_credit", actor=actor, on=on, reason=credit_reason,
           data={"credit_record": record.pk, "kind": record.kind, "applicant": case.applicant.name,
                 "revocation_proposal": proposed})
     return verification
@@ -207,7 +183,7 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
 
 def unnoticed_overdue_cases(today: datetime.date):
     """Cases whose commitment check is still open after its due date and not yet noted."""
-    return Case.objects.filter(state__in=VERIFY_STATES, commitment_verification__state=Verdict.OPEN,
+    return Case.objects.filter(state__in=rules.sources("verification_overdue"), commitment_verification__state=Verdict.OPEN,
                                commitment_verification__due_on__lt=today,
                                commitment_verification__overdue_noticed_on__isnull=True)
 
@@ -222,7 +198,7 @@ def notice_overdue_verification(case: Case, *, today: datetime.date) -> Commitme
     verification = CommitmentVerification.objects.select_for_update().get(case=case)
     verification.overdue_noticed_on = today
     verification.save(update_fields=["overdue_noticed_on"])
-    _note(case, "verification_overdue", actor=None, on=today,
+    move(case, "verification_overdue", actor=None, on=today,
           reason=_("告知承诺核查已超过核查期限{date}").format(date=verification.due_on.isoformat()),
           data={"due_on": verification.due_on.isoformat(), "days": verification.days,
                 "working_days_late": calendar().between(verification.due_on, today)})

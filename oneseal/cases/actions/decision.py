@@ -14,9 +14,11 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import MissedPromiseRule, Variant
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 
@@ -42,7 +44,6 @@ from .review import (
     ensure_steps,
     is_own_applicant,
     pending_review_blockers,
-    raise_blockers,
     require_filled,
     require_not_before,
     steps_after_decision,
@@ -68,7 +69,7 @@ def outstanding_tolerated(case: Case):
     return case.materials.filter(status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True).select_related("material")
 
 
-def _decide_step(case: Case, *, actor, on: datetime.date, outcome: str, opinion: str) -> None:
+def _decide_step(case: Case, *, actor: "Actor", on: datetime.date, outcome: str, opinion: str) -> None:
     step = decision_step(ensure_steps(case))
     if step is not None and step.state == CaseStep.StepState.PENDING:
         step.state, step.done_by, step.done_on, step.outcome, step.opinion = (
@@ -76,20 +77,12 @@ def _decide_step(case: Case, *, actor, on: datetime.date, outcome: str, opinion:
         step.save(update_fields=["state", "done_by", "done_on", "outcome", "opinion"])
 
 
-def _require_decider(actor, case: Case) -> None:
+def _require_decider(actor: "User", case: Case) -> None:
     """A signatory of the case's region; when the decision step is assigned, that signatory."""
     require_case_role(actor, case, Role.SIGNATORY)
     step = decision_step(steps_of(case))
     if step is not None and step.assignee_id is not None and step.assignee_id != getattr(actor, "pk", None):
         raise NotPermitted()
-
-
-def _push(case: Case, event, licence: Licence | None = None) -> None:
-    """审管联动: the decision goes to the supervising department in this same transaction
-    (transactional outbox). Imported here because the linkage's own actions use these."""
-    from oneseal.linkage.actions.push import push_decision
-
-    push_decision(case, event, licence=licence)
 
 
 def _timeliness(case: Case, on: datetime.date) -> dict:
@@ -115,7 +108,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
 
 
 @transaction.atomic
-def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = "",
+def grant(case: Case, *, actor: "User", on: datetime.date | None = None, scope: str = "",
           valid_from: datetime.date | None = None, valid_until: datetime.date | None = None,
           expected_version: int | None = None) -> Licence:
     """准予行政许可. A 新办 grant issues the licence with a new number; with tolerated materials
@@ -126,7 +119,7 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     on = on or today()
-    raise_blockers(grant_blockers(case, on=on))
+    fail_blockers(grant_blockers(case, on=on))
     require_not_before(on, clock_floor(case))
     hi = case.handling_item
     held = hi.missed_promise_rule == MissedPromiseRule.HOLD_LICENCE and outstanding_tolerated(case).exists()
@@ -142,8 +135,7 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
             errors["valid_from"] = [_("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())]
         elif valid_until is not None and valid_until <= valid_from:
             errors["valid_until"] = [_("有效期截止日须晚于起始日")]
-        if errors:
-            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+        fail_fields(errors)
         licence = Licence.objects.create(
             number=_next_licence_number(case.bureau, on.year), verification_code=secrets.token_hex(16), case=case,
             name=hi.result_name or hi.item_version.name, holder=case.applicant, scope=scope.strip(),
@@ -171,7 +163,7 @@ def grant(case: Case, *, actor, on: datetime.date | None = None, scope: str = ""
                        **({"basis": terms["basis"]} if "basis" in terms else {}),
                        **({"verification_due": verification.due_on.isoformat(),
                            "verification_due_provisional": verification.due_provisional} if verification else {})})
-    _push(case, event, licence)
+    push_decision(case, event, licence=licence)
     return licence
 
 
@@ -180,12 +172,12 @@ def deny_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def deny(case: Case, *, actor, on: datetime.date | None = None, reasons, expected_version: int | None = None) -> Case:
+def deny(case: Case, *, actor: "User", on: datetime.date | None = None, reasons, expected_version: int | None = None) -> Case:
     """不予行政许可 (第三十八条第二款): the written decision states its reasons and the right to
     reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
-    raise_blockers(deny_blockers(case))
+    fail_blockers(deny_blockers(case))
     listed = [str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))]
     listed = [r for r in listed if r]
     require_filled(reasons="".join(listed))
@@ -198,7 +190,7 @@ def deny(case: Case, *, actor, on: datetime.date | None = None, reasons, expecte
                  update_fields=["decided_on", "closed_on"],
                  data={"reasons": listed, "basis": DENIAL_BASIS, "remedies": rules.remedies(case.region.name),
                        **_timeliness(case, on)})
-    _push(case, event)
+    push_decision(case, event)
     return case
 
 
@@ -225,14 +217,14 @@ def deliver_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def deliver(case: Case, *, actor, channel: str, on: datetime.date | None = None, tracking_number: str = "",
+def deliver(case: Case, *, actor: "User", channel: str, on: datetime.date | None = None, tracking_number: str = "",
             expected_version: int | None = None) -> Delivery:
     """第四十四条: the licence reaches the applicant (window, post or electronically, as the
     handling item offers); whether that was within 10 working days of the decision is kept.
     The case closes."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
-    raise_blockers(deliver_blockers(case))
+    fail_blockers(deliver_blockers(case))
     hi = case.handling_item
     if channel not in CHANNEL_OFFERED or not getattr(hi, CHANNEL_OFFERED[channel]):
         msg = _("该办理项提供的送达方式为：{channels}").format(channels="、".join(hi.delivery_channels) or _("无"))
@@ -270,14 +262,14 @@ def withdraw_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def withdraw(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+def withdraw(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
              expected_version: int | None = None) -> Case:
     """The applicant withdraws the application: online themselves, or on paper recorded by a
     clerk. The case closes."""
     case = lock(case, expected_version=expected_version)
     if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
-    raise_blockers(withdraw_blockers(case))
+    fail_blockers(withdraw_blockers(case))
     require_filled(reason=reason)
     on = on or today()
     require_not_before(on, case.received_on)
@@ -298,13 +290,13 @@ def terminate_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def terminate(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+def terminate(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
               expected_version: int | None = None) -> Case:
     """The bureau ends the case (e.g. the applicant died or was dissolved). A licence held back
     for outstanding materials is void with it."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    raise_blockers(terminate_blockers(case))
+    fail_blockers(terminate_blockers(case))
     require_filled(reason=reason)
     on = on or today()
     require_not_before(on, case.received_on)
@@ -325,7 +317,7 @@ def terminate(case: Case, *, actor, reason: str, on: datetime.date | None = None
 
 
 @transaction.atomic
-def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | None = None,
+def supply_tolerated_material(case: Case, line, *, actor: "User", on: datetime.date | None = None,
                               expected_version: int | None = None) -> Case:
     """The applicant supplies a material accepted as missing on a promise. When the last one
     arrives a licence held for them is released."""
@@ -354,25 +346,10 @@ def supply_tolerated_material(case: Case, line, *, actor, on: datetime.date | No
     return case
 
 
-def _revoke(case: Case, licence: Licence, *, actor, reason: str, on: datetime.date, data: dict | None = None) -> Licence:
-    """The decision of a revocation procedure (`revocation.decide_revocation`): the licence is
-    revoked, the decision notice is due and the decision is pushed to the department."""
-    licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
-    licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
-    event = move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
-                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name),
-                       **(data or {})})
-    _push(case, event, licence)
-    return licence
-
-
-PROMISE_STATES = (State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED)
-
-
 def _overdue_lines(today: datetime.date):
     return CaseMaterial.objects.filter(
         status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True, promised_by__lt=today,
-        missed_promise__isnull=True, case__state__in=PROMISE_STATES,
+        missed_promise__isnull=True, case__state__in=rules.sources("promise_overdue"),
     )
 
 

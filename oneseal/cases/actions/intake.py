@@ -7,25 +7,26 @@ correction. Silence for 5 working days means acceptance as of the day the materi
 
 import datetime
 import functools
-import hashlib
 import secrets
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
+from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
+from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.catalogue import rules as catalogue_rules
-from oneseal.catalogue.models import ApplicantType, ItemVersion
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.catalogue.models import ApplicantType, ItemVersion, Material
+from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 
-from .. import rules
+from .. import rules, uploads
 from ..models import Case, CaseCounter, CaseMaterial, Channel, State, Upload
 from ..queries import published_parts
 from . import licences
@@ -79,7 +80,7 @@ def _bureau_of(region):
 
 
 @transaction.atomic
-def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channel.WINDOW,
+def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str = Channel.WINDOW,
             idempotency_key: str = "", agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
             at: datetime.datetime | None = None, target_licence=None) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
@@ -109,8 +110,7 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     at = at or timezone.now()
     on = today(at)
     blockers = receive_blockers(handling_item, applicant, on)
-    if blockers:
-        raise ValidationFailed(blockers[0], reasons=blockers, fields={"handling_item": blockers})
+    fail_blockers(blockers, field="handling_item", error=ValidationFailed)
     bureau = _bureau_of(region)
     if bureau is None:
         raise ValidationFailed(_("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]})
@@ -152,6 +152,74 @@ def receive(handling_item, *, actor, applicant: Applicant, channel: str = Channe
     return case
 
 
+@transaction.atomic
+def receive_at_window(handling_item, *, actor: "User", applicant: dict, idempotency_key: str = "",
+                      agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
+                      target_licence=None) -> Case:
+    """收件 at the window, one act: find or register the applicant from the papers shown
+    (`applicant`: kind, name, number, phone, email, representative, address) and open the case
+    with its checklist. An application the case refuses (an item not in force, a licence not
+    the applicant's) registers nobody for it."""
+    found = register_applicant(actor=actor, **applicant)
+    return receive(handling_item, actor=actor, applicant=found, channel=Channel.WINDOW,
+                   idempotency_key=idempotency_key, agent_name=agent_name, agent_id_number=agent_id_number,
+                   agent_phone=agent_phone, target_licence=target_licence)
+
+
+def online_uploads(handling_item, applicant: Applicant) -> list[Material]:
+    """What an applicant filing online for themselves uploads: the materials of their
+    situation that the applicant provides (not those the bureau obtains itself)."""
+    return [m for m in handling_item.materials.order_by("order", "id")
+            if catalogue_rules.material_applies(m, applicant_kind=applicant.kind, by_agent=False)
+            and m.source == Material.Source.APPLICANT]
+
+
+def upload_field(material) -> str:
+    """The field an online application names a material's file by (the form's and the API's)."""
+    return f"material-{material.pk}"
+
+
+@transaction.atomic
+def apply_online(handling_item, *, actor: "User", applicant: Applicant, files: dict[int, object],
+                 idempotency_key: str = "", target_licence=None, at: datetime.datetime | None = None) -> Case:
+    """网上申请: the applicant (or the person acting for an organisation) opens the case and
+    uploads its files in one go. Every required material that cannot be tolerated must come
+    with a file; a refused file refuses the whole application, each failure under the
+    material's field (`material-<id>`), and nothing is kept. A second submission with the same
+    idempotency key returns the case the first opened, whatever it carries."""
+    if not acts_for(actor, applicant):
+        raise NotPermitted()
+    if idempotency_key:
+        existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    uploadable = {m.pk: m for m in online_uploads(handling_item, applicant)}
+    errors = {f"material-{pk}": [_("该材料无需网上上传")] for pk in files if pk not in uploadable}
+    for m in uploadable.values():
+        if files.get(m.pk) is None and m.is_required and not m.is_tolerable:
+            errors[upload_field(m)] = [_("请上传“{m}”").format(m=m.name)]
+    fail_fields(errors)
+    case = receive(handling_item, actor=actor, applicant=applicant, channel=Channel.ONLINE,
+                   idempotency_key=idempotency_key, at=at, target_licence=target_licence)
+    if getattr(case, "new_lines", None) is None:  # a twin submission opened it first
+        return case
+    lines = {line.material_id: line for line in case.new_lines}
+    for pk, upload in files.items():
+        if upload is None:
+            continue
+        try:
+            # A savepoint per file: every refused file is named, not only the first.
+            with transaction.atomic():
+                attach_file(lines[pk], actor=actor, upload=upload)
+        except ValidationFailed as exc:
+            problems = [str(m) for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]
+            errors[upload_field(uploadable[pk])] = [_("“{m}”：{problem}").format(m=uploadable[pk].name, problem=problem)
+                                                    for problem in problems]
+    # Raising rolls the whole application back: no case is left without its files.
+    fail_fields(errors)
+    return case
+
+
 def _material_statuses(case: Case, statuses: dict) -> list[CaseMaterial]:
     lines = {cm.pk: cm for cm in case.materials.select_related("material")}
     unknown = [k for k in statuses if k not in lines]
@@ -161,26 +229,33 @@ def _material_statuses(case: Case, statuses: dict) -> list[CaseMaterial]:
 
 
 @transaction.atomic
-def check_materials(case: Case, *, actor, statuses: dict[int, str], notes: dict[int, str] | None = None,
+def check_materials(case: Case, *, actor: "User", statuses: dict[int, str], notes: dict[int, str] | None = None,
                     expected_version: int | None = None) -> Case:
     """The clerk records, per checklist line, whether the material is provided, missing,
     defective or not needed. Tolerated lines are set by `accept`."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
-    if case.state != State.RECEIVED:
-        check("accept", case)
-    _material_statuses(case, statuses)
+    check("check_materials", case)
+    lines = {line.pk: line for line in _material_statuses(case, statuses)}
     allowed = {CaseMaterial.Status.PROVIDED, CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE,
                CaseMaterial.Status.NOT_NEEDED, CaseMaterial.Status.PENDING}
     bad = [k for k, v in statuses.items() if v not in allowed]
     if bad:
         raise ValidationFailed(fields={"materials": [_("材料状态无效")]})
-    for line in case.materials.filter(pk__in=statuses):
-        line.status = statuses[line.pk]
-        line.note = (notes or {}).get(line.pk, line.note)
+    changed = []
+    for pk, status in statuses.items():
+        line = lines[pk]
+        note = (notes or {}).get(pk, line.note)
+        line.status, line.note = status, note
         line.save(update_fields=["status", "note"])
+        changed.append({"line": pk, "material": line.material.name, "status": str(status), "note": note})
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
+    # Who found which material provided, missing or defective is kept in the audit log: the check
+    # prepares the intake decision and is not one of the case's acts (its history, the notices
+    # and the applicant's timeline stay those of the decisions).
+    record("cases.check_materials", actor=actor, subject=case, region_code=case.region_code,
+           summary=_("{number}：核验材料").format(number=case.number), data={"lines": changed})
     return case
 
 
@@ -251,7 +326,7 @@ DUE_FIELDS = ["accepted_on", "promised_due", "statutory_due", "due_provisional"]
 
 
 @within_acceptance_window
-def accept(case: Case, *, actor, on: datetime.date | None = None, tolerated: dict[int, datetime.date] | None = None,
+def accept(case: Case, *, actor: "User", on: datetime.date | None = None, tolerated: dict[int, datetime.date] | None = None,
            expected_version: int | None = None) -> Case:
     """Accept the application (受理); with `tolerated` {checklist line: promised date}, accept
     under 容缺受理 on the applicant's promise to supply those materials by then."""
@@ -300,7 +375,7 @@ REFUSAL_CLAUSES = {
 
 
 @within_acceptance_window
-def refuse(case: Case, *, actor, clause: str, reason: str, competent_body: str = "", on: datetime.date | None = None,
+def refuse(case: Case, *, actor: "User", clause: str, reason: str, competent_body: str = "", on: datetime.date | None = None,
            expected_version: int | None = None) -> Case:
     """不予受理: (1) the matter needs no licence; (2) it is not this body's power — name the body."""
     case = lock(case, expected_version=expected_version)
@@ -324,7 +399,7 @@ def refuse(case: Case, *, actor, clause: str, reason: str, competent_body: str =
 
 
 @within_acceptance_window
-def request_correction(case: Case, *, actor, items: dict[int, str], on: datetime.date | None = None,
+def request_correction(case: Case, *, actor: "User", items: dict[int, str], on: datetime.date | None = None,
                        expected_version: int | None = None) -> Case:
     """一次性告知: one notice listing every material to supply or correct ({line: what is wrong}).
     Too late once the 5 days have passed: the application is then already deemed accepted."""
@@ -378,7 +453,7 @@ def _correction_round(case: Case, items: dict, lines: dict) -> int:
 
 
 @transaction.atomic
-def submit_correction(case: Case, *, actor, on: datetime.date | None = None, expected_version: int | None = None) -> Case:
+def submit_correction(case: Case, *, actor: "User", on: datetime.date | None = None, expected_version: int | None = None) -> Case:
     """The applicant's correction arrives: the 5 working days start again from today, and the
     time spent waiting for it counts toward no limit."""
     case = lock(case, expected_version=expected_version)
@@ -397,43 +472,24 @@ def submit_correction(case: Case, *, actor, on: datetime.date | None = None, exp
     return case
 
 
-# What each accepted kind of file starts with, and the names it may carry. Which kinds a bureau
-# accepts is configured (settings.UPLOAD_TYPES); a file's kind is decided by its first bytes.
-UPLOAD_KINDS = {
-    "pdf": ("application/pdf", b"%PDF", {"pdf"}),
-    "jpg": ("image/jpeg", b"\xff\xd8\xff", {"jpg", "jpeg"}),
-    "png": ("image/png", b"\x89PNG", {"png"}),
-}
-
-
 @transaction.atomic
-def attach_file(line: CaseMaterial, *, actor, upload) -> Upload:
+def attach_file(line: CaseMaterial, *, actor: "User", upload) -> Upload:
     """Store a file for a checklist line with its SHA-256. The type is decided from the file's
     first bytes, not from its name, and both must agree; a file is never overwritten."""
     case = lock(line.case)
     is_own = acts_for(actor, case.applicant)
     if not (is_own or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
-    if case.state not in (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED):
-        check("submit_correction", case)
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationFailed(fields={"file": [_("文件过大，上限为{mb} MB").format(mb=settings.UPLOAD_MAX_BYTES // 1048576)]})
-    head = upload.read(8)
-    upload.seek(0)
-    allowed = [UPLOAD_KINDS[k] for k in settings.UPLOAD_TYPES if k in UPLOAD_KINDS]
-    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    match = next((k for k in allowed if head.startswith(k[1])), None)
-    if match is None or suffix not in match[2]:
-        names = "、".join(k.upper() for k in settings.UPLOAD_TYPES)
-        raise ValidationFailed(fields={"file": [_("只接受{names}文件，且扩展名须与文件内容一致").format(names=names)]})
-    kind = match[0]
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    row = Upload(case_material=line, original_name=upload.name[:255], content_type=kind, size=upload.size,
-                 sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "pk", None) else None)
-    row.file.save(f"{digest.hexdigest()[:16]}.{suffix}", upload, save=False)
+    check("attach_file", case)
+    if uploads.too_large(upload):
+        raise ValidationFailed(fields={"file": [_("文件过大，上限为{mb} MB").format(mb=uploads.max_megabytes())]})
+    sniffed = uploads.sniff(upload)
+    if sniffed is None:
+        raise ValidationFailed(fields={"file": [_("只接受{names}文件，且扩展名须与文件内容一致").format(
+            names=uploads.accepted_names())]})
+    row = Upload(case_material=line, original_name=upload.name[:255], content_type=sniffed.content_type,
+                 size=upload.size, sha256=sniffed.sha256, uploaded_by=actor if getattr(actor, "pk", None) else None)
+    row.file.save(f"{sniffed.sha256[:16]}.{sniffed.suffix}", upload, save=False)
     row.save()
     append_event(case, action="attach_file", actor=actor, from_state=case.state, on=today(),
                  data={"line": line.pk, "material": line.material.name, "name": row.original_name,

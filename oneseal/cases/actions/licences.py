@@ -22,9 +22,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import HandlingItem, Item, Variant
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
@@ -140,8 +141,7 @@ def check_target_licence(handling_item: HandlingItem, applicant, licence_id: int
             msg = _("证照不存在")
             raise ValidationFailed(msg, fields={"licence": [msg]})
     errors = target_licence_errors(handling_item, applicant, licence, on)
-    if errors:
-        raise ValidationFailed(errors[0], reasons=errors, fields={"licence": errors})
+    fail_blockers(errors, field="licence", error=ValidationFailed)
     return licence
 
 
@@ -229,7 +229,7 @@ def _refuse(name: str, message: str):
     raise ValidationFailed(message, fields={name: [message]})
 
 
-def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor, scope: str,
+def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor: "Actor", scope: str,
                   valid_from: datetime.date, valid_until: datetime.date | None, deemed: bool = False) -> LicenceVersion:
     licence.version += 1
     licence.scope, licence.valid_from, licence.valid_until, licence.issued_on = scope, valid_from, valid_until, on
@@ -247,7 +247,7 @@ def first_version(licence: Licence, case: Case) -> LicenceVersion:
         issued_by=licence.issued_by)
 
 
-def apply_grant(case: Case, *, actor, on: datetime.date, scope: str, valid_from: datetime.date | None,
+def apply_grant(case: Case, *, actor: "User", on: datetime.date, scope: str, valid_from: datetime.date | None,
                 valid_until: datetime.date | None, held: bool) -> LicenceChange:
     """The grant of a 变更 / 延续 / 注销 / 补证 case, on the licence it names (locked here):
     - change: the new scope (required); the validity stays (a date other than the current one is
@@ -437,7 +437,7 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
 # --- the item's own renewal period ------------------------------------------------------------
 
 @transaction.atomic
-def set_renewal_lead_time(item: Item, *, actor, days: int | None, basis: str = "") -> RenewalLeadTime | None:
+def set_renewal_lead_time(item: Item, *, actor: "User", days: int | None, basis: str = "") -> RenewalLeadTime | None:
     """Record that an item's own law sets another period before expiry for a renewal
     application than the 30 days of 第五十条 (days None: back to 30 days). Catalogue
     administrators of the item's region."""
@@ -456,8 +456,7 @@ def set_renewal_lead_time(item: Item, *, actor, days: int | None, basis: str = "
         errors["days"] = [_("天数须在1至366之间")]
     if not str(basis or "").strip():
         errors["basis"] = [_("请填写规定该期限的法律依据")]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     if row is None:
         row = RenewalLeadTime(item=item)
     row.days, row.basis, row.set_by = int(days), basis.strip(), actor

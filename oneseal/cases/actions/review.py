@@ -11,10 +11,17 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.applicants.queries import acts_for
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import SpecialProcedure
-from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.errors import (
+    InvalidTransition,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
 from oneseal.organisation.models import Role, Section
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -34,10 +41,6 @@ from ._base import actor_name, calendar, check, lock, move, require_case_role
 # --- shared by review and decision ---------------------------------------------------------
 
 
-def raise_blockers(blockers: list[str]) -> None:
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
-
 
 def require_filled(**values) -> None:
     """Every named text must be non-blank; one error per blank field."""
@@ -46,8 +49,7 @@ def require_filled(**values) -> None:
         "findings": _("请填写核查情况"), "scope": _("请填写许可范围"), "reasons": _("不予许可须说明理由"),
     }
     errors = {name: [labels.get(name, _("此项为必填项"))] for name, value in values.items() if not str(value or "").strip()}
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
 
 
 def clock_floor(case: Case) -> datetime.date | None:
@@ -65,7 +67,7 @@ def require_not_before(on: datetime.date, floor: datetime.date | None, *, field:
         raise ValidationFailed(msg, fields={field: [msg]})
 
 
-def is_own_applicant(actor, case: Case) -> bool:
+def is_own_applicant(actor: "User", case: Case) -> bool:
     return acts_for(actor, case.applicant)
 
 
@@ -173,7 +175,7 @@ def pending_review_blockers(case: Case, steps: list[CaseStep]) -> list[str]:
             if s.state == CaseStep.StepState.PENDING]
 
 
-def may_work_step(actor, case: Case, step: CaseStep) -> bool:
+def may_work_step(actor: "User", case: Case, step: CaseStep) -> bool:
     """The assignee, or when nobody is assigned, staff holding the step's role in the case's
     region (and in the step's section when it names one)."""
     if not has_role(actor, step.role, case.region):
@@ -199,7 +201,7 @@ def _find_step(case: Case, steps: list[CaseStep], step) -> CaseStep:
 
 
 @transaction.atomic
-def assign_step(case: Case, step, *, actor, assignee, expected_version: int | None = None) -> Case:
+def assign_step(case: Case, step, *, actor: "User", assignee, expected_version: int | None = None) -> Case:
     """Give a pending step to a named member of staff, who must hold the step's role in the
     case's region and belong to the step's section when it names one."""
     case = lock(case, expected_version=expected_version)
@@ -239,12 +241,12 @@ def complete_review_step_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def complete_review_step(case: Case, *, actor, opinion: str, outcome: str, on: datetime.date | None = None,
+def complete_review_step(case: Case, *, actor: "User", opinion: str, outcome: str, on: datetime.date | None = None,
                          expected_version: int | None = None) -> Case:
     """Complete the current (lowest pending) step with an opinion: approve or reject."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
-    raise_blockers(complete_review_step_blockers(case))
+    fail_blockers(complete_review_step_blockers(case))
     steps = ensure_steps(case)
     step = current_step(steps)
     if not may_work_step(actor, case, step):
@@ -291,7 +293,7 @@ def inspector_problem(user, case: Case) -> str | None:
 
 
 @transaction.atomic
-def record_site_inspection(case: Case, *, actor, on: datetime.date, place: str, findings: str, inspectors,
+def record_site_inspection(case: Case, *, actor: "User", on: datetime.date, place: str, findings: str, inspectors,
                            expected_version: int | None = None) -> SiteInspection:
     """第三十四条第三款: where the substance of the materials must be verified, two or more staff
     are sent. Every inspector must be distinct and one who may inspect (`inspector_problem`)."""
@@ -335,7 +337,7 @@ def guide_procedures(case: Case) -> dict[str, SpecialProcedure]:
     return {p.kind: p for p in SpecialProcedure.objects.filter(handling_item_id=case.handling_item_id).order_by("id")}
 
 
-def may_suspend(actor, case: Case, steps: list[CaseStep]) -> bool:
+def may_suspend(actor: "User", case: Case, steps: list[CaseStep]) -> bool:
     """The case's own section suspends it: a signatory, the reviewer a pending step is
     assigned to, or a reviewer of a section the case's steps name (any reviewer of the
     region when no step names one)."""
@@ -351,7 +353,7 @@ def may_suspend(actor, case: Case, steps: list[CaseStep]) -> bool:
 
 
 @transaction.atomic
-def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on: datetime.date | None = None,
+def suspend(case: Case, *, actor: "User", kind: str, reason: str, expected_days: int, on: datetime.date | None = None,
             expected_version: int | None = None, technical_support: bool = False) -> Case:
     """第四十五条: the time a hearing, tendering, auction, inspection, testing, quarantine,
     appraisal or expert review takes is not counted; the applicant is told in writing how long
@@ -377,8 +379,7 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
         errors["reason"] = [_("请填写中止的理由")]
     if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
         errors["expected_days"] = [_("请填写特别程序预计所需的工作日数（至少1日）")]
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+    fail_fields(errors)
     on = on or today()
     require_not_before(on, clock_floor(case))
     guide = listed.get(kind)
@@ -407,7 +408,7 @@ def suspend(case: Case, *, actor, kind: str, reason: str, expected_days: int, on
 
 
 @transaction.atomic
-def resume(case: Case, *, actor, on: datetime.date | None = None, expected_version: int | None = None) -> Case:
+def resume(case: Case, *, actor: "User", on: datetime.date | None = None, expected_version: int | None = None) -> Case:
     """The special procedure is over: each stopped due date becomes the kept number of working
     days after `on` (before it, for a case that was already late); a statutory due date that
     ran on stays where it was."""
@@ -458,14 +459,14 @@ def request_extension_blockers(case: Case, *, on: datetime.date) -> list[str]:
 
 
 @transaction.atomic
-def request_extension(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+def request_extension(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
                       expected_version: int | None = None) -> Case:
     """第四十二条: a reviewer asks for the one extension, stating why the decision cannot be made
     within the limit; the head decides (`approve_extension`)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER)
     on = on or today()
-    raise_blockers(request_extension_blockers(case, on=on))
+    fail_blockers(request_extension_blockers(case, on=on))
     require_filled(reason=reason)
     require_not_before(on, clock_floor(case))
     Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor, requested_on=on)
@@ -473,7 +474,7 @@ def request_extension(case: Case, *, actor, reason: str, on: datetime.date | Non
     return case
 
 
-def approve_extension_blockers(case: Case, *, actor=None, on: datetime.date) -> list[str]:
+def approve_extension_blockers(case: Case, *, actor: "Actor" = None, on: datetime.date) -> list[str]:
     out = _extension_state_blockers("approve_extension", case, on)
     extension = Extension.objects.filter(case=case).first()
     if extension is None:
@@ -486,7 +487,7 @@ def approve_extension_blockers(case: Case, *, actor=None, on: datetime.date) -> 
 
 
 @transaction.atomic
-def approve_extension(case: Case, *, actor, on: datetime.date | None = None, government_approver: str = "",
+def approve_extension(case: Case, *, actor: "User", on: datetime.date | None = None, government_approver: str = "",
                       approval_document: str = "", expected_version: int | None = None) -> Case:
     """第四十二条: with the bureau head's approval both due dates move 10 working days (第一款).
     Where the licence is handled jointly (第二款) the 15 days are approved by the head of the
@@ -495,7 +496,7 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None, gov
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or today()
-    raise_blockers(approve_extension_blockers(case, actor=actor, on=on))
+    fail_blockers(approve_extension_blockers(case, actor=actor, on=on))
     hi = case.handling_item
     government_approver, approval_document = str(government_approver or "").strip(), str(approval_document or "").strip()
     if hi.is_joint:
@@ -504,8 +505,7 @@ def approve_extension(case: Case, *, actor, on: datetime.date | None = None, gov
             errors["government_approver"] = [_("联合办理延长十五日须经本级人民政府负责人批准，请填写批准人（第四十二条第二款）")]
         if not approval_document:
             errors["approval_document"] = [_("请填写本级人民政府负责人批准延期的文件或文号")]
-        if errors:
-            raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
+        fail_fields(errors)
     else:
         government_approver = approval_document = ""
     extension = Extension.objects.select_for_update().get(case=case)
@@ -542,7 +542,7 @@ def reject_extension_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def reject_extension(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+def reject_extension(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
                      expected_version: int | None = None) -> Case:
     """The head refuses the extension asked for, saying why. The request is closed and kept as
     an `ExtensionRejection`; the due dates stay as they are, and a new request may be made
@@ -550,7 +550,7 @@ def reject_extension(case: Case, *, actor, reason: str, on: datetime.date | None
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or today()
-    raise_blockers(reject_extension_blockers(case))
+    fail_blockers(reject_extension_blockers(case))
     require_filled(reason=reason)
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, extension.requested_on)

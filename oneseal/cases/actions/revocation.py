@@ -31,15 +31,17 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, User
 from oneseal.calendars.queries import today
-from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
+from oneseal.linkage.push_records import close_revocation_request, push_decision
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import OPEN_PROPOSAL_STATES, Case, Licence, RevocationProposal
-from ._base import append_event, calendar, lock, require_case_role
-from .review import is_own_applicant, raise_blockers
+from ._base import append_event, calendar, lock, move, require_case_role
+from .review import is_own_applicant
 
 Proposal = RevocationProposal
 Grounds = RevocationProposal.Grounds
@@ -58,12 +60,8 @@ DEFAULT_BASIS = {
 REVOCABLE_LICENCE_STATES = (Licence.LicenceState.VALID, Licence.LicenceState.HELD)
 
 
-def _fail(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
 
-
-def _record(case: Case, action: str, *, actor, on: datetime.date, reason: str = "", data: dict | None = None,
+def _record(case: Case, action: str, *, actor: "User", on: datetime.date, reason: str = "", data: dict | None = None,
             notice_due: str = ""):
     """An event that keeps the case's state; the version moves so a stale page conflicts."""
     case.lock_version += 1
@@ -86,7 +84,7 @@ def _locked_open_proposal(case: Case) -> RevocationProposal:
     proposal = (RevocationProposal.objects.select_for_update().filter(case=case, state__in=OPEN_PROPOSAL_STATES)
                 .select_related("licence").first())
     if proposal is None:
-        raise_blockers([_("该证照没有进行中的撤销程序")])
+        fail_blockers([_("该证照没有进行中的撤销程序")])
     return proposal
 
 
@@ -108,13 +106,13 @@ def propose_revocation_blockers(case: Case) -> list[str]:
     return out
 
 
-def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = "", on: datetime.date,
+def start_proposal(case: Case, *, actor: "Actor", grounds: str, facts: str, basis: str = "", on: datetime.date,
                    hearing_right: bool = False, views_days: int = VIEWS_DAYS,
                    department=None) -> RevocationProposal:
     """Open the procedure on the case's licence; the caller holds the case lock and has
     checked the actor (a reviewer or signatory, the verifier of a commitment, a signatory
     deciding a department's request, or the worker). Its event calls for the notice."""
-    raise_blockers(propose_revocation_blockers(case))
+    fail_blockers(propose_revocation_blockers(case))
     errors = {}
     if grounds not in Grounds.values:
         errors["grounds"] = [_("请选择撤销事由")]
@@ -122,10 +120,10 @@ def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = 
         errors["facts"] = [_("请写明拟撤销的事实和理由")]
     if isinstance(views_days, bool) or not isinstance(views_days, int) or not VIEWS_DAYS <= views_days <= MAX_VIEWS_DAYS:
         errors["views_days"] = [_("陈述申辩期限应为{low}至{high}个工作日").format(low=VIEWS_DAYS, high=MAX_VIEWS_DAYS)]
-    _fail(errors)
+    fail_fields(errors)
     licence = Licence.objects.select_for_update().get(case=case)
     if on < licence.issued_on:
-        _fail({"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]})
+        fail_fields({"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]})
     basis = str(basis or "").strip() or DEFAULT_BASIS[grounds]
     facts = facts.strip().rstrip("。")
     proposal = RevocationProposal.objects.create(
@@ -140,7 +138,7 @@ def start_proposal(case: Case, *, actor, grounds: str, facts: str, basis: str = 
 
 
 @transaction.atomic
-def propose_revocation(case: Case, *, actor, facts: str, basis: str = "", hearing_right: bool = False,
+def propose_revocation(case: Case, *, actor: "User", facts: str, basis: str = "", hearing_right: bool = False,
                        views_days: int = VIEWS_DAYS, on: datetime.date | None = None,
                        expected_version: int | None = None) -> RevocationProposal:
     """The bureau's own finding (第六十九条第一款 or 第二款): a reviewer or signatory of the
@@ -149,7 +147,7 @@ def propose_revocation(case: Case, *, actor, facts: str, basis: str = "", hearin
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     on = on or today()
     if on > today():
-        _fail({"on": [_("日期不能晚于今天")]})
+        fail_fields({"on": [_("日期不能晚于今天")]})
     return start_proposal(case, actor=actor, grounds=Grounds.OWN_FINDING, facts=facts, basis=basis, on=on,
                           hearing_right=hearing_right, views_days=views_days)
 
@@ -177,20 +175,20 @@ def notify_revocation_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def notify_revocation(case: Case, *, actor, on: datetime.date | None = None,
+def notify_revocation(case: Case, *, actor: "User", on: datetime.date | None = None,
                       expected_version: int | None = None) -> RevocationProposal:
     """Record the day the notice reached the holder (送达). The period for views runs from
     then, in working days; the start day does not count (《民法典》第二百零一条)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
-    raise_blockers(notify_revocation_blockers(case))
+    fail_blockers(notify_revocation_blockers(case))
     proposal = _locked_open_proposal(case)
     notice = _notice_document(case, proposal)
     on = on or today()
     if on < notice.dated:
-        _fail({"on": [_("送达日期不能早于告知书的成文日期{date}").format(date=notice.dated.isoformat())]})
+        fail_fields({"on": [_("送达日期不能早于告知书的成文日期{date}").format(date=notice.dated.isoformat())]})
     if on > today():
-        _fail({"on": [_("日期不能晚于今天")]})
+        fail_fields({"on": [_("日期不能晚于今天")]})
     due = calendar().add(on, proposal.views_days)
     proposal.state, proposal.notified_on = ProposalState.NOTIFIED, on
     proposal.views_due, proposal.views_due_provisional = due.date, due.provisional
@@ -204,7 +202,7 @@ def notify_revocation(case: Case, *, actor, on: datetime.date | None = None,
 # --- 3. views ---------------------------------------------------------------------------------
 
 
-def may_submit_views(actor, case: Case) -> bool:
+def may_submit_views(actor: "User", case: Case) -> bool:
     """The holder themselves (their own licence only), or staff of the case's region recording
     what the holder said or wrote at the window."""
     return is_own_applicant(actor, case) or any(
@@ -223,7 +221,7 @@ def submit_views_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested: bool = False,
+def submit_revocation_views(case: Case, *, actor: "User", views: str, hearing_requested: bool = False,
                             on: datetime.date | None = None, expected_version: int | None = None) -> RevocationProposal:
     """陈述、申辩 (第七条): the holder online, or staff at the window. Views that arrive after
     the period but before the decision are still taken, and marked late: the decision has not
@@ -231,7 +229,7 @@ def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested:
     case = lock(case, expected_version=expected_version)
     if not may_submit_views(actor, case):
         raise NotPermitted()
-    raise_blockers(submit_views_blockers(case))
+    fail_blockers(submit_views_blockers(case))
     proposal = _locked_open_proposal(case)
     on = on or today()
     errors = {}
@@ -243,7 +241,7 @@ def submit_revocation_views(case: Case, *, actor, views: str, hearing_requested:
         errors["on"] = [_("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())]
     elif on > today():
         errors["on"] = [_("日期不能晚于今天")]
-    _fail(errors)
+    fail_fields(errors)
     online = is_own_applicant(actor, case)
     proposal.state, proposal.views, proposal.views_on = ProposalState.VIEWS_RECEIVED, views.strip(), on
     proposal.views_channel = Proposal.ViewsChannel.ONLINE if online else Proposal.ViewsChannel.WINDOW
@@ -268,13 +266,13 @@ def record_hearing_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def record_revocation_hearing(case: Case, *, actor, held_on: datetime.date, record: str,
+def record_revocation_hearing(case: Case, *, actor: "User", held_on: datetime.date, record: str,
                               expected_version: int | None = None) -> RevocationProposal:
     """第四十八条: the hearing the holder asked for was held; its record is kept on the
     proposal and the decision is made on it."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
-    raise_blockers(record_hearing_blockers(case))
+    fail_blockers(record_hearing_blockers(case))
     proposal = _locked_open_proposal(case)
     errors = {}
     if not str(record or "").strip():
@@ -285,7 +283,7 @@ def record_revocation_hearing(case: Case, *, actor, held_on: datetime.date, reco
         errors["held_on"] = [_("听证日期不能早于申请日期{date}").format(date=proposal.views_on.isoformat())]
     elif held_on > today():
         errors["held_on"] = [_("日期不能晚于今天")]
-    _fail(errors)
+    fail_fields(errors)
     proposal.hearing_held_on, proposal.hearing_record = held_on, record.strip()
     proposal.save(update_fields=["hearing_held_on", "hearing_record"])
     _record(case, "record_revocation_hearing", actor=actor, on=held_on, reason=proposal.hearing_record,
@@ -313,28 +311,35 @@ def decide_revocation_blockers(case: Case, *, on: datetime.date) -> list[str]:
     return out
 
 
-def _close_department_request(proposal: RevocationProposal, *, actor, revoked: bool, note: str,
+def _close_department_request(proposal: RevocationProposal, *, actor: "User", revoked: bool, note: str,
                               on: datetime.date) -> None:
     """A department's request is answered by the decision on it (审管联动)."""
     if proposal.grounds != Grounds.DEPARTMENT_REQUEST:
         return
-    # linkage depends on cases, so the import waits for the call
-    from oneseal.linkage.actions.feedback import close_revocation_request
-
     close_revocation_request(proposal.licence, actor=actor, revoked=revoked, note=note, on=on)
 
 
+def revoke_licence(case: Case, licence: Licence, *, actor: "Actor", reason: str, on: datetime.date, data: dict | None = None) -> Licence:
+    """The decision of a revocation procedure (`revocation.decide_revocation`): the licence is
+    revoked, the decision notice is due and the decision is pushed to the department."""
+    licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
+    licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
+    event = move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
+                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name),
+                       **(data or {})})
+    push_decision(case, event, licence=licence)
+    return licence
+
+
 @transaction.atomic
-def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datetime.date | None = None,
+def decide_revocation(case: Case, *, actor: "User", revoke: bool, reason: str, on: datetime.date | None = None,
                       expected_version: int | None = None) -> RevocationProposal:
     """A signatory of the case's region decides. `reason` is the review of the holder's views
     (or why the licence stays); it goes into the decision notice without naming anyone."""
-    from .decision import _revoke  # decision imports commitment, which starts proposals
-
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
     on = on or today()
-    raise_blockers(decide_revocation_blockers(case, on=on))
+    fail_blockers(decide_revocation_blockers(case, on=on))
     errors = {}
     if not isinstance(revoke, bool):
         errors["revoke"] = [_("请选择决定：撤销或不予撤销")]
@@ -342,14 +347,14 @@ def decide_revocation(case: Case, *, actor, revoke: bool, reason: str, on: datet
         errors["reason"] = [_("请填写决定理由（对陈述、申辩意见的复核）")]
     if on > today():
         errors["on"] = [_("日期不能晚于今天")]
-    _fail(errors)
+    fail_fields(errors)
     proposal = _locked_open_proposal(case)
     reason = reason.strip()
     proposal.decided_on, proposal.decided_by, proposal.decision_note = on, actor, reason
     if revoke:
         proposal.state = ProposalState.REVOKED
         licence = Licence.objects.select_for_update().get(pk=proposal.licence_id)
-        _revoke(case, licence, actor=actor, reason=proposal.facts, on=on, data={
+        revoke_licence(case, licence, actor=actor, reason=proposal.facts, on=on, data={
             "proposal": proposal.pk, "grounds": proposal.grounds, "basis": proposal.basis,
             "notified_on": proposal.notified_on.isoformat(),
             "views_on": proposal.views_on.isoformat() if proposal.views_on else None,
@@ -369,19 +374,19 @@ def withdraw_proposal_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def withdraw_revocation_proposal(case: Case, *, actor, reason: str, on: datetime.date | None = None,
+def withdraw_revocation_proposal(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
                                  expected_version: int | None = None) -> RevocationProposal:
     """A signatory ends the procedure without a decision (the grounds fell away, or it was
     started in error); the licence stays as it is."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.SIGNATORY)
-    raise_blockers(withdraw_proposal_blockers(case))
+    fail_blockers(withdraw_proposal_blockers(case))
     if not str(reason or "").strip():
-        _fail({"reason": [_("请填写撤回理由")]})
+        fail_fields({"reason": [_("请填写撤回理由")]})
     on = on or today()
     proposal = _locked_open_proposal(case)
     if on < proposal.proposed_on:
-        _fail({"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]})
+        fail_fields({"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]})
     proposal.state, proposal.decided_on, proposal.decided_by = ProposalState.WITHDRAWN, on, actor
     proposal.decision_note = reason.strip()
     proposal.save(update_fields=["state", "decided_on", "decided_by", "decision_note"])

@@ -219,3 +219,24 @@ def test_an_intake_decision_on_the_last_day_of_the_window_stands(handling_item, 
     case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-09-26 09:00"))
     case = actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=day("2025-10-10"))
     assert case.state == State.REFUSED and not case.deemed_accepted
+
+
+def test_the_material_check_is_audited_and_only_while_the_application_is_received(handling_item, applicant, clerk):
+    from oneseal.audit.models import AuditEvent
+
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    line = case.materials.select_related("material").first()
+    version = Case.objects.get(pk=case.pk).lock_version
+    actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.DEFECTIVE},
+                            notes={line.pk: "未盖章"})
+    row = AuditEvent.objects.get(action="cases.check_materials")
+    assert row.actor == clerk and row.subject_id == str(case.pk) and row.region_code == case.region_code
+    assert row.data["lines"] == [{"line": line.pk, "material": line.material.name, "status": "defective",
+                                  "note": "未盖章"}]
+    assert Case.objects.get(pk=case.pk).lock_version == version + 1
+    # The check is not one of the case's acts: its history stays the decisions'.
+    assert list(case.events.values_list("action", flat=True)) == ["receive"]
+    actions.refuse(case, actor=clerk, clause="1", reason="无需许可", on=day("2025-03-04"))
+    with pytest.raises(InvalidTransition):
+        actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED})
+    assert AuditEvent.objects.filter(action="cases.check_materials").count() == 1

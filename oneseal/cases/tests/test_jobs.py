@@ -308,3 +308,18 @@ def test_two_workers_at_once_deem_each_case_accepted_exactly_once(handling_item,
     assert sum(results) == 30, results
     for case_id in ids:
         assert CaseEvent.objects.filter(case_id=case_id, action="deem_accepted").count() == 1
+
+
+def test_only_the_installation_recomputes_due_dates_nobody_by_omission(handling_item, applicant, clerk, admin_user):
+    from oneseal.cases.actions import dues
+    from oneseal.errors import NotPermitted
+
+    case = received(handling_item, applicant, clerk, "2026-12-30")
+    enter_2027(admin_user)
+    # Without system=True the action is refused: a missing actor never stands for the worker.
+    with pytest.raises(NotPermitted):
+        dues.recompute_due_dates(case, system=False, today=day("2026-12-31"))
+    case.refresh_from_db()
+    assert case.acceptance_due == day("2027-01-07")
+    assert not case.events.filter(action="recompute_due_dates").exists()
+    assert dues.recompute_due_dates(case, system=True, today=day("2026-12-31")).acceptance_due == day("2027-01-08")

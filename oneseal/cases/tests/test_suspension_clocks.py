@@ -4,7 +4,8 @@ Sunday 9-28 and Saturday 10-11 worked)."""
 
 import pytest
 
-from oneseal.cases import actions, jobs
+from oneseal.cases import actions
+from oneseal.cases.actions import dues
 from oneseal.cases.actions._base import calendar
 from oneseal.cases.models import Suspension
 from oneseal.catalogue import actions as catalogue_actions
@@ -42,9 +43,9 @@ def test_a_site_survey_stops_only_the_promised_clock(item, applicant, clerk, rev
     # The promise gets its three days back (10-13); the law's 20 days ran on through the survey.
     assert (case.promised_due, case.statutory_due) == (day("2025-10-13"), day("2025-10-24"))
     # The worker's replay of the clocks gives the same dates.
-    history = jobs._clock_history([case.pk])[case.pk]
-    assert jobs.recomputed_dues(case, calendar(), history)["statutory_due"] == day("2025-10-24")
-    assert jobs.recomputed_dues(case, calendar(), history)["promised_due"] == day("2025-10-13")
+    history = dues.clock_history([case.pk])[case.pk]
+    assert dues.recomputed_dues(case, calendar(), history)["statutory_due"] == day("2025-10-24")
+    assert dues.recomputed_dues(case, calendar(), history)["promised_due"] == day("2025-10-13")
 
 
 def test_a_promise_stopped_longer_than_the_law_ends_with_the_statutory_limit(item, applicant, clerk, reviewer):

@@ -9,8 +9,10 @@ from django.core.management import call_command
 
 from oneseal.audit.models import AuditEvent
 from oneseal.catalogue import actions
+from oneseal.catalogue.actions import import_catalogue
 from oneseal.catalogue.exporting import export_catalogue
-from oneseal.catalogue.importing import HEADERS, ImportRejected, import_catalogue, read_rows
+from oneseal.catalogue.importing.columns import HEADERS, ImportRejected
+from oneseal.catalogue.importing.readers import read_rows
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Topic, TransferStatus
 from oneseal.organisation.models import Department, Role
 from oneseal.regions.models import Region

@@ -8,7 +8,8 @@ import zipfile
 
 from openpyxl import Workbook
 
-from oneseal.catalogue.importing import HEADERS, read_rows
+from oneseal.catalogue.importing.columns import HEADERS
+from oneseal.catalogue.importing.readers import read_rows
 
 
 def xlsx(rows) -> bytes:

@@ -14,17 +14,15 @@ from django.core.management import CommandError, call_command
 
 from oneseal.audit.models import AuditEvent
 from oneseal.catalogue import actions
-from oneseal.catalogue.importing import (
-    HEADERS,
-    ImportRejected,
-    Problem,
+from oneseal.catalogue.actions import import_catalogue
+from oneseal.catalogue.importing.columns import HEADERS, ImportRejected, Problem
+from oneseal.catalogue.importing.national_csv import (
     grouped_basic_code,
-    import_catalogue,
-    read_rows,
     read_service_items_csv,
     ungrouped_basic_code,
     variant_from_name,
 )
+from oneseal.catalogue.importing.readers import read_rows
 from oneseal.catalogue.models import (
     Catalogue,
     ChangeKind,
@@ -564,7 +562,8 @@ def test_the_import_command_needs_an_actor_unless_there_is_one_superuser(county,
 def test_a_promise_over_the_statutory_limit_and_a_shared_implementing_code_are_refused_at_import(catalogue, admin_user, department):
     from openpyxl import Workbook
 
-    from oneseal.catalogue.importing import HEADERS, ImportRejected, import_catalogue
+    from oneseal.catalogue.actions import import_catalogue
+    from oneseal.catalogue.importing.columns import HEADERS, ImportRejected
     from oneseal.catalogue.models import Item
 
     def row(basic, hi_code, impl, promised, statutory):

@@ -16,9 +16,9 @@ from django.test.utils import override_settings
 
 from oneseal.audit.models import AuditEvent
 from oneseal.cases.models import RevocationProposal
-from oneseal.catalogue.actions import publish_blockers
+from oneseal.catalogue.actions import import_catalogue, publish_blockers
 from oneseal.catalogue.exporting import export_catalogue
-from oneseal.catalogue.importing import HEADERS, import_catalogue
+from oneseal.catalogue.importing.columns import HEADERS
 from oneseal.catalogue.models import (
     Catalogue,
     GuidanceExemption,

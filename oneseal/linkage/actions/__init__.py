@@ -11,10 +11,8 @@ from .feedback import (
 )
 from .push import (
     escalate_late_pushes,
-    push_decision,
     sign_blockers,
     sign_push,
-    supervising_department,
 )
 from .settings import (
     configure_department_link,
@@ -35,7 +33,7 @@ from .support import (
 __all__ = [
     "save_duty_boundary",
     "decide_revocation_request", "feedback_blockers", "give_feedback", "revocation_request_blockers",
-    "escalate_late_pushes", "push_decision", "sign_blockers", "sign_push", "supervising_department",
+    "escalate_late_pushes", "sign_blockers", "sign_push",
     "configure_department_link", "create_token", "may_administer", "replay_blockers", "replay_message",
     "revoke_token",
     "answer_blockers", "answer_support_request", "escalate_overdue_support", "request_support",

@@ -4,18 +4,6 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from oneseal.errors import InvalidTransition, ValidationFailed
-
-
-def fail(errors: dict) -> None:
-    if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-
-
-def raise_blockers(blockers: list[str]) -> None:
-    if blockers:
-        raise InvalidTransition(blockers[0], reasons=blockers)
-
 
 def text(value) -> str:
     return str(value or "").strip()

@@ -4,18 +4,19 @@ administrators of the item's region."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import Item
-from oneseal.errors import NotPermitted
+from oneseal.errors import NotPermitted, fail_fields
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
 
 from ..models import DutyBoundary, SupportDuty, SupportKind
-from ._common import fail, positive_days, text
+from ._common import positive_days, text
 
 
 @transaction.atomic
-def save_duty_boundary(item: Item, *, actor, supervising_department: Department, bureau_duties: str,
+def save_duty_boundary(item: Item, *, actor: "User", supervising_department: Department, bureau_duties: str,
                        department_duties: str, coordination: str = "", support_duties=()) -> DutyBoundary:
     """Create or replace the item's entry. `support_duties` is a list of {"kind",
     "description", "limit_days"}: the technical support the department owes, each kind once."""
@@ -45,7 +46,7 @@ def save_duty_boundary(item: Item, *, actor, supervising_department: Department,
         days = positive_days(row.get("limit_days"), errors, f"support_duties[{i}].limit_days",
                              _("时限应为1至365个工作日"))
         duties.append(SupportDuty(kind=kind, description=text(row.get("description")), limit_days=days or 1))
-    fail(errors)
+    fail_fields(errors)
     boundary, created = DutyBoundary.objects.select_for_update().get_or_create(
         item=item, defaults={"supervising_department": supervising_department, "region_code": region.code,
                              "bureau_duties": "", "department_duties": ""})

@@ -11,17 +11,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.cases.actions._base import lock
 from oneseal.cases.actions.revocation import start_proposal
 from oneseal.cases.models import Licence, RevocationProposal
-from oneseal.errors import NotPermitted
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
+from .. import actors
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Feedback, FeedbackKind, Push, Scope
-from ._common import fail, not_before, raise_blockers, text
+from ._common import not_before, text
 
 
 def feedback_blockers(push: Push, kind: str) -> list[str]:
@@ -39,7 +41,7 @@ def feedback_blockers(push: Push, kind: str) -> list[str]:
 
 
 @transaction.atomic
-def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.date | None = None,
+def give_feedback(push: Push, *, actor: "actors.LinkageActor", kind: str, summary: str, on: datetime.date | None = None,
                   document_number: str = "") -> Feedback:
     """Only the department the decision was pushed to may feed back on it."""
     push = Push.objects.select_for_update(of=("self",)).select_related("case", "licence", "department").get(pk=push.pk)
@@ -48,8 +50,8 @@ def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.da
     errors: dict = {}
     if kind not in FeedbackKind.values:
         errors["kind"] = [_("请选择反馈类型")]
-        fail(errors)
-    raise_blockers(feedback_blockers(push, kind))
+        fail_fields(errors)
+    fail_blockers(feedback_blockers(push, kind))
     if not text(summary):
         errors["summary"] = [_("请填写情况说明")]
     today = timezone.localdate()
@@ -57,7 +59,7 @@ def give_feedback(push: Push, *, actor, kind: str, summary: str, on: datetime.da
     not_before(on, push.pushed_on, errors)
     if on > today:
         errors["on"] = [_("日期不能晚于今天")]
-    fail(errors)
+    fail_fields(errors)
     is_request = kind == FeedbackKind.REVOCATION_REQUEST
     feedback = Feedback.objects.create(
         push=push, case=push.case, licence=push.licence, department=push.department, region_code=push.region_code,
@@ -81,7 +83,7 @@ def revocation_request_blockers(feedback: Feedback) -> list[str]:
 
 
 @transaction.atomic
-def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: str,
+def decide_revocation_request(feedback: Feedback, *, actor: "User", revoke: bool, note: str,
                               on: datetime.date | None = None) -> Feedback:
     """A signatory of the case's region answers the department's request: decline (with
     reasons; the request is closed), or take it up — which starts the revocation procedure on
@@ -92,9 +94,9 @@ def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: 
         pk=feedback.pk)
     if not has_role(actor, Role.SIGNATORY, feedback.case.region):
         raise NotPermitted()
-    raise_blockers(revocation_request_blockers(feedback))
+    fail_blockers(revocation_request_blockers(feedback))
     if not text(note):
-        fail({"note": [_("请填写处理意见")]})
+        fail_fields({"note": [_("请填写处理意见")]})
     on = on or timezone.localdate()
     proposal = None
     if revoke:
@@ -113,19 +115,3 @@ def decide_revocation_request(feedback: Feedback, *, actor, revoke: bool, note: 
                state=_("启动撤销程序") if revoke else feedback.get_request_state_display()),
            data={"revoke": revoke, "proposal": proposal.pk if proposal else None, "on": on.isoformat()})
     return feedback
-
-
-def close_revocation_request(licence: Licence, *, actor, revoked: bool, note: str, on: datetime.date) -> None:
-    """The revocation procedure a department's request started was decided (or withdrawn):
-    the request is closed with that outcome. Called inside the decision's transaction."""
-    feedback = (Feedback.objects.select_for_update(of=("self",)).filter(
-        licence=licence, kind=FeedbackKind.REVOCATION_REQUEST, request_state=Feedback.RequestState.OPEN).first())
-    if feedback is None:
-        return
-    feedback.request_state = Feedback.RequestState.REVOKED if revoked else Feedback.RequestState.DECLINED
-    feedback.handled_by, feedback.handled_on, feedback.handling_note = actor, on, text(note)
-    feedback.save(update_fields=["request_state", "handled_by", "handled_on", "handling_note"])
-    record("linkage.close_revocation_request", actor=actor, subject=feedback, region_code=feedback.region_code,
-           summary=_("{case}撤销建议：{state}").format(case=feedback.case.number,
-                                                  state=feedback.get_request_state_display()),
-           data={"revoked": revoked, "licence": licence.number, "on": on.isoformat()})

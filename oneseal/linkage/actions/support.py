@@ -10,20 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions as case_actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.models import Case, State, Suspension
-from oneseal.errors import DomainError, NotPermitted
+from oneseal.errors import DomainError, NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
 
+from .. import actors
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..files import check_files, store_files
 from ..models import PROCEDURE_OF, DutyBoundary, Scope, SupportKind, SupportRequest
 from ..outbox import enqueue
-from ._common import fail, not_before, positive_days, raise_blockers, text
+from ._common import not_before, positive_days, text
 
 
 def default_terms(case: Case, kind: str) -> tuple[Department | None, int | None]:
@@ -45,7 +47,7 @@ def request_support_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def request_support(case: Case, *, actor, kind: str, details: str, department: Department | None = None,
+def request_support(case: Case, *, actor: "User", kind: str, details: str, department: Department | None = None,
                     days: int | None = None, on: datetime.date | None = None,
                     expected_version: int | None = None) -> SupportRequest:
     """Ask `department` (default: the item's supervising department) for support of `kind`
@@ -54,11 +56,11 @@ def request_support(case: Case, *, actor, kind: str, details: str, department: D
     case = Case.objects.select_related("region", "handling_item__item_version").get(pk=case.pk)
     if not any(has_role(actor, role, case.region) for role in (Role.REVIEWER, Role.SIGNATORY)):
         raise NotPermitted()
-    raise_blockers(request_support_blockers(case))
+    fail_blockers(request_support_blockers(case))
     errors: dict = {}
     if kind not in SupportKind.values:
         errors["kind"] = [_("请选择技术支撑类别")]
-        fail(errors)
+        fail_fields(errors)
     default_department, default_days = default_terms(case, kind)
     department = department or default_department
     if department is None or not department.region.contains(case.region) and \
@@ -68,7 +70,7 @@ def request_support(case: Case, *, actor, kind: str, details: str, department: D
         errors["details"] = [_("请填写需要支撑的事项")]
     days = positive_days(days if days is not None else default_days, errors, "days",
                          _("请填写答复时限（1至365个工作日）"))
-    fail(errors)
+    fail_fields(errors)
     on = on or timezone.localdate()
     label = SupportKind(kind).label
     case = case_actions.suspend(
@@ -107,21 +109,21 @@ def answer_blockers(request: SupportRequest) -> list[str]:
 
 
 @transaction.atomic
-def answer_support_request(request: SupportRequest, *, actor, result: str, attachments=(),
+def answer_support_request(request: SupportRequest, *, actor: "actors.LinkageActor", result: str, attachments=(),
                            on: datetime.date | None = None) -> SupportRequest:
     """The department answers with its result and files. The case resumes with the answer: its
     clock runs again from `on`, with exactly the working days it had left (第四十五条)."""
     request = SupportRequest.objects.select_for_update(of=("self",)).select_related("case", "department").get(pk=request.pk)
     if acting_department(actor, Scope.SUPPORT_ANSWER) != request.department:
         raise NotPermitted()
-    raise_blockers(answer_blockers(request))
+    fail_blockers(answer_blockers(request))
     errors: dict = {}
     if not text(result):
         errors["result"] = [_("请填写支撑结论")]
     on = on or timezone.localdate()
     not_before(on, request.requested_on, errors)
     checked = check_files(attachments, errors)
-    fail(errors)
+    fail_fields(errors)
     request.state, request.result, request.answered_on = SupportRequest.RequestState.ANSWERED, text(result), on
     request.answerer_name = actor_label(actor)
     for field, value in actor_fields(actor, "answered").items():

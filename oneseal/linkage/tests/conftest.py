@@ -67,7 +67,7 @@ def token(department):
     from oneseal.linkage import actions
 
     def make(*scopes, department=department):
-        row, plain = actions.create_token(department, actor=None, name="监管系统", scopes=list(scopes))
+        row, plain = actions.create_token(department, system=True, name="监管系统", scopes=list(scopes))
         return row, f"Bearer {plain}"
     return make
 

@@ -90,7 +90,7 @@ def test_a_revoked_or_forged_token_is_refused(decide, token, api):
     forged = header[:-4] + "AAAA"
     api.credentials(HTTP_AUTHORIZATION=forged)
     assert api.get(url("linkage-push", push.pk)).status_code == 401
-    actions.revoke_token(row, actor=None)
+    actions.revoke_token(row, system=True)
     api.credentials(HTTP_AUTHORIZATION=header)
     assert api.get(url("linkage-push", push.pk)).status_code == 401
 

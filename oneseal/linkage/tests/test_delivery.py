@@ -34,7 +34,7 @@ def endpoint(department):
     """Turn on the department's endpoint for a receiver; returns (receiver, secret)."""
     def make(*script):
         receiver = Receiver(script=script)
-        _link, secret = actions.configure_department_link(department, actor=None, sign_days=3,
+        _link, secret = actions.configure_department_link(department, system=True, sign_days=3,
                                                           webhook_url=receiver.url, webhook_enabled=True)
         receiver.secret = secret
         return receiver
@@ -134,7 +134,7 @@ def test_an_unreachable_system_is_retried_then_dead_and_an_administrator_replays
     page = root_client.get(reverse("linkage:dead-letters"))
     assert str(message.idempotency_id) in page.content.decode()
     with Receiver(secret=receiver.secret) as back:
-        actions.configure_department_link(department, actor=None, sign_days=3, webhook_url=back.url,
+        actions.configure_department_link(department, system=True, sign_days=3, webhook_url=back.url,
                                           webhook_enabled=True)
         response = root_client.post(reverse("linkage:replay", args=[message.pk]))
         assert response.status_code == 302

@@ -15,12 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.catalogue.importing import (
-    ImportRejected,
-    ensure_local_catalogue,
-    import_catalogue,
-    read_rows,
-)
+from oneseal.catalogue.actions import ensure_local_catalogue, import_catalogue
+from oneseal.catalogue.importing.columns import ImportRejected
+from oneseal.catalogue.importing.readers import read_rows
 from oneseal.errors import DomainError
 from oneseal.regions.models import Region
 

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         dept = Department.objects.filter(pk=department).first()
         if dept is None:
             raise CommandError(f"no department with id {department}")
-        token, plain = create_token(dept, actor=None, name=name or f"{dept} system",
+        token, plain = create_token(dept, system=True, name=name or f"{dept} system",
                                     scopes=[s.strip() for s in scopes.split(",") if s.strip()])
         self.stdout.write(f"key id {token.key_id} for {dept} ({', '.join(token.scopes)})")
         self.stdout.write(plain)
@@ -93,7 +93,7 @@ class Command(BaseCommand):
         token = ApiToken.objects.filter(key_id=key_id).first()
         if token is None:
             raise CommandError(f"no token with key id {key_id}")
-        revoke_token(token, actor=None)
+        revoke_token(token, system=True)
         self.stdout.write(f"revoked {key_id}")
 
     def token_list(self, *, department: int | None, **_options):

@@ -1,0 +1,287 @@
+"""The window (一窗受理): find or register the applicant and open the case
+(`receive_at_window`), then check the materials and accept, ask once for every correction,
+or refuse."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from oneseal.applicants import rules as applicant_rules
+from oneseal.applicants.actions import look_up
+from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import today
+from oneseal.cases import actions
+from oneseal.cases import rules as case_rules
+from oneseal.cases.models import (
+    Case,
+    CaseMaterial,
+    State,
+)
+from oneseal.cases.queries import case_details, visible_licences, with_clocks
+from oneseal.catalogue.models import HandlingItem, ItemVersion
+from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.organisation.rules import scope_prefix, staff_of
+
+from .. import documents
+from ..forms import ApplicantForm
+from .common import (
+    ACTION_BY_NAME,
+    case_url,
+    domain_errors,
+    load_case,
+    require_clerk,
+    serializer_errors,
+    staff_only,
+)
+
+INTAKE_DECISIONS = ("save", "accept", "correction", "refuse")
+
+
+def handling_items_in_force(user):
+    """Handling items the user's window may open a case for today."""
+    prefix = scope_prefix(user) or ""
+    return HandlingItem.objects.filter(
+        item_version__in=ItemVersion.objects.in_force(today()),
+        item_version__item__catalogue__region__code__startswith=prefix,
+    ).select_related("item_version__original_department")
+
+
+def find_handling_items(user, text: str, limit: int = 10) -> list[dict]:
+    """Plain-words search over the handling items in force in the user's region: the portal's
+    ranked search when installed, else every word contained in the item's or handling item's
+    name or everyday names."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return []
+    staff = staff_of(user)
+    region_code = staff.region.code if staff is not None and not user.is_superuser else None
+    try:
+        from oneseal.search.queries import search_handling_items
+    except ImportError:
+        search_handling_items = None
+    if search_handling_items is not None:
+        found, seen = [], set()
+        # A hit brings its item's other handling items (变更, 注销 …): the clerk picks the exact one.
+        for hit in search_handling_items(text, region_code=region_code, limit=limit):
+            for hi_id, name in [(hit.handling_item.pk, hit.handling_item_name),
+                                *[(s.handling_item.pk, s.name) for s in hit.others]]:
+                if hi_id not in seen:
+                    seen.add(hi_id)
+                    found.append({"id": hi_id, "item_name": hit.item_name, "name": name,
+                                  "department": hit.department_name})
+        return found
+    qs = handling_items_in_force(user)
+    for word in text.split():
+        qs = qs.filter(Q(name__icontains=word) | Q(item_version__name__icontains=word) | Q(keywords__icontains=word))
+    return [{"id": hi.pk, "item_name": hi.item_version.name, "name": hi.name,
+             "department": getattr(hi.item_version.original_department, "name", "")}
+            for hi in qs.order_by("item_version__name", "order", "id")[:limit]]
+
+
+@staff_only
+@require_GET
+def find_items(request):
+    """htmx: the handling items matching the typed words, as radio buttons."""
+    require_clerk(request.user)
+    return render(request, "workbench/_item_results.html",
+                  {"results": find_handling_items(request.user, request.GET.get("item_q", "")),
+                   "searched": bool(request.GET.get("item_q", "").strip()), "chosen": None})
+
+
+@staff_only
+@require_GET
+def check_number(request):
+    """htmx: the ID number or credit code checked as typed (GB 11643 / GB 32100), and whether
+    the applicant is registered already (a window clerk holds their papers)."""
+    require_clerk(request.user)
+    kind = request.GET.get("kind", Applicant.Kind.PERSON)
+    number = request.GET.get("number", "")
+    context = {"typed": bool(number.strip())}
+    if context["typed"]:
+        try:
+            if kind == Applicant.Kind.ORGANISATION:
+                context["normalised"] = applicant_rules.validate_credit_code(number)
+            else:
+                kind, context["normalised"] = Applicant.Kind.PERSON, applicant_rules.validate_id_number(number)
+            # Who holds the number is disclosed to the clerk: the look-up is audited.
+            context["existing"] = look_up(actor=request.user, kind=kind, number=number, via="intake-check")
+        except ValueError as exc:
+            context["error"] = str(exc)
+    return render(request, "workbench/_number_check.html", context)
+
+
+APPLICANT_FIELDS = ("kind", "name", "number", "phone", "email", "representative", "address")
+
+
+def _intake_context(request, form, *, results=None) -> dict:
+    chosen = None
+    source = form.data if form.is_bound else form.initial
+    if str(source.get("handling_item", "")).isdigit():
+        chosen = handling_items_in_force(request.user).filter(pk=int(source["handling_item"])).first()
+    return {"form": form, "results": results or [], "chosen": chosen,
+            "item_q": request.GET.get("item_q", request.POST.get("item_q", "")),
+            "token": request.POST.get("token") or secrets.token_hex(16)}
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """Receive (收件) at the window: find or register the applicant, choose the handling item
+    by plain words, open the case; the material check follows on `intake_case`."""
+    user = request.user
+    require_clerk(user)
+    if request.method == "GET":
+        # Without JavaScript the item search reloads the page with what was typed so far.
+        form = ApplicantForm(initial=request.GET.dict())
+        results = find_handling_items(user, request.GET.get("item_q", ""))
+        return render(request, "workbench/intake.html", _intake_context(request, form, results=results))
+    form = ApplicantForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        hi = handling_items_in_force(user).filter(pk=data["handling_item"]).first()
+        number = data["licence_number"].strip().upper()
+        # The window searches the register of its own region; whether the licence may be acted on
+        # (holder, item, standing, 第五十条) is for `receive` to say.
+        licence = visible_licences(user).filter(number=number).first() if number else None
+        if hi is None:
+            form.add_error("handling_item", _("所选办理项不在本地区现行目录中，请重新查找"))
+        elif number and licence is None:
+            form.add_error("licence_number", _("登记簿中没有证照{number}").format(number=number))
+        else:
+            try:
+                case = actions.receive_at_window(
+                    hi, actor=user, applicant={name: data[name] for name in APPLICANT_FIELDS},
+                    idempotency_key=request.POST.get("token", "")[:64], agent_name=data["agent_name"],
+                    agent_id_number=data["agent_id_number"], agent_phone=data["agent_phone"], target_licence=licence)
+            except NotPermitted as exc:
+                raise PermissionDenied(str(exc.message)) from None
+            except DomainError as exc:
+                for field, msgs in domain_errors(exc).items():
+                    field = form.FIELD_OF.get(field, field)
+                    for msg in msgs:
+                        form.add_error(field if field in form.fields else None, msg)
+            else:
+                messages.success(request, _("已收件，办件编号{number}，请核验材料").format(number=case.number))
+                return redirect("workbench:intake-case", pk=case.pk)
+    results = find_handling_items(user, request.POST.get("item_q", ""))
+    return render(request, "workbench/intake.html", _intake_context(request, form, results=results), status=400)
+
+
+def _intake_case_context(request, case: Case, *, errors: dict | None = None, conflict: str = "") -> dict:
+    case = get_object_or_404(case_details(request.user), pk=case.pk)
+    with_clocks([case])
+    lines = list(case.materials.all())
+    posted = request.POST if request.method == "POST" else {}
+    for line in lines:
+        line.form_status = posted.get(f"status_{line.pk}", line.status)
+        line.form_note = posted.get(f"note_{line.pk}", line.note)
+        line.form_tolerated = bool(posted.get(f"tolerated_{line.pk}"))
+        line.form_promised = posted.get(f"promised_{line.pk}", "")
+        line.form_errors = (errors or {}).get(f"line_{line.pk}", [])
+    statuses = [(v, label) for v, label in CaseMaterial.Status.choices if v != CaseMaterial.Status.TOLERATED]
+    errors = errors or {}
+    inline = {"clause", "reason", "competent_body"}
+    top = [m for field, msgs in errors.items() if field not in inline and not field.startswith("line_") for m in msgs]
+    return {"case": case, "lines": lines, "statuses": statuses, "errors": errors, "top_errors": top,
+            "conflict": conflict,
+            # What acceptance still waits for, as the checklist is stored now.
+            "blockers": actions.accept_blockers(case, on=today()) if case.state == State.RECEIVED else [],
+            "state_blockers": [str(b) for b in case_rules.transition_blockers("accept", case.state)],
+            "posted": posted, "decision": posted.get("decision", "")}
+
+
+class _InputRefused(Exception):
+    def __init__(self, errors: dict):
+        self.errors = errors
+        super().__init__(str(errors))
+
+
+def _parse_line_map(prefix: str, post, lines) -> dict[str, str]:
+    return {str(line.pk): post.get(f"{prefix}_{line.pk}", "") for line in lines}
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def intake_case(request, pk):
+    """The material checklist of a received case: per line its status, a note, a file and,
+    where the material may be tolerated, a promised date; then accept, ask once for every
+    correction, or refuse — and the notice is issued for printing at once."""
+    user = request.user
+    require_clerk(user)
+    case = load_case(user, pk)
+    if request.method == "GET":
+        return render(request, "workbench/intake_case.html", _intake_case_context(request, case))
+    decision = request.POST.get("decision", "save")
+    if decision not in INTAKE_DECISIONS:
+        decision = "save"
+    lines = list(case.materials.select_related("material"))
+    check = ACTION_BY_NAME["check-materials"].input(data={
+        "statuses": _parse_line_map("status", request.POST, lines),
+        "notes": _parse_line_map("note", request.POST, lines),
+        "expected_version": request.POST.get("expected_version") or None,
+    })
+    if not check.is_valid():
+        return render(request, "workbench/intake_case.html",
+                      _intake_case_context(request, case, errors=serializer_errors(check.errors)), status=400)
+    errors: dict[str, list[str]] = {}
+    head = documents.last_seq(case)
+    try:
+        case = actions.check_materials(case, actor=user, **check.validated_data)
+        for line in lines:
+            upload = request.FILES.get(f"file_{line.pk}")
+            if upload is not None:
+                try:
+                    actions.attach_file(line, actor=user, upload=upload)
+                except DomainError as exc:
+                    errors[f"line_{line.pk}"] = [m for msgs in domain_errors(exc).values() for m in msgs]
+        if errors or decision == "save":
+            if not errors:
+                messages.success(request, _("材料核验结果已保存"))
+                return redirect("workbench:intake-case", pk=case.pk)
+            return render(request, "workbench/intake_case.html",
+                          _intake_case_context(request, case, errors=errors), status=400)
+        _decide(request, case, decision, lines)
+    except Conflict as exc:
+        return render(request, "workbench/intake_case.html",
+                      _intake_case_context(request, case, conflict=str(exc.message)), status=409)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except _InputRefused as refused:
+        return render(request, "workbench/intake_case.html",
+                      _intake_case_context(request, case, errors=refused.errors), status=400)
+    except DomainError as exc:
+        return render(request, "workbench/intake_case.html",
+                      _intake_case_context(request, case, errors=domain_errors(exc)), status=400)
+    labels = {"accept": _("已受理"), "correction": _("已出具一次性补正告知"), "refuse": _("已决定不予受理")}
+    messages.success(request, labels[decision])
+    issued = documents.issue_due(request, case, after_seq=head)
+    return redirect(case_url(case, issued=issued))
+
+
+def _decide(request, case: Case, decision: str, lines: list[CaseMaterial]) -> None:
+    """Accept (with any tolerated lines and their promised dates), request one correction of
+    every line marked missing or defective, or refuse."""
+    post, user = request.POST, request.user
+    if decision == "accept":
+        data = {"tolerated": {str(line.pk): post.get(f"promised_{line.pk}", "") for line in lines
+                              if post.get(f"tolerated_{line.pk}")}}
+        name = "accept"
+    elif decision == "correction":
+        wanted = (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE)
+        data = {"items": {str(line.pk): post.get(f"note_{line.pk}", "") for line in lines
+                          if post.get(f"status_{line.pk}") in wanted}}
+        name = "request-correction"
+    else:
+        data = {"clause": post.get("clause", ""), "reason": post.get("reason", ""),
+                "competent_body": post.get("competent_body", "")}
+        name = "refuse"
+    data["expected_version"] = case.lock_version
+    body = ACTION_BY_NAME[name].input(data=data)
+    if not body.is_valid():
+        raise _InputRefused(serializer_errors(body.errors))
+    ACTION_BY_NAME[name].call(case, actor=user, **body.validated_data)

@@ -1,0 +1,118 @@
+"""The workbench's queues: the home page (my cases, filtered and paged), the signatory's
+queue, and the notices waiting to be issued."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from oneseal.calendars.queries import current_calendar, today
+from oneseal.cases.actions.revocation import proposals_ready_to_decide
+from oneseal.cases.models import (
+    OPEN_PROPOSAL_STATES,
+    Case,
+)
+from oneseal.cases.queries import visible_cases, with_clocks
+from oneseal.documents import actions as document_actions
+from oneseal.documents import queries as document_queries
+from oneseal.documents import rules as document_rules
+from oneseal.errors import DomainError, NotPermitted
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role
+from oneseal.portal.rules import event_text
+
+from .. import queries
+from ..forms import CaseFilterForm
+from .common import PAGE_SIZE, case_url, staff_only
+
+
+def _rows(page, on: datetime.date) -> list[Case]:
+    return queries.attach_row_clocks(with_clocks(page.object_list), on)
+
+
+@staff_only
+@require_GET
+def home(request):
+    user = request.user
+    queues = queries.queues_for(user)
+    key = request.GET.get("queue") or queues[0].key
+    queue = next((q for q in queues if q.key == key), None)
+    if queue is None:
+        raise Http404()
+    form = CaseFilterForm(request.GET or None, items=queries.items_in_scope(user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    counts = queries.queue_counts(user, queues, filters=filters)
+    page = Paginator(queries.queue_cases(user, queue, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    for name in ("page", "queue"):
+        keep.pop(name, None)
+    return render(request, "workbench/home.html", {
+        "queues": [(q, counts[q.key]) for q in queues], "queue": queue, "form": form, "page": page,
+        "rows": _rows(page, today()), "filter_query": keep.urlencode(),
+    })
+
+
+@staff_only
+@require_GET
+def sign(request):
+    """The signatory's queue: decisions to make and extensions to approve or refuse."""
+    user = request.user
+    if not has_role(user, Role.SIGNATORY):
+        raise PermissionDenied(_("签批事项仅供签批领导办理"))
+    on = today()
+    lists = []
+    for key in queries.SIGN_QUEUES:
+        queue = queries.QUEUE_BY_KEY[key]
+        page = Paginator(queries.queue_cases(user, queue).select_related("extension"), PAGE_SIZE).get_page(
+            request.GET.get(f"{key}_page"))
+        lists.append((queue, page, _rows(page, on)))
+    # Revocations whose holder was heard or whose period passed (cases.actions.revocation).
+    with_open = visible_cases(user).filter(revocation_proposals__state__in=OPEN_PROPOSAL_STATES).select_related("region")
+    proposals = proposals_ready_to_decide(
+        [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)], today=on)
+    return render(request, "workbench/sign.html", {"lists": lists, "revocations": proposals})
+
+
+@staff_only
+@require_GET
+def notices(request):
+    """The window's queue of notices their act could not issue (no seal, no wording in force,
+    a character no font draws …): each with the reason recorded then, what still stands in the
+    way now, and a button to issue it; the overdue ones first (e-supervision counts them)."""
+    user = request.user
+    if not (has_role(user, Role.CLERK) or has_role(user, Role.SIGNATORY)):
+        raise PermissionDenied(_("待出具文书仅供窗口受理人员和签批领导办理"))
+    on = today()
+    cal = current_calendar()
+    page = Paginator(document_queries.pending_notices(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for pending in page:
+        due_by = document_queries.notice_overdue_on(cal, pending.queued_on)
+        rows.append({"pending": pending, "overdue": due_by <= on,
+                     "blockers": document_queries.issue_blockers(pending.case, kind=pending.kind),
+                     "act": event_text(pending.event.action)})
+    return render(request, "workbench/notices.html", {"page": page, "rows": rows,
+                                                      "days": document_rules.NOTICE_ISSUE_DAYS})
+
+
+@staff_only
+@require_POST
+def issue_notice(request, pk):
+    """Issue one notice of the queue, then show it for printing on its case."""
+    pending = get_object_or_404(document_queries.pending_notices(request.user), pk=pk)
+    try:
+        document = document_actions.issue_pending(pending, actor=request.user)
+    except NotPermitted as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except DomainError as exc:
+        messages.error(request, _("未能出具{label}：{reason}").format(
+            label=pending.get_kind_display(), reason="；".join(str(r) for r in exc.reasons) or str(exc.message)))
+        return redirect("workbench:notices")
+    messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
+                                                                 number=document.number))
+    return redirect(case_url(pending.case, issued=[document], anchor="documents"))
