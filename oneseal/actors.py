@@ -10,16 +10,29 @@ Recording functions (`cases.actions._base.append_event`, `audit.actions.record`)
 nothing; they take `actor` None for a row the system writes, as the actions that call them
 have decided who acts."""
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from oneseal.errors import NotPermitted
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
-User: TypeAlias = "AbstractBaseUser"
-# An action's `actor`: None only together with system=True, or in a recording function.
-Actor: TypeAlias = "AbstractBaseUser | None"
+class Actor(Protocol):
+    """Whoever asks for something: a signed-in user, an anonymous visitor, or a department's API
+    token (`linkage.actors.TokenActor`). The rules read only these; `is_superuser` is read where
+    present, and a staff record is looked up by the user."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+
+# The person (or department token) an action names as `actor`; an action takes `actor: User`,
+# or `actor: User | None` together with `system: bool` where the installation may act.
+User: TypeAlias = Actor
 
 
 def acts_as_system(actor: object, *, system: bool) -> bool:

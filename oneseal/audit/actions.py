@@ -12,7 +12,6 @@ from .models import AuditEvent
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-    from oneseal.organisation.rules import Actor
 
 
 def _event(action: str, *, actor: Actor | None, subject: models.Model, region_code: str = "",

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.regions.models import Region
@@ -203,7 +202,7 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
 
 
 @transaction.atomic
-def save_staff_and_roles(staff: Staff, roles, *, actor: "User") -> Staff:
+def save_staff_and_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> Staff:
     """The staff page's one save: the member and their roles together, so a role refused
     leaves no member saved without it."""
     staff = save_staff(staff, actor=actor)

@@ -1,27 +1,11 @@
 """Who may act where. Every query that reaches a user and every action goes through these:
 a staff member acts only in the region of their scope or below it, and only in their roles."""
 
-from typing import Any, Protocol
-
+from oneseal.actors import Actor
 from oneseal.errors import NotPermitted
 from oneseal.regions.models import Region
 
 from .models import Role, Staff
-
-
-class Actor(Protocol):
-    """Whoever asks for something: a signed-in user, an anonymous visitor, or a department's API
-    token (`linkage.actors.TokenActor`). The rules read only these; `is_superuser` is read where
-    present, and a staff record is looked up by the user."""
-
-    @property
-    def pk(self) -> Any: ...
-
-    @property
-    def is_authenticated(self) -> bool: ...
-
-    @property
-    def is_active(self) -> bool: ...
 
 
 def staff_of(user: Actor) -> Staff | None:

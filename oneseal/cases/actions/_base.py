@@ -73,7 +73,7 @@ def hashed_fields(event: CaseEvent) -> dict:
     }
 
 
-def actor_name(actor: "Actor") -> str:
+def actor_name(actor: "Actor | None") -> str:
     if actor is None:
         return str(_("系统"))
     staff = staff_of(actor)
@@ -82,7 +82,7 @@ def actor_name(actor: "Actor") -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def append_event(case: Case, *, action: str, actor: "Actor", from_state: str, on: datetime.date, reason: str = "",
+def append_event(case: Case, *, action: str, actor: "Actor | None", from_state: str, on: datetime.date, reason: str = "",
                  data: dict | None = None, notice_due: str = "",
                  attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
     """Append the next event of the case's chain. The case row is locked by the caller, so
@@ -115,7 +115,7 @@ def append_event(case: Case, *, action: str, actor: "Actor", from_state: str, on
     return event
 
 
-def move(case: Case, action: str, *, actor: "Actor", on: datetime.date, reason: str = "", data: dict | None = None,
+def move(case: Case, action: str, *, actor: "Actor | None", on: datetime.date, reason: str = "", data: dict | None = None,
          notice_due: str = "", update_fields: list[str] | None = None,
          attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
     """Set the state the transition table gives, bump the version, save, and record the event."""

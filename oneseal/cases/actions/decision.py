@@ -69,7 +69,7 @@ def outstanding_tolerated(case: Case):
     return case.materials.filter(status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True).select_related("material")
 
 
-def _decide_step(case: Case, *, actor: "Actor", on: datetime.date, outcome: str, opinion: str) -> None:
+def _decide_step(case: Case, *, actor: "Actor | None", on: datetime.date, outcome: str, opinion: str) -> None:
     step = decision_step(ensure_steps(case))
     if step is not None and step.state == CaseStep.StepState.PENDING:
         step.state, step.done_by, step.done_on, step.outcome, step.opinion = (

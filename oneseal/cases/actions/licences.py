@@ -229,7 +229,7 @@ def _refuse(name: str, message: str):
     raise ValidationFailed(message, fields={name: [message]})
 
 
-def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor: "Actor", scope: str,
+def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor: "Actor | None", scope: str,
                   valid_from: datetime.date, valid_until: datetime.date | None, deemed: bool = False) -> LicenceVersion:
     licence.version += 1
     licence.scope, licence.valid_from, licence.valid_until, licence.issued_on = scope, valid_from, valid_until, on

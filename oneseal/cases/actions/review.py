@@ -474,7 +474,7 @@ def request_extension(case: Case, *, actor: "User", reason: str, on: datetime.da
     return case
 
 
-def approve_extension_blockers(case: Case, *, actor: "Actor" = None, on: datetime.date) -> list[str]:
+def approve_extension_blockers(case: Case, *, actor: "Actor | None" = None, on: datetime.date) -> list[str]:
     out = _extension_state_blockers("approve_extension", case, on)
     extension = Extension.objects.filter(case=case).first()
     if extension is None:

@@ -106,7 +106,7 @@ def propose_revocation_blockers(case: Case) -> list[str]:
     return out
 
 
-def start_proposal(case: Case, *, actor: "Actor", grounds: str, facts: str, basis: str = "", on: datetime.date,
+def start_proposal(case: Case, *, actor: "Actor | None", grounds: str, facts: str, basis: str = "", on: datetime.date,
                    hearing_right: bool = False, views_days: int = VIEWS_DAYS,
                    department=None) -> RevocationProposal:
     """Open the procedure on the case's licence; the caller holds the case lock and has
@@ -319,7 +319,7 @@ def _close_department_request(proposal: RevocationProposal, *, actor: "User", re
     close_revocation_request(proposal.licence, actor=actor, revoked=revoked, note=note, on=on)
 
 
-def revoke_licence(case: Case, licence: Licence, *, actor: "Actor", reason: str, on: datetime.date, data: dict | None = None) -> Licence:
+def revoke_licence(case: Case, licence: Licence, *, actor: "Actor | None", reason: str, on: datetime.date, data: dict | None = None) -> Licence:
     """The decision of a revocation procedure (`revocation.decide_revocation`): the licence is
     revoked, the decision notice is due and the decision is pushed to the department."""
     licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
