@@ -8,8 +8,7 @@ from oneseal.api.tests.test_cases_concurrency import poster
 from oneseal.applicants.actions import register_applicant
 from oneseal.appointments import actions
 from oneseal.appointments.models import Booking, Slot
-from oneseal.demo.data.applicants import id_number
-from oneseal.testing import POSTGRES_ONLY, in_parallel
+from oneseal.testing import POSTGRES_ONLY, id_number, in_parallel
 
 pytestmark = POSTGRES_ONLY
 
