@@ -1,16 +1,18 @@
 """Writes to the catalogue. Each action is one transaction: it checks the actor is a
 catalogue administrator of the catalogue's region, changes the rows, and records an audit
-event. Published versions are never written to, except `effective_until`, which marks when a
+event. Setting up the lists themselves is an administrator's (`create_catalogue`) and the
+public's browsing topics, shared by the whole installation, a superuser's (`create_topic`). Published versions are never written to, except `effective_until`, which marks when a
 successor took over and is not part of the guide."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
-from oneseal.errors import InvalidTransition, ValidationFailed
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import require_role
 
@@ -25,6 +27,7 @@ from .models import (
     Material,
     ReviewStep,
     SpecialProcedure,
+    Topic,
 )
 
 # Fields of an ItemVersion that make up its content (copied into a new draft).
@@ -256,3 +259,40 @@ def declare_no_such_power(catalogue: Catalogue, *, actor, basic_code: str, reaso
            summary=f"{basic_code}: {reason}", data={"created": created})
     return exemption
 
+
+
+@transaction.atomic
+def create_catalogue(*, actor, region, kind: str, name: str, bureau=None) -> Catalogue:
+    """A region's list: its local catalogue (本级事项目录, kept for `bureau`) or, for a
+    province, the guidance catalogue (指导目录). One of each kind per region; set up by an
+    administrator of the region, after which its catalogue administrators fill it."""
+    require_role(actor, Role.ADMINISTRATOR, region)
+    if Catalogue.objects.filter(region=region, kind=kind).exists():
+        raise ValidationFailed(fields={"kind": [_("该行政区划已有{kind}").format(kind=Catalogue.Kind(kind).label)]})
+    catalogue = Catalogue(region=region, kind=kind, name=(name or "").strip(), bureau=bureau)
+    try:
+        catalogue.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
+    if bureau is not None and not bureau.region.contains(region):
+        raise ValidationFailed(fields={"bureau": [_("行政审批局须管辖该行政区划")]})
+    catalogue.save()
+    record("catalogue.create_catalogue", actor=actor, subject=catalogue, region_code=region.code,
+           summary=catalogue.name, data={"kind": kind, "bureau": bureau.pk if bureau else None})
+    return catalogue
+
+
+@transaction.atomic
+def create_topic(*, actor, name: str, order: int = 0) -> Topic:
+    """A theme the public browses by. The topics are the whole installation's, so only a
+    superuser adds one."""
+    if not (getattr(actor, "is_superuser", False) and actor.is_active):
+        raise NotPermitted(_("主题由超级管理员维护"))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(fields={"name": [_("请填写主题名称")]})
+    if Topic.objects.filter(name=name).exists():
+        raise ValidationFailed(fields={"name": [_("主题“{name}”已存在").format(name=name)]})
+    topic = Topic.objects.create(name=name, order=order)
+    record("catalogue.create_topic", actor=actor, subject=topic, summary=name, data={"order": order})
+    return topic
