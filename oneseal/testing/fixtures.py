@@ -19,6 +19,18 @@ from . import STEPS, day, list_special_procedures
 
 
 @pytest.fixture
+def root(db):
+    """The installation's superuser."""
+    return get_user_model().objects.create_superuser("root", password="pw-root")
+
+
+@pytest.fixture
+def administrator(make_staff, county, bureau):
+    """The county's system administrator: sets up its organisation, accounts and lists."""
+    return make_staff("orgadmin", county, Role.ADMINISTRATOR, display_name="赵管理", bureau=bureau)
+
+
+@pytest.fixture
 def clerk(make_staff, county, bureau):
     return make_staff("clerk", county, Role.CLERK, display_name="王窗口", bureau=bureau)
 

@@ -2,23 +2,11 @@
 administrator of the region, the installation's browsing topics by a superuser."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from oneseal.audit.models import AuditEvent
 from oneseal.catalogue import actions
 from oneseal.catalogue.models import Catalogue, Topic
 from oneseal.errors import NotPermitted, ValidationFailed
-from oneseal.organisation.models import Role
-
-
-@pytest.fixture
-def administrator(make_staff, county, bureau):
-    return make_staff("orgadmin", county, Role.ADMINISTRATOR, display_name="赵管理", bureau=bureau)
-
-
-@pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", password="pw-root")
 
 
 def test_an_administrator_sets_up_the_regions_catalogue_with_an_audit_row(administrator, county, bureau):

@@ -13,16 +13,6 @@ from oneseal.organisation import actions
 from oneseal.organisation.models import Role
 
 
-@pytest.fixture
-def administrator(make_staff, county, bureau):
-    return make_staff("orgadmin", county, Role.ADMINISTRATOR, display_name="赵管理", bureau=bureau)
-
-
-@pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", password="pw-root")
-
-
 def test_the_first_superuser_of_an_empty_install_is_made_by_the_system_with_an_audit_row(db):
     assert not get_user_model().objects.exists()
     user = actions.create_superuser(username="admin", display_name="系统管理员", password="Pingluo-2025!", system=True)
