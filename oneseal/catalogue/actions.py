@@ -7,7 +7,7 @@ successor took over and is not part of the guide."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -267,8 +267,9 @@ def create_catalogue(*, actor, region, kind: str, name: str, bureau=None) -> Cat
     province, the guidance catalogue (指导目录). One of each kind per region; set up by an
     administrator of the region, after which its catalogue administrators fill it."""
     require_role(actor, Role.ADMINISTRATOR, region)
+    taken = ValidationFailed(fields={"kind": [_("该行政区划已有{kind}").format(kind=Catalogue.Kind(kind).label)]})
     if Catalogue.objects.filter(region=region, kind=kind).exists():
-        raise ValidationFailed(fields={"kind": [_("该行政区划已有{kind}").format(kind=Catalogue.Kind(kind).label)]})
+        raise taken
     catalogue = Catalogue(region=region, kind=kind, name=(name or "").strip(), bureau=bureau)
     try:
         catalogue.full_clean(validate_unique=False)
@@ -276,7 +277,11 @@ def create_catalogue(*, actor, region, kind: str, name: str, bureau=None) -> Cat
         raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
     if bureau is not None and not bureau.region.contains(region):
         raise ValidationFailed(fields={"bureau": [_("行政审批局须管辖该行政区划")]})
-    catalogue.save()
+    try:
+        with transaction.atomic():
+            catalogue.save()
+    except IntegrityError:  # set up by someone else a moment ago
+        raise taken from None
     record("catalogue.create_catalogue", actor=actor, subject=catalogue, region_code=region.code,
            summary=catalogue.name, data={"kind": kind, "bureau": bureau.pk if bureau else None})
     return catalogue
@@ -291,8 +296,13 @@ def create_topic(*, actor, name: str, order: int = 0) -> Topic:
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(fields={"name": [_("请填写主题名称")]})
+    taken = ValidationFailed(fields={"name": [_("主题“{name}”已存在").format(name=name)]})
     if Topic.objects.filter(name=name).exists():
-        raise ValidationFailed(fields={"name": [_("主题“{name}”已存在").format(name=name)]})
-    topic = Topic.objects.create(name=name, order=order)
+        raise taken
+    try:
+        with transaction.atomic():
+            topic = Topic.objects.create(name=name, order=order)
+    except IntegrityError:  # added by someone else a moment ago
+        raise taken from None
     record("catalogue.create_topic", actor=actor, subject=topic, summary=name, data={"order": order})
     return topic

@@ -13,7 +13,7 @@ and a role is given only to staff placed where it can be exercised (`role_blocke
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -195,6 +195,14 @@ def set_roles(staff: Staff, roles, *, actor) -> list[str]:
     return sorted(wanted)
 
 
+def _save_new_user(user) -> None:
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same name taken by someone else a moment ago
+        raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
+
+
 def _new_user(*, username: str, display_name: str, password: str, encoded_password: str, **flags):
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
     `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
@@ -236,7 +244,7 @@ def create_superuser(*, username: str, display_name: str, password: str = "", en
         raise NotPermitted(_("只有超级管理员可以设立超级管理员"))
     user = _new_user(username=username, display_name=display_name, password=password,
                      encoded_password=encoded_password, is_staff=True, is_superuser=True)
-    user.save()
+    _save_new_user(user)
     record("organisation.create_superuser", actor=None if system else actor, subject=user, summary=user.first_name,
            data={"username": user.username, "system": system})
     return user
@@ -251,7 +259,7 @@ def create_account(*, actor, region, username: str, display_name: str, password:
     require_administrator(actor, region)
     user = _new_user(username=username, display_name=display_name, password=password,
                      encoded_password=encoded_password, is_staff=admin_site)
-    user.save()
+    _save_new_user(user)
     record("organisation.create_account", actor=actor, subject=user, region_code=region.code, summary=user.first_name,
            data={"username": user.username, "admin_site": admin_site})
     return user

@@ -2,6 +2,7 @@
 administrator of the region, the installation's browsing topics by a superuser."""
 
 import pytest
+from django.db.models import QuerySet
 
 from oneseal.audit.models import AuditEvent
 from oneseal.catalogue import actions
@@ -58,3 +59,19 @@ def test_topics_are_added_by_a_superuser_only_each_with_an_audit_row(root, admin
     with pytest.raises(ValidationFailed):
         actions.create_topic(actor=root, name="")
     assert Topic.objects.count() == 1
+
+
+def test_a_list_or_topic_set_up_by_someone_else_a_moment_ago_is_named_not_a_server_error(root, county, monkeypatch):
+    actions.create_catalogue(actor=root, region=county, kind=Catalogue.Kind.LOCAL, name="目录")
+    actions.create_topic(actor=root, name="市场准入")
+    # Both checks pass as they would in the other transaction's moment; the database refuses.
+    exists = QuerySet.exists
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False if self.model in (Catalogue, Topic) else exists(self))
+    with pytest.raises(ValidationFailed) as refused:
+        actions.create_catalogue(actor=root, region=county, kind=Catalogue.Kind.LOCAL, name="第二个目录")
+    assert list(refused.value.fields) == ["kind"]
+    with pytest.raises(ValidationFailed) as refused:
+        actions.create_topic(actor=root, name="市场准入")
+    assert list(refused.value.fields) == ["name"]
+    monkeypatch.undo()
+    assert Catalogue.objects.count() == 1 and Topic.objects.count() == 1

@@ -5,6 +5,7 @@ staff they are about to place."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import QuerySet
 
 from oneseal.audit.models import AuditEvent
 from oneseal.audit.verification import Report, check_audit_log
@@ -73,3 +74,16 @@ def test_bad_account_details_are_named_by_field_and_nothing_is_stored(administra
     assert get_user_model().objects.count() == 2  # taken and the administrator
     assert not AuditEvent.objects.filter(action__in=["organisation.create_account",
                                                      "organisation.create_superuser"]).exists()
+
+
+def test_a_name_taken_a_moment_ago_is_named_not_a_server_error(administrator, county, monkeypatch):
+    actions.create_account(actor=administrator, region=county, username="clerk9", display_name="王九",
+                           password="Pingluo-2025!")
+    exists = QuerySet.exists  # the check ran before the other insert
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False if self.model is get_user_model() else exists(self))
+    with pytest.raises(ValidationFailed) as refused:
+        actions.create_account(actor=administrator, region=county, username="clerk9", display_name="王九",
+                               password="Pingluo-2025!")
+    assert list(refused.value.fields) == ["username"]
+    monkeypatch.undo()
+    assert AuditEvent.objects.filter(action="organisation.create_account").count() == 1
