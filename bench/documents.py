@@ -86,8 +86,7 @@ def make_world(n_cases: int):
 
 
 def bench(world, n: int, n_split: int) -> None:
-    from oneseal.documents import actions, rules, signing
-    from oneseal.documents import templates_pdf as wording
+    from oneseal.documents import actions, rules, signing, wording
     from oneseal.documents.models import Document
     from oneseal.documents.rendering import render
 

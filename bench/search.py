@@ -14,7 +14,7 @@ it) runs each engine and prints recall@1, recall@5, MRR and the p50/p95 latency 
 - `oneseal`: `search.queries.search_handling_items` as shipped (keywords + meaning, fused);
 - with --all-configs, its parts: keywords only (with and without jieba's words), meaning only,
   reciprocal-rank fusion, and the engine as shipped without the verb rule, without the
-  administrators' synonyms of search/demo_data.py, and without word segmentation.
+  administrators' synonyms of demo/steps/search.py, and without word segmentation.
 
 Run by hand; not part of the test suite. `--queries` can point at the held-out set
 (bench/data/search_queries_heldout.tsv), written after the engine was tuned.

@@ -17,6 +17,9 @@ from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRo
 from oneseal.regions.actions import gb2260_table, load_regions
 from oneseal.regions.models import Region
 
+# The case fixtures (clerk, reviewer, signatory, applicant, item …) every app's tests share.
+pytest_plugins = ["oneseal.testing.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -151,7 +151,7 @@ ORGANISATION_ONLINE = gettext_lazy("单位不能在网上注册账号：请法�
 
 @transaction.atomic
 def sign_up(*, username: str, password: str, name: str, number: str, phone: str, email: str = "",
-            kind: str = Applicant.Kind.PERSON):
+            kind: str = Applicant.Kind.PERSON, address: str = ""):
     """Open an online-service account (网上办事账号): one natural person by 居民身份证号码, whom
     the account is from then on. Every problem is named by its field at once. A number
     registered before (at a window, or by another account) cannot be claimed online: binding
@@ -199,7 +199,7 @@ def sign_up(*, username: str, password: str, name: str, number: str, phone: str,
                                     first_name=str(values.get("name") or name).strip()[:150])
     try:
         with transaction.atomic():
-            applicant = _create(values, representative="", address="", user=user)
+            applicant = _create(values, representative="", address=address, user=user)
     except IntegrityError:
         # Registered by someone else between the check and now.
         raise ValidationFailed(_("注册信息有误"), fields={"number": [number_taken_message()]}) from None

@@ -1,20 +1,22 @@
 """Writes to the catalogue. Each action is one transaction: it checks the actor is a
 catalogue administrator of the catalogue's region, changes the rows, and records an audit
-event. Published versions are never written to, except `effective_until`, which marks when a
+event. Setting up the lists themselves is an administrator's (`create_catalogue`) and the
+public's browsing topics, shared by the whole installation, a superuser's (`create_topic`). Published versions are never written to, except `effective_until`, which marks when a
 successor took over and is not part of the guide."""
 
 import datetime
 from collections import OrderedDict
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
 from oneseal.audit.actions import record, record_many
-from oneseal.errors import InvalidTransition, ValidationFailed
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import require_role
 from oneseal.regions.models import Region
@@ -41,6 +43,7 @@ from .models import (
     Material,
     ReviewStep,
     SpecialProcedure,
+    Topic,
 )
 
 # Fields of an ItemVersion that make up its content (copied into a new draft).
@@ -462,3 +465,51 @@ def ensure_local_catalogue(region: Region, *, actor: "User") -> Catalogue:
     record("catalogue.create_catalogue", actor=actor, subject=catalogue, region_code=region.code,
            summary=catalogue.name)
     return catalogue
+
+
+
+@transaction.atomic
+def create_catalogue(*, actor, region, kind: str, name: str, bureau=None) -> Catalogue:
+    """A region's list: its local catalogue (本级事项目录, kept for `bureau`) or, for a
+    province, the guidance catalogue (指导目录). One of each kind per region; set up by an
+    administrator of the region, after which its catalogue administrators fill it."""
+    require_role(actor, Role.ADMINISTRATOR, region)
+    taken = ValidationFailed(fields={"kind": [_("该行政区划已有{kind}").format(kind=Catalogue.Kind(kind).label)]})
+    if Catalogue.objects.filter(region=region, kind=kind).exists():
+        raise taken
+    catalogue = Catalogue(region=region, kind=kind, name=(name or "").strip(), bureau=bureau)
+    try:
+        catalogue.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
+    if bureau is not None and not bureau.region.contains(region):
+        raise ValidationFailed(fields={"bureau": [_("行政审批局须管辖该行政区划")]})
+    try:
+        with transaction.atomic():
+            catalogue.save()
+    except IntegrityError:  # set up by someone else a moment ago
+        raise taken from None
+    record("catalogue.create_catalogue", actor=actor, subject=catalogue, region_code=region.code,
+           summary=catalogue.name, data={"kind": kind, "bureau": bureau.pk if bureau else None})
+    return catalogue
+
+
+@transaction.atomic
+def create_topic(*, actor, name: str, order: int = 0) -> Topic:
+    """A theme the public browses by. The topics are the whole installation's, so only a
+    superuser adds one."""
+    if not (getattr(actor, "is_superuser", False) and actor.is_active):
+        raise NotPermitted(_("主题由超级管理员维护"))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(fields={"name": [_("请填写主题名称")]})
+    taken = ValidationFailed(fields={"name": [_("主题“{name}”已存在").format(name=name)]})
+    if Topic.objects.filter(name=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            topic = Topic.objects.create(name=name, order=order)
+    except IntegrityError:  # added by someone else a moment ago
+        raise taken from None
+    record("catalogue.create_topic", actor=actor, subject=topic, summary=name, data={"order": order})
+    return topic

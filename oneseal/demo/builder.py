@@ -4,9 +4,12 @@ Everything in the catalogue is written through `oneseal.catalogue.actions` (crea
 save_draft_part, publish, start_adjustment, declare_no_such_power) by a demo catalogue
 administrator, so the demo is also a worked example of the catalogue's life: every item is
 published on the plan's transfer date and carries its audit trail. Regions go through
-`regions.actions.load_regions`; the bureau, sections, departments, centres, staff and their
-roles through `oneseal.organisation.actions`, by the demo superuser; topics and user accounts,
-which have no action, are created directly.
+`regions.actions.load_regions`. The installation's superuser is made by
+`organisation.actions.create_superuser(system=True)`, as on an empty install nobody can grant it;
+that superuser then sets up the rest as an administrator would: the bureau, sections,
+departments, centres, the staff's accounts (`create_account`), the staff and their roles through
+`oneseal.organisation.actions`, the catalogues and topics through `create_catalogue` and
+`create_topic`. Nothing in the demo is written beside the actions, so its audit chain verifies.
 
 The demo's cases (`cases.py`) are then played through `oneseal.cases.actions` by the demo
 staff and the applicants' online accounts, dated back from the day of loading.
@@ -112,10 +115,11 @@ def _catalogue() -> dict:
     county = _regions()
     bureau, sections, departments = _organisation(county)
     users = _accounts(bureau, sections, departments)
-    topics = {name: Topic.objects.get_or_create(name=name, defaults={"order": n})[0]
+    topics = {name: Topic.objects.filter(name=name).first()
+              or catalogue_actions.create_topic(actor=users["admin"], name=name, order=n)
               for n, name in enumerate(org.TOPICS, start=1)}
-    catalogue = Catalogue.objects.create(
-        region=county, kind=Catalogue.Kind.LOCAL, name=table.CATALOGUE_NAME, bureau=bureau,
+    catalogue = catalogue_actions.create_catalogue(
+        actor=users["admin"], region=county, kind=Catalogue.Kind.LOCAL, name=table.CATALOGUE_NAME, bureau=bureau,
     )
     _local_items(catalogue, actor=users["catadmin"], sections=sections, departments=departments, topics=topics)
     _adjustments(catalogue, actor=users["catadmin"])
@@ -134,12 +138,11 @@ def _regions() -> Region:
 def _demo_superuser(encoded_password: str | None = None):
     """The installation's superuser, who sets up the organisation through its actions."""
     row = next(r for r in org.ACCOUNTS if r.role == org.SUPERUSER)
-    User = get_user_model()
-    user = User.objects.filter(username=row.username).first()
+    user = get_user_model().objects.filter(username=row.username).first()
     if user is None:
-        user = User(username=row.username, first_name=row.display_name, is_staff=True, is_superuser=True,
-                    password=encoded_password or make_password(org.DEMO_PASSWORD))
-        user.save()
+        user = organisation_actions.create_superuser(
+            username=row.username, display_name=row.display_name, system=True,
+            encoded_password=encoded_password or make_password(org.DEMO_PASSWORD))
     return user
 
 
@@ -178,16 +181,18 @@ def _accounts(bureau, sections, departments) -> dict:
     admin = _demo_superuser(encoded)
     for row in org.ACCOUNTS:
         user = User.objects.filter(username=row.username).first()
-        if user is None:
-            user = User(username=row.username, first_name=row.display_name, password=encoded)
-            # Catalogue administrators edit handling items and materials in the Django admin.
-            user.is_staff = row.role == Role.CATALOGUE_ADMIN
-            user.save()
-        users[row.username] = user
         if row.role == org.SUPERUSER:
+            users[row.username] = user
             continue
+        region = Region.objects.get(code=row.region_code)
+        if user is None:
+            # Catalogue administrators edit handling items and materials in the Django admin.
+            user = organisation_actions.create_account(
+                actor=admin, region=region, username=row.username, display_name=row.display_name,
+                encoded_password=encoded, admin_site=row.role == Role.CATALOGUE_ADMIN)
+        users[row.username] = user
         staff = _ensure(Staff, {"user": user}, organisation_actions.save_staff, actor=admin,
-                        region=Region.objects.get(code=row.region_code),
+                        region=region,
                         bureau=bureau if row.in_bureau else None,
                         section=sections[row.section] if row.section else None,
                         department=departments[row.department] if row.department else None,
@@ -422,9 +427,9 @@ def _adjustments(catalogue, *, actor) -> None:
 
 def _guidance(local, *, actor, local_actor) -> None:
     province = Region.objects.get(code=org.PROVINCE_CODE)
-    catalogue, _created = Catalogue.objects.get_or_create(
-        region=province, kind=Catalogue.Kind.GUIDANCE, defaults={"name": guidance.NAME},
-    )
+    catalogue = (Catalogue.objects.filter(region=province, kind=Catalogue.Kind.GUIDANCE).first()
+                 or catalogue_actions.create_catalogue(actor=actor, region=province, kind=Catalogue.Kind.GUIDANCE,
+                                                       name=guidance.NAME))
     rows = []
     for dept_row in org.DEPARTMENTS:
         for seq, row in enumerate(table.TRANSFERRED_ITEMS.get(dept_row.name, []), start=1):

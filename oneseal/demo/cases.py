@@ -21,11 +21,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.applicants.actions import record_authorisation, register_applicant
+from oneseal.applicants.actions import record_authorisation, register_applicant, sign_up
 from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import accounts_acting_for
 from oneseal.calendars.queries import current_calendar
@@ -906,22 +905,28 @@ def handling_items(on: datetime.date) -> dict[str, HandlingItem]:
     return found
 
 
-def _applicant_accounts(encoded_password: str) -> dict:
-    """The applicants' online accounts: ordinary users, no staff record."""
+def _applicant_accounts() -> dict:
+    """The applicants' online accounts: each holder signed up online as themselves
+    (applicants.actions.sign_up), which registers them as an applicant; no staff record."""
     User = get_user_model()
+    people_by_key = {p.key: p for p in people.PEOPLE}
     users = {}
     for row in people.APPLICANT_ACCOUNTS:
         user = User.objects.filter(username=row.username).first()
         if user is None:
-            user = User.objects.create(username=row.username, first_name=row.display_name, password=encoded_password)
+            person = people_by_key[row.applicant]
+            user, _person = sign_up(username=row.username, password=org.DEMO_PASSWORD, name=person.name,
+                                    number=person.number, phone=person.phone, address=person.address)
         users[row.applicant] = user
     return users
 
 
 def _applicants(clerk, accounts: dict) -> dict[str, Applicant]:
     """Register every demo applicant not yet registered, at the window by the clerk
-    (applicants.actions.register_applicant), binding the people with an online account to it
-    (they showed their ID card); then record the organisations' authorisations."""
+    (applicants.actions.register_applicant) — the account holders registered themselves when
+    they signed up, unless an older demo registered them at the window without their account,
+    which the clerk binds now (they showed their ID card); then record the organisations'
+    authorisations."""
     out = {}
     for row in [*people.PEOPLE, *people.ORGANISATIONS]:
         user = accounts.get(row.key)
@@ -953,7 +958,7 @@ def authorise_accounts(clerk) -> bool:
     account): register the account holders and record their authorisations. True when
     anything was written."""
     before = (Applicant.objects.count(), Authorisation.objects.count())
-    _applicants(clerk, _applicant_accounts(make_password(org.DEMO_PASSWORD)))
+    _applicants(clerk, _applicant_accounts())
     return (Applicant.objects.count(), Authorisation.objects.count()) != before
 
 
@@ -962,7 +967,7 @@ def build(users: dict, *, today: datetime.date | None = None, stories: list[Stor
     caller holds the transaction (builder.load)."""
     today = today or timezone.localdate()
     items = handling_items(today)
-    accounts = _applicant_accounts(make_password(org.DEMO_PASSWORD))
+    accounts = _applicant_accounts()
     applicants = _applicants(users["clerk"], accounts)
     stage = Stage(today, users, items, applicants)
     first_id = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)

@@ -30,12 +30,11 @@ from oneseal.errors import (
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role
 
-from . import rules, signing
-from . import templates_pdf as wording
+from . import rules, signing, wording
 from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, PendingNotice, Seal
 from .queries import active_seal, due_documents, issue_blockers, notice_event  # noqa: F401 (callers use them here)
 from .rendering import MissingGlyphs, render
-from .templates_pdf import FACTS, Facts, tolerated_materials
+from .wording import FACTS, Facts, tolerated_materials
 
 logger = logging.getLogger(__name__)
 
@@ -459,7 +458,7 @@ def _require_template_admin(actor, bureau: Bureau) -> None:
 
 
 def ensure_shipped_templates(bureau: Bureau) -> None:
-    """Version 1 of every kind's wording, as shipped (templates_pdf.SHIPPED), made on first use
+    """Version 1 of every kind's wording, as shipped (wording.SHIPPED), made on first use
     for a bureau that has none yet. Two first uses at once: the loser's insert fails on the
     unique version number and it uses the winner's row."""
     have = set(DocumentTemplate.objects.filter(bureau=bureau).values_list("kind", flat=True).distinct())

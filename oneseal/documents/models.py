@@ -98,7 +98,7 @@ class DocumentTemplate(models.Model):
     """The wording of one kind of document at one bureau, versioned like the catalogue: a draft
     is edited, publishing freezes it from an effective date, and the version in force on a
     document's date is the one it is written in (`Document.template`). The facts the wording
-    carries are computed by `documents.templates_pdf`; version 1 is the wording shipped there."""
+    carries are computed by `documents.wording`; version 1 is the wording shipped there."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")

@@ -3,7 +3,7 @@ addressee, the body, the dated signature block under the red round stamp, and th
 with the verification code. Fonts are embedded (subset) from Noto Sans CJK SC, which has
 the rare characters of names too (𠮷, U+20BB7).
 
-What each kind says is a `Notice` built by `documents.templates_pdf`; this module only draws.
+What each kind says is a `Notice` built by `documents.wording`; this module only draws.
 
 Why two fonts: subsetting the full Noto face (65,000 glyphs) costs about a second per
 document, nearly all of it spent loading the face's tables. So the face is cut once to the

@@ -24,8 +24,7 @@ from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.throttling import throttle
 
-from . import actions, queries, rules
-from . import templates_pdf as wording
+from . import actions, queries, rules, wording
 from .forms import PublishForm, StartDraftForm, VerifyUploadForm, WordingForm
 from .models import DocumentKind, DocumentTemplate
 from .rendering import MissingGlyphs

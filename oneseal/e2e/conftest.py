@@ -9,10 +9,9 @@ import zlib
 
 import pytest
 
-from oneseal.cases.tests.conftest import *  # noqa: F403 — clerk, reviewer, second_reviewer, signatory, far_staff, make_item …
-from oneseal.cases.tests.conftest import day
 from oneseal.catalogue.models import OnlineDepth
 from oneseal.documents import actions as document_actions
+from oneseal.testing import day
 
 PASSWORD = "Pingluo-2025!"
 PERSON_NUMBER = "640221199605180423"

@@ -3,7 +3,9 @@ their roles (who may accept, review, sign …). Each is one transaction with a p
 and an audit row, whether it comes from the Django admin, the demo or a command.
 
 Who may: an administrator (role `administrator`) of a region at or above the object's region,
-or a superuser. Roles are the keys to every other action, so three rules hold here:
+or a superuser. The accounts come first: `create_account` opens a sign-in account for someone an
+administrator is about to place as staff; `create_superuser` makes the installation's superuser,
+which on an empty install nobody can grant, so the installing command says `system=True`. Roles are the keys to every other action, so three rules hold here:
 nobody changes their own roles; only a superuser grants or withdraws the administrator role;
 and a role is given only to staff placed where it can be exercised (`role_blockers`).
 """
@@ -11,7 +13,10 @@ and a role is given only to staff placed where it can be exercised (`role_blocke
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import identify_hasher, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
@@ -48,8 +53,6 @@ def _changes(obj: Model, fields: list[str]) -> dict[str, list[Any]]:
 
 
 def _clean(obj: Model, exclude: list[str] | None = None) -> None:
-    from django.core.exceptions import ValidationError
-
     try:
         obj.full_clean(exclude=exclude, validate_unique=True)
     except ValidationError as error:
@@ -208,3 +211,73 @@ def save_staff_and_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) ->
     staff = save_staff(staff, actor=actor)
     set_roles(staff, roles, actor=actor)
     return staff
+
+
+def _save_new_user(user) -> None:
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same name taken by someone else a moment ago
+        raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
+
+
+def _new_user(*, username: str, display_name: str, password: str, encoded_password: str, **flags):
+    """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
+    `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
+    User = get_user_model()
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if not username:
+        errors["username"] = [_("请填写用户名")]
+    else:
+        try:
+            User._meta.get_field("username").run_validators(username)
+        except ValidationError as error:
+            errors["username"] = list(error.messages)
+        else:
+            if User.objects.filter(username__iexact=username).exists():
+                errors["username"] = [_("该用户名已被使用，请换一个")]
+    if not (display_name or "").strip():
+        errors["display_name"] = [_("请填写姓名")]
+    if encoded_password:
+        try:
+            identify_hasher(encoded_password)
+        except ValueError:
+            errors["password"] = [_("请设置密码")]
+    elif not password:
+        errors["password"] = [_("请设置密码")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return User(username=username, first_name=display_name.strip()[:150],
+                password=encoded_password or make_password(password), **flags)
+
+
+@transaction.atomic
+def create_superuser(*, username: str, display_name: str, password: str = "", encoded_password: str = "",
+                     actor=None, system: bool = False):
+    """The installation's superuser, who runs the installation and appoints the regions'
+    administrators. An active superuser may make another; on an empty install there is none,
+    and only the installing command (or the demo) may say `system=True` for itself."""
+    if not system and not (getattr(actor, "is_superuser", False) and actor.is_active):
+        raise NotPermitted(_("只有超级管理员可以设立超级管理员"))
+    user = _new_user(username=username, display_name=display_name, password=password,
+                     encoded_password=encoded_password, is_staff=True, is_superuser=True)
+    _save_new_user(user)
+    record("organisation.create_superuser", actor=None if system else actor, subject=user, summary=user.first_name,
+           data={"username": user.username, "system": system})
+    return user
+
+
+@transaction.atomic
+def create_account(*, actor, region, username: str, display_name: str, password: str = "",
+                   encoded_password: str = "", admin_site: bool = False):
+    """A sign-in account for someone an administrator of `region` is about to place there as
+    staff (`save_staff`, then `set_roles`). `admin_site` lets them into the Django admin, where
+    catalogue administrators edit handling items and materials."""
+    require_administrator(actor, region)
+    user = _new_user(username=username, display_name=display_name, password=password,
+                     encoded_password=encoded_password, is_staff=admin_site)
+    _save_new_user(user)
+    record("organisation.create_account", actor=actor, subject=user, region_code=region.code, summary=user.first_name,
+           data={"username": user.username, "admin_site": admin_site})
+    return user

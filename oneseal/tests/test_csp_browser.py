@@ -5,7 +5,6 @@ console (the `page` fixture fails the test on one)."""
 import pytest
 from django.urls import reverse
 
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
 from oneseal.e2e.conftest import sign_in_staff
 from oneseal.esupervision.tests.conftest import granted, rollup
 from oneseal.organisation.models import Role

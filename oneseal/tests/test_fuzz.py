@@ -16,8 +16,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
-from oneseal.cases.tests.conftest import accepted_case
+from oneseal.testing import accepted_case
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import name_problem
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
 from oneseal.inputs import json_depth
 
 pytestmark = pytest.mark.django_db

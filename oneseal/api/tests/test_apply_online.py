@@ -4,11 +4,9 @@ cannot be tolerated comes with a file, or nothing is opened, the refusal naming 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oneseal.cases.models import Case, Upload
-from oneseal.cases.tests import conftest as case_fixtures
 
 from . import test_cases_api as api_tests
 
-clerk, handling_item = case_fixtures.clerk, case_fixtures.handling_item
 citizen, citizen_applicant, client_for = api_tests.citizen, api_tests.citizen_applicant, api_tests.client_for
 PDF = b"%PDF-1.7 application form"
 

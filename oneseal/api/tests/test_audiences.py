@@ -11,11 +11,8 @@ from oneseal.api.cases import details, outputs
 from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import CaseMaterial
-from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role
-
-clerk, make_item, section = case_fixtures.clerk, case_fixtures.make_item, case_fixtures.section
-at, day = case_fixtures.at, case_fixtures.day
+from oneseal.testing import at, day
 
 OPINION = "经审查，申请人场所布局合理，同意——李初审"
 

@@ -18,15 +18,11 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
-from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import ReviewStep
 from oneseal.interface.case_actions import ACTIONS
 from oneseal.organisation.models import Role
-
-# The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
-applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
-at, day = case_fixtures.at, case_fixtures.day
+from oneseal.testing import at, day
 
 PERSON_NUMBER = "11010519491231002" + id_check_char("11010519491231002")
 

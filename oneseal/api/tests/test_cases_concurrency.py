@@ -6,12 +6,8 @@ import pytest
 
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseCounter, CaseEvent, CaseMaterial, State
-from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role
 from oneseal.testing import POSTGRES_ONLY, in_parallel, poster
-
-# The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
-applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
 
 pytestmark = POSTGRES_ONLY
 

@@ -9,11 +9,9 @@ from oneseal.applicants.actions import record_authorisation, register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial
 from oneseal.cases.queries import visible_cases
-from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.organisation.models import Department, Role
-
-applicant, clerk = case_fixtures.applicant, case_fixtures.clerk
+from oneseal.testing import day
 
 
 def client_for(user) -> APIClient:
@@ -30,7 +28,7 @@ def housing(county):
 @pytest.fixture
 def food_case(complete_draft, admin_user, applicant, clerk):
     """A case of 食品经营许可, an item 市场监管局 (the `department` fixture) approved before."""
-    version = catalogue_actions.publish(complete_draft(), actor=admin_user, effective_from=case_fixtures.day("2024-01-01"))
+    version = catalogue_actions.publish(complete_draft(), actor=admin_user, effective_from=day("2024-01-01"))
     case = actions.receive(version.handling_items.get(), actor=clerk, applicant=applicant)
     return actions.check_materials(case, actor=clerk,
                                    statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
@@ -41,7 +39,7 @@ def building_case(complete_draft, admin_user, applicant, clerk, housing):
     """A case of 建筑工程施工许可, an item of 住建局."""
     version = catalogue_actions.publish(
         complete_draft("640221-XK-020", "建筑工程施工许可"), actor=admin_user,
-        effective_from=case_fixtures.day("2024-01-01"))
+        effective_from=day("2024-01-01"))
     version.original_department = housing
     version.save(update_fields=["original_department"])
     return actions.receive(version.handling_items.get(), actor=clerk, applicant=applicant)

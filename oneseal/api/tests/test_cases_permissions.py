@@ -14,11 +14,7 @@ from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial
 from oneseal.cases.queries import visible_cases
-from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role
-
-# The cases app's fixtures: a published handling item, a window clerk, an organisation applicant.
-applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
 
 
 def client_for(user=None) -> APIClient:

@@ -20,11 +20,7 @@ from oneseal.cases.models import (
     Licence,
     Upload,
 )
-from oneseal.cases.tests import conftest as case_fixtures
 from oneseal.organisation.models import Role, Section
-
-applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
-make_item, section = case_fixtures.make_item, case_fixtures.section
 
 UTC = datetime.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")

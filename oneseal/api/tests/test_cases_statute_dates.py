@@ -15,12 +15,7 @@ from rest_framework.test import APIClient
 from oneseal.calendars import actions as calendar_actions
 from oneseal.cases import actions, jobs
 from oneseal.cases.models import CaseMaterial, State
-from oneseal.cases.tests import conftest as case_fixtures
-
-applicant, clerk, make_item, section = (case_fixtures.applicant, case_fixtures.clerk, case_fixtures.make_item,
-                                        case_fixtures.section)
-reviewer, signatory = case_fixtures.reviewer, case_fixtures.signatory
-at, day, accepted_case = case_fixtures.at, case_fixtures.day, case_fixtures.accepted_case
+from oneseal.testing import accepted_case, at, day
 
 
 @pytest.fixture

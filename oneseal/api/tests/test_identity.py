@@ -17,9 +17,6 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import credit_check_char
 from oneseal.audit.models import AuditEvent
 from oneseal.cases.models import Case
-from oneseal.cases.tests import conftest as case_fixtures
-
-applicant, clerk, handling_item = case_fixtures.applicant, case_fixtures.clerk, case_fixtures.handling_item
 
 PASSWORD = "Pingluo-2025!"
 STRANGER_ID = "640221199605180423"

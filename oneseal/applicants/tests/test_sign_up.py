@@ -19,6 +19,15 @@ def test_signing_up_ties_a_new_account_to_its_applicant_and_is_audited(db):
     assert AuditEvent.objects.filter(action="applicants.sign_up", subject_id=str(applicant.pk)).exists()
 
 
+
+def test_an_address_given_at_sign_up_is_kept_and_none_is_needed(db):
+    _user, applicant = sign_up(username="zhangshan", password="Pingluo-2025!", name="张珊", number="640221199605180423",
+                               phone="13995210418", address=" 平罗县城关镇鼓楼南街17号 ")
+    assert applicant.address == "平罗县城关镇鼓楼南街17号"
+    _user, other = sign_up(username="yangxiumei", password="Pingluo-2025!", name="杨秀梅", number="640221198001011237",
+                           phone="13995210419")
+    assert other.address == ""
+
 def test_a_registered_number_cannot_be_claimed_and_no_account_is_left_behind(db):
     sign_up(username="first", password="Pingluo-2025!", kind="person", name="张珊", number="640221199605180423",
             phone="13995210418")

@@ -4,7 +4,6 @@ import pytest
 from django.utils import timezone
 
 from oneseal.calendars.queries import current_calendar
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, handling_item, own_applicant …)
 from oneseal.organisation.models import Role
 
 from .. import actions

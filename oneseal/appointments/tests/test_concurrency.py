@@ -7,8 +7,7 @@ from django.contrib.auth import get_user_model
 from oneseal.applicants.actions import register_applicant
 from oneseal.appointments import actions
 from oneseal.appointments.models import Booking, Slot
-from oneseal.demo.data.applicants import id_number
-from oneseal.testing import POSTGRES_ONLY, in_parallel, poster
+from oneseal.testing import POSTGRES_ONLY, id_number, in_parallel, poster
 
 pytestmark = POSTGRES_ONLY
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from oneseal.applicants.actions import register_applicant
 from oneseal.appointments import actions
-from oneseal.demo.data.applicants import id_number
+from oneseal.testing import id_number
 
 
 def queries_for(client, url, **params) -> int:

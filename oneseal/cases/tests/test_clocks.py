@@ -15,8 +15,7 @@ from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases import actions, rules
 from oneseal.cases.rules import Warning
 from oneseal.errors import InvalidTransition
-
-from .conftest import accepted_case, day
+from oneseal.testing import accepted_case, day
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,7 @@ from oneseal.cases.models import (
 )
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Department, Role
-
-from .conftest import accepted_case, at, day, events, reviewed, revoke_through_procedure
+from oneseal.testing import accepted_case, at, day, events, reviewed, revoke_through_procedure
 
 TEXT = "本单位承诺：经营场所、设施设备、食品安全管理人员及管理制度均符合《食品经营许可管理办法》规定的条件，所填信息真实有效。"
 

@@ -19,8 +19,7 @@ from oneseal.cases.models import (
     State,
 )
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
-
-from .conftest import accepted_case, day, events, reviewed, revoke_through_procedure
+from oneseal.testing import accepted_case, day, events, reviewed, revoke_through_procedure
 
 
 def granted(case, signatory, on: str, **fields):

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 from oneseal.cases import actions
 from oneseal.cases.models import CaseEvent, Extension, ExtensionRejection, State
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
-
-from .conftest import accepted_case, day, events
+from oneseal.testing import accepted_case, day, events
 
 
 def test_a_refused_request_is_closed_the_clocks_stay_and_a_new_one_may_be_granted(item, applicant, clerk, reviewer,

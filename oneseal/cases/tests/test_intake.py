@@ -11,8 +11,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 from oneseal.errors import Conflict, InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
-
-from .conftest import at, day
+from oneseal.testing import at, day
 
 
 def provide_all(case, clerk):

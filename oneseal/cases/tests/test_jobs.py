@@ -16,9 +16,7 @@ from oneseal.cases import actions, clocks, jobs, rules
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
-from oneseal.testing import in_parallel, needs_postgres
-
-from .conftest import at, day
+from oneseal.testing import at, day, in_parallel, needs_postgres
 
 
 def received(handling_item, applicant, clerk, on: str):

@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 from oneseal.cases import actions, jobs
 from oneseal.cases.models import Case, Licence
 from oneseal.catalogue.models import Variant
+from oneseal.testing import revoke_through_procedure
 
-from .conftest import revoke_through_procedure
 from .test_licences import decided, new_licence, publish_item
 
 

@@ -19,9 +19,14 @@ from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.queries import due_documents
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
-from oneseal.testing import in_parallel, issued_document, needs_postgres
-
-from .conftest import at, day, revoke_through_procedure
+from oneseal.testing import (
+    at,
+    day,
+    in_parallel,
+    issued_document,
+    needs_postgres,
+    revoke_through_procedure,
+)
 
 VARIANTS = [(Variant.CHANGE, "食品经营许可变更经营项目"), (Variant.RENEWAL, "食品经营许可延续"),
             (Variant.REISSUE, "食品经营许可补办"), (Variant.CANCELLATION, "食品经营许可注销")]

@@ -9,8 +9,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import CaseMaterial
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import Material
-
-from .conftest import at, day
+from oneseal.testing import at, day
 
 S = CaseMaterial.Status
 

@@ -17,8 +17,7 @@ from oneseal.cases.models import (
 )
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
-
-from .conftest import accepted_case, day, events, reviewed
+from oneseal.testing import accepted_case, day, events, reviewed
 
 
 def test_an_accepted_case_takes_its_steps_from_the_handling_item_version(item, applicant, clerk, reviewer):

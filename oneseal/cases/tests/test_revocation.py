@@ -11,9 +11,7 @@ from oneseal.documents.models import Document, PendingNotice
 from oneseal.documents.tests.conftest import pdf_text
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
-from oneseal.testing import issued_document
-
-from .conftest import accepted_case, day
+from oneseal.testing import accepted_case, day, issued_document
 
 State = RevocationProposal.ProposalState
 

@@ -11,9 +11,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import Case, Licence, RevocationProposal
 from oneseal.documents import actions as document_actions
 from oneseal.documents.models import Document, PendingNotice, Seal
-from oneseal.testing import issued_document
-
-from .conftest import accepted_case, day
+from oneseal.testing import accepted_case, day, issued_document
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from rest_framework.test import APIClient
 
 from oneseal.cases import actions
 from oneseal.cases.models import CaseMaterial, CaseStep
+from oneseal.testing import accepted_case, at, day
 from oneseal.workbench.queries import with_current_step
-
-from .conftest import accepted_case, at, day
 
 
 def test_acceptance_stores_the_steps_with_the_window_step_done_by_the_clerk(item, applicant, clerk):

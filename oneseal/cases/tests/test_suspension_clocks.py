@@ -12,8 +12,7 @@ from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
-
-from .conftest import accepted_case, day
+from oneseal.testing import accepted_case, day
 
 
 def test_an_expert_review_stops_both_clocks(item, applicant, clerk, reviewer):

@@ -5,9 +5,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
-from oneseal.cases.tests.conftest import day
 from oneseal.documents import actions
+from oneseal.testing import day
 
 
 @pytest.fixture(autouse=True)

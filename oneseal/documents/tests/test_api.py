@@ -6,10 +6,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import accepted_case, at, day
 from oneseal.documents import actions
 from oneseal.documents.models import Document
 from oneseal.organisation.models import Role
+from oneseal.testing import accepted_case, at, day
 
 from .conftest import pdf_bytes
 

@@ -5,12 +5,11 @@ the first document of a year, when the sequence row and the shipped wording do n
 
 import pytest
 
-from oneseal.cases.tests.conftest import accepted_case, day
 from oneseal.documents import actions
 from oneseal.documents.models import Document, DocumentSequence, DocumentTemplate
 from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Role
-from oneseal.testing import POSTGRES_ONLY, in_parallel
+from oneseal.testing import POSTGRES_ONLY, accepted_case, day, in_parallel
 
 pytestmark = POSTGRES_ONLY
 

@@ -9,10 +9,10 @@ from pypdf import PdfReader
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import CaseMaterial
-from oneseal.cases.tests.conftest import accepted_case, at, day, reviewed
 from oneseal.documents import actions, queries
 from oneseal.documents.rendering import MissingGlyphs, fonts_for
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.testing import accepted_case, at, day, reviewed
 
 from .conftest import notice_of, pdf_bytes, pdf_text
 

@@ -13,11 +13,11 @@ from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions as case_actions
 from oneseal.cases import jobs
 from oneseal.cases.models import CaseMaterial, State
-from oneseal.cases.tests.conftest import accepted_case, at, day, reviewed
 from oneseal.documents import actions, queries
 from oneseal.documents.models import Document, PendingNotice
 from oneseal.esupervision import queries as oversight
 from oneseal.organisation.models import Role
+from oneseal.testing import accepted_case, at, day, reviewed
 
 from .conftest import notice_of, pdf_text
 

@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from oneseal.audit.models import AuditEvent
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import CaseMaterial
-from oneseal.cases.tests.conftest import accepted_case, at, day, reviewed
 from oneseal.documents import actions, signing
 from oneseal.documents.models import Document, DocumentSequence
 from oneseal.documents.rendering import font_location
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.testing import accepted_case, at, day, reviewed
 
 from .conftest import notice_of, pdf_bytes, pdf_text
 

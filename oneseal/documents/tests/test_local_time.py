@@ -4,7 +4,7 @@ received at 00:30 in Pingluo is 16:30 the day before in UTC."""
 import datetime
 
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import day
+from oneseal.testing import day
 
 from .conftest import notice_of, pdf_text
 

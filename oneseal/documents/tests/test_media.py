@@ -11,7 +11,7 @@ from django.urls import Resolver404, clear_url_caches, resolve
 
 import oneseal.urls
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import accepted_case, at
+from oneseal.testing import accepted_case, at
 
 from .conftest import notice_of
 

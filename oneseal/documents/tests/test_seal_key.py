@@ -8,11 +8,11 @@ from cryptography.hazmat.primitives import serialization
 from django.core.management import CommandError, call_command
 
 from oneseal.audit.models import AuditEvent
-from oneseal.cases.tests.conftest import accepted_case
 from oneseal.documents import actions, signing
 from oneseal.documents.models import Seal
 from oneseal.errors import ValidationFailed
 from oneseal.keys import MissingSealKey
+from oneseal.testing import accepted_case
 
 from .conftest import notice_of, pdf_bytes, pdf_text
 

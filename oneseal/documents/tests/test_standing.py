@@ -12,9 +12,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import accepted_case, day, revoke_through_procedure
 from oneseal.documents import rules
 from oneseal.documents.queries import check_file
+from oneseal.testing import accepted_case, day, revoke_through_procedure
 
 from .conftest import notice_of, pdf_bytes
 

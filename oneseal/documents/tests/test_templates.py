@@ -7,12 +7,11 @@ import pytest
 
 from oneseal.audit.models import AuditEvent
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import accepted_case, day, reviewed
-from oneseal.documents import actions
-from oneseal.documents import templates_pdf as wording
+from oneseal.documents import actions, wording
 from oneseal.documents.models import DocumentKind, DocumentTemplate
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
+from oneseal.testing import accepted_case, day, reviewed
 
 from .conftest import notice_of, pdf_text
 

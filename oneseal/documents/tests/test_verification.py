@@ -7,11 +7,11 @@ import re
 import pytest
 from django.core.management import call_command
 
-from oneseal.cases.tests.conftest import accepted_case, day
 from oneseal.documents import actions, signing
 from oneseal.documents.models import Seal
 from oneseal.documents.queries import check_file
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.testing import accepted_case, day
 
 from .conftest import notice_of, pdf_bytes
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfWriter
 
-from oneseal.cases.tests.conftest import accepted_case
 from oneseal.documents.queries import check_file
+from oneseal.testing import accepted_case
 
 from .conftest import notice_of, pdf_bytes
 

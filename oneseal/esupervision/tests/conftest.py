@@ -6,10 +6,9 @@ from django.utils import timezone
 
 from oneseal.cases import actions
 from oneseal.cases.actions import _base
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
-from oneseal.cases.tests.conftest import accepted_case, at, day, reviewed
 from oneseal.esupervision import jobs
 from oneseal.organisation.models import Role
+from oneseal.testing import accepted_case, at, day, reviewed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

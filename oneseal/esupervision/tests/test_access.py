@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from oneseal.cases.models import Case
 from oneseal.organisation.models import Role
+from oneseal.testing import accepted_case
 
-from .conftest import accepted_case, rollup
+from .conftest import rollup
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,7 @@ def two_counties(item, applicant, clerk, make_staff, county, bureau, section):
     region code: the neighbour's catalogue is not needed to read its cases), each breaking a
     rule (a third suspension)."""
     from oneseal.cases import actions
-
-    from .conftest import day
+    from oneseal.testing import day
 
     # A reviewer of the section the cases' review steps name: only the case's own section suspends.
     reviewer = make_staff("suspender", county, Role.REVIEWER, bureau=bureau, section=section)

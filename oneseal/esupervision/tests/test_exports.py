@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 
 from oneseal.applicants.actions import register_applicant
 from oneseal.esupervision.models import Rule, RuleHit
+from oneseal.testing import accepted_case
 
-from .conftest import accepted_case, granted, rollup
+from .conftest import granted, rollup
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from oneseal.esupervision import actions as esupervision_actions
 from oneseal.esupervision import jobs
 from oneseal.esupervision.models import CaseMilestone, Milestone, Rule, RuleHit, Workday
 from oneseal.organisation.models import Staff
+from oneseal.testing import accepted_case, at, day, reviewed
 
-from .conftest import accepted_case, at, day, granted, reviewed, rollup
+from .conftest import granted, rollup
 
 pytestmark = pytest.mark.django_db
 

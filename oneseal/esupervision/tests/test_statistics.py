@@ -11,8 +11,9 @@ from oneseal.esupervision import jobs, queries
 from oneseal.esupervision.actions import set_baseline
 from oneseal.esupervision.models import CaseMilestone, Milestone, RollupState
 from oneseal.organisation.models import Staff
+from oneseal.testing import accepted_case, at, day
 
-from .conftest import accepted_case, at, day, granted, rollup
+from .conftest import granted, rollup
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from oneseal.catalogue.models import Catalogue, Item, ReviewStep
 from oneseal.esupervision import jobs, queries
 from oneseal.esupervision.models import CaseMilestone, MonthlyStat, RollupState
 from oneseal.organisation.models import Bureau, Section, Staff
+from oneseal.testing import accepted_case, at, day
 
-from .conftest import accepted_case, at, day, rollup
+from .conftest import rollup
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,8 @@ the supervisors of two departments."""
 import pytest
 
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
-from oneseal.cases.tests.conftest import accepted_case, day, reviewed
 from oneseal.organisation.models import Department, Role
+from oneseal.testing import accepted_case, day, reviewed
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from rest_framework.test import APIClient
 
 from oneseal.linkage import actions
 from oneseal.linkage.models import ApiToken, Feedback, SupportRequest
+from oneseal.testing import accepted_case, day
 
-from .conftest import PDF, accepted_case, day
+from .conftest import PDF
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage import actions, jobs
 from oneseal.linkage.models import DutyBoundary, Feedback, Push, SupportRequest
 from oneseal.linkage.queries import case_linkage, overdue_support_requests
+from oneseal.testing import accepted_case, day, revoke_through_procedure
 
-from .conftest import PDF, accepted_case, day, revoke_through_procedure
+from .conftest import PDF
 
 # --- signing and escalation ---------------------------------------------------------------
 

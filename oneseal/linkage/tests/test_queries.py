@@ -2,8 +2,7 @@
 
 from oneseal.linkage import actions
 from oneseal.linkage.queries import unsigned_pushes
-
-from .conftest import day
+from oneseal.testing import day
 
 
 def test_a_grant_is_pushed_to_the_original_department_due_in_three_working_days(decide, department):

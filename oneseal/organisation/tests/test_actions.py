@@ -12,16 +12,6 @@ from oneseal.organisation.rules import has_role
 
 
 @pytest.fixture
-def administrator(make_staff, county, bureau):
-    return make_staff("orgadmin", county, Role.ADMINISTRATOR, display_name="赵管理", bureau=bureau)
-
-
-@pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", password="pw-root")
-
-
-@pytest.fixture
 def newcomer(db, county, bureau):
     user = get_user_model().objects.create_user("newcomer", password="pw")
     return Staff.objects.create(user=user, region=county, bureau=bureau, display_name="钱新人")

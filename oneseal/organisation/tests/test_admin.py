@@ -9,11 +9,6 @@ from oneseal.organisation.models import Department, Role, Staff, StaffRole
 
 
 @pytest.fixture
-def root(db):
-    return get_user_model().objects.create_superuser("root", password="pw-root")
-
-
-@pytest.fixture
 def orgadmin(make_staff, county, bureau):
     user = make_staff("orgadmin", county, Role.ADMINISTRATOR, bureau=bureau)
     user.is_staff = True

@@ -1,7 +1,6 @@
 import pytest
 
 from oneseal.cases import actions as case_actions
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, handling_item, own_applicant …)
 from oneseal.organisation.models import Role
 
 from .. import actions

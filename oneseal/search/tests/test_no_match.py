@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from oneseal.demo import builder
-from oneseal.search import demo_data as search_demo
+from oneseal.demo.steps import search as search_demo
 from oneseal.search import rules
 from oneseal.search.queries import search_handling_items
 

@@ -1,9 +1,8 @@
 import pytest
 from django.utils import translation
 
-from oneseal.cases.tests.conftest import *  # noqa: F403 — the case fixtures (clerk, item, applicant, …)
-from oneseal.cases.tests.conftest import day
 from oneseal.documents import actions as document_actions
+from oneseal.testing import day
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from oneseal.cases import actions
 from oneseal.cases.models import CaseEvent
-from oneseal.cases.tests.conftest import at
+from oneseal.testing import at
 
 from .conftest import PNG
 

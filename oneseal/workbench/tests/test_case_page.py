@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from oneseal.cases import actions
 from oneseal.cases.models import CaseEvent, CaseMaterial
-from oneseal.cases.tests.conftest import accepted_case, at, reviewed
 from oneseal.documents.models import Document
+from oneseal.testing import accepted_case, at, reviewed
 
 
 def today() -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from oneseal.cases import actions
 from oneseal.cases.models import Extension, ExtensionRejection
-from oneseal.cases.tests.conftest import accepted_case
+from oneseal.testing import accepted_case
 from oneseal.workbench.templatetags.workbench import event_label
 
 from .test_case_page import act, page

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oneseal.cases import actions
-from oneseal.cases.tests.conftest import accepted_case, at, reviewed
+from oneseal.testing import accepted_case, at, reviewed
 
 
 def today() -> str:

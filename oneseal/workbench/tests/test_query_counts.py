@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from oneseal.cases.tests.conftest import accepted_case
+from oneseal.testing import accepted_case
 
 
 def queries_for(client, url) -> int:

@@ -3,33 +3,16 @@
 Runs in `make demo` right after `oneseal migrate`. Running it again changes nothing: it
 finds the demo catalogue and its cases and prints the accounts again."""
 
-import importlib
-import importlib.util
-
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.cases.models import State
 from oneseal.catalogue.report_sheets import text_table
-from oneseal.demo import builder
+from oneseal.demo import builder, steps
 from oneseal.demo import cases as demo_cases
 from oneseal.demo.data.organisation import DEMO_PASSWORD
 from oneseal.errors import DomainError
-
-
-def demo_loaders():
-    """Each app that adds to the demo has a `demo_data` module with `load(*, today) -> list[str]`
-    (idempotent; returns lines to print). They run after the county, its catalogue and its
-    cases exist, in INSTALLED_APPS order except the documents, which come last: other apps' demo
-    steps add case events that call for a notice (a suspension for technical support …)."""
-    modules = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.demo_data"
-        if config.name.startswith("oneseal.") and importlib.util.find_spec(name) is not None:
-            modules.append(importlib.import_module(name))
-    return iter(sorted(modules, key=lambda m: m.__name__ == "oneseal.documents.demo_data"))
 
 
 class Command(BaseCommand):
@@ -47,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(_("演示数据已存在，未作改动。"))
         extra = []
         try:
-            for module in demo_loaders():
+            for module in steps.ALL:
                 extra += module.load(today=timezone.localdate())
         except DomainError as e:
             raise CommandError(str(e.message)) from e

@@ -12,14 +12,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import current_calendar
-from oneseal.demo.builder import TRANSFER_DATE
-from oneseal.demo.cases import demo_cases
-from oneseal.demo.data import organisation as org
+from oneseal.documents import actions, queries
+from oneseal.documents.models import Document, DocumentKind, Seal
+from oneseal.documents.rules import chinese_date
 from oneseal.organisation.models import Bureau, Department
 
-from . import actions, queries
-from .models import Document, DocumentKind, Seal
-from .rules import chinese_date
+from ..builder import TRANSFER_DATE
+from ..cases import demo_cases
+from ..data import organisation as org
 
 # Notices handed over at the window are issued by the clerk; decisions by the signatory.
 WINDOW_KINDS = {DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE, DocumentKind.CORRECTION,

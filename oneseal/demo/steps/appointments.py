@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.applicants.queries import represented
+from oneseal.appointments import actions
+from oneseal.appointments.models import Booking, Hall, ItemGroup, Slot
 from oneseal.calendars.queries import current_calendar
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
-from oneseal.demo import cases as demo
-from oneseal.demo.data import organisation as org
 from oneseal.organisation.models import Bureau, Department, ServiceCentre
 
-from . import actions
-from .models import Booking, Hall, ItemGroup, Slot
+from .. import cases as demo
+from ..data import organisation as org
 
 # (group, windows, capacity per half hour, department short names)
 MAIN_HALL_GROUPS = [

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from oneseal.cases.models import CaseEvent
 from oneseal.catalogue.models import HandlingItem, ItemVersion
-from oneseal.demo import cases as demo_cases
-from oneseal.demo.data import organisation as org
+from oneseal.esupervision import actions, jobs
+from oneseal.esupervision.models import ConflictDeclaration, ReformBaseline
 
-from . import actions, jobs
-from .models import ConflictDeclaration, ReformBaseline
+from .. import cases as demo_cases
+from ..data import organisation as org
 
 # Handling item name → materials, steps and working days before the reform (DEMO DATA).
 BASELINES = {

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from oneseal.applicants.queries import accounts_acting_for
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CLOSED_STATES
-from oneseal.demo.cases import demo_cases
 from oneseal.errors import DomainError
+from oneseal.ratings import actions
+from oneseal.ratings.models import Channel, Rating
 
-from . import actions
-from .models import Channel, Rating
+from ..cases import demo_cases
 
 # (applicant name, handling item name, score, reasons, comment, channel, answer or None)
 RATINGS = [

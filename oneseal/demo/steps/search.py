@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from oneseal.catalogue.models import Catalogue, Item
-from oneseal.demo.data import organisation as org
+from oneseal.search import actions, embeddings, index
+from oneseal.search.models import Synonym
 
-from . import actions, embeddings, index
-from .models import Synonym
+from ..data import organisation as org
 
 REASON = "窗口常听到群众这样问（演示数据）"
 

@@ -1,40 +1,38 @@
-import datetime
+"""The fixtures the apps' tests share, as a pytest plugin (`pytest_plugins` in
+oneseal/conftest.py): the staff of the county's bureau in each role, applicants with and
+without an online account, and published handling items to open cases on. They build on the
+organisation and catalogue fixtures of oneseal/conftest.py; the helpers that bring a case to a
+state (`accepted_case`, `reviewed` …) are plain functions in `oneseal.testing`. An app's own
+conftest may override any of them by name (linkage's `supervisor` has a display name)."""
+
 import itertools
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from oneseal.applicants.actions import register_applicant
-from oneseal.cases import actions
-from oneseal.cases.models import CaseEvent, CaseMaterial
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import Material, ReviewStep, SpecialProcedure
 from oneseal.organisation.models import Role, Section
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from . import STEPS, day, list_special_procedures
 
 
-def at(text: str) -> datetime.datetime:
-    """A moment on a business day in the bureau's time zone: '2025-01-24 10:00'."""
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+@pytest.fixture
+def root(db):
+    """The installation's superuser."""
+    return get_user_model().objects.create_superuser("root", password="pw-root")
 
 
-def day(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text)
+@pytest.fixture
+def administrator(make_staff, county, bureau):
+    """The county's system administrator: sets up its organisation, accounts and lists."""
+    return make_staff("orgadmin", county, Role.ADMINISTRATOR, display_name="赵管理", bureau=bureau)
 
 
 @pytest.fixture
 def clerk(make_staff, county, bureau):
     return make_staff("clerk", county, Role.CLERK, display_name="王窗口", bureau=bureau)
-
-
-def list_special_procedures(hi, admin_user, kinds=tuple(SpecialProcedure.Kind.values)):
-    """The guide's special procedures (every kind unless told): the kinds a case of it may be
-    suspended for."""
-    for kind in kinds:
-        catalogue_actions.save_draft_part(SpecialProcedure(handling_item=hi, kind=kind, limit_days=10),
-                                          actor=admin_user)
 
 
 @pytest.fixture
@@ -54,9 +52,6 @@ def handling_item(complete_draft, admin_user):
 def applicant(clerk):
     return register_applicant(actor=clerk, kind="organisation", name="平罗县𠮷祥餐饮有限公司",
                               number="91350100M000100Y43", phone="0952-6012345")
-
-
-# --- shared fixtures ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -116,10 +111,6 @@ def other_applicant_user(clerk):
     return user
 
 
-STEPS = [("受理", ReviewStep.Role.CLERK, False), ("初审", ReviewStep.Role.REVIEWER, True),
-         ("复审", ReviewStep.Role.REVIEWER, False), ("决定", ReviewStep.Role.SIGNATORY, False)]
-
-
 @pytest.fixture
 def make_item(complete_draft, admin_user, section):
     """A published 食品经营许可 handling item (promised 5 / statutory 20 working days unless
@@ -149,51 +140,3 @@ def make_item(complete_draft, admin_user, section):
 @pytest.fixture
 def item(make_item):
     return make_item()
-
-
-def accepted_case(hi, applicant, clerk, on: str, *, tolerated_until: str | None = None):
-    """Receive on `on` at 09:00 and accept the same day, through the real actions."""
-    case = actions.receive(hi, actor=clerk, applicant=applicant, at=at(f"{on} 09:00"))
-    core, non_core = case.materials.order_by("material__order")
-    if tolerated_until:
-        actions.check_materials(case, actor=clerk, statuses={core.pk: CaseMaterial.Status.PROVIDED})
-        return actions.accept(case, actor=clerk, on=day(on), tolerated={non_core.pk: day(tolerated_until)})
-    actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in (core, non_core)})
-    return actions.accept(case, actor=clerk, on=day(on))
-
-
-def reviewed(case, reviewer, second_reviewer, on: str):
-    """Both review steps done, the case waits for the decision."""
-    case = actions.complete_review_step(case, actor=reviewer, opinion="材料齐全，符合条件", outcome="approve", on=day(on))
-    return actions.complete_review_step(case, actor=second_reviewer, opinion="同意初审意见", outcome="approve", on=day(on))
-
-
-def events(case) -> int:
-    return CaseEvent.objects.filter(case=case).count()
-
-
-# --- review steps -------------------------------------------------------------------------
-
-
-def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: str, notified_on: str,
-                             decided_on: str, facts: str = "以欺骗手段取得行政许可", views: str | None = None):
-    """Revoke the case's licence the only way there is: propose (its notice is issued with it;
-    a bureau seal is created when there is none, and a notice left waiting for one is issued
-    now), record its service, hear the holder (when `views`), and let a signatory decide
-    after the period."""
-    from oneseal.documents import actions as document_actions
-    from oneseal.documents.models import Seal
-    from oneseal.testing import issued_document
-
-    if not Seal.objects.filter(bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).exists():
-        document_actions.create_seal(case.bureau, actor=None, valid_from=day("2024-01-01"))
-    from oneseal.cases.actions.revocation import open_proposal
-
-    if open_proposal(case) is None:
-        actions.propose_revocation(case, actor=proposer, facts=facts, on=day(proposed_on))
-    issued_document(case, kind="revocation_notice", actor=clerk)
-    actions.notify_revocation(case, actor=clerk, on=day(notified_on))
-    if views is not None:
-        actions.submit_revocation_views(case, actor=clerk, views=views, on=day(notified_on))
-    return actions.decide_revocation(case, actor=signatory, revoke=True, reason="经复核，事实清楚，依据充分",
-                                     on=day(decided_on))

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CaseEvent, State
 from oneseal.catalogue.models import Catalogue, ItemVersion, TransferStatus
-from oneseal.demo.cases import demo_cases
-from oneseal.demo.data import organisation as org
+from oneseal.linkage import actions, push_records
+from oneseal.linkage.models import DutyBoundary, Feedback, Push, SupportRequest
 from oneseal.organisation.models import Department
 
-from . import actions, push_records
-from .models import DutyBoundary, Feedback, Push, SupportRequest
+from ..cases import demo_cases
+from ..data import organisation as org
 
 BUREAU_DUTIES = ("负责该事项的受理、审查、决定、证照制发和送达；作出决定后1个工作日内将审批结果推送监管部门；"
                  "接收监管部门反馈的监管结果，依法办理撤销、撤回、注销等后续审批事项。")

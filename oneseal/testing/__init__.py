@@ -1,0 +1,147 @@
+"""Helpers the tests share, imported by name: moments and days in the bureau's time zone, cases
+brought to a state through the real actions, parallel connections, identity numbers. The shared
+fixtures are the pytest plugin `oneseal.testing.fixtures` (registered in oneseal/conftest.py)."""
+
+import datetime
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from oneseal.applicants.rules import id_check_char
+from oneseal.cases import actions
+from oneseal.cases.models import CaseEvent, CaseMaterial
+from oneseal.catalogue import actions as catalogue_actions
+from oneseal.catalogue.models import ReviewStep, SpecialProcedure
+
+# SQLite serialises every writer, so a race can only be shown on PostgreSQL.
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)")
+POSTGRES_ONLY = [pytest.mark.postgres, needs_postgres]
+
+
+def in_parallel(*calls, timeout: float = 60):
+    """Run each call in its own thread, released together by a barrier; each thread closes its
+    own connection. Returns the results (or raised exceptions) in call order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    assert not any(t.is_alive() for t in threads), "a parallel call hung"
+    return results
+
+
+
+def poster(user, url, body, **headers):
+    """A call for `in_parallel`: `user` posts the JSON `body` to the API at `url`."""
+    def call():
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.post(url, body, format="json", **headers)
+    return call
+
+
+def issued_document(case, *, kind: str, actor):
+    """The genuine document of `kind` for the case's latest event that calls for one: the one
+    the act issued itself (documents issue with their act, cases.notices), or — when the act
+    could not (no seal yet) — issued now by `actor`, as the window does from its queue."""
+    from oneseal.documents import actions as document_actions
+    from oneseal.documents.models import Document
+    from oneseal.documents.queries import due_documents
+
+    existing = (Document.objects.filter(case=case, kind=kind, state=Document.DocumentState.GENUINE)
+                .order_by("-pk").first())
+    due = [d.kind for d in due_documents(case)]
+    if existing is not None and kind not in due:
+        return existing
+    return document_actions.issue_document(case, kind=kind, actor=actor)
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime.datetime:
+    """A moment on a business day in the bureau's time zone: '2025-01-24 10:00'."""
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+def list_special_procedures(hi, admin_user, kinds=tuple(SpecialProcedure.Kind.values)):
+    """The guide's special procedures (every kind unless told): the kinds a case of it may be
+    suspended for."""
+    for kind in kinds:
+        catalogue_actions.save_draft_part(SpecialProcedure(handling_item=hi, kind=kind, limit_days=10),
+                                          actor=admin_user)
+
+
+STEPS = [("受理", ReviewStep.Role.CLERK, False), ("初审", ReviewStep.Role.REVIEWER, True),
+         ("复审", ReviewStep.Role.REVIEWER, False), ("决定", ReviewStep.Role.SIGNATORY, False)]
+
+
+def accepted_case(hi, applicant, clerk, on: str, *, tolerated_until: str | None = None):
+    """Receive on `on` at 09:00 and accept the same day, through the real actions."""
+    case = actions.receive(hi, actor=clerk, applicant=applicant, at=at(f"{on} 09:00"))
+    core, non_core = case.materials.order_by("material__order")
+    if tolerated_until:
+        actions.check_materials(case, actor=clerk, statuses={core.pk: CaseMaterial.Status.PROVIDED})
+        return actions.accept(case, actor=clerk, on=day(on), tolerated={non_core.pk: day(tolerated_until)})
+    actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in (core, non_core)})
+    return actions.accept(case, actor=clerk, on=day(on))
+
+
+def reviewed(case, reviewer, second_reviewer, on: str):
+    """Both review steps done, the case waits for the decision."""
+    case = actions.complete_review_step(case, actor=reviewer, opinion="材料齐全，符合条件", outcome="approve", on=day(on))
+    return actions.complete_review_step(case, actor=second_reviewer, opinion="同意初审意见", outcome="approve", on=day(on))
+
+
+def events(case) -> int:
+    return CaseEvent.objects.filter(case=case).count()
+
+
+def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: str, notified_on: str,
+                             decided_on: str, facts: str = "以欺骗手段取得行政许可", views: str | None = None):
+    """Revoke the case's licence the only way there is: propose (its notice is issued with it;
+    a bureau seal is created when there is none, and a notice left waiting for one is issued
+    now), record its service, hear the holder (when `views`), and let a signatory decide
+    after the period."""
+    from oneseal.documents import actions as document_actions
+    from oneseal.documents.models import Seal
+
+    if not Seal.objects.filter(bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).exists():
+        document_actions.create_seal(case.bureau, actor=None, valid_from=day("2024-01-01"))
+    from oneseal.cases.actions.revocation import open_proposal
+
+    if open_proposal(case) is None:
+        actions.propose_revocation(case, actor=proposer, facts=facts, on=day(proposed_on))
+    issued_document(case, kind="revocation_notice", actor=clerk)
+    actions.notify_revocation(case, actor=clerk, on=day(notified_on))
+    if views is not None:
+        actions.submit_revocation_views(case, actor=clerk, views=views, on=day(notified_on))
+    return actions.decide_revocation(case, actor=signatory, revoke=True, reason="经复核，事实清楚，依据充分",
+                                     on=day(decided_on))
+
+
+def id_number(region: str, born: str, sequence: str) -> str:
+    """A valid 居民身份证号码 from its address code, birth date (YYYYMMDD) and three-digit sequence."""
+    first17 = f"{region}{born}{sequence}"
+    return first17 + id_check_char(first17)
