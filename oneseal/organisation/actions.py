@@ -15,17 +15,19 @@ from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor, acts_as_system
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.regions.models import Region
 
 from .models import Bureau, Department, Role, Section, ServiceCentre, Staff, StaffRole
-from .rules import Actor, has_role
+from .rules import has_role
 
 # Roles that act on cases or the catalogue; an overseer only reads and holds none of them.
 _Saved = TypeVar("_Saved", bound=Model)
@@ -213,7 +215,7 @@ def save_staff_and_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) ->
     return staff
 
 
-def _save_new_user(user) -> None:
+def _save_new_user(user: Model) -> None:
     try:
         with transaction.atomic():
             user.save()
@@ -221,7 +223,8 @@ def _save_new_user(user) -> None:
         raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
 
 
-def _new_user(*, username: str, display_name: str, password: str, encoded_password: str, **flags):
+def _new_user(*, username: str, display_name: str, password: str, encoded_password: str,
+              **flags: bool) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
     `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
     User = get_user_model()
@@ -254,11 +257,13 @@ def _new_user(*, username: str, display_name: str, password: str, encoded_passwo
 
 @transaction.atomic
 def create_superuser(*, username: str, display_name: str, password: str = "", encoded_password: str = "",
-                     actor=None, system: bool = False):
+                     actor: Actor | None = None, system: bool = False) -> AbstractUser:
     """The installation's superuser, who runs the installation and appoints the regions'
     administrators. An active superuser may make another; on an empty install there is none,
     and only the installing command (or the demo) may say `system=True` for itself."""
-    if not system and not (getattr(actor, "is_superuser", False) and actor.is_active):
+    if not acts_as_system(actor, system=system) and not (
+        actor is not None and getattr(actor, "is_superuser", False) and actor.is_active
+    ):
         raise NotPermitted(_("只有超级管理员可以设立超级管理员"))
     user = _new_user(username=username, display_name=display_name, password=password,
                      encoded_password=encoded_password, is_staff=True, is_superuser=True)
@@ -269,8 +274,8 @@ def create_superuser(*, username: str, display_name: str, password: str = "", en
 
 
 @transaction.atomic
-def create_account(*, actor, region, username: str, display_name: str, password: str = "",
-                   encoded_password: str = "", admin_site: bool = False):
+def create_account(*, actor: Actor, region: Region, username: str, display_name: str, password: str = "",
+                   encoded_password: str = "", admin_site: bool = False) -> AbstractUser:
     """A sign-in account for someone an administrator of `region` is about to place there as
     staff (`save_staff`, then `set_roles`). `admin_site` lets them into the Django admin, where
     catalogue administrators edit handling items and materials."""
