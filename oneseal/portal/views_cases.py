@@ -9,7 +9,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from oneseal.cases.models import CaseMaterial, Channel, Licence, RevocationPropo
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.catalogue.queries import today
 from oneseal.documents import rules as document_rules
-from oneseal.errors import DomainError, ValidationFailed
+from oneseal.errors import DomainError
 
 from . import queries, rules
 
@@ -42,10 +41,6 @@ def can_apply_online(hi: HandlingItem) -> bool:
 def _messages_of(exc: DomainError) -> list[str]:
     out = [str(m) for msgs in exc.fields.values() for m in msgs] or [str(r) for r in exc.reasons]
     return out or [str(exc.message)]
-
-
-class _Rollback(Exception):
-    """Undo the whole application when any of its files is refused."""
 
 
 @signed_in
@@ -96,26 +91,14 @@ def apply(request, handling_item_id):
             errors[f"material-{m.pk}"] = [_("请上传“{m}”").format(m=m.name)]
     if not errors:
         try:
-            with transaction.atomic():
-                at = timezone.now()
-                case = actions.receive(hi, actor=request.user, applicant=applicant, channel=Channel.ONLINE,
-                                       idempotency_key=key, at=at, target_licence=context["licence"])
-                if case.received_at == at:  # opened by this request, not by a twin click
-                    lines = {line.material_id: line for line in case.materials.all()}
-                    for m in uploadable:
-                        if files[m.pk] is None:
-                            continue
-                        try:
-                            actions.attach_file(lines[m.pk], actor=request.user, upload=files[m.pk])
-                        except ValidationFailed as exc:
-                            errors[f"material-{m.pk}"] = [_("“{m}”：{problem}").format(m=m.name, problem=p)
-                                                          for p in _messages_of(exc)]
-                    if errors:
-                        raise _Rollback
-        except _Rollback:
-            pass
+            # The files go in with the application, so its receipt lists what arrived.
+            case = actions.receive(hi, actor=request.user, applicant=applicant, channel=Channel.ONLINE,
+                                   idempotency_key=key, at=timezone.now(), target_licence=context["licence"],
+                                   uploads={m.pk: files[m.pk] for m in uploadable if files[m.pk] is not None})
         except DomainError as exc:
-            context["general"] = _messages_of(exc)
+            errors = {field: msgs for field, msgs in exc.fields.items() if field.startswith("material-")}
+            if not errors:
+                context["general"] = _messages_of(exc)
         else:
             messages.success(request, _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
                 number=case.number, code=case.query_code))

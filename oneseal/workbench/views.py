@@ -519,7 +519,10 @@ def _intake_case_context(request, case: Case, *, errors: dict | None = None, con
             # What acceptance still waits for, as the checklist is stored now.
             "blockers": actions.accept_blockers(case, on=today()) if case.state == State.RECEIVED else [],
             "state_blockers": [str(b) for b in case_rules.transition_blockers("accept", case.state)],
-            "posted": posted, "decision": posted.get("decision", "")}
+            "posted": posted, "decision": posted.get("decision", ""),
+            # The receipt issued with the intake, for the window to print and hand over.
+            "receipt": document_queries.visible_documents(request.user).filter(
+                case=case, kind="receipt", state="genuine").order_by("-issued_at").first()}
 
 
 class _InputRefused(Exception):
