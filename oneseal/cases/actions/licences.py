@@ -351,7 +351,7 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
         version.event = event
         version.save(update_fields=["event"])
 
-    move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
+    event = move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
          update_fields=["decided_on", "delivery_due"], attach=link_version,
          reason=_("有效期届满前未作出是否准予延续的决定，依法视为准予延续"),
          data={"licence": licence.number, "name": licence.name, "holder": licence.holder.name,
@@ -363,8 +363,11 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     record("cases.deem_renewed", actor=None, subject=licence, region_code=case.region_code,
            summary=f"{licence.number} 视为准予延续至{until.isoformat() if until else '长期'}",
            data={"case": case.number, "version": version.number, "expired_on": expired_on.isoformat()})
-    # Not pushed to the department: linkage's Push.decision has no value for a deemed renewal yet
-    # (a choice to add there); the register and the API show it.
+    # 审管联动: the department supervises the renewed licence as it would a granted one; pushed
+    # in this transaction (outbox), like every decision.
+    from oneseal.linkage.actions.push import push_decision
+
+    push_decision(case, event, licence=licence)
     return case
 
 

@@ -331,7 +331,8 @@ def test_a_renewal_undecided_at_expiry_is_deemed_granted(food, holder, clerk, si
     # The acceptance went out with the clerk's act; the worker's deemed renewal issued its
     # notice and the licence's new version itself, with nobody as the issuer.
     documents = {d.kind: d for d in Document.objects.filter(case=case)}
-    assert set(documents) == {DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL, DocumentKind.LICENCE}
+    assert set(documents) == {DocumentKind.RECEIPT, DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL,
+                              DocumentKind.LICENCE}
     assert documents[DocumentKind.ACCEPTANCE].issued_by == clerk
     assert documents[DocumentKind.DEEMED_RENEWAL].issued_by is None and documents[DocumentKind.LICENCE].issued_by is None
     assert documents[DocumentKind.LICENCE].event == event and documents[DocumentKind.DEEMED_RENEWAL].event == event
@@ -339,6 +340,51 @@ def test_a_renewal_undecided_at_expiry_is_deemed_granted(food, holder, clerk, si
     first = Document.objects.get(case=licence.case, kind=DocumentKind.LICENCE)
     assert first.state == Document.DocumentState.SUPERSEDED and documents[DocumentKind.LICENCE].supersedes == first
     assert due_documents(case) == [] and document_actions.issue_due_documents(case, actor=clerk) == []
+
+
+def test_a_deemed_renewal_reaches_the_department_like_a_grant(food, holder, clerk, signatory, supervisor, client,
+                                                              other_county, make_staff):
+    """审管联动: the worker's deemed renewal is pushed to the supervising department in its own
+    transaction; the department sees it on its pages and API and signs for it as for a grant."""
+    from rest_framework.test import APIClient
+
+    from oneseal.linkage.actions.push import sign_push
+    from oneseal.linkage.models import Decision
+    from oneseal.organisation.models import Role
+
+    licence = new_licence(food, holder, clerk, signatory, on="2025-01-20", until="2025-09-30")
+    case = received(food[Variant.RENEWAL], holder, clerk, "2025-08-29", licence=licence)
+    actions.check_materials(case, actor=clerk, statuses={line.pk: "provided" for line in case.materials.all()})
+    actions.accept(case, actor=clerk, on=day("2025-09-01"))
+    assert not Push.objects.filter(case=case).exists()
+    assert jobs.run_deemed_renewals(day("2025-10-01")) == 1
+    push = Push.objects.get(case=case)
+    event = case.events.get(action="deem_renewed")
+    assert (push.event, push.decision, push.licence) == (event, Decision.DEEMED_RENEWAL, licence)
+    assert push.department == supervisor.staff.department and push.pushed_on == day("2025-10-01")
+    # Three working days after the push, past the National Day holiday (10-01 to 10-08):
+    # 10-09, 10-10 and Saturday 10-11, a working day that year.
+    assert push.sign_due == day("2025-10-11")
+    assert push.payload["decision_label"] == "视为准予延续" and push.payload["licence"]["valid_until"] == "2030-09-30"
+    assert push.payload["handling_item"]["variant"] == Variant.RENEWAL
+    assert AuditEvent.objects.filter(action="linkage.push_decision", subject_id=str(push.pk)).exists()
+    # The department's inbox page, its push page and the API show it.
+    client.force_login(supervisor)
+    inbox = client.get("/linkage/inbox/").content.decode()
+    assert case.number in inbox and "视为准予延续" in inbox
+    assert "视为准予延续" in client.get(f"/linkage/pushes/{push.pk}/").content.decode()
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    listed = api.get("/api/v1/linkage/pushes").json()["results"]
+    assert (push.pk, "deem_renewed") in [(row["id"], row["decision"]) for row in listed]  # and the first grant
+    # Another county's supervisor neither sees nor signs it; the department signs it as a grant.
+    far = make_staff("far-supervisor", other_county, Role.SUPERVISOR)
+    with pytest.raises(NotPermitted):
+        sign_push(push, actor=far)
+    signed = client.post(f"/linkage/pushes/{push.pk}/sign/")
+    assert signed.status_code == 302
+    push.refresh_from_db()
+    assert push.signed_on is not None and push.signed_by == supervisor
 
 
 def test_a_renewal_waiting_for_a_correction_is_not_deemed_granted(food, holder, clerk, signatory):
