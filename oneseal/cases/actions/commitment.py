@@ -26,10 +26,10 @@ from ..models import (
     Commitment,
     CommitmentVerification,
     CreditRecord,
-    Licence,
     RevocationProposal,
     State,
 )
+from ..queries import licence_of
 from . import revocation
 from ._base import append_event, business_date, calendar, lock
 from .review import is_own_applicant, raise_blockers
@@ -183,7 +183,7 @@ def verify_commitment(case: Case, *, actor, truthful: bool, findings: str, on: d
     if truthful:
         return verification
 
-    licence = Licence.objects.filter(case=case).first()
+    licence = licence_of(case)
     proposed = None
     if licence is not None and not revocation.propose_revocation_blockers(case):
         # The verifier need not be a signatory: the finding starts the revocation procedure

@@ -387,6 +387,36 @@ def test_a_deemed_renewal_reaches_the_department_like_a_grant(food, holder, cler
     assert push.signed_on is not None and push.signed_by == supervisor
 
 
+def test_a_changed_licence_is_revoked_as_the_licence_from_its_change_case(food, holder, clerk, reviewer,
+                                                                          signatory, bureau, media):
+    """One lookup of a case's licence (cases.queries.licence_of): the procedure may start from
+    any case of the licence, and one runs at a time for the licence, whichever case it is on."""
+    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    licence = new_licence(food, holder, clerk, signatory, on="2025-01-20")
+    change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
+                        scope="预包装食品销售；热食类食品制售")
+    proposal = actions.propose_revocation(change, actor=reviewer, facts="变更时提交的场所证明系伪造", on=day("2025-09-29"))
+    assert (proposal.licence, proposal.case) == (licence, change)
+    # The original case reaches the same licence: a second procedure is refused, naming where it runs.
+    with pytest.raises(InvalidTransition) as refused:
+        actions.propose_revocation(licence.case, actor=reviewer, facts="另案", on=day("2025-09-29"))
+    assert change.number in " ".join(map(str, refused.value.reasons))
+    revoke_through_procedure(change, proposer=reviewer, clerk=clerk, signatory=signatory, proposed_on="2025-09-29",
+                             notified_on="2025-09-30", decided_on="2025-10-15")
+    licence.refresh_from_db()
+    assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-10-15")
+    assert Licence.objects.count() == 1
+    # The change's licence document (version 2) is out of force with the licence.
+    from oneseal.documents.queries import check_file
+
+    current = Document.objects.get(case=change, kind=DocumentKind.LICENCE)
+    check = check_file(current.file.open("rb").read(), today=day("2025-10-16"))
+    assert check.authentic and not check.standing.in_force and check.standing.reason == "licence_revoked"
+    assert Push.objects.filter(case=change, decision="revoke_licence", licence=licence).exists()
+    with pytest.raises(InvalidTransition):
+        actions.propose_revocation(licence.case, actor=reviewer, facts="再次", on=day("2025-10-16"))
+
+
 def test_a_renewal_waiting_for_a_correction_is_not_deemed_granted(food, holder, clerk, signatory):
     licence = new_licence(food, holder, clerk, signatory, on="2025-01-20", until="2025-09-30")
     case = received(food[Variant.RENEWAL], holder, clerk, "2025-08-29", licence=licence)
