@@ -455,15 +455,19 @@ def set_renewal_lead_time(item: Item, *, actor, days: int | None, basis: str = "
             row.delete()
         return None
     errors = {}
-    if not 1 <= int(days) <= 366:
-        errors["days"] = [_("天数须在1至366之间")]
+    try:
+        days = int(str(days).strip())
+    except (TypeError, ValueError):
+        days = None
+    if days is None or not 1 <= days <= 366:
+        errors["days"] = [_("天数须为1至366之间的整数")]
     if not str(basis or "").strip():
         errors["basis"] = [_("请填写规定该期限的法律依据")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
     if row is None:
         row = RenewalLeadTime(item=item)
-    row.days, row.basis, row.set_by = int(days), basis.strip(), actor
+    row.days, row.basis, row.set_by = days, basis.strip(), actor
     row.save()
     record("cases.renewal_lead_time", actor=actor, subject=item, region_code=item.catalogue.region.code,
            summary=f"{item} 延续申请期限：届满{row.days}日前", data={"days": row.days, "basis": row.basis})

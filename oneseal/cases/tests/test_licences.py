@@ -247,6 +247,49 @@ def test_an_items_own_law_sets_another_renewal_period(food, holder, clerk, signa
     assert received(food[Variant.RENEWAL], holder, clerk, "2025-08-01", licence=licence).pk
 
 
+def test_catalogue_staff_set_an_items_renewal_lead_time_in_the_admin_and_the_guide_shows_it(
+        food, admin_user, clerk, client):
+    from django.urls import reverse
+
+    from oneseal.cases.models import RenewalLeadTime
+
+    renewal = food[Variant.RENEWAL]
+    item = renewal.item_version.item
+    guide = reverse("portal:guide", args=[renewal.pk])
+    shown = client.get(guide).content.decode()
+    assert "应在证照有效期届满30日前提出（《中华人民共和国行政许可法》第五十条第一款）" in shown
+    add = reverse("admin:cases_renewalleadtime_add")
+    # Wrong role: a clerk who may enter the admin is refused the page and the action.
+    clerk.is_staff = True
+    clerk.save()
+    client.force_login(clerk)
+    assert client.get(add).status_code == 403
+    assert client.post(add, {"item": item.pk, "days": "45", "basis": "《某条例》第十条"}).status_code == 403
+    assert not RenewalLeadTime.objects.exists()
+    # Invalid numbers of days are refused naming the field, on every path.
+    for days in ("abc", "0", "367", ""):
+        with pytest.raises(ValidationFailed) as caught:
+            licences.set_renewal_lead_time(item, actor=admin_user, days=days, basis="《某条例》第十条")
+        assert list(caught.value.fields) == ["days"], days
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    refused = client.post(add, {"item": item.pk, "days": "400", "basis": "《某条例》第十条"}, follow=True)
+    assert "天数须为1至366之间的整数" in refused.content.decode() and not RenewalLeadTime.objects.exists()
+    saved = client.post(add, {"item": item.pk, "days": "45", "basis": "《食品经营许可和备案管理办法》第三十三条"})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    row = RenewalLeadTime.objects.get()
+    assert (row.item, row.days, row.set_by) == (item, 45, admin_user)
+    assert AuditEvent.objects.filter(action="cases.renewal_lead_time", subject_id=str(item.pk)).count() == 1
+    client.logout()
+    assert "应在证照有效期届满45日前提出（《食品经营许可和备案管理办法》第三十三条）" in client.get(guide).content.decode()
+    # Deleting it in the admin goes back to 第五十条's 30 days, audited.
+    client.force_login(admin_user)
+    deleted = client.post(reverse("admin:cases_renewalleadtime_delete", args=[row.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not RenewalLeadTime.objects.exists()
+    assert AuditEvent.objects.filter(action="cases.renewal_lead_time", subject_id=str(item.pk)).count() == 2
+
+
 def test_a_licence_revoked_after_receipt_blocks_the_grant(food, holder, clerk, signatory):
     licence = new_licence(food, holder, clerk, signatory)
     case = received(food[Variant.CHANGE], holder, clerk, "2025-03-03", licence=licence)
