@@ -3,6 +3,8 @@ close an application without a licensing decision: the withdrawal (准予撤回)
 of the review (终止审查). Each is issued by the act itself on every path, or queued with its reason
 when it cannot be."""
 
+import datetime
+
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -113,3 +115,73 @@ def test_without_a_seal_withdrawal_and_termination_wait_in_the_queue(item, appli
     assert {(p.case_id, p.kind) for p in PendingNotice.objects.exclude(kind__in=["receipt", "acceptance"])} == {
         (withdrawn.pk, "withdrawal"), (ended.pk, "termination")}
     assert not Document.objects.exists()
+
+
+# --- corrected notices when a provisional year's schedule is published ------------------------
+
+
+def publish_2027(admin_user):
+    """The 2027 schedule as entered here: Monday 1-4 off too (元旦调休), then declared official."""
+    from oneseal.calendars import actions as calendar_actions
+
+    calendar_actions.enter_day(day("2027-01-04"), actor=admin_user, is_workday=False, name="元旦调休")
+    calendar_actions.declare_year_official(2027, actor=admin_user, announcement="国务院办公厅关于2027年部分节假日安排的通知")
+
+
+def test_a_receipts_acceptance_window_is_corrected_when_the_year_is_published(
+        client, item, clerk, admin_user, seal, applicant_user, own_applicant):
+    from oneseal.cases import jobs
+
+    # Received Tuesday 2026-12-29: the five working days are 12-30, 12-31, (New Year's Day off by
+    # law) 1-4, 1-5, 1-6 — in 2027, whose schedule is not published yet: 暂定.
+    case = case_actions.receive(item, actor=clerk, applicant=own_applicant, at=at("2026-12-29 10:00"))
+    assert case.acceptance_due == day("2027-01-06") and case.acceptance_due_provisional
+    first = notice_of(case, "receipt")
+    assert "2027年1月6日（暂定）前" in pdf_text(first) and "节假日安排尚未公布" in pdf_text(first)
+    publish_2027(admin_user)
+    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 1
+    first.refresh_from_db()
+    corrected = Document.objects.get(supersedes=first)
+    assert first.state == Document.DocumentState.SUPERSEDED and corrected.kind == "receipt"
+    assert corrected.corrected == {"acceptance_due": "2027-01-07", "acceptance_due_provisional": False}
+    text = pdf_text(corrected)
+    assert "2027年1月7日前" in text and "暂定" not in text
+    # The old one verifies as superseded by the new one.
+    standing = queries.check_file(first.file.open("rb").read()).standing
+    first.file.close()
+    assert not standing.in_force and standing.reason == "superseded" and standing.superseded_by == corrected.number
+    client.force_login(applicant_user)
+    page = client.get(reverse("portal:my_case", args=[case.pk])).content.decode()
+    assert "已出具更正后的通知书" in page and corrected.number in page and "收件凭证" in page
+    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 0
+    assert Document.objects.filter(case=case, kind="receipt").count() == 2
+
+
+def test_an_extension_notices_new_dates_are_corrected_when_the_year_is_published(
+        item, applicant, clerk, reviewer, signatory, admin_user, seal):
+    from oneseal.cases import jobs
+
+    # Accepted 2026-12-14 (promised 5, statutory 20 working days): extended on 12-16 by ten
+    # working days, the dates fall in January 2027, still provisional.
+    case = accepted_case(item, applicant, clerk, "2026-12-14")
+    case_actions.request_extension(case, actor=reviewer, reason="需要补充现场核查", on=day("2026-12-16"))
+    case_actions.approve_extension(case, actor=signatory, on=day("2026-12-16"))
+    case.refresh_from_db()
+    assert case.due_provisional and case.statutory_due.year == 2027
+    first = notice_of(case, "extension")
+    old_promised, old_statutory = case.promised_due, case.statutory_due
+    assert "（暂定）" in pdf_text(first)
+    publish_2027(admin_user)
+    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 1
+    case.refresh_from_db()
+    assert case.statutory_due == old_statutory + datetime.timedelta(days=1) and not case.due_provisional
+    first.refresh_from_db()
+    corrected = Document.objects.get(supersedes=first)
+    assert first.state == "superseded" and corrected.kind == "extension"
+    assert corrected.corrected == {"promised_due": case.promised_due.isoformat(),
+                                   "statutory_due": case.statutory_due.isoformat(), "provisional": False}
+    text = pdf_text(corrected)
+    assert f"延长后法定办结期限：{case.statutory_due.year}年{case.statutory_due.month}月{case.statutory_due.day}日" in text
+    assert "暂定" not in text and old_promised is not None
+    told = [e.data["kind"] for e in case.events.filter(action="notice_corrected")]
+    assert "extension" in told
