@@ -48,6 +48,19 @@ def test_the_api_opens_a_case_with_its_receipt(item, applicant, clerk, seal):
     assert [d["kind"] for d in listed] == ["receipt"]
 
 
+def test_an_applicant_applying_online_through_the_api_gets_the_receipt(item, own_applicant, applicant_user, seal):
+    r = api(applicant_user).post("/api/v1/cases", {"handling_item": item.pk, "applicant": own_applicant.pk,
+                                                   "channel": "online"}, format="json")
+    assert r.status_code == 201, r.content
+    case = own_applicant.cases.get()
+    receipt = notice_of(case, "receipt")
+    assert receipt.issued_by == applicant_user and genuine(receipt)
+    text = pdf_text(receipt)
+    assert "网上办事大厅" in text and "（未上传）" in text and "收件人" not in text  # files come later, nobody at a window
+    listed = api(applicant_user).get(f"/api/v1/cases/{case.pk}").json()
+    assert receipt.number in str(listed)
+
+
 def test_the_receipt_prints_the_acceptance_window_on_real_dates(item, applicant, clerk, seal):
     # Received Friday 2025-09-26: the National Day holiday (10-01 to 10-08, Sunday 9-28 and
     # Saturday 10-11 worked) leaves 9-28, 9-29, 9-30, 10-09, 10-10 as the five working days.
