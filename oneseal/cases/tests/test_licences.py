@@ -146,8 +146,8 @@ def test_documents_of_each_version_supersede_or_void_the_earlier_ones(food, hold
     change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
                         scope="预包装食品销售；热食类食品制售")
     # The change's acts issued their notices and the licence's new version themselves.
-    assert {d.kind for d in Document.objects.filter(case=change)} == {DocumentKind.ACCEPTANCE, DocumentKind.GRANT,
-                                                                      DocumentKind.LICENCE}
+    assert {d.kind for d in Document.objects.filter(case=change)} == {DocumentKind.RECEIPT, DocumentKind.ACCEPTANCE,
+                                                                      DocumentKind.GRANT, DocumentKind.LICENCE}
     assert due_documents(change) == [] and document_actions.issue_due_documents(change, actor=clerk) == []
     second = Document.objects.get(case=change, kind=DocumentKind.LICENCE)
     first.refresh_from_db()
