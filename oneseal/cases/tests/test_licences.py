@@ -164,8 +164,8 @@ def test_documents_of_each_version_supersede_or_void_the_earlier_ones(food, hold
     cancellation, _ = decided(food[Variant.CANCELLATION], holder, clerk, signatory, "2025-11-03", licence=licence)
     # A notice, never a new licence.
     assert due_documents(cancellation) == []
-    _acceptance, notice = Document.objects.filter(case=cancellation).order_by("pk")
-    assert _acceptance.kind == DocumentKind.ACCEPTANCE
+    receipt, _acceptance, notice = Document.objects.filter(case=cancellation).order_by("pk")
+    assert (receipt.kind, _acceptance.kind) == (DocumentKind.RECEIPT, DocumentKind.ACCEPTANCE)
     assert notice.kind == DocumentKind.CANCELLATION and "注" in notice.number and notice.issued_by == signatory
     assert Document.objects.filter(kind=DocumentKind.LICENCE).count() == 3
 
