@@ -198,3 +198,24 @@ def test_an_extension_notices_new_dates_are_corrected_when_the_year_is_published
     assert "暂定" not in text and old_promised is not None
     told = [e.data["kind"] for e in case.events.filter(action="notice_corrected")]
     assert "extension" in told
+
+
+def test_the_window_records_a_withdrawal_and_a_termination_and_prints_their_decisions(
+        client, item, applicant, clerk, signatory, seal):
+    withdrawn = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    client.force_login(clerk)
+    r = client.post(reverse("workbench:act", args=[withdrawn.pk, "withdraw"]),
+                    {"reason": "申请人书面申请撤回", "expected_version": withdrawn.lock_version})
+    assert r.status_code == 302
+    notice = notice_of(withdrawn, "withdrawal")
+    assert notice.issued_by == clerk and 'id="print-withdrawal"' in client.get(r["Location"]).content.decode()
+    ended = accepted_case(item, applicant, clerk, "2025-03-03")
+    r = client.post(reverse("workbench:act", args=[ended.pk, "terminate"]),
+                    {"reason": "申请人死亡", "expected_version": ended.lock_version})
+    assert r.status_code == 403 and not Document.objects.filter(kind="termination").exists()  # a clerk may not
+    client.force_login(signatory)
+    r = client.post(reverse("workbench:act", args=[ended.pk, "terminate"]),
+                    {"reason": "申请人死亡", "expected_version": ended.lock_version})
+    assert r.status_code == 302
+    assert notice_of(ended, "termination").issued_by == signatory
+    assert 'id="print-termination"' in client.get(r["Location"]).content.decode()
