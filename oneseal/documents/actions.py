@@ -323,33 +323,75 @@ def _kinds_called_for(event) -> list[str]:
 
 ACCEPTANCE_KINDS = (DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE)
 DUE_KEYS = ("promised_due", "statutory_due", "provisional")
+# The served notices that print a due date the calendar computes, so a newly published holiday
+# schedule may move it: the acceptance notices (decision dates), the receipt (the five working
+# days of 第三十二条), and the extension notice (the dates after the extension). A special-procedure
+# notice's expected end and a grant's delivery date belong to cases whose clocks the worker does
+# not recompute (suspended, decided).
+CORRECTABLE_KINDS = (*ACCEPTANCE_KINDS, DocumentKind.RECEIPT, DocumentKind.EXTENSION)
 
 
-def correct_served_notices(case: Case, event) -> list[Document]:
-    """After the due dates were recomputed on a newly published holiday schedule: an acceptance
-    notice already served whose dates (as computed from the acceptance) now differ is issued
-    again with the right dates, superseding the old one, and the case records that the
-    applicant was sent a corrected notice (an event the portal shows). A notice that cannot be
-    issued now waits in the queue."""
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _acceptance_dates(case: Case) -> dict:
+    """An acceptance notice's dates as computed from the acceptance on the calendar in force."""
     from oneseal.calendars.queries import current_calendar
     from oneseal.cases import rules as case_rules
-    from oneseal.cases.actions._base import append_event
 
-    case = _lock_case(case)
-    if case.accepted_on is None:
-        return []
     hi = case.handling_item
     dues = case_rules.decision_dues(current_calendar(), case.accepted_on, promised_days=hi.promised_limit_days,
                                     statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
                                     is_instant=hi.is_instant)
-    right = {"promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
-             "provisional": dues.provisional}
+    return {"promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
+            "provisional": dues.provisional}
+
+
+def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
+    """What a served notice should print now that the due dates were recomputed (`recomputed`
+    is the `recompute_due_dates` event, data {old, new}); None when it prints no date the
+    recomputation moved."""
+    if document.kind in ACCEPTANCE_KINDS:
+        return _acceptance_dates(case) if case.accepted_on is not None else None
+    if document.kind == DocumentKind.RECEIPT:
+        # The acceptance window of a case still awaiting the intake decision.
+        if case.state != "received":
+            return None
+        return {"acceptance_due": _iso(case.acceptance_due), "acceptance_due_provisional": case.acceptance_due_provisional}
+    if document.kind == DocumentKind.EXTENSION and case.state == "accepted":
+        # The extension printed the case's dates as they were; when those are the dates the
+        # recomputation just moved, it prints the moved ones.
+        before = {"promised_due": _iso(case.promised_due), "statutory_due": _iso(case.statutory_due),
+                  "due_provisional": case.due_provisional, **(recomputed.data or {}).get("old", {})}
+        printed = {**document.event.data, **document.corrected}
+        if (printed.get("promised_due"), printed.get("statutory_due")) != (before["promised_due"],
+                                                                           before["statutory_due"]):
+            return None
+        return {"promised_due": _iso(case.promised_due), "statutory_due": _iso(case.statutory_due),
+                "provisional": case.due_provisional}
+    return None
+
+
+def correct_served_notices(case: Case, event) -> list[Document]:
+    """After the due dates were recomputed on a newly published holiday schedule: a notice
+    already served whose printed due dates now differ (`CORRECTABLE_KINDS`) is issued again with
+    the right dates, superseding the old one, and the case records that the applicant was sent a
+    corrected notice (an event the portal shows). A notice that cannot be issued now waits in
+    the queue."""
+    from oneseal.cases.actions._base import append_event
+
+    case = _lock_case(case)
     out = []
     for old in (Document.objects.select_for_update().select_related("event")
-                .filter(case=case, kind__in=ACCEPTANCE_KINDS, state=Document.DocumentState.GENUINE)):
+                .filter(case=case, kind__in=CORRECTABLE_KINDS, state=Document.DocumentState.GENUINE)
+                .order_by("issued_at", "id")):
+        right = _right_dates(case, old, event)
+        if right is None:
+            continue
         printed = {**old.event.data, **old.corrected}
-        if all(printed.get(key, case.due_provisional if key == "provisional" else None) == right[key]
-               for key in DUE_KEYS):
+        defaults = {"provisional": case.due_provisional, "acceptance_due_provisional": case.acceptance_due_provisional}
+        if all(printed.get(key, defaults.get(key)) == value for key, value in right.items()):
             continue
         if signing.sign_blockers(active_seal(case.bureau)):
             _queue_once(case, event, old.kind, "；".join(map(str, signing.sign_blockers(active_seal(case.bureau)))))
@@ -364,7 +406,9 @@ def correct_served_notices(case: Case, event) -> list[Document]:
                 logger.exception("correcting the %s of case %s failed", old.kind, case.pk)
             _queue_once(case, event, old.kind, _reason_of(exc))
             continue
-        reason = _("{year}年节假日安排公布，期限重新计算").format(year=dues.statutory.year)
+        changed_year = max(datetime.date.fromisoformat(v).year for k, v in right.items()
+                           if k.endswith("_due") and v)
+        reason = _("{year}年节假日安排公布，期限重新计算").format(year=changed_year)
         record("documents.supersede", actor=None, subject=old, region_code=case.region_code,
                summary=f"{old.number} → {new.number}", data={"reason": str(reason)})
         append_event(case, action="notice_corrected", actor=None, from_state=case.state, on=event.on,

@@ -82,6 +82,9 @@ class DocumentKind(models.TextChoices):
     LICENCE = "licence", _("行政许可证件")
     CANCELLATION = "cancellation", _("准予注销行政许可决定书")
     DEEMED_RENEWAL = "deemed_renewal", _("视为准予延续通知书")
+    RECEIPT = "receipt", _("收件凭证")
+    WITHDRAWAL = "withdrawal", _("准予撤回行政许可申请决定书")
+    TERMINATION = "termination", _("终止行政许可审查决定书")
 
 
 class DocumentTemplateQuerySet(models.QuerySet):

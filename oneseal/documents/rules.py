@@ -27,6 +27,11 @@ NOTICE_OF_KIND = {
     DocumentKind.LICENCE: ("grant", "deemed_renewal"),
     DocumentKind.CANCELLATION: ("cancellation",),
     DocumentKind.DEEMED_RENEWAL: ("deemed_renewal",),
+    # The receipt answers the act of receiving (window, portal, API); withdrawal and termination
+    # close the case with a written decision like any other end of an application.
+    DocumentKind.RECEIPT: ("receipt",),
+    DocumentKind.WITHDRAWAL: ("withdrawal",),
+    DocumentKind.TERMINATION: ("termination",),
 }
 
 # A notice the system could not issue with its act is overdue when it is still not issued after
@@ -60,6 +65,9 @@ KIND_MARK = {
     DocumentKind.LICENCE: "证",
     DocumentKind.CANCELLATION: "注",
     DocumentKind.DEEMED_RENEWAL: "续",
+    DocumentKind.RECEIPT: "收",
+    DocumentKind.WITHDRAWAL: "撤回",
+    DocumentKind.TERMINATION: "终",
 }
 
 # Crockford's base-32 without the letters read as digits: codes are typed from paper.

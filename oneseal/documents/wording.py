@@ -24,6 +24,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.cases import rules as case_rules
@@ -214,9 +215,34 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "expired_on": _("原有效期届满日期"),
         "validity": _("延续后的有效期限"),
     },
+    DocumentKind.RECEIPT: {
+        **COMMON,
+        "received_at": _("收件时间"),
+        "channel": _("收件方式（窗口、网上）"),
+        "materials": _("收到的申请材料（列表）"),
+        "basis": _("受理期限的法律依据"),
+        "acceptance_due": _("作出是否受理决定的期限"),
+        "query_code": _("办件查询码"),
+        "tracking": _("查询办理进度的方式"),
+        "clerk": _("收件人（窗口收件时）"),
+        "if_provisional": _("条件：仅在期限涉及尚未公布放假安排的年份时显示所在行"),
+    },
+    DocumentKind.WITHDRAWAL: {
+        **COMMON,
+        "withdrawn_on": _("申请撤回日期"),
+        "reason": _("撤回理由"),
+        "clerk": _("经办人（窗口登记撤回时）"),
+    },
+    DocumentKind.TERMINATION: {
+        **COMMON, **REMEDIES,
+        "accepted_on": _("受理日期（已受理时）"),
+        "reason": _("终止审查的事实和理由"),
+        "terminated_on": _("终止日期"),
+        "licence_voided": _("同时作废的暂缓发放证照编号"),
+    },
 }
 
-LIST_PLACEHOLDERS = frozenset({"tolerated_materials", "correction_items", "reasons"})
+LIST_PLACEHOLDERS = frozenset({"tolerated_materials", "correction_items", "reasons", "materials"})
 REMEDIES_REQUIRED = {name: _("救济途径（复议六十日、诉讼六个月）") for name in REMEDIES}
 
 # What the law requires each kind to state (domain.md §6): publishing a wording without one of
@@ -246,6 +272,10 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocumentKind.CANCELLATION: {"basis": _("法律依据"), "licence_number": _("证照编号"), "cancelled_on": _("注销日期")},
     DocumentKind.DEEMED_RENEWAL: {"basis": _("法律依据"), "licence_number": _("证照编号"),
                                   "validity": _("延续后的有效期限")},
+    DocumentKind.RECEIPT: {"materials": _("收到的申请材料"), "case_number": _("办件编号"), "query_code": _("查询码"),
+                           "acceptance_due": _("作出是否受理决定的期限"), "basis": _("法律依据")},
+    DocumentKind.WITHDRAWAL: {"withdrawn_on": _("申请撤回日期"), "case_number": _("办件编号")},
+    DocumentKind.TERMINATION: {"reason": _("终止审查的事实和理由"), **REMEDIES_REQUIRED},
 }
 
 # 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
@@ -356,6 +386,29 @@ SHIPPED: dict[str, Wording] = {
         "依照{basis}的规定，视为准予延续。\n"
         "延续后证照编号不变，有效期限为{validity}；本机关将向你（单位）换发载明延续后有效期限的证照。",
         "证照名称：{licence_name}\n证照编号：{licence_number}\n有效期限：{validity}\n" + CONTACT),
+    DocumentKind.RECEIPT: Wording(
+        "收件凭证",
+        "本机关于{received_at}通过{channel}收到你（单位）提交的“{item}”申请（办件编号：{case_number}），"
+        "收到的申请材料如下：\n{materials}\n"
+        "依照{basis}的规定，本机关将在收到申请材料之日起五个工作日内（{acceptance_due}前）作出受理或者不予受理的决定，"
+        "申请材料不齐全或者不符合法定形式的，一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。\n"
+        "本凭证仅证明本机关已收到上述申请材料，不表示申请已被受理。\n"
+        "{tracking}",
+        "办件编号：{case_number}\n查询码：{query_code}\n收件日期：{received_on}\n"
+        "作出是否受理决定的期限：{acceptance_due}\n收件人：{clerk}\n" + CONTACT + "\n" + PROVISIONAL_NOTE),
+    DocumentKind.WITHDRAWAL: Wording(
+        "准予撤回行政许可申请决定书",
+        f"{OPENING}，你（单位）于{{withdrawn_on}}申请撤回，理由：{{reason}}。\n"
+        "经审查，本机关准予撤回该申请，对该申请终止审查，不作出准予或者不予行政许可的决定。\n"
+        "撤回申请不影响你（单位）今后依法重新提出申请；已提交的纸质申请材料可凭本决定书到政务服务大厅窗口领回。",
+        "撤回日期：{withdrawn_on}\n经办人：{clerk}\n" + CONTACT),
+    DocumentKind.TERMINATION: Wording(
+        "终止行政许可审查决定书",
+        f"{OPENING}，本机关已于{{accepted_on}}受理。\n"
+        "经查，{reason}，该申请的审查无法继续进行。本机关决定自{terminated_on}起终止对该申请的审查，"
+        "不作出准予或者不予行政许可的决定。\n"
+        "因容缺材料未补齐而暂缓发放的证照（编号：{licence_voided}）同时作废。\n" + REMEDIES_TEXT,
+        "终止日期：{terminated_on}\n" + CONTACT),
 }
 
 
@@ -572,6 +625,67 @@ def deemed_renewal(facts: Facts) -> dict[str, Value]:
             "expired_on": chinese_date(d["expired_on"]), "validity": _validity(d["valid_from"], d["valid_until"])}
 
 
+# The five working days of 第三十二条第一款: within them the bureau accepts, refuses or asks once
+# for every correction; after them the application counts as accepted.
+RECEIPT_BASIS = "《中华人民共和国行政许可法》第三十二条第一款"
+TRACKING = ("你（单位）可凭办件编号和查询码在网上办事大厅“办件查询”查询办理进度，"
+            "也可登录网上办事大厅在“我的办件”中查看，或到政务服务大厅窗口查询。")
+
+
+def _received_materials(case: Case) -> list[str]:
+    """The checklist lines the application covers, as submitted: with the files uploaded for
+    each (online); a line nobody uploaded anything for online is said to be missing, so the
+    receipt never claims more than arrived."""
+    lines = (CaseMaterial.objects.filter(case=case).exclude(status=CaseMaterial.Status.NOT_NEEDED)
+             .select_related("material").prefetch_related("uploads").order_by("material__order", "pk"))
+    out = []
+    for line in lines:
+        files = [u.original_name for u in line.uploads.all()]
+        if files:
+            out.append(f"{line.material.name}（电子文件：{'、'.join(files)}）")
+        elif case.channel == "online":
+            out.append(f"{line.material.name}（未上传）")
+        else:
+            m = line.material
+            out.append(f"{m.name}（{m.get_form_display()}{m.copies}份，待核验）")
+    return out
+
+
+def receipt(facts: Facts) -> dict[str, Value]:
+    """收件凭证: what arrived, when, and by when the bureau must answer (第三十二条第一款)."""
+    case, d = facts.case, facts.data
+    provisional = bool(d.get("acceptance_due_provisional", case.acceptance_due_provisional))
+    at = timezone.localtime(case.received_at)  # the bureau's time, Asia/Shanghai
+    window = case.channel == "window" and facts.event.actor_id is not None
+    return {
+        **_common(facts),
+        "received_at": f"{chinese_date(at.date())}{at:%H:%M}",
+        "channel": "政务服务大厅窗口" if case.channel == "window" else "网上办事大厅",
+        "materials": _received_materials(case) or ["（无）"],
+        "basis": RECEIPT_BASIS,
+        "acceptance_due": dated(d.get("acceptance_due") or case.acceptance_due, provisional),
+        "query_code": case.query_code,
+        "tracking": TRACKING,
+        "clerk": _text(facts.event.actor_name) if window else None,
+        "if_provisional": _flag(provisional),
+    }
+
+
+def withdrawal(facts: Facts) -> dict[str, Value]:
+    d = facts.data
+    return {**_common(facts), "withdrawn_on": chinese_date(facts.event.on), "reason": _text(d.get("reason")),
+            "clerk": None if d.get("by_applicant") else _text(facts.event.actor_name)}
+
+
+def termination(facts: Facts) -> dict[str, Value]:
+    """终止行政许可审查决定书: the bureau ends the review against the applicant's will, so the
+    decision states the remedies like any adverse decision."""
+    d = facts.data
+    return {**_common(facts), **_remedies(case_rules.remedies(facts.case.region.name)),
+            "accepted_on": chinese_date(facts.case.accepted_on) or None, "reason": _text(d.get("reason")),
+            "terminated_on": chinese_date(facts.event.on), "licence_voided": _text(d.get("licence_voided"))}
+
+
 FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.ACCEPTANCE: acceptance,
     DocumentKind.TOLERATED_ACCEPTANCE: tolerated_acceptance,
@@ -586,6 +700,9 @@ FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.LICENCE: licence,
     DocumentKind.CANCELLATION: cancellation,
     DocumentKind.DEEMED_RENEWAL: deemed_renewal,
+    DocumentKind.RECEIPT: receipt,
+    DocumentKind.WITHDRAWAL: withdrawal,
+    DocumentKind.TERMINATION: termination,
 }
 
 
@@ -663,7 +780,10 @@ SAMPLE: dict[str, Value] = {
     "issued_on": "2025年3月12日", "facts": "（拟撤销的事实和理由）", "views_basis": VIEWS_BASIS,
     "views_days": "五", "if_hearing": "", "hearing_basis": HEARING_BASIS,
     "notice_served_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见",
-    "cancelled_on": "2025年3月12日", "expired_on": "2030年3月11日", **_remedies(case_rules.remedies("平罗县")),
+    "cancelled_on": "2025年3月12日", "expired_on": "2030年3月11日", "received_at": "2025年3月3日09:30",
+    "channel": "窗口", "materials": ["食品经营许可申请书（纸质材料，待核验）", "营业执照（纸质材料，待核验）"],
+    "acceptance_due": "2025年3月10日", "tracking": TRACKING, "withdrawn_on": "2025年3月5日",
+    "terminated_on": "2025年3月20日", "licence_voided": None, **_remedies(case_rules.remedies("平罗县")),
 }
 
 

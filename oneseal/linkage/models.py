@@ -154,6 +154,9 @@ class Decision(models.TextChoices):
     GRANT = "grant", _("准予许可")
     DENY = "deny", _("不予许可")
     REVOKE = "revoke_licence", _("撤销许可")
+    # The law's decision when the bureau did not decide on a renewal in time (《行政许可法》
+    # 第五十条第二款): the department supervises the renewed licence like a granted one.
+    DEEMED_RENEWAL = "deem_renewed", _("视为准予延续")
 
 
 class RegionScopedQuerySet(models.QuerySet):

@@ -63,7 +63,7 @@ def decision_payload(case: Case, event: CaseEvent, licence: Licence | None) -> d
 
 
 def push_decision(case: Case, event: CaseEvent, *, licence: Licence | None = None) -> Push | None:
-    """Push a decision (grant, deny, revoke_licence) to the case's supervising department, in
+    """Push a decision (grant, deny, revoke_licence, deem_renewed) to the case's supervising department, in
     the caller's transaction; a webhook message too when the department has an endpoint.
     None when the item names no department at all."""
     department = supervising_department(case)

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import today
+from oneseal.cases.actions.licences import renewal_lead as renewal_lead_of
 from oneseal.catalogue.models import (
     ApplicantType,
     Catalogue,
@@ -22,6 +23,7 @@ from oneseal.catalogue.models import (
     OnlineDepth,
     ReviewStep,
     Topic,
+    Variant,
 )
 from oneseal.catalogue.queries import listed_versions, local_catalogue, public_versions
 from oneseal.organisation.models import Department
@@ -167,7 +169,10 @@ def guide(request, handling_item_id):
         params = urlencode({k: v for k, v in {"who": who, "agent": agent}.items() if v})
         return redirect(reverse("portal:guide", args=[chosen]) + (f"?{params}" if params else "") + "#situation")
     situation = queries.situation(hi, who=who, agent=agent)
+    # A renewal is applied for this many days before expiry (第五十条, or the item's own law).
+    renewal_lead = renewal_lead_of(hi) if hi.variant == Variant.RENEWAL else None
     return render(request, "portal/guide.html", {
+        "renewal_lead": renewal_lead,
         "hi": hi, "version": version, "item": version.item, "catalogue": version.item.catalogue,
         "in_force": in_force, "is_future": version.effective_from is not None and version.effective_from > on,
         "current": current, "today": on, "situation": situation,

@@ -153,10 +153,13 @@ def test_opening_and_accepting_stay_within_their_query_budget(handling_item, app
         r = client.post(f"/api/v1/cases/{detail['id']}/accept", {}, format="json")
     accepted = [q["sql"] for q in accepted.captured_queries]
     assert r.status_code == 200 and r.json()["state"] == "accepted"
-    assert len([q for q in opened if q.startswith("INSERT")]) == 4  # counter, case, checklist lines, event
+    # Counter, case, checklist lines, event; and the receipt the act calls for (收件凭证, issued
+    # with it through cases.notices): with no seal here it is queued — its queue row and audit row.
+    assert len([q for q in opened if q.startswith("INSERT")]) == 6
     # Four to sign in (session, user, staff, roles) and, inside the test's transaction, a
-    # savepoint pair around the action's atomic block.
-    assert len(opened) <= 13, [q[:80] for q in opened]
+    # savepoint pair around the action's atomic block; the receipt as the acceptance below: the
+    # case read for issuing, the seal, the queue row, its audit row and the audit chain head (2).
+    assert len(opened) <= 19, [q[:80] for q in opened]
     # Accepting issues its acceptance notice in the same transaction (cases.notices): here the
     # bureau has no seal, so the notice is queued — the case read for issuing, the seal, the
     # queue row and its audit row: 4 more than accepting alone; the audit row is appended to the

@@ -29,9 +29,9 @@ from ..models import (
     Commitment,
     CommitmentVerification,
     CreditRecord,
-    Licence,
     RevocationProposal,
 )
+from ..queries import licence_of
 from . import revocation
 from ._base import calendar, lock, move
 from .review import is_own_applicant
@@ -160,7 +160,7 @@ def verify_commitment(case: Case, *, actor: "User", truthful: bool, findings: st
     if truthful:
         return verification
 
-    licence = Licence.objects.filter(case=case).first()
+    licence = licence_of(case)
     proposed = None
     if licence is not None and not revocation.propose_revocation_blockers(case):
         # The verifier need not be a signatory: the finding starts the revocation procedure

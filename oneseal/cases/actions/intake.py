@@ -82,12 +82,17 @@ def _bureau_of(region):
 @transaction.atomic
 def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str = Channel.WINDOW,
             idempotency_key: str = "", agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
-            at: datetime.datetime | None = None, target_licence=None) -> Case:
+            at: datetime.datetime | None = None, target_licence=None, uploads: dict | None = None) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
     The same idempotency key from the same applicant returns the case already opened. A 变更 /
     延续 / 注销 / 补证 application names the licence it acts on (`target_licence`): the
     applicant's own, of the same item, in force, and for a renewal early enough
-    (《行政许可法》第五十条)."""
+    (《行政许可法》第五十条).
+
+    `uploads` ({material id: file}) are the files submitted with an online application: they
+    are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
+    event through `cases.notices`) lists what actually arrived. A refused file refuses the
+    whole application, naming each file's field (`material-<id>`)."""
     version = handling_item.item_version
     region = version.item.catalogue.region
     online_self = channel == Channel.ONLINE and acts_for(actor, applicant)
@@ -144,8 +149,15 @@ def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str 
     lines = CaseMaterial.objects.bulk_create([_line(case, m, applicant.kind, by_agent) for m in parts.materials])
     case.state = State.RECEIVED
     case._chain_head = (0, GENESIS)  # a new case has no events yet
-    event = append_event(case, action="receive", actor=actor, from_state="", on=on,
-                         data={"channel": channel, "acceptance_due": due.date.isoformat(), "version": version.number,
+
+    def store_uploads(event):  # before the receipt is issued with the act, so it lists them
+        if uploads:
+            _store_uploads(case, lines, uploads, actor=actor, on=on)
+
+    event = append_event(case, action="receive", actor=actor, from_state="", on=on, notice_due="receipt",
+                         attach=store_uploads,
+                         data={"channel": channel, "acceptance_due": due.date.isoformat(),
+                               "acceptance_due_provisional": due.provisional, "version": version.number,
                                **({"licence": target_licence.number} if target_licence else {})})
     # What the caller may show straight away without reading back what was just written.
     case.new_lines, case.new_events = lines, [event]
@@ -199,25 +211,28 @@ def apply_online(handling_item, *, actor: "User", applicant: Applicant, files: d
         if files.get(m.pk) is None and m.is_required and not m.is_tolerable:
             errors[upload_field(m)] = [_("请上传“{m}”").format(m=m.name)]
     fail_fields(errors)
-    case = receive(handling_item, actor=actor, applicant=applicant, channel=Channel.ONLINE,
-                   idempotency_key=idempotency_key, at=at, target_licence=target_licence)
-    if getattr(case, "new_lines", None) is None:  # a twin submission opened it first
-        return case
-    lines = {line.material_id: line for line in case.new_lines}
-    for pk, upload in files.items():
-        if upload is None:
+    # `receive` stores the files with its act, before the receipt is issued, so the receipt
+    # lists them; a refused file refuses the whole application (nothing is kept).
+    return receive(handling_item, actor=actor, applicant=applicant, channel=Channel.ONLINE,
+                   idempotency_key=idempotency_key, at=at, target_licence=target_licence,
+                   uploads={pk: upload for pk, upload in files.items() if upload is not None})
+
+
+def _store_uploads(case: Case, lines: list[CaseMaterial], uploads: dict, *, actor, on: datetime.date) -> None:
+    by_material = {line.material_id: line for line in lines}
+    errors: dict[str, list[str]] = {}
+    for material_id, upload in uploads.items():
+        line = by_material.get(int(material_id))
+        if line is None:
+            errors[f"material-{material_id}"] = [_("该材料不属于本办理项的材料清单")]
             continue
         try:
-            # A savepoint per file: every refused file is named, not only the first.
-            with transaction.atomic():
-                attach_file(lines[pk], actor=actor, upload=upload)
+            _store_file(case, line, actor=actor, upload=upload, on=on)
         except ValidationFailed as exc:
             problems = [str(m) for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]
-            errors[upload_field(uploadable[pk])] = [_("“{m}”：{problem}").format(m=uploadable[pk].name, problem=problem)
-                                                    for problem in problems]
-    # Raising rolls the whole application back: no case is left without its files.
+            errors[f"material-{material_id}"] = [_("“{m}”：{problem}").format(m=line.material.name, problem=p)
+                                                 for p in problems]
     fail_fields(errors)
-    return case
 
 
 def _material_statuses(case: Case, statuses: dict) -> list[CaseMaterial]:
@@ -481,6 +496,12 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload) -> Upload:
     if not (is_own or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
     check("attach_file", case)
+    return _store_file(case, line, actor=actor, upload=upload, on=today())
+
+
+def _store_file(case: Case, line: CaseMaterial, *, actor: "User", upload, on: datetime.date) -> Upload:
+    """Check and store one file for a line of the locked case, with its event. Every refused
+    file is named under its own field by the caller."""
     if uploads.too_large(upload):
         raise ValidationFailed(fields={"file": [_("文件过大，上限为{mb} MB").format(mb=uploads.max_megabytes())]})
     sniffed = uploads.sniff(upload)
@@ -491,7 +512,7 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload) -> Upload:
                  size=upload.size, sha256=sniffed.sha256, uploaded_by=actor if getattr(actor, "pk", None) else None)
     row.file.save(f"{sniffed.sha256[:16]}.{sniffed.suffix}", upload, save=False)
     row.save()
-    append_event(case, action="attach_file", actor=actor, from_state=case.state, on=today(),
+    append_event(case, action="attach_file", actor=actor, from_state=case.state, on=on,
                  data={"line": line.pk, "material": line.material.name, "name": row.original_name,
                        "size": row.size, "sha256": row.sha256})
     return row

@@ -26,6 +26,7 @@ from oneseal.actors import Actor, User
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import HandlingItem, Item, Variant
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
@@ -351,7 +352,7 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
         version.event = event
         version.save(update_fields=["event"])
 
-    move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
+    event = move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
          update_fields=["decided_on", "delivery_due"], attach=link_version,
          reason=_("有效期届满前未作出是否准予延续的决定，依法视为准予延续"),
          data={"licence": licence.number, "name": licence.name, "holder": licence.holder.name,
@@ -363,8 +364,9 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     record("cases.deem_renewed", actor=None, subject=licence, region_code=case.region_code,
            summary=f"{licence.number} 视为准予延续至{until.isoformat() if until else '长期'}",
            data={"case": case.number, "version": version.number, "expired_on": expired_on.isoformat()})
-    # Not pushed to the department: linkage's Push.decision has no value for a deemed renewal yet
-    # (a choice to add there); the register and the API show it.
+    # 审管联动: the department supervises the renewed licence as it would a granted one; pushed
+    # in this transaction (outbox), like every decision.
+    push_decision(case, event, licence=licence)
     return case
 
 
@@ -452,14 +454,18 @@ def set_renewal_lead_time(item: Item, *, actor: "User", days: int | None, basis:
             row.delete()
         return None
     errors = {}
-    if not 1 <= int(days) <= 366:
-        errors["days"] = [_("天数须在1至366之间")]
+    try:
+        days = int(str(days).strip())
+    except (TypeError, ValueError):
+        days = None
+    if days is None or not 1 <= days <= 366:
+        errors["days"] = [_("天数须为1至366之间的整数")]
     if not str(basis or "").strip():
         errors["basis"] = [_("请填写规定该期限的法律依据")]
     fail_fields(errors)
     if row is None:
         row = RenewalLeadTime(item=item)
-    row.days, row.basis, row.set_by = int(days), basis.strip(), actor
+    row.days, row.basis, row.set_by = days, basis.strip(), actor
     row.save()
     record("cases.renewal_lead_time", actor=actor, subject=item, region_code=item.catalogue.region.code,
            summary=f"{item} 延续申请期限：届满{row.days}日前", data={"days": row.days, "basis": row.basis})

@@ -40,6 +40,7 @@ from oneseal.organisation.rules import has_role
 
 from .. import rules
 from ..models import OPEN_PROPOSAL_STATES, Case, Licence, RevocationProposal
+from ..queries import licence_of
 from ._base import append_event, calendar, lock, move, require_case_role
 from .review import is_own_applicant
 
@@ -70,12 +71,9 @@ def _record(case: Case, action: str, *, actor: "User", on: datetime.date, reason
                         notice_due=notice_due)
 
 
-def licence_of(case: Case) -> Licence | None:
-    return Licence.objects.filter(case=case).first()
-
-
 def open_proposal(case: Case) -> RevocationProposal | None:
-    """The proposal in progress on the case's licence, if any."""
+    """The procedure running on this case, if any: its steps are recorded on the case it was
+    proposed from (any case of the licence; see `propose_revocation_blockers`)."""
     return (RevocationProposal.objects.filter(case=case, state__in=OPEN_PROPOSAL_STATES)
             .select_related("licence").first())
 
@@ -99,10 +97,15 @@ def propose_revocation_blockers(case: Case) -> list[str]:
     if licence.state not in REVOCABLE_LICENCE_STATES:
         out.append(_("证照{number}当前状态为“{state}”，不能撤销").format(
             number=licence.number, state=licence.get_state_display()))
-    current = open_proposal(case)
+    # One procedure per licence, whichever of its cases (the 新办 that issued it, a 变更 or 延续
+    # that changed it) it was started from.
+    current = (RevocationProposal.objects.filter(licence=licence, state__in=OPEN_PROPOSAL_STATES)
+               .select_related("case").first())
     if current is not None:
         out.append(_("证照{number}已于{date}启动撤销程序（{state}）").format(
             number=licence.number, date=current.proposed_on.isoformat(), state=current.get_state_display()))
+        if current.case_id != case.pk:
+            out.append(_("该撤销程序在办件{case}中进行").format(case=current.case.number))
     return out
 
 
@@ -121,7 +124,9 @@ def start_proposal(case: Case, *, actor: "Actor | None", grounds: str, facts: st
     if isinstance(views_days, bool) or not isinstance(views_days, int) or not VIEWS_DAYS <= views_days <= MAX_VIEWS_DAYS:
         errors["views_days"] = [_("陈述申辩期限应为{low}至{high}个工作日").format(low=VIEWS_DAYS, high=MAX_VIEWS_DAYS)]
     fail_fields(errors)
-    licence = Licence.objects.select_for_update().get(case=case)
+    # The licence the case issued or acts on (cases.queries.licence_of), so a changed or renewed
+    # licence is revoked as the licence from any of its cases.
+    licence = Licence.objects.select_for_update().get(pk=licence_of(case).pk)
     if on < licence.issued_on:
         fail_fields({"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]})
     basis = str(basis or "").strip() or DEFAULT_BASIS[grounds]

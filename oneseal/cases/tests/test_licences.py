@@ -151,8 +151,8 @@ def test_documents_of_each_version_supersede_or_void_the_earlier_ones(food, hold
     change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
                         scope="预包装食品销售；热食类食品制售")
     # The change's acts issued their notices and the licence's new version themselves.
-    assert {d.kind for d in Document.objects.filter(case=change)} == {DocumentKind.ACCEPTANCE, DocumentKind.GRANT,
-                                                                      DocumentKind.LICENCE}
+    assert {d.kind for d in Document.objects.filter(case=change)} == {DocumentKind.RECEIPT, DocumentKind.ACCEPTANCE,
+                                                                      DocumentKind.GRANT, DocumentKind.LICENCE}
     assert due_documents(change) == [] and document_actions.issue_due_documents(change, actor=clerk) == []
     second = Document.objects.get(case=change, kind=DocumentKind.LICENCE)
     first.refresh_from_db()
@@ -169,8 +169,8 @@ def test_documents_of_each_version_supersede_or_void_the_earlier_ones(food, hold
     cancellation, _ = decided(food[Variant.CANCELLATION], holder, clerk, signatory, "2025-11-03", licence=licence)
     # A notice, never a new licence.
     assert due_documents(cancellation) == []
-    _acceptance, notice = Document.objects.filter(case=cancellation).order_by("pk")
-    assert _acceptance.kind == DocumentKind.ACCEPTANCE
+    receipt, _acceptance, notice = Document.objects.filter(case=cancellation).order_by("pk")
+    assert (receipt.kind, _acceptance.kind) == (DocumentKind.RECEIPT, DocumentKind.ACCEPTANCE)
     assert notice.kind == DocumentKind.CANCELLATION and "注" in notice.number and notice.issued_by == signatory
     assert Document.objects.filter(kind=DocumentKind.LICENCE).count() == 3
 
@@ -250,6 +250,49 @@ def test_an_items_own_law_sets_another_renewal_period(food, holder, clerk, signa
     (msg,) = refused(food[Variant.RENEWAL], holder, clerk, "2025-08-31", licence)
     assert "《食品经营许可和备案管理办法》第三十三条" in msg and "届满60日前" in msg
     assert received(food[Variant.RENEWAL], holder, clerk, "2025-08-01", licence=licence).pk
+
+
+def test_catalogue_staff_set_an_items_renewal_lead_time_in_the_admin_and_the_guide_shows_it(
+        food, admin_user, clerk, client):
+    from django.urls import reverse
+
+    from oneseal.cases.models import RenewalLeadTime
+
+    renewal = food[Variant.RENEWAL]
+    item = renewal.item_version.item
+    guide = reverse("portal:guide", args=[renewal.pk])
+    shown = client.get(guide).content.decode()
+    assert "应在证照有效期届满30日前提出（《中华人民共和国行政许可法》第五十条第一款）" in shown
+    add = reverse("admin:cases_renewalleadtime_add")
+    # Wrong role: a clerk who may enter the admin is refused the page and the action.
+    clerk.is_staff = True
+    clerk.save()
+    client.force_login(clerk)
+    assert client.get(add).status_code == 403
+    assert client.post(add, {"item": item.pk, "days": "45", "basis": "《某条例》第十条"}).status_code == 403
+    assert not RenewalLeadTime.objects.exists()
+    # Invalid numbers of days are refused naming the field, on every path.
+    for days in ("abc", "0", "367", ""):
+        with pytest.raises(ValidationFailed) as caught:
+            licences.set_renewal_lead_time(item, actor=admin_user, days=days, basis="《某条例》第十条")
+        assert list(caught.value.fields) == ["days"], days
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    refused = client.post(add, {"item": item.pk, "days": "400", "basis": "《某条例》第十条"}, follow=True)
+    assert "天数须为1至366之间的整数" in refused.content.decode() and not RenewalLeadTime.objects.exists()
+    saved = client.post(add, {"item": item.pk, "days": "45", "basis": "《食品经营许可和备案管理办法》第三十三条"})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    row = RenewalLeadTime.objects.get()
+    assert (row.item, row.days, row.set_by) == (item, 45, admin_user)
+    assert AuditEvent.objects.filter(action="cases.renewal_lead_time", subject_id=str(item.pk)).count() == 1
+    client.logout()
+    assert "应在证照有效期届满45日前提出（《食品经营许可和备案管理办法》第三十三条）" in client.get(guide).content.decode()
+    # Deleting it in the admin goes back to 第五十条's 30 days, audited.
+    client.force_login(admin_user)
+    deleted = client.post(reverse("admin:cases_renewalleadtime_delete", args=[row.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not RenewalLeadTime.objects.exists()
+    assert AuditEvent.objects.filter(action="cases.renewal_lead_time", subject_id=str(item.pk)).count() == 2
 
 
 def test_a_licence_revoked_after_receipt_blocks_the_grant(food, holder, clerk, signatory):
@@ -336,7 +379,8 @@ def test_a_renewal_undecided_at_expiry_is_deemed_granted(food, holder, clerk, si
     # The acceptance went out with the clerk's act; the worker's deemed renewal issued its
     # notice and the licence's new version itself, with nobody as the issuer.
     documents = {d.kind: d for d in Document.objects.filter(case=case)}
-    assert set(documents) == {DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL, DocumentKind.LICENCE}
+    assert set(documents) == {DocumentKind.RECEIPT, DocumentKind.ACCEPTANCE, DocumentKind.DEEMED_RENEWAL,
+                              DocumentKind.LICENCE}
     assert documents[DocumentKind.ACCEPTANCE].issued_by == clerk
     assert documents[DocumentKind.DEEMED_RENEWAL].issued_by is None and documents[DocumentKind.LICENCE].issued_by is None
     assert documents[DocumentKind.LICENCE].event == event and documents[DocumentKind.DEEMED_RENEWAL].event == event
@@ -344,6 +388,81 @@ def test_a_renewal_undecided_at_expiry_is_deemed_granted(food, holder, clerk, si
     first = Document.objects.get(case=licence.case, kind=DocumentKind.LICENCE)
     assert first.state == Document.DocumentState.SUPERSEDED and documents[DocumentKind.LICENCE].supersedes == first
     assert due_documents(case) == [] and document_actions.issue_due_documents(case, actor=clerk) == []
+
+
+def test_a_deemed_renewal_reaches_the_department_like_a_grant(food, holder, clerk, signatory, supervisor, client,
+                                                              other_county, make_staff):
+    """审管联动: the worker's deemed renewal is pushed to the supervising department in its own
+    transaction; the department sees it on its pages and API and signs for it as for a grant."""
+    from rest_framework.test import APIClient
+
+    from oneseal.linkage.actions.push import sign_push
+    from oneseal.linkage.models import Decision
+    from oneseal.organisation.models import Role
+
+    licence = new_licence(food, holder, clerk, signatory, on="2025-01-20", until="2025-09-30")
+    case = received(food[Variant.RENEWAL], holder, clerk, "2025-08-29", licence=licence)
+    actions.check_materials(case, actor=clerk, statuses={line.pk: "provided" for line in case.materials.all()})
+    actions.accept(case, actor=clerk, on=day("2025-09-01"))
+    assert not Push.objects.filter(case=case).exists()
+    assert jobs.run_deemed_renewals(day("2025-10-01")) == 1
+    push = Push.objects.get(case=case)
+    event = case.events.get(action="deem_renewed")
+    assert (push.event, push.decision, push.licence) == (event, Decision.DEEMED_RENEWAL, licence)
+    assert push.department == supervisor.staff.department and push.pushed_on == day("2025-10-01")
+    # Three working days after the push, past the National Day holiday (10-01 to 10-08):
+    # 10-09, 10-10 and Saturday 10-11, a working day that year.
+    assert push.sign_due == day("2025-10-11")
+    assert push.payload["decision_label"] == "视为准予延续" and push.payload["licence"]["valid_until"] == "2030-09-30"
+    assert push.payload["handling_item"]["variant"] == Variant.RENEWAL
+    assert AuditEvent.objects.filter(action="linkage.push_decision", subject_id=str(push.pk)).exists()
+    # The department's inbox page, its push page and the API show it.
+    client.force_login(supervisor)
+    inbox = client.get("/linkage/inbox/").content.decode()
+    assert case.number in inbox and "视为准予延续" in inbox
+    assert "视为准予延续" in client.get(f"/linkage/pushes/{push.pk}/").content.decode()
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    listed = api.get("/api/v1/linkage/pushes").json()["results"]
+    assert (push.pk, "deem_renewed") in [(row["id"], row["decision"]) for row in listed]  # and the first grant
+    # Another county's supervisor neither sees nor signs it; the department signs it as a grant.
+    far = make_staff("far-supervisor", other_county, Role.SUPERVISOR)
+    with pytest.raises(NotPermitted):
+        sign_push(push, actor=far)
+    signed = client.post(f"/linkage/pushes/{push.pk}/sign/")
+    assert signed.status_code == 302
+    push.refresh_from_db()
+    assert push.signed_on is not None and push.signed_by == supervisor
+
+
+def test_a_changed_licence_is_revoked_as_the_licence_from_its_change_case(food, holder, clerk, reviewer,
+                                                                          signatory, bureau, media):
+    """One lookup of a case's licence (cases.queries.licence_of): the procedure may start from
+    any case of the licence, and one runs at a time for the licence, whichever case it is on."""
+    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    licence = new_licence(food, holder, clerk, signatory, on="2025-01-20")
+    change, _ = decided(food[Variant.CHANGE], holder, clerk, signatory, "2025-03-03", licence=licence,
+                        scope="预包装食品销售；热食类食品制售")
+    proposal = actions.propose_revocation(change, actor=reviewer, facts="变更时提交的场所证明系伪造", on=day("2025-09-29"))
+    assert (proposal.licence, proposal.case) == (licence, change)
+    # The original case reaches the same licence: a second procedure is refused, naming where it runs.
+    with pytest.raises(InvalidTransition) as refused:
+        actions.propose_revocation(licence.case, actor=reviewer, facts="另案", on=day("2025-09-29"))
+    assert change.number in " ".join(map(str, refused.value.reasons))
+    revoke_through_procedure(change, proposer=reviewer, clerk=clerk, signatory=signatory, proposed_on="2025-09-29",
+                             notified_on="2025-09-30", decided_on="2025-10-15")
+    licence.refresh_from_db()
+    assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-10-15")
+    assert Licence.objects.count() == 1
+    # The change's licence document (version 2) is out of force with the licence.
+    from oneseal.documents.queries import check_file
+
+    current = Document.objects.get(case=change, kind=DocumentKind.LICENCE)
+    check = check_file(current.file.open("rb").read(), today=day("2025-10-16"))
+    assert check.authentic and not check.standing.in_force and check.standing.reason == "licence_revoked"
+    assert Push.objects.filter(case=change, decision="revoke_licence", licence=licence).exists()
+    with pytest.raises(InvalidTransition):
+        actions.propose_revocation(licence.case, actor=reviewer, facts="再次", on=day("2025-10-16"))
 
 
 def test_a_renewal_waiting_for_a_correction_is_not_deemed_granted(food, holder, clerk, signatory):

@@ -23,7 +23,7 @@ from ..data import organisation as org
 
 # Notices handed over at the window are issued by the clerk; decisions by the signatory.
 WINDOW_KINDS = {DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE, DocumentKind.CORRECTION,
-                DocumentKind.REFUSAL, DocumentKind.LICENCE}
+                DocumentKind.REFUSAL, DocumentKind.LICENCE, DocumentKind.RECEIPT, DocumentKind.WITHDRAWAL}
 
 
 def _seals(bureau: Bureau) -> list[str]:

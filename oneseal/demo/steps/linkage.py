@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import CaseEvent, State
+from oneseal.cases.queries import licence_of
 from oneseal.catalogue.models import Catalogue, ItemVersion, TransferStatus
 from oneseal.linkage import actions, push_records
 from oneseal.linkage.models import DutyBoundary, Feedback, Push, SupportRequest
@@ -76,13 +77,14 @@ def _links() -> int:
 
 def _missing_pushes() -> int:
     """Decisions made before the linkage existed (a demo loaded by an older version)."""
-    events = (CaseEvent.objects.filter(case__in=demo_cases(), action__in=("grant", "deny", "revoke_licence"),
+    events = (CaseEvent.objects.filter(case__in=demo_cases(), action__in=("grant", "deny", "revoke_licence", "deem_renewed"),
                                        push__isnull=True)
               .select_related("case__handling_item__item_version", "case__applicant").order_by("case_id", "seq"))
     done = 0
     for event in events:
         with transaction.atomic():
-            licence = getattr(event.case, "licence", None) if event.action != "deny" else None
+            # A renewal's licence is the one it acts on (cases.queries.licence_of).
+            licence = licence_of(event.case) if event.action != "deny" else None
             if push_records.push_decision(event.case, event, licence=licence) is not None:
                 done += 1
     return done

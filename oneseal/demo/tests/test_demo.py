@@ -200,12 +200,24 @@ def _a_licence_went_through_the_revocation_procedure():
         assert proposal.state == "notified"
 
 
+def _every_notice_kind_of_the_intake_and_closing_is_shown():
+    """Receipts on the cases, the withdrawal and termination decisions on the closed ones, and
+    the deemed renewal pushed to the department."""
+    from oneseal.linkage.models import Push
+
+    for kind, action in (("receipt", "receive"), ("withdrawal", "withdraw"), ("termination", "terminate")):
+        document = Document.objects.filter(kind=kind, state="genuine").select_related("event").first()
+        assert document is not None and document.event.action == action, kind
+    assert Push.objects.filter(decision="deem_renewed").exists()
+
+
 def test_loading_again_changes_nothing_and_prints_the_accounts(county):
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         # The fixture built the county only; the first command adds what the other apps show
         # (seals and documents, search index, bookings …), the second must change nothing.
         call_command("load-demo", stdout=io.StringIO())
     _a_licence_went_through_the_revocation_procedure()
+    _every_notice_kind_of_the_intake_and_closing_is_shown()
     before = {m.__name__: m.objects.count() for m in COUNTED} | {"User": get_user_model().objects.count()}
     out = io.StringIO()
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):

@@ -27,19 +27,19 @@ def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applican
     # No seal yet: the acts stand and their notices stay due (and queued, see test_pending).
     no_seal = ["本局尚未启用电子印章，请先执行 oneseal seal create"]
     case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
-    assert kinds(case) == []
+    assert kinds(case) == [("receipt", no_seal)]
     core, other = case.materials.order_by("material__order")
     case = case_actions.request_correction(case, actor=clerk, on=day("2025-03-04"), items={other.pk: "未提交"})
-    assert kinds(case) == [("correction", no_seal)]
+    assert kinds(case) == [("receipt", no_seal), ("correction", no_seal)]
     case = case_actions.submit_correction(case, actor=clerk, on=day("2025-03-05"))
     case_actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED
                                                               for m in case.materials.all()})
     case = case_actions.accept(case, actor=clerk, on=day("2025-03-06"))
-    assert kinds(case) == [("correction", no_seal), ("acceptance", no_seal)]
+    assert kinds(case) == [("receipt", no_seal), ("correction", no_seal), ("acceptance", no_seal)]
     actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
-    assert kinds(case) == [("correction", []), ("acceptance", [])]
+    assert kinds(case) == [("receipt", []), ("correction", []), ("acceptance", [])]
     issued = actions.issue_due_documents(case, actor=clerk)
-    assert [d.kind for d in issued] == ["correction", "acceptance"]
+    assert [d.kind for d in issued] == ["receipt", "correction", "acceptance"]
     assert kinds(case) == [] and actions.issue_due_documents(case, actor=clerk) == []
 
 
@@ -59,7 +59,8 @@ def test_a_held_licence_is_due_with_its_reason_and_the_rest_is_issued(
 
 def test_issuing_at_once_needs_a_clerk_or_signatory_and_a_seal(item, applicant, clerk, supervisor, bureau):
     case = accepted_case(item, applicant, clerk, "2025-03-03")
-    assert kinds(case) == [("acceptance", ["本局尚未启用电子印章，请先执行 oneseal seal create"])]
+    no_seal = ["本局尚未启用电子印章，请先执行 oneseal seal create"]
+    assert kinds(case) == [("receipt", no_seal), ("acceptance", no_seal)]
     with pytest.raises(NotPermitted):
         actions.issue_due_documents(case, actor=supervisor)
     with pytest.raises(ValidationFailed, match="尚未启用电子印章"):
@@ -78,10 +79,10 @@ def test_a_revoked_notice_is_not_due_again(item, applicant, clerk, signatory, se
 def test_documents_for_and_the_file_view_follow_who_sees_the_case(
         client, item, own_applicant, clerk, far_staff, other_applicant_user, applicant_user, seal):
     case = accepted_case(item, own_applicant, clerk, "2025-03-03")
-    first = notice_of(case, "acceptance")
+    receipt, first = notice_of(case, "receipt"), notice_of(case, "acceptance")
     second = actions.reissue_document(first, actor=clerk, reason="更正")
-    assert queries.documents_for(clerk, case) == [first, second]
-    assert queries.documents_for(applicant_user, case) == [first, second]
+    assert queries.documents_for(clerk, case) == [receipt, first, second]
+    assert queries.documents_for(applicant_user, case) == [receipt, first, second]
     assert queries.documents_for(far_staff, case) == [] and queries.documents_for(other_applicant_user, case) == []
 
     url = f"/documents/{second.pk}/file/"

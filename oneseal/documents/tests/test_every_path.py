@@ -105,7 +105,9 @@ def test_without_a_seal_the_act_stands_and_the_notice_waits_in_the_queue(client,
                                                                          make_staff, county, other_county):
     case = accepted_case(item, applicant, clerk, "2025-03-03")
     assert case.state == State.ACCEPTED and not Document.objects.exists()
-    pending = PendingNotice.objects.get()
+    receipt = PendingNotice.objects.get(kind="receipt")  # the receipt waits for the same reason
+    assert (receipt.case, receipt.event.action) == (case, "receive")
+    pending = PendingNotice.objects.get(kind="acceptance")
     assert (pending.case, pending.kind, pending.event.action) == (case, "acceptance", "accept")
     assert "尚未启用电子印章" in pending.reason and pending.document is None
     assert AuditEvent.objects.filter(action="documents.queue_notice", subject_id=str(pending.pk)).exists()
@@ -140,6 +142,9 @@ def test_without_a_seal_the_act_stands_and_the_notice_waits_in_the_queue(client,
     document = notice_of(case, "acceptance")
     assert pending.document == document and document.issued_by == clerk and document.dated == day("2025-03-03")
     assert f"issued={document.pk}" in issued["Location"]
+    assert f'id="issue-pending-{pending.pk}"' not in client.get(reverse("workbench:notices")).content.decode()
+    assert client.post(reverse("workbench:issue-notice", args=[receipt.pk])).status_code == 302
+    assert notice_of(case, "receipt").issued_by == clerk
     assert list(oversight.overdue_cases(scope, late_day, oversight.Overdue.NOTICE)) == []
     assert case.number not in client.get(reverse("workbench:notices")).content.decode()
 

@@ -166,19 +166,21 @@ def test_a_notice_is_issued_once_and_a_correction_supersedes_it(item, applicant,
     second = actions.reissue_document(first, actor=clerk, reason="受理人姓名有误")
     first.refresh_from_db()
     assert first.state == Document.DocumentState.SUPERSEDED and second.supersedes == first
-    assert second.number != first.number and set(case.documents.all()) == {first, second}
+    assert second.number != first.number and set(case.documents.all()) == {notice_of(case, "receipt"), first, second}
     assert first.file.storage.exists(first.file.name) and first.sha256 != second.sha256
 
 
 def test_nothing_is_issued_without_a_notice_due_a_role_or_a_released_licence(
         item, applicant, clerk, applicant_user, own_applicant, seal):
-    case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    received = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     with pytest.raises(ValidationFailed, match="没有需要出具受理通知书"):
-        actions.issue_document(case, kind="acceptance", actor=clerk)
+        actions.issue_document(received, kind="acceptance", actor=clerk)
     case = accepted_case(item, applicant, clerk, "2025-03-03")
     own = notice_of(case, "acceptance")  # the acceptance issued its notice itself
     with pytest.raises(NotPermitted):
         actions.issue_document(case, kind="acceptance", actor=applicant_user)
     with pytest.raises(ValidationFailed):
         actions.issue_document(case, kind="no_such_kind", actor=clerk)
-    assert list(Document.objects.all()) == [own]
+    # Besides the two receipts (each issued by its receive), only the acceptance notice.
+    assert set(Document.objects.exclude(kind="receipt")) == {own}
+    assert set(Document.objects.filter(kind="receipt").values_list("case", flat=True)) == {received.pk, case.pk}

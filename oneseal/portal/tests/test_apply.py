@@ -1,5 +1,6 @@
 """Apply online: one case per submission, a file per material, errors that name the material."""
 
+import datetime
 import re
 
 from django.test import Client
@@ -93,3 +94,26 @@ def test_an_organisation_is_asked_only_for_its_own_materials(company, new_item):
     _key, fields, body = apply_page(client_for(company), new_item, applicant=organisation.pk)
     assert set(fields) == {"食品经营许可申请书", "食品安全管理制度"}
     assert "营业执照" in body and "无需上传" in body  # fetched from shared data
+
+
+def test_the_receipt_lists_the_files_as_submitted_and_shows_on_the_case_page(person, new_item, bureau):
+    from oneseal.documents.actions import create_seal
+    from oneseal.documents.models import Document
+    from oneseal.documents.queries import check_file
+    from oneseal.documents.tests.conftest import pdf_text
+
+    create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+    r = client.post(f"/apply/{new_item.pk}/", {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("申请书.pdf"),
+                                               fields["申请人居民身份证"]: pdf("身份证.pdf")})
+    case = Case.objects.get()
+    receipt = Document.objects.get(case=case, kind="receipt")
+    assert receipt.issued_by == person and check_file(receipt.file.open("rb").read()).authentic
+    text = pdf_text(receipt)
+    assert "网上办事大厅" in text and case.number in text and case.query_code in text
+    assert "食品经营许可申请书（电子文件：申请书.pdf）" in text and "申请人居民身份证（电子文件：身份证.pdf）" in text
+    assert "食品安全管理制度（未上传）" in text  # the tolerable material nobody sent is not claimed
+    assert "收件人" not in text  # no clerk received it
+    page = client.get(r["Location"]).content.decode()
+    assert receipt.number in page and "收件凭证" in page

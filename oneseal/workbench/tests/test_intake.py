@@ -31,7 +31,9 @@ def received(window, item, **extra):
 
 
 def due_kinds(case) -> list[str]:
-    return [d.kind for d in due_documents(case)]
+    """The notices the intake decision calls for (the receipt, owed since the case was opened,
+    has its own test)."""
+    return [d.kind for d in due_documents(case) if d.kind != "receipt"]
 
 
 def lines(case):
@@ -109,7 +111,7 @@ def test_accepting_issues_the_notice_for_printing_at_once(window, item, seal):
     case.refresh_from_db()
     assert case.state == "accepted"
     assert core.uploads.get().original_name == "申请书.pdf"
-    document = Document.objects.get(case=case)
+    document = Document.objects.exclude(kind="receipt").get(case=case)
     assert document.kind == "acceptance"
     page = window.get(response["Location"]).content.decode()
     assert 'id="print-acceptance"' in page and 'target="_blank"' in page
@@ -199,3 +201,12 @@ def test_an_uploaded_image_is_previewed_for_staff(window, item):
     assert f'src="{reverse("workbench:upload", args=[upload.pk])}"' in page
     response = window.get(reverse("workbench:upload", args=[upload.pk]))
     assert response["Content-Type"] == "image/png"
+
+
+def test_the_window_prints_the_receipt_issued_with_the_intake(window, item, clerk, seal):
+    case = received(window, item)
+    receipt = Document.objects.get(case=case, kind="receipt")
+    assert receipt.event.action == "receive" and receipt.issued_by == clerk and receipt.state == "genuine"
+    page = window.get(reverse("workbench:intake-case", args=[case.pk])).content.decode()
+    assert 'id="print-receipt"' in page and receipt.number in page
+    assert window.get(reverse("documents:file", args=[receipt.pk])).status_code == 200

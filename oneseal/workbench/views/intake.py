@@ -24,6 +24,7 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import case_details, visible_licences, with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion
+from oneseal.documents import queries as document_queries
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.organisation.rules import scope_prefix, staff_of
 
@@ -192,7 +193,10 @@ def _intake_case_context(request, case: Case, *, errors: dict | None = None, con
             # What acceptance still waits for, as the checklist is stored now.
             "blockers": actions.accept_blockers(case, on=today()) if case.state == State.RECEIVED else [],
             "state_blockers": [str(b) for b in case_rules.transition_blockers("accept", case.state)],
-            "posted": posted, "decision": posted.get("decision", "")}
+            "posted": posted, "decision": posted.get("decision", ""),
+            # The receipt issued with the intake, for the window to print and hand over.
+            "receipt": document_queries.visible_documents(request.user).filter(
+                case=case, kind="receipt", state="genuine").order_by("-issued_at").first()}
 
 
 class _InputRefused(Exception):

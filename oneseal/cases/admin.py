@@ -1,0 +1,63 @@
+"""The cases app in the Django admin: an item's own renewal lead time (`RenewalLeadTime`), kept
+by the catalogue administrators of the item's region through `licences.set_renewal_lead_time`,
+so the admin checks the same role and writes the same audit row as any other path. Cases,
+events and licences change only through their actions and are not edited here."""
+
+from django.contrib import admin
+
+from oneseal.catalogue.admin import DomainErrorAsMessage
+from oneseal.catalogue.models import Item
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, scope_prefix
+
+from .actions import licences
+from .models import RenewalLeadTime
+
+
+@admin.register(RenewalLeadTime)
+class RenewalLeadTimeAdmin(DomainErrorAsMessage, admin.ModelAdmin):
+    list_display = ["item", "days", "basis", "set_by", "set_at"]
+    search_fields = ["item__basic_code"]
+    fields = ["item", "days", "basis"]
+
+    def _is_admin(self, request, obj=None) -> bool:
+        region = obj.item.catalogue.region if obj is not None else None
+        return has_role(request.user, Role.CATALOGUE_ADMIN, region)
+
+    def has_module_permission(self, request):
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_admin(request, obj)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+    def get_queryset(self, request):
+        prefix = scope_prefix(request.user)
+        qs = super().get_queryset(request).select_related("item__catalogue__region", "set_by")
+        if prefix is None:
+            return qs.none()
+        return qs if prefix == "" else qs.filter(item__catalogue__region__code__startswith=prefix)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["item"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            prefix = scope_prefix(request.user)
+            kwargs["queryset"] = (Item.objects.none() if prefix is None
+                                  else Item.objects.filter(catalogue__region__code__startswith=prefix))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        saved = licences.set_renewal_lead_time(form.cleaned_data.get("item") or obj.item, actor=request.user,
+                                               days=form.cleaned_data["days"], basis=form.cleaned_data["basis"])
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        """Back to the 30 days of 第五十条, through the action (audited)."""
+        licences.set_renewal_lead_time(obj.item, actor=request.user, days=None)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
