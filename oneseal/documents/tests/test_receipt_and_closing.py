@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import State
-from oneseal.cases.tests.conftest import accepted_case, at, day
+from oneseal.testing import accepted_case, at, day
 from oneseal.documents import queries
 from oneseal.documents.models import Document, PendingNotice
 
