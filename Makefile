@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: demo test test-sqlite test-postgres check typecheck format-check install serve clean
 
 # 1 makes `make test` fail on code `ruff format` would change.
-FORMAT_CHECK ?= 0
+FORMAT_CHECK ?= 1
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

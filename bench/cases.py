@@ -39,7 +39,18 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DB_NAME = "oneseal_bench"
 GENESIS = "0" * 64
 TODAY = dt.date(2025, 6, 16)  # a Monday with no holiday near it
-COUNTIES = ["640221", "640202", "640205", "640104", "640105", "640106", "640121", "640122", "640181", "640302"]
+COUNTIES = [
+    "640221",
+    "640202",
+    "640205",
+    "640104",
+    "640105",
+    "640106",
+    "640121",
+    "640122",
+    "640181",
+    "640302",
+]
 
 
 def setup_database(url_base: str, name: str) -> str:
@@ -59,7 +70,11 @@ def drop_database(url_base: str, name: str) -> None:
 
 
 def p99(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=100)[98] * 1000 if len(samples) >= 100 else max(samples) * 1000
+    return (
+        statistics.quantiles(samples, n=100)[98] * 1000
+        if len(samples) >= 100
+        else max(samples) * 1000
+    )
 
 
 def run_parallel(workers: int, n: int, one) -> tuple[float, list[float]]:
@@ -107,9 +122,15 @@ def make_world():
 
     load_regions(gb2260_table(), only_prefix="64")
     county = Region.objects.get(code="640221")
-    bureau = Bureau.objects.create(region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345")
-    department = Department.objects.create(region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6)
-    catalogue = Catalogue.objects.create(region=county, bureau=bureau, name="平罗县审批服务事项目录")
+    bureau = Bureau.objects.create(
+        region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345"
+    )
+    department = Department.objects.create(
+        region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6
+    )
+    catalogue = Catalogue.objects.create(
+        region=county, bureau=bureau, name="平罗县审批服务事项目录"
+    )
 
     def staff(username, role):
         user = get_user_model().objects.create_user(username=username, password="bench-" + username)
@@ -119,19 +140,45 @@ def make_world():
 
     admin, clerk = staff("catadmin", Role.CATALOGUE_ADMIN), staff("clerk", Role.CLERK)
     version = catalogue_actions.create_item(
-        catalogue, actor=admin, basic_code="640221-XK-001", name="食品经营许可",
-        legal_basis="《中华人民共和国食品安全法》第三十五条", original_department=department)
-    hi = catalogue_actions.save_draft_part(HandlingItem(
-        item_version=version, code="640221-XK-001-01", name="食品经营许可（新办）", statutory_limit_days=20,
-        promised_limit_days=5, complaint_phone="0952-12345"), actor=admin)
+        catalogue,
+        actor=admin,
+        basic_code="640221-XK-001",
+        name="食品经营许可",
+        legal_basis="《中华人民共和国食品安全法》第三十五条",
+        original_department=department,
+    )
+    hi = catalogue_actions.save_draft_part(
+        HandlingItem(
+            item_version=version,
+            code="640221-XK-001-01",
+            name="食品经营许可（新办）",
+            statutory_limit_days=20,
+            promised_limit_days=5,
+            complaint_phone="0952-12345",
+        ),
+        actor=admin,
+    )
     # Optional only, so that acceptance needs no material check: the bench measures the
     # accept transaction, as the bare-SQL baseline does.
-    catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品经营许可申请书", order=1, is_required=False),
-                                      actor=admin)
+    catalogue_actions.save_draft_part(
+        Material(handling_item=hi, name="食品经营许可申请书", order=1, is_required=False),
+        actor=admin,
+    )
     catalogue_actions.publish(version, actor=admin, effective_from=dt.date(2024, 1, 1))
-    applicant = register_applicant(actor=clerk, kind="organisation", name="平罗县𠮷祥餐饮有限公司",
-                                   number="91350100M000100Y43", phone="0952-6012345")
-    return {"county": county, "bureau": bureau, "handling_item": hi, "clerk": clerk, "applicant": applicant}
+    applicant = register_applicant(
+        actor=clerk,
+        kind="organisation",
+        name="平罗县𠮷祥餐饮有限公司",
+        number="91350100M000100Y43",
+        phone="0952-6012345",
+    )
+    return {
+        "county": county,
+        "bureau": bureau,
+        "handling_item": hi,
+        "clerk": clerk,
+        "applicant": applicant,
+    }
 
 
 def case_columns(world, overrides: dict) -> tuple[list[str], list]:
@@ -161,37 +208,86 @@ def bare_sql_accept(dsn: str, world, n: int, connections: int, tag: str):
     from psycopg.types.json import Jsonb
 
     received_at = dt.datetime(2025, 6, 16, 9, 0, tzinfo=dt.UTC)
-    base = {"handling_item_id": world["handling_item"].pk, "applicant_id": world["applicant"].pk,
-            "bureau_id": world["bureau"].pk, "region_id": world["county"].pk, "region_code": "640221",
-            "state": "received", "received_at": received_at, "received_on": TODAY, "materials_arrived_on": TODAY,
-            "acceptance_due": dt.date(2025, 6, 23), "query_code": "000000", "lock_version": 0}
+    base = {
+        "handling_item_id": world["handling_item"].pk,
+        "applicant_id": world["applicant"].pk,
+        "bureau_id": world["bureau"].pk,
+        "region_id": world["county"].pk,
+        "region_code": "640221",
+        "state": "received",
+        "received_at": received_at,
+        "received_on": TODAY,
+        "materials_arrived_on": TODAY,
+        "acceptance_due": dt.date(2025, 6, 23),
+        "query_code": "000000",
+        "lock_version": 0,
+    }
     conns = [psycopg.connect(dsn) for _ in range(connections)]
 
     def event_row(case_id, seq, action, from_state, to_state, prev):
-        fields = {"case": case_id, "seq": seq, "at": received_at.isoformat(), "on": TODAY.isoformat(), "actor": None,
-                  "actor_name": "bench", "action": action, "from": from_state, "to": to_state, "reason": "",
-                  "data": {}, "notice_due": "", "prev": prev}
-        digest = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-        return (case_id, seq, received_at, TODAY, "bench", action, from_state, to_state, "", Jsonb({}), "", prev, digest)
+        fields = {
+            "case": case_id,
+            "seq": seq,
+            "at": received_at.isoformat(),
+            "on": TODAY.isoformat(),
+            "actor": None,
+            "actor_name": "bench",
+            "action": action,
+            "from": from_state,
+            "to": to_state,
+            "reason": "",
+            "data": {},
+            "notice_due": "",
+            "prev": prev,
+        }
+        digest = hashlib.sha256(
+            json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+        ).hexdigest()
+        return (
+            case_id,
+            seq,
+            received_at,
+            TODAY,
+            "bench",
+            action,
+            from_state,
+            to_state,
+            "",
+            Jsonb({}),
+            "",
+            prev,
+            digest,
+        )
 
-    insert_event = ('INSERT INTO cases_caseevent (case_id, seq, "at", "on", actor_name, action, from_state, to_state, '
-                    'reason, data, notice_due, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)')
+    insert_event = (
+        'INSERT INTO cases_caseevent (case_id, seq, "at", "on", actor_name, action, from_state, to_state, '
+        "reason, data, notice_due, prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+    )
 
     def one(w, i):
         conn = conns[w]
         names, values = case_columns(world, {**base, "number": f"{tag}{i:09d}"})
         with conn.transaction():
             cur = conn.cursor()
-            cur.execute(f"INSERT INTO cases_case ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
-                        "RETURNING id", values)
+            cur.execute(
+                f"INSERT INTO cases_case ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+                "RETURNING id",
+                values,
+            )
             case_id = cur.fetchone()[0]
-            cur.execute("SELECT state, lock_version FROM cases_case WHERE id = %s FOR UPDATE", (case_id,))
-            cur.execute("UPDATE cases_case SET state = 'accepted', lock_version = lock_version + 1, accepted_on = %s, "
-                        "promised_due = %s, statutory_due = %s WHERE id = %s",
-                        (TODAY, dt.date(2025, 6, 23), dt.date(2025, 7, 14), case_id))
+            cur.execute(
+                "SELECT state, lock_version FROM cases_case WHERE id = %s FOR UPDATE", (case_id,)
+            )
+            cur.execute(
+                "UPDATE cases_case SET state = 'accepted', lock_version = lock_version + 1, accepted_on = %s, "
+                "promised_due = %s, statutory_due = %s WHERE id = %s",
+                (TODAY, dt.date(2025, 6, 23), dt.date(2025, 7, 14), case_id),
+            )
             first = event_row(case_id, 1, "receive", "", "received", GENESIS)
             cur.execute(insert_event, first)
-            cur.execute(insert_event, event_row(case_id, 2, "accept", "received", "accepted", first[-1]))
+            cur.execute(
+                insert_event, event_row(case_id, 2, "accept", "received", "accepted", first[-1])
+            )
 
     try:
         return run_parallel(connections, n, one)
@@ -223,8 +319,14 @@ def query_counts(world) -> dict:
 
     client = Client()
     client.force_login(world["clerk"])
-    body = {"handling_item": world["handling_item"].pk, "applicant": world["applicant"].pk, "channel": "window"}
-    warm = client.post("/api/v1/cases", body, content_type="application/json")  # as a running server is
+    body = {
+        "handling_item": world["handling_item"].pk,
+        "applicant": world["applicant"].pk,
+        "channel": "window",
+    }
+    warm = client.post(
+        "/api/v1/cases", body, content_type="application/json"
+    )  # as a running server is
     client.post(f"/api/v1/cases/{warm.json()['id']}/accept", {}, content_type="application/json")
     # The calendar's freshness check (two queries at most every 5 s, calendars.queries) is
     # left out: a server under load makes it once per 5 s, not once per request.
@@ -232,11 +334,15 @@ def query_counts(world) -> dict:
     with CaptureQueriesContext(connection) as opened:
         response = client.post("/api/v1/cases", body, content_type="application/json")
     if response.status_code != 201:
-        raise SystemExit(f"POST /api/v1/cases answered {response.status_code}: {response.content[:300]!r}")
+        raise SystemExit(
+            f"POST /api/v1/cases answered {response.status_code}: {response.content[:300]!r}"
+        )
     case_id = response.json()["id"]
     current_calendar()
     with CaptureQueriesContext(connection) as accepted:
-        response = client.post(f"/api/v1/cases/{case_id}/accept", {}, content_type="application/json")
+        response = client.post(
+            f"/api/v1/cases/{case_id}/accept", {}, content_type="application/json"
+        )
     if response.status_code != 200:
         raise SystemExit(f"POST accept answered {response.status_code}: {response.content[:300]!r}")
     return {"open": len(opened), "accept": len(accepted)}
@@ -258,10 +364,22 @@ def serve(dsn: str, workers: int) -> tuple[int, subprocess.Popen, str]:
     env = {**os.environ, "DATABASE_URL": dsn, "ONESEAL_CONN_MAX_AGE": CONN_MAX_AGE}
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     server = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "oneseal.wsgi:application",
-         "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--chdir", root],
-        env=env)
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "oneseal.wsgi:application",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            root,
+        ],
+        env=env,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -274,8 +392,10 @@ def serve(dsn: str, workers: int) -> tuple[int, subprocess.Popen, str]:
     else:
         server.terminate()
         raise SystemExit("gunicorn did not start within 30 s")
-    label = (f"gunicorn {gunicorn.__version__}, {workers} sync workers, "
-             f"persistent database connections (CONN_MAX_AGE={CONN_MAX_AGE})")
+    label = (
+        f"gunicorn {gunicorn.__version__}, {workers} sync workers, "
+        f"persistent database connections (CONN_MAX_AGE={CONN_MAX_AGE})"
+    )
     return port, server, label
 
 
@@ -288,10 +408,18 @@ def api_accept(world, port: int, n: int, clients: int):
     login.force_login(world["clerk"])
     session = login.cookies["sessionid"].value
     csrf = "b" * 32
-    headers = {"Content-Type": "application/json", "Cookie": f"sessionid={session}; csrftoken={csrf}",
-               "X-CSRFToken": csrf}
-    body = json.dumps({"handling_item": world["handling_item"].pk, "applicant": world["applicant"].pk,
-                       "channel": "window"})
+    headers = {
+        "Content-Type": "application/json",
+        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+    }
+    body = json.dumps(
+        {
+            "handling_item": world["handling_item"].pk,
+            "applicant": world["applicant"].pk,
+            "channel": "window",
+        }
+    )
     conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(clients)]
 
     def post(conn, path, payload):
@@ -319,10 +447,14 @@ def bench_accept(dsn: str, world, n: int, n_api: int):
     for conns in (1, 2):
         rate, lat = bare_sql_accept(dsn, world, n, conns, tag=f"S{conns}")
         results[f"sql{conns}"] = rate
-        print(f"  bare SQL, {conns} connection(s):            {rate:8.0f} cases/s   p99 {p99(lat):6.1f} ms")
+        print(
+            f"  bare SQL, {conns} connection(s):            {rate:8.0f} cases/s   p99 {p99(lat):6.1f} ms"
+        )
     rate, lat = actions_accept(world, n)
-    print(f"  oneseal actions in process, 1 connection:  {rate:8.0f} cases/s   p99 {p99(lat):6.1f} ms"
-          "   (actions.receive + actions.accept, no HTTP)")
+    print(
+        f"  oneseal actions in process, 1 connection:  {rate:8.0f} cases/s   p99 {p99(lat):6.1f} ms"
+        "   (actions.receive + actions.accept, no HTTP)"
+    )
     counts = query_counts(world)
     print(f"  SQL queries per API request: open {counts['open']}, accept {counts['accept']}")
     port, server, label = serve(dsn, WORKERS)
@@ -332,13 +464,17 @@ def bench_accept(dsn: str, world, n: int, n_api: int):
         for clients in (1, 2):
             rate, lat = api_accept(world, port, n_api, clients)
             results[f"api{clients}"] = rate
-            print(f"  API over HTTP, {WORKERS} gunicorn workers, {clients} client(s): {rate:6.0f} cases/s   "
-                  f"p99 {p99(lat):6.1f} ms   (2 requests per case)")
+            print(
+                f"  API over HTTP, {WORKERS} gunicorn workers, {clients} client(s): {rate:6.0f} cases/s   "
+                f"p99 {p99(lat):6.1f} ms   (2 requests per case)"
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     for k in (1, 2):
-        print(f"  ratio API / bare SQL at {k}: {results[f'api{k}'] / results[f'sql{k}']:.3f}   (aim: >= 0.5)")
+        print(
+            f"  ratio API / bare SQL at {k}: {results[f'api{k}'] / results[f'sql{k}']:.3f}   (aim: >= 0.5)"
+        )
     print(f"  cases now in the database: {Case.objects.count()}")
 
 
@@ -358,7 +494,7 @@ def seed_open_cases(world, n: int) -> float:
         "query_code": "'000000'",
         "region_code": f"(ARRAY{COUNTIES}::text[])[1 + mod(g, {len(COUNTIES)})]",
         "state": "CASE WHEN mod(g, 50) < 45 THEN 'accepted' WHEN mod(g, 50) < 47 THEN 'suspended' "
-                 "WHEN mod(g, 50) < 49 THEN 'received' ELSE 'granted' END",
+        "WHEN mod(g, 50) < 49 THEN 'received' ELSE 'granted' END",
         "received_at": "%(today)s::timestamptz - make_interval(days => (mod(g, 30)))",
         "received_on": "%(today)s::date - (mod(g, 30))",
         "materials_arrived_on": "%(today)s::date - (mod(g, 30))",
@@ -367,8 +503,12 @@ def seed_open_cases(world, n: int) -> float:
         "promised_due": "%(today)s::date - 2 + mod(g::bigint * 7919, 59)::int",
         "statutory_due": "%(today)s::date - 2 + mod(g::bigint * 7919, 59)::int + mod(g::bigint * 7, 31)::int",
     }
-    fixed = {"handling_item_id": world["handling_item"].pk, "applicant_id": world["applicant"].pk,
-             "bureau_id": world["bureau"].pk, "region_id": world["county"].pk}
+    fixed = {
+        "handling_item_id": world["handling_item"].pk,
+        "applicant_id": world["applicant"].pk,
+        "bureau_id": world["bureau"].pk,
+        "region_id": world["county"].pk,
+    }
     names, defaults = case_columns(world, fixed)
     select, params = [], {"today": TODAY, "n": n}
     for i, (name, value) in enumerate(zip(names, defaults, strict=True)):
@@ -380,8 +520,11 @@ def seed_open_cases(world, n: int) -> float:
     assert Case._meta.db_table == "cases_case"
     t0 = time.perf_counter()
     with connection.cursor() as cur:
-        cur.execute(f"INSERT INTO cases_case ({', '.join(names)}) SELECT {', '.join(select)} "
-                    "FROM generate_series(1, %(n)s) AS g", params)
+        cur.execute(
+            f"INSERT INTO cases_case ({', '.join(names)}) SELECT {', '.join(select)} "
+            "FROM generate_series(1, %(n)s) AS g",
+            params,
+        )
     vacuum()
     return time.perf_counter() - t0
 
@@ -419,7 +562,9 @@ def scan_round(label: str, show_plans: bool):
     ms, counts = timed(lambda: jobs.warning_scan(TODAY, prefix="640221"))
     print(f"  warning_scan, one county (640221): {ms:8.1f} ms   {counts}")
     for level in jobs.Level.ALL:
-        ms, page = timed(lambda level=level: list(jobs.cases_by_warning(TODAY, level, "640221")[:50]))
+        ms, page = timed(
+            lambda level=level: list(jobs.cases_by_warning(TODAY, level, "640221")[:50])
+        )
         print(f"  cases_by_warning({level!r}, 640221)[:50]: {ms:6.1f} ms   {len(page)} rows")
     ms, n = timed(lambda: jobs.run_deemed_acceptance(TODAY), repeat=3)
     print(f"  idle run_deemed_acceptance:        {ms:8.1f} ms   ({n} deemed)")
@@ -436,9 +581,16 @@ def scan_round(label: str, show_plans: bool):
 
         from oneseal.cases.models import Case, State
 
-        print(plan(Case.objects.filter(Q(state=State.RECEIVED, acceptance_due_provisional=True)
-                                       | Q(state=State.ACCEPTED, due_provisional=True)).order_by("pk")
-                   .values_list("pk", flat=True)[:500]))
+        print(
+            plan(
+                Case.objects.filter(
+                    Q(state=State.RECEIVED, acceptance_due_provisional=True)
+                    | Q(state=State.ACCEPTED, due_provisional=True)
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)[:500]
+            )
+        )
 
 
 CANDIDATE_INDEXES = [
@@ -468,18 +620,27 @@ def bench_scan(world, n: int, show_plans: bool):
         for sql in CANDIDATE_INDEXES:
             cur.execute(sql)
     vacuum()
-    scan_round("with the candidate indexes " + ", ".join(s.split()[2] for s in CANDIDATE_INDEXES), show_plans)
+    scan_round(
+        "with the candidate indexes " + ", ".join(s.split()[2] for s in CANDIDATE_INDEXES),
+        show_plans,
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=2000, help="cases per bare-SQL and actions measurement")
+    parser.add_argument(
+        "--cases", type=int, default=2000, help="cases per bare-SQL and actions measurement"
+    )
     parser.add_argument("--api-cases", type=int, default=500, help="cases per API measurement")
     parser.add_argument("--open-cases", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="", help="the cluster (default: scripts/postgres.sh)")
+    parser.add_argument(
+        "--database-url", default="", help="the cluster (default: scripts/postgres.sh)"
+    )
     parser.add_argument("--skip-accept", action="store_true")
     parser.add_argument("--skip-scan", action="store_true")
-    parser.add_argument("--no-plans", action="store_true", help="do not print EXPLAIN ANALYZE plans")
+    parser.add_argument(
+        "--no-plans", action="store_true", help="do not print EXPLAIN ANALYZE plans"
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
     args = parser.parse_args()
 

@@ -48,14 +48,31 @@ def build_xlsx(n_handling: int, departments: list[str]) -> bytes:
         for j in range(min(per_item, n_handling - i)):
             row_no += 1
             values = {
-                "序号": row_no, "实施部门": dept, "事项名称": f"测试事项{i // per_item:05d}",
-                "基本编码": f"BENCH-{i // per_item:05d}", "事项类型": "行政许可", "实施编码": f"IMPL-{i // per_item:05d}",
-                "设定和实施依据": "《中华人民共和国行政许可法》", "行使层级": "县级", "划转情况": "划转", "主题": "",
+                "序号": row_no,
+                "实施部门": dept,
+                "事项名称": f"测试事项{i // per_item:05d}",
+                "基本编码": f"BENCH-{i // per_item:05d}",
+                "事项类型": "行政许可",
+                "实施编码": f"IMPL-{i // per_item:05d}",
+                "设定和实施依据": "《中华人民共和国行政许可法》",
+                "行使层级": "县级",
+                "划转情况": "划转",
+                "主题": "",
                 "办理项名称": f"测试事项{i // per_item:05d}（{['新办', '变更', '注销'][j]}）",
-                "办理项编码": f"BENCH-{i // per_item:05d}-{j}", "业务类型": ["新办", "变更", "注销"][j],
-                "服务对象": "法人或其他组织", "法定时限": 20, "承诺时限": 10, "即办件": "否", "是否收费": "否",
-                "收费标准": "", "收费依据": "", "到现场次数": 1, "网上办理深度": "三级：网上预审",
-                "咨询电话": "0952-6012345", "监督投诉电话": "0952-12345", "俗称与同义词": "",
+                "办理项编码": f"BENCH-{i // per_item:05d}-{j}",
+                "业务类型": ["新办", "变更", "注销"][j],
+                "服务对象": "法人或其他组织",
+                "法定时限": 20,
+                "承诺时限": 10,
+                "即办件": "否",
+                "是否收费": "否",
+                "收费标准": "",
+                "收费依据": "",
+                "到现场次数": 1,
+                "网上办理深度": "三级：网上预审",
+                "咨询电话": "0952-6012345",
+                "监督投诉电话": "0952-12345",
+                "俗称与同义词": "",
             }
             ws.append([values.get(h, "") for h in HEADERS])
     out = io.BytesIO()
@@ -106,18 +123,26 @@ def main():
         sheet = read_xlsx(io.BytesIO(data))
         read_s = time.perf_counter() - t
         with CaptureQueriesContext(connection) as q:
-            report = import_catalogue(catalogue, sheet, actor=admin, reason="基准测试", basis="bench/catalogue.py")
+            report = import_catalogue(
+                catalogue, sheet, actor=admin, reason="基准测试", basis="bench/catalogue.py"
+            )
         return read_s, time.perf_counter() - t, len(q.captured_queries), report
 
     first_r, first_s, first_q, first = run_import()
     second_r, second_s, second_q, second = run_import()
-    counts = lambda r: {k: len(v) if isinstance(v, list) else v for k, v in r.as_dict().items()  # noqa: E731
-                        if k in ("created", "changed", "unchanged")}
+
+    def counts(r):
+        return {
+            k: len(v) if isinstance(v, list) else v
+            for k, v in r.as_dict().items()
+            if k in ("created", "changed", "unchanged")
+        }
 
     # Setup for the list API, not timed: the file has no materials, so its guides cannot pass
     # the publish rules; mark the imported drafts published directly to measure the list at size.
     ItemVersion.objects.filter(item__catalogue=catalogue).update(
-        status=ItemVersion.Status.PUBLISHED, effective_from="2025-01-01")
+        status=ItemVersion.Status.PUBLISHED, effective_from="2025-01-01"
+    )
     n_hi = HandlingItem.objects.filter(item_version__item__catalogue=catalogue).count()
 
     client = Client()
@@ -134,18 +159,29 @@ def main():
         times.sort()
         return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
 
-    print(f"PostgreSQL {connection.pg_version // 10000}, {n_hi} handling items in {ItemVersion.objects.count()} items")
+    print(
+        f"PostgreSQL {connection.pg_version // 10000}, {n_hi} handling items in {ItemVersion.objects.count()} items"
+    )
     print(f"xlsx built in {build_s:.2f} s ({len(data) / 1e6:.1f} MB)")
-    print(f"import (first):    {first_s:6.2f} s (reading the xlsx {first_r:.2f} s)  {first_q:6d} queries  {counts(first)}")
-    print(f"re-import (same):  {second_s:6.2f} s (reading the xlsx {second_r:.2f} s)  {second_q:6d} queries  {counts(second)}")
+    print(
+        f"import (first):    {first_s:6.2f} s (reading the xlsx {first_r:.2f} s)  {first_q:6d} queries  {counts(first)}"
+    )
+    print(
+        f"re-import (same):  {second_s:6.2f} s (reading the xlsx {second_r:.2f} s)  {second_q:6d} queries  {counts(second)}"
+    )
     for label, url in [
         ("list, first page", "/api/v1/items?region=640221&limit=50"),
         ("list, deep page", "/api/v1/items?region=640221&limit=50&offset=6000"),
-        ("list, one department", f"/api/v1/items?region=640221&department={Department.objects.get(name=names[3]).pk}&limit=50"),
+        (
+            "list, one department",
+            f"/api/v1/items?region=640221&department={Department.objects.get(name=names[3]).pk}&limit=50",
+        ),
         ("list, name search", "/api/v1/items?region=640221&q=测试事项0666&limit=50"),
     ]:
         median, p95, queries = timed(url)
-        print(f"{label:22s} median {median * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  {queries} queries")
+        print(
+            f"{label:22s} median {median * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  {queries} queries"
+        )
 
 
 if __name__ == "__main__":

@@ -52,10 +52,18 @@ def make_world(n_cases: int):
 
     load_regions(gb2260_table(), only_prefix="64")
     county = Region.objects.get(code="640221")
-    bureau = Bureau.objects.create(region=county, name="平罗县审批服务管理局", phone="0952-6012345",
-                                   complaint_phone="0952-12345")
-    department = Department.objects.create(region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6)
-    catalogue = Catalogue.objects.create(region=county, bureau=bureau, name="平罗县审批服务事项目录")
+    bureau = Bureau.objects.create(
+        region=county,
+        name="平罗县审批服务管理局",
+        phone="0952-6012345",
+        complaint_phone="0952-12345",
+    )
+    department = Department.objects.create(
+        region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6
+    )
+    catalogue = Catalogue.objects.create(
+        region=county, bureau=bureau, name="平罗县审批服务事项目录"
+    )
 
     def staff(username, role, name):
         user = get_user_model().objects.create_user(username=username, password="bench-" + username)
@@ -63,24 +71,52 @@ def make_world(n_cases: int):
         StaffRole.objects.create(staff=s, role=role)
         return user
 
-    admin, clerk = staff("catadmin", Role.CATALOGUE_ADMIN, "杨帆"), staff("clerk", Role.CLERK, "王晓燕")
+    admin, clerk = (
+        staff("catadmin", Role.CATALOGUE_ADMIN, "杨帆"),
+        staff("clerk", Role.CLERK, "王晓燕"),
+    )
     version = catalogue_actions.create_item(
-        catalogue, actor=admin, basic_code="640221-XK-001", name="食品经营许可",
-        legal_basis="《中华人民共和国食品安全法》第三十五条", original_department=department)
-    hi = catalogue_actions.save_draft_part(HandlingItem(
-        item_version=version, code="640221-XK-001-01", name="食品经营许可（新办）", statutory_limit_days=20,
-        promised_limit_days=5, complaint_phone="0952-12345"), actor=admin)
-    catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品经营许可申请书", order=1), actor=admin)
+        catalogue,
+        actor=admin,
+        basic_code="640221-XK-001",
+        name="食品经营许可",
+        legal_basis="《中华人民共和国食品安全法》第三十五条",
+        original_department=department,
+    )
+    hi = catalogue_actions.save_draft_part(
+        HandlingItem(
+            item_version=version,
+            code="640221-XK-001-01",
+            name="食品经营许可（新办）",
+            statutory_limit_days=20,
+            promised_limit_days=5,
+            complaint_phone="0952-12345",
+        ),
+        actor=admin,
+    )
+    catalogue_actions.save_draft_part(
+        Material(handling_item=hi, name="食品经营许可申请书", order=1), actor=admin
+    )
     catalogue_actions.publish(version, actor=admin, effective_from=dt.date(2024, 1, 1))
-    applicant = register_applicant(actor=clerk, kind="organisation", name="平罗县沙湖人家餐饮有限公司",
-                                   number="91350100M000100Y43", phone="0952-6012345")
+    applicant = register_applicant(
+        actor=clerk,
+        kind="organisation",
+        name="平罗县沙湖人家餐饮有限公司",
+        number="91350100M000100Y43",
+        phone="0952-6012345",
+    )
     seal = actions.create_seal(bureau, actor=None, valid_from=dt.date(2024, 1, 1))
     cases = []
     start = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     for i in range(n_cases):
-        case = case_actions.receive(hi, actor=clerk, applicant=applicant, at=start + dt.timedelta(minutes=i))
-        case_actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED
-                                                                  for m in case.materials.all()})
+        case = case_actions.receive(
+            hi, actor=clerk, applicant=applicant, at=start + dt.timedelta(minutes=i)
+        )
+        case_actions.check_materials(
+            case,
+            actor=clerk,
+            statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
+        )
         cases.append(case_actions.accept(case, actor=clerk, on=dt.date(2025, 3, 3)))
     return {"bureau": bureau, "clerk": clerk, "seal": seal, "cases": cases}
 
@@ -92,31 +128,49 @@ def bench(world, n: int, n_split: int) -> None:
 
     cases, clerk, seal, bureau = world["cases"], world["clerk"], world["seal"], world["bureau"]
     t0 = time.perf_counter()
-    actions.issue_document(cases[0], kind="acceptance", actor=clerk)  # warm: font cuts, key, templates
-    print(f"first document (font cuts from cache or built, key decrypted): {ms(time.perf_counter() - t0)}")
+    actions.issue_document(
+        cases[0], kind="acceptance", actor=clerk
+    )  # warm: font cuts, key, templates
+    print(
+        f"first document (font cuts from cache or built, key decrypted): {ms(time.perf_counter() - t0)}"
+    )
 
     latencies = []
     started, cpu_started = time.perf_counter(), time.process_time()
-    for case in cases[1:n + 1]:
+    for case in cases[1 : n + 1]:
         t = time.perf_counter()
         actions.issue_document(case, kind="acceptance", actor=clerk)
         latencies.append(time.perf_counter() - t)
     total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     sizes = list(Document.objects.values_list("size", flat=True))
-    print(f"issue (render + sign + store, 1 connection): {len(latencies)} documents in {total:.2f} s = "
-          f"{len(latencies) / total:.1f} documents/s; p50 {ms(pct(latencies, 50))}, p99 {ms(pct(latencies, 99))}; "
-          f"mean file {statistics.mean(sizes) / 1024:.0f} KiB")
+    print(
+        f"issue (render + sign + store, 1 connection): {len(latencies)} documents in {total:.2f} s = "
+        f"{len(latencies) / total:.1f} documents/s; p50 {ms(pct(latencies, 50))}, p99 {ms(pct(latencies, 99))}; "
+        f"mean file {statistics.mean(sizes) / 1024:.0f} KiB"
+    )
     # On a shared machine the wall clock counts other processes' turns; CPU time does not.
-    print(f"  CPU time of this process: {ms(cpu / len(latencies))} a document = {len(latencies) / cpu:.1f} documents "
-          f"per CPU-second (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    print(
+        f"  CPU time of this process: {ms(cpu / len(latencies))} a document = {len(latencies) / cpu:.1f} documents "
+        f"per CPU-second (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
 
     template = actions.template_in_force(bureau, "acceptance", dt.date(2025, 3, 3))
     notice = wording.compose("acceptance", template, wording.sample_values("acceptance", bureau))
-    rare = wording.compose("acceptance", template, {**wording.sample_values("acceptance", bureau),
-                                                    "applicant": "平罗县𠮷祥餐饮有限公司"})
+    rare = wording.compose(
+        "acceptance",
+        template,
+        {**wording.sample_values("acceptance", bureau), "applicant": "平罗县𠮷祥餐饮有限公司"},
+    )
     code = "0123456789"
-    kwargs = dict(heading=bureau.name, number="平审批受〔2025〕第000001号", dated_text=rules.chinese_date("2025-03-03"),
-                  code=code, url=actions.public_url(code), seal_name=seal.name, author=bureau.name)
+    kwargs = dict(
+        heading=bureau.name,
+        number="平审批受〔2025〕第000001号",
+        dated_text=rules.chinese_date("2025-03-03"),
+        code=code,
+        url=actions.public_url(code),
+        seal_name=seal.name,
+        author=bureau.name,
+    )
     render(rare, **kwargs)  # the rare character's cut, cached after its first use
     renders, rare_renders, signs = [], [], []
     for _ in range(n_split):
@@ -127,14 +181,28 @@ def bench(world, n: int, n_split: int) -> None:
         render(rare, **kwargs)
         rare_renders.append(time.process_time() - t)
         t = time.process_time()
-        signing.sign_pdf(rendered.pdf, seal=seal, page=rendered.page, box=rendered.box, reason="受理通知书",
-                         location="平罗县")
+        signing.sign_pdf(
+            rendered.pdf,
+            seal=seal,
+            page=rendered.page,
+            box=rendered.box,
+            reason="受理通知书",
+            location="平罗县",
+        )
         signs.append(time.process_time() - t)
-    per_doc, mean_render, mean_sign = cpu / len(latencies), statistics.mean(renders), statistics.mean(signs)
-    print(f"split, CPU time (mean of {n_split}): render {ms(mean_render)} ({mean_render / per_doc:.0%}), "
-          f"sign {ms(mean_sign)} ({mean_sign / per_doc:.0%}), "
-          f"database + hash + storage + audit {ms(max(per_doc - mean_render - mean_sign, 0))}")
-    print(f"render with a rare character (𠮷, two fonts embedded), CPU time: {ms(statistics.mean(rare_renders))}")
+    per_doc, mean_render, mean_sign = (
+        cpu / len(latencies),
+        statistics.mean(renders),
+        statistics.mean(signs),
+    )
+    print(
+        f"split, CPU time (mean of {n_split}): render {ms(mean_render)} ({mean_render / per_doc:.0%}), "
+        f"sign {ms(mean_sign)} ({mean_sign / per_doc:.0%}), "
+        f"database + hash + storage + audit {ms(max(per_doc - mean_render - mean_sign, 0))}"
+    )
+    print(
+        f"render with a rare character (𠮷, two fonts embedded), CPU time: {ms(statistics.mean(rare_renders))}"
+    )
 
 
 def main():

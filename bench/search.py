@@ -52,14 +52,25 @@ def norm(name: str) -> str:
 def ensure_demo(database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     oneseal = [sys.executable, "-m", "oneseal"]
-    check = subprocess.run([*oneseal, "shell", "-c",
-                            "from oneseal.catalogue.models import Catalogue;print(Catalogue.objects.count())"],
-                           env=env, capture_output=True, text=True, cwd=ROOT)
+    check = subprocess.run(
+        [
+            *oneseal,
+            "shell",
+            "-c",
+            "from oneseal.catalogue.models import Catalogue;print(Catalogue.objects.count())",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if check.returncode == 0 and check.stdout.strip().splitlines()[-1:] not in (["0"], []):
         return
     print("loading the demo into", database_url, "…", flush=True)
     subprocess.run([*oneseal, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*oneseal, "load-demo"], env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(
+        [*oneseal, "load-demo"], env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT
+    )
 
 
 def like_search(query: str, limit: int = 10) -> list[str]:
@@ -71,13 +82,19 @@ def like_search(query: str, limit: int = 10) -> list[str]:
 
     q = query.strip()
     rows = list(
-        HandlingItem.objects.filter(item_version__in=in_force_versions().filter(item__catalogue__region__code=REGION))
-        .values_list("name", "keywords", "item_version__name")
+        HandlingItem.objects.filter(
+            item_version__in=in_force_versions().filter(item__catalogue__region__code=REGION)
+        ).values_list("name", "keywords", "item_version__name")
     )
-    direct = [r for r in HandlingItem.objects.filter(
-        Q(name__icontains=q) | Q(keywords__icontains=q) | Q(item_version__name__icontains=q),
-        item_version__in=in_force_versions().filter(item__catalogue__region__code=REGION),
-    ).values_list("name", flat=True).order_by("name")]
+    direct = [
+        r
+        for r in HandlingItem.objects.filter(
+            Q(name__icontains=q) | Q(keywords__icontains=q) | Q(item_version__name__icontains=q),
+            item_version__in=in_force_versions().filter(item__catalogue__region__code=REGION),
+        )
+        .values_list("name", flat=True)
+        .order_by("name")
+    ]
     chars = set(q)
     rest = sorted(rows, key=lambda r: -len(chars & set(r[0] + r[1] + r[2])))
     out = list(dict.fromkeys(direct + [r[0] for r in rest]))
@@ -121,7 +138,9 @@ def measure(name: str, run, queries, repeat: int, show_misses: bool, reset=None)
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--queries", default=os.path.join(ROOT, "bench", "data", "search_queries.tsv"))
+    parser.add_argument(
+        "--queries", default=os.path.join(ROOT, "bench", "data", "search_queries.tsv")
+    )
     parser.add_argument("--all-configs", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
@@ -138,11 +157,16 @@ def main() -> None:
 
     queries = read_queries(args.queries)
     count = sum(1 for _ in index.in_force_versions().filter(item__catalogue__region__code=REGION))
-    print(f"{len(queries)} queries; demo catalogue {REGION}: {count} items in force, "
-          f"{len(index.current().documents)} handling items indexed")
+    print(
+        f"{len(queries)} queries; demo catalogue {REGION}: {count} items in force, "
+        f"{len(index.current().documents)} handling items indexed"
+    )
 
     def engine(config=None):
-        return lambda q: [h.handling_item_name for h in search_handling_items(q, region_code=REGION, config=config)]
+        return lambda q: [
+            h.handling_item_name
+            for h in search_handling_items(q, region_code=REGION, config=config)
+        ]
 
     configs = [("like", like_search), ("oneseal", engine())]
     if args.all_configs:
@@ -150,29 +174,55 @@ def main() -> None:
         configs += [
             ("keywords only", engine(index.Config(use_embeddings=False))),
             ("keywords only, no words", engine(index.Config(use_embeddings=False, terms=no_words))),
-            ("keywords, bigrams only", engine(index.Config(use_embeddings=False, terms=rules.TermOptions(
-                unigram_weight=0, word_weight=0)))),
-            ("meaning only", engine(index.Config(weights=rules.Weights(lexical=0.0, dense=1.0, phrase=0.0)))),
+            (
+                "keywords, bigrams only",
+                engine(
+                    index.Config(
+                        use_embeddings=False,
+                        terms=rules.TermOptions(unigram_weight=0, word_weight=0),
+                    )
+                ),
+            ),
+            (
+                "meaning only",
+                engine(index.Config(weights=rules.Weights(lexical=0.0, dense=1.0, phrase=0.0))),
+            ),
             ("fused, RRF", engine(index.Config(weights=rules.Weights(rrf=True)))),
-            ("fused, no verb rule", engine(index.Config(weights=rules.Weights(variant=0.0, default_new=0.0)))),
+            (
+                "fused, no verb rule",
+                engine(index.Config(weights=rules.Weights(variant=0.0, default_new=0.0))),
+            ),
             ("oneseal without synonyms", engine(index.Config(use_synonyms=False))),
             ("oneseal without word segm.", engine(index.Config(terms=no_words))),
         ]
     reset = embeddings.query_vector.cache_clear
-    results = [measure(name, run, queries, args.repeat, args.show_misses, reset) for name, run in configs]
+    results = [
+        measure(name, run, queries, args.repeat, args.show_misses, reset) for name, run in configs
+    ]
     print()
-    print(f"{'engine':<28} {'recall@1':>8} {'recall@5':>8} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7}"
-          f" {'cpu p50':>8} {'cpu p95':>8}")
+    print(
+        f"{'engine':<28} {'recall@1':>8} {'recall@5':>8} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7}"
+        f" {'cpu p50':>8} {'cpu p95':>8}"
+    )
     for r in results:
-        print(f"{r['engine']:<28} {r['recall@1']:>8.2f} {r['recall@5']:>8.2f} {r['mrr']:>6.2f} "
-              f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['cpu50']:>8.1f} {r['cpu95']:>8.1f}")
-    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall times include waiting for a core)")
+        print(
+            f"{r['engine']:<28} {r['recall@1']:>8.2f} {r['recall@5']:>8.2f} {r['mrr']:>6.2f} "
+            f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['cpu50']:>8.1f} {r['cpu95']:>8.1f}"
+        )
+    print(
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall times include waiting for a core)"
+    )
     kinds = sorted({k for _q, _e, k in queries})
     ours = results[1]["ranks"]
     print()
-    print("oneseal recall@5 by kind: " + ", ".join(
-        f"{k} {sum(1 for (_q, _e, kk), r in zip(queries, ours, strict=True) if kk == k and r and r <= 5)}"
-        f"/{sum(1 for _q, _e, kk in queries if kk == k)}" for k in kinds))
+    print(
+        "oneseal recall@5 by kind: "
+        + ", ".join(
+            f"{k} {sum(1 for (_q, _e, kk), r in zip(queries, ours, strict=True) if kk == k and r and r <= 5)}"
+            f"/{sum(1 for _q, _e, kk in queries if kk == k)}"
+            for k in kinds
+        )
+    )
 
 
 if __name__ == "__main__":

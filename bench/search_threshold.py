@@ -40,7 +40,11 @@ def observe(search, queries):
     out = []
     for query, expected in queries:
         hits = search(query)
-        found = None if expected is None else any(norm(h.handling_item_name) in expected for h in hits[:5])
+        found = (
+            None
+            if expected is None
+            else any(norm(h.handling_item_name) in expected for h in hits[:5])
+        )
         out.append((query, hits.closeness, found))
     return out
 
@@ -58,16 +62,22 @@ def choose(rows, heldout, outside, keywords_only: bool):
     for weight in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5):
         distinct = min((c.distinct + weight * c.coverage for c in must if c.agrees), default=0.0)
         coverage = min((c.coverage for c in must if not c.agrees), default=1.01)
-        bar = rules.Threshold(distinct=distinct - MARGIN_DISTINCT, coverage_weight=weight,
-                              coverage=coverage - MARGIN_COVERAGE)
+        bar = rules.Threshold(
+            distinct=distinct - MARGIN_DISTINCT,
+            coverage_weight=weight,
+            coverage=coverage - MARGIN_COVERAGE,
+        )
         if any(found and not (c is not None and bar.is_close(c)) for _q, c, found in heldout):
             continue
         refused = sum(1 for _q, c, _f in outside if c is None or not bar.is_close(c))
         if best is None or refused > best[0]:
             best = (refused, bar)
     bar = best[1]
-    return rules.Threshold(distinct=round(bar.distinct, 4), coverage_weight=bar.coverage_weight,
-                           coverage=round(bar.coverage, 3))
+    return rules.Threshold(
+        distinct=round(bar.distinct, 4),
+        coverage_weight=bar.coverage_weight,
+        coverage=round(bar.coverage, 3),
+    )
 
 
 def report(name, threshold, sets):
@@ -75,13 +85,17 @@ def report(name, threshold, sets):
     for label, rows in sets:
         if rows and rows[0][2] is None:
             refused = [q for q, c, _f in rows if c is None or not threshold.is_close(c)]
-            print(f"  {label}: {len(refused)}/{len(rows)} refused; still answered: "
-                  f"{[q for q, _c, _f in rows if q not in refused]}")
+            print(
+                f"  {label}: {len(refused)}/{len(rows)} refused; still answered: "
+                f"{[q for q, _c, _f in rows if q not in refused]}"
+            )
         else:
             before = sum(1 for _q, _c, f in rows if f)
             after = sum(1 for _q, c, f in rows if f and c is not None and threshold.is_close(c))
             lost = [q for q, c, f in rows if f and not (c is not None and threshold.is_close(c))]
-            print(f"  {label}: recall@5 {before / len(rows):.3f} → {after / len(rows):.3f}; lost {lost}")
+            print(
+                f"  {label}: recall@5 {before / len(rows):.3f} → {after / len(rows):.3f}; lost {lost}"
+            )
 
 
 def main() -> None:
@@ -99,13 +113,23 @@ def main() -> None:
     from oneseal.search.queries import search_handling_items
 
     tuned = [(q, e) for q, e, _k in read_queries(os.path.join(DATA, "search_queries.tsv"))]
-    heldout = [(q, e) for q, e, _k in read_queries(os.path.join(DATA, "search_queries_heldout.tsv"))]
+    heldout = [
+        (q, e) for q, e, _k in read_queries(os.path.join(DATA, "search_queries_heldout.tsv"))
+    ]
     outside = [(q, None) for q in read_outside(os.path.join(DATA, "search_queries_outside.tsv"))]
-    for name, config in (("with the model", None), ("keywords only", index.Config(use_embeddings=False))):
+    for name, config in (
+        ("with the model", None),
+        ("keywords only", index.Config(use_embeddings=False)),
+    ):
+
         def search(q, config=config):
             return search_handling_items(q, region_code=REGION, config=config)
-        sets = [("in-catalogue (tuned)", observe(search, tuned)), ("in-catalogue (held-out)", observe(search, heldout)),
-                ("out of catalogue", observe(search, outside))]
+
+        sets = [
+            ("in-catalogue (tuned)", observe(search, tuned)),
+            ("in-catalogue (held-out)", observe(search, heldout)),
+            ("out of catalogue", observe(search, outside)),
+        ]
         if args.show:
             for label, rows in sets:
                 for q, c, f in rows:

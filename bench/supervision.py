@@ -37,7 +37,18 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DB_NAME = "oneseal_supervision_bench"
 TODAY = dt.date(2025, 6, 16)  # a Monday with no holiday near it, as bench/cases.py
-COUNTIES = ["640221", "640202", "640205", "640104", "640105", "640106", "640121", "640122", "640181", "640302"]
+COUNTIES = [
+    "640221",
+    "640202",
+    "640205",
+    "640104",
+    "640105",
+    "640106",
+    "640121",
+    "640122",
+    "640181",
+    "640302",
+]
 N_ITEMS = 40
 N_APPLICANTS = 200_000
 SEED_KEY = "bench_seed"
@@ -55,7 +66,10 @@ def ensure_database(url_base: str, name: str, reseed: bool) -> tuple[str, bool]:
     import psycopg
 
     with psycopg.connect(url_base, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        exists = (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            is not None
+        )
         if exists and reseed:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = False
@@ -110,16 +124,34 @@ def make_world() -> dict:
 
     load_regions(gb2260_table(), only_prefix="64")
     county = Region.objects.get(code="640221")
-    bureau = Bureau.objects.create(region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345")
-    departments = [Department.objects.create(region=county, name=f"平罗县第{i + 1}局", short_name=f"第{i + 1}局", order=i)
-                   for i in range(12)]
-    sections = [Section.objects.create(bureau=bureau, name=name) for name in
-                ("投资建设审批科", "市场准入审批科", "社会事务审批科", "交通文旅审批科", "农业水利审批科")]
-    catalogue = Catalogue.objects.create(region=county, bureau=bureau, name="平罗县审批服务事项目录")
+    bureau = Bureau.objects.create(
+        region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345"
+    )
+    departments = [
+        Department.objects.create(
+            region=county, name=f"平罗县第{i + 1}局", short_name=f"第{i + 1}局", order=i
+        )
+        for i in range(12)
+    ]
+    sections = [
+        Section.objects.create(bureau=bureau, name=name)
+        for name in (
+            "投资建设审批科",
+            "市场准入审批科",
+            "社会事务审批科",
+            "交通文旅审批科",
+            "农业水利审批科",
+        )
+    ]
+    catalogue = Catalogue.objects.create(
+        region=county, bureau=bureau, name="平罗县审批服务事项目录"
+    )
 
     def staff(username, role, **fields):
         user = get_user_model().objects.create_user(username=username, password="bench-" + username)
-        s = Staff.objects.create(user=user, region=county, display_name=username, bureau=bureau, **fields)
+        s = Staff.objects.create(
+            user=user, region=county, display_name=username, bureau=bureau, **fields
+        )
         StaffRole.objects.create(staff=s, role=role)
         return user
 
@@ -130,26 +162,58 @@ def make_world() -> dict:
     items = []
     for i in range(N_ITEMS):
         code = f"640221-XK-{i + 1:03d}"
-        version = catalogue_actions.create_item(catalogue, actor=admin, basic_code=code, name=f"行政许可事项{i + 1}",
-                                                legal_basis="《中华人民共和国行政许可法》",
-                                                original_department=departments[i % 12])
-        hi = catalogue_actions.save_draft_part(HandlingItem(
-            item_version=version, code=code + "-01", name=f"行政许可事项{i + 1}（新办）", statutory_limit_days=20,
-            promised_limit_days=5 + i % 6, complaint_phone="0952-12345"), actor=admin)
+        version = catalogue_actions.create_item(
+            catalogue,
+            actor=admin,
+            basic_code=code,
+            name=f"行政许可事项{i + 1}",
+            legal_basis="《中华人民共和国行政许可法》",
+            original_department=departments[i % 12],
+        )
+        hi = catalogue_actions.save_draft_part(
+            HandlingItem(
+                item_version=version,
+                code=code + "-01",
+                name=f"行政许可事项{i + 1}（新办）",
+                statutory_limit_days=20,
+                promised_limit_days=5 + i % 6,
+                complaint_phone="0952-12345",
+            ),
+            actor=admin,
+        )
         for m in range(3):
-            catalogue_actions.save_draft_part(Material(handling_item=hi, name=f"材料{m + 1}", order=m + 1,
-                                                       is_core=m == 0), actor=admin)
-        for order, (name, role) in enumerate([("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")], 1):
-            catalogue_actions.save_draft_part(ReviewStep(handling_item=hi, order=order, name=name, role=role,
-                                                         section=sections[i % 5] if role == "reviewer" else None,
-                                                         limit_days=3 if role == "reviewer" else None),
-                                              actor=admin)
+            catalogue_actions.save_draft_part(
+                Material(handling_item=hi, name=f"材料{m + 1}", order=m + 1, is_core=m == 0),
+                actor=admin,
+            )
+        for order, (name, role) in enumerate(
+            [("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")], 1
+        ):
+            catalogue_actions.save_draft_part(
+                ReviewStep(
+                    handling_item=hi,
+                    order=order,
+                    name=name,
+                    role=role,
+                    section=sections[i % 5] if role == "reviewer" else None,
+                    limit_days=3 if role == "reviewer" else None,
+                ),
+                actor=admin,
+            )
         catalogue_actions.publish(version, actor=admin, effective_from=dt.date(2024, 1, 1))
-        esupervision_actions.set_baseline(version.item, actor=admin, materials=6 + i % 5, steps=5, days=20,
-                                          source="bench")
+        esupervision_actions.set_baseline(
+            version.item, actor=admin, materials=6 + i % 5, steps=5, days=20, source="bench"
+        )
         items.append(hi)
-    return {"county": county, "bureau": bureau, "items": items, "clerks": clerks, "signatories": signatories,
-            "reviewers": reviewers, "admin": admin}
+    return {
+        "county": county,
+        "bureau": bureau,
+        "items": items,
+        "clerks": clerks,
+        "signatories": signatories,
+        "reviewers": reviewers,
+        "admin": admin,
+    }
 
 
 # --- the seed: applicants, cases, events, suspensions, materials --------------------------
@@ -158,7 +222,7 @@ def make_world() -> dict:
 def weekday(date_sql: str) -> str:
     """The date, or the Monday after it when it falls on a weekend: a bureau decides on
     working days (a few holidays remain, as in life)."""
-    return (f"(({date_sql}) + CASE extract(isodow FROM ({date_sql})) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END)")
+    return f"(({date_sql}) + CASE extract(isodow FROM ({date_sql})) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END)"
 
 
 def seed(world: dict, n: int) -> None:
@@ -167,10 +231,12 @@ def seed(world: dict, n: int) -> None:
     from oneseal.esupervision import actions as esupervision_actions
 
     t0 = time.perf_counter()
-    sql(f"INSERT INTO {Applicant._meta.db_table} (kind, name, id_number, credit_code, representative, phone, email, "
+    sql(
+        f"INSERT INTO {Applicant._meta.db_table} (kind, name, id_number, credit_code, representative, phone, email, "
         "address, created_at) SELECT 'person', '申请人' || g, '640221' || lpad(g::text, 12, '0'), '', '', "
         "'13900000000', '', '', now() FROM generate_series(1, %s) g",
-        [N_APPLICANTS])
+        [N_APPLICANTS],
+    )
     first_applicant = scalar(f"SELECT min(id) FROM {Applicant._meta.db_table}")
     print(f"  applicants: {N_APPLICANTS:,} in {time.perf_counter() - t0:.1f} s")
 
@@ -181,14 +247,18 @@ def seed(world: dict, n: int) -> None:
     # age: days before TODAY (0 … 364) in receipt order; h: a scattered 0 … 99 for the state.
     age = f"(364 - (g::bigint * 365 / {n})::int)"
     h = "mod(g::bigint * 7919, 100)"
-    state = (f"CASE WHEN {age} < 30 THEN (CASE WHEN {h} < 5 THEN 'received' WHEN {h} < 60 THEN 'accepted' "
-             f"WHEN {h} < 65 THEN 'suspended' WHEN {h} < 75 THEN 'granted' ELSE 'delivered' END) "
-             f"ELSE (CASE WHEN {h} < 3 THEN 'refused' WHEN {h} < 4 THEN 'withdrawn' WHEN {h} < 8 THEN 'denied' "
-             f"WHEN {h} < 9 THEN 'granted' ELSE 'delivered' END) END")
+    state = (
+        f"CASE WHEN {age} < 30 THEN (CASE WHEN {h} < 5 THEN 'received' WHEN {h} < 60 THEN 'accepted' "
+        f"WHEN {h} < 65 THEN 'suspended' WHEN {h} < 75 THEN 'granted' ELSE 'delivered' END) "
+        f"ELSE (CASE WHEN {h} < 3 THEN 'refused' WHEN {h} < 4 THEN 'withdrawn' WHEN {h} < 8 THEN 'denied' "
+        f"WHEN {h} < 9 THEN 'granted' ELSE 'delivered' END) END"
+    )
     received = weekday(f"(%(today)s::date - {age})")
     accepted = f"CASE WHEN ({state}) IN ('received', 'refused') THEN NULL ELSE {weekday(f'{received} + mod(g, 3)')} END"
-    decided = (f"CASE WHEN ({state}) IN ('granted', 'denied', 'delivered') "
-               f"THEN {weekday(f'{received} + mod(g, 3) + mod(g::bigint * 31, 12)::int')} END")
+    decided = (
+        f"CASE WHEN ({state}) IN ('granted', 'denied', 'delivered') "
+        f"THEN {weekday(f'{received} + mod(g, 3) + mod(g::bigint * 31, 12)::int')} END"
+    )
     exprs = {
         "number": "'B' || lpad(g::text, 12, '0')",
         "query_code": "'000000'",
@@ -198,7 +268,8 @@ def seed(world: dict, n: int) -> None:
         "channel": "CASE WHEN mod(g, 5) < 2 THEN 'online' ELSE 'window' END",
         "state": state,
         "received_at": f"({received} + time '09:00')::timestamp AT TIME ZONE 'Asia/Shanghai'",
-        "received_on": received, "materials_arrived_on": received,
+        "received_on": received,
+        "materials_arrived_on": received,
         "acceptance_due": f"{received} + 7",
         "accepted_on": accepted,
         "promised_due": f"({accepted}) + 7",
@@ -206,9 +277,11 @@ def seed(world: dict, n: int) -> None:
         "suspended_on": f"CASE WHEN ({state}) = 'suspended' THEN ({accepted}) + 1 END",
         "decided_on": decided,
         "delivery_due": f"({decided}) + 14",
-        "closed_on": (f"CASE WHEN ({state}) = 'delivered' THEN ({decided}) + mod(g, 5) "
-                      f"WHEN ({state}) = 'denied' THEN {decided} WHEN ({state}) = 'refused' THEN {received} "
-                      f"WHEN ({state}) = 'withdrawn' THEN {received} + 2 END"),
+        "closed_on": (
+            f"CASE WHEN ({state}) = 'delivered' THEN ({decided}) + mod(g, 5) "
+            f"WHEN ({state}) = 'denied' THEN {decided} WHEN ({state}) = 'refused' THEN {received} "
+            f"WHEN ({state}) = 'withdrawn' THEN {received} + 2 END"
+        ),
         "created_by_id": f"CASE WHEN mod(g, 5) < 2 THEN NULL ELSE (ARRAY{clerks}::bigint[])[1 + mod(g, {len(clerks)})] END",
     }
     fixed = {"bureau_id": world["bureau"].pk, "region_id": world["county"].pk}
@@ -222,8 +295,11 @@ def seed(world: dict, n: int) -> None:
             params[f"v{i}"] = value
             select.append(f"%(v{i})s")
     t0 = time.perf_counter()
-    sql(f"INSERT INTO {Case._meta.db_table} ({', '.join(names)}) SELECT {', '.join(select)} "
-        "FROM generate_series(1, %(n)s) AS g ORDER BY g", params)
+    sql(
+        f"INSERT INTO {Case._meta.db_table} ({', '.join(names)}) SELECT {', '.join(select)} "
+        "FROM generate_series(1, %(n)s) AS g ORDER BY g",
+        params,
+    )
     print(f"  cases: {n:,} in {time.perf_counter() - t0:.1f} s")
 
     signatories = [u.pk for u in world["signatories"]]
@@ -234,66 +310,128 @@ def seed(world: dict, n: int) -> None:
     signatory_of = f"(ARRAY{signatories}::bigint[])[1 + mod(c.id, {len(signatories)})]"
 
     def events(seq, at, on, actor, action, where):
-        sql(f'INSERT INTO {event} (case_id, seq, "at", "on", actor_id, actor_name, action, from_state, to_state, '
+        sql(
+            f'INSERT INTO {event} (case_id, seq, "at", "on", actor_id, actor_name, action, from_state, to_state, '
             "reason, data, notice_due, prev_hash, hash) "
             f"SELECT c.id, {seq}, ({at})::timestamp AT TIME ZONE 'Asia/Shanghai', {on}, {actor}, 'bench', {action}, "
             f"'', c.state, '', '{{}}'::jsonb, '', repeat('0', 64), repeat('0', 64) FROM {cases} c "
-            f"WHERE {where} ORDER BY c.id")
+            f"WHERE {where} ORDER BY c.id"
+        )
 
-    events(1, "c.received_on + time '09:00'", "c.received_on", "c.created_by_id", "'receive'", "TRUE")
-    events(2, "c.accepted_on + time '10:00'", "c.accepted_on", clerk_of, "'accept'", "c.accepted_on IS NOT NULL")
-    events(2, "c.closed_on + time '10:00'", "c.closed_on", clerk_of, "'refuse'", "c.state = 'refused'")
-    events(3, "c.decided_on + CASE WHEN mod(c.id, 300) = 7 THEN time '21:30' ELSE time '14:00' END", "c.decided_on",
-           signatory_of, "CASE WHEN c.state = 'denied' THEN 'deny' ELSE 'grant' END", "c.decided_on IS NOT NULL")
-    events(4, "c.closed_on + time '11:00'", "c.closed_on", clerk_of, "'deliver'", "c.state = 'delivered'")
+    events(
+        1, "c.received_on + time '09:00'", "c.received_on", "c.created_by_id", "'receive'", "TRUE"
+    )
+    events(
+        2,
+        "c.accepted_on + time '10:00'",
+        "c.accepted_on",
+        clerk_of,
+        "'accept'",
+        "c.accepted_on IS NOT NULL",
+    )
+    events(
+        2, "c.closed_on + time '10:00'", "c.closed_on", clerk_of, "'refuse'", "c.state = 'refused'"
+    )
+    events(
+        3,
+        "c.decided_on + CASE WHEN mod(c.id, 300) = 7 THEN time '21:30' ELSE time '14:00' END",
+        "c.decided_on",
+        signatory_of,
+        "CASE WHEN c.state = 'denied' THEN 'deny' ELSE 'grant' END",
+        "c.decided_on IS NOT NULL",
+    )
+    events(
+        4,
+        "c.closed_on + time '11:00'",
+        "c.closed_on",
+        clerk_of,
+        "'deliver'",
+        "c.state = 'delivered'",
+    )
     # Three suspensions, each resumed the next day, on 0.5% of the decided cases.
     for k in range(3):
-        for seq, action, day in ((10 + 2 * k, "suspend", 1 + 2 * k), (11 + 2 * k, "resume", 2 + 2 * k)):
-            events(seq, f"c.accepted_on + {day} + time '15:00'", f"c.accepted_on + {day}", signatory_of,
-                   f"'{action}'", "c.decided_on IS NOT NULL AND mod(c.id, 200) = 1")
-        sql(f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
+        for seq, action, day in (
+            (10 + 2 * k, "suspend", 1 + 2 * k),
+            (11 + 2 * k, "resume", 2 + 2 * k),
+        ):
+            events(
+                seq,
+                f"c.accepted_on + {day} + time '15:00'",
+                f"c.accepted_on + {day}",
+                signatory_of,
+                f"'{action}'",
+                "c.decided_on IS NOT NULL AND mod(c.id, 200) = 1",
+            )
+        sql(
+            f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
             "suspended_by_id, promised_remaining, statutory_remaining, resumed_on, resumed_by_id) "
             f"SELECT c.id, 'testing', 'bench', 1, c.accepted_on + {2 + 2 * k}, c.accepted_on + {1 + 2 * k}, "
             f"{signatory_of}, 3, 15, c.accepted_on + {2 + 2 * k}, {signatory_of} FROM {cases} c "
-            "WHERE c.decided_on IS NOT NULL AND mod(c.id, 200) = 1")
+            "WHERE c.decided_on IS NOT NULL AND mod(c.id, 200) = 1"
+        )
     # Open suspensions of the suspended cases, a tenth of them past their expected end.
-    sql(f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
+    sql(
+        f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
         "suspended_by_id, promised_remaining, statutory_remaining) "
         f"SELECT c.id, 'expert_review', 'bench', 10, c.suspended_on + CASE WHEN mod(c.id, 10) = 0 THEN 2 ELSE 40 END, "
-        f"c.suspended_on, {signatory_of}, 3, 15 FROM {Case._meta.db_table} c WHERE c.state = 'suspended'")
+        f"c.suspended_on, {signatory_of}, 3, 15 FROM {Case._meta.db_table} c WHERE c.state = 'suspended'"
+    )
     # The review steps of every accepted case: 受理 by the accepting clerk, 审查 (3 working days)
     # by the reviewer of the item's section, done for decided cases and half of the open ones,
     # 决定 by the deciding signatory; the roll-up counts each for its section and handler.
     from oneseal.cases.models import CaseStep
 
     reviewers = [u.pk for u in world["reviewers"]]
-    step_rows = {hi.pk: list(hi.review_steps.order_by("order").values_list("pk", "section_id")) for hi in world["items"]}
-    done = {"clerk": ("TRUE", clerk_of, "c.accepted_on"),
-            "reviewer": ("c.decided_on IS NOT NULL OR mod(c.id, 2) = 0",
-                         f"(ARRAY{reviewers}::bigint[])[1 + mod(c.handling_item_id, {len(reviewers)})]",
-                         "LEAST(COALESCE(c.decided_on, c.accepted_on + 4), c.accepted_on + 1 + mod(c.id, 4)::int)"),
-            "signatory": ("c.decided_on IS NOT NULL", signatory_of, "c.decided_on")}
-    for order, (name, role) in enumerate((("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")), 1):
-        review_step = "CASE c.handling_item_id " + " ".join(
-            f"WHEN {k} THEN {v[order - 1][0]}" for k, v in step_rows.items()) + " END"
-        section = "CAST(CASE c.handling_item_id " + " ".join(
-            f"WHEN {k} THEN {v[order - 1][1] or 'NULL'}" for k, v in step_rows.items()) + " END AS bigint)"
+    step_rows = {
+        hi.pk: list(hi.review_steps.order_by("order").values_list("pk", "section_id"))
+        for hi in world["items"]
+    }
+    done = {
+        "clerk": ("TRUE", clerk_of, "c.accepted_on"),
+        "reviewer": (
+            "c.decided_on IS NOT NULL OR mod(c.id, 2) = 0",
+            f"(ARRAY{reviewers}::bigint[])[1 + mod(c.handling_item_id, {len(reviewers)})]",
+            "LEAST(COALESCE(c.decided_on, c.accepted_on + 4), c.accepted_on + 1 + mod(c.id, 4)::int)",
+        ),
+        "signatory": ("c.decided_on IS NOT NULL", signatory_of, "c.decided_on"),
+    }
+    for order, (name, role) in enumerate(
+        (("受理", "clerk"), ("审查", "reviewer"), ("决定", "signatory")), 1
+    ):
+        review_step = (
+            "CASE c.handling_item_id "
+            + " ".join(f"WHEN {k} THEN {v[order - 1][0]}" for k, v in step_rows.items())
+            + " END"
+        )
+        section = (
+            "CAST(CASE c.handling_item_id "
+            + " ".join(f"WHEN {k} THEN {v[order - 1][1] or 'NULL'}" for k, v in step_rows.items())
+            + " END AS bigint)"
+        )
         condition, actor, on = done[role]
-        sql(f'INSERT INTO {CaseStep._meta.db_table} (case_id, review_step_id, "order", name, role, section_id, '
+        sql(
+            f'INSERT INTO {CaseStep._meta.db_table} (case_id, review_step_id, "order", name, role, section_id, '
             "state, done_by_id, done_on, opinion, outcome) "
             f"SELECT c.id, {review_step}, {order}, '{name}', '{role}', {section}, "
             f"CASE WHEN {condition} THEN 'done' ELSE 'pending' END, CASE WHEN {condition} THEN {actor} END, "
             f"CASE WHEN {condition} THEN {on} END, '', CASE WHEN {condition} THEN 'approve' ELSE '' END "
-            f"FROM {cases} c WHERE c.accepted_on IS NOT NULL ORDER BY c.id")
+            f"FROM {cases} c WHERE c.accepted_on IS NOT NULL ORDER BY c.id"
+        )
     n_events = scalar(f"SELECT count(*) FROM {event}")
     print(f"  events: {n_events:,}, suspensions in {time.perf_counter() - t0:.1f} s")
 
     t0 = time.perf_counter()
     core = {hi.pk: hi.materials.get(is_core=True).pk for hi in world["items"]}
-    core_case = "CASE c.handling_item_id " + " ".join(f"WHEN {k} THEN {v}" for k, v in core.items()) + " END"
-    sql(f"INSERT INTO {CaseMaterial._meta.db_table} (case_id, material_id, status, note) "
+    core_case = (
+        "CASE c.handling_item_id "
+        + " ".join(f"WHEN {k} THEN {v}" for k, v in core.items())
+        + " END"
+    )
+    sql(
+        f"INSERT INTO {CaseMaterial._meta.db_table} (case_id, material_id, status, note) "
         f"SELECT c.id, {core_case}, 'missing', '' FROM {Case._meta.db_table} c "
-        "WHERE c.accepted_on IS NOT NULL AND mod(c.id, 100) = 7")
+        "WHERE c.accepted_on IS NOT NULL AND mod(c.id, 100) = 7"
+    )
     print(f"  missing core materials in {time.perf_counter() - t0:.1f} s")
 
     # Two clerks declare a relative each (the seed's numbers are synthetic: give these two
@@ -303,9 +441,13 @@ def seed(world: dict, n: int) -> None:
     for clerk, offset in zip(world["clerks"][:2], (11, 23), strict=True):
         first17 = f"64022119800101{offset:03d}"
         number = first17 + id_check_char(first17)
-        sql(f"UPDATE {Applicant._meta.db_table} SET id_number = %s WHERE id = %s", [number, first_applicant + offset])
-        esupervision_actions.declare_conflict(actor=clerk, relative_name="亲属", relation="sibling", number=number,
-                                              on=TODAY)
+        sql(
+            f"UPDATE {Applicant._meta.db_table} SET id_number = %s WHERE id = %s",
+            [number, first_applicant + offset],
+        )
+        esupervision_actions.declare_conflict(
+            actor=clerk, relative_name="亲属", relation="sibling", number=number, on=TODAY
+        )
     sql("VACUUM ANALYZE")
 
 
@@ -314,11 +456,14 @@ def add_events(world: dict, n: int) -> None:
     from oneseal.cases.models import Case, CaseEvent
 
     clerk = world["clerks"][0].pk
-    sql(f"INSERT INTO {CaseEvent._meta.db_table} (case_id, seq, \"at\", \"on\", actor_id, actor_name, action, "
+    sql(
+        f'INSERT INTO {CaseEvent._meta.db_table} (case_id, seq, "at", "on", actor_id, actor_name, action, '
         "from_state, to_state, reason, data, notice_due, prev_hash, hash) "
         f"SELECT c.id, 90, now(), %s, {clerk}, 'bench', 'accept', 'received', 'accepted', '', '{{}}'::jsonb, '', "
         f"repeat('0', 64), repeat('0', 64) FROM {Case._meta.db_table} c WHERE c.state = 'received' "
-        "AND NOT EXISTS (SELECT 1 FROM cases_caseevent e WHERE e.case_id = c.id AND e.seq = 90) LIMIT %s", [TODAY, n])
+        "AND NOT EXISTS (SELECT 1 FROM cases_caseevent e WHERE e.case_id = c.id AND e.seq = 90) LIMIT %s",
+        [TODAY, n],
+    )
 
 
 # --- measurements -------------------------------------------------------------------------
@@ -344,34 +489,56 @@ def bench_pages(world: dict, show_plans: bool) -> None:
     county_overseer = user_model.objects.filter(username="overseer").first()
     if county_overseer is None:
         county_overseer = user_model.objects.create_user("overseer", password="bench-overseer")
-        staff = Staff.objects.create(user=county_overseer, region=world["county"], display_name="督查")
+        staff = Staff.objects.create(
+            user=county_overseer, region=world["county"], display_name="督查"
+        )
         StaffRole.objects.create(staff=staff, role=Role.OVERSEER)
-    root = user_model.objects.filter(username="root").first() or user_model.objects.create_superuser(
-        "root", password="bench-root")
-    scopes = {"640221": queries.oversight_scope(county_overseer), "all": queries.oversight_scope(root)}
+    root = user_model.objects.filter(
+        username="root"
+    ).first() or user_model.objects.create_superuser("root", password="bench-root")
+    scopes = {
+        "640221": queries.oversight_scope(county_overseer),
+        "all": queries.oversight_scope(root),
+    }
 
     print("\n(b) e-supervision page queries (live from the cases)")
     for name, scope in scopes.items():
         ms, counts = timed(lambda scope=scope: queries.warning_counts(scope, TODAY))
         row(f"warning counts, {name}", ms, str(counts), "levels")
         for level in case_jobs.Level.ALL:
-            ms, page = timed(lambda scope=scope, level=level: list(queries.warning_cases(scope, TODAY, level)[:50]))
+            ms, page = timed(
+                lambda scope=scope, level=level: list(
+                    queries.warning_cases(scope, TODAY, level)[:50]
+                )
+            )
             row(f"warning list {level!r} first 50, {name}", ms, f"{len(page)} rows", "due_soon")
         ms, counts = timed(lambda scope=scope: queries.overdue_counts(scope, TODAY))
         row(f"overdue counts, {name}", ms, str(counts))
         for kind in queries.Overdue.ALL:
-            ms, page = timed(lambda scope=scope, kind=kind: list(queries.overdue_cases(scope, TODAY, kind)[:50]))
+            ms, page = timed(
+                lambda scope=scope, kind=kind: list(queries.overdue_cases(scope, TODAY, kind)[:50])
+            )
             row(f"overdue list {kind!r} first 50, {name}", ms, f"{len(page)} rows")
         ms, counts = timed(lambda scope=scope: queries.rule_hit_counts(scope))
         row(f"rule hit counts, {name}", ms, str(counts))
-        ms, page = timed(lambda scope=scope: list(queries.rule_hits(scope).select_related("event")[:50]))
+        ms, page = timed(
+            lambda scope=scope: list(queries.rule_hits(scope).select_related("event")[:50])
+        )
         row(f"rule hits first 50, {name}", ms, f"{len(page)} rows")
         if queries.linkage_queries() is not None:
-            ms, n = timed(lambda scope=scope: (queries.unsigned_pushes(scope, TODAY).count(),
-                                               list(queries.unsigned_pushes(scope, TODAY)[:50])))
+            ms, n = timed(
+                lambda scope=scope: (
+                    queries.unsigned_pushes(scope, TODAY).count(),
+                    list(queries.unsigned_pushes(scope, TODAY)[:50]),
+                )
+            )
             row(f"unsigned pushes count + first 50, {name}", ms, f"{n[0]} pushes")
-            ms, n = timed(lambda scope=scope: (queries.overdue_support_requests(scope, TODAY).count(),
-                                               list(queries.overdue_support_requests(scope, TODAY)[:50])))
+            ms, n = timed(
+                lambda scope=scope: (
+                    queries.overdue_support_requests(scope, TODAY).count(),
+                    list(queries.overdue_support_requests(scope, TODAY)[:50]),
+                )
+            )
             row(f"overdue support requests count + first 50, {name}", ms, f"{n[0]} requests")
         else:
             print("  (linkage panels: oneseal.linkage.queries not available, not timed)")
@@ -380,32 +547,61 @@ def bench_pages(world: dict, show_plans: bool) -> None:
     county = scopes["640221"]
     month = (dt.date(2025, 5, 1), dt.date(2025, 5, 31))
     for by in queries.By.ALL:
-        ms, report = timed(lambda by=by: queries.statistics(county, start=month[0], end=month[1], by=by))
-        row(f"May 2025, 640221, by {by}", ms, f"{len(report.rows)} rows, {report.totals.received} received, "
-            f"p90 {report.totals.p90_days}", "month_region")
-    ms, report = timed(lambda: queries.statistics(scopes["all"], start=month[0], end=month[1], by="department"))
+        ms, report = timed(
+            lambda by=by: queries.statistics(county, start=month[0], end=month[1], by=by)
+        )
+        row(
+            f"May 2025, 640221, by {by}",
+            ms,
+            f"{len(report.rows)} rows, {report.totals.received} received, "
+            f"p90 {report.totals.p90_days}",
+            "month_region",
+        )
+    ms, report = timed(
+        lambda: queries.statistics(scopes["all"], start=month[0], end=month[1], by="department")
+    )
     row("May 2025, all regions, by department", ms, f"{report.totals.received} received")
     part = (dt.date(2025, 5, 2), dt.date(2025, 5, 31))
     for name, scope in scopes.items():
-        ms, report = timed(lambda scope=scope: queries.statistics(scope, start=part[0], end=part[1], by="item"))
-        row(f"2–31 May 2025 (not whole months: milestones), {name}, by item", ms,
-            f"{report.totals.received} received, p90 {report.totals.p90_days}", "month_region")
+        ms, report = timed(
+            lambda scope=scope: queries.statistics(scope, start=part[0], end=part[1], by="item")
+        )
+        row(
+            f"2–31 May 2025 (not whole months: milestones), {name}, by item",
+            ms,
+            f"{report.totals.received} received, p90 {report.totals.p90_days}",
+            "month_region",
+        )
     year = (dt.date(2024, 7, 1), dt.date(2025, 6, 30))
     for by in ("month", "item", "section", "handler"):
-        ms, report = timed(lambda by=by: queries.statistics(scopes["all"], start=year[0], end=year[1], by=by),
-                           repeat=3)
-        row(f"July 2024–June 2025, all regions, by {by}", ms,
+        ms, report = timed(
+            lambda by=by: queries.statistics(scopes["all"], start=year[0], end=year[1], by=by),
+            repeat=3,
+        )
+        row(
+            f"July 2024–June 2025, all regions, by {by}",
+            ms,
             f"{len(report.rows)} rows, {report.totals.received} received, {report.totals.decided} decided, "
-            f"p90 {report.totals.p90_days}", "year_all")
+            f"p90 {report.totals.p90_days}",
+            "year_all",
+        )
     odd = (dt.date(2024, 6, 17), TODAY)
-    ms, report = timed(lambda: queries.statistics(scopes["all"], start=odd[0], end=odd[1], by="month"), repeat=1)
-    row("17 June 2024–16 June 2025 (not whole months), all regions", ms,
-        f"{report.totals.received} received", "year_all")
+    ms, report = timed(
+        lambda: queries.statistics(scopes["all"], start=odd[0], end=odd[1], by="month"), repeat=1
+    )
+    row(
+        "17 June 2024–16 June 2025 (not whole months), all regions",
+        ms,
+        f"{report.totals.received} received",
+        "year_all",
+    )
     ms, report = timed(lambda: queries.reform_measures(county, on=TODAY))
     row("reform measures, 640221", ms, f"{len(report.rows)} items")
     if show_plans:
         rows = queries.milestones(county, *month)
-        print(rows.values("department").annotate(**queries.MEASURES).order_by().explain(analyze=True))
+        print(
+            rows.values("department").annotate(**queries.MEASURES).order_by().explain(analyze=True)
+        )
 
     print("\n(d) the pages through Django's test client (county overseer), whole request")
     from django.test import Client
@@ -418,12 +614,21 @@ def bench_pages(world: dict, show_plans: bool) -> None:
         ("warning list red", reverse("esupervision:warnings", args=["red"])),
         ("overdue list delivery", reverse("esupervision:overdue", args=["delivery"])),
         ("rule hits", reverse("esupervision:hits")),
-        ("statistics May 2025 by item", reverse("esupervision:statistics") + "?by=item&from=2025-05-01&to=2025-05-31"),
-        ("statistics May 2025 by item, xlsx",
-         reverse("esupervision:statistics") + "?by=item&from=2025-05-01&to=2025-05-31&format=xlsx"),
+        (
+            "statistics May 2025 by item",
+            reverse("esupervision:statistics") + "?by=item&from=2025-05-01&to=2025-05-31",
+        ),
+        (
+            "statistics May 2025 by item, xlsx",
+            reverse("esupervision:statistics")
+            + "?by=item&from=2025-05-01&to=2025-05-31&format=xlsx",
+        ),
         ("reform measures", reverse("esupervision:reform")),
         ("API overview", "/api/v1/esupervision/overview"),
-        ("API statistics May 2025 by handler", "/api/v1/esupervision/statistics?by=handler&from=2025-05-01&to=2025-05-31"),
+        (
+            "API statistics May 2025 by handler",
+            "/api/v1/esupervision/statistics?by=handler&from=2025-05-01&to=2025-05-31",
+        ),
     ]:
         ms, response = timed(lambda url=url: client.get(url), repeat=3)
         row(label, ms, f"HTTP {response.status_code}")
@@ -432,11 +637,19 @@ def bench_pages(world: dict, show_plans: bool) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="", help="the cluster (default: scripts/postgres.sh)")
-    parser.add_argument("--reseed", action="store_true", help="drop the kept seed and make a new one")
+    parser.add_argument(
+        "--database-url", default="", help="the cluster (default: scripts/postgres.sh)"
+    )
+    parser.add_argument(
+        "--reseed", action="store_true", help="drop the kept seed and make a new one"
+    )
     parser.add_argument("--drop", action="store_true", help=f"drop {DB_NAME} at the end")
-    parser.add_argument("--plans", action="store_true", help="print EXPLAIN ANALYZE of the month statistics")
-    parser.add_argument("--database-name", default=DB_NAME, help="another name, e.g. for a small trial seed")
+    parser.add_argument(
+        "--plans", action="store_true", help="print EXPLAIN ANALYZE of the month statistics"
+    )
+    parser.add_argument(
+        "--database-name", default=DB_NAME, help="another name, e.g. for a small trial seed"
+    )
     args = parser.parse_args()
 
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
@@ -458,18 +671,24 @@ def main():
 
     try:
         call_command("migrate", verbosity=0)
-        print(f"PostgreSQL {scalar('SHOW server_version')}, {os.cpu_count()} CPUs, database {args.database_name}")
+        print(
+            f"PostgreSQL {scalar('SHOW server_version')}, {os.cpu_count()} CPUs, database {args.database_name}"
+        )
         stored = RollupState.objects.filter(key=SEED_KEY).first()
         if fresh or stored is None or stored.value != str(args.cases):
             if not fresh:
-                raise SystemExit(f"{args.database_name} holds another seed ({stored.value if stored else 'none'}): use --reseed")
+                raise SystemExit(
+                    f"{args.database_name} holds another seed ({stored.value if stored else 'none'}): use --reseed"
+                )
             print(f"\n(a) seeding {args.cases:,} cases (kept for the next run)")
             world = make_world()
             seed(world, args.cases)
             t0 = time.perf_counter()
             result = jobs.rollup(TODAY, rebuild=True)
             sql("VACUUM ANALYZE")
-            print(f"  full roll-up (rebuild): {time.perf_counter() - t0:.1f} s — {result.summary()}")
+            print(
+                f"  full roll-up (rebuild): {time.perf_counter() - t0:.1f} s — {result.summary()}"
+            )
             RollupState.objects.update_or_create(key=SEED_KEY, defaults={"value": str(args.cases)})
         else:
             print(f"\n(a) reusing the seed of {args.cases:,} cases")
@@ -477,14 +696,20 @@ def main():
         from oneseal.cases.models import Case, CaseEvent
         from oneseal.esupervision.models import CaseMilestone, RuleHit
 
-        print(f"  cases {Case.objects.count():,}, events {CaseEvent.objects.count():,}, "
-              f"milestones {CaseMilestone.objects.count():,}, rule hits {RuleHit.objects.count():,}")
+        print(
+            f"  cases {Case.objects.count():,}, events {CaseEvent.objects.count():,}, "
+            f"milestones {CaseMilestone.objects.count():,}, rule hits {RuleHit.objects.count():,}"
+        )
         ms, result = timed(lambda: jobs.rollup(TODAY), repeat=3)
         row("idle roll-up pass (nothing new)", ms, result.summary())
         add_events(world, 1000)
         t0 = time.perf_counter()
         result = jobs.rollup(TODAY)
-        row("roll-up pass after 1,000 new events", (time.perf_counter() - t0) * 1000, result.summary())
+        row(
+            "roll-up pass after 1,000 new events",
+            (time.perf_counter() - t0) * 1000,
+            result.summary(),
+        )
         timezone.activate("Asia/Shanghai")
         bench_pages(world, args.plans)
     finally:
@@ -499,9 +724,11 @@ def reload_world() -> dict:
     from oneseal.regions.models import Region
 
     users = get_user_model().objects
-    return {"county": Region.objects.get(code="640221"),
-            "clerks": list(users.filter(username__startswith="clerk").order_by("id")),
-            "signatories": list(users.filter(username__startswith="chief").order_by("id"))}
+    return {
+        "county": Region.objects.get(code="640221"),
+        "clerks": list(users.filter(username__startswith="clerk").order_by("id")),
+        "signatories": list(users.filter(username__startswith="chief").order_by("id")),
+    }
 
 
 if __name__ == "__main__":

@@ -67,7 +67,9 @@ def main():
     fast_rate = len(sample) / (time.perf_counter() - t0)
 
     print(f"calendar build: {build_s * 1000:.1f} ms")
-    print(f"agreement: {checked} (start, N) pairs checked, {skipped} skipped (past 2026), {disagreements} disagreements")
+    print(
+        f"agreement: {checked} (start, N) pairs checked, {skipped} skipped (past 2026), {disagreements} disagreements"
+    )
     print(f"plain loop over chinese_calendar.is_workday, N=20: {plain_rate:,.0f} due dates/s")
     print(f"oneseal WorkCalendar.add, N=20:                  {fast_rate:,.0f} due dates/s")
     print(f"speed-up: {fast_rate / plain_rate:,.0f}x (target >= 100x)")

@@ -14,7 +14,11 @@ def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.PROXY_COUNT
     if count:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
         if forwarded:
             return forwarded[-min(count, len(forwarded))]
     return remote

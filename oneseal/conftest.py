@@ -83,12 +83,16 @@ def other_county(regions):
 
 @pytest.fixture
 def bureau(county):
-    return Bureau.objects.create(region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345")
+    return Bureau.objects.create(
+        region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345"
+    )
 
 
 @pytest.fixture
 def department(county):
-    return Department.objects.create(region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6)
+    return Department.objects.create(
+        region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6
+    )
 
 
 @pytest.fixture
@@ -100,10 +104,13 @@ def catalogue(county, bureau):
 def make_staff(db):
     def make(username, region, *roles, **fields):
         user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-        staff = Staff.objects.create(user=user, region=region, display_name=fields.pop("display_name", username), **fields)
+        staff = Staff.objects.create(
+            user=user, region=region, display_name=fields.pop("display_name", username), **fields
+        )
         for role in roles:
             StaffRole.objects.create(staff=staff, role=role)
         return user
+
     return make
 
 
@@ -115,17 +122,33 @@ def admin_user(make_staff, county):
 @pytest.fixture
 def complete_draft(catalogue, admin_user, department):
     """A draft version 1 whose guide is complete enough to publish."""
+
     def make(basic_code="640221-XK-001", name="食品经营许可", **fields):
         v = catalogue_actions.create_item(
-            catalogue, actor=admin_user, basic_code=basic_code, name=name,
-            legal_basis="《中华人民共和国食品安全法》第三十五条", original_department=department, **fields,
+            catalogue,
+            actor=admin_user,
+            basic_code=basic_code,
+            name=name,
+            legal_basis="《中华人民共和国食品安全法》第三十五条",
+            original_department=department,
+            **fields,
         )
-        hi = catalogue_actions.save_draft_part(HandlingItem(
-            item_version=v, code=basic_code + "-01", name=name + "（新办）", statutory_limit_days=20,
-            promised_limit_days=5, complaint_phone="0952-12345",
-        ), actor=admin_user)
-        catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品经营许可申请书", order=1), actor=admin_user)
+        hi = catalogue_actions.save_draft_part(
+            HandlingItem(
+                item_version=v,
+                code=basic_code + "-01",
+                name=name + "（新办）",
+                statutory_limit_days=20,
+                promised_limit_days=5,
+                complaint_phone="0952-12345",
+            ),
+            actor=admin_user,
+        )
+        catalogue_actions.save_draft_part(
+            Material(handling_item=hi, name="食品经营许可申请书", order=1), actor=admin_user
+        )
         return v
+
     return make
 
 
@@ -142,9 +165,18 @@ def day():
 
 SCREENSHOTS = Path(django_settings.VAR_DIR) / "screenshots"
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
-CHROMIUM_ARGS = ["--headless=new", "--lang=zh-CN", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--lang=zh-CN",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def chromium_path() -> str | None:
@@ -185,8 +217,13 @@ def _context(browser, live_server, **options):
     # Whatever the Content-Security-Policy blocks (an inline script or style, eval) shows up in
     # the console; every browser test fails on it, so a page the policy breaks cannot pass.
     context.csp_violations = []
-    context.on("console", lambda message: "Content Security Policy" in message.text
-               and context.csp_violations.append(message.text))
+    context.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and context.csp_violations.append(message.text)
+        ),
+    )
     return context
 
 
@@ -207,7 +244,9 @@ def page(browser, live_server):
 @pytest.fixture
 def phone(browser, live_server):
     """A phone-sized context, as an applicant at home would use."""
-    context = _context(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = _context(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     yield context.new_page()
     _closed(context)
 
@@ -221,4 +260,5 @@ def screenshot():
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
     return take

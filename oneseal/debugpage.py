@@ -40,7 +40,11 @@ class LocalDebugPageMiddleware:
             # Read by django.views.debug.technical_500_response for this request only.
             request.exception_reporter_class = PlainErrorReporter
         response = self.get_response(request)
-        if hide and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+        if (
+            hide
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+        ):
             # No URL matched: the debug 404 page would list every URL pattern.
             return defaults.page_not_found(request, Http404())
         return response

@@ -42,9 +42,13 @@ def fail_fields(errors: dict, message=None) -> None:
         raise ValidationFailed(message or next(iter(errors.values()))[0], fields=errors)
 
 
-def fail_blockers(blockers: list, *, field: str | None = None, error: type[DomainError] = InvalidTransition) -> None:
+def fail_blockers(
+    blockers: list, *, field: str | None = None, error: type[DomainError] = InvalidTransition
+) -> None:
     """These blockers stand in the way: raise `error` (InvalidTransition unless said otherwise)
     with the first as its message and all as its reasons, under `field` when one is named.
     Nothing to raise when `blockers` is empty."""
     if blockers:
-        raise error(blockers[0], reasons=blockers, fields={field: list(blockers)} if field else None)
+        raise error(
+            blockers[0], reasons=blockers, fields={field: list(blockers)} if field else None
+        )

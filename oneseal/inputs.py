@@ -109,8 +109,10 @@ def check_request(request) -> None:
         elif content_type == "application/json" or content_type.endswith("+json"):
             _check_json(request.body)
     except RequestDataTooBig:
-        raise InputRefused("body", _("请求内容过大（上限 {size} 字节）").format(
-            size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)) from None
+        raise InputRefused(
+            "body",
+            _("请求内容过大（上限 {size} 字节）").format(size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        ) from None
 
 
 def _check_json(body: bytes) -> None:
@@ -142,7 +144,14 @@ class RefuseHostileInput:
     def refusal(request, refused: InputRefused):
         message = f"{refused.field}：{refused.message}"
         if request.path.startswith("/api/"):
-            return JsonResponse({"code": "validation_failed", "message": message,
-                                 "fields": {refused.field: [refused.message]}, "reasons": []},
-                                status=400, json_dumps_params={"ensure_ascii": False})
+            return JsonResponse(
+                {
+                    "code": "validation_failed",
+                    "message": message,
+                    "fields": {refused.field: [refused.message]},
+                    "reasons": [],
+                },
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -52,7 +52,9 @@ def seal_key() -> bytes | None:
     if path.is_file():
         value = path.read_text().strip()
     elif settings.SEAL_KEY_CREATE:
-        value = private_file(path, lambda: base64.urlsafe_b64encode(secrets.token_bytes(48)).decode("ascii"))
+        value = private_file(
+            path, lambda: base64.urlsafe_b64encode(secrets.token_bytes(48)).decode("ascii")
+        )
     else:
         return None
     if len(value) < 32:
@@ -87,16 +89,29 @@ def rekey_stored_keys(*, old_secret_key: str) -> dict:
             if signing.rekey(seal, old_secret_key=old_secret_key):
                 seal.save(update_fields=["private_key_pem"])
                 region = seal.bureau.region.code if seal.bureau_id else ""
-                record("seal.rekeyed", actor=None, subject=seal, region_code=region,
-                       summary=f"{seal.name}: private key re-encrypted under the seal key")
+                record(
+                    "seal.rekeyed",
+                    actor=None,
+                    subject=seal,
+                    region_code=region,
+                    summary=f"{seal.name}: private key re-encrypted under the seal key",
+                )
                 done["seals"] += 1
-        for link in DepartmentLink.objects.select_for_update().exclude(webhook_secret_encrypted="").order_by("pk"):
+        for link in (
+            DepartmentLink.objects.select_for_update()
+            .exclude(webhook_secret_encrypted="")
+            .order_by("pk")
+        ):
             token = crypto.rekey(link.webhook_secret_encrypted, old_secret_key=old_secret_key)
             if token is not None:
                 link.webhook_secret_encrypted = token
                 link.save(update_fields=["webhook_secret_encrypted"])
-                record("linkage.webhook_secret_rekeyed", actor=None, subject=link,
-                       summary=f"{link}: webhook secret re-encrypted under the seal key")
+                record(
+                    "linkage.webhook_secret_rekeyed",
+                    actor=None,
+                    subject=link,
+                    summary=f"{link}: webhook secret re-encrypted under the seal key",
+                )
                 done["webhook_secrets"] += 1
             elif crypto.decrypt(link.webhook_secret_encrypted) is None:
                 done["unreadable_webhook_secrets"] += 1
@@ -115,6 +130,11 @@ def check_seal_key(app_configs=None, **kwargs):
     except MissingSealKey as exc:
         return [Error(str(exc.message), id="oneseal.E002")]
     if missing:
-        return [Error("No seal key: set ONESEAL_SEAL_KEY or put one in ONESEAL_SEAL_KEY_FILE "
-                      f"({settings.SEAL_KEY_FILE}); documents cannot be signed without it.", id="oneseal.E001")]
+        return [
+            Error(
+                "No seal key: set ONESEAL_SEAL_KEY or put one in ONESEAL_SEAL_KEY_FILE "
+                f"({settings.SEAL_KEY_FILE}); documents cannot be signed without it.",
+                id="oneseal.E001",
+            )
+        ]
     return []

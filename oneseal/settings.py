@@ -70,11 +70,19 @@ if not PUBLIC_URL:
     if not DEBUG:
         raise ImproperlyConfigured(
             "ONESEAL_PUBLIC_URL must be set when ONESEAL_DEBUG=0: it is printed in every document's "
-            "QR code and verification link (e.g. https://spj.example.gov.cn)")
+            "QR code and verification link (e.g. https://spj.example.gov.cn)"
+        )
     PUBLIC_URL = "http://127.0.0.1:8000"
 _public = urlsplit(PUBLIC_URL)
-if _public.scheme not in ("http", "https") or not _public.hostname or _public.query or _public.fragment:
-    raise ImproperlyConfigured(f"ONESEAL_PUBLIC_URL must look like https://host[/path], not {PUBLIC_URL!r}")
+if (
+    _public.scheme not in ("http", "https")
+    or not _public.hostname
+    or _public.query
+    or _public.fragment
+):
+    raise ImproperlyConfigured(
+        f"ONESEAL_PUBLIC_URL must look like https://host[/path], not {PUBLIC_URL!r}"
+    )
 
 _local_hosts = "127.0.0.1,localhost,[::1],testserver"
 ALLOWED_HOSTS = _env_list("ONESEAL_ALLOWED_HOSTS", _local_hosts if DEBUG else _public.hostname)
@@ -86,7 +94,9 @@ CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
 # use; production refuses to sign until one of the two is set.
 SEAL_KEY = _env("ONESEAL_SEAL_KEY", "")
 if SEAL_KEY and len(SEAL_KEY) < 32:
-    raise ImproperlyConfigured("ONESEAL_SEAL_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`)")
+    raise ImproperlyConfigured(
+        "ONESEAL_SEAL_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`)"
+    )
 SEAL_KEY_FILE = Path(_env("ONESEAL_SEAL_KEY_FILE", str(VAR_DIR / "seal_key"))).resolve()
 SEAL_KEY_CREATE = DEBUG
 
@@ -198,14 +208,18 @@ TIME_ZONE = _env("ONESEAL_TIME_ZONE", "Asia/Shanghai")
 try:
     zoneinfo.ZoneInfo(TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-    raise ImproperlyConfigured(f"ONESEAL_TIME_ZONE is not a known time zone: {TIME_ZONE!r}") from None
+    raise ImproperlyConfigured(
+        f"ONESEAL_TIME_ZONE is not a known time zone: {TIME_ZONE!r}"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-WHITENOISE_USE_FINDERS = DEBUG  # runserver and tests serve from the apps; production runs collectstatic
+WHITENOISE_USE_FINDERS = (
+    DEBUG  # runserver and tests serve from the apps; production runs collectstatic
+)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -224,16 +238,22 @@ ONESEAL_PUSH_SIGN_DAYS = _env_number("ONESEAL_PUSH_SIGN_DAYS", 3, minimum=1)
 # The hall's office hours; a decision outside them is an irregular action (e-supervision).
 ONESEAL_OFFICE_HOURS = _env("ONESEAL_OFFICE_HOURS", "08:00-18:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d", ONESEAL_OFFICE_HOURS):
-    raise ImproperlyConfigured(f"ONESEAL_OFFICE_HOURS must look like 08:00-18:00, not {ONESEAL_OFFICE_HOURS!r}")
+    raise ImproperlyConfigured(
+        f"ONESEAL_OFFICE_HOURS must look like 08:00-18:00, not {ONESEAL_OFFICE_HOURS!r}"
+    )
 # Working days left on the promised limit at which a case turns yellow, and on the statutory
 # limit at which the statutory alarm sounds.
 ONESEAL_WARNING_YELLOW_DAYS = _env_number("ONESEAL_WARNING_YELLOW_DAYS", 2)
 ONESEAL_WARNING_STATUTORY_DAYS = _env_number("ONESEAL_WARNING_STATUTORY_DAYS", 3)
 # Webhooks to the departments' systems (linkage.delivery).
-ONESEAL_WEBHOOK_TIMEOUT_SECONDS = _env_number("ONESEAL_WEBHOOK_TIMEOUT_SECONDS", 10, float, minimum=0.1)
+ONESEAL_WEBHOOK_TIMEOUT_SECONDS = _env_number(
+    "ONESEAL_WEBHOOK_TIMEOUT_SECONDS", 10, float, minimum=0.1
+)
 ONESEAL_WEBHOOK_MAX_ATTEMPTS = _env_number("ONESEAL_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 ONESEAL_WEBHOOK_BACKOFF_SECONDS = _env_number("ONESEAL_WEBHOOK_BACKOFF_SECONDS", 30, float)
-ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS = _env_number("ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600, float)
+ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS = _env_number(
+    "ONESEAL_WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600, float
+)
 ONESEAL_WEBHOOK_LEASE_SECONDS = _env_number("ONESEAL_WEBHOOK_LEASE_SECONDS", 60, float, minimum=1)
 # The semantic half of the search (search.embeddings); 0 ranks by keywords alone.
 SEARCH_EMBEDDINGS = _env_bool("ONESEAL_SEARCH_EMBEDDINGS", True)
@@ -259,7 +279,9 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = _env("ONESEAL_EMAIL_FROM", "oneseal@localhos
 _proxy_header = _env("ONESEAL_SECURE_PROXY_SSL_HEADER", "")
 if _proxy_header:
     if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_header):
-        raise ImproperlyConfigured(f"ONESEAL_SECURE_PROXY_SSL_HEADER must be a header name, not {_proxy_header!r}")
+        raise ImproperlyConfigured(
+            f"ONESEAL_SECURE_PROXY_SSL_HEADER must be a header name, not {_proxy_header!r}"
+        )
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 PROXY_COUNT = _env_number("ONESEAL_PROXY_COUNT", 0)
 # HTTPS only in production: redirect, cookies never sent in clear, HSTS for a year.
@@ -325,7 +347,9 @@ THROTTLE_RATES = {
 }
 for _scope, _rate in THROTTLE_RATES.items():
     if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
-        raise ImproperlyConfigured(f"ONESEAL_THROTTLE_{_scope.upper()} must look like 60/min, not {_rate!r}")
+        raise ImproperlyConfigured(
+            f"ONESEAL_THROTTLE_{_scope.upper()} must look like 60/min, not {_rate!r}"
+        )
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -367,9 +391,13 @@ LOGGING = {
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "oneseal.api.pagination.BoundedLimitOffsetPagination"
 ONESEAL_API_MAX_LIMIT = _env_number("ONESEAL_API_MAX_LIMIT", 500, minimum=1)
 ONESEAL_JSON_MAX_DEPTH = _env_number("ONESEAL_JSON_MAX_DEPTH", 64, minimum=1)
-DATA_UPLOAD_MAX_MEMORY_SIZE = _env_number("ONESEAL_REQUEST_MAX_KB", 2048, minimum=1) * 1024  # bodies, not files
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                  "oneseal.inputs.RefuseHostileInput")
+DATA_UPLOAD_MAX_MEMORY_SIZE = (
+    _env_number("ONESEAL_REQUEST_MAX_KB", 2048, minimum=1) * 1024
+)  # bodies, not files
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "oneseal.inputs.RefuseHostileInput",
+)
 ONESEAL_IMPORT_MAX_UNPACKED_MB = _env_number("ONESEAL_IMPORT_MAX_UNPACKED_MB", 50)
 ONESEAL_IMPORT_MAX_ROWS = _env_number("ONESEAL_IMPORT_MAX_ROWS", 20000)
 ONESEAL_IMPORT_MAX_COLUMNS = _env_number("ONESEAL_IMPORT_MAX_COLUMNS", 200)

@@ -74,8 +74,12 @@ def throttle(scope: str, methods: tuple[str, ...] = ("GET", "POST")):
             guard = PageThrottle(scope)
             if not guard.allow_request(request, view):
                 wait = int(guard.wait() or 0) + 1
-                response = render(request, "429.html", {"wait": wait, "message": _("请求过于频繁，请稍后再试。")},
-                                  status=429)
+                response = render(
+                    request,
+                    "429.html",
+                    {"wait": wait, "message": _("请求过于频繁，请稍后再试。")},
+                    status=429,
+                )
                 response["Retry-After"] = str(wait)
                 return response
             return view(request, *args, **kwargs)

@@ -35,10 +35,15 @@ class ApplyOnline(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        tags=["cases"], operation_id="apply_online", summary=_l("网上申请：开立办件并上传材料"),
-        request={"multipart/form-data": ApplyInput}, parameters=[IDEMPOTENCY_KEY],
-        description=_l("申请人本人网上申请：与网上办事页面相同，每项必要且不可容缺的材料须随申请上传"
-                       "（字段 material-<材料编号>），缺少或文件不合格时整份申请不予接收，错误列在该材料字段下。"),
+        tags=["cases"],
+        operation_id="apply_online",
+        summary=_l("网上申请：开立办件并上传材料"),
+        request={"multipart/form-data": ApplyInput},
+        parameters=[IDEMPOTENCY_KEY],
+        description=_l(
+            "申请人本人网上申请：与网上办事页面相同，每项必要且不可容缺的材料须随申请上传"
+            "（字段 material-<材料编号>），缺少或文件不合格时整份申请不予接收，错误列在该材料字段下。"
+        ),
         responses={201: CASE_VIEW, 200: CASE_VIEW, **ERRORS},
     )
     def post(self, request):
@@ -51,10 +56,18 @@ class ApplyOnline(APIView):
             else:
                 files[int(match.group(1))] = upload
         fail_fields(unknown)
-        case = actions.apply_online(data["handling_item"], actor=request.user, applicant=data["applicant"],
-                                    files=files, idempotency_key=key, at=timezone.now(),
-                                    target_licence=target_licence_of(request.user, data))
+        case = actions.apply_online(
+            data["handling_item"],
+            actor=request.user,
+            applicant=data["applicant"],
+            files=files,
+            idempotency_key=key,
+            at=timezone.now(),
+            target_licence=target_licence_of(request.user, data),
+        )
         # The files were stored after the case was opened: its detail is read back whole.
         opened = getattr(case, "new_lines", None) is not None
-        return Response(case_view(request.user, detail_of(request.user, case.pk)),
-                        status=status.HTTP_201_CREATED if opened else status.HTTP_200_OK)
+        return Response(
+            case_view(request.user, detail_of(request.user, case.pk)),
+            status=status.HTTP_201_CREATED if opened else status.HTTP_200_OK,
+        )

@@ -32,15 +32,26 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        code = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
-        body = {"code": exc.code, "message": str(exc.message),
-                "fields": {k: [str(m) for m in v] for k, v in exc.fields.items()},
-                "reasons": [str(r) for r in exc.reasons]}
+        code = next(
+            (s for cls, s in STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST
+        )
+        body = {
+            "code": exc.code,
+            "message": str(exc.message),
+            "fields": {k: [str(m) for m in v] for k, v in exc.fields.items()},
+            "reasons": [str(r) for r in exc.reasons],
+        }
         return Response(body, status=code)
     if isinstance(exc, ValidationError):
         fields = _flatten(exc.detail)
-        first_field, first_messages = next(iter(fields.items()), ("non_field_errors", [_("请求参数有误")]))
-        message = first_messages[0] if first_field == "non_field_errors" else f"{first_field}：{first_messages[0]}"
+        first_field, first_messages = next(
+            iter(fields.items()), ("non_field_errors", [_("请求参数有误")])
+        )
+        message = (
+            first_messages[0]
+            if first_field == "non_field_errors"
+            else f"{first_field}：{first_messages[0]}"
+        )
         body = {"code": "validation_failed", "message": message, "fields": fields, "reasons": []}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
@@ -49,6 +60,7 @@ def exception_handler(exc, context):
         response.data = {
             "code": getattr(detail, "code", None) or "error",
             "message": str(detail) if detail is not None else _("请求无法完成"),
-            "fields": {}, "reasons": [],
+            "fields": {},
+            "reasons": [],
         }
     return response

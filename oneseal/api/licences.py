@@ -28,28 +28,56 @@ LICENCES = "licences"
 
 
 class LicenceListQuery(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
-                              help_text=_l("持证人名称、统一社会信用代码、身份证号码或证照编号"))
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        default="",
+        help_text=_l("持证人名称、统一社会信用代码、身份证号码或证照编号"),
+    )
     item = serializers.IntegerField(required=False, help_text=_l("事项编号（items[].id）"))
-    standing = choices_of(Licence.Standing.choices, help_text=_l("证照状态（今日）"), required=False)
-    expiring_within = serializers.IntegerField(required=False, min_value=0, max_value=3660,
-                                               help_text=_l("有效且在N日内到期"))
+    standing = choices_of(
+        Licence.Standing.choices, help_text=_l("证照状态（今日）"), required=False
+    )
+    expiring_within = serializers.IntegerField(
+        required=False, min_value=0, max_value=3660, help_text=_l("有效且在N日内到期")
+    )
 
 
 class LicenceRowSerializer(serializers.ModelSerializer):
     holder = serializers.CharField(source="holder.name")
-    holder_number = serializers.CharField(source="holder.number", help_text=_l("统一社会信用代码或身份证号码"))
+    holder_number = serializers.CharField(
+        source="holder.number", help_text=_l("统一社会信用代码或身份证号码")
+    )
     item = serializers.CharField(source="case.handling_item.item_version.name")
     item_id = serializers.IntegerField(source="case.handling_item.item_version.item_id")
     state = serializers.CharField(help_text=_l("记录状态：valid、held、cancelled、revoked"))
-    standing = serializers.SerializerMethodField(help_text=_l("今日状态：valid、held、cancelled、revoked、expired"))
+    standing = serializers.SerializerMethodField(
+        help_text=_l("今日状态：valid、held、cancelled、revoked、expired")
+    )
     standing_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Licence
-        fields = ["id", "number", "name", "holder", "holder_number", "item", "item_id", "scope", "valid_from",
-                  "valid_until", "issued_on", "version", "state", "standing", "standing_display", "cancelled_on",
-                  "revoked_on"]
+        fields = [
+            "id",
+            "number",
+            "name",
+            "holder",
+            "holder_number",
+            "item",
+            "item_id",
+            "scope",
+            "valid_from",
+            "valid_until",
+            "issued_on",
+            "version",
+            "state",
+            "standing",
+            "standing_display",
+            "cancelled_on",
+            "revoked_on",
+        ]
         read_only_fields = fields
 
     def get_standing(self, licence) -> str:
@@ -66,15 +94,30 @@ class LicenceVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LicenceVersion
-        fields = ["number", "kind", "kind_display", "deemed", "case", "scope", "valid_from", "valid_until",
-                  "issued_on", "document"]
+        fields = [
+            "number",
+            "kind",
+            "kind_display",
+            "deemed",
+            "case",
+            "scope",
+            "valid_from",
+            "valid_until",
+            "issued_on",
+            "document",
+        ]
         read_only_fields = fields
 
     def get_document(self, version) -> dict | None:
         doc = getattr(version, "document", None)
         if doc is None:
             return None
-        return {"id": doc.pk, "number": doc.number, "state": doc.state, "state_display": doc.get_state_display()}
+        return {
+            "id": doc.pk,
+            "number": doc.number,
+            "state": doc.state,
+            "state_display": doc.get_state_display(),
+        }
 
 
 class LicenceCaseSerializer(serializers.ModelSerializer):
@@ -84,7 +127,16 @@ class LicenceCaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "number", "handling_item", "variant", "state", "state_display", "received_on", "decided_on"]
+        fields = [
+            "id",
+            "number",
+            "handling_item",
+            "variant",
+            "state",
+            "state_display",
+            "received_on",
+            "decided_on",
+        ]
         read_only_fields = fields
 
 
@@ -107,7 +159,9 @@ class LicenceDetailSerializer(LicenceRowSerializer):
         return LicenceCaseSerializer(licence.history[1], many=True).data
 
 
-ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("证照编号（id）"))
+ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("证照编号（id）")
+)
 
 
 @extend_schema(tags=[LICENCES])
@@ -121,20 +175,41 @@ class LicenceList(SignedInMixin, generics.ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "on": today()}
 
-    @extend_schema(operation_id="list_licences", summary=_l("证照登记簿"), parameters=[LicenceListQuery],
-                   description=_l("调用者权限范围内的证照：工作人员为本区划及下级区划，持证人为本人（本单位）的证照。"
-                                  "状态按今日计算（有效期已过的为 expired）。"),
-                   responses={200: LicenceRowSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        operation_id="list_licences",
+        summary=_l("证照登记簿"),
+        parameters=[LicenceListQuery],
+        description=_l(
+            "调用者权限范围内的证照：工作人员为本区划及下级区划，持证人为本人（本单位）的证照。"
+            "状态按今日计算（有效期已过的为 expired）。"
+        ),
+        responses={
+            200: LicenceRowSerializer(many=True),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+        },
+    )
     def get(self, request):
         return super().get(request)
 
 
 class LicenceDetail(SignedInMixin, APIView):
-    @extend_schema(tags=[LICENCES], operation_id="get_licence", summary=_l("证照详情"), parameters=[ID],
-                   description=_l("证照的当前内容、各版本（新办、变更、延续、补证）及其证照文书、办理过的办件。"),
-                   responses={200: LicenceDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        tags=[LICENCES],
+        operation_id="get_licence",
+        summary=_l("证照详情"),
+        parameters=[ID],
+        description=_l(
+            "证照的当前内容、各版本（新办、变更、延续、补证）及其证照文书、办理过的办件。"
+        ),
+        responses={200: LicenceDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+    )
     def get(self, request, pk):
-        licence = get_object_or_404(visible_licences(request.user).select_related(
-            "holder", "case__handling_item__item_version"), pk=pk)
+        licence = get_object_or_404(
+            visible_licences(request.user).select_related(
+                "holder", "case__handling_item__item_version"
+            ),
+            pk=pk,
+        )
         licence.history = licence_history(licence)
         return Response(LicenceDetailSerializer(licence, context={"on": today()}).data)

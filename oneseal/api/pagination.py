@@ -17,7 +17,9 @@ def bounded_int(request, name: str, *, default: int, low: int, high: int) -> int
     if text is None or text == "":
         return default
     if not text.isascii() or not text.isdigit() or len(text) > 12 or not low <= int(text) <= high:
-        raise ValidationError({name: [_("应为 {low} 到 {high} 之间的整数").format(low=low, high=high)]})
+        raise ValidationError(
+            {name: [_("应为 {low} 到 {high} 之间的整数").format(low=low, high=high)]}
+        )
     return int(text)
 
 
@@ -27,8 +29,13 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         return settings.ONESEAL_API_MAX_LIMIT
 
     def get_limit(self, request) -> int:
-        return bounded_int(request, self.limit_query_param, default=min(self.default_limit, self.max_limit), low=1,
-                           high=self.max_limit)
+        return bounded_int(
+            request,
+            self.limit_query_param,
+            default=min(self.default_limit, self.max_limit),
+            low=1,
+            high=self.max_limit,
+        )
 
     def get_offset(self, request) -> int:
         return bounded_int(request, self.offset_query_param, default=0, low=0, high=MAX_OFFSET)

@@ -25,7 +25,10 @@ from oneseal.regions.models import Region
 
 def region_code_field(*, required: bool, help_text) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=required, help_text=help_text,
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=required,
+        help_text=help_text,
         error_messages={
             "required": _("请提供区划代码"),
             "does_not_exist": _("区划代码 {value} 不存在"),
@@ -36,23 +39,29 @@ def region_code_field(*, required: bool, help_text) -> serializers.SlugRelatedFi
 
 def choice_field(choices, *, label) -> serializers.ChoiceField:
     return serializers.ChoiceField(
-        choices=choices, required=False, help_text=label,
+        choices=choices,
+        required=False,
+        help_text=label,
         error_messages={"invalid_choice": _("“{input}”不是有效的取值")},
     )
 
 
 def object_id_field(queryset, *, missing) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(
-        queryset=queryset, required=False,
+        queryset=queryset,
+        required=False,
         error_messages={"does_not_exist": missing, "incorrect_type": _("应为整数编号")},
     )
 
 
 # Query serializers ------------------------------------------------------------------------
 
+
 class RegionQuery(serializers.Serializer):
     parent = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False,
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
         help_text=_("只列出该区划的直接下级，如 640200"),
         error_messages={"does_not_exist": _("区划代码 {value} 不存在")},
     )
@@ -64,12 +73,17 @@ class RegionFilterQuery(serializers.Serializer):
 
 
 class ItemQuery(serializers.Serializer):
-    region = region_code_field(required=False, help_text=_("区划代码：列出该区划本级事项目录的事项（与 catalogue 二选一）"))
+    region = region_code_field(
+        required=False, help_text=_("区划代码：列出该区划本级事项目录的事项（与 catalogue 二选一）")
+    )
     catalogue = object_id_field(Catalogue.objects.all(), missing=_("事项目录 {pk_value} 不存在"))
     department = object_id_field(Department.objects.all(), missing=_("部门 {pk_value} 不存在"))
     topic = object_id_field(Topic.objects.all(), missing=_("主题 {pk_value} 不存在"))
     applicant_type = choice_field(
-        [(ApplicantType.PERSON, ApplicantType.PERSON.label), (ApplicantType.ORGANISATION, ApplicantType.ORGANISATION.label)],
+        [
+            (ApplicantType.PERSON, ApplicantType.PERSON.label),
+            (ApplicantType.ORGANISATION, ApplicantType.ORGANISATION.label),
+        ],
         label=_("服务对象"),
     )
     item_type = choice_field(ItemType.choices, label=_("事项类型"))
@@ -82,7 +96,8 @@ class TransferReportQuery(serializers.Serializer):
     region = region_code_field(required=True, help_text=_("区划代码，如 640221"))
     on = date_field(_("统计该日期有效的目录（默认今天），格式 YYYY-MM-DD"))
     include_drafts = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text=_("连同未发布的草稿一起统计；仅限本区划的事项目录管理员和监督人员"),
     )
 
@@ -93,6 +108,7 @@ class GuidanceGapsQuery(serializers.Serializer):
 
 
 # Output serializers -----------------------------------------------------------------------
+
 
 class RegionSerializer(serializers.ModelSerializer):
     level_display = serializers.CharField(source="get_level_display")
@@ -155,9 +171,19 @@ class HandlingItemSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = HandlingItem
         fields = [
-            "id", "code", "name", "variant", "variant_display", "applicant_type", "applicant_type_display",
-            "is_instant", "statutory_limit_days", "promised_limit_days", "visits_required",
-            "online_depth", "online_depth_display",
+            "id",
+            "code",
+            "name",
+            "variant",
+            "variant_display",
+            "applicant_type",
+            "applicant_type_display",
+            "is_instant",
+            "statutory_limit_days",
+            "promised_limit_days",
+            "visits_required",
+            "online_depth",
+            "online_depth_display",
         ]
         read_only_fields = fields
 
@@ -177,10 +203,23 @@ class ItemVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ItemVersion
         fields = [
-            "id", "item_id", "number", "basic_code", "name", "item_type", "item_type_display",
-            "implementing_code", "exercise_level", "exercise_level_display", "transfer_status",
-            "transfer_status_display", "original_department", "topic", "effective_from",
-            "effective_until", "handling_items",
+            "id",
+            "item_id",
+            "number",
+            "basic_code",
+            "name",
+            "item_type",
+            "item_type_display",
+            "implementing_code",
+            "exercise_level",
+            "exercise_level_display",
+            "transfer_status",
+            "transfer_status_display",
+            "original_department",
+            "topic",
+            "effective_from",
+            "effective_until",
+            "handling_items",
         ]
         read_only_fields = fields
 
@@ -213,8 +252,16 @@ class ItemVersionDetailSerializer(ItemVersionSerializer):
 
     class Meta(ItemVersionSerializer.Meta):
         fields = [
-            *ItemVersionSerializer.Meta.fields, "catalogue", "legal_basis", "is_cancelled", "merged_into",
-            "related_items", "delegated_to", "change_kind", "change_kind_display", "published_at",
+            *ItemVersionSerializer.Meta.fields,
+            "catalogue",
+            "legal_basis",
+            "is_cancelled",
+            "merged_into",
+            "related_items",
+            "delegated_to",
+            "change_kind",
+            "change_kind_display",
+            "published_at",
         ]
         read_only_fields = fields
 
@@ -243,9 +290,22 @@ class MaterialSerializer(serializers.ModelSerializer):
     class Meta:
         model = Material
         fields = [
-            "id", "order", "name", "form", "form_display", "copies", "is_required", "is_core",
-            "is_tolerable", "source", "source_display", "applies_to", "applies_to_display", "blank_form",
-            "sample", "notes",
+            "id",
+            "order",
+            "name",
+            "form",
+            "form_display",
+            "copies",
+            "is_required",
+            "is_core",
+            "is_tolerable",
+            "source",
+            "source_display",
+            "applies_to",
+            "applies_to_display",
+            "blank_form",
+            "sample",
+            "notes",
         ]
         read_only_fields = fields
 
@@ -282,9 +342,21 @@ class GuideVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ItemVersion
         fields = [
-            "id", "item_id", "number", "basic_code", "name", "item_type", "item_type_display",
-            "implementing_code", "legal_basis", "transfer_status", "transfer_status_display",
-            "original_department", "catalogue", "effective_from", "effective_until",
+            "id",
+            "item_id",
+            "number",
+            "basic_code",
+            "name",
+            "item_type",
+            "item_type_display",
+            "implementing_code",
+            "legal_basis",
+            "transfer_status",
+            "transfer_status_display",
+            "original_department",
+            "catalogue",
+            "effective_from",
+            "effective_until",
         ]
         read_only_fields = fields
 
@@ -306,14 +378,44 @@ class ServiceGuideSerializer(serializers.ModelSerializer):
     class Meta:
         model = HandlingItem
         fields = [
-            "id", "code", "name", "variant", "variant_display", "applicant_type", "applicant_type_display",
-            "conditions", "statutory_limit_days", "promised_limit_days", "is_instant", "is_joint",
-            "is_commitment", "missed_promise_rule", "missed_promise_rule_display", "fee_charged",
-            "fee_standard", "fee_basis", "visits_required", "visits_required_display", "online_depth",
-            "online_depth_display", "where", "office_hours", "enquiry_phone", "complaint_phone",
-            "result_name", "result_validity", "deliver_at_window", "deliver_by_post",
-            "deliver_electronically", "delivery_channels", "intermediary_services", "keywords",
-            "materials", "review_steps", "special_procedures", "item_version",
+            "id",
+            "code",
+            "name",
+            "variant",
+            "variant_display",
+            "applicant_type",
+            "applicant_type_display",
+            "conditions",
+            "statutory_limit_days",
+            "promised_limit_days",
+            "is_instant",
+            "is_joint",
+            "is_commitment",
+            "missed_promise_rule",
+            "missed_promise_rule_display",
+            "fee_charged",
+            "fee_standard",
+            "fee_basis",
+            "visits_required",
+            "visits_required_display",
+            "online_depth",
+            "online_depth_display",
+            "where",
+            "office_hours",
+            "enquiry_phone",
+            "complaint_phone",
+            "result_name",
+            "result_validity",
+            "deliver_at_window",
+            "deliver_by_post",
+            "deliver_electronically",
+            "delivery_channels",
+            "intermediary_services",
+            "keywords",
+            "materials",
+            "review_steps",
+            "special_procedures",
+            "item_version",
         ]
         read_only_fields = fields
 
@@ -326,14 +428,25 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = ItemVersion
         fields = [
-            "id", "number", "name", "change_kind", "change_kind_display", "change_reason",
-            "change_basis", "drafted_by", "published_by", "published_at", "effective_from",
-            "effective_until", "is_cancelled",
+            "id",
+            "number",
+            "name",
+            "change_kind",
+            "change_kind_display",
+            "change_reason",
+            "change_basis",
+            "drafted_by",
+            "published_by",
+            "published_at",
+            "effective_from",
+            "effective_until",
+            "is_cancelled",
         ]
         read_only_fields = fields
 
 
 # Reports: these render the reports' own as_dict(), so the schema is the dict's shape.
+
 
 class RegionRefSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -343,8 +456,12 @@ class RegionRefSerializer(serializers.Serializer):
 class TransferRowSerializer(serializers.Serializer):
     department_id = serializers.IntegerField(allow_null=True)
     department = serializers.CharField()
-    items = serializers.DictField(child=serializers.IntegerField(), help_text=_("按划转情况统计的事项数"))
-    handling_items = serializers.DictField(child=serializers.IntegerField(), help_text=_("按划转情况统计的办理项数"))
+    items = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("按划转情况统计的事项数")
+    )
+    handling_items = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("按划转情况统计的办理项数")
+    )
     item_total = serializers.IntegerField()
     handling_item_total = serializers.IntegerField()
 
@@ -353,7 +470,9 @@ class TransferReportSerializer(serializers.Serializer):
     region = RegionRefSerializer()
     on = serializers.DateField(allow_null=True, help_text=_("统计日期；含未发布草稿时为空"))
     include_drafts = serializers.BooleanField()
-    statuses = serializers.DictField(child=serializers.CharField(), help_text=_("划转情况代码及其名称"))
+    statuses = serializers.DictField(
+        child=serializers.CharField(), help_text=_("划转情况代码及其名称")
+    )
     rows = TransferRowSerializer(many=True)
     totals = TransferRowSerializer()
 

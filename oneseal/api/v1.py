@@ -21,13 +21,34 @@ urlpatterns = [
     path("cases/apply", apply.ApplyOnline.as_view(), name="cases-apply"),
     path("cases/<int:pk>", case_views.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/events", case_views.CaseEventList.as_view(), name="case-events"),
-    path("cases/<int:pk>/revocation-proposals", case_views.CaseRevocationProposals.as_view(),
-         name="case-revocation-proposals"),
-    path("cases/<int:pk>/materials/<int:line>/files", case_views.CaseMaterialFiles.as_view(), name="case-material-files"),
+    path(
+        "cases/<int:pk>/revocation-proposals",
+        case_views.CaseRevocationProposals.as_view(),
+        name="case-revocation-proposals",
+    ),
+    path(
+        "cases/<int:pk>/materials/<int:line>/files",
+        case_views.CaseMaterialFiles.as_view(),
+        name="case-material-files",
+    ),
     path("licences", licences.LicenceList.as_view(), name="licences"),
     path("licences/<int:pk>", licences.LicenceDetail.as_view(), name="licence"),
     # Each later app keeps its endpoints in its own api_urls module.
-    *[path("", include(f"oneseal.{app}.api_urls")) for app in
-      ("documents", "linkage", "search", "appointments", "ratings", "esupervision", "workbench", "portal")],
-    *[path(f"cases/<int:pk>/{name}", view.as_view(), name=f"case-{name}") for name, view in case_views.ACTION_VIEWS.items()],
+    *[
+        path("", include(f"oneseal.{app}.api_urls"))
+        for app in (
+            "documents",
+            "linkage",
+            "search",
+            "appointments",
+            "ratings",
+            "esupervision",
+            "workbench",
+            "portal",
+        )
+    ],
+    *[
+        path(f"cases/<int:pk>/{name}", view.as_view(), name=f"case-{name}")
+        for name, view in case_views.ACTION_VIEWS.items()
+    ],
 ]

@@ -41,8 +41,13 @@ class PublicReadMixin:
     permission_classes = [AllowAny]
 
 
-@document(tags=["regions"], operation_id="list_regions", parameters=[s.RegionQuery],
-          summary=_l("行政区划列表"), responses={200: s.RegionSerializer(many=True), 400: ErrorSerializer})
+@document(
+    tags=["regions"],
+    operation_id="list_regions",
+    parameters=[s.RegionQuery],
+    summary=_l("行政区划列表"),
+    responses={200: s.RegionSerializer(many=True), 400: ErrorSerializer},
+)
 class RegionList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.RegionSerializer
 
@@ -51,35 +56,56 @@ class RegionList(PublicReadMixin, generics.ListAPIView):
         return queries.regions(parent=params.get("parent"), level=params.get("level", ""))
 
 
-@document(tags=["regions"], operation_id="get_region", summary=_l("行政区划详情"),
-          responses={200: s.RegionDetailSerializer, 404: ErrorSerializer})
+@document(
+    tags=["regions"],
+    operation_id="get_region",
+    summary=_l("行政区划详情"),
+    responses={200: s.RegionDetailSerializer, 404: ErrorSerializer},
+)
 class RegionDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = s.RegionDetailSerializer
     queryset = queries.region_with_ancestors()
     lookup_field = "code"
 
 
-@document(tags=[CATALOGUE], operation_id="list_catalogues", parameters=[s.RegionFilterQuery],
-          summary=_l("事项目录列表"), responses={200: s.CatalogueSerializer(many=True), 400: ErrorSerializer})
+@document(
+    tags=[CATALOGUE],
+    operation_id="list_catalogues",
+    parameters=[s.RegionFilterQuery],
+    summary=_l("事项目录列表"),
+    responses={200: s.CatalogueSerializer(many=True), 400: ErrorSerializer},
+)
 class CatalogueList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.CatalogueSerializer
 
     def get_queryset(self):
-        return queries.catalogues(region=parse_query(s.RegionFilterQuery, self.request).get("region"))
+        return queries.catalogues(
+            region=parse_query(s.RegionFilterQuery, self.request).get("region")
+        )
 
 
-@document(tags=[CATALOGUE], operation_id="list_departments", parameters=[s.RegionFilterQuery],
-          summary=_l("行业主管部门列表（含下级区划）"),
-          responses={200: s.DepartmentSerializer(many=True), 400: ErrorSerializer})
+@document(
+    tags=[CATALOGUE],
+    operation_id="list_departments",
+    parameters=[s.RegionFilterQuery],
+    summary=_l("行业主管部门列表（含下级区划）"),
+    responses={200: s.DepartmentSerializer(many=True), 400: ErrorSerializer},
+)
 class DepartmentList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.DepartmentSerializer
 
     def get_queryset(self):
-        return queries.departments(region=parse_query(s.RegionFilterQuery, self.request).get("region"))
+        return queries.departments(
+            region=parse_query(s.RegionFilterQuery, self.request).get("region")
+        )
 
 
-@document(tags=[CATALOGUE], operation_id="list_topics", summary=_l("主题列表"),
-          responses={200: s.TopicSerializer(many=True)})
+@document(
+    tags=[CATALOGUE],
+    operation_id="list_topics",
+    summary=_l("主题列表"),
+    responses={200: s.TopicSerializer(many=True)},
+)
 class TopicList(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.TopicSerializer
 
@@ -88,9 +114,14 @@ class TopicList(PublicReadMixin, generics.ListAPIView):
 
 
 @document(
-    tags=[CATALOGUE], operation_id="list_items", parameters=[s.ItemQuery], summary=_l("事项列表"),
-    description=_l("一个事项目录在某日有效的事项（已发布版本）及其办理项。须提供 region 或 catalogue；"
-                   "未发布的草稿不公开。"),
+    tags=[CATALOGUE],
+    operation_id="list_items",
+    parameters=[s.ItemQuery],
+    summary=_l("事项列表"),
+    description=_l(
+        "一个事项目录在某日有效的事项（已发布版本）及其办理项。须提供 region 或 catalogue；"
+        "未发布的草稿不公开。"
+    ),
     responses={200: s.ItemVersionSerializer(many=True), 400: ErrorSerializer},
 )
 class ItemList(PublicReadMixin, generics.ListAPIView):
@@ -98,41 +129,76 @@ class ItemList(PublicReadMixin, generics.ListAPIView):
 
     def get_queryset(self):
         if "include_drafts" in self.request.query_params:
-            raise ValidationFailed(_("公开接口只提供已发布的事项"),
-                                   fields={"include_drafts": [_("公开接口不提供未发布的草稿")]})
+            raise ValidationFailed(
+                _("公开接口只提供已发布的事项"),
+                fields={"include_drafts": [_("公开接口不提供未发布的草稿")]},
+            )
         params = parse_query(s.ItemQuery, self.request)
         catalogue, region = params.get("catalogue"), params.get("region")
         if catalogue is None and region is None:
-            raise ValidationFailed(_("请提供区划代码或事项目录编号"), fields={
-                "region": [_("请提供 region（区划代码）或 catalogue（事项目录编号）")]})
+            raise ValidationFailed(
+                _("请提供区划代码或事项目录编号"),
+                fields={"region": [_("请提供 region（区划代码）或 catalogue（事项目录编号）")]},
+            )
         if catalogue is None:
             catalogue = queries.local_catalogue(region)
             if catalogue is None:
-                raise ValidationFailed(_("该区划没有本级事项目录"), fields={
-                    "region": [_("区划 {code} 没有本级事项目录").format(code=region.code)]})
+                raise ValidationFailed(
+                    _("该区划没有本级事项目录"),
+                    fields={"region": [_("区划 {code} 没有本级事项目录").format(code=region.code)]},
+                )
         elif region is not None and catalogue.region_id != region.pk:
-            raise ValidationFailed(_("事项目录与区划不符"), fields={
-                "catalogue": [_("事项目录 {id} 不属于区划 {code}").format(id=catalogue.pk, code=region.code)]})
+            raise ValidationFailed(
+                _("事项目录与区划不符"),
+                fields={
+                    "catalogue": [
+                        _("事项目录 {id} 不属于区划 {code}").format(
+                            id=catalogue.pk, code=region.code
+                        )
+                    ]
+                },
+            )
         return queries.listed_items(
-            catalogue, on=params.get("on"), department=params.get("department"), topic=params.get("topic"),
-            applicant_type=params.get("applicant_type", ""), item_type=params.get("item_type", ""),
-            transfer_status=params.get("transfer_status", ""), name_contains=params.get("q", ""),
+            catalogue,
+            on=params.get("on"),
+            department=params.get("department"),
+            topic=params.get("topic"),
+            applicant_type=params.get("applicant_type", ""),
+            item_type=params.get("item_type", ""),
+            transfer_status=params.get("transfer_status", ""),
+            name_contains=params.get("q", ""),
         )
 
 
-@document(tags=[CATALOGUE], operation_id="get_item", summary=_l("事项详情（按版本编号）"),
-          description=_l("一个已发布事项版本及其办理项；版本编号见事项列表的 id。"),
-          responses={200: s.ItemVersionDetailSerializer, 404: ErrorSerializer})
+@document(
+    tags=[CATALOGUE],
+    operation_id="get_item",
+    summary=_l("事项详情（按版本编号）"),
+    description=_l("一个已发布事项版本及其办理项；版本编号见事项列表的 id。"),
+    responses={200: s.ItemVersionDetailSerializer, 404: ErrorSerializer},
+)
 class ItemDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = s.ItemVersionDetailSerializer
     queryset = queries.published_versions()
 
 
-@document(tags=[CATALOGUE], operation_id="get_item_history", summary=_l("事项调整记录"),
-          description=_l("该版本所属事项的全部已发布版本：调整类型、原因、依据、起草和发布人、生效期间。"),
-          parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
-                                       description=_l("该事项任一已发布版本的编号"))],
-          responses={200: s.HistoryEntrySerializer(many=True), 404: ErrorSerializer})
+@document(
+    tags=[CATALOGUE],
+    operation_id="get_item_history",
+    summary=_l("事项调整记录"),
+    description=_l(
+        "该版本所属事项的全部已发布版本：调整类型、原因、依据、起草和发布人、生效期间。"
+    ),
+    parameters=[
+        OpenApiParameter(
+            "id",
+            OpenApiTypes.INT,
+            OpenApiParameter.PATH,
+            description=_l("该事项任一已发布版本的编号"),
+        )
+    ],
+    responses={200: s.HistoryEntrySerializer(many=True), 404: ErrorSerializer},
+)
 class ItemHistory(PublicReadMixin, generics.ListAPIView):
     serializer_class = s.HistoryEntrySerializer
 
@@ -141,33 +207,51 @@ class ItemHistory(PublicReadMixin, generics.ListAPIView):
         return queries.item_history(version)
 
 
-@document(tags=[CATALOGUE], operation_id="get_handling_item", summary=_l("办事指南"),
-          description=_l("办理项的完整办事指南：条件、材料、环节、特别程序、时限、收费、送达方式及所属事项版本。"),
-          responses={200: s.ServiceGuideSerializer, 404: ErrorSerializer})
+@document(
+    tags=[CATALOGUE],
+    operation_id="get_handling_item",
+    summary=_l("办事指南"),
+    description=_l(
+        "办理项的完整办事指南：条件、材料、环节、特别程序、时限、收费、送达方式及所属事项版本。"
+    ),
+    responses={200: s.ServiceGuideSerializer, 404: ErrorSerializer},
+)
 class HandlingItemDetail(PublicReadMixin, generics.RetrieveAPIView):
     serializer_class = s.ServiceGuideSerializer
     queryset = queries.published_handling_items()
 
 
-@document(tags=[REPORTS], operation_id="get_transfer_report", parameters=[s.TransferReportQuery],
-          summary=_l("划转情况统计"),
-          description=_l("按原审批部门统计事项和办理项的划转、进驻、不划转数量及合计。"),
-          responses={200: s.TransferReportSerializer, **ERRORS, 403: ErrorSerializer})
+@document(
+    tags=[REPORTS],
+    operation_id="get_transfer_report",
+    parameters=[s.TransferReportQuery],
+    summary=_l("划转情况统计"),
+    description=_l("按原审批部门统计事项和办理项的划转、进驻、不划转数量及合计。"),
+    responses={200: s.TransferReportSerializer, **ERRORS, 403: ErrorSerializer},
+)
 class TransferReportView(PublicReadMixin, APIView):
     def get(self, request):
         params = parse_query(s.TransferReportQuery, request)
         region, include_drafts = params["region"], params["include_drafts"]
-        if include_drafts and not (has_role(request.user, Role.CATALOGUE_ADMIN, region)
-                                   or has_role(request.user, Role.OVERSEER, region)):
-            raise NotPermitted(fields={"include_drafts": [_("只有本区划的事项目录管理员和监督人员可以统计草稿")]})
+        if include_drafts and not (
+            has_role(request.user, Role.CATALOGUE_ADMIN, region)
+            or has_role(request.user, Role.OVERSEER, region)
+        ):
+            raise NotPermitted(
+                fields={"include_drafts": [_("只有本区划的事项目录管理员和监督人员可以统计草稿")]}
+            )
         report = queries.transfer_report(region, on=params.get("on"), include_drafts=include_drafts)
         return Response(s.TransferReportSerializer(report.as_dict()).data)
 
 
-@document(tags=[REPORTS], operation_id="get_guidance_gaps", parameters=[s.GuidanceGapsQuery],
-          summary=_l("指导目录缺项"),
-          description=_l("本省指导目录中本区划事项目录未列入的事项，以及已说明无此权力的事项。"),
-          responses={200: s.GuidanceGapsSerializer, **ERRORS})
+@document(
+    tags=[REPORTS],
+    operation_id="get_guidance_gaps",
+    parameters=[s.GuidanceGapsQuery],
+    summary=_l("指导目录缺项"),
+    description=_l("本省指导目录中本区划事项目录未列入的事项，以及已说明无此权力的事项。"),
+    responses={200: s.GuidanceGapsSerializer, **ERRORS},
+)
 class GuidanceGapsView(PublicReadMixin, APIView):
     def get(self, request):
         params = parse_query(s.GuidanceGapsQuery, request)

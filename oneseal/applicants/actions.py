@@ -30,7 +30,12 @@ def clean_applicant(*, kind: str, name: str, number: str, phone: str, email: str
     """Validate everything at once and return the normalised values; every problem is named by
     its field so a window form or the API can show them together."""
     errors: dict[str, list[str]] = {}
-    values = {"kind": kind, "name": (name or "").strip(), "phone": rules.normalise(phone), "email": (email or "").strip()}
+    values = {
+        "kind": kind,
+        "name": (name or "").strip(),
+        "phone": rules.normalise(phone),
+        "email": (email or "").strip(),
+    }
     if kind not in Applicant.Kind.values:
         errors["kind"] = [_("申请人类型应为自然人或法人或其他组织")]
     if not values["name"]:
@@ -63,13 +68,24 @@ def _region_code(actor: "User") -> str:
     return staff.region.code if staff is not None else ""
 
 
-WINDOW_ONLY = gettext_lazy("申请人须凭身份证明在窗口登记；网上办事账号只代表注册时的本人，"
-                           "为单位办事须由窗口登记授权")
+WINDOW_ONLY = gettext_lazy(
+    "申请人须凭身份证明在窗口登记；网上办事账号只代表注册时的本人，为单位办事须由窗口登记授权"
+)
 
 
 @transaction.atomic
-def register_applicant(*, actor: "User", kind: str, name: str, number: str, phone: str, email: str = "",
-                       representative: str = "", address: str = "", user=None) -> Applicant:
+def register_applicant(
+    *,
+    actor: "User",
+    kind: str,
+    name: str,
+    number: str,
+    phone: str,
+    email: str = "",
+    representative: str = "",
+    address: str = "",
+    user=None,
+) -> Applicant:
     """Find the applicant by their number or register them: a window clerk's act, after
     checking the papers (a name and a number are no proof of identity; a company's are public).
     `user` binds a natural person to an online account whose holder showed their 居民身份证 at
@@ -89,39 +105,69 @@ def register_applicant(*, actor: "User", kind: str, name: str, number: str, phon
         # The answer discloses who holds the number, even when the names differ.
         _audit_look_up(existing, actor=actor, via="register")
         if existing.name != values["name"]:
-            raise ValidationFailed(fields={"name": [
-                _("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name)]})
+            raise ValidationFailed(
+                fields={
+                    "name": [
+                        _("该证件号码已登记为“{name}”，姓名或名称不一致").format(name=existing.name)
+                    ]
+                }
+            )
         if user is not None and existing.user_id != user.pk:
             if existing.user_id is not None:
                 raise ValidationFailed(fields={"user": [_("该申请人已绑定其他网上办事账号")]})
             existing.user = user
             existing.save(update_fields=["user"])
-            record("applicants.bind_account", actor=actor, subject=existing, summary=existing.name,
-                   region_code=_region_code(actor), data={"username": user.get_username()})
+            record(
+                "applicants.bind_account",
+                actor=actor,
+                subject=existing,
+                summary=existing.name,
+                region_code=_region_code(actor),
+                data={"username": user.get_username()},
+            )
         return existing
     try:
         with transaction.atomic():
             applicant = _create(values, representative=representative, address=address, user=user)
-    except IntegrityError:  # registered by someone else a moment ago, or the account bound meanwhile
+    except (
+        IntegrityError
+    ):  # registered by someone else a moment ago, or the account bound meanwhile
         found = Applicant.objects.filter(**key).first()
         if found is None:
             raise ValidationFailed(fields={"user": [_("该网上办事账号已绑定本人身份")]}) from None
         return found
-    record("applicants.register", actor=actor, subject=applicant, summary=applicant.name,
-           region_code=_region_code(actor), data={"kind": kind, "number": applicant.masked_number})
+    record(
+        "applicants.register",
+        actor=actor,
+        subject=applicant,
+        summary=applicant.name,
+        region_code=_region_code(actor),
+        data={"kind": kind, "number": applicant.masked_number},
+    )
     return applicant
 
 
 def _create(values: dict, *, representative: str, address: str, user) -> Applicant:
     return Applicant.objects.create(
-        **_key(values), name=values["name"], phone=values["phone"], email=values["email"],
-        representative=representative.strip(), address=address.strip(), user=user,
+        **_key(values),
+        name=values["name"],
+        phone=values["phone"],
+        email=values["email"],
+        representative=representative.strip(),
+        address=address.strip(),
+        user=user,
     )
 
 
 def _audit_look_up(applicant: Applicant, *, actor: "User", via: str) -> None:
-    record("applicants.look_up", actor=actor, subject=applicant, summary=applicant.name,
-           region_code=_region_code(actor), data={"via": via, "number": applicant.masked_number})
+    record(
+        "applicants.look_up",
+        actor=actor,
+        subject=applicant,
+        summary=applicant.name,
+        region_code=_region_code(actor),
+        data={"via": via, "number": applicant.masked_number},
+    )
 
 
 def look_up(*, actor: "User", kind: str, number: str, via: str) -> Applicant | None:
@@ -131,9 +177,13 @@ def look_up(*, actor: "User", kind: str, number: str, via: str) -> Applicant | N
     if not has_role(actor, Role.CLERK):
         raise NotPermitted()
     if kind == Applicant.Kind.ORGANISATION:
-        found = Applicant.objects.filter(kind=kind, credit_code=rules.validate_credit_code(number)).first()
+        found = Applicant.objects.filter(
+            kind=kind, credit_code=rules.validate_credit_code(number)
+        ).first()
     else:
-        found = Applicant.objects.filter(kind=Applicant.Kind.PERSON, id_number=rules.validate_id_number(number)).first()
+        found = Applicant.objects.filter(
+            kind=Applicant.Kind.PERSON, id_number=rules.validate_id_number(number)
+        ).first()
     if found is not None:
         with transaction.atomic():
             _audit_look_up(found, actor=actor, via=via)
@@ -145,13 +195,24 @@ def number_taken_message() -> str:
     return _("该证件号码已登记，不能在网上注册；如为本人，请携带身份证明到窗口办理账号绑定")
 
 
-ORGANISATION_ONLINE = gettext_lazy("单位不能在网上注册账号：请法定代表人或经办人以本人居民身份证号码注册，"
-                                   "再携带营业执照、本人身份证（经办人另带授权委托书）到窗口登记授权")
+ORGANISATION_ONLINE = gettext_lazy(
+    "单位不能在网上注册账号：请法定代表人或经办人以本人居民身份证号码注册，"
+    "再携带营业执照、本人身份证（经办人另带授权委托书）到窗口登记授权"
+)
 
 
 @transaction.atomic
-def sign_up(*, username: str, password: str, name: str, number: str, phone: str, email: str = "",
-            kind: str = Applicant.Kind.PERSON, address: str = ""):
+def sign_up(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    number: str,
+    phone: str,
+    email: str = "",
+    kind: str = Applicant.Kind.PERSON,
+    address: str = "",
+):
     """Open an online-service account (网上办事账号): one natural person by 居民身份证号码, whom
     the account is from then on. Every problem is named by its field at once. A number
     registered before (at a window, or by another account) cannot be claimed online: binding
@@ -177,8 +238,11 @@ def sign_up(*, username: str, password: str, name: str, number: str, phone: str,
                 errors["username"] = [_("该用户名已被使用，请换一个")]
     try:
         # The site's rules (length, common passwords) and, for the public, not digits only.
-        validate_password(password or "", user=User(username=username),
-                          password_validators=[*get_default_password_validators(), NumericPasswordValidator()])
+        validate_password(
+            password or "",
+            user=User(username=username),
+            password_validators=[*get_default_password_validators(), NumericPasswordValidator()],
+        )
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     digits = rules.normalise(number)
@@ -195,22 +259,39 @@ def sign_up(*, username: str, password: str, name: str, number: str, phone: str,
     if errors:
         raise ValidationFailed(_("注册信息有误"), fields=errors)
     # The account carries the applicant's name, so a case's history says who acted, not a login.
-    user = User.objects.create_user(username=username, password=password,
-                                    first_name=str(values.get("name") or name).strip()[:150])
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=str(values.get("name") or name).strip()[:150],
+    )
     try:
         with transaction.atomic():
             applicant = _create(values, representative="", address=address, user=user)
     except IntegrityError:
         # Registered by someone else between the check and now.
-        raise ValidationFailed(_("注册信息有误"), fields={"number": [number_taken_message()]}) from None
-    record("applicants.sign_up", actor=user, subject=applicant, summary=applicant.name,
-           data={"username": username, "number": applicant.masked_number})
+        raise ValidationFailed(
+            _("注册信息有误"), fields={"number": [number_taken_message()]}
+        ) from None
+    record(
+        "applicants.sign_up",
+        actor=user,
+        subject=applicant,
+        summary=applicant.name,
+        data={"username": username, "number": applicant.masked_number},
+    )
     return user, applicant
 
 
-def record_authorisation_blockers(organisation: Applicant, *, person: Applicant, capacity: str, papers: str,
-                                  valid_from: datetime.date | None, valid_until: datetime.date | None,
-                                  on: datetime.date) -> dict[str, list[str]]:
+def record_authorisation_blockers(
+    organisation: Applicant,
+    *,
+    person: Applicant,
+    capacity: str,
+    papers: str,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+    on: datetime.date,
+) -> dict[str, list[str]]:
     """Why the authorisation cannot be recorded, by field; empty when it can."""
     errors: dict[str, list[str]] = {}
     if organisation.kind != Applicant.Kind.ORGANISATION:
@@ -221,10 +302,16 @@ def record_authorisation_blockers(organisation: Applicant, *, person: Applicant,
         errors["person"] = [_("被授权人尚未注册网上办事账号：请其先以本人居民身份证号码在网上注册")]
     if capacity not in Authorisation.Capacity.values:
         errors["capacity"] = [_("身份应为法定代表人或负责人、授权经办人")]
-    elif (capacity == Authorisation.Capacity.REPRESENTATIVE and organisation.representative
-          and organisation.representative.strip() != person.name):
-        errors["person"] = [_("登记的法定代表人或负责人为“{name}”，与被授权人不一致").format(
-            name=organisation.representative)]
+    elif (
+        capacity == Authorisation.Capacity.REPRESENTATIVE
+        and organisation.representative
+        and organisation.representative.strip() != person.name
+    ):
+        errors["person"] = [
+            _("登记的法定代表人或负责人为“{name}”，与被授权人不一致").format(
+                name=organisation.representative
+            )
+        ]
     if not (papers or "").strip():
         errors["papers"] = [_("请填写查验的证明材料（营业执照、身份证、授权委托书等）")]
     elif len(papers.strip()) > 300:
@@ -241,9 +328,16 @@ def record_authorisation_blockers(organisation: Applicant, *, person: Applicant,
 
 
 @transaction.atomic
-def record_authorisation(organisation: Applicant, *, person: Applicant, capacity: str, papers: str,
-                         valid_from: datetime.date | None = None, valid_until: datetime.date | None = None,
-                         actor: "User") -> Authorisation:
+def record_authorisation(
+    organisation: Applicant,
+    *,
+    person: Applicant,
+    capacity: str,
+    papers: str,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    actor: "User",
+) -> Authorisation:
     """A window clerk records that `person` (who has an online account) may act online for
     `organisation`, as its legal representative or as an agent under a power of attorney,
     after checking the papers named in `papers`. A new legal representative ends the
@@ -253,8 +347,15 @@ def record_authorisation(organisation: Applicant, *, person: Applicant, capacity
     organisation = Applicant.objects.select_for_update().get(pk=organisation.pk)
     on = timezone.localdate()
     valid_from = valid_from or on
-    errors = record_authorisation_blockers(organisation, person=person, capacity=capacity, papers=papers,
-                                           valid_from=valid_from, valid_until=valid_until, on=on)
+    errors = record_authorisation_blockers(
+        organisation,
+        person=person,
+        capacity=capacity,
+        papers=papers,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        on=on,
+    )
     standing = Authorisation.objects.filter(organisation=organisation, revoked_at__isnull=True)
     if not errors and standing.filter(person=person).exists():
         errors["person"] = [_("该被授权人已有未撤销的授权，请先撤销原授权")]
@@ -265,31 +366,65 @@ def record_authorisation(organisation: Applicant, *, person: Applicant, capacity
         for previous in standing.filter(capacity=capacity):
             _revoke(previous, actor=actor, reason=_("法定代表人或负责人变更"), at=now)
     authorisation = Authorisation.objects.create(
-        organisation=organisation, person=person, capacity=capacity, papers=papers.strip(), valid_from=valid_from,
-        valid_until=valid_until, recorded_by=actor, recorded_at=now)
-    record("applicants.authorise", actor=actor, subject=authorisation, region_code=_region_code(actor),
-           summary=f"{person.name} → {organisation.name}",
-           data={"organisation": organisation.masked_number, "person": person.masked_number, "capacity": capacity,
-                 "papers": authorisation.papers, "valid_from": valid_from.isoformat(),
-                 "valid_until": valid_until.isoformat() if valid_until else None})
+        organisation=organisation,
+        person=person,
+        capacity=capacity,
+        papers=papers.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    record(
+        "applicants.authorise",
+        actor=actor,
+        subject=authorisation,
+        region_code=_region_code(actor),
+        summary=f"{person.name} → {organisation.name}",
+        data={
+            "organisation": organisation.masked_number,
+            "person": person.masked_number,
+            "capacity": capacity,
+            "papers": authorisation.papers,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        },
+    )
     return authorisation
 
 
 def _revoke(authorisation: Authorisation, *, actor: "User", reason: str, at) -> None:
-    authorisation.revoked_at, authorisation.revoked_by, authorisation.revoke_reason = at, actor, reason
+    authorisation.revoked_at, authorisation.revoked_by, authorisation.revoke_reason = (
+        at,
+        actor,
+        reason,
+    )
     authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    record("applicants.revoke_authorisation", actor=actor, subject=authorisation, region_code=_region_code(actor),
-           summary=f"{authorisation.person.name} → {authorisation.organisation.name}", data={"reason": reason})
+    record(
+        "applicants.revoke_authorisation",
+        actor=actor,
+        subject=authorisation,
+        region_code=_region_code(actor),
+        summary=f"{authorisation.person.name} → {authorisation.organisation.name}",
+        data={"reason": reason},
+    )
 
 
 @transaction.atomic
-def revoke_authorisation(authorisation: Authorisation, *, actor: "User", reason: str) -> Authorisation:
+def revoke_authorisation(
+    authorisation: Authorisation, *, actor: "User", reason: str
+) -> Authorisation:
     """End an authorisation: by a window clerk (the organisation withdrew it, the papers were
     false), or by the authorised person's own account (renouncing it). From this moment the
     account no longer acts for the organisation nor sees its cases."""
-    authorisation = (Authorisation.objects.select_for_update().select_related("organisation", "person")
-                     .get(pk=authorisation.pk))
-    own = authorisation.person.user_id is not None and authorisation.person.user_id == getattr(actor, "pk", None)
+    authorisation = (
+        Authorisation.objects.select_for_update()
+        .select_related("organisation", "person")
+        .get(pk=authorisation.pk)
+    )
+    own = authorisation.person.user_id is not None and authorisation.person.user_id == getattr(
+        actor, "pk", None
+    )
     if not (own or has_role(actor, Role.CLERK)):
         raise NotPermitted()
     if authorisation.revoked_at is not None:

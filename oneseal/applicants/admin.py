@@ -20,7 +20,15 @@ class AuthorisationAdmin(admin.ModelAdmin):
     """Read only: authorisations are recorded and revoked at the window
     (applicants.actions.record_authorisation / revoke_authorisation), audited there."""
 
-    list_display = ["organisation", "person", "capacity", "valid_from", "valid_until", "recorded_at", "revoked_at"]
+    list_display = [
+        "organisation",
+        "person",
+        "capacity",
+        "valid_from",
+        "valid_until",
+        "recorded_at",
+        "revoked_at",
+    ]
     list_filter = ["capacity"]
     search_fields = ["organisation__name", "organisation__credit_code", "person__name"]
     list_select_related = ["organisation", "person"]

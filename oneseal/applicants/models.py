@@ -23,16 +23,28 @@ class Applicant(models.Model):
     phone = models.CharField(_("联系电话"), max_length=40)
     email = models.EmailField(_("电子邮箱"), blank=True)
     address = models.CharField(_("联系地址"), max_length=300, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("网上办事账号"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="applicants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("网上办事账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicants",
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("申请人")
         verbose_name_plural = _("申请人")
         constraints = [
-            models.UniqueConstraint(fields=["id_number"], condition=Q(kind="person"), name="applicant_unique_id_number"),
-            models.UniqueConstraint(fields=["credit_code"], condition=Q(kind="organisation"), name="applicant_unique_credit_code"),
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(kind="person"), name="applicant_unique_id_number"
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=Q(kind="organisation"),
+                name="applicant_unique_credit_code",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="person") & ~Q(id_number="") & Q(credit_code=""))
                 | (Q(kind="organisation") & ~Q(credit_code="") & Q(id_number="")),
@@ -40,9 +52,13 @@ class Applicant(models.Model):
             ),
             # An online account is one natural person: it acts for an organisation only through
             # an Authorisation recorded at a window, never by holding the organisation itself.
-            models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False), name="applicant_one_per_account"),
-            models.CheckConstraint(condition=Q(user__isnull=True) | Q(kind="person"),
-                                   name="applicant_account_is_a_person"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="applicant_one_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=True) | Q(kind="person"),
+                name="applicant_account_is_a_person",
+            ),
         ]
 
     def __str__(self):
@@ -63,7 +79,8 @@ class AuthorisationQuerySet(models.QuerySet):
     def active(self, on: datetime.date) -> QuerySet["Authorisation"]:
         """In force on `on`: not revoked, started, not expired (valid_until is the last day)."""
         return self.filter(revoked_at__isnull=True, valid_from__lte=on).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
 
 
 class Authorisation(models.Model):
@@ -76,20 +93,35 @@ class Authorisation(models.Model):
         REPRESENTATIVE = "representative", _("法定代表人或负责人")
         AGENT = "agent", _("授权经办人")
 
-    organisation = models.ForeignKey(Applicant, verbose_name=_("单位"), on_delete=models.PROTECT,
-                                     related_name="authorisations")
-    person = models.ForeignKey(Applicant, verbose_name=_("被授权人"), on_delete=models.PROTECT,
-                               related_name="authorised_for")
+    organisation = models.ForeignKey(
+        Applicant, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="authorisations"
+    )
+    person = models.ForeignKey(
+        Applicant,
+        verbose_name=_("被授权人"),
+        on_delete=models.PROTECT,
+        related_name="authorised_for",
+    )
     capacity = models.CharField(_("身份"), max_length=16, choices=Capacity.choices)
     papers = models.CharField(_("查验的证明材料"), max_length=300)
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("登记时间"))
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("撤销人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     revoke_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
 
     objects = AuthorisationQuerySet.as_manager()
@@ -100,19 +132,29 @@ class Authorisation(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             # One standing authorisation per organisation and person; a new one needs the old revoked.
-            models.UniqueConstraint(fields=["organisation", "person"], condition=Q(revoked_at__isnull=True),
-                                    name="authorisation_one_standing_per_person"),
+            models.UniqueConstraint(
+                fields=["organisation", "person"],
+                condition=Q(revoked_at__isnull=True),
+                name="authorisation_one_standing_per_person",
+            ),
             # An organisation has one legal representative at a time.
-            models.UniqueConstraint(fields=["organisation"],
-                                    condition=Q(revoked_at__isnull=True, capacity="representative"),
-                                    name="authorisation_one_standing_representative"),
-            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
-                                   name="authorisation_period_in_order"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(revoked_at__isnull=True, capacity="representative"),
+                name="authorisation_one_standing_representative",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="authorisation_period_in_order",
+            ),
         ]
 
     def __str__(self):
         return f"{self.person} · {self.get_capacity_display()} · {self.organisation}"
 
     def is_active(self, on: datetime.date) -> bool:
-        return (self.revoked_at is None and self.valid_from <= on
-                and (self.valid_until is None or self.valid_until >= on))
+        return (
+            self.revoked_at is None
+            and self.valid_from <= on
+            and (self.valid_until is None or self.valid_until >= on)
+        )

@@ -26,7 +26,9 @@ def represented(user, on: datetime.date | None = None) -> QuerySet[Applicant]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Applicant.objects.none()
     on = on or timezone.localdate()
-    organisations = Authorisation.objects.active(on).filter(person__user=user).values("organisation_id")
+    organisations = (
+        Authorisation.objects.active(on).filter(person__user=user).values("organisation_id")
+    )
     return Applicant.objects.filter(Q(user=user) | Q(pk__in=organisations))
 
 
@@ -40,8 +42,11 @@ def acts_for(user, applicant: Applicant, on: datetime.date | None = None) -> boo
         return applicant.user_id == pk
     if applicant.kind != Applicant.Kind.ORGANISATION:
         return False
-    return (Authorisation.objects.active(on or timezone.localdate())
-            .filter(organisation_id=applicant.pk, person__user_id=pk).exists())
+    return (
+        Authorisation.objects.active(on or timezone.localdate())
+        .filter(organisation_id=applicant.pk, person__user_id=pk)
+        .exists()
+    )
 
 
 # PostgreSQL sorts NULL last ascending, SQLite first: say which.
@@ -50,15 +55,20 @@ STANDING_FIRST = F("revoked_at").desc(nulls_first=True)
 
 def authorisations_of(person: Applicant) -> QuerySet[Authorisation]:
     """A person's authorisations, standing ones first, for the account page."""
-    return (Authorisation.objects.filter(person=person).select_related("organisation")
-            .order_by(STANDING_FIRST, "-valid_from", "-id"))
+    return (
+        Authorisation.objects.filter(person=person)
+        .select_related("organisation")
+        .order_by(STANDING_FIRST, "-valid_from", "-id")
+    )
 
 
 def authorisations_for(organisation: Applicant) -> QuerySet[Authorisation]:
     """An organisation's authorisations, for the window's page."""
-    return (Authorisation.objects.filter(organisation=organisation).select_related("person", "recorded_by__staff",
-                                                                                  "revoked_by")
-            .order_by(STANDING_FIRST, "-valid_from", "-id"))
+    return (
+        Authorisation.objects.filter(organisation=organisation)
+        .select_related("person", "recorded_by__staff", "revoked_by")
+        .order_by(STANDING_FIRST, "-valid_from", "-id")
+    )
 
 
 def accounts_acting_for(applicant: Applicant, on: datetime.date | None = None):
@@ -67,6 +77,9 @@ def accounts_acting_for(applicant: Applicant, on: datetime.date | None = None):
     User = get_user_model()
     if applicant.user_id is not None:
         return User.objects.filter(pk=applicant.user_id)
-    people = (Authorisation.objects.active(on or timezone.localdate()).filter(organisation=applicant)
-              .values("person__user"))
+    people = (
+        Authorisation.objects.active(on or timezone.localdate())
+        .filter(organisation=applicant)
+        .values("person__user")
+    )
     return User.objects.filter(pk__in=people, is_active=True).order_by("pk")

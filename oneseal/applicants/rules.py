@@ -46,11 +46,15 @@ def validate_id_number(text: str, *, today: datetime.date | None = None) -> str:
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValueError(_("居民身份证号码前17位应为数字，最后一位为数字或X"))
     if number[:2] not in PROVINCE_PREFIXES:
-        raise ValueError(_("居民身份证号码的地址码“{code}”不是有效的省级代码").format(code=number[:2]))
+        raise ValueError(
+            _("居民身份证号码的地址码“{code}”不是有效的省级代码").format(code=number[:2])
+        )
     try:
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValueError(_("居民身份证号码中的出生日期“{d}”不存在").format(d=number[6:14])) from None
+        raise ValueError(
+            _("居民身份证号码中的出生日期“{d}”不存在").format(d=number[6:14])
+        ) from None
     if born.year < 1900 or born > (today or datetime.date.today()):  # noqa: DTZ011 - a calendar date
         raise ValueError(_("居民身份证号码中的出生日期“{d}”不合理").format(d=number[6:14]))
     expected = id_check_char(number[:17])
@@ -72,7 +76,11 @@ def validate_credit_code(text: str) -> str:
         raise ValueError(_("统一社会信用代码应为18位，现为{n}位").format(n=len(code)))
     bad = sorted({c for c in code if c not in CREDIT_ALPHABET})
     if bad:
-        raise ValueError(_("统一社会信用代码不能含有字符：{chars}（不使用I、O、Z、S、V）").format(chars="、".join(bad)))
+        raise ValueError(
+            _("统一社会信用代码不能含有字符：{chars}（不使用I、O、Z、S、V）").format(
+                chars="、".join(bad)
+            )
+        )
     if not code[2:8].isdigit():
         raise ValueError(_("统一社会信用代码第3至8位应为登记管理机关行政区划码"))
     if code[17] != credit_check_char(code[:17]):

@@ -37,8 +37,19 @@ from . import rules
 from .models import Booking, Hall, ItemGroup, Slot
 
 MANAGE_ROLES = (Role.CLERK, Role.CATALOGUE_ADMIN)
-HALL_FIELDS = ("name", "address", "phone", "opens_at", "lunch_from", "lunch_until", "closes_at", "slot_minutes",
-               "days_ahead", "cancel_cutoff_minutes", "is_active")
+HALL_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "opens_at",
+    "lunch_from",
+    "lunch_until",
+    "closes_at",
+    "slot_minutes",
+    "days_ahead",
+    "cancel_cutoff_minutes",
+    "is_active",
+)
 
 
 def can_manage(user, region: Region) -> bool:
@@ -61,6 +72,7 @@ def slot_start(slot: Slot) -> datetime.datetime:
 
 
 # --- halls, groups, slots -----------------------------------------------------------------
+
 
 def hall_errors(values: dict) -> dict[str, list[str]]:
     """Every problem with a hall's fields at once, by field."""
@@ -85,7 +97,12 @@ def hall_errors(values: dict) -> dict[str, list[str]]:
     minutes = values.get("slot_minutes")
     if not isinstance(minutes, int) or not 10 <= minutes <= 240:
         errors["slot_minutes"] = [_("每个时段应为10至240分钟")]
-    elif opens and closes and not errors and not rules.day_slots(opens, closes, minutes, lunch_from, lunch_until):
+    elif (
+        opens
+        and closes
+        and not errors
+        and not rules.day_slots(opens, closes, minutes, lunch_from, lunch_until)
+    ):
         errors["slot_minutes"] = [_("按此时长，办公时间内排不下一个完整时段")]
     days = values.get("days_ahead")
     if not isinstance(days, int) or not 1 <= days <= 30:
@@ -97,8 +114,14 @@ def hall_errors(values: dict) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def create_hall(bureau: Bureau, *, actor: "User", region: Region, service_centre: ServiceCentre | None = None,
-                **fields) -> Hall:
+def create_hall(
+    bureau: Bureau,
+    *,
+    actor: "User",
+    region: Region,
+    service_centre: ServiceCentre | None = None,
+    **fields,
+) -> Hall:
     """A hall of the bureau: its own service hall, or a township service centre's."""
     _require_manager(actor, region)
     if not bureau.region.contains(region):
@@ -116,8 +139,13 @@ def create_hall(bureau: Bureau, *, actor: "User", region: Region, service_centre
     if errors:
         raise ValidationFailed(_("大厅信息有误"), fields=errors)
     hall.save()
-    record("appointments.create_hall", actor=actor, subject=hall, region_code=hall.region_code,
-           summary=f"新建服务大厅 {hall.name}")
+    record(
+        "appointments.create_hall",
+        actor=actor,
+        subject=hall,
+        region_code=hall.region_code,
+        summary=f"新建服务大厅 {hall.name}",
+    )
     return hall
 
 
@@ -130,7 +158,12 @@ def update_hall(hall: Hall, *, actor: "User", **fields) -> Hall:
     values = {name: fields.get(name, getattr(hall, name)) for name in HALL_FIELDS}
     values["name"] = (values["name"] or "").strip()
     errors = hall_errors(values)
-    if not errors and Hall.objects.filter(bureau=hall.bureau_id, name=values["name"]).exclude(pk=hall.pk).exists():
+    if (
+        not errors
+        and Hall.objects.filter(bureau=hall.bureau_id, name=values["name"])
+        .exclude(pk=hall.pk)
+        .exists()
+    ):
         errors["name"] = [_("本局已有同名大厅")]
     if errors:
         raise ValidationFailed(_("大厅信息有误"), fields=errors)
@@ -138,14 +171,31 @@ def update_hall(hall: Hall, *, actor: "User", **fields) -> Hall:
     for name, value in values.items():
         setattr(hall, name, value)
     hall.save()
-    record("appointments.update_hall", actor=actor, subject=hall, region_code=hall.region_code,
-           summary=f"修改服务大厅 {hall.name}", data=changed)
+    record(
+        "appointments.update_hall",
+        actor=actor,
+        subject=hall,
+        region_code=hall.region_code,
+        summary=f"修改服务大厅 {hall.name}",
+        data=changed,
+    )
     return hall
 
 
 @transaction.atomic
-def save_group(hall: Hall, *, actor: "User", group: ItemGroup | None = None, name: str, windows: str = "",
-               capacity: int, departments=(), items=(), order: int = 0, is_active: bool = True) -> ItemGroup:
+def save_group(
+    hall: Hall,
+    *,
+    actor: "User",
+    group: ItemGroup | None = None,
+    name: str,
+    windows: str = "",
+    capacity: int,
+    departments=(),
+    items=(),
+    order: int = 0,
+    is_active: bool = True,
+) -> ItemGroup:
     """Create or change an item group. A new capacity applies to the group's future slots,
     never below what is already booked in a slot."""
     hall = Hall.objects.select_related("region", "bureau__region").get(pk=hall.pk)
@@ -154,7 +204,11 @@ def save_group(hall: Hall, *, actor: "User", group: ItemGroup | None = None, nam
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("请填写分组名称")]
-    elif ItemGroup.objects.filter(hall=hall, name=name).exclude(pk=getattr(group, "pk", None)).exists():
+    elif (
+        ItemGroup.objects.filter(hall=hall, name=name)
+        .exclude(pk=getattr(group, "pk", None))
+        .exists()
+    ):
         errors["name"] = [_("该大厅已有同名分组")]
     if not isinstance(capacity, int) or not 1 <= capacity <= 100:
         errors["capacity"] = [_("每时段可约人数应为1至100")]
@@ -174,7 +228,12 @@ def save_group(hall: Hall, *, actor: "User", group: ItemGroup | None = None, nam
         group = ItemGroup.objects.select_for_update().get(pk=group.pk, hall=hall)
     old_capacity = group.capacity if group.pk else None
     group.name, group.windows, group.capacity, group.order, group.is_active = (
-        name, (windows or "").strip(), capacity, order, is_active)
+        name,
+        (windows or "").strip(),
+        capacity,
+        order,
+        is_active,
+    )
     group.save()
     group.departments.set(departments)
     group.items.set(items)
@@ -185,15 +244,29 @@ def save_group(hall: Hall, *, actor: "User", group: ItemGroup | None = None, nam
             if slot_start(slot) > now:
                 slot.capacity = max(capacity, slot.booked)
                 slot.save(update_fields=["capacity"])
-    record("appointments.save_group", actor=actor, subject=group, region_code=hall.region_code,
-           summary=f"{hall.name} 窗口分组 {group.name}",
-           data={"capacity": capacity, "departments": [d.pk for d in departments], "items": [i.pk for i in items]})
+    record(
+        "appointments.save_group",
+        actor=actor,
+        subject=group,
+        region_code=hall.region_code,
+        summary=f"{hall.name} 窗口分组 {group.name}",
+        data={
+            "capacity": capacity,
+            "departments": [d.pk for d in departments],
+            "items": [i.pk for i in items],
+        },
+    )
     return group
 
 
 @transaction.atomic
-def generate_slots(hall: Hall, *, actor: "User | None" = None, system: bool = False,
-                   today: datetime.date | None = None) -> tuple[int, int]:
+def generate_slots(
+    hall: Hall,
+    *,
+    actor: "User | None" = None,
+    system: bool = False,
+    today: datetime.date | None = None,
+) -> tuple[int, int]:
     """Slots of every active group for today and the hall's `days_ahead` working days after it
     (holidays skipped, adjusted workdays included). Empty future slots that no longer fit the
     hours or the calendar are removed; booked ones stay for the clerks to see. Running it again
@@ -204,26 +277,51 @@ def generate_slots(hall: Hall, *, actor: "User | None" = None, system: bool = Fa
     today = today or timezone.localdate()
     cal = current_calendar()
     days = rules.bookable_days(cal, today, hall.days_ahead) if hall.is_active else []
-    times = rules.day_slots(hall.opens_at, hall.closes_at, hall.slot_minutes, hall.lunch_from, hall.lunch_until)
+    times = rules.day_slots(
+        hall.opens_at, hall.closes_at, hall.slot_minutes, hall.lunch_from, hall.lunch_until
+    )
     groups = list(hall.groups.filter(is_active=True))
     wanted = {(g.pk, d, start) for g in groups for d in days for start, _end in times}
     ends = dict(times)
-    existing = set(Slot.objects.filter(group__hall=hall, day__gte=today).values_list("group_id", "day", "starts_at"))
+    existing = set(
+        Slot.objects.filter(group__hall=hall, day__gte=today).values_list(
+            "group_id", "day", "starts_at"
+        )
+    )
     capacity = {g.pk: g.capacity for g in groups}
-    new = [Slot(group_id=g, day=d, starts_at=s, ends_at=ends[s], capacity=capacity[g])
-           for g, d, s in sorted(wanted - existing)]
+    new = [
+        Slot(group_id=g, day=d, starts_at=s, ends_at=ends[s], capacity=capacity[g])
+        for g, d, s in sorted(wanted - existing)
+    ]
     Slot.objects.bulk_create(new, ignore_conflicts=True)
-    stale = [pk for pk, g, d, s in Slot.objects.filter(group__hall=hall, day__gte=today, booked=0)
-             .values_list("pk", "group_id", "day", "starts_at") if (g, d, s) not in wanted]
+    stale = [
+        pk
+        for pk, g, d, s in Slot.objects.filter(
+            group__hall=hall, day__gte=today, booked=0
+        ).values_list("pk", "group_id", "day", "starts_at")
+        if (g, d, s) not in wanted
+    ]
     removed = 0
     if stale:
         # Never a slot somebody booked in between: the delete re-checks the counter.
-        removed, _detail = Slot.objects.filter(pk__in=stale, booked=0).exclude(
-            pk__in=Booking.objects.values("slot_id")).delete()
+        removed, _detail = (
+            Slot.objects.filter(pk__in=stale, booked=0)
+            .exclude(pk__in=Booking.objects.values("slot_id"))
+            .delete()
+        )
     if new or removed:
-        record("appointments.generate_slots", actor=actor, subject=hall, region_code=hall.region_code,
-               summary=f"{hall.name} 生成预约时段 {len(new)} 个，删除 {removed} 个",
-               data={"created": len(new), "removed": removed, "through": days[-1].isoformat() if days else ""})
+        record(
+            "appointments.generate_slots",
+            actor=actor,
+            subject=hall,
+            region_code=hall.region_code,
+            summary=f"{hall.name} 生成预约时段 {len(new)} 个，删除 {removed} 个",
+            data={
+                "created": len(new),
+                "removed": removed,
+                "through": days[-1].isoformat() if days else "",
+            },
+        )
     return len(new), removed
 
 
@@ -235,26 +333,38 @@ def set_slot_capacity(slot: Slot, *, actor: "User", capacity: int) -> Slot:
     if not isinstance(capacity, int) or not 0 <= capacity <= 100:
         raise ValidationFailed(fields={"capacity": [_("可约人数应为0至100")]})
     if capacity < slot.booked:
-        raise ValidationFailed(fields={"capacity": [
-            _("该时段已有{n}人预约，可约人数不能少于{n}").format(n=slot.booked)]})
+        raise ValidationFailed(
+            fields={
+                "capacity": [_("该时段已有{n}人预约，可约人数不能少于{n}").format(n=slot.booked)]
+            }
+        )
     old, slot.capacity = slot.capacity, capacity
     slot.save(update_fields=["capacity"])
-    record("appointments.set_slot_capacity", actor=actor, subject=slot, region_code=hall.region_code,
-           summary=f"{slot} 可约人数 {old} → {capacity}", data={"from": old, "to": capacity})
+    record(
+        "appointments.set_slot_capacity",
+        actor=actor,
+        subject=slot,
+        region_code=hall.region_code,
+        summary=f"{slot} 可约人数 {old} → {capacity}",
+        data={"from": old, "to": capacity},
+    )
     return slot
 
 
 # --- bookings -----------------------------------------------------------------------------
 
+
 def group_serves(group: ItemGroup, hi: HandlingItem) -> bool:
     version = hi.item_version
-    return (group.items.filter(pk=version.item_id).exists()
-            or (version.original_department_id is not None
-                and group.departments.filter(pk=version.original_department_id).exists()))
+    return group.items.filter(pk=version.item_id).exists() or (
+        version.original_department_id is not None
+        and group.departments.filter(pk=version.original_department_id).exists()
+    )
 
 
-def book_blockers(slot: Slot, *, handling_item: HandlingItem, now: datetime.datetime | None = None
-                  ) -> dict[str, list[str]]:
+def book_blockers(
+    slot: Slot, *, handling_item: HandlingItem, now: datetime.datetime | None = None
+) -> dict[str, list[str]]:
     """Why this slot cannot be booked for this handling item now, by field. A full slot is
     not here: it is decided under the slot's lock (`book`)."""
     now = now or timezone.now()
@@ -266,7 +376,9 @@ def book_blockers(slot: Slot, *, handling_item: HandlingItem, now: datetime.date
     local = timezone.localtime(now)
     cal = current_calendar()
     if not cal.is_workday(slot.day):
-        slot_problems.append(_("{date}为休息日，不办理预约").format(date=f"{slot.day:%Y年%-m月%-d日}"))
+        slot_problems.append(
+            _("{date}为休息日，不办理预约").format(date=f"{slot.day:%Y年%-m月%-d日}")
+        )
     elif slot_start(slot) <= now:
         slot_problems.append(_("该时段已开始或已过去，请选择以后的时段"))
     elif slot.day not in rules.bookable_days(cal, local.date(), hall.days_ahead):
@@ -277,7 +389,9 @@ def book_blockers(slot: Slot, *, handling_item: HandlingItem, now: datetime.date
     if not ItemVersion.objects.in_force(local.date()).filter(pk=version.pk).exists():
         out["handling_item"] = [_("该事项目前不在办理中，请按最新办事指南预约")]
     elif not group_serves(group, handling_item):
-        out["handling_item"] = [_("“{group}”窗口不办理该事项，请选择办理该事项的窗口").format(group=group.name)]
+        out["handling_item"] = [
+            _("“{group}”窗口不办理该事项，请选择办理该事项的窗口").format(group=group.name)
+        ]
     return out
 
 
@@ -286,8 +400,14 @@ def _own(actor: "User", applicant: Applicant) -> bool:
 
 
 @transaction.atomic
-def book(slot: Slot, *, actor: "User", applicant: Applicant, handling_item: HandlingItem,
-         now: datetime.datetime | None = None) -> Booking:
+def book(
+    slot: Slot,
+    *,
+    actor: "User",
+    applicant: Applicant,
+    handling_item: HandlingItem,
+    now: datetime.datetime | None = None,
+) -> Booking:
     """The applicant's own account books a slot for a handling item and gets a booking code."""
     if not _own(actor, applicant):
         raise NotPermitted()
@@ -300,26 +420,42 @@ def book(slot: Slot, *, actor: "User", applicant: Applicant, handling_item: Hand
     if Booking.objects.filter(slot=slot, applicant=applicant, state__in=Booking.ACTIVE).exists():
         raise ValidationFailed(fields={"slot": [_("您已预约该时段，无需重复预约")]})
     if slot.booked >= slot.capacity:
-        raise Conflict(_("该时段已约满，请选择其他时段"), fields={"slot": [_("该时段已约满，请选择其他时段")]})
+        raise Conflict(
+            _("该时段已约满，请选择其他时段"), fields={"slot": [_("该时段已约满，请选择其他时段")]}
+        )
     hall = slot.group.hall
     for _attempt in range(5):
         code = rules.new_code()
         try:
             with transaction.atomic():
                 booking = Booking.objects.create(
-                    code=code, slot=slot, applicant=applicant, handling_item=handling_item,
-                    region_code=hall.region_code, booked_by=actor)
+                    code=code,
+                    slot=slot,
+                    applicant=applicant,
+                    handling_item=handling_item,
+                    region_code=hall.region_code,
+                    booked_by=actor,
+                )
             break
         except IntegrityError:
-            if Booking.objects.filter(slot=slot, applicant=applicant, state__in=Booking.ACTIVE).exists():
-                raise ValidationFailed(fields={"slot": [_("您已预约该时段，无需重复预约")]}) from None
+            if Booking.objects.filter(
+                slot=slot, applicant=applicant, state__in=Booking.ACTIVE
+            ).exists():
+                raise ValidationFailed(
+                    fields={"slot": [_("您已预约该时段，无需重复预约")]}
+                ) from None
     else:
         raise RuntimeError("no free booking code after five attempts")
     slot.booked += 1
     slot.save(update_fields=["booked"])
-    record("appointments.book", actor=actor, subject=booking, region_code=hall.region_code,
-           summary=f"{applicant.name} 预约 {slot}（{handling_item.name}）",
-           data={"slot": slot.pk, "handling_item": handling_item.pk})
+    record(
+        "appointments.book",
+        actor=actor,
+        subject=booking,
+        region_code=hall.region_code,
+        summary=f"{applicant.name} 预约 {slot}（{handling_item.name}）",
+        data={"slot": slot.pk, "handling_item": handling_item.pk},
+    )
     return booking
 
 
@@ -340,7 +476,11 @@ def cancel_blockers(booking: Booking, *, now: datetime.datetime | None = None) -
     hall = booking.slot.group.hall
     deadline = rules.cancel_deadline(slot_start(booking.slot), hall.cancel_cutoff_minutes)
     if now >= deadline:
-        return [_("已超过取消截止时间（{at}），不能取消").format(at=f"{timezone.localtime(deadline):%Y年%-m月%-d日 %H:%M}")]
+        return [
+            _("已超过取消截止时间（{at}），不能取消").format(
+                at=f"{timezone.localtime(deadline):%Y年%-m月%-d日 %H:%M}"
+            )
+        ]
     return []
 
 
@@ -358,12 +498,19 @@ def cancel(booking: Booking, *, actor: "User", now: datetime.datetime | None = N
     booking.save(update_fields=["state", "cancelled_at"])
     slot.booked -= 1
     slot.save(update_fields=["booked"])
-    record("appointments.cancel", actor=actor, subject=booking, region_code=booking.region_code,
-           summary=f"取消预约 {booking.code}")
+    record(
+        "appointments.cancel",
+        actor=actor,
+        subject=booking,
+        region_code=booking.region_code,
+        summary=f"取消预约 {booking.code}",
+    )
     return booking
 
 
-def mark_blockers(booking: Booking, state: str, *, now: datetime.datetime | None = None) -> list[str]:
+def mark_blockers(
+    booking: Booking, state: str, *, now: datetime.datetime | None = None
+) -> list[str]:
     now = now or timezone.now()
     if booking.state != Booking.BookingState.BOOKED:
         return [_("该预约当前状态为“{state}”，不能登记").format(state=booking.get_state_display())]
@@ -375,7 +522,9 @@ def mark_blockers(booking: Booking, state: str, *, now: datetime.datetime | None
 
 
 @transaction.atomic
-def mark(booking: Booking, *, actor: "User", state: str, now: datetime.datetime | None = None) -> Booking:
+def mark(
+    booking: Booking, *, actor: "User", state: str, now: datetime.datetime | None = None
+) -> Booking:
     """A window clerk of the hall's region records that the applicant came, or did not."""
     if state not in (Booking.BookingState.ARRIVED, Booking.BookingState.NO_SHOW):
         raise ValidationFailed(fields={"state": [_("登记状态应为已到场或未到场")]})
@@ -386,8 +535,13 @@ def mark(booking: Booking, *, actor: "User", state: str, now: datetime.datetime 
     fail_blockers(blockers)
     booking.state, booking.marked_by, booking.marked_at = state, actor, now
     booking.save(update_fields=["state", "marked_by", "marked_at"])
-    record(f"appointments.mark_{state}", actor=actor, subject=booking, region_code=booking.region_code,
-           summary=f"预约 {booking.code} {booking.get_state_display()}")
+    record(
+        f"appointments.mark_{state}",
+        actor=actor,
+        subject=booking,
+        region_code=booking.region_code,
+        summary=f"预约 {booking.code} {booking.get_state_display()}",
+    )
     return booking
 
 

@@ -19,7 +19,15 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(Hall)
 class HallAdmin(ReadOnly):
-    list_display = ["name", "region", "opens_at", "closes_at", "slot_minutes", "days_ahead", "is_active"]
+    list_display = [
+        "name",
+        "region",
+        "opens_at",
+        "closes_at",
+        "slot_minutes",
+        "days_ahead",
+        "is_active",
+    ]
 
 
 @admin.register(ItemGroup)

@@ -16,8 +16,19 @@ TIME = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 class HallForm(forms.ModelForm):
     class Meta:
         model = Hall
-        fields = ["name", "address", "phone", "opens_at", "lunch_from", "lunch_until", "closes_at", "slot_minutes",
-                  "days_ahead", "cancel_cutoff_minutes", "is_active"]
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "opens_at",
+            "lunch_from",
+            "lunch_until",
+            "closes_at",
+            "slot_minutes",
+            "days_ahead",
+            "cancel_cutoff_minutes",
+            "is_active",
+        ]
         widgets = {"opens_at": TIME, "lunch_from": TIME, "lunch_until": TIME, "closes_at": TIME}
 
     def __init__(self, *args, **kwargs):
@@ -33,33 +44,57 @@ class HallForm(forms.ModelForm):
 
 class NewHallForm(HallForm):
     service_centre = forms.ModelChoiceField(
-        label=_("便民服务中心"), queryset=ServiceCentre.objects.none(), required=False,
-        empty_label=_("（本局政务服务大厅）"), help_text=_("乡镇便民服务中心的预约大厅请选择所属中心"))
+        label=_("便民服务中心"),
+        queryset=ServiceCentre.objects.none(),
+        required=False,
+        empty_label=_("（本局政务服务大厅）"),
+        help_text=_("乡镇便民服务中心的预约大厅请选择所属中心"),
+    )
 
     def __init__(self, *args, bureau, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_centre"].queryset = ServiceCentre.objects.filter(bureau=bureau).order_by("region__code")
+        self.fields["service_centre"].queryset = ServiceCentre.objects.filter(
+            bureau=bureau
+        ).order_by("region__code")
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label=_("分组名称"), max_length=50, help_text=_("如：市场准入、投资建设、社会事务"))
-    windows = forms.CharField(label=_("窗口"), max_length=100, required=False, help_text=_("如：3—6号窗口"))
+    name = forms.CharField(
+        label=_("分组名称"), max_length=50, help_text=_("如：市场准入、投资建设、社会事务")
+    )
+    windows = forms.CharField(
+        label=_("窗口"), max_length=100, required=False, help_text=_("如：3—6号窗口")
+    )
     capacity = forms.IntegerField(label=_("每时段可约人数"))
     order = forms.IntegerField(label=_("排序"), initial=0, min_value=0)
     is_active = forms.BooleanField(label=_("开放预约"), required=False, initial=True)
-    departments = forms.ModelMultipleChoiceField(label=_("办理以下部门的全部事项"), queryset=Department.objects.none(),
-                                                 required=False, widget=forms.CheckboxSelectMultiple)
-    items = forms.ModelMultipleChoiceField(label=_("另办理以下事项"), queryset=Item.objects.none(), required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 10}))
+    departments = forms.ModelMultipleChoiceField(
+        label=_("办理以下部门的全部事项"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    items = forms.ModelMultipleChoiceField(
+        label=_("另办理以下事项"),
+        queryset=Item.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
 
     def __init__(self, *args, hall: Hall, **kwargs):
         super().__init__(*args, **kwargs)
         prefix = hall.bureau.region.prefix
         self.fields["departments"].queryset = Department.objects.filter(
-            region__code__startswith=prefix).order_by("order", "id")
-        names = dict(ItemVersion.objects.in_force(today()).filter(
-            item__catalogue__kind=Catalogue.Kind.LOCAL, item__catalogue__region__code__startswith=prefix,
-        ).values_list("item_id", "name"))
+            region__code__startswith=prefix
+        ).order_by("order", "id")
+        names = dict(
+            ItemVersion.objects.in_force(today())
+            .filter(
+                item__catalogue__kind=Catalogue.Kind.LOCAL,
+                item__catalogue__region__code__startswith=prefix,
+            )
+            .values_list("item_id", "name")
+        )
         self.fields["items"].queryset = Item.objects.filter(pk__in=names)
         self.fields["items"].label_from_instance = lambda item: names.get(item.pk, item.basic_code)
 
@@ -70,9 +105,14 @@ class BookForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    hall = forms.ModelChoiceField(label=_("服务大厅"), queryset=Hall.objects.none(), empty_label=None)
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}),
-                          error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")})
+    hall = forms.ModelChoiceField(
+        label=_("服务大厅"), queryset=Hall.objects.none(), empty_label=None
+    )
+    day = forms.DateField(
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")},
+    )
 
     def __init__(self, *args, halls, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,5 +120,9 @@ class DayForm(forms.Form):
 
 
 class MarkForm(forms.Form):
-    state = forms.ChoiceField(choices=[(Booking.BookingState.ARRIVED, _("已到场")),
-                                       (Booking.BookingState.NO_SHOW, _("未到场"))])
+    state = forms.ChoiceField(
+        choices=[
+            (Booking.BookingState.ARRIVED, _("已到场")),
+            (Booking.BookingState.NO_SHOW, _("未到场")),
+        ]
+    )

@@ -42,7 +42,9 @@ def booking_rows(qs: QuerySet[Booking]) -> QuerySet[Booking]:
 def own_bookings(user) -> QuerySet[Booking]:
     if not getattr(user, "is_authenticated", False):
         return Booking.objects.none()
-    return booking_rows(Booking.objects.filter(applicant__in=represented(user))).order_by("-slot__day", "-slot__starts_at")
+    return booking_rows(Booking.objects.filter(applicant__in=represented(user))).order_by(
+        "-slot__day", "-slot__starts_at"
+    )
 
 
 def managed_halls(user) -> list[Hall]:
@@ -69,9 +71,17 @@ def groups_for(hi: HandlingItem) -> QuerySet[ItemGroup]:
     serves = Q(items=version.item_id)
     if version.original_department_id:
         serves |= Q(departments=version.original_department_id)
-    return (ItemGroup.objects.filter(serves, is_active=True, hall__is_active=True,
-                                     hall__region_code__startswith=region.prefix)
-            .select_related("hall").distinct().order_by("hall__region_code", "hall_id", "order", "id"))
+    return (
+        ItemGroup.objects.filter(
+            serves,
+            is_active=True,
+            hall__is_active=True,
+            hall__region_code__startswith=region.prefix,
+        )
+        .select_related("hall")
+        .distinct()
+        .order_by("hall__region_code", "hall_id", "order", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,11 @@ def open_slots(group: ItemGroup, *, now: datetime.datetime | None = None) -> lis
     now = now or timezone.now()
     hall = group.hall
     days = rules.bookable_days(current_calendar(), timezone.localtime(now).date(), hall.days_ahead)
-    slots = [s for s in Slot.objects.filter(group=group, day__in=days).order_by("day", "starts_at")
-             if slot_start(s) > now]
+    slots = [
+        s
+        for s in Slot.objects.filter(group=group, day__in=days).order_by("day", "starts_at")
+        if slot_start(s) > now
+    ]
     by_day: dict = {}
     for slot in slots:
         by_day.setdefault(slot.day, []).append(slot)
@@ -96,12 +109,23 @@ def open_slots(group: ItemGroup, *, now: datetime.datetime | None = None) -> lis
 
 def day_bookings(hall: Hall, day: datetime.date) -> QuerySet[Booking]:
     """The hall's bookings of a day, cancelled ones last, in slot order."""
-    return (Booking.objects.filter(slot__group__hall=hall, slot__day=day)
-            .select_related("slot__group", "applicant", "handling_item")
-            .order_by("slot__starts_at", "slot__group__order", "state", "id"))
+    return (
+        Booking.objects.filter(slot__group__hall=hall, slot__day=day)
+        .select_related("slot__group", "applicant", "handling_item")
+        .order_by("slot__starts_at", "slot__group__order", "state", "id")
+    )
 
 
 def hall_with_groups(hall_id: int) -> QuerySet[Hall]:
-    return Hall.objects.filter(pk=hall_id).select_related("region", "bureau", "service_centre").prefetch_related(
-        Prefetch("groups", queryset=ItemGroup.objects.prefetch_related("departments", "items").order_by("order", "id")))
-
+    return (
+        Hall.objects.filter(pk=hall_id)
+        .select_related("region", "bureau", "service_centre")
+        .prefetch_related(
+            Prefetch(
+                "groups",
+                queryset=ItemGroup.objects.prefetch_related("departments", "items").order_by(
+                    "order", "id"
+                ),
+            )
+        )
+    )

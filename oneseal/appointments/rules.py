@@ -18,7 +18,7 @@ def new_code() -> str:
 
 def normalise_code(text: str) -> str:
     """What a person typed, as stored: upper case, without spaces or dashes."""
-    return "".join(c for c in (text or "").upper() if c.isalnum())[:CODE_LENGTH * 2]
+    return "".join(c for c in (text or "").upper() if c.isalnum())[: CODE_LENGTH * 2]
 
 
 def format_code(code: str) -> str:
@@ -26,19 +26,29 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
 
 
-def day_slots(opens_at: datetime.time, closes_at: datetime.time, minutes: int,
-              lunch_from: datetime.time | None = None, lunch_until: datetime.time | None = None,
-              ) -> list[tuple[datetime.time, datetime.time]]:
+def day_slots(
+    opens_at: datetime.time,
+    closes_at: datetime.time,
+    minutes: int,
+    lunch_from: datetime.time | None = None,
+    lunch_until: datetime.time | None = None,
+) -> list[tuple[datetime.time, datetime.time]]:
     """The (start, end) of every whole slot between opening and closing, none overlapping the
     lunch break."""
     if minutes <= 0:
         raise ValueError("minutes must be positive")
     day = datetime.date(2000, 1, 3)
-    start, close = datetime.datetime.combine(day, opens_at), datetime.datetime.combine(day, closes_at)
+    start, close = (
+        datetime.datetime.combine(day, opens_at),
+        datetime.datetime.combine(day, closes_at),
+    )
     step = datetime.timedelta(minutes=minutes)
     lunch = None
     if lunch_from and lunch_until and lunch_from < lunch_until:
-        lunch = (datetime.datetime.combine(day, lunch_from), datetime.datetime.combine(day, lunch_until))
+        lunch = (
+            datetime.datetime.combine(day, lunch_from),
+            datetime.datetime.combine(day, lunch_until),
+        )
     out = []
     while start + step <= close:
         end = start + step

@@ -30,8 +30,12 @@ from .models import Booking, Hall, ItemGroup, Slot
 
 
 def _handling_item(pk: int) -> HandlingItem:
-    return get_object_or_404(HandlingItem.objects.select_related(
-        "item_version__item__catalogue__region", "item_version__original_department"), pk=pk)
+    return get_object_or_404(
+        HandlingItem.objects.select_related(
+            "item_version__item__catalogue__region", "item_version__original_department"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
@@ -40,7 +44,10 @@ def book(request, handling_item_id: int):
     hi = _handling_item(handling_item_id)
     groups = list(queries.groups_for(hi))
     applicants = list(represented(request.user).order_by("-kind", "id"))
-    chosen = next((g for g in groups if str(g.pk) == request.GET.get("group", request.POST.get("group"))), None)
+    chosen = next(
+        (g for g in groups if str(g.pk) == request.GET.get("group", request.POST.get("group"))),
+        None,
+    )
     if chosen is None and len(groups) == 1:
         chosen = groups[0]
     form = BookForm(request.POST or None)
@@ -57,17 +64,32 @@ def book(request, handling_item_id: int):
             form.add_error("applicant", _("请选择以哪位申请人的名义预约"))
         else:
             try:
-                booking = actions.book(slot, actor=request.user, applicant=applicant, handling_item=hi)
+                booking = actions.book(
+                    slot, actor=request.user, applicant=applicant, handling_item=hi
+                )
             except DomainError as e:
                 add_domain_error(form, e)
             else:
-                messages.success(request, _("预约成功，预约码 {code}。请按时到大厅取号办理。").format(
-                    code=rules.format_code(booking.code)))
+                messages.success(
+                    request,
+                    _("预约成功，预约码 {code}。请按时到大厅取号办理。").format(
+                        code=rules.format_code(booking.code)
+                    ),
+                )
                 return redirect("appointments:booking", code=booking.code)
-    context = {"hi": hi, "groups": groups, "chosen": chosen, "form": form, "applicants": applicants,
-               "days": queries.open_slots(chosen) if chosen else []}
-    template = "appointments/_slots.html" if request.headers.get("HX-Request") and request.method == "GET" \
+    context = {
+        "hi": hi,
+        "groups": groups,
+        "chosen": chosen,
+        "form": form,
+        "applicants": applicants,
+        "days": queries.open_slots(chosen) if chosen else [],
+    }
+    template = (
+        "appointments/_slots.html"
+        if request.headers.get("HX-Request") and request.method == "GET"
         else "appointments/book.html"
+    )
     status = 400 if request.method == "POST" else 200
     return render(request, template, context, status=status)
 
@@ -82,26 +104,38 @@ def mine(request):
 
 
 def _visible_booking(request, code: str) -> Booking:
-    return get_object_or_404(queries.booking_rows(queries.visible_bookings(request.user)),
-                             code=rules.normalise_code(code))
+    return get_object_or_404(
+        queries.booking_rows(queries.visible_bookings(request.user)),
+        code=rules.normalise_code(code),
+    )
 
 
 @login_required
 def booking(request, code: str):
     b = _visible_booking(request, code)
     own = acts_for(request.user, b.applicant)
-    return render(request, "appointments/booking.html", {
-        "booking": b, "own": own, "cancel_blockers": actions.cancel_blockers(b) if own else [],
-        "deadline": rules.cancel_deadline(actions.slot_start(b.slot), b.slot.group.hall.cancel_cutoff_minutes),
-        "code": rules.format_code(b.code),
-    })
+    return render(
+        request,
+        "appointments/booking.html",
+        {
+            "booking": b,
+            "own": own,
+            "cancel_blockers": actions.cancel_blockers(b) if own else [],
+            "deadline": rules.cancel_deadline(
+                actions.slot_start(b.slot), b.slot.group.hall.cancel_cutoff_minutes
+            ),
+            "code": rules.format_code(b.code),
+        },
+    )
 
 
 @login_required
 @require_POST
 def cancel(request, code: str):
-    b = get_object_or_404(Booking.objects.filter(applicant__in=represented(request.user)),
-                          code=rules.normalise_code(code))
+    b = get_object_or_404(
+        Booking.objects.filter(applicant__in=represented(request.user)),
+        code=rules.normalise_code(code),
+    )
     try:
         actions.cancel(b, actor=request.user)
     except DomainError as e:
@@ -121,7 +155,10 @@ def day(request):
     halls = queries.clerk_halls(request.user)
     if not halls.exists():
         raise PermissionDenied(_("只有本地区的综合受理窗口工作人员可以查看预约"))
-    data = {"hall": request.GET.get("hall") or halls.first().pk, "day": request.GET.get("day") or timezone.localdate()}
+    data = {
+        "hall": request.GET.get("hall") or halls.first().pk,
+        "day": request.GET.get("day") or timezone.localdate(),
+    }
     form = DayForm(data, halls=halls)
     rows, hall, on = [], None, None
     if form.is_valid():
@@ -136,20 +173,34 @@ def day(request):
     if code and hall is not None:
         found = next((b for b in rows if b.code == code), None)
         if found is None:
-            messages.error(request, _("本大厅当天没有预约码为 {code} 的预约").format(code=rules.format_code(code)))
+            messages.error(
+                request,
+                _("本大厅当天没有预约码为 {code} 的预约").format(code=rules.format_code(code)),
+            )
     counts = {s: sum(1 for b in rows if b.state == s) for s in Booking.BookingState.values}
-    return render(request, "appointments/day.html", {
-        "form": form, "rows": rows, "hall": hall, "on": on, "found": found, "counts": counts,
-        "previous": on - datetime.timedelta(days=1) if on else None,
-        "next": on + datetime.timedelta(days=1) if on else None,
-    })
+    return render(
+        request,
+        "appointments/day.html",
+        {
+            "form": form,
+            "rows": rows,
+            "hall": hall,
+            "on": on,
+            "found": found,
+            "counts": counts,
+            "previous": on - datetime.timedelta(days=1) if on else None,
+            "next": on + datetime.timedelta(days=1) if on else None,
+        },
+    )
 
 
 @login_required
 @require_POST
 def mark(request, code: str):
-    b = get_object_or_404(queries.visible_bookings(request.user).exclude(applicant__in=represented(request.user)),
-                          code=rules.normalise_code(code))
+    b = get_object_or_404(
+        queries.visible_bookings(request.user).exclude(applicant__in=represented(request.user)),
+        code=rules.normalise_code(code),
+    )
     form = MarkForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择已到场或未到场"))
@@ -159,10 +210,17 @@ def mark(request, code: str):
         except DomainError as e:
             messages.error(request, str(e.message))
         else:
-            messages.success(request, _("已登记预约 {code}：{state}").format(
-                code=rules.format_code(b.code), state=Booking.BookingState(form.cleaned_data["state"]).label))
+            messages.success(
+                request,
+                _("已登记预约 {code}：{state}").format(
+                    code=rules.format_code(b.code),
+                    state=Booking.BookingState(form.cleaned_data["state"]).label,
+                ),
+            )
     slot = b.slot
-    return redirect(f"{reverse('appointments:day')}?hall={slot.group.hall_id}&day={slot.day.isoformat()}")
+    return redirect(
+        f"{reverse('appointments:day')}?hall={slot.group.hall_id}&day={slot.day.isoformat()}"
+    )
 
 
 # --- halls, groups, slots -----------------------------------------------------------------
@@ -178,9 +236,13 @@ def _manageable_bureaus(user):
 @login_required
 def halls(request):
     managed = queries.managed_halls(request.user)
-    bureaus = [b for b in _manageable_bureaus(request.user) if actions.can_manage(request.user, b.region)]
+    bureaus = [
+        b for b in _manageable_bureaus(request.user) if actions.can_manage(request.user, b.region)
+    ]
     if not managed and not bureaus:
-        raise PermissionDenied(_("只有本地区的综合受理窗口工作人员或事项目录管理员可以管理预约大厅"))
+        raise PermissionDenied(
+            _("只有本地区的综合受理窗口工作人员或事项目录管理员可以管理预约大厅")
+        )
     return render(request, "appointments/halls.html", {"halls": managed, "bureaus": bureaus})
 
 
@@ -201,15 +263,27 @@ def hall_new(request, bureau_id: int):
         data = dict(form.cleaned_data)
         centre = data.pop("service_centre")
         try:
-            hall = actions.create_hall(bureau, actor=request.user, region=centre.region if centre else bureau.region,
-                                       service_centre=centre, **data)
+            hall = actions.create_hall(
+                bureau,
+                actor=request.user,
+                region=centre.region if centre else bureau.region,
+                service_centre=centre,
+                **data,
+            )
         except DomainError as e:
             add_domain_error(form, e)
         else:
-            messages.success(request, _("已新建服务大厅“{name}”。请添加窗口分组并生成预约时段。").format(name=hall.name))
+            messages.success(
+                request,
+                _("已新建服务大厅“{name}”。请添加窗口分组并生成预约时段。").format(name=hall.name),
+            )
             return redirect("appointments:hall", hall_id=hall.pk)
-    return render(request, "appointments/hall_form.html", {"form": form, "bureau": bureau},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "appointments/hall_form.html",
+        {"form": form, "bureau": bureau},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -224,10 +298,17 @@ def hall(request, hall_id: int):
         else:
             messages.success(request, _("已保存。"))
             return redirect("appointments:hall", hall_id=hall.pk)
-    upcoming = (Slot.objects.filter(group__hall=hall, day__gte=timezone.localdate())
-                .select_related("group").order_by("day", "starts_at", "group__order")[:400])
-    return render(request, "appointments/hall.html", {"hall": hall, "form": form, "slots": upcoming},
-                  status=400 if request.method == "POST" else 200)
+    upcoming = (
+        Slot.objects.filter(group__hall=hall, day__gte=timezone.localdate())
+        .select_related("group")
+        .order_by("day", "starts_at", "group__order")[:400]
+    )
+    return render(
+        request,
+        "appointments/hall.html",
+        {"hall": hall, "form": form, "slots": upcoming},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -236,9 +317,15 @@ def group(request, hall_id: int, group_id: int | None = None):
     existing = get_object_or_404(ItemGroup, pk=group_id, hall=hall) if group_id else None
     initial = None
     if existing is not None:
-        initial = {"name": existing.name, "windows": existing.windows, "capacity": existing.capacity,
-                   "order": existing.order, "is_active": existing.is_active,
-                   "departments": list(existing.departments.all()), "items": list(existing.items.all())}
+        initial = {
+            "name": existing.name,
+            "windows": existing.windows,
+            "capacity": existing.capacity,
+            "order": existing.order,
+            "is_active": existing.is_active,
+            "departments": list(existing.departments.all()),
+            "items": list(existing.items.all()),
+        }
     form = GroupForm(request.POST or None, hall=hall, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,8 +335,12 @@ def group(request, hall_id: int, group_id: int | None = None):
         else:
             messages.success(request, _("已保存窗口分组。"))
             return redirect("appointments:hall", hall_id=hall.pk)
-    return render(request, "appointments/group_form.html", {"hall": hall, "group": existing, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "appointments/group_form.html",
+        {"hall": hall, "group": existing, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -261,8 +352,12 @@ def generate(request, hall_id: int):
     except DomainError as e:
         messages.error(request, str(e.message))
     else:
-        messages.success(request, _("已生成预约时段 {created} 个，删除不再适用的空时段 {removed} 个。").format(
-            created=created, removed=removed))
+        messages.success(
+            request,
+            _("已生成预约时段 {created} 个，删除不再适用的空时段 {removed} 个。").format(
+                created=created, removed=removed
+            ),
+        )
     return redirect("appointments:hall", hall_id=hall.pk)
 
 
@@ -280,8 +375,12 @@ def slot_capacity(request, slot_id: int):
         try:
             actions.set_slot_capacity(slot, actor=request.user, capacity=capacity)
         except DomainError as e:
-            messages.error(request, _("可约人数：{message}").format(
-                message="；".join(str(m) for m in e.fields.get("capacity", [e.message]))))
+            messages.error(
+                request,
+                _("可约人数：{message}").format(
+                    message="；".join(str(m) for m in e.fields.get("capacity", [e.message]))
+                ),
+            )
         else:
             messages.success(request, _("已调整可约人数。"))
     return redirect("appointments:hall", hall_id=slot.group.hall_id)

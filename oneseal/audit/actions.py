@@ -13,9 +13,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-
-def _event(action: str, *, actor: Actor | None, subject: models.Model, region_code: str = "",
-           summary: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
+def _event(
+    action: str,
+    *,
+    actor: Actor | None,
+    subject: models.Model,
+    region_code: str = "",
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
     return AuditEvent(
         action=action,
         # An actor with a pk is a stored user; an API token or the system is recorded as no one.
@@ -50,13 +56,28 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
 
 
 def record(
-    action: str, *, actor: Actor | None, subject: models.Model, region_code: str = "",
-    summary: str = "", data: dict[str, Any] | None = None,
+    action: str,
+    *,
+    actor: Actor | None,
+    subject: models.Model,
+    region_code: str = "",
+    summary: str = "",
+    data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an audit row as the next link of the log's hash chain. Called by every domain
     action inside its own transaction, so the row exists exactly when the change does."""
-    return _append([_event(action, actor=actor, subject=subject, region_code=region_code, summary=summary,
-                           data=data)])[0]
+    return _append(
+        [
+            _event(
+                action,
+                actor=actor,
+                subject=subject,
+                region_code=region_code,
+                summary=summary,
+                data=data,
+            )
+        ]
+    )[0]
 
 
 def record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:

@@ -20,12 +20,29 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnly):
-    list_display = ["seq", "at", "actor", "action", "subject_type", "subject_id", "region_code", "summary"]
+    list_display = [
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "subject_type",
+        "subject_id",
+        "region_code",
+        "summary",
+    ]
     list_filter = ["action", "subject_type"]
     search_fields = ["subject_id", "summary", "region_code"]
 
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(ReadOnly):
-    list_display = ["number", "on", "made_at", "audit_rows", "case_count", "case_event_count", "digest"]
+    list_display = [
+        "number",
+        "on",
+        "made_at",
+        "audit_rows",
+        "case_count",
+        "case_event_count",
+        "digest",
+    ]
     exclude = ["case_heads"]

@@ -10,14 +10,23 @@ from .models import GENESIS, AuditEvent, AuditHead
 
 
 def canonical(fields: dict) -> bytes:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
+    return json.dumps(
+        fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode("utf-8")
 
 
 def row_fields(row: AuditEvent) -> dict:
     return {
-        "seq": row.seq, "at": row.at.isoformat(), "actor": row.actor_id, "action": row.action,
-        "subject_type": row.subject_type, "subject_id": row.subject_id, "region_code": row.region_code,
-        "summary": row.summary, "data": row.data, "prev": row.prev_hash,
+        "seq": row.seq,
+        "at": row.at.isoformat(),
+        "actor": row.actor_id,
+        "action": row.action,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "region_code": row.region_code,
+        "summary": row.summary,
+        "data": row.data,
+        "prev": row.prev_hash,
     }
 
 
@@ -39,7 +48,12 @@ def lock_head() -> AuditHead:
     assert transaction.get_connection().in_atomic_block, "lock_head needs a transaction"
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
-        AuditHead.objects.bulk_create([AuditHead(pk=1, seq=last[0], hash=last[1])], ignore_conflicts=True)
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (
+            0,
+            GENESIS,
+        )
+        AuditHead.objects.bulk_create(
+            [AuditHead(pk=1, seq=last[0], hash=last[1])], ignore_conflicts=True
+        )
         head = AuditHead.objects.select_for_update().get(pk=1)
     return head

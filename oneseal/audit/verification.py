@@ -42,7 +42,9 @@ class Report:
 
     def case_problem(self, text: str, event_id: int | None = None) -> None:
         self.problems.append(text)
-        if event_id is not None and (self.first_bad_event_id is None or event_id < self.first_bad_event_id):
+        if event_id is not None and (
+            self.first_bad_event_id is None or event_id < self.first_bad_event_id
+        ):
             self.first_bad_event_id = event_id
 
     def audit_problem(self, text: str, seq: int | None = None) -> None:
@@ -53,6 +55,7 @@ class Report:
 
 # ---- 1. case chains -------------------------------------------------------------------------
 
+
 def _case_chain(report: Report, case_id: int, events: "list[CaseEvent]") -> None:
     from oneseal.cases.actions._base import event_hash, hashed_fields
 
@@ -61,9 +64,13 @@ def _case_chain(report: Report, case_id: int, events: "list[CaseEvent]") -> None
         if event.seq != expected_seq:
             report.case_problem(f"case {case_id}: event {expected_seq} is missing", event.pk)
         if event.prev_hash != prev:
-            report.case_problem(f"case {case_id}: event {event.seq} does not follow its predecessor", event.pk)
+            report.case_problem(
+                f"case {case_id}: event {event.seq} does not follow its predecessor", event.pk
+            )
         if event_hash(hashed_fields(event)) != event.hash:
-            report.case_problem(f"case {case_id}: event {event.seq} ({event.action}) was changed", event.pk)
+            report.case_problem(
+                f"case {case_id}: event {event.seq} ({event.action}) was changed", event.pk
+            )
         prev, expected_seq = event.hash, event.seq + 1
 
 
@@ -72,7 +79,9 @@ def _case_state(report: Report, case_id: int, state: str, last_to_state: str | N
     if last_to_state is None:
         report.case_problem(f"case {case_id}: has no events")
     elif last_to_state != state:
-        report.case_problem(f"case {case_id}: state is {state!r} but its last event left it {last_to_state!r}")
+        report.case_problem(
+            f"case {case_id}: state is {state!r} but its last event left it {last_to_state!r}"
+        )
 
 
 def check_cases(report: Report, cases: "QuerySet[Case]") -> None:
@@ -82,9 +91,12 @@ def check_cases(report: Report, cases: "QuerySet[Case]") -> None:
     last_event = CaseEvent.objects.filter(case_id=OuterRef("pk")).order_by("-seq")
     last = 0
     while True:
-        batch = list(cases.filter(pk__gt=last)
-                     .annotate(last_to_state=Subquery(last_event.values("to_state")[:1]))
-                     .order_by("pk").values_list("pk", "state", "last_to_state")[:BATCH])
+        batch = list(
+            cases.filter(pk__gt=last)
+            .annotate(last_to_state=Subquery(last_event.values("to_state")[:1]))
+            .order_by("pk")
+            .values_list("pk", "state", "last_to_state")[:BATCH]
+        )
         if not batch:
             return
         last = batch[-1][0]
@@ -100,13 +112,16 @@ def check_cases(report: Report, cases: "QuerySet[Case]") -> None:
 
 # ---- 2. the audit log -----------------------------------------------------------------------
 
+
 def check_audit_log(report: Report) -> None:
     prev, expected, last = GENESIS, 1, None
     for row in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         if row.seq != expected:
             report.audit_problem(f"audit log: row {expected} is missing", expected)
         if row.prev_hash != prev:
-            report.audit_problem(f"audit log: row {row.seq} does not follow its predecessor", row.seq)
+            report.audit_problem(
+                f"audit log: row {row.seq} does not follow its predecessor", row.seq
+            )
         if chain.row_hash(row) != row.hash:
             report.audit_problem(f"audit log: row {row.seq} ({row.action}) was changed", row.seq)
         prev, expected, last = row.hash, row.seq + 1, row
@@ -114,11 +129,15 @@ def check_audit_log(report: Report) -> None:
     head = AuditHead.objects.filter(pk=1).first()
     last_seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS)
     if head is not None and (head.seq, head.hash) != (last_seq, last_hash):
-        report.audit_problem(f"audit log: the chain head names row {head.seq} but the log ends at row {last_seq} "
-                             f"(rows deleted or added behind the log)", min(head.seq, last_seq) + 1)
+        report.audit_problem(
+            f"audit log: the chain head names row {head.seq} but the log ends at row {last_seq} "
+            f"(rows deleted or added behind the log)",
+            min(head.seq, last_seq) + 1,
+        )
 
 
 # ---- 3. the checkpoints themselves ----------------------------------------------------------
+
 
 def _certificates() -> dict[str, str]:
     from oneseal.documents.models import Seal
@@ -136,7 +155,9 @@ def intact_checkpoints(report: Report) -> list[Checkpoint]:
         ok = True
         content = checkpoints.payload(cp)
         if cp.number != expected:
-            gap = f"#{expected}" if cp.number == expected + 1 else f"#{expected} to #{cp.number - 1}"
+            gap = (
+                f"#{expected}" if cp.number == expected + 1 else f"#{expected} to #{cp.number - 1}"
+            )
             report.problems.append(f"checkpoint {gap} is missing")
         elif cp.prev_digest != prev:
             report.problems.append(f"{name}: does not follow the checkpoint before it")
@@ -157,6 +178,7 @@ def intact_checkpoints(report: Report) -> list[Checkpoint]:
 
 # ---- 4. the present against a checkpoint ----------------------------------------------------
 
+
 def _audit_hash_at(seq: int) -> str | None:
     if seq == 0:
         return GENESIS
@@ -165,31 +187,42 @@ def _audit_hash_at(seq: int) -> str | None:
 
 def audit_differences(report: Report, name: str, rows: int, head: str) -> list[str]:
     if report.first_bad_audit_seq is not None and report.first_bad_audit_seq <= rows:
-        return [f"{name}: the audit log is broken at row {report.first_bad_audit_seq}, "
-                f"inside the {rows} rows it sealed"]
+        return [
+            f"{name}: the audit log is broken at row {report.first_bad_audit_seq}, "
+            f"inside the {rows} rows it sealed"
+        ]
     now = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     if now < rows:
         return [f"{name}: sealed {rows} audit rows, the log now has {now} (rows were deleted)"]
     if _audit_hash_at(rows) != head:
-        return [f"{name}: audit log row {rows} is not the row it sealed "
-                f"(rows up to it were changed, inserted or deleted and their hashes recomputed)"]
+        return [
+            f"{name}: audit log row {rows} is not the row it sealed "
+            f"(rows up to it were changed, inserted or deleted and their hashes recomputed)"
+        ]
     return []
 
 
-def case_differences(report: Report, name: str, content: dict[str, Any], sealed: Heads | None) -> list[str]:
+def case_differences(
+    report: Report, name: str, content: dict[str, Any], sealed: Heads | None
+) -> list[str]:
     """How the case chains differ from a checkpoint's sealed `content`; `sealed` (its case
     heads folded, when the database keeps them) names the cases."""
     last_id, root = content["last_event_id"], content["root"]
     found = []
     if report.first_bad_event_id is not None and report.first_bad_event_id <= last_id:
-        found.append(f"{name}: a case chain is broken in an event it sealed (event id {report.first_bad_event_id})")
+        found.append(
+            f"{name}: a case chain is broken in an event it sealed (event id {report.first_bad_event_id})"
+        )
     present = checkpoints.case_heads(last_id)
     if checkpoints.cases_root(present) == root:
         return found
     if sealed is None:
         events = sum(seq for seq, _h in present.values())
-        return [*found, f"{name}: the case chains differ from it (sealed {content['cases']} cases and "
-                        f"{content['events']} events, now {len(present)} cases and {events} events up to it)"]
+        return [
+            *found,
+            f"{name}: the case chains differ from it (sealed {content['cases']} cases and "
+            f"{content['events']} events, now {len(present)} cases and {events} events up to it)",
+        ]
     for case_id in sorted(sealed.keys() | present.keys()):
         was, now = sealed.get(case_id), present.get(case_id)
         if was == now:
@@ -198,30 +231,43 @@ def case_differences(report: Report, name: str, content: dict[str, Any], sealed:
             assert was is not None  # both None is equal, skipped above
             found.append(f"case {case_id}: {name} sealed {was[0]} events, none is left")
         elif was is None:
-            found.append(f"case {case_id}: has {now[0]} events up to {name}, which sealed none (rows inserted)")
+            found.append(
+                f"case {case_id}: has {now[0]} events up to {name}, which sealed none (rows inserted)"
+            )
         elif now[0] < was[0]:
-            found.append(f"case {case_id}: has {now[0]} events where {name} sealed {was[0]} (a deleted tail)")
+            found.append(
+                f"case {case_id}: has {now[0]} events where {name} sealed {was[0]} (a deleted tail)"
+            )
         elif now[0] > was[0]:
-            found.append(f"case {case_id}: has {now[0]} events up to {name}, which sealed {was[0]} (rows inserted)")
+            found.append(
+                f"case {case_id}: has {now[0]} events up to {name}, which sealed {was[0]} (rows inserted)"
+            )
         else:
-            found.append(f"case {case_id}: event {now[0]} is not the event {name} sealed "
-                         f"(events changed and their hashes recomputed)")
+            found.append(
+                f"case {case_id}: event {now[0]} is not the event {name} sealed "
+                f"(events changed and their hashes recomputed)"
+            )
     return found
 
 
 def sealed_heads(report: Report, cp: Checkpoint, name: str) -> Heads | None:
     heads = checkpoints.folded_heads(cp)
     if checkpoints.cases_root(heads) != cp.cases_root:
-        report.problems.append(f"{name}: its stored case heads do not give its sealed root (altered)")
+        report.problems.append(
+            f"{name}: its stored case heads do not give its sealed root (altered)"
+        )
         return None
     return heads
 
 
-def differences(report: Report, cp: Checkpoint, *, name: str | None = None, sealed: Heads | None = None) -> list[str]:
+def differences(
+    report: Report, cp: Checkpoint, *, name: str | None = None, sealed: Heads | None = None
+) -> list[str]:
     name = name or f"checkpoint #{cp.number} of {cp.on.isoformat()}"
     content = checkpoints.payload(cp)
-    return (audit_differences(report, name, content["audit"]["rows"], content["audit"]["head"])
-            + case_differences(report, name, content["cases"], sealed))
+    return audit_differences(
+        report, name, content["audit"]["rows"], content["audit"]["head"]
+    ) + case_differences(report, name, content["cases"], sealed)
 
 
 def check_against_checkpoints(report: Report, intact: list[Checkpoint]) -> None:
@@ -239,8 +285,10 @@ def check_against_checkpoints(report: Report, intact: list[Checkpoint]) -> None:
     report.problems.extend(found)
     for n, cp in enumerate(intact[1:], start=1):
         if not differences(report, cp):
-            report.problems.append(f"history matches checkpoint #{cp.number} of {cp.on.isoformat()}, "
-                                   f"not the {n} newer one(s)")
+            report.problems.append(
+                f"history matches checkpoint #{cp.number} of {cp.on.isoformat()}, "
+                f"not the {n} newer one(s)"
+            )
             return
     report.problems.append("history matches no checkpoint")
 
@@ -250,24 +298,30 @@ def check_against_file(report: Report, doc: dict[str, Any], intact: list[Checkpo
     content = checkpoints.payload(doc["checkpoint"])
     name = f"checkpoint #{content['number']} of {content['on']} (file)"
     if checkpoints.digest_of(content) != doc["digest"]:
-        report.problems.append(f"{name}: its content does not give its digest (the file was changed)")
+        report.problems.append(
+            f"{name}: its content does not give its digest (the file was changed)"
+        )
         return
     if not checkpoints.signature_valid(content, doc["signature"], doc["certificate"]):
         report.problems.append(f"{name}: its signature is not valid")
         return
     if doc["fingerprint"] not in _certificates():
-        report.problems.append(f"{name}: signed by a seal this installation does not know ({doc['fingerprint'][:16]})")
+        report.problems.append(
+            f"{name}: signed by a seal this installation does not know ({doc['fingerprint'][:16]})"
+        )
     stored = Checkpoint.objects.filter(number=content["number"]).first()
     sealed = None
     if stored is None:
         report.problems.append(f"{name}: is not in the database (deleted)")
     elif stored.digest != doc["digest"]:
-        report.problems.append(f"{name}: the database holds another checkpoint #{stored.number} (replaced)")
+        report.problems.append(
+            f"{name}: the database holds another checkpoint #{stored.number} (replaced)"
+        )
     elif stored in intact:
         sealed = sealed_heads(report, stored, name)
-    found = (audit_differences(report, name, content["audit"]["rows"], content["audit"]["head"])
-             + case_differences(report, name, content["cases"], sealed))
+    found = audit_differences(
+        report, name, content["audit"]["rows"], content["audit"]["head"]
+    ) + case_differences(report, name, content["cases"], sealed)
     report.problems.extend(found)
     if not found:
         report.notes.append(f"history matches {name}")
-

@@ -14,7 +14,11 @@ from .models import CalendarDay, CalendarYear
 
 def _check_range(day: datetime.date, field: str) -> None:
     if not rules.FIRST_YEAR <= day.year <= rules.LAST_YEAR:
-        raise ValidationFailed(fields={field: [_("日期须在{a}至{b}年之间").format(a=rules.FIRST_YEAR, b=rules.LAST_YEAR)]})
+        raise ValidationFailed(
+            fields={
+                field: [_("日期须在{a}至{b}年之间").format(a=rules.FIRST_YEAR, b=rules.LAST_YEAR)]
+            }
+        )
 
 
 @transaction.atomic
@@ -24,11 +28,17 @@ def enter_day(day: datetime.date, *, actor: Actor, is_workday: bool, name: str =
     require_role(actor, Role.CATALOGUE_ADMIN)
     _check_range(day, "date")
     row, _created = CalendarDay.objects.update_or_create(
-        date=day, defaults={"is_workday": is_workday, "name": name, "entered_by": actor},
+        date=day,
+        defaults={"is_workday": is_workday, "name": name, "entered_by": actor},
     )
     queries.invalidate()
-    record("calendars.enter_day", actor=actor, subject=row, summary=str(row),
-           data={"date": day.isoformat(), "is_workday": is_workday, "name": name})
+    record(
+        "calendars.enter_day",
+        actor=actor,
+        subject=row,
+        summary=str(row),
+        data={"date": day.isoformat(), "is_workday": is_workday, "name": name},
+    )
     return row
 
 
@@ -40,8 +50,14 @@ def declare_year_official(year: int, *, actor: Actor, announcement: str) -> Cale
     if not announcement.strip():
         raise ValidationFailed(fields={"announcement": [_("请填写公布该年度安排的文件名称")]})
     row, _created = CalendarYear.objects.update_or_create(
-        year=year, defaults={"announcement": announcement.strip(), "entered_by": actor},
+        year=year,
+        defaults={"announcement": announcement.strip(), "entered_by": actor},
     )
     queries.invalidate()
-    record("calendars.declare_year_official", actor=actor, subject=row, summary=f"{year}: {announcement}")
+    record(
+        "calendars.declare_year_official",
+        actor=actor,
+        subject=row,
+        summary=f"{year}: {announcement}",
+    )
     return row

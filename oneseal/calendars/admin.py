@@ -15,9 +15,13 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     fields = ["date", "is_workday", "name"]
 
-    def save_model(self, request: HttpRequest, obj: CalendarDay, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarDay, form: forms.ModelForm, change: bool
+    ) -> None:
         try:
-            actions.enter_day(obj.date, actor=request.user, is_workday=obj.is_workday, name=obj.name)
+            actions.enter_day(
+                obj.date, actor=request.user, is_workday=obj.is_workday, name=obj.name
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
 
@@ -27,8 +31,12 @@ class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ["year", "announcement", "entered_by", "entered_at"]
     fields = ["year", "announcement"]
 
-    def save_model(self, request: HttpRequest, obj: CalendarYear, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: CalendarYear, form: forms.ModelForm, change: bool
+    ) -> None:
         try:
-            actions.declare_year_official(obj.year, actor=request.user, announcement=obj.announcement)
+            actions.declare_year_official(
+                obj.year, actor=request.user, announcement=obj.announcement
+            )
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -9,8 +9,16 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否工作日"))
-    name = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如：春节、国庆节调休上班"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(
+        _("说明"), max_length=100, blank=True, help_text=_("如：春节、国庆节调休上班")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     class Meta:
@@ -27,8 +35,16 @@ class CalendarYear(models.Model):
     provisional. Years the package carries need no row."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    announcement = models.CharField(_("依据文件"), max_length=300, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.PROTECT, related_name="+")
+    announcement = models.CharField(
+        _("依据文件"), max_length=300, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     class Meta:

@@ -93,8 +93,9 @@ class WorkCalendar:
         object.__setattr__(self, "_ordinals", ordinals)
 
     @classmethod
-    def build(cls, manual_days: dict[datetime.date, bool] | None = None,
-              manual_years: Iterable[int] = ()) -> "WorkCalendar":
+    def build(
+        cls, manual_days: dict[datetime.date, bool] | None = None, manual_years: Iterable[int] = ()
+    ) -> "WorkCalendar":
         days, years = package_schedule()
         merged = dict(days)
         official = years | frozenset(manual_years)
@@ -160,4 +161,6 @@ class WorkCalendar:
         self._check(end)
         if end < start:
             return -self.between(end, start)
-        return bisect_right(self._ordinals, end.toordinal()) - bisect_right(self._ordinals, start.toordinal())
+        return bisect_right(self._ordinals, end.toordinal()) - bisect_right(
+            self._ordinals, start.toordinal()
+        )

@@ -45,13 +45,20 @@ class RenewalLeadTimeAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "item":
             prefix = scope_prefix(request.user)
-            kwargs["queryset"] = (Item.objects.none() if prefix is None
-                                  else Item.objects.filter(catalogue__region__code__startswith=prefix))
+            kwargs["queryset"] = (
+                Item.objects.none()
+                if prefix is None
+                else Item.objects.filter(catalogue__region__code__startswith=prefix)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        saved = licences.set_renewal_lead_time(form.cleaned_data.get("item") or obj.item, actor=request.user,
-                                               days=form.cleaned_data["days"], basis=form.cleaned_data["basis"])
+        saved = licences.set_renewal_lead_time(
+            form.cleaned_data.get("item") or obj.item,
+            actor=request.user,
+            days=form.cleaned_data["days"],
+            basis=form.cleaned_data["basis"],
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):

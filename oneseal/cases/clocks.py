@@ -63,35 +63,56 @@ def clocks_of(case: Case, cal: WorkCalendar, on: datetime.date) -> Clocks:
     if running:
         promised_left = rules.remaining(cal, on, case.promised_due)
         statutory_left = rules.remaining(cal, on, case.statutory_due)
-        warning = rules.warning_level(cal, on, case.promised_due, case.statutory_due,
-                                      yellow_at=yellow_at(), statutory_alarm_at=statutory_alarm_at())
+        warning = rules.warning_level(
+            cal,
+            on,
+            case.promised_due,
+            case.statutory_due,
+            yellow_at=yellow_at(),
+            statutory_alarm_at=statutory_alarm_at(),
+        )
     elif case.state == State.SUSPENDED:
         promised_left = case.promised_remaining_at_suspension
         statutory_left = case.statutory_remaining_at_suspension
     return Clocks(
-        acceptance_due=case.acceptance_due, acceptance_due_provisional=case.acceptance_due_provisional,
-        accepted_on=case.accepted_on, deemed_accepted=case.deemed_accepted, promised_due=case.promised_due,
-        statutory_due=case.statutory_due, due_provisional=case.due_provisional, running=running,
-        promised_remaining=promised_left, statutory_remaining=statutory_left, warning=warning,
+        acceptance_due=case.acceptance_due,
+        acceptance_due_provisional=case.acceptance_due_provisional,
+        accepted_on=case.accepted_on,
+        deemed_accepted=case.deemed_accepted,
+        promised_due=case.promised_due,
+        statutory_due=case.statutory_due,
+        due_provisional=case.due_provisional,
+        running=running,
+        promised_remaining=promised_left,
+        statutory_remaining=statutory_left,
+        warning=warning,
         warning_display=str(WARNING_LABELS[warning]),
     )
 
 
-def replayed_decision_dues(case: Case, cal: WorkCalendar,
-                           history: list[tuple[str, datetime.date, bool]]) -> rules.Dues:
+def replayed_decision_dues(
+    case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]
+) -> rules.Dues:
     """Replay the decision clocks of an accepted case on `cal`: the limits from acceptance,
     then each suspension (of the clocks it stopped), resumption and the extension in the order
     they happened (第四十二条, 第四十五条). With the calendar the actions used, this gives back
     the stored dates."""
     hi = case.handling_item
-    dues = rules.decision_dues(cal, case.accepted_on, promised_days=hi.promised_limit_days,
-                               statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
-                               is_instant=hi.is_instant)
+    dues = rules.decision_dues(
+        cal,
+        case.accepted_on,
+        promised_days=hi.promised_limit_days,
+        statutory_limit_days=hi.statutory_limit_days,
+        is_joint=hi.is_joint,
+        is_instant=hi.is_instant,
+    )
     left = (0, 0)
     for action, on, stops_statutory in history:
         if action == "suspend":
-            left = (rules.remaining(cal, on, dues.promised),
-                    rules.remaining(cal, on, dues.statutory) if stops_statutory else None)
+            left = (
+                rules.remaining(cal, on, dues.promised),
+                rules.remaining(cal, on, dues.statutory) if stops_statutory else None,
+            )
         elif action == "resume":
             dues = rules.resumed_dues(cal, on, *left, statutory_due=dues.statutory)
         else:

@@ -41,12 +41,15 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500
 
+
 def _ids(queryset: QuerySet) -> Iterator[int]:
     """The primary keys of `queryset` in ascending batches (keyset pagination): memory stays
     flat however many cases match, and rows that stop matching simply drop out."""
     last = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        batch = list(
+            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
         if not batch:
             return
         yield from batch
@@ -85,7 +88,9 @@ def overdue_verifications(today: datetime.date) -> int:
                 done += 1
         except Exception:
             # One broken case must not keep every later case from its notice.
-            logger.exception("noting the overdue commitment verification of case %s failed", case_id)
+            logger.exception(
+                "noting the overdue commitment verification of case %s failed", case_id
+            )
     return done
 
 
@@ -122,6 +127,7 @@ def send_expiry_reminders(today: datetime.date) -> int:
 
 # --- due dates after a calendar change ----------------------------------------------------
 
+
 def _recompute_batch(case_ids: list[int], cal: WorkCalendar, today: datetime.date) -> int:
     cases = Case.objects.filter(pk__in=case_ids).select_related("handling_item")
     history = dues.clock_history(case_ids)
@@ -144,8 +150,10 @@ def recompute_open_due_dates(today: datetime.date | None = None) -> int:
     written, so a pass after which nothing changed costs a few reads."""
     today = today or calendar_queries.today()
     cal = calendar()
-    candidates = Case.objects.filter(Q(state=State.RECEIVED, acceptance_due_provisional=True)
-                                     | Q(state=State.ACCEPTED, due_provisional=True))
+    candidates = Case.objects.filter(
+        Q(state=State.RECEIVED, acceptance_due_provisional=True)
+        | Q(state=State.ACCEPTED, due_provisional=True)
+    )
     changed = 0
     batch: list[int] = []
     for case_id in _ids(candidates):
@@ -168,7 +176,9 @@ class Level:
     ALL = (YELLOW, RED, STATUTORY)
 
 
-def warning_dates(today: datetime.date, cal: WorkCalendar | None = None) -> dict[str, datetime.date]:
+def warning_dates(
+    today: datetime.date, cal: WorkCalendar | None = None
+) -> dict[str, datetime.date]:
     """The warning thresholds as dates, so the database compares dates and never counts days:
     at most n working days remain after `today` up to a due date exactly when the due date
     lies before the (n+1)-th working day after `today`. A limit ends with its last day, so a
@@ -195,7 +205,9 @@ def _level_filters(dates: dict) -> dict[str, Q]:
     Saturday, where counting working days alone would still call it yellow."""
     statutory = Q(statutory_due__lt=dates["statutory_before"])
     red = Q(promised_due__lt=dates["today"]) & ~statutory
-    yellow = Q(promised_due__gte=dates["today"], promised_due__lt=dates["yellow_before"]) & ~statutory
+    yellow = (
+        Q(promised_due__gte=dates["today"], promised_due__lt=dates["yellow_before"]) & ~statutory
+    )
     return {Level.STATUTORY: statutory, Level.RED: red, Level.YELLOW: yellow}
 
 
@@ -205,14 +217,26 @@ def warning_count_queries(today: datetime.date, *, prefix: str | None = "") -> l
     statutory limit is near (the alarm alone). Rows: {"level", "n"}."""
     dates = warning_dates(today)
     filters = _level_filters(dates)
-    level = models.Case(*(When(q, then=Value(name)) for name, q in filters.items()), default=Value(""),
-                        output_field=models.CharField())
+    level = models.Case(
+        *(When(q, then=Value(name)) for name, q in filters.items()),
+        default=Value(""),
+        output_field=models.CharField(),
+    )
     near_promise = Q(promised_due__lt=dates["yellow_before"])
     return [
-        _running(prefix).filter(near_promise).annotate(level=level)
-        .order_by().values("level").annotate(n=Count("id")),
-        _running(prefix).filter(filters[Level.STATUTORY]).exclude(near_promise)
-        .annotate(level=Value(Level.STATUTORY)).order_by().values("level").annotate(n=Count("id")),
+        _running(prefix)
+        .filter(near_promise)
+        .annotate(level=level)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("id")),
+        _running(prefix)
+        .filter(filters[Level.STATUTORY])
+        .exclude(near_promise)
+        .annotate(level=Value(Level.STATUTORY))
+        .order_by()
+        .values("level")
+        .annotate(n=Count("id")),
     ]
 
 
@@ -234,5 +258,10 @@ def cases_by_warning(today: datetime.date, level: str, prefix: str | None) -> Qu
         raise ValidationFailed(msg, fields={"level": [msg]})
     dates = warning_dates(today)
     order = ["statutory_due", "id"] if level == Level.STATUTORY else ["promised_due", "id"]
-    return (_running(prefix).filter(_level_filters(dates)[level]).annotate(warning=Value(level))
-            .select_related("applicant", "handling_item").order_by(*order))
+    return (
+        _running(prefix)
+        .filter(_level_filters(dates)[level])
+        .annotate(warning=Value(level))
+        .select_related("applicant", "handling_item")
+        .order_by(*order)
+    )

@@ -37,7 +37,13 @@ class State(models.TextChoices):
     TERMINATED = "terminated", _("已终止")
 
 
-OPEN_STATES = (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED, State.GRANTED)
+OPEN_STATES = (
+    State.RECEIVED,
+    State.AWAITING_CORRECTION,
+    State.ACCEPTED,
+    State.SUSPENDED,
+    State.GRANTED,
+)
 CLOSED_STATES = (State.DENIED, State.DELIVERED, State.REFUSED, State.WITHDRAWN, State.TERMINATED)
 
 
@@ -60,18 +66,33 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)
-    handling_item = models.ForeignKey(HandlingItem, verbose_name=_("办理项（版本）"), on_delete=models.PROTECT, related_name="cases")
-    applicant = models.ForeignKey(Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="cases")
+    handling_item = models.ForeignKey(
+        HandlingItem,
+        verbose_name=_("办理项（版本）"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="cases"
+    )
     agent_name = models.CharField(_("代办人"), max_length=100, blank=True)
     agent_id_number = models.CharField(_("代办人身份证号码"), max_length=18, blank=True)
     agent_phone = models.CharField(_("代办人电话"), max_length=40, blank=True)
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="cases")
-    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+")
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="cases"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+"
+    )
     # Denormalised for scoping by prefix without a join (organisation.rules.scope_prefix).
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
-    channel = models.CharField(_("收件渠道"), max_length=16, choices=Channel.choices, default=Channel.WINDOW)
+    channel = models.CharField(
+        _("收件渠道"), max_length=16, choices=Channel.choices, default=Channel.WINDOW
+    )
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
-    state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.RECEIVED, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=24, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     received_at = models.DateTimeField(_("收件时间"))
@@ -93,12 +114,24 @@ class Case(models.Model):
     delivery_due = models.DateField(_("送达期限"), null=True, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("收件人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # A 变更 / 延续 / 注销 / 补证 application acts on a licence already issued; its grant changes
     # that licence (cases.actions.licences), never issuing a new one.
-    target_licence = models.ForeignKey("Licence", verbose_name=_("所涉证照"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="acting_cases")
+    target_licence = models.ForeignKey(
+        "Licence",
+        verbose_name=_("所涉证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acting_cases",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -107,20 +140,34 @@ class Case(models.Model):
         verbose_name_plural = _("办件")
         ordering = ["-received_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["applicant", "idempotency_key"], condition=~Q(idempotency_key=""),
-                                    name="case_unique_idempotency_key"),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="case_unique_idempotency_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "acceptance_due"], name="case_acceptance_due"),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.
-            models.Index(fields=["promised_due", "id"], include=["statutory_due", "region_code"],
-                         condition=Q(state="accepted"), name="case_running_promised"),
-            models.Index(fields=["statutory_due", "id"], include=["promised_due", "region_code"],
-                         condition=Q(state="accepted"), name="case_running_statutory"),
-            models.Index(fields=["id"], condition=Q(acceptance_due_provisional=True) | Q(due_provisional=True),
-                         name="case_provisional"),
+            models.Index(
+                fields=["promised_due", "id"],
+                include=["statutory_due", "region_code"],
+                condition=Q(state="accepted"),
+                name="case_running_promised",
+            ),
+            models.Index(
+                fields=["statutory_due", "id"],
+                include=["promised_due", "region_code"],
+                condition=Q(state="accepted"),
+                name="case_running_statutory",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(acceptance_due_provisional=True) | Q(due_provisional=True),
+                name="case_provisional",
+            ),
         ]
 
     def __str__(self):
@@ -139,7 +186,9 @@ class CaseCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["region_code", "year"], name="case_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "year"], name="case_counter_unique")
+        ]
 
     def __str__(self):
         return f"{self.region_code}/{self.year}: {self.last}"
@@ -157,8 +206,12 @@ class CaseMaterial(models.Model):
         NOT_NEEDED = "not_needed", _("不适用")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
-    material = models.ForeignKey(Material, verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    material = models.ForeignKey(
+        Material, verbose_name=_("材料"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
     note = models.CharField(_("说明"), max_length=300, blank=True)
     promised_by = models.DateField(_("承诺补齐日期"), null=True, blank=True)
     supplied_on = models.DateField(_("补齐日期"), null=True, blank=True)
@@ -167,7 +220,9 @@ class CaseMaterial(models.Model):
         verbose_name = _("办件材料")
         verbose_name_plural = _("办件材料")
         ordering = ["case", "material__order", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")
+        ]
 
     def __str__(self):
         return f"{self.material} ({self.get_status_display()})"
@@ -176,13 +231,17 @@ class CaseMaterial(models.Model):
 class Upload(models.Model):
     """A file supplied for a case material. Never overwritten: a new file is a new row."""
 
-    case_material = models.ForeignKey(CaseMaterial, on_delete=models.PROTECT, related_name="uploads")
+    case_material = models.ForeignKey(
+        CaseMaterial, on_delete=models.PROTECT, related_name="uploads"
+    )
     file = models.FileField(upload_to="cases/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -200,7 +259,9 @@ class CaseEvent(models.Model):
     seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     on = models.DateField(_("业务日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_name = models.CharField(_("操作人"), max_length=100)
     action = models.CharField(_("操作"), max_length=40)
     from_state = models.CharField(max_length=24, blank=True)
@@ -215,7 +276,9 @@ class CaseEvent(models.Model):
         verbose_name = _("办件记录")
         verbose_name_plural = _("办件记录")
         ordering = ["case", "seq"]
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
+        ]
 
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.action}"
@@ -238,17 +301,39 @@ class CaseStep(models.Model):
         REJECT = "reject", _("不同意")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
-    review_step = models.ForeignKey(ReviewStep, verbose_name=_("审批环节"), on_delete=models.PROTECT, related_name="+")
+    review_step = models.ForeignKey(
+        ReviewStep, verbose_name=_("审批环节"), on_delete=models.PROTECT, related_name="+"
+    )
     order = models.PositiveIntegerField(_("顺序"))
     name = models.CharField(_("环节名称"), max_length=100)
     role = models.CharField(_("承办角色"), max_length=16, choices=ReviewStep.Role.choices)
-    section = models.ForeignKey(Section, verbose_name=_("承办科室"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(_("状态"), max_length=16, choices=StepState.choices, default=StepState.PENDING)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("承办科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=StepState.choices, default=StepState.PENDING
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     done_on = models.DateField(_("办理日期"), null=True, blank=True)
     opinion = models.TextField(_("意见"), blank=True)
     outcome = models.CharField(_("结论"), max_length=16, choices=Outcome.choices, blank=True)
@@ -257,7 +342,9 @@ class CaseStep(models.Model):
         verbose_name = _("办件审批环节")
         verbose_name_plural = _("办件审批环节")
         ordering = ["case", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "review_step"], name="case_step_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "review_step"], name="case_step_unique")
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.get_state_display()}）"
@@ -270,9 +357,15 @@ class SiteInspection(models.Model):
     on = models.DateField(_("核查日期"))
     place = models.CharField(_("核查地点"), max_length=300)
     findings = models.TextField(_("核查情况"))
-    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("核查人员"), related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("核查人员"), related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -294,7 +387,9 @@ class Suspension(models.Model):
     expected_days = models.PositiveSmallIntegerField(_("预计所需时间（工作日）"))
     expected_end = models.DateField(_("预计完成日期"))
     suspended_on = models.DateField(_("中止日期"))
-    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     promised_remaining = models.IntegerField(_("中止时承诺时限剩余工作日"))
     # Null when the statutory clock ran on through it (a procedure 第四十五条 does not list and the
     # item's own law does not add): only the promised clock stopped.
@@ -303,15 +398,21 @@ class Suspension(models.Model):
     basis = models.CharField(_("法律依据"), max_length=300, blank=True)
     technical_support = models.BooleanField(_("技术支撑"), default=False)
     resumed_on = models.DateField(_("恢复日期"), null=True, blank=True)
-    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("中止记录")
         verbose_name_plural = _("中止记录")
         ordering = ["case", "suspended_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(resumed_on__isnull=True),
-                                               name="suspension_at_most_one_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(resumed_on__isnull=True),
+                name="suspension_at_most_one_open",
+            )
+        ]
 
     def __str__(self):
         return f"{self.case} {self.get_kind_display()} {self.suspended_on.isoformat()}"
@@ -323,16 +424,28 @@ class Extension(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="extension")
     reason = models.TextField(_("延期理由"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_on = models.DateField(_("申请日期"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     approved_on = models.DateField(_("批准日期"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("延长工作日"), null=True, blank=True)
     # 第四十二条第二款: the 15 days of joint handling are approved by the head of the people's
     # government at the bureau's level, not by the bureau's own head (who records it).
-    government_approver = models.CharField(_("批准延期的本级人民政府负责人"), max_length=100, blank=True)
+    government_approver = models.CharField(
+        _("批准延期的本级人民政府负责人"), max_length=100, blank=True
+    )
     approval_document = models.CharField(_("批准文件（文号）"), max_length=100, blank=True)
 
     class Meta:
@@ -351,11 +464,19 @@ class ExtensionRejection(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extension_rejections")
     reason = models.TextField(_("延期理由"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     requested_on = models.DateField(_("申请日期"))
-    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("驳回人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("驳回人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     rejected_on = models.DateField(_("驳回日期"))
     rejection_reason = models.TextField(_("驳回理由"))
 
@@ -376,7 +497,9 @@ class LicenceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bureau", "year"], name="licence_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "year"], name="licence_counter_unique")
+        ]
 
     def __str__(self):
         return f"{self.bureau_id}/{self.year}: {self.last}"
@@ -416,17 +539,25 @@ class Licence(models.Model):
     verification_code = models.CharField(_("核验码"), max_length=32, unique=True)
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="licence")
     name = models.CharField(_("证照名称"), max_length=200)
-    holder = models.ForeignKey(Applicant, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="licences")
+    holder = models.ForeignKey(
+        Applicant, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="licences"
+    )
     # The current version's terms (the latest LicenceVersion), kept here so every reader of a
     # licence sees what is in force without reading its history.
     scope = models.TextField(_("许可范围"))
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     issued_on = models.DateField(_("发证日期"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), on_delete=models.PROTECT,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
-    state = models.CharField(_("状态"), max_length=16, choices=LicenceState.choices, default=LicenceState.VALID)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=LicenceState.choices, default=LicenceState.VALID
+    )
     released_on = models.DateField(_("解除暂缓日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销理由"), blank=True)
@@ -438,8 +569,11 @@ class Licence(models.Model):
         verbose_name = _("证照")
         verbose_name_plural = _("证照")
         ordering = ["-issued_on", "-id"]
-        indexes = [models.Index(fields=["valid_until", "id"], condition=Q(state="valid"),
-                                name="licence_valid_until")]
+        indexes = [
+            models.Index(
+                fields=["valid_until", "id"], condition=Q(state="valid"), name="licence_valid_until"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} {self.number}"
@@ -487,21 +621,39 @@ class LicenceVersion(models.Model):
     number = models.PositiveIntegerField(_("版本号"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     deemed = models.BooleanField(_("视为准予延续"), default=False)
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="licence_versions")
-    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="licence_versions"
+    )
+    event = models.ForeignKey(
+        CaseEvent,
+        verbose_name=_("办件记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     scope = models.TextField(_("许可范围"))
     valid_from = models.DateField(_("有效期自"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     issued_on = models.DateField(_("发证日期"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("证照版本")
         verbose_name_plural = _("证照版本")
         ordering = ["licence", "number"]
-        constraints = [models.UniqueConstraint(fields=["licence", "number"], name="licence_version_unique_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "number"], name="licence_version_unique_number"
+            )
+        ]
 
     def __str__(self):
         return f"{self.licence.number} v{self.number} {self.get_kind_display()}"
@@ -523,8 +675,11 @@ class ExpiryReminder(models.Model):
         verbose_name = _("到期提醒")
         verbose_name_plural = _("到期提醒")
         ordering = ["-on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["licence", "valid_until", "days_before"],
-                                               name="expiry_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "valid_until", "days_before"], name="expiry_reminder_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.licence.number} {self.days_before}d {self.on.isoformat()}"
@@ -535,11 +690,14 @@ class RenewalLeadTime(models.Model):
     before expiry within which a renewal must be applied for. Kept per lasting `Item`, so every
     version of its guide follows it."""
 
-    item = models.OneToOneField("catalogue.Item", on_delete=models.PROTECT, related_name="renewal_lead_time")
+    item = models.OneToOneField(
+        "catalogue.Item", on_delete=models.PROTECT, related_name="renewal_lead_time"
+    )
     days = models.PositiveSmallIntegerField(_("届满前提出延续申请的天数"))
     basis = models.CharField(_("法律依据"), max_length=300)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     set_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -566,8 +724,12 @@ class Delivery(models.Model):
     on = models.DateField(_("送达日期"))
     tracking_number = models.CharField(_("邮件单号"), max_length=60, blank=True)
     within_due = models.BooleanField(_("在送达期限内"))
-    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT,
-                                     related_name="+")
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("送达记录")
@@ -581,10 +743,14 @@ class MissedPromise(models.Model):
     """A tolerated material whose promised date passed without it: noticed once by the worker,
     which then applies the handling item's rule (hold the licence or revoke it)."""
 
-    case_material = models.OneToOneField(CaseMaterial, on_delete=models.PROTECT, related_name="missed_promise")
+    case_material = models.OneToOneField(
+        CaseMaterial, on_delete=models.PROTECT, related_name="missed_promise"
+    )
     noticed_on = models.DateField(_("发现日期"))
     rule = models.CharField(_("处理方式"), max_length=16, choices=MissedPromiseRule.choices)
-    licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    licence = models.ForeignKey(
+        Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("容缺承诺逾期")
@@ -606,8 +772,12 @@ class Commitment(models.Model):
     text = models.TextField(_("承诺内容"))
     signed_on = models.DateField(_("签署日期"))
     recorded_on = models.DateField(_("登记日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -627,15 +797,27 @@ class CommitmentVerification(models.Model):
         CONFIRMED = "confirmed", _("承诺属实")
         FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="commitment_verification")
+    case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="commitment_verification"
+    )
     decided_on = models.DateField(_("许可决定日期"))
     days = models.PositiveSmallIntegerField(_("核查期限（工作日）"))
     due_on = models.DateField(_("核查截止日期"))
     due_provisional = models.BooleanField(_("期限暂定"), default=False)
-    state = models.CharField(_("核查状态"), max_length=16, choices=VerificationState.choices,
-                             default=VerificationState.OPEN)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("核查状态"),
+        max_length=16,
+        choices=VerificationState.choices,
+        default=VerificationState.OPEN,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核查人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     verified_on = models.DateField(_("核查日期"), null=True, blank=True)
     findings = models.TextField(_("核查情况"), blank=True)
     # Set by the worker the first time it finds the check late, so it says so only once.
@@ -646,8 +828,11 @@ class CommitmentVerification(models.Model):
         verbose_name_plural = _("告知承诺核查")
         ordering = ["due_on", "id"]
         indexes = [
-            models.Index(fields=["due_on", "id"], condition=Q(state="open", overdue_noticed_on__isnull=True),
-                         name="verification_unnoticed_open"),
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(state="open", overdue_noticed_on__isnull=True),
+                name="verification_unnoticed_open",
+            ),
         ]
 
     def __str__(self):
@@ -661,14 +846,21 @@ class CreditRecord(models.Model):
     class Kind(models.TextChoices):
         FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
 
-    applicant = models.ForeignKey(Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT,
-                                  related_name="credit_records")
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="credit_records")
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="credit_records"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="credit_records"
+    )
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     reason = models.TextField(_("事由"))
     on = models.DateField(_("记录日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -709,34 +901,68 @@ class RevocationProposal(models.Model):
         WINDOW = "window", _("窗口书面或口头提出")
         HEARING = "hearing", _("听证")
 
-    licence = models.ForeignKey("Licence", verbose_name=_("证照"), on_delete=models.PROTECT,
-                                related_name="revocation_proposals")
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="revocation_proposals")
+    licence = models.ForeignKey(
+        "Licence",
+        verbose_name=_("证照"),
+        on_delete=models.PROTECT,
+        related_name="revocation_proposals",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="revocation_proposals"
+    )
     grounds = models.CharField(_("撤销事由"), max_length=24, choices=Grounds.choices)
     facts = models.TextField(_("事实"))
     basis = models.CharField(_("法律依据"), max_length=300)
     hearing_right = models.BooleanField(_("告知听证权利"), default=False)
     views_days = models.PositiveSmallIntegerField(_("陈述申辩期限（工作日）"))
-    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED
+    )
     proposed_on = models.DateField(_("提出日期"))
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    requesting_department = models.ForeignKey("organisation.Department", verbose_name=_("建议撤销的部门"), null=True,
-                                              blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requesting_department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("建议撤销的部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     notified_on = models.DateField(_("告知送达日期"), null=True, blank=True)
     views_due = models.DateField(_("陈述申辩截止日期"), null=True, blank=True)
     views_due_provisional = models.BooleanField(_("期限暂定"), default=False)
     views = models.TextField(_("陈述申辩意见"), blank=True)
     views_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
-    views_channel = models.CharField(_("陈述申辩方式"), max_length=16, choices=ViewsChannel.choices, blank=True)
-    views_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
+    views_channel = models.CharField(
+        _("陈述申辩方式"), max_length=16, choices=ViewsChannel.choices, blank=True
+    )
+    views_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     hearing_requested = models.BooleanField(_("申请听证"), default=False)
     hearing_held_on = models.DateField(_("听证日期"), null=True, blank=True)
     hearing_record = models.TextField(_("听证笔录摘要"), blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decision_note = models.TextField(_("决定理由"), blank=True)
 
     class Meta:
@@ -746,8 +972,11 @@ class RevocationProposal(models.Model):
         constraints = [
             # One procedure at a time per licence: a second proposal would give the holder two
             # periods to answer for one revocation.
-            models.UniqueConstraint(fields=["licence"], condition=Q(state__in=["proposed", "notified", "views_received"]),
-                                    name="revocation_proposal_one_open_per_licence"),
+            models.UniqueConstraint(
+                fields=["licence"],
+                condition=Q(state__in=["proposed", "notified", "views_received"]),
+                name="revocation_proposal_one_open_per_licence",
+            ),
         ]
 
     def __str__(self):
@@ -758,5 +987,8 @@ class RevocationProposal(models.Model):
         return self.state in OPEN_PROPOSAL_STATES
 
 
-OPEN_PROPOSAL_STATES = (RevocationProposal.ProposalState.PROPOSED, RevocationProposal.ProposalState.NOTIFIED,
-                        RevocationProposal.ProposalState.VIEWS_RECEIVED)
+OPEN_PROPOSAL_STATES = (
+    RevocationProposal.ProposalState.PROPOSED,
+    RevocationProposal.ProposalState.NOTIFIED,
+    RevocationProposal.ProposalState.VIEWS_RECEIVED,
+)

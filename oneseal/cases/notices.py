@@ -36,8 +36,11 @@ CORRECTING_ACTIONS = frozenset({"recompute_due_dates"})
 
 
 def calls_for_notice(event) -> bool:
-    return (bool(event.notice_due) or bool((event.data or {}).get("licence_released"))
-            or event.action in CORRECTING_ACTIONS)
+    return (
+        bool(event.notice_due)
+        or bool((event.data or {}).get("licence_released"))
+        or event.action in CORRECTING_ACTIONS
+    )
 
 
 def event_recorded(case, event, actor) -> None:

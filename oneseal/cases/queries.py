@@ -29,7 +29,9 @@ def is_scoped_staff(user) -> bool:
 
 # Roles that see every case of their region; a role not listed (a department's supervisor)
 # sees less. Overseers see everything and act on nothing: the actions check the roles.
-REGION_WIDE_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.CATALOGUE_ADMIN, Role.OVERSEER})
+REGION_WIDE_ROLES = frozenset(
+    {Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.CATALOGUE_ADMIN, Role.OVERSEER}
+)
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -68,8 +70,10 @@ def staff_sees(user, case: Case) -> bool:
         return False
     if staff.role_set & REGION_WIDE_ROLES:
         return True
-    return (staff.department_id is not None
-            and case.handling_item.item_version.original_department_id == staff.department_id)
+    return (
+        staff.department_id is not None
+        and case.handling_item.item_version.original_department_id == staff.department_id
+    )
 
 
 def visible_applicants(user) -> QuerySet[Applicant]:
@@ -82,8 +86,12 @@ def visible_applicants(user) -> QuerySet[Applicant]:
 
 # A case's lists as its detail shows them.
 DETAIL_PREFETCH = (
-    Prefetch("materials", queryset=CaseMaterial.objects.select_related("material").prefetch_related(
-        Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id")))),
+    Prefetch(
+        "materials",
+        queryset=CaseMaterial.objects.select_related("material").prefetch_related(
+            Prefetch("uploads", queryset=Upload.objects.order_by("uploaded_at", "id"))
+        ),
+    ),
     Prefetch("events", queryset=CaseEvent.objects.order_by("seq")),
 )
 
@@ -93,10 +101,19 @@ def case_rows(user) -> QuerySet[Case]:
 
 
 def case_details(user) -> QuerySet[Case]:
-    return visible_cases(user).select_related(
-        "applicant", "handling_item__item_version", "bureau", "licence", "commitment", "commitment_verification",
-        "target_licence",
-    ).prefetch_related(*DETAIL_PREFETCH)
+    return (
+        visible_cases(user)
+        .select_related(
+            "applicant",
+            "handling_item__item_version",
+            "bureau",
+            "licence",
+            "commitment",
+            "commitment_verification",
+            "target_licence",
+        )
+        .prefetch_related(*DETAIL_PREFETCH)
+    )
 
 
 def with_clocks(cases) -> list[Case]:
@@ -126,8 +143,12 @@ PARTS_CACHE_SIZE = 1000
 
 def _read_parts(handling_item) -> PublishedParts:
     return PublishedParts(
-        materials=tuple(Material.objects.filter(handling_item=handling_item).order_by("order", "id")),
-        review_steps=tuple(ReviewStep.objects.filter(handling_item=handling_item).order_by("order", "id")),
+        materials=tuple(
+            Material.objects.filter(handling_item=handling_item).order_by("order", "id")
+        ),
+        review_steps=tuple(
+            ReviewStep.objects.filter(handling_item=handling_item).order_by("order", "id")
+        ),
     )
 
 
@@ -159,15 +180,25 @@ def forget_published_parts(**kwargs) -> None:
 
 
 for _model in (ItemVersion, HandlingItem, Material, ReviewStep):
-    post_save.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.save.{_model.__name__}")
-    post_delete.connect(forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.delete.{_model.__name__}")
+    post_save.connect(
+        forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.save.{_model.__name__}"
+    )
+    post_delete.connect(
+        forget_published_parts, sender=_model, dispatch_uid=f"cases.parts.delete.{_model.__name__}"
+    )
 
 
 def licence_of(case: Case) -> Licence | None:
     """The licence a case issued (新办) or acts on (变更, 延续, 注销, 补证)."""
     if case.target_licence_id is not None:
-        return Licence.objects.select_related("holder", "case__handling_item").get(pk=case.target_licence_id)
-    return Licence.objects.select_related("holder", "case__handling_item").filter(case_id=case.pk).first()
+        return Licence.objects.select_related("holder", "case__handling_item").get(
+            pk=case.target_licence_id
+        )
+    return (
+        Licence.objects.select_related("holder", "case__handling_item")
+        .filter(case_id=case.pk)
+        .first()
+    )
 
 
 # --- the licence register -------------------------------------------------------------------
@@ -195,15 +226,21 @@ def licence_register(user, filters: LicenceFilters) -> QuerySet[Licence]:
     licences = visible_licences(user).select_related("holder", "case__handling_item__item_version")
     q = filters.q.strip()
     if q:
-        licences = licences.filter(Q(holder__name__icontains=q) | Q(holder__credit_code=q.upper())
-                                   | Q(holder__id_number=q.upper()) | Q(number__icontains=q))
+        licences = licences.filter(
+            Q(holder__name__icontains=q)
+            | Q(holder__credit_code=q.upper())
+            | Q(holder__id_number=q.upper())
+            | Q(number__icontains=q)
+        )
     if filters.item is not None:
         licences = licences.filter(case__handling_item__item_version__item_id=filters.item)
     if filters.standing:
         licences = licences.filter(standing_q(filters.standing, filters.on))
     if filters.expiring_within is not None:
-        licences = licences.filter(standing_q(Licence.Standing.VALID, filters.on),
-                                   valid_until__lte=filters.on + datetime.timedelta(days=filters.expiring_within))
+        licences = licences.filter(
+            standing_q(Licence.Standing.VALID, filters.on),
+            valid_until__lte=filters.on + datetime.timedelta(days=filters.expiring_within),
+        )
     return licences.order_by("-issued_on", "-id")
 
 
@@ -213,11 +250,17 @@ def licence_history(licence: Licence):
     from oneseal.documents.models import Document, DocumentKind
 
     versions = list(licence.versions.select_related("case", "event").order_by("number"))
-    documents = {d.event_id: d for d in Document.objects.filter(
-        kind=DocumentKind.LICENCE, event_id__in=[v.event_id for v in versions if v.event_id])
-        .order_by("issued_at", "id")}
+    documents = {
+        d.event_id: d
+        for d in Document.objects.filter(
+            kind=DocumentKind.LICENCE, event_id__in=[v.event_id for v in versions if v.event_id]
+        ).order_by("issued_at", "id")
+    }
     for version in versions:
         version.document = documents.get(version.event_id)
-    cases = list(Case.objects.filter(Q(pk=licence.case_id) | Q(target_licence=licence))
-                 .select_related("handling_item").order_by("received_at", "id"))
+    cases = list(
+        Case.objects.filter(Q(pk=licence.case_id) | Q(target_licence=licence))
+        .select_related("handling_item")
+        .order_by("received_at", "id")
+    )
     return versions, cases

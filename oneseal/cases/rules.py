@@ -59,13 +59,19 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "withdraw": (OPEN, State.WITHDRAWN),
     "terminate": (OPEN, State.TERMINATED),
     # Tolerated materials (容缺受理) are owed until supplied, even after the licence is out.
-    "supply_tolerated_material": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
+    "supply_tolerated_material": (
+        (State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED),
+        None,
+    ),
     "promise_overdue": ((State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED), None),
     "revoke_licence": ((State.GRANTED, State.DELIVERED), None),
     # Commitment approval (告知承诺): the commitment is part of the application, so it can be
     # recorded until the decision (a case deemed accepted gets it after acceptance); it is
     # verified once a licence exists, and a false one goes on the applicant's credit record.
-    "record_commitment": ((State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED), None),
+    "record_commitment": (
+        (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED),
+        None,
+    ),
     "verify_commitment": ((State.GRANTED, State.DELIVERED), None),
     "verification_overdue": ((State.GRANTED, State.DELIVERED), None),
     "record_credit": ((State.GRANTED, State.DELIVERED), None),
@@ -109,8 +115,15 @@ def acceptance_due(cal: WorkCalendar, arrived_on: datetime.date):
     return cal.add(arrived_on, ACCEPTANCE_DAYS)
 
 
-def decision_dues(cal: WorkCalendar, accepted_on: datetime.date, *, promised_days: int | None,
-                  statutory_limit_days: int | None, is_joint: bool, is_instant: bool) -> Dues:
+def decision_dues(
+    cal: WorkCalendar,
+    accepted_on: datetime.date,
+    *,
+    promised_days: int | None,
+    statutory_limit_days: int | None,
+    is_joint: bool,
+    is_instant: bool,
+) -> Dues:
     if is_instant:
         return Dues(accepted_on, accepted_on, cal.is_provisional(accepted_on, accepted_on))
     s_days = statutory_days(statutory_limit_days, is_joint)
@@ -131,7 +144,9 @@ def _from(cal: WorkCalendar, on: datetime.date, n: int):
 STATUTORY_SUSPENSION_BASIS = "《中华人民共和国行政许可法》第四十五条"
 
 
-def suspension_stops_statutory(kind: str, *, guide_basis: str = "", technical_support: bool = False) -> tuple[bool, str]:
+def suspension_stops_statutory(
+    kind: str, *, guide_basis: str = "", technical_support: bool = False
+) -> tuple[bool, str]:
     """Whether a suspension for `kind` stops the statutory clock, and the law that says so.
     第四十五条 leaves out the time of 听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审; any other
     procedure (现场勘验), or a request for technical support, counts against the statutory limit
@@ -143,8 +158,13 @@ def suspension_stops_statutory(kind: str, *, guide_basis: str = "", technical_su
     return False, ""
 
 
-def resumed_dues(cal: WorkCalendar, resumed_on: datetime.date, promised_left: int, statutory_left: int | None,
-                 statutory_due: datetime.date | None = None) -> Dues:
+def resumed_dues(
+    cal: WorkCalendar,
+    resumed_on: datetime.date,
+    promised_left: int,
+    statutory_left: int | None,
+    statutory_due: datetime.date | None = None,
+) -> Dues:
     """The due dates after a suspension: each stopped clock gets back the working days it had
     left; a statutory clock that ran on through the suspension (`statutory_left` None) keeps
     `statutory_due`."""
@@ -153,7 +173,9 @@ def resumed_dues(cal: WorkCalendar, resumed_on: datetime.date, promised_left: in
         # The promise never outlasts the law: a promised clock that stood still while the
         # statutory one ran cannot end after it.
         promised = min(p.date, statutory_due)
-        return Dues(promised, statutory_due, cal.is_provisional(resumed_on, max(promised, statutory_due)))
+        return Dues(
+            promised, statutory_due, cal.is_provisional(resumed_on, max(promised, statutory_due))
+        )
     s = _from(cal, resumed_on, statutory_left)
     return Dues(p.date, s.date, p.provisional or s.provisional)
 
@@ -175,12 +197,21 @@ class Warning:
     STATUTORY = "statutory"
 
 
-def warning_level(cal: WorkCalendar, today: datetime.date, promised_due, statutory_due, *,
-                  yellow_at: int, statutory_alarm_at: int) -> str:
+def warning_level(
+    cal: WorkCalendar,
+    today: datetime.date,
+    promised_due,
+    statutory_due,
+    *,
+    yellow_at: int,
+    statutory_alarm_at: int,
+) -> str:
     """Statutory alarm when the legal wall is within `statutory_alarm_at` working days or passed;
     red when the promise is broken (any day after the due date, a weekend included); yellow when
     `yellow_at` promised days or fewer remain."""
-    if statutory_due is not None and (today > statutory_due or remaining(cal, today, statutory_due) <= statutory_alarm_at):
+    if statutory_due is not None and (
+        today > statutory_due or remaining(cal, today, statutory_due) <= statutory_alarm_at
+    ):
         return Warning.STATUTORY
     if promised_due is None:
         return Warning.NONE
@@ -193,6 +224,7 @@ def warning_level(cal: WorkCalendar, today: datetime.date, promised_due, statuto
 
 
 # --- Review and decision ------------------------------------------------------------------
+
 
 def decision_index(roles: list[str]) -> int | None:
     """Which of a handling item's ordered review steps is the decision: the last one a

@@ -122,32 +122,94 @@ class SavesInlinesThroughActions:
 
 class HandlingItemInline(DraftPartInline):
     model = HandlingItem
-    fields = ["order", "code", "name", "variant", "applicant_type", "statutory_limit_days",
-              "promised_limit_days", "is_instant", "complaint_phone"]
+    fields = [
+        "order",
+        "code",
+        "name",
+        "variant",
+        "applicant_type",
+        "statutory_limit_days",
+        "promised_limit_days",
+        "is_instant",
+        "complaint_phone",
+    ]
     show_change_link = True
 
 
 @admin.register(ItemVersion)
-class ItemVersionAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesThroughActions, admin.ModelAdmin):
+class ItemVersionAdmin(
+    DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesThroughActions, admin.ModelAdmin
+):
     region_path = "item__catalogue__region"
-    list_display = ["name", "basic_code", "number", "status", "change_kind", "effective_from", "effective_until"]
+    list_display = [
+        "name",
+        "basic_code",
+        "number",
+        "status",
+        "change_kind",
+        "effective_from",
+        "effective_until",
+    ]
     list_filter = ["status", "change_kind", "transfer_status", "item_type"]
     search_fields = ["name", "item__basic_code", "implementing_code"]
     list_select_related = ["item"]
     inlines = [HandlingItemInline]
     fieldsets = [
         (None, {"fields": ["item", "number", "status"]}),
-        (_("事项信息"), {"fields": ["name", "item_type", "implementing_code", "legal_basis", "exercise_level",
-                                 "original_department", "transfer_status", "topic", "related_items",
-                                 "delegated_to", "is_cancelled", "merged_into"]}),
-        (_("调整记录"), {"fields": ["change_kind", "change_reason", "change_basis", "created_by", "created_at",
-                                 "published_by", "published_at", "effective_from", "effective_until"]}),
+        (
+            _("事项信息"),
+            {
+                "fields": [
+                    "name",
+                    "item_type",
+                    "implementing_code",
+                    "legal_basis",
+                    "exercise_level",
+                    "original_department",
+                    "transfer_status",
+                    "topic",
+                    "related_items",
+                    "delegated_to",
+                    "is_cancelled",
+                    "merged_into",
+                ]
+            },
+        ),
+        (
+            _("调整记录"),
+            {
+                "fields": [
+                    "change_kind",
+                    "change_reason",
+                    "change_basis",
+                    "created_by",
+                    "created_at",
+                    "published_by",
+                    "published_at",
+                    "effective_from",
+                    "effective_until",
+                ]
+            },
+        ),
     ]
     # Status, outcome and the adjustment's own facts are set by the actions (adjust, publish);
     # related items and delegation have no draft action yet, so they are shown, not edited.
-    readonly_fields = ["item", "number", "status", "related_items", "delegated_to", "is_cancelled", "merged_into",
-                       "change_kind", "created_by", "created_at", "published_by", "published_at",
-                       "effective_from", "effective_until"]
+    readonly_fields = [
+        "item",
+        "number",
+        "status",
+        "related_items",
+        "delegated_to",
+        "is_cancelled",
+        "merged_into",
+        "change_kind",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+        "effective_from",
+        "effective_until",
+    ]
 
     @admin.display(description=_("基本编码"), ordering="item__basic_code")
     def basic_code(self, obj):
@@ -167,11 +229,15 @@ class ItemVersionAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesTh
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "original_department":
             prefix = scope_prefix(request.user) or ""
-            kwargs["queryset"] = db_field.related_model.objects.filter(region__code__startswith=prefix)
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                region__code__startswith=prefix
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        changed = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        changed = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+        }
         if changed:
             actions.update_draft(obj, actor=request.user, **changed)
 
@@ -183,8 +249,20 @@ class ItemVersionAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesTh
 
 class MaterialInline(DraftPartInline):
     model = Material
-    fields = ["order", "name", "applies_to", "form", "copies", "is_required", "is_core", "is_tolerable", "source",
-              "blank_form", "sample", "notes"]
+    fields = [
+        "order",
+        "name",
+        "applies_to",
+        "form",
+        "copies",
+        "is_required",
+        "is_core",
+        "is_tolerable",
+        "source",
+        "blank_form",
+        "sample",
+        "notes",
+    ]
 
 
 class ReviewStepInline(DraftPartInline):
@@ -204,22 +282,78 @@ class SpecialProcedureInline(DraftPartInline):
 
 
 @admin.register(HandlingItem)
-class HandlingItemAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesThroughActions, admin.ModelAdmin):
+class HandlingItemAdmin(
+    DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesThroughActions, admin.ModelAdmin
+):
     region_path = "item_version__item__catalogue__region"
-    list_display = ["name", "code", "version_label", "applicant_type", "statutory_limit_days", "promised_limit_days"]
+    list_display = [
+        "name",
+        "code",
+        "version_label",
+        "applicant_type",
+        "statutory_limit_days",
+        "promised_limit_days",
+    ]
     list_filter = ["item_version__status", "variant", "applicant_type", "is_instant"]
     search_fields = ["name", "code", "item_version__name"]
     list_select_related = ["item_version"]
     inlines = [MaterialInline, ReviewStepInline, SpecialProcedureInline]
     fieldsets = [
-        (None, {"fields": ["item_version", "order", "code", "name", "variant", "applicant_type", "conditions"]}),
-        (_("时限"), {"fields": ["statutory_limit_days", "promised_limit_days", "is_instant", "is_joint",
-                              "is_commitment", "missed_promise_rule"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "item_version",
+                    "order",
+                    "code",
+                    "name",
+                    "variant",
+                    "applicant_type",
+                    "conditions",
+                ]
+            },
+        ),
+        (
+            _("时限"),
+            {
+                "fields": [
+                    "statutory_limit_days",
+                    "promised_limit_days",
+                    "is_instant",
+                    "is_joint",
+                    "is_commitment",
+                    "missed_promise_rule",
+                ]
+            },
+        ),
         (_("收费"), {"fields": ["fee_charged", "fee_standard", "fee_basis"]}),
-        (_("办理方式"), {"fields": ["visits_required", "online_depth", "where", "office_hours", "enquiry_phone",
-                                "complaint_phone", "intermediary_services", "keywords"]}),
-        (_("办理结果"), {"fields": ["result_name", "result_validity", "deliver_at_window", "deliver_by_post",
-                                "deliver_electronically"]}),
+        (
+            _("办理方式"),
+            {
+                "fields": [
+                    "visits_required",
+                    "online_depth",
+                    "where",
+                    "office_hours",
+                    "enquiry_phone",
+                    "complaint_phone",
+                    "intermediary_services",
+                    "keywords",
+                ]
+            },
+        ),
+        (
+            _("办理结果"),
+            {
+                "fields": [
+                    "result_name",
+                    "result_validity",
+                    "deliver_at_window",
+                    "deliver_by_post",
+                    "deliver_electronically",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description=_("事项版本"), ordering="item_version")
@@ -236,7 +370,9 @@ class HandlingItemAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesT
         return self._back_to_draft(request, obj, super().response_change(request, obj))
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self._back_to_draft(request, obj, super().response_add(request, obj, post_url_continue))
+        return self._back_to_draft(
+            request, obj, super().response_add(request, obj, post_url_continue)
+        )
 
     def save_model(self, request, obj, form, change):
         actions.save_draft_part(obj, actor=request.user)
@@ -261,7 +397,8 @@ class HandlingItemAdmin(DomainErrorAsMessage, CatalogueRoleAccess, SavesInlinesT
         if db_field.name == "item_version":
             prefix = scope_prefix(request.user) or ""
             kwargs["queryset"] = ItemVersion.objects.filter(
-                status=ItemVersion.Status.DRAFT, item__catalogue__region__code__startswith=prefix,
+                status=ItemVersion.Status.DRAFT,
+                item__catalogue__region__code__startswith=prefix,
             ).select_related("item")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -284,12 +421,15 @@ class GuidanceExemptionAdmin(DomainErrorAsMessage, CatalogueRoleAccess, admin.Mo
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "catalogue":
             prefix = scope_prefix(request.user) or ""
-            kwargs["queryset"] = Catalogue.objects.filter(region__code__startswith=prefix, kind=Catalogue.Kind.LOCAL)
+            kwargs["queryset"] = Catalogue.objects.filter(
+                region__code__startswith=prefix, kind=Catalogue.Kind.LOCAL
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        saved = actions.declare_no_such_power(obj.catalogue, actor=request.user, basic_code=obj.basic_code,
-                                              reason=obj.reason)
+        saved = actions.declare_no_such_power(
+            obj.catalogue, actor=request.user, basic_code=obj.basic_code, reason=obj.reason
+        )
         obj.pk = saved.pk
 
 

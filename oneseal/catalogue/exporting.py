@@ -18,19 +18,28 @@ from .queries import listed_versions
 SHEET_TITLE = "事项目录"
 
 
-def export_versions(catalogue: Catalogue, *, include_drafts: bool = False, on: datetime.date | None = None):
+def export_versions(
+    catalogue: Catalogue, *, include_drafts: bool = False, on: datetime.date | None = None
+):
     """The versions an export lists, ordered by department (the bureau's own items first,
     then the departments in their order) and then by basic code; two queries."""
     return (
         listed_versions(catalogue, on=on, include_drafts=include_drafts)
         .select_related("item", "original_department", "topic")
-        .prefetch_related(Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")))
-        .order_by(F("original_department__order").asc(nulls_first=True), "original_department__name",
-                  "item__basic_code")
+        .prefetch_related(
+            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id"))
+        )
+        .order_by(
+            F("original_department__order").asc(nulls_first=True),
+            "original_department__name",
+            "item__basic_code",
+        )
     )
 
 
-def export_catalogue(catalogue: Catalogue, *, include_drafts: bool = False, on: datetime.date | None = None) -> bytes:
+def export_catalogue(
+    catalogue: Catalogue, *, include_drafts: bool = False, on: datetime.date | None = None
+) -> bytes:
     """The catalogue's list as xlsx bytes: the versions in force on `on` (today by default),
     or with `include_drafts` the newest version of every item. Cancelled items are left out."""
     bureau_name = bureau_name_of(catalogue)
@@ -51,6 +60,11 @@ def export_catalogue(catalogue: Catalogue, *, include_drafts: bool = False, on: 
     for version in export_versions(catalogue, include_drafts=include_drafts, on=on):
         for hi in version.handling_items.all():
             serial += 1
-            spreadsheets.append(sheet, [serial if c.level == SERIAL else c.cell(version, hi, bureau_name=bureau_name)
-                                        for c in COLUMNS])
+            spreadsheets.append(
+                sheet,
+                [
+                    serial if c.level == SERIAL else c.cell(version, hi, bureau_name=bureau_name)
+                    for c in COLUMNS
+                ],
+            )
     return spreadsheets.to_bytes(workbook)

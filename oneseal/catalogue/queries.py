@@ -25,15 +25,25 @@ from .models import (
 
 
 def local_catalogue(region: Region) -> Catalogue | None:
-    return Catalogue.objects.filter(region=region, kind=Catalogue.Kind.LOCAL).select_related("region", "bureau").first()
+    return (
+        Catalogue.objects.filter(region=region, kind=Catalogue.Kind.LOCAL)
+        .select_related("region", "bureau")
+        .first()
+    )
 
 
 def guidance_catalogue_for(region: Region) -> Catalogue | None:
     province_code = region.code[:2] + "0000"
-    return Catalogue.objects.filter(region__code=province_code, kind=Catalogue.Kind.GUIDANCE).select_related("region").first()
+    return (
+        Catalogue.objects.filter(region__code=province_code, kind=Catalogue.Kind.GUIDANCE)
+        .select_related("region")
+        .first()
+    )
 
 
-def listed_versions(catalogue: Catalogue, *, on: datetime.date | None = None, include_drafts: bool = False):
+def listed_versions(
+    catalogue: Catalogue, *, on: datetime.date | None = None, include_drafts: bool = False
+):
     """The catalogue's list: versions in force on `on` (the public list), or with
     `include_drafts` the newest version of every item (the list as the bureau is editing it).
     Cancelled items are never listed."""
@@ -45,7 +55,9 @@ def listed_versions(catalogue: Catalogue, *, on: datetime.date | None = None, in
     return qs
 
 
-def public_versions(catalogue: Catalogue, *, department=None, topic=None, applicant_type=None, on=None):
+def public_versions(
+    catalogue: Catalogue, *, department=None, topic=None, applicant_type=None, on=None
+):
     """In-force versions for the public catalogue pages, with their handling items prefetched."""
     qs = listed_versions(catalogue, on=on).select_related("original_department", "topic", "item")
     hi_qs = HandlingItem.objects.order_by("order", "id")
@@ -56,7 +68,9 @@ def public_versions(catalogue: Catalogue, *, department=None, topic=None, applic
     if applicant_type:
         qs = qs.filter(handling_items__applicant_type__in=[applicant_type, "both"]).distinct()
         hi_qs = hi_qs.filter(applicant_type__in=[applicant_type, "both"])
-    return qs.order_by("original_department__order", "name").prefetch_related(Prefetch("handling_items", queryset=hi_qs))
+    return qs.order_by("original_department__order", "name").prefetch_related(
+        Prefetch("handling_items", queryset=hi_qs)
+    )
 
 
 @dataclass
@@ -76,9 +90,12 @@ class TransferRow:
 
     def as_dict(self):
         return {
-            "department_id": self.department_id, "department": self.department,
-            "items": dict(self.items), "handling_items": dict(self.handling_items),
-            "item_total": self.item_total, "handling_item_total": self.handling_item_total,
+            "department_id": self.department_id,
+            "department": self.department,
+            "items": dict(self.items),
+            "handling_items": dict(self.handling_items),
+            "item_total": self.item_total,
+            "handling_item_total": self.handling_item_total,
         }
 
 
@@ -93,27 +110,36 @@ class TransferReport:
     def as_dict(self):
         return {
             "region": {"code": self.region.code, "name": self.region.name},
-            "on": None if self.include_drafts else self.on.isoformat(), "include_drafts": self.include_drafts,
+            "on": None if self.include_drafts else self.on.isoformat(),
+            "include_drafts": self.include_drafts,
             "statuses": {k: str(v) for k, v in TransferStatus.choices},
-            "rows": [r.as_dict() for r in self.rows], "totals": self.totals.as_dict(),
+            "rows": [r.as_dict() for r in self.rows],
+            "totals": self.totals.as_dict(),
         }
 
 
-def transfer_report(region: Region, *, on: datetime.date | None = None, include_drafts: bool = False) -> TransferReport:
+def transfer_report(
+    region: Region, *, on: datetime.date | None = None, include_drafts: bool = False
+) -> TransferReport:
     """Per original department, items and handling items by transfer status, with totals
     (the counts seeds 000 and 001 give). Two aggregate queries plus the department names."""
     on = on or today()
     catalogue = local_catalogue(region)
     rows: OrderedDict[int | None, TransferRow] = OrderedDict()
-    for dept in Department.objects.filter(region__code__startswith=region.prefix).order_by("order", "id"):
+    for dept in Department.objects.filter(region__code__startswith=region.prefix).order_by(
+        "order", "id"
+    ):
         rows[dept.pk] = TransferRow(dept.pk, dept.name)
     totals = TransferRow(None, _("合计"))
     if catalogue is not None:
         versions = listed_versions(catalogue, on=on, include_drafts=include_drafts)
-        item_counts = versions.values("original_department", "transfer_status").annotate(n=Count("id"))
+        item_counts = versions.values("original_department", "transfer_status").annotate(
+            n=Count("id")
+        )
         hi_counts = (
             HandlingItem.objects.filter(item_version__in=versions)
-            .values("item_version__original_department", "item_version__transfer_status").annotate(n=Count("id"))
+            .values("item_version__original_department", "item_version__transfer_status")
+            .annotate(n=Count("id"))
         )
         item_counts, hi_counts = list(item_counts), list(hi_counts)
         # An item may name a department outside the region (a city department): name it too.
@@ -121,11 +147,15 @@ def transfer_report(region: Region, *, on: datetime.date | None = None, include_
         for dept in Department.objects.filter(pk__in=referenced).order_by("order", "id"):
             rows[dept.pk] = TransferRow(dept.pk, dept.name)
         for c in item_counts:
-            row = rows.setdefault(c["original_department"], TransferRow(None, _("（未注明原部门）")))
+            row = rows.setdefault(
+                c["original_department"], TransferRow(None, _("（未注明原部门）"))
+            )
             row.items[c["transfer_status"]] += c["n"]
             totals.items[c["transfer_status"]] += c["n"]
         for c in hi_counts:
-            row = rows.setdefault(c["item_version__original_department"], TransferRow(None, _("（未注明原部门）")))
+            row = rows.setdefault(
+                c["item_version__original_department"], TransferRow(None, _("（未注明原部门）"))
+            )
             row.handling_items[c["item_version__transfer_status"]] += c["n"]
             totals.handling_items[c["item_version__transfer_status"]] += c["n"]
     listed = [r for r in rows.values() if r.item_total or r.handling_item_total]
@@ -145,7 +175,8 @@ class GapReport:
             "region": {"code": self.region.code, "name": self.region.name},
             "guidance_catalogue": self.guidance.name if self.guidance else None,
             "guidance_total": self.guidance_total,
-            "gaps": self.gaps, "exempted": self.exempted,
+            "gaps": self.gaps,
+            "exempted": self.exempted,
         }
 
 
@@ -161,18 +192,28 @@ def guidance_gaps(region: Region, *, on: datetime.date | None = None) -> GapRepo
     local_codes = set()
     exemptions = {}
     if local is not None:
-        local_codes = set(listed_versions(local, include_drafts=True).values_list("item__basic_code", flat=True))
+        local_codes = set(
+            listed_versions(local, include_drafts=True).values_list("item__basic_code", flat=True)
+        )
         exemptions = dict(local.exemptions.values_list("basic_code", "reason"))
     gaps, exempted = [], []
-    rows = listed_versions(guidance, on=on).select_related("item", "original_department").order_by("item__basic_code")
+    rows = (
+        listed_versions(guidance, on=on)
+        .select_related("item", "original_department")
+        .order_by("item__basic_code")
+    )
     total = 0
     for v in rows:
         total += 1
         code = v.item.basic_code
         if code in local_codes:
             continue
-        entry = {"basic_code": code, "name": v.name, "item_type": v.get_item_type_display(),
-                 "department": v.original_department.name if v.original_department else ""}
+        entry = {
+            "basic_code": code,
+            "name": v.name,
+            "item_type": v.get_item_type_display(),
+            "department": v.original_department.name if v.original_department else "",
+        }
         if code in exemptions:
             exempted.append({**entry, "reason": exemptions[code]})
         else:
@@ -218,12 +259,22 @@ def topics() -> QuerySet[Topic]:
     return Topic.objects.order_by("order", "id")
 
 
-def listed_items(catalogue: Catalogue, *, on=None, department=None, topic=None, applicant_type="",
-                 item_type="", transfer_status="", name_contains="") -> QuerySet[ItemVersion]:
+def listed_items(
+    catalogue: Catalogue,
+    *,
+    on=None,
+    department=None,
+    topic=None,
+    applicant_type="",
+    item_type="",
+    transfer_status="",
+    name_contains="",
+) -> QuerySet[ItemVersion]:
     """The public list of a catalogue on a date (in-force versions only), filtered, with the
     handling items of each version prefetched."""
-    qs = public_versions(catalogue, department=department, topic=topic,
-                         applicant_type=applicant_type or None, on=on)
+    qs = public_versions(
+        catalogue, department=department, topic=topic, applicant_type=applicant_type or None, on=on
+    )
     if item_type:
         qs = qs.filter(item_type=item_type)
     if transfer_status:
@@ -241,7 +292,8 @@ def published_versions() -> QuerySet[ItemVersion]:
         .select_related("item__catalogue__region", "original_department", "topic", "merged_into")
         .prefetch_related(
             Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")),
-            "related_items", "delegated_to",
+            "related_items",
+            "delegated_to",
         )
     )
 
@@ -250,7 +302,9 @@ def published_handling_items() -> QuerySet[HandlingItem]:
     """Handling items of published versions with their whole service guide."""
     return (
         HandlingItem.objects.filter(item_version__status=ItemVersion.Status.PUBLISHED)
-        .select_related("item_version__item__catalogue__region", "item_version__original_department")
+        .select_related(
+            "item_version__item__catalogue__region", "item_version__original_department"
+        )
         .prefetch_related(
             "materials",
             Prefetch("review_steps", queryset=ReviewStep.objects.select_related("section")),
@@ -263,7 +317,8 @@ def item_history(version: ItemVersion) -> QuerySet[ItemVersion]:
     """The published versions of the item `version` belongs to, oldest first, each with who
     drafted and who published it by display name only (never an account name)."""
     return (
-        ItemVersion.objects.published().filter(item_id=version.item_id)
+        ItemVersion.objects.published()
+        .filter(item_id=version.item_id)
         .annotate(
             drafted_by_name=Coalesce(F("created_by__staff__display_name"), Value("")),
             published_by_name=Coalesce(F("published_by__staff__display_name"), Value("")),

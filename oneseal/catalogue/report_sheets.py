@@ -79,8 +79,12 @@ def transfer_report_xlsx(report: TransferReport) -> bytes:
     _style_header(sheet, range(2, 4), columns)
 
     def counts(row) -> list[int]:
-        return ([row.items[s] for s in statuses] + [row.item_total]
-                + [row.handling_items[s] for s in statuses] + [row.handling_item_total])
+        return (
+            [row.items[s] for s in statuses]
+            + [row.item_total]
+            + [row.handling_items[s] for s in statuses]
+            + [row.handling_item_total]
+        )
 
     r = 4
     for n, row in enumerate(report.rows, start=1):
@@ -150,10 +154,18 @@ def guidance_gaps_xlsx(report: GapReport) -> bytes:
     _style_body(summary, range(3, 3 + len(rows)), 2)
     _widths(summary, [24, 40])
 
-    _gap_sheet(book.create_sheet(_("缺项清单")), _("{region}缺项清单").format(region=report.region.name),
-               report.gaps, with_reason=False)
-    _gap_sheet(book.create_sheet(_("无此权力")), _("{region}无此权力事项").format(region=report.region.name),
-               report.exempted, with_reason=True)
+    _gap_sheet(
+        book.create_sheet(_("缺项清单")),
+        _("{region}缺项清单").format(region=report.region.name),
+        report.gaps,
+        with_reason=False,
+    )
+    _gap_sheet(
+        book.create_sheet(_("无此权力")),
+        _("{region}无此权力事项").format(region=report.region.name),
+        report.exempted,
+        with_reason=True,
+    )
     return _to_bytes(book)
 
 
@@ -165,7 +177,9 @@ def _display_width(text: str) -> int:
 def text_table(headers: list[str], rows: list[list], *, numeric_from: int = 0) -> str:
     """A plain-text table for the console, columns padded by display width; columns from
     `numeric_from` on are right-aligned (0: none)."""
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if v is None else str(v) for v in row] for row in rows
+    ]
     widths = [max(_display_width(row[c]) for row in cells) for c in range(len(headers))]
 
     def line(row: list[str]) -> str:

@@ -19,7 +19,9 @@ class Blocker:
         return self.message
 
 
-def version_blockers(version, handling_items, materials_by_hi, previous=None, effective_from=None) -> list[Blocker]:
+def version_blockers(
+    version, handling_items, materials_by_hi, previous=None, effective_from=None
+) -> list[Blocker]:
     """Every reason why `version` cannot be published, in the order a reader fixes them.
     `handling_items` and `materials_by_hi` are passed in so this stays free of queries."""
     out: list[Blocker] = []
@@ -34,8 +36,19 @@ def version_blockers(version, handling_items, materials_by_hi, previous=None, ef
             out.append(Blocker("change_basis", _("调整依据未填写")))
     if effective_from is None:
         out.append(Blocker("effective_from", _("生效日期未填写")))
-    elif previous is not None and previous.effective_from and effective_from < previous.effective_from:
-        out.append(Blocker("effective_from", _("生效日期不能早于上一版本的生效日期（{date}）").format(date=date_format(previous.effective_from, "DATE_FORMAT"))))
+    elif (
+        previous is not None
+        and previous.effective_from
+        and effective_from < previous.effective_from
+    ):
+        out.append(
+            Blocker(
+                "effective_from",
+                _("生效日期不能早于上一版本的生效日期（{date}）").format(
+                    date=date_format(previous.effective_from, "DATE_FORMAT")
+                ),
+            )
+        )
     if version.is_cancelled:
         # A cancellation only needs its reason and basis; it carries no guide.
         return out
@@ -57,7 +70,12 @@ def handling_item_blockers(version, hi, materials) -> list[Blocker]:
     out: list[Blocker] = []
 
     def add(field, message):
-        out.append(Blocker(f"handling_items[{hi.code}].{field}", _("办理项“{name}”：{message}").format(name=label, message=message)))
+        out.append(
+            Blocker(
+                f"handling_items[{hi.code}].{field}",
+                _("办理项“{name}”：{message}").format(name=label, message=message),
+            )
+        )
 
     if not hi.name.strip():
         add("name", _("办理项名称未填写"))
@@ -73,8 +91,12 @@ def handling_item_blockers(version, hi, materials) -> list[Blocker]:
             and hi.statutory_limit_days is not None
             and hi.promised_limit_days > hi.statutory_limit_days
         ):
-            add("promised_limit_days", _("承诺时限（{p}个工作日）超过法定时限（{s}个工作日）").format(
-                p=hi.promised_limit_days, s=hi.statutory_limit_days))
+            add(
+                "promised_limit_days",
+                _("承诺时限（{p}个工作日）超过法定时限（{s}个工作日）").format(
+                    p=hi.promised_limit_days, s=hi.statutory_limit_days
+                ),
+            )
     if hi.fee_charged and not (hi.fee_standard.strip() and hi.fee_basis.strip()):
         add("fee", _("收费事项须填写收费标准和收费依据"))
     if not hi.complaint_phone.strip():
@@ -85,11 +107,17 @@ def handling_item_blockers(version, hi, materials) -> list[Blocker]:
         if not m.name.strip():
             add(f"materials[{n}].name", _("第{n}项材料没有名称").format(n=n))
         if m.is_tolerable and m.is_core:
-            add(f"materials[{n}].is_tolerable", _("材料“{m}”是核心要件，不能容缺").format(m=m.name or n))
+            add(
+                f"materials[{n}].is_tolerable",
+                _("材料“{m}”是核心要件，不能容缺").format(m=m.name or n),
+            )
         if m.copies < 1:
             add(f"materials[{n}].copies", _("材料“{m}”份数至少为1").format(m=m.name or n))
         if m.applies_to in (PERSON, ORGANISATION) and hi.applicant_type not in (m.applies_to, BOTH):
-            add(f"materials[{n}].applies_to", _("材料“{m}”的适用情形与办理项的服务对象不符").format(m=m.name or n))
+            add(
+                f"materials[{n}].applies_to",
+                _("材料“{m}”的适用情形与办理项的服务对象不符").format(m=m.name or n),
+            )
     return out
 
 

@@ -17,6 +17,9 @@ def guide_file_size(file) -> None:
     if file.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             _("文件过大（%(size)d MB），上限为 %(limit)d MB"),
-            params={"size": file.size // (1024 * 1024), "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            params={
+                "size": file.size // (1024 * 1024),
+                "limit": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            },
             code="file_too_large",
         )

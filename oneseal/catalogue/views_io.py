@@ -32,22 +32,39 @@ from .queries import local_catalogue
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("目录文件"),
-        help_text=gettext_lazy("县级清单格式的 .xlsx（每个办理项一行，中文表头），或政务服务网导出的 .csv"),
+        help_text=gettext_lazy(
+            "县级清单格式的 .xlsx（每个办理项一行，中文表头），或政务服务网导出的 .csv"
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-    reason = forms.CharField(label=gettext_lazy("调整原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=gettext_lazy("导入会调整已发布的事项时必填"))
-    basis = forms.CharField(label=gettext_lazy("调整依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                            help_text=gettext_lazy("如文件名称和文号；导入会调整已发布的事项时必填"))
-    publish_on = forms.DateField(label=gettext_lazy("发布并于此日生效"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text=gettext_lazy("留空则只保存为草稿；填写则发布新增或变更且办事指南完整的事项"))
+    reason = forms.CharField(
+        label=gettext_lazy("调整原因"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("导入会调整已发布的事项时必填"),
+    )
+    basis = forms.CharField(
+        label=gettext_lazy("调整依据"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("如文件名称和文号；导入会调整已发布的事项时必填"),
+    )
+    publish_on = forms.DateField(
+        label=gettext_lazy("发布并于此日生效"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("留空则只保存为草稿；填写则发布新增或变更且办事指南完整的事项"),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("文件大小为 {size}，超过上限 {limit}，请拆分后分批导入").format(
-                size=filesizeformat(upload.size), limit=filesizeformat(settings.UPLOAD_MAX_BYTES)))
+            raise forms.ValidationError(
+                _("文件大小为 {size}，超过上限 {limit}，请拆分后分批导入").format(
+                    size=filesizeformat(upload.size),
+                    limit=filesizeformat(settings.UPLOAD_MAX_BYTES),
+                )
+            )
         return upload
 
 
@@ -78,8 +95,12 @@ def import_list(request):
             with transaction.atomic():
                 catalogue = ensure_local_catalogue(region, actor=request.user)
                 report = import_catalogue(
-                    catalogue, read_rows(upload, name=upload.name), actor=request.user,
-                    reason=data["reason"], basis=data["basis"], publish_on=data["publish_on"],
+                    catalogue,
+                    read_rows(upload, name=upload.name),
+                    actor=request.user,
+                    reason=data["reason"],
+                    basis=data["basis"],
+                    publish_on=data["publish_on"],
                 )
         except ImportRejected as rejected:
             problems = rejected.problems
@@ -87,10 +108,18 @@ def import_list(request):
         except DomainError as error:
             form.add_error(None, error.message)
     status = 400 if problems or (request.method == "POST" and not form.is_valid()) else 200
-    return render(request, "catalogue/io/import.html", {
-        "region": region, "form": form, "report": report, "problems": problems,
-        "catalogue": local_catalogue(region),
-    }, status=status)
+    return render(
+        request,
+        "catalogue/io/import.html",
+        {
+            "region": region,
+            "form": form,
+            "report": report,
+            "problems": problems,
+            "catalogue": local_catalogue(region),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -104,6 +133,8 @@ def export_list(request):
     data = export_catalogue(catalogue, include_drafts=include_drafts)
     suffix = _("（含草稿）") if include_drafts else ""
     return FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=f"{catalogue.name}{suffix}-{today():%Y%m%d}.xlsx",
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=f"{catalogue.name}{suffix}-{today():%Y%m%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

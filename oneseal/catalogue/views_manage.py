@@ -46,7 +46,10 @@ def _io_links() -> dict:
     """The import/export pages live in their own module; fall back to their plain paths
     while those routes are not installed."""
     links = {}
-    for name, fallback in (("import", "/manage/catalogue/io/import/"), ("export", "/manage/catalogue/io/export/")):
+    for name, fallback in (
+        ("import", "/manage/catalogue/io/import/"),
+        ("export", "/manage/catalogue/io/export/"),
+    ):
         try:
             links[name] = reverse(f"catalogue:{name}")
         except NoReverseMatch:
@@ -55,8 +58,12 @@ def _io_links() -> dict:
 
 
 def _render(request, template, catalogue, context, status=200):
-    return render(request, f"catalogue/manage/{template}",
-                  {"catalogue": catalogue, "io": _io_links(), **context}, status=status)
+    return render(
+        request,
+        f"catalogue/manage/{template}",
+        {"catalogue": catalogue, "io": _io_links(), **context},
+        status=status,
+    )
 
 
 def _admin_url(name: str, *args) -> str | None:
@@ -73,7 +80,9 @@ def index(request):
     if prefix is None or not has_role(request.user, Role.CATALOGUE_ADMIN):
         raise PermissionDenied(_("您不是事项目录管理员"))
     catalogues = list(
-        Catalogue.objects.filter(region__code__startswith=prefix).select_related("region").order_by("region__code", "kind")
+        Catalogue.objects.filter(region__code__startswith=prefix)
+        .select_related("region")
+        .order_by("region__code", "kind")
     )
     if len(catalogues) == 1:
         return redirect("catalogue:items", catalogue_id=catalogues[0].pk)
@@ -84,10 +93,13 @@ def latest_versions_for_list(catalogue: Catalogue, on: datetime.date):
     """The newest version of every item, with the version in force today beside it, in one query."""
     in_force = ItemVersion.objects.in_force(on).filter(item=OuterRef("item")).order_by("-number")
     return (
-        ItemVersion.objects.filter(item__catalogue=catalogue).latest_per_item()
+        ItemVersion.objects.filter(item__catalogue=catalogue)
+        .latest_per_item()
         .select_related("item", "original_department", "topic")
-        .annotate(in_force_number=Subquery(in_force.values("number")[:1]),
-                  in_force_from=Subquery(in_force.values("effective_from")[:1]))
+        .annotate(
+            in_force_number=Subquery(in_force.values("number")[:1]),
+            in_force_from=Subquery(in_force.values("effective_from")[:1]),
+        )
         .order_by("item__basic_code")
     )
 
@@ -103,7 +115,9 @@ def item_list(request, catalogue_id):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            versions = versions.filter(Q(name__icontains=data["q"]) | Q(item__basic_code__icontains=data["q"]))
+            versions = versions.filter(
+                Q(name__icontains=data["q"]) | Q(item__basic_code__icontains=data["q"])
+            )
         if data["status"]:
             versions = versions.filter(status=data["status"])
         if data["department"]:
@@ -117,9 +131,17 @@ def item_list(request, catalogue_id):
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return _render(request, "items.html", catalogue, {
-        "form": form, "page": page, "query": query.urlencode(), "today": on,
-    })
+    return _render(
+        request,
+        "items.html",
+        catalogue,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": on,
+        },
+    )
 
 
 @login_required
@@ -134,7 +156,12 @@ def item_new(request, catalogue_id):
         except DomainError as e:
             add_domain_error(form, e)
         else:
-            messages.success(request, _("已新增事项“{name}”（草稿）。请补充办理项和申请材料后发布。").format(name=version.name))
+            messages.success(
+                request,
+                _("已新增事项“{name}”（草稿）。请补充办理项和申请材料后发布。").format(
+                    name=version.name
+                ),
+            )
             return redirect("catalogue:version", version_id=version.pk)
     return _render(request, "item_new.html", catalogue, {"form": form})
 
@@ -149,14 +176,26 @@ def _item_for_admin(request, item_id) -> Item:
 def item_history(request, item_id):
     item = _item_for_admin(request, item_id)
     versions = list(
-        item.versions.select_related("created_by__staff", "published_by__staff", "merged_into", "original_department")
-        .prefetch_related(Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")))
+        item.versions.select_related(
+            "created_by__staff", "published_by__staff", "merged_into", "original_department"
+        )
+        .prefetch_related(
+            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id"))
+        )
         .order_by("-number")
     )
     latest = versions[0] if versions else None
-    return _render(request, "history.html", item.catalogue, {
-        "item": item, "versions": versions, "latest": latest, "today": today(),
-    })
+    return _render(
+        request,
+        "history.html",
+        item.catalogue,
+        {
+            "item": item,
+            "versions": versions,
+            "latest": latest,
+            "today": today(),
+        },
+    )
 
 
 @login_required
@@ -168,21 +207,38 @@ def adjust(request, item_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draft = actions.start_adjustment(item, actor=request.user, kind=data["kind"], reason=data["reason"],
-                                             basis=data["basis"], merged_into=data["merged_into"])
+            draft = actions.start_adjustment(
+                item,
+                actor=request.user,
+                kind=data["kind"],
+                reason=data["reason"],
+                basis=data["basis"],
+                merged_into=data["merged_into"],
+            )
         except DomainError as e:
             add_domain_error(form, e)
         else:
-            messages.success(request, _("已生成第{n}版草稿（{kind}）。").format(n=draft.number, kind=draft.get_change_kind_display()))
+            messages.success(
+                request,
+                _("已生成第{n}版草稿（{kind}）。").format(
+                    n=draft.number, kind=draft.get_change_kind_display()
+                ),
+            )
             return redirect("catalogue:version", version_id=draft.pk)
-    return _render(request, "adjust.html", item.catalogue, {"item": item, "latest": latest, "form": form})
+    return _render(
+        request, "adjust.html", item.catalogue, {"item": item, "latest": latest, "form": form}
+    )
 
 
 def _version_for_admin(request, version_id) -> ItemVersion:
     version = get_object_or_404(
         ItemVersion.objects.select_related(
-            "item__catalogue__region", "original_department", "topic", "merged_into",
-            "created_by__staff", "published_by__staff",
+            "item__catalogue__region",
+            "original_department",
+            "topic",
+            "merged_into",
+            "created_by__staff",
+            "published_by__staff",
         ),
         pk=version_id,
     )
@@ -197,7 +253,11 @@ def version_detail(request, version_id):
     handling items, materials, steps and procedures in the admin, through the same actions."""
     version = _version_for_admin(request, version_id)
     catalogue = version.item.catalogue
-    form = DraftForm(request.POST or None, instance=version, catalogue=catalogue) if version.is_draft else None
+    form = (
+        DraftForm(request.POST or None, instance=version, catalogue=catalogue)
+        if version.is_draft
+        else None
+    )
     if request.method == "POST":
         if form is None:
             messages.error(request, _("已发布的版本不可修改；请发起调整生成新版本"))
@@ -216,19 +276,30 @@ def version_detail(request, version_id):
                 return redirect("catalogue:version", version_id=version.pk)
     handling_items = list(
         version.handling_items.order_by("order", "id").annotate(
-            material_count=Count("materials", distinct=True), step_count=Count("review_steps", distinct=True),
+            material_count=Count("materials", distinct=True),
+            step_count=Count("review_steps", distinct=True),
             procedure_count=Count("special_procedures", distinct=True),
         )
     )
     for hi in handling_items:
         hi.admin_url = _admin_url("handlingitem_change", hi.pk)
     add_url = _admin_url("handlingitem_add")
-    return _render(request, "version.html", catalogue, {
-        "version": version, "item": version.item, "form": form, "handling_items": handling_items,
-        "blockers": actions.publish_blockers(version, today()) if version.is_draft else [],
-        "admin_add_handling_item": f"{add_url}?item_version={version.pk}" if add_url and version.is_draft else None,
-        "admin_version": _admin_url("itemversion_change", version.pk),
-    })
+    return _render(
+        request,
+        "version.html",
+        catalogue,
+        {
+            "version": version,
+            "item": version.item,
+            "form": form,
+            "handling_items": handling_items,
+            "blockers": actions.publish_blockers(version, today()) if version.is_draft else [],
+            "admin_add_handling_item": f"{add_url}?item_version={version.pk}"
+            if add_url and version.is_draft
+            else None,
+            "admin_version": _admin_url("itemversion_change", version.pk),
+        },
+    )
 
 
 def _parse_date(value) -> datetime.date | None:
@@ -261,18 +332,32 @@ def publish(request, version_id):
             except DomainError as e:
                 add_domain_error(form, e)
             else:
-                messages.success(request, _("第{n}版已发布，自{date}起施行。").format(
-                    n=version.number, date=_format_date(on)))
+                messages.success(
+                    request,
+                    _("第{n}版已发布，自{date}起施行。").format(
+                        n=version.number, date=_format_date(on)
+                    ),
+                )
                 return redirect("catalogue:history", item_id=version.item_id)
         on = form.cleaned_data.get("effective_from") if form.is_valid() else None
     else:
         on = _parse_date(request.GET.get("effective_from")) or today()
         form = PublishForm(initial={"effective_from": on})
     blockers = [] if refusal else actions.publish_blockers(version, on)
-    return _render(request, "publish.html", catalogue, {
-        "version": version, "item": version.item, "form": form, "on": on,
-        "blockers": blockers, "refusal": refusal,
-    }, status=422 if refusal else 200)
+    return _render(
+        request,
+        "publish.html",
+        catalogue,
+        {
+            "version": version,
+            "item": version.item,
+            "form": form,
+            "on": on,
+            "blockers": blockers,
+            "refusal": refusal,
+        },
+        status=422 if refusal else 200,
+    )
 
 
 def _format_date(day: datetime.date) -> str:

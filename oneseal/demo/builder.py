@@ -74,16 +74,20 @@ LIMIT_CUT_TO = 3
 LIMIT_CUT_REASON = "落实自治区进一步压减政务服务事项办理时限的要求，食品经营许可各办理项承诺办结时限由7个工作日压减至3个工作日"
 LIMIT_CUT_BASIS = "《优化营商环境条例》（国务院令第722号）第三十六条第二款"
 CANCELLED_ITEM = "市场主体迁移调档"
-CANCEL_REASON = ("《中华人民共和国市场主体登记管理条例》施行后，市场主体跨登记机关辖区迁移由迁入地登记机关直接办理变更登记，"
-                 "档案在登记机关之间移交，不再作为单独申请事项")
+CANCEL_REASON = (
+    "《中华人民共和国市场主体登记管理条例》施行后，市场主体跨登记机关辖区迁移由迁入地登记机关直接办理变更登记，"
+    "档案在登记机关之间移交，不再作为单独申请事项"
+)
 CANCEL_BASIS = "《中华人民共和国市场主体登记管理条例》（国务院令第746号）"
 
 
 def demo_exists() -> bool:
     """The demo is there when Pingluo's list holds the demo's first item (its basic code)."""
     return Item.objects.filter(
-        catalogue__region__code=org.COUNTY_CODE, catalogue__kind=Catalogue.Kind.LOCAL,
-        catalogue__name=table.CATALOGUE_NAME, basic_code=basic_code(org.DEPARTMENTS[0].code, 1),
+        catalogue__region__code=org.COUNTY_CODE,
+        catalogue__kind=Catalogue.Kind.LOCAL,
+        catalogue__name=table.CATALOGUE_NAME,
+        basic_code=basic_code(org.DEPARTMENTS[0].code, 1),
     ).exists()
 
 
@@ -109,25 +113,44 @@ def load() -> bool:
 
 
 def _catalogue() -> dict:
-    other = Catalogue.objects.filter(region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL).first()
+    other = Catalogue.objects.filter(
+        region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL
+    ).first()
     if other is not None:
-        raise Conflict(_("平罗县（640221）已有本级事项目录“{name}”，不是演示数据，演示数据未加载").format(name=other.name))
+        raise Conflict(
+            _("平罗县（640221）已有本级事项目录“{name}”，不是演示数据，演示数据未加载").format(
+                name=other.name
+            )
+        )
     county = _regions()
     bureau, sections, departments = _organisation(county)
     users = _accounts(bureau, sections, departments)
-    topics = {name: Topic.objects.filter(name=name).first()
-              or catalogue_actions.create_topic(actor=users["admin"], name=name, order=n)
-              for n, name in enumerate(org.TOPICS, start=1)}
+    topics = {
+        name: Topic.objects.filter(name=name).first()
+        or catalogue_actions.create_topic(actor=users["admin"], name=name, order=n)
+        for n, name in enumerate(org.TOPICS, start=1)
+    }
     catalogue = catalogue_actions.create_catalogue(
-        actor=users["admin"], region=county, kind=Catalogue.Kind.LOCAL, name=table.CATALOGUE_NAME, bureau=bureau,
+        actor=users["admin"],
+        region=county,
+        kind=Catalogue.Kind.LOCAL,
+        name=table.CATALOGUE_NAME,
+        bureau=bureau,
     )
-    _local_items(catalogue, actor=users["catadmin"], sections=sections, departments=departments, topics=topics)
+    _local_items(
+        catalogue,
+        actor=users["catadmin"],
+        sections=sections,
+        departments=departments,
+        topics=topics,
+    )
     _adjustments(catalogue, actor=users["catadmin"])
     _guidance(catalogue, actor=users["admin"], local_actor=users["catadmin"])
     return users
 
 
 # ---- regions and organisation ----------------------------------------------------------
+
 
 def _regions() -> Region:
     load_regions(gb2260_table(), only_prefix="64")
@@ -141,8 +164,11 @@ def _demo_superuser(encoded_password: str | None = None):
     user = get_user_model().objects.filter(username=row.username).first()
     if user is None:
         user = organisation_actions.create_superuser(
-            username=row.username, display_name=row.display_name, system=True,
-            encoded_password=encoded_password or make_password(org.DEMO_PASSWORD))
+            username=row.username,
+            display_name=row.display_name,
+            system=True,
+            encoded_password=encoded_password or make_password(org.DEMO_PASSWORD),
+        )
     return user
 
 
@@ -154,19 +180,44 @@ def _ensure(model, lookup: dict, save, *, actor, **defaults):
 
 def _organisation(county: Region):
     actor = _demo_superuser()
-    bureau = _ensure(Bureau, {"region": county}, organisation_actions.save_bureau, actor=actor,
-                     **org.BUREAU, established_on=TRANSFER_DATE)
-    sections = {name: _ensure(Section, {"bureau": bureau, "name": name}, organisation_actions.save_section, actor=actor)
-                for name in org.SECTIONS}
+    bureau = _ensure(
+        Bureau,
+        {"region": county},
+        organisation_actions.save_bureau,
+        actor=actor,
+        **org.BUREAU,
+        established_on=TRANSFER_DATE,
+    )
+    sections = {
+        name: _ensure(
+            Section,
+            {"bureau": bureau, "name": name},
+            organisation_actions.save_section,
+            actor=actor,
+        )
+        for name in org.SECTIONS
+    }
     for code, name in org.SERVICE_CENTRES.items():
-        _ensure(ServiceCentre, {"region": Region.objects.get(code=code), "bureau": bureau, "name": name},
-                organisation_actions.save_service_centre, actor=actor,
-                address=f"平罗县{TOWNSHIPS[code]}人民政府院内", phone=org.ENQUIRY_PHONE)
+        _ensure(
+            ServiceCentre,
+            {"region": Region.objects.get(code=code), "bureau": bureau, "name": name},
+            organisation_actions.save_service_centre,
+            actor=actor,
+            address=f"平罗县{TOWNSHIPS[code]}人民政府院内",
+            phone=org.ENQUIRY_PHONE,
+        )
     departments = {}
     for n, row in enumerate(org.DEPARTMENTS, start=1):
         departments[row.name] = _ensure(
-            Department, {"region": county, "name": row.name}, organisation_actions.save_department, actor=actor,
-            short_name=row.short_name, code=row.code, phone=row.phone, order=n)
+            Department,
+            {"region": county, "name": row.name},
+            organisation_actions.save_department,
+            actor=actor,
+            short_name=row.short_name,
+            code=row.code,
+            phone=row.phone,
+            order=n,
+        )
     return bureau, sections, departments
 
 
@@ -188,15 +239,25 @@ def _accounts(bureau, sections, departments) -> dict:
         if user is None:
             # Catalogue administrators edit handling items and materials in the Django admin.
             user = organisation_actions.create_account(
-                actor=admin, region=region, username=row.username, display_name=row.display_name,
-                encoded_password=encoded, admin_site=row.role == Role.CATALOGUE_ADMIN)
+                actor=admin,
+                region=region,
+                username=row.username,
+                display_name=row.display_name,
+                encoded_password=encoded,
+                admin_site=row.role == Role.CATALOGUE_ADMIN,
+            )
         users[row.username] = user
-        staff = _ensure(Staff, {"user": user}, organisation_actions.save_staff, actor=admin,
-                        region=region,
-                        bureau=bureau if row.in_bureau else None,
-                        section=sections[row.section] if row.section else None,
-                        department=departments[row.department] if row.department else None,
-                        display_name=row.display_name)
+        staff = _ensure(
+            Staff,
+            {"user": user},
+            organisation_actions.save_staff,
+            actor=admin,
+            region=region,
+            bureau=bureau if row.in_bureau else None,
+            section=sections[row.section] if row.section else None,
+            department=departments[row.department] if row.department else None,
+            display_name=row.display_name,
+        )
         held = set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
         if row.role not in held:
             organisation_actions.set_roles(staff, held | {row.role}, actor=admin)
@@ -217,7 +278,11 @@ def account_lines() -> list[AccountLine]:
     """The demo accounts as the command prints them: staff first, then the applicants' online
     accounts (scope: the applicant whose cases they see)."""
     User = get_user_model()
-    regions = dict(Region.objects.filter(code__in={a.region_code for a in org.ACCOUNTS}).values_list("code", "name"))
+    regions = dict(
+        Region.objects.filter(code__in={a.region_code for a in org.ACCOUNTS}).values_list(
+            "code", "name"
+        )
+    )
     usernames = [a.username for a in org.ACCOUNTS] + [a.username for a in APPLICANT_ACCOUNTS]
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     demo_hash = {}  # each distinct stored hash is checked once: the accounts share one
@@ -237,17 +302,32 @@ def account_lines() -> list[AccountLine]:
             scope = _("全部区划")
         else:
             scope = row.department or regions.get(row.region_code, row.region_code)
-        lines.append(AccountLine(row.username, role, row.display_name, row.title, scope, password_of(row.username)))
+        lines.append(
+            AccountLine(
+                row.username, role, row.display_name, row.title, scope, password_of(row.username)
+            )
+        )
     applicant_names = {r.key: r.name for r in [*PEOPLE, *ORGANISATIONS]}
     for row in APPLICANT_ACCOUNTS:
-        scope = "、".join([applicant_names[row.applicant]] + [
-            applicant_names[a.organisation] for a in AUTHORISATIONS if a.person == row.applicant])
-        lines.append(AccountLine(row.username, _("申请人（网上办事）"), row.display_name, _("网上办事账号"),
-                                 scope, password_of(row.username)))
+        scope = "、".join(
+            [applicant_names[row.applicant]]
+            + [applicant_names[a.organisation] for a in AUTHORISATIONS if a.person == row.applicant]
+        )
+        lines.append(
+            AccountLine(
+                row.username,
+                _("申请人（网上办事）"),
+                row.display_name,
+                _("网上办事账号"),
+                scope,
+                password_of(row.username),
+            )
+        )
     return lines
 
 
 # ---- the local catalogue -----------------------------------------------------------------
+
 
 def _local_items(catalogue, *, actor, sections, departments, topics) -> None:
     for dept_row in org.DEPARTMENTS:
@@ -256,64 +336,139 @@ def _local_items(catalogue, *, actor, sections, departments, topics) -> None:
         for seq, (status, row) in enumerate(rows, start=1):
             section = sections.get(dept_row.section) if status == table.TRANSFERRED else None
             topic = topics[row.topic or dept_row.topic]
-            _publish_item(catalogue, actor=actor, row=row, status=status, dept_row=dept_row,
-                          department=departments[dept_row.name], seq=seq, section=section, sections=sections,
-                          topic=topic)
+            _publish_item(
+                catalogue,
+                actor=actor,
+                row=row,
+                status=status,
+                dept_row=dept_row,
+                department=departments[dept_row.name],
+                seq=seq,
+                section=section,
+                sections=sections,
+                topic=topic,
+            )
 
 
 def basic_code(dept_code: str, seq: int) -> str:
     return f"64-{dept_code}-{seq:03d}"
 
 
-def _publish_item(catalogue, *, actor, row, status, dept_row, department, seq, section, sections, topic):
+def _publish_item(
+    catalogue, *, actor, row, status, dept_row, department, seq, section, sections, topic
+):
     implementing = f"{org.COUNTY_CODE}-{dept_row.code}-{seq:03d}"
     version = catalogue_actions.create_item(
-        catalogue, actor=actor, basic_code=basic_code(dept_row.code, seq), name=row.name,
-        reason=table.STATUS_REASON[status], basis=table.TRANSFER_BASIS,
-        item_type=row.item_type, implementing_code=implementing, legal_basis=row.legal_basis,
-        original_department=department, transfer_status=status, topic=topic,
+        catalogue,
+        actor=actor,
+        basic_code=basic_code(dept_row.code, seq),
+        name=row.name,
+        reason=table.STATUS_REASON[status],
+        basis=table.TRANSFER_BASIS,
+        item_type=row.item_type,
+        implementing_code=implementing,
+        legal_basis=row.legal_basis,
+        original_department=department,
+        transfer_status=status,
+        topic=topic,
     )
     for order, name in enumerate(row.handling_items, start=1):
-        _add_handling_item(version, actor=actor, code=f"{implementing}-{order:02d}", name=name, order=order,
-                           row=row, status=status, dept_row=dept_row, section=section, sections=sections)
+        _add_handling_item(
+            version,
+            actor=actor,
+            code=f"{implementing}-{order:02d}",
+            name=name,
+            order=order,
+            row=row,
+            status=status,
+            dept_row=dept_row,
+            section=section,
+            sections=sections,
+        )
     catalogue_actions.publish(version, actor=actor, effective_from=TRANSFER_DATE)
 
 
-def _add_handling_item(version, *, actor, code, name, order, row, status, dept_row, section, sections):
+def _add_handling_item(
+    version, *, actor, code, name, order, row, status, dept_row, section, sections
+):
     guide = GUIDES.get(name) or _default_guide(name, row, status, section)
-    statutory = guide.statutory or row.statutory or (20 if row.item_type == table.LICENSING else None)
+    statutory = (
+        guide.statutory or row.statutory or (20 if row.item_type == table.LICENSING else None)
+    )
     instant = guide.instant or row.instant
     promised = None if instant else (guide.promised or row.promised or _half(statutory))
     transferred = status == table.TRANSFERRED
-    hi = catalogue_actions.save_draft_part(HandlingItem(
-        item_version=version, code=code, name=name, variant=variant_of(name),
-        applicant_type=guide.applicant or row.applicant, conditions=guide.conditions,
-        statutory_limit_days=statutory, promised_limit_days=promised, is_instant=instant,
-        is_commitment=guide.commitment or "告知承诺" in name,
-        fee_charged=guide.fee_charged, fee_standard=guide.fee_standard, fee_basis=guide.fee_basis,
-        visits_required=guide.visits, online_depth=guide.online_depth,
-        where=_where(status, dept_row), office_hours=org.OFFICE_HOURS,
-        enquiry_phone=org.ENQUIRY_PHONE if transferred else dept_row.phone, complaint_phone=org.COMPLAINT_PHONE,
-        result_name=guide.result if guide.result is not None else row.result,
-        result_validity=guide.validity if guide.validity is not None else row.validity,
-        deliver_at_window=True, deliver_by_post=guide.post, deliver_electronically=guide.electronic,
-        intermediary_services=guide.intermediary, keywords=guide.keywords or row.keywords, order=order,
-    ), actor=actor)
+    hi = catalogue_actions.save_draft_part(
+        HandlingItem(
+            item_version=version,
+            code=code,
+            name=name,
+            variant=variant_of(name),
+            applicant_type=guide.applicant or row.applicant,
+            conditions=guide.conditions,
+            statutory_limit_days=statutory,
+            promised_limit_days=promised,
+            is_instant=instant,
+            is_commitment=guide.commitment or "告知承诺" in name,
+            fee_charged=guide.fee_charged,
+            fee_standard=guide.fee_standard,
+            fee_basis=guide.fee_basis,
+            visits_required=guide.visits,
+            online_depth=guide.online_depth,
+            where=_where(status, dept_row),
+            office_hours=org.OFFICE_HOURS,
+            enquiry_phone=org.ENQUIRY_PHONE if transferred else dept_row.phone,
+            complaint_phone=org.COMPLAINT_PHONE,
+            result_name=guide.result if guide.result is not None else row.result,
+            result_validity=guide.validity if guide.validity is not None else row.validity,
+            deliver_at_window=True,
+            deliver_by_post=guide.post,
+            deliver_electronically=guide.electronic,
+            intermediary_services=guide.intermediary,
+            keywords=guide.keywords or row.keywords,
+            order=order,
+        ),
+        actor=actor,
+    )
     for n, m in enumerate(guide.materials, start=1):
-        catalogue_actions.save_draft_part(Material(
-            handling_item=hi, order=n, name=m.name, form=m.form, copies=m.copies, is_required=m.required,
-            is_core=m.core, is_tolerable=m.tolerable, source=m.source, notes=m.notes, applies_to=m.applies,
-        ), actor=actor)
+        catalogue_actions.save_draft_part(
+            Material(
+                handling_item=hi,
+                order=n,
+                name=m.name,
+                form=m.form,
+                copies=m.copies,
+                is_required=m.required,
+                is_core=m.core,
+                is_tolerable=m.tolerable,
+                source=m.source,
+                notes=m.notes,
+                applies_to=m.applies,
+            ),
+            actor=actor,
+        )
     for n, step in enumerate(_step_days(guide.steps, promised), start=1):
-        catalogue_actions.save_draft_part(ReviewStep(
-            handling_item=hi, order=n, name=step.name, role=step.role,
-            section=sections.get(step.section) if transferred and step.section else None,
-            limit_days=step.days,
-        ), actor=actor)
+        catalogue_actions.save_draft_part(
+            ReviewStep(
+                handling_item=hi,
+                order=n,
+                name=step.name,
+                role=step.role,
+                section=sections.get(step.section) if transferred and step.section else None,
+                limit_days=step.days,
+            ),
+            actor=actor,
+        )
     for sp in guide.special:
-        catalogue_actions.save_draft_part(SpecialProcedure(
-            handling_item=hi, kind=sp.kind, limit_days=sp.days, notes=sp.notes,
-        ), actor=actor)
+        catalogue_actions.save_draft_part(
+            SpecialProcedure(
+                handling_item=hi,
+                kind=sp.kind,
+                limit_days=sp.days,
+                notes=sp.notes,
+            ),
+            actor=actor,
+        )
     return hi
 
 
@@ -339,21 +494,39 @@ def _default_guide(name: str, row, status: str, section) -> Guide:
     the government already holds it) and the optional power of attorney."""
     law = FIRST_LAW.search(row.legal_basis)
     conditions = _("申请人符合{law}等法律法规规定的条件，申请材料齐全、符合法定形式。").format(
-        law=law.group(0) if law else row.legal_basis)
+        law=law.group(0) if law else row.legal_basis
+    )
     if row.applicant == table.PERSON:
-        identity = MaterialRow("申请人居民身份证", "original_and_copy", source="shared",
-                               notes="现场核验原件，留存复印件1份；可共享核验电子身份证照")
+        identity = MaterialRow(
+            "申请人居民身份证",
+            "original_and_copy",
+            source="shared",
+            notes="现场核验原件，留存复印件1份；可共享核验电子身份证照",
+        )
     elif row.applicant == table.BOTH:
-        identity = MaterialRow("申请人身份证明（自然人提交居民身份证，法人或其他组织提交营业执照或登记证书）",
-                               "electronic", source="shared", notes="通过电子证照库共享获取，无法获取的现场提交")
+        identity = MaterialRow(
+            "申请人身份证明（自然人提交居民身份证，法人或其他组织提交营业执照或登记证书）",
+            "electronic",
+            source="shared",
+            notes="通过电子证照库共享获取，无法获取的现场提交",
+        )
     else:
-        identity = MaterialRow("营业执照或其他主体资格证明文件", "electronic", source="shared",
-                               notes="通过电子证照库共享获取，申请人无需提交纸质件")
+        identity = MaterialRow(
+            "营业执照或其他主体资格证明文件",
+            "electronic",
+            source="shared",
+            notes="通过电子证照库共享获取，申请人无需提交纸质件",
+        )
     materials = (
         MaterialRow(f"{name}申请表", notes="申请人签字或盖章；网上申请的在线填写"),
         identity,
-        MaterialRow("授权委托书及受托人居民身份证", "original_and_copy", core=False, required=False,
-                    notes="委托他人办理的提交"),
+        MaterialRow(
+            "授权委托书及受托人居民身份证",
+            "original_and_copy",
+            core=False,
+            required=False,
+            notes="委托他人办理的提交",
+        ),
     )
     review_section = section.name if section is not None else None
     steps = (
@@ -361,8 +534,18 @@ def _default_guide(name: str, row, status: str, section) -> Guide:
         StepRow("审查", "reviewer", review_section, None),
         StepRow("决定", "signatory", review_section, None),
     )
-    return Guide(conditions=conditions, materials=materials, steps=steps, keywords="", visits=1, online_depth=3,
-                 result=None, validity=None, post=status == table.TRANSFERRED, electronic=False)
+    return Guide(
+        conditions=conditions,
+        materials=materials,
+        steps=steps,
+        keywords="",
+        visits=1,
+        online_depth=3,
+        result=None,
+        validity=None,
+        post=status == table.TRANSFERRED,
+        electronic=False,
+    )
 
 
 def _step_days(steps: tuple[StepRow, ...], promised: int | None) -> tuple[StepRow, ...]:
@@ -397,14 +580,21 @@ def variant_of(name: str) -> str:
 
 # ---- the adjustment history ----------------------------------------------------------------
 
+
 def _current(catalogue, name: str) -> ItemVersion:
-    return ItemVersion.objects.filter(item__catalogue=catalogue, name=name).order_by("-number").first()
+    return (
+        ItemVersion.objects.filter(item__catalogue=catalogue, name=name).order_by("-number").first()
+    )
 
 
 def _adjustments(catalogue, *, actor) -> None:
     food = _current(catalogue, LIMIT_CUT_ITEM)
     draft = catalogue_actions.start_adjustment(
-        food.item, actor=actor, kind=ChangeKind.CHANGE_LIMIT, reason=LIMIT_CUT_REASON, basis=LIMIT_CUT_BASIS,
+        food.item,
+        actor=actor,
+        kind=ChangeKind.CHANGE_LIMIT,
+        reason=LIMIT_CUT_REASON,
+        basis=LIMIT_CUT_BASIS,
     )
     for hi in draft.handling_items.all():
         if hi.promised_limit_days is None or hi.promised_limit_days <= LIMIT_CUT_TO:
@@ -418,42 +608,74 @@ def _adjustments(catalogue, *, actor) -> None:
 
     moved = _current(catalogue, CANCELLED_ITEM)
     draft = catalogue_actions.start_adjustment(
-        moved.item, actor=actor, kind=ChangeKind.CANCEL, reason=CANCEL_REASON, basis=CANCEL_BASIS,
+        moved.item,
+        actor=actor,
+        kind=ChangeKind.CANCEL,
+        reason=CANCEL_REASON,
+        basis=CANCEL_BASIS,
     )
     catalogue_actions.publish(draft, actor=actor, effective_from=CANCEL_DATE)
 
 
 # ---- the guidance catalogue -------------------------------------------------------------
 
+
 def _guidance(local, *, actor, local_actor) -> None:
     province = Region.objects.get(code=org.PROVINCE_CODE)
-    catalogue = (Catalogue.objects.filter(region=province, kind=Catalogue.Kind.GUIDANCE).first()
-                 or catalogue_actions.create_catalogue(actor=actor, region=province, kind=Catalogue.Kind.GUIDANCE,
-                                                       name=guidance.NAME))
+    catalogue = Catalogue.objects.filter(
+        region=province, kind=Catalogue.Kind.GUIDANCE
+    ).first() or catalogue_actions.create_catalogue(
+        actor=actor, region=province, kind=Catalogue.Kind.GUIDANCE, name=guidance.NAME
+    )
     rows = []
     for dept_row in org.DEPARTMENTS:
         for seq, row in enumerate(table.TRANSFERRED_ITEMS.get(dept_row.name, []), start=1):
             if row.item_type == table.LICENSING:
-                rows.append((basic_code(dept_row.code, seq), row.name, row.legal_basis,
-                             row.statutory or 20, row.instant))
-    rows += [(g.basic_code, g.name, g.legal_basis, g.statutory, False) for g in guidance.MISSING_FROM_PINGLUO]
+                rows.append(
+                    (
+                        basic_code(dept_row.code, seq),
+                        row.name,
+                        row.legal_basis,
+                        row.statutory or 20,
+                        row.instant,
+                    )
+                )
+    rows += [
+        (g.basic_code, g.name, g.legal_basis, g.statutory, False)
+        for g in guidance.MISSING_FROM_PINGLUO
+    ]
     existing = set(catalogue.items.values_list("basic_code", flat=True))
     for code, name, basis, statutory, instant in rows:
         if code in existing:
             continue
         version = catalogue_actions.create_item(
-            catalogue, actor=actor, basic_code=code, name=name, legal_basis=basis,
-            reason=_("自治区县级行政许可事项指导目录"), basis=_("自治区人民政府公布"),
+            catalogue,
+            actor=actor,
+            basic_code=code,
+            name=name,
+            legal_basis=basis,
+            reason=_("自治区县级行政许可事项指导目录"),
+            basis=_("自治区人民政府公布"),
         )
-        hi = catalogue_actions.save_draft_part(HandlingItem(
-            item_version=version, code=f"{code}-01", name=name, statutory_limit_days=statutory,
-            promised_limit_days=None if instant else statutory, is_instant=instant,
-            complaint_phone=guidance.COMPLAINT_PHONE,
-            conditions=_("以各县（市、区）公布的办事指南为准"),
-        ), actor=actor)
-        catalogue_actions.save_draft_part(Material(handling_item=hi, order=1, name=f"{name}申请书"), actor=actor)
+        hi = catalogue_actions.save_draft_part(
+            HandlingItem(
+                item_version=version,
+                code=f"{code}-01",
+                name=name,
+                statutory_limit_days=statutory,
+                promised_limit_days=None if instant else statutory,
+                is_instant=instant,
+                complaint_phone=guidance.COMPLAINT_PHONE,
+                conditions=_("以各县（市、区）公布的办事指南为准"),
+            ),
+            actor=actor,
+        )
+        catalogue_actions.save_draft_part(
+            Material(handling_item=hi, order=1, name=f"{name}申请书"), actor=actor
+        )
         catalogue_actions.publish(version, actor=actor, effective_from=guidance.EFFECTIVE)
     for g in guidance.MISSING_FROM_PINGLUO:
         if g.no_such_power:
-            catalogue_actions.declare_no_such_power(local, actor=local_actor, basic_code=g.basic_code,
-                                                    reason=g.no_such_power)
+            catalogue_actions.declare_no_such_power(
+                local, actor=local_actor, basic_code=g.basic_code, reason=g.no_such_power
+            )

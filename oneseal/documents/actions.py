@@ -49,7 +49,9 @@ def _require_operator(actor) -> None:
 
 
 @transaction.atomic
-def create_seal(bureau: Bureau, *, actor, name: str = "", valid_from: datetime.date | None = None) -> Seal:
+def create_seal(
+    bureau: Bureau, *, actor, name: str = "", valid_from: datetime.date | None = None
+) -> Seal:
     """A new key and certificate for the bureau's approval seal. The seal it replaces is
     sealed away on the same day: it signs nothing more, and its certificate stays to verify
     what it signed."""
@@ -60,30 +62,64 @@ def create_seal(bureau: Bureau, *, actor, name: str = "", valid_from: datetime.d
     for old in Seal.objects.select_for_update().filter(bureau=bureau, state=Seal.SealState.ACTIVE):
         old.state, old.sealed_away_on = Seal.SealState.SEALED_AWAY, valid_from
         old.save(update_fields=["state", "sealed_away_on"])
-        record("documents.seal_away", actor=actor, subject=old, region_code=bureau.region.code,
-               summary=f"{old.name} 封存（换章）")
-    material = signing.new_key_material(name=name, organisation=bureau.name, region_name=bureau.region.name,
-                                        credit_code=bureau.credit_code, valid_from=valid_from)
-    seal = Seal.objects.create(kind=Seal.Kind.BUREAU, bureau=bureau, name=name, valid_from=valid_from,
-                               certificate_pem=material.certificate_pem, private_key_pem=material.private_key_pem,
-                               fingerprint=material.fingerprint)
-    record("documents.create_seal", actor=actor, subject=seal, region_code=bureau.region.code,
-           summary=f"{seal.name} 启用", data={"fingerprint": seal.fingerprint})
+        record(
+            "documents.seal_away",
+            actor=actor,
+            subject=old,
+            region_code=bureau.region.code,
+            summary=f"{old.name} 封存（换章）",
+        )
+    material = signing.new_key_material(
+        name=name,
+        organisation=bureau.name,
+        region_name=bureau.region.name,
+        credit_code=bureau.credit_code,
+        valid_from=valid_from,
+    )
+    seal = Seal.objects.create(
+        kind=Seal.Kind.BUREAU,
+        bureau=bureau,
+        name=name,
+        valid_from=valid_from,
+        certificate_pem=material.certificate_pem,
+        private_key_pem=material.private_key_pem,
+        fingerprint=material.fingerprint,
+    )
+    record(
+        "documents.create_seal",
+        actor=actor,
+        subject=seal,
+        region_code=bureau.region.code,
+        summary=f"{seal.name} 启用",
+        data={"fingerprint": seal.fingerprint},
+    )
     return seal
 
 
 @transaction.atomic
-def register_department_seal(department: Department, *, actor, name: str, sealed_away_on: datetime.date) -> Seal:
+def register_department_seal(
+    department: Department, *, actor, name: str, sealed_away_on: datetime.date
+) -> Seal:
     """Seed 000 四(二)5: a department's old approval seal, registered as sealed away from the
     transfer date. It has no key, so no document can ever carry it."""
     _require_operator(actor)
     if not name.strip():
         raise ValidationFailed(fields={"name": [_("请填写印章名称")]})
-    seal = Seal.objects.create(kind=Seal.Kind.DEPARTMENT, department=department, name=name.strip(),
-                               state=Seal.SealState.SEALED_AWAY, valid_from=sealed_away_on,
-                               sealed_away_on=sealed_away_on)
-    record("documents.register_department_seal", actor=actor, subject=seal, region_code=department.region.code,
-           summary=f"{seal.name} 封存")
+    seal = Seal.objects.create(
+        kind=Seal.Kind.DEPARTMENT,
+        department=department,
+        name=name.strip(),
+        state=Seal.SealState.SEALED_AWAY,
+        valid_from=sealed_away_on,
+        sealed_away_on=sealed_away_on,
+    )
+    record(
+        "documents.register_department_seal",
+        actor=actor,
+        subject=seal,
+        region_code=department.region.code,
+        summary=f"{seal.name} 封存",
+    )
     return seal
 
 
@@ -109,11 +145,17 @@ def _next_seq(bureau: Bureau, year: int, kind: str) -> int:
     first issue of a year creates the row; when two do so at once, the loser's insert fails
     on the unique constraint and it locks the winner's row instead."""
     for _attempt in range(3):
-        row = DocumentSequence.objects.select_for_update().filter(bureau=bureau, year=year, kind=kind).first()
+        row = (
+            DocumentSequence.objects.select_for_update()
+            .filter(bureau=bureau, year=year, kind=kind)
+            .first()
+        )
         if row is None:
             try:
                 with transaction.atomic():
-                    row = DocumentSequence.objects.create(bureau=bureau, year=year, kind=kind, last=0)
+                    row = DocumentSequence.objects.create(
+                        bureau=bureau, year=year, kind=kind, last=0
+                    )
             except IntegrityError:
                 continue
         row.last += 1
@@ -138,11 +180,15 @@ def public_url(code: str) -> str:
 
 
 def _require_issuer(actor, case: Case) -> None:
-    if not (has_role(actor, Role.CLERK, case.region) or has_role(actor, Role.SIGNATORY, case.region)):
+    if not (
+        has_role(actor, Role.CLERK, case.region) or has_role(actor, Role.SIGNATORY, case.region)
+    ):
         raise NotPermitted()
 
 
-def _issue(case: Case, *, kind: str, actor, supersedes: Document | None, corrected: dict | None = None) -> Document:
+def _issue(
+    case: Case, *, kind: str, actor, supersedes: Document | None, corrected: dict | None = None
+) -> Document:
     blockers = issue_blockers(case, kind=kind, replacing=supersedes)
     fail_blockers(blockers, field="kind", error=ValidationFailed)
     event = notice_event(case, kind)
@@ -156,17 +202,40 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None, correct
     code = _new_code()
     url = public_url(code)
     licence = licence_of(case)
-    tolerated = tolerated_materials(case, event) if kind == DocumentKind.TOLERATED_ACCEPTANCE else []
-    facts = Facts(case=case, event=event, bureau=bureau, licence=licence, tolerated=tolerated, corrected=corrected)
+    tolerated = (
+        tolerated_materials(case, event) if kind == DocumentKind.TOLERATED_ACCEPTANCE else []
+    )
+    facts = Facts(
+        case=case,
+        event=event,
+        bureau=bureau,
+        licence=licence,
+        tolerated=tolerated,
+        corrected=corrected,
+    )
     notice = wording.compose(kind, template, FACTS[kind](facts))
     try:
-        rendered = render(notice, heading=bureau.name, number=number, dated_text=rules.chinese_date(dated),
-                          code=code, url=url, seal_name=seal.name, author=bureau.name)
+        rendered = render(
+            notice,
+            heading=bureau.name,
+            number=number,
+            dated_text=rules.chinese_date(dated),
+            code=code,
+            url=url,
+            seal_name=seal.name,
+            author=bureau.name,
+        )
     except MissingGlyphs as exc:
         msg = _("文书中有字体无法显示的字：{chars}，请核对申请人或事项名称").format(chars=exc.chars)
         raise ValidationFailed(msg, reasons=[msg], fields={"kind": [msg]}) from exc
-    signed = signing.sign_pdf(rendered.pdf, seal=seal, page=rendered.page, box=rendered.box,
-                              reason=str(DocumentKind(kind).label), location=bureau.region.name)
+    signed = signing.sign_pdf(
+        rendered.pdf,
+        seal=seal,
+        page=rendered.page,
+        box=rendered.box,
+        reason=str(DocumentKind(kind).label),
+        location=bureau.region.name,
+    )
     digest = hashlib.sha256(signed).hexdigest()
     # Content-addressed: a name is never written twice with different bytes, and a file left
     # by a rolled-back issue is recognisable as belonging to no row.
@@ -174,19 +243,43 @@ def _issue(case: Case, *, kind: str, actor, supersedes: Document | None, correct
     if not default_storage.exists(path):
         path = default_storage.save(path, ContentFile(signed))
     document = Document.objects.create(
-        case=case, event=event, bureau=bureau, kind=kind, number=number, year=year, seq=seq, dated=dated,
-        file=path, sha256=digest, size=len(signed), supersedes=supersedes, verification_code=code, seal=seal,
-        issued_at=timezone.now(), issued_by=actor if getattr(actor, "pk", None) else None, template=template,
+        case=case,
+        event=event,
+        bureau=bureau,
+        kind=kind,
+        number=number,
+        year=year,
+        seq=seq,
+        dated=dated,
+        file=path,
+        sha256=digest,
+        size=len(signed),
+        supersedes=supersedes,
+        verification_code=code,
+        seal=seal,
+        issued_at=timezone.now(),
+        issued_by=actor if getattr(actor, "pk", None) else None,
+        template=template,
         corrected=corrected or {},
     )
     # Whatever was waiting for this notice (its own act, or an earlier act of the same kind that
     # can no longer be given notice of separately) is answered now.
-    PendingNotice.objects.filter(case=case, kind=kind, document__isnull=True, event__seq__lte=event.seq).update(
-        document=document, issued_at=document.issued_at)
-    record("documents.issue", actor=actor, subject=document, region_code=case.region_code,
-           summary=f"{document.get_kind_display()} {number}",
-           data={"case": case.number, "sha256": digest, "supersedes": supersedes.number if supersedes else None,
-                 "template": template.number})
+    PendingNotice.objects.filter(
+        case=case, kind=kind, document__isnull=True, event__seq__lte=event.seq
+    ).update(document=document, issued_at=document.issued_at)
+    record(
+        "documents.issue",
+        actor=actor,
+        subject=document,
+        region_code=case.region_code,
+        summary=f"{document.get_kind_display()} {number}",
+        data={
+            "case": case.number,
+            "sha256": digest,
+            "supersedes": supersedes.number if supersedes else None,
+            "template": template.number,
+        },
+    )
     if kind == DocumentKind.LICENCE and supersedes is None:
         _retire_earlier_versions(document, licence, actor=actor)
     return document
@@ -200,16 +293,24 @@ def _retire_earlier_versions(document: Document, licence: Licence, *, actor) -> 
     version = LicenceVersion.objects.filter(licence=licence, event=document.event).first()
     if version is None or version.number == 1:
         return
-    earlier = (Document.objects.select_for_update()
-               .filter(kind=DocumentKind.LICENCE, state=Document.DocumentState.GENUINE,
-                       event_id__in=LicenceVersion.objects.filter(licence=licence, number__lt=version.number)
-                       .exclude(event=None).values("event_id"))
-               .order_by("-issued_at", "-id"))
+    earlier = (
+        Document.objects.select_for_update()
+        .filter(
+            kind=DocumentKind.LICENCE,
+            state=Document.DocumentState.GENUINE,
+            event_id__in=LicenceVersion.objects.filter(licence=licence, number__lt=version.number)
+            .exclude(event=None)
+            .values("event_id"),
+        )
+        .order_by("-issued_at", "-id")
+    )
     replaced = version.kind == LicenceVersion.Kind.REPLACEMENT
     for n, old in enumerate(earlier):
         if replaced:
             old.state, old.revoked_on = Document.DocumentState.REVOKED, document.dated
-            old.revocation_reason = str(_("证照已补发（第{n}版），原证作废")).format(n=version.number)
+            old.revocation_reason = str(_("证照已补发（第{n}版），原证作废")).format(
+                n=version.number
+            )
             fields = ["state", "revoked_on", "revocation_reason"]
         else:
             old.state, fields = Document.DocumentState.SUPERSEDED, ["state"]
@@ -218,16 +319,23 @@ def _retire_earlier_versions(document: Document, licence: Licence, *, actor) -> 
             # The latest earlier document names its successor (Document.superseded_by).
             document.supersedes = old
             document.save(update_fields=["supersedes"])
-        record("documents.revoke" if replaced else "documents.supersede", actor=actor, subject=old,
-               region_code=old.case.region_code, summary=f"{old.number} → {document.number}",
-               data={"licence": licence.number, "version": version.number, "kind": version.kind})
+        record(
+            "documents.revoke" if replaced else "documents.supersede",
+            actor=actor,
+            subject=old,
+            region_code=old.case.region_code,
+            summary=f"{old.number} → {document.number}",
+            data={"licence": licence.number, "version": version.number, "kind": version.kind},
+        )
 
 
 def _lock_case(case: Case) -> Case:
     # One issuer per case at a time: two clerks clicking "print" get one document, not two.
-    return (Case.objects.select_for_update(of=("self",)).select_related("bureau__region", "region", "applicant",
-                                                                        "handling_item")
-            .get(pk=case.pk))
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("bureau__region", "region", "applicant", "handling_item")
+        .get(pk=case.pk)
+    )
 
 
 @transaction.atomic
@@ -250,18 +358,28 @@ def reissue_document(document: Document, *, actor, reason: str) -> Document:
     _require_issuer(actor, case)
     old = Document.objects.select_for_update().get(pk=document.pk)
     if old.state != Document.DocumentState.GENUINE:
-        msg = _("文书{number}已{state}，不能更正").format(number=old.number, state=old.get_state_display())
+        msg = _("文书{number}已{state}，不能更正").format(
+            number=old.number, state=old.get_state_display()
+        )
         raise ValidationFailed(msg, fields={"document": [msg]})
     new = _issue(case, kind=old.kind, actor=actor, supersedes=old)
     old.state = Document.DocumentState.SUPERSEDED
     old.save(update_fields=["state"])
-    record("documents.supersede", actor=actor, subject=old, region_code=case.region_code,
-           summary=f"{old.number} → {new.number}", data={"reason": reason.strip()})
+    record(
+        "documents.supersede",
+        actor=actor,
+        subject=old,
+        region_code=case.region_code,
+        summary=f"{old.number} → {new.number}",
+        data={"reason": reason.strip()},
+    )
     return new
 
 
 @transaction.atomic
-def revoke_document(document: Document, *, actor, reason: str, on: datetime.date | None = None) -> Document:
+def revoke_document(
+    document: Document, *, actor, reason: str, on: datetime.date | None = None
+) -> Document:
     """A signatory withdraws a document issued in error; the verification page then says so."""
     old = Document.objects.select_for_update().select_related("case__region").get(pk=document.pk)
     if not has_role(actor, Role.SIGNATORY, old.case.region):
@@ -269,13 +387,24 @@ def revoke_document(document: Document, *, actor, reason: str, on: datetime.date
     if not str(reason or "").strip():
         raise ValidationFailed(fields={"reason": [_("请填写撤销理由")]})
     if old.state != Document.DocumentState.GENUINE:
-        msg = _("文书{number}已{state}，不能撤销").format(number=old.number, state=old.get_state_display())
+        msg = _("文书{number}已{state}，不能撤销").format(
+            number=old.number, state=old.get_state_display()
+        )
         raise ValidationFailed(msg, fields={"document": [msg]})
-    old.state, old.revoked_on, old.revocation_reason = (Document.DocumentState.REVOKED,
-                                                         on or timezone.localdate(), reason.strip())
+    old.state, old.revoked_on, old.revocation_reason = (
+        Document.DocumentState.REVOKED,
+        on or timezone.localdate(),
+        reason.strip(),
+    )
     old.save(update_fields=["state", "revoked_on", "revocation_reason"])
-    record("documents.revoke", actor=actor, subject=old, region_code=old.case.region_code,
-           summary=f"{old.number} 撤销", data={"reason": old.revocation_reason})
+    record(
+        "documents.revoke",
+        actor=actor,
+        subject=old,
+        region_code=old.case.region_code,
+        summary=f"{old.number} 撤销",
+        data={"reason": old.revocation_reason},
+    )
     return old
 
 
@@ -288,7 +417,9 @@ def issue_due_documents(case: Case, *, actor) -> list[Document]:
     case = _lock_case(case)
     _require_issuer(actor, case)
     due = due_documents(case)
-    issued = [_issue(case, kind=d.kind, actor=actor, supersedes=None) for d in due if not d.blockers]
+    issued = [
+        _issue(case, kind=d.kind, actor=actor, supersedes=None) for d in due if not d.blockers
+    ]
     if due and not issued:
         reasons = [f"{d.label}：{b}" for d in due for b in d.blockers]
         raise ValidationFailed(reasons[0], reasons=reasons, fields={"kind": reasons})
@@ -307,10 +438,22 @@ def _reason_of(exc: Exception) -> str:
 def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
     """Keep a notice that could not be issued with its act, with why (an act's event is new, so
     it has no row yet)."""
-    row = PendingNotice.objects.create(case=case, event=event, kind=kind, reason=reason, queued_at=timezone.now(),
-                                       queued_on=timezone.localdate())
-    record("documents.queue_notice", actor=None, subject=row, region_code=case.region_code,
-           summary=f"{row.get_kind_display()} 待出具：{reason}", data={"case": case.number, "reason": reason})
+    row = PendingNotice.objects.create(
+        case=case,
+        event=event,
+        kind=kind,
+        reason=reason,
+        queued_at=timezone.now(),
+        queued_on=timezone.localdate(),
+    )
+    record(
+        "documents.queue_notice",
+        actor=None,
+        subject=row,
+        region_code=case.region_code,
+        summary=f"{row.get_kind_display()} 待出具：{reason}",
+        data={"case": case.number, "reason": reason},
+    )
     return row
 
 
@@ -341,11 +484,19 @@ def _acceptance_dates(case: Case) -> dict:
     from oneseal.cases import rules as case_rules
 
     hi = case.handling_item
-    dues = case_rules.decision_dues(current_calendar(), case.accepted_on, promised_days=hi.promised_limit_days,
-                                    statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
-                                    is_instant=hi.is_instant)
-    return {"promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
-            "provisional": dues.provisional}
+    dues = case_rules.decision_dues(
+        current_calendar(),
+        case.accepted_on,
+        promised_days=hi.promised_limit_days,
+        statutory_limit_days=hi.statutory_limit_days,
+        is_joint=hi.is_joint,
+        is_instant=hi.is_instant,
+    )
+    return {
+        "promised_due": dues.promised.isoformat(),
+        "statutory_due": dues.statutory.isoformat(),
+        "provisional": dues.provisional,
+    }
 
 
 def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
@@ -358,18 +509,30 @@ def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
         # The acceptance window of a case still awaiting the intake decision.
         if case.state != "received":
             return None
-        return {"acceptance_due": _iso(case.acceptance_due), "acceptance_due_provisional": case.acceptance_due_provisional}
+        return {
+            "acceptance_due": _iso(case.acceptance_due),
+            "acceptance_due_provisional": case.acceptance_due_provisional,
+        }
     if document.kind == DocumentKind.EXTENSION and case.state == "accepted":
         # The extension printed the case's dates as they were; when those are the dates the
         # recomputation just moved, it prints the moved ones.
-        before = {"promised_due": _iso(case.promised_due), "statutory_due": _iso(case.statutory_due),
-                  "due_provisional": case.due_provisional, **(recomputed.data or {}).get("old", {})}
+        before = {
+            "promised_due": _iso(case.promised_due),
+            "statutory_due": _iso(case.statutory_due),
+            "due_provisional": case.due_provisional,
+            **(recomputed.data or {}).get("old", {}),
+        }
         printed = {**document.event.data, **document.corrected}
-        if (printed.get("promised_due"), printed.get("statutory_due")) != (before["promised_due"],
-                                                                           before["statutory_due"]):
+        if (printed.get("promised_due"), printed.get("statutory_due")) != (
+            before["promised_due"],
+            before["statutory_due"],
+        ):
             return None
-        return {"promised_due": _iso(case.promised_due), "statutory_due": _iso(case.statutory_due),
-                "provisional": case.due_provisional}
+        return {
+            "promised_due": _iso(case.promised_due),
+            "statutory_due": _iso(case.statutory_due),
+            "provisional": case.due_provisional,
+        }
     return None
 
 
@@ -383,18 +546,29 @@ def correct_served_notices(case: Case, event) -> list[Document]:
 
     case = _lock_case(case)
     out = []
-    for old in (Document.objects.select_for_update().select_related("event")
-                .filter(case=case, kind__in=CORRECTABLE_KINDS, state=Document.DocumentState.GENUINE)
-                .order_by("issued_at", "id")):
+    for old in (
+        Document.objects.select_for_update()
+        .select_related("event")
+        .filter(case=case, kind__in=CORRECTABLE_KINDS, state=Document.DocumentState.GENUINE)
+        .order_by("issued_at", "id")
+    ):
         right = _right_dates(case, old, event)
         if right is None:
             continue
         printed = {**old.event.data, **old.corrected}
-        defaults = {"provisional": case.due_provisional, "acceptance_due_provisional": case.acceptance_due_provisional}
+        defaults = {
+            "provisional": case.due_provisional,
+            "acceptance_due_provisional": case.acceptance_due_provisional,
+        }
         if all(printed.get(key, defaults.get(key)) == value for key, value in right.items()):
             continue
         if signing.sign_blockers(active_seal(case.bureau)):
-            _queue_once(case, event, old.kind, "；".join(map(str, signing.sign_blockers(active_seal(case.bureau)))))
+            _queue_once(
+                case,
+                event,
+                old.kind,
+                "；".join(map(str, signing.sign_blockers(active_seal(case.bureau)))),
+            )
             continue
         try:
             with transaction.atomic():
@@ -406,14 +580,35 @@ def correct_served_notices(case: Case, event) -> list[Document]:
                 logger.exception("correcting the %s of case %s failed", old.kind, case.pk)
             _queue_once(case, event, old.kind, _reason_of(exc))
             continue
-        changed_year = max(datetime.date.fromisoformat(v).year for k, v in right.items()
-                           if k.endswith("_due") and v)
+        changed_year = max(
+            datetime.date.fromisoformat(v).year
+            for k, v in right.items()
+            if k.endswith("_due") and v
+        )
         reason = _("{year}年节假日安排公布，期限重新计算").format(year=changed_year)
-        record("documents.supersede", actor=None, subject=old, region_code=case.region_code,
-               summary=f"{old.number} → {new.number}", data={"reason": str(reason)})
-        append_event(case, action="notice_corrected", actor=None, from_state=case.state, on=event.on,
-                     reason=reason, data={"kind": old.kind, "label": str(old.get_kind_display()),
-                                          "old": old.number, "new": new.number, **right})
+        record(
+            "documents.supersede",
+            actor=None,
+            subject=old,
+            region_code=case.region_code,
+            summary=f"{old.number} → {new.number}",
+            data={"reason": str(reason)},
+        )
+        append_event(
+            case,
+            action="notice_corrected",
+            actor=None,
+            from_state=case.state,
+            on=event.on,
+            reason=reason,
+            data={
+                "kind": old.kind,
+                "label": str(old.get_kind_display()),
+                "old": old.number,
+                "new": new.number,
+                **right,
+            },
+        )
         out.append(new)
     return out
 
@@ -441,8 +636,13 @@ def issue_for_event(case: Case, event, actor) -> list[Document]:
     for kind in kinds:
         target = event
         if kind == DocumentKind.LICENCE:
-            licence = licence_of(case)  # a change, renewal or replacement acts on its target licence
-            if licence is None or licence.state in (Licence.LicenceState.HELD, Licence.LicenceState.REVOKED):
+            licence = licence_of(
+                case
+            )  # a change, renewal or replacement acts on its target licence
+            if licence is None or licence.state in (
+                Licence.LicenceState.HELD,
+                Licence.LicenceState.REVOKED,
+            ):
                 continue
             target = notice_event(case, kind)  # a released licence answers its grant
             if Document.objects.filter(case=case, event=target, kind=kind).exists():
@@ -453,7 +653,9 @@ def issue_for_event(case: Case, event, actor) -> list[Document]:
         try:
             with transaction.atomic():
                 issued.append(_issue(case, kind=kind, actor=actor, supersedes=None))
-        except Exception as exc:  # the act must stand whatever the notice's trouble; the queue says why
+        except (
+            Exception
+        ) as exc:  # the act must stand whatever the notice's trouble; the queue says why
             if not isinstance(exc, DomainError):
                 logger.exception("issuing the %s of case %s failed", kind, case.pk)
             _queue(case, target, kind, _reason_of(exc))
@@ -473,8 +675,15 @@ def issue_pending(pending: PendingNotice, *, actor) -> Document:
         return pending.document
     if pending.event.action == "recompute_due_dates":
         corrected = correct_served_notices(case, pending.event)
-        answered = corrected[0] if corrected else (
-            Document.objects.filter(case=case, kind=pending.kind, state=Document.DocumentState.GENUINE).first())
+        answered = (
+            corrected[0]
+            if corrected
+            else (
+                Document.objects.filter(
+                    case=case, kind=pending.kind, state=Document.DocumentState.GENUINE
+                ).first()
+            )
+        )
         if answered is None:
             raise ValidationFailed(_("没有需要更正的文书"))
         pending.document, pending.issued_at = answered, timezone.now()
@@ -482,8 +691,11 @@ def issue_pending(pending: PendingNotice, *, actor) -> Document:
         return answered
     latest = notice_event(case, pending.kind)
     if latest is not None and latest.pk != pending.event_id:
-        answered = (Document.objects.filter(case=case, event=latest, kind=pending.kind)
-                    .exclude(state=Document.DocumentState.SUPERSEDED).first())
+        answered = (
+            Document.objects.filter(case=case, event=latest, kind=pending.kind)
+            .exclude(state=Document.DocumentState.SUPERSEDED)
+            .first()
+        )
         if answered is not None:
             pending.document, pending.issued_at = answered, timezone.now()
             pending.save(update_fields=["document", "issued_at"])
@@ -505,7 +717,9 @@ def ensure_shipped_templates(bureau: Bureau) -> None:
     """Version 1 of every kind's wording, as shipped (wording.SHIPPED), made on first use
     for a bureau that has none yet. Two first uses at once: the loser's insert fails on the
     unique version number and it uses the winner's row."""
-    have = set(DocumentTemplate.objects.filter(bureau=bureau).values_list("kind", flat=True).distinct())
+    have = set(
+        DocumentTemplate.objects.filter(bureau=bureau).values_list("kind", flat=True).distinct()
+    )
     for kind in DocumentKind.values:
         if kind in have:
             continue
@@ -513,31 +727,60 @@ def ensure_shipped_templates(bureau: Bureau) -> None:
         try:
             with transaction.atomic():
                 template = DocumentTemplate.objects.create(
-                    bureau=bureau, kind=kind, number=1, status=DocumentTemplate.Status.PUBLISHED,
-                    title=shipped.title, body=shipped.body, closing=shipped.closing,
-                    change_reason=str(_("系统预置文书格式")), effective_from=wording.SHIPPED_FROM,
+                    bureau=bureau,
+                    kind=kind,
+                    number=1,
+                    status=DocumentTemplate.Status.PUBLISHED,
+                    title=shipped.title,
+                    body=shipped.body,
+                    closing=shipped.closing,
+                    change_reason=str(_("系统预置文书格式")),
+                    effective_from=wording.SHIPPED_FROM,
                     published_at=timezone.now(),
                 )
-                record("documents.template_shipped", actor=None, subject=template, region_code=bureau.region.code,
-                       summary=f"{template} 预置", data={"kind": kind})
+                record(
+                    "documents.template_shipped",
+                    actor=None,
+                    subject=template,
+                    region_code=bureau.region.code,
+                    summary=f"{template} 预置",
+                    data={"kind": kind},
+                )
         except IntegrityError:
             continue
 
 
 def template_in_force(bureau: Bureau, kind: str, on: datetime.date) -> DocumentTemplate:
     """The wording a document of `kind` dated `on` is written in."""
-    template = DocumentTemplate.objects.in_force(on).filter(bureau=bureau, kind=kind).order_by("-number").first()
+    template = (
+        DocumentTemplate.objects.in_force(on)
+        .filter(bureau=bureau, kind=kind)
+        .order_by("-number")
+        .first()
+    )
     if template is None:
         ensure_shipped_templates(bureau)
-        template = DocumentTemplate.objects.in_force(on).filter(bureau=bureau, kind=kind).order_by("-number").first()
+        template = (
+            DocumentTemplate.objects.in_force(on)
+            .filter(bureau=bureau, kind=kind)
+            .order_by("-number")
+            .first()
+        )
     if template is None:
-        raise ValidationFailed(_("{date}没有生效的{label}格式").format(date=rules.chinese_date(on),
-                                                                 label=DocumentKind(kind).label))
+        raise ValidationFailed(
+            _("{date}没有生效的{label}格式").format(
+                date=rules.chinese_date(on), label=DocumentKind(kind).label
+            )
+        )
     return template
 
 
 def _locked_template(template: DocumentTemplate) -> DocumentTemplate:
-    return DocumentTemplate.objects.select_for_update().select_related("bureau__region").get(pk=template.pk)
+    return (
+        DocumentTemplate.objects.select_for_update()
+        .select_related("bureau__region")
+        .get(pk=template.pk)
+    )
 
 
 def _require_template_draft(template: DocumentTemplate) -> None:
@@ -555,13 +798,29 @@ def start_template_draft(bureau: Bureau, kind: str, *, actor, reason: str = "") 
     ensure_shipped_templates(bureau)
     latest = DocumentTemplate.objects.filter(bureau=bureau, kind=kind).order_by("-number").first()
     if latest.is_draft:
-        raise InvalidTransition(_("{label}已有未发布的草稿（第{n}版），请先发布或删除").format(
-            label=DocumentKind(kind).label, n=latest.number))
-    draft = DocumentTemplate.objects.create(bureau=bureau, kind=kind, number=latest.number + 1, title=latest.title,
-                                            body=latest.body, closing=latest.closing, change_reason=reason.strip(),
-                                            created_by=actor)
-    record("documents.start_template_draft", actor=actor, subject=draft, region_code=bureau.region.code,
-           summary=f"{draft} 草稿", data={"from_version": latest.number, "reason": reason.strip()})
+        raise InvalidTransition(
+            _("{label}已有未发布的草稿（第{n}版），请先发布或删除").format(
+                label=DocumentKind(kind).label, n=latest.number
+            )
+        )
+    draft = DocumentTemplate.objects.create(
+        bureau=bureau,
+        kind=kind,
+        number=latest.number + 1,
+        title=latest.title,
+        body=latest.body,
+        closing=latest.closing,
+        change_reason=reason.strip(),
+        created_by=actor,
+    )
+    record(
+        "documents.start_template_draft",
+        actor=actor,
+        subject=draft,
+        region_code=bureau.region.code,
+        summary=f"{draft} 草稿",
+        data={"from_version": latest.number, "reason": reason.strip()},
+    )
     return draft
 
 
@@ -580,14 +839,18 @@ def wording_errors(kind: str, *, title: str, body: str, closing: str) -> dict[st
             errors.setdefault(field, []).append(str(exc))
             continue
         if unknown:
-            errors.setdefault(field, []).append(_("{label}没有这些占位符：{names}").format(
-                label=DocumentKind(kind).label, names="、".join(f"{{{n}}}" for n in unknown)))
+            errors.setdefault(field, []).append(
+                _("{label}没有这些占位符：{names}").format(
+                    label=DocumentKind(kind).label, names="、".join(f"{{{n}}}" for n in unknown)
+                )
+            )
     return errors
 
 
 @transaction.atomic
-def save_template_draft(template: DocumentTemplate, *, actor, title: str, body: str, closing: str,
-                        reason: str) -> DocumentTemplate:
+def save_template_draft(
+    template: DocumentTemplate, *, actor, title: str, body: str, closing: str, reason: str
+) -> DocumentTemplate:
     """Change a draft's wording. Refused, losing nothing stored, when a placeholder is unknown
     to the kind or braces are malformed."""
     template = _locked_template(template)
@@ -598,45 +861,73 @@ def save_template_draft(template: DocumentTemplate, *, actor, title: str, body: 
     template.title, template.body, template.closing = title.strip(), body.strip(), closing.strip()
     template.change_reason = reason.strip()
     template.save(update_fields=["title", "body", "closing", "change_reason"])
-    record("documents.save_template_draft", actor=actor, subject=template, region_code=template.bureau.region.code,
-           summary=f"{template} 修改", data={"reason": template.change_reason})
+    record(
+        "documents.save_template_draft",
+        actor=actor,
+        subject=template,
+        region_code=template.bureau.region.code,
+        summary=f"{template} 修改",
+        data={"reason": template.change_reason},
+    )
     return template
 
 
-def template_publish_blockers(template: DocumentTemplate, effective_from: datetime.date | None) -> list[str]:
+def template_publish_blockers(
+    template: DocumentTemplate, effective_from: datetime.date | None
+) -> list[str]:
     """Why a draft cannot be published on `effective_from`: what the law requires the kind to
     state and the wording leaves out (domain.md §6), a missing reason or date, or a date before
     the version in force."""
     out = []
     if not template.is_draft:
         out.append(_("只有草稿可以发布，已发布的版本不可修改"))
-    errors = wording_errors(template.kind, title=template.title, body=template.body, closing=template.closing)
+    errors = wording_errors(
+        template.kind, title=template.title, body=template.body, closing=template.closing
+    )
     out += [message for messages in errors.values() for message in messages]
     if not errors:
         used = set()
         for text in (template.title, template.body, template.closing):
             used |= set(wording.placeholders_in(text))
-        missing = [(name, label) for name, label in wording.REQUIRED[template.kind].items() if name not in used]
+        missing = [
+            (name, label)
+            for name, label in wording.REQUIRED[template.kind].items()
+            if name not in used
+        ]
         for name, label in missing:
-            out.append(_("缺少法定内容“{label}”（占位符 {{{name}}}）").format(label=label, name=name))
+            out.append(
+                _("缺少法定内容“{label}”（占位符 {{{name}}}）").format(label=label, name=name)
+            )
     if "三个月" in f"{template.body}{template.closing}":
-        out.append(_("提起行政诉讼的期限是六个月（《行政诉讼法》第四十六条），请勿写“三个月”，用 {litigation_months}"))
+        out.append(
+            _(
+                "提起行政诉讼的期限是六个月（《行政诉讼法》第四十六条），请勿写“三个月”，用 {litigation_months}"
+            )
+        )
     if template.number > 1 and not template.change_reason.strip():
         out.append(_("请填写修改原因"))
     if effective_from is None:
         out.append(_("请填写生效日期"))
     else:
-        previous = (DocumentTemplate.objects.published()
-                    .filter(bureau_id=template.bureau_id, kind=template.kind, number__lt=template.number)
-                    .order_by("-number").first())
+        previous = (
+            DocumentTemplate.objects.published()
+            .filter(bureau_id=template.bureau_id, kind=template.kind, number__lt=template.number)
+            .order_by("-number")
+            .first()
+        )
         if previous is not None and effective_from < previous.effective_from:
-            out.append(_("生效日期不能早于上一版本的生效日期（{date}）").format(
-                date=rules.chinese_date(previous.effective_from)))
+            out.append(
+                _("生效日期不能早于上一版本的生效日期（{date}）").format(
+                    date=rules.chinese_date(previous.effective_from)
+                )
+            )
     return out
 
 
 @transaction.atomic
-def publish_template(template: DocumentTemplate, *, actor, effective_from: datetime.date) -> DocumentTemplate:
+def publish_template(
+    template: DocumentTemplate, *, actor, effective_from: datetime.date
+) -> DocumentTemplate:
     """Publish a draft: it becomes immutable, and documents dated from `effective_from` are
     written in it; documents already issued keep the wording they were written in."""
     template = _locked_template(template)
@@ -644,15 +935,22 @@ def publish_template(template: DocumentTemplate, *, actor, effective_from: datet
     blockers = template_publish_blockers(template, effective_from)
     if blockers:
         raise ValidationFailed(_("文书格式不能发布"), reasons=blockers, fields={"body": blockers})
-    (DocumentTemplate.objects.published().filter(bureau_id=template.bureau_id, kind=template.kind,
-                                                 effective_until__isnull=True)
-     .update(effective_until=effective_from))
+    (
+        DocumentTemplate.objects.published()
+        .filter(bureau_id=template.bureau_id, kind=template.kind, effective_until__isnull=True)
+        .update(effective_until=effective_from)
+    )
     template.status, template.effective_from = DocumentTemplate.Status.PUBLISHED, effective_from
     template.published_by, template.published_at = actor, timezone.now()
     template.save(update_fields=["status", "effective_from", "published_by", "published_at"])
-    record("documents.publish_template", actor=actor, subject=template, region_code=template.bureau.region.code,
-           summary=f"{template} 发布，{rules.chinese_date(effective_from)}起生效",
-           data={"effective_from": effective_from.isoformat(), "reason": template.change_reason})
+    record(
+        "documents.publish_template",
+        actor=actor,
+        subject=template,
+        region_code=template.bureau.region.code,
+        summary=f"{template} 发布，{rules.chinese_date(effective_from)}起生效",
+        data={"effective_from": effective_from.isoformat(), "reason": template.change_reason},
+    )
     return template
 
 
@@ -661,6 +959,11 @@ def discard_template_draft(template: DocumentTemplate, *, actor) -> None:
     template = _locked_template(template)
     _require_template_admin(actor, template.bureau)
     _require_template_draft(template)
-    record("documents.discard_template_draft", actor=actor, subject=template,
-           region_code=template.bureau.region.code, summary=f"{template} 删除草稿")
+    record(
+        "documents.discard_template_draft",
+        actor=actor,
+        subject=template,
+        region_code=template.bureau.region.code,
+        summary=f"{template} 删除草稿",
+    )
     template.delete()

@@ -21,7 +21,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Seal)
 class SealAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind", "state", "bureau", "department", "valid_from", "sealed_away_on", "revoked_on"]
+    list_display = [
+        "name",
+        "kind",
+        "state",
+        "bureau",
+        "department",
+        "valid_from",
+        "sealed_away_on",
+        "revoked_on",
+    ]
     list_filter = ["kind", "state"]
     search_fields = ["name", "fingerprint"]
     exclude = ["private_key_pem"]
@@ -29,10 +38,32 @@ class SealAdmin(ReadOnlyAdmin):
 
 @admin.register(DocumentTemplate)
 class DocumentTemplateAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "number", "status", "bureau", "effective_from", "effective_until", "published_at"]
+    list_display = [
+        "kind",
+        "number",
+        "status",
+        "bureau",
+        "effective_from",
+        "effective_until",
+        "published_at",
+    ]
     list_filter = ["kind", "status", "bureau"]
-    readonly_fields = ["bureau", "kind", "number", "status", "title", "body", "closing", "change_reason", "created_by",
-                       "created_at", "published_by", "published_at", "effective_from", "effective_until"]
+    readonly_fields = [
+        "bureau",
+        "kind",
+        "number",
+        "status",
+        "title",
+        "body",
+        "closing",
+        "change_reason",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+        "effective_from",
+        "effective_until",
+    ]
 
 
 @admin.register(Document)

@@ -8,11 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 class WordingForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
-    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text=_("每行一段。占位符写作 {名称}，见下表；只含列表占位符的一行按条列出。"))
-    closing = forms.CharField(label=_("落款前事项"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                              help_text=_("每行一项，如“受理人：{clerk}”；占位符没有取值的行不印出。"))
-    reason = forms.CharField(label=_("修改原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(
+        label=_("正文"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("每行一段。占位符写作 {名称}，见下表；只含列表占位符的一行按条列出。"),
+    )
+    closing = forms.CharField(
+        label=_("落款前事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("每行一项，如“受理人：{clerk}”；占位符没有取值的行不印出。"),
+    )
+    reason = forms.CharField(
+        label=_("修改原因"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class StartDraftForm(forms.Form):
@@ -20,8 +29,11 @@ class StartDraftForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}),
-                                     help_text=_("该日期及以后成文的文书使用本版本"))
+    effective_from = forms.DateField(
+        label=_("生效日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("该日期及以后成文的文书使用本版本"),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"effective_from": timezone.localdate()})

@@ -31,12 +31,26 @@ class Seal(models.Model):
         REVOKED = "revoked", _("已作废")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="seals")
-    department = models.ForeignKey(Department, verbose_name=_("行业主管部门"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="seals")
+    bureau = models.ForeignKey(
+        Bureau,
+        verbose_name=_("行政审批局"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seals",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("行业主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seals",
+    )
     name = models.CharField(_("印章名称"), max_length=100)
-    state = models.CharField(_("状态"), max_length=16, choices=SealState.choices, default=SealState.ACTIVE)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=SealState.choices, default=SealState.ACTIVE
+    )
     valid_from = models.DateField(_("启用日期"))
     sealed_away_on = models.DateField(_("封存日期"), null=True, blank=True)
     revoked_on = models.DateField(_("作废日期"), null=True, blank=True)
@@ -51,8 +65,11 @@ class Seal(models.Model):
         verbose_name_plural = _("印章")
         ordering = ["-valid_from", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["bureau"], condition=Q(kind="bureau", state="active"),
-                                    name="seal_one_active_per_bureau"),
+            models.UniqueConstraint(
+                fields=["bureau"],
+                condition=Q(kind="bureau", state="active"),
+                name="seal_one_active_per_bureau",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="bureau") & Q(bureau__isnull=False) & Q(department__isnull=True))
                 | (Q(kind="department") & Q(department__isnull=False) & Q(bureau__isnull=True)),
@@ -65,7 +82,11 @@ class Seal(models.Model):
 
     @property
     def can_sign(self) -> bool:
-        return self.kind == self.Kind.BUREAU and self.state == self.SealState.ACTIVE and bool(self.private_key_pem)
+        return (
+            self.kind == self.Kind.BUREAU
+            and self.state == self.SealState.ACTIVE
+            and bool(self.private_key_pem)
+        )
 
 
 class DocumentKind(models.TextChoices):
@@ -93,8 +114,9 @@ class DocumentTemplateQuerySet(models.QuerySet):
 
     def in_force(self, on):
         """The published versions in force on date `on`: effective, and not yet replaced."""
-        return self.published().filter(Q(effective_until__isnull=True) | Q(effective_until__gt=on),
-                                       effective_from__lte=on)
+        return self.published().filter(
+            Q(effective_until__isnull=True) | Q(effective_until__gt=on), effective_from__lte=on
+        )
 
 
 class DocumentTemplate(models.Model):
@@ -107,20 +129,40 @@ class DocumentTemplate(models.Model):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
 
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT,
-                               related_name="document_templates")
+    bureau = models.ForeignKey(
+        Bureau,
+        verbose_name=_("行政审批局"),
+        on_delete=models.PROTECT,
+        related_name="document_templates",
+    )
     kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.choices)
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), help_text=_("每行一段；占位符写作 {名称}"))
-    closing = models.TextField(_("落款前事项"), blank=True, help_text=_("每行一项，如“受理人：{clerk}”"))
+    closing = models.TextField(
+        _("落款前事项"), blank=True, help_text=_("每行一项，如“受理人：{clerk}”")
+    )
     change_reason = models.TextField(_("修改原因"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     effective_from = models.DateField(_("生效日期"), null=True, blank=True)
     # Set when the next version is published; the version's own wording never changes.
@@ -133,9 +175,14 @@ class DocumentTemplate(models.Model):
         verbose_name_plural = _("文书模板")
         ordering = ["bureau", "kind", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["bureau", "kind", "number"], name="document_template_unique_number"),
-            models.UniqueConstraint(fields=["bureau", "kind"], condition=Q(status="draft"),
-                                    name="document_template_at_most_one_draft"),
+            models.UniqueConstraint(
+                fields=["bureau", "kind", "number"], name="document_template_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["bureau", "kind"],
+                condition=Q(status="draft"),
+                name="document_template_at_most_one_draft",
+            ),
         ]
 
     def __str__(self):
@@ -156,7 +203,11 @@ class DocumentSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bureau", "year", "kind"], name="document_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "year", "kind"], name="document_sequence_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.bureau_id}/{self.year}/{self.kind}: {self.last}"
@@ -168,10 +219,16 @@ class Document(models.Model):
         REVOKED = "revoked", _("已撤销")
         SUPERSEDED = "superseded", _("已被更正文书取代")
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="documents"
+    )
     # The event whose notice this is (CaseEvent.notice_due); a licence points at its grant.
-    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="+")
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="documents")
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="+"
+    )
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="documents"
+    )
     kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.choices)
     number = models.CharField(_("文号"), max_length=60)
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -180,23 +237,45 @@ class Document(models.Model):
     file = models.FileField(_("文件"), upload_to="documents/", max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     size = models.PositiveIntegerField(_("大小"))
-    state = models.CharField(_("状态"), max_length=16, choices=DocumentState.choices, default=DocumentState.GENUINE)
-    supersedes = models.OneToOneField("self", verbose_name=_("更正的文书"), null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="superseded_by")
+    state = models.CharField(
+        _("状态"), max_length=16, choices=DocumentState.choices, default=DocumentState.GENUINE
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("更正的文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
     verification_code = models.CharField(_("核验码"), max_length=16, unique=True)
-    seal = models.ForeignKey(Seal, verbose_name=_("印章"), on_delete=models.PROTECT, related_name="documents")
+    seal = models.ForeignKey(
+        Seal, verbose_name=_("印章"), on_delete=models.PROTECT, related_name="documents"
+    )
     issued_at = models.DateTimeField(_("签发时间"))
     # Empty when the system issued it: a notice of an act the worker recorded (deemed acceptance).
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销理由"), blank=True)
     # What a corrected notice states instead of what its event recorded: the due dates of an
     # acceptance recomputed once a provisional year's holiday schedule was published.
     corrected = models.JSONField(_("更正内容"), default=dict, blank=True)
     # The wording it was written in; empty only for documents issued before wording was versioned.
-    template = models.ForeignKey(DocumentTemplate, verbose_name=_("文书模板版本"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="documents")
+    template = models.ForeignKey(
+        DocumentTemplate,
+        verbose_name=_("文书模板版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
 
     class Meta:
         verbose_name = _("文书")
@@ -205,7 +284,9 @@ class Document(models.Model):
         constraints = [
             # 文号 are the bureau's own series; two bureaus may print the same text.
             models.UniqueConstraint(fields=["bureau", "number"], name="document_unique_number"),
-            models.UniqueConstraint(fields=["bureau", "year", "kind", "seq"], name="document_unique_seq"),
+            models.UniqueConstraint(
+                fields=["bureau", "year", "kind", "seq"], name="document_unique_seq"
+            ),
         ]
 
     def __str__(self):
@@ -219,8 +300,12 @@ class PendingNotice(models.Model):
     any later issue of the same notice. E-supervision counts the ones not issued within
     `documents.rules.NOTICE_ISSUE_DAYS` working days."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="pending_notices")
-    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="pending_notices"
+    )
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("文书种类"), max_length=24, choices=DocumentKind.choices)
     reason = models.TextField(_("未能出具的原因"))
     queued_at = models.DateTimeField(_("进入待出具时间"))
@@ -228,15 +313,25 @@ class PendingNotice(models.Model):
     attempts = models.PositiveIntegerField(_("尝试次数"), default=1)
     # The document that answered it: its own, or the notice of a later act of the same kind
     # (only the latest act of a kind can still be given notice of).
-    document = models.ForeignKey(Document, verbose_name=_("已出具文书"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("已出具文书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("待出具文书")
         verbose_name_plural = _("待出具文书")
         ordering = ["queued_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["event", "kind"], name="pending_notice_one_per_event_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind"], name="pending_notice_one_per_event_kind"
+            )
+        ]
         indexes = [models.Index(fields=["issued_at", "queued_on"], name="pending_notice_open")]
 
     def __str__(self):

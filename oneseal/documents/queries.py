@@ -32,6 +32,7 @@ KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
 
 # --- who sees which -------------------------------------------------------------------------
 
+
 def visible_documents(user) -> QuerySet[Document]:
     """The documents of the cases the user sees (cases.queries.visible_cases): staff of the
     case's region and above, and the applicant whose case it is. Everyone else sees none, and
@@ -42,20 +43,30 @@ def visible_documents(user) -> QuerySet[Document]:
 def documents_for(user, case: Case) -> list[Document]:
     """The documents of `case` the user may open, oldest first (a superseded or revoked one
     stays listed with its state); empty when the user may not see the case."""
-    return list(visible_documents(user).filter(case=case)
-                .select_related("supersedes", "superseded_by", "template").order_by("issued_at", "id"))
+    return list(
+        visible_documents(user)
+        .filter(case=case)
+        .select_related("supersedes", "superseded_by", "template")
+        .order_by("issued_at", "id")
+    )
 
 
 # --- what a case still calls for --------------------------------------------------------------
 
+
 def notice_event(case: Case, kind: str) -> CaseEvent | None:
     """The latest event of the case that calls for this kind of document."""
-    return (CaseEvent.objects.filter(case=case, notice_due__in=rules.NOTICE_OF_KIND[DocumentKind(kind)])
-            .order_by("-seq").first())
+    return (
+        CaseEvent.objects.filter(case=case, notice_due__in=rules.NOTICE_OF_KIND[DocumentKind(kind)])
+        .order_by("-seq")
+        .first()
+    )
 
 
 def active_seal(bureau: Bureau) -> Seal | None:
-    return Seal.objects.filter(bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).first()
+    return Seal.objects.filter(
+        bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE
+    ).first()
 
 
 def _licence_blockers(licence: Licence | None) -> list[str]:
@@ -73,7 +84,9 @@ def _licence_blockers(licence: Licence | None) -> list[str]:
 def _revocation_ended(event: CaseEvent) -> bool:
     """A notice of proposed revocation is owed only while its procedure is open: a proposal
     withdrawn (or decided) before the notice went out calls for none."""
-    proposal = RevocationProposal.objects.filter(pk=event.data.get("proposal")).only("state").first()
+    proposal = (
+        RevocationProposal.objects.filter(pk=event.data.get("proposal")).only("state").first()
+    )
     return proposal is None or proposal.state not in OPEN_PROPOSAL_STATES
 
 
@@ -82,7 +95,11 @@ def _superseded_version(licence: Licence | None, event: CaseEvent) -> int | None
     replaced by the next version's, so it is not due again); None while it is the current one."""
     if licence is None:
         return None
-    made = LicenceVersion.objects.filter(licence=licence, event=event).values_list("number", flat=True).first()
+    made = (
+        LicenceVersion.objects.filter(licence=licence, event=event)
+        .values_list("number", flat=True)
+        .first()
+    )
     if made is None or made == licence.version:
         return None
     return licence.version
@@ -99,13 +116,23 @@ def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) 
     if event is None:
         return [_("该办件没有需要出具{label}的事项").format(label=label)]
     out = []
-    existing = (Document.objects.filter(case=case, event=event, kind=kind).exclude(pk=getattr(replacing, "pk", None))
-                .exclude(state=Document.DocumentState.SUPERSEDED).first())
+    existing = (
+        Document.objects.filter(case=case, event=event, kind=kind)
+        .exclude(pk=getattr(replacing, "pk", None))
+        .exclude(state=Document.DocumentState.SUPERSEDED)
+        .first()
+    )
     if existing is not None and existing.state == Document.DocumentState.GENUINE:
-        out.append(_("已出具{label}（{number}），如需更正请重新出具").format(label=label, number=existing.number))
+        out.append(
+            _("已出具{label}（{number}），如需更正请重新出具").format(
+                label=label, number=existing.number
+            )
+        )
     elif existing is not None:
         # A revoked document was issued in error: the case does not call for it again.
-        out.append(_("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number))
+        out.append(
+            _("{label}（{number}）已撤销，不再出具").format(label=label, number=existing.number)
+        )
     if kind == DocumentKind.LICENCE:
         licence = licence_of(case)
         out += _licence_blockers(licence)
@@ -140,8 +167,11 @@ def due_documents(case: Case) -> list[DueDocument]:
         return []
     # A revoked document counts as handled: it was issued in error, and the case does not call
     # for it again; a superseded one has its successor.
-    issued = set(Document.objects.filter(case=case).exclude(state=Document.DocumentState.SUPERSEDED)
-                 .values_list("event_id", "kind"))
+    issued = set(
+        Document.objects.filter(case=case)
+        .exclude(state=Document.DocumentState.SUPERSEDED)
+        .values_list("event_id", "kind")
+    )
     licence = licence_of(case) if DocumentKind.LICENCE in latest else None
     seal_blockers = signing.sign_blockers(active_seal(case.bureau))
     out = []
@@ -152,31 +182,43 @@ def due_documents(case: Case) -> list[DueDocument]:
         if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
             continue
         if kind == DocumentKind.LICENCE:
-            if licence is None or licence.state in (Licence.LicenceState.REVOKED, Licence.LicenceState.CANCELLED):
+            if licence is None or licence.state in (
+                Licence.LicenceState.REVOKED,
+                Licence.LicenceState.CANCELLED,
+            ):
                 continue
             if _superseded_version(licence, event) is not None:
                 continue  # a later version's licence replaced it
             blockers += _licence_blockers(licence)
-        out.append(DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers))
+        out.append(
+            DueDocument(kind, str(DocumentKind(kind).label), event, blockers + seal_blockers)
+        )
     return out
 
 
 # --- notices to issue (the window's queue) -----------------------------------------------------
 
+
 def still_owed(queryset: QuerySet[PendingNotice]) -> QuerySet[PendingNotice]:
     """The queued notices the law still calls for. A notice of proposed revocation is owed only
     while a procedure is open on the case (one at a time per licence): one withdrawn or decided
     before its notice went out calls for none, so it neither waits in the queue nor counts late."""
-    open_procedure = RevocationProposal.objects.filter(case_id=OuterRef("case_id"), state__in=OPEN_PROPOSAL_STATES)
-    return (queryset.filter(document__isnull=True)
-            .exclude(Q(kind=DocumentKind.REVOCATION_NOTICE) & ~Exists(open_procedure)))
+    open_procedure = RevocationProposal.objects.filter(
+        case_id=OuterRef("case_id"), state__in=OPEN_PROPOSAL_STATES
+    )
+    return queryset.filter(document__isnull=True).exclude(
+        Q(kind=DocumentKind.REVOCATION_NOTICE) & ~Exists(open_procedure)
+    )
 
 
 def pending_notices(user) -> QuerySet[PendingNotice]:
     """The notices of the user's cases that their act could not issue and nobody has issued
     since, oldest first."""
-    return (still_owed(PendingNotice.objects.filter(case_id__in=visible_cases(user).values("pk")))
-            .select_related("case__applicant", "case__handling_item", "event").order_by("queued_at", "id"))
+    return (
+        still_owed(PendingNotice.objects.filter(case_id__in=visible_cases(user).values("pk")))
+        .select_related("case__applicant", "case__handling_item", "event")
+        .order_by("queued_at", "id")
+    )
 
 
 def notice_overdue_on(cal, queued_on) -> "datetime.date":
@@ -197,11 +239,16 @@ def overdue_notices(cal, today, queryset: QuerySet[PendingNotice]) -> QuerySet[P
 
 # --- verification -------------------------------------------------------------------------------
 
+
 def public_document(code: str) -> Document | None:
     """The document a printed verification code names, with what the public page shows."""
-    return (Document.objects.select_related("bureau", "case__applicant", "case__handling_item", "seal",
-                                            "superseded_by")
-            .filter(verification_code=rules.normalise_code(code)).first())
+    return (
+        Document.objects.select_related(
+            "bureau", "case__applicant", "case__handling_item", "seal", "superseded_by"
+        )
+        .filter(verification_code=rules.normalise_code(code))
+        .first()
+    )
 
 
 def licence_of_document(document: Document) -> Licence | None:
@@ -243,7 +290,12 @@ class FileCheck:
 
     @property
     def authentic(self) -> bool:
-        return self.signature.ok and self.matches_record and self.document is not None and self.seal is not None
+        return (
+            self.signature.ok
+            and self.matches_record
+            and self.document is not None
+            and self.seal is not None
+        )
 
     @property
     def in_force(self) -> bool:
@@ -278,16 +330,26 @@ def check_file(data: bytes, *, today: datetime.date | None = None) -> FileCheck:
     """Validate a file's signature against every seal certificate we ever issued (old seals
     keep verifying after rotation), find its record by SHA-256 or by its embedded code, and
     say whether the document is in force. Any bytes at all are answered, never raised on."""
-    certificates = list(Seal.objects.exclude(certificate_pem="").values_list("certificate_pem", flat=True))
+    certificates = list(
+        Seal.objects.exclude(certificate_pem="").values_list("certificate_pem", flat=True)
+    )
     signature = signing.check_signature(data, certificates)
     digest = hashlib.sha256(data).hexdigest()
-    document = (Document.objects.select_related("bureau", "seal", "case__applicant", "case__handling_item",
-                                                "superseded_by")
-                .filter(sha256=digest).first())
+    document = (
+        Document.objects.select_related(
+            "bureau", "seal", "case__applicant", "case__handling_item", "superseded_by"
+        )
+        .filter(sha256=digest)
+        .first()
+    )
     matches = document is not None
     if document is None:
         code = embedded_code(data)
         document = public_document(code) if code else None
-    seal = Seal.objects.filter(fingerprint=signature.fingerprint).first() if signature.fingerprint else None
+    seal = (
+        Seal.objects.filter(fingerprint=signature.fingerprint).first()
+        if signature.fingerprint
+        else None
+    )
     standing = document_standing(document, today=today) if document is not None else None
     return FileCheck(signature, document, matches, seal, standing)

@@ -82,8 +82,27 @@ class MissingGlyphs(ValueError):
 
 
 def _common_codepoints() -> set[int]:
-    out = set(range(0x20, 0x7F)) | set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
-    out |= {0xA0, 0xB7, 0xD7, 0xF7, 0x2116, 0x2160, 0x2161, 0x2162, 0x2163, 0x2164, 0x25A1, 0x25CB, 0x2605}
+    out = (
+        set(range(0x20, 0x7F))
+        | set(range(0x2000, 0x2070))
+        | set(range(0x3000, 0x3040))
+        | set(range(0xFF00, 0xFFF0))
+    )
+    out |= {
+        0xA0,
+        0xB7,
+        0xD7,
+        0xF7,
+        0x2116,
+        0x2160,
+        0x2161,
+        0x2162,
+        0x2163,
+        0x2164,
+        0x25A1,
+        0x25CB,
+        0x2605,
+    }
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
             with contextlib.suppress(UnicodeDecodeError):
@@ -103,8 +122,13 @@ def _cut(path: str, face: int, codepoints: set[int], target: Path) -> Path:
     if target.is_file():
         return target
     font = ttLib.TTFont(path, fontNumber=face, lazy=True, recalcTimestamp=False)
-    options = ft_subset.Options(notdef_outline=True, recommended_glyphs=True, name_IDs=["*"], name_languages=["*"],
-                                layout_features=[])
+    options = ft_subset.Options(
+        notdef_outline=True,
+        recommended_glyphs=True,
+        name_IDs=["*"],
+        name_languages=["*"],
+        layout_features=[],
+    )
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "VORG", "vhea", "vmtx"]
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints & set(font.getBestCmap()))
@@ -118,7 +142,9 @@ def _cut(path: str, face: int, codepoints: set[int], target: Path) -> Path:
 
 def _source_key(path: str, face: int) -> str:
     stat = Path(path).stat()
-    return hashlib.sha256(f"{path}#{face}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{path}#{face}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[
+        :16
+    ]
 
 
 @functools.cache
@@ -141,7 +167,14 @@ def _full_cmap(path: str, face: int) -> frozenset[int]:
 def _rare_font(path: str, face: int, codepoints: frozenset[int]) -> str:
     name = hashlib.sha256(",".join(map(str, sorted(codepoints))).encode()).hexdigest()[:20]
     # fpdf2 asks a fallback font for the space between runs; without one it mis-numbers the glyph.
-    return str(_cut(path, face, set(codepoints) | {0x20, 0x3000}, _cache_dir() / f"noto-{_source_key(path, face)}-rare-{name}.otf"))
+    return str(
+        _cut(
+            path,
+            face,
+            set(codepoints) | {0x20, 0x3000},
+            _cache_dir() / f"noto-{_source_key(path, face)}-rare-{name}.otf",
+        )
+    )
 
 
 def fonts_for(text: str) -> tuple[str, str | None]:
@@ -178,7 +211,9 @@ class _Page(FPDF):
 def _stamp(pdf: FPDF, cx: float, cy: float, name: str, bureau_name: str) -> None:
     """A red round seal: the bureau's name along the upper rim, a five-pointed star in the
     centre and the seal's purpose (行政审批专用章) across the lower half."""
-    rim, purpose = (bureau_name, name[len(bureau_name):]) if name.startswith(bureau_name) else (name, "")
+    rim, purpose = (
+        (bureau_name, name[len(bureau_name) :]) if name.startswith(bureau_name) else (name, "")
+    )
     pdf.set_draw_color(*RED)
     pdf.set_fill_color(*RED)
     pdf.set_text_color(*RED)
@@ -211,8 +246,19 @@ def _qr_image(url: str):
     return qr.make_image().get_image()
 
 
-def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, dated_text: str,
-          code: str, url: str, seal_name: str, qr) -> tuple[int, float, float]:
+def _copy(
+    pdf: _Page,
+    notice: Notice,
+    *,
+    label: str,
+    heading: str,
+    number: str,
+    dated_text: str,
+    code: str,
+    url: str,
+    seal_name: str,
+    qr,
+) -> tuple[int, float, float]:
     pdf.add_page()
     if label:
         pdf.set_font(FONT, size=10)
@@ -260,15 +306,39 @@ def _copy(pdf: _Page, notice: Notice, *, label: str, heading: str, number: str, 
     pdf.image(qr, x=MARGIN, y=top, w=26, h=26)
     pdf.set_font(FONT, size=9)
     pdf.set_xy(MARGIN, top + 27)
-    pdf.multi_cell(70, 4.5, f"核验码：{code}\n扫码或访问核验：\n{url}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        70, 4.5, f"核验码：{code}\n扫码或访问核验：\n{url}", new_x="LMARGIN", new_y="NEXT"
+    )
     return pdf.page - 1, cx, cy
 
 
-def render(notice: Notice, *, heading: str, number: str, dated_text: str, code: str, url: str, seal_name: str,
-           author: str) -> Rendered:
-    text = "".join([heading, number, dated_text, code, url, seal_name, notice.title, notice.addressee or "",
-                    *notice.paragraphs, *notice.closing, *notice.copies,
-                    "核验码：扫码或访问核验"])
+def render(
+    notice: Notice,
+    *,
+    heading: str,
+    number: str,
+    dated_text: str,
+    code: str,
+    url: str,
+    seal_name: str,
+    author: str,
+) -> Rendered:
+    text = "".join(
+        [
+            heading,
+            number,
+            dated_text,
+            code,
+            url,
+            seal_name,
+            notice.title,
+            notice.addressee or "",
+            *notice.paragraphs,
+            *notice.closing,
+            *notice.copies,
+            "核验码：扫码或访问核验",
+        ]
+    )
     pdf = _Page(text)
     pdf.set_title(f"{notice.title} {number}")
     pdf.set_author(author)
@@ -279,13 +349,27 @@ def render(notice: Notice, *, heading: str, number: str, dated_text: str, code: 
     qr = _qr_image(url)
     first = None
     for label in notice.copies or ("",):
-        placed = _copy(pdf, notice, label=label, heading=heading, number=number, dated_text=dated_text, code=code,
-                       url=url, seal_name=seal_name, qr=qr)
+        placed = _copy(
+            pdf,
+            notice,
+            label=label,
+            heading=heading,
+            number=number,
+            dated_text=dated_text,
+            code=code,
+            url=url,
+            seal_name=seal_name,
+            qr=qr,
+        )
         first = first or placed
     page, cx, cy = first
     r = STAMP_RADIUS
-    box = (round((cx - r) * PT_PER_MM), round((PAGE_H - cy - r) * PT_PER_MM),
-           round((cx + r) * PT_PER_MM), round((PAGE_H - cy + r) * PT_PER_MM))
+    box = (
+        round((cx - r) * PT_PER_MM),
+        round((PAGE_H - cy - r) * PT_PER_MM),
+        round((cx + r) * PT_PER_MM),
+        round((PAGE_H - cy + r) * PT_PER_MM),
+    )
     out = io.BytesIO()
     pdf.output(out)
     return Rendered(out.getvalue(), page, box)

@@ -81,7 +81,9 @@ def bureau_abbreviation(region_name: str) -> str:
 
 
 def document_number(region_name: str, kind: str, year: int, seq: int) -> str:
-    return f"{bureau_abbreviation(region_name)}{KIND_MARK[DocumentKind(kind)]}〔{year}〕第{seq:06d}号"
+    return (
+        f"{bureau_abbreviation(region_name)}{KIND_MARK[DocumentKind(kind)]}〔{year}〕第{seq:06d}号"
+    )
 
 
 def new_verification_code() -> str:
@@ -138,7 +140,9 @@ class Standing:
             return _("该文书已于{date}撤销，不再有效").format(date=since)
         if self.reason == "superseded":
             if since:
-                return _("该文书已于{date}被文书{number}取代，不再有效").format(date=since, number=self.superseded_by)
+                return _("该文书已于{date}被文书{number}取代，不再有效").format(
+                    date=since, number=self.superseded_by
+                )
             return _("该文书已被文书{number}取代，不再有效").format(number=self.superseded_by)
         if self.reason == "licence_revoked":
             return _("该行政许可已于{date}撤销，证照不再有效").format(date=since)
@@ -161,11 +165,19 @@ def standing(document, licence, today: datetime.date) -> Standing:
     its validity (有效期届满), or not yet valid. Every interface asks this one function, so the
     public page, the API and `oneseal verify` agree."""
     if document.state == "revoked":
-        return Standing(False, "document_revoked", document.revoked_on, detail=document.revocation_reason)
+        return Standing(
+            False, "document_revoked", document.revoked_on, detail=document.revocation_reason
+        )
     if document.state == "superseded":
-        newer = getattr(document, "superseded_by", None)  # the reverse one-to-one raises when absent
-        return Standing(False, "superseded", newer.dated if newer is not None else None,
-                        superseded_by=newer.number if newer is not None else "")
+        newer = getattr(
+            document, "superseded_by", None
+        )  # the reverse one-to-one raises when absent
+        return Standing(
+            False,
+            "superseded",
+            newer.dated if newer is not None else None,
+            superseded_by=newer.number if newer is not None else "",
+        )
     if document.kind not in LICENCE_KINDS or licence is None:
         return Standing(True, "in_force")
     return licence_standing(licence, today)
@@ -178,7 +190,9 @@ def licence_standing(licence, today: datetime.date) -> Standing:
     licence's case no longer reads only 准予许可."""
     state = str(licence.state)
     if state == "revoked":
-        return Standing(False, "licence_revoked", licence.revoked_on, detail=licence.revocation_reason)
+        return Standing(
+            False, "licence_revoked", licence.revoked_on, detail=licence.revocation_reason
+        )
     if state == "cancelled":
         return Standing(False, "cancelled", licence.cancelled_on)
     if state == "held":

@@ -49,16 +49,18 @@ class KeyMaterial:
 
 
 def _passphrase() -> bytes:
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys",
-                   info=b"pkcs8 passphrase v2").derive(require_seal_key())
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys", info=b"pkcs8 passphrase v2"
+    ).derive(require_seal_key())
     return base64.b64encode(derived)
 
 
 def legacy_passphrase(secret_key: str) -> bytes:
     """The passphrase of seals made before the seal key: derived from SECRET_KEY, which the
     database's copy does not protect (the demo's was a constant in the code). Read only by rekey."""
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys",
-                   info=b"pkcs8 passphrase v1").derive(secret_key.encode("utf-8"))
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"oneseal seal keys", info=b"pkcs8 passphrase v1"
+    ).derive(secret_key.encode("utf-8"))
     return base64.b64encode(derived)
 
 
@@ -68,10 +70,13 @@ class UnreadableSealKey(ValidationFailed):
 
 def _load_private_key(seal: Seal, passphrase: bytes):
     try:
-        return serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=passphrase)
+        return serialization.load_pem_private_key(
+            seal.private_key_pem.encode("ascii"), password=passphrase
+        )
     except (ValueError, TypeError) as exc:
-        msg = _("“{name}”的签章密钥无法用当前印章密钥解密；如为旧版加密，请执行 oneseal seal rekey").format(
-            name=seal.name)
+        msg = _(
+            "“{name}”的签章密钥无法用当前印章密钥解密；如为旧版加密，请执行 oneseal seal rekey"
+        ).format(name=seal.name)
         raise UnreadableSealKey(msg, fields={"seal": [msg]}) from exc
 
 
@@ -83,8 +88,11 @@ def rekey(seal: Seal, *, old_secret_key: str) -> bool:
         return False
     except UnreadableSealKey:
         key = _load_private_key(seal, legacy_passphrase(old_secret_key))
-    seal.private_key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                             serialization.BestAvailableEncryption(_passphrase())).decode("ascii")
+    seal.private_key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(_passphrase()),
+    ).decode("ascii")
     return True
 
 
@@ -98,8 +106,9 @@ def fingerprint_of(certificate_pem: str) -> str:
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
-def new_key_material(*, name: str, organisation: str, region_name: str, credit_code: str,
-                     valid_from: datetime.date) -> KeyMaterial:
+def new_key_material(
+    *, name: str, organisation: str, region_name: str, credit_code: str, valid_from: datetime.date
+) -> KeyMaterial:
     """A fresh key and a self-signed certificate naming the seal and its bureau."""
     key = ec.generate_private_key(ec.SECP256R1())
     attributes = [
@@ -111,23 +120,41 @@ def new_key_material(*, name: str, organisation: str, region_name: str, credit_c
     if credit_code:
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, credit_code))
     subject = x509.Name(attributes)
-    start = datetime.datetime.combine(valid_from, datetime.time(), tzinfo=datetime.UTC) - datetime.timedelta(days=1)
+    start = datetime.datetime.combine(
+        valid_from, datetime.time(), tzinfo=datetime.UTC
+    ) - datetime.timedelta(days=1)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(start + datetime.timedelta(days=365 * CERTIFICATE_YEARS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
     cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.BestAvailableEncryption(_passphrase())).decode("ascii")
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(_passphrase()),
+    ).decode("ascii")
     return KeyMaterial(cert_pem, key_pem, fingerprint_of(cert_pem))
 
 
@@ -140,10 +167,16 @@ def _signer(seal: Seal) -> signers.SimpleSigner:
     signer = _signers.get(cache_key)
     if signer is None:
         key = _load_private_key(seal, _passphrase())
-        key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-        signer = signers.SimpleSigner(signing_cert=asn1_certificate(seal.certificate_pem),
-                                      signing_key=asn1_keys.PrivateKeyInfo.load(key_der), cert_registry=None)
+        key_der = key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        signer = signers.SimpleSigner(
+            signing_cert=asn1_certificate(seal.certificate_pem),
+            signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+            cert_registry=None,
+        )
         _signers[cache_key] = signer
     return signer
 
@@ -161,7 +194,11 @@ def sign_blockers(seal: Seal | None) -> list[str]:
     if seal.kind != Seal.Kind.BUREAU:
         return [_("“{name}”是原部门印章，已封存，不能用于签章").format(name=seal.name)]
     if seal.state == Seal.SealState.SEALED_AWAY:
-        return [_("“{name}”已于{date}封存，不能用于签章").format(name=seal.name, date=seal.sealed_away_on)]
+        return [
+            _("“{name}”已于{date}封存，不能用于签章").format(
+                name=seal.name, date=seal.sealed_away_on
+            )
+        ]
     if seal.state == Seal.SealState.REVOKED:
         return [_("“{name}”已作废，不能用于签章").format(name=seal.name)]
     if not seal.private_key_pem:
@@ -171,8 +208,15 @@ def sign_blockers(seal: Seal | None) -> list[str]:
     return []
 
 
-def sign_pdf(data: bytes, *, seal: Seal, page: int, box: tuple[int, int, int, int], reason: str,
-             location: str) -> bytes:
+def sign_pdf(
+    data: bytes,
+    *,
+    seal: Seal,
+    page: int,
+    box: tuple[int, int, int, int],
+    reason: str,
+    location: str,
+) -> bytes:
     """A PAdES baseline (B-B) signature by the seal, in a visible field over the drawn stamp on
     `page` (`box` in PDF points)."""
     blockers = sign_blockers(seal)
@@ -180,11 +224,21 @@ def sign_pdf(data: bytes, *, seal: Seal, page: int, box: tuple[int, int, int, in
         raise ValidationFailed(blockers[0], fields={"seal": blockers})
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box))
-    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256", reason=reason, location=location, name=seal.name)
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+        name=seal.name,
+    )
     # The red stamp is drawn in the page itself; the field's own appearance stays empty, so no
     # reader-specific "digitally signed by" text (in an unembedded Courier) lies over it.
-    return signers.PdfSigner(meta, signer=_signer(seal), stamp_style=EMPTY_APPEARANCE).sign_pdf(writer).getvalue()
+    return (
+        signers.PdfSigner(meta, signer=_signer(seal), stamp_style=EMPTY_APPEARANCE)
+        .sign_pdf(writer)
+        .getvalue()
+    )
 
 
 @dataclass(frozen=True)
@@ -199,7 +253,9 @@ class SignatureCheck:
 
     @property
     def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+        return (
+            self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+        )
 
 
 def check_signature(data: bytes, certificates_pem: list[str]) -> SignatureCheck:
@@ -215,21 +271,43 @@ def check_signature(data: bytes, certificates_pem: list[str]) -> SignatureCheck:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = reader.embedded_signatures
     except Exception as exc:  # noqa: BLE001 — see the docstring
-        return SignatureCheck(False, False, False, False, False, "", f"not a readable PDF: {type(exc).__name__}")
+        return SignatureCheck(
+            False, False, False, False, False, "", f"not a readable PDF: {type(exc).__name__}"
+        )
     if not embedded:
         return SignatureCheck(False, False, False, False, False, "", "no signature")
     try:
         sig = embedded[0]
         signer_cert = sig.signer_cert
-        fingerprint = hashlib.sha256(signer_cert.dump()).hexdigest() if signer_cert is not None else ""
+        fingerprint = (
+            hashlib.sha256(signer_cert.dump()).hexdigest() if signer_cert is not None else ""
+        )
     except Exception as exc:  # noqa: BLE001 — a mangled CMS blob
-        return SignatureCheck(True, False, False, False, False, "", f"unreadable signature: {type(exc).__name__}")
+        return SignatureCheck(
+            True, False, False, False, False, "", f"unreadable signature: {type(exc).__name__}"
+        )
     try:
-        context = ValidationContext(trust_roots=[asn1_certificate(pem) for pem in certificates_pem],
-                                    allow_fetching=False)
+        context = ValidationContext(
+            trust_roots=[asn1_certificate(pem) for pem in certificates_pem], allow_fetching=False
+        )
         status = validate_pdf_signature(sig, context)
         whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
-        return SignatureCheck(True, bool(status.intact), bool(status.valid), bool(status.trusted), whole,
-                              fingerprint, status.summary())
+        return SignatureCheck(
+            True,
+            bool(status.intact),
+            bool(status.valid),
+            bool(status.trusted),
+            whole,
+            fingerprint,
+            status.summary(),
+        )
     except Exception as exc:  # noqa: BLE001 — a mangled signature dictionary or byte range
-        return SignatureCheck(True, False, False, False, False, fingerprint, f"validation failed: {type(exc).__name__}")
+        return SignatureCheck(
+            True,
+            False,
+            False,
+            False,
+            False,
+            fingerprint,
+            f"validation failed: {type(exc).__name__}",
+        )

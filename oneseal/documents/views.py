@@ -32,8 +32,12 @@ from .rendering import render as render_pdf
 
 
 def _verify_context(document, **extra) -> dict:
-    return {"document": document, "standing": queries.document_standing(document) if document is not None else None,
-            "upload_form": VerifyUploadForm(), **extra}
+    return {
+        "document": document,
+        "standing": queries.document_standing(document) if document is not None else None,
+        "upload_form": VerifyUploadForm(),
+        **extra,
+    }
 
 
 @require_GET
@@ -41,7 +45,9 @@ def _verify_context(document, **extra) -> dict:
 def verify(request, code: str):
     document = queries.public_document(code)
     status = 200 if document is not None else 404
-    return render(request, "documents/verify.html", _verify_context(document, code=code), status=status)
+    return render(
+        request, "documents/verify.html", _verify_context(document, code=code), status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,13 +58,25 @@ def lookup(request):
     if request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, "documents/verify.html",
-                          {"document": None, "code": "", "ask": True, "upload_form": form}, status=400)
+            return render(
+                request,
+                "documents/verify.html",
+                {"document": None, "code": "", "ask": True, "upload_form": form},
+                status=400,
+            )
         result = queries.check_file(form.cleaned_data["file"])
         shown = result.document if result.authentic else None
-        return render(request, "documents/verify.html", _verify_context(
-            shown, code="", ask=True, file_check=result,
-            file_standing=result.standing if result.authentic else None))
+        return render(
+            request,
+            "documents/verify.html",
+            _verify_context(
+                shown,
+                code="",
+                ask=True,
+                file_check=result,
+                file_standing=result.standing if result.authentic else None,
+            ),
+        )
     code = rules.normalise_code(request.GET.get("code", ""))
     if code:
         return redirect("documents:verify", code=code)
@@ -69,8 +87,9 @@ def lookup(request):
 def file(request, pk: int):
     """The signed PDF as stored, shown in the browser (print it from there)."""
     document = get_object_or_404(queries.visible_documents(request.user), pk=pk)
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf",
-                            filename=f"{document.number}.pdf")
+    response = FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -78,11 +97,16 @@ def file(request, pk: int):
 
 # --- wording ------------------------------------------------------------------------------------
 
+
 def _administered_bureaus(user):
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
         return Bureau.objects.none()
-    bureaus = Bureau.objects.filter(region__code__startswith=prefix).select_related("region").order_by("region__code")
+    bureaus = (
+        Bureau.objects.filter(region__code__startswith=prefix)
+        .select_related("region")
+        .order_by("region__code")
+    )
     return [b for b in bureaus if has_role(user, Role.CATALOGUE_ADMIN, b.region)]
 
 
@@ -112,12 +136,30 @@ def template_kinds(request, bureau_id: int):
     rows = []
     for kind, label in DocumentKind.choices:
         mine = [v for v in versions if v.kind == kind]
-        in_force = next((v for v in mine if not v.is_draft and v.effective_from <= today
-                         and (v.effective_until is None or v.effective_until > today)), None)
+        in_force = next(
+            (
+                v
+                for v in mine
+                if not v.is_draft
+                and v.effective_from <= today
+                and (v.effective_until is None or v.effective_until > today)
+            ),
+            None,
+        )
         upcoming = [v for v in mine if not v.is_draft and v.effective_from > today]
         draft = next((v for v in mine if v.is_draft), None)
-        rows.append({"kind": kind, "label": label, "in_force": in_force, "upcoming": upcoming, "draft": draft})
-    return render(request, "documents/manage/kinds.html", {"bureau": bureau, "rows": rows, "today": today})
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "in_force": in_force,
+                "upcoming": upcoming,
+                "draft": draft,
+            }
+        )
+    return render(
+        request, "documents/manage/kinds.html", {"bureau": bureau, "rows": rows, "today": today}
+    )
 
 
 @login_required
@@ -128,12 +170,25 @@ def template_edit(request, bureau_id: int, kind: str):
     if kind not in DocumentKind.values:
         raise Http404()
     actions.ensure_shipped_templates(bureau)
-    versions = list(DocumentTemplate.objects.filter(bureau=bureau, kind=kind)
-                    .select_related("created_by", "published_by").order_by("-number"))
+    versions = list(
+        DocumentTemplate.objects.filter(bureau=bureau, kind=kind)
+        .select_related("created_by", "published_by")
+        .order_by("-number")
+    )
     draft = next((v for v in versions if v.is_draft), None)
     start_form, publish_form = StartDraftForm(), PublishForm()
-    form = WordingForm(initial={"title": draft.title, "body": draft.body, "closing": draft.closing,
-                                "reason": draft.change_reason}) if draft else None
+    form = (
+        WordingForm(
+            initial={
+                "title": draft.title,
+                "body": draft.body,
+                "closing": draft.closing,
+                "reason": draft.change_reason,
+            }
+        )
+        if draft
+        else None
+    )
     blockers = actions.template_publish_blockers(draft, timezone.localdate()) if draft else []
     op = request.POST.get("op", "")
     if request.method == "POST":
@@ -141,8 +196,9 @@ def template_edit(request, bureau_id: int, kind: str):
             if op == "start":
                 start_form = StartDraftForm(request.POST)
                 if start_form.is_valid():
-                    actions.start_template_draft(bureau, kind, actor=request.user,
-                                                 reason=start_form.cleaned_data["reason"])
+                    actions.start_template_draft(
+                        bureau, kind, actor=request.user, reason=start_form.cleaned_data["reason"]
+                    )
                     messages.success(request, _("已新建草稿，可修改后预览、发布。"))
                     return redirect("documents:template_edit", bureau_id=bureau.pk, kind=kind)
             elif op in ("save", "publish", "discard") and draft is not None:
@@ -157,8 +213,12 @@ def template_edit(request, bureau_id: int, kind: str):
                     if publish_form.is_valid():
                         on = publish_form.cleaned_data["effective_from"]
                         actions.publish_template(draft, actor=request.user, effective_from=on)
-                        messages.success(request, _("第{n}版已发布，{date}起成文的文书使用该版本。").format(
-                            n=draft.number, date=rules.chinese_date(on)))
+                        messages.success(
+                            request,
+                            _("第{n}版已发布，{date}起成文的文书使用该版本。").format(
+                                n=draft.number, date=rules.chinese_date(on)
+                            ),
+                        )
                         return redirect("documents:template_edit", bureau_id=bureau.pk, kind=kind)
                 else:
                     actions.discard_template_draft(draft, actor=request.user)
@@ -172,12 +232,26 @@ def template_edit(request, bureau_id: int, kind: str):
                 add_domain_error(target, exc)
             else:
                 messages.error(request, str(exc.message))
-    return render(request, "documents/manage/edit.html", {
-        "bureau": bureau, "kind": kind, "label": DocumentKind(kind).label, "versions": versions, "draft": draft,
-        "form": form, "start_form": start_form, "publish_form": publish_form, "blockers": blockers,
-        "placeholders": [(name, label, name in wording.REQUIRED[kind]) for name, label in
-                         wording.PLACEHOLDERS[kind].items()],
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "documents/manage/edit.html",
+        {
+            "bureau": bureau,
+            "kind": kind,
+            "label": DocumentKind(kind).label,
+            "versions": versions,
+            "draft": draft,
+            "form": form,
+            "start_form": start_form,
+            "publish_form": publish_form,
+            "blockers": blockers,
+            "placeholders": [
+                (name, label, name in wording.REQUIRED[kind])
+                for name, label in wording.PLACEHOLDERS[kind].items()
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -186,16 +260,29 @@ def template_preview(request, pk: int):
     """A version's wording filled with a fictional sample case, unsigned and marked 样张."""
     template = get_object_or_404(DocumentTemplate.objects.select_related("bureau__region"), pk=pk)
     _bureau_for(request, template.bureau_id)
-    notice = wording.compose(template.kind, template, wording.sample_values(template.kind, template.bureau))
+    notice = wording.compose(
+        template.kind, template, wording.sample_values(template.kind, template.bureau)
+    )
     try:
-        rendered = render_pdf(notice, heading=template.bureau.name, number=_("（样张，第{n}版）").format(n=template.number),
-                              dated_text=rules.chinese_date(timezone.localdate()), code="0000000000",
-                              url=actions.public_url("0000000000"), seal_name=_("样张 无效"),
-                              author=template.bureau.name)
+        rendered = render_pdf(
+            notice,
+            heading=template.bureau.name,
+            number=_("（样张，第{n}版）").format(n=template.number),
+            dated_text=rules.chinese_date(timezone.localdate()),
+            code="0000000000",
+            url=actions.public_url("0000000000"),
+            seal_name=_("样张 无效"),
+            author=template.bureau.name,
+        )
     except MissingGlyphs as exc:
-        return HttpResponse(_("文书格式中有字体无法显示的字：{chars}").format(chars=exc.chars), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("文书格式中有字体无法显示的字：{chars}").format(chars=exc.chars),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(rendered.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="preview-{template.kind}-{template.number}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="preview-{template.kind}-{template.number}.pdf"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -105,14 +105,16 @@ ACCEPTANCE = {
 
 PLACEHOLDERS: dict[str, dict[str, str]] = {
     DocumentKind.ACCEPTANCE: {
-        **COMMON, **ACCEPTANCE,
+        **COMMON,
+        **ACCEPTANCE,
         "materials_arrived_on": _("申请材料到达日期（视为受理时）"),
         "if_deemed": _("条件：仅在逾期视为受理时显示所在行，本身不显示文字"),
         "if_not_deemed": _("条件：仅在作出受理决定时显示所在行，本身不显示文字"),
         "if_provisional": _("条件：仅在期限涉及尚未公布放假安排的年份时显示所在行"),
     },
     DocumentKind.TOLERATED_ACCEPTANCE: {
-        **COMMON, **ACCEPTANCE,
+        **COMMON,
+        **ACCEPTANCE,
         "tolerated_materials": _("容缺材料及承诺补齐日期（列表）"),
         "missed_promise_rule": _("逾期未补齐的处理方式"),
         "if_provisional": _("条件：仅在期限涉及尚未公布放假安排的年份时显示所在行"),
@@ -125,7 +127,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "notified_on": _("告知日期"),
     },
     DocumentKind.REFUSAL: {
-        **COMMON, **REMEDIES,
+        **COMMON,
+        **REMEDIES,
         "basis": _("不予受理的依据（第三十二条第一款的项）"),
         "reason": _("不予受理的理由"),
         "competent_body": _("有权受理的行政机关（不属于本机关职权时）"),
@@ -166,7 +169,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "if_not_held": _("条件：仅在证照正常发放时显示所在行"),
     },
     DocumentKind.DENIAL: {
-        **COMMON, **REMEDIES,
+        **COMMON,
+        **REMEDIES,
         "accepted_on": _("受理日期"),
         "basis": _("不予许可的法律依据"),
         "reasons": _("不予许可的理由（列表）"),
@@ -182,7 +186,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "hearing_basis": _("听证权利的法律依据"),
     },
     DocumentKind.REVOCATION: {
-        **COMMON, **REMEDIES,
+        **COMMON,
+        **REMEDIES,
         "licence_number": _("被撤销的证照编号"),
         "reason": _("撤销理由"),
         "basis": _("撤销的法律依据"),
@@ -234,7 +239,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "clerk": _("经办人（窗口登记撤回时）"),
     },
     DocumentKind.TERMINATION: {
-        **COMMON, **REMEDIES,
+        **COMMON,
+        **REMEDIES,
         "accepted_on": _("受理日期（已受理时）"),
         "reason": _("终止审查的事实和理由"),
         "terminated_on": _("终止日期"),
@@ -248,42 +254,98 @@ REMEDIES_REQUIRED = {name: _("救济途径（复议六十日、诉讼六个月�
 # What the law requires each kind to state (domain.md §6): publishing a wording without one of
 # these placeholders is refused, naming what is missing.
 REQUIRED: dict[str, dict[str, str]] = {
-    DocumentKind.ACCEPTANCE: {"basis": _("受理依据"), "promised_due": _("作出决定的日期"),
-                              "clerk": _("受理人"), "complaint_phone": _("投诉电话")},
-    DocumentKind.TOLERATED_ACCEPTANCE: {"basis": _("受理依据"), "promised_due": _("作出决定的日期"),
-                                        "clerk": _("受理人"), "complaint_phone": _("投诉电话"),
-                                        "tolerated_materials": _("容缺材料及补齐日期")},
-    DocumentKind.CORRECTION: {"basis": _("一次性告知的依据"), "correction_items": _("需补正的全部材料")},
-    DocumentKind.REFUSAL: {"basis": _("第三十二条的具体项"), "reason": _("不予受理的理由"),
-                           "competent_body": _("有权受理的行政机关")},
-    DocumentKind.SPECIAL_PROCEDURE: {"procedure": _("特别程序"), "basis": _("法律依据"),
-                                     "expected_days": _("预计所需时间")},
-    DocumentKind.EXTENSION: {"extension_days": _("延长的期限"), "promised_due": _("延长后的办结日期"),
-                             "basis": _("法律依据")},
-    DocumentKind.GRANT: {"basis": _("法律依据"), "licence_number": _("证照编号"), "scope": _("许可范围"),
-                         "validity": _("有效期限")},
-    DocumentKind.DENIAL: {"basis": _("法律依据"), "reasons": _("不予许可的理由"), **REMEDIES_REQUIRED},
-    DocumentKind.REVOCATION_NOTICE: {"licence_number": _("证照编号"), "facts": _("拟撤销的事实和理由"),
-                                     "basis": _("法律依据"), "views_days": _("陈述、申辩期限")},
-    DocumentKind.REVOCATION: {"licence_number": _("证照编号"), "reason": _("撤销理由"), "basis": _("法律依据"),
-                              **REMEDIES_REQUIRED},
-    DocumentKind.LICENCE: {"licence_number": _("证照编号"), "holder": _("持证人"), "scope": _("许可范围"),
-                           "validity": _("有效期限"), "bureau": _("发证机关")},
-    DocumentKind.CANCELLATION: {"basis": _("法律依据"), "licence_number": _("证照编号"), "cancelled_on": _("注销日期")},
-    DocumentKind.DEEMED_RENEWAL: {"basis": _("法律依据"), "licence_number": _("证照编号"),
-                                  "validity": _("延续后的有效期限")},
-    DocumentKind.RECEIPT: {"materials": _("收到的申请材料"), "case_number": _("办件编号"), "query_code": _("查询码"),
-                           "acceptance_due": _("作出是否受理决定的期限"), "basis": _("法律依据")},
+    DocumentKind.ACCEPTANCE: {
+        "basis": _("受理依据"),
+        "promised_due": _("作出决定的日期"),
+        "clerk": _("受理人"),
+        "complaint_phone": _("投诉电话"),
+    },
+    DocumentKind.TOLERATED_ACCEPTANCE: {
+        "basis": _("受理依据"),
+        "promised_due": _("作出决定的日期"),
+        "clerk": _("受理人"),
+        "complaint_phone": _("投诉电话"),
+        "tolerated_materials": _("容缺材料及补齐日期"),
+    },
+    DocumentKind.CORRECTION: {
+        "basis": _("一次性告知的依据"),
+        "correction_items": _("需补正的全部材料"),
+    },
+    DocumentKind.REFUSAL: {
+        "basis": _("第三十二条的具体项"),
+        "reason": _("不予受理的理由"),
+        "competent_body": _("有权受理的行政机关"),
+    },
+    DocumentKind.SPECIAL_PROCEDURE: {
+        "procedure": _("特别程序"),
+        "basis": _("法律依据"),
+        "expected_days": _("预计所需时间"),
+    },
+    DocumentKind.EXTENSION: {
+        "extension_days": _("延长的期限"),
+        "promised_due": _("延长后的办结日期"),
+        "basis": _("法律依据"),
+    },
+    DocumentKind.GRANT: {
+        "basis": _("法律依据"),
+        "licence_number": _("证照编号"),
+        "scope": _("许可范围"),
+        "validity": _("有效期限"),
+    },
+    DocumentKind.DENIAL: {
+        "basis": _("法律依据"),
+        "reasons": _("不予许可的理由"),
+        **REMEDIES_REQUIRED,
+    },
+    DocumentKind.REVOCATION_NOTICE: {
+        "licence_number": _("证照编号"),
+        "facts": _("拟撤销的事实和理由"),
+        "basis": _("法律依据"),
+        "views_days": _("陈述、申辩期限"),
+    },
+    DocumentKind.REVOCATION: {
+        "licence_number": _("证照编号"),
+        "reason": _("撤销理由"),
+        "basis": _("法律依据"),
+        **REMEDIES_REQUIRED,
+    },
+    DocumentKind.LICENCE: {
+        "licence_number": _("证照编号"),
+        "holder": _("持证人"),
+        "scope": _("许可范围"),
+        "validity": _("有效期限"),
+        "bureau": _("发证机关"),
+    },
+    DocumentKind.CANCELLATION: {
+        "basis": _("法律依据"),
+        "licence_number": _("证照编号"),
+        "cancelled_on": _("注销日期"),
+    },
+    DocumentKind.DEEMED_RENEWAL: {
+        "basis": _("法律依据"),
+        "licence_number": _("证照编号"),
+        "validity": _("延续后的有效期限"),
+    },
+    DocumentKind.RECEIPT: {
+        "materials": _("收到的申请材料"),
+        "case_number": _("办件编号"),
+        "query_code": _("查询码"),
+        "acceptance_due": _("作出是否受理决定的期限"),
+        "basis": _("法律依据"),
+    },
     DocumentKind.WITHDRAWAL: {"withdrawn_on": _("申请撤回日期"), "case_number": _("办件编号")},
     DocumentKind.TERMINATION: {"reason": _("终止审查的事实和理由"), **REMEDIES_REQUIRED},
 }
 
 # 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
 # kept on the case file; the licence is a single original.
-COPIES = {kind: (() if kind == DocumentKind.LICENCE else COUNTERFOILS) for kind in DocumentKind.values}
+COPIES = {
+    kind: (() if kind == DocumentKind.LICENCE else COUNTERFOILS) for kind in DocumentKind.values
+}
 
 
 # --- wording version 1 ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Wording:
@@ -294,14 +356,22 @@ class Wording:
 
 OPENING = "你（单位）于{received_on}提交的“{item}”申请（办件编号：{case_number}）"
 CONTACT = "咨询电话：{enquiry_phone}\n投诉电话：{complaint_phone}"
-REMEDIES_TEXT = ("如不服本决定，可以自收到本决定书之日起{reconsideration_days}日内，依照{reconsideration_basis}的规定"
-                 "向{reconsideration_body}申请行政复议；也可以自收到本决定书之日起{litigation_months}个月内，"
-                 "依照{litigation_basis}的规定向{court}提起行政诉讼。")
-PROVISIONAL_NOTE = ("注：标注“暂定”的日期所在年度的节假日安排尚未公布，已按法定节假日计算；安排公布后期限如有变化，"
-                    "本机关将出具更正后的通知书。{if_provisional}")
-ACCEPTANCE_CLOSING = ("申请事项：{item}\n受理日期：{accepted_on}\n承诺办结日期：{promised_due}\n"
-                      "法定办结期限：{statutory_due}\n受理人：{clerk}\n查询码：{query_code}\n" + CONTACT + "\n"
-                      + PROVISIONAL_NOTE)
+REMEDIES_TEXT = (
+    "如不服本决定，可以自收到本决定书之日起{reconsideration_days}日内，依照{reconsideration_basis}的规定"
+    "向{reconsideration_body}申请行政复议；也可以自收到本决定书之日起{litigation_months}个月内，"
+    "依照{litigation_basis}的规定向{court}提起行政诉讼。"
+)
+PROVISIONAL_NOTE = (
+    "注：标注“暂定”的日期所在年度的节假日安排尚未公布，已按法定节假日计算；安排公布后期限如有变化，"
+    "本机关将出具更正后的通知书。{if_provisional}"
+)
+ACCEPTANCE_CLOSING = (
+    "申请事项：{item}\n受理日期：{accepted_on}\n承诺办结日期：{promised_due}\n"
+    "法定办结期限：{statutory_due}\n受理人：{clerk}\n查询码：{query_code}\n"
+    + CONTACT
+    + "\n"
+    + PROVISIONAL_NOTE
+)
 
 SHIPPED: dict[str, Wording] = {
     DocumentKind.ACCEPTANCE: Wording(
@@ -310,31 +380,37 @@ SHIPPED: dict[str, Wording] = {
         f"{OPENING}，本机关未在五个工作日内作出是否受理的决定，依照{{basis}}的规定，"
         "自收到申请材料之日（{materials_arrived_on}）起即为受理。{if_deemed}\n"
         "本机关将在下列日期前作出行政许可决定，请留意办理进度。",
-        ACCEPTANCE_CLOSING),
+        ACCEPTANCE_CLOSING,
+    ),
     DocumentKind.TOLERATED_ACCEPTANCE: Wording(
         "容缺受理通知书",
         f"{OPENING}，经审查，核心材料齐全、符合法定形式，依照{{basis}}的规定，本机关决定予以受理。\n"
         "你（单位）承诺在下列日期前补齐以下非核心材料：\n{tolerated_materials}\n"
         "逾期未补齐的，按照办事指南的规定处理（{missed_promise_rule}）。\n"
         "本机关将在下列日期前作出行政许可决定，请留意办理进度。",
-        ACCEPTANCE_CLOSING),
+        ACCEPTANCE_CLOSING,
+    ),
     DocumentKind.CORRECTION: Wording(
         "补正材料通知书",
         f"{OPENING}，申请材料不齐全或者不符合法定形式。依照{{basis}}的规定，现一次告知你（单位）需要补正的全部内容如下：\n"
         "{correction_items}\n"
         "请按上述要求补正后重新提交。本机关自收到全部补正材料之日起五个工作日内作出是否受理的决定。",
-        "经办人：{clerk}\n告知日期：{notified_on}\n" + CONTACT),
+        "经办人：{clerk}\n告知日期：{notified_on}\n" + CONTACT,
+    ),
     DocumentKind.REFUSAL: Wording(
         "不予受理决定书",
         f"{OPENING}，经审查，{{reason}}。依照{{basis}}的规定，本机关决定不予受理。\n"
         "该申请事项不属于本机关职权范围，请向{competent_body}提出申请。\n" + REMEDIES_TEXT,
-        "经办人：{clerk}\n" + CONTACT),
+        "经办人：{clerk}\n" + CONTACT,
+    ),
     DocumentKind.SPECIAL_PROCEDURE: Wording(
         "特别程序告知书",
         f"{OPENING}，因{{reason}}，需要进行{{procedure}}。依照{{basis}}的规定，{{procedure}}所需时间不计算在行政许可期限内。\n"
         f"{OPENING}，因{{reason}}，需要进行{{procedure}}。{{procedure}}所需时间不计算在本机关承诺办结期限内；"
         "该程序不属于法定不计入审批期限的情形，法定办结期限（{statutory_due}）不变。{if_promised_only}",
-        "特别程序：{procedure}\n预计所需时间：{expected_days}个工作日\n预计完成日期：{expected_end}\n" + CONTACT),
+        "特别程序：{procedure}\n预计所需时间：{expected_days}个工作日\n预计完成日期：{expected_end}\n"
+        + CONTACT,
+    ),
     DocumentKind.EXTENSION: Wording(
         "延长审批期限告知书",
         f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本机关负责人批准，依照{{basis}}的规定，"
@@ -342,18 +418,22 @@ SHIPPED: dict[str, Wording] = {
         f"{OPENING}，因{{reason}}，不能在规定期限内作出决定。经本级人民政府负责人（{{government_approver}}）批准"
         "（{approval_document}），依照{basis}的规定，审批期限延长{extension_days}个工作日。{if_joint}",
         "原承诺办结日期：{promised_due_before}\n延长后承诺办结日期：{promised_due}\n"
-        "延长后法定办结期限：{statutory_due}\n" + CONTACT),
+        "延长后法定办结期限：{statutory_due}\n" + CONTACT,
+    ),
     DocumentKind.GRANT: Wording(
         "准予行政许可决定书",
         f"{OPENING}，经审查，符合法定条件、标准，依照{{basis}}的规定，本机关决定准予行政许可。\n"
         "你（单位）容缺受理时承诺补齐的材料尚未补齐，证照在补齐前暂缓发放。{if_held}\n"
         "本机关将于{delivery_due}前向你（单位）颁发、送达行政许可证件。{if_not_held}",
-        "证照名称：{licence_name}\n证照编号：{licence_number}\n许可范围：{scope}\n有效期限：{validity}\n" + CONTACT),
+        "证照名称：{licence_name}\n证照编号：{licence_number}\n许可范围：{scope}\n有效期限：{validity}\n"
+        + CONTACT,
+    ),
     DocumentKind.DENIAL: Wording(
         "不予行政许可决定书",
         f"{OPENING}，本机关已于{{accepted_on}}受理。经审查，因下列理由，依照{{basis}}的规定，本机关决定不予行政许可：\n"
         "{reasons}\n" + REMEDIES_TEXT,
-        CONTACT),
+        CONTACT,
+    ),
     DocumentKind.REVOCATION_NOTICE: Wording(
         "撤销行政许可告知书",
         f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。\n"
@@ -363,29 +443,36 @@ SHIPPED: dict[str, Wording] = {
         "该许可事项直接关系你（单位）与他人之间的重大利益，依照{hearing_basis}的规定，你（单位）有权要求听证，"
         "请于收到本告知书之日起五日内提出。{if_hearing}\n"
         "本机关将在听取你（单位）的陈述、申辩意见或期限届满后作出决定。",
-        CONTACT),
+        CONTACT,
+    ),
     DocumentKind.REVOCATION: Wording(
         "撤销行政许可决定书",
         f"{OPENING}经本机关准予行政许可（证照编号：{{licence_number}}）。经查，{{reason}}。\n"
         "本机关已于{notice_served_on}告知你（单位）拟撤销的事实、理由、依据和陈述、申辩的权利。{views_summary}。\n"
-        "依照{basis}的规定，本机关决定撤销该行政许可，该证照自本决定作出之日起失效。\n" + REMEDIES_TEXT,
-        CONTACT),
+        "依照{basis}的规定，本机关决定撤销该行政许可，该证照自本决定作出之日起失效。\n"
+        + REMEDIES_TEXT,
+        CONTACT,
+    ),
     DocumentKind.LICENCE: Wording(
         "{licence_name}",
         "经审查，准予{holder}从事下列许可事项，特发此证。",
         "证照编号：{licence_number}\n持证人：{holder}\n统一社会信用代码：{credit_code}\n许可事项：{item}\n"
-        "许可范围：{scope}\n有效期限：{validity}\n发证机关：{bureau}\n发证日期：{issued_on}"),
+        "许可范围：{scope}\n有效期限：{validity}\n发证机关：{bureau}\n发证日期：{issued_on}",
+    ),
     DocumentKind.CANCELLATION: Wording(
         "准予注销行政许可决定书",
         f"{OPENING}，经审查，符合注销条件。依照{{basis}}的规定，本机关决定注销你（单位）持有的{{licence_name}}"
         "（证照编号：{licence_number}），该行政许可自{cancelled_on}起终止，证照同时失效。",
-        "证照名称：{licence_name}\n证照编号：{licence_number}\n注销日期：{cancelled_on}\n" + CONTACT),
+        "证照名称：{licence_name}\n证照编号：{licence_number}\n注销日期：{cancelled_on}\n"
+        + CONTACT,
+    ),
     DocumentKind.DEEMED_RENEWAL: Wording(
         "视为准予延续通知书",
         f"{OPENING}，本机关未在该行政许可有效期届满（{{expired_on}}）前作出是否准予延续的决定。"
         "依照{basis}的规定，视为准予延续。\n"
         "延续后证照编号不变，有效期限为{validity}；本机关将向你（单位）换发载明延续后有效期限的证照。",
-        "证照名称：{licence_name}\n证照编号：{licence_number}\n有效期限：{validity}\n" + CONTACT),
+        "证照名称：{licence_name}\n证照编号：{licence_number}\n有效期限：{validity}\n" + CONTACT,
+    ),
     DocumentKind.RECEIPT: Wording(
         "收件凭证",
         "本机关于{received_at}通过{channel}收到你（单位）提交的“{item}”申请（办件编号：{case_number}），"
@@ -395,24 +482,31 @@ SHIPPED: dict[str, Wording] = {
         "本凭证仅证明本机关已收到上述申请材料，不表示申请已被受理。\n"
         "{tracking}",
         "办件编号：{case_number}\n查询码：{query_code}\n收件日期：{received_on}\n"
-        "作出是否受理决定的期限：{acceptance_due}\n收件人：{clerk}\n" + CONTACT + "\n" + PROVISIONAL_NOTE),
+        "作出是否受理决定的期限：{acceptance_due}\n收件人：{clerk}\n"
+        + CONTACT
+        + "\n"
+        + PROVISIONAL_NOTE,
+    ),
     DocumentKind.WITHDRAWAL: Wording(
         "准予撤回行政许可申请决定书",
         f"{OPENING}，你（单位）于{{withdrawn_on}}申请撤回，理由：{{reason}}。\n"
         "经审查，本机关准予撤回该申请，对该申请终止审查，不作出准予或者不予行政许可的决定。\n"
         "撤回申请不影响你（单位）今后依法重新提出申请；已提交的纸质申请材料可凭本决定书到政务服务大厅窗口领回。",
-        "撤回日期：{withdrawn_on}\n经办人：{clerk}\n" + CONTACT),
+        "撤回日期：{withdrawn_on}\n经办人：{clerk}\n" + CONTACT,
+    ),
     DocumentKind.TERMINATION: Wording(
         "终止行政许可审查决定书",
         f"{OPENING}，本机关已于{{accepted_on}}受理。\n"
         "经查，{reason}，该申请的审查无法继续进行。本机关决定自{terminated_on}起终止对该申请的审查，"
         "不作出准予或者不予行政许可的决定。\n"
         "因容缺材料未补齐而暂缓发放的证照（编号：{licence_voided}）同时作废。\n" + REMEDIES_TEXT,
-        "终止日期：{terminated_on}\n" + CONTACT),
+        "终止日期：{terminated_on}\n" + CONTACT,
+    ),
 }
 
 
 # --- facts ------------------------------------------------------------------------------------
+
 
 def _text(value) -> str | None:
     """A fact as printed; None (the line is left out) when there is nothing to print."""
@@ -443,9 +537,12 @@ def _remedies(remedies: dict) -> dict[str, Value]:
     (《行政复议法》第二十条) or a lawsuit within 6 months (《行政诉讼法》第四十六条)."""
     recon, suit = remedies["reconsideration"], remedies["litigation"]
     return {
-        "reconsideration_days": chinese_number(recon["days"]), "reconsideration_basis": recon["basis"],
-        "reconsideration_body": recon["body"], "litigation_months": chinese_number(suit["months"]),
-        "litigation_basis": suit["basis"], "court": suit["court"],
+        "reconsideration_days": chinese_number(recon["days"]),
+        "reconsideration_basis": recon["basis"],
+        "reconsideration_body": recon["body"],
+        "litigation_months": chinese_number(suit["months"]),
+        "litigation_basis": suit["basis"],
+        "court": suit["court"],
     }
 
 
@@ -488,7 +585,9 @@ def acceptance(facts: Facts) -> dict[str, Value]:
 def tolerated_acceptance(facts: Facts) -> dict[str, Value]:
     return {
         **_acceptance(facts),
-        "tolerated_materials": [f"{name}：{chinese_date(until)}前补齐" for name, until in facts.tolerated],
+        "tolerated_materials": [
+            f"{name}：{chinese_date(until)}前补齐" for name, until in facts.tolerated
+        ],
         "missed_promise_rule": facts.case.handling_item.get_missed_promise_rule_display(),
     }
 
@@ -497,7 +596,9 @@ def correction(facts: Facts) -> dict[str, Value]:
     return {
         **_common(facts),
         "basis": CORRECTION_BASIS,
-        "correction_items": [f"{row['material']}：{row['note']}" for row in facts.data.get("items", [])],
+        "correction_items": [
+            f"{row['material']}：{row['note']}" for row in facts.data.get("items", [])
+        ],
         "clerk": _text(facts.event.actor_name),
         "notified_on": chinese_date(facts.event.on),
     }
@@ -505,7 +606,8 @@ def correction(facts: Facts) -> dict[str, Value]:
 
 def refusal(facts: Facts) -> dict[str, Value]:
     return {
-        **_common(facts), **_remedies(case_rules.remedies(facts.case.region.name)),
+        **_common(facts),
+        **_remedies(case_rules.remedies(facts.case.region.name)),
         "basis": facts.data["basis"],
         "reason": _text(facts.event.reason),
         "competent_body": _text(facts.data.get("competent_body")),
@@ -519,7 +621,8 @@ def special_procedure(facts: Facts) -> dict[str, Value]:
     stops_statutory = d.get("stops_statutory", True)
     return {
         **_common(facts),
-        "procedure": d["kind_label"], "reason": _text(d["reason"]),
+        "procedure": d["kind_label"],
+        "reason": _text(d["reason"]),
         "basis": (d["basis"] or None) if stops_statutory else None,
         "expected_days": str(d["expected_days"]),
         "expected_end": dated(d["expected_end"], d.get("expected_end_provisional", False)),
@@ -532,10 +635,13 @@ def extension(facts: Facts) -> dict[str, Value]:
     d = facts.data
     return {
         **_common(facts),
-        "reason": _text(d["reason"]), "basis": d["basis"], "extension_days": chinese_number(d["days"]),
+        "reason": _text(d["reason"]),
+        "basis": d["basis"],
+        "extension_days": chinese_number(d["days"]),
         "government_approver": _text(d.get("government_approver")),
         "approval_document": _text(d.get("approval_document")),
-        "if_joint": _flag(bool(d.get("government_approver"))), "if_not_joint": _flag(not d.get("government_approver")),
+        "if_joint": _flag(bool(d.get("government_approver"))),
+        "if_not_joint": _flag(not d.get("government_approver")),
         "promised_due_before": chinese_date(d["promised_due_before"]),
         "promised_due": dated(d["promised_due"], d.get("provisional", False)),
         "statutory_due": dated(d["statutory_due"], d.get("provisional", False)),
@@ -551,18 +657,25 @@ def grant(facts: Facts) -> dict[str, Value]:
     held = bool(d.get("held"))
     return {
         **_common(facts),
-        "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"], "scope": d["scope"],
+        "basis": d["basis"],
+        "licence_name": d["name"],
+        "licence_number": d["licence"],
+        "scope": d["scope"],
         "validity": _validity(d["valid_from"], d["valid_until"]),
         "delivery_due": dated(d.get("delivery_due"), d.get("delivery_due_provisional", False)),
-        "if_held": _flag(held), "if_not_held": _flag(not held),
+        "if_held": _flag(held),
+        "if_not_held": _flag(not held),
     }
 
 
 def denial(facts: Facts) -> dict[str, Value]:
     d = facts.data
     return {
-        **_common(facts), **_remedies(d["remedies"]),
-        "accepted_on": chinese_date(facts.case.accepted_on), "basis": d["basis"], "reasons": list(d["reasons"]),
+        **_common(facts),
+        **_remedies(d["remedies"]),
+        "accepted_on": chinese_date(facts.case.accepted_on),
+        "basis": d["basis"],
+        "reasons": list(d["reasons"]),
     }
 
 
@@ -576,9 +689,14 @@ def revocation_notice(facts: Facts) -> dict[str, Value]:
     where the proposer marked the matter as one."""
     d = facts.data
     return {
-        **_common(facts), "licence_number": d["licence"], "facts": _text(d["facts"]), "basis": d["basis"],
-        "views_basis": VIEWS_BASIS, "views_days": chinese_number(int(d["views_days"])),
-        "if_hearing": _flag(bool(d.get("hearing_right"))), "hearing_basis": HEARING_BASIS,
+        **_common(facts),
+        "licence_number": d["licence"],
+        "facts": _text(d["facts"]),
+        "basis": d["basis"],
+        "views_basis": VIEWS_BASIS,
+        "views_days": chinese_number(int(d["views_days"])),
+        "if_hearing": _flag(bool(d.get("hearing_right"))),
+        "hearing_basis": HEARING_BASIS,
     }
 
 
@@ -588,15 +706,24 @@ def revocation(facts: Facts) -> dict[str, Value]:
     d = facts.data
     views_on = d.get("views_on")
     if views_on:
-        summary = _text("你（单位）于{date}提出了陈述、申辩意见，经复核：{review}".format(
-            date=chinese_date(views_on), review=d.get("review") or "所提意见不能成立"))
+        summary = _text(
+            "你（单位）于{date}提出了陈述、申辩意见，经复核：{review}".format(
+                date=chinese_date(views_on), review=d.get("review") or "所提意见不能成立"
+            )
+        )
     elif d.get("notified_on"):
         summary = "你（单位）在规定期限内未提出陈述、申辩意见"
     else:
         summary = None
-    return {**_common(facts), **_remedies(d["remedies"]), "licence_number": d["licence"], "reason": _text(d["reason"]),
-            "basis": d.get("basis") or None, "notice_served_on": chinese_date(d.get("notified_on")) or None,
-            "views_summary": summary}
+    return {
+        **_common(facts),
+        **_remedies(d["remedies"]),
+        "licence_number": d["licence"],
+        "reason": _text(d["reason"]),
+        "basis": d.get("basis") or None,
+        "notice_served_on": chinese_date(d.get("notified_on")) or None,
+        "views_summary": summary,
+    }
 
 
 def licence(facts: Facts) -> dict[str, Value]:
@@ -606,38 +733,61 @@ def licence(facts: Facts) -> dict[str, Value]:
     version = LicenceVersion.objects.filter(licence=lic, event=facts.event).first()
     terms = version or lic
     return {
-        "bureau": facts.bureau.name, "item": lic.case.handling_item.name, "licence_name": lic.name,
-        "licence_number": lic.number, "holder": lic.holder.name, "credit_code": _text(lic.holder.credit_code),
-        "scope": terms.scope, "validity": _validity(terms.valid_from, terms.valid_until),
+        "bureau": facts.bureau.name,
+        "item": lic.case.handling_item.name,
+        "licence_name": lic.name,
+        "licence_number": lic.number,
+        "holder": lic.holder.name,
+        "credit_code": _text(lic.holder.credit_code),
+        "scope": terms.scope,
+        "validity": _validity(terms.valid_from, terms.valid_until),
         "issued_on": chinese_date(terms.issued_on),
     }
 
 
 def cancellation(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    return {**_common(facts), "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"],
-            "cancelled_on": chinese_date(d["cancelled_on"])}
+    return {
+        **_common(facts),
+        "basis": d["basis"],
+        "licence_name": d["name"],
+        "licence_number": d["licence"],
+        "cancelled_on": chinese_date(d["cancelled_on"]),
+    }
 
 
 def deemed_renewal(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    return {**_common(facts), "basis": d["basis"], "licence_name": d["name"], "licence_number": d["licence"],
-            "expired_on": chinese_date(d["expired_on"]), "validity": _validity(d["valid_from"], d["valid_until"])}
+    return {
+        **_common(facts),
+        "basis": d["basis"],
+        "licence_name": d["name"],
+        "licence_number": d["licence"],
+        "expired_on": chinese_date(d["expired_on"]),
+        "validity": _validity(d["valid_from"], d["valid_until"]),
+    }
 
 
 # The five working days of 第三十二条第一款: within them the bureau accepts, refuses or asks once
 # for every correction; after them the application counts as accepted.
 RECEIPT_BASIS = "《中华人民共和国行政许可法》第三十二条第一款"
-TRACKING = ("你（单位）可凭办件编号和查询码在网上办事大厅“办件查询”查询办理进度，"
-            "也可登录网上办事大厅在“我的办件”中查看，或到政务服务大厅窗口查询。")
+TRACKING = (
+    "你（单位）可凭办件编号和查询码在网上办事大厅“办件查询”查询办理进度，"
+    "也可登录网上办事大厅在“我的办件”中查看，或到政务服务大厅窗口查询。"
+)
 
 
 def _received_materials(case: Case) -> list[str]:
     """The checklist lines the application covers, as submitted: with the files uploaded for
     each (online); a line nobody uploaded anything for online is said to be missing, so the
     receipt never claims more than arrived."""
-    lines = (CaseMaterial.objects.filter(case=case).exclude(status=CaseMaterial.Status.NOT_NEEDED)
-             .select_related("material").prefetch_related("uploads").order_by("material__order", "pk"))
+    lines = (
+        CaseMaterial.objects.filter(case=case)
+        .exclude(status=CaseMaterial.Status.NOT_NEEDED)
+        .select_related("material")
+        .prefetch_related("uploads")
+        .order_by("material__order", "pk")
+    )
     out = []
     for line in lines:
         files = [u.original_name for u in line.uploads.all()]
@@ -673,17 +823,26 @@ def receipt(facts: Facts) -> dict[str, Value]:
 
 def withdrawal(facts: Facts) -> dict[str, Value]:
     d = facts.data
-    return {**_common(facts), "withdrawn_on": chinese_date(facts.event.on), "reason": _text(d.get("reason")),
-            "clerk": None if d.get("by_applicant") else _text(facts.event.actor_name)}
+    return {
+        **_common(facts),
+        "withdrawn_on": chinese_date(facts.event.on),
+        "reason": _text(d.get("reason")),
+        "clerk": None if d.get("by_applicant") else _text(facts.event.actor_name),
+    }
 
 
 def termination(facts: Facts) -> dict[str, Value]:
     """终止行政许可审查决定书: the bureau ends the review against the applicant's will, so the
     decision states the remedies like any adverse decision."""
     d = facts.data
-    return {**_common(facts), **_remedies(case_rules.remedies(facts.case.region.name)),
-            "accepted_on": chinese_date(facts.case.accepted_on) or None, "reason": _text(d.get("reason")),
-            "terminated_on": chinese_date(facts.event.on), "licence_voided": _text(d.get("licence_voided"))}
+    return {
+        **_common(facts),
+        **_remedies(case_rules.remedies(facts.case.region.name)),
+        "accepted_on": chinese_date(facts.case.accepted_on) or None,
+        "reason": _text(d.get("reason")),
+        "terminated_on": chinese_date(facts.event.on),
+        "licence_voided": _text(d.get("licence_voided")),
+    }
 
 
 FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
@@ -708,11 +867,16 @@ FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
 
 def tolerated_materials(case: Case, event: CaseEvent) -> list[tuple[str, datetime.date]]:
     promised = event.data.get("tolerated") or {}
-    lines = CaseMaterial.objects.filter(case=case, pk__in=[int(k) for k in promised]).select_related("material")
-    return [(line.material.name, datetime.date.fromisoformat(promised[str(line.pk)])) for line in lines]
+    lines = CaseMaterial.objects.filter(
+        case=case, pk__in=[int(k) for k in promised]
+    ).select_related("material")
+    return [
+        (line.material.name, datetime.date.fromisoformat(promised[str(line.pk)])) for line in lines
+    ]
 
 
 # --- wording checks and filling ---------------------------------------------------------------
+
 
 class WordingError(ValueError):
     """A line of wording that is not a well-formed template."""
@@ -725,12 +889,16 @@ def placeholders_in(text: str) -> list[str]:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise WordingError(str(_("花括号不成对：请用 {名称} 表示占位符，用 {{ 和 }} 表示花括号本身"))) from exc
+        raise WordingError(
+            str(_("花括号不成对：请用 {名称} 表示占位符，用 {{ 和 }} 表示花括号本身"))
+        ) from exc
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:
-            raise WordingError(str(_("占位符“{{{name}}}”的写法有误，只能写成 {{名称}}")).format(name=name))
+            raise WordingError(
+                str(_("占位符“{{{name}}}”的写法有误，只能写成 {{名称}}")).format(name=name)
+            )
         names.append(name)
     return names
 
@@ -746,7 +914,11 @@ def _fill(line: str, values: dict[str, Value]) -> list[str]:
         return []
     if len(names) == 1 and names[0] in LIST_PLACEHOLDERS and line.strip() == f"{{{names[0]}}}":
         return [f"{i}. {entry}" for i, entry in enumerate(values[names[0]], 1)]
-    flat = {name: "；".join(v) if isinstance(v, list) else v for name, v in values.items() if name in names}
+    flat = {
+        name: "；".join(v) if isinstance(v, list) else v
+        for name, v in values.items()
+        if name in names
+    }
     return [line.format_map(flat)]
 
 
@@ -761,35 +933,84 @@ def compose(kind: str, wording, values: dict[str, Value]) -> Notice:
     paragraphs = [out for line in _lines(wording.body) for out in _fill(line, values)]
     closing = [out for line in _lines(wording.closing) for out in _fill(line, values)]
     addressee = None if kind == DocumentKind.LICENCE else values.get("applicant")
-    return Notice(title=title, paragraphs=paragraphs, closing=closing, addressee=addressee, copies=COPIES[kind])
+    return Notice(
+        title=title,
+        paragraphs=paragraphs,
+        closing=closing,
+        addressee=addressee,
+        copies=COPIES[kind],
+    )
 
 
 # A fictional case for previewing a wording before it is published.
 SAMPLE: dict[str, Value] = {
-    "applicant": "示例餐饮有限公司", "item": "食品经营许可（新办）", "case_number": "640221-2025-000123",
-    "received_on": "2025年3月3日", "bureau": "（本局名称）", "enquiry_phone": "0952-0000000",
-    "complaint_phone": "12345", "accepted_on": "2025年3月4日", "promised_due": "2025年3月11日",
-    "statutory_due": "2025年3月31日", "clerk": "（受理人）", "query_code": "K7PQ2M", "materials_arrived_on": "2025年3月3日",
-    "if_deemed": None, "if_not_deemed": "", "tolerated_materials": ["食品安全管理制度：2025年3月20日前补齐"],
-    "missed_promise_rule": "暂缓发放证照", "correction_items": ["食品经营许可申请书：缺少法定代表人签字", "食品安全管理制度：未提交"],
-    "notified_on": "2025年3月4日", "reason": "（理由）", "competent_body": "（有权机关）", "procedure": "专家评审",
-    "expected_days": "5", "if_promised_only": None, "if_provisional": None, "if_joint": None, "if_not_joint": "", "expected_end": "2025年3月11日", "extension_days": "十", "promised_due_before": "2025年3月11日",
-    "licence_name": "食品经营许可证", "licence_number": "6402212025L000001", "scope": "热食类食品制售",
-    "validity": "2025年3月12日至2030年3月11日", "delivery_due": "2025年3月26日", "if_held": None, "if_not_held": "",
-    "reasons": ["经营场所面积不足", "布局不合理"], "holder": "示例餐饮有限公司", "credit_code": "91640221MA00000000",
-    "issued_on": "2025年3月12日", "facts": "（拟撤销的事实和理由）", "views_basis": VIEWS_BASIS,
-    "views_days": "五", "if_hearing": "", "hearing_basis": HEARING_BASIS,
-    "notice_served_on": "2025年4月1日", "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见",
-    "cancelled_on": "2025年3月12日", "expired_on": "2030年3月11日", "received_at": "2025年3月3日09:30",
-    "channel": "窗口", "materials": ["食品经营许可申请书（纸质材料，待核验）", "营业执照（纸质材料，待核验）"],
-    "acceptance_due": "2025年3月10日", "tracking": TRACKING, "withdrawn_on": "2025年3月5日",
-    "terminated_on": "2025年3月20日", "licence_voided": None, **_remedies(case_rules.remedies("平罗县")),
+    "applicant": "示例餐饮有限公司",
+    "item": "食品经营许可（新办）",
+    "case_number": "640221-2025-000123",
+    "received_on": "2025年3月3日",
+    "bureau": "（本局名称）",
+    "enquiry_phone": "0952-0000000",
+    "complaint_phone": "12345",
+    "accepted_on": "2025年3月4日",
+    "promised_due": "2025年3月11日",
+    "statutory_due": "2025年3月31日",
+    "clerk": "（受理人）",
+    "query_code": "K7PQ2M",
+    "materials_arrived_on": "2025年3月3日",
+    "if_deemed": None,
+    "if_not_deemed": "",
+    "tolerated_materials": ["食品安全管理制度：2025年3月20日前补齐"],
+    "missed_promise_rule": "暂缓发放证照",
+    "correction_items": ["食品经营许可申请书：缺少法定代表人签字", "食品安全管理制度：未提交"],
+    "notified_on": "2025年3月4日",
+    "reason": "（理由）",
+    "competent_body": "（有权机关）",
+    "procedure": "专家评审",
+    "expected_days": "5",
+    "if_promised_only": None,
+    "if_provisional": None,
+    "if_joint": None,
+    "if_not_joint": "",
+    "expected_end": "2025年3月11日",
+    "extension_days": "十",
+    "promised_due_before": "2025年3月11日",
+    "licence_name": "食品经营许可证",
+    "licence_number": "6402212025L000001",
+    "scope": "热食类食品制售",
+    "validity": "2025年3月12日至2030年3月11日",
+    "delivery_due": "2025年3月26日",
+    "if_held": None,
+    "if_not_held": "",
+    "reasons": ["经营场所面积不足", "布局不合理"],
+    "holder": "示例餐饮有限公司",
+    "credit_code": "91640221MA00000000",
+    "issued_on": "2025年3月12日",
+    "facts": "（拟撤销的事实和理由）",
+    "views_basis": VIEWS_BASIS,
+    "views_days": "五",
+    "if_hearing": "",
+    "hearing_basis": HEARING_BASIS,
+    "notice_served_on": "2025年4月1日",
+    "views_summary": "你（单位）在规定期限内未提出陈述、申辩意见",
+    "cancelled_on": "2025年3月12日",
+    "expired_on": "2030年3月11日",
+    "received_at": "2025年3月3日09:30",
+    "channel": "窗口",
+    "materials": ["食品经营许可申请书（纸质材料，待核验）", "营业执照（纸质材料，待核验）"],
+    "acceptance_due": "2025年3月10日",
+    "tracking": TRACKING,
+    "withdrawn_on": "2025年3月5日",
+    "terminated_on": "2025年3月20日",
+    "licence_voided": None,
+    **_remedies(case_rules.remedies("平罗县")),
 }
 
 
 def sample_values(kind: str, bureau: Bureau, basis_hint: str = "（法律依据）") -> dict[str, Value]:
-    values = {name: SAMPLE.get(name, basis_hint if name == "basis" else f"（{label}）")
-              for name, label in PLACEHOLDERS[kind].items()}
+    values = {
+        name: SAMPLE.get(name, basis_hint if name == "basis" else f"（{label}）")
+        for name, label in PLACEHOLDERS[kind].items()
+    }
     values["bureau"] = bureau.name
     if kind == DocumentKind.ACCEPTANCE:
         values["basis"] = ACCEPTANCE_BASIS

@@ -21,11 +21,20 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def _png(width: int = 48, height: int = 32) -> bytes:
     """A real (grey) image, so that the workbench's preview of it shows."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     rows = b"".join(b"\x00" + b"\xcc" * width * 3 for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png()
@@ -46,8 +55,12 @@ def online_item(make_item):
     """食品经营许可（新办）, fully online (全程网办, no visit), delivered at the window, by post or
     electronically, with the steps 受理 → 初审 (市场准入科) → 复审 → 决定; the public finds it
     as 开饭店."""
-    return make_item(keywords="开饭店", online_depth=OnlineDepth.FULL, visits_required=0,
-                     deliver_electronically=True)
+    return make_item(
+        keywords="开饭店",
+        online_depth=OnlineDepth.FULL,
+        visits_required=0,
+        deliver_electronically=True,
+    )
 
 
 def upload(name: str, body: bytes = PDF) -> dict:
@@ -66,7 +79,9 @@ def sign_in_staff(page, user) -> None:
 
 def office(browser, live_server):
     """Another desk: an office-screen context of its own (own cookies), like the `page` fixture."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}, base_url=live_server.url)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1366, "height": 768}, base_url=live_server.url
+    )
     context.set_default_timeout(15_000)
     return context.new_page()
 

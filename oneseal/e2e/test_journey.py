@@ -51,8 +51,18 @@ def assert_genuine_pdf(data: bytes, kind: str, case: Case) -> Document:
 
 
 def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
-        online_item, seal, clerk, reviewer, second_reviewer, signatory, browser, live_server, phone, page,
-        screenshot):
+    online_item,
+    seal,
+    clerk,
+    reviewer,
+    second_reviewer,
+    signatory,
+    browser,
+    live_server,
+    phone,
+    page,
+    screenshot,
+):
     # --- the applicant at home finds the guide, answers its questions and signs up -----------
     phone.goto("/")
     assert phone.locator("html").get_attribute("lang") == "zh-Hans"
@@ -87,7 +97,9 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     phone.get_by_role("button", name="注册").click()
 
     # --- and applies online with her files ----------------------------------------------------
-    phone.get_by_role("heading", name="网上申请：食品经营许可（新办）").wait_for()  # back where she was going
+    phone.get_by_role(
+        "heading", name="网上申请：食品经营许可（新办）"
+    ).wait_for()  # back where she was going
     assert "注册成功" in phone.content()
     phone.get_by_label("上传“食品经营许可申请书”").set_input_files(upload("申请书.pdf"))
     phone.get_by_label("上传“食品安全管理制度”").set_input_files(upload("管理制度.png", PNG))
@@ -124,7 +136,9 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     assert "食品安全管理制度" not in notice.locator("ol").inner_text()  # only what needs correcting
     assert not too_wide_for_the_phone(phone)
     screenshot(phone, "journey-06-my-case-correction-phone")
-    notice.get_by_label("上传“食品经营许可申请书”的补正文件").set_input_files(upload("申请书（已签字）.pdf"))
+    notice.get_by_label("上传“食品经营许可申请书”的补正文件").set_input_files(
+        upload("申请书（已签字）.pdf")
+    )
     notice.get_by_role("button", name="上传", exact=True).click()
     phone.get_by_text("已上传补正文件：申请书（已签字）.pdf").wait_for()
     phone.get_by_role("button", name="提交补正").click()
@@ -147,7 +161,9 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     printed.value.wait_for_load_state()
     assert_genuine_pdf(office_pdfs.last(), DocumentKind.ACCEPTANCE, case)
     notice_text = pdf_text(office_pdfs.last())
-    assert case_number in notice_text and query_code in notice_text  # what the tracking page asks for
+    assert (
+        case_number in notice_text and query_code in notice_text
+    )  # what the tracking page asks for
     printed.value.close()
     screenshot(page, "journey-07-case-accepted")
 
@@ -192,7 +208,9 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     phone.wait_for_url("**/documents/*/file/")
     licence = assert_genuine_pdf(phone_pdfs.last(), DocumentKind.LICENCE, case)
     phone.goto(my_case_url)
-    phone.locator("#case-documents li", has_text=licence.number).get_by_role("link", name="核验").click()
+    phone.locator("#case-documents li", has_text=licence.number).get_by_role(
+        "link", name="核验"
+    ).click()
     phone.get_by_text("真实有效").wait_for()
     verified = phone.locator("main").inner_text()
     assert licence.number in verified and "平罗县审批服务管理局" in verified

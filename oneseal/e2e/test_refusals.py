@@ -26,16 +26,24 @@ def _no_tracking_failures():
 @pytest.fixture
 def case(online_item, clerk, reviewer):
     """Received at the window with a file, accepted by 王窗口, first review done by 李初审."""
-    applicant = register_applicant(actor=clerk, kind="person", name=NAME, number=NUMBER, phone=PHONE)
+    applicant = register_applicant(
+        actor=clerk, kind="person", name=NAME, number=NUMBER, phone=PHONE
+    )
     case = actions.receive(online_item, actor=clerk, applicant=applicant)
     lines = list(case.materials.order_by("material__order"))
-    actions.attach_file(lines[0], actor=clerk, upload=SimpleUploadedFile(FILE_NAME, PDF, "application/pdf"))
-    actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED for line in lines})
+    actions.attach_file(
+        lines[0], actor=clerk, upload=SimpleUploadedFile(FILE_NAME, PDF, "application/pdf")
+    )
+    actions.check_materials(
+        case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED for line in lines}
+    )
     actions.accept(case, actor=clerk)
     return actions.complete_review_step(case, actor=reviewer, opinion="材料齐全", outcome="approve")
 
 
-def test_a_clerk_of_another_county_cannot_open_the_case_page(case, clerk, far_staff, page, browser, live_server):
+def test_a_clerk_of_another_county_cannot_open_the_case_page(
+    case, clerk, far_staff, page, browser, live_server
+):
     sign_in_staff(page, far_staff)
     assert case.number not in page.content()  # not in any of the neighbour's queues
     response = page.goto(f"/workbench/cases/{case.pk}/")
@@ -60,15 +68,27 @@ def test_the_tracking_page_shows_the_state_and_the_masked_name_only(case, phone,
     shown = result.inner_text()
     assert "已受理" in shown and "马**" in shown and "食品经营许可（新办）" in shown
     page_text = phone.locator("main").inner_text()
-    for secret in (NAME, NUMBER, NUMBER[-4:], PHONE, FILE_NAME, "食品经营许可申请书", "王窗口", "李初审", "材料齐全"):
+    for secret in (
+        NAME,
+        NUMBER,
+        NUMBER[-4:],
+        PHONE,
+        FILE_NAME,
+        "食品经营许可申请书",
+        "王窗口",
+        "李初审",
+        "材料齐全",
+    ):
         assert secret not in page_text and secret not in phone.content(), secret
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "tracking-result-phone")
 
     # A wrong code, and a number that does not exist, get the same neutral answer.
     answers = []
-    for number, code in [(case.number, "00000000" if case.query_code != "00000000" else "11111111"),
-                         (case.number[:-1] + ("9" if case.number[-1] != "9" else "8"), case.query_code)]:
+    for number, code in [
+        (case.number, "00000000" if case.query_code != "00000000" else "11111111"),
+        (case.number[:-1] + ("9" if case.number[-1] != "9" else "8"), case.query_code),
+    ]:
         phone.goto("/track/")
         phone.get_by_label("办件编号").fill(number)
         phone.get_by_label("查询码").fill(code)

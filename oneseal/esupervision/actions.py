@@ -38,8 +38,14 @@ def _number(text: str) -> str:
 
 
 @transaction.atomic
-def declare_conflict(*, actor: "User", relative_name: str, relation: str, number: str,
-                     on: datetime.date | None = None) -> ConflictDeclaration:
+def declare_conflict(
+    *,
+    actor: "User",
+    relative_name: str,
+    relation: str,
+    number: str,
+    on: datetime.date | None = None,
+) -> ConflictDeclaration:
     """A staff member declares a relative, or an organisation they or a relative invest in or
     work for, whose cases they must not handle (回避). Only for oneself."""
     staff = staff_of(actor)
@@ -55,22 +61,40 @@ def declare_conflict(*, actor: "User", relative_name: str, relation: str, number
     except ValidationFailed as exc:
         errors.update(exc.fields)
     fail_fields(errors)
-    if ConflictDeclaration.objects.filter(staff=staff, number=number, withdrawn_on__isnull=True).exists():
+    if ConflictDeclaration.objects.filter(
+        staff=staff, number=number, withdrawn_on__isnull=True
+    ).exists():
         msg = _("已申报过该号码")
         raise ValidationFailed(msg, fields={"number": [msg]})
     declaration = ConflictDeclaration.objects.create(
-        staff=staff, relative_name=relative_name.strip(), relation=relation, number=number,
-        declared_on=on or timezone.localdate(), created_by=actor)
-    record("esupervision.declare_conflict", actor=actor, subject=declaration, region_code=staff.region.code,
-           summary=f"{staff.display_name} 申报回避：{declaration.relative_name}（{declaration.get_relation_display()}）")
+        staff=staff,
+        relative_name=relative_name.strip(),
+        relation=relation,
+        number=number,
+        declared_on=on or timezone.localdate(),
+        created_by=actor,
+    )
+    record(
+        "esupervision.declare_conflict",
+        actor=actor,
+        subject=declaration,
+        region_code=staff.region.code,
+        summary=f"{staff.display_name} 申报回避：{declaration.relative_name}（{declaration.get_relation_display()}）",
+    )
     return declaration
 
 
 @transaction.atomic
-def withdraw_declaration(declaration: ConflictDeclaration, *, actor: "User", on: datetime.date | None = None) -> ConflictDeclaration:
+def withdraw_declaration(
+    declaration: ConflictDeclaration, *, actor: "User", on: datetime.date | None = None
+) -> ConflictDeclaration:
     """Withdraw one's own declaration (declared in error, relationship ended). Hits already
     found stay: they describe what happened while it stood."""
-    declaration = ConflictDeclaration.objects.select_for_update().select_related("staff__region").get(pk=declaration.pk)
+    declaration = (
+        ConflictDeclaration.objects.select_for_update()
+        .select_related("staff__region")
+        .get(pk=declaration.pk)
+    )
     staff = staff_of(actor)
     if staff is None or declaration.staff_id != staff.pk:
         raise NotPermitted()
@@ -79,8 +103,13 @@ def withdraw_declaration(declaration: ConflictDeclaration, *, actor: "User", on:
         raise ValidationFailed(msg, fields={"declaration": [msg]})
     declaration.withdrawn_on = on or timezone.localdate()
     declaration.save(update_fields=["withdrawn_on"])
-    record("esupervision.withdraw_declaration", actor=actor, subject=declaration,
-           region_code=declaration.staff.region.code, summary=f"{staff.display_name} 撤销回避申报：{declaration.relative_name}")
+    record(
+        "esupervision.withdraw_declaration",
+        actor=actor,
+        subject=declaration,
+        region_code=declaration.staff.region.code,
+        summary=f"{staff.display_name} 撤销回避申报：{declaration.relative_name}",
+    )
     return declaration
 
 
@@ -97,8 +126,10 @@ def _count(value, field: str, label: str, *, minimum: int = 0) -> int:
     try:
         n = int(str(value).strip())
     except (TypeError, ValueError):
-        raise ValidationFailed(_("{label}应为整数").format(label=label),
-                               fields={field: [_("{label}应为整数").format(label=label)]}) from None
+        raise ValidationFailed(
+            _("{label}应为整数").format(label=label),
+            fields={field: [_("{label}应为整数").format(label=label)]},
+        ) from None
     if n < minimum or n > 32767:
         msg = _("{label}应在{low}到32767之间").format(label=label, low=minimum)
         raise ValidationFailed(msg, fields={field: [msg]})
@@ -106,18 +137,28 @@ def _count(value, field: str, label: str, *, minimum: int = 0) -> int:
 
 
 @transaction.atomic
-def set_baseline(item: Item, *, actor: "User", materials, steps, days, source: str = "") -> ReformBaseline:
+def set_baseline(
+    item: Item, *, actor: "User", materials, steps, days, source: str = ""
+) -> ReformBaseline:
     """Enter (or correct) the item's pre-reform materials, steps and working days."""
     if baseline_blockers(actor, item):
         raise NotPermitted()
-    values = {"materials": _count(materials, "materials", _("改革前申请材料件数")),
-              "steps": _count(steps, "steps", _("改革前办理环节数"), minimum=1),
-              "days": _count(days, "days", _("改革前办理时限（工作日）"))}
+    values = {
+        "materials": _count(materials, "materials", _("改革前申请材料件数")),
+        "steps": _count(steps, "steps", _("改革前办理环节数"), minimum=1),
+        "days": _count(days, "days", _("改革前办理时限（工作日）")),
+    }
     baseline, created = ReformBaseline.objects.update_or_create(
-        item=item, defaults={**values, "source": (source or "").strip()[:300], "entered_by": actor})
-    record("esupervision.set_baseline", actor=actor, subject=baseline, region_code=item.catalogue.region.code,
-           summary=f"{item.basic_code} 改革前：材料{values['materials']}件，环节{values['steps']}个，时限{values['days']}个工作日",
-           data={**values, "created": created})
+        item=item, defaults={**values, "source": (source or "").strip()[:300], "entered_by": actor}
+    )
+    record(
+        "esupervision.set_baseline",
+        actor=actor,
+        subject=baseline,
+        region_code=item.catalogue.region.code,
+        summary=f"{item.basic_code} 改革前：材料{values['materials']}件，环节{values['steps']}个，时限{values['days']}个工作日",
+        data={**values, "created": created},
+    )
     return baseline
 
 
@@ -129,8 +170,14 @@ class ImportProblem:
 
 
 BASELINE_COLUMNS = ("basic_code", "materials", "steps", "days", "source")
-HEADER_NAMES = {"事项基本编码": "basic_code", "基本编码": "basic_code", "改革前材料": "materials",
-                "改革前环节": "steps", "改革前时限": "days", "数据来源": "source"}
+HEADER_NAMES = {
+    "事项基本编码": "basic_code",
+    "基本编码": "basic_code",
+    "改革前材料": "materials",
+    "改革前环节": "steps",
+    "改革前时限": "days",
+    "数据来源": "source",
+}
 
 
 def baseline_rows(content: bytes, filename: str) -> list[dict]:
@@ -144,7 +191,9 @@ def baseline_rows(content: bytes, filename: str) -> list[dict]:
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             msg = _("无法读取该 Excel 文件：{error}").format(error=exc)
             raise ValidationFailed(msg, fields={"file": [msg]}) from None
-        table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        table = [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
     else:
         try:
             text = content.decode("utf-8-sig")
@@ -160,7 +209,11 @@ def baseline_rows(content: bytes, filename: str) -> list[dict]:
     if missing:
         msg = _("第一行缺少列：{columns}").format(columns="、".join(missing))
         raise ValidationFailed(msg, fields={"file": [msg]})
-    return [dict(zip(header, row, strict=False)) for row in table[1:] if any(cell.strip() for cell in row)]
+    return [
+        dict(zip(header, row, strict=False))
+        for row in table[1:]
+        if any(cell.strip() for cell in row)
+    ]
 
 
 @transaction.atomic
@@ -171,24 +224,43 @@ def import_baselines(catalogue: Catalogue, *, actor: "User", content: bytes, fil
     if not has_role(actor, Role.CATALOGUE_ADMIN, catalogue.region):
         raise NotPermitted()
     rows = baseline_rows(content, filename)
-    items = {i.basic_code: i for i in Item.objects.filter(catalogue=catalogue).select_related("catalogue__region")}
+    items = {
+        i.basic_code: i
+        for i in Item.objects.filter(catalogue=catalogue).select_related("catalogue__region")
+    }
     problems, ready = [], []
     for n, row in enumerate(rows, start=2):
         item = items.get((row.get("basic_code") or "").strip())
         if item is None:
-            problems.append(ImportProblem(n, "basic_code", _("本目录中没有基本编码为“{code}”的事项").format(
-                code=row.get("basic_code", ""))))
+            problems.append(
+                ImportProblem(
+                    n,
+                    "basic_code",
+                    _("本目录中没有基本编码为“{code}”的事项").format(
+                        code=row.get("basic_code", "")
+                    ),
+                )
+            )
             continue
         ready.append((n, item, row))
     for n, item, row in ready:
         try:
             with transaction.atomic():
-                set_baseline(item, actor=actor, materials=row.get("materials"), steps=row.get("steps"),
-                             days=row.get("days"), source=row.get("source", ""))
+                set_baseline(
+                    item,
+                    actor=actor,
+                    materials=row.get("materials"),
+                    steps=row.get("steps"),
+                    days=row.get("days"),
+                    source=row.get("source", ""),
+                )
         except ValidationFailed as exc:
             for field_name, messages in exc.fields.items():
                 problems.extend(ImportProblem(n, field_name, str(m)) for m in messages)
     if problems:
-        lines = [_("第{row}行 {field}：{message}").format(row=p.row, field=p.field, message=p.message) for p in problems]
+        lines = [
+            _("第{row}行 {field}：{message}").format(row=p.row, field=p.field, message=p.message)
+            for p in problems
+        ]
         raise ValidationFailed(lines[0], reasons=lines, fields={"file": lines})
     return len(ready)

@@ -16,8 +16,13 @@ class Percentile90(Aggregate):
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function=SQLITE_NAME, template="%(function)s(%(expressions)s)",
-                              **extra)
+        return super().as_sql(
+            compiler,
+            connection,
+            function=SQLITE_NAME,
+            template="%(function)s(%(expressions)s)",
+            **extra,
+        )
 
 
 class _NearestRank90:

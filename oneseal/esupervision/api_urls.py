@@ -5,9 +5,19 @@ from . import api
 
 urlpatterns = [
     path("esupervision/overview", api.Overview.as_view(), name="esupervision-overview"),
-    path("esupervision/warnings/<str:level>", api.WarningCases.as_view(), name="esupervision-warnings"),
-    path("esupervision/overdue/<str:kind>", api.OverdueCases.as_view(), name="esupervision-overdue"),
+    path(
+        "esupervision/warnings/<str:level>",
+        api.WarningCases.as_view(),
+        name="esupervision-warnings",
+    ),
+    path(
+        "esupervision/overdue/<str:kind>", api.OverdueCases.as_view(), name="esupervision-overdue"
+    ),
     path("esupervision/rule-hits", api.RuleHits.as_view(), name="esupervision-rule-hits"),
     path("esupervision/statistics", api.Statistics.as_view(), name="esupervision-statistics"),
-    path("esupervision/reform-measures", api.ReformMeasures.as_view(), name="esupervision-reform-measures"),
+    path(
+        "esupervision/reform-measures",
+        api.ReformMeasures.as_view(),
+        name="esupervision-reform-measures",
+    ),
 ]

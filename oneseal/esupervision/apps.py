@@ -12,7 +12,9 @@ class EsupervisionConfig(AppConfig):
 
         from .aggregates import register_sqlite_functions
 
-        connection_created.connect(register_sqlite_functions, dispatch_uid="esupervision_sqlite_functions")
+        connection_created.connect(
+            register_sqlite_functions, dispatch_uid="esupervision_sqlite_functions"
+        )
 
     def nav_links(self, request):
         from django.urls import reverse
@@ -23,5 +25,7 @@ class EsupervisionConfig(AppConfig):
 
         if not may_oversee(request.user):
             return []
-        return [NavLink(str(_("电子监察")), reverse("esupervision:dashboard"), 60),
-                NavLink(str(_("统计分析")), reverse("esupervision:statistics"), 61)]
+        return [
+            NavLink(str(_("电子监察")), reverse("esupervision:dashboard"), 60),
+            NavLink(str(_("统计分析")), reverse("esupervision:statistics"), 61),
+        ]

@@ -157,8 +157,10 @@ def refresh_workdays(cal: WorkCalendar | None = None) -> bool:
     table = connection.ops.quote_name(Workday._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
         Workday.objects.all().delete()
-        cursor.executemany(f"INSERT INTO {table} (day, is_workday, ordinal) VALUES (%s, %s, %s)",  # noqa: S608
-                           workday_rows(cal))
+        cursor.executemany(
+            f"INSERT INTO {table} (day, is_workday, ordinal) VALUES (%s, %s, %s)",  # noqa: S608
+            workday_rows(cal),
+        )
         _set(CALENDAR_KEY, fingerprint)
     return True
 
@@ -173,10 +175,18 @@ def _tables() -> dict:
 
     inspectors = SiteInspection.inspectors.through
     return {
-        "case": Case._meta.db_table, "event": CaseEvent._meta.db_table, "hi": HandlingItem._meta.db_table,
-        "iv": ItemVersion._meta.db_table, "step": ReviewStep._meta.db_table, "staff": Staff._meta.db_table,
-        "susp": Suspension._meta.db_table, "wd": Workday._meta.db_table, "ms": CaseMilestone._meta.db_table,
-        "cs": CaseStep._meta.db_table, "si": SiteInspection._meta.db_table, "insp": inspectors._meta.db_table,
+        "case": Case._meta.db_table,
+        "event": CaseEvent._meta.db_table,
+        "hi": HandlingItem._meta.db_table,
+        "iv": ItemVersion._meta.db_table,
+        "step": ReviewStep._meta.db_table,
+        "staff": Staff._meta.db_table,
+        "susp": Suspension._meta.db_table,
+        "wd": Workday._meta.db_table,
+        "ms": CaseMilestone._meta.db_table,
+        "cs": CaseStep._meta.db_table,
+        "si": SiteInspection._meta.db_table,
+        "insp": inspectors._meta.db_table,
         "insp_si": inspectors._meta.get_field("siteinspection").column,
         "insp_user": inspectors._meta.get_field("user").column,
     }
@@ -185,8 +195,10 @@ def _tables() -> dict:
 def _handler_by_event(actions: tuple[str, ...]) -> str:
     """The staff member behind the latest event of `actions` on the case (SQL)."""
     names = ", ".join(f"'{a}'" for a in actions)  # constants of this module, never user input
-    return ("(SELECT st.id FROM {event} e JOIN {staff} st ON st.user_id = e.actor_id "  # noqa: S608
-            f"WHERE e.case_id = c.id AND e.action IN ({names}) ORDER BY e.seq DESC LIMIT 1)")
+    return (
+        "(SELECT st.id FROM {event} e JOIN {staff} st ON st.user_id = e.actor_id "  # noqa: S608
+        f"WHERE e.case_id = c.id AND e.action IN ({names}) ORDER BY e.seq DESC LIMIT 1)"
+    )
 
 
 def _ordinal(column: str) -> str:
@@ -196,9 +208,11 @@ def _ordinal(column: str) -> str:
 def _suspended_days(case: str, after: str, until: str) -> str:
     """The working days of the case's finished suspensions lying after `after` up to `until`
     (第四十五条: special procedures do not count towards a time limit)."""
-    return ("COALESCE((SELECT SUM(r.ordinal - s0.ordinal) FROM {susp} s "  # noqa: S608
-            "JOIN {wd} s0 ON s0.day = s.suspended_on JOIN {wd} r ON r.day = s.resumed_on "
-            f"WHERE s.case_id = {case} AND s.suspended_on >= {after} AND s.resumed_on <= {until}), 0)")
+    return (
+        "COALESCE((SELECT SUM(r.ordinal - s0.ordinal) FROM {susp} s "  # noqa: S608
+        "JOIN {wd} s0 ON s0.day = s.suspended_on JOIN {wd} r ON r.day = s.resumed_on "
+        f"WHERE s.case_id = {case} AND s.suspended_on >= {after} AND s.resumed_on <= {until}), 0)"
+    )
 
 
 # SQL below is built only from this module's constants and model table names; values are
@@ -208,37 +222,70 @@ def _suspended_days(case: str, after: str, until: str) -> str:
 # working days of each finished suspension (第四十五条: special procedures do not count).
 MILESTONE_SQL = {
     Milestone.RECEIVED: (
-        "1 = 1", "c.received_on",
+        "1 = 1",
+        "c.received_on",
         "(SELECT st.id FROM {staff} st WHERE st.user_id = c.created_by_id)",
         "c.channel = 'online'",
         "CASE WHEN c.channel = 'window' AND hi.visits_required = 0 THEN 1 ELSE hi.visits_required END",
-        "NULL", "NULL",
+        "NULL",
+        "NULL",
     ),
     Milestone.ACCEPTED: (
-        "c.accepted_on IS NOT NULL", "c.accepted_on", _handler_by_event(ACCEPTANCES), "NULL", "NULL", "NULL", "NULL",
+        "c.accepted_on IS NOT NULL",
+        "c.accepted_on",
+        _handler_by_event(ACCEPTANCES),
+        "NULL",
+        "NULL",
+        "NULL",
+        "NULL",
     ),
     Milestone.DECIDED: (
-        "c.decided_on IS NOT NULL AND c.accepted_on IS NOT NULL", "c.decided_on", _handler_by_event(DECISIONS),
-        "NULL", "NULL",
+        "c.decided_on IS NOT NULL AND c.accepted_on IS NOT NULL",
+        "c.decided_on",
+        _handler_by_event(DECISIONS),
+        "NULL",
+        "NULL",
         "CASE WHEN c.promised_due IS NULL THEN NULL WHEN c.decided_on <= c.promised_due THEN 1 = 1 ELSE 1 = 0 END",
         f"{_ordinal('c.decided_on')} - {_ordinal('c.accepted_on')} - "
         + _suspended_days("c.id", "c.accepted_on", "c.decided_on"),
     ),
 }
 
-COLUMNS = ("case_id", "kind", "source_id", "happened_on", "region_code", "department_id", "section_id", "item_id",
-           "handler_id", "online", "visits", "on_time", "working_days", "rating", "section_first", "handler_first")
-STEP_ROLES = ("clerk", "reviewer", "signatory")  # ReviewStep.Role: the kinds step_<role> of Milestone
+COLUMNS = (
+    "case_id",
+    "kind",
+    "source_id",
+    "happened_on",
+    "region_code",
+    "department_id",
+    "section_id",
+    "item_id",
+    "handler_id",
+    "online",
+    "visits",
+    "on_time",
+    "working_days",
+    "rating",
+    "section_first",
+    "handler_first",
+)
+STEP_ROLES = (
+    "clerk",
+    "reviewer",
+    "signatory",
+)  # ReviewStep.Role: the kinds step_<role> of Milestone
 
 
 def milestone_insert_sql(kind: str, where: str) -> str:
     """The case's own milestone `kind`; its section is filled in afterwards (`SECTION_SQL`)."""
     condition, on, handler, online, visits, on_time, days = MILESTONE_SQL[kind]
-    sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
-           f"SELECT c.id, '{kind}', 0, {on}, c.region_code, iv.original_department_id, NULL, iv.item_id, "
-           f"{handler}, {online}, {visits}, {on_time}, {days}, NULL, 1 = 0, 1 = 0 "
-           "FROM {case} c JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
-           f"WHERE {condition} AND {where}")
+    sql = (
+        f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
+        f"SELECT c.id, '{kind}', 0, {on}, c.region_code, iv.original_department_id, NULL, iv.item_id, "
+        f"{handler}, {online}, {visits}, {on_time}, {days}, NULL, 1 = 0, 1 = 0 "
+        "FROM {case} c JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
+        f"WHERE {condition} AND {where}"
+    )
     return sql.format(**_tables())
 
 
@@ -248,32 +295,37 @@ def step_insert_sql(where: str) -> str:
     step was done (the first: after acceptance) up to its own completion, less suspended
     days, are within the limit."""
     roles = ", ".join(f"'{r}'" for r in STEP_ROLES)
-    days = (f"{_ordinal('cs.done_on')} - {_ordinal('cs.started_on')} - "
-            + _suspended_days("cs.case_id", "cs.started_on", "cs.done_on"))
-    sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
-           "SELECT c.id, 'step_' || cs.role, cs.id, cs.done_on, c.region_code, iv.original_department_id, "
-           "cs.section_id, iv.item_id, (SELECT st.id FROM {staff} st WHERE st.user_id = cs.done_by_id), NULL, NULL, "
-           f"CASE WHEN rs.limit_days IS NULL OR cs.started_on IS NULL THEN NULL WHEN {days} <= rs.limit_days "
-           "THEN 1 = 1 ELSE 1 = 0 END, NULL, NULL, 1 = 0, 1 = 0 "
-           "FROM (SELECT x.*, COALESCE((SELECT MAX(p.done_on) FROM {cs} p WHERE p.case_id = x.case_id "
-           "AND p.\"order\" < x.\"order\" AND p.done_on IS NOT NULL), "
-           "(SELECT c0.accepted_on FROM {case} c0 WHERE c0.id = x.case_id)) AS started_on "
-           f"FROM {{cs}} x WHERE x.state = 'done' AND x.done_on IS NOT NULL AND x.role IN ({roles}) "
-           f"AND {where.format(case='x.case_id')}) cs "
-           "JOIN {case} c ON c.id = cs.case_id JOIN {step} rs ON rs.id = cs.review_step_id "
-           "JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id")
+    days = f"{_ordinal('cs.done_on')} - {_ordinal('cs.started_on')} - " + _suspended_days(
+        "cs.case_id", "cs.started_on", "cs.done_on"
+    )
+    sql = (
+        f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
+        "SELECT c.id, 'step_' || cs.role, cs.id, cs.done_on, c.region_code, iv.original_department_id, "
+        "cs.section_id, iv.item_id, (SELECT st.id FROM {staff} st WHERE st.user_id = cs.done_by_id), NULL, NULL, "
+        f"CASE WHEN rs.limit_days IS NULL OR cs.started_on IS NULL THEN NULL WHEN {days} <= rs.limit_days "
+        "THEN 1 = 1 ELSE 1 = 0 END, NULL, NULL, 1 = 0, 1 = 0 "
+        "FROM (SELECT x.*, COALESCE((SELECT MAX(p.done_on) FROM {cs} p WHERE p.case_id = x.case_id "
+        'AND p."order" < x."order" AND p.done_on IS NOT NULL), '
+        "(SELECT c0.accepted_on FROM {case} c0 WHERE c0.id = x.case_id)) AS started_on "
+        f"FROM {{cs}} x WHERE x.state = 'done' AND x.done_on IS NOT NULL AND x.role IN ({roles}) "
+        f"AND {where.format(case='x.case_id')}) cs "
+        "JOIN {case} c ON c.id = cs.case_id JOIN {step} rs ON rs.id = cs.review_step_id "
+        "JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id"
+    )
     return sql.format(**_tables())
 
 
 def inspection_insert_sql(where: str) -> str:
     """One row per inspector of a site inspection (第三十四条), on the day of the inspection."""
-    sql = (f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
-           f"SELECT c.id, '{Milestone.INSPECTED}', x.id, si.\"on\", c.region_code, iv.original_department_id, "
-           "NULL, iv.item_id, (SELECT st.id FROM {staff} st WHERE st.user_id = x.{insp_user}), "
-           "NULL, NULL, NULL, NULL, NULL, 1 = 0, 1 = 0 "
-           "FROM {insp} x JOIN {si} si ON si.id = x.{insp_si} JOIN {case} c ON c.id = si.case_id "
-           "JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
-           f"WHERE {where.format(case='si.case_id')}")
+    sql = (
+        f"INSERT INTO {{ms}} ({', '.join(COLUMNS)}) "  # noqa: S608
+        f"SELECT c.id, '{Milestone.INSPECTED}', x.id, si.\"on\", c.region_code, iv.original_department_id, "
+        "NULL, iv.item_id, (SELECT st.id FROM {staff} st WHERE st.user_id = x.{insp_user}), "
+        "NULL, NULL, NULL, NULL, NULL, 1 = 0, 1 = 0 "
+        "FROM {insp} x JOIN {si} si ON si.id = x.{insp_si} JOIN {case} c ON c.id = si.case_id "
+        "JOIN {hi} hi ON hi.id = c.handling_item_id JOIN {iv} iv ON iv.id = hi.item_version_id "
+        f"WHERE {where.format(case='si.case_id')}"
+    )
     return sql.format(**_tables())
 
 
@@ -281,9 +333,11 @@ def section_fill_sql(where: str) -> str:
     """A row without a section (a case milestone, or a step the catalogue gives to no
     section) counts for the section of the staff member who handled it."""
     t = _tables()
-    return (f"UPDATE {t['ms']} SET section_id = (SELECT st.section_id FROM {t['staff']} st "  # noqa: S608
-            f"WHERE st.id = {t['ms']}.handler_id) "
-            f"WHERE section_id IS NULL AND handler_id IS NOT NULL AND {where.format(case=t['ms'] + '.case_id')}")
+    return (
+        f"UPDATE {t['ms']} SET section_id = (SELECT st.section_id FROM {t['staff']} st "  # noqa: S608
+        f"WHERE st.id = {t['ms']}.handler_id) "
+        f"WHERE section_id IS NULL AND handler_id IS NOT NULL AND {where.format(case=t['ms'] + '.case_id')}"
+    )
 
 
 def first_flags_sql(where: str) -> str:
@@ -294,13 +348,17 @@ def first_flags_sql(where: str) -> str:
     rated = Milestone.RATED.value
 
     def first(column: str) -> str:
-        return (f"{ms}.kind <> '{rated}' AND NOT EXISTS (SELECT 1 FROM {ms} m2 "  # noqa: S608
-                f"WHERE m2.case_id = {ms}.case_id AND m2.kind <> '{rated}' "
-                f"AND COALESCE(m2.{column}, 0) = COALESCE({ms}.{column}, 0) "
-                f"AND (m2.happened_on < {ms}.happened_on OR (m2.happened_on = {ms}.happened_on AND m2.id < {ms}.id)))")
+        return (
+            f"{ms}.kind <> '{rated}' AND NOT EXISTS (SELECT 1 FROM {ms} m2 "  # noqa: S608
+            f"WHERE m2.case_id = {ms}.case_id AND m2.kind <> '{rated}' "
+            f"AND COALESCE(m2.{column}, 0) = COALESCE({ms}.{column}, 0) "
+            f"AND (m2.happened_on < {ms}.happened_on OR (m2.happened_on = {ms}.happened_on AND m2.id < {ms}.id)))"
+        )
 
-    return (f"UPDATE {ms} SET section_first = ({first('section_id')}), "  # noqa: S608
-            f"handler_first = ({first('handler_id')}) WHERE {where.format(case=ms + '.case_id')}")
+    return (
+        f"UPDATE {ms} SET section_first = ({first('section_id')}), "  # noqa: S608
+        f"handler_first = ({first('handler_id')}) WHERE {where.format(case=ms + '.case_id')}"
+    )
 
 
 def insert_milestones(cursor, where: str, params: list) -> None:
@@ -331,39 +389,81 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
     if source is None:
         return
     model, date_field = source
-    ratings = model.objects.all() if case_ids is None else model.objects.filter(case_id__in=case_ids)
+    ratings = (
+        model.objects.all() if case_ids is None else model.objects.filter(case_id__in=case_ids)
+    )
     latest = ratings.filter(case_id=OuterRef("case_id")).order_by(f"-{date_field}", "-pk")
-    rows = (ratings.filter(pk=Subquery(latest.values("pk")[:1]))
-            .values_list("case_id", date_field, "case__region_code", "case__handling_item__item_version__original_department_id",
-                         "case__handling_item__item_version__item_id", "score"))
+    rows = ratings.filter(pk=Subquery(latest.values("pk")[:1])).values_list(
+        "case_id",
+        date_field,
+        "case__region_code",
+        "case__handling_item__item_version__original_department_id",
+        "case__handling_item__item_version__item_id",
+        "score",
+    )
     CaseMilestone.objects.bulk_create(
-        [CaseMilestone(case_id=c, kind=Milestone.RATED, happened_on=on if isinstance(on, datetime.date) and not
-                       isinstance(on, datetime.datetime) else timezone.localdate(on), region_code=region,
-                       department_id=dept, item_id=item, rating=score)
-         for c, on, region, dept, item, score in rows.iterator()], batch_size=2000)
+        [
+            CaseMilestone(
+                case_id=c,
+                kind=Milestone.RATED,
+                happened_on=on
+                if isinstance(on, datetime.date) and not isinstance(on, datetime.datetime)
+                else timezone.localdate(on),
+                region_code=region,
+                department_id=dept,
+                item_id=item,
+                rating=score,
+            )
+            for c, on, region, dept, item, score in rows.iterator()
+        ],
+        batch_size=2000,
+    )
 
 
-MONTHLY_KEY = ("month", "region_code", "kind", "department_id", "section_id", "item_id", "handler_id", "working_days")
-MONTHLY_SUMS = ("n", "online", "visits", "on_time", "rating_sum", "late", "section_cases", "handler_cases")
+MONTHLY_KEY = (
+    "month",
+    "region_code",
+    "kind",
+    "department_id",
+    "section_id",
+    "item_id",
+    "handler_id",
+    "working_days",
+)
+MONTHLY_SUMS = (
+    "n",
+    "online",
+    "visits",
+    "on_time",
+    "rating_sum",
+    "late",
+    "section_cases",
+    "handler_cases",
+)
 
 
 def monthly_delta_sql(sign: int, where: str) -> str:
     """Add (sign 1) or subtract (sign -1) the milestones matching `where` to `MonthlyStat`:
     one INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE, on both databases."""
-    month = ("CAST(date_trunc('month', m.happened_on) AS date)" if connection.vendor == "postgresql"
-             else "date(m.happened_on, 'start of month')")
+    month = (
+        "CAST(date_trunc('month', m.happened_on) AS date)"
+        if connection.vendor == "postgresql"
+        else "date(m.happened_on, 'start of month')"
+    )
     table = MonthlyStat._meta.db_table
     sums = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MONTHLY_SUMS)
-    return (f"INSERT INTO {table} ({', '.join(MONTHLY_KEY + MONTHLY_SUMS)}) "  # noqa: S608
-            f"SELECT {month}, m.region_code, m.kind, COALESCE(m.department_id, 0), COALESCE(m.section_id, 0), "
-            "COALESCE(m.item_id, 0), COALESCE(m.handler_id, 0), COALESCE(m.working_days, -1), "
-            f"{sign} * COUNT(*), {sign} * SUM(CASE WHEN m.online THEN 1 ELSE 0 END), "
-            f"{sign} * COALESCE(SUM(m.visits), 0), {sign} * SUM(CASE WHEN m.on_time THEN 1 ELSE 0 END), "
-            f"{sign} * COALESCE(SUM(m.rating), 0), {sign} * SUM(CASE WHEN NOT m.on_time THEN 1 ELSE 0 END), "
-            f"{sign} * SUM(CASE WHEN m.section_first THEN 1 ELSE 0 END), "
-            f"{sign} * SUM(CASE WHEN m.handler_first THEN 1 ELSE 0 END) "
-            f"FROM {CaseMilestone._meta.db_table} m WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 "
-            f"ON CONFLICT ({', '.join(MONTHLY_KEY)}) DO UPDATE SET {sums}")
+    return (
+        f"INSERT INTO {table} ({', '.join(MONTHLY_KEY + MONTHLY_SUMS)}) "  # noqa: S608
+        f"SELECT {month}, m.region_code, m.kind, COALESCE(m.department_id, 0), COALESCE(m.section_id, 0), "
+        "COALESCE(m.item_id, 0), COALESCE(m.handler_id, 0), COALESCE(m.working_days, -1), "
+        f"{sign} * COUNT(*), {sign} * SUM(CASE WHEN m.online THEN 1 ELSE 0 END), "
+        f"{sign} * COALESCE(SUM(m.visits), 0), {sign} * SUM(CASE WHEN m.on_time THEN 1 ELSE 0 END), "
+        f"{sign} * COALESCE(SUM(m.rating), 0), {sign} * SUM(CASE WHEN NOT m.on_time THEN 1 ELSE 0 END), "
+        f"{sign} * SUM(CASE WHEN m.section_first THEN 1 ELSE 0 END), "
+        f"{sign} * SUM(CASE WHEN m.handler_first THEN 1 ELSE 0 END) "
+        f"FROM {CaseMilestone._meta.db_table} m WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 "
+        f"ON CONFLICT ({', '.join(MONTHLY_KEY)}) DO UPDATE SET {sums}"
+    )
 
 
 def roll_up_cases(case_ids: list[int] | None) -> None:
@@ -376,7 +476,11 @@ def roll_up_cases(case_ids: list[int] | None) -> None:
             where, params, mine = "1 = 1", [], "1 = 1"
         else:
             marks = ", ".join(["%s"] * len(case_ids))
-            where, params, mine = f"{{case}} IN ({marks})", list(case_ids), f"m.case_id IN ({marks})"
+            where, params, mine = (
+                f"{{case}} IN ({marks})",
+                list(case_ids),
+                f"m.case_id IN ({marks})",
+            )
             cursor.execute(monthly_delta_sql(-1, mine), params)
             CaseMilestone.objects.filter(case_id__in=case_ids).delete()
         insert_milestones(cursor, where, params)
@@ -405,8 +509,16 @@ def _events(start: int, top: int):
 
 
 def _hit(rule: str, event: dict, data: dict) -> RuleHit:
-    return RuleHit(rule=rule, case_id=event["case_id"], event_id=event["id"], region_code=event["case__region_code"],
-                   on=event["on"], at=event["at"], actor_name=event["actor_name"], data=data)
+    return RuleHit(
+        rule=rule,
+        case_id=event["case_id"],
+        event_id=event["id"],
+        region_code=event["case__region_code"],
+        on=event["on"],
+        at=event["at"],
+        actor_name=event["actor_name"],
+        data=data,
+    )
 
 
 EVENT_FIELDS = ("id", "case_id", "case__region_code", "on", "at", "actor_name", "action")
@@ -414,10 +526,21 @@ EVENT_FIELDS = ("id", "case_id", "case__region_code", "on", "at", "actor_name", 
 
 def repeated_suspensions(events) -> list[RuleHit]:
     """A case suspended more than twice: its third and every later suspension."""
-    nth = (CaseEvent.objects.filter(case_id=OuterRef("case_id"), action="suspend", seq__lte=OuterRef("seq"))
-           .order_by().values("case_id").annotate(n=Count("id")).values("n"))
-    rows = (events.filter(action="suspend").annotate(nth=Subquery(nth, output_field=IntegerField()))
-            .filter(nth__gt=2).values(*EVENT_FIELDS, "nth"))
+    nth = (
+        CaseEvent.objects.filter(
+            case_id=OuterRef("case_id"), action="suspend", seq__lte=OuterRef("seq")
+        )
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        events.filter(action="suspend")
+        .annotate(nth=Subquery(nth, output_field=IntegerField()))
+        .filter(nth__gt=2)
+        .values(*EVENT_FIELDS, "nth")
+    )
     return [_hit(Rule.REPEATED_SUSPENSION, row, {"nth": row["nth"]}) for row in rows]
 
 
@@ -428,20 +551,42 @@ def off_hours_decisions(events) -> list[RuleHit]:
     hours = rules.office_hours()
     tz = timezone.get_current_timezone()
     off_day = Workday.objects.filter(is_workday=False)
-    rows = (events.filter(action__in=DECISIONS)
-            .annotate(local_day=TruncDate("at", tzinfo=tz), hour=ExtractHour("at", tzinfo=tz),
-                      minute=ExtractMinute("at", tzinfo=tz))
-            .annotate(minute_of_day=F("hour") * 60 + F("minute"),
-                      dated_off=Exists(off_day.filter(day=OuterRef("on"))))
-            .filter(Q(dated_off=True) | (Q(local_day=F("on")) & (Q(minute_of_day__lt=hours.start_minute)
-                                                                   | Q(minute_of_day__gte=hours.end_minute))))
-            .values(*EVENT_FIELDS, "dated_off"))
+    rows = (
+        events.filter(action__in=DECISIONS)
+        .annotate(
+            local_day=TruncDate("at", tzinfo=tz),
+            hour=ExtractHour("at", tzinfo=tz),
+            minute=ExtractMinute("at", tzinfo=tz),
+        )
+        .annotate(
+            minute_of_day=F("hour") * 60 + F("minute"),
+            dated_off=Exists(off_day.filter(day=OuterRef("on"))),
+        )
+        .filter(
+            Q(dated_off=True)
+            | (
+                Q(local_day=F("on"))
+                & (Q(minute_of_day__lt=hours.start_minute) | Q(minute_of_day__gte=hours.end_minute))
+            )
+        )
+        .values(*EVENT_FIELDS, "dated_off")
+    )
     out = []
     for row in rows:
         local = timezone.localtime(row["at"], tz)
         when = row["on"].isoformat() if row["dated_off"] else local.strftime("%Y-%m-%d %H:%M")
-        out.append(_hit(Rule.OFF_HOURS_DECISION, row, {"when": when, "non_workday": row["dated_off"],
-                                                       "hours": hours.label(), "action": row["action"]}))
+        out.append(
+            _hit(
+                Rule.OFF_HOURS_DECISION,
+                row,
+                {
+                    "when": when,
+                    "non_workday": row["dated_off"],
+                    "hours": hours.label(),
+                    "action": row["action"],
+                },
+            )
+        )
     return out
 
 
@@ -449,46 +594,85 @@ def reversed_refusals(events) -> list[RuleHit]:
     """An acceptance after a refusal: the same applicant's earlier refused case of the same
     handling item (by its code, across catalogue versions), or a refusal in the case's own
     history (which the transition table forbids, so only a changed record shows it)."""
-    refused = (Case.objects.filter(applicant_id=OuterRef("case__applicant_id"), state=State.REFUSED,
-                                   handling_item__code=OuterRef("case__handling_item__code"),
-                                   closed_on__lte=OuterRef("on"))
-               .exclude(pk=OuterRef("case_id")).order_by("-closed_on", "-id"))
-    own = CaseEvent.objects.filter(case_id=OuterRef("case_id"), action="refuse", seq__lt=OuterRef("seq"))
-    rows = (events.filter(action__in=ACCEPTANCES)
-            .annotate(refused_case=Subquery(refused.values("number")[:1]),
-                      refused_on=Subquery(refused.values("closed_on")[:1]), own_refusal=Exists(own))
-            .filter(Q(refused_case__isnull=False) | Q(own_refusal=True))
-            .values(*EVENT_FIELDS, "refused_case", "refused_on"))
-    return [_hit(Rule.REFUSAL_REVERSED, row, {"refused_case": row["refused_case"] or "",
-                                              "refused_on": row["refused_on"].isoformat() if row["refused_on"] else ""})
-            for row in rows]
+    refused = (
+        Case.objects.filter(
+            applicant_id=OuterRef("case__applicant_id"),
+            state=State.REFUSED,
+            handling_item__code=OuterRef("case__handling_item__code"),
+            closed_on__lte=OuterRef("on"),
+        )
+        .exclude(pk=OuterRef("case_id"))
+        .order_by("-closed_on", "-id")
+    )
+    own = CaseEvent.objects.filter(
+        case_id=OuterRef("case_id"), action="refuse", seq__lt=OuterRef("seq")
+    )
+    rows = (
+        events.filter(action__in=ACCEPTANCES)
+        .annotate(
+            refused_case=Subquery(refused.values("number")[:1]),
+            refused_on=Subquery(refused.values("closed_on")[:1]),
+            own_refusal=Exists(own),
+        )
+        .filter(Q(refused_case__isnull=False) | Q(own_refusal=True))
+        .values(*EVENT_FIELDS, "refused_case", "refused_on")
+    )
+    return [
+        _hit(
+            Rule.REFUSAL_REVERSED,
+            row,
+            {
+                "refused_case": row["refused_case"] or "",
+                "refused_on": row["refused_on"].isoformat() if row["refused_on"] else "",
+            },
+        )
+        for row in rows
+    ]
 
 
 def missing_core_acceptances(events) -> list[RuleHit]:
     """An acceptance while a required core material is not provided: core materials cannot be
     tolerated (容缺受理 is for non-core ones only), and a deemed acceptance with one missing means
     the window let the 5 working days pass instead of asking for it (第三十二条)."""
-    missing = (CaseMaterial.objects.filter(case_id=OuterRef("case_id"), material__is_core=True,
-                                           material__is_required=True)
-               .exclude(status__in=[CaseMaterial.Status.PROVIDED, CaseMaterial.Status.NOT_NEEDED]))
+    missing = CaseMaterial.objects.filter(
+        case_id=OuterRef("case_id"), material__is_core=True, material__is_required=True
+    ).exclude(status__in=[CaseMaterial.Status.PROVIDED, CaseMaterial.Status.NOT_NEEDED])
     count = missing.order_by().values("case_id").annotate(n=Count("id")).values("n")
-    rows = (events.filter(action__in=ACCEPTANCES)
-            .annotate(material=Subquery(missing.order_by("material__order", "id").values("material__name")[:1]),
-                      count=Subquery(count, output_field=IntegerField()))
-            .filter(material__isnull=False)
-            .values(*EVENT_FIELDS, "material", "count"))
-    return [_hit(Rule.CORE_MATERIAL_MISSING, row, {"material": row["material"], "count": row["count"]})
-            for row in rows]
+    rows = (
+        events.filter(action__in=ACCEPTANCES)
+        .annotate(
+            material=Subquery(
+                missing.order_by("material__order", "id").values("material__name")[:1]
+            ),
+            count=Subquery(count, output_field=IntegerField()),
+        )
+        .filter(material__isnull=False)
+        .values(*EVENT_FIELDS, "material", "count")
+    )
+    return [
+        _hit(Rule.CORE_MATERIAL_MISSING, row, {"material": row["material"], "count": row["count"]})
+        for row in rows
+    ]
 
 
 def repeated_corrections(events) -> list[RuleHit]:
     """A correction notice after the first on the same case: the law wants every correction
     told at once (第三十二条第一款第（四）项). `request_correction` allows it only for materials
     the reply newly brought, and marks it (`repeat`, `nth`); it is still shown."""
-    rows = events.filter(action="request_correction", data__repeat=True).values(*EVENT_FIELDS, "data")
-    return [_hit(Rule.REPEATED_CORRECTION, row, {
-        "nth": row["data"].get("nth"), "materials": [item["material"] for item in row["data"].get("items", [])]})
-        for row in rows]
+    rows = events.filter(action="request_correction", data__repeat=True).values(
+        *EVENT_FIELDS, "data"
+    )
+    return [
+        _hit(
+            Rule.REPEATED_CORRECTION,
+            row,
+            {
+                "nth": row["data"].get("nth"),
+                "materials": [item["material"] for item in row["data"].get("items", [])],
+            },
+        )
+        for row in rows
+    ]
 
 
 def conflicts_of_interest() -> list[RuleHit]:
@@ -496,23 +680,43 @@ def conflicts_of_interest() -> list[RuleHit]:
     (回避申报). Declarations are few; each is a lookup by number, then the applicant's cases and
     their events by the declarer, all through indexes."""
     out = []
-    declarations = ConflictDeclaration.objects.filter(withdrawn_on__isnull=True).select_related("staff")
+    declarations = ConflictDeclaration.objects.filter(withdrawn_on__isnull=True).select_related(
+        "staff"
+    )
     for declaration in declarations:
         applicants = Applicant.objects.filter(
             Q(kind=Applicant.Kind.PERSON, id_number=declaration.number)
-            | Q(kind=Applicant.Kind.ORGANISATION, credit_code=declaration.number)).values("pk")
-        rows = (CaseEvent.objects.filter(case__applicant_id__in=applicants, actor_id=declaration.staff.user_id)
-                .values(*EVENT_FIELDS))
+            | Q(kind=Applicant.Kind.ORGANISATION, credit_code=declaration.number)
+        ).values("pk")
+        rows = CaseEvent.objects.filter(
+            case__applicant_id__in=applicants, actor_id=declaration.staff.user_id
+        ).values(*EVENT_FIELDS)
         for row in rows:
-            out.append(_hit(Rule.CONFLICT_OF_INTEREST, row, {
-                "staff": declaration.staff.display_name, "relative": declaration.relative_name,
-                "relation": declaration.relation, "action": row["action"], "declaration": declaration.pk}))
+            out.append(
+                _hit(
+                    Rule.CONFLICT_OF_INTEREST,
+                    row,
+                    {
+                        "staff": declaration.staff.display_name,
+                        "relative": declaration.relative_name,
+                        "relation": declaration.relation,
+                        "action": row["action"],
+                        "declaration": declaration.pk,
+                    },
+                )
+            )
     return out
 
 
 def find_hits(events) -> list[RuleHit]:
-    return (repeated_suspensions(events) + off_hours_decisions(events) + reversed_refusals(events)
-            + missing_core_acceptances(events) + repeated_corrections(events) + conflicts_of_interest())
+    return (
+        repeated_suspensions(events)
+        + off_hours_decisions(events)
+        + reversed_refusals(events)
+        + missing_core_acceptances(events)
+        + repeated_corrections(events)
+        + conflicts_of_interest()
+    )
 
 
 # --- the job ------------------------------------------------------------------------------
@@ -520,7 +724,7 @@ def find_hits(events) -> list[RuleHit]:
 
 def _batches(ids: list[int]):
     for i in range(0, len(ids), BATCH):
-        yield ids[i:i + BATCH]
+        yield ids[i : i + BATCH]
 
 
 def _touched_by_ratings() -> set[int]:
@@ -531,13 +735,19 @@ def _touched_by_ratings() -> set[int]:
     last = int(_get(RATINGS_KEY) or 0)
     top = model.objects.aggregate(top=Max("pk"))["top"] or 0
     # Ratings are few and written once: re-reading a short stretch covers a late commit.
-    touched = set(model.objects.filter(pk__gt=max(0, last - 100), pk__lte=top).values_list("case_id", flat=True))
+    touched = set(
+        model.objects.filter(pk__gt=max(0, last - 100), pk__lte=top).values_list(
+            "case_id", flat=True
+        )
+    )
     _set(RATINGS_KEY, str(top))
     return touched
 
 
 def _hit_counts() -> dict[str, int]:
-    return dict(RuleHit.objects.order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    return dict(
+        RuleHit.objects.order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n")
+    )
 
 
 def rollup(today: datetime.date | None = None, *, rebuild: bool = False) -> RollupResult:

@@ -80,24 +80,49 @@ class CaseMilestone(models.Model):
     """One milestone of one case with what statistics group by. The foreign keys carry no
     database constraint: this is derived data, rebuilt from the cases at any time."""
 
-    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                             related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=Milestone.choices)
     # Step rows: the CaseStep's id; inspection rows: the inspector's row of the inspection;
     # 0 for the case's own milestones (one per kind).
     source_id = models.BigIntegerField(default=0)
     happened_on = models.DateField()
     region_code = models.CharField(max_length=12)
-    department = models.ForeignKey(Department, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                                   db_index=False, related_name="+")
-    section = models.ForeignKey(Section, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                                db_index=False, related_name="+")
-    item = models.ForeignKey(Item, null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                             related_name="+")
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    item = models.ForeignKey(
+        Item,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     # The staff member who took the step (received, accepted, decided); null for the system
     # (deemed acceptance) and for applicants applying online.
-    handler = models.ForeignKey(Staff, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                                db_index=False, related_name="+")
+    handler = models.ForeignKey(
+        Staff,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     # Received rows: whether the application came online, and the visits it needed.
     online = models.BooleanField(null=True)
     visits = models.SmallIntegerField(null=True)
@@ -115,14 +140,32 @@ class CaseMilestone(models.Model):
     class Meta:
         verbose_name = _("办件节点（统计用）")
         verbose_name_plural = _("办件节点（统计用）")
-        constraints = [models.UniqueConstraint(fields=["case", "kind", "source_id"], name="milestone_unique_per_case")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "source_id"], name="milestone_unique_per_case"
+            )
+        ]
         indexes = [
             # A period's statistics for a region: one range over the date, the region and the
             # measures read from the index (PostgreSQL; SQLite ignores INCLUDE).
-            models.Index(fields=["happened_on", "region_code"],
-                         include=["kind", "department", "section", "item", "handler", "online", "visits",
-                                  "on_time", "working_days", "rating", "section_first", "handler_first"],
-                         name="milestone_period"),
+            models.Index(
+                fields=["happened_on", "region_code"],
+                include=[
+                    "kind",
+                    "department",
+                    "section",
+                    "item",
+                    "handler",
+                    "online",
+                    "visits",
+                    "on_time",
+                    "working_days",
+                    "rating",
+                    "section_first",
+                    "handler_first",
+                ],
+                name="milestone_period",
+            ),
         ]
 
     def __str__(self):
@@ -156,9 +199,21 @@ class MonthlyStat(models.Model):
     class Meta:
         verbose_name = _("月度汇总（统计用）")
         verbose_name_plural = _("月度汇总（统计用）")
-        constraints = [models.UniqueConstraint(
-            fields=["month", "region_code", "kind", "department_id", "section_id", "item_id", "handler_id",
-                    "working_days"], name="monthly_stat_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "region_code",
+                    "kind",
+                    "department_id",
+                    "section_id",
+                    "item_id",
+                    "handler_id",
+                    "working_days",
+                ],
+                name="monthly_stat_unique",
+            )
+        ]
 
     def __str__(self):
         return f"{self.month.isoformat()} {self.region_code} {self.kind} {self.n}"
@@ -179,8 +234,12 @@ class RuleHit(models.Model):
     """An event that breaks a rule. One row per rule and event; the job adds, never edits."""
 
     rule = models.CharField(_("规则"), max_length=32, choices=Rule.choices)
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(CaseEvent, verbose_name=_("办件记录"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("办件记录"), on_delete=models.CASCADE, related_name="+"
+    )
     region_code = models.CharField(max_length=12)
     on = models.DateField(_("业务日期"))
     at = models.DateTimeField(_("操作时间"))
@@ -194,7 +253,9 @@ class RuleHit(models.Model):
         verbose_name = _("异常行为")
         verbose_name_plural = _("异常行为")
         ordering = ["-at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["rule", "event"], name="rule_hit_unique_per_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "event"], name="rule_hit_unique_per_event")
+        ]
         indexes = [models.Index(fields=["region_code", "rule", "at"], name="rule_hit_region")]
 
     def __str__(self):
@@ -214,22 +275,31 @@ class ConflictDeclaration(models.Model):
         OTHER_RELATIVE = "other_relative", _("其他近亲属")
         ORGANISATION = "organisation", _("本人或近亲属投资、任职的单位")
 
-    staff = models.ForeignKey(Staff, verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="+"
+    )
     relative_name = models.CharField(_("亲属姓名或单位名称"), max_length=200)
     relation = models.CharField(_("关系"), max_length=20, choices=Relation.choices)
     # Normalised and checked (GB 11643 or GB 32100) by the action before it is stored.
     number = models.CharField(_("居民身份证号码或统一社会信用代码"), max_length=18, db_index=True)
     declared_on = models.DateField(_("申报日期"))
     withdrawn_on = models.DateField(_("撤销日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("回避申报")
         verbose_name_plural = _("回避申报")
         ordering = ["staff", "-declared_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["staff", "number"], condition=Q(withdrawn_on__isnull=True),
-                                               name="declaration_unique_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "number"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="declaration_unique_open",
+            )
+        ]
 
     def __str__(self):
         return f"{self.staff} → {self.relative_name}（{self.get_relation_display()}）"
@@ -239,13 +309,21 @@ class ReformBaseline(models.Model):
     """Per item, what applying took before the reform: materials, steps and working days
     (entered by a catalogue administrator or imported); compared with the published guide."""
 
-    item = models.OneToOneField(Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="reform_baseline")
+    item = models.OneToOneField(
+        Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="reform_baseline"
+    )
     materials = models.PositiveSmallIntegerField(_("改革前申请材料（件）"))
-    steps = models.PositiveSmallIntegerField(_("改革前办理环节（个）"), validators=[MinValueValidator(1)])
+    steps = models.PositiveSmallIntegerField(
+        _("改革前办理环节（个）"), validators=[MinValueValidator(1)]
+    )
     days = models.PositiveSmallIntegerField(_("改革前办理时限（工作日）"))
     source = models.CharField(_("数据来源"), max_length=300, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
     class Meta:

@@ -73,9 +73,18 @@ class Scope:
     def choices(self) -> list[Region]:
         """The regions the reader may narrow the view to: their own and the ones directly under it."""
         if self.home is None:
-            return list(Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY])
-                        .filter(Q(bureau__isnull=False) | Q(level=Region.Level.PROVINCE) | Q(level=Region.Level.CITY))
-                        .distinct().order_by("code")[:200])
+            return list(
+                Region.objects.filter(
+                    level__in=[Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY]
+                )
+                .filter(
+                    Q(bureau__isnull=False)
+                    | Q(level=Region.Level.PROVINCE)
+                    | Q(level=Region.Level.CITY)
+                )
+                .distinct()
+                .order_by("code")[:200]
+            )
         return [self.home, *Region.objects.filter(parent=self.home).order_by("code")]
 
 
@@ -150,23 +159,41 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
     expected end of the special procedure they are suspended for (第四十五条)."""
     cases = _cases(scope.prefix).select_related("applicant", "handling_item")
     if kind == Overdue.STATUTORY:
-        return cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by("statutory_due", "id")
+        return cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by(
+            "statutory_due", "id"
+        )
     if kind == Overdue.DELIVERY:
-        return cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by("delivery_due", "id")
+        return cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by(
+            "delivery_due", "id"
+        )
     if kind == Overdue.SPECIAL_PROCEDURE:
-        late = Suspension.objects.filter(case_id=OuterRef("pk"), resumed_on__isnull=True, expected_end__lt=today)
-        expected = Suspension.objects.filter(case_id=OuterRef("pk"), resumed_on__isnull=True).values("expected_end")[:1]
-        return (cases.filter(state=State.SUSPENDED).filter(Exists(late))
-                .annotate(expected_end=Subquery(expected)).order_by("expected_end", "id"))
+        late = Suspension.objects.filter(
+            case_id=OuterRef("pk"), resumed_on__isnull=True, expected_end__lt=today
+        )
+        expected = Suspension.objects.filter(
+            case_id=OuterRef("pk"), resumed_on__isnull=True
+        ).values("expected_end")[:1]
+        return (
+            cases.filter(state=State.SUSPENDED)
+            .filter(Exists(late))
+            .annotate(expected_end=Subquery(expected))
+            .order_by("expected_end", "id")
+        )
     if kind == Overdue.NOTICE:
         # A notice its act could not issue, still not issued after documents.rules.NOTICE_ISSUE_DAYS
         # working days (《行政许可法》第三十二条第二款, 第三十八条 …: the written notice goes with the act).
         pending = PendingNotice.objects.filter(case_id__in=_cases(scope.prefix).values("pk"))
         late = overdue_notices(current_calendar(), today, pending)
-        first = (PendingNotice.objects.filter(case_id=OuterRef("pk"), document__isnull=True)
-                 .order_by("queued_on").values("queued_on")[:1])
-        return (cases.filter(pk__in=late.values("case_id")).annotate(notice_queued_on=Subquery(first))
-                .order_by("notice_queued_on", "id"))
+        first = (
+            PendingNotice.objects.filter(case_id=OuterRef("pk"), document__isnull=True)
+            .order_by("queued_on")
+            .values("queued_on")[:1]
+        )
+        return (
+            cases.filter(pk__in=late.values("case_id"))
+            .annotate(notice_queued_on=Subquery(first))
+            .order_by("notice_queued_on", "id")
+        )
     msg = _("逾期类别须为 statutory、delivery、special_procedure 或 notice")
     raise ValidationFailed(msg, fields={"kind": [msg]})
 
@@ -207,14 +234,20 @@ def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
     if rule and rule not in Rule.values:
         msg = _("规则须为以下之一：{rules}").format(rules="、".join(Rule.values))
         raise ValidationFailed(msg, fields={"rule": [msg]})
-    hits = RuleHit.objects.all() if scope.prefix == "" else RuleHit.objects.filter(region_code__startswith=scope.prefix)
+    hits = (
+        RuleHit.objects.all()
+        if scope.prefix == ""
+        else RuleHit.objects.filter(region_code__startswith=scope.prefix)
+    )
     if rule:
         hits = hits.filter(rule=rule)
     return hits.select_related("case", "event").order_by("-at", "-id")
 
 
 def rule_hit_counts(scope: Scope) -> dict[str, int]:
-    rows = dict(rule_hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    rows = dict(
+        rule_hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n")
+    )
     return {rule: rows.get(rule, 0) for rule in Rule.values}
 
 
@@ -228,8 +261,13 @@ class By:
     HANDLER = "handler"
     MONTH = "month"
     ALL = (DEPARTMENT, SECTION, ITEM, HANDLER, MONTH)
-    LABELS = {DEPARTMENT: gettext_lazy("按部门"), SECTION: gettext_lazy("按科室"), ITEM: gettext_lazy("按事项"), HANDLER: gettext_lazy("按经办人"),
-              MONTH: gettext_lazy("按月份")}
+    LABELS = {
+        DEPARTMENT: gettext_lazy("按部门"),
+        SECTION: gettext_lazy("按科室"),
+        ITEM: gettext_lazy("按事项"),
+        HANDLER: gettext_lazy("按经办人"),
+        MONTH: gettext_lazy("按月份"),
+    }
 
 
 @dataclass
@@ -306,7 +344,14 @@ MEASURES = {
     "section_cases": Count("id", filter=Q(section_first=True)),
     "handler_cases": Count("id", filter=Q(handler_first=True)),
 }
-STEP_MEASURES = ("steps_clerk", "steps_reviewer", "steps_signatory", "steps_on_time", "steps_late", "inspections")
+STEP_MEASURES = (
+    "steps_clerk",
+    "steps_reviewer",
+    "steps_signatory",
+    "steps_on_time",
+    "steps_late",
+    "inspections",
+)
 
 
 def milestones(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CaseMilestone]:
@@ -318,12 +363,22 @@ def _row(key, label, values: dict, by: str) -> StatRow:
     avg = values["avg_days"]
     rating = values["rating"]
     cases = {By.SECTION: values["section_cases"], By.HANDLER: values["handler_cases"]}.get(by)
-    return StatRow(key=key, label=label, received=values["received"], accepted=values["accepted"],
-                   decided=values["decided"], on_time=values["on_time"],
-                   avg_days=round(float(avg), 1) if avg is not None else None, p90_days=values["p90_days"],
-                   online=values["online"], visits=values["visits"] or 0, ratings=values["ratings"],
-                   rating=round(float(rating), 2) if rating is not None else None,
-                   **{k: values[k] or 0 for k in STEP_MEASURES}, cases=None if cases is None else cases or 0)
+    return StatRow(
+        key=key,
+        label=label,
+        received=values["received"],
+        accepted=values["accepted"],
+        decided=values["decided"],
+        on_time=values["on_time"],
+        avg_days=round(float(avg), 1) if avg is not None else None,
+        p90_days=values["p90_days"],
+        online=values["online"],
+        visits=values["visits"] or 0,
+        ratings=values["ratings"],
+        rating=round(float(rating), 2) if rating is not None else None,
+        **{k: values[k] or 0 for k in STEP_MEASURES},
+        cases=None if cases is None else cases or 0,
+    )
 
 
 def _labels(by: str, keys: list) -> dict:
@@ -336,16 +391,22 @@ def _labels(by: str, keys: list) -> dict:
         return dict(Staff.objects.filter(pk__in=keys).values_list("pk", "display_name"))
     if by == By.ITEM:
         names = {}
-        for item_id, name in (ItemVersion.objects.filter(item_id__in=keys, status=ItemVersion.Status.PUBLISHED)
-                              .order_by("item_id", "-number").values_list("item_id", "name")):
+        for item_id, name in (
+            ItemVersion.objects.filter(item_id__in=keys, status=ItemVersion.Status.PUBLISHED)
+            .order_by("item_id", "-number")
+            .values_list("item_id", "name")
+        ):
             names.setdefault(item_id, name)
         return names
     return {k: _("{year}年{month}月").format(year=k.year, month=k.month) for k in keys}
 
 
 NO_KEY = {
-    By.DEPARTMENT: gettext_lazy("（未注明部门）"), By.SECTION: gettext_lazy("（未分科室）"), By.ITEM: gettext_lazy("（未知事项）"),
-    By.HANDLER: gettext_lazy("（系统或网上申报）"), By.MONTH: "",
+    By.DEPARTMENT: gettext_lazy("（未注明部门）"),
+    By.SECTION: gettext_lazy("（未分科室）"),
+    By.ITEM: gettext_lazy("（未知事项）"),
+    By.HANDLER: gettext_lazy("（系统或网上申报）"),
+    By.MONTH: "",
 }
 
 
@@ -381,7 +442,9 @@ MONTHLY_MEASURES = {
     "decided": Sum("n", filter=Q(kind=Milestone.DECIDED)),
     "decided_on_time": Sum("on_time", filter=Q(kind=Milestone.DECIDED)),
     "days_n": Sum("n", filter=Q(kind=Milestone.DECIDED, working_days__gte=0)),
-    "days_sum": Sum(F("n") * F("working_days"), filter=Q(kind=Milestone.DECIDED, working_days__gte=0)),
+    "days_sum": Sum(
+        F("n") * F("working_days"), filter=Q(kind=Milestone.DECIDED, working_days__gte=0)
+    ),
     "online": Sum("online"),
     "visits": Sum("visits"),
     "ratings": Sum("n", filter=Q(kind=Milestone.RATED)),
@@ -399,11 +462,19 @@ MONTHLY_MEASURES = {
 
 def _from_sums(values: dict, p90) -> dict:
     v = {k: (values.get(k) or 0) for k in MONTHLY_MEASURES}
-    return {"received": v["received"], "accepted": v["accepted"], "decided": v["decided"], "on_time": v["decided_on_time"],
-            "avg_days": v["days_sum"] / v["days_n"] if v["days_n"] else None, "p90_days": p90,
-            "online": v["online"], "visits": v["visits"], "ratings": v["ratings"],
-            "rating": v["rating_sum"] / v["ratings"] if v["ratings"] else None,
-            **{k: v[k] for k in (*STEP_MEASURES, "section_cases", "handler_cases")}}
+    return {
+        "received": v["received"],
+        "accepted": v["accepted"],
+        "decided": v["decided"],
+        "on_time": v["decided_on_time"],
+        "avg_days": v["days_sum"] / v["days_n"] if v["days_n"] else None,
+        "p90_days": p90,
+        "online": v["online"],
+        "visits": v["visits"],
+        "ratings": v["ratings"],
+        "rating": v["rating_sum"] / v["ratings"] if v["ratings"] else None,
+        **{k: v[k] for k in (*STEP_MEASURES, "section_cases", "handler_cases")},
+    }
 
 
 def _monthly(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
@@ -412,18 +483,30 @@ def _monthly(scope: Scope, start: datetime.date, end: datetime.date, by: str) ->
     if scope.prefix:
         rows = rows.filter(region_code__startswith=scope.prefix)
     key = F("month") if by == By.MONTH else F(f"{by}_id")
-    grouped = list(rows.annotate(key=key).values("key").annotate(**MONTHLY_MEASURES).order_by("key"))
+    grouped = list(
+        rows.annotate(key=key).values("key").annotate(**MONTHLY_MEASURES).order_by("key")
+    )
     days: dict = {}
-    for k, d, n in (rows.filter(kind=Milestone.DECIDED, working_days__gte=0).annotate(key=key)
-                    .values("key", "working_days").annotate(c=Sum("n")).values_list("key", "working_days", "c")):
+    for k, d, n in (
+        rows.filter(kind=Milestone.DECIDED, working_days__gte=0)
+        .annotate(key=key)
+        .values("key", "working_days")
+        .annotate(c=Sum("n"))
+        .values_list("key", "working_days", "c")
+    ):
         days.setdefault(k, {}).setdefault(d, 0)
         days[k][d] += n
     every: dict[int, int] = {}
     for per_key in days.values():
         for d, n in per_key.items():
             every[d] = every.get(d, 0) + n
-    values = [{**_from_sums(g, rules.weighted_nearest_rank(days.get(g["key"], {}))),
-               "key": -1 if g["key"] == 0 else g["key"]} for g in grouped]
+    values = [
+        {
+            **_from_sums(g, rules.weighted_nearest_rank(days.get(g["key"], {}))),
+            "key": -1 if g["key"] == 0 else g["key"],
+        }
+        for g in grouped
+    ]
     totals = _from_sums(rows.aggregate(**MONTHLY_MEASURES), rules.weighted_nearest_rank(every))
     return values, totals
 
@@ -445,8 +528,15 @@ def _statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: s
         out.sort(key=lambda r: (-(r.cases or 0), -r.received, -r.steps, -r.decided, r.label))
     # The totals' "cases" is not a sum of the rows (a case worked on by two sections is one
     # case): it is left out there.
-    return StatReport(start=start, end=end, by=by, rows=out, totals=_row(None, _("合计"), totals, By.MONTH),
-                      with_ratings=rating_source() is not None, rolled_up_at=last_rollup_at())
+    return StatReport(
+        start=start,
+        end=end,
+        by=by,
+        rows=out,
+        totals=_row(None, _("合计"), totals, By.MONTH),
+        with_ratings=rating_source() is not None,
+        rolled_up_at=last_rollup_at(),
+    )
 
 
 def _exact(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
@@ -455,7 +545,9 @@ def _exact(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> t
     if by == By.MONTH:
         grouped = rows.annotate(key=TruncMonth("happened_on")).values("key")
     else:
-        grouped = rows.annotate(key=Coalesce(f"{by}_id", -1, output_field=IntegerField())).values("key")
+        grouped = rows.annotate(key=Coalesce(f"{by}_id", -1, output_field=IntegerField())).values(
+            "key"
+        )
     return list(grouped.annotate(**MEASURES).order_by("key")), rows.aggregate(**MEASURES)
 
 
@@ -480,7 +572,11 @@ class ReformRow:
     days: int
 
     def _cut(self, name: str) -> float | None:
-        return None if self.baseline is None else rules.cut_percent(getattr(self.baseline, name), getattr(self, name))
+        return (
+            None
+            if self.baseline is None
+            else rules.cut_percent(getattr(self.baseline, name), getattr(self, name))
+        )
 
     @property
     def materials_cut(self) -> float | None:
@@ -515,15 +611,20 @@ class ReformReport:
 
     @property
     def mean_cuts(self) -> dict[str, float | None]:
-        return {"materials": self._mean("materials_cut"), "steps": self._mean("steps_cut"),
-                "days": self._mean("days_cut")}
+        return {
+            "materials": self._mean("materials_cut"),
+            "steps": self._mean("steps_cut"),
+            "days": self._mean("days_cut"),
+        }
 
     @property
     def meeting_target(self) -> int:
         return sum(1 for r in self.rows if r.meets_target)
 
 
-def reform_measures(scope: Scope, *, on: datetime.date, with_baseline_only: bool = True) -> ReformReport:
+def reform_measures(
+    scope: Scope, *, on: datetime.date, with_baseline_only: bool = True
+) -> ReformReport:
     """Per item of the local catalogues under the scope, as published on `on`: its principal
     handling item (the first, usually 新办) now — materials listed, review steps, promised
     working days (0 for an instant item) — against the baseline entered for the item."""
@@ -535,24 +636,51 @@ def reform_measures(scope: Scope, *, on: datetime.date, with_baseline_only: bool
     without = versions.exclude(Exists(has_baseline)).count() if with_baseline_only else 0
     if with_baseline_only:
         versions = versions.filter(Exists(has_baseline))
-    versions = versions.annotate(hi=Subquery(principal.values("pk")[:1])).select_related("original_department")
+    versions = versions.annotate(hi=Subquery(principal.values("pk")[:1])).select_related(
+        "original_department"
+    )
     rows_by_hi = {}
     listed = list(versions.order_by("item__basic_code"))
     hi_ids = [v.hi for v in listed if v.hi is not None]
-    his = {hi.pk: hi for hi in HandlingItem.objects.filter(pk__in=hi_ids).annotate(
-        n_materials=Subquery(Material.objects.filter(handling_item=OuterRef("pk")).order_by()
-                             .values("handling_item").annotate(n=Count("id")).values("n"), output_field=IntegerField()),
-        n_steps=Subquery(ReviewStep.objects.filter(handling_item=OuterRef("pk")).order_by()
-                         .values("handling_item").annotate(n=Count("id")).values("n"), output_field=IntegerField()))}
-    baselines = {b.item_id: b for b in ReformBaseline.objects.filter(item_id__in=[v.item_id for v in listed])}
+    his = {
+        hi.pk: hi
+        for hi in HandlingItem.objects.filter(pk__in=hi_ids).annotate(
+            n_materials=Subquery(
+                Material.objects.filter(handling_item=OuterRef("pk"))
+                .order_by()
+                .values("handling_item")
+                .annotate(n=Count("id"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            n_steps=Subquery(
+                ReviewStep.objects.filter(handling_item=OuterRef("pk"))
+                .order_by()
+                .values("handling_item")
+                .annotate(n=Count("id"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+        )
+    }
+    baselines = {
+        b.item_id: b for b in ReformBaseline.objects.filter(item_id__in=[v.item_id for v in listed])
+    }
     for v in listed:
         hi = his.get(v.hi)
         if hi is None:
             continue
         days = 0 if hi.is_instant else (hi.promised_limit_days or hi.statutory_limit_days or 20)
         rows_by_hi[hi.pk] = ReformRow(
-            item_id=v.item_id, name=v.name, department=str(v.original_department or ""), handling_item=hi.name,
-            baseline=baselines.get(v.item_id), materials=hi.n_materials or 0, steps=hi.n_steps or 0, days=days)
+            item_id=v.item_id,
+            name=v.name,
+            department=str(v.original_department or ""),
+            handling_item=hi.name,
+            baseline=baselines.get(v.item_id),
+            materials=hi.n_materials or 0,
+            steps=hi.n_steps or 0,
+            days=days,
+        )
     return ReformReport(on=on, rows=list(rows_by_hi.values()), without_baseline=without)
 
 
@@ -563,4 +691,6 @@ def own_declarations(user) -> QuerySet[ConflictDeclaration]:
     staff = staff_of(user)
     if staff is None:
         return ConflictDeclaration.objects.none()
-    return ConflictDeclaration.objects.filter(staff=staff).order_by("withdrawn_on", "-declared_on", "-id")
+    return ConflictDeclaration.objects.filter(staff=staff).order_by(
+        "withdrawn_on", "-declared_on", "-id"
+    )

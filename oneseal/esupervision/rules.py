@@ -37,7 +37,7 @@ class OfficeHours:
 
 
 def parse_office_hours(text: str) -> OfficeHours:
-    """"08:00-18:00" → OfficeHours; ValueError on anything else."""
+    """ "08:00-18:00" → OfficeHours; ValueError on anything else."""
     try:
         start_text, end_text = (part.strip() for part in text.split("-"))
         start, end = datetime.time.fromisoformat(start_text), datetime.time.fromisoformat(end_text)
@@ -107,22 +107,33 @@ def hit_detail(rule: str, data: dict) -> str:
         return _("第{n}次中止").format(n=data.get("nth", "?"))
     if rule == "off_hours_decision":
         if data.get("non_workday"):
-            return _("{when}（非工作日）作出{action}").format(when=data.get("when", ""), action=data.get("action", ""))
+            return _("{when}（非工作日）作出{action}").format(
+                when=data.get("when", ""), action=data.get("action", "")
+            )
         return _("{when}（工作时间{hours}以外）作出{action}").format(
-            when=data.get("when", ""), hours=data.get("hours", ""), action=data.get("action", ""))
+            when=data.get("when", ""), hours=data.get("hours", ""), action=data.get("action", "")
+        )
     if rule == "refusal_reversed":
         if data.get("refused_case"):
             return _("同一申请人同一办理项曾于{date}不予受理（办件{number}）").format(
-                date=data.get("refused_on", ""), number=data["refused_case"])
+                date=data.get("refused_on", ""), number=data["refused_case"]
+            )
         return _("本办件曾作出不予受理，其后又予受理")
     if rule == "core_material_missing":
         return _("受理时核心要件“{material}”等{n}项未提交或需补正").format(
-            material=data.get("material", ""), n=data.get("count", 1))
+            material=data.get("material", ""), n=data.get("count", 1)
+        )
     if rule == "repeated_correction":
-        return _("第{n}次补正告知（{materials}）").format(n=data.get("nth", "?"),
-                                                   materials="、".join(data.get("materials", [])))
+        return _("第{n}次补正告知（{materials}）").format(
+            n=data.get("nth", "?"), materials="、".join(data.get("materials", []))
+        )
     if rule == "conflict_of_interest":
-        return _("{staff}已申报{relative}（{relation}）为回避对象，仍经办其办件（{action}）").format(
-            staff=data.get("staff", ""), relative=data.get("relative", ""), relation=data.get("relation", ""),
-            action=data.get("action", ""))
+        return _(
+            "{staff}已申报{relative}（{relation}）为回避对象，仍经办其办件（{action}）"
+        ).format(
+            staff=data.get("staff", ""),
+            relative=data.get("relative", ""),
+            relation=data.get("relation", ""),
+            action=data.get("action", ""),
+        )
     return ""

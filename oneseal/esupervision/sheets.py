@@ -62,4 +62,3 @@ def workbook(*tables: Table) -> bytes:
         if table.footer:
             spreadsheets.append(sheet, [_plain(v) for v in table.footer])
     return spreadsheets.to_bytes(book)
-

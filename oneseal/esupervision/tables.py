@@ -24,9 +24,20 @@ def _percent(value) -> str:
 
 
 def case_table(title: str, cases, *, due_label: str, due) -> Table:
-    rows = [[_number(c), c.applicant.name, c.handling_item.name, c.get_state_display(), _date(c.accepted_on),
-             _date(due(c))] for c in cases]
-    return Table(title, [_("办件编号"), _("申请人"), _("办理项"), _("状态"), _("受理日期"), due_label], rows)
+    rows = [
+        [
+            _number(c),
+            c.applicant.name,
+            c.handling_item.name,
+            c.get_state_display(),
+            _date(c.accepted_on),
+            _date(due(c)),
+        ]
+        for c in cases
+    ]
+    return Table(
+        title, [_("办件编号"), _("申请人"), _("办理项"), _("状态"), _("受理日期"), due_label], rows
+    )
 
 
 def warning_table(title: str, level: str, cases) -> Table:
@@ -41,17 +52,37 @@ def overdue_table(title: str, kind: str, cases) -> Table:
     if kind == Overdue.DELIVERY:
         return case_table(title, cases, due_label=_("送达期限"), due=lambda c: c.delivery_due)
     if kind == Overdue.NOTICE:
-        return case_table(title, cases, due_label=_("文书列入待出具日期"), due=lambda c: c.notice_queued_on)
-    return case_table(title, cases, due_label=_("特别程序预计完成日期"), due=lambda c: c.expected_end)
+        return case_table(
+            title, cases, due_label=_("文书列入待出具日期"), due=lambda c: c.notice_queued_on
+        )
+    return case_table(
+        title, cases, due_label=_("特别程序预计完成日期"), due=lambda c: c.expected_end
+    )
 
 
 ACTION_LABELS = {
-    "receive": gettext_lazy("收件"), "accept": gettext_lazy("受理"), "deem_accepted": gettext_lazy("逾期视为受理"), "refuse": gettext_lazy("不予受理"),
-    "request_correction": gettext_lazy("一次性告知补正"), "submit_correction": gettext_lazy("提交补正材料"), "check_materials": gettext_lazy("核验材料"),
-    "assign_step": gettext_lazy("分派审批环节"), "complete_review_step": gettext_lazy("完成审批环节"), "record_site_inspection": gettext_lazy("现场核查"),
-    "suspend": gettext_lazy("中止"), "resume": gettext_lazy("恢复办理"), "request_extension": gettext_lazy("申请延期"), "approve_extension": gettext_lazy("批准延期"),
-    "grant": gettext_lazy("准予许可"), "deny": gettext_lazy("不予许可"), "deliver": gettext_lazy("送达"), "withdraw": gettext_lazy("撤回申请"), "terminate": gettext_lazy("终止办理"),
-    "attach_file": gettext_lazy("上传材料"), "supply_tolerated_material": gettext_lazy("补齐容缺材料"), "revoke_licence": gettext_lazy("撤销证照"),
+    "receive": gettext_lazy("收件"),
+    "accept": gettext_lazy("受理"),
+    "deem_accepted": gettext_lazy("逾期视为受理"),
+    "refuse": gettext_lazy("不予受理"),
+    "request_correction": gettext_lazy("一次性告知补正"),
+    "submit_correction": gettext_lazy("提交补正材料"),
+    "check_materials": gettext_lazy("核验材料"),
+    "assign_step": gettext_lazy("分派审批环节"),
+    "complete_review_step": gettext_lazy("完成审批环节"),
+    "record_site_inspection": gettext_lazy("现场核查"),
+    "suspend": gettext_lazy("中止"),
+    "resume": gettext_lazy("恢复办理"),
+    "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"),
+    "grant": gettext_lazy("准予许可"),
+    "deny": gettext_lazy("不予许可"),
+    "deliver": gettext_lazy("送达"),
+    "withdraw": gettext_lazy("撤回申请"),
+    "terminate": gettext_lazy("终止办理"),
+    "attach_file": gettext_lazy("上传材料"),
+    "supply_tolerated_material": gettext_lazy("补齐容缺材料"),
+    "revoke_licence": gettext_lazy("撤销证照"),
 }
 
 
@@ -69,10 +100,23 @@ def hit_detail(hit) -> str:
 
 
 def hits_table(title: str, hits) -> Table:
-    rows = [[str(Rule(h.rule).label), Cell(h.case.number, history_url(h.case_id)), action_label(h.event.action),
-             h.actor_name, _date(h.on), date_format(timezone.localtime(h.at), "SHORT_DATETIME_FORMAT") if h.at else "", hit_detail(h)]
-            for h in hits]
-    return Table(title, [_("规则"), _("办件编号"), _("操作"), _("操作人"), _("业务日期"), _("操作时间"), _("说明")], rows)
+    rows = [
+        [
+            str(Rule(h.rule).label),
+            Cell(h.case.number, history_url(h.case_id)),
+            action_label(h.event.action),
+            h.actor_name,
+            _date(h.on),
+            date_format(timezone.localtime(h.at), "SHORT_DATETIME_FORMAT") if h.at else "",
+            hit_detail(h),
+        ]
+        for h in hits
+    ]
+    return Table(
+        title,
+        [_("规则"), _("办件编号"), _("操作"), _("操作人"), _("业务日期"), _("操作时间"), _("说明")],
+        rows,
+    )
 
 
 def _case_cell(row) -> Cell | str:
@@ -81,68 +125,154 @@ def _case_cell(row) -> Cell | str:
 
 
 def pushes_table(title: str, pushes) -> Table:
-    rows = [[_case_cell(p), str(getattr(p, "department", "") or ""), _date(getattr(p, "pushed_on", None)),
-             _date(getattr(p, "sign_due", None)), _("已逾期") if getattr(p, "overdue", False) else _("未到期")]
-            for p in pushes]
-    return Table(title, [_("办件编号"), _("监管部门"), _("推送日期"), _("签收期限"), _("状态")], rows)
+    rows = [
+        [
+            _case_cell(p),
+            str(getattr(p, "department", "") or ""),
+            _date(getattr(p, "pushed_on", None)),
+            _date(getattr(p, "sign_due", None)),
+            _("已逾期") if getattr(p, "overdue", False) else _("未到期"),
+        ]
+        for p in pushes
+    ]
+    return Table(
+        title, [_("办件编号"), _("监管部门"), _("推送日期"), _("签收期限"), _("状态")], rows
+    )
 
 
 def support_requests_table(title: str, requests) -> Table:
     rows = []
     for r in requests:
         kind = getattr(r, "get_kind_display", None)
-        rows.append([_case_cell(r), str(getattr(r, "department", "") or ""), kind() if kind else "",
-                     str(getattr(r, "requested_by", "") or ""), _date(getattr(r, "due_on", None))])
-    return Table(title, [_("办件编号"), _("被请求部门"), _("技术支撑类别"), _("请求人"), _("答复期限")], rows)
+        rows.append(
+            [
+                _case_cell(r),
+                str(getattr(r, "department", "") or ""),
+                kind() if kind else "",
+                str(getattr(r, "requested_by", "") or ""),
+                _date(getattr(r, "due_on", None)),
+            ]
+        )
+    return Table(
+        title, [_("办件编号"), _("被请求部门"), _("技术支撑类别"), _("请求人"), _("答复期限")], rows
+    )
 
 
-STAT_HEADERS = [gettext_lazy("收件"), gettext_lazy("受理"), gettext_lazy("办结"), gettext_lazy("按时办结"), gettext_lazy("按时办结率"), gettext_lazy("平均用时（工作日）"),
-                gettext_lazy("90%办结用时（工作日）"), gettext_lazy("网上收件"), gettext_lazy("网办率"), gettext_lazy("到现场次数（件均）")]
-DIMENSION_HEADERS = {By.DEPARTMENT: gettext_lazy("部门"), By.SECTION: gettext_lazy("科室"), By.ITEM: gettext_lazy("事项"), By.HANDLER: gettext_lazy("经办人"),
-                     By.MONTH: gettext_lazy("月份")}
+STAT_HEADERS = [
+    gettext_lazy("收件"),
+    gettext_lazy("受理"),
+    gettext_lazy("办结"),
+    gettext_lazy("按时办结"),
+    gettext_lazy("按时办结率"),
+    gettext_lazy("平均用时（工作日）"),
+    gettext_lazy("90%办结用时（工作日）"),
+    gettext_lazy("网上收件"),
+    gettext_lazy("网办率"),
+    gettext_lazy("到现场次数（件均）"),
+]
+DIMENSION_HEADERS = {
+    By.DEPARTMENT: gettext_lazy("部门"),
+    By.SECTION: gettext_lazy("科室"),
+    By.ITEM: gettext_lazy("事项"),
+    By.HANDLER: gettext_lazy("经办人"),
+    By.MONTH: gettext_lazy("月份"),
+}
 
 
 # By section and by handler: who did the work, before the case figures.
-WORK_HEADERS = [gettext_lazy("经办办件"), gettext_lazy("完成环节"), gettext_lazy("其中审查"), gettext_lazy("环节按时"),
-                gettext_lazy("环节超时"), gettext_lazy("现场核查")]
+WORK_HEADERS = [
+    gettext_lazy("经办办件"),
+    gettext_lazy("完成环节"),
+    gettext_lazy("其中审查"),
+    gettext_lazy("环节按时"),
+    gettext_lazy("环节超时"),
+    gettext_lazy("现场核查"),
+]
 
 
 def statistics_table(report: StatReport) -> Table:
     work = report.by in (By.SECTION, By.HANDLER)
-    headers = [str(DIMENSION_HEADERS[report.by]), *([str(h) for h in WORK_HEADERS] if work else []),
-               *[str(h) for h in STAT_HEADERS]]
+    headers = [
+        str(DIMENSION_HEADERS[report.by]),
+        *([str(h) for h in WORK_HEADERS] if work else []),
+        *[str(h) for h in STAT_HEADERS],
+    ]
     if report.with_ratings:
         headers += [_("评价数"), _("平均评分")]
 
     def cells(row):
         out = [row.label]
         if work:
-            out += ["" if row.cases is None else row.cases, row.steps, row.steps_reviewer, row.steps_on_time,
-                    row.steps_late, row.inspections]
-        out += [row.received, row.accepted, row.decided, row.on_time, _percent(row.on_time_share),
-                "" if row.avg_days is None else row.avg_days, "" if row.p90_days is None else row.p90_days,
-                row.online, _percent(row.online_share), "" if row.visits_per_case is None else row.visits_per_case]
+            out += [
+                "" if row.cases is None else row.cases,
+                row.steps,
+                row.steps_reviewer,
+                row.steps_on_time,
+                row.steps_late,
+                row.inspections,
+            ]
+        out += [
+            row.received,
+            row.accepted,
+            row.decided,
+            row.on_time,
+            _percent(row.on_time_share),
+            "" if row.avg_days is None else row.avg_days,
+            "" if row.p90_days is None else row.p90_days,
+            row.online,
+            _percent(row.online_share),
+            "" if row.visits_per_case is None else row.visits_per_case,
+        ]
         if report.with_ratings:
             out += [row.ratings, "" if row.rating is None else row.rating]
         return out
 
     title = _("办件统计 {start} 至 {end}").format(start=_date(report.start), end=_date(report.end))
-    return Table(title, headers, [cells(r) for r in report.rows], numeric=set(range(1, len(headers))),
-                 footer=cells(report.totals))
+    return Table(
+        title,
+        headers,
+        [cells(r) for r in report.rows],
+        numeric=set(range(1, len(headers))),
+        footer=cells(report.totals),
+    )
 
 
 def reform_table(report: ReformReport) -> Table:
-    headers = [_("事项"), _("原审批部门"), _("办理项"),
-               _("材料（改革前）"), _("材料（现在）"), _("材料压减"),
-               _("环节（改革前）"), _("环节（现在）"), _("环节压减"),
-               _("时限（改革前）"), _("时限（现在）"), _("时限压减"), _("达到压减50%目标")]
+    headers = [
+        _("事项"),
+        _("原审批部门"),
+        _("办理项"),
+        _("材料（改革前）"),
+        _("材料（现在）"),
+        _("材料压减"),
+        _("环节（改革前）"),
+        _("环节（现在）"),
+        _("环节压减"),
+        _("时限（改革前）"),
+        _("时限（现在）"),
+        _("时限压减"),
+        _("达到压减50%目标"),
+    ]
     rows = []
     for r in report.rows:
         b = r.baseline
         target = {True: _("是"), False: _("否"), None: ""}[r.meets_target]
-        rows.append([r.name, r.department, r.handling_item,
-                     b.materials if b else "", r.materials, _percent(r.materials_cut),
-                     b.steps if b else "", r.steps, _percent(r.steps_cut),
-                     b.days if b else "", r.days, _percent(r.days_cut), target])
+        rows.append(
+            [
+                r.name,
+                r.department,
+                r.handling_item,
+                b.materials if b else "",
+                r.materials,
+                _percent(r.materials_cut),
+                b.steps if b else "",
+                r.steps,
+                _percent(r.steps_cut),
+                b.days if b else "",
+                r.days,
+                _percent(r.days_cut),
+                target,
+            ]
+        )
     title = _("改革成效：材料、环节、时限压减情况（{date}）").format(date=_date(report.on))
     return Table(title, headers, rows, numeric=set(range(3, 12)))

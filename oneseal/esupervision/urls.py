@@ -14,5 +14,7 @@ urlpatterns = [
     path("reform/", views.reform, name="reform"),
     path("reform/baselines/", views.baselines, name="baselines"),
     path("declarations/", views.declarations, name="declarations"),
-    path("declarations/<int:pk>/withdraw/", views.withdraw_declaration, name="withdraw-declaration"),
+    path(
+        "declarations/<int:pk>/withdraw/", views.withdraw_declaration, name="withdraw-declaration"
+    ),
 ]

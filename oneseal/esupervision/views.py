@@ -34,6 +34,7 @@ PAGE_SIZE = 50
 def oversight(view):
     """Sign-in required; the scope (or a 403) before the view runs; a bad parameter is a 400
     page naming it."""
+
     @login_required
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -44,22 +45,35 @@ def oversight(view):
             raise PermissionDenied from None
         except ValidationFailed as exc:
             return render(request, "esupervision/error.html", {"error": exc}, status=400)
+
     return wrapped
 
 
 def _base(request, scope: queries.Scope, **context) -> dict:
-    return {"scope": scope, "region_param": request.GET.get("region", ""), "rolled_up_at": last_rollup_at(),
-            **context}
+    return {
+        "scope": scope,
+        "region_param": request.GET.get("region", ""),
+        "rolled_up_at": last_rollup_at(),
+        **context,
+    }
 
 
 def _listing(request, scope, table_of, queryset, *, title: str, filename: str, **extra):
     """A paginated table page, or the whole list as xlsx."""
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(workbook(table_of(title, queryset)), filename=f"{title}.xlsx",
-                             ascii_filename=f"{filename}.xlsx")
+        return xlsx_response(
+            workbook(table_of(title, queryset)),
+            filename=f"{title}.xlsx",
+            ascii_filename=f"{filename}.xlsx",
+        )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "esupervision/list.html",
-                  _base(request, scope, title=title, table=table_of(title, page.object_list), page=page, **extra))
+    return render(
+        request,
+        "esupervision/list.html",
+        _base(
+            request, scope, title=title, table=table_of(title, page.object_list), page=page, **extra
+        ),
+    )
 
 
 @oversight
@@ -72,33 +86,63 @@ def dashboard(request, scope):
     support = queries.overdue_support_requests(scope, on)
     linkage = None
     if pushes is not None and support is not None:
-        linkage = {"unsigned": pushes.count(), "unsigned_overdue": pushes.filter(overdue=True).count(),
-                   "support_overdue": support.count()}
+        linkage = {
+            "unsigned": pushes.count(),
+            "unsigned_overdue": pushes.filter(overdue=True).count(),
+            "support_overdue": support.count(),
+        }
     chart = {
         "title": _("预警与异常"),
         "categories": [str(queries.LEVEL_LABELS[level]) for level in case_jobs.Level.ALL]
         + [str(queries.Overdue.LABELS[k]) for k in queries.Overdue.ALL],
-        "series": [{"name": _("办件数"), "data": [warnings[level] for level in case_jobs.Level.ALL]
-                    + [overdue[k] for k in queries.Overdue.ALL]}],
+        "series": [
+            {
+                "name": _("办件数"),
+                "data": [warnings[level] for level in case_jobs.Level.ALL]
+                + [overdue[k] for k in queries.Overdue.ALL],
+            }
+        ],
     }
-    hit_chart = {"title": _("异常行为"), "categories": [str(Rule(r).label) for r in hits],
-                 "series": [{"name": _("命中数"), "data": list(hits.values())}], "horizontal": True}
+    hit_chart = {
+        "title": _("异常行为"),
+        "categories": [str(Rule(r).label) for r in hits],
+        "series": [{"name": _("命中数"), "data": list(hits.values())}],
+        "horizontal": True,
+    }
     context = _base(
-        request, scope, on=on,
-        warnings=[(level, queries.LEVEL_LABELS[level], warnings[level]) for level in case_jobs.Level.ALL],
-        overdue=[(kind, queries.Overdue.LABELS[kind], overdue[kind]) for kind in queries.Overdue.ALL],
-        hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()], linkage=linkage,
+        request,
+        scope,
+        on=on,
+        warnings=[
+            (level, queries.LEVEL_LABELS[level], warnings[level]) for level in case_jobs.Level.ALL
+        ],
+        overdue=[
+            (kind, queries.Overdue.LABELS[kind], overdue[kind]) for kind in queries.Overdue.ALL
+        ],
+        hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()],
+        linkage=linkage,
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
-        table = Table(_("电子监察总览"), [_("类别"), _("项目"), _("数量")],
-                      [[_("预警"), str(label), n] for _k, label, n in context["warnings"]]
-                      + [[_("逾期"), str(label), n] for _k, label, n in context["overdue"]]
-                      + [[_("异常行为"), str(label), n] for _k, label, n in context["hits"]]
-                      + ([[_("审管联动"), _("未签收推送"), linkage["unsigned"]],
-                          [_("审管联动"), _("逾期未签收推送"), linkage["unsigned_overdue"]],
-                          [_("审管联动"), _("逾期未答复的技术支撑请求"), linkage["support_overdue"]]] if linkage else []))
-        return xlsx_response(workbook(table), filename=_("电子监察总览.xlsx"), ascii_filename="esupervision.xlsx")
+        table = Table(
+            _("电子监察总览"),
+            [_("类别"), _("项目"), _("数量")],
+            [[_("预警"), str(label), n] for _k, label, n in context["warnings"]]
+            + [[_("逾期"), str(label), n] for _k, label, n in context["overdue"]]
+            + [[_("异常行为"), str(label), n] for _k, label, n in context["hits"]]
+            + (
+                [
+                    [_("审管联动"), _("未签收推送"), linkage["unsigned"]],
+                    [_("审管联动"), _("逾期未签收推送"), linkage["unsigned_overdue"]],
+                    [_("审管联动"), _("逾期未答复的技术支撑请求"), linkage["support_overdue"]],
+                ]
+                if linkage
+                else []
+            ),
+        )
+        return xlsx_response(
+            workbook(table), filename=_("电子监察总览.xlsx"), ascii_filename="esupervision.xlsx"
+        )
     return render(request, "esupervision/dashboard.html", context)
 
 
@@ -107,8 +151,14 @@ def warning_list(request, scope, level):
     if level not in case_jobs.Level.ALL:
         raise Http404
     cases = queries.warning_cases(scope, today(), level)
-    return _listing(request, scope, lambda title, rows: tables.warning_table(title, level, rows), cases,
-                    title=str(queries.LEVEL_LABELS[level]), filename=f"warnings-{level}")
+    return _listing(
+        request,
+        scope,
+        lambda title, rows: tables.warning_table(title, level, rows),
+        cases,
+        title=str(queries.LEVEL_LABELS[level]),
+        filename=f"warnings-{level}",
+    )
 
 
 @oversight
@@ -116,8 +166,14 @@ def overdue_list(request, scope, kind):
     if kind not in queries.Overdue.ALL:
         raise Http404
     cases = queries.overdue_cases(scope, today(), kind)
-    return _listing(request, scope, lambda title, rows: tables.overdue_table(title, kind, rows), cases,
-                    title=str(queries.Overdue.LABELS[kind]), filename=f"overdue-{kind}")
+    return _listing(
+        request,
+        scope,
+        lambda title, rows: tables.overdue_table(title, kind, rows),
+        cases,
+        title=str(queries.Overdue.LABELS[kind]),
+        filename=f"overdue-{kind}",
+    )
 
 
 @oversight
@@ -125,7 +181,14 @@ def push_list(request, scope):
     pushes = queries.unsigned_pushes(scope, today())
     if pushes is None:
         raise Http404
-    return _listing(request, scope, tables.pushes_table, pushes, title=_("未签收的推送"), filename="unsigned-pushes")
+    return _listing(
+        request,
+        scope,
+        tables.pushes_table,
+        pushes,
+        title=_("未签收的推送"),
+        filename="unsigned-pushes",
+    )
 
 
 @oversight
@@ -133,8 +196,14 @@ def support_request_list(request, scope):
     requests = queries.overdue_support_requests(scope, today())
     if requests is None:
         raise Http404
-    return _listing(request, scope, tables.support_requests_table, requests, title=_("逾期未答复的技术支撑请求"),
-                    filename="overdue-support-requests")
+    return _listing(
+        request,
+        scope,
+        tables.support_requests_table,
+        requests,
+        title=_("逾期未答复的技术支撑请求"),
+        filename="overdue-support-requests",
+    )
 
 
 @oversight
@@ -142,8 +211,16 @@ def hit_list(request, scope):
     rule = request.GET.get("rule", "")
     hits = queries.rule_hits(scope, rule)
     title = str(Rule(rule).label) if rule else _("异常行为")
-    return _listing(request, scope, tables.hits_table, hits, title=title, filename=f"rule-hits-{rule or 'all'}",
-                    rules=Rule.choices, rule=rule)
+    return _listing(
+        request,
+        scope,
+        tables.hits_table,
+        hits,
+        title=title,
+        filename=f"rule-hits-{rule or 'all'}",
+        rules=Rule.choices,
+        rule=rule,
+    )
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
@@ -165,17 +242,40 @@ def statistics(request, scope):
     report = queries.statistics(scope, start=start, end=end, by=by)
     table = tables.statistics_table(report)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(workbook(table), filename=f"{table.title}.xlsx",
-                             ascii_filename=f"statistics-{by}-{start.isoformat()}-{end.isoformat()}.xlsx")
+        return xlsx_response(
+            workbook(table),
+            filename=f"{table.title}.xlsx",
+            ascii_filename=f"statistics-{by}-{start.isoformat()}-{end.isoformat()}.xlsx",
+        )
     rows = report.rows[:20]
-    chart = {"title": table.title, "categories": [r.label for r in rows],
-             "series": [{"name": _("收件"), "data": [r.received for r in rows]},
-                        {"name": _("办结"), "data": [r.decided for r in rows]},
-                        {"name": _("平均用时（工作日）"), "data": [r.avg_days for r in rows], "type": "line",
-                         "axis": 1}]}
-    return render(request, "esupervision/statistics.html", _base(
-        request, scope, report=report, table=table, by_choices=list(queries.By.LABELS.items()),
-        start=start, end=end, charts=[("statistics-chart", chart)]))
+    chart = {
+        "title": table.title,
+        "categories": [r.label for r in rows],
+        "series": [
+            {"name": _("收件"), "data": [r.received for r in rows]},
+            {"name": _("办结"), "data": [r.decided for r in rows]},
+            {
+                "name": _("平均用时（工作日）"),
+                "data": [r.avg_days for r in rows],
+                "type": "line",
+                "axis": 1,
+            },
+        ],
+    }
+    return render(
+        request,
+        "esupervision/statistics.html",
+        _base(
+            request,
+            scope,
+            report=report,
+            table=table,
+            by_choices=list(queries.By.LABELS.items()),
+            start=start,
+            end=end,
+            charts=[("statistics-chart", chart)],
+        ),
+    )
 
 
 @oversight
@@ -184,16 +284,35 @@ def reform(request, scope):
     report = queries.reform_measures(scope, on=on)
     table = tables.reform_table(report)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(workbook(table), filename=f"{table.title}.xlsx",
-                             ascii_filename=f"reform-{on.isoformat()}.xlsx")
+        return xlsx_response(
+            workbook(table),
+            filename=f"{table.title}.xlsx",
+            ascii_filename=f"reform-{on.isoformat()}.xlsx",
+        )
     rows = report.rows[:30]
-    chart = {"title": _("压减比例（%）"), "categories": [r.name for r in rows], "target": report.target,
-             "series": [{"name": _("材料"), "data": [r.materials_cut for r in rows]},
-                        {"name": _("环节"), "data": [r.steps_cut for r in rows]},
-                        {"name": _("时限"), "data": [r.days_cut for r in rows]}]}
-    return render(request, "esupervision/reform.html", _base(
-        request, scope, report=report, table=table, on=on, charts=[("reform-chart", chart)],
-        may_enter=has_role(request.user, Role.CATALOGUE_ADMIN)))
+    chart = {
+        "title": _("压减比例（%）"),
+        "categories": [r.name for r in rows],
+        "target": report.target,
+        "series": [
+            {"name": _("材料"), "data": [r.materials_cut for r in rows]},
+            {"name": _("环节"), "data": [r.steps_cut for r in rows]},
+            {"name": _("时限"), "data": [r.days_cut for r in rows]},
+        ],
+    }
+    return render(
+        request,
+        "esupervision/reform.html",
+        _base(
+            request,
+            scope,
+            report=report,
+            table=table,
+            on=on,
+            charts=[("reform-chart", chart)],
+            may_enter=has_role(request.user, Role.CATALOGUE_ADMIN),
+        ),
+    )
 
 
 # --- baselines (catalogue administrators) -------------------------------------------------
@@ -204,7 +323,11 @@ def _admin_catalogue(user) -> Catalogue:
     staff = staff_of(user)
     if not has_role(user, Role.CATALOGUE_ADMIN) or staff is None:
         raise PermissionDenied
-    catalogue = Catalogue.objects.filter(region=staff.region, kind=Catalogue.Kind.LOCAL).select_related("region").first()
+    catalogue = (
+        Catalogue.objects.filter(region=staff.region, kind=Catalogue.Kind.LOCAL)
+        .select_related("region")
+        .first()
+    )
     if catalogue is None:
         raise Http404
     return catalogue
@@ -218,30 +341,46 @@ def baselines(request):
         try:
             if "file" in request.FILES:
                 upload = request.FILES["file"]
-                n = actions.import_baselines(catalogue, actor=request.user, content=upload.read(),
-                                             filename=upload.name)
+                n = actions.import_baselines(
+                    catalogue, actor=request.user, content=upload.read(), filename=upload.name
+                )
                 messages.success(request, _("已导入 {n} 项事项的改革前基数").format(n=n))
             else:
                 item = get_object_or_404(Item, pk=request.POST.get("item"), catalogue=catalogue)
-                actions.set_baseline(item, actor=request.user, materials=request.POST.get("materials"),
-                                     steps=request.POST.get("steps"), days=request.POST.get("days"),
-                                     source=request.POST.get("source", ""))
-                messages.success(request, _("已保存“{code}”的改革前基数").format(code=item.basic_code))
+                actions.set_baseline(
+                    item,
+                    actor=request.user,
+                    materials=request.POST.get("materials"),
+                    steps=request.POST.get("steps"),
+                    days=request.POST.get("days"),
+                    source=request.POST.get("source", ""),
+                )
+                messages.success(
+                    request, _("已保存“{code}”的改革前基数").format(code=item.basic_code)
+                )
             return redirect("esupervision:baselines")
         except NotPermitted:
             raise PermissionDenied from None
         except ValidationFailed as exc:
-            errors = exc.reasons or [m for ms in exc.fields.values() for m in ms] or [str(exc.message)]
-    items = (Item.objects.filter(catalogue=catalogue).order_by("basic_code"))
+            errors = (
+                exc.reasons or [m for ms in exc.fields.values() for m in ms] or [str(exc.message)]
+            )
+    items = Item.objects.filter(catalogue=catalogue).order_by("basic_code")
     names = {}
-    for item_id, name in (ItemVersion.objects.filter(item__catalogue=catalogue).order_by("item_id", "-number")
-                          .values_list("item_id", "name")):
+    for item_id, name in (
+        ItemVersion.objects.filter(item__catalogue=catalogue)
+        .order_by("item_id", "-number")
+        .values_list("item_id", "name")
+    ):
         names.setdefault(item_id, name)
     known = {b.item_id: b for b in ReformBaseline.objects.filter(item__catalogue=catalogue)}
     rows = [(item, names.get(item.pk, ""), known.get(item.pk)) for item in items]
-    return render(request, "esupervision/baselines.html",
-                  {"catalogue": catalogue, "rows": rows, "errors": errors, "posted": request.POST},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "esupervision/baselines.html",
+        {"catalogue": catalogue, "rows": rows, "errors": errors, "posted": request.POST},
+        status=400 if errors else 200,
+    )
 
 
 # --- conflict declarations (every staff member, for themselves) ---------------------------
@@ -254,17 +393,29 @@ def declarations(request):
     errors: dict = {}
     if request.method == "POST":
         try:
-            actions.declare_conflict(actor=request.user, relative_name=request.POST.get("relative_name", ""),
-                                     relation=request.POST.get("relation", ""), number=request.POST.get("number", ""))
+            actions.declare_conflict(
+                actor=request.user,
+                relative_name=request.POST.get("relative_name", ""),
+                relation=request.POST.get("relation", ""),
+                number=request.POST.get("number", ""),
+            )
             messages.success(request, _("回避申报已登记"))
             return redirect("esupervision:declarations")
         except NotPermitted:
             raise PermissionDenied from None
         except ValidationFailed as exc:
             errors = exc.fields or {"form": [str(exc.message)]}
-    return render(request, "esupervision/declarations.html", {
-        "declarations": queries.own_declarations(request.user), "relations": ConflictDeclaration.Relation.choices,
-        "errors": errors, "posted": request.POST}, status=400 if errors else 200)
+    return render(
+        request,
+        "esupervision/declarations.html",
+        {
+            "declarations": queries.own_declarations(request.user),
+            "relations": ConflictDeclaration.Relation.choices,
+            "errors": errors,
+            "posted": request.POST,
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required

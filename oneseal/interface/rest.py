@@ -23,14 +23,20 @@ class ErrorSerializer(serializers.Serializer):
 
 def date_field(help_text) -> serializers.DateField:
     return serializers.DateField(
-        required=False, input_formats=[DATE_FORMAT], help_text=help_text,
+        required=False,
+        input_formats=[DATE_FORMAT],
+        help_text=help_text,
         error_messages={"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-07-01")},
     )
 
 
 def choices_of(choices, *, help_text, required=True) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=choices, required=required, help_text=help_text,
-                                   error_messages={"invalid_choice": _("“{input}”不是有效的取值")})
+    return serializers.ChoiceField(
+        choices=choices,
+        required=required,
+        help_text=help_text,
+        error_messages={"invalid_choice": _("“{input}”不是有效的取值")},
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -44,8 +50,11 @@ def listed_choices(choices, *, help_text) -> serializers.ChoiceField:
     def text():
         return f"{help_text}：" + "、".join(f"{value}（{label}）" for value, label in choices)
 
-    return UnnamedChoiceField(choices=choices, help_text=lazy(text, str)(),
-                              error_messages={"invalid_choice": _("“{input}”不是有效的取值")})
+    return UnnamedChoiceField(
+        choices=choices,
+        help_text=lazy(text, str)(),
+        error_messages={"invalid_choice": _("“{input}”不是有效的取值")},
+    )
 
 
 def parse(serializer_class, data, **kwargs) -> dict:

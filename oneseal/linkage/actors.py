@@ -42,12 +42,14 @@ class TokenActor:
 
     @property
     def display_name(self) -> str:
-        return _("{department}（接口令牌 {name}）").format(department=self.token.department, name=self.token.name)
-
+        return _("{department}（接口令牌 {name}）").format(
+            department=self.token.department, name=self.token.name
+        )
 
 
 # Who acts in a linkage action: a person, or a department's system by its token.
 LinkageActor: TypeAlias = "User | TokenActor"
+
 
 def acting_department(actor: "LinkageActor", scope: str) -> Department | None:
     """The department `actor` acts for with `scope`: a supervisor's own department (every
@@ -58,7 +60,12 @@ def acting_department(actor: "LinkageActor", scope: str) -> Department | None:
             return token.department
         return None
     staff = staff_of(actor)
-    if staff is None or not actor.is_active or staff.department_id is None or Role.SUPERVISOR not in staff.role_set:
+    if (
+        staff is None
+        or not actor.is_active
+        or staff.department_id is None
+        or Role.SUPERVISOR not in staff.role_set
+    ):
         return None
     return staff.department
 

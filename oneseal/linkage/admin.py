@@ -69,7 +69,13 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     list_display = ["item", "supervising_department", "region_code", "updated_at"]
     list_filter = ["supervising_department"]
     search_fields = ["item__basic_code"]
-    fields = ["item", "supervising_department", "bureau_duties", "department_duties", "coordination"]
+    fields = [
+        "item",
+        "supervising_department",
+        "bureau_duties",
+        "department_duties",
+        "coordination",
+    ]
     inlines = [SupportDutyInline]
 
     def _is_admin(self, request, obj=None) -> bool:
@@ -88,7 +94,9 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return _in_scope(request, super().get_queryset(request).select_related("item", "supervising_department"))
+        return _in_scope(
+            request, super().get_queryset(request).select_related("item", "supervising_department")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return ["item"] if obj is not None else []
@@ -112,14 +120,24 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
             for row in formset.forms:
                 data = getattr(row, "cleaned_data", None) or {}
                 if data and not data.get("DELETE") and data.get("kind"):
-                    duties.append({"kind": data["kind"], "description": data.get("description", ""),
-                                   "limit_days": data.get("limit_days")})
+                    duties.append(
+                        {
+                            "kind": data["kind"],
+                            "description": data.get("description", ""),
+                            "limit_days": data.get("limit_days"),
+                        }
+                    )
         data = form.cleaned_data
         item = data.get("item") or form.instance.item
         saved = actions.save_duty_boundary(
-            item, actor=request.user, supervising_department=data["supervising_department"],
-            bureau_duties=data["bureau_duties"], department_duties=data["department_duties"],
-            coordination=data.get("coordination", ""), support_duties=duties)
+            item,
+            actor=request.user,
+            supervising_department=data["supervising_department"],
+            bureau_duties=data["bureau_duties"],
+            department_duties=data["department_duties"],
+            coordination=data.get("coordination", ""),
+            support_duties=duties,
+        )
         form.instance.pk = form.instance.id = saved.pk
 
 
@@ -127,9 +145,14 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
 
 
 class DepartmentLinkForm(forms.ModelForm):
-    webhook_url = forms.URLField(label=_("接收地址"), max_length=500, required=False, assume_scheme="https")
-    new_secret = forms.BooleanField(label=_("生成新的签名密钥"), required=False,
-                                    help_text=_("新密钥只显示一次，请立即配置到部门系统"))
+    webhook_url = forms.URLField(
+        label=_("接收地址"), max_length=500, required=False, assume_scheme="https"
+    )
+    new_secret = forms.BooleanField(
+        label=_("生成新的签名密钥"),
+        required=False,
+        help_text=_("新密钥只显示一次，请立即配置到部门系统"),
+    )
 
     class Meta:
         model = DepartmentLink
@@ -151,12 +174,22 @@ class DepartmentLinkAdmin(DomainErrorAsMessage, admin.ModelAdmin):
         data = form.cleaned_data
         department = data.get("department") or obj.department
         link, secret = actions.configure_department_link(
-            department, actor=request.user, sign_days=data["sign_days"], webhook_url=data.get("webhook_url", ""),
-            webhook_enabled=data.get("webhook_enabled", False), new_secret=data.get("new_secret", False))
+            department,
+            actor=request.user,
+            sign_days=data["sign_days"],
+            webhook_url=data.get("webhook_url", ""),
+            webhook_enabled=data.get("webhook_enabled", False),
+            new_secret=data.get("new_secret", False),
+        )
         obj.pk = obj.id = link.pk
         if secret:
-            self.message_user(request, _("{department}的新签名密钥（只显示这一次）：{secret}").format(
-                department=department, secret=secret), level=messages.WARNING)
+            self.message_user(
+                request,
+                _("{department}的新签名密钥（只显示这一次）：{secret}").format(
+                    department=department, secret=secret
+                ),
+                level=messages.WARNING,
+            )
 
 
 # --- read-only records --------------------------------------------------------------------
@@ -164,13 +197,23 @@ class DepartmentLinkAdmin(DomainErrorAsMessage, admin.ModelAdmin):
 
 @admin.register(Push)
 class PushAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["case", "decision", "department", "pushed_on", "sign_due", "signed_on", "signed_late",
-                    "escalated_on"]
+    list_display = [
+        "case",
+        "decision",
+        "department",
+        "pushed_on",
+        "sign_due",
+        "signed_on",
+        "signed_late",
+        "escalated_on",
+    ]
     list_filter = ["decision", "signed_late", "department"]
     search_fields = ["case__number"]
 
     def get_queryset(self, request):
-        return _in_scope(request, super().get_queryset(request).select_related("case", "department"))
+        return _in_scope(
+            request, super().get_queryset(request).select_related("case", "department")
+        )
 
 
 @admin.register(Feedback)
@@ -179,21 +222,42 @@ class FeedbackAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["kind", "request_state"]
 
     def get_queryset(self, request):
-        return _in_scope(request, super().get_queryset(request).select_related("case", "department"))
+        return _in_scope(
+            request, super().get_queryset(request).select_related("case", "department")
+        )
 
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["case", "kind", "department", "requested_on", "due_on", "state", "answered_on", "escalated_on"]
+    list_display = [
+        "case",
+        "kind",
+        "department",
+        "requested_on",
+        "due_on",
+        "state",
+        "answered_on",
+        "escalated_on",
+    ]
     list_filter = ["kind", "state"]
 
     def get_queryset(self, request):
-        return _in_scope(request, super().get_queryset(request).select_related("case", "department"))
+        return _in_scope(
+            request, super().get_queryset(request).select_related("case", "department")
+        )
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["department", "name", "key_id", "scopes", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "department",
+        "name",
+        "key_id",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     exclude = ["secret_hash"]
     actions = ["revoke"]
 
@@ -211,8 +275,16 @@ class ApiTokenAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["idempotency_id", "department", "event_type", "state", "attempts", "next_attempt_at",
-                    "last_status", "last_error"]
+    list_display = [
+        "idempotency_id",
+        "department",
+        "event_type",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_status",
+        "last_error",
+    ]
     list_filter = ["state", "event_type"]
     actions = ["replay"]
 
@@ -227,6 +299,8 @@ class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
                 actions.replay_message(message, actor=request.user)
                 done += 1
             except DomainError as error:
-                self.message_user(request, f"{message.idempotency_id}: {error.message}", level=messages.ERROR)
+                self.message_user(
+                    request, f"{message.idempotency_id}: {error.message}", level=messages.ERROR
+                )
         if done:
             self.message_user(request, _("{n} 条消息已重新排队").format(n=done))

@@ -38,7 +38,11 @@ class LinkageView:
     def department_or_403(self, scope: str | None = None):
         department = acting_department(self.request.user, scope or self.scope)
         if department is None:
-            raise NotPermitted(_("调用者不是行业主管部门，或令牌没有“{scope}”权限").format(scope=scope or self.scope))
+            raise NotPermitted(
+                _("调用者不是行业主管部门，或令牌没有“{scope}”权限").format(
+                    scope=scope or self.scope
+                )
+            )
         return department
 
 
@@ -47,14 +51,31 @@ class LinkageView:
 
 class LinkageFeedbackSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
-    kind = serializers.CharField(help_text=_("inspection、penalty、rectification、revocation_request"))
-    request_state = serializers.CharField(help_text=_("撤销建议的处理状态：open、revoked、declined；其他反馈为空"))
+    kind = serializers.CharField(
+        help_text=_("inspection、penalty、rectification、revocation_request")
+    )
+    request_state = serializers.CharField(
+        help_text=_("撤销建议的处理状态：open、revoked、declined；其他反馈为空")
+    )
     kind_label = serializers.CharField(source="get_kind_display")
 
     class Meta:
         model = Feedback
-        fields = ["id", "push", "department", "kind", "kind_label", "on", "summary", "document_number",
-                  "recorder_name", "recorded_at", "request_state", "handled_on", "handling_note"]
+        fields = [
+            "id",
+            "push",
+            "department",
+            "kind",
+            "kind_label",
+            "on",
+            "summary",
+            "document_number",
+            "recorder_name",
+            "recorded_at",
+            "request_state",
+            "handled_on",
+            "handling_note",
+        ]
 
 
 class LinkagePushSerializer(serializers.ModelSerializer):
@@ -66,8 +87,20 @@ class LinkagePushSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Push
-        fields = ["id", "case_number", "department", "decision", "decision_label", "pushed_on", "sign_due",
-                  "signed_on", "signer_name", "signed_late", "escalated", "payload"]
+        fields = [
+            "id",
+            "case_number",
+            "department",
+            "decision",
+            "decision_label",
+            "pushed_on",
+            "sign_due",
+            "signed_on",
+            "signer_name",
+            "signed_late",
+            "escalated",
+            "payload",
+        ]
 
     def get_escalated(self, push) -> bool:
         return push.escalated_on is not None
@@ -89,8 +122,23 @@ class LinkageSupportRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupportRequest
-        fields = ["id", "case_number", "department", "kind", "kind_label", "details", "days", "requested_on",
-                  "due_on", "state", "result", "answered_on", "answerer_name", "answered_late", "attachments"]
+        fields = [
+            "id",
+            "case_number",
+            "department",
+            "kind",
+            "kind_label",
+            "details",
+            "days",
+            "requested_on",
+            "due_on",
+            "state",
+            "result",
+            "answered_on",
+            "answerer_name",
+            "answered_late",
+            "attachments",
+        ]
 
 
 class CaseLinkageSerializer(serializers.Serializer):
@@ -105,19 +153,30 @@ class CaseLinkageSerializer(serializers.Serializer):
 class LinkageFeedbackInput(serializers.Serializer):
     kind = listed_choices(FeedbackKind.choices, help_text=_("反馈类型"))
     summary = serializers.CharField(allow_blank=True, help_text=_("情况说明"))
-    on = serializers.DateField(required=False, help_text=_("检查或处理日期（默认今天）"),
-                               error_messages={"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-07-01")})
-    document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    on = serializers.DateField(
+        required=False,
+        help_text=_("检查或处理日期（默认今天）"),
+        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-07-01")},
+    )
+    document_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
 
 
 class SupportAnswerInput(serializers.Serializer):
     result = serializers.CharField(allow_blank=True, help_text=_("支撑结论"))
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
-                                        help_text=_("附件（PDF、JPG、PNG），可多个"))
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("附件（PDF、JPG、PNG），可多个"),
+    )
 
 
 class LinkageListQuery(serializers.Serializer):
-    open = serializers.BooleanField(required=False, default=False, help_text=_("只看待签收（待答复）的"))
+    open = serializers.BooleanField(
+        required=False, default=False, help_text=_("只看待签收（待答复）的")
+    )
 
 
 def parse(serializer_class, data) -> dict:
@@ -141,8 +200,12 @@ class PushList(LinkageView, generics.ListAPIView):
             qs = qs.unsigned()
         return qs
 
-    @extend_schema(operation_id="linkage_list_pushes", summary=_("本部门收到的审批结果推送"), parameters=[LinkageListQuery],
-                   responses={200: LinkagePushSerializer(many=True), 403: ErrorSerializer})
+    @extend_schema(
+        operation_id="linkage_list_pushes",
+        summary=_("本部门收到的审批结果推送"),
+        parameters=[LinkageListQuery],
+        responses={200: LinkagePushSerializer(many=True), 403: ErrorSerializer},
+    )
     def get(self, request):
         return super().get(request)
 
@@ -150,8 +213,13 @@ class PushList(LinkageView, generics.ListAPIView):
 class PushDetail(LinkageView, APIView):
     scope = Scope.PUSHES_READ
 
-    @extend_schema(tags=[TAG], operation_id="linkage_get_push", summary=_("推送详情及反馈"), parameters=[ID],
-                   responses={200: LinkagePushSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_get_push",
+        summary=_("推送详情及反馈"),
+        parameters=[ID],
+        responses={200: LinkagePushSerializer, **ERRORS},
+    )
     def get(self, request, pk):
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
@@ -161,9 +229,15 @@ class PushDetail(LinkageView, APIView):
 class PushSign(LinkageView, APIView):
     scope = Scope.PUSHES_SIGN
 
-    @extend_schema(tags=[TAG], operation_id="linkage_sign_push", summary=_("签收推送"), parameters=[ID], request=None,
-                   description=_("在签收期限（工作日）后签收的记为逾期签收并督办。已签收的返回 400。"),
-                   responses={200: LinkagePushSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_sign_push",
+        summary=_("签收推送"),
+        parameters=[ID],
+        request=None,
+        description=_("在签收期限（工作日）后签收的记为逾期签收并督办。已签收的返回 400。"),
+        responses={200: LinkagePushSerializer, **ERRORS},
+    )
     def post(self, request, pk):
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
@@ -173,13 +247,21 @@ class PushSign(LinkageView, APIView):
 class PushFeedback(LinkageView, APIView):
     scope = Scope.FEEDBACK_WRITE
 
-    @extend_schema(tags=[TAG], operation_id="linkage_give_feedback", summary=_("反馈监管结果"), parameters=[ID],
-                   request=LinkageFeedbackInput, description=_("监督检查结果、行政处罚、责令整改或建议撤销许可（由审批局决定）。"),
-                   responses={201: LinkageFeedbackSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_give_feedback",
+        summary=_("反馈监管结果"),
+        parameters=[ID],
+        request=LinkageFeedbackInput,
+        description=_("监督检查结果、行政处罚、责令整改或建议撤销许可（由审批局决定）。"),
+        responses={201: LinkageFeedbackSerializer, **ERRORS},
+    )
     def post(self, request, pk):
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
-        feedback = actions.give_feedback(push, actor=request.user, **parse(LinkageFeedbackInput, request.data))
+        feedback = actions.give_feedback(
+            push, actor=request.user, **parse(LinkageFeedbackInput, request.data)
+        )
         return Response(LinkageFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
@@ -193,13 +275,19 @@ class SupportList(LinkageView, generics.ListAPIView):
 
     def get_queryset(self):
         self.department_or_403()
-        qs = queries.department_support_requests(self.request.user, self.scope).order_by("due_on", "id")
+        qs = queries.department_support_requests(self.request.user, self.scope).order_by(
+            "due_on", "id"
+        )
         if parse(LinkageListQuery, self.request.query_params)["open"]:
             qs = qs.filter(state=SupportRequest.RequestState.OPEN)
         return qs
 
-    @extend_schema(operation_id="linkage_list_support_requests", summary=_("本部门收到的技术支撑请求"),
-                   parameters=[LinkageListQuery], responses={200: LinkageSupportRequestSerializer(many=True), 403: ErrorSerializer})
+    @extend_schema(
+        operation_id="linkage_list_support_requests",
+        summary=_("本部门收到的技术支撑请求"),
+        parameters=[LinkageListQuery],
+        responses={200: LinkageSupportRequestSerializer(many=True), 403: ErrorSerializer},
+    )
     def get(self, request):
         return super().get(request)
 
@@ -207,11 +295,18 @@ class SupportList(LinkageView, generics.ListAPIView):
 class SupportDetail(LinkageView, APIView):
     scope = Scope.SUPPORT_READ
 
-    @extend_schema(tags=[TAG], operation_id="linkage_get_support_request", summary=_("技术支撑请求详情"),
-                   parameters=[ID], responses={200: LinkageSupportRequestSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_get_support_request",
+        summary=_("技术支撑请求详情"),
+        parameters=[ID],
+        responses={200: LinkageSupportRequestSerializer, **ERRORS},
+    )
     def get(self, request, pk):
         self.department_or_403()
-        support = get_object_or_404(queries.department_support_requests(request.user, self.scope), pk=pk)
+        support = get_object_or_404(
+            queries.department_support_requests(request.user, self.scope), pk=pk
+        )
         return Response(LinkageSupportRequestSerializer(support).data)
 
 
@@ -219,17 +314,29 @@ class SupportAnswer(LinkageView, APIView):
     scope = Scope.SUPPORT_ANSWER
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(tags=[TAG], operation_id="linkage_answer_support_request", summary=_("答复技术支撑请求"),
-                   parameters=[ID], request={"multipart/form-data": SupportAnswerInput, "application/json": SupportAnswerInput},
-                   description=_("答复后办件恢复计时（《行政许可法》第四十五条：特别程序时间不计入期限）。"),
-                   responses={200: LinkageSupportRequestSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_answer_support_request",
+        summary=_("答复技术支撑请求"),
+        parameters=[ID],
+        request={"multipart/form-data": SupportAnswerInput, "application/json": SupportAnswerInput},
+        description=_("答复后办件恢复计时（《行政许可法》第四十五条：特别程序时间不计入期限）。"),
+        responses={200: LinkageSupportRequestSerializer, **ERRORS},
+    )
     def post(self, request, pk):
         self.department_or_403()
-        support = get_object_or_404(queries.department_support_requests(request.user, self.scope), pk=pk)
+        support = get_object_or_404(
+            queries.department_support_requests(request.user, self.scope), pk=pk
+        )
         data = request.data
         if hasattr(data, "getlist"):
-            data = {"result": data.get("result", ""), "attachments": request.FILES.getlist("attachments")}
-        answered = actions.answer_support_request(support, actor=request.user, **parse(SupportAnswerInput, data))
+            data = {
+                "result": data.get("result", ""),
+                "attachments": request.FILES.getlist("attachments"),
+            }
+        answered = actions.answer_support_request(
+            support, actor=request.user, **parse(SupportAnswerInput, data)
+        )
         return Response(LinkageSupportRequestSerializer(answered).data)
 
 
@@ -239,10 +346,17 @@ class SupportAnswer(LinkageView, APIView):
 class CaseLinkageView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], operation_id="linkage_case", summary=_("办件的审管联动：推送、反馈、技术支撑"),
-                   description=_("审批局和监察人员查看本区划办件的推送、部门反馈和技术支撑。申请人和部门监管人员"
-                                 "的页面不显示这些内容，此处同样返回 404。"),
-                   parameters=[ID], responses={200: CaseLinkageSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_case",
+        summary=_("办件的审管联动：推送、反馈、技术支撑"),
+        description=_(
+            "审批局和监察人员查看本区划办件的推送、部门反馈和技术支撑。申请人和部门监管人员"
+            "的页面不显示这些内容，此处同样返回 404。"
+        ),
+        parameters=[ID],
+        responses={200: CaseLinkageSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+    )
     def get(self, request, pk):
         case = load_case(request.user, pk)
         # The same reader as the page (linkage.views.case_panel): the bureau's and the overseers'
@@ -251,5 +365,12 @@ class CaseLinkageView(APIView):
         if not bureau_may_see(request.user, case.region_code):
             raise Http404
         linkage = queries.case_linkage(case)
-        return Response(CaseLinkageSerializer({"pushes": linkage.pushes, "feedback": linkage.feedback,
-                                               "support_requests": linkage.support_requests}).data)
+        return Response(
+            CaseLinkageSerializer(
+                {
+                    "pushes": linkage.pushes,
+                    "feedback": linkage.feedback,
+                    "support_requests": linkage.support_requests,
+                }
+            ).data
+        )

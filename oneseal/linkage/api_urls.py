@@ -7,9 +7,19 @@ urlpatterns = [
     path("linkage/pushes", api.PushList.as_view(), name="linkage-pushes"),
     path("linkage/pushes/<int:pk>", api.PushDetail.as_view(), name="linkage-push"),
     path("linkage/pushes/<int:pk>/sign", api.PushSign.as_view(), name="linkage-push-sign"),
-    path("linkage/pushes/<int:pk>/feedback", api.PushFeedback.as_view(), name="linkage-push-feedback"),
+    path(
+        "linkage/pushes/<int:pk>/feedback", api.PushFeedback.as_view(), name="linkage-push-feedback"
+    ),
     path("linkage/support-requests", api.SupportList.as_view(), name="linkage-support-requests"),
-    path("linkage/support-requests/<int:pk>", api.SupportDetail.as_view(), name="linkage-support-request"),
-    path("linkage/support-requests/<int:pk>/answer", api.SupportAnswer.as_view(), name="linkage-support-answer"),
+    path(
+        "linkage/support-requests/<int:pk>",
+        api.SupportDetail.as_view(),
+        name="linkage-support-request",
+    ),
+    path(
+        "linkage/support-requests/<int:pk>/answer",
+        api.SupportAnswer.as_view(),
+        name="linkage-support-answer",
+    ),
     path("linkage/cases/<int:pk>", api.CaseLinkageView.as_view(), name="linkage-case"),
 ]

@@ -28,9 +28,16 @@ class DepartmentTokenAuthentication(BaseAuthentication):
         parts = value.strip().split("_", 2)
         token = None
         if len(parts) == 3:
-            token = ApiToken.objects.select_related("department__region").filter(key_id=parts[1]).first()
-        if token is None or token.revoked_at is not None or not hmac.compare_digest(
-                hash_secret(parts[2]), token.secret_hash):
+            token = (
+                ApiToken.objects.select_related("department__region")
+                .filter(key_id=parts[1])
+                .first()
+            )
+        if (
+            token is None
+            or token.revoked_at is not None
+            or not hmac.compare_digest(hash_secret(parts[2]), token.secret_hash)
+        ):
             raise AuthenticationFailed(_("接口令牌无效或已吊销"))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
@@ -46,5 +53,10 @@ class DepartmentTokenScheme(OpenApiAuthenticationExtension):
     name = "departmentToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": str(_("行业主管部门接口令牌（oneseal linkage token create 生成），按权限范围使用"))}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": str(
+                _("行业主管部门接口令牌（oneseal linkage token create 生成），按权限范围使用")
+            ),
+        }

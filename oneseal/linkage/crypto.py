@@ -16,7 +16,9 @@ from oneseal.keys import require_seal_key
 
 
 def _derive(root: bytes, info: bytes) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"oneseal webhook secrets", info=info).derive(root)
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"oneseal webhook secrets", info=info
+    ).derive(root)
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -48,7 +50,9 @@ def rekey(token: str, *, old_secret_key: str) -> str | None:
     if not token or decrypt(token) is not None:
         return None
     try:
-        secret = _derive(old_secret_key.encode("utf-8"), b"fernet v1").decrypt(token.encode("ascii"))
+        secret = _derive(old_secret_key.encode("utf-8"), b"fernet v1").decrypt(
+            token.encode("ascii")
+        )
     except InvalidToken:
         return None
     return encrypt(secret.decode("utf-8"))

@@ -77,7 +77,9 @@ def backoff(attempt: int) -> datetime.timedelta:
 
 
 def body_of(payload: dict) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -85,7 +87,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def verify_signature(secret: str, headers, body: bytes, *, now: float | None = None, tolerance: int = 300) -> bool:
+def verify_signature(
+    secret: str, headers, body: bytes, *, now: float | None = None, tolerance: int = 300
+) -> bool:
     """The receiver's check: the signature matches and the timestamp is within `tolerance`
     seconds (a captured request cannot be replayed later)."""
     timestamp = headers.get("X-Oneseal-Timestamp", "")
@@ -106,7 +110,8 @@ class Claim:
 
 def _claimable(now: datetime.datetime):
     return OutboxMessage.objects.filter(state=Pending, next_attempt_at__lte=now).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
 
 
 def claim(*, limit: int = 50, now: datetime.datetime | None = None) -> list[Claim]:
@@ -122,8 +127,11 @@ def claim(*, limit: int = 50, now: datetime.datetime | None = None) -> list[Clai
             candidates = candidates.select_for_update(skip_locked=True)
         for pk in list(candidates.values_list("pk", flat=True)[:limit]):
             token = uuid.uuid4().hex
-            if _claimable(now).filter(pk=pk).update(lease_until=until, lease_token=token,
-                                                    attempts=F("attempts") + 1):
+            if (
+                _claimable(now)
+                .filter(pk=pk)
+                .update(lease_until=until, lease_token=token, attempts=F("attempts") + 1)
+            ):
                 claims.append(Claim(pk, token))
     return claims
 
@@ -154,14 +162,19 @@ def send(message: OutboxMessage) -> Outcome:
     timestamp = str(int(time.time()))
     if not link.webhook_url.startswith(("https://", "http://")):
         return Outcome(False, False, error="endpoint is not an http(s) URL")
-    request = urllib.request.Request(link.webhook_url, data=body, method="POST", headers={  # noqa: S310 (checked above)
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": "oneseal-linkage/1",
-        "X-Oneseal-Event": message.event_type,
-        "X-Oneseal-Delivery": str(message.idempotency_id),
-        "X-Oneseal-Timestamp": timestamp,
-        "X-Oneseal-Signature": signature(secret, timestamp, body),
-    })
+    request = urllib.request.Request(  # noqa: S310 (http/https checked above)
+        link.webhook_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "oneseal-linkage/1",
+            "X-Oneseal-Event": message.event_type,
+            "X-Oneseal-Delivery": str(message.idempotency_id),
+            "X-Oneseal-Timestamp": timestamp,
+            "X-Oneseal-Signature": signature(secret, timestamp, body),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout_seconds()) as response:  # noqa: S310 (http/https only)
             status = response.status
@@ -176,7 +189,9 @@ def send(message: OutboxMessage) -> Outcome:
     return Outcome(False, status >= 500 or status in RETRY_STATUSES, status, f"HTTP {status}")
 
 
-def record_outcome(claim: Claim, outcome: Outcome, *, now: datetime.datetime | None = None) -> str | None:
+def record_outcome(
+    claim: Claim, outcome: Outcome, *, now: datetime.datetime | None = None
+) -> str | None:
     """Write the attempt's result if the lease is still ours; returns "delivered", "retry",
     "dead", or None when the lease was lost (another worker owns the message now)."""
     now = now or timezone.now()
@@ -185,8 +200,12 @@ def record_outcome(claim: Claim, outcome: Outcome, *, now: datetime.datetime | N
         message = mine.select_for_update().first()
         if message is None:
             return None
-        common = {"lease_until": None, "lease_token": "", "last_status": outcome.status,
-                  "last_error": outcome.error[:1000]}
+        common = {
+            "lease_until": None,
+            "lease_token": "",
+            "last_status": outcome.status,
+            "last_error": outcome.error[:1000],
+        }
         if outcome.delivered:
             mine.update(state=OutboxMessage.MessageState.DELIVERED, delivered_at=now, **common)
             return "delivered"
@@ -194,12 +213,19 @@ def record_outcome(claim: Claim, outcome: Outcome, *, now: datetime.datetime | N
             mine.update(next_attempt_at=now + backoff(message.attempts), **common)
             return "retry"
         mine.update(state=OutboxMessage.MessageState.DEAD, dead_at=now, **common)
-        logger.warning("webhook %s to department %s is dead after %s attempt(s): %s", message.idempotency_id,
-                       message.department_id, message.attempts, outcome.error)
+        logger.warning(
+            "webhook %s to department %s is dead after %s attempt(s): %s",
+            message.idempotency_id,
+            message.department_id,
+            message.attempts,
+            outcome.error,
+        )
         return "dead"
 
 
-def deliver_once(*, limit: int = 50, now: datetime.datetime | None = None, stop=None) -> dict[str, int]:
+def deliver_once(
+    *, limit: int = 50, now: datetime.datetime | None = None, stop=None
+) -> dict[str, int]:
     """One pass: up to `limit` messages, each claimed just before it is sent (a lease per
     message). Stops early when nothing is due or `stop()` says so. Counts per result."""
     counts = {"delivered": 0, "retry": 0, "dead": 0, "lost": 0}

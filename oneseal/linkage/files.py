@@ -13,12 +13,19 @@ def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
     checked = []
     for upload in files or []:
         if uploads.too_large(upload):
-            errors[field] = [_("文件“{name}”过大，上限为{mb} MB").format(name=upload.name, mb=uploads.max_megabytes())]
+            errors[field] = [
+                _("文件“{name}”过大，上限为{mb} MB").format(
+                    name=upload.name, mb=uploads.max_megabytes()
+                )
+            ]
             return []
         sniffed = uploads.sniff(upload)
         if sniffed is None:
-            errors[field] = [_("“{name}”：只接受{names}文件，且扩展名须与文件内容一致").format(
-                name=upload.name, names=uploads.accepted_names())]
+            errors[field] = [
+                _("“{name}”：只接受{names}文件，且扩展名须与文件内容一致").format(
+                    name=upload.name, names=uploads.accepted_names()
+                )
+            ]
             return []
         checked.append((upload, sniffed.content_type, sniffed.suffix, sniffed.sha256))
     return checked
@@ -27,8 +34,13 @@ def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
 def store_files(request, checked: list[tuple]) -> list[SupportAttachment]:
     rows = []
     for upload, content_type, suffix, sha256 in checked:
-        row = SupportAttachment(request=request, original_name=upload.name[:255], content_type=content_type,
-                                size=upload.size, sha256=sha256)
+        row = SupportAttachment(
+            request=request,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            sha256=sha256,
+        )
         row.file.save(f"{sha256[:16]}.{suffix}", upload, save=False)
         row.save()
         rows.append(row)

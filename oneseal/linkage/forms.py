@@ -52,10 +52,16 @@ class AnswerForm(forms.Form):
 
 class SupportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("支撑类别"), choices=SupportKind.choices)
-    department = forms.ModelChoiceField(label=_("支撑部门"), queryset=None, required=False,
-                                        empty_label=_("（按职责边界清单）"))
-    days = forms.IntegerField(label=_("答复时限（工作日）"), min_value=1, max_value=365, required=False,
-                              help_text=_("不填则按职责边界清单中该类支撑的时限"))
+    department = forms.ModelChoiceField(
+        label=_("支撑部门"), queryset=None, required=False, empty_label=_("（按职责边界清单）")
+    )
+    days = forms.IntegerField(
+        label=_("答复时限（工作日）"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("不填则按职责边界清单中该类支撑的时限"),
+    )
     details = forms.CharField(label=_("请求事项"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args, departments, **kwargs):
@@ -64,15 +70,20 @@ class SupportRequestForm(forms.Form):
 
 
 class RevocationDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("处理结果"), choices=[("revoke", _("启动撤销程序（告知持证人陈述、申辩）")), ("decline", _("不予撤销"))],
-                                 widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[("revoke", _("启动撤销程序（告知持证人陈述、申辩）")), ("decline", _("不予撤销"))],
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("处理意见"), widget=forms.Textarea, required=False)
 
 
 class BoundaryForm(forms.Form):
     supervising_department = forms.ModelChoiceField(label=_("监管部门"), queryset=None)
     bureau_duties = forms.CharField(label=_("审批局职责"), widget=forms.Textarea, required=False)
-    department_duties = forms.CharField(label=_("监管部门职责"), widget=forms.Textarea, required=False)
+    department_duties = forms.CharField(
+        label=_("监管部门职责"), widget=forms.Textarea, required=False
+    )
     coordination = forms.CharField(label=_("衔接机制"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args, departments, **kwargs):
@@ -80,9 +91,16 @@ class BoundaryForm(forms.Form):
         self.fields["supervising_department"].queryset = departments
         for kind, label in SupportKind.choices:
             self.fields[f"{kind}_description"] = forms.CharField(
-                label=_("{kind}：支撑内容").format(kind=label), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+                label=_("{kind}：支撑内容").format(kind=label),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+            )
             self.fields[f"{kind}_days"] = forms.IntegerField(
-                label=_("{kind}：时限（工作日）").format(kind=label), min_value=1, max_value=365, required=False)
+                label=_("{kind}：时限（工作日）").format(kind=label),
+                min_value=1,
+                max_value=365,
+                required=False,
+            )
 
     def support_duties(self) -> list[dict]:
         """The kinds filled in (a description or a limit): the action checks both are there."""

@@ -8,7 +8,10 @@ from .delivery import deliver_due
 
 
 def escalations(today: datetime.date) -> dict[str, int]:
-    return {"pushes": actions.escalate_late_pushes(today), "support": actions.escalate_overdue_support(today)}
+    return {
+        "pushes": actions.escalate_late_pushes(today),
+        "support": actions.escalate_overdue_support(today),
+    }
 
 
 def webhooks(today: datetime.date) -> dict[str, int]:

@@ -51,15 +51,27 @@ class DutyBoundary(models.Model):
     """职责边界清单: one entry per item of a catalogue. The supervising department receives the
     item's decisions and owes the technical support listed."""
 
-    item = models.OneToOneField(Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="duty_boundary")
+    item = models.OneToOneField(
+        Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="duty_boundary"
+    )
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
-    supervising_department = models.ForeignKey(Department, verbose_name=_("监管部门"), on_delete=models.PROTECT,
-                                               related_name="duty_boundaries")
+    supervising_department = models.ForeignKey(
+        Department,
+        verbose_name=_("监管部门"),
+        on_delete=models.PROTECT,
+        related_name="duty_boundaries",
+    )
     bureau_duties = models.TextField(_("审批局职责"))
     department_duties = models.TextField(_("监管部门职责"))
     coordination = models.TextField(_("衔接机制"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("维护人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("维护人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -75,7 +87,9 @@ class SupportDuty(models.Model):
     """A technical support duty of the supervising department for an item, with the working
     days it has to deliver it."""
 
-    boundary = models.ForeignKey(DutyBoundary, on_delete=models.CASCADE, related_name="support_duties")
+    boundary = models.ForeignKey(
+        DutyBoundary, on_delete=models.CASCADE, related_name="support_duties"
+    )
     kind = models.CharField(_("技术支撑类别"), max_length=20, choices=SupportKind.choices)
     description = models.TextField(_("支撑内容"))
     limit_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
@@ -84,7 +98,9 @@ class SupportDuty(models.Model):
         verbose_name = _("技术支撑职责")
         verbose_name_plural = _("技术支撑职责")
         ordering = ["boundary", "kind"]
-        constraints = [models.UniqueConstraint(fields=["boundary", "kind"], name="support_duty_one_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["boundary", "kind"], name="support_duty_one_per_kind")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.limit_days}"
@@ -98,8 +114,9 @@ class DepartmentLink(models.Model):
     system's webhook endpoint. The secret is kept encrypted (`linkage.crypto`): it must be
     read back to sign each body."""
 
-    department = models.OneToOneField(Department, verbose_name=_("行业主管部门"), on_delete=models.CASCADE,
-                                      related_name="link")
+    department = models.OneToOneField(
+        Department, verbose_name=_("行业主管部门"), on_delete=models.CASCADE, related_name="link"
+    )
     sign_days = models.PositiveSmallIntegerField(_("签收时限（工作日）"), default=3)
     webhook_url = models.URLField(_("接收地址"), max_length=500, blank=True)
     webhook_secret_encrypted = models.TextField(blank=True, editable=False)
@@ -126,14 +143,19 @@ class ApiToken(models.Model):
     """A department's key to the linkage API. Only the SHA-256 of the secret part is kept; the
     token is shown once when created."""
 
-    department = models.ForeignKey(Department, verbose_name=_("行业主管部门"), on_delete=models.CASCADE,
-                                   related_name="api_tokens")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("行业主管部门"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
     name = models.CharField(_("名称"), max_length=100)
     key_id = models.CharField(max_length=16, unique=True, editable=False)
     secret_hash = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("权限范围"), default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
@@ -177,12 +199,21 @@ class Push(models.Model):
     """A decision pushed to the supervising department (双推送), created with the decision's
     case event in one transaction; `payload` is what the department was told, as it was."""
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="pushes")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="pushes"
+    )
     event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="push")
-    licence = models.ForeignKey(Licence, verbose_name=_("证照"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="pushes")
-    department = models.ForeignKey(Department, verbose_name=_("监管部门"), on_delete=models.PROTECT,
-                                   related_name="pushes")
+    licence = models.ForeignKey(
+        Licence,
+        verbose_name=_("证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pushes",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("监管部门"), on_delete=models.PROTECT, related_name="pushes"
+    )
     region_code = models.CharField(max_length=12, editable=False)
     decision = models.CharField(_("决定"), max_length=20, choices=Decision.choices)
     payload = models.JSONField(default=dict)
@@ -192,9 +223,12 @@ class Push(models.Model):
     sign_due_provisional = models.BooleanField(default=False)
     signed_on = models.DateField(_("签收日期"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    signed_token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signer_name = models.CharField(_("签收人"), max_length=100, blank=True)
     signed_late = models.BooleanField(_("逾期签收"), default=False)
     # Set once, by the worker or by a late signature: e-supervision lists it.
@@ -207,8 +241,12 @@ class Push(models.Model):
         verbose_name_plural = _("审批结果推送")
         ordering = ["-pushed_on", "-id"]
         indexes = [
-            models.Index(fields=["sign_due", "id"], include=["region_code", "department"],
-                         condition=Q(signed_on__isnull=True), name="push_unsigned_due"),
+            models.Index(
+                fields=["sign_due", "id"],
+                include=["region_code", "department"],
+                condition=Q(signed_on__isnull=True),
+                name="push_unsigned_due",
+            ),
             models.Index(fields=["department", "-pushed_on"], name="push_department_inbox"),
         ]
 
@@ -230,16 +268,24 @@ class OutboxMessage(models.Model):
         DELIVERED = "delivered", _("已投递")
         DEAD = "dead", _("投递失败（死信）")
 
-    department = models.ForeignKey(Department, verbose_name=_("行业主管部门"), on_delete=models.PROTECT,
-                                   related_name="outbox")
+    department = models.ForeignKey(
+        Department, verbose_name=_("行业主管部门"), on_delete=models.PROTECT, related_name="outbox"
+    )
     region_code = models.CharField(max_length=12, editable=False)
     event_type = models.CharField(_("消息类型"), max_length=40)
-    idempotency_id = models.UUIDField(_("幂等编号"), default=uuid.uuid4, unique=True, editable=False)
-    push = models.ForeignKey(Push, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
-    support_request = models.ForeignKey("SupportRequest", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="messages")
+    idempotency_id = models.UUIDField(
+        _("幂等编号"), default=uuid.uuid4, unique=True, editable=False
+    )
+    push = models.ForeignKey(
+        Push, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    support_request = models.ForeignKey(
+        "SupportRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
     payload = models.JSONField(default=dict)
-    state = models.CharField(_("状态"), max_length=16, choices=MessageState.choices, default=MessageState.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=MessageState.choices, default=MessageState.PENDING
+    )
     attempts = models.PositiveIntegerField(_("已尝试次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试时间"))
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -257,8 +303,13 @@ class OutboxMessage(models.Model):
         verbose_name = _("推送接口消息")
         verbose_name_plural = _("推送接口消息")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["next_attempt_at", "id"], condition=Q(state="pending"),
-                                name="outbox_pending_due")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(state="pending"),
+                name="outbox_pending_due",
+            )
+        ]
         permissions = [("replay_outboxmessage", _("重放死信消息"))]
 
     def __str__(self):
@@ -285,26 +336,51 @@ class Feedback(models.Model):
         REVOKED = "revoked", _("已撤销许可")
         DECLINED = "declined", _("不予撤销")
 
-    push = models.ForeignKey(Push, verbose_name=_("推送"), on_delete=models.PROTECT, related_name="feedback")
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="linkage_feedback")
-    licence = models.ForeignKey(Licence, verbose_name=_("证照"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="linkage_feedback")
-    department = models.ForeignKey(Department, verbose_name=_("反馈部门"), on_delete=models.PROTECT,
-                                   related_name="feedback")
+    push = models.ForeignKey(
+        Push, verbose_name=_("推送"), on_delete=models.PROTECT, related_name="feedback"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="linkage_feedback"
+    )
+    licence = models.ForeignKey(
+        Licence,
+        verbose_name=_("证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linkage_feedback",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("反馈部门"), on_delete=models.PROTECT, related_name="feedback"
+    )
     region_code = models.CharField(max_length=12, editable=False)
     kind = models.CharField(_("反馈类型"), max_length=24, choices=FeedbackKind.choices)
     on = models.DateField(_("检查或处理日期"))
     summary = models.TextField(_("情况说明"))
     document_number = models.CharField(_("文书编号"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    recorded_token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorder_name = models.CharField(_("反馈人"), max_length=100)
     recorded_at = models.DateTimeField(_("反馈时间"), auto_now_add=True)
-    request_state = models.CharField(_("处理状态"), max_length=16, choices=RequestState.choices, blank=True,
-                                     default=RequestState.NONE)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    request_state = models.CharField(
+        _("处理状态"),
+        max_length=16,
+        choices=RequestState.choices,
+        blank=True,
+        default=RequestState.NONE,
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     handled_on = models.DateField(_("处理日期"), null=True, blank=True)
     handling_note = models.TextField(_("处理意见"), blank=True)
 
@@ -328,9 +404,15 @@ class SupportRequest(models.Model):
         OPEN = "open", _("待答复")
         ANSWERED = "answered", _("已答复")
 
-    case = models.ForeignKey(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="support_requests")
-    department = models.ForeignKey(Department, verbose_name=_("支撑部门"), on_delete=models.PROTECT,
-                                   related_name="support_requests")
+    case = models.ForeignKey(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="support_requests"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("支撑部门"),
+        on_delete=models.PROTECT,
+        related_name="support_requests",
+    )
     region_code = models.CharField(max_length=12, editable=False)
     kind = models.CharField(_("支撑类别"), max_length=20, choices=SupportKind.choices)
     details = models.TextField(_("请求事项"))
@@ -338,16 +420,26 @@ class SupportRequest(models.Model):
     requested_on = models.DateField(_("请求日期"))
     due_on = models.DateField(_("答复期限"))
     due_provisional = models.BooleanField(default=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("请求人"), on_delete=models.PROTECT,
-                                     related_name="+")
-    suspension = models.OneToOneField(Suspension, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="support_request")
-    state = models.CharField(_("状态"), max_length=16, choices=RequestState.choices, default=RequestState.OPEN)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("请求人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suspension = models.OneToOneField(
+        Suspension, null=True, blank=True, on_delete=models.PROTECT, related_name="support_request"
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=RequestState.choices, default=RequestState.OPEN
+    )
     result = models.TextField(_("支撑结论"), blank=True)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    answered_token = models.ForeignKey(ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answerer_name = models.CharField(_("答复人"), max_length=100, blank=True)
     answered_late = models.BooleanField(_("逾期答复"), default=False)
     escalated_on = models.DateField(_("督办日期"), null=True, blank=True)
@@ -358,8 +450,14 @@ class SupportRequest(models.Model):
         verbose_name = _("技术支撑请求")
         verbose_name_plural = _("技术支撑请求")
         ordering = ["-requested_on", "-id"]
-        indexes = [models.Index(fields=["due_on", "id"], include=["region_code", "department"],
-                                condition=Q(state="open"), name="support_open_due")]
+        indexes = [
+            models.Index(
+                fields=["due_on", "id"],
+                include=["region_code", "department"],
+                condition=Q(state="open"),
+                name="support_open_due",
+            )
+        ]
 
     def __str__(self):
         return f"{self.case} {self.get_kind_display()} → {self.department}"
@@ -368,7 +466,9 @@ class SupportRequest(models.Model):
 class SupportAttachment(models.Model):
     """A file the department answers with (a survey record, a test report); never overwritten."""
 
-    request = models.ForeignKey(SupportRequest, on_delete=models.PROTECT, related_name="attachments")
+    request = models.ForeignKey(
+        SupportRequest, on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(upload_to="linkage/support/%Y/%m/")
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

@@ -14,7 +14,11 @@ from .models import DutyBoundary, Feedback, OutboxMessage, Push, Scope, SupportR
 
 
 def _flag(condition: Q, name: str) -> dict:
-    return {name: Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())}
+    return {
+        name: Case(
+            When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    }
 
 
 # --- for e-supervision --------------------------------------------------------------------
@@ -23,20 +27,27 @@ def _flag(condition: Q, name: str) -> dict:
 def unsigned_pushes(prefix: str | None, *, today: datetime.date) -> QuerySet[Push]:
     """Pushes not yet signed for in the regions under `prefix`, oldest due first. Each row has
     `sign_due` (the last working day to sign) and `overdue` (True when `today` is past it)."""
-    return (Push.objects.under(prefix).unsigned()
-            .annotate(**_flag(Q(sign_due__lt=today), "overdue"))
-            .select_related("case", "department", "case__handling_item")
-            .order_by("sign_due", "id"))
+    return (
+        Push.objects.under(prefix)
+        .unsigned()
+        .annotate(**_flag(Q(sign_due__lt=today), "overdue"))
+        .select_related("case", "department", "case__handling_item")
+        .order_by("sign_due", "id")
+    )
 
 
-def overdue_support_requests(prefix: str | None, *, today: datetime.date) -> QuerySet[SupportRequest]:
+def overdue_support_requests(
+    prefix: str | None, *, today: datetime.date
+) -> QuerySet[SupportRequest]:
     """Technical support requests still unanswered after their due date (`due_on`) in the
     regions under `prefix`, oldest due first; `overdue` is True on every row."""
-    return (SupportRequest.objects.under(prefix)
-            .filter(state=SupportRequest.RequestState.OPEN, due_on__lt=today)
-            .annotate(overdue=ExpressionWrapper(Value(True), output_field=BooleanField()))
-            .select_related("case", "department", "requested_by")
-            .order_by("due_on", "id"))
+    return (
+        SupportRequest.objects.under(prefix)
+        .filter(state=SupportRequest.RequestState.OPEN, due_on__lt=today)
+        .annotate(overdue=ExpressionWrapper(Value(True), output_field=BooleanField()))
+        .select_related("case", "department", "requested_by")
+        .order_by("due_on", "id")
+    )
 
 
 # --- for the bureau: a case's linkage -----------------------------------------------------
@@ -59,16 +70,27 @@ def case_linkage(case) -> CaseLinkage:
     feedback, technical support requests with their answers and files. For the workbench's
     case page and the licence."""
     return CaseLinkage(
-        pushes=list(Push.objects.filter(case=case).select_related("department").order_by("pushed_on", "id")),
-        feedback=list(Feedback.objects.filter(case=case).select_related("department", "licence", "handled_by")
-                      .order_by("-on", "-id")),
-        support_requests=list(SupportRequest.objects.filter(case=case).select_related("department")
-                              .prefetch_related("attachments").order_by("-requested_on", "-id")),
+        pushes=list(
+            Push.objects.filter(case=case).select_related("department").order_by("pushed_on", "id")
+        ),
+        feedback=list(
+            Feedback.objects.filter(case=case)
+            .select_related("department", "licence", "handled_by")
+            .order_by("-on", "-id")
+        ),
+        support_requests=list(
+            SupportRequest.objects.filter(case=case)
+            .select_related("department")
+            .prefetch_related("attachments")
+            .order_by("-requested_on", "-id")
+        ),
     )
 
 
 def feedback_on_licence(licence) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(licence=licence).select_related("department").order_by("-on", "-id")
+    return (
+        Feedback.objects.filter(licence=licence).select_related("department").order_by("-on", "-id")
+    )
 
 
 # --- for a department ---------------------------------------------------------------------
@@ -80,16 +102,20 @@ def department_pushes(actor, scope: str) -> QuerySet[Push]:
     department = acting_department(actor, scope)
     if department is None:
         return Push.objects.none()
-    return Push.objects.filter(department=department).select_related("case", "licence", "department")
+    return Push.objects.filter(department=department).select_related(
+        "case", "licence", "department"
+    )
 
 
 def department_support_requests(actor, scope: str) -> QuerySet[SupportRequest]:
     department = acting_department(actor, scope)
     if department is None:
         return SupportRequest.objects.none()
-    return (SupportRequest.objects.filter(department=department)
-            .select_related("case__handling_item__item_version", "case__applicant", "department")
-            .prefetch_related("attachments"))
+    return (
+        SupportRequest.objects.filter(department=department)
+        .select_related("case__handling_item__item_version", "case__applicant", "department")
+        .prefetch_related("attachments")
+    )
 
 
 def inbox(actor, *, today: datetime.date) -> dict:
@@ -98,13 +124,22 @@ def inbox(actor, *, today: datetime.date) -> dict:
     pushes = department_pushes(actor, Scope.PUSHES_READ)
     requests = department_support_requests(actor, Scope.SUPPORT_READ)
     return {
-        "to_sign": list(pushes.unsigned().annotate(**_flag(Q(sign_due__lt=today), "overdue"))
-                        .order_by("sign_due", "id")),
+        "to_sign": list(
+            pushes.unsigned()
+            .annotate(**_flag(Q(sign_due__lt=today), "overdue"))
+            .order_by("sign_due", "id")
+        ),
         "signed": list(pushes.filter(signed_on__isnull=False).order_by("-signed_on", "-id")[:50]),
-        "support_open": list(requests.filter(state=SupportRequest.RequestState.OPEN)
-                             .annotate(**_flag(Q(due_on__lt=today), "overdue")).order_by("due_on", "id")),
-        "support_answered": list(requests.filter(state=SupportRequest.RequestState.ANSWERED)
-                                 .order_by("-answered_on", "-id")[:50]),
+        "support_open": list(
+            requests.filter(state=SupportRequest.RequestState.OPEN)
+            .annotate(**_flag(Q(due_on__lt=today), "overdue"))
+            .order_by("due_on", "id")
+        ),
+        "support_answered": list(
+            requests.filter(state=SupportRequest.RequestState.ANSWERED).order_by(
+                "-answered_on", "-id"
+            )[:50]
+        ),
     }
 
 
@@ -113,17 +148,24 @@ def inbox(actor, *, today: datetime.date) -> dict:
 
 def duty_boundaries(region_code: str) -> QuerySet[DutyBoundary]:
     """The published list of a region: one entry per item, with the item's current name."""
-    return (DutyBoundary.objects.filter(region_code=region_code)
-            .select_related("item", "supervising_department").prefetch_related("support_duties")
-            .order_by("supervising_department__order", "item__basic_code"))
+    return (
+        DutyBoundary.objects.filter(region_code=region_code)
+        .select_related("item", "supervising_department")
+        .prefetch_related("support_duties")
+        .order_by("supervising_department__order", "item__basic_code")
+    )
 
 
 def item_names(items) -> dict[int, str]:
     """The newest published name of each item (a boundary entry outlives item versions)."""
     from oneseal.catalogue.models import ItemVersion
 
-    rows = (ItemVersion.objects.published().filter(item__in=items).order_by("item_id", "-number")
-            .values_list("item_id", "name"))
+    rows = (
+        ItemVersion.objects.published()
+        .filter(item__in=items)
+        .order_by("item_id", "-number")
+        .values_list("item_id", "name")
+    )
     out: dict[int, str] = {}
     for item_id, name in rows:
         out.setdefault(item_id, name)
@@ -131,5 +173,8 @@ def item_names(items) -> dict[int, str]:
 
 
 def dead_letters(prefix: str | None) -> QuerySet[OutboxMessage]:
-    return (OutboxMessage.objects.under(prefix).filter(state=OutboxMessage.MessageState.DEAD)
-            .select_related("department"))
+    return (
+        OutboxMessage.objects.under(prefix)
+        .filter(state=OutboxMessage.MessageState.DEAD)
+        .select_related("department")
+    )

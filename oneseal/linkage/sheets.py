@@ -16,7 +16,15 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def duty_boundaries_xlsx(region, rows) -> bytes:
     """`rows`: DutyBoundary with `item_name` set and support duties prefetched."""
     kinds = SupportKind.choices
-    header = [_("序号"), _("事项编码"), _("事项名称"), _("监管部门"), _("审批局职责"), _("监管部门职责"), _("衔接机制")]
+    header = [
+        _("序号"),
+        _("事项编码"),
+        _("事项名称"),
+        _("监管部门"),
+        _("审批局职责"),
+        _("监管部门职责"),
+        _("衔接机制"),
+    ]
     header += [_("{kind}（时限）").format(kind=label) for _value, label in kinds]
     book = Workbook()
     sheet = book.active
@@ -27,12 +35,22 @@ def duty_boundaries_xlsx(region, rows) -> bytes:
     _style_header(sheet, range(2, 3), len(header))
     for r, row in enumerate(rows, start=3):
         duties = {d.kind: d for d in row.support_duties.all()}
-        values = [r - 2, row.item.basic_code, row.item_name, str(row.supervising_department), row.bureau_duties,
-                  row.department_duties, row.coordination]
+        values = [
+            r - 2,
+            row.item.basic_code,
+            row.item_name,
+            str(row.supervising_department),
+            row.bureau_duties,
+            row.department_duties,
+            row.coordination,
+        ]
         for kind, _label in kinds:
             duty = duties.get(kind)
-            values.append(_("{text}（{days}个工作日）").format(text=duty.description, days=duty.limit_days)
-                          if duty else "")
+            values.append(
+                _("{text}（{days}个工作日）").format(text=duty.description, days=duty.limit_days)
+                if duty
+                else ""
+            )
         for c, value in enumerate(values, start=1):
             put(sheet, r, c, value).alignment = WRAP
     _style_body(sheet, range(3, 3 + len(rows)), len(header))

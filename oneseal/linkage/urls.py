@@ -14,8 +14,11 @@ urlpatterns = [
     path("support/<int:pk>/", views.support_detail, name="support"),
     path("support/<int:pk>/files/<int:file_pk>/", views.support_file, name="support-file"),
     path("cases/<int:case_id>/", views.case_panel, name="case"),
-    path("cases/<int:case_id>/revocation-requests/<int:feedback_id>/", views.decide_revocation,
-         name="decide-revocation"),
+    path(
+        "cases/<int:case_id>/revocation-requests/<int:feedback_id>/",
+        views.decide_revocation,
+        name="decide-revocation",
+    ),
     path("dead-letters/", views.dead_letters, name="dead-letters"),
     path("dead-letters/<int:pk>/replay/", views.replay, name="replay"),
 ]

@@ -52,8 +52,11 @@ def _bureau_may_see(user, region_code: str) -> bool:
     """Bureau and oversight staff see the linkage of the cases of their region."""
     prefix = scope_prefix(user)
     staff_roles = (Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.OVERSEER, Role.CATALOGUE_ADMIN)
-    return (prefix is not None and region_code.startswith(prefix)
-            and any(has_role(user, role) for role in staff_roles))
+    return (
+        prefix is not None
+        and region_code.startswith(prefix)
+        and any(has_role(user, role) for role in staff_roles)
+    )
 
 
 # --- duty boundaries: public --------------------------------------------------------------
@@ -66,10 +69,16 @@ def boundaries(request, region_code):
     for row in rows:
         row.item_name = names.get(row.item_id, row.item.basic_code)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(duty_boundaries_xlsx(region, rows),
-                             filename=_("{region}审管职责边界清单.xlsx").format(region=region.name),
-                             ascii_filename=f"duty-boundaries-{region.code}.xlsx")
-    return render(request, "linkage/boundaries.html", {"region": region, "rows": rows, "kinds": SupportKind.choices})
+        return xlsx_response(
+            duty_boundaries_xlsx(region, rows),
+            filename=_("{region}审管职责边界清单.xlsx").format(region=region.name),
+            ascii_filename=f"duty-boundaries-{region.code}.xlsx",
+        )
+    return render(
+        request,
+        "linkage/boundaries.html",
+        {"region": region, "rows": rows, "kinds": SupportKind.choices},
+    )
 
 
 # --- duty boundaries: maintenance ---------------------------------------------------------
@@ -79,23 +88,35 @@ def _admin_catalogues(user):
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
         raise PermissionDenied(_("您不是事项目录管理员"))
-    return Catalogue.objects.filter(region__code__startswith=prefix, kind=Catalogue.Kind.LOCAL).select_related("region")
+    return Catalogue.objects.filter(
+        region__code__startswith=prefix, kind=Catalogue.Kind.LOCAL
+    ).select_related("region")
 
 
 @login_required
 def boundaries_manage(request):
     catalogues = list(_admin_catalogues(request.user))
-    items = (ItemVersion.objects.published().latest_per_item()
-             .filter(item__catalogue__in=catalogues, is_cancelled=False, transfer_status="transferred")
-             .select_related("item", "original_department", "item__duty_boundary__supervising_department")
-             .order_by("item__basic_code"))
-    return render(request, "linkage/boundaries_manage.html", {"catalogues": catalogues, "versions": items})
+    items = (
+        ItemVersion.objects.published()
+        .latest_per_item()
+        .filter(item__catalogue__in=catalogues, is_cancelled=False, transfer_status="transferred")
+        .select_related(
+            "item", "original_department", "item__duty_boundary__supervising_department"
+        )
+        .order_by("item__basic_code")
+    )
+    return render(
+        request, "linkage/boundaries_manage.html", {"catalogues": catalogues, "versions": items}
+    )
 
 
 @login_required
 def boundary_edit(request, item_id):
-    item = get_object_or_404(Item.objects.select_related("catalogue__region"), pk=item_id,
-                             catalogue__in=_admin_catalogues(request.user))
+    item = get_object_or_404(
+        Item.objects.select_related("catalogue__region"),
+        pk=item_id,
+        catalogue__in=_admin_catalogues(request.user),
+    )
     if not has_role(request.user, Role.CATALOGUE_ADMIN, item.catalogue.region):
         raise PermissionDenied(_("您不是该目录所在地区的事项目录管理员"))
     boundary = DutyBoundary.objects.filter(item=item).prefetch_related("support_duties").first()
@@ -103,10 +124,17 @@ def boundary_edit(request, item_id):
     departments = Department.objects.filter(region__code__startswith=item.catalogue.region.prefix)
     initial = {}
     if boundary:
-        initial = {"supervising_department": boundary.supervising_department, "bureau_duties": boundary.bureau_duties,
-                   "department_duties": boundary.department_duties, "coordination": boundary.coordination}
+        initial = {
+            "supervising_department": boundary.supervising_department,
+            "bureau_duties": boundary.bureau_duties,
+            "department_duties": boundary.department_duties,
+            "coordination": boundary.coordination,
+        }
         for duty in boundary.support_duties.all():
-            initial[f"{duty.kind}_description"], initial[f"{duty.kind}_days"] = duty.description, duty.limit_days
+            initial[f"{duty.kind}_description"], initial[f"{duty.kind}_days"] = (
+                duty.description,
+                duty.limit_days,
+            )
     elif version is not None:
         initial["supervising_department"] = version.original_department
     form = BoundaryForm(request.POST or None, initial=initial, departments=departments)
@@ -116,17 +144,26 @@ def boundary_edit(request, item_id):
             data = form.cleaned_data
             try:
                 actions.save_duty_boundary(
-                    item, actor=request.user, supervising_department=data["supervising_department"],
-                    bureau_duties=data["bureau_duties"], department_duties=data["department_duties"],
-                    coordination=data["coordination"], support_duties=form.support_duties())
+                    item,
+                    actor=request.user,
+                    supervising_department=data["supervising_department"],
+                    bureau_duties=data["bureau_duties"],
+                    department_duties=data["department_duties"],
+                    coordination=data["coordination"],
+                    support_duties=form.support_duties(),
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
                 messages.success(request, _("职责边界清单已保存"))
                 return redirect("linkage:boundaries-manage")
         status = 400
-    return render(request, "linkage/boundary_edit.html",
-                  {"item": item, "version": version, "form": form, "kinds": SupportKind.choices}, status=status)
+    return render(
+        request,
+        "linkage/boundary_edit.html",
+        {"item": item, "version": version, "form": form, "kinds": SupportKind.choices},
+        status=status,
+    )
 
 
 # --- the department's inbox ---------------------------------------------------------------
@@ -142,8 +179,11 @@ def _require_department(user, scope: str):
 @login_required
 def inbox(request):
     department = _require_department(request.user, Scope.PUSHES_READ)
-    return render(request, "linkage/inbox.html",
-                  {"department": department, "today": today(), **queries.inbox(request.user, today=today())})
+    return render(
+        request,
+        "linkage/inbox.html",
+        {"department": department, "today": today(), **queries.inbox(request.user, today=today())},
+    )
 
 
 def _load_push(user, pk: int) -> tuple[Push, bool]:
@@ -165,9 +205,18 @@ def push_detail(request, pk):
 
 
 def _push_page(request, push, *, own: bool, form, status: int = 200):
-    return render(request, "linkage/push.html", {
-        "push": push, "own": own, "form": form, "sign_blockers": actions.sign_blockers(push),
-        "feedback": push.feedback.select_related("department").order_by("-on", "-id")}, status=status)
+    return render(
+        request,
+        "linkage/push.html",
+        {
+            "push": push,
+            "own": own,
+            "form": form,
+            "sign_blockers": actions.sign_blockers(push),
+            "feedback": push.feedback.select_related("department").order_by("-on", "-id"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -191,8 +240,14 @@ def push_feedback(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.give_feedback(push, actor=request.user, kind=data["kind"], on=data["on"], summary=data["summary"],
-                                  document_number=data["document_number"])
+            actions.give_feedback(
+                push,
+                actor=request.user,
+                kind=data["kind"],
+                on=data["on"],
+                summary=data["summary"],
+                document_number=data["document_number"],
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -220,29 +275,48 @@ def support_detail(request, pk):
     form = AnswerForm()
     status = 200
     if request.method == "POST":
-        support = get_object_or_404(queries.department_support_requests(request.user, Scope.SUPPORT_ANSWER), pk=pk)
+        support = get_object_or_404(
+            queries.department_support_requests(request.user, Scope.SUPPORT_ANSWER), pk=pk
+        )
         form = AnswerForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                actions.answer_support_request(support, actor=request.user, result=form.cleaned_data["result"],
-                                               attachments=form.cleaned_data["attachments"])
+                actions.answer_support_request(
+                    support,
+                    actor=request.user,
+                    result=form.cleaned_data["result"],
+                    attachments=form.cleaned_data["attachments"],
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
                 messages.success(request, _("已答复，办件恢复计时"))
                 return redirect("linkage:support", pk=support.pk)
         status = 400
-    return render(request, "linkage/support.html", {
-        "support": support, "own": own, "form": form, "answer_blockers": actions.answer_blockers(support),
-        "today": today()}, status=status)
+    return render(
+        request,
+        "linkage/support.html",
+        {
+            "support": support,
+            "own": own,
+            "form": form,
+            "answer_blockers": actions.answer_blockers(support),
+            "today": today(),
+        },
+        status=status,
+    )
 
 
 @login_required
 def support_file(request, pk, file_pk):
     support, _own = _load_support(request.user, pk)
     row = get_object_or_404(SupportAttachment, request=support, pk=file_pk)
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
-                        content_type=row.content_type)
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=row.original_name,
+        content_type=row.content_type,
+    )
 
 
 # --- the bureau's view of a case ----------------------------------------------------------
@@ -250,11 +324,17 @@ def support_file(request, pk, file_pk):
 
 @login_required
 def case_panel(request, case_id):
-    case = get_object_or_404(visible_cases(request.user).select_related("region", "handling_item__item_version",
-                                                                        "applicant"), pk=case_id)
+    case = get_object_or_404(
+        visible_cases(request.user).select_related(
+            "region", "handling_item__item_version", "applicant"
+        ),
+        pk=case_id,
+    )
     if not _bureau_may_see(request.user, case.region_code):
         raise Http404
-    may_request = any(has_role(request.user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY))
+    may_request = any(
+        has_role(request.user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY)
+    )
     departments = Department.objects.filter(region__code__startswith=case.region_code[:6])
     form = SupportRequestForm(request.POST or None, departments=departments)
     status = 200
@@ -262,9 +342,14 @@ def case_panel(request, case_id):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                support = actions.request_support(case, actor=request.user, kind=data["kind"],
-                                                  department=data["department"], days=data["days"],
-                                                  details=data["details"])
+                support = actions.request_support(
+                    case,
+                    actor=request.user,
+                    kind=data["kind"],
+                    department=data["department"],
+                    days=data["days"],
+                    details=data["details"],
+                )
             except NotPermitted as error:
                 raise PermissionDenied(str(error.message)) from error
             except DomainError as error:
@@ -273,11 +358,20 @@ def case_panel(request, case_id):
                 messages.success(request, _("技术支撑请求已发出，办件中止计时"))
                 return redirect("linkage:support", pk=support.pk)
         status = 400
-    return render(request, "linkage/case.html", {
-        "case": case, "linkage": queries.case_linkage(case), "form": form, "may_request": may_request,
-        "request_blockers": actions.request_support_blockers(case),
-        "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
-        "decision_form": RevocationDecisionForm()}, status=status)
+    return render(
+        request,
+        "linkage/case.html",
+        {
+            "case": case,
+            "linkage": queries.case_linkage(case),
+            "form": form,
+            "may_request": may_request,
+            "request_blockers": actions.request_support_blockers(case),
+            "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
+            "decision_form": RevocationDecisionForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -288,9 +382,12 @@ def decide_revocation(request, case_id, feedback_id):
     form = RevocationDecisionForm(request.POST)
     if form.is_valid():
         try:
-            actions.decide_revocation_request(feedback, actor=request.user,
-                                              revoke=form.cleaned_data["decision"] == "revoke",
-                                              note=form.cleaned_data["note"])
+            actions.decide_revocation_request(
+                feedback,
+                actor=request.user,
+                revoke=form.cleaned_data["decision"] == "revoke",
+                note=form.cleaned_data["note"],
+            )
         except NotPermitted as error:
             raise PermissionDenied(str(error.message)) from error
         except DomainError as error:
@@ -332,4 +429,3 @@ def replay(request, pk):
     else:
         messages.success(request, _("消息已重新排队投递"))
     return redirect("linkage:dead-letters")
-

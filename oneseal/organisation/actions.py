@@ -50,19 +50,31 @@ def _value(obj: Model, name: str) -> int | bool | str | None:
 def _changes(obj: Model, fields: list[str]) -> dict[str, list[Any]]:
     """Field → [old, new] for what a save changes (every field, for a new object)."""
     old = type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
-    return {name: [_value(old, name) if old else None, _value(obj, name)] for name in fields
-            if old is None or _value(old, name) != _value(obj, name)}
+    return {
+        name: [_value(old, name) if old else None, _value(obj, name)]
+        for name in fields
+        if old is None or _value(old, name) != _value(obj, name)
+    }
 
 
 def _clean(obj: Model, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude, validate_unique=True)
     except ValidationError as error:
-        raise ValidationFailed(fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}) from error
+        raise ValidationFailed(
+            fields={k: [str(m) for m in v] for k, v in error.message_dict.items()}
+        ) from error
 
 
-def _save(obj: _Saved, *, actor: Actor, region: Region | None, action: str, fields: list[str],
-          summary: str) -> _Saved:
+def _save(
+    obj: _Saved,
+    *,
+    actor: Actor,
+    region: Region | None,
+    action: str,
+    fields: list[str],
+    summary: str,
+) -> _Saved:
     if region is None:
         _clean(obj)  # the missing field is named
         raise ValidationFailed()
@@ -73,40 +85,86 @@ def _save(obj: _Saved, *, actor: Actor, region: Region | None, action: str, fiel
     if not changes and not created:
         return obj
     obj.save()
-    record(action, actor=actor, subject=obj, region_code=region.code, summary=summary,
-           data={"created": created, "fields": changes})
+    record(
+        action,
+        actor=actor,
+        subject=obj,
+        region_code=region.code,
+        summary=summary,
+        data={"created": created, "fields": changes},
+    )
     return obj
 
 
 @transaction.atomic
 def save_bureau(bureau: Bureau, *, actor: Actor) -> Bureau:
-    return _save(bureau, actor=actor, region=bureau.region if bureau.region_id else None, action="organisation.save_bureau",
-                 fields=["region", "name", "credit_code", "address", "phone", "complaint_phone", "established_on"],
-                 summary=bureau.name)
+    return _save(
+        bureau,
+        actor=actor,
+        region=bureau.region if bureau.region_id else None,
+        action="organisation.save_bureau",
+        fields=[
+            "region",
+            "name",
+            "credit_code",
+            "address",
+            "phone",
+            "complaint_phone",
+            "established_on",
+        ],
+        summary=bureau.name,
+    )
 
 
 @transaction.atomic
 def save_department(department: Department, *, actor: Actor) -> Department:
-    return _save(department, actor=actor, region=department.region if department.region_id else None, action="organisation.save_department",
-                 fields=["region", "name", "short_name", "code", "phone", "order"], summary=department.name)
+    return _save(
+        department,
+        actor=actor,
+        region=department.region if department.region_id else None,
+        action="organisation.save_department",
+        fields=["region", "name", "short_name", "code", "phone", "order"],
+        summary=department.name,
+    )
 
 
 @transaction.atomic
 def save_section(section: Section, *, actor: Actor) -> Section:
     bureau = section.bureau if section.bureau_id else None
-    return _save(section, actor=actor, region=bureau.region if bureau else None, action="organisation.save_section",
-                 fields=["bureau", "name"], summary=f"{bureau.name if bureau else ''} {section.name}")
+    return _save(
+        section,
+        actor=actor,
+        region=bureau.region if bureau else None,
+        action="organisation.save_section",
+        fields=["bureau", "name"],
+        summary=f"{bureau.name if bureau else ''} {section.name}",
+    )
 
 
 @transaction.atomic
 def save_service_centre(centre: ServiceCentre, *, actor: Actor) -> ServiceCentre:
     if centre.bureau_id and centre.region_id and not centre.bureau.region.contains(centre.region):
         raise ValidationFailed(fields={"region": [_("便民服务中心须在委托机关的辖区内")]})
-    return _save(centre, actor=actor, region=centre.region if centre.region_id else None, action="organisation.save_service_centre",
-                 fields=["region", "bureau", "name", "address", "phone"], summary=centre.name)
+    return _save(
+        centre,
+        actor=actor,
+        region=centre.region if centre.region_id else None,
+        action="organisation.save_service_centre",
+        fields=["region", "bureau", "name", "address", "phone"],
+        summary=centre.name,
+    )
 
 
-STAFF_FIELDS = ["user", "region", "bureau", "department", "section", "service_centre", "display_name", "phone"]
+STAFF_FIELDS = [
+    "user",
+    "region",
+    "bureau",
+    "department",
+    "section",
+    "service_centre",
+    "display_name",
+    "phone",
+]
 
 
 def staff_blockers(staff: Staff) -> dict[str, list[str]]:
@@ -133,8 +191,11 @@ def save_staff(staff: Staff, *, actor: Actor) -> Staff:
     if staff.pk:
         old = Staff.objects.select_for_update().select_related("region").get(pk=staff.pk)
         require_administrator(actor, old.region)  # nobody takes staff from outside their scope
-        if staff.user_id == getattr(actor, "pk", None) and not getattr(actor, "is_superuser", False) \
-                and (old.region_id, old.bureau_id) != (staff.region_id, staff.bureau_id):
+        if (
+            staff.user_id == getattr(actor, "pk", None)
+            and not getattr(actor, "is_superuser", False)
+            and (old.region_id, old.bureau_id) != (staff.region_id, staff.bureau_id)
+        ):
             raise NotPermitted(_("不能更改自己的管辖区划或所在单位"))
     _clean(staff)
     errors = staff_blockers(staff)
@@ -149,8 +210,14 @@ def save_staff(staff: Staff, *, actor: Actor) -> Staff:
     if not changes and not created:
         return staff
     staff.save()
-    record("organisation.save_staff", actor=actor, subject=staff, region_code=staff.region.code,
-           summary=staff.display_name, data={"created": created, "fields": changes})
+    record(
+        "organisation.save_staff",
+        actor=actor,
+        subject=staff,
+        region_code=staff.region.code,
+        summary=staff.display_name,
+        data={"created": created, "fields": changes},
+    )
     return staff
 
 
@@ -182,10 +249,14 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
         return sorted(held)
     if staff.user_id == getattr(actor, "pk", None):
         raise NotPermitted(_("不能更改自己的角色，请由其他管理员办理"))
-    if Role.ADMINISTRATOR in (wanted ^ held) and not (getattr(actor, "is_superuser", False) and actor.is_active):
+    if Role.ADMINISTRATOR in (wanted ^ held) and not (
+        getattr(actor, "is_superuser", False) and actor.is_active
+    ):
         raise NotPermitted(_("系统管理员角色只能由超级管理员授予或撤销"))
     if Role.OVERSEER in wanted and wanted & ACTING_ROLES:
-        raise ValidationFailed(fields={"roles": [_("改革办／领导／纪检监察为只读角色，不能同时担任办理角色")]})
+        raise ValidationFailed(
+            fields={"roles": [_("改革办／领导／纪检监察为只读角色，不能同时担任办理角色")]}
+        )
     errors: dict[str, list[str]] = {}
     for role in sorted(wanted - held):
         for field, reasons in role_blockers(staff, role).items():
@@ -194,14 +265,28 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
         raise ValidationFailed(fields=errors)
     for role in sorted(wanted - held):
         StaffRole.objects.create(staff=staff, role=role)
-        record("organisation.grant_role", actor=actor, subject=staff, region_code=staff.region.code,
-               summary=_("{name}：授予“{role}”").format(name=staff.display_name, role=Role(role).label),
-               data={"role": role, "user": staff.user_id})
+        record(
+            "organisation.grant_role",
+            actor=actor,
+            subject=staff,
+            region_code=staff.region.code,
+            summary=_("{name}：授予“{role}”").format(
+                name=staff.display_name, role=Role(role).label
+            ),
+            data={"role": role, "user": staff.user_id},
+        )
     for role in sorted(held - wanted):
         StaffRole.objects.filter(staff=staff, role=role).delete()
-        record("organisation.withdraw_role", actor=actor, subject=staff, region_code=staff.region.code,
-               summary=_("{name}：撤销“{role}”").format(name=staff.display_name, role=Role(role).label),
-               data={"role": role, "user": staff.user_id})
+        record(
+            "organisation.withdraw_role",
+            actor=actor,
+            subject=staff,
+            region_code=staff.region.code,
+            summary=_("{name}：撤销“{role}”").format(
+                name=staff.display_name, role=Role(role).label
+            ),
+            data={"role": role, "user": staff.user_id},
+        )
     staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
     return sorted(wanted)
 
@@ -223,8 +308,9 @@ def _save_new_user(user: Model) -> None:
         raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
 
 
-def _new_user(*, username: str, display_name: str, password: str, encoded_password: str,
-              **flags: bool) -> AbstractUser:
+def _new_user(
+    *, username: str, display_name: str, password: str, encoded_password: str, **flags: bool
+) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
     `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
     User = get_user_model()
@@ -251,13 +337,24 @@ def _new_user(*, username: str, display_name: str, password: str, encoded_passwo
         errors["password"] = [_("请设置密码")]
     if errors:
         raise ValidationFailed(fields=errors)
-    return User(username=username, first_name=display_name.strip()[:150],
-                password=encoded_password or make_password(password), **flags)
+    return User(
+        username=username,
+        first_name=display_name.strip()[:150],
+        password=encoded_password or make_password(password),
+        **flags,
+    )
 
 
 @transaction.atomic
-def create_superuser(*, username: str, display_name: str, password: str = "", encoded_password: str = "",
-                     actor: Actor | None = None, system: bool = False) -> AbstractUser:
+def create_superuser(
+    *,
+    username: str,
+    display_name: str,
+    password: str = "",
+    encoded_password: str = "",
+    actor: Actor | None = None,
+    system: bool = False,
+) -> AbstractUser:
     """The installation's superuser, who runs the installation and appoints the regions'
     administrators. An active superuser may make another; on an empty install there is none,
     and only the installing command (or the demo) may say `system=True` for itself."""
@@ -265,24 +362,54 @@ def create_superuser(*, username: str, display_name: str, password: str = "", en
         actor is not None and getattr(actor, "is_superuser", False) and actor.is_active
     ):
         raise NotPermitted(_("只有超级管理员可以设立超级管理员"))
-    user = _new_user(username=username, display_name=display_name, password=password,
-                     encoded_password=encoded_password, is_staff=True, is_superuser=True)
+    user = _new_user(
+        username=username,
+        display_name=display_name,
+        password=password,
+        encoded_password=encoded_password,
+        is_staff=True,
+        is_superuser=True,
+    )
     _save_new_user(user)
-    record("organisation.create_superuser", actor=None if system else actor, subject=user, summary=user.first_name,
-           data={"username": user.username, "system": system})
+    record(
+        "organisation.create_superuser",
+        actor=None if system else actor,
+        subject=user,
+        summary=user.first_name,
+        data={"username": user.username, "system": system},
+    )
     return user
 
 
 @transaction.atomic
-def create_account(*, actor: Actor, region: Region, username: str, display_name: str, password: str = "",
-                   encoded_password: str = "", admin_site: bool = False) -> AbstractUser:
+def create_account(
+    *,
+    actor: Actor,
+    region: Region,
+    username: str,
+    display_name: str,
+    password: str = "",
+    encoded_password: str = "",
+    admin_site: bool = False,
+) -> AbstractUser:
     """A sign-in account for someone an administrator of `region` is about to place there as
     staff (`save_staff`, then `set_roles`). `admin_site` lets them into the Django admin, where
     catalogue administrators edit handling items and materials."""
     require_administrator(actor, region)
-    user = _new_user(username=username, display_name=display_name, password=password,
-                     encoded_password=encoded_password, is_staff=admin_site)
+    user = _new_user(
+        username=username,
+        display_name=display_name,
+        password=password,
+        encoded_password=encoded_password,
+        is_staff=admin_site,
+    )
     _save_new_user(user)
-    record("organisation.create_account", actor=actor, subject=user, region_code=region.code, summary=user.first_name,
-           data={"username": user.username, "admin_site": admin_site})
+    record(
+        "organisation.create_account",
+        actor=actor,
+        subject=user,
+        region_code=region.code,
+        summary=user.first_name,
+        data={"username": user.username, "admin_site": admin_site},
+    )
     return user

@@ -42,7 +42,9 @@ class AdministratorAccess(DomainErrorAsMessage, admin.ModelAdmin):
         return qs.filter(**{f"{self.region_path}__code__startswith": prefix}) if prefix else qs
 
     def _allowed(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return has_role(request.user, Role.ADMINISTRATOR, self._region_of(obj) if obj is not None else None)
+        return has_role(
+            request.user, Role.ADMINISTRATOR, self._region_of(obj) if obj is not None else None
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)
@@ -60,7 +62,9 @@ class AdministratorAccess(DomainErrorAsMessage, admin.ModelAdmin):
         return False
 
     # `obj` is a row of whichever model the admin class shows (the stubs' ModelAdmin is generic).
-    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
         save = type(self).save_action
         assert save is not None, "each organisation admin names the action that saves its rows"
         save(obj, actor=request.user)
@@ -97,24 +101,43 @@ class ServiceCentreAdmin(AdministratorAccess, admin.ModelAdmin):
 
 
 class StaffForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, required=False,
-                                      widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Staff
-        fields = ["user", "display_name", "phone", "region", "bureau", "section", "department", "service_centre"]
+        fields = [
+            "user",
+            "display_name",
+            "phone",
+            "region",
+            "bureau",
+            "section",
+            "department",
+            "service_centre",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["roles"].initial = list(StaffRole.objects.filter(staff=self.instance)
-                                                .values_list("role", flat=True))
+            self.fields["roles"].initial = list(
+                StaffRole.objects.filter(staff=self.instance).values_list("role", flat=True)
+            )
 
 
 @admin.register(Staff)
 class StaffAdmin(AdministratorAccess, admin.ModelAdmin):
     form = StaffForm
-    list_display = ["display_name", "user", "region", "bureau", "department", "section", "role_list"]
+    list_display = [
+        "display_name",
+        "user",
+        "region",
+        "bureau",
+        "department",
+        "section",
+        "role_list",
+    ]
     list_filter = ["roles__role"]
     search_fields = ["display_name", "user__username"]
     raw_id_fields = ["region", "user"]
@@ -126,5 +149,7 @@ class StaffAdmin(AdministratorAccess, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("roles")
 
-    def save_model(self, request: HttpRequest, obj: Staff, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Staff, form: forms.ModelForm, change: bool
+    ) -> None:
         actions.save_staff_and_roles(obj, form.cleaned_data.get("roles", []), actor=request.user)

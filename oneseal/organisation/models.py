@@ -22,7 +22,9 @@ class Role(models.TextChoices):
 class Bureau(models.Model):
     """The approval bureau of a region: the one body that holds the transferred powers."""
 
-    region = models.OneToOneField(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="bureau")
+    region = models.OneToOneField(
+        Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="bureau"
+    )
     name = models.CharField(_("名称"), max_length=100)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -41,7 +43,9 @@ class Bureau(models.Model):
 class Department(models.Model):
     """A functional department: approved before the reform, supervises after it."""
 
-    region = models.ForeignKey(Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="departments")
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="departments"
+    )
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     code = models.CharField(_("部门编码"), max_length=40, blank=True)
@@ -52,7 +56,11 @@ class Department(models.Model):
         verbose_name = _("行业主管部门")
         verbose_name_plural = _("行业主管部门")
         ordering = ["region", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_per_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="department_unique_name_per_region"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -61,13 +69,19 @@ class Department(models.Model):
 class Section(models.Model):
     """A back-office team inside the bureau (投资建设科, 市场准入科 …)."""
 
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="sections")
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="sections"
+    )
     name = models.CharField(_("名称"), max_length=100)
 
     class Meta:
         verbose_name = _("审批科室")
         verbose_name_plural = _("审批科室")
-        constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="section_unique_name_per_bureau")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "name"], name="section_unique_name_per_bureau"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -76,8 +90,15 @@ class Section(models.Model):
 class ServiceCentre(models.Model):
     """A township service centre taking cases under delegation (委托)."""
 
-    region = models.ForeignKey(Region, verbose_name=_("乡镇（街道）"), on_delete=models.PROTECT, related_name="service_centres")
-    bureau = models.ForeignKey(Bureau, verbose_name=_("委托机关"), on_delete=models.PROTECT, related_name="service_centres")
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("乡镇（街道）"),
+        on_delete=models.PROTECT,
+        related_name="service_centres",
+    )
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("委托机关"), on_delete=models.PROTECT, related_name="service_centres"
+    )
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=40, blank=True)
@@ -94,12 +115,44 @@ class Staff(models.Model):
     """A staff account's place in the organisation. `region` is the scope: the staff member sees
     that region and everything below it (a city bureau over its counties)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
-    region = models.ForeignKey(Region, verbose_name=_("管辖区划"), on_delete=models.PROTECT, related_name="+")
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    department = models.ForeignKey(Department, verbose_name=_("行业主管部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    section = models.ForeignKey(Section, verbose_name=_("审批科室"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
-    service_centre = models.ForeignKey(ServiceCentre, verbose_name=_("便民服务中心"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("管辖区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    bureau = models.ForeignKey(
+        Bureau,
+        verbose_name=_("行政审批局"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("行业主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("审批科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    service_centre = models.ForeignKey(
+        ServiceCentre,
+        verbose_name=_("便民服务中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
     display_name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("电话"), max_length=40, blank=True)
 

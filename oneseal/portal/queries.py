@@ -25,13 +25,22 @@ def own_applicants(user) -> QuerySet[Applicant]:
 
 
 def own_cases(user) -> QuerySet[Case]:
-    return (visible_cases(user).filter(applicant__in=own_applicants(user))
-            .select_related("applicant", "handling_item__item_version").order_by("-received_at", "-id"))
+    return (
+        visible_cases(user)
+        .filter(applicant__in=own_applicants(user))
+        .select_related("applicant", "handling_item__item_version")
+        .order_by("-received_at", "-id")
+    )
 
 
 def own_case(user, pk: int) -> Case | None:
-    return (own_cases(user).select_related("region", "bureau").prefetch_related(*DETAIL_PREFETCH)
-            .filter(pk=pk).first())
+    return (
+        own_cases(user)
+        .select_related("region", "bureau")
+        .prefetch_related(*DETAIL_PREFETCH)
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def correction_notice(case: Case) -> CaseEvent | None:
@@ -53,10 +62,23 @@ _NO_CODE = "\x00" * 6
 def tracked_case(number: str, query_code: str) -> Case | None:
     """The case a number and its query code name, or None: the same None whether the number
     does not exist or the code is wrong."""
-    case = (Case.objects.select_related("applicant", "handling_item__item_version")
-            .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.filter(
-                action__in=rules.PUBLIC_STEPS).order_by("seq")))
-            .filter(number=number).first()) if number else None
+    case = (
+        (
+            Case.objects.select_related("applicant", "handling_item__item_version")
+            .prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=CaseEvent.objects.filter(action__in=rules.PUBLIC_STEPS).order_by(
+                        "seq"
+                    ),
+                )
+            )
+            .filter(number=number)
+            .first()
+        )
+        if number
+        else None
+    )
     expected = case.query_code if case is not None else _NO_CODE
     matches = hmac.compare_digest(expected.encode(), (query_code or "").encode())
     return case if case is not None and matches else None
@@ -90,16 +112,26 @@ def situation(hi: HandlingItem, *, who: str | None, agent: str | None) -> Situat
     siblings = list(hi.item_version.handling_items.order_by("order", "id"))
     materials = list(hi.materials.all())
     types = {s.applicant_type for s in siblings}
-    kind_specific = any(m.applies_to in (Material.AppliesTo.PERSON, Material.AppliesTo.ORGANISATION)
-                        for m in materials)
+    kind_specific = any(
+        m.applies_to in (Material.AppliesTo.PERSON, Material.AppliesTo.ORGANISATION)
+        for m in materials
+    )
     ask_who = ApplicantType.BOTH in types or len(types) > 1 or kind_specific
     ask_agent = any(m.applies_to == Material.AppliesTo.AGENT for m in materials)
     who = who if who in (ApplicantType.PERSON, ApplicantType.ORGANISATION) else None
     by_agent = {"yes": True, "no": False}.get(agent or "")
     shown = [m for m in materials if material_applies(m, applicant_kind=who, by_agent=by_agent)]
     fits = who is None or hi.applicant_type in (ApplicantType.BOTH, who)
-    return Situation(who=who, by_agent=by_agent, siblings=siblings, ask_who=ask_who, ask_agent=ask_agent,
-                     materials=shown, all_materials=materials, fits=fits)
+    return Situation(
+        who=who,
+        by_agent=by_agent,
+        siblings=siblings,
+        ask_who=ask_who,
+        ask_agent=ask_agent,
+        materials=shown,
+        all_materials=materials,
+        fits=fits,
+    )
 
 
 def fits_applicant(hi: HandlingItem, applicant: Applicant) -> bool:
@@ -108,18 +140,27 @@ def fits_applicant(hi: HandlingItem, applicant: Applicant) -> bool:
 
 def apply_materials(hi: HandlingItem, applicant: Applicant) -> list[Material]:
     """The materials an applicant filing online for themselves is asked for."""
-    return [m for m in hi.materials.order_by("order", "id")
-            if material_applies(m, applicant_kind=applicant.kind, by_agent=False)]
+    return [
+        m
+        for m in hi.materials.order_by("order", "id")
+        if material_applies(m, applicant_kind=applicant.kind, by_agent=False)
+    ]
 
 
 def own_licences(user) -> QuerySet[Licence]:
     """The licences held by the applicants tied to this account (through `visible_licences`)."""
-    return (visible_licences(user).filter(holder__in=own_applicants(user))
-            .select_related("holder", "case__handling_item__item_version").order_by("-issued_on", "-id"))
+    return (
+        visible_licences(user)
+        .filter(holder__in=own_applicants(user))
+        .select_related("holder", "case__handling_item__item_version")
+        .order_by("-issued_on", "-id")
+    )
 
 
 def own_reminders(user, *, since: datetime.date) -> QuerySet[ExpiryReminder]:
     """Reminders of the holder's licences since `since`, newest first (the portal's messages)."""
-    return (ExpiryReminder.objects.filter(licence__in=own_licences(user), on__gte=since)
-            .select_related("licence").order_by("-on", "-id"))
-
+    return (
+        ExpiryReminder.objects.filter(licence__in=own_licences(user), on__gte=since)
+        .select_related("licence")
+        .order_by("-on", "-id")
+    )

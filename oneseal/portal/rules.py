@@ -50,12 +50,38 @@ EVENT_TEXT = {
 
 # The steps the public tracking page shows: the moves of the case, never the internal work
 # (assignments, uploads, opinions) nor anything about the applicant's materials.
-PUBLIC_STEPS = ("receive", "accept", "deem_accepted", "refuse", "request_correction", "submit_correction", "suspend",
-                "resume", "approve_extension", "grant", "deny", "deliver", "withdraw", "terminate", "deem_renewed")
+PUBLIC_STEPS = (
+    "receive",
+    "accept",
+    "deem_accepted",
+    "refuse",
+    "request_correction",
+    "submit_correction",
+    "suspend",
+    "resume",
+    "approve_extension",
+    "grant",
+    "deny",
+    "deliver",
+    "withdraw",
+    "terminate",
+    "deem_renewed",
+)
 
 # Events whose reason the applicant is owed in writing (the notices say it too).
-REASON_SHOWN = ("refuse", "deny", "suspend", "approve_extension", "withdraw", "terminate", "revoke_licence",
-                "propose_revocation", "keep_licence", "withdraw_revocation_proposal", "deem_renewed")
+REASON_SHOWN = (
+    "refuse",
+    "deny",
+    "suspend",
+    "approve_extension",
+    "withdraw",
+    "terminate",
+    "revoke_licence",
+    "propose_revocation",
+    "keep_licence",
+    "withdraw_revocation_proposal",
+    "deem_renewed",
+)
 
 
 def event_text(action: str) -> str:
@@ -66,16 +92,24 @@ def event_detail(event) -> str:
     """The one line under an event that the applicant reads: what exactly happened."""
     data = event.data or {}
     if event.action == "attach_file":
-        return _("“{material}”：{name}").format(material=data.get("material", ""), name=data.get("name", ""))
+        return _("“{material}”：{name}").format(
+            material=data.get("material", ""), name=data.get("name", "")
+        )
     if event.action == "complete_review_step":
         return str(data.get("name", ""))
     if event.action == "grant" and data.get("licence"):
         return _("证照编号 {number}").format(number=data["licence"])
     if event.action == "deliver":
-        return {"window": _("窗口领取"), "post": _("邮寄送达"), "electronic": _("电子证照")}.get(data.get("channel"), "")
+        return {"window": _("窗口领取"), "post": _("邮寄送达"), "electronic": _("电子证照")}.get(
+            data.get("channel"), ""
+        )
     if event.action == "notice_corrected":
-        return _("{label}{old}已由{new}更正：{reason}").format(label=data.get("label", ""), old=data.get("old", ""),
-                                                        new=data.get("new", ""), reason=event.reason)
+        return _("{label}{old}已由{new}更正：{reason}").format(
+            label=data.get("label", ""),
+            old=data.get("old", ""),
+            new=data.get("new", ""),
+            reason=event.reason,
+        )
     if event.action in REASON_SHOWN:
         return event.reason
     return ""
@@ -102,13 +136,17 @@ def progress(case, clocks) -> str:
     """Where the case stands, in one sentence for the applicant."""
     state = case.state
     if state == "received":
-        return _("申请材料已收到，审批局将于{date}前决定是否受理。").format(date=_day(case.acceptance_due))
+        return _("申请材料已收到，审批局将于{date}前决定是否受理。").format(
+            date=_day(case.acceptance_due)
+        )
     if state == "awaiting_correction":
         return _("需要补正材料：请按一次性告知补齐后在网上提交，补正期间不计入办理时限。")
     if state == "accepted":
         left = clocks.promised_remaining if clocks is not None else None
         if left is not None and left >= 0:
-            return _("已受理，承诺于{date}前办结，还剩{n}个工作日。").format(date=_day(case.promised_due), n=left)
+            return _("已受理，承诺于{date}前办结，还剩{n}个工作日。").format(
+                date=_day(case.promised_due), n=left
+            )
         return _("已受理，承诺办结日期为{date}。").format(date=_day(case.promised_due))
     if state == "suspended":
         return _("因特别程序暂停计时，所需时间不计入办理时限；恢复后继续计算。")

@@ -20,7 +20,9 @@ urlpatterns = [
     path("my/cases/<int:pk>/materials/<int:line>/upload/", views_cases.upload, name="upload"),
     path("my/cases/<int:pk>/correction/", views_cases.submit_correction, name="submit_correction"),
     path("my/cases/<int:pk>/withdraw/", views_cases.withdraw, name="withdraw"),
-    path("my/cases/<int:pk>/revocation-views/", views_cases.revocation_views, name="revocation_views"),
+    path(
+        "my/cases/<int:pk>/revocation-views/", views_cases.revocation_views, name="revocation_views"
+    ),
     path("my/licences/", views_licences.my_licences, name="my_licences"),
     path("track/", views_track.track, name="track"),
 ]

@@ -53,8 +53,16 @@ def home(request):
     query = request.GET.get("q", "").strip()[:100]
     search = search_url()
     results = search_in_force_by_name(query) if query else None
-    return render(request, "portal/home.html", {"catalogues": catalogues, "query": query, "results": results,
-                                                "search_url": search or reverse("portal:home")})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "catalogues": catalogues,
+            "query": query,
+            "results": results,
+            "search_url": search or reverse("portal:home"),
+        },
+    )
 
 
 def search_in_force_by_name(query: str):
@@ -69,13 +77,16 @@ def search_in_force_by_name(query: str):
     # A subsequence pattern; Django provides REGEXP on SQLite, PostgreSQL has it natively.
     pattern = ".*".join(re.escape(c) for c in chars)
     matching_hi = HandlingItem.objects.filter(
-        Q(name__iregex=pattern) | Q(keywords__iregex=pattern)).values("item_version_id")
+        Q(name__iregex=pattern) | Q(keywords__iregex=pattern)
+    ).values("item_version_id")
     return list(
         ItemVersion.objects.in_force(on)
         .filter(item__catalogue__kind=Catalogue.Kind.LOCAL)
         .filter(Q(name__iregex=pattern) | Q(pk__in=matching_hi))
         .select_related("item__catalogue__region", "original_department")
-        .prefetch_related(Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")))
+        .prefetch_related(
+            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id"))
+        )
         .order_by("item__catalogue__region__code", "name")[:SEARCH_LIMIT]
     )
 
@@ -90,7 +101,11 @@ def _int_or_none(value):
 def catalogue_filter_options(catalogue: Catalogue):
     """The departments and topics that have at least one in-force item, for the filter links."""
     in_force = listed_versions(catalogue)
-    departments = list(Department.objects.filter(pk__in=in_force.values("original_department")).order_by("order", "id"))
+    departments = list(
+        Department.objects.filter(pk__in=in_force.values("original_department")).order_by(
+            "order", "id"
+        )
+    )
     topics = list(Topic.objects.filter(pk__in=in_force.values("topic")))
     return departments, topics
 
@@ -101,7 +116,9 @@ def catalogue(request, region_code):
     if cat is None:
         raise Http404(_("该地区没有本级事项目录"))
     departments, topics = catalogue_filter_options(cat)
-    department = next((d for d in departments if d.pk == _int_or_none(request.GET.get("department"))), None)
+    department = next(
+        (d for d in departments if d.pk == _int_or_none(request.GET.get("department"))), None
+    )
     topic = next((t for t in topics if t.pk == _int_or_none(request.GET.get("topic"))), None)
     applicant = request.GET.get("applicant")
     if applicant not in APPLICANT_FILTERS:
@@ -116,38 +133,62 @@ def catalogue(request, region_code):
             groups[key] = {"department": dept, "versions": []}
         groups[key]["versions"].append(v)
 
-    current = {"department": department.pk if department else None, "topic": topic.pk if topic else None,
-               "applicant": applicant}
+    current = {
+        "department": department.pk if department else None,
+        "topic": topic.pk if topic else None,
+        "applicant": applicant,
+    }
 
     def link(**change):
         params = {k: v for k, v in {**current, **change}.items() if v}
         return "?" + urlencode(params) if params else "?"
 
     filters = {
-        "departments": [{"label": str(d), "url": link(department=d.pk), "active": d == department} for d in departments],
+        "departments": [
+            {"label": str(d), "url": link(department=d.pk), "active": d == department}
+            for d in departments
+        ],
         "all_departments": link(department=None),
-        "topics": [{"label": t.name, "url": link(topic=t.pk), "active": t == topic} for t in topics],
+        "topics": [
+            {"label": t.name, "url": link(topic=t.pk), "active": t == topic} for t in topics
+        ],
         "all_topics": link(topic=None),
-        "applicants": [{"label": ApplicantType(a).label, "url": link(applicant=a), "active": a == applicant}
-                       for a in APPLICANT_FILTERS],
+        "applicants": [
+            {"label": ApplicantType(a).label, "url": link(applicant=a), "active": a == applicant}
+            for a in APPLICANT_FILTERS
+        ],
         "all_applicants": link(applicant=None),
     }
-    return render(request, "portal/catalogue.html", {
-        "region": region, "catalogue": cat, "groups": list(groups.values()), "filters": filters,
-        "department": department, "topic": topic,
-        "applicant_label": ApplicantType(applicant).label if applicant else "",
-        "item_count": sum(len(g["versions"]) for g in groups.values()), "today": today(),
-    })
+    return render(
+        request,
+        "portal/catalogue.html",
+        {
+            "region": region,
+            "catalogue": cat,
+            "groups": list(groups.values()),
+            "filters": filters,
+            "department": department,
+            "topic": topic,
+            "applicant_label": ApplicantType(applicant).label if applicant else "",
+            "item_count": sum(len(g["versions"]) for g in groups.values()),
+            "today": today(),
+        },
+    )
 
 
 def guide(request, handling_item_id):
     hi = get_object_or_404(
         HandlingItem.objects.select_related(
-            "item_version__item__catalogue__region", "item_version__item__catalogue__bureau",
-            "item_version__original_department", "item_version__topic",
+            "item_version__item__catalogue__region",
+            "item_version__item__catalogue__bureau",
+            "item_version__original_department",
+            "item_version__topic",
         ).prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("order", "id")),
-            Prefetch("review_steps", queryset=ReviewStep.objects.select_related("section").order_by("order", "id")),
+            Prefetch(
+                "review_steps",
+                queryset=ReviewStep.objects.select_related("section").order_by("order", "id"),
+            ),
             "special_procedures",
         ),
         pk=handling_item_id,
@@ -157,7 +198,8 @@ def guide(request, handling_item_id):
         raise Http404(_("该办事指南尚未发布"))
     on = today()
     in_force = (
-        version.effective_from is not None and version.effective_from <= on
+        version.effective_from is not None
+        and version.effective_from <= on
         and (version.effective_until is None or version.effective_until > on)
         and not version.is_cancelled
     )
@@ -167,25 +209,42 @@ def guide(request, handling_item_id):
     if chosen is not None and chosen != hi.pk and version.handling_items.filter(pk=chosen).exists():
         # The applicant picked another kind of application of the same item: its own guide.
         params = urlencode({k: v for k, v in {"who": who, "agent": agent}.items() if v})
-        return redirect(reverse("portal:guide", args=[chosen]) + (f"?{params}" if params else "") + "#situation")
+        return redirect(
+            reverse("portal:guide", args=[chosen]) + (f"?{params}" if params else "") + "#situation"
+        )
     situation = queries.situation(hi, who=who, agent=agent)
     # A renewal is applied for this many days before expiry (第五十条, or the item's own law).
     renewal_lead = renewal_lead_of(hi) if hi.variant == Variant.RENEWAL else None
-    return render(request, "portal/guide.html", {
-        "renewal_lead": renewal_lead,
-        "hi": hi, "version": version, "item": version.item, "catalogue": version.item.catalogue,
-        "in_force": in_force, "is_future": version.effective_from is not None and version.effective_from > on,
-        "current": current, "today": on, "situation": situation,
-        "online": in_force and hi.online_depth >= OnlineDepth.SUBMISSION,
-        "materials": situation.materials if situation.answered else situation.all_materials,
-    })
+    return render(
+        request,
+        "portal/guide.html",
+        {
+            "renewal_lead": renewal_lead,
+            "hi": hi,
+            "version": version,
+            "item": version.item,
+            "catalogue": version.item.catalogue,
+            "in_force": in_force,
+            "is_future": version.effective_from is not None and version.effective_from > on,
+            "current": current,
+            "today": on,
+            "situation": situation,
+            "online": in_force and hi.online_depth >= OnlineDepth.SUBMISSION,
+            "materials": situation.materials if situation.answered else situation.all_materials,
+        },
+    )
 
 
 def current_handling_item(hi: HandlingItem, on) -> HandlingItem | None:
     """The handling item with the same code in the item's version in force on `on`, if the
     item still offers it."""
     return (
-        HandlingItem.objects.filter(code=hi.code, item_version__item_id=hi.item_version.item_id,
-                                    item_version__in=ItemVersion.objects.in_force(on))
-        .exclude(pk=hi.pk).select_related("item_version").first()
+        HandlingItem.objects.filter(
+            code=hi.code,
+            item_version__item_id=hi.item_version.item_id,
+            item_version__in=ItemVersion.objects.in_force(on),
+        )
+        .exclude(pk=hi.pk)
+        .select_related("item_version")
+        .first()
     )

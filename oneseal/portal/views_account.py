@@ -29,7 +29,9 @@ SIGN_UP_FIELDS = ("username", "name", "number", "phone", "email")
 
 def _next_url(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -50,11 +52,20 @@ def signup(request):
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("注册成功，账号已与“{name}”关联。").format(name=applicant.name))
+            messages.success(
+                request, _("注册成功，账号已与“{name}”关联。").format(name=applicant.name)
+            )
             return redirect(_next_url(request, reverse_lazy("portal:my_cases")))
-    return render(request, "portal/account/signup.html", {
-        "values": values, "errors": errors, "next": _next_url(request, ""),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "portal/account/signup.html",
+        {
+            "values": values,
+            "errors": errors,
+            "next": _next_url(request, ""),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_GET
@@ -63,7 +74,9 @@ def check_number(request):
     kind = request.GET.get("kind", "person")
     number = request.GET.get("number", "")
     problem = applicant_rules.number_problem(kind, number) if number.strip() else ""
-    return render(request, "portal/account/_number_check.html", {"problem": problem, "number": number.strip()})
+    return render(
+        request, "portal/account/_number_check.html", {"problem": problem, "number": number.strip()}
+    )
 
 
 class SignInView(auth_views.LoginView):
@@ -86,7 +99,9 @@ def account(request):
     today = timezone.localdate()
     for row in rows:
         row.active = row.is_active(today)
-    return render(request, "portal/account/account.html", {"person": person, "authorisations": rows})
+    return render(
+        request, "portal/account/account.html", {"person": person, "authorisations": rows}
+    )
 
 
 @signed_in
@@ -98,7 +113,9 @@ def renounce(request, pk):
     if authorisation is None:
         raise Http404
     try:
-        revoke_authorisation(authorisation, actor=request.user, reason=request.POST.get("reason", ""))
+        revoke_authorisation(
+            authorisation, actor=request.user, reason=request.POST.get("reason", "")
+        )
     except DomainError as exc:
         for msgs in exc.fields.values():
             for m in msgs:
@@ -106,5 +123,7 @@ def renounce(request, pk):
         if not exc.fields:
             messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("已放弃代表“{name}”办事的授权").format(name=authorisation.organisation.name))
+        messages.success(
+            request, _("已放弃代表“{name}”办事的授权").format(name=authorisation.organisation.name)
+        )
     return redirect("portal:account")

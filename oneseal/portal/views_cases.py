@@ -33,8 +33,10 @@ signed_in = login_required(login_url="portal:signin")
 
 def can_apply_online(hi: HandlingItem) -> bool:
     """A handling item in force today whose guide offers online submission (网上预审 or more)."""
-    return (hi.online_depth >= OnlineDepth.SUBMISSION
-            and ItemVersion.objects.in_force(today()).filter(pk=hi.item_version_id).exists())
+    return (
+        hi.online_depth >= OnlineDepth.SUBMISSION
+        and ItemVersion.objects.in_force(today()).filter(pk=hi.item_version_id).exists()
+    )
 
 
 def _messages_of(exc: DomainError) -> list[str]:
@@ -44,19 +46,29 @@ def _messages_of(exc: DomainError) -> list[str]:
 
 @signed_in
 def apply(request, handling_item_id):
-    hi = get_object_or_404(HandlingItem.objects.select_related("item_version__item__catalogue"), pk=handling_item_id)
+    hi = get_object_or_404(
+        HandlingItem.objects.select_related("item_version__item__catalogue"), pk=handling_item_id
+    )
     if not can_apply_online(hi):
         raise Http404(_("该办理项目前不能网上申请"))
     applicants = [a for a in queries.own_applicants(request.user) if queries.fits_applicant(hi, a)]
     chosen = request.POST.get("applicant") or request.GET.get("applicant")
-    applicant = next((a for a in applicants if str(a.pk) == chosen), None if chosen else
-                     (applicants[0] if applicants else None))
+    applicant = next(
+        (a for a in applicants if str(a.pk) == chosen),
+        None if chosen else (applicants[0] if applicants else None),
+    )
     if chosen and applicant is None:
         # Not an applicant this account acts for today (another person, an organisation without
         # a standing authorisation): nothing is said about them.
         raise Http404(_("该申请人不能由本账号网上申请"))
-    context = {"hi": hi, "version": hi.item_version, "applicants": applicants, "applicant": applicant,
-               "errors": {}, "general": []}
+    context = {
+        "hi": hi,
+        "version": hi.item_version,
+        "applicants": applicants,
+        "applicant": applicant,
+        "errors": {},
+        "general": [],
+    }
     if applicant is None:
         return render(request, "portal/apply.html", context)
     materials = queries.apply_materials(hi, applicant)
@@ -65,13 +77,27 @@ def apply(request, handling_item_id):
         m.uploadable, m.errors = m in uploadable, []
     # A 变更 / 延续 / 注销 / 补证 application names one of the applicant's own licences.
     acting = licence_actions.acts_on_licence(hi)
-    own = list(queries.own_licences(request.user).filter(
-        holder=applicant, case__handling_item__item_version__item_id=hi.item_version.item_id)) if acting else []
+    own = (
+        list(
+            queries.own_licences(request.user).filter(
+                holder=applicant, case__handling_item__item_version__item_id=hi.item_version.item_id
+            )
+        )
+        if acting
+        else []
+    )
     picked = request.POST.get("licence") or request.GET.get("licence") or ""
-    context.update(acting=acting, licences=own, licence=next((lic for lic in own if str(lic.pk) == picked), None))
-    context.update(materials=materials, key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
-                   upload_kinds="、".join(k.upper() for k in settings.UPLOAD_TYPES),
-                   upload_mb=settings.UPLOAD_MAX_BYTES // 1048576)
+    context.update(
+        acting=acting,
+        licences=own,
+        licence=next((lic for lic in own if str(lic.pk) == picked), None),
+    )
+    context.update(
+        materials=materials,
+        key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        upload_kinds="、".join(k.upper() for k in settings.UPLOAD_TYPES),
+        upload_mb=settings.UPLOAD_MAX_BYTES // 1048576,
+    )
     if request.method != "POST":
         return render(request, "portal/apply.html", context)
 
@@ -80,23 +106,39 @@ def apply(request, handling_item_id):
         context["general"] = [_("页面已过期，请重新提交")]
         context["key"] = uuid.uuid4().hex
         return render(request, "portal/apply.html", context, status=400)
-    existing = queries.own_cases(request.user).filter(applicant=applicant, idempotency_key=key).first()
+    existing = (
+        queries.own_cases(request.user).filter(applicant=applicant, idempotency_key=key).first()
+    )
     if existing is not None:  # a second click of the same form
         return redirect("portal:my_case", existing.pk)
     errors: dict[str, list[str]] = {}
     files = {m.pk: request.FILES.get(actions.upload_field(m)) for m in uploadable}
     try:
-        case = actions.apply_online(hi, actor=request.user, applicant=applicant, files=files, idempotency_key=key,
-                                    target_licence=context["licence"])
+        case = actions.apply_online(
+            hi,
+            actor=request.user,
+            applicant=applicant,
+            files=files,
+            idempotency_key=key,
+            target_licence=context["licence"],
+        )
     except ValidationFailed as exc:
-        errors = {name: [str(m) for m in msgs] for name, msgs in exc.fields.items() if name.startswith("material-")}
+        errors = {
+            name: [str(m) for m in msgs]
+            for name, msgs in exc.fields.items()
+            if name.startswith("material-")
+        }
         if not errors:
             context["general"] = _messages_of(exc)
     except DomainError as exc:
         context["general"] = _messages_of(exc)
     else:
-        messages.success(request, _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
-            number=case.number, code=case.query_code))
+        messages.success(
+            request,
+            _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
+                number=case.number, code=case.query_code
+            ),
+        )
         return redirect("portal:my_case", case.pk)
     context["errors"] = errors
     for m in materials:
@@ -109,8 +151,11 @@ def my_cases(request):
     cases = with_clocks(queries.own_cases(request.user))
     for case in cases:
         case.progress = rules.progress(case, case.clocks)
-    return render(request, "portal/my_cases.html", {"cases": cases,
-                                                     "has_applicant": queries.own_applicants(request.user).exists()})
+    return render(
+        request,
+        "portal/my_cases.html",
+        {"cases": cases, "has_applicant": queries.own_applicants(request.user).exists()},
+    )
 
 
 def _own_case_or_404(request, pk):
@@ -131,18 +176,29 @@ def my_case(request, pk):
         listed = {item.get("line") for item in notice.data.get("items", [])}
     for line in lines:
         line.in_notice = line.pk in listed
-        line.new_uploads = [u for u in line.uploads.all() if notice is not None and u.uploaded_at >= notice.at]
+        line.new_uploads = [
+            u for u in line.uploads.all() if notice is not None and u.uploaded_at >= notice.at
+        ]
     events = list(case.events.all())
     for event in events:
         event.text, event.detail = rules.event_text(event.action), rules.event_detail(event)
-    return render(request, "portal/my_case.html", {
-        "case": case, "clocks": clocks, "progress": rules.progress(case, clocks), "lines": lines,
-        "notice": notice, "notice_lines": [line for line in lines if line.in_notice], "events": events,
-        "withdraw_blockers": actions.withdraw_blockers(case) if case.is_open else None,
-        "documents": queries.case_documents(request.user, case),
-        "can_upload": case.state in (State.RECEIVED, State.AWAITING_CORRECTION),
-        **_revocation_context(case),
-    })
+    return render(
+        request,
+        "portal/my_case.html",
+        {
+            "case": case,
+            "clocks": clocks,
+            "progress": rules.progress(case, clocks),
+            "lines": lines,
+            "notice": notice,
+            "notice_lines": [line for line in lines if line.in_notice],
+            "events": events,
+            "withdraw_blockers": actions.withdraw_blockers(case) if case.is_open else None,
+            "documents": queries.case_documents(request.user, case),
+            "can_upload": case.state in (State.RECEIVED, State.AWAITING_CORRECTION),
+            **_revocation_context(case),
+        },
+    )
 
 
 def _revocation_context(case) -> dict:
@@ -153,7 +209,9 @@ def _revocation_context(case) -> dict:
     return {
         "licence_standing": document_rules.licence_standing(licence, today()) if licence else None,
         "revocation_proposals": proposals,
-        "views_blockers": actions.submit_views_blockers(case) if any(p.is_open for p in proposals) else None,
+        "views_blockers": actions.submit_views_blockers(case)
+        if any(p.is_open for p in proposals)
+        else None,
     }
 
 
@@ -163,9 +221,13 @@ def revocation_views(request, pk):
     """陈述、申辩 (《行政许可法》第七条): the holder's own views on a proposed revocation."""
     case = _own_case_or_404(request, pk)
     try:
-        actions.submit_revocation_views(case, actor=request.user, views=request.POST.get("views", ""),
-                                        hearing_requested=request.POST.get("hearing_requested") == "true",
-                                        expected_version=_version(request))
+        actions.submit_revocation_views(
+            case,
+            actor=request.user,
+            views=request.POST.get("views", ""),
+            hearing_requested=request.POST.get("hearing_requested") == "true",
+            expected_version=_version(request),
+        )
     except DomainError as exc:
         for problem in _messages_of(exc):
             messages.error(request, _("陈述、申辩：{problem}").format(problem=problem))
@@ -178,7 +240,9 @@ def revocation_views(request, pk):
 @require_POST
 def upload(request, pk, line):
     case = _own_case_or_404(request, pk)
-    row = get_object_or_404(CaseMaterial.objects.select_related("case", "material"), case=case, pk=line)
+    row = get_object_or_404(
+        CaseMaterial.objects.select_related("case", "material"), case=case, pk=line
+    )
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("“{m}”：请选择要上传的文件").format(m=row.material.name))
@@ -187,9 +251,13 @@ def upload(request, pk, line):
             actions.attach_file(row, actor=request.user, upload=file)
         except DomainError as exc:
             for problem in _messages_of(exc):
-                messages.error(request, _("“{m}”：{problem}").format(m=row.material.name, problem=problem))
+                messages.error(
+                    request, _("“{m}”：{problem}").format(m=row.material.name, problem=problem)
+                )
         else:
-            messages.success(request, _("已上传“{m}”：{name}").format(m=row.material.name, name=file.name))
+            messages.success(
+                request, _("已上传“{m}”：{name}").format(m=row.material.name, name=file.name)
+            )
     return redirect(reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}")
 
 
@@ -199,10 +267,15 @@ def submit_correction(request, pk):
     case = _own_case_or_404(request, pk)
     notice = queries.correction_notice(case)
     if case.state == State.AWAITING_CORRECTION and notice is not None:
-        listed = {item.get("line"): item.get("material", "") for item in notice.data.get("items", [])}
+        listed = {
+            item.get("line"): item.get("material", "") for item in notice.data.get("items", [])
+        }
         lines = {line.pk: line for line in case.materials.all() if line.pk in listed}
-        missing = [listed[pk] for pk, line in lines.items()
-                   if not any(u.uploaded_at >= notice.at for u in line.uploads.all())]
+        missing = [
+            listed[pk]
+            for pk, line in lines.items()
+            if not any(u.uploaded_at >= notice.at for u in line.uploads.all())
+        ]
         if missing:
             for name in missing:
                 messages.error(request, _("“{m}”：请先上传补正后的文件").format(m=name))
@@ -229,8 +302,12 @@ def _version(request) -> int | None:
 def withdraw(request, pk):
     case = _own_case_or_404(request, pk)
     try:
-        actions.withdraw(case, actor=request.user, reason=request.POST.get("reason", ""),
-                         expected_version=_version(request))
+        actions.withdraw(
+            case,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_version=_version(request),
+        )
     except DomainError as exc:
         for problem in _messages_of(exc):
             messages.error(request, _("撤回申请：{problem}").format(problem=problem))

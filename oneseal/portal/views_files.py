@@ -21,13 +21,16 @@ def material_file(request, pk: int, kind: str):
         raise Http404
     material = get_object_or_404(
         Material.objects.select_related("handling_item__item_version"),
-        pk=pk, handling_item__item_version__status=ItemVersion.Status.PUBLISHED,
+        pk=pk,
+        handling_item__item_version__status=ItemVersion.Status.PUBLISHED,
     )
     file = getattr(material, kind)
     if not file:
         raise Http404
     name = PurePath(file.name).name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=True, filename=name)
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=True, filename=name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

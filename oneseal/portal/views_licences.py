@@ -23,11 +23,13 @@ REMINDERS_SHOWN_DAYS = 120
 
 def _acting_items(licence, on: datetime.date) -> list[HandlingItem]:
     """The handling items in force that act on this licence's item (变更, 延续, 注销, 补证)."""
-    return list(HandlingItem.objects.filter(
-        item_version__in=ItemVersion.objects.in_force(on),
-        item_version__item_id=licence.case.handling_item.item_version.item_id,
-        variant__in=[Variant.CHANGE, Variant.RENEWAL, Variant.CANCELLATION, Variant.REISSUE],
-    ).order_by("order", "id"))
+    return list(
+        HandlingItem.objects.filter(
+            item_version__in=ItemVersion.objects.in_force(on),
+            item_version__item_id=licence.case.handling_item.item_version.item_id,
+            variant__in=[Variant.CHANGE, Variant.RENEWAL, Variant.CANCELLATION, Variant.REISSUE],
+        ).order_by("order", "id")
+    )
 
 
 @signed_in
@@ -38,10 +40,23 @@ def my_licences(request):
         licence.today_standing = licence.standing(on)
         licence.today_standing_display = licence.standing_display(on)
         licence.versions_list, licence.cases_list = licence_history(licence)
-        licence.acting_items = _acting_items(licence, on) if licence.today_standing == "valid" else []
+        licence.acting_items = (
+            _acting_items(licence, on) if licence.today_standing == "valid" else []
+        )
         if licence.valid_until is not None:
             licence.renew_by = licence.valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)
-    reminders = list(queries.own_reminders(request.user, since=on - datetime.timedelta(days=REMINDERS_SHOWN_DAYS)))
-    return render(request, "portal/my_licences.html", {
-        "licences": licences, "reminders": reminders, "today": on,
-        "has_applicant": queries.own_applicants(request.user).exists()})
+    reminders = list(
+        queries.own_reminders(
+            request.user, since=on - datetime.timedelta(days=REMINDERS_SHOWN_DAYS)
+        )
+    )
+    return render(
+        request,
+        "portal/my_licences.html",
+        {
+            "licences": licences,
+            "reminders": reminders,
+            "today": on,
+            "has_applicant": queries.own_applicants(request.user).exists(),
+        },
+    )

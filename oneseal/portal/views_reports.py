@@ -28,21 +28,32 @@ def _date_param(request) -> tuple[datetime.date | None, str]:
 def transfer_report_page(request, region_code):
     region = get_object_or_404(Region, code=region_code)
     on, error = _date_param(request)
-    context = {"region": region, "on": on or today(), "error": error,
-               "statuses": TransferStatus.choices, "on_param": request.GET.get("on", "")}
+    context = {
+        "region": region,
+        "on": on or today(),
+        "error": error,
+        "statuses": TransferStatus.choices,
+        "on_param": request.GET.get("on", ""),
+    }
     if error:
         return render(request, "portal/reports/transfer.html", context, status=400)
     report = transfer_report(region, on=on)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             transfer_report_xlsx(report),
-            filename=_("{region}事项划转情况统计表_{date}.xlsx").format(region=region.name, date=report.on.isoformat()),
+            filename=_("{region}事项划转情况统计表_{date}.xlsx").format(
+                region=region.name, date=report.on.isoformat()
+            ),
             ascii_filename=f"transfer-report-{region.code}-{report.on.isoformat()}.xlsx",
         )
 
     def counts(row):
-        return ([row.items[s] for s in TransferStatus.values] + [row.item_total]
-                + [row.handling_items[s] for s in TransferStatus.values] + [row.handling_item_total])
+        return (
+            [row.items[s] for s in TransferStatus.values]
+            + [row.item_total]
+            + [row.handling_items[s] for s in TransferStatus.values]
+            + [row.handling_item_total]
+        )
 
     context.update(
         report=report,
@@ -55,7 +66,12 @@ def transfer_report_page(request, region_code):
 def guidance_gaps_page(request, region_code):
     region = get_object_or_404(Region, code=region_code)
     on, error = _date_param(request)
-    context = {"region": region, "on": on or today(), "error": error, "on_param": request.GET.get("on", "")}
+    context = {
+        "region": region,
+        "on": on or today(),
+        "error": error,
+        "on_param": request.GET.get("on", ""),
+    }
     if error:
         return render(request, "portal/reports/guidance_gaps.html", context, status=400)
     report = guidance_gaps(region, on=on)

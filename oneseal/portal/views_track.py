@@ -54,10 +54,13 @@ def track(request):
         return render(request, "portal/track.html", context, status=400)
     client_key = _key("client", client_ip(request))
     number_key = _key("number", number)
-    if (_failures(client_key) >= settings.TRACK_FAILURES_PER_CLIENT
-            or _failures(number_key) >= settings.TRACK_FAILURES_PER_NUMBER):
-        context["error"] = _("查询失败次数过多，请{minutes}分钟后再试；申请人也可登录网上办事账号查看办件。").format(
-            minutes=settings.TRACK_LOCK_MINUTES)
+    if (
+        _failures(client_key) >= settings.TRACK_FAILURES_PER_CLIENT
+        or _failures(number_key) >= settings.TRACK_FAILURES_PER_NUMBER
+    ):
+        context["error"] = _(
+            "查询失败次数过多，请{minutes}分钟后再试；申请人也可登录网上办事账号查看办件。"
+        ).format(minutes=settings.TRACK_LOCK_MINUTES)
         return render(request, "portal/track.html", context, status=429)
     case = queries.tracked_case(number, code)
     if case is None:
@@ -66,5 +69,7 @@ def track(request):
         context["error"] = _("办件编号或查询码不正确。查询码印在受理通知书上。")
         return render(request, "portal/track.html", context, status=404)
     steps = [{"text": rules.event_text(e.action), "on": e.on} for e in case.events.all()]
-    context.update(case=case, steps=steps, applicant=rules.mask_name(case.applicant.name, case.applicant.kind))
+    context.update(
+        case=case, steps=steps, applicant=rules.mask_name(case.applicant.name, case.applicant.kind)
+    )
     return render(request, "portal/track.html", context)

@@ -51,10 +51,22 @@ def rate_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def rate(case: Case, *, actor: "User", score, reasons=(), comment: str = "", channel: str = Channel.ONLINE,
-         on: datetime.date | None = None) -> Rating:
+def rate(
+    case: Case,
+    *,
+    actor: "User",
+    score,
+    reasons=(),
+    comment: str = "",
+    channel: str = Channel.ONLINE,
+    on: datetime.date | None = None,
+) -> Rating:
     # The case row is locked so that two ratings of one case at once cannot both pass the check.
-    case = Case.objects.select_for_update().select_related("applicant", "region", "bureau").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update()
+        .select_related("applicant", "region", "bureau")
+        .get(pk=case.pk)
+    )
     if channel == Channel.ONLINE:
         if not is_owner(actor, case):
             raise NotPermitted()
@@ -77,26 +89,53 @@ def rate(case: Case, *, actor: "User", score, reasons=(), comment: str = "", cha
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
-                case=case, applicant=case.applicant, bureau=case.bureau, region_code=case.region_code, score=score,
-                reasons=reasons, comment=comment, channel=channel, rated_by=actor, rated_on=on)
+                case=case,
+                applicant=case.applicant,
+                bureau=case.bureau,
+                region_code=case.region_code,
+                score=score,
+                reasons=reasons,
+                comment=comment,
+                channel=channel,
+                rated_by=actor,
+                rated_on=on,
+            )
     except IntegrityError:
         raise InvalidTransition(_("该办件已评价，每件只能评价一次")) from None
-    record("ratings.rate", actor=actor, subject=rating, region_code=case.region_code,
-           summary=f"{case.number} {score}分（{rules.SCORES[score]}）",
-           data={"case": case.pk, "score": score, "reasons": reasons, "channel": channel})
+    record(
+        "ratings.rate",
+        actor=actor,
+        subject=rating,
+        region_code=case.region_code,
+        summary=f"{case.number} {score}分（{rules.SCORES[score]}）",
+        data={"case": case.pk, "score": score, "reasons": reasons, "channel": channel},
+    )
     if rules.is_bad(score):
         days = answer_days(case.bureau)
         due = rules.follow_up_due(current_calendar(), on, days)
-        follow_up = FollowUp.objects.create(rating=rating, region_code=case.region_code, opened_on=on, days=days,
-                                            due_on=due.date, due_provisional=due.provisional)
-        record("ratings.open_follow_up", actor=actor, subject=follow_up, region_code=case.region_code,
-               summary=f"{case.number} 差评回访，{due.date.isoformat()}前回复")
+        follow_up = FollowUp.objects.create(
+            rating=rating,
+            region_code=case.region_code,
+            opened_on=on,
+            days=days,
+            due_on=due.date,
+            due_provisional=due.provisional,
+        )
+        record(
+            "ratings.open_follow_up",
+            actor=actor,
+            subject=follow_up,
+            region_code=case.region_code,
+            summary=f"{case.number} 差评回访，{due.date.isoformat()}前回复",
+        )
     return rating
 
 
 def _lock_follow_up(follow_up: FollowUp) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    follow_up.rating = Rating.objects.select_related("case__region", "case__applicant").get(pk=follow_up.rating_id)
+    follow_up.rating = Rating.objects.select_related("case__region", "case__applicant").get(
+        pk=follow_up.rating_id
+    )
     return follow_up
 
 
@@ -111,14 +150,19 @@ def answer_blockers(follow_up: FollowUp) -> list[str]:
 
 
 @transaction.atomic
-def answer_follow_up(follow_up: FollowUp, *, actor: "User", answer: str, on: datetime.date | None = None) -> FollowUp:
+def answer_follow_up(
+    follow_up: FollowUp, *, actor: "User", answer: str, on: datetime.date | None = None
+) -> FollowUp:
     """Record what was verified and put right and how the applicant was told. When the
     follow-up is assigned, its assignee or a signatory answers it."""
     follow_up = _lock_follow_up(follow_up)
     if not _staff_in_region(actor, follow_up, ANSWER_ROLES):
         raise NotPermitted()
-    if (follow_up.assignee_id and follow_up.assignee_id != actor.pk
-            and not has_role(actor, Role.SIGNATORY, follow_up.rating.case.region)):
+    if (
+        follow_up.assignee_id
+        and follow_up.assignee_id != actor.pk
+        and not has_role(actor, Role.SIGNATORY, follow_up.rating.case.region)
+    ):
         raise NotPermitted(_("该差评已交由{name}办理").format(name=_display(follow_up.assignee)))
     blockers = answer_blockers(follow_up)
     fail_blockers(blockers)
@@ -135,11 +179,21 @@ def answer_follow_up(follow_up: FollowUp, *, actor: "User", answer: str, on: dat
         raise ValidationFailed(_("回复信息有误"), fields=errors)
     follow_up.state = FollowUp.FollowUpState.ANSWERED
     follow_up.answer, follow_up.answered_by, follow_up.answered_at, follow_up.answered_on = (
-        answer, actor, timezone.now(), on)
+        answer,
+        actor,
+        timezone.now(),
+        on,
+    )
     follow_up.save(update_fields=["state", "answer", "answered_by", "answered_at", "answered_on"])
-    record("ratings.answer_follow_up", actor=actor, subject=follow_up, region_code=follow_up.region_code,
-           summary=f"{follow_up.rating.case.number} 差评已回复" + ("（逾期）" if on > follow_up.due_on else ""),
-           data={"on": on.isoformat(), "late": on > follow_up.due_on})
+    record(
+        "ratings.answer_follow_up",
+        actor=actor,
+        subject=follow_up,
+        region_code=follow_up.region_code,
+        summary=f"{follow_up.rating.case.number} 差评已回复"
+        + ("（逾期）" if on > follow_up.due_on else ""),
+        data={"on": on.isoformat(), "late": on > follow_up.due_on},
+    )
     return follow_up
 
 
@@ -156,12 +210,24 @@ def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee) -> FollowU
     blockers = answer_blockers(follow_up)
     fail_blockers(blockers)
     # A superuser holds every role but is nobody's colleague at the window: not an assignee.
-    if assignee is None or staff_of(assignee) is None or not _staff_in_region(assignee, follow_up, ANSWER_ROLES):
-        raise ValidationFailed(fields={"assignee": [_("承办人应为本地区的窗口、审查或签批工作人员")]})
+    if (
+        assignee is None
+        or staff_of(assignee) is None
+        or not _staff_in_region(assignee, follow_up, ANSWER_ROLES)
+    ):
+        raise ValidationFailed(
+            fields={"assignee": [_("承办人应为本地区的窗口、审查或签批工作人员")]}
+        )
     follow_up.assignee = assignee
     follow_up.save(update_fields=["assignee"])
-    record("ratings.assign_follow_up", actor=actor, subject=follow_up, region_code=follow_up.region_code,
-           summary=f"{follow_up.rating.case.number} 差评交由{_display(assignee)}办理", data={"assignee": assignee.pk})
+    record(
+        "ratings.assign_follow_up",
+        actor=actor,
+        subject=follow_up,
+        region_code=follow_up.region_code,
+        summary=f"{follow_up.rating.case.number} 差评交由{_display(assignee)}办理",
+        data={"assignee": assignee.pk},
+    )
     return follow_up
 
 
@@ -175,6 +241,12 @@ def set_answer_days(bureau: Bureau, *, actor: "User", days) -> FollowUpPolicy:
     policy, _created = FollowUpPolicy.objects.select_for_update().get_or_create(bureau=bureau)
     old, policy.answer_days, policy.updated_by = policy.answer_days, days, actor
     policy.save()
-    record("ratings.set_answer_days", actor=actor, subject=policy, region_code=bureau.region.code,
-           summary=f"差评回复时限 {old} → {days} 个工作日", data={"from": old, "to": days})
+    record(
+        "ratings.set_answer_days",
+        actor=actor,
+        subject=policy,
+        region_code=bureau.region.code,
+        summary=f"差评回复时限 {old} → {days} 个工作日",
+        data={"from": old, "to": days},
+    )
     return policy

@@ -26,10 +26,13 @@ from .models import Channel, FollowUp, Rating
 
 TAG = "ratings"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("编号"))
+ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("编号")
+)
 
 
 # --- output -------------------------------------------------------------------------------
+
 
 class FollowUpSerializer(serializers.ModelSerializer):
     state = serializers.CharField(help_text=gettext_lazy("open（待回复）或 answered（已回复）"))
@@ -38,8 +41,18 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUp
-        fields = ["id", "state", "state_display", "opened_on", "days", "due_on", "due_provisional", "overdue",
-                  "answer", "answered_on"]
+        fields = [
+            "id",
+            "state",
+            "state_display",
+            "opened_on",
+            "days",
+            "due_on",
+            "due_provisional",
+            "overdue",
+            "answer",
+            "answered_on",
+        ]
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
@@ -67,13 +80,25 @@ class RatingSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
     score_display = serializers.CharField(source="score_label")
     reasons = serializers.SerializerMethodField()
-    channel = serializers.CharField(help_text=gettext_lazy("online（网上评价）或 window（窗口评价器）"))
+    channel = serializers.CharField(
+        help_text=gettext_lazy("online（网上评价）或 window（窗口评价器）")
+    )
     follow_up = serializers.SerializerMethodField()
 
     class Meta:
         model = Rating
-        fields = ["id", "case_id", "case_number", "score", "score_display", "reasons", "comment", "channel",
-                  "rated_on", "follow_up"]
+        fields = [
+            "id",
+            "case_id",
+            "case_number",
+            "score",
+            "score_display",
+            "reasons",
+            "comment",
+            "channel",
+            "rated_on",
+            "follow_up",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(RatingReasonSerializer(many=True))
@@ -87,7 +112,9 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class RatingBandSerializer(serializers.Serializer):
-    band = serializers.CharField(help_text=gettext_lazy("good（4—5分）、fair（3分）或 bad（1—2分）"))
+    band = serializers.CharField(
+        help_text=gettext_lazy("good（4—5分）、fair（3分）或 bad（1—2分）")
+    )
     label = serializers.CharField()
     scores = serializers.ListField(child=serializers.IntegerField())
     reasons = RatingReasonSerializer(many=True)
@@ -95,21 +122,44 @@ class RatingBandSerializer(serializers.Serializer):
 
 # --- input --------------------------------------------------------------------------------
 
+
 class RateInput(serializers.Serializer):
     case = serializers.IntegerField(help_text=gettext_lazy("办件编号（id）"))
-    score = serializers.IntegerField(help_text=gettext_lazy("评分：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意"))
-    reasons = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list,
-                                    help_text=gettext_lazy("评价原因代码（见 GET /api/v1/ratings/reasons），须与评分所在档次一致"))
-    comment = serializers.CharField(max_length=rules.COMMENT_MAX, required=False, allow_blank=True, default="",
-                                    help_text=gettext_lazy("意见建议"))
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.ONLINE,
-                                      help_text=gettext_lazy("online：申请人本人账号；window：窗口评价器（办结当天，经窗口终端录入）"),
-                                      error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")})
+    score = serializers.IntegerField(
+        help_text=gettext_lazy("评分：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意")
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        help_text=gettext_lazy(
+            "评价原因代码（见 GET /api/v1/ratings/reasons），须与评分所在档次一致"
+        ),
+    )
+    comment = serializers.CharField(
+        max_length=rules.COMMENT_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("意见建议"),
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        default=Channel.ONLINE,
+        help_text=gettext_lazy(
+            "online：申请人本人账号；window：窗口评价器（办结当天，经窗口终端录入）"
+        ),
+        error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")},
+    )
 
 
 class FollowUpAnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=actions.ANSWER_MAX, allow_blank=True,
-                                   help_text=gettext_lazy("核实整改与回复情况"))
+    answer = serializers.CharField(
+        max_length=actions.ANSWER_MAX,
+        allow_blank=True,
+        help_text=gettext_lazy("核实整改与回复情况"),
+    )
 
 
 class FollowUpAssignInput(serializers.Serializer):
@@ -117,10 +167,15 @@ class FollowUpAssignInput(serializers.Serializer):
 
 
 class FollowUpQuery(serializers.Serializer):
-    state = serializers.ChoiceField(choices=FollowUp.FollowUpState.choices, required=False,
-                                    help_text=gettext_lazy("open 或 answered"),
-                                    error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")})
-    overdue = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("只列出已逾期的待回复差评"))
+    state = serializers.ChoiceField(
+        choices=FollowUp.FollowUpState.choices,
+        required=False,
+        help_text=gettext_lazy("open 或 answered"),
+        error_messages={"invalid_choice": gettext_lazy("“{input}”不是有效的取值")},
+    )
+    overdue = serializers.BooleanField(
+        required=False, default=False, help_text=gettext_lazy("只列出已逾期的待回复差评")
+    )
 
 
 def parse(serializer_class, data) -> dict:
@@ -131,56 +186,98 @@ def parse(serializer_class, data) -> dict:
 
 # --- views --------------------------------------------------------------------------------
 
+
 class SignedIn:
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
 
 class Reasons(APIView):
-    @extend_schema(tags=[TAG], operation_id="list_rating_reasons", summary=gettext_lazy("评价档次与原因"),
-                   responses={200: RatingBandSerializer(many=True)})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="list_rating_reasons",
+        summary=gettext_lazy("评价档次与原因"),
+        responses={200: RatingBandSerializer(many=True)},
+    )
     def get(self, request):
-        out = [{"band": band, "label": str(rules.BAND_LABELS[band]),
+        out = [
+            {
+                "band": band,
+                "label": str(rules.BAND_LABELS[band]),
                 "scores": [s for s in rules.SCORES if rules.band(s) == band],
-                "reasons": [{"code": c, "label": str(label)} for c, label in reasons]}
-               for band, reasons in rules.REASONS.items()]
+                "reasons": [{"code": c, "label": str(label)} for c, label in reasons],
+            }
+            for band, reasons in rules.REASONS.items()
+        ]
         return Response(RatingBandSerializer(out, many=True).data)
 
 
 class Ratings(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="list_ratings", summary=gettext_lazy("评价列表"),
-                   description=gettext_lazy("申请人为本人办件的评价；工作人员为本区划及下级区划的评价。"),
-                   responses={200: RatingSerializer(many=True), 403: ErrorSerializer})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="list_ratings",
+        summary=gettext_lazy("评价列表"),
+        description=gettext_lazy("申请人为本人办件的评价；工作人员为本区划及下级区划的评价。"),
+        responses={200: RatingSerializer(many=True), 403: ErrorSerializer},
+    )
     def get(self, request):
         qs = queries.rating_rows(queries.visible_ratings(request.user))[:500]
         return Response(RatingSerializer(qs, many=True).data)
 
-    @extend_schema(tags=[TAG], operation_id="rate_case", summary=gettext_lazy("评价办件"), request=RateInput,
-                   description=gettext_lazy("办结的办件由申请人本人评价一次；1—2分为差评，自动开启差评回访。"),
-                   responses={201: RatingSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="rate_case",
+        summary=gettext_lazy("评价办件"),
+        request=RateInput,
+        description=gettext_lazy("办结的办件由申请人本人评价一次；1—2分为差评，自动开启差评回访。"),
+        responses={201: RatingSerializer, **ERRORS},
+    )
     def post(self, request):
         data = parse(RateInput, request.data)
         # Staff rate only through the window device, and only cases of their region.
-        case = visible_cases(request.user).filter(pk=data.pop("case")).select_related("applicant").first()
+        case = (
+            visible_cases(request.user)
+            .filter(pk=data.pop("case"))
+            .select_related("applicant")
+            .first()
+        )
         if case is None:
             raise ValidationFailed(fields={"case": [gettext_lazy("办件不存在或不是您的办件")]})
         rating = actions.rate(case, actor=request.user, **data)
-        return Response(RatingSerializer(queries.rating_rows(Rating.objects).get(pk=rating.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            RatingSerializer(queries.rating_rows(Rating.objects).get(pk=rating.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class RatingDetail(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="get_rating", summary=gettext_lazy("评价详情"), parameters=[ID],
-                   responses={200: RatingSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="get_rating",
+        summary=gettext_lazy("评价详情"),
+        parameters=[ID],
+        responses={200: RatingSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+    )
     def get(self, request, pk):
-        rating = get_object_or_404(queries.rating_rows(queries.visible_ratings(request.user)), pk=pk)
+        rating = get_object_or_404(
+            queries.rating_rows(queries.visible_ratings(request.user)), pk=pk
+        )
         return Response(RatingSerializer(rating).data)
 
 
 class FollowUps(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="list_follow_ups", summary=gettext_lazy("差评回访列表"), parameters=[FollowUpQuery],
-                   description=gettext_lazy("本区划及下级区划的差评回访，按回复期限排列；仅工作人员可见。"),
-                   responses={200: StaffFollowUpSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="list_follow_ups",
+        summary=gettext_lazy("差评回访列表"),
+        parameters=[FollowUpQuery],
+        description=gettext_lazy("本区划及下级区划的差评回访，按回复期限排列；仅工作人员可见。"),
+        responses={
+            200: StaffFollowUpSerializer(many=True),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+        },
+    )
     def get(self, request):
         params = parse(FollowUpQuery, request.query_params)
         qs = queries.staff_follow_ups(request.user)
@@ -192,21 +289,37 @@ class FollowUps(SignedIn, APIView):
 
 
 class FollowUpAnswer(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="answer_follow_up", summary=gettext_lazy("回复差评"), parameters=[ID],
-                   request=FollowUpAnswerInput, responses={200: StaffFollowUpSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="answer_follow_up",
+        summary=gettext_lazy("回复差评"),
+        parameters=[ID],
+        request=FollowUpAnswerInput,
+        responses={200: StaffFollowUpSerializer, **ERRORS},
+    )
     def post(self, request, pk):
         follow_up = get_object_or_404(queries.staff_follow_ups(request.user), pk=pk)
         data = parse(FollowUpAnswerInput, request.data)
         actions.answer_follow_up(follow_up, actor=request.user, answer=data["answer"])
-        return Response(StaffFollowUpSerializer(queries.staff_follow_ups(request.user).get(pk=pk)).data)
+        return Response(
+            StaffFollowUpSerializer(queries.staff_follow_ups(request.user).get(pk=pk)).data
+        )
 
 
 class FollowUpAssign(SignedIn, APIView):
-    @extend_schema(tags=[TAG], operation_id="assign_follow_up", summary=gettext_lazy("交办差评"), parameters=[ID],
-                   request=FollowUpAssignInput, responses={200: StaffFollowUpSerializer, **ERRORS})
+    @extend_schema(
+        tags=[TAG],
+        operation_id="assign_follow_up",
+        summary=gettext_lazy("交办差评"),
+        parameters=[ID],
+        request=FollowUpAssignInput,
+        responses={200: StaffFollowUpSerializer, **ERRORS},
+    )
     def post(self, request, pk):
         follow_up = get_object_or_404(queries.staff_follow_ups(request.user), pk=pk)
         data = parse(FollowUpAssignInput, request.data)
         assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
         actions.assign_follow_up(follow_up, actor=request.user, assignee=assignee)
-        return Response(StaffFollowUpSerializer(queries.staff_follow_ups(request.user).get(pk=pk)).data)
+        return Response(
+            StaffFollowUpSerializer(queries.staff_follow_ups(request.user).get(pk=pk)).data
+        )

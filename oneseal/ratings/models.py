@@ -27,17 +27,29 @@ class Channel(models.TextChoices):
 
 
 class Rating(models.Model):
-    case = models.OneToOneField(Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="rating")
-    applicant = models.ForeignKey(Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="ratings")
-    bureau = models.ForeignKey(Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="+")
+    case = models.OneToOneField(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="rating"
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="+"
+    )
     # Denormalised for scoping by prefix without a join (organisation.rules.scope_prefix).
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
     score = models.PositiveSmallIntegerField(_("评分"))
     reasons = models.JSONField(_("评价原因"), default=list, blank=True)
     comment = models.TextField(_("意见建议"), blank=True)
-    channel = models.CharField(_("评价渠道"), max_length=16, choices=Channel.choices, default=Channel.ONLINE)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入账号"), on_delete=models.PROTECT,
-                                 related_name="+")
+    channel = models.CharField(
+        _("评价渠道"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入账号"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     rated_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
     rated_on = models.DateField(_("评价日期"))
 
@@ -45,7 +57,11 @@ class Rating(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         ordering = ["-rated_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
 
     def __str__(self):
         return f"{self.case} {self.score}"
@@ -64,18 +80,34 @@ class FollowUp(models.Model):
         OPEN = "open", _("待回复")
         ANSWERED = "answered", _("已回复")
 
-    rating = models.OneToOneField(Rating, verbose_name=_("评价"), on_delete=models.PROTECT, related_name="follow_up")
+    rating = models.OneToOneField(
+        Rating, verbose_name=_("评价"), on_delete=models.PROTECT, related_name="follow_up"
+    )
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
     opened_on = models.DateField(_("开始日期"))
     days = models.PositiveSmallIntegerField(_("回复时限（工作日）"))
     due_on = models.DateField(_("回复截止日期"))
     due_provisional = models.BooleanField(_("期限暂定"), default=False)
-    state = models.CharField(_("状态"), max_length=16, choices=FollowUpState.choices, default=FollowUpState.OPEN)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("状态"), max_length=16, choices=FollowUpState.choices, default=FollowUpState.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     answer = models.TextField(_("核实整改与回复情况"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回复人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     answered_on = models.DateField(_("回复日期"), null=True, blank=True)
 
@@ -83,7 +115,11 @@ class FollowUp(models.Model):
         verbose_name = _("差评回访")
         verbose_name_plural = _("差评回访")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["due_on", "id"], condition=Q(state="open"), name="follow_up_open_due")]
+        indexes = [
+            models.Index(
+                fields=["due_on", "id"], condition=Q(state="open"), name="follow_up_open_due"
+            )
+        ]
 
     def __str__(self):
         return f"{self.rating} {self.get_state_display()}"
@@ -92,11 +128,18 @@ class FollowUp(models.Model):
 class FollowUpPolicy(models.Model):
     """How many working days a bureau gives itself to answer a bad rating."""
 
-    bureau = models.OneToOneField(Bureau, verbose_name=_("行政审批局"), on_delete=models.CASCADE,
-                                  related_name="follow_up_policy")
-    answer_days = models.PositiveSmallIntegerField(_("差评回复时限（工作日）"), default=DEFAULT_ANSWER_DAYS)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    bureau = models.OneToOneField(
+        Bureau,
+        verbose_name=_("行政审批局"),
+        on_delete=models.CASCADE,
+        related_name="follow_up_policy",
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("差评回复时限（工作日）"), default=DEFAULT_ANSWER_DAYS
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

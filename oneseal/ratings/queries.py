@@ -30,7 +30,9 @@ def staff_scope(user, path: str = "") -> Q | None:
         return scope
     if staff.department_id is None:
         return None
-    return scope & Q(**{f"{path}case__handling_item__item_version__original_department_id": staff.department_id})
+    return scope & Q(
+        **{f"{path}case__handling_item__item_version__original_department_id": staff.department_id}
+    )
 
 
 def visible_ratings(user) -> QuerySet[Rating]:
@@ -42,7 +44,9 @@ def visible_ratings(user) -> QuerySet[Rating]:
 
 
 def rating_rows(qs: QuerySet[Rating]) -> QuerySet[Rating]:
-    return qs.select_related("case__handling_item", "applicant", "follow_up", "follow_up__answered_by__staff")
+    return qs.select_related(
+        "case__handling_item", "applicant", "follow_up", "follow_up__answered_by__staff"
+    )
 
 
 def staff_follow_ups(user) -> QuerySet[FollowUp]:
@@ -50,9 +54,9 @@ def staff_follow_ups(user) -> QuerySet[FollowUp]:
     scope = staff_scope(user, "rating__")
     if scope is None:
         return FollowUp.objects.none()
-    return (FollowUp.objects.filter(scope)
-            .select_related("rating__case__handling_item", "rating__applicant", "assignee__staff",
-                            "answered_by__staff"))
+    return FollowUp.objects.filter(scope).select_related(
+        "rating__case__handling_item", "rating__applicant", "assignee__staff", "answered_by__staff"
+    )
 
 
 def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
@@ -63,8 +67,12 @@ def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
 def own_case(user, pk: int) -> Case | None:
     """The case, when it belongs to an applicant of this account; None otherwise, whoever
     else may see it (a clerk does not rate on a case page of their own)."""
-    return (visible_cases(user).filter(pk=pk, applicant__in=represented(user))
-            .select_related("applicant", "handling_item", "bureau", "region").first())
+    return (
+        visible_cases(user)
+        .filter(pk=pk, applicant__in=represented(user))
+        .select_related("applicant", "handling_item", "bureau", "region")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -85,5 +93,10 @@ def summary(qs: QuerySet[Rating]) -> Summary:
     bands = Counter()
     for score, n in per_score.items():
         bands[rules.band(score)] += n
-    return Summary(sum(per_score.values()), {s: per_score.get(s, 0) for s in (5, 4, 3, 2, 1)},
-                   bands[rules.GOOD], bands[rules.FAIR], bands[rules.BAD])
+    return Summary(
+        sum(per_score.values()),
+        {s: per_score.get(s, 0) for s in (5, 4, 3, 2, 1)},
+        bands[rules.GOOD],
+        bands[rules.FAIR],
+        bands[rules.BAD],
+    )

@@ -20,7 +20,11 @@ SCORES = {
     1: gettext_lazy("非常不满意"),
 }
 GOOD, FAIR, BAD = "good", "fair", "bad"
-BAND_LABELS = {GOOD: gettext_lazy("好评（4—5分）"), FAIR: gettext_lazy("中评（3分）"), BAD: gettext_lazy("差评（1—2分）")}
+BAND_LABELS = {
+    GOOD: gettext_lazy("好评（4—5分）"),
+    FAIR: gettext_lazy("中评（3分）"),
+    BAD: gettext_lazy("差评（1—2分）"),
+}
 
 REASONS: dict[str, list[tuple[str, object]]] = {
     GOOD: [

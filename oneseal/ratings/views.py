@@ -46,15 +46,28 @@ def rate(request, case_id: int):
             add_domain_error(form, e)
         else:
             if rating.is_bad:
-                messages.success(request, _("感谢您的评价。我们将核实整改，并在{date}前答复您。").format(
-                    date=f"{rating.follow_up.due_on:%Y年%-m月%-d日}"))
+                messages.success(
+                    request,
+                    _("感谢您的评价。我们将核实整改，并在{date}前答复您。").format(
+                        date=f"{rating.follow_up.due_on:%Y年%-m月%-d日}"
+                    ),
+                )
             else:
                 messages.success(request, _("感谢您的评价。"))
             return redirect("ratings:rate", case_id=case.pk)
-    return render(request, "ratings/rate.html", {
-        "case": case, "rating": rating, "blockers": blockers, "form": form,
-        "reason_labels": _reason_labels(rating) if rating else [], "scores": rules.SCORES,
-    }, status=400 if request.method == "POST" and not form.is_valid() else 200)
+    return render(
+        request,
+        "ratings/rate.html",
+        {
+            "case": case,
+            "rating": rating,
+            "blockers": blockers,
+            "form": form,
+            "reason_labels": _reason_labels(rating) if rating else [],
+            "scores": rules.SCORES,
+        },
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
 
 
 @login_required
@@ -85,10 +98,16 @@ def staff_list(request):
     ratings = list(queries.rating_rows(qs)[:200])
     for r in ratings:
         r.reason_labels = _reason_labels(r)
-    return render(request, "ratings/list.html", {
-        "ratings": ratings, "summary": summary, "band": band if band in rules.REASONS else "",
-        "bands": rules.BAND_LABELS,
-    })
+    return render(
+        request,
+        "ratings/list.html",
+        {
+            "ratings": ratings,
+            "summary": summary,
+            "band": band if band in rules.REASONS else "",
+            "bands": rules.BAND_LABELS,
+        },
+    )
 
 
 @login_required
@@ -98,27 +117,49 @@ def follow_ups(request):
     qs = queries.staff_follow_ups(request.user)
     late = list(queries.overdue(qs, today))
     open_ = list(qs.filter(state=FollowUp.FollowUpState.OPEN, due_on__gte=today))
-    answered = list(qs.filter(state=FollowUp.FollowUpState.ANSWERED).order_by("-answered_on", "-id")[:50])
+    answered = list(
+        qs.filter(state=FollowUp.FollowUpState.ANSWERED).order_by("-answered_on", "-id")[:50]
+    )
     staff = staff_of(request.user)
     policy = None
     if staff and staff.bureau and has_role(request.user, Role.SIGNATORY, staff.bureau.region):
         policy = PolicyForm(initial={"answer_days": actions.answer_days(staff.bureau)})
-    return render(request, "ratings/follow_ups.html", {
-        "late": late, "open": open_, "answered": answered, "today": today, "policy": policy,
-    })
+    return render(
+        request,
+        "ratings/follow_ups.html",
+        {
+            "late": late,
+            "open": open_,
+            "answered": answered,
+            "today": today,
+            "policy": policy,
+        },
+    )
 
 
 def _candidates(follow_up: FollowUp):
     """Active staff of the case's region (or above it) holding a role that answers."""
     region = follow_up.rating.case.region
-    users = (get_user_model().objects.filter(is_active=True, staff__roles__role__in=actions.ANSWER_ROLES)
-             .select_related("staff__region").prefetch_related("staff__roles").distinct())
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, staff__roles__role__in=actions.ANSWER_ROLES)
+        .select_related("staff__region")
+        .prefetch_related("staff__roles")
+        .distinct()
+    )
     chosen = [u.pk for u in users if u.staff.region.contains(region)]
-    return get_user_model().objects.filter(pk__in=chosen).select_related("staff").order_by("staff__display_name")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=chosen)
+        .select_related("staff")
+        .order_by("staff__display_name")
+    )
 
 
 def _follow_up(request, pk: int) -> FollowUp:
-    return get_object_or_404(queries.staff_follow_ups(request.user).select_related("rating__case__region"), pk=pk)
+    return get_object_or_404(
+        queries.staff_follow_ups(request.user).select_related("rating__case__region"), pk=pk
+    )
 
 
 @login_required
@@ -135,16 +176,29 @@ def follow_up(request, pk: int):
             messages.success(request, _("已回复。"))
             return redirect("ratings:follow_up", pk=item.pk)
     can_answer = item.state == FollowUp.FollowUpState.OPEN and any(
-        has_role(request.user, role, item.rating.case.region) for role in actions.ANSWER_ROLES)
+        has_role(request.user, role, item.rating.case.region) for role in actions.ANSWER_ROLES
+    )
     can_assign = item.state == FollowUp.FollowUpState.OPEN and any(
-        has_role(request.user, role, item.rating.case.region) for role in actions.ASSIGN_ROLES)
-    return render(request, "ratings/follow_up.html", {
-        "item": item, "rating": item.rating, "reason_labels": _reason_labels(item.rating),
-        "answer_form": answer if can_answer else None,
-        "assign_form": AssignForm(candidates=_candidates(item), initial={"assignee": item.assignee_id})
-        if can_assign else None,
-        "overdue": item.state == FollowUp.FollowUpState.OPEN and item.due_on < timezone.localdate(),
-    }, status=400 if request.method == "POST" else 200)
+        has_role(request.user, role, item.rating.case.region) for role in actions.ASSIGN_ROLES
+    )
+    return render(
+        request,
+        "ratings/follow_up.html",
+        {
+            "item": item,
+            "rating": item.rating,
+            "reason_labels": _reason_labels(item.rating),
+            "answer_form": answer if can_answer else None,
+            "assign_form": AssignForm(
+                candidates=_candidates(item), initial={"assignee": item.assignee_id}
+            )
+            if can_assign
+            else None,
+            "overdue": item.state == FollowUp.FollowUpState.OPEN
+            and item.due_on < timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -157,7 +211,9 @@ def assign(request, pk: int):
         messages.error(request, _("承办人：{message}").format(message=form.errors["assignee"][0]))
     else:
         try:
-            actions.assign_follow_up(item, actor=request.user, assignee=form.cleaned_data["assignee"])
+            actions.assign_follow_up(
+                item, actor=request.user, assignee=form.cleaned_data["assignee"]
+            )
         except DomainError as e:
             messages.error(request, str(e.fields.get("assignee", [e.message])[0]))
         else:
@@ -173,13 +229,21 @@ def policy(request):
         raise Http404()
     form = PolicyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("差评回复时限：{message}").format(message=form.errors["answer_days"][0]))
+        messages.error(
+            request, _("差评回复时限：{message}").format(message=form.errors["answer_days"][0])
+        )
     else:
         try:
-            actions.set_answer_days(staff.bureau, actor=request.user, days=form.cleaned_data["answer_days"])
+            actions.set_answer_days(
+                staff.bureau, actor=request.user, days=form.cleaned_data["answer_days"]
+            )
         except DomainError as e:
-            messages.error(request, _("差评回复时限：{message}").format(
-                message=e.fields.get("answer_days", [e.message])[0]))
+            messages.error(
+                request,
+                _("差评回复时限：{message}").format(
+                    message=e.fields.get("answer_days", [e.message])[0]
+                ),
+            )
         else:
             messages.success(request, _("已保存差评回复时限。"))
     return redirect("ratings:follow_ups")

@@ -26,7 +26,15 @@ def load_regions(table: dict[str, str], *, only_prefix: str = "") -> dict[str, i
             name, parent = rows[code], parent_of(code)
             region = existing.get(code)
             if region is None:
-                new.append(Region(code=code, name=name, level=level, parent=parent, prefix=rules.prefix_of(code)))
+                new.append(
+                    Region(
+                        code=code,
+                        name=name,
+                        level=level,
+                        parent=parent,
+                        prefix=rules.prefix_of(code),
+                    )
+                )
             elif region.name != name or region.parent_id != (parent.pk if parent else None):
                 region.name, region.parent = name, parent
                 region.save(update_fields=["name", "parent"])

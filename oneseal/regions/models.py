@@ -21,7 +21,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     prefix = models.CharField(_("代码前缀"), max_length=12, db_index=True, editable=False)

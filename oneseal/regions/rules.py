@@ -10,7 +10,9 @@ PROVINCE, CITY, COUNTY, TOWNSHIP = "province", "city", "county", "township"
 
 def level_of(code: str) -> str:
     if not code.isdigit() or len(code) not in (6, 9, 12):
-        raise ValueError(_("区划代码应为6位（县级及以上）或9/12位（乡镇）数字：{code}").format(code=code))
+        raise ValueError(
+            _("区划代码应为6位（县级及以上）或9/12位（乡镇）数字：{code}").format(code=code)
+        )
     if len(code) > 6:
         return TOWNSHIP
     if code[2:] == "0000":

@@ -19,8 +19,9 @@ from .models import Synonym
 MAX_PHRASE = 50
 
 
-def add_synonym_blockers(catalogue: Catalogue, *, item: Item | None, phrase: str, reason: str,
-                         variant: str = "") -> dict[str, list[str]]:
+def add_synonym_blockers(
+    catalogue: Catalogue, *, item: Item | None, phrase: str, reason: str, variant: str = ""
+) -> dict[str, list[str]]:
     """What is wrong with a synonym before it is added, by field; empty when it can be."""
     errors: dict[str, list[str]] = {}
     text = " ".join((phrase or "").split())
@@ -42,31 +43,69 @@ def add_synonym_blockers(catalogue: Catalogue, *, item: Item | None, phrase: str
 
 
 @transaction.atomic
-def add_synonym(catalogue: Catalogue, *, actor: "User", item: Item | None, phrase: str, reason: str,
-                variant: str = "") -> Synonym:
+def add_synonym(
+    catalogue: Catalogue,
+    *,
+    actor: "User",
+    item: Item | None,
+    phrase: str,
+    reason: str,
+    variant: str = "",
+) -> Synonym:
     """Let the search find `item` when citizens say `phrase` (开饭店 → 食品经营许可)."""
     require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
-    errors = add_synonym_blockers(catalogue, item=item, phrase=phrase, reason=reason, variant=variant)
+    errors = add_synonym_blockers(
+        catalogue, item=item, phrase=phrase, reason=reason, variant=variant
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     synonym = Synonym.objects.create(
-        catalogue=catalogue, item=item, phrase=" ".join(phrase.split()), variant=variant,
-        reason=reason.strip(), created_by=actor,
+        catalogue=catalogue,
+        item=item,
+        phrase=" ".join(phrase.split()),
+        variant=variant,
+        reason=reason.strip(),
+        created_by=actor,
     )
-    record("search.add_synonym", actor=actor, subject=synonym, region_code=catalogue.region.code,
-           summary=f"{synonym.phrase} → {item.basic_code}",
-           data={"item": item.pk, "basic_code": item.basic_code, "phrase": synonym.phrase,
-                 "variant": variant, "reason": synonym.reason})
+    record(
+        "search.add_synonym",
+        actor=actor,
+        subject=synonym,
+        region_code=catalogue.region.code,
+        summary=f"{synonym.phrase} → {item.basic_code}",
+        data={
+            "item": item.pk,
+            "basic_code": item.basic_code,
+            "phrase": synonym.phrase,
+            "variant": variant,
+            "reason": synonym.reason,
+        },
+    )
     return synonym
 
 
 @transaction.atomic
 def remove_synonym(synonym: Synonym, *, actor: "User", reason: str = "") -> None:
     """Take a synonym out of the search; the audit record keeps what it was."""
-    synonym = Synonym.objects.select_for_update().select_related("catalogue__region", "item").get(pk=synonym.pk)
+    synonym = (
+        Synonym.objects.select_for_update()
+        .select_related("catalogue__region", "item")
+        .get(pk=synonym.pk)
+    )
     require_role(actor, Role.CATALOGUE_ADMIN, synonym.catalogue.region)
-    record("search.remove_synonym", actor=actor, subject=synonym, region_code=synonym.catalogue.region.code,
-           summary=f"{synonym.phrase} → {synonym.item.basic_code}",
-           data={"item": synonym.item_id, "basic_code": synonym.item.basic_code, "phrase": synonym.phrase,
-                 "variant": synonym.variant, "added_reason": synonym.reason, "reason": reason.strip()})
+    record(
+        "search.remove_synonym",
+        actor=actor,
+        subject=synonym,
+        region_code=synonym.catalogue.region.code,
+        summary=f"{synonym.phrase} → {synonym.item.basic_code}",
+        data={
+            "item": synonym.item_id,
+            "basic_code": synonym.item.basic_code,
+            "phrase": synonym.phrase,
+            "variant": synonym.variant,
+            "added_reason": synonym.reason,
+            "reason": reason.strip(),
+        },
+    )
     synonym.delete()

@@ -26,7 +26,9 @@ class SynonymAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("catalogue__region", "item", "created_by")
         prefix = scope_prefix(request.user)
-        return qs.none() if prefix is None else qs.filter(catalogue__region__code__startswith=prefix)
+        return (
+            qs.none() if prefix is None else qs.filter(catalogue__region__code__startswith=prefix)
+        )
 
     def has_module_permission(self, request):
         return has_role(request.user, Role.CATALOGUE_ADMIN)
@@ -46,8 +48,14 @@ class SynonymAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             raise PermissionDenied
-        obj.pk = actions.add_synonym(obj.catalogue, actor=request.user, item=obj.item, phrase=obj.phrase,
-                                     reason=obj.reason, variant=obj.variant).pk
+        obj.pk = actions.add_synonym(
+            obj.catalogue,
+            actor=request.user,
+            item=obj.item,
+            phrase=obj.phrase,
+            reason=obj.reason,
+            variant=obj.variant,
+        ).pk
 
     def delete_model(self, request, obj):
         actions.remove_synonym(obj, actor=request.user, reason=str(_("在管理后台删除")))

@@ -26,18 +26,31 @@ from .queries import (
 
 class SearchQuery(serializers.Serializer):
     q = serializers.CharField(
-        max_length=MAX_QUERY_LENGTH, help_text=_("群众的说法，如“开饭店”“注销公司”"),
-        error_messages={"required": _("请输入要查找的事情"), "blank": _("请输入要查找的事情"),
-                        "max_length": _("查找内容不能超过 {max_length} 个字")},
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("群众的说法，如“开饭店”“注销公司”"),
+        error_messages={
+            "required": _("请输入要查找的事情"),
+            "blank": _("请输入要查找的事情"),
+            "max_length": _("查找内容不能超过 {max_length} 个字"),
+        },
     )
     region = serializers.CharField(
-        required=False, max_length=12, help_text=_("区划代码，如 640221；只查该地区及其下级的本级事项目录"),
+        required=False,
+        max_length=12,
+        help_text=_("区划代码，如 640221；只查该地区及其下级的本级事项目录"),
         error_messages={"max_length": _("区划代码无效")},
     )
     limit = serializers.IntegerField(
-        required=False, default=10, min_value=1, max_value=MAX_LIMIT, help_text=_("最多返回几项（1–50，默认 10）"),
-        error_messages={"invalid": _("应为整数"), "min_value": _("至少为 {min_value}"),
-                        "max_value": _("不能超过 {max_value}")},
+        required=False,
+        default=10,
+        min_value=1,
+        max_value=MAX_LIMIT,
+        help_text=_("最多返回几项（1–50，默认 10）"),
+        error_messages={
+            "invalid": _("应为整数"),
+            "min_value": _("至少为 {min_value}"),
+            "max_value": _("不能超过 {max_value}"),
+        },
     )
 
     def validate_q(self, value):
@@ -52,7 +65,9 @@ class SearchQuery(serializers.Serializer):
         region = Region.objects.filter(code=value).first()
         if region is None:
             raise serializers.ValidationError(_("区划代码 {code} 不存在").format(code=value))
-        if not Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL, region__code__startswith=region.prefix).exists():
+        if not Catalogue.objects.filter(
+            kind=Catalogue.Kind.LOCAL, region__code__startswith=region.prefix
+        ).exists():
             raise serializers.ValidationError(_("区划 {code} 没有本级事项目录").format(code=value))
         return value
 
@@ -89,7 +104,9 @@ class ConsultationSerializer(serializers.Serializer):
 
 
 class SearchResultSerializer(serializers.Serializer):
-    matched = serializers.BooleanField(help_text=_("是否找到相近的事项；为 false 时 results 为空，较弱的结果在 related"))
+    matched = serializers.BooleanField(
+        help_text=_("是否找到相近的事项；为 false 时 results 为空，较弱的结果在 related")
+    )
     results = SearchHitSerializer(many=True, help_text=_("相近的办理项，按相关度排序"))
     related = SearchHitSerializer(many=True, help_text=_("没有相近事项时：可能相关的办理项"))
     topics = TopicLinkSerializer(many=True, help_text=_("没有相近事项时：可以浏览的主题"))
@@ -101,11 +118,15 @@ class SearchView(APIView):
     throttle_scope = "search"
 
     @extend_schema(
-        tags=["search"], operation_id="search_handling_items", parameters=[SearchQuery],
+        tags=["search"],
+        operation_id="search_handling_items",
+        parameters=[SearchQuery],
         summary=_("用群众的话查找办理项"),
-        description=_("中文分字与双字检索加语义向量，按相关度排序；同一事项只列一个办理项，"
-                      "由用词判断新办、变更、延续、注销或补证，其余办理项列在 others。只查现行有效的已发布事项。"
-                      "没有足够相近的事项时 matched 为 false，较弱的结果列在 related，并给出相近主题和咨询电话。"),
+        description=_(
+            "中文分字与双字检索加语义向量，按相关度排序；同一事项只列一个办理项，"
+            "由用词判断新办、变更、延续、注销或补证，其余办理项列在 others。只查现行有效的已发布事项。"
+            "没有足够相近的事项时 matched 为 false，较弱的结果列在 related，并给出相近主题和咨询电话。"
+        ),
         responses={200: SearchResultSerializer, 400: ErrorSerializer},
     )
     def get(self, request):
@@ -115,8 +136,19 @@ class SearchView(APIView):
         region = data.get("region") or None
         hits = search_handling_items(data["q"], region_code=region, limit=data["limit"])
         if hits.matched:
-            body = {"matched": True, "results": hits, "related": [], "topics": [], "consultation": []}
+            body = {
+                "matched": True,
+                "results": hits,
+                "related": [],
+                "topics": [],
+                "consultation": [],
+            }
         else:
-            body = {"matched": False, "results": [], "related": hits, "topics": nearest_topics(hits),
-                    "consultation": consultation_phones(region)}
+            body = {
+                "matched": False,
+                "results": [],
+                "related": hits,
+                "topics": nearest_topics(hits),
+                "consultation": consultation_phones(region),
+            }
         return Response(SearchResultSerializer(body).data)

@@ -46,7 +46,9 @@ def _get():
                 _model = E5(num_threads=1)
             except (ImportError, OSError, RuntimeError) as e:
                 _failed = True
-                logger.warning("search: the embedding model could not be loaded (%s); keywords only", e)
+                logger.warning(
+                    "search: the embedding model could not be loaded (%s); keywords only", e
+                )
     return _model
 
 

@@ -12,13 +12,18 @@ class SearchForm(forms.Form):
 
 
 class SynonymForm(forms.Form):
-    phrase = forms.CharField(label=_("群众的说法"), max_length=MAX_PHRASE,
-                             help_text=_("例如：开饭店、驾校、晚上施工"))
+    phrase = forms.CharField(
+        label=_("群众的说法"), max_length=MAX_PHRASE, help_text=_("例如：开饭店、驾校、晚上施工")
+    )
     item = forms.TypedChoiceField(label=_("对应事项"), coerce=int, choices=())
-    variant = forms.ChoiceField(label=_("只指某类业务（选填）"), required=False,
-                                choices=[("", _("不限，按群众用词判断"))] + list(Variant.choices))
-    reason = forms.CharField(label=_("添加理由"), max_length=300,
-                             help_text=_("例如：窗口常有群众这样问"))
+    variant = forms.ChoiceField(
+        label=_("只指某类业务（选填）"),
+        required=False,
+        choices=[("", _("不限，按群众用词判断"))] + list(Variant.choices),
+    )
+    reason = forms.CharField(
+        label=_("添加理由"), max_length=300, help_text=_("例如：窗口常有群众这样问")
+    )
 
     def __init__(self, *args, catalogue, items: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,5 +33,9 @@ class SynonymForm(forms.Form):
     def action_kwargs(self) -> dict:
         data = self.cleaned_data
         item = Item.objects.filter(catalogue=self.catalogue, pk=data["item"]).first()
-        return {"item": item, "phrase": data["phrase"], "reason": data["reason"], "variant": data["variant"]}
-
+        return {
+            "item": item,
+            "phrase": data["phrase"],
+            "reason": data["reason"],
+            "variant": data["variant"],
+        }

@@ -34,10 +34,20 @@ class Kind:
 
 # Field weights of the keyword index (BM25F): names and everyday names say what the matter is,
 # the department and the guide's conditions only hint at it.
-FIELD_WEIGHTS = {Kind.ITEM_NAME: 2.0, Kind.NAME: 3.0, Kind.KEYWORD: 2.0, Kind.SYNONYM: 2.0,
-                 "department": 0.5, "guide": 0.3}
-EMBEDDED_KINDS = {Kind.ITEM_NAME: embeddings.PASSAGE, Kind.NAME: embeddings.PASSAGE,
-                  Kind.KEYWORD: embeddings.QUERY, Kind.SYNONYM: embeddings.QUERY}
+FIELD_WEIGHTS = {
+    Kind.ITEM_NAME: 2.0,
+    Kind.NAME: 3.0,
+    Kind.KEYWORD: 2.0,
+    Kind.SYNONYM: 2.0,
+    "department": 0.5,
+    "guide": 0.3,
+}
+EMBEDDED_KINDS = {
+    Kind.ITEM_NAME: embeddings.PASSAGE,
+    Kind.NAME: embeddings.PASSAGE,
+    Kind.KEYWORD: embeddings.QUERY,
+    Kind.SYNONYM: embeddings.QUERY,
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,9 @@ class Document:
     texts: list[tuple[str, str]]  # (kind, text) of names, keywords and synonyms
     department: str
     guide: str
-    first_of_variant: bool = False  # the guide lists no other handling item of this variant before it
+    first_of_variant: bool = (
+        False  # the guide lists no other handling item of this variant before it
+    )
 
 
 @dataclass
@@ -72,7 +84,9 @@ class Index:
     pair_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     row_texts: list[tuple[str, str]] = field(default_factory=list)
     phrase_docs: dict[str, list[int]] = field(default_factory=dict)  # everyday name → documents
-    segment: Callable[[str], list[str]] | None = None  # the words of a text, knowing the catalogue's
+    segment: Callable[[str], list[str]] | None = (
+        None  # the words of a text, knowing the catalogue's
+    )
     _masks: dict = field(default_factory=dict)
 
     def region_mask(self, prefix: str | None) -> np.ndarray | None:
@@ -128,7 +142,9 @@ def load_documents(*, use_synonyms: bool = True) -> list[Document]:
     versions = (
         in_force_versions()
         .select_related("item__catalogue__region", "original_department")
-        .prefetch_related(Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id")))
+        .prefetch_related(
+            Prefetch("handling_items", queryset=HandlingItem.objects.order_by("order", "id"))
+        )
         .order_by("item__catalogue__region__code", "item__basic_code")
     )
     synonyms: dict[int, list[Synonym]] = {}
@@ -147,14 +163,23 @@ def load_documents(*, use_synonyms: bool = True) -> list[Document]:
             texts = [(Kind.ITEM_NAME, version.name), (Kind.NAME, hi.name)]
             texts += [(Kind.KEYWORD, k) for k in rules.split_phrases(hi.keywords)]
             # A synonym for one variant applies to that variant only, when the item offers it.
-            texts += [(Kind.SYNONYM, rules.normalise(s.phrase)) for s in own
-                      if not s.variant or s.variant == hi.variant or s.variant not in variants_here]
-            documents.append(Document(
-                handling_item=hi, item_id=version.item_id, region_code=region_code, variant=hi.variant,
-                texts=list(dict.fromkeys(texts)), department=department,
-                guide=" ".join(x for x in (hi.conditions, hi.result_name) if x),
-                first_of_variant=hi.variant not in seen_variants,
-            ))
+            texts += [
+                (Kind.SYNONYM, rules.normalise(s.phrase))
+                for s in own
+                if not s.variant or s.variant == hi.variant or s.variant not in variants_here
+            ]
+            documents.append(
+                Document(
+                    handling_item=hi,
+                    item_id=version.item_id,
+                    region_code=region_code,
+                    variant=hi.variant,
+                    texts=list(dict.fromkeys(texts)),
+                    department=department,
+                    guide=" ".join(x for x in (hi.conditions, hi.result_name) if x),
+                    first_of_variant=hi.variant not in seen_variants,
+                )
+            )
             seen_variants.add(hi.variant)
     return documents
 
@@ -166,17 +191,23 @@ def ensure_vectors(wanted: dict[str, tuple[str, str]], *, batch: int = 64) -> di
     keys = list(wanted)
     stored: set[str] = set()
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        found = set(TextEmbedding.objects.filter(model=embeddings.MODEL, digest__in=chunk).values_list("digest", flat=True))
+        chunk = keys[start : start + 500]
+        found = set(
+            TextEmbedding.objects.filter(model=embeddings.MODEL, digest__in=chunk).values_list(
+                "digest", flat=True
+            )
+        )
         stored |= found
         unknown = [k for k in found if embeddings.known(k) is None]
         if unknown:
-            rows = TextEmbedding.objects.filter(model=embeddings.MODEL, digest__in=unknown).values_list("digest", "vector")
+            rows = TextEmbedding.objects.filter(
+                model=embeddings.MODEL, digest__in=unknown
+            ).values_list("digest", "vector")
             for digest, vector in rows:
                 embeddings.remember(digest, np.frombuffer(bytes(vector), dtype=np.float32))
     missing = [k for k in keys if embeddings.known(k) is None]
     for start in range(0, len(missing), batch):
-        chunk = missing[start:start + batch]
+        chunk = missing[start : start + batch]
         for purpose in (embeddings.PASSAGE, embeddings.QUERY):
             chunk_keys = [k for k in chunk if wanted[k][0] == purpose]
             if chunk_keys:
@@ -185,9 +216,17 @@ def ensure_vectors(wanted: dict[str, tuple[str, str]], *, batch: int = 64) -> di
                     embeddings.remember(k, v)
     new = [k for k in keys if k not in stored]
     TextEmbedding.objects.bulk_create(
-        [TextEmbedding(model=embeddings.MODEL, digest=k, text=wanted[k][1][:2000],
-                       vector=embeddings.known(k).tobytes()) for k in new],
-        ignore_conflicts=True, batch_size=500,
+        [
+            TextEmbedding(
+                model=embeddings.MODEL,
+                digest=k,
+                text=wanted[k][1][:2000],
+                vector=embeddings.known(k).tobytes(),
+            )
+            for k in new
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
     )
     return {k: embeddings.known(k) for k in keys}
 
@@ -214,10 +253,18 @@ def segmenter(config: Config, documents: list[Document]) -> Callable[[str], list
 def build(config: Config, fp: tuple | None = None) -> Index:
     documents = load_documents(use_synonyms=config.use_synonyms)
     segment = segmenter(config, documents)
-    lexical = rules.LexicalIndex.build([lexical_document(d, config.terms, segment) for d in documents],
-                                       b=config.terms.b)
-    index = Index(fingerprint=fp if fp is not None else fingerprint(), config=config, documents=documents,
-                  lexical=lexical, matrix=None, row_of=[[] for _ in documents], segment=segment)
+    lexical = rules.LexicalIndex.build(
+        [lexical_document(d, config.terms, segment) for d in documents], b=config.terms.b
+    )
+    index = Index(
+        fingerprint=fp if fp is not None else fingerprint(),
+        config=config,
+        documents=documents,
+        lexical=lexical,
+        matrix=None,
+        row_of=[[] for _ in documents],
+        segment=segment,
+    )
     for i, d in enumerate(documents):
         for kind, text in d.texts:
             if kind in (Kind.KEYWORD, Kind.SYNONYM):
@@ -235,7 +282,9 @@ def build(config: Config, fp: tuple | None = None) -> Index:
     vectors = ensure_vectors(wanted)
     keys = list(wanted)
     position = {k: i for i, k in enumerate(keys)}
-    index.matrix = np.vstack([vectors[k] for k in keys]) if keys else np.zeros((0, embeddings.DIM), np.float32)
+    index.matrix = (
+        np.vstack([vectors[k] for k in keys]) if keys else np.zeros((0, embeddings.DIM), np.float32)
+    )
     index.row_texts = [wanted[k] for k in keys]
     pairs_doc, pairs_row = [], []
     for i, d in enumerate(documents):

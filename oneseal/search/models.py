@@ -18,21 +18,40 @@ class Synonym(models.Model):
     """What citizens call an item (驾校 for 机动车驾驶员培训): found by the search as if the
     item's guide said it."""
 
-    catalogue = models.ForeignKey(Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+")
-    item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="synonyms")
+    catalogue = models.ForeignKey(
+        Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="synonyms"
+    )
     phrase = models.CharField(_("群众说法"), max_length=50)
-    variant = models.CharField(_("指向业务类型"), max_length=16, choices=Variant.choices, blank=True,
-                               help_text=_("选填：这种说法只指某一类业务（如“关饭店”指注销）；不填则按群众用词判断"))
+    variant = models.CharField(
+        _("指向业务类型"),
+        max_length=16,
+        choices=Variant.choices,
+        blank=True,
+        help_text=_("选填：这种说法只指某一类业务（如“关饭店”指注销）；不填则按群众用词判断"),
+    )
     reason = models.CharField(_("添加理由"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("添加人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("添加人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("同义词（群众说法）")
         verbose_name_plural = _("同义词（群众说法）")
         ordering = ["item", "phrase"]
-        constraints = [models.UniqueConstraint(fields=["item", "phrase"], name="search_synonym_unique_per_item")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "phrase"], name="search_synonym_unique_per_item"
+            )
+        ]
 
     def __str__(self):
         return self.phrase
@@ -48,7 +67,9 @@ class TextEmbedding(models.Model):
     class Meta:
         verbose_name = _("文本向量")
         verbose_name_plural = _("文本向量")
-        constraints = [models.UniqueConstraint(fields=["model", "digest"], name="search_embedding_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "digest"], name="search_embedding_unique")
+        ]
 
     def __str__(self):
         return self.text[:40]

@@ -61,13 +61,21 @@ class Results(list):
         self.closeness = closeness
 
 
-def _explain(doc: index.Document, query: str, best_text: tuple[str, str] | None, lexical_share: float,
-             cue: str, variant_matched: bool) -> str:
+def _explain(
+    doc: index.Document,
+    query: str,
+    best_text: tuple[str, str] | None,
+    lexical_share: float,
+    cue: str,
+    variant_matched: bool,
+) -> str:
     parts = []
     everyday = [t for k, t in doc.texts if k in (index.Kind.KEYWORD, index.Kind.SYNONYM)]
     found = rules.phrases_in(query, everyday)
     if found:
-        kind = dict((t, k) for k, t in doc.texts if k in (index.Kind.KEYWORD, index.Kind.SYNONYM))[found[0]]
+        kind = dict((t, k) for k, t in doc.texts if k in (index.Kind.KEYWORD, index.Kind.SYNONYM))[
+            found[0]
+        ]
         label = _("同义词“{p}”") if kind == index.Kind.SYNONYM else _("俗称“{p}”")
         parts.append(_("与%(what)s相符") % {"what": label.format(p=found[0])})
     elif best_text is not None and lexical_share < 0.5:
@@ -78,33 +86,47 @@ def _explain(doc: index.Document, query: str, best_text: tuple[str, str] | None,
         else:
             parts.append(_("意思接近“{name}”").format(name=text))
     else:
-        shared = rules.shared_parts(query, doc.handling_item.name + " " + doc.handling_item.item_version.name)
-        parts.append(_("名称含{parts}").format(parts="".join(f"“{p}”" for p in shared))
-                     if shared else _("办事指南内容相关"))
+        shared = rules.shared_parts(
+            query, doc.handling_item.name + " " + doc.handling_item.item_version.name
+        )
+        parts.append(
+            _("名称含{parts}").format(parts="".join(f"“{p}”" for p in shared))
+            if shared
+            else _("办事指南内容相关")
+        )
     if cue and variant_matched:
         parts.append(_("按“{cue}”选{variant}").format(cue=cue, variant=Variant(doc.variant).label))
     return "；".join(parts)
 
 
-def _closeness(idx: index.Index, query: str, cue: str, top: int, boosted: set[int], mask) -> rules.Closeness:
+def _closeness(
+    idx: index.Index, query: str, cue: str, top: int, boosted: set[int], mask
+) -> rules.Closeness:
     """How close the best document is (`rules.Closeness`); the threshold decides on it."""
     stripped = rules.normalise(query).replace(cue, " ") if cue else rules.normalise(query)
-    coverage = idx.lexical.coverage(rules.terms(rules.strip_fillers(stripped), idx.config.terms,
-                                                segment=idx.segment), top)
+    coverage = idx.lexical.coverage(
+        rules.terms(rules.strip_fillers(stripped), idx.config.terms, segment=idx.segment), top
+    )
     if top in boosted or idx.matrix is None:
         return rules.Closeness(phrase=top in boosted, agrees=None, distinct=0.0, coverage=coverage)
     dense, _rows = idx.dense_scores(embeddings.query_vector(rules.core_words(query)))
     if mask is not None:
         dense = np.where(mask, dense, -1.0)
-    items = np.fromiter((d.item_id for d in idx.documents), dtype=np.int64, count=len(idx.documents))
+    items = np.fromiter(
+        (d.item_id for d in idx.documents), dtype=np.int64, count=len(idx.documents)
+    )
     ids, slots = np.unique(items, return_inverse=True)
     per_item = np.full(len(ids), -1.0)
     np.maximum.at(per_item, slots, dense)
     order = np.sort(per_item)[::-1]
     nearest = int(ids[int(np.argmax(per_item))])
     distinct = float(order[0] - order[min(4, len(order) - 1)])
-    return rules.Closeness(phrase=False, agrees=nearest == idx.documents[top].item_id, distinct=distinct,
-                           coverage=coverage)
+    return rules.Closeness(
+        phrase=False,
+        agrees=nearest == idx.documents[top].item_id,
+        distinct=distinct,
+        coverage=coverage,
+    )
 
 
 _prefixes: dict[str, str] = {}
@@ -124,8 +146,14 @@ def _region_prefix(region_code: str | None) -> str | None:
     return prefix
 
 
-def search_handling_items(text: str, *, region_code: str | None = None, limit: int = 10,
-                          config: index.Config | None = None, threshold: rules.Threshold | None = None) -> Results:
+def search_handling_items(
+    text: str,
+    *,
+    region_code: str | None = None,
+    limit: int = 10,
+    config: index.Config | None = None,
+    threshold: rules.Threshold | None = None,
+) -> Results:
     """Ranked handling items for a citizen's words, in the local catalogue of `region_code` and
     the regions under it (every local catalogue when None); only versions in force today.
     `matched` on the result says whether the best is close enough (`rules.THRESHOLD`)."""
@@ -157,9 +185,14 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
         scores[list(boosted)] += cfg.weights.phrase
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
-    choices = rules.choose_per_item(scores, [d.item_id for d in idx.documents],
-                                    [d.variant for d in idx.documents], asked, cfg.weights,
-                                    [d.first_of_variant for d in idx.documents])
+    choices = rules.choose_per_item(
+        scores,
+        [d.item_id for d in idx.documents],
+        [d.variant for d in idx.documents],
+        asked,
+        cfg.weights,
+        [d.first_of_variant for d in idx.documents],
+    )
     choices = [c for c in choices if np.isfinite(c.score) and c.score > 0][:limit]
     closeness = _closeness(idx, query, cue, choices[0].doc, boosted, mask) if choices else None
     lexical_norm = rules.normalised_lexical(lexical)
@@ -179,18 +212,29 @@ def search_handling_items(text: str, *, region_code: str | None = None, limit: i
         if best_text is not None:
             best_text = next(((k, t) for k, t in doc.texts if t == best_text[1]), None)
         share = float(lexical_norm[c.doc]) if dense is not None else 1.0
-        hits.append(Hit(
-            handling_item=hi, item_name=hi.item_version.name, handling_item_name=hi.name,
-            department_name=doc.department, region_code=doc.region_code, score=round(c.score, 4),
-            guide_url=url_pattern.replace("987654321", str(hi.pk)),
-            matched=_explain(doc, query, best_text, share, cue, c.variant_matched),
-            variant_label=labels[doc.variant],
-            others=tuple(
-                Sibling(o.handling_item, o.handling_item.name, labels[o.variant],
-                        url_pattern.replace("987654321", str(o.handling_item.pk)))
-                for o in siblings[doc.item_id] if o is not doc
-            ),
-        ))
+        hits.append(
+            Hit(
+                handling_item=hi,
+                item_name=hi.item_version.name,
+                handling_item_name=hi.name,
+                department_name=doc.department,
+                region_code=doc.region_code,
+                score=round(c.score, 4),
+                guide_url=url_pattern.replace("987654321", str(hi.pk)),
+                matched=_explain(doc, query, best_text, share, cue, c.variant_matched),
+                variant_label=labels[doc.variant],
+                others=tuple(
+                    Sibling(
+                        o.handling_item,
+                        o.handling_item.name,
+                        labels[o.variant],
+                        url_pattern.replace("987654321", str(o.handling_item.pk)),
+                    )
+                    for o in siblings[doc.item_id]
+                    if o is not doc
+                ),
+            )
+        )
     matched = closeness is not None and (threshold or rules.THRESHOLD).is_close(closeness)
     return Results(hits, matched=matched, closeness=closeness)
 
@@ -220,8 +264,11 @@ def nearest_topics(results: Results, limit: int = 3) -> list[TopicLink]:
         if len(seen) >= limit:
             break
     names = dict(Topic.objects.filter(pk__in={t for t, _r in seen}).values_list("pk", "name"))
-    return [TopicLink(names[t], reverse("portal:catalogue", args=[region]) + f"?topic={t}")
-            for t, region in seen if t in names]
+    return [
+        TopicLink(names[t], reverse("portal:catalogue", args=[region]) + f"?topic={t}")
+        for t, region in seen
+        if t in names
+    ]
 
 
 def consultation_phones(region_code: str | None) -> list[Consultation]:
@@ -240,26 +287,36 @@ def consultation_phones(region_code: str | None) -> list[Consultation]:
 
 # --- The synonym pages ---------------------------------------------------------------------------
 
+
 def administered_catalogues(user):
     """The local catalogues whose region lies in the user's scope (the pages check the role)."""
     prefix = scope_prefix(user)
     if prefix is None:
         return Catalogue.objects.none()
-    return (Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL, region__code__startswith=prefix)
-            .select_related("region").order_by("region__code"))
+    return (
+        Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL, region__code__startswith=prefix)
+        .select_related("region")
+        .order_by("region__code")
+    )
 
 
 def synonyms_of(catalogue: Catalogue):
-    return (Synonym.objects.filter(catalogue=catalogue)
-            .select_related("created_by__staff", "item")
-            .order_by("-created_at", "-id"))
+    return (
+        Synonym.objects.filter(catalogue=catalogue)
+        .select_related("created_by__staff", "item")
+        .order_by("-created_at", "-id")
+    )
 
 
 def items_for_synonyms(catalogue: Catalogue) -> list[tuple[int, str]]:
     """The catalogue's items by the name of their version in force (or newest), for a select."""
     names: dict[int, str] = {}
-    versions = (index.in_force_versions().filter(item__catalogue=catalogue)
-                .values_list("item_id", "name").order_by("name"))
+    versions = (
+        index.in_force_versions()
+        .filter(item__catalogue=catalogue)
+        .values_list("item_id", "name")
+        .order_by("name")
+    )
     for item_id, name in versions:
         names.setdefault(item_id, name)
     return sorted(names.items(), key=lambda pair: pair[1])
@@ -267,7 +324,9 @@ def items_for_synonyms(catalogue: Catalogue) -> list[tuple[int, str]]:
 
 def item_names(items: list[Item]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for item_id, name in index.in_force_versions().filter(item__in=items).values_list("item_id", "name"):
+    for item_id, name in (
+        index.in_force_versions().filter(item__in=items).values_list("item_id", "name")
+    ):
         out[item_id] = name
     return out
 

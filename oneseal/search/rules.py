@@ -22,9 +22,36 @@ _SEPARATORS = re.compile(r"[\s,，、;；/|]+")
 # Words that say nothing about which matter is meant ("我想开个饭店要办什么证"). Removed from the
 # keyword terms only: the meaning model reads the query as written.
 FILLERS = (
-    "要办什么证", "要办啥证", "办什么证", "办啥证", "要办什么手续", "什么手续", "哪些手续", "要办什么",
-    "怎么办理", "如何办理", "怎么办", "怎么", "怎样", "如何", "什么", "哪些", "需要", "我想", "我要",
-    "想要", "手续", "一下", "一家", "一个", "了", "吗", "呢", "啊", "的", "啥",
+    "要办什么证",
+    "要办啥证",
+    "办什么证",
+    "办啥证",
+    "要办什么手续",
+    "什么手续",
+    "哪些手续",
+    "要办什么",
+    "怎么办理",
+    "如何办理",
+    "怎么办",
+    "怎么",
+    "怎样",
+    "如何",
+    "什么",
+    "哪些",
+    "需要",
+    "我想",
+    "我要",
+    "想要",
+    "手续",
+    "一下",
+    "一家",
+    "一个",
+    "了",
+    "吗",
+    "呢",
+    "啊",
+    "的",
+    "啥",
 )
 
 
@@ -76,7 +103,7 @@ def terms(text: str, options: TermOptions, *, segment=None) -> Counter:
                 out["c:" + ch] += options.unigram_weight
         if options.bigram_weight:
             for i in range(len(run) - 1):
-                out["b:" + run[i:i + 2]] += options.bigram_weight
+                out["b:" + run[i : i + 2]] += options.bigram_weight
     if segment is not None and options.word_weight:
         for word in segment(text):
             if len(word) >= 2 and _RUNS.fullmatch(word):
@@ -85,6 +112,7 @@ def terms(text: str, options: TermOptions, *, segment=None) -> Counter:
 
 
 # --- BM25 ------------------------------------------------------------------------------------
+
 
 @dataclass
 class LexicalIndex:
@@ -98,7 +126,9 @@ class LexicalIndex:
     size: int = 0
 
     @classmethod
-    def build(cls, documents: Sequence[Counter], *, k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+    def build(
+        cls, documents: Sequence[Counter], *, k1: float = 1.2, b: float = 0.75
+    ) -> "LexicalIndex":
         n = len(documents)
         lengths = np.array([sum(d.values()) for d in documents], dtype=np.float64)
         avg = float(lengths.mean()) if n else 1.0
@@ -145,40 +175,106 @@ class LexicalIndex:
 # (cue, variant). The longest cue found wins; 补/换证 cues come before the change cues so
 # 换执照 is a reissue and 换法人 a change.
 VARIANT_CUES: tuple[tuple[str, str], ...] = (
-    ("注销", Variant.CANCELLATION), ("关掉", Variant.CANCELLATION), ("关门", Variant.CANCELLATION),
-    ("关闭", Variant.CANCELLATION), ("不干了", Variant.CANCELLATION), ("不做了", Variant.CANCELLATION),
-    ("不开了", Variant.CANCELLATION), ("不办了", Variant.CANCELLATION), ("倒闭", Variant.CANCELLATION),
-    ("解散", Variant.CANCELLATION), ("撤销", Variant.CANCELLATION), ("终止", Variant.CANCELLATION),
-    ("关店", Variant.CANCELLATION), ("关了", Variant.CANCELLATION),
-    ("续期", Variant.RENEWAL), ("延续", Variant.RENEWAL), ("延期", Variant.RENEWAL),
-    ("到期", Variant.RENEWAL), ("过期", Variant.RENEWAL), ("续证", Variant.RENEWAL),
-    ("续办", Variant.RENEWAL), ("续签", Variant.RENEWAL), ("复审", Variant.RENEWAL), ("怎么续", Variant.RENEWAL),
-    ("补办", Variant.REISSUE), ("补证", Variant.REISSUE), ("补领", Variant.REISSUE),
-    ("补发", Variant.REISSUE), ("丢了", Variant.REISSUE), ("丢失", Variant.REISSUE),
-    ("遗失", Variant.REISSUE), ("弄丢", Variant.REISSUE), ("换证", Variant.REISSUE),
-    ("换发", Variant.REISSUE), ("换执照", Variant.REISSUE), ("损坏", Variant.REISSUE),
-    ("搬家", Variant.CHANGE), ("搬地方", Variant.CHANGE), ("换地方", Variant.CHANGE),
-    ("变更", Variant.CHANGE), ("改名", Variant.CHANGE), ("更名", Variant.CHANGE),
-    ("换名", Variant.CHANGE), ("换法人", Variant.CHANGE), ("换负责人", Variant.CHANGE),
-    ("换会长", Variant.CHANGE), ("换老板", Variant.CHANGE), ("改地址", Variant.CHANGE),
-    ("换地址", Variant.CHANGE), ("改经营范围", Variant.CHANGE), ("改范围", Variant.CHANGE),
-    ("增加经营项目", Variant.CHANGE), ("修改", Variant.CHANGE), ("改成", Variant.CHANGE),
-    ("新办", Variant.NEW), ("设立", Variant.NEW), ("成立", Variant.NEW), ("新开", Variant.NEW),
-    ("开办", Variant.NEW), ("注册", Variant.NEW), ("申领", Variant.NEW),
+    ("注销", Variant.CANCELLATION),
+    ("关掉", Variant.CANCELLATION),
+    ("关门", Variant.CANCELLATION),
+    ("关闭", Variant.CANCELLATION),
+    ("不干了", Variant.CANCELLATION),
+    ("不做了", Variant.CANCELLATION),
+    ("不开了", Variant.CANCELLATION),
+    ("不办了", Variant.CANCELLATION),
+    ("倒闭", Variant.CANCELLATION),
+    ("解散", Variant.CANCELLATION),
+    ("撤销", Variant.CANCELLATION),
+    ("终止", Variant.CANCELLATION),
+    ("关店", Variant.CANCELLATION),
+    ("关了", Variant.CANCELLATION),
+    ("续期", Variant.RENEWAL),
+    ("延续", Variant.RENEWAL),
+    ("延期", Variant.RENEWAL),
+    ("到期", Variant.RENEWAL),
+    ("过期", Variant.RENEWAL),
+    ("续证", Variant.RENEWAL),
+    ("续办", Variant.RENEWAL),
+    ("续签", Variant.RENEWAL),
+    ("复审", Variant.RENEWAL),
+    ("怎么续", Variant.RENEWAL),
+    ("补办", Variant.REISSUE),
+    ("补证", Variant.REISSUE),
+    ("补领", Variant.REISSUE),
+    ("补发", Variant.REISSUE),
+    ("丢了", Variant.REISSUE),
+    ("丢失", Variant.REISSUE),
+    ("遗失", Variant.REISSUE),
+    ("弄丢", Variant.REISSUE),
+    ("换证", Variant.REISSUE),
+    ("换发", Variant.REISSUE),
+    ("换执照", Variant.REISSUE),
+    ("损坏", Variant.REISSUE),
+    ("搬家", Variant.CHANGE),
+    ("搬地方", Variant.CHANGE),
+    ("换地方", Variant.CHANGE),
+    ("变更", Variant.CHANGE),
+    ("改名", Variant.CHANGE),
+    ("更名", Variant.CHANGE),
+    ("换名", Variant.CHANGE),
+    ("换法人", Variant.CHANGE),
+    ("换负责人", Variant.CHANGE),
+    ("换会长", Variant.CHANGE),
+    ("换老板", Variant.CHANGE),
+    ("改地址", Variant.CHANGE),
+    ("换地址", Variant.CHANGE),
+    ("改经营范围", Variant.CHANGE),
+    ("改范围", Variant.CHANGE),
+    ("增加经营项目", Variant.CHANGE),
+    ("修改", Variant.CHANGE),
+    ("改成", Variant.CHANGE),
+    ("新办", Variant.NEW),
+    ("设立", Variant.NEW),
+    ("成立", Variant.NEW),
+    ("新开", Variant.NEW),
+    ("开办", Variant.NEW),
+    ("注册", Variant.NEW),
+    ("申领", Variant.NEW),
 )
 # The catalogue's own words for what a cue asks, added to the keyword terms of the query so
 # that among handling items of one variant the fitting one wins (丢了 → 补办, not 换发).
 CUE_WORDS = {
-    "丢了": "补办 遗失 补领 补发", "丢失": "补办 遗失 补领 补发", "遗失": "补办 补领 补发",
-    "弄丢": "补办 遗失 补领 补发", "损坏": "换发 换证", "换证": "换发", "换执照": "换发",
-    "改名": "变更名称", "更名": "变更名称", "换名": "变更名称", "换法人": "变更法定代表人",
-    "换负责人": "变更负责人", "换会长": "变更法定代表人", "换老板": "变更法定代表人 负责人",
-    "改地址": "变更住所 地址 场所", "换地址": "变更住所 地址 场所", "搬家": "变更住所 地址 场所",
-    "搬地方": "变更住所 地址 场所", "换地方": "变更住所 地址 场所",
-    "改经营范围": "变更经营范围 经营项目", "改范围": "变更范围 经营项目", "增加经营项目": "变更经营项目",
-    "到期": "延续 延期", "过期": "延续 延期", "续期": "延续 延期", "续证": "延续",
-    "不干了": "注销", "不做了": "注销", "不开了": "注销", "不办了": "注销", "关掉": "注销",
-    "关门": "注销", "关店": "注销", "关了": "注销", "倒闭": "注销",
+    "丢了": "补办 遗失 补领 补发",
+    "丢失": "补办 遗失 补领 补发",
+    "遗失": "补办 补领 补发",
+    "弄丢": "补办 遗失 补领 补发",
+    "损坏": "换发 换证",
+    "换证": "换发",
+    "换执照": "换发",
+    "改名": "变更名称",
+    "更名": "变更名称",
+    "换名": "变更名称",
+    "换法人": "变更法定代表人",
+    "换负责人": "变更负责人",
+    "换会长": "变更法定代表人",
+    "换老板": "变更法定代表人 负责人",
+    "改地址": "变更住所 地址 场所",
+    "换地址": "变更住所 地址 场所",
+    "搬家": "变更住所 地址 场所",
+    "搬地方": "变更住所 地址 场所",
+    "换地方": "变更住所 地址 场所",
+    "改经营范围": "变更经营范围 经营项目",
+    "改范围": "变更范围 经营项目",
+    "增加经营项目": "变更经营项目",
+    "到期": "延续 延期",
+    "过期": "延续 延期",
+    "续期": "延续 延期",
+    "续证": "延续",
+    "不干了": "注销",
+    "不做了": "注销",
+    "不开了": "注销",
+    "不办了": "注销",
+    "关掉": "注销",
+    "关门": "注销",
+    "关店": "注销",
+    "关了": "注销",
+    "倒闭": "注销",
 }
 
 
@@ -195,6 +291,7 @@ def asked_variant(query: str) -> tuple[str | None, str]:
 
 # --- Fusion ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Weights:
     """How the two signals are combined; measured with bench/search.py."""
@@ -204,7 +301,9 @@ class Weights:
     phrase: float = 0.35  # an everyday name or synonym written in full inside the query
     variant: float = 0.25  # the handling item is the variant the verb asks for
     default_new: float = 0.15  # no verb: the new application comes first
-    first: float = 0.01  # breaks ties: the first handling item of its kind in the guide is the usual one
+    first: float = (
+        0.01  # breaks ties: the first handling item of its kind in the guide is the usual one
+    )
     own: float = 0.5  # share of a handling item's own score against its item's best
     dense_floor_quantile: float = 0.5
     rrf: bool = False
@@ -213,8 +312,27 @@ class Weights:
 
 # Generic verbs a citizen starts with (开 / 办 / 申请 …): e5 finds 开托管班 close to any "开…"
 # everyday name, so what the matter is about is judged on the words after them.
-LEADING_VERBS = ("想在", "我想", "想要", "要在", "开一家", "开个", "开家", "办个", "办理", "申请", "想", "要", "开", "办",
-                 "领", "交", "打", "考", "给")
+LEADING_VERBS = (
+    "想在",
+    "我想",
+    "想要",
+    "要在",
+    "开一家",
+    "开个",
+    "开家",
+    "办个",
+    "办理",
+    "申请",
+    "想",
+    "要",
+    "开",
+    "办",
+    "领",
+    "交",
+    "打",
+    "考",
+    "给",
+)
 
 
 def core_words(query: str) -> str:
@@ -223,7 +341,7 @@ def core_words(query: str) -> str:
     text = strip_fillers(normalise(query)).replace(" ", "")
     for verb in LEADING_VERBS:
         if text.startswith(verb) and len(text) >= len(verb) + 2:
-            return text[len(verb):]
+            return text[len(verb) :]
     return text
 
 
@@ -304,8 +422,9 @@ def fuse(lexical: np.ndarray, dense: np.ndarray | None, weights: Weights) -> np.
         fused = 1 / (weights.rrf_k + rank_positions(dense))
         fused[lexical > 0] += 1 / (weights.rrf_k + rank_positions(lexical)[lexical > 0])
         return fused / fused.max()
-    return (weights.lexical * normalised_lexical(lexical)
-            + weights.dense * normalised_dense(dense, weights.dense_floor_quantile))
+    return weights.lexical * normalised_lexical(lexical) + weights.dense * normalised_dense(
+        dense, weights.dense_floor_quantile
+    )
 
 
 @dataclass(frozen=True)
@@ -315,8 +434,14 @@ class Choice:
     variant_matched: bool
 
 
-def choose_per_item(scores: np.ndarray, items: Sequence[int], variants: Sequence[str],
-                    asked: str | None, weights: Weights, firsts: Sequence[bool] | None = None) -> list[Choice]:
+def choose_per_item(
+    scores: np.ndarray,
+    items: Sequence[int],
+    variants: Sequence[str],
+    asked: str | None,
+    weights: Weights,
+    firsts: Sequence[bool] | None = None,
+) -> list[Choice]:
     """One handling item per item, ranked by the item's best score. When the query's verb asks
     for a variant the item offers, it is that variant (the best-scoring handling item of it,
     e.g. 公司注销登记 among the 注销 of 企业登记), and the item ranks higher for offering it.
@@ -337,7 +462,9 @@ def choose_per_item(scores: np.ndarray, items: Sequence[int], variants: Sequence
             return weights.own * float(scores[doc]) + (1 - weights.own) * top + first
 
         def soft(doc: int) -> float:
-            return own(doc) + (weights.default_new if asked is None and variants[doc] == Variant.NEW else 0.0)
+            return own(doc) + (
+                weights.default_new if asked is None and variants[doc] == Variant.NEW else 0.0
+            )
 
         asked_docs = [d for d in docs if asked is not None and variants[d] == asked]
         if asked_docs:
@@ -357,7 +484,7 @@ def shared_parts(query: str, name: str) -> list[str]:
         j = i + 1
         while j <= len(text) and text[i:j] in name:
             j += 1
-        piece = text[i:j - 1]
+        piece = text[i : j - 1]
         if len(piece) >= 2 or (piece and not parts and len(text) == 1):
             parts.append(piece)
             i = j - 1
@@ -370,6 +497,9 @@ def phrases_in(query: str, phrases: Iterable[str]) -> list[str]:
     """The everyday names written in full in the query (or the query written in full in one of
     them), longest first."""
     text = normalise(query)
-    found = [p for p in phrases
-             if len(p) >= 2 and (p in text or (len(text) >= 2 and 2 * len(text) >= len(p) and text in p))]
+    found = [
+        p
+        for p in phrases
+        if len(p) >= 2 and (p in text or (len(text) >= 2 and 2 * len(text) >= len(p) and text in p))
+    ]
     return sorted(set(found), key=len, reverse=True)

@@ -23,7 +23,11 @@ from .models import Synonym
 @throttle("search")
 def results(request):
     form = SearchForm(request.GET or None)
-    catalogues = list(Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL).select_related("region").order_by("region__code"))
+    catalogues = list(
+        Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL)
+        .select_related("region")
+        .order_by("region__code")
+    )
     query, region, hits, topics, phones, matched = "", "", None, [], [], True
     if form.is_valid():
         query = form.cleaned_data["q"]
@@ -39,12 +43,22 @@ def results(request):
                 topics = queries.nearest_topics(hits)
                 phones = queries.consultation_phones(region or None)
                 hits = hits[:5]
-    return render(request, "search/results.html", {
-        "form": form, "query": query, "region": region, "hits": hits, "catalogues": catalogues,
-        "matched": matched, "topics": topics, "phones": phones,
-        # Queries in the catalogue's language, not translated.
-        "examples": ["开饭店", "办幼儿园", "注销公司", "营业执照丢了"],
-    })
+    return render(
+        request,
+        "search/results.html",
+        {
+            "form": form,
+            "query": query,
+            "region": region,
+            "hits": hits,
+            "catalogues": catalogues,
+            "matched": matched,
+            "topics": topics,
+            "phones": phones,
+            # Queries in the catalogue's language, not translated.
+            "examples": ["开饭店", "办幼儿园", "注销公司", "营业执照丢了"],
+        },
+    )
 
 
 def _require_admin(request, catalogue: Catalogue) -> None:
@@ -64,7 +78,9 @@ def synonyms_index(request):
 
 @login_required
 def synonyms(request, catalogue_id):
-    catalogue = get_object_or_404(Catalogue.objects.select_related("region"), pk=catalogue_id, kind=Catalogue.Kind.LOCAL)
+    catalogue = get_object_or_404(
+        Catalogue.objects.select_related("region"), pk=catalogue_id, kind=Catalogue.Kind.LOCAL
+    )
     _require_admin(request, catalogue)
     items = queries.items_for_synonyms(catalogue)
     form = SynonymForm(request.POST or None, catalogue=catalogue, items=items)
@@ -74,15 +90,24 @@ def synonyms(request, catalogue_id):
         except DomainError as e:
             add_domain_error(form, e)
         else:
-            messages.success(request, _("已添加：群众说“{p}”时可以找到该事项。").format(p=synonym.phrase))
+            messages.success(
+                request, _("已添加：群众说“{p}”时可以找到该事项。").format(p=synonym.phrase)
+            )
             return redirect("search:synonyms", catalogue_id=catalogue.pk)
     rows = list(queries.synonyms_of(catalogue))
     names = dict(items)
     for row in rows:
         row.item_name = names.get(row.item_id, row.item.basic_code)
-    return render(request, "search/synonyms.html", {
-        "catalogue": catalogue, "form": form, "synonyms": rows,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "search/synonyms.html",
+        {
+            "catalogue": catalogue,
+            "form": form,
+            "synonyms": rows,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

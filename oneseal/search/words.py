@@ -93,6 +93,6 @@ def _cut_for_search(tokenizer, text: str) -> list[str]:
     for word in tokenizer.cut(text, HMM=False):
         n = len(word)
         for size in range(2, n):
-            out += [part for i in range(n - size + 1) if freq.get(part := word[i:i + size])]
+            out += [part for i in range(n - size + 1) if freq.get(part := word[i : i + size])]
         out.append(word)
     return out

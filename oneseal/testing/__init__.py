@@ -19,7 +19,8 @@ from oneseal.catalogue.models import ReviewStep, SpecialProcedure
 # SQLite serialises every writer, so a race can only be shown on PostgreSQL.
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)")
+    reason="needs PostgreSQL: real parallel connections and row locks (SQLite serialises writers)",
+)
 POSTGRES_ONLY = [pytest.mark.postgres, needs_postgres]
 
 
@@ -47,13 +48,14 @@ def in_parallel(*calls, timeout: float = 60):
     return results
 
 
-
 def poster(user, url, body, **headers):
     """A call for `in_parallel`: `user` posts the JSON `body` to the API at `url`."""
+
     def call():
         client = APIClient()
         client.force_authenticate(user)
         return client.post(url, body, format="json", **headers)
+
     return call
 
 
@@ -65,8 +67,11 @@ def issued_document(case, *, kind: str, actor):
     from oneseal.documents.models import Document
     from oneseal.documents.queries import due_documents
 
-    existing = (Document.objects.filter(case=case, kind=kind, state=Document.DocumentState.GENUINE)
-                .order_by("-pk").first())
+    existing = (
+        Document.objects.filter(case=case, kind=kind, state=Document.DocumentState.GENUINE)
+        .order_by("-pk")
+        .first()
+    )
     due = [d.kind for d in due_documents(case)]
     if existing is not None and kind not in due:
         return existing
@@ -89,12 +94,17 @@ def list_special_procedures(hi, admin_user, kinds=tuple(SpecialProcedure.Kind.va
     """The guide's special procedures (every kind unless told): the kinds a case of it may be
     suspended for."""
     for kind in kinds:
-        catalogue_actions.save_draft_part(SpecialProcedure(handling_item=hi, kind=kind, limit_days=10),
-                                          actor=admin_user)
+        catalogue_actions.save_draft_part(
+            SpecialProcedure(handling_item=hi, kind=kind, limit_days=10), actor=admin_user
+        )
 
 
-STEPS = [("受理", ReviewStep.Role.CLERK, False), ("初审", ReviewStep.Role.REVIEWER, True),
-         ("复审", ReviewStep.Role.REVIEWER, False), ("决定", ReviewStep.Role.SIGNATORY, False)]
+STEPS = [
+    ("受理", ReviewStep.Role.CLERK, False),
+    ("初审", ReviewStep.Role.REVIEWER, True),
+    ("复审", ReviewStep.Role.REVIEWER, False),
+    ("决定", ReviewStep.Role.SIGNATORY, False),
+]
 
 
 def accepted_case(hi, applicant, clerk, on: str, *, tolerated_until: str | None = None):
@@ -103,23 +113,41 @@ def accepted_case(hi, applicant, clerk, on: str, *, tolerated_until: str | None 
     core, non_core = case.materials.order_by("material__order")
     if tolerated_until:
         actions.check_materials(case, actor=clerk, statuses={core.pk: CaseMaterial.Status.PROVIDED})
-        return actions.accept(case, actor=clerk, on=day(on), tolerated={non_core.pk: day(tolerated_until)})
-    actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in (core, non_core)})
+        return actions.accept(
+            case, actor=clerk, on=day(on), tolerated={non_core.pk: day(tolerated_until)}
+        )
+    actions.check_materials(
+        case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in (core, non_core)}
+    )
     return actions.accept(case, actor=clerk, on=day(on))
 
 
 def reviewed(case, reviewer, second_reviewer, on: str):
     """Both review steps done, the case waits for the decision."""
-    case = actions.complete_review_step(case, actor=reviewer, opinion="材料齐全，符合条件", outcome="approve", on=day(on))
-    return actions.complete_review_step(case, actor=second_reviewer, opinion="同意初审意见", outcome="approve", on=day(on))
+    case = actions.complete_review_step(
+        case, actor=reviewer, opinion="材料齐全，符合条件", outcome="approve", on=day(on)
+    )
+    return actions.complete_review_step(
+        case, actor=second_reviewer, opinion="同意初审意见", outcome="approve", on=day(on)
+    )
 
 
 def events(case) -> int:
     return CaseEvent.objects.filter(case=case).count()
 
 
-def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: str, notified_on: str,
-                             decided_on: str, facts: str = "以欺骗手段取得行政许可", views: str | None = None):
+def revoke_through_procedure(
+    case,
+    *,
+    proposer,
+    clerk,
+    signatory,
+    proposed_on: str,
+    notified_on: str,
+    decided_on: str,
+    facts: str = "以欺骗手段取得行政许可",
+    views: str | None = None,
+):
     """Revoke the case's licence the only way there is: propose (its notice is issued with it;
     a bureau seal is created when there is none, and a notice left waiting for one is issued
     now), record its service, hear the holder (when `views`), and let a signatory decide
@@ -127,7 +155,9 @@ def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: s
     from oneseal.documents import actions as document_actions
     from oneseal.documents.models import Seal
 
-    if not Seal.objects.filter(bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE).exists():
+    if not Seal.objects.filter(
+        bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE
+    ).exists():
         document_actions.create_seal(case.bureau, actor=None, valid_from=day("2024-01-01"))
     from oneseal.cases.actions.revocation import open_proposal
 
@@ -137,8 +167,9 @@ def revoke_through_procedure(case, *, proposer, clerk, signatory, proposed_on: s
     actions.notify_revocation(case, actor=clerk, on=day(notified_on))
     if views is not None:
         actions.submit_revocation_views(case, actor=clerk, views=views, on=day(notified_on))
-    return actions.decide_revocation(case, actor=signatory, revoke=True, reason="经复核，事实清楚，依据充分",
-                                     on=day(decided_on))
+    return actions.decide_revocation(
+        case, actor=signatory, revoke=True, reason="经复核，事实清楚，依据充分", on=day(decided_on)
+    )
 
 
 def id_number(region: str, born: str, sequence: str) -> str:

@@ -41,8 +41,12 @@ def handling_item(complete_draft, admin_user):
     tolerable non-core one, and the special procedures its guide lists."""
     version = complete_draft()
     hi = version.handling_items.get()
-    catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品安全管理制度", order=2, is_core=False,
-                                               is_tolerable=True), actor=admin_user)
+    catalogue_actions.save_draft_part(
+        Material(
+            handling_item=hi, name="食品安全管理制度", order=2, is_core=False, is_tolerable=True
+        ),
+        actor=admin_user,
+    )
     list_special_procedures(hi, admin_user)
     catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
     return hi
@@ -50,8 +54,13 @@ def handling_item(complete_draft, admin_user):
 
 @pytest.fixture
 def applicant(clerk):
-    return register_applicant(actor=clerk, kind="organisation", name="平罗县𠮷祥餐饮有限公司",
-                              number="91350100M000100Y43", phone="0952-6012345")
+    return register_applicant(
+        actor=clerk,
+        kind="organisation",
+        name="平罗县𠮷祥餐饮有限公司",
+        number="91350100M000100Y43",
+        phone="0952-6012345",
+    )
 
 
 @pytest.fixture
@@ -61,7 +70,9 @@ def section(bureau):
 
 @pytest.fixture
 def reviewer(make_staff, county, bureau, section):
-    return make_staff("reviewer", county, Role.REVIEWER, display_name="李初审", bureau=bureau, section=section)
+    return make_staff(
+        "reviewer", county, Role.REVIEWER, display_name="李初审", bureau=bureau, section=section
+    )
 
 
 @pytest.fixture
@@ -83,7 +94,9 @@ def deputy(make_staff, county, bureau):
 @pytest.fixture
 def far_staff(make_staff, other_county):
     """Staff of the neighbouring county holding every role there."""
-    return make_staff("far", other_county, Role.CLERK, Role.REVIEWER, Role.SIGNATORY, display_name="外区人员")
+    return make_staff(
+        "far", other_county, Role.CLERK, Role.REVIEWER, Role.SIGNATORY, display_name="外区人员"
+    )
 
 
 @pytest.fixture
@@ -99,15 +112,27 @@ def applicant_user(db):
 @pytest.fixture
 def own_applicant(clerk, applicant_user):
     """An applicant with an online account (a natural person)."""
-    return register_applicant(actor=clerk, kind="person", name="马𠮷祥", number="640221198001011237",
-                              phone="13909520000", user=applicant_user)
+    return register_applicant(
+        actor=clerk,
+        kind="person",
+        name="马𠮷祥",
+        number="640221198001011237",
+        phone="13909520000",
+        user=applicant_user,
+    )
 
 
 @pytest.fixture
 def other_applicant_user(clerk):
     user = get_user_model().objects.create_user(username="stranger", password="pw-stranger")
-    register_applicant(actor=clerk, kind="person", name="路人甲", number="640221199002150049",
-                       phone="13909520001", user=user)
+    register_applicant(
+        actor=clerk,
+        kind="person",
+        name="路人甲",
+        number="640221199002150049",
+        phone="13909520001",
+        user=user,
+    )
     return user
 
 
@@ -125,15 +150,28 @@ def make_item(complete_draft, admin_user, section):
         for name, value in fields.items():
             setattr(hi, name, value)
         catalogue_actions.save_draft_part(hi, actor=admin_user)
-        catalogue_actions.save_draft_part(Material(handling_item=hi, name="食品安全管理制度", order=2, is_core=False,
-                                                   is_tolerable=True), actor=admin_user)
+        catalogue_actions.save_draft_part(
+            Material(
+                handling_item=hi, name="食品安全管理制度", order=2, is_core=False, is_tolerable=True
+            ),
+            actor=admin_user,
+        )
         list_special_procedures(hi, admin_user, procedures)
         chosen = STEPS if steps is True else (steps or [])
         for order, (name, role, in_section) in enumerate(chosen, 1):
-            catalogue_actions.save_draft_part(ReviewStep(handling_item=hi, order=order, name=name, role=role,
-                                                         section=section if in_section else None), actor=admin_user)
+            catalogue_actions.save_draft_part(
+                ReviewStep(
+                    handling_item=hi,
+                    order=order,
+                    name=name,
+                    role=role,
+                    section=section if in_section else None,
+                ),
+                actor=admin_user,
+            )
         catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
         return hi
+
     return make
 
 

@@ -22,8 +22,16 @@ def test_no_template_needs_inline_script_or_style():
     offenders = []
     for template in ROOT.glob("**/templates/**/*.html"):
         text = template.read_text()
-        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\sstyle=", r"<style", r"\shx-on", r"\son[a-z]+=",
-                        r"javascript:", r'hx-trigger="[^"]*\[', r"hx-vals=['\"]js:"):
+        for pattern in (
+            r"<script(?![^>]*\bsrc=)[^>]*>",
+            r"\sstyle=",
+            r"<style",
+            r"\shx-on",
+            r"\son[a-z]+=",
+            r"javascript:",
+            r'hx-trigger="[^"]*\[',
+            r"hx-vals=['\"]js:",
+        ):
             if re.search(pattern, text):
                 offenders.append(f"{template.relative_to(ROOT)}: {pattern}")
     assert not offenders, offenders

@@ -15,9 +15,19 @@ def overseer(make_staff, county):
     return make_staff("overseer", county, Role.OVERSEER, display_name="刘督查")
 
 
-def test_the_statistics_chart_draws_under_the_policy(page, overseer, item, applicant, clerk, reviewer,
-                                                     second_reviewer, signatory):
-    granted(item, applicant, clerk, reviewer, second_reviewer, signatory, accepted="2025-03-03", decided="2025-03-06")
+def test_the_statistics_chart_draws_under_the_policy(
+    page, overseer, item, applicant, clerk, reviewer, second_reviewer, signatory
+):
+    granted(
+        item,
+        applicant,
+        clerk,
+        reviewer,
+        second_reviewer,
+        signatory,
+        accepted="2025-03-03",
+        decided="2025-03-06",
+    )
     rollup()
     sign_in_staff(page, overseer)
     page.goto(reverse("esupervision:statistics") + "?by=department&from=2025-03-01&to=2025-03-31")

@@ -20,8 +20,15 @@ from oneseal.testing import accepted_case
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE_TEXT = ["a\x00b\x1b", "9" * 30, "-99999999999999999999", "x" * 10_000, "马\u202e祥\u2066", "2025-02-30",
-                "NaN"]
+HOSTILE_TEXT = [
+    "a\x00b\x1b",
+    "9" * 30,
+    "-99999999999999999999",
+    "x" * 10_000,
+    "马\u202e祥\u2066",
+    "2025-02-30",
+    "NaN",
+]
 HOSTILE_JSON = [None, [], {}, 10**30, -1, {"a": [{"b": "\x00"}]}]
 HOSTILE_PATH = ["99999999999999999999999", "-1", "0", "%00", "x" * 300, "%E2%80%AE", "%FF"]
 DEEP = b"[" * 5000 + b"]" * 5000
@@ -37,7 +44,9 @@ class Failures(dict):
             self.setdefault(key, [what, 0])[1] += 1
 
     def report(self) -> str:
-        return "\n".join(f"{key} ×{n}: {what[:200]!r}" for key, (what, n) in list(self.items())[:40])
+        return "\n".join(
+            f"{key} ×{n}: {what[:200]!r}" for key, (what, n) in list(self.items())[:40]
+        )
 
 
 # --- the API, from its schema ---------------------------------------------------------------
@@ -80,7 +89,13 @@ def api_requests(method, path, params, body_type, fields, real_id):
         elif body_type == "multipart/form-data":
             yield method, url, {f: value for f in fields}, "multipart", hdrs
         else:
-            yield method, url, json.dumps({f: value for f in fields}).encode(), "application/json", hdrs
+            yield (
+                method,
+                url,
+                json.dumps({f: value for f in fields}).encode(),
+                "application/json",
+                hdrs,
+            )
     if method == "get":
         if query:
             yield "get", f"{url}?{query[0]}=%FF%FE%00", None, None, {}
@@ -115,15 +130,40 @@ class Page(HTMLParser):
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
         elif tag == "form":
-            self.forms.append({"method": (a.get("method") or "get").lower(), "action": a.get("action"), "fields": []})
-        elif (tag in ("input", "select", "textarea") and self.forms and a.get("name")
-              and a.get("type") not in ("file", "submit", "button", "image") and a["name"] != "csrfmiddlewaretoken"):
+            self.forms.append(
+                {
+                    "method": (a.get("method") or "get").lower(),
+                    "action": a.get("action"),
+                    "fields": [],
+                }
+            )
+        elif (
+            tag in ("input", "select", "textarea")
+            and self.forms
+            and a.get("name")
+            and a.get("type") not in ("file", "submit", "button", "image")
+            and a["name"] != "csrfmiddlewaretoken"
+        ):
             self.forms[-1]["fields"].append(a["name"])
 
 
-ENTRY_PAGES = ["/", "/track/", "/accounts/login/", "/workbench/", "/manage/catalogue/", "/esupervision/",
-               "/linkage/", "/appointments/", "/ratings/", "/search/", "/documents/", "/signup/"]
-SKIP = re.compile(r"logout|/i18n/|/admin/|/api/|/static/|/media/|format=|/en/|\.(pdf|xlsx|csv|png|js|css)$")
+ENTRY_PAGES = [
+    "/",
+    "/track/",
+    "/accounts/login/",
+    "/workbench/",
+    "/manage/catalogue/",
+    "/esupervision/",
+    "/linkage/",
+    "/appointments/",
+    "/ratings/",
+    "/search/",
+    "/documents/",
+    "/signup/",
+]
+SKIP = re.compile(
+    r"logout|/i18n/|/admin/|/api/|/static/|/media/|format=|/en/|\.(pdf|xlsx|csv|png|js|css)$"
+)
 
 
 def crawl(client, *, max_pages: int = 120) -> dict[str, list[str]]:
@@ -146,7 +186,10 @@ def crawl(client, *, max_pages: int = 120) -> dict[str, list[str]]:
         for href in page.links:
             parts = urlsplit(urljoin(url, href))
             if not parts.netloc and parts.path.startswith("/"):
-                queue.append(parts.path + (f"?{parts.query}" if parts.query and "page=" in parts.query else ""))
+                queue.append(
+                    parts.path
+                    + (f"?{parts.query}" if parts.query and "page=" in parts.query else "")
+                )
     return forms
 
 
@@ -156,13 +199,16 @@ def crawl(client, *, max_pages: int = 120) -> dict[str, list[str]]:
 @pytest.fixture
 def world(item, applicant, own_applicant, clerk, applicant_user, admin_user):
     """A case at the window and one of the signed-in applicant, so ids in paths are real."""
-    return [accepted_case(item, applicant, clerk, "2025-03-03").pk,
-            accepted_case(item, own_applicant, clerk, "2025-03-03").pk]
+    return [
+        accepted_case(item, applicant, clerk, "2025-03-03").pk,
+        accepted_case(item, own_applicant, clerk, "2025-03-03").pk,
+    ]
 
 
 @pytest.mark.slow
 def test_no_api_operation_or_form_answers_hostile_input_with_a_server_error(
-        client, world, clerk, applicant_user, admin_user, django_user_model):
+    client, world, clerk, applicant_user, admin_user, django_user_model
+):
     failures = Failures()
     ops = list(operations())
     assert len(ops) > 50, "the schema lists the API"
@@ -176,13 +222,22 @@ def test_no_api_operation_or_form_answers_hostile_input_with_a_server_error(
             client.force_login(user)
         for op in ops if who in api_users else ():
             for method, url, body, content_type, headers in api_requests(*op, real_id=world[0]):
-                failures.check(send(client, method, url, body, content_type, headers),
-                               f"{who} {method.upper()} {url} {str(body)[:80]}")
+                failures.check(
+                    send(client, method, url, body, content_type, headers),
+                    f"{who} {method.upper()} {url} {str(body)[:80]}",
+                )
         for action, fields in crawl(client).items():
             forms_seen += 1
             for value in HOSTILE_TEXT:
-                failures.check(client.post(action, {f: value for f in fields}), f"{who} POST {action} = {value[:20]!r}")
-            failures.check(client.post(action, b"a=%FF%FE&b=%00", content_type="application/x-www-form-urlencoded"),
-                           f"{who} POST {action} invalid UTF-8")
+                failures.check(
+                    client.post(action, {f: value for f in fields}),
+                    f"{who} POST {action} = {value[:20]!r}",
+                )
+            failures.check(
+                client.post(
+                    action, b"a=%FF%FE&b=%00", content_type="application/x-www-form-urlencoded"
+                ),
+                f"{who} POST {action} invalid UTF-8",
+            )
     assert forms_seen > 10, "the crawl found the pages' forms"
     assert not failures, failures.report() + f"\n… {len(failures)} kinds in all"

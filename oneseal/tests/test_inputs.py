@@ -19,11 +19,20 @@ def fields(response) -> dict:
     return response.json()["fields"]
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("limit=100000000000000000000", "limit"), ("limit=0", "limit"), ("limit=-5", "limit"), ("limit=abc", "limit"),
-    ("limit=501", "limit"), ("limit=１０", "limit"), ("offset=100000000000000000000", "offset"),
-    ("offset=-1", "offset"), ("offset=1.5", "offset"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=100000000000000000000", "limit"),
+        ("limit=0", "limit"),
+        ("limit=-5", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=501", "limit"),
+        ("limit=１０", "limit"),
+        ("offset=100000000000000000000", "offset"),
+        ("offset=-1", "offset"),
+        ("offset=1.5", "offset"),
+    ],
+)
 def test_a_page_parameter_out_of_range_is_a_400_naming_it(client, regions, query, field):
     response = client.get(f"/api/v1/regions?{query}")
     assert response.status_code == 400 and list(fields(response)) == [field]
@@ -41,36 +50,57 @@ def test_page_parameters_in_range_page_as_before(client, regions):
 def test_json_nested_5000_deep_is_refused_quickly_naming_the_body(client, applicant_user):
     client.force_login(applicant_user)
     started = time.perf_counter()
-    response = client.post("/api/v1/applicants", b"[" * 5000 + b"]" * 5000, content_type="application/json")
+    response = client.post(
+        "/api/v1/applicants", b"[" * 5000 + b"]" * 5000, content_type="application/json"
+    )
     assert time.perf_counter() - started < 1
-    assert response.status_code == 400 and "body" in fields(response) and "64" in fields(response)["body"][0]
+    assert (
+        response.status_code == 400
+        and "body" in fields(response)
+        and "64" in fields(response)["body"][0]
+    )
     assert json_depth(b'{"a": [1, {"b": "[[[[["}]}') == 3  # brackets in strings do not count
 
 
 def test_a_body_beyond_the_limit_is_a_400(client, applicant_user, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client.force_login(applicant_user)
-    response = client.post("/api/v1/applicants", json.dumps({"name": "x" * 2000}), content_type="application/json")
+    response = client.post(
+        "/api/v1/applicants", json.dumps({"name": "x" * 2000}), content_type="application/json"
+    )
     assert response.status_code == 400 and "body" in fields(response)
 
 
 def test_nul_in_the_tracking_form_is_a_400_naming_the_field(client):
-    response = client.post(reverse("portal:track"), {"number": "6402\x0021198001011237", "query_code": "K7PQ2M"})
+    response = client.post(
+        reverse("portal:track"), {"number": "6402\x0021198001011237", "query_code": "K7PQ2M"}
+    )
     assert response.status_code == 400
     assert "number" in response.content.decode() and "控制字符" in response.content.decode()
 
 
-def test_nul_in_an_idempotency_key_is_a_400_naming_the_header(client, applicant_user, item, own_applicant):
+def test_nul_in_an_idempotency_key_is_a_400_naming_the_header(
+    client, applicant_user, item, own_applicant
+):
     client.force_login(applicant_user)
-    response = client.post("/api/v1/cases", {"handling_item": item.pk, "channel": "online"},
-                           content_type="application/json", HTTP_IDEMPOTENCY_KEY="k\x00ey")
+    response = client.post(
+        "/api/v1/cases",
+        {"handling_item": item.pk, "channel": "online"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k\x00ey",
+    )
     assert response.status_code == 400 and list(fields(response)) == ["Idempotency-Key"]
 
 
 def test_control_characters_in_a_json_field_are_named_by_their_path(client, clerk):
     client.force_login(clerk)
-    body = {"kind": "person", "name": "马祥", "number": "640221198001011237", "phone": "139\x0b00000000",
-            "extra": [{"note": "a\x00"}]}
+    body = {
+        "kind": "person",
+        "name": "马祥",
+        "number": "640221198001011237",
+        "phone": "139\x0b00000000",
+        "extra": [{"note": "a\x00"}],
+    }
     response = client.post("/api/v1/applicants", body, content_type="application/json")
     assert response.status_code == 400 and list(fields(response)) == ["phone"]
     del body["phone"]
@@ -81,13 +111,25 @@ def test_control_characters_in_a_json_field_are_named_by_their_path(client, cler
 def test_a_right_to_left_override_in_a_name_is_refused_everywhere_names_enter(client, clerk):
     spoofed = "马\u202e祥"
     client.force_login(clerk)
-    response = client.post("/api/v1/applicants", {"kind": "person", "name": spoofed, "number": "640221198001011237",
-                                                  "phone": "13900000000"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/applicants",
+        {"kind": "person", "name": spoofed, "number": "640221198001011237", "phone": "13900000000"},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and list(fields(response)) == ["name"]
     client.logout()
-    page = client.post(reverse("portal:signup"), {"kind": "person", "name": spoofed, "username": "ma",
-                                                  "password": "pw-12345678", "password2": "pw-12345678",
-                                                  "number": "640221198001011237", "phone": "13900000000"})
+    page = client.post(
+        reverse("portal:signup"),
+        {
+            "kind": "person",
+            "name": spoofed,
+            "username": "ma",
+            "password": "pw-12345678",
+            "password2": "pw-12345678",
+            "number": "640221198001011237",
+            "phone": "13900000000",
+        },
+    )
     assert page.status_code == 400 and "name" in page.content.decode()
     assert not Applicant.objects.filter(name=spoofed).exists()
 

@@ -35,12 +35,17 @@ def signed_in(response) -> bool:
     return response.status_code == 302 and "_auth_user_id" in response.client.session
 
 
-@pytest.mark.parametrize(("path", "who", "password"), [
-    ("/accounts/login/", "clerk", "pw-clerk"),
-    ("/account/signin/", "clerk", "pw-clerk"),
-    ("/admin/login/", "root", "pw-root"),
-])
-def test_thirty_wrong_passwords_then_the_right_one_is_refused(path, who, password, clerk, superuser, settings):
+@pytest.mark.parametrize(
+    ("path", "who", "password"),
+    [
+        ("/accounts/login/", "clerk", "pw-clerk"),
+        ("/account/signin/", "clerk", "pw-clerk"),
+        ("/admin/login/", "root", "pw-root"),
+    ],
+)
+def test_thirty_wrong_passwords_then_the_right_one_is_refused(
+    path, who, password, clerk, superuser, settings
+):
     for n in range(30):
         assert not signed_in(post_login(path, who, f"guess-{n}"))
     locked = post_login(path, who, password)
@@ -70,8 +75,9 @@ def test_the_lockout_ends_after_the_cool_off(clerk, settings):
     assert signed_in(post_login("/accounts/login/", "clerk", "pw-clerk"))
 
 
-def test_signing_in_to_an_own_account_between_guesses_does_not_reset_the_count(clerk, make_staff, county,
-                                                                              settings):
+def test_signing_in_to_an_own_account_between_guesses_does_not_reset_the_count(
+    clerk, make_staff, county, settings
+):
     make_staff("accomplice", county, Role.CLERK)
     for n in range(settings.AXES_FAILURE_LIMIT - 1):
         post_login("/accounts/login/", "clerk", f"guess-{n}")
@@ -89,24 +95,45 @@ def test_a_few_wrong_passwords_do_not_lock_anyone_out(clerk, settings):
 def test_the_public_verification_api_and_page_are_throttled_per_client(db, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "verify": "3/min"}
     api = APIClient(REMOTE_ADDR=ATTACKER)
-    assert [api.get("/api/v1/verify/ABCD2345").status_code for _ in range(4)] == [404, 404, 404, 429]
+    assert [api.get("/api/v1/verify/ABCD2345").status_code for _ in range(4)] == [
+        404,
+        404,
+        404,
+        429,
+    ]
     assert APIClient(REMOTE_ADDR="192.0.2.44").get("/api/v1/verify/ABCD2345").status_code == 404
     page = Client(REMOTE_ADDR="192.0.2.45")
-    codes = [page.get("/documents/verify/ABCD2345/", REMOTE_ADDR="192.0.2.45").status_code for _ in range(4)]
+    codes = [
+        page.get("/documents/verify/ABCD2345/", REMOTE_ADDR="192.0.2.45").status_code
+        for _ in range(4)
+    ]
     assert codes == [404, 404, 404, 429]
 
 
 def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(db, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "search": "2/min"}
-    statuses = [APIClient().get("/api/v1/search", {"q": "开饭店"}, REMOTE_ADDR=ATTACKER,
-                                HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)]
+    statuses = [
+        APIClient()
+        .get(
+            "/api/v1/search",
+            {"q": "开饭店"},
+            REMOTE_ADDR=ATTACKER,
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        )
+        .status_code
+        for n in range(3)
+    ]
     assert statuses[-1] == 429
 
 
 def test_sign_up_submissions_are_throttled(db, settings):
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": "2/hour"}
     client = Client(REMOTE_ADDR=ATTACKER)
-    statuses = [client.post("/account/signup/", {"username": f"u{n}"}, REMOTE_ADDR=ATTACKER).status_code
-                for n in range(3)]
+    statuses = [
+        client.post("/account/signup/", {"username": f"u{n}"}, REMOTE_ADDR=ATTACKER).status_code
+        for n in range(3)
+    ]
     assert statuses == [400, 400, 429]
-    assert client.get("/account/signup/", REMOTE_ADDR=ATTACKER).status_code == 200  # the form itself still shows
+    assert (
+        client.get("/account/signup/", REMOTE_ADDR=ATTACKER).status_code == 200
+    )  # the form itself still shows

@@ -43,14 +43,28 @@ else:
 
 def interpreter(tmp_path, database: str):
     """Runs code in a fresh interpreter on the SQLite file `database` under tmp_path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ONESEAL_") and k != "DATABASE_URL"}
-    env.update(PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="oneseal.settings", ONESEAL_VAR=str(tmp_path),
-               DATABASE_URL=f"sqlite:///{tmp_path / database}", ONESEAL_TRACK_FAILURES_PER_CLIENT="5",
-               ONESEAL_LOGIN_FAILURE_LIMIT="10", ONESEAL_SEARCH_EMBEDDINGS="0")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("ONESEAL_") and k != "DATABASE_URL"
+    }
+    env.update(
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="oneseal.settings",
+        ONESEAL_VAR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / database}",
+        ONESEAL_TRACK_FAILURES_PER_CLIENT="5",
+        ONESEAL_LOGIN_FAILURE_LIMIT="10",
+        ONESEAL_SEARCH_EMBEDDINGS="0",
+    )
 
     def python(code, *args):
-        result = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "-c", code, *map(str, args)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         return result.stdout.split()
 

@@ -46,11 +46,19 @@ def issue_one(request, case: Case, kind: str) -> Document | None:
         messages.error(request, _("您无权出具该文书"))
         return None
     except DomainError as exc:
-        messages.error(request, _("未能出具{label}：{reason}").format(label=DocumentKind(kind).label,
-                                                                 reason=_reasons(exc)))
+        messages.error(
+            request,
+            _("未能出具{label}：{reason}").format(
+                label=DocumentKind(kind).label, reason=_reasons(exc)
+            ),
+        )
         return None
-    messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
-                                                                 number=document.number))
+    messages.success(
+        request,
+        _("已出具{label}（{number}）").format(
+            label=document.get_kind_display(), number=document.number
+        ),
+    )
     return document
 
 
@@ -65,11 +73,20 @@ def issue_due(request, case: Case, *, after_seq: int = 0) -> list[Document]:
     queue of notices to issue); anything else still due and issuable now is issued too."""
     if not may_issue(request.user, case):
         return []
-    issued = list(Document.objects.filter(case=case, event__seq__gt=after_seq)
-                  .exclude(state=Document.DocumentState.SUPERSEDED).order_by("id"))
-    for pending in PendingNotice.objects.filter(case=case, event__seq__gt=after_seq, document__isnull=True):
-        messages.warning(request, _("文书暂不能出具：{label}已列入待出具文书，原因：{reason}").format(
-            label=pending.get_kind_display(), reason=pending.reason))
+    issued = list(
+        Document.objects.filter(case=case, event__seq__gt=after_seq)
+        .exclude(state=Document.DocumentState.SUPERSEDED)
+        .order_by("id")
+    )
+    for pending in PendingNotice.objects.filter(
+        case=case, event__seq__gt=after_seq, document__isnull=True
+    ):
+        messages.warning(
+            request,
+            _("文书暂不能出具：{label}已列入待出具文书，原因：{reason}").format(
+                label=pending.get_kind_display(), reason=pending.reason
+            ),
+        )
     due = [d for d in document_queries.due_documents(case) if not d.blockers]
     if due:
         try:
@@ -79,6 +96,10 @@ def issue_due(request, case: Case, *, after_seq: int = 0) -> list[Document]:
         except DomainError as exc:
             messages.warning(request, _("文书暂不能出具：{reason}").format(reason=_reasons(exc)))
     for document in issued:
-        messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
-                                                                     number=document.number))
+        messages.success(
+            request,
+            _("已出具{label}（{number}）").format(
+                label=document.get_kind_display(), number=document.number
+            ),
+        )
     return issued

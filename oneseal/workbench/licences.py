@@ -30,12 +30,20 @@ from .views.common import PAGE_SIZE, staff_only
 
 
 class LicenceFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("持证人、信用代码、身份证号或证照编号"), required=False, max_length=100)
-    item = forms.TypedChoiceField(label=gettext_lazy("事项"), required=False, coerce=int, empty_value=None)
-    standing = forms.ChoiceField(label=gettext_lazy("状态"), required=False,
-                                 choices=[("", gettext_lazy("全部"))] + list(Licence.Standing.choices))
-    expiring_within = forms.IntegerField(label=gettext_lazy("N日内到期"), required=False, min_value=0,
-                                         max_value=3660)
+    q = forms.CharField(
+        label=gettext_lazy("持证人、信用代码、身份证号或证照编号"), required=False, max_length=100
+    )
+    item = forms.TypedChoiceField(
+        label=gettext_lazy("事项"), required=False, coerce=int, empty_value=None
+    )
+    standing = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部"))] + list(Licence.Standing.choices),
+    )
+    expiring_within = forms.IntegerField(
+        label=gettext_lazy("N日内到期"), required=False, min_value=0, max_value=3660
+    )
 
     def __init__(self, *args, items: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,9 +51,14 @@ class LicenceFilterForm(forms.Form):
 
 
 def _items(user) -> list[tuple[int, str]]:
-    rows = (visible_licences(user).order_by()
-            .values_list("case__handling_item__item_version__item_id", "case__handling_item__item_version__name")
-            .distinct())
+    rows = (
+        visible_licences(user)
+        .order_by()
+        .values_list(
+            "case__handling_item__item_version__item_id", "case__handling_item__item_version__name"
+        )
+        .distinct()
+    )
     names: dict[int, str] = {}
     for item_id, name in rows:
         names.setdefault(item_id, name)
@@ -57,12 +70,39 @@ def _date(day: datetime.date | None) -> str:
 
 
 def register_table(rows, on: datetime.date) -> Table:
-    headers = [_("证照编号"), _("证照名称"), _("持证人"), _("统一社会信用代码或身份证号码"), _("事项"), _("许可范围"),
-               _("有效期自"), _("有效期至"), _("版本"), _("状态"), _("发证日期")]
-    return Table(str(_("证照登记簿")), [str(h) for h in headers], [
-        [lic.number, lic.name, lic.holder.name, lic.holder.number, lic.case.handling_item.item_version.name,
-         lic.scope, _date(lic.valid_from), _date(lic.valid_until) or str(_("长期")), lic.version,
-         lic.standing_display(on), _date(lic.issued_on)] for lic in rows])
+    headers = [
+        _("证照编号"),
+        _("证照名称"),
+        _("持证人"),
+        _("统一社会信用代码或身份证号码"),
+        _("事项"),
+        _("许可范围"),
+        _("有效期自"),
+        _("有效期至"),
+        _("版本"),
+        _("状态"),
+        _("发证日期"),
+    ]
+    return Table(
+        str(_("证照登记簿")),
+        [str(h) for h in headers],
+        [
+            [
+                lic.number,
+                lic.name,
+                lic.holder.name,
+                lic.holder.number,
+                lic.case.handling_item.item_version.name,
+                lic.scope,
+                _date(lic.valid_from),
+                _date(lic.valid_until) or str(_("长期")),
+                lic.version,
+                lic.standing_display(on),
+                _date(lic.issued_on),
+            ]
+            for lic in rows
+        ],
+    )
 
 
 @staff_only
@@ -70,19 +110,30 @@ def register_table(rows, on: datetime.date) -> Table:
 def register(request):
     user, on = request.user, today()
     form = LicenceFilterForm(request.GET or None, items=_items(user))
-    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in (None, "")}
+    filters = {
+        k: v
+        for k, v in (form.cleaned_data if form.is_valid() else {}).items()
+        if v not in (None, "")
+    }
     rows = licence_register(user, LicenceFilters(on=on, **filters))
     if request.GET.get("format") == "xlsx" and form.is_valid():
-        return xlsx_response(workbook(register_table(rows, on)), filename=_("证照登记簿.xlsx"),
-                             ascii_filename="licences.xlsx")
+        return xlsx_response(
+            workbook(register_table(rows, on)),
+            filename=_("证照登记簿.xlsx"),
+            ascii_filename="licences.xlsx",
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for licence in page.object_list:
         licence.today_standing = licence.standing(on)
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("format", None)
-    return render(request, "workbench/licences.html", {"form": form, "page": page, "filter_query": keep.urlencode()},
-                  status=200 if form.is_valid() or not request.GET else 400)
+    return render(
+        request,
+        "workbench/licences.html",
+        {"form": form, "page": page, "filter_query": keep.urlencode()},
+        status=200 if form.is_valid() or not request.GET else 400,
+    )
 
 
 @staff_only
@@ -93,21 +144,39 @@ def find_for_applicant(request):
     number = request.GET.get("number", "").strip().upper()[:40]
     rows = []
     if number:
-        rows = list(visible_licences(request.user).filter(Q(holder__credit_code=number) | Q(holder__id_number=number))
-                    .select_related("holder", "case__handling_item__item_version").order_by("-issued_on", "-id")[:20])
+        rows = list(
+            visible_licences(request.user)
+            .filter(Q(holder__credit_code=number) | Q(holder__id_number=number))
+            .select_related("holder", "case__handling_item__item_version")
+            .order_by("-issued_on", "-id")[:20]
+        )
     on = today()
     for licence in rows:
         licence.today_standing_display = licence.standing_display(on)
-    return render(request, "workbench/_licence_results.html", {"rows": rows, "searched": bool(number)})
+    return render(
+        request, "workbench/_licence_results.html", {"rows": rows, "searched": bool(number)}
+    )
 
 
 @staff_only
 @require_GET
 def licence_page(request, pk):
-    licence = get_object_or_404(visible_licences(request.user).select_related(
-        "holder", "case__handling_item__item_version", "issued_by"), pk=pk)
+    licence = get_object_or_404(
+        visible_licences(request.user).select_related(
+            "holder", "case__handling_item__item_version", "issued_by"
+        ),
+        pk=pk,
+    )
     versions, cases = licence_history(licence)
-    return render(request, "workbench/licence.html", {
-        "licence": licence, "versions": versions, "cases": cases, "standing": licence.standing(today()),
-        "standing_display": licence.standing_display(today()),
-        "reminders": licence.reminders.order_by("on", "id")})
+    return render(
+        request,
+        "workbench/licence.html",
+        {
+            "licence": licence,
+            "versions": versions,
+            "cases": cases,
+            "standing": licence.standing(today()),
+            "standing_display": licence.standing_display(today()),
+            "reminders": licence.reminders.order_by("on", "id"),
+        },
+    )

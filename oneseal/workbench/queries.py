@@ -36,14 +36,21 @@ def with_current_step(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate the role, section and assignee of each case's pending step (NULL role: none)."""
     stored = CaseStep.objects.filter(case=OuterRef("pk"))
     pending = stored.filter(state=STEP_PENDING).order_by("order", "id")
-    planned = (ReviewStep.objects.filter(handling_item=OuterRef("handling_item"))
-               .exclude(role=ReviewStep.Role.CLERK).order_by("order", "id"))
+    planned = (
+        ReviewStep.objects.filter(handling_item=OuterRef("handling_item"))
+        .exclude(role=ReviewStep.Role.CLERK)
+        .order_by("order", "id")
+    )
     has_steps = Exists(stored)
     return cases.annotate(
-        step_role=Switch(When(has_steps, then=Subquery(pending.values("role")[:1])),
-                        default=Subquery(planned.values("role")[:1])),
-        step_section=Switch(When(has_steps, then=Subquery(pending.values("section")[:1])),
-                           default=Subquery(planned.values("section")[:1])),
+        step_role=Switch(
+            When(has_steps, then=Subquery(pending.values("role")[:1])),
+            default=Subquery(planned.values("role")[:1]),
+        ),
+        step_section=Switch(
+            When(has_steps, then=Subquery(pending.values("section")[:1])),
+            default=Subquery(planned.values("section")[:1]),
+        ),
         step_assignee=Subquery(pending.values("assignee")[:1]),
     )
 
@@ -59,15 +66,20 @@ def _review_filter(user) -> Q:
         return Q(step_role=ReviewStep.Role.REVIEWER)
     staff = staff_of(user)
     section = getattr(staff, "section_id", None)
-    unassigned = Q(step_assignee__isnull=True) & (Q(step_section__isnull=True) | Q(step_section=section))
+    unassigned = Q(step_assignee__isnull=True) & (
+        Q(step_section__isnull=True) | Q(step_section=section)
+    )
     return Q(step_role=ReviewStep.Role.REVIEWER) & (Q(step_assignee=user.pk) | unassigned)
 
 
 def _decision_filter(user) -> Q:
     """Ready for the decision: the pending step is the signatory's, there is none left before
     it, or the item is decided on the spot (即办件)."""
-    return ((Q(step_role=ReviewStep.Role.SIGNATORY) & _mine(user)) | Q(step_role__isnull=True)
-            | Q(handling_item__is_instant=True))
+    return (
+        (Q(step_role=ReviewStep.Role.SIGNATORY) & _mine(user))
+        | Q(step_role__isnull=True)
+        | Q(handling_item__is_instant=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -83,24 +95,39 @@ class Queue:
 
 
 def _tolerated_outstanding() -> Exists:
-    return Exists(CaseMaterial.objects.filter(case=OuterRef("pk"), status=CaseMaterial.Status.TOLERATED,
-                                              supplied_on__isnull=True))
+    return Exists(
+        CaseMaterial.objects.filter(
+            case=OuterRef("pk"), status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True
+        )
+    )
 
 
 QUEUE_FILTERS = {
     "received": lambda user, qs: qs.filter(state=State.RECEIVED),
     "correction": lambda user, qs: qs.filter(state=State.AWAITING_CORRECTION),
     "deliver": lambda user, qs: qs.filter(state=State.GRANTED),
-    "tolerated": lambda user, qs: qs.filter(_tolerated_outstanding(), state__in=(
-        State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED)),
-    "review": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(_review_filter(user)),
+    "tolerated": lambda user, qs: qs.filter(
+        _tolerated_outstanding(),
+        state__in=(State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED),
+    ),
+    "review": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(
+        _review_filter(user)
+    ),
     "suspended": lambda user, qs: qs.filter(state=State.SUSPENDED),
-    "decide": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(_decision_filter(user)),
-    "extension": lambda user, qs: qs.filter(Exists(Extension.objects.filter(case=OuterRef("pk"),
-                                                                               approved_on__isnull=True)),
-                                            state=State.ACCEPTED),
-    "verify": lambda user, qs: qs.filter(Exists(CommitmentVerification.objects.filter(
-        case=OuterRef("pk"), state=CommitmentVerification.VerificationState.OPEN))),
+    "decide": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(
+        _decision_filter(user)
+    ),
+    "extension": lambda user, qs: qs.filter(
+        Exists(Extension.objects.filter(case=OuterRef("pk"), approved_on__isnull=True)),
+        state=State.ACCEPTED,
+    ),
+    "verify": lambda user, qs: qs.filter(
+        Exists(
+            CommitmentVerification.objects.filter(
+                case=OuterRef("pk"), state=CommitmentVerification.VerificationState.OPEN
+            )
+        )
+    ),
     "open": lambda user, qs: qs.open(),
     "all": lambda user, qs: qs,
 }
@@ -135,7 +162,11 @@ def queue_cases(user, queue: Queue, *, filters: dict | None = None) -> QuerySet[
     """The queue's cases, filtered, the nearest due date first (none last)."""
     qs = queue.cases(user, apply_filters(case_rows(user), filters or {}))
     due = F(queue.due_field)
-    order = [due.asc(nulls_last=True), "id"] if queue.key not in ("open", "all") else ["-received_at", "-id"]
+    order = (
+        [due.asc(nulls_last=True), "id"]
+        if queue.key not in ("open", "all")
+        else ["-received_at", "-id"]
+    )
     return qs.order_by(*order)
 
 
@@ -160,8 +191,12 @@ def queue_counts(user, queues: list[Queue], *, filters: dict | None = None) -> d
 
 def items_in_scope(user) -> list[tuple[int, str]]:
     """The items that have cases the user can see, for the item filter."""
-    rows = (visible_cases(user).order_by().values_list("handling_item__item_version__item_id",
-                                                       "handling_item__item_version__name").distinct())
+    rows = (
+        visible_cases(user)
+        .order_by()
+        .values_list("handling_item__item_version__item_id", "handling_item__item_version__name")
+        .distinct()
+    )
     names: dict[int, str] = {}
     for item_id, name in rows:
         names.setdefault(item_id, name)
@@ -179,12 +214,20 @@ def row_clock(case: Case, cal, today: datetime.date) -> RowClock:
     """The date the case's current stage runs against and the working days left to it; the
     decision clocks are the API's (`clocks_of`), attached to the case by the caller."""
     if case.state in (State.RECEIVED, State.AWAITING_CORRECTION):
-        left = case_rules.remaining(cal, today, case.acceptance_due) if case.state == State.RECEIVED else None
+        left = (
+            case_rules.remaining(cal, today, case.acceptance_due)
+            if case.state == State.RECEIVED
+            else None
+        )
         return RowClock(case.acceptance_due, left, str(_("受理期限")))
     if case.state in (State.ACCEPTED, State.SUSPENDED):
         return RowClock(case.promised_due, case.clocks.promised_remaining, str(_("承诺办结")))
     if case.state == State.GRANTED and case.delivery_due:
-        return RowClock(case.delivery_due, case_rules.remaining(cal, today, case.delivery_due), str(_("送达期限")))
+        return RowClock(
+            case.delivery_due,
+            case_rules.remaining(cal, today, case.delivery_due),
+            str(_("送达期限")),
+        )
     return RowClock(case.closed_on, None, str(_("办结日期")))
 
 
@@ -205,10 +248,16 @@ def _covering_prefixes(region_code: str) -> list[str]:
 def staff_covering(case: Case, *roles: str) -> QuerySet:
     """Active staff whose scope covers the case's region (holding one of `roles` when given),
     for the assignee and inspector choices. The action checks each choice again."""
-    users = get_user_model().objects.filter(is_active=True, staff__region__prefix__in=_covering_prefixes(case.region_code))
+    users = get_user_model().objects.filter(
+        is_active=True, staff__region__prefix__in=_covering_prefixes(case.region_code)
+    )
     if roles:
         users = users.filter(staff__roles__role__in=roles)
-    return users.select_related("staff", "staff__section").distinct().order_by("staff__display_name", "id")
+    return (
+        users.select_related("staff", "staff__section")
+        .distinct()
+        .order_by("staff__display_name", "id")
+    )
 
 
 # --- what the user may do on a case now ------------------------------------------------------
@@ -261,16 +310,36 @@ ACTION_LABELS = {
 
 # The usual next step first: the decisions of the case's stage, then the occasional ones.
 OFFER_ORDER = [
-    "intake", "submit-correction", "complete-review-step", "grant", "deny", "approve-extension", "reject-extension",
-    "deliver", "supply-tolerated-material", "record-commitment", "verify-commitment", "request-extension",
-    "decide-revocation", "notify-revocation", "submit-revocation-views", "record-revocation-hearing",
-    "assign-step", "record-site-inspection", "suspend", "resume", "withdraw", "terminate",
-    "propose-revocation", "withdraw-revocation-proposal",
+    "intake",
+    "submit-correction",
+    "complete-review-step",
+    "grant",
+    "deny",
+    "approve-extension",
+    "reject-extension",
+    "deliver",
+    "supply-tolerated-material",
+    "record-commitment",
+    "verify-commitment",
+    "request-extension",
+    "decide-revocation",
+    "notify-revocation",
+    "submit-revocation-views",
+    "record-revocation-hearing",
+    "assign-step",
+    "record-site-inspection",
+    "suspend",
+    "resume",
+    "withdraw",
+    "terminate",
+    "propose-revocation",
+    "withdraw-revocation-proposal",
 ]
 
 
-def _revocation_offers(case: Case, *, today: datetime.date, clerk: bool, reviewer: bool,
-                       signatory: bool) -> list[tuple[str, list[str]]]:
+def _revocation_offers(
+    case: Case, *, today: datetime.date, clerk: bool, reviewer: bool, signatory: bool
+) -> list[tuple[str, list[str]]]:
     """The steps of the revocation procedure (cases.actions.revocation) open to these roles:
     only on a case with a licence, and each step only while the procedure is at it."""
     from oneseal.cases import actions
@@ -320,8 +389,12 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
             out.append(("record-commitment", actions.record_commitment_blockers(case)))
     if reviewer or signatory:
         pending = [s for s in steps if s.state == STEP_PENDING]
-        out.append(("assign-step", transition("assign_step")
-                    + ([] if pending else [str(_("没有待分派的审批环节"))])))
+        out.append(
+            (
+                "assign-step",
+                transition("assign_step") + ([] if pending else [str(_("没有待分派的审批环节"))]),
+            )
+        )
     step = current_step(steps)
     if clerk or reviewer or signatory:
         blockers = actions.complete_review_step_blockers(case)
@@ -338,22 +411,35 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
     if reviewer:
         out.append(("request-extension", actions.request_extension_blockers(case, on=today)))
     if signatory:
-        out.append(("approve-extension", actions.approve_extension_blockers(case, actor=user, on=today)))
+        out.append(
+            ("approve-extension", actions.approve_extension_blockers(case, actor=user, on=today))
+        )
         out.append(("reject-extension", actions.reject_extension_blockers(case)))
         decider = decision_step(steps)
-        other = ([str(_("决定环节已分派给其他签批领导"))]
-                 if decider is not None and decider.assignee_id not in (None, user.pk) else [])
+        other = (
+            [str(_("决定环节已分派给其他签批领导"))]
+            if decider is not None and decider.assignee_id not in (None, user.pk)
+            else []
+        )
         out.append(("grant", actions.grant_blockers(case, on=today) + other))
         out.append(("deny", actions.deny_blockers(case) + other))
     if clerk:
         out.append(("deliver", actions.deliver_blockers(case)))
-        if any(m.status == CaseMaterial.Status.TOLERATED and m.supplied_on is None for m in case.materials.all()):
+        if any(
+            m.status == CaseMaterial.Status.TOLERATED and m.supplied_on is None
+            for m in case.materials.all()
+        ):
             out.append(("supply-tolerated-material", transition("supply_tolerated_material")))
         out.append(("withdraw", actions.withdraw_blockers(case)))
     if signatory:
         out.append(("terminate", actions.terminate_blockers(case)))
     if hasattr(case, "commitment_verification") and may_verify(user, case):
         out.append(("verify-commitment", actions.verify_commitment_blockers(case)))
-    out += _revocation_offers(case, today=today, clerk=clerk, reviewer=reviewer, signatory=signatory)
+    out += _revocation_offers(
+        case, today=today, clerk=clerk, reviewer=reviewer, signatory=signatory
+    )
     out.sort(key=lambda pair: OFFER_ORDER.index(pair[0]))
-    return [Offer(name, str(ACTION_LABELS[name]), [str(b) for b in blockers], {}, {}) for name, blockers in out]
+    return [
+        Offer(name, str(ACTION_LABELS[name]), [str(b) for b in blockers], {}, {})
+        for name, blockers in out
+    ]

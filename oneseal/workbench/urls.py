@@ -17,7 +17,9 @@ urlpatterns = [
     path("uploads/<int:pk>/", case.upload_file, name="upload"),
     path("authorisations/", views_authorisations.authorisations, name="authorisations"),
     path("authorisations/record/", views_authorisations.record, name="authorisation-record"),
-    path("authorisations/<int:pk>/revoke/", views_authorisations.revoke, name="authorisation-revoke"),
+    path(
+        "authorisations/<int:pk>/revoke/", views_authorisations.revoke, name="authorisation-revoke"
+    ),
     path("licences/", licences.register, name="licences"),
     path("intake/licences/", licences.find_for_applicant, name="find-licences"),
     path("licences/<int:pk>/", licences.licence_page, name="licence"),

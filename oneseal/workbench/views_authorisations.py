@@ -28,8 +28,17 @@ from oneseal.organisation.rules import has_role
 
 from .views.common import domain_errors, staff_only
 
-RECORD_FIELDS = ("credit_code", "name", "representative", "phone", "id_number", "capacity", "papers", "valid_from",
-                 "valid_until")
+RECORD_FIELDS = (
+    "credit_code",
+    "name",
+    "representative",
+    "phone",
+    "id_number",
+    "capacity",
+    "papers",
+    "valid_from",
+    "valid_until",
+)
 
 
 def _require_clerk(user) -> None:
@@ -52,18 +61,31 @@ def _page(request, *, values: dict, errors: dict, status: int = 200):
     code = values.get("credit_code", "")
     if code:
         try:
-            organisation = look_up(actor=request.user, kind=Applicant.Kind.ORGANISATION, number=code,
-                                   via="authorisations")
+            organisation = look_up(
+                actor=request.user,
+                kind=Applicant.Kind.ORGANISATION,
+                number=code,
+                via="authorisations",
+            )
         except ValueError as exc:
             number_error = str(exc)
     today = timezone.localdate()
     rows = list(authorisations_for(organisation)) if organisation else []
     for row in rows:
         row.active = row.is_active(today)
-    return render(request, "workbench/authorisations.html", {
-        "values": values, "errors": errors, "organisation": organisation, "number_error": number_error,
-        "authorisations": rows, "capacities": Authorisation.Capacity.choices,
-    }, status=status)
+    return render(
+        request,
+        "workbench/authorisations.html",
+        {
+            "values": values,
+            "errors": errors,
+            "organisation": organisation,
+            "number_error": number_error,
+            "authorisations": rows,
+            "capacities": Authorisation.Capacity.choices,
+        },
+        status=status,
+    )
 
 
 @staff_only
@@ -71,7 +93,10 @@ def _page(request, *, values: dict, errors: dict, status: int = 200):
 def authorisations(request):
     _require_clerk(request.user)
     values = dict.fromkeys(RECORD_FIELDS, "")
-    values.update(credit_code=request.GET.get("credit_code", "").strip(), capacity=Authorisation.Capacity.REPRESENTATIVE)
+    values.update(
+        credit_code=request.GET.get("credit_code", "").strip(),
+        capacity=Authorisation.Capacity.REPRESENTATIVE,
+    )
     return _page(request, values=values, errors={})
 
 
@@ -87,29 +112,56 @@ def record(request):
     valid_until = _date(values["valid_until"], "valid_until", errors)
     person = None
     try:
-        person = look_up(actor=request.user, kind=Applicant.Kind.PERSON, number=values["id_number"],
-                         via="authorisations")
+        person = look_up(
+            actor=request.user,
+            kind=Applicant.Kind.PERSON,
+            number=values["id_number"],
+            via="authorisations",
+        )
         if person is None:
-            errors["id_number"] = [_("该身份证号码尚未登记：请被授权人先以本人身份证号码在网上注册账号")]
+            errors["id_number"] = [
+                _("该身份证号码尚未登记：请被授权人先以本人身份证号码在网上注册账号")
+            ]
     except ValueError as exc:
         errors["id_number"] = [str(exc)]
     if not errors:
         try:
             organisation = register_applicant(
-                actor=request.user, kind=Applicant.Kind.ORGANISATION, name=values["name"],
-                number=values["credit_code"], phone=values["phone"], representative=values["representative"])
-            record_authorisation(organisation, person=person, capacity=values["capacity"], papers=values["papers"],
-                                 valid_from=valid_from, valid_until=valid_until, actor=request.user)
+                actor=request.user,
+                kind=Applicant.Kind.ORGANISATION,
+                name=values["name"],
+                number=values["credit_code"],
+                phone=values["phone"],
+                representative=values["representative"],
+            )
+            record_authorisation(
+                organisation,
+                person=person,
+                capacity=values["capacity"],
+                papers=values["papers"],
+                valid_from=valid_from,
+                valid_until=valid_until,
+                actor=request.user,
+            )
         except NotPermitted as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
             names = {"credit_code": "credit_code", "person": "id_number"}
             errors = {names.get(k, k): v for k, v in domain_errors(exc).items()}
         else:
-            messages.success(request, _("已登记“{person}”为“{organisation}”的{capacity}").format(
-                person=person.name, organisation=organisation.name,
-                capacity=dict(Authorisation.Capacity.choices).get(values["capacity"], "")))
-            return redirect(reverse("workbench:authorisations") + "?" + urlencode({"credit_code": organisation.credit_code}))
+            messages.success(
+                request,
+                _("已登记“{person}”为“{organisation}”的{capacity}").format(
+                    person=person.name,
+                    organisation=organisation.name,
+                    capacity=dict(Authorisation.Capacity.choices).get(values["capacity"], ""),
+                ),
+            )
+            return redirect(
+                reverse("workbench:authorisations")
+                + "?"
+                + urlencode({"credit_code": organisation.credit_code})
+            )
     return _page(request, values=values, errors=errors, status=400)
 
 
@@ -118,9 +170,15 @@ def record(request):
 def revoke(request, pk):
     _require_clerk(request.user)
     authorisation = get_object_or_404(Authorisation.objects.select_related("organisation"), pk=pk)
-    back = reverse("workbench:authorisations") + "?" + urlencode({"credit_code": authorisation.organisation.credit_code})
+    back = (
+        reverse("workbench:authorisations")
+        + "?"
+        + urlencode({"credit_code": authorisation.organisation.credit_code})
+    )
     try:
-        revoke_authorisation(authorisation, actor=request.user, reason=request.POST.get("reason", ""))
+        revoke_authorisation(
+            authorisation, actor=request.user, reason=request.POST.get("reason", "")
+        )
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.message)) from None
     except DomainError as exc:

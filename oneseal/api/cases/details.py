@@ -56,8 +56,9 @@ def acted_detail(case: Case) -> Case:
     """The detail of a case an action just returned from under its lock (the caller was
     checked by `require_visible`): the row and its lists are read again, the handling item,
     applicant and bureau the lock read are reused."""
-    fresh = (Case.objects.select_related(*ONE_TO_ONE)
-             .prefetch_related(*DETAIL_PREFETCH).get(pk=case.pk))
+    fresh = (
+        Case.objects.select_related(*ONE_TO_ONE).prefetch_related(*DETAIL_PREFETCH).get(pk=case.pk)
+    )
     for name in LOCKED_JOINS:
         field = Case._meta.get_field(name)
         if field.is_cached(case):

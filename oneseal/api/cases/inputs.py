@@ -30,19 +30,36 @@ class ApplicantInput(serializers.Serializer):
 
 class OpenCaseInput(serializers.Serializer):
     handling_item = serializers.PrimaryKeyRelatedField(
-        queryset=HandlingItem.objects.select_related("item_version__item__catalogue__region__bureau"),
+        queryset=HandlingItem.objects.select_related(
+            "item_version__item__catalogue__region__bureau"
+        ),
         help_text=_l("办理项编号（现行版本）"),
-        error_messages={"does_not_exist": _l("办理项 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
+        error_messages={
+            "does_not_exist": _l("办理项 {pk_value} 不存在"),
+            "incorrect_type": _l("应为整数编号"),
+        },
+    )
     # The queryset is narrowed to the caller's applicants by the view (`visible_applicants`).
     applicant = serializers.PrimaryKeyRelatedField(
-        queryset=Applicant.objects.none(), help_text=_l("申请人编号（见 POST /api/v1/applicants）"),
-        error_messages={"does_not_exist": _l("申请人 {pk_value} 不存在"), "incorrect_type": _l("应为整数编号")})
-    channel = choices_of(Channel.choices, help_text=_l("收件渠道：窗口或网上（申请人本人网上申请时为 online）"))
+        queryset=Applicant.objects.none(),
+        help_text=_l("申请人编号（见 POST /api/v1/applicants）"),
+        error_messages={
+            "does_not_exist": _l("申请人 {pk_value} 不存在"),
+            "incorrect_type": _l("应为整数编号"),
+        },
+    )
+    channel = choices_of(
+        Channel.choices, help_text=_l("收件渠道：窗口或网上（申请人本人网上申请时为 online）")
+    )
     agent_name = optional_text(100, _l("代办人"))
     agent_id_number = optional_text(18, _l("代办人身份证号码"))
     agent_phone = optional_text(40, _l("代办人电话"))
-    licence = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text=_l("变更、延续、注销、补证所涉及的证照编号（licences[].id）"))
+    licence = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_l("变更、延续、注销、补证所涉及的证照编号（licences[].id）"),
+    )
     licence_number = optional_text(40, _l("或：所涉及证照的证照编号（如 6402212025L000001）"))
 
 
@@ -54,7 +71,11 @@ def target_licence_of(user, data: dict):
     pk, number = data.pop("licence", None), data.pop("licence_number", "").strip().upper()
     if pk is None and not number:
         return None
-    found = visible_licences(user).filter(**({"pk": pk} if pk is not None else {"number": number})).first()
+    found = (
+        visible_licences(user)
+        .filter(**({"pk": pk} if pk is not None else {"number": number}))
+        .first()
+    )
     if found is None:
         name = "licence" if pk is not None else "licence_number"
         raise ValidationFailed(fields={name: [_("证照不存在或不在您可查看的范围内")]})

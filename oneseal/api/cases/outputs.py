@@ -35,6 +35,7 @@ from oneseal.portal import rules as portal_rules
 # declared fields remain the schema, and `generic_representation` (DRF's own rendering of
 # the same fields) is what the tests compare every `render` with, so the two cannot drift.
 
+
 def _str(value):
     return None if value is None else str(value)
 
@@ -82,14 +83,32 @@ class ApplicantSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = Applicant
-        fields = ["id", "kind", "kind_display", "name", "number", "representative", "phone", "email", "address"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "name",
+            "number",
+            "representative",
+            "phone",
+            "email",
+            "address",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(a: Applicant) -> dict:
-        return {"id": a.pk, "kind": _str(a.kind), "kind_display": _str(a.get_kind_display()), "name": _str(a.name),
-                "number": _str(a.number), "representative": _str(a.representative), "phone": _str(a.phone),
-                "email": _str(a.email), "address": _str(a.address)}
+        return {
+            "id": a.pk,
+            "kind": _str(a.kind),
+            "kind_display": _str(a.get_kind_display()),
+            "name": _str(a.name),
+            "number": _str(a.number),
+            "representative": _str(a.representative),
+            "phone": _str(a.phone),
+            "email": _str(a.email),
+            "address": _str(a.address),
+        }
 
 
 class ApplicantRefSerializer(HandRendered, serializers.ModelSerializer):
@@ -108,7 +127,9 @@ class ApplicantRefSerializer(HandRendered, serializers.ModelSerializer):
 class CaseHandlingItemSerializer(HandRendered, serializers.ModelSerializer):
     item_id = serializers.IntegerField(source="item_version.item_id")
     version_id = serializers.IntegerField(source="item_version_id")
-    version_number = serializers.IntegerField(source="item_version.number", help_text=_l("办件所依据的事项版本号"))
+    version_number = serializers.IntegerField(
+        source="item_version.number", help_text=_l("办件所依据的事项版本号")
+    )
     item_name = serializers.CharField(source="item_version.name")
 
     class Meta:
@@ -119,9 +140,15 @@ class CaseHandlingItemSerializer(HandRendered, serializers.ModelSerializer):
     @staticmethod
     def render(hi: HandlingItem) -> dict:
         version = hi.item_version
-        return {"id": hi.pk, "code": _str(hi.code), "name": _str(hi.name), "item_id": _int(version.item_id),
-                "item_name": _str(version.name), "version_id": _int(hi.item_version_id),
-                "version_number": _int(version.number)}
+        return {
+            "id": hi.pk,
+            "code": _str(hi.code),
+            "name": _str(hi.name),
+            "item_id": _int(version.item_id),
+            "item_name": _str(version.name),
+            "version_id": _int(hi.item_version_id),
+            "version_number": _int(version.number),
+        }
 
 
 class ClocksSerializer(HandRendered, serializers.Serializer):
@@ -131,21 +158,35 @@ class ClocksSerializer(HandRendered, serializers.Serializer):
     deemed_accepted = serializers.BooleanField(help_text=_l("逾期未作决定，依法视为受理"))
     promised_due = serializers.DateField(allow_null=True, help_text=_l("承诺办结日期"))
     statutory_due = serializers.DateField(allow_null=True, help_text=_l("法定办结日期"))
-    due_provisional = serializers.BooleanField(help_text=_l("期限涉及尚未公布放假安排的年份，已按法定节假日计算，调休安排公布后可能变化"))
+    due_provisional = serializers.BooleanField(
+        help_text=_l("期限涉及尚未公布放假安排的年份，已按法定节假日计算，调休安排公布后可能变化")
+    )
     running = serializers.BooleanField(help_text=_l("办结时限正在计算（已受理且未中止、未决定）"))
-    promised_remaining = serializers.IntegerField(allow_null=True, help_text=_l("承诺时限剩余工作日；负数为已超期"))
-    statutory_remaining = serializers.IntegerField(allow_null=True, help_text=_l("法定时限剩余工作日；负数为已超期"))
+    promised_remaining = serializers.IntegerField(
+        allow_null=True, help_text=_l("承诺时限剩余工作日；负数为已超期")
+    )
+    statutory_remaining = serializers.IntegerField(
+        allow_null=True, help_text=_l("法定时限剩余工作日；负数为已超期")
+    )
     warning = serializers.CharField(help_text=_l("预警：空、yellow、red 或 statutory"))
     warning_display = serializers.CharField()
 
     @staticmethod
     def render(c: Clocks) -> dict:
-        return {"acceptance_due": _date(c.acceptance_due), "acceptance_due_provisional": _bool(c.acceptance_due_provisional),
-                "accepted_on": _date(c.accepted_on), "deemed_accepted": _bool(c.deemed_accepted),
-                "promised_due": _date(c.promised_due), "statutory_due": _date(c.statutory_due),
-                "due_provisional": _bool(c.due_provisional), "running": _bool(c.running),
-                "promised_remaining": _int(c.promised_remaining), "statutory_remaining": _int(c.statutory_remaining),
-                "warning": _str(c.warning), "warning_display": _str(c.warning_display)}
+        return {
+            "acceptance_due": _date(c.acceptance_due),
+            "acceptance_due_provisional": _bool(c.acceptance_due_provisional),
+            "accepted_on": _date(c.accepted_on),
+            "deemed_accepted": _bool(c.deemed_accepted),
+            "promised_due": _date(c.promised_due),
+            "statutory_due": _date(c.statutory_due),
+            "due_provisional": _bool(c.due_provisional),
+            "running": _bool(c.running),
+            "promised_remaining": _int(c.promised_remaining),
+            "statutory_remaining": _int(c.statutory_remaining),
+            "warning": _str(c.warning),
+            "warning_display": _str(c.warning_display),
+        }
 
 
 class UploadSerializer(HandRendered, serializers.ModelSerializer):
@@ -158,8 +199,14 @@ class UploadSerializer(HandRendered, serializers.ModelSerializer):
 
     @staticmethod
     def render(u: Upload) -> dict:
-        return {"id": u.pk, "name": _str(u.original_name), "content_type": _str(u.content_type), "size": _int(u.size),
-                "sha256": _str(u.sha256), "uploaded_at": _datetime(u.uploaded_at)}
+        return {
+            "id": u.pk,
+            "name": _str(u.original_name),
+            "content_type": _str(u.content_type),
+            "size": _int(u.size),
+            "sha256": _str(u.sha256),
+            "uploaded_at": _datetime(u.uploaded_at),
+        }
 
 
 class CaseMaterialSerializer(HandRendered, serializers.ModelSerializer):
@@ -174,18 +221,39 @@ class CaseMaterialSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = CaseMaterial
-        fields = ["id", "material_id", "name", "is_required", "is_core", "is_tolerable", "status",
-                  "status_display", "note", "promised_by", "supplied_on", "uploads"]
+        fields = [
+            "id",
+            "material_id",
+            "name",
+            "is_required",
+            "is_core",
+            "is_tolerable",
+            "status",
+            "status_display",
+            "note",
+            "promised_by",
+            "supplied_on",
+            "uploads",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(line: CaseMaterial) -> dict:
         m = line.material
-        return {"id": line.pk, "material_id": _int(line.material_id), "name": _str(m.name),
-                "is_required": _bool(m.is_required), "is_core": _bool(m.is_core), "is_tolerable": _bool(m.is_tolerable),
-                "status": _str(line.status), "status_display": _str(line.get_status_display()), "note": _str(line.note),
-                "promised_by": _date(line.promised_by), "supplied_on": _date(line.supplied_on),
-                "uploads": [UploadSerializer.render(u) for u in line.uploads.all()]}
+        return {
+            "id": line.pk,
+            "material_id": _int(line.material_id),
+            "name": _str(m.name),
+            "is_required": _bool(m.is_required),
+            "is_core": _bool(m.is_core),
+            "is_tolerable": _bool(m.is_tolerable),
+            "status": _str(line.status),
+            "status_display": _str(line.get_status_display()),
+            "note": _str(line.note),
+            "promised_by": _date(line.promised_by),
+            "supplied_on": _date(line.supplied_on),
+            "uploads": [UploadSerializer.render(u) for u in line.uploads.all()],
+        }
 
 
 class CaseStepSerializer(HandRendered, serializers.ModelSerializer):
@@ -200,18 +268,38 @@ class CaseStepSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = CaseStep
-        fields = ["order", "review_step_id", "name", "role", "role_display", "section", "assignee_id", "state",
-                  "state_display", "done_on", "outcome", "opinion"]
+        fields = [
+            "order",
+            "review_step_id",
+            "name",
+            "role",
+            "role_display",
+            "section",
+            "assignee_id",
+            "state",
+            "state_display",
+            "done_on",
+            "outcome",
+            "opinion",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(step: CaseStep) -> dict:
-        return {"order": _int(step.order), "review_step_id": _int(step.review_step_id), "name": _str(step.name),
-                "role": _str(step.role), "role_display": _str(step.get_role_display()),
-                "section": _str(step.section) if step.section_id is not None else None,
-                "assignee_id": _int(step.assignee_id), "state": _str(step.state),
-                "state_display": _str(step.get_state_display()), "done_on": _date(step.done_on),
-                "outcome": _str(step.outcome), "opinion": _str(step.opinion)}
+        return {
+            "order": _int(step.order),
+            "review_step_id": _int(step.review_step_id),
+            "name": _str(step.name),
+            "role": _str(step.role),
+            "role_display": _str(step.get_role_display()),
+            "section": _str(step.section) if step.section_id is not None else None,
+            "assignee_id": _int(step.assignee_id),
+            "state": _str(step.state),
+            "state_display": _str(step.get_state_display()),
+            "done_on": _date(step.done_on),
+            "outcome": _str(step.outcome),
+            "opinion": _str(step.opinion),
+        }
 
 
 class LicenceSerializer(HandRendered, serializers.ModelSerializer):
@@ -220,15 +308,30 @@ class LicenceSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = Licence
-        fields = ["number", "name", "state", "state_display", "scope", "valid_from", "valid_until", "issued_on"]
+        fields = [
+            "number",
+            "name",
+            "state",
+            "state_display",
+            "scope",
+            "valid_from",
+            "valid_until",
+            "issued_on",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(licence: Licence) -> dict:
-        return {"number": _str(licence.number), "name": _str(licence.name), "state": _str(licence.state),
-                "state_display": _str(licence.get_state_display()), "scope": _str(licence.scope),
-                "valid_from": _date(licence.valid_from), "valid_until": _date(licence.valid_until),
-                "issued_on": _date(licence.issued_on)}
+        return {
+            "number": _str(licence.number),
+            "name": _str(licence.name),
+            "state": _str(licence.state),
+            "state_display": _str(licence.get_state_display()),
+            "scope": _str(licence.scope),
+            "valid_from": _date(licence.valid_from),
+            "valid_until": _date(licence.valid_until),
+            "issued_on": _date(licence.issued_on),
+        }
 
 
 class CommitmentSerializer(HandRendered, serializers.ModelSerializer):
@@ -239,25 +342,47 @@ class CommitmentSerializer(HandRendered, serializers.ModelSerializer):
 
     @staticmethod
     def render(c: Commitment) -> dict:
-        return {"text": _str(c.text), "signed_on": _date(c.signed_on), "recorded_on": _date(c.recorded_on)}
+        return {
+            "text": _str(c.text),
+            "signed_on": _date(c.signed_on),
+            "recorded_on": _date(c.recorded_on),
+        }
 
 
 class CommitmentVerificationSerializer(HandRendered, serializers.ModelSerializer):
-    state = serializers.CharField(help_text=_l("open（待核查）、confirmed（承诺属实）或 false_commitment（虚假承诺）"))
+    state = serializers.CharField(
+        help_text=_l("open（待核查）、confirmed（承诺属实）或 false_commitment（虚假承诺）")
+    )
     state_display = serializers.CharField(source="get_state_display")
 
     class Meta:
         model = CommitmentVerification
-        fields = ["state", "state_display", "decided_on", "days", "due_on", "due_provisional", "verified_on",
-                  "findings", "overdue_noticed_on"]
+        fields = [
+            "state",
+            "state_display",
+            "decided_on",
+            "days",
+            "due_on",
+            "due_provisional",
+            "verified_on",
+            "findings",
+            "overdue_noticed_on",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(v: CommitmentVerification) -> dict:
-        return {"state": _str(v.state), "state_display": _str(v.get_state_display()), "decided_on": _date(v.decided_on),
-                "days": _int(v.days), "due_on": _date(v.due_on), "due_provisional": _bool(v.due_provisional),
-                "verified_on": _date(v.verified_on), "findings": _str(v.findings),
-                "overdue_noticed_on": _date(v.overdue_noticed_on)}
+        return {
+            "state": _str(v.state),
+            "state_display": _str(v.get_state_display()),
+            "decided_on": _date(v.decided_on),
+            "days": _int(v.days),
+            "due_on": _date(v.due_on),
+            "due_provisional": _bool(v.due_provisional),
+            "verified_on": _date(v.verified_on),
+            "findings": _str(v.findings),
+            "overdue_noticed_on": _date(v.overdue_noticed_on),
+        }
 
 
 class CaseEventSerializer(HandRendered, serializers.ModelSerializer):
@@ -265,16 +390,34 @@ class CaseEventSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = CaseEvent
-        fields = ["seq", "at", "on", "actor_name", "action", "from_state", "to_state", "reason", "notice_due",
-                  "data"]
+        fields = [
+            "seq",
+            "at",
+            "on",
+            "actor_name",
+            "action",
+            "from_state",
+            "to_state",
+            "reason",
+            "notice_due",
+            "data",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(e: CaseEvent) -> dict:
-        return {"seq": _int(e.seq), "at": _datetime(e.at), "on": _date(e.on), "actor_name": _str(e.actor_name),
-                "action": _str(e.action), "from_state": _str(e.from_state), "to_state": _str(e.to_state),
-                "reason": _str(e.reason), "notice_due": _str(e.notice_due),
-                "data": None if e.data is None else {str(k): v for k, v in e.data.items()}}
+        return {
+            "seq": _int(e.seq),
+            "at": _datetime(e.at),
+            "on": _date(e.on),
+            "actor_name": _str(e.actor_name),
+            "action": _str(e.action),
+            "from_state": _str(e.from_state),
+            "to_state": _str(e.to_state),
+            "reason": _str(e.reason),
+            "notice_due": _str(e.notice_due),
+            "data": None if e.data is None else {str(k): v for k, v in e.data.items()},
+        }
 
 
 class CaseRowSerializer(HandRendered, serializers.ModelSerializer):
@@ -287,18 +430,36 @@ class CaseRowSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "number", "state", "state_display", "channel", "applicant", "handling_item",
-                  "received_at", "received_on", "clocks", "lock_version"]
+        fields = [
+            "id",
+            "number",
+            "state",
+            "state_display",
+            "channel",
+            "applicant",
+            "handling_item",
+            "received_at",
+            "received_on",
+            "clocks",
+            "lock_version",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(case: Case) -> dict:
-        return {"id": case.pk, "number": _str(case.number), "state": _str(case.state),
-                "state_display": _str(case.get_state_display()), "channel": _str(case.channel),
-                "applicant": ApplicantRefSerializer.render(case.applicant),
-                "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
-                "received_at": _datetime(case.received_at), "received_on": _date(case.received_on),
-                "clocks": ClocksSerializer.render(case.clocks), "lock_version": _int(case.lock_version)}
+        return {
+            "id": case.pk,
+            "number": _str(case.number),
+            "state": _str(case.state),
+            "state_display": _str(case.get_state_display()),
+            "channel": _str(case.channel),
+            "applicant": ApplicantRefSerializer.render(case.applicant),
+            "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
+            "received_at": _datetime(case.received_at),
+            "received_on": _date(case.received_on),
+            "clocks": ClocksSerializer.render(case.clocks),
+            "lock_version": _int(case.lock_version),
+        }
 
 
 def _maybe(render, value):
@@ -311,40 +472,72 @@ class CaseDetailSerializer(CaseRowSerializer):
     materials = CaseMaterialSerializer(many=True)
     steps = CaseStepSerializer(source="review_steps", many=True)
     licence = LicenceSerializer(allow_null=True)
-    target_licence = LicenceSerializer(allow_null=True, help_text=_l("变更、延续、注销、补证所涉及的证照"))
-    commitment = CommitmentSerializer(allow_null=True, help_text=_l("告知承诺书（告知承诺制办理项）"))
+    target_licence = LicenceSerializer(
+        allow_null=True, help_text=_l("变更、延续、注销、补证所涉及的证照")
+    )
+    commitment = CommitmentSerializer(
+        allow_null=True, help_text=_l("告知承诺书（告知承诺制办理项）")
+    )
     commitment_verification = CommitmentVerificationSerializer(
-        allow_null=True, help_text=_l("准予许可后的告知承诺核查：状态与核查截止日期"))
+        allow_null=True, help_text=_l("准予许可后的告知承诺核查：状态与核查截止日期")
+    )
     events = CaseEventSerializer(many=True)
 
     class Meta(CaseRowSerializer.Meta):
-        fields = [*CaseRowSerializer.Meta.fields, "query_code", "region_code", "bureau", "agent_name",
-                  "agent_id_number", "agent_phone", "materials_arrived_on", "suspended_on", "extended",
-                  "decided_on", "delivery_due", "closed_on", "materials", "steps", "licence", "target_licence",
-                  "commitment",
-                  "commitment_verification", "events"]
+        fields = [
+            *CaseRowSerializer.Meta.fields,
+            "query_code",
+            "region_code",
+            "bureau",
+            "agent_name",
+            "agent_id_number",
+            "agent_phone",
+            "materials_arrived_on",
+            "suspended_on",
+            "extended",
+            "decided_on",
+            "delivery_due",
+            "closed_on",
+            "materials",
+            "steps",
+            "licence",
+            "target_licence",
+            "commitment",
+            "commitment_verification",
+            "events",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(case: Case) -> dict:
         out = CaseRowSerializer.render(case)
         out["applicant"] = ApplicantSerializer.render(case.applicant)
-        out.update({
-            "query_code": _str(case.query_code), "region_code": _str(case.region_code), "bureau": _str(case.bureau),
-            "agent_name": _str(case.agent_name), "agent_id_number": _str(case.agent_id_number),
-            "agent_phone": _str(case.agent_phone), "materials_arrived_on": _date(case.materials_arrived_on),
-            "suspended_on": _date(case.suspended_on), "extended": _bool(case.extended),
-            "decided_on": _date(case.decided_on), "delivery_due": _date(case.delivery_due),
-            "closed_on": _date(case.closed_on),
-            "materials": [CaseMaterialSerializer.render(line) for line in case.materials.all()],
-            "steps": [CaseStepSerializer.render(step) for step in case.review_steps],
-            "licence": _maybe(LicenceSerializer.render, _related(case, "licence")),
-            "target_licence": _maybe(LicenceSerializer.render, case.target_licence),
-            "commitment": _maybe(CommitmentSerializer.render, _related(case, "commitment")),
-            "commitment_verification": _maybe(CommitmentVerificationSerializer.render,
-                                              _related(case, "commitment_verification")),
-            "events": [CaseEventSerializer.render(event) for event in case.events.all()],
-        })
+        out.update(
+            {
+                "query_code": _str(case.query_code),
+                "region_code": _str(case.region_code),
+                "bureau": _str(case.bureau),
+                "agent_name": _str(case.agent_name),
+                "agent_id_number": _str(case.agent_id_number),
+                "agent_phone": _str(case.agent_phone),
+                "materials_arrived_on": _date(case.materials_arrived_on),
+                "suspended_on": _date(case.suspended_on),
+                "extended": _bool(case.extended),
+                "decided_on": _date(case.decided_on),
+                "delivery_due": _date(case.delivery_due),
+                "closed_on": _date(case.closed_on),
+                "materials": [CaseMaterialSerializer.render(line) for line in case.materials.all()],
+                "steps": [CaseStepSerializer.render(step) for step in case.review_steps],
+                "licence": _maybe(LicenceSerializer.render, _related(case, "licence")),
+                "target_licence": _maybe(LicenceSerializer.render, case.target_licence),
+                "commitment": _maybe(CommitmentSerializer.render, _related(case, "commitment")),
+                "commitment_verification": _maybe(
+                    CommitmentVerificationSerializer.render,
+                    _related(case, "commitment_verification"),
+                ),
+                "events": [CaseEventSerializer.render(event) for event in case.events.all()],
+            }
+        )
         return out
 
 
@@ -356,6 +549,7 @@ class CaseDetailSerializer(CaseRowSerializer):
 # no review steps or opinions, no event data, no agent's or the bureau's internal fields. Staff
 # who see the case as staff (`staff_sees`) read CaseDetailSerializer.
 
+
 class ApplicantUploadSerializer(HandRendered, serializers.ModelSerializer):
     name = serializers.CharField(source="original_name")
 
@@ -366,7 +560,12 @@ class ApplicantUploadSerializer(HandRendered, serializers.ModelSerializer):
 
     @staticmethod
     def render(u: Upload) -> dict:
-        return {"id": u.pk, "name": _str(u.original_name), "size": _int(u.size), "uploaded_at": _datetime(u.uploaded_at)}
+        return {
+            "id": u.pk,
+            "name": _str(u.original_name),
+            "size": _int(u.size),
+            "uploaded_at": _datetime(u.uploaded_at),
+        }
 
 
 class ApplicantMaterialSerializer(HandRendered, serializers.ModelSerializer):
@@ -377,20 +576,37 @@ class ApplicantMaterialSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = CaseMaterial
-        fields = ["id", "name", "status", "status_display", "note", "promised_by", "supplied_on", "uploads"]
+        fields = [
+            "id",
+            "name",
+            "status",
+            "status_display",
+            "note",
+            "promised_by",
+            "supplied_on",
+            "uploads",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(line: CaseMaterial) -> dict:
-        return {"id": line.pk, "name": _str(line.material.name), "status": _str(line.status),
-                "status_display": _str(line.get_status_display()), "note": _str(line.note),
-                "promised_by": _date(line.promised_by), "supplied_on": _date(line.supplied_on),
-                "uploads": [ApplicantUploadSerializer.render(u) for u in line.uploads.all()]}
+        return {
+            "id": line.pk,
+            "name": _str(line.material.name),
+            "status": _str(line.status),
+            "status_display": _str(line.get_status_display()),
+            "note": _str(line.note),
+            "promised_by": _date(line.promised_by),
+            "supplied_on": _date(line.supplied_on),
+            "uploads": [ApplicantUploadSerializer.render(u) for u in line.uploads.all()],
+        }
 
 
 class ApplicantEventSerializer(HandRendered, serializers.ModelSerializer):
     text = serializers.SerializerMethodField(help_text=_l("办理过程，以申请人能读懂的话表述"))
-    detail = serializers.SerializerMethodField(help_text=_l("具体情况（如上传的材料、不予受理的理由）"))
+    detail = serializers.SerializerMethodField(
+        help_text=_l("具体情况（如上传的材料、不予受理的理由）")
+    )
 
     class Meta:
         model = CaseEvent
@@ -407,8 +623,13 @@ class ApplicantEventSerializer(HandRendered, serializers.ModelSerializer):
 
     @staticmethod
     def render(e: CaseEvent) -> dict:
-        return {"seq": _int(e.seq), "on": _date(e.on), "action": _str(e.action),
-                "text": ApplicantEventSerializer.get_text(e), "detail": ApplicantEventSerializer.get_detail(e)}
+        return {
+            "seq": _int(e.seq),
+            "on": _date(e.on),
+            "action": _str(e.action),
+            "text": ApplicantEventSerializer.get_text(e),
+            "detail": ApplicantEventSerializer.get_detail(e),
+        }
 
 
 class CorrectionItemSerializer(HandRendered, serializers.Serializer):
@@ -418,7 +639,11 @@ class CorrectionItemSerializer(HandRendered, serializers.Serializer):
 
     @staticmethod
     def render(item: dict) -> dict:
-        return {"line": _int(item.get("line")), "material": _str(item.get("material")), "note": _str(item.get("note"))}
+        return {
+            "line": _int(item.get("line")),
+            "material": _str(item.get("material")),
+            "note": _str(item.get("note")),
+        }
 
 
 class CorrectionNoticeSerializer(HandRendered, serializers.Serializer):
@@ -427,7 +652,10 @@ class CorrectionNoticeSerializer(HandRendered, serializers.Serializer):
 
     @staticmethod
     def render(e: CaseEvent) -> dict:
-        return {"on": _date(e.on), "items": [CorrectionItemSerializer.render(i) for i in e.data.get("items", [])]}
+        return {
+            "on": _date(e.on),
+            "items": [CorrectionItemSerializer.render(i) for i in e.data.get("items", [])],
+        }
 
 
 class ApplicantDocumentSerializer(HandRendered, serializers.ModelSerializer):
@@ -438,14 +666,30 @@ class ApplicantDocumentSerializer(HandRendered, serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "kind_display", "number", "dated", "state", "state_display", "verification_code"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "number",
+            "dated",
+            "state",
+            "state_display",
+            "verification_code",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(d: Document) -> dict:
-        return {"id": d.pk, "kind": _str(d.kind), "kind_display": _str(d.get_kind_display()), "number": _str(d.number),
-                "dated": _date(d.dated), "state": _str(d.state), "state_display": _str(d.get_state_display()),
-                "verification_code": _str(d.verification_code)}
+        return {
+            "id": d.pk,
+            "kind": _str(d.kind),
+            "kind_display": _str(d.get_kind_display()),
+            "number": _str(d.number),
+            "dated": _date(d.dated),
+            "state": _str(d.state),
+            "state_display": _str(d.get_state_display()),
+            "verification_code": _str(d.verification_code),
+        }
 
 
 class ApplicantCaseSerializer(HandRendered, serializers.ModelSerializer):
@@ -456,45 +700,84 @@ class ApplicantCaseSerializer(HandRendered, serializers.ModelSerializer):
     applicant = ApplicantRefSerializer()
     handling_item = CaseHandlingItemSerializer()
     clocks = ClocksSerializer()
-    correction_notice = CorrectionNoticeSerializer(allow_null=True, help_text=_l("等待补正时的一次性告知"))
+    correction_notice = CorrectionNoticeSerializer(
+        allow_null=True, help_text=_l("等待补正时的一次性告知")
+    )
     materials = ApplicantMaterialSerializer(many=True)
-    documents = ApplicantDocumentSerializer(many=True, source="applicant_documents",
-                                            help_text=_l("通知书和证照（下载见 /api/v1/documents/{id}/file）"))
+    documents = ApplicantDocumentSerializer(
+        many=True,
+        source="applicant_documents",
+        help_text=_l("通知书和证照（下载见 /api/v1/documents/{id}/file）"),
+    )
     events = ApplicantEventSerializer(many=True)
 
     class Meta:
         model = Case
-        fields = ["id", "number", "query_code", "state", "state_display", "progress", "channel", "applicant",
-                  "handling_item", "received_at", "received_on", "clocks", "extended", "decided_on", "delivery_due",
-                  "closed_on", "correction_notice", "materials", "documents", "events", "lock_version"]
+        fields = [
+            "id",
+            "number",
+            "query_code",
+            "state",
+            "state_display",
+            "progress",
+            "channel",
+            "applicant",
+            "handling_item",
+            "received_at",
+            "received_on",
+            "clocks",
+            "extended",
+            "decided_on",
+            "delivery_due",
+            "closed_on",
+            "correction_notice",
+            "materials",
+            "documents",
+            "events",
+            "lock_version",
+        ]
         read_only_fields = fields
 
     @staticmethod
     def render(case: Case) -> dict:
-        return {"id": case.pk, "number": _str(case.number), "query_code": _str(case.query_code),
-                "state": _str(case.state), "state_display": _str(case.get_state_display()),
-                "progress": _str(case.progress), "channel": _str(case.channel),
-                "applicant": ApplicantRefSerializer.render(case.applicant),
-                "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
-                "received_at": _datetime(case.received_at), "received_on": _date(case.received_on),
-                "clocks": ClocksSerializer.render(case.clocks), "extended": _bool(case.extended),
-                "decided_on": _date(case.decided_on), "delivery_due": _date(case.delivery_due),
-                "closed_on": _date(case.closed_on),
-                "correction_notice": _maybe(CorrectionNoticeSerializer.render, case.correction_notice),
-                "materials": [ApplicantMaterialSerializer.render(line) for line in case.materials.all()],
-                "documents": [ApplicantDocumentSerializer.render(d) for d in case.applicant_documents],
-                "events": [ApplicantEventSerializer.render(e) for e in case.events.all()],
-                "lock_version": _int(case.lock_version)}
+        return {
+            "id": case.pk,
+            "number": _str(case.number),
+            "query_code": _str(case.query_code),
+            "state": _str(case.state),
+            "state_display": _str(case.get_state_display()),
+            "progress": _str(case.progress),
+            "channel": _str(case.channel),
+            "applicant": ApplicantRefSerializer.render(case.applicant),
+            "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
+            "received_at": _datetime(case.received_at),
+            "received_on": _date(case.received_on),
+            "clocks": ClocksSerializer.render(case.clocks),
+            "extended": _bool(case.extended),
+            "decided_on": _date(case.decided_on),
+            "delivery_due": _date(case.delivery_due),
+            "closed_on": _date(case.closed_on),
+            "correction_notice": _maybe(CorrectionNoticeSerializer.render, case.correction_notice),
+            "materials": [
+                ApplicantMaterialSerializer.render(line) for line in case.materials.all()
+            ],
+            "documents": [ApplicantDocumentSerializer.render(d) for d in case.applicant_documents],
+            "events": [ApplicantEventSerializer.render(e) for e in case.events.all()],
+            "lock_version": _int(case.lock_version),
+        }
 
 
 def for_applicant(user, case: Case) -> Case:
     """What the applicant's page adds to a loaded detail: the progress sentence, the notice
     the case waits on, and the documents they may download."""
     case.progress = portal_rules.progress(case, case.clocks)
-    case.correction_notice = (portal_queries.correction_notice(case)
-                              if case.state == State.AWAITING_CORRECTION else None)
+    case.correction_notice = (
+        portal_queries.correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
+    )
     # A case just opened has no documents yet: nothing to read.
-    case.applicant_documents = [] if getattr(case, "new_lines", None) is not None else documents_for(user, case)
+    case.applicant_documents = (
+        [] if getattr(case, "new_lines", None) is not None else documents_for(user, case)
+    )
     return case
 
 
@@ -507,7 +790,8 @@ def case_view(user, case: Case) -> dict:
 
 
 CASE_VIEW = PolymorphicProxySerializer(
-    component_name="CaseView", serializers=[CaseDetailSerializer, ApplicantCaseSerializer],
+    component_name="CaseView",
+    serializers=[CaseDetailSerializer, ApplicantCaseSerializer],
     resource_type_field_name=None,
 )
 
@@ -519,8 +803,27 @@ class RevocationProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RevocationProposal
-        fields = ["id", "licence", "grounds", "grounds_display", "facts", "basis", "hearing_right", "views_days",
-                  "state", "state_display", "proposed_on", "notified_on", "views_due", "views_due_provisional",
-                  "views", "views_on", "views_channel", "hearing_requested", "hearing_held_on", "decided_on",
-                  "decision_note"]
+        fields = [
+            "id",
+            "licence",
+            "grounds",
+            "grounds_display",
+            "facts",
+            "basis",
+            "hearing_right",
+            "views_days",
+            "state",
+            "state_display",
+            "proposed_on",
+            "notified_on",
+            "views_due",
+            "views_due_provisional",
+            "views",
+            "views_on",
+            "views_channel",
+            "hearing_requested",
+            "hearing_held_on",
+            "decided_on",
+            "decision_note",
+        ]
         read_only_fields = fields

@@ -45,10 +45,17 @@ CASES = "cases"
 # --- Views --------------------------------------------------------------------------------
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-CASE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("办件编号（id）"))
+CASE_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_l("办件编号（id）")
+)
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
-    description=_l("同一申请人以同一键重复提交时返回已开立的办件（200），不再开立新办件；最长64个字符"),
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_l(
+        "同一申请人以同一键重复提交时返回已开立的办件（200），不再开立新办件；最长64个字符"
+    ),
 )
 IDEMPOTENCY_KEY_MAX = 64
 
@@ -76,10 +83,15 @@ class ApplicantRegister(SignedInMixin, APIView):
     FIELD_NAMES = {"id_number": "number", "credit_code": "number"}
 
     @extend_schema(
-        tags=[CASES], operation_id="register_applicant", summary=_l("登记申请人（已登记则返回原记录）"),
-        description=_l("窗口人员查验身份证明后登记（查到已登记的申请人记入审计）。网上办事账号不能登记申请人（403）："
-                       "账号即注册时的本人，为单位办事须由窗口登记授权。"),
-        request=ApplicantInput, responses={200: ApplicantSerializer, **ERRORS},
+        tags=[CASES],
+        operation_id="register_applicant",
+        summary=_l("登记申请人（已登记则返回原记录）"),
+        description=_l(
+            "窗口人员查验身份证明后登记（查到已登记的申请人记入审计）。网上办事账号不能登记申请人（403）："
+            "账号即注册时的本人，为单位办事须由窗口登记授权。"
+        ),
+        request=ApplicantInput,
+        responses={200: ApplicantSerializer, **ERRORS},
     )
     def post(self, request):
         data = parse(ApplicantInput, request.data)
@@ -108,46 +120,82 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
             qs = qs.filter(received_on__lte=params["received_to"])
         return qs
 
-    @extend_schema(operation_id="list_cases", summary=_l("办件列表"), parameters=[CaseListQuery],
-                   description=_l("调用者权限范围内的办件：工作人员为本区划及下级区划，申请人为本人的办件。"),
-                   responses={200: CaseRowSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        operation_id="list_cases",
+        summary=_l("办件列表"),
+        parameters=[CaseListQuery],
+        description=_l("调用者权限范围内的办件：工作人员为本区划及下级区划，申请人为本人的办件。"),
+        responses={200: CaseRowSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(CaseRowSerializer(with_clocks(page), many=True).data)
 
     @extend_schema(
-        operation_id="open_case", summary=_l("收件：开立办件"), request=OpenCaseInput, parameters=[IDEMPOTENCY_KEY],
-        description=_l("窗口人员收件，或申请人本人网上申请（channel=online）。带 Idempotency-Key 的重复提交返回原办件。"),
+        operation_id="open_case",
+        summary=_l("收件：开立办件"),
+        request=OpenCaseInput,
+        parameters=[IDEMPOTENCY_KEY],
+        description=_l(
+            "窗口人员收件，或申请人本人网上申请（channel=online）。带 Idempotency-Key 的重复提交返回原办件。"
+        ),
         responses={201: CASE_VIEW, 200: CASE_VIEW, **ERRORS},
     )
     def post(self, request):
         key, data = opening_input(request, OpenCaseInput)
         data["target_licence"] = target_licence_of(request.user, data)
         at = timezone.now()
-        case = actions.receive(data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data)
+        case = actions.receive(
+            data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data
+        )
         # A case opened by this call carries what it wrote; a repeat gets the earlier case.
         if getattr(case, "new_lines", None) is not None:
-            return Response(case_view(request.user, opened_detail(case)), status=status.HTTP_201_CREATED)
-        return Response(case_view(request.user, detail_of(request.user, case.pk)), status=status.HTTP_200_OK)
+            return Response(
+                case_view(request.user, opened_detail(case)), status=status.HTTP_201_CREATED
+            )
+        return Response(
+            case_view(request.user, detail_of(request.user, case.pk)), status=status.HTTP_200_OK
+        )
 
 
 class CaseDetailView(SignedInMixin, APIView):
-    @extend_schema(tags=[CASES], operation_id="get_case", summary=_l("办件详情"), parameters=[CASE_ID],
-                   description=_l("工作人员：状态、申请人、办理项及版本、材料清单与上传文件、时限与预警、审批环节、证照及全部办件记录"
-                                  "（CaseDetail）。申请人：与网上办事“我的办件”页面相同的内容（ApplicantCase），"
-                                  "不含工作人员姓名、审查意见和内部数据。"),
-                   responses={200: CASE_VIEW, 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        tags=[CASES],
+        operation_id="get_case",
+        summary=_l("办件详情"),
+        parameters=[CASE_ID],
+        description=_l(
+            "工作人员：状态、申请人、办理项及版本、材料清单与上传文件、时限与预警、审批环节、证照及全部办件记录"
+            "（CaseDetail）。申请人：与网上办事“我的办件”页面相同的内容（ApplicantCase），"
+            "不含工作人员姓名、审查意见和内部数据。"
+        ),
+        responses={200: CASE_VIEW, 403: ErrorSerializer, 404: ErrorSerializer},
+    )
     def get(self, request, pk):
         return Response(case_view(request.user, detail_of(request.user, pk)))
 
 
 class CaseEventList(SignedInMixin, APIView):
-    @extend_schema(tags=[CASES], operation_id="list_case_events", summary=_l("办件记录"), parameters=[CASE_ID],
-                   description=_l("办件的全部操作记录，按顺序号排列（只增不改，哈希链校验）。申请人看到的是"
-                                  "“我的办件”页面的办理过程：以通俗文字表述，不含操作人和内部数据。"),
-                   responses={200: PolymorphicProxySerializer(
-                       component_name="CaseEventView", serializers=[CaseEventSerializer, ApplicantEventSerializer],
-                       resource_type_field_name=None, many=True), 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        tags=[CASES],
+        operation_id="list_case_events",
+        summary=_l("办件记录"),
+        parameters=[CASE_ID],
+        description=_l(
+            "办件的全部操作记录，按顺序号排列（只增不改，哈希链校验）。申请人看到的是"
+            "“我的办件”页面的办理过程：以通俗文字表述，不含操作人和内部数据。"
+        ),
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="CaseEventView",
+                serializers=[CaseEventSerializer, ApplicantEventSerializer],
+                resource_type_field_name=None,
+                many=True,
+            ),
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+    )
     def get(self, request, pk):
         case = load_case(request.user, pk)
         events = case.events.order_by("seq")
@@ -157,10 +205,20 @@ class CaseEventList(SignedInMixin, APIView):
 
 
 class CaseRevocationProposals(SignedInMixin, APIView):
-    @extend_schema(tags=[CASES], operation_id="list_case_revocation_proposals", summary=_l("撤销许可程序"),
-                   parameters=[CASE_ID],
-                   description=_l("办件证照的撤销程序：提议、告知、陈述申辩、听证与决定，最新在前。能查看办件者（含持证人本人）即可查看。"),
-                   responses={200: RevocationProposalSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer})
+    @extend_schema(
+        tags=[CASES],
+        operation_id="list_case_revocation_proposals",
+        summary=_l("撤销许可程序"),
+        parameters=[CASE_ID],
+        description=_l(
+            "办件证照的撤销程序：提议、告知、陈述申辩、听证与决定，最新在前。能查看办件者（含持证人本人）即可查看。"
+        ),
+        responses={
+            200: RevocationProposalSerializer(many=True),
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+    )
     def get(self, request, pk):
         case = load_case(request.user, pk)
         proposals = RevocationProposal.objects.filter(case=case).select_related("licence")
@@ -171,11 +229,22 @@ class CaseMaterialFiles(SignedInMixin, APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        tags=[CASES], operation_id="upload_case_material_file", summary=_l("上传材料文件"),
-        parameters=[CASE_ID, OpenApiParameter("line", OpenApiTypes.INT, OpenApiParameter.PATH,
-                                              description=_l("材料清单行编号（materials[].id）"))],
+        tags=[CASES],
+        operation_id="upload_case_material_file",
+        summary=_l("上传材料文件"),
+        parameters=[
+            CASE_ID,
+            OpenApiParameter(
+                "line",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description=_l("材料清单行编号（materials[].id）"),
+            ),
+        ],
         request={"multipart/form-data": UploadInput},
-        description=_l("按文件内容核验类型（PDF、JPG、PNG），保存 SHA-256；已上传的文件不会被覆盖。"),
+        description=_l(
+            "按文件内容核验类型（PDF、JPG、PNG），保存 SHA-256；已上传的文件不会被覆盖。"
+        ),
         responses={201: CASE_VIEW, **ERRORS},
     )
     def post(self, request, pk, line):
@@ -183,7 +252,9 @@ class CaseMaterialFiles(SignedInMixin, APIView):
         row = get_object_or_404(CaseMaterial.objects.select_related("case"), case=case, pk=line)
         data = parse(UploadInput, request.data)
         actions.attach_file(row, actor=request.user, upload=data["file"])
-        return Response(case_view(request.user, detail_of(request.user, pk)), status=status.HTTP_201_CREATED)
+        return Response(
+            case_view(request.user, detail_of(request.user, pk)), status=status.HTTP_201_CREATED
+        )
 
 
 class CaseActionView(SignedInMixin, APIView):
@@ -201,14 +272,25 @@ def action_view(action: CaseAction) -> type[CaseActionView]:
     snake = action.name.replace("-", "_")
     camel = "".join(part.title() for part in action.name.split("-"))
     schema = extend_schema(
-        tags=[CASES], operation_id=f"case_{snake}", summary=action.summary, description=action.description,
-        parameters=[CASE_ID], request=action.input,
-        responses={200: CASE_VIEW, **ERRORS,
-                   409: OpenApiResponse(ErrorSerializer, description=_l("办件已被他人改动（expected_version 不符）"))},
+        tags=[CASES],
+        operation_id=f"case_{snake}",
+        summary=action.summary,
+        description=action.description,
+        parameters=[CASE_ID],
+        request=action.input,
+        responses={
+            200: CASE_VIEW,
+            **ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer, description=_l("办件已被他人改动（expected_version 不符）")
+            ),
+        },
     )
     # extend_schema_view copies the inherited `post` before annotating it, so each action's
     # view documents its own body.
-    return extend_schema_view(post=schema)(type(f"Case{camel}View", (CaseActionView,), {"case_action": action}))
+    return extend_schema_view(post=schema)(
+        type(f"Case{camel}View", (CaseActionView,), {"case_action": action})
+    )
 
 
 ACTION_VIEWS = {action.name: action_view(action) for action in ACTIONS}

@@ -16,9 +16,29 @@ from oneseal.testing import at, day
 
 OPINION = "经审查，申请人场所布局合理，同意——李初审"
 
-APPLICANT_KEYS = {"id", "number", "query_code", "state", "state_display", "progress", "channel", "applicant",
-                  "handling_item", "received_at", "received_on", "clocks", "extended", "decided_on", "delivery_due",
-                  "closed_on", "correction_notice", "materials", "documents", "events", "lock_version"}
+APPLICANT_KEYS = {
+    "id",
+    "number",
+    "query_code",
+    "state",
+    "state_display",
+    "progress",
+    "channel",
+    "applicant",
+    "handling_item",
+    "received_at",
+    "received_on",
+    "clocks",
+    "extended",
+    "decided_on",
+    "delivery_due",
+    "closed_on",
+    "correction_notice",
+    "materials",
+    "documents",
+    "events",
+    "lock_version",
+}
 
 
 def client_for(user) -> APIClient:
@@ -29,7 +49,9 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def reviewer(make_staff, county, bureau, section):
-    return make_staff("li_review", county, Role.REVIEWER, display_name="李初审", bureau=bureau, section=section)
+    return make_staff(
+        "li_review", county, Role.REVIEWER, display_name="李初审", bureau=bureau, section=section
+    )
 
 
 @pytest.fixture
@@ -40,8 +62,14 @@ def second_reviewer(make_staff, county, bureau):
 @pytest.fixture
 def citizen(clerk):
     user = get_user_model().objects.create_user(username="masan", password="pw")
-    register_applicant(actor=clerk, user=user, kind="person", name="马𠮷祥", number="640221198001011237",
-                       phone="13909520000")
+    register_applicant(
+        actor=clerk,
+        user=user,
+        kind="person",
+        name="马𠮷祥",
+        number="640221198001011237",
+        phone="13909520000",
+    )
     return user
 
 
@@ -51,11 +79,15 @@ def reviewed_case(make_item, citizen, clerk, reviewer):
     hi = make_item()
     applicant = citizen.applicants.get()
     case = actions.receive(hi, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
-    actions.check_materials(case, actor=clerk,
-                            statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
+    actions.check_materials(
+        case,
+        actor=clerk,
+        statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
+    )
     case = actions.accept(case, actor=clerk, on=day("2025-03-03"))
-    return actions.complete_review_step(case, actor=reviewer, opinion=OPINION, outcome="approve",
-                                        on=day("2025-03-04"))
+    return actions.complete_review_step(
+        case, actor=reviewer, opinion=OPINION, outcome="approve", on=day("2025-03-04")
+    )
 
 
 def test_an_applicant_reads_their_case_as_the_portal_shows_it(reviewed_case, citizen):
@@ -64,14 +96,35 @@ def test_an_applicant_reads_their_case_as_the_portal_shows_it(reviewed_case, cit
     body = r.json()
     assert set(body) == APPLICANT_KEYS
     text = r.content.decode()
-    for secret in (OPINION, "李初审", "li_review", "王窗口", "clerk", "opinion", "actor_name", "assignee",
-                   "steps", "agent_id_number", "sha256"):
+    for secret in (
+        OPINION,
+        "李初审",
+        "li_review",
+        "王窗口",
+        "clerk",
+        "opinion",
+        "actor_name",
+        "assignee",
+        "steps",
+        "agent_id_number",
+        "sha256",
+    ):
         assert secret not in text, secret
-    assert [set(e) for e in body["events"]] == [{"seq", "on", "action", "text", "detail"}] * len(body["events"])
+    assert [set(e) for e in body["events"]] == [{"seq", "on", "action", "text", "detail"}] * len(
+        body["events"]
+    )
     assert [e["text"] for e in body["events"]][-2:] == ["受理", "完成审查环节"]
     assert body["events"][-1]["detail"] == "初审"  # the step's name, as the page prints it
-    assert set(body["materials"][0]) == {"id", "name", "status", "status_display", "note", "promised_by",
-                                         "supplied_on", "uploads"}
+    assert set(body["materials"][0]) == {
+        "id",
+        "name",
+        "status",
+        "status_display",
+        "note",
+        "promised_by",
+        "supplied_on",
+        "uploads",
+    }
     assert body["progress"].startswith("已受理") and body["correction_notice"] is None
 
 
@@ -93,16 +146,26 @@ def test_staff_read_the_full_record_unchanged(reviewed_case, clerk):
 def test_an_applicants_action_answers_with_the_applicants_view(make_item, citizen, clerk):
     hi = make_item()
     applicant = citizen.applicants.get()
-    opened = client_for(citizen).post("/api/v1/cases", {"handling_item": hi.pk, "applicant": applicant.pk,
-                                                        "channel": "online"}, format="json")
+    opened = client_for(citizen).post(
+        "/api/v1/cases",
+        {"handling_item": hi.pk, "applicant": applicant.pk, "channel": "online"},
+        format="json",
+    )
     assert opened.status_code == 201 and set(opened.json()) == APPLICANT_KEYS
     case_id, line = opened.json()["id"], opened.json()["materials"][0]["id"]
-    asked = client_for(clerk).post(f"/api/v1/cases/{case_id}/request-correction",
-                                   {"items": {str(line): "申请书未签字"}}, format="json")
+    asked = client_for(clerk).post(
+        f"/api/v1/cases/{case_id}/request-correction",
+        {"items": {str(line): "申请书未签字"}},
+        format="json",
+    )
     assert "steps" in asked.json()  # the clerk's answer is the full record
     seen = client_for(citizen).get(f"/api/v1/cases/{case_id}").json()
-    assert seen["correction_notice"]["items"] == [{"line": line, "material": "食品经营许可申请书", "note": "申请书未签字"}]
-    withdrawn = client_for(citizen).post(f"/api/v1/cases/{case_id}/withdraw", {"reason": "不再经营"}, format="json")
+    assert seen["correction_notice"]["items"] == [
+        {"line": line, "material": "食品经营许可申请书", "note": "申请书未签字"}
+    ]
+    withdrawn = client_for(citizen).post(
+        f"/api/v1/cases/{case_id}/withdraw", {"reason": "不再经营"}, format="json"
+    )
     assert withdrawn.status_code == 200 and set(withdrawn.json()) == APPLICANT_KEYS
     assert withdrawn.json()["events"][-1]["detail"] == "不再经营"
 
@@ -114,12 +177,15 @@ def test_an_applicant_reads_no_linkage_of_their_own_case(reviewed_case, citizen,
     assert client_for(clerk).get(f"/api/v1/linkage/cases/{reviewed_case.pk}").status_code == 200
 
 
-def test_a_staff_member_reads_their_own_application_as_an_applicant(reviewed_case, make_staff, county, department,
-                                                                     clerk):
+def test_a_staff_member_reads_their_own_application_as_an_applicant(
+    reviewed_case, make_staff, county, department, clerk
+):
     # A department's supervisor of another department who applies in their own name.
     from oneseal.organisation.models import Department
 
-    other = Department.objects.create(region=county, name="平罗县住房和城乡建设局", short_name="住建局", order=9)
+    other = Department.objects.create(
+        region=county, name="平罗县住房和城乡建设局", short_name="住建局", order=9
+    )
     supervisor = make_staff("sup", county, Role.SUPERVISOR, department=other)
     applicant = reviewed_case.applicant
     applicant.user = supervisor
@@ -131,18 +197,26 @@ def test_a_staff_member_reads_their_own_application_as_an_applicant(reviewed_cas
     assert "steps" in client_for(market).get(f"/api/v1/cases/{reviewed_case.pk}").json()
 
 
-def test_the_applicants_view_renders_as_drf_renders_its_declared_fields(reviewed_case, citizen, clerk, settings,
-                                                                        tmp_path):
+def test_the_applicants_view_renders_as_drf_renders_its_declared_fields(
+    reviewed_case, citizen, clerk, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     case_id = reviewed_case.pk
     line = reviewed_case.materials.first()
-    actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 test",
-                                                                     content_type="application/pdf"))
+    actions.attach_file(
+        line,
+        actor=clerk,
+        upload=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
     case = outputs.for_applicant(citizen, details.detail_of(citizen, case_id))
     serializer = outputs.ApplicantCaseSerializer()
     assert serializer.to_representation(case) == serializer.generic_representation(case)
     assert list(serializer.to_representation(case)) == list(serializer.fields)
     notice = reviewed_case.events.first()
-    notice.data = {"items": [{"line": 3, "material": "申请书", "status": "missing", "note": "未签字"}]}
+    notice.data = {
+        "items": [{"line": 3, "material": "申请书", "status": "missing", "note": "未签字"}]
+    }
     notice_serializer = outputs.CorrectionNoticeSerializer()
-    assert notice_serializer.to_representation(notice) == notice_serializer.generic_representation(notice)
+    assert notice_serializer.to_representation(notice) == notice_serializer.generic_representation(
+        notice
+    )

@@ -31,8 +31,13 @@ def person_number(seq: str) -> str:
 
 def citizen(username: str, name: str, seq: str):
     user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-    Applicant.objects.create(kind=Applicant.Kind.PERSON, name=name, id_number=person_number(seq),
-                             phone="13900000000", user=user)
+    Applicant.objects.create(
+        kind=Applicant.Kind.PERSON,
+        name=name,
+        id_number=person_number(seq),
+        phone="13900000000",
+        user=user,
+    )
     return user
 
 
@@ -45,8 +50,11 @@ def owner(db):
 def case(handling_item, clerk, owner):
     """A received case, materials checked, so that only the caller's rights stand in the way."""
     case = actions.receive(handling_item, actor=clerk, applicant=Applicant.objects.get(user=owner))
-    return actions.check_materials(case, actor=clerk,
-                                   statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
+    return actions.check_materials(
+        case,
+        actor=clerk,
+        statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
+    )
 
 
 def assert_refused(response, case, statuses, events_before):
@@ -59,17 +67,29 @@ def assert_refused(response, case, statuses, events_before):
     assert Case.objects.get(pk=case.pk).lock_version == case.lock_version
 
 
-def test_a_clerk_of_another_county_neither_sees_nor_touches_the_case(case, make_staff, other_county):
+def test_a_clerk_of_another_county_neither_sees_nor_touches_the_case(
+    case, make_staff, other_county
+):
     far = client_for(make_staff("far", other_county, Role.CLERK))
     before = CaseEvent.objects.count()
     assert_refused(far.get(f"/api/v1/cases/{case.pk}"), case, {404}, before)
     assert_refused(far.get(f"/api/v1/cases/{case.pk}/events"), case, {404}, before)
-    assert_refused(far.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json"), case, {404}, before)
-    assert_refused(far.post(f"/api/v1/cases/{case.pk}/refuse", {"clause": "1", "reason": "x"}, format="json"),
-                   case, {404}, before)
+    assert_refused(
+        far.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json"), case, {404}, before
+    )
+    assert_refused(
+        far.post(f"/api/v1/cases/{case.pk}/refuse", {"clause": "1", "reason": "x"}, format="json"),
+        case,
+        {404},
+        before,
+    )
     line = case.materials.first()
-    assert_refused(far.post(f"/api/v1/cases/{case.pk}/materials/{line.pk}/files", {}, format="multipart"),
-                   case, {404}, before)
+    assert_refused(
+        far.post(f"/api/v1/cases/{case.pk}/materials/{line.pk}/files", {}, format="multipart"),
+        case,
+        {404},
+        before,
+    )
     listed = far.get("/api/v1/cases")
     assert listed.status_code == 200 and listed.json()["count"] == 0
 
@@ -82,12 +102,15 @@ def test_an_unknown_case_and_a_hidden_case_answer_alike(case, make_staff, other_
     assert hidden.json() == unknown.json()
 
 
-def test_a_department_supervisor_of_the_same_county_may_read_but_not_accept(case, make_staff, county, department):
+def test_a_department_supervisor_of_the_same_county_may_read_but_not_accept(
+    case, make_staff, county, department
+):
     supervisor = client_for(make_staff("sup", county, Role.SUPERVISOR, department=department))
     assert supervisor.get(f"/api/v1/cases/{case.pk}").status_code == 200
     before = CaseEvent.objects.count()
-    response = supervisor.post(f"/api/v1/cases/{case.pk}/accept", {"expected_version": case.lock_version},
-                               format="json")
+    response = supervisor.post(
+        f"/api/v1/cases/{case.pk}/accept", {"expected_version": case.lock_version}, format="json"
+    )
     assert_refused(response, case, {403}, before)
     assert response.json()["code"] == "not_permitted"
 
@@ -103,8 +126,12 @@ def test_another_applicant_cannot_see_the_case(case):
     other = client_for(citizen("other", "王五", "002"))
     before = CaseEvent.objects.count()
     assert_refused(other.get(f"/api/v1/cases/{case.pk}"), case, {404}, before)
-    assert_refused(other.post(f"/api/v1/cases/{case.pk}/withdraw", {"reason": "不办了"}, format="json"),
-                   case, {404}, before)
+    assert_refused(
+        other.post(f"/api/v1/cases/{case.pk}/withdraw", {"reason": "不办了"}, format="json"),
+        case,
+        {404},
+        before,
+    )
     assert other.get("/api/v1/cases").json()["count"] == 0
 
 
@@ -113,9 +140,16 @@ def test_an_anonymous_caller_is_refused_everywhere(case):
     before = CaseEvent.objects.count()
     assert_refused(anonymous.get("/api/v1/cases"), case, {401, 403}, before)
     assert_refused(anonymous.get(f"/api/v1/cases/{case.pk}"), case, {401, 403}, before)
-    assert_refused(anonymous.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json"), case, {401, 403}, before)
+    assert_refused(
+        anonymous.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json"),
+        case,
+        {401, 403},
+        before,
+    )
     assert_refused(anonymous.post("/api/v1/cases", {}, format="json"), case, {401, 403}, before)
-    assert_refused(anonymous.post("/api/v1/applicants", {}, format="json"), case, {401, 403}, before)
+    assert_refused(
+        anonymous.post("/api/v1/applicants", {}, format="json"), case, {401, 403}, before
+    )
     assert visible_cases(AnonymousUser()).count() == 0
 
 
@@ -125,7 +159,9 @@ def test_wrong_basic_credentials_are_refused_and_right_ones_work(case, clerk):
         return APIClient(HTTP_AUTHORIZATION=f"Basic {token}")
 
     before = CaseEvent.objects.count()
-    assert_refused(basic("clerk", "wrong").get(f"/api/v1/cases/{case.pk}"), case, {401, 403}, before)
+    assert_refused(
+        basic("clerk", "wrong").get(f"/api/v1/cases/{case.pk}"), case, {401, 403}, before
+    )
     assert basic("clerk", "pw-clerk").get(f"/api/v1/cases/{case.pk}").status_code == 200
 
 
@@ -134,16 +170,23 @@ def test_the_applicant_may_read_their_case_but_not_accept_it(case, owner):
     detail = client.get(f"/api/v1/cases/{case.pk}")
     assert detail.status_code == 200 and detail.json()["applicant"]["name"] == "𠮷田花子"
     before = CaseEvent.objects.count()
-    response = client.post(f"/api/v1/cases/{case.pk}/accept", {"expected_version": case.lock_version}, format="json")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/accept", {"expected_version": case.lock_version}, format="json"
+    )
     assert_refused(response, case, {403}, before)
 
 
 def test_a_clerk_cannot_act_as_a_signatory(case, clerk):
     before = CaseEvent.objects.count()
-    response = client_for(clerk).post(f"/api/v1/cases/{case.pk}/terminate", {"reason": "申请人已注销"}, format="json")
+    response = client_for(clerk).post(
+        f"/api/v1/cases/{case.pk}/terminate", {"reason": "申请人已注销"}, format="json"
+    )
     assert_refused(response, case, {403}, before)
 
 
 def test_a_city_clerk_sees_the_cases_of_the_counties_below(case, make_staff, regions):
     city = regions.get(code="640200")
-    assert client_for(make_staff("city", city, Role.CLERK)).get(f"/api/v1/cases/{case.pk}").status_code == 200
+    assert (
+        client_for(make_staff("city", city, Role.CLERK)).get(f"/api/v1/cases/{case.pk}").status_code
+        == 200
+    )

@@ -38,59 +38,146 @@ def assert_same(serializer_class, instance):
     assert list(serializer.to_representation(instance)) == list(serializer.fields)
 
 
-@pytest.mark.parametrize("at", [datetime.datetime(2025, 1, 24, 2, 0, tzinfo=UTC),
-                                datetime.datetime(2025, 1, 24, 10, 0, 30, 123456, tzinfo=SHANGHAI)])
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime.datetime(2025, 1, 24, 2, 0, tzinfo=UTC),
+        datetime.datetime(2025, 1, 24, 10, 0, 30, 123456, tzinfo=SHANGHAI),
+    ],
+)
 def test_an_event_renders_as_drf_renders_it(at):
-    event = CaseEvent(case_id=1, seq=3, at=at, on=datetime.date(2025, 1, 24), actor_name="王窗口", action="accept",
-                      from_state="received", to_state="accepted", reason="", notice_due="acceptance",
-                      data={"tolerated": {}, "none": None, 1: [1, "二"]})
+    event = CaseEvent(
+        case_id=1,
+        seq=3,
+        at=at,
+        on=datetime.date(2025, 1, 24),
+        actor_name="王窗口",
+        action="accept",
+        from_state="received",
+        to_state="accepted",
+        reason="",
+        notice_due="acceptance",
+        data={"tolerated": {}, "none": None, 1: [1, "二"]},
+    )
     assert_same(outputs.CaseEventSerializer, event)
 
 
 def test_licences_commitments_and_verifications_render_as_drf_renders_them():
-    assert_same(outputs.LicenceSerializer, Licence(number="L1", name="食品经营许可证", state="held", scope="热食",
-                                                     valid_from=datetime.date(2025, 2, 5), valid_until=None,
-                                                     issued_on=datetime.date(2025, 2, 5)))
-    assert_same(outputs.CommitmentSerializer, Commitment(text="承诺", signed_on=datetime.date(2025, 1, 2),
-                                                           recorded_on=datetime.date(2025, 1, 3)))
-    assert_same(outputs.CommitmentVerificationSerializer, CommitmentVerification(
-        state="open", decided_on=datetime.date(2025, 1, 2), days=20, due_on=datetime.date(2025, 2, 7),
-        due_provisional=True, verified_on=None, findings="", overdue_noticed_on=None))
-    assert_same(outputs.UploadSerializer, Upload(pk=4, original_name="申请书.pdf", content_type="application/pdf",
-                                                   size=12345, sha256="ab" * 32,
-                                                   uploaded_at=datetime.datetime(2025, 1, 24, 1, 2, 3, tzinfo=UTC)))
+    assert_same(
+        outputs.LicenceSerializer,
+        Licence(
+            number="L1",
+            name="食品经营许可证",
+            state="held",
+            scope="热食",
+            valid_from=datetime.date(2025, 2, 5),
+            valid_until=None,
+            issued_on=datetime.date(2025, 2, 5),
+        ),
+    )
+    assert_same(
+        outputs.CommitmentSerializer,
+        Commitment(
+            text="承诺", signed_on=datetime.date(2025, 1, 2), recorded_on=datetime.date(2025, 1, 3)
+        ),
+    )
+    assert_same(
+        outputs.CommitmentVerificationSerializer,
+        CommitmentVerification(
+            state="open",
+            decided_on=datetime.date(2025, 1, 2),
+            days=20,
+            due_on=datetime.date(2025, 2, 7),
+            due_provisional=True,
+            verified_on=None,
+            findings="",
+            overdue_noticed_on=None,
+        ),
+    )
+    assert_same(
+        outputs.UploadSerializer,
+        Upload(
+            pk=4,
+            original_name="申请书.pdf",
+            content_type="application/pdf",
+            size=12345,
+            sha256="ab" * 32,
+            uploaded_at=datetime.datetime(2025, 1, 24, 1, 2, 3, tzinfo=UTC),
+        ),
+    )
 
 
 def test_steps_with_and_without_a_section_render_as_drf_renders_them(bureau):
     unit = Section.objects.create(bureau=bureau, name="市场准入科")
-    for step in (CaseStep(order=1, review_step_id=7, name="初审", role="reviewer", section=unit, assignee_id=None,
-                          state="pending", outcome="", opinion=""),
-                 CaseStep(order=2, review_step_id=8, name="决定", role="signatory", section=None, assignee_id=3,
-                          state="done", done_on=datetime.date(2025, 2, 5), outcome="approve", opinion="同意")):
+    for step in (
+        CaseStep(
+            order=1,
+            review_step_id=7,
+            name="初审",
+            role="reviewer",
+            section=unit,
+            assignee_id=None,
+            state="pending",
+            outcome="",
+            opinion="",
+        ),
+        CaseStep(
+            order=2,
+            review_step_id=8,
+            name="决定",
+            role="signatory",
+            section=None,
+            assignee_id=3,
+            state="done",
+            done_on=datetime.date(2025, 2, 5),
+            outcome="approve",
+            opinion="同意",
+        ),
+    ):
         assert_same(outputs.CaseStepSerializer, step)
 
 
-def test_a_whole_case_renders_as_drf_renders_it(make_item, applicant, clerk, make_staff, county, bureau, settings,
-                                                tmp_path):
+def test_a_whole_case_renders_as_drf_renders_it(
+    make_item, applicant, clerk, make_staff, county, bureau, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     signatory = make_staff("chief", county, Role.SIGNATORY, bureau=bureau)
     item = make_item()
     as_clerk = client_for(clerk)
-    opened = as_clerk.post("/api/v1/cases", {"handling_item": item.pk, "applicant": applicant.pk,
-                                             "channel": "window"}, format="json").json()
+    opened = as_clerk.post(
+        "/api/v1/cases",
+        {"handling_item": item.pk, "applicant": applicant.pk, "channel": "window"},
+        format="json",
+    ).json()
     core, non_core = opened["materials"]
     pdf = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    as_clerk.post(f"/api/v1/cases/{opened['id']}/materials/{core['id']}/files", {"file": pdf}, format="multipart")
-    as_clerk.post(f"/api/v1/cases/{opened['id']}/check-materials", {"statuses": {str(core["id"]): "provided"}},
-                  format="json")
-    promised = (datetime.date.fromisoformat(opened["received_on"]) + datetime.timedelta(days=30)).isoformat()
-    as_clerk.post(f"/api/v1/cases/{opened['id']}/accept", {"tolerated": {str(non_core["id"]): promised}}, format="json")
+    as_clerk.post(
+        f"/api/v1/cases/{opened['id']}/materials/{core['id']}/files",
+        {"file": pdf},
+        format="multipart",
+    )
+    as_clerk.post(
+        f"/api/v1/cases/{opened['id']}/check-materials",
+        {"statuses": {str(core["id"]): "provided"}},
+        format="json",
+    )
+    promised = (
+        datetime.date.fromisoformat(opened["received_on"]) + datetime.timedelta(days=30)
+    ).isoformat()
+    as_clerk.post(
+        f"/api/v1/cases/{opened['id']}/accept",
+        {"tolerated": {str(non_core["id"]): promised}},
+        format="json",
+    )
     case = details.detail_of(signatory, opened["id"])
     assert case.materials.all()[0].uploads.all() and case.review_steps
     for serializer_class, instance in [
-        (outputs.CaseDetailSerializer, case), (outputs.CaseRowSerializer, case),
-        (outputs.ApplicantSerializer, case.applicant), (outputs.ApplicantRefSerializer, case.applicant),
-        (outputs.CaseHandlingItemSerializer, case.handling_item), (outputs.ClocksSerializer, case.clocks),
+        (outputs.CaseDetailSerializer, case),
+        (outputs.CaseRowSerializer, case),
+        (outputs.ApplicantSerializer, case.applicant),
+        (outputs.ApplicantRefSerializer, case.applicant),
+        (outputs.CaseHandlingItemSerializer, case.handling_item),
+        (outputs.ClocksSerializer, case.clocks),
         *[(outputs.CaseMaterialSerializer, line) for line in case.materials.all()],
         *[(outputs.CaseStepSerializer, step) for step in case.review_steps],
         *[(outputs.CaseEventSerializer, event) for event in case.events.all()],
@@ -98,15 +185,19 @@ def test_a_whole_case_renders_as_drf_renders_it(make_item, applicant, clerk, mak
         assert_same(serializer_class, instance)
 
 
-def test_every_action_answers_what_a_fresh_read_of_the_case_answers(make_item, applicant, clerk, make_staff, county,
-                                                                   bureau, section):
+def test_every_action_answers_what_a_fresh_read_of_the_case_answers(
+    make_item, applicant, clerk, make_staff, county, bureau, section
+):
     reviewer = make_staff("first", county, Role.REVIEWER, bureau=bureau, section=section)
     second = make_staff("second", county, Role.REVIEWER, bureau=bureau)
     signatory = make_staff("chief", county, Role.SIGNATORY, bureau=bureau)
     item = make_item()
     as_clerk = client_for(clerk)
-    r = as_clerk.post("/api/v1/cases", {"handling_item": item.pk, "applicant": applicant.pk, "channel": "window"},
-                      format="json")
+    r = as_clerk.post(
+        "/api/v1/cases",
+        {"handling_item": item.pk, "applicant": applicant.pk, "channel": "window"},
+        format="json",
+    )
     assert r.status_code == 201
     url = f"/api/v1/cases/{r.json()['id']}"
 
@@ -120,15 +211,30 @@ def test_every_action_answers_what_a_fresh_read_of_the_case_answers(make_item, a
     same_as_get(as_clerk.post(f"{url}/check-materials", {"statuses": statuses}, format="json"))
     detail = same_as_get(as_clerk.post(f"{url}/accept", {}, format="json"))
     first_step = detail["steps"][1]["review_step_id"]
-    same_as_get(client_for(signatory).post(f"{url}/assign-step", {"step": first_step, "assignee": reviewer.pk},
-                                           format="json"))
-    same_as_get(client_for(reviewer).post(f"{url}/complete-review-step", {"opinion": "符合条件", "outcome": "approve"},
-                                          format="json"))
-    same_as_get(client_for(second).post(f"{url}/complete-review-step", {"opinion": "同意", "outcome": "approve"},
-                                        format="json"))
-    detail = same_as_get(client_for(signatory).post(f"{url}/grant", {"scope": "热食类食品制售",
-                                                                     "valid_from": detail["received_on"]},
-                                                    format="json"))
+    same_as_get(
+        client_for(signatory).post(
+            f"{url}/assign-step", {"step": first_step, "assignee": reviewer.pk}, format="json"
+        )
+    )
+    same_as_get(
+        client_for(reviewer).post(
+            f"{url}/complete-review-step",
+            {"opinion": "符合条件", "outcome": "approve"},
+            format="json",
+        )
+    )
+    same_as_get(
+        client_for(second).post(
+            f"{url}/complete-review-step", {"opinion": "同意", "outcome": "approve"}, format="json"
+        )
+    )
+    detail = same_as_get(
+        client_for(signatory).post(
+            f"{url}/grant",
+            {"scope": "热食类食品制售", "valid_from": detail["received_on"]},
+            format="json",
+        )
+    )
     assert detail["licence"]["state"] == "valid"
     same_as_get(as_clerk.post(f"{url}/deliver", {"channel": "window"}, format="json"))
 
@@ -147,7 +253,9 @@ def test_opening_and_accepting_stay_within_their_query_budget(handling_item, app
     assert r.status_code == 201
     detail = r.json()
     statuses = {str(m["id"]): "provided" for m in detail["materials"]}
-    client.post(f"/api/v1/cases/{detail['id']}/check-materials", {"statuses": statuses}, format="json")
+    client.post(
+        f"/api/v1/cases/{detail['id']}/check-materials", {"statuses": statuses}, format="json"
+    )
     reset_queries()
     with CaptureQueriesContext(connection) as accepted:
         r = client.post(f"/api/v1/cases/{detail['id']}/accept", {}, format="json")

@@ -44,11 +44,24 @@ def test_the_schema_documents_query_parameters_and_error_responses(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     items = schema["paths"]["/api/v1/items"]["get"]
     params = {p["name"]: p for p in items["parameters"]}
-    assert {"region", "catalogue", "department", "topic", "applicant_type", "item_type", "transfer_status",
-            "q", "on", "limit", "offset"} <= set(params)
+    assert {
+        "region",
+        "catalogue",
+        "department",
+        "topic",
+        "applicant_type",
+        "item_type",
+        "transfer_status",
+        "q",
+        "on",
+        "limit",
+        "offset",
+    } <= set(params)
     assert "include_drafts" not in params
     assert params["on"]["schema"]["format"] == "date"
-    assert items["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    assert items["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Error"
+    )
     report = schema["paths"]["/api/v1/reports/transfer"]["get"]
     assert {p["name"] for p in report["parameters"]} == {"region", "on", "include_drafts"}
     assert next(p for p in report["parameters"] if p["name"] == "region")["required"] is True
@@ -72,7 +85,10 @@ def test_the_swagger_page_renders(db):
 def test_the_swagger_page_runs_no_inline_script(db):
     page = APIClient().get("/api/docs/")
     policy = page["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src", 1)[1].split(";")[0]
+    )
     body = page.content.decode()
     assert "<script>" not in body and "/api/docs/?script" in body
     script = APIClient().get("/api/docs/?script")

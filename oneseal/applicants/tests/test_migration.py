@@ -20,17 +20,28 @@ def back_to_the_latest_schema():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_organisations_and_extra_people_bound_to_an_account_are_unbound_and_audited(back_to_the_latest_schema):
+def test_organisations_and_extra_people_bound_to_an_account_are_unbound_and_audited(
+    back_to_the_latest_schema,
+):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     User = old.get_model("auth", "User")
     Applicant = old.get_model("applicants", "Applicant")
     owner = User.objects.create(username="owner")
-    own = Applicant.objects.create(kind="person", name="王五", id_number="640221199003071238", phone="1", user=owner)
-    stolen = Applicant.objects.create(kind="person", name="张珊", id_number="640221199605180423", phone="1", user=owner)
-    company = Applicant.objects.create(kind="organisation", name="平罗县沙湖人家餐饮有限公司",
-                                       credit_code="91350100M000100Y43", phone="1", user=owner)
+    own = Applicant.objects.create(
+        kind="person", name="王五", id_number="640221199003071238", phone="1", user=owner
+    )
+    stolen = Applicant.objects.create(
+        kind="person", name="张珊", id_number="640221199605180423", phone="1", user=owner
+    )
+    company = Applicant.objects.create(
+        kind="organisation",
+        name="平罗县沙湖人家餐饮有限公司",
+        credit_code="91350100M000100Y43",
+        phone="1",
+        user=owner,
+    )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(AFTER)

@@ -32,15 +32,18 @@ def test_lower_case_x_and_full_width_digits_are_normalised():
     assert normalise("９１３５") == "9135"
 
 
-@pytest.mark.parametrize(("number", "message"), [
-    ("110105194912310021", "校验位错误"),
-    ("11010519491231002", "应为18位"),
-    ("110105491231002", "15位旧身份证"),
-    ("11010519491331002X", "出生日期“19491331”不存在"),
-    ("99010519491231002X", "地址码"),
-    ("1101051949123100AX", "前17位应为数字"),
-    ("", "请填写"),
-])
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("110105194912310021", "校验位错误"),
+        ("11010519491231002", "应为18位"),
+        ("110105491231002", "15位旧身份证"),
+        ("11010519491331002X", "出生日期“19491331”不存在"),
+        ("99010519491231002X", "地址码"),
+        ("1101051949123100AX", "前17位应为数字"),
+        ("", "请填写"),
+    ],
+)
 def test_wrong_id_numbers_are_refused_with_the_reason(number, message):
     with pytest.raises(ValueError, match=message):
         validate_id_number(number)
@@ -57,12 +60,15 @@ def test_credit_codes_are_checked_and_normalised():
     assert validate_credit_code(VALID_CREDIT_2) == VALID_CREDIT_2
 
 
-@pytest.mark.parametrize(("code", "message"), [
-    ("91350100M000100Y44", "校验位错误"),
-    ("91350100M000100Y4", "应为18位"),
-    ("91350100M0001O0Y43", "不能含有字符：O"),
-    ("91AB0100M000100Y43", "第3至8位"),
-])
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("91350100M000100Y44", "校验位错误"),
+        ("91350100M000100Y4", "应为18位"),
+        ("91350100M0001O0Y43", "不能含有字符：O"),
+        ("91AB0100M000100Y43", "第3至8位"),
+    ],
+)
 def test_wrong_credit_codes_are_refused_with_the_reason(code, message):
     with pytest.raises(ValueError, match=message):
         validate_credit_code(code)

@@ -18,15 +18,27 @@ def moment(day: datetime.date, hhmm: str) -> datetime.datetime:
 
 @pytest.fixture
 def hall(bureau, county, clerk):
-    return actions.create_hall(bureau, actor=clerk, region=county, name="平罗县政务服务中心",
-                               address="平罗县城关镇", phone="0952-6012345")
+    return actions.create_hall(
+        bureau,
+        actor=clerk,
+        region=county,
+        name="平罗县政务服务中心",
+        address="平罗县城关镇",
+        phone="0952-6012345",
+    )
 
 
 @pytest.fixture
 def group(hall, department, clerk):
     """市场准入: the windows of the market department's items, two people per half hour."""
-    return actions.save_group(hall, actor=clerk, name="市场准入", windows="3—6号窗口", capacity=2,
-                              departments=[department])
+    return actions.save_group(
+        hall,
+        actor=clerk,
+        name="市场准入",
+        windows="3—6号窗口",
+        capacity=2,
+        departments=[department],
+    )
 
 
 @pytest.fixture

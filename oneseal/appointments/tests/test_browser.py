@@ -17,13 +17,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(page, user, base_url):
     c = Client()
     c.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
+    )
 
 
-def test_an_applicant_books_on_a_phone(live_slots, handling_item, own_applicant, applicant_user, hall, clerk,
-                                       department, phone, screenshot, live_server):
+def test_an_applicant_books_on_a_phone(
+    live_slots,
+    handling_item,
+    own_applicant,
+    applicant_user,
+    hall,
+    clerk,
+    department,
+    phone,
+    screenshot,
+    live_server,
+):
     # A second window group, so the page asks which one.
-    actions.save_group(hall, actor=clerk, name="综合窗口", capacity=1, departments=[department], order=9)
+    actions.save_group(
+        hall, actor=clerk, name="综合窗口", capacity=1, departments=[department], order=9
+    )
     actions.generate_slots(hall, actor=clerk)
     sign_in(phone, applicant_user, live_server.url)
     phone.goto(f"/appointments/book/{handling_item.pk}/")
@@ -38,8 +52,9 @@ def test_an_applicant_books_on_a_phone(live_slots, handling_item, own_applicant,
     screenshot(phone, "appointments-booking-phone")
 
 
-def test_an_applicant_rates_on_a_phone(handling_item, own_applicant, applicant_user, clerk, phone, screenshot,
-                                       live_server):
+def test_an_applicant_rates_on_a_phone(
+    handling_item, own_applicant, applicant_user, clerk, phone, screenshot, live_server
+):
     case = case_actions.receive(handling_item, actor=clerk, applicant=own_applicant)
     case_actions.refuse(case, actor=clerk, clause="1", reason="该事项无需取得行政许可")
     sign_in(phone, applicant_user, live_server.url)

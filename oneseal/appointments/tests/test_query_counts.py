@@ -18,21 +18,32 @@ def queries_for(client, url, **params) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_day_page_and_my_bookings_do_not_grow_with_the_rows(live_slots, next_workday, handling_item, clerk, hall):
+def test_the_day_page_and_my_bookings_do_not_grow_with_the_rows(
+    live_slots, next_workday, handling_item, clerk, hall
+):
     slots = list(live_slots.filter(day=next_workday)[:6])
     staff, people = Client(), []
     staff.force_login(clerk)
     counts = []
     for i, slot in enumerate(slots):
         user = get_user_model().objects.create_user(f"q{i}", password="pw")
-        applicant = register_applicant(actor=clerk, kind="person", name=f"申请人{i}",
-                                       number=id_number("640221", "19900101", f"{i + 1:03d}"), phone="13909520000",
-                                       user=user)
-        for s in slots[i:i + 2] if i in (0, 5) else [slot]:
+        applicant = register_applicant(
+            actor=clerk,
+            kind="person",
+            name=f"申请人{i}",
+            number=id_number("640221", "19900101", f"{i + 1:03d}"),
+            phone="13909520000",
+            user=user,
+        )
+        for s in slots[i : i + 2] if i in (0, 5) else [slot]:
             actions.book(s, actor=user, applicant=applicant, handling_item=handling_item)
         people.append(user)
         if i in (0, 5):
-            counts.append(queries_for(staff, reverse("appointments:day"), hall=hall.pk, day=next_workday.isoformat()))
+            counts.append(
+                queries_for(
+                    staff, reverse("appointments:day"), hall=hall.pk, day=next_workday.isoformat()
+                )
+            )
     assert counts[0] == counts[1]
     mine = Client()
     mine.force_login(people[0])

@@ -22,17 +22,26 @@ def test_only_whole_slots_are_offered():
     assert rules.day_slots(T(9, 0), T(10, 50), 45) == [(T(9, 0), T(9, 45)), (T(9, 45), T(10, 30))]
     # A slot that would run into lunch starts after it instead.
     assert rules.day_slots(T(11, 0), T(14, 0), 45, T(12, 0), T(13, 0)) == [
-        (T(11, 0), T(11, 45)), (T(13, 0), T(13, 45))]
+        (T(11, 0), T(11, 45)),
+        (T(13, 0), T(13, 45)),
+    ]
 
 
 def test_bookable_days_skip_holidays_and_count_adjusted_workdays():
     cal = WorkCalendar.build()
     # National Day 2025: 1–8 October off; Sunday 28 September and Saturday 11 October worked.
     days = rules.bookable_days(cal, datetime.date(2025, 9, 26), 3)
-    assert days == [datetime.date(2025, 9, 26), datetime.date(2025, 9, 28), datetime.date(2025, 9, 29),
-                    datetime.date(2025, 9, 30)]
+    assert days == [
+        datetime.date(2025, 9, 26),
+        datetime.date(2025, 9, 28),
+        datetime.date(2025, 9, 29),
+        datetime.date(2025, 9, 30),
+    ]
     after = rules.bookable_days(cal, datetime.date(2025, 10, 3), 2)
-    assert after == [datetime.date(2025, 10, 9), datetime.date(2025, 10, 10)]  # a holiday is not itself bookable
+    assert after == [
+        datetime.date(2025, 10, 9),
+        datetime.date(2025, 10, 10),
+    ]  # a holiday is not itself bookable
 
 
 def test_codes_are_unambiguous_and_typed_codes_are_normalised():

@@ -9,9 +9,15 @@ from oneseal.testing import at
 
 @pytest.fixture
 def two_cases(handling_item, applicant, clerk):
-    refused = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
-    actions.refuse(refused, actor=clerk, clause="1", reason="无需许可", on=datetime.date(2025, 3, 3))
-    waiting = actions.receive(handling_item, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00"))
+    refused = actions.receive(
+        handling_item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00")
+    )
+    actions.refuse(
+        refused, actor=clerk, clause="1", reason="无需许可", on=datetime.date(2025, 3, 3)
+    )
+    waiting = actions.receive(
+        handling_item, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00")
+    )
     return refused, waiting
 
 

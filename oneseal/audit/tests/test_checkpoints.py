@@ -61,7 +61,9 @@ def test_record_appends_each_row_as_the_next_link_of_one_chain(db, regions):
     first, second = note(1), note(2)
     start = first.seq
     assert second.seq == start + 1 and second.prev_hash == first.hash
-    assert chain.row_hash(AuditEvent.objects.get(pk=second.pk)) == second.hash, "the stored row gives its hash"
+    assert chain.row_hash(AuditEvent.objects.get(pk=second.pk)) == second.hash, (
+        "the stored row gives its hash"
+    )
     assert (AuditHead.objects.get().seq, AuditHead.objects.get().hash) == (second.seq, second.hash)
     # Data that JSON stores differently (a tuple, an integer key) hashes as it is stored.
     odd = record("test.odd", actor=None, subject=Region.objects.first(), data={"t": (1, 2), 3: "x"})
@@ -86,14 +88,23 @@ def test_a_deleted_audit_tail_is_reported_by_the_chain_head(db, regions):
     AuditEvent.objects.filter(pk=last.pk).delete()
     out, code = verify()
     assert code == 1
-    assert f"audit log: the chain head names row {last.seq} but the log ends at row {last.seq - 1}" in out
+    assert (
+        f"audit log: the chain head names row {last.seq} but the log ends at row {last.seq - 1}"
+        in out
+    )
 
 
 def test_an_audit_row_inserted_behind_record_is_reported(db, regions):
     note(1)
     last = note(2)
-    AuditEvent.objects.create(action="test.forged", subject_type="x", subject_id="1", seq=last.seq + 1,
-                              prev_hash=last.hash, hash="f" * 64)
+    AuditEvent.objects.create(
+        action="test.forged",
+        subject_type="x",
+        subject_id="1",
+        seq=last.seq + 1,
+        prev_hash=last.hash,
+        hash="f" * 64,
+    )
     out, code = verify()
     assert code == 1
     assert f"audit log: row {last.seq + 1} (test.forged) was changed" in out
@@ -112,15 +123,22 @@ def test_a_checkpoint_seals_every_chain_head_signed_with_the_bureaus_seal(two_ca
     assert cp.audit_rows == head.seq - 1
     assert AuditEvent.objects.get(seq=cp.audit_rows).hash == cp.audit_head
     assert (cp.case_count, cp.case_event_count) == (2, 3)
-    heads = {c.pk: (e.seq, e.hash) for c in (refused, waiting) for e in [c.events.order_by("-seq").first()]}
+    heads = {
+        c.pk: (e.seq, e.hash)
+        for c in (refused, waiting)
+        for e in [c.events.order_by("-seq").first()]
+    }
     assert cp.cases_root == checkpoints.cases_root(heads)
     assert cp.case_heads == {str(k): list(v) for k, v in heads.items()}
     content = checkpoints.payload(cp)
     assert checkpoints.digest_of(content) == cp.digest
     assert checkpoints.signature_valid(content, cp.signature, seal.certificate_pem)
-    assert not checkpoints.signature_valid({**content, "number": 2}, cp.signature, seal.certificate_pem)
+    assert not checkpoints.signature_valid(
+        {**content, "number": 2}, cp.signature, seal.certificate_pem
+    )
     # The next one chains to it and keeps only the heads that moved.
     from oneseal.cases import actions as case_actions
+
     case_actions.withdraw(waiting, actor=waiting_clerk(waiting), reason="申请人书面撤回")
     second = checkpoint()
     assert second.prev_digest == cp.digest and list(second.case_heads) == [str(waiting.pk)]
@@ -152,8 +170,13 @@ def test_the_worker_job_makes_one_checkpoint_per_business_day(two_cases, seal):
     day = datetime.date(2026, 12, 6)
     assert checkpoints.daily_checkpoint(day).startswith("checkpoint #1 sealed")
     assert checkpoints.daily_checkpoint(day) == "checkpoint of the day already made"
-    assert checkpoints.daily_checkpoint(day + datetime.timedelta(days=1)).startswith("checkpoint #2 sealed")
-    assert list(Checkpoint.objects.values_list("on", flat=True)) == [day + datetime.timedelta(days=1), day]
+    assert checkpoints.daily_checkpoint(day + datetime.timedelta(days=1)).startswith(
+        "checkpoint #2 sealed"
+    )
+    assert list(Checkpoint.objects.values_list("on", flat=True)) == [
+        day + datetime.timedelta(days=1),
+        day,
+    ]
 
 
 def test_export_writes_a_small_file_that_verifies_elsewhere(two_cases, seal, tmp_path):
@@ -187,17 +210,24 @@ def test_a_changed_or_unreadable_checkpoint_file_is_refused_clearly(two_cases, s
     with pytest.raises(CommandError, match="不是审计检查点文件"):
         call_command("audit", "verify", "--checkpoint", str(path), stdout=io.StringIO())
     with pytest.raises(CommandError, match="cannot read"):
-        call_command("audit", "verify", "--checkpoint", str(tmp_path / "missing.json"), stdout=io.StringIO())
+        call_command(
+            "audit", "verify", "--checkpoint", str(tmp_path / "missing.json"), stdout=io.StringIO()
+        )
 
 
 def test_a_changed_deleted_or_badly_signed_checkpoint_row_is_reported(two_cases, seal):
     first, second = checkpoint(), checkpoint()
     Checkpoint.objects.filter(pk=second.pk).update(audit_rows=second.audit_rows - 1)
     out, code = verify()
-    assert code == 1 and f"checkpoint #2 of {second.on.isoformat()}: was changed after it was sealed" in out
+    assert (
+        code == 1
+        and f"checkpoint #2 of {second.on.isoformat()}: was changed after it was sealed" in out
+    )
     # The altered one is not trusted; the history still matches the first.
     assert "history matches checkpoint #1" in out
-    Checkpoint.objects.filter(pk=second.pk).update(audit_rows=second.audit_rows, signature=first.signature)
+    Checkpoint.objects.filter(pk=second.pk).update(
+        audit_rows=second.audit_rows, signature=first.signature
+    )
     assert "checkpoint #2 of" in verify()[0] and "its signature is not valid" in verify()[0]
     Checkpoint.objects.filter(pk=second.pk).delete()
     third = checkpoint()
@@ -210,7 +240,9 @@ def test_a_changed_deleted_or_badly_signed_checkpoint_row_is_reported(two_cases,
 # ---- what only a checkpoint catches: the audit log --------------------------------------------
 
 
-def test_an_audit_row_edited_with_its_hash_recomputed_is_caught_by_the_checkpoint(two_cases, seal, tmp_path):
+def test_an_audit_row_edited_with_its_hash_recomputed_is_caught_by_the_checkpoint(
+    two_cases, seal, tmp_path
+):
     first = checkpoint()
     note(1)
     victim = note(2)
@@ -221,8 +253,10 @@ def test_an_audit_row_edited_with_its_hash_recomputed_is_caught_by_the_checkpoin
     out, code = verify()
     assert code == 1
     assert "was changed" not in out, "the chain itself is consistent again"
-    assert (f"checkpoint #2 of {second.on.isoformat()}: audit log row {second.audit_rows} is not the row it sealed"
-            in out)
+    assert (
+        f"checkpoint #2 of {second.on.isoformat()}: audit log row {second.audit_rows} is not the row it sealed"
+        in out
+    )
     assert f"history matches checkpoint #1 of {first.on.isoformat()}, not the 1 newer one(s)" in out
 
 
@@ -246,8 +280,15 @@ def test_an_audit_row_inserted_in_the_middle_is_caught_by_the_checkpoint(two_cas
     cp = checkpoint()
     for row in AuditEvent.objects.filter(seq__gte=middle.seq).order_by("-seq"):
         AuditEvent.objects.filter(pk=row.pk).update(seq=row.seq + 1)
-    AuditEvent.objects.create(action="test.forged", subject_type="x", subject_id="1", seq=middle.seq,
-                              at=middle.at, prev_hash="", hash="")
+    AuditEvent.objects.create(
+        action="test.forged",
+        subject_type="x",
+        subject_id="1",
+        seq=middle.seq,
+        at=middle.at,
+        prev_hash="",
+        hash="",
+    )
     rechain_audit_log(middle.seq)
     out, code = verify()
     assert code == 1
@@ -265,8 +306,10 @@ def test_a_case_event_edited_with_its_hash_recomputed_is_caught_and_the_case_nam
     out, code = verify()
     assert code == 1
     assert "was changed" not in out
-    assert (f"case {refused.pk}: event 2 is not the event checkpoint #1 of {cp.on.isoformat()} sealed "
-            f"(events changed and their hashes recomputed)") in out
+    assert (
+        f"case {refused.pk}: event 2 is not the event checkpoint #1 of {cp.on.isoformat()} sealed "
+        f"(events changed and their hashes recomputed)"
+    ) in out
     assert f"case {waiting.pk}" not in out
     assert "history matches no checkpoint" in out
 
@@ -275,11 +318,16 @@ def test_a_deleted_case_tail_that_keeps_the_state_is_caught_by_the_checkpoint(tw
     refused, _waiting = two_cases
     cp = checkpoint()
     delete_behind_the_actions(CaseEvent.objects.filter(case=refused, seq=2))
-    Case.objects.filter(pk=refused.pk).update(state="received")  # consistent with the remaining event
+    Case.objects.filter(pk=refused.pk).update(
+        state="received"
+    )  # consistent with the remaining event
     out, code = verify()
     assert code == 1
     assert "state is" not in out, "without the checkpoint the history would look whole"
-    assert f"case {refused.pk}: has 1 events where checkpoint #1 of {cp.on.isoformat()} sealed 2 (a deleted tail)" in out
+    assert (
+        f"case {refused.pk}: has 1 events where checkpoint #1 of {cp.on.isoformat()} sealed 2 (a deleted tail)"
+        in out
+    )
 
 
 def test_a_case_event_inserted_in_the_middle_is_caught_by_the_checkpoint(two_cases, seal):
@@ -287,16 +335,31 @@ def test_a_case_event_inserted_in_the_middle_is_caught_by_the_checkpoint(two_cas
     cp = checkpoint()
     CaseEvent.objects.filter(case=refused, seq=2).update(seq=3)
     first = CaseEvent.objects.get(case=refused, seq=1)
-    CaseEvent.objects.create(case=refused, seq=2, at=first.at, on=first.on, actor_name="伪造", action="note",
-                             from_state="received", to_state="received", prev_hash="", hash="")
+    CaseEvent.objects.create(
+        case=refused,
+        seq=2,
+        at=first.at,
+        on=first.on,
+        actor_name="伪造",
+        action="note",
+        from_state="received",
+        to_state="received",
+        prev_hash="",
+        hash="",
+    )
     rechain_case(refused)
     out, code = verify()
     assert code == 1
     assert "is missing" not in out and "was changed" not in out
-    assert f"case {refused.pk}: has 3 events up to checkpoint #1 of {cp.on.isoformat()}, which sealed 2 (rows inserted)" in out
+    assert (
+        f"case {refused.pk}: has 3 events up to checkpoint #1 of {cp.on.isoformat()}, which sealed 2 (rows inserted)"
+        in out
+    )
 
 
-def test_the_file_kept_elsewhere_catches_what_was_done_to_the_database_and_its_checkpoints(two_cases, seal, tmp_path):
+def test_the_file_kept_elsewhere_catches_what_was_done_to_the_database_and_its_checkpoints(
+    two_cases, seal, tmp_path
+):
     refused, _waiting = two_cases
     checkpoint()
     path = tmp_path / "kept.json"
@@ -322,4 +385,3 @@ def test_a_checkpoint_in_a_transaction_that_fails_leaves_nothing(two_cases, seal
         checkpoints.make_checkpoint()
         raise RuntimeError
     assert not Checkpoint.objects.exists() and AuditEvent.objects.count() == before
-

@@ -25,6 +25,7 @@ def writer(n: int, rows: int = 5):
             with transaction.atomic():
                 record("test.parallel", actor=None, subject=region, summary=f"{n}-{i}")
         return n
+
     return run
 
 

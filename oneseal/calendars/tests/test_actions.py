@@ -21,7 +21,10 @@ def run(*args):
 
 def test_the_command_prints_the_due_date_and_its_json(db):
     assert run("add", "2025-01-24", "5") == "2025-02-07"
-    assert json.loads(run("add", "2025-01-24", "5", "--json")) == {"date": "2025-02-07", "provisional": False}
+    assert json.loads(run("add", "2025-01-24", "5", "--json")) == {
+        "date": "2025-02-07",
+        "provisional": False,
+    }
     assert run("between", "2025-01-24", "2025-02-07") == "5"
     assert run("add", "2026-12-30", "3") == "2027-01-05 (provisional)"  # 1-1 is 元旦 by law
 
@@ -35,7 +38,9 @@ def test_an_administrator_enters_2027_and_the_calendar_follows(admin_user):
     before = current_calendar().add(dt.date(2026, 12, 30), 3)
     assert before.provisional
     actions.enter_day(dt.date(2027, 1, 1), actor=admin_user, is_workday=False, name="元旦")
-    actions.declare_year_official(2027, actor=admin_user, announcement="国务院办公厅关于2027年部分节假日安排的通知")
+    actions.declare_year_official(
+        2027, actor=admin_user, announcement="国务院办公厅关于2027年部分节假日安排的通知"
+    )
     after = current_calendar().add(dt.date(2026, 12, 30), 3)
     assert after.date == dt.date(2027, 1, 5) and not after.provisional
     assert AuditEvent.objects.filter(action__startswith="calendars.").count() == 2

@@ -15,22 +15,25 @@ def d(text):
     return dt.date.fromisoformat(text)
 
 
-@pytest.mark.parametrize(("start", "n", "due"), [
-    # 2025 Spring Festival: 1/28–2/4 off, Sunday 1/26 and Saturday 2/8 worked (国办发明电〔2024〕12号)
-    ("2025-01-24", 5, "2025-02-07"),
-    ("2025-01-24", 1, "2025-01-26"),
-    ("2025-01-27", 1, "2025-02-05"),
-    # National Day 2025: 10/1–10/8 off, Sunday 9/28 and Saturday 10/11 worked
-    ("2025-09-26", 1, "2025-09-28"),
-    ("2025-09-30", 1, "2025-10-09"),
-    ("2025-10-09", 2, "2025-10-11"),
-    # 2026 Spring Festival: 2/15–2/23 off, Saturdays 2/14 and 2/28 worked (国办发明电〔2025〕7号)
-    ("2026-02-13", 1, "2026-02-14"),
-    ("2026-02-14", 1, "2026-02-24"),
-    ("2026-02-24", 4, "2026-02-28"),
-    # The statutory 20 days from an acceptance just before the 2025 Spring Festival
-    ("2025-01-20", 20, "2025-02-21"),  # Saturday 2/8 worked too
-])
+@pytest.mark.parametrize(
+    ("start", "n", "due"),
+    [
+        # 2025 Spring Festival: 1/28–2/4 off, Sunday 1/26 and Saturday 2/8 worked (国办发明电〔2024〕12号)
+        ("2025-01-24", 5, "2025-02-07"),
+        ("2025-01-24", 1, "2025-01-26"),
+        ("2025-01-27", 1, "2025-02-05"),
+        # National Day 2025: 10/1–10/8 off, Sunday 9/28 and Saturday 10/11 worked
+        ("2025-09-26", 1, "2025-09-28"),
+        ("2025-09-30", 1, "2025-10-09"),
+        ("2025-10-09", 2, "2025-10-11"),
+        # 2026 Spring Festival: 2/15–2/23 off, Saturdays 2/14 and 2/28 worked (国办发明电〔2025〕7号)
+        ("2026-02-13", 1, "2026-02-14"),
+        ("2026-02-14", 1, "2026-02-24"),
+        ("2026-02-24", 4, "2026-02-28"),
+        # The statutory 20 days from an acceptance just before the 2025 Spring Festival
+        ("2025-01-20", 20, "2025-02-21"),  # Saturday 2/8 worked too
+    ],
+)
 def test_the_nth_working_day_after_a_date(start, n, due):
     result = CAL.add(d(start), n)
     assert result.date == d(due)
@@ -72,11 +75,28 @@ def test_a_year_without_an_official_schedule_counts_the_statutory_holidays_and_i
 def test_the_holidays_the_law_fixes_are_computed_for_any_year():
     # 2027: 春节 2-6 (除夕 2-5), 清明 4-5, 端午 6-9, 中秋 9-15 — lunar dates and the solar term.
     assert statutory_holidays(2027) == {
-        d("2027-01-01"): "元旦", d("2027-02-05"): "春节", d("2027-02-06"): "春节", d("2027-02-07"): "春节",
-        d("2027-02-08"): "春节", d("2027-04-05"): "清明节", d("2027-05-01"): "劳动节", d("2027-05-02"): "劳动节",
-        d("2027-06-09"): "端午节", d("2027-09-15"): "中秋节", d("2027-10-01"): "国庆节", d("2027-10-02"): "国庆节",
-        d("2027-10-03"): "国庆节"}
-    for day in (d("2027-02-05"), d("2027-02-08"), d("2027-04-05"), d("2027-06-09"), d("2027-09-15"), d("2027-10-01")):
+        d("2027-01-01"): "元旦",
+        d("2027-02-05"): "春节",
+        d("2027-02-06"): "春节",
+        d("2027-02-07"): "春节",
+        d("2027-02-08"): "春节",
+        d("2027-04-05"): "清明节",
+        d("2027-05-01"): "劳动节",
+        d("2027-05-02"): "劳动节",
+        d("2027-06-09"): "端午节",
+        d("2027-09-15"): "中秋节",
+        d("2027-10-01"): "国庆节",
+        d("2027-10-02"): "国庆节",
+        d("2027-10-03"): "国庆节",
+    }
+    for day in (
+        d("2027-02-05"),
+        d("2027-02-08"),
+        d("2027-04-05"),
+        d("2027-06-09"),
+        d("2027-09-15"),
+        d("2027-10-01"),
+    ):
         assert not CAL.is_workday(day), day
     assert CAL.is_workday(d("2027-02-09"))  # the 调休 of 2027 is not known yet: a plain Tuesday
 

@@ -26,7 +26,9 @@ def calendar():
 
 
 def _head(field: str) -> Subquery:
-    return Subquery(CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values(field)[:1])
+    return Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values(field)[:1]
+    )
 
 
 def lock(case: Case, *, expected_version: int | None = None) -> Case:
@@ -37,12 +39,18 @@ def lock(case: Case, *, expected_version: int | None = None) -> Case:
     Only the case row is locked (FOR UPDATE OF): two cases of one handling item or one region
     must not wait for each other. The same read brings the case's chain head (the last
     event's seq and hash), which `append_event` then needs no query for."""
-    locked = (Case.objects.select_for_update(of=("self",))
-              .select_related("handling_item__item_version", "region", "applicant", "bureau")
-              .annotate(head_seq=_head("seq"), head_hash=_head("hash"))
-              .get(pk=case.pk))
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("handling_item__item_version", "region", "applicant", "bureau")
+        .annotate(head_seq=_head("seq"), head_hash=_head("hash"))
+        .get(pk=case.pk)
+    )
     if expected_version is not None and locked.lock_version != expected_version:
-        raise Conflict(_("该办件已被他人处理（当前状态：{state}），请刷新后重试").format(state=locked.get_state_display()))
+        raise Conflict(
+            _("该办件已被他人处理（当前状态：{state}），请刷新后重试").format(
+                state=locked.get_state_display()
+            )
+        )
     # Whatever the caller's object knew of the chain is now older than the lock's read.
     case.__dict__.pop("_chain_head", None)
     locked._chain_head = (locked.head_seq or 0, locked.head_hash or GENESIS)
@@ -60,16 +68,27 @@ def check(action: str, case: Case, extra: list[str] | None = None) -> None:
 
 
 def event_hash(fields: dict) -> str:
-    payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    payload = json.dumps(
+        fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def hashed_fields(event: CaseEvent) -> dict:
     return {
-        "case": event.case_id, "seq": event.seq, "at": event.at.isoformat(), "on": event.on.isoformat(),
-        "actor": event.actor_id, "actor_name": event.actor_name, "action": event.action,
-        "from": event.from_state, "to": event.to_state, "reason": event.reason, "data": event.data,
-        "notice_due": event.notice_due, "prev": event.prev_hash,
+        "case": event.case_id,
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "on": event.on.isoformat(),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "from": event.from_state,
+        "to": event.to_state,
+        "reason": event.reason,
+        "data": event.data,
+        "notice_due": event.notice_due,
+        "prev": event.prev_hash,
     }
 
 
@@ -82,21 +101,41 @@ def actor_name(actor: "Actor | None") -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-def append_event(case: Case, *, action: str, actor: "Actor | None", from_state: str, on: datetime.date, reason: str = "",
-                 data: dict | None = None, notice_due: str = "",
-                 attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
+def append_event(
+    case: Case,
+    *,
+    action: str,
+    actor: "Actor | None",
+    from_state: str,
+    on: datetime.date,
+    reason: str = "",
+    data: dict | None = None,
+    notice_due: str = "",
+    attach: Callable[[CaseEvent], None] | None = None,
+) -> CaseEvent:
     """Append the next event of the case's chain. The case row is locked by the caller, so
     `seq` and the previous hash cannot race. The head comes from the lock's read (or, for a
     case object that did not come from `lock`, from a query); were it ever stale, the unique
     (case, seq) constraint refuses the row rather than fork the chain."""
     head = case.__dict__.pop("_chain_head", None)
     if head is None:
-        last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
+        last = (
+            CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
+        )
         head = last or (0, GENESIS)
     event = CaseEvent(
-        case=case, seq=head[0] + 1, at=timezone.now().replace(microsecond=0), on=on,
-        actor=actor if getattr(actor, "pk", None) else None, actor_name=actor_name(actor), action=action,
-        from_state=from_state, to_state=case.state, reason=reason, data=data or {}, notice_due=notice_due,
+        case=case,
+        seq=head[0] + 1,
+        at=timezone.now().replace(microsecond=0),
+        on=on,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor_name(actor),
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason,
+        data=data or {},
+        notice_due=notice_due,
         prev_hash=head[1],
     )
     event.hash = event_hash(hashed_fields(event))
@@ -115,16 +154,34 @@ def append_event(case: Case, *, action: str, actor: "Actor | None", from_state: 
     return event
 
 
-def move(case: Case, action: str, *, actor: "Actor | None", on: datetime.date, reason: str = "", data: dict | None = None,
-         notice_due: str = "", update_fields: list[str] | None = None,
-         attach: Callable[[CaseEvent], None] | None = None) -> CaseEvent:
+def move(
+    case: Case,
+    action: str,
+    *,
+    actor: "Actor | None",
+    on: datetime.date,
+    reason: str = "",
+    data: dict | None = None,
+    notice_due: str = "",
+    update_fields: list[str] | None = None,
+    attach: Callable[[CaseEvent], None] | None = None,
+) -> CaseEvent:
     """Set the state the transition table gives, bump the version, save, and record the event."""
     from_state = case.state
     case.state = rules.target_state(action, from_state)
     case.lock_version += 1
     case.save(update_fields=["state", "lock_version", *(update_fields or [])])
-    return append_event(case, action=action, actor=actor, from_state=from_state, on=on, reason=reason,
-                        data=data, notice_due=notice_due, attach=attach)
+    return append_event(
+        case,
+        action=action,
+        actor=actor,
+        from_state=from_state,
+        on=on,
+        reason=reason,
+        data=data,
+        notice_due=notice_due,
+        attach=attach,
+    )
 
 
 def verify_chain(case_id: int) -> list[str]:

@@ -56,8 +56,15 @@ def record_commitment_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def record_commitment(case: Case, *, actor: "User", text: str, signed_on: datetime.date, on: datetime.date | None = None,
-                      expected_version: int | None = None) -> Commitment:
+def record_commitment(
+    case: Case,
+    *,
+    actor: "User",
+    text: str,
+    signed_on: datetime.date,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Commitment:
     """Record the applicant's signed commitment that they meet the conditions: a clerk enters
     the paper one, or the applicant signs online. Once per case."""
     case = lock(case, expected_version=expected_version)
@@ -73,14 +80,26 @@ def record_commitment(case: Case, *, actor: "User", text: str, signed_on: dateti
     elif signed_on > on:
         errors["signed_on"] = [_("签署日期不能晚于登记日期{date}").format(date=on.isoformat())]
     if on < case.received_on:
-        errors["on"] = [_("登记日期不能早于收件日期{date}").format(date=case.received_on.isoformat())]
+        errors["on"] = [
+            _("登记日期不能早于收件日期{date}").format(date=case.received_on.isoformat())
+        ]
     fail_fields(errors)
     by_applicant = is_own_applicant(actor, case)
-    commitment = Commitment.objects.create(case=case, text=text.strip(), signed_on=signed_on, recorded_on=on,
-                                           recorded_by=actor)
-    move(case, "record_commitment", actor=actor, on=on,
-          data={"text": commitment.text, "signed_on": signed_on.isoformat(), "by_applicant": by_applicant,
-                "basis": COMMITMENT_BASIS})
+    commitment = Commitment.objects.create(
+        case=case, text=text.strip(), signed_on=signed_on, recorded_on=on, recorded_by=actor
+    )
+    move(
+        case,
+        "record_commitment",
+        actor=actor,
+        on=on,
+        data={
+            "text": commitment.text,
+            "signed_on": signed_on.isoformat(),
+            "by_applicant": by_applicant,
+            "basis": COMMITMENT_BASIS,
+        },
+    )
     return commitment
 
 
@@ -98,8 +117,13 @@ def open_verification(case: Case, *, decided_on: datetime.date) -> CommitmentVer
     if not hi.is_commitment:
         return None
     due = calendar().add(decided_on, hi.verification_days)
-    return CommitmentVerification.objects.create(case=case, decided_on=decided_on, days=hi.verification_days,
-                                                 due_on=due.date, due_provisional=due.provisional)
+    return CommitmentVerification.objects.create(
+        case=case,
+        decided_on=decided_on,
+        days=hi.verification_days,
+        due_on=due.date,
+        due_provisional=due.provisional,
+    )
 
 
 # --- verification -------------------------------------------------------------------------
@@ -123,14 +147,24 @@ def verify_commitment_blockers(case: Case) -> list[str]:
     if verification is None:
         out.append(_("该办件没有告知承诺核查任务"))
     elif verification.state != Verdict.OPEN:
-        out.append(_("告知承诺已于{date}核查完毕（{result}）").format(
-            date=verification.verified_on.isoformat(), result=verification.get_state_display()))
+        out.append(
+            _("告知承诺已于{date}核查完毕（{result}）").format(
+                date=verification.verified_on.isoformat(), result=verification.get_state_display()
+            )
+        )
     return out
 
 
 @transaction.atomic
-def verify_commitment(case: Case, *, actor: "User", truthful: bool, findings: str, on: datetime.date | None = None,
-                      expected_version: int | None = None) -> CommitmentVerification:
+def verify_commitment(
+    case: Case,
+    *,
+    actor: "User",
+    truthful: bool,
+    findings: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> CommitmentVerification:
     """Record the check of a commitment. When it was false the revocation procedure starts
     (第六十九条第二款: a licence obtained by deception shall be revoked, after the holder is
     heard) and a credit record is written — an event on the case for each."""
@@ -147,16 +181,34 @@ def verify_commitment(case: Case, *, actor: "User", truthful: bool, findings: st
     on = on or today()
     verification = CommitmentVerification.objects.select_for_update().get(case=case)
     if on < verification.decided_on:
-        fail_fields({"on": [_("核查日期不能早于许可决定日期{date}").format(date=verification.decided_on.isoformat())]})
+        fail_fields(
+            {
+                "on": [
+                    _("核查日期不能早于许可决定日期{date}").format(
+                        date=verification.decided_on.isoformat()
+                    )
+                ]
+            }
+        )
     if on > today():
         fail_fields({"on": [_("核查日期不能晚于今天")]})
     findings = findings.strip()
     verification.state = Verdict.CONFIRMED if truthful else Verdict.FALSE_COMMITMENT
     verification.verified_by, verification.verified_on, verification.findings = actor, on, findings
     verification.save(update_fields=["state", "verified_by", "verified_on", "findings"])
-    move(case, "verify_commitment", actor=actor, on=on, reason=findings,
-          data={"truthful": truthful, "findings": findings, "due_on": verification.due_on.isoformat(),
-                "within_due": on <= verification.due_on})
+    move(
+        case,
+        "verify_commitment",
+        actor=actor,
+        on=on,
+        reason=findings,
+        data={
+            "truthful": truthful,
+            "findings": findings,
+            "due_on": verification.due_on.isoformat(),
+            "within_due": on <= verification.due_on,
+        },
+    )
     if truthful:
         return verification
 
@@ -166,15 +218,39 @@ def verify_commitment(case: Case, *, actor: "User", truthful: bool, findings: st
         # The verifier need not be a signatory: the finding starts the revocation procedure
         # (the holder is heard, then a signatory decides); the facts name no individual.
         proposed = revocation.start_proposal(
-            case, actor=actor, grounds=RevocationProposal.Grounds.FALSE_COMMITMENT, on=on,
+            case,
+            actor=actor,
+            grounds=RevocationProposal.Grounds.FALSE_COMMITMENT,
+            on=on,
             basis=REVOCATION_BASIS,
-            facts=_("经核查，你（单位）以虚假承诺取得行政许可：{findings}").format(findings=findings)).pk
-    credit_reason = _("办件{number}：申请人作出虚假承诺（{findings}）").format(number=case.number, findings=findings)
-    record = CreditRecord.objects.create(applicant=case.applicant, case=case, kind=CreditRecord.Kind.FALSE_COMMITMENT,
-                                         reason=credit_reason, on=on, recorded_by=actor)
-    move(case, "record_credit", actor=actor, on=on, reason=credit_reason,
-          data={"credit_record": record.pk, "kind": record.kind, "applicant": case.applicant.name,
-                "revocation_proposal": proposed})
+            facts=_("经核查，你（单位）以虚假承诺取得行政许可：{findings}").format(
+                findings=findings
+            ),
+        ).pk
+    credit_reason = _("办件{number}：申请人作出虚假承诺（{findings}）").format(
+        number=case.number, findings=findings
+    )
+    record = CreditRecord.objects.create(
+        applicant=case.applicant,
+        case=case,
+        kind=CreditRecord.Kind.FALSE_COMMITMENT,
+        reason=credit_reason,
+        on=on,
+        recorded_by=actor,
+    )
+    move(
+        case,
+        "record_credit",
+        actor=actor,
+        on=on,
+        reason=credit_reason,
+        data={
+            "credit_record": record.pk,
+            "kind": record.kind,
+            "applicant": case.applicant.name,
+            "revocation_proposal": proposed,
+        },
+    )
     return verification
 
 
@@ -183,13 +259,18 @@ def verify_commitment(case: Case, *, actor: "User", truthful: bool, findings: st
 
 def unnoticed_overdue_cases(today: datetime.date):
     """Cases whose commitment check is still open after its due date and not yet noted."""
-    return Case.objects.filter(state__in=rules.sources("verification_overdue"), commitment_verification__state=Verdict.OPEN,
-                               commitment_verification__due_on__lt=today,
-                               commitment_verification__overdue_noticed_on__isnull=True)
+    return Case.objects.filter(
+        state__in=rules.sources("verification_overdue"),
+        commitment_verification__state=Verdict.OPEN,
+        commitment_verification__due_on__lt=today,
+        commitment_verification__overdue_noticed_on__isnull=True,
+    )
 
 
 @transaction.atomic
-def notice_overdue_verification(case: Case, *, today: datetime.date) -> CommitmentVerification | None:
+def notice_overdue_verification(
+    case: Case, *, today: datetime.date
+) -> CommitmentVerification | None:
     """Note on the case, once, that its commitment check is late; None when there is nothing
     (left) to note. Run by the worker."""
     case = lock(case)
@@ -198,8 +279,16 @@ def notice_overdue_verification(case: Case, *, today: datetime.date) -> Commitme
     verification = CommitmentVerification.objects.select_for_update().get(case=case)
     verification.overdue_noticed_on = today
     verification.save(update_fields=["overdue_noticed_on"])
-    move(case, "verification_overdue", actor=None, on=today,
-          reason=_("告知承诺核查已超过核查期限{date}").format(date=verification.due_on.isoformat()),
-          data={"due_on": verification.due_on.isoformat(), "days": verification.days,
-                "working_days_late": calendar().between(verification.due_on, today)})
+    move(
+        case,
+        "verification_overdue",
+        actor=None,
+        on=today,
+        reason=_("告知承诺核查已超过核查期限{date}").format(date=verification.due_on.isoformat()),
+        data={
+            "due_on": verification.due_on.isoformat(),
+            "days": verification.days,
+            "working_days_late": calendar().between(verification.due_on, today),
+        },
+    )
     return verification

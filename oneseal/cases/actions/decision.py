@@ -58,7 +58,9 @@ DELIVERY_BASIS = "《中华人民共和国行政许可法》第四十四条"
 
 
 def _next_licence_number(bureau: Bureau, year: int) -> str:
-    counter, _created = LicenceCounter.objects.select_for_update().get_or_create(bureau=bureau, year=year)
+    counter, _created = LicenceCounter.objects.select_for_update().get_or_create(
+        bureau=bureau, year=year
+    )
     counter.last += 1
     counter.save(update_fields=["last"])
     return rules.licence_number(bureau.region.code, year, counter.last)
@@ -66,14 +68,23 @@ def _next_licence_number(bureau: Bureau, year: int) -> str:
 
 def outstanding_tolerated(case: Case):
     """Tolerated materials the applicant has not supplied yet."""
-    return case.materials.filter(status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True).select_related("material")
+    return case.materials.filter(
+        status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True
+    ).select_related("material")
 
 
-def _decide_step(case: Case, *, actor: "Actor | None", on: datetime.date, outcome: str, opinion: str) -> None:
+def _decide_step(
+    case: Case, *, actor: "Actor | None", on: datetime.date, outcome: str, opinion: str
+) -> None:
     step = decision_step(ensure_steps(case))
     if step is not None and step.state == CaseStep.StepState.PENDING:
         step.state, step.done_by, step.done_on, step.outcome, step.opinion = (
-            CaseStep.StepState.DONE, actor, on, outcome, opinion)
+            CaseStep.StepState.DONE,
+            actor,
+            on,
+            outcome,
+            opinion,
+        )
         step.save(update_fields=["state", "done_by", "done_on", "outcome", "opinion"])
 
 
@@ -81,13 +92,21 @@ def _require_decider(actor: "User", case: Case) -> None:
     """A signatory of the case's region; when the decision step is assigned, that signatory."""
     require_case_role(actor, case, Role.SIGNATORY)
     step = decision_step(steps_of(case))
-    if step is not None and step.assignee_id is not None and step.assignee_id != getattr(actor, "pk", None):
+    if (
+        step is not None
+        and step.assignee_id is not None
+        and step.assignee_id != getattr(actor, "pk", None)
+    ):
         raise NotPermitted()
 
 
 def _timeliness(case: Case, on: datetime.date) -> dict:
-    return {"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
-            "within_promised": on <= case.promised_due, "within_statutory": on <= case.statutory_due}
+    return {
+        "promised_due": case.promised_due.isoformat(),
+        "statutory_due": case.statutory_due.isoformat(),
+        "within_promised": on <= case.promised_due,
+        "within_statutory": on <= case.statutory_due,
+    }
 
 
 # --- grant and deny -----------------------------------------------------------------------
@@ -97,20 +116,32 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     """Every review step before the decision done (not for an instant item), no tolerated
     material overdue where the handling item revokes on a broken promise, and for a commitment
     item (告知承诺) the applicant's signed commitment."""
-    out = rules.transition_blockers("grant", case.state) + pending_review_blockers(case, steps_of(case))
+    out = rules.transition_blockers("grant", case.state) + pending_review_blockers(
+        case, steps_of(case)
+    )
     out += commitment_grant_blockers(case)
     out += licences.grant_blockers_on_licence(case, on)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
-            out.append(_("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
-                m=line.material.name, date=line.promised_by.isoformat()))
+            out.append(
+                _("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
+                    m=line.material.name, date=line.promised_by.isoformat()
+                )
+            )
     return out
 
 
 @transaction.atomic
-def grant(case: Case, *, actor: "User", on: datetime.date | None = None, scope: str = "",
-          valid_from: datetime.date | None = None, valid_until: datetime.date | None = None,
-          expected_version: int | None = None) -> Licence:
+def grant(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    scope: str = "",
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Licence:
     """准予行政许可. A 新办 grant issues the licence with a new number; with tolerated materials
     outstanding and the item's rule "hold the licence", it is issued held until they arrive. A
     变更 / 延续 / 补证 / 注销 grant changes the licence the case names instead
@@ -122,31 +153,62 @@ def grant(case: Case, *, actor: "User", on: datetime.date | None = None, scope: 
     fail_blockers(grant_blockers(case, on=on))
     require_not_before(on, clock_floor(case))
     hi = case.handling_item
-    held = hi.missed_promise_rule == MissedPromiseRule.HOLD_LICENCE and outstanding_tolerated(case).exists()
+    held = (
+        hi.missed_promise_rule == MissedPromiseRule.HOLD_LICENCE
+        and outstanding_tolerated(case).exists()
+    )
     if licences.acts_on_licence(hi):
-        change = licences.apply_grant(case, actor=actor, on=on, scope=scope, valid_from=valid_from,
-                                      valid_until=valid_until, held=held and hi.variant != Variant.CANCELLATION)
-        licence, version, notice, terms = change.licence, change.version, change.notice_due, change.data
+        change = licences.apply_grant(
+            case,
+            actor=actor,
+            on=on,
+            scope=scope,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            held=held and hi.variant != Variant.CANCELLATION,
+        )
+        licence, version, notice, terms = (
+            change.licence,
+            change.version,
+            change.notice_due,
+            change.data,
+        )
         held = licence.state == Licence.LicenceState.HELD
     else:
         require_filled(scope=scope)
         errors = {}
         if valid_from is None or valid_from < on:
-            errors["valid_from"] = [_("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())]
+            errors["valid_from"] = [
+                _("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())
+            ]
         elif valid_until is not None and valid_until <= valid_from:
             errors["valid_until"] = [_("有效期截止日须晚于起始日")]
         fail_fields(errors)
         licence = Licence.objects.create(
-            number=_next_licence_number(case.bureau, on.year), verification_code=secrets.token_hex(16), case=case,
-            name=hi.result_name or hi.item_version.name, holder=case.applicant, scope=scope.strip(),
-            valid_from=valid_from, valid_until=valid_until, issued_on=on, issued_by=actor,
+            number=_next_licence_number(case.bureau, on.year),
+            verification_code=secrets.token_hex(16),
+            case=case,
+            name=hi.result_name or hi.item_version.name,
+            holder=case.applicant,
+            scope=scope.strip(),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            issued_on=on,
+            issued_by=actor,
             state=Licence.LicenceState.HELD if held else Licence.LicenceState.VALID,
         )
         version, notice = licences.first_version(licence, case), "grant"
-        terms = {"licence": licence.number, "name": licence.name, "holder": case.applicant.name,
-                 "scope": licence.scope, "valid_from": valid_from.isoformat(),
-                 "valid_until": valid_until.isoformat() if valid_until else None}
-    _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.APPROVE, opinion=str(_("准予许可")))
+        terms = {
+            "licence": licence.number,
+            "name": licence.name,
+            "holder": case.applicant.name,
+            "scope": licence.scope,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        }
+    _decide_step(
+        case, actor=actor, on=on, outcome=CaseStep.Outcome.APPROVE, opinion=str(_("准予许可"))
+    )
     due = rules.delivery_due(calendar(), on)
     verification = open_verification(case, decided_on=on)
     case.decided_on, case.delivery_due = on, due.date
@@ -155,30 +217,60 @@ def grant(case: Case, *, actor: "User", on: datetime.date | None = None, scope: 
         version.event = event
         version.save(update_fields=["event"])
 
-    event = move(case, "grant", actor=actor, on=on, notice_due=notice, update_fields=["decided_on", "delivery_due"],
-                 attach=link_version if version is not None else None,
-                 data={**terms, "held": held,
-                       "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
-                       "instant": hi.is_instant, "basis": GRANT_BASIS, **_timeliness(case, on),
-                       **({"basis": terms["basis"]} if "basis" in terms else {}),
-                       **({"verification_due": verification.due_on.isoformat(),
-                           "verification_due_provisional": verification.due_provisional} if verification else {})})
+    event = move(
+        case,
+        "grant",
+        actor=actor,
+        on=on,
+        notice_due=notice,
+        update_fields=["decided_on", "delivery_due"],
+        attach=link_version if version is not None else None,
+        data={
+            **terms,
+            "held": held,
+            "delivery_due": due.date.isoformat(),
+            "delivery_due_provisional": due.provisional,
+            "instant": hi.is_instant,
+            "basis": GRANT_BASIS,
+            **_timeliness(case, on),
+            **({"basis": terms["basis"]} if "basis" in terms else {}),
+            **(
+                {
+                    "verification_due": verification.due_on.isoformat(),
+                    "verification_due_provisional": verification.due_provisional,
+                }
+                if verification
+                else {}
+            ),
+        },
+    )
     push_decision(case, event, licence=licence)
     return licence
 
 
 def deny_blockers(case: Case) -> list[str]:
-    return rules.transition_blockers("deny", case.state) + pending_review_blockers(case, steps_of(case))
+    return rules.transition_blockers("deny", case.state) + pending_review_blockers(
+        case, steps_of(case)
+    )
 
 
 @transaction.atomic
-def deny(case: Case, *, actor: "User", on: datetime.date | None = None, reasons, expected_version: int | None = None) -> Case:
+def deny(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    reasons,
+    expected_version: int | None = None,
+) -> Case:
     """不予行政许可 (第三十八条第二款): the written decision states its reasons and the right to
     reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     fail_blockers(deny_blockers(case))
-    listed = [str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))]
+    listed = [
+        str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))
+    ]
     listed = [r for r in listed if r]
     require_filled(reasons="".join(listed))
     on = on or today()
@@ -186,10 +278,21 @@ def deny(case: Case, *, actor: "User", on: datetime.date | None = None, reasons,
     text = "；".join(listed)
     _decide_step(case, actor=actor, on=on, outcome=CaseStep.Outcome.REJECT, opinion=text)
     case.decided_on = case.closed_on = on
-    event = move(case, "deny", actor=actor, on=on, reason=text, notice_due="denial",
-                 update_fields=["decided_on", "closed_on"],
-                 data={"reasons": listed, "basis": DENIAL_BASIS, "remedies": rules.remedies(case.region.name),
-                       **_timeliness(case, on)})
+    event = move(
+        case,
+        "deny",
+        actor=actor,
+        on=on,
+        reason=text,
+        notice_due="denial",
+        update_fields=["decided_on", "closed_on"],
+        data={
+            "reasons": listed,
+            "basis": DENIAL_BASIS,
+            "remedies": rules.remedies(case.region.name),
+            **_timeliness(case, on),
+        },
+    )
     push_decision(case, event)
     return case
 
@@ -217,8 +320,15 @@ def deliver_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def deliver(case: Case, *, actor: "User", channel: str, on: datetime.date | None = None, tracking_number: str = "",
-            expected_version: int | None = None) -> Delivery:
+def deliver(
+    case: Case,
+    *,
+    actor: "User",
+    channel: str,
+    on: datetime.date | None = None,
+    tracking_number: str = "",
+    expected_version: int | None = None,
+) -> Delivery:
     """第四十四条: the licence reaches the applicant (window, post or electronically, as the
     handling item offers); whether that was within 10 working days of the decision is kept.
     The case closes."""
@@ -227,7 +337,9 @@ def deliver(case: Case, *, actor: "User", channel: str, on: datetime.date | None
     fail_blockers(deliver_blockers(case))
     hi = case.handling_item
     if channel not in CHANNEL_OFFERED or not getattr(hi, CHANNEL_OFFERED[channel]):
-        msg = _("该办理项提供的送达方式为：{channels}").format(channels="、".join(hi.delivery_channels) or _("无"))
+        msg = _("该办理项提供的送达方式为：{channels}").format(
+            channels="、".join(hi.delivery_channels) or _("无")
+        )
         raise ValidationFailed(msg, fields={"channel": [msg]})
     tracking_number = (tracking_number or "").strip()
     if channel == Delivery.DeliveryChannel.POST and not tracking_number:
@@ -236,18 +348,40 @@ def deliver(case: Case, *, actor: "User", channel: str, on: datetime.date | None
     require_not_before(on, case.decided_on)
     licence = licence_of(case)
     within = on <= case.delivery_due
-    delivery = Delivery.objects.create(case=case, licence=licence, channel=channel, on=on,
-                                       tracking_number=tracking_number, within_due=within, delivered_by=actor)
+    delivery = Delivery.objects.create(
+        case=case,
+        licence=licence,
+        channel=channel,
+        on=on,
+        tracking_number=tracking_number,
+        within_due=within,
+        delivered_by=actor,
+    )
     # Steps after the decision (issuing, handing out) are what this delivery does.
     for step in steps_after_decision(ensure_steps(case)):
         if step.state == CaseStep.StepState.PENDING:
             step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, actor, on
-            step.outcome, step.opinion = CaseStep.Outcome.APPROVE, str(Delivery.DeliveryChannel(channel).label)
+            step.outcome, step.opinion = (
+                CaseStep.Outcome.APPROVE,
+                str(Delivery.DeliveryChannel(channel).label),
+            )
             step.save(update_fields=["state", "done_by", "done_on", "outcome", "opinion"])
     case.closed_on = on
-    move(case, "deliver", actor=actor, on=on, update_fields=["closed_on"],
-         data={"licence": licence.number, "channel": channel, "tracking_number": tracking_number,
-               "delivery_due": case.delivery_due.isoformat(), "within_due": within, "basis": DELIVERY_BASIS})
+    move(
+        case,
+        "deliver",
+        actor=actor,
+        on=on,
+        update_fields=["closed_on"],
+        data={
+            "licence": licence.number,
+            "channel": channel,
+            "tracking_number": tracking_number,
+            "delivery_due": case.delivery_due.isoformat(),
+            "within_due": within,
+            "basis": DELIVERY_BASIS,
+        },
+    )
     return delivery
 
 
@@ -262,8 +396,14 @@ def withdraw_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def withdraw(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
-             expected_version: int | None = None) -> Case:
+def withdraw(
+    case: Case,
+    *,
+    actor: "User",
+    reason: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The applicant withdraws the application: online themselves, or on paper recorded by a
     clerk. The case closes."""
     case = lock(case, expected_version=expected_version)
@@ -274,8 +414,16 @@ def withdraw(case: Case, *, actor: "User", reason: str, on: datetime.date | None
     on = on or today()
     require_not_before(on, case.received_on)
     case.closed_on = on
-    move(case, "withdraw", actor=actor, on=on, reason=reason.strip(), notice_due="withdrawal",
-         update_fields=["closed_on"], data={"reason": reason.strip(), "by_applicant": is_own_applicant(actor, case)})
+    move(
+        case,
+        "withdraw",
+        actor=actor,
+        on=on,
+        reason=reason.strip(),
+        notice_due="withdrawal",
+        update_fields=["closed_on"],
+        data={"reason": reason.strip(), "by_applicant": is_own_applicant(actor, case)},
+    )
     return case
 
 
@@ -283,15 +431,25 @@ def terminate_blockers(case: Case) -> list[str]:
     out = rules.transition_blockers("terminate", case.state)
     licence = Licence.objects.filter(case=case).first()
     if licence is not None and licence.state == Licence.LicenceState.VALID:
-        out.append(_("证照{number}已生效，不能终止办件；如需撤销请依法办理").format(number=licence.number))
+        out.append(
+            _("证照{number}已生效，不能终止办件；如需撤销请依法办理").format(number=licence.number)
+        )
     elif case.target_licence_id is not None and case.decided_on is not None:
-        out.append(_("已就证照{number}作出决定，不能终止办件").format(number=case.target_licence.number))
+        out.append(
+            _("已就证照{number}作出决定，不能终止办件").format(number=case.target_licence.number)
+        )
     return out
 
 
 @transaction.atomic
-def terminate(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
-              expected_version: int | None = None) -> Case:
+def terminate(
+    case: Case,
+    *,
+    actor: "User",
+    reason: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The bureau ends the case (e.g. the applicant died or was dissolved). A licence held back
     for outstanding materials is void with it."""
     case = lock(case, expected_version=expected_version)
@@ -304,12 +462,24 @@ def terminate(case: Case, *, actor: "User", reason: str, on: datetime.date | Non
     licence = Licence.objects.filter(case=case).first()
     voided = None
     if licence is not None and licence.state == Licence.LicenceState.HELD:
-        licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason.strip()
+        licence.state, licence.revoked_on, licence.revocation_reason = (
+            Licence.LicenceState.REVOKED,
+            on,
+            reason.strip(),
+        )
         licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
         voided = licence.number
     case.closed_on = on
-    move(case, "terminate", actor=actor, on=on, reason=reason.strip(), notice_due="termination",
-         update_fields=["closed_on"], data={"reason": reason.strip(), "licence_voided": voided})
+    move(
+        case,
+        "terminate",
+        actor=actor,
+        on=on,
+        reason=reason.strip(),
+        notice_due="termination",
+        update_fields=["closed_on"],
+        data={"reason": reason.strip(), "licence_voided": voided},
+    )
     return case
 
 
@@ -317,8 +487,14 @@ def terminate(case: Case, *, actor: "User", reason: str, on: datetime.date | Non
 
 
 @transaction.atomic
-def supply_tolerated_material(case: Case, line, *, actor: "User", on: datetime.date | None = None,
-                              expected_version: int | None = None) -> Case:
+def supply_tolerated_material(
+    case: Case,
+    line,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The applicant supplies a material accepted as missing on a promise. When the last one
     arrives a licence held for them is released."""
     case = lock(case, expected_version=expected_version)
@@ -336,20 +512,37 @@ def supply_tolerated_material(case: Case, line, *, actor: "User", on: datetime.d
     row.save(update_fields=["supplied_on"])
     licence = licence_of(case)
     released = None
-    if licence is not None and licence.state == Licence.LicenceState.HELD and not outstanding_tolerated(case).exists():
+    if (
+        licence is not None
+        and licence.state == Licence.LicenceState.HELD
+        and not outstanding_tolerated(case).exists()
+    ):
         licence.state, licence.released_on = Licence.LicenceState.VALID, on
         licence.save(update_fields=["state", "released_on"])
         released = licence.number
-    move(case, "supply_tolerated_material", actor=actor, on=on,
-         data={"line": row.pk, "material": row.material.name, "promised_by": row.promised_by.isoformat(),
-               "late": on > row.promised_by, "licence_released": released})
+    move(
+        case,
+        "supply_tolerated_material",
+        actor=actor,
+        on=on,
+        data={
+            "line": row.pk,
+            "material": row.material.name,
+            "promised_by": row.promised_by.isoformat(),
+            "late": on > row.promised_by,
+            "licence_released": released,
+        },
+    )
     return case
 
 
 def _overdue_lines(today: datetime.date):
     return CaseMaterial.objects.filter(
-        status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True, promised_by__lt=today,
-        missed_promise__isnull=True, case__state__in=rules.sources("promise_overdue"),
+        status=CaseMaterial.Status.TOLERATED,
+        supplied_on__isnull=True,
+        promised_by__lt=today,
+        missed_promise__isnull=True,
+        case__state__in=rules.sources("promise_overdue"),
     )
 
 
@@ -362,25 +555,57 @@ def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPro
     rule = case.handling_item.missed_promise_rule
     # A change or renewal not yet granted has not touched the licence it names: its promise
     # blocks its own grant, not the licence.
-    licence = licence_of(case) if case.target_licence_id is None or case.decided_on is not None else None
-    missed = [MissedPromise.objects.create(case_material=line, noticed_on=today, rule=rule, licence=licence)
-              for line in lines]
+    licence = (
+        licence_of(case) if case.target_licence_id is None or case.decided_on is not None else None
+    )
+    missed = [
+        MissedPromise.objects.create(
+            case_material=line, noticed_on=today, rule=rule, licence=licence
+        )
+        for line in lines
+    ]
     names = "、".join(line.material.name for line in lines)
     # Where the item's rule is "revoke", the worker starts the revocation procedure; the
     # holder is heard before a signatory decides, as on every other path (第六十九条).
-    proposing = (rule == MissedPromiseRule.REVOKE and licence is not None
-                 and not revocation.propose_revocation_blockers(case))
-    move(case, "promise_overdue", actor=None, on=today,
-         reason=_("容缺材料（{names}）逾期未补齐").format(names=names),
-         data={"lines": [{"line": line.pk, "material": line.material.name, "promised_by": line.promised_by.isoformat()}
-                         for line in lines],
-               "rule": rule, "licence": licence.number if licence else None,
-               "licence_state": licence.state if licence else None, "revocation_proposed": proposing})
+    proposing = (
+        rule == MissedPromiseRule.REVOKE
+        and licence is not None
+        and not revocation.propose_revocation_blockers(case)
+    )
+    move(
+        case,
+        "promise_overdue",
+        actor=None,
+        on=today,
+        reason=_("容缺材料（{names}）逾期未补齐").format(names=names),
+        data={
+            "lines": [
+                {
+                    "line": line.pk,
+                    "material": line.material.name,
+                    "promised_by": line.promised_by.isoformat(),
+                }
+                for line in lines
+            ],
+            "rule": rule,
+            "licence": licence.number if licence else None,
+            "licence_state": licence.state if licence else None,
+            "revocation_proposed": proposing,
+        },
+    )
     if proposing:
-        promised = "、".join(f"{line.material.name}（{line.promised_by.isoformat()}前）" for line in lines)
+        promised = "、".join(
+            f"{line.material.name}（{line.promised_by.isoformat()}前）" for line in lines
+        )
         revocation.start_proposal(
-            case, actor=None, grounds=RevocationProposal.Grounds.BROKEN_PROMISE, on=today,
-            facts=str(_("你（单位）在容缺受理时承诺补齐的材料{promised}逾期未补齐")).format(promised=promised))
+            case,
+            actor=None,
+            grounds=RevocationProposal.Grounds.BROKEN_PROMISE,
+            on=today,
+            facts=str(_("你（单位）在容缺受理时承诺补齐的材料{promised}逾期未补齐")).format(
+                promised=promised
+            ),
+        )
     return missed
 
 

@@ -26,14 +26,19 @@ def clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.dat
     """Per case, its clock events in order: (action, date, whether a suspension stopped the
     statutory clock — every suspension recorded before that was known did)."""
     out: dict[int, list] = defaultdict(list)
-    rows = (CaseEvent.objects.filter(case_id__in=case_ids, action__in=CLOCK_ACTIONS)
-            .order_by("case_id", "seq").values_list("case_id", "action", "on", "data"))
+    rows = (
+        CaseEvent.objects.filter(case_id__in=case_ids, action__in=CLOCK_ACTIONS)
+        .order_by("case_id", "seq")
+        .values_list("case_id", "action", "on", "data")
+    )
     for case_id, action, on, data in rows:
         out[case_id].append((action, on, bool((data or {}).get("stops_statutory", True))))
     return out
 
 
-def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]) -> dict:
+def recomputed_dues(
+    case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]
+) -> dict:
     """The due fields of an open, running case as `cal` gives them; {} for a case whose clock
     is not running (a suspended case gets its dates at resumption, a case awaiting correction
     when the correction arrives, a decided case has met its limit)."""
@@ -42,7 +47,11 @@ def recomputed_dues(case: Case, cal: WorkCalendar, history: list[tuple[str, date
         return {"acceptance_due": due.date, "acceptance_due_provisional": due.provisional}
     if case.state == State.ACCEPTED and case.accepted_on is not None:
         dues = clocks.replayed_decision_dues(case, cal, history)
-        return {"promised_due": dues.promised, "statutory_due": dues.statutory, "due_provisional": dues.provisional}
+        return {
+            "promised_due": dues.promised,
+            "statutory_due": dues.statutory,
+            "due_provisional": dues.provisional,
+        }
     return {}
 
 
@@ -73,7 +82,13 @@ def recompute_due_dates(case: Case, *, system: bool, today: datetime.date) -> Ca
     for field, value in changed.items():
         setattr(case, field, value)
     # The dates a clerk saw have moved: an action taken on the old view is a conflict.
-    move(case, "recompute_due_dates", actor=None, on=today, update_fields=list(changed),
-         reason=_("工作日历已更新，依正式公布的节假日安排重新计算期限"),
-         data={"old": old, "new": {field: _plain(value) for field, value in changed.items()}})
+    move(
+        case,
+        "recompute_due_dates",
+        actor=None,
+        on=today,
+        update_fields=list(changed),
+        reason=_("工作日历已更新，依正式公布的节假日安排重新计算期限"),
+        data={"old": old, "new": {field: _plain(value) for field, value in changed.items()}},
+    )
     return case

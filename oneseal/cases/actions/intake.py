@@ -50,7 +50,8 @@ def _next_number(region_code: str, year: int) -> str:
         cursor.execute(
             f"INSERT INTO {table} (region_code, year, last) VALUES (%s, %s, 1) "  # noqa: S608 (our own table name)
             f"ON CONFLICT (region_code, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [region_code, year])
+            [region_code, year],
+        )
         last = cursor.fetchone()[0]
     return f"{region_code}{year}{last:06d}"
 
@@ -59,10 +60,19 @@ def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> 
     out = []
     version = handling_item.item_version
     if not ItemVersion.objects.in_force(on).filter(pk=version.pk).exists():
-        out.append(_("该办理项版本在{date}不是现行有效版本，请选择现行办事指南").format(date=on.isoformat()))
-    wanted = {Applicant.Kind.PERSON: ApplicantType.PERSON, Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION}
+        out.append(
+            _("该办理项版本在{date}不是现行有效版本，请选择现行办事指南").format(
+                date=on.isoformat()
+            )
+        )
+    wanted = {
+        Applicant.Kind.PERSON: ApplicantType.PERSON,
+        Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION,
+    }
     if handling_item.applicant_type not in (ApplicantType.BOTH, wanted[applicant.kind]):
-        out.append(_("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display()))
+        out.append(
+            _("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display())
+        )
     return out
 
 
@@ -80,9 +90,20 @@ def _bureau_of(region):
 
 
 @transaction.atomic
-def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str = Channel.WINDOW,
-            idempotency_key: str = "", agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
-            at: datetime.datetime | None = None, target_licence=None, uploads: dict | None = None) -> Case:
+def receive(
+    handling_item,
+    *,
+    actor: "User",
+    applicant: Applicant,
+    channel: str = Channel.WINDOW,
+    idempotency_key: str = "",
+    agent_name: str = "",
+    agent_id_number: str = "",
+    agent_phone: str = "",
+    at: datetime.datetime | None = None,
+    target_licence=None,
+    uploads: dict | None = None,
+) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
     The same idempotency key from the same applicant returns the case already opened. A 变更 /
     延续 / 注销 / 补证 application names the licence it acts on (`target_licence`): the
@@ -118,17 +139,31 @@ def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str 
     fail_blockers(blockers, field="handling_item", error=ValidationFailed)
     bureau = _bureau_of(region)
     if bureau is None:
-        raise ValidationFailed(_("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]})
-    target_licence = licences.check_target_licence(handling_item, applicant, getattr(target_licence, "pk", target_licence),
-                                                   on)
+        raise ValidationFailed(
+            _("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]}
+        )
+    target_licence = licences.check_target_licence(
+        handling_item, applicant, getattr(target_licence, "pk", target_licence), on
+    )
     due = rules.acceptance_due(calendar(), on)
     fields = dict(
         query_code=f"{secrets.randbelow(10**6):06d}",
-        handling_item=handling_item, applicant=applicant, agent_name=agent_name,
-        agent_id_number=agent_id_number, agent_phone=agent_phone, bureau=bureau, region=region,
-        region_code=region.code, channel=channel, idempotency_key=idempotency_key,
-        received_at=at, received_on=on, materials_arrived_on=on, acceptance_due=due.date,
-        acceptance_due_provisional=due.provisional, created_by=actor if getattr(actor, "pk", None) else None,
+        handling_item=handling_item,
+        applicant=applicant,
+        agent_name=agent_name,
+        agent_id_number=agent_id_number,
+        agent_phone=agent_phone,
+        bureau=bureau,
+        region=region,
+        region_code=region.code,
+        channel=channel,
+        idempotency_key=idempotency_key,
+        received_at=at,
+        received_on=on,
+        materials_arrived_on=on,
+        acceptance_due=due.date,
+        acceptance_due_provisional=due.provisional,
+        created_by=actor if getattr(actor, "pk", None) else None,
         target_licence=target_licence,
     )
     if idempotency_key:
@@ -146,7 +181,9 @@ def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str 
     # A material of another situation (a person's ID card when an organisation applies, the power
     # of attorney when nobody files for the applicant) is not needed, so it never blocks acceptance.
     by_agent = bool(agent_name or agent_id_number)
-    lines = CaseMaterial.objects.bulk_create([_line(case, m, applicant.kind, by_agent) for m in parts.materials])
+    lines = CaseMaterial.objects.bulk_create(
+        [_line(case, m, applicant.kind, by_agent) for m in parts.materials]
+    )
     case.state = State.RECEIVED
     case._chain_head = (0, GENESIS)  # a new case has no events yet
 
@@ -154,36 +191,66 @@ def receive(handling_item, *, actor: "User", applicant: Applicant, channel: str 
         if uploads:
             _store_uploads(case, lines, uploads, actor=actor, on=on)
 
-    event = append_event(case, action="receive", actor=actor, from_state="", on=on, notice_due="receipt",
-                         attach=store_uploads,
-                         data={"channel": channel, "acceptance_due": due.date.isoformat(),
-                               "acceptance_due_provisional": due.provisional, "version": version.number,
-                               **({"licence": target_licence.number} if target_licence else {})})
+    event = append_event(
+        case,
+        action="receive",
+        actor=actor,
+        from_state="",
+        on=on,
+        notice_due="receipt",
+        attach=store_uploads,
+        data={
+            "channel": channel,
+            "acceptance_due": due.date.isoformat(),
+            "acceptance_due_provisional": due.provisional,
+            "version": version.number,
+            **({"licence": target_licence.number} if target_licence else {}),
+        },
+    )
     # What the caller may show straight away without reading back what was just written.
     case.new_lines, case.new_events = lines, [event]
     return case
 
 
 @transaction.atomic
-def receive_at_window(handling_item, *, actor: "User", applicant: dict, idempotency_key: str = "",
-                      agent_name: str = "", agent_id_number: str = "", agent_phone: str = "",
-                      target_licence=None) -> Case:
+def receive_at_window(
+    handling_item,
+    *,
+    actor: "User",
+    applicant: dict,
+    idempotency_key: str = "",
+    agent_name: str = "",
+    agent_id_number: str = "",
+    agent_phone: str = "",
+    target_licence=None,
+) -> Case:
     """收件 at the window, one act: find or register the applicant from the papers shown
     (`applicant`: kind, name, number, phone, email, representative, address) and open the case
     with its checklist. An application the case refuses (an item not in force, a licence not
     the applicant's) registers nobody for it."""
     found = register_applicant(actor=actor, **applicant)
-    return receive(handling_item, actor=actor, applicant=found, channel=Channel.WINDOW,
-                   idempotency_key=idempotency_key, agent_name=agent_name, agent_id_number=agent_id_number,
-                   agent_phone=agent_phone, target_licence=target_licence)
+    return receive(
+        handling_item,
+        actor=actor,
+        applicant=found,
+        channel=Channel.WINDOW,
+        idempotency_key=idempotency_key,
+        agent_name=agent_name,
+        agent_id_number=agent_id_number,
+        agent_phone=agent_phone,
+        target_licence=target_licence,
+    )
 
 
 def online_uploads(handling_item, applicant: Applicant) -> list[Material]:
     """What an applicant filing online for themselves uploads: the materials of their
     situation that the applicant provides (not those the bureau obtains itself)."""
-    return [m for m in handling_item.materials.order_by("order", "id")
-            if catalogue_rules.material_applies(m, applicant_kind=applicant.kind, by_agent=False)
-            and m.source == Material.Source.APPLICANT]
+    return [
+        m
+        for m in handling_item.materials.order_by("order", "id")
+        if catalogue_rules.material_applies(m, applicant_kind=applicant.kind, by_agent=False)
+        and m.source == Material.Source.APPLICANT
+    ]
 
 
 def upload_field(material) -> str:
@@ -192,8 +259,16 @@ def upload_field(material) -> str:
 
 
 @transaction.atomic
-def apply_online(handling_item, *, actor: "User", applicant: Applicant, files: dict[int, object],
-                 idempotency_key: str = "", target_licence=None, at: datetime.datetime | None = None) -> Case:
+def apply_online(
+    handling_item,
+    *,
+    actor: "User",
+    applicant: Applicant,
+    files: dict[int, object],
+    idempotency_key: str = "",
+    target_licence=None,
+    at: datetime.datetime | None = None,
+) -> Case:
     """网上申请: the applicant (or the person acting for an organisation) opens the case and
     uploads its files in one go. Every required material that cannot be tolerated must come
     with a file; a refused file refuses the whole application, each failure under the
@@ -213,12 +288,21 @@ def apply_online(handling_item, *, actor: "User", applicant: Applicant, files: d
     fail_fields(errors)
     # `receive` stores the files with its act, before the receipt is issued, so the receipt
     # lists them; a refused file refuses the whole application (nothing is kept).
-    return receive(handling_item, actor=actor, applicant=applicant, channel=Channel.ONLINE,
-                   idempotency_key=idempotency_key, at=at, target_licence=target_licence,
-                   uploads={pk: upload for pk, upload in files.items() if upload is not None})
+    return receive(
+        handling_item,
+        actor=actor,
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        idempotency_key=idempotency_key,
+        at=at,
+        target_licence=target_licence,
+        uploads={pk: upload for pk, upload in files.items() if upload is not None},
+    )
 
 
-def _store_uploads(case: Case, lines: list[CaseMaterial], uploads: dict, *, actor, on: datetime.date) -> None:
+def _store_uploads(
+    case: Case, lines: list[CaseMaterial], uploads: dict, *, actor, on: datetime.date
+) -> None:
     by_material = {line.material_id: line for line in lines}
     errors: dict[str, list[str]] = {}
     for material_id, upload in uploads.items():
@@ -230,8 +314,9 @@ def _store_uploads(case: Case, lines: list[CaseMaterial], uploads: dict, *, acto
             _store_file(case, line, actor=actor, upload=upload, on=on)
         except ValidationFailed as exc:
             problems = [str(m) for msgs in exc.fields.values() for m in msgs] or [str(exc.message)]
-            errors[f"material-{material_id}"] = [_("“{m}”：{problem}").format(m=line.material.name, problem=p)
-                                                 for p in problems]
+            errors[f"material-{material_id}"] = [
+                _("“{m}”：{problem}").format(m=line.material.name, problem=p) for p in problems
+            ]
     fail_fields(errors)
 
 
@@ -239,21 +324,34 @@ def _material_statuses(case: Case, statuses: dict) -> list[CaseMaterial]:
     lines = {cm.pk: cm for cm in case.materials.select_related("material")}
     unknown = [k for k in statuses if k not in lines]
     if unknown:
-        raise ValidationFailed(fields={"materials": [_("材料{ids}不属于本办件").format(ids=unknown)]})
+        raise ValidationFailed(
+            fields={"materials": [_("材料{ids}不属于本办件").format(ids=unknown)]}
+        )
     return list(lines.values())
 
 
 @transaction.atomic
-def check_materials(case: Case, *, actor: "User", statuses: dict[int, str], notes: dict[int, str] | None = None,
-                    expected_version: int | None = None) -> Case:
+def check_materials(
+    case: Case,
+    *,
+    actor: "User",
+    statuses: dict[int, str],
+    notes: dict[int, str] | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The clerk records, per checklist line, whether the material is provided, missing,
     defective or not needed. Tolerated lines are set by `accept`."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
     check("check_materials", case)
     lines = {line.pk: line for line in _material_statuses(case, statuses)}
-    allowed = {CaseMaterial.Status.PROVIDED, CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE,
-               CaseMaterial.Status.NOT_NEEDED, CaseMaterial.Status.PENDING}
+    allowed = {
+        CaseMaterial.Status.PROVIDED,
+        CaseMaterial.Status.MISSING,
+        CaseMaterial.Status.DEFECTIVE,
+        CaseMaterial.Status.NOT_NEEDED,
+        CaseMaterial.Status.PENDING,
+    }
     bad = [k for k, v in statuses.items() if v not in allowed]
     if bad:
         raise ValidationFailed(fields={"materials": [_("材料状态无效")]})
@@ -263,14 +361,22 @@ def check_materials(case: Case, *, actor: "User", statuses: dict[int, str], note
         note = (notes or {}).get(pk, line.note)
         line.status, line.note = status, note
         line.save(update_fields=["status", "note"])
-        changed.append({"line": pk, "material": line.material.name, "status": str(status), "note": note})
+        changed.append(
+            {"line": pk, "material": line.material.name, "status": str(status), "note": note}
+        )
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
     # Who found which material provided, missing or defective is kept in the audit log: the check
     # prepares the intake decision and is not one of the case's acts (its history, the notices
     # and the applicant's timeline stay those of the decisions).
-    record("cases.check_materials", actor=actor, subject=case, region_code=case.region_code,
-           summary=_("{number}：核验材料").format(number=case.number), data={"lines": changed})
+    record(
+        "cases.check_materials",
+        actor=actor,
+        subject=case,
+        region_code=case.region_code,
+        summary=_("{number}：核验材料").format(number=case.number),
+        data={"lines": changed},
+    )
     return case
 
 
@@ -283,13 +389,20 @@ class PastAcceptanceWindow(ValidationFailed):
         super().__init__(message, reasons=[message], fields={field: [message]})
 
 
-def require_within_window(case: Case, on: datetime.date, *, refused: str, field: str = "on") -> None:
+def require_within_window(
+    case: Case, on: datetime.date, *, refused: str, field: str = "on"
+) -> None:
     """Every intake decision (accept, refuse, ask for a correction) is made within the 5
     working days after the materials arrived, or not at all: past them the application is
     deemed accepted, even when the worker has not run yet."""
     if case.state == State.RECEIVED and on > case.acceptance_due:
-        msg = _("已超过5个工作日的受理审查期限（{due}届满），申请已依法自收到申请材料之日（{arrived}）起视为受理，{refused}").format(
-            due=case.acceptance_due.isoformat(), arrived=case.materials_arrived_on.isoformat(), refused=refused)
+        msg = _(
+            "已超过5个工作日的受理审查期限（{due}届满），申请已依法自收到申请材料之日（{arrived}）起视为受理，{refused}"
+        ).format(
+            due=case.acceptance_due.isoformat(),
+            arrived=case.materials_arrived_on.isoformat(),
+            refused=refused,
+        )
         raise PastAcceptanceWindow(msg, case=case, on=on, field=field)
 
 
@@ -310,7 +423,9 @@ def within_acceptance_window(action):
     return run
 
 
-def accept_blockers(case: Case, *, on: datetime.date, tolerated: dict[int, datetime.date] | None = None) -> list[str]:
+def accept_blockers(
+    case: Case, *, on: datetime.date, tolerated: dict[int, datetime.date] | None = None
+) -> list[str]:
     """Why the case cannot be accepted now: every required material must be provided, or be a
     non-core material marked tolerable with a dated promise (容缺受理)."""
     out = rules.transition_blockers("accept", case.state)
@@ -323,26 +438,44 @@ def accept_blockers(case: Case, *, on: datetime.date, tolerated: dict[int, datet
             elif tolerated[line.pk] <= on:
                 out.append(_("“{m}”的承诺补齐日期须晚于受理日期").format(m=m.name))
             continue
-        if m.is_required and line.status not in (CaseMaterial.Status.PROVIDED, CaseMaterial.Status.NOT_NEEDED):
+        if m.is_required and line.status not in (
+            CaseMaterial.Status.PROVIDED,
+            CaseMaterial.Status.NOT_NEEDED,
+        ):
             out.append(_("必要材料“{m}”尚未提交或未核验").format(m=m.name))
     return out
 
 
 def _set_decision_dues(case: Case, accepted_on: datetime.date) -> None:
     hi = case.handling_item
-    dues = rules.decision_dues(calendar(), accepted_on, promised_days=hi.promised_limit_days,
-                               statutory_limit_days=hi.statutory_limit_days, is_joint=hi.is_joint,
-                               is_instant=hi.is_instant)
+    dues = rules.decision_dues(
+        calendar(),
+        accepted_on,
+        promised_days=hi.promised_limit_days,
+        statutory_limit_days=hi.statutory_limit_days,
+        is_joint=hi.is_joint,
+        is_instant=hi.is_instant,
+    )
     case.accepted_on = accepted_on
-    case.promised_due, case.statutory_due, case.due_provisional = dues.promised, dues.statutory, dues.provisional
+    case.promised_due, case.statutory_due, case.due_provisional = (
+        dues.promised,
+        dues.statutory,
+        dues.provisional,
+    )
 
 
 DUE_FIELDS = ["accepted_on", "promised_due", "statutory_due", "due_provisional"]
 
 
 @within_acceptance_window
-def accept(case: Case, *, actor: "User", on: datetime.date | None = None, tolerated: dict[int, datetime.date] | None = None,
-           expected_version: int | None = None) -> Case:
+def accept(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    tolerated: dict[int, datetime.date] | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Accept the application (受理); with `tolerated` {checklist line: promised date}, accept
     under 容缺受理 on the applicant's promise to supply those materials by then."""
     case = lock(case, expected_version=expected_version)
@@ -356,10 +489,20 @@ def accept(case: Case, *, actor: "User", on: datetime.date | None = None, tolera
         line.save(update_fields=["status", "promised_by"])
     _set_decision_dues(case, on)
     notice = "tolerated_acceptance" if tolerated else "acceptance"
-    move(case, "accept", actor=actor, on=on, update_fields=DUE_FIELDS, notice_due=notice,
-         data={"promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
-               "provisional": case.due_provisional,
-               "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()}})
+    move(
+        case,
+        "accept",
+        actor=actor,
+        on=on,
+        update_fields=DUE_FIELDS,
+        notice_due=notice,
+        data={
+            "promised_due": case.promised_due.isoformat(),
+            "statutory_due": case.statutory_due.isoformat(),
+            "provisional": case.due_provisional,
+            "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()},
+        },
+    )
     create_steps(case, accepted_by=actor)
     return case
 
@@ -373,12 +516,22 @@ def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
         return None
     _set_decision_dues(case, case.materials_arrived_on)
     case.deemed_accepted = True
-    move(case, "deem_accepted", actor=None, on=case.materials_arrived_on, notice_due="acceptance",
-         update_fields=[*DUE_FIELDS, "deemed_accepted"],
-         reason=_("收件后5个工作日内未作出决定，依法自收到申请材料之日起即为受理"),
-         data={"acceptance_due": case.acceptance_due.isoformat(), "noticed_on": today.isoformat(),
-               "promised_due": case.promised_due.isoformat(), "statutory_due": case.statutory_due.isoformat(),
-               "provisional": case.due_provisional})
+    move(
+        case,
+        "deem_accepted",
+        actor=None,
+        on=case.materials_arrived_on,
+        notice_due="acceptance",
+        update_fields=[*DUE_FIELDS, "deemed_accepted"],
+        reason=_("收件后5个工作日内未作出决定，依法自收到申请材料之日起即为受理"),
+        data={
+            "acceptance_due": case.acceptance_due.isoformat(),
+            "noticed_on": today.isoformat(),
+            "promised_due": case.promised_due.isoformat(),
+            "statutory_due": case.statutory_due.isoformat(),
+            "provisional": case.due_provisional,
+        },
+    )
     create_steps(case, accepted_by=None)
     return case
 
@@ -390,8 +543,16 @@ REFUSAL_CLAUSES = {
 
 
 @within_acceptance_window
-def refuse(case: Case, *, actor: "User", clause: str, reason: str, competent_body: str = "", on: datetime.date | None = None,
-           expected_version: int | None = None) -> Case:
+def refuse(
+    case: Case,
+    *,
+    actor: "User",
+    clause: str,
+    reason: str,
+    competent_body: str = "",
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """不予受理: (1) the matter needs no licence; (2) it is not this body's power — name the body."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK)
@@ -408,14 +569,32 @@ def refuse(case: Case, *, actor: "User", clause: str, reason: str, competent_bod
     on = on or today()
     require_within_window(case, on, refused=_("不能再决定不予受理"))
     case.closed_on = on
-    move(case, "refuse", actor=actor, on=on, reason=reason, notice_due="refusal", update_fields=["closed_on"],
-         data={"clause": clause, "basis": REFUSAL_CLAUSES[clause], "competent_body": competent_body.strip()})
+    move(
+        case,
+        "refuse",
+        actor=actor,
+        on=on,
+        reason=reason,
+        notice_due="refusal",
+        update_fields=["closed_on"],
+        data={
+            "clause": clause,
+            "basis": REFUSAL_CLAUSES[clause],
+            "competent_body": competent_body.strip(),
+        },
+    )
     return case
 
 
 @within_acceptance_window
-def request_correction(case: Case, *, actor: "User", items: dict[int, str], on: datetime.date | None = None,
-                       expected_version: int | None = None) -> Case:
+def request_correction(
+    case: Case,
+    *,
+    actor: "User",
+    items: dict[int, str],
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """一次性告知: one notice listing every material to supply or correct ({line: what is wrong}).
     Too late once the 5 days have passed: the application is then already deemed accepted."""
     case = lock(case, expected_version=expected_version)
@@ -438,7 +617,9 @@ def request_correction(case: Case, *, actor: "User", items: dict[int, str], on: 
         line.status = CaseMaterial.Status.DEFECTIVE if handed_in else CaseMaterial.Status.MISSING
         line.note = what.strip()
         line.save(update_fields=["status", "note"])
-        listed.append({"line": pk, "material": line.material.name, "status": line.status, "note": line.note})
+        listed.append(
+            {"line": pk, "material": line.material.name, "status": line.status, "note": line.note}
+        )
     data = {"items": listed}
     if nth > 1:
         # Allowed by the law only for what the reply newly brought; e-supervision still shows
@@ -453,22 +634,34 @@ def _correction_round(case: Case, items: dict, lines: dict) -> int:
     第（四）项: 一次告知申请人需要补正的全部内容): after the first, only materials newly given in
     the reply — the ones that notice listed, or a file uploaded after it — may be asked about
     again; a material the first notice could have listed is refused, naming it."""
-    earlier = list(case.events.filter(action="request_correction").order_by("seq").values_list("data", "at"))
+    earlier = list(
+        case.events.filter(action="request_correction").order_by("seq").values_list("data", "at")
+    )
     if not earlier:
         return 1
     asked = {row["line"] for data, _at in earlier for row in data.get("items", [])}
-    replied = set(Upload.objects.filter(case_material__case=case, uploaded_at__gte=earlier[-1][1])
-                  .values_list("case_material_id", flat=True))
+    replied = set(
+        Upload.objects.filter(
+            case_material__case=case, uploaded_at__gte=earlier[-1][1]
+        ).values_list("case_material_id", flat=True)
+    )
     stale = [lines[pk].material.name for pk in items if pk not in asked | replied]
     if stale:
-        msg = _("补正材料应一次性告知：“{names}”在首次告知时已提交，未在补正中重新提交，不能再要求补正").format(
-            names="”“".join(stale))
+        msg = _(
+            "补正材料应一次性告知：“{names}”在首次告知时已提交，未在补正中重新提交，不能再要求补正"
+        ).format(names="”“".join(stale))
         raise ValidationFailed(msg, reasons=[msg], fields={"items": [msg]})
     return len(earlier) + 1
 
 
 @transaction.atomic
-def submit_correction(case: Case, *, actor: "User", on: datetime.date | None = None, expected_version: int | None = None) -> Case:
+def submit_correction(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The applicant's correction arrives: the 5 working days start again from today, and the
     time spent waiting for it counts toward no limit."""
     case = lock(case, expected_version=expected_version)
@@ -478,12 +671,22 @@ def submit_correction(case: Case, *, actor: "User", on: datetime.date | None = N
     check("submit_correction", case)
     on = on or today()
     due = rules.acceptance_due(calendar(), on)
-    case.materials_arrived_on, case.acceptance_due, case.acceptance_due_provisional = on, due.date, due.provisional
-    case.materials.filter(status__in=[CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE]).update(
-        status=CaseMaterial.Status.PENDING)
-    move(case, "submit_correction", actor=actor, on=on,
-         update_fields=["materials_arrived_on", "acceptance_due", "acceptance_due_provisional"],
-         data={"acceptance_due": due.date.isoformat()})
+    case.materials_arrived_on, case.acceptance_due, case.acceptance_due_provisional = (
+        on,
+        due.date,
+        due.provisional,
+    )
+    case.materials.filter(
+        status__in=[CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE]
+    ).update(status=CaseMaterial.Status.PENDING)
+    move(
+        case,
+        "submit_correction",
+        actor=actor,
+        on=on,
+        update_fields=["materials_arrived_on", "acceptance_due", "acceptance_due_provisional"],
+        data={"acceptance_due": due.date.isoformat()},
+    )
     return case
 
 
@@ -499,20 +702,48 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload) -> Upload:
     return _store_file(case, line, actor=actor, upload=upload, on=today())
 
 
-def _store_file(case: Case, line: CaseMaterial, *, actor: "User", upload, on: datetime.date) -> Upload:
+def _store_file(
+    case: Case, line: CaseMaterial, *, actor: "User", upload, on: datetime.date
+) -> Upload:
     """Check and store one file for a line of the locked case, with its event. Every refused
     file is named under its own field by the caller."""
     if uploads.too_large(upload):
-        raise ValidationFailed(fields={"file": [_("文件过大，上限为{mb} MB").format(mb=uploads.max_megabytes())]})
+        raise ValidationFailed(
+            fields={"file": [_("文件过大，上限为{mb} MB").format(mb=uploads.max_megabytes())]}
+        )
     sniffed = uploads.sniff(upload)
     if sniffed is None:
-        raise ValidationFailed(fields={"file": [_("只接受{names}文件，且扩展名须与文件内容一致").format(
-            names=uploads.accepted_names())]})
-    row = Upload(case_material=line, original_name=upload.name[:255], content_type=sniffed.content_type,
-                 size=upload.size, sha256=sniffed.sha256, uploaded_by=actor if getattr(actor, "pk", None) else None)
+        raise ValidationFailed(
+            fields={
+                "file": [
+                    _("只接受{names}文件，且扩展名须与文件内容一致").format(
+                        names=uploads.accepted_names()
+                    )
+                ]
+            }
+        )
+    row = Upload(
+        case_material=line,
+        original_name=upload.name[:255],
+        content_type=sniffed.content_type,
+        size=upload.size,
+        sha256=sniffed.sha256,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
     row.file.save(f"{sniffed.sha256[:16]}.{sniffed.suffix}", upload, save=False)
     row.save()
-    append_event(case, action="attach_file", actor=actor, from_state=case.state, on=on,
-                 data={"line": line.pk, "material": line.material.name, "name": row.original_name,
-                       "size": row.size, "sha256": row.sha256})
+    append_event(
+        case,
+        action="attach_file",
+        actor=actor,
+        from_state=case.state,
+        on=on,
+        data={
+            "line": line.pk,
+            "material": line.material.name,
+            "name": row.original_name,
+            "size": row.size,
+            "sha256": row.sha256,
+        },
+    )
     return row

@@ -78,8 +78,11 @@ def renewal_lead(handling_item: HandlingItem) -> tuple[int, str]:
 
 def _standing_text(licence: Licence, on: datetime.date) -> str:
     standing = licence.standing(on)
-    when = {Licence.Standing.CANCELLED: licence.cancelled_on, Licence.Standing.REVOKED: licence.revoked_on,
-            Licence.Standing.EXPIRED: licence.valid_until}.get(standing)
+    when = {
+        Licence.Standing.CANCELLED: licence.cancelled_on,
+        Licence.Standing.REVOKED: licence.revoked_on,
+        Licence.Standing.EXPIRED: licence.valid_until,
+    }.get(standing)
     label = Licence.Standing(standing).label
     if when is None:
         return str(label)
@@ -90,8 +93,14 @@ def rules_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def target_licence_errors(handling_item: HandlingItem, applicant, licence: Licence | None, on: datetime.date, *,
-                          case: Case | None = None) -> list[str]:
+def target_licence_errors(
+    handling_item: HandlingItem,
+    applicant,
+    licence: Licence | None,
+    on: datetime.date,
+    *,
+    case: Case | None = None,
+) -> list[str]:
     """Why `licence` cannot be the licence this application acts on (empty: it can). A
     renewal must be applied for at least 30 days (or the item's own period) before expiry."""
     variant = Variant(handling_item.variant)
@@ -103,15 +112,24 @@ def target_licence_errors(handling_item: HandlingItem, applicant, licence: Licen
         return [_("办理“{variant}”须指明所涉及的证照（证照编号）").format(variant=variant.label)]
     out = []
     if licence.holder_id != applicant.pk:
-        out.append(_("证照{number}的持证人不是申请人，只能就本人（本单位）持有的证照申请{variant}").format(
-            number=licence.number, variant=variant.label))
+        out.append(
+            _("证照{number}的持证人不是申请人，只能就本人（本单位）持有的证照申请{variant}").format(
+                number=licence.number, variant=variant.label
+            )
+        )
     if licence.case.handling_item.item_version.item_id != handling_item.item_version.item_id:
-        out.append(_("证照{number}不是“{item}”的证照").format(number=licence.number,
-                                                           item=handling_item.item_version.name))
+        out.append(
+            _("证照{number}不是“{item}”的证照").format(
+                number=licence.number, item=handling_item.item_version.name
+            )
+        )
     standing = licence.standing(on)
     if standing != Licence.Standing.VALID:
-        out.append(_("证照{number}{state}，不能申请{variant}").format(
-            number=licence.number, state=_standing_text(licence, on), variant=variant.label))
+        out.append(
+            _("证照{number}{state}，不能申请{variant}").format(
+                number=licence.number, state=_standing_text(licence, on), variant=variant.label
+            )
+        )
     elif variant == Variant.RENEWAL:
         if licence.valid_until is None:
             out.append(_("证照{number}长期有效，无需申请延续").format(number=licence.number))
@@ -119,25 +137,44 @@ def target_licence_errors(handling_item: HandlingItem, applicant, licence: Licen
             lead, basis = renewal_lead(handling_item)
             left = (licence.valid_until - on).days
             if left < lead:
-                out.append(_("依照{basis}的规定，延续行政许可有效期应当在有效期届满{lead}日前提出申请；证照{number}"
-                             "有效期至{until}，距届满仅{left}日，不能再申请延续").format(
-                    basis=basis, lead=lead, number=licence.number, until=rules_date(licence.valid_until), left=left))
-    running = Case.objects.filter(target_licence=licence, state__in=UNDECIDED_STATES).exclude(pk=getattr(case, "pk", None))
+                out.append(
+                    _(
+                        "依照{basis}的规定，延续行政许可有效期应当在有效期届满{lead}日前提出申请；证照{number}"
+                        "有效期至{until}，距届满仅{left}日，不能再申请延续"
+                    ).format(
+                        basis=basis,
+                        lead=lead,
+                        number=licence.number,
+                        until=rules_date(licence.valid_until),
+                        left=left,
+                    )
+                )
+    running = Case.objects.filter(target_licence=licence, state__in=UNDECIDED_STATES).exclude(
+        pk=getattr(case, "pk", None)
+    )
     other = running.only("number").first()
     if other is not None:
-        out.append(_("证照{number}已有正在办理的申请（办件编号{case}），请待其办结后再申请").format(
-            number=licence.number, case=other.number))
+        out.append(
+            _("证照{number}已有正在办理的申请（办件编号{case}），请待其办结后再申请").format(
+                number=licence.number, case=other.number
+            )
+        )
     return out
 
 
-def check_target_licence(handling_item: HandlingItem, applicant, licence_id: int | None,
-                         on: datetime.date) -> Licence | None:
+def check_target_licence(
+    handling_item: HandlingItem, applicant, licence_id: int | None, on: datetime.date
+) -> Licence | None:
     """Lock and check the licence named at receipt: one receipt at a time per licence, so two
     applications on one licence cannot both pass the "no other open case" check."""
     licence = None
     if licence_id is not None:
-        licence = (Licence.objects.select_for_update(of=("self",))
-                   .select_related("case__handling_item__item_version").filter(pk=licence_id).first())
+        licence = (
+            Licence.objects.select_for_update(of=("self",))
+            .select_related("case__handling_item__item_version")
+            .filter(pk=licence_id)
+            .first()
+        )
         if licence is None:
             msg = _("证照不存在")
             raise ValidationFailed(msg, fields={"licence": [msg]})
@@ -155,15 +192,31 @@ def grant_blockers_on_licence(case: Case, on: datetime.date) -> list[str]:
     if licence is None:
         return [_("该办件未指明所涉及的证照")]
     if licence.standing(on) != Licence.Standing.VALID:
-        return [_("证照{number}{state}，不能准予{variant}").format(
-            number=licence.number, state=_standing_text(licence, on),
-            variant=Variant(case.handling_item.variant).label)]
+        return [
+            _("证照{number}{state}，不能准予{variant}").format(
+                number=licence.number,
+                state=_standing_text(licence, on),
+                variant=Variant(case.handling_item.variant).label,
+            )
+        ]
     return []
 
 
 # --- validity ---------------------------------------------------------------------------------
 
-CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 VALIDITY = re.compile(r"^\s*(\d+|[一二两三四五六七八九十]+)\s*(年|个月)")
 
 
@@ -202,7 +255,9 @@ def _months_after(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
-def renewed_until(handling_item: HandlingItem, licence: Licence, start: datetime.date) -> datetime.date | None:
+def renewed_until(
+    handling_item: HandlingItem, licence: Licence, start: datetime.date
+) -> datetime.date | None:
     """The last day of a renewal starting on `start`: the period the item's guide sets, else the
     length of the current version."""
     months = validity_months(handling_item)
@@ -214,6 +269,7 @@ def renewed_until(handling_item: HandlingItem, licence: Licence, start: datetime
 
 
 # --- granting an acting case ------------------------------------------------------------------
+
 
 @dataclass
 class LicenceChange:
@@ -230,26 +286,74 @@ def _refuse(name: str, message: str):
     raise ValidationFailed(message, fields={name: [message]})
 
 
-def _next_version(licence: Licence, case: Case, *, kind: str, on: datetime.date, actor: "Actor | None", scope: str,
-                  valid_from: datetime.date, valid_until: datetime.date | None, deemed: bool = False) -> LicenceVersion:
+def _next_version(
+    licence: Licence,
+    case: Case,
+    *,
+    kind: str,
+    on: datetime.date,
+    actor: "Actor | None",
+    scope: str,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None,
+    deemed: bool = False,
+) -> LicenceVersion:
     licence.version += 1
-    licence.scope, licence.valid_from, licence.valid_until, licence.issued_on = scope, valid_from, valid_until, on
-    licence.save(update_fields=["version", "scope", "valid_from", "valid_until", "issued_on", "state", "released_on"])
+    licence.scope, licence.valid_from, licence.valid_until, licence.issued_on = (
+        scope,
+        valid_from,
+        valid_until,
+        on,
+    )
+    licence.save(
+        update_fields=[
+            "version",
+            "scope",
+            "valid_from",
+            "valid_until",
+            "issued_on",
+            "state",
+            "released_on",
+        ]
+    )
     return LicenceVersion.objects.create(
-        licence=licence, number=licence.version, kind=kind, deemed=deemed, case=case, scope=scope,
-        valid_from=valid_from, valid_until=valid_until, issued_on=on,
-        issued_by=actor if getattr(actor, "pk", None) else None)
+        licence=licence,
+        number=licence.version,
+        kind=kind,
+        deemed=deemed,
+        case=case,
+        scope=scope,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued_on=on,
+        issued_by=actor if getattr(actor, "pk", None) else None,
+    )
 
 
 def first_version(licence: Licence, case: Case) -> LicenceVersion:
     return LicenceVersion.objects.create(
-        licence=licence, number=1, kind=LicenceVersion.Kind.NEW, case=case, scope=licence.scope,
-        valid_from=licence.valid_from, valid_until=licence.valid_until, issued_on=licence.issued_on,
-        issued_by=licence.issued_by)
+        licence=licence,
+        number=1,
+        kind=LicenceVersion.Kind.NEW,
+        case=case,
+        scope=licence.scope,
+        valid_from=licence.valid_from,
+        valid_until=licence.valid_until,
+        issued_on=licence.issued_on,
+        issued_by=licence.issued_by,
+    )
 
 
-def apply_grant(case: Case, *, actor: "User", on: datetime.date, scope: str, valid_from: datetime.date | None,
-                valid_until: datetime.date | None, held: bool) -> LicenceChange:
+def apply_grant(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date,
+    scope: str,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+    held: bool,
+) -> LicenceChange:
     """The grant of a 变更 / 延续 / 注销 / 补证 case, on the licence it names (locked here):
     - change: the new scope (required); the validity stays (a date other than the current one is
       refused: a longer validity is a renewal);
@@ -260,22 +364,39 @@ def apply_grant(case: Case, *, actor: "User", on: datetime.date, scope: str, val
     - cancellation (注销): the licence ends today; no version, no licence document.
     Tolerated materials outstanding under the item's "hold" rule hold the licence."""
     variant = case.handling_item.variant
-    licence = Licence.objects.select_for_update(of=("self",)).select_related("holder").get(pk=case.target_licence_id)
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("holder")
+        .get(pk=case.target_licence_id)
+    )
     scope = (scope or "").strip()
-    base = {"licence": licence.number, "name": licence.name, "holder": licence.holder.name, "variant": variant,
-            "version_before": licence.version}
+    base = {
+        "licence": licence.number,
+        "name": licence.name,
+        "holder": licence.holder.name,
+        "variant": variant,
+        "version_before": licence.version,
+    }
     if variant == Variant.CANCELLATION:
         licence.state, licence.cancelled_on = Licence.LicenceState.CANCELLED, on
         licence.save(update_fields=["state", "cancelled_on"])
-        return LicenceChange(licence, None, "cancellation",
-                             {**base, "cancelled_on": on.isoformat(), "basis": CANCELLATION_BASIS})
+        return LicenceChange(
+            licence,
+            None,
+            "cancellation",
+            {**base, "cancelled_on": on.isoformat(), "basis": CANCELLATION_BASIS},
+        )
     kind = ACTING_VARIANTS[variant]
     if variant == Variant.CHANGE:
         if not scope:
             _refuse("scope", _("请填写变更后的许可范围"))
         if valid_until is not None and valid_until != licence.valid_until:
-            _refuse("valid_until", _("变更不改变有效期（至{date}）；需要延长有效期的，请申请延续").format(
-                date=rules_date(licence.valid_until) if licence.valid_until else _("长期")))
+            _refuse(
+                "valid_until",
+                _("变更不改变有效期（至{date}）；需要延长有效期的，请申请延续").format(
+                    date=rules_date(licence.valid_until) if licence.valid_until else _("长期")
+                ),
+            )
         new_from, new_until = licence.valid_from, licence.valid_until
     elif variant == Variant.REISSUE:
         if scope and scope != licence.scope:
@@ -285,24 +406,51 @@ def apply_grant(case: Case, *, actor: "User", on: datetime.date, scope: str, val
         scope, new_from, new_until = licence.scope, licence.valid_from, licence.valid_until
     else:  # renewal
         if licence.valid_until is None:
-            _refuse("valid_until", _("证照{number}长期有效，无需延续").format(number=licence.number))
+            _refuse(
+                "valid_until", _("证照{number}长期有效，无需延续").format(number=licence.number)
+            )
         follows = licence.valid_until + datetime.timedelta(days=1)
         new_from = valid_from or follows
         if new_from < on or new_from > follows:
-            _refuse("valid_from", _("延续后的有效期须自{start}（不早于决定日期）起，至迟自原有效期届满次日{follows}起").format(
-                start=rules_date(on), follows=rules_date(follows)))
+            _refuse(
+                "valid_from",
+                _(
+                    "延续后的有效期须自{start}（不早于决定日期）起，至迟自原有效期届满次日{follows}起"
+                ).format(start=rules_date(on), follows=rules_date(follows)),
+            )
         new_until = valid_until or renewed_until(case.handling_item, licence, follows)
         if new_until is not None and new_until <= licence.valid_until:
-            _refuse("valid_until", _("延续后的有效期截止日须晚于原有效期截止日{date}").format(
-                date=rules_date(licence.valid_until)))
+            _refuse(
+                "valid_until",
+                _("延续后的有效期截止日须晚于原有效期截止日{date}").format(
+                    date=rules_date(licence.valid_until)
+                ),
+            )
         scope = scope or licence.scope
     if held:
         licence.state = Licence.LicenceState.HELD
-    version = _next_version(licence, case, kind=kind, on=on, actor=actor, scope=scope, valid_from=new_from,
-                            valid_until=new_until)
-    return LicenceChange(licence, version, "grant", {
-        **base, "version": version.number, "scope": scope, "valid_from": new_from.isoformat(),
-        "valid_until": new_until.isoformat() if new_until else None})
+    version = _next_version(
+        licence,
+        case,
+        kind=kind,
+        on=on,
+        actor=actor,
+        scope=scope,
+        valid_from=new_from,
+        valid_until=new_until,
+    )
+    return LicenceChange(
+        licence,
+        version,
+        "grant",
+        {
+            **base,
+            "version": version.number,
+            "scope": scope,
+            "valid_from": new_from.isoformat(),
+            "valid_until": new_until.isoformat() if new_until else None,
+        },
+    )
 
 
 def grant_defaults(case: Case, on: datetime.date) -> dict:
@@ -311,8 +459,11 @@ def grant_defaults(case: Case, on: datetime.date) -> dict:
     licence = case.target_licence
     if licence is None or not acts_on_licence(case.handling_item):
         return {"valid_from": on.isoformat()}
-    out = {"scope": licence.scope, "valid_from": licence.valid_from.isoformat(),
-           "valid_until": licence.valid_until.isoformat() if licence.valid_until else ""}
+    out = {
+        "scope": licence.scope,
+        "valid_from": licence.valid_from.isoformat(),
+        "valid_until": licence.valid_until.isoformat() if licence.valid_until else "",
+    }
     if case.handling_item.variant == Variant.RENEWAL and licence.valid_until is not None:
         follows = licence.valid_until + datetime.timedelta(days=1)
         until = renewed_until(case.handling_item, licence, follows)
@@ -322,6 +473,7 @@ def grant_defaults(case: Case, on: datetime.date) -> dict:
 
 # --- deemed renewal (第五十条第二款) --------------------------------------------------------------
 
+
 @transaction.atomic
 def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     """The bureau did not decide on a renewal before the licence expired: the law deems it
@@ -329,22 +481,44 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     version from that day, for the period the item sets (else as long as the current one), and
     the deemed renewal's notice and the new licence are due. Returns None when not due."""
     case = lock(case)
-    if (case.state not in DEEMABLE_STATES or case.target_licence_id is None
-            or case.handling_item.variant != Variant.RENEWAL):
+    if (
+        case.state not in DEEMABLE_STATES
+        or case.target_licence_id is None
+        or case.handling_item.variant != Variant.RENEWAL
+    ):
         return None
-    licence = Licence.objects.select_for_update(of=("self",)).select_related("holder").get(pk=case.target_licence_id)
-    if licence.state != Licence.LicenceState.VALID or licence.valid_until is None or today <= licence.valid_until:
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("holder")
+        .get(pk=case.target_licence_id)
+    )
+    if (
+        licence.state != Licence.LicenceState.VALID
+        or licence.valid_until is None
+        or today <= licence.valid_until
+    ):
         return None
     expired_on = licence.valid_until
     start = expired_on + datetime.timedelta(days=1)
     until = renewed_until(case.handling_item, licence, start)
-    open_suspension = Suspension.objects.select_for_update().filter(case=case, resumed_on__isnull=True).first()
+    open_suspension = (
+        Suspension.objects.select_for_update().filter(case=case, resumed_on__isnull=True).first()
+    )
     if open_suspension is not None:
         # The expiry is a fixed date of 第五十条, not a time limit 第四十五条 stops.
         open_suspension.resumed_on = today
         open_suspension.save(update_fields=["resumed_on"])
-    version = _next_version(licence, case, kind=LicenceVersion.Kind.RENEWAL, on=today, actor=None,
-                            scope=licence.scope, valid_from=start, valid_until=until, deemed=True)
+    version = _next_version(
+        licence,
+        case,
+        kind=LicenceVersion.Kind.RENEWAL,
+        on=today,
+        actor=None,
+        scope=licence.scope,
+        valid_from=start,
+        valid_until=until,
+        deemed=True,
+    )
     due = rules.delivery_due(calendar(), today)
     case.decided_on, case.delivery_due = today, due.date
 
@@ -352,18 +526,39 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
         version.event = event
         version.save(update_fields=["event"])
 
-    event = move(case, "deem_renewed", actor=None, on=today, notice_due="deemed_renewal",
-         update_fields=["decided_on", "delivery_due"], attach=link_version,
-         reason=_("有效期届满前未作出是否准予延续的决定，依法视为准予延续"),
-         data={"licence": licence.number, "name": licence.name, "holder": licence.holder.name,
-               "variant": Variant.RENEWAL, "version": version.number, "scope": licence.scope,
-               "expired_on": expired_on.isoformat(), "valid_from": start.isoformat(),
-               "valid_until": until.isoformat() if until else None, "basis": DEEMED_RENEWAL_BASIS,
-               "delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional,
-               "suspension_closed": open_suspension is not None})
-    record("cases.deem_renewed", actor=None, subject=licence, region_code=case.region_code,
-           summary=f"{licence.number} 视为准予延续至{until.isoformat() if until else '长期'}",
-           data={"case": case.number, "version": version.number, "expired_on": expired_on.isoformat()})
+    event = move(
+        case,
+        "deem_renewed",
+        actor=None,
+        on=today,
+        notice_due="deemed_renewal",
+        update_fields=["decided_on", "delivery_due"],
+        attach=link_version,
+        reason=_("有效期届满前未作出是否准予延续的决定，依法视为准予延续"),
+        data={
+            "licence": licence.number,
+            "name": licence.name,
+            "holder": licence.holder.name,
+            "variant": Variant.RENEWAL,
+            "version": version.number,
+            "scope": licence.scope,
+            "expired_on": expired_on.isoformat(),
+            "valid_from": start.isoformat(),
+            "valid_until": until.isoformat() if until else None,
+            "basis": DEEMED_RENEWAL_BASIS,
+            "delivery_due": due.date.isoformat(),
+            "delivery_due_provisional": due.provisional,
+            "suspension_closed": open_suspension is not None,
+        },
+    )
+    record(
+        "cases.deem_renewed",
+        actor=None,
+        subject=licence,
+        region_code=case.region_code,
+        summary=f"{licence.number} 视为准予延续至{until.isoformat() if until else '长期'}",
+        data={"case": case.number, "version": version.number, "expired_on": expired_on.isoformat()},
+    )
     # 审管联动: the department supervises the renewed licence as it would a granted one; pushed
     # in this transaction (outbox), like every decision.
     push_decision(case, event, licence=licence)
@@ -371,21 +566,30 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
 
 
 def deemed_renewal_candidates(today: datetime.date):
-    return Case.objects.filter(handling_item__variant=Variant.RENEWAL, state__in=DEEMABLE_STATES,
-                               target_licence__state=Licence.LicenceState.VALID,
-                               target_licence__valid_until__lt=today)
+    return Case.objects.filter(
+        handling_item__variant=Variant.RENEWAL,
+        state__in=DEEMABLE_STATES,
+        target_licence__state=Licence.LicenceState.VALID,
+        target_licence__valid_until__lt=today,
+    )
 
 
 # --- reminders before expiry ------------------------------------------------------------------
 
+
 def reminder_candidates(today: datetime.date):
     """Licences in force that expire within the longest reminder period and whose holder has
     not applied for their renewal yet."""
-    renewing = Case.objects.filter(target_licence=OuterRef("pk"), state__in=UNDECIDED_STATES,
-                                   handling_item__variant=Variant.RENEWAL)
-    return (Licence.objects.filter(state=Licence.LicenceState.VALID, valid_until__gte=today,
-                                   valid_until__lte=today + datetime.timedelta(days=max(REMINDER_DAYS)))
-            .exclude(Exists(renewing)))
+    renewing = Case.objects.filter(
+        target_licence=OuterRef("pk"),
+        state__in=UNDECIDED_STATES,
+        handling_item__variant=Variant.RENEWAL,
+    )
+    return Licence.objects.filter(
+        state=Licence.LicenceState.VALID,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=max(REMINDER_DAYS)),
+    ).exclude(Exists(renewing))
 
 
 def reminder_threshold(valid_until: datetime.date, today: datetime.date) -> int | None:
@@ -396,10 +600,15 @@ def reminder_threshold(valid_until: datetime.date, today: datetime.date) -> int 
 
 
 def reminder_text(licence: Licence, days_before: int) -> str:
-    return _("您持有的{name}（证照编号{number}）将于{until}到期。需要继续从事许可事项的，请在有效期届满30日前"
-             "（{deadline}前）申请延续（《中华人民共和国行政许可法》第五十条）。").format(
-        name=licence.name, number=licence.number, until=rules_date(licence.valid_until),
-        deadline=rules_date(licence.valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)))
+    return _(
+        "您持有的{name}（证照编号{number}）将于{until}到期。需要继续从事许可事项的，请在有效期届满30日前"
+        "（{deadline}前）申请延续（《中华人民共和国行政许可法》第五十条）。"
+    ).format(
+        name=licence.name,
+        number=licence.number,
+        until=rules_date(licence.valid_until),
+        deadline=rules_date(licence.valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)),
+    )
 
 
 def _recipient(licence: Licence) -> str:
@@ -417,17 +626,31 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
         return None
     try:
         with transaction.atomic():
-            reminder = ExpiryReminder.objects.create(licence=licence, valid_until=licence.valid_until,
-                                                     days_before=days, on=today, emailed_to=_recipient(licence))
-            record("cases.expiry_reminder", actor=None, subject=licence, region_code=licence.case.region_code,
-                   summary=f"{licence.number} 到期前{days}日提醒",
-                   data={"valid_until": licence.valid_until.isoformat(), "days_before": days})
+            reminder = ExpiryReminder.objects.create(
+                licence=licence,
+                valid_until=licence.valid_until,
+                days_before=days,
+                on=today,
+                emailed_to=_recipient(licence),
+            )
+            record(
+                "cases.expiry_reminder",
+                actor=None,
+                subject=licence,
+                region_code=licence.case.region_code,
+                summary=f"{licence.number} 到期前{days}日提醒",
+                data={"valid_until": licence.valid_until.isoformat(), "days_before": days},
+            )
     except IntegrityError:
         return None  # reminded already (here or by another worker)
     if reminder.emailed_to and settings.EMAIL_HOST:
         try:
-            send_mail(_("证照到期提醒：{name}").format(name=licence.name), reminder_text(licence, days),
-                      settings.DEFAULT_FROM_EMAIL, [reminder.emailed_to])
+            send_mail(
+                _("证照到期提醒：{name}").format(name=licence.name),
+                reminder_text(licence, days),
+                settings.DEFAULT_FROM_EMAIL,
+                [reminder.emailed_to],
+            )
         except Exception:
             logger.exception("mailing the expiry reminder of licence %s failed", licence.number)
         else:
@@ -438,8 +661,11 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
 
 # --- the item's own renewal period ------------------------------------------------------------
 
+
 @transaction.atomic
-def set_renewal_lead_time(item: Item, *, actor: "User", days: int | None, basis: str = "") -> RenewalLeadTime | None:
+def set_renewal_lead_time(
+    item: Item, *, actor: "User", days: int | None, basis: str = ""
+) -> RenewalLeadTime | None:
     """Record that an item's own law sets another period before expiry for a renewal
     application than the 30 days of 第五十条 (days None: back to 30 days). Catalogue
     administrators of the item's region."""
@@ -449,8 +675,14 @@ def set_renewal_lead_time(item: Item, *, actor: "User", days: int | None, basis:
     row = RenewalLeadTime.objects.select_for_update().filter(item=item).first()
     if days is None:
         if row is not None:
-            record("cases.renewal_lead_time", actor=actor, subject=item, region_code=item.catalogue.region.code,
-                   summary=f"{item} 延续申请期限恢复为届满{RENEWAL_LEAD_DAYS}日前", data={"days": None})
+            record(
+                "cases.renewal_lead_time",
+                actor=actor,
+                subject=item,
+                region_code=item.catalogue.region.code,
+                summary=f"{item} 延续申请期限恢复为届满{RENEWAL_LEAD_DAYS}日前",
+                data={"days": None},
+            )
             row.delete()
         return None
     errors = {}
@@ -467,6 +699,12 @@ def set_renewal_lead_time(item: Item, *, actor: "User", days: int | None, basis:
         row = RenewalLeadTime(item=item)
     row.days, row.basis, row.set_by = days, basis.strip(), actor
     row.save()
-    record("cases.renewal_lead_time", actor=actor, subject=item, region_code=item.catalogue.region.code,
-           summary=f"{item} 延续申请期限：届满{row.days}日前", data={"days": row.days, "basis": row.basis})
+    record(
+        "cases.renewal_lead_time",
+        actor=actor,
+        subject=item,
+        region_code=item.catalogue.region.code,
+        summary=f"{item} 延续申请期限：届满{row.days}日前",
+        data={"days": row.days, "basis": row.basis},
+    )
     return row

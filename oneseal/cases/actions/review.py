@@ -41,14 +41,21 @@ from ._base import actor_name, calendar, check, lock, move, require_case_role
 # --- shared by review and decision ---------------------------------------------------------
 
 
-
 def require_filled(**values) -> None:
     """Every named text must be non-blank; one error per blank field."""
     labels = {
-        "reason": _("请填写理由"), "opinion": _("请填写审查意见"), "place": _("请填写核查地点"),
-        "findings": _("请填写核查情况"), "scope": _("请填写许可范围"), "reasons": _("不予许可须说明理由"),
+        "reason": _("请填写理由"),
+        "opinion": _("请填写审查意见"),
+        "place": _("请填写核查地点"),
+        "findings": _("请填写核查情况"),
+        "scope": _("请填写许可范围"),
+        "reasons": _("不予许可须说明理由"),
     }
-    errors = {name: [labels.get(name, _("此项为必填项"))] for name, value in values.items() if not str(value or "").strip()}
+    errors = {
+        name: [labels.get(name, _("此项为必填项"))]
+        for name, value in values.items()
+        if not str(value or "").strip()
+    }
     fail_fields(errors)
 
 
@@ -61,7 +68,9 @@ def clock_floor(case: Case) -> datetime.date | None:
     return max(dates) if dates else None
 
 
-def require_not_before(on: datetime.date, floor: datetime.date | None, *, field: str = "on") -> None:
+def require_not_before(
+    on: datetime.date, floor: datetime.date | None, *, field: str = "on"
+) -> None:
     if floor is not None and on < floor:
         msg = _("日期不能早于{date}（受理或上一次中止、恢复的日期）").format(date=floor.isoformat())
         raise ValidationFailed(msg, fields={field: [msg]})
@@ -98,13 +107,25 @@ def _planned_steps(case: Case, *, accepted_by=_LOOK_UP) -> list[CaseStep]:
         accepted_by = None
     steps = []
     for i, review_step in enumerate(review_steps):
-        step = CaseStep(case=case, review_step=review_step, order=i + 1, name=review_step.name,
-                        role=review_step.role, section_id=review_step.section_id)
+        step = CaseStep(
+            case=case,
+            review_step=review_step,
+            order=i + 1,
+            name=review_step.name,
+            role=review_step.role,
+            section_id=review_step.section_id,
+        )
         if i < leading:
             # The window's acceptance step was done by the acceptance itself.
-            step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, accepted_by, case.accepted_on
+            step.state, step.done_by, step.done_on = (
+                CaseStep.StepState.DONE,
+                accepted_by,
+                case.accepted_on,
+            )
             step.outcome = CaseStep.Outcome.APPROVE
-            step.opinion = _("逾期未作决定，依法视为受理") if case.deemed_accepted else _("予以受理")
+            step.opinion = (
+                _("逾期未作决定，依法视为受理") if case.deemed_accepted else _("予以受理")
+            )
         steps.append(step)
     return steps
 
@@ -159,7 +180,7 @@ def steps_before_decision(steps: list[CaseStep]) -> list[CaseStep]:
 
 def steps_after_decision(steps: list[CaseStep]) -> list[CaseStep]:
     i = rules.decision_index([s.role for s in steps])
-    return [] if i is None else steps[i + 1:]
+    return [] if i is None else steps[i + 1 :]
 
 
 def current_step(steps: list[CaseStep]) -> CaseStep | None:
@@ -171,8 +192,11 @@ def pending_review_blockers(case: Case, steps: list[CaseStep]) -> list[str]:
     第二款: decided on the spot)."""
     if case.handling_item.is_instant:
         return []
-    return [_("审批环节“{name}”尚未完成").format(name=s.name) for s in steps_before_decision(steps)
-            if s.state == CaseStep.StepState.PENDING]
+    return [
+        _("审批环节“{name}”尚未完成").format(name=s.name)
+        for s in steps_before_decision(steps)
+        if s.state == CaseStep.StepState.PENDING
+    ]
 
 
 def may_work_step(actor: "User", case: Case, step: CaseStep) -> bool:
@@ -201,7 +225,9 @@ def _find_step(case: Case, steps: list[CaseStep], step) -> CaseStep:
 
 
 @transaction.atomic
-def assign_step(case: Case, step, *, actor: "User", assignee, expected_version: int | None = None) -> Case:
+def assign_step(
+    case: Case, step, *, actor: "User", assignee, expected_version: int | None = None
+) -> Case:
     """Give a pending step to a named member of staff, who must hold the step's role in the
     case's region and belong to the step's section when it names one."""
     case = lock(case, expected_version=expected_version)
@@ -218,14 +244,25 @@ def assign_step(case: Case, step, *, actor: "User", assignee, expected_version: 
     elif not has_role(assignee, target.role, case.region):
         problem = _("承办人不具有“{role}”角色").format(role=target.get_role_display())
     elif target.section_id is not None and staff.section_id != target.section_id:
-        problem = _("环节“{name}”由{section}承办，承办人不属于该科室").format(name=target.name, section=target.section.name)
+        problem = _("环节“{name}”由{section}承办，承办人不属于该科室").format(
+            name=target.name, section=target.section.name
+        )
     if problem:
         raise ValidationFailed(problem, fields={"assignee": [problem]})
     target.assignee = assignee
     target.save(update_fields=["assignee"])
-    move(case, "assign_step", actor=actor, on=today(),
-         data={"step": target.order, "name": target.name, "assignee": assignee.pk,
-               "assignee_name": actor_name(assignee)})
+    move(
+        case,
+        "assign_step",
+        actor=actor,
+        on=today(),
+        data={
+            "step": target.order,
+            "name": target.name,
+            "assignee": assignee.pk,
+            "assignee_name": actor_name(assignee),
+        },
+    )
     return case
 
 
@@ -236,13 +273,22 @@ def complete_review_step_blockers(case: Case) -> list[str]:
     if step is None:
         out.append(_("没有待办的审批环节"))
     elif step is decision_step(steps):
-        out.append(_("“{name}”是决定环节，由签批领导作出准予或不予许可的决定").format(name=step.name))
+        out.append(
+            _("“{name}”是决定环节，由签批领导作出准予或不予许可的决定").format(name=step.name)
+        )
     return out
 
 
 @transaction.atomic
-def complete_review_step(case: Case, *, actor: "User", opinion: str, outcome: str, on: datetime.date | None = None,
-                         expected_version: int | None = None) -> Case:
+def complete_review_step(
+    case: Case,
+    *,
+    actor: "User",
+    opinion: str,
+    outcome: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Complete the current (lowest pending) step with an opinion: approve or reject."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
@@ -259,8 +305,14 @@ def complete_review_step(case: Case, *, actor: "User", opinion: str, outcome: st
     step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, actor, on
     step.opinion, step.outcome = opinion.strip(), outcome
     step.save(update_fields=["state", "done_by", "done_on", "opinion", "outcome"])
-    move(case, "complete_review_step", actor=actor, on=on, reason=step.opinion,
-         data={"step": step.order, "name": step.name, "outcome": outcome})
+    move(
+        case,
+        "complete_review_step",
+        actor=actor,
+        on=on,
+        reason=step.opinion,
+        data={"step": step.order, "name": step.name, "outcome": outcome},
+    )
     return case
 
 
@@ -288,13 +340,22 @@ def inspector_problem(user, case: Case) -> str | None:
     supervising = case.handling_item.item_version.original_department_id
     if Role.SUPERVISOR in roles and supervising is not None and staff.department_id == supervising:
         return None
-    return _("{name}不是本局具有审查职责的工作人员，也不是该事项主管部门的监管人员，不能参与现场核查").format(
-        name=staff.display_name)
+    return _(
+        "{name}不是本局具有审查职责的工作人员，也不是该事项主管部门的监管人员，不能参与现场核查"
+    ).format(name=staff.display_name)
 
 
 @transaction.atomic
-def record_site_inspection(case: Case, *, actor: "User", on: datetime.date, place: str, findings: str, inspectors,
-                           expected_version: int | None = None) -> SiteInspection:
+def record_site_inspection(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date,
+    place: str,
+    findings: str,
+    inspectors,
+    expected_version: int | None = None,
+) -> SiteInspection:
     """第三十四条第三款: where the substance of the materials must be verified, two or more staff
     are sent. Every inspector must be distinct and one who may inspect (`inspector_problem`)."""
     case = lock(case, expected_version=expected_version)
@@ -315,26 +376,45 @@ def record_site_inspection(case: Case, *, actor: "User", on: datetime.date, plac
     require_not_before(on, case.accepted_on)
     if on > today():
         raise ValidationFailed(fields={"on": [_("核查日期不能晚于今天")]})
-    inspection = SiteInspection.objects.create(case=case, on=on, place=place.strip(), findings=findings.strip(),
-                                               recorded_by=actor)
+    inspection = SiteInspection.objects.create(
+        case=case, on=on, place=place.strip(), findings=findings.strip(), recorded_by=actor
+    )
     inspection.inspectors.set(people)
-    move(case, "record_site_inspection", actor=actor, on=on,
-         data={"inspection": inspection.pk, "place": inspection.place, "findings": inspection.findings,
-               "inspectors": [{"id": u.pk, "name": actor_name(u)} for u in people],
-               "basis": "《中华人民共和国行政许可法》第三十四条第三款"})
+    move(
+        case,
+        "record_site_inspection",
+        actor=actor,
+        on=on,
+        data={
+            "inspection": inspection.pk,
+            "place": inspection.place,
+            "findings": inspection.findings,
+            "inspectors": [{"id": u.pk, "name": actor_name(u)} for u in people],
+            "basis": "《中华人民共和国行政许可法》第三十四条第三款",
+        },
+    )
     return inspection
 
 
 # --- suspension for a special procedure ---------------------------------------------------
 
-SUSPENSION_FIELDS = ["suspended_on", "promised_remaining_at_suspension", "statutory_remaining_at_suspension"]
+SUSPENSION_FIELDS = [
+    "suspended_on",
+    "promised_remaining_at_suspension",
+    "statutory_remaining_at_suspension",
+]
 DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional"]
 
 
 def guide_procedures(case: Case) -> dict[str, SpecialProcedure]:
     """The special procedures the case's guide lists, by kind: the only ones it may be
     suspended for at the bureau's own motion."""
-    return {p.kind: p for p in SpecialProcedure.objects.filter(handling_item_id=case.handling_item_id).order_by("id")}
+    return {
+        p.kind: p
+        for p in SpecialProcedure.objects.filter(handling_item_id=case.handling_item_id).order_by(
+            "id"
+        )
+    }
 
 
 def may_suspend(actor: "User", case: Case, steps: list[CaseStep]) -> bool:
@@ -343,7 +423,11 @@ def may_suspend(actor: "User", case: Case, steps: list[CaseStep]) -> bool:
     region when no step names one)."""
     if getattr(actor, "is_superuser", False) or has_role(actor, Role.SIGNATORY, case.region):
         return True
-    if any(s.assignee_id == getattr(actor, "pk", None) for s in steps if s.state == CaseStep.StepState.PENDING):
+    if any(
+        s.assignee_id == getattr(actor, "pk", None)
+        for s in steps
+        if s.state == CaseStep.StepState.PENDING
+    ):
         return True
     sections = {s.section_id for s in steps if s.section_id is not None}
     if not sections:
@@ -353,8 +437,17 @@ def may_suspend(actor: "User", case: Case, steps: list[CaseStep]) -> bool:
 
 
 @transaction.atomic
-def suspend(case: Case, *, actor: "User", kind: str, reason: str, expected_days: int, on: datetime.date | None = None,
-            expected_version: int | None = None, technical_support: bool = False) -> Case:
+def suspend(
+    case: Case,
+    *,
+    actor: "User",
+    kind: str,
+    reason: str,
+    expected_days: int,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+    technical_support: bool = False,
+) -> Case:
     """第四十五条: the time a hearing, tendering, auction, inspection, testing, quarantine,
     appraisal or expert review takes is not counted; the applicant is told in writing how long
     it will take. Only a procedure the item's guide lists may be started (a technical-support
@@ -373,8 +466,11 @@ def suspend(case: Case, *, actor: "User", kind: str, reason: str, expected_days:
         errors["kind"] = [_("请选择特别程序的种类")]
     elif not technical_support and kind not in listed:
         names = "、".join(str(SpecialProcedure.Kind(k).label) for k in listed) or _("无")
-        errors["kind"] = [_("该事项办事指南未列明“{kind}”程序，不能据此中止办理（指南列明的特别程序：{names}）").format(
-            kind=SpecialProcedure.Kind(kind).label, names=names)]
+        errors["kind"] = [
+            _(
+                "该事项办事指南未列明“{kind}”程序，不能据此中止办理（指南列明的特别程序：{names}）"
+            ).format(kind=SpecialProcedure.Kind(kind).label, names=names)
+        ]
     if not str(reason or "").strip():
         errors["reason"] = [_("请填写中止的理由")]
     if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
@@ -384,31 +480,66 @@ def suspend(case: Case, *, actor: "User", kind: str, reason: str, expected_days:
     require_not_before(on, clock_floor(case))
     guide = listed.get(kind)
     stops_statutory, basis = rules.suspension_stops_statutory(
-        kind, guide_basis=guide.legal_basis if guide else "", technical_support=technical_support)
+        kind, guide_basis=guide.legal_basis if guide else "", technical_support=technical_support
+    )
     cal = calendar()
     promised_left = rules.remaining(cal, on, case.promised_due)
     statutory_left = rules.remaining(cal, on, case.statutory_due) if stops_statutory else None
     expected_end = cal.add(on, expected_days)
-    Suspension.objects.create(case=case, kind=kind, reason=reason.strip(), expected_days=expected_days,
-                              expected_end=expected_end.date, suspended_on=on, suspended_by=actor,
-                              promised_remaining=promised_left, statutory_remaining=statutory_left,
-                              stops_statutory=stops_statutory, basis=basis, technical_support=technical_support)
+    Suspension.objects.create(
+        case=case,
+        kind=kind,
+        reason=reason.strip(),
+        expected_days=expected_days,
+        expected_end=expected_end.date,
+        suspended_on=on,
+        suspended_by=actor,
+        promised_remaining=promised_left,
+        statutory_remaining=statutory_left,
+        stops_statutory=stops_statutory,
+        basis=basis,
+        technical_support=technical_support,
+    )
     case.suspended_on = on
-    case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension = promised_left, statutory_left
-    move(case, "suspend", actor=actor, on=on, reason=reason.strip(), notice_due="special_procedure",
-         update_fields=SUSPENSION_FIELDS,
-         data={"kind": kind, "kind_label": str(SpecialProcedure.Kind(kind).label), "reason": reason.strip(),
-               "expected_days": expected_days, "expected_end": expected_end.date.isoformat(),
-               "expected_end_provisional": expected_end.provisional,
-               "promised_remaining": promised_left, "statutory_remaining": statutory_left,
-               "stops_statutory": stops_statutory, "technical_support": technical_support,
-               "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
-               "statutory_due_provisional": case.due_provisional, "basis": basis})
+    case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension = (
+        promised_left,
+        statutory_left,
+    )
+    move(
+        case,
+        "suspend",
+        actor=actor,
+        on=on,
+        reason=reason.strip(),
+        notice_due="special_procedure",
+        update_fields=SUSPENSION_FIELDS,
+        data={
+            "kind": kind,
+            "kind_label": str(SpecialProcedure.Kind(kind).label),
+            "reason": reason.strip(),
+            "expected_days": expected_days,
+            "expected_end": expected_end.date.isoformat(),
+            "expected_end_provisional": expected_end.provisional,
+            "promised_remaining": promised_left,
+            "statutory_remaining": statutory_left,
+            "stops_statutory": stops_statutory,
+            "technical_support": technical_support,
+            "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+            "statutory_due_provisional": case.due_provisional,
+            "basis": basis,
+        },
+    )
     return case
 
 
 @transaction.atomic
-def resume(case: Case, *, actor: "User", on: datetime.date | None = None, expected_version: int | None = None) -> Case:
+def resume(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The special procedure is over: each stopped due date becomes the kept number of working
     days after `on` (before it, for a case that was already late); a statutory due date that
     ran on stays where it was."""
@@ -417,20 +548,42 @@ def resume(case: Case, *, actor: "User", on: datetime.date | None = None, expect
     check("resume", case)
     on = on or today()
     require_not_before(on, case.suspended_on)
-    dues = rules.resumed_dues(calendar(), on, case.promised_remaining_at_suspension,
-                              case.statutory_remaining_at_suspension, statutory_due=case.statutory_due)
+    dues = rules.resumed_dues(
+        calendar(),
+        on,
+        case.promised_remaining_at_suspension,
+        case.statutory_remaining_at_suspension,
+        statutory_due=case.statutory_due,
+    )
     suspension = Suspension.objects.select_for_update().get(case=case, resumed_on__isnull=True)
     suspension.resumed_on, suspension.resumed_by = on, actor
     suspension.save(update_fields=["resumed_on", "resumed_by"])
-    data = {"kind": suspension.kind, "suspended_on": case.suspended_on.isoformat(),
-            "promised_remaining": case.promised_remaining_at_suspension,
-            "statutory_remaining": case.statutory_remaining_at_suspension,
-            "stops_statutory": suspension.stops_statutory,
-            "promised_due": dues.promised.isoformat(), "statutory_due": dues.statutory.isoformat(),
-            "provisional": dues.provisional}
-    case.promised_due, case.statutory_due, case.due_provisional = dues.promised, dues.statutory, dues.provisional
-    case.suspended_on = case.promised_remaining_at_suspension = case.statutory_remaining_at_suspension = None
-    move(case, "resume", actor=actor, on=on, update_fields=[*DUE_FIELDS, *SUSPENSION_FIELDS], data=data)
+    data = {
+        "kind": suspension.kind,
+        "suspended_on": case.suspended_on.isoformat(),
+        "promised_remaining": case.promised_remaining_at_suspension,
+        "statutory_remaining": case.statutory_remaining_at_suspension,
+        "stops_statutory": suspension.stops_statutory,
+        "promised_due": dues.promised.isoformat(),
+        "statutory_due": dues.statutory.isoformat(),
+        "provisional": dues.provisional,
+    }
+    case.promised_due, case.statutory_due, case.due_provisional = (
+        dues.promised,
+        dues.statutory,
+        dues.provisional,
+    )
+    case.suspended_on = case.promised_remaining_at_suspension = (
+        case.statutory_remaining_at_suspension
+    ) = None
+    move(
+        case,
+        "resume",
+        actor=actor,
+        on=on,
+        update_fields=[*DUE_FIELDS, *SUSPENSION_FIELDS],
+        data=data,
+    )
     return case
 
 
@@ -446,7 +599,11 @@ def _extension_state_blockers(action: str, case: Case, on: datetime.date) -> lis
     if case.handling_item.is_instant:
         out.append(_("即办件当场作出决定，不适用延期"))
     elif case.statutory_due is not None and on > case.statutory_due:
-        out.append(_("法定办结期限（{date}）已届满，不能再延期").format(date=case.statutory_due.isoformat()))
+        out.append(
+            _("法定办结期限（{date}）已届满，不能再延期").format(
+                date=case.statutory_due.isoformat()
+            )
+        )
     return out
 
 
@@ -454,13 +611,23 @@ def request_extension_blockers(case: Case, *, on: datetime.date) -> list[str]:
     out = _extension_state_blockers("request_extension", case, on)
     existing = Extension.objects.filter(case=case).first()
     if existing is not None:
-        out.append(_("本办件已于{date}申请延期，依法只能延期一次").format(date=existing.requested_on.isoformat()))
+        out.append(
+            _("本办件已于{date}申请延期，依法只能延期一次").format(
+                date=existing.requested_on.isoformat()
+            )
+        )
     return out
 
 
 @transaction.atomic
-def request_extension(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
-                      expected_version: int | None = None) -> Case:
+def request_extension(
+    case: Case,
+    *,
+    actor: "User",
+    reason: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """第四十二条: a reviewer asks for the one extension, stating why the decision cannot be made
     within the limit; the head decides (`approve_extension`)."""
     case = lock(case, expected_version=expected_version)
@@ -470,25 +637,45 @@ def request_extension(case: Case, *, actor: "User", reason: str, on: datetime.da
     require_filled(reason=reason)
     require_not_before(on, clock_floor(case))
     Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor, requested_on=on)
-    move(case, "request_extension", actor=actor, on=on, reason=reason.strip(), data={"reason": reason.strip()})
+    move(
+        case,
+        "request_extension",
+        actor=actor,
+        on=on,
+        reason=reason.strip(),
+        data={"reason": reason.strip()},
+    )
     return case
 
 
-def approve_extension_blockers(case: Case, *, actor: "Actor | None" = None, on: datetime.date) -> list[str]:
+def approve_extension_blockers(
+    case: Case, *, actor: "Actor | None" = None, on: datetime.date
+) -> list[str]:
     out = _extension_state_blockers("approve_extension", case, on)
     extension = Extension.objects.filter(case=case).first()
     if extension is None:
         out.append(_("尚未申请延期"))
     elif extension.approved_on is not None:
-        out.append(_("本办件已于{date}批准延期，依法只能延期一次").format(date=extension.approved_on.isoformat()))
+        out.append(
+            _("本办件已于{date}批准延期，依法只能延期一次").format(
+                date=extension.approved_on.isoformat()
+            )
+        )
     elif actor is not None and extension.requested_by_id == getattr(actor, "pk", None):
         out.append(_("延期须由申请人以外的本机关负责人批准"))
     return out
 
 
 @transaction.atomic
-def approve_extension(case: Case, *, actor: "User", on: datetime.date | None = None, government_approver: str = "",
-                      approval_document: str = "", expected_version: int | None = None) -> Case:
+def approve_extension(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    government_approver: str = "",
+    approval_document: str = "",
+    expected_version: int | None = None,
+) -> Case:
     """第四十二条: with the bureau head's approval both due dates move 10 working days (第一款).
     Where the licence is handled jointly (第二款) the 15 days are approved by the head of the
     people's government at the bureau's level: the signatory records who approved it and the
@@ -498,11 +685,16 @@ def approve_extension(case: Case, *, actor: "User", on: datetime.date | None = N
     on = on or today()
     fail_blockers(approve_extension_blockers(case, actor=actor, on=on))
     hi = case.handling_item
-    government_approver, approval_document = str(government_approver or "").strip(), str(approval_document or "").strip()
+    government_approver, approval_document = (
+        str(government_approver or "").strip(),
+        str(approval_document or "").strip(),
+    )
     if hi.is_joint:
         errors = {}
         if not government_approver:
-            errors["government_approver"] = [_("联合办理延长十五日须经本级人民政府负责人批准，请填写批准人（第四十二条第二款）")]
+            errors["government_approver"] = [
+                _("联合办理延长十五日须经本级人民政府负责人批准，请填写批准人（第四十二条第二款）")
+            ]
         if not approval_document:
             errors["approval_document"] = [_("请填写本级人民政府负责人批准延期的文件或文号")]
         fail_fields(errors)
@@ -514,18 +706,49 @@ def approve_extension(case: Case, *, actor: "User", on: datetime.date | None = N
     after = rules.extended_dues(calendar(), before, is_joint=hi.is_joint)
     days = rules.EXTENSION_DAYS_JOINT if hi.is_joint else rules.EXTENSION_DAYS
     extension.approved_by, extension.approved_on, extension.days = actor, on, days
-    extension.government_approver, extension.approval_document = government_approver, approval_document
-    extension.save(update_fields=["approved_by", "approved_on", "days", "government_approver", "approval_document"])
-    case.promised_due, case.statutory_due, case.due_provisional = after.promised, after.statutory, after.provisional
+    extension.government_approver, extension.approval_document = (
+        government_approver,
+        approval_document,
+    )
+    extension.save(
+        update_fields=[
+            "approved_by",
+            "approved_on",
+            "days",
+            "government_approver",
+            "approval_document",
+        ]
+    )
+    case.promised_due, case.statutory_due, case.due_provisional = (
+        after.promised,
+        after.statutory,
+        after.provisional,
+    )
     case.extended = True
-    move(case, "approve_extension", actor=actor, on=on, reason=extension.reason, notice_due="extension",
-         update_fields=[*DUE_FIELDS, "extended"],
-         data={"reason": extension.reason, "days": days, "requested_by": actor_name(extension.requested_by),
-               "promised_due_before": before.promised.isoformat(), "statutory_due_before": before.statutory.isoformat(),
-               "promised_due": after.promised.isoformat(), "statutory_due": after.statutory.isoformat(),
-               "provisional": after.provisional, "joint": hi.is_joint, "government_approver": government_approver,
-               "approval_document": approval_document,
-               "basis": "《中华人民共和国行政许可法》第四十二条" + ("第二款" if hi.is_joint else "第一款")})
+    move(
+        case,
+        "approve_extension",
+        actor=actor,
+        on=on,
+        reason=extension.reason,
+        notice_due="extension",
+        update_fields=[*DUE_FIELDS, "extended"],
+        data={
+            "reason": extension.reason,
+            "days": days,
+            "requested_by": actor_name(extension.requested_by),
+            "promised_due_before": before.promised.isoformat(),
+            "statutory_due_before": before.statutory.isoformat(),
+            "promised_due": after.promised.isoformat(),
+            "statutory_due": after.statutory.isoformat(),
+            "provisional": after.provisional,
+            "joint": hi.is_joint,
+            "government_approver": government_approver,
+            "approval_document": approval_document,
+            "basis": "《中华人民共和国行政许可法》第四十二条"
+            + ("第二款" if hi.is_joint else "第一款"),
+        },
+    )
     return case
 
 
@@ -537,13 +760,21 @@ def reject_extension_blockers(case: Case) -> list[str]:
     if extension is None:
         out.append(_("没有待批准的延期申请"))
     elif extension.approved_on is not None:
-        out.append(_("延期已于{date}批准，不能再驳回").format(date=extension.approved_on.isoformat()))
+        out.append(
+            _("延期已于{date}批准，不能再驳回").format(date=extension.approved_on.isoformat())
+        )
     return out
 
 
 @transaction.atomic
-def reject_extension(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
-                     expected_version: int | None = None) -> Case:
+def reject_extension(
+    case: Case,
+    *,
+    actor: "User",
+    reason: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """The head refuses the extension asked for, saying why. The request is closed and kept as
     an `ExtensionRejection`; the due dates stay as they are, and a new request may be made
     while the statutory limit has not passed (第四十二条 allows one extension granted)."""
@@ -555,13 +786,29 @@ def reject_extension(case: Case, *, actor: "User", reason: str, on: datetime.dat
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, extension.requested_on)
     rejection = ExtensionRejection.objects.create(
-        case=case, reason=extension.reason, requested_by=extension.requested_by, requested_on=extension.requested_on,
-        rejected_by=actor, rejected_on=on, rejection_reason=reason.strip())
+        case=case,
+        reason=extension.reason,
+        requested_by=extension.requested_by,
+        requested_on=extension.requested_on,
+        rejected_by=actor,
+        rejected_on=on,
+        rejection_reason=reason.strip(),
+    )
     extension.delete()
-    move(case, "reject_extension", actor=actor, on=on, reason=rejection.rejection_reason,
-         data={"rejection": rejection.pk, "request_reason": rejection.reason,
-               "requested_by": actor_name(rejection.requested_by), "requested_on": rejection.requested_on.isoformat(),
-               "promised_due": case.promised_due.isoformat() if case.promised_due else None,
-               "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
-               "basis": "《中华人民共和国行政许可法》第四十二条第一款"})
+    move(
+        case,
+        "reject_extension",
+        actor=actor,
+        on=on,
+        reason=rejection.rejection_reason,
+        data={
+            "rejection": rejection.pk,
+            "request_reason": rejection.reason,
+            "requested_by": actor_name(rejection.requested_by),
+            "requested_on": rejection.requested_on.isoformat(),
+            "promised_due": case.promised_due.isoformat() if case.promised_due else None,
+            "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+            "basis": "《中华人民共和国行政许可法》第四十二条第一款",
+        },
+    )
     return case

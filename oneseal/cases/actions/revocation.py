@@ -61,26 +61,48 @@ DEFAULT_BASIS = {
 REVOCABLE_LICENCE_STATES = (Licence.LicenceState.VALID, Licence.LicenceState.HELD)
 
 
-
-def _record(case: Case, action: str, *, actor: "User", on: datetime.date, reason: str = "", data: dict | None = None,
-            notice_due: str = ""):
+def _record(
+    case: Case,
+    action: str,
+    *,
+    actor: "User",
+    on: datetime.date,
+    reason: str = "",
+    data: dict | None = None,
+    notice_due: str = "",
+):
     """An event that keeps the case's state; the version moves so a stale page conflicts."""
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
-    return append_event(case, action=action, actor=actor, from_state=case.state, on=on, reason=reason, data=data,
-                        notice_due=notice_due)
+    return append_event(
+        case,
+        action=action,
+        actor=actor,
+        from_state=case.state,
+        on=on,
+        reason=reason,
+        data=data,
+        notice_due=notice_due,
+    )
 
 
 def open_proposal(case: Case) -> RevocationProposal | None:
     """The procedure running on this case, if any: its steps are recorded on the case it was
     proposed from (any case of the licence; see `propose_revocation_blockers`)."""
-    return (RevocationProposal.objects.filter(case=case, state__in=OPEN_PROPOSAL_STATES)
-            .select_related("licence").first())
+    return (
+        RevocationProposal.objects.filter(case=case, state__in=OPEN_PROPOSAL_STATES)
+        .select_related("licence")
+        .first()
+    )
 
 
 def _locked_open_proposal(case: Case) -> RevocationProposal:
-    proposal = (RevocationProposal.objects.select_for_update().filter(case=case, state__in=OPEN_PROPOSAL_STATES)
-                .select_related("licence").first())
+    proposal = (
+        RevocationProposal.objects.select_for_update()
+        .filter(case=case, state__in=OPEN_PROPOSAL_STATES)
+        .select_related("licence")
+        .first()
+    )
     if proposal is None:
         fail_blockers([_("该证照没有进行中的撤销程序")])
     return proposal
@@ -95,23 +117,43 @@ def propose_revocation_blockers(case: Case) -> list[str]:
     if licence is None:
         return out + [_("该办件没有证照")]
     if licence.state not in REVOCABLE_LICENCE_STATES:
-        out.append(_("证照{number}当前状态为“{state}”，不能撤销").format(
-            number=licence.number, state=licence.get_state_display()))
+        out.append(
+            _("证照{number}当前状态为“{state}”，不能撤销").format(
+                number=licence.number, state=licence.get_state_display()
+            )
+        )
     # One procedure per licence, whichever of its cases (the 新办 that issued it, a 变更 or 延续
     # that changed it) it was started from.
-    current = (RevocationProposal.objects.filter(licence=licence, state__in=OPEN_PROPOSAL_STATES)
-               .select_related("case").first())
+    current = (
+        RevocationProposal.objects.filter(licence=licence, state__in=OPEN_PROPOSAL_STATES)
+        .select_related("case")
+        .first()
+    )
     if current is not None:
-        out.append(_("证照{number}已于{date}启动撤销程序（{state}）").format(
-            number=licence.number, date=current.proposed_on.isoformat(), state=current.get_state_display()))
+        out.append(
+            _("证照{number}已于{date}启动撤销程序（{state}）").format(
+                number=licence.number,
+                date=current.proposed_on.isoformat(),
+                state=current.get_state_display(),
+            )
+        )
         if current.case_id != case.pk:
             out.append(_("该撤销程序在办件{case}中进行").format(case=current.case.number))
     return out
 
 
-def start_proposal(case: Case, *, actor: "Actor | None", grounds: str, facts: str, basis: str = "", on: datetime.date,
-                   hearing_right: bool = False, views_days: int = VIEWS_DAYS,
-                   department=None) -> RevocationProposal:
+def start_proposal(
+    case: Case,
+    *,
+    actor: "Actor | None",
+    grounds: str,
+    facts: str,
+    basis: str = "",
+    on: datetime.date,
+    hearing_right: bool = False,
+    views_days: int = VIEWS_DAYS,
+    department=None,
+) -> RevocationProposal:
     """Open the procedure on the case's licence; the caller holds the case lock and has
     checked the actor (a reviewer or signatory, the verifier of a commitment, a signatory
     deciding a department's request, or the worker). Its event calls for the notice."""
@@ -121,31 +163,69 @@ def start_proposal(case: Case, *, actor: "Actor | None", grounds: str, facts: st
         errors["grounds"] = [_("请选择撤销事由")]
     if not str(facts or "").strip():
         errors["facts"] = [_("请写明拟撤销的事实和理由")]
-    if isinstance(views_days, bool) or not isinstance(views_days, int) or not VIEWS_DAYS <= views_days <= MAX_VIEWS_DAYS:
-        errors["views_days"] = [_("陈述申辩期限应为{low}至{high}个工作日").format(low=VIEWS_DAYS, high=MAX_VIEWS_DAYS)]
+    if (
+        isinstance(views_days, bool)
+        or not isinstance(views_days, int)
+        or not VIEWS_DAYS <= views_days <= MAX_VIEWS_DAYS
+    ):
+        errors["views_days"] = [
+            _("陈述申辩期限应为{low}至{high}个工作日").format(low=VIEWS_DAYS, high=MAX_VIEWS_DAYS)
+        ]
     fail_fields(errors)
     # The licence the case issued or acts on (cases.queries.licence_of), so a changed or renewed
     # licence is revoked as the licence from any of its cases.
     licence = Licence.objects.select_for_update().get(pk=licence_of(case).pk)
     if on < licence.issued_on:
-        fail_fields({"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]})
+        fail_fields(
+            {"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]}
+        )
     basis = str(basis or "").strip() or DEFAULT_BASIS[grounds]
     facts = facts.strip().rstrip("。")
     proposal = RevocationProposal.objects.create(
-        licence=licence, case=case, grounds=grounds, facts=facts, basis=basis, hearing_right=bool(hearing_right),
-        views_days=views_days, proposed_on=on, proposed_by=actor if getattr(actor, "pk", None) else None,
-        requesting_department=department)
-    _record(case, "propose_revocation", actor=actor, on=on, reason=facts, notice_due="revocation_notice",
-            data={"proposal": proposal.pk, "licence": licence.number, "grounds": grounds, "facts": facts,
-                  "basis": basis, "views_days": views_days, "hearing_right": proposal.hearing_right,
-                  "department": str(department) if department else None})
+        licence=licence,
+        case=case,
+        grounds=grounds,
+        facts=facts,
+        basis=basis,
+        hearing_right=bool(hearing_right),
+        views_days=views_days,
+        proposed_on=on,
+        proposed_by=actor if getattr(actor, "pk", None) else None,
+        requesting_department=department,
+    )
+    _record(
+        case,
+        "propose_revocation",
+        actor=actor,
+        on=on,
+        reason=facts,
+        notice_due="revocation_notice",
+        data={
+            "proposal": proposal.pk,
+            "licence": licence.number,
+            "grounds": grounds,
+            "facts": facts,
+            "basis": basis,
+            "views_days": views_days,
+            "hearing_right": proposal.hearing_right,
+            "department": str(department) if department else None,
+        },
+    )
     return proposal
 
 
 @transaction.atomic
-def propose_revocation(case: Case, *, actor: "User", facts: str, basis: str = "", hearing_right: bool = False,
-                       views_days: int = VIEWS_DAYS, on: datetime.date | None = None,
-                       expected_version: int | None = None) -> RevocationProposal:
+def propose_revocation(
+    case: Case,
+    *,
+    actor: "User",
+    facts: str,
+    basis: str = "",
+    hearing_right: bool = False,
+    views_days: int = VIEWS_DAYS,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> RevocationProposal:
     """The bureau's own finding (第六十九条第一款 or 第二款): a reviewer or signatory of the
     case's region proposes to revoke its licence."""
     case = lock(case, expected_version=expected_version)
@@ -153,8 +233,16 @@ def propose_revocation(case: Case, *, actor: "User", facts: str, basis: str = ""
     on = on or today()
     if on > today():
         fail_fields({"on": [_("日期不能晚于今天")]})
-    return start_proposal(case, actor=actor, grounds=Grounds.OWN_FINDING, facts=facts, basis=basis, on=on,
-                          hearing_right=hearing_right, views_days=views_days)
+    return start_proposal(
+        case,
+        actor=actor,
+        grounds=Grounds.OWN_FINDING,
+        facts=facts,
+        basis=basis,
+        on=on,
+        hearing_right=hearing_right,
+        views_days=views_days,
+    )
 
 
 # --- 2. notification --------------------------------------------------------------------------
@@ -163,9 +251,16 @@ def propose_revocation(case: Case, *, actor: "User", facts: str, basis: str = ""
 def _notice_document(case: Case, proposal: RevocationProposal):
     from oneseal.documents.models import Document, DocumentKind  # documents depends on cases
 
-    return (Document.objects.filter(case=case, kind=DocumentKind.REVOCATION_NOTICE,
-                                    state=Document.DocumentState.GENUINE, event__data__proposal=proposal.pk)
-            .order_by("-issued_at").first())
+    return (
+        Document.objects.filter(
+            case=case,
+            kind=DocumentKind.REVOCATION_NOTICE,
+            state=Document.DocumentState.GENUINE,
+            event__data__proposal=proposal.pk,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
 
 
 def notify_revocation_blockers(case: Case) -> list[str]:
@@ -180,8 +275,13 @@ def notify_revocation_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def notify_revocation(case: Case, *, actor: "User", on: datetime.date | None = None,
-                      expected_version: int | None = None) -> RevocationProposal:
+def notify_revocation(
+    case: Case,
+    *,
+    actor: "User",
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> RevocationProposal:
     """Record the day the notice reached the holder (送达). The period for views runs from
     then, in working days; the start day does not count (《民法典》第二百零一条)."""
     case = lock(case, expected_version=expected_version)
@@ -191,16 +291,34 @@ def notify_revocation(case: Case, *, actor: "User", on: datetime.date | None = N
     notice = _notice_document(case, proposal)
     on = on or today()
     if on < notice.dated:
-        fail_fields({"on": [_("送达日期不能早于告知书的成文日期{date}").format(date=notice.dated.isoformat())]})
+        fail_fields(
+            {
+                "on": [
+                    _("送达日期不能早于告知书的成文日期{date}").format(
+                        date=notice.dated.isoformat()
+                    )
+                ]
+            }
+        )
     if on > today():
         fail_fields({"on": [_("日期不能晚于今天")]})
     due = calendar().add(on, proposal.views_days)
     proposal.state, proposal.notified_on = ProposalState.NOTIFIED, on
     proposal.views_due, proposal.views_due_provisional = due.date, due.provisional
     proposal.save(update_fields=["state", "notified_on", "views_due", "views_due_provisional"])
-    _record(case, "notify_revocation", actor=actor, on=on,
-            data={"proposal": proposal.pk, "notice": notice.number, "views_due": due.date.isoformat(),
-                  "views_due_provisional": due.provisional, "views_days": proposal.views_days})
+    _record(
+        case,
+        "notify_revocation",
+        actor=actor,
+        on=on,
+        data={
+            "proposal": proposal.pk,
+            "notice": notice.number,
+            "views_due": due.date.isoformat(),
+            "views_due_provisional": due.provisional,
+            "views_days": proposal.views_days,
+        },
+    )
     return proposal
 
 
@@ -211,7 +329,8 @@ def may_submit_views(actor: "User", case: Case) -> bool:
     """The holder themselves (their own licence only), or staff of the case's region recording
     what the holder said or wrote at the window."""
     return is_own_applicant(actor, case) or any(
-        has_role(actor, role, case.region) for role in (Role.CLERK, Role.REVIEWER, Role.SIGNATORY))
+        has_role(actor, role, case.region) for role in (Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
+    )
 
 
 def submit_views_blockers(case: Case) -> list[str]:
@@ -226,8 +345,15 @@ def submit_views_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def submit_revocation_views(case: Case, *, actor: "User", views: str, hearing_requested: bool = False,
-                            on: datetime.date | None = None, expected_version: int | None = None) -> RevocationProposal:
+def submit_revocation_views(
+    case: Case,
+    *,
+    actor: "User",
+    views: str,
+    hearing_requested: bool = False,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> RevocationProposal:
     """陈述、申辩 (第七条): the holder online, or staff at the window. Views that arrive after
     the period but before the decision are still taken, and marked late: the decision has not
     been made, and hearing them costs nothing the law protects."""
@@ -243,19 +369,45 @@ def submit_revocation_views(case: Case, *, actor: "User", views: str, hearing_re
     if hearing_requested and not proposal.hearing_right:
         errors["hearing_requested"] = [_("该撤销事项未告知听证权利，不能申请听证")]
     if on < proposal.notified_on:
-        errors["on"] = [_("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())]
+        errors["on"] = [
+            _("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())
+        ]
     elif on > today():
         errors["on"] = [_("日期不能晚于今天")]
     fail_fields(errors)
     online = is_own_applicant(actor, case)
-    proposal.state, proposal.views, proposal.views_on = ProposalState.VIEWS_RECEIVED, views.strip(), on
-    proposal.views_channel = Proposal.ViewsChannel.ONLINE if online else Proposal.ViewsChannel.WINDOW
+    proposal.state, proposal.views, proposal.views_on = (
+        ProposalState.VIEWS_RECEIVED,
+        views.strip(),
+        on,
+    )
+    proposal.views_channel = (
+        Proposal.ViewsChannel.ONLINE if online else Proposal.ViewsChannel.WINDOW
+    )
     proposal.views_recorded_by, proposal.hearing_requested = actor, bool(hearing_requested)
-    proposal.save(update_fields=["state", "views", "views_on", "views_channel", "views_recorded_by",
-                                 "hearing_requested"])
-    _record(case, "submit_revocation_views", actor=actor, on=on, reason=proposal.views,
-            data={"proposal": proposal.pk, "channel": proposal.views_channel, "late": on > proposal.views_due,
-                  "hearing_requested": proposal.hearing_requested})
+    proposal.save(
+        update_fields=[
+            "state",
+            "views",
+            "views_on",
+            "views_channel",
+            "views_recorded_by",
+            "hearing_requested",
+        ]
+    )
+    _record(
+        case,
+        "submit_revocation_views",
+        actor=actor,
+        on=on,
+        reason=proposal.views,
+        data={
+            "proposal": proposal.pk,
+            "channel": proposal.views_channel,
+            "late": on > proposal.views_due,
+            "hearing_requested": proposal.hearing_requested,
+        },
+    )
     return proposal
 
 
@@ -271,8 +423,14 @@ def record_hearing_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def record_revocation_hearing(case: Case, *, actor: "User", held_on: datetime.date, record: str,
-                              expected_version: int | None = None) -> RevocationProposal:
+def record_revocation_hearing(
+    case: Case,
+    *,
+    actor: "User",
+    held_on: datetime.date,
+    record: str,
+    expected_version: int | None = None,
+) -> RevocationProposal:
     """第四十八条: the hearing the holder asked for was held; its record is kept on the
     proposal and the decision is made on it."""
     case = lock(case, expected_version=expected_version)
@@ -285,14 +443,22 @@ def record_revocation_hearing(case: Case, *, actor: "User", held_on: datetime.da
     if not isinstance(held_on, datetime.date):
         errors["held_on"] = [_("请填写听证日期")]
     elif held_on < proposal.views_on:
-        errors["held_on"] = [_("听证日期不能早于申请日期{date}").format(date=proposal.views_on.isoformat())]
+        errors["held_on"] = [
+            _("听证日期不能早于申请日期{date}").format(date=proposal.views_on.isoformat())
+        ]
     elif held_on > today():
         errors["held_on"] = [_("日期不能晚于今天")]
     fail_fields(errors)
     proposal.hearing_held_on, proposal.hearing_record = held_on, record.strip()
     proposal.save(update_fields=["hearing_held_on", "hearing_record"])
-    _record(case, "record_revocation_hearing", actor=actor, on=held_on, reason=proposal.hearing_record,
-            data={"proposal": proposal.pk})
+    _record(
+        case,
+        "record_revocation_hearing",
+        actor=actor,
+        on=held_on,
+        reason=proposal.hearing_record,
+        data={"proposal": proposal.pk},
+    )
     return proposal
 
 
@@ -309,36 +475,70 @@ def decide_revocation_blockers(case: Case, *, on: datetime.date) -> list[str]:
         return [_("撤销行政许可告知书尚未送达持证人，不能作出决定")]
     out = []
     if proposal.state == ProposalState.NOTIFIED and on <= proposal.views_due:
-        out.append(_("陈述、申辩期限至{date}，期限届满前且未收到陈述、申辩意见，不能作出决定").format(
-            date=proposal.views_due.isoformat()))
+        out.append(
+            _("陈述、申辩期限至{date}，期限届满前且未收到陈述、申辩意见，不能作出决定").format(
+                date=proposal.views_due.isoformat()
+            )
+        )
     if proposal.hearing_requested and proposal.hearing_held_on is None:
         out.append(_("持证人已申请听证，听证后方可作出决定"))
     return out
 
 
-def _close_department_request(proposal: RevocationProposal, *, actor: "User", revoked: bool, note: str,
-                              on: datetime.date) -> None:
+def _close_department_request(
+    proposal: RevocationProposal, *, actor: "User", revoked: bool, note: str, on: datetime.date
+) -> None:
     """A department's request is answered by the decision on it (审管联动)."""
     if proposal.grounds != Grounds.DEPARTMENT_REQUEST:
         return
     close_revocation_request(proposal.licence, actor=actor, revoked=revoked, note=note, on=on)
 
 
-def revoke_licence(case: Case, licence: Licence, *, actor: "Actor | None", reason: str, on: datetime.date, data: dict | None = None) -> Licence:
+def revoke_licence(
+    case: Case,
+    licence: Licence,
+    *,
+    actor: "Actor | None",
+    reason: str,
+    on: datetime.date,
+    data: dict | None = None,
+) -> Licence:
     """The decision of a revocation procedure (`revocation.decide_revocation`): the licence is
     revoked, the decision notice is due and the decision is pushed to the department."""
-    licence.state, licence.revoked_on, licence.revocation_reason = Licence.LicenceState.REVOKED, on, reason
+    licence.state, licence.revoked_on, licence.revocation_reason = (
+        Licence.LicenceState.REVOKED,
+        on,
+        reason,
+    )
     licence.save(update_fields=["state", "revoked_on", "revocation_reason"])
-    event = move(case, "revoke_licence", actor=actor, on=on, reason=reason, notice_due="revocation",
-                 data={"licence": licence.number, "reason": reason, "remedies": rules.remedies(case.region.name),
-                       **(data or {})})
+    event = move(
+        case,
+        "revoke_licence",
+        actor=actor,
+        on=on,
+        reason=reason,
+        notice_due="revocation",
+        data={
+            "licence": licence.number,
+            "reason": reason,
+            "remedies": rules.remedies(case.region.name),
+            **(data or {}),
+        },
+    )
     push_decision(case, event, licence=licence)
     return licence
 
 
 @transaction.atomic
-def decide_revocation(case: Case, *, actor: "User", revoke: bool, reason: str, on: datetime.date | None = None,
-                      expected_version: int | None = None) -> RevocationProposal:
+def decide_revocation(
+    case: Case,
+    *,
+    actor: "User",
+    revoke: bool,
+    reason: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> RevocationProposal:
     """A signatory of the case's region decides. `reason` is the review of the holder's views
     (or why the licence stays); it goes into the decision notice without naming anyone."""
     case = lock(case, expected_version=expected_version)
@@ -359,16 +559,34 @@ def decide_revocation(case: Case, *, actor: "User", revoke: bool, reason: str, o
     if revoke:
         proposal.state = ProposalState.REVOKED
         licence = Licence.objects.select_for_update().get(pk=proposal.licence_id)
-        revoke_licence(case, licence, actor=actor, reason=proposal.facts, on=on, data={
-            "proposal": proposal.pk, "grounds": proposal.grounds, "basis": proposal.basis,
-            "notified_on": proposal.notified_on.isoformat(),
-            "views_on": proposal.views_on.isoformat() if proposal.views_on else None,
-            "hearing_held_on": proposal.hearing_held_on.isoformat() if proposal.hearing_held_on else None,
-            "review": reason})
+        revoke_licence(
+            case,
+            licence,
+            actor=actor,
+            reason=proposal.facts,
+            on=on,
+            data={
+                "proposal": proposal.pk,
+                "grounds": proposal.grounds,
+                "basis": proposal.basis,
+                "notified_on": proposal.notified_on.isoformat(),
+                "views_on": proposal.views_on.isoformat() if proposal.views_on else None,
+                "hearing_held_on": proposal.hearing_held_on.isoformat()
+                if proposal.hearing_held_on
+                else None,
+                "review": reason,
+            },
+        )
     else:
         proposal.state = ProposalState.KEPT
-        _record(case, "keep_licence", actor=actor, on=on, reason=reason,
-                data={"proposal": proposal.pk, "licence": proposal.licence.number})
+        _record(
+            case,
+            "keep_licence",
+            actor=actor,
+            on=on,
+            reason=reason,
+            data={"proposal": proposal.pk, "licence": proposal.licence.number},
+        )
     proposal.save(update_fields=["state", "decided_on", "decided_by", "decision_note"])
     _close_department_request(proposal, actor=actor, revoked=revoke, note=reason, on=on)
     return proposal
@@ -379,8 +597,14 @@ def withdraw_proposal_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def withdraw_revocation_proposal(case: Case, *, actor: "User", reason: str, on: datetime.date | None = None,
-                                 expected_version: int | None = None) -> RevocationProposal:
+def withdraw_revocation_proposal(
+    case: Case,
+    *,
+    actor: "User",
+    reason: str,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> RevocationProposal:
     """A signatory ends the procedure without a decision (the grounds fell away, or it was
     started in error); the licence stays as it is."""
     case = lock(case, expected_version=expected_version)
@@ -391,13 +615,23 @@ def withdraw_revocation_proposal(case: Case, *, actor: "User", reason: str, on: 
     on = on or today()
     proposal = _locked_open_proposal(case)
     if on < proposal.proposed_on:
-        fail_fields({"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]})
+        fail_fields(
+            {"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]}
+        )
     proposal.state, proposal.decided_on, proposal.decided_by = ProposalState.WITHDRAWN, on, actor
     proposal.decision_note = reason.strip()
     proposal.save(update_fields=["state", "decided_on", "decided_by", "decision_note"])
-    _record(case, "withdraw_revocation_proposal", actor=actor, on=on, reason=proposal.decision_note,
-            data={"proposal": proposal.pk, "licence": proposal.licence.number})
-    _close_department_request(proposal, actor=actor, revoked=False, note=proposal.decision_note, on=on)
+    _record(
+        case,
+        "withdraw_revocation_proposal",
+        actor=actor,
+        on=on,
+        reason=proposal.decision_note,
+        data={"proposal": proposal.pk, "licence": proposal.licence.number},
+    )
+    _close_department_request(
+        proposal, actor=actor, revoked=False, note=proposal.decision_note, on=on
+    )
     return proposal
 
 
@@ -406,7 +640,13 @@ def proposals_ready_to_decide(cases, *, today: datetime.date):
     held when asked for), or whose period has passed."""
     from django.db.models import Q
 
-    return (RevocationProposal.objects.filter(case__in=cases)
-            .filter(Q(state=ProposalState.VIEWS_RECEIVED) | Q(state=ProposalState.NOTIFIED, views_due__lt=today))
-            .exclude(hearing_requested=True, hearing_held_on__isnull=True)
-            .select_related("case__applicant", "licence").order_by("views_due", "id"))
+    return (
+        RevocationProposal.objects.filter(case__in=cases)
+        .filter(
+            Q(state=ProposalState.VIEWS_RECEIVED)
+            | Q(state=ProposalState.NOTIFIED, views_due__lt=today)
+        )
+        .exclude(hearing_requested=True, hearing_held_on__isnull=True)
+        .select_related("case__applicant", "licence")
+        .order_by("views_due", "id")
+    )

@@ -6,7 +6,6 @@ in the comment beside it.
 
 The first half is pure arithmetic (no database); the second goes through the actions."""
 
-
 from datetime import date as dt_date
 
 import pytest
@@ -66,18 +65,28 @@ def test_the_delivery_limit_runs_over_the_2025_spring_festival(cal):
     assert rules.delivery_due(cal, day("2025-01-24")).date == day("2025-02-13")
 
 
-@pytest.mark.parametrize(("today", "level"), [
-    ("2026-02-12", Warning.NONE),       # promised left: 2/13, 2/14, 2/24 → 3
-    ("2026-02-13", Warning.YELLOW),     # 2/14, 2/24 → 2
-    ("2026-02-24", Warning.YELLOW),     # due today → 0
-    ("2026-02-25", Warning.RED),        # promise broken; statutory left 2/26, 2/27, 2/28, 3/2–3/6, 3/9–3/13 → 13
-    ("2026-03-09", Warning.RED),        # statutory left 3/10–3/13 → 4
-    ("2026-03-10", Warning.STATUTORY),  # statutory left 3/11, 3/12, 3/13 → 3
-    ("2026-03-16", Warning.STATUTORY),  # past the legal wall
-])
+@pytest.mark.parametrize(
+    ("today", "level"),
+    [
+        ("2026-02-12", Warning.NONE),  # promised left: 2/13, 2/14, 2/24 → 3
+        ("2026-02-13", Warning.YELLOW),  # 2/14, 2/24 → 2
+        ("2026-02-24", Warning.YELLOW),  # due today → 0
+        (
+            "2026-02-25",
+            Warning.RED,
+        ),  # promise broken; statutory left 2/26, 2/27, 2/28, 3/2–3/6, 3/9–3/13 → 13
+        ("2026-03-09", Warning.RED),  # statutory left 3/10–3/13 → 4
+        ("2026-03-10", Warning.STATUTORY),  # statutory left 3/11, 3/12, 3/13 → 3
+        ("2026-03-16", Warning.STATUTORY),  # past the legal wall
+    ],
+)
 def test_warning_levels_on_real_dates(cal, today, level):
-    assert rules.warning_level(cal, day(today), day("2026-02-24"), day("2026-03-13"),
-                               yellow_at=2, statutory_alarm_at=3) == level
+    assert (
+        rules.warning_level(
+            cal, day(today), day("2026-02-24"), day("2026-03-13"), yellow_at=2, statutory_alarm_at=3
+        )
+        == level
+    )
 
 
 def test_the_decision_step_is_the_last_signatory_step():
@@ -102,14 +111,26 @@ def ten_day_item(make_item):
     return make_item(promised_limit_days=10, statutory_limit_days=20)
 
 
-def test_a_suspension_across_the_2026_spring_festival_then_resumption(ten_day_item, applicant, clerk, reviewer):
+def test_a_suspension_across_the_2026_spring_festival_then_resumption(
+    ten_day_item, applicant, clerk, reviewer
+):
     case = accepted_case(ten_day_item, applicant, clerk, "2026-02-09")
     # Promised 10 after Monday 2/9: 2/10, 2/11, 2/12, 2/13, Saturday 2/14, (2/15–2/23 off) 2/24–2/27, Saturday 2/28.
     # Statutory 20: then 3/2–3/6, 3/9–3/13.
     assert (case.promised_due, case.statutory_due) == (day("2026-02-28"), day("2026-03-13"))
-    case = actions.suspend(case, actor=reviewer, kind="testing", reason="样品送检", expected_days=5, on=day("2026-02-11"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="testing",
+        reason="样品送检",
+        expected_days=5,
+        on=day("2026-02-11"),
+    )
     # Left after Wednesday 2/11: 2/12, 2/13, 2/14, 2/24, 2/25, 2/26, 2/27, 2/28 → 8; statutory 8 + 10 → 18.
-    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (8, 18)
+    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (
+        8,
+        18,
+    )
     event = case.events.last()
     # Expected end, 5 after 2/11: 2/12, 2/13, 2/14, 2/24, 2/25.
     assert event.notice_due == "special_procedure" and event.data["expected_end"] == "2026-02-25"
@@ -122,19 +143,38 @@ def test_a_suspension_across_the_2026_spring_festival_then_resumption(ten_day_it
 
 def test_two_suspensions_add_up_exactly(ten_day_item, applicant, clerk, reviewer, cal):
     case = accepted_case(ten_day_item, applicant, clerk, "2026-02-09")
-    case = actions.suspend(case, actor=reviewer, kind="testing", reason="样品送检", expected_days=5, on=day("2026-02-11"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="testing",
+        reason="样品送检",
+        expected_days=5,
+        on=day("2026-02-11"),
+    )
     case = actions.resume(case, actor=reviewer, on=day("2026-03-02"))
-    case = actions.suspend(case, actor=reviewer, kind="expert_review", reason="专家评审", expected_days=3,
-                           on=day("2026-03-04"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="expert_review",
+        reason="专家评审",
+        expected_days=3,
+        on=day("2026-03-04"),
+    )
     # After Wednesday 3/4 up to 3/12: 3/5, 3/6, 3/9, 3/10, 3/11, 3/12 → 6; statutory to 3/26: 6 + 3/13, 3/16–3/20,
     # 3/23–3/26 → 16.
-    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (6, 16)
+    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (
+        6,
+        16,
+    )
     case = actions.resume(case, actor=reviewer, on=day("2026-03-09"))
     # 6 after Monday 3/9: 3/10–3/13, 3/16, 3/17 → 3/17. 16: then 3/18–3/20, 3/23–3/27, 3/30, 3/31 → 3/31.
     assert (case.promised_due, case.statutory_due) == (day("2026-03-17"), day("2026-03-31"))
     # The clock ran 2/10–2/11 (2), 3/3–3/4 (2) and 3/10–3/17 (6): exactly the promised 10 working days.
-    ran = (cal.between(day("2026-02-09"), day("2026-02-11")) + cal.between(day("2026-03-02"), day("2026-03-04"))
-           + cal.between(day("2026-03-09"), case.promised_due))
+    ran = (
+        cal.between(day("2026-02-09"), day("2026-02-11"))
+        + cal.between(day("2026-03-02"), day("2026-03-04"))
+        + cal.between(day("2026-03-09"), case.promised_due)
+    )
     assert ran == 10
     assert case.suspensions.count() == 2
 
@@ -144,10 +184,19 @@ def test_suspension_then_extension(item, applicant, clerk, reviewer, signatory):
     # Promised 5 after Monday 9/22: 9/23–9/26, Sunday 9/28. Statutory 20: then 9/29, 9/30, 10/9, 10/10,
     # Saturday 10/11, 10/13–10/17, 10/20–10/24.
     assert (case.promised_due, case.statutory_due) == (day("2025-09-28"), day("2025-10-24"))
-    case = actions.suspend(case, actor=reviewer, kind="appraisal", reason="委托鉴定", expected_days=10,
-                           on=day("2025-09-24"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="appraisal",
+        reason="委托鉴定",
+        expected_days=10,
+        on=day("2025-09-24"),
+    )
     # Left after 9/24: 9/25, 9/26, 9/28 → 3; statutory 20 − 2 used (9/23, 9/24) → 18.
-    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (3, 18)
+    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (
+        3,
+        18,
+    )
     case = actions.resume(case, actor=reviewer, on=day("2025-10-09"))
     # 3 after Thursday 10/9: 10/10, Saturday 10/11, 10/13. 18: then 10/14–10/17, 10/20–10/24, 10/27–10/31, 11/3.
     assert (case.promised_due, case.statutory_due) == (day("2025-10-13"), day("2025-11-03"))
@@ -156,24 +205,45 @@ def test_suspension_then_extension(item, applicant, clerk, reviewer, signatory):
     # +10: 10/13 → 10/14–10/17, 10/20–10/24, 10/27; 11/3 → 11/4–11/7, 11/10–11/14, 11/17.
     assert (case.promised_due, case.statutory_due) == (day("2025-10-27"), day("2025-11-17"))
     event = case.events.last()
-    assert event.data["promised_due_before"] == "2025-10-13" and event.data["statutory_due"] == "2025-11-17"
+    assert (
+        event.data["promised_due_before"] == "2025-10-13"
+        and event.data["statutory_due"] == "2025-11-17"
+    )
 
 
-def test_a_case_suspended_after_its_due_date_resumes_still_late(item, applicant, clerk, reviewer, cal):
+def test_a_case_suspended_after_its_due_date_resumes_still_late(
+    item, applicant, clerk, reviewer, cal
+):
     case = accepted_case(item, applicant, clerk, "2025-09-19")
     # Promised 5 after Friday 9/19: 9/22–9/26. Statutory 20: then Sunday 9/28, 9/29, 9/30, 10/9, 10/10,
     # Saturday 10/11, 10/13–10/17, 10/20–10/23.
     assert (case.promised_due, case.statutory_due) == (day("2025-09-26"), day("2025-10-23"))
-    case = actions.suspend(case, actor=reviewer, kind="quarantine", reason="检疫", expected_days=5, on=day("2025-09-30"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="quarantine",
+        reason="检疫",
+        expected_days=5,
+        on=day("2025-09-30"),
+    )
     # Promised overrun by 9/28, 9/29, 9/30 → −3; statutory left 10/9, 10/10, 10/11, 10/13–10/17, 10/20–10/23 → 12.
-    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (-3, 12)
+    assert (case.promised_remaining_at_suspension, case.statutory_remaining_at_suspension) == (
+        -3,
+        12,
+    )
     case = actions.resume(case, actor=reviewer, on=day("2025-10-13"))
     # 3 working days before Monday 10/13: Saturday 10/11, 10/10, 10/9 → the due date lies before the resumption.
     # Statutory 12 after 10/13: 10/14–10/17, 10/20–10/24, 10/27–10/29 → 10/29.
     assert (case.promised_due, case.statutory_due) == (day("2025-10-09"), day("2025-10-29"))
     assert case.promised_due < day("2025-10-13")
-    level = rules.warning_level(cal, day("2025-10-13"), case.promised_due, case.statutory_due, yellow_at=2,
-                                statutory_alarm_at=3)
+    level = rules.warning_level(
+        cal,
+        day("2025-10-13"),
+        case.promised_due,
+        case.statutory_due,
+        yellow_at=2,
+        statutory_alarm_at=3,
+    )
     assert level == Warning.RED
 
 
@@ -187,7 +257,13 @@ def test_an_extension_after_the_statutory_limit_is_refused(item, applicant, cler
 def test_a_promise_due_on_friday_is_broken_on_saturday(cal):
     # 2025-03-14 is a Friday, 03-15 a plain Saturday.
     friday, saturday = dt_date(2025, 3, 14), dt_date(2025, 3, 15)
-    level = rules.warning_level(cal, saturday, friday, dt_date(2025, 4, 30), yellow_at=2, statutory_alarm_at=3)
+    level = rules.warning_level(
+        cal, saturday, friday, dt_date(2025, 4, 30), yellow_at=2, statutory_alarm_at=3
+    )
     assert level == rules.Warning.RED
-    assert rules.warning_level(cal, saturday, dt_date(2025, 3, 1), friday, yellow_at=2,
-                               statutory_alarm_at=3) == rules.Warning.STATUTORY
+    assert (
+        rules.warning_level(
+            cal, saturday, dt_date(2025, 3, 1), friday, yellow_at=2, statutory_alarm_at=3
+        )
+        == rules.Warning.STATUTORY
+    )

@@ -40,13 +40,21 @@ def committed_case(hi, applicant, clerk, on: str):
     usual order at a window."""
     case = actions.receive(hi, actor=clerk, applicant=applicant, at=at(f"{on} 09:00"))
     actions.record_commitment(case, actor=clerk, text=TEXT, signed_on=day(on), on=day(on))
-    actions.check_materials(case, actor=clerk, statuses={m.pk: "provided" for m in case.materials.all()})
+    actions.check_materials(
+        case, actor=clerk, statuses={m.pk: "provided" for m in case.materials.all()}
+    )
     return actions.accept(case, actor=clerk, on=day(on))
 
 
 def granted(case, signatory, on: str):
-    return actions.grant(case, actor=signatory, on=day(on), scope="热食类食品制售", valid_from=day(on),
-                         valid_until=day("2030-09-23"))
+    return actions.grant(
+        case,
+        actor=signatory,
+        on=day(on),
+        scope="热食类食品制售",
+        valid_from=day(on),
+        valid_until=day("2030-09-23"),
+    )
 
 
 @pytest.fixture
@@ -67,8 +75,9 @@ def verification_of(case) -> CommitmentVerification:
 # --- the commitment and the grant ---------------------------------------------------------
 
 
-def test_a_commitment_item_is_not_granted_without_a_signed_commitment(commitment_item, applicant, clerk, reviewer,
-                                                                      second_reviewer, signatory):
+def test_a_commitment_item_is_not_granted_without_a_signed_commitment(
+    commitment_item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = accepted_case(commitment_item, applicant, clerk, "2025-09-22")
     case = reviewed(case, reviewer, second_reviewer, "2025-09-23")
     assert any("告知承诺" in b for b in actions.grant_blockers(case, on=day("2025-09-24")))
@@ -82,13 +91,16 @@ def test_a_commitment_item_is_not_granted_without_a_signed_commitment(commitment
     assert case.state == State.ACCEPTED and case.decided_on is None
 
     # A case accepted without it (e.g. deemed accepted) may still get it before the decision.
-    actions.record_commitment(case, actor=clerk, text=TEXT, signed_on=day("2025-09-24"), on=day("2025-09-24"))
+    actions.record_commitment(
+        case, actor=clerk, text=TEXT, signed_on=day("2025-09-24"), on=day("2025-09-24")
+    )
     assert actions.grant_blockers(case, on=day("2025-09-24")) == []
     assert granted(case, signatory, "2025-09-24").state == Licence.LicenceState.VALID
 
 
-def test_a_commitment_changes_what_is_verified_afterwards_not_the_review_steps(commitment_item, applicant, clerk,
-                                                                              reviewer, second_reviewer, signatory):
+def test_a_commitment_changes_what_is_verified_afterwards_not_the_review_steps(
+    commitment_item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = committed_case(commitment_item, applicant, clerk, "2025-09-22")
     with pytest.raises(InvalidTransition) as e:
         granted(case, signatory, "2025-09-22")
@@ -96,7 +108,9 @@ def test_a_commitment_changes_what_is_verified_afterwards_not_the_review_steps(c
     assert not CommitmentVerification.objects.exists()
 
 
-def test_the_verification_is_due_twenty_working_days_after_the_grant_across_national_day(granted_case):
+def test_the_verification_is_due_twenty_working_days_after_the_grant_across_national_day(
+    granted_case,
+):
     verification = verification_of(granted_case)
     # 20 working days after Wednesday 9/24: 9/25, 9/26, Sunday 9/28 (worked), 9/29, 9/30 (5),
     # 10/1–10/8 off, 10/9, 10/10, Saturday 10/11 (worked), 10/13, 10/14 (10), 10/15, 10/16, 10/17,
@@ -116,41 +130,64 @@ def test_the_handling_item_sets_the_verification_period(make_item, applicant, cl
     assert verification_of(case).due_on == day("2025-09-30")
 
 
-def test_an_ordinary_item_gets_no_commitment_and_no_verification(make_item, applicant, clerk, signatory):
+def test_an_ordinary_item_gets_no_commitment_and_no_verification(
+    make_item, applicant, clerk, signatory
+):
     hi = make_item(steps=False)
     case = accepted_case(hi, applicant, clerk, "2025-09-24")
     with pytest.raises(InvalidTransition) as e:
-        actions.record_commitment(case, actor=clerk, text=TEXT, signed_on=day("2025-09-24"), on=day("2025-09-24"))
+        actions.record_commitment(
+            case, actor=clerk, text=TEXT, signed_on=day("2025-09-24"), on=day("2025-09-24")
+        )
     assert "不实行告知承诺制" in e.value.message
     granted(case, signatory, "2025-09-24")
     assert not Commitment.objects.exists() and not CommitmentVerification.objects.exists()
     assert "verification_due" not in case.events.get(action="grant").data
 
 
-def test_the_applicant_signs_the_commitment_online_once(commitment_item, own_applicant, clerk, applicant_user,
-                                                        other_applicant_user, reviewer, far_staff):
-    case = actions.receive(commitment_item, actor=clerk, applicant=own_applicant, at=at("2025-09-22 09:00"))
+def test_the_applicant_signs_the_commitment_online_once(
+    commitment_item, own_applicant, clerk, applicant_user, other_applicant_user, reviewer, far_staff
+):
+    case = actions.receive(
+        commitment_item, actor=clerk, applicant=own_applicant, at=at("2025-09-22 09:00")
+    )
     before = events(case)
     for outsider in (other_applicant_user, reviewer, far_staff):
         with pytest.raises(NotPermitted):
-            actions.record_commitment(case, actor=outsider, text=TEXT, signed_on=day("2025-09-22"),
-                                      on=day("2025-09-22"))
-    for text, signed_on, field in ((" ", day("2025-09-22"), "text"), (TEXT, None, "signed_on"),
-                                   (TEXT, day("2025-09-23"), "signed_on")):
+            actions.record_commitment(
+                case, actor=outsider, text=TEXT, signed_on=day("2025-09-22"), on=day("2025-09-22")
+            )
+    for text, signed_on, field in (
+        (" ", day("2025-09-22"), "text"),
+        (TEXT, None, "signed_on"),
+        (TEXT, day("2025-09-23"), "signed_on"),
+    ):
         with pytest.raises(ValidationFailed) as e:
-            actions.record_commitment(case, actor=applicant_user, text=text, signed_on=signed_on,
-                                      on=day("2025-09-22"))
+            actions.record_commitment(
+                case, actor=applicant_user, text=text, signed_on=signed_on, on=day("2025-09-22")
+            )
         assert field in e.value.fields
     assert events(case) == before and not Commitment.objects.exists()
 
-    commitment = actions.record_commitment(case, actor=applicant_user, text=f"  {TEXT} ", signed_on=day("2025-09-21"),
-                                           on=day("2025-09-22"))
-    assert (commitment.text, commitment.signed_on, commitment.recorded_by) == (TEXT, day("2025-09-21"), applicant_user)
+    commitment = actions.record_commitment(
+        case,
+        actor=applicant_user,
+        text=f"  {TEXT} ",
+        signed_on=day("2025-09-21"),
+        on=day("2025-09-22"),
+    )
+    assert (commitment.text, commitment.signed_on, commitment.recorded_by) == (
+        TEXT,
+        day("2025-09-21"),
+        applicant_user,
+    )
     event = case.events.last()
     assert event.action == "record_commitment" and event.data["by_applicant"] is True
     assert event.data["signed_on"] == "2025-09-21"
     with pytest.raises(InvalidTransition) as e:
-        actions.record_commitment(case, actor=clerk, text=TEXT, signed_on=day("2025-09-22"), on=day("2025-09-22"))
+        actions.record_commitment(
+            case, actor=clerk, text=TEXT, signed_on=day("2025-09-22"), on=day("2025-09-22")
+        )
     assert "2025-09-21" in e.value.message
     assert Commitment.objects.count() == 1
 
@@ -160,36 +197,60 @@ def test_the_applicant_signs_the_commitment_online_once(commitment_item, own_app
 
 def test_a_truthful_verification_closes_the_check(granted_case, reviewer):
     with pytest.raises(ValidationFailed) as e:
-        actions.verify_commitment(granted_case, actor=reviewer, truthful=True, findings=" ", on=day("2025-10-20"))
+        actions.verify_commitment(
+            granted_case, actor=reviewer, truthful=True, findings=" ", on=day("2025-10-20")
+        )
     assert "findings" in e.value.fields
     with pytest.raises(ValidationFailed) as e:
-        actions.verify_commitment(granted_case, actor=reviewer, truthful=True, findings="现场核查属实",
-                                  on=day("2025-09-23"))
+        actions.verify_commitment(
+            granted_case,
+            actor=reviewer,
+            truthful=True,
+            findings="现场核查属实",
+            on=day("2025-09-23"),
+        )
     assert "on" in e.value.fields
     assert verification_of(granted_case).state == "open"
 
-    verification = actions.verify_commitment(granted_case, actor=reviewer, truthful=True,
-                                             findings="现场核查：经营场所、设施与承诺一致", on=day("2025-10-20"))
+    verification = actions.verify_commitment(
+        granted_case,
+        actor=reviewer,
+        truthful=True,
+        findings="现场核查：经营场所、设施与承诺一致",
+        on=day("2025-10-20"),
+    )
     verification.refresh_from_db()
     assert verification.state == CommitmentVerification.VerificationState.CONFIRMED
     assert (verification.verified_by, verification.verified_on) == (reviewer, day("2025-10-20"))
     assert verification.findings == "现场核查：经营场所、设施与承诺一致"
     event = granted_case.events.last()
     assert event.action == "verify_commitment" and event.data == {
-        "truthful": True, "findings": "现场核查：经营场所、设施与承诺一致", "due_on": "2025-10-28", "within_due": True}
+        "truthful": True,
+        "findings": "现场核查：经营场所、设施与承诺一致",
+        "due_on": "2025-10-28",
+        "within_due": True,
+    }
     assert Licence.objects.get(case=granted_case).state == Licence.LicenceState.VALID
     assert not CreditRecord.objects.exists()
     with pytest.raises(InvalidTransition) as e:
-        actions.verify_commitment(granted_case, actor=reviewer, truthful=False, findings="再查", on=day("2025-10-21"))
+        actions.verify_commitment(
+            granted_case, actor=reviewer, truthful=False, findings="再查", on=day("2025-10-21")
+        )
     assert "已于2025-10-20核查完毕" in e.value.message
     assert actions.verify_chain(granted_case.pk) == []
 
 
-def test_a_false_commitment_starts_the_revocation_and_records_a_credit_record(granted_case, supervisor, applicant,
-                                                                            clerk, signatory):
+def test_a_false_commitment_starts_the_revocation_and_records_a_credit_record(
+    granted_case, supervisor, applicant, clerk, signatory
+):
     """Found by a supervisor of the item's original department (市场监管局)."""
-    actions.verify_commitment(granted_case, actor=supervisor, truthful=False,
-                              findings="现场无冷藏设备，未配备食品安全管理人员", on=day("2025-10-15"))
+    actions.verify_commitment(
+        granted_case,
+        actor=supervisor,
+        truthful=False,
+        findings="现场无冷藏设备，未配备食品安全管理人员",
+        on=day("2025-10-15"),
+    )
     verification = verification_of(granted_case)
     assert verification.state == CommitmentVerification.VerificationState.FALSE_COMMITMENT
     assert verification.verified_by == supervisor
@@ -198,12 +259,19 @@ def test_a_false_commitment_starts_the_revocation_and_records_a_credit_record(gr
     # The finding starts the procedure; the holder is heard before a signatory decides.
     assert licence.state == Licence.LicenceState.VALID
     proposal = RevocationProposal.objects.get(case=granted_case)
-    assert proposal.grounds == "false_commitment" and proposal.basis == "《中华人民共和国行政许可法》第六十九条第二款"
+    assert (
+        proposal.grounds == "false_commitment"
+        and proposal.basis == "《中华人民共和国行政许可法》第六十九条第二款"
+    )
     assert "虚假承诺" in proposal.facts and "现场无冷藏设备" in proposal.facts
     assert supervisor.staff.display_name not in proposal.facts  # the facts name no individual
 
     record = CreditRecord.objects.get()
-    assert (record.applicant, record.case, record.kind) == (applicant, granted_case, "false_commitment")
+    assert (record.applicant, record.case, record.kind) == (
+        applicant,
+        granted_case,
+        "false_commitment",
+    )
     assert (record.on, record.recorded_by) == (day("2025-10-15"), supervisor)
     assert granted_case.number in record.reason and "虚假承诺" in record.reason
 
@@ -216,8 +284,15 @@ def test_a_false_commitment_starts_the_revocation_and_records_a_credit_record(gr
     granted_case.refresh_from_db()
     assert granted_case.state == State.DELIVERED
 
-    revoke_through_procedure(granted_case, proposer=None, clerk=clerk, signatory=signatory, proposed_on="2025-10-15",
-                             notified_on="2025-10-16", decided_on="2025-10-24")
+    revoke_through_procedure(
+        granted_case,
+        proposer=None,
+        clerk=clerk,
+        signatory=signatory,
+        proposed_on="2025-10-15",
+        notified_on="2025-10-16",
+        decided_on="2025-10-24",
+    )
     licence.refresh_from_db()
     assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-10-24")
     assert "第六十九条第二款" in granted_case.events.order_by("-seq").first().data["basis"]
@@ -225,53 +300,83 @@ def test_a_false_commitment_starts_the_revocation_and_records_a_credit_record(gr
 
 
 def _another_department_supervisor(make_staff, county):
-    housing = Department.objects.create(region=county, name="平罗县住房和城乡建设局", short_name="住建局", order=3)
+    housing = Department.objects.create(
+        region=county, name="平罗县住房和城乡建设局", short_name="住建局", order=3
+    )
     return make_staff("housing", county, Role.SUPERVISOR, department=housing)
 
 
 def test_only_a_reviewer_of_the_region_or_the_item_department_verifies_and_refusals_write_nothing(
-        granted_case, make_staff, county, clerk, signatory, far_staff, applicant_user, reviewer):
-    outsiders = [clerk, signatory, far_staff, applicant_user, _another_department_supervisor(make_staff, county)]
+    granted_case, make_staff, county, clerk, signatory, far_staff, applicant_user, reviewer
+):
+    outsiders = [
+        clerk,
+        signatory,
+        far_staff,
+        applicant_user,
+        _another_department_supervisor(make_staff, county),
+    ]
 
     def snapshot():
-        return (CaseEvent.objects.count(), CreditRecord.objects.count(),
-                list(CommitmentVerification.objects.values_list("state", "verified_on", "findings")),
-                list(Licence.objects.values_list("state", flat=True)))
+        return (
+            CaseEvent.objects.count(),
+            CreditRecord.objects.count(),
+            list(CommitmentVerification.objects.values_list("state", "verified_on", "findings")),
+            list(Licence.objects.values_list("state", flat=True)),
+        )
 
     for outsider in outsiders:
         before = snapshot()
         with pytest.raises(NotPermitted):
-            actions.verify_commitment(granted_case, actor=outsider, truthful=False, findings="承诺不实",
-                                      on=day("2025-10-15"))
+            actions.verify_commitment(
+                granted_case,
+                actor=outsider,
+                truthful=False,
+                findings="承诺不实",
+                on=day("2025-10-15"),
+            )
         assert snapshot() == before, outsider
-    actions.verify_commitment(granted_case, actor=reviewer, truthful=True, findings="属实", on=day("2025-10-15"))
+    actions.verify_commitment(
+        granted_case, actor=reviewer, truthful=True, findings="属实", on=day("2025-10-15")
+    )
     assert snapshot()[2] == [("confirmed", day("2025-10-15"), "属实")]
 
 
-def test_a_case_without_a_verification_cannot_be_verified(make_item, applicant, clerk, signatory, reviewer):
+def test_a_case_without_a_verification_cannot_be_verified(
+    make_item, applicant, clerk, signatory, reviewer
+):
     case = accepted_case(make_item(steps=False), applicant, clerk, "2025-09-24")
     granted(case, signatory, "2025-09-24")
     with pytest.raises(InvalidTransition) as e:
-        actions.verify_commitment(case, actor=reviewer, truthful=True, findings="属实", on=day("2025-09-25"))
+        actions.verify_commitment(
+            case, actor=reviewer, truthful=True, findings="属实", on=day("2025-09-25")
+        )
     assert "没有告知承诺核查任务" in e.value.message
 
 
 # --- the worker ---------------------------------------------------------------------------
 
 
-def test_the_overdue_job_notes_a_late_check_once(granted_case, commitment_item, applicant, clerk, reviewer,
-                                                 second_reviewer, signatory):
+def test_the_overdue_job_notes_a_late_check_once(
+    granted_case, commitment_item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     checked = committed_case(commitment_item, applicant, clerk, "2025-09-22")
     checked = reviewed(checked, reviewer, second_reviewer, "2025-09-23")
     granted(checked, signatory, "2025-09-24")
-    actions.verify_commitment(checked, actor=reviewer, truthful=True, findings="属实", on=day("2025-10-10"))
+    actions.verify_commitment(
+        checked, actor=reviewer, truthful=True, findings="属实", on=day("2025-10-10")
+    )
 
     assert jobs.overdue_verifications(day("2025-10-28")) == 0  # the due day itself is still in time
     before = events(granted_case)
     assert jobs.overdue_verifications(day("2025-10-29")) == 1
     assert events(granted_case) == before + 1
     event = granted_case.events.last()
-    assert event.action == "verification_overdue" and event.actor is None and event.on == day("2025-10-29")
+    assert (
+        event.action == "verification_overdue"
+        and event.actor is None
+        and event.on == day("2025-10-29")
+    )
     assert event.data == {"due_on": "2025-10-28", "days": 20, "working_days_late": 1}
     assert verification_of(granted_case).overdue_noticed_on == day("2025-10-29")
 
@@ -280,7 +385,9 @@ def test_the_overdue_job_notes_a_late_check_once(granted_case, commitment_item, 
     assert not checked.events.filter(action="verification_overdue").exists()
 
     # A late check is still recorded, and says it was late.
-    actions.verify_commitment(granted_case, actor=reviewer, truthful=True, findings="属实", on=day("2025-10-30"))
+    actions.verify_commitment(
+        granted_case, actor=reviewer, truthful=True, findings="属实", on=day("2025-10-30")
+    )
     assert granted_case.events.last().data["within_due"] is False
     assert actions.verify_chain(granted_case.pk) == []
 
@@ -288,7 +395,10 @@ def test_the_overdue_job_notes_a_late_check_once(granted_case, commitment_item, 
 def test_the_worker_runs_the_overdue_verification_job(granted_case):
     out = io.StringIO()
     call_command("worker", "--once", "--today", "2025-10-29", stdout=out, stderr=io.StringIO())
-    assert "2025-10-29 overdue_verifications: 1 commitment verification(s) newly past their due date" in out.getvalue()
+    assert (
+        "2025-10-29 overdue_verifications: 1 commitment verification(s) newly past their due date"
+        in out.getvalue()
+    )
     out = io.StringIO()
     call_command("worker", "--once", "--today", "2025-10-30", stdout=out, stderr=io.StringIO())
     assert "overdue_verifications: 0 commitment" in out.getvalue()
@@ -311,45 +421,88 @@ def test_the_commitment_is_recorded_through_the_api(commitment_item, applicant, 
     assert r.status_code == 400 and "text" in r.json()["fields"]
     r = client_for(clerk).post(url, {"text": TEXT, "signed_on": "22/09/2025"}, format="json")
     assert r.status_code == 400 and "signed_on" in r.json()["fields"]
-    assert client_for(reviewer).post(url, {"text": TEXT, "signed_on": "2025-09-22"}, format="json").status_code == 403
+    assert (
+        client_for(reviewer)
+        .post(url, {"text": TEXT, "signed_on": "2025-09-22"}, format="json")
+        .status_code
+        == 403
+    )
     assert not Commitment.objects.exists()
 
-    r = client_for(clerk).post(url, {"text": TEXT, "signed_on": case.received_on.isoformat(),
-                                     "expected_version": case.lock_version}, format="json")
+    r = client_for(clerk).post(
+        url,
+        {
+            "text": TEXT,
+            "signed_on": case.received_on.isoformat(),
+            "expected_version": case.lock_version,
+        },
+        format="json",
+    )
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["commitment"]["text"] == TEXT and body["commitment"]["signed_on"] == case.received_on.isoformat()
+    assert (
+        body["commitment"]["text"] == TEXT
+        and body["commitment"]["signed_on"] == case.received_on.isoformat()
+    )
     assert body["commitment_verification"] is None
     assert body["events"][-1]["action"] == "record_commitment"
-    r = client_for(clerk).post(url, {"text": TEXT, "signed_on": case.received_on.isoformat()}, format="json")
+    r = client_for(clerk).post(
+        url, {"text": TEXT, "signed_on": case.received_on.isoformat()}, format="json"
+    )
     assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
 
 
-def test_the_verification_is_shown_and_recorded_through_the_api(granted_case, reviewer, clerk, make_staff,
-                                                                 other_county):
+def test_the_verification_is_shown_and_recorded_through_the_api(
+    granted_case, reviewer, clerk, make_staff, other_county
+):
     r = client_for(clerk).get(f"/api/v1/cases/{granted_case.pk}")
     assert r.status_code == 200
     shown = r.json()["commitment_verification"]
-    assert (shown["state"], shown["due_on"], shown["due_provisional"]) == ("open", "2025-10-28", False)
+    assert (shown["state"], shown["due_on"], shown["due_provisional"]) == (
+        "open",
+        "2025-10-28",
+        False,
+    )
     assert shown["state_display"] == "待核查"
 
     url = f"/api/v1/cases/{granted_case.pk}/verify-commitment"
     before = CaseEvent.objects.count()
     far_reviewer = make_staff("far-reviewer", other_county, Role.REVIEWER)
-    assert client_for(far_reviewer).post(url, {"truthful": False, "findings": "不实"}, format="json").status_code == 404
-    assert client_for(clerk).post(url, {"truthful": False, "findings": "不实"}, format="json").status_code == 403
+    assert (
+        client_for(far_reviewer)
+        .post(url, {"truthful": False, "findings": "不实"}, format="json")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(clerk)
+        .post(url, {"truthful": False, "findings": "不实"}, format="json")
+        .status_code
+        == 403
+    )
     r = client_for(reviewer).post(url, {"truthful": False, "findings": ""}, format="json")
     assert r.status_code == 400 and "findings" in r.json()["fields"]
     r = client_for(reviewer).post(url, {"findings": "不实"}, format="json")
     assert r.status_code == 400 and "truthful" in r.json()["fields"]
     assert CaseEvent.objects.count() == before
 
-    r = client_for(reviewer).post(url, {"truthful": False, "findings": "承诺的经营场所不存在",
-                                        "expected_version": granted_case.lock_version}, format="json")
+    r = client_for(reviewer).post(
+        url,
+        {
+            "truthful": False,
+            "findings": "承诺的经营场所不存在",
+            "expected_version": granted_case.lock_version,
+        },
+        format="json",
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     assert body["commitment_verification"]["state"] == "false_commitment"
     assert body["commitment_verification"]["findings"] == "承诺的经营场所不存在"
     assert body["licence"]["state"] == "valid"  # proposed, not yet revoked
-    assert [e["action"] for e in body["events"][-3:]] == ["verify_commitment", "propose_revocation", "record_credit"]
+    assert [e["action"] for e in body["events"][-3:]] == [
+        "verify_commitment",
+        "propose_revocation",
+        "record_credit",
+    ]
     assert CreditRecord.objects.filter(case=granted_case).count() == 1

@@ -2,7 +2,6 @@
 termination and the promises of tolerated acceptance, on real dates around the 2025 Spring
 Festival (1/28–2/4 off, Sunday 1/26 and Saturday 2/8 worked) and National Day 2025."""
 
-
 import json
 
 import pytest
@@ -23,15 +22,21 @@ from oneseal.testing import accepted_case, day, events, reviewed, revoke_through
 
 
 def granted(case, signatory, on: str, **fields):
-    fields = {"scope": "热食类食品制售", "valid_from": day(on), "valid_until": day("2030-01-23"), **fields}
+    fields = {
+        "scope": "热食类食品制售",
+        "valid_from": day(on),
+        "valid_until": day("2030-01-23"),
+        **fields,
+    }
     return actions.grant(case, actor=signatory, on=day(on), **fields)
 
 
 # --- grant --------------------------------------------------------------------------------
 
 
-def test_granting_issues_a_numbered_licence_and_starts_the_delivery_clock(item, applicant, clerk, reviewer,
-                                                                         second_reviewer, signatory):
+def test_granting_issues_a_numbered_licence_and_starts_the_delivery_clock(
+    item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = accepted_case(item, applicant, clerk, "2025-01-20")
     case = reviewed(case, reviewer, second_reviewer, "2025-01-22")
     licence = granted(case, signatory, "2025-01-24")
@@ -41,9 +46,16 @@ def test_granting_issues_a_numbered_licence_and_starts_the_delivery_clock(item, 
     # 2/11, 2/12, 2/13.
     assert case.delivery_due == day("2025-02-13")
     assert licence.number == "6402212025L000001" and licence.state == Licence.LicenceState.VALID
-    assert (licence.name, licence.holder, licence.scope) == ("食品经营许可证", applicant, "热食类食品制售")
-    assert (licence.valid_from, licence.valid_until, licence.issued_by) == (day("2025-01-24"), day("2030-01-23"),
-                                                                          signatory)
+    assert (licence.name, licence.holder, licence.scope) == (
+        "食品经营许可证",
+        applicant,
+        "热食类食品制售",
+    )
+    assert (licence.valid_from, licence.valid_until, licence.issued_by) == (
+        day("2025-01-24"),
+        day("2030-01-23"),
+        signatory,
+    )
     assert len(licence.verification_code) == 32
     event = case.events.last()
     assert event.notice_due == "grant" and event.data["licence"] == licence.number
@@ -63,12 +75,17 @@ def test_licence_numbers_never_repeat_and_restart_each_year(make_item, applicant
     assert sorted(LicenceCounter.objects.values_list("year", "last")) == [(2025, 2), (2026, 1)]
 
 
-def test_a_grant_with_bad_terms_writes_nothing(item, applicant, clerk, reviewer, second_reviewer, signatory):
+def test_a_grant_with_bad_terms_writes_nothing(
+    item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     case = reviewed(case, reviewer, second_reviewer, "2025-09-23")
     before = events(case)
-    for terms, field in (({"scope": " "}, "scope"), ({"valid_from": day("2025-09-01")}, "valid_from"),
-                         ({"valid_until": day("2025-09-24")}, "valid_until")):
+    for terms, field in (
+        ({"scope": " "}, "scope"),
+        ({"valid_from": day("2025-09-01")}, "valid_from"),
+        ({"valid_until": day("2025-09-24")}, "valid_until"),
+    ):
         with pytest.raises(ValidationFailed) as e:
             granted(case, signatory, "2025-09-24", **terms)
         assert field in e.value.fields
@@ -79,7 +96,9 @@ def test_a_grant_with_bad_terms_writes_nothing(item, applicant, clerk, reviewer,
 
 def test_an_instant_item_is_granted_on_the_spot(make_item, applicant, clerk, signatory):
     hi = make_item(is_instant=True)
-    case = accepted_case(hi, applicant, clerk, "2025-10-11")  # the Saturday worked after National Day
+    case = accepted_case(
+        hi, applicant, clerk, "2025-10-11"
+    )  # the Saturday worked after National Day
     assert case.promised_due == case.statutory_due == day("2025-10-11")
     licence = granted(case, signatory, "2025-10-11", valid_until=None)
     assert licence.valid_until is None
@@ -88,8 +107,9 @@ def test_an_instant_item_is_granted_on_the_spot(make_item, applicant, clerk, sig
     assert case.events.last().data["instant"] is True
 
 
-def test_when_the_decision_step_is_assigned_only_that_signatory_decides(item, applicant, clerk, reviewer,
-                                                                       second_reviewer, signatory, deputy):
+def test_when_the_decision_step_is_assigned_only_that_signatory_decides(
+    item, applicant, clerk, reviewer, second_reviewer, signatory, deputy
+):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     case = reviewed(case, reviewer, second_reviewer, "2025-09-23")
     actions.assign_step(case, case.steps.get(name="决定"), actor=signatory, assignee=deputy)
@@ -101,23 +121,39 @@ def test_when_the_decision_step_is_assigned_only_that_signatory_decides(item, ap
 # --- deny ---------------------------------------------------------------------------------
 
 
-def test_a_denial_states_its_reasons_and_the_remedies(item, applicant, clerk, reviewer, second_reviewer, signatory):
+def test_a_denial_states_its_reasons_and_the_remedies(
+    item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     case = reviewed(case, reviewer, second_reviewer, "2025-09-23")
     for empty in ("", "  ", ["", " "]):
         with pytest.raises(ValidationFailed) as e:
             actions.deny(case, actor=signatory, on=day("2025-09-24"), reasons=empty)
         assert "reasons" in e.value.fields
-    case = actions.deny(case, actor=signatory, on=day("2025-09-24"),
-                        reasons=["经营场所与住宅相连，不符合食品安全要求", "未配备食品安全管理人员"])
-    assert case.state == State.DENIED and case.closed_on == day("2025-09-24") and case.decided_on == day("2025-09-24")
+    case = actions.deny(
+        case,
+        actor=signatory,
+        on=day("2025-09-24"),
+        reasons=["经营场所与住宅相连，不符合食品安全要求", "未配备食品安全管理人员"],
+    )
+    assert (
+        case.state == State.DENIED
+        and case.closed_on == day("2025-09-24")
+        and case.decided_on == day("2025-09-24")
+    )
     event = case.events.last()
     assert event.notice_due == "denial"
-    assert event.data["reasons"] == ["经营场所与住宅相连，不符合食品安全要求", "未配备食品安全管理人员"]
+    assert event.data["reasons"] == [
+        "经营场所与住宅相连，不符合食品安全要求",
+        "未配备食品安全管理人员",
+    ]
     assert event.data["basis"] == "《中华人民共和国行政许可法》第三十八条第二款"
     remedies = event.data["remedies"]
-    assert remedies["reconsideration"] == {"days": 60, "body": "平罗县人民政府",
-                                           "basis": "《中华人民共和国行政复议法》第二十条"}
+    assert remedies["reconsideration"] == {
+        "days": 60,
+        "body": "平罗县人民政府",
+        "basis": "《中华人民共和国行政复议法》第二十条",
+    }
     assert remedies["litigation"]["months"] == 6
     assert remedies["litigation"]["basis"] == "《中华人民共和国行政诉讼法》第四十六条"
     text = json.dumps(event.data, ensure_ascii=False)
@@ -129,8 +165,9 @@ def test_a_denial_states_its_reasons_and_the_remedies(item, applicant, clerk, re
 # --- delivery -----------------------------------------------------------------------------
 
 
-def test_delivery_uses_an_offered_channel_and_records_whether_it_was_in_time(item, applicant, clerk, reviewer,
-                                                                            second_reviewer, signatory):
+def test_delivery_uses_an_offered_channel_and_records_whether_it_was_in_time(
+    item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = accepted_case(item, applicant, clerk, "2025-01-20")
     case = reviewed(case, reviewer, second_reviewer, "2025-01-22")
     granted(case, signatory, "2025-01-24")
@@ -144,7 +181,9 @@ def test_delivery_uses_an_offered_channel_and_records_whether_it_was_in_time(ite
         actions.deliver(case, actor=clerk, channel="window", on=day("2025-01-23"))
     assert "on" in e.value.fields
 
-    delivery = actions.deliver(case, actor=clerk, channel="post", on=day("2025-02-13"), tracking_number="EMS1234567890")
+    delivery = actions.deliver(
+        case, actor=clerk, channel="post", on=day("2025-02-13"), tracking_number="EMS1234567890"
+    )
     assert delivery.within_due  # 2/13 is the 10th working day
     case.refresh_from_db()
     assert case.state == State.DELIVERED and case.closed_on == day("2025-02-13")
@@ -153,9 +192,13 @@ def test_delivery_uses_an_offered_channel_and_records_whether_it_was_in_time(ite
 
 
 def test_steps_after_the_decision_are_done_by_the_delivery(make_item, applicant, clerk, signatory):
-    hi = make_item(steps=[("受理", "clerk", False), ("决定", "signatory", False), ("制证送达", "clerk", False)])
+    hi = make_item(
+        steps=[("受理", "clerk", False), ("决定", "signatory", False), ("制证送达", "clerk", False)]
+    )
     case = accepted_case(hi, applicant, clerk, "2025-09-22")
-    assert actions.grant_blockers(case, on=day("2025-09-22")) == []  # nothing to review before the decision
+    assert (
+        actions.grant_blockers(case, on=day("2025-09-22")) == []
+    )  # nothing to review before the decision
     granted(case, signatory, "2025-09-22")
     assert case.steps.get(name="制证送达").state == "pending"
     actions.deliver(case, actor=clerk, channel="window", on=day("2025-09-23"))
@@ -163,7 +206,9 @@ def test_steps_after_the_decision_are_done_by_the_delivery(make_item, applicant,
     assert (step.state, step.done_by, step.done_on) == ("done", clerk, day("2025-09-23"))
 
 
-def test_a_delivery_after_ten_working_days_is_recorded_as_late(make_item, applicant, clerk, signatory):
+def test_a_delivery_after_ten_working_days_is_recorded_as_late(
+    make_item, applicant, clerk, signatory
+):
     case = accepted_case(make_item(steps=False), applicant, clerk, "2025-01-24")
     granted(case, signatory, "2025-01-24")
     delivery = actions.deliver(case, actor=clerk, channel="window", on=day("2025-02-14"))
@@ -174,8 +219,9 @@ def test_a_delivery_after_ten_working_days_is_recorded_as_late(make_item, applic
 # --- tolerated materials ------------------------------------------------------------------
 
 
-def test_a_licence_is_held_until_every_tolerated_material_arrives(make_item, own_applicant, clerk, signatory,
-                                                                 applicant_user, other_applicant_user):
+def test_a_licence_is_held_until_every_tolerated_material_arrives(
+    make_item, own_applicant, clerk, signatory, applicant_user, other_applicant_user
+):
     hi = make_item(steps=False)  # the rule for a missed promise is "hold the licence"
     case = accepted_case(hi, own_applicant, clerk, "2025-03-03", tolerated_until="2025-03-14")
     licence = granted(case, signatory, "2025-03-05")
@@ -185,7 +231,9 @@ def test_a_licence_is_held_until_every_tolerated_material_arrives(make_item, own
     assert "食品安全管理制度" in e.value.message
     line = case.materials.get(material__name="食品安全管理制度")
     with pytest.raises(NotPermitted):
-        actions.supply_tolerated_material(case, line, actor=other_applicant_user, on=day("2025-03-07"))
+        actions.supply_tolerated_material(
+            case, line, actor=other_applicant_user, on=day("2025-03-07")
+        )
     actions.supply_tolerated_material(case, line, actor=applicant_user, on=day("2025-03-07"))
     licence.refresh_from_db()
     assert licence.state == Licence.LicenceState.VALID and licence.released_on == day("2025-03-07")
@@ -195,30 +243,51 @@ def test_a_licence_is_held_until_every_tolerated_material_arrives(make_item, own
     assert actions.deliver(case, actor=clerk, channel="window", on=day("2025-03-10")).within_due
 
 
-def test_a_broken_promise_starts_the_revocation_procedure_where_the_item_says_so(make_item, applicant, clerk,
-                                                                                signatory):
+def test_a_broken_promise_starts_the_revocation_procedure_where_the_item_says_so(
+    make_item, applicant, clerk, signatory
+):
     hi = make_item(steps=False, missed_promise_rule="revoke")
     case = accepted_case(hi, applicant, clerk, "2025-03-03", tolerated_until="2025-03-10")
     licence = granted(case, signatory, "2025-03-05")
     assert licence.state == Licence.LicenceState.VALID  # the promise is not due yet
     actions.deliver(case, actor=clerk, channel="window", on=day("2025-03-06"))
-    assert actions.overdue_promises(day("2025-03-10")) == []  # the promised day itself is still open
+    assert (
+        actions.overdue_promises(day("2025-03-10")) == []
+    )  # the promised day itself is still open
     missed = actions.overdue_promises(day("2025-03-11"))
     assert [m.case_material.material.name for m in missed] == ["食品安全管理制度"]
     licence.refresh_from_db()
     # The holder is heard first: the worker proposes, it does not revoke.
     assert licence.state == Licence.LicenceState.VALID
     overdue, proposal_event = list(case.events.order_by("-seq")[:2])[::-1]
-    assert overdue.action == "promise_overdue" and overdue.actor is None and overdue.data["rule"] == "revoke"
+    assert (
+        overdue.action == "promise_overdue"
+        and overdue.actor is None
+        and overdue.data["rule"] == "revoke"
+    )
     assert overdue.data["revocation_proposed"] is True
-    assert proposal_event.action == "propose_revocation" and proposal_event.notice_due == "revocation_notice"
+    assert (
+        proposal_event.action == "propose_revocation"
+        and proposal_event.notice_due == "revocation_notice"
+    )
     proposal = RevocationProposal.objects.get(case=case)
-    assert proposal.grounds == "broken_promise" and proposal.proposed_by is None and "食品安全管理制度" in proposal.facts
+    assert (
+        proposal.grounds == "broken_promise"
+        and proposal.proposed_by is None
+        and "食品安全管理制度" in proposal.facts
+    )
     before = events(case)
     assert actions.overdue_promises(day("2025-03-12")) == []
     assert events(case) == before and MissedPromise.objects.count() == 1
-    revoke_through_procedure(case, proposer=None, clerk=clerk, signatory=signatory, proposed_on="2025-03-11",
-                             notified_on="2025-03-12", decided_on="2025-03-20")
+    revoke_through_procedure(
+        case,
+        proposer=None,
+        clerk=clerk,
+        signatory=signatory,
+        proposed_on="2025-03-11",
+        notified_on="2025-03-12",
+        decided_on="2025-03-20",
+    )
     licence.refresh_from_db()
     assert licence.state == Licence.LicenceState.REVOKED and licence.revoked_on == day("2025-03-20")
     revocation = case.events.order_by("-seq").first()
@@ -240,14 +309,17 @@ def test_a_broken_promise_keeps_a_held_licence_held(make_item, applicant, clerk,
     actions.overdue_promises(day("2025-03-20"))
     assert events(case) == before
     # Supplied late, the material still releases the licence.
-    actions.supply_tolerated_material(case, case.materials.get(status="tolerated"), actor=clerk, on=day("2025-03-21"))
+    actions.supply_tolerated_material(
+        case, case.materials.get(status="tolerated"), actor=clerk, on=day("2025-03-21")
+    )
     licence.refresh_from_db()
     assert licence.state == Licence.LicenceState.VALID
     assert case.events.last().data["late"] is True
 
 
-def test_a_promise_broken_before_the_decision_blocks_the_grant_under_the_revoke_rule(make_item, applicant, clerk,
-                                                                                    signatory):
+def test_a_promise_broken_before_the_decision_blocks_the_grant_under_the_revoke_rule(
+    make_item, applicant, clerk, signatory
+):
     hi = make_item(steps=False, missed_promise_rule="revoke")
     case = accepted_case(hi, applicant, clerk, "2025-03-03", tolerated_until="2025-03-05")
     actions.overdue_promises(day("2025-03-06"))
@@ -263,8 +335,15 @@ def test_a_signatory_revokes_a_licence_once(make_item, applicant, clerk, reviewe
     licence = granted(case, signatory, "2025-03-03")
     with pytest.raises(ValidationFailed):
         actions.propose_revocation(case, actor=reviewer, facts="", on=day("2025-03-04"))
-    revoke_through_procedure(case, proposer=reviewer, clerk=clerk, signatory=signatory, proposed_on="2025-03-04",
-                             notified_on="2025-03-04", decided_on="2025-03-12")
+    revoke_through_procedure(
+        case,
+        proposer=reviewer,
+        clerk=clerk,
+        signatory=signatory,
+        proposed_on="2025-03-04",
+        notified_on="2025-03-04",
+        decided_on="2025-03-12",
+    )
     with pytest.raises(InvalidTransition):
         actions.propose_revocation(case, actor=reviewer, facts="再次撤销", on=day("2025-03-13"))
     licence.refresh_from_db()
@@ -275,8 +354,9 @@ def test_a_signatory_revokes_a_licence_once(make_item, applicant, clerk, reviewe
 # --- withdrawal and termination -----------------------------------------------------------
 
 
-def test_the_applicant_withdraws_their_own_application(item, own_applicant, clerk, applicant_user,
-                                                       other_applicant_user):
+def test_the_applicant_withdraws_their_own_application(
+    item, own_applicant, clerk, applicant_user, other_applicant_user
+):
     case = accepted_case(item, own_applicant, clerk, "2025-09-22")
     with pytest.raises(NotPermitted):
         actions.withdraw(case, actor=other_applicant_user, reason="不办了", on=day("2025-09-23"))
@@ -288,7 +368,9 @@ def test_the_applicant_withdraws_their_own_application(item, own_applicant, cler
     assert event.notice_due == "withdrawal" and event.data["by_applicant"] is True
 
 
-def test_a_clerk_records_a_written_withdrawal_but_not_after_a_grant(make_item, applicant, clerk, signatory):
+def test_a_clerk_records_a_written_withdrawal_but_not_after_a_grant(
+    make_item, applicant, clerk, signatory
+):
     hi = make_item(steps=False)
     case = accepted_case(hi, applicant, clerk, "2025-09-22")
     case = actions.withdraw(case, actor=clerk, reason="申请人书面申请撤回", on=day("2025-09-24"))
@@ -300,12 +382,19 @@ def test_a_clerk_records_a_written_withdrawal_but_not_after_a_grant(make_item, a
     assert "注销" in e.value.message
 
 
-def test_a_signatory_terminates_a_case_but_not_one_with_a_valid_licence(make_item, applicant, clerk, signatory,
-                                                                        reviewer):
+def test_a_signatory_terminates_a_case_but_not_one_with_a_valid_licence(
+    make_item, applicant, clerk, signatory, reviewer
+):
     hi = make_item(steps=False)
     case = accepted_case(hi, applicant, clerk, "2025-09-22")
-    case = actions.suspend(case, actor=reviewer, kind="expert_review", reason="专家评审", expected_days=5,
-                           on=day("2025-09-23"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="expert_review",
+        reason="专家评审",
+        expected_days=5,
+        on=day("2025-09-23"),
+    )
     case = actions.terminate(case, actor=signatory, reason="申请人已注销", on=day("2025-09-25"))
     assert case.state == State.TERMINATED and case.closed_on == day("2025-09-25")
     assert case.events.last().notice_due == "termination"
@@ -327,8 +416,12 @@ def test_a_signatory_terminates_a_case_but_not_one_with_a_valid_licence(make_ite
 
 
 def _ready(ctx):
-    return reviewed(accepted_case(ctx["item"], ctx["applicant"], ctx["clerk"], "2025-09-22"), ctx["reviewer"],
-                    ctx["second_reviewer"], "2025-09-23")
+    return reviewed(
+        accepted_case(ctx["item"], ctx["applicant"], ctx["clerk"], "2025-09-22"),
+        ctx["reviewer"],
+        ctx["second_reviewer"],
+        "2025-09-23",
+    )
 
 
 def _granted(ctx):
@@ -338,43 +431,95 @@ def _granted(ctx):
 
 
 def _tolerated(ctx):
-    return accepted_case(ctx["item"], ctx["applicant"], ctx["clerk"], "2025-09-22", tolerated_until="2025-09-30")
+    return accepted_case(
+        ctx["item"], ctx["applicant"], ctx["clerk"], "2025-09-22", tolerated_until="2025-09-30"
+    )
 
 
 # action: (setup, call, the rightful actor, outsiders besides other-county staff and a supervisor)
 DECISION_ACTIONS = {
-    "grant": (_ready, lambda case, who: granted(case, who, "2025-09-24"), "signatory", ["clerk", "applicant_user"]),
-    "deny": (_ready, lambda case, who: actions.deny(case, actor=who, on=day("2025-09-24"), reasons="不符合条件"),
-             "signatory", ["clerk", "applicant_user"]),
-    "deliver": (_granted, lambda case, who: actions.deliver(case, actor=who, channel="window", on=day("2025-09-25")),
-                "clerk", ["signatory", "applicant_user"]),
-    "withdraw": (_ready, lambda case, who: actions.withdraw(case, actor=who, reason="撤回", on=day("2025-09-24")),
-                 "applicant_user", ["other_applicant_user"]),
-    "terminate": (_ready, lambda case, who: actions.terminate(case, actor=who, reason="终止", on=day("2025-09-24")),
-                  "signatory", ["applicant_user", "clerk"]),
-    "supply_tolerated_material": (_tolerated, lambda case, who: actions.supply_tolerated_material(
-        case, case.materials.get(status="tolerated"), actor=who, on=day("2025-09-24")),
-        "applicant_user", ["other_applicant_user", "reviewer"]),
-    "propose_revocation": (_granted, lambda case, who: actions.propose_revocation(
-        case, actor=who, facts="撤销", on=day("2025-09-25")), "signatory", ["clerk", "applicant_user"]),
+    "grant": (
+        _ready,
+        lambda case, who: granted(case, who, "2025-09-24"),
+        "signatory",
+        ["clerk", "applicant_user"],
+    ),
+    "deny": (
+        _ready,
+        lambda case, who: actions.deny(case, actor=who, on=day("2025-09-24"), reasons="不符合条件"),
+        "signatory",
+        ["clerk", "applicant_user"],
+    ),
+    "deliver": (
+        _granted,
+        lambda case, who: actions.deliver(case, actor=who, channel="window", on=day("2025-09-25")),
+        "clerk",
+        ["signatory", "applicant_user"],
+    ),
+    "withdraw": (
+        _ready,
+        lambda case, who: actions.withdraw(case, actor=who, reason="撤回", on=day("2025-09-24")),
+        "applicant_user",
+        ["other_applicant_user"],
+    ),
+    "terminate": (
+        _ready,
+        lambda case, who: actions.terminate(case, actor=who, reason="终止", on=day("2025-09-24")),
+        "signatory",
+        ["applicant_user", "clerk"],
+    ),
+    "supply_tolerated_material": (
+        _tolerated,
+        lambda case, who: actions.supply_tolerated_material(
+            case, case.materials.get(status="tolerated"), actor=who, on=day("2025-09-24")
+        ),
+        "applicant_user",
+        ["other_applicant_user", "reviewer"],
+    ),
+    "propose_revocation": (
+        _granted,
+        lambda case, who: actions.propose_revocation(
+            case, actor=who, facts="撤销", on=day("2025-09-25")
+        ),
+        "signatory",
+        ["clerk", "applicant_user"],
+    ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(DECISION_ACTIONS))
-def test_outsiders_cannot_take_decision_actions_and_nothing_is_written(name, item, own_applicant, clerk, reviewer,
-                                                                        second_reviewer, signatory, far_staff,
-                                                                        supervisor, applicant_user,
-                                                                        other_applicant_user):
-    people = {"clerk": clerk, "reviewer": reviewer, "signatory": signatory, "applicant_user": applicant_user,
-              "other_applicant_user": other_applicant_user}
+def test_outsiders_cannot_take_decision_actions_and_nothing_is_written(
+    name,
+    item,
+    own_applicant,
+    clerk,
+    reviewer,
+    second_reviewer,
+    signatory,
+    far_staff,
+    supervisor,
+    applicant_user,
+    other_applicant_user,
+):
+    people = {
+        "clerk": clerk,
+        "reviewer": reviewer,
+        "signatory": signatory,
+        "applicant_user": applicant_user,
+        "other_applicant_user": other_applicant_user,
+    }
     ctx = {"item": item, "applicant": own_applicant, **people, "second_reviewer": second_reviewer}
     setup, act, rightful, others = DECISION_ACTIONS[name]
     case = setup(ctx)
 
     def snapshot():
-        return (CaseEvent.objects.count(), Licence.objects.count(), Delivery.objects.count(),
-                list(Licence.objects.values_list("state", flat=True)),
-                list(case.materials.values_list("supplied_on", flat=True)))
+        return (
+            CaseEvent.objects.count(),
+            Licence.objects.count(),
+            Delivery.objects.count(),
+            list(Licence.objects.values_list("state", flat=True)),
+            list(case.materials.values_list("supplied_on", flat=True)),
+        )
 
     for outsider in [far_staff, supervisor, *(people[o] for o in others)]:
         before = snapshot()

@@ -25,7 +25,11 @@ def received(handling_item, applicant, clerk, on: str):
 
 def accepted(handling_item, applicant, clerk, on: str):
     case = received(handling_item, applicant, clerk, on)
-    actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()})
+    actions.check_materials(
+        case,
+        actor=clerk,
+        statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
+    )
     return actions.accept(case, actor=clerk, on=day(on))
 
 
@@ -50,16 +54,20 @@ def enter_2027(admin_user):
     Day, Friday 1/1 — which the law fixes and the provisional calendar already counts — and
     Monday 1/4 given off as well (an arrangement only the notice can make)."""
     calendar_actions.enter_day(day("2027-01-01"), actor=admin_user, is_workday=False, name="元旦")
-    calendar_actions.enter_day(day("2027-01-04"), actor=admin_user, is_workday=False, name="元旦调休")
-    calendar_actions.declare_year_official(2027, actor=admin_user,
-                                           announcement="国务院办公厅关于2027年部分节假日安排的通知")
+    calendar_actions.enter_day(
+        day("2027-01-04"), actor=admin_user, is_workday=False, name="元旦调休"
+    )
+    calendar_actions.declare_year_official(
+        2027, actor=admin_user, announcement="国务院办公厅关于2027年部分节假日安排的通知"
+    )
 
 
 # --- deemed acceptance --------------------------------------------------------------------
 
 
 def test_the_worker_deems_a_silent_case_accepted_as_of_receipt_only_after_the_fifth_working_day(
-        handling_item, applicant, clerk):
+    handling_item, applicant, clerk
+):
     case = received(handling_item, applicant, clerk, "2025-01-24")
     assert case.acceptance_due == day("2025-02-07")
 
@@ -90,7 +98,9 @@ def test_running_deemed_acceptance_twice_changes_nothing_more(handling_item, app
 
 def test_a_case_awaiting_correction_is_never_deemed_accepted(handling_item, applicant, clerk):
     case = received(handling_item, applicant, clerk, "2025-01-24")
-    actions.request_correction(case, actor=clerk, on=day("2025-01-27"), items={case.materials.first().pk: "缺少签字"})
+    actions.request_correction(
+        case, actor=clerk, on=day("2025-01-27"), items={case.materials.first().pk: "缺少签字"}
+    )
     assert jobs.run_deemed_acceptance(day("2025-03-03")) == 0
     assert Case.objects.get(pk=case.pk).state == State.AWAITING_CORRECTION
 
@@ -105,16 +115,29 @@ TODAY = "2025-03-14"
 @pytest.fixture
 def warning_cases(handling_item, applicant, clerk, reviewer):
     made = {
-        "yellow_1_left": accepted(handling_item, applicant, clerk, "2025-03-10"),    # promised 3/17
-        "yellow_2_left": accepted(handling_item, applicant, clerk, "2025-03-11"),    # promised 3/18
-        "none_3_left": accepted(handling_item, applicant, clerk, "2025-03-12"),      # promised 3/19
-        "red": accepted(handling_item, applicant, clerk, "2025-03-03"),              # promised 3/10, statutory 3/31
-        "statutory_today": accepted(handling_item, applicant, clerk, "2025-02-14"),  # statutory 3/14
-        "statutory_3_left": accepted(handling_item, applicant, clerk, "2025-02-19"),  # statutory 3/19
-        "red_4_left": accepted(handling_item, applicant, clerk, "2025-02-20"),       # statutory 3/20
+        "yellow_1_left": accepted(handling_item, applicant, clerk, "2025-03-10"),  # promised 3/17
+        "yellow_2_left": accepted(handling_item, applicant, clerk, "2025-03-11"),  # promised 3/18
+        "none_3_left": accepted(handling_item, applicant, clerk, "2025-03-12"),  # promised 3/19
+        "red": accepted(
+            handling_item, applicant, clerk, "2025-03-03"
+        ),  # promised 3/10, statutory 3/31
+        "statutory_today": accepted(
+            handling_item, applicant, clerk, "2025-02-14"
+        ),  # statutory 3/14
+        "statutory_3_left": accepted(
+            handling_item, applicant, clerk, "2025-02-19"
+        ),  # statutory 3/19
+        "red_4_left": accepted(handling_item, applicant, clerk, "2025-02-20"),  # statutory 3/20
     }
     suspended = accepted(handling_item, applicant, clerk, "2025-03-03")
-    actions.suspend(suspended, actor=reviewer, kind="testing", reason="送检", expected_days=10, on=day("2025-03-05"))
+    actions.suspend(
+        suspended,
+        actor=reviewer,
+        kind="testing",
+        reason="送检",
+        expected_days=10,
+        on=day("2025-03-05"),
+    )
     received(handling_item, applicant, clerk, "2025-03-13")
     return made
 
@@ -124,10 +147,16 @@ def test_warning_scan_counts_each_running_case_once_at_its_most_serious_level(wa
 
 
 def test_warning_lists_hold_the_cases_the_counts_count_most_urgent_first(warning_cases):
-    by_level = {level: [c.pk for c in jobs.cases_by_warning(day(TODAY), level, "640221")] for level in jobs.Level.ALL}
+    by_level = {
+        level: [c.pk for c in jobs.cases_by_warning(day(TODAY), level, "640221")]
+        for level in jobs.Level.ALL
+    }
     names = {case.pk: name for name, case in warning_cases.items()}
     assert [names[pk] for pk in by_level["yellow"]] == ["yellow_1_left", "yellow_2_left"]
-    assert [names[pk] for pk in by_level["red"]] == ["red_4_left", "red"]  # promised 2/27, then 3/10
+    assert [names[pk] for pk in by_level["red"]] == [
+        "red_4_left",
+        "red",
+    ]  # promised 2/27, then 3/10
     assert [names[pk] for pk in by_level["statutory"]] == ["statutory_today", "statutory_3_left"]
     assert jobs.cases_by_warning(day(TODAY), "red", "6402").count() == 2
     assert not jobs.cases_by_warning(day(TODAY), "red", "5116").exists()
@@ -137,10 +166,20 @@ def test_warning_lists_hold_the_cases_the_counts_count_most_urgent_first(warning
 def test_the_sql_levels_agree_with_the_rule_on_a_working_day(warning_cases):
     from oneseal.calendars.queries import current_calendar
 
-    listed = {c.pk: level for level in jobs.Level.ALL for c in jobs.cases_by_warning(day(TODAY), level, "")}
+    listed = {
+        c.pk: level
+        for level in jobs.Level.ALL
+        for c in jobs.cases_by_warning(day(TODAY), level, "")
+    }
     for case in Case.objects.filter(state=State.ACCEPTED):
-        expected = rules.warning_level(current_calendar(), day(TODAY), case.promised_due, case.statutory_due,
-                                       yellow_at=clocks.YELLOW_AT, statutory_alarm_at=clocks.STATUTORY_ALARM_AT)
+        expected = rules.warning_level(
+            current_calendar(),
+            day(TODAY),
+            case.promised_due,
+            case.statutory_due,
+            yellow_at=clocks.YELLOW_AT,
+            statutory_alarm_at=clocks.STATUTORY_ALARM_AT,
+        )
         assert listed.get(case.pk, "") == expected, case.number
 
 
@@ -168,11 +207,14 @@ def test_an_unknown_warning_level_is_refused_naming_the_field():
 
 
 def test_entering_2027s_schedule_recomputes_a_provisional_acceptance_due_and_records_it(
-        handling_item, applicant, clerk, admin_user):
+    handling_item, applicant, clerk, admin_user
+):
     case = received(handling_item, applicant, clerk, "2026-12-30")
     # Provisional: Thursday 12/31, New Year's Day off by law, then 1/4, 1/5, 1/6 and 1/7.
     assert case.acceptance_due == day("2027-01-07") and case.acceptance_due_provisional
-    settled = received(handling_item, applicant, clerk, "2026-12-10")  # due 12/17, no 2027 day involved
+    settled = received(
+        handling_item, applicant, clerk, "2026-12-10"
+    )  # due 12/17, no 2027 day involved
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 0
 
     enter_2027(admin_user)
@@ -183,9 +225,13 @@ def test_entering_2027s_schedule_recomputes_a_provisional_acceptance_due_and_rec
     # Monday 1/4 is off too: 12/31, 1/5, 1/6, 1/7, 1/8.
     assert case.acceptance_due == day("2027-01-08") and not case.acceptance_due_provisional
     event = case.events.get(action="recompute_due_dates")
-    assert event.actor is None and event.on == day("2026-12-31") and event.to_state == State.RECEIVED
-    assert event.data == {"old": {"acceptance_due": "2027-01-07", "acceptance_due_provisional": True},
-                          "new": {"acceptance_due": "2027-01-08", "acceptance_due_provisional": False}}
+    assert (
+        event.actor is None and event.on == day("2026-12-31") and event.to_state == State.RECEIVED
+    )
+    assert event.data == {
+        "old": {"acceptance_due": "2027-01-07", "acceptance_due_provisional": True},
+        "new": {"acceptance_due": "2027-01-08", "acceptance_due_provisional": False},
+    }
     assert not settled.events.filter(action="recompute_due_dates").exists()
 
     assert jobs.recompute_open_due_dates(day("2027-01-04")) == 0
@@ -194,23 +240,39 @@ def test_entering_2027s_schedule_recomputes_a_provisional_acceptance_due_and_rec
 
 
 def test_recomputing_replays_the_extension_and_a_suspension_of_an_accepted_case(
-        handling_item, applicant, clerk, admin_user, reviewer, signatory):
+    handling_item, applicant, clerk, admin_user, reviewer, signatory
+):
     extended = accepted(handling_item, applicant, clerk, "2026-12-28")
     # Provisional, New Year's Day off by law: 12/29–12/31, 1/4, 1/5; twenty end 1/26.
     assert (extended.promised_due, extended.statutory_due) == (day("2027-01-05"), day("2027-01-26"))
-    actions.request_extension(extended, actor=reviewer, reason="需征求相关部门意见", on=day("2026-12-29"))
+    actions.request_extension(
+        extended, actor=reviewer, reason="需征求相关部门意见", on=day("2026-12-29")
+    )
     extended = actions.approve_extension(extended, actor=signatory, on=day("2026-12-29"))
     # +10: 1/19; and 1/26 → 1/27–1/29, 2/1–2/4, then 春节 by law (除夕 2/5 to 初三 2/8) → 2/9–2/11.
     assert (extended.promised_due, extended.statutory_due) == (day("2027-01-19"), day("2027-02-11"))
 
     resumed = accepted(handling_item, applicant, clerk, "2026-12-28")
-    actions.suspend(resumed, actor=reviewer, kind="testing", reason="送检", expected_days=1, on=day("2026-12-29"))
+    actions.suspend(
+        resumed,
+        actor=reviewer,
+        kind="testing",
+        reason="送检",
+        expected_days=1,
+        on=day("2026-12-29"),
+    )
     resumed = actions.resume(resumed, actor=reviewer, on=day("2026-12-31"))
     assert resumed.promised_due == day("2027-01-07")  # 4 days left: 1/4, 1/5, 1/6, 1/7
 
     still_suspended = accepted(handling_item, applicant, clerk, "2026-12-28")
-    actions.suspend(still_suspended, actor=reviewer, kind="testing", reason="送检", expected_days=5,
-                    on=day("2026-12-29"))
+    actions.suspend(
+        still_suspended,
+        actor=reviewer,
+        kind="testing",
+        reason="送检",
+        expected_days=5,
+        on=day("2026-12-29"),
+    )
 
     enter_2027(admin_user)
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 2
@@ -244,11 +306,19 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     out = worker("--once", "--today", TODAY)
     lines = out.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        f"{TODAY} recompute_due_dates", f"{TODAY} deemed_acceptance", f"{TODAY} overdue_promises",
-        f"{TODAY} overdue_verifications", f"{TODAY} deemed_renewals", f"{TODAY} expiry_reminders",
-        f"{TODAY} linkage_escalations", f"{TODAY} linkage_webhooks",
-        f"{TODAY} warnings", f"{TODAY} esupervision_rollup", f"{TODAY} appointment_slots",
-        f"{TODAY} audit_checkpoint"]
+        f"{TODAY} recompute_due_dates",
+        f"{TODAY} deemed_acceptance",
+        f"{TODAY} overdue_promises",
+        f"{TODAY} overdue_verifications",
+        f"{TODAY} deemed_renewals",
+        f"{TODAY} expiry_reminders",
+        f"{TODAY} linkage_escalations",
+        f"{TODAY} linkage_webhooks",
+        f"{TODAY} warnings",
+        f"{TODAY} esupervision_rollup",
+        f"{TODAY} appointment_slots",
+        f"{TODAY} audit_checkpoint",
+    ]
     assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-6]
     assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-5]
     assert "yellow 0, red 0, statutory 0" in lines[-4]
@@ -258,7 +328,9 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in lines[-1]
 
 
-def test_a_failing_job_is_reported_and_the_others_still_run(handling_item, applicant, clerk, monkeypatch):
+def test_a_failing_job_is_reported_and_the_others_still_run(
+    handling_item, applicant, clerk, monkeypatch
+):
     received(handling_item, applicant, clerk, "2025-01-24")
 
     def broken(today):
@@ -274,7 +346,9 @@ def test_a_failing_job_is_reported_and_the_others_still_run(handling_item, appli
     assert "warnings:" in out.getvalue()
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread(), reason="signals need the main thread"
+)
 def test_sigterm_during_a_pass_lets_it_finish_and_stops_the_worker(db, monkeypatch):
     real_scan = jobs.warning_scan
 
@@ -308,7 +382,9 @@ def test_two_workers_at_once_deem_each_case_accepted_exactly_once(handling_item,
         assert CaseEvent.objects.filter(case_id=case_id, action="deem_accepted").count() == 1
 
 
-def test_only_the_installation_recomputes_due_dates_nobody_by_omission(handling_item, applicant, clerk, admin_user):
+def test_only_the_installation_recomputes_due_dates_nobody_by_omission(
+    handling_item, applicant, clerk, admin_user
+):
     from oneseal.cases.actions import dues
     from oneseal.errors import NotPermitted
 
@@ -320,4 +396,6 @@ def test_only_the_installation_recomputes_due_dates_nobody_by_omission(handling_
     case.refresh_from_db()
     assert case.acceptance_due == day("2027-01-07")
     assert not case.events.filter(action="recompute_due_dates").exists()
-    assert dues.recompute_due_dates(case, system=True, today=day("2026-12-31")).acceptance_due == day("2027-01-08")
+    assert dues.recompute_due_dates(
+        case, system=True, today=day("2026-12-31")
+    ).acceptance_due == day("2027-01-08")

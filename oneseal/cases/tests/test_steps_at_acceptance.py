@@ -15,9 +15,17 @@ from oneseal.workbench.queries import with_current_step
 def test_acceptance_stores_the_steps_with_the_window_step_done_by_the_clerk(item, applicant, clerk):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     steps = list(CaseStep.objects.filter(case=case).order_by("order"))
-    assert [(s.name, s.state) for s in steps] == [("受理", "done"), ("初审", "pending"), ("复审", "pending"),
-                                                  ("决定", "pending")]
-    assert steps[0].done_by == clerk and steps[0].done_on == day("2025-09-22") and steps[0].opinion == "予以受理"
+    assert [(s.name, s.state) for s in steps] == [
+        ("受理", "done"),
+        ("初审", "pending"),
+        ("复审", "pending"),
+        ("决定", "pending"),
+    ]
+    assert (
+        steps[0].done_by == clerk
+        and steps[0].done_on == day("2025-09-22")
+        and steps[0].opinion == "予以受理"
+    )
     assert steps[1].section.name == "市场准入科"
     # The workbench's query of the pending step reads the stored rows.
     annotated = with_current_step(type(case).objects.filter(pk=case.pk)).get()
@@ -26,13 +34,20 @@ def test_acceptance_stores_the_steps_with_the_window_step_done_by_the_clerk(item
 
 def test_the_api_answers_an_acceptance_with_the_stored_steps(item, applicant, clerk):
     case = actions.receive(item, actor=clerk, applicant=applicant)
-    actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED
-                                                         for m in case.materials.all()})
+    actions.check_materials(
+        case,
+        actor=clerk,
+        statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
+    )
     client = APIClient()
     client.force_authenticate(clerk)
     r = client.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json")
     assert r.status_code == 200, r.content
-    ids = list(CaseStep.objects.filter(case=case).order_by("order").values_list("review_step_id", flat=True))
+    ids = list(
+        CaseStep.objects.filter(case=case)
+        .order_by("order")
+        .values_list("review_step_id", flat=True)
+    )
     assert [s["review_step_id"] for s in r.json()["steps"]] == ids and len(ids) == 4
     assert [s["state"] for s in r.json()["steps"]] == ["done", "pending", "pending", "pending"]
 
@@ -54,8 +69,11 @@ def test_an_item_without_steps_stores_none(handling_item, applicant, clerk):
 
 def test_running_cases_accepted_before_get_their_steps_from_the_migration(item, applicant, clerk):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
-    eager = list(CaseStep.objects.filter(case=case).order_by("order").values_list(
-        "review_step_id", "state", "done_by", "done_on", "opinion", "section"))
+    eager = list(
+        CaseStep.objects.filter(case=case)
+        .order_by("order")
+        .values_list("review_step_id", "state", "done_by", "done_on", "opinion", "section")
+    )
     CaseStep.objects.filter(case=case).delete()  # as a case accepted before this change
     closed = accepted_case(item, applicant, clerk, "2025-09-22")
     # A closed case keeps showing planned steps; only running ones get rows.
@@ -63,8 +81,14 @@ def test_running_cases_accepted_before_get_their_steps_from_the_migration(item, 
     type(case).objects.filter(pk=closed.pk).update(state="terminated")
     migration = importlib.import_module("oneseal.cases.migrations.0005_steps_of_running_cases")
     migration.store_steps(django_apps, None)
-    assert list(CaseStep.objects.filter(case=case).order_by("order").values_list(
-        "review_step_id", "state", "done_by", "done_on", "opinion", "section")) == eager
+    assert (
+        list(
+            CaseStep.objects.filter(case=case)
+            .order_by("order")
+            .values_list("review_step_id", "state", "done_by", "done_on", "opinion", "section")
+        )
+        == eager
+    )
     assert not CaseStep.objects.filter(case=closed).exists()
     migration.store_steps(django_apps, None)  # running it again changes nothing
     assert CaseStep.objects.filter(case=case).count() == 4

@@ -19,8 +19,14 @@ def test_an_expert_review_stops_both_clocks(item, applicant, clerk, reviewer):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     # Accepted Monday 9-22: five working days end Sunday 9-28 (worked), twenty end 10-24.
     assert (case.promised_due, case.statutory_due) == (day("2025-09-28"), day("2025-10-24"))
-    case = actions.suspend(case, actor=reviewer, kind="expert_review", reason="专家评审", expected_days=3,
-                           on=day("2025-09-24"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="expert_review",
+        reason="专家评审",
+        expected_days=3,
+        on=day("2025-09-24"),
+    )
     row = Suspension.objects.get(case=case)
     assert row.stops_statutory and row.basis == "《中华人民共和国行政许可法》第四十五条"
     # Left after Wednesday 9-24: 9-25, 9-26, 9-28 of the promise; eighteen of the law.
@@ -32,8 +38,14 @@ def test_an_expert_review_stops_both_clocks(item, applicant, clerk, reviewer):
 
 def test_a_site_survey_stops_only_the_promised_clock(item, applicant, clerk, reviewer):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
-    case = actions.suspend(case, actor=reviewer, kind="site_survey", reason="现场勘验经营场所", expected_days=3,
-                           on=day("2025-09-24"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="site_survey",
+        reason="现场勘验经营场所",
+        expected_days=3,
+        on=day("2025-09-24"),
+    )
     row = Suspension.objects.get(case=case)
     assert not row.stops_statutory and row.basis == "" and row.statutory_remaining is None
     event = case.events.order_by("-seq").first()
@@ -47,20 +59,38 @@ def test_a_site_survey_stops_only_the_promised_clock(item, applicant, clerk, rev
     assert dues.recomputed_dues(case, calendar(), history)["promised_due"] == day("2025-10-13")
 
 
-def test_a_promise_stopped_longer_than_the_law_ends_with_the_statutory_limit(item, applicant, clerk, reviewer):
+def test_a_promise_stopped_longer_than_the_law_ends_with_the_statutory_limit(
+    item, applicant, clerk, reviewer
+):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
-    actions.suspend(case, actor=reviewer, kind="site_survey", reason="现场勘验", expected_days=20, on=day("2025-09-24"))
+    actions.suspend(
+        case,
+        actor=reviewer,
+        kind="site_survey",
+        reason="现场勘验",
+        expected_days=20,
+        on=day("2025-09-24"),
+    )
     case = actions.resume(case, actor=reviewer, on=day("2025-10-22"))
     # Three days after Wednesday 10-22 would be 10-27: the promise ends with the law on 10-24.
     assert case.promised_due == case.statutory_due == day("2025-10-24")
 
 
-def test_a_site_survey_the_items_own_law_adds_stops_the_statutory_clock(make_item, admin_user, applicant, clerk,
-                                                                         reviewer):
+def test_a_site_survey_the_items_own_law_adds_stops_the_statutory_clock(
+    make_item, admin_user, applicant, clerk, reviewer
+):
     hi = make_item(procedures=("site_survey",))
-    draft = catalogue_actions.start_adjustment(hi.item_version.item, actor=admin_user, kind="change",
-                                               reason="补充法律依据", basis="《某某条例》第十条") \
-        if hasattr(catalogue_actions, "start_adjustment") else None
+    draft = (
+        catalogue_actions.start_adjustment(
+            hi.item_version.item,
+            actor=admin_user,
+            kind="change",
+            reason="补充法律依据",
+            basis="《某某条例》第十条",
+        )
+        if hasattr(catalogue_actions, "start_adjustment")
+        else None
+    )
     assert draft is not None
     new_hi = draft.handling_items.get()
     survey = SpecialProcedure.objects.get(handling_item=new_hi, kind="site_survey")
@@ -68,17 +98,33 @@ def test_a_site_survey_the_items_own_law_adds_stops_the_statutory_clock(make_ite
     catalogue_actions.save_draft_part(survey, actor=admin_user)
     catalogue_actions.publish(draft, actor=admin_user, effective_from=day("2025-01-01"))
     case = accepted_case(new_hi, applicant, clerk, "2025-09-22")
-    actions.suspend(case, actor=reviewer, kind="site_survey", reason="现场勘验", expected_days=3, on=day("2025-09-24"))
+    actions.suspend(
+        case,
+        actor=reviewer,
+        kind="site_survey",
+        reason="现场勘验",
+        expected_days=3,
+        on=day("2025-09-24"),
+    )
     row = Suspension.objects.get(case=case)
     assert row.stops_statutory and row.basis == "《中华人民共和国食品安全法》第三十五条"
     case = actions.resume(case, actor=reviewer, on=day("2025-10-09"))
     assert case.statutory_due == day("2025-11-03")
 
 
-def test_a_technical_support_request_stops_only_the_promised_clock(item, applicant, clerk, reviewer):
+def test_a_technical_support_request_stops_only_the_promised_clock(
+    item, applicant, clerk, reviewer
+):
     case = accepted_case(item, applicant, clerk, "2025-09-22")
-    actions.suspend(case, actor=reviewer, kind="testing", reason="请行业主管部门提供检测支撑", expected_days=3,
-                    on=day("2025-09-24"), technical_support=True)
+    actions.suspend(
+        case,
+        actor=reviewer,
+        kind="testing",
+        reason="请行业主管部门提供检测支撑",
+        expected_days=3,
+        on=day("2025-09-24"),
+        technical_support=True,
+    )
     row = Suspension.objects.get(case=case)
     assert row.technical_support and not row.stops_statutory
     case = actions.resume(case, actor=reviewer, on=day("2025-10-09"))
@@ -89,26 +135,50 @@ def test_only_a_procedure_the_guide_lists_may_be_started(make_item, applicant, c
     hi = make_item(procedures=("expert_review",))
     case = accepted_case(hi, applicant, clerk, "2025-09-22")
     with pytest.raises(ValidationFailed) as refused:
-        actions.suspend(case, actor=reviewer, kind="site_survey", reason="现场勘验", expected_days=3,
-                        on=day("2025-09-24"))
-    assert "未列明“现场勘验”" in refused.value.fields["kind"][0] and "专家评审" in refused.value.fields["kind"][0]
+        actions.suspend(
+            case,
+            actor=reviewer,
+            kind="site_survey",
+            reason="现场勘验",
+            expected_days=3,
+            on=day("2025-09-24"),
+        )
+    assert (
+        "未列明“现场勘验”" in refused.value.fields["kind"][0]
+        and "专家评审" in refused.value.fields["kind"][0]
+    )
     assert not Suspension.objects.exists()
 
 
-def test_only_the_cases_own_section_or_its_assigned_reviewer_suspends(item, applicant, clerk, reviewer, signatory,
-                                                                      make_staff, county, bureau):
+def test_only_the_cases_own_section_or_its_assigned_reviewer_suspends(
+    item, applicant, clerk, reviewer, signatory, make_staff, county, bureau
+):
     from oneseal.organisation.models import Section
 
     other_section = Section.objects.create(bureau=bureau, name="社会事务科")
-    stranger = make_staff("reviewer-social", county, Role.REVIEWER, bureau=bureau, section=other_section)
+    stranger = make_staff(
+        "reviewer-social", county, Role.REVIEWER, bureau=bureau, section=other_section
+    )
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     with pytest.raises(NotPermitted, match="承办科室"):
-        actions.suspend(case, actor=stranger, kind="expert_review", reason="专家评审", expected_days=3,
-                        on=day("2025-09-24"))
+        actions.suspend(
+            case,
+            actor=stranger,
+            kind="expert_review",
+            reason="专家评审",
+            expected_days=3,
+            on=day("2025-09-24"),
+        )
     # Assigned to the pending step, the same reviewer may.
     step = case.steps.get(order=2)
     case = actions.assign_step(case, step, actor=signatory, assignee=reviewer)
     assert not Suspension.objects.exists()
-    case = actions.suspend(case, actor=reviewer, kind="expert_review", reason="专家评审", expected_days=3,
-                           on=day("2025-09-24"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="expert_review",
+        reason="专家评审",
+        expected_days=3,
+        on=day("2025-09-24"),
+    )
     assert case.state == "suspended"

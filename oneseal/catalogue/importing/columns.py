@@ -42,7 +42,6 @@ BATCH = 1000
 ITEM, HANDLING, SERIAL = "item", "handling", "serial"
 
 
-
 # --------------------------------------------------------------------------------------------
 # Problems
 
@@ -72,7 +71,9 @@ class ImportRejected(ValidationFailed):
     code = "import_rejected"
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.row, _column_rank(p.column), p.message))
+        self.problems = sorted(
+            set(problems), key=lambda p: (p.row, _column_rank(p.column), p.message)
+        )
         super().__init__(
             _("导入文件有 {n} 处问题，未导入任何数据").format(n=len(self.problems)),
             reasons=[str(p) for p in self.problems],
@@ -119,9 +120,14 @@ _DAYS_RE = re.compile(r"^(\d+)\s*(?:个?\s*工作日)?$")
 _VISITS_RE = re.compile(r"^(\d+)\s*次?$")
 _CHINESE_LEVELS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
 # Spellings of the exercise level seen in county lists besides the labels themselves.
-_LEVEL_SYNONYMS = {"区级": ExerciseLevel.COUNTY, "县（区）级": ExerciseLevel.COUNTY,
-                   "县（市、区）级": ExerciseLevel.COUNTY, "乡镇级": ExerciseLevel.TOWNSHIP,
-                   "乡级": ExerciseLevel.TOWNSHIP, "省级部门": ExerciseLevel.PROVINCE}
+_LEVEL_SYNONYMS = {
+    "区级": ExerciseLevel.COUNTY,
+    "县（区）级": ExerciseLevel.COUNTY,
+    "县（市、区）级": ExerciseLevel.COUNTY,
+    "乡镇级": ExerciseLevel.TOWNSHIP,
+    "乡级": ExerciseLevel.TOWNSHIP,
+    "省级部门": ExerciseLevel.PROVINCE,
+}
 
 
 # An empty cell of a column whose field cannot be empty (a choice, the number of visits):
@@ -193,8 +199,11 @@ class Column:
                 return NOT_GIVEN
             value = _choice_map(self.choices).get(_norm_label(text))
             if value is None:
-                raise CellError(_("“{v}”不是有效的{h}，可填：{options}").format(
-                    v=text, h=self.header, options="、".join(_choice_labels(self.choices))))
+                raise CellError(
+                    _("“{v}”不是有效的{h}，可填：{options}").format(
+                        v=text, h=self.header, options="、".join(_choice_labels(self.choices))
+                    )
+                )
             return value
         if self.kind == "department":
             return lookups.department(text)
@@ -286,13 +295,22 @@ def _choice_map(choices) -> dict[str, Any]:
 
 COLUMNS: tuple[Column, ...] = (
     Column("序号", SERIAL, "", "serial", width=6),
-    Column("实施部门", ITEM, "original_department_id", "department", required=True, width=20,
-           aliases=("原审批部门", "实施主体")),
+    Column(
+        "实施部门",
+        ITEM,
+        "original_department_id",
+        "department",
+        required=True,
+        width=20,
+        aliases=("原审批部门", "实施主体"),
+    ),
     Column("事项名称", ITEM, "name", "text", required=True, width=32),
     Column("基本编码", ITEM, "basic_code", "text", required=True, width=20),
     Column("事项类型", ITEM, "item_type", "choice", choices=ItemType, width=12),
     Column("实施编码", ITEM, "implementing_code", "text", width=28),
-    Column("设定和实施依据", ITEM, "legal_basis", "text", width=40, aliases=("设定依据", "实施依据")),
+    Column(
+        "设定和实施依据", ITEM, "legal_basis", "text", width=40, aliases=("设定依据", "实施依据")
+    ),
     Column("行使层级", ITEM, "exercise_level", "choice", choices=ExerciseLevel, width=10),
     Column("划转情况", ITEM, "transfer_status", "choice", choices=TransferStatus, width=16),
     Column("主题", ITEM, "topic_id", "topic", width=12),
@@ -300,10 +318,22 @@ COLUMNS: tuple[Column, ...] = (
     Column("办理项编码", HANDLING, "code", "text", required=True, width=30),
     Column("业务类型", HANDLING, "variant", "choice", choices=Variant, width=10),
     Column("服务对象", HANDLING, "applicant_type", "choice", choices=ApplicantType, width=18),
-    Column("法定时限", HANDLING, "statutory_limit_days", "days", width=10,
-           aliases=("法定时限（工作日）", "法定办结时限")),
-    Column("承诺时限", HANDLING, "promised_limit_days", "days", width=10,
-           aliases=("承诺时限（工作日）", "承诺办结时限")),
+    Column(
+        "法定时限",
+        HANDLING,
+        "statutory_limit_days",
+        "days",
+        width=10,
+        aliases=("法定时限（工作日）", "法定办结时限"),
+    ),
+    Column(
+        "承诺时限",
+        HANDLING,
+        "promised_limit_days",
+        "days",
+        width=10,
+        aliases=("承诺时限（工作日）", "承诺办结时限"),
+    ),
     Column("即办件", HANDLING, "is_instant", "flag", width=8),
     Column("是否收费", HANDLING, "fee_charged", "flag", width=8),
     Column("收费标准", HANDLING, "fee_standard", "text", width=20),
@@ -324,7 +354,6 @@ HANDLING_COLUMNS = tuple(c for c in COLUMNS if c.level == HANDLING)
 
 def _column_rank(header: str) -> int:
     return HEADERS.index(header) if header in HEADERS else -1
-
 
 
 def _is_bureau_name(name: str, bureau_name: str = "") -> bool:
@@ -364,5 +393,3 @@ class Sheet:
 
     def label(self, header: str) -> str:
         return self.columns.get(header, header)
-
-

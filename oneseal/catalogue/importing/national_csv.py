@@ -28,8 +28,13 @@ UNGROUPED = "未分类"
 # taskType codes of the portal (the national code list of 政务服务事项 types). 2 行政处罚,
 # 3 行政强制 and 6 行政检查 are powers but not service items; a csv listing them is refused.
 TASK_TYPES = {
-    "1": ItemType.LICENSING, "4": ItemType.LEVY, "5": ItemType.PAYMENT, "7": ItemType.CONFIRMATION,
-    "8": ItemType.REWARD, "9": ItemType.RULING, "10": ItemType.OTHER_POWER,
+    "1": ItemType.LICENSING,
+    "4": ItemType.LEVY,
+    "5": ItemType.PAYMENT,
+    "7": ItemType.CONFIRMATION,
+    "8": ItemType.REWARD,
+    "9": ItemType.RULING,
+    "10": ItemType.OTHER_POWER,
     "20": ItemType.PUBLIC_SERVICE,
 }
 # A handling item's kind read from its name: the last bracketed note first (…（注销）), else
@@ -87,17 +92,26 @@ def _exercise_level(area_code: str) -> str:
 def _capped_csv_records(reader, columns: int) -> tuple[list[tuple[int, dict]], Problem | None]:
     max_rows, max_chars = _cap("ONESEAL_IMPORT_MAX_ROWS"), _cap("ONESEAL_IMPORT_MAX_CELL_CHARS")
     if columns > _cap("ONESEAL_IMPORT_MAX_COLUMNS"):
-        return [], Problem(1, "", _("列数超过上限 {limit} 列").format(limit=_cap("ONESEAL_IMPORT_MAX_COLUMNS")))
+        return [], Problem(
+            1, "", _("列数超过上限 {limit} 列").format(limit=_cap("ONESEAL_IMPORT_MAX_COLUMNS"))
+        )
     records = []
     try:
         for number, raw in enumerate(reader, start=2):
             if number - 1 > max_rows:
-                return [], Problem(0, "", _("行数超过上限 {limit} 行，请分批导入").format(limit=max_rows))
+                return [], Problem(
+                    0, "", _("行数超过上限 {limit} 行，请分批导入").format(limit=max_rows)
+                )
             row = {k: _norm_text(v) for k, v in raw.items() if k is not None}
             long = next((k for k, v in row.items() if len(v) > max_chars), None)
             if long is not None:
-                return [], Problem(number, long, _("单元格内容有 {n} 个字符，超过上限 {limit} 个").format(
-                    n=len(row[long]), limit=max_chars))
+                return [], Problem(
+                    number,
+                    long,
+                    _("单元格内容有 {n} 个字符，超过上限 {limit} 个").format(
+                        n=len(row[long]), limit=max_chars
+                    ),
+                )
             if any(row.values()):
                 records.append((number, row))
     except csv.Error as error:  # e.g. a field beyond the csv module's own limit
@@ -125,8 +139,17 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
         source = source.read()
     limit = _cap("ONESEAL_IMPORT_MAX_UNPACKED_MB") * 1024 * 1024
     if len(source) > limit:
-        return Sheet(problems=[Problem(0, "", _("csv 文件为 {size} MB，超过上限 {limit} MB").format(
-            size=len(source) // (1024 * 1024), limit=limit // (1024 * 1024)))])
+        return Sheet(
+            problems=[
+                Problem(
+                    0,
+                    "",
+                    _("csv 文件为 {size} MB，超过上限 {limit} MB").format(
+                        size=len(source) // (1024 * 1024), limit=limit // (1024 * 1024)
+                    ),
+                )
+            ]
+        )
     text = None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -139,10 +162,18 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
     reader = csv.DictReader(io.StringIO(text, newline=""))
     fieldnames = [f.strip() for f in (reader.fieldnames or [])]
     reader.fieldnames = fieldnames
-    columns = {"实施部门": "department", "事项名称": "main_item", "基本编码": "main_item",
-               "事项类型": "taskType", "实施编码": "itemCode", "行使层级": "areaCode",
-               "划转情况": "department", "办理项名称": "name", "办理项编码": "itemCode",
-               "业务类型": "name"}
+    columns = {
+        "实施部门": "department",
+        "事项名称": "main_item",
+        "基本编码": "main_item",
+        "事项类型": "taskType",
+        "实施编码": "itemCode",
+        "行使层级": "areaCode",
+        "划转情况": "department",
+        "办理项名称": "name",
+        "办理项编码": "itemCode",
+        "业务类型": "name",
+    }
     sheet = Sheet(columns=columns, create_departments=True)
     missing = [c for c in CSV_REQUIRED if c not in fieldnames]
     if missing:
@@ -158,7 +189,11 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
 
     groups: OrderedDict[str, list[tuple[int, dict]]] = OrderedDict()
     for number, row in records:
-        key = row["main_item"] if row["main_item"] and row["main_item"] != UNGROUPED else f"\x00{number}"
+        key = (
+            row["main_item"]
+            if row["main_item"] and row["main_item"] != UNGROUPED
+            else f"\x00{number}"
+        )
         groups.setdefault(key, []).append((number, row))
 
     with translation.override("zh-hans"):
@@ -188,7 +223,9 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
                 cells = {
                     "实施部门": department,
                     "事项名称": key if grouped else r["name"],
-                    "基本编码": grouped_basic_code(area, key) if grouped else ungrouped_basic_code(r["itemCode"], area),
+                    "基本编码": grouped_basic_code(area, key)
+                    if grouped
+                    else ungrouped_basic_code(r["itemCode"], area),
                     "事项类型": str(task.label) if task else None,
                     "实施编码": "" if grouped else r["itemCode"],
                     "行使层级": str(ExerciseLevel(_exercise_level(area)).label),
@@ -198,11 +235,15 @@ def read_service_items_csv(source, *, stationed: bool | set[str] | frozenset[str
                     "业务类型": str(Variant(variant_from_name(r["name"])).label),
                 }
                 if task is None:
-                    sheet.row_problems.append(Problem(number, "taskType", _(
-                        "事项类型代码“{v}”不受支持（可导入：{codes}）").format(
-                            v=r["taskType"], codes="、".join(sorted(TASK_TYPES, key=int)))))
+                    sheet.row_problems.append(
+                        Problem(
+                            number,
+                            "taskType",
+                            _("事项类型代码“{v}”不受支持（可导入：{codes}）").format(
+                                v=r["taskType"], codes="、".join(sorted(TASK_TYPES, key=int))
+                            ),
+                        )
+                    )
                 sheet.rows.append((number, cells))
     sheet.headers = [h for h in HEADERS if h in columns]
     return sheet
-
-

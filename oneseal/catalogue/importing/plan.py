@@ -65,8 +65,11 @@ class Lookups:
             return self.by_short_name[name]
         if self.create_departments:
             return PendingDepartment(name)
-        raise CellError(_("部门“{name}”不在{region}的部门名录中，请先添加该部门或改正名称").format(
-            name=name, region=self.region.name))
+        raise CellError(
+            _("部门“{name}”不在{region}的部门名录中，请先添加该部门或改正名称").format(
+                name=name, region=self.region.name
+            )
+        )
 
     def topic(self, name: str) -> int:
         if name not in self.topics:
@@ -106,7 +109,9 @@ class ParsedItem:
         return all(r.ok for r in self.rows)
 
 
-def parse_rows(sheet: Sheet, lookups: Lookups) -> tuple[OrderedDict[str, ParsedItem], list[Problem]]:
+def parse_rows(
+    sheet: Sheet, lookups: Lookups
+) -> tuple[OrderedDict[str, ParsedItem], list[Problem]]:
     problems: list[Problem] = []
     items: OrderedDict[str, ParsedItem] = OrderedDict()
     codes_seen: dict[str, int] = {}
@@ -126,16 +131,33 @@ def parse_rows(sheet: Sheet, lookups: Lookups) -> tuple[OrderedDict[str, ParsedI
         code = parsed.handling.get("code")
         if code:
             if code in codes_seen:
-                problems.append(Problem(number, sheet.label("办理项编码"), _(
-                    "办理项编码“{code}”与第 {n} 行重复").format(code=code, n=codes_seen[code])))
+                problems.append(
+                    Problem(
+                        number,
+                        sheet.label("办理项编码"),
+                        _("办理项编码“{code}”与第 {n} 行重复").format(
+                            code=code, n=codes_seen[code]
+                        ),
+                    )
+                )
                 parsed.ok = False
             else:
                 codes_seen[code] = number
-        promised, statutory = parsed.handling.get("promised_limit_days"), parsed.handling.get("statutory_limit_days")
+        promised, statutory = (
+            parsed.handling.get("promised_limit_days"),
+            parsed.handling.get("statutory_limit_days"),
+        )
         if promised is not None and statutory is not None and promised > statutory:
             # The publish rule, caught where the number was typed (《行政许可法》第四十二条).
-            problems.append(Problem(number, sheet.label("承诺时限"), _(
-                "承诺时限（{p}个工作日）超过法定时限（{s}个工作日）").format(p=promised, s=statutory)))
+            problems.append(
+                Problem(
+                    number,
+                    sheet.label("承诺时限"),
+                    _("承诺时限（{p}个工作日）超过法定时限（{s}个工作日）").format(
+                        p=promised, s=statutory
+                    ),
+                )
+            )
             parsed.ok = False
         basic_code = parsed.item.get("basic_code")
         if not basic_code:
@@ -144,9 +166,15 @@ def parse_rows(sheet: Sheet, lookups: Lookups) -> tuple[OrderedDict[str, ParsedI
         if implementing:
             owner = implementing_seen.setdefault(implementing, (basic_code, number))
             if owner[0] != basic_code:
-                problems.append(Problem(number, sheet.label("实施编码"), _(
-                    "实施编码“{code}”已用于第 {n} 行的事项（基本编码 {other}）").format(
-                        code=implementing, n=owner[1], other=owner[0])))
+                problems.append(
+                    Problem(
+                        number,
+                        sheet.label("实施编码"),
+                        _("实施编码“{code}”已用于第 {n} 行的事项（基本编码 {other}）").format(
+                            code=implementing, n=owner[1], other=owner[0]
+                        ),
+                    )
+                )
                 parsed.ok = False
         item = items.setdefault(basic_code, ParsedItem(basic_code))
         for column in ITEM_COLUMNS:
@@ -157,9 +185,15 @@ def parse_rows(sheet: Sheet, lookups: Lookups) -> tuple[OrderedDict[str, ParsedI
                 item.values[column.field] = value
                 item.given_on[column.field] = number
             elif item.values[column.field] != value:
-                problems.append(Problem(number, sheet.label(column.header), _(
-                    "同一事项（基本编码 {code}）各行的“{h}”须一致，本行与第 {n} 行不同").format(
-                        code=basic_code, h=column.header, n=item.given_on[column.field])))
+                problems.append(
+                    Problem(
+                        number,
+                        sheet.label(column.header),
+                        _(
+                            "同一事项（基本编码 {code}）各行的“{h}”须一致，本行与第 {n} 行不同"
+                        ).format(code=basic_code, h=column.header, n=item.given_on[column.field]),
+                    )
+                )
                 parsed.ok = False
         item.rows.append(parsed)
     return items, problems
@@ -189,24 +223,37 @@ def load_latest(catalogue: Catalogue, on: datetime.date):
     """The newest version of every item of the catalogue, the version in force on `on` where
     that is another one (a change or cancellation published for a later date, or a draft on
     top), and the handling items of both: two queries (one per thousand versions for the second)."""
-    newest = ItemVersion.objects.filter(item=OuterRef("item")).order_by("-number").values("number")[:1]
-    in_force = (Q(status=ItemVersion.Status.PUBLISHED, effective_from__lte=on, is_cancelled=False)
-                & (Q(effective_until__isnull=True) | Q(effective_until__gt=on)))
-    versions = (ItemVersion.objects.filter(item__catalogue=catalogue).annotate(newest=Subquery(newest))
-                .filter(Q(number=F("newest")) | in_force).select_related("item"))
+    newest = (
+        ItemVersion.objects.filter(item=OuterRef("item")).order_by("-number").values("number")[:1]
+    )
+    in_force = Q(
+        status=ItemVersion.Status.PUBLISHED, effective_from__lte=on, is_cancelled=False
+    ) & (Q(effective_until__isnull=True) | Q(effective_until__gt=on))
+    versions = (
+        ItemVersion.objects.filter(item__catalogue=catalogue)
+        .annotate(newest=Subquery(newest))
+        .filter(Q(number=F("newest")) | in_force)
+        .select_related("item")
+    )
     latest, current = {}, {}
     for v in versions:
         (latest if v.number == v.newest else current)[v.item.basic_code] = v
     handling: dict[int, dict[str, HandlingItem]] = defaultdict(dict)
     wanted = [v.pk for v in (*latest.values(), *current.values())]
     for start in range(0, len(wanted), BATCH):  # none for an empty catalogue
-        for hi in HandlingItem.objects.filter(item_version__in=wanted[start:start + BATCH]).order_by("order", "id"):
+        for hi in HandlingItem.objects.filter(
+            item_version__in=wanted[start : start + BATCH]
+        ).order_by("order", "id"):
             handling[hi.item_version_id][hi.code] = hi
     return latest, current, handling
 
 
 def _differences(columns, values: dict[str, Any], obj) -> dict[str, Any]:
-    return {c.field: values[c.field] for c in columns if c.field in values and c.stored(obj) != values[c.field]}
+    return {
+        c.field: values[c.field]
+        for c in columns
+        if c.field in values and c.stored(obj) != values[c.field]
+    }
 
 
 def _compare(plan: ItemPlan, version: ItemVersion, existing: dict[str, HandlingItem]) -> ItemPlan:
@@ -246,24 +293,43 @@ def plan_changes(groups, latest, in_force, handling, sheet: Sheet):
         version = plan.latest
         current = in_force.get(basic_code)
         if current is not None:
-            as_in_force = _compare(ItemPlan(basic_code, rows, parsed.values, current), current,
-                                   handling.get(current.pk, {}))
+            as_in_force = _compare(
+                ItemPlan(basic_code, rows, parsed.values, current),
+                current,
+                handling.get(current.pk, {}),
+            )
             if not as_in_force.is_change:
                 unchanged.append(as_in_force)
                 continue
         if version.is_cancelled:
             state = _("已并入其他事项") if version.merged_into_id else _("已取消")
             draft = _("（待发布的草稿）") if version.is_draft else ""
-            problems.append(Problem(rows[0].number, sheet.label("基本编码"), _(
-                "事项“{name}”（{code}）{state}{draft}，导入不能恢复；请删除此行，或经调整程序办理").format(
-                    name=version.name, code=basic_code, state=state, draft=draft)))
+            problems.append(
+                Problem(
+                    rows[0].number,
+                    sheet.label("基本编码"),
+                    _(
+                        "事项“{name}”（{code}）{state}{draft}，导入不能恢复；请删除此行，或经调整程序办理"
+                    ).format(name=version.name, code=basic_code, state=state, draft=draft),
+                )
+            )
             continue
         _compare(plan, version, handling.get(version.pk, {}))
         if current is not None and plan.is_change and not version.is_draft:
-            problems.append(Problem(rows[0].number, sheet.label("基本编码"), _(
-                "事项“{name}”（{code}）已有定于{date}生效的调整，本行与现行版本和该调整均不一致，导入不能再作调整；"
-                "请在该调整生效后再导入").format(name=version.name, code=basic_code,
-                                                date=_chinese_date(version.effective_from))))
+            problems.append(
+                Problem(
+                    rows[0].number,
+                    sheet.label("基本编码"),
+                    _(
+                        "事项“{name}”（{code}）已有定于{date}生效的调整，本行与现行版本和该调整均不一致，导入不能再作调整；"
+                        "请在该调整生效后再导入"
+                    ).format(
+                        name=version.name,
+                        code=basic_code,
+                        date=_chinese_date(version.effective_from),
+                    ),
+                )
+            )
             continue
         (changes if plan.is_change else unchanged).append(plan)
     return creates, changes, unchanged, problems
@@ -292,10 +358,16 @@ class ImportReport:
     @property
     def counts(self) -> dict[str, int]:
         return {
-            "rows": self.rows, "created": len(self.created), "changed": len(self.changed),
-            "unchanged": len(self.unchanged), "published": len(self.published),
-            "blocked": len(self.blocked), "items_not_in_file": len(self.items_not_in_file),
-            "handling_items_not_in_file": sum(len(v) for v in self.handling_items_not_in_file.values()),
+            "rows": self.rows,
+            "created": len(self.created),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "published": len(self.published),
+            "blocked": len(self.blocked),
+            "items_not_in_file": len(self.items_not_in_file),
+            "handling_items_not_in_file": sum(
+                len(v) for v in self.handling_items_not_in_file.values()
+            ),
             "departments_created": len(self.departments_created),
         }
 
@@ -305,11 +377,13 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {
-            "counts": self.counts, "created": self.created, "changed": self.changed,
-            "unchanged": self.unchanged, "published": self.published, "blocked": self.blocked,
+            "counts": self.counts,
+            "created": self.created,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "published": self.published,
+            "blocked": self.blocked,
             "items_not_in_file": self.items_not_in_file,
             "handling_items_not_in_file": self.handling_items_not_in_file,
             "departments_created": self.departments_created,
         }
-
-

@@ -30,8 +30,18 @@ from .national_csv import read_service_items_csv
 
 
 def _bad_file(message=None) -> Sheet:
-    return Sheet(problems=[Problem(0, "", message or _(
-        "文件不是有效的 Excel（.xlsx）文件，无法读取；如为 .xls 或其他格式，请另存为 .xlsx 后再导入"))])
+    return Sheet(
+        problems=[
+            Problem(
+                0,
+                "",
+                message
+                or _(
+                    "文件不是有效的 Excel（.xlsx）文件，无法读取；如为 .xls 或其他格式，请另存为 .xlsx 后再导入"
+                ),
+            )
+        ]
+    )
 
 
 def _zip_problem(data: bytes) -> str:
@@ -44,13 +54,15 @@ def _zip_problem(data: bytes) -> str:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         return ""  # not a readable zip: read_xlsx reports it as such
     if len(entries) > MAX_ZIP_ENTRIES:
-        return _("文件包含 {n} 个压缩条目，超过上限 {limit} 个，不是正常的 Excel 文件，已拒绝").format(
-            n=len(entries), limit=MAX_ZIP_ENTRIES)
+        return _(
+            "文件包含 {n} 个压缩条目，超过上限 {limit} 个，不是正常的 Excel 文件，已拒绝"
+        ).format(n=len(entries), limit=MAX_ZIP_ENTRIES)
     unpacked = sum(e.file_size for e in entries)
     limit = _cap("ONESEAL_IMPORT_MAX_UNPACKED_MB") * 1024 * 1024
     if unpacked > limit:
         return _("文件解压后为 {size} MB，超过上限 {limit} MB（可能是“压缩炸弹”），已拒绝").format(
-            size=unpacked // (1024 * 1024), limit=limit // (1024 * 1024))
+            size=unpacked // (1024 * 1024), limit=limit // (1024 * 1024)
+        )
     return ""
 
 
@@ -59,16 +71,27 @@ def _capped_rows(worksheet) -> tuple[list[tuple], list[Problem]]:
     max_rows, max_columns = _cap("ONESEAL_IMPORT_MAX_ROWS"), _cap("ONESEAL_IMPORT_MAX_COLUMNS")
     max_chars = _cap("ONESEAL_IMPORT_MAX_CELL_CHARS")
     rows: list[tuple] = []
-    for n, row in enumerate(worksheet.iter_rows(values_only=True, max_col=max_columns + 1), start=1):
+    for n, row in enumerate(
+        worksheet.iter_rows(values_only=True, max_col=max_columns + 1), start=1
+    ):
         if len(row) > max_columns and any(v not in (None, "") for v in row[max_columns:]):
             return [], [Problem(n, "", _("列数超过上限 {limit} 列").format(limit=max_columns))]
         for i, value in enumerate(row):
             if isinstance(value, str) and len(value) > max_chars:
-                return [], [Problem(n, get_column_letter(i + 1), _("单元格内容有 {n} 个字符，超过上限 {limit} 个").format(
-                    n=len(value), limit=max_chars))]
+                return [], [
+                    Problem(
+                        n,
+                        get_column_letter(i + 1),
+                        _("单元格内容有 {n} 个字符，超过上限 {limit} 个").format(
+                            n=len(value), limit=max_chars
+                        ),
+                    )
+                ]
         if n > max_rows:
             if any(v not in (None, "") for v in row):
-                return [], [Problem(0, "", _("行数超过上限 {limit} 行，请分批导入").format(limit=max_rows))]
+                return [], [
+                    Problem(0, "", _("行数超过上限 {limit} 行，请分批导入").format(limit=max_rows))
+                ]
             continue
         rows.append(tuple(row[:max_columns]))
     return rows, []
@@ -95,8 +118,16 @@ def read_xlsx(source) -> Sheet:
             raw_rows, problems = _capped_rows(worksheet)
         finally:
             workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError,
-            EOFError, TypeError):
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        OSError,
+        SyntaxError,
+        EOFError,
+        TypeError,
+    ):
         return _bad_file()
     if problems:
         return Sheet(problems=problems)
@@ -119,13 +150,22 @@ def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
         if header is None:
             continue  # a column the layout does not know: ignored
         if header in positions:
-            sheet.problems.append(Problem(header_row, header, _("列名重复（第 {a} 列和第 {b} 列）").format(
-                a=positions[header] + 1, b=index + 1)))
+            sheet.problems.append(
+                Problem(
+                    header_row,
+                    header,
+                    _("列名重复（第 {a} 列和第 {b} 列）").format(
+                        a=positions[header] + 1, b=index + 1
+                    ),
+                )
+            )
             continue
         positions[header] = index
     for header in REQUIRED_HEADERS:
         if header not in positions:
-            sheet.problems.append(Problem(header_row, header, _("缺少必填列“{h}”").format(h=header)))
+            sheet.problems.append(
+                Problem(header_row, header, _("缺少必填列“{h}”").format(h=header))
+            )
     sheet.headers = [h for h in HEADERS if h in positions]
     # A row counts when a known column other than 序号 has something in it: templates often
     # come with numbered empty rows, and notes under the table sit in the 序号 column.
@@ -139,8 +179,9 @@ def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
     return sheet
 
 
-
-def read_rows(source, *, name: str = "", stationed: bool | set[str] | frozenset[str] = False) -> Sheet:
+def read_rows(
+    source, *, name: str = "", stationed: bool | set[str] | frozenset[str] = False
+) -> Sheet:
     """Read an uploaded or local file as a sheet: xlsx by its content (a zip), csv by its
     name or by its header line; anything else is read as xlsx and reported as unreadable."""
     if isinstance(source, str | Path):
@@ -157,4 +198,3 @@ def read_rows(source, *, name: str = "", stationed: bool | set[str] | frozenset[
     if name.lower().endswith(".csv") or (b"main_item" in head and b"itemCode" in head):
         return read_service_items_csv(data, stationed=stationed)
     return read_xlsx(data)
-

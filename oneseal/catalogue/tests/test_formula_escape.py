@@ -31,7 +31,12 @@ def test_the_list_export_keeps_a_formula_like_name_as_text(catalogue, admin_user
     assert all(c.data_type == "s" and c.quotePrefix for c in found)
 
 
-def test_the_transfer_and_gap_reports_keep_a_formula_like_department_as_text(listed, guidance, housing, county):  # noqa: F811
+def test_the_transfer_and_gap_reports_keep_a_formula_like_department_as_text(
+    listed,  # noqa: F811
+    guidance,  # noqa: F811
+    housing,  # noqa: F811
+    county,
+):
     housing.name = HOSTILE
     housing.save()
     found = hostile_cells(transfer_report_xlsx(transfer_report(county)))

@@ -46,7 +46,11 @@ def test_a_zip_bomb_is_refused_in_well_under_a_second_naming_the_unpacked_size()
     sheet = read_rows(data, name="bomb.xlsx")
     assert time.perf_counter() - started < 0.5
     [problem] = sheet.problems
-    assert "解压后为 1244 MB" in problem.message and "超过上限 50 MB" in problem.message and "压缩炸弹" in problem.message
+    assert (
+        "解压后为 1244 MB" in problem.message
+        and "超过上限 50 MB" in problem.message
+        and "压缩炸弹" in problem.message
+    )
     assert sheet.rows == []
 
 
@@ -81,6 +85,11 @@ def test_a_csv_is_capped_too(settings):
     assert "行数超过上限 3 行" in problem.message
     long = (head + "某局,未分类," + "长" * 40_000 + ",1,1\n").encode()
     [problem] = read_rows(long, name="b.csv").problems
-    assert (problem.row, problem.column) == (2, "name") and "40000 个字符，超过上限 32767 个" in problem.message
-    huge = (head + "某局,未分类," + "长" * 200_000 + ",1,1\n").encode()  # beyond the csv module's own limit
+    assert (problem.row, problem.column) == (
+        2,
+        "name",
+    ) and "40000 个字符，超过上限 32767 个" in problem.message
+    huge = (
+        head + "某局,未分类," + "长" * 200_000 + ",1,1\n"
+    ).encode()  # beyond the csv module's own limit
     assert read_rows(huge, name="c.csv").problems[0].message.startswith("csv 文件格式有误")

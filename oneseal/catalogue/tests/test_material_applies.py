@@ -34,16 +34,29 @@ def test_an_unanswered_question_keeps_the_material():
 def test_the_situation_is_copied_into_a_new_draft_and_frozen_on_publish(complete_draft, admin_user):
     version = complete_draft()
     hi = version.handling_items.get()
-    actions.save_draft_part(Material(handling_item=hi, name="授权委托书", order=2, is_required=False,
-                                     applies_to=Material.AppliesTo.AGENT), actor=admin_user)
+    actions.save_draft_part(
+        Material(
+            handling_item=hi,
+            name="授权委托书",
+            order=2,
+            is_required=False,
+            applies_to=Material.AppliesTo.AGENT,
+        ),
+        actor=admin_user,
+    )
     actions.publish(version, actor=admin_user, effective_from=datetime.date(2024, 1, 1))
     published = Material.objects.get(handling_item=hi, name="授权委托书")
     published.applies_to = Material.AppliesTo.ALL
     with pytest.raises(InvalidTransition):
         actions.save_draft_part(published, actor=admin_user)
 
-    draft = actions.start_adjustment(version.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="调整材料",
-                                     basis="平审批发〔2025〕1号")
+    draft = actions.start_adjustment(
+        version.item,
+        actor=admin_user,
+        kind=ChangeKind.CHANGE,
+        reason="调整材料",
+        basis="平审批发〔2025〕1号",
+    )
     copied = Material.objects.get(handling_item__item_version=draft, name="授权委托书")
     assert copied.applies_to == Material.AppliesTo.AGENT
     copied.applies_to = Material.AppliesTo.ALL
@@ -56,8 +69,12 @@ def test_a_material_for_the_other_kind_of_applicant_blocks_publishing(complete_d
     hi = version.handling_items.get()
     hi.applicant_type = ApplicantType.PERSON
     actions.save_draft_part(hi, actor=admin_user)
-    actions.save_draft_part(Material(handling_item=hi, name="营业执照", order=2,
-                                     applies_to=Material.AppliesTo.ORGANISATION), actor=admin_user)
+    actions.save_draft_part(
+        Material(
+            handling_item=hi, name="营业执照", order=2, applies_to=Material.AppliesTo.ORGANISATION
+        ),
+        actor=admin_user,
+    )
     with pytest.raises(ValidationFailed) as refused:
         actions.publish(version, actor=admin_user, effective_from=datetime.date(2024, 1, 1))
     assert any("营业执照" in reason and "适用情形" in reason for reason in refused.value.reasons)

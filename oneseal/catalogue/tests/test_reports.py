@@ -19,19 +19,30 @@ D1 = datetime.date(2025, 1, 1)
 
 @pytest.fixture
 def housing(county):
-    return Department.objects.create(region=county, name="平罗县住房和城乡建设局", short_name="住建局", order=3)
+    return Department.objects.create(
+        region=county, name="平罗县住房和城乡建设局", short_name="住建局", order=3
+    )
 
 
 @pytest.fixture
 def listed(complete_draft, admin_user, housing):
     """市场监管局: 2 transferred items (3 handling items), 1 stationed; 住建局: 1 retained;
     plus one unpublished draft."""
+
     def publish(code, name, *, extra_handling_items=0, **fields):
         v = complete_draft(code, name)
         for n in range(extra_handling_items):
-            hi = actions.save_draft_part(HandlingItem(item_version=v, code=f"{code}-9{n}", name=f"{name}（变更）",
-                                                      statutory_limit_days=20, promised_limit_days=5,
-                                                      complaint_phone="12345"), actor=admin_user)
+            hi = actions.save_draft_part(
+                HandlingItem(
+                    item_version=v,
+                    code=f"{code}-9{n}",
+                    name=f"{name}（变更）",
+                    statutory_limit_days=20,
+                    promised_limit_days=5,
+                    complaint_phone="12345",
+                ),
+                actor=admin_user,
+            )
             actions.save_draft_part(Material(handling_item=hi, name="变更申请书"), actor=admin_user)
         if fields:
             actions.update_draft(v, actor=admin_user, **fields)
@@ -40,7 +51,12 @@ def listed(complete_draft, admin_user, housing):
     publish("XK-001", "食品经营许可", extra_handling_items=1)
     publish("XK-002", "药品零售许可")
     publish("QR-001", "食品小作坊登记", transfer_status=TransferStatus.STATIONED)
-    publish("XK-020", "城市建筑垃圾处置核准", original_department=housing, transfer_status=TransferStatus.RETAINED)
+    publish(
+        "XK-020",
+        "城市建筑垃圾处置核准",
+        original_department=housing,
+        transfer_status=TransferStatus.RETAINED,
+    )
     complete_draft("XK-003", "尚在起草的事项")
 
 
@@ -49,15 +65,32 @@ def guidance(regions, make_staff, catalogue, admin_user):
     """The province's guidance list: XK-001 (listed here), XK-010 (declared no such power),
     XK-011 (a gap)."""
     province = Region.objects.get(code="640000")
-    guide = Catalogue.objects.create(region=province, kind=Catalogue.Kind.GUIDANCE, name="宁夏回族自治区政务服务事项指导目录")
+    guide = Catalogue.objects.create(
+        region=province, kind=Catalogue.Kind.GUIDANCE, name="宁夏回族自治区政务服务事项指导目录"
+    )
     admin = make_staff("province-admin", province, Role.CATALOGUE_ADMIN)
-    for code, name in [("XK-001", "食品经营许可"), ("XK-010", "采矿许可"), ("XK-011", "渔业捕捞许可")]:
+    for code, name in [
+        ("XK-001", "食品经营许可"),
+        ("XK-010", "采矿许可"),
+        ("XK-011", "渔业捕捞许可"),
+    ]:
         v = actions.create_item(guide, actor=admin, basic_code=code, name=name, legal_basis="某法")
-        hi = actions.save_draft_part(HandlingItem(item_version=v, code=code + "-01", name=name, statutory_limit_days=20,
-                                                  promised_limit_days=10, complaint_phone="12345"), actor=admin)
+        hi = actions.save_draft_part(
+            HandlingItem(
+                item_version=v,
+                code=code + "-01",
+                name=name,
+                statutory_limit_days=20,
+                promised_limit_days=10,
+                complaint_phone="12345",
+            ),
+            actor=admin,
+        )
         actions.save_draft_part(Material(handling_item=hi, name="申请书"), actor=admin)
         actions.publish(v, actor=admin, effective_from=D1)
-    actions.declare_no_such_power(catalogue, actor=admin_user, basic_code="XK-010", reason="本县无矿产资源审批权")
+    actions.declare_no_such_power(
+        catalogue, actor=admin_user, basic_code="XK-010", reason="本县无矿产资源审批权"
+    )
     return guide
 
 
@@ -87,14 +120,25 @@ def test_the_transfer_report_prints_json_with_the_counts(listed):
     assert data["include_drafts"] is False
     assert data["totals"]["items"] == {"transferred": 2, "stationed": 1, "retained": 1}
     assert data["totals"]["handling_item_total"] == 5
-    assert [r["department"] for r in data["rows"]] == ["平罗县住房和城乡建设局", "平罗县市场监督管理局"]
+    assert [r["department"] for r in data["rows"]] == [
+        "平罗县住房和城乡建设局",
+        "平罗县市场监督管理局",
+    ]
 
 
 def test_the_transfer_report_can_count_drafts_and_look_at_a_past_date(listed):
-    with_drafts = json.loads(run("transfer-report", "--region", "640221", "--json", "--include-drafts"))
+    with_drafts = json.loads(
+        run("transfer-report", "--region", "640221", "--json", "--include-drafts")
+    )
     assert with_drafts["totals"]["item_total"] == 5
-    before = json.loads(run("transfer-report", "--region", "640221", "--json", "--on", "2024-12-31"))
-    assert before["on"] == "2024-12-31" and before["totals"]["item_total"] == 0 and before["rows"] == []
+    before = json.loads(
+        run("transfer-report", "--region", "640221", "--json", "--on", "2024-12-31")
+    )
+    assert (
+        before["on"] == "2024-12-31"
+        and before["totals"]["item_total"] == 0
+        and before["rows"] == []
+    )
 
 
 def test_the_transfer_report_writes_an_xlsx_with_the_totals(listed, tmp_path):
@@ -152,7 +196,9 @@ def test_guidance_gaps_print_json(listed, guidance):
     data = json.loads(run("guidance-gaps", "--region", "640221", "--json"))
     assert data["guidance_total"] == 3
     assert [g["basic_code"] for g in data["gaps"]] == ["XK-011"]
-    assert [(e["basic_code"], e["reason"]) for e in data["exempted"]] == [("XK-010", "本县无矿产资源审批权")]
+    assert [(e["basic_code"], e["reason"]) for e in data["exempted"]] == [
+        ("XK-010", "本县无矿产资源审批权")
+    ]
 
 
 def test_guidance_gaps_without_a_guidance_catalogue_say_so(listed):

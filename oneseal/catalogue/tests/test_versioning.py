@@ -22,11 +22,23 @@ def test_publishing_a_complete_draft_makes_it_in_force_from_its_date(complete_dr
 
 def test_publishing_an_incomplete_guide_is_refused_with_every_reason(catalogue, admin_user):
     v = actions.create_item(catalogue, actor=admin_user, basic_code="X1", name="建筑工程施工许可")
-    hi = actions.save_draft_part(HandlingItem(item_version=v, code="X1-01", name="施工许可（新办）",
-                                              statutory_limit_days=15, promised_limit_days=20), actor=admin_user)
+    hi = actions.save_draft_part(
+        HandlingItem(
+            item_version=v,
+            code="X1-01",
+            name="施工许可（新办）",
+            statutory_limit_days=15,
+            promised_limit_days=20,
+        ),
+        actor=admin_user,
+    )
     actions.save_draft_part(Material(handling_item=hi, name="", order=1), actor=admin_user)
-    actions.save_draft_part(Material(handling_item=hi, name="施工图审查合格书", is_core=True, is_tolerable=True, order=2),
-                            actor=admin_user)
+    actions.save_draft_part(
+        Material(
+            handling_item=hi, name="施工图审查合格书", is_core=True, is_tolerable=True, order=2
+        ),
+        actor=admin_user,
+    )
     with pytest.raises(ValidationFailed) as e:
         actions.publish(v, actor=admin_user, effective_from=D1)
     text = "\n".join(e.value.reasons)
@@ -40,7 +52,9 @@ def test_publishing_an_incomplete_guide_is_refused_with_every_reason(catalogue, 
 
 
 def test_an_item_without_handling_items_cannot_be_published(catalogue, admin_user):
-    v = actions.create_item(catalogue, actor=admin_user, basic_code="X2", name="某事项", legal_basis="某法")
+    v = actions.create_item(
+        catalogue, actor=admin_user, basic_code="X2", name="某事项", legal_basis="某法"
+    )
     with pytest.raises(ValidationFailed) as e:
         actions.publish(v, actor=admin_user, effective_from=D1)
     assert "至少需要一个办理项" in e.value.reasons
@@ -58,11 +72,18 @@ def test_a_published_version_cannot_be_edited(complete_draft, admin_user):
     assert hi.promised_limit_days == 5
 
 
-def test_changing_a_limit_creates_a_new_version_and_keeps_the_old_one_intact(complete_draft, admin_user):
+def test_changing_a_limit_creates_a_new_version_and_keeps_the_old_one_intact(
+    complete_draft, admin_user
+):
     v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D1)
     old_hi = v1.handling_items.get()
-    v2 = actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.CHANGE_LIMIT,
-                                  reason="压减承诺时限", basis="县政府常务会议纪要〔2025〕3号")
+    v2 = actions.start_adjustment(
+        v1.item,
+        actor=admin_user,
+        kind=ChangeKind.CHANGE_LIMIT,
+        reason="压减承诺时限",
+        basis="县政府常务会议纪要〔2025〕3号",
+    )
     new_hi = v2.handling_items.get()
     assert new_hi.pk != old_hi.pk and new_hi.code == old_hi.code
     assert new_hi.materials.count() == 1
@@ -77,26 +98,40 @@ def test_changing_a_limit_creates_a_new_version_and_keeps_the_old_one_intact(com
     assert list(ItemVersion.objects.in_force(D2 - datetime.timedelta(days=1))) == [v1]
     assert list(ItemVersion.objects.in_force(D2)) == [v2]
     log = v2.change_kind, v2.change_reason, v2.change_basis, v2.published_by, v2.created_by
-    assert log == ("change_limit", "压减承诺时限", "县政府常务会议纪要〔2025〕3号", admin_user, admin_user)
+    assert log == (
+        "change_limit",
+        "压减承诺时限",
+        "县政府常务会议纪要〔2025〕3号",
+        admin_user,
+        admin_user,
+    )
 
 
 def test_an_adjustment_needs_a_reason_and_a_legal_basis(complete_draft, admin_user):
     v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D1)
     with pytest.raises(ValidationFailed) as e:
-        actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="", basis="")
+        actions.start_adjustment(
+            v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="", basis=""
+        )
     assert set(e.value.fields) == {"reason", "basis"}
 
 
 def test_only_one_draft_at_a_time(complete_draft, admin_user):
     v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D1)
-    actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="r", basis="b")
+    actions.start_adjustment(
+        v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="r", basis="b"
+    )
     with pytest.raises(InvalidTransition):
-        actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="r", basis="b")
+        actions.start_adjustment(
+            v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="r", basis="b"
+        )
 
 
 def test_a_new_version_cannot_take_effect_before_the_one_it_replaces(complete_draft, admin_user):
     v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D2)
-    v2 = actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="r", basis="b")
+    v2 = actions.start_adjustment(
+        v1.item, actor=admin_user, kind=ChangeKind.CHANGE, reason="r", basis="b"
+    )
     with pytest.raises(ValidationFailed) as e:
         actions.publish(v2, actor=admin_user, effective_from=D1)
     assert "effective_from" in e.value.fields
@@ -104,8 +139,13 @@ def test_a_new_version_cannot_take_effect_before_the_one_it_replaces(complete_dr
 
 def test_cancelling_an_item_removes_it_from_the_list_on_its_date(complete_draft, admin_user):
     v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D1)
-    v2 = actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.CANCEL,
-                                  reason="上级取消", basis="国发〔2025〕1号")
+    v2 = actions.start_adjustment(
+        v1.item,
+        actor=admin_user,
+        kind=ChangeKind.CANCEL,
+        reason="上级取消",
+        basis="国发〔2025〕1号",
+    )
     assert v2.is_cancelled
     actions.publish(v2, actor=admin_user, effective_from=D2)
     assert ItemVersion.objects.in_force(D2).count() == 0
@@ -115,16 +155,30 @@ def test_cancelling_an_item_removes_it_from_the_list_on_its_date(complete_draft,
 def test_merging_points_the_item_at_its_successor(complete_draft, admin_user):
     a = actions.publish(complete_draft("A1", "甲"), actor=admin_user, effective_from=D1)
     b = actions.publish(complete_draft("B1", "乙"), actor=admin_user, effective_from=D1)
-    v = actions.start_adjustment(a.item, actor=admin_user, kind=ChangeKind.MERGE, reason="合并", basis="依据",
-                                 merged_into=b.item)
+    v = actions.start_adjustment(
+        a.item,
+        actor=admin_user,
+        kind=ChangeKind.MERGE,
+        reason="合并",
+        basis="依据",
+        merged_into=b.item,
+    )
     actions.publish(v, actor=admin_user, effective_from=D2)
     assert list(ItemVersion.objects.in_force(D2)) == [b]
     with pytest.raises(ValidationFailed):
-        actions.start_adjustment(b.item, actor=admin_user, kind=ChangeKind.MERGE, reason="r", basis="b",
-                                 merged_into=b.item)
+        actions.start_adjustment(
+            b.item,
+            actor=admin_user,
+            kind=ChangeKind.MERGE,
+            reason="r",
+            basis="b",
+            merged_into=b.item,
+        )
 
 
-def test_a_clerk_or_an_admin_of_another_county_cannot_edit_the_catalogue(complete_draft, make_staff, county, other_county):
+def test_a_clerk_or_an_admin_of_another_county_cannot_edit_the_catalogue(
+    complete_draft, make_staff, county, other_county
+):
     v = complete_draft()
     clerk = make_staff("clerk", county, Role.CLERK)
     stranger = make_staff("stranger", other_county, Role.CATALOGUE_ADMIN)
@@ -177,10 +231,16 @@ def test_delegating_to_a_township_centre_is_versioned(complete_draft, admin_user
     from oneseal.regions.actions import load_regions
 
     load_regions({"640221100": "城关镇"})
-    centre = ServiceCentre.objects.create(region=regions.get(code="640221100"), bureau=bureau, name="城关镇便民服务中心")
-    far = ServiceCentre.objects.create(region=regions.get(code="640202"), bureau=bureau, name="外县中心")
+    centre = ServiceCentre.objects.create(
+        region=regions.get(code="640221100"), bureau=bureau, name="城关镇便民服务中心"
+    )
+    far = ServiceCentre.objects.create(
+        region=regions.get(code="640202"), bureau=bureau, name="外县中心"
+    )
     v1 = actions.publish(complete_draft(), actor=admin_user, effective_from=D1)
-    v2 = actions.start_adjustment(v1.item, actor=admin_user, kind=ChangeKind.DELEGATE, reason="便民", basis="县政府决定")
+    v2 = actions.start_adjustment(
+        v1.item, actor=admin_user, kind=ChangeKind.DELEGATE, reason="便民", basis="县政府决定"
+    )
     with pytest.raises(ValidationFailed):
         actions.update_draft(v2, actor=admin_user, delegated_to=[far])
     actions.update_draft(v2, actor=admin_user, delegated_to=[centre])

@@ -33,7 +33,9 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_a_clerk_and_another_countys_administrator_are_refused(client, make_staff, county, other_county, catalogue):
+def test_a_clerk_and_another_countys_administrator_are_refused(
+    client, make_staff, county, other_county, catalogue
+):
     clerk = make_staff("clerk", county, Role.CLERK)
     stranger = make_staff("other-admin", other_county, Role.CATALOGUE_ADMIN)
     client.force_login(clerk)
@@ -55,7 +57,9 @@ def test_the_administrator_sees_the_form(admin_client, catalogue):
 
 
 def test_a_good_file_is_imported_and_the_report_shown(admin_client, catalogue, department):
-    response = admin_client.post(IMPORT, {"file": upload(xlsx(good_rows())), "reason": "", "basis": ""})
+    response = admin_client.post(
+        IMPORT, {"file": upload(xlsx(good_rows())), "reason": "", "basis": ""}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "导入完成" in page and "640221-XK-001" in page
@@ -63,7 +67,9 @@ def test_a_good_file_is_imported_and_the_report_shown(admin_client, catalogue, d
     assert HandlingItem.objects.count() == 3
 
 
-def test_the_page_creates_the_regions_catalogue_when_it_has_none(admin_client, county, bureau, department):
+def test_the_page_creates_the_regions_catalogue_when_it_has_none(
+    admin_client, county, bureau, department
+):
     response = admin_client.post(IMPORT, {"file": upload(xlsx(good_rows()))})
     assert response.status_code == 200
     catalogue = Catalogue.objects.get(region=county)
@@ -78,20 +84,24 @@ def test_a_bad_file_shows_every_problem_and_imports_nothing(admin_client, county
     assert "未导入任何数据" in page
     problems = [(p.row, p.column) for p in response.context["problems"]]
     assert problems == [(2, "法定时限"), (3, "实施部门")]
-    assert "<td class=\"num\">2</td><td>法定时限</td>" in page
+    assert '<td class="num">2</td><td>法定时限</td>' in page
     assert "无名局" in page
     assert Item.objects.count() == 0
     assert not Catalogue.objects.filter(region=county).exists()
 
 
 def test_a_text_file_renamed_xlsx_is_reported_as_a_file_problem(admin_client, catalogue):
-    response = admin_client.post(IMPORT, {"file": upload("事项名称,基本编码\n".encode(), name="list.xlsx")})
+    response = admin_client.post(
+        IMPORT, {"file": upload("事项名称,基本编码\n".encode(), name="list.xlsx")}
+    )
     assert response.status_code == 400
     assert "整个文件" in response.content.decode() and ".xlsx" in response.content.decode()
 
 
 @override_settings(UPLOAD_MAX_BYTES=2048)
-def test_a_file_over_the_upload_limit_is_refused_with_a_clear_message(admin_client, catalogue, department):
+def test_a_file_over_the_upload_limit_is_refused_with_a_clear_message(
+    admin_client, catalogue, department
+):
     data = xlsx(good_rows())
     assert len(data) > 2048
     response = admin_client.post(IMPORT, {"file": upload(data)})
@@ -102,7 +112,9 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_clear_message(admin_clie
 
 
 def test_a_date_to_publish_on_publishes_the_complete_drafts(admin_client, catalogue, department):
-    response = admin_client.post(IMPORT, {"file": upload(xlsx(good_rows())), "publish_on": "2025-01-01"})
+    response = admin_client.post(
+        IMPORT, {"file": upload(xlsx(good_rows())), "publish_on": "2025-01-01"}
+    )
     page = response.content.decode()
     assert response.context["report"].published == ["640221-QT-002"]
     assert "未能发布" in page and "未列明申请材料" in page

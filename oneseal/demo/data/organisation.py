@@ -25,7 +25,13 @@ BUREAU = {
 
 # The front office accepts everything (一窗受理); back-office sections review by domain.
 ACCEPTANCE_SECTION = "综合受理科"
-SECTIONS = [ACCEPTANCE_SECTION, "投资建设审批科", "市场准入审批科", "社会事务审批科", "交通文旅审批科"]
+SECTIONS = [
+    ACCEPTANCE_SECTION,
+    "投资建设审批科",
+    "市场准入审批科",
+    "社会事务审批科",
+    "交通文旅审批科",
+]
 
 # Township service centres that take cases under delegation (seed 001), by township code.
 SERVICE_CENTRES = {
@@ -50,18 +56,37 @@ class DepartmentRow:
 # The twelve departments of the plan in its order (seed 000 三(一)), then departments whose
 # items stay with them (stationed in the hall or retained), in the spirit of seed 001.
 DEPARTMENTS = [
-    DepartmentRow("01", "平罗县发展和改革局", "县发改局", "投资建设审批科", "工程建设", "0952-6011201"),
-    DepartmentRow("02", "平罗县自然资源局", "自然资源局", "投资建设审批科", "工程建设", "0952-6011202"),
-    DepartmentRow("03", "平罗县住房和城乡建设局", "住建局", "投资建设审批科", "工程建设", "0952-6011203"),
-    DepartmentRow("04", "石嘴山市生态环境局平罗分局", "生态环境平罗分局", "投资建设审批科", "工程建设", "0952-6011204"),
+    DepartmentRow(
+        "01", "平罗县发展和改革局", "县发改局", "投资建设审批科", "工程建设", "0952-6011201"
+    ),
+    DepartmentRow(
+        "02", "平罗县自然资源局", "自然资源局", "投资建设审批科", "工程建设", "0952-6011202"
+    ),
+    DepartmentRow(
+        "03", "平罗县住房和城乡建设局", "住建局", "投资建设审批科", "工程建设", "0952-6011203"
+    ),
+    DepartmentRow(
+        "04",
+        "石嘴山市生态环境局平罗分局",
+        "生态环境平罗分局",
+        "投资建设审批科",
+        "工程建设",
+        "0952-6011204",
+    ),
     DepartmentRow("05", "平罗县水务局", "水务局", "投资建设审批科", "农业水利", "0952-6011205"),
-    DepartmentRow("06", "平罗县市场监督管理局", "市场监管局", "市场准入审批科", "市场准入", "0952-6011206"),
+    DepartmentRow(
+        "06", "平罗县市场监督管理局", "市场监管局", "市场准入审批科", "市场准入", "0952-6011206"
+    ),
     DepartmentRow("07", "平罗县民政局", "民政局", "社会事务审批科", "社会事务", "0952-6011207"),
-    DepartmentRow("08", "平罗县人力资源和社会保障局", "人社局", "社会事务审批科", "劳动就业", "0952-6011208"),
+    DepartmentRow(
+        "08", "平罗县人力资源和社会保障局", "人社局", "社会事务审批科", "劳动就业", "0952-6011208"
+    ),
     DepartmentRow("09", "平罗县教育体育局", "教体局", "社会事务审批科", "教育卫生", "0952-6011209"),
     DepartmentRow("10", "平罗县卫生健康局", "卫健局", "社会事务审批科", "教育卫生", "0952-6011210"),
     DepartmentRow("11", "平罗县交通运输局", "交通局", "交通文旅审批科", "交通运输", "0952-6011211"),
-    DepartmentRow("12", "平罗县文化旅游广电局", "文广局", "交通文旅审批科", "文化旅游", "0952-6011212"),
+    DepartmentRow(
+        "12", "平罗县文化旅游广电局", "文广局", "交通文旅审批科", "文化旅游", "0952-6011212"
+    ),
     DepartmentRow("13", "平罗县公安局", "公安局", None, "社会事务", "0952-6011213"),
     DepartmentRow("14", "国家税务总局平罗县税务局", "税务局", None, "市场准入", "0952-6011214"),
     DepartmentRow("15", "平罗县烟草专卖局", "烟草专卖局", None, "市场准入", "0952-6011215"),
@@ -70,7 +95,16 @@ DEPARTMENTS = [
     DepartmentRow("18", "平罗县医疗保障局", "医保局", None, "教育卫生", "0952-6011218"),
 ]
 
-TOPICS = ["市场准入", "工程建设", "社会事务", "交通运输", "文化旅游", "农业水利", "劳动就业", "教育卫生"]
+TOPICS = [
+    "市场准入",
+    "工程建设",
+    "社会事务",
+    "交通运输",
+    "文化旅游",
+    "农业水利",
+    "劳动就业",
+    "教育卫生",
+]
 
 
 DEMO_PASSWORD = "oneseal-demo"  # shared by every demo account; printed by `oneseal load-demo`
@@ -95,18 +129,92 @@ class AccountRow:
 # (《行政许可法》第三十四条第三款).
 ACCOUNTS = [
     AccountRow("admin", SUPERUSER, "系统管理员", PROVINCE_CODE, title="系统管理员"),
-    AccountRow("clerk", "clerk", "王晓燕", COUNTY_CODE, True, ACCEPTANCE_SECTION, title="综合受理窗口工作人员"),
-    AccountRow("clerk2", "clerk", "马晓梅", COUNTY_CODE, True, ACCEPTANCE_SECTION, title="综合受理窗口工作人员"),
-    AccountRow("reviewer", "reviewer", "马建军", COUNTY_CODE, True, "市场准入审批科", title="市场准入审批科科长"),
-    AccountRow("reviewer2", "reviewer", "杨占林", COUNTY_CODE, True, "市场准入审批科", title="市场准入审批科审查员"),
-    AccountRow("reviewer_build", "reviewer", "丁建华", COUNTY_CODE, True, "投资建设审批科", title="投资建设审批科科长"),
-    AccountRow("reviewer_social", "reviewer", "海丽娟", COUNTY_CODE, True, "社会事务审批科", title="社会事务审批科科长"),
-    AccountRow("reviewer_culture", "reviewer", "白振宇", COUNTY_CODE, True, "交通文旅审批科", title="交通文旅审批科科长"),
+    AccountRow(
+        "clerk",
+        "clerk",
+        "王晓燕",
+        COUNTY_CODE,
+        True,
+        ACCEPTANCE_SECTION,
+        title="综合受理窗口工作人员",
+    ),
+    AccountRow(
+        "clerk2",
+        "clerk",
+        "马晓梅",
+        COUNTY_CODE,
+        True,
+        ACCEPTANCE_SECTION,
+        title="综合受理窗口工作人员",
+    ),
+    AccountRow(
+        "reviewer",
+        "reviewer",
+        "马建军",
+        COUNTY_CODE,
+        True,
+        "市场准入审批科",
+        title="市场准入审批科科长",
+    ),
+    AccountRow(
+        "reviewer2",
+        "reviewer",
+        "杨占林",
+        COUNTY_CODE,
+        True,
+        "市场准入审批科",
+        title="市场准入审批科审查员",
+    ),
+    AccountRow(
+        "reviewer_build",
+        "reviewer",
+        "丁建华",
+        COUNTY_CODE,
+        True,
+        "投资建设审批科",
+        title="投资建设审批科科长",
+    ),
+    AccountRow(
+        "reviewer_social",
+        "reviewer",
+        "海丽娟",
+        COUNTY_CODE,
+        True,
+        "社会事务审批科",
+        title="社会事务审批科科长",
+    ),
+    AccountRow(
+        "reviewer_culture",
+        "reviewer",
+        "白振宇",
+        COUNTY_CODE,
+        True,
+        "交通文旅审批科",
+        title="交通文旅审批科科长",
+    ),
     AccountRow("signatory", "signatory", "李志刚", COUNTY_CODE, True, title="分管副局长"),
-    AccountRow("supervisor", "supervisor", "张丽", COUNTY_CODE, department="平罗县市场监督管理局",
-               title="市场监管局食品安全监管股股长"),
-    AccountRow("catadmin", "catalogue_admin", "杨帆", COUNTY_CODE, True, ACCEPTANCE_SECTION, title="事项目录管理员"),
-    AccountRow("orgadmin", "administrator", "韩立新", COUNTY_CODE, True, title="办公室（机构与人员管理）"),
+    AccountRow(
+        "supervisor",
+        "supervisor",
+        "张丽",
+        COUNTY_CODE,
+        department="平罗县市场监督管理局",
+        title="市场监管局食品安全监管股股长",
+    ),
+    AccountRow(
+        "catadmin",
+        "catalogue_admin",
+        "杨帆",
+        COUNTY_CODE,
+        True,
+        ACCEPTANCE_SECTION,
+        title="事项目录管理员",
+    ),
+    AccountRow(
+        "orgadmin", "administrator", "韩立新", COUNTY_CODE, True, title="办公室（机构与人员管理）"
+    ),
     AccountRow("overseer", "overseer", "刘文华", COUNTY_CODE, title="县改革办（纪委监委派驻监督）"),
-    AccountRow("city_overseer", "overseer", "周海涛", CITY_CODE, title="石嘴山市审批服务管理局督查人员"),
+    AccountRow(
+        "city_overseer", "overseer", "周海涛", CITY_CODE, title="石嘴山市审批服务管理局督查人员"
+    ),
 ]

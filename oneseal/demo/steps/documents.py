@@ -22,26 +22,48 @@ from ..cases import demo_cases
 from ..data import organisation as org
 
 # Notices handed over at the window are issued by the clerk; decisions by the signatory.
-WINDOW_KINDS = {DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE, DocumentKind.CORRECTION,
-                DocumentKind.REFUSAL, DocumentKind.LICENCE, DocumentKind.RECEIPT, DocumentKind.WITHDRAWAL}
+WINDOW_KINDS = {
+    DocumentKind.ACCEPTANCE,
+    DocumentKind.TOLERATED_ACCEPTANCE,
+    DocumentKind.CORRECTION,
+    DocumentKind.REFUSAL,
+    DocumentKind.LICENCE,
+    DocumentKind.RECEIPT,
+    DocumentKind.WITHDRAWAL,
+}
 
 
 def _seals(bureau: Bureau) -> list[str]:
     lines = []
     if queries.active_seal(bureau) is None:
-        seal = actions.create_seal(bureau, actor=None, name=f"{bureau.name}行政审批专用章", valid_from=TRANSFER_DATE)
-        lines.append(_("电子印章：{name}自{date}启用（证书指纹 {fp}…）").format(
-            name=seal.name, date=chinese_date(seal.valid_from), fp=seal.fingerprint[:16]))
+        seal = actions.create_seal(
+            bureau, actor=None, name=f"{bureau.name}行政审批专用章", valid_from=TRANSFER_DATE
+        )
+        lines.append(
+            _("电子印章：{name}自{date}启用（证书指纹 {fp}…）").format(
+                name=seal.name, date=chinese_date(seal.valid_from), fp=seal.fingerprint[:16]
+            )
+        )
     transferred = [row.name for row in org.DEPARTMENTS if row.section]
-    registered = set(Seal.objects.filter(kind=Seal.Kind.DEPARTMENT).values_list("department__name", flat=True))
+    registered = set(
+        Seal.objects.filter(kind=Seal.Kind.DEPARTMENT).values_list("department__name", flat=True)
+    )
     new = 0
     for department in Department.objects.filter(region=bureau.region, name__in=transferred):
         if department.name not in registered:
-            actions.register_department_seal(department, actor=None, name=f"{department.name}行政许可专用章",
-                                             sealed_away_on=TRANSFER_DATE)
+            actions.register_department_seal(
+                department,
+                actor=None,
+                name=f"{department.name}行政许可专用章",
+                sealed_away_on=TRANSFER_DATE,
+            )
             new += 1
     if new:
-        lines.append(_("原部门印章：{n} 枚登记为{date}封存，不能再用于签章").format(n=new, date=chinese_date(TRANSFER_DATE)))
+        lines.append(
+            _("原部门印章：{n} 枚登记为{date}封存，不能再用于签章").format(
+                n=new, date=chinese_date(TRANSFER_DATE)
+            )
+        )
     return lines
 
 
@@ -55,64 +77,116 @@ def _revocation(users, today) -> list[str]:
     from oneseal.linkage import actions as linkage_actions
     from oneseal.linkage.models import Push
 
-    if "supervisor" not in users or RevocationProposal.objects.filter(case__in=demo_cases()).exists():
+    if (
+        "supervisor" not in users
+        or RevocationProposal.objects.filter(case__in=demo_cases()).exists()
+    ):
         return []
     cal = current_calendar()
-    push = (Push.objects.filter(case__in=demo_cases(), decision="grant", department=users["supervisor"].staff.department,
-                                licence__state=Licence.LicenceState.VALID, case__state="delivered")
-            # a licence as first issued, still running, that no change or renewal has acted on
-            .filter(licence__version=1, licence__acting_cases__isnull=True)
-            .exclude(licence__valid_until__lt=today)
-            .exclude(feedback__kind="revocation_request").select_related("case", "licence")
-            .order_by("pushed_on", "id").first())
+    push = (
+        Push.objects.filter(
+            case__in=demo_cases(),
+            decision="grant",
+            department=users["supervisor"].staff.department,
+            licence__state=Licence.LicenceState.VALID,
+            case__state="delivered",
+        )
+        # a licence as first issued, still running, that no change or renewal has acted on
+        .filter(licence__version=1, licence__acting_cases__isnull=True)
+        .exclude(licence__valid_until__lt=today)
+        .exclude(feedback__kind="revocation_request")
+        .select_related("case", "licence")
+        .order_by("pushed_on", "id")
+        .first()
+    )
     if push is None:
         return []
     # Asked a working day after the push, served the same day; the decision waits out the five
     # working days for views. A demo built too close to the push leaves the procedure running.
     asked = min(cal.add(push.pushed_on, 1).date, today)
     feedback = linkage_actions.give_feedback(
-        push, actor=users["supervisor"], kind="revocation_request", on=asked, document_number="平市监建〔演示〕001号",
-        summary="经现场检查，该经营场所已被拆除，不再具备许可条件")
-    linkage_actions.decide_revocation_request(feedback, actor=users["signatory"], revoke=True, on=asked,
-                                              note="经核实，拟依法撤销，先告知持证人陈述、申辩")
+        push,
+        actor=users["supervisor"],
+        kind="revocation_request",
+        on=asked,
+        document_number="平市监建〔演示〕001号",
+        summary="经现场检查，该经营场所已被拆除，不再具备许可条件",
+    )
+    linkage_actions.decide_revocation_request(
+        feedback,
+        actor=users["signatory"],
+        revoke=True,
+        on=asked,
+        note="经核实，拟依法撤销，先告知持证人陈述、申辩",
+    )
     case = push.case
     # Proposing issues its notice itself (cases.notices); without a seal yet it waits in the queue.
     if any(d.kind == DocumentKind.REVOCATION_NOTICE for d in queries.due_documents(case)):
         actions.issue_document(case, kind=DocumentKind.REVOCATION_NOTICE, actor=users["signatory"])
     proposal = case_actions.notify_revocation(case, actor=users["clerk"], on=asked)
-    lines = [_("撤销程序：{case} 证照{number}，{department}建议撤销，已告知持证人，陈述、申辩期限至{date}").format(
-        case=case.number, number=push.licence.number, department=push.department,
-        date=chinese_date(proposal.views_due))]
+    lines = [
+        _(
+            "撤销程序：{case} 证照{number}，{department}建议撤销，已告知持证人，陈述、申辩期限至{date}"
+        ).format(
+            case=case.number,
+            number=push.licence.number,
+            department=push.department,
+            date=chinese_date(proposal.views_due),
+        )
+    ]
     decided = cal.add(proposal.views_due, 1).date
     if decided <= today:
-        case_actions.decide_revocation(case, actor=users["signatory"], revoke=True, on=decided,
-                                       reason="持证人在规定期限内未提出陈述、申辩意见，经复核，撤销事实清楚、依据充分")
+        case_actions.decide_revocation(
+            case,
+            actor=users["signatory"],
+            revoke=True,
+            on=decided,
+            reason="持证人在规定期限内未提出陈述、申辩意见，经复核，撤销事实清楚、依据充分",
+        )
         actions.issue_due_documents(case, actor=users["signatory"])
         # The department signs for the revocation it asked for (审管联动), within its days.
         pushed = Push.objects.get(case=case, decision="revoke_licence")
-        linkage_actions.sign_push(pushed, actor=users["supervisor"], on=min(cal.add(pushed.pushed_on, 1).date, today))
+        linkage_actions.sign_push(
+            pushed, actor=users["supervisor"], on=min(cal.add(pushed.pushed_on, 1).date, today)
+        )
         feedback.refresh_from_db()
         licence_document = Document.objects.filter(case=case, kind=DocumentKind.LICENCE).first()
-        lines.append(_("撤销程序：{date}决定撤销，撤销行政许可决定书已出具，部门建议已办结（{state}）").format(
-            date=chinese_date(decided), state=feedback.get_request_state_display()))
+        lines.append(
+            _(
+                "撤销程序：{date}决定撤销，撤销行政许可决定书已出具，部门建议已办结（{state}）"
+            ).format(date=chinese_date(decided), state=feedback.get_request_state_display())
+        )
         if licence_document is not None:
-            lines.append(_("核验示例（已撤销许可的证照 {number}，签章真实但已失效）：{url}").format(
-                number=licence_document.number, url=actions.public_url(licence_document.verification_code)))
+            lines.append(
+                _("核验示例（已撤销许可的证照 {number}，签章真实但已失效）：{url}").format(
+                    number=licence_document.number,
+                    url=actions.public_url(licence_document.verification_code),
+                )
+            )
     return lines
 
 
 def load(*, today) -> list[str]:
     bureau = Bureau.objects.select_related("region").filter(region__code=org.COUNTY_CODE).first()
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=("clerk", "signatory", "supervisor"))
-             .select_related("staff__department")}
+    users = {
+        u.username: u
+        for u in get_user_model()
+        .objects.filter(username__in=("clerk", "signatory", "supervisor"))
+        .select_related("staff__department")
+    }
     if bureau is None or not {"clerk", "signatory"} <= set(users) or not demo_cases().exists():
         return []
     lines = _seals(bureau)
 
     # In the order of the events that call for them, so each series' numbers rise with the dates.
-    due = [(d.event.on, d.event.seq, case.pk, d.kind, case)
-           for case in demo_cases().select_related("bureau__region", "region", "applicant", "handling_item")
-           for d in queries.due_documents(case) if not d.blockers]
+    due = [
+        (d.event.on, d.event.seq, case.pk, d.kind, case)
+        for case in demo_cases().select_related(
+            "bureau__region", "region", "applicant", "handling_item"
+        )
+        for d in queries.due_documents(case)
+        if not d.blockers
+    ]
     due.sort(key=lambda row: row[:4])
     for _on, _seq, _pk, kind, case in due:
         actor = users["clerk"] if kind in WINDOW_KINDS else users["signatory"]
@@ -120,27 +194,56 @@ def load(*, today) -> list[str]:
 
     documents = Document.objects.filter(bureau=bureau, case__in=demo_cases())
     if not documents.filter(state=Document.DocumentState.SUPERSEDED).exists():
-        first = documents.filter(kind=DocumentKind.ACCEPTANCE, state=Document.DocumentState.GENUINE).order_by("seq").first()
+        first = (
+            documents.filter(kind=DocumentKind.ACCEPTANCE, state=Document.DocumentState.GENUINE)
+            .order_by("seq")
+            .first()
+        )
         if first is not None:
-            actions.reissue_document(first, actor=users["clerk"], reason="受理通知书所载承诺办结日期有误，予以更正")
+            actions.reissue_document(
+                first, actor=users["clerk"], reason="受理通知书所载承诺办结日期有误，予以更正"
+            )
     if not documents.filter(state=Document.DocumentState.REVOKED).exists():
-        wrong = (documents.filter(kind=DocumentKind.CORRECTION, state=Document.DocumentState.GENUINE)
-                 .order_by("-seq").first())
+        wrong = (
+            documents.filter(kind=DocumentKind.CORRECTION, state=Document.DocumentState.GENUINE)
+            .order_by("-seq")
+            .first()
+        )
         if wrong is not None:
-            actions.revoke_document(wrong, actor=users["signatory"], reason="补正材料通知书错发至其他申请人，予以撤销")
+            actions.revoke_document(
+                wrong, actor=users["signatory"], reason="补正材料通知书错发至其他申请人，予以撤销"
+            )
 
     lines += _revocation(users, today)
 
     states = dict.fromkeys(Document.DocumentState.values, 0)
     for state in documents.values_list("state", flat=True):
         states[state] += 1
-    genuine = documents.filter(state=Document.DocumentState.GENUINE, kind=DocumentKind.LICENCE).first() or \
-        documents.filter(state=Document.DocumentState.GENUINE).first()
-    lines.append(_("文书：{total} 份已签章（有效 {g}，已被更正 {s}，已撤销 {r}），本次新出具 {new} 份；"
-                   "尚有 {blocked} 份暂不能出具。").format(
-        total=sum(states.values()), g=states["genuine"], s=states["superseded"], r=states["revoked"], new=len(due),
-        blocked=sum(1 for case in demo_cases() for d in queries.due_documents(case) if d.blockers)))
+    genuine = (
+        documents.filter(state=Document.DocumentState.GENUINE, kind=DocumentKind.LICENCE).first()
+        or documents.filter(state=Document.DocumentState.GENUINE).first()
+    )
+    lines.append(
+        _(
+            "文书：{total} 份已签章（有效 {g}，已被更正 {s}，已撤销 {r}），本次新出具 {new} 份；"
+            "尚有 {blocked} 份暂不能出具。"
+        ).format(
+            total=sum(states.values()),
+            g=states["genuine"],
+            s=states["superseded"],
+            r=states["revoked"],
+            new=len(due),
+            blocked=sum(
+                1 for case in demo_cases() for d in queries.due_documents(case) if d.blockers
+            ),
+        )
+    )
     if genuine is not None:
-        lines.append(_("核验示例（{label} {number}）：{url}").format(
-            label=genuine.get_kind_display(), number=genuine.number, url=actions.public_url(genuine.verification_code)))
+        lines.append(
+            _("核验示例（{label} {number}）：{url}").format(
+                label=genuine.get_kind_display(),
+                number=genuine.number,
+                url=actions.public_url(genuine.verification_code),
+            )
+        )
     return lines

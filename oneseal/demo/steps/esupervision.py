@@ -41,34 +41,56 @@ DECLARING_CLERK = "clerk"
 def _baselines(admin) -> int:
     written = 0
     names = list(BASELINES)
-    versions = (ItemVersion.objects.published().filter(item__catalogue__region__code=org.COUNTY_CODE,
-                                                        handling_items__name__in=names)
-                .select_related("item__catalogue__region").distinct())
+    versions = (
+        ItemVersion.objects.published()
+        .filter(item__catalogue__region__code=org.COUNTY_CODE, handling_items__name__in=names)
+        .select_related("item__catalogue__region")
+        .distinct()
+    )
     for version in versions:
         if ReformBaseline.objects.filter(item=version.item).exists():
             continue
-        name = HandlingItem.objects.filter(item_version=version, name__in=names).values_list("name", flat=True).first()
+        name = (
+            HandlingItem.objects.filter(item_version=version, name__in=names)
+            .values_list("name", flat=True)
+            .first()
+        )
         materials, steps, days = BASELINES[name]
-        actions.set_baseline(version.item, actor=admin, materials=materials, steps=steps, days=days, source=SOURCE)
+        actions.set_baseline(
+            version.item, actor=admin, materials=materials, steps=steps, days=days, source=SOURCE
+        )
         written += 1
     return written
 
 
 def _declaration(clerk, today: datetime.date) -> ConflictDeclaration | None:
     """The clerk declares the applicant of the first demo case they accepted."""
-    event = (CaseEvent.objects.filter(actor=clerk, action="accept", case__in=demo_cases.demo_cases())
-             .select_related("case__applicant").order_by("case__number").first())
+    event = (
+        CaseEvent.objects.filter(actor=clerk, action="accept", case__in=demo_cases.demo_cases())
+        .select_related("case__applicant")
+        .order_by("case__number")
+        .first()
+    )
     if event is None:
         return None
     applicant = event.case.applicant
-    existing = ConflictDeclaration.objects.filter(staff__user=clerk, number=applicant.number,
-                                                  withdrawn_on__isnull=True).first()
+    existing = ConflictDeclaration.objects.filter(
+        staff__user=clerk, number=applicant.number, withdrawn_on__isnull=True
+    ).first()
     if existing is not None:
         return existing
-    relation = (ConflictDeclaration.Relation.ORGANISATION if applicant.kind == "organisation"
-                else ConflictDeclaration.Relation.OTHER_RELATIVE)
-    return actions.declare_conflict(actor=clerk, relative_name=applicant.name, relation=relation,
-                                    number=applicant.number, on=today)
+    relation = (
+        ConflictDeclaration.Relation.ORGANISATION
+        if applicant.kind == "organisation"
+        else ConflictDeclaration.Relation.OTHER_RELATIVE
+    )
+    return actions.declare_conflict(
+        actor=clerk,
+        relative_name=applicant.name,
+        relation=relation,
+        number=applicant.number,
+        on=today,
+    )
 
 
 def load(*, today: datetime.date) -> list[str]:
@@ -80,9 +102,15 @@ def load(*, today: datetime.date) -> list[str]:
     written = _baselines(admin)
     declaration = _declaration(clerk, today)
     result = jobs.rollup(today)
-    lines = [_("电子监察：{n} 项事项已录入改革前基数（新录入 {new} 项），统计汇总 {cases} 件办件。").format(
-        n=ReformBaseline.objects.count(), new=written, cases=result.cases)]
+    lines = [
+        _(
+            "电子监察：{n} 项事项已录入改革前基数（新录入 {new} 项），统计汇总 {cases} 件办件。"
+        ).format(n=ReformBaseline.objects.count(), new=written, cases=result.cases)
+    ]
     if declaration is not None:
-        lines.append(_("电子监察：{staff}已申报回避“{relative}”，其经办的该申请人办件列为“应回避未回避”（账号 overseer 可查看）。").format(
-            staff=declaration.staff.display_name, relative=declaration.relative_name))
+        lines.append(
+            _(
+                "电子监察：{staff}已申报回避“{relative}”，其经办的该申请人办件列为“应回避未回避”（账号 overseer 可查看）。"
+            ).format(staff=declaration.staff.display_name, relative=declaration.relative_name)
+        )
     return lines

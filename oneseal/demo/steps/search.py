@@ -52,19 +52,33 @@ SYNONYMS: list[tuple[str, str, str]] = [
 
 
 def load(*, today) -> list[str]:
-    catalogue = Catalogue.objects.filter(region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL).select_related("region").first()
+    catalogue = (
+        Catalogue.objects.filter(region__code=org.COUNTY_CODE, kind=Catalogue.Kind.LOCAL)
+        .select_related("region")
+        .first()
+    )
     actor = get_user_model().objects.filter(username="catadmin").first()
     if catalogue is None or actor is None:
         return []
-    items = {name: item_id for item_id, name in
-             index.in_force_versions().filter(item__catalogue=catalogue).values_list("item_id", "name")}
+    items = {
+        name: item_id
+        for item_id, name in index.in_force_versions()
+        .filter(item__catalogue=catalogue)
+        .values_list("item_id", "name")
+    }
     added = 0
     for phrase, item_name, variant in SYNONYMS:
         item_id = items.get(item_name)
         if item_id is None or Synonym.objects.filter(item_id=item_id, phrase=phrase).exists():
             continue
-        actions.add_synonym(catalogue, actor=actor, item=Item.objects.get(pk=item_id), phrase=phrase,
-                            reason=REASON, variant=variant)
+        actions.add_synonym(
+            catalogue,
+            actor=actor,
+            item=Item.objects.get(pk=item_id),
+            phrase=phrase,
+            reason=REASON,
+            variant=variant,
+        )
         added += 1
     lines = []
     if added:
@@ -72,6 +86,9 @@ def load(*, today) -> list[str]:
     if embeddings.enabled():
         texts, computed = index.precompute()
         if computed:
-            lines.append(_("找事项：检索索引已建立（{texts} 段文字，新计算 {computed} 段语义向量）").format(
-                texts=texts, computed=computed))
+            lines.append(
+                _("找事项：检索索引已建立（{texts} 段文字，新计算 {computed} 段语义向量）").format(
+                    texts=texts, computed=computed
+                )
+            )
     return lines

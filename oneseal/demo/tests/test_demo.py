@@ -44,13 +44,22 @@ from oneseal.regions.models import Region
 
 from .conftest import planned_for_the_loaded_demo
 
-CSV = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "guang_an_district_511602_service_items.csv"
+CSV = (
+    Path(__file__).resolve().parents[2]
+    / "catalogue"
+    / "data"
+    / "guang_an_district_511602_service_items.csv"
+)
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
         assert builder.load() is True
         planned_for_the_loaded_demo()
         yield
@@ -71,15 +80,26 @@ def test_on_the_transfer_date_the_report_shows_the_plans_counts_per_department(c
     rows = {r.department: r for r in report.rows}
     for department, (items, handling_items) in table.PLAN_COUNTS.items():
         row = rows[department]
-        assert (row.items["transferred"], row.handling_items["transferred"]) == (items, handling_items), department
+        assert (row.items["transferred"], row.handling_items["transferred"]) == (
+            items,
+            handling_items,
+        ), department
         assert row.items["stationed"] == row.items["retained"] == 0
-    assert (report.totals.items["transferred"], report.totals.handling_items["transferred"]) == (100, 258)
+    assert (report.totals.items["transferred"], report.totals.handling_items["transferred"]) == (
+        100,
+        258,
+    )
     assert (report.totals.items["stationed"], report.totals.handling_items["stationed"]) == (10, 17)
     assert (report.totals.items["retained"], report.totals.handling_items["retained"]) == (3, 3)
-    assert (rows["平罗县公安局"].items["stationed"], rows["平罗县公安局"].items["retained"]) == (4, 2)
+    assert (rows["平罗县公安局"].items["stationed"], rows["平罗县公安局"].items["retained"]) == (
+        4,
+        2,
+    )
 
 
-def test_the_adjustment_history_cuts_the_food_limit_and_cancels_one_item_without_rewriting_the_past(county):
+def test_the_adjustment_history_cuts_the_food_limit_and_cancels_one_item_without_rewriting_the_past(
+    county,
+):
     def market_on(day):
         report = transfer_report(county, on=day)
         row = next(r for r in report.rows if r.department == "平罗县市场监督管理局")
@@ -90,28 +110,59 @@ def test_the_adjustment_history_cuts_the_food_limit_and_cancels_one_item_without
     assert market_on(builder.CANCEL_DATE) == (21, 100)
 
     catalogue = pingluo_catalogue()
-    food = ItemVersion.objects.filter(item__catalogue=catalogue, name=builder.LIMIT_CUT_ITEM).order_by("number")
+    food = ItemVersion.objects.filter(
+        item__catalogue=catalogue, name=builder.LIMIT_CUT_ITEM
+    ).order_by("number")
     v1, v2 = food
-    assert (v1.effective_until, v2.effective_from) == (builder.LIMIT_CUT_DATE, builder.LIMIT_CUT_DATE)
+    assert (v1.effective_until, v2.effective_from) == (
+        builder.LIMIT_CUT_DATE,
+        builder.LIMIT_CUT_DATE,
+    )
     assert v2.change_kind == "change_limit" and v2.change_basis == builder.LIMIT_CUT_BASIS
-    assert set(v1.handling_items.exclude(is_instant=True).values_list("promised_limit_days", flat=True)) == {7}
-    assert set(v2.handling_items.exclude(is_instant=True).values_list("promised_limit_days", flat=True)) == {3}
-    in_force = listed_versions(catalogue, on=datetime.date(2024, 6, 1)).get(name=builder.LIMIT_CUT_ITEM)
+    assert set(
+        v1.handling_items.exclude(is_instant=True).values_list("promised_limit_days", flat=True)
+    ) == {7}
+    assert set(
+        v2.handling_items.exclude(is_instant=True).values_list("promised_limit_days", flat=True)
+    ) == {3}
+    in_force = listed_versions(catalogue, on=datetime.date(2024, 6, 1)).get(
+        name=builder.LIMIT_CUT_ITEM
+    )
     assert in_force == v2
 
-    cancelled = ItemVersion.objects.get(item__catalogue=catalogue, name=builder.CANCELLED_ITEM, number=2)
+    cancelled = ItemVersion.objects.get(
+        item__catalogue=catalogue, name=builder.CANCELLED_ITEM, number=2
+    )
     assert cancelled.is_cancelled and cancelled.effective_from == builder.CANCEL_DATE
     assert cancelled.change_reason == builder.CANCEL_REASON
-    assert not listed_versions(catalogue, on=builder.CANCEL_DATE).filter(name=builder.CANCELLED_ITEM).exists()
-    assert listed_versions(catalogue, on=builder.TRANSFER_DATE).filter(name=builder.CANCELLED_ITEM).exists()
+    assert (
+        not listed_versions(catalogue, on=builder.CANCEL_DATE)
+        .filter(name=builder.CANCELLED_ITEM)
+        .exists()
+    )
+    assert (
+        listed_versions(catalogue, on=builder.TRANSFER_DATE)
+        .filter(name=builder.CANCELLED_ITEM)
+        .exists()
+    )
 
 
 def test_the_guidance_catalogue_shows_four_gaps_and_two_items_without_such_power(county):
     report = guidance_gaps(county)
     assert report.guidance.name == guidance.NAME
-    licensing = sum(1 for rows in table.TRANSFERRED_ITEMS.values() for r in rows if r.item_type == table.LICENSING)
+    licensing = sum(
+        1
+        for rows in table.TRANSFERRED_ITEMS.values()
+        for r in rows
+        if r.item_type == table.LICENSING
+    )
     assert report.guidance_total == licensing + len(guidance.MISSING_FROM_PINGLUO)
-    assert [g["basic_code"] for g in report.gaps] == ["64-90-001", "64-90-002", "64-90-003", "64-90-004"]
+    assert [g["basic_code"] for g in report.gaps] == [
+        "64-90-001",
+        "64-90-002",
+        "64-90-003",
+        "64-90-004",
+    ]
     assert [g["name"] for g in report.gaps] == [g.name for g in guidance.MISSING_FROM_PINGLUO[:4]]
     assert {e["basic_code"]: e["reason"] for e in report.exempted} == {
         g.basic_code: g.no_such_power for g in guidance.MISSING_FROM_PINGLUO if g.no_such_power
@@ -128,7 +179,9 @@ def test_the_most_asked_handling_items_have_complete_service_guides(county):
         hi = his[name]
         version = in_force[hi.item_version_id]
         # Published already, so "only a draft can be published" is the one reason left.
-        assert [b.field for b in publish_blockers(version, version.effective_from)] == ["status"], name
+        assert [b.field for b in publish_blockers(version, version.effective_from)] == ["status"], (
+            name
+        )
         materials = list(hi.materials.all())
         assert len(materials) >= 3 and all(m.notes and m.copies >= 1 for m in materials), name
         assert not any(m.is_tolerable and m.is_core for m in materials), name
@@ -136,15 +189,29 @@ def test_the_most_asked_handling_items_have_complete_service_guides(county):
         assert [s.role for s in steps][0] == "clerk" and steps[-1].role == "signatory", name
         assert all(s.section for s in steps), name
         if not hi.is_instant:
-            assert sum(s.limit_days or 0 for s in steps) <= hi.promised_limit_days <= hi.statutory_limit_days, name
-        for text in (hi.conditions, hi.keywords, hi.where, hi.office_hours, hi.result_name, hi.result_validity,
-                     hi.enquiry_phone, hi.complaint_phone, hi.fee_standard):
+            assert (
+                sum(s.limit_days or 0 for s in steps)
+                <= hi.promised_limit_days
+                <= hi.statutory_limit_days
+            ), name
+        for text in (
+            hi.conditions,
+            hi.keywords,
+            hi.where,
+            hi.office_hours,
+            hi.result_name,
+            hi.result_validity,
+            hi.enquiry_phone,
+            hi.complaint_phone,
+            hi.fee_standard,
+        ):
             assert text.strip(), name
     food = his["食品(含保健食品)经营许可核发"]
     assert food.special_procedures.get().kind == "site_survey"
     assert "开饭店" in food.keywords and food.result_validity == "5年"
-    assert SpecialProcedure.objects.filter(handling_item__name="设立歌舞娱乐场所《娱乐经营许可证》核发",
-                                           kind="hearing").exists()
+    assert SpecialProcedure.objects.filter(
+        handling_item__name="设立歌舞娱乐场所《娱乐经营许可证》核发", kind="hearing"
+    ).exists()
 
 
 def test_every_published_item_was_built_through_the_catalogue_actions(county):
@@ -172,15 +239,36 @@ def test_each_demo_account_exists_with_its_role_and_the_demo_password(county):
         assert staff.display_name == row.display_name and staff.region.code == row.region_code
         assert staff.role_set == {row.role}
         assert has_role(user, row.role, county)
-    assert get_user_model().objects.get(username="supervisor").staff.department.short_name == "市场监管局"
+    assert (
+        get_user_model().objects.get(username="supervisor").staff.department.short_name
+        == "市场监管局"
+    )
     city_overseer = get_user_model().objects.get(username="city_overseer")
     assert has_role(city_overseer, "overseer", city) and has_role(city_overseer, "overseer", county)
     assert not has_role(get_user_model().objects.get(username="overseer"), "overseer", city)
 
 
-COUNTED = [Region, Bureau, Section, ServiceCentre, Department, Staff, StaffRole, Topic, Catalogue, Item,
-           ItemVersion, HandlingItem, Material, ReviewStep, SpecialProcedure, GuidanceExemption, AuditEvent,
-           RevocationProposal, Document]
+COUNTED = [
+    Region,
+    Bureau,
+    Section,
+    ServiceCentre,
+    Department,
+    Staff,
+    StaffRole,
+    Topic,
+    Catalogue,
+    Item,
+    ItemVersion,
+    HandlingItem,
+    Material,
+    ReviewStep,
+    SpecialProcedure,
+    GuidanceExemption,
+    AuditEvent,
+    RevocationProposal,
+    Document,
+]
 
 
 def _a_licence_went_through_the_revocation_procedure():
@@ -205,8 +293,14 @@ def _every_notice_kind_of_the_intake_and_closing_is_shown():
     the deemed renewal pushed to the department."""
     from oneseal.linkage.models import Push
 
-    for kind, action in (("receipt", "receive"), ("withdrawal", "withdraw"), ("termination", "terminate")):
-        document = Document.objects.filter(kind=kind, state="genuine").select_related("event").first()
+    for kind, action in (
+        ("receipt", "receive"),
+        ("withdrawal", "withdraw"),
+        ("termination", "terminate"),
+    ):
+        document = (
+            Document.objects.filter(kind=kind, state="genuine").select_related("event").first()
+        )
         assert document is not None and document.event.action == action, kind
     assert Push.objects.filter(decision="deem_renewed").exists()
 
@@ -218,11 +312,15 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
         call_command("load-demo", stdout=io.StringIO())
     _a_licence_went_through_the_revocation_procedure()
     _every_notice_kind_of_the_intake_and_closing_is_shown()
-    before = {m.__name__: m.objects.count() for m in COUNTED} | {"User": get_user_model().objects.count()}
+    before = {m.__name__: m.objects.count() for m in COUNTED} | {
+        "User": get_user_model().objects.count()
+    }
     out = io.StringIO()
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         call_command("load-demo", stdout=out)
-    after = {m.__name__: m.objects.count() for m in COUNTED} | {"User": get_user_model().objects.count()}
+    after = {m.__name__: m.objects.count() for m in COUNTED} | {
+        "User": get_user_model().objects.count()
+    }
     assert after == before
     text = out.getvalue()
     assert "演示数据已存在" in text
@@ -235,10 +333,13 @@ def test_the_loaded_demo_verifies_with_no_problem_and_against_its_checkpoint(cou
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         call_command("load-demo", stdout=io.StringIO())
     # The organisation was set up through its audited actions, by the demo superuser.
-    assert AuditEvent.objects.filter(action="organisation.grant_role", actor__username="admin").count() == sum(
-        1 for row in org.ACCOUNTS if row.role != org.SUPERUSER)
+    assert AuditEvent.objects.filter(
+        action="organisation.grant_role", actor__username="admin"
+    ).count() == sum(1 for row in org.ACCOUNTS if row.role != org.SUPERUSER)
     out = io.StringIO()
-    call_command("audit", "verify", stdout=out)  # a problem would raise CommandError (exit status 1)
+    call_command(
+        "audit", "verify", stdout=out
+    )  # a problem would raise CommandError (exit status 1)
     lines = out.getvalue().splitlines()
     assert lines[-1].endswith(" events checked, 0 problems") and not lines[-1].startswith("0 cases")
     call_command("audit", "checkpoint", stdout=io.StringIO())
@@ -246,29 +347,48 @@ def test_the_loaded_demo_verifies_with_no_problem_and_against_its_checkpoint(cou
     call_command("audit", "export-checkpoint", "--out", str(path), stdout=io.StringIO())
     out = io.StringIO()
     call_command("audit", "verify", "--checkpoint", str(path), stdout=out)
-    assert "history matches checkpoint #1 of" in out.getvalue() and out.getvalue().endswith(", 0 problems\n")
+    assert "history matches checkpoint #1 of" in out.getvalue() and out.getvalue().endswith(
+        ", 0 problems\n"
+    )
 
 
 def test_the_demo_list_exported_before_the_scheduled_cancellation_imports_back_unchanged(county):
     catalogue = pingluo_catalogue()
     day = builder.CANCEL_DATE - datetime.timedelta(days=1)
     data = export_catalogue(catalogue, on=day)
-    cancelled = Item.objects.get(catalogue=catalogue, versions__name=builder.CANCELLED_ITEM, versions__number=1)
+    cancelled = Item.objects.get(
+        catalogue=catalogue, versions__name=builder.CANCELLED_ITEM, versions__number=1
+    )
     listed = {r[HEADERS.index("基本编码")] for r in _sheet_rows(data)}
-    assert cancelled.basic_code in listed, "the item whose cancellation is scheduled is still on the list"
+    assert cancelled.basic_code in listed, (
+        "the item whose cancellation is scheduled is still on the list"
+    )
     before = (ItemVersion.objects.count(), HandlingItem.objects.count(), AuditEvent.objects.count())
     catadmin = get_user_model().objects.get(username="catadmin")
     report = import_catalogue(catalogue, data, actor=catadmin, publish_on=day)
     assert sorted(report.unchanged) == sorted(listed)
-    assert not (report.created or report.changed or report.published or report.blocked or report.items_not_in_file)
-    assert (ItemVersion.objects.count(), HandlingItem.objects.count(), AuditEvent.objects.count()) == before
+    assert not (
+        report.created
+        or report.changed
+        or report.published
+        or report.blocked
+        or report.items_not_in_file
+    )
+    assert (
+        ItemVersion.objects.count(),
+        HandlingItem.objects.count(),
+        AuditEvent.objects.count(),
+    ) == before
 
 
 def _sheet_rows(data: bytes) -> list[tuple]:
     import openpyxl
 
-    return list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(
-        min_row=2, values_only=True))
+    return list(
+        openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        .worksheets[0]
+        .iter_rows(min_row=2, values_only=True)
+    )
 
 
 # ---- the tables themselves (no database) ----------------------------------------------------
@@ -289,7 +409,7 @@ def csv_names() -> set[str]:
                     m = TRAILING_QUALIFIER.search(name)
                     if not m:
                         break
-                    name = name[:m.start()].strip()
+                    name = name[: m.start()].strip()
     return names
 
 
@@ -297,19 +417,23 @@ def is_documented_variant(name: str, known: set[str]) -> bool:
     m = TRAILING_QUALIFIER.search(name)
     if not m:
         return False
-    base, suffix = name[:m.start()], name[m.start() + 1:-1]
+    base, suffix = name[: m.start()], name[m.start() + 1 : -1]
     if base not in known:
         return False
-    return (suffix in table.VARIANT_SUFFIXES
-            or (suffix.startswith("变更") and suffix[2:] in table.CHANGED_PARTICULARS)
-            or ("变更" in base and suffix in table.CHANGED_PARTICULARS))
+    return (
+        suffix in table.VARIANT_SUFFIXES
+        or (suffix.startswith("变更") and suffix[2:] in table.CHANGED_PARTICULARS)
+        or ("变更" in base and suffix in table.CHANGED_PARTICULARS)
+    )
 
 
 def test_every_name_is_a_csv_name_or_a_documented_variant_of_one():
     known = csv_names()
     rows = [r for rows in table.TRANSFERRED_ITEMS.values() for r in rows]
     rows += [r for rows in table.OTHER_ITEMS.values() for _status, r in rows]
-    names = [n for r in rows for n in (r.name, *r.handling_items)] + [g.name for g in guidance.MISSING_FROM_PINGLUO]
+    names = [n for r in rows for n in (r.name, *r.handling_items)] + [
+        g.name for g in guidance.MISSING_FROM_PINGLUO
+    ]
     wrong = [n for n in names if n not in known and not is_documented_variant(n, known)]
     assert wrong == []
     assert not [r.name for r in rows if r.name not in known]  # items themselves are never variants

@@ -30,16 +30,21 @@ def demo_import_lines(source: str) -> list[int]:
 
 
 def test_no_module_outside_the_demo_imports_it():
-    offenders = [f"{path.relative_to(ROOT.parent)}:{line}" for path in sorted(ROOT.rglob("*.py"))
-                 if ROOT / "demo" not in path.parents and not _is_test(path)
-                 for line in demo_import_lines(path.read_text(encoding="utf-8"))]
+    offenders = [
+        f"{path.relative_to(ROOT.parent)}:{line}"
+        for path in sorted(ROOT.rglob("*.py"))
+        if ROOT / "demo" not in path.parents and not _is_test(path)
+        for line in demo_import_lines(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_every_form_of_importing_the_demo_is_seen():
-    source = ("from oneseal.demo.data import organisation\n"
-              "import oneseal.demo.cases\n"
-              "from oneseal import demo\n"
-              "from oneseal import demos_elsewhere\n"
-              "from oneseal.cases import actions\n")
+    source = (
+        "from oneseal.demo.data import organisation\n"
+        "import oneseal.demo.cases\n"
+        "from oneseal import demo\n"
+        "from oneseal import demos_elsewhere\n"
+        "from oneseal.cases import actions\n"
+    )
     assert demo_import_lines(source) == [1, 2, 3]

@@ -25,8 +25,9 @@ def notice_of(case, kind):
     from oneseal.documents.models import Document
     from oneseal.documents.queries import notice_event
 
-    return Document.objects.get(case=case, kind=kind, event=notice_event(case, kind),
-                                state=Document.DocumentState.GENUINE)
+    return Document.objects.get(
+        case=case, kind=kind, event=notice_event(case, kind), state=Document.DocumentState.GENUINE
+    )
 
 
 def pdf_bytes(document) -> bytes:
@@ -41,7 +42,9 @@ def _to_unicode(font) -> dict[int, str]:
         for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
             out[int(src, 16)] = bytes.fromhex(dst).decode("utf-16-be")
     for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
-        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+        for lo, hi, dst in re.findall(
+            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
             for code in range(int(lo, 16), int(hi, 16) + 1):
                 out[code] = chr(int(dst, 16) + code - int(lo, 16))
     return out
@@ -56,7 +59,9 @@ def pdf_text(document_or_bytes) -> str:
     through its font's ToUnicode CMap, whitespace removed. (pypdf's own extract_text does not
     read the embedded encoding CMap fpdf2 writes for CFF fonts and splits the codes into bytes;
     poppler's pdftotext reads these files correctly.)"""
-    data = document_or_bytes if isinstance(document_or_bytes, bytes) else pdf_bytes(document_or_bytes)
+    data = (
+        document_or_bytes if isinstance(document_or_bytes, bytes) else pdf_bytes(document_or_bytes)
+    )
     reader = PdfReader(io.BytesIO(data))
     out = []
     for page in reader.pages:
@@ -72,5 +77,8 @@ def pdf_text(document_or_bytes) -> str:
                     if isinstance(item, (int, float)):
                         continue
                     raw = _raw(item)
-                    out.extend(current.get(int.from_bytes(raw[i:i + 2], "big"), "\ufffd") for i in range(0, len(raw), 2))
+                    out.extend(
+                        current.get(int.from_bytes(raw[i : i + 2], "big"), "\ufffd")
+                        for i in range(0, len(raw), 2)
+                    )
     return "".join("".join(out).split())

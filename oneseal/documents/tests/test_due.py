@@ -29,11 +29,16 @@ def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applican
     case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     assert kinds(case) == [("receipt", no_seal)]
     core, other = case.materials.order_by("material__order")
-    case = case_actions.request_correction(case, actor=clerk, on=day("2025-03-04"), items={other.pk: "未提交"})
+    case = case_actions.request_correction(
+        case, actor=clerk, on=day("2025-03-04"), items={other.pk: "未提交"}
+    )
     assert kinds(case) == [("receipt", no_seal), ("correction", no_seal)]
     case = case_actions.submit_correction(case, actor=clerk, on=day("2025-03-05"))
-    case_actions.check_materials(case, actor=clerk, statuses={m.pk: CaseMaterial.Status.PROVIDED
-                                                              for m in case.materials.all()})
+    case_actions.check_materials(
+        case,
+        actor=clerk,
+        statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
+    )
     case = case_actions.accept(case, actor=clerk, on=day("2025-03-06"))
     assert kinds(case) == [("receipt", no_seal), ("correction", no_seal), ("acceptance", no_seal)]
     actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
@@ -44,11 +49,18 @@ def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applican
 
 
 def test_a_held_licence_is_due_with_its_reason_and_the_rest_is_issued(
-        item, applicant, clerk, reviewer, second_reviewer, signatory, seal):
+    item, applicant, clerk, reviewer, second_reviewer, signatory, seal
+):
     case = accepted_case(item, applicant, clerk, "2025-03-03", tolerated_until="2025-03-31")
     case = reviewed(case, reviewer, second_reviewer, "2025-03-04")
-    case_actions.grant(case, actor=signatory, on=day("2025-03-05"), scope="热食类食品制售", valid_from=day("2025-03-05"),
-                       valid_until=None)
+    case_actions.grant(
+        case,
+        actor=signatory,
+        on=day("2025-03-05"),
+        scope="热食类食品制售",
+        valid_from=day("2025-03-05"),
+        valid_until=None,
+    )
     # The acceptance and the grant issued their notices; the held licence waits, with why.
     assert notice_of(case, "tolerated_acceptance") and notice_of(case, "grant")
     assert kinds(case) == [("licence", ["容缺材料尚未补齐，证照暂缓发放"])]
@@ -57,7 +69,9 @@ def test_a_held_licence_is_due_with_its_reason_and_the_rest_is_issued(
     assert refused.value.reasons == ["行政许可证件：容缺材料尚未补齐，证照暂缓发放"]
 
 
-def test_issuing_at_once_needs_a_clerk_or_signatory_and_a_seal(item, applicant, clerk, supervisor, bureau):
+def test_issuing_at_once_needs_a_clerk_or_signatory_and_a_seal(
+    item, applicant, clerk, supervisor, bureau
+):
     case = accepted_case(item, applicant, clerk, "2025-03-03")
     no_seal = ["本局尚未启用电子印章，请先执行 oneseal seal create"]
     assert kinds(case) == [("receipt", no_seal), ("acceptance", no_seal)]
@@ -77,13 +91,17 @@ def test_a_revoked_notice_is_not_due_again(item, applicant, clerk, signatory, se
 
 
 def test_documents_for_and_the_file_view_follow_who_sees_the_case(
-        client, item, own_applicant, clerk, far_staff, other_applicant_user, applicant_user, seal):
+    client, item, own_applicant, clerk, far_staff, other_applicant_user, applicant_user, seal
+):
     case = accepted_case(item, own_applicant, clerk, "2025-03-03")
     receipt, first = notice_of(case, "receipt"), notice_of(case, "acceptance")
     second = actions.reissue_document(first, actor=clerk, reason="更正")
     assert queries.documents_for(clerk, case) == [receipt, first, second]
     assert queries.documents_for(applicant_user, case) == [receipt, first, second]
-    assert queries.documents_for(far_staff, case) == [] and queries.documents_for(other_applicant_user, case) == []
+    assert (
+        queries.documents_for(far_staff, case) == []
+        and queries.documents_for(other_applicant_user, case) == []
+    )
 
     url = f"/documents/{second.pk}/file/"
     for user in (clerk, applicant_user):
@@ -101,25 +119,44 @@ def test_documents_for_and_the_file_view_follow_who_sees_the_case(
 
 
 def test_the_printed_form_is_a4_with_embedded_fonts_and_two_copies_for_notices(
-        item, applicant, clerk, reviewer, second_reviewer, signatory, seal):
-    case = reviewed(accepted_case(item, applicant, clerk, "2025-01-20"), reviewer, second_reviewer, "2025-01-22")
-    case_actions.grant(case, actor=signatory, on=day("2025-01-24"), scope="热食类食品制售", valid_from=day("2025-01-24"),
-                       valid_until=day("2030-01-23"))
+    item, applicant, clerk, reviewer, second_reviewer, signatory, seal
+):
+    case = reviewed(
+        accepted_case(item, applicant, clerk, "2025-01-20"), reviewer, second_reviewer, "2025-01-22"
+    )
+    case_actions.grant(
+        case,
+        actor=signatory,
+        on=day("2025-01-24"),
+        scope="热食类食品制售",
+        valid_from=day("2025-01-24"),
+        valid_until=day("2030-01-23"),
+    )
     acceptance, licence = notice_of(case, "acceptance"), notice_of(case, "licence")
-    for document, copies in ((acceptance, ["第一联\u3000存档", "第二联\u3000交申请人"]), (licence, [])):
+    for document, copies in (
+        (acceptance, ["第一联\u3000存档", "第二联\u3000交申请人"]),
+        (licence, []),
+    ):
         reader = PdfReader(io.BytesIO(pdf_bytes(document)))
         assert len(reader.pages) == max(len(copies), 1)
         for page in reader.pages:
-            assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == A4
+            assert (
+                round(float(page.mediabox.width), 2),
+                round(float(page.mediabox.height), 2),
+            ) == A4
             for ref in page["/Resources"]["/Font"].values():
                 font = ref.get_object()
                 descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                    font["/BaseFont"]
+                )
         # The signature field draws nothing of its own: no unembedded font over the red stamp.
         widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
         assert [w["/FT"] for w in widgets] == ["/Sig"]
         appearance = widgets[0]["/AP"]["/N"].get_object()
-        assert "/Font" not in appearance.get("/Resources", {}) and appearance.get_data().split() == [b"q", b"Q"]
+        assert "/Font" not in appearance.get(
+            "/Resources", {}
+        ) and appearance.get_data().split() == [b"q", b"Q"]
         text = pdf_text(document)
         for label in copies:
             assert label.replace("\u3000", "") in text
@@ -139,13 +176,17 @@ def _page_bytes(document, index: int) -> bytes:
     return out.getvalue()
 
 
-def test_a_rare_character_is_drawn_from_the_embedded_font_and_no_glyph_is_missing(item, own_applicant, clerk, seal):
+def test_a_rare_character_is_drawn_from_the_embedded_font_and_no_glyph_is_missing(
+    item, own_applicant, clerk, seal
+):
     common, rare = fonts_for("马𠮷祥")
     assert rare is not None and fonts_for("马吉祥") == (common, None)
     document = notice_of(accepted_case(item, own_applicant, clerk, "2025-01-20"), "acceptance")
     data = pdf_bytes(document)
-    fonts = [str(ref.get_object()["/BaseFont"]) for ref in PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
-             .values()]
+    fonts = [
+        str(ref.get_object()["/BaseFont"])
+        for ref in PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values()
+    ]
     assert len(fonts) == 2 and all("NotoSansCJKSC" in name for name in fonts), fonts
     text = pdf_text(data)
     assert "马𠮷祥" in text and "\ufffd" not in text  # every code shown maps back to a character
@@ -156,9 +197,13 @@ def test_a_rare_character_is_drawn_from_the_embedded_font_and_no_glyph_is_missin
         cff = CFFFontSet()
         cff.decompile(io.BytesIO(descriptor["/FontFile3"].get_object().get_data()), None)
         top = cff[cff.fontNames[0]]
-        drawn = [name for name in top.charset if name != ".notdef" and top.CharStrings[name].calcBounds(top.CharStrings)]
+        drawn = [
+            name
+            for name in top.charset
+            if name != ".notdef" and top.CharStrings[name].calcBounds(top.CharStrings)
+        ]
         outlines[key] = len(drawn)
     assert sorted(outlines.values())[0] >= 1 and sorted(outlines.values())[-1] > 100, outlines
     with pytest.raises(MissingGlyphs) as missing:
-        fonts_for("申请人\U000E0100")  # a variation selector no font draws on its own
-    assert missing.value.chars == "\U000E0100"
+        fonts_for("申请人\U000e0100")  # a variation selector no font draws on its own
+    assert missing.value.chars == "\U000e0100"

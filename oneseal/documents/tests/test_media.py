@@ -25,14 +25,22 @@ def signed_in(user):
 
 
 def test_bare_media_paths_are_404_for_anonymous_another_applicant_and_the_owner(
-        item, own_applicant, applicant_user, other_applicant_user, clerk, seal):
-    received = case_actions.receive(item, actor=clerk, applicant=own_applicant, at=at("2025-01-20 09:00"))
+    item, own_applicant, applicant_user, other_applicant_user, clerk, seal
+):
+    received = case_actions.receive(
+        item, actor=clerk, applicant=own_applicant, at=at("2025-01-20 09:00")
+    )
     line = received.materials.order_by("material__order").first()
-    upload = case_actions.attach_file(line, actor=clerk, upload=SimpleUploadedFile("申请书.pdf", PDF, "application/pdf"))
+    upload = case_actions.attach_file(
+        line, actor=clerk, upload=SimpleUploadedFile("申请书.pdf", PDF, "application/pdf")
+    )
     case = accepted_case(item, own_applicant, clerk, "2025-01-21")
     document = notice_of(case, "acceptance")  # the acceptance issued its notice itself
-    paths = [f"/media/{document.file.name}", f"/media/{upload.file.name}",
-             f"/media/documents/{document.year}/{document.sha256}.pdf"]
+    paths = [
+        f"/media/{document.file.name}",
+        f"/media/{upload.file.name}",
+        f"/media/documents/{document.year}/{document.sha256}.pdf",
+    ]
     for client in (Client(), signed_in(other_applicant_user), signed_in(applicant_user)):
         for path in paths:
             assert client.get(path).status_code == 404, path

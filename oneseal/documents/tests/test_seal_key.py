@@ -30,16 +30,23 @@ def _own_seal_key(settings, tmp_path):
 def test_the_private_key_opens_with_the_seal_key_and_not_with_the_secret_key(seal, settings):
     pem = seal.private_key_pem.encode("ascii")
     with pytest.raises(ValueError):
-        serialization.load_pem_private_key(pem, password=signing.legacy_passphrase(settings.SECRET_KEY))
+        serialization.load_pem_private_key(
+            pem, password=signing.legacy_passphrase(settings.SECRET_KEY)
+        )
     assert serialization.load_pem_private_key(pem, password=signing._passphrase()) is not None
     settings.SEAL_KEY = "another-seal-key-of-at-least-32-characters"
     with pytest.raises(ValueError):
         serialization.load_pem_private_key(pem, password=signing._passphrase())
 
 
-def test_production_without_a_seal_key_refuses_to_sign_or_create_a_seal(item, applicant, clerk, seal, settings,
-                                                                          tmp_path):
-    settings.SEAL_KEY, settings.SEAL_KEY_FILE, settings.SEAL_KEY_CREATE = "", tmp_path / "absent", False
+def test_production_without_a_seal_key_refuses_to_sign_or_create_a_seal(
+    item, applicant, clerk, seal, settings, tmp_path
+):
+    settings.SEAL_KEY, settings.SEAL_KEY_FILE, settings.SEAL_KEY_CREATE = (
+        "",
+        tmp_path / "absent",
+        False,
+    )
     case = accepted_case(item, applicant, clerk, "2025-01-20")
     assert any("ONESEAL_SEAL_KEY" in reason for reason in signing.sign_blockers(seal))
     with pytest.raises(ValidationFailed) as refused:
@@ -54,7 +61,11 @@ def test_production_without_a_seal_key_refuses_to_sign_or_create_a_seal(item, ap
 def test_debug_creates_the_key_file_0600_on_first_use_and_keeps_it(settings, tmp_path):
     from oneseal.keys import seal_key
 
-    settings.SEAL_KEY, settings.SEAL_KEY_FILE, settings.SEAL_KEY_CREATE = "", tmp_path / "seal_key", True
+    settings.SEAL_KEY, settings.SEAL_KEY_FILE, settings.SEAL_KEY_CREATE = (
+        "",
+        tmp_path / "seal_key",
+        True,
+    )
     first = seal_key()
     assert len(first) >= 32 and (tmp_path / "seal_key").stat().st_mode & 0o777 == 0o600
     assert seal_key() == first
@@ -69,12 +80,20 @@ def test_a_key_file_that_is_too_short_is_refused_with_its_path(settings, tmp_pat
         seal_key()
 
 
-def test_rekey_re_encrypts_a_seal_of_an_earlier_version(item, applicant, clerk, seal, settings, monkeypatch):
+def test_rekey_re_encrypts_a_seal_of_an_earlier_version(
+    item, applicant, clerk, seal, settings, monkeypatch
+):
     old_secret = "the-secret-key-an-earlier-version-used"
-    key = serialization.load_pem_private_key(seal.private_key_pem.encode("ascii"), password=signing._passphrase())
-    Seal.objects.filter(pk=seal.pk).update(private_key_pem=key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(signing.legacy_passphrase(old_secret))).decode("ascii"))
+    key = serialization.load_pem_private_key(
+        seal.private_key_pem.encode("ascii"), password=signing._passphrase()
+    )
+    Seal.objects.filter(pk=seal.pk).update(
+        private_key_pem=key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(signing.legacy_passphrase(old_secret)),
+        ).decode("ascii")
+    )
     case = accepted_case(item, applicant, clerk, "2025-01-20")
     with pytest.raises(ValidationFailed, match="oneseal seal rekey"):
         actions.issue_document(case, kind="acceptance", actor=clerk)
@@ -91,7 +110,9 @@ def test_rekey_re_encrypts_a_seal_of_an_earlier_version(item, applicant, clerk, 
     assert AuditEvent.objects.filter(action="seal.rekeyed").count() == 1
 
 
-def test_the_verification_link_uses_the_configured_public_url(item, applicant, clerk, seal, settings):
+def test_the_verification_link_uses_the_configured_public_url(
+    item, applicant, clerk, seal, settings
+):
     settings.PUBLIC_URL = "https://spj.pingluo.gov.cn"
     case = accepted_case(item, applicant, clerk, "2025-01-20")
     document = notice_of(case, "acceptance")  # the acceptance issued its notice itself

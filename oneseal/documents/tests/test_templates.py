@@ -26,12 +26,18 @@ def test_every_kind_gets_the_shipped_wording_as_version_1_on_first_use(bureau):
     versions = DocumentTemplate.objects.filter(bureau=bureau)
     assert sorted(versions.values_list("kind", flat=True)) == sorted(DocumentKind.values)
     for template in versions:
-        assert (template.number, template.status, template.effective_from) == (1, "published", wording.SHIPPED_FROM)
+        assert (template.number, template.status, template.effective_from) == (
+            1,
+            "published",
+            wording.SHIPPED_FROM,
+        )
         assert actions.template_publish_blockers(template, None)[0].startswith("只有草稿")
         # The shipped wording states everything the law requires of its kind.
         template.status = DocumentTemplate.Status.DRAFT
         assert actions.template_publish_blockers(template, day("2025-01-01")) == [], template.kind
-    assert AuditEvent.objects.filter(action="documents.template_shipped").count() == len(DocumentKind.values)
+    assert AuditEvent.objects.filter(action="documents.template_shipped").count() == len(
+        DocumentKind.values
+    )
 
 
 def test_a_document_records_the_version_it_was_written_in(item, applicant, clerk, seal):
@@ -39,40 +45,64 @@ def test_a_document_records_the_version_it_was_written_in(item, applicant, clerk
     assert document.template.kind == "acceptance" and document.template.number == 1
 
 
-def test_an_unknown_placeholder_is_refused_at_save_naming_it_and_nothing_is_lost(bureau, admin_user):
+def test_an_unknown_placeholder_is_refused_at_save_naming_it_and_nothing_is_lost(
+    bureau, admin_user
+):
     draft = draft_of(bureau, "denial", admin_user)
     before = (draft.title, draft.body, draft.closing)
     with pytest.raises(ValidationFailed) as refused:
-        actions.save_template_draft(draft, actor=admin_user, title="不予行政许可决定书",
-                                    body=draft.body + "\n申请人身份证号：{id_number}，联系电话{applicant_phone}",
-                                    closing="{licence_number}", reason="试")
+        actions.save_template_draft(
+            draft,
+            actor=admin_user,
+            title="不予行政许可决定书",
+            body=draft.body + "\n申请人身份证号：{id_number}，联系电话{applicant_phone}",
+            closing="{licence_number}",
+            reason="试",
+        )
     fields = refused.value.fields
     assert "{applicant_phone}" in fields["body"][0] and "{id_number}" in fields["body"][0]
     assert "{licence_number}" in fields["closing"][0]  # a grant's placeholder, not a denial's
     draft.refresh_from_db()
     assert (draft.title, draft.body, draft.closing) == before
     with pytest.raises(ValidationFailed) as malformed:
-        actions.save_template_draft(draft, actor=admin_user, title="{applicant.name}", body="你好{", closing="",
-                                    reason="")
+        actions.save_template_draft(
+            draft, actor=admin_user, title="{applicant.name}", body="你好{", closing="", reason=""
+        )
     assert "title" in malformed.value.fields and "花括号" in malformed.value.fields["body"][0]
 
 
 def test_publishing_refuses_a_denial_without_the_remedies_and_an_acceptance_without_the_decision_date(
-        bureau, admin_user):
+    bureau, admin_user
+):
     denial = draft_of(bureau, "denial", admin_user)
     body = "\n".join(line for line in denial.body.splitlines() if "行政复议" not in line)
-    actions.save_template_draft(denial, actor=admin_user, title=denial.title, body=body, closing=denial.closing,
-                                reason="精简")
+    actions.save_template_draft(
+        denial,
+        actor=admin_user,
+        title=denial.title,
+        body=body,
+        closing=denial.closing,
+        reason="精简",
+    )
     with pytest.raises(ValidationFailed) as refused:
         actions.publish_template(denial, actor=admin_user, effective_from=day("2025-06-01"))
     assert any("{reconsideration_days}" in r for r in refused.value.reasons)
     assert any("{litigation_months}" in r for r in refused.value.reasons)
 
     acceptance = draft_of(bureau, "acceptance", admin_user)
-    closing = "\n".join(line for line in acceptance.closing.splitlines()
-                        if "promised_due" not in line and "complaint_phone" not in line)
-    acceptance = actions.save_template_draft(acceptance, actor=admin_user, title=acceptance.title,
-                                             body=acceptance.body, closing=closing, reason="")
+    closing = "\n".join(
+        line
+        for line in acceptance.closing.splitlines()
+        if "promised_due" not in line and "complaint_phone" not in line
+    )
+    acceptance = actions.save_template_draft(
+        acceptance,
+        actor=admin_user,
+        title=acceptance.title,
+        body=acceptance.body,
+        closing=closing,
+        reason="",
+    )
     blockers = actions.template_publish_blockers(acceptance, None)
     assert any("作出决定的日期" in b for b in blockers) and any("投诉电话" in b for b in blockers)
     assert any("修改原因" in b for b in blockers) and any("生效日期" in b for b in blockers)
@@ -80,23 +110,36 @@ def test_publishing_refuses_a_denial_without_the_remedies_and_an_acceptance_with
 
 def test_the_old_three_months_for_a_lawsuit_is_refused(bureau, admin_user):
     draft = draft_of(bureau, "revocation", admin_user)
-    draft = actions.save_template_draft(draft, actor=admin_user, title=draft.title,
-                                        body=draft.body + "\n或者在三个月内向人民法院起诉（{litigation_months}）。",
-                                closing=draft.closing, reason="旧格式")
+    draft = actions.save_template_draft(
+        draft,
+        actor=admin_user,
+        title=draft.title,
+        body=draft.body + "\n或者在三个月内向人民法院起诉（{litigation_months}）。",
+        closing=draft.closing,
+        reason="旧格式",
+    )
     assert any("六个月" in b for b in actions.template_publish_blockers(draft, day("2025-06-01")))
 
 
 def test_a_published_version_governs_documents_dated_from_its_effective_date_and_is_immutable(
-        item, applicant, clerk, admin_user, bureau, seal):
+    item, applicant, clerk, admin_user, bureau, seal
+):
     before = notice_of(accepted_case(item, applicant, clerk, "2025-05-30"), "acceptance")
     draft = draft_of(bureau, "acceptance", admin_user)
-    actions.save_template_draft(draft, actor=admin_user, title="受理决定通知书",
-                                body=draft.body + "\n办理进度可凭查询码在网上办事大厅查询。",
-                                closing=draft.closing, reason="增加网上查询提示")
+    actions.save_template_draft(
+        draft,
+        actor=admin_user,
+        title="受理决定通知书",
+        body=draft.body + "\n办理进度可凭查询码在网上办事大厅查询。",
+        closing=draft.closing,
+        reason="增加网上查询提示",
+    )
     published = actions.publish_template(draft, actor=admin_user, effective_from=day("2025-06-01"))
     assert published.published_by == admin_user and published.status == "published"
     with pytest.raises(InvalidTransition):
-        actions.save_template_draft(published, actor=admin_user, title="x", body="x", closing="", reason="x")
+        actions.save_template_draft(
+            published, actor=admin_user, title="x", body="x", closing="", reason="x"
+        )
     later = draft_of(bureau, "acceptance", admin_user)
     with pytest.raises(ValidationFailed) as too_early:
         actions.publish_template(later, actor=admin_user, effective_from=day("2025-05-01"))
@@ -115,18 +158,32 @@ def test_a_published_version_governs_documents_dated_from_its_effective_date_and
 
 
 def test_lines_without_a_value_are_left_out_and_lists_become_numbered_lines(
-        item, applicant, clerk, reviewer, second_reviewer, signatory, seal):
-    case = reviewed(accepted_case(item, applicant, clerk, "2025-09-15"), reviewer, second_reviewer, "2025-09-17")
-    case = case_actions.deny(case, actor=signatory, on=day("2025-09-24"), reasons=["面积不足", "布局不合理"])
-    values = wording.FACTS["denial"](wording.Facts(case=case, event=case.events.order_by("-seq").first(),
-                                                   bureau=case.bureau, licence=None, tolerated=[]))
+    item, applicant, clerk, reviewer, second_reviewer, signatory, seal
+):
+    case = reviewed(
+        accepted_case(item, applicant, clerk, "2025-09-15"), reviewer, second_reviewer, "2025-09-17"
+    )
+    case = case_actions.deny(
+        case, actor=signatory, on=day("2025-09-24"), reasons=["面积不足", "布局不合理"]
+    )
+    values = wording.FACTS["denial"](
+        wording.Facts(
+            case=case,
+            event=case.events.order_by("-seq").first(),
+            bureau=case.bureau,
+            licence=None,
+            tolerated=[],
+        )
+    )
     notice = wording.compose("denial", wording.SHIPPED["denial"], {**values, "enquiry_phone": None})
     assert "1. 面积不足" in notice.paragraphs and "2. 布局不合理" in notice.paragraphs
     assert not any(line.startswith("咨询电话") for line in notice.closing)
     assert any(line.startswith("投诉电话") for line in notice.closing)
 
 
-def test_only_catalogue_administrators_of_the_region_edit_wording(bureau, clerk, make_staff, other_county):
+def test_only_catalogue_administrators_of_the_region_edit_wording(
+    bureau, clerk, make_staff, other_county
+):
     far_admin = make_staff("far_admin", other_county, Role.CATALOGUE_ADMIN)
     for actor in (clerk, far_admin):
         with pytest.raises(NotPermitted):
@@ -149,12 +206,27 @@ def test_the_wording_pages_list_edit_preview_and_publish(client, bureau, admin_u
     url = f"/documents/templates/{bureau.pk}/grant/"
     assert client.post(url, {"op": "start", "reason": "调整送达表述"}).status_code == 302
     draft = DocumentTemplate.objects.get(bureau=bureau, kind="grant", status="draft")
-    bad = client.post(url, {"op": "save", "title": draft.title, "body": draft.body + "{fee}", "closing": draft.closing,
-                            "reason": "调整送达表述"})
+    bad = client.post(
+        url,
+        {
+            "op": "save",
+            "title": draft.title,
+            "body": draft.body + "{fee}",
+            "closing": draft.closing,
+            "reason": "调整送达表述",
+        },
+    )
     assert bad.status_code == 400 and "{fee}" in bad.content.decode()
-    good = client.post(url, {"op": "save", "title": draft.title,
-                             "body": draft.body.replace("颁发、送达", "制作并送达"), "closing": draft.closing,
-                             "reason": "调整送达表述"})
+    good = client.post(
+        url,
+        {
+            "op": "save",
+            "title": draft.title,
+            "body": draft.body.replace("颁发、送达", "制作并送达"),
+            "closing": draft.closing,
+            "reason": "调整送达表述",
+        },
+    )
     assert good.status_code == 302
 
     preview = client.get(f"/documents/templates/versions/{draft.pk}/preview/")

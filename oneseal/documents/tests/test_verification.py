@@ -41,8 +41,13 @@ def test_a_signed_document_validates_and_one_changed_byte_breaks_it(document):
 
 
 def test_a_signature_by_a_certificate_we_did_not_issue_is_not_trusted(document, bureau):
-    stranger = signing.new_key_material(name="伪造专用章", organisation=bureau.name, region_name="平罗县",
-                                        credit_code="", valid_from=day("2024-01-01"))
+    stranger = signing.new_key_material(
+        name="伪造专用章",
+        organisation=bureau.name,
+        region_name="平罗县",
+        credit_code="",
+        valid_from=day("2024-01-01"),
+    )
     check = signing.check_signature(pdf_bytes(document), [stranger.certificate_pem])
     assert check.intact and not check.trusted and not check.ok
 
@@ -58,27 +63,41 @@ def test_the_verify_command_reports_genuine_and_catches_a_changed_file(document,
     with pytest.raises(SystemExit) as exit_:
         call_command("verify", str(bad))
     out = capsys.readouterr().out
-    assert exit_.value.code == 1 and "INVALID" in out and "DIFFERS" in out and document.number in out
+    assert (
+        exit_.value.code == 1 and "INVALID" in out and "DIFFERS" in out and document.number in out
+    )
     assert out.strip().endswith("NOT GENUINE")
 
 
-def test_a_rotated_seal_signs_nothing_more_but_its_documents_still_verify(document, bureau, clerk, item, applicant):
+def test_a_rotated_seal_signs_nothing_more_but_its_documents_still_verify(
+    document, bureau, clerk, item, applicant
+):
     old = document.seal
     new = actions.create_seal(bureau, actor=None, valid_from=day("2025-06-01"))
     old.refresh_from_db()
     assert old.state == Seal.SealState.SEALED_AWAY and old.sealed_away_on == day("2025-06-01")
     with pytest.raises(ValidationFailed, match="已于2025-06-01封存"):
-        signing.sign_pdf(b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x")
+        signing.sign_pdf(
+            b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x"
+        )
     assert check_file(pdf_bytes(document)).genuine
     later = notice_of(accepted_case(item, applicant, clerk, "2025-06-03"), "acceptance")
     assert later.seal == new and check_file(pdf_bytes(later)).genuine
 
 
-def test_a_revoked_seal_or_a_departments_old_seal_signs_nothing(bureau, department, seal, item, applicant, clerk):
-    old = actions.register_department_seal(department, actor=None, name="平罗县市场监督管理局行政许可专用章",
-                                           sealed_away_on=day("2024-01-01"))
+def test_a_revoked_seal_or_a_departments_old_seal_signs_nothing(
+    bureau, department, seal, item, applicant, clerk
+):
+    old = actions.register_department_seal(
+        department,
+        actor=None,
+        name="平罗县市场监督管理局行政许可专用章",
+        sealed_away_on=day("2024-01-01"),
+    )
     with pytest.raises(ValidationFailed, match="原部门印章"):
-        signing.sign_pdf(b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x")
+        signing.sign_pdf(
+            b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x"
+        )
     actions.revoke_seal(seal, actor=None, on=day("2025-03-01"))
     case = accepted_case(item, applicant, clerk, "2025-03-03")
     with pytest.raises(ValidationFailed, match="尚未启用电子印章"):
@@ -90,13 +109,17 @@ def test_a_revoked_seal_or_a_departments_old_seal_signs_nothing(bureau, departme
 def test_the_seal_command_creates_a_key_and_certificate_kept_encrypted(bureau, capsys):
     call_command("seal", "create", "--bureau-region", "640221", "--valid-from", "2025-01-01")
     seal = Seal.objects.get(bureau=bureau, state=Seal.SealState.ACTIVE)
-    assert seal.name == "平罗县审批服务管理局行政审批专用章" and seal.fingerprint in capsys.readouterr().out
+    assert (
+        seal.name == "平罗县审批服务管理局行政审批专用章"
+        and seal.fingerprint in capsys.readouterr().out
+    )
     assert "ENCRYPTED PRIVATE KEY" in seal.private_key_pem
     assert signing.fingerprint_of(seal.certificate_pem) == seal.fingerprint
 
 
-def test_the_public_page_shows_a_genuine_document_without_the_identity_number(client, item, own_applicant, clerk,
-                                                                              seal):
+def test_the_public_page_shows_a_genuine_document_without_the_identity_number(
+    client, item, own_applicant, clerk, seal
+):
     case = accepted_case(item, own_applicant, clerk, "2025-03-03")
     document = notice_of(case, "acceptance")
     page = client.get(f"/documents/verify/{document.verification_code}/")
@@ -134,4 +157,6 @@ def client_get(code: str) -> str:
 def test_a_code_typed_from_paper_is_forgiving(document, client):
     typed = "-".join([document.verification_code[:5], document.verification_code[5:]]).lower()
     response = client.get("/documents/verify/", {"code": typed})
-    assert response.status_code == 302 and response.url.endswith(f"/documents/verify/{document.verification_code}/")
+    assert response.status_code == 302 and response.url.endswith(
+        f"/documents/verify/{document.verification_code}/"
+    )

@@ -20,9 +20,27 @@ from .conftest import notice_of, pdf_bytes
 # trailer) is hit.
 FRACTIONS = [("fraction", n) for n in range(0, 100, 3)]
 ANCHORS = [
-    ("contents", 1), ("contents", 2), ("contents", 10), ("contents", 64), ("contents", 200), ("contents", 600),
-    ("contents", 1200), ("contents_end", -3), ("byterange", 12), ("byterange", 20), ("xref", 0), ("xref", 5),
-    ("xref", 30), ("last_xref", 3), ("last_xref", 25), ("trailer", 2), ("trailer", 12), ("startxref", 10), ("eof", 2), ("header", 1), ("header", 5),
+    ("contents", 1),
+    ("contents", 2),
+    ("contents", 10),
+    ("contents", 64),
+    ("contents", 200),
+    ("contents", 600),
+    ("contents", 1200),
+    ("contents_end", -3),
+    ("byterange", 12),
+    ("byterange", 20),
+    ("xref", 0),
+    ("xref", 5),
+    ("xref", 30),
+    ("last_xref", 3),
+    ("last_xref", 25),
+    ("trailer", 2),
+    ("trailer", 12),
+    ("startxref", 10),
+    ("eof", 2),
+    ("header", 1),
+    ("header", 5),
 ]
 
 
@@ -90,7 +108,9 @@ def test_a_flipped_byte_anywhere_is_not_genuine(signed, tmp_path, anchor, offset
 @pytest.mark.parametrize("cut", [1, 2, 17, 100, 1000, "half", "header"])
 def test_a_truncated_file_is_not_genuine(signed, tmp_path, cut):
     _document, data = signed
-    keep = {"half": len(data) // 2, "header": 8}.get(cut) if isinstance(cut, str) else len(data) - cut
+    keep = (
+        {"half": len(data) // 2, "header": 8}.get(cut) if isinstance(cut, str) else len(data) - cut
+    )
     path = tmp_path / "cut.pdf"
     path.write_bytes(data[:keep])
     code, lines = run_verify(path)
@@ -98,8 +118,10 @@ def test_a_truncated_file_is_not_genuine(signed, tmp_path, cut):
     assert_one_verdict(lines, "NOT GENUINE")
 
 
-@pytest.mark.parametrize("tail", [b"\n", b"%comment\n", b"garbage" * 100,
-                                  b"\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"])
+@pytest.mark.parametrize(
+    "tail",
+    [b"\n", b"%comment\n", b"garbage" * 100, b"\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"],
+)
 def test_bytes_appended_after_the_signature_are_not_genuine(signed, tmp_path, tail):
     document, data = signed
     path = tmp_path / "appended.pdf"
@@ -122,13 +144,16 @@ def test_the_untouched_file_is_genuine_and_in_force(signed, tmp_path):
     assert any(line.startswith("in force: yes") for line in lines)
 
 
-@pytest.mark.parametrize(("content", "ending"), [
-    (b"", "NOT GENUINE"),
-    (b"hello, this is not a pdf\n", "NOT GENUINE"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(200), "NOT GENUINE"),
-    (b"%PDF-1.7\n", "NOT GENUINE"),
-    (b"%PDF-1.7\n" + bytes(5000), "NOT GENUINE"),
-])
+@pytest.mark.parametrize(
+    ("content", "ending"),
+    [
+        (b"", "NOT GENUINE"),
+        (b"hello, this is not a pdf\n", "NOT GENUINE"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "NOT GENUINE"),
+        (b"%PDF-1.7\n", "NOT GENUINE"),
+        (b"%PDF-1.7\n" + bytes(5000), "NOT GENUINE"),
+    ],
+)
 def test_something_that_is_not_a_signed_pdf_gets_a_verdict(db, tmp_path, content, ending):
     path = tmp_path / "x.pdf"
     path.write_bytes(content)
@@ -164,17 +189,32 @@ def test_the_public_page_checks_an_uploaded_file_with_csrf(signed, client):
 
     document, data = signed
     strict = Client(enforce_csrf_checks=True)
-    refused = strict.post("/documents/verify/", {"file": SimpleUploadedFile("a.pdf", data, "application/pdf")})
+    refused = strict.post(
+        "/documents/verify/", {"file": SimpleUploadedFile("a.pdf", data, "application/pdf")}
+    )
     assert refused.status_code == 403
-    page = client.post("/documents/verify/", {"file": SimpleUploadedFile("a.pdf", data, "application/pdf")})
+    page = client.post(
+        "/documents/verify/", {"file": SimpleUploadedFile("a.pdf", data, "application/pdf")}
+    )
     html = page.content.decode()
-    assert page.status_code == 200 and "签章真实" in html and "真实有效" in html and document.number in html
+    assert (
+        page.status_code == 200
+        and "签章真实" in html
+        and "真实有效" in html
+        and document.number in html
+    )
     damaged = bytearray(data)
     damaged[len(data) // 2] ^= 0x01
-    page = client.post("/documents/verify/", {"file": SimpleUploadedFile("a.pdf", bytes(damaged), "application/pdf")})
+    page = client.post(
+        "/documents/verify/",
+        {"file": SimpleUploadedFile("a.pdf", bytes(damaged), "application/pdf")},
+    )
     html = page.content.decode()
     assert page.status_code == 200 and "不能证明真实" in html and "真实有效" not in html
-    page = client.post("/documents/verify/", {"file": SimpleUploadedFile("a.txt", b"plain text", "application/pdf")})
+    page = client.post(
+        "/documents/verify/",
+        {"file": SimpleUploadedFile("a.txt", b"plain text", "application/pdf")},
+    )
     assert page.status_code == 400 and "不是 PDF 文件" in page.content.decode()
 
 
@@ -184,7 +224,9 @@ def test_an_upload_over_the_cap_is_refused(db, client, settings):
     from oneseal.documents import forms
 
     big = b"%PDF-1.7\n" + bytes(forms.VERIFY_UPLOAD_MAX_BYTES)
-    page = client.post("/documents/verify/", {"file": SimpleUploadedFile("big.pdf", big, "application/pdf")})
+    page = client.post(
+        "/documents/verify/", {"file": SimpleUploadedFile("big.pdf", big, "application/pdf")}
+    )
     assert page.status_code == 400 and "10 MB" in page.content.decode()
 
 
@@ -193,14 +235,27 @@ def test_the_api_checks_an_uploaded_file(signed):
     from rest_framework.test import APIClient
 
     document, data = signed
-    body = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile("a.pdf", data, "application/pdf")},
-                            format="multipart").json()
+    body = (
+        APIClient()
+        .post(
+            "/api/v1/verify",
+            {"file": SimpleUploadedFile("a.pdf", data, "application/pdf")},
+            format="multipart",
+        )
+        .json()
+    )
     assert body["authentic"] is True and body["document"]["number"] == document.number
     assert body["document"]["in_force"] is True and body["document"]["standing"] == "in_force"
-    response = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile("a.pdf", data + b"x", "application/pdf")},
-                                format="multipart")
+    response = APIClient().post(
+        "/api/v1/verify",
+        {"file": SimpleUploadedFile("a.pdf", data + b"x", "application/pdf")},
+        format="multipart",
+    )
     assert response.status_code == 200 and response.json()["authentic"] is False
     assert response.json()["document"] is None
-    response = APIClient().post("/api/v1/verify", {"file": SimpleUploadedFile("a.pdf", b"nope", "text/plain")},
-                                format="multipart")
+    response = APIClient().post(
+        "/api/v1/verify",
+        {"file": SimpleUploadedFile("a.pdf", b"nope", "text/plain")},
+        format="multipart",
+    )
     assert response.status_code == 400 and "file" in response.json()["fields"]

@@ -22,7 +22,9 @@ def overseer(make_staff, county):
 def city_overseer(make_staff, regions):
     from oneseal.regions.models import Region
 
-    return make_staff("city_overseer", Region.objects.get(code="640200"), Role.OVERSEER, display_name="周督查")
+    return make_staff(
+        "city_overseer", Region.objects.get(code="640200"), Role.OVERSEER, display_name="周督查"
+    )
 
 
 @pytest.fixture
@@ -33,17 +35,27 @@ def far_overseer(make_staff, other_county):
 @pytest.fixture
 def recorded_at(monkeypatch):
     """Stamp the events written next with this local time (CaseEvent.at is the real clock)."""
+
     def set_time(text: str):
         moment = datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
         monkeypatch.setattr(_base.timezone, "now", lambda: moment)
+
     return set_time
 
 
-def granted(item, applicant, clerk, reviewer, second_reviewer, signatory, *, accepted: str, decided: str):
+def granted(
+    item, applicant, clerk, reviewer, second_reviewer, signatory, *, accepted: str, decided: str
+):
     case = accepted_case(item, applicant, clerk, accepted)
     case = reviewed(case, reviewer, second_reviewer, accepted)
-    actions.grant(case, actor=signatory, on=day(decided), scope="预包装食品销售", valid_from=day(decided),
-                  valid_until=None)
+    actions.grant(
+        case,
+        actor=signatory,
+        on=day(decided),
+        scope="预包装食品销售",
+        valid_from=day(decided),
+        valid_until=None,
+    )
     case.refresh_from_db()
     return case
 

@@ -12,12 +12,21 @@ from .conftest import rollup
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    ("esupervision:dashboard", []), ("esupervision:warnings", ["statutory"]), ("esupervision:overdue", ["statutory"]),
-    ("esupervision:hits", []), ("esupervision:statistics", []), ("esupervision:reform", []),
+    ("esupervision:dashboard", []),
+    ("esupervision:warnings", ["statutory"]),
+    ("esupervision:overdue", ["statutory"]),
+    ("esupervision:hits", []),
+    ("esupervision:statistics", []),
+    ("esupervision:reform", []),
 ]
-ENDPOINTS = ["/api/v1/esupervision/overview", "/api/v1/esupervision/warnings/statutory",
-             "/api/v1/esupervision/overdue/statutory", "/api/v1/esupervision/rule-hits",
-             "/api/v1/esupervision/statistics", "/api/v1/esupervision/reform-measures"]
+ENDPOINTS = [
+    "/api/v1/esupervision/overview",
+    "/api/v1/esupervision/warnings/statutory",
+    "/api/v1/esupervision/overdue/statutory",
+    "/api/v1/esupervision/rule-hits",
+    "/api/v1/esupervision/statistics",
+    "/api/v1/esupervision/reform-measures",
+]
 
 
 @pytest.fixture
@@ -34,8 +43,14 @@ def two_counties(item, applicant, clerk, make_staff, county, bureau, section):
     there = accepted_case(item, applicant, clerk, "2025-03-03")
     for case in (here, there):
         for n in range(3):
-            actions.suspend(case, actor=reviewer, kind="testing", reason="检测", expected_days=1,
-                            on=day(f"2025-03-0{4 + n}"))
+            actions.suspend(
+                case,
+                actor=reviewer,
+                kind="testing",
+                reason="检测",
+                expected_days=1,
+                on=day(f"2025-03-0{4 + n}"),
+            )
             actions.resume(case, actor=reviewer, on=day(f"2025-03-0{4 + n}"))
     Case.objects.filter(pk=there.pk).update(region_code="640202")
     rollup()
@@ -58,11 +73,18 @@ def test_a_county_overseer_sees_their_county_only(client, overseer, two_counties
     assert client.get("/api/v1/esupervision/overview").json()["warnings"]["statutory"] == 1
 
 
-def test_a_city_overseer_sees_every_county_of_the_city_and_may_narrow_to_one(client, city_overseer, two_counties):
+def test_a_city_overseer_sees_every_county_of_the_city_and_may_narrow_to_one(
+    client, city_overseer, two_counties
+):
     here, there = two_counties
     client.force_login(city_overseer)
-    assert numbers(client.get("/api/v1/esupervision/warnings/statutory")) == {here.number, there.number}
-    assert numbers(client.get("/api/v1/esupervision/warnings/statutory?region=640202")) == {there.number}
+    assert numbers(client.get("/api/v1/esupervision/warnings/statutory")) == {
+        here.number,
+        there.number,
+    }
+    assert numbers(client.get("/api/v1/esupervision/warnings/statutory?region=640202")) == {
+        there.number
+    }
     page = client.get(reverse("esupervision:dashboard") + "?region=640221")
     assert page.status_code == 200 and page.context["scope"].prefix == "640221"
 
@@ -75,7 +97,9 @@ def test_a_county_overseer_asking_for_another_county_gets_nothing(client, overse
         assert two_counties[1].number not in response.content.decode()
 
 
-@pytest.fixture(params=["clerk", "supervisor", "reviewer_without_role", "applicant_user", "inactive_overseer"])
+@pytest.fixture(
+    params=["clerk", "supervisor", "reviewer_without_role", "applicant_user", "inactive_overseer"]
+)
 def refused_user(request, clerk, supervisor, applicant_user, make_staff, county):
     if request.param == "clerk":
         return clerk
@@ -91,7 +115,9 @@ def refused_user(request, clerk, supervisor, applicant_user, make_staff, county)
     return applicant_user
 
 
-def test_staff_without_the_role_and_applicants_cannot_open_the_pages(client, refused_user, two_counties):
+def test_staff_without_the_role_and_applicants_cannot_open_the_pages(
+    client, refused_user, two_counties
+):
     client.force_login(refused_user)
     for name, args in PAGES:
         response = client.get(reverse(name, args=args))
@@ -100,8 +126,9 @@ def test_staff_without_the_role_and_applicants_cannot_open_the_pages(client, ref
         assert two_counties[0].number not in response.content.decode()
 
 
-def test_the_api_refuses_staff_without_the_role_applicants_and_anonymous_callers(client, clerk, supervisor,
-                                                                                 applicant_user, two_counties):
+def test_the_api_refuses_staff_without_the_role_applicants_and_anonymous_callers(
+    client, clerk, supervisor, applicant_user, two_counties
+):
     for path in ENDPOINTS:
         client.logout()
         assert client.get(path).status_code == 403
@@ -121,18 +148,26 @@ def test_anonymous_readers_are_sent_to_sign_in(client):
 
 def test_a_signatory_and_a_superuser_may_read(client, signatory, two_counties, django_user_model):
     client.force_login(signatory)
-    assert numbers(client.get("/api/v1/esupervision/warnings/statutory")) == {two_counties[0].number}
+    assert numbers(client.get("/api/v1/esupervision/warnings/statutory")) == {
+        two_counties[0].number
+    }
     admin = django_user_model.objects.create_superuser("root", password="pw-root")
     client.force_login(admin)
-    assert numbers(client.get("/api/v1/esupervision/warnings/statutory")) == {c.number for c in two_counties}
+    assert numbers(client.get("/api/v1/esupervision/warnings/statutory")) == {
+        c.number for c in two_counties
+    }
 
 
 def test_the_navigation_offers_e_supervision_to_overseers_only(client, overseer, clerk):
     client.force_login(overseer)
-    labels = [link.label for link in client.get(reverse("esupervision:dashboard")).context["nav_links"]]
+    labels = [
+        link.label for link in client.get(reverse("esupervision:dashboard")).context["nav_links"]
+    ]
     assert "电子监察" in labels
     client.force_login(clerk)
-    labels = [link.label for link in client.get(reverse("esupervision:declarations")).context["nav_links"]]
+    labels = [
+        link.label for link in client.get(reverse("esupervision:declarations")).context["nav_links"]
+    ]
     assert "电子监察" not in labels
 
 

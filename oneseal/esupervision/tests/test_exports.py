@@ -24,45 +24,84 @@ def cells(response):
     return [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
 
 
-def test_an_applicant_named_like_a_formula_stays_text_in_the_overdue_download(client, overseer, item, clerk):
-    hostile = register_applicant(actor=clerk, kind="organisation", name=HOSTILE, number="91350100M000100Y43",
-                                 phone="0952-6012345")
+def test_an_applicant_named_like_a_formula_stays_text_in_the_overdue_download(
+    client, overseer, item, clerk
+):
+    hostile = register_applicant(
+        actor=clerk,
+        kind="organisation",
+        name=HOSTILE,
+        number="91350100M000100Y43",
+        phone="0952-6012345",
+    )
     accepted_case(item, hostile, clerk, "2025-03-03")  # never decided: long past its statutory day
     client.force_login(overseer)
-    found = [c for c in cells(client.get(reverse("esupervision:overdue", args=["statutory"]), {"format": "xlsx"}))
-             if c.value == HOSTILE]
+    found = [
+        c
+        for c in cells(
+            client.get(reverse("esupervision:overdue", args=["statutory"]), {"format": "xlsx"})
+        )
+        if c.value == HOSTILE
+    ]
     assert found and all(c.data_type == "s" for c in found)
-    assert not [c for c in cells(client.get(reverse("esupervision:overdue", args=["statutory"]), {"format": "xlsx"}))
-                if c.data_type == "f"]
+    assert not [
+        c
+        for c in cells(
+            client.get(reverse("esupervision:overdue", args=["statutory"]), {"format": "xlsx"})
+        )
+        if c.data_type == "f"
+    ]
 
 
-def test_the_irregular_action_list_shows_the_time_in_shanghai(client, overseer, item, applicant, clerk, reviewer,
-                                                                second_reviewer, signatory, recorded_at):
+def test_the_irregular_action_list_shows_the_time_in_shanghai(
+    client, overseer, item, applicant, clerk, reviewer, second_reviewer, signatory, recorded_at
+):
     recorded_at("2026-03-02 22:33")  # a Monday evening in Pingluo: 14:33 UTC
-    granted(item, applicant, clerk, reviewer, second_reviewer, signatory, accepted="2026-03-02", decided="2026-03-02")
+    granted(
+        item,
+        applicant,
+        clerk,
+        reviewer,
+        second_reviewer,
+        signatory,
+        accepted="2026-03-02",
+        decided="2026-03-02",
+    )
     rollup("2026-03-31")
     hit = RuleHit.objects.get(rule=Rule.OFF_HOURS_DECISION)
     assert hit.at.utcoffset() is None or hit.at.astimezone().tzinfo  # stored as an instant
     client.force_login(overseer)
     page = client.get(reverse("esupervision:hits")).content.decode()
     assert "22:33" in page and "14:33" not in page
-    texts = [str(c.value) for c in cells(client.get(reverse("esupervision:hits"), {"format": "xlsx"}))]
+    texts = [
+        str(c.value) for c in cells(client.get(reverse("esupervision:hits"), {"format": "xlsx"}))
+    ]
     assert any("22:33" in t for t in texts) and not any("14:33" in t for t in texts)
     api = client.get("/api/v1/esupervision/rule-hits").json()["results"][0]
     assert api["at"].startswith("2026-03-02T22:33") and api["at"].endswith("+08:00")
 
 
-def test_the_statistics_and_dashboard_downloads_keep_a_formula_like_department_as_text(client, overseer, department,
-                                                                                        item, applicant, clerk):
+def test_the_statistics_and_dashboard_downloads_keep_a_formula_like_department_as_text(
+    client, overseer, department, item, applicant, clerk
+):
     accepted_case(item, applicant, clerk, "2025-03-03")
     rollup()
     department.short_name = department.name = "@SUM(A1:A9)"
     department.save()
     client.force_login(overseer)
-    found = [c for c in cells(client.get(reverse("esupervision:statistics"),
-                                         {"by": "department", "from": "2025-03-01", "to": "2025-03-31",
-                                          "format": "xlsx"}))
-             if c.value == "@SUM(A1:A9)"]
+    found = [
+        c
+        for c in cells(
+            client.get(
+                reverse("esupervision:statistics"),
+                {"by": "department", "from": "2025-03-01", "to": "2025-03-31", "format": "xlsx"},
+            )
+        )
+        if c.value == "@SUM(A1:A9)"
+    ]
     assert found and all(c.data_type == "s" and c.quotePrefix for c in found)
-    assert not [c for c in cells(client.get(reverse("esupervision:dashboard"), {"format": "xlsx"}))
-                if c.data_type == "f"]
+    assert not [
+        c
+        for c in cells(client.get(reverse("esupervision:dashboard"), {"format": "xlsx"}))
+        if c.data_type == "f"
+    ]

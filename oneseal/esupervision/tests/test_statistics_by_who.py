@@ -35,21 +35,39 @@ def setup(sections, item, make_item, far_staff, other_county, admin_user):
     ReviewStep.objects.filter(handling_item=item, name="初审").update(limit_days=2)
     ReviewStep.objects.filter(handling_item=item, name="复审").update(section=sections["second"])
     # The neighbouring county's own bureau and catalogue, with one item its staff handle.
-    far_bureau = Bureau.objects.create(region=other_county, name="大武口区审批服务管理局", complaint_phone="0952-2000000")
-    far_catalogue = Catalogue.objects.create(region=other_county, bureau=far_bureau, name="大武口区审批服务事项目录")
-    far_item = make_item(steps=[("受理", ReviewStep.Role.CLERK, False), ("审查", ReviewStep.Role.REVIEWER, False),
-                                ("决定", ReviewStep.Role.SIGNATORY, False)])
+    far_bureau = Bureau.objects.create(
+        region=other_county, name="大武口区审批服务管理局", complaint_phone="0952-2000000"
+    )
+    far_catalogue = Catalogue.objects.create(
+        region=other_county, bureau=far_bureau, name="大武口区审批服务事项目录"
+    )
+    far_item = make_item(
+        steps=[
+            ("受理", ReviewStep.Role.CLERK, False),
+            ("审查", ReviewStep.Role.REVIEWER, False),
+            ("决定", ReviewStep.Role.SIGNATORY, False),
+        ]
+    )
     Item.objects.filter(pk=far_item.item_version.item_id).update(catalogue=far_catalogue)
     far_item.refresh_from_db()
     return sections, far_item
 
 
 def step(case, user, on, opinion="同意"):
-    return actions.complete_review_step(case, actor=user, opinion=opinion, outcome="approve", on=day(on))
+    return actions.complete_review_step(
+        case, actor=user, opinion=opinion, outcome="approve", on=day(on)
+    )
 
 
 def grant(case, signatory, on):
-    actions.grant(case, actor=signatory, on=day(on), scope="预包装食品销售", valid_from=day(on), valid_until=None)
+    actions.grant(
+        case,
+        actor=signatory,
+        on=day(on),
+        scope="预包装食品销售",
+        valid_from=day(on),
+        valid_until=None,
+    )
 
 
 @pytest.fixture
@@ -66,11 +84,19 @@ def worked(setup, item, applicant, clerk, reviewer, second_reviewer, signatory, 
     step(two, second_reviewer, "2025-03-10")
     grant(two, signatory, "2025-03-14")
     three = accepted_case(item, applicant, clerk, "2025-03-05")
-    actions.record_site_inspection(three, actor=reviewer, on=day("2025-03-06"), place="平罗县城关镇南街1号",
-                                   findings="场所与申请材料一致", inspectors=[reviewer, second_reviewer])
+    actions.record_site_inspection(
+        three,
+        actor=reviewer,
+        on=day("2025-03-06"),
+        place="平罗县城关镇南街1号",
+        findings="场所与申请材料一致",
+        inspectors=[reviewer, second_reviewer],
+    )
     step(three, reviewer, "2025-03-07")  # 2 working days: on time
     for n in range(2):
-        far = actions.receive(far_item, actor=far_staff, applicant=applicant, at=at(f"2025-03-1{n} 09:00"))
+        far = actions.receive(
+            far_item, actor=far_staff, applicant=applicant, at=at(f"2025-03-1{n} 09:00")
+        )
         for material in far.materials.all():
             actions.check_materials(far, actor=far_staff, statuses={material.pk: "provided"})
         far = actions.accept(far, actor=far_staff, on=day(f"2025-03-1{n}"))
@@ -81,20 +107,64 @@ def worked(setup, item, applicant, clerk, reviewer, second_reviewer, signatory, 
 
 
 def figures(row):
-    return {"cases": row.cases, "received": row.received, "accepted": row.accepted, "decided": row.decided,
-            "steps": row.steps, "reviewer": row.steps_reviewer, "on_time": row.steps_on_time, "late": row.steps_late,
-            "inspections": row.inspections}
+    return {
+        "cases": row.cases,
+        "received": row.received,
+        "accepted": row.accepted,
+        "decided": row.decided,
+        "steps": row.steps,
+        "reviewer": row.steps_reviewer,
+        "on_time": row.steps_on_time,
+        "late": row.steps_late,
+        "inspections": row.inspections,
+    }
 
 
 COUNTY_BY_SECTION = {
-    "综合受理科": {"cases": 3, "received": 3, "accepted": 3, "decided": 0, "steps": 3, "reviewer": 0, "on_time": 0,
-              "late": 0, "inspections": 0},
-    "市场准入科": {"cases": 3, "received": 0, "accepted": 0, "decided": 0, "steps": 3, "reviewer": 3, "on_time": 2,
-              "late": 1, "inspections": 1},
-    "许可二科": {"cases": 3, "received": 0, "accepted": 0, "decided": 0, "steps": 2, "reviewer": 2, "on_time": 0,
-             "late": 0, "inspections": 1},
-    "（未分科室）": {"cases": 2, "received": 0, "accepted": 0, "decided": 2, "steps": 2, "reviewer": 0, "on_time": 0,
-               "late": 0, "inspections": 0},
+    "综合受理科": {
+        "cases": 3,
+        "received": 3,
+        "accepted": 3,
+        "decided": 0,
+        "steps": 3,
+        "reviewer": 0,
+        "on_time": 0,
+        "late": 0,
+        "inspections": 0,
+    },
+    "市场准入科": {
+        "cases": 3,
+        "received": 0,
+        "accepted": 0,
+        "decided": 0,
+        "steps": 3,
+        "reviewer": 3,
+        "on_time": 2,
+        "late": 1,
+        "inspections": 1,
+    },
+    "许可二科": {
+        "cases": 3,
+        "received": 0,
+        "accepted": 0,
+        "decided": 0,
+        "steps": 2,
+        "reviewer": 2,
+        "on_time": 0,
+        "late": 0,
+        "inspections": 1,
+    },
+    "（未分科室）": {
+        "cases": 2,
+        "received": 0,
+        "accepted": 0,
+        "decided": 2,
+        "steps": 2,
+        "reviewer": 0,
+        "on_time": 0,
+        "late": 0,
+        "inspections": 0,
+    },
 }
 COUNTY_BY_HANDLER = {
     "王窗口": COUNTY_BY_SECTION["综合受理科"],
@@ -113,16 +183,30 @@ def test_by_section_counts_every_section_that_worked_on_a_case(overseer, worked,
 
 
 @pytest.mark.parametrize("period", [MARCH, MARCH_BY_DAYS], ids=["monthly sums", "milestones"])
-def test_by_handler_counts_reviewers_and_inspectors_not_only_receivers_and_signatories(overseer, worked, period):
+def test_by_handler_counts_reviewers_and_inspectors_not_only_receivers_and_signatories(
+    overseer, worked, period
+):
     report = queries.statistics(queries.oversight_scope(overseer), by="handler", **period)
     assert {r.label: figures(r) for r in report.rows} == COUNTY_BY_HANDLER
 
 
-def test_the_other_countys_cases_never_count_and_the_city_sees_both(overseer, far_overseer, city_overseer, worked):
+def test_the_other_countys_cases_never_count_and_the_city_sees_both(
+    overseer, far_overseer, city_overseer, worked
+):
     far = queries.statistics(queries.oversight_scope(far_overseer), by="handler", **MARCH)
-    assert {r.label: figures(r) for r in far.rows} == {"外区人员": {
-        "cases": 2, "received": 2, "accepted": 2, "decided": 2, "steps": 6, "reviewer": 2, "on_time": 0, "late": 0,
-        "inspections": 0}}
+    assert {r.label: figures(r) for r in far.rows} == {
+        "外区人员": {
+            "cases": 2,
+            "received": 2,
+            "accepted": 2,
+            "decided": 2,
+            "steps": 6,
+            "reviewer": 2,
+            "on_time": 0,
+            "late": 0,
+            "inspections": 0,
+        }
+    }
     city = queries.statistics(queries.oversight_scope(city_overseer), by="section", **MARCH)
     rows = {r.label: figures(r) for r in city.rows}
     assert rows["市场准入科"] == COUNTY_BY_SECTION["市场准入科"]
@@ -135,8 +219,12 @@ def test_the_other_countys_cases_never_count_and_the_city_sees_both(overseer, fa
 def test_a_case_counts_for_a_section_in_the_month_it_first_reached_it(overseer, worked):
     _, two, _ = worked
     # Case two: received and accepted on 4 March, reviewed on 10 March.
-    later = queries.statistics(queries.oversight_scope(overseer), by="section", start=day("2025-03-08"),
-                               end=day("2025-03-31"))
+    later = queries.statistics(
+        queries.oversight_scope(overseer),
+        by="section",
+        start=day("2025-03-08"),
+        end=day("2025-03-31"),
+    )
     rows = {r.label: r for r in later.rows}
     assert rows["市场准入科"].steps == 1 and rows["市场准入科"].cases == 1
     assert "综合受理科" not in rows
@@ -153,12 +241,22 @@ def test_an_older_rollup_is_rebuilt_with_the_steps(overseer, worked):
 
 def test_the_statistics_page_and_api_show_the_work_columns(client, overseer, worked):
     client.force_login(overseer)
-    page = client.get(reverse("esupervision:statistics"), {"by": "handler", "from": "2025-03-01", "to": "2025-03-31"})
+    page = client.get(
+        reverse("esupervision:statistics"),
+        {"by": "handler", "from": "2025-03-01", "to": "2025-03-31"},
+    )
     assert page.status_code == 200
     text = page.content.decode()
     assert "李初审" in text and "完成环节" in text and "环节超时" in text
     assert "每一步记在办理该步的人名下" in text  # the page says what it counts
-    data = client.get(reverse("api:esupervision-statistics"),
-                      {"by": "handler", "from": "2025-03-01", "to": "2025-03-31"}).json()
+    data = client.get(
+        reverse("api:esupervision-statistics"),
+        {"by": "handler", "from": "2025-03-01", "to": "2025-03-31"},
+    ).json()
     reviewer = next(r for r in data["rows"] if r["label"] == "李初审")
-    assert (reviewer["cases"], reviewer["steps"], reviewer["steps_late"], reviewer["inspections"]) == (3, 3, 1, 1)
+    assert (
+        reviewer["cases"],
+        reviewer["steps"],
+        reviewer["steps_late"],
+        reviewer["inspections"],
+    ) == (3, 3, 1, 1)

@@ -16,8 +16,16 @@ from ._common import positive_days, text
 
 
 @transaction.atomic
-def save_duty_boundary(item: Item, *, actor: "User", supervising_department: Department, bureau_duties: str,
-                       department_duties: str, coordination: str = "", support_duties=()) -> DutyBoundary:
+def save_duty_boundary(
+    item: Item,
+    *,
+    actor: "User",
+    supervising_department: Department,
+    bureau_duties: str,
+    department_duties: str,
+    coordination: str = "",
+    support_duties=(),
+) -> DutyBoundary:
     """Create or replace the item's entry. `support_duties` is a list of {"kind",
     "description", "limit_days"}: the technical support the department owes, each kind once."""
     item = Item.objects.select_related("catalogue__region").get(pk=item.pk)
@@ -38,29 +46,56 @@ def save_duty_boundary(item: Item, *, actor: "User", supervising_department: Dep
             errors[f"support_duties[{i}].kind"] = [_("请选择技术支撑类别")]
             continue
         if kind in seen:
-            errors[f"support_duties[{i}].kind"] = [_("技术支撑类别“{kind}”重复").format(kind=SupportKind(kind).label)]
+            errors[f"support_duties[{i}].kind"] = [
+                _("技术支撑类别“{kind}”重复").format(kind=SupportKind(kind).label)
+            ]
             continue
         seen.add(kind)
         if not text(row.get("description")):
             errors[f"support_duties[{i}].description"] = [_("请填写支撑内容")]
-        days = positive_days(row.get("limit_days"), errors, f"support_duties[{i}].limit_days",
-                             _("时限应为1至365个工作日"))
-        duties.append(SupportDuty(kind=kind, description=text(row.get("description")), limit_days=days or 1))
+        days = positive_days(
+            row.get("limit_days"),
+            errors,
+            f"support_duties[{i}].limit_days",
+            _("时限应为1至365个工作日"),
+        )
+        duties.append(
+            SupportDuty(kind=kind, description=text(row.get("description")), limit_days=days or 1)
+        )
     fail_fields(errors)
     boundary, created = DutyBoundary.objects.select_for_update().get_or_create(
-        item=item, defaults={"supervising_department": supervising_department, "region_code": region.code,
-                             "bureau_duties": "", "department_duties": ""})
+        item=item,
+        defaults={
+            "supervising_department": supervising_department,
+            "region_code": region.code,
+            "bureau_duties": "",
+            "department_duties": "",
+        },
+    )
     boundary.supervising_department = supervising_department
     boundary.region_code = region.code
-    boundary.bureau_duties, boundary.department_duties = text(bureau_duties), text(department_duties)
+    boundary.bureau_duties, boundary.department_duties = (
+        text(bureau_duties),
+        text(department_duties),
+    )
     boundary.coordination, boundary.updated_by = text(coordination), actor
     boundary.save()
     boundary.support_duties.all().delete()
     for duty in duties:
         duty.boundary = boundary
     SupportDuty.objects.bulk_create(duties)
-    record("linkage.save_duty_boundary", actor=actor, subject=boundary, region_code=region.code,
-           summary=_("{item}：监管部门{department}").format(item=item.basic_code, department=supervising_department),
-           data={"created": created, "department": supervising_department.pk,
-                 "support_duties": [{"kind": d.kind, "limit_days": d.limit_days} for d in duties]})
+    record(
+        "linkage.save_duty_boundary",
+        actor=actor,
+        subject=boundary,
+        region_code=region.code,
+        summary=_("{item}：监管部门{department}").format(
+            item=item.basic_code, department=supervising_department
+        ),
+        data={
+            "created": created,
+            "department": supervising_department.pk,
+            "support_duties": [{"kind": d.kind, "limit_days": d.limit_days} for d in duties],
+        },
+    )
     return boundary

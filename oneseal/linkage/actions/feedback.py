@@ -41,10 +41,21 @@ def feedback_blockers(push: Push, kind: str) -> list[str]:
 
 
 @transaction.atomic
-def give_feedback(push: Push, *, actor: "actors.LinkageActor", kind: str, summary: str, on: datetime.date | None = None,
-                  document_number: str = "") -> Feedback:
+def give_feedback(
+    push: Push,
+    *,
+    actor: "actors.LinkageActor",
+    kind: str,
+    summary: str,
+    on: datetime.date | None = None,
+    document_number: str = "",
+) -> Feedback:
     """Only the department the decision was pushed to may feed back on it."""
-    push = Push.objects.select_for_update(of=("self",)).select_related("case", "licence", "department").get(pk=push.pk)
+    push = (
+        Push.objects.select_for_update(of=("self",))
+        .select_related("case", "licence", "department")
+        .get(pk=push.pk)
+    )
     if acting_department(actor, Scope.FEEDBACK_WRITE) != push.department:
         raise NotPermitted()
     errors: dict = {}
@@ -62,14 +73,29 @@ def give_feedback(push: Push, *, actor: "actors.LinkageActor", kind: str, summar
     fail_fields(errors)
     is_request = kind == FeedbackKind.REVOCATION_REQUEST
     feedback = Feedback.objects.create(
-        push=push, case=push.case, licence=push.licence, department=push.department, region_code=push.region_code,
-        kind=kind, on=on, summary=text(summary), document_number=text(document_number)[:100],
-        recorder_name=actor_label(actor), **actor_fields(actor, "recorded"),
-        request_state=Feedback.RequestState.OPEN if is_request else Feedback.RequestState.NONE)
-    record("linkage.give_feedback", actor=audit_actor(actor), subject=feedback, region_code=push.region_code,
-           summary=_("{department}反馈{case}：{kind}").format(department=push.department, case=push.case.number,
-                                                         kind=FeedbackKind(kind).label),
-           data=audit_data(actor, push=push.pk, kind=kind, on=on.isoformat()))
+        push=push,
+        case=push.case,
+        licence=push.licence,
+        department=push.department,
+        region_code=push.region_code,
+        kind=kind,
+        on=on,
+        summary=text(summary),
+        document_number=text(document_number)[:100],
+        recorder_name=actor_label(actor),
+        **actor_fields(actor, "recorded"),
+        request_state=Feedback.RequestState.OPEN if is_request else Feedback.RequestState.NONE,
+    )
+    record(
+        "linkage.give_feedback",
+        actor=audit_actor(actor),
+        subject=feedback,
+        region_code=push.region_code,
+        summary=_("{department}反馈{case}：{kind}").format(
+            department=push.department, case=push.case.number, kind=FeedbackKind(kind).label
+        ),
+        data=audit_data(actor, push=push.pk, kind=kind, on=on.isoformat()),
+    )
     return feedback
 
 
@@ -77,21 +103,28 @@ def revocation_request_blockers(feedback: Feedback) -> list[str]:
     if feedback.request_state != Feedback.RequestState.OPEN:
         return [_("该撤销建议已处理")]
     if feedback.handled_on is not None:
-        return [_("已于{date}据此启动撤销程序，待签批领导在听取持证人陈述、申辩后决定").format(
-            date=feedback.handled_on.isoformat())]
+        return [
+            _("已于{date}据此启动撤销程序，待签批领导在听取持证人陈述、申辩后决定").format(
+                date=feedback.handled_on.isoformat()
+            )
+        ]
     return []
 
 
 @transaction.atomic
-def decide_revocation_request(feedback: Feedback, *, actor: "User", revoke: bool, note: str,
-                              on: datetime.date | None = None) -> Feedback:
+def decide_revocation_request(
+    feedback: Feedback, *, actor: "User", revoke: bool, note: str, on: datetime.date | None = None
+) -> Feedback:
     """A signatory of the case's region answers the department's request: decline (with
     reasons; the request is closed), or take it up — which starts the revocation procedure on
     the licence (`cases.actions.revocation`), not the revocation itself. The request stays
     open, marked as taken up, until the procedure's decision closes it
     (`close_revocation_request`)."""
-    feedback = Feedback.objects.select_for_update(of=("self",)).select_related("case__region", "licence", "department").get(
-        pk=feedback.pk)
+    feedback = (
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("case__region", "licence", "department")
+        .get(pk=feedback.pk)
+    )
     if not has_role(actor, Role.SIGNATORY, feedback.case.region):
         raise NotPermitted()
     fail_blockers(revocation_request_blockers(feedback))
@@ -102,16 +135,33 @@ def decide_revocation_request(feedback: Feedback, *, actor: "User", revoke: bool
     if revoke:
         case = lock(feedback.case)
         facts = _("{department}于{date}建议撤销：{summary}").format(
-            department=feedback.department, date=feedback.on.isoformat(), summary=feedback.summary)
-        proposal = start_proposal(case, actor=actor, grounds=RevocationProposal.Grounds.DEPARTMENT_REQUEST,
-                                  facts=facts, on=on, department=feedback.department)
+            department=feedback.department, date=feedback.on.isoformat(), summary=feedback.summary
+        )
+        proposal = start_proposal(
+            case,
+            actor=actor,
+            grounds=RevocationProposal.Grounds.DEPARTMENT_REQUEST,
+            facts=facts,
+            on=on,
+            department=feedback.department,
+        )
     else:
         feedback.request_state = Feedback.RequestState.DECLINED
     feedback.handled_by, feedback.handled_on, feedback.handling_note = actor, on, text(note)
     feedback.save(update_fields=["request_state", "handled_by", "handled_on", "handling_note"])
-    record("linkage.decide_revocation_request", actor=actor, subject=feedback, region_code=feedback.region_code,
-           summary=_("{case}撤销建议：{state}").format(
-               case=feedback.case.number,
-               state=_("启动撤销程序") if revoke else feedback.get_request_state_display()),
-           data={"revoke": revoke, "proposal": proposal.pk if proposal else None, "on": on.isoformat()})
+    record(
+        "linkage.decide_revocation_request",
+        actor=actor,
+        subject=feedback,
+        region_code=feedback.region_code,
+        summary=_("{case}撤销建议：{state}").format(
+            case=feedback.case.number,
+            state=_("启动撤销程序") if revoke else feedback.get_request_state_display(),
+        ),
+        data={
+            "revoke": revoke,
+            "proposal": proposal.pk if proposal else None,
+            "on": on.isoformat(),
+        },
+    )
     return feedback

@@ -23,7 +23,11 @@ from ..models import Push, Scope
 
 def sign_blockers(push: Push) -> list[str]:
     if push.signed_on is not None:
-        return [_("该推送已于{date}由{name}签收").format(date=push.signed_on.isoformat(), name=push.signer_name)]
+        return [
+            _("该推送已于{date}由{name}签收").format(
+                date=push.signed_on.isoformat(), name=push.signer_name
+            )
+        ]
     return []
 
 
@@ -43,12 +47,32 @@ def sign_push(push: Push, *, actor: "actors.LinkageActor", on: datetime.date | N
     push.signed_late = on > push.sign_due
     if push.signed_late and push.escalated_on is None:
         push.escalated_on = on
-    push.save(update_fields=["signed_on", "signed_at", "signer_name", "signed_by", "signed_token", "signed_late",
-                             "escalated_on"])
-    record("linkage.sign_push", actor=audit_actor(actor), subject=push, region_code=push.region_code,
-           summary=_("{department}签收{case}").format(department=push.department, case=push.case.number),
-           data=audit_data(actor, signed_on=on.isoformat(), sign_due=push.sign_due.isoformat(),
-                           late=push.signed_late))
+    push.save(
+        update_fields=[
+            "signed_on",
+            "signed_at",
+            "signer_name",
+            "signed_by",
+            "signed_token",
+            "signed_late",
+            "escalated_on",
+        ]
+    )
+    record(
+        "linkage.sign_push",
+        actor=audit_actor(actor),
+        subject=push,
+        region_code=push.region_code,
+        summary=_("{department}签收{case}").format(
+            department=push.department, case=push.case.number
+        ),
+        data=audit_data(
+            actor,
+            signed_on=on.isoformat(),
+            sign_due=push.sign_due.isoformat(),
+            late=push.signed_late,
+        ),
+    )
     return push
 
 
@@ -57,15 +81,26 @@ def escalate_late_pushes(today: datetime.date) -> int:
     flag e-supervision lists, and an audit row). Safe with two workers: the flag is set by a
     conditional update, so only one of them records it."""
     done = 0
-    late = Push.objects.filter(signed_on__isnull=True, escalated_on__isnull=True, sign_due__lt=today)
+    late = Push.objects.filter(
+        signed_on__isnull=True, escalated_on__isnull=True, sign_due__lt=today
+    )
     for push in late.select_related("case", "department").order_by("sign_due", "id"):
         with transaction.atomic():
-            if not Push.objects.filter(pk=push.pk, signed_on__isnull=True, escalated_on__isnull=True).update(
-                    escalated_on=today):
+            if not Push.objects.filter(
+                pk=push.pk, signed_on__isnull=True, escalated_on__isnull=True
+            ).update(escalated_on=today):
                 continue
-            record("linkage.push_overdue", actor=None, subject=push, region_code=push.region_code,
-                   summary=_("{department}逾期未签收{case}（签收期限{date}）").format(
-                       department=push.department, case=push.case.number, date=push.sign_due.isoformat()),
-                   data={"sign_due": push.sign_due.isoformat(), "noticed_on": today.isoformat()})
+            record(
+                "linkage.push_overdue",
+                actor=None,
+                subject=push,
+                region_code=push.region_code,
+                summary=_("{department}逾期未签收{case}（签收期限{date}）").format(
+                    department=push.department,
+                    case=push.case.number,
+                    date=push.sign_due.isoformat(),
+                ),
+                data={"sign_due": push.sign_due.isoformat(), "noticed_on": today.isoformat()},
+            )
             done += 1
     return done

@@ -44,8 +44,16 @@ def _require(user: "User | None", region_code: str, permission: str, *, system: 
 
 
 @transaction.atomic
-def configure_department_link(department: Department, *, actor: "User | None" = None, system: bool = False, sign_days: int, webhook_url: str = "",
-                              webhook_enabled: bool = False, new_secret: bool = False) -> tuple[DepartmentLink, str]:
+def configure_department_link(
+    department: Department,
+    *,
+    actor: "User | None" = None,
+    system: bool = False,
+    sign_days: int,
+    webhook_url: str = "",
+    webhook_enabled: bool = False,
+    new_secret: bool = False,
+) -> tuple[DepartmentLink, str]:
     """Set the working days to sign and the endpoint. Returns the link and, when a new secret
     was made (asked for, or the first time an endpoint is enabled), that secret — shown once."""
     _require(actor, department.region.code, "linkage.change_departmentlink", system=system)
@@ -64,11 +72,23 @@ def configure_department_link(department: Department, *, actor: "User | None" = 
         secret = crypto.new_secret()
         link.webhook_secret_encrypted = crypto.encrypt(secret)
     link.save()
-    record("linkage.configure_department_link", actor=actor, subject=link, region_code=department.region.code,
-           summary=_("{department}：签收时限{days}个工作日，推送接口{state}").format(
-               department=department, days=sign_days, state=_("启用") if link.webhook_enabled else _("停用")),
-           data={"sign_days": sign_days, "webhook_url": url, "webhook_enabled": link.webhook_enabled,
-                 "new_secret": bool(secret)})
+    record(
+        "linkage.configure_department_link",
+        actor=actor,
+        subject=link,
+        region_code=department.region.code,
+        summary=_("{department}：签收时限{days}个工作日，推送接口{state}").format(
+            department=department,
+            days=sign_days,
+            state=_("启用") if link.webhook_enabled else _("停用"),
+        ),
+        data={
+            "sign_days": sign_days,
+            "webhook_url": url,
+            "webhook_enabled": link.webhook_enabled,
+            "new_secret": bool(secret),
+        },
+    )
     return link, secret
 
 
@@ -77,7 +97,9 @@ def hash_secret(secret: str) -> str:
 
 
 @transaction.atomic
-def create_token(department: Department, *, actor: "User | None" = None, system: bool = False, name: str, scopes) -> tuple[ApiToken, str]:
+def create_token(
+    department: Department, *, actor: "User | None" = None, system: bool = False, name: str, scopes
+) -> tuple[ApiToken, str]:
     """A new token for the department's system; the plain token is returned once and only its
     hash is kept."""
     _require(actor, department.region.code, "linkage.change_departmentlink", system=system)
@@ -87,27 +109,47 @@ def create_token(department: Department, *, actor: "User | None" = None, system:
         errors["name"] = [_("请填写令牌名称")]
     unknown = [s for s in scopes if s not in Scope.values]
     if unknown or not scopes:
-        errors["scopes"] = [_("权限范围应为以下一项或多项：{scopes}").format(scopes="、".join(Scope.values))]
+        errors["scopes"] = [
+            _("权限范围应为以下一项或多项：{scopes}").format(scopes="、".join(Scope.values))
+        ]
     fail_fields(errors)
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(department=department, name=text(name)[:100], key_id=key_id,
-                                    secret_hash=hash_secret(secret), scopes=scopes,
-                                    created_by=actor if getattr(actor, "pk", None) else None)
-    record("linkage.create_token", actor=actor, subject=token, region_code=department.region.code,
-           summary=_("{department}接口令牌{name}").format(department=department, name=token.name),
-           data={"key_id": key_id, "scopes": scopes})
+    token = ApiToken.objects.create(
+        department=department,
+        name=text(name)[:100],
+        key_id=key_id,
+        secret_hash=hash_secret(secret),
+        scopes=scopes,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record(
+        "linkage.create_token",
+        actor=actor,
+        subject=token,
+        region_code=department.region.code,
+        summary=_("{department}接口令牌{name}").format(department=department, name=token.name),
+        data={"key_id": key_id, "scopes": scopes},
+    )
     return token, f"{TOKEN_PREFIX}_{key_id}_{secret}"
 
 
 @transaction.atomic
 def revoke_token(token: ApiToken, *, actor: "User | None" = None, system: bool = False) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("department__region").get(pk=token.pk)
+    token = (
+        ApiToken.objects.select_for_update().select_related("department__region").get(pk=token.pk)
+    )
     _require(actor, token.department.region.code, "linkage.change_departmentlink", system=system)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record("linkage.revoke_token", actor=actor, subject=token, region_code=token.department.region.code,
-               summary=_("吊销接口令牌{key}").format(key=token.key_id), data={"key_id": token.key_id})
+        record(
+            "linkage.revoke_token",
+            actor=actor,
+            subject=token,
+            region_code=token.department.region.code,
+            summary=_("吊销接口令牌{key}").format(key=token.key_id),
+            data={"key_id": token.key_id},
+        )
     return token
 
 
@@ -118,17 +160,28 @@ def replay_blockers(message: OutboxMessage) -> list[str]:
 
 
 @transaction.atomic
-def replay_message(message: OutboxMessage, *, actor: "User | None" = None, system: bool = False) -> OutboxMessage:
+def replay_message(
+    message: OutboxMessage, *, actor: "User | None" = None, system: bool = False
+) -> OutboxMessage:
     """Put a dead message back in the queue with fresh attempts and the same idempotency id, so
     a receiver that did process it once ignores the repeat."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     _require(actor, message.region_code, "linkage.replay_outboxmessage", system=system)
     fail_blockers(replay_blockers(message))
-    message.state, message.attempts, message.next_attempt_at = OutboxMessage.MessageState.PENDING, 0, timezone.now()
+    message.state, message.attempts, message.next_attempt_at = (
+        OutboxMessage.MessageState.PENDING,
+        0,
+        timezone.now(),
+    )
     message.lease_until, message.lease_token, message.dead_at = None, "", None
     message.replays += 1
     message.save()
-    record("linkage.replay_message", actor=actor, subject=message, region_code=message.region_code,
-           summary=_("重放推送接口消息{id}").format(id=message.idempotency_id),
-           data={"replays": message.replays, "last_error": message.last_error[:200]})
+    record(
+        "linkage.replay_message",
+        actor=actor,
+        subject=message,
+        region_code=message.region_code,
+        summary=_("重放推送接口消息{id}").format(id=message.idempotency_id),
+        data={"replays": message.replays, "last_error": message.last_error[:200]},
+    )
     return message

@@ -30,8 +30,11 @@ from ._common import not_before, positive_days, text
 
 def default_terms(case: Case, kind: str) -> tuple[Department | None, int | None]:
     """The department and working days the item's duty boundary list gives for this kind."""
-    boundary = (DutyBoundary.objects.filter(item_id=case.handling_item.item_version.item_id)
-                .select_related("supervising_department").first())
+    boundary = (
+        DutyBoundary.objects.filter(item_id=case.handling_item.item_version.item_id)
+        .select_related("supervising_department")
+        .first()
+    )
     if boundary is None:
         return case.handling_item.item_version.original_department, None
     duty = boundary.support_duties.filter(kind=kind).first()
@@ -47,9 +50,17 @@ def request_support_blockers(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def request_support(case: Case, *, actor: "User", kind: str, details: str, department: Department | None = None,
-                    days: int | None = None, on: datetime.date | None = None,
-                    expected_version: int | None = None) -> SupportRequest:
+def request_support(
+    case: Case,
+    *,
+    actor: "User",
+    kind: str,
+    details: str,
+    department: Department | None = None,
+    days: int | None = None,
+    on: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> SupportRequest:
     """Ask `department` (default: the item's supervising department) for support of `kind`
     within `days` working days (default: the duty boundary list's limit), and suspend the
     case for it."""
@@ -63,43 +74,87 @@ def request_support(case: Case, *, actor: "User", kind: str, details: str, depar
         fail_fields(errors)
     default_department, default_days = default_terms(case, kind)
     department = department or default_department
-    if department is None or not department.region.contains(case.region) and \
-            not case.region.contains(department.region):
+    if (
+        department is None
+        or not department.region.contains(case.region)
+        and not case.region.contains(department.region)
+    ):
         errors["department"] = [_("请选择本地区的行业主管部门")]
     if not text(details):
         errors["details"] = [_("请填写需要支撑的事项")]
-    days = positive_days(days if days is not None else default_days, errors, "days",
-                         _("请填写答复时限（1至365个工作日）"))
+    days = positive_days(
+        days if days is not None else default_days,
+        errors,
+        "days",
+        _("请填写答复时限（1至365个工作日）"),
+    )
     fail_fields(errors)
     on = on or timezone.localdate()
     label = SupportKind(kind).label
     case = case_actions.suspend(
-        case, actor=actor, kind=PROCEDURE_OF[SupportKind(kind)], expected_days=days, on=on,
-        expected_version=expected_version, technical_support=True,
-        reason=_("请{department}提供技术支撑（{kind}）：{details}").format(department=department, kind=label,
-                                                                  details=text(details)))
+        case,
+        actor=actor,
+        kind=PROCEDURE_OF[SupportKind(kind)],
+        expected_days=days,
+        on=on,
+        expected_version=expected_version,
+        technical_support=True,
+        reason=_("请{department}提供技术支撑（{kind}）：{details}").format(
+            department=department, kind=label, details=text(details)
+        ),
+    )
     suspension = Suspension.objects.get(case=case, resumed_on__isnull=True)
     due = current_calendar().add(on, days)
     request = SupportRequest.objects.create(
-        case=case, department=department, region_code=case.region_code, kind=kind, details=text(details),
-        days=days, requested_on=on, due_on=due.date, due_provisional=due.provisional, requested_by=actor,
-        suspension=suspension)
-    enqueue(department, event_type="support_request", region_code=case.region_code, support_request=request,
-            payload=request_payload(request))
-    record("linkage.request_support", actor=actor, subject=request, region_code=case.region_code,
-           summary=_("{case}请{department}提供{kind}，{date}前答复").format(
-               case=case.number, department=department, kind=label, date=due.date.isoformat()),
-           data={"case": case.pk, "kind": kind, "days": days, "due_on": due.date.isoformat()})
+        case=case,
+        department=department,
+        region_code=case.region_code,
+        kind=kind,
+        details=text(details),
+        days=days,
+        requested_on=on,
+        due_on=due.date,
+        due_provisional=due.provisional,
+        requested_by=actor,
+        suspension=suspension,
+    )
+    enqueue(
+        department,
+        event_type="support_request",
+        region_code=case.region_code,
+        support_request=request,
+        payload=request_payload(request),
+    )
+    record(
+        "linkage.request_support",
+        actor=actor,
+        subject=request,
+        region_code=case.region_code,
+        summary=_("{case}请{department}提供{kind}，{date}前答复").format(
+            case=case.number, department=department, kind=label, date=due.date.isoformat()
+        ),
+        data={"case": case.pk, "kind": kind, "days": days, "due_on": due.date.isoformat()},
+    )
     return request
 
 
 def request_payload(request: SupportRequest) -> dict:
     case = request.case
-    return {"support_request": request.pk, "kind": request.kind, "kind_label": str(SupportKind(request.kind).label),
-            "details": request.details, "requested_on": request.requested_on.isoformat(),
-            "due_on": request.due_on.isoformat(), "days": request.days,
-            "case": {"number": case.number, "item": case.handling_item.item_version.name,
-                     "handling_item": case.handling_item.name, "applicant": case.applicant.name}}
+    return {
+        "support_request": request.pk,
+        "kind": request.kind,
+        "kind_label": str(SupportKind(request.kind).label),
+        "details": request.details,
+        "requested_on": request.requested_on.isoformat(),
+        "due_on": request.due_on.isoformat(),
+        "days": request.days,
+        "case": {
+            "number": case.number,
+            "item": case.handling_item.item_version.name,
+            "handling_item": case.handling_item.name,
+            "applicant": case.applicant.name,
+        },
+    }
 
 
 def answer_blockers(request: SupportRequest) -> list[str]:
@@ -109,11 +164,21 @@ def answer_blockers(request: SupportRequest) -> list[str]:
 
 
 @transaction.atomic
-def answer_support_request(request: SupportRequest, *, actor: "actors.LinkageActor", result: str, attachments=(),
-                           on: datetime.date | None = None) -> SupportRequest:
+def answer_support_request(
+    request: SupportRequest,
+    *,
+    actor: "actors.LinkageActor",
+    result: str,
+    attachments=(),
+    on: datetime.date | None = None,
+) -> SupportRequest:
     """The department answers with its result and files. The case resumes with the answer: its
     clock runs again from `on`, with exactly the working days it had left (第四十五条)."""
-    request = SupportRequest.objects.select_for_update(of=("self",)).select_related("case", "department").get(pk=request.pk)
+    request = (
+        SupportRequest.objects.select_for_update(of=("self",))
+        .select_related("case", "department")
+        .get(pk=request.pk)
+    )
     if acting_department(actor, Scope.SUPPORT_ANSWER) != request.department:
         raise NotPermitted()
     fail_blockers(answer_blockers(request))
@@ -124,7 +189,11 @@ def answer_support_request(request: SupportRequest, *, actor: "actors.LinkageAct
     not_before(on, request.requested_on, errors)
     checked = check_files(attachments, errors)
     fail_fields(errors)
-    request.state, request.result, request.answered_on = SupportRequest.RequestState.ANSWERED, text(result), on
+    request.state, request.result, request.answered_on = (
+        SupportRequest.RequestState.ANSWERED,
+        text(result),
+        on,
+    )
     request.answerer_name = actor_label(actor)
     for field, value in actor_fields(actor, "answered").items():
         setattr(request, field, value)
@@ -134,12 +203,22 @@ def answer_support_request(request: SupportRequest, *, actor: "actors.LinkageAct
     request.save()
     files = store_files(request, checked)
     resumed = _resume_case(request, on)
-    record("linkage.answer_support_request", actor=audit_actor(actor), subject=request,
-           region_code=request.region_code,
-           summary=_("{department}答复{case}的技术支撑请求").format(department=request.department,
-                                                           case=request.case.number),
-           data=audit_data(actor, answered_on=on.isoformat(), late=request.answered_late,
-                           files=[f.sha256 for f in files], case_resumed=resumed))
+    record(
+        "linkage.answer_support_request",
+        actor=audit_actor(actor),
+        subject=request,
+        region_code=request.region_code,
+        summary=_("{department}答复{case}的技术支撑请求").format(
+            department=request.department, case=request.case.number
+        ),
+        data=audit_data(
+            actor,
+            answered_on=on.isoformat(),
+            late=request.answered_late,
+            files=[f.sha256 for f in files],
+            case_resumed=resumed,
+        ),
+    )
     return request
 
 
@@ -165,16 +244,26 @@ def escalate_overdue_support(today: datetime.date) -> int:
     """Run by the worker: each request still open after its due date is escalated once (flag
     and audit row); a conditional update keeps two workers from both recording it."""
     done = 0
-    late = SupportRequest.objects.filter(state=SupportRequest.RequestState.OPEN, escalated_on__isnull=True,
-                                         due_on__lt=today)
+    late = SupportRequest.objects.filter(
+        state=SupportRequest.RequestState.OPEN, escalated_on__isnull=True, due_on__lt=today
+    )
     for request in late.select_related("case", "department").order_by("due_on", "id"):
         with transaction.atomic():
-            if not SupportRequest.objects.filter(pk=request.pk, state=SupportRequest.RequestState.OPEN,
-                                                 escalated_on__isnull=True).update(escalated_on=today):
+            if not SupportRequest.objects.filter(
+                pk=request.pk, state=SupportRequest.RequestState.OPEN, escalated_on__isnull=True
+            ).update(escalated_on=today):
                 continue
-            record("linkage.support_overdue", actor=None, subject=request, region_code=request.region_code,
-                   summary=_("{department}逾期未答复{case}的技术支撑请求（期限{date}）").format(
-                       department=request.department, case=request.case.number, date=request.due_on.isoformat()),
-                   data={"due_on": request.due_on.isoformat(), "noticed_on": today.isoformat()})
+            record(
+                "linkage.support_overdue",
+                actor=None,
+                subject=request,
+                region_code=request.region_code,
+                summary=_("{department}逾期未答复{case}的技术支撑请求（期限{date}）").format(
+                    department=request.department,
+                    case=request.case.number,
+                    date=request.due_on.isoformat(),
+                ),
+                data={"due_on": request.due_on.isoformat(), "noticed_on": today.isoformat()},
+            )
             done += 1
     return done

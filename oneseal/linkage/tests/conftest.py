@@ -10,22 +10,30 @@ from oneseal.testing import accepted_case, day, reviewed
 
 @pytest.fixture
 def supervisor(make_staff, county, department):
-    return make_staff("supervisor", county, Role.SUPERVISOR, department=department, display_name="张监管")
+    return make_staff(
+        "supervisor", county, Role.SUPERVISOR, department=department, display_name="张监管"
+    )
 
 
 @pytest.fixture
 def other_department(county):
-    return Department.objects.create(region=county, name="平罗县卫生健康局", short_name="卫健局", order=10)
+    return Department.objects.create(
+        region=county, name="平罗县卫生健康局", short_name="卫健局", order=10
+    )
 
 
 @pytest.fixture
 def other_supervisor(make_staff, county, other_department):
-    return make_staff("health", county, Role.SUPERVISOR, department=other_department, display_name="马卫健")
+    return make_staff(
+        "health", county, Role.SUPERVISOR, department=other_department, display_name="马卫健"
+    )
 
 
 @pytest.fixture
 def far_department(other_county):
-    return Department.objects.create(region=other_county, name="大武口区市场监督管理局", short_name="大武口市场监管局")
+    return Department.objects.create(
+        region=other_county, name="大武口区市场监督管理局", short_name="大武口市场监管局"
+    )
 
 
 @pytest.fixture
@@ -36,14 +44,26 @@ def far_supervisor(make_staff, other_county, far_department):
 @pytest.fixture
 def decide(item, applicant, clerk, reviewer, second_reviewer, signatory):
     """A case accepted on `accepted`, reviewed and granted (or denied) on `on`."""
+
     def make(*, accepted="2025-03-03", on="2025-03-05", deny=False):
-        case = reviewed(accepted_case(item, applicant, clerk, accepted), reviewer, second_reviewer, on)
+        case = reviewed(
+            accepted_case(item, applicant, clerk, accepted), reviewer, second_reviewer, on
+        )
         if deny:
-            return case_actions.deny(case, actor=signatory, on=day(on), reasons=["经营场所不符合食品安全要求"])
-        case_actions.grant(case, actor=signatory, on=day(on), scope="预包装食品销售", valid_from=day(on),
-                           valid_until=day("2030-03-04"))
+            return case_actions.deny(
+                case, actor=signatory, on=day(on), reasons=["经营场所不符合食品安全要求"]
+            )
+        case_actions.grant(
+            case,
+            actor=signatory,
+            on=day(on),
+            scope="预包装食品销售",
+            valid_from=day(on),
+            valid_until=day("2030-03-04"),
+        )
         case.refresh_from_db()
         return case
+
     return make
 
 
@@ -66,8 +86,11 @@ def token(department):
     from oneseal.linkage import actions
 
     def make(*scopes, department=department):
-        row, plain = actions.create_token(department, system=True, name="监管系统", scopes=list(scopes))
+        row, plain = actions.create_token(
+            department, system=True, name="监管系统", scopes=list(scopes)
+        )
         return row, f"Bearer {plain}"
+
     return make
 
 

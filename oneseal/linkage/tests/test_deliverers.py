@@ -30,24 +30,43 @@ State = OutboxMessage.MessageState
 def database_url() -> str:
     """The test database, as a DATABASE_URL for a child process."""
     db = connection.settings_dict
-    auth = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'] or '', safe='')}@" if db["USER"] else ""
+    auth = (
+        f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'] or '', safe='')}@"
+        if db["USER"]
+        else ""
+    )
     return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def deliverer(*, lease: float = 3) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url(), "ONESEAL_SECRET_KEY": settings.SECRET_KEY,
-           "ONESEAL_WEBHOOK_LEASE_SECONDS": str(lease), "ONESEAL_WEBHOOK_TIMEOUT_SECONDS": "5",
-           "DJANGO_SETTINGS_MODULE": "oneseal.settings"}
-    return subprocess.Popen([sys.executable, "-m", "oneseal.cli", "linkage", "deliver", "--interval", "0.2"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "ONESEAL_SECRET_KEY": settings.SECRET_KEY,
+        "ONESEAL_WEBHOOK_LEASE_SECONDS": str(lease),
+        "ONESEAL_WEBHOOK_TIMEOUT_SECONDS": "5",
+        "DJANGO_SETTINGS_MODULE": "oneseal.settings",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "oneseal.cli", "linkage", "deliver", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def messages(decide, department, n: int) -> list[str]:
     """`n` pending messages of the department, each with its own idempotency id."""
     push = decide().pushes.get()
     for _ in range(n - OutboxMessage.objects.count()):
-        message = OutboxMessage(department=department, region_code="640221", event_type="decision", push=push,
-                                next_attempt_at=timezone.now())
+        message = OutboxMessage(
+            department=department,
+            region_code="640221",
+            event_type="decision",
+            push=push,
+            next_attempt_at=timezone.now(),
+        )
         message.payload = {"id": str(message.idempotency_id), "type": "decision"}
         message.save(force_insert=True)
     return [str(i) for i in OutboxMessage.objects.values_list("idempotency_id", flat=True)]
@@ -80,7 +99,9 @@ def test_two_healthy_deliverers_send_each_message_exactly_once(decide, endpoint,
         ids = messages(decide, department, 20)
         first, second = deliverer(), deliverer()
         try:
-            done = wait_until(lambda: not OutboxMessage.objects.filter(state=State.PENDING).exists(), 90)
+            done = wait_until(
+                lambda: not OutboxMessage.objects.filter(state=State.PENDING).exists(), 90
+            )
         finally:
             results = [stop(first), stop(second)]
     assert done, "every message delivered"

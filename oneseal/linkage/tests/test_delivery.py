@@ -32,12 +32,15 @@ def _quick(settings):
 @pytest.fixture
 def endpoint(department):
     """Turn on the department's endpoint for a receiver; returns (receiver, secret)."""
+
     def make(*script):
         receiver = Receiver(script=script)
-        _link, secret = actions.configure_department_link(department, system=True, sign_days=3,
-                                                          webhook_url=receiver.url, webhook_enabled=True)
+        _link, secret = actions.configure_department_link(
+            department, system=True, sign_days=3, webhook_url=receiver.url, webhook_enabled=True
+        )
         receiver.secret = secret
         return receiver
+
     return make
 
 
@@ -65,9 +68,14 @@ def test_a_changed_body_or_a_wrong_secret_fails_the_receivers_check(decide, endp
         message = OutboxMessage.objects.get()
         body = delivery.body_of(message.payload)
         stamp = str(int(time.time()))
-        good = {"X-Oneseal-Timestamp": stamp, "X-Oneseal-Signature": delivery.signature(receiver.secret, stamp, body)}
+        good = {
+            "X-Oneseal-Timestamp": stamp,
+            "X-Oneseal-Signature": delivery.signature(receiver.secret, stamp, body),
+        }
         assert delivery.verify_signature(receiver.secret, good, body)
-        assert not delivery.verify_signature(receiver.secret, good, body.replace(b"grant", b"deny!"))
+        assert not delivery.verify_signature(
+            receiver.secret, good, body.replace(b"grant", b"deny!")
+        )
         assert not delivery.verify_signature("another secret", good, body)
         assert not delivery.verify_signature(receiver.secret, good, body, now=time.time() + 600)
 
@@ -82,7 +90,11 @@ def test_500s_and_a_timeout_are_retried_with_backoff_and_processed_once(decide, 
         assert (message.attempts, message.last_status) == (1, 500)
         assert message.next_attempt_at == t0 + datetime.timedelta(seconds=30)
         assert delivery.deliver_once(now=t0 + datetime.timedelta(seconds=29)) == {
-            "delivered": 0, "retry": 0, "dead": 0, "lost": 0}  # not due yet
+            "delivered": 0,
+            "retry": 0,
+            "dead": 0,
+            "lost": 0,
+        }  # not due yet
         t1 = t0 + datetime.timedelta(seconds=31)
         assert delivery.deliver_once(now=t1)["retry"] == 1  # the receiver was too slow
         message.refresh_from_db()
@@ -98,15 +110,24 @@ def test_500s_and_a_timeout_are_retried_with_backoff_and_processed_once(decide, 
     assert receiver.processed == [str(message.idempotency_id)]  # the slow one and the retry: once
 
 
-def test_a_worker_killed_after_sending_leaves_the_message_to_be_sent_again_and_processed_once(decide, endpoint):
+def test_a_worker_killed_after_sending_leaves_the_message_to_be_sent_again_and_processed_once(
+    decide, endpoint
+):
     with endpoint() as receiver:
         decide()
         message = OutboxMessage.objects.get()
         (claimed,) = delivery.claim()
         delivery.send(message)  # the receiver processed it … and the worker died before recording
         assert delivery.deliver_once()["delivered"] == 0  # still leased to the dead worker
-        assert delivery.deliver_once(now=later(61)) == {"delivered": 1, "retry": 0, "dead": 0, "lost": 0}
-        assert delivery.record_outcome(claimed, delivery.Outcome(False, True, error="late")) is None  # lease lost
+        assert delivery.deliver_once(now=later(61)) == {
+            "delivered": 1,
+            "retry": 0,
+            "dead": 0,
+            "lost": 0,
+        }
+        assert (
+            delivery.record_outcome(claimed, delivery.Outcome(False, True, error="late")) is None
+        )  # lease lost
     message.refresh_from_db()
     assert message.state == State.DELIVERED and message.attempts == 2
     assert len(receiver.requests) == 2 and receiver.processed == [str(message.idempotency_id)]
@@ -121,7 +142,8 @@ def test_a_claim_abandoned_before_sending_is_delivered_after_the_lease(decide, e
 
 
 def test_an_unreachable_system_is_retried_then_dead_and_an_administrator_replays_it(
-        decide, endpoint, department, root_client):
+    decide, endpoint, department, root_client
+):
     receiver = endpoint()  # never started: connection refused
     receiver.server.server_close()
     decide()
@@ -129,13 +151,18 @@ def test_an_unreachable_system_is_retried_then_dead_and_an_administrator_replays
     for minutes in range(4):
         delivery.deliver_once(now=later(minutes * 3600))
     message.refresh_from_db()
-    assert message.state == State.DEAD and message.attempts == 4 and message.last_error.startswith("connection")
+    assert (
+        message.state == State.DEAD
+        and message.attempts == 4
+        and message.last_error.startswith("connection")
+    )
 
     page = root_client.get(reverse("linkage:dead-letters"))
     assert str(message.idempotency_id) in page.content.decode()
     with Receiver(secret=receiver.secret) as back:
-        actions.configure_department_link(department, system=True, sign_days=3, webhook_url=back.url,
-                                          webhook_enabled=True)
+        actions.configure_department_link(
+            department, system=True, sign_days=3, webhook_url=back.url, webhook_enabled=True
+        )
         response = root_client.post(reverse("linkage:replay", args=[message.pk]))
         assert response.status_code == 302
         message.refresh_from_db()
@@ -180,9 +207,19 @@ def test_two_workers_at_once_claim_each_message_once(decide, endpoint, departmen
     endpoint()
     case = decide()
     push = case.pushes.get()
-    OutboxMessage.objects.bulk_create([
-        OutboxMessage(department=department, region_code="640221", event_type="decision", push=push,
-                      payload={"n": i}, next_attempt_at=timezone.now()) for i in range(60)])
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                department=department,
+                region_code="640221",
+                event_type="decision",
+                push=push,
+                payload={"n": i},
+                next_attempt_at=timezone.now(),
+            )
+            for i in range(60)
+        ]
+    )
 
     def claim_ten_times():
         return [c.pk for _ in range(10) for c in delivery.claim(limit=7)]

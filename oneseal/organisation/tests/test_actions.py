@@ -21,11 +21,18 @@ def roles_of(staff):
     return set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
 
 
-def test_an_administrator_grants_and_withdraws_roles_each_with_an_audit_row(administrator, newcomer, county):
-    assert actions.set_roles(newcomer, [Role.CLERK, Role.SIGNATORY], actor=administrator) == ["clerk", "signatory"]
+def test_an_administrator_grants_and_withdraws_roles_each_with_an_audit_row(
+    administrator, newcomer, county
+):
+    assert actions.set_roles(newcomer, [Role.CLERK, Role.SIGNATORY], actor=administrator) == [
+        "clerk",
+        "signatory",
+    ]
     assert roles_of(newcomer) == {"clerk", "signatory"}
     assert has_role(newcomer.user, Role.SIGNATORY, county)
-    granted = AuditEvent.objects.filter(action="organisation.grant_role", subject_id=str(newcomer.pk))
+    granted = AuditEvent.objects.filter(
+        action="organisation.grant_role", subject_id=str(newcomer.pk)
+    )
     assert sorted(granted.values_list("data__role", flat=True)) == ["clerk", "signatory"]
     assert all(e.actor == administrator and e.region_code == "640221" for e in granted)
     assert "钱新人：授予“签批领导”" in granted.values_list("summary", flat=True)
@@ -39,8 +46,9 @@ def test_an_administrator_grants_and_withdraws_roles_each_with_an_audit_row(admi
     assert AuditEvent.objects.count() == before
 
 
-def test_only_an_administrator_of_the_region_or_a_superuser_changes_roles(make_staff, newcomer, other_county, root,
-                                                                          county):
+def test_only_an_administrator_of_the_region_or_a_superuser_changes_roles(
+    make_staff, newcomer, other_county, root, county
+):
     signatory = make_staff("boss", county, Role.SIGNATORY)
     elsewhere = make_staff("far", other_county, Role.ADMINISTRATOR)
     for actor in (signatory, elsewhere, None):
@@ -49,10 +57,14 @@ def test_only_an_administrator_of_the_region_or_a_superuser_changes_roles(make_s
     assert roles_of(newcomer) == set()
     actions.set_roles(newcomer, [Role.REVIEWER], actor=root)
     assert roles_of(newcomer) == {"reviewer"}
-    assert not AuditEvent.objects.filter(action="organisation.grant_role", actor__in=[signatory, elsewhere]).exists()
+    assert not AuditEvent.objects.filter(
+        action="organisation.grant_role", actor__in=[signatory, elsewhere]
+    ).exists()
 
 
-def test_nobody_changes_their_own_roles_and_only_a_superuser_makes_administrators(administrator, newcomer, root):
+def test_nobody_changes_their_own_roles_and_only_a_superuser_makes_administrators(
+    administrator, newcomer, root
+):
     own = Staff.objects.get(user=administrator)
     with pytest.raises(NotPermitted, match="不能更改自己的角色"):
         actions.set_roles(own, [Role.ADMINISTRATOR, Role.SIGNATORY], actor=administrator)
@@ -85,14 +97,19 @@ def test_a_role_is_given_only_where_it_can_be_exercised(administrator, county, d
 
 
 def test_staff_are_placed_inside_their_scope_and_their_bureau_with_the_changes_audited(
-        administrator, newcomer, county, other_county, bureau):
+    administrator, newcomer, county, other_county, bureau
+):
     other_bureau_section = Section.objects.create(
-        bureau=type(bureau).objects.create(region=other_county, name="大武口区审批服务管理局"), name="市场准入科")
+        bureau=type(bureau).objects.create(region=other_county, name="大武口区审批服务管理局"),
+        name="市场准入科",
+    )
     newcomer.section = other_bureau_section
     with pytest.raises(ValidationFailed) as wrong:
         actions.save_staff(newcomer, actor=administrator)
     assert "section" in wrong.value.fields
-    section = actions.save_section(Section(bureau=bureau, name="市场准入审批科"), actor=administrator)
+    section = actions.save_section(
+        Section(bureau=bureau, name="市场准入审批科"), actor=administrator
+    )
     newcomer.section = section
     newcomer.phone = "0952-6000000"
     actions.save_staff(newcomer, actor=administrator)
@@ -114,19 +131,28 @@ def test_a_staff_member_cannot_be_moved_out_of_what_their_roles_need(administrat
     assert "签批领导" in error.value.fields["bureau"][0]
 
 
-def test_departments_and_sections_are_saved_with_audit_rows_and_named_errors(administrator, county, bureau, other_county):
-    dept = actions.save_department(Department(region=county, name="平罗县林业和草原局", short_name="林草局"),
-                                   actor=administrator)
+def test_departments_and_sections_are_saved_with_audit_rows_and_named_errors(
+    administrator, county, bureau, other_county
+):
+    dept = actions.save_department(
+        Department(region=county, name="平罗县林业和草原局", short_name="林草局"),
+        actor=administrator,
+    )
     assert AuditEvent.objects.get(action="organisation.save_department").data["created"] is True
     with pytest.raises(ValidationFailed) as duplicate:
-        actions.save_department(Department(region=county, name="平罗县林业和草原局"), actor=administrator)
+        actions.save_department(
+            Department(region=county, name="平罗县林业和草原局"), actor=administrator
+        )
     assert duplicate.value.fields
     with pytest.raises(NotPermitted):
-        actions.save_department(Department(region=other_county, name="大武口区林草局"), actor=administrator)
+        actions.save_department(
+            Department(region=other_county, name="大武口区林草局"), actor=administrator
+        )
     with pytest.raises(ValidationFailed) as missing:
         actions.save_section(Section(name="无局科室"), actor=administrator)
     assert "bureau" in missing.value.fields
     dept.phone = "0952-6011299"
     actions.save_department(dept, actor=administrator)
-    assert AuditEvent.objects.filter(action="organisation.save_department").latest("seq").data["fields"] == {
-        "phone": ["", "0952-6011299"]}
+    assert AuditEvent.objects.filter(action="organisation.save_department").latest("seq").data[
+        "fields"
+    ] == {"phone": ["", "0952-6011299"]}

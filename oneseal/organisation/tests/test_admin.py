@@ -17,38 +17,66 @@ def orgadmin(make_staff, county, bureau):
 
 
 def staff_post(user, region, bureau, roles, **extra):
-    return {"user": user.pk, "display_name": "周新", "phone": "", "region": region.pk, "bureau": bureau.pk,
-            "section": "", "department": "", "service_centre": "", "roles": roles, **extra}
+    return {
+        "user": user.pk,
+        "display_name": "周新",
+        "phone": "",
+        "region": region.pk,
+        "bureau": bureau.pk,
+        "section": "",
+        "department": "",
+        "service_centre": "",
+        "roles": roles,
+        **extra,
+    }
 
 
-def test_adding_staff_with_roles_in_the_admin_goes_through_the_actions(client, root, county, bureau):
+def test_adding_staff_with_roles_in_the_admin_goes_through_the_actions(
+    client, root, county, bureau
+):
     user = get_user_model().objects.create_user("zhouxin", password="pw")
     client.force_login(root)
-    r = client.post("/admin/organisation/staff/add/", staff_post(user, county, bureau, ["clerk", "signatory"]))
+    r = client.post(
+        "/admin/organisation/staff/add/", staff_post(user, county, bureau, ["clerk", "signatory"])
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
     staff = Staff.objects.get(user=user)
-    assert set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True)) == {"clerk", "signatory"}
-    assert AuditEvent.objects.filter(action="organisation.save_staff", actor=root, subject_id=str(staff.pk)).exists()
+    assert set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True)) == {
+        "clerk",
+        "signatory",
+    }
+    assert AuditEvent.objects.filter(
+        action="organisation.save_staff", actor=root, subject_id=str(staff.pk)
+    ).exists()
     assert AuditEvent.objects.filter(action="organisation.grant_role", actor=root).count() == 2
     # Withdrawing the signatory role from the change page: one audit row.
-    r = client.post(f"/admin/organisation/staff/{staff.pk}/change/", staff_post(user, county, bureau, ["clerk"]))
+    r = client.post(
+        f"/admin/organisation/staff/{staff.pk}/change/", staff_post(user, county, bureau, ["clerk"])
+    )
     assert r.status_code == 302
     assert AuditEvent.objects.get(action="organisation.withdraw_role").data["role"] == "signatory"
 
 
-def test_an_administrator_edits_their_region_only_and_never_their_own_roles(client, orgadmin, county, other_county,
-                                                                           bureau, make_staff):
+def test_an_administrator_edits_their_region_only_and_never_their_own_roles(
+    client, orgadmin, county, other_county, bureau, make_staff
+):
     client.force_login(orgadmin)
     far = Staff.objects.get(user=make_staff("far", other_county, Role.CLERK))
     assert client.get(f"/admin/organisation/staff/{far.pk}/change/").status_code in (302, 403, 404)
     assert client.get("/admin/organisation/staff/").status_code == 200
     own = Staff.objects.get(user=orgadmin)
     before = AuditEvent.objects.count()
-    r = client.post(f"/admin/organisation/staff/{own.pk}/change/",
-                    staff_post(orgadmin, county, bureau, ["administrator", "signatory"], display_name="orgadmin"),
-                    follow=True)
+    r = client.post(
+        f"/admin/organisation/staff/{own.pk}/change/",
+        staff_post(
+            orgadmin, county, bureau, ["administrator", "signatory"], display_name="orgadmin"
+        ),
+        follow=True,
+    )
     assert "不能更改自己的角色" in r.content.decode()
-    assert set(StaffRole.objects.filter(staff=own).values_list("role", flat=True)) == {"administrator"}
+    assert set(StaffRole.objects.filter(staff=own).values_list("role", flat=True)) == {
+        "administrator"
+    }
     assert AuditEvent.objects.count() == before, "the refused change left nothing behind"
 
 
@@ -63,19 +91,38 @@ def test_a_refused_role_is_shown_and_nothing_is_saved(client, root, county, bure
     assert not AuditEvent.objects.filter(action__startswith="organisation.").exists()
 
 
-def test_departments_are_saved_through_the_action_and_nothing_is_deleted_in_the_admin(client, root, county, department):
+def test_departments_are_saved_through_the_action_and_nothing_is_deleted_in_the_admin(
+    client, root, county, department
+):
     client.force_login(root)
-    r = client.post("/admin/organisation/department/add/",
-                    {"region": county.pk, "name": "平罗县林业和草原局", "short_name": "林草局", "code": "19",
-                     "phone": "", "order": 19})
+    r = client.post(
+        "/admin/organisation/department/add/",
+        {
+            "region": county.pk,
+            "name": "平罗县林业和草原局",
+            "short_name": "林草局",
+            "code": "19",
+            "phone": "",
+            "order": 19,
+        },
+    )
     assert r.status_code == 302
     created = Department.objects.get(name="平罗县林业和草原局")
-    assert AuditEvent.objects.get(action="organisation.save_department").subject_id == str(created.pk)
-    assert client.post(f"/admin/organisation/department/{department.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.get(action="organisation.save_department").subject_id == str(
+        created.pk
+    )
+    assert (
+        client.post(
+            f"/admin/organisation/department/{department.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert Department.objects.filter(pk=department.pk).exists()
 
 
-def test_a_user_without_the_administrator_role_does_not_see_the_organisation(client, make_staff, county):
+def test_a_user_without_the_administrator_role_does_not_see_the_organisation(
+    client, make_staff, county
+):
     clerk = make_staff("clerk", county, Role.CLERK)
     clerk.is_staff = True
     clerk.save(update_fields=["is_staff"])

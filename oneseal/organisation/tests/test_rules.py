@@ -5,7 +5,9 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
 
 
-def test_a_county_clerk_acts_in_the_county_and_its_townships_only(make_staff, county, other_county, regions):
+def test_a_county_clerk_acts_in_the_county_and_its_townships_only(
+    make_staff, county, other_county, regions
+):
     clerk = make_staff("c1", county, Role.CLERK)
     assert has_role(clerk, Role.CLERK, county)
     assert not has_role(clerk, Role.CLERK, other_county)
@@ -14,9 +16,13 @@ def test_a_county_clerk_acts_in_the_county_and_its_townships_only(make_staff, co
     assert scope_prefix(clerk) == "640221"
 
 
-def test_a_city_overseer_sees_every_county_of_the_city_and_no_other(make_staff, county, other_county, regions):
+def test_a_city_overseer_sees_every_county_of_the_city_and_no_other(
+    make_staff, county, other_county, regions
+):
     overseer = make_staff("o1", regions.get(code="640200"), Role.OVERSEER)
-    assert has_role(overseer, Role.OVERSEER, county) and has_role(overseer, Role.OVERSEER, other_county)
+    assert has_role(overseer, Role.OVERSEER, county) and has_role(
+        overseer, Role.OVERSEER, other_county
+    )
     assert not has_role(overseer, Role.OVERSEER, regions.get(code="511602"))
 
 

@@ -42,21 +42,44 @@ def item(complete_draft, admin_user):
     new.applicant_type, new.fee_charged = ApplicantType.BOTH, False
     new.visits_required = 0
     catalogue_actions.save_draft_part(new, actor=admin_user)
-    for order, (name, fields) in enumerate([
-        ("申请人居民身份证", {"applies_to": Material.AppliesTo.PERSON}),
-        ("营业执照", {"applies_to": Material.AppliesTo.ORGANISATION, "source": Material.Source.SHARED}),
-        ("食品安全管理制度", {"is_core": False, "is_tolerable": True}),
-        ("授权委托书", {"applies_to": Material.AppliesTo.AGENT, "is_required": False, "is_core": False}),
-    ], start=2):
-        catalogue_actions.save_draft_part(Material(handling_item=new, name=name, order=order, **fields),
-                                          actor=admin_user)
-    change = catalogue_actions.save_draft_part(HandlingItem(
-        item_version=version, code=new.code[:-2] + "02", name="食品经营许可（变更）", variant=Variant.CHANGE,
-        applicant_type=ApplicantType.ORGANISATION, statutory_limit_days=20, promised_limit_days=3,
-        complaint_phone="0952-12345", fee_charged=True, fee_standard="工本费10元", fee_basis="宁价费发〔2020〕1号",
-        order=2,
-    ), actor=admin_user)
-    catalogue_actions.save_draft_part(Material(handling_item=change, name="变更申请书", order=1), actor=admin_user)
+    for order, (name, fields) in enumerate(
+        [
+            ("申请人居民身份证", {"applies_to": Material.AppliesTo.PERSON}),
+            (
+                "营业执照",
+                {"applies_to": Material.AppliesTo.ORGANISATION, "source": Material.Source.SHARED},
+            ),
+            ("食品安全管理制度", {"is_core": False, "is_tolerable": True}),
+            (
+                "授权委托书",
+                {"applies_to": Material.AppliesTo.AGENT, "is_required": False, "is_core": False},
+            ),
+        ],
+        start=2,
+    ):
+        catalogue_actions.save_draft_part(
+            Material(handling_item=new, name=name, order=order, **fields), actor=admin_user
+        )
+    change = catalogue_actions.save_draft_part(
+        HandlingItem(
+            item_version=version,
+            code=new.code[:-2] + "02",
+            name="食品经营许可（变更）",
+            variant=Variant.CHANGE,
+            applicant_type=ApplicantType.ORGANISATION,
+            statutory_limit_days=20,
+            promised_limit_days=3,
+            complaint_phone="0952-12345",
+            fee_charged=True,
+            fee_standard="工本费10元",
+            fee_basis="宁价费发〔2020〕1号",
+            order=2,
+        ),
+        actor=admin_user,
+    )
+    catalogue_actions.save_draft_part(
+        Material(handling_item=change, name="变更申请书", order=1), actor=admin_user
+    )
     catalogue_actions.publish(version, actor=admin_user, effective_from=datetime.date(2024, 1, 1))
     return version
 
@@ -72,7 +95,9 @@ def change_item(item):
 
 
 def signed_up(username, *, name="张珊", number=PERSON_NUMBER):
-    user, applicant = sign_up(username=username, password=PASSWORD, name=name, number=number, phone="13995210418")
+    user, applicant = sign_up(
+        username=username, password=PASSWORD, name=name, number=number, phone="13995210418"
+    )
     return user
 
 
@@ -90,18 +115,30 @@ def stranger(db):
 def company(clerk):
     """The legal representative's own account, authorised at the window for her company."""
     user = signed_up("shahurenjia", name="马玉兰", number=REPRESENTATIVE_NUMBER)
-    organisation = register_applicant(actor=clerk, kind="organisation", name="平罗县沙湖人家餐饮有限公司",
-                                      number=COMPANY_NUMBER, phone="0952-6021835", representative="马玉兰")
-    record_authorisation(organisation, person=user.applicants.get(), capacity="representative",
-                         papers="营业执照副本、法定代表人身份证", actor=clerk)
+    organisation = register_applicant(
+        actor=clerk,
+        kind="organisation",
+        name="平罗县沙湖人家餐饮有限公司",
+        number=COMPANY_NUMBER,
+        phone="0952-6021835",
+        representative="马玉兰",
+    )
+    record_authorisation(
+        organisation,
+        person=user.applicants.get(),
+        capacity="representative",
+        papers="营业执照副本、法定代表人身份证",
+        actor=clerk,
+    )
     return user
 
 
 @pytest.fixture
 def window_applicant(clerk):
     """A person registered at the window, with no online account."""
-    return register_applicant(actor=clerk, kind="person", name="马𠮷祥", number="11010519491231002X",
-                              phone="13909520000")
+    return register_applicant(
+        actor=clerk, kind="person", name="马𠮷祥", number="11010519491231002X", phone="13909520000"
+    )
 
 
 def client_for(user) -> Client:

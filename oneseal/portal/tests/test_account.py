@@ -11,8 +11,17 @@ SIGN_UP = "/account/signup/"
 
 
 def form(**changes):
-    data = {"kind": "person", "name": "张珊", "number": PERSON_NUMBER, "phone": "13995210418", "email": "",
-            "representative": "", "username": "zhangshan", "password": PASSWORD, "password2": PASSWORD}
+    data = {
+        "kind": "person",
+        "name": "张珊",
+        "number": PERSON_NUMBER,
+        "phone": "13995210418",
+        "email": "",
+        "representative": "",
+        "username": "zhangshan",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+    }
     data.update(changes)
     return data
 
@@ -23,22 +32,47 @@ def test_a_person_signs_up_with_a_valid_id_number_and_is_signed_in(db):
     assert r.status_code == 302 and r["Location"] == "/my/cases/"
     user = get_user_model().objects.get(username="zhangshan")
     applicant = Applicant.objects.get(user=user)
-    assert applicant.kind == "person" and applicant.id_number == PERSON_NUMBER and applicant.name == "张珊"
+    assert (
+        applicant.kind == "person"
+        and applicant.id_number == PERSON_NUMBER
+        and applicant.name == "张珊"
+    )
     assert client.get("/my/cases/").status_code == 200
 
 
 def test_an_organisation_cannot_sign_up_and_is_told_to_come_to_a_window(db):
-    r = Client().post(SIGN_UP, form(kind="organisation", name="平罗县沙湖人家餐饮有限公司", number=COMPANY_NUMBER,
-                                    representative="马玉兰", username="shahu"))
+    r = Client().post(
+        SIGN_UP,
+        form(
+            kind="organisation",
+            name="平罗县沙湖人家餐饮有限公司",
+            number=COMPANY_NUMBER,
+            representative="马玉兰",
+            username="shahu",
+        ),
+    )
     assert r.status_code == 400 and "窗口登记授权" in r.content.decode()
     assert not Applicant.objects.exists() and not get_user_model().objects.exists()
     page = Client().get(SIGN_UP).content.decode()
-    assert 'name="kind" value="person"' in page and "统一社会信用代码" not in page and 'id="organisation-note"' in page
+    assert (
+        'name="kind" value="person"' in page
+        and "统一社会信用代码" not in page
+        and 'id="organisation-note"' in page
+    )
 
 
 def test_every_bad_field_is_named_and_nothing_is_stored(db):
-    r = Client().post(SIGN_UP, form(name="", number="640221199605180424", username="x", password="12345678",
-                                    password2="12345678", phone="123"))
+    r = Client().post(
+        SIGN_UP,
+        form(
+            name="",
+            number="640221199605180424",
+            username="x",
+            password="12345678",
+            password2="12345678",
+            phone="123",
+        ),
+    )
     assert r.status_code == 400
     body = r.content.decode()
     assert "校验位错误" in body and "请填写姓名或名称" in body
@@ -50,13 +84,24 @@ def test_every_bad_field_is_named_and_nothing_is_stored(db):
 def test_the_two_passwords_must_match_and_a_password_may_not_contain_the_number(db):
     body = Client().post(SIGN_UP, form(password2="Other-2025!")).content.decode()
     assert "两次输入的密码不一致" in body
-    body = Client().post(SIGN_UP, form(password="abc" + PERSON_NUMBER[-6:] + "xyz",
-                                       password2="abc" + PERSON_NUMBER[-6:] + "xyz")).content.decode()
+    body = (
+        Client()
+        .post(
+            SIGN_UP,
+            form(
+                password="abc" + PERSON_NUMBER[-6:] + "xyz",
+                password2="abc" + PERSON_NUMBER[-6:] + "xyz",
+            ),
+        )
+        .content.decode()
+    )
     assert "密码不能包含证件号码" in body
     assert get_user_model().objects.count() == 0
 
 
-def test_someone_elses_number_cannot_be_claimed_and_the_answer_names_nobody(window_applicant, person):
+def test_someone_elses_number_cannot_be_claimed_and_the_answer_names_nobody(
+    window_applicant, person
+):
     # Registered at the window (no account), and registered by another account: same answer.
     for number, name in (("11010519491231002X", "马𠮷祥"), (PERSON_NUMBER, "冒名者")):
         r = Client().post(SIGN_UP, form(number=number, name=name, username="thief"))
@@ -69,12 +114,20 @@ def test_someone_elses_number_cannot_be_claimed_and_the_answer_names_nobody(wind
 
 def test_the_number_is_checked_as_typed_without_saying_whether_it_is_registered(person):
     client = Client()
-    bad = client.get("/account/check-number/", {"kind": "person", "number": PERSON_NUMBER[:-1] + "0"})
+    bad = client.get(
+        "/account/check-number/", {"kind": "person", "number": PERSON_NUMBER[:-1] + "0"}
+    )
     assert "校验位错误" in bad.content.decode()
-    fine = client.get("/account/check-number/", {"kind": "person", "number": PERSON_NUMBER}).content.decode()
-    unused = client.get("/account/check-number/", {"kind": "person", "number": "640221199002150049"}).content.decode()
+    fine = client.get(
+        "/account/check-number/", {"kind": "person", "number": PERSON_NUMBER}
+    ).content.decode()
+    unused = client.get(
+        "/account/check-number/", {"kind": "person", "number": "640221199002150049"}
+    ).content.decode()
     assert "号码格式正确" in fine and fine == unused
-    organisation = client.get("/account/check-number/", {"kind": "organisation", "number": "91350100M000100Y4"})
+    organisation = client.get(
+        "/account/check-number/", {"kind": "organisation", "number": "91350100M000100Y4"}
+    )
     assert "应为18位" in organisation.content.decode()
 
 

@@ -27,16 +27,25 @@ def test_a_person_applies_with_a_file_per_material_and_sees_the_case(person, new
     # rules; the business licence and the power of attorney are not asked.
     assert set(fields) == {"食品经营许可申请书", "申请人居民身份证", "食品安全管理制度"}
     assert "营业执照" not in body and "授权委托书" not in body
-    data = {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("申请书.pdf"),
-            fields["申请人居民身份证"]: pdf("身份证.pdf")}
+    data = {
+        "idempotency_key": key,
+        fields["食品经营许可申请书"]: pdf("申请书.pdf"),
+        fields["申请人居民身份证"]: pdf("身份证.pdf"),
+    }
     r = client.post(f"/apply/{new_item.pk}/", data)
     case = Case.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/my/cases/{case.pk}/"
     assert case.channel == "online" and case.applicant.user == person and case.state == "received"
-    assert sorted(Upload.objects.filter(case_material__case=case).values_list("original_name", flat=True)) == [
-        "申请书.pdf", "身份证.pdf"]
+    assert sorted(
+        Upload.objects.filter(case_material__case=case).values_list("original_name", flat=True)
+    ) == ["申请书.pdf", "身份证.pdf"]
     page = client.get(r["Location"]).content.decode()
-    assert case.number in page and case.query_code in page and "申请书.pdf" in page and "身份证.pdf" in page
+    assert (
+        case.number in page
+        and case.query_code in page
+        and "申请书.pdf" in page
+        and "身份证.pdf" in page
+    )
 
 
 def test_a_double_click_opens_one_case(person, new_item):
@@ -44,8 +53,14 @@ def test_a_double_click_opens_one_case(person, new_item):
     key, fields, _ = apply_page(client, new_item)
 
     def post():
-        return client.post(f"/apply/{new_item.pk}/", {
-            "idempotency_key": key, fields["食品经营许可申请书"]: pdf(), fields["申请人居民身份证"]: pdf("id.pdf")})
+        return client.post(
+            f"/apply/{new_item.pk}/",
+            {
+                "idempotency_key": key,
+                fields["食品经营许可申请书"]: pdf(),
+                fields["申请人居民身份证"]: pdf("id.pdf"),
+            },
+        )
 
     first, second = post(), post()
     assert first["Location"] == second["Location"]
@@ -55,11 +70,18 @@ def test_a_double_click_opens_one_case(person, new_item):
 def test_a_missing_or_refused_file_names_the_material_and_nothing_is_stored(person, new_item):
     client = client_for(person)
     key, fields, _ = apply_page(client, new_item)
-    r = client.post(f"/apply/{new_item.pk}/", {"idempotency_key": key, fields["食品经营许可申请书"]: pdf()})
+    r = client.post(
+        f"/apply/{new_item.pk}/", {"idempotency_key": key, fields["食品经营许可申请书"]: pdf()}
+    )
     assert r.status_code == 400 and "请上传“申请人居民身份证”" in r.content.decode()
-    r = client.post(f"/apply/{new_item.pk}/", {
-        "idempotency_key": key, fields["食品经营许可申请书"]: pdf(),
-        fields["申请人居民身份证"]: pdf("身份证.pdf", b"MZ\x90\x00 not a pdf")})
+    r = client.post(
+        f"/apply/{new_item.pk}/",
+        {
+            "idempotency_key": key,
+            fields["食品经营许可申请书"]: pdf(),
+            fields["申请人居民身份证"]: pdf("身份证.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
     body = r.content.decode()
     assert r.status_code == 400 and "“申请人居民身份证”：只接受" in body
     assert 'aria-invalid="true"' in body
@@ -70,9 +92,14 @@ def test_the_file_size_limit_of_the_cases_app_applies(person, new_item, settings
     settings.UPLOAD_MAX_BYTES = 10
     client = client_for(person)
     key, fields, _ = apply_page(client, new_item)
-    r = client.post(f"/apply/{new_item.pk}/", {
-        "idempotency_key": key, fields["食品经营许可申请书"]: pdf(body=b"%PDF-1.7 more than ten bytes"),
-        fields["申请人居民身份证"]: pdf("id.pdf", b"%PDF-1.7")})
+    r = client.post(
+        f"/apply/{new_item.pk}/",
+        {
+            "idempotency_key": key,
+            fields["食品经营许可申请书"]: pdf(body=b"%PDF-1.7 more than ten bytes"),
+            fields["申请人居民身份证"]: pdf("id.pdf", b"%PDF-1.7"),
+        },
+    )
     assert "“食品经营许可申请书”：文件过大" in r.content.decode() and Case.objects.count() == 0
 
 
@@ -96,7 +123,9 @@ def test_an_organisation_is_asked_only_for_its_own_materials(company, new_item):
     assert "营业执照" in body and "无需上传" in body  # fetched from shared data
 
 
-def test_the_receipt_lists_the_files_as_submitted_and_shows_on_the_case_page(person, new_item, bureau):
+def test_the_receipt_lists_the_files_as_submitted_and_shows_on_the_case_page(
+    person, new_item, bureau
+):
     from oneseal.documents.actions import create_seal
     from oneseal.documents.models import Document
     from oneseal.documents.queries import check_file
@@ -105,14 +134,23 @@ def test_the_receipt_lists_the_files_as_submitted_and_shows_on_the_case_page(per
     create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
     client = client_for(person)
     key, fields, _ = apply_page(client, new_item)
-    r = client.post(f"/apply/{new_item.pk}/", {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("申请书.pdf"),
-                                               fields["申请人居民身份证"]: pdf("身份证.pdf")})
+    r = client.post(
+        f"/apply/{new_item.pk}/",
+        {
+            "idempotency_key": key,
+            fields["食品经营许可申请书"]: pdf("申请书.pdf"),
+            fields["申请人居民身份证"]: pdf("身份证.pdf"),
+        },
+    )
     case = Case.objects.get()
     receipt = Document.objects.get(case=case, kind="receipt")
     assert receipt.issued_by == person and check_file(receipt.file.open("rb").read()).authentic
     text = pdf_text(receipt)
     assert "网上办事大厅" in text and case.number in text and case.query_code in text
-    assert "食品经营许可申请书（电子文件：申请书.pdf）" in text and "申请人居民身份证（电子文件：身份证.pdf）" in text
+    assert (
+        "食品经营许可申请书（电子文件：申请书.pdf）" in text
+        and "申请人居民身份证（电子文件：身份证.pdf）" in text
+    )
     assert "食品安全管理制度（未上传）" in text  # the tolerable material nobody sent is not claimed
     assert "收件人" not in text  # no clerk received it
     page = client.get(r["Location"]).content.decode()

@@ -13,7 +13,13 @@ def material_names(body: str) -> list[str]:
 
 def test_without_answers_the_guide_lists_every_material_with_its_situation(new_item):
     body = Client().get(f"/guide/{new_item.pk}/").content.decode()
-    assert material_names(body) == ["食品经营许可申请书", "申请人居民身份证", "营业执照", "食品安全管理制度", "授权委托书"]
+    assert material_names(body) == [
+        "食品经营许可申请书",
+        "申请人居民身份证",
+        "营业执照",
+        "食品安全管理制度",
+        "授权委托书",
+    ]
     assert "委托他人代办的" in body and "申请人为自然人的" in body
     assert 'name="who"' in body and 'name="agent"' in body and 'name="handling_item"' in body
     assert 'id="apply-online"' in body
@@ -26,12 +32,23 @@ def test_a_person_filing_themselves_sees_only_their_materials(new_item):
 
 
 def test_a_company_using_an_agent_sees_the_business_licence_and_the_power_of_attorney(new_item):
-    body = Client().get(f"/guide/{new_item.pk}/", {"who": "organisation", "agent": "yes"}).content.decode()
-    assert material_names(body) == ["食品经营许可申请书", "营业执照", "食品安全管理制度", "授权委托书"]
+    body = (
+        Client()
+        .get(f"/guide/{new_item.pk}/", {"who": "organisation", "agent": "yes"})
+        .content.decode()
+    )
+    assert material_names(body) == [
+        "食品经营许可申请书",
+        "营业执照",
+        "食品安全管理制度",
+        "授权委托书",
+    ]
 
 
 def test_choosing_another_application_opens_its_guide_with_the_answers(new_item, change_item):
-    r = Client().get(f"/guide/{new_item.pk}/", {"who": "organisation", "handling_item": change_item.pk})
+    r = Client().get(
+        f"/guide/{new_item.pk}/", {"who": "organisation", "handling_item": change_item.pk}
+    )
     assert r.status_code == 302
     assert r["Location"] == f"/guide/{change_item.pk}/?who=organisation#situation"
     body = Client().get(r["Location"]).content.decode()

@@ -13,7 +13,9 @@ def publish(complete_draft, admin_user, **kw):
     return actions.publish(v, actor=admin_user, effective_from=datetime.date(2024, 1, 1))
 
 
-def test_the_home_search_finds_a_name_with_words_in_between_and_everyday_names(complete_draft, admin_user):
+def test_the_home_search_finds_a_name_with_words_in_between_and_everyday_names(
+    complete_draft, admin_user
+):
     publish(complete_draft, admin_user, name="食品（含保健食品）经营许可")
     client = Client()
     for query in ("食品经营许可", "开饭店", "保健食品"):

@@ -16,34 +16,52 @@ from .conftest import client_for, pdf
 @pytest.fixture
 def online_case(person, new_item):
     applicant = person.applicants.get()
-    return actions.receive(new_item, actor=person, applicant=applicant, channel=Channel.ONLINE,
-                           idempotency_key="k1")
+    return actions.receive(
+        new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key="k1"
+    )
 
 
 @pytest.fixture
 def corrected_case(online_case, clerk):
     """The clerk's one-time notice lists two materials to correct."""
     lines = {line.material.name: line for line in online_case.materials.select_related("material")}
-    return actions.request_correction(online_case, actor=clerk, items={
-        lines["食品经营许可申请书"].pk: "申请书未签字",
-        lines["申请人居民身份证"].pk: "身份证复印件不清晰",
-    })
+    return actions.request_correction(
+        online_case,
+        actor=clerk,
+        items={
+            lines["食品经营许可申请书"].pk: "申请书未签字",
+            lines["申请人居民身份证"].pk: "身份证复印件不清晰",
+        },
+    )
 
 
-def test_my_cases_lists_every_case_of_my_applicants_and_no_one_elses(person, stranger, new_item, online_case):
-    other = actions.receive(new_item, actor=stranger, applicant=stranger.applicants.get(), channel=Channel.ONLINE)
+def test_my_cases_lists_every_case_of_my_applicants_and_no_one_elses(
+    person, stranger, new_item, online_case
+):
+    other = actions.receive(
+        new_item, actor=stranger, applicant=stranger.applicants.get(), channel=Channel.ONLINE
+    )
     body = client_for(person).get("/my/cases/").content.decode()
     assert online_case.number in body and other.number not in body
     assert "审批局将于" in body  # the state in plain words
 
 
-def test_another_applicant_cannot_open_upload_to_correct_or_withdraw_my_case(stranger, corrected_case):
+def test_another_applicant_cannot_open_upload_to_correct_or_withdraw_my_case(
+    stranger, corrected_case
+):
     client = client_for(stranger)
     line = corrected_case.materials.first()
     assert client.get(f"/my/cases/{corrected_case.pk}/").status_code == 404
-    assert client.post(f"/my/cases/{corrected_case.pk}/materials/{line.pk}/upload/", {"file": pdf()}).status_code == 404
+    assert (
+        client.post(
+            f"/my/cases/{corrected_case.pk}/materials/{line.pk}/upload/", {"file": pdf()}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/my/cases/{corrected_case.pk}/correction/").status_code == 404
-    assert client.post(f"/my/cases/{corrected_case.pk}/withdraw/", {"reason": "x"}).status_code == 404
+    assert (
+        client.post(f"/my/cases/{corrected_case.pk}/withdraw/", {"reason": "x"}).status_code == 404
+    )
     corrected_case.refresh_from_db()
     assert corrected_case.state == State.AWAITING_CORRECTION and not line.uploads.exists()
 
@@ -65,8 +83,14 @@ def test_the_correction_notice_lists_every_material_and_is_answered_online(perso
     # Submitting before every listed material has a new file names what is missing.
     r = client.post(url + "correction/", follow=True)
     assert "“食品经营许可申请书”：请先上传补正后的文件" in r.content.decode()
-    lines = {line.material.name: line for line in corrected_case.materials.select_related("material")}
-    bad = client.post(f"{url}materials/{lines['申请人居民身份证'].pk}/upload/", {"file": pdf("id.exe", b"MZ")}, follow=True)
+    lines = {
+        line.material.name: line for line in corrected_case.materials.select_related("material")
+    }
+    bad = client.post(
+        f"{url}materials/{lines['申请人居民身份证'].pk}/upload/",
+        {"file": pdf("id.exe", b"MZ")},
+        follow=True,
+    )
     assert "“申请人居民身份证”：只接受" in bad.content.decode()
     for name in ("食品经营许可申请书", "申请人居民身份证"):
         client.post(f"{url}materials/{lines[name].pk}/upload/", {"file": pdf(f"{name}.pdf")})
@@ -95,8 +119,14 @@ def test_events_read_in_plain_chinese_with_the_clocks(person, online_case, clerk
     for line in online_case.materials.all():
         if line.material.is_required:
             actions.attach_file(line, actor=person, upload=pdf())
-    actions.check_materials(online_case, actor=clerk, statuses={
-        line.pk: ("provided" if line.material.is_required else "not_needed") for line in online_case.materials.all()})
+    actions.check_materials(
+        online_case,
+        actor=clerk,
+        statuses={
+            line.pk: ("provided" if line.material.is_required else "not_needed")
+            for line in online_case.materials.all()
+        },
+    )
     actions.accept(online_case, actor=clerk, on=timezone.localdate())
     body = client_for(person).get(f"/my/cases/{online_case.pk}/").content.decode()
     events = body.split('id="case-events"', 1)[1].split("</ol>", 1)[0]
@@ -106,21 +136,29 @@ def test_events_read_in_plain_chinese_with_the_clocks(person, online_case, clerk
 
 def test_a_case_opened_at_the_window_for_my_applicant_is_mine_too(person, new_item, clerk):
     applicant = person.applicants.get()
-    case = actions.receive(new_item, actor=clerk, applicant=applicant,
-                           at=timezone.now() - datetime.timedelta(days=1))
+    case = actions.receive(
+        new_item, actor=clerk, applicant=applicant, at=timezone.now() - datetime.timedelta(days=1)
+    )
     assert case.number in client_for(person).get("/my/cases/").content.decode()
 
 
-def test_the_applicant_downloads_the_notices_of_their_case_and_no_one_else_can(person, stranger, online_case, clerk,
-                                                                                 bureau):
+def test_the_applicant_downloads_the_notices_of_their_case_and_no_one_else_can(
+    person, stranger, online_case, clerk, bureau
+):
     from oneseal.documents import actions as documents
 
     documents.create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
     for line in online_case.materials.all():
         if line.material.is_required:
             actions.attach_file(line, actor=person, upload=pdf())
-    actions.check_materials(online_case, actor=clerk, statuses={
-        line.pk: ("provided" if line.material.is_required else "not_needed") for line in online_case.materials.all()})
+    actions.check_materials(
+        online_case,
+        actor=clerk,
+        statuses={
+            line.pk: ("provided" if line.material.is_required else "not_needed")
+            for line in online_case.materials.all()
+        },
+    )
     actions.accept(online_case, actor=clerk, on=timezone.localdate())
     notice = online_case.documents.get(kind="acceptance")  # the acceptance issued its own notice
     body = client_for(person).get(f"/my/cases/{online_case.pk}/").content.decode()
@@ -143,9 +181,13 @@ def test_the_list_of_my_cases_takes_the_same_queries_for_one_case_or_many(person
             assert client.get("/my/cases/").status_code == 200
         return len(queries)
 
-    actions.receive(new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key="a")
+    actions.receive(
+        new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key="a"
+    )
     count()  # the first request also reads the calendar and the session
     one = count()
     for key in "bcd":
-        actions.receive(new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key=key)
+        actions.receive(
+            new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key=key
+        )
     assert count() == one <= 12

@@ -24,6 +24,7 @@ def publish(complete_draft, admin_user):
         if fields:
             actions.update_draft(v, actor=admin_user, **fields)
         return actions.publish(v, actor=admin_user, effective_from=D1)
+
     return make
 
 
@@ -38,20 +39,39 @@ def listed(publish, complete_draft):
 @pytest.fixture
 def guidance(regions, make_staff, catalogue, admin_user):
     province = Region.objects.get(code="640000")
-    guide = Catalogue.objects.create(region=province, kind=Catalogue.Kind.GUIDANCE, name="宁夏回族自治区政务服务事项指导目录")
+    guide = Catalogue.objects.create(
+        region=province, kind=Catalogue.Kind.GUIDANCE, name="宁夏回族自治区政务服务事项指导目录"
+    )
     admin = make_staff("province-admin", province, Role.CATALOGUE_ADMIN)
-    for code, name in [("XK-001", "食品经营许可"), ("XK-010", "采矿许可"), ("XK-011", "渔业捕捞许可")]:
+    for code, name in [
+        ("XK-001", "食品经营许可"),
+        ("XK-010", "采矿许可"),
+        ("XK-011", "渔业捕捞许可"),
+    ]:
         v = actions.create_item(guide, actor=admin, basic_code=code, name=name, legal_basis="某法")
-        hi = actions.save_draft_part(HandlingItem(item_version=v, code=code + "-01", name=name, statutory_limit_days=20,
-                                                  promised_limit_days=10, complaint_phone="12345"), actor=admin)
+        hi = actions.save_draft_part(
+            HandlingItem(
+                item_version=v,
+                code=code + "-01",
+                name=name,
+                statutory_limit_days=20,
+                promised_limit_days=10,
+                complaint_phone="12345",
+            ),
+            actor=admin,
+        )
         actions.save_draft_part(Material(handling_item=hi, name="申请书"), actor=admin)
         actions.publish(v, actor=admin, effective_from=D1)
-    actions.declare_no_such_power(catalogue, actor=admin_user, basic_code="XK-010", reason="本县无矿产资源审批权")
+    actions.declare_no_such_power(
+        catalogue, actor=admin_user, basic_code="XK-010", reason="本县无矿产资源审批权"
+    )
     return guide
 
 
 def cells(html: str, row_label: str) -> list[str]:
-    row = re.search(rf"<tr><th scope=\"row\">{re.escape(row_label)}</th>(.*?)</tr>", html, re.S).group(1)
+    row = re.search(
+        rf"<tr><th scope=\"row\">{re.escape(row_label)}</th>(.*?)</tr>", html, re.S
+    ).group(1)
     return re.findall(r'<td class="num">(?:<strong>)?(\d+)', row)
 
 
@@ -82,9 +102,11 @@ def test_the_transfer_page_downloads_as_xlsx_with_a_chinese_filename(client, lis
     assert r.status_code == 200
     assert r["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = r["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=\"transfer-report-640221-")
+    assert disposition.startswith('attachment; filename="transfer-report-640221-')
     encoded = re.search(r"filename\*=UTF-8''(\S+)", disposition, re.IGNORECASE).group(1)
-    assert unquote(encoded).startswith("平罗县事项划转情况统计表") and unquote(encoded).endswith(".xlsx")
+    assert unquote(encoded).startswith("平罗县事项划转情况统计表") and unquote(encoded).endswith(
+        ".xlsx"
+    )
     disposition.encode("ascii")  # the header itself stays ASCII
     sheet = load_workbook(BytesIO(r.getvalue())).active
     totals = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "合计")
@@ -107,7 +129,10 @@ def test_the_guidance_gaps_page_downloads_as_xlsx(client, listed, guidance):
     assert r.status_code == 200
     assert "filename*=utf-8''" in r["Content-Disposition"].lower()
     book = load_workbook(BytesIO(r.getvalue()))
-    assert [row[1] for row in book["缺项清单"].iter_rows(min_row=3, values_only=True)] == ["XK-011", "合计"]
+    assert [row[1] for row in book["缺项清单"].iter_rows(min_row=3, values_only=True)] == [
+        "XK-011",
+        "合计",
+    ]
 
 
 def test_the_guidance_gaps_page_without_a_guidance_catalogue_says_so(client, listed):
@@ -121,7 +146,9 @@ def test_an_unknown_region_is_a_404(client, regions, name):
     assert client.get(reverse(name, args=["999999"]) + "?format=xlsx").status_code == 404
 
 
-def test_the_transfer_page_makes_as_many_queries_for_twenty_items_as_for_three(client, listed, publish):
+def test_the_transfer_page_makes_as_many_queries_for_twenty_items_as_for_three(
+    client, listed, publish
+):
     with CaptureQueriesContext(connection) as few:
         client.get("/reports/transfer/640221/")
     for n in range(20):

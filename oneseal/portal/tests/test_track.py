@@ -13,10 +13,14 @@ from .conftest import PERSON_NUMBER, client_for, pdf
 
 @pytest.fixture
 def case(person, new_item, clerk):
-    case = actions.receive(new_item, actor=person, applicant=person.applicants.get(), channel=Channel.ONLINE)
+    case = actions.receive(
+        new_item, actor=person, applicant=person.applicants.get(), channel=Channel.ONLINE
+    )
     line = case.materials.select_related("material").get(material__name="食品经营许可申请书")
     actions.attach_file(line, actor=person, upload=pdf("私密申请书.pdf"))
-    actions.request_correction(case, actor=clerk, items={line.pk: "申请书未签字，联系电话13995210418"})
+    actions.request_correction(
+        case, actor=clerk, items={line.pk: "申请书未签字，联系电话13995210418"}
+    )
     return case
 
 
@@ -32,19 +36,31 @@ def test_the_right_pair_shows_state_item_dates_and_public_steps_only(case):
     assert case.number in result and "食品经营许可（新办）" in result and "待补正" in result
     assert "收到申请" in result and "一次性告知补正材料" in result
     assert "张*" in result
-    for secret in ("张珊", PERSON_NUMBER, "私密申请书", "申请书未签字", "13995210418", "食品经营许可申请书",
-                   "上传材料", "王窗口"):
+    for secret in (
+        "张珊",
+        PERSON_NUMBER,
+        "私密申请书",
+        "申请书未签字",
+        "13995210418",
+        "食品经营许可申请书",
+        "上传材料",
+        "王窗口",
+    ):
         assert secret not in body, secret
 
 
 def test_a_wrong_code_and_an_unknown_number_get_the_same_answer(case):
-    wrong_code = track(Client(), case.number, "000000" if case.query_code != "000000" else "111111", "10.0.0.2")
+    wrong_code = track(
+        Client(), case.number, "000000" if case.query_code != "000000" else "111111", "10.0.0.2"
+    )
     unknown = track(Client(), "640221209999999999", "123456", "10.0.0.3")
     assert wrong_code.status_code == unknown.status_code == 404
 
     def page(response, number):
         # The CSRF tokens differ per request; everything else must be the same.
-        return re.sub(r'value="[A-Za-z0-9]{64}"', "", response.content.decode().replace(number, "N"))
+        return re.sub(
+            r'value="[A-Za-z0-9]{64}"', "", response.content.decode().replace(number, "N")
+        )
 
     assert page(wrong_code, case.number) == page(unknown, "640221209999999999")
 

@@ -24,13 +24,20 @@ def running_case(handling_item, own_applicant, clerk):
 
 @pytest.fixture
 def far_clerk(make_staff, other_county):
-    return make_staff("far_clerk", other_county, Role.CLERK, Role.SIGNATORY, display_name="外区窗口")
+    return make_staff(
+        "far_clerk", other_county, Role.CLERK, Role.SIGNATORY, display_name="外区窗口"
+    )
 
 
 @pytest.fixture
 def bad_rating(own_case, applicant_user):
-    return actions.rate(own_case, actor=applicant_user, score=1, reasons=["guide_wrong"],
-                        comment="指南没写清楚，白跑一趟")
+    return actions.rate(
+        own_case,
+        actor=applicant_user,
+        score=1,
+        reasons=["guide_wrong"],
+        comment="指南没写清楚，白跑一趟",
+    )
 
 
 @pytest.fixture(autouse=True)

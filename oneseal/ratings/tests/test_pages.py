@@ -43,12 +43,18 @@ def test_the_rate_page_of_someone_elses_case_is_not_found(who, own_case, request
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(own_case):
-    for url in (reverse("ratings:rate", args=[own_case.pk]), reverse("ratings:follow_ups"), reverse("ratings:list")):
+    for url in (
+        reverse("ratings:rate", args=[own_case.pk]),
+        reverse("ratings:follow_ups"),
+        reverse("ratings:list"),
+    ):
         r = Client().get(url)
         assert r.status_code == 302 and reverse("login") in r["Location"]
 
 
-def test_staff_of_the_region_see_ratings_and_others_do_not(bad_rating, clerk, far_clerk, other_applicant_user):
+def test_staff_of_the_region_see_ratings_and_others_do_not(
+    bad_rating, clerk, far_clerk, other_applicant_user
+):
     page = client_for(clerk).get(reverse("ratings:list")).content.decode()
     assert bad_rating.case.number in page and "差评 1" in page
     far = client_for(far_clerk).get(reverse("ratings:list")).content.decode()
@@ -78,7 +84,9 @@ def test_a_follow_up_is_not_found_for_outsiders(who, bad_rating, request):
     url = reverse("ratings:follow_up", args=[bad_rating.follow_up.pk])
     assert c.get(url).status_code in (403, 404)
     assert c.post(url, {"answer": "已处理"}).status_code in (403, 404)
-    assert c.post(reverse("ratings:assign", args=[bad_rating.follow_up.pk]), {"assignee": 1}).status_code in (403, 404)
+    assert c.post(
+        reverse("ratings:assign", args=[bad_rating.follow_up.pk]), {"assignee": 1}
+    ).status_code in (403, 404)
     assert FollowUp.objects.get().state == FollowUp.FollowUpState.OPEN
 
 
@@ -97,6 +105,10 @@ def test_nav_links_follow_the_role(clerk, applicant_user, own_applicant):
 
 
 def test_the_pages_speak_english_from_the_apps_translations(own_case, applicant_user):
-    html = client_for(applicant_user).get("/en" + reverse("ratings:rate", args=[own_case.pk])).content.decode()
+    html = (
+        client_for(applicant_user)
+        .get("/en" + reverse("ratings:rate", args=[own_case.pk]))
+        .content.decode()
+    )
     assert "Were you satisfied with this service?" in html and "Very satisfied" in html
     assert "The service guide did not match what was actually required" in html

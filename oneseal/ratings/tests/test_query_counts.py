@@ -24,5 +24,10 @@ def test_ratings_and_follow_ups_lists_do_not_grow_with_the_rows(handling_item, a
         case = refused(handling_item, applicant, clerk)
         actions.rate(case, actor=clerk, score=1 + n % 2, reasons=["attitude"], channel="window")
         if n in (1, 3):
-            counts.append((queries_for(c, reverse("ratings:list")), queries_for(c, reverse("ratings:follow_ups"))))
+            counts.append(
+                (
+                    queries_for(c, reverse("ratings:list")),
+                    queries_for(c, reverse("ratings:follow_ups")),
+                )
+            )
     assert counts[0] == counts[1]

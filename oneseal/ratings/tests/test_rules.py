@@ -26,6 +26,10 @@ def test_the_answer_is_due_after_working_days_not_counting_the_day_itself():
     cal = WorkCalendar.build()
     # Rated on Tuesday 30 September 2025: National Day (1–8 October) is not counted, the
     # adjusted workday Saturday 11 October is: 9, 10, 11, 13, 14 October.
-    assert rules.follow_up_due(cal, datetime.date(2025, 9, 30), 5).date == datetime.date(2025, 10, 14)
+    assert rules.follow_up_due(cal, datetime.date(2025, 9, 30), 5).date == datetime.date(
+        2025, 10, 14
+    )
     # Saturday 11 October 2025 is an adjusted workday and counts.
-    assert rules.follow_up_due(cal, datetime.date(2025, 10, 10), 1).date == datetime.date(2025, 10, 11)
+    assert rules.follow_up_due(cal, datetime.date(2025, 10, 10), 1).date == datetime.date(
+        2025, 10, 11
+    )

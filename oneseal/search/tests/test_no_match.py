@@ -22,7 +22,11 @@ from search import norm, read_queries  # noqa: E402  (bench/search.py: the query
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REGION = "640221"
 # The confident wrong answers the issue quotes, and what they were.
-QUOTED = {"开托管班": "道路货物运输经营许可", "养狗": "养老机构设立备案", "开药店": "零售药店申请定点协议管理"}
+QUOTED = {
+    "开托管班": "道路货物运输经营许可",
+    "养狗": "养老机构设立备案",
+    "开药店": "零售药店申请定点协议管理",
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +34,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def demo_catalogue(django_db_setup, django_db_blocker):
     """The demo's catalogue and the administrators' synonyms, without its cases."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
         builder._catalogue()
         search_demo.load(today=datetime.date.today())
         yield
@@ -41,13 +49,21 @@ def search(query):
     return search_handling_items(query, region_code=REGION)
 
 
-@pytest.mark.parametrize("query", [
-    "开托管班", "养狗",
-    # 药店 is, in meaning and in words, the catalogue's 零售药店申请定点协议管理: no bar refusing it
-    # keeps the in-catalogue queries' recall (bench/search_threshold.py; docs/architecture.md).
-    pytest.param("开药店", marks=pytest.mark.xfail(strict=True, reason="indistinguishable from 零售药店 at any bar "
-                                                                     "that keeps recall@5")),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "开托管班",
+        "养狗",
+        # 药店 is, in meaning and in words, the catalogue's 零售药店申请定点协议管理: no bar refusing it
+        # keeps the in-catalogue queries' recall (bench/search_threshold.py; docs/architecture.md).
+        pytest.param(
+            "开药店",
+            marks=pytest.mark.xfail(
+                strict=True, reason="indistinguishable from 零售药店 at any bar that keeps recall@5"
+            ),
+        ),
+    ],
+)
 def test_the_quoted_wrong_answers_now_say_nothing_close(demo_catalogue, query):
     results = search(query)
     assert results.matched is False, (query, results.closeness)
@@ -61,7 +77,9 @@ def test_the_quoted_wrong_answers_now_say_nothing_close(demo_catalogue, query):
     assert [c["phone"] for c in api["consultation"]], "the bureau's consultation phone is offered"
 
 
-def test_a_matter_in_the_catalogue_is_still_answered_with_topics_only_when_nothing_is_close(demo_catalogue):
+def test_a_matter_in_the_catalogue_is_still_answered_with_topics_only_when_nothing_is_close(
+    demo_catalogue,
+):
     results = search("开饭店")
     assert results.matched is True and "食品" in results[0].item_name
     api = Client().get("/api/v1/search", {"q": "开饭店", "region": REGION}).json()
@@ -76,7 +94,9 @@ def test_nothing_close_offers_the_nearest_topics_and_the_bureaus_phone(demo_cata
     phone = Bureau.objects.get(region__code=REGION).phone
     api = Client().get("/api/v1/search", {"q": "办护照", "region": REGION}).json()
     assert api["matched"] is False
-    assert api["consultation"] == [{"bureau": Bureau.objects.get(region__code=REGION).name, "phone": phone}]
+    assert api["consultation"] == [
+        {"bureau": Bureau.objects.get(region__code=REGION).name, "phone": phone}
+    ]
     assert api["topics"], "the nearest items' topics are offered"
     for topic in api["topics"]:
         assert topic["url"].startswith(f"/catalogue/{REGION}/?topic=")
@@ -94,11 +114,17 @@ def test_the_in_catalogue_queries_keep_their_recall_at_the_threshold(demo_catalo
                 refused += 1
     # The threshold never refuses a query the ranking answers: recall@5 is unchanged.
     assert refused == 0
-    assert found / len(queries) >= {"search_queries.tsv": 0.9, "search_queries_heldout.tsv": 0.8}[name]
+    assert (
+        found / len(queries) >= {"search_queries.tsv": 0.9, "search_queries_heldout.tsv": 0.8}[name]
+    )
 
 
 def test_most_out_of_catalogue_queries_are_refused(demo_catalogue):
-    lines = (ROOT / "bench" / "data" / "search_queries_outside.tsv").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (ROOT / "bench" / "data" / "search_queries_outside.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
     outside = [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
     assert len(outside) >= 30
     answered = [q for q in outside if search(q).matched]
@@ -106,12 +132,18 @@ def test_most_out_of_catalogue_queries_are_refused(demo_catalogue):
 
 
 def test_the_threshold_decides_on_closeness_not_on_the_normalised_score():
-    bar = rules.Threshold(distinct=0.06, coverage_weight=0.5, coverage=0.5, coverage_keywords_only=0.3)
+    bar = rules.Threshold(
+        distinct=0.06, coverage_weight=0.5, coverage=0.5, coverage_keywords_only=0.3
+    )
     assert bar.is_close(rules.Closeness(phrase=True, agrees=False, distinct=0.0, coverage=0.0))
     assert bar.is_close(rules.Closeness(phrase=False, agrees=True, distinct=0.02, coverage=0.08))
-    assert not bar.is_close(rules.Closeness(phrase=False, agrees=True, distinct=0.02, coverage=0.07))
+    assert not bar.is_close(
+        rules.Closeness(phrase=False, agrees=True, distinct=0.02, coverage=0.07)
+    )
     # Meaning and keywords disagree on the item: the keywords alone must cover the query.
-    assert not bar.is_close(rules.Closeness(phrase=False, agrees=False, distinct=0.2, coverage=0.49))
+    assert not bar.is_close(
+        rules.Closeness(phrase=False, agrees=False, distinct=0.2, coverage=0.49)
+    )
     assert bar.is_close(rules.Closeness(phrase=False, agrees=False, distinct=0.0, coverage=0.5))
     assert not bar.is_close(rules.Closeness(phrase=False, agrees=None, distinct=0.0, coverage=0.29))
     assert bar.is_close(rules.Closeness(phrase=False, agrees=None, distinct=0.0, coverage=0.3))

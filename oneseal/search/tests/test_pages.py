@@ -36,9 +36,14 @@ def test_the_api_ranks_handling_items(search_catalogue):
 
 def test_the_api_refuses_bad_parameters_naming_the_field(search_catalogue):
     client = Client()
-    for params, field in (({}, "q"), ({"q": "  "}, "q"), ({"q": "饭" * 101}, "q"),
-                          ({"q": "开饭店", "region": "999999"}, "region"),
-                          ({"q": "开饭店", "limit": "0"}, "limit"), ({"q": "开饭店", "limit": "x"}, "limit")):
+    for params, field in (
+        ({}, "q"),
+        ({"q": "  "}, "q"),
+        ({"q": "饭" * 101}, "q"),
+        ({"q": "开饭店", "region": "999999"}, "region"),
+        ({"q": "开饭店", "limit": "0"}, "limit"),
+        ({"q": "开饭店", "limit": "x"}, "limit"),
+    ):
         response = client.get("/api/v1/search", params)
         assert response.status_code == 400, params
         assert field in response.json()["fields"], params

@@ -34,7 +34,9 @@ def test_the_catalogues_words_are_words_of_the_index(search_catalogue):
     """A name's word written in the query matches as one word term, not only as its bigrams."""
     idx = index.current()
     assert "开饭店" in idx.segment("我想开饭店") and "幼儿园设立" in idx.segment("幼儿园设立要什么")
-    doc = next(i for i, d in enumerate(idx.documents) if d.handling_item.name == "建筑工程施工许可证核发")
+    doc = next(
+        i for i, d in enumerate(idx.documents) if d.handling_item.name == "建筑工程施工许可证核发"
+    )
     scores = idx.lexical.scores(Counter({"w:建筑工程施工许可证": 1.0}))
     assert int(np.argmax(scores)) == doc and np.count_nonzero(scores) == 1
     assert names("建筑工程施工许可证")[0] == "建筑工程施工许可证核发"
@@ -64,12 +66,16 @@ def test_the_region_limits_the_search_to_its_catalogues(search_catalogue, neighb
     assert names("卖烟", region_code="640202")[0] == "烟草专卖零售许可证新办"
     assert "烟草专卖零售许可证新办" not in names("卖烟", region_code="640221")
     assert "烟草专卖零售许可证新办" in names("卖烟")
-    assert names("卖烟", region_code="640200")[0] == "烟草专卖零售许可证新办"  # the city includes its counties
+    assert (
+        names("卖烟", region_code="640200")[0] == "烟草专卖零售许可证新办"
+    )  # the city includes its counties
     assert names("卖烟", region_code="999999") == []
 
 
 def test_drafts_and_empty_queries_find_nothing(search_catalogue, admin_user):
-    catalogue_actions.create_item(search_catalogue, actor=admin_user, basic_code="64-XX-009", name="河道采砂许可")
+    catalogue_actions.create_item(
+        search_catalogue, actor=admin_user, basic_code="64-XX-009", name="河道采砂许可"
+    )
     assert "河道采砂许可" not in " ".join(names("河道采砂"))
     assert search_handling_items("   ") == [] and search_handling_items("，。") == []
 
@@ -77,8 +83,13 @@ def test_drafts_and_empty_queries_find_nothing(search_catalogue, admin_user):
 def test_publishing_a_new_version_rebuilds_the_index(search_catalogue, admin_user):
     assert names("驾驶员培训")[0] == "机动车驾驶员培训许可"
     item = Item.objects.get(basic_code="64-JT-001")
-    draft = catalogue_actions.start_adjustment(item, actor=admin_user, kind=ChangeKind.CHANGE,
-                                               reason="名称调整", basis="省级指导目录（2025年版）")
+    draft = catalogue_actions.start_adjustment(
+        item,
+        actor=admin_user,
+        kind=ChangeKind.CHANGE,
+        reason="名称调整",
+        basis="省级指导目录（2025年版）",
+    )
     catalogue_actions.update_draft(draft, actor=admin_user, name="机动车驾驶员培训备案")
     hi = draft.handling_items.get()
     hi.name, hi.keywords = "机动车驾驶员培训备案", "学车 驾校"
@@ -93,15 +104,22 @@ def test_publishing_a_new_version_rebuilds_the_index(search_catalogue, admin_use
 
 def test_a_version_published_for_later_enters_the_index_on_its_day(search_catalogue, admin_user):
     item = Item.objects.get(basic_code="64-JY-001")
-    draft = catalogue_actions.start_adjustment(item, actor=admin_user, kind=ChangeKind.CHANGE,
-                                               reason="名称调整", basis="省级指导目录（2025年版）")
+    draft = catalogue_actions.start_adjustment(
+        item,
+        actor=admin_user,
+        kind=ChangeKind.CHANGE,
+        reason="名称调整",
+        basis="省级指导目录（2025年版）",
+    )
     hi = draft.handling_items.get()
     hi.name = "幼儿园设立许可"
     catalogue_actions.save_draft_part(hi, actor=admin_user)
     later = today() + datetime.timedelta(days=10)
     catalogue_actions.publish(draft, actor=admin_user, effective_from=later)
     assert names("办幼儿园")[0] == "幼儿园设立审批"
-    with time_machine.travel(datetime.datetime.combine(later, datetime.time(12), ZoneInfo("Asia/Shanghai")), tick=False):
+    with time_machine.travel(
+        datetime.datetime.combine(later, datetime.time(12), ZoneInfo("Asia/Shanghai")), tick=False
+    ):
         assert names("办幼儿园")[0] == "幼儿园设立许可"
 
 

@@ -79,18 +79,39 @@ def _facts(action: str, data: dict) -> list[str]:
     if data.get("assignee_name"):
         facts.append(str(_("承办人：{name}")).format(name=data["assignee_name"]))
     if action == "complete_review_step" and data.get("outcome"):
-        facts.append(str(_("结论：同意")) if data["outcome"] == "approve" else str(_("结论：不同意")))
+        facts.append(
+            str(_("结论：同意")) if data["outcome"] == "approve" else str(_("结论：不同意"))
+        )
     if action == "attach_file" and data.get("material"):
         facts.append(f"{data['material']}：{data.get('name', '')}")
     if action == "request_correction":
         facts += [f"{i['material']}：{i['note']}" for i in data.get("items", [])]
     if action == "record_site_inspection" and data.get("inspectors"):
-        facts.append(str(_("核查人员：{names}")).format(names="、".join(i["name"] for i in data["inspectors"])))
+        facts.append(
+            str(_("核查人员：{names}")).format(
+                names="、".join(i["name"] for i in data["inspectors"])
+            )
+        )
     if action == "suspend" and data.get("kind_label"):
-        facts.append(str(_("{kind}，预计{days}个工作日")).format(kind=data["kind_label"], days=data.get("expected_days")))
-    if data.get("promised_due") and action in ("accept", "deem_accepted", "resume", "approve_extension"):
+        facts.append(
+            str(_("{kind}，预计{days}个工作日")).format(
+                kind=data["kind_label"], days=data.get("expected_days")
+            )
+        )
+    if data.get("promised_due") and action in (
+        "accept",
+        "deem_accepted",
+        "resume",
+        "approve_extension",
+    ):
         facts.append(str(_("承诺办结：{date}")).format(date=_day(data["promised_due"])))
-    if data.get("licence") and action in ("grant", "deliver", "revoke_licence", "deem_renewed", "receive"):
+    if data.get("licence") and action in (
+        "grant",
+        "deliver",
+        "revoke_licence",
+        "deem_renewed",
+        "receive",
+    ):
         facts.append(str(_("证照：{number}")).format(number=data["licence"]))
     if data.get("version") and action in ("grant", "deem_renewed"):
         facts.append(str(_("证照第{n}版")).format(n=data["version"]))

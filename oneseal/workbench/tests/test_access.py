@@ -18,8 +18,13 @@ def case(item, applicant, clerk):
 
 
 def page_urls(case):
-    return [reverse("workbench:home"), reverse("workbench:sign"), reverse("workbench:intake"),
-            reverse("workbench:case", args=[case.pk]), reverse("workbench:intake-case", args=[case.pk])]
+    return [
+        reverse("workbench:home"),
+        reverse("workbench:sign"),
+        reverse("workbench:intake"),
+        reverse("workbench:case", args=[case.pk]),
+        reverse("workbench:intake-case", args=[case.pk]),
+    ]
 
 
 def test_anonymous_is_sent_to_login(client, case):
@@ -29,7 +34,9 @@ def test_anonymous_is_sent_to_login(client, case):
         assert response["Location"].startswith(reverse("login")), url
 
 
-def test_an_applicant_account_gets_403_even_for_its_own_case(client, item, clerk, own_applicant, applicant_user):
+def test_an_applicant_account_gets_403_even_for_its_own_case(
+    client, item, clerk, own_applicant, applicant_user
+):
     own = actions.receive(item, actor=clerk, applicant=own_applicant, at=at("2025-03-03 09:00"))
     client.force_login(applicant_user)
     for url in page_urls(own):
@@ -43,13 +50,18 @@ def test_clerk_of_another_county_gets_404_and_learns_nothing(client, case, far_s
     upload = actions.attach_file(line, actor=case.created_by, upload=_file("a.png", PNG))
     client.force_login(far_staff)
     events = CaseEvent.objects.filter(case=case).count()
-    for url in (reverse("workbench:case", args=[case.pk]), reverse("workbench:intake-case", args=[case.pk]),
-                reverse("workbench:upload", args=[upload.pk])):
+    for url in (
+        reverse("workbench:case", args=[case.pk]),
+        reverse("workbench:intake-case", args=[case.pk]),
+        reverse("workbench:upload", args=[upload.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert case.number not in response.content.decode()
-    response = client.post(reverse("workbench:act", args=[case.pk, "withdraw"]),
-                           {"reason": "申请人撤回", "expected_version": case.lock_version})
+    response = client.post(
+        reverse("workbench:act", args=[case.pk, "withdraw"]),
+        {"reason": "申请人撤回", "expected_version": case.lock_version},
+    )
     assert response.status_code == 404
     assert CaseEvent.objects.filter(case=case).count() == events
     home = client.get(reverse("workbench:home") + "?queue=all").content.decode()
@@ -61,8 +73,10 @@ def test_a_department_supervisor_may_look_but_not_act(client, case, supervisor):
     page = client.get(reverse("workbench:case", args=[case.pk]))
     assert page.status_code == 200
     assert "form-withdraw" not in page.content.decode()
-    response = client.post(reverse("workbench:act", args=[case.pk, "withdraw"]),
-                           {"reason": "x", "expected_version": case.lock_version})
+    response = client.post(
+        reverse("workbench:act", args=[case.pk, "withdraw"]),
+        {"reason": "x", "expected_version": case.lock_version},
+    )
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.state == "received"

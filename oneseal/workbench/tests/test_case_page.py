@@ -47,14 +47,42 @@ def test_the_page_shows_the_case_and_its_history(client, item, applicant, clerk)
     assert "form-deliver" not in body
 
 
-def test_the_whole_back_office_runs_from_the_page(client, running, reviewer, second_reviewer, signatory, clerk, seal):
-    assert act(client, reviewer, running, "complete-review-step", opinion="材料齐全，符合条件",
-               outcome="approve").status_code == 302
-    assert act(client, second_reviewer, running, "complete-review-step", opinion="同意",
-               outcome="approve").status_code == 302
+def test_the_whole_back_office_runs_from_the_page(
+    client, running, reviewer, second_reviewer, signatory, clerk, seal
+):
+    assert (
+        act(
+            client,
+            reviewer,
+            running,
+            "complete-review-step",
+            opinion="材料齐全，符合条件",
+            outcome="approve",
+        ).status_code
+        == 302
+    )
+    assert (
+        act(
+            client,
+            second_reviewer,
+            running,
+            "complete-review-step",
+            opinion="同意",
+            outcome="approve",
+        ).status_code
+        == 302
+    )
     body = page(client, signatory, running)
     assert "form-grant" in body and "form-deny" in body
-    response = act(client, signatory, running, "grant", scope="预包装食品销售", valid_from=today(), valid_until="")
+    response = act(
+        client,
+        signatory,
+        running,
+        "grant",
+        scope="预包装食品销售",
+        valid_from=today(),
+        valid_until="",
+    )
     assert response.status_code == 302
     running.refresh_from_db()
     assert running.state == "granted"
@@ -70,25 +98,33 @@ def test_the_whole_back_office_runs_from_the_page(client, running, reviewer, sec
         assert label in timeline
 
 
-def test_a_stale_form_is_a_conflict_and_keeps_what_was_typed(client, running, reviewer, second_reviewer):
+def test_a_stale_form_is_a_conflict_and_keeps_what_was_typed(
+    client, running, reviewer, second_reviewer
+):
     running.refresh_from_db()
     stale = running.lock_version
     actions.complete_review_step(running, actor=reviewer, opinion="同意", outcome="approve")
     client.force_login(second_reviewer)
-    response = client.post(reverse("workbench:act", args=[running.pk, "complete-review-step"]),
-                           {"expected_version": stale, "opinion": "复审同意，请领导审定", "outcome": "approve"})
+    response = client.post(
+        reverse("workbench:act", args=[running.pk, "complete-review-step"]),
+        {"expected_version": stale, "opinion": "复审同意，请领导审定", "outcome": "approve"},
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert "该办件已被他人处理" in body and "复审同意，请领导审定" in body
     assert CaseEvent.objects.filter(case=running, action="complete_review_step").count() == 1
 
 
-def test_bad_input_is_named_on_its_field_and_changes_nothing(client, running, reviewer, second_reviewer, signatory):
+def test_bad_input_is_named_on_its_field_and_changes_nothing(
+    client, running, reviewer, second_reviewer, signatory
+):
     reviewed(running, reviewer, second_reviewer, today())
     response = act(client, signatory, running, "grant", scope="", valid_from=today())
     assert response.status_code == 400
     assert "请填写许可范围" in response.content.decode()
-    response = act(client, signatory, running, "grant", scope="预包装食品销售", valid_from="2025-13-01")
+    response = act(
+        client, signatory, running, "grant", scope="预包装食品销售", valid_from="2025-13-01"
+    )
     assert response.status_code == 400
     assert "日期格式应为 YYYY-MM-DD" in response.content.decode()
     running.refresh_from_db()
@@ -97,18 +133,36 @@ def test_bad_input_is_named_on_its_field_and_changes_nothing(client, running, re
 
 def test_a_site_inspection_needs_two_inspectors(client, running, reviewer, second_reviewer):
     data = {"on": today(), "place": "平罗县城关镇新华街12号", "findings": "经营场所与申报一致"}
-    response = act(client, reviewer, running, "record-site-inspection", inspectors=[reviewer.pk], **data)
+    response = act(
+        client, reviewer, running, "record-site-inspection", inspectors=[reviewer.pk], **data
+    )
     assert response.status_code == 400
     assert "两名以上" in response.content.decode()
-    response = act(client, reviewer, running, "record-site-inspection", inspectors=[reviewer.pk, second_reviewer.pk],
-                   **data)
+    response = act(
+        client,
+        reviewer,
+        running,
+        "record-site-inspection",
+        inspectors=[reviewer.pk, second_reviewer.pk],
+        **data,
+    )
     assert response.status_code == 302
     assert "经营场所与申报一致" in page(client, reviewer, running)
 
 
 def test_suspension_stops_the_clock_and_resumption_restarts_it(client, running, reviewer):
-    assert act(client, reviewer, running, "suspend", kind="expert_review", reason="组织专家评审",
-               expected_days="5").status_code == 302
+    assert (
+        act(
+            client,
+            reviewer,
+            running,
+            "suspend",
+            kind="expert_review",
+            reason="组织专家评审",
+            expected_days="5",
+        ).status_code
+        == 302
+    )
     body = page(client, reviewer, running)
     assert "计时暂停" in body and 'id="form-resume"' in body
     assert act(client, reviewer, running, "resume").status_code == 302
@@ -116,9 +170,14 @@ def test_suspension_stops_the_clock_and_resumption_restarts_it(client, running, 
     assert running.state == "accepted"
 
 
-def test_an_extension_is_asked_by_a_reviewer_and_approved_by_another(client, running, reviewer, signatory):
+def test_an_extension_is_asked_by_a_reviewer_and_approved_by_another(
+    client, running, reviewer, signatory
+):
     assert 'id="form-request-extension"' in page(client, reviewer, running)
-    assert act(client, reviewer, running, "request-extension", reason="需征求相关部门意见").status_code == 302
+    assert (
+        act(client, reviewer, running, "request-extension", reason="需征求相关部门意见").status_code
+        == 302
+    )
     body = page(client, reviewer, running)
     assert "本办件已于" in body and "依法只能延期一次" in body  # now disabled, with the reason
     assert act(client, signatory, running, "approve-extension").status_code == 302
@@ -126,7 +185,9 @@ def test_an_extension_is_asked_by_a_reviewer_and_approved_by_another(client, run
     assert running.extended
 
 
-def test_a_reviewer_of_another_section_sees_why_the_step_is_not_theirs(client, running, second_reviewer):
+def test_a_reviewer_of_another_section_sees_why_the_step_is_not_theirs(
+    client, running, second_reviewer
+):
     body = page(client, second_reviewer, running)
     assert "当前环节“初审”不由您承办" in body
 
@@ -134,20 +195,35 @@ def test_a_reviewer_of_another_section_sees_why_the_step_is_not_theirs(client, r
 def test_assigning_a_step(client, running, reviewer, make_staff, county, bureau, section):
     from oneseal.organisation.models import Role
 
-    colleague = make_staff("colleague", county, Role.REVIEWER, display_name="周审查", bureau=bureau, section=section)
+    colleague = make_staff(
+        "colleague", county, Role.REVIEWER, display_name="周审查", bureau=bureau, section=section
+    )
     step = running.handling_item.review_steps.get(name="初审")
     body = page(client, reviewer, running)
     assert "周审查" in body
-    assert act(client, reviewer, running, "assign-step", step=step.pk, assignee=colleague.pk).status_code == 302
+    assert (
+        act(
+            client, reviewer, running, "assign-step", step=step.pk, assignee=colleague.pk
+        ).status_code
+        == 302
+    )
     assert running.steps.get(name="初审").assignee == colleague
 
 
 def test_denial_states_reasons(client, running, reviewer, second_reviewer, signatory):
     reviewed(running, reviewer, second_reviewer, today())
-    assert act(client, signatory, running, "deny", reasons="经营场所不符合要求\n未配备食品安全管理人员").status_code == 302
+    assert (
+        act(
+            client, signatory, running, "deny", reasons="经营场所不符合要求\n未配备食品安全管理人员"
+        ).status_code
+        == 302
+    )
     running.refresh_from_db()
     assert running.state == "denied"
-    assert running.events.get(action="deny").data["reasons"] == ["经营场所不符合要求", "未配备食品安全管理人员"]
+    assert running.events.get(action="deny").data["reasons"] == [
+        "经营场所不符合要求",
+        "未配备食品安全管理人员",
+    ]
 
 
 def test_withdrawal_at_the_window(client, running, clerk):
@@ -165,16 +241,36 @@ def test_a_tolerated_material_is_supplied(client, item, applicant, clerk):
     assert line.supplied_on is not None
 
 
-def test_commitment_is_recorded_before_the_grant(client, make_item, applicant, clerk, reviewer, second_reviewer,
-                                                 signatory):
+def test_commitment_is_recorded_before_the_grant(
+    client, make_item, applicant, clerk, reviewer, second_reviewer, signatory
+):
     case = accepted_case(make_item(is_commitment=True), applicant, clerk, today())
     reviewed(case, reviewer, second_reviewer, today())
     assert "申请人尚未签署书面承诺" in page(client, signatory, case)
-    assert act(client, clerk, case, "record-commitment", text="本人承诺符合食品经营许可条件",
-               signed_on=today()).status_code == 302
-    assert act(client, signatory, case, "grant", scope="预包装食品销售", valid_from=today()).status_code == 302
+    assert (
+        act(
+            client,
+            clerk,
+            case,
+            "record-commitment",
+            text="本人承诺符合食品经营许可条件",
+            signed_on=today(),
+        ).status_code
+        == 302
+    )
+    assert (
+        act(
+            client, signatory, case, "grant", scope="预包装食品销售", valid_from=today()
+        ).status_code
+        == 302
+    )
     assert 'id="form-verify-commitment"' in page(client, reviewer, case)
-    assert act(client, reviewer, case, "verify-commitment", truthful="true", findings="经现场核查属实").status_code == 302
+    assert (
+        act(
+            client, reviewer, case, "verify-commitment", truthful="true", findings="经现场核查属实"
+        ).status_code
+        == 302
+    )
     case.refresh_from_db()
     assert case.commitment_verification.state == "confirmed"
 

@@ -32,11 +32,19 @@ def test_a_signatory_refuses_the_extension_from_the_case_page(client, asked, sig
     rejection = ExtensionRejection.objects.get(case=asked)
     assert (rejection.rejected_by, rejection.rejection_reason) == (signatory, "现有期限内可以办结")
     body = page(client, signatory, asked)
-    assert "驳回延期申请" in body and "现有期限内可以办结" in body and "所申请的延期理由：需征求相关部门意见" in body
-    assert 'id="form-reject-extension"' not in body and "没有待批准的延期申请" in body  # disabled now
+    assert (
+        "驳回延期申请" in body
+        and "现有期限内可以办结" in body
+        and "所申请的延期理由：需征求相关部门意见" in body
+    )
+    assert (
+        'id="form-reject-extension"' not in body and "没有待批准的延期申请" in body
+    )  # disabled now
 
 
-def test_a_refusal_without_a_reason_is_named_on_its_field_and_keeps_the_request(client, asked, signatory):
+def test_a_refusal_without_a_reason_is_named_on_its_field_and_keeps_the_request(
+    client, asked, signatory
+):
     response = act(client, signatory, asked, "reject-extension", reason="  ")
     assert response.status_code == 400
     assert 'id="reject-extension-reason"' in response.content.decode()
@@ -47,14 +55,20 @@ def test_the_signatory_queue_offers_refusal_beside_approval(client, asked, signa
     client.force_login(signatory)
     sign = reverse("workbench:sign")
     body = client.get(sign).content.decode()
-    assert f'id="approve-extension-{asked.pk}"' in body and f'id="reject-extension-{asked.pk}"' in body
-    response = act(client, signatory, asked, "reject-extension", reason="现有期限内可以办结", next=sign)
+    assert (
+        f'id="approve-extension-{asked.pk}"' in body and f'id="reject-extension-{asked.pk}"' in body
+    )
+    response = act(
+        client, signatory, asked, "reject-extension", reason="现有期限内可以办结", next=sign
+    )
     assert response.status_code == 302 and response["Location"] == sign
     assert f'id="reject-extension-{asked.pk}"' not in client.get(sign).content.decode()
     assert ExtensionRejection.objects.filter(case=asked).exists()
 
 
-def test_a_clerk_or_reviewer_is_not_offered_the_refusal_nor_allowed_it(client, asked, clerk, reviewer):
+def test_a_clerk_or_reviewer_is_not_offered_the_refusal_nor_allowed_it(
+    client, asked, clerk, reviewer
+):
     for user in (clerk, reviewer):
         body = page(client, user, asked)
         assert 'id="form-reject-extension"' not in body and 'id="act-reject-extension"' not in body

@@ -21,7 +21,9 @@ def body(client, user, url=None, **params):
     return response.content.decode()
 
 
-def test_a_clerk_sees_received_cases_with_counts(client, item, applicant, clerk, far_staff, make_staff, other_county):
+def test_a_clerk_sees_received_cases_with_counts(
+    client, item, applicant, clerk, far_staff, make_staff, other_county
+):
     case = actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     page = body(client, clerk)
     assert case.number in page
@@ -39,7 +41,9 @@ def test_the_queue_runs_nearest_due_first_with_warnings(client, item, applicant,
     assert "法定时限预警" in page  # both are long past their statutory limit
 
 
-def test_a_review_step_waits_for_its_own_section(client, item, applicant, clerk, reviewer, second_reviewer):
+def test_a_review_step_waits_for_its_own_section(
+    client, item, applicant, clerk, reviewer, second_reviewer
+):
     case = accepted_case(item, applicant, clerk, today())
     assert case.number in body(client, reviewer, queue="review")
     assert case.number not in body(client, second_reviewer, queue="review")
@@ -47,38 +51,51 @@ def test_a_review_step_waits_for_its_own_section(client, item, applicant, clerk,
     assert case.number in body(client, second_reviewer, queue="review")
 
 
-def test_an_assigned_step_waits_only_for_its_assignee(client, item, applicant, clerk, reviewer, make_staff, county,
-                                                      bureau, section):
+def test_an_assigned_step_waits_only_for_its_assignee(
+    client, item, applicant, clerk, reviewer, make_staff, county, bureau, section
+):
     from oneseal.organisation.models import Role
 
     colleague = make_staff("colleague", county, Role.REVIEWER, bureau=bureau, section=section)
     case = accepted_case(item, applicant, clerk, today())
-    actions.assign_step(case, case.handling_item.review_steps.get(name="初审"), actor=reviewer, assignee=colleague)
+    actions.assign_step(
+        case, case.handling_item.review_steps.get(name="初审"), actor=reviewer, assignee=colleague
+    )
     assert case.number in body(client, colleague, queue="review")
     assert case.number not in body(client, reviewer, queue="review")
 
 
-def test_a_signatory_sees_decisions_and_extensions(client, item, applicant, clerk, reviewer, second_reviewer,
-                                                   signatory):
-    waiting = reviewed(accepted_case(item, applicant, clerk, today()), reviewer, second_reviewer, today())
+def test_a_signatory_sees_decisions_and_extensions(
+    client, item, applicant, clerk, reviewer, second_reviewer, signatory
+):
+    waiting = reviewed(
+        accepted_case(item, applicant, clerk, today()), reviewer, second_reviewer, today()
+    )
     extending = accepted_case(item, applicant, clerk, today())
     actions.request_extension(extending, actor=reviewer, reason="需征求相关部门意见")
     home = body(client, signatory)
-    assert '待决定<span class="count">1</span>' in home and '待批准延期<span class="count">1</span>' in home
+    assert (
+        '待决定<span class="count">1</span>' in home
+        and '待批准延期<span class="count">1</span>' in home
+    )
     sign = body(client, signatory, reverse("workbench:sign"))
     assert waiting.number in sign and extending.number in sign
     assert "需征求相关部门意见" in sign
     assert f'id="approve-extension-{extending.pk}"' in sign
 
 
-def test_approving_an_extension_from_the_queue_returns_to_it(client, item, applicant, clerk, reviewer, signatory):
+def test_approving_an_extension_from_the_queue_returns_to_it(
+    client, item, applicant, clerk, reviewer, signatory
+):
     case = accepted_case(item, applicant, clerk, today())
     actions.request_extension(case, actor=reviewer, reason="需征求相关部门意见")
     case.refresh_from_db()
     client.force_login(signatory)
     sign = reverse("workbench:sign")
-    response = client.post(reverse("workbench:act", args=[case.pk, "approve-extension"]),
-                           {"expected_version": case.lock_version, "next": sign})
+    response = client.post(
+        reverse("workbench:act", args=[case.pk, "approve-extension"]),
+        {"expected_version": case.lock_version, "next": sign},
+    )
     assert response.status_code == 302 and response["Location"] == sign
     case.refresh_from_db()
     assert case.extended
@@ -93,8 +110,13 @@ def test_filters_by_item_state_and_date(client, make_item, applicant, clerk):
     food, other = make_item(), make_item()
     early = actions.receive(food, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     late = actions.receive(other, actor=clerk, applicant=applicant, at=at("2025-03-12 09:00"))
-    refused = actions.refuse(actions.receive(food, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00")),
-                             actor=clerk, clause="1", reason="无需许可", on=datetime.date(2025, 3, 4))
+    refused = actions.refuse(
+        actions.receive(food, actor=clerk, applicant=applicant, at=at("2025-03-04 09:00")),
+        actor=clerk,
+        clause="1",
+        reason="无需许可",
+        on=datetime.date(2025, 3, 4),
+    )
     by_item = body(client, clerk, queue="all", item=other.item_version.item_id)
     assert late.number in by_item and early.number not in by_item
     by_state = body(client, clerk, queue="all", state="refused")

@@ -23,8 +23,15 @@ def window(client, clerk):
 
 
 def received(window, item, **extra):
-    data = {"kind": "person", "number": PERSON, "name": "马𠮷祥", "phone": "13909520000",
-            "handling_item": item.pk, "token": "t-1", **extra}
+    data = {
+        "kind": "person",
+        "number": PERSON,
+        "name": "马𠮷祥",
+        "phone": "13909520000",
+        "handling_item": item.pk,
+        "token": "t-1",
+        **extra,
+    }
     response = window.post(reverse("workbench:intake"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Case.objects.get()
@@ -70,15 +77,32 @@ def test_receiving_registers_the_applicant_and_opens_the_case(window, item):
 
 def test_the_same_form_sent_twice_opens_one_case(window, item):
     received(window, item)
-    window.post(reverse("workbench:intake"), {"kind": "person", "number": PERSON, "name": "马𠮷祥",
-                                              "phone": "13909520000", "handling_item": item.pk, "token": "t-1"})
+    window.post(
+        reverse("workbench:intake"),
+        {
+            "kind": "person",
+            "number": PERSON,
+            "name": "马𠮷祥",
+            "phone": "13909520000",
+            "handling_item": item.pk,
+            "token": "t-1",
+        },
+    )
     assert Case.objects.count() == 1
 
 
 def test_a_wrong_number_is_named_and_nothing_is_stored(window, item):
-    response = window.post(reverse("workbench:intake"), {
-        "kind": "person", "number": "640221198001011230", "name": "马𠮷祥", "phone": "13909520000",
-        "handling_item": item.pk, "token": "t-2"})
+    response = window.post(
+        reverse("workbench:intake"),
+        {
+            "kind": "person",
+            "number": "640221198001011230",
+            "name": "马𠮷祥",
+            "phone": "13909520000",
+            "handling_item": item.pk,
+            "token": "t-2",
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "校验位错误" in body
@@ -87,8 +111,16 @@ def test_a_wrong_number_is_named_and_nothing_is_stored(window, item):
 
 
 def test_a_missing_handling_item_is_asked_for(window, item):
-    response = window.post(reverse("workbench:intake"), {
-        "kind": "person", "number": PERSON, "name": "马𠮷祥", "phone": "13909520000", "token": "t-3"})
+    response = window.post(
+        reverse("workbench:intake"),
+        {
+            "kind": "person",
+            "number": PERSON,
+            "name": "马𠮷祥",
+            "phone": "13909520000",
+            "token": "t-3",
+        },
+    )
     assert response.status_code == 400
     assert "请先查找并选择办理项" in response.content.decode()
 
@@ -105,7 +137,9 @@ def checklist(case, **per_line):
 def test_accepting_issues_the_notice_for_printing_at_once(window, item, seal):
     case = received(window, item)
     core, _non_core = lines(case)
-    data = checklist(case, decision="accept", **{f"file_{core.pk}": SimpleUploadedFile("申请书.pdf", PDF)})
+    data = checklist(
+        case, decision="accept", **{f"file_{core.pk}": SimpleUploadedFile("申请书.pdf", PDF)}
+    )
     response = window.post(reverse("workbench:intake-case", args=[case.pk]), data)
     assert response.status_code == 302
     case.refresh_from_db()
@@ -124,14 +158,25 @@ def test_tolerated_acceptance_needs_a_promised_date(window, item):
     case = received(window, item)
     _core, non_core = lines(case)
     url = reverse("workbench:intake-case", args=[case.pk])
-    data = checklist(case, decision="accept", **{f"status_{non_core.pk}": "missing", f"tolerated_{non_core.pk}": "1"})
+    data = checklist(
+        case,
+        decision="accept",
+        **{f"status_{non_core.pk}": "missing", f"tolerated_{non_core.pk}": "1"},
+    )
     response = window.post(url, data)
     assert response.status_code == 400
     case.refresh_from_db()
     assert case.state == "received"
     assert "日期" in response.content.decode()
-    data = checklist(case, decision="accept", **{f"status_{non_core.pk}": "missing", f"tolerated_{non_core.pk}": "1",
-                                                  f"promised_{non_core.pk}": "2099-12-31"})
+    data = checklist(
+        case,
+        decision="accept",
+        **{
+            f"status_{non_core.pk}": "missing",
+            f"tolerated_{non_core.pk}": "1",
+            f"promised_{non_core.pk}": "2099-12-31",
+        },
+    )
     assert window.post(url, data).status_code == 302
     non_core.refresh_from_db()
     assert non_core.status == "tolerated" and str(non_core.promised_by) == "2099-12-31"
@@ -141,9 +186,16 @@ def test_tolerated_acceptance_needs_a_promised_date(window, item):
 def test_one_correction_notice_lists_every_missing_material(window, item):
     case = received(window, item)
     core, non_core = lines(case)
-    data = checklist(case, decision="correction", **{
-        f"status_{core.pk}": "defective", f"note_{core.pk}": "申请书未签字",
-        f"status_{non_core.pk}": "missing", f"note_{non_core.pk}": "请提交食品安全管理制度"})
+    data = checklist(
+        case,
+        decision="correction",
+        **{
+            f"status_{core.pk}": "defective",
+            f"note_{core.pk}": "申请书未签字",
+            f"status_{non_core.pk}": "missing",
+            f"note_{non_core.pk}": "请提交食品安全管理制度",
+        },
+    )
     assert window.post(reverse("workbench:intake-case", args=[case.pk]), data).status_code == 302
     case.refresh_from_db()
     assert case.state == "awaiting_correction"
@@ -161,7 +213,13 @@ def test_refusing_under_clause_two_names_the_competent_body(window, item):
     assert "须告知申请人向哪个机关申请" in response.content.decode()
     case.refresh_from_db()
     assert case.state == "received"
-    data = checklist(case, decision="refuse", clause="2", reason="属于市级审批权限", competent_body="石嘴山市审批服务管理局")
+    data = checklist(
+        case,
+        decision="refuse",
+        clause="2",
+        reason="属于市级审批权限",
+        competent_body="石嘴山市审批服务管理局",
+    )
     response = window.post(url, data)
     assert response.status_code == 302
     case.refresh_from_db()
@@ -175,7 +233,9 @@ def test_a_stale_checklist_is_a_conflict(window, item):
     case = received(window, item)
     data = checklist(case, decision="save")
     assert window.post(reverse("workbench:intake-case", args=[case.pk]), data).status_code == 302
-    response = window.post(reverse("workbench:intake-case", args=[case.pk]), data)  # the old version again
+    response = window.post(
+        reverse("workbench:intake-case", args=[case.pk]), data
+    )  # the old version again
     assert response.status_code == 409
     assert "该办件已被他人处理" in response.content.decode()
 
@@ -183,7 +243,11 @@ def test_a_stale_checklist_is_a_conflict(window, item):
 def test_a_file_of_the_wrong_kind_is_refused_on_its_line(window, item):
     case = received(window, item)
     core, _ = lines(case)
-    data = checklist(case, decision="accept", **{f"file_{core.pk}": SimpleUploadedFile("scan.png", b"GIF89a....")})
+    data = checklist(
+        case,
+        decision="accept",
+        **{f"file_{core.pk}": SimpleUploadedFile("scan.png", b"GIF89a....")},
+    )
     response = window.post(reverse("workbench:intake-case", args=[case.pk]), data)
     assert response.status_code == 400
     assert "只接受" in response.content.decode()
@@ -194,7 +258,9 @@ def test_a_file_of_the_wrong_kind_is_refused_on_its_line(window, item):
 def test_an_uploaded_image_is_previewed_for_staff(window, item):
     case = received(window, item)
     core, _ = lines(case)
-    data = checklist(case, decision="save", **{f"file_{core.pk}": SimpleUploadedFile("scan.png", PNG)})
+    data = checklist(
+        case, decision="save", **{f"file_{core.pk}": SimpleUploadedFile("scan.png", PNG)}
+    )
     window.post(reverse("workbench:intake-case", args=[case.pk]), data)
     upload = core.uploads.get()
     page = window.get(reverse("workbench:case", args=[case.pk])).content.decode()
@@ -206,7 +272,11 @@ def test_an_uploaded_image_is_previewed_for_staff(window, item):
 def test_the_window_prints_the_receipt_issued_with_the_intake(window, item, clerk, seal):
     case = received(window, item)
     receipt = Document.objects.get(case=case, kind="receipt")
-    assert receipt.event.action == "receive" and receipt.issued_by == clerk and receipt.state == "genuine"
+    assert (
+        receipt.event.action == "receive"
+        and receipt.issued_by == clerk
+        and receipt.state == "genuine"
+    )
     page = window.get(reverse("workbench:intake-case", args=[case.pk])).content.decode()
     assert 'id="print-receipt"' in page and receipt.number in page
     assert window.get(reverse("documents:file", args=[receipt.pk])).status_code == 200

@@ -16,7 +16,9 @@ def queries_for(client, url) -> int:
     return len([q for q in captured if "calendars_" not in q["sql"]])
 
 
-def test_queue_pages_do_not_grow_with_their_rows(client, item, applicant, clerk, reviewer, signatory):
+def test_queue_pages_do_not_grow_with_their_rows(
+    client, item, applicant, clerk, reviewer, signatory
+):
     today = timezone.localdate().isoformat()
     accepted_case(item, applicant, clerk, today)
     client.force_login(reviewer)

@@ -49,11 +49,29 @@ from .common import (
 # The case page's forms; the intake screen does the window's own (check, accept, refuse,
 # request a correction).
 PAGE_ACTIONS = {
-    "submit-correction", "assign-step", "complete-review-step", "record-site-inspection", "suspend", "resume",
-    "request-extension", "approve-extension", "reject-extension", "grant", "deny", "deliver", "withdraw", "terminate",
-    "supply-tolerated-material", "record-commitment", "verify-commitment",
-    "propose-revocation", "notify-revocation", "submit-revocation-views", "record-revocation-hearing",
-    "decide-revocation", "withdraw-revocation-proposal",
+    "submit-correction",
+    "assign-step",
+    "complete-review-step",
+    "record-site-inspection",
+    "suspend",
+    "resume",
+    "request-extension",
+    "approve-extension",
+    "reject-extension",
+    "grant",
+    "deny",
+    "deliver",
+    "withdraw",
+    "terminate",
+    "supply-tolerated-material",
+    "record-commitment",
+    "verify-commitment",
+    "propose-revocation",
+    "notify-revocation",
+    "submit-revocation-views",
+    "record-revocation-hearing",
+    "decide-revocation",
+    "withdraw-revocation-proposal",
 }
 
 
@@ -67,30 +85,47 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict:
         out["inspectors"] = list(queries.staff_covering(case))
     if "suspend" in offers:
         # Only the procedures the item's guide lists may be started (cases.actions.review.suspend).
-        out["procedure_kinds"] = [(kind, SpecialProcedure.Kind(kind).label) for kind in guide_procedures(case)]
+        out["procedure_kinds"] = [
+            (kind, SpecialProcedure.Kind(kind).label) for kind in guide_procedures(case)
+        ]
     if "deliver" in offers:
-        out["channels"] = [(value, label) for value, label in Delivery.DeliveryChannel.choices
-                           if getattr(hi, CHANNEL_OFFERED[value])]
+        out["channels"] = [
+            (value, label)
+            for value, label in Delivery.DeliveryChannel.choices
+            if getattr(hi, CHANNEL_OFFERED[value])
+        ]
     if "supply-tolerated-material" in offers:
-        out["tolerated_lines"] = [m for m in case.materials.all()
-                                  if m.status == CaseMaterial.Status.TOLERATED and m.supplied_on is None]
+        out["tolerated_lines"] = [
+            m
+            for m in case.materials.all()
+            if m.status == CaseMaterial.Status.TOLERATED and m.supplied_on is None
+        ]
     return out
 
 
 def _defaults(on: datetime.date) -> dict:
     iso = on.isoformat()
-    return {"grant": {"valid_from": iso}, "record-site-inspection": {"on": iso},
-            "record-commitment": {"signed_on": iso}}
+    return {
+        "grant": {"valid_from": iso},
+        "record-site-inspection": {"on": iso},
+        "record-commitment": {"signed_on": iso},
+    }
 
 
 def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str = "") -> dict:
     user = request.user
     case = get_object_or_404(
-        case_details(user).select_related("region", "delivery", "handling_item__item_version__item", "target_licence")
+        case_details(user)
+        .select_related("region", "delivery", "handling_item__item_version__item", "target_licence")
         .prefetch_related(
-            Prefetch("site_inspections", queryset=SiteInspection.objects.prefetch_related("inspectors__staff")),
+            Prefetch(
+                "site_inspections",
+                queryset=SiteInspection.objects.prefetch_related("inspectors__staff"),
+            ),
             Prefetch("suspensions", queryset=Suspension.objects.order_by("suspended_on", "id")),
-        ), pk=pk)
+        ),
+        pk=pk,
+    )
     on = today()
     with_clocks([case])
     steps = actions.steps_of(case)
@@ -109,12 +144,22 @@ def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str
     licence = Licence.objects.filter(case=case).first()
     return {
         "licence_standing": document_rules.licence_standing(licence, on) if licence else None,
-        "revocation_proposals": list(RevocationProposal.objects.filter(case=case).select_related("licence")),
-        "case": case, "steps": steps, "current_step": current_step(steps), "offers": offers, "offer": by_name,
-        "possible": [o for o in offers if o.possible], "impossible": [o for o in offers if not o.possible],
-        "choices": _choices(case, by_name, steps), "extension": Extension.objects.filter(case=case).first(),
-        "documents": docs, "issued": [d for d in docs if d.pk in issued_ids],
-        "due_documents": documents.due_documents(user, case), "conflict": conflict,
+        "revocation_proposals": list(
+            RevocationProposal.objects.filter(case=case).select_related("licence")
+        ),
+        "case": case,
+        "steps": steps,
+        "current_step": current_step(steps),
+        "offers": offers,
+        "offer": by_name,
+        "possible": [o for o in offers if o.possible],
+        "impossible": [o for o in offers if not o.possible],
+        "choices": _choices(case, by_name, steps),
+        "extension": Extension.objects.filter(case=case).first(),
+        "documents": docs,
+        "issued": [d for d in docs if d.pk in issued_ids],
+        "due_documents": documents.due_documents(user, case),
+        "conflict": conflict,
         "failed_action": failed[0] if failed else "",
     }
 
@@ -132,7 +177,9 @@ def _action_data(action, post) -> dict:
     if "inspectors" in post:
         data["inspectors"] = post.getlist("inspectors")
     if action.name == "deny":
-        data["reasons"] = [line.strip() for line in post.get("reasons", "").splitlines() if line.strip()] or [""]
+        data["reasons"] = [
+            line.strip() for line in post.get("reasons", "").splitlines() if line.strip()
+        ] or [""]
     fields = action.input().fields
     for key in list(data):
         if data[key] == "" and key in fields and not fields[key].required:
@@ -191,10 +238,14 @@ def issue(request, pk, kind):
 @require_GET
 def upload_file(request, pk):
     """A material's file, for preview: only for staff who may see its case."""
-    upload = get_object_or_404(Upload.objects.select_related("case_material"),
-                               pk=pk, case_material__case__in=visible_cases(request.user))
-    response = FileResponse(upload.file.open("rb"), content_type=upload.content_type,
-                            filename=upload.original_name)
+    upload = get_object_or_404(
+        Upload.objects.select_related("case_material"),
+        pk=pk,
+        case_material__case__in=visible_cases(request.user),
+    )
+    response = FileResponse(
+        upload.file.open("rb"), content_type=upload.content_type, filename=upload.original_name
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -27,18 +27,22 @@ ACTION_BY_NAME = {action.name: action for action in ACTIONS}
 
 def staff_only(view):
     """Signed-in staff with a role; an applicant's account gets 403."""
+
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_scoped_staff(request.user):
             raise PermissionDenied(_("审批工作台仅供行政审批局工作人员使用"))
         return view(request, *args, **kwargs)
+
     return wrapped
 
 
 def load_case(user, pk: int) -> Case:
-    return get_object_or_404(visible_cases(user).select_related("handling_item__item_version", "region",
-                                                                "applicant"), pk=pk)
+    return get_object_or_404(
+        visible_cases(user).select_related("handling_item__item_version", "region", "applicant"),
+        pk=pk,
+    )
 
 
 def case_url(case: Case, *, issued=(), anchor: str = "") -> str:
@@ -52,7 +56,11 @@ def serializer_errors(errors: dict) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for field, messages_ in errors.items():
         if isinstance(messages_, dict):  # a map field: {line: [messages]}
-            flat = [str(m) for value in messages_.values() for m in (value if isinstance(value, list) else [value])]
+            flat = [
+                str(m)
+                for value in messages_.values()
+                for m in (value if isinstance(value, list) else [value])
+            ]
         else:
             flat = [str(m) for m in messages_]
         out["general" if field == "non_field_errors" else field] = flat

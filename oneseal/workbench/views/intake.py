@@ -69,19 +69,37 @@ def find_handling_items(user, text: str, limit: int = 10) -> list[dict]:
         found, seen = [], set()
         # A hit brings its item's other handling items (变更, 注销 …): the clerk picks the exact one.
         for hit in search_handling_items(text, region_code=region_code, limit=limit):
-            for hi_id, name in [(hit.handling_item.pk, hit.handling_item_name),
-                                *[(s.handling_item.pk, s.name) for s in hit.others]]:
+            for hi_id, name in [
+                (hit.handling_item.pk, hit.handling_item_name),
+                *[(s.handling_item.pk, s.name) for s in hit.others],
+            ]:
                 if hi_id not in seen:
                     seen.add(hi_id)
-                    found.append({"id": hi_id, "item_name": hit.item_name, "name": name,
-                                  "department": hit.department_name})
+                    found.append(
+                        {
+                            "id": hi_id,
+                            "item_name": hit.item_name,
+                            "name": name,
+                            "department": hit.department_name,
+                        }
+                    )
         return found
     qs = handling_items_in_force(user)
     for word in text.split():
-        qs = qs.filter(Q(name__icontains=word) | Q(item_version__name__icontains=word) | Q(keywords__icontains=word))
-    return [{"id": hi.pk, "item_name": hi.item_version.name, "name": hi.name,
-             "department": getattr(hi.item_version.original_department, "name", "")}
-            for hi in qs.order_by("item_version__name", "order", "id")[:limit]]
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(item_version__name__icontains=word)
+            | Q(keywords__icontains=word)
+        )
+    return [
+        {
+            "id": hi.pk,
+            "item_name": hi.item_version.name,
+            "name": hi.name,
+            "department": getattr(hi.item_version.original_department, "name", ""),
+        }
+        for hi in qs.order_by("item_version__name", "order", "id")[:limit]
+    ]
 
 
 @staff_only
@@ -89,9 +107,15 @@ def find_handling_items(user, text: str, limit: int = 10) -> list[dict]:
 def find_items(request):
     """htmx: the handling items matching the typed words, as radio buttons."""
     require_clerk(request.user)
-    return render(request, "workbench/_item_results.html",
-                  {"results": find_handling_items(request.user, request.GET.get("item_q", "")),
-                   "searched": bool(request.GET.get("item_q", "").strip()), "chosen": None})
+    return render(
+        request,
+        "workbench/_item_results.html",
+        {
+            "results": find_handling_items(request.user, request.GET.get("item_q", "")),
+            "searched": bool(request.GET.get("item_q", "").strip()),
+            "chosen": None,
+        },
+    )
 
 
 @staff_only
@@ -108,9 +132,14 @@ def check_number(request):
             if kind == Applicant.Kind.ORGANISATION:
                 context["normalised"] = applicant_rules.validate_credit_code(number)
             else:
-                kind, context["normalised"] = Applicant.Kind.PERSON, applicant_rules.validate_id_number(number)
+                kind, context["normalised"] = (
+                    Applicant.Kind.PERSON,
+                    applicant_rules.validate_id_number(number),
+                )
             # Who holds the number is disclosed to the clerk: the look-up is audited.
-            context["existing"] = look_up(actor=request.user, kind=kind, number=number, via="intake-check")
+            context["existing"] = look_up(
+                actor=request.user, kind=kind, number=number, via="intake-check"
+            )
         except ValueError as exc:
             context["error"] = str(exc)
     return render(request, "workbench/_number_check.html", context)
@@ -123,10 +152,16 @@ def _intake_context(request, form, *, results=None) -> dict:
     chosen = None
     source = form.data if form.is_bound else form.initial
     if str(source.get("handling_item", "")).isdigit():
-        chosen = handling_items_in_force(request.user).filter(pk=int(source["handling_item"])).first()
-    return {"form": form, "results": results or [], "chosen": chosen,
-            "item_q": request.GET.get("item_q", request.POST.get("item_q", "")),
-            "token": request.POST.get("token") or secrets.token_hex(16)}
+        chosen = (
+            handling_items_in_force(request.user).filter(pk=int(source["handling_item"])).first()
+        )
+    return {
+        "form": form,
+        "results": results or [],
+        "chosen": chosen,
+        "item_q": request.GET.get("item_q", request.POST.get("item_q", "")),
+        "token": request.POST.get("token") or secrets.token_hex(16),
+    }
 
 
 @staff_only
@@ -140,7 +175,9 @@ def intake(request):
         # Without JavaScript the item search reloads the page with what was typed so far.
         form = ApplicantForm(initial=request.GET.dict())
         results = find_handling_items(user, request.GET.get("item_q", ""))
-        return render(request, "workbench/intake.html", _intake_context(request, form, results=results))
+        return render(
+            request, "workbench/intake.html", _intake_context(request, form, results=results)
+        )
     form = ApplicantForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -156,9 +193,15 @@ def intake(request):
         else:
             try:
                 case = actions.receive_at_window(
-                    hi, actor=user, applicant={name: data[name] for name in APPLICANT_FIELDS},
-                    idempotency_key=request.POST.get("token", "")[:64], agent_name=data["agent_name"],
-                    agent_id_number=data["agent_id_number"], agent_phone=data["agent_phone"], target_licence=licence)
+                    hi,
+                    actor=user,
+                    applicant={name: data[name] for name in APPLICANT_FIELDS},
+                    idempotency_key=request.POST.get("token", "")[:64],
+                    agent_name=data["agent_name"],
+                    agent_id_number=data["agent_id_number"],
+                    agent_phone=data["agent_phone"],
+                    target_licence=licence,
+                )
             except NotPermitted as exc:
                 raise PermissionDenied(str(exc.message)) from None
             except DomainError as exc:
@@ -167,13 +210,22 @@ def intake(request):
                     for msg in msgs:
                         form.add_error(field if field in form.fields else None, msg)
             else:
-                messages.success(request, _("已收件，办件编号{number}，请核验材料").format(number=case.number))
+                messages.success(
+                    request, _("已收件，办件编号{number}，请核验材料").format(number=case.number)
+                )
                 return redirect("workbench:intake-case", pk=case.pk)
     results = find_handling_items(user, request.POST.get("item_q", ""))
-    return render(request, "workbench/intake.html", _intake_context(request, form, results=results), status=400)
+    return render(
+        request,
+        "workbench/intake.html",
+        _intake_context(request, form, results=results),
+        status=400,
+    )
 
 
-def _intake_case_context(request, case: Case, *, errors: dict | None = None, conflict: str = "") -> dict:
+def _intake_case_context(
+    request, case: Case, *, errors: dict | None = None, conflict: str = ""
+) -> dict:
     case = get_object_or_404(case_details(request.user), pk=case.pk)
     with_clocks([case])
     lines = list(case.materials.all())
@@ -184,19 +236,37 @@ def _intake_case_context(request, case: Case, *, errors: dict | None = None, con
         line.form_tolerated = bool(posted.get(f"tolerated_{line.pk}"))
         line.form_promised = posted.get(f"promised_{line.pk}", "")
         line.form_errors = (errors or {}).get(f"line_{line.pk}", [])
-    statuses = [(v, label) for v, label in CaseMaterial.Status.choices if v != CaseMaterial.Status.TOLERATED]
+    statuses = [
+        (v, label) for v, label in CaseMaterial.Status.choices if v != CaseMaterial.Status.TOLERATED
+    ]
     errors = errors or {}
     inline = {"clause", "reason", "competent_body"}
-    top = [m for field, msgs in errors.items() if field not in inline and not field.startswith("line_") for m in msgs]
-    return {"case": case, "lines": lines, "statuses": statuses, "errors": errors, "top_errors": top,
-            "conflict": conflict,
-            # What acceptance still waits for, as the checklist is stored now.
-            "blockers": actions.accept_blockers(case, on=today()) if case.state == State.RECEIVED else [],
-            "state_blockers": [str(b) for b in case_rules.transition_blockers("accept", case.state)],
-            "posted": posted, "decision": posted.get("decision", ""),
-            # The receipt issued with the intake, for the window to print and hand over.
-            "receipt": document_queries.visible_documents(request.user).filter(
-                case=case, kind="receipt", state="genuine").order_by("-issued_at").first()}
+    top = [
+        m
+        for field, msgs in errors.items()
+        if field not in inline and not field.startswith("line_")
+        for m in msgs
+    ]
+    return {
+        "case": case,
+        "lines": lines,
+        "statuses": statuses,
+        "errors": errors,
+        "top_errors": top,
+        "conflict": conflict,
+        # What acceptance still waits for, as the checklist is stored now.
+        "blockers": actions.accept_blockers(case, on=today())
+        if case.state == State.RECEIVED
+        else [],
+        "state_blockers": [str(b) for b in case_rules.transition_blockers("accept", case.state)],
+        "posted": posted,
+        "decision": posted.get("decision", ""),
+        # The receipt issued with the intake, for the window to print and hand over.
+        "receipt": document_queries.visible_documents(request.user)
+        .filter(case=case, kind="receipt", state="genuine")
+        .order_by("-issued_at")
+        .first(),
+    }
 
 
 class _InputRefused(Exception):
@@ -224,14 +294,20 @@ def intake_case(request, pk):
     if decision not in INTAKE_DECISIONS:
         decision = "save"
     lines = list(case.materials.select_related("material"))
-    check = ACTION_BY_NAME["check-materials"].input(data={
-        "statuses": _parse_line_map("status", request.POST, lines),
-        "notes": _parse_line_map("note", request.POST, lines),
-        "expected_version": request.POST.get("expected_version") or None,
-    })
+    check = ACTION_BY_NAME["check-materials"].input(
+        data={
+            "statuses": _parse_line_map("status", request.POST, lines),
+            "notes": _parse_line_map("note", request.POST, lines),
+            "expected_version": request.POST.get("expected_version") or None,
+        }
+    )
     if not check.is_valid():
-        return render(request, "workbench/intake_case.html",
-                      _intake_case_context(request, case, errors=serializer_errors(check.errors)), status=400)
+        return render(
+            request,
+            "workbench/intake_case.html",
+            _intake_case_context(request, case, errors=serializer_errors(check.errors)),
+            status=400,
+        )
     errors: dict[str, list[str]] = {}
     head = documents.last_seq(case)
     try:
@@ -242,26 +318,48 @@ def intake_case(request, pk):
                 try:
                     actions.attach_file(line, actor=user, upload=upload)
                 except DomainError as exc:
-                    errors[f"line_{line.pk}"] = [m for msgs in domain_errors(exc).values() for m in msgs]
+                    errors[f"line_{line.pk}"] = [
+                        m for msgs in domain_errors(exc).values() for m in msgs
+                    ]
         if errors or decision == "save":
             if not errors:
                 messages.success(request, _("材料核验结果已保存"))
                 return redirect("workbench:intake-case", pk=case.pk)
-            return render(request, "workbench/intake_case.html",
-                          _intake_case_context(request, case, errors=errors), status=400)
+            return render(
+                request,
+                "workbench/intake_case.html",
+                _intake_case_context(request, case, errors=errors),
+                status=400,
+            )
         _decide(request, case, decision, lines)
     except Conflict as exc:
-        return render(request, "workbench/intake_case.html",
-                      _intake_case_context(request, case, conflict=str(exc.message)), status=409)
+        return render(
+            request,
+            "workbench/intake_case.html",
+            _intake_case_context(request, case, conflict=str(exc.message)),
+            status=409,
+        )
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.message)) from None
     except _InputRefused as refused:
-        return render(request, "workbench/intake_case.html",
-                      _intake_case_context(request, case, errors=refused.errors), status=400)
+        return render(
+            request,
+            "workbench/intake_case.html",
+            _intake_case_context(request, case, errors=refused.errors),
+            status=400,
+        )
     except DomainError as exc:
-        return render(request, "workbench/intake_case.html",
-                      _intake_case_context(request, case, errors=domain_errors(exc)), status=400)
-    labels = {"accept": _("已受理"), "correction": _("已出具一次性补正告知"), "refuse": _("已决定不予受理")}
+        return render(
+            request,
+            "workbench/intake_case.html",
+            _intake_case_context(request, case, errors=domain_errors(exc)),
+            status=400,
+        )
+    labels = {
+        "accept": _("已受理"),
+        "correction": _("已出具一次性补正告知"),
+        "refuse": _("已决定不予受理"),
+    }
     messages.success(request, labels[decision])
     issued = documents.issue_due(request, case, after_seq=head)
     return redirect(case_url(case, issued=issued))
@@ -272,17 +370,30 @@ def _decide(request, case: Case, decision: str, lines: list[CaseMaterial]) -> No
     every line marked missing or defective, or refuse."""
     post, user = request.POST, request.user
     if decision == "accept":
-        data = {"tolerated": {str(line.pk): post.get(f"promised_{line.pk}", "") for line in lines
-                              if post.get(f"tolerated_{line.pk}")}}
+        data = {
+            "tolerated": {
+                str(line.pk): post.get(f"promised_{line.pk}", "")
+                for line in lines
+                if post.get(f"tolerated_{line.pk}")
+            }
+        }
         name = "accept"
     elif decision == "correction":
         wanted = (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE)
-        data = {"items": {str(line.pk): post.get(f"note_{line.pk}", "") for line in lines
-                          if post.get(f"status_{line.pk}") in wanted}}
+        data = {
+            "items": {
+                str(line.pk): post.get(f"note_{line.pk}", "")
+                for line in lines
+                if post.get(f"status_{line.pk}") in wanted
+            }
+        }
         name = "request-correction"
     else:
-        data = {"clause": post.get("clause", ""), "reason": post.get("reason", ""),
-                "competent_body": post.get("competent_body", "")}
+        data = {
+            "clause": post.get("clause", ""),
+            "reason": post.get("reason", ""),
+            "competent_body": post.get("competent_body", ""),
+        }
         name = "refuse"
     data["expected_version"] = case.lock_version
     body = ACTION_BY_NAME[name].input(data=data)

@@ -47,14 +47,24 @@ def home(request):
     form = CaseFilterForm(request.GET or None, items=queries.items_in_scope(user))
     filters = form.cleaned_data if form.is_valid() else {}
     counts = queries.queue_counts(user, queues, filters=filters)
-    page = Paginator(queries.queue_cases(user, queue, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queries.queue_cases(user, queue, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     keep = request.GET.copy()
     for name in ("page", "queue"):
         keep.pop(name, None)
-    return render(request, "workbench/home.html", {
-        "queues": [(q, counts[q.key]) for q in queues], "queue": queue, "form": form, "page": page,
-        "rows": _rows(page, today()), "filter_query": keep.urlencode(),
-    })
+    return render(
+        request,
+        "workbench/home.html",
+        {
+            "queues": [(q, counts[q.key]) for q in queues],
+            "queue": queue,
+            "form": form,
+            "page": page,
+            "rows": _rows(page, today()),
+            "filter_query": keep.urlencode(),
+        },
+    )
 
 
 @staff_only
@@ -68,13 +78,19 @@ def sign(request):
     lists = []
     for key in queries.SIGN_QUEUES:
         queue = queries.QUEUE_BY_KEY[key]
-        page = Paginator(queries.queue_cases(user, queue).select_related("extension"), PAGE_SIZE).get_page(
-            request.GET.get(f"{key}_page"))
+        page = Paginator(
+            queries.queue_cases(user, queue).select_related("extension"), PAGE_SIZE
+        ).get_page(request.GET.get(f"{key}_page"))
         lists.append((queue, page, _rows(page, on)))
     # Revocations whose holder was heard or whose period passed (cases.actions.revocation).
-    with_open = visible_cases(user).filter(revocation_proposals__state__in=OPEN_PROPOSAL_STATES).select_related("region")
+    with_open = (
+        visible_cases(user)
+        .filter(revocation_proposals__state__in=OPEN_PROPOSAL_STATES)
+        .select_related("region")
+    )
     proposals = proposals_ready_to_decide(
-        [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)], today=on)
+        [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)], today=on
+    )
     return render(request, "workbench/sign.html", {"lists": lists, "revocations": proposals})
 
 
@@ -89,15 +105,25 @@ def notices(request):
         raise PermissionDenied(_("待出具文书仅供窗口受理人员和签批领导办理"))
     on = today()
     cal = current_calendar()
-    page = Paginator(document_queries.pending_notices(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(document_queries.pending_notices(user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = []
     for pending in page:
         due_by = document_queries.notice_overdue_on(cal, pending.queued_on)
-        rows.append({"pending": pending, "overdue": due_by <= on,
-                     "blockers": document_queries.issue_blockers(pending.case, kind=pending.kind),
-                     "act": event_text(pending.event.action)})
-    return render(request, "workbench/notices.html", {"page": page, "rows": rows,
-                                                      "days": document_rules.NOTICE_ISSUE_DAYS})
+        rows.append(
+            {
+                "pending": pending,
+                "overdue": due_by <= on,
+                "blockers": document_queries.issue_blockers(pending.case, kind=pending.kind),
+                "act": event_text(pending.event.action),
+            }
+        )
+    return render(
+        request,
+        "workbench/notices.html",
+        {"page": page, "rows": rows, "days": document_rules.NOTICE_ISSUE_DAYS},
+    )
 
 
 @staff_only
@@ -110,9 +136,18 @@ def issue_notice(request, pk):
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.message)) from None
     except DomainError as exc:
-        messages.error(request, _("未能出具{label}：{reason}").format(
-            label=pending.get_kind_display(), reason="；".join(str(r) for r in exc.reasons) or str(exc.message)))
+        messages.error(
+            request,
+            _("未能出具{label}：{reason}").format(
+                label=pending.get_kind_display(),
+                reason="；".join(str(r) for r in exc.reasons) or str(exc.message),
+            ),
+        )
         return redirect("workbench:notices")
-    messages.success(request, _("已出具{label}（{number}）").format(label=document.get_kind_display(),
-                                                                 number=document.number))
+    messages.success(
+        request,
+        _("已出具{label}（{number}）").format(
+            label=document.get_kind_display(), number=document.number
+        ),
+    )
     return redirect(case_url(pending.case, issued=[document], anchor="documents"))

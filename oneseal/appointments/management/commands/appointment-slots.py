@@ -22,4 +22,6 @@ class Command(BaseCommand):
         except ValueError as e:
             raise CommandError(_("--today 的日期格式应为 YYYY-MM-DD")) from e
         result = generate_all(day)
-        self.stdout.write(_("已生成预约时段 {created} 个，删除不再适用的空时段 {removed} 个。").format(**result))
+        self.stdout.write(
+            _("已生成预约时段 {created} 个，删除不再适用的空时段 {removed} 个。").format(**result)
+        )

@@ -24,14 +24,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="op", required=True)
-        verify = sub.add_parser("verify", help="verify the case chains, the audit log and the checkpoints")
+        verify = sub.add_parser(
+            "verify", help="verify the case chains, the audit log and the checkpoints"
+        )
         verify.add_argument("--case", dest="number", default=None, help="only this case (办件编号)")
-        verify.add_argument("--checkpoint", dest="checkpoint_file", default=None,
-                            help="a checkpoint file (from export-checkpoint) to verify against")
+        verify.add_argument(
+            "--checkpoint",
+            dest="checkpoint_file",
+            default=None,
+            help="a checkpoint file (from export-checkpoint) to verify against",
+        )
         sub.add_parser("checkpoint", help="seal a checkpoint of every chain head now")
         export = sub.add_parser("export-checkpoint", help="write a checkpoint as JSON")
-        export.add_argument("--number", type=int, default=None, help="the checkpoint's number (default: newest)")
-        export.add_argument("--out", default=None, help="the file to write (default: standard output)")
+        export.add_argument(
+            "--number", type=int, default=None, help="the checkpoint's number (default: newest)"
+        )
+        export.add_argument(
+            "--out", default=None, help="the file to write (default: standard output)"
+        )
 
     def handle(self, *args: Any, op: str, **options: Any) -> None:
         if op == "verify":
@@ -67,7 +77,9 @@ class Command(BaseCommand):
             for line in report.notes:
                 self.stdout.write(line)
         n_problems = len(report.problems)
-        self.stdout.write(f"{report.cases} cases, {report.events} events checked, {n_problems} problems")
+        self.stdout.write(
+            f"{report.cases} cases, {report.events} events checked, {n_problems} problems"
+        )
         if n_problems:
             raise CommandError(f"{n_problems} problems found", returncode=1)
 
@@ -91,9 +103,11 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(str(error.message)) from error
         assert cp is not None  # only `only_if_none_on` makes none
-        self.stdout.write(f"checkpoint #{cp.number} of {cp.on.isoformat()}: {cp.audit_rows} audit rows, "
-                          f"{cp.case_count} cases, {cp.case_event_count} events; digest {cp.digest}; "
-                          f"signed by seal {cp.fingerprint[:16]}")
+        self.stdout.write(
+            f"checkpoint #{cp.number} of {cp.on.isoformat()}: {cp.audit_rows} audit rows, "
+            f"{cp.case_count} cases, {cp.case_event_count} events; digest {cp.digest}; "
+            f"signed by seal {cp.fingerprint[:16]}"
+        )
 
     def export(self, number: int | None, out: str | None) -> None:
         from ... import checkpoints
@@ -102,8 +116,11 @@ class Command(BaseCommand):
         cps = Checkpoint.objects.order_by("-number")
         cp = cps.filter(number=number).first() if number is not None else cps.first()
         if cp is None:
-            raise CommandError(f"no checkpoint #{number}" if number is not None
-                               else "no checkpoint yet (make one with `oneseal audit checkpoint`)")
+            raise CommandError(
+                f"no checkpoint #{number}"
+                if number is not None
+                else "no checkpoint yet (make one with `oneseal audit checkpoint`)"
+            )
         text = json.dumps(checkpoints.export(cp), ensure_ascii=False, indent=2) + "\n"
         if out is None:
             self.stdout.write(text, ending="")

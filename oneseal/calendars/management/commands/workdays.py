@@ -39,16 +39,27 @@ class Command(BaseCommand):
                 if options["n"] < 0:
                     raise CommandError("N must not be negative")
                 result = cal.add(_date(options["date"]), options["n"])
-                out = result.as_dict() if json else result.date.isoformat() + (" (provisional)" if result.provisional else "")
+                out = (
+                    result.as_dict()
+                    if json
+                    else result.date.isoformat() + (" (provisional)" if result.provisional else "")
+                )
             elif op == "between":
                 a, b = _date(options["start"]), _date(options["end"])
                 count, provisional = cal.between(a, b), cal.is_provisional(a, b)
-                out = {"workdays": count, "provisional": provisional} if json else str(count) + (" (provisional)" if provisional else "")
+                out = (
+                    {"workdays": count, "provisional": provisional}
+                    if json
+                    else str(count) + (" (provisional)" if provisional else "")
+                )
             else:
                 d = _date(options["date"])
                 value, provisional = cal.is_workday(d), cal.is_provisional(d, d)
-                out = {"date": d.isoformat(), "workday": value, "provisional": provisional} if json else (
-                    ("yes" if value else "no") + (" (provisional)" if provisional else ""))
+                out = (
+                    {"date": d.isoformat(), "workday": value, "provisional": provisional}
+                    if json
+                    else (("yes" if value else "no") + (" (provisional)" if provisional else ""))
+                )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(out if isinstance(out, str) else _dumps(out))

@@ -34,36 +34,72 @@ def scheduled_jobs():
     from oneseal.linkage import jobs as linkage_jobs
 
     return [
-        ("recompute_due_dates", jobs.recompute_open_due_dates, lambda n: f"{n} case(s) with new due dates"),
+        (
+            "recompute_due_dates",
+            jobs.recompute_open_due_dates,
+            lambda n: f"{n} case(s) with new due dates",
+        ),
         ("deemed_acceptance", jobs.run_deemed_acceptance, lambda n: f"{n} case(s) deemed accepted"),
-        ("overdue_promises", actions.overdue_promises,
-         lambda found: f"{len(found)} tolerated material(s) newly past their promised date"),
-        ("overdue_verifications", jobs.overdue_verifications,
-         lambda n: f"{n} commitment verification(s) newly past their due date"),
+        (
+            "overdue_promises",
+            actions.overdue_promises,
+            lambda found: f"{len(found)} tolerated material(s) newly past their promised date",
+        ),
+        (
+            "overdue_verifications",
+            jobs.overdue_verifications,
+            lambda n: f"{n} commitment verification(s) newly past their due date",
+        ),
         ("deemed_renewals", jobs.run_deemed_renewals, lambda n: f"{n} renewal(s) deemed granted"),
-        ("expiry_reminders", jobs.send_expiry_reminders, lambda n: f"{n} expiry reminder(s) recorded"),
-        ("linkage_escalations", linkage_jobs.escalations,
-         lambda c: f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue"),
-        ("linkage_webhooks", linkage_jobs.webhooks,
-         lambda c: f"{c['delivered']} webhook(s) delivered, {c['retry']} to retry, {c['dead']} dead"),
-        ("warnings", jobs.warning_scan,
-         lambda c: f"yellow {c['yellow']}, red {c['red']}, statutory {c['statutory']}"),
+        (
+            "expiry_reminders",
+            jobs.send_expiry_reminders,
+            lambda n: f"{n} expiry reminder(s) recorded",
+        ),
+        (
+            "linkage_escalations",
+            linkage_jobs.escalations,
+            lambda c: (
+                f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue"
+            ),
+        ),
+        (
+            "linkage_webhooks",
+            linkage_jobs.webhooks,
+            lambda c: (
+                f"{c['delivered']} webhook(s) delivered, {c['retry']} to retry, {c['dead']} dead"
+            ),
+        ),
+        (
+            "warnings",
+            jobs.warning_scan,
+            lambda c: f"yellow {c['yellow']}, red {c['red']}, statutory {c['statutory']}",
+        ),
         ("esupervision_rollup", esupervision_jobs.rollup, lambda r: r.summary()),
-        ("appointment_slots", appointment_jobs.generate_all,
-         lambda c: f"{c['created']} slot(s) created, {c['removed']} removed"),
+        (
+            "appointment_slots",
+            appointment_jobs.generate_all,
+            lambda c: f"{c['created']} slot(s) created, {c['removed']} removed",
+        ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
     ]
 
 
 class Command(BaseCommand):
-    help = ("Run the background jobs (deemed acceptance, due-date recomputation, promises, commitment "
-            "verifications, warnings) in a loop.")
+    help = (
+        "Run the background jobs (deemed acceptance, due-date recomputation, promises, commitment "
+        "verifications, warnings) in a loop."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=60.0, help="seconds between passes (default 60)")
+        parser.add_argument(
+            "--interval", type=float, default=60.0, help="seconds between passes (default 60)"
+        )
         parser.add_argument("--once", action="store_true", help="run one pass and exit")
-        parser.add_argument("--today", default=None, help="YYYY-MM-DD: run as of this business date")
+        parser.add_argument(
+            "--today", default=None, help="YYYY-MM-DD: run as of this business date"
+        )
 
     def handle(self, *args, interval: float, once: bool, today: str | None, **options):
         if interval <= 0:
@@ -99,7 +135,9 @@ class Command(BaseCommand):
             except Exception as error:
                 failures += 1
                 logger.exception("job %s failed", name)
-                self.stderr.write(f"{today.isoformat()} {name}: FAILED {type(error).__name__}: {error}")
+                self.stderr.write(
+                    f"{today.isoformat()} {name}: FAILED {type(error).__name__}: {error}"
+                )
                 _fresh_connections()
                 continue
             line = f"{today.isoformat()} {name}: {describe(result)} ({(time.monotonic() - started) * 1000:.0f} ms)"

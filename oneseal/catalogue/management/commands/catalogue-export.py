@@ -17,8 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="region code, e.g. 640221")
         parser.add_argument("-o", "--output", required=True, help="the xlsx file to write")
-        parser.add_argument("--include-drafts", action="store_true",
-                            help="list the newest version of every item, drafts included")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="list the newest version of every item, drafts included",
+        )
 
     def handle(self, *args, **options):
         region = Region.objects.filter(code=options["region"]).first()
@@ -29,5 +32,8 @@ class Command(BaseCommand):
             raise CommandError(_("{region}还没有本级事项目录").format(region=region.name))
         data = export_catalogue(catalogue, include_drafts=options["include_drafts"])
         Path(options["output"]).write_bytes(data)
-        self.stdout.write(_("{name} → {path}（{size} 字节）").format(
-            name=catalogue.name, path=options["output"], size=len(data)))
+        self.stdout.write(
+            _("{name} → {path}（{size} 字节）").format(
+                name=catalogue.name, path=options["output"], size=len(data)
+            )
+        )

@@ -28,13 +28,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="xlsx or csv file")
         parser.add_argument("--region", required=True, help="region code, e.g. 640221")
-        parser.add_argument("--reason", default="", help="调整原因 (needed when published items change)")
-        parser.add_argument("--basis", default="", help="调整依据 (needed when published items change)")
-        parser.add_argument("--publish-on", dest="publish_on", default=None, help="YYYY-MM-DD: publish complete drafts")
+        parser.add_argument(
+            "--reason", default="", help="调整原因 (needed when published items change)"
+        )
+        parser.add_argument(
+            "--basis", default="", help="调整依据 (needed when published items change)"
+        )
+        parser.add_argument(
+            "--publish-on",
+            dest="publish_on",
+            default=None,
+            help="YYYY-MM-DD: publish complete drafts",
+        )
         parser.add_argument("--actor", default=None, help="username of the catalogue administrator")
-        parser.add_argument("--stationed", action="append", default=[], metavar="DEPARTMENT",
-                            help="csv only: this department's items are stationed (进驻大厅); repeatable, * for all")
-        parser.add_argument("--json", action="store_true", help="print the report (or the problems) as JSON")
+        parser.add_argument(
+            "--stationed",
+            action="append",
+            default=[],
+            metavar="DEPARTMENT",
+            help="csv only: this department's items are stationed (进驻大厅); repeatable, * for all",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print the report (or the problems) as JSON"
+        )
 
     def handle(self, *args, **options):
         region = Region.objects.filter(code=options["region"]).first()
@@ -50,16 +66,29 @@ class Command(BaseCommand):
         stationed = options["stationed"]
         if not Path(options["file"]).is_file():
             raise CommandError(_("文件 {path} 不存在").format(path=options["file"]))
-        sheet = read_rows(options["file"], stationed=True if "*" in stationed else frozenset(stationed))
+        sheet = read_rows(
+            options["file"], stationed=True if "*" in stationed else frozenset(stationed)
+        )
         try:
             with transaction.atomic():
                 catalogue = ensure_local_catalogue(region, actor=actor)
-                report = import_catalogue(catalogue, sheet, actor=actor, reason=options["reason"],
-                                          basis=options["basis"], publish_on=publish_on)
+                report = import_catalogue(
+                    catalogue,
+                    sheet,
+                    actor=actor,
+                    reason=options["reason"],
+                    basis=options["basis"],
+                    publish_on=publish_on,
+                )
         except ImportRejected as rejected:
             if options["json"]:
-                self.stdout.write(json.dumps({"problems": [p.as_dict() for p in rejected.problems]},
-                                             ensure_ascii=False, indent=2))
+                self.stdout.write(
+                    json.dumps(
+                        {"problems": [p.as_dict() for p in rejected.problems]},
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
             else:
                 for problem in rejected.problems:
                     self.stderr.write(str(problem))
@@ -69,13 +98,17 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
             return
-        self.stdout.write(_(
-            "{name}：共 {rows} 个办理项；新增 {created} 项，变更 {changed} 项，未变 {unchanged} 项，"
-            "发布 {published} 项，未能发布 {blocked} 项；新建部门 {departments_created} 个；"
-            "文件中未列出的事项 {items_not_in_file} 项、办理项 {handling_items_not_in_file} 个（保留未删）"
-        ).format(name=catalogue.name, **report.counts))
+        self.stdout.write(
+            _(
+                "{name}：共 {rows} 个办理项；新增 {created} 项，变更 {changed} 项，未变 {unchanged} 项，"
+                "发布 {published} 项，未能发布 {blocked} 项；新建部门 {departments_created} 个；"
+                "文件中未列出的事项 {items_not_in_file} 项、办理项 {handling_items_not_in_file} 个（保留未删）"
+            ).format(name=catalogue.name, **report.counts)
+        )
         for code, reasons in report.blocked.items():
-            self.stdout.write(_("  未能发布 {code}：{reasons}").format(code=code, reasons="；".join(reasons)))
+            self.stdout.write(
+                _("  未能发布 {code}：{reasons}").format(code=code, reasons="；".join(reasons))
+            )
 
     def _actor(self, username):
         users = get_user_model().objects

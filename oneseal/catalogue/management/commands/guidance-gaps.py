@@ -37,23 +37,51 @@ class Command(BaseCommand):
         if report.guidance is None:
             return _("{region}：未找到本省的指导目录，无从比对").format(region=report.region.name)
         listed = report.guidance_total - len(report.gaps) - len(report.exempted)
-        parts = [_("{region}对照《{guidance}》：指导目录事项 {total} 项，已列入 {listed} 项，"
-                   "缺项 {gaps} 项，无此权力 {exempted} 项").format(
-            region=report.region.name, guidance=report.guidance.name, total=report.guidance_total,
-            listed=listed, gaps=len(report.gaps), exempted=len(report.exempted))]
+        parts = [
+            _(
+                "{region}对照《{guidance}》：指导目录事项 {total} 项，已列入 {listed} 项，"
+                "缺项 {gaps} 项，无此权力 {exempted} 项"
+            ).format(
+                region=report.region.name,
+                guidance=report.guidance.name,
+                total=report.guidance_total,
+                listed=listed,
+                gaps=len(report.gaps),
+                exempted=len(report.exempted),
+            )
+        ]
         headers = [_("序号"), _("基本编码"), _("事项名称"), _("事项类型"), _("原审批部门")]
         parts.append("\n" + _("缺项（{n}项）").format(n=len(report.gaps)))
         if report.gaps:
-            parts.append(text_table(headers, [
-                [n, g["basic_code"], g["name"], g["item_type"], g["department"]]
-                for n, g in enumerate(report.gaps, start=1)]))
+            parts.append(
+                text_table(
+                    headers,
+                    [
+                        [n, g["basic_code"], g["name"], g["item_type"], g["department"]]
+                        for n, g in enumerate(report.gaps, start=1)
+                    ],
+                )
+            )
         else:
             parts.append(_("无"))
         parts.append("\n" + _("无此权力（{n}项，不计缺项）").format(n=len(report.exempted)))
         if report.exempted:
-            parts.append(text_table([*headers, _("理由")], [
-                [n, e["basic_code"], e["name"], e["item_type"], e["department"], e["reason"]]
-                for n, e in enumerate(report.exempted, start=1)]))
+            parts.append(
+                text_table(
+                    [*headers, _("理由")],
+                    [
+                        [
+                            n,
+                            e["basic_code"],
+                            e["name"],
+                            e["item_type"],
+                            e["department"],
+                            e["reason"],
+                        ]
+                        for n, e in enumerate(report.exempted, start=1)
+                    ],
+                )
+            )
         else:
             parts.append(_("无"))
         return "\n".join(parts)

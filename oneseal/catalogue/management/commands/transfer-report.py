@@ -22,10 +22,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_report_arguments(parser, on_help=_("统计该日期有效的目录，YYYY-MM-DD，默认今天"))
-        parser.add_argument("--include-drafts", action="store_true", help=_("连同未发布的草稿一起统计"))
+        parser.add_argument(
+            "--include-drafts", action="store_true", help=_("连同未发布的草稿一起统计")
+        )
 
     def handle(self, *args, region, on, include_drafts, as_json, xlsx, **options):
-        report = transfer_report(region_or_error(region), on=date_or_error(on), include_drafts=include_drafts)
+        report = transfer_report(
+            region_or_error(region), on=date_or_error(on), include_drafts=include_drafts
+        )
         if xlsx:
             Path(xlsx).write_bytes(transfer_report_xlsx(report))
             # Keep stdout pure JSON when both are asked for.
@@ -36,22 +40,39 @@ class Command(BaseCommand):
             self.stdout.write(self.table(report))
 
     def table(self, report) -> str:
-        short = {TransferStatus.TRANSFERRED: _("划转"), TransferStatus.STATIONED: _("进驻"),
-                 TransferStatus.RETAINED: _("不划转")}
+        short = {
+            TransferStatus.TRANSFERRED: _("划转"),
+            TransferStatus.STATIONED: _("进驻"),
+            TransferStatus.RETAINED: _("不划转"),
+        }
         headers = [_("原审批部门")]
         for group in (_("事项"), _("办理项")):
-            headers += [f"{group}·{short[s]}" for s in TransferStatus.values] + [f"{group}·{_('合计')}"]
+            headers += [f"{group}·{short[s]}" for s in TransferStatus.values] + [
+                f"{group}·{_('合计')}"
+            ]
 
         def cells(row):
-            return ([row.department] + [row.items[s] for s in TransferStatus.values] + [row.item_total]
-                    + [row.handling_items[s] for s in TransferStatus.values] + [row.handling_item_total])
+            return (
+                [row.department]
+                + [row.items[s] for s in TransferStatus.values]
+                + [row.item_total]
+                + [row.handling_items[s] for s in TransferStatus.values]
+                + [row.handling_item_total]
+            )
 
         if report.include_drafts:
             scope = _("含未发布草稿")
         else:
             scope = _("{date}有效目录").format(date=report.on.isoformat())
-        title = _("{region}事项划转情况统计（{scope}）").format(region=report.region.name, scope=scope)
-        legend = "；".join(f"{short[value]} = {label}" for value, label in TransferStatus.choices
-                          if short[value] != label)
-        body = text_table(headers, [cells(r) for r in report.rows] + [cells(report.totals)], numeric_from=1)
+        title = _("{region}事项划转情况统计（{scope}）").format(
+            region=report.region.name, scope=scope
+        )
+        legend = "；".join(
+            f"{short[value]} = {label}"
+            for value, label in TransferStatus.choices
+            if short[value] != label
+        )
+        body = text_table(
+            headers, [cells(r) for r in report.rows] + [cells(report.totals)], numeric_from=1
+        )
         return f"{title}\n{legend}\n\n{body}"

@@ -30,10 +30,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="op", required=True)
         create = sub.add_parser("create", help="create (or rotate) a bureau's approval seal")
-        create.add_argument("--bureau-region", required=True, help="the bureau's region code, e.g. 640221")
+        create.add_argument(
+            "--bureau-region", required=True, help="the bureau's region code, e.g. 640221"
+        )
         create.add_argument("--name", default="", help="default: <bureau name>行政审批专用章")
         create.add_argument("--valid-from", default=None, help="YYYY-MM-DD, default today")
-        department = sub.add_parser("department", help="register a department's old seal as sealed away")
+        department = sub.add_parser(
+            "department", help="register a department's old seal as sealed away"
+        )
         department.add_argument("--department-id", type=int, required=True)
         department.add_argument("--name", required=True)
         department.add_argument("--sealed-away-on", required=True, help="YYYY-MM-DD")
@@ -52,34 +56,52 @@ class Command(BaseCommand):
                 if bureau is None:
                     raise CommandError(f"no bureau for region {options['bureau_region']}")
                 valid_from = _date(options["valid_from"]) if options["valid_from"] else None
-                seal = actions.create_seal(bureau, actor=None, name=options["name"], valid_from=valid_from)
-                self.stdout.write(f"seal {seal.pk} {seal.name} active from {seal.valid_from} "
-                                  f"certificate sha256 {seal.fingerprint}")
+                seal = actions.create_seal(
+                    bureau, actor=None, name=options["name"], valid_from=valid_from
+                )
+                self.stdout.write(
+                    f"seal {seal.pk} {seal.name} active from {seal.valid_from} "
+                    f"certificate sha256 {seal.fingerprint}"
+                )
             elif op == "department":
                 department = Department.objects.filter(pk=options["department_id"]).first()
                 if department is None:
                     raise CommandError(f"no department {options['department_id']}")
-                seal = actions.register_department_seal(department, actor=None, name=options["name"],
-                                                        sealed_away_on=_date(options["sealed_away_on"]))
-                self.stdout.write(f"seal {seal.pk} {seal.name} sealed away on {seal.sealed_away_on}")
+                seal = actions.register_department_seal(
+                    department,
+                    actor=None,
+                    name=options["name"],
+                    sealed_away_on=_date(options["sealed_away_on"]),
+                )
+                self.stdout.write(
+                    f"seal {seal.pk} {seal.name} sealed away on {seal.sealed_away_on}"
+                )
             elif op == "rekey":
                 from django.conf import settings
 
                 from oneseal.keys import rekey_stored_keys
 
-                done = rekey_stored_keys(old_secret_key=os.environ.get("ONESEAL_OLD_SECRET_KEY") or settings.SECRET_KEY)
-                self.stdout.write(f"re-encrypted {done['seals']} seal key(s) and {done['webhook_secrets']} "
-                                  f"webhook secret(s) under the seal key")
+                done = rekey_stored_keys(
+                    old_secret_key=os.environ.get("ONESEAL_OLD_SECRET_KEY") or settings.SECRET_KEY
+                )
+                self.stdout.write(
+                    f"re-encrypted {done['seals']} seal key(s) and {done['webhook_secrets']} "
+                    f"webhook secret(s) under the seal key"
+                )
                 if done["unreadable_webhook_secrets"]:
-                    self.stderr.write(f"{done['unreadable_webhook_secrets']} webhook secret(s) opened by neither "
-                                      "key: set them again on the department's linkage page")
+                    self.stderr.write(
+                        f"{done['unreadable_webhook_secrets']} webhook secret(s) opened by neither "
+                        "key: set them again on the department's linkage page"
+                    )
             else:
                 seals = Seal.objects.select_related("bureau__region", "department")
                 if options["bureau_region"]:
                     seals = seals.filter(bureau__region__code=options["bureau_region"])
                 for seal in seals:
                     owner = seal.bureau or seal.department
-                    self.stdout.write(f"{seal.pk}\t{seal.kind}\t{seal.state}\t{owner}\t{seal.name}\t"
-                                      f"{seal.valid_from}\t{seal.sealed_away_on or ''}\t{seal.fingerprint[:16]}")
+                    self.stdout.write(
+                        f"{seal.pk}\t{seal.kind}\t{seal.state}\t{owner}\t{seal.name}\t"
+                        f"{seal.valid_from}\t{seal.sealed_away_on or ''}\t{seal.fingerprint[:16]}"
+                    )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc

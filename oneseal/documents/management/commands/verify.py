@@ -34,12 +34,19 @@ class Command(BaseCommand):
         path = Path(file)
         try:
             if path.is_dir():
-                return self._verdict(f"verdict: {file} is a directory, not a file — NOT CHECKED", EXIT_NOT_CHECKED)
+                return self._verdict(
+                    f"verdict: {file} is a directory, not a file — NOT CHECKED", EXIT_NOT_CHECKED
+                )
             if not path.exists():
-                return self._verdict(f"verdict: no such file: {file} — NOT CHECKED", EXIT_NOT_CHECKED)
+                return self._verdict(
+                    f"verdict: no such file: {file} — NOT CHECKED", EXIT_NOT_CHECKED
+                )
             data = path.read_bytes()
         except OSError as exc:
-            return self._verdict(f"verdict: cannot read {file}: {exc.strerror or exc} — NOT CHECKED", EXIT_NOT_CHECKED)
+            return self._verdict(
+                f"verdict: cannot read {file}: {exc.strerror or exc} — NOT CHECKED",
+                EXIT_NOT_CHECKED,
+            )
         if not data:
             return self._verdict("verdict: the file is empty — NOT GENUINE", EXIT_NOT_GENUINE)
         if b"%PDF-" not in data[:PDF_HEADER_WINDOW]:
@@ -49,28 +56,38 @@ class Command(BaseCommand):
 
         result = check_file(data)
         sig = result.signature
-        self.stdout.write(f"signature: {'valid' if sig.ok else 'INVALID'} (signed={sig.signed} intact={sig.intact} "
-                          f"valid={sig.valid} trusted={sig.trusted} whole_file={sig.covers_whole_file})")
+        self.stdout.write(
+            f"signature: {'valid' if sig.ok else 'INVALID'} (signed={sig.signed} intact={sig.intact} "
+            f"valid={sig.valid} trusted={sig.trusted} whole_file={sig.covers_whole_file})"
+        )
         if result.seal is not None:
             self.stdout.write(f"seal: {result.seal.name} ({result.seal.get_state_display()})")
         doc = result.document
         if doc is None:
             self.stdout.write("record: not found")
         else:
-            self.stdout.write(f"record: {doc.get_kind_display()} {doc.number} {doc.dated} {doc.bureau.name} "
-                              f"state={doc.state} ({doc.get_state_display()})")
+            self.stdout.write(
+                f"record: {doc.get_kind_display()} {doc.number} {doc.dated} {doc.bureau.name} "
+                f"state={doc.state} ({doc.get_state_display()})"
+            )
             if not result.matches_record:
                 self.stdout.write("file: DIFFERS from the stored document (sha256 mismatch)")
         if result.standing is not None:
             with translation.override("zh-hans"):
                 why = str(result.standing.text)
-            self.stdout.write(f"in force: {'yes' if result.standing.in_force else 'NO'} ({result.standing.reason}"
-                              f"{' since ' + result.standing.since.isoformat() if result.standing.since else ''})"
-                              f" {why}")
+            self.stdout.write(
+                f"in force: {'yes' if result.standing.in_force else 'NO'} ({result.standing.reason}"
+                f"{' since ' + result.standing.since.isoformat() if result.standing.since else ''})"
+                f" {why}"
+            )
         if not result.authentic:
-            return self._verdict(f"verdict: {self._why_not(result)} — NOT GENUINE", EXIT_NOT_GENUINE)
+            return self._verdict(
+                f"verdict: {self._why_not(result)} — NOT GENUINE", EXIT_NOT_GENUINE
+            )
         if not result.in_force:
-            return self._verdict("verdict: authentic, but NOT IN FORCE — GENUINE, NOT IN FORCE", EXIT_NOT_IN_FORCE)
+            return self._verdict(
+                "verdict: authentic, but NOT IN FORCE — GENUINE, NOT IN FORCE", EXIT_NOT_IN_FORCE
+            )
         return self._verdict("verdict: authentic and in force — GENUINE", EXIT_GENUINE)
 
     @staticmethod

@@ -13,9 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="op", required=True)
-        rollup = sub.add_parser("rollup", help="update the statistics rows and rule hits from new case events")
-        rollup.add_argument("--rebuild", action="store_true", help="recompute everything from the cases")
-        rollup.add_argument("--today", default=None, help="YYYY-MM-DD: the business date (default today)")
+        rollup = sub.add_parser(
+            "rollup", help="update the statistics rows and rule hits from new case events"
+        )
+        rollup.add_argument(
+            "--rebuild", action="store_true", help="recompute everything from the cases"
+        )
+        rollup.add_argument(
+            "--today", default=None, help="YYYY-MM-DD: the business date (default today)"
+        )
 
     def handle(self, *args, op: str, rebuild: bool = False, today: str | None = None, **options):
         from django.utils import timezone
@@ -28,5 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"not a date (YYYY-MM-DD): {today}") from exc
         started = time.monotonic()
         result = rollup(day, rebuild=rebuild)
-        self.stdout.write(f"{day.isoformat()} esupervision rollup: {result.summary()} "
-                          f"({(time.monotonic() - started) * 1000:.0f} ms)")
+        self.stdout.write(
+            f"{day.isoformat()} esupervision rollup: {result.summary()} "
+            f"({(time.monotonic() - started) * 1000:.0f} ms)"
+        )

@@ -1,12 +1,12 @@
 """`oneseal linkage …`: the approval–supervision linkage from the command line.
 
-  oneseal linkage deliver [--once] [--interval SECONDS]
-      send the departments' webhooks (as `oneseal worker` does on every pass); SIGTERM or
-      Ctrl-C finishes the message in flight, then exits with status 0
-  oneseal linkage token create --department ID --scopes pushes:read,pushes:sign,… [--name NAME]
-      a new API token for a department; printed once, only its hash is kept
-  oneseal linkage token revoke KEY_ID
-  oneseal linkage token list [--department ID]
+oneseal linkage deliver [--once] [--interval SECONDS]
+    send the departments' webhooks (as `oneseal worker` does on every pass); SIGTERM or
+    Ctrl-C finishes the message in flight, then exits with status 0
+oneseal linkage token create --department ID --scopes pushes:read,pushes:sign,… [--name NAME]
+    a new API token for a department; printed once, only its hash is kept
+oneseal linkage token revoke KEY_ID
+oneseal linkage token list [--department ID]
 """
 
 import signal
@@ -26,12 +26,20 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="what", required=True)
         deliver = sub.add_parser("deliver", help="send due webhooks")
         deliver.add_argument("--once", action="store_true", help="one pass, then exit")
-        deliver.add_argument("--interval", type=float, default=10.0, help="seconds between passes (default 10)")
-        token = sub.add_parser("token", help="department API tokens").add_subparsers(dest="token_action", required=True)
+        deliver.add_argument(
+            "--interval", type=float, default=10.0, help="seconds between passes (default 10)"
+        )
+        token = sub.add_parser("token", help="department API tokens").add_subparsers(
+            dest="token_action", required=True
+        )
         create = token.add_parser("create")
         create.add_argument("--department", type=int, required=True, help="department id")
-        create.add_argument("--scopes", required=True, help="comma-separated, e.g. pushes:read,pushes:sign")
-        create.add_argument("--name", default="", help="what the token is for (default: the department's system)")
+        create.add_argument(
+            "--scopes", required=True, help="comma-separated, e.g. pushes:read,pushes:sign"
+        )
+        create.add_argument(
+            "--name", default="", help="what the token is for (default: the department's system)"
+        )
         revoke = token.add_parser("revoke")
         revoke.add_argument("key_id")
         listing = token.add_parser("list")
@@ -56,17 +64,25 @@ class Command(BaseCommand):
         def asked_to_stop(signum, _frame):
             # Only a flag: the message in flight is sent and recorded, then the loop ends.
             # (The default SIGTERM would kill the send half-way and leave its lease to expire.)
-            self.stderr.write(f"{signal.Signals(signum).name}: finishing the message in flight, then stopping")
+            self.stderr.write(
+                f"{signal.Signals(signum).name}: finishing the message in flight, then stopping"
+            )
             stop.set()
 
         # Handlers can be set only in the main thread (a test may call the command from another).
         in_main = threading.current_thread() is threading.main_thread()
-        previous = {s: signal.signal(s, asked_to_stop) for s in (signal.SIGTERM, signal.SIGINT)} if in_main else {}
+        previous = (
+            {s: signal.signal(s, asked_to_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+            if in_main
+            else {}
+        )
         try:
             while True:
                 counts = deliver_due(stop=stop.is_set)
-                self.stdout.write(f"{counts['delivered']} webhook(s) delivered, {counts['retry']} to retry, "
-                                  f"{counts['dead']} dead")
+                self.stdout.write(
+                    f"{counts['delivered']} webhook(s) delivered, {counts['retry']} to retry, "
+                    f"{counts['dead']} dead"
+                )
                 self.stdout.flush()
                 if once or stop.is_set() or stop.wait(interval):
                     return
@@ -80,8 +96,12 @@ class Command(BaseCommand):
         dept = Department.objects.filter(pk=department).first()
         if dept is None:
             raise CommandError(f"no department with id {department}")
-        token, plain = create_token(dept, system=True, name=name or f"{dept} system",
-                                    scopes=[s.strip() for s in scopes.split(",") if s.strip()])
+        token, plain = create_token(
+            dept,
+            system=True,
+            name=name or f"{dept} system",
+            scopes=[s.strip() for s in scopes.split(",") if s.strip()],
+        )
         self.stdout.write(f"key id {token.key_id} for {dept} ({', '.join(token.scopes)})")
         self.stdout.write(plain)
         self.stderr.write("The token is shown only now; store it in the department's system.")
@@ -99,9 +119,15 @@ class Command(BaseCommand):
     def token_list(self, *, department: int | None, **_options):
         from oneseal.linkage.models import ApiToken
 
-        tokens = ApiToken.objects.select_related("department").order_by("department_id", "created_at")
+        tokens = ApiToken.objects.select_related("department").order_by(
+            "department_id", "created_at"
+        )
         if department is not None:
             tokens = tokens.filter(department_id=department)
         for t in tokens:
-            state = f"revoked {timezone.localdate(t.revoked_at):%Y-%m-%d}" if t.revoked_at else "active"
-            self.stdout.write(f"{t.key_id}  {t.department}  {t.name}  {','.join(t.scopes)}  {state}")
+            state = (
+                f"revoked {timezone.localdate(t.revoked_at):%Y-%m-%d}" if t.revoked_at else "active"
+            )
+            self.stdout.write(
+                f"{t.key_id}  {t.department}  {t.name}  {','.join(t.scopes)}  {state}"
+            )

@@ -21,5 +21,13 @@ class Command(BaseCommand):
         start = time.perf_counter()
         texts, computed = index.precompute()
         built = index.current()
-        self.stdout.write(_("检索索引已就绪：{docs} 个办理项，{texts} 段文字，新计算 {computed} 段，用时 {s:.1f} 秒。").format(
-            docs=len(built.documents), texts=texts, computed=computed, s=time.perf_counter() - start))
+        self.stdout.write(
+            _(
+                "检索索引已就绪：{docs} 个办理项，{texts} 段文字，新计算 {computed} 段，用时 {s:.1f} 秒。"
+            ).format(
+                docs=len(built.documents),
+                texts=texts,
+                computed=computed,
+                s=time.perf_counter() - start,
+            )
+        )
