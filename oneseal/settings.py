@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "oneseal.appointments",
     "oneseal.ratings",
     "oneseal.esupervision",
+    "oneseal.projects",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

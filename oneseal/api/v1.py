@@ -43,6 +43,7 @@ urlpatterns = [
             "appointments",
             "ratings",
             "esupervision",
+            "projects",
             "workbench",
             "portal",
         )

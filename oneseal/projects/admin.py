@@ -1,0 +1,60 @@
+"""The admin shows the register and the templates; every change goes through the actions
+(registering at the workbench or the API; publishing here through `publish_stage_template`),
+so nothing is edited behind the audit log."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.errors import DomainError
+from oneseal.interface.admin_messages import domain_message
+
+from . import actions
+from .models import Project, StageItem, StageTemplate
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnly):
+    list_display = ["code", "name", "owner", "kind", "region", "registered_at"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "owner__name"]
+    list_select_related = ["owner", "region"]
+
+
+class StageItemInline(admin.TabularInline):
+    model = StageItem
+    extra = 0
+    can_delete = False
+    fields = ["order", "handling_item", "required"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StageTemplate)
+class StageTemplateAdmin(ReadOnly):
+    list_display = ["name", "stage", "number", "status", "catalogue", "lead_section", "limit_days"]
+    list_filter = ["status", "stage"]
+    inlines = [StageItemInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("发布所选阶段模板"), permissions=["view"])
+    def publish(self, request, queryset):
+        for template in queryset:
+            try:
+                actions.publish_stage_template(template, actor=request.user)
+            except DomainError as e:
+                self.message_user(request, f"{template}：{domain_message(e)}", messages.ERROR)
+            else:
+                self.message_user(request, _("已发布：{t}").format(t=template), messages.SUCCESS)

@@ -1,0 +1,163 @@
+"""Construction projects (工程建设项目) and the stage templates of parallel approval
+(glossary: parallel approval, stage). A project is registered once with its investment-project
+code; a stage template says, per region's catalogue, which handling items a stage of the
+national four (国办发〔2019〕11号) runs in parallel, under which lead section and time limit."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.applicants.models import Applicant
+from oneseal.catalogue.models import Catalogue, HandlingItem
+from oneseal.organisation.models import Section
+from oneseal.regions.models import Region
+
+
+class ProjectKind(models.TextChoices):
+    GOVERNMENT = "government", _("政府投资项目")
+    ENTERPRISE = "enterprise", _("社会投资项目")
+    SMALL_LOW_RISK = "small_low_risk", _("社会投资小型低风险项目")
+    LAND_WITH_PLAN = "land_with_plan", _("带方案出让用地项目")
+
+
+class Stage(models.IntegerChoices):
+    """The four stages, in the order a project passes them."""
+
+    LAND_AND_PLANNING = 1, _("立项用地规划许可")
+    CONSTRUCTION_ENGINEERING = 2, _("工程建设许可")
+    CONSTRUCTION_PERMIT = 3, _("施工许可")
+    COMPLETION_ACCEPTANCE = 4, _("竣工验收")
+
+
+class Project(models.Model):
+    code = models.CharField(_("投资项目统一代码"), max_length=24, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    owner = models.ForeignKey(
+        Applicant,
+        verbose_name=_("建设单位"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        limit_choices_to={"kind": Applicant.Kind.ORGANISATION},
+    )
+    kind = models.CharField(_("项目类型"), max_length=20, choices=ProjectKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所属行政区划"), on_delete=models.PROTECT, related_name="projects"
+    )
+    location = models.CharField(_("建设地点"), max_length=300)
+    floor_area = models.DecimalField(
+        _("总建筑面积（平方米）"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    investment = models.DecimalField(
+        _("总投资（万元）"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("工程建设项目")
+        verbose_name_plural = _("工程建设项目")
+        ordering = ["-registered_at", "-id"]
+        indexes = [models.Index(fields=["region", "registered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class StageTemplate(models.Model):
+    """One stage as a region's catalogue runs it, for the project kinds it names. A draft is
+    edited; a published template is never written to again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    catalogue = models.ForeignKey(
+        Catalogue,
+        verbose_name=_("事项目录"),
+        on_delete=models.PROTECT,
+        related_name="stage_templates",
+    )
+    stage = models.PositiveSmallIntegerField(_("审批阶段"), choices=Stage.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    number = models.PositiveIntegerField(_("版本号"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    project_kinds = models.JSONField(_("适用项目类型"), default=list)
+    lead_section = models.ForeignKey(
+        Section,
+        verbose_name=_("牵头科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_stages",
+    )
+    limit_days = models.PositiveSmallIntegerField(
+        _("阶段办结时限（工作日）"), validators=[MinValueValidator(1)]
+    )
+    # Needed only when the stage's limit is shorter than an item's statutory limit: the
+    # document (a local reform plan) that lets the stage promise less.
+    legal_basis = models.TextField(_("压缩时限依据"), blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    # Set when a later version of the same name is published: no longer offered.
+    superseded_on = models.DateField(_("停用日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阶段模板")
+        verbose_name_plural = _("阶段模板")
+        ordering = ["catalogue", "stage", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue", "stage", "name", "number"],
+                name="stage_template_unique_version",
+            ),
+            models.UniqueConstraint(
+                fields=["catalogue", "stage", "name"],
+                condition=Q(status="draft"),
+                name="stage_template_at_most_one_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class StageItem(models.Model):
+    template = models.ForeignKey(
+        StageTemplate, verbose_name=_("阶段模板"), on_delete=models.CASCADE, related_name="items"
+    )
+    handling_item = models.ForeignKey(
+        HandlingItem, verbose_name=_("办理项"), on_delete=models.PROTECT, related_name="+"
+    )
+    required = models.BooleanField(_("必办"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("阶段办理事项")
+        verbose_name_plural = _("阶段办理事项")
+        ordering = ["template", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "handling_item"], name="stage_item_unique_handling_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.handling_item.name)
