@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from oneseal.errors import ValidationFailed
-from oneseal.interface.rest import ErrorSerializer, choices_of, parse
+from oneseal.interface.rest import ErrorSerializer, listed_choices, parse
 from oneseal.regions.models import Region
 
 from . import actions, queries
@@ -24,6 +24,7 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text=gettext_lazy("项目类型代码，见 kind_display"))
     kind_display = serializers.CharField(source="get_kind_display")
     owner_name = serializers.CharField(source="owner.name")
     owner_credit_code = serializers.CharField(source="owner.credit_code")
@@ -58,7 +59,7 @@ class ProjectInput(serializers.Serializer):
     owner_credit_code = serializers.CharField(
         max_length=40, help_text=gettext_lazy("建设单位的统一社会信用代码（须已登记为申请人）")
     )
-    kind = choices_of(ProjectKind.choices, help_text=gettext_lazy("项目类型"))
+    kind = listed_choices(ProjectKind.choices, help_text=gettext_lazy("项目类型"))
     location = serializers.CharField(max_length=300, help_text=gettext_lazy("建设地点"))
     floor_area = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, help_text=gettext_lazy("总建筑面积（平方米）")
