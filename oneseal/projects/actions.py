@@ -21,7 +21,6 @@ from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed, fail_fields
-from oneseal.inputs import bidi_controls, control_characters
 from oneseal.organisation.models import Bureau, Role, Section
 from oneseal.organisation.rules import has_role, require_role
 from oneseal.regions.models import Region
@@ -69,7 +68,7 @@ def _clean(fields: dict[str, Any], *, code_region: Region | None = None) -> dict
             errors[name] = [_("此项为必填项")]
         elif len(value) > max_length:
             errors[name] = [_("不能超过{n}个字符").format(n=max_length)]
-        elif control_characters(value) or bidi_controls(value):
+        elif rules.has_hidden_characters(value):
             errors[name] = [_("不能含有控制字符或文字方向控制字符")]
     if "kind" in fields and fields["kind"] not in ProjectKind.values:
         errors["kind"] = [_("“{value}”不是有效的项目类型").format(value=fields["kind"])]

@@ -22,6 +22,8 @@ FIRST_CODE_YEAR = 2014
 # GB/T 4754-2017 numbers its divisions (大类) 01 to 97.
 INDUSTRY_DIVISIONS = range(1, 98)
 SHAPE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
+# Bidirectional overrides and isolates: they make printed text read as another string.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 DASHES = str.maketrans({c: "-" for c in "－—–‐‑−"})
 
 
@@ -33,6 +35,12 @@ class ProjectCode:
     industry: str
     procedure: str
     serial: str
+
+
+def has_hidden_characters(text: str) -> bool:
+    """A control character (tab and line breaks included: these are one-line fields) or a
+    bidirectional override in a name or address that will be printed."""
+    return any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text)
 
 
 def normalise_code(text: str) -> str:
