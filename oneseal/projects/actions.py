@@ -42,10 +42,9 @@ def owner_by_credit_code(text: str) -> Applicant:
         fail_fields({"owner": [str(e)]})
     owner = Applicant.objects.filter(kind=Applicant.Kind.ORGANISATION, credit_code=code).first()
     if owner is None:
-        fail_fields(
-            {"owner": [_("统一社会信用代码为{code}的单位尚未登记为申请人").format(code=code)]}
-        )
-    return owner  # type: ignore[return-value]
+        message = _("统一社会信用代码为{code}的单位尚未登记为申请人").format(code=code)
+        raise ValidationFailed(message, fields={"owner": [message]})
+    return owner
 
 
 def _may_act(actor: User | None, *, system: bool, region: Region, owner: Applicant) -> None:
