@@ -1,6 +1,7 @@
 """Registering and changing projects, who may, and who sees them."""
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from oneseal.applicants.actions import register_applicant
@@ -10,6 +11,7 @@ from oneseal.organisation.models import Role
 from oneseal.projects import actions
 from oneseal.projects.models import Project
 from oneseal.projects.queries import visible_projects
+from oneseal.testing import at
 
 GOOD = {
     "code": "2021-640221-47-03-000417",
@@ -158,3 +160,15 @@ def test_an_organisation_registered_elsewhere_is_still_an_owner(clerk, bureau):
         phone="0952-2012345",
     )
     assert actions.owner_by_credit_code(other.credit_code) == other
+
+
+def test_a_code_of_the_new_year_is_taken_from_the_first_minute_in_shanghai(owner, clerk, bureau):
+    code = {**GOOD, "code": "2027-640221-47-03-000001"}
+    # 2026-12-31 23:59 in Shanghai is 15:59 UTC: still 2026 for the bureau.
+    with time_machine.travel(at("2026-12-31 23:59"), tick=False):
+        with pytest.raises(ValidationFailed) as e:
+            actions.register_project(actor=clerk, owner=owner, **code)
+        assert "年份“2027”" in e.value.fields["code"][0]
+    # 00:01 in Shanghai, while UTC is still on 31 December.
+    with time_machine.travel(at("2027-01-01 00:01"), tick=False):
+        assert actions.register_project(actor=clerk, owner=owner, **code).code == code["code"]

@@ -50,3 +50,8 @@ def test_other_staff_and_applicants_see_nothing_here(
     for user in (other_applicant_user, owner_user):
         assert client(user).get("/projects/").status_code == 404
     assert Project.objects.count() == 1
+
+
+def test_the_register_is_in_the_staffs_navigation_only(clerk, applicant_user, own_applicant):
+    assert 'href="/projects/"' in client(clerk).get("/").content.decode()
+    assert 'href="/projects/"' not in client(applicant_user).get("/").content.decode()
