@@ -6,7 +6,7 @@ successor took over and is not part of the guide."""
 
 import datetime
 from collections import OrderedDict
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record, record_many
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
@@ -46,9 +46,6 @@ from .models import (
     Topic,
 )
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User as AuthUser
-
 # Fields of an ItemVersion that make up its content (copied into a new draft).
 VERSION_CONTENT_FIELDS = [
     "name",
@@ -71,12 +68,6 @@ CHILD_MODELS: list[type[Material] | type[ReviewStep] | type[SpecialProcedure]] =
     SpecialProcedure,
 ]
 DraftPart = HandlingItem | Material | ReviewStep | SpecialProcedure
-
-
-def _stored(actor: "User") -> "AuthUser":
-    # Only a catalogue administrator (a staff member, so a stored user) gets past the role check
-    # to the rows that name who wrote them.
-    return cast("AuthUser", actor)
 
 
 def _require_admin(actor: "User", catalogue: Catalogue) -> None:
@@ -119,7 +110,7 @@ def create_item(
         change_kind=ChangeKind.ADD,
         change_reason=reason,
         change_basis=basis,
-        created_by=_stored(actor),
+        created_by=stored_user(actor),
         **fields,
     )
     record(
@@ -143,7 +134,7 @@ def _copy_version(
         change_kind=kind,
         change_reason=reason,
         change_basis=basis,
-        created_by=_stored(actor),
+        created_by=stored_user(actor),
         **{f: getattr(source, f) for f in VERSION_CONTENT_FIELDS},
     )
     draft.related_items.set(source.related_items.all())
@@ -346,7 +337,7 @@ def publish(
     ).update(effective_until=effective_from)
     version.status = ItemVersion.Status.PUBLISHED
     version.effective_from = effective_from
-    version.published_by = _stored(actor)
+    version.published_by = stored_user(actor)
     version.published_at = timezone.now()
     version.save(update_fields=["status", "effective_from", "published_by", "published_at"])
     record(
@@ -616,7 +607,7 @@ def _create_items(
                 change_kind=ChangeKind.ADD,
                 change_reason=reason,
                 change_basis=basis,
-                created_by=_stored(actor),
+                created_by=stored_user(actor),
                 **_resolve(plan.item_values, departments),
             )
             for item, plan in zip(items, plans, strict=True)
