@@ -61,6 +61,8 @@ def clocks_of(case: Case, cal: WorkCalendar, on: datetime.date) -> Clocks:
     warning = rules.Warning.NONE
     running = case.state == State.ACCEPTED and case.promised_due is not None
     if running:
+        # both dates are set together on acceptance
+        assert case.promised_due is not None and case.statutory_due is not None
         promised_left = rules.remaining(cal, on, case.promised_due)
         statutory_left = rules.remaining(cal, on, case.statutory_due)
         warning = rules.warning_level(
@@ -98,6 +100,7 @@ def replayed_decision_dues(
     they happened (第四十二条, 第四十五条). With the calendar the actions used, this gives back
     the stored dates."""
     hi = case.handling_item
+    assert case.accepted_on is not None  # only an accepted case has decision clocks
     dues = rules.decision_dues(
         cal,
         case.accepted_on,
@@ -106,7 +109,7 @@ def replayed_decision_dues(
         is_joint=hi.is_joint,
         is_instant=hi.is_instant,
     )
-    left = (0, 0)
+    left: tuple[int, int | None] = (0, 0)
     for action, on, stops_statutory in history:
         if action == "suspend":
             left = (

@@ -3,11 +3,14 @@ and the parts of a published handling item version a case is made from."""
 
 import datetime
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from oneseal.actors import Actor
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import current_calendar, today
@@ -16,10 +19,17 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
 from .clocks import clocks_of
-from .models import Case, CaseEvent, CaseMaterial, Licence, Upload, standing_q
+from .models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion, Upload, standing_q
 
 
-def is_scoped_staff(user) -> bool:
+class Viewer(Actor, Protocol):
+    """Whom a list is scoped for: a user, signed in or anonymous, or a department's token."""
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+
+def is_scoped_staff(user: Viewer) -> bool:
     """Active staff holding at least one role (or a superuser): they see by region."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
@@ -34,7 +44,7 @@ REGION_WIDE_ROLES = frozenset(
 )
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user: Viewer) -> QuerySet[Case]:
     """The one scoping function of the cases API. Staff with a role see the cases of their
     region and below it (organisation.rules.scope_prefix); staff whose only role is a
     department's supervisor see, there, only the cases of the items whose original approving
@@ -50,14 +60,15 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.filter(own)
     scope = Q(region_code__startswith=scope_prefix(user))
     staff = staff_of(user)
-    if not user.is_superuser and not (staff.role_set & REGION_WIDE_ROLES):
+    # is_scoped_staff: anyone but a superuser has a staff record here
+    if not user.is_superuser and staff is not None and not (staff.role_set & REGION_WIDE_ROLES):
         if staff.department_id is None:
             return Case.objects.filter(own)
         scope &= Q(handling_item__item_version__original_department_id=staff.department_id)
     return Case.objects.filter(scope | own)
 
 
-def staff_sees(user, case: Case) -> bool:
+def staff_sees(user: Viewer, case: Case) -> bool:
     """Whether the user sees `case` as staff (the rule of `visible_cases` without the
     applicant's part), and so reads the bureau's full record of it; an applicant reads what
     their portal page shows. Decided on the loaded row (its handling item's version)."""
@@ -66,7 +77,9 @@ def staff_sees(user, case: Case) -> bool:
     if user.is_superuser:
         return True
     staff = staff_of(user)
-    if not case.region_code.startswith(scope_prefix(user)):
+    prefix = scope_prefix(user)
+    assert staff is not None and prefix is not None  # is_scoped_staff, and not a superuser
+    if not case.region_code.startswith(prefix):
         return False
     if staff.role_set & REGION_WIDE_ROLES:
         return True
@@ -76,7 +89,7 @@ def staff_sees(user, case: Case) -> bool:
     )
 
 
-def visible_applicants(user) -> QuerySet[Applicant]:
+def visible_applicants(user: Viewer) -> QuerySet[Applicant]:
     """Whom the caller may open a case for: a window clerk for anyone, everyone else only for
     the person their account is and the organisations that person is authorised for."""
     if has_role(user, Role.CLERK):
@@ -96,11 +109,11 @@ DETAIL_PREFETCH = (
 )
 
 
-def case_rows(user) -> QuerySet[Case]:
+def case_rows(user: Viewer) -> QuerySet[Case]:
     return visible_cases(user).select_related("applicant", "handling_item__item_version")
 
 
-def case_details(user) -> QuerySet[Case]:
+def case_details(user: Viewer) -> QuerySet[Case]:
     return (
         visible_cases(user)
         .select_related(
@@ -116,11 +129,11 @@ def case_details(user) -> QuerySet[Case]:
     )
 
 
-def with_clocks(cases) -> list[Case]:
+def with_clocks(cases: Sequence[Case] | QuerySet[Case]) -> list[Case]:
     """The cases, each with its clocks (`case.clocks`) as of today on the calendar in force."""
     cal, on = current_calendar(), today()
     for case in cases:
-        case.clocks = clocks_of(case, cal, on)
+        case.clocks = clocks_of(case, cal, on)  # type: ignore[attr-defined]
     return list(cases)
 
 
@@ -141,7 +154,7 @@ _parts_lock = threading.Lock()
 PARTS_CACHE_SIZE = 1000
 
 
-def _read_parts(handling_item) -> PublishedParts:
+def _read_parts(handling_item: HandlingItem) -> PublishedParts:
     return PublishedParts(
         materials=tuple(
             Material.objects.filter(handling_item=handling_item).order_by("order", "id")
@@ -152,7 +165,7 @@ def _read_parts(handling_item) -> PublishedParts:
     )
 
 
-def published_parts(handling_item) -> PublishedParts:
+def published_parts(handling_item: HandlingItem) -> PublishedParts:
     """The parts of `handling_item`, read once per process when its version is published: a
     published version's guide can no longer be edited (catalogue.actions refuses), so every
     case opened on it gets the same checklist and steps. A draft is read every time."""
@@ -172,7 +185,7 @@ def published_parts(handling_item) -> PublishedParts:
     return parts
 
 
-def forget_published_parts(**kwargs) -> None:
+def forget_published_parts(**kwargs: Any) -> None:
     """Any write to a guide's rows in this process drops the cache (tests roll back and reuse
     primary keys; a draft's parts are never cached, so other processes need no signal)."""
     with _parts_lock:
@@ -204,7 +217,7 @@ def licence_of(case: Case) -> Licence | None:
 # --- the licence register -------------------------------------------------------------------
 
 
-def visible_licences(user) -> QuerySet[Licence]:
+def visible_licences(user: Viewer) -> QuerySet[Licence]:
     """Licences of the cases the user sees (`visible_cases` of the case that first issued
     them): staff by region (a department's supervisor: its items), a holder their own."""
     return Licence.objects.filter(case_id__in=visible_cases(user).values("pk"))
@@ -222,7 +235,7 @@ class LicenceFilters:
     expiring_within: int | None = None
 
 
-def licence_register(user, filters: LicenceFilters) -> QuerySet[Licence]:
+def licence_register(user: Viewer, filters: LicenceFilters) -> QuerySet[Licence]:
     licences = visible_licences(user).select_related("holder", "case__handling_item__item_version")
     q = filters.q.strip()
     if q:
@@ -244,20 +257,20 @@ def licence_register(user, filters: LicenceFilters) -> QuerySet[Licence]:
     return licences.order_by("-issued_on", "-id")
 
 
-def licence_history(licence: Licence):
+def licence_history(licence: Licence) -> tuple[list[LicenceVersion], list[Case]]:
     """A licence's versions (each with the document of its version when issued), the cases
     that acted on it, and its reminders, for the register's detail and the holder's page."""
     from oneseal.documents.models import Document, DocumentKind
 
     versions = list(licence.versions.select_related("case", "event").order_by("number"))
-    documents = {
+    documents: dict[int | None, Document] = {
         d.event_id: d
         for d in Document.objects.filter(
             kind=DocumentKind.LICENCE, event_id__in=[v.event_id for v in versions if v.event_id]
         ).order_by("issued_at", "id")
     }
     for version in versions:
-        version.document = documents.get(version.event_id)
+        version.document = documents.get(version.event_id)  # type: ignore[attr-defined]
     cases = list(
         Case.objects.filter(Q(pk=licence.case_id) | Q(target_licence=licence))
         .select_related("handling_item")

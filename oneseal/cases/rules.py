@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.calendars.rules import WorkCalendar
+from oneseal.calendars.rules import WorkCalendar, WorkDate
 from oneseal.catalogue.models import ReviewStep, SpecialProcedure
 
 from .models import OPEN_STATES, State
@@ -111,7 +111,7 @@ class Dues:
     provisional: bool
 
 
-def acceptance_due(cal: WorkCalendar, arrived_on: datetime.date):
+def acceptance_due(cal: WorkCalendar, arrived_on: datetime.date) -> WorkDate:
     return cal.add(arrived_on, ACCEPTANCE_DAYS)
 
 
@@ -137,7 +137,7 @@ def remaining(cal: WorkCalendar, on: datetime.date, due: datetime.date) -> int:
     return cal.between(on, due)
 
 
-def _from(cal: WorkCalendar, on: datetime.date, n: int):
+def _from(cal: WorkCalendar, on: datetime.date, n: int) -> WorkDate:
     return cal.add(on, n) if n >= 0 else cal.before(on, -n)
 
 
@@ -170,6 +170,7 @@ def resumed_dues(
     `statutory_due`."""
     p = _from(cal, resumed_on, promised_left)
     if statutory_left is None:
+        assert statutory_due is not None  # passed whenever the statutory clock ran on
         # The promise never outlasts the law: a promised clock that stood still while the
         # statutory one ran cannot end after it.
         promised = min(p.date, statutory_due)
@@ -186,7 +187,7 @@ def extended_dues(cal: WorkCalendar, dues: Dues, *, is_joint: bool) -> Dues:
     return Dues(p.date, s.date, p.provisional or s.provisional or dues.provisional)
 
 
-def delivery_due(cal: WorkCalendar, decided_on: datetime.date):
+def delivery_due(cal: WorkCalendar, decided_on: datetime.date) -> WorkDate:
     return cal.add(decided_on, DELIVERY_DAYS)
 
 
@@ -200,8 +201,8 @@ class Warning:
 def warning_level(
     cal: WorkCalendar,
     today: datetime.date,
-    promised_due,
-    statutory_due,
+    promised_due: datetime.date | None,
+    statutory_due: datetime.date | None,
     *,
     yellow_at: int,
     statutory_alarm_at: int,

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import File
 
 # What each accepted kind of file starts with, and the names it may carry.
 UPLOAD_KINDS = {
@@ -22,7 +23,7 @@ class SniffedFile:
     sha256: str
 
 
-def too_large(upload) -> bool:
+def too_large(upload: File) -> bool:
     return upload.size > settings.UPLOAD_MAX_BYTES
 
 
@@ -35,11 +36,12 @@ def accepted_names() -> str:
     return "、".join(k.upper() for k in settings.UPLOAD_TYPES)
 
 
-def sniff(upload) -> SniffedFile | None:
+def sniff(upload: File) -> SniffedFile | None:
     """The file's kind, extension and SHA-256; None when its first bytes are of no accepted
     kind or its name's extension is not one that kind carries. Leaves the file at its start."""
     head = upload.read(8)
     upload.seek(0)
+    assert upload.name is not None  # an uploaded file always has its name
     allowed = [UPLOAD_KINDS[k] for k in settings.UPLOAD_TYPES if k in UPLOAD_KINDS]
     suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     match = next((k for k in allowed if head.startswith(k[1])), None)

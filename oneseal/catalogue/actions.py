@@ -6,7 +6,7 @@ successor took over and is not part of the guide."""
 
 import datetime
 from collections import OrderedDict
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record, record_many
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
@@ -62,7 +62,12 @@ VERSION_CONTENT_FIELDS = [
 HANDLING_ITEM_FIELDS = [
     f.attname for f in HandlingItem._meta.concrete_fields if f.name not in ("id", "item_version")
 ]
-CHILD_MODELS = [Material, ReviewStep, SpecialProcedure]
+CHILD_MODELS: list[type[Material] | type[ReviewStep] | type[SpecialProcedure]] = [
+    Material,
+    ReviewStep,
+    SpecialProcedure,
+]
+DraftPart = HandlingItem | Material | ReviewStep | SpecialProcedure
 
 
 def _require_admin(actor: "User", catalogue: Catalogue) -> None:
@@ -86,7 +91,7 @@ def create_item(
     name: str,
     reason: str = "",
     basis: str = "",
-    **fields,
+    **fields: Any,
 ) -> ItemVersion:
     """Add a new item to a catalogue as a draft version 1 (adjustment kind "add")."""
     _require_admin(actor, catalogue)
@@ -105,7 +110,7 @@ def create_item(
         change_kind=ChangeKind.ADD,
         change_reason=reason,
         change_basis=basis,
-        created_by=actor,
+        created_by=stored_user(actor),
         **fields,
     )
     record(
@@ -129,7 +134,7 @@ def _copy_version(
         change_kind=kind,
         change_reason=reason,
         change_basis=basis,
-        created_by=actor,
+        created_by=stored_user(actor),
         **{f: getattr(source, f) for f in VERSION_CONTENT_FIELDS},
     )
     draft.related_items.set(source.related_items.all())
@@ -140,7 +145,8 @@ def _copy_version(
             item_version=draft, **{f: getattr(hi, f) for f in HANDLING_ITEM_FIELDS}
         )
         for model in CHILD_MODELS:
-            rows = list(model.objects.filter(handling_item_id=old_pk))
+            # rows of `model`, whichever of the three it is (a union mypy cannot follow)
+            rows: list[Any] = list(model.objects.filter(handling_item_id=old_pk))
             for row in rows:
                 row.pk = None
                 row.handling_item = copy
@@ -178,6 +184,7 @@ def start_adjustment(
     if errors:
         raise ValidationFailed(fields=errors)
     latest = item.versions.order_by("-number").first()
+    assert latest is not None  # an item is created with its first version
     if latest.is_draft:
         raise InvalidTransition(
             _("该事项已有未发布的草稿（第{n}版），请先发布或删除").format(n=latest.number)
@@ -208,7 +215,7 @@ def _require_draft(version: ItemVersion) -> None:
 
 
 @transaction.atomic
-def update_draft(version: ItemVersion, *, actor: "User", **fields) -> ItemVersion:
+def update_draft(version: ItemVersion, *, actor: "User", **fields: Any) -> ItemVersion:
     """Change fields of a draft version (never of a published one)."""
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -251,7 +258,7 @@ def update_draft(version: ItemVersion, *, actor: "User", **fields) -> ItemVersio
 
 
 @transaction.atomic
-def save_draft_part(obj, *, actor: "User"):
+def save_draft_part(obj: DraftPart, *, actor: "User") -> DraftPart:
     """Save a handling item, material, review step or special procedure that belongs to a
     draft. Used by the admin and the editor so both keep the same guard and audit."""
     version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
@@ -272,7 +279,7 @@ def save_draft_part(obj, *, actor: "User"):
 
 
 @transaction.atomic
-def delete_draft_part(obj, *, actor: "User") -> None:
+def delete_draft_part(obj: DraftPart, *, actor: "User") -> None:
     version = obj.item_version if isinstance(obj, HandlingItem) else obj.handling_item.item_version
     version = _locked_version(version)
     _require_admin(actor, version.item.catalogue)
@@ -330,7 +337,7 @@ def publish(
     ).update(effective_until=effective_from)
     version.status = ItemVersion.Status.PUBLISHED
     version.effective_from = effective_from
-    version.published_by = actor
+    version.published_by = stored_user(actor)
     version.published_at = timezone.now()
     version.save(update_fields=["status", "effective_from", "published_by", "published_at"])
     record(
@@ -403,7 +410,7 @@ def declare_no_such_power(
 
 def import_catalogue(
     catalogue: Catalogue,
-    rows_source,
+    rows_source: "Sheet | bytes | str | IO[bytes]",
     *,
     actor: "User",
     reason: str = "",
@@ -517,7 +524,13 @@ def _resolve(values: dict[str, Any], departments: dict[str, int]) -> dict[str, A
 
 
 def _create_departments(
-    catalogue, sheet: Sheet, plans, report: ImportReport, *, actor: "User", audit: list
+    catalogue: Catalogue,
+    sheet: Sheet,
+    plans: list[ItemPlan],
+    report: ImportReport,
+    *,
+    actor: "User",
+    audit: list[dict[str, Any]],
 ) -> dict[str, int]:
     """Create the departments a csv names that the region does not have yet, in the order
     the file names them, after the region's existing ones."""
@@ -564,7 +577,14 @@ def _create_departments(
 
 
 def _create_items(
-    catalogue, plans: list[ItemPlan], departments, *, actor: "User", reason, basis, audit: list
+    catalogue: Catalogue,
+    plans: list[ItemPlan],
+    departments: dict[str, int],
+    *,
+    actor: "User",
+    reason: str,
+    basis: str,
+    audit: list[dict[str, Any]],
 ) -> list[ItemVersion]:
     """New items, as version-1 drafts, in bulk: the same rows `create_item` and
     `save_draft_part` would write, without a query per row (a county list has thousands),
@@ -587,7 +607,7 @@ def _create_items(
                 change_kind=ChangeKind.ADD,
                 change_reason=reason,
                 change_basis=basis,
-                created_by=actor,
+                created_by=stored_user(actor),
                 **_resolve(plan.item_values, departments),
             )
             for item, plan in zip(items, plans, strict=True)
@@ -595,13 +615,13 @@ def _create_items(
         batch_size=BATCH,
     )
     if any(v.pk is None for v in versions):
-        ids = dict(
+        version_ids = dict(
             ItemVersion.objects.filter(item__catalogue=catalogue, number=1).values_list(
                 "item_id", "pk"
             )
         )
         for v in versions:
-            v.pk = ids[v.item_id]
+            v.pk = version_ids[v.item_id]
     HandlingItem.objects.bulk_create(
         [
             HandlingItem(item_version=version, order=n, **row.handling)
@@ -629,11 +649,14 @@ def _create_items(
     return versions
 
 
-def _apply_change(plan: ItemPlan, departments, *, actor: "User", reason, basis) -> ItemVersion:
+def _apply_change(
+    plan: ItemPlan, departments: dict[str, int], *, actor: "User", reason: str, basis: str
+) -> ItemVersion:
     """Change one existing item through the catalogue's actions: a draft is edited in place,
     a published version is first copied into a new draft (with its materials, steps and
     special procedures) by `start_adjustment`."""
     version = plan.latest
+    assert version is not None  # a change plan is made against the item's latest version
     if not version.is_draft:
         version = start_adjustment(
             version.item, actor=actor, kind=ChangeKind.IMPORT, reason=reason, basis=basis
@@ -705,7 +728,9 @@ def ensure_local_catalogue(region: Region, *, actor: "User") -> Catalogue:
 
 
 @transaction.atomic
-def create_catalogue(*, actor, region, kind: str, name: str, bureau=None) -> Catalogue:
+def create_catalogue(
+    *, actor: "User", region: Region, kind: str, name: str, bureau: Bureau | None = None
+) -> Catalogue:
     """A region's list: its local catalogue (本级事项目录, kept for `bureau`) or, for a
     province, the guidance catalogue (指导目录). One of each kind per region; set up by an
     administrator of the region, after which its catalogue administrators fill it."""
@@ -741,7 +766,7 @@ def create_catalogue(*, actor, region, kind: str, name: str, bureau=None) -> Cat
 
 
 @transaction.atomic
-def create_topic(*, actor, name: str, order: int = 0) -> Topic:
+def create_topic(*, actor: "User", name: str, order: int = 0) -> Topic:
     """A theme the public browses by. The topics are the whole installation's, so only a
     superuser adds one."""
     if not (getattr(actor, "is_superuser", False) and actor.is_active):

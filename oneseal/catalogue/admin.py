@@ -54,7 +54,7 @@ class CatalogueRoleAccess:
         return has_role(request.user, Role.CATALOGUE_ADMIN, region)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
+        qs = super().get_queryset(request)  # type: ignore[misc]  # a ModelAdmin mixin
         prefix = scope_prefix(request.user)
         if prefix is None:
             return qs.none()

@@ -1,6 +1,8 @@
 """Forms of the catalogue administrators' pages. They only parse and check input; every write
 goes through `catalogue.actions`, whose domain errors are put back on the form."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,8 @@ class ItemVersionFieldsForm(forms.ModelForm):
 
     def __init__(self, *args, catalogue: Catalogue, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["original_department"].queryset = _departments_of(catalogue)
+        field = cast(forms.ModelChoiceField, self.fields["original_department"])
+        field.queryset = _departments_of(catalogue)
 
 
 class NewItemForm(ItemVersionFieldsForm):
@@ -107,18 +110,20 @@ class AdjustmentForm(forms.Form):
         newest_name = (
             ItemVersion.objects.filter(item=OuterRef("pk")).order_by("-number").values("name")[:1]
         )
-        self.fields["merged_into"].queryset = (
+        merged_into = cast(forms.ModelChoiceField, self.fields["merged_into"])
+        merged_into.queryset = (
             Item.objects.filter(catalogue_id=item.catalogue_id)
             .exclude(pk=item.pk)
             .annotate(newest_name=Subquery(newest_name))
             .order_by("basic_code")
         )
-        self.fields["merged_into"].label_from_instance = lambda i: (
+        merged_into.label_from_instance = lambda i: (  # type: ignore[assignment]
             f"{i.basic_code} {i.newest_name or ''}".strip()
         )
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("kind") == ChangeKind.MERGE and not data.get("merged_into"):
             self.add_error("merged_into", _("合并须选择并入的事项"))
         if data.get("kind") != ChangeKind.MERGE:
@@ -154,5 +159,9 @@ class ItemFilterForm(forms.Form):
 
     def __init__(self, *args, catalogue: Catalogue, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments_of(catalogue)
-        self.fields["transfer_status"].choices = [("", _("全部"))] + list(TransferStatus.choices)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = _departments_of(
+            catalogue
+        )
+        cast(forms.ChoiceField, self.fields["transfer_status"]).choices = [("", _("全部"))] + list(
+            TransferStatus.choices
+        )

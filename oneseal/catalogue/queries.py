@@ -4,6 +4,7 @@ makes a bounded number of queries whatever the catalogue's size."""
 import datetime
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -43,7 +44,7 @@ def guidance_catalogue_for(region: Region) -> Catalogue | None:
 
 def listed_versions(
     catalogue: Catalogue, *, on: datetime.date | None = None, include_drafts: bool = False
-):
+) -> QuerySet[ItemVersion]:
     """The catalogue's list: versions in force on `on` (the public list), or with
     `include_drafts` the newest version of every item (the list as the bureau is editing it).
     Cancelled items are never listed."""
@@ -56,8 +57,13 @@ def listed_versions(
 
 
 def public_versions(
-    catalogue: Catalogue, *, department=None, topic=None, applicant_type=None, on=None
-):
+    catalogue: Catalogue,
+    *,
+    department: Department | None = None,
+    topic: Topic | None = None,
+    applicant_type: str | None = None,
+    on: datetime.date | None = None,
+) -> QuerySet[ItemVersion]:
     """In-force versions for the public catalogue pages, with their handling items prefetched."""
     qs = listed_versions(catalogue, on=on).select_related("original_department", "topic", "item")
     hi_qs = HandlingItem.objects.order_by("order", "id")
@@ -81,14 +87,14 @@ class TransferRow:
     handling_items: dict = field(default_factory=lambda: dict.fromkeys(TransferStatus.values, 0))
 
     @property
-    def item_total(self):
+    def item_total(self) -> int:
         return sum(self.items.values())
 
     @property
-    def handling_item_total(self):
+    def handling_item_total(self) -> int:
         return sum(self.handling_items.values())
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "department_id": self.department_id,
             "department": self.department,
@@ -107,7 +113,7 @@ class TransferReport:
     rows: list[TransferRow]
     totals: TransferRow
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "region": {"code": self.region.code, "name": self.region.name},
             "on": None if self.include_drafts else self.on.isoformat(),
@@ -133,15 +139,14 @@ def transfer_report(
     totals = TransferRow(None, _("合计"))
     if catalogue is not None:
         versions = listed_versions(catalogue, on=on, include_drafts=include_drafts)
-        item_counts = versions.values("original_department", "transfer_status").annotate(
-            n=Count("id")
+        item_counts = list(
+            versions.values("original_department", "transfer_status").annotate(n=Count("id"))
         )
-        hi_counts = (
+        hi_counts = list(
             HandlingItem.objects.filter(item_version__in=versions)
             .values("item_version__original_department", "item_version__transfer_status")
             .annotate(n=Count("id"))
         )
-        item_counts, hi_counts = list(item_counts), list(hi_counts)
         # An item may name a department outside the region (a city department): name it too.
         referenced = {c["original_department"] for c in item_counts} - set(rows) - {None}
         for dept in Department.objects.filter(pk__in=referenced).order_by("order", "id"):
@@ -170,7 +175,7 @@ class GapReport:
     exempted: list[dict]
     guidance_total: int
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "region": {"code": self.region.code, "name": self.region.name},
             "guidance_catalogue": self.guidance.name if self.guidance else None,
@@ -262,13 +267,13 @@ def topics() -> QuerySet[Topic]:
 def listed_items(
     catalogue: Catalogue,
     *,
-    on=None,
-    department=None,
-    topic=None,
-    applicant_type="",
-    item_type="",
-    transfer_status="",
-    name_contains="",
+    on: datetime.date | None = None,
+    department: Department | None = None,
+    topic: Topic | None = None,
+    applicant_type: str = "",
+    item_type: str = "",
+    transfer_status: str = "",
+    name_contains: str = "",
 ) -> QuerySet[ItemVersion]:
     """The public list of a catalogue on a date (in-force versions only), filtered, with the
     handling items of each version prefetched."""

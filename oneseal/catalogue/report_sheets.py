@@ -3,6 +3,7 @@ title line, a bold header, one row per department or item, a totals row) and pla
 tables for the console."""
 
 import unicodedata
+from typing import cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -57,7 +58,7 @@ def transfer_report_xlsx(report: TransferReport) -> bytes:
     group = len(statuses) + 1  # each status and a subtotal
     columns = 2 + 2 * group
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook's one sheet
     sheet.title = _("划转情况统计")
     title = _("{region}事项划转情况统计表").format(region=report.region.name)
     if report.include_drafts:
@@ -134,7 +135,7 @@ def _gap_sheet(sheet: Worksheet, title: str, entries: list[dict], *, with_reason
 def guidance_gaps_xlsx(report: GapReport) -> bytes:
     """A summary sheet with the counts, the gaps, and the items exempted as 无此权力."""
     book = Workbook()
-    summary = book.active
+    summary = cast(Worksheet, book.active)
     summary.title = _("汇总")
     _title(summary, _("{region}对照指导目录缺项情况").format(region=report.region.name), 2)
     listed = report.guidance_total - len(report.gaps) - len(report.exempted)

@@ -4,10 +4,16 @@ The statutory limit of a licence is 20 working days unless a law says otherwise
 (《行政许可法》第四十二条); a bureau's promised limit may be shorter, never longer.
 """
 
+import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import HandlingItem, ItemVersion, Material
 
 
 @dataclass(frozen=True)
@@ -15,12 +21,16 @@ class Blocker:
     field: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
 def version_blockers(
-    version, handling_items, materials_by_hi, previous=None, effective_from=None
+    version: "ItemVersion",
+    handling_items: Sequence["HandlingItem"],
+    materials_by_hi: Mapping[int, Sequence["Material"]],
+    previous: "ItemVersion | None" = None,
+    effective_from: datetime.date | None = None,
 ) -> list[Blocker]:
     """Every reason why `version` cannot be published, in the order a reader fixes them.
     `handling_items` and `materials_by_hi` are passed in so this stays free of queries."""
@@ -65,11 +75,13 @@ def version_blockers(
     return out
 
 
-def handling_item_blockers(version, hi, materials) -> list[Blocker]:
+def handling_item_blockers(
+    version: "ItemVersion", hi: "HandlingItem", materials: Sequence["Material"]
+) -> list[Blocker]:
     label = hi.name.strip() or hi.code or "?"
     out: list[Blocker] = []
 
-    def add(field, message):
+    def add(field: str, message: str) -> None:
         out.append(
             Blocker(
                 f"handling_items[{hi.code}].{field}",
@@ -126,7 +138,9 @@ def handling_item_blockers(version, hi, materials) -> list[Blocker]:
 ALL, PERSON, ORGANISATION, AGENT, BOTH = "all", "person", "organisation", "agent", "both"
 
 
-def material_applies(material, *, applicant_kind: str | None, by_agent: bool | None) -> bool:
+def material_applies(
+    material: "Material", *, applicant_kind: str | None, by_agent: bool | None
+) -> bool:
     """Whether a material is needed in the applicant's situation: `applicant_kind` is "person"
     or "organisation", `by_agent` whether someone files for them. An unknown answer (None)
     keeps the material, so a guide never hides what might be asked for."""

@@ -282,7 +282,7 @@ def version_detail(request, version_id):
         )
     )
     for hi in handling_items:
-        hi.admin_url = _admin_url("handlingitem_change", hi.pk)
+        hi.admin_url = _admin_url("handlingitem_change", hi.pk)  # type: ignore[attr-defined]
     add_url = _admin_url("handlingitem_add")
     return _render(
         request,

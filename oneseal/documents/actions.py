@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.cases.models import Case, Licence, LicenceVersion
 from oneseal.cases.queries import licence_of
@@ -179,7 +180,7 @@ def public_url(code: str) -> str:
         return base + reverse("documents:verify", args=[code])
 
 
-def _require_issuer(actor, case: Case) -> None:
+def _require_issuer(actor: User, case: Case) -> None:
     if not (
         has_role(actor, Role.CLERK, case.region) or has_role(actor, Role.SIGNATORY, case.region)
     ):
@@ -187,7 +188,12 @@ def _require_issuer(actor, case: Case) -> None:
 
 
 def _issue(
-    case: Case, *, kind: str, actor, supersedes: Document | None, corrected: dict | None = None
+    case: Case,
+    *,
+    kind: str,
+    actor: User | None,
+    supersedes: Document | None,
+    corrected: dict | None = None,
 ) -> Document:
     blockers = issue_blockers(case, kind=kind, replacing=supersedes)
     fail_blockers(blockers, field="kind", error=ValidationFailed)
@@ -285,7 +291,7 @@ def _issue(
     return document
 
 
-def _retire_earlier_versions(document: Document, licence: Licence, *, actor) -> None:
+def _retire_earlier_versions(document: Document, licence: Licence, *, actor: User | None) -> None:
     """The licence's next version is out: the documents of its earlier versions stop being
     the licence. A changed or renewed licence's old document is superseded by the new one; a
     lost or damaged copy replaced (补证／换证) is void (revoked), so a found copy never shows as
@@ -339,7 +345,7 @@ def _lock_case(case: Case) -> Case:
 
 
 @transaction.atomic
-def issue_document(case: Case, *, kind: str, actor) -> Document:
+def issue_document(case: Case, *, kind: str, actor: User) -> Document:
     """Render the notice or licence the case's latest matching event calls for (domain.md §6),
     number it, sign it with the bureau's active seal (PAdES, visible stamp) and store it with
     its SHA-256."""
@@ -349,7 +355,7 @@ def issue_document(case: Case, *, kind: str, actor) -> Document:
 
 
 @transaction.atomic
-def reissue_document(document: Document, *, actor, reason: str) -> Document:
+def reissue_document(document: Document, *, actor: User, reason: str) -> Document:
     """A correction: a new document, with a new number, from the case's data as it is now;
     the old one is superseded and both stay on the case."""
     if not str(reason or "").strip():
@@ -378,7 +384,7 @@ def reissue_document(document: Document, *, actor, reason: str) -> Document:
 
 @transaction.atomic
 def revoke_document(
-    document: Document, *, actor, reason: str, on: datetime.date | None = None
+    document: Document, *, actor: User, reason: str, on: datetime.date | None = None
 ) -> Document:
     """A signatory withdraws a document issued in error; the verification page then says so."""
     old = Document.objects.select_for_update().select_related("case__region").get(pk=document.pk)
@@ -409,7 +415,7 @@ def revoke_document(
 
 
 @transaction.atomic
-def issue_due_documents(case: Case, *, actor) -> list[Document]:
+def issue_due_documents(case: Case, *, actor: User) -> list[Document]:
     """Every notice the case calls for and does not have yet, issued at once in the order of
     the events that call for them ("print the notice at once" after accepting, refusing or
     asking for a correction at the window). A notice that cannot be issued now is skipped; when
@@ -618,7 +624,7 @@ def _queue_once(case: Case, event, kind: str, reason: str) -> None:
         _queue(case, event, kind, reason)
 
 
-def issue_for_event(case: Case, event, actor) -> list[Document]:
+def issue_for_event(case: Case, event, actor: User | None) -> list[Document]:
     """The notices the act recorded as `event` calls for, issued in the act's own transaction
     (registered with `cases.notices` in DocumentsConfig.ready, so the window, the portal, the
     API, the worker and the admin all get them). Each is issued in a savepoint: one that cannot
@@ -663,7 +669,7 @@ def issue_for_event(case: Case, event, actor) -> list[Document]:
 
 
 @transaction.atomic
-def issue_pending(pending: PendingNotice, *, actor) -> Document:
+def issue_pending(pending: PendingNotice, *, actor: User) -> Document:
     """Issue a notice from the window's queue (a clerk or signatory of the case's region). When
     it was issued meanwhile by another path, or a later act of the same kind has its notice
     already, that document is the answer."""
@@ -706,7 +712,7 @@ def issue_pending(pending: PendingNotice, *, actor) -> Document:
 # --- wording (DocumentTemplate) -----------------------------------------------------------
 
 
-def _require_template_admin(actor, bureau: Bureau) -> None:
+def _require_template_admin(actor: User, bureau: Bureau) -> None:
     """The bureau's wording is kept by the catalogue administrators of its region (and the
     superuser), who already keep what the public reads about each item."""
     if not has_role(actor, Role.CATALOGUE_ADMIN, bureau.region):
@@ -789,7 +795,9 @@ def _require_template_draft(template: DocumentTemplate) -> None:
 
 
 @transaction.atomic
-def start_template_draft(bureau: Bureau, kind: str, *, actor, reason: str = "") -> DocumentTemplate:
+def start_template_draft(
+    bureau: Bureau, kind: str, *, actor: User, reason: str = ""
+) -> DocumentTemplate:
     """A new draft of a kind's wording, copied from its latest version."""
     bureau = Bureau.objects.select_for_update().select_related("region").get(pk=bureau.pk)
     _require_template_admin(actor, bureau)
@@ -849,7 +857,7 @@ def wording_errors(kind: str, *, title: str, body: str, closing: str) -> dict[st
 
 @transaction.atomic
 def save_template_draft(
-    template: DocumentTemplate, *, actor, title: str, body: str, closing: str, reason: str
+    template: DocumentTemplate, *, actor: User, title: str, body: str, closing: str, reason: str
 ) -> DocumentTemplate:
     """Change a draft's wording. Refused, losing nothing stored, when a placeholder is unknown
     to the kind or braces are malformed."""
@@ -926,7 +934,7 @@ def template_publish_blockers(
 
 @transaction.atomic
 def publish_template(
-    template: DocumentTemplate, *, actor, effective_from: datetime.date
+    template: DocumentTemplate, *, actor: User, effective_from: datetime.date
 ) -> DocumentTemplate:
     """Publish a draft: it becomes immutable, and documents dated from `effective_from` are
     written in it; documents already issued keep the wording they were written in."""
@@ -955,7 +963,7 @@ def publish_template(
 
 
 @transaction.atomic
-def discard_template_draft(template: DocumentTemplate, *, actor) -> None:
+def discard_template_draft(template: DocumentTemplate, *, actor: User) -> None:
     template = _locked_template(template)
     _require_template_admin(actor, template.bureau)
     _require_template_draft(template)

@@ -5,7 +5,7 @@ from django import forms
 from oneseal.errors import DomainError
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show an action's refusal on the form: field errors on their fields, the rest on top."""
     placed = False
     for field, messages in error.fields.items():

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -18,10 +19,15 @@ from oneseal.organisation.rules import has_role, staff_of
 from .. import notices, rules
 from ..models import Case, CaseEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
+    from oneseal.calendars.rules import WorkCalendar
+
 GENESIS = "0" * 64
 
 
-def calendar():
+def calendar() -> "WorkCalendar":
     return current_calendar()
 
 
@@ -98,7 +104,9 @@ def actor_name(actor: "Actor | None") -> str:
     staff = staff_of(actor)
     if staff is not None:
         return staff.display_name
-    return actor.get_full_name() or actor.get_username()
+    # No staff record: a signed-in applicant (department tokens record no case events).
+    person = cast("AuthUser", actor)
+    return person.get_full_name() or person.get_username()
 
 
 def append_event(
@@ -128,7 +136,7 @@ def append_event(
         seq=head[0] + 1,
         at=timezone.now().replace(microsecond=0),
         on=on,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=cast("AuthUser", actor) if getattr(actor, "pk", None) else None,
         actor_name=actor_name(actor),
         action=action,
         from_state=from_state,
@@ -140,7 +148,7 @@ def append_event(
     )
     event.hash = event_hash(hashed_fields(event))
     event.save(force_insert=True)
-    case._chain_head = (event.seq, event.hash)
+    case._chain_head = (event.seq, event.hash)  # type: ignore[attr-defined]
     if attach is not None:
         # What the act ties to its event (a licence version) is tied before its notice is
         # issued, so the notice sees it.

@@ -15,9 +15,10 @@ heard before a signatory decides, `revocation`) and the applicant gets a credit 
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.calendars.queries import today
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
@@ -86,7 +87,11 @@ def record_commitment(
     fail_fields(errors)
     by_applicant = is_own_applicant(actor, case)
     commitment = Commitment.objects.create(
-        case=case, text=text.strip(), signed_on=signed_on, recorded_on=on, recorded_by=actor
+        case=case,
+        text=text.strip(),
+        signed_on=signed_on,
+        recorded_on=on,
+        recorded_by=stored_user(actor),
     )
     move(
         case,
@@ -147,6 +152,7 @@ def verify_commitment_blockers(case: Case) -> list[str]:
     if verification is None:
         out.append(_("该办件没有告知承诺核查任务"))
     elif verification.state != Verdict.OPEN:
+        assert verification.verified_on is not None  # set when it was checked
         out.append(
             _("告知承诺已于{date}核查完毕（{result}）").format(
                 date=verification.verified_on.isoformat(), result=verification.get_state_display()
@@ -194,7 +200,11 @@ def verify_commitment(
         fail_fields({"on": [_("核查日期不能晚于今天")]})
     findings = findings.strip()
     verification.state = Verdict.CONFIRMED if truthful else Verdict.FALSE_COMMITMENT
-    verification.verified_by, verification.verified_on, verification.findings = actor, on, findings
+    verification.verified_by, verification.verified_on, verification.findings = (
+        stored_user(actor),
+        on,
+        findings,
+    )
     verification.save(update_fields=["state", "verified_by", "verified_on", "findings"])
     move(
         case,
@@ -236,7 +246,7 @@ def verify_commitment(
         kind=CreditRecord.Kind.FALSE_COMMITMENT,
         reason=credit_reason,
         on=on,
-        recorded_by=actor,
+        recorded_by=stored_user(actor),
     )
     move(
         case,
@@ -257,7 +267,7 @@ def verify_commitment(
 # --- the worker ---------------------------------------------------------------------------
 
 
-def unnoticed_overdue_cases(today: datetime.date):
+def unnoticed_overdue_cases(today: datetime.date) -> QuerySet[Case]:
     """Cases whose commitment check is still open after its due date and not yet noted."""
     return Case.objects.filter(
         state__in=rules.sources("verification_overdue"),

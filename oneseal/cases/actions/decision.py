@@ -10,11 +10,14 @@ applicant's remedies. A clerk delivers the licence by a channel the handling ite
 import datetime
 import logging
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from oneseal.actors import Actor, User
+from oneseal.actors import Actor, User, stored_user
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import MissedPromiseRule, Variant
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
@@ -25,6 +28,7 @@ from oneseal.organisation.rules import has_role
 from .. import rules
 from ..models import (
     Case,
+    CaseEvent,
     CaseMaterial,
     CaseStep,
     Delivery,
@@ -66,7 +70,7 @@ def _next_licence_number(bureau: Bureau, year: int) -> str:
     return rules.licence_number(bureau.region.code, year, counter.last)
 
 
-def outstanding_tolerated(case: Case):
+def outstanding_tolerated(case: Case) -> QuerySet[CaseMaterial]:
     """Tolerated materials the applicant has not supplied yet."""
     return case.materials.filter(
         status=CaseMaterial.Status.TOLERATED, supplied_on__isnull=True
@@ -80,7 +84,7 @@ def _decide_step(
     if step is not None and step.state == CaseStep.StepState.PENDING:
         step.state, step.done_by, step.done_on, step.outcome, step.opinion = (
             CaseStep.StepState.DONE,
-            actor,
+            stored_user(actor) if actor is not None else None,
             on,
             outcome,
             opinion,
@@ -101,6 +105,8 @@ def _require_decider(actor: "User", case: Case) -> None:
 
 
 def _timeliness(case: Case, on: datetime.date) -> dict:
+    # an accepted case, so both dates were set on acceptance
+    assert case.promised_due is not None and case.statutory_due is not None
     return {
         "promised_due": case.promised_due.isoformat(),
         "statutory_due": case.statutory_due.isoformat(),
@@ -123,6 +129,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     out += licences.grant_blockers_on_licence(case, on)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
+            assert line.promised_by is not None  # filtered on it
             out.append(
                 _("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
                     m=line.material.name, date=line.promised_by.isoformat()
@@ -184,6 +191,7 @@ def grant(
         elif valid_until is not None and valid_until <= valid_from:
             errors["valid_until"] = [_("有效期截止日须晚于起始日")]
         fail_fields(errors)
+        assert valid_from is not None  # refused above
         licence = Licence.objects.create(
             number=_next_licence_number(case.bureau, on.year),
             verification_code=secrets.token_hex(16),
@@ -194,7 +202,7 @@ def grant(
             valid_from=valid_from,
             valid_until=valid_until,
             issued_on=on,
-            issued_by=actor,
+            issued_by=stored_user(actor),
             state=Licence.LicenceState.HELD if held else Licence.LicenceState.VALID,
         )
         version, notice = licences.first_version(licence, case), "grant"
@@ -213,7 +221,9 @@ def grant(
     verification = open_verification(case, decided_on=on)
     case.decided_on, case.delivery_due = on, due.date
 
-    def link_version(event):  # before the licence document is issued with the act
+    # before the licence document is issued with the act
+    def link_version(event: CaseEvent) -> None:
+        assert version is not None  # attached only when there is one
         version.event = event
         version.save(update_fields=["event"])
 
@@ -260,7 +270,7 @@ def deny(
     *,
     actor: "User",
     on: datetime.date | None = None,
-    reasons,
+    reasons: str | Iterable[str] | None,
     expected_version: int | None = None,
 ) -> Case:
     """不予行政许可 (第三十八条第二款): the written decision states its reasons and the right to
@@ -299,7 +309,7 @@ def deny(
 
 # --- delivery -----------------------------------------------------------------------------
 
-CHANNEL_OFFERED = {
+CHANNEL_OFFERED: dict[str, str] = {
     Delivery.DeliveryChannel.WINDOW: "deliver_at_window",
     Delivery.DeliveryChannel.POST: "deliver_by_post",
     Delivery.DeliveryChannel.ELECTRONIC: "deliver_electronically",
@@ -347,6 +357,8 @@ def deliver(
     on = on or today()
     require_not_before(on, case.decided_on)
     licence = licence_of(case)
+    # deliver_blockers: a decided case with its licence
+    assert licence is not None and case.delivery_due is not None
     within = on <= case.delivery_due
     delivery = Delivery.objects.create(
         case=case,
@@ -355,12 +367,16 @@ def deliver(
         on=on,
         tracking_number=tracking_number,
         within_due=within,
-        delivered_by=actor,
+        delivered_by=stored_user(actor),
     )
     # Steps after the decision (issuing, handing out) are what this delivery does.
     for step in steps_after_decision(ensure_steps(case)):
         if step.state == CaseStep.StepState.PENDING:
-            step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, actor, on
+            step.state, step.done_by, step.done_on = (
+                CaseStep.StepState.DONE,
+                stored_user(actor),
+                on,
+            )
             step.outcome, step.opinion = (
                 CaseStep.Outcome.APPROVE,
                 str(Delivery.DeliveryChannel(channel).label),
@@ -435,6 +451,7 @@ def terminate_blockers(case: Case) -> list[str]:
             _("证照{number}已生效，不能终止办件；如需撤销请依法办理").format(number=licence.number)
         )
     elif case.target_licence_id is not None and case.decided_on is not None:
+        assert case.target_licence is not None
         out.append(
             _("已就证照{number}作出决定，不能终止办件").format(number=case.target_licence.number)
         )
@@ -489,7 +506,7 @@ def terminate(
 @transaction.atomic
 def supply_tolerated_material(
     case: Case,
-    line,
+    line: Any,  # a CaseMaterial, or its pk as the API and forms give it
     *,
     actor: "User",
     on: datetime.date | None = None,
@@ -520,6 +537,7 @@ def supply_tolerated_material(
         licence.state, licence.released_on = Licence.LicenceState.VALID, on
         licence.save(update_fields=["state", "released_on"])
         released = licence.number
+    assert row.promised_by is not None  # a tolerated material is accepted on a promised date
     move(
         case,
         "supply_tolerated_material",
@@ -536,7 +554,7 @@ def supply_tolerated_material(
     return case
 
 
-def _overdue_lines(today: datetime.date):
+def _overdue_lines(today: datetime.date) -> QuerySet[CaseMaterial]:
     return CaseMaterial.objects.filter(
         status=CaseMaterial.Status.TOLERATED,
         supplied_on__isnull=True,
@@ -583,7 +601,7 @@ def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPro
                 {
                     "line": line.pk,
                     "material": line.material.name,
-                    "promised_by": line.promised_by.isoformat(),
+                    "promised_by": line.promised_by.isoformat(),  # type: ignore[union-attr]
                 }
                 for line in lines
             ],
@@ -595,7 +613,8 @@ def _apply_missed_promises(case_id: int, today: datetime.date) -> list[MissedPro
     )
     if proposing:
         promised = "、".join(
-            f"{line.material.name}（{line.promised_by.isoformat()}前）" for line in lines
+            f"{line.material.name}（{line.promised_by.isoformat()}前）"  # type: ignore[union-attr]
+            for line in lines
         )
         revocation.start_proposal(
             case,

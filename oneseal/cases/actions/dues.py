@@ -59,7 +59,7 @@ def changes(case: Case, new: dict) -> dict:
     return {field: value for field, value in new.items() if getattr(case, field) != value}
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 

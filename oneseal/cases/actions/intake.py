@@ -301,7 +301,7 @@ def apply_online(
 
 
 def _store_uploads(
-    case: Case, lines: list[CaseMaterial], uploads: dict, *, actor, on: datetime.date
+    case: Case, lines: list[CaseMaterial], uploads: dict, *, actor: "User", on: datetime.date
 ) -> None:
     by_material = {line.material_id: line for line in lines}
     errors: dict[str, list[str]] = {}

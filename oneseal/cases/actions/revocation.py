@@ -27,19 +27,21 @@ the case's version; none changes the case's own state.
 """
 
 import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from oneseal.actors import Actor, User
+from oneseal.actors import Actor, User, stored_user
 from oneseal.calendars.queries import today
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.linkage.push_records import close_revocation_request, push_decision
-from oneseal.organisation.models import Role
+from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
 
 from .. import rules
-from ..models import OPEN_PROPOSAL_STATES, Case, Licence, RevocationProposal
+from ..models import OPEN_PROPOSAL_STATES, Case, CaseEvent, Licence, RevocationProposal
 from ..queries import licence_of
 from ._base import append_event, calendar, lock, move, require_case_role
 from .review import is_own_applicant
@@ -52,7 +54,7 @@ VIEWS_DAYS = 5
 MAX_VIEWS_DAYS = 30
 REVOCATION_BASIS = "《中华人民共和国行政许可法》第六十九条"
 # The basis each path states unless the proposer names a more precise one.
-DEFAULT_BASIS = {
+DEFAULT_BASIS: dict[str, str] = {
     Grounds.DEPARTMENT_REQUEST: "《中华人民共和国行政许可法》第六十九条第一款",
     Grounds.OWN_FINDING: "《中华人民共和国行政许可法》第六十九条第一款",
     Grounds.FALSE_COMMITMENT: "《中华人民共和国行政许可法》第六十九条第二款",
@@ -65,12 +67,12 @@ def _record(
     case: Case,
     action: str,
     *,
-    actor: "User",
+    actor: "User | None",
     on: datetime.date,
     reason: str = "",
     data: dict | None = None,
     notice_due: str = "",
-):
+) -> CaseEvent:
     """An event that keeps the case's state; the version moves so a stale page conflicts."""
     case.lock_version += 1
     case.save(update_fields=["lock_version"])
@@ -105,6 +107,7 @@ def _locked_open_proposal(case: Case) -> RevocationProposal:
     )
     if proposal is None:
         fail_blockers([_("该证照没有进行中的撤销程序")])
+    assert proposal is not None  # fail_blockers raised
     return proposal
 
 
@@ -152,7 +155,7 @@ def start_proposal(
     on: datetime.date,
     hearing_right: bool = False,
     views_days: int = VIEWS_DAYS,
-    department=None,
+    department: Department | None = None,
 ) -> RevocationProposal:
     """Open the procedure on the case's licence; the caller holds the case lock and has
     checked the actor (a reviewer or signatory, the verifier of a commitment, a signatory
@@ -174,7 +177,9 @@ def start_proposal(
     fail_fields(errors)
     # The licence the case issued or acts on (cases.queries.licence_of), so a changed or renewed
     # licence is revoked as the licence from any of its cases.
-    licence = Licence.objects.select_for_update().get(pk=licence_of(case).pk)
+    current = licence_of(case)
+    assert current is not None  # propose_revocation_blockers: the case has a licence
+    licence = Licence.objects.select_for_update().get(pk=current.pk)
     if on < licence.issued_on:
         fail_fields(
             {"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]}
@@ -190,7 +195,9 @@ def start_proposal(
         hearing_right=bool(hearing_right),
         views_days=views_days,
         proposed_on=on,
-        proposed_by=actor if getattr(actor, "pk", None) else None,
+        proposed_by=stored_user(actor)
+        if actor is not None and getattr(actor, "pk", None)
+        else None,
         requesting_department=department,
     )
     _record(
@@ -248,7 +255,8 @@ def propose_revocation(
 # --- 2. notification --------------------------------------------------------------------------
 
 
-def _notice_document(case: Case, proposal: RevocationProposal):
+# A documents.Document or None (documents depends on cases, not the reverse).
+def _notice_document(case: Case, proposal: RevocationProposal) -> Any:
     from oneseal.documents.models import Document, DocumentKind  # documents depends on cases
 
     return (
@@ -268,6 +276,7 @@ def notify_revocation_blockers(case: Case) -> list[str]:
     if proposal is None:
         return [_("该证照没有进行中的撤销程序")]
     if proposal.state != ProposalState.PROPOSED:
+        assert proposal.notified_on is not None  # set on notifying
         return [_("已于{date}告知持证人").format(date=proposal.notified_on.isoformat())]
     if _notice_document(case, proposal) is None:
         return [_("请先出具撤销行政许可告知书")]
@@ -340,6 +349,7 @@ def submit_views_blockers(case: Case) -> list[str]:
     if proposal.state == ProposalState.PROPOSED:
         return [_("撤销行政许可告知书尚未送达")]
     if proposal.state == ProposalState.VIEWS_RECEIVED:
+        assert proposal.views_on is not None  # set with the views
         return [_("已于{date}提出陈述、申辩意见").format(date=proposal.views_on.isoformat())]
     return []
 
@@ -368,6 +378,8 @@ def submit_revocation_views(
         errors["views"] = [_("请填写陈述、申辩意见")]
     if hearing_requested and not proposal.hearing_right:
         errors["hearing_requested"] = [_("该撤销事项未告知听证权利，不能申请听证")]
+    # submit_views_blockers: the holder was notified, with a period for views
+    assert proposal.notified_on is not None and proposal.views_due is not None
     if on < proposal.notified_on:
         errors["on"] = [
             _("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())
@@ -384,7 +396,10 @@ def submit_revocation_views(
     proposal.views_channel = (
         Proposal.ViewsChannel.ONLINE if online else Proposal.ViewsChannel.WINDOW
     )
-    proposal.views_recorded_by, proposal.hearing_requested = actor, bool(hearing_requested)
+    proposal.views_recorded_by, proposal.hearing_requested = (
+        stored_user(actor),
+        bool(hearing_requested),
+    )
     proposal.save(
         update_fields=[
             "state",
@@ -437,6 +452,7 @@ def record_revocation_hearing(
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     fail_blockers(record_hearing_blockers(case))
     proposal = _locked_open_proposal(case)
+    assert proposal.views_on is not None  # a hearing is asked for with the views
     errors = {}
     if not str(record or "").strip():
         errors["record"] = [_("请填写听证笔录摘要")]
@@ -474,6 +490,7 @@ def decide_revocation_blockers(case: Case, *, on: datetime.date) -> list[str]:
     if proposal.state == ProposalState.PROPOSED:
         return [_("撤销行政许可告知书尚未送达持证人，不能作出决定")]
     out = []
+    assert proposal.views_due is not None  # set on notifying
     if proposal.state == ProposalState.NOTIFIED and on <= proposal.views_due:
         out.append(
             _("陈述、申辩期限至{date}，期限届满前且未收到陈述、申辩意见，不能作出决定").format(
@@ -554,8 +571,13 @@ def decide_revocation(
         errors["on"] = [_("日期不能晚于今天")]
     fail_fields(errors)
     proposal = _locked_open_proposal(case)
+    assert proposal.notified_on is not None  # decide_revocation_blockers: the holder was notified
     reason = reason.strip()
-    proposal.decided_on, proposal.decided_by, proposal.decision_note = on, actor, reason
+    proposal.decided_on, proposal.decided_by, proposal.decision_note = (
+        on,
+        stored_user(actor),
+        reason,
+    )
     if revoke:
         proposal.state = ProposalState.REVOKED
         licence = Licence.objects.select_for_update().get(pk=proposal.licence_id)
@@ -618,7 +640,11 @@ def withdraw_revocation_proposal(
         fail_fields(
             {"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]}
         )
-    proposal.state, proposal.decided_on, proposal.decided_by = ProposalState.WITHDRAWN, on, actor
+    proposal.state, proposal.decided_on, proposal.decided_by = (
+        ProposalState.WITHDRAWN,
+        on,
+        stored_user(actor),
+    )
     proposal.decision_note = reason.strip()
     proposal.save(update_fields=["state", "decided_on", "decided_by", "decision_note"])
     _record(
@@ -635,7 +661,9 @@ def withdraw_revocation_proposal(
     return proposal
 
 
-def proposals_ready_to_decide(cases, *, today: datetime.date):
+def proposals_ready_to_decide(
+    cases: QuerySet[Case], *, today: datetime.date
+) -> QuerySet[RevocationProposal]:
     """The signatory's queue: open proposals of these cases whose views are in (and hearing
     held when asked for), or whose period has passed."""
     from django.db.models import Q

@@ -109,7 +109,7 @@ def _norm_text(value: Any) -> str:
 def _norm_label(value: str) -> str:
     """Labels compare without spaces and with either form of brackets, colons and slashes."""
     text = re.sub(r"\s+", "", value)
-    return text.translate(str.maketrans({"(": "（", ")": "）", ":": "：", "/": "／"}))
+    return text.translate(str.maketrans("():/", "（）：／"))
 
 
 def _norm_header(value: Any) -> str:
@@ -219,7 +219,7 @@ class Column:
             dept = version.original_department
             return dept.name if dept is not None else bureau_name
         if self.kind == "topic":
-            return version.topic.name if version.topic_id else ""
+            return version.topic.name if version.topic is not None else ""
         obj = version.item if self.field == "basic_code" else version if self.level == ITEM else hi
         value = getattr(obj, self.field)
         if self.kind == "text":

@@ -235,7 +235,8 @@ def load_latest(catalogue: Catalogue, on: datetime.date):
         .filter(Q(number=F("newest")) | in_force)
         .select_related("item")
     )
-    latest, current = {}, {}
+    latest: dict[str, ItemVersion] = {}
+    current: dict[str, ItemVersion] = {}
     for v in versions:
         (latest if v.number == v.newest else current)[v.item.basic_code] = v
     handling: dict[int, dict[str, HandlingItem]] = defaultdict(dict)
@@ -280,7 +281,9 @@ def plan_changes(groups, latest, in_force, handling, sheet: Sheet):
     published for a later date, or a draft): that is what an export of today's list holds,
     and importing it again must change nothing. A row that differs from both cannot be
     applied: against the later version it would quietly undo the scheduled adjustment."""
-    creates, changes, unchanged = [], [], []
+    creates: list[ItemPlan] = []
+    changes: list[ItemPlan] = []
+    unchanged: list[ItemPlan] = []
     problems: list[Problem] = []
     for basic_code, parsed in groups.items():
         if not parsed.ok:
@@ -316,6 +319,7 @@ def plan_changes(groups, latest, in_force, handling, sheet: Sheet):
             continue
         _compare(plan, version, handling.get(version.pk, {}))
         if current is not None and plan.is_change and not version.is_draft:
+            assert version.effective_from is not None  # a published version has its date
             problems.append(
                 Problem(
                     rows[0].number,

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             self.stdout.write(self.table(report))
 
     def table(self, report) -> str:
-        short = {
+        short: dict[str, str] = {
             TransferStatus.TRANSFERRED: _("划转"),
             TransferStatus.STATIONED: _("进驻"),
             TransferStatus.RETAINED: _("不划转"),
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         legend = "；".join(
             f"{short[value]} = {label}"
             for value, label in TransferStatus.choices
-            if short[value] != label
+            if short[value] != str(label)
         )
         body = text_table(
             headers, [cells(r) for r in report.rows] + [cells(report.totals)], numeric_from=1
