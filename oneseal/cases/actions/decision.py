@@ -318,8 +318,10 @@ CHANNEL_OFFERED: dict[str, str] = {
 
 def deliver_blockers(case: Case) -> list[str]:
     out = rules.transition_blockers("deliver", case.state)
-    licence = licence_of(case)
-    if licence is None:
+    # A denied change or renewal names the holder's licence, but hands none over: the denial
+    # is its notice, served with the decision.
+    licence = licence_of(case) if case.state != State.DENIED else None
+    if licence is None or case.delivery_due is None:
         out.append(_("该办件没有需要送达的证照"))
     elif licence.state == Licence.LicenceState.HELD:
         names = "、".join(line.material.name for line in outstanding_tolerated(case))

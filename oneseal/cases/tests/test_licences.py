@@ -11,7 +11,7 @@ from oneseal.applicants.actions import register_applicant
 from oneseal.audit.models import AuditEvent
 from oneseal.cases import actions, jobs
 from oneseal.cases.actions import licences
-from oneseal.cases.models import Case, ExpiryReminder, Licence, LicenceVersion, State
+from oneseal.cases.models import Case, Delivery, ExpiryReminder, Licence, LicenceVersion, State
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import HandlingItem, Material, Variant
 from oneseal.documents import actions as document_actions
@@ -789,3 +789,23 @@ def test_two_workers_deem_a_renewal_and_remind_once(food, holder, clerk, signato
     )
     assert case.events.filter(action="deem_renewed").count() == 1
     assert ExpiryReminder.objects.filter(licence=other).count() == 1
+
+
+def test_a_denied_renewal_delivers_no_licence(food, holder, clerk, signatory):
+    # The renewal names the licence it acts on; denying it leaves that licence as it was, and
+    # there is nothing of this case's to hand over: a clear refusal, never the old licence.
+    licence = new_licence(food, holder, clerk, signatory, on="2025-01-20", until="2025-12-31")
+    case = received(food[Variant.RENEWAL], holder, clerk, "2025-10-09", licence=licence)
+    actions.check_materials(
+        case, actor=clerk, statuses={line.pk: "provided" for line in case.materials.all()}
+    )
+    actions.accept(case, actor=clerk, on=day("2025-10-09"))
+    actions.deny(case, actor=signatory, on=day("2025-10-10"), reasons="经营场所不符合要求")
+    case.refresh_from_db()
+    assert case.state == State.DENIED
+    with pytest.raises(InvalidTransition) as refused:
+        actions.deliver(case, actor=clerk, channel="window", on=day("2025-10-13"))
+    assert "没有需要送达的证照" in str(refused.value.reasons)
+    assert not Delivery.objects.filter(case=case).exists()
+    licence.refresh_from_db()
+    assert licence.valid_until == day("2025-12-31")
