@@ -554,8 +554,11 @@ def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
     if document.kind == DocumentKind.GRANT:
         return _delivery_dates(case)
     if document.kind == DocumentKind.RECEIPT:
-        # The acceptance window of a case still awaiting the intake decision.
-        if case.state != "received":
+        # The acceptance window of a case still awaiting the intake decision, as printed by the
+        # latest receipt: the receipt of the application is history once a correction arrived.
+        if case.state != "received" or document.event_id != getattr(
+            notice_event(case, DocumentKind.RECEIPT), "pk", None
+        ):
             return None
         return {
             "acceptance_due": _iso(case.acceptance_due),
