@@ -133,7 +133,7 @@ def _recompute_batch(case_ids: list[int], cal: WorkCalendar, today: datetime.dat
     history = dues.clock_history(case_ids)
     changed = 0
     for case in cases:
-        if not dues.changes(case, dues.recomputed_dues(case, cal, history[case.pk])):
+        if not dues.needs_recompute(case, cal, history[case.pk]):
             continue
         try:
             if dues.recompute_due_dates(case, system=True, today=today) is not None:
@@ -153,6 +153,10 @@ def recompute_open_due_dates(today: datetime.date | None = None) -> int:
     candidates = Case.objects.filter(
         Q(state=State.RECEIVED, acceptance_due_provisional=True)
         | Q(state=State.ACCEPTED, due_provisional=True)
+        # No flag says whether an expected end or a delivery date was provisional; these are
+        # few (a suspension, a licence awaiting delivery) and compared without locks.
+        | Q(state=State.SUSPENDED)
+        | Q(state=State.GRANTED, delivery_due__isnull=False)
     )
     changed = 0
     batch: list[int] = []

@@ -76,7 +76,10 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "verification_overdue": ((State.GRANTED, State.DELIVERED), None),
     "record_credit": ((State.GRANTED, State.DELIVERED), None),
     # A new official calendar moves the dates of a running clock (第八十二条).
-    "recompute_due_dates": ((State.RECEIVED, State.ACCEPTED), None),
+    "recompute_due_dates": (
+        (State.RECEIVED, State.ACCEPTED, State.SUSPENDED, State.GRANTED),
+        None,
+    ),
     # 第五十条第二款: a renewal undecided when the licence expires is deemed granted.
     "deem_renewed": ((State.RECEIVED, State.ACCEPTED, State.SUSPENDED), State.GRANTED),
 }

@@ -474,10 +474,16 @@ ACCEPTANCE_KINDS = (DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE)
 DUE_KEYS = ("promised_due", "statutory_due", "provisional")
 # The served notices that print a due date the calendar computes, so a newly published holiday
 # schedule may move it: the acceptance notices (decision dates), the receipt (the five working
-# days of 第三十二条), and the extension notice (the dates after the extension). A special-procedure
-# notice's expected end and a grant's delivery date belong to cases whose clocks the worker does
-# not recompute (suspended, decided).
-CORRECTABLE_KINDS = (*ACCEPTANCE_KINDS, DocumentKind.RECEIPT, DocumentKind.EXTENSION)
+# days of 第三十二条), the extension notice (the dates after the extension), the special-procedure
+# notice of a suspension still open (its expected end, and the statutory due date when only the
+# promised clock stopped), and the grant of a licence not yet delivered (送达期限).
+CORRECTABLE_KINDS = (
+    *ACCEPTANCE_KINDS,
+    DocumentKind.RECEIPT,
+    DocumentKind.EXTENSION,
+    DocumentKind.SPECIAL_PROCEDURE,
+    DocumentKind.GRANT,
+)
 
 
 def _iso(value) -> str | None:
@@ -505,15 +511,60 @@ def _acceptance_dates(case: Case) -> dict:
     }
 
 
+def _special_procedure_dates(case: Case, document: Document) -> dict | None:
+    """The dates the notice of the suspension still open should print: its expected end, and the
+    statutory due date (which runs on when only the promised clock stopped). A notice of an
+    earlier, ended suspension stays as it was: that procedure is over."""
+    from oneseal.calendars.queries import current_calendar
+    from oneseal.cases.models import Suspension
+
+    if case.state != "suspended":
+        return None
+    latest = case.events.filter(action="suspend").order_by("-seq").first()
+    suspension = (
+        Suspension.objects.filter(case=case, resumed_on__isnull=True).order_by("-id").first()
+    )
+    if latest is None or suspension is None or document.event_id != latest.pk:
+        return None
+    end = current_calendar().add(suspension.suspended_on, suspension.expected_days)
+    return {
+        "expected_end": end.date.isoformat(),
+        "expected_end_provisional": end.provisional,
+        "statutory_due": _iso(case.statutory_due),
+        "statutory_due_provisional": case.due_provisional,
+    }
+
+
+def _delivery_dates(case: Case) -> dict | None:
+    """The delivery date a grant printed, for a licence still awaiting delivery."""
+    from oneseal.calendars.queries import current_calendar
+    from oneseal.cases import rules as case_rules
+
+    if case.state != "granted" or case.decided_on is None or case.delivery_due is None:
+        return None
+    due = case_rules.delivery_due(current_calendar(), case.decided_on)
+    return {"delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional}
+
+
 def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
     """What a served notice should print now that the due dates were recomputed (`recomputed`
     is the `recompute_due_dates` event, data {old, new}); None when it prints no date the
     recomputation moved."""
     if document.kind in ACCEPTANCE_KINDS:
-        return _acceptance_dates(case) if case.accepted_on is not None else None
+        # Once decided, the decision dates an acceptance notice printed are history.
+        if case.accepted_on is None or case.state not in ("accepted", "suspended"):
+            return None
+        return _acceptance_dates(case)
+    if document.kind == DocumentKind.SPECIAL_PROCEDURE:
+        return _special_procedure_dates(case, document)
+    if document.kind == DocumentKind.GRANT:
+        return _delivery_dates(case)
     if document.kind == DocumentKind.RECEIPT:
-        # The acceptance window of a case still awaiting the intake decision.
-        if case.state != "received":
+        # The acceptance window of a case still awaiting the intake decision, as printed by the
+        # latest receipt: the receipt of the application is history once a correction arrived.
+        if case.state != "received" or document.event_id != getattr(
+            notice_event(case, DocumentKind.RECEIPT), "pk", None
+        ):
             return None
         return {
             "acceptance_due": _iso(case.acceptance_due),
@@ -589,7 +640,7 @@ def correct_served_notices(case: Case, event) -> list[Document]:
         changed_year = max(
             datetime.date.fromisoformat(v).year
             for k, v in right.items()
-            if k.endswith("_due") and v
+            if k.endswith(("_due", "_end")) and v
         )
         reason = _("{year}年节假日安排公布，期限重新计算").format(year=changed_year)
         record(

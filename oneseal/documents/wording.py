@@ -231,6 +231,8 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "tracking": _("查询办理进度的方式"),
         "clerk": _("收件人（窗口收件时）"),
         "if_provisional": _("条件：仅在期限涉及尚未公布放假安排的年份时显示所在行"),
+        "if_application": _("条件：仅在收到申请时显示所在行"),
+        "if_correction": _("条件：仅在收到补正材料时（补正材料接收凭证）显示所在行"),
     },
     DocumentKind.WITHDRAWAL: {
         **COMMON,
@@ -476,10 +478,15 @@ SHIPPED: dict[str, Wording] = {
     DocumentKind.RECEIPT: Wording(
         "收件凭证",
         "本机关于{received_at}通过{channel}收到你（单位）提交的“{item}”申请（办件编号：{case_number}），"
-        "收到的申请材料如下：\n{materials}\n"
+        "收到的申请材料如下：{if_application}\n"
+        "本机关于{received_at}通过{channel}收到你（单位）就“{item}”申请（办件编号：{case_number}）"
+        "提交的补正材料，收到的补正材料如下：{if_correction}\n"
+        "{materials}\n"
         "依照{basis}的规定，本机关将在收到申请材料之日起五个工作日内（{acceptance_due}前）作出受理或者不予受理的决定，"
-        "申请材料不齐全或者不符合法定形式的，一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。\n"
-        "本凭证仅证明本机关已收到上述申请材料，不表示申请已被受理。\n"
+        "申请材料不齐全或者不符合法定形式的，一次告知需要补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。{if_application}\n"
+        "依照{basis}的规定，本机关将在收到全部补正材料之日起五个工作日内（{acceptance_due}前）作出受理或者不予受理的决定。{if_correction}\n"
+        "本凭证仅证明本机关已收到上述申请材料，不表示申请已被受理。{if_application}\n"
+        "本凭证为补正材料接收凭证，仅证明本机关已收到上述补正材料，不表示申请已被受理。{if_correction}\n"
         "{tracking}",
         "办件编号：{case_number}\n查询码：{query_code}\n收件日期：{received_on}\n"
         "作出是否受理决定的期限：{acceptance_due}\n收件人：{clerk}\n"
@@ -802,22 +809,37 @@ def _received_materials(case: Case) -> list[str]:
 
 
 def receipt(facts: Facts) -> dict[str, Value]:
-    """收件凭证: what arrived, when, and by when the bureau must answer (第三十二条第一款)."""
+    """收件凭证: what arrived, when, and by when the bureau must answer (第三十二条第一款). For the
+    materials of a correction (补正材料接收凭证) it names the corrected lines and the new five
+    working days, counted from the day the correction arrived."""
     case, d = facts.case, facts.data
+    correction = facts.event.action == "submit_correction"
     provisional = bool(d.get("acceptance_due_provisional", case.acceptance_due_provisional))
-    at = timezone.localtime(case.received_at)  # the bureau's time, Asia/Shanghai
-    window = case.channel == "window" and facts.event.actor_id is not None
+    at = timezone.localtime(facts.event.at if correction else case.received_at)
+    if correction:  # handed over at the window, or uploaded by the applicant online
+        by_clerk = facts.event.actor_id is not None and not d.get("by_applicant")
+    else:
+        by_clerk = facts.event.actor_id is not None and case.channel == "window"
+    if correction:
+        materials = list(d.get("materials") or []) or ["（无）"]
+    else:
+        materials = _received_materials(case) or ["（无）"]
     return {
         **_common(facts),
         "received_at": f"{chinese_date(at.date())}{at:%H:%M}",
-        "channel": "政务服务大厅窗口" if case.channel == "window" else "网上办事大厅",
-        "materials": _received_materials(case) or ["（无）"],
+        "received_on": chinese_date(facts.event.on if correction else case.received_on),
+        "channel": "政务服务大厅窗口"
+        if (by_clerk if correction else case.channel == "window")
+        else "网上办事大厅",
+        "materials": materials,
         "basis": RECEIPT_BASIS,
         "acceptance_due": dated(d.get("acceptance_due") or case.acceptance_due, provisional),
         "query_code": case.query_code,
         "tracking": TRACKING,
-        "clerk": _text(facts.event.actor_name) if window else None,
+        "clerk": _text(facts.event.actor_name) if by_clerk else None,
         "if_provisional": _flag(provisional),
+        "if_application": _flag(not correction),
+        "if_correction": _flag(correction),
     }
 
 
@@ -995,6 +1017,8 @@ SAMPLE: dict[str, Value] = {
     "cancelled_on": "2025年3月12日",
     "expired_on": "2030年3月11日",
     "received_at": "2025年3月3日09:30",
+    "if_application": "",
+    "if_correction": None,
     "channel": "窗口",
     "materials": ["食品经营许可申请书（纸质材料，待核验）", "营业执照（纸质材料，待核验）"],
     "acceptance_due": "2025年3月10日",

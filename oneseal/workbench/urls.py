@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import licences, views_authorisations
+from . import lead_times, licences, views_authorisations
 from .views import case, intake, queues
 
 app_name = "workbench"
@@ -24,5 +24,7 @@ urlpatterns = [
     path("intake/licences/", licences.find_for_applicant, name="find-licences"),
     path("licences/<int:pk>/", licences.licence_page, name="licence"),
     path("notices/", queues.notices, name="notices"),
+    path("renewal-lead-times/", lead_times.lead_times, name="lead-times"),
+    path("renewal-lead-times/<int:pk>/", lead_times.set_lead_time, name="lead-time-set"),
     path("notices/<int:pk>/issue/", queues.issue_notice, name="issue-notice"),
 ]

@@ -1,7 +1,11 @@
 """Due dates after a calendar change (《行政许可法》第八十二条): a year's official schedule
 was entered or corrected, so due dates computed from weekends alone are recomputed. The
 clocks are replayed from the case's own events; the worker runs `recompute_due_dates` on
-every case whose dates were provisional (`cases.jobs.recompute_open_due_dates`)."""
+every case whose dates were provisional (`cases.jobs.recompute_open_due_dates`).
+
+A suspended case keeps its clocks as they stood at the suspension, and the special-procedure
+notice printed its expected end (第四十五条); a granted case printed the delivery date of its
+licence (送达期限). Both are working-day counts, so both move with the schedule too."""
 
 import datetime
 from collections import defaultdict
@@ -14,7 +18,7 @@ from oneseal.calendars.rules import WorkCalendar
 from oneseal.errors import NotPermitted
 
 from .. import clocks, rules
-from ..models import Case, CaseEvent, State
+from ..models import Case, CaseEvent, State, Suspension
 from ._base import calendar, lock, move
 
 ACCEPTANCE_FIELDS = ("acceptance_due", "acceptance_due_provisional")
@@ -39,24 +43,70 @@ def clock_history(case_ids: list[int]) -> dict[int, list[tuple[str, datetime.dat
 def recomputed_dues(
     case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]
 ) -> dict:
-    """The due fields of an open, running case as `cal` gives them; {} for a case whose clock
-    is not running (a suspended case gets its dates at resumption, a case awaiting correction
-    when the correction arrives, a decided case has met its limit)."""
+    """The date fields of an open case as `cal` gives them: the acceptance window of a received
+    case, the decision dues of an accepted one, the dues as they stood at the suspension (and the
+    working days then left) of a suspended one, the delivery date of a granted one; {} for a
+    case awaiting correction (its window opens when the correction arrives)."""
     if case.state == State.RECEIVED:
         due = rules.acceptance_due(cal, case.materials_arrived_on)
         return {"acceptance_due": due.date, "acceptance_due_provisional": due.provisional}
-    if case.state == State.ACCEPTED and case.accepted_on is not None:
+    if case.state in (State.ACCEPTED, State.SUSPENDED) and case.accepted_on is not None:
+        # The last clock event of a suspended case is its suspension, which moves no due date.
         dues = clocks.replayed_decision_dues(case, cal, history)
-        return {
+        new = {
             "promised_due": dues.promised,
             "statutory_due": dues.statutory,
             "due_provisional": dues.provisional,
         }
+        if case.state == State.SUSPENDED and case.suspended_on is not None:
+            new["promised_remaining_at_suspension"] = rules.remaining(
+                cal, case.suspended_on, dues.promised
+            )
+            if case.statutory_remaining_at_suspension is not None:
+                new["statutory_remaining_at_suspension"] = rules.remaining(
+                    cal, case.suspended_on, dues.statutory
+                )
+        return new
+    if case.state == State.GRANTED and case.decided_on is not None and case.delivery_due:
+        return {"delivery_due": rules.delivery_due(cal, case.decided_on).date}
     return {}
 
 
-def changes(case: Case, new: dict) -> dict:
-    return {field: value for field, value in new.items() if getattr(case, field) != value}
+def open_suspension(case: Case) -> Suspension | None:
+    return Suspension.objects.filter(case=case, resumed_on__isnull=True).order_by("-id").first()
+
+
+def recomputed_suspension(suspension: Suspension, case: Case, cal: WorkCalendar) -> dict:
+    """The open suspension's expected end (printed on the special-procedure notice) and the
+    working days it keeps, as `cal` gives them."""
+    new = {
+        "expected_end": cal.add(suspension.suspended_on, suspension.expected_days).date,
+        "promised_remaining": case.promised_remaining_at_suspension,
+    }
+    if suspension.statutory_remaining is not None:
+        new["statutory_remaining"] = case.statutory_remaining_at_suspension
+    return new
+
+
+def needs_recompute(case: Case, cal: WorkCalendar, history) -> bool:
+    """Whether `recompute_due_dates` would record anything (read without locks)."""
+    new = recomputed_dues(case, cal, history)
+    if changes(case, new):
+        return True
+    if case.state != State.SUSPENDED:
+        return False
+    suspension = open_suspension(case)
+    if suspension is None:
+        return False
+    shadow = Case(
+        promised_remaining_at_suspension=new.get("promised_remaining_at_suspension"),
+        statutory_remaining_at_suspension=new.get("statutory_remaining_at_suspension"),
+    )
+    return bool(changes(suspension, recomputed_suspension(suspension, shadow, cal)))
+
+
+def changes(row, new: dict) -> dict:
+    return {field: value for field, value in new.items() if getattr(row, field) != value}
 
 
 def _plain(value: object) -> object:
@@ -74,13 +124,34 @@ def recompute_due_dates(case: Case, *, system: bool, today: datetime.date) -> Ca
     case = lock(case)
     if case.state not in rules.sources("recompute_due_dates"):
         return None
-    new = recomputed_dues(case, calendar(), clock_history([case.pk])[case.pk])
+    cal = calendar()
+    new = recomputed_dues(case, cal, clock_history([case.pk])[case.pk])
     changed = changes(case, new)
-    if not changed:
-        return None
     old = {field: _plain(getattr(case, field)) for field in changed}
     for field, value in changed.items():
         setattr(case, field, value)
+    suspension = (
+        Suspension.objects.select_for_update()
+        .filter(case=case, resumed_on__isnull=True)
+        .order_by("-id")
+        .first()
+        if case.state == State.SUSPENDED
+        else None
+    )
+    moved_suspension = (
+        changes(suspension, recomputed_suspension(suspension, case, cal)) if suspension else {}
+    )
+    if not changed and not moved_suspension:
+        return None
+    data = {"old": old, "new": {field: _plain(value) for field, value in changed.items()}}
+    if moved_suspension:
+        data["suspension"] = {
+            "old": {field: _plain(getattr(suspension, field)) for field in moved_suspension},
+            "new": {field: _plain(value) for field, value in moved_suspension.items()},
+        }
+        for field, value in moved_suspension.items():
+            setattr(suspension, field, value)
+        suspension.save(update_fields=list(moved_suspension))
     # The dates a clerk saw have moved: an action taken on the old view is a conflict.
     move(
         case,
@@ -89,6 +160,6 @@ def recompute_due_dates(case: Case, *, system: bool, today: datetime.date) -> Ca
         on=today,
         update_fields=list(changed),
         reason=_("工作日历已更新，依正式公布的节假日安排重新计算期限"),
-        data={"old": old, "new": {field: _plain(value) for field, value in changed.items()}},
+        data=data,
     )
     return case

@@ -676,16 +676,28 @@ def submit_correction(
         due.date,
         due.provisional,
     )
-    case.materials.filter(
+    corrected = case.materials.filter(
         status__in=[CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE]
-    ).update(status=CaseMaterial.Status.PENDING)
+    )
+    names = list(
+        corrected.order_by("material__order", "pk").values_list("material__name", flat=True)
+    )
+    corrected.update(status=CaseMaterial.Status.PENDING)
+    # The correction materials are handed over against a receipt (补正材料接收凭证) that states
+    # the new five working days, like the receipt of the application.
     move(
         case,
         "submit_correction",
         actor=actor,
         on=on,
+        notice_due="receipt",
         update_fields=["materials_arrived_on", "acceptance_due", "acceptance_due_provisional"],
-        data={"acceptance_due": due.date.isoformat()},
+        data={
+            "acceptance_due": due.date.isoformat(),
+            "acceptance_due_provisional": due.provisional,
+            "materials": names,
+            "by_applicant": is_own and not has_role(actor, Role.CLERK, case.region),
+        },
     )
     return case
 

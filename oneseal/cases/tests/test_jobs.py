@@ -275,7 +275,7 @@ def test_recomputing_replays_the_extension_and_a_suspension_of_an_accepted_case(
     )
 
     enter_2027(admin_user)
-    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 2
+    assert jobs.recompute_open_due_dates(day("2026-12-31")) == 3
 
     extended.refresh_from_db()
     # 1/6 and 1/27 from acceptance, then 10 more working days each (the Spring Festival still off).
@@ -283,8 +283,22 @@ def test_recomputing_replays_the_extension_and_a_suspension_of_an_accepted_case(
     assert not extended.due_provisional
     resumed.refresh_from_db()
     assert resumed.promised_due == day("2027-01-08")  # 4 days left after 12/31: 1/5, 1/6, 1/7, 1/8
-    # The clock of a suspended case stands still; its dates are set when it resumes.
-    assert not still_suspended.events.filter(action="recompute_due_dates").exists()
+    # A suspended case's clock stands still, but the dates it stood at and the expected end the
+    # special-procedure notice printed are working-day counts: they move with the schedule.
+    still_suspended.refresh_from_db()
+    assert still_suspended.state == State.SUSPENDED
+    assert (still_suspended.promised_due, still_suspended.statutory_due) == (
+        day("2027-01-06"),
+        day("2027-01-27"),
+    )
+    assert still_suspended.promised_remaining_at_suspension == 4  # 12/30, 12/31, 1/5, 1/6
+    suspension = still_suspended.suspensions.get()
+    assert suspension.expected_end == day("2027-01-07")  # 12/30, 12/31, 1/5, 1/6, 1/7
+    event = still_suspended.events.get(action="recompute_due_dates")
+    assert event.data["suspension"] == {
+        "old": {"expected_end": "2027-01-06"},
+        "new": {"expected_end": "2027-01-07"},
+    }
     assert jobs.recompute_open_due_dates(day("2026-12-31")) == 0
 
 

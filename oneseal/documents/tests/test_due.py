@@ -40,11 +40,14 @@ def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applican
         statuses={m.pk: CaseMaterial.Status.PROVIDED for m in case.materials.all()},
     )
     case = case_actions.accept(case, actor=clerk, on=day("2025-03-06"))
-    assert kinds(case) == [("receipt", no_seal), ("correction", no_seal), ("acceptance", no_seal)]
+    # The correction materials call for their own receipt (补正材料接收凭证): the latest receipt
+    # is the one due, after the correction notice.
+    assert kinds(case) == [("correction", no_seal), ("receipt", no_seal), ("acceptance", no_seal)]
     actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
-    assert kinds(case) == [("receipt", []), ("correction", []), ("acceptance", [])]
+    assert kinds(case) == [("correction", []), ("receipt", []), ("acceptance", [])]
     issued = actions.issue_due_documents(case, actor=clerk)
-    assert [d.kind for d in issued] == ["receipt", "correction", "acceptance"]
+    assert [d.kind for d in issued] == ["correction", "receipt", "acceptance"]
+    assert issued[1].event.action == "submit_correction"
     assert kinds(case) == [] and actions.issue_due_documents(case, actor=clerk) == []
 
 
