@@ -88,7 +88,9 @@ def recomputed_suspension(suspension: Suspension, case: Case, cal: WorkCalendar)
     return new
 
 
-def needs_recompute(case: Case, cal: WorkCalendar, history) -> bool:
+def needs_recompute(
+    case: Case, cal: WorkCalendar, history: list[tuple[str, datetime.date, bool]]
+) -> bool:
     """Whether `recompute_due_dates` would record anything (read without locks)."""
     new = recomputed_dues(case, cal, history)
     if changes(case, new):
@@ -105,7 +107,7 @@ def needs_recompute(case: Case, cal: WorkCalendar, history) -> bool:
     return bool(changes(suspension, recomputed_suspension(suspension, shadow, cal)))
 
 
-def changes(row, new: dict) -> dict:
+def changes(row: Case | Suspension, new: dict) -> dict:
     return {field: value for field, value in new.items() if getattr(row, field) != value}
 
 
@@ -145,6 +147,7 @@ def recompute_due_dates(case: Case, *, system: bool, today: datetime.date) -> Ca
         return None
     data = {"old": old, "new": {field: _plain(value) for field, value in changed.items()}}
     if moved_suspension:
+        assert suspension is not None  # moved_suspension is empty without one
         data["suspension"] = {
             "old": {field: _plain(getattr(suspension, field)) for field in moved_suspension},
             "new": {field: _plain(value) for field, value in moved_suspension.items()},
