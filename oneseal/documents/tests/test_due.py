@@ -41,7 +41,7 @@ def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applican
     )
     case = case_actions.accept(case, actor=clerk, on=day("2025-03-06"))
     assert kinds(case) == [("receipt", no_seal), ("correction", no_seal), ("acceptance", no_seal)]
-    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     assert kinds(case) == [("receipt", []), ("correction", []), ("acceptance", [])]
     issued = actions.issue_due_documents(case, actor=clerk)
     assert [d.kind for d in issued] == ["receipt", "correction", "acceptance"]
