@@ -117,10 +117,10 @@ def make_world():
     from oneseal.catalogue import actions as catalogue_actions
     from oneseal.catalogue.models import Catalogue, HandlingItem, Material
     from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
-    from oneseal.regions.actions import gb2260_table, load_regions
+    from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
     from oneseal.regions.models import Region
 
-    load_regions(gb2260_table(), only_prefix="64")
+    load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True)
     county = Region.objects.get(code="640221")
     bureau = Bureau.objects.create(
         region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345"

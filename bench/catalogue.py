@@ -101,11 +101,11 @@ def main():
     from oneseal.catalogue.importing import ensure_local_catalogue, import_catalogue, read_xlsx
     from oneseal.catalogue.models import HandlingItem, ItemVersion
     from oneseal.organisation.models import Bureau, Department
-    from oneseal.regions.actions import gb2260_table, load_regions
+    from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
     from oneseal.regions.models import Region
 
     call_command("migrate", verbosity=0)
-    load_regions(gb2260_table(), only_prefix="64")
+    load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True)
     county = Region.objects.get(code="640221")
     Bureau.objects.create(region=county, name="平罗县审批服务管理局")
     names = [f"平罗县测试局{k:02d}" for k in range(12)]

@@ -47,10 +47,10 @@ def make_world(n_cases: int):
     from oneseal.catalogue.models import Catalogue, HandlingItem, Material
     from oneseal.documents import actions
     from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
-    from oneseal.regions.actions import gb2260_table, load_regions
+    from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
     from oneseal.regions.models import Region
 
-    load_regions(gb2260_table(), only_prefix="64")
+    load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True)
     county = Region.objects.get(code="640221")
     bureau = Bureau.objects.create(
         region=county,
@@ -105,7 +105,7 @@ def make_world(n_cases: int):
         number="91350100M000100Y43",
         phone="0952-6012345",
     )
-    seal = actions.create_seal(bureau, actor=None, valid_from=dt.date(2024, 1, 1))
+    seal = actions.create_seal(bureau, system=True, valid_from=dt.date(2024, 1, 1))
     cases = []
     start = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     for i in range(n_cases):

@@ -14,7 +14,7 @@ from django.utils import translation
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import Catalogue, HandlingItem, Material
 from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
-from oneseal.regions.actions import gb2260_table, load_regions
+from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 from oneseal.regions.models import Region
 
 # The case fixtures (clerk, reviewer, signatory, applicant, item …) every app's tests share.
@@ -66,8 +66,12 @@ def _default_language():
 
 @pytest.fixture
 def regions(db):
-    load_regions(gb2260_table(), only_prefix="64")  # 宁夏: 平罗县 640221 and its neighbours
-    load_regions(gb2260_table(), only_prefix="51")  # 四川: 广安区 511602
+    load_regions(
+        gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True
+    )  # 宁夏: 平罗县 640221 and its neighbours
+    load_regions(
+        gb2260_table(), source=GB2260_SOURCE, only_prefix="51", system=True
+    )  # 四川: 广安区 511602
     return Region.objects
 
 

@@ -7,6 +7,10 @@
   webhook secrets (linkage.crypto) are derived. Without it a copied database can neither sign
   nor call a department. Debug mode creates the file on first use; production (DEBUG=0) never
   does, and refuses to sign until an operator provides one.
+
+This module imports no app: the apps that derive keys from the seal key import it, and each
+re-encrypts its own rows (`documents.actions.rekey_seals`, `linkage.actions.rekey_webhook_secrets`,
+run together by `oneseal seal rekey`).
 """
 
 import base64
@@ -67,55 +71,6 @@ def require_seal_key() -> bytes:
     if key is None:
         raise MissingSealKey(fields={"seal": [str(MissingSealKey.default_message)]})
     return key
-
-
-def rekey_stored_keys(*, old_secret_key: str) -> dict:
-    """Re-encrypt under the seal key what was encrypted under a passphrase derived from
-    `old_secret_key`: every seal's private key and every department's webhook secret. One
-    transaction, one audit row per changed row; what already uses the seal key is left alone.
-    Raises documents.signing.UnreadableSealKey naming the seal that neither key opens."""
-    from django.db import transaction
-
-    from oneseal.audit.actions import record
-    from oneseal.documents import signing
-    from oneseal.documents.models import Seal
-    from oneseal.linkage import crypto
-    from oneseal.linkage.models import DepartmentLink
-
-    require_seal_key()
-    done = {"seals": 0, "webhook_secrets": 0, "unreadable_webhook_secrets": 0}
-    with transaction.atomic():
-        for seal in Seal.objects.select_for_update().exclude(private_key_pem="").order_by("pk"):
-            if signing.rekey(seal, old_secret_key=old_secret_key):
-                seal.save(update_fields=["private_key_pem"])
-                region = seal.bureau.region.code if seal.bureau_id else ""
-                record(
-                    "seal.rekeyed",
-                    actor=None,
-                    subject=seal,
-                    region_code=region,
-                    summary=f"{seal.name}: private key re-encrypted under the seal key",
-                )
-                done["seals"] += 1
-        for link in (
-            DepartmentLink.objects.select_for_update()
-            .exclude(webhook_secret_encrypted="")
-            .order_by("pk")
-        ):
-            token = crypto.rekey(link.webhook_secret_encrypted, old_secret_key=old_secret_key)
-            if token is not None:
-                link.webhook_secret_encrypted = token
-                link.save(update_fields=["webhook_secret_encrypted"])
-                record(
-                    "linkage.webhook_secret_rekeyed",
-                    actor=None,
-                    subject=link,
-                    summary=f"{link}: webhook secret re-encrypted under the seal key",
-                )
-                done["webhook_secrets"] += 1
-            elif crypto.decrypt(link.webhook_secret_encrypted) is None:
-                done["unreadable_webhook_secrets"] += 1
-    return done
 
 
 def check_seal_key(app_configs=None, **kwargs):

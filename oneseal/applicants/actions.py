@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from oneseal.actors import User
 from oneseal.audit.actions import record
+from oneseal.calendars.queries import today
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
@@ -345,7 +346,7 @@ def record_authorisation(
     if not has_role(actor, Role.CLERK):
         raise NotPermitted()
     organisation = Applicant.objects.select_for_update().get(pk=organisation.pk)
-    on = timezone.localdate()
+    on = today()
     valid_from = valid_from or on
     errors = record_authorisation_blockers(
         organisation,

@@ -7,7 +7,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+
+from oneseal.calendars.queries import today as business_today
 
 from .models import Applicant, Authorisation
 
@@ -25,7 +26,7 @@ def represented(user, on: datetime.date | None = None) -> QuerySet[Applicant]:
     a subquery."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Applicant.objects.none()
-    on = on or timezone.localdate()
+    on = on or business_today()
     organisations = (
         Authorisation.objects.active(on).filter(person__user=user).values("organisation_id")
     )
@@ -43,7 +44,7 @@ def acts_for(user, applicant: Applicant, on: datetime.date | None = None) -> boo
     if applicant.kind != Applicant.Kind.ORGANISATION:
         return False
     return (
-        Authorisation.objects.active(on or timezone.localdate())
+        Authorisation.objects.active(on or business_today())
         .filter(organisation_id=applicant.pk, person__user_id=pk)
         .exists()
     )
@@ -78,7 +79,7 @@ def accounts_acting_for(applicant: Applicant, on: datetime.date | None = None):
     if applicant.user_id is not None:
         return User.objects.filter(pk=applicant.user_id)
     people = (
-        Authorisation.objects.active(on or timezone.localdate())
+        Authorisation.objects.active(on or business_today())
         .filter(organisation=applicant)
         .values("person__user")
     )

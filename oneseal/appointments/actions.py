@@ -21,6 +21,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import today as business_today
 from oneseal.catalogue.models import HandlingItem, ItemVersion
 from oneseal.errors import (
     Conflict,
@@ -274,7 +275,7 @@ def generate_slots(
     hall = Hall.objects.select_for_update().select_related("region").get(pk=hall.pk)
     if not acts_as_system(actor, system=system):
         _require_manager(actor, hall)
-    today = today or timezone.localdate()
+    today = today or business_today()
     cal = current_calendar()
     days = rules.bookable_days(cal, today, hall.days_ahead) if hall.is_active else []
     times = rules.day_slots(

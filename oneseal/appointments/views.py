@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oneseal.applicants.queries import acts_for, represented
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
@@ -157,7 +158,7 @@ def day(request):
         raise PermissionDenied(_("只有本地区的综合受理窗口工作人员可以查看预约"))
     data = {
         "hall": request.GET.get("hall") or halls.first().pk,
-        "day": request.GET.get("day") or timezone.localdate(),
+        "day": request.GET.get("day") or today(),
     }
     form = DayForm(data, halls=halls)
     rows, hall, on = [], None, None
@@ -299,7 +300,7 @@ def hall(request, hall_id: int):
             messages.success(request, _("已保存。"))
             return redirect("appointments:hall", hall_id=hall.pk)
     upcoming = (
-        Slot.objects.filter(group__hall=hall, day__gte=timezone.localdate())
+        Slot.objects.filter(group__hall=hall, day__gte=today())
         .select_related("group")
         .order_by("day", "starts_at", "group__order")[:400]
     )

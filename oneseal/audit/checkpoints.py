@@ -30,6 +30,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today as business_today
 from oneseal.errors import DomainError
 
 from . import chain
@@ -192,7 +193,7 @@ def make_checkpoint(
     blockers = sign_blockers(seal)
     if blockers or seal is None:  # no seal is a blocker too
         raise DomainError(_("无法生成审计检查点：{reason}").format(reason=blockers[0]))
-    on = on or timezone.localdate()
+    on = on or business_today()
     previous = Checkpoint.objects.order_by("-number").first()
     last_id, moved, heads = _sealed_case_part(previous)
     with transaction.atomic():

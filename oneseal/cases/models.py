@@ -9,10 +9,10 @@ row is detectable (`oneseal audit verify`). Due dates are stored, computed by
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import today as business_today
 from oneseal.catalogue.models import (
     HandlingItem,
     Material,
@@ -583,7 +583,7 @@ class Licence(models.Model):
         final; otherwise a licence whose validity ended before `on` has expired."""
         if self.state in (self.LicenceState.CANCELLED, self.LicenceState.REVOKED):
             return self.state
-        on = on or timezone.localdate()
+        on = on or business_today()
         if self.valid_until is not None and self.valid_until < on:
             return self.Standing.EXPIRED
         return self.state

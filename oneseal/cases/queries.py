@@ -277,3 +277,9 @@ def licence_history(licence: Licence) -> tuple[list[LicenceVersion], list[Case]]
         .order_by("received_at", "id")
     )
     return versions, cases
+
+
+def correction_notice(case: Case) -> CaseEvent | None:
+    """The one-time correction notice (一次性告知) the case is waiting on: the latest one."""
+    notices = [e for e in case.events.all() if e.action == "request_correction"]
+    return notices[-1] if notices else None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record, record_many
+from oneseal.calendars.queries import today
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import require_role
@@ -433,7 +434,7 @@ def import_catalogue(
     with transaction.atomic():
         # One import at a time per catalogue: the comparison below must see what it writes over.
         Catalogue.objects.select_for_update().filter(pk=catalogue.pk).first()
-        latest, in_force, handling = load_latest(catalogue, publish_on or timezone.localdate())
+        latest, in_force, handling = load_latest(catalogue, publish_on or today())
         creates, changes, unchanged, plan_problems = plan_changes(
             groups, latest, in_force, handling, sheet
         )

@@ -51,7 +51,7 @@ from oneseal.organisation.models import (
     Staff,
     StaffRole,
 )
-from oneseal.regions.actions import gb2260_table, load_regions
+from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 from oneseal.regions.models import Region
 
 from . import cases as demo_cases
@@ -153,8 +153,8 @@ def _catalogue() -> dict:
 
 
 def _regions() -> Region:
-    load_regions(gb2260_table(), only_prefix="64")
-    load_regions(TOWNSHIPS)
+    load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True)
+    load_regions(TOWNSHIPS, source="demo townships", system=True)
     return Region.objects.get(code=org.COUNTY_CODE)
 
 

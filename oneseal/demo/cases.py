@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from oneseal.applicants.actions import record_authorisation, register_applicant,
 from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import accounts_acting_for
 from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import today as business_today
 from oneseal.cases import actions
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.jobs import warning_scan
@@ -94,6 +96,15 @@ ITEMS = (
 
 FOOD_SCOPE = "预包装食品（含冷藏冷冻食品）销售；散装食品（含冷藏冷冻食品）销售"
 RESTAURANT_SCOPE = "热食类食品制售；冷食类食品制售（不含冷加工糕点）"
+
+
+def _blank_pdf() -> bytes:
+    """A one-page A4 PDF: the file a demo applicant sends with an online application."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    return bytes(pdf.output())
 
 
 def demo_applicant_numbers() -> tuple[list[str], list[str]]:
@@ -204,7 +215,14 @@ class Stage:
             actor, channel = self.online_account(who), Channel.ONLINE
         else:
             actor, channel = self.users[by], Channel.WINDOW
-        extra = {}
+        extra: dict = {}
+        if by == "online":
+            # An online application carries its required files (cases.actions.missing_uploads):
+            # the demo applicant sends a one-page PDF for each.
+            extra["uploads"] = {
+                int(field.removeprefix("material-")): ContentFile(_blank_pdf(), name=f"{field}.pdf")
+                for field in actions.missing_uploads(self.items[item], who, ())
+            }
         if agent:
             a = self.agents[agent]
             extra = {"agent_name": a.name, "agent_id_number": a.number, "agent_phone": a.phone}
@@ -1315,7 +1333,7 @@ def build(
 ) -> list[Case]:
     """Register the demo applicants and play the stories; returns the cases they opened. The
     caller holds the transaction (builder.load)."""
-    today = today or timezone.localdate()
+    today = today or business_today()
     items = handling_items(today)
     accounts = _applicant_accounts()
     applicants = _applicants(users["clerk"], accounts)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, acts_as_system
 from oneseal.audit.actions import record
+from oneseal.calendars.queries import today
 from oneseal.cases.models import Case, Licence, LicenceVersion
 from oneseal.cases.queries import licence_of
 from oneseal.errors import (
@@ -28,6 +29,7 @@ from oneseal.errors import (
     fail_blockers,
     fail_fields,
 )
+from oneseal.keys import require_seal_key
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role
 
@@ -42,22 +44,29 @@ logger = logging.getLogger(__name__)
 # --- seals --------------------------------------------------------------------------------
 
 
-def _require_operator(actor) -> None:
-    """Seals are kept by whoever runs the installation: the command line (actor None) or a
-    superuser."""
-    if actor is not None and not (getattr(actor, "is_superuser", False) and actor.is_active):
+def _require_operator(actor: User | None, *, system: bool) -> None:
+    """Seals are kept by whoever runs the installation: the system (the `seal` command, the demo
+    loader; `system=True`) or a superuser. A missing actor without `system=True` is refused."""
+    if acts_as_system(actor, system=system):
+        return
+    if not (getattr(actor, "is_superuser", False) and actor.is_active):
         raise NotPermitted()
 
 
 @transaction.atomic
 def create_seal(
-    bureau: Bureau, *, actor, name: str = "", valid_from: datetime.date | None = None
+    bureau: Bureau,
+    *,
+    actor: User | None = None,
+    system: bool = False,
+    name: str = "",
+    valid_from: datetime.date | None = None,
 ) -> Seal:
     """A new key and certificate for the bureau's approval seal. The seal it replaces is
     sealed away on the same day: it signs nothing more, and its certificate stays to verify
     what it signed."""
-    _require_operator(actor)
-    valid_from = valid_from or timezone.localdate()
+    _require_operator(actor, system=system)
+    valid_from = valid_from or today()
     name = (name or f"{bureau.name}行政审批专用章").strip()
     bureau = Bureau.objects.select_for_update().select_related("region").get(pk=bureau.pk)
     for old in Seal.objects.select_for_update().filter(bureau=bureau, state=Seal.SealState.ACTIVE):
@@ -99,11 +108,16 @@ def create_seal(
 
 @transaction.atomic
 def register_department_seal(
-    department: Department, *, actor, name: str, sealed_away_on: datetime.date
+    department: Department,
+    *,
+    actor: User | None = None,
+    system: bool = False,
+    name: str,
+    sealed_away_on: datetime.date,
 ) -> Seal:
     """Seed 000 四(二)5: a department's old approval seal, registered as sealed away from the
     transfer date. It has no key, so no document can ever carry it."""
-    _require_operator(actor)
+    _require_operator(actor, system=system)
     if not name.strip():
         raise ValidationFailed(fields={"name": [_("请填写印章名称")]})
     seal = Seal.objects.create(
@@ -125,17 +139,42 @@ def register_department_seal(
 
 
 @transaction.atomic
-def revoke_seal(seal: Seal, *, actor, on: datetime.date | None = None) -> Seal:
+def revoke_seal(
+    seal: Seal, *, actor: User | None = None, system: bool = False, on: datetime.date | None = None
+) -> Seal:
     """A seal whose key is lost or exposed signs nothing more. Documents it signed keep their
     own state; the verification page says the seal is void."""
-    _require_operator(actor)
+    _require_operator(actor, system=system)
     seal = Seal.objects.select_for_update().get(pk=seal.pk)
     if seal.state == Seal.SealState.REVOKED:
         raise ValidationFailed(fields={"seal": [_("该印章已作废")]})
-    seal.state, seal.revoked_on = Seal.SealState.REVOKED, on or timezone.localdate()
+    seal.state, seal.revoked_on = Seal.SealState.REVOKED, on or today()
     seal.save(update_fields=["state", "revoked_on"])
     record("documents.revoke_seal", actor=actor, subject=seal, summary=f"{seal.name} 作废")
     return seal
+
+
+@transaction.atomic
+def rekey_seals(*, old_secret_key: str, system: bool) -> int:
+    """Re-encrypt under the seal key every seal's private key still encrypted under a
+    passphrase derived from `old_secret_key` (`oneseal seal rekey`, the system only); one audit
+    row per seal changed, what already uses the seal key left alone. Raises
+    signing.UnreadableSealKey naming the seal that neither key opens."""
+    acts_as_system(None, system=system)
+    require_seal_key()
+    done = 0
+    for seal in Seal.objects.select_for_update().exclude(private_key_pem="").order_by("pk"):
+        if signing.rekey(seal, old_secret_key=old_secret_key):
+            seal.save(update_fields=["private_key_pem"])
+            record(
+                "seal.rekeyed",
+                actor=None,
+                subject=seal,
+                region_code=seal.bureau.region.code if seal.bureau_id else "",
+                summary=f"{seal.name}: private key re-encrypted under the seal key",
+            )
+            done += 1
+    return done
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -399,7 +438,7 @@ def revoke_document(
         raise ValidationFailed(msg, fields={"document": [msg]})
     old.state, old.revoked_on, old.revocation_reason = (
         Document.DocumentState.REVOKED,
-        on or timezone.localdate(),
+        on or today(),
         reason.strip(),
     )
     old.save(update_fields=["state", "revoked_on", "revocation_reason"])
@@ -450,7 +489,7 @@ def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
         kind=kind,
         reason=reason,
         queued_at=timezone.now(),
-        queued_on=timezone.localdate(),
+        queued_on=today(),
     )
     record(
         "documents.queue_notice",

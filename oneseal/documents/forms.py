@@ -2,8 +2,9 @@
 `documents.actions`, whose refusals are put back on the form."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from oneseal.calendars.queries import today
 
 
 class WordingForm(forms.Form):
@@ -36,7 +37,7 @@ class PublishForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"effective_from": timezone.localdate()})
+        kwargs.setdefault("initial", {"effective_from": today()})
         super().__init__(*args, **kwargs)
 
 

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from oneseal.calendars.queries import today as business_today
 from oneseal.cases.models import (
     OPEN_PROPOSAL_STATES,
     Case,
@@ -261,7 +261,7 @@ def licence_of_document(document: Document) -> Licence | None:
 
 def document_standing(document: Document, *, today: datetime.date | None = None) -> rules.Standing:
     """`rules.standing` of the document today (Asia/Shanghai), with its licence read."""
-    return rules.standing(document, licence_of_document(document), today or timezone.localdate())
+    return rules.standing(document, licence_of_document(document), today or business_today())
 
 
 def embedded_code(data: bytes) -> str:

@@ -14,10 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from oneseal.calendars.queries import today as business_today
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Bureau, Role
@@ -131,7 +131,7 @@ def template_index(request):
 def template_kinds(request, bureau_id: int):
     bureau = _bureau_for(request, bureau_id)
     actions.ensure_shipped_templates(bureau)
-    today = timezone.localdate()
+    today = business_today()
     versions = list(DocumentTemplate.objects.filter(bureau=bureau).select_related("published_by"))
     rows = []
     for kind, label in DocumentKind.choices:
@@ -189,7 +189,7 @@ def template_edit(request, bureau_id: int, kind: str):
         if draft
         else None
     )
-    blockers = actions.template_publish_blockers(draft, timezone.localdate()) if draft else []
+    blockers = actions.template_publish_blockers(draft, business_today()) if draft else []
     op = request.POST.get("op", "")
     if request.method == "POST":
         try:
@@ -268,7 +268,7 @@ def template_preview(request, pk: int):
             notice,
             heading=template.bureau.name,
             number=_("（样张，第{n}版）").format(n=template.number),
-            dated_text=rules.chinese_date(timezone.localdate()),
+            dated_text=rules.chinese_date(business_today()),
             code="0000000000",
             url=actions.public_url("0000000000"),
             seal_name=_("样张 无效"),

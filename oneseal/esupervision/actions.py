@@ -10,12 +10,12 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
 from oneseal.audit.actions import record
+from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, Item
 from oneseal.errors import NotPermitted, ValidationFailed, fail_fields
 from oneseal.organisation.models import Role
@@ -71,7 +71,7 @@ def declare_conflict(
         relative_name=relative_name.strip(),
         relation=relation,
         number=number,
-        declared_on=on or timezone.localdate(),
+        declared_on=on or today(),
         created_by=actor,
     )
     record(
@@ -101,7 +101,7 @@ def withdraw_declaration(
     if declaration.withdrawn_on is not None:
         msg = _("该申报已撤销")
         raise ValidationFailed(msg, fields={"declaration": [msg]})
-    declaration.withdrawn_on = on or timezone.localdate()
+    declaration.withdrawn_on = on or today()
     declaration.save(update_fields=["withdrawn_on"])
     record(
         "esupervision.withdraw_declaration",

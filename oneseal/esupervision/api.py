@@ -2,7 +2,6 @@
 pages (`queries.oversight_scope`): overseers, signatories and superusers over their region and
 below; `?region=` narrows to a region inside it. Anyone else gets 403 and no data."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -13,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.calendars.queries import today
 from oneseal.cases import jobs as case_jobs
 from oneseal.cases.models import Case
 from oneseal.interface.rest import ErrorSerializer, date_field
@@ -253,7 +253,7 @@ class Overview(ScopedView, APIView):
     )
     def get(self, request):
         scope = self.scope()
-        on = timezone.localdate()
+        on = today()
         pushes = queries.unsigned_pushes(scope, on)
         support = queries.overdue_support_requests(scope, on)
         return Response(
@@ -282,7 +282,7 @@ class WarningCases(ScopedView, ListAPIView):
         level = self.kwargs["level"]
         if level not in case_jobs.Level.ALL:
             raise NotFound()
-        return queries.warning_cases(self.scope(), timezone.localdate(), level)
+        return queries.warning_cases(self.scope(), today(), level)
 
     @extend_schema(
         tags=[TAG],
@@ -308,7 +308,7 @@ class OverdueCases(ScopedView, ListAPIView):
         kind = self.kwargs["kind"]
         if kind not in queries.Overdue.ALL:
             raise NotFound()
-        return queries.overdue_cases(self.scope(), timezone.localdate(), kind)
+        return queries.overdue_cases(self.scope(), today(), kind)
 
     @extend_schema(
         tags=[TAG],
@@ -369,7 +369,7 @@ class Statistics(ScopedView, APIView):
         scope = self.scope()
         query = StatisticsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        first, last = queries.month_bounds(timezone.localdate())
+        first, last = queries.month_bounds(today())
         report = queries.statistics(
             scope,
             start=query.validated_data.get("from") or first,
@@ -393,5 +393,5 @@ class ReformMeasures(ScopedView, APIView):
         scope = self.scope()
         query = ReformQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        on = query.validated_data.get("on") or timezone.localdate()
+        on = query.validated_data.get("on") or today()
         return Response(ReformSerializer(queries.reform_measures(scope, on=on)).data)

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import today as business_today
 from oneseal.calendars.rules import FIRST_YEAR, LAST_YEAR, WorkCalendar
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 
@@ -408,7 +409,7 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
                 kind=Milestone.RATED,
                 happened_on=on
                 if isinstance(on, datetime.date) and not isinstance(on, datetime.datetime)
-                else timezone.localdate(on),
+                else business_today(on),
                 region_code=region,
                 department_id=dept,
                 item_id=item,

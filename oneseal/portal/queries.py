@@ -10,13 +10,12 @@ from django.db.models import Prefetch, QuerySet
 
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
+from oneseal.cases import texts
 from oneseal.cases.models import Case, CaseEvent, ExpiryReminder, Licence
 from oneseal.cases.queries import DETAIL_PREFETCH, visible_cases, visible_licences
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material
 from oneseal.catalogue.rules import material_applies
 from oneseal.documents.queries import documents_for
-
-from . import rules
 
 
 def own_applicants(user) -> QuerySet[Applicant]:
@@ -43,12 +42,6 @@ def own_case(user, pk: int) -> Case | None:
     )
 
 
-def correction_notice(case: Case) -> CaseEvent | None:
-    """The one-time correction notice (一次性告知) the case is waiting on: the latest one."""
-    notices = [e for e in case.events.all() if e.action == "request_correction"]
-    return notices[-1] if notices else None
-
-
 def case_documents(user, case: Case) -> list:
     """The notices and the licence of the case the user may download (the documents app
     decides who may)."""
@@ -68,7 +61,7 @@ def tracked_case(number: str, query_code: str) -> Case | None:
             .prefetch_related(
                 Prefetch(
                     "events",
-                    queryset=CaseEvent.objects.filter(action__in=rules.PUBLIC_STEPS).order_by(
+                    queryset=CaseEvent.objects.filter(action__in=texts.PUBLIC_STEPS).order_by(
                         "seq"
                     ),
                 )

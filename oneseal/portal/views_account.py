@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +18,7 @@ from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import revoke_authorisation, sign_up
 from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import authorisations_of, own_person
+from oneseal.calendars.queries import today as business_today
 from oneseal.errors import DomainError, ValidationFailed
 from oneseal.throttling import throttle
 
@@ -96,7 +96,7 @@ def account(request):
     person, standing or not, with how to get one at a window."""
     person = own_person(request.user)
     rows = list(authorisations_of(person)) if person else []
-    today = timezone.localdate()
+    today = business_today()
     for row in rows:
         row.active = row.is_active(today)
     return render(

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oneseal.calendars.queries import current_calendar, today
-from oneseal.cases import actions
+from oneseal.cases import actions, texts
+from oneseal.cases import queries as case_queries
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.clocks import clocks_of
 from oneseal.cases.models import CaseMaterial, Licence, RevocationProposal, State
@@ -25,7 +26,7 @@ from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, Online
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, ValidationFailed
 
-from . import queries, rules
+from . import queries
 
 KEY = re.compile(r"^[0-9a-f]{32}$")
 signed_in = login_required(login_url="portal:signin")
@@ -150,7 +151,7 @@ def apply(request, handling_item_id):
 def my_cases(request):
     cases = with_clocks(queries.own_cases(request.user))
     for case in cases:
-        case.progress = rules.progress(case, case.clocks)
+        case.progress = texts.progress(case, case.clocks)
     return render(
         request,
         "portal/my_cases.html",
@@ -169,7 +170,9 @@ def _own_case_or_404(request, pk):
 def my_case(request, pk):
     case = _own_case_or_404(request, pk)
     clocks = clocks_of(case, current_calendar(), today())
-    notice = queries.correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
+    notice = (
+        case_queries.correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
+    )
     lines = list(case.materials.all())
     listed = set()
     if notice is not None:
@@ -181,14 +184,14 @@ def my_case(request, pk):
         ]
     events = list(case.events.all())
     for event in events:
-        event.text, event.detail = rules.event_text(event.action), rules.event_detail(event)
+        event.text, event.detail = texts.event_text(event.action), texts.event_detail(event)
     return render(
         request,
         "portal/my_case.html",
         {
             "case": case,
             "clocks": clocks,
-            "progress": rules.progress(case, clocks),
+            "progress": texts.progress(case, clocks),
             "lines": lines,
             "notice": notice,
             "notice_lines": [line for line in lines if line.in_notice],
@@ -265,7 +268,7 @@ def upload(request, pk, line):
 @require_POST
 def submit_correction(request, pk):
     case = _own_case_or_404(request, pk)
-    notice = queries.correction_notice(case)
+    notice = case_queries.correction_notice(case)
     if case.state == State.AWAITING_CORRECTION and notice is not None:
         listed = {
             item.get("line"): item.get("material", "") for item in notice.data.get("items", [])

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from oneseal.applicants import rules as applicant_rules
+from oneseal.cases import texts
 from oneseal.clients import client_ip
 from oneseal.throttling import throttle
 
-from . import queries, rules
+from . import queries
 
 
 def _key(kind: str, value: str) -> str:
@@ -68,8 +69,8 @@ def track(request):
         _fail(number_key)
         context["error"] = _("办件编号或查询码不正确。查询码印在受理通知书上。")
         return render(request, "portal/track.html", context, status=404)
-    steps = [{"text": rules.event_text(e.action), "on": e.on} for e in case.events.all()]
+    steps = [{"text": texts.event_text(e.action), "on": e.on} for e in case.events.all()]
     context.update(
-        case=case, steps=steps, applicant=rules.mask_name(case.applicant.name, case.applicant.kind)
+        case=case, steps=steps, applicant=texts.mask_name(case.applicant.name, case.applicant.kind)
     )
     return render(request, "portal/track.html", context)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from oneseal.actors import User
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
-from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases.models import CLOSED_STATES, Case
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed, fail_blockers
 from oneseal.organisation.models import Bureau, Role
@@ -70,11 +70,11 @@ def rate(
     if channel == Channel.ONLINE:
         if not is_owner(actor, case):
             raise NotPermitted()
-        on = timezone.localdate()
+        on = today()
     elif channel == Channel.WINDOW:
         if not has_role(actor, Role.CLERK, case.region):
             raise NotPermitted()
-        on = on or timezone.localdate()
+        on = on or today()
         if case.closed_on is None or on != case.closed_on:
             raise ValidationFailed(fields={"channel": [_("窗口评价器只能在办结当天现场评价")]})
     else:
@@ -167,13 +167,13 @@ def answer_follow_up(
     blockers = answer_blockers(follow_up)
     fail_blockers(blockers)
     answer = (answer or "").strip()
-    on = on or timezone.localdate()
+    on = on or today()
     errors = {}
     if not answer:
         errors["answer"] = [_("请填写核实整改情况和回复内容")]
     elif len(answer) > ANSWER_MAX:
         errors["answer"] = [_("回复内容不能超过{n}个字").format(n=ANSWER_MAX)]
-    if on < follow_up.opened_on or on > timezone.localdate():
+    if on < follow_up.opened_on or on > today():
         errors["on"] = [_("回复日期应在差评日期与今天之间")]
     if errors:
         raise ValidationFailed(_("回复信息有误"), fields=errors)

@@ -7,7 +7,6 @@ nothing about it. Domain errors are rendered by `api.errors`."""
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -17,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.calendars.queries import today
 from oneseal.cases.queries import visible_cases
 from oneseal.errors import ValidationFailed
 from oneseal.interface.rest import ErrorSerializer
@@ -56,7 +56,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
-        return obj.state == FollowUp.FollowUpState.OPEN and obj.due_on < timezone.localdate()
+        return obj.state == FollowUp.FollowUpState.OPEN and obj.due_on < today()
 
 
 class StaffFollowUpSerializer(FollowUpSerializer):
@@ -284,7 +284,7 @@ class FollowUps(SignedIn, APIView):
         if params.get("state"):
             qs = qs.filter(state=params["state"])
         if params["overdue"]:
-            qs = queries.overdue(qs, timezone.localdate())
+            qs = queries.overdue(qs, today())
         return Response(StaffFollowUpSerializer(qs.order_by("due_on", "id")[:500], many=True).data)
 
 

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.calendars.queries import today as business_today
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
@@ -113,7 +113,7 @@ def staff_list(request):
 @login_required
 def follow_ups(request):
     _require_staff(request)
-    today = timezone.localdate()
+    today = business_today()
     qs = queries.staff_follow_ups(request.user)
     late = list(queries.overdue(qs, today))
     open_ = list(qs.filter(state=FollowUp.FollowUpState.OPEN, due_on__gte=today))
@@ -194,8 +194,7 @@ def follow_up(request, pk: int):
             )
             if can_assign
             else None,
-            "overdue": item.state == FollowUp.FollowUpState.OPEN
-            and item.due_on < timezone.localdate(),
+            "overdue": item.state == FollowUp.FollowUpState.OPEN and item.due_on < business_today(),
         },
         status=400 if request.method == "POST" else 200,
     )

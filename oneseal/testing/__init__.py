@@ -59,6 +59,32 @@ def poster(user, url, body, **headers):
     return call
 
 
+def online_files(handling_item, applicant) -> dict:
+    """A small PDF for each file an online application of `applicant` must carry
+    (`cases.actions.missing_uploads`), to pass as `receive(..., uploads=...)`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        int(field.removeprefix("material-")): SimpleUploadedFile(
+            f"{field}.pdf", b"%PDF-1.7 test", content_type="application/pdf"
+        )
+        for field in actions.missing_uploads(handling_item, applicant, ())
+    }
+
+
+def api_apply_online(client, handling_item, applicant_pk, files_for):
+    """An online application through `POST /api/v1/cases/apply` for the applicant `applicant_pk`,
+    with a file for each material an online application of `files_for` must carry."""
+    files = {
+        f"material-{pk}": upload for pk, upload in online_files(handling_item, files_for).items()
+    }
+    return client.post(
+        "/api/v1/cases/apply",
+        {"handling_item": handling_item.pk, "applicant": applicant_pk, **files},
+        format="multipart",
+    )
+
+
 def issued_document(case, *, kind: str, actor):
     """The genuine document of `kind` for the case's latest event that calls for one: the one
     the act issued itself (documents issue with their act, cases.notices), or — when the act
@@ -158,7 +184,7 @@ def revoke_through_procedure(
     if not Seal.objects.filter(
         bureau=case.bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE
     ).exists():
-        document_actions.create_seal(case.bureau, actor=None, valid_from=day("2024-01-01"))
+        document_actions.create_seal(case.bureau, system=True, valid_from=day("2024-01-01"))
     from oneseal.cases.actions.revocation import open_proposal
 
     if open_proposal(case) is None:

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from oneseal.applicants.actions import (
 )
 from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import authorisations_for
+from oneseal.calendars.queries import today as business_today
 from oneseal.errors import DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
@@ -69,7 +69,7 @@ def _page(request, *, values: dict, errors: dict, status: int = 200):
             )
         except ValueError as exc:
             number_error = str(exc)
-    today = timezone.localdate()
+    today = business_today()
     rows = list(authorisations_for(organisation)) if organisation else []
     for row in rows:
         row.active = row.is_active(today)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from oneseal.applicants.models import Applicant
+from oneseal.cases import texts as case_texts
 from oneseal.cases.clocks import Clocks
 from oneseal.cases.models import (
     Case,
@@ -21,12 +22,10 @@ from oneseal.cases.models import (
     State,
     Upload,
 )
-from oneseal.cases.queries import staff_sees
+from oneseal.cases.queries import correction_notice, staff_sees
 from oneseal.catalogue.models import HandlingItem
 from oneseal.documents.models import Document
 from oneseal.documents.queries import documents_for
-from oneseal.portal import queries as portal_queries
-from oneseal.portal import rules as portal_rules
 
 # --- Output serializers -------------------------------------------------------------------
 #
@@ -544,7 +543,7 @@ class CaseDetailSerializer(CaseRowSerializer):
 # --- The applicant's view of a case --------------------------------------------------------
 #
 # An applicant reads through the API what their portal case page shows (portal/views_cases.py,
-# my_case.html) and no more: state and clocks, the events in plain words (portal.rules), the
+# my_case.html) and no more: state and clocks, the events in plain words (cases.texts), the
 # materials with their status and files, the correction notice, the documents. No staff names,
 # no review steps or opinions, no event data, no agent's or the bureau's internal fields. Staff
 # who see the case as staff (`staff_sees`) read CaseDetailSerializer.
@@ -615,11 +614,11 @@ class ApplicantEventSerializer(HandRendered, serializers.ModelSerializer):
 
     @staticmethod
     def get_text(e: CaseEvent) -> str:
-        return portal_rules.event_text(e.action)
+        return case_texts.event_text(e.action)
 
     @staticmethod
     def get_detail(e: CaseEvent) -> str:
-        return str(portal_rules.event_detail(e))
+        return str(case_texts.event_detail(e))
 
     @staticmethod
     def render(e: CaseEvent) -> dict:
@@ -770,9 +769,9 @@ class ApplicantCaseSerializer(HandRendered, serializers.ModelSerializer):
 def for_applicant(user, case: Case) -> Case:
     """What the applicant's page adds to a loaded detail: the progress sentence, the notice
     the case waits on, and the documents they may download."""
-    case.progress = portal_rules.progress(case, case.clocks)
+    case.progress = case_texts.progress(case, case.clocks)
     case.correction_notice = (
-        portal_queries.correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
+        correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
     )
     # A case just opened has no documents yet: nothing to read.
     case.applicant_documents = (

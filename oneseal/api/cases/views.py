@@ -138,6 +138,8 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         parameters=[IDEMPOTENCY_KEY],
         description=_l(
             "窗口人员收件，或申请人本人网上申请（channel=online）。带 Idempotency-Key 的重复提交返回原办件。"
+            "网上申请须随附必需材料的文件：本接口不收文件，缺少不可容缺的必需材料时返回 400，"
+            "按材料逐项列出（字段 material-<id>）；带文件的网上申请请以 multipart 提交到 /api/v1/cases/apply。"
         ),
         responses={201: CASE_VIEW, 200: CASE_VIEW, **ERRORS},
     )
@@ -145,9 +147,20 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         key, data = opening_input(request, OpenCaseInput)
         data["target_licence"] = target_licence_of(request.user, data)
         at = timezone.now()
-        case = actions.receive(
-            data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data
-        )
+        try:
+            case = actions.receive(
+                data.pop("handling_item"), actor=request.user, idempotency_key=key, at=at, **data
+            )
+        except ValidationFailed as exc:
+            # The rule is the action's; this endpoint only says where the files go.
+            if any(field.startswith("material-") for field in exc.fields):
+                raise ValidationFailed(
+                    _(
+                        "网上申请须同时上传必需材料的文件，请以 multipart 提交到 /api/v1/cases/apply"
+                    ),
+                    fields=exc.fields,
+                ) from exc
+            raise
         # A case opened by this call carries what it wrote; a repeat gets the earlier case.
         if getattr(case, "new_lines", None) is not None:
             return Response(

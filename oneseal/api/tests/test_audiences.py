@@ -12,7 +12,7 @@ from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import CaseMaterial
 from oneseal.organisation.models import Role
-from oneseal.testing import at, day
+from oneseal.testing import api_apply_online, at, day
 
 OPINION = "经审查，申请人场所布局合理，同意——李初审"
 
@@ -146,11 +146,7 @@ def test_staff_read_the_full_record_unchanged(reviewed_case, clerk):
 def test_an_applicants_action_answers_with_the_applicants_view(make_item, citizen, clerk):
     hi = make_item()
     applicant = citizen.applicants.get()
-    opened = client_for(citizen).post(
-        "/api/v1/cases",
-        {"handling_item": hi.pk, "applicant": applicant.pk, "channel": "online"},
-        format="json",
-    )
+    opened = api_apply_online(client_for(citizen), hi, applicant.pk, applicant)
     assert opened.status_code == 201 and set(opened.json()) == APPLICANT_KEYS
     case_id, line = opened.json()["id"], opened.json()["materials"][0]["id"]
     asked = client_for(clerk).post(

@@ -17,12 +17,13 @@ from rest_framework.test import APIClient
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
+from oneseal.cases.actions import missing_uploads
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import ReviewStep
 from oneseal.interface.case_actions import ACTIONS
 from oneseal.organisation.models import Role
-from oneseal.testing import at, day
+from oneseal.testing import api_apply_online, at, day
 
 PERSON_NUMBER = "11010519491231002" + id_check_char("11010519491231002")
 
@@ -256,22 +257,39 @@ def test_an_online_applicant_opens_a_case_only_for_themselves(
     citizen, citizen_applicant, applicant, handling_item
 ):
     client = client_for(citizen)
-    own = client.post(
-        "/api/v1/cases",
-        {"handling_item": handling_item.pk, "applicant": citizen_applicant.pk, "channel": "online"},
-        format="json",
-    )
+    own = api_apply_online(client, handling_item, citizen_applicant.pk, citizen_applicant)
     assert own.status_code == 201, own.content
     assert own.json()["applicant"]["name"] == "张三"
-    someone_else = client.post(
-        "/api/v1/cases",
-        {"handling_item": handling_item.pk, "applicant": applicant.pk, "channel": "online"},
-        format="json",
-    )
+    someone_else = api_apply_online(client, handling_item, applicant.pk, citizen_applicant)
     assert someone_else.status_code == 400
     assert "applicant" in someone_else.json()["fields"]
     assert applicant.name not in someone_else.content.decode()
     assert Case.objects.count() == 1
+
+
+def test_an_online_application_without_its_required_files_is_refused_on_the_json_endpoint(
+    citizen, citizen_applicant, handling_item
+):
+    missing = missing_uploads(handling_item, citizen_applicant, ())
+    assert missing  # the item has a required material that cannot be tolerated
+    r = client_for(citizen).post(
+        "/api/v1/cases",
+        {"handling_item": handling_item.pk, "applicant": citizen_applicant.pk, "channel": "online"},
+        format="json",
+    )
+    assert r.status_code == 400, r.content
+    assert r.json()["fields"] == missing
+    assert "/api/v1/cases/apply" in r.json()["message"]
+    assert Case.objects.count() == 0
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    (open_case,) = [
+        operation
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if operation.get("operationId") == "open_case"
+    ]
+    assert "material-<id>" in open_case["description"]
+    assert "/api/v1/cases/apply" in open_case["description"]
 
 
 def test_an_unknown_handling_item_is_an_error_on_its_field(as_clerk, applicant):
@@ -368,11 +386,8 @@ def test_a_correction_is_requested_by_the_clerk_and_supplied_by_the_applicant_on
     citizen, citizen_applicant, handling_item, clerk
 ):
     applicant_client, clerk_client = client_for(citizen), client_for(clerk)
-    r = applicant_client.post(
-        "/api/v1/cases",
-        {"handling_item": handling_item.pk, "applicant": citizen_applicant.pk, "channel": "online"},
-        format="json",
-    )
+    r = api_apply_online(applicant_client, handling_item, citizen_applicant.pk, citizen_applicant)
+    assert r.status_code == 201, r.content
     case_id, line = r.json()["id"], r.json()["materials"][0]["id"]
     r = clerk_client.post(
         f"/api/v1/cases/{case_id}/request-correction",

@@ -17,6 +17,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import credit_check_char
 from oneseal.audit.models import AuditEvent
 from oneseal.cases.models import Case
+from oneseal.testing import api_apply_online
 
 PASSWORD = "Pingluo-2025!"
 STRANGER_ID = "640221199605180423"
@@ -97,8 +98,7 @@ def test_filing_for_an_organisation_online_needs_a_standing_authorisation(
     representative, applicant, clerk, handling_item
 ):
     client = client_for(representative)
-    body = {"handling_item": handling_item.pk, "applicant": applicant.pk, "channel": "online"}
-    refused = client.post("/api/v1/cases", body, format="json")
+    refused = api_apply_online(client, handling_item, applicant.pk, applicant)
     assert refused.status_code == 400 and "applicant" in refused.json()["fields"]
     assert applicant.name not in refused.content.decode()
 
@@ -111,14 +111,14 @@ def test_filing_for_an_organisation_online_needs_a_standing_authorisation(
         valid_until=timezone.localdate() + datetime.timedelta(days=30),
         actor=clerk,
     )
-    filed = client.post("/api/v1/cases", body, format="json")
+    filed = api_apply_online(client, handling_item, applicant.pk, applicant)
     assert filed.status_code == 201, filed.content
     case_id = filed.json()["id"]
     assert Case.objects.get(pk=case_id).applicant == applicant
     assert client.get(f"/api/v1/cases/{case_id}").status_code == 200
 
     revoke_authorisation(authorisation, actor=clerk, reason="委托期限内单位收回授权")
-    assert client.post("/api/v1/cases", body, format="json").status_code == 400
+    assert api_apply_online(client, handling_item, applicant.pk, applicant).status_code == 400
     # The organisation's cases leave the account with the authorisation.
     assert client.get(f"/api/v1/cases/{case_id}").status_code == 404
     assert client.get("/api/v1/cases").json()["results"] == []

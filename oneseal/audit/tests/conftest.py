@@ -23,7 +23,7 @@ def two_cases(handling_item, applicant, clerk):
 
 @pytest.fixture
 def seal(bureau):
-    return document_actions.create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
+    return document_actions.create_seal(bureau, system=True, valid_from=datetime.date(2024, 1, 1))
 
 
 def delete_behind_the_actions(events) -> None:

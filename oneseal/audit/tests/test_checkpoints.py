@@ -162,7 +162,7 @@ def test_a_sealed_away_seal_does_not_sign_the_new_seal_does(two_cases, seal, bur
     Seal.objects.filter(pk=seal.pk).update(state=Seal.SealState.SEALED_AWAY)
     with pytest.raises(CommandError):
         call_command("audit", "checkpoint", stdout=io.StringIO())
-    new = document_actions.create_seal(bureau, actor=None, valid_from=datetime.date(2025, 1, 1))
+    new = document_actions.create_seal(bureau, system=True, valid_from=datetime.date(2025, 1, 1))
     assert checkpoint().fingerprint == new.fingerprint
 
 

@@ -53,7 +53,7 @@ def test_six_writers_at_once_make_one_unbroken_chain(regions):
 
 @pytest.mark.django_db(transaction=True)
 def test_checkpoints_sealed_while_others_write_match_the_history(regions, bureau):
-    document_actions.create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
+    document_actions.create_seal(bureau, system=True, valid_from=datetime.date(2024, 1, 1))
 
     def sealer():
         return [checkpoints.make_checkpoint().number for _ in range(3)]

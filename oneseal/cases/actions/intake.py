@@ -123,6 +123,13 @@ def receive(
         existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    if channel == Channel.ONLINE:
+        # An online application carries its files (网上申请), whichever path opens it: the
+        # same rule as `apply_online`, so the JSON API cannot open one without them.
+        fail_fields(
+            missing_uploads(handling_item, applicant, (uploads or {}).keys()),
+            message=_("网上申请须同时上传必需材料的文件"),
+        )
     if agent_id_number or agent_name:
         agent_errors = {}
         if not agent_name.strip():
@@ -258,6 +265,18 @@ def upload_field(material) -> str:
     return f"material-{material.pk}"
 
 
+def missing_uploads(handling_item, applicant: Applicant, uploaded) -> dict[str, list[str]]:
+    """The files an online application still lacks, under each material's field: every
+    required material of the applicant's situation that cannot be tolerated (容缺) and is not
+    among `uploaded` (material ids)."""
+    have = {int(pk) for pk in uploaded}
+    return {
+        upload_field(m): [_("请上传“{m}”").format(m=m.name)]
+        for m in online_uploads(handling_item, applicant)
+        if m.pk not in have and m.is_required and not m.is_tolerable
+    }
+
+
 @transaction.atomic
 def apply_online(
     handling_item,
@@ -282,9 +301,9 @@ def apply_online(
             return existing
     uploadable = {m.pk: m for m in online_uploads(handling_item, applicant)}
     errors = {f"material-{pk}": [_("该材料无需网上上传")] for pk in files if pk not in uploadable}
-    for m in uploadable.values():
-        if files.get(m.pk) is None and m.is_required and not m.is_tolerable:
-            errors[upload_field(m)] = [_("请上传“{m}”").format(m=m.name)]
+    errors.update(
+        missing_uploads(handling_item, applicant, [pk for pk, f in files.items() if f is not None])
+    )
     fail_fields(errors)
     # `receive` stores the files with its act, before the receipt is issued, so the receipt
     # lists them; a refused file refuses the whole application (nothing is kept).

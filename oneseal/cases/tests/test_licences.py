@@ -221,7 +221,7 @@ def media(settings, tmp_path):
 def test_documents_of_each_version_supersede_or_void_the_earlier_ones(
     food, holder, clerk, signatory, bureau, media
 ):
-    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     licence = new_licence(food, holder, clerk, signatory)
     first = issued_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
     assert first.issued_by == signatory  # issued with the grant
@@ -533,7 +533,7 @@ def test_no_reminder_once_a_renewal_is_under_way_and_no_mail_without_a_host(
 def test_a_renewal_undecided_at_expiry_is_deemed_granted(
     food, holder, clerk, signatory, bureau, media
 ):
-    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     licence = new_licence(food, holder, clerk, signatory, on="2025-01-20", until="2025-09-30")
     case = received(food[Variant.RENEWAL], holder, clerk, "2025-08-29", licence=licence)
     actions.check_materials(
@@ -657,7 +657,7 @@ def test_a_changed_licence_is_revoked_as_the_licence_from_its_change_case(
 ):
     """One lookup of a case's licence (cases.queries.licence_of): the procedure may start from
     any case of the licence, and one runs at a time for the licence, whichever case it is on."""
-    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     licence = new_licence(food, holder, clerk, signatory, on="2025-01-20")
     change, _ = decided(
         food[Variant.CHANGE],
@@ -729,7 +729,7 @@ def test_validity_rules_of_the_guides():
 def test_an_earlier_versions_licence_is_not_due_again_once_replaced(
     food, holder, clerk, signatory, bureau, media
 ):
-    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     licence = new_licence(food, holder, clerk, signatory)
     issued_document(licence.case, kind=DocumentKind.LICENCE, actor=clerk)
     change, _ = decided(

@@ -18,7 +18,7 @@ State = RevocationProposal.ProposalState
 
 @pytest.fixture
 def seal(bureau):
-    return document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    return document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
 
 
 @pytest.fixture
@@ -328,7 +328,7 @@ def test_the_period_counts_working_days_over_the_spring_festival(
 def test_without_a_seal_the_notice_waits_and_its_service_waits_for_it(
     licensed, reviewer, clerk, bureau, seal
 ):
-    document_actions.revoke_seal(seal, actor=None, on=day("2025-09-26"))
+    document_actions.revoke_seal(seal, system=True, on=day("2025-09-26"))
     propose(licensed, reviewer)
     assert not Document.objects.filter(case=licensed, kind="revocation_notice").exists()
     pending = PendingNotice.objects.get(
@@ -339,7 +339,7 @@ def test_without_a_seal_the_notice_waits_and_its_service_waits_for_it(
         actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))
     assert open_proposal(licensed).state == State.PROPOSED
 
-    document_actions.create_seal(bureau, actor=None, valid_from=day("2025-09-29"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2025-09-29"))
     notice = document_actions.issue_pending(pending, actor=clerk)
     assert notice.kind == "revocation_notice" and notice.issued_by == clerk
     pending.refresh_from_db()
@@ -361,7 +361,7 @@ def test_a_proposal_withdrawn_before_its_notice_calls_for_no_notice(
     )
 
     document_actions.revoke_seal(
-        seal, actor=None, on=day("2025-09-26")
+        seal, system=True, on=day("2025-09-26")
     )  # so the notice could not go out
     propose(licensed, reviewer)
     assert "revocation_notice" in [d.kind for d in due_documents(licensed)]

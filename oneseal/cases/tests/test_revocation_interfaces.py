@@ -16,7 +16,7 @@ from oneseal.testing import accepted_case, day, issued_document
 
 @pytest.fixture
 def licensed(make_item, own_applicant, clerk, signatory, bureau):
-    document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     case = accepted_case(make_item(steps=False), own_applicant, clerk, "2025-09-22")
     actions.grant(
         case,
@@ -47,7 +47,7 @@ def test_the_procedure_through_the_api(
 ):
     url = f"/api/v1/cases/{licensed.pk}"
     # The seal is being replaced: the proposal cannot issue its notice, which waits for the window.
-    document_actions.revoke_seal(Seal.objects.get(bureau=bureau), actor=None)
+    document_actions.revoke_seal(Seal.objects.get(bureau=bureau), system=True)
     assert (
         api(clerk).post(f"{url}/propose-revocation", {"facts": "伪造"}, format="json").status_code
         == 403
@@ -72,7 +72,7 @@ def test_the_procedure_through_the_api(
     pending = PendingNotice.objects.get(case=licensed, kind="revocation_notice", document=None)
     r = api(clerk).post(f"{url}/notify-revocation", {}, format="json")
     assert r.status_code == 400 and "告知书" in r.json()["message"]
-    document_actions.create_seal(bureau, actor=None)
+    document_actions.create_seal(bureau, system=True)
     assert (
         api(clerk)
         .post(f"{url}/documents", {"kind": "revocation_notice"}, format="json")

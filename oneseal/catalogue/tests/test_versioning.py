@@ -230,7 +230,7 @@ def test_delegating_to_a_township_centre_is_versioned(complete_draft, admin_user
     from oneseal.organisation.models import ServiceCentre
     from oneseal.regions.actions import load_regions
 
-    load_regions({"640221100": "城关镇"})
+    load_regions({"640221100": "城关镇"}, source="test townships", system=True)
     centre = ServiceCentre.objects.create(
         region=regions.get(code="640221100"), bureau=bureau, name="城关镇便民服务中心"
     )

@@ -37,7 +37,7 @@ def _seals(bureau: Bureau) -> list[str]:
     lines = []
     if queries.active_seal(bureau) is None:
         seal = actions.create_seal(
-            bureau, actor=None, name=f"{bureau.name}行政审批专用章", valid_from=TRANSFER_DATE
+            bureau, system=True, name=f"{bureau.name}行政审批专用章", valid_from=TRANSFER_DATE
         )
         lines.append(
             _("电子印章：{name}自{date}启用（证书指纹 {fp}…）").format(
@@ -53,7 +53,7 @@ def _seals(bureau: Bureau) -> list[str]:
         if department.name not in registered:
             actions.register_department_seal(
                 department,
-                actor=None,
+                system=True,
                 name=f"{department.name}行政许可专用章",
                 sealed_away_on=TRANSFER_DATE,
             )

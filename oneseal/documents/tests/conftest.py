@@ -16,7 +16,7 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def seal(bureau):
-    return actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    return actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
 
 
 def notice_of(case, kind):

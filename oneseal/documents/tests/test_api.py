@@ -26,7 +26,7 @@ def case(item, own_applicant, clerk, bureau):
     """An accepted case of an applicant with an online account, its acceptance notice due: it
     was accepted before the bureau's seal was set up, so its notice waits to be issued."""
     case = accepted_case(item, own_applicant, clerk, "2025-03-03")
-    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     return case
 
 
@@ -61,7 +61,7 @@ def test_issuing_what_cannot_be_issued_is_a_400_with_every_reason(case, clerk, b
     again = api(clerk).post(f"/api/v1/cases/{case.pk}/documents", {"kind": "grant"}, format="json")
     assert again.status_code == 400 and "没有需要出具" in again.json()["reasons"][0]
     actions.issue_document(case, kind="acceptance", actor=clerk)
-    actions.revoke_seal(bureau.seals.get(), actor=None, on=day("2025-03-04"))
+    actions.revoke_seal(bureau.seals.get(), system=True, on=day("2025-03-04"))
     second = api(clerk).post(
         f"/api/v1/cases/{case.pk}/documents", {"kind": "acceptance"}, format="json"
     )
@@ -208,7 +208,7 @@ def test_a_refusal_and_a_correction_are_issued_through_the_api(
         on=day("2025-03-04"),
     )
     actions.create_seal(
-        bureau, actor=None, valid_from=day("2024-01-01")
+        bureau, system=True, valid_from=day("2024-01-01")
     )  # the refusal's notice waited for it
     window = make_staff("window2", county, Role.CLERK)
     issued = api(window).post(

@@ -37,7 +37,7 @@ def test_documents_issued_at_once_take_consecutive_numbers_from_the_first_of_the
         )
     ]
     cases, more, case = cases[:4], cases[4:7], cases[7]
-    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     assert not DocumentSequence.objects.exists() and not DocumentTemplate.objects.exists()
     results = in_parallel(
         *(issuer(case, user) for case, user in zip(cases, [clerk, *others], strict=True)),

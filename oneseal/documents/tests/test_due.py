@@ -43,7 +43,7 @@ def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applican
     # The correction materials call for their own receipt (补正材料接收凭证): the latest receipt
     # is the one due, after the correction notice.
     assert kinds(case) == [("correction", no_seal), ("receipt", no_seal), ("acceptance", no_seal)]
-    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     assert kinds(case) == [("correction", []), ("receipt", []), ("acceptance", [])]
     issued = actions.issue_due_documents(case, actor=clerk)
     assert [d.kind for d in issued] == ["correction", "receipt", "acceptance"]

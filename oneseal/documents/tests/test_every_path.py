@@ -180,7 +180,7 @@ def test_without_a_seal_the_act_stands_and_the_notice_waits_in_the_queue(
     client.force_login(clerk)
     refused = client.post(reverse("workbench:issue-notice", args=[pending.pk]))
     assert refused.status_code == 302 and refused["Location"] == reverse("workbench:notices")
-    actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     issued = client.post(reverse("workbench:issue-notice", args=[pending.pk]))
     assert issued.status_code == 302
     pending.refresh_from_db()

@@ -12,7 +12,7 @@ from oneseal.cases import actions as case_actions
 from oneseal.cases.models import State
 from oneseal.documents import queries
 from oneseal.documents.models import Document, PendingNotice
-from oneseal.testing import accepted_case, at, day
+from oneseal.testing import accepted_case, api_apply_online, at, day
 
 from .conftest import notice_of, pdf_text
 
@@ -58,11 +58,7 @@ def test_the_api_opens_a_case_with_its_receipt(item, applicant, clerk, seal):
 def test_an_applicant_applying_online_through_the_api_gets_the_receipt(
     item, own_applicant, applicant_user, seal
 ):
-    r = api(applicant_user).post(
-        "/api/v1/cases",
-        {"handling_item": item.pk, "applicant": own_applicant.pk, "channel": "online"},
-        format="json",
-    )
+    r = api_apply_online(api(applicant_user), item, own_applicant.pk, own_applicant)
     assert r.status_code == 201, r.content
     case = own_applicant.cases.get()
     receipt = notice_of(case, "receipt")

@@ -54,7 +54,7 @@ def test_production_without_a_seal_key_refuses_to_sign_or_create_a_seal(
     assert "ONESEAL_SEAL_KEY" in str(refused.value)
     assert not case.documents.exists()
     with pytest.raises(MissingSealKey):
-        actions.create_seal(seal.bureau, actor=None)
+        actions.create_seal(seal.bureau, system=True)
     assert not (tmp_path / "absent").exists()  # production never invents a key
 
 

@@ -11,6 +11,7 @@ from oneseal.documents import actions, signing
 from oneseal.documents.models import Seal
 from oneseal.documents.queries import check_file
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.organisation.models import Department
 from oneseal.testing import accepted_case, day
 
 from .conftest import notice_of, pdf_bytes
@@ -73,7 +74,7 @@ def test_a_rotated_seal_signs_nothing_more_but_its_documents_still_verify(
     document, bureau, clerk, item, applicant
 ):
     old = document.seal
-    new = actions.create_seal(bureau, actor=None, valid_from=day("2025-06-01"))
+    new = actions.create_seal(bureau, system=True, valid_from=day("2025-06-01"))
     old.refresh_from_db()
     assert old.state == Seal.SealState.SEALED_AWAY and old.sealed_away_on == day("2025-06-01")
     with pytest.raises(ValidationFailed, match="已于2025-06-01封存"):
@@ -90,7 +91,7 @@ def test_a_revoked_seal_or_a_departments_old_seal_signs_nothing(
 ):
     old = actions.register_department_seal(
         department,
-        actor=None,
+        system=True,
         name="平罗县市场监督管理局行政许可专用章",
         sealed_away_on=day("2024-01-01"),
     )
@@ -98,12 +99,29 @@ def test_a_revoked_seal_or_a_departments_old_seal_signs_nothing(
         signing.sign_pdf(
             b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x"
         )
-    actions.revoke_seal(seal, actor=None, on=day("2025-03-01"))
+    actions.revoke_seal(seal, system=True, on=day("2025-03-01"))
     case = accepted_case(item, applicant, clerk, "2025-03-03")
     with pytest.raises(ValidationFailed, match="尚未启用电子印章"):
         actions.issue_document(case, kind="acceptance", actor=clerk)
     with pytest.raises(NotPermitted):
         actions.create_seal(bureau, actor=clerk)
+
+
+def test_seal_actions_refuse_a_missing_actor_unless_the_system_acts(bureau, seal):
+    department = Department.objects.create(region=bureau.region, name="县农业农村局")
+    with pytest.raises(NotPermitted):
+        actions.create_seal(bureau, actor=None)
+    with pytest.raises(NotPermitted):
+        actions.register_department_seal(
+            department, actor=None, name="旧章", sealed_away_on=day("2024-01-01")
+        )
+    with pytest.raises(NotPermitted):
+        actions.revoke_seal(seal, actor=None)
+    assert Seal.objects.filter(bureau=bureau).get() == seal
+    assert not Seal.objects.filter(kind=Seal.Kind.DEPARTMENT).exists()
+    seal.refresh_from_db()
+    assert seal.state == Seal.SealState.ACTIVE
+    assert actions.create_seal(bureau, system=True).state == Seal.SealState.ACTIVE
 
 
 def test_the_seal_command_creates_a_key_and_certificate_kept_encrypted(bureau, capsys):

@@ -11,7 +11,7 @@ from oneseal.esupervision import jobs, queries
 from oneseal.esupervision.actions import set_baseline
 from oneseal.esupervision.models import CaseMilestone, Milestone, RollupState
 from oneseal.organisation.models import Staff
-from oneseal.testing import accepted_case, at, day
+from oneseal.testing import accepted_case, at, day, online_files
 
 from .conftest import granted, rollup
 
@@ -53,7 +53,12 @@ def march(item, applicant, clerk, reviewer, second_reviewer, signatory, applican
         user=applicant_user,
     )
     online = actions.receive(
-        item, actor=applicant_user, applicant=person, channel="online", at=at("2025-03-05 20:00")
+        item,
+        actor=applicant_user,
+        applicant=person,
+        channel="online",
+        at=at("2025-03-05 20:00"),
+        uploads=online_files(item, person),
     )
     rollup()
     return fast, slow, online

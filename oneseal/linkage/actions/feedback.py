@@ -8,11 +8,11 @@ pushes the revocation back). The request is closed by that decision."""
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
 from oneseal.audit.actions import record
+from oneseal.calendars.queries import today as business_today
 from oneseal.cases.actions._base import lock
 from oneseal.cases.actions.revocation import start_proposal
 from oneseal.cases.models import Licence, RevocationProposal
@@ -65,7 +65,7 @@ def give_feedback(
     fail_blockers(feedback_blockers(push, kind))
     if not text(summary):
         errors["summary"] = [_("请填写情况说明")]
-    today = timezone.localdate()
+    today = business_today()
     on = on or today
     not_before(on, push.pushed_on, errors)
     if on > today:
@@ -130,7 +130,7 @@ def decide_revocation_request(
     fail_blockers(revocation_request_blockers(feedback))
     if not text(note):
         fail_fields({"note": [_("请填写处理意见")]})
-    on = on or timezone.localdate()
+    on = on or business_today()
     proposal = None
     if revoke:
         case = lock(feedback.case)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
+from oneseal.calendars.queries import today as business_today
 from oneseal.errors import NotPermitted, fail_blockers
 
 from .. import actors
@@ -40,7 +41,7 @@ def sign_push(push: Push, *, actor: "actors.LinkageActor", on: datetime.date | N
     if acting_department(actor, Scope.PUSHES_SIGN) != push.department:
         raise NotPermitted()
     fail_blockers(sign_blockers(push))
-    on = on or timezone.localdate()
+    on = on or business_today()
     push.signed_on, push.signed_at, push.signer_name = on, timezone.now(), actor_label(actor)
     for field, value in actor_fields(actor, "signed").items():
         setattr(push, field, value)

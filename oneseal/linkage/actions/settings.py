@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from oneseal.actors import User, acts_as_system
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
+from oneseal.keys import require_seal_key
 from oneseal.organisation.models import Department
 from oneseal.organisation.rules import scope_prefix
 
@@ -185,3 +186,32 @@ def replay_message(
         data={"replays": message.replays, "last_error": message.last_error[:200]},
     )
     return message
+
+
+@transaction.atomic
+def rekey_webhook_secrets(*, old_secret_key: str, system: bool) -> dict[str, int]:
+    """Re-encrypt under the seal key every department's webhook secret still encrypted under a
+    key derived from `old_secret_key` (`oneseal seal rekey`, the system only); one audit row per
+    link changed. A secret neither key opens is counted, to be set again on the link's page."""
+    acts_as_system(None, system=system)
+    require_seal_key()
+    done = {"webhook_secrets": 0, "unreadable_webhook_secrets": 0}
+    for link in (
+        DepartmentLink.objects.select_for_update()
+        .exclude(webhook_secret_encrypted="")
+        .order_by("pk")
+    ):
+        token = crypto.rekey(link.webhook_secret_encrypted, old_secret_key=old_secret_key)
+        if token is not None:
+            link.webhook_secret_encrypted = token
+            link.save(update_fields=["webhook_secret_encrypted"])
+            record(
+                "linkage.webhook_secret_rekeyed",
+                actor=None,
+                subject=link,
+                summary=f"{link}: webhook secret re-encrypted under the seal key",
+            )
+            done["webhook_secrets"] += 1
+        elif crypto.decrypt(link.webhook_secret_encrypted) is None:
+            done["unreadable_webhook_secrets"] += 1
+    return done

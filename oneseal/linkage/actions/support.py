@@ -7,12 +7,12 @@ days. Per 《行政许可法》第四十五条 that time is not counted: the req
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import today as business_today
 from oneseal.cases import actions as case_actions
 from oneseal.cases import rules as case_rules
 from oneseal.cases.models import Case, State, Suspension
@@ -89,7 +89,7 @@ def request_support(
         _("请填写答复时限（1至365个工作日）"),
     )
     fail_fields(errors)
-    on = on or timezone.localdate()
+    on = on or business_today()
     label = SupportKind(kind).label
     case = case_actions.suspend(
         case,
@@ -185,7 +185,7 @@ def answer_support_request(
     errors: dict = {}
     if not text(result):
         errors["result"] = [_("请填写支撑结论")]
-    on = on or timezone.localdate()
+    on = on or business_today()
     not_before(on, request.requested_on, errors)
     checked = check_files(attachments, errors)
     fail_fields(errors)

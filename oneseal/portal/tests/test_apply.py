@@ -131,7 +131,7 @@ def test_the_receipt_lists_the_files_as_submitted_and_shows_on_the_case_page(
     from oneseal.documents.queries import check_file
     from oneseal.documents.tests.conftest import pdf_text
 
-    create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
+    create_seal(bureau, system=True, valid_from=datetime.date(2024, 1, 1))
     client = client_for(person)
     key, fields, _ = apply_page(client, new_item)
     r = client.post(

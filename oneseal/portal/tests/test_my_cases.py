@@ -4,11 +4,13 @@ online reply, withdrawal; another applicant's case reveals nothing."""
 import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
 from oneseal.cases import actions
 from oneseal.cases.models import Case, Channel, State
+from oneseal.testing import online_files
 
 from .conftest import client_for, pdf
 
@@ -16,9 +18,17 @@ from .conftest import client_for, pdf
 @pytest.fixture
 def online_case(person, new_item):
     applicant = person.applicants.get()
-    return actions.receive(
-        new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key="k1"
-    )
+    # Applied a minute ago, so the files sent with the application come before any correction
+    # notice (event times are kept to the second).
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=1)):
+        return actions.receive(
+            new_item,
+            actor=person,
+            applicant=applicant,
+            channel=Channel.ONLINE,
+            idempotency_key="k1",
+            uploads=online_files(new_item, applicant),
+        )
 
 
 @pytest.fixture
@@ -39,7 +49,11 @@ def test_my_cases_lists_every_case_of_my_applicants_and_no_one_elses(
     person, stranger, new_item, online_case
 ):
     other = actions.receive(
-        new_item, actor=stranger, applicant=stranger.applicants.get(), channel=Channel.ONLINE
+        new_item,
+        actor=stranger,
+        applicant=stranger.applicants.get(),
+        channel=Channel.ONLINE,
+        uploads=online_files(new_item, stranger.applicants.get()),
     )
     body = client_for(person).get("/my/cases/").content.decode()
     assert online_case.number in body and other.number not in body
@@ -51,6 +65,7 @@ def test_another_applicant_cannot_open_upload_to_correct_or_withdraw_my_case(
 ):
     client = client_for(stranger)
     line = corrected_case.materials.first()
+    sent_with_the_application = line.uploads.count()
     assert client.get(f"/my/cases/{corrected_case.pk}/").status_code == 404
     assert (
         client.post(
@@ -63,7 +78,8 @@ def test_another_applicant_cannot_open_upload_to_correct_or_withdraw_my_case(
         client.post(f"/my/cases/{corrected_case.pk}/withdraw/", {"reason": "x"}).status_code == 404
     )
     corrected_case.refresh_from_db()
-    assert corrected_case.state == State.AWAITING_CORRECTION and not line.uploads.exists()
+    assert corrected_case.state == State.AWAITING_CORRECTION
+    assert line.uploads.count() == sent_with_the_application
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(online_case):
@@ -147,7 +163,7 @@ def test_the_applicant_downloads_the_notices_of_their_case_and_no_one_else_can(
 ):
     from oneseal.documents import actions as documents
 
-    documents.create_seal(bureau, actor=None, valid_from=datetime.date(2024, 1, 1))
+    documents.create_seal(bureau, system=True, valid_from=datetime.date(2024, 1, 1))
     for line in online_case.materials.all():
         if line.material.is_required:
             actions.attach_file(line, actor=person, upload=pdf())
@@ -182,12 +198,22 @@ def test_the_list_of_my_cases_takes_the_same_queries_for_one_case_or_many(person
         return len(queries)
 
     actions.receive(
-        new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key="a"
+        new_item,
+        actor=person,
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        idempotency_key="a",
+        uploads=online_files(new_item, applicant),
     )
     count()  # the first request also reads the calendar and the session
     one = count()
     for key in "bcd":
         actions.receive(
-            new_item, actor=person, applicant=applicant, channel=Channel.ONLINE, idempotency_key=key
+            new_item,
+            actor=person,
+            applicant=applicant,
+            channel=Channel.ONLINE,
+            idempotency_key=key,
+            uploads=online_files(new_item, applicant),
         )
     assert count() == one <= 12

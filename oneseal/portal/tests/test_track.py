@@ -7,6 +7,7 @@ from django.test import Client
 
 from oneseal.cases import actions
 from oneseal.cases.models import Channel
+from oneseal.testing import online_files
 
 from .conftest import PERSON_NUMBER, client_for, pdf
 
@@ -14,7 +15,11 @@ from .conftest import PERSON_NUMBER, client_for, pdf
 @pytest.fixture
 def case(person, new_item, clerk):
     case = actions.receive(
-        new_item, actor=person, applicant=person.applicants.get(), channel=Channel.ONLINE
+        new_item,
+        actor=person,
+        applicant=person.applicants.get(),
+        channel=Channel.ONLINE,
+        uploads=online_files(new_item, person.applicants.get()),
     )
     line = case.materials.select_related("material").get(material__name="食品经营许可申请书")
     actions.attach_file(line, actor=person, upload=pdf("私密申请书.pdf"))

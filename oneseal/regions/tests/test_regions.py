@@ -1,7 +1,7 @@
 import pytest
 
 from oneseal.regions import rules
-from oneseal.regions.actions import gb2260_table, load_regions
+from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 from oneseal.regions.models import Region
 
 
@@ -35,6 +35,43 @@ def test_within_selects_a_city_and_everything_below_it(regions):
 
 def test_reloading_the_table_changes_nothing(regions):
     before = Region.objects.count()
-    result = load_regions(gb2260_table(), only_prefix="64")
+    result = load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True)
     assert result["created"] == 0 and result["renamed"] == 0
     assert Region.objects.count() == before
+
+
+def test_a_load_leaves_one_audit_row_with_its_counts_and_source(regions):
+    from oneseal.audit.models import AuditEvent
+
+    load_regions({"640221100": "城关镇", "640221101": "黄渠桥镇"}, source="乡镇表", system=True)
+    row = AuditEvent.objects.filter(action="regions.load_regions").latest("seq")
+    assert row.subject_id == str(Region.objects.get(code="640221100").pk)
+    assert row.data == {
+        "source": "乡镇表",
+        "only_prefix": "",
+        "created": 2,
+        "renamed": 0,
+        "unchanged": 0,
+    }
+    # The fixture loaded two prefixes: one row each, the province as subject.
+    assert AuditEvent.objects.filter(action="regions.load_regions").count() == 3
+    assert set(
+        AuditEvent.objects.filter(action="regions.load_regions").values_list(
+            "region_code", flat=True
+        )
+    ) == {"640000", "510000", "640221100"}
+
+
+def test_only_the_system_or_a_superuser_loads_regions(db, django_user_model):
+    from oneseal.audit.models import AuditEvent
+    from oneseal.errors import NotPermitted
+
+    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+    gone = django_user_model.objects.create_superuser("gone", is_active=False)
+    for actor in (None, staff, gone):
+        with pytest.raises(NotPermitted):
+            load_regions({"640000": "宁夏回族自治区"}, source="x", actor=actor)
+    assert not Region.objects.exists() and not AuditEvent.objects.exists()
+    root = django_user_model.objects.create_superuser("root")
+    assert load_regions({"640000": "宁夏回族自治区"}, source="x", actor=root)["created"] == 1
+    assert AuditEvent.objects.get(action="regions.load_regions").actor == root

@@ -4,9 +4,10 @@ that a reader of the timeline needs."""
 import datetime
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.calendars.queries import today
 from oneseal.cases.models import State
 
 register = template.Library()
@@ -132,7 +133,7 @@ def event_facts(event) -> list[str]:
 @register.filter
 def backdated(event) -> bool:
     """The event's business date is not the day it was recorded (an action about a past day)."""
-    return event.on != timezone.localdate(event.at)
+    return event.on != today(event.at)
 
 
 @register.filter

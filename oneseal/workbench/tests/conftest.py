@@ -12,7 +12,7 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def seal(bureau):
-    return document_actions.create_seal(bureau, actor=None, valid_from=day("2024-01-01"))
+    return document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

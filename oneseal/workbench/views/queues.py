@@ -18,13 +18,13 @@ from oneseal.cases.models import (
     Case,
 )
 from oneseal.cases.queries import visible_cases, with_clocks
+from oneseal.cases.texts import event_text
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
-from oneseal.portal.rules import event_text
 
 from .. import queries
 from ..forms import CaseFilterForm

@@ -4,10 +4,10 @@ for its working-day horizon; remove empty slots that no longer fit. Safe to run 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.appointments.jobs import generate_all
+from oneseal.calendars.queries import today as business_today
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today: str | None, **options):
         try:
-            day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+            day = datetime.date.fromisoformat(today) if today else business_today()
         except ValueError as e:
             raise CommandError(_("--today 的日期格式应为 YYYY-MM-DD")) from e
         result = generate_all(day)

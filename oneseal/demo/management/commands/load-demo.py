@@ -4,9 +4,9 @@ Runs in `make demo` right after `oneseal migrate`. Running it again changes noth
 finds the demo catalogue and its cases and prints the accounts again."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today as business_today
 from oneseal.cases.models import State
 from oneseal.catalogue.report_sheets import text_table
 from oneseal.demo import builder, steps
@@ -38,10 +38,10 @@ class Command(BaseCommand):
         extra = []
         try:
             for module in steps.ALL:
-                extra += module.load(today=timezone.localdate())
+                extra += module.load(today=business_today())
         except DomainError as e:
             raise CommandError(str(e.message)) from e
-        per_state, warnings = demo_cases.summary(timezone.localdate())
+        per_state, warnings = demo_cases.summary(business_today())
         self.stdout.write(
             _(
                 "演示办件 {total} 件：{states}。今日预警：黄牌 {yellow} 件，红牌 {red} 件，法定时限告警 {statutory} 件。"

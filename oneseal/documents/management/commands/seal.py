@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     raise CommandError(f"no bureau for region {options['bureau_region']}")
                 valid_from = _date(options["valid_from"]) if options["valid_from"] else None
                 seal = actions.create_seal(
-                    bureau, actor=None, name=options["name"], valid_from=valid_from
+                    bureau, system=True, name=options["name"], valid_from=valid_from
                 )
                 self.stdout.write(
                     f"seal {seal.pk} {seal.name} active from {seal.valid_from} "
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                     raise CommandError(f"no department {options['department_id']}")
                 seal = actions.register_department_seal(
                     department,
-                    actor=None,
+                    system=True,
                     name=options["name"],
                     sealed_away_on=_date(options["sealed_away_on"]),
                 )
@@ -78,12 +78,17 @@ class Command(BaseCommand):
                 )
             elif op == "rekey":
                 from django.conf import settings
+                from django.db import transaction
 
-                from oneseal.keys import rekey_stored_keys
+                from oneseal.linkage.actions import rekey_webhook_secrets
 
-                done = rekey_stored_keys(
-                    old_secret_key=os.environ.get("ONESEAL_OLD_SECRET_KEY") or settings.SECRET_KEY
-                )
+                old = os.environ.get("ONESEAL_OLD_SECRET_KEY") or settings.SECRET_KEY
+                # One transaction: the seals and the webhook secrets move to the seal key together.
+                with transaction.atomic():
+                    done = {
+                        "seals": actions.rekey_seals(old_secret_key=old, system=True),
+                        **rekey_webhook_secrets(old_secret_key=old, system=True),
+                    }
                 self.stdout.write(
                     f"re-encrypted {done['seals']} seal key(s) and {done['webhook_secrets']} "
                     f"webhook secret(s) under the seal key"

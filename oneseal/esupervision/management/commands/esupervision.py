@@ -7,6 +7,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from oneseal.calendars.queries import today as business_today
+
 
 class Command(BaseCommand):
     help = "E-supervision. `rollup [--rebuild]`: update the statistics rows and the rule hits."
@@ -24,12 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, op: str, rebuild: bool = False, today: str | None = None, **options):
-        from django.utils import timezone
 
         from oneseal.esupervision.jobs import rollup
 
         try:
-            day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+            day = datetime.date.fromisoformat(today) if today else business_today()
         except ValueError as exc:
             raise CommandError(f"not a date (YYYY-MM-DD): {today}") from exc
         started = time.monotonic()

@@ -13,8 +13,8 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from oneseal.calendars.queries import today
 from oneseal.errors import DomainError
 from oneseal.organisation.models import Department
 
@@ -125,9 +125,7 @@ class Command(BaseCommand):
         if department is not None:
             tokens = tokens.filter(department_id=department)
         for t in tokens:
-            state = (
-                f"revoked {timezone.localdate(t.revoked_at):%Y-%m-%d}" if t.revoked_at else "active"
-            )
+            state = f"revoked {today(t.revoked_at):%Y-%m-%d}" if t.revoked_at else "active"
             self.stdout.write(
                 f"{t.key_id}  {t.department}  {t.name}  {','.join(t.scopes)}  {state}"
             )

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from oneseal.regions.actions import gb2260_table, load_regions
+from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="", help="only codes starting with this, e.g. 64")
 
     def handle(self, *args: Any, prefix: str, **options: Any) -> None:
-        result = load_regions(gb2260_table(), only_prefix=prefix)
+        result = load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix=prefix, system=True)
         self.stdout.write(
             f"regions: {result['created']} created, {result['renamed']} renamed, "
             f"{result['unchanged']} unchanged"

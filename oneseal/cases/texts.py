@@ -1,4 +1,6 @@
-"""Pure rules of the portal: how a case's record reads to the applicant and to the public.
+"""How a case's record reads to the applicant and to the public, in plain words: the wording
+of the case's events, where the case stands, what the public may see. Domain text, not a page:
+the portal, the API and the workbench all say it the same way.
 
 The applicant sees every event of their own case in plain words; the public tracking page
 (case number and query code, no account) sees only the steps that move the case, with their
