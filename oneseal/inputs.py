@@ -12,8 +12,9 @@ Hostile input must end in a clear 400 naming the field, never a 500 (issue 12, f
 - a number in the URL path larger than any row id (a 64-bit integer), which the database
   cannot even compare: no such object, 404.
 
-`bidi_controls` and `control_characters` are also used by the domain's own validation of
-names (`applicants.rules.name_problem`), for text that does not come through a request."""
+`bidi_controls` and `control_characters` live in `oneseal.characters`: the domain's own validation of
+names (`applicants.rules.name_problem`) uses them too, for text that does not come through a
+request."""
 
 import json
 import re
@@ -23,23 +24,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from oneseal.characters import CONTROL, bidi_controls, control_characters
+
 HEADER_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
-# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they make stored text
-# print in another order than it was typed ("Trojan Source"). The plain direction marks
-# (U+200E, U+200F, U+061C) are left alone: Uyghur text typed on an ordinary keyboard has them.
-BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 BIGGEST_ID = 2**63 - 1
 DIGITS = re.compile(r"^[0-9]+$")
-
-
-def control_characters(text: str) -> bool:
-    return bool(CONTROL.search(text))
-
-
-def bidi_controls(text: str) -> bool:
-    return bool(BIDI.search(text))
 
 
 def json_depth(body: bytes) -> int:

@@ -295,13 +295,12 @@ def _every_notice_kind_of_the_intake_and_closing_is_shown():
 
     for kind, action in (
         ("receipt", "receive"),
+        ("receipt", "submit_correction"),  # 补正材料接收凭证
         ("withdrawal", "withdraw"),
         ("termination", "terminate"),
     ):
-        document = (
-            Document.objects.filter(kind=kind, state="genuine").select_related("event").first()
-        )
-        assert document is not None and document.event.action == action, kind
+        issued = Document.objects.filter(kind=kind, state="genuine", event__action=action)
+        assert issued.exists(), (kind, action)
     assert Push.objects.filter(decision="deem_renewed").exists()
 
 
