@@ -17,14 +17,21 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connections
 
 logger = logging.getLogger("oneseal.worker")
 
 
-def scheduled_jobs():
+# (name, job(today), summary of its result): each job returns its own kind of count.
+ScheduledJob = tuple[str, Callable[[datetime.date], Any], Callable[[Any], str]]
+
+
+def scheduled_jobs() -> list[ScheduledJob]:
     """(name, job(today), summary of its result) in the order of one pass. Looked up at
     every pass, so the functions are always the current ones."""
     from oneseal.appointments import jobs as appointment_jobs
@@ -92,7 +99,7 @@ class Command(BaseCommand):
         "verifications, warnings) in a loop."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--interval", type=float, default=60.0, help="seconds between passes (default 60)"
         )
@@ -101,7 +108,9 @@ class Command(BaseCommand):
             "--today", default=None, help="YYYY-MM-DD: run as of this business date"
         )
 
-    def handle(self, *args, interval: float, once: bool, today: str | None, **options):
+    def handle(
+        self, *args: Any, interval: float, once: bool, today: str | None, **options: Any
+    ) -> None:
         if interval <= 0:
             raise CommandError("--interval must be positive")
         fixed_day = _date(today) if today else None
@@ -166,7 +175,7 @@ def _install_stop_handlers(stop: threading.Event) -> dict:
     if threading.current_thread() is not threading.main_thread():
         return {}
 
-    def request_stop(signum, frame):
+    def request_stop(signum: int, frame: FrameType | None) -> None:
         logger.info("signal %s: stopping after this pass", signum)
         stop.set()
 
