@@ -14,15 +14,17 @@ import datetime
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import Actor, User
+from oneseal.actors import Actor, User, stored_user
+from oneseal.applicants.models import Applicant
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import HandlingItem, Item, Variant
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
@@ -33,6 +35,7 @@ from oneseal.organisation.rules import has_role
 from .. import rules
 from ..models import (
     Case,
+    CaseEvent,
     ExpiryReminder,
     Licence,
     LicenceVersion,
@@ -42,11 +45,14 @@ from ..models import (
 )
 from ._base import calendar, lock, move
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
 logger = logging.getLogger(__name__)
 
 # Handling items whose application acts on a licence already issued, and the version a grant of
 # each makes (None: the licence ends).
-ACTING_VARIANTS = {
+ACTING_VARIANTS: dict[str, LicenceVersion.Kind | None] = {
     Variant.CHANGE: LicenceVersion.Kind.CHANGE,
     Variant.RENEWAL: LicenceVersion.Kind.RENEWAL,
     Variant.REISSUE: LicenceVersion.Kind.REPLACEMENT,
@@ -78,11 +84,14 @@ def renewal_lead(handling_item: HandlingItem) -> tuple[int, str]:
 
 def _standing_text(licence: Licence, on: datetime.date) -> str:
     standing = licence.standing(on)
-    when = {
-        Licence.Standing.CANCELLED: licence.cancelled_on,
-        Licence.Standing.REVOKED: licence.revoked_on,
-        Licence.Standing.EXPIRED: licence.valid_until,
-    }.get(standing)
+    when = cast(
+        "dict[str, datetime.date | None]",
+        {
+            Licence.Standing.CANCELLED: licence.cancelled_on,
+            Licence.Standing.REVOKED: licence.revoked_on,
+            Licence.Standing.EXPIRED: licence.valid_until,
+        },
+    ).get(standing)
     label = Licence.Standing(standing).label
     if when is None:
         return str(label)
@@ -95,7 +104,7 @@ def rules_date(day: datetime.date) -> str:
 
 def target_licence_errors(
     handling_item: HandlingItem,
-    applicant,
+    applicant: Applicant,
     licence: Licence | None,
     on: datetime.date,
     *,
@@ -163,7 +172,7 @@ def target_licence_errors(
 
 
 def check_target_licence(
-    handling_item: HandlingItem, applicant, licence_id: int | None, on: datetime.date
+    handling_item: HandlingItem, applicant: Applicant, licence_id: int | None, on: datetime.date
 ) -> Licence | None:
     """Lock and check the licence named at receipt: one receipt at a time per licence, so two
     applications on one licence cannot both pass the "no other open case" check."""
@@ -282,7 +291,7 @@ class LicenceChange:
     data: dict = field(default_factory=dict)
 
 
-def _refuse(name: str, message: str):
+def _refuse(name: str, message: str) -> NoReturn:
     raise ValidationFailed(message, fields={name: [message]})
 
 
@@ -326,7 +335,8 @@ def _next_version(
         valid_from=valid_from,
         valid_until=valid_until,
         issued_on=on,
-        issued_by=actor if getattr(actor, "pk", None) else None,
+        # An actor with a primary key is a stored user (a system act names none).
+        issued_by=cast("AuthUser", actor) if getattr(actor, "pk", None) else None,
     )
 
 
@@ -386,7 +396,8 @@ def apply_grant(
             "cancellation",
             {**base, "cancelled_on": on.isoformat(), "basis": CANCELLATION_BASIS},
         )
-    kind = ACTING_VARIANTS[variant]
+    # Not None: a cancellation, the only variant without a version, returned above.
+    kind = cast(LicenceVersion.Kind, ACTING_VARIANTS[variant])
     if variant == Variant.CHANGE:
         if not scope:
             _refuse("scope", _("请填写变更后的许可范围"))
@@ -522,7 +533,9 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     due = rules.delivery_due(calendar(), today)
     case.decided_on, case.delivery_due = today, due.date
 
-    def link_version(event):  # before the licence document is issued with the act
+    def link_version(
+        event: CaseEvent,
+    ) -> None:  # before the licence document is issued with the act
         version.event = event
         version.save(update_fields=["event"])
 
@@ -565,7 +578,7 @@ def deem_renewed(case: Case, *, today: datetime.date) -> Case | None:
     return case
 
 
-def deemed_renewal_candidates(today: datetime.date):
+def deemed_renewal_candidates(today: datetime.date) -> QuerySet[Case]:
     return Case.objects.filter(
         handling_item__variant=Variant.RENEWAL,
         state__in=DEEMABLE_STATES,
@@ -577,7 +590,7 @@ def deemed_renewal_candidates(today: datetime.date):
 # --- reminders before expiry ------------------------------------------------------------------
 
 
-def reminder_candidates(today: datetime.date):
+def reminder_candidates(today: datetime.date) -> QuerySet[Licence]:
     """Licences in force that expire within the longest reminder period and whose holder has
     not applied for their renewal yet."""
     renewing = Case.objects.filter(
@@ -600,14 +613,16 @@ def reminder_threshold(valid_until: datetime.date, today: datetime.date) -> int 
 
 
 def reminder_text(licence: Licence, days_before: int) -> str:
+    # Only a licence with an expiry date is reminded (`remind`).
+    valid_until = cast(datetime.date, licence.valid_until)
     return _(
         "您持有的{name}（证照编号{number}）将于{until}到期。需要继续从事许可事项的，请在有效期届满30日前"
         "（{deadline}前）申请延续（《中华人民共和国行政许可法》第五十条）。"
     ).format(
         name=licence.name,
         number=licence.number,
-        until=rules_date(licence.valid_until),
-        deadline=rules_date(licence.valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)),
+        until=rules_date(valid_until),
+        deadline=rules_date(valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)),
     )
 
 
@@ -624,11 +639,13 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
     days = reminder_threshold(licence.valid_until, today) if licence.valid_until else None
     if days is None:
         return None
+    # A reminder period was reached, so the licence has an expiry date.
+    valid_until = cast(datetime.date, licence.valid_until)
     try:
         with transaction.atomic():
             reminder = ExpiryReminder.objects.create(
                 licence=licence,
-                valid_until=licence.valid_until,
+                valid_until=valid_until,
                 days_before=days,
                 on=today,
                 emailed_to=_recipient(licence),
@@ -639,7 +656,7 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
                 subject=licence,
                 region_code=licence.case.region_code,
                 summary=f"{licence.number} 到期前{days}日提醒",
-                data={"valid_until": licence.valid_until.isoformat(), "days_before": days},
+                data={"valid_until": valid_until.isoformat(), "days_before": days},
             )
     except IntegrityError:
         return None  # reminded already (here or by another worker)
@@ -697,7 +714,8 @@ def set_renewal_lead_time(
     fail_fields(errors)
     if row is None:
         row = RenewalLeadTime(item=item)
-    row.days, row.basis, row.set_by = days, basis.strip(), actor
+    # fail_fields refused a missing or out-of-range `days` above.
+    row.days, row.basis, row.set_by = cast(int, days), basis.strip(), stored_user(actor)
     row.save()
     record(
         "cases.renewal_lead_time",
