@@ -64,6 +64,12 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
+    # Kept on the instance by the actions, never stored: the head of the event chain as last
+    # locked or written, and what `intake.receive` just created (for the caller to show).
+    _chain_head: tuple[int, str]
+    new_lines: list["CaseMaterial"]
+    new_events: list["CaseEvent"]
+
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)
     handling_item = models.ForeignKey(

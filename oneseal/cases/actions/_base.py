@@ -148,7 +148,7 @@ def append_event(
     )
     event.hash = event_hash(hashed_fields(event))
     event.save(force_insert=True)
-    case._chain_head = (event.seq, event.hash)  # type: ignore[attr-defined]
+    case._chain_head = (event.seq, event.hash)
     if attach is not None:
         # What the act ties to its event (a licence version) is tied before its notice is
         # issued, so the notice sees it.

@@ -8,12 +8,15 @@ correction. Silence for 5 working days means acceptance as of the day the materi
 import datetime
 import functools
 import secrets
+from collections.abc import Callable, Iterable
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
+from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
@@ -21,13 +24,14 @@ from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.catalogue import rules as catalogue_rules
-from oneseal.catalogue.models import ApplicantType, ItemVersion, Material
+from oneseal.catalogue.models import ApplicantType, HandlingItem, ItemVersion, Material
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
+from oneseal.regions.models import Region
 
 from .. import rules, uploads
-from ..models import Case, CaseCounter, CaseMaterial, Channel, State, Upload
+from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
 from ..queries import published_parts
 from . import licences
 from ._base import (
@@ -40,6 +44,9 @@ from ._base import (
     require_case_role,
 )
 from .review import create_steps
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _next_number(region_code: str, year: int) -> str:
@@ -56,7 +63,9 @@ def _next_number(region_code: str, year: int) -> str:
     return f"{region_code}{year}{last:06d}"
 
 
-def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> list[str]:
+def receive_blockers(
+    handling_item: HandlingItem, applicant: Applicant, on: datetime.date
+) -> list[str]:
     out = []
     version = handling_item.item_version
     if not ItemVersion.objects.in_force(on).filter(pk=version.pk).exists():
@@ -65,7 +74,7 @@ def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> 
                 date=on.isoformat()
             )
         )
-    wanted = {
+    wanted: dict[str, ApplicantType] = {
         Applicant.Kind.PERSON: ApplicantType.PERSON,
         Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION,
     }
@@ -76,13 +85,13 @@ def receive_blockers(handling_item, applicant: Applicant, on: datetime.date) -> 
     return out
 
 
-def _line(case: Case, material, applicant_kind: str, by_agent: bool) -> CaseMaterial:
+def _line(case: Case, material: Material, applicant_kind: str, by_agent: bool) -> CaseMaterial:
     if catalogue_rules.material_applies(material, applicant_kind=applicant_kind, by_agent=by_agent):
         return CaseMaterial(case=case, material=material)
     return CaseMaterial(case=case, material=material, status=CaseMaterial.Status.NOT_NEEDED)
 
 
-def _bureau_of(region):
+def _bureau_of(region: Region) -> Bureau | None:
     try:
         return region.bureau  # one per region; already read when the caller joined it
     except Bureau.DoesNotExist:
@@ -91,7 +100,7 @@ def _bureau_of(region):
 
 @transaction.atomic
 def receive(
-    handling_item,
+    handling_item: HandlingItem,
     *,
     actor: "User",
     applicant: Applicant,
@@ -101,7 +110,7 @@ def receive(
     agent_id_number: str = "",
     agent_phone: str = "",
     at: datetime.datetime | None = None,
-    target_licence=None,
+    target_licence: Licence | int | None = None,
     uploads: dict | None = None,
 ) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
@@ -150,7 +159,11 @@ def receive(
             _("该地区尚未设立行政审批局"), fields={"handling_item": [_("该地区尚未设立行政审批局")]}
         )
     target_licence = licences.check_target_licence(
-        handling_item, applicant, getattr(target_licence, "pk", target_licence), on
+        handling_item,
+        applicant,
+        # A licence or its id: the id either way.
+        getattr(target_licence, "pk", cast("int | None", target_licence)),
+        on,
     )
     due = rules.acceptance_due(calendar(), on)
     fields = dict(
@@ -194,7 +207,8 @@ def receive(
     case.state = State.RECEIVED
     case._chain_head = (0, GENESIS)  # a new case has no events yet
 
-    def store_uploads(event):  # before the receipt is issued with the act, so it lists them
+    # Before the receipt is issued with the act, so it lists them.
+    def store_uploads(event: CaseEvent) -> None:
         if uploads:
             _store_uploads(case, lines, uploads, actor=actor, on=on)
 
@@ -221,7 +235,7 @@ def receive(
 
 @transaction.atomic
 def receive_at_window(
-    handling_item,
+    handling_item: HandlingItem,
     *,
     actor: "User",
     applicant: dict,
@@ -229,7 +243,7 @@ def receive_at_window(
     agent_name: str = "",
     agent_id_number: str = "",
     agent_phone: str = "",
-    target_licence=None,
+    target_licence: Licence | int | None = None,
 ) -> Case:
     """收件 at the window, one act: find or register the applicant from the papers shown
     (`applicant`: kind, name, number, phone, email, representative, address) and open the case
@@ -249,7 +263,7 @@ def receive_at_window(
     )
 
 
-def online_uploads(handling_item, applicant: Applicant) -> list[Material]:
+def online_uploads(handling_item: HandlingItem, applicant: Applicant) -> list[Material]:
     """What an applicant filing online for themselves uploads: the materials of their
     situation that the applicant provides (not those the bureau obtains itself)."""
     return [
@@ -260,12 +274,14 @@ def online_uploads(handling_item, applicant: Applicant) -> list[Material]:
     ]
 
 
-def upload_field(material) -> str:
+def upload_field(material: Material) -> str:
     """The field an online application names a material's file by (the form's and the API's)."""
     return f"material-{material.pk}"
 
 
-def missing_uploads(handling_item, applicant: Applicant, uploaded) -> dict[str, list[str]]:
+def missing_uploads(
+    handling_item: HandlingItem, applicant: Applicant, uploaded: Iterable[int | str]
+) -> dict[str, list[str]]:
     """The files an online application still lacks, under each material's field: every
     required material of the applicant's situation that cannot be tolerated (容缺) and is not
     among `uploaded` (material ids)."""
@@ -279,13 +295,13 @@ def missing_uploads(handling_item, applicant: Applicant, uploaded) -> dict[str, 
 
 @transaction.atomic
 def apply_online(
-    handling_item,
+    handling_item: HandlingItem,
     *,
     actor: "User",
     applicant: Applicant,
     files: dict[int, object],
     idempotency_key: str = "",
-    target_licence=None,
+    target_licence: Licence | int | None = None,
     at: datetime.datetime | None = None,
 ) -> Case:
     """网上申请: the applicant (or the person acting for an organisation) opens the case and
@@ -403,7 +419,7 @@ class PastAcceptanceWindow(ValidationFailed):
     """An intake decision dated after the 5 working days: the law has already accepted the
     application (第三十二条第一款第（四）项, 逾期不告知的自收到申请材料之日起即为受理)."""
 
-    def __init__(self, message, *, case: Case, on: datetime.date, field: str):
+    def __init__(self, message: str, *, case: Case, on: datetime.date, field: str) -> None:
         self.on = on
         super().__init__(message, reasons=[message], fields={field: [message]})
 
@@ -425,14 +441,16 @@ def require_within_window(
         raise PastAcceptanceWindow(msg, case=case, on=on, field=field)
 
 
-def within_acceptance_window(action):
+def within_acceptance_window(
+    action: Callable[Concatenate[Case, P], R],
+) -> Callable[Concatenate[Case, P], R]:
     """Run an intake decision in its own transaction; when it finds the window passed, what it
     did is rolled back and the deemed acceptance it ran into is recorded instead (with its
     notice), so the clerk sees the case as the law has it, and the refusal is still raised."""
     atomic_action = transaction.atomic(action)
 
     @functools.wraps(action)
-    def run(case: Case, *args, **kwargs):
+    def run(case: Case, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return atomic_action(case, *args, **kwargs)
         except PastAcceptanceWindow as exc:
@@ -504,7 +522,11 @@ def accept(
     blockers = accept_blockers(case, on=on, tolerated=tolerated)
     check("accept", case, blockers)
     for line in case.materials.filter(pk__in=list(tolerated or {})):
-        line.status, line.promised_by = CaseMaterial.Status.TOLERATED, tolerated[line.pk]
+        # Only lines of `tolerated` are read, so it is given here.
+        line.status, line.promised_by = (
+            CaseMaterial.Status.TOLERATED,
+            cast("dict[int, datetime.date]", tolerated)[line.pk],
+        )
         line.save(update_fields=["status", "promised_by"])
     _set_decision_dues(case, on)
     notice = "tolerated_acceptance" if tolerated else "acceptance"
@@ -516,8 +538,9 @@ def accept(
         update_fields=DUE_FIELDS,
         notice_due=notice,
         data={
-            "promised_due": case.promised_due.isoformat(),
-            "statutory_due": case.statutory_due.isoformat(),
+            # Set by _set_decision_dues above.
+            "promised_due": cast(datetime.date, case.promised_due).isoformat(),
+            "statutory_due": cast(datetime.date, case.statutory_due).isoformat(),
             "provisional": case.due_provisional,
             "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()},
         },
@@ -546,8 +569,9 @@ def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
         data={
             "acceptance_due": case.acceptance_due.isoformat(),
             "noticed_on": today.isoformat(),
-            "promised_due": case.promised_due.isoformat(),
-            "statutory_due": case.statutory_due.isoformat(),
+            # Set by _set_decision_dues above.
+            "promised_due": cast(datetime.date, case.promised_due).isoformat(),
+            "statutory_due": cast(datetime.date, case.statutory_due).isoformat(),
             "provisional": case.due_provisional,
         },
     )
@@ -639,7 +663,7 @@ def request_correction(
         listed.append(
             {"line": pk, "material": line.material.name, "status": line.status, "note": line.note}
         )
-    data = {"items": listed}
+    data: dict[str, object] = {"items": listed}
     if nth > 1:
         # Allowed by the law only for what the reply newly brought; e-supervision still shows
         # it as an irregular action (esupervision.models.Rule.REPEATED_CORRECTION).
@@ -722,7 +746,7 @@ def submit_correction(
 
 
 @transaction.atomic
-def attach_file(line: CaseMaterial, *, actor: "User", upload) -> Upload:
+def attach_file(line: CaseMaterial, *, actor: "User", upload: File) -> Upload:
     """Store a file for a checklist line with its SHA-256. The type is decided from the file's
     first bytes, not from its name, and both must agree; a file is never overwritten."""
     case = lock(line.case)
@@ -734,7 +758,7 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload) -> Upload:
 
 
 def _store_file(
-    case: Case, line: CaseMaterial, *, actor: "User", upload, on: datetime.date
+    case: Case, line: CaseMaterial, *, actor: "User", upload: File, on: datetime.date
 ) -> Upload:
     """Check and store one file for a line of the locked case, with its event. Every refused
     file is named under its own field by the caller."""
@@ -755,11 +779,11 @@ def _store_file(
         )
     row = Upload(
         case_material=line,
-        original_name=upload.name[:255],
+        original_name=cast(str, upload.name)[:255],  # an uploaded file always has a name
         content_type=sniffed.content_type,
         size=upload.size,
         sha256=sniffed.sha256,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=stored_user(actor) if getattr(actor, "pk", None) else None,
     )
     row.file.save(f"{sniffed.sha256[:16]}.{sniffed.suffix}", upload, save=False)
     row.save()
