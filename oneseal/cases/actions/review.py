@@ -7,14 +7,16 @@ once. Every date an action takes is a business date the caller states (default: 
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.actors import Actor, User
+from oneseal.actors import Actor, User, stored_user
 from oneseal.applicants.queries import acts_for
 from oneseal.calendars.queries import today
-from oneseal.catalogue.models import SpecialProcedure
+from oneseal.catalogue.models import ReviewStep, SpecialProcedure
 from oneseal.errors import (
     InvalidTransition,
     NotPermitted,
@@ -22,7 +24,7 @@ from oneseal.errors import (
     fail_blockers,
     fail_fields,
 )
-from oneseal.organisation.models import Role, Section
+from oneseal.organisation.models import Role, Section, Staff
 from oneseal.organisation.rules import has_role, staff_of
 
 from .. import rules
@@ -38,10 +40,13 @@ from ..models import (
 from ..queries import published_parts
 from ._base import actor_name, calendar, check, lock, move, require_case_role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
 # --- shared by review and decision ---------------------------------------------------------
 
 
-def require_filled(**values) -> None:
+def require_filled(**values: object) -> None:
     """Every named text must be non-blank; one error per blank field."""
     labels = {
         "reason": _("请填写理由"),
@@ -80,7 +85,7 @@ def is_own_applicant(actor: "User", case: Case) -> bool:
     return acts_for(actor, case.applicant)
 
 
-def staff_in_region(user, case: Case):
+def staff_in_region(user: Actor, case: Case) -> Staff | None:
     """The user's staff record when they are active staff whose scope covers the case."""
     staff = staff_of(user)
     if staff is None or not user.is_active or not staff.region.contains(case.region):
@@ -94,7 +99,7 @@ def staff_in_region(user, case: Case):
 _LOOK_UP = object()
 
 
-def _planned_steps(case: Case, *, accepted_by=_LOOK_UP) -> list[CaseStep]:
+def _planned_steps(case: Case, *, accepted_by: object = _LOOK_UP) -> list[CaseStep]:
     """The steps of the case's version, unsaved. With `accepted_by` (the accepting user, None
     for the system) the window's leading steps are done by that acceptance; otherwise who
     accepted is read from the events."""
@@ -119,7 +124,7 @@ def _planned_steps(case: Case, *, accepted_by=_LOOK_UP) -> list[CaseStep]:
             # The window's acceptance step was done by the acceptance itself.
             step.state, step.done_by, step.done_on = (
                 CaseStep.StepState.DONE,
-                accepted_by,
+                cast("AuthUser | None", accepted_by),  # a stored user or None by now
                 case.accepted_on,
             )
             step.outcome = CaseStep.Outcome.APPROVE
@@ -152,7 +157,7 @@ def steps_of(case: Case) -> list[CaseStep]:
     return stored or planned_steps(case)
 
 
-def create_steps(case: Case, *, accepted_by) -> None:
+def create_steps(case: Case, *, accepted_by: "User | None") -> None:
     """Store the case's steps as it is accepted (or deemed accepted), so that every list of
     work to do sees them at once; the caller holds the case lock."""
     steps = _planned_steps(case, accepted_by=accepted_by)
@@ -212,7 +217,7 @@ def may_work_step(actor: "User", case: Case, step: CaseStep) -> bool:
     return True
 
 
-def _find_step(case: Case, steps: list[CaseStep], step) -> CaseStep:
+def _find_step(case: Case, steps: list[CaseStep], step: CaseStep | ReviewStep) -> CaseStep:
     """`step` is one of the case's steps (stored or planned) or the `ReviewStep` it comes from."""
     if isinstance(step, CaseStep):
         wanted = step.review_step_id if step.pk is None or step.case_id == case.pk else None
@@ -226,7 +231,12 @@ def _find_step(case: Case, steps: list[CaseStep], step) -> CaseStep:
 
 @transaction.atomic
 def assign_step(
-    case: Case, step, *, actor: "User", assignee, expected_version: int | None = None
+    case: Case,
+    step: CaseStep | ReviewStep,
+    *,
+    actor: "User",
+    assignee: "AuthUser | None",
+    expected_version: int | None = None,
 ) -> Case:
     """Give a pending step to a named member of staff, who must hold the step's role in the
     case's region and belong to the step's section when it names one."""
@@ -241,11 +251,12 @@ def assign_step(
     problem = None
     if staff is None:
         problem = _("承办人须为本地区在岗工作人员")
-    elif not has_role(assignee, target.role, case.region):
+    # Staff was found, so an assignee was given.
+    elif not has_role(cast("AuthUser", assignee), target.role, case.region):
         problem = _("承办人不具有“{role}”角色").format(role=target.get_role_display())
     elif target.section_id is not None and staff.section_id != target.section_id:
         problem = _("环节“{name}”由{section}承办，承办人不属于该科室").format(
-            name=target.name, section=target.section.name
+            name=target.name, section=cast(Section, target.section).name
         )
     if problem:
         raise ValidationFailed(problem, fields={"assignee": [problem]})
@@ -259,7 +270,7 @@ def assign_step(
         data={
             "step": target.order,
             "name": target.name,
-            "assignee": assignee.pk,
+            "assignee": cast("AuthUser", assignee).pk,  # refused above when missing
             "assignee_name": actor_name(assignee),
         },
     )
@@ -294,7 +305,8 @@ def complete_review_step(
     require_case_role(actor, case, Role.CLERK, Role.REVIEWER, Role.SIGNATORY)
     fail_blockers(complete_review_step_blockers(case))
     steps = ensure_steps(case)
-    step = current_step(steps)
+    # complete_review_step_blockers refused a case without a current step.
+    step = cast(CaseStep, current_step(steps))
     if not may_work_step(actor, case, step):
         raise NotPermitted()
     require_filled(opinion=opinion)
@@ -302,7 +314,7 @@ def complete_review_step(
         raise ValidationFailed(fields={"outcome": [_("请选择“同意”或“不同意”")]})
     on = on or today()
     require_not_before(on, case.accepted_on)
-    step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, actor, on
+    step.state, step.done_by, step.done_on = CaseStep.StepState.DONE, stored_user(actor), on
     step.opinion, step.outcome = opinion.strip(), outcome
     step.save(update_fields=["state", "done_by", "done_on", "opinion", "outcome"])
     move(
@@ -324,7 +336,7 @@ MIN_INSPECTORS = 2
 INSPECTING_ROLES = frozenset({Role.REVIEWER, Role.SIGNATORY})
 
 
-def inspector_problem(user, case: Case) -> str | None:
+def inspector_problem(user: Actor, case: Case) -> str | None:
     """Why `user` may not be one of the staff sent to inspect (第三十四条第三款: 行政机关应当
     指派两名以上工作人员进行核查): active staff covering the case, either of the bureau with a
     reviewing or signing role, or of the item's supervising department (its former approving
@@ -353,7 +365,7 @@ def record_site_inspection(
     on: datetime.date,
     place: str,
     findings: str,
-    inspectors,
+    inspectors: "Iterable[AuthUser] | None",
     expected_version: int | None = None,
 ) -> SiteInspection:
     """第三十四条第三款: where the substance of the materials must be verified, two or more staff
@@ -377,7 +389,11 @@ def record_site_inspection(
     if on > today():
         raise ValidationFailed(fields={"on": [_("核查日期不能晚于今天")]})
     inspection = SiteInspection.objects.create(
-        case=case, on=on, place=place.strip(), findings=findings.strip(), recorded_by=actor
+        case=case,
+        on=on,
+        place=place.strip(),
+        findings=findings.strip(),
+        recorded_by=stored_user(actor),
     )
     inspection.inspectors.set(people)
     move(
@@ -483,8 +499,13 @@ def suspend(
         kind, guide_basis=guide.legal_basis if guide else "", technical_support=technical_support
     )
     cal = calendar()
-    promised_left = rules.remaining(cal, on, case.promised_due)
-    statutory_left = rules.remaining(cal, on, case.statutory_due) if stops_statutory else None
+    # Set at acceptance; only an accepted case is suspended.
+    promised_left = rules.remaining(cal, on, cast(datetime.date, case.promised_due))
+    statutory_left = (
+        rules.remaining(cal, on, cast(datetime.date, case.statutory_due))
+        if stops_statutory
+        else None
+    )
     expected_end = cal.add(on, expected_days)
     Suspension.objects.create(
         case=case,
@@ -493,7 +514,7 @@ def suspend(
         expected_days=expected_days,
         expected_end=expected_end.date,
         suspended_on=on,
-        suspended_by=actor,
+        suspended_by=stored_user(actor),
         promised_remaining=promised_left,
         statutory_remaining=statutory_left,
         stops_statutory=stops_statutory,
@@ -551,16 +572,16 @@ def resume(
     dues = rules.resumed_dues(
         calendar(),
         on,
-        case.promised_remaining_at_suspension,
+        cast(int, case.promised_remaining_at_suspension),  # kept by `suspend`
         case.statutory_remaining_at_suspension,
         statutory_due=case.statutory_due,
     )
     suspension = Suspension.objects.select_for_update().get(case=case, resumed_on__isnull=True)
-    suspension.resumed_on, suspension.resumed_by = on, actor
+    suspension.resumed_on, suspension.resumed_by = on, stored_user(actor)
     suspension.save(update_fields=["resumed_on", "resumed_by"])
     data = {
         "kind": suspension.kind,
-        "suspended_on": case.suspended_on.isoformat(),
+        "suspended_on": cast(datetime.date, case.suspended_on).isoformat(),  # a suspended case
         "promised_remaining": case.promised_remaining_at_suspension,
         "statutory_remaining": case.statutory_remaining_at_suspension,
         "stops_statutory": suspension.stops_statutory,
@@ -636,7 +657,9 @@ def request_extension(
     fail_blockers(request_extension_blockers(case, on=on))
     require_filled(reason=reason)
     require_not_before(on, clock_floor(case))
-    Extension.objects.create(case=case, reason=reason.strip(), requested_by=actor, requested_on=on)
+    Extension.objects.create(
+        case=case, reason=reason.strip(), requested_by=stored_user(actor), requested_on=on
+    )
     move(
         case,
         "request_extension",
@@ -702,10 +725,15 @@ def approve_extension(
         government_approver = approval_document = ""
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, max(d for d in (clock_floor(case), extension.requested_on) if d))
-    before = rules.Dues(case.promised_due, case.statutory_due, case.due_provisional)
+    # Set at acceptance; only an accepted case is extended.
+    before = rules.Dues(
+        cast(datetime.date, case.promised_due),
+        cast(datetime.date, case.statutory_due),
+        case.due_provisional,
+    )
     after = rules.extended_dues(calendar(), before, is_joint=hi.is_joint)
     days = rules.EXTENSION_DAYS_JOINT if hi.is_joint else rules.EXTENSION_DAYS
-    extension.approved_by, extension.approved_on, extension.days = actor, on, days
+    extension.approved_by, extension.approved_on, extension.days = stored_user(actor), on, days
     extension.government_approver, extension.approval_document = (
         government_approver,
         approval_document,
@@ -790,7 +818,7 @@ def reject_extension(
         reason=extension.reason,
         requested_by=extension.requested_by,
         requested_on=extension.requested_on,
-        rejected_by=actor,
+        rejected_by=stored_user(actor),
         rejected_on=on,
         rejection_reason=reason.strip(),
     )
