@@ -11,6 +11,12 @@ and must never make the action fail: what it cannot issue now it keeps in its ow
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oneseal.actors import Actor
+
+    from .models import Case, CaseEvent
 
 # hook(case, event, actor) — called for every event with `notice_due`, and for the events
 # that make a notice issuable that was held back (a licence released when the last tolerated
@@ -35,7 +41,7 @@ def unregister(hook: NoticeHook) -> None:
 CORRECTING_ACTIONS = frozenset({"recompute_due_dates"})
 
 
-def calls_for_notice(event) -> bool:
+def calls_for_notice(event: "CaseEvent") -> bool:
     return (
         bool(event.notice_due)
         or bool((event.data or {}).get("licence_released"))
@@ -43,7 +49,7 @@ def calls_for_notice(event) -> bool:
     )
 
 
-def event_recorded(case, event, actor) -> None:
+def event_recorded(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:
     if not calls_for_notice(event):
         return
     for hook in list(_hooks):
