@@ -6,6 +6,9 @@ row is detectable (`oneseal audit verify`). Due dates are stored, computed by
 `cases.rules` from the working-day calendar at the moment an action happens.
 """
 
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,10 +56,10 @@ class Channel(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def open(self):
+    def open(self) -> Self:
         return self.filter(state__in=OPEN_STATES)
 
-    def visible_to_prefix(self, prefix: str | None):
+    def visible_to_prefix(self, prefix: str | None) -> Self:
         """Cases of the regions under `prefix` (from organisation.rules.scope_prefix)."""
         if prefix is None:
             return self.none()
@@ -176,7 +179,7 @@ class Case(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.number
 
     @property
@@ -196,7 +199,7 @@ class CaseCounter(models.Model):
             models.UniqueConstraint(fields=["region_code", "year"], name="case_counter_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.region_code}/{self.year}: {self.last}"
 
 
@@ -230,7 +233,7 @@ class CaseMaterial(models.Model):
             models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.material} ({self.get_status_display()})"
 
 
@@ -254,7 +257,7 @@ class Upload(models.Model):
         verbose_name = _("上传文件")
         verbose_name_plural = _("上传文件")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.original_name} {self.sha256[:12]}"
 
 
@@ -286,7 +289,7 @@ class CaseEvent(models.Model):
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"
 
 
@@ -352,7 +355,7 @@ class CaseStep(models.Model):
             models.UniqueConstraint(fields=["case", "review_step"], name="case_step_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}（{self.get_state_display()}）"
 
 
@@ -379,7 +382,7 @@ class SiteInspection(models.Model):
         verbose_name_plural = _("现场核查")
         ordering = ["case", "on", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.on.isoformat()} {self.place}"
 
 
@@ -420,7 +423,7 @@ class Suspension(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.suspended_on.isoformat()}"
 
 
@@ -458,7 +461,7 @@ class Extension(models.Model):
         verbose_name = _("延期")
         verbose_name_plural = _("延期")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} +{self.days or 0}"
 
 
@@ -491,7 +494,7 @@ class ExtensionRejection(models.Model):
         verbose_name_plural = _("驳回的延期申请")
         ordering = ["case", "rejected_on", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.requested_on.isoformat()} ✗ {self.rejected_on.isoformat()}"
 
 
@@ -507,16 +510,16 @@ class LicenceCounter(models.Model):
             models.UniqueConstraint(fields=["bureau", "year"], name="licence_counter_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.bureau_id}/{self.year}: {self.last}"
 
 
 class LicenceQuerySet(models.QuerySet):
-    def standing_is(self, standing: str, on):
+    def standing_is(self, standing: str, on: datetime.date) -> Self:
         """Licences whose standing on day `on` is `standing` (see `Licence.standing`)."""
         return self.filter(standing_q(standing, on))
 
-    def in_force(self, on):
+    def in_force(self, on: datetime.date) -> Self:
         return self.standing_is(Licence.Standing.VALID, on)
 
 
@@ -581,10 +584,10 @@ class Licence(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} {self.number}"
 
-    def standing(self, on=None) -> str:
+    def standing(self, on: datetime.date | None = None) -> str:
         """The licence's standing on day `on` (today by default): cancelled and revoked are
         final; otherwise a licence whose validity ended before `on` has expired."""
         if self.state in (self.LicenceState.CANCELLED, self.LicenceState.REVOKED):
@@ -594,14 +597,14 @@ class Licence(models.Model):
             return self.Standing.EXPIRED
         return self.state
 
-    def standing_display(self, on=None) -> str:
+    def standing_display(self, on: datetime.date | None = None) -> str:
         return str(self.Standing(self.standing(on)).label)
 
-    def is_in_force(self, on=None) -> bool:
+    def is_in_force(self, on: datetime.date | None = None) -> bool:
         return self.standing(on) == self.Standing.VALID
 
 
-def standing_q(standing: str, on) -> Q:
+def standing_q(standing: str, on: datetime.date) -> Q:
     """The database condition of `Licence.standing(on) == standing`."""
     live = Q(state__in=[Licence.LicenceState.VALID, Licence.LicenceState.HELD])
     current = Q(valid_until__isnull=True) | Q(valid_until__gte=on)
@@ -661,7 +664,7 @@ class LicenceVersion(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.licence.number} v{self.number} {self.get_kind_display()}"
 
 
@@ -687,7 +690,7 @@ class ExpiryReminder(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.licence.number} {self.days_before}d {self.on.isoformat()}"
 
 
@@ -710,7 +713,7 @@ class RenewalLeadTime(models.Model):
         verbose_name = _("延续申请提前期限")
         verbose_name_plural = _("延续申请提前期限")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item_id}: {self.days}"
 
 
@@ -741,7 +744,7 @@ class Delivery(models.Model):
         verbose_name = _("送达记录")
         verbose_name_plural = _("送达记录")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_channel_display()} {self.on.isoformat()}"
 
 
@@ -762,7 +765,7 @@ class MissedPromise(models.Model):
         verbose_name = _("容缺承诺逾期")
         verbose_name_plural = _("容缺承诺逾期")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case_material} {self.noticed_on.isoformat()}"
 
 
@@ -790,7 +793,7 @@ class Commitment(models.Model):
         verbose_name = _("告知承诺书")
         verbose_name_plural = _("告知承诺书")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.signed_on.isoformat()}"
 
 
@@ -841,7 +844,7 @@ class CommitmentVerification(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_state_display()} {self.due_on.isoformat()}"
 
 
@@ -874,7 +877,7 @@ class CreditRecord(models.Model):
         verbose_name_plural = _("信用记录")
         ordering = ["-on", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.applicant} {self.get_kind_display()} {self.on.isoformat()}"
 
 
@@ -985,7 +988,7 @@ class RevocationProposal(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.licence} {self.get_state_display()}"
 
     @property
