@@ -7,10 +7,15 @@ The applicant sees every event of their own case in plain words; the public trac
 dates, and the applicant's name masked — nothing of what the applicant handed in."""
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from .clocks import Clocks
+    from .models import Case, CaseEvent
 
 EVENT_TEXT = {
     "receive": gettext_lazy("收到申请"),
@@ -90,9 +95,9 @@ def event_text(action: str) -> str:
     return str(EVENT_TEXT.get(action, action))
 
 
-def event_detail(event) -> str:
+def event_detail(event: "CaseEvent") -> str:
     """The one line under an event that the applicant reads: what exactly happened."""
-    data = event.data or {}
+    data: Any = event.data or {}  # the event's JSON, as stored
     if event.action == "attach_file":
         return _("“{material}”：{name}").format(
             material=data.get("material", ""), name=data.get("name", "")
@@ -134,7 +139,7 @@ def _day(value: datetime.date | None) -> str:
     return date_format(value, "DATE_FORMAT") if value else ""
 
 
-def progress(case, clocks) -> str:
+def progress(case: "Case", clocks: "Clocks | None") -> str:
     """Where the case stands, in one sentence for the applicant."""
     state = case.state
     if state == "received":
