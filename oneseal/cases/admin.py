@@ -11,8 +11,8 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.catalogue.models import Item
+from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
 
