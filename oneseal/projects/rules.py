@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from oneseal.applicants.rules import PROVINCE_PREFIXES
+from oneseal.characters import bidi_controls
 
 PROCEDURE_KINDS = {"01": "审批", "02": "核准", "03": "备案"}
 # The national online platform began giving codes in 2014.
@@ -22,8 +23,6 @@ FIRST_CODE_YEAR = 2014
 # GB/T 4754-2017 numbers its divisions (大类) 01 to 97.
 INDUSTRY_DIVISIONS = range(1, 98)
 SHAPE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
-# Bidirectional overrides and isolates: they make printed text read as another string.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 DASHES = str.maketrans({c: "-" for c in "－—–‐‑−"})
 
 
@@ -40,7 +39,7 @@ class ProjectCode:
 def has_hidden_characters(text: str) -> bool:
     """A control character (tab and line breaks included: these are one-line fields) or a
     bidirectional override in a name or address that will be printed."""
-    return any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text)
+    return bidi_controls(text) or any(unicodedata.category(c) == "Cc" for c in text)
 
 
 def normalise_code(text: str) -> str:
