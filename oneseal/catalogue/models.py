@@ -553,3 +553,84 @@ class GuidanceExemption(models.Model):
 
     def __str__(self):
         return f"{self.basic_code}: {self.reason}"
+
+
+class LifeEvent(models.Model):
+    """一件事一次办: a life event (开饭店, 开办幼儿园, 企业注销 …) offered as one application for
+    the handling items it gathers, some always needed, some only when the applicant answers
+    the event's guided question yes. Versioned like a stage template: a draft is edited, a
+    published version is never written to again and a later one replaces it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    catalogue = models.ForeignKey(
+        Catalogue, verbose_name=_("事项目录"), on_delete=models.PROTECT, related_name="life_events"
+    )
+    name = models.CharField(_("一件事名称"), max_length=100)
+    number = models.PositiveIntegerField(_("版本号"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    description = models.TextField(_("说明"), blank=True)
+    # What a citizen may type for it besides its name (开餐馆、餐饮店 …), separated by spaces
+    # or commas, read by search.
+    keywords = models.CharField(_("关键词"), max_length=300, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    superseded_on = models.DateField(_("停用日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("一件事")
+        verbose_name_plural = _("一件事")
+        ordering = ["catalogue", "name", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue", "name", "number"], name="life_event_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["catalogue", "name"],
+                condition=Q(status="draft"),
+                name="life_event_at_most_one_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.superseded_on is None
+
+
+class LifeEventItem(models.Model):
+    """A handling item of a life event: required, or optional and asked by `question`
+    (是否设置户外招牌？) — a yes adds the item to the application."""
+
+    life_event = models.ForeignKey(
+        LifeEvent, verbose_name=_("一件事"), on_delete=models.CASCADE, related_name="items"
+    )
+    handling_item = models.ForeignKey(
+        HandlingItem, verbose_name=_("办理项"), on_delete=models.PROTECT, related_name="+"
+    )
+    required = models.BooleanField(_("必办"), default=True)
+    question = models.CharField(_("引导问题"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("一件事办理事项")
+        verbose_name_plural = _("一件事办理事项")
+        ordering = ["life_event", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["life_event", "handling_item"], name="life_event_item_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.handling_item.name)

@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.applicants.models import Applicant
-from oneseal.catalogue.models import Catalogue, HandlingItem
+from oneseal.cases.models import Case, Channel
+from oneseal.catalogue.models import Catalogue, HandlingItem, LifeEvent
 from oneseal.organisation.models import Section
 from oneseal.regions.models import Region
 
@@ -107,6 +108,11 @@ class StageTemplate(models.Model):
     limit_days = models.PositiveSmallIntegerField(
         _("阶段办结时限（工作日）"), validators=[MinValueValidator(1)]
     )
+    # The whole approval of a project (first stage application to completion, the applicant's
+    # time excluded), per project kind: {"enterprise": 90, "small_low_risk": 15}. Every stage
+    # template of a catalogue may say it; a project reads it from the template of its latest
+    # stage application.
+    project_limits = models.JSONField(_("项目全流程审批时限（工作日）"), default=dict, blank=True)
     # Needed only when the stage's limit is shorter than an item's statutory limit: the
     # document (a local reform plan) that lets the stage promise less.
     legal_basis = models.TextField(_("压缩时限依据"), blank=True)
@@ -161,3 +167,119 @@ class StageItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.handling_item.name)
+
+
+class Bundle(models.Model):
+    """One application for several handling items (a stage of a project, or a life event):
+    one form, one set of materials, one case per item opened together, and one delivery when
+    every case is decided (`bundles.open_bundle`, `bundles.conclude`)."""
+
+    class Kind(models.TextChoices):
+        STAGE = "stage", _("工程建设项目审批阶段")
+        LIFE_EVENT = "life_event", _("一件事")
+
+    class Outcome(models.TextChoices):
+        OPEN = "", _("办理中")
+        COMPLETE = "complete", _("全部办结")
+        ENDED = "ended", _("必办事项未获许可，办理终结")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="bundles"
+    )
+    life_event = models.ForeignKey(
+        LifeEvent,
+        verbose_name=_("一件事"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    channel = models.CharField(_("申请渠道"), max_length=16, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    received_at = models.DateTimeField(_("收件时间"))
+    received_on = models.DateField(_("收件日期"))
+    # The one form: the answers given once for every item ({field: value}), the guided
+    # questions' answers, and the materials given once for several items or reused.
+    form = models.JSONField(_("申请表"), default=dict, blank=True)
+    answers = models.JSONField(_("引导问题回答"), default=dict, blank=True)
+    materials = models.JSONField(_("材料"), default=list, blank=True)
+    concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
+    outcome = models.CharField(
+        _("办理结果"), max_length=16, choices=Outcome.choices, default="", blank=True
+    )
+    reasons = models.JSONField(_("终结理由"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("联办申请")
+        verbose_name_plural = _("联办申请")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="bundle_unique_idempotency_key",
+            )
+        ]
+        indexes = [models.Index(fields=["region_code", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class BundleCase(models.Model):
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("联办申请"), on_delete=models.CASCADE, related_name="members"
+    )
+    case = models.OneToOneField(
+        Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="bundle_member"
+    )
+    required = models.BooleanField(_("必办"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("联办办件")
+        verbose_name_plural = _("联办办件")
+        ordering = ["bundle", "order", "id"]
+
+    def __str__(self) -> str:
+        return str(self.case_id)
+
+
+class StageApplication(models.Model):
+    """A project's application for one stage under a published template: its cases are the
+    bundle's; its clock is computed from their events (`clocks.stage_clock`)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("工程建设项目"), on_delete=models.PROTECT, related_name="stages"
+    )
+    template = models.ForeignKey(
+        StageTemplate,
+        verbose_name=_("阶段模板"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    stage = models.PositiveSmallIntegerField(_("审批阶段"), choices=Stage.choices)
+    bundle = models.OneToOneField(
+        Bundle, verbose_name=_("联办申请"), on_delete=models.PROTECT, related_name="stage"
+    )
+
+    class Meta:
+        verbose_name = _("阶段申请")
+        verbose_name_plural = _("阶段申请")
+        ordering = ["project", "stage", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project.name}：{self.get_stage_display()}"
