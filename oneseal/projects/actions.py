@@ -241,6 +241,17 @@ def _template_errors(fields: dict[str, Any], catalogue: Catalogue) -> dict[str, 
                 _("“{value}”不是有效的项目类型").format(value="、".join(map(str, bad)))
             ]
         fields["project_kinds"] = kinds
+    if "project_limits" in fields:
+        limits = fields["project_limits"] or {}
+        bad = not isinstance(limits, dict) or any(
+            k not in ProjectKind.values
+            or not isinstance(v, int)
+            or isinstance(v, bool)
+            or not 1 <= v <= 365
+            for k, v in limits.items()
+        )
+        if bad:
+            errors["project_limits"] = [_("全流程审批时限应按项目类型填写1至365个工作日")]
     section = fields.get("lead_section")
     if section is not None and section.bureau.region_id != catalogue.region_id:
         errors["lead_section"] = [_("牵头科室应为本级行政审批局的科室")]
@@ -294,7 +305,7 @@ def update_stage_template(
 ) -> StageTemplate:
     template = _draft(template)
     _require_admin(actor, template.catalogue, system=system)
-    allowed = {"limit_days", "project_kinds", "lead_section", "legal_basis"}
+    allowed = {"limit_days", "project_kinds", "lead_section", "legal_basis", "project_limits"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         fail_fields({name: [_("该项不能修改")] for name in unknown})

@@ -16,3 +16,13 @@ class ProjectsConfig(AppConfig):
         if is_scoped_staff(request.user):
             return [NavLink(str(_("工程建设项目")), reverse("projects:list"), 46)]
         return []
+
+    def ready(self):
+        # The act that decides a bundle's last case concludes the bundle, whatever path
+        # recorded the act (cases.notices); registered after the documents app's issuer, so
+        # the decision's own documents exist when the bundle concludes.
+        from oneseal.cases import notices
+
+        from .bundles import case_decided
+
+        notices.register(case_decided)

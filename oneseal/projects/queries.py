@@ -1,14 +1,21 @@
 """Reads of the project register and the stage templates, scoped: staff see the projects of
 their region and below, an online account only the projects of the organisations it acts for."""
 
+import datetime
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
+from oneseal.calendars.queries import current_calendar
+from oneseal.cases.models import Case, CaseEvent, Suspension
+from oneseal.catalogue.models import SpecialProcedure
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
 
-from .models import Project, StageTemplate
+from . import clocks
+from .models import Bundle, Project, Stage, StageApplication, StageTemplate
 
 
 def visible_projects(user: Actor) -> QuerySet[Project]:
@@ -36,4 +43,90 @@ def published_templates(region: Region | None = None) -> QuerySet[StageTemplate]
         templates.select_related("catalogue__region", "lead_section")
         .prefetch_related("items__handling_item")
         .order_by("catalogue__region__code", "stage", "name")
+    )
+
+
+# --- bundles, stage applications and their clocks -----------------------------------------
+
+
+def visible_bundles(user: Actor) -> QuerySet[Bundle]:
+    """Bundles as their cases are seen: staff of the region and below, applicants their own."""
+    base = Bundle.objects.select_related("applicant", "region", "life_event")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return base.none()
+    if staff_of(user) is not None or getattr(user, "is_superuser", False):
+        prefix = scope_prefix(user)
+        return base.none() if prefix is None else base.filter(region_code__startswith=prefix)
+    return base.filter(applicant__in=represented(user))
+
+
+def stops_of(cases: Iterable[Case]) -> list[clocks.Stop]:
+    """The spans the cases' stage waited: on the applicant's correction, or on a joint site
+    inspection (a suspension for 现场勘验)."""
+    ids = [c.pk for c in cases]
+    out: list[clocks.Stop] = []
+    asked: dict[int, datetime.date] = {}
+    for case_id, action, on in (
+        CaseEvent.objects.filter(
+            case_id__in=ids, action__in=["request_correction", "submit_correction"]
+        )
+        .order_by("case_id", "seq")
+        .values_list("case_id", "action", "on")
+    ):
+        if action == "request_correction":
+            asked.setdefault(case_id, on)  # a second notice does not restart the wait
+        elif case_id in asked:
+            out.append(clocks.Stop(asked.pop(case_id), on, "correction"))
+    out += [clocks.Stop(start, None, "correction") for start in asked.values()]
+    out += [
+        clocks.Stop(start, end, "site_survey")
+        for start, end in Suspension.objects.filter(
+            case_id__in=ids, kind=SpecialProcedure.Kind.SITE_SURVEY
+        ).values_list("suspended_on", "resumed_on")
+    ]
+    return out
+
+
+def _stage_cases(application: StageApplication) -> list[Case]:
+    return [m.case for m in application.bundle.members.select_related("case")]
+
+
+def stage_clock_of(application: StageApplication, on: datetime.date) -> clocks.StageClock:
+    bundle = application.bundle
+    return clocks.stage_clock(
+        current_calendar(),
+        received_on=bundle.received_on,
+        limit_days=application.template.limit_days,
+        stops=stops_of(_stage_cases(application)),
+        concluded_on=bundle.concluded_on,
+        on=on,
+    )
+
+
+def project_limit(project: Project) -> int | None:
+    """The project-wide limit for the project's kind, as the template of its latest stage
+    application says it."""
+    latest = project.stages.select_related("template").order_by("-stage", "-id").first()
+    if latest is None:
+        return None
+    value = (latest.template.project_limits or {}).get(project.kind)
+    return int(value) if value else None
+
+
+def project_clock_of(project: Project, on: datetime.date) -> clocks.ProjectClock:
+    applications = list(project.stages.select_related("bundle", "template").order_by("stage", "id"))
+    completion = [
+        a
+        for a in applications
+        if a.stage == Stage.COMPLETION_ACCEPTANCE and a.bundle.outcome == Bundle.Outcome.COMPLETE
+    ]
+    return clocks.project_clock(
+        current_calendar(),
+        spans=[
+            clocks.StageSpan(a.bundle.received_on, a.bundle.concluded_on, stops_of(_stage_cases(a)))
+            for a in applications
+        ],
+        limit_days=project_limit(project),
+        completed_on=completion[0].bundle.concluded_on if completion else None,
+        on=on,
     )

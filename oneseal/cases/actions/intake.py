@@ -9,9 +9,12 @@ import datetime
 import functools
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -757,11 +760,37 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload: File) -> Upload:
     return _store_file(case, line, actor=actor, upload=upload, on=today())
 
 
-def _store_file(
-    case: Case, line: CaseMaterial, *, actor: "User", upload: File, on: datetime.date
-) -> Upload:
-    """Check and store one file for a line of the locked case, with its event. Every refused
-    file is named under its own field by the caller."""
+@dataclass(frozen=True)
+class StoredFile:
+    """A file checked and stored once that several cases attach (a material one application
+    gives for several items), or a signed document already issued that a new case reuses
+    (`reused` says which). Each case gets its own `Upload` row naming the same stored file."""
+
+    name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    reused: dict = dataclass_field(default_factory=dict)
+
+
+def store_once(upload: File) -> StoredFile:
+    """Check a file as `_store_file` does and store it under its digest, so that the cases it
+    is given for share one stored copy."""
+    sniffed = _checked(upload)
+    path = f"cases/shared/{sniffed.sha256}.{sniffed.suffix}"
+    if not default_storage.exists(path):
+        path = default_storage.save(path, upload)
+    return StoredFile(
+        name=path,
+        original_name=cast(str, upload.name)[:255],
+        content_type=sniffed.content_type,
+        size=upload.size,
+        sha256=sniffed.sha256,
+    )
+
+
+def _checked(upload: File) -> uploads.SniffedFile:
     if uploads.too_large(upload):
         raise ValidationFailed(
             fields={"file": [_("文件过大，上限为{mb} MB").format(mb=uploads.max_megabytes())]}
@@ -777,16 +806,41 @@ def _store_file(
                 ]
             }
         )
-    row = Upload(
-        case_material=line,
-        original_name=cast(str, upload.name)[:255],  # an uploaded file always has a name
-        content_type=sniffed.content_type,
-        size=upload.size,
-        sha256=sniffed.sha256,
-        uploaded_by=stored_user(actor) if getattr(actor, "pk", None) else None,
-    )
-    row.file.save(f"{sniffed.sha256[:16]}.{sniffed.suffix}", upload, save=False)
-    row.save()
+    return sniffed
+
+
+def _store_file(
+    case: Case, line: CaseMaterial, *, actor: "User", upload: "File | StoredFile", on: datetime.date
+) -> Upload:
+    """Check and store one file for a line of the locked case, with its event. Every refused
+    file is named under its own field by the caller. A `StoredFile` was checked and stored
+    before: the row names it, and the event says it is shared or reused."""
+    uploaded_by = stored_user(actor) if getattr(actor, "pk", None) else None
+    extra: dict = {}
+    if isinstance(upload, StoredFile):
+        row = Upload(
+            case_material=line,
+            file=upload.name,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_by=uploaded_by,
+        )
+        row.save()
+        extra = {"reused": upload.reused} if upload.reused else {"shared": True}
+    else:
+        sniffed = _checked(upload)
+        row = Upload(
+            case_material=line,
+            original_name=cast(str, upload.name)[:255],  # an uploaded file always has a name
+            content_type=sniffed.content_type,
+            size=upload.size,
+            sha256=sniffed.sha256,
+            uploaded_by=uploaded_by,
+        )
+        row.file.save(f"{sniffed.sha256[:16]}.{sniffed.suffix}", upload, save=False)
+        row.save()
     append_event(
         case,
         action="attach_file",
@@ -799,6 +853,7 @@ def _store_file(
             "name": row.original_name,
             "size": row.size,
             "sha256": row.sha256,
+            **extra,
         },
     )
     return row
