@@ -1,8 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bundles
 
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("<int:pk>/", views_bundles.project_detail, name="project"),
+    path("<int:pk>/apply/<int:template_id>/", views_bundles.stage_apply, name="stage_apply"),
+    path("<int:pk>/stages/<int:stage_pk>/", views_bundles.stage_detail, name="stage"),
+    path("life-events/", views_bundles.life_events, name="life_events"),
+    path("life-events/<int:pk>/", views_bundles.life_event, name="life_event"),
+    path("applications/<int:pk>/", views_bundles.bundle_detail, name="bundle"),
 ]

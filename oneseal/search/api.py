@@ -21,6 +21,7 @@ from .queries import (
     consultation_phones,
     nearest_topics,
     search_handling_items,
+    search_life_events,
 )
 
 
@@ -103,7 +104,21 @@ class ConsultationSerializer(serializers.Serializer):
     phone = serializers.CharField(help_text=_("咨询电话"))
 
 
+class LifeEventHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="life_event.pk")
+    name = serializers.CharField(help_text=_("一件事名称"))
+    description = serializers.CharField(help_text=_("说明"))
+    item_names = serializers.ListField(
+        child=serializers.CharField(), help_text=_("一次申请同时办理的办理项")
+    )
+    matched = serializers.CharField(help_text=_("与查询相符的名称或关键词"))
+    url = serializers.CharField(help_text=_("一件事申请页面"))
+
+
 class SearchResultSerializer(serializers.Serializer):
+    life_events = LifeEventHitSerializer(
+        many=True, help_text=_("名称或关键词与查询相符的一件事，排在办理项之前")
+    )
     matched = serializers.BooleanField(
         help_text=_("是否找到相近的事项；为 false 时 results 为空，较弱的结果在 related")
     )
@@ -135,8 +150,10 @@ class SearchView(APIView):
         data = query.validated_data
         region = data.get("region") or None
         hits = search_handling_items(data["q"], region_code=region, limit=data["limit"])
+        life_events = search_life_events(data["q"], region_code=region)
         if hits.matched:
             body = {
+                "life_events": life_events,
                 "matched": True,
                 "results": hits,
                 "related": [],
@@ -145,6 +162,7 @@ class SearchView(APIView):
             }
         else:
             body = {
+                "life_events": life_events,
                 "matched": False,
                 "results": [],
                 "related": hits,

@@ -8,13 +8,15 @@ everyday names and synonyms (figures in bench/search.py and docs/architecture.md
 item per item is returned; the query's verb picks which (改名 → 变更, 不干了 → 注销, 到期 → 延续,
 丢了 → 补证, none → 新办), the item's other handling items come with it."""
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from oneseal.catalogue.models import Catalogue, HandlingItem, Item, Variant
+from oneseal.catalogue.life_events import offered_life_events
+from oneseal.catalogue.models import Catalogue, HandlingItem, Item, LifeEvent, Variant
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import scope_prefix
 from oneseal.regions.models import Region
@@ -332,3 +334,55 @@ def item_names(items: list[Item]) -> dict[int, str]:
 
 
 ROLE = Role.CATALOGUE_ADMIN
+
+
+# --- life events ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LifeEventHit:
+    """A life event (一件事) whose name or keywords the query says: offered before the items."""
+
+    life_event: LifeEvent
+    name: str
+    description: str
+    item_names: tuple[str, ...]
+    matched: str
+    url: str
+
+
+def _phrases(event: LifeEvent) -> list[str]:
+    words = [event.name, *re.split(r"[\s,，、;；]+", event.keywords or "")]
+    return [w for w in (rules.normalise(w) for w in words) if len(w) >= 2]
+
+
+def search_life_events(
+    text: str, *, region_code: str | None = None, limit: int = 3
+) -> list[LifeEventHit]:
+    """The offered life events the query names: its name or a keyword is in the query, or the
+    query (two characters or more) is in them; the longest phrase matched first. Of the
+    region's catalogue and those above it, or every catalogue when no region is given."""
+    query = rules.normalise((text or "").strip()[:MAX_QUERY_LENGTH])
+    if len(query) < 2:
+        return []
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    if region_code and region is None:
+        return []
+    scored = []
+    for event in offered_life_events(region).prefetch_related("items__handling_item"):
+        found = [p for p in _phrases(event) if p in query or query in p]
+        if found:
+            best = max(found, key=len)
+            scored.append((-len(best), event.name, event, best))
+    scored.sort(key=lambda row: row[:2])
+    return [
+        LifeEventHit(
+            life_event=event,
+            name=event.name,
+            description=event.description,
+            item_names=tuple(i.handling_item.name for i in event.items.all()),
+            matched=best,
+            url=reverse("projects:life_event", args=[event.pk]),
+        )
+        for _score, _name, event, best in scored[:limit]
+    ]

@@ -29,6 +29,7 @@ def results(request):
         .order_by("region__code")
     )
     query, region, hits, topics, phones, matched = "", "", None, [], [], True
+    life_events: list = []
     if form.is_valid():
         query = form.cleaned_data["q"]
         region = form.cleaned_data["region"]
@@ -36,6 +37,7 @@ def results(request):
             form.add_error("region", _("该地区没有本级事项目录"))
         elif query:
             hits = queries.search_handling_items(query, region_code=region or None, limit=10)
+            life_events = queries.search_life_events(query, region_code=region or None)
             matched = hits.matched
             if not matched:
                 # Nothing close: say so, and offer where to browse and whom to call; the
@@ -51,6 +53,7 @@ def results(request):
             "query": query,
             "region": region,
             "hits": hits,
+            "life_events": life_events,
             "catalogues": catalogues,
             "matched": matched,
             "topics": topics,

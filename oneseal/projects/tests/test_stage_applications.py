@@ -320,3 +320,72 @@ def test_a_denied_required_item_ends_the_stage_with_its_reasons(
     # An ended stage may be applied for again.
     again = stages.apply_for_stage(project, template, actor=clerk, at=at("2025-03-10 09:00"))
     assert again.bundle.members.count() == 2
+
+
+# --- reusing a licence already issued -------------------------------------------------------
+
+
+@pytest.fixture
+def planning_licence(complete_draft, admin_user, owner, clerk, signatory, bureau):
+    """The owner's 建设工程规划许可证 of the earlier stage, issued under the bureau's seal."""
+    from oneseal.documents import actions as document_actions
+
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
+    version = complete_draft(basic_code="640221-XK-090", name="建设工程规划许可")
+    hi = version.handling_items.get()
+    hi.result_name = "建设工程规划许可证"
+    catalogue_actions.save_draft_part(hi, actor=admin_user)
+    catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
+    case = case_actions.receive(hi, actor=clerk, applicant=owner, at=at("2025-02-10 09:00"))
+    case_actions.check_materials(
+        case,
+        actor=clerk,
+        statuses={line.pk: CaseMaterial.Status.PROVIDED for line in case.materials.all()},
+    )
+    case_actions.accept(case, actor=clerk, on=day("2025-02-10"))
+    return grant(case, signatory, "2025-02-12")
+
+
+def test_a_licence_already_issued_is_reused_not_uploaded(
+    project, template, owner_user, owner, planning_licence
+):
+    groups = fields_of(template, owner)
+    permit = groups["建设工程规划许可证"]
+    files = {g.field: pdf(f"{n}.pdf") for n, g in groups.items() if g is not permit}
+    application = stages.apply_for_stage(
+        project,
+        template,
+        actor=owner_user,
+        channel=Channel.ONLINE,
+        optional=[template.items.get(required=False).handling_item_id],
+        files=files,
+        reuse={permit.field: planning_licence.pk},
+    )
+    document = bundles.licence_document(planning_licence)
+    reused = Upload.objects.filter(
+        case_material__case__bundle_member__bundle=application.bundle,
+        case_material__material__name__startswith="建设工程规划许可证",
+    )
+    assert reused.count() == 2
+    assert {u.file.name for u in reused} == {document.file.name}
+    assert {u.sha256 for u in reused} == {document.sha256}
+    for upload in reused:
+        event = upload.case_material.case.events.get(
+            action="attach_file", data__name=upload.original_name
+        )
+        assert event.data["reused"]["licence"] == planning_licence.number
+    assert application.bundle.materials[1]["reused"]["licence"] == planning_licence.number
+
+
+def test_a_licence_of_someone_else_cannot_be_reused(
+    project, template, clerk, owner, planning_licence, own_applicant
+):
+    planning_licence.holder = own_applicant
+    planning_licence.save(update_fields=["holder"])
+    permit = fields_of(template, owner)["建设工程规划许可证"]
+    with pytest.raises(ValidationFailed) as e:
+        stages.apply_for_stage(
+            project, template, actor=clerk, reuse={permit.field: planning_licence.pk}
+        )
+    assert e.value.fields == {permit.field: ["“建设工程规划许可证”：所选证照不属于申请人"]}
+    assert not Bundle.objects.exists()
