@@ -13,9 +13,12 @@ class ProjectsConfig(AppConfig):
         from oneseal.cases.queries import is_scoped_staff
         from oneseal.navigation import NavLink
 
+        out = [NavLink(str(_("一件事一次办")), reverse("projects:life_events"), 45)]
         if is_scoped_staff(request.user):
-            return [NavLink(str(_("工程建设项目")), reverse("projects:list"), 46)]
-        return []
+            out.append(NavLink(str(_("工程建设项目")), reverse("projects:list"), 46))
+        elif getattr(request.user, "is_authenticated", False):
+            out.append(NavLink(str(_("我的工程项目")), reverse("projects:mine"), 46))
+        return out
 
     def ready(self):
         # The act that decides a bundle's last case concludes the bundle, whatever path

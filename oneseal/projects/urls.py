@@ -5,6 +5,7 @@ from . import views, views_bundles
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("mine/", views_bundles.my_projects, name="mine"),
     path("<int:pk>/", views_bundles.project_detail, name="project"),
     path("<int:pk>/apply/<int:template_id>/", views_bundles.stage_apply, name="stage_apply"),
     path("<int:pk>/stages/<int:stage_pk>/", views_bundles.stage_detail, name="stage"),

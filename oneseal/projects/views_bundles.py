@@ -83,6 +83,18 @@ def _form_context(groups, licences, errors):
 
 
 @login_required
+def my_projects(request):
+    """The owner's projects: those of the organisations the account acts for."""
+    projects = queries.visible_projects(request.user)
+    bundles_ = queries.visible_bundles(request.user).filter(kind=Bundle.Kind.LIFE_EVENT)
+    return render(
+        request,
+        "projects/mine.html",
+        {"projects": projects, "life_event_applications": bundles_.order_by("-received_at")[:50]},
+    )
+
+
+@login_required
 def project_detail(request, pk):
     project = _project(request, pk)
     on = today()
