@@ -1,0 +1,75 @@
+"""The demo's projects and life events (`steps/projects.py`), built once for the module on the
+demo county inside a transaction rolled back at the end."""
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from oneseal.calendars.queries import invalidate
+from oneseal.cases.models import State
+from oneseal.catalogue.life_events import offered_life_events
+from oneseal.demo import builder
+from oneseal.demo.steps import projects as step
+from oneseal.projects.models import Bundle, Project, Stage
+from oneseal.projects.queries import project_clock_of, stage_clock_of
+from oneseal.search.queries import search_life_events
+
+from .conftest import planned_for_the_loaded_demo
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def today(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        invalidate()
+        assert builder.load() is True
+        day = timezone.localdate()
+        step.load(today=day)
+        planned_for_the_loaded_demo()
+        yield day
+        transaction.set_rollback(True)
+    invalidate()
+
+
+def test_two_projects_in_different_stages_with_cases_in_several_states(today, db):
+    warehouse = Project.objects.get(code=step.WAREHOUSE["code"])
+    workshop = Project.objects.get(code=step.WORKSHOP["code"])
+    assert (warehouse.kind, workshop.kind) == ("enterprise", "small_low_risk")
+    first, second = warehouse.stages.order_by("stage")
+    assert (first.stage, second.stage) == (Stage.LAND_AND_PLANNING, Stage.CONSTRUCTION_ENGINEERING)
+    assert first.bundle.outcome == Bundle.Outcome.COMPLETE
+    assert {m.case.state for m in second.bundle.members.all()} == {
+        State.ACCEPTED,
+        State.AWAITING_CORRECTION,
+    }
+    assert stage_clock_of(second, today).paused  # waiting on the owner's correction
+    (permit_stage,) = workshop.stages.all()
+    assert permit_stage.stage == Stage.CONSTRUCTION_PERMIT
+    assert {m.case.state for m in permit_stage.bundle.members.all()} == {
+        State.SUSPENDED,
+        State.RECEIVED,
+    }
+    clock = project_clock_of(warehouse, today)
+    assert clock.limit_days == 90 and 0 < clock.used < 90
+
+
+def test_two_life_events_one_delivered_and_search_offers_it(today, db):
+    names = {e.name for e in offered_life_events()}
+    assert {"开饭店", "开办幼儿园"} <= names
+    restaurant = offered_life_events().get(name="开饭店")
+    (application,) = restaurant.applications.all()
+    assert application.outcome == Bundle.Outcome.COMPLETE
+    assert {m.case.state for m in application.members.all()} == {State.GRANTED}
+    assert search_life_events("我想开饭店")[0].name == "开饭店"
+
+
+def test_loading_the_step_again_changes_nothing(today, db):
+    before = (Project.objects.count(), Bundle.objects.count())
+    step.load(today=today)
+    assert (Project.objects.count(), Bundle.objects.count()) == before
