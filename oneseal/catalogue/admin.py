@@ -5,7 +5,7 @@ versions are read-only. Who may edit is decided by the catalogue-administrator r
 catalogue's region, not by Django's model permissions (the user still needs `is_staff` to
 enter the admin)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -21,6 +21,8 @@ from .models import (
     GuidanceExemption,
     HandlingItem,
     ItemVersion,
+    LifeEvent,
+    LifeEventItem,
     Material,
     ReviewStep,
     SpecialProcedure,
@@ -445,3 +447,60 @@ class CatalogueAdmin(admin.ModelAdmin):
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
+
+
+class LifeEventItemInline(admin.TabularInline):
+    model = LifeEventItem
+    extra = 0
+    can_delete = False
+    fields = ["order", "handling_item", "required", "question"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LifeEvent)
+class LifeEventAdmin(admin.ModelAdmin):
+    """Life events are shown here and published through `life_events.publish_life_event`;
+    drafts are made by the same actions (API, demo), never edited behind the audit log."""
+
+    list_display = ["name", "number", "status", "catalogue", "published_on", "superseded_on"]
+    list_filter = ["status"]
+    search_fields = ["name", "keywords"]
+    inlines = [LifeEventItemInline]
+    actions = ["publish"]
+
+    def get_queryset(self, request):
+        # Drafts are the region's own: a catalogue administrator sees their region and below.
+        prefix = scope_prefix(request.user)
+        events = super().get_queryset(request).select_related("catalogue__region")
+        return (
+            events.none()
+            if prefix is None
+            else events.filter(catalogue__region__code__startswith=prefix)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("发布所选一件事"), permissions=["view"])
+    def publish(self, request, queryset):
+        from oneseal.errors import DomainError
+        from oneseal.interface.admin_messages import domain_message
+
+        from .life_events import publish_life_event
+
+        for event in queryset:
+            try:
+                publish_life_event(event, actor=request.user)
+            except DomainError as e:
+                self.message_user(request, f"{event}：{domain_message(e)}", messages.ERROR)
+            else:
+                self.message_user(request, _("已发布：{e}").format(e=event), messages.SUCCESS)

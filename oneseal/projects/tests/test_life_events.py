@@ -221,3 +221,23 @@ def test_the_last_decision_delivers_the_life_event(
     assert bundle.concluded_on == day("2025-03-05")
     assert {c.state for c in Case.objects.filter(bundle_member__bundle=bundle)} == {State.GRANTED}
     assert LifeEvent.objects.get(pk=restaurant.pk).applications.get() == bundle
+
+
+def test_the_admin_lists_the_regions_life_events_and_publishes_through_the_action(
+    catalogue, admin_user, restaurant_items, root
+):
+    from django.test import Client
+
+    draft = definitions.create_life_event(catalogue, actor=admin_user, name="企业注销")
+    definitions.add_life_event_item(draft, restaurant_items["food"], actor=admin_user)
+    c = Client()
+    c.force_login(root)
+    assert "企业注销" in c.get("/admin/catalogue/lifeevent/").content.decode()
+    r = c.post(
+        "/admin/catalogue/lifeevent/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert "已发布" in r.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == LifeEvent.Status.PUBLISHED
