@@ -54,6 +54,18 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "approve_extension": ((State.ACCEPTED,), None),
     "reject_extension": ((State.ACCEPTED, State.SUSPENDED), None),
     "grant": ((State.ACCEPTED,), State.GRANTED),
+    # The results of a stage or life event told together, on the case decided last.
+    "record_joint_result": (
+        (
+            State.GRANTED,
+            State.DENIED,
+            State.DELIVERED,
+            State.REFUSED,
+            State.WITHDRAWN,
+            State.TERMINATED,
+        ),
+        None,
+    ),
     "deny": ((State.ACCEPTED,), State.DENIED),
     "deliver": ((State.GRANTED, State.DENIED), State.DELIVERED),
     "withdraw": (OPEN, State.WITHDRAWN),

@@ -106,6 +106,8 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("收件凭证")
     WITHDRAWAL = "withdrawal", _("准予撤回行政许可申请决定书")
     TERMINATION = "termination", _("终止行政许可审查决定书")
+    # One notice for the results of every case of a stage or life event (projects.bundles).
+    JOINT_RESULT = "joint_result", _("联办结果告知书")
 
 
 class DocumentTemplateQuerySet(models.QuerySet):

@@ -32,6 +32,8 @@ NOTICE_OF_KIND = {
     DocumentKind.RECEIPT: ("receipt",),
     DocumentKind.WITHDRAWAL: ("withdrawal",),
     DocumentKind.TERMINATION: ("termination",),
+    # A stage or life event whose every case is decided: one notice lists their results.
+    DocumentKind.JOINT_RESULT: ("joint_result",),
 }
 
 # A notice the system could not issue with its act is overdue when it is still not issued after
@@ -68,6 +70,7 @@ KIND_MARK = {
     DocumentKind.RECEIPT: "收",
     DocumentKind.WITHDRAWAL: "撤回",
     DocumentKind.TERMINATION: "终",
+    DocumentKind.JOINT_RESULT: "联",
 }
 
 # Crockford's base-32 without the letters read as digits: codes are typed from paper.

@@ -240,6 +240,19 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "reason": _("撤回理由"),
         "clerk": _("经办人（窗口登记撤回时）"),
     },
+    DocumentKind.JOINT_RESULT: {
+        "applicant": _("申请人姓名或名称"),
+        "bureau": _("行政审批局名称"),
+        "enquiry_phone": _("咨询电话"),
+        "complaint_phone": _("投诉电话"),
+        "title": _("联办事项（项目阶段或一件事）"),
+        "received_on": _("收件日期"),
+        "concluded_on": _("办结日期"),
+        "results": _("各事项的决定及证照、文书编号（列表）"),
+        "outcome": _("办理结果"),
+        "reasons": _("必办事项未获许可的理由（列表）"),
+        "if_ended": _("条件：仅在必办事项未获许可、联办终结时显示所在行"),
+    },
     DocumentKind.TERMINATION: {
         **COMMON,
         **REMEDIES,
@@ -337,6 +350,7 @@ REQUIRED: dict[str, dict[str, str]] = {
     },
     DocumentKind.WITHDRAWAL: {"withdrawn_on": _("申请撤回日期"), "case_number": _("办件编号")},
     DocumentKind.TERMINATION: {"reason": _("终止审查的事实和理由"), **REMEDIES_REQUIRED},
+    DocumentKind.JOINT_RESULT: {"title": _("联办事项"), "results": _("各事项的决定")},
 }
 
 # 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
@@ -500,6 +514,17 @@ SHIPPED: dict[str, Wording] = {
         "经审查，本机关准予撤回该申请，对该申请终止审查，不作出准予或者不予行政许可的决定。\n"
         "撤回申请不影响你（单位）今后依法重新提出申请；已提交的纸质申请材料可凭本决定书到政务服务大厅窗口领回。",
         "撤回日期：{withdrawn_on}\n经办人：{clerk}\n" + CONTACT,
+    ),
+    DocumentKind.JOINT_RESULT: Wording(
+        "联办结果告知书",
+        "你（单位）于{received_on}提交的“{title}”联办申请，各事项均已作出决定，现将办理结果一并告知如下：\n"
+        "{results}\n"
+        "办理结果：{outcome}。\n"
+        "下列必办事项未获许可，本次联办终结，理由如下：{if_ended}\n"
+        "{reasons}\n"
+        "各事项的决定书、证照随本告知书一并送达，可凭本告知书编号在政务服务网或窗口查询、下载；"
+        "对各事项的决定不服的，依各该决定书告知的途径申请行政复议或者提起行政诉讼。",
+        "办结日期：{concluded_on}\n" + CONTACT,
     ),
     DocumentKind.TERMINATION: Wording(
         "终止行政许可审查决定书",
@@ -867,6 +892,27 @@ def termination(facts: Facts) -> dict[str, Value]:
     }
 
 
+def joint_result(facts: Facts) -> dict[str, Value]:
+    """联办结果告知书: the results of every case of a stage or life event, from the event the
+    act deciding the last of them recorded (`cases.actions.record_joint_result`)."""
+    d = facts.data
+    return {
+        "applicant": facts.case.applicant.name,
+        "bureau": facts.bureau.name,
+        "enquiry_phone": _text(facts.bureau.phone),
+        "complaint_phone": _text(
+            facts.bureau.complaint_phone or facts.case.handling_item.complaint_phone
+        ),
+        "title": d["title"],
+        "received_on": chinese_date(d["received_on"]),
+        "concluded_on": chinese_date(facts.event.on),
+        "results": list(d["results"]),
+        "outcome": d["outcome"],
+        "reasons": list(d.get("reasons") or []) or None,
+        "if_ended": _flag(bool(d.get("reasons"))),
+    }
+
+
 FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.ACCEPTANCE: acceptance,
     DocumentKind.TOLERATED_ACCEPTANCE: tolerated_acceptance,
@@ -884,6 +930,7 @@ FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.RECEIPT: receipt,
     DocumentKind.WITHDRAWAL: withdrawal,
     DocumentKind.TERMINATION: termination,
+    DocumentKind.JOINT_RESULT: joint_result,
 }
 
 

@@ -32,6 +32,7 @@ from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.cases.actions import intake
+from oneseal.cases.actions.joint import record_joint_result
 from oneseal.cases.models import Case, CaseEvent, Channel, Licence, State
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import HandlingItem, LifeEvent, Material
@@ -376,7 +377,34 @@ def _reason_of(case: Case) -> str:
     return f"{case.handling_item.name}：{reason}"
 
 
-def conclude(bundle: Bundle, *, on: datetime.date, actor: Actor | None) -> Bundle | None:
+def _results(members: list[BundleCase]) -> list[str]:
+    """Each case's decision as the joint notice lists it: the item, the decision, and the
+    licence's number when one was granted."""
+    licences = dict(
+        Licence.objects.filter(case__in=[m.case for m in members]).values_list("case_id", "number")
+    )
+    out = []
+    for m in members:
+        case = m.case
+        line = f"{case.handling_item.name}（{case.number}）：{case.get_state_display()}"
+        if case.pk in licences:
+            line += _("，证照编号{number}").format(number=licences[case.pk])
+        out.append(line)
+    return out
+
+
+def _title(bundle: Bundle) -> str:
+    if bundle.life_event_id:
+        return bundle.life_event.name
+    stage = getattr(bundle, "stage", None)
+    if stage is not None:
+        return f"{stage.project.name}：{stage.get_stage_display()}"
+    return str(bundle.get_kind_display())
+
+
+def conclude(
+    bundle: Bundle, *, on: datetime.date, actor: Actor | None, last: Case | None = None
+) -> Bundle | None:
     """When every case is decided the bundle's results are delivered together: it concludes
     complete, or ended when a required item was not granted (its reasons kept). A required
     item's denial ends it at once, whatever the other cases still wait for. Returns None when
@@ -393,6 +421,18 @@ def conclude(bundle: Bundle, *, on: datetime.date, actor: Actor | None) -> Bundl
     bundle.outcome = Bundle.Outcome.ENDED if failed else Bundle.Outcome.COMPLETE
     bundle.reasons = [_reason_of(case) for case in failed]
     bundle.save(update_fields=["concluded_on", "outcome", "reasons"])
+    # The one written notice of the results, on the case whose decision concluded the bundle.
+    carrier = last or members[-1].case
+    record_joint_result(
+        carrier,
+        on=on,
+        title=_title(bundle),
+        received_on=bundle.received_on,
+        results=_results(members),
+        outcome=str(bundle.get_outcome_display()),
+        reasons=bundle.reasons,
+        decided_by=actor,
+    )
     record(
         "projects.conclude_bundle",
         actor=actor,
@@ -421,6 +461,6 @@ def case_decided(case: Case, event: CaseEvent, actor: Actor | None) -> None:
         return
     try:
         with transaction.atomic():
-            conclude(member.bundle, on=event.on, actor=actor)
+            conclude(member.bundle, on=event.on, actor=actor, last=case)
     except Exception:  # the decision stands; the lead section's desk shows the open bundle
         logger.exception("concluding bundle %s after case %s failed", member.bundle_id, case.pk)

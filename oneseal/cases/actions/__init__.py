@@ -40,6 +40,7 @@ from .intake import (
     submit_correction,
     upload_field,
 )
+from .joint import record_joint_result
 from .review import (
     approve_extension,
     approve_extension_blockers,
@@ -71,6 +72,7 @@ from .revocation import (
 )
 
 __all__ = [
+    "record_joint_result",
     "accept",
     "accept_blockers",
     "apply_online",

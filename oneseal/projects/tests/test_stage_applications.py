@@ -244,7 +244,11 @@ def grant(case, signatory, on):
     )
 
 
-def test_the_last_decision_concludes_the_stage(project, template, clerk, signatory):
+def test_the_last_decision_concludes_the_stage(project, template, clerk, signatory, bureau):
+    from oneseal.documents import actions as document_actions
+    from oneseal.documents.models import Document
+
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
     application = stages.apply_for_stage(project, template, actor=clerk, at=at("2025-03-03 09:00"))
     first, second = accept_all(application, clerk, "2025-03-03")
     grant(first, signatory, "2025-03-06")
@@ -254,6 +258,17 @@ def test_the_last_decision_concludes_the_stage(project, template, clerk, signato
     application.bundle.refresh_from_db()
     assert application.bundle.outcome == Bundle.Outcome.COMPLETE
     assert application.bundle.concluded_on == day("2025-03-07")
+    # One sealed notice lists every result, on the case decided last, by that act.
+    (notice,) = Document.objects.filter(kind="joint_result")
+    assert notice.case == second and notice.seal is not None
+    event = notice.event
+    assert event.action == "record_joint_result" and event.actor == signatory
+    assert event.data["title"] == "平罗县物流仓储中心：施工许可"
+    assert [r.split("：")[0] for r in event.data["results"]] == [
+        f"建筑工程施工许可（新办）（{first.number}）",
+        f"人防工程施工图备案（新办）（{second.number}）",
+    ]
+    assert all("准予许可，证照编号" in r for r in event.data["results"])
     clock = stage_clock_of(application, day("2025-04-30"))
     assert clock.used == 4 and clock.warning == ""
     project_clock = project_clock_of(project, day("2025-04-30"))
@@ -269,6 +284,10 @@ def test_a_denied_required_item_ends_the_stage_with_its_reasons(
     application.bundle.refresh_from_db()
     assert application.bundle.outcome == Bundle.Outcome.ENDED
     assert application.bundle.reasons == ["人防工程施工图备案（新办）：人防设施不符合规范"]
+    # Without a seal the joint notice waits in the window's queue, with its reason.
+    from oneseal.documents.models import PendingNotice
+
+    assert PendingNotice.objects.filter(case=second, kind="joint_result").exists()
     first.refresh_from_db()
     assert first.state == State.ACCEPTED  # its own case goes on; the stage has ended
     # An ended stage may be applied for again.
