@@ -23,7 +23,7 @@ from oneseal.interface.files import xlsx_response
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
-from . import actions, queries, tables
+from . import actions, projects, queries, tables
 from .jobs import last_rollup_at
 from .models import ConflictDeclaration, ReformBaseline, Rule
 from .sheets import Table, workbook
@@ -121,6 +121,7 @@ def dashboard(request, scope):
         ],
         hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()],
         linkage=linkage,
+        project_warnings=projects.warning_counts(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":

@@ -190,9 +190,10 @@ def refresh(
     cal = current_calendar()
     stamp = fingerprint(cal)
     base = StageStanding.objects.all() if standings is None else standings
-    project_ids = set(
-        stale(base, stamp, on).values_list("application__project_id", flat=True).distinct()
-    )
+    found = stale(base, stamp, on)
+    if not found.exists():  # the usual read: one narrow scan, no join
+        return 0
+    project_ids = set(found.values_list("application__project_id", flat=True).distinct())
     n = 0
     for project in Project.objects.filter(pk__in=project_ids).select_related("region"):
         with transaction.atomic():
@@ -364,13 +365,9 @@ def queue(user: Actor, filters: Filters, on: datetime.date) -> QuerySet[StageSta
     if filters.level:
         standings = standings.filter(level=filters.level)
     order = ["-concluded_on", "application_id"] if filters.concluded else ["urgency", "due_on"]
-    return standings.select_related(
-        "application__project__owner",
-        "application__project__region",
-        "application__template",
-        "application__bundle",
-        "lead_section",
-    ).order_by(*order, "application_id")
+    # Narrow rows: the page's applications, projects and owners are read for its rows only
+    # (`rows`), not joined for every stage the sort has to look at.
+    return standings.order_by(*order, "application_id")
 
 
 def level_counts(user: Actor, on: datetime.date) -> dict[str, int]:
@@ -548,9 +545,22 @@ def project_remaining_today(
     return standing.project_remaining
 
 
+def with_applications(standings: Sequence[StageStanding]) -> list[StageApplication]:
+    """Read the standings' applications with their projects, owners, templates and bundles in
+    one query, and hang each on its standing."""
+    found = StageApplication.objects.select_related(
+        "project__owner", "project__region", "template", "bundle"
+    ).in_bulk([s.pk for s in standings])
+    sections = Section.objects.in_bulk({s.lead_section_id for s in standings} - {None})
+    for s in standings:
+        s.application = found[s.pk]
+        s.lead_section = sections.get(s.lead_section_id)  # type: ignore[assignment]
+    return [s.application for s in standings]
+
+
 def rows(standings: Sequence[StageStanding], on: datetime.date, *, cases: bool = True) -> list[Row]:
     cal = current_calendar()
-    applications = [s.application for s in standings]
+    applications = with_applications(standings)
     lines = case_lines(applications, on) if cases else {}
     shared = shared_steps_due(applications)
     return [
