@@ -131,6 +131,16 @@ def dashboard(request, scope):
             [[_("预警"), str(label), n] for _k, label, n in context["warnings"]]
             + [[_("逾期"), str(label), n] for _k, label, n in context["overdue"]]
             + [[_("异常行为"), str(label), n] for _k, label, n in context["hits"]]
+            + [
+                [_("工程建设项目"), _("阶段红牌"), context["project_warnings"].stage_red],
+                [_("工程建设项目"), _("阶段黄牌"), context["project_warnings"].stage_yellow],
+                [_("工程建设项目"), _("项目全流程红牌"), context["project_warnings"].project_red],
+                [
+                    _("工程建设项目"),
+                    _("项目全流程黄牌"),
+                    context["project_warnings"].project_yellow,
+                ],
+            ]
             + (
                 [
                     [_("审管联动"), _("未签收推送"), linkage["unsigned"]],
