@@ -256,8 +256,6 @@ def reset_sequence(model) -> None:
 def seed_queue(world, n: int) -> None:
     from django.db import connection
 
-    from oneseal.calendars.queries import current_calendar
-    from oneseal.calendars.rules import fingerprint
     from oneseal.cases.models import Case
     from oneseal.catalogue.models import HandlingItem
     from oneseal.projects import actions, desk, stages
@@ -356,6 +354,26 @@ def seed_queue(world, n: int) -> None:
     paused = "mod(g, 10) = 3"
     remaining = "(10 - mod(g * 3, 14))"
     project_remaining = "(90 - mod(g * 11, 95))"
+    # The days each clock warns from, as `desk.warning_days` would put them (calendar days
+    # here: the spread, not the holidays, matters to the queue).
+    due = f"(%(today)s::date + ({remaining} * 7 / 5))"
+    project_due = f"(%(today)s::date + ({project_remaining} * 7 / 5))"
+    stage_red = (
+        f"(CASE WHEN {remaining} < 0 THEN {received} WHEN {concluded} OR {paused} THEN NULL "
+        f"ELSE {due} + 1 END)"
+    )
+    stage_yellow = (
+        f"(CASE WHEN {remaining} < 0 THEN {received} WHEN {concluded} THEN NULL "
+        f"WHEN {paused} THEN (CASE WHEN {remaining} <= 2 THEN {received} END) ELSE {due} - 3 END)"
+    )
+    project_red = (
+        f"(CASE WHEN {project_remaining} < 0 THEN {received} WHEN {concluded} OR {paused} "
+        f"THEN NULL ELSE {project_due} + 1 END)"
+    )
+    project_yellow = (
+        f"(CASE WHEN {project_remaining} < 0 THEN {received} WHEN {concluded} OR {paused} "
+        f"THEN (CASE WHEN {project_remaining} <= 2 THEN {received} END) ELSE {project_due} - 3 END)"
+    )
     clone(
         StageStanding,
         source.pk,
@@ -375,8 +393,14 @@ def seed_queue(world, n: int) -> None:
             "project_remaining": project_remaining,
             "project_due_on": f"%(today)s::date + ({project_remaining} * 7 / 5)",
             "project_running": f"NOT ({concluded} OR {paused})",
+            "stage_red_on": stage_red,
+            "stage_yellow_on": stage_yellow,
+            "project_red_on": project_red,
+            "project_yellow_on": project_yellow,
+            "red_on": f"LEAST({stage_red}, {project_red})",
+            "yellow_on": f"LEAST({stage_yellow}, {project_yellow})",
         },
-        {**params, "stamp": fingerprint(current_calendar())},
+        {**params, "stamp": StageStanding.objects.get(pk=source.pk).calendar},
     )
     for model in (Project, Bundle, Case, BundleCase, StageApplication):
         reset_sequence(model)

@@ -50,9 +50,7 @@ class WarningCounts:
 
 def warning_counts(scope: Scope, on: datetime.date) -> WarningCounts:
     """Open stages per stage warning; projects (each once) per project warning."""
-    levelled = desk.with_levels(
-        standings(scope, on).filter(concluded_on__isnull=True), desk.warning_dates(on)
-    )
+    levelled = desk.with_levels(standings(scope, on).filter(concluded_on__isnull=True), on)
     stage = dict(levelled.order_by().values_list("stage_level").annotate(n=Count("pk")))
     project = dict(
         levelled.order_by()
@@ -73,10 +71,8 @@ def warned_stages(scope: Scope, on: datetime.date, level: str) -> QuerySet[Stage
         msg = _("预警级别须为 red 或 yellow")
         raise ValidationFailed(msg, fields={"level": [msg]})
     return (
-        desk.with_levels(
-            standings(scope, on).filter(concluded_on__isnull=True), desk.warning_dates(on)
-        )
-        .filter(level=level)
+        desk.with_levels(standings(scope, on).filter(concluded_on__isnull=True), on)
+        .filter(desk.level_q(level, on))
         .select_related(
             "application__project__owner",
             "application__project__region",

@@ -139,8 +139,24 @@ def _compute(project: Project, on: datetime.date, cal: WorkCalendar, stamp: str)
     project_due = None
     if project_clock.remaining is not None and project_clock.remaining >= 0:
         project_due = cal.add(on, project_clock.remaining).date
+    project_days = warning_days(
+        cal,
+        remaining=project_clock.remaining,
+        due=project_due,
+        running=running,
+        done=project_clock.completed_on is not None,
+        since=project_clock.started_on or on,
+    )
     for a in applications:
         clock = stage_clocks[a.pk]
+        stage_days = warning_days(
+            cal,
+            remaining=clock.remaining,
+            due=clock.due,
+            running=clock.concluded_on is None and not clock.paused,
+            done=clock.concluded_on is not None,
+            since=clock.received_on,
+        )
         StageStanding.objects.update_or_create(
             application=a,
             defaults={
@@ -164,6 +180,12 @@ def _compute(project: Project, on: datetime.date, cal: WorkCalendar, stamp: str)
                 "project_running": running,
                 "project_started_on": project_clock.started_on,
                 "project_completed_on": project_clock.completed_on,
+                "stage_yellow_on": stage_days.yellow,
+                "stage_red_on": stage_days.red,
+                "project_yellow_on": project_days.yellow,
+                "project_red_on": project_days.red,
+                "yellow_on": _earliest(stage_days.yellow, project_days.yellow),
+                "red_on": _earliest(stage_days.red, project_days.red),
             },
         )
     return len(applications)
@@ -188,7 +210,7 @@ def refresh(
     time in its own transaction. Returns the number of stage applications computed."""
     on = on or today()
     cal = current_calendar()
-    stamp = fingerprint(cal)
+    stamp = f"{fingerprint(cal)}:{clocks.yellow_at()}"
     base = StageStanding.objects.all() if standings is None else standings
     found = stale(base, stamp, on)
     if not found.exists():  # the usual read: one narrow scan, no join
@@ -211,73 +233,70 @@ def refresh_job(today: datetime.date) -> int:
 
 
 @dataclass(frozen=True)
-class WarningDates:
-    """A running clock with due day D on `today`: red when some working day after D has come
-    (D before the latest working day up to today); yellow when at most `yellow_at` working
-    days are left after today (D before the (n+1)-th working day after today)."""
-
-    today: datetime.date
-    red_before: datetime.date
-    yellow_before: datetime.date
-    yellow_at: int
+class WarningDays:
+    yellow: datetime.date | None
+    red: datetime.date | None
 
 
-def warning_dates(on: datetime.date, cal: WorkCalendar | None = None) -> WarningDates:
-    cal = cal or current_calendar()
+def _earliest(*days: datetime.date | None) -> datetime.date | None:
+    known = [d for d in days if d is not None]
+    return min(known) if known else None
+
+
+def warning_days(
+    cal: WorkCalendar,
+    *,
+    remaining: int | None,
+    due: datetime.date | None,
+    running: bool,
+    done: bool,
+    since: datetime.date,
+) -> WarningDays:
+    """The days from which a clock is yellow and red, as `clocks.StageClock.warning` decides
+    on each day: red once fewer than no working days are left, yellow while at most
+    `clocks.yellow_at()` are (never once done). A running clock with due day D has
+    wd(day, D] working days left on a day: red from the first working day after D, yellow
+    from the day after the (n+1)-th working day before D. A stopped or finished clock keeps
+    its days left: it warns from `since` or not at all."""
     n = clocks.yellow_at()
-    return WarningDates(
-        today=on,
-        red_before=cal.before(on + datetime.timedelta(days=1), 1).date,
-        yellow_before=cal.add(on, n + 1).date,
-        yellow_at=n,
+    if remaining is None:
+        return WarningDays(None, None)
+    if remaining < 0:
+        return WarningDays(since, since)
+    if not running or due is None:
+        return WarningDays(since if not done and remaining <= n else None, None)
+    return WarningDays(
+        yellow=cal.before(due, n + 1).date + datetime.timedelta(days=1),
+        red=cal.add(due, 1).date,
     )
 
 
-def stage_level_q(d: WarningDates) -> dict[str, Q]:
-    red = Q(remaining__lt=0) | Q(concluded_on__isnull=True, paused=False, due_on__lt=d.red_before)
-    yellow = (
-        ~red
-        & Q(concluded_on__isnull=True)
-        & (Q(paused=True, remaining__lte=d.yellow_at) | Q(paused=False, due_on__lt=d.yellow_before))
-    )
-    return {RED: red, YELLOW: yellow}
-
-
-def project_level_q(d: WarningDates) -> dict[str, Q]:
-    limited = Q(project_limit__isnull=False)
-    red = limited & (
-        Q(project_remaining__lt=0) | Q(project_running=True, project_due_on__lt=d.red_before)
-    )
-    yellow = (
-        limited
-        & ~red
-        & Q(project_completed_on__isnull=True)
-        & (
-            Q(project_running=False, project_remaining__lte=d.yellow_at)
-            | Q(project_running=True, project_due_on__lt=d.yellow_before)
-        )
-    )
-    return {RED: red, YELLOW: yellow}
-
-
-def _level(filters: dict[str, Q]) -> Switch:
+def _level(red: str, yellow: str, on: datetime.date) -> Switch:
     return Switch(
-        When(filters[RED], then=Value(RED)),
-        When(filters[YELLOW], then=Value(YELLOW)),
+        When(**{f"{red}__lte": on}, then=Value(RED)),
+        When(**{f"{yellow}__lte": on}, then=Value(YELLOW)),
         default=Value(NONE),
         output_field=CharField(),
     )
 
 
-def with_levels(standings: QuerySet[StageStanding], d: WarningDates) -> QuerySet:
-    stage, project = stage_level_q(d), project_level_q(d)
+def level_q(level: str, on: datetime.date, prefix: str = "") -> Q:
+    """The rows at `level` on `on`; `prefix` "stage_" or "project_" for one clock, "" for
+    the worse of both."""
+    red = Q(**{f"{prefix}red_on__lte": on})
+    if level == RED:
+        return red
+    return Q(**{f"{prefix}yellow_on__lte": on}) & ~red
+
+
+def with_levels(standings: QuerySet[StageStanding], on: datetime.date) -> QuerySet:
     return standings.annotate(
-        stage_level=_level(stage),
-        project_level=_level(project),
-        level=_level({RED: stage[RED] | project[RED], YELLOW: stage[YELLOW] | project[YELLOW]}),
+        stage_level=_level("stage_red_on", "stage_yellow_on", on),
+        project_level=_level("project_red_on", "project_yellow_on", on),
+        level=_level("red_on", "yellow_on", on),
         urgency=Switch(
-            When(stage[RED] | project[RED], then=Value(0)),
-            When(stage[YELLOW] | project[YELLOW], then=Value(1)),
+            When(red_on__lte=on, then=Value(0)),
+            When(yellow_on__lte=on, then=Value(1)),
             default=Value(2),
         ),
     )
@@ -361,21 +380,23 @@ def queue(user: Actor, filters: Filters, on: datetime.date) -> QuerySet[StageSta
         standings = standings.filter(stage=filters.stage)
     if filters.kind:
         standings = standings.filter(application__project__kind=filters.kind)
-    standings = with_levels(standings, warning_dates(on))
+    standings = with_levels(standings, on)
     if filters.level:
-        standings = standings.filter(level=filters.level)
+        standings = standings.filter(level_q(filters.level, on))
     order = ["-concluded_on", "application_id"] if filters.concluded else ["urgency", "due_on"]
     # Narrow rows: the page's applications, projects and owners are read for its rows only
     # (`rows`), not joined for every stage the sort has to look at.
     return standings.order_by(*order, "application_id")
 
 
-def level_counts(user: Actor, on: datetime.date) -> dict[str, int]:
-    """Open stages of the reader's desk per warning level (the worse of stage and project)."""
+def level_counts(user: Actor, on: datetime.date, *, fresh: bool = False) -> dict[str, int]:
+    """Open stages of the reader's desk per warning level (the worse of stage and project).
+    `fresh`: the caller has just refreshed the desk (`queue`)."""
     scope = desk_scope(user)
-    refresh(visible_standings(scope), on=on)
+    if not fresh:
+        refresh(visible_standings(scope), on=on)
     rows = (
-        with_levels(visible_standings(scope).filter(concluded_on__isnull=True), warning_dates(on))
+        with_levels(visible_standings(scope).filter(concluded_on__isnull=True), on)
         .order_by()
         .values("level")
         .annotate(n=Count("pk"))
@@ -393,7 +414,7 @@ def stage_on_desk(user: Actor, pk: int, on: datetime.date) -> StageStanding:
     mine = visible_standings(scope).filter(pk=pk)
     refresh(mine, on=on)
     standing = (
-        with_levels(mine, warning_dates(on))
+        with_levels(mine, on)
         .select_related(
             "application__project__owner",
             "application__project__region",

@@ -293,9 +293,9 @@ class StageStanding(models.Model):
     computed on another calendar — is computed again before it is read. The project's clock is
     copied onto each of its stages' standings, all refreshed together.
 
-    While a clock runs, its working days left change every day without any event; the reads
-    compare the stored due day with dates (`desk.warning_dates`). While stopped, the days left
-    stay as stored."""
+    While a clock runs, its working days left change every day without any event: the days
+    from which it turns yellow and red are stored (`desk.warning_days`) and the reads compare
+    them with today. While stopped, the days left stay as stored."""
 
     application = models.OneToOneField(
         StageApplication,
@@ -312,7 +312,8 @@ class StageStanding(models.Model):
     region_code = models.CharField(max_length=12)
     stage = models.PositiveSmallIntegerField(choices=Stage.choices)
     dirty = models.BooleanField(default=True)
-    calendar = models.CharField(max_length=32, blank=True)
+    # The calendar's fingerprint and the yellow threshold the row was computed with.
+    calendar = models.CharField(max_length=48, blank=True)
     computed_on = models.DateField(null=True, blank=True)
     received_on = models.DateField()
     limit_days = models.PositiveSmallIntegerField()
@@ -330,6 +331,14 @@ class StageStanding(models.Model):
     project_running = models.BooleanField(default=False)
     project_started_on = models.DateField(null=True, blank=True)
     project_completed_on = models.DateField(null=True, blank=True)
+    # The days from which each clock warns, so a read compares dates (None: it will not, as
+    # things stand): yellow and red of the stage, of the project, and of the worse of both.
+    stage_yellow_on = models.DateField(null=True, blank=True)
+    stage_red_on = models.DateField(null=True, blank=True)
+    project_yellow_on = models.DateField(null=True, blank=True)
+    project_red_on = models.DateField(null=True, blank=True)
+    yellow_on = models.DateField(null=True, blank=True)
+    red_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("阶段时限状态")
@@ -337,7 +346,7 @@ class StageStanding(models.Model):
         indexes = [
             # The lead section's queue: its open stages, most urgent first.
             models.Index(
-                fields=["lead_section", "region_code", "due_on"],
+                fields=["lead_section", "region_code", "red_on", "yellow_on", "due_on"],
                 condition=Q(concluded_on__isnull=True),
                 name="standing_open_queue",
             ),

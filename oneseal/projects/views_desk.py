@@ -104,7 +104,7 @@ def stage_desk(request):
     try:
         filters = desk.Filters.parse(request.GET)
         standings = desk.queue(request.user, filters, on)
-        counts = desk.level_counts(request.user, on)
+        counts = desk.level_counts(request.user, on, fresh=True)
     except NotPermitted:
         raise PermissionDenied from None
     except ValidationFailed as exc:
