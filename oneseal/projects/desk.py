@@ -73,15 +73,13 @@ def _application_saved(sender, instance: StageApplication, created: bool, **kwar
     if not created:
         return
     template, project = instance.template, instance.project
-    StageStanding.objects.get_or_create(
+    StageStanding.objects.create(
         application=instance,
-        defaults={
-            "lead_section_id": template.lead_section_id,
-            "region_code": project.region.code,
-            "stage": instance.stage,
-            "received_on": instance.bundle.received_on,
-            "limit_days": template.limit_days,
-        },
+        lead_section_id=template.lead_section_id,
+        region_code=project.region.code,
+        stage=instance.stage,
+        received_on=instance.bundle.received_on,
+        limit_days=template.limit_days,
     )
     mark_dirty(project_id=project.pk)  # the project's limit may come from this template now
 
