@@ -14,6 +14,7 @@ due date is one bisect and an index instead of a day-by-day walk.
 """
 
 import datetime
+import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -164,3 +165,20 @@ class WorkCalendar:
         return bisect_right(self._ordinals, end.toordinal()) - bisect_right(
             self._ordinals, start.toordinal()
         )
+
+
+_fingerprints: dict[int, tuple[WorkCalendar, str]] = {}
+
+
+def fingerprint(cal: WorkCalendar) -> str:
+    """A short digest of what the calendar says, for rows computed on it to know when the
+    calendar in force changed. Kept per calendar object (the calendar in force is built once
+    per change), so a read asking on every request hashes once."""
+    known = _fingerprints.get(id(cal))
+    if known is not None and known[0] is cal:
+        return known[1]
+    text = repr(sorted(cal.exceptions.items())) + repr(sorted(cal.official_years))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    _fingerprints.clear()  # only the calendar in force is worth keeping
+    _fingerprints[id(cal)] = (cal, digest)
+    return digest

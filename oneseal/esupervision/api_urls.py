@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api
+from . import api, api_projects
 
 urlpatterns = [
     path("esupervision/overview", api.Overview.as_view(), name="esupervision-overview"),
@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("esupervision/rule-hits", api.RuleHits.as_view(), name="esupervision-rule-hits"),
     path("esupervision/statistics", api.Statistics.as_view(), name="esupervision-statistics"),
+    path(
+        "esupervision/projects",
+        api_projects.ProjectSupervision.as_view(),
+        name="esupervision-projects",
+    ),
     path(
         "esupervision/reform-measures",
         api.ReformMeasures.as_view(),

@@ -22,7 +22,6 @@ them takes seconds for queries that run in milliseconds.
 
 import contextlib
 import datetime
-import hashlib
 import json
 import logging
 import time
@@ -38,6 +37,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.queries import today as business_today
 from oneseal.calendars.rules import FIRST_YEAR, LAST_YEAR, WorkCalendar
+from oneseal.calendars.rules import fingerprint as calendar_fingerprint
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
 
 from . import rules
@@ -129,11 +129,6 @@ def _save_gaps(gaps: dict[int, float]) -> None:
 
 
 # --- the calendar as a table --------------------------------------------------------------
-
-
-def calendar_fingerprint(cal: WorkCalendar) -> str:
-    text = repr(sorted(cal.exceptions.items())) + repr(sorted(cal.official_years))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def workday_rows(cal: WorkCalendar) -> list[tuple[datetime.date, bool, int]]:

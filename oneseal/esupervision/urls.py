@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_projects
 
 app_name = "esupervision"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("hits/", views.hit_list, name="hits"),
     path("statistics/", views.statistics, name="statistics"),
     path("reform/", views.reform, name="reform"),
+    path("projects/", views_projects.project_supervision, name="projects"),
     path("reform/baselines/", views.baselines, name="baselines"),
     path("declarations/", views.declarations, name="declarations"),
     path(

@@ -23,7 +23,7 @@ from oneseal.interface.files import xlsx_response
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
-from . import actions, queries, tables
+from . import actions, projects, queries, tables
 from .jobs import last_rollup_at
 from .models import ConflictDeclaration, ReformBaseline, Rule
 from .sheets import Table, workbook
@@ -121,6 +121,7 @@ def dashboard(request, scope):
         ],
         hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()],
         linkage=linkage,
+        project_warnings=projects.warning_counts(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -130,6 +131,16 @@ def dashboard(request, scope):
             [[_("预警"), str(label), n] for _k, label, n in context["warnings"]]
             + [[_("逾期"), str(label), n] for _k, label, n in context["overdue"]]
             + [[_("异常行为"), str(label), n] for _k, label, n in context["hits"]]
+            + [
+                [_("工程建设项目"), _("阶段红牌"), context["project_warnings"].stage_red],
+                [_("工程建设项目"), _("阶段黄牌"), context["project_warnings"].stage_yellow],
+                [_("工程建设项目"), _("项目全流程红牌"), context["project_warnings"].project_red],
+                [
+                    _("工程建设项目"),
+                    _("项目全流程黄牌"),
+                    context["project_warnings"].project_yellow,
+                ],
+            ]
             + (
                 [
                     [_("审管联动"), _("未签收推送"), linkage["unsigned"]],

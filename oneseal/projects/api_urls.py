@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api, api_bundles
+from . import api, api_bundles, api_desk
 
 urlpatterns = [
     path("projects", api.Projects.as_view(), name="projects"),
@@ -16,4 +16,10 @@ urlpatterns = [
         name="life-event-applications",
     ),
     path("bundles/<int:pk>", api_bundles.BundleDetail.as_view(), name="bundle"),
+    path("stage-applications", api_desk.StageApplications.as_view(), name="stage-applications"),
+    path(
+        "stage-applications/<int:pk>",
+        api_desk.StageApplicationDetail.as_view(),
+        name="stage-application",
+    ),
 ]

@@ -12,10 +12,14 @@ class ProjectsConfig(AppConfig):
 
         from oneseal.cases.queries import is_scoped_staff
         from oneseal.navigation import NavLink
+        from oneseal.organisation.rules import staff_of
 
         out = [NavLink(str(_("一件事一次办")), reverse("projects:life_events"), 45)]
         if is_scoped_staff(request.user):
             out.append(NavLink(str(_("工程建设项目")), reverse("projects:list"), 46))
+            staff = staff_of(request.user)
+            if request.user.is_superuser or (staff is not None and staff.section_id):
+                out.append(NavLink(str(_("并联审批工作台")), reverse("projects:desk"), 47))
         elif getattr(request.user, "is_authenticated", False):
             out.append(NavLink(str(_("我的工程项目")), reverse("projects:mine"), 46))
         return out
@@ -29,3 +33,8 @@ class ProjectsConfig(AppConfig):
         from .bundles import case_decided
 
         notices.register(case_decided)
+
+        # Every case event, whatever recorded it, marks its stage's standing for the desk.
+        from . import desk
+
+        desk.connect()

@@ -22,9 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from oneseal.calendars.rules import WorkCalendar
+from oneseal.cases import clocks as case_clocks
 
-# Working days left at which a stage or a project turns yellow.
-YELLOW_AT = 3
+
+def yellow_at() -> int:
+    """Working days left at which a stage or a project turns yellow: the threshold of the
+    cases' promised limit (setting ONESEAL_WARNING_YELLOW_DAYS), so one yellow means one thing."""
+    return case_clocks.yellow_at()
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class StageClock:
     def warning(self) -> str:
         if self.remaining < 0:
             return "red"
-        if self.concluded_on is None and self.remaining <= YELLOW_AT:
+        if self.concluded_on is None and self.remaining <= yellow_at():
             return "yellow"
         return ""
 
@@ -71,7 +75,7 @@ class ProjectClock:
             return ""
         if self.remaining < 0:
             return "red"
-        if self.completed_on is None and self.remaining <= YELLOW_AT:
+        if self.completed_on is None and self.remaining <= yellow_at():
             return "yellow"
         return ""
 

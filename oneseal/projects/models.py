@@ -283,3 +283,77 @@ class StageApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.name}：{self.get_stage_display()}"
+
+
+class StageStanding(models.Model):
+    """Where a stage application's clocks stood when last computed (`desk.refresh`), kept so
+    the lead section's queue and e-supervision filter, sort and count in SQL instead of
+    replaying every stage's events on each read. A standing is a cache of `clocks`: any event
+    on one of the stage's cases marks it dirty (`desk.mark_dirty`), and a dirty one — or one
+    computed on another calendar — is computed again before it is read. The project's clock is
+    copied onto each of its stages' standings, all refreshed together.
+
+    While a clock runs, its working days left change every day without any event: the days
+    from which it turns yellow and red are stored (`desk.warning_days`) and the reads compare
+    them with today. While stopped, the days left stay as stored."""
+
+    application = models.OneToOneField(
+        StageApplication,
+        verbose_name=_("阶段申请"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="standing",
+    )
+    # Copies of what never changes after the application (template published, project's
+    # region is identity), so the queue's scope is one index range.
+    lead_section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField(max_length=12)
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    dirty = models.BooleanField(default=True)
+    # The calendar's fingerprint and the yellow threshold the row was computed with.
+    calendar = models.CharField(max_length=48, blank=True)
+    computed_on = models.DateField(null=True, blank=True)
+    received_on = models.DateField()
+    limit_days = models.PositiveSmallIntegerField()
+    used = models.IntegerField(default=0)
+    remaining = models.IntegerField(default=0)
+    due_on = models.DateField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    concluded_on = models.DateField(null=True, blank=True)
+    project_limit = models.IntegerField(null=True, blank=True)
+    project_used = models.IntegerField(default=0)
+    project_remaining = models.IntegerField(null=True, blank=True)
+    project_due_on = models.DateField(null=True, blank=True)
+    # Whether some stage of the project counted days when computed: the project's days left
+    # fall with every working day only then.
+    project_running = models.BooleanField(default=False)
+    project_started_on = models.DateField(null=True, blank=True)
+    project_completed_on = models.DateField(null=True, blank=True)
+    # The days from which each clock warns, so a read compares dates (None: it will not, as
+    # things stand): yellow and red of the stage, of the project, and of the worse of both.
+    stage_yellow_on = models.DateField(null=True, blank=True)
+    stage_red_on = models.DateField(null=True, blank=True)
+    project_yellow_on = models.DateField(null=True, blank=True)
+    project_red_on = models.DateField(null=True, blank=True)
+    yellow_on = models.DateField(null=True, blank=True)
+    red_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("阶段时限状态")
+        verbose_name_plural = _("阶段时限状态")
+        indexes = [
+            # The lead section's queue: its open stages, most urgent first.
+            models.Index(
+                fields=["lead_section", "region_code", "red_on", "yellow_on", "due_on"],
+                condition=Q(concluded_on__isnull=True),
+                name="standing_open_queue",
+            ),
+            # E-supervision and the desk's refresh: by region, open or concluded.
+            models.Index(fields=["region_code", "concluded_on"], name="standing_region"),
+            models.Index(fields=["dirty"], condition=Q(dirty=True), name="standing_dirty"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.application_id)

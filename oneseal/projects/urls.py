@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bundles
+from . import views, views_bundles, views_desk
 
 app_name = "projects"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("life-events/", views_bundles.life_events, name="life_events"),
     path("life-events/<int:pk>/", views_bundles.life_event, name="life_event"),
     path("applications/<int:pk>/", views_bundles.bundle_detail, name="bundle"),
+    path("desk/", views_desk.stage_desk, name="desk"),
+    path("desk/<int:pk>/", views_desk.desk_stage, name="desk-stage"),
 ]

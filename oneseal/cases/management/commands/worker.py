@@ -39,6 +39,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.cases import actions, jobs
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
+    from oneseal.projects import desk as stage_desk
 
     return [
         (
@@ -82,6 +83,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
             jobs.warning_scan,
             lambda c: f"yellow {c['yellow']}, red {c['red']}, statutory {c['statutory']}",
         ),
+        ("stage_standings", stage_desk.refresh_job, lambda n: f"{n} stage clock(s) computed"),
         ("esupervision_rollup", esupervision_jobs.rollup, lambda r: r.summary()),
         (
             "appointment_slots",
