@@ -1,5 +1,7 @@
 """The linkage's jobs in `oneseal worker`: escalate pushes left unsigned and support requests
-left unanswered past their due dates, and deliver the webhook outbox."""
+left unanswered past their due dates, settle opinion requests past their limits (deemed no
+objection where silence counts as consent, escalated otherwise), and deliver the webhook
+outbox."""
 
 import datetime
 
@@ -11,6 +13,7 @@ def escalations(today: datetime.date) -> dict[str, int]:
     return {
         "pushes": actions.escalate_late_pushes(today),
         "support": actions.escalate_overdue_support(today),
+        **{f"opinions_{k}": v for k, v in actions.run_opinion_deadlines(today).items()},
     }
 
 

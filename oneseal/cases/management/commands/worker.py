@@ -67,7 +67,8 @@ def scheduled_jobs() -> list[ScheduledJob]:
             "linkage_escalations",
             linkage_jobs.escalations,
             lambda c: (
-                f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue"
+                f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue, "
+                f"{c['opinions_deemed']} opinion(s) deemed given, {c['opinions_escalated']} newly overdue"
             ),
         ),
         (
