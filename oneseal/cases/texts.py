@@ -58,6 +58,7 @@ EVENT_TEXT = {
     "opinion_deemed": gettext_lazy("有关部门逾期未答复，依规视为无意见"),
     "opinion_overdue": gettext_lazy("有关部门逾期未答复，已督办"),
     "opinion_withdrawn": gettext_lazy("撤回征求意见"),
+    "joint_report": gettext_lazy("出具联合审查（验收）意见书"),
 }
 
 # The steps the public tracking page shows: the moves of the case, never the internal work

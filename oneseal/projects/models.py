@@ -238,6 +238,8 @@ class JointStep(models.Model):
     report_number = models.CharField(_("报告文号"), max_length=60, blank=True)
     report_file = models.FileField(_("报告文件"), upload_to="projects/reports/", blank=True)
     report_sha256 = models.CharField(max_length=64, blank=True)
+    # Printed with its QR code: opens the report's public check page.
+    report_code = models.CharField(_("核验码"), max_length=16, blank=True)
     report_seal = models.ForeignKey(
         "documents.Seal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -254,6 +256,11 @@ class JointStep(models.Model):
                 fields=["report_number"],
                 condition=~Q(report_number=""),
                 name="joint_step_unique_report_number",
+            ),
+            models.UniqueConstraint(
+                fields=["report_code"],
+                condition=~Q(report_code=""),
+                name="joint_step_unique_report_code",
             ),
         ]
 

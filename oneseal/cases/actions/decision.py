@@ -25,6 +25,7 @@ from oneseal.linkage.opinion_records import opinion_blockers
 from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
+from oneseal.projects.joint_records import open_step_blockers
 
 from .. import rules
 from ..models import (
@@ -128,7 +129,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     )
     out += commitment_grant_blockers(case)
     out += licences.grant_blockers_on_licence(case, on)
-    out += opinion_blockers(case, on=on)
+    out += opinion_blockers(case, on=on) + open_step_blockers(case)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             assert line.promised_by is not None  # filtered on it
@@ -265,6 +266,7 @@ def deny_blockers(case: Case, *, on: datetime.date | None = None) -> list[str]:
         rules.transition_blockers("deny", case.state)
         + pending_review_blockers(case, steps_of(case))
         + opinion_blockers(case, on=on or today())
+        + open_step_blockers(case)
     )
 
 

@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "opinion_deemed": _("逾期视为无意见"),
     "opinion_overdue": _("征求意见逾期督办"),
     "opinion_withdrawn": _("撤回征求意见"),
+    "joint_report": _("联合环节报告"),
 }
 
 
