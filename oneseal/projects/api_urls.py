@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api, joint_api
+from . import api, api_joint
 
 urlpatterns = [
     path("projects", api.Projects.as_view(), name="projects"),
@@ -9,23 +9,23 @@ urlpatterns = [
     path("stage-templates", api.StageTemplates.as_view(), name="stage-templates"),
     path(
         "projects/<int:pk>/joint-steps",
-        joint_api.ProjectJointSteps.as_view(),
+        api_joint.ProjectJointSteps.as_view(),
         name="project-joint-steps",
     ),
-    path("joint-steps/<int:pk>", joint_api.JointStepDetail.as_view(), name="joint-step"),
-    path("joint-steps/<int:pk>/cases", joint_api.JointStepCases.as_view(), name="joint-step-cases"),
-    path("joint-steps/<int:pk>/ask", joint_api.JointStepAsk.as_view(), name="joint-step-ask"),
+    path("joint-steps/<int:pk>", api_joint.JointStepDetail.as_view(), name="joint-step"),
+    path("joint-steps/<int:pk>/cases", api_joint.JointStepCases.as_view(), name="joint-step-cases"),
+    path("joint-steps/<int:pk>/ask", api_joint.JointStepAsk.as_view(), name="joint-step-ask"),
     path(
         "joint-steps/<int:pk>/section-result",
-        joint_api.JointStepSectionResult.as_view(),
+        api_joint.JointStepSectionResult.as_view(),
         name="joint-step-section-result",
     ),
     path(
         "joint-steps/<int:pk>/conclude",
-        joint_api.JointStepConclude.as_view(),
+        api_joint.JointStepConclude.as_view(),
         name="joint-step-conclude",
     ),
     path(
-        "joint-steps/<int:pk>/report", joint_api.JointStepReport.as_view(), name="joint-step-report"
+        "joint-steps/<int:pk>/report", api_joint.JointStepReport.as_view(), name="joint-step-report"
     ),
 ]
