@@ -13,8 +13,11 @@ def escalations(today: datetime.date) -> dict[str, int]:
     return {
         "pushes": actions.escalate_late_pushes(today),
         "support": actions.escalate_overdue_support(today),
-        **{f"opinions_{k}": v for k, v in actions.run_opinion_deadlines(today).items()},
     }
+
+
+def opinions(today: datetime.date) -> dict[str, int]:
+    return actions.run_opinion_deadlines(today)
 
 
 def webhooks(today: datetime.date) -> dict[str, int]:

@@ -67,8 +67,14 @@ def scheduled_jobs() -> list[ScheduledJob]:
             "linkage_escalations",
             linkage_jobs.escalations,
             lambda c: (
-                f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue, "
-                f"{c['opinions_deemed']} opinion(s) deemed given, {c['opinions_escalated']} newly overdue"
+                f"{c['pushes']} push(es) newly unsigned past due, {c['support']} support request(s) newly overdue"
+            ),
+        ),
+        (
+            "linkage_opinions",
+            linkage_jobs.opinions,
+            lambda c: (
+                f"{c['deemed']} opinion request(s) deemed no objection, {c['escalated']} newly overdue"
             ),
         ),
         (
