@@ -150,9 +150,11 @@ def request_opinion(
         silence_is_consent=silence_is_consent,
         silence_rule=silence_rule,
     )
+    on = on or business_today()
+    if case.accepted_on is not None:
+        not_before(on, case.accepted_on, errors)
     fail_fields(errors)
     assert department is not None and days is not None
-    on = on or business_today()
     request = _create(
         actor=actor,
         region=case.region,
