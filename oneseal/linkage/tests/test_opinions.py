@@ -352,3 +352,22 @@ def test_a_silence_consent_request_cannot_be_answered_once_deemed_and_a_closed_c
     case_actions.withdraw(case, actor=clerk, reason="申请人撤回", on=day("2026-02-13"))
     with pytest.raises(InvalidTransition):
         ask()
+
+
+def test_e_supervision_lists_overdue_opinions_of_its_scope_only(
+    case, ask, make_staff, county, other_county, client
+):
+    from oneseal.organisation.models import Role
+
+    opinion = ask()
+    actions.run_opinion_deadlines(day("2026-02-25"))
+    overseer = make_staff("overseer", county, Role.OVERSEER)
+    far = make_staff("far_overseer", other_county, Role.OVERSEER)
+    client.force_login(overseer)
+    assert client.get(reverse("esupervision:dashboard")).context["linkage"]["opinions_overdue"] == 1
+    listing = client.get(reverse("esupervision:opinion-requests")).content.decode()
+    assert case.number in listing and "市场监管局" in listing
+    client.force_login(far)
+    assert case.number not in client.get(reverse("esupervision:opinion-requests")).content.decode()
+    opinion.refresh_from_db()
+    assert opinion.escalated_on == day("2026-02-25")
