@@ -5,7 +5,7 @@ an owner's account reads the report through the project, not the working steps."
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -147,7 +147,9 @@ class StaffView(APIView):
         found = list(visible_cases(self.request.user).filter(number__in=numbers))
         missing = sorted(set(numbers) - {c.number for c in found})
         if missing:
-            raise serializers.ValidationError({"cases": [f"办件{n}不存在" for n in missing]})
+            raise serializers.ValidationError(
+                {"cases": [gettext("办件{number}不存在").format(number=n) for n in missing]}
+            )
         return found
 
 
@@ -183,7 +185,7 @@ class ProjectJointSteps(StaffView):
             else None
         )
         if template_pk and template is None:
-            raise serializers.ValidationError({"template": ["阶段模板不存在或未发布"]})
+            raise serializers.ValidationError({"template": [gettext("阶段模板不存在或未发布")]})
         sections = list(Section.objects.filter(pk__in=data.pop("sections")))
         step = joint_actions.open_joint_step(
             project,

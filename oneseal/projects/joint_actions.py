@@ -140,7 +140,9 @@ def open_joint_step(
     if not _text(title):
         errors["title"] = [_("请填写名称")]
     if template is not None and (
-        template.stage != stage or template.status != StageTemplate.Status.PUBLISHED
+        template.stage != stage
+        or template.status != StageTemplate.Status.PUBLISHED
+        or not template.catalogue.region.contains(project.region)
     ):
         errors["template"] = [_("阶段模板应为本阶段已发布的模板")]
     if kind == JointKind.COMBINED_ASSESSMENT:

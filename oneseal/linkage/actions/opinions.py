@@ -23,7 +23,7 @@ from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.queries import today as business_today
 from oneseal.cases.actions._base import append_event, lock
-from oneseal.cases.models import Case, State
+from oneseal.cases.models import CLOSED_STATES, Case, State
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
@@ -501,9 +501,10 @@ def withdraw_opinion_request(
 def run_opinion_deadlines(today: datetime.date) -> dict[str, int]:
     """Run by the worker. Each open request whose limit has passed — from the first working day
     after `due_on` — is either deemed no objection (where its silence counts as consent) or
-    escalated once. Each is handled under its row lock and re-checked, so two workers record
+    escalated once; one on a case closed meanwhile (withdrawn, terminated, refused) is
+    withdrawn and the department told. Each is handled under its row lock and re-checked, so two workers record
     it once."""
-    done = {"deemed": 0, "escalated": 0}
+    done = {"deemed": 0, "escalated": 0, "withdrawn": 0}
     candidates = OpinionRequest.objects.filter(
         state=OpinionRequest.RequestState.OPEN, due_on__lt=today
     ).order_by("due_on", "id")
@@ -511,7 +512,7 @@ def run_opinion_deadlines(today: datetime.date) -> dict[str, int]:
         with transaction.atomic():
             request = (
                 OpinionRequest.objects.select_for_update(of=("self",))
-                .select_related("department")
+                .select_related("department", "case")
                 .get(pk=pk)
             )
             if request.state != OpinionRequest.RequestState.OPEN:
@@ -519,13 +520,42 @@ def run_opinion_deadlines(today: datetime.date) -> dict[str, int]:
             day = deemed_day(request)
             if today < day:
                 continue
-            if silence:
+            if request.case_id and request.case.state in CLOSED_STATES:
+                # Withdrawn, terminated or refused meanwhile: nothing to consult on any more.
+                _close_for_closed_case(request, today)
+                done["withdrawn"] += 1
+            elif silence:
                 _deem(request, day, today)
                 done["deemed"] += 1
             elif request.escalated_on is None:
                 _escalate(request, today)
                 done["escalated"] += 1
     return done
+
+
+def _close_for_closed_case(request: OpinionRequest, today: datetime.date) -> None:
+    request.state = OpinionRequest.RequestState.WITHDRAWN
+    request.withdrawn_on = today
+    request.withdrawal_reason = _("办件已于{date}办结（{state}），不再征求意见").format(
+        date=date_format(request.case.closed_on or today, "DATE_FORMAT"),
+        state=request.case.get_state_display(),
+    )
+    request.save(update_fields=["state", "withdrawn_on", "withdrawal_reason"])
+    enqueue(
+        request.department,
+        event_type="opinion_withdrawn",
+        region_code=request.region_code,
+        opinion_request=request,
+        payload={**opinion_payload(request), "reason": request.withdrawal_reason},
+    )
+    record(
+        "linkage.withdraw_opinion_request",
+        actor=None,
+        subject=request,
+        region_code=request.region_code,
+        summary=_("撤回向{department}征求意见").format(department=request.department),
+        data={"reason": request.withdrawal_reason, "case_state": request.case.state},
+    )
 
 
 def _deem(request: OpinionRequest, day: datetime.date, today: datetime.date) -> None:

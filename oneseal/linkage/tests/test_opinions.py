@@ -73,7 +73,11 @@ def test_three_working_days_from_12_february_2026_end_on_24_february_and_silence
     assert len(requested) == 1 and requested[0].data["due_on"] == "2026-02-24"
 
     for before in ("2026-02-14", "2026-02-23", "2026-02-24"):
-        assert actions.run_opinion_deadlines(day(before)) == {"deemed": 0, "escalated": 0}
+        assert actions.run_opinion_deadlines(day(before)) == {
+            "deemed": 0,
+            "escalated": 0,
+            "withdrawn": 0,
+        }
     opinion.refresh_from_db()
     assert opinion.state == OpinionRequest.RequestState.OPEN
 
@@ -89,8 +93,16 @@ def test_three_working_days_from_12_february_2026_end_on_24_february_and_silence
         )
     assert "正在征求市场监管局意见" in str(refused.value.message)
 
-    assert actions.run_opinion_deadlines(day("2026-02-25")) == {"deemed": 1, "escalated": 0}
-    assert actions.run_opinion_deadlines(day("2026-02-25")) == {"deemed": 0, "escalated": 0}
+    assert actions.run_opinion_deadlines(day("2026-02-25")) == {
+        "deemed": 1,
+        "escalated": 0,
+        "withdrawn": 0,
+    }
+    assert actions.run_opinion_deadlines(day("2026-02-25")) == {
+        "deemed": 0,
+        "escalated": 0,
+        "withdrawn": 0,
+    }
     opinion.refresh_from_db()
     assert opinion.state == OpinionRequest.RequestState.DEEMED
     assert opinion.deemed_on == day("2026-02-25") and opinion.no_objection
@@ -125,9 +137,21 @@ def test_without_silence_consent_the_request_is_escalated_once_and_the_departmen
     case, ask, reviewer, second_reviewer, signatory, supervisor, webhook, db
 ):
     opinion = ask()
-    assert actions.run_opinion_deadlines(day("2026-02-24")) == {"deemed": 0, "escalated": 0}
-    assert actions.run_opinion_deadlines(day("2026-02-25")) == {"deemed": 0, "escalated": 1}
-    assert actions.run_opinion_deadlines(day("2026-02-26")) == {"deemed": 0, "escalated": 0}
+    assert actions.run_opinion_deadlines(day("2026-02-24")) == {
+        "deemed": 0,
+        "escalated": 0,
+        "withdrawn": 0,
+    }
+    assert actions.run_opinion_deadlines(day("2026-02-25")) == {
+        "deemed": 0,
+        "escalated": 1,
+        "withdrawn": 0,
+    }
+    assert actions.run_opinion_deadlines(day("2026-02-26")) == {
+        "deemed": 0,
+        "escalated": 0,
+        "withdrawn": 0,
+    }
     opinion.refresh_from_db()
     assert opinion.state == OpinionRequest.RequestState.OPEN
     assert opinion.escalated_on == day("2026-02-25")
@@ -329,7 +353,11 @@ def test_a_withdrawn_request_no_longer_holds_the_decision_and_cannot_be_answered
     actions.withdraw_opinion_request(opinion, actor=reviewer, reason="申请人已提交消防验收合格证明")
     with pytest.raises(InvalidTransition):
         actions.answer_opinion(opinion, actor=supervisor, conclusion="agree")
-    assert actions.run_opinion_deadlines(day("2026-03-02")) == {"deemed": 0, "escalated": 0}
+    assert actions.run_opinion_deadlines(day("2026-03-02")) == {
+        "deemed": 0,
+        "escalated": 0,
+        "withdrawn": 0,
+    }
     case_actions.grant(
         case,
         actor=signatory,
@@ -352,6 +380,15 @@ def test_a_silence_consent_request_cannot_be_answered_once_deemed_and_a_closed_c
     case_actions.withdraw(case, actor=clerk, reason="申请人撤回", on=day("2026-02-13"))
     with pytest.raises(InvalidTransition):
         ask()
+    # The open request on the closed case is withdrawn, not deemed nor escalated.
+    assert actions.run_opinion_deadlines(day("2026-02-25")) == {
+        "deemed": 0,
+        "escalated": 0,
+        "withdrawn": 1,
+    }
+    opinion.refresh_from_db()
+    assert opinion.state == OpinionRequest.RequestState.WITHDRAWN
+    assert "不再征求意见" in opinion.withdrawal_reason
 
 
 def test_e_supervision_lists_overdue_opinions_of_its_scope_only(

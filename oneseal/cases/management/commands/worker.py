@@ -74,7 +74,8 @@ def scheduled_jobs() -> list[ScheduledJob]:
             "linkage_opinions",
             linkage_jobs.opinions,
             lambda c: (
-                f"{c['deemed']} opinion request(s) deemed no objection, {c['escalated']} newly overdue"
+                f"{c['deemed']} opinion request(s) deemed no objection, {c['escalated']} newly overdue, "
+                f"{c['withdrawn']} withdrawn (case closed)"
             ),
         ),
         (
