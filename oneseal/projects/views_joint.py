@@ -117,7 +117,7 @@ def _step_page(request, step, *, forms=None, status=200):
             and staff.section_id == party.section_id
             and has_role(user, Role.REVIEWER, step.project.region)
         )
-        row["form"] = forms.get(("section", party.section_id)) or SectionResultForm(
+        row["form"] = forms.get(("party", party.pk)) or SectionResultForm(
             initial={"section": party.section_id}, prefix=f"s{party.pk}"
         )
     context = {
@@ -167,8 +167,9 @@ def joint_step(request, pk):
             party_pk = request.POST.get("party", "")
             prefix = f"s{party_pk}"
             form = SectionResultForm(request.POST, prefix=prefix)
+            if party_pk.isdigit():
+                forms[("party", int(party_pk))] = form
             if form.is_valid():
-                forms[("section", form.cleaned_data["section"])] = form
                 section = get_object_or_404(
                     Section, pk=form.cleaned_data["section"], bureau=step.bureau
                 )

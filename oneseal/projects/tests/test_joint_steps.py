@@ -313,6 +313,18 @@ def test_the_pages_open_a_joint_acceptance_and_refuse_other_counties(
     step = JointStep.objects.get()
     page = client.get(reverse("projects:joint-step", args=[step.pk]))
     assert page.status_code == 200 and "竣工联合验收" in page.content.decode()
+    party = step.parties.get().pk
+    empty = client.post(
+        reverse("projects:joint-step", args=[step.pk]),
+        {
+            "op": "section",
+            "party": party,
+            f"s{party}-section": section.pk,
+            f"s{party}-result": "pass",
+            f"s{party}-findings": "",
+        },
+    )
+    assert empty.status_code == 400 and "请填写意见" in empty.content.decode()
     recorded = client.post(
         reverse("projects:joint-step", args=[step.pk]),
         {
