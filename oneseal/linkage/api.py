@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.errors import NotPermitted
+from oneseal.inputs import BIGGEST_ID
 from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case
 from oneseal.organisation.models import Department
 
@@ -264,7 +265,9 @@ class OpinionAnswerInput(serializers.Serializer):
 
 
 class OpinionRequestInput(serializers.Serializer):
-    department = serializers.IntegerField(help_text=_("征求意见部门的编号"))
+    department = serializers.IntegerField(
+        min_value=1, max_value=BIGGEST_ID, help_text=_("征求意见部门的编号")
+    )
     subject = serializers.CharField(allow_blank=True, help_text=_("征求意见事项"))
     days = serializers.IntegerField(help_text=_("答复时限（工作日）"))
     silence_is_consent = serializers.BooleanField(

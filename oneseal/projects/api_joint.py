@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.cases.queries import is_scoped_staff, visible_cases
+from oneseal.inputs import BIGGEST_ID
 from oneseal.interface.rest import ErrorSerializer, listed_choices, parse
 from oneseal.organisation.models import Department, Section
 
@@ -91,8 +92,14 @@ class OpenInput(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     kind = listed_choices(JointKind.choices, help_text=gettext_lazy("联合环节"))
     title = serializers.CharField(allow_blank=True)
-    template = serializers.IntegerField(required=False, allow_null=True, default=None)
-    sections = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    template = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=BIGGEST_ID
+    )
+    sections = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGGEST_ID),
+        required=False,
+        default=list,
+    )
     cases = serializers.ListField(
         child=serializers.CharField(),
         required=False,
@@ -108,13 +115,13 @@ class CasesInput(serializers.Serializer):
 
 
 class AskInput(serializers.Serializer):
-    department = serializers.IntegerField()
+    department = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
     subject = serializers.CharField(allow_blank=True)
     days = serializers.IntegerField()
 
 
 class SectionResultInput(serializers.Serializer):
-    section = serializers.IntegerField()
+    section = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID)
     result = listed_choices(JointResult.choices, help_text=gettext_lazy("结论"))
     findings = serializers.CharField(allow_blank=True)
 
