@@ -54,6 +54,12 @@ EVENT_TEXT = {
     "withdraw_revocation_proposal": gettext_lazy("撤回撤销提议"),
     "recompute_due_dates": gettext_lazy("节假日安排公布，期限重新计算"),
     "notice_corrected": gettext_lazy("已出具更正后的通知书"),
+    "opinion_requested": gettext_lazy("征求有关部门意见"),
+    "opinion_answered": gettext_lazy("有关部门答复意见"),
+    "opinion_deemed": gettext_lazy("有关部门逾期未答复，依规视为无意见"),
+    "opinion_overdue": gettext_lazy("有关部门逾期未答复，已督办"),
+    "opinion_withdrawn": gettext_lazy("撤回征求意见"),
+    "joint_report": gettext_lazy("出具联合审查（验收）意见书"),
 }
 
 # The steps the public tracking page shows: the moves of the case, never the internal work

@@ -227,6 +227,14 @@ def overdue_support_requests(scope: Scope, today: datetime.date):
     return None if linkage is None else linkage.overdue_support_requests(scope.prefix, today=today)
 
 
+def overdue_opinion_requests(scope: Scope, today: datetime.date):
+    """Requests for departments' opinions past their limit and unanswered (征求意见)."""
+    linkage = linkage_queries()
+    if linkage is None or not hasattr(linkage, "overdue_opinion_requests"):
+        return None
+    return linkage.overdue_opinion_requests(scope.prefix, today=today)
+
+
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 

@@ -158,6 +158,26 @@ def support_requests_table(title: str, requests) -> Table:
     )
 
 
+def opinion_requests_table(title: str, requests) -> Table:
+    rows = []
+    for r in requests:
+        step = getattr(r, "joint_step", None)
+        rows.append(
+            [
+                _case_cell(r) if getattr(r, "case", None) is not None else str(step or ""),
+                str(getattr(r, "department", "") or ""),
+                str(getattr(r, "requester_name", "") or ""),
+                _date(getattr(r, "due_on", None)),
+                _date(getattr(r, "escalated_on", None)) or _("待督办"),
+            ]
+        )
+    return Table(
+        title,
+        [_("办件或联合环节"), _("被征求意见部门"), _("征求人"), _("答复期限"), _("督办日期")],
+        rows,
+    )
+
+
 STAT_HEADERS = [
     gettext_lazy("收件"),
     gettext_lazy("受理"),

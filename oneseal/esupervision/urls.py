@@ -9,6 +9,7 @@ urlpatterns = [
     path("overdue/<str:kind>/", views.overdue_list, name="overdue"),
     path("pushes/", views.push_list, name="pushes"),
     path("support-requests/", views.support_request_list, name="support-requests"),
+    path("opinion-requests/", views.opinion_request_list, name="opinion-requests"),
     path("hits/", views.hit_list, name="hits"),
     path("statistics/", views.statistics, name="statistics"),
     path("reform/", views.reform, name="reform"),

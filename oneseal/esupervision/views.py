@@ -91,6 +91,9 @@ def dashboard(request, scope):
             "unsigned_overdue": pushes.filter(overdue=True).count(),
             "support_overdue": support.count(),
         }
+        opinions = queries.overdue_opinion_requests(scope, on)
+        if opinions is not None:
+            linkage["opinions_overdue"] = opinions.count()
     chart = {
         "title": _("预警与异常"),
         "categories": [str(queries.LEVEL_LABELS[level]) for level in case_jobs.Level.ALL]
@@ -214,6 +217,21 @@ def support_request_list(request, scope):
         requests,
         title=_("逾期未答复的技术支撑请求"),
         filename="overdue-support-requests",
+    )
+
+
+@oversight
+def opinion_request_list(request, scope):
+    requests = queries.overdue_opinion_requests(scope, today())
+    if requests is None:
+        raise Http404
+    return _listing(
+        request,
+        scope,
+        tables.opinion_requests_table,
+        requests,
+        title=_("逾期未答复的征求意见"),
+        filename="overdue-opinion-requests",
     )
 
 

@@ -19,6 +19,7 @@ from .models import (
     DepartmentLink,
     DutyBoundary,
     Feedback,
+    OpinionRequest,
     OutboxMessage,
     Push,
     SupportDuty,
@@ -244,6 +245,28 @@ class SupportRequestAdmin(ReadOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
+        )
+
+
+@admin.register(OpinionRequest)
+class OpinionRequestAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "case",
+        "joint_step",
+        "department",
+        "requested_on",
+        "due_on",
+        "silence_is_consent",
+        "state",
+        "conclusion",
+        "escalated_on",
+    ]
+    list_filter = ["state", "conclusion", "silence_is_consent"]
+
+    def get_queryset(self, request):
+        return _in_scope(
+            request,
+            super().get_queryset(request).select_related("case", "joint_step", "department"),
         )
 
 

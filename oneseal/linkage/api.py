@@ -16,12 +16,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.errors import NotPermitted
+from oneseal.inputs import BIGGEST_ID
 from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case
+from oneseal.organisation.models import Department
 
 from . import actions, queries
 from .actors import acting_department
 from .authentication import DepartmentTokenAuthentication
-from .models import Feedback, FeedbackKind, Push, Scope, SupportAttachment, SupportRequest
+from .models import (
+    Feedback,
+    FeedbackKind,
+    OpinionAttachment,
+    OpinionConclusion,
+    OpinionRequest,
+    Push,
+    Scope,
+    SupportAttachment,
+    SupportRequest,
+)
 from .views import _bureau_may_see as bureau_may_see
 
 TAG = "linkage"
@@ -141,10 +153,76 @@ class LinkageSupportRequestSerializer(serializers.ModelSerializer):
         ]
 
 
+class OpinionAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpinionAttachment
+        fields = ["id", "original_name", "content_type", "size", "sha256"]
+
+
+class LinkageOpinionSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", default=None, allow_null=True)
+    joint_step = serializers.SerializerMethodField()
+    department = serializers.CharField(source="department.name")
+    state = serializers.CharField(
+        help_text=_(
+            "open（待答复）、answered（已答复）、deemed（逾期视为无意见）、withdrawn（已撤回）"
+        )
+    )
+    state_label = serializers.CharField(source="get_state_display")
+    conclusion = serializers.CharField(
+        help_text=_("agree（同意）、conditions（有条件同意）、object（不同意）；未答复为空")
+    )
+    escalated = serializers.SerializerMethodField()
+    attachments = OpinionAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OpinionRequest
+        fields = [
+            "id",
+            "case_number",
+            "joint_step",
+            "department",
+            "subject",
+            "days",
+            "requested_on",
+            "due_on",
+            "silence_is_consent",
+            "silence_rule",
+            "requester_name",
+            "state",
+            "state_label",
+            "conclusion",
+            "reasons",
+            "answered_on",
+            "answerer_name",
+            "answered_late",
+            "deemed_on",
+            "escalated",
+            "attachments",
+        ]
+
+    def get_escalated(self, opinion) -> bool:
+        return opinion.escalated_on is not None
+
+    def get_joint_step(self, opinion) -> dict | None:
+        step = opinion.joint_step
+        if step is None:
+            return None
+        return {
+            "id": step.pk,
+            "kind": step.kind,
+            "title": step.title,
+            "project_code": step.project.code,
+            "project_name": step.project.name,
+            "stage": step.stage,
+        }
+
+
 class CaseLinkageSerializer(serializers.Serializer):
     pushes = LinkagePushSerializer(many=True)
     feedback = LinkageFeedbackSerializer(many=True)
     support_requests = LinkageSupportRequestSerializer(many=True)
+    opinion_requests = LinkageOpinionSerializer(many=True)
 
 
 # --- input --------------------------------------------------------------------------------
@@ -171,6 +249,37 @@ class SupportAnswerInput(serializers.Serializer):
         default=list,
         help_text=_("附件（PDF、JPG、PNG），可多个"),
     )
+
+
+class OpinionAnswerInput(serializers.Serializer):
+    conclusion = listed_choices(OpinionConclusion.choices, help_text=_("意见"))
+    reasons = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("理由或条件")
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("附件（PDF、JPG、PNG），可多个"),
+    )
+
+
+class OpinionRequestInput(serializers.Serializer):
+    department = serializers.IntegerField(
+        min_value=1, max_value=BIGGEST_ID, help_text=_("征求意见部门的编号")
+    )
+    subject = serializers.CharField(allow_blank=True, help_text=_("征求意见事项"))
+    days = serializers.IntegerField(help_text=_("答复时限（工作日）"))
+    silence_is_consent = serializers.BooleanField(
+        required=False, default=False, help_text=_("逾期未答复视为无意见")
+    )
+    silence_rule = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("视为无意见的依据")
+    )
+
+
+class OpinionWithdrawInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text=_("撤回理由"))
 
 
 class LinkageListQuery(serializers.Serializer):
@@ -349,7 +458,7 @@ class CaseLinkageView(APIView):
     @extend_schema(
         tags=[TAG],
         operation_id="linkage_case",
-        summary=_("办件的审管联动：推送、反馈、技术支撑"),
+        summary=_("办件的审管联动：推送、反馈、技术支撑、征求意见"),
         description=_(
             "审批局和监察人员查看本区划办件的推送、部门反馈和技术支撑。申请人和部门监管人员"
             "的页面不显示这些内容，此处同样返回 404。"
@@ -371,6 +480,133 @@ class CaseLinkageView(APIView):
                     "pushes": linkage.pushes,
                     "feedback": linkage.feedback,
                     "support_requests": linkage.support_requests,
+                    "opinion_requests": linkage.opinion_requests,
                 }
             ).data
         )
+
+
+# --- opinions (征求意见) ---------------------------------------------------------------------
+
+
+@extend_schema(tags=[TAG])
+class OpinionList(LinkageView, generics.ListAPIView):
+    serializer_class = LinkageOpinionSerializer
+    scope = Scope.OPINIONS_READ
+
+    def get_queryset(self):
+        self.department_or_403()
+        qs = queries.department_opinion_requests(self.request.user, self.scope).order_by(
+            "due_on", "id"
+        )
+        if parse(LinkageListQuery, self.request.query_params)["open"]:
+            qs = qs.filter(state=OpinionRequest.RequestState.OPEN)
+        return qs
+
+    @extend_schema(
+        operation_id="linkage_list_opinion_requests",
+        summary=_("本部门收到的征求意见"),
+        parameters=[LinkageListQuery],
+        responses={200: LinkageOpinionSerializer(many=True), 403: ErrorSerializer},
+    )
+    def get(self, request):
+        return super().get(request)
+
+
+class OpinionDetail(LinkageView, APIView):
+    scope = Scope.OPINIONS_READ
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_get_opinion_request",
+        summary=_("征求意见详情"),
+        parameters=[ID],
+        responses={200: LinkageOpinionSerializer, **ERRORS},
+    )
+    def get(self, request, pk):
+        self.department_or_403()
+        opinion = get_object_or_404(
+            queries.department_opinion_requests(request.user, self.scope), pk=pk
+        )
+        return Response(LinkageOpinionSerializer(opinion).data)
+
+
+class OpinionAnswer(LinkageView, APIView):
+    scope = Scope.OPINIONS_ANSWER
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_answer_opinion_request",
+        summary=_("答复征求意见"),
+        parameters=[ID],
+        request={"multipart/form-data": OpinionAnswerInput, "application/json": OpinionAnswerInput},
+        description=_(
+            "同意、有条件同意或不同意；有条件同意和不同意须写明理由。已答复、已视为无意见或"
+            "已撤回的返回 400。"
+        ),
+        responses={200: LinkageOpinionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        self.department_or_403()
+        opinion = get_object_or_404(
+            queries.department_opinion_requests(request.user, self.scope), pk=pk
+        )
+        data = request.data
+        if hasattr(data, "getlist"):
+            data = {
+                "conclusion": data.get("conclusion", ""),
+                "reasons": data.get("reasons", ""),
+                "attachments": request.FILES.getlist("attachments"),
+            }
+        answered = actions.answer_opinion(
+            opinion, actor=request.user, **parse(OpinionAnswerInput, data)
+        )
+        return Response(LinkageOpinionSerializer(answered).data)
+
+
+class CaseOpinionRequest(APIView):
+    """The bureau asks a department for its opinion on a case."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_request_opinion",
+        summary=_("就办件征求部门意见"),
+        parameters=[ID],
+        request=OpinionRequestInput,
+        description=_(
+            "本区划的审查人员或签批人员发起。答复前（逾期视为无意见的，期限届满前）不能作出决定。"
+        ),
+        responses={201: LinkageOpinionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        case = load_case(request.user, pk)
+        if not bureau_may_see(request.user, case.region_code):
+            raise Http404
+        data = parse(OpinionRequestInput, request.data)
+        department = Department.objects.filter(pk=data.pop("department")).first()
+        opinion = actions.request_opinion(case, actor=request.user, department=department, **data)
+        return Response(LinkageOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+
+class OpinionWithdraw(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="linkage_withdraw_opinion_request",
+        summary=_("撤回征求意见"),
+        parameters=[ID],
+        request=OpinionWithdrawInput,
+        responses={200: LinkageOpinionSerializer, **ERRORS},
+    )
+    def post(self, request, pk):
+        opinion = get_object_or_404(OpinionRequest, pk=pk)
+        if not bureau_may_see(request.user, opinion.region_code):
+            raise Http404
+        withdrawn = actions.withdraw_opinion_request(
+            opinion, actor=request.user, **parse(OpinionWithdrawInput, request.data)
+        )
+        return Response(LinkageOpinionSerializer(withdrawn).data)

@@ -22,4 +22,21 @@ urlpatterns = [
         name="linkage-support-answer",
     ),
     path("linkage/cases/<int:pk>", api.CaseLinkageView.as_view(), name="linkage-case"),
+    path(
+        "linkage/cases/<int:pk>/opinions",
+        api.CaseOpinionRequest.as_view(),
+        name="linkage-case-opinions",
+    ),
+    path("linkage/opinions", api.OpinionList.as_view(), name="linkage-opinions"),
+    path("linkage/opinions/<int:pk>", api.OpinionDetail.as_view(), name="linkage-opinion"),
+    path(
+        "linkage/opinions/<int:pk>/answer",
+        api.OpinionAnswer.as_view(),
+        name="linkage-opinion-answer",
+    ),
+    path(
+        "linkage/opinions/<int:pk>/withdraw",
+        api.OpinionWithdraw.as_view(),
+        name="linkage-opinion-withdraw",
+    ),
 ]

@@ -1,7 +1,8 @@
 """Delivering the outbox: signed webhooks to the departments' own systems.
 
 The request: POST of the message's JSON body (UTF-8, keys sorted) with headers
-  X-Oneseal-Event       the message type (decision, support_request)
+  X-Oneseal-Event       the message type (decision, support_request, opinion_request, opinion_overdue,
+                        opinion_deemed, opinion_withdrawn)
   X-Oneseal-Delivery    the idempotency id (also the body's "id"): the same on every retry
   X-Oneseal-Timestamp   Unix seconds when this attempt was signed
   X-Oneseal-Signature   "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)

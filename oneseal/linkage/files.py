@@ -31,10 +31,11 @@ def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
     return checked
 
 
-def store_files(request, checked: list[tuple]) -> list[SupportAttachment]:
+def store_files(request, checked: list[tuple], *, model=SupportAttachment) -> list:
+    """Rows of `model` (a support or an opinion attachment) for the request."""
     rows = []
     for upload, content_type, suffix, sha256 in checked:
-        row = SupportAttachment(
+        row = model(
             request=request,
             original_name=upload.name[:255],
             content_type=content_type,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oneseal.errors import DomainError
 
-from .models import FeedbackKind, SupportKind
+from .models import FeedbackKind, OpinionConclusion, SupportKind
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
@@ -111,3 +111,40 @@ class BoundaryForm(forms.Form):
             if description.strip() or days is not None:
                 out.append({"kind": kind, "description": description, "limit_days": days})
         return out
+
+
+class OpinionRequestForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("征求意见部门"), queryset=None, required=False)
+    subject = forms.CharField(label=_("征求意见事项"), widget=forms.Textarea, required=False)
+    days = forms.IntegerField(
+        label=_("答复时限（工作日）"), min_value=1, max_value=365, required=False
+    )
+    silence_is_consent = forms.BooleanField(label=_("逾期未答复视为无意见"), required=False)
+    silence_rule = forms.CharField(
+        label=_("视为无意见的依据"),
+        required=False,
+        help_text=_(
+            "勾选“逾期未答复视为无意见”时必填，如本地工程建设项目审批制度改革实施方案的条款"
+        ),
+    )
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class OpinionAnswerForm(forms.Form):
+    conclusion = forms.ChoiceField(
+        label=_("意见"), choices=OpinionConclusion.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label=_("理由或条件"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("有条件同意或不同意的，须写明条件或理由"),
+    )
+    attachments = MultipleFileField(label=_("附件（PDF、JPG、PNG）"), required=False)
+
+
+class OpinionWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), widget=forms.Textarea, required=False)

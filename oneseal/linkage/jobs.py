@@ -1,5 +1,7 @@
 """The linkage's jobs in `oneseal worker`: escalate pushes left unsigned and support requests
-left unanswered past their due dates, and deliver the webhook outbox."""
+left unanswered past their due dates, settle opinion requests past their limits (deemed no
+objection where silence counts as consent, escalated otherwise), and deliver the webhook
+outbox."""
 
 import datetime
 
@@ -12,6 +14,10 @@ def escalations(today: datetime.date) -> dict[str, int]:
         "pushes": actions.escalate_late_pushes(today),
         "support": actions.escalate_overdue_support(today),
     }
+
+
+def opinions(today: datetime.date) -> dict[str, int]:
+    return actions.run_opinion_deadlines(today)
 
 
 def webhooks(today: datetime.date) -> dict[str, int]:

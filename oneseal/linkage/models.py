@@ -11,6 +11,8 @@
 - `Feedback`: the department's supervision and enforcement results on a pushed decision.
 - `SupportRequest`: a reviewer's request for technical support (技术支撑); the case is
   suspended for it as a special procedure (《行政许可法》第四十五条).
+- `OpinionRequest`: a reviewer's request for a department's opinion (征求意见) on a case or a
+  project's joint step, with a limit in working days; silence may count as no objection.
 - `ApiToken`: a department's token for the linkage API, stored as a hash, with scopes.
 """
 
@@ -137,6 +139,8 @@ class Scope(models.TextChoices):
     FEEDBACK_WRITE = "feedback:write", _("反馈监管结果")
     SUPPORT_READ = "support:read", _("读取技术支撑请求")
     SUPPORT_ANSWER = "support:answer", _("答复技术支撑请求")
+    OPINIONS_READ = "opinions:read", _("读取征求意见")
+    OPINIONS_ANSWER = "opinions:answer", _("答复征求意见")
 
 
 class ApiToken(models.Model):
@@ -281,6 +285,9 @@ class OutboxMessage(models.Model):
     )
     support_request = models.ForeignKey(
         "SupportRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    opinion_request = models.ForeignKey(
+        "OpinionRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     payload = models.JSONField(default=dict)
     state = models.CharField(
@@ -479,6 +486,154 @@ class SupportAttachment(models.Model):
     class Meta:
         verbose_name = _("技术支撑附件")
         verbose_name_plural = _("技术支撑附件")
+        ordering = ["request", "id"]
+
+    def __str__(self):
+        return f"{self.original_name} {self.sha256[:12]}"
+
+
+# --- opinions of other departments --------------------------------------------------------
+
+
+class OpinionConclusion(models.TextChoices):
+    AGREE = "agree", _("同意")
+    CONDITIONS = "conditions", _("有条件同意")
+    OBJECT = "object", _("不同意")
+
+
+class OpinionRequest(models.Model):
+    """征求意见: the bureau asks a department for its opinion on a case, or on a joint step of a
+    project's stage (联合审图, 多评合一, 联合验收), within working days. Where the request says
+    so (`silence_is_consent`, with the rule that allows it), silence past the limit is
+    recorded as no objection; otherwise an unanswered request is escalated."""
+
+    class RequestState(models.TextChoices):
+        OPEN = "open", _("待答复")
+        ANSWERED = "answered", _("已答复")
+        DEEMED = "deemed", _("逾期视为无意见")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("办件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinion_requests",
+    )
+    # A string reference: the projects app owns the joint step and the linkage never imports it.
+    joint_step = models.ForeignKey(
+        "projects.JointStep",
+        verbose_name=_("联合环节"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinion_requests",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("征求意见部门"),
+        on_delete=models.PROTECT,
+        related_name="opinion_requests",
+    )
+    region_code = models.CharField(max_length=12, editable=False)
+    subject = models.TextField(_("征求意见事项"))
+    days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    requested_on = models.DateField(_("征求日期"))
+    due_on = models.DateField(_("答复期限"))
+    due_provisional = models.BooleanField(default=False)
+    silence_is_consent = models.BooleanField(_("逾期未答复视为无意见"), default=False)
+    silence_rule = models.TextField(_("逾期视为无意见的依据"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("征求人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requester_name = models.CharField(_("征求人"), max_length=100)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=RequestState.choices, default=RequestState.OPEN
+    )
+    conclusion = models.CharField(
+        _("意见"), max_length=16, choices=OpinionConclusion.choices, blank=True
+    )
+    reasons = models.TextField(_("理由或条件"), blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answerer_name = models.CharField(_("答复人"), max_length=100, blank=True)
+    answered_late = models.BooleanField(_("逾期答复"), default=False)
+    # The first working day after `due_on`: the day silence became no objection.
+    deemed_on = models.DateField(_("视为无意见日期"), null=True, blank=True)
+    escalated_on = models.DateField(_("督办日期"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("征求意见")
+        verbose_name_plural = _("征求意见")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, joint_step__isnull=True)
+                | Q(case__isnull=True, joint_step__isnull=False),
+                name="opinion_on_case_or_joint_step",
+            ),
+            models.UniqueConstraint(
+                fields=["joint_step", "department"],
+                condition=Q(joint_step__isnull=False) & ~Q(state="withdrawn"),
+                name="opinion_one_per_department_and_step",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_on", "id"],
+                include=["region_code", "department"],
+                condition=Q(state="open"),
+                name="opinion_open_due",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case or self.joint_step} → {self.department}"
+
+    @property
+    def awaited(self) -> bool:
+        return self.state == self.RequestState.OPEN
+
+    @property
+    def no_objection(self) -> bool:
+        """Agreed (with or without conditions) or silent where silence counts as consent."""
+        return self.state == self.RequestState.DEEMED or (
+            self.state == self.RequestState.ANSWERED
+            and self.conclusion in (OpinionConclusion.AGREE, OpinionConclusion.CONDITIONS)
+        )
+
+
+class OpinionAttachment(models.Model):
+    """A file a department answers an opinion request with; never overwritten."""
+
+    request = models.ForeignKey(
+        OpinionRequest, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="linkage/opinions/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("征求意见附件")
+        verbose_name_plural = _("征求意见附件")
         ordering = ["request", "id"]
 
     def __str__(self):

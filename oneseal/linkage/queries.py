@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
 
 from .actors import acting_department
-from .models import DutyBoundary, Feedback, OutboxMessage, Push, Scope, SupportRequest
+from .models import (
+    DutyBoundary,
+    Feedback,
+    OpinionRequest,
+    OutboxMessage,
+    Push,
+    Scope,
+    SupportRequest,
+)
 
 
 def _flag(condition: Q, name: str) -> dict:
@@ -50,6 +58,21 @@ def overdue_support_requests(
     )
 
 
+def overdue_opinion_requests(
+    prefix: str | None, *, today: datetime.date
+) -> QuerySet[OpinionRequest]:
+    """Opinion requests still unanswered after their limit (`due_on`) in the regions under
+    `prefix`, oldest due first. A request whose silence counts as consent drops out when the
+    worker records it deemed; until then it is listed too."""
+    return (
+        OpinionRequest.objects.under(prefix)
+        .filter(state=OpinionRequest.RequestState.OPEN, due_on__lt=today)
+        .annotate(overdue=ExpressionWrapper(Value(True), output_field=BooleanField()))
+        .select_related("case", "joint_step__project", "department")
+        .order_by("due_on", "id")
+    )
+
+
 # --- for the bureau: a case's linkage -----------------------------------------------------
 
 
@@ -58,6 +81,7 @@ class CaseLinkage:
     pushes: list
     feedback: list
     support_requests: list
+    opinion_requests: list
 
     @property
     def open_revocation_requests(self) -> list:
@@ -84,6 +108,18 @@ def case_linkage(case) -> CaseLinkage:
             .prefetch_related("attachments")
             .order_by("-requested_on", "-id")
         ),
+        opinion_requests=case_opinions(case),
+    )
+
+
+def case_opinions(case) -> list[OpinionRequest]:
+    """The opinions asked on the case itself and on the joint steps it uses, oldest first."""
+    return list(
+        OpinionRequest.objects.filter(Q(case=case) | Q(joint_step__cases=case))
+        .select_related("department", "joint_step")
+        .prefetch_related("attachments")
+        .distinct()
+        .order_by("requested_on", "id")
     )
 
 
@@ -118,12 +154,40 @@ def department_support_requests(actor, scope: str) -> QuerySet[SupportRequest]:
     )
 
 
+def department_opinion_requests(actor, scope: str) -> QuerySet[OpinionRequest]:
+    """The opinion requests sent to the department `actor` acts for; nothing for anyone else."""
+    department = acting_department(actor, scope)
+    if department is None:
+        return OpinionRequest.objects.none()
+    return (
+        OpinionRequest.objects.filter(department=department)
+        .select_related(
+            "case__handling_item__item_version",
+            "case__applicant",
+            "joint_step__project",
+            "department",
+        )
+        .prefetch_related("attachments")
+    )
+
+
 def inbox(actor, *, today: datetime.date) -> dict:
     """A supervisor's inbox: pushes to sign (oldest due first, overdue flagged), the latest
-    signed ones, and open support requests."""
+    signed ones, open support requests and opinion requests."""
     pushes = department_pushes(actor, Scope.PUSHES_READ)
     requests = department_support_requests(actor, Scope.SUPPORT_READ)
+    opinions = department_opinion_requests(actor, Scope.OPINIONS_READ)
     return {
+        "opinions_open": list(
+            opinions.filter(state=OpinionRequest.RequestState.OPEN)
+            .annotate(**_flag(Q(due_on__lt=today), "overdue"))
+            .order_by("due_on", "id")
+        ),
+        "opinions_closed": list(
+            opinions.exclude(state=OpinionRequest.RequestState.OPEN).order_by(
+                "-requested_on", "-id"
+            )[:50]
+        ),
         "to_sign": list(
             pushes.unsigned()
             .annotate(**_flag(Q(sign_due__lt=today), "overdue"))

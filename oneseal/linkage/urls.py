@@ -13,7 +13,11 @@ urlpatterns = [
     path("pushes/<int:pk>/feedback/", views.push_feedback, name="push-feedback"),
     path("support/<int:pk>/", views.support_detail, name="support"),
     path("support/<int:pk>/files/<int:file_pk>/", views.support_file, name="support-file"),
+    path("opinions/<int:pk>/", views.opinion_detail, name="opinion"),
+    path("opinions/<int:pk>/withdraw/", views.opinion_withdraw, name="opinion-withdraw"),
+    path("opinions/<int:pk>/files/<int:file_pk>/", views.opinion_file, name="opinion-file"),
     path("cases/<int:case_id>/", views.case_panel, name="case"),
+    path("cases/<int:case_id>/opinions/", views.request_opinion, name="case-opinion"),
     path(
         "cases/<int:case_id>/revocation-requests/<int:feedback_id>/",
         views.decide_revocation,

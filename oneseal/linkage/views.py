@@ -33,12 +33,17 @@ from .forms import (
     AnswerForm,
     BoundaryForm,
     FeedbackForm,
+    OpinionAnswerForm,
+    OpinionRequestForm,
+    OpinionWithdrawForm,
     RevocationDecisionForm,
     SupportRequestForm,
     add_domain_error,
 )
 from .models import (
     DutyBoundary,
+    OpinionAttachment,
+    OpinionRequest,
     Push,
     Scope,
     SupportAttachment,
@@ -335,7 +340,7 @@ def case_panel(request, case_id):
     may_request = any(
         has_role(request.user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY)
     )
-    departments = Department.objects.filter(region__code__startswith=case.region_code[:6])
+    departments = _departments_near(case)
     form = SupportRequestForm(request.POST or None, departments=departments)
     status = 200
     if request.method == "POST":
@@ -369,8 +374,155 @@ def case_panel(request, case_id):
             "request_blockers": actions.request_support_blockers(case),
             "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
             "decision_form": RevocationDecisionForm(),
+            "opinion_form": OpinionRequestForm(departments=departments, prefix="opinion"),
+            "opinion_blockers": actions.request_opinion_blockers(case),
         },
         status=status,
+    )
+
+
+def _departments_near(case):
+    return Department.objects.filter(region__code__startswith=case.region_code[:6])
+
+
+@login_required
+@require_POST
+def request_opinion(request, case_id):
+    """A reviewer or signatory asks a department for its opinion on the case."""
+    case = get_object_or_404(
+        visible_cases(request.user).select_related(
+            "region", "handling_item__item_version", "applicant"
+        ),
+        pk=case_id,
+    )
+    if not _bureau_may_see(request.user, case.region_code):
+        raise Http404
+    departments = _departments_near(case)
+    form = OpinionRequestForm(request.POST, departments=departments, prefix="opinion")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            opinion = actions.request_opinion(case, actor=request.user, **data)
+        except NotPermitted as error:
+            raise PermissionDenied(str(error.message)) from error
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("征求意见已发出"))
+            return redirect("linkage:opinion", pk=opinion.pk)
+    return render(
+        request,
+        "linkage/case.html",
+        {
+            "case": case,
+            "linkage": queries.case_linkage(case),
+            "form": SupportRequestForm(departments=departments),
+            "may_request": True,
+            "request_blockers": actions.request_support_blockers(case),
+            "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
+            "decision_form": RevocationDecisionForm(),
+            "opinion_form": form,
+            "opinion_blockers": actions.request_opinion_blockers(case),
+        },
+        status=400,
+    )
+
+
+# --- opinions (征求意见) ---------------------------------------------------------------------
+
+
+def _load_opinion(user, pk: int) -> tuple[OpinionRequest, bool]:
+    """(request, whether the user acts for its department). Bureau staff of the region read it;
+    anyone else, another department included, gets a 404."""
+    opinion = queries.department_opinion_requests(user, Scope.OPINIONS_READ).filter(pk=pk).first()
+    if opinion is not None:
+        return opinion, True
+    opinion = get_object_or_404(
+        OpinionRequest.objects.select_related(
+            "case", "joint_step__project", "department"
+        ).prefetch_related("attachments"),
+        pk=pk,
+    )
+    if not _bureau_may_see(user, opinion.region_code):
+        raise Http404
+    return opinion, False
+
+
+def _opinion_page(request, opinion, *, own: bool, form=None, withdraw_form=None, status=200):
+    may_withdraw = not own and actions.may_withdraw_opinion(request.user, opinion)
+    return render(
+        request,
+        "linkage/opinion.html",
+        {
+            "opinion": opinion,
+            "own": own,
+            "form": form or OpinionAnswerForm(),
+            "withdraw_form": withdraw_form or OpinionWithdrawForm(),
+            "answer_blockers": actions.answer_opinion_blockers(opinion),
+            "may_withdraw": may_withdraw,
+            "today": today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def opinion_detail(request, pk):
+    opinion, own = _load_opinion(request.user, pk)
+    if request.method != "POST":
+        return _opinion_page(request, opinion, own=own)
+    opinion = get_object_or_404(
+        queries.department_opinion_requests(request.user, Scope.OPINIONS_ANSWER), pk=pk
+    )
+    form = OpinionAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.answer_opinion(
+                opinion,
+                actor=request.user,
+                conclusion=form.cleaned_data["conclusion"],
+                reasons=form.cleaned_data["reasons"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("意见已答复"))
+            return redirect("linkage:opinion", pk=opinion.pk)
+    return _opinion_page(request, opinion, own=True, form=form, status=400)
+
+
+@login_required
+@require_POST
+def opinion_withdraw(request, pk):
+    opinion, own = _load_opinion(request.user, pk)
+    if own:
+        raise Http404
+    form = OpinionWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.withdraw_opinion_request(
+                opinion, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except NotPermitted as error:
+            raise PermissionDenied(str(error.message)) from error
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("征求意见已撤回"))
+            return redirect("linkage:opinion", pk=opinion.pk)
+    return _opinion_page(request, opinion, own=False, withdraw_form=form, status=400)
+
+
+@login_required
+def opinion_file(request, pk, file_pk):
+    opinion, _own = _load_opinion(request.user, pk)
+    row = get_object_or_404(OpinionAttachment, request=opinion, pk=file_pk)
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=row.original_name,
+        content_type=row.content_type,
     )
 
 

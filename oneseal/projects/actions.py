@@ -269,6 +269,7 @@ def create_stage_template(
     project_kinds: list[str],
     lead_section: Section | None = None,
     legal_basis: str = "",
+    silence_is_consent: bool = False,
     system: bool = False,
 ) -> StageTemplate:
     """A new draft template (version 1, or the next version of a published one by the same
@@ -287,7 +288,11 @@ def create_stage_template(
         fail_fields({"name": [_("该阶段模板已有草稿，请先修改或发布草稿")]})
     number = (versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     template = StageTemplate.objects.create(
-        catalogue=catalogue, number=number, legal_basis=legal_basis.strip(), **fields
+        catalogue=catalogue,
+        number=number,
+        legal_basis=legal_basis.strip(),
+        silence_is_consent=bool(silence_is_consent),
+        **fields,
     )
     record(
         "projects.create_stage_template",
@@ -305,11 +310,20 @@ def update_stage_template(
 ) -> StageTemplate:
     template = _draft(template)
     _require_admin(actor, template.catalogue, system=system)
-    allowed = {"limit_days", "project_kinds", "lead_section", "legal_basis", "project_limits"}
+    allowed = {
+        "limit_days",
+        "project_kinds",
+        "lead_section",
+        "legal_basis",
+        "project_limits",
+        "silence_is_consent",
+    }
     unknown = sorted(set(changes) - allowed)
     if unknown:
         fail_fields({name: [_("该项不能修改")] for name in unknown})
     fail_fields(_template_errors(changes, template.catalogue))
+    if "silence_is_consent" in changes and not isinstance(changes["silence_is_consent"], bool):
+        fail_fields({"silence_is_consent": [_("应为是或否")]})
     for name, value in changes.items():
         setattr(template, name, value.strip() if name == "legal_basis" else value)
     template.save(update_fields=list(changes))

@@ -9,7 +9,7 @@ from oneseal.errors import DomainError
 from oneseal.interface.admin_messages import domain_message
 
 from . import actions
-from .models import Project, StageItem, StageTemplate
+from .models import JointStep, Project, StageItem, StageTemplate
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -58,3 +58,12 @@ class StageTemplateAdmin(ReadOnly):
                 self.message_user(request, f"{template}：{domain_message(e)}", messages.ERROR)
             else:
                 self.message_user(request, _("已发布：{t}").format(t=template), messages.SUCCESS)
+
+
+@admin.register(JointStep)
+class JointStepAdmin(ReadOnly):
+    """Read-only: steps are opened, answered and concluded through `joint_actions`."""
+
+    list_display = ["project", "stage", "kind", "state", "report_number", "concluded_on"]
+    list_filter = ["kind", "state", "stage"]
+    search_fields = ["project__code", "project__name", "report_number"]

@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api, api_bundles, api_desk
+from . import api, api_bundles, api_desk, api_joint
 
 urlpatterns = [
     path("projects", api.Projects.as_view(), name="projects"),
@@ -21,5 +21,25 @@ urlpatterns = [
         "stage-applications/<int:pk>",
         api_desk.StageApplicationDetail.as_view(),
         name="stage-application",
+    path(
+        "projects/<int:pk>/joint-steps",
+        api_joint.ProjectJointSteps.as_view(),
+        name="project-joint-steps",
+    ),
+    path("joint-steps/<int:pk>", api_joint.JointStepDetail.as_view(), name="joint-step"),
+    path("joint-steps/<int:pk>/cases", api_joint.JointStepCases.as_view(), name="joint-step-cases"),
+    path("joint-steps/<int:pk>/ask", api_joint.JointStepAsk.as_view(), name="joint-step-ask"),
+    path(
+        "joint-steps/<int:pk>/section-result",
+        api_joint.JointStepSectionResult.as_view(),
+        name="joint-step-section-result",
+    ),
+    path(
+        "joint-steps/<int:pk>/conclude",
+        api_joint.JointStepConclude.as_view(),
+        name="joint-step-conclude",
+    ),
+    path(
+        "joint-steps/<int:pk>/report", api_joint.JointStepReport.as_view(), name="joint-step-report"
     ),
 ]

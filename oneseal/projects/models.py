@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from oneseal.applicants.models import Applicant
 from oneseal.cases.models import Case, Channel
 from oneseal.catalogue.models import Catalogue, HandlingItem, LifeEvent
-from oneseal.organisation.models import Section
+from oneseal.organisation.models import Bureau, Department, Section
 from oneseal.regions.models import Region
 
 
@@ -116,6 +116,10 @@ class StageTemplate(models.Model):
     # Needed only when the stage's limit is shorter than an item's statutory limit: the
     # document (a local reform plan) that lets the stage promise less.
     legal_basis = models.TextField(_("压缩时限依据"), blank=True)
+    # Whether a department's silence past an opinion request's limit counts as no objection in
+    # this stage (the local reform plan says so or not); the template's name, version and legal
+    # basis are then recorded on the request as the rule that allowed it.
+    silence_is_consent = models.BooleanField(_("征求意见逾期未答复视为无意见"), default=False)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     # Set when a later version of the same name is published: no longer offered.
     superseded_on = models.DateField(_("停用日期"), null=True, blank=True)
@@ -357,3 +361,169 @@ class StageStanding(models.Model):
 
     def __str__(self) -> str:
         return str(self.application_id)
+# --- shared steps of a stage (联合审图, 多评合一, 联合验收) ---------------------------------------
+
+
+class JointKind(models.TextChoices):
+    DRAWING_REVIEW = "drawing_review", _("联合审图")
+    COMBINED_ASSESSMENT = "combined_assessment", _("多评合一")
+    JOINT_ACCEPTANCE = "joint_acceptance", _("联合验收")
+
+
+class JointResult(models.TextChoices):
+    PASS = "pass", _("通过")
+    CONDITIONS = "conditions", _("有条件通过")
+    FAIL = "fail", _("不通过")
+
+
+class JointStep(models.Model):
+    """One shared step of a project's stage, done once for every case of the stage: the sections
+    and departments concerned each give their opinion or result (a department through an
+    opinion request of the linkage), and the step ends in one report under the bureau's seal
+    (联合审图 merged report, 多评合一 combined assessment, 联合验收意见书). Keyed to the project
+    and the stage number; the cases of the stage that use it are listed in `cases`."""
+
+    class StepState(models.TextChoices):
+        OPEN = "open", _("进行中")
+        CONCLUDED = "concluded", _("已出具报告")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="joint_steps"
+    )
+    stage = models.PositiveSmallIntegerField(_("审批阶段"), choices=Stage.choices)
+    kind = models.CharField(_("联合环节"), max_length=24, choices=JointKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    region_code = models.CharField(max_length=12, editable=False, db_index=True)
+    template = models.ForeignKey(
+        StageTemplate,
+        verbose_name=_("阶段模板"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cases = models.ManyToManyField(
+        Case, verbose_name=_("使用本环节结论的办件"), related_name="joint_steps", blank=True
+    )
+    # 多评合一: the one provider who drew up the combined assessment (an intermediary of the
+    # marketplace once it exists).
+    provider_name = models.CharField(_("评估编制单位"), max_length=200, blank=True)
+    provider_credit_code = models.CharField(
+        _("编制单位统一社会信用代码"), max_length=18, blank=True
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=StepState.choices, default=StepState.OPEN
+    )
+    opened_on = models.DateField(_("发起日期"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("结论"), max_length=16, choices=JointResult.choices, blank=True)
+    summary = models.TextField(_("综合意见"), blank=True)
+    concluded_on = models.DateField(_("出具日期"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The sealed report: numbered per bureau, year and kind, signed with the bureau's seal.
+    bureau = models.ForeignKey(
+        Bureau, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report_number = models.CharField(_("报告文号"), max_length=60, blank=True)
+    report_file = models.FileField(_("报告文件"), upload_to="projects/reports/", blank=True)
+    report_sha256 = models.CharField(max_length=64, blank=True)
+    # Printed with its QR code: opens the report's public check page.
+    report_code = models.CharField(_("核验码"), max_length=16, blank=True)
+    report_seal = models.ForeignKey(
+        "documents.Seal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("联合环节")
+        verbose_name_plural = _("联合环节")
+        ordering = ["project", "stage", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage", "kind"], name="joint_step_one_per_stage_and_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["report_number"],
+                condition=~Q(report_number=""),
+                name="joint_step_unique_report_number",
+            ),
+            models.UniqueConstraint(
+                fields=["report_code"],
+                condition=~Q(report_code=""),
+                name="joint_step_unique_report_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.get_kind_display()}"
+
+
+class JointParty(models.Model):
+    """A section of the bureau, or a department, concerned by a joint step, and what it said.
+    A department's opinion is its opinion request in the linkage (the step's one request to
+    that department that is not withdrawn); a section's result is recorded here by its staff."""
+
+    step = models.ForeignKey(JointStep, on_delete=models.CASCADE, related_name="parties")
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.CharField(_("结论"), max_length=16, choices=JointResult.choices, blank=True)
+    findings = models.TextField(_("意见"), blank=True)
+    recorded_on = models.DateField(_("记录日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("联合环节参与方")
+        verbose_name_plural = _("联合环节参与方")
+        ordering = ["step", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section__isnull=False, department__isnull=True)
+                | Q(section__isnull=True, department__isnull=False),
+                name="joint_party_section_or_department",
+            ),
+            models.UniqueConstraint(fields=["step", "section"], name="joint_party_one_per_section"),
+            models.UniqueConstraint(
+                fields=["step", "department"], name="joint_party_one_per_department"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.section or self.department)
+
+
+class JointReportSequence(models.Model):
+    """The last report number given per bureau, year and kind; locked while numbering."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=24, choices=JointKind.choices)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "year", "kind"], name="joint_report_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id}/{self.year}/{self.kind}: {self.last}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bundles, views_desk
+from . import views, views_bundles, views_desk, views_joint
 
 app_name = "projects"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("applications/<int:pk>/", views_bundles.bundle_detail, name="bundle"),
     path("desk/", views_desk.stage_desk, name="desk"),
     path("desk/<int:pk>/", views_desk.desk_stage, name="desk-stage"),
+    path("<int:pk>/joint-steps/", views_joint.project_joint_steps, name="joint-steps"),
+    path("joint-steps/<int:pk>/", views_joint.joint_step, name="joint-step"),
+    path("joint-steps/<int:pk>/report/", views_joint.joint_report, name="joint-report"),
+    path("reports/<str:code>/", views_joint.report_check, name="report-check"),
 ]

@@ -21,9 +21,11 @@ from oneseal.actors import Actor, User, stored_user
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import MissedPromiseRule, Variant
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.linkage.opinion_records import opinion_blockers
 from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
+from oneseal.projects.joint_records import open_step_blockers
 
 from .. import rules
 from ..models import (
@@ -127,6 +129,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     )
     out += commitment_grant_blockers(case)
     out += licences.grant_blockers_on_licence(case, on)
+    out += opinion_blockers(case, on=on) + open_step_blockers(case)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             assert line.promised_by is not None  # filtered on it
@@ -258,9 +261,12 @@ def grant(
     return licence
 
 
-def deny_blockers(case: Case) -> list[str]:
-    return rules.transition_blockers("deny", case.state) + pending_review_blockers(
-        case, steps_of(case)
+def deny_blockers(case: Case, *, on: datetime.date | None = None) -> list[str]:
+    return (
+        rules.transition_blockers("deny", case.state)
+        + pending_review_blockers(case, steps_of(case))
+        + opinion_blockers(case, on=on or today())
+        + open_step_blockers(case)
     )
 
 
@@ -277,7 +283,7 @@ def deny(
     reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
-    fail_blockers(deny_blockers(case))
+    fail_blockers(deny_blockers(case, on=on))
     listed = [
         str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))
     ]

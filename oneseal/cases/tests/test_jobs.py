@@ -327,6 +327,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} deemed_renewals",
         f"{TODAY} expiry_reminders",
         f"{TODAY} linkage_escalations",
+        f"{TODAY} linkage_opinions",
         f"{TODAY} linkage_webhooks",
         f"{TODAY} warnings",
         f"{TODAY} stage_standings",
@@ -334,7 +335,8 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} appointment_slots",
         f"{TODAY} audit_checkpoint",
     ]
-    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-7]
+    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-8]
+    assert "0 opinion request(s) deemed no objection, 0 newly overdue" in lines[-7]
     assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-6]
     assert "yellow 0, red 0, statutory 0" in lines[-5]
     assert "0 stage clock(s) computed" in lines[-4]

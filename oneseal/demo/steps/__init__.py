@@ -5,6 +5,16 @@ one module per app, each with `load(*, today) -> list[str]` (idempotent; returns
 `ALL` is the order they run in: the documents come last, because the other steps add case
 events that call for a notice (a suspension for technical support …)."""
 
-from . import appointments, documents, esupervision, linkage, projects, ratings, search
+from . import (
+    appointments,
+    documents,
+    esupervision,
+    joint_steps,
+    linkage,
+    projects,
+    ratings,
+    search,
+)
 
-ALL = (linkage, search, appointments, ratings, esupervision, projects, documents)
+# joint_steps after documents: its report is signed with the bureau's seal that step creates.
+ALL = (linkage, search, appointments, ratings, esupervision, projects, documents, joint_steps)

@@ -1,7 +1,10 @@
 """The demo's approval–supervision linkage (平罗县 640221): a duty boundary list for every
 transferred item, each department's link with its webhook off (no network in the demo), the
 pushes of the decided demo cases, most of the market regulator's signed (one late), one
-inspection result fed back, and one technical support request on a running case.
+inspection result fed back, one technical support request on a running case, and two
+opinions of other departments (征求意见): one answered by the market regulator with
+conditions, one the fire brigade left unanswered, deemed no objection by silence on the first
+working day after its limit.
 
 Idempotent: each part is written only when it is not there yet; every write goes through
 `linkage.actions`. DEMO DATA: the duty texts are typical of the county lists of seed 002, not
@@ -16,7 +19,7 @@ from oneseal.cases.models import CaseEvent, State
 from oneseal.cases.queries import licence_of
 from oneseal.catalogue.models import Catalogue, ItemVersion, TransferStatus
 from oneseal.linkage import actions, push_records
-from oneseal.linkage.models import DutyBoundary, Feedback, Push, SupportRequest
+from oneseal.linkage.models import DutyBoundary, Feedback, OpinionRequest, Push, SupportRequest
 from oneseal.organisation.models import Department
 
 from ..cases import demo_cases
@@ -224,6 +227,87 @@ def _support(reviewer, today) -> list[str]:
     ]
 
 
+# DEMO DATA: a typical clause of a county reform plan, not a real county's text.
+SILENCE_RULE = (
+    "《平罗县工程建设项目审批制度改革实施方案》（演示）：征求意见期限内未答复的，视为无意见"
+)
+
+
+def _opinion_cases(department, today):
+    """Running demo cases of the department's items, not suspended, not already in use."""
+    return (
+        demo_cases()
+        .filter(
+            state=State.ACCEPTED,
+            handling_item__item_version__original_department=department,
+            suspensions__isnull=True,
+            support_requests__isnull=True,
+            accepted_on__isnull=False,
+        )
+        .order_by("accepted_on", "id")
+    )
+
+
+def _opinions(reviewer, supervisor, today) -> list[str]:
+    if OpinionRequest.objects.filter(case__in=demo_cases()).exists():
+        return []
+    market = supervisor.staff.department
+    fire = Department.objects.filter(
+        region__code=org.COUNTY_CODE, short_name="消防救援大队"
+    ).first()
+    candidates = list(_opinion_cases(market, today)[:20])
+    cal = current_calendar()
+    lines = []
+    # Silence: asked long enough ago that 3 working days and one more have passed by today.
+    silent = next((c for c in candidates if cal.add(c.accepted_on, 4).date <= today), None)
+    if silent is not None and fire is not None:
+        request = actions.request_opinion(
+            silent,
+            actor=reviewer,
+            department=fire,
+            subject="申请人经营场所位于商住楼底层，请就消防安全条件提出意见",
+            days=3,
+            silence_is_consent=True,
+            silence_rule=SILENCE_RULE,
+            on=silent.accepted_on,
+        )
+        actions.run_opinion_deadlines(today)
+        request.refresh_from_db()
+        lines.append(
+            _(
+                "征求意见：{case}征求{department}意见，期限{due}内未答复，{date}依规视为无意见"
+            ).format(
+                case=silent.number,
+                department=fire,
+                due=request.due_on.isoformat(),
+                date=request.deemed_on.isoformat() if request.deemed_on else "—",
+            )
+        )
+    answered = next((c for c in candidates if c != silent), None)
+    if answered is not None:
+        request = actions.request_opinion(
+            answered,
+            actor=reviewer,
+            department=market,
+            subject="请就申请人既往食品安全监督检查情况及整改落实情况提出意见",
+            days=5,
+            on=today,
+        )
+        actions.answer_opinion(
+            request,
+            actor=supervisor,
+            conclusion="conditions",
+            reasons="近一年监督检查未发现问题；建议在许可后三个月内开展一次跟踪检查。",
+            on=today,
+        )
+        lines.append(
+            _("征求意见：{case}征求{department}意见，已答复（有条件同意）").format(
+                case=answered.number, department=market
+            )
+        )
+    return lines
+
+
 def load(*, today) -> list[str]:
     users = {
         u.username: u
@@ -246,6 +330,7 @@ def load(*, today) -> list[str]:
     lines += _signatures(users["supervisor"], today)
     lines += _feedback(users["supervisor"], today)
     lines += _support(users["reviewer"], today)
+    lines += _opinions(users["reviewer"], users["supervisor"], today)
     escalated = actions.escalate_late_pushes(today) + actions.escalate_overdue_support(today)
     if escalated:
         lines.append(_("审管联动：逾期未签收或未答复督办 {n} 件").format(n=escalated))

@@ -38,8 +38,10 @@ from oneseal.demo.data import organisation as org
 from oneseal.demo.data.guides import GUIDES
 from oneseal.documents.models import Document
 from oneseal.documents.queries import check_file
+from oneseal.linkage.models import OpinionRequest
 from oneseal.organisation.models import Bureau, Department, Section, ServiceCentre, Staff, StaffRole
 from oneseal.organisation.rules import has_role
+from oneseal.projects.models import JointStep
 from oneseal.regions.models import Region
 
 from .conftest import planned_for_the_loaded_demo
@@ -249,6 +251,8 @@ def test_each_demo_account_exists_with_its_role_and_the_demo_password(county):
 
 
 COUNTED = [
+    OpinionRequest,
+    JointStep,
     Region,
     Bureau,
     Section,
@@ -304,6 +308,26 @@ def _every_notice_kind_of_the_intake_and_closing_is_shown():
     assert Push.objects.filter(decision="deem_renewed").exists()
 
 
+def _an_opinion_answered_one_deemed_and_a_joint_review_sealed():
+    """征求意见: one answered with conditions, one deemed no objection by silence (with its rule,
+    as a case event); 联合审图: one report under the bureau's seal, used by a case."""
+    from oneseal.cases.models import CaseEvent
+    from oneseal.linkage.models import OpinionRequest
+    from oneseal.projects.models import JointStep
+
+    on_cases = OpinionRequest.objects.filter(case__isnull=False)
+    answered = on_cases.get(state="answered")
+    assert answered.conclusion == "conditions"
+    deemed = on_cases.get(state="deemed")
+    assert deemed.silence_is_consent and "实施方案" in deemed.silence_rule
+    event = CaseEvent.objects.get(case=deemed.case, action="opinion_deemed")
+    assert event.on == deemed.deemed_on and event.data["rule"] == deemed.silence_rule
+    step = JointStep.objects.get(kind="drawing_review", state="concluded")
+    assert step.report_number.startswith("平审批联审〔") and step.report_sha256
+    (case,) = step.cases.all()
+    assert CaseEvent.objects.filter(case=case, action="joint_report").exists()
+
+
 def test_loading_again_changes_nothing_and_prints_the_accounts(county):
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         # The fixture built the county only; the first command adds what the other apps show
@@ -311,6 +335,7 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
         call_command("load-demo", stdout=io.StringIO())
     _a_licence_went_through_the_revocation_procedure()
     _every_notice_kind_of_the_intake_and_closing_is_shown()
+    _an_opinion_answered_one_deemed_and_a_joint_review_sealed()
     before = {m.__name__: m.objects.count() for m in COUNTED} | {
         "User": get_user_model().objects.count()
     }

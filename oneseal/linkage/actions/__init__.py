@@ -9,6 +9,16 @@ from .feedback import (
     give_feedback,
     revocation_request_blockers,
 )
+from .opinions import (
+    answer_opinion,
+    answer_opinion_blockers,
+    may_withdraw_opinion,
+    request_opinion,
+    request_opinion_blockers,
+    request_step_opinion,
+    run_opinion_deadlines,
+    withdraw_opinion_request,
+)
 from .push import (
     escalate_late_pushes,
     sign_blockers,
@@ -37,6 +47,14 @@ __all__ = [
     "feedback_blockers",
     "give_feedback",
     "revocation_request_blockers",
+    "answer_opinion",
+    "answer_opinion_blockers",
+    "may_withdraw_opinion",
+    "request_opinion",
+    "request_opinion_blockers",
+    "request_step_opinion",
+    "run_opinion_deadlines",
+    "withdraw_opinion_request",
     "escalate_late_pushes",
     "sign_blockers",
     "sign_push",

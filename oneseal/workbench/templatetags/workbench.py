@@ -47,6 +47,12 @@ EVENT_LABELS = {
     "record_revocation_hearing": _("撤销听证"),
     "keep_licence": _("决定不予撤销"),
     "withdraw_revocation_proposal": _("撤回撤销提议"),
+    "opinion_requested": _("征求意见"),
+    "opinion_answered": _("部门答复意见"),
+    "opinion_deemed": _("逾期视为无意见"),
+    "opinion_overdue": _("征求意见逾期督办"),
+    "opinion_withdrawn": _("撤回征求意见"),
+    "joint_report": _("联合环节报告"),
 }
 
 

@@ -72,6 +72,14 @@ def scheduled_jobs() -> list[ScheduledJob]:
             ),
         ),
         (
+            "linkage_opinions",
+            linkage_jobs.opinions,
+            lambda c: (
+                f"{c['deemed']} opinion request(s) deemed no objection, {c['escalated']} newly overdue, "
+                f"{c['withdrawn']} withdrawn (case closed)"
+            ),
+        ),
+        (
             "linkage_webhooks",
             linkage_jobs.webhooks,
             lambda c: (
