@@ -21,6 +21,7 @@ urlpatterns = [
         "stage-applications/<int:pk>",
         api_desk.StageApplicationDetail.as_view(),
         name="stage-application",
+    ),
     path(
         "projects/<int:pk>/joint-steps",
         api_joint.ProjectJointSteps.as_view(),

@@ -361,6 +361,8 @@ class StageStanding(models.Model):
 
     def __str__(self) -> str:
         return str(self.application_id)
+
+
 # --- shared steps of a stage (联合审图, 多评合一, 联合验收) ---------------------------------------
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('cases', '0010_extension_government_approval'),
         ('linkage', '0002_deemed_renewal_decision'),
         ('organisation', '0002_role_administrator'),
-        ('projects', '0004_joint_steps'),
+        ('projects', '0006_joint_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
