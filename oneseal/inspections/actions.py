@@ -158,14 +158,22 @@ def save_checklist(
 # --- scheduling ---------------------------------------------------------------------------
 
 
-def _time_problem(at: datetime.datetime | None, *, now: datetime.datetime) -> str | None:
+def _time_problem(
+    at: datetime.datetime | None, *, now: datetime.datetime, agreed_on: datetime.date | None = None
+) -> str | None:
+    """Why `at` cannot be the visit's time: it must be a working day between 7:00 and 19:00,
+    after the moment it is agreed (now; or, for an agreement recorded for an earlier day,
+    a later day than that)."""
     if at is None:
         return _("请选择勘验时间")
     if timezone.is_naive(at):
         at = timezone.make_aware(at, rules.SHANGHAI)
-    if at <= now:
-        return _("勘验时间须晚于现在")
     local = at.astimezone(rules.SHANGHAI)
+    if agreed_on is not None and agreed_on < timezone.localtime(now, rules.SHANGHAI).date():
+        if local.date() <= agreed_on:
+            return _("勘验时间须晚于约定日期")
+    elif at <= now:
+        return _("勘验时间须晚于现在")
     if not current_calendar().is_workday(local.date()):
         return _("{date}不是工作日，请另选时间").format(date=local.strftime("%Y-%m-%d"))
     if not datetime.time(7, 0) <= local.time() <= datetime.time(19, 0):
@@ -203,9 +211,13 @@ def _create(
     expected_days: int,
     inspectors: Iterable["AuthUser"],
     lines: list[tuple[str, str]],
+    on: datetime.date | None,
 ) -> Inspection:
     errors: dict[str, list[str]] = {}
-    problem = _time_problem(at, now=timezone.now())
+    on = on or today()
+    if on > today():
+        errors["on"] = [_("约定日期不能晚于今天")]
+    problem = _time_problem(at, now=timezone.now(), agreed_on=on)
     if problem:
         errors["at"] = [problem]
     place = str(place or "").strip()
@@ -235,7 +247,7 @@ def _create(
         scheduled_at=_aware(cast(datetime.datetime, at)),
         expected_days=expected_days,
         scheduled_by=stored_user(actor),
-        scheduled_on=today(),
+        scheduled_on=on,
     )
     InspectionCase.objects.bulk_create(InspectionCase(inspection=inspection, case=c) for c in cases)
     Inspector.objects.bulk_create(
@@ -278,9 +290,11 @@ def schedule_inspection(
     place: str,
     expected_days: int,
     inspectors: Iterable["AuthUser"],
+    on: datetime.date | None = None,
 ) -> Inspection:
     """Agree a time at the site with the applicant for one case, with two or more inspectors;
-    the checklist is the handling item's at this moment."""
+    the checklist is the handling item's at this moment. `on`: the day the time was agreed
+    (default today)."""
     case = lock_case(case)
     if not any(has_role(actor, r, case.region) for r in ORGANISING_ROLES):
         raise NotPermitted()
@@ -305,6 +319,7 @@ def schedule_inspection(
         expected_days=expected_days,
         inspectors=inspectors,
         lines=lines,
+        on=on,
     )
     _audit(
         "schedule",
@@ -331,6 +346,7 @@ def schedule_joint_inspection(
     place: str,
     expected_days: int,
     inspectors: Iterable["AuthUser"],
+    on: datetime.date | None = None,
 ) -> Inspection:
     """联合勘验: one visit for a project's stage with every party concerned. It covers each
     listed case (the owner's, in the project's region, open), and its checklist is the union
@@ -383,6 +399,7 @@ def schedule_joint_inspection(
         expected_days=expected_days,
         inspectors=inspectors,
         lines=list(lines.items()),
+        on=on,
     )
     Party.objects.bulk_create(
         [Party(inspection=inspection, section=s, name=s.name) for s in party_sections]

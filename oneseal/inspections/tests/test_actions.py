@@ -405,3 +405,50 @@ def test_a_department_supervisor_inspects_but_does_not_organise(
         actions.start_inspection(inspection, actor=reviewer, on=day("2025-09-30"))
         actions.record_finding(inspection, actor=inspector, order=1, result="conforms")
     assert CaseEvent.objects.filter(case=case, action="suspend").exists()
+
+
+def test_an_agreement_recorded_for_an_earlier_day_needs_a_later_visit(
+    case, reviewer, second_reviewer
+):
+    with travel("2025-09-30 15:00"):
+        with pytest.raises(ValidationFailed, match="晚于约定日期"):
+            actions.schedule_inspection(
+                case,
+                actor=reviewer,
+                on=day("2025-09-29"),
+                at=at("2025-09-29 16:00"),
+                place="现场",
+                expected_days=1,
+                inspectors=[reviewer, second_reviewer],
+            )
+        with pytest.raises(ValidationFailed, match="不能晚于今天"):
+            actions.schedule_inspection(
+                case,
+                actor=reviewer,
+                on=day("2025-10-09"),
+                at=at("2025-10-10 10:00"),
+                place="现场",
+                expected_days=1,
+                inspectors=[reviewer, second_reviewer],
+            )
+        recorded = actions.schedule_inspection(
+            case,
+            actor=reviewer,
+            on=day("2025-09-29"),
+            at=at("2025-09-30 09:00"),
+            place="现场",
+            expected_days=1,
+            inspectors=[reviewer, second_reviewer],
+        )
+    assert recorded.scheduled_on == day("2025-09-29")
+
+
+def test_a_same_day_visit_takes_no_working_day_off_the_clock(
+    case, scheduled, reviewer, second_reviewer
+):
+    due = case.promised_due
+    finish_on_site(scheduled, reviewer, second_reviewer)
+    with travel("2025-09-30 16:00"):
+        actions.complete_inspection(scheduled, actor=reviewer, on=day("2025-09-30"))
+    case.refresh_from_db()
+    assert case.state == State.ACCEPTED and case.promised_due == due
