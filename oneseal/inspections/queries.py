@@ -43,6 +43,28 @@ def checklist_for(hi: HandlingItem) -> list[ChecklistLine]:
     return list(ChecklistLine.objects.filter(handling_item_id=earlier).order_by("order"))
 
 
+def surveyed_items(user: Actor, on: datetime.date) -> list[tuple[HandlingItem, int]]:
+    """For a catalogue administrator: the handling items in force in their region whose guide
+    lists 现场勘验, each with the number of lines its checklist has (0: none yet)."""
+    from oneseal.catalogue.models import ItemVersion, SpecialProcedure
+
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    items = (
+        HandlingItem.objects.filter(
+            item_version__in=ItemVersion.objects.in_force(on).filter(
+                item__catalogue__region__code__startswith=prefix
+            ),
+            special_procedures__kind=SpecialProcedure.Kind.SITE_SURVEY,
+        )
+        .select_related("item_version")
+        .distinct()
+        .order_by("name", "pk")[:300]
+    )
+    return [(hi, len(checklist_for(hi))) for hi in items]
+
+
 def is_staff_viewer(user: Actor) -> bool:
     return is_scoped_staff(user)
 

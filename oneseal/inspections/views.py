@@ -68,7 +68,21 @@ def today(request):
     day = today_()
     mine = list(queries.todays_inspections(request.user, day))
     others = [i for i in queries.upcoming(request.user)[:100] if i not in mine]
-    return render(request, "inspections/today.html", {"mine": mine, "others": others, "day": day})
+    organiser = any(has_role(request.user, r) for r in actions.ORGANISING_ROLES)
+    return render(
+        request,
+        "inspections/today.html",
+        {
+            "mine": mine,
+            "others": others,
+            "day": day,
+            # Where a joint inspection is scheduled from: the projects in the user's scope.
+            "projects": list(visible_projects(request.user)[:50]) if organiser else [],
+            "surveyed": queries.surveyed_items(request.user, day)
+            if has_role(request.user, Role.CATALOGUE_ADMIN)
+            else [],
+        },
+    )
 
 
 @login_required

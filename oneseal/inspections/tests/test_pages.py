@@ -161,3 +161,61 @@ def test_the_checklist_page_is_the_catalogue_administrators(surveyed_item, admin
     ]
     refused = c.post(url, {"lines": "｜只有方法"})
     assert refused.status_code == 200 and "请填写核查要点" in refused.content.decode()
+
+
+def test_the_catalogue_administrator_finds_the_items_that_need_a_checklist(
+    surveyed_item, make_item, admin_user
+):
+    from oneseal.catalogue.models import SpecialProcedure
+
+    bare = make_item(procedures=(SpecialProcedure.Kind.SITE_SURVEY,))
+    with travel("2025-09-26 10:00"):
+        page = client_for(admin_user).get("/inspections/").content.decode()
+    assert f"/inspections/checklists/{surveyed_item.pk}/" in page
+    assert f"/inspections/checklists/{bare.pk}/" in page and "尚未设置" in page
+
+
+def test_a_joint_inspection_is_scheduled_from_the_project(
+    surveyed_item, plain_item, applicant, clerk, section, department, reviewer, second_reviewer
+):
+    from oneseal.projects import actions as project_actions
+
+    project = project_actions.register_project(
+        actor=clerk,
+        code="2025-640221-47-01-012345",
+        name="平罗县物流仓储中心",
+        owner=applicant,
+        kind="enterprise",
+        location="平罗县工业园区纬三路",
+        floor_area="12000",
+        investment="8600",
+    )
+    with travel("2026-02-09 09:00"):
+        cases = [
+            accepted_case(surveyed_item, applicant, clerk, "2026-02-09"),
+            accepted_case(plain_item, applicant, clerk, "2026-02-09"),
+        ]
+    c = client_for(reviewer)
+    url = f"/inspections/projects/{project.pk}/schedule/"
+    with travel("2026-02-10 09:00"):
+        assert url in c.get("/inspections/").content.decode()
+        form = c.get(url).content.decode()
+        assert all(case.number in form for case in cases) and "平罗县市场监督管理局" in form
+        body = {
+            "stage": "2",
+            "cases": [str(case.pk) for case in cases],
+            "sections": [str(section.pk)],
+            "departments": [str(department.pk)],
+            "at": "2026-02-13T09:30",
+            "place": "工地",
+            "expected_days": "3",
+            "inspectors": [str(reviewer.pk), str(second_reviewer.pk)],
+        }
+        refused = c.post(url, {**body, "sections": [], "departments": []})
+        assert refused.status_code == 200 and "请选择参加联合勘验的科室或部门" in (
+            refused.content.decode()
+        )
+        done = c.post(url, body)
+    assert done.status_code == 302
+    joint = project.joint_inspections.get()
+    assert joint.covered.count() == 2 and joint.parties.count() == 2
