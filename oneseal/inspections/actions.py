@@ -424,7 +424,8 @@ def reschedule_blockers(inspection: Inspection, side: str) -> list[str]:
     out = []
     if inspection.state != Inspection.InspectionState.SCHEDULED:
         out.append(_("勘验已{state}，不能改期").format(state=inspection.get_state_display()))
-    earlier = Reschedule.objects.filter(inspection=inspection, side=side).first()
+    # Through the relation, so a list that prefetched the changes asks nothing more.
+    earlier = next((r for r in inspection.reschedules.all() if r.side == side), None)
     if earlier is not None:
         out.append(
             _("{side}已于{date}改期一次，每方只能改期一次").format(

@@ -131,7 +131,7 @@ def detail(inspection_qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
         Prefetch("inspectors", queryset=Inspector.objects.select_related("user")),
         "findings",
         "parties",
-        "photos",
+        "photos__finding",
         "reschedules",
         "covered__case__handling_item",
     )
@@ -148,12 +148,12 @@ def of_case(case: Case) -> QuerySet[Inspection]:
 
 
 def current_digest(inspection: Inspection) -> str:
+    """The fingerprint of the record as it stands (`rules.digest`). Reads through `.all()` so
+    that a list that prefetched them (`detail`) costs no query per inspection; the models'
+    orderings (by line number, by id) keep it stable."""
     return rules.digest(
-        [(f.order, f.result, f.note) for f in inspection.findings.order_by("order")],
-        [
-            (p.name, p.attended, p.representative, p.findings)
-            for p in inspection.parties.order_by("id")
-        ],
-        list(inspection.photos.values_list("sha256", flat=True)),
+        [(f.order, f.result, f.note) for f in inspection.findings.all()],
+        [(p.name, p.attended, p.representative, p.findings) for p in inspection.parties.all()],
+        [p.sha256 for p in inspection.photos.all()],
         inspection.conclusion,
     )
