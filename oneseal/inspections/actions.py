@@ -64,7 +64,9 @@ ORGANISING_ROLES = (Role.REVIEWER, Role.SIGNATORY)
 OPEN_STATES = (Inspection.InspectionState.SCHEDULED, Inspection.InspectionState.IN_PROGRESS)
 
 
-def _audit(action: str, inspection: Inspection, actor: "User", summary: str, **data) -> None:
+def _audit(
+    action: str, inspection: Inspection, actor: "User", summary: str, **data: object
+) -> None:
     record(
         f"inspections.{action}",
         actor=actor,
@@ -99,9 +101,7 @@ def may_organise(actor: "User", inspection: Inspection) -> bool:
 
 def _inspector_row(actor: "User", inspection: Inspection) -> Inspector:
     """The actor's row among the inspectors: only an assigned inspector records on site."""
-    row = Inspector.objects.filter(
-        inspection=inspection, user_id=getattr(actor, "pk", None)
-    ).first()
+    row = Inspector.objects.filter(inspection=inspection, user_id=stored_user(actor).pk).first()
     if row is None or not actor.is_active:
         raise NotPermitted(_("您不是本次勘验指派的勘验人员"))
     if not has_role(actor, Role.REVIEWER, inspection.region) and not any(
@@ -626,7 +626,7 @@ def record_party(
     inspection = _lock(inspection)
     _inspector_row(actor, inspection)
     _require_in_progress(inspection)
-    row = Party.objects.filter(inspection=inspection, pk=getattr(party, "pk", None)).first()
+    row = Party.objects.filter(inspection=inspection, pk=party.pk).first()
     if row is None:
         raise ValidationFailed(fields={"party": [_("该单位不是本次联合勘验的参加单位")]})
     representative, findings = str(representative or "").strip(), str(findings or "").strip()

@@ -7,10 +7,9 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
-from oneseal.cases.queries import REGION_WIDE_ROLES, is_scoped_staff
+from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, is_scoped_staff
 from oneseal.catalogue.models import HandlingItem
 from oneseal.organisation.rules import scope_prefix, staff_of
 
@@ -43,7 +42,7 @@ def checklist_for(hi: HandlingItem) -> list[ChecklistLine]:
     return list(ChecklistLine.objects.filter(handling_item_id=earlier).order_by("order"))
 
 
-def surveyed_items(user: Actor, on: datetime.date) -> list[tuple[HandlingItem, int]]:
+def surveyed_items(user: Viewer, on: datetime.date) -> list[tuple[HandlingItem, int]]:
     """For a catalogue administrator: the handling items in force in their region whose guide
     lists 现场勘验, each with the number of lines its checklist has (0: none yet)."""
     from oneseal.catalogue.models import ItemVersion, SpecialProcedure
@@ -65,11 +64,11 @@ def surveyed_items(user: Actor, on: datetime.date) -> list[tuple[HandlingItem, i
     return [(hi, len(checklist_for(hi))) for hi in items]
 
 
-def is_staff_viewer(user: Actor) -> bool:
+def is_staff_viewer(user: Viewer) -> bool:
     return is_scoped_staff(user)
 
 
-def visible_inspections(user: Actor) -> QuerySet[Inspection]:
+def visible_inspections(user: Viewer) -> QuerySet[Inspection]:
     base = Inspection.objects.select_related(*SHOWN)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return base.none()
@@ -82,7 +81,7 @@ def visible_inspections(user: Actor) -> QuerySet[Inspection]:
         scoped = base.filter(region_code__startswith=prefix)
         if staff.role_set & REGION_WIDE_ROLES:
             return scoped
-        mine = Q(inspectors__user=user)
+        mine = Q(inspectors__user_id=user.pk)
         if staff.department_id is not None:
             mine |= Q(parties__department_id=staff.department_id)
         return scoped.filter(pk__in=Inspection.objects.filter(mine).values("pk"))
@@ -92,13 +91,13 @@ def visible_inspections(user: Actor) -> QuerySet[Inspection]:
     ).distinct()
 
 
-def todays_inspections(user: Actor, on: datetime.date) -> QuerySet[Inspection]:
+def todays_inspections(user: Viewer, on: datetime.date) -> QuerySet[Inspection]:
     """The inspector's own visits of the day, and those already begun and not finished."""
     start = datetime.datetime.combine(on, datetime.time.min, tzinfo=rules.SHANGHAI)
     end = start + datetime.timedelta(days=1)
     return (
         visible_inspections(user)
-        .filter(inspectors__user=user)
+        .filter(inspectors__user_id=user.pk)
         .filter(
             Q(
                 state=Inspection.InspectionState.SCHEDULED,
@@ -111,7 +110,7 @@ def todays_inspections(user: Actor, on: datetime.date) -> QuerySet[Inspection]:
     )
 
 
-def upcoming(user: Actor, now: datetime.datetime | None = None) -> QuerySet[Inspection]:
+def upcoming(user: Viewer, now: datetime.datetime | None = None) -> QuerySet[Inspection]:
     """Open visits in the user's scope, soonest first."""
     now = now or timezone.now()
     return (
