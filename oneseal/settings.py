@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "oneseal.ratings",
     "oneseal.esupervision",
     "oneseal.projects",
+    "oneseal.inspections",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

@@ -9,12 +9,33 @@ from . import (
     appointments,
     documents,
     esupervision,
+    experts,
+    handovers,
+    hearings,
+    inspections,
     joint_steps,
     linkage,
     projects,
     ratings,
     search,
+    transfers,
 )
 
-# joint_steps after documents: its report is signed with the bureau's seal that step creates.
-ALL = (linkage, search, appointments, ratings, esupervision, projects, documents, joint_steps)
+# The reform's own steps (agreements, handed-over cases) and the hearings run first, so the
+# steps after them (linkage pushes, roll-ups) see their cases; joint_steps after documents: its
+# report is signed with the bureau's seal that step creates.
+ALL = (
+    transfers,
+    handovers,
+    hearings,
+    linkage,
+    search,
+    appointments,
+    ratings,
+    inspections,
+    esupervision,
+    experts,
+    projects,
+    documents,
+    joint_steps,
+)

@@ -464,3 +464,30 @@ def test_every_name_is_a_csv_name_or_a_documented_variant_of_one():
     assert set(GUIDES) <= {n for r in rows for n in r.handling_items}
     handling = [n for r in rows for n in r.handling_items]
     assert len(handling) == len(set(handling))  # a handling item's name finds its guide
+
+
+def test_the_inspections_step_keeps_checklists_and_shows_one_visit_done_and_one_scheduled(county):
+    from django.utils import timezone
+
+    from oneseal.demo.steps import inspections as inspections_step
+    from oneseal.inspections.models import ChecklistLine, Inspection
+
+    inspections_step.load(today=timezone.localdate())
+    assert ChecklistLine.objects.values("handling_item").distinct().count() == 2
+    done = Inspection.objects.get(state=Inspection.InspectionState.COMPLETED)
+    assert done.inspectors.count() == 2 and all(i.confirmed_at for i in done.inspectors.all())
+    assert done.findings.filter(result="nonconforms").count() == 1
+    photo = done.photos.get()
+    assert photo.taken_at is not None and photo.latitude is not None
+    case = done.covered.get().case
+    assert case.state == "accepted"
+    assert list(case.events.order_by("-seq").values_list("action", flat=True)[:3]) == [
+        "resume",
+        "record_site_inspection",
+        "suspend",
+    ]
+    scheduled = Inspection.objects.get(state=Inspection.InspectionState.SCHEDULED)
+    assert scheduled.scheduled_at > timezone.now()
+    # A second run changes nothing.
+    assert inspections_step.load(today=timezone.localdate()) == []
+    assert Inspection.objects.count() == 2
