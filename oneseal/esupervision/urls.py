@@ -10,6 +10,7 @@ urlpatterns = [
     path("pushes/", views.push_list, name="pushes"),
     path("support-requests/", views.support_request_list, name="support-requests"),
     path("hits/", views.hit_list, name="hits"),
+    path("expert-overrides/", views.expert_override_list, name="expert-overrides"),
     path("statistics/", views.statistics, name="statistics"),
     path("reform/", views.reform, name="reform"),
     path("reform/baselines/", views.baselines, name="baselines"),

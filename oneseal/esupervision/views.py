@@ -121,6 +121,7 @@ def dashboard(request, scope):
         ],
         hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()],
         linkage=linkage,
+        expert_overrides=queries.expert_draw_overrides(scope).count(),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -203,6 +204,18 @@ def support_request_list(request, scope):
         requests,
         title=_("逾期未答复的技术支撑请求"),
         filename="overdue-support-requests",
+    )
+
+
+@oversight
+def expert_override_list(request, scope):
+    return _listing(
+        request,
+        scope,
+        tables.expert_overrides_table,
+        queries.expert_draw_overrides(scope),
+        title=_("专家抽取人工干预"),
+        filename="expert-draw-overrides",
     )
 
 
