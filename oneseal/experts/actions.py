@@ -15,6 +15,7 @@ lists. Each action is one transaction with an audit row.
 """
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -28,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User, stored_user
+from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.models import Applicant
 from oneseal.audit.actions import record
@@ -116,6 +117,36 @@ def _fields(errors: dict, fields: Iterable[ExpertField | int]) -> list[ExpertFie
     elif len(found) != len(set(ids)):
         errors["fields"] = [_("专业领域不存在")]
     return found
+
+
+@transaction.atomic
+def create_field(
+    *, actor: User | None = None, system: bool = False, code: str, name: str
+) -> ExpertField:
+    """A field of expertise the pool is organised by: the installation's list, kept by a
+    superuser (or the system, for the demo and set-up)."""
+    if not acts_as_system(actor, system=system) and not (
+        getattr(actor, "is_superuser", False) and actor.is_active
+    ):
+        raise NotPermitted()
+    errors: dict = {}
+    code = (code or "").strip()
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", code):
+        errors["code"] = [_("代码须为小写字母开头的字母、数字、下划线或连字符，最多40个字符")]
+    elif ExpertField.objects.filter(code=code).exists():
+        errors["code"] = [_("该代码已存在")]
+    name = _text(errors, "name", name, _("请填写专业领域名称"))
+    if name and ExpertField.objects.filter(name=name).exists():
+        errors["name"] = [_("该专业领域已存在")]
+    fail_fields(errors)
+    field = ExpertField.objects.create(code=code, name=name)
+    record(
+        "experts.create_field",
+        actor=actor,
+        subject=field,
+        summary=f"新增专家专业领域：{name}（{code}）",
+    )
+    return field
 
 
 @transaction.atomic

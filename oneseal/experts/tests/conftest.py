@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 
 from oneseal.applicants.rules import credit_check_char
 from oneseal.experts import actions
-from oneseal.experts.models import ExpertField
 from oneseal.testing import accepted_case, id_number
 
 _sequence = itertools.count(100)
@@ -21,12 +20,12 @@ def credit_code(serial: int) -> str:
 
 @pytest.fixture
 def food(db):
-    return ExpertField.objects.create(code="food", name="食品安全")
+    return actions.create_field(system=True, code="food", name="食品安全")
 
 
 @pytest.fixture
 def building(db):
-    return ExpertField.objects.create(code="building", name="建筑工程")
+    return actions.create_field(system=True, code="building", name="建筑工程")
 
 
 @pytest.fixture

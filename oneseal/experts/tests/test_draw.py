@@ -244,3 +244,14 @@ def test_the_pool_is_kept_by_reviewers_of_its_region(reviewer, far_staff, county
         )
     assert set(exc.value.fields) == {"name", "id_number", "fields", "title", "employer_credit_code"}
     assert get_user_model().objects.filter(expert__isnull=False).count() == 0
+
+
+def test_fields_are_the_installation_s_list(reviewer, root, food):
+    with pytest.raises(NotPermitted):
+        actions.create_field(actor=reviewer, code="water", name="水利")
+    with pytest.raises(NotPermitted):
+        actions.create_field(code="water", name="水利")
+    with pytest.raises(ValidationFailed) as exc:
+        actions.create_field(actor=root, code="Food!", name="食品安全")
+    assert set(exc.value.fields) == {"code", "name"}
+    assert actions.create_field(actor=root, code="water", name="水利").name == "水利"
