@@ -647,10 +647,16 @@ def open_review(
         or not 1 <= experts_needed <= 15
     ):
         errors["experts_needed"] = [_("专家人数须为1至15人")]
+    if on > today():
+        errors["on"] = [_("开始日期不能晚于今天")]
     if ends_on is None or ends_on <= on:
         errors["ends_on"] = [_("预计结束日期须晚于开始日期")]
     fail_fields(errors)
-    days = current_calendar().between(on, ends_on)
+    try:
+        days = current_calendar().between(on, ends_on)
+    except ValueError:  # beyond the years the calendar knows
+        msg = _("预计结束日期超出工作日历的范围")
+        raise ValidationFailed(msg, fields={"ends_on": [msg]}) from None
     if days < 1:
         msg = _("评审期间至少须含一个工作日")
         raise ValidationFailed(msg, fields={"ends_on": [msg]})
@@ -927,6 +933,9 @@ def conclude_review(
     on = on or today()
     if on < review.opened_on:
         msg = _("完成日期不能早于评审开始日期")
+        raise ValidationFailed(msg, fields={"on": [msg]})
+    if on > today():
+        msg = _("完成日期不能晚于今天")
         raise ValidationFailed(msg, fields={"on": [msg]})
     case = review.case
     suspended_for_it = Suspension.objects.filter(

@@ -257,7 +257,7 @@ class OpenExpertReviewInput(serializers.Serializer):
 
 
 class AppointExpertInput(serializers.Serializer):
-    expert = serializers.IntegerField(min_value=1)
+    expert = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     reason = serializers.CharField(max_length=300, allow_blank=True)
 
 

@@ -79,7 +79,9 @@ class OpenReviewForm(forms.Form):
 
 
 class AppointForm(forms.Form):
-    expert = forms.IntegerField(label=_("专家"), widget=forms.Select)
+    expert = forms.IntegerField(
+        label=_("专家"), min_value=1, max_value=2**63 - 1, widget=forms.Select
+    )
     reason = forms.CharField(label=_("指定理由（将列入电子监察）"), max_length=300)
 
 

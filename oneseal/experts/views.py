@@ -38,6 +38,12 @@ def staff_page(view):
     return wrapped
 
 
+def _posted_id(request, name: str) -> int:
+    """A posted row id, or 0 (which matches nothing) for anything that is not one."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
+
+
 def _try(form, call) -> bool:
     """Run the action when the form parsed; put its refusal on the form."""
     if not form.is_valid():
@@ -269,12 +275,12 @@ def case_act(request, pk, op):
     user = request.user
     review = assignment = None
     if op in ("draw-more", "appoint", "conclude"):
-        review = get_object_or_404(ExpertReview, case=case, pk=request.POST.get("review") or 0)
+        review = get_object_or_404(ExpertReview, case=case, pk=_posted_id(request, "review"))
     if op in ("remove", "rate", "fee"):
         assignment = get_object_or_404(
             Assignment.objects.select_related("expert"),
             review__case=case,
-            pk=request.POST.get("assignment") or 0,
+            pk=_posted_id(request, "assignment"),
         )
     form_class = CASE_FORMS[op]
     form = form_class(request.POST, prefix=op) if form_class else None

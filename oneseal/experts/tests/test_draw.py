@@ -255,3 +255,27 @@ def test_fields_are_the_installation_s_list(reviewer, root, food):
         actions.create_field(actor=root, code="Food!", name="食品安全")
     assert set(exc.value.fields) == {"code", "name"}
     assert actions.create_field(actor=root, code="water", name="水利").name == "水利"
+
+
+def test_dates_outside_today_or_the_calendar_are_refused_by_field(
+    case, reviewer, make_expert, food
+):
+    import datetime
+
+    from oneseal.calendars.queries import today
+
+    make_expert("专家甲")
+    future = today() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationFailed) as exc:
+        open_for(
+            case,
+            reviewer,
+            food,
+            on=future.isoformat(),
+            ends=(future + datetime.timedelta(days=9)).isoformat(),
+        )
+    assert "on" in exc.value.fields
+    with pytest.raises(ValidationFailed) as exc:
+        open_for(case, reviewer, food, ends="9999-12-31")
+    assert "ends_on" in exc.value.fields
+    assert not ExpertReview.objects.exists()

@@ -230,3 +230,30 @@ def test_a_shortfall_after_a_decline_is_filled_by_a_later_draw(case, reviewer, m
     assert review.assignments.get(expert=second).state == Assignment.State.INVITED
     with pytest.raises(InvalidTransition, match="人数已满"):
         actions.draw_more(review, actor=reviewer)
+
+
+def test_a_conclusion_dated_after_today_is_refused(case, reviewer, panel, food):
+    import datetime
+
+    from oneseal.calendars.queries import today
+
+    review = actions.open_review(
+        case,
+        actor=reviewer,
+        field=food,
+        experts_needed=1,
+        subject="评审",
+        ends_on=day("2025-10-10"),
+        on=day("2025-09-29"),
+    )
+    (drawn,) = drawn_experts(review, panel)
+    a = assignment_of(review, drawn)
+    actions.accept_invitation(a, actor=drawn.user)
+    actions.submit_opinion(a, actor=drawn.user, opinion="同意", score=90, conclusion="agree")
+    with pytest.raises(ValidationFailed) as exc:
+        actions.conclude_review(
+            review, actor=reviewer, conclusion="同意", on=today() + datetime.timedelta(days=1)
+        )
+    assert "on" in exc.value.fields
+    case.refresh_from_db()
+    assert case.state == State.SUSPENDED
