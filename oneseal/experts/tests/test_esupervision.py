@@ -23,7 +23,9 @@ def overridden(case, reviewer, make_expert, food):
         ends_on=day("2025-10-10"),
         on=day("2025-09-29"),
     )
-    actions.remove_expert(review.assignments.get(), actor=reviewer, reason="专家电话停机")
+    removed = review.assignments.get()
+    actions.remove_expert(removed, actor=reviewer, reason="专家电话停机")
+    review.removed_name = removed.expert.name
     return review
 
 
@@ -42,7 +44,7 @@ def test_the_overseer_sees_the_override_with_its_reason(
     api = APIClient()
     api.force_authenticate(overseer)
     rows = api.get("/api/v1/esupervision/expert-overrides").json()["results"]
-    assert [r["reason"] for r in rows] == ["撤换专家抽中专家：专家电话停机"]
+    assert [r["reason"] for r in rows] == [f"撤换专家{overridden.removed_name}：专家电话停机"]
     # Another county's overseer sees none of it; a reviewer is not an overseer.
     far = make_staff("farwatch", other_county, Role.OVERSEER)
     client.force_login(far)
