@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_reviews, name="case"),
     path("cases/<int:pk>/<str:op>/", views.case_act, name="case-act"),
     path("my/", views.mine, name="mine"),
+    path("my/own/<str:op>/", views.mine, name="mine-act"),
     path("my/<int:pk>/", views.assignment_page, name="assignment"),
     path("my/<int:pk>/files/<int:upload>/", views.assignment_file, name="assignment-file"),
     path("my/<int:pk>/<str:op>/", views.assignment_page, name="assignment-act"),

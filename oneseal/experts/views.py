@@ -336,10 +336,42 @@ def case_act(request, pk, op):
 
 
 @login_required
-@require_GET
-def mine(request):
+def mine(request, op=""):
+    """The expert's own page; they may also tell the pool when they are away and declare
+    their relatives and related organisations."""
     expert = queries.expert_of(request.user)
     if expert is None:
+        raise Http404
+    own_forms = {
+        "unavailable": forms.UnavailabilityForm(prefix="unavailable"),
+        "declare": forms.DeclarationForm(prefix="declare"),
+    }
+    status = 200
+    if request.method == "POST":
+        if op not in own_forms:
+            raise Http404
+        form = type(own_forms[op])(request.POST, prefix=op)
+        call = {
+            "unavailable": lambda d: actions.add_unavailability(
+                expert,
+                actor=request.user,
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                reason=d["reason"],
+            ),
+            "declare": lambda d: actions.declare_expert_conflict(
+                expert,
+                actor=request.user,
+                relative_name=d["relative_name"],
+                relation=d["relation"],
+                number=d["number"],
+            ),
+        }[op]
+        if _try(form, call):
+            messages.success(request, _("已保存"))
+            return redirect("experts:mine")
+        own_forms[op], status = form, 400
+    elif request.method != "GET":
         raise Http404
     return render(
         request,
@@ -348,7 +380,10 @@ def mine(request):
             "expert": expert,
             "open": list(queries.own_assignments(request.user)),
             "finished": list(queries.finished_assignments(request.user)[:50]),
+            "forms": own_forms,
+            "failed": op if status == 400 else "",
         },
+        status=status,
     )
 
 

@@ -154,3 +154,34 @@ def test_the_expert_answers_on_their_page_and_loses_the_case_with_the_opinion(
     client.force_login(reviewer)
     case_page = client.get(reverse("workbench:case", args=[review.case_id])).content.decode()
     assert "布局合理" in case_page and "90" in case_page
+
+
+def test_an_expert_declares_and_tells_when_away_on_their_own_page_only(
+    client, make_expert, expert_user, reviewer
+):
+    expert = make_expert("王专家", user=expert_user)
+    declare = reverse("experts:mine-act", args=["declare"])
+    away = reverse("experts:mine-act", args=["unavailable"])
+    client.force_login(reviewer)
+    assert client.post(away, {"unavailable-starts_on": "2025-10-01"}).status_code == 404
+    client.force_login(expert_user)
+    bad = client.post(
+        declare,
+        {"declare-relative_name": "王某", "declare-relation": "sibling", "declare-number": "123"},
+    )
+    assert bad.status_code == 400
+    ok = client.post(
+        declare,
+        {
+            "declare-relative_name": "平罗县𠮷祥餐饮有限公司",
+            "declare-relation": "organisation",
+            "declare-number": "91350100M000100Y43",
+        },
+    )
+    assert ok.status_code == 302
+    backwards = client.post(
+        away, {"unavailable-starts_on": "2025-10-08", "unavailable-ends_on": "2025-10-01"}
+    )
+    assert backwards.status_code == 400
+    client.post(away, {"unavailable-starts_on": "2025-10-01", "unavailable-ends_on": "2025-10-08"})
+    assert expert.declarations.count() == 1 and expert.unavailabilities.count() == 1
