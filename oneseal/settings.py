@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "oneseal.esupervision",
     "oneseal.projects",
     "oneseal.inspections",
+    "oneseal.experts",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",
@@ -237,6 +238,8 @@ UPLOAD_TYPES = [t.lower() for t in _env_list("ONESEAL_UPLOAD_TYPES", "pdf,jpg,pn
 
 # Working days a department has to sign for a pushed decision when its link names none.
 ONESEAL_PUSH_SIGN_DAYS = _env_number("ONESEAL_PUSH_SIGN_DAYS", 3, minimum=1)
+# Calendar days back in which an expert who reviewed a case of the same applicant is not drawn.
+ONESEAL_EXPERT_RECENT_DAYS = _env_number("ONESEAL_EXPERT_RECENT_DAYS", 365)
 # The hall's office hours; a decision outside them is an irregular action (e-supervision).
 ONESEAL_OFFICE_HOURS = _env("ONESEAL_OFFICE_HOURS", "08:00-18:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d", ONESEAL_OFFICE_HOURS):

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("ratings/", include("oneseal.ratings.urls")),
     path("projects/", include("oneseal.projects.urls")),
     path("inspections/", include("oneseal.inspections.urls")),
+    path("experts/", include("oneseal.experts.urls")),
     path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,

@@ -45,6 +45,7 @@ urlpatterns = [
             "esupervision",
             "projects",
             "inspections",
+            "experts",
             "workbench",
             "portal",
         )

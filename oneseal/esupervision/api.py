@@ -354,6 +354,37 @@ class RuleHits(ScopedView, ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class ExpertOverrideSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="review.case_id")
+    case_number = serializers.CharField(source="review.case.number")
+    applicant = serializers.CharField(source="review.case.applicant.name")
+    kind = serializers.CharField(help_text=gettext_lazy("appointment 指定，replacement 撤换后重抽"))
+    kind_display = serializers.CharField(source="get_kind_display")
+    reason = serializers.CharField()
+    drawn = serializers.ListField(child=serializers.IntegerField())
+    by = serializers.CharField(source="drawn_by.username")
+    on = serializers.DateField()
+
+
+class ExpertOverrides(ScopedView, ListAPIView):
+    serializer_class = ExpertOverrideSerializer
+
+    def get_queryset(self):
+        return queries.expert_draw_overrides(self.scope())
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="esupervision_expert_overrides",
+        summary=gettext_lazy("专家抽取人工干预"),
+        parameters=[REGION],
+        description=gettext_lazy("工作人员指定专家或撤换抽中专家的记录及理由，最新的在前。"),
+        responses={200: ExpertOverrideSerializer(many=True), **ERRORS},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
 class Statistics(ScopedView, APIView):
     @extend_schema(
         tags=[TAG],

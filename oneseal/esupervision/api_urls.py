@@ -14,6 +14,11 @@ urlpatterns = [
         "esupervision/overdue/<str:kind>", api.OverdueCases.as_view(), name="esupervision-overdue"
     ),
     path("esupervision/rule-hits", api.RuleHits.as_view(), name="esupervision-rule-hits"),
+    path(
+        "esupervision/expert-overrides",
+        api.ExpertOverrides.as_view(),
+        name="esupervision-expert-overrides",
+    ),
     path("esupervision/statistics", api.Statistics.as_view(), name="esupervision-statistics"),
     path(
         "esupervision/projects",

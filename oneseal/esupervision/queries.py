@@ -37,6 +37,7 @@ from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Mater
 from oneseal.documents.models import PendingNotice
 from oneseal.documents.queries import overdue_notices
 from oneseal.errors import NotPermitted, ValidationFailed
+from oneseal.experts import queries as expert_queries
 from oneseal.organisation.models import Department, Role, Section, Staff
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 from oneseal.regions.models import Region
@@ -233,6 +234,15 @@ def overdue_opinion_requests(scope: Scope, today: datetime.date):
     if linkage is None or not hasattr(linkage, "overdue_opinion_requests"):
         return None
     return linkage.overdue_opinion_requests(scope.prefix, today=today)
+
+
+# --- expert draws overridden by staff (专家抽取人工干预) ---------------------------------------
+
+
+def expert_draw_overrides(scope: Scope) -> QuerySet:
+    """Every expert hand-picked, or drawn and then removed, by staff, with the recorded reason
+    (the expert pool's draws are random; anything else is listed here)."""
+    return expert_queries.overrides(scope.prefix)
 
 
 # --- rules for irregular actions (from the roll-up) ---------------------------------------

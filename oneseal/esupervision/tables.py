@@ -178,6 +178,25 @@ def opinion_requests_table(title: str, requests) -> Table:
     )
 
 
+def expert_overrides_table(title: str, draws) -> Table:
+    rows = [
+        [
+            Cell(d.review.case.number, history_url(d.review.case_id)),
+            d.review.case.applicant.name,
+            d.get_kind_display(),
+            d.reason,
+            str(getattr(d.drawn_by, "staff", None) or d.drawn_by.username),
+            _date(d.on),
+        ]
+        for d in draws
+    ]
+    return Table(
+        title,
+        [_("办件编号"), _("申请人"), _("方式"), _("理由"), _("操作人"), _("日期")],
+        rows,
+    )
+
+
 STAT_HEADERS = [
     gettext_lazy("收件"),
     gettext_lazy("受理"),

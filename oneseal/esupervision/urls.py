@@ -11,6 +11,7 @@ urlpatterns = [
     path("support-requests/", views.support_request_list, name="support-requests"),
     path("opinion-requests/", views.opinion_request_list, name="opinion-requests"),
     path("hits/", views.hit_list, name="hits"),
+    path("expert-overrides/", views.expert_override_list, name="expert-overrides"),
     path("statistics/", views.statistics, name="statistics"),
     path("reform/", views.reform, name="reform"),
     path("projects/", views_projects.project_supervision, name="projects"),

@@ -125,6 +125,7 @@ def dashboard(request, scope):
         hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()],
         linkage=linkage,
         project_warnings=projects.warning_counts(scope, on),
+        expert_overrides=queries.expert_draw_overrides(scope).count(),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -232,6 +233,18 @@ def opinion_request_list(request, scope):
         requests,
         title=_("逾期未答复的征求意见"),
         filename="overdue-opinion-requests",
+    )
+
+
+@oversight
+def expert_override_list(request, scope):
+    return _listing(
+        request,
+        scope,
+        tables.expert_overrides_table,
+        queries.expert_draw_overrides(scope),
+        title=_("专家抽取人工干预"),
+        filename="expert-draw-overrides",
     )
 
 

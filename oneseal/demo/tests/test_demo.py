@@ -491,3 +491,30 @@ def test_the_inspections_step_keeps_checklists_and_shows_one_visit_done_and_one_
     # A second run changes nothing.
     assert inspections_step.load(today=timezone.localdate()) == []
     assert Inspection.objects.count() == 2
+
+
+def test_the_expert_pool_and_a_completed_expert_review(county):
+    from oneseal.experts.models import Assignment, Draw, Expert, ExpertField, ExpertReview
+    from oneseal.experts.queries import reproduces
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("load-demo", stdout=io.StringIO())
+    assert ExpertField.objects.count() == 8
+    assert Expert.objects.count() == 30
+    assert Expert.objects.filter(status=Expert.Status.SUSPENDED).count() == 1
+    assert Expert.objects.filter(declarations__isnull=False).distinct().count() == 3
+    assert Expert.objects.filter(unavailabilities__isnull=False).distinct().count() == 2
+    review = ExpertReview.objects.get()
+    assert review.state == ExpertReview.State.CONCLUDED
+    assert review.case.state != "suspended"
+    states = sorted(review.assignments.values_list("state", flat=True))
+    assert states == ["declined", "submitted", "submitted"]
+    assert all(a.rating and a.fee for a in review.assignments.filter(state="submitted"))
+    draws = list(review.draws.order_by("id"))
+    assert [d.kind for d in draws] == [Draw.Kind.INITIAL, Draw.Kind.REPLACEMENT]
+    assert all(reproduces(d) for d in draws) and not any(d.override for d in draws)
+    assert draws[0].pool_size == 30 and draws[0].excluded
+    declined = review.assignments.get(state=Assignment.State.DECLINED)
+    assert declined.expert.user is not None
+    suspension = review.case.suspensions.get(kind="expert_review", suspended_on=review.opened_on)
+    assert suspension.resumed_on == review.concluded_on
