@@ -106,6 +106,11 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("收件凭证")
     WITHDRAWAL = "withdrawal", _("准予撤回行政许可申请决定书")
     TERMINATION = "termination", _("终止行政许可审查决定书")
+    # Hearings and interested parties (hearings app): each notice is served on one addressee
+    # (the applicant or one interested party), named in its event's data.
+    HEARING_RIGHT = "hearing_right", _("听证权利告知书")
+    HEARING_NOTICE = "hearing_notice", _("举行听证通知书")
+    INTERESTED_PARTY = "interested_party", _("利害关系人告知书")
 
 
 class DocumentTemplateQuerySet(models.QuerySet):

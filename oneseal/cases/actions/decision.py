@@ -25,7 +25,7 @@ from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 
-from .. import rules
+from .. import decisions, rules
 from ..models import (
     Case,
     CaseEvent,
@@ -127,6 +127,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     )
     out += commitment_grant_blockers(case)
     out += licences.grant_blockers_on_licence(case, on)
+    out += decisions.blockers(case)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             assert line.promised_by is not None  # filtered on it
@@ -148,6 +149,7 @@ def grant(
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
     expected_version: int | None = None,
+    hearing_record: int | None = None,
 ) -> Licence:
     """准予行政许可. A 新办 grant issues the licence with a new number; with tolerated materials
     outstanding and the item's rule "hold the licence", it is issued held until they arrive. A
@@ -158,6 +160,7 @@ def grant(
     _require_decider(actor, case)
     on = on or today()
     fail_blockers(grant_blockers(case, on=on))
+    cited = _cited(case, hearing_record)
     require_not_before(on, clock_floor(case))
     hi = case.handling_item
     held = (
@@ -242,6 +245,7 @@ def grant(
             "delivery_due_provisional": due.provisional,
             "instant": hi.is_instant,
             "basis": GRANT_BASIS,
+            **cited,
             **_timeliness(case, on),
             **({"basis": terms["basis"]} if "basis" in terms else {}),
             **(
@@ -259,9 +263,18 @@ def grant(
 
 
 def deny_blockers(case: Case) -> list[str]:
-    return rules.transition_blockers("deny", case.state) + pending_review_blockers(
-        case, steps_of(case)
+    return (
+        rules.transition_blockers("deny", case.state)
+        + pending_review_blockers(case, steps_of(case))
+        + decisions.blockers(case)
     )
+
+
+def _cited(case: Case, hearing_record: int | None) -> dict:
+    """第四十八条第二款: after a hearing the decision rests on its record, and says so."""
+    problems, data = decisions.cited(case, hearing_record)
+    fail_blockers(problems, field="hearing_record")
+    return data
 
 
 @transaction.atomic
@@ -272,12 +285,14 @@ def deny(
     on: datetime.date | None = None,
     reasons: str | Iterable[str] | None,
     expected_version: int | None = None,
+    hearing_record: int | None = None,
 ) -> Case:
     """不予行政许可 (第三十八条第二款): the written decision states its reasons and the right to
     reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     fail_blockers(deny_blockers(case))
+    cited = _cited(case, hearing_record)
     listed = [
         str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))
     ]
@@ -299,6 +314,7 @@ def deny(
         data={
             "reasons": listed,
             "basis": DENIAL_BASIS,
+            **cited,
             "remedies": rules.remedies(case.region.name),
             **_timeliness(case, on),
         },
