@@ -191,3 +191,43 @@ def case_parties(case: Case) -> list[InterestedParty]:
     return list(
         InterestedParty.objects.filter(case=case).prefetch_related("statements").order_by("id")
     )
+
+
+def case_panel(case: Case) -> dict:
+    """What the case page and its decision form show: the hearings with their records, the
+    parties with their statements and answers, and the record a decision must cite."""
+    return {
+        "hearings": case_hearings(case),
+        "parties": case_parties(case),
+        "held_record": held_record(case),
+    }
+
+
+def hearing_for(user, pk: int) -> Hearing | None:
+    """Hearing `pk` when the user sees its case: staff of the region, the applicant, or an
+    interested party of the case (through the accounts acting for them)."""
+    return (
+        Hearing.objects.filter(pk=pk)
+        .filter(
+            Q(case__in=visible_cases(user))
+            | Q(case__interested_parties__applicant__in=represented(user))
+        )
+        .select_related("case__applicant", "case__region", "presiding__staff")
+        .distinct()
+        .first()
+    )
+
+
+def party_for(user, pk: int) -> InterestedParty | None:
+    """A party record the user sees: staff of the case's region or the party's own accounts."""
+    return (
+        InterestedParty.objects.filter(pk=pk)
+        .filter(Q(case__in=visible_cases(user)) | Q(applicant__in=represented(user)))
+        .select_related("case__applicant", "case__region", "applicant")
+        .distinct()
+        .first()
+    )
+
+
+def cases_of_party(user) -> QuerySet[Case]:
+    return Case.objects.filter(interested_parties__applicant__in=represented(user)).distinct()

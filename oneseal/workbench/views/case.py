@@ -34,6 +34,7 @@ from oneseal.cases.queries import case_details, visible_cases, with_clocks
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.hearings.queries import case_panel
 from oneseal.organisation.models import Role
 
 from .. import documents, queries
@@ -161,6 +162,8 @@ def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str
         "due_documents": documents.due_documents(user, case),
         "conflict": conflict,
         "failed_action": failed[0] if failed else "",
+        # The hearings and interested parties, and the record a decision must cite.
+        "hearing_panel": case_panel(case),
     }
 
 
