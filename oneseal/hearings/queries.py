@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case, CaseEvent, CaseStep, SiteInspection
-from oneseal.cases.queries import staff_sees, visible_cases
+from oneseal.cases.queries import is_scoped_staff, staff_sees, visible_cases
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -220,9 +220,13 @@ def hearing_for(user, pk: int) -> Hearing | None:
 
 def party_for(user, pk: int) -> InterestedParty | None:
     """A party record the user sees: staff of the case's region or the party's own accounts."""
+    scope = Q(applicant__in=represented(user))
+    if is_scoped_staff(user):
+        # The applicant sees their case, not the parties' own records.
+        scope |= Q(case__in=visible_cases(user))
     return (
         InterestedParty.objects.filter(pk=pk)
-        .filter(Q(case__in=visible_cases(user)) | Q(applicant__in=represented(user)))
+        .filter(scope)
         .select_related("case__applicant", "case__region", "applicant")
         .distinct()
         .first()
