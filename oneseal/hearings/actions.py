@@ -865,14 +865,21 @@ def _may_sign_online(actor: User, case: Case, statement: Statement) -> bool:
 
 
 @transaction.atomic
-def sign_statement(statement: Statement, *, actor: User, in_person: bool = False) -> Statement:
-    """A participant confirms their statement as recorded: online in their own account, or on
-    the paper record in front of the presiding officer, who records that they signed."""
+def sign_statement(
+    statement: Statement,
+    *,
+    actor: User,
+    in_person: bool = False,
+    on: datetime.date | None = None,
+) -> Statement:
+    """A participant confirms their statement as recorded: online in their own account (today),
+    or on the paper record in front of the presiding officer, who records that they signed and
+    on which day (`on`, not before the hearing)."""
     hearing = statement.record.hearing
     case, hearing = _hearing_locked(hearing)
     statement = (
         Statement.objects.select_for_update()
-        .select_related("party__applicant")
+        .select_related("party__applicant", "record")
         .get(pk=statement.pk)
     )
     if in_person:
@@ -883,6 +890,12 @@ def sign_statement(statement: Statement, *, actor: User, in_person: bool = False
     _state_is(hearing, Hearing.HearingState.RECORDED)
     if statement.signed_at is not None:
         raise InvalidTransition(_("{name}已签字确认").format(name=statement.name))
+    held_on = statement.record.held_on
+    if on is not None and not in_person and on != today():
+        fail_fields({"on": [_("网上确认的日期为确认当天")]})
+    on = on or today()
+    if on < held_on:
+        fail_fields({"on": [_("签字日期不能早于举行听证的日期")]})
     statement.signed_at = timezone.now()
     statement.signed_how = (
         Statement.SignedHow.IN_PERSON if in_person else Statement.SignedHow.ONLINE
@@ -893,7 +906,7 @@ def sign_statement(statement: Statement, *, actor: User, in_person: bool = False
         case,
         "sign_hearing_record",
         actor=actor,
-        on=today(),
+        on=on,
         data={
             "hearing": hearing.pk,
             "statement": statement.pk,
