@@ -35,7 +35,13 @@ from oneseal.organisation.rules import has_role
 
 from . import rules, signing, wording
 from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, PendingNotice, Seal
-from .queries import active_seal, due_documents, issue_blockers, notice_event  # noqa: F401 (callers use them here)
+from .queries import (  # noqa: F401 (callers use them here)
+    active_seal,
+    due_documents,
+    issue_blockers,
+    notice_event,
+    owed_event,
+)
 from .rendering import MissingGlyphs, render
 from .wording import FACTS, Facts, tolerated_materials
 
@@ -237,6 +243,8 @@ def _issue(
 ) -> Document:
     if kind not in rules.ADDRESSED_KINDS:
         event = None  # the latest act of the kind is the one still owed a notice
+    elif event is None:
+        event = owed_event(case, kind)  # the next addressee still owed theirs
     blockers = issue_blockers(case, kind=kind, replacing=supersedes, event=event)
     fail_blockers(blockers, field="kind", error=ValidationFailed)
     event = event or notice_event(case, kind)

@@ -63,6 +63,23 @@ def notice_event(case: Case, kind: str) -> CaseEvent | None:
     )
 
 
+def owed_event(case: Case, kind: str) -> CaseEvent | None:
+    """For a kind served on one addressee per event (`rules.ADDRESSED_KINDS`): the earliest
+    event of the kind whose addressee has no document yet (superseded ones do not count), or
+    the latest event when every addressee has one (so the refusal names the document)."""
+    answered = (
+        Document.objects.filter(case=case, kind=kind)
+        .exclude(state=Document.DocumentState.SUPERSEDED)
+        .values("event_id")
+    )
+    events = CaseEvent.objects.filter(
+        case=case, notice_due__in=rules.NOTICE_OF_KIND[DocumentKind(kind)]
+    )
+    return (
+        events.exclude(pk__in=answered).order_by("seq").first() or events.order_by("-seq").first()
+    )
+
+
 def active_seal(bureau: Bureau) -> Seal | None:
     return Seal.objects.filter(
         bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE

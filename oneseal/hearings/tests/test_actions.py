@@ -477,3 +477,18 @@ def test_party_notice_says_who_it_is_for(case, seal, reviewer):
     assert "第三十六条" in "".join(notice.paragraphs)
     assert notice.copies[1].endswith("交被告知人")
     assert datetime.date(2025, 9, 23) == document.dated
+
+
+def test_issuing_an_addressed_kind_serves_the_next_addressee_owed(case, bureau, reviewer, clerk):
+    add_party(case, reviewer)
+    actions.notify_hearing_right(case, actor=reviewer, matter="间距", on=day("2025-09-24"))
+    document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
+    first = document_actions.issue_document(case, kind="hearing_right", actor=clerk)
+    second = document_actions.issue_document(case, kind="hearing_right", actor=clerk)
+    assert first.event_id != second.event_id
+    assert {first.event.data["addressee"], second.event.data["addressee"]} == {
+        case.applicant.name,
+        "路人甲",
+    }
+    with pytest.raises(ValidationFailed, match="已出具"):
+        document_actions.issue_document(case, kind="hearing_right", actor=clerk)
