@@ -35,7 +35,16 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 # --- output -------------------------------------------------------------------------------
 
 
+def _values(choices) -> str:
+    return "、".join(f"{value}（{label}）" for value, label in choices)
+
+
+# Choices are documented as plain strings listing their values: enum components named "state" or
+# "kind" would collide with the other apps' (test_schema wants no naming warning).
 class StatementOut(serializers.ModelSerializer):
+    role = serializers.CharField(help_text=_values(Statement.Role.choices))
+    signed_how = serializers.CharField(help_text=_values(Statement.SignedHow.choices))
+
     class Meta:
         model = Statement
         fields = ["id", "order", "role", "name", "party", "text", "signed_at", "signed_how"]
@@ -43,6 +52,8 @@ class StatementOut(serializers.ModelSerializer):
 
 
 class HearingOut(serializers.ModelSerializer):
+    basis = serializers.CharField(help_text=_values(Hearing.Basis.choices))
+    state = serializers.CharField(help_text=_values(Hearing.HearingState.choices))
     presiding = serializers.SerializerMethodField()
     requests = serializers.SerializerMethodField()
     avoidances = serializers.SerializerMethodField()
@@ -106,6 +117,8 @@ class HearingOut(serializers.ModelSerializer):
 
 
 class PartyStatementOut(serializers.ModelSerializer):
+    channel = serializers.CharField(help_text=_values(PartyStatement.Channel.choices))
+
     class Meta:
         model = PartyStatement
         fields = ["id", "text", "channel", "made_on", "answer", "answered_on"]
@@ -113,6 +126,7 @@ class PartyStatementOut(serializers.ModelSerializer):
 
 
 class PartyOut(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text=_values(InterestedParty.Kind.choices))
     statements = PartyStatementOut(many=True, read_only=True)
 
     class Meta:
@@ -125,6 +139,7 @@ class AnnouncementOut(serializers.ModelSerializer):
     item = serializers.CharField(source="case.handling_item.name")
     bureau = serializers.CharField(source="case.bureau.name")
     presiding = serializers.SerializerMethodField()
+    state = serializers.CharField(help_text=_values(Hearing.HearingState.choices))
 
     class Meta:
         model = Hearing
