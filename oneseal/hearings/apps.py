@@ -25,4 +25,7 @@ class HearingsConfig(AppConfig):
         user = request.user
         if getattr(user, "is_authenticated", False) and is_scoped_staff(user):
             return [NavLink(str(_("听证")), reverse("hearings:list"), 46)]
-        return [NavLink(str(_("听证公告")), reverse("hearings:announcements"), 90)]
+        public = NavLink(str(_("听证公告")), reverse("hearings:announcements"), 90)
+        if getattr(user, "is_authenticated", False):
+            return [NavLink(str(_("我的听证与意见")), reverse("hearings:mine"), 27), public]
+        return [public]

@@ -281,3 +281,18 @@ def test_public_announcement_pages(case, reviewer, clerk, presider):
     assert "公共利益" in listing
     detail = Client().get(f"/hearings/announcements/{hearing.pk}/").content.decode()
     assert "2025年10月14日" in detail and "平罗县政务服务中心听证室" in detail
+
+
+def test_nav_links_follow_the_role(clerk, applicant_user, own_applicant):
+    assert "/hearings/mine/" in web(applicant_user).get("/").content.decode()
+    home = web(clerk).get("/").content.decode()
+    assert 'href="/hearings/"' in home and "/hearings/mine/" not in home
+    assert "/hearings/announcements/" in Client().get("/").content.decode()
+
+
+def test_the_pages_speak_english(case, reviewer, applicant_user):
+    actions.notify_hearing_right(case, actor=reviewer, matter="间距", on=day("2025-09-24"))
+    html = web(applicant_user).get("/en/hearings/mine/").content.decode()
+    assert "My hearings and views" in html and "Hearings on my applications" in html
+    staff = web(reviewer).get(f"/en/hearings/case/{case.pk}/").content.decode()
+    assert "Interested parties (Art. 36)" in staff and "Record that nobody requested" in staff
