@@ -14,7 +14,7 @@ from .models import AvoidanceRequest, Hearing, HearingRecord, InterestedParty, P
 
 OPEN_STATES = ("notified", "requested", "scheduled", "recorded")
 # The review acts of a case: whoever did one of them reviewed it.
-REVIEW_ACTIONS = ("complete_review_step", "record_site_inspection", "assign_step", "suspend")
+REVIEW_ACTIONS = ("complete_review_step", "record_site_inspection", "assign_step")
 
 
 def took_part_in_review(user, case: Case) -> bool:
@@ -27,7 +27,10 @@ def took_part_in_review(user, case: Case) -> bool:
         .exclude(role="clerk")
         .exists()
         or SiteInspection.objects.filter(case=case, inspectors__pk=pk).exists()
-        or CaseEvent.objects.filter(case=case, actor_id=pk, action__in=REVIEW_ACTIONS)
+        or CaseEvent.objects.filter(case=case, actor_id=pk, action__in=REVIEW_ACTIONS).exists()
+        # Suspending the case for a special procedure other than the hearing itself (every
+        # suspension's data names its kind).
+        or CaseEvent.objects.filter(case=case, actor_id=pk, action="suspend")
         .exclude(data__kind="hearing")
         .exists()
     )
