@@ -375,17 +375,14 @@ REQUIRED: dict[str, dict[str, str]] = {
     },
     DocumentKind.WITHDRAWAL: {"withdrawn_on": _("申请撤回日期"), "case_number": _("办件编号")},
     DocumentKind.TERMINATION: {"reason": _("终止审查的事实和理由"), **REMEDIES_REQUIRED},
-    DocumentKind.HEARING_RIGHT: {
-        "basis": _("法律依据"),
-        "request_due": _("申请听证截止日期"),
-        "addressee": _("被告知人"),
-    },
+    # The addressee of these is printed above the body by the rendering, whatever the wording.
+    DocumentKind.HEARING_RIGHT: {"basis": _("法律依据"), "request_due": _("申请听证截止日期")},
     DocumentKind.HEARING_NOTICE: {
         "starts_at": _("举行听证的时间"),
         "place": _("举行听证的地点"),
         "presiding": _("听证主持人"),
     },
-    DocumentKind.INTERESTED_PARTY: {"basis": _("法律依据"), "addressee": _("被告知人")},
+    DocumentKind.INTERESTED_PARTY: {"basis": _("法律依据"), "concern": _("利害关系")},
 }
 
 # 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
