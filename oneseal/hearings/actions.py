@@ -813,7 +813,9 @@ def record_hearing(
     assert hearing.starts_at is not None
     starts = timezone.localtime(hearing.starts_at, timezone.get_default_timezone()).date()
     rows, errors = _statement_rows(case, list(statements))
-    if held_on < starts:
+    if held_on > today():
+        errors["held_on"] = [_("听证尚未举行，不能预先制作笔录")]
+    elif held_on < starts:
         errors["held_on"] = [
             _("听证定于{date}举行，不能早于该日").format(date=f"{starts:%Y年%-m月%-d日}")
         ]

@@ -3,8 +3,9 @@ one module per app, each with `load(*, today) -> list[str]` (idempotent; returns
 `load-demo` prints). They live here, not in the apps, so the domain never imports the demo.
 
 `ALL` is the order they run in: the documents come last, because the other steps add case
-events that call for a notice (a suspension for technical support …)."""
+events that call for a notice (a suspension for technical support …); the hearings come first,
+because their case is decided and its push must be there when the linkage step runs."""
 
 from . import appointments, documents, esupervision, hearings, linkage, ratings, search
 
-ALL = (linkage, search, appointments, ratings, esupervision, hearings, documents)
+ALL = (hearings, linkage, search, appointments, ratings, esupervision, documents)
