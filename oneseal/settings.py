@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "oneseal.search",
     "oneseal.appointments",
     "oneseal.ratings",
+    "oneseal.hearings",
     "oneseal.esupervision",
     "oneseal.projects",
     "oneseal.inspections",

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("esupervision/", include("oneseal.esupervision.urls")),
     path("appointments/", include("oneseal.appointments.urls")),
     path("ratings/", include("oneseal.ratings.urls")),
+    path("hearings/", include("oneseal.hearings.urls")),
     path("projects/", include("oneseal.projects.urls")),
     path("inspections/", include("oneseal.inspections.urls")),
     path("experts/", include("oneseal.experts.urls")),

@@ -42,6 +42,7 @@ urlpatterns = [
             "search",
             "appointments",
             "ratings",
+            "hearings",
             "esupervision",
             "projects",
             "inspections",

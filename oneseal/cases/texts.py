@@ -60,6 +60,20 @@ EVENT_TEXT = {
     "opinion_overdue": gettext_lazy("有关部门逾期未答复，已督办"),
     "opinion_withdrawn": gettext_lazy("撤回征求意见"),
     "joint_report": gettext_lazy("出具联合审查（验收）意见书"),
+    # hearings (第四十六至四十八条) and interested parties (第三十六条): the hearings app
+    "notify_hearing_right": gettext_lazy("告知听证权利"),
+    "order_hearing": gettext_lazy("决定举行听证（涉及公共利益）"),
+    "request_hearing": gettext_lazy("申请听证"),
+    "lapse_hearing": gettext_lazy("期限内未申请听证"),
+    "schedule_hearing": gettext_lazy("通知举行听证"),
+    "request_avoidance": gettext_lazy("申请听证主持人回避"),
+    "decide_avoidance": gettext_lazy("决定回避申请"),
+    "record_hearing": gettext_lazy("制作听证笔录"),
+    "sign_hearing_record": gettext_lazy("听证笔录签字确认"),
+    "close_hearing": gettext_lazy("听证结束"),
+    "add_interested_party": gettext_lazy("告知利害关系人"),
+    "record_party_statement": gettext_lazy("利害关系人陈述、申辩"),
+    "answer_party_statement": gettext_lazy("答复利害关系人意见"),
 }
 
 # The steps the public tracking page shows: the moves of the case, never the internal work

@@ -35,7 +35,13 @@ from oneseal.organisation.rules import has_role
 
 from . import rules, signing, wording
 from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, PendingNotice, Seal
-from .queries import active_seal, due_documents, issue_blockers, notice_event  # noqa: F401 (callers use them here)
+from .queries import (  # noqa: F401 (callers use them here)
+    active_seal,
+    due_documents,
+    issue_blockers,
+    notice_event,
+    owed_event,
+)
 from .rendering import MissingGlyphs, render
 from .wording import FACTS, Facts, tolerated_materials
 
@@ -233,10 +239,15 @@ def _issue(
     actor: User | None,
     supersedes: Document | None,
     corrected: dict | None = None,
+    event=None,
 ) -> Document:
-    blockers = issue_blockers(case, kind=kind, replacing=supersedes)
+    if kind not in rules.ADDRESSED_KINDS:
+        event = None  # the latest act of the kind is the one still owed a notice
+    elif event is None:
+        event = owed_event(case, kind)  # the next addressee still owed theirs
+    blockers = issue_blockers(case, kind=kind, replacing=supersedes, event=event)
     fail_blockers(blockers, field="kind", error=ValidationFailed)
-    event = notice_event(case, kind)
+    event = event or notice_event(case, kind)
     bureau = case.bureau
     seal = active_seal(bureau)
     dated = rules.notice_date(event)
@@ -309,9 +320,13 @@ def _issue(
     )
     # Whatever was waiting for this notice (its own act, or an earlier act of the same kind that
     # can no longer be given notice of separately) is answered now.
-    PendingNotice.objects.filter(
-        case=case, kind=kind, document__isnull=True, event__seq__lte=event.seq
-    ).update(document=document, issued_at=document.issued_at)
+    answered = PendingNotice.objects.filter(case=case, kind=kind, document__isnull=True)
+    answered = (
+        answered.filter(event=event)
+        if kind in rules.ADDRESSED_KINDS
+        else answered.filter(event__seq__lte=event.seq)
+    )
+    answered.update(document=document, issued_at=document.issued_at)
     record(
         "documents.issue",
         actor=actor,
@@ -407,7 +422,7 @@ def reissue_document(document: Document, *, actor: User, reason: str) -> Documen
             number=old.number, state=old.get_state_display()
         )
         raise ValidationFailed(msg, fields={"document": [msg]})
-    new = _issue(case, kind=old.kind, actor=actor, supersedes=old)
+    new = _issue(case, kind=old.kind, actor=actor, supersedes=old, event=old.event)
     old.state = Document.DocumentState.SUPERSEDED
     old.save(update_fields=["state"])
     record(
@@ -463,7 +478,9 @@ def issue_due_documents(case: Case, *, actor: User) -> list[Document]:
     _require_issuer(actor, case)
     due = due_documents(case)
     issued = [
-        _issue(case, kind=d.kind, actor=actor, supersedes=None) for d in due if not d.blockers
+        _issue(case, kind=d.kind, actor=actor, supersedes=None, event=d.event)
+        for d in due
+        if not d.blockers
     ]
     if due and not issued:
         reasons = [f"{d.label}：{b}" for d in due for b in d.blockers]
@@ -748,7 +765,7 @@ def issue_for_event(case: Case, event, actor: User | None) -> list[Document]:
             continue
         try:
             with transaction.atomic():
-                issued.append(_issue(case, kind=kind, actor=actor, supersedes=None))
+                issued.append(_issue(case, kind=kind, actor=actor, supersedes=None, event=target))
         except (
             Exception
         ) as exc:  # the act must stand whatever the notice's trouble; the queue says why
@@ -785,6 +802,8 @@ def issue_pending(pending: PendingNotice, *, actor: User) -> Document:
         pending.document, pending.issued_at = answered, timezone.now()
         pending.save(update_fields=["document", "issued_at"])
         return answered
+    if pending.kind in rules.ADDRESSED_KINDS:
+        return _issue(case, kind=pending.kind, actor=actor, supersedes=None, event=pending.event)
     latest = notice_event(case, pending.kind)
     if latest is not None and latest.pk != pending.event_id:
         answered = (

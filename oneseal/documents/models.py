@@ -108,6 +108,11 @@ class DocumentKind(models.TextChoices):
     TERMINATION = "termination", _("终止行政许可审查决定书")
     # One notice for the results of every case of a stage or life event (projects.bundles).
     JOINT_RESULT = "joint_result", _("联办结果告知书")
+    # Hearings and interested parties (hearings app): each notice is served on one addressee
+    # (the applicant or one interested party), named in its event's data.
+    HEARING_RIGHT = "hearing_right", _("听证权利告知书")
+    HEARING_NOTICE = "hearing_notice", _("举行听证通知书")
+    INTERESTED_PARTY = "interested_party", _("利害关系人告知书")
 
 
 class DocumentTemplateQuerySet(models.QuerySet):

@@ -63,6 +63,23 @@ def notice_event(case: Case, kind: str) -> CaseEvent | None:
     )
 
 
+def owed_event(case: Case, kind: str) -> CaseEvent | None:
+    """For a kind served on one addressee per event (`rules.ADDRESSED_KINDS`): the earliest
+    event of the kind whose addressee has no document yet (superseded ones do not count), or
+    the latest event when every addressee has one (so the refusal names the document)."""
+    answered = (
+        Document.objects.filter(case=case, kind=kind)
+        .exclude(state=Document.DocumentState.SUPERSEDED)
+        .values("event_id")
+    )
+    events = CaseEvent.objects.filter(
+        case=case, notice_due__in=rules.NOTICE_OF_KIND[DocumentKind(kind)]
+    )
+    return (
+        events.exclude(pk__in=answered).order_by("seq").first() or events.order_by("-seq").first()
+    )
+
+
 def active_seal(bureau: Bureau) -> Seal | None:
     return Seal.objects.filter(
         bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE
@@ -105,14 +122,17 @@ def _superseded_version(licence: Licence | None, event: CaseEvent) -> int | None
     return licence.version
 
 
-def issue_blockers(case: Case, *, kind: str, replacing: Document | None = None) -> list[str]:
+def issue_blockers(
+    case: Case, *, kind: str, replacing: Document | None = None, event: CaseEvent | None = None
+) -> list[str]:
     """Why this document cannot be issued now: the case has no event calling for it, it was
     issued already (a correction goes through `reissue_document`), a licence is held back or
-    revoked, or the bureau has no active seal."""
+    revoked, or the bureau has no active seal. `event`: the act of an addressed kind
+    (`rules.ADDRESSED_KINDS`) whose notice is meant; otherwise the latest that calls for it."""
     if kind not in DocumentKind.values:
         return [_("未知的文书种类")]
     label = DocumentKind(kind).label
-    event = notice_event(case, kind)
+    event = event or notice_event(case, kind)
     if event is None:
         return [_("该办件没有需要出具{label}的事项").format(label=label)]
     out = []
@@ -159,11 +179,15 @@ def due_documents(case: Case) -> list[DueDocument]:
     cannot be issued now. A licence whose grant was revoked is no longer due; one held back for
     tolerated materials is due with that reason."""
     latest: dict[str, CaseEvent] = {}
+    addressed: list[tuple[str, CaseEvent]] = []
     for event in CaseEvent.objects.filter(case=case).exclude(notice_due="").order_by("seq"):
         for kind, answers in rules.NOTICE_OF_KIND.items():
             if event.notice_due in answers:
-                latest[kind] = event
-    if not latest:
+                if kind in rules.ADDRESSED_KINDS:
+                    addressed.append((kind, event))  # every addressee is owed their own
+                else:
+                    latest[kind] = event
+    if not latest and not addressed:
         return []
     # A revoked document counts as handled: it was issued in error, and the case does not call
     # for it again; a superseded one has its successor.
@@ -175,7 +199,9 @@ def due_documents(case: Case) -> list[DueDocument]:
     licence = licence_of(case) if DocumentKind.LICENCE in latest else None
     seal_blockers = signing.sign_blockers(active_seal(case.bureau))
     out = []
-    for kind, event in sorted(latest.items(), key=lambda pair: (pair[1].seq, KIND_ORDER[pair[0]])):
+    for kind, event in sorted(
+        [*latest.items(), *addressed], key=lambda pair: (pair[1].seq, KIND_ORDER[pair[0]])
+    ):
         if (event.pk, kind) in issued:
             continue
         blockers = []

@@ -34,7 +34,17 @@ NOTICE_OF_KIND = {
     DocumentKind.TERMINATION: ("termination",),
     # A stage or life event whose every case is decided: one notice lists their results.
     DocumentKind.JOINT_RESULT: ("joint_result",),
+    DocumentKind.HEARING_RIGHT: ("hearing_right",),
+    DocumentKind.HEARING_NOTICE: ("hearing_notice",),
+    DocumentKind.INTERESTED_PARTY: ("interested_party",),
 }
+
+# Kinds served on one addressee each (`event.data["addressee"]`): the applicant and every
+# interested party get their own notice of the same act, one event each, so each event is
+# answered by its own document — never by a later event's notice of the same kind.
+ADDRESSED_KINDS = frozenset(
+    {DocumentKind.HEARING_RIGHT, DocumentKind.HEARING_NOTICE, DocumentKind.INTERESTED_PARTY}
+)
 
 # A notice the system could not issue with its act is overdue when it is still not issued after
 # this many working days: the window has the day after the act to fix what blocked it (a seal
@@ -71,6 +81,9 @@ KIND_MARK = {
     DocumentKind.WITHDRAWAL: "撤回",
     DocumentKind.TERMINATION: "终",
     DocumentKind.JOINT_RESULT: "联",
+    DocumentKind.HEARING_RIGHT: "听告",
+    DocumentKind.HEARING_NOTICE: "听通",
+    DocumentKind.INTERESTED_PARTY: "利告",
 }
 
 # Crockford's base-32 without the letters read as digits: codes are typed from paper.

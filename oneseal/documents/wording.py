@@ -33,7 +33,7 @@ from oneseal.organisation.models import Bureau
 
 from .models import DocumentKind
 from .rendering import Notice
-from .rules import chinese_date
+from .rules import ADDRESSED_KINDS, chinese_date
 
 COUNTERFOILS = ("第一联\u3000存档", "第二联\u3000交申请人")
 ACCEPTANCE_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（五）项"
@@ -103,6 +103,26 @@ ACCEPTANCE = {
     "query_code": _("办件查询码"),
 }
 
+HEARING_CITED = {
+    "hearing_held_on": _("举行听证的日期（举行过听证时）"),
+    "hearing_record_basis": _("依据听证笔录作出决定的法律依据"),
+}
+# The notices served on one addressee each (the applicant or an interested party).
+ADDRESSED = {
+    "applicant": _("申请人姓名或名称"),
+    "item": _("申请事项（办理项名称）"),
+    "case_number": _("办件编号"),
+    "received_on": _("收件日期"),
+    "bureau": _("行政审批局名称"),
+    "enquiry_phone": _("咨询电话"),
+    "complaint_phone": _("投诉电话"),
+    "addressee": _("被告知人（申请人或利害关系人）"),
+    "concern": _("利害关系（被告知人为利害关系人时）"),
+    "if_party": _("条件：仅在被告知人为利害关系人时显示所在行"),
+    "notified_on": _("告知日期"),
+    "basis": _("法律依据"),
+}
+
 PLACEHOLDERS: dict[str, dict[str, str]] = {
     DocumentKind.ACCEPTANCE: {
         **COMMON,
@@ -167,6 +187,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "delivery_due": _("证照送达期限"),
         "if_held": _("条件：仅在证照因容缺材料未补齐而暂缓发放时显示所在行"),
         "if_not_held": _("条件：仅在证照正常发放时显示所在行"),
+        **HEARING_CITED,
     },
     DocumentKind.DENIAL: {
         **COMMON,
@@ -174,6 +195,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "accepted_on": _("受理日期"),
         "basis": _("不予许可的法律依据"),
         "reasons": _("不予许可的理由（列表）"),
+        **HEARING_CITED,
     },
     DocumentKind.REVOCATION_NOTICE: {
         **COMMON,
@@ -260,6 +282,22 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "reason": _("终止审查的事实和理由"),
         "terminated_on": _("终止日期"),
         "licence_voided": _("同时作废的暂缓发放证照编号"),
+    },
+    DocumentKind.HEARING_RIGHT: {
+        **ADDRESSED,
+        "matter": _("听证事项"),
+        "request_due": _("申请听证截止日期"),
+    },
+    DocumentKind.HEARING_NOTICE: {
+        **ADDRESSED,
+        "matter": _("听证事项"),
+        "starts_at": _("举行听证的时间"),
+        "place": _("举行听证的地点"),
+        "presiding": _("听证主持人"),
+        "if_public": _("条件：仅在涉及公共利益、已向社会公告的听证时显示所在行"),
+    },
+    DocumentKind.INTERESTED_PARTY: {
+        **ADDRESSED,
     },
 }
 
@@ -351,6 +389,14 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocumentKind.WITHDRAWAL: {"withdrawn_on": _("申请撤回日期"), "case_number": _("办件编号")},
     DocumentKind.TERMINATION: {"reason": _("终止审查的事实和理由"), **REMEDIES_REQUIRED},
     DocumentKind.JOINT_RESULT: {"title": _("联办事项"), "results": _("各事项的决定")},
+    # The addressee of these is printed above the body by the rendering, whatever the wording.
+    DocumentKind.HEARING_RIGHT: {"basis": _("法律依据"), "request_due": _("申请听证截止日期")},
+    DocumentKind.HEARING_NOTICE: {
+        "starts_at": _("举行听证的时间"),
+        "place": _("举行听证的地点"),
+        "presiding": _("听证主持人"),
+    },
+    DocumentKind.INTERESTED_PARTY: {"basis": _("法律依据"), "concern": _("利害关系")},
 }
 
 # 第一联存档 / 第二联交申请人: every notice served on the applicant is printed twice, one copy
@@ -358,6 +404,9 @@ REQUIRED: dict[str, dict[str, str]] = {
 COPIES = {
     kind: (() if kind == DocumentKind.LICENCE else COUNTERFOILS) for kind in DocumentKind.values
 }
+# A notice served on an interested party is handed to them, not to the applicant.
+for _kind in ADDRESSED_KINDS:
+    COPIES[_kind] = ("第一联\u3000存档", "第二联\u3000交被告知人")
 
 
 # --- wording version 1 ----------------------------------------------------------------------
@@ -388,6 +437,9 @@ ACCEPTANCE_CLOSING = (
     + "\n"
     + PROVISIONAL_NOTE
 )
+
+HEARING_LINE = "本机关已于{hearing_held_on}就该申请举行听证，依照{hearing_record_basis}的规定，本决定根据听证笔录作出。\n"
+ADDRESSED_OPENING = "{applicant}于{received_on}提出的“{item}”申请（办件编号：{case_number}）"
 
 SHIPPED: dict[str, Wording] = {
     DocumentKind.ACCEPTANCE: Wording(
@@ -439,7 +491,8 @@ SHIPPED: dict[str, Wording] = {
     DocumentKind.GRANT: Wording(
         "准予行政许可决定书",
         f"{OPENING}，经审查，符合法定条件、标准，依照{{basis}}的规定，本机关决定准予行政许可。\n"
-        "你（单位）容缺受理时承诺补齐的材料尚未补齐，证照在补齐前暂缓发放。{if_held}\n"
+        + HEARING_LINE
+        + "你（单位）容缺受理时承诺补齐的材料尚未补齐，证照在补齐前暂缓发放。{if_held}\n"
         "本机关将于{delivery_due}前向你（单位）颁发、送达行政许可证件。{if_not_held}",
         "证照名称：{licence_name}\n证照编号：{licence_number}\n许可范围：{scope}\n有效期限：{validity}\n"
         + CONTACT,
@@ -447,7 +500,7 @@ SHIPPED: dict[str, Wording] = {
     DocumentKind.DENIAL: Wording(
         "不予行政许可决定书",
         f"{OPENING}，本机关已于{{accepted_on}}受理。经审查，因下列理由，依照{{basis}}的规定，本机关决定不予行政许可：\n"
-        "{reasons}\n" + REMEDIES_TEXT,
+        "{reasons}\n" + HEARING_LINE + REMEDIES_TEXT,
         CONTACT,
     ),
     DocumentKind.REVOCATION_NOTICE: Wording(
@@ -533,6 +586,36 @@ SHIPPED: dict[str, Wording] = {
         "不作出准予或者不予行政许可的决定。\n"
         "因容缺材料未补齐而暂缓发放的证照（编号：{licence_voided}）同时作废。\n" + REMEDIES_TEXT,
         "终止日期：{terminated_on}\n" + CONTACT,
+    ),
+    DocumentKind.HEARING_RIGHT: Wording(
+        "听证权利告知书",
+        f"{ADDRESSED_OPENING}，涉及{{matter}}。该事项直接关系申请人与他人之间的重大利益，"
+        "依照{basis}的规定，你（单位）享有要求听证的权利。\n"
+        "你（单位）作为该申请的利害关系人（{concern}），享有与申请人同等的要求听证的权利。{if_party}\n"
+        "如要求听证，请于{request_due}前（自被告知听证权利之日起五日内；期限的最后一日为法定节假日或者休息日的，"
+        "顺延至其后的第一个工作日）通过网上办事大厅或到政务服务大厅窗口提出；逾期未提出的，视为放弃听证权利。\n"
+        "本机关将于收到听证申请之日起二十个工作日内组织听证，并于举行听证的七个工作日前通知举行听证的时间、地点。"
+        "申请人、利害关系人不承担组织听证的费用。",
+        "告知日期：{notified_on}\n申请听证截止日期：{request_due}\n" + CONTACT,
+    ),
+    DocumentKind.HEARING_NOTICE: Wording(
+        "举行听证通知书",
+        f"关于{ADDRESSED_OPENING}，依照{{basis}}的规定，本机关定于{{starts_at}}在{{place}}就{{matter}}举行听证。\n"
+        "本次听证涉及公共利益，本机关已向社会公告。{if_public}\n"
+        "听证主持人为{presiding}，系审查该行政许可申请的工作人员以外的人员。你（单位）认为主持人与该行政许可事项有直接利害关系的，"
+        "有权在听证举行前申请回避，并说明理由。\n"
+        "举行听证时，审查该行政许可申请的工作人员提供审查意见的证据、理由，你（单位）可以提出证据，并进行申辩和质证。"
+        "听证应当制作笔录，笔录交听证参加人确认无误后签字或者盖章；本机关根据听证笔录作出行政许可决定。\n"
+        "听证所需时间不计算在行政许可期限内（《中华人民共和国行政许可法》第四十五条）。",
+        "举行时间：{starts_at}\n举行地点：{place}\n听证主持人：{presiding}\n" + CONTACT,
+    ),
+    DocumentKind.INTERESTED_PARTY: Wording(
+        "利害关系人告知书",
+        f"{ADDRESSED_OPENING}。经审查，该行政许可事项直接关系你（单位）的重大利益（{{concern}}）。"
+        "依照{basis}的规定，现将该申请告知你（单位）。\n"
+        "你（单位）有权进行陈述和申辩。请在本机关作出行政许可决定前，通过网上办事大厅或到政务服务大厅窗口提出陈述、申辩意见；"
+        "本机关将听取你（单位）的意见，逐项作出答复，并在作出决定时一并考虑。",
+        "告知日期：{notified_on}\n" + CONTACT,
     ),
 }
 
@@ -697,6 +780,16 @@ def grant(facts: Facts) -> dict[str, Value]:
         "delivery_due": dated(d.get("delivery_due"), d.get("delivery_due_provisional", False)),
         "if_held": _flag(held),
         "if_not_held": _flag(not held),
+        **_hearing_cited(d),
+    }
+
+
+def _hearing_cited(d: dict) -> dict[str, Value]:
+    """第四十八条第二款: a decision made after a hearing says it rests on the hearing's record."""
+    record = d.get("hearing_record") or {}
+    return {
+        "hearing_held_on": chinese_date(record.get("held_on")) or None,
+        "hearing_record_basis": "《中华人民共和国行政许可法》第四十八条第二款" if record else None,
     }
 
 
@@ -708,6 +801,7 @@ def denial(facts: Facts) -> dict[str, Value]:
         "accepted_on": chinese_date(facts.case.accepted_on),
         "basis": d["basis"],
         "reasons": list(d["reasons"]),
+        **_hearing_cited(d),
     }
 
 
@@ -913,6 +1007,52 @@ def joint_result(facts: Facts) -> dict[str, Value]:
     }
 
 
+def _addressed(facts: Facts) -> dict[str, Value]:
+    """The facts of a notice served on one addressee: the applicant or one interested party
+    (`event.data["addressee"]`, `["concern"]` for a party)."""
+    d = facts.data
+    return {
+        **_common(facts),
+        "addressee": d.get("addressee") or facts.case.applicant.name,
+        "concern": _text(d.get("concern")),
+        "if_party": _flag(bool(d.get("party"))),
+        "notified_on": chinese_date(facts.event.on),
+        "basis": d.get("basis"),
+    }
+
+
+def hearing_right(facts: Facts) -> dict[str, Value]:
+    d = facts.data
+    return {
+        **_addressed(facts),
+        "matter": _text(d.get("matter")),
+        "request_due": chinese_date(d.get("request_due")),
+    }
+
+
+def _moment(text: str | None) -> str | None:
+    if not text:
+        return None
+    moment = datetime.datetime.fromisoformat(text)
+    return f"{chinese_date(moment.date())}{moment:%H:%M}"
+
+
+def hearing_notice(facts: Facts) -> dict[str, Value]:
+    d = facts.data
+    return {
+        **_addressed(facts),
+        "matter": _text(d.get("matter")),
+        "starts_at": _moment(d.get("starts_at")),
+        "place": _text(d.get("place")),
+        "presiding": _text(d.get("presiding")),
+        "if_public": _flag(bool(d.get("public"))),
+    }
+
+
+def interested_party(facts: Facts) -> dict[str, Value]:
+    return _addressed(facts)
+
+
 FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.ACCEPTANCE: acceptance,
     DocumentKind.TOLERATED_ACCEPTANCE: tolerated_acceptance,
@@ -931,6 +1071,9 @@ FACTS: dict[str, Callable[[Facts], dict[str, Value]]] = {
     DocumentKind.WITHDRAWAL: withdrawal,
     DocumentKind.TERMINATION: termination,
     DocumentKind.JOINT_RESULT: joint_result,
+    DocumentKind.HEARING_RIGHT: hearing_right,
+    DocumentKind.HEARING_NOTICE: hearing_notice,
+    DocumentKind.INTERESTED_PARTY: interested_party,
 }
 
 
@@ -1001,7 +1144,9 @@ def compose(kind: str, wording, values: dict[str, Value]) -> Notice:
     title = "".join(_fill(wording.title, values)) or str(DocumentKind(kind).label)
     paragraphs = [out for line in _lines(wording.body) for out in _fill(line, values)]
     closing = [out for line in _lines(wording.closing) for out in _fill(line, values)]
-    addressee = None if kind == DocumentKind.LICENCE else values.get("applicant")
+    addressee = (
+        None if kind == DocumentKind.LICENCE else values.get("addressee") or values.get("applicant")
+    )
     return Notice(
         title=title,
         paragraphs=paragraphs,
@@ -1073,6 +1218,17 @@ SAMPLE: dict[str, Value] = {
     "withdrawn_on": "2025年3月5日",
     "terminated_on": "2025年3月20日",
     "licence_voided": None,
+    "addressee": "平罗县示例村民委员会",
+    "concern": "拟建项目与该村集体土地相邻",
+    "if_party": "",
+    "matter": "经营场所与居民住宅的间距是否符合要求",
+    "request_due": "2025年3月10日",
+    "starts_at": "2025年3月20日09:30",
+    "place": "平罗县政务服务中心三楼听证室",
+    "presiding": "（听证主持人）",
+    "if_public": None,
+    "hearing_held_on": None,
+    "hearing_record_basis": None,
     **_remedies(case_rules.remedies("平罗县")),
 }
 

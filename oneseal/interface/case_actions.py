@@ -163,6 +163,18 @@ class SiteInspectionInput(ActionInput):
     )
 
 
+def hearing_record_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_l(
+            "决定所依据的听证笔录编号：举行过听证的办件必填（《行政许可法》第四十八条第二款）"
+        ),
+        error_messages={"invalid": _l("应为听证笔录编号（整数）")},
+    )
+
+
 class GrantInput(ActionInput):
     # Which fields a grant needs depends on the handling item's variant; the action says (新办:
     # scope and validity; 变更: the new scope, validity unchanged; 延续: the new validity;
@@ -184,6 +196,7 @@ class GrantInput(ActionInput):
         help_text=_l("有效期至 YYYY-MM-DD；新办长期有效时不填；延续不填则按办事指南的有效期"),
         error_messages={"invalid": _l("日期格式应为 YYYY-MM-DD")},
     )
+    hearing_record = hearing_record_field()
 
 
 class DenyInput(ActionInput):
@@ -191,6 +204,7 @@ class DenyInput(ActionInput):
         child=serializers.CharField(max_length=2000, allow_blank=True),
         help_text=_l("不予许可的理由，逐条列明"),
     )
+    hearing_record = hearing_record_field()
 
 
 class DeliverInput(ActionInput):

@@ -27,7 +27,7 @@ from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 from oneseal.projects.joint_records import open_step_blockers
 
-from .. import rules
+from .. import decisions, rules
 from ..models import (
     Case,
     CaseEvent,
@@ -130,6 +130,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     out += commitment_grant_blockers(case)
     out += licences.grant_blockers_on_licence(case, on)
     out += opinion_blockers(case, on=on) + open_step_blockers(case)
+    out += decisions.blockers(case)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             assert line.promised_by is not None  # filtered on it
@@ -151,6 +152,7 @@ def grant(
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
     expected_version: int | None = None,
+    hearing_record: int | None = None,
 ) -> Licence:
     """准予行政许可. A 新办 grant issues the licence with a new number; with tolerated materials
     outstanding and the item's rule "hold the licence", it is issued held until they arrive. A
@@ -161,6 +163,7 @@ def grant(
     _require_decider(actor, case)
     on = on or today()
     fail_blockers(grant_blockers(case, on=on))
+    cited = _cited(case, hearing_record)
     require_not_before(on, clock_floor(case))
     hi = case.handling_item
     held = (
@@ -245,6 +248,7 @@ def grant(
             "delivery_due_provisional": due.provisional,
             "instant": hi.is_instant,
             "basis": GRANT_BASIS,
+            **cited,
             **_timeliness(case, on),
             **({"basis": terms["basis"]} if "basis" in terms else {}),
             **(
@@ -267,7 +271,15 @@ def deny_blockers(case: Case, *, on: datetime.date | None = None) -> list[str]:
         + pending_review_blockers(case, steps_of(case))
         + opinion_blockers(case, on=on or today())
         + open_step_blockers(case)
+        + decisions.blockers(case)
     )
+
+
+def _cited(case: Case, hearing_record: int | None) -> dict:
+    """第四十八条第二款: after a hearing the decision rests on its record, and says so."""
+    problems, data = decisions.cited(case, hearing_record)
+    fail_blockers(problems, field="hearing_record")
+    return data
 
 
 @transaction.atomic
@@ -278,12 +290,14 @@ def deny(
     on: datetime.date | None = None,
     reasons: str | Iterable[str] | None,
     expected_version: int | None = None,
+    hearing_record: int | None = None,
 ) -> Case:
     """不予行政许可 (第三十八条第二款): the written decision states its reasons and the right to
     reconsideration within 60 days or a lawsuit within 6 months. The case closes with it."""
     case = lock(case, expected_version=expected_version)
     _require_decider(actor, case)
     fail_blockers(deny_blockers(case, on=on))
+    cited = _cited(case, hearing_record)
     listed = [
         str(r).strip() for r in ([reasons] if isinstance(reasons, str) else list(reasons or []))
     ]
@@ -305,6 +319,7 @@ def deny(
         data={
             "reasons": listed,
             "basis": DENIAL_BASIS,
+            **cited,
             "remedies": rules.remedies(case.region.name),
             **_timeliness(case, on),
         },

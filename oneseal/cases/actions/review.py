@@ -463,13 +463,16 @@ def suspend(
     on: datetime.date | None = None,
     expected_version: int | None = None,
     technical_support: bool = False,
+    ordered_hearing: bool = False,
 ) -> Case:
     """第四十五条: the time a hearing, tendering, auction, inspection, testing, quarantine,
     appraisal or expert review takes is not counted; the applicant is told in writing how long
     it will take. Only a procedure the item's guide lists may be started (a technical-support
     request, `technical_support`, is the department's, not the guide's). Another procedure
     (a site survey) or a technical-support request stops only the promised clock, unless the
-    guide cites the item's own law for it. Keeps the working days left after `on` up to each
+    guide cites the item's own law for it. A hearing the bureau ordered on a matter of public
+    interest (第四十六条, `ordered_hearing`, from `hearings.actions`) needs no listing in the
+    guide: the law itself calls for it. Keeps the working days left after `on` up to each
     stopped due date (negative when the case is already late)."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
@@ -480,7 +483,9 @@ def suspend(
     errors = {}
     if kind not in SpecialProcedure.Kind.values:
         errors["kind"] = [_("请选择特别程序的种类")]
-    elif not technical_support and kind not in listed:
+    elif ordered_hearing and kind != SpecialProcedure.Kind.HEARING:
+        errors["kind"] = [_("依职权举行的听证只能以“听证”程序中止办理")]
+    elif not (technical_support or ordered_hearing) and kind not in listed:
         names = "、".join(str(SpecialProcedure.Kind(k).label) for k in listed) or _("无")
         errors["kind"] = [
             _(

@@ -38,6 +38,7 @@ from oneseal.demo.data import organisation as org
 from oneseal.demo.data.guides import GUIDES
 from oneseal.documents.models import Document
 from oneseal.documents.queries import check_file
+from oneseal.hearings.models import Hearing, InterestedParty
 from oneseal.linkage.models import OpinionRequest
 from oneseal.organisation.models import Bureau, Department, Section, ServiceCentre, Staff, StaffRole
 from oneseal.organisation.rules import has_role
@@ -272,6 +273,8 @@ COUNTED = [
     AuditEvent,
     RevocationProposal,
     Document,
+    Hearing,
+    InterestedParty,
 ]
 
 
@@ -328,6 +331,26 @@ def _an_opinion_answered_one_deemed_and_a_joint_review_sealed():
     assert CaseEvent.objects.filter(case=case, action="joint_report").exists()
 
 
+def _a_hearing_was_held_and_a_party_heard():
+    """The hearings step: one case whose hearing was requested, held and signed, decided on its
+    record; one whose interested party stated views online and was answered."""
+    from oneseal.hearings.models import PartyStatement
+
+    hearing = Hearing.objects.get(state="held")
+    assert hearing.requests.count() == 2
+    assert not hearing.record.statements.filter(signed_at__isnull=True).exists()
+    assert hearing.presiding.username == "reviewer"
+    grant = hearing.case.events.get(action="grant")
+    assert grant.data["hearing_record"]["id"] == hearing.record.pk
+    assert hearing.case.suspensions.get(kind="hearing").resumed_on == hearing.held_on
+    # One notice per addressee: the applicant and the neighbour; the neighbour's own notice.
+    for kind, n in (("hearing_right", 2), ("hearing_notice", 2), ("interested_party", 1)):
+        assert Document.objects.filter(kind=kind, case=hearing.case).count() == n, kind
+    statement = PartyStatement.objects.get(channel="portal")
+    assert statement.answered_on is not None
+    assert Document.objects.filter(kind="interested_party", case=statement.party.case).exists()
+
+
 def test_loading_again_changes_nothing_and_prints_the_accounts(county):
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         # The fixture built the county only; the first command adds what the other apps show
@@ -336,6 +359,7 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
     _a_licence_went_through_the_revocation_procedure()
     _every_notice_kind_of_the_intake_and_closing_is_shown()
     _an_opinion_answered_one_deemed_and_a_joint_review_sealed()
+    _a_hearing_was_held_and_a_party_heard()
     before = {m.__name__: m.objects.count() for m in COUNTED} | {
         "User": get_user_model().objects.count()
     }

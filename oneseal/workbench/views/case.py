@@ -35,6 +35,7 @@ from oneseal.catalogue.models import SpecialProcedure
 from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.experts import queries as expert_queries
+from oneseal.hearings.queries import case_panel
 from oneseal.organisation.models import Role
 
 from .. import documents, queries
@@ -163,6 +164,8 @@ def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str
         "conflict": conflict,
         "failed_action": failed[0] if failed else "",
         "expert_rows": expert_queries.review_rows(expert_queries.reviews_of(case)),
+        # The hearings and interested parties, and the record a decision must cite.
+        "hearing_panel": case_panel(case),
     }
 
 
