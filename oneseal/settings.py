@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "oneseal.ratings",
     "oneseal.esupervision",
     "oneseal.projects",
+    "oneseal.transfers",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

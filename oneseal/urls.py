@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("appointments/", include("oneseal.appointments.urls")),
     path("ratings/", include("oneseal.ratings.urls")),
     path("projects/", include("oneseal.projects.urls")),
+    path("transfers/", include("oneseal.transfers.urls")),
     path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,
