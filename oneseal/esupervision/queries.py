@@ -227,6 +227,14 @@ def overdue_support_requests(scope: Scope, today: datetime.date):
     return None if linkage is None else linkage.overdue_support_requests(scope.prefix, today=today)
 
 
+def transition_duties(scope: Scope, today: datetime.date):
+    """The departments' transition periods running today with their liaison, and the support
+    requests their liaisons still owe (seed 000 四(二)6)."""
+    from oneseal.transfers.queries import open_transition_duties
+
+    return open_transition_duties(scope.prefix, today=today)
+
+
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 

@@ -121,6 +121,7 @@ def dashboard(request, scope):
         ],
         hits=[(rule, Rule(rule).label, n) for rule, n in hits.items()],
         linkage=linkage,
+        duties=queries.transition_duties(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -138,6 +139,16 @@ def dashboard(request, scope):
                 ]
                 if linkage
                 else []
+            )
+            + (
+                [
+                    [
+                        _("过渡期"),
+                        f"{d.transition.department}（{d.transition.liaison_name}）",
+                        len(d.open_requests),
+                    ]
+                    for d in context["duties"]
+                ]
             ),
         )
         return xlsx_response(
