@@ -44,6 +44,7 @@ urlpatterns = [
             "ratings",
             "esupervision",
             "projects",
+            "transfers",
             "workbench",
             "portal",
         )
