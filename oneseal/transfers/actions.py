@@ -265,32 +265,29 @@ def save_agreement(
 BUREAU_SIDE, DEPARTMENT_SIDE = "bureau", "department"
 
 
-def sign_blockers(agreement: Agreement, actor: User, side: str) -> list[str]:
-    """Why `actor` cannot sign `agreement` for `side` now. Only an account of that side signs:
-    a signatory of the agreement's bureau, a supervisor of its department."""
+def may_sign(agreement: Agreement, actor: User, side: str) -> bool:
+    """Only an account of that side signs: a signatory of the agreement's bureau, a supervisor
+    of its department (the installation's superuser is neither)."""
     staff = staff_of(actor)
+    if staff is None:
+        return False
     if side == BUREAU_SIDE:
-        if not (
-            staff is not None
-            and staff.bureau_id == agreement.bureau_id
-            and has_role(actor, Role.SIGNATORY, agreement.bureau.region)
-        ):
-            return [_("只有本局签批领导（局长）可以代表审批局签字")]
-        if agreement.bureau_signed_on:
-            return [_("审批局已签字")]
-    elif side == DEPARTMENT_SIDE:
-        if not (
-            staff is not None
-            and staff.department_id == agreement.department_id
-            and has_role(actor, Role.SUPERVISOR, agreement.department.region)
-        ):
-            return [_("只有{department}的负责人可以代表原审批部门签字").format(
-                department=agreement.department
-            )]
-        if agreement.department_signed_on:
-            return [_("原审批部门已签字")]
-    else:
-        return [_("签字方须为审批局或原审批部门")]
+        return staff.bureau_id == agreement.bureau_id and has_role(
+            actor, Role.SIGNATORY, agreement.bureau.region
+        )
+    if side == DEPARTMENT_SIDE:
+        return staff.department_id == agreement.department_id and has_role(
+            actor, Role.SUPERVISOR, agreement.department.region
+        )
+    return False
+
+
+def sign_blockers(agreement: Agreement, side: str) -> list[str]:
+    """Why `side` cannot sign `agreement` now."""
+    if side == BUREAU_SIDE and agreement.bureau_signed_on:
+        return [_("审批局已签字")]
+    if side == DEPARTMENT_SIDE and agreement.department_signed_on:
+        return [_("原审批部门已签字")]
     if not agreement.items.exists():
         return [_("协议没有划转事项")]
     return []
@@ -306,10 +303,18 @@ def sign_agreement(
         .select_related("bureau__region", "department__region")
         .get(pk=agreement.pk)
     )
-    blockers = sign_blockers(agreement, actor, side)
+    if side not in (BUREAU_SIDE, DEPARTMENT_SIDE):
+        fail_fields({"side": [_("签字方须为审批局或原审批部门")]})
+    if not may_sign(agreement, actor, side):
+        raise NotPermitted(
+            _("只有本局签批领导（局长）可以代表审批局签字")
+            if side == BUREAU_SIDE
+            else _("只有{department}的负责人可以代表原审批部门签字").format(
+                department=agreement.department
+            )
+        )
+    blockers = sign_blockers(agreement, side)
     if blockers:
-        if blockers[0].startswith(_("只有")):
-            raise NotPermitted(blockers[0])
         raise InvalidTransition(blockers[0], reasons=blockers)
     on = on or business_today()
     staff = staff_of(actor)
@@ -402,9 +407,7 @@ def item_switch_check(
         return []
     if previous is not None and previous.transfer_status == TransferStatus.TRANSFERRED:
         return []
-    line = (
-        AgreementItem.objects.filter(item_id=version.item_id).select_related("agreement").first()
-    )
+    line = AgreementItem.objects.filter(item_id=version.item_id).select_related("agreement").first()
     problems = rules.switch_problems(
         switching=previous is not None,
         has_agreement=line is not None,
@@ -613,9 +616,11 @@ def record_training(
 
 def clear_blockers(transfer: StaffTransfer, on: datetime.date) -> list[str]:
     if transfer.cleared_on is not None:
-        return [_("已于{date}确认可独立办理").format(
-            date=document_rules.chinese_date(transfer.cleared_on)
-        )]
+        return [
+            _("已于{date}确认可独立办理").format(
+                date=document_rules.chinese_date(transfer.cleared_on)
+            )
+        ]
     if on < transfer.moved_on:
         return [_("确认日期不能早于划转日期")]
     if not transfer.trainings.filter(on__lte=on).exists():
@@ -704,9 +709,10 @@ def open_transition(
     if start is not None and end is not None and end < start:
         errors["ends_on"] = [_("过渡期结束日期不能早于开始日期")]
     liaison = Staff.objects.select_related("user").get(pk=liaison.pk)
-    if liaison.department_id != department.pk or not liaison.roles.filter(
-        role=Role.SUPERVISOR
-    ).exists():
+    if (
+        liaison.department_id != department.pk
+        or not liaison.roles.filter(role=Role.SUPERVISOR).exists()
+    ):
         errors["liaison"] = [_("联络人须为{department}的监管人员").format(department=department)]
     if not _text(duties):
         errors["duties"] = [_("请写明过渡期联络人的职责")]

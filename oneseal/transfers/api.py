@@ -217,7 +217,9 @@ class Agreements(SignedIn, generics.ListAPIView):
             raise ValidationFailed(fields={"department": [gettext_lazy("部门不存在")]})
         bureau = actions.bureau_of(department)
         if bureau is None:
-            raise ValidationFailed(fields={"department": [gettext_lazy("该部门所在区划没有行政审批局")]})
+            raise ValidationFailed(
+                fields={"department": [gettext_lazy("该部门所在区划没有行政审批局")]}
+            )
         agreement = actions.save_agreement(
             None,
             actor=request.user,
@@ -314,6 +316,8 @@ class Transitions(SignedIn, generics.ListAPIView):
     def get_queryset(self):
         return queries.visible_transitions(self.request.user)
 
-    @extend_schema(tags=[TAG], operation_id="list_transitions", summary=gettext_lazy("过渡期与联络人"))
+    @extend_schema(
+        tags=[TAG], operation_id="list_transitions", summary=gettext_lazy("过渡期与联络人")
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

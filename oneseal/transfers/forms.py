@@ -14,7 +14,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def handover_lines(kind: str, text: str) -> list[dict]:
-    """"名称，数量，单位[，备注]" per line (a comma, a full-width comma or a tab between)."""
+    """ "名称，数量，单位[，备注]" per line (a comma, a full-width comma or a tab between)."""
     out = []
     for raw in (text or "").splitlines():
         if not raw.strip():
@@ -22,7 +22,13 @@ def handover_lines(kind: str, text: str) -> list[dict]:
         parts = [p.strip() for p in re.split(r"[,，\t]", raw)]
         parts += [""] * (4 - len(parts))
         out.append(
-            {"kind": kind, "name": parts[0], "quantity": parts[1], "unit": parts[2], "notes": parts[3]}
+            {
+                "kind": kind,
+                "name": parts[0],
+                "quantity": parts[1],
+                "unit": parts[2],
+                "notes": parts[3],
+            }
         )
     return out
 
@@ -57,7 +63,9 @@ class AgreementForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    notes = forms.CharField(label=_("其他约定"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("其他约定"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, bureau: Bureau, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,9 +135,7 @@ class TransitionForm(forms.Form):
     liaison_title = forms.CharField(label=_("职务"), max_length=60, required=False)
     liaison_phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
     starts_on = forms.DateField(label=_("过渡期开始"), widget=DATE)
-    ends_on = forms.DateField(
-        label=_("过渡期结束（不填为三个月）"), widget=DATE, required=False
-    )
+    ends_on = forms.DateField(label=_("过渡期结束（不填为三个月）"), widget=DATE, required=False)
     duties = forms.CharField(label=_("过渡期职责"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, bureau: Bureau, **kwargs):

@@ -105,6 +105,9 @@ class AgreementItem(models.Model):
         verbose_name_plural = _("划转事项")
         ordering = ["agreement", "item__basic_code"]
 
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.item}"
+
     @property
     def effective_date(self):
         return self.transfer_date or self.agreement.transfer_date
@@ -130,6 +133,9 @@ class Handover(models.Model):
         verbose_name = _("移交清单")
         verbose_name_plural = _("移交清单")
         ordering = ["agreement", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.name} {self.quantity}{self.unit}"
 
 
 class Body(models.TextChoices):
@@ -166,6 +172,9 @@ class StaffingQuota(models.Model):
             models.UniqueConstraint(fields=["bureau", "body", "kind"], name="quota_unique_kind")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_body_display()}{self.get_kind_display()} {self.approved}"
+
 
 class StaffTransfer(models.Model):
     """A staff member moved from a department to the bureau (or its centre) on a date, on a
@@ -198,6 +207,9 @@ class StaffTransfer(models.Model):
         verbose_name_plural = _("划转人员")
         ordering = ["moved_on", "department__order", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.staff} ← {self.department}"
+
     def cleared_by_day(self, day) -> bool:
         return self.cleared_on is not None and self.cleared_on <= day
 
@@ -220,6 +232,9 @@ class Training(models.Model):
         verbose_name_plural = _("培训记录")
         ordering = ["transfer", "on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.transfer.staff} {self.on} {self.subject}"
+
 
 class Transition(models.Model):
     """A department's transition period (seed 000 四(二)6: 3 months) with the official it names
@@ -228,7 +243,10 @@ class Transition(models.Model):
 
     bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="transitions")
     department = models.ForeignKey(
-        Department, verbose_name=_("原审批部门"), on_delete=models.PROTECT, related_name="transitions"
+        Department,
+        verbose_name=_("原审批部门"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
     )
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
     starts_on = models.DateField(_("过渡期开始"))
@@ -248,6 +266,9 @@ class Transition(models.Model):
         verbose_name = _("过渡期")
         verbose_name_plural = _("过渡期")
         ordering = ["region_code", "starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.starts_on}–{self.ends_on}"
 
     def running_on(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on

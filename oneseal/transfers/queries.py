@@ -66,7 +66,9 @@ def item_names(lines) -> dict[int, str]:
     ids = [line.item_id for line in lines]
     names: dict[int, str] = {}
     for item_id, name in (
-        ItemVersion.objects.filter(item_id__in=ids).order_by("number").values_list("item_id", "name")
+        ItemVersion.objects.filter(item_id__in=ids)
+        .order_by("number")
+        .values_list("item_id", "name")
     ):
         names[item_id] = name
     return names
@@ -100,9 +102,7 @@ def department_shares(bureau: Bureau, on: datetime.date) -> list[ShareRow]:
         .annotate(n=Count("id"))
         .values_list("department", "n")
     )
-    departments = Department.objects.filter(pk__in=set(bases) | set(moved)).order_by(
-        "order", "id"
-    )
+    departments = Department.objects.filter(pk__in=set(bases) | set(moved)).order_by("order", "id")
     return [
         ShareRow(d, rules.Share(moved=moved.get(d.pk, 0), base=bases.get(d.pk, 0) or 0))
         for d in departments

@@ -40,7 +40,7 @@ class Share:
 
     @property
     def verdict(self) -> str:
-        """"below" under 30 %, "within" 30–50 %, "above" over 50 %, "" without a base."""
+        """ "below" under 30 %, "within" 30–50 %, "above" over 50 %, "" without a base."""
         if not self.base:
             return ""
         if self.moved * 100 < TARGET_LOW * self.base:

@@ -36,10 +36,10 @@ def paragraphs(agreement: Agreement) -> list[str]:
     """What the agreement says, in the order of seed 004 二(二): 划转事项、划转时间、权责划分、
     系统设备、档案管理."""
     out = [
-        _("依据相对集中行政许可权改革实施方案，按照“一事一协议”的要求，{department}（甲方）与"
-          "{bureau}（乙方）就下列审批服务事项的划转达成如下协议。").format(
-            department=agreement.department.name, bureau=agreement.bureau.name
-        ),
+        _(
+            "依据相对集中行政许可权改革实施方案，按照“一事一协议”的要求，{department}（甲方）与"
+            "{bureau}（乙方）就下列审批服务事项的划转达成如下协议。"
+        ).format(department=agreement.department.name, bureau=agreement.bureau.name),
         _("一、划转事项与划转时间。自{date}起，下列事项由乙方集中行使，甲方不再行使：").format(
             date=chinese_date(agreement.transfer_date)
         ),
@@ -81,6 +81,12 @@ def paragraphs(agreement: Agreement) -> list[str]:
 
 
 def sealed_pdf(agreement: Agreement, *, number: str, code: str, on: datetime.date) -> bytes:
+    """The PDF is an official document in Chinese, whatever language the signer's page uses."""
+    with translation.override("zh-hans"):
+        return _sealed_pdf(agreement, number=number, code=code, on=on)
+
+
+def _sealed_pdf(agreement: Agreement, *, number: str, code: str, on: datetime.date) -> bytes:
     bureau = agreement.bureau
     seal = active_seal(bureau)
     blockers = signing.sign_blockers(seal)

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from oneseal.calendars.queries import today
 from oneseal.errors import DomainError
@@ -119,11 +119,12 @@ def agreement(request, pk: int):
         return redirect("transfers:agreement", pk=pk)
     lines = list(found.items.all())
     offers = [
-        (side, label, actions.sign_blockers(found, request.user, side))
+        (side, label, actions.sign_blockers(found, side))
         for side, label in (
             (actions.BUREAU_SIDE, _("代表审批局签字")),
             (actions.DEPARTMENT_SIDE, _("代表原审批部门签字")),
         )
+        if actions.may_sign(found, request.user, side)
     ]
     return render(
         request,
@@ -132,7 +133,7 @@ def agreement(request, pk: int):
             "agreement": found,
             "lines": lines,
             "names": queries.item_names(lines),
-            "offers": [o for o in offers if not o[2] or not o[2][0].startswith(_("只有"))],
+            "offers": offers,
             "seal_blockers": actions.seal_blockers(found)
             if has_role(request.user, Role.SIGNATORY, found.bureau.region)
             else None,
@@ -286,7 +287,11 @@ def staff_member(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def transitions(request):
     bureau = _bureau(request)
-    form = TransitionForm(request.POST or None, bureau=bureau) if _office(request.user, bureau) else None
+    form = (
+        TransitionForm(request.POST or None, bureau=bureau)
+        if _office(request.user, bureau)
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise Http404()

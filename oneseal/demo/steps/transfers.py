@@ -183,7 +183,11 @@ def load(*, today) -> list[str]:
     lines: list[str] = []
     encoded = None
     with transaction.atomic():
-        before = Agreement.objects.count(), StaffTransfer.objects.count(), Transition.objects.count()
+        before = (
+            Agreement.objects.count(),
+            StaffTransfer.objects.count(),
+            Transition.objects.count(),
+        )
         if active_seal(bureau) is None:
             # The same seal the documents step would create: agreements are sealed with it.
             document_actions.create_seal(
@@ -198,7 +202,11 @@ def load(*, today) -> list[str]:
         for short_name, (head_user, head_name, title, base, moved) in data.PEOPLE.items():
             department = Department.objects.get(region=region, short_name=short_name)
             head = _head(
-                (head_user, head_name, title), department, admin=admin, encoded=encoded, region=region
+                (head_user, head_name, title),
+                department,
+                admin=admin,
+                encoded=encoded,
+                region=region,
             )
             items = [
                 v.item

@@ -64,7 +64,9 @@ def test_staff_moved_with_quotas_and_the_shares_against_the_target(bureau):
     quotas = {(q.body, q.kind): (q.approved, q.taken) for q in register.quotas}
     assert quotas[("bureau", "administrative")] == (20, 17)
     assert quotas[("centre", "institution")] == (40, 6)
-    shares = {row.department.short_name: row.share for row in queries.department_shares(bureau, TODAY)}
+    shares = {
+        row.department.short_name: row.share for row in queries.department_shares(bureau, TODAY)
+    }
     assert shares["市场监管局"].verdict == "within"  # 5 of 12
     assert shares["民政局"].verdict == "below"  # 1 of 4
     cleared = [r for r in register.rows if r.alone_on_day]

@@ -6,26 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0002_deemed_renewal_decision'),
+        ("linkage", "0002_deemed_renewal_decision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supportrequest',
-            name='liaison',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='过渡期联络人'),
+            model_name="supportrequest",
+            name="liaison",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="过渡期联络人",
+            ),
         ),
         migrations.AddField(
-            model_name='supportrequest',
-            name='liaison_name',
-            field=models.CharField(blank=True, max_length=50, verbose_name='过渡期联络人'),
+            model_name="supportrequest",
+            name="liaison_name",
+            field=models.CharField(blank=True, max_length=50, verbose_name="过渡期联络人"),
         ),
         migrations.AddField(
-            model_name='supportrequest',
-            name='route',
-            field=models.CharField(blank=True, choices=[('liaison', '过渡期联络人'), ('duty_list', '职责边界清单'), ('department', '原审批部门')], max_length=16, verbose_name='送达途径'),
+            model_name="supportrequest",
+            name="route",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("liaison", "过渡期联络人"),
+                    ("duty_list", "职责边界清单"),
+                    ("department", "原审批部门"),
+                ],
+                max_length=16,
+                verbose_name="送达途径",
+            ),
         ),
     ]

@@ -53,7 +53,9 @@ def test_a_draft_names_every_problem_and_stores_nothing(
     assert not Agreement.objects.exists()
 
 
-def test_an_item_is_moved_by_one_agreement_only(agreement, stationed, signatory, bureau, department):
+def test_an_item_is_moved_by_one_agreement_only(
+    agreement, stationed, signatory, bureau, department
+):
     with pytest.raises(ValidationFailed) as refused:
         actions.save_agreement(
             None,
@@ -66,7 +68,9 @@ def test_an_item_is_moved_by_one_agreement_only(agreement, stationed, signatory,
     assert "已列入《平罗县市场监督管理局审批服务事项划转协议》" in refused.value.fields["items"][0]
 
 
-def test_a_clerk_or_another_countys_staff_cannot_draft(clerk, far_staff, stationed, bureau, department):
+def test_a_clerk_or_another_countys_staff_cannot_draft(
+    clerk, far_staff, stationed, bureau, department
+):
     for user in (clerk, far_staff):
         with pytest.raises(NotPermitted):
             actions.save_agreement(
@@ -150,9 +154,7 @@ def test_the_signed_agreement_is_sealed_as_a_signed_pdf(signed, signatory, seal,
         actions.seal_agreement(sealed, actor=signatory)
 
 
-def test_an_unsigned_agreement_or_a_bureau_without_a_seal_cannot_seal(
-    agreement, signed, signatory
-):
+def test_an_unsigned_agreement_or_a_bureau_without_a_seal_cannot_seal(agreement, signed, signatory):
     with pytest.raises(InvalidTransition) as refused:
         actions.seal_agreement(signed, actor=signatory)
     assert "电子印章" in str(refused.value)

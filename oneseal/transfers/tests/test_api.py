@@ -33,15 +33,23 @@ def test_the_head_drafts_signs_and_seals_through_the_api(
     pk = r.json()["id"]
     assert r.json()["items"][0]["basic_code"] == "640221-XK-002"
     assert r.json()["handovers"][0]["quantity"] == 412
-    assert api(signatory).post(
-        f"/api/v1/transfers/agreements/{pk}/sign", {"side": "bureau"}, format="json"
-    ).status_code == 200
+    assert (
+        api(signatory)
+        .post(f"/api/v1/transfers/agreements/{pk}/sign", {"side": "bureau"}, format="json")
+        .status_code
+        == 200
+    )
     r = api(signatory).post(f"/api/v1/transfers/agreements/{pk}/seal", format="json")
     assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
-    r = api(head).post(f"/api/v1/transfers/agreements/{pk}/sign", {"side": "department"}, format="json")
+    r = api(head).post(
+        f"/api/v1/transfers/agreements/{pk}/sign", {"side": "department"}, format="json"
+    )
     assert r.json()["signed"] is True
     r = api(signatory).post(f"/api/v1/transfers/agreements/{pk}/seal", format="json")
-    assert r.status_code == 200 and r.json()["number"] == "平审批协〔" + r.json()["sealed_on"][:4] + "〕第1号"
+    assert (
+        r.status_code == 200
+        and r.json()["number"] == "平审批协〔" + r.json()["sealed_on"][:4] + "〕第1号"
+    )
 
 
 def test_bad_input_names_the_field_and_stores_nothing(signatory, stationed, department):
@@ -50,7 +58,10 @@ def test_bad_input_names_the_field_and_stores_nothing(signatory, stationed, depa
         ({"approval_staff": 0}, "approval_staff"),
         ({"items": [{"item": 999999}]}, "items"),
         ({"department": 999999}, "department"),
-        ({"handovers": [{"kind": "castle", "name": "x", "quantity": 1, "unit": "座"}]}, "handovers.0.kind"),
+        (
+            {"handovers": [{"kind": "castle", "name": "x", "quantity": 1, "unit": "座"}]},
+            "handovers.0.kind",
+        ),
     ):
         body = {**BODY, "department": department.pk, "items": [{"item": stationed.pk}], **changes}
         r = api(signatory).post("/api/v1/transfers/agreements", body, format="json")

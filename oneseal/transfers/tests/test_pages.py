@@ -6,9 +6,7 @@ from django.urls import reverse
 from oneseal.transfers.models import Agreement
 
 
-def test_the_bureau_head_drafts_an_agreement_on_the_page(
-    client, signatory, stationed, department
-):
+def test_the_bureau_head_drafts_an_agreement_on_the_page(client, signatory, stationed, department):
     client.force_login(signatory)
     r = client.post(
         reverse("transfers:index"),
@@ -94,7 +92,12 @@ def test_another_countys_staff_and_applicants_see_nothing(
             reverse("transfers:ledger") + f"?bureau={bureau.pk}",
         ):
             assert client.get(url).status_code == 404, (user, url)
-        assert client.post(reverse("transfers:agreement", args=[agreement.pk]), {"do": "bureau"}).status_code == 404
+        assert (
+            client.post(
+                reverse("transfers:agreement", args=[agreement.pk]), {"do": "bureau"}
+            ).status_code
+            == 404
+        )
 
 
 def test_the_pages_are_in_the_navigation(client, signatory):

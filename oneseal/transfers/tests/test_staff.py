@@ -20,7 +20,9 @@ from oneseal.transfers.models import StaffTransfer
 @pytest.fixture
 def quotas(bureau, administrator):
     # Seed 001 二(一): 行政编制 20 for the bureau, 事业编制 40 for its centre.
-    actions.set_quota(bureau, actor=administrator, body="bureau", kind="administrative", approved=20)
+    actions.set_quota(
+        bureau, actor=administrator, body="bureau", kind="administrative", approved=20
+    )
     actions.set_quota(bureau, actor=administrator, body="centre", kind="institution", approved=1)
 
 
@@ -74,7 +76,9 @@ def test_a_full_quota_takes_nobody_more(moved, make_staff, county, department, a
             body="centre",
             quota_kind="institution",
         )
-    assert refused.value.fields["quota_kind"] == ["政务服务中心（事业单位）事业编制已满（核定1名），不能再划入"]
+    assert refused.value.fields["quota_kind"] == [
+        "政务服务中心（事业单位）事业编制已满（核定1名），不能再划入"
+    ]
     with pytest.raises(ValidationFailed) as refused:
         actions.set_quota(
             moved.bureau, actor=administrator, body="centre", kind="institution", approved=0
@@ -120,9 +124,8 @@ def test_a_clearance_from_a_later_day_does_not_open_the_roles_today(
         moved, actor=administrator, on="2025-10-09", subject="业务培训", hours=8, trainer="丁建华"
     )
     actions.clear_to_act_alone(moved, actor=signatory, on=day("2025-10-20"))
-    with time_machine.travel(at("2025-10-17 09:00"), tick=False):
-        with pytest.raises(ValidationFailed):
-            organisation_actions.set_roles(inspector, [Role.CLERK], actor=administrator)
+    with time_machine.travel(at("2025-10-17 09:00"), tick=False), pytest.raises(ValidationFailed):
+        organisation_actions.set_roles(inspector, [Role.CLERK], actor=administrator)
     with time_machine.travel(at("2025-10-20 09:00"), tick=False):
         organisation_actions.set_roles(inspector, [Role.CLERK], actor=administrator)
 

@@ -31,7 +31,9 @@ def test_an_item_without_an_agreement_is_not_switched(switch_draft, admin_user):
 def test_an_unsigned_agreement_does_not_switch_the_item(switch_draft, agreement, admin_user):
     with pytest.raises(ValidationFailed) as refused:
         catalogue_actions.publish(switch_draft, actor=admin_user, effective_from=day("2025-10-09"))
-    assert refused.value.reasons == ["划转协议《平罗县市场监督管理局审批服务事项划转协议》尚未经双方负责人签字"]
+    assert refused.value.reasons == [
+        "划转协议《平罗县市场监督管理局审批服务事项划转协议》尚未经双方负责人签字"
+    ]
 
 
 def test_the_switch_takes_effect_on_the_agreements_date_and_not_a_day_earlier(
@@ -69,7 +71,9 @@ def test_an_items_own_date_in_the_agreement_wins_over_the_agreements(
     catalogue_actions.publish(switch_draft, actor=admin_user, effective_from=day("2026-02-24"))
 
 
-def test_the_publish_page_shows_and_refuses_an_early_switch(client, switch_draft, signed, admin_user):
+def test_the_publish_page_shows_and_refuses_an_early_switch(
+    client, switch_draft, signed, admin_user
+):
     client.force_login(admin_user)
     url = reverse("catalogue:publish", args=[switch_draft.pk])
     r = client.post(url, {"effective_from": "2025-09-30"})
