@@ -104,3 +104,15 @@ def test_the_pages_are_in_the_navigation(client, signatory):
     client.force_login(signatory)
     body = client.get(reverse("transfers:index")).content.decode()
     assert f'href="{reverse("transfers:index")}"' in body
+
+
+def test_the_admin_shows_the_agreements_read_only_and_only_of_the_region(
+    client, agreement, root, make_staff, other_county
+):
+    client.force_login(root)
+    url = reverse("admin:transfers_agreement_changelist")
+    assert "平罗县市场监督管理局审批服务事项划转协议" in client.get(url).content.decode()
+    change = reverse("admin:transfers_agreement_change", args=[agreement.pk])
+    assert client.post(change, {"title": "改"}).status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.title != "改"
