@@ -504,6 +504,8 @@ def record_staff_transfer(
         errors["staff"] = [_("该工作人员不在本局辖区内")]
     elif StaffTransfer.objects.filter(staff=staff).exists():
         errors["staff"] = [_("该工作人员已登记划转")]
+    elif staff.department_id != department.pk:
+        errors["staff"] = [_("该工作人员不是{department}的人员").format(department=department)]
     if body not in Body.values:
         errors["body"] = [_("请选择划入单位")]
     if quota_kind not in QuotaKind.values:

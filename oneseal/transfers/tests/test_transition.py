@@ -131,3 +131,16 @@ def test_the_transitions_page_opens_one(client, signatory, department, head):
     assert r.status_code == 302
     assert Transition.objects.get().ends_on == day("2025-09-30")
     assert "周局长" in client.get(reverse("transfers:transitions")).content.decode()
+
+
+def test_the_support_request_page_and_the_departments_inbox_name_the_liaison(
+    client, transition, boundary, item, applicant, clerk, reviewer, head
+):
+    case = accepted_case(item, applicant, clerk, "2025-09-26")
+    request = linkage_actions.request_support(
+        case, actor=reviewer, kind="site_survey", details="车间布局核查", on=day("2025-09-30")
+    )
+    client.force_login(head)
+    body = client.get(reverse("linkage:support", args=[request.pk])).content.decode()
+    assert "送达途径：过渡期联络人 周局长" in body
+    assert "过渡期联络人 周局长" in client.get(reverse("linkage:inbox")).content.decode()
