@@ -83,7 +83,9 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class ItemInput(serializers.Serializer):
-    item = serializers.IntegerField(help_text=gettext_lazy("事项 id"))
+    item = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=gettext_lazy("事项 id")
+    )
     transfer_date = date_field(gettext_lazy("本事项的划转日期（与协议不同时填写）"))
     notes = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -97,7 +99,9 @@ class HandoverInput(serializers.Serializer):
 
 
 class AgreementInput(serializers.Serializer):
-    department = serializers.IntegerField(help_text=gettext_lazy("原审批部门 id"))
+    department = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=gettext_lazy("原审批部门 id")
+    )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     transfer_date = serializers.DateField(
         input_formats=["%Y-%m-%d"], help_text=gettext_lazy("划转日期 YYYY-MM-DD")

@@ -214,3 +214,39 @@ def test_the_administrator_moves_staff_and_the_head_clears_them_on_the_pages(
     assert r.status_code == 302
     transfer.refresh_from_db()
     assert transfer.cleared_on == day("2025-10-10")
+
+
+def test_a_staff_member_moves_only_from_their_own_department(
+    inspector, quotas, administrator, county
+):
+    from oneseal.organisation.models import Department
+
+    water = Department.objects.create(region=county, name="平罗县水务局")
+    with pytest.raises(ValidationFailed) as refused:
+        actions.record_staff_transfer(
+            inspector,
+            actor=administrator,
+            department=water,
+            moved_on="2025-09-26",
+            body="bureau",
+            quota_kind="administrative",
+        )
+    assert refused.value.fields["staff"] == ["该工作人员不是平罗县水务局的人员"]
+    assert not StaffTransfer.objects.exists()
+
+
+def test_another_countys_administrator_moves_nobody(
+    inspector, quotas, department, make_staff, other_county
+):
+    from oneseal.organisation.models import Role
+
+    far_admin = make_staff("far_admin", other_county, Role.ADMINISTRATOR)
+    with pytest.raises(NotPermitted):
+        actions.record_staff_transfer(
+            inspector,
+            actor=far_admin,
+            department=department,
+            moved_on="2025-09-26",
+            body="bureau",
+            quota_kind="administrative",
+        )
