@@ -116,3 +116,13 @@ def test_the_admin_shows_the_agreements_read_only_and_only_of_the_region(
     assert client.post(change, {"title": "改"}).status_code == 403
     agreement.refresh_from_db()
     assert agreement.title != "改"
+
+
+def test_the_catalogue_administrators_pages_link_to_the_ledger(
+    client, admin_user, catalogue, agreement
+):
+    client.force_login(admin_user)
+    body = client.get(reverse("catalogue:items", args=[catalogue.pk])).content.decode()
+    link = f"{reverse('transfers:ledger')}?bureau={catalogue.bureau_id}"
+    assert link in body
+    assert "平罗县市场监督管理局审批服务事项划转协议" in client.get(link).content.decode()
