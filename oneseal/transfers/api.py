@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from oneseal.calendars.queries import today
 from oneseal.errors import ValidationFailed
 from oneseal.interface.rest import ErrorSerializer, date_field, listed_choices, parse
-from oneseal.organisation.models import Department
+from oneseal.organisation.models import Department, Staff
 
 from . import actions, queries
 from .models import Agreement, Handover, StaffTransfer, Transition
@@ -314,6 +314,20 @@ class StaffRegister(SignedIn, APIView):
         return Response(RegisterSerializer(queries.staff_register(bureau, on)).data)
 
 
+class TransitionInput(serializers.Serializer):
+    department = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    liaison = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=gettext_lazy("联络人（该部门监管人员）的工作人员 id"),
+    )
+    starts_on = serializers.DateField(input_formats=["%Y-%m-%d"])
+    ends_on = date_field(gettext_lazy("过渡期结束日期；不填为三个月"))
+    duties = serializers.CharField()
+    liaison_title = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    liaison_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+
+
 class Transitions(SignedIn, generics.ListAPIView):
     serializer_class = TransitionSerializer
 
@@ -325,3 +339,44 @@ class Transitions(SignedIn, generics.ListAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="open_transition",
+        summary=gettext_lazy("登记过渡期与联络人"),
+        request=TransitionInput,
+        responses={201: TransitionSerializer, **ERRORS},
+    )
+    def post(self, request):
+        data = parse(TransitionInput, request.data)
+        department = Department.objects.filter(pk=data.pop("department")).first()
+        liaison = Staff.objects.filter(pk=data.pop("liaison")).first()
+        if department is None:
+            raise ValidationFailed(fields={"department": [gettext_lazy("部门不存在")]})
+        if liaison is None:
+            raise ValidationFailed(fields={"liaison": [gettext_lazy("工作人员不存在")]})
+        transition = actions.open_transition(
+            department, actor=request.user, liaison=liaison, **data
+        )
+        return Response(TransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
+
+
+class ClearInput(serializers.Serializer):
+    on = serializers.DateField(input_formats=["%Y-%m-%d"])
+
+
+class ClearStaff(SignedIn, APIView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="clear_to_act_alone",
+        summary=gettext_lazy("确认划转人员可独立办理"),
+        description=gettext_lazy("本局签批领导确认；须已有培训记录。此后方可授予办理角色。"),
+        request=ClearInput,
+        responses={200: StaffRowSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        transfer = get_object_or_404(queries.visible_staff_transfers(request.user), pk=pk)
+        data = parse(ClearInput, request.data)
+        actions.clear_to_act_alone(transfer, actor=request.user, on=data["on"])
+        row = queries.staff_register(transfer.bureau, data["on"]).rows
+        return Response(StaffRowSerializer(next(r for r in row if r.pk == transfer.pk)).data)

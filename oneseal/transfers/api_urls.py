@@ -16,6 +16,7 @@ urlpatterns = [
         api.SealAgreement.as_view(),
         name="transfer-agreement-seal",
     ),
+    path("transfers/staff/<int:pk>/clear", api.ClearStaff.as_view(), name="transfer-staff-clear"),
     path("transfers/staff-register", api.StaffRegister.as_view(), name="transfer-staff-register"),
     path("transfers/transitions", api.Transitions.as_view(), name="transfer-transitions"),
 ]

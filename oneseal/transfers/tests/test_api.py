@@ -91,3 +91,55 @@ def test_the_staff_register_takes_a_day(signatory, bureau):
     assert r.status_code == 200 and r.json()["on"] == "2025-10-09" and r.json()["rows"] == []
     r = api(signatory).get("/api/v1/transfers/staff-register", {"on": "2025-10-32"})
     assert r.status_code == 400 and "on" in r.json()["fields"]
+
+
+def test_transitions_are_opened_and_listed_through_the_api(signatory, head, department, far_staff):
+    body = {
+        "department": department.pk,
+        "liaison": head.staff.pk,
+        "starts_on": "2025-07-01",
+        "duties": "现场办公指导",
+    }
+    r = api(far_staff).post("/api/v1/transfers/transitions", body, format="json")
+    assert r.status_code == 403
+    r = api(signatory).post(
+        "/api/v1/transfers/transitions", {**body, "liaison": 999999}, format="json"
+    )
+    assert r.status_code == 400 and "liaison" in r.json()["fields"]
+    r = api(signatory).post("/api/v1/transfers/transitions", body, format="json")
+    assert r.status_code == 201 and r.json()["ends_on"] == "2025-09-30"
+    assert [
+        t["liaison_name"]
+        for t in api(signatory).get("/api/v1/transfers/transitions").json()["results"]
+    ] == ["周局长"]
+    assert api(far_staff).get("/api/v1/transfers/transitions").json()["results"] == []
+
+
+def test_the_head_clears_a_trained_staff_member_through_the_api(
+    signatory, administrator, clerk, far_staff, make_staff, county, department, bureau
+):
+    from oneseal.organisation.models import Role
+    from oneseal.transfers import actions
+
+    actions.set_quota(bureau, actor=administrator, body="bureau", kind="administrative", approved=2)
+    staff = make_staff(
+        "officer", county, Role.SUPERVISOR, display_name="马小兰", department=department
+    ).staff
+    moved = actions.record_staff_transfer(
+        staff,
+        actor=administrator,
+        department=department,
+        moved_on="2025-09-26",
+        body="bureau",
+        quota_kind="administrative",
+    )
+    url = f"/api/v1/transfers/staff/{moved.pk}/clear"
+    r = api(signatory).post(url, {"on": "2025-10-10"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
+    actions.record_training(
+        moved, actor=administrator, on="2025-10-09", subject="业务培训", hours=4, trainer="丁建华"
+    )
+    assert api(clerk).post(url, {"on": "2025-10-10"}, format="json").status_code == 403
+    assert api(far_staff).post(url, {"on": "2025-10-10"}, format="json").status_code == 404
+    r = api(signatory).post(url, {"on": "2025-10-10"}, format="json")
+    assert r.status_code == 200 and r.json()["may_act_alone"] is True
