@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "oneseal.projects",
     "oneseal.inspections",
     "oneseal.experts",
+    "oneseal.transfers",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

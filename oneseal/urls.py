@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("projects/", include("oneseal.projects.urls")),
     path("inspections/", include("oneseal.inspections.urls")),
     path("experts/", include("oneseal.experts.urls")),
+    path("transfers/", include("oneseal.transfers.urls")),
     path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,

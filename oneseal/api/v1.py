@@ -47,6 +47,7 @@ urlpatterns = [
             "projects",
             "inspections",
             "experts",
+            "transfers",
             "workbench",
             "portal",
         )

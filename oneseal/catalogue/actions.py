@@ -22,7 +22,7 @@ from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import require_role
 from oneseal.regions.models import Region
 
-from . import rules
+from . import rules, transfer_checks
 from .importing.columns import BATCH, ImportRejected, PendingDepartment, Problem, Sheet
 from .importing.plan import (
     ImportReport,
@@ -313,7 +313,10 @@ def publish_blockers(
         .order_by("-number")
         .first()
     )
-    return rules.version_blockers(version, handling_items, materials, previous, effective_from)
+    return rules.version_blockers(version, handling_items, materials, previous, effective_from) + [
+        rules.Blocker(field, message)
+        for field, message in transfer_checks.switch_blockers(version, previous, effective_from)
+    ]
 
 
 @transaction.atomic

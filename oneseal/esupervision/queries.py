@@ -245,6 +245,14 @@ def expert_draw_overrides(scope: Scope) -> QuerySet:
     return expert_queries.overrides(scope.prefix)
 
 
+def transition_duties(scope: Scope, today: datetime.date):
+    """The departments' transition periods running today with their liaison, and the support
+    requests their liaisons still owe (seed 000 四(二)6)."""
+    from oneseal.transfers.queries import open_transition_duties
+
+    return open_transition_duties(scope.prefix, today=today)
+
+
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 

@@ -126,6 +126,7 @@ def dashboard(request, scope):
         linkage=linkage,
         project_warnings=projects.warning_counts(scope, on),
         expert_overrides=queries.expert_draw_overrides(scope).count(),
+        duties=queries.transition_duties(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -153,6 +154,16 @@ def dashboard(request, scope):
                 ]
                 if linkage
                 else []
+            )
+            + (
+                [
+                    [
+                        _("过渡期"),
+                        f"{d.transition.department}（{d.transition.liaison_name}）",
+                        len(d.open_requests),
+                    ]
+                    for d in context["duties"]
+                ]
             ),
         )
         return xlsx_response(

@@ -411,6 +411,12 @@ class SupportRequest(models.Model):
         OPEN = "open", _("待答复")
         ANSWERED = "answered", _("已答复")
 
+    class Route(models.TextChoices):
+        # Seed 000 四(二)6: during the department's transition period, to its liaison official.
+        LIAISON = "liaison", _("过渡期联络人")
+        DUTY_LIST = "duty_list", _("职责边界清单")
+        DEPARTMENT = "department", _("原审批部门")
+
     case = models.ForeignKey(
         Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="support_requests"
     )
@@ -448,6 +454,16 @@ class SupportRequest(models.Model):
         ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answerer_name = models.CharField(_("答复人"), max_length=100, blank=True)
+    route = models.CharField(_("送达途径"), max_length=16, choices=Route.choices, blank=True)
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("过渡期联络人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    liaison_name = models.CharField(_("过渡期联络人"), max_length=50, blank=True)
     answered_late = models.BooleanField(_("逾期答复"), default=False)
     escalated_on = models.DateField(_("督办日期"), null=True, blank=True)
 

@@ -26,6 +26,7 @@ from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.regions.models import Region
 
+from . import grant_checks
 from .models import Bureau, Department, Role, Section, ServiceCentre, Staff, StaffRole
 from .rules import has_role
 
@@ -260,6 +261,8 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
     errors: dict[str, list[str]] = {}
     for role in sorted(wanted - held):
         for field, reasons in role_blockers(staff, role).items():
+            errors.setdefault(field, []).extend(reasons)
+        for field, reasons in grant_checks.grant_blockers(staff, role).items():
             errors.setdefault(field, []).extend(reasons)
     if errors:
         raise ValidationFailed(fields=errors)

@@ -20,12 +20,24 @@ from oneseal.errors import DomainError, NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role
 
-from .. import actors
+from .. import actors, routing
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..files import check_files, store_files
 from ..models import PROCEDURE_OF, DutyBoundary, Scope, SupportKind, SupportRequest
 from ..outbox import enqueue
 from ._common import not_before, positive_days, text
+
+
+def route_of(department: Department, *, chosen: bool, boundary_found: bool, on: datetime.date):
+    """Who in the department the request goes to on `on`: the liaison of a running transition
+    period (seed 000 四(二)6), else the department by its duty boundary list (or, without an
+    entry, as the item's original department)."""
+    liaison = routing.liaison_for(department, on)
+    if liaison is not None:
+        return SupportRequest.Route.LIAISON, liaison
+    if boundary_found and not chosen:
+        return SupportRequest.Route.DUTY_LIST, None
+    return SupportRequest.Route.DEPARTMENT, None
 
 
 def default_terms(case: Case, kind: str) -> tuple[Department | None, int | None]:
@@ -73,6 +85,7 @@ def request_support(
         errors["kind"] = [_("请选择技术支撑类别")]
         fail_fields(errors)
     default_department, default_days = default_terms(case, kind)
+    chosen = department is not None and department != default_department
     department = department or default_department
     if (
         department is None
@@ -90,6 +103,15 @@ def request_support(
     )
     fail_fields(errors)
     on = on or business_today()
+    assert department is not None  # fail_fields refused a missing one
+    route, liaison = route_of(
+        department,
+        chosen=chosen,
+        boundary_found=DutyBoundary.objects.filter(
+            item_id=case.handling_item.item_version.item_id
+        ).exists(),
+        on=on,
+    )
     label = SupportKind(kind).label
     case = case_actions.suspend(
         case,
@@ -117,6 +139,9 @@ def request_support(
         due_provisional=due.provisional,
         requested_by=actor,
         suspension=suspension,
+        route=route,
+        liaison=liaison.user if liaison else None,
+        liaison_name=liaison.name if liaison else "",
     )
     enqueue(
         department,
@@ -133,7 +158,14 @@ def request_support(
         summary=_("{case}请{department}提供{kind}，{date}前答复").format(
             case=case.number, department=department, kind=label, date=due.date.isoformat()
         ),
-        data={"case": case.pk, "kind": kind, "days": days, "due_on": due.date.isoformat()},
+        data={
+            "case": case.pk,
+            "kind": kind,
+            "days": days,
+            "due_on": due.date.isoformat(),
+            "route": route,
+            **({"liaison": liaison.name} if liaison else {}),
+        },
     )
     return request
 
@@ -148,6 +180,8 @@ def request_payload(request: SupportRequest) -> dict:
         "requested_on": request.requested_on.isoformat(),
         "due_on": request.due_on.isoformat(),
         "days": request.days,
+        "route": request.route,
+        "liaison": request.liaison_name,
         "case": {
             "number": case.number,
             "item": case.handling_item.item_version.name,

@@ -1,0 +1,274 @@
+"""Running the reform (issue 12, points 1–3): the transfer agreements (一事一协议 / 划转协议,
+seed 004 二(二)) with what is handed over, the staffing quotas (编制, seed 001 二(一)) and the
+staff moved with them (编随事走、人随编走, seeds 000, 001, 004), their training until they may
+act alone (seed 004 二(四)), and each department's transition period with its liaison
+official (seed 000 四(二)6).
+
+Rows change only through `transfers.actions`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oneseal.catalogue.models import Item
+from oneseal.organisation.models import Bureau, Department, Staff
+
+
+class Agreement(models.Model):
+    """A department's transfer agreement with the bureau: the items it moves, on which date,
+    who does what afterwards, the systems, equipment and archives handed over. Both heads
+    sign it; then the bureau seals it as a PDF. A signed agreement is never edited."""
+
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("原审批部门"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    title = models.CharField(_("协议名称"), max_length=200)
+    transfer_date = models.DateField(_("划转日期"))
+    bureau_duties = models.TextField(_("审批局职责"))
+    department_duties = models.TextField(_("原审批部门职责"))
+    # 原审批人员数: the department's staff who did the approval work of these items, the base
+    # of seed 004's 30–50% of staff that must move.
+    approval_staff = models.PositiveSmallIntegerField(_("原审批人员数"))
+    notes = models.TextField(_("其他约定"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    bureau_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批局签字人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    bureau_signer_name = models.CharField(_("审批局签字人"), max_length=50, blank=True)
+    bureau_signed_on = models.DateField(_("审批局签字日期"), null=True, blank=True)
+    department_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("原审批部门签字人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department_signer_name = models.CharField(_("原审批部门签字人"), max_length=50, blank=True)
+    department_signed_on = models.DateField(_("原审批部门签字日期"), null=True, blank=True)
+    # The sealed PDF (documents' rendering and the bureau's approval seal).
+    number = models.CharField(_("协议编号"), max_length=60, blank=True)
+    file = models.CharField(max_length=200, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    verification_code = models.CharField(max_length=10, blank=True, editable=False)
+    sealed_on = models.DateField(_("盖章日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("划转协议")
+        verbose_name_plural = _("划转协议")
+        ordering = ["region_code", "transfer_date", "department__order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.bureau_signed_on and self.department_signed_on)
+
+    @property
+    def started_signing(self) -> bool:
+        return bool(self.bureau_signed_on or self.department_signed_on)
+
+    @property
+    def sealed(self) -> bool:
+        return bool(self.file)
+
+
+class AgreementItem(models.Model):
+    """An item the agreement moves; its own transfer date where it differs from the
+    agreement's. An item is moved by one agreement only."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="items")
+    item = models.OneToOneField(
+        Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="agreement_item"
+    )
+    transfer_date = models.DateField(_("本事项划转日期"), null=True, blank=True)
+    notes = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("划转事项")
+        verbose_name_plural = _("划转事项")
+        ordering = ["agreement", "item__basic_code"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.item}"
+
+    @property
+    def effective_date(self):
+        return self.transfer_date or self.agreement.transfer_date
+
+
+class Handover(models.Model):
+    """What the department hands over with the items (seed 000 四(二)4; seed 004: 系统设备、
+    档案管理): systems and their accounts and keys, equipment, archives with their counts."""
+
+    class Kind(models.TextChoices):
+        SYSTEM = "system", _("业务系统")
+        EQUIPMENT = "equipment", _("设备")
+        ARCHIVE = "archive", _("档案资料")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="handovers")
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    quantity = models.PositiveIntegerField(_("数量"))
+    unit = models.CharField(_("单位"), max_length=10)
+    notes = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("移交清单")
+        verbose_name_plural = _("移交清单")
+        ordering = ["agreement", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.name} {self.quantity}{self.unit}"
+
+
+class Body(models.TextChoices):
+    """Who holds a quota: the bureau itself (an organ of government) or its service centre (a
+    public institution it manages, seed 001 二(一))."""
+
+    BUREAU = "bureau", _("行政审批局")
+    CENTRE = "centre", _("政务服务中心（事业单位）")
+
+
+class QuotaKind(models.TextChoices):
+    ADMINISTRATIVE = "administrative", _("行政编制")
+    INSTITUTION = "institution", _("事业编制")
+    WORKER = "worker", _("工勤编制")
+    PURCHASED = "purchased", _("政府购买服务岗位")
+
+
+class StaffingQuota(models.Model):
+    """编制: the approved headcount of one kind for the bureau or its centre."""
+
+    bureau = models.ForeignKey(
+        Bureau, verbose_name=_("行政审批局"), on_delete=models.PROTECT, related_name="quotas"
+    )
+    body = models.CharField(_("单位"), max_length=16, choices=Body.choices)
+    kind = models.CharField(_("编制类别"), max_length=16, choices=QuotaKind.choices)
+    approved = models.PositiveSmallIntegerField(_("核定数"))
+    basis = models.CharField(_("核定依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("编制")
+        verbose_name_plural = _("编制")
+        ordering = ["bureau", "body", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "body", "kind"], name="quota_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()}{self.get_kind_display()} {self.approved}"
+
+
+class StaffTransfer(models.Model):
+    """A staff member moved from a department to the bureau (or its centre) on a date, on a
+    quota of a kind. Until `cleared_on` they train and may not act alone: no acting role."""
+
+    staff = models.OneToOneField(
+        Staff, verbose_name=_("工作人员"), on_delete=models.PROTECT, related_name="transfer"
+    )
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="staff_transfers")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("原单位"),
+        on_delete=models.PROTECT,
+        related_name="staff_transfers",
+    )
+    moved_on = models.DateField(_("划转日期"))
+    body = models.CharField(_("划入单位"), max_length=16, choices=Body.choices)
+    quota_kind = models.CharField(_("编制类别"), max_length=16, choices=QuotaKind.choices)
+    cleared_on = models.DateField(_("可独立办理日期"), null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("划转人员")
+        verbose_name_plural = _("划转人员")
+        ordering = ["moved_on", "department__order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ← {self.department}"
+
+    def cleared_by_day(self, day) -> bool:
+        return self.cleared_on is not None and self.cleared_on <= day
+
+
+class Training(models.Model):
+    """A training session of a transferred staff member (seed 004 二(四): 直至其能完全承担审批
+    工作为止)."""
+
+    transfer = models.ForeignKey(StaffTransfer, on_delete=models.CASCADE, related_name="trainings")
+    on = models.DateField(_("培训日期"))
+    subject = models.CharField(_("培训内容"), max_length=200)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    trainer = models.CharField(_("授课人／带教人"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("培训记录")
+        verbose_name_plural = _("培训记录")
+        ordering = ["transfer", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer.staff} {self.on} {self.subject}"
+
+
+class Transition(models.Model):
+    """A department's transition period (seed 000 四(二)6: 3 months) with the official it names
+    to work at the bureau. Support requests to the department go to the liaison until
+    `ends_on` (inclusive), then to the department by its duty list."""
+
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="transitions")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("原审批部门"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    starts_on = models.DateField(_("过渡期开始"))
+    ends_on = models.DateField(_("过渡期结束"))
+    liaison = models.ForeignKey(
+        Staff, verbose_name=_("联络人"), on_delete=models.PROTECT, related_name="liaison_periods"
+    )
+    liaison_name = models.CharField(_("联络人"), max_length=50)
+    liaison_title = models.CharField(_("职务"), max_length=60, blank=True)
+    liaison_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    duties = models.TextField(_("过渡期职责"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("过渡期")
+        verbose_name_plural = _("过渡期")
+        ordering = ["region_code", "starts_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.starts_on}–{self.ends_on}"
+
+    def running_on(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
