@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "oneseal.ratings",
     "oneseal.esupervision",
     "oneseal.projects",
+    "oneseal.handovers",
+    "oneseal.delegations",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("appointments/", include("oneseal.appointments.urls")),
     path("ratings/", include("oneseal.ratings.urls")),
     path("projects/", include("oneseal.projects.urls")),
+    path("handovers/", include("oneseal.handovers.urls")),
+    path("delegations/", include("oneseal.delegations.urls")),
     path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,

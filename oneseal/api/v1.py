@@ -44,6 +44,8 @@ urlpatterns = [
             "ratings",
             "esupervision",
             "projects",
+            "handovers",
+            "delegations",
             "workbench",
             "portal",
         )
