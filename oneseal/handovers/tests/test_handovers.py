@@ -102,9 +102,11 @@ def test_after_the_original_window_the_case_is_deemed_accepted_as_of_the_departm
 ):
     case = only_case(import_(row()))
     # 2025-10-11 is a Saturday worked for the holiday: one working day past the window.
-    with time_machine.travel(at("2025-10-11 10:00"), tick=False):
-        with pytest.raises(PastAcceptanceWindow):
-            case_actions.accept(case, actor=clerk, on=day("2025-10-11"))
+    with (
+        time_machine.travel(at("2025-10-11 10:00"), tick=False),
+        pytest.raises(PastAcceptanceWindow),
+    ):
+        case_actions.accept(case, actor=clerk, on=day("2025-10-11"))
     case.refresh_from_db()
     assert case.deemed_accepted and case.accepted_on == day("2025-09-26")
     # The decision clocks run from the department's receipt: 5 working days after 09-26.
