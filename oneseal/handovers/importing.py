@@ -201,13 +201,13 @@ def plan(
 
         if not code:
             problem(CODE, _("请填写办理项编码"))
-        elif received_on is not None:
-            handling_item = _handling_item(bureau, code, received_on)
+        else:
+            handling_item = _handling_item(bureau, code, handed_over_on)
             if handling_item is None:
                 problem(
                     CODE,
-                    _("{bureau}的事项目录在收件日期{date}没有编码为“{code}”的办理项").format(
-                        bureau=bureau.name, date=received_on.isoformat(), code=code
+                    _("{bureau}的现行事项目录（{date}）中没有编码为“{code}”的办理项").format(
+                        bureau=bureau.name, date=handed_over_on.isoformat(), code=code
                     ),
                 )
         papers: dict[int, int] = {}

@@ -69,9 +69,13 @@ def handed_over_blockers(
         )
     if accepted_on is not None and not received_on <= accepted_on <= handed_over_on:
         out.append(_("受理日期应在收件日期与移交日期之间"))
-    if not ItemVersion.objects.in_force(received_on).filter(pk=version.pk).exists():
+    # The bureau takes the case over under its own list as in force on the hand-over day (its
+    # list may begin only with the transfer); the clocks keep the department's dates.
+    if not ItemVersion.objects.in_force(handed_over_on).filter(pk=version.pk).exists():
         out.append(
-            _("该办理项版本在收件日期{date}不是现行有效版本").format(date=received_on.isoformat())
+            _("该办理项版本在移交日期{date}不是现行有效版本").format(
+                date=handed_over_on.isoformat()
+            )
         )
     if not handling_item_serves(handling_item, applicant):
         out.append(

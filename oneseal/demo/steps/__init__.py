@@ -5,6 +5,6 @@ one module per app, each with `load(*, today) -> list[str]` (idempotent; returns
 `ALL` is the order they run in: the documents come last, because the other steps add case
 events that call for a notice (a suspension for technical support …)."""
 
-from . import appointments, documents, esupervision, linkage, ratings, search
+from . import appointments, documents, esupervision, handovers, linkage, ratings, search
 
-ALL = (linkage, search, appointments, ratings, esupervision, documents)
+ALL = (linkage, search, appointments, ratings, esupervision, handovers, documents)

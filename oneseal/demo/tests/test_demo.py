@@ -439,3 +439,26 @@ def test_every_name_is_a_csv_name_or_a_documented_variant_of_one():
     assert set(GUIDES) <= {n for r in rows for n in r.handling_items}
     handling = [n for r in rows for n in r.handling_items]
     assert len(handling) == len(set(handling))  # a handling item's name finds its guide
+
+
+def test_the_reform_runs_handed_over_cases_and_township_delegations(county):
+    from oneseal.calendars.queries import today
+    from oneseal.cases.models import Case, State
+    from oneseal.delegations.models import Delegation, Mode
+    from oneseal.handovers import queries as handover_queries
+    from oneseal.handovers.models import HandedOverCase
+
+    assert HandedOverCase.objects.count() == 30
+    assert HandedOverCase.objects.values("department").distinct().count() == 4
+    assert HandedOverCase.objects.exclude(missing=[]).exists()
+    admin = get_user_model().objects.get(username="admin")
+    rows = handover_queries.report(admin, today())
+    assert sum(r.received for r in rows) == 30
+    assert sum(r.overdue for r in rows) > 0 and sum(r.finished for r in rows) > 0
+    delegations = Delegation.objects.all()
+    assert {d.mode for d in delegations} == {Mode.DECIDE, Mode.FORWARD}
+    assert all(d.file and d.in_force(today()) for d in delegations)
+    at_centres = Case.objects.filter(service_centre__isnull=False)
+    assert at_centres.count() == 4
+    decided = at_centres.get(state=State.GRANTED)
+    assert decided.events.get(action="grant").actor.staff.service_centre == decided.service_centre
