@@ -96,3 +96,22 @@ def test_the_api(signatory, clerk, far_staff, centre, handling_item, seal):
             stats[0]["centre_name"] == "城关镇便民服务中心"
             and stats[0]["delegations_in_force"] == 1
         )
+
+
+def test_a_centre_clerk_works_its_own_case_on_the_workbench(
+    client, signatory, bureau, centre, centre_clerk, other_clerk, handling_item, seal, applicant
+):
+    from oneseal.cases import actions as case_actions
+
+    from .test_delegations import delegation as delegate_to
+
+    delegate_to(signatory, bureau, centre, handling_item, mode=Mode.FORWARD)
+    with time_machine.travel(at("2025-03-03 09:00"), tick=False):
+        case = case_actions.receive(handling_item, actor=centre_clerk, applicant=applicant)
+        client.force_login(centre_clerk)
+        page = client.get(f"/workbench/cases/{case.pk}/")
+        assert page.status_code == 200
+        names = {o.name for o in page.context["offers"]}
+        assert "intake" in names and "grant" not in names
+        client.force_login(other_clerk)
+        assert client.get(f"/workbench/cases/{case.pk}/").status_code == 404

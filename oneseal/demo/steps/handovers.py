@@ -232,7 +232,7 @@ def _centre_clerk(centre: ServiceCentre, username: str, display_name: str, admin
 
 def _delegations(bureau: Bureau, users: dict, today: datetime.date) -> list[str]:
     cal = current_calendar()
-    lines = _seals(bureau)  # a 委托书 carries the bureau's seal
+    lines = []
     admin = get_user_model().objects.get(username="admin")
     for code, mode, names, username, display_name in DELEGATIONS:
         centre = ServiceCentre.objects.get(region__code=code, bureau=bureau)
@@ -309,4 +309,7 @@ def load(*, today: datetime.date) -> list[str]:
         u.username: u
         for u in User.objects.filter(username__in=["clerk", "signatory", "supervisor"])
     }
-    return _handovers(bureau, users, today) + _delegations(bureau, users, today)
+    # The bureau's seal first: a 委托书 carries it, and the bureau's decisions on handed-over
+    # cases issue their notices with the act.
+    lines = _seals(bureau)
+    return lines + _handovers(bureau, users, today) + _delegations(bureau, users, today)
