@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # What a centre's staff do on a case, by the role the bureau's staff would need for it.
 INTAKE, DECIDE = "intake", "decide"
-ACT_OF_ROLE = {Role.CLERK: INTAKE, Role.SIGNATORY: DECIDE}
+ACT_OF_ROLE: dict[str, str] = {Role.CLERK: INTAKE, Role.SIGNATORY: DECIDE}
 
 
 def centre_staff(actor: Actor) -> Staff | None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import HandlingItem, ItemVersion, TransferStatus
@@ -156,7 +156,7 @@ def open_handed_over_case(
         materials_arrived_on=received_on,
         acceptance_due=due.date,
         acceptance_due_provisional=due.provisional,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=stored_user(actor),
         state=State.RECEIVED,
     )
     lines = []

@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -42,10 +43,12 @@ class Layout:
     names: dict[str, str]
     required: tuple[str, ...]
     counted: frozenset[str]
-    empty: str
+    empty: str | Promise  # a lazy translation: the message is read in the request's language
 
     @classmethod
-    def of(cls, columns: tuple[tuple[str, tuple[str, ...], bool], ...], *, empty: str) -> Layout:
+    def of(
+        cls, columns: tuple[tuple[str, tuple[str, ...], bool], ...], *, empty: str | Promise
+    ) -> Layout:
         """A layout from (header, aliases, required) triples; every column counts as data."""
         return cls(
             headers=tuple(h for h, _aliases, _req in columns),
