@@ -233,7 +233,8 @@ def _centre_clerk(centre: ServiceCentre, username: str, display_name: str, admin
 def _delegations(bureau: Bureau, users: dict, today: datetime.date) -> list[str]:
     cal = current_calendar()
     lines = []
-    admin = get_user_model().objects.get(username="admin")
+    # The county's system administrator places the centres' clerks, as for any staff member.
+    admin = get_user_model().objects.get(username="orgadmin")
     for code, mode, names, username, display_name in DELEGATIONS:
         centre = ServiceCentre.objects.get(region__code=code, bureau=bureau)
         versions = ItemVersion.objects.in_force(today).filter(

@@ -448,6 +448,8 @@ def test_the_reform_runs_handed_over_cases_and_township_delegations(county):
     from oneseal.handovers import queries as handover_queries
     from oneseal.handovers.models import HandedOverCase
 
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("load-demo", stdout=io.StringIO())
     assert HandedOverCase.objects.count() == 30
     assert HandedOverCase.objects.values("department").distinct().count() == 4
     assert HandedOverCase.objects.exclude(missing=[]).exists()

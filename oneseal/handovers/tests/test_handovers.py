@@ -216,7 +216,13 @@ def test_an_item_of_another_department_is_refused(import_, county):
 def test_the_bureau_finishes_a_handed_over_case_and_the_report_counts_it(import_, signatory, clerk):
     handover = import_(
         row(**{"办理状态": "已受理", "受理日期": "2025-09-29"}),
-        row(**{"原办件编号": "SJ2025-0902", "收件日期": "2025-09-30"}),
+        row(
+            **{
+                "原办件编号": "SJ2025-0902",
+                "收件日期": "2025-09-30",
+                "移交材料": "食品经营许可申请书×1",
+            }
+        ),
         row(**{"原办件编号": "SJ2025-0903", "办理状态": "已受理", "受理日期": "2025-09-26"}),
     )
     first = handover.cases.get(original_number="SJ2025-0901").case
@@ -236,7 +242,7 @@ def test_the_bureau_finishes_a_handed_over_case_and_the_report_counts_it(import_
     assert (r.received, r.finished, r.open) == (3, 1, 2)
     # SJ2025-0903 accepted 09-26: promised due 10-09, open on 10-20 → past the promise.
     assert r.overdue == 1 and r.past_statutory == 0
-    assert r.unconfirmed == 1 and r.papers == 9
+    assert r.unconfirmed == 1 and r.papers == 7 and r.with_missing == 1
 
 
 def test_a_department_supervisor_sees_only_their_own_hand_overs(
