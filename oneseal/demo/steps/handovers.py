@@ -27,6 +27,7 @@ from oneseal.cases import actions as case_actions
 from oneseal.cases.actions.review import pending_review_blockers, steps_of
 from oneseal.cases.models import Case, CaseMaterial
 from oneseal.catalogue.models import ApplicantType, HandlingItem, ItemVersion, TransferStatus
+from oneseal.catalogue.rules import material_applies
 from oneseal.delegations import actions as delegation_actions
 from oneseal.delegations.models import Delegation, Mode
 from oneseal.errors import DomainError
@@ -108,6 +109,8 @@ def _register(
 ) -> bytes:
     cal = current_calendar()
     items = _items(department, handed)
+    # Items whose guide lists required papers first: a register line without one shows as missing.
+    items = [hi for hi in items if any(m.is_required for m in hi.materials.all())] or items
     book = Workbook()
     sheet = book.active
     sheet.append([f"{department.name}在办件移交台账"])
@@ -122,9 +125,18 @@ def _register(
         else:
             received = cal.before(handed, 3 + n % 4).date
             accepted, state = cal.add(received, 1).date, "已受理"
-        names = list(dict.fromkeys(m.name for m in hi.materials.all() if m.name))
-        # Every fourth register line came without its last paper: flagged missing.
-        handed_papers = names[:-1] if n % 4 == 3 and len(names) > 1 else names
+        kind = "person" if person else "organisation"
+        papers = [
+            m
+            for m in hi.materials.all()
+            if m.name and material_applies(m, applicant_kind=kind, by_agent=False)
+        ]
+        names = list(dict.fromkeys(m.name for m in papers))
+        required = [m.name for m in papers if m.is_required]
+        # Every fourth register line came without one of its required papers: flagged missing.
+        handed_papers = (
+            [name for name in names if name != required[-1]] if n % 4 == 3 and required else names
+        )
         sheet.append(
             [
                 f"{department.code or department.pk}-{handed.year}-{n + 1:04d}",
