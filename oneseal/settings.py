@@ -131,6 +131,8 @@ INSTALLED_APPS = [
     "oneseal.inspections",
     "oneseal.experts",
     "oneseal.transfers",
+    "oneseal.handovers",
+    "oneseal.delegations",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

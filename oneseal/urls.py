@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("inspections/", include("oneseal.inspections.urls")),
     path("experts/", include("oneseal.experts.urls")),
     path("transfers/", include("oneseal.transfers.urls")),
+    path("handovers/", include("oneseal.handovers.urls")),
+    path("delegations/", include("oneseal.delegations.urls")),
     path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,

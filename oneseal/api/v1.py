@@ -48,6 +48,8 @@ urlpatterns = [
             "inspections",
             "experts",
             "transfers",
+            "handovers",
+            "delegations",
             "workbench",
             "portal",
         )

@@ -23,7 +23,7 @@ from oneseal.catalogue.models import (
     ReviewStep,
     SpecialProcedure,
 )
-from oneseal.organisation.models import Bureau, Section
+from oneseal.organisation.models import Bureau, Section, ServiceCentre
 from oneseal.regions.models import Region
 
 
@@ -140,6 +140,18 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="acting_cases",
+    )
+
+    # Received at a township service centre under the bureau's delegation (委托): the centre's
+    # staff act on it within the delegation (oneseal.delegations.rules); the case stays the
+    # bureau's, in the bureau's region, and is decided in the bureau's name.
+    service_centre = models.ForeignKey(
+        ServiceCentre,
+        verbose_name=_("受托便民服务中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
 
     objects = CaseQuerySet.as_manager()

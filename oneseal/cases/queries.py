@@ -65,6 +65,10 @@ def visible_cases(user: Viewer) -> QuerySet[Case]:
         if staff.department_id is None:
             return Case.objects.filter(own)
         scope &= Q(handling_item__item_version__original_department_id=staff.department_id)
+    if staff is not None and staff.service_centre_id is not None:
+        # A township service centre's staff see the cases received at their centre under the
+        # bureau's delegation (the cases stay in the bureau's region).
+        scope |= Q(service_centre_id=staff.service_centre_id)
     return Case.objects.filter(scope | own)
 
 
@@ -79,6 +83,8 @@ def staff_sees(user: Viewer, case: Case) -> bool:
     staff = staff_of(user)
     prefix = scope_prefix(user)
     assert staff is not None and prefix is not None  # is_scoped_staff, and not a superuser
+    if staff.service_centre_id is not None and case.service_centre_id == staff.service_centre_id:
+        return True
     if not case.region_code.startswith(prefix):
         return False
     if staff.role_set & REGION_WIDE_ROLES:

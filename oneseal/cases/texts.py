@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 EVENT_TEXT = {
     "receive": gettext_lazy("收到申请"),
+    "hand_over": gettext_lazy("原审批部门移交在办件"),
     "attach_file": gettext_lazy("上传材料"),
     "accept": gettext_lazy("受理"),
     "deem_accepted": gettext_lazy("依法视为受理"),

@@ -369,12 +369,19 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
     """The actions of the user's roles on this case, each with the blockers the case actions
     give now. The actions check the role and the state again when they run."""
     from oneseal.cases import actions
+    from oneseal.cases.actions import delegated_blockers
     from oneseal.cases.actions.commitment import may_verify
     from oneseal.cases.actions.review import current_step, decision_step, may_work_step
 
-    clerk = has_role(user, Role.CLERK, case.region)
+    # A township centre's clerk acts on what its delegation covers (委托).
+    clerk = (
+        has_role(user, Role.CLERK, case.region) or delegated_blockers(user, case, Role.CLERK) == []
+    )
     reviewer = has_role(user, Role.REVIEWER, case.region)
-    signatory = has_role(user, Role.SIGNATORY, case.region)
+    signatory = (
+        has_role(user, Role.SIGNATORY, case.region)
+        or delegated_blockers(user, case, Role.SIGNATORY) == []
+    )
     hi = case.handling_item
     out: list[tuple[str, list[str]]] = []
 

@@ -1,7 +1,7 @@
 """Case actions: each is one transaction that checks the actor's role and region, locks the
 case, checks the transition, records an event, and returns the case."""
 
-from ._base import verify_chain
+from ._base import delegated_blockers, verify_chain
 from .commitment import (
     commitment_grant_blockers,
     notice_overdue_verification,
@@ -24,6 +24,7 @@ from .decision import (
     withdraw,
     withdraw_blockers,
 )
+from .handover import handed_over_blockers, open_handed_over_case
 from .intake import (
     accept,
     accept_blockers,
@@ -73,6 +74,9 @@ from .revocation import (
 
 __all__ = [
     "record_joint_result",
+    "delegated_blockers",
+    "handed_over_blockers",
+    "open_handed_over_case",
     "accept",
     "accept_blockers",
     "apply_online",

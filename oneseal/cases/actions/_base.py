@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from oneseal.actors import Actor, User
 from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.queries import today as business_today
+from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import Conflict, NotPermitted, fail_blockers
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -63,9 +65,30 @@ def lock(case: Case, *, expected_version: int | None = None) -> Case:
     return locked
 
 
-def require_case_role(actor: "User", case: Case, *roles: str) -> None:
-    if not any(has_role(actor, role, case.region) for role in roles):
+def require_case_role(actor: "User", case: Case, *roles: str, delegable: bool = False) -> None:
+    """The actor holds one of `roles` over the case's region. For the acts a delegation (委托)
+    covers (`delegable`: receiving and the intake decisions, the decision, handing out), a
+    township service centre's clerk may also act, under the bureau's delegation in force today,
+    on a case received at their centre (a signatory's act only when the delegation lets the
+    centre decide). A delegated refusal names its reason (scope, period, region, mode)."""
+    if any(has_role(actor, role, case.region) for role in roles):
+        return
+    blockers = delegated_blockers(actor, case, *roles) if delegable else None
+    if blockers is None:
         raise NotPermitted()
+    if blockers:
+        raise NotPermitted(blockers[0], reasons=blockers)
+
+
+def delegated_blockers(actor: "Actor", case: Case, *roles: str) -> list[str] | None:
+    """None when the actor does not act under a delegation at all (no centre, or none of
+    `roles` is one a centre may stand in for); else why the delegation does not cover this act
+    on this case today (empty: it does)."""
+    staff = delegation_rules.centre_staff(actor)
+    acts = [delegation_rules.ACT_OF_ROLE[r] for r in roles if r in delegation_rules.ACT_OF_ROLE]
+    if staff is None or not acts:
+        return None
+    return delegation_rules.case_blockers(staff, case, on=business_today(), act=acts[0])
 
 
 def check(action: str, case: Case, extra: list[str] | None = None) -> None:

@@ -96,7 +96,7 @@ def _decide_step(
 
 def _require_decider(actor: "User", case: Case) -> None:
     """A signatory of the case's region; when the decision step is assigned, that signatory."""
-    require_case_role(actor, case, Role.SIGNATORY)
+    require_case_role(actor, case, Role.SIGNATORY, delegable=True)
     step = decision_step(steps_of(case))
     if (
         step is not None
@@ -366,7 +366,7 @@ def deliver(
     handling item offers); whether that was within 10 working days of the decision is kept.
     The case closes."""
     case = lock(case, expected_version=expected_version)
-    require_case_role(actor, case, Role.CLERK)
+    require_case_role(actor, case, Role.CLERK, delegable=True)
     fail_blockers(deliver_blockers(case))
     hi = case.handling_item
     if channel not in CHANNEL_OFFERED or not getattr(hi, CHANNEL_OFFERED[channel]):

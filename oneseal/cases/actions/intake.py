@@ -28,6 +28,7 @@ from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import ApplicantType, HandlingItem, ItemVersion, Material
+from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
@@ -42,6 +43,7 @@ from ._base import (
     append_event,
     calendar,
     check,
+    delegated_blockers,
     lock,
     move,
     require_case_role,
@@ -77,15 +79,19 @@ def receive_blockers(
                 date=on.isoformat()
             )
         )
-    wanted: dict[str, ApplicantType] = {
-        Applicant.Kind.PERSON: ApplicantType.PERSON,
-        Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION,
-    }
-    if handling_item.applicant_type not in (ApplicantType.BOTH, wanted[applicant.kind]):
+    if not handling_item_serves(handling_item, applicant):
         out.append(
             _("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display())
         )
     return out
+
+
+def handling_item_serves(handling_item: HandlingItem, applicant: Applicant) -> bool:
+    wanted: dict[str, ApplicantType] = {
+        Applicant.Kind.PERSON: ApplicantType.PERSON,
+        Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION,
+    }
+    return handling_item.applicant_type in (ApplicantType.BOTH, wanted[applicant.kind])
 
 
 def _line(case: Case, material: Material, applicant_kind: str, by_agent: bool) -> CaseMaterial:
@@ -129,8 +135,25 @@ def receive(
     version = handling_item.item_version
     region = version.item.catalogue.region
     online_self = channel == Channel.ONLINE and acts_for(actor, applicant)
+    centre = None
     if not (has_role(actor, Role.CLERK, region) or online_self):
-        raise NotPermitted()
+        # A township service centre receives only what the bureau delegated to it, while the
+        # delegation is in force (委托); the case stays the bureau's.
+        staff = delegation_rules.centre_staff(actor)
+        bureau_here = _bureau_of(region)
+        if staff is None or bureau_here is None or channel != Channel.WINDOW:
+            raise NotPermitted()
+        fail_blockers(
+            delegation_rules.delegation_blockers(
+                staff,
+                bureau=bureau_here,
+                item=version.item,
+                on=today(at or timezone.now()),
+                act=delegation_rules.INTAKE,
+            ),
+            error=NotPermitted,
+        )
+        centre = staff.service_centre
     if idempotency_key:
         existing = Case.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -188,6 +211,7 @@ def receive(
         acceptance_due_provisional=due.provisional,
         created_by=actor if getattr(actor, "pk", None) else None,
         target_licence=target_licence,
+        service_centre=centre,
     )
     if idempotency_key:
         try:
@@ -380,7 +404,7 @@ def check_materials(
     """The clerk records, per checklist line, whether the material is provided, missing,
     defective or not needed. Tolerated lines are set by `accept`."""
     case = lock(case, expected_version=expected_version)
-    require_case_role(actor, case, Role.CLERK)
+    require_case_role(actor, case, Role.CLERK, delegable=True)
     check("check_materials", case)
     lines = {line.pk: line for line in _material_statuses(case, statuses)}
     allowed = {
@@ -519,7 +543,7 @@ def accept(
     """Accept the application (受理); with `tolerated` {checklist line: promised date}, accept
     under 容缺受理 on the applicant's promise to supply those materials by then."""
     case = lock(case, expected_version=expected_version)
-    require_case_role(actor, case, Role.CLERK)
+    require_case_role(actor, case, Role.CLERK, delegable=True)
     on = on or today()
     require_within_window(case, on, refused=_("无需再作受理决定"))
     blockers = accept_blockers(case, on=on, tolerated=tolerated)
@@ -601,7 +625,7 @@ def refuse(
 ) -> Case:
     """不予受理: (1) the matter needs no licence; (2) it is not this body's power — name the body."""
     case = lock(case, expected_version=expected_version)
-    require_case_role(actor, case, Role.CLERK)
+    require_case_role(actor, case, Role.CLERK, delegable=True)
     errors = {}
     if clause not in REFUSAL_CLAUSES:
         errors["clause"] = [_("请选择第三十二条第一款第（一）项或第（二）项")]
@@ -644,7 +668,7 @@ def request_correction(
     """一次性告知: one notice listing every material to supply or correct ({line: what is wrong}).
     Too late once the 5 days have passed: the application is then already deemed accepted."""
     case = lock(case, expected_version=expected_version)
-    require_case_role(actor, case, Role.CLERK)
+    require_case_role(actor, case, Role.CLERK, delegable=True)
     on = on or today()
     check("request_correction", case)
     require_within_window(case, on, refused=_("不能再要求补正"), field="items")
@@ -700,6 +724,15 @@ def _correction_round(case: Case, items: dict, lines: dict) -> int:
     return len(earlier) + 1
 
 
+def _clerk_of(actor: "User", case: Case) -> bool:
+    """A clerk over the case's region, or the clerk of the centre that received it under a
+    delegation in force."""
+    return (
+        has_role(actor, Role.CLERK, case.region)
+        or delegated_blockers(actor, case, Role.CLERK) == []
+    )
+
+
 @transaction.atomic
 def submit_correction(
     case: Case,
@@ -712,7 +745,7 @@ def submit_correction(
     time spent waiting for it counts toward no limit."""
     case = lock(case, expected_version=expected_version)
     is_own = acts_for(actor, case.applicant)
-    if not (is_own or has_role(actor, Role.CLERK, case.region)):
+    if not (is_own or _clerk_of(actor, case)):
         raise NotPermitted()
     check("submit_correction", case)
     on = on or today()
@@ -742,7 +775,7 @@ def submit_correction(
             "acceptance_due": due.date.isoformat(),
             "acceptance_due_provisional": due.provisional,
             "materials": names,
-            "by_applicant": is_own and not has_role(actor, Role.CLERK, case.region),
+            "by_applicant": is_own and not _clerk_of(actor, case),
         },
     )
     return case
@@ -754,7 +787,7 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload: File) -> Upload:
     first bytes, not from its name, and both must agree; a file is never overwritten."""
     case = lock(line.case)
     is_own = acts_for(actor, case.applicant)
-    if not (is_own or has_role(actor, Role.CLERK, case.region)):
+    if not (is_own or _clerk_of(actor, case)):
         raise NotPermitted()
     check("attach_file", case)
     return _store_file(case, line, actor=actor, upload=upload, on=today())

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -27,6 +30,44 @@ from .columns import (
     _norm_text,
 )
 from .national_csv import read_service_items_csv
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a sheet's header row may name: the headers in their order, every accepted spelling
+    (normalised by `_norm_header`) of each, the required ones, the ones whose cells make a row
+    count as data, and what to say when a file has only its header. The county list is one;
+    other imports (the hand-over of pending cases) read their own through the same reader."""
+
+    headers: tuple[str, ...]
+    names: dict[str, str]
+    required: tuple[str, ...]
+    counted: frozenset[str]
+    empty: str | Promise  # a lazy translation: the message is read in the request's language
+
+    @classmethod
+    def of(
+        cls, columns: tuple[tuple[str, tuple[str, ...], bool], ...], *, empty: str | Promise
+    ) -> Layout:
+        """A layout from (header, aliases, required) triples; every column counts as data."""
+        return cls(
+            headers=tuple(h for h, _aliases, _req in columns),
+            names={_norm_header(n): h for h, aliases, _req in columns for n in (h, *aliases)},
+            required=tuple(h for h, _aliases, req in columns if req),
+            counted=frozenset(h for h, _aliases, _req in columns),
+            empty=empty,
+        )
+
+
+# A row counts when a known column other than 序号 has something in it: templates often come
+# with numbered empty rows, and notes under the table sit in the 序号 column.
+COUNTY_LIST = Layout(
+    headers=HEADERS,
+    names=_HEADER_NAMES,
+    required=REQUIRED_HEADERS,
+    counted=frozenset(h for h in HEADERS if _BY_HEADER[h].level != SERIAL),
+    empty=gettext_lazy("文件中只有表头，没有事项数据"),
+)
 
 
 def _bad_file(message=None) -> Sheet:
@@ -97,10 +138,11 @@ def _capped_rows(worksheet) -> tuple[list[tuple], list[Problem]]:
     return rows, []
 
 
-def read_xlsx(source) -> Sheet:
-    """Read the first worksheet of an xlsx (bytes, a path or a file object). The header row
-    is the first of the top rows that names at least two known columns. A file beyond the
-    caps (ONESEAL_IMPORT_MAX_*) is refused with a problem naming the cap."""
+def read_xlsx(source, layout: Layout = COUNTY_LIST) -> Sheet:
+    """Read the first worksheet of an xlsx (bytes, a path or a file object) in `layout` (the
+    county list unless said otherwise). The header row is the first of the top rows that names
+    at least two known columns. A file beyond the caps (ONESEAL_IMPORT_MAX_*) is refused with a
+    problem naming the cap."""
     if isinstance(source, str | Path):
         source = Path(source).read_bytes()
     elif not isinstance(source, bytes | bytearray):
@@ -131,22 +173,22 @@ def read_xlsx(source) -> Sheet:
         return _bad_file()
     if problems:
         return Sheet(problems=problems)
-    return _sheet_from_rows(raw_rows)
+    return _sheet_from_rows(raw_rows, layout)
 
 
-def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
+def _sheet_from_rows(raw_rows: list[tuple], layout: Layout = COUNTY_LIST) -> Sheet:
     non_empty = [(n, r) for n, r in enumerate(raw_rows, start=1) if any(_norm_text(c) for c in r)]
     if not non_empty:
         return Sheet(problems=[Problem(0, "", _("文件中没有数据"))])
     header_row, header_cells = non_empty[0]
     for n, row in non_empty[:HEADER_SCAN_ROWS]:
-        if sum(1 for c in row if _norm_header(c) in _HEADER_NAMES) >= 2:
+        if sum(1 for c in row if _norm_header(c) in layout.names) >= 2:
             header_row, header_cells = n, row
             break
     sheet = Sheet(header_row=header_row)
     positions: dict[str, int] = {}
     for index, cell in enumerate(header_cells):
-        header = _HEADER_NAMES.get(_norm_header(cell))
+        header = layout.names.get(_norm_header(cell))
         if header is None:
             continue  # a column the layout does not know: ignored
         if header in positions:
@@ -161,21 +203,19 @@ def _sheet_from_rows(raw_rows: list[tuple]) -> Sheet:
             )
             continue
         positions[header] = index
-    for header in REQUIRED_HEADERS:
+    for header in layout.required:
         if header not in positions:
             sheet.problems.append(
                 Problem(header_row, header, _("缺少必填列“{h}”").format(h=header))
             )
-    sheet.headers = [h for h in HEADERS if h in positions]
-    # A row counts when a known column other than 序号 has something in it: templates often
-    # come with numbered empty rows, and notes under the table sit in the 序号 column.
-    data_positions = [i for h, i in positions.items() if _BY_HEADER[h].level != SERIAL]
+    sheet.headers = [h for h in layout.headers if h in positions]
+    data_positions = [i for h, i in positions.items() if h in layout.counted]
     for n, row in enumerate(raw_rows[header_row:], start=header_row + 1):
         if not any(_norm_text(row[i]) for i in data_positions if i < len(row)):
             continue
         sheet.rows.append((n, {h: row[i] if i < len(row) else None for h, i in positions.items()}))
     if not sheet.rows and not sheet.problems:
-        sheet.problems.append(Problem(0, "", _("文件中只有表头，没有事项数据")))
+        sheet.problems.append(Problem(0, "", str(layout.empty)))
     return sheet
 
 

@@ -542,3 +542,28 @@ def test_the_expert_pool_and_a_completed_expert_review(county):
     assert declined.expert.user is not None
     suspension = review.case.suspensions.get(kind="expert_review", suspended_on=review.opened_on)
     assert suspension.resumed_on == review.concluded_on
+
+
+def test_the_reform_runs_handed_over_cases_and_township_delegations(county):
+    from oneseal.calendars.queries import today
+    from oneseal.cases.models import Case, State
+    from oneseal.delegations.models import Delegation, Mode
+    from oneseal.handovers import queries as handover_queries
+    from oneseal.handovers.models import HandedOverCase
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("load-demo", stdout=io.StringIO())
+    assert HandedOverCase.objects.count() == 30
+    assert HandedOverCase.objects.values("department").distinct().count() == 4
+    assert HandedOverCase.objects.exclude(missing=[]).exists()
+    admin = get_user_model().objects.get(username="admin")
+    rows = handover_queries.report(admin, today())
+    assert sum(r.received for r in rows) == 30
+    assert sum(r.overdue for r in rows) > 0 and sum(r.finished for r in rows) > 0
+    delegations = Delegation.objects.all()
+    assert {d.mode for d in delegations} == {Mode.DECIDE, Mode.FORWARD}
+    assert all(d.file and d.in_force(today()) for d in delegations)
+    at_centres = Case.objects.filter(service_centre__isnull=False)
+    assert at_centres.count() == 4
+    decided = at_centres.get(state=State.GRANTED)
+    assert decided.events.get(action="grant").actor.staff.service_centre == decided.service_centre
