@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("linkage", "0002_deemed_renewal_decision"),
+        ("linkage", "0003_opinions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
