@@ -53,6 +53,13 @@ class ProjectClockOut(serializers.Serializer):
     warning = serializers.CharField()
 
 
+class SharedStepOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    opened_on = serializers.DateField()
+
+
 class StageRowOut(serializers.Serializer):
     id = serializers.IntegerField()
     project = serializers.IntegerField()
@@ -70,6 +77,7 @@ class StageRowOut(serializers.Serializer):
     clock = ClockOut()
     project_clock = ProjectClockOut()
     cases = CaseLineOut(many=True)
+    shared_steps = SharedStepOut(many=True)
 
 
 def row_out(row: desk.Row) -> dict:
@@ -116,6 +124,10 @@ def row_out(row: desk.Row) -> dict:
             {"case": line.case, "required": line.required, "waits_on": line.waits_on}
             | ({"blockers": line.blockers} if line.blockers is not None else {})
             for line in row.cases
+        ],
+        "shared_steps": [
+            {"id": j.pk, "kind": j.kind, "title": j.title, "opened_on": j.opened_on}
+            for j in row.shared_steps
         ],
     }
 

@@ -37,7 +37,16 @@ from oneseal.organisation.models import Section
 from oneseal.organisation.rules import scope_prefix, staff_of
 
 from . import clocks
-from .models import Bundle, BundleCase, Project, ProjectKind, Stage, StageApplication, StageStanding
+from .models import (
+    Bundle,
+    BundleCase,
+    JointStep,
+    Project,
+    ProjectKind,
+    Stage,
+    StageApplication,
+    StageStanding,
+)
 from .queries import project_limit, stops_of
 
 RED, YELLOW, NONE = "red", "yellow", ""
@@ -518,12 +527,24 @@ def blockers_of(case: Case, on: datetime.date) -> list[str]:
 # --- the shared steps due ------------------------------------------------------------------
 
 
-def shared_steps_due(applications: Iterable[StageApplication]) -> dict[int, list]:
-    """Extension point for the shared steps of a stage (联合审图, 联合勘验, 多评合一, 联合验收):
-    the models of joint steps are not on this branch, so no stage has any; once they exist,
-    this returns each application's steps not yet done with their due days, and the desk's
-    page and API show them."""
-    return {a.pk: [] for a in applications}
+def shared_steps_due(applications: Iterable[StageApplication]) -> dict[int, list[JointStep]]:
+    """The shared steps (联合审图, 多评合一, 联合验收) of each application's project and stage
+    still without their report: the stage's cases cannot be decided before it (the decision's
+    blockers say so), so the lead section sees them beside the clock. One query for the page."""
+    applications = list(applications)
+    out: dict[int, list[JointStep]] = {a.pk: [] for a in applications}
+    if not applications:
+        return out
+    keys = {(a.project_id, a.stage): a.pk for a in applications}
+    steps = JointStep.objects.filter(
+        project_id__in={a.project_id for a in applications},
+        state=JointStep.StepState.OPEN,
+    ).order_by("opened_on", "id")
+    for step in steps:
+        pk = keys.get((step.project_id, step.stage))
+        if pk is not None:
+            out[pk].append(step)
+    return out
 
 
 # --- the rows as the desk shows them -------------------------------------------------------
@@ -535,7 +556,7 @@ class Row:
     remaining: int  # working days left on the stage today
     project_remaining: int | None
     cases: list[CaseLine]
-    shared_steps: list
+    shared_steps: list[JointStep]
 
     @property
     def application(self) -> StageApplication:

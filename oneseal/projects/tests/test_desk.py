@@ -325,3 +325,40 @@ def test_the_api_lists_the_desk_with_the_same_scoping(
     assert client.get("/api/v1/stage-applications").status_code == 403
     client.force_authenticate(None)
     assert client.get("/api/v1/stage-applications").status_code in (401, 403)
+
+
+def test_an_open_shared_step_is_on_the_desk_until_its_report(applied, lead, section, on_feb_12):
+    """联合审图 of the stage's project, still without its report: the lead section sees it beside
+    the stage (page and API); another project's step is not shown."""
+    from oneseal.projects import joint_actions
+
+    step = joint_actions.open_joint_step(
+        applied.project,
+        actor=lead,
+        stage=Stage.CONSTRUCTION_PERMIT,
+        kind="drawing_review",
+        title="施工图联合审查",
+        template=applied.template,
+        cases=cases_of(applied),
+        sections=[section],
+        on=day("2026-02-12"),
+    )
+    (row,) = desk.rows([only_row(lead, day("2026-02-12"))], day("2026-02-12"))
+    assert [s.pk for s in row.shared_steps] == [step.pk]
+    text = signed_in(lead).get(reverse("projects:desk")).content.decode()
+    assert reverse("projects:joint-step", args=[step.pk]) in text
+    api = APIClient()
+    api.force_authenticate(lead)
+    (listed,) = api.get("/api/v1/stage-applications").json()["results"]
+    assert listed["shared_steps"] == [
+        {
+            "id": step.pk,
+            "kind": "drawing_review",
+            "title": "施工图联合审查",
+            "opened_on": "2026-02-12",
+        }
+    ]
+    step.state = step.StepState.CONCLUDED  # the report itself is the joint steps' own test
+    step.save(update_fields=["state"])
+    (row,) = desk.rows([only_row(lead, day("2026-02-12"))], day("2026-02-12"))
+    assert row.shared_steps == []
