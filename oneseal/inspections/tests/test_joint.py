@@ -40,6 +40,19 @@ def stage_cases(surveyed_item, plain_item, applicant, clerk):
 
 
 @pytest.fixture
+def endpoint(department):
+    from oneseal.linkage.actions import configure_department_link
+
+    configure_department_link(
+        department,
+        system=True,
+        sign_days=3,
+        webhook_url="https://scjg.example.gov.cn/hooks",
+        webhook_enabled=True,
+    )
+
+
+@pytest.fixture
 def joint(project, stage_cases, section, department, reviewer, second_reviewer):
     with travel("2026-02-10 09:00"):
         return actions.schedule_joint_inspection(
@@ -174,3 +187,24 @@ def test_the_owners_account_sees_the_joint_inspection_and_a_stranger_does_not(
     assert list(visible_inspections(applicant_user)) == [joint]
     assert not visible_inspections(other_applicant_user).exists()
     assert not visible_inspections(far_staff).exists()
+
+
+def test_a_department_taking_part_is_told_through_linkage(
+    endpoint, joint, department, reviewer, supervisor
+):
+    from oneseal.linkage.models import OutboxMessage
+
+    message = OutboxMessage.objects.get(department=department)
+    assert message.event_type == "joint_inspection.scheduled"
+    assert message.payload["code"] == joint.code
+    assert message.payload["project"] == "2025-640221-47-01-012345"
+    assert len(message.payload["cases"]) == 2
+    with travel("2026-02-10 10:00"):
+        actions.reschedule(joint, actor=reviewer, at=at("2026-02-12 14:00"), reason="部门另有安排")
+    assert list(
+        OutboxMessage.objects.filter(department=department)
+        .order_by("id")
+        .values_list("event_type", flat=True)
+    ) == ["joint_inspection.scheduled", "joint_inspection.rescheduled"]
+    # The department's supervisor sees the visit their department attends.
+    assert list(visible_inspections(supervisor)) == [joint]
