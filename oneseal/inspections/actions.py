@@ -834,7 +834,13 @@ def complete_inspection(
         fail_fields({"on": [_("完成日期不能早于开始勘验的日期")]})
     people = [i.user for i in inspection.inspectors.select_related("user")]
     text = findings_text(inspection)
+    closed = []
     for link in InspectionCase.objects.filter(inspection=inspection).select_related("case"):
+        if link.case.state not in (State.ACCEPTED, State.SUSPENDED):
+            # Withdrawn, terminated or decided while the visit ran: its record is closed, and
+            # one such case must not keep the others of a joint inspection waiting.
+            closed.append(link.case.number)
+            continue
         site = case_actions.record_site_inspection(
             link.case,
             actor=actor,
@@ -849,5 +855,5 @@ def complete_inspection(
             case_actions.resume(link.case, actor=actor, on=on)
     inspection.state, inspection.completed_on = Inspection.InspectionState.COMPLETED, on
     inspection.save(update_fields=["state", "completed_on"])
-    _audit("complete", inspection, actor, _("完成现场勘验"), on=on.isoformat())
+    _audit("complete", inspection, actor, _("完成现场勘验"), on=on.isoformat(), not_recorded=closed)
     return inspection

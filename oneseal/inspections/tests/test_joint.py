@@ -208,3 +208,26 @@ def test_a_department_taking_part_is_told_through_linkage(
     ) == ["joint_inspection.scheduled", "joint_inspection.rescheduled"]
     # The department's supervisor sees the visit their department attends.
     assert list(visible_inspections(supervisor)) == [joint]
+
+
+def test_a_case_withdrawn_during_the_visit_does_not_hold_up_the_others(
+    joint, stage_cases, reviewer, second_reviewer, clerk
+):
+    from oneseal.cases import actions as case_actions
+
+    surveyed, plain = stage_cases
+    with travel("2026-02-13 09:35"):
+        actions.start_inspection(joint, actor=reviewer, on=day("2026-02-13"))
+        for order in (1, 2, 3):
+            actions.record_finding(joint, actor=reviewer, order=order, result="conforms")
+        for party in joint.parties.all():
+            actions.record_party(joint, party, actor=reviewer, attended=False)
+        actions.record_conclusion(joint, actor=reviewer, conclusion="符合")
+        actions.confirm(joint, actor=reviewer)
+        actions.confirm(joint, actor=second_reviewer)
+        case_actions.withdraw(plain, actor=clerk, reason="建设单位调整方案，撤回申请")
+        actions.complete_inspection(joint, actor=reviewer, on=day("2026-02-13"))
+    assert SiteInspection.objects.filter(case=surveyed).exists()
+    assert not SiteInspection.objects.filter(case=plain).exists()
+    surveyed.refresh_from_db()
+    assert surveyed.state == State.ACCEPTED
