@@ -40,6 +40,7 @@ from oneseal.errors import (
     fail_blockers,
     fail_fields,
 )
+from oneseal.linkage.outbox import enqueue
 from oneseal.organisation.models import Department, Role, Section
 from oneseal.organisation.rules import has_role, require_role
 from oneseal.projects.models import Project, Stage
@@ -109,6 +110,31 @@ def _inspector_row(actor: "User", inspection: Inspection) -> Inspector:
     ):
         raise NotPermitted(_("您已不在本地区在岗，不能记录勘验"))
     return row
+
+
+def _tell_departments(inspection: Inspection, event_type: str) -> None:
+    """联合勘验 through linkage: each department taking part gets the visit's time and place
+    as a webhook message for its system, written in this transaction (its supervisors also see
+    the inspection in their own list, `queries.visible_inspections`)."""
+    if not inspection.is_joint:
+        return
+    payload = {
+        "inspection": inspection.pk,
+        "code": inspection.code,
+        "project": inspection.project.code if inspection.project else None,
+        "stage": inspection.stage,
+        "place": inspection.place,
+        "scheduled_at": inspection.scheduled_at.isoformat(),
+        "state": inspection.state,
+        "cases": [c.number for c in _covered_cases(inspection)],
+    }
+    for party in inspection.parties.filter(department__isnull=False).select_related("department"):
+        enqueue(
+            party.department,
+            event_type=event_type,
+            payload=payload,
+            region_code=inspection.region_code,
+        )
 
 
 # --- the checklist ------------------------------------------------------------------------
@@ -417,6 +443,7 @@ def schedule_joint_inspection(
         cases=[c.pk for c in locked],
         parties=[p.name for p in inspection.parties.all()],
     )
+    _tell_departments(inspection, "joint_inspection.scheduled")
     return inspection
 
 
@@ -492,6 +519,7 @@ def reschedule(
         at=inspection.scheduled_at.isoformat(),
         reason=reason.strip(),
     )
+    _tell_departments(inspection, "joint_inspection.rescheduled")
     return inspection
 
 
@@ -509,6 +537,7 @@ def cancel_inspection(inspection: Inspection, *, actor: "User", reason: str) -> 
     inspection.cancelled_reason = reason.strip()
     inspection.save(update_fields=["state", "cancelled_reason"])
     _audit("cancel", inspection, actor, _("取消现场勘验"), reason=reason.strip())
+    _tell_departments(inspection, "joint_inspection.cancelled")
     return inspection
 
 
@@ -805,7 +834,13 @@ def complete_inspection(
         fail_fields({"on": [_("完成日期不能早于开始勘验的日期")]})
     people = [i.user for i in inspection.inspectors.select_related("user")]
     text = findings_text(inspection)
+    closed = []
     for link in InspectionCase.objects.filter(inspection=inspection).select_related("case"):
+        if link.case.state not in (State.ACCEPTED, State.SUSPENDED):
+            # Withdrawn, terminated or decided while the visit ran: its record is closed, and
+            # one such case must not keep the others of a joint inspection waiting.
+            closed.append(link.case.number)
+            continue
         site = case_actions.record_site_inspection(
             link.case,
             actor=actor,
@@ -820,5 +855,5 @@ def complete_inspection(
             case_actions.resume(link.case, actor=actor, on=on)
     inspection.state, inspection.completed_on = Inspection.InspectionState.COMPLETED, on
     inspection.save(update_fields=["state", "completed_on"])
-    _audit("complete", inspection, actor, _("完成现场勘验"), on=on.isoformat())
+    _audit("complete", inspection, actor, _("完成现场勘验"), on=on.isoformat(), not_recorded=closed)
     return inspection

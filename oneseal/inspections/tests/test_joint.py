@@ -40,6 +40,19 @@ def stage_cases(surveyed_item, plain_item, applicant, clerk):
 
 
 @pytest.fixture
+def endpoint(department):
+    from oneseal.linkage.actions import configure_department_link
+
+    configure_department_link(
+        department,
+        system=True,
+        sign_days=3,
+        webhook_url="https://scjg.example.gov.cn/hooks",
+        webhook_enabled=True,
+    )
+
+
+@pytest.fixture
 def joint(project, stage_cases, section, department, reviewer, second_reviewer):
     with travel("2026-02-10 09:00"):
         return actions.schedule_joint_inspection(
@@ -174,3 +187,47 @@ def test_the_owners_account_sees_the_joint_inspection_and_a_stranger_does_not(
     assert list(visible_inspections(applicant_user)) == [joint]
     assert not visible_inspections(other_applicant_user).exists()
     assert not visible_inspections(far_staff).exists()
+
+
+def test_a_department_taking_part_is_told_through_linkage(
+    endpoint, joint, department, reviewer, supervisor
+):
+    from oneseal.linkage.models import OutboxMessage
+
+    message = OutboxMessage.objects.get(department=department)
+    assert message.event_type == "joint_inspection.scheduled"
+    assert message.payload["code"] == joint.code
+    assert message.payload["project"] == "2025-640221-47-01-012345"
+    assert len(message.payload["cases"]) == 2
+    with travel("2026-02-10 10:00"):
+        actions.reschedule(joint, actor=reviewer, at=at("2026-02-12 14:00"), reason="部门另有安排")
+    assert list(
+        OutboxMessage.objects.filter(department=department)
+        .order_by("id")
+        .values_list("event_type", flat=True)
+    ) == ["joint_inspection.scheduled", "joint_inspection.rescheduled"]
+    # The department's supervisor sees the visit their department attends.
+    assert list(visible_inspections(supervisor)) == [joint]
+
+
+def test_a_case_withdrawn_during_the_visit_does_not_hold_up_the_others(
+    joint, stage_cases, reviewer, second_reviewer, clerk
+):
+    from oneseal.cases import actions as case_actions
+
+    surveyed, plain = stage_cases
+    with travel("2026-02-13 09:35"):
+        actions.start_inspection(joint, actor=reviewer, on=day("2026-02-13"))
+        for order in (1, 2, 3):
+            actions.record_finding(joint, actor=reviewer, order=order, result="conforms")
+        for party in joint.parties.all():
+            actions.record_party(joint, party, actor=reviewer, attended=False)
+        actions.record_conclusion(joint, actor=reviewer, conclusion="符合")
+        actions.confirm(joint, actor=reviewer)
+        actions.confirm(joint, actor=second_reviewer)
+        case_actions.withdraw(plain, actor=clerk, reason="建设单位调整方案，撤回申请")
+        actions.complete_inspection(joint, actor=reviewer, on=day("2026-02-13"))
+    assert SiteInspection.objects.filter(case=surveyed).exists()
+    assert not SiteInspection.objects.filter(case=plain).exists()
+    surveyed.refresh_from_db()
+    assert surveyed.state == State.ACCEPTED

@@ -128,13 +128,24 @@ def test_another_countys_staff_and_applicants_get_404(
 def test_the_applicant_sees_the_time_and_reschedules_once_in_the_portal(
     inspection, case, applicant_user
 ):
-    c = client_for(applicant_user)
+    import re
+
+    # The portal's form carries its CSRF token: the post passes the real check.
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(applicant_user)
     with travel("2025-09-26 11:00"):
         page = c.get(f"/my/cases/{case.pk}/").content.decode()
         assert "2025年9月30日 10:00" in page and "平罗县城关镇鼓楼南街8号" in page
+        section = page[page.index('id="site-inspection"') :]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', section).group(1)
         moved = c.post(
             f"/inspections/{inspection.pk}/reschedule/",
-            {"at": "2025-09-29T15:00", "reason": "当日不在场", "next": f"/my/cases/{case.pk}/"},
+            {
+                "at": "2025-09-29T15:00",
+                "reason": "当日不在场",
+                "next": f"/my/cases/{case.pk}/",
+                "csrfmiddlewaretoken": token,
+            },
         )
         assert moved.status_code == 302 and moved["Location"] == f"/my/cases/{case.pk}/"
         page = c.get(f"/my/cases/{case.pk}/").content.decode()
@@ -142,7 +153,12 @@ def test_the_applicant_sees_the_time_and_reschedules_once_in_the_portal(
         assert "您已改期一次" in page
         again = c.post(
             f"/inspections/{inspection.pk}/reschedule/",
-            {"at": "2025-09-30T15:00", "reason": "再改", "next": "https://evil.example/"},
+            {
+                "at": "2025-09-30T15:00",
+                "reason": "再改",
+                "next": "https://evil.example/",
+                "csrfmiddlewaretoken": token,
+            },
         )
     assert again.status_code == 400
     assert "每方只能改期一次" in again.content.decode()
