@@ -328,7 +328,9 @@ def test_another_countys_staff_cannot_ask_or_read(case, far_staff, department, a
     assert OpinionRequest.objects.count() == 1
 
 
-def test_the_api_asks_and_the_case_linkage_lists_the_opinion(case, reviewer, department, clerk):
+def test_the_api_asks_and_the_case_linkage_lists_the_opinion(
+    case, reviewer, department, clerk, far_department
+):
     api = APIClient()
     api.force_authenticate(clerk)
     url = reverse("api:linkage-case-opinions", args=[case.pk])
@@ -337,6 +339,8 @@ def test_the_api_asks_and_the_case_linkage_lists_the_opinion(case, reviewer, dep
     api.force_authenticate(reviewer)
     bad = api.post(url, {**body, "days": 0}, format="json")
     assert bad.status_code == 400 and "days" in bad.json()["fields"]
+    far = api.post(url, {**body, "department": far_department.pk}, format="json")
+    assert far.status_code == 400 and "department" in far.json()["fields"]
     made = api.post(url, body, format="json")
     assert made.status_code == 201
     listed = api.get(reverse("api:linkage-case", args=[case.pk])).json()["opinion_requests"]
