@@ -373,15 +373,13 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
     from oneseal.cases.actions.commitment import may_verify
     from oneseal.cases.actions.review import current_step, decision_step, may_work_step
 
-    # A township centre's clerk acts on what its delegation covers (委托).
-    clerk = (
-        has_role(user, Role.CLERK, case.region) or delegated_blockers(user, case, Role.CLERK) == []
-    )
+    bureau_clerk = has_role(user, Role.CLERK, case.region)
     reviewer = has_role(user, Role.REVIEWER, case.region)
-    signatory = (
-        has_role(user, Role.SIGNATORY, case.region)
-        or delegated_blockers(user, case, Role.SIGNATORY) == []
-    )
+    signatory = has_role(user, Role.SIGNATORY, case.region)
+    # A township centre's clerk does what its delegation covers (委托): the intake, handing out,
+    # and the decision when the delegation lets the centre decide.
+    clerk = bureau_clerk or delegated_blockers(user, case, Role.CLERK) == []
+    decides = signatory or delegated_blockers(user, case, Role.SIGNATORY) == []
     hi = case.handling_item
     out: list[tuple[str, list[str]]] = []
 
@@ -392,7 +390,7 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
         out.append(("intake", transition("accept")))
         if case.state == State.AWAITING_CORRECTION:
             out.append(("submit-correction", transition("submit_correction")))
-        if hi.is_commitment:
+        if hi.is_commitment and bureau_clerk:
             out.append(("record-commitment", actions.record_commitment_blockers(case)))
     if reviewer or signatory:
         pending = [s for s in steps if s.state == STEP_PENDING]
@@ -403,7 +401,7 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
             )
         )
     step = current_step(steps)
-    if clerk or reviewer or signatory:
+    if bureau_clerk or reviewer or signatory:
         blockers = actions.complete_review_step_blockers(case)
         if not blockers and step is not None and not may_work_step(user, case, step):
             blockers = [str(_("当前环节“{name}”不由您承办")).format(name=step.name)]
@@ -422,6 +420,7 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
             ("approve-extension", actions.approve_extension_blockers(case, actor=user, on=today))
         )
         out.append(("reject-extension", actions.reject_extension_blockers(case)))
+    if decides:
         decider = decision_step(steps)
         other = (
             [str(_("决定环节已分派给其他签批领导"))]
@@ -432,6 +431,7 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
         out.append(("deny", actions.deny_blockers(case) + other))
     if clerk:
         out.append(("deliver", actions.deliver_blockers(case)))
+    if bureau_clerk:
         if any(
             m.status == CaseMaterial.Status.TOLERATED and m.supplied_on is None
             for m in case.materials.all()
@@ -443,7 +443,7 @@ def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep])
     if hasattr(case, "commitment_verification") and may_verify(user, case):
         out.append(("verify-commitment", actions.verify_commitment_blockers(case)))
     out += _revocation_offers(
-        case, today=today, clerk=clerk, reviewer=reviewer, signatory=signatory
+        case, today=today, clerk=bureau_clerk, reviewer=reviewer, signatory=signatory
     )
     out.sort(key=lambda pair: OFFER_ORDER.index(pair[0]))
     return [

@@ -864,6 +864,8 @@ NOT_ACTION_ENDPOINTS = {
     "overdue_promises",
     "apply_online",
     "receive_at_window",
+    # Opened by the hand-over's import (POST /api/v1/handovers), one per register row.
+    "open_handed_over_case",
 }
 
 

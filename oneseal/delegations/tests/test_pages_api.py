@@ -113,5 +113,7 @@ def test_a_centre_clerk_works_its_own_case_on_the_workbench(
         assert page.status_code == 200
         names = {o.name for o in page.context["offers"]}
         assert "intake" in names and "grant" not in names
+        # What the delegation does not cover stays the bureau's (withdrawal at the window …).
+        assert "withdraw" not in names and "approve-extension" not in names
         client.force_login(other_clerk)
         assert client.get(f"/workbench/cases/{case.pk}/").status_code == 404
