@@ -471,8 +471,8 @@ class LifeEventItemInline(admin.TabularInline):
     model = LifeEventItem
     extra = 0
     can_delete = False
-    fields = ["order", "handling_item", "required", "question"]
-    readonly_fields = fields
+    fields = ("order", "handling_item", "required", "question")
+    readonly_fields = ("order", "handling_item", "required", "question")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from oneseal.actors import User, acts_as_system
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
-from oneseal.errors import InvalidTransition, ValidationFailed, fail_fields
+from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed, fail_fields
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import require_role
 from oneseal.regions.models import Region
@@ -26,8 +26,11 @@ from .models import Catalogue, HandlingItem, ItemVersion, LifeEvent, LifeEventIt
 
 
 def _require_admin(actor: User | None, catalogue: Catalogue, *, system: bool) -> None:
-    if not acts_as_system(actor, system=system):
-        require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
+    if acts_as_system(actor, system=system):
+        return
+    if actor is None:
+        raise NotPermitted()
+    require_role(actor, Role.CATALOGUE_ADMIN, catalogue.region)
 
 
 def _draft(event: LifeEvent) -> LifeEvent:

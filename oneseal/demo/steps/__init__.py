@@ -3,7 +3,8 @@ one module per app, each with `load(*, today) -> list[str]` (idempotent; returns
 `load-demo` prints). They live here, not in the apps, so the domain never imports the demo.
 
 `ALL` is the order they run in: the documents come last, because the other steps add case
-events that call for a notice (a suspension for technical support …)."""
+events that call for a notice (a suspension for technical support …). The projects come first:
+their decisions push to the departments, whose pushes the linkage step then follows up."""
 
 from . import (
     appointments,
@@ -21,13 +22,14 @@ from . import (
     transfers,
 )
 
-# The reform's own steps (agreements, handed-over cases) and the hearings run first, so the
-# steps after them (linkage pushes, roll-ups) see their cases; joint_steps after documents: its
-# report is signed with the bureau's seal that step creates.
+# The reform's own steps (agreements, handed-over cases), the hearings and the projects run
+# first, so the steps after them (linkage pushes, roll-ups) see their cases and decisions;
+# joint_steps after documents: its report is signed with the bureau's seal that step creates.
 ALL = (
     transfers,
     handovers,
     hearings,
+    projects,
     linkage,
     search,
     appointments,
@@ -35,7 +37,6 @@ ALL = (
     inspections,
     esupervision,
     experts,
-    projects,
     documents,
     joint_steps,
 )

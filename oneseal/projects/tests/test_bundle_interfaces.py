@@ -213,3 +213,8 @@ def test_the_owner_finds_the_project_from_the_navigation(project, owner_user, cl
     assert 'href="/projects/mine/"' in home and 'href="/projects/life-events/"' in home
     mine = client(owner_user).get("/projects/mine/").content.decode()
     assert f'href="/projects/{project.pk}/"' in mine
+
+
+def test_the_staff_register_links_each_project_page(project, clerk):
+    page = client(clerk).get("/projects/").content.decode()
+    assert f'href="/projects/{project.pk}/"' in page
