@@ -137,9 +137,9 @@ def _hearing_locked(
     hearing: Hearing, *, expected_version: int | None = None
 ) -> tuple[Case, Hearing]:
     case = lock(hearing.case, expected_version=expected_version)
-    return case, Hearing.objects.select_for_update().select_related("presiding__staff").get(
-        pk=hearing.pk
-    )
+    return case, Hearing.objects.select_for_update(of=("self",)).select_related(
+        "presiding__staff"
+    ).get(pk=hearing.pk)
 
 
 def _state_is(hearing: Hearing, *states: str) -> None:
@@ -298,7 +298,9 @@ def answer_party_statement(
     _require_reviewing_staff(actor, case)
     _require_undecided(case)
     statement = (
-        PartyStatement.objects.select_for_update().select_related("party").get(pk=statement.pk)
+        PartyStatement.objects.select_for_update(of=("self",))
+        .select_related("party")
+        .get(pk=statement.pk)
     )
     if statement.answered_on is not None:
         raise InvalidTransition(_("该意见已答复"))
@@ -688,7 +690,7 @@ def decide_avoidance(
     presiding officer (held to the same rule), and everyone is told again who presides."""
     case, hearing = _hearing_locked(avoidance.hearing)
     require_case_role(actor, case, Role.SIGNATORY)
-    avoidance = AvoidanceRequest.objects.select_for_update().get(pk=avoidance.pk)
+    avoidance = AvoidanceRequest.objects.select_for_update(of=("self",)).get(pk=avoidance.pk)
     if avoidance.decision != AvoidanceRequest.Decision.PENDING:
         raise InvalidTransition(_("该回避申请已决定"))
     _state_is(hearing, Hearing.HearingState.SCHEDULED)
@@ -880,7 +882,7 @@ def sign_statement(
     hearing = statement.record.hearing
     case, hearing = _hearing_locked(hearing)
     statement = (
-        Statement.objects.select_for_update()
+        Statement.objects.select_for_update(of=("self",))
         .select_related("party__applicant", "record")
         .get(pk=statement.pk)
     )
