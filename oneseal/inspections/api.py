@@ -53,7 +53,7 @@ class FindingOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartyOut(serializers.Serializer):
+class InspectionPartyOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.SerializerMethodField()
@@ -146,7 +146,7 @@ class InspectionOut(ApplicantInspectionOut):
     stage_display = serializers.CharField(source="get_stage_display", allow_null=True)
     inspectors = serializers.SerializerMethodField()
     findings = FindingOut(many=True)
-    parties = PartyOut(many=True)
+    parties = InspectionPartyOut(many=True)
     photos = PhotoOut(many=True)
     reschedules = RescheduleOut(many=True)
     covered = CoveredOut(many=True)
@@ -232,7 +232,7 @@ class FindingIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PartyIn(serializers.Serializer):
+class InspectionPartyIn(serializers.Serializer):
     attended = serializers.BooleanField()
     representative = serializers.CharField(required=False, allow_blank=True, default="")
     findings = serializers.CharField(required=False, allow_blank=True, default="")
@@ -389,11 +389,11 @@ class PartyView(SignedIn):
         tags=[TAG],
         operation_id="inspection_record_party",
         summary=gettext_lazy("记录联合勘验参加单位"),
-        request=PartyIn,
+        request=InspectionPartyIn,
         responses={200: InspectionOut, **ERRORS},
     )
     def post(self, request, pk: int, party: int):
-        data = parse(PartyIn, request.data)
+        data = parse(InspectionPartyIn, request.data)
         inspection = self.inspection(pk)
         row = inspection.parties.filter(pk=party).first()
         if row is None:

@@ -43,7 +43,7 @@ class ClockOut(serializers.Serializer):
     warning = serializers.CharField()
 
 
-class ProjectClockOut(serializers.Serializer):
+class DeskProjectClockOut(serializers.Serializer):
     started_on = serializers.DateField(allow_null=True)
     limit_days = serializers.IntegerField(allow_null=True)
     used = serializers.IntegerField()
@@ -75,7 +75,7 @@ class StageRowOut(serializers.Serializer):
     outcome = serializers.CharField()
     warning = serializers.CharField()
     clock = ClockOut()
-    project_clock = ProjectClockOut()
+    project_clock = DeskProjectClockOut()
     cases = CaseLineOut(many=True)
     shared_steps = SharedStepOut(many=True)
 

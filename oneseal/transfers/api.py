@@ -39,7 +39,7 @@ class AgreementItemSerializer(serializers.Serializer):
         return boundary.supervising_department.name if boundary else None
 
 
-class HandoverSerializer(serializers.ModelSerializer):
+class AgreementHandoverSerializer(serializers.ModelSerializer):
     class Meta:
         model = Handover
         fields = ["kind", "name", "quantity", "unit", "notes"]
@@ -52,7 +52,7 @@ class AgreementSerializer(serializers.ModelSerializer):
     signed = serializers.BooleanField()
     sealed = serializers.BooleanField()
     items = AgreementItemSerializer(many=True)
-    handovers = HandoverSerializer(many=True)
+    handovers = AgreementHandoverSerializer(many=True)
 
     class Meta:
         model = Agreement
