@@ -37,6 +37,7 @@ from oneseal.organisation.models import Section
 from oneseal.organisation.rules import scope_prefix, staff_of
 
 from . import clocks
+from .bundles import DECIDING_ACTIONS
 from .models import Bundle, BundleCase, Project, ProjectKind, Stage, StageApplication, StageStanding
 from .queries import project_limit, stops_of
 
@@ -64,8 +65,17 @@ def mark_dirty(*, case_id: int | None = None, project_id: int | None = None) -> 
     return standings.filter(dirty=False).update(dirty=True)
 
 
+# The acts that move a stage's clock: a stop begins or ends (the applicant's correction, a
+# suspension), or a case is decided (the stage may conclude). Others (receipt, acceptance,
+# review steps …) leave it as it was, and the intake's hot path pays nothing for the desk; what
+# a case waits on is read live from the case.
+CLOCK_ACTIONS = frozenset(
+    {"request_correction", "submit_correction", "suspend", "resume"} | DECIDING_ACTIONS
+)
+
+
 def _event_saved(sender, instance: CaseEvent, created: bool, **kwargs) -> None:
-    if created:
+    if created and instance.action in CLOCK_ACTIONS:
         mark_dirty(case_id=instance.case_id)
 
 
