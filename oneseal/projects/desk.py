@@ -7,10 +7,11 @@ region or below (`scope_prefix`); a superuser sees every stage. Anyone else sees
 county's staff, another section's, an applicant (`desk_scope` raises NotPermitted for a reader
 without a section; a reader with one sees only their section's stages).
 
-The queue reads `StageStanding` (the clocks as last computed, see the model): dirty standings
-in the reader's scope are computed again first (`refresh_dirty`), so the desk never shows a
-clock older than the last event. Warnings are those of the stage clock (`clocks.StageClock.
-warning`) turned into date comparisons, as the cases' warning scan does (`cases.jobs`)."""
+The queue reads `StageStanding` (the clocks as last computed, see the model): stale standings
+in the reader's scope are computed again first (`refresh`), so the desk never shows a clock
+older than the last act that moved it. Warnings are those of the clocks
+(`clocks.StageClock.warning`, `ProjectClock.warning`) stored as the days they begin
+(`warning_days`) and compared with today, as the cases' warning scan does (`cases.jobs`)."""
 
 from __future__ import annotations
 
