@@ -7,10 +7,11 @@ region or below (`scope_prefix`); a superuser sees every stage. Anyone else sees
 county's staff, another section's, an applicant (`desk_scope` raises NotPermitted for a reader
 without a section; a reader with one sees only their section's stages).
 
-The queue reads `StageStanding` (the clocks as last computed, see the model): dirty standings
-in the reader's scope are computed again first (`refresh_dirty`), so the desk never shows a
-clock older than the last event. Warnings are those of the stage clock (`clocks.StageClock.
-warning`) turned into date comparisons, as the cases' warning scan does (`cases.jobs`)."""
+The queue reads `StageStanding` (the clocks as last computed, see the model): stale standings
+in the reader's scope are computed again first (`refresh`), so the desk never shows a clock
+older than the last act that moved it. Warnings are those of the clocks
+(`clocks.StageClock.warning`, `ProjectClock.warning`) stored as the days they begin
+(`warning_days`) and compared with today, as the cases' warning scan does (`cases.jobs`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from oneseal.organisation.models import Section
 from oneseal.organisation.rules import scope_prefix, staff_of
 
 from . import clocks
+from .bundles import DECIDING_ACTIONS
 from .models import (
     Bundle,
     BundleCase,
@@ -73,8 +75,17 @@ def mark_dirty(*, case_id: int | None = None, project_id: int | None = None) -> 
     return standings.filter(dirty=False).update(dirty=True)
 
 
+# The acts that move a stage's clock: a stop begins or ends (the applicant's correction, a
+# suspension), or a case is decided (the stage may conclude). Others (receipt, acceptance,
+# review steps …) leave it as it was, and the intake's hot path pays nothing for the desk; what
+# a case waits on is read live from the case.
+CLOCK_ACTIONS = frozenset(
+    {"request_correction", "submit_correction", "suspend", "resume"} | DECIDING_ACTIONS
+)
+
+
 def _event_saved(sender, instance: CaseEvent, created: bool, **kwargs) -> None:
-    if created:
+    if created and instance.action in CLOCK_ACTIONS:
         mark_dirty(case_id=instance.case_id)
 
 
