@@ -636,7 +636,13 @@ def open_review(
     `on` to the expected end `ends_on`. Refused, with nothing stored, when fewer experts are
     eligible than needed."""
     on = on or today()
-    case = Case.objects.select_related("region", "applicant").get(pk=case.pk)
+    # Locked first, so that two reviews opened at once queue and the second finds the case
+    # already suspended.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("region", "applicant")
+        .get(pk=case.pk)
+    )
     _require_case_staff(actor, case)
     fail_blockers(open_review_blockers(case))
     errors: dict = {}

@@ -41,3 +41,27 @@ def test_two_declines_at_once_draw_two_different_replacements(case, reviewer, ma
     later = max(results, key=lambda d: d.pk)
     assert {row["reasons"][0] for row in later.excluded} == {"on_review"}
     assert len(later.excluded) == 3
+
+
+def test_two_reviews_opened_at_once_leave_one(case, reviewer, signatory, make_expert, food):
+    from oneseal.errors import DomainError
+    from oneseal.experts.models import ExpertReview
+
+    for i in range(4):
+        make_expert(f"专家{i}")
+
+    def opener(actor):
+        return lambda: actions.open_review(
+            case,
+            actor=actor,
+            field=food,
+            experts_needed=1,
+            subject="评审",
+            ends_on=day("2025-10-10"),
+            on=day("2025-09-29"),
+        )
+
+    results = in_parallel(opener(reviewer), opener(signatory))
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], DomainError), results
+    assert ExpertReview.objects.filter(case=case).count() == 1
