@@ -6,156 +6,420 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0005_special_procedure_legal_basis'),
-        ('organisation', '0002_role_administrator'),
+        ("catalogue", "0005_special_procedure_legal_basis"),
+        ("organisation", "0002_role_administrator"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=12)),
-                ('title', models.CharField(max_length=200, verbose_name='协议名称')),
-                ('transfer_date', models.DateField(verbose_name='划转日期')),
-                ('bureau_duties', models.TextField(verbose_name='审批局职责')),
-                ('department_duties', models.TextField(verbose_name='原审批部门职责')),
-                ('approval_staff', models.PositiveSmallIntegerField(verbose_name='原审批人员数')),
-                ('notes', models.TextField(blank=True, verbose_name='其他约定')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='起草时间')),
-                ('bureau_signer_name', models.CharField(blank=True, max_length=50, verbose_name='审批局签字人')),
-                ('bureau_signed_on', models.DateField(blank=True, null=True, verbose_name='审批局签字日期')),
-                ('department_signer_name', models.CharField(blank=True, max_length=50, verbose_name='原审批部门签字人')),
-                ('department_signed_on', models.DateField(blank=True, null=True, verbose_name='原审批部门签字日期')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='协议编号')),
-                ('file', models.CharField(blank=True, editable=False, max_length=200)),
-                ('sha256', models.CharField(blank=True, editable=False, max_length=64)),
-                ('verification_code', models.CharField(blank=True, editable=False, max_length=10)),
-                ('sealed_on', models.DateField(blank=True, null=True, verbose_name='盖章日期')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='organisation.bureau', verbose_name='行政审批局')),
-                ('bureau_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批局签字人')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='organisation.department', verbose_name='原审批部门')),
-                ('department_signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='原审批部门签字人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, editable=False, max_length=12)),
+                ("title", models.CharField(max_length=200, verbose_name="协议名称")),
+                ("transfer_date", models.DateField(verbose_name="划转日期")),
+                ("bureau_duties", models.TextField(verbose_name="审批局职责")),
+                ("department_duties", models.TextField(verbose_name="原审批部门职责")),
+                ("approval_staff", models.PositiveSmallIntegerField(verbose_name="原审批人员数")),
+                ("notes", models.TextField(blank=True, verbose_name="其他约定")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="起草时间")),
+                (
+                    "bureau_signer_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="审批局签字人"),
+                ),
+                (
+                    "bureau_signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="审批局签字日期"),
+                ),
+                (
+                    "department_signer_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="原审批部门签字人"),
+                ),
+                (
+                    "department_signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="原审批部门签字日期"),
+                ),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="协议编号")),
+                ("file", models.CharField(blank=True, editable=False, max_length=200)),
+                ("sha256", models.CharField(blank=True, editable=False, max_length=64)),
+                ("verification_code", models.CharField(blank=True, editable=False, max_length=10)),
+                ("sealed_on", models.DateField(blank=True, null=True, verbose_name="盖章日期")),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="organisation.bureau",
+                        verbose_name="行政审批局",
+                    ),
+                ),
+                (
+                    "bureau_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批局签字人",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="organisation.department",
+                        verbose_name="原审批部门",
+                    ),
+                ),
+                (
+                    "department_signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="原审批部门签字人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '划转协议',
-                'verbose_name_plural': '划转协议',
-                'ordering': ['region_code', 'transfer_date', 'department__order', 'id'],
+                "verbose_name": "划转协议",
+                "verbose_name_plural": "划转协议",
+                "ordering": ["region_code", "transfer_date", "department__order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementItem',
+            name="AgreementItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transfer_date', models.DateField(blank=True, null=True, verbose_name='本事项划转日期')),
-                ('notes', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='transfers.agreement')),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='agreement_item', to='catalogue.item', verbose_name='事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "transfer_date",
+                    models.DateField(blank=True, null=True, verbose_name="本事项划转日期"),
+                ),
+                ("notes", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="transfers.agreement",
+                    ),
+                ),
+                (
+                    "item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreement_item",
+                        to="catalogue.item",
+                        verbose_name="事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '划转事项',
-                'verbose_name_plural': '划转事项',
-                'ordering': ['agreement', 'item__basic_code'],
+                "verbose_name": "划转事项",
+                "verbose_name_plural": "划转事项",
+                "ordering": ["agreement", "item__basic_code"],
             },
         ),
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('system', '业务系统'), ('equipment', '设备'), ('archive', '档案资料')], max_length=16, verbose_name='类别')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('quantity', models.PositiveIntegerField(verbose_name='数量')),
-                ('unit', models.CharField(max_length=10, verbose_name='单位')),
-                ('notes', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handovers', to='transfers.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("system", "业务系统"),
+                            ("equipment", "设备"),
+                            ("archive", "档案资料"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("quantity", models.PositiveIntegerField(verbose_name="数量")),
+                ("unit", models.CharField(max_length=10, verbose_name="单位")),
+                ("notes", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handovers",
+                        to="transfers.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '移交清单',
-                'verbose_name_plural': '移交清单',
-                'ordering': ['agreement', 'kind', 'id'],
+                "verbose_name": "移交清单",
+                "verbose_name_plural": "移交清单",
+                "ordering": ["agreement", "kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StaffTransfer',
+            name="StaffTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=12)),
-                ('moved_on', models.DateField(verbose_name='划转日期')),
-                ('body', models.CharField(choices=[('bureau', '行政审批局'), ('centre', '政务服务中心（事业单位）')], max_length=16, verbose_name='划入单位')),
-                ('quota_kind', models.CharField(choices=[('administrative', '行政编制'), ('institution', '事业编制'), ('worker', '工勤编制'), ('purchased', '政府购买服务岗位')], max_length=16, verbose_name='编制类别')),
-                ('cleared_on', models.DateField(blank=True, null=True, verbose_name='可独立办理日期')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff_transfers', to='organisation.bureau')),
-                ('cleared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff_transfers', to='organisation.department', verbose_name='原单位')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='transfer', to='organisation.staff', verbose_name='工作人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, editable=False, max_length=12)),
+                ("moved_on", models.DateField(verbose_name="划转日期")),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[("bureau", "行政审批局"), ("centre", "政务服务中心（事业单位）")],
+                        max_length=16,
+                        verbose_name="划入单位",
+                    ),
+                ),
+                (
+                    "quota_kind",
+                    models.CharField(
+                        choices=[
+                            ("administrative", "行政编制"),
+                            ("institution", "事业编制"),
+                            ("worker", "工勤编制"),
+                            ("purchased", "政府购买服务岗位"),
+                        ],
+                        max_length=16,
+                        verbose_name="编制类别",
+                    ),
+                ),
+                (
+                    "cleared_on",
+                    models.DateField(blank=True, null=True, verbose_name="可独立办理日期"),
+                ),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff_transfers",
+                        to="organisation.bureau",
+                    ),
+                ),
+                (
+                    "cleared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff_transfers",
+                        to="organisation.department",
+                        verbose_name="原单位",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfer",
+                        to="organisation.staff",
+                        verbose_name="工作人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '划转人员',
-                'verbose_name_plural': '划转人员',
-                'ordering': ['moved_on', 'department__order', 'id'],
+                "verbose_name": "划转人员",
+                "verbose_name_plural": "划转人员",
+                "ordering": ["moved_on", "department__order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Training',
+            name="Training",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='培训日期')),
-                ('subject', models.CharField(max_length=200, verbose_name='培训内容')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='学时')),
-                ('trainer', models.CharField(max_length=100, verbose_name='授课人／带教人')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transfer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trainings', to='transfers.stafftransfer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="培训日期")),
+                ("subject", models.CharField(max_length=200, verbose_name="培训内容")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=5, verbose_name="学时")),
+                ("trainer", models.CharField(max_length=100, verbose_name="授课人／带教人")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transfer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trainings",
+                        to="transfers.stafftransfer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训记录',
-                'verbose_name_plural': '培训记录',
-                'ordering': ['transfer', 'on', 'id'],
+                "verbose_name": "培训记录",
+                "verbose_name_plural": "培训记录",
+                "ordering": ["transfer", "on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=12)),
-                ('starts_on', models.DateField(verbose_name='过渡期开始')),
-                ('ends_on', models.DateField(verbose_name='过渡期结束')),
-                ('liaison_name', models.CharField(max_length=50, verbose_name='联络人')),
-                ('liaison_title', models.CharField(blank=True, max_length=60, verbose_name='职务')),
-                ('liaison_phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('duties', models.TextField(verbose_name='过渡期职责')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='organisation.bureau')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='organisation.department', verbose_name='原审批部门')),
-                ('liaison', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='liaison_periods', to='organisation.staff', verbose_name='联络人')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, editable=False, max_length=12)),
+                ("starts_on", models.DateField(verbose_name="过渡期开始")),
+                ("ends_on", models.DateField(verbose_name="过渡期结束")),
+                ("liaison_name", models.CharField(max_length=50, verbose_name="联络人")),
+                ("liaison_title", models.CharField(blank=True, max_length=60, verbose_name="职务")),
+                (
+                    "liaison_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="联系电话"),
+                ),
+                ("duties", models.TextField(verbose_name="过渡期职责")),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transitions",
+                        to="organisation.bureau",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transitions",
+                        to="organisation.department",
+                        verbose_name="原审批部门",
+                    ),
+                ),
+                (
+                    "liaison",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="liaison_periods",
+                        to="organisation.staff",
+                        verbose_name="联络人",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '过渡期',
-                'verbose_name_plural': '过渡期',
-                'ordering': ['region_code', 'starts_on', 'id'],
+                "verbose_name": "过渡期",
+                "verbose_name_plural": "过渡期",
+                "ordering": ["region_code", "starts_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StaffingQuota',
+            name="StaffingQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(choices=[('bureau', '行政审批局'), ('centre', '政务服务中心（事业单位）')], max_length=16, verbose_name='单位')),
-                ('kind', models.CharField(choices=[('administrative', '行政编制'), ('institution', '事业编制'), ('worker', '工勤编制'), ('purchased', '政府购买服务岗位')], max_length=16, verbose_name='编制类别')),
-                ('approved', models.PositiveSmallIntegerField(verbose_name='核定数')),
-                ('basis', models.CharField(blank=True, max_length=200, verbose_name='核定依据')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotas', to='organisation.bureau', verbose_name='行政审批局')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[("bureau", "行政审批局"), ("centre", "政务服务中心（事业单位）")],
+                        max_length=16,
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("administrative", "行政编制"),
+                            ("institution", "事业编制"),
+                            ("worker", "工勤编制"),
+                            ("purchased", "政府购买服务岗位"),
+                        ],
+                        max_length=16,
+                        verbose_name="编制类别",
+                    ),
+                ),
+                ("approved", models.PositiveSmallIntegerField(verbose_name="核定数")),
+                ("basis", models.CharField(blank=True, max_length=200, verbose_name="核定依据")),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quotas",
+                        to="organisation.bureau",
+                        verbose_name="行政审批局",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '编制',
-                'verbose_name_plural': '编制',
-                'ordering': ['bureau', 'body', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('bureau', 'body', 'kind'), name='quota_unique_kind')],
+                "verbose_name": "编制",
+                "verbose_name_plural": "编制",
+                "ordering": ["bureau", "body", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("bureau", "body", "kind"), name="quota_unique_kind"
+                    )
+                ],
             },
         ),
     ]
