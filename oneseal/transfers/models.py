@@ -370,3 +370,57 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.reported_on} {self.percent}%"
+
+
+class Rollout(models.Model):
+    """A city-level reform that sets up the bureaus of its chosen counties at once (seed 004:
+    the city leads, each county follows the same template). The template's sections are kept
+    as given, so the dashboard can say what every county was started with."""
+
+    reform = models.OneToOneField(Reform, on_delete=models.CASCADE, related_name="rollout")
+    sections = models.JSONField(_("科室模板"), default=list)
+
+    class Meta:
+        verbose_name = _("全市推开")
+        verbose_name_plural = _("全市推开")
+
+    def __str__(self) -> str:
+        return str(self.reform)
+
+
+class RolloutCounty(models.Model):
+    """One county of a rollout with the bureau created for it."""
+
+    rollout = models.ForeignKey(Rollout, on_delete=models.CASCADE, related_name="counties")
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.PROTECT, related_name="rollout_county"
+    )
+    bureau = models.OneToOneField(Bureau, on_delete=models.PROTECT, related_name="rollout_county")
+
+    class Meta:
+        verbose_name = _("推开县区")
+        verbose_name_plural = _("推开县区")
+        ordering = ["region__code"]
+
+    def __str__(self) -> str:
+        return self.region.name
+
+
+class ListFiling(models.Model):
+    """The county's list filed (备案) with the city, once it passed the check against the
+    province's guidance catalogue; the counts are those of the filing day."""
+
+    county = models.OneToOneField(RolloutCounty, on_delete=models.CASCADE, related_name="filing")
+    filed_on = models.DateField(_("备案日期"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    guidance_total = models.PositiveIntegerField(_("指导目录事项数"))
+    exempted = models.PositiveIntegerField(_("声明无此权力事项数"))
+
+    class Meta:
+        verbose_name = _("目录备案")
+        verbose_name_plural = _("目录备案")
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.filed_on}"
