@@ -17,6 +17,7 @@ from . import (
     linkage,
     projects,
     ratings,
+    reform,
     search,
     transfers,
 )
@@ -27,6 +28,7 @@ from . import (
 ALL = (
     transfers,
     handovers,
+    reform,
     hearings,
     linkage,
     search,
