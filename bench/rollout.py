@@ -43,9 +43,12 @@ def main():
     from django.db import connection
 
     from oneseal.catalogue.actions import import_catalogue
+    from oneseal.catalogue.importing.columns import ImportRejected
     from oneseal.catalogue.importing.readers import read_xlsx
     from oneseal.catalogue.models import HandlingItem
     from oneseal.catalogue.queries import local_catalogue
+    from oneseal.organisation.actions import save_department
+    from oneseal.organisation.models import Department
     from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
     from oneseal.regions.models import Region
     from oneseal.transfers import rollout as rollouts
@@ -63,6 +66,10 @@ def main():
             c.parent = city
         admin = get_user_model().objects.create_superuser("bench", password="bench-pw-123")
         departments = [f"测试局{k:02d}" for k in range(12)]
+        # The counties' departments exist before the reform: they are what the lists name.
+        for county in counties:
+            for k, dept in enumerate(departments):
+                save_department(Department(region=county, name=dept, order=k), actor=admin)
         data = build_xlsx(args.handling_items, departments)
         sheet = read_xlsx(io.BytesIO(data))
 
@@ -78,13 +85,17 @@ def main():
         )
         bureaus_s = time.perf_counter() - t0
         for county in counties:
-            import_catalogue(
-                local_catalogue(county),
-                sheet,
-                actor=admin,
-                reason="全市统一推开",
-                basis="bench/rollout.py",
-            )
+            try:
+                import_catalogue(
+                    local_catalogue(county),
+                    sheet,
+                    actor=admin,
+                    reason="全市统一推开",
+                    basis="bench/rollout.py",
+                )
+            except ImportRejected as rejected:
+                print(rejected.problems[:3])
+                raise
         total_s = time.perf_counter() - t0
         t1 = time.perf_counter()
         lines = rollouts.dashboard(rollout, admin)
