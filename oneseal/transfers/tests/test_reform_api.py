@@ -61,3 +61,15 @@ def test_another_regions_staff_get_a_404(county, signatory, far_staff):
     assert response.status_code == 404
     task.refresh_from_db()
     assert task.percent == 0
+
+
+def test_the_progress_page_and_its_xlsx_within_the_region(client, county, signatory, far_staff):
+    reform, task = _reform(county, signatory)
+    client.force_login(signatory)
+    page = client.get(f"/transfers/reforms/{reform.pk}/")
+    assert page.status_code == 200 and "县委编办" in page.content.decode()
+    sheet = client.get(f"/transfers/reforms/{reform.pk}/?format=xlsx")
+    assert sheet.status_code == 200 and b"".join(sheet.streaming_content)[:2] == b"PK"
+    assert client.get("/transfers/reforms/").status_code == 200
+    client.force_login(far_staff)
+    assert client.get(f"/transfers/reforms/{reform.pk}/").status_code == 404
