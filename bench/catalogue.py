@@ -36,7 +36,7 @@ def setup_database(url_base: str, name: str) -> str:
 def build_xlsx(n_handling: int, departments: list[str]) -> bytes:
     from openpyxl import Workbook
 
-    from oneseal.catalogue.importing import HEADERS
+    from oneseal.catalogue.importing.columns import HEADERS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("事项目录")

@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api
+from . import api, api_reform
 
 urlpatterns = [
     path("transfers/agreements", api.Agreements.as_view(), name="transfer-agreements"),
@@ -19,4 +19,15 @@ urlpatterns = [
     path("transfers/staff/<int:pk>/clear", api.ClearStaff.as_view(), name="transfer-staff-clear"),
     path("transfers/staff-register", api.StaffRegister.as_view(), name="transfer-staff-register"),
     path("transfers/transitions", api.Transitions.as_view(), name="transfer-transitions"),
+    path("transfers/reforms/<int:pk>/tasks", api_reform.TaskTable.as_view(), name="reform-tasks"),
+    path(
+        "transfers/reform-tasks/<int:pk>/reports",
+        api_reform.TaskReport.as_view(),
+        name="reform-task-report",
+    ),
+    path(
+        "transfers/rollouts/<int:pk>/dashboard",
+        api_reform.Dashboard.as_view(),
+        name="rollout-dashboard",
+    ),
 ]

@@ -272,3 +272,155 @@ class Transition(models.Model):
 
     def running_on(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+class Reform(models.Model):
+    """A reform run by a region's reform office (改革): its plan document and the plan's
+    phases as dated milestones (seed 004: 挂牌 by 1-31, 人员划转 by 2-28, 事项划转 and operation
+    by 4-30), with the task table (任务分工, seed 003) that carries it out."""
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="reforms", verbose_name=_("区划")
+    )
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    name = models.CharField(_("改革名称"), max_length=200)
+    plan_document = models.CharField(_("实施方案"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("改革")
+        verbose_name_plural = _("改革")
+        ordering = ["region_code", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    """A phase of the plan with the date it must be reached by."""
+
+    reform = models.ForeignKey(Reform, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("阶段"), max_length=100)
+    due_on = models.DateField(_("完成时限"))
+
+    class Meta:
+        verbose_name = _("阶段节点")
+        verbose_name_plural = _("阶段节点")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("未开始")
+    UNDERWAY = "underway", _("推进中")
+    DONE = "done", _("已完成")
+
+
+class ReformTask(models.Model):
+    """A line of the task table (改革任务): what is to be done, the lead unit (牵头单位) and
+    the helping units (配合单位), the deadline, and how far it has come."""
+
+    reform = models.ForeignKey(Reform, on_delete=models.CASCADE, related_name="tasks")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    title = models.CharField(_("任务"), max_length=300)
+    lead_unit = models.CharField(_("牵头单位"), max_length=100)
+    helping_units = models.CharField(_("配合单位"), max_length=300, blank=True)
+    deadline = models.DateField(_("完成时限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    percent = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("改革任务")
+        verbose_name_plural = _("改革任务")
+        ordering = ["deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    """A unit's report on a task (进展报告), with an optional attachment kept as uploaded."""
+
+    task = models.ForeignKey(ReformTask, on_delete=models.CASCADE, related_name="reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_on = models.DateField(_("报告日期"))
+    text = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    file = models.CharField(max_length=200, blank=True, editable=False)
+    file_name = models.CharField(_("附件"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["reported_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.reported_on} {self.percent}%"
+
+
+class Rollout(models.Model):
+    """A city-level reform that sets up the bureaus of its chosen counties at once (seed 004:
+    the city leads, each county follows the same template). The template's sections are kept
+    as given, so the dashboard can say what every county was started with."""
+
+    reform = models.OneToOneField(Reform, on_delete=models.CASCADE, related_name="rollout")
+    sections = models.JSONField(_("科室模板"), default=list)
+
+    class Meta:
+        verbose_name = _("全市推开")
+        verbose_name_plural = _("全市推开")
+
+    def __str__(self) -> str:
+        return str(self.reform)
+
+
+class RolloutCounty(models.Model):
+    """One county of a rollout with the bureau created for it."""
+
+    rollout = models.ForeignKey(Rollout, on_delete=models.CASCADE, related_name="counties")
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.PROTECT, related_name="rollout_county"
+    )
+    bureau = models.OneToOneField(Bureau, on_delete=models.PROTECT, related_name="rollout_county")
+
+    class Meta:
+        verbose_name = _("推开县区")
+        verbose_name_plural = _("推开县区")
+        ordering = ["region__code"]
+
+    def __str__(self) -> str:
+        return self.region.name
+
+
+class ListFiling(models.Model):
+    """The county's list filed (备案) with the city, once it passed the check against the
+    province's guidance catalogue; the counts are those of the filing day."""
+
+    county = models.OneToOneField(RolloutCounty, on_delete=models.CASCADE, related_name="filing")
+    filed_on = models.DateField(_("备案日期"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    guidance_total = models.PositiveIntegerField(_("指导目录事项数"))
+    exempted = models.PositiveIntegerField(_("声明无此权力事项数"))
+
+    class Meta:
+        verbose_name = _("目录备案")
+        verbose_name_plural = _("目录备案")
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.filed_on}"

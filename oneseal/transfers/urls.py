@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reform
 
 app_name = "transfers"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("staff/", views.staff, name="staff"),
     path("staff/<int:pk>/", views.staff_member, name="staff-member"),
     path("transitions/", views.transitions, name="transitions"),
+    path("reforms/", views_reform.reforms, name="reforms"),
+    path("reforms/<int:pk>/", views_reform.reform, name="reform"),
+    path("rollouts/<int:pk>/", views_reform.rollout_dashboard, name="rollout"),
 ]

@@ -18,6 +18,7 @@ from . import (
     linkage,
     projects,
     ratings,
+    reform,
     search,
     transfers,
 )
@@ -28,6 +29,7 @@ from . import (
 ALL = (
     transfers,
     handovers,
+    reform,
     hearings,
     projects,
     linkage,

@@ -1,0 +1,139 @@
+"""The demo's reform tasks and a second city mid-rollout: 平罗县's reform with seed 004's phases
+and its task table in progress (some done, one overdue on the demo's today, one due soon); and
+中卫市 — the demo's 赣州-like city — rolling out its three counties at once, one list filed,
+the others still missing guidance items.
+
+Idempotent: each part is written only when it is not there yet, through `transfers.tasks`,
+`transfers.rollout` and the organisation's actions (the city's administrator is placed by the
+installation's superuser). DEMO DATA."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from oneseal.catalogue import actions as catalogue_actions
+from oneseal.catalogue.queries import guidance_gaps, local_catalogue
+from oneseal.organisation import actions as organisation_actions
+from oneseal.organisation.models import Bureau, Role, Staff
+from oneseal.regions.models import Region
+from oneseal.transfers import rollout, tasks
+from oneseal.transfers.models import Reform, Rollout
+
+from ..data import organisation as org
+
+REFORM = "平罗县相对集中行政许可权改革"
+PHASES = [
+    ("挂牌", "2025-06-30"),
+    ("人员划转", "2025-09-30"),
+    ("事项划转和运行", "2025-12-31"),
+]
+# (title, lead, helping, deadline, phase, [(reported on, percent, text)])
+TASKS = [
+    ("审批局挂牌并启用审批专用章", "县政府办", "县委编办", "2025-06-30", "挂牌",
+     [("2025-06-27", 100, "6月27日挂牌，审批专用章启用")]),
+    ("核定审批局和政务服务中心编制", "县委编办", "县人社局", "2025-08-29", "人员划转",
+     [("2025-08-20", 100, "编制已核定")]),
+    ("完成审批人员划转", "县委组织部", "县委编办、各原审批部门", "2025-09-30", "人员划转",
+     [("2025-09-12", 60, "12个部门已完成人员摸底"), ("2025-09-26", 100, "划转完成")]),
+    ("签订一事一协议", "县行政审批局", "各原审批部门", "2025-11-14", "事项划转和运行",
+     [("2025-11-07", 80, "10个部门已签订")]),
+    ("审管联动平台上线", "县行政审批局", "县大数据中心", "2025-12-10", "事项划转和运行",
+     [("2025-11-28", 50, "完成接口联调")]),
+    ("公布划转后的事项目录", "县行政审批局", "县司法局", "2025-12-31", "事项划转和运行", []),
+]  # fmt: skip
+CITY_CODE = "640500"  # 中卫市
+CITY_COUNTIES = ["640502", "640521", "640522"]
+CITY_ADMIN = ("zw_admin", "中卫市改革办管理员")
+
+
+def _reform_tasks(signatory, reporter) -> list[str]:
+    county = Region.objects.get(code=org.COUNTY_CODE)
+    reform = Reform.objects.filter(region=county, name=REFORM).first()
+    if reform is not None:
+        return []
+    reform = tasks.create_reform(
+        county,
+        actor=signatory,
+        name=REFORM,
+        plan_document="平罗县相对集中行政许可权改革实施方案（平党办发〔2025〕1号）",
+        milestones=PHASES,
+    )
+    phases = {m.name: m for m in reform.milestones.all()}
+    for title, lead, helping, deadline, phase, reports in TASKS:
+        task = tasks.add_task(
+            reform,
+            actor=signatory,
+            title=title,
+            lead_unit=lead,
+            helping_units=helping,
+            deadline=deadline,
+            milestone=phases[phase],
+        )
+        for on, percent, text in reports:
+            tasks.report_progress(
+                task, actor=reporter, text=text, percent=percent, on=datetime.date.fromisoformat(on)
+            )
+    return [f"reform: {REFORM}, {len(TASKS)} tasks"]
+
+
+def _city_rollout(superuser, today) -> list[str]:
+    city = Region.objects.filter(code=CITY_CODE).first()
+    if city is None or Rollout.objects.filter(reform__region=city).exists():
+        return []
+    username, name = CITY_ADMIN
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = organisation_actions.create_account(
+            actor=superuser,
+            region=city,
+            username=username,
+            display_name=name,
+            encoded_password=make_password(org.DEMO_PASSWORD),
+        )
+        # The city's own bureau holds its catalogue administrator (a catalogue role needs one).
+        bureau = Bureau.objects.filter(region=city).first() or organisation_actions.save_bureau(
+            Bureau(region=city, name=f"{city.name}行政审批局"), actor=superuser
+        )
+        staff = organisation_actions.save_staff(
+            Staff(user=user, region=city, bureau=bureau, display_name=name), actor=superuser
+        )
+        organisation_actions.set_roles(
+            staff, [Role.ADMINISTRATOR, Role.CATALOGUE_ADMIN], actor=superuser
+        )
+    counties = [Region.objects.get(code=code) for code in CITY_COUNTIES]
+    started = rollout.start_rollout(
+        city,
+        actor=user,
+        name="中卫市相对集中行政许可权改革",
+        plan_document="中卫市相对集中行政许可权改革实施方案",
+        counties=counties,
+        sections=["综合受理科", "市场准入科", "投资建设科", "社会事务科"],
+        milestones=PHASES,
+    )
+    # 沙坡头区 has declared every guidance item it lacks the power for and filed its list.
+    first = started.counties.get(region__code=CITY_COUNTIES[0])
+    catalogue = local_catalogue(first.region)
+    for problem in guidance_gaps(first.region).gaps:
+        catalogue_actions.declare_no_such_power(
+            catalogue,
+            actor=user,
+            basic_code=problem["basic_code"],
+            reason="演示：本区暂未承接该事项",
+        )
+    rollout.file_list(first, actor=user, on=today)
+    return [f"rollout: {city.name}, {len(counties)} counties, 1 list filed"]
+
+
+def load(*, today) -> list[str]:
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=("signatory", "clerk"))
+    }
+    superuser = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
+    if len(users) < 2 or superuser is None:
+        return []
+    with transaction.atomic():
+        lines = _reform_tasks(users["signatory"], users["clerk"])
+        lines += _city_rollout(superuser, today)
+    return lines

@@ -1,0 +1,52 @@
+"""The demo's reform task table in progress and its second city mid-rollout."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+
+from oneseal.demo import builder
+from oneseal.demo.steps import reform as step
+from oneseal.demo.steps import transfers as transfers_step
+from oneseal.transfers import rollout, tasks
+from oneseal.transfers.models import ListFiling, Reform, Rollout, TaskStatus
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TODAY = datetime.date(2025, 12, 5)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        assert builder.load() is True
+        transfers_step.load(today=TODAY)
+        lines = step.load(today=TODAY)
+        yield lines
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_task_table_is_in_progress_with_an_overdue_task(demo):
+    reform = Reform.objects.get(name=step.REFORM)
+    lines = tasks.task_table(reform, TODAY)
+    statuses = {line.task.status for line in lines}
+    assert statuses == {TaskStatus.DONE, TaskStatus.UNDERWAY, TaskStatus.OPEN}
+    assert [line.task.title for line in lines if line.overdue_days] == ["签订一事一协议"]
+    assert step.load(today=TODAY) == []  # idempotent
+
+
+@pytest.mark.django_db
+def test_the_second_city_is_mid_rollout(demo):
+    started = Rollout.objects.get(reform__region__code=step.CITY_CODE)
+    assert started.counties.count() == 3
+    assert ListFiling.objects.filter(county__rollout=started).count() == 1
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.get(username=step.CITY_ADMIN[0])
+    lines = rollout.dashboard(started, admin, TODAY)
+    assert len(lines) == 3 and lines[0].phase and not lines[0].warnings

@@ -1,0 +1,79 @@
+"""The reform office's pages: the reforms in scope, a reform's task table with its phases and
+warnings (and as xlsx, for the leaders), and a rollout's city dashboard. Reads go through
+`tasks` and `rollout`, scoped by region; anyone outside is a 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from oneseal.calendars.queries import today
+from oneseal.interface.files import xlsx_response
+from oneseal.organisation.rules import scope_prefix
+from oneseal.spreadsheets import append, to_bytes
+
+from . import rollout, tasks
+
+
+def _scoped(request) -> None:
+    if scope_prefix(request.user) is None:
+        raise Http404()
+
+
+@login_required
+def reforms(request):
+    _scoped(request)
+    return render(
+        request,
+        "transfers/reforms.html",
+        {
+            "reforms": tasks.visible_reforms(request.user),
+            "rollouts": rollout.visible_rollouts(request.user),
+        },
+    )
+
+
+@login_required
+def reform(request, pk: int):
+    _scoped(request)
+    found = get_object_or_404(tasks.visible_reforms(request.user), pk=pk)
+    on = today()
+    lines = tasks.task_table(found, on)
+    if request.GET.get("format") == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("任务分工"))
+        append(
+            sheet,
+            [_("任务"), _("阶段"), _("牵头单位"), _("配合单位"), _("完成时限"), _("状态"),
+             _("完成进度（%）"), _("预警")],
+        )  # fmt: skip
+        for line in lines:
+            t = line.task
+            append(
+                sheet,
+                [t.title, t.milestone.name if t.milestone else "", t.lead_unit,
+                 t.helping_units, t.deadline, t.get_status_display(), t.percent, line.warning],
+            )  # fmt: skip
+        return xlsx_response(
+            to_bytes(book),
+            filename=f"{found.name}任务分工（{on.isoformat()}）.xlsx",
+            ascii_filename=f"reform-tasks-{on.isoformat()}.xlsx",
+        )
+    return render(
+        request,
+        "transfers/reform.html",
+        {"reform": found, "lines": lines, "phases": tasks.phases(found, lines), "today": on},
+    )
+
+
+@login_required
+def rollout_dashboard(request, pk: int):
+    _scoped(request)
+    found = get_object_or_404(rollout.visible_rollouts(request.user), pk=pk)
+    return render(
+        request,
+        "transfers/rollout.html",
+        {"rollout": found, "lines": rollout.dashboard(found, request.user)},
+    )
