@@ -157,9 +157,9 @@ def test_only_the_own_intermediary_delivers_and_it_becomes_material(
 
 
 def test_testing_suspends_the_accepted_case_only_through_the_guide(
-    own_case, clerk, reviewer, make_intermediary, service, admin_user, county
+    own_case, clerk, reviewer, make_intermediary, service, agency_user
 ):
-    make_intermediary("甲检测", days=5)
+    make_intermediary("甲检测", days=5, user=agency_user)
     engagement = actions.engage(
         own_case, actor=clerk, service=service, method="lowest", on=day("2025-09-29")
     )
@@ -171,6 +171,16 @@ def test_testing_suspends_the_accepted_case_only_through_the_guide(
     assert suspension.kind == "testing" and suspension.expected_days == 5
     with pytest.raises(InvalidTransition):
         actions.suspend_for(engagement, actor=reviewer)
+    # The deliverable arrives while the case is suspended; the reviewer then resumes it.
+    actions.deliver(
+        engagement,
+        actor=agency_user,
+        upload=SimpleUploadedFile("r.pdf", PDF),
+        on=day("2025-10-10"),
+    )
+    case = case_actions.resume(case, actor=reviewer, on=day("2025-10-10"))
+    assert case.state == State.ACCEPTED
+    assert case.materials.get(material__name="食品安全管理制度").uploads.exists()
 
 
 def test_an_ordinary_service_is_not_left_out_of_the_clock(
