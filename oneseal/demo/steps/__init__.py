@@ -13,6 +13,7 @@ from . import (
     handovers,
     hearings,
     inspections,
+    intermediaries,
     joint_steps,
     linkage,
     projects,
@@ -36,6 +37,7 @@ ALL = (
     esupervision,
     experts,
     projects,
+    intermediaries,
     documents,
     joint_steps,
 )
