@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "oneseal.projects",
     "oneseal.inspections",
     "oneseal.experts",
+    "oneseal.intermediaries",
     "oneseal.transfers",
     "oneseal.handovers",
     "oneseal.delegations",
@@ -244,6 +245,12 @@ UPLOAD_TYPES = [t.lower() for t in _env_list("ONESEAL_UPLOAD_TYPES", "pdf,jpg,pn
 ONESEAL_PUSH_SIGN_DAYS = _env_number("ONESEAL_PUSH_SIGN_DAYS", 3, minimum=1)
 # Calendar days back in which an expert who reviewed a case of the same applicant is not drawn.
 ONESEAL_EXPERT_RECENT_DAYS = _env_number("ONESEAL_EXPERT_RECENT_DAYS", 365)
+# An intermediary is suspended automatically after this many ratings of at most 2 (of 5), or
+# this many late deliveries, within the last 12 months.
+ONESEAL_INTERMEDIARY_POOR_RATINGS = _env_number("ONESEAL_INTERMEDIARY_POOR_RATINGS", 3, minimum=1)
+ONESEAL_INTERMEDIARY_LATE_DELIVERIES = _env_number(
+    "ONESEAL_INTERMEDIARY_LATE_DELIVERIES", 2, minimum=1
+)
 # The hall's office hours; a decision outside them is an irregular action (e-supervision).
 ONESEAL_OFFICE_HOURS = _env("ONESEAL_OFFICE_HOURS", "08:00-18:00")
 if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d", ONESEAL_OFFICE_HOURS):

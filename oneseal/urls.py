@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("projects/", include("oneseal.projects.urls")),
     path("inspections/", include("oneseal.inspections.urls")),
     path("experts/", include("oneseal.experts.urls")),
+    path("intermediaries/", include("oneseal.intermediaries.urls")),
     path("transfers/", include("oneseal.transfers.urls")),
     path("handovers/", include("oneseal.handovers.urls")),
     path("delegations/", include("oneseal.delegations.urls")),

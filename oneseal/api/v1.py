@@ -47,6 +47,7 @@ urlpatterns = [
             "projects",
             "inspections",
             "experts",
+            "intermediaries",
             "transfers",
             "handovers",
             "delegations",

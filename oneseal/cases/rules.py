@@ -44,6 +44,11 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "submit_correction": ((State.AWAITING_CORRECTION,), State.RECEIVED),
     # Files come with the application, its correction, and until the decision.
     "attach_file": ((State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED), None),
+    # An intermediary's deliverable also comes while the case is suspended for its testing.
+    "attach_deliverable": (
+        (State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED),
+        None,
+    ),
     "complete_review_step": ((State.ACCEPTED,), None),
     # A site survey can itself be the special procedure the case is suspended for.
     "record_site_inspection": ((State.ACCEPTED, State.SUSPENDED), None),

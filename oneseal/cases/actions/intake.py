@@ -793,6 +793,17 @@ def attach_file(line: CaseMaterial, *, actor: "User", upload: File) -> Upload:
     return _store_file(case, line, actor=actor, upload=upload, on=today())
 
 
+@transaction.atomic
+def attach_deliverable(line: CaseMaterial, *, actor: "User", upload: File) -> Upload:
+    """An intermediary's deliverable (中介服务成果) becomes a line of the case's materials,
+    checked like any file. The caller (`intermediaries.actions.deliver`) has checked that the
+    actor is the intermediary engaged on this case: neither applicant nor clerk, so
+    `attach_file`'s check does not apply."""
+    case = lock(line.case)
+    check("attach_deliverable", case)
+    return _store_file(case, line, actor=actor, upload=upload, on=today())
+
+
 @dataclass(frozen=True)
 class StoredFile:
     """A file checked and stored once that several cases attach (a material one application

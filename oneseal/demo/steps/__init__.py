@@ -14,6 +14,7 @@ from . import (
     handovers,
     hearings,
     inspections,
+    intermediaries,
     joint_steps,
     linkage,
     projects,
@@ -39,6 +40,7 @@ ALL = (
     inspections,
     esupervision,
     experts,
+    intermediaries,
     documents,
     joint_steps,
 )

@@ -567,3 +567,20 @@ def test_the_reform_runs_handed_over_cases_and_township_delegations(county):
     assert at_centres.count() == 4
     decided = at_centres.get(state=State.GRANTED)
     assert decided.events.get(action="grant").actor.staff.service_centre == decided.service_centre
+
+
+def test_the_intermediary_marketplace_and_one_case_in_an_engagement(county):
+    from oneseal.intermediaries.actions import qualified_offers
+    from oneseal.intermediaries.models import Engagement, Intermediary, Service
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        call_command("load-demo", stdout=io.StringIO())
+    assert Intermediary.objects.count() == 12
+    assert all(i.offers.exists() and i.qualifications.exists() for i in Intermediary.objects.all())
+    engagement = Engagement.objects.get()
+    testing = Service.objects.get(code="food-testing")
+    offers = qualified_offers(testing, engagement.starts_on)
+    assert len(offers) == 5  # the sixth's qualification expired
+    assert engagement.method == "lowest" and engagement.status == "engaged"
+    assert engagement.fee == min(o.fee for o in offers)
+    assert engagement.intermediary_id == min(offers, key=lambda o: o.fee).intermediary_id
