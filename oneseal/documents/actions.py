@@ -35,6 +35,7 @@ from oneseal.organisation.rules import has_role
 
 from . import rules, signing, wording
 from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, PendingNotice, Seal
+from .numbering import take_next
 from .queries import (  # noqa: F401 (callers use them here)
     active_seal,
     due_documents,
@@ -186,30 +187,6 @@ def rekey_seals(*, old_secret_key: str, system: bool) -> int:
 # --- documents ----------------------------------------------------------------------------
 
 
-def _next_seq(bureau: Bureau, year: int, kind: str) -> int:
-    """Lock the bureau's sequence row for the year and kind and take the next number. The
-    first issue of a year creates the row; when two do so at once, the loser's insert fails
-    on the unique constraint and it locks the winner's row instead."""
-    for _attempt in range(3):
-        row = (
-            DocumentSequence.objects.select_for_update()
-            .filter(bureau=bureau, year=year, kind=kind)
-            .first()
-        )
-        if row is None:
-            try:
-                with transaction.atomic():
-                    row = DocumentSequence.objects.create(
-                        bureau=bureau, year=year, kind=kind, last=0
-                    )
-            except IntegrityError:
-                continue
-        row.last += 1
-        row.save(update_fields=["last"])
-        return row.last
-    raise RuntimeError("document sequence row could neither be created nor locked")
-
-
 def _new_code() -> str:
     while True:
         code = rules.new_verification_code()
@@ -253,7 +230,7 @@ def _issue(
     dated = rules.notice_date(event)
     template = template_in_force(bureau, kind, dated)
     year = dated.year
-    seq = _next_seq(bureau, year, kind)
+    seq = take_next(DocumentSequence, bureau=bureau, year=year, kind=kind)
     number = rules.document_number(bureau.region.name, kind, year, seq)
     code = _new_code()
     url = public_url(code)

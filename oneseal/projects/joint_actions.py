@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
@@ -30,6 +30,7 @@ from oneseal.audit.actions import record
 from oneseal.calendars.queries import today as business_today
 from oneseal.cases.actions._base import append_event, lock
 from oneseal.cases.models import Case
+from oneseal.documents.numbering import take_next
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.linkage import actions as linkage_actions
 from oneseal.linkage.models import OpinionRequest
@@ -376,29 +377,6 @@ def conclude_blockers(step: JointStep) -> list[str]:
     return out
 
 
-def _next_seq(bureau: Bureau, year: int, kind: str) -> int:
-    """Lock the bureau's report sequence for the year and kind and take the next number; the
-    first of a year is created under the unique constraint (a loser locks the winner's row)."""
-    for _attempt in range(3):
-        row = (
-            JointReportSequence.objects.select_for_update()
-            .filter(bureau=bureau, year=year, kind=kind)
-            .first()
-        )
-        if row is None:
-            try:
-                with transaction.atomic():
-                    row = JointReportSequence.objects.create(
-                        bureau=bureau, year=year, kind=kind, last=0
-                    )
-            except IntegrityError:
-                continue
-        row.last += 1
-        row.save(update_fields=["last"])
-        return row.last
-    raise RuntimeError("joint report sequence row could neither be created nor locked")
-
-
 @transaction.atomic
 def conclude_joint_step(
     step: JointStep,
@@ -429,7 +407,7 @@ def conclude_joint_step(
     step.result, step.summary, step.concluded_on = result, _text(summary), on
     step.concluded_by = actor
     bureau = step.bureau
-    seq = _next_seq(bureau, on.year, step.kind)
+    seq = take_next(JointReportSequence, bureau=bureau, year=on.year, kind=step.kind)
     step.report_number = joint_reports.report_number(bureau, step.kind, on.year, seq)
     step.report_code = joint_reports.new_code()
     signed, seal = joint_reports.render_and_sign(step, rows, bureau=bureau)
