@@ -866,6 +866,8 @@ NOT_ACTION_ENDPOINTS = {
     "receive_at_window",
     # Opened by the hand-over's import (POST /api/v1/handovers), one per register row.
     "open_handed_over_case",
+    # The intermediary's own act (POST /api/v1/intermediaries/engagements/<id>/deliver).
+    "attach_deliverable",
 }
 
 
