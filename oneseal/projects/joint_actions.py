@@ -37,7 +37,7 @@ from oneseal.linkage.models import OpinionRequest
 from oneseal.organisation.models import Bureau, Department, Role, Section
 from oneseal.organisation.rules import has_role, staff_of
 
-from . import joint_reports
+from . import joint_reports, queries
 from .models import (
     JointKind,
     JointParty,
@@ -154,6 +154,9 @@ def open_joint_step(
                 provider_credit_code = validate_credit_code(provider_credit_code)
             except ValueError as e:
                 errors["provider_credit_code"] = [str(e)]
+    # Unless the organiser lists them, the step covers every open case the project applied for
+    # in this stage: the one report serves the whole stage.
+    cases = list(cases) or queries.open_stage_cases(project, stage)
     listed_cases = _check_cases(project, cases, errors)
     sections = list(sections)
     bureau = Bureau.objects.filter(region=project.region).first()

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import current_calendar
-from oneseal.cases.models import Case, CaseEvent, Suspension
+from oneseal.cases.models import OPEN_STATES, Case, CaseEvent, Suspension
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
@@ -89,6 +89,20 @@ def stops_of(cases: Iterable[Case]) -> list[clocks.Stop]:
 
 def _stage_cases(application: StageApplication) -> list[Case]:
     return [m.case for m in application.bundle.members.select_related("case")]
+
+
+def open_stage_cases(project: Project, stage: int) -> list[Case]:
+    """The still open cases of a project's applications for one stage: what a shared step of
+    that stage (联合审图, 多评合一, 联合验收) covers unless its organiser lists others."""
+    return list(
+        Case.objects.filter(
+            bundle_member__bundle__stage__project=project,
+            bundle_member__bundle__stage__stage=stage,
+            state__in=OPEN_STATES,
+        )
+        .select_related("region")
+        .order_by("id")
+    )
 
 
 def stage_clock_of(application: StageApplication, on: datetime.date) -> clocks.StageClock:

@@ -362,3 +362,24 @@ def test_an_open_shared_step_is_on_the_desk_until_its_report(applied, lead, sect
     step.save(update_fields=["state"])
     (row,) = desk.rows([only_row(lead, day("2026-02-12"))], day("2026-02-12"))
     assert row.shared_steps == []
+
+
+def test_a_shared_step_opened_without_a_list_covers_the_stages_open_cases(
+    applied, lead, section, clerk, on_feb_12
+):
+    """联合审图 opened for the stage without naming cases: every open case the project applied
+    for in that stage uses its report; a case closed meanwhile is left out."""
+    from oneseal.projects import joint_actions
+
+    first, second = sorted(cases_of(applied), key=lambda c: c.pk)
+    case_actions.withdraw(second, actor=clerk, on=day("2026-02-12"), reason="申请人撤回")
+    step = joint_actions.open_joint_step(
+        applied.project,
+        actor=lead,
+        stage=Stage.CONSTRUCTION_PERMIT,
+        kind="drawing_review",
+        title="施工图联合审查",
+        sections=[section],
+        on=day("2026-02-12"),
+    )
+    assert list(step.cases.order_by("pk")) == [first]
