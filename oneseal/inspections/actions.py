@@ -44,6 +44,7 @@ from oneseal.linkage.outbox import enqueue
 from oneseal.organisation.models import Department, Role, Section
 from oneseal.organisation.rules import has_role, require_role
 from oneseal.projects.models import Project, Stage
+from oneseal.projects.queries import open_stage_cases
 
 from . import rules
 from .models import (
@@ -383,7 +384,12 @@ def schedule_joint_inspection(
     errors: dict[str, list[str]] = {}
     if stage not in Stage.values:
         errors["stage"] = [_("请选择审批阶段")]
-    locked = [lock_case(c) for c in sorted(cases, key=lambda c: c.pk)]
+    listed = list(cases)
+    if not listed and stage in Stage.values:
+        # Unless the organiser lists them: every open case of the project's applications for
+        # this stage that can take a visit now.
+        listed = [c for c in open_stage_cases(project, stage) if not schedule_blockers(c)]
+    locked = [lock_case(c) for c in sorted(listed, key=lambda c: c.pk)]
     if not locked:
         errors["cases"] = [_("请选择本阶段须勘验的办件")]
     problems = []

@@ -383,3 +383,37 @@ def test_a_shared_step_opened_without_a_list_covers_the_stages_open_cases(
         on=day("2026-02-12"),
     )
     assert list(step.cases.order_by("pk")) == [first]
+
+
+def test_a_joint_inspection_scheduled_without_a_list_covers_the_stages_accepted_cases(
+    applied, lead, clerk, signatory, section, admin_user
+):
+    """联合勘验 scheduled for the stage without naming cases: the stage's open cases that can take
+    a visit now (accepted ones) are covered; none at all is refused on `cases`."""
+    from oneseal.inspections import actions as inspection_actions
+
+    for case in cases_of(applied):
+        inspection_actions.save_checklist(
+            case.handling_item, actor=admin_user, lines=[("施工现场与图纸一致", "现场核对")]
+        )
+
+    def schedule(on, visit):
+        return inspection_actions.schedule_joint_inspection(
+            applied.project,
+            actor=signatory,
+            stage=Stage.CONSTRUCTION_PERMIT,
+            cases=[],
+            sections=[section],
+            at=at(f"{visit} 09:30"),
+            place="平罗县物流仓储中心工地",
+            expected_days=1,
+            inspectors=[lead, signatory],
+            on=day(on),
+        )
+
+    with pytest.raises(ValidationFailed) as refused:
+        schedule("2026-02-12", "2026-02-13")  # received, not yet accepted: nothing to visit
+    assert "cases" in refused.value.fields
+    first, second = accept_all(applied, clerk, day("2026-02-24"))
+    inspection = schedule("2026-02-25", "2026-02-26")
+    assert sorted(c.case_id for c in inspection.covered.all()) == sorted([first.pk, second.pk])
