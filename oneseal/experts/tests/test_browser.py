@@ -31,7 +31,8 @@ def test_an_expert_answers_on_a_phone_and_staff_read_the_draw(
     assignment = review.assignments.get(expert=expert)
     sign_in(phone, "expertp")
     phone.goto("/experts/my/")
-    phone.get_by_role("link", name="冷库及加工区布局专家评审").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="冷库及加工区布局专家评审").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "experts-invitation-phone")
     phone.get_by_role("button", name="接受邀请").click()

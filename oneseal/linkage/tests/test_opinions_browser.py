@@ -34,7 +34,9 @@ def test_a_supervisor_answers_an_opinion_on_a_phone(
     )
     sign_in(phone, supervisor, live_server.url)
     phone.goto(live_server.url + "/linkage/inbox/")
-    phone.get_by_role("link", name=f"{case.number} · {case.handling_item.name}").click()
+    # Wait for the case page itself: measuring while the link still navigates reads no document.
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=f"{case.number} · {case.handling_item.name}").click()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.get_by_label("有条件同意").check()
     phone.get_by_label("理由或条件").fill("开业前完成消防设施检测")
