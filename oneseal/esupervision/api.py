@@ -58,11 +58,9 @@ class OverviewSerializer(serializers.Serializer):
     rule_hits = inline_serializer(
         "RuleHitCounts", {rule: serializers.IntegerField() for rule in Rule.values}
     )
-    unsigned_pushes = serializers.IntegerField(
-        allow_null=True, help_text=gettext_lazy("未签收的推送；审管联动未启用时为 null")
-    )
-    overdue_unsigned_pushes = serializers.IntegerField(allow_null=True)
-    overdue_support_requests = serializers.IntegerField(allow_null=True)
+    unsigned_pushes = serializers.IntegerField(help_text=gettext_lazy("未签收的推送"))
+    overdue_unsigned_pushes = serializers.IntegerField()
+    overdue_support_requests = serializers.IntegerField()
     rolled_up_at = serializers.DateTimeField(
         allow_null=True, help_text=gettext_lazy("异常行为与统计最近一次汇总的时间")
     )
@@ -177,7 +175,6 @@ class StatisticsSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     by = serializers.CharField()
-    with_ratings = serializers.BooleanField(help_text=gettext_lazy("是否有好差评数据"))
     rows = StatRowSerializer(many=True)
     totals = StatRowSerializer()
     rolled_up_at = serializers.DateTimeField(allow_null=True)
@@ -264,11 +261,9 @@ class Overview(ScopedView, APIView):
                     "warnings": queries.warning_counts(scope, on),
                     "overdue": queries.overdue_counts(scope, on),
                     "rule_hits": queries.rule_hit_counts(scope),
-                    "unsigned_pushes": None if pushes is None else pushes.count(),
-                    "overdue_unsigned_pushes": None
-                    if pushes is None
-                    else pushes.filter(overdue=True).count(),
-                    "overdue_support_requests": None if support is None else support.count(),
+                    "unsigned_pushes": pushes.count(),
+                    "overdue_unsigned_pushes": pushes.filter(overdue=True).count(),
+                    "overdue_support_requests": support.count(),
                     "rolled_up_at": last_rollup_at(),
                 }
             ).data

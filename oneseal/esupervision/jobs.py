@@ -27,7 +27,6 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
@@ -35,10 +34,10 @@ from django.utils import timezone
 
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
-from oneseal.calendars.queries import today as business_today
 from oneseal.calendars.rules import FIRST_YEAR, LAST_YEAR, WorkCalendar
 from oneseal.calendars.rules import fingerprint as calendar_fingerprint
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, State
+from oneseal.ratings.models import Rating
 
 from . import rules
 from .models import (
@@ -366,32 +365,14 @@ def insert_milestones(cursor, where: str, params: list) -> None:
     cursor.execute(inspection_insert_sql(where), params)
 
 
-def rating_source():
-    """The ratings app's model when it is installed and has ratings (`case`, `score` and the
-    date it was given); None otherwise, and statistics then leave ratings out."""
-    try:
-        model = apps.get_model("ratings", "Rating")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    date_field = next((n for n in ("rated_on", "on", "given_on") if n in names), None)
-    if not {"case", "score"} <= names or date_field is None:
-        return None
-    return model, date_field
-
-
 def _insert_ratings(case_ids: list[int] | None) -> None:
-    source = rating_source()
-    if source is None:
-        return
-    model, date_field = source
     ratings = (
-        model.objects.all() if case_ids is None else model.objects.filter(case_id__in=case_ids)
+        Rating.objects.all() if case_ids is None else Rating.objects.filter(case_id__in=case_ids)
     )
-    latest = ratings.filter(case_id=OuterRef("case_id")).order_by(f"-{date_field}", "-pk")
+    latest = ratings.filter(case_id=OuterRef("case_id")).order_by("-rated_on", "-pk")
     rows = ratings.filter(pk=Subquery(latest.values("pk")[:1])).values_list(
         "case_id",
-        date_field,
+        "rated_on",
         "case__region_code",
         "case__handling_item__item_version__original_department_id",
         "case__handling_item__item_version__item_id",
@@ -402,9 +383,7 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
             CaseMilestone(
                 case_id=c,
                 kind=Milestone.RATED,
-                happened_on=on
-                if isinstance(on, datetime.date) and not isinstance(on, datetime.datetime)
-                else business_today(on),
+                happened_on=on,
                 region_code=region,
                 department_id=dept,
                 item_id=item,
@@ -724,15 +703,11 @@ def _batches(ids: list[int]):
 
 
 def _touched_by_ratings() -> set[int]:
-    source = rating_source()
-    if source is None:
-        return set()
-    model = source[0]
     last = int(_get(RATINGS_KEY) or 0)
-    top = model.objects.aggregate(top=Max("pk"))["top"] or 0
+    top = Rating.objects.aggregate(top=Max("pk"))["top"] or 0
     # Ratings are few and written once: re-reading a short stretch covers a late commit.
     touched = set(
-        model.objects.filter(pk__gt=max(0, last - 100), pk__lte=top).values_list(
+        Rating.objects.filter(pk__gt=max(0, last - 100), pk__lte=top).values_list(
             "case_id", flat=True
         )
     )

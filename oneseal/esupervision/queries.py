@@ -38,13 +38,15 @@ from oneseal.documents.models import PendingNotice
 from oneseal.documents.queries import overdue_notices
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.experts import queries as expert_queries
+from oneseal.linkage import queries as linkage_queries
+from oneseal.linkage.models import OpinionRequest, Push, SupportRequest
 from oneseal.organisation.models import Department, Role, Section, Staff
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 from oneseal.regions.models import Region
 
 from . import rules
 from .aggregates import Percentile90
-from .jobs import last_rollup_at, no_jit, rating_source
+from .jobs import last_rollup_at, no_jit
 from .models import (
     STEP_KINDS,
     CaseMilestone,
@@ -204,36 +206,20 @@ def overdue_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
         return {kind: overdue_cases(scope, today, kind).order_by().count() for kind in Overdue.ALL}
 
 
-# --- linkage (审管联动): unsigned pushes and overdue support requests -------------------------
+# --- linkage (审管联动): unsigned pushes and overdue support and opinion requests -----------
 
 
-def linkage_queries():
-    """The linkage app's e-supervision reads, or None while it does not provide them."""
-    try:
-        from oneseal.linkage import queries as linkage
-    except ImportError:
-        return None
-    if not all(hasattr(linkage, name) for name in ("unsigned_pushes", "overdue_support_requests")):
-        return None
-    return linkage
+def unsigned_pushes(scope: Scope, today: datetime.date) -> QuerySet[Push]:
+    return linkage_queries.unsigned_pushes(scope.prefix, today=today)
 
 
-def unsigned_pushes(scope: Scope, today: datetime.date):
-    linkage = linkage_queries()
-    return None if linkage is None else linkage.unsigned_pushes(scope.prefix, today=today)
+def overdue_support_requests(scope: Scope, today: datetime.date) -> QuerySet[SupportRequest]:
+    return linkage_queries.overdue_support_requests(scope.prefix, today=today)
 
 
-def overdue_support_requests(scope: Scope, today: datetime.date):
-    linkage = linkage_queries()
-    return None if linkage is None else linkage.overdue_support_requests(scope.prefix, today=today)
-
-
-def overdue_opinion_requests(scope: Scope, today: datetime.date):
+def overdue_opinion_requests(scope: Scope, today: datetime.date) -> QuerySet[OpinionRequest]:
     """Requests for departments' opinions past their limit and unanswered (征求意见)."""
-    linkage = linkage_queries()
-    if linkage is None or not hasattr(linkage, "overdue_opinion_requests"):
-        return None
-    return linkage.overdue_opinion_requests(scope.prefix, today=today)
+    return linkage_queries.overdue_opinion_requests(scope.prefix, today=today)
 
 
 # --- expert draws overridden by staff (专家抽取人工干预) ---------------------------------------
@@ -344,7 +330,6 @@ class StatReport:
     by: str
     rows: list[StatRow]
     totals: StatRow
-    with_ratings: bool
     rolled_up_at: datetime.datetime | None = None
     labels: dict = field(default_factory=dict)
 
@@ -560,7 +545,6 @@ def _statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: s
         by=by,
         rows=out,
         totals=_row(None, _("合计"), totals, By.MONTH),
-        with_ratings=rating_source() is not None,
         rolled_up_at=last_rollup_at(),
     )
 

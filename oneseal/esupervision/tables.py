@@ -235,9 +235,9 @@ def statistics_table(report: StatReport) -> Table:
         str(DIMENSION_HEADERS[report.by]),
         *([str(h) for h in WORK_HEADERS] if work else []),
         *[str(h) for h in STAT_HEADERS],
+        _("评价数"),
+        _("平均评分"),
     ]
-    if report.with_ratings:
-        headers += [_("评价数"), _("平均评分")]
 
     def cells(row):
         out = [row.label]
@@ -261,9 +261,9 @@ def statistics_table(report: StatReport) -> Table:
             row.online,
             _percent(row.online_share),
             "" if row.visits_per_case is None else row.visits_per_case,
+            row.ratings,
+            "" if row.rating is None else row.rating,
         ]
-        if report.with_ratings:
-            out += [row.ratings, "" if row.rating is None else row.rating]
         return out
 
     title = _("办件统计 {start} 至 {end}").format(start=_date(report.start), end=_date(report.end))

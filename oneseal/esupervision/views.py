@@ -84,16 +84,12 @@ def dashboard(request, scope):
     hits = queries.rule_hit_counts(scope)
     pushes = queries.unsigned_pushes(scope, on)
     support = queries.overdue_support_requests(scope, on)
-    linkage = None
-    if pushes is not None and support is not None:
-        linkage = {
-            "unsigned": pushes.count(),
-            "unsigned_overdue": pushes.filter(overdue=True).count(),
-            "support_overdue": support.count(),
-        }
-        opinions = queries.overdue_opinion_requests(scope, on)
-        if opinions is not None:
-            linkage["opinions_overdue"] = opinions.count()
+    linkage = {
+        "unsigned": pushes.count(),
+        "unsigned_overdue": pushes.filter(overdue=True).count(),
+        "support_overdue": support.count(),
+        "opinions_overdue": queries.overdue_opinion_requests(scope, on).count(),
+    }
     chart = {
         "title": _("预警与异常"),
         "categories": [str(queries.LEVEL_LABELS[level]) for level in case_jobs.Level.ALL]
@@ -146,15 +142,11 @@ def dashboard(request, scope):
                     context["project_warnings"].project_yellow,
                 ],
             ]
-            + (
-                [
-                    [_("审管联动"), _("未签收推送"), linkage["unsigned"]],
-                    [_("审管联动"), _("逾期未签收推送"), linkage["unsigned_overdue"]],
-                    [_("审管联动"), _("逾期未答复的技术支撑请求"), linkage["support_overdue"]],
-                ]
-                if linkage
-                else []
-            )
+            + [
+                [_("审管联动"), _("未签收推送"), linkage["unsigned"]],
+                [_("审管联动"), _("逾期未签收推送"), linkage["unsigned_overdue"]],
+                [_("审管联动"), _("逾期未答复的技术支撑请求"), linkage["support_overdue"]],
+            ]
             + (
                 [
                     [
@@ -205,8 +197,6 @@ def overdue_list(request, scope, kind):
 @oversight
 def push_list(request, scope):
     pushes = queries.unsigned_pushes(scope, today())
-    if pushes is None:
-        raise Http404
     return _listing(
         request,
         scope,
@@ -220,8 +210,6 @@ def push_list(request, scope):
 @oversight
 def support_request_list(request, scope):
     requests = queries.overdue_support_requests(scope, today())
-    if requests is None:
-        raise Http404
     return _listing(
         request,
         scope,
@@ -235,8 +223,6 @@ def support_request_list(request, scope):
 @oversight
 def opinion_request_list(request, scope):
     requests = queries.overdue_opinion_requests(scope, today())
-    if requests is None:
-        raise Http404
     return _listing(
         request,
         scope,

@@ -6,6 +6,9 @@ Objects are loaded through the same scopes as the pages (`queries.case_for_staff
 decides who may act (a reviewer of another section, an account that is not the applicant's…)
 and its refusal is rendered by `api.errors`."""
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,9 +16,11 @@ from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.interface.rest import DATE_FORMAT, ErrorSerializer, parse
 
@@ -28,6 +33,12 @@ from .models import (
     Statement,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+    from django_stubs_ext import StrOrPromise
+
+_T = TypeVar("_T")
+
 TAG = "hearings"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
@@ -35,8 +46,13 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 # --- output -------------------------------------------------------------------------------
 
 
-def _values(choices) -> str:
+def _values(choices: "Iterable[tuple[str, StrOrPromise]]") -> str:
     return "、".join(f"{value}（{label}）" for value, label in choices)
+
+
+def _presiding_name(hearing: Hearing) -> str | None:
+    staff = getattr(hearing.presiding, "staff", None)
+    return staff.display_name if staff else None
 
 
 # Choices are documented as plain strings listing their values: enum components named "state" or
@@ -82,17 +98,16 @@ class HearingOut(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_presiding(self, obj) -> str | None:
-        staff = getattr(obj.presiding, "staff", None)
-        return staff.display_name if staff else None
+    def get_presiding(self, obj: Hearing) -> str | None:
+        return _presiding_name(obj)
 
-    def get_requests(self, obj) -> list[dict]:
+    def get_requests(self, obj: Hearing) -> list[dict]:
         return [
             {"name": r.requester_name, "party": r.party_id, "requested_on": r.requested_on}
             for r in obj.requests.all()
         ]
 
-    def get_avoidances(self, obj) -> list[dict]:
+    def get_avoidances(self, obj: Hearing) -> list[dict]:
         return [
             {
                 "id": a.pk,
@@ -104,7 +119,7 @@ class HearingOut(serializers.ModelSerializer):
             for a in obj.avoidances.all()
         ]
 
-    def get_record(self, obj) -> dict | None:
+    def get_record(self, obj: Hearing) -> dict | None:
         record = getattr(obj, "record", None) if obj.state in ("recorded", "held") else None
         if record is None:
             return None
@@ -146,15 +161,14 @@ class AnnouncementOut(serializers.ModelSerializer):
         fields = ["id", "item", "bureau", "matter", "starts_at", "place", "presiding", "state"]
         read_only_fields = fields
 
-    def get_presiding(self, obj) -> str | None:
-        staff = getattr(obj.presiding, "staff", None)
-        return staff.display_name if staff else None
+    def get_presiding(self, obj: Hearing) -> str | None:
+        return _presiding_name(obj)
 
 
 # --- input --------------------------------------------------------------------------------
 
 
-def _date(help_text):
+def _date(help_text: "StrOrPromise") -> serializers.DateField:
     return serializers.DateField(
         required=False,
         allow_null=True,
@@ -251,28 +265,61 @@ class SignIn(serializers.Serializer):
 # --- loading in scope ---------------------------------------------------------------------
 
 
-def _hearing(request, pk) -> Hearing:
-    hearing = queries.hearing_for(request.user, pk)
-    if hearing is None:
+def _found(value: _T | None) -> _T:
+    """`value`, or a 404 that says nothing when the caller's scope holds no such object."""
+    if value is None:
         raise Http404()
-    return hearing
+    return value
 
 
-def _party_of(case, pk) -> InterestedParty | None:
+def _hearing(request: Request, pk: int) -> Hearing:
+    return _found(queries.hearing_for(request.user, pk))
+
+
+def _staff_case(request: Request, pk: int) -> Case:
+    return _found(queries.case_for_staff(request.user, pk))
+
+
+def _party_of(case: Case, pk: int | None) -> InterestedParty | None:
     if pk is None:
         return None
     return get_object_or_404(InterestedParty, case=case, pk=pk)
 
 
-def _staff_user(pk):
+def _staff_user(pk: int | None) -> "AuthUser | None":
     if pk is None:
         return None
     return get_user_model().objects.filter(pk=pk, staff__isnull=False).first()
 
 
-def _hearing_out(hearing) -> dict:
+def _hearing_out(hearing: Hearing) -> dict[str, Any]:
     hearing = Hearing.objects.select_related("presiding__staff").get(pk=hearing.pk)
     return HearingOut(hearing).data
+
+
+def _hearing_step(
+    request: Request,
+    pk: int,
+    form: type[serializers.Serializer],
+    act: Callable[[Hearing, dict[str, Any]], object],
+    *,
+    created: bool = False,
+) -> Response:
+    """One step of hearing `pk`: loaded in the caller's scope (404 outside it), the input parsed,
+    the action run, and the hearing answered as it now stands."""
+    hearing = _hearing(request, pk)
+    act(hearing, parse(form, request.data))
+    return Response(
+        _hearing_out(hearing), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    )
+
+
+def _new_hearing(
+    request: Request, pk: int, act: Callable[[Case, dict[str, Any]], Hearing]
+) -> Response:
+    """A hearing opened on case `pk`, which the caller must see as staff."""
+    hearing = act(_staff_case(request, pk), parse(MatterIn, request.data))
+    return Response(_hearing_out(hearing), status=status.HTTP_201_CREATED)
 
 
 # --- views --------------------------------------------------------------------------------
@@ -282,7 +329,7 @@ class CaseHearings(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], responses={200: HearingOut(many=True), 404: ErrorSerializer})
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         """The case's hearings (the case's staff, its applicant, or its parties)."""
         case = visible_cases(request.user).filter(pk=pk).first()
         if case is None and not queries.cases_of_party(request.user).filter(pk=pk).exists():
@@ -294,22 +341,16 @@ class CaseHearings(APIView):
 class CaseParties(APIView):
     permission_classes = [IsAuthenticated]
 
-    def _case(self, request, pk):
-        case = queries.case_for_staff(request.user, pk)
-        if case is None:
-            raise Http404()
-        return case
-
     @extend_schema(tags=[TAG], responses={200: PartyOut(many=True), 404: ErrorSerializer})
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         """The case's interested parties with their statements and the answers (staff)."""
-        return Response(PartyOut(queries.case_parties(self._case(request, pk)), many=True).data)
+        return Response(PartyOut(queries.case_parties(_staff_case(request, pk)), many=True).data)
 
     @extend_schema(tags=[TAG], request=PartyIn, responses={201: PartyOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Add an interested party and issue their notice (第三十六条; a reviewer or signatory)."""
         data = parse(PartyIn, request.data)
-        party = actions.add_interested_party(self._case(request, pk), actor=request.user, **data)
+        party = actions.add_interested_party(_staff_case(request, pk), actor=request.user, **data)
         return Response(PartyOut(party).data, status=status.HTTP_201_CREATED)
 
 
@@ -317,35 +358,29 @@ class NotifyRight(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=MatterIn, responses={201: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Tell the applicant and every party of the right to a hearing (第四十七条)."""
-        case = queries.case_for_staff(request.user, pk)
-        if case is None:
-            raise Http404()
-        hearing = actions.notify_hearing_right(
-            case, actor=request.user, **parse(MatterIn, request.data)
+        return _new_hearing(
+            request, pk, lambda case, d: actions.notify_hearing_right(case, actor=request.user, **d)
         )
-        return Response(_hearing_out(hearing), status=status.HTTP_201_CREATED)
 
 
 class OrderHearing(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=MatterIn, responses={201: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Order a hearing on a matter of public interest (第四十六条)."""
-        case = queries.case_for_staff(request.user, pk)
-        if case is None:
-            raise Http404()
-        hearing = actions.order_hearing(case, actor=request.user, **parse(MatterIn, request.data))
-        return Response(_hearing_out(hearing), status=status.HTTP_201_CREATED)
+        return _new_hearing(
+            request, pk, lambda case, d: actions.order_hearing(case, actor=request.user, **d)
+        )
 
 
 class HearingList(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], responses={200: HearingOut(many=True)})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         """The hearings of the cases the caller sees."""
         return Response(HearingOut(queries.staff_hearings(request.user)[:200], many=True).data)
 
@@ -354,7 +389,7 @@ class HearingDetail(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], responses={200: HearingOut, 404: ErrorSerializer})
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(_hearing_out(_hearing(request, pk)))
 
 
@@ -362,137 +397,155 @@ class RequestHearing(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=RequestIn, responses={200: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Ask for the hearing: the applicant or a party online, or staff at the window; within
         five days of the notice (第四十七条)."""
-        hearing = _hearing(request, pk)
-        data = parse(RequestIn, request.data)
-        party = _party_of(hearing.case, data["party"])
-        actions.request_hearing(hearing, actor=request.user, party=party, on=data["on"])
-        return Response(_hearing_out(hearing))
+        return _hearing_step(
+            request,
+            pk,
+            RequestIn,
+            lambda hearing, d: actions.request_hearing(
+                hearing, actor=request.user, party=_party_of(hearing.case, d["party"]), on=d["on"]
+            ),
+        )
 
 
 class LapseHearing(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=DatedIn, responses={200: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Record that nobody asked within the five days."""
-        hearing = actions.lapse_hearing(
-            _hearing(request, pk), actor=request.user, **parse(DatedIn, request.data)
+        return _hearing_step(
+            request,
+            pk,
+            DatedIn,
+            lambda hearing, d: actions.lapse_hearing(hearing, actor=request.user, **d),
         )
-        return Response(_hearing_out(hearing))
 
 
 class ScheduleHearing(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=ScheduleIn, responses={200: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Set time, place and presiding officer; notify everyone; suspend the case (第四十五条)."""
-        hearing = _hearing(request, pk)
-        data = parse(ScheduleIn, request.data)
-        hearing = actions.schedule_hearing(
-            hearing,
-            actor=request.user,
-            starts_at=data["starts_at"],
-            place=data["place"],
-            presiding=_staff_user(data["presiding"]),
-            on=data["on"],
+        return _hearing_step(
+            request,
+            pk,
+            ScheduleIn,
+            lambda hearing, d: actions.schedule_hearing(
+                hearing,
+                actor=request.user,
+                starts_at=d["starts_at"],
+                place=d["place"],
+                presiding=_staff_user(d["presiding"]),
+                on=d["on"],
+            ),
         )
-        return Response(_hearing_out(hearing))
 
 
 class RequestAvoidance(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=AvoidanceIn, responses={201: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Ask for the presiding officer's avoidance (回避)."""
-        hearing = _hearing(request, pk)
-        data = parse(AvoidanceIn, request.data)
-        actions.request_avoidance(
-            hearing,
-            actor=request.user,
-            party=_party_of(hearing.case, data["party"]),
-            reason=data["reason"],
-            on=data["on"],
+        return _hearing_step(
+            request,
+            pk,
+            AvoidanceIn,
+            lambda hearing, d: actions.request_avoidance(
+                hearing,
+                actor=request.user,
+                party=_party_of(hearing.case, d["party"]),
+                reason=d["reason"],
+                on=d["on"],
+            ),
+            created=True,
         )
-        return Response(_hearing_out(hearing), status=status.HTTP_201_CREATED)
 
 
 class DecideAvoidance(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=DecideAvoidanceIn, responses={200: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """The head (a signatory) decides an avoidance request."""
         avoidance = get_object_or_404(AvoidanceRequest, pk=pk)
-        hearing = _hearing(request, avoidance.hearing_id)
-        data = parse(DecideAvoidanceIn, request.data)
-        actions.decide_avoidance(
-            avoidance,
-            actor=request.user,
-            granted=data["granted"],
-            reason=data["reason"],
-            replacement=_staff_user(data["replacement"]),
-            on=data["on"],
+        return _hearing_step(
+            request,
+            avoidance.hearing_id,
+            DecideAvoidanceIn,
+            lambda _hearing, d: actions.decide_avoidance(
+                avoidance,
+                actor=request.user,
+                granted=d["granted"],
+                reason=d["reason"],
+                replacement=_staff_user(d["replacement"]),
+                on=d["on"],
+            ),
         )
-        return Response(_hearing_out(hearing))
 
 
 class RecordHearing(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=RecordIn, responses={201: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """The presiding officer records the hearing (听证笔录)."""
-        hearing = _hearing(request, pk)
-        data = parse(RecordIn, request.data)
-        actions.record_hearing(
-            hearing,
-            actor=request.user,
-            statements=[dict(s) for s in data["statements"]],
-            summary=data["summary"],
-            held_on=data["held_on"],
+        return _hearing_step(
+            request,
+            pk,
+            RecordIn,
+            lambda hearing, d: actions.record_hearing(
+                hearing,
+                actor=request.user,
+                statements=[dict(s) for s in d["statements"]],
+                summary=d["summary"],
+                held_on=d["held_on"],
+            ),
+            created=True,
         )
-        return Response(_hearing_out(hearing), status=status.HTTP_201_CREATED)
 
 
 class SignStatement(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=SignIn, responses={200: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """A participant confirms their statement (or the presiding officer records a signature
         on paper)."""
         statement = get_object_or_404(Statement.objects.select_related("record"), pk=pk)
-        hearing = _hearing(request, statement.record.hearing_id)
-        actions.sign_statement(statement, actor=request.user, **parse(SignIn, request.data))
-        return Response(_hearing_out(hearing))
+        return _hearing_step(
+            request,
+            statement.record.hearing_id,
+            SignIn,
+            lambda _hearing, d: actions.sign_statement(statement, actor=request.user, **d),
+        )
 
 
 class CloseHearing(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=DatedIn, responses={200: HearingOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """Every participant signed: the hearing is held; the case's clocks resume."""
-        hearing = actions.close_hearing(
-            _hearing(request, pk), actor=request.user, **parse(DatedIn, request.data)
+        return _hearing_step(
+            request,
+            pk,
+            DatedIn,
+            lambda hearing, d: actions.close_hearing(hearing, actor=request.user, **d),
         )
-        return Response(_hearing_out(hearing))
 
 
 class PartyStatements(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=TextIn, responses={201: PartyStatementOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """A party's statement: their own account online, or staff at the window."""
-        party = queries.party_for(request.user, pk)
-        if party is None:
-            raise Http404()
+        party = _found(queries.party_for(request.user, pk))
         statement = actions.record_party_statement(
             party, actor=request.user, **parse(TextIn, request.data)
         )
@@ -503,11 +556,10 @@ class AnswerStatement(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], request=AnswerIn, responses={200: PartyStatementOut, **ERRORS})
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         """The bureau's answer to a party's statement."""
         statement = get_object_or_404(PartyStatement.objects.select_related("party"), pk=pk)
-        if queries.case_for_staff(request.user, statement.party.case_id) is None:
-            raise Http404()
+        _staff_case(request, statement.party.case_id)
         statement = actions.answer_party_statement(
             statement, actor=request.user, **parse(AnswerIn, request.data)
         )
@@ -518,7 +570,7 @@ class MyParties(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], responses={200: PartyOut(many=True)})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         """The party records the caller's account acts for."""
         return Response(
             PartyOut(
@@ -531,6 +583,6 @@ class Announcements(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(tags=[TAG], responses={200: AnnouncementOut(many=True)})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         """Public announcements of hearings of public interest (第四十六条)."""
         return Response(AnnouncementOut(queries.public_announcements()[:100], many=True).data)
