@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Item, ItemVersion, TransferStatus
@@ -96,9 +97,10 @@ def delegation_errors(
                 valid_until__gte=valid_from,
             )
             .exclude(state=Delegation.DelegationState.REVOKED)
-            .exclude(pk=getattr(exclude, "pk", None))
             .distinct()
         )
+        if exclude is not None:
+            overlapping = overlapping.exclude(pk=exclude.pk)
         for other in overlapping:
             errors.setdefault("valid_from", []).append(
                 _("委托书{number}已在{start}至{end}委托了其中的事项").format(
@@ -203,7 +205,7 @@ def _seal(delegation: Delegation, items: list[Item]) -> None:
     delegation.save(update_fields=["file", "sha256", "seal_name"])
 
 
-def _audit(action: str, delegation: Delegation, actor: "User", summary: str, **data) -> None:
+def _audit(action: str, delegation: Delegation, actor: "User", summary: str, **data: Any) -> None:
     record(
         action,
         actor=actor,
@@ -262,7 +264,7 @@ def delegate(
         valid_until=valid_until,
         renews=renews,
         verification_code=_code(),
-        created_by=actor,
+        created_by=stored_user(actor),
     )
     delegation.items.set(items)
     _seal(delegation, items)

@@ -3,13 +3,16 @@
 (a signatory of the bureau's region; `actions`), and the statistics per township centre."""
 
 import datetime
+from typing import Any
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -62,10 +65,10 @@ class DelegationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_items(self, obj) -> list[str]:
+    def get_items(self, obj: Delegation) -> list[str]:
         return sorted(i.basic_code for i in obj.items.all())
 
-    def get_standing(self, obj) -> str:
+    def get_standing(self, obj: Delegation) -> str:
         return obj.standing(today())
 
 
@@ -112,11 +115,11 @@ class Delegations(generics.ListAPIView):
     parser_classes = [JSONParser]
     serializer_class = DelegationSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Delegation]:
         return queries.visible_delegations(self.request.user).prefetch_related("items")
 
     @extend_schema(tags=[TAG], operation_id="list_delegations", summary=gettext_lazy("委托书列表"))
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
@@ -127,7 +130,7 @@ class Delegations(generics.ListAPIView):
         request=DelegateInput,
         responses={201: DelegationSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(DelegateInput, request.data)
         staff = staff_of(request.user)
         if staff is None or staff.bureau is None:
@@ -156,7 +159,7 @@ class DelegationDetail(APIView):
         summary=gettext_lazy("委托书详情"),
         responses={200: DelegationSerializer, **ERRORS},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         delegation = get_object_or_404(queries.visible_delegations(request.user), pk=pk)
         return Response(DelegationSerializer(delegation).data)
 
@@ -172,7 +175,7 @@ class DelegationRenew(APIView):
         request=RenewInput,
         responses={201: DelegationSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         delegation = get_object_or_404(queries.visible_delegations(request.user), pk=pk)
         data = parse(RenewInput, request.data)
         renewed = actions.renew(delegation, actor=request.user, **data)
@@ -190,7 +193,7 @@ class DelegationRevoke(APIView):
         request=RevokeInput,
         responses={200: DelegationSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         delegation = get_object_or_404(queries.visible_delegations(request.user), pk=pk)
         data = parse(RevokeInput, request.data)
         return Response(
@@ -207,7 +210,7 @@ class TownshipStatistics(APIView):
         summary=gettext_lazy("各乡镇（街道）便民服务中心办件统计（本年收件）"),
         responses={200: CentreRowSerializer(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         on = today()
         rows = queries.township_statistics(request.user, datetime.date(on.year, 1, 1), on, on=on)
         return Response(CentreRowSerializer(rows, many=True).data)

@@ -1,4 +1,7 @@
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.catalogue.models import Item
@@ -8,7 +11,7 @@ from .models import Mode
 
 
 class ItemChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Item) -> str:
         return getattr(obj, "current_name", None) or obj.basic_code
 
 
@@ -30,12 +33,18 @@ class DelegationForm(forms.Form):
         label=_("委托期限至"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, centres=None, items=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        centres: QuerySet[ServiceCentre] | None = None,
+        items: QuerySet[Item] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if centres is not None:
-            self.fields["service_centre"].queryset = centres
+            cast(forms.ModelChoiceField, self.fields["service_centre"]).queryset = centres
         if items is not None:
-            self.fields["items"].queryset = items
+            cast(ItemChoice, self.fields["items"]).queryset = items
 
 
 class RenewForm(forms.Form):

@@ -16,6 +16,7 @@ from oneseal.organisation.rules import staff_of
 from .models import Delegation, Mode
 
 if TYPE_CHECKING:
+    from oneseal.cases.models import Case
     from oneseal.catalogue.models import Item
 
 # What a centre's staff do on a case, by the role the bureau's staff would need for it.
@@ -88,7 +89,7 @@ def delegation_blockers(
     return []
 
 
-def case_blockers(staff: Staff, case, *, on: datetime.date, act: str) -> list[str]:
+def case_blockers(staff: Staff, case: "Case", *, on: datetime.date, act: str) -> list[str]:
     """`delegation_blockers` for an existing case: it must also have been received at the
     staff member's own centre."""
     if case.service_centre_id != staff.service_centre_id:

@@ -6,11 +6,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.calendars.queries import today
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.catalogue.models import Item, ItemVersion, TransferStatus
@@ -24,14 +26,14 @@ from .forms import DelegationForm, PeriodForm, RenewForm, RevokeForm
 from .models import Delegation
 
 
-def signing_bureau(user) -> Bureau | None:
+def signing_bureau(user: User) -> Bureau | None:
     staff = staff_of(user)
     if staff is None or staff.bureau is None:
         return None
     return staff.bureau if has_role(user, Role.SIGNATORY, staff.bureau.region) else None
 
 
-def delegable_items(bureau: Bureau, on: datetime.date):
+def delegable_items(bureau: Bureau, on: datetime.date) -> QuerySet[Item]:
     """The transferred items of the bureau's catalogue in force on `on`, named by that version."""
     versions = ItemVersion.objects.in_force(on).filter(
         item=OuterRef("pk"), transfer_status=TransferStatus.TRANSFERRED
@@ -45,7 +47,7 @@ def delegable_items(bureau: Bureau, on: datetime.date):
 
 
 @login_required
-def delegation_list(request):
+def delegation_list(request: HttpRequest) -> HttpResponseBase:
     if not is_scoped_staff(request.user):
         raise Http404()
     on = today()
@@ -80,7 +82,7 @@ def delegation_list(request):
 
 
 @login_required
-def delegation_detail(request, pk: int):
+def delegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     delegation = get_object_or_404(queries.visible_delegations(request.user), pk=pk)
     on = today()
     may_sign = has_role(request.user, Role.SIGNATORY, delegation.bureau.region)
@@ -132,7 +134,7 @@ def delegation_detail(request, pk: int):
 
 
 @login_required
-def delegation_pdf(request, pk: int):
+def delegation_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     delegation = get_object_or_404(queries.visible_delegations(request.user), pk=pk)
     if not delegation.file:
         raise Http404()
@@ -144,7 +146,7 @@ def delegation_pdf(request, pk: int):
 
 
 @login_required
-def statistics(request):
+def statistics(request: HttpRequest) -> HttpResponse:
     if not is_scoped_staff(request.user):
         raise Http404()
     on = today()
@@ -161,7 +163,7 @@ def statistics(request):
     )
 
 
-def verify(request, code: str):
+def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone holding a 委托书 can check it: the centre, the scope, the period, the standing."""
     delegation = get_object_or_404(
         Delegation.objects.select_related("bureau", "service_centre"), verification_code=code

@@ -1,9 +1,14 @@
 """The tables the pages show and the workbooks download, built from the query results."""
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from oneseal.linkage.models import OpinionRequest, Push, SupportRequest
 
 from . import rules
 from .models import ConflictDeclaration, Rule
@@ -119,62 +124,57 @@ def hits_table(title: str, hits) -> Table:
     )
 
 
-def _case_cell(row) -> Cell | str:
-    case = getattr(row, "case", None)
-    return Cell(case.number, history_url(case.pk)) if case is not None else ""
+_Row = TypeVar("_Row", Push, SupportRequest, OpinionRequest)
 
 
-def pushes_table(title: str, pushes) -> Table:
-    rows = [
-        [
-            _case_cell(p),
-            str(getattr(p, "department", "") or ""),
-            _date(getattr(p, "pushed_on", None)),
-            _date(getattr(p, "sign_due", None)),
-            _("已逾期") if getattr(p, "overdue", False) else _("未到期"),
-        ]
-        for p in pushes
-    ]
-    return Table(
-        title, [_("办件编号"), _("监管部门"), _("推送日期"), _("签收期限"), _("状态")], rows
-    )
-
-
-def support_requests_table(title: str, requests) -> Table:
-    rows = []
-    for r in requests:
-        kind = getattr(r, "get_kind_display", None)
-        rows.append(
-            [
-                _case_cell(r),
-                str(getattr(r, "department", "") or ""),
-                kind() if kind else "",
-                str(getattr(r, "requested_by", "") or ""),
-                _date(getattr(r, "due_on", None)),
-            ]
-        )
-    return Table(
-        title, [_("办件编号"), _("被请求部门"), _("技术支撑类别"), _("请求人"), _("答复期限")], rows
-    )
-
-
-def opinion_requests_table(title: str, requests) -> Table:
-    rows = []
-    for r in requests:
-        step = getattr(r, "joint_step", None)
-        rows.append(
-            [
-                _case_cell(r) if getattr(r, "case", None) is not None else str(step or ""),
-                str(getattr(r, "department", "") or ""),
-                str(getattr(r, "requester_name", "") or ""),
-                _date(getattr(r, "due_on", None)),
-                _date(getattr(r, "escalated_on", None)) or _("待督办"),
-            ]
-        )
+def _linkage_table(
+    title: str, rows: Iterable[_Row], headers: list[str], rest: Callable[[_Row], list]
+) -> Table:
+    """A list of what the bureau sent a department (pushes, support and opinion requests): the
+    case (or for an opinion on a joint step, the step), the department, then `rest` of the row."""
     return Table(
         title,
+        headers,
+        [
+            [
+                _number(row.case) if row.case is not None else str(getattr(row, "joint_step", None) or ""),
+                str(row.department),
+                *rest(row),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def pushes_table(title: str, pushes: Iterable[Push]) -> Table:
+    """The rows come annotated with `overdue` (`linkage.queries.unsigned_pushes`)."""
+    return _linkage_table(
+        title,
+        pushes,
+        [_("办件编号"), _("监管部门"), _("推送日期"), _("签收期限"), _("状态")],
+        lambda p: [
+            _date(p.pushed_on),
+            _date(p.sign_due),
+            _("已逾期") if getattr(p, "overdue", False) else _("未到期"),
+        ],
+    )
+
+
+def support_requests_table(title: str, requests: Iterable[SupportRequest]) -> Table:
+    return _linkage_table(
+        title,
+        requests,
+        [_("办件编号"), _("被请求部门"), _("技术支撑类别"), _("请求人"), _("答复期限")],
+        lambda r: [r.get_kind_display(), str(r.requested_by), _date(r.due_on)],
+    )
+
+
+def opinion_requests_table(title: str, requests: Iterable[OpinionRequest]) -> Table:
+    return _linkage_table(
+        title,
+        requests,
         [_("办件或联合环节"), _("被征求意见部门"), _("征求人"), _("答复期限"), _("督办日期")],
-        rows,
+        lambda r: [r.requester_name, _date(r.due_on), _date(r.escalated_on) or _("待督办")],
     )
 
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oneseal.calendars.queries import today
@@ -194,43 +195,32 @@ def overdue_list(request, scope, kind):
     )
 
 
-@oversight
-def push_list(request, scope):
-    pushes = queries.unsigned_pushes(scope, today())
-    return _listing(
-        request,
-        scope,
-        tables.pushes_table,
-        pushes,
-        title=_("未签收的推送"),
-        filename="unsigned-pushes",
-    )
+def _linkage_list(read, table_of, title, filename: str):
+    """The page (and xlsx) of one of the linkage's lists for e-supervision."""
+
+    @oversight
+    def view(request, scope):
+        rows = read(scope, today())
+        return _listing(request, scope, table_of, rows, title=str(title), filename=filename)
+
+    return view
 
 
-@oversight
-def support_request_list(request, scope):
-    requests = queries.overdue_support_requests(scope, today())
-    return _listing(
-        request,
-        scope,
-        tables.support_requests_table,
-        requests,
-        title=_("逾期未答复的技术支撑请求"),
-        filename="overdue-support-requests",
-    )
-
-
-@oversight
-def opinion_request_list(request, scope):
-    requests = queries.overdue_opinion_requests(scope, today())
-    return _listing(
-        request,
-        scope,
-        tables.opinion_requests_table,
-        requests,
-        title=_("逾期未答复的征求意见"),
-        filename="overdue-opinion-requests",
-    )
+push_list = _linkage_list(
+    queries.unsigned_pushes, tables.pushes_table, gettext_lazy("未签收的推送"), "unsigned-pushes"
+)
+support_request_list = _linkage_list(
+    queries.overdue_support_requests,
+    tables.support_requests_table,
+    gettext_lazy("逾期未答复的技术支撑请求"),
+    "overdue-support-requests",
+)
+opinion_request_list = _linkage_list(
+    queries.overdue_opinion_requests,
+    tables.opinion_requests_table,
+    gettext_lazy("逾期未答复的征求意见"),
+    "overdue-opinion-requests",
+)
 
 
 @oversight

@@ -4,12 +4,13 @@ cases are opened only by `cases.actions.open_handed_over_case`."""
 
 import datetime
 import hashlib
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.applicants.actions import register_applicant
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
@@ -25,7 +26,7 @@ from .models import HandedOverCase, Handover
 
 @transaction.atomic
 def import_handover(
-    source,
+    source: bytes | IO[bytes],
     *,
     actor: "User",
     bureau: Bureau,
@@ -60,7 +61,7 @@ def import_handover(
         department=department,
         handed_over_on=on,
         handed_over_by=handed_over_by.strip(),
-        received_by=actor,
+        received_by=stored_user(actor),
         source_name=(name or getattr(source, "name", "") or "")[:255],
         source_sha256=hashlib.sha256(data).hexdigest(),
         note=note.strip(),
@@ -147,7 +148,7 @@ def confirm_handover(handover: Handover, *, actor: "User") -> Handover:
     blockers = confirm_blockers(handover)
     if blockers:
         raise InvalidTransition(blockers[0], reasons=blockers)
-    handover.confirmed_by, handover.confirmed_at = actor, timezone.now()
+    handover.confirmed_by, handover.confirmed_at = stored_user(actor), timezone.now()
     handover.save(update_fields=["confirmed_by", "confirmed_at"])
     record(
         "handovers.confirm",

@@ -3,12 +3,16 @@ import of a department's register (multipart, `actions.import_handover`: a refus
 400 whose `reasons` name every problem as 第N行 [列] 原因, and nothing is imported), the
 department's confirmation, and the report per department."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -124,13 +128,13 @@ class Handovers(generics.ListAPIView):
     parser_classes = [MultiPartParser]
     serializer_class = HandoverSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Handover]:
         return queries.visible_handovers(self.request.user)
 
     @extend_schema(
         tags=[TAG], operation_id="list_handovers", summary=gettext_lazy("在办件移交批次")
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
@@ -143,7 +147,7 @@ class Handovers(generics.ListAPIView):
         request={"multipart/form-data": ImportInput},
         responses={201: HandoverDetailSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(ImportInput, request.data)
         staff = staff_of(request.user)
         if staff is None or staff.bureau is None:
@@ -172,7 +176,7 @@ class HandoverDetail(APIView):
         summary=gettext_lazy("移交批次详情（办件、材料、缺件）"),
         responses={200: HandoverDetailSerializer, **ERRORS},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         handover = get_object_or_404(queries.visible_handovers(request.user), pk=pk)
         return Response(HandoverDetailSerializer(handover).data)
 
@@ -187,7 +191,7 @@ class HandoverConfirm(APIView):
         request=None,
         responses={200: HandoverSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         handover = get_object_or_404(queries.visible_handovers(request.user), pk=pk)
         handover = actions.confirm_handover(handover, actor=request.user)
         return Response(HandoverSerializer(handover).data)
@@ -202,6 +206,6 @@ class HandoverReport(APIView):
         summary=gettext_lazy("在办件移交情况（按部门）"),
         responses={200: ReportRowSerializer(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         rows = queries.report(request.user, today())
         return Response(ReportRowSerializer(rows, many=True).data)

@@ -1,4 +1,7 @@
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.organisation.models import Department
@@ -19,7 +22,9 @@ class ImportForm(forms.Form):
         label=_("移交说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, departments=None, **kwargs):
+    def __init__(
+        self, *args: Any, departments: QuerySet[Department] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if departments is not None:
-            self.fields["department"].queryset = departments
+            cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments

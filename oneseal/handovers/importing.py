@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,7 +134,7 @@ def applicant_kind(number: str) -> str:
     return Applicant.Kind.ORGANISATION
 
 
-def read(source) -> Sheet:
+def read(source: bytes | IO[bytes]) -> Sheet:
     return read_xlsx(source, LAYOUT)
 
 
@@ -268,7 +269,9 @@ def _blocker_column(message: str) -> str:
 _FIELD_COLUMN = {"name": NAME, "id_number": ID, "credit_code": ID, "phone": PHONE, "kind": ID}
 
 
-def _check_applicant(applicant: dict[str, str], problem) -> Applicant | None:
+def _check_applicant(
+    applicant: dict[str, str], problem: Callable[[str, str], None]
+) -> Applicant | None:
     """The registered applicant of the number, or an unsaved one standing for the applicant the
     import will register; None (with the problems named) when the row's applicant is wrong."""
     try:

@@ -4,11 +4,13 @@ what is missing, where the department confirms the checklist. Scoped by `queries
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.actors import User
 from oneseal.calendars.queries import today
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.catalogue.importing.columns import ImportRejected
@@ -22,7 +24,7 @@ from . import actions, queries, sheets
 from .forms import ImportForm
 
 
-def _importing_bureau(user) -> Bureau | None:
+def _importing_bureau(user: User) -> Bureau | None:
     """The bureau whose clerk the user is (the one a register is imported into)."""
     staff = staff_of(user)
     if staff is None or staff.bureau is None or not has_role(user, Role.CLERK, staff.bureau.region):
@@ -31,7 +33,7 @@ def _importing_bureau(user) -> Bureau | None:
 
 
 @login_required
-def handover_list(request):
+def handover_list(request: HttpRequest) -> HttpResponseBase:
     if not is_scoped_staff(request.user):
         raise Http404()
     on = today()
@@ -88,7 +90,7 @@ def handover_list(request):
 
 
 @login_required
-def handover_detail(request, pk: int):
+def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(queries.visible_handovers(request.user), pk=pk)
     staff = staff_of(request.user)
     may_confirm = (
@@ -106,7 +108,7 @@ def handover_detail(request, pk: int):
 
 @login_required
 @require_POST
-def confirm(request, pk: int):
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(queries.visible_handovers(request.user), pk=pk)
     try:
         actions.confirm_handover(handover, actor=request.user)

@@ -11,9 +11,11 @@ announced to the day it is held, no more.
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +46,9 @@ from .models import (
 )
 from .queries import presiding_problem
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
 UNDECIDED = (State.ACCEPTED, State.SUSPENDED)
 OPEN = (
     Hearing.HearingState.NOTIFIED,
@@ -56,8 +61,14 @@ OPEN = (
 # --- shared ---------------------------------------------------------------------------------
 
 
+def _presiding(hearing: Hearing) -> "AuthUser":
+    """The presiding officer of a hearing that has been scheduled (every later state has one)."""
+    assert hearing.presiding is not None, "a scheduled hearing has a presiding officer"
+    return hearing.presiding
+
+
 def _event(
-    case: Case, action: str, *, actor, on: datetime.date, data: dict, notice_due: str = ""
+    case: Case, action: str, *, actor: User, on: datetime.date, data: dict, notice_due: str = ""
 ) -> CaseEvent:
     return append_event(
         case,
@@ -70,7 +81,15 @@ def _event(
     )
 
 
-def _audit(action: str, *, actor, subject, case: Case, summary: str, data: dict | None = None):
+def _audit(
+    action: str,
+    *,
+    actor: User,
+    subject: Model,
+    case: Case,
+    summary: str,
+    data: dict | None = None,
+) -> None:
     record(
         f"hearings.{action}",
         actor=actor,
@@ -101,7 +120,7 @@ def _require_undecided(case: Case) -> None:
         )
 
 
-def _required(**values) -> None:
+def _required(**values: Any) -> None:
     fail_fields(
         {
             name: [_("此项为必填项")]
@@ -117,7 +136,9 @@ def _on(on: datetime.date | None, case: Case) -> datetime.date:
     return on
 
 
-def _speaker(actor: User, case: Case, party: InterestedParty | None, on: datetime.date | None):
+def _speaker(
+    actor: User, case: Case, party: InterestedParty | None, on: datetime.date | None
+) -> tuple[str, datetime.date]:
     """Who may speak for the applicant or a party: staff of the region recording it at the
     window (any date they state), or, online and today only, an account acting for them.
     Returns (channel, date)."""
@@ -154,12 +175,12 @@ def _addressees(case: Case) -> list[tuple[str, InterestedParty | None]]:
 
 
 def _notify_each(
-    case: Case, action: str, *, actor, on, notice_due: str, data: dict
+    case: Case, action: str, *, actor: User, on: datetime.date, notice_due: str, data: dict
 ) -> list[CaseEvent]:
     """One event (and so one sealed notice) per addressee: the applicant and each party."""
     out = []
     for name, party in _addressees(case):
-        extra = {"addressee": name}
+        extra: dict[str, object] = {"addressee": name}
         if party is not None:
             extra |= {"party": party.pk, "concern": party.concern}
         out.append(
@@ -526,7 +547,9 @@ def lapse_hearing(hearing: Hearing, *, actor: User, on: datetime.date | None = N
 # --- holding the hearing (第四十八条) ---------------------------------------------------------
 
 
-def _require_presiding(presiding, case: Case, hearing: Hearing, field: str = "presiding") -> None:
+def _require_presiding(
+    presiding: "AuthUser | None", case: Case, hearing: Hearing, field: str = "presiding"
+) -> None:
     problem = presiding_problem(presiding, case, hearing)
     if problem:
         fail_fields({field: [problem]})
@@ -537,9 +560,9 @@ def schedule_hearing(
     hearing: Hearing,
     *,
     actor: User,
-    starts_at: datetime.datetime,
+    starts_at: datetime.datetime | None,
     place: str,
-    presiding,
+    presiding: "AuthUser | None",
     on: datetime.date | None = None,
 ) -> Hearing:
     """Set the time, place and presiding officer (one who did not review the case), and tell
@@ -581,6 +604,8 @@ def schedule_hearing(
     if problem:
         errors["presiding"] = [problem]
     fail_fields(errors)
+    # presiding_problem refused a missing officer, and a missing time was refused above.
+    assert presiding is not None and starts_at is not None
     hearing.starts_at, hearing.place, hearing.presiding = starts_at, str(place).strip(), presiding
     hearing.scheduled_on, hearing.state = on, Hearing.HearingState.SCHEDULED
     hearing.save(update_fields=["starts_at", "place", "presiding", "scheduled_on", "state"])
@@ -655,7 +680,7 @@ def request_avoidance(
         hearing=hearing,
         requester_name=name,
         party=party,
-        presiding=hearing.presiding,
+        presiding=_presiding(hearing),
         reason=str(reason).strip(),
         requested_on=on,
     )
@@ -683,7 +708,7 @@ def decide_avoidance(
     actor: User,
     granted: bool,
     reason: str,
-    replacement=None,
+    replacement: "AuthUser | None" = None,
     on: datetime.date | None = None,
 ) -> AvoidanceRequest:
     """The bureau's head (a signatory of the region) decides; a granted avoidance names the new
@@ -698,7 +723,7 @@ def decide_avoidance(
     if granted:
         if replacement is None:
             fail_fields({"replacement": [_("准予回避的，请指定新的听证主持人")]})
-        if replacement.pk == avoidance.presiding_id:
+        elif replacement.pk == avoidance.presiding_id:
             fail_fields({"replacement": [_("新的听证主持人不能是被申请回避的人员")]})
         _require_presiding(replacement, case, hearing, field="replacement")
     on = on or today()
@@ -743,7 +768,9 @@ def decide_avoidance(
     return avoidance
 
 
-def _statement_rows(case: Case, statements: Iterable[dict]) -> tuple[list[Statement], dict]:
+def _statement_rows(
+    case: Case, statements: Iterable[dict[str, Any]]
+) -> tuple[list[Statement], dict]:
     rows: list[Statement] = []
     errors: dict[str, list] = {}
     parties = {p.pk: p for p in case.interested_parties.all()}
@@ -758,14 +785,15 @@ def _statement_rows(case: Case, statements: Iterable[dict]) -> tuple[list[Statem
         elif role == Statement.Role.APPLICANT:
             name = name or case.applicant.name
         elif role == Statement.Role.PARTY:
-            party = parties.get(raw.get("party"))
+            party_pk: Any = raw.get("party")
+            party = parties.get(party_pk)
             if party is None:
                 errors[f"statements.{i}.party"] = [_("请选择本办件的利害关系人")]
             else:
                 name = party.name
         elif role == Statement.Role.REVIEWER:
             user = (
-                users.filter(pk=raw.get("user"), staff__isnull=False)
+                users.filter(pk=raw.get("user") or 0, staff__isnull=False)
                 .select_related("staff")
                 .first()
             )
@@ -796,7 +824,7 @@ def record_hearing(
     hearing: Hearing,
     *,
     actor: User,
-    statements: Iterable[dict],
+    statements: Iterable[dict[str, Any]],
     summary: str = "",
     held_on: datetime.date | None = None,
 ) -> HearingRecord:

@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class HearingsConfig(AppConfig):
@@ -7,7 +13,7 @@ class HearingsConfig(AppConfig):
     label = "hearings"
     verbose_name = _("听证与利害关系人")
 
-    def ready(self):
+    def ready(self) -> None:
         # A decision after a hearing rests on its record, and no decision is made while a
         # hearing is open or a party's views are unanswered (cases.decisions).
         from oneseal.cases import decisions
@@ -16,7 +22,7 @@ class HearingsConfig(AppConfig):
 
         decisions.register(blockers=decision_blockers, cite=decision_citation)
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.cases.queries import is_scoped_staff

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case, CaseEvent, CaseStep, SiteInspection
-from oneseal.cases.queries import is_scoped_staff, staff_sees, visible_cases
+from oneseal.cases.queries import Viewer, is_scoped_staff, staff_sees, visible_cases
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
@@ -17,10 +17,10 @@ OPEN_STATES = ("notified", "requested", "scheduled", "recorded")
 REVIEW_ACTIONS = ("complete_review_step", "record_site_inspection", "assign_step")
 
 
-def took_part_in_review(user, case: Case) -> bool:
+def took_part_in_review(user: Viewer, case: Case) -> bool:
     """Whether `user` reviewed the case: did or was assigned a review step, inspected the site,
     or recorded a review act on it."""
-    pk = getattr(user, "pk", None)
+    pk = user.pk
     return (
         CaseStep.objects.filter(case=case)
         .filter(Q(done_by_id=pk) | Q(assignee_id=pk))
@@ -36,7 +36,7 @@ def took_part_in_review(user, case: Case) -> bool:
     )
 
 
-def presiding_problem(user, case: Case, hearing: Hearing | None = None) -> str:
+def presiding_problem(user: Viewer | None, case: Case, hearing: Hearing | None = None) -> str:
     """Why `user` may not preside over the case's hearing (第四十八条第一款第（三）项: 行政机关
     应当指定审查该行政许可申请的工作人员以外的人员为听证主持人), or "" when they may: an
     active reviewer or signatory of the case's region who took no part in reviewing it, and
@@ -62,7 +62,7 @@ def presiding_problem(user, case: Case, hearing: Hearing | None = None) -> str:
     if (
         hearing is not None
         and AvoidanceRequest.objects.filter(
-            hearing=hearing, presiding=user, decision=AvoidanceRequest.Decision.GRANTED
+            hearing=hearing, presiding_id=user.pk, decision=AvoidanceRequest.Decision.GRANTED
         ).exists()
     ):
         return str(_("{name}已准予回避，不能再担任本次听证主持人").format(name=staff.display_name))
@@ -123,7 +123,7 @@ def decision_citation(case: Case, hearing_record: int | None) -> tuple[list[str]
 # --- scoped reads ---------------------------------------------------------------------------
 
 
-def staff_hearings(user) -> QuerySet[Hearing]:
+def staff_hearings(user: Viewer) -> QuerySet[Hearing]:
     """The hearings of the cases the user sees as staff (region scope)."""
     return (
         Hearing.objects.filter(case__in=visible_cases(user))
@@ -132,7 +132,7 @@ def staff_hearings(user) -> QuerySet[Hearing]:
     )
 
 
-def case_for_staff(user, pk: int) -> Case | None:
+def case_for_staff(user: Viewer, pk: int) -> Case | None:
     case = (
         visible_cases(user)
         .select_related("applicant", "handling_item", "region")
@@ -144,7 +144,7 @@ def case_for_staff(user, pk: int) -> Case | None:
     return case
 
 
-def own_case(user, pk: int) -> Case | None:
+def own_case(user: Viewer, pk: int) -> Case | None:
     """An applicant's own case (through the accounts acting for its applicant)."""
     return (
         Case.objects.filter(pk=pk, applicant__in=represented(user))
@@ -153,7 +153,7 @@ def own_case(user, pk: int) -> Case | None:
     )
 
 
-def parties_of(user) -> QuerySet[InterestedParty]:
+def parties_of(user: Viewer) -> QuerySet[InterestedParty]:
     """The interested-party records the account acts for (a person's own, or an organisation it
     holds a standing authorisation for)."""
     return (
@@ -206,7 +206,7 @@ def case_panel(case: Case) -> dict:
     }
 
 
-def hearing_for(user, pk: int) -> Hearing | None:
+def hearing_for(user: Viewer, pk: int) -> Hearing | None:
     """Hearing `pk` when the user sees its case: staff of the region, the applicant, or an
     interested party of the case (through the accounts acting for them)."""
     return (
@@ -221,7 +221,7 @@ def hearing_for(user, pk: int) -> Hearing | None:
     )
 
 
-def party_for(user, pk: int) -> InterestedParty | None:
+def party_for(user: Viewer, pk: int) -> InterestedParty | None:
     """A party record the user sees: staff of the case's region or the party's own accounts."""
     scope = Q(applicant__in=represented(user))
     if is_scoped_staff(user):
@@ -236,5 +236,5 @@ def party_for(user, pk: int) -> InterestedParty | None:
     )
 
 
-def cases_of_party(user) -> QuerySet[Case]:
+def cases_of_party(user: Viewer) -> QuerySet[Case]:
     return Case.objects.filter(interested_parties__applicant__in=represented(user)).distinct()

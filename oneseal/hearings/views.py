@@ -6,11 +6,12 @@ interest. Each form calls one action; a refusal is shown on the page, a case out
 user's scope is a 404."""
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -18,12 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from oneseal.applicants.queries import represented
+from oneseal.cases.models import Case
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.organisation.models import Staff
 from oneseal.workbench.views.common import staff_only
 
 from . import actions, queries
 from .models import AvoidanceRequest, Hearing, InterestedParty, PartyStatement, Statement
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
 
 
 class BadInput(Exception):
@@ -32,7 +38,7 @@ class BadInput(Exception):
         self.fields = {field: [message]}
 
 
-def _date(post, name="on") -> datetime.date | None:
+def _date(post: QueryDict, name: str = "on") -> datetime.date | None:
     raw = (post.get(name) or "").strip()
     if not raw:
         return None
@@ -42,7 +48,7 @@ def _date(post, name="on") -> datetime.date | None:
     return value
 
 
-def _moment(post, name) -> datetime.datetime | None:
+def _moment(post: QueryDict, name: str) -> datetime.datetime | None:
     raw = (post.get(name) or "").strip()
     if not raw:
         return None
@@ -52,7 +58,7 @@ def _moment(post, name) -> datetime.datetime | None:
     return value
 
 
-def _user(post, name):
+def _user(post: QueryDict, name: str) -> "AuthUser | None":
     raw = (post.get(name) or "").strip()
     if not raw:
         return None
@@ -61,7 +67,7 @@ def _user(post, name):
     return get_user_model().objects.filter(pk=int(raw), staff__isnull=False).first()
 
 
-def _party(case, post, name="party") -> InterestedParty | None:
+def _party(case: Case, post: QueryDict, name: str = "party") -> InterestedParty | None:
     raw = (post.get(name) or "").strip()
     if not raw:
         return None
@@ -71,17 +77,17 @@ def _party(case, post, name="party") -> InterestedParty | None:
     return party
 
 
-def _hearing(case, post) -> Hearing:
+def _hearing(case: Case, post: QueryDict) -> Hearing:
     raw = post.get("hearing", "")
     return get_object_or_404(Hearing, case=case, pk=int(raw) if raw.isdigit() else 0)
 
 
-def _statements(post) -> list[dict]:
+def _statements(post: QueryDict) -> list[dict[str, Any]]:
     """Rows statements-N-role / -name / -party / -user / -text of the record form; empty rows
     are left out."""
     rows = []
     for i in range(int(post.get("statement_rows") or 6)):
-        row = {
+        row: dict[str, Any] = {
             key: (post.get(f"statements-{i}-{key}") or "").strip()
             for key in ("role", "name", "party", "user", "text")
         }
@@ -98,7 +104,7 @@ def _statements(post) -> list[dict]:
 
 @staff_only
 @require_GET
-def staff_list(request):
+def staff_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hearings/list.html",
@@ -106,21 +112,23 @@ def staff_list(request):
     )
 
 
-def _staff_case(request, pk):
+def _staff_case(request: HttpRequest, pk: int) -> Case:
     case = queries.case_for_staff(request.user, pk)
     if case is None:
         raise Http404()
     return case
 
 
-def _staff_choices(case):
+def _staff_choices(case: Case) -> list[Staff]:
     from oneseal.organisation.models import Role
     from oneseal.workbench import queries as workbench_queries
 
     return list(workbench_queries.staff_covering(case, Role.REVIEWER, Role.SIGNATORY))
 
 
-def _case_context(request, case, *, failed: str = "", errors: dict | None = None) -> dict:
+def _case_context(
+    request: HttpRequest, case: Case, *, failed: str = "", errors: dict | None = None
+) -> dict:
     panel = queries.case_panel(case)
     return {
         "case": case,
@@ -137,12 +145,12 @@ def _case_context(request, case, *, failed: str = "", errors: dict | None = None
 
 @staff_only
 @require_GET
-def case_page(request, pk):
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = _staff_case(request, pk)
     return render(request, "hearings/case.html", _case_context(request, case))
 
 
-def _do(name, request, case):
+def _do(name: str, request: HttpRequest, case: Case) -> object:
     post, user = request.POST, request.user
     if name == "add-party":
         return actions.add_interested_party(
@@ -223,10 +231,10 @@ def _do(name, request, case):
         )
     if name == "sign-in-person":
         raw = post.get("statement", "")
-        statement = get_object_or_404(
+        signed = get_object_or_404(
             Statement, record__hearing__case=case, pk=int(raw) if raw.isdigit() else 0
         )
-        return actions.sign_statement(statement, actor=user, in_person=True)
+        return actions.sign_statement(signed, actor=user, in_person=True)
     if name == "close":
         return actions.close_hearing(_hearing(case, post), actor=user, on=_date(post))
     raise Http404()
@@ -251,7 +259,7 @@ STAFF_ACTIONS = {
 
 @staff_only
 @require_POST
-def act(request, pk, name):
+def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in STAFF_ACTIONS:
         raise Http404()
     case = _staff_case(request, pk)
@@ -278,7 +286,7 @@ def act(request, pk, name):
 
 
 @login_required
-def mine(request):
+def mine(request: HttpRequest) -> HttpResponse:
     """The user's own cases' hearings (as applicant) and their party records."""
     if is_scoped_staff(request.user):
         return redirect("hearings:list")
@@ -297,7 +305,7 @@ def mine(request):
 
 
 @login_required
-def portal_hearing(request, pk):
+def portal_hearing(request: HttpRequest, pk: int) -> HttpResponse:
     hearing = queries.hearing_for(request.user, pk)
     if hearing is None or is_scoped_staff(request.user):
         raise Http404()
@@ -355,7 +363,7 @@ def portal_hearing(request, pk):
 
 
 @login_required
-def portal_party(request, pk):
+def portal_party(request: HttpRequest, pk: int) -> HttpResponse:
     party = queries.parties_of(request.user).filter(pk=pk).first()
     if party is None:
         raise Http404()
@@ -389,7 +397,7 @@ def portal_party(request, pk):
 
 
 @require_GET
-def announcements(request):
+def announcements(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hearings/announcements.html",
@@ -398,6 +406,6 @@ def announcements(request):
 
 
 @require_GET
-def announcement(request, pk):
+def announcement(request: HttpRequest, pk: int) -> HttpResponse:
     hearing = get_object_or_404(queries.public_announcements(), pk=pk)
     return render(request, "hearings/announcement.html", {"hearing": hearing})

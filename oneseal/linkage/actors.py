@@ -6,7 +6,7 @@ organisation.rules sees no staff record for it (`_oneseal_staff` is False), so i
 bureau role anywhere; only `acting_department` lets it act, for its token's department and
 within the token's scopes."""
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ class TokenActor:
     def get_username(self) -> str:
         return f"token:{self.token.key_id}"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name
 
     @property
@@ -91,7 +91,7 @@ def audit_actor(actor: "LinkageActor"):
     return None if isinstance(actor, TokenActor) else actor
 
 
-def audit_data(actor: "LinkageActor", **data) -> dict:
+def audit_data(actor: "LinkageActor", **data: Any) -> dict:
     if isinstance(actor, TokenActor):
         data["token"] = actor.token.key_id
     return data

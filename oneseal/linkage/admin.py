@@ -3,8 +3,11 @@ edited through `linkage.actions`, as on the pages, so permission checks and audi
 same; pushes, feedback, support requests, tokens and webhook messages are read-only here
 (tokens are revoked and dead messages replayed by admin actions that call the actions)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.catalogue.models import Item
@@ -27,7 +30,7 @@ from .models import (
 )
 
 
-def _in_scope(request, qs, field: str = "region_code"):
+def _in_scope(request: HttpRequest, qs, field: str = "region_code"):
     prefix = scope_prefix(request.user)
     if prefix is None:
         return qs.none()
@@ -35,13 +38,13 @@ def _in_scope(request, qs, field: str = "region_code"):
 
 
 class ReadOnly:
-    def has_add_permission(self, request, *args):
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -55,11 +58,11 @@ class SupportDutyInline(admin.TabularInline):
     extra = 1
     fields = ["kind", "description", "limit_days"]
 
-    def _allowed(self, request, obj=None) -> bool:
+    def _allowed(self, request: HttpRequest, obj=None) -> bool:
         region = obj.item.catalogue.region if obj is not None else None
         return has_role(request.user, Role.CATALOGUE_ADMIN, region)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return self._allowed(request, obj)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
@@ -79,30 +82,30 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     ]
     inlines = [SupportDutyInline]
 
-    def _is_admin(self, request, obj=None) -> bool:
+    def _is_admin(self, request: HttpRequest, obj=None) -> bool:
         region = obj.item.catalogue.region if obj is not None else None
         return has_role(request.user, Role.CATALOGUE_ADMIN, region)
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_admin(request)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return self._is_admin(request, obj)
 
     has_add_permission = has_change_permission = has_view_permission
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(
             request, super().get_queryset(request).select_related("item", "supervising_department")
         )
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         return ["item"] if obj is not None else []
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs: Any):
         prefix = scope_prefix(request.user) or ""
         if db_field.name == "item":
             kwargs["queryset"] = Item.objects.filter(catalogue__region__code__startswith=prefix)
@@ -110,10 +113,10 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
             kwargs["queryset"] = Department.objects.filter(region__code__startswith=prefix)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         """Saved with its support duties in one action call (save_related)."""
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
         duties = []
         for formset in formsets:
             # The action saved the rows; the admin's change message reads these.
@@ -165,13 +168,13 @@ class DepartmentLinkAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     form = DepartmentLinkForm
     list_display = ["department", "sign_days", "webhook_enabled", "webhook_url", "updated_at"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(request, super().get_queryset(request), "department__region__code")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         return ["department"] if obj is not None else []
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         data = form.cleaned_data
         department = data.get("department") or obj.department
         link, secret = actions.configure_department_link(
@@ -211,7 +214,7 @@ class PushAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["decision", "signed_late", "department"]
     search_fields = ["case__number"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
         )
@@ -222,7 +225,7 @@ class FeedbackAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["case", "kind", "department", "on", "request_state"]
     list_filter = ["kind", "request_state"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
         )
@@ -242,7 +245,7 @@ class SupportRequestAdmin(ReadOnly, admin.ModelAdmin):
     ]
     list_filter = ["kind", "state"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
         )
@@ -263,7 +266,7 @@ class OpinionRequestAdmin(ReadOnly, admin.ModelAdmin):
     ]
     list_filter = ["state", "conclusion", "silence_is_consent"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(
             request,
             super().get_queryset(request).select_related("case", "joint_step", "department"),
@@ -284,11 +287,11 @@ class ApiTokenAdmin(ReadOnly, admin.ModelAdmin):
     exclude = ["secret_hash"]
     actions = ["revoke"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(request, super().get_queryset(request), "department__region__code")
 
     @admin.action(description=_("吊销所选令牌"))
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset):
         try:
             for token in queryset:
                 actions.revoke_token(token, actor=request.user)
@@ -311,11 +314,11 @@ class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["state", "event_type"]
     actions = ["replay"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return _in_scope(request, super().get_queryset(request).select_related("department"))
 
     @admin.action(description=_("重放所选死信"))
-    def replay(self, request, queryset):
+    def replay(self, request: HttpRequest, queryset):
         done = 0
         for message in queryset:
             try:

@@ -12,6 +12,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -315,7 +316,7 @@ class PushList(LinkageView, generics.ListAPIView):
         parameters=[LinkageListQuery],
         responses={200: LinkagePushSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return super().get(request)
 
 
@@ -329,7 +330,7 @@ class PushDetail(LinkageView, APIView):
         parameters=[ID],
         responses={200: LinkagePushSerializer, **ERRORS},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
         return Response(LinkagePushSerializer(push).data)
@@ -347,7 +348,7 @@ class PushSign(LinkageView, APIView):
         description=_("在签收期限（工作日）后签收的记为逾期签收并督办。已签收的返回 400。"),
         responses={200: LinkagePushSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
         return Response(LinkagePushSerializer(actions.sign_push(push, actor=request.user)).data)
@@ -365,7 +366,7 @@ class PushFeedback(LinkageView, APIView):
         description=_("监督检查结果、行政处罚、责令整改或建议撤销许可（由审批局决定）。"),
         responses={201: LinkageFeedbackSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         push = get_object_or_404(queries.department_pushes(request.user, self.scope), pk=pk)
         feedback = actions.give_feedback(
@@ -397,7 +398,7 @@ class SupportList(LinkageView, generics.ListAPIView):
         parameters=[LinkageListQuery],
         responses={200: LinkageSupportRequestSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return super().get(request)
 
 
@@ -411,7 +412,7 @@ class SupportDetail(LinkageView, APIView):
         parameters=[ID],
         responses={200: LinkageSupportRequestSerializer, **ERRORS},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         support = get_object_or_404(
             queries.department_support_requests(request.user, self.scope), pk=pk
@@ -432,7 +433,7 @@ class SupportAnswer(LinkageView, APIView):
         description=_("答复后办件恢复计时（《行政许可法》第四十五条：特别程序时间不计入期限）。"),
         responses={200: LinkageSupportRequestSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         support = get_object_or_404(
             queries.department_support_requests(request.user, self.scope), pk=pk
@@ -466,7 +467,7 @@ class CaseLinkageView(APIView):
         parameters=[ID],
         responses={200: CaseLinkageSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         # The same reader as the page (linkage.views.case_panel): the bureau's and the overseers'
         # staff. An applicant's portal shows no linkage (departments' feedback, signers, support
@@ -509,7 +510,7 @@ class OpinionList(LinkageView, generics.ListAPIView):
         parameters=[LinkageListQuery],
         responses={200: LinkageOpinionSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return super().get(request)
 
 
@@ -523,7 +524,7 @@ class OpinionDetail(LinkageView, APIView):
         parameters=[ID],
         responses={200: LinkageOpinionSerializer, **ERRORS},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         opinion = get_object_or_404(
             queries.department_opinion_requests(request.user, self.scope), pk=pk
@@ -547,7 +548,7 @@ class OpinionAnswer(LinkageView, APIView):
         ),
         responses={200: LinkageOpinionSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         self.department_or_403()
         opinion = get_object_or_404(
             queries.department_opinion_requests(request.user, self.scope), pk=pk
@@ -581,7 +582,7 @@ class CaseOpinionRequest(APIView):
         ),
         responses={201: LinkageOpinionSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         if not bureau_may_see(request.user, case.region_code):
             raise Http404
@@ -602,7 +603,7 @@ class OpinionWithdraw(APIView):
         request=OpinionWithdrawInput,
         responses={200: LinkageOpinionSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         opinion = get_object_or_404(OpinionRequest, pk=pk)
         if not bureau_may_see(request.user, opinion.region_code):
             raise Http404

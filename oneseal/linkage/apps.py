@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +8,7 @@ class LinkageConfig(AppConfig):
     label = "linkage"
     verbose_name = _("审管联动")
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest):
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

@@ -5,6 +5,7 @@ the row; the secret is compared by its SHA-256 in constant time. A token authent
 import datetime
 import hmac
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -20,7 +21,7 @@ TOUCH_EVERY = datetime.timedelta(minutes=5)
 
 
 class DepartmentTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request):
+    def authenticate(self, request: HttpRequest):
         header = get_authorization_header(request).decode("latin-1")
         scheme, _sep, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.startswith(f"{TOKEN_PREFIX}_"):
@@ -44,7 +45,7 @@ class DepartmentTokenAuthentication(BaseAuthentication):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return TokenActor(token), token
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: HttpRequest):
         return 'Bearer realm="oneseal-linkage"'
 
 

@@ -1,6 +1,7 @@
 """Checking and storing the files a department answers with: the type is decided from the
 file's first bytes and must agree with its name, as for case uploads."""
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from oneseal.cases import uploads
@@ -31,7 +32,7 @@ def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
     return checked
 
 
-def store_files(request, checked: list[tuple], *, model=SupportAttachment) -> list:
+def store_files(request: HttpRequest, checked: list[tuple], *, model=SupportAttachment) -> list:
     """Rows of `model` (a support or an opinion attachment) for the request."""
     rows = []
     for upload, content_type, suffix, sha256 in checked:

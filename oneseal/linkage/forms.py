@@ -1,5 +1,7 @@
 """Forms of the linkage pages. They parse and show errors; the actions decide."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
@@ -64,7 +66,7 @@ class SupportRequestForm(forms.Form):
     )
     details = forms.CharField(label=_("请求事项"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args: Any, departments, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
 
@@ -86,7 +88,7 @@ class BoundaryForm(forms.Form):
     )
     coordination = forms.CharField(label=_("衔接机制"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args: Any, departments, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["supervising_department"].queryset = departments
         for kind, label in SupportKind.choices:
@@ -128,7 +130,7 @@ class OpinionRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args: Any, departments, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
 

@@ -17,6 +17,7 @@
 """
 
 import uuid
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -81,7 +82,7 @@ class DutyBoundary(models.Model):
         verbose_name_plural = _("职责边界清单")
         ordering = ["region_code", "item__basic_code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item.basic_code} → {self.supervising_department}"
 
 
@@ -104,7 +105,7 @@ class SupportDuty(models.Model):
             models.UniqueConstraint(fields=["boundary", "kind"], name="support_duty_one_per_kind")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.limit_days}"
 
 
@@ -129,7 +130,7 @@ class DepartmentLink(models.Model):
         verbose_name = _("部门联动设置")
         verbose_name_plural = _("部门联动设置")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.department)
 
 
@@ -169,7 +170,7 @@ class ApiToken(models.Model):
         verbose_name_plural = _("接口令牌")
         ordering = ["department", "-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.department} {self.name} ({self.key_id})"
 
 
@@ -186,7 +187,7 @@ class Decision(models.TextChoices):
 
 
 class RegionScopedQuerySet(models.QuerySet):
-    def under(self, prefix: str | None):
+    def under(self, prefix: str | None) -> Self:
         """Rows of the regions under `prefix` (organisation.rules.scope_prefix: "" everything,
         None nothing)."""
         if prefix is None:
@@ -195,7 +196,7 @@ class RegionScopedQuerySet(models.QuerySet):
 
 
 class PushQuerySet(RegionScopedQuerySet):
-    def unsigned(self):
+    def unsigned(self) -> Self:
         return self.filter(signed_on__isnull=True)
 
 
@@ -254,7 +255,7 @@ class Push(models.Model):
             models.Index(fields=["department", "-pushed_on"], name="push_department_inbox"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_decision_display()} → {self.department}"
 
 
@@ -319,7 +320,7 @@ class OutboxMessage(models.Model):
         ]
         permissions = [("replay_outboxmessage", _("重放死信消息"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.event_type} {self.idempotency_id}"
 
 
@@ -396,7 +397,7 @@ class Feedback(models.Model):
         verbose_name_plural = _("监管反馈")
         ordering = ["-recorded_at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} {self.on.isoformat()}"
 
 
@@ -482,7 +483,7 @@ class SupportRequest(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()} → {self.department}"
 
 
@@ -504,7 +505,7 @@ class SupportAttachment(models.Model):
         verbose_name_plural = _("技术支撑附件")
         ordering = ["request", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.original_name} {self.sha256[:12]}"
 
 
@@ -618,7 +619,7 @@ class OpinionRequest(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case or self.joint_step} → {self.department}"
 
     @property
@@ -652,5 +653,5 @@ class OpinionAttachment(models.Model):
         verbose_name_plural = _("征求意见附件")
         ordering = ["request", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.original_name} {self.sha256[:12]}"

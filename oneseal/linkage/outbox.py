@@ -2,13 +2,17 @@
 it reports (transactional outbox), so a message exists exactly when the change does. Sending
 is `linkage.delivery`'s job, after the commit, by the worker."""
 
+from typing import Any
+
 from django.utils import timezone
+
+from oneseal.organisation.models import Department
 
 from .models import DepartmentLink, OutboxMessage
 
 
 def enqueue(
-    department, *, event_type: str, payload: dict, region_code: str, **links
+    department: Department | None, *, event_type: str, payload: dict, region_code: str, **links: Any
 ) -> OutboxMessage | None:
     """A message for the department's system when it has an enabled endpoint; None when it has
     none (its staff still see everything in their inbox)."""

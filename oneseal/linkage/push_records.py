@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import Case, CaseEvent, Licence
@@ -125,7 +126,7 @@ def push_decision(case: Case, event: CaseEvent, *, licence: Licence | None = Non
 
 
 def close_revocation_request(
-    licence: Licence, *, actor, revoked: bool, note: str, on: datetime.date
+    licence: Licence, *, actor: User, revoked: bool, note: str, on: datetime.date
 ) -> None:
     """The revocation procedure a department's request started was decided (or withdrawn):
     the request is closed with that outcome. Called inside the decision's transaction."""
@@ -144,7 +145,7 @@ def close_revocation_request(
         Feedback.RequestState.REVOKED if revoked else Feedback.RequestState.DECLINED
     )
     feedback.handled_by, feedback.handled_on, feedback.handling_note = (
-        actor,
+        stored_user(actor),
         on,
         str(note or "").strip(),
     )

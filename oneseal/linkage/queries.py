@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
 
+from oneseal.actors import User
+
 from .actors import acting_department
 from .models import (
     DutyBoundary,
@@ -132,7 +134,7 @@ def feedback_on_licence(licence) -> QuerySet[Feedback]:
 # --- for a department ---------------------------------------------------------------------
 
 
-def department_pushes(actor, scope: str) -> QuerySet[Push]:
+def department_pushes(actor: User, scope: str) -> QuerySet[Push]:
     """The pushes of the department `actor` acts for with `scope`; nothing for anyone else, so
     another department's push is simply not found."""
     department = acting_department(actor, scope)
@@ -143,7 +145,7 @@ def department_pushes(actor, scope: str) -> QuerySet[Push]:
     )
 
 
-def department_support_requests(actor, scope: str) -> QuerySet[SupportRequest]:
+def department_support_requests(actor: User, scope: str) -> QuerySet[SupportRequest]:
     department = acting_department(actor, scope)
     if department is None:
         return SupportRequest.objects.none()
@@ -154,7 +156,7 @@ def department_support_requests(actor, scope: str) -> QuerySet[SupportRequest]:
     )
 
 
-def department_opinion_requests(actor, scope: str) -> QuerySet[OpinionRequest]:
+def department_opinion_requests(actor: User, scope: str) -> QuerySet[OpinionRequest]:
     """The opinion requests sent to the department `actor` acts for; nothing for anyone else."""
     department = acting_department(actor, scope)
     if department is None:
@@ -171,7 +173,7 @@ def department_opinion_requests(actor, scope: str) -> QuerySet[OpinionRequest]:
     )
 
 
-def inbox(actor, *, today: datetime.date) -> dict:
+def inbox(actor: User, *, today: datetime.date) -> dict:
     """A supervisor's inbox: pushes to sign (oldest due first, overdue flagged), the latest
     signed ones, open support requests and opinion requests."""
     pushes = department_pushes(actor, Scope.PUSHES_READ)

@@ -10,15 +10,20 @@
 Each view loads through a scoped query (another department's push is a 404 that says nothing),
 parses a form, and calls one action; refusals come back as form errors."""
 
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.actors import User
 from oneseal.calendars.queries import today
+from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
 from oneseal.errors import DomainError, NotPermitted
@@ -52,8 +57,11 @@ from .models import (
 )
 from .sheets import duty_boundaries_xlsx
 
+_Row = TypeVar("_Row", Push, SupportRequest, OpinionRequest)
+_File = TypeVar("_File", SupportAttachment, OpinionAttachment)
 
-def _bureau_may_see(user, region_code: str) -> bool:
+
+def _bureau_may_see(user: User, region_code: str) -> bool:
     """Bureau and oversight staff see the linkage of the cases of their region."""
     prefix = scope_prefix(user)
     staff_roles = (Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.OVERSEER, Role.CATALOGUE_ADMIN)
@@ -67,7 +75,7 @@ def _bureau_may_see(user, region_code: str) -> bool:
 # --- duty boundaries: public --------------------------------------------------------------
 
 
-def boundaries(request, region_code):
+def boundaries(request: HttpRequest, region_code) -> HttpResponse:
     region = get_object_or_404(Region, code=region_code)
     rows = list(queries.duty_boundaries(region.code))
     names = queries.item_names([row.item_id for row in rows])
@@ -89,7 +97,7 @@ def boundaries(request, region_code):
 # --- duty boundaries: maintenance ---------------------------------------------------------
 
 
-def _admin_catalogues(user):
+def _admin_catalogues(user: User):
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
         raise PermissionDenied(_("您不是事项目录管理员"))
@@ -99,7 +107,7 @@ def _admin_catalogues(user):
 
 
 @login_required
-def boundaries_manage(request):
+def boundaries_manage(request: HttpRequest) -> HttpResponse:
     catalogues = list(_admin_catalogues(request.user))
     items = (
         ItemVersion.objects.published()
@@ -116,7 +124,7 @@ def boundaries_manage(request):
 
 
 @login_required
-def boundary_edit(request, item_id):
+def boundary_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(
         Item.objects.select_related("catalogue__region"),
         pk=item_id,
@@ -174,7 +182,7 @@ def boundary_edit(request, item_id):
 # --- the department's inbox ---------------------------------------------------------------
 
 
-def _require_department(user, scope: str):
+def _require_department(user: User, scope: str):
     department = acting_department(user, scope)
     if department is None:
         raise PermissionDenied(_("您不是行业主管部门的监管人员"))
@@ -182,7 +190,7 @@ def _require_department(user, scope: str):
 
 
 @login_required
-def inbox(request):
+def inbox(request: HttpRequest) -> HttpResponse:
     department = _require_department(request.user, Scope.PUSHES_READ)
     return render(
         request,
@@ -191,25 +199,45 @@ def inbox(request):
     )
 
 
-def _load_push(user, pk: int) -> tuple[Push, bool]:
-    """(push, whether the user acts for its department). Bureau staff of the region may read it;
-    anyone else gets a 404."""
-    push = queries.department_pushes(user, Scope.PUSHES_READ).filter(pk=pk).first()
-    if push is not None:
-        return push, True
-    push = get_object_or_404(Push.objects.select_related("case", "licence", "department"), pk=pk)
-    if not _bureau_may_see(user, push.region_code):
+def _load(user: User, pk: int, own: QuerySet[_Row], every: QuerySet[_Row]) -> tuple[_Row, bool]:
+    """(row, whether the user acts for its department): `own` holds the rows of the user's
+    department; bureau staff of the row's region may read it from `every`; anyone else, another
+    department included, gets a 404 that says nothing."""
+    row = own.filter(pk=pk).first()
+    if row is not None:
+        return row, True
+    row = get_object_or_404(every, pk=pk)
+    if not _bureau_may_see(user, row.region_code):
         raise Http404
-    return push, False
+    return row, False
+
+
+def _attachment(files: QuerySet[_File], pk: int) -> FileResponse:
+    row = get_object_or_404(files, pk=pk)
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=row.original_name,
+        content_type=row.content_type,
+    )
+
+
+def _load_push(user: User, pk: int) -> tuple[Push, bool]:
+    return _load(
+        user,
+        pk,
+        queries.department_pushes(user, Scope.PUSHES_READ),
+        Push.objects.select_related("case", "licence", "department"),
+    )
 
 
 @login_required
-def push_detail(request, pk):
+def push_detail(request: HttpRequest, pk: int) -> HttpResponse:
     push, own = _load_push(request.user, pk)
     return _push_page(request, push, own=own, form=FeedbackForm(initial={"on": today()}))
 
 
-def _push_page(request, push, *, own: bool, form, status: int = 200):
+def _push_page(request: HttpRequest, push, *, own: bool, form, status: int = 200):
     return render(
         request,
         "linkage/push.html",
@@ -226,7 +254,7 @@ def _push_page(request, push, *, own: bool, form, status: int = 200):
 
 @login_required
 @require_POST
-def push_sign(request, pk):
+def push_sign(request: HttpRequest, pk: int) -> HttpResponse:
     push = get_object_or_404(queries.department_pushes(request.user, Scope.PUSHES_SIGN), pk=pk)
     try:
         actions.sign_push(push, actor=request.user)
@@ -239,7 +267,7 @@ def push_sign(request, pk):
 
 @login_required
 @require_POST
-def push_feedback(request, pk):
+def push_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     push = get_object_or_404(queries.department_pushes(request.user, Scope.FEEDBACK_WRITE), pk=pk)
     form = FeedbackForm(request.POST)
     if form.is_valid():
@@ -264,18 +292,17 @@ def push_feedback(request, pk):
 # --- technical support --------------------------------------------------------------------
 
 
-def _load_support(user, pk: int) -> tuple[SupportRequest, bool]:
-    request = queries.department_support_requests(user, Scope.SUPPORT_READ).filter(pk=pk).first()
-    if request is not None:
-        return request, True
-    request = get_object_or_404(SupportRequest.objects.select_related("case", "department"), pk=pk)
-    if not _bureau_may_see(user, request.region_code):
-        raise Http404
-    return request, False
+def _load_support(user: User, pk: int) -> tuple[SupportRequest, bool]:
+    return _load(
+        user,
+        pk,
+        queries.department_support_requests(user, Scope.SUPPORT_READ),
+        SupportRequest.objects.select_related("case", "department"),
+    )
 
 
 @login_required
-def support_detail(request, pk):
+def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
     support, own = _load_support(request.user, pk)
     form = AnswerForm()
     status = 200
@@ -313,22 +340,15 @@ def support_detail(request, pk):
 
 
 @login_required
-def support_file(request, pk, file_pk):
+def support_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     support, _own = _load_support(request.user, pk)
-    row = get_object_or_404(SupportAttachment, request=support, pk=file_pk)
-    return FileResponse(
-        row.file.open("rb"),
-        as_attachment=True,
-        filename=row.original_name,
-        content_type=row.content_type,
-    )
+    return _attachment(SupportAttachment.objects.filter(request=support), file_pk)
 
 
 # --- the bureau's view of a case ----------------------------------------------------------
 
 
-@login_required
-def case_panel(request, case_id):
+def _bureau_case(request: HttpRequest, case_id: int) -> Case:
     case = get_object_or_404(
         visible_cases(request.user).select_related(
             "region", "handling_item__item_version", "applicant"
@@ -337,9 +357,42 @@ def case_panel(request, case_id):
     )
     if not _bureau_may_see(request.user, case.region_code):
         raise Http404
-    may_request = any(
-        has_role(request.user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY)
+    return case
+
+
+def _case_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    form: SupportRequestForm,
+    opinion_form: OpinionRequestForm,
+    status: int = 200,
+) -> HttpResponse:
+    """The bureau's linkage page of a case, with the support request and opinion request forms
+    (either one bound when it was sent with an error)."""
+    return render(
+        request,
+        "linkage/case.html",
+        {
+            "case": case,
+            "linkage": queries.case_linkage(case),
+            "form": form,
+            "may_request": any(
+                has_role(request.user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY)
+            ),
+            "request_blockers": actions.request_support_blockers(case),
+            "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
+            "decision_form": RevocationDecisionForm(),
+            "opinion_form": opinion_form,
+            "opinion_blockers": actions.request_opinion_blockers(case),
+        },
+        status=status,
     )
+
+
+@login_required
+def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _bureau_case(request, case_id)
     departments = _departments_near(case)
     form = SupportRequestForm(request.POST or None, departments=departments)
     status = 200
@@ -363,20 +416,11 @@ def case_panel(request, case_id):
                 messages.success(request, _("技术支撑请求已发出，办件中止计时"))
                 return redirect("linkage:support", pk=support.pk)
         status = 400
-    return render(
+    return _case_page(
         request,
-        "linkage/case.html",
-        {
-            "case": case,
-            "linkage": queries.case_linkage(case),
-            "form": form,
-            "may_request": may_request,
-            "request_blockers": actions.request_support_blockers(case),
-            "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
-            "decision_form": RevocationDecisionForm(),
-            "opinion_form": OpinionRequestForm(departments=departments, prefix="opinion"),
-            "opinion_blockers": actions.request_opinion_blockers(case),
-        },
+        case,
+        form=form,
+        opinion_form=OpinionRequestForm(departments=departments, prefix="opinion"),
         status=status,
     )
 
@@ -387,16 +431,9 @@ def _departments_near(case):
 
 @login_required
 @require_POST
-def request_opinion(request, case_id):
+def request_opinion(request: HttpRequest, case_id: int) -> HttpResponse:
     """A reviewer or signatory asks a department for its opinion on the case."""
-    case = get_object_or_404(
-        visible_cases(request.user).select_related(
-            "region", "handling_item__item_version", "applicant"
-        ),
-        pk=case_id,
-    )
-    if not _bureau_may_see(request.user, case.region_code):
-        raise Http404
+    case = _bureau_case(request, case_id)
     departments = _departments_near(case)
     form = OpinionRequestForm(request.POST, departments=departments, prefix="opinion")
     if form.is_valid():
@@ -410,20 +447,11 @@ def request_opinion(request, case_id):
         else:
             messages.success(request, _("征求意见已发出"))
             return redirect("linkage:opinion", pk=opinion.pk)
-    return render(
+    return _case_page(
         request,
-        "linkage/case.html",
-        {
-            "case": case,
-            "linkage": queries.case_linkage(case),
-            "form": SupportRequestForm(departments=departments),
-            "may_request": True,
-            "request_blockers": actions.request_support_blockers(case),
-            "may_decide": has_role(request.user, Role.SIGNATORY, case.region),
-            "decision_form": RevocationDecisionForm(),
-            "opinion_form": form,
-            "opinion_blockers": actions.request_opinion_blockers(case),
-        },
+        case,
+        form=SupportRequestForm(departments=departments),
+        opinion_form=form,
         status=400,
     )
 
@@ -431,24 +459,20 @@ def request_opinion(request, case_id):
 # --- opinions (征求意见) ---------------------------------------------------------------------
 
 
-def _load_opinion(user, pk: int) -> tuple[OpinionRequest, bool]:
-    """(request, whether the user acts for its department). Bureau staff of the region read it;
-    anyone else, another department included, gets a 404."""
-    opinion = queries.department_opinion_requests(user, Scope.OPINIONS_READ).filter(pk=pk).first()
-    if opinion is not None:
-        return opinion, True
-    opinion = get_object_or_404(
+def _load_opinion(user: User, pk: int) -> tuple[OpinionRequest, bool]:
+    return _load(
+        user,
+        pk,
+        queries.department_opinion_requests(user, Scope.OPINIONS_READ),
         OpinionRequest.objects.select_related(
             "case", "joint_step__project", "department"
         ).prefetch_related("attachments"),
-        pk=pk,
     )
-    if not _bureau_may_see(user, opinion.region_code):
-        raise Http404
-    return opinion, False
 
 
-def _opinion_page(request, opinion, *, own: bool, form=None, withdraw_form=None, status=200):
+def _opinion_page(
+    request: HttpRequest, opinion, *, own: bool, form=None, withdraw_form=None, status=200
+):
     may_withdraw = not own and actions.may_withdraw_opinion(request.user, opinion)
     return render(
         request,
@@ -467,7 +491,7 @@ def _opinion_page(request, opinion, *, own: bool, form=None, withdraw_form=None,
 
 
 @login_required
-def opinion_detail(request, pk):
+def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opinion, own = _load_opinion(request.user, pk)
     if request.method != "POST":
         return _opinion_page(request, opinion, own=own)
@@ -494,7 +518,7 @@ def opinion_detail(request, pk):
 
 @login_required
 @require_POST
-def opinion_withdraw(request, pk):
+def opinion_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     opinion, own = _load_opinion(request.user, pk)
     if own:
         raise Http404
@@ -515,20 +539,14 @@ def opinion_withdraw(request, pk):
 
 
 @login_required
-def opinion_file(request, pk, file_pk):
+def opinion_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     opinion, _own = _load_opinion(request.user, pk)
-    row = get_object_or_404(OpinionAttachment, request=opinion, pk=file_pk)
-    return FileResponse(
-        row.file.open("rb"),
-        as_attachment=True,
-        filename=row.original_name,
-        content_type=row.content_type,
-    )
+    return _attachment(OpinionAttachment.objects.filter(request=opinion), file_pk)
 
 
 @login_required
 @require_POST
-def decide_revocation(request, case_id, feedback_id):
+def decide_revocation(request: HttpRequest, case_id: int, feedback_id: int) -> HttpResponse:
     case = get_object_or_404(visible_cases(request.user), pk=case_id)
     feedback = get_object_or_404(case.linkage_feedback, pk=feedback_id)
     form = RevocationDecisionForm(request.POST)
@@ -554,12 +572,12 @@ def decide_revocation(request, case_id, feedback_id):
 # --- the dead letters ---------------------------------------------------------------------
 
 
-def _may_replay_somewhere(user) -> bool:
+def _may_replay_somewhere(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("linkage.replay_outboxmessage"))
 
 
 @login_required
-def dead_letters(request):
+def dead_letters(request: HttpRequest) -> HttpResponse:
     if not _may_replay_somewhere(request.user):
         raise PermissionDenied(_("您无权处理推送接口死信"))
     rows = queries.dead_letters(scope_prefix(request.user)).order_by("-dead_at", "-id")[:200]
@@ -568,7 +586,7 @@ def dead_letters(request):
 
 @login_required
 @require_POST
-def replay(request, pk):
+def replay(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_replay_somewhere(request.user):
         raise PermissionDenied(_("您无权处理推送接口死信"))
     message = get_object_or_404(queries.dead_letters(scope_prefix(request.user)), pk=pk)

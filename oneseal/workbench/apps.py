@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ class WorkbenchConfig(AppConfig):
     label = "workbench"
     verbose_name = _("审批工作台")
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest):
         from oneseal.cases.queries import is_scoped_staff
         from oneseal.navigation import NavLink
         from oneseal.organisation.models import Role

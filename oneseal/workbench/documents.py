@@ -4,8 +4,10 @@ decides what may be issued and signs it; this module calls it and turns its refu
 page messages."""
 
 from django.contrib import messages
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from oneseal.actors import User
 from oneseal.cases.models import Case
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
@@ -15,17 +17,17 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 
-def may_issue(user, case: Case) -> bool:
+def may_issue(user: User, case: Case) -> bool:
     """Whom the documents app lets issue: a clerk or a signatory of the case's region. Others
     see what is due but get no button."""
     return has_role(user, Role.CLERK, case.region) or has_role(user, Role.SIGNATORY, case.region)
 
 
-def documents_of(user, case: Case) -> list[Document]:
+def documents_of(user: User, case: Case) -> list[Document]:
     return document_queries.documents_for(user, case)
 
 
-def due_documents(user, case: Case) -> list:
+def due_documents(user: User, case: Case) -> list:
     """Each document the case still calls for, with the reasons it cannot be issued now."""
     if not may_issue(user, case):
         return []
@@ -36,7 +38,7 @@ def _reasons(exc: DomainError) -> str:
     return "；".join(str(r) for r in exc.reasons) or str(exc.message)
 
 
-def issue_one(request, case: Case, kind: str) -> Document | None:
+def issue_one(request: HttpRequest, case: Case, kind: str) -> Document | None:
     if kind not in DocumentKind.values:
         messages.error(request, _("未知的文书种类"))
         return None
@@ -67,7 +69,7 @@ def last_seq(case: Case) -> int:
     return case.events.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
-def issue_due(request, case: Case, *, after_seq: int = 0) -> list[Document]:
+def issue_due(request: HttpRequest, case: Case, *, after_seq: int = 0) -> list[Document]:
     """After an action: the notices the action issued itself (cases.notices), for printing at
     once; a notice it could not issue is said in a message with its reason (it waits in the
     queue of notices to issue); anything else still due and issuable now is issued too."""

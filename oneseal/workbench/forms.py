@@ -2,6 +2,8 @@
 action the view calls (and, for the case actions, by the API's input serializers, which the
 case page shares so that a page and the API accept exactly the same input)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,7 @@ from oneseal.cases.models import State
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
@@ -25,7 +27,7 @@ class CaseFilterForm(forms.Form):
     received_from = forms.DateField(label=_("收件日期起"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("收件日期止"), required=False, widget=DateInput())
 
-    def __init__(self, *args, items: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", _("全部事项"))] + items
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from oneseal.actors import User
 from oneseal.cases.actions.licences import (
     RENEWAL_BASIS,
     RENEWAL_LEAD_DAYS,
@@ -43,12 +45,12 @@ class Row:
         return self.own.basis if self.own else RENEWAL_BASIS
 
 
-def _require_catalogue_admin(user) -> None:
+def _require_catalogue_admin(user: User) -> None:
     if not has_role(user, Role.CATALOGUE_ADMIN):
         raise PermissionDenied(_("只有事项目录管理员可以设置延续申请期限"))
 
 
-def renewal_rows(user) -> list[Row]:
+def renewal_rows(user: User) -> list[Row]:
     """Each item of the user's region whose newest version has a 延续 handling item, with its
     lead time. The newest version, draft or published: the list as the bureau keeps it, so a
     period can be set before the guide is published."""
@@ -77,7 +79,9 @@ def renewal_rows(user) -> list[Row]:
     return list(rows.values())
 
 
-def _page(request, *, errors: dict | None = None, failed: int | None = None, values=None):
+def _page(
+    request: HttpRequest, *, errors: dict | None = None, failed: int | None = None, values=None
+):
     return render(
         request,
         "workbench/lead_times.html",
@@ -95,14 +99,14 @@ def _page(request, *, errors: dict | None = None, failed: int | None = None, val
 
 @staff_only
 @require_GET
-def lead_times(request):
+def lead_times(request: HttpRequest):
     _require_catalogue_admin(request.user)
     return _page(request)
 
 
 @staff_only
 @require_POST
-def set_lead_time(request, pk: int):
+def set_lead_time(request: HttpRequest, pk: int):
     """Set the item's own period (days and basis), or clear it (back to 30 days)."""
     _require_catalogue_admin(request.user)
     item = get_object_or_404(Item, pk=pk)

@@ -6,15 +6,18 @@ Every licence is read through `cases.queries.visible_licences`: another region's
 404 that names nothing."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from oneseal.actors import User
 from oneseal.calendars.queries import today
 from oneseal.cases.models import Licence
 from oneseal.cases.queries import (
@@ -45,12 +48,12 @@ class LicenceFilterForm(forms.Form):
         label=gettext_lazy("N日内到期"), required=False, min_value=0, max_value=3660
     )
 
-    def __init__(self, *args, items: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", gettext_lazy("全部事项"))] + items
 
 
-def _items(user) -> list[tuple[int, str]]:
+def _items(user: User) -> list[tuple[int, str]]:
     rows = (
         visible_licences(user)
         .order_by()
@@ -107,7 +110,7 @@ def register_table(rows, on: datetime.date) -> Table:
 
 @staff_only
 @require_GET
-def register(request):
+def register(request: HttpRequest):
     user, on = request.user, today()
     form = LicenceFilterForm(request.GET or None, items=_items(user))
     filters = {
@@ -138,7 +141,7 @@ def register(request):
 
 @staff_only
 @require_GET
-def find_for_applicant(request):
+def find_for_applicant(request: HttpRequest):
     """htmx, at the window: the register's licences of the applicant whose number is typed, to
     name the one a 变更 / 延续 / 注销 / 补证 application acts on."""
     number = request.GET.get("number", "").strip().upper()[:40]
@@ -160,7 +163,7 @@ def find_for_applicant(request):
 
 @staff_only
 @require_GET
-def licence_page(request, pk):
+def licence_page(request: HttpRequest, pk: int):
     licence = get_object_or_404(
         visible_licences(request.user).select_related(
             "holder", "case__handling_item__item_version", "issued_by"

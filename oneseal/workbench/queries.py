@@ -24,7 +24,7 @@ from oneseal.cases.models import (
     Extension,
     State,
 )
-from oneseal.cases.queries import case_rows, visible_cases
+from oneseal.cases.queries import Viewer, case_rows, visible_cases
 from oneseal.catalogue.models import ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
@@ -55,12 +55,12 @@ def with_current_step(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _mine(user) -> Q:
+def _mine(user: Viewer) -> Q:
     """The pending step is assigned to the user, or to nobody."""
     return Q(step_assignee=user.pk) | Q(step_assignee__isnull=True)
 
 
-def _review_filter(user) -> Q:
+def _review_filter(user: Viewer) -> Q:
     """A reviewer's step: assigned to them, or unassigned in their section (or in none)."""
     if user.is_superuser:
         return Q(step_role=ReviewStep.Role.REVIEWER)
@@ -72,7 +72,7 @@ def _review_filter(user) -> Q:
     return Q(step_role=ReviewStep.Role.REVIEWER) & (Q(step_assignee=user.pk) | unassigned)
 
 
-def _decision_filter(user) -> Q:
+def _decision_filter(user: Viewer) -> Q:
     """Ready for the decision: the pending step is the signatory's, there is none left before
     it, or the item is decided on the spot (即办件)."""
     return (
@@ -90,7 +90,7 @@ class Queue:
     # Which date the queue runs against, earliest first: the fewest working days left on top.
     due_field: str
 
-    def cases(self, user, base: QuerySet[Case]) -> QuerySet[Case]:
+    def cases(self, user: Viewer, base: QuerySet[Case]) -> QuerySet[Case]:
         return QUEUE_FILTERS[self.key](user, base)
 
 
@@ -149,16 +149,16 @@ QUEUE_BY_KEY = {q.key: q for q in QUEUES}
 SIGN_QUEUES = ("decide", "extension")
 
 
-def queues_for(user) -> list[Queue]:
+def queues_for(user: Viewer) -> list[Queue]:
     """The queues of the user's roles, then the lists every member of staff has."""
     return [q for q in QUEUES if not q.roles or any(has_role(user, role) for role in q.roles)]
 
 
-def default_queue(user) -> Queue:
+def default_queue(user: Viewer) -> Queue:
     return queues_for(user)[0]
 
 
-def queue_cases(user, queue: Queue, *, filters: dict | None = None) -> QuerySet[Case]:
+def queue_cases(user: Viewer, queue: Queue, *, filters: dict | None = None) -> QuerySet[Case]:
     """The queue's cases, filtered, the nearest due date first (none last)."""
     qs = queue.cases(user, apply_filters(case_rows(user), filters or {}))
     due = F(queue.due_field)
@@ -185,11 +185,13 @@ def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     return qs
 
 
-def queue_counts(user, queues: list[Queue], *, filters: dict | None = None) -> dict[str, int]:
+def queue_counts(
+    user: Viewer, queues: list[Queue], *, filters: dict | None = None
+) -> dict[str, int]:
     return {q.key: queue_cases(user, q, filters=filters).order_by().count() for q in queues}
 
 
-def items_in_scope(user) -> list[tuple[int, str]]:
+def items_in_scope(user: Viewer) -> list[tuple[int, str]]:
     """The items that have cases the user can see, for the item filter."""
     rows = (
         visible_cases(user)
@@ -365,7 +367,9 @@ def _revocation_offers(
     return out
 
 
-def offers_for(case: Case, user, *, today: datetime.date, steps: list[CaseStep]) -> list[Offer]:
+def offers_for(
+    case: Case, user: Viewer, *, today: datetime.date, steps: list[CaseStep]
+) -> list[Offer]:
     """The actions of the user's roles on this case, each with the blockers the case actions
     give now. The actions check the role and the state again when they run."""
     from oneseal.cases import actions

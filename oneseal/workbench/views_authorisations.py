@@ -7,12 +7,14 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oneseal.actors import User
 from oneseal.applicants.actions import (
     look_up,
     record_authorisation,
@@ -41,7 +43,7 @@ RECORD_FIELDS = (
 )
 
 
-def _require_clerk(user) -> None:
+def _require_clerk(user: User) -> None:
     if not has_role(user, Role.CLERK):
         raise PermissionDenied(_("只有窗口人员可以登记单位授权"))
 
@@ -56,7 +58,7 @@ def _date(text: str, field: str, errors: dict) -> datetime.date | None:
         return None
 
 
-def _page(request, *, values: dict, errors: dict, status: int = 200):
+def _page(request: HttpRequest, *, values: dict, errors: dict, status: int = 200):
     organisation, number_error = None, ""
     code = values.get("credit_code", "")
     if code:
@@ -90,7 +92,7 @@ def _page(request, *, values: dict, errors: dict, status: int = 200):
 
 @staff_only
 @require_http_methods(["GET"])
-def authorisations(request):
+def authorisations(request: HttpRequest) -> HttpResponse:
     _require_clerk(request.user)
     values = dict.fromkeys(RECORD_FIELDS, "")
     values.update(
@@ -102,7 +104,7 @@ def authorisations(request):
 
 @staff_only
 @require_POST
-def record(request):
+def record(request: HttpRequest) -> HttpResponse:
     """Register the organisation if the window has not yet (its papers are on the counter),
     find the person by their ID number, and record the authorisation."""
     _require_clerk(request.user)
@@ -167,7 +169,7 @@ def record(request):
 
 @staff_only
 @require_POST
-def revoke(request, pk):
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _require_clerk(request.user)
     authorisation = get_object_or_404(Authorisation.objects.select_related("organisation"), pk=pk)
     back = (

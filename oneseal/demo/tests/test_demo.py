@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -380,8 +381,24 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
 def test_the_loaded_demo_verifies_with_no_problem_and_against_its_checkpoint(county, tmp_path):
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         call_command("load-demo", stdout=io.StringIO())
-    # The organisation was set up through its audited actions, by the demo superuser: one
-    # grant per account of the county's table (later steps add accounts of their own).
+
+    # The organisation was set up through its audited actions: across the whole demo (the
+    # county's table, the other steps' accounts, the second city's counties), every role held
+    # is one grant in the audit log, net of withdrawals, and no grant is for a role not held.
+    def net(action: str) -> Counter:
+        return Counter(
+            (e.subject_id, e.data["role"])
+            for e in AuditEvent.objects.filter(action=action, subject_type="organisation.staff")
+        )
+
+    granted = net("organisation.grant_role")
+    granted.subtract(net("organisation.withdraw_role"))
+    held = Counter((str(r.staff_id), r.role) for r in StaffRole.objects.all())
+    assert +granted == held and not -granted
+    regions = set(Staff.objects.filter(roles__isnull=False).values_list("region__code", flat=True))
+    assert org.COUNTY_CODE in regions and len(regions) > 1
+    assert Section.objects.filter(staff__roles__isnull=False).distinct().count() > 1
+    # The county's own table is granted by the demo superuser, one row per account.
     county_staff = Staff.objects.filter(
         user__username__in=[row.username for row in org.ACCOUNTS if row.role != org.SUPERUSER]
     ).values_list("pk", flat=True)

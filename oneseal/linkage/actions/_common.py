@@ -5,11 +5,11 @@ import datetime
 from django.utils.translation import gettext as _
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     return str(value or "").strip()
 
 
-def positive_days(value, errors: dict, field: str, message: str) -> int | None:
+def positive_days(value: object, errors: dict, field: str, message: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 365:
         errors[field] = [message]
         return None

@@ -13,6 +13,7 @@ unlike technical support (第四十五条), consulting a department is part of t
 days count."""
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.formats import date_format
@@ -48,7 +49,7 @@ def _may_ask(actor: "User", region) -> bool:
     return any(has_role(actor, role, region) for role in (Role.REVIEWER, Role.SIGNATORY))
 
 
-def may_withdraw_opinion(actor, request: OpinionRequest) -> bool:
+def may_withdraw_opinion(actor: User, request: OpinionRequest) -> bool:
     return request.awaited and _may_ask(actor, _region_of(request))
 
 
@@ -244,7 +245,7 @@ def request_step_opinion(
     return request
 
 
-def _audit_request(request: OpinionRequest, actor) -> None:
+def _audit_request(request: OpinionRequest, actor: User) -> None:
     record(
         "linkage.request_opinion",
         actor=actor,
@@ -263,7 +264,7 @@ def _audit_request(request: OpinionRequest, actor) -> None:
     )
 
 
-def _event_data(request: OpinionRequest, **extra) -> dict:
+def _event_data(request: OpinionRequest, **extra: Any) -> dict:
     return {
         "opinion_request": request.pk,
         "department": request.department.name,
@@ -278,7 +279,7 @@ def _note_cases(
     request: OpinionRequest,
     action: str,
     *,
-    actor,
+    actor: User,
     on: datetime.date,
     reason: str,
     data: dict,

@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -114,7 +114,9 @@ def _defaults(on: datetime.date) -> dict:
     }
 
 
-def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str = "") -> dict:
+def case_context(
+    request: HttpRequest, pk: int, *, failed: tuple | None = None, conflict: str = ""
+) -> dict:
     user = request.user
     case = get_object_or_404(
         case_details(user)
@@ -171,7 +173,7 @@ def case_context(request, pk: int, *, failed: tuple | None = None, conflict: str
 
 @staff_only
 @require_GET
-def case_page(request, pk):
+def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workbench/case.html", case_context(request, pk))
 
 
@@ -192,7 +194,7 @@ def _action_data(action, post) -> dict:
     return data
 
 
-def _safe_next(request) -> str:
+def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -201,7 +203,7 @@ def _safe_next(request) -> str:
 
 @staff_only
 @require_POST
-def act(request, pk, name):
+def act(request: HttpRequest, pk: int, name) -> HttpResponse:
     """Run one case action from its form on the case page (or the signatory's queue)."""
     if name not in PAGE_ACTIONS:
         raise Http404()
@@ -232,7 +234,7 @@ def act(request, pk, name):
 
 @staff_only
 @require_POST
-def issue(request, pk, kind):
+def issue(request: HttpRequest, pk: int, kind) -> HttpResponse:
     """Issue (出具) a document the case calls for, then show it for printing."""
     case = load_case(request.user, pk)
     document = documents.issue_one(request, case, kind)
@@ -241,7 +243,7 @@ def issue(request, pk, kind):
 
 @staff_only
 @require_GET
-def upload_file(request, pk):
+def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
     """A material's file, for preview: only for staff who may see its case."""
     upload = get_object_or_404(
         Upload.objects.select_related("case_material"),

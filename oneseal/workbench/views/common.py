@@ -1,11 +1,16 @@
 """What every workbench page shares: who may see it (`staff_only`), how a case is loaded
 (`load_case`, scoped by `visible_cases`), and how an action's refusal becomes form errors."""
 
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +18,7 @@ from django.utils.translation import gettext as _
 from oneseal.cases.models import (
     Case,
 )
-from oneseal.cases.queries import is_scoped_staff, visible_cases
+from oneseal.cases.queries import Viewer, is_scoped_staff, visible_cases
 from oneseal.errors import DomainError
 from oneseal.interface.case_actions import ACTIONS
 from oneseal.organisation.models import Role
@@ -25,12 +30,12 @@ PAGE_SIZE = 25
 ACTION_BY_NAME = {action.name: action for action in ACTIONS}
 
 
-def staff_only(view):
+def staff_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed-in staff with a role; an applicant's account gets 403."""
 
     @login_required
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_scoped_staff(request.user):
             raise PermissionDenied(_("审批工作台仅供行政审批局工作人员使用"))
         return view(request, *args, **kwargs)
@@ -38,14 +43,14 @@ def staff_only(view):
     return wrapped
 
 
-def load_case(user, pk: int) -> Case:
+def load_case(user: Viewer, pk: int) -> Case:
     return get_object_or_404(
         visible_cases(user).select_related("handling_item__item_version", "region", "applicant"),
         pk=pk,
     )
 
 
-def case_url(case: Case, *, issued=(), anchor: str = "") -> str:
+def case_url(case: Case, *, issued: Iterable[Model] = (), anchor: str = "") -> str:
     url = reverse("workbench:case", args=[case.pk])
     if issued:
         url += "?" + urlencode({"issued": ",".join(str(d.pk) for d in issued)})
@@ -78,6 +83,6 @@ def domain_errors(exc: DomainError) -> dict[str, list[str]]:
     return out
 
 
-def require_clerk(user) -> None:
+def require_clerk(user: Viewer) -> None:
     if not has_role(user, Role.CLERK):
         raise PermissionDenied(_("收件受理仅供综合受理窗口工作人员办理"))

@@ -7,10 +7,12 @@ import secrets
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import look_up
 from oneseal.applicants.models import Applicant
@@ -43,7 +45,7 @@ from .common import (
 INTAKE_DECISIONS = ("save", "accept", "correction", "refuse")
 
 
-def handling_items_in_force(user):
+def handling_items_in_force(user: User):
     """Handling items the user's window may open a case for today."""
     prefix = scope_prefix(user) or ""
     return HandlingItem.objects.filter(
@@ -52,7 +54,7 @@ def handling_items_in_force(user):
     ).select_related("item_version__original_department")
 
 
-def find_handling_items(user, text: str, limit: int = 10) -> list[dict]:
+def find_handling_items(user: User, text: str, limit: int = 10) -> list[dict]:
     """Plain-words search over the handling items in force in the user's region: the portal's
     ranked search when installed, else every word contained in the item's or handling item's
     name or everyday names."""
@@ -104,7 +106,7 @@ def find_handling_items(user, text: str, limit: int = 10) -> list[dict]:
 
 @staff_only
 @require_GET
-def find_items(request):
+def find_items(request: HttpRequest) -> HttpResponse:
     """htmx: the handling items matching the typed words, as radio buttons."""
     require_clerk(request.user)
     return render(
@@ -120,7 +122,7 @@ def find_items(request):
 
 @staff_only
 @require_GET
-def check_number(request):
+def check_number(request: HttpRequest) -> HttpResponse:
     """htmx: the ID number or credit code checked as typed (GB 11643 / GB 32100), and whether
     the applicant is registered already (a window clerk holds their papers)."""
     require_clerk(request.user)
@@ -148,7 +150,7 @@ def check_number(request):
 APPLICANT_FIELDS = ("kind", "name", "number", "phone", "email", "representative", "address")
 
 
-def _intake_context(request, form, *, results=None) -> dict:
+def _intake_context(request: HttpRequest, form, *, results=None) -> dict:
     chosen = None
     source = form.data if form.is_bound else form.initial
     if str(source.get("handling_item", "")).isdigit():
@@ -166,7 +168,7 @@ def _intake_context(request, form, *, results=None) -> dict:
 
 @staff_only
 @require_http_methods(["GET", "POST"])
-def intake(request):
+def intake(request: HttpRequest) -> HttpResponse:
     """Receive (收件) at the window: find or register the applicant, choose the handling item
     by plain words, open the case; the material check follows on `intake_case`."""
     user = request.user
@@ -224,7 +226,7 @@ def intake(request):
 
 
 def _intake_case_context(
-    request, case: Case, *, errors: dict | None = None, conflict: str = ""
+    request: HttpRequest, case: Case, *, errors: dict | None = None, conflict: str = ""
 ) -> dict:
     case = get_object_or_404(case_details(request.user), pk=case.pk)
     with_clocks([case])
@@ -281,7 +283,7 @@ def _parse_line_map(prefix: str, post, lines) -> dict[str, str]:
 
 @staff_only
 @require_http_methods(["GET", "POST"])
-def intake_case(request, pk):
+def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
     """The material checklist of a received case: per line its status, a note, a file and,
     where the material may be tolerated, a promised date; then accept, ask once for every
     correction, or refuse — and the notice is issued for printing at once."""
@@ -365,7 +367,7 @@ def intake_case(request, pk):
     return redirect(case_url(case, issued=issued))
 
 
-def _decide(request, case: Case, decision: str, lines: list[CaseMaterial]) -> None:
+def _decide(request: HttpRequest, case: Case, decision: str, lines: list[CaseMaterial]) -> None:
     """Accept (with any tolerated lines and their promised dates), request one correction of
     every line marked missing or defective, or refuse."""
     post, user = request.POST, request.user

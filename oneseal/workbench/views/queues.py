@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -37,7 +37,7 @@ def _rows(page, on: datetime.date) -> list[Case]:
 
 @staff_only
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     queues = queries.queues_for(user)
     key = request.GET.get("queue") or queues[0].key
@@ -69,7 +69,7 @@ def home(request):
 
 @staff_only
 @require_GET
-def sign(request):
+def sign(request: HttpRequest) -> HttpResponse:
     """The signatory's queue: decisions to make and extensions to approve or refuse."""
     user = request.user
     if not has_role(user, Role.SIGNATORY):
@@ -96,7 +96,7 @@ def sign(request):
 
 @staff_only
 @require_GET
-def notices(request):
+def notices(request: HttpRequest) -> HttpResponse:
     """The window's queue of notices their act could not issue (no seal, no wording in force,
     a character no font draws …): each with the reason recorded then, what still stands in the
     way now, and a button to issue it; the overdue ones first (e-supervision counts them)."""
@@ -128,7 +128,7 @@ def notices(request):
 
 @staff_only
 @require_POST
-def issue_notice(request, pk):
+def issue_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue one notice of the queue, then show it for printing on its case."""
     pending = get_object_or_404(document_queries.pending_notices(request.user), pk=pk)
     try:

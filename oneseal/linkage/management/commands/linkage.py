@@ -11,6 +11,7 @@ oneseal linkage token list [--department ID]
 
 import signal
 import threading
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         listing = token.add_parser("list")
         listing.add_argument("--department", type=int, default=None)
 
-    def handle(self, *args, what: str, **options):
+    def handle(self, *args: Any, what: str, **options: Any) -> None:
         try:
             if what == "deliver":
                 return self.deliver(once=options["once"], interval=options["interval"])
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             for s, handler in previous.items():
                 signal.signal(s, handler)
 
-    def token_create(self, *, department: int, scopes: str, name: str, **_options):
+    def token_create(self, *, department: int, scopes: str, name: str, **_options: Any):
         from oneseal.linkage.actions import create_token
 
         dept = Department.objects.filter(pk=department).first()
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         self.stdout.write(plain)
         self.stderr.write("The token is shown only now; store it in the department's system.")
 
-    def token_revoke(self, *, key_id: str, **_options):
+    def token_revoke(self, *, key_id: str, **_options: Any):
         from oneseal.linkage.actions import revoke_token
         from oneseal.linkage.models import ApiToken
 
@@ -116,7 +117,7 @@ class Command(BaseCommand):
         revoke_token(token, system=True)
         self.stdout.write(f"revoked {key_id}")
 
-    def token_list(self, *, department: int | None, **_options):
+    def token_list(self, *, department: int | None, **_options: Any):
         from oneseal.linkage.models import ApiToken
 
         tokens = ApiToken.objects.select_related("department").order_by(
