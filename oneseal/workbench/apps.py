@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class WorkbenchConfig(AppConfig):
@@ -9,14 +14,15 @@ class WorkbenchConfig(AppConfig):
     label = "workbench"
     verbose_name = _("审批工作台")
 
-    def nav_links(self, request: HttpRequest):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from oneseal.cases.queries import is_scoped_staff
         from oneseal.navigation import NavLink
         from oneseal.organisation.models import Role
         from oneseal.organisation.rules import has_role
 
+        # Error pages can be drawn before the authentication middleware has run.
         user = getattr(request, "user", None)
-        if not is_scoped_staff(user):
+        if user is None or not is_scoped_staff(user):
             return []
         links = [NavLink(str(_("审批工作台")), reverse("workbench:home"), 40)]
         if has_role(user, Role.CLERK) or has_role(user, Role.SIGNATORY):

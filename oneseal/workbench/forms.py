@@ -2,7 +2,7 @@
 action the view calls (and, for the case actions, by the API's input serializers, which the
 case page shares so that a page and the API accept exactly the same input)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -29,10 +29,10 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", _("全部事项"))] + items
+        cast(forms.TypedChoiceField, self.fields["item"]).choices = [("", _("全部事项"))] + items
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:
             self.add_error("received_to", _("截止日期不能早于起始日期"))

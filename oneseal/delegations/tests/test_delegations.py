@@ -273,3 +273,22 @@ def test_no_period_longer_than_five_years(signatory, bureau, centre, handling_it
     with pytest.raises(ValidationFailed) as e:
         delegation(signatory, bureau, centre, handling_item, valid_until=datetime.date(2031, 1, 1))
     assert "valid_until" in e.value.fields
+
+
+def test_only_a_signatory_of_the_bureaus_region_renews_or_revokes(
+    signatory, clerk, bureau, centre, handling_item, seal, other_county, make_staff
+):
+    d = delegation(signatory, bureau, centre, handling_item, valid_until=day("2025-06-30"))
+    far_bureau = Bureau.objects.create(region=other_county, name="大武口区行政审批局")
+    far_signatory = make_staff("farsign", other_county, Role.SIGNATORY, bureau=far_bureau)
+    with time_machine.travel(at("2025-07-01 08:00"), tick=False):
+        for outsider in (clerk, far_signatory):
+            with pytest.raises(NotPermitted):
+                actions.renew(d, actor=outsider, valid_until=day("2026-06-30"))
+            with pytest.raises(NotPermitted):
+                actions.revoke(d, actor=outsider, reason="调整")
+    d.refresh_from_db()
+    assert d.state == Delegation.DelegationState.ACTIVE and Delegation.objects.count() == 1
+    assert not AuditEvent.objects.filter(
+        action__in=("delegations.renew", "delegations.revoke")
+    ).exists()

@@ -117,3 +117,41 @@ def test_a_centre_clerk_works_its_own_case_on_the_workbench(
         assert "withdraw" not in names and "approve-extension" not in names
         client.force_login(other_clerk)
         assert client.get(f"/workbench/cases/{case.pk}/").status_code == 404
+
+
+def test_another_countys_signatory_cannot_touch_the_delegation_by_api(
+    signatory, centre, handling_item, seal, other_county, make_staff
+):
+    from oneseal.organisation.models import Bureau, Role
+
+    far_bureau = Bureau.objects.create(region=other_county, name="大武口区行政审批局")
+    far_signatory = make_staff("farsign", other_county, Role.SIGNATORY, bureau=far_bureau)
+    api = APIClient()
+    api.force_authenticate(signatory)
+    body = {
+        "service_centre": centre.pk,
+        "items": [handling_item.item_version.item.basic_code],
+        "mode": "forward",
+        "legal_basis": BASIS,
+        "valid_from": "2025-01-02",
+        "valid_until": "2025-06-30",
+    }
+    with time_machine.travel(at("2025-01-02 09:00"), tick=False):
+        pk = api.post("/api/v1/delegations", body, format="json").json()["id"]
+        far = APIClient()
+        far.force_authenticate(far_signatory)
+        assert (
+            far.post(f"/api/v1/delegations/{pk}/revoke", {"reason": "x"}, format="json").status_code
+            == 404
+        )
+        # Its own bureau may not delegate to this county's centre, nor this county's items.
+        refused = far.post("/api/v1/delegations", body, format="json")
+        assert refused.status_code == 400 and "items" in refused.json()["fields"]
+        assert far.get("/api/v1/delegations").json()["count"] == 0
+    with time_machine.travel(at("2025-07-01 09:00"), tick=False):
+        renew = far.post(
+            f"/api/v1/delegations/{pk}/renew", {"valid_until": "2026-06-30"}, format="json"
+        )
+        assert renew.status_code == 404
+    assert Delegation.objects.get().state == Delegation.DelegationState.ACTIVE
+    assert Delegation.objects.count() == 1

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from oneseal.calendars.queries import today
 from oneseal.cases import actions as case_actions
 from oneseal.hearings import actions
-from oneseal.hearings.models import Hearing, InterestedParty
+from oneseal.hearings.models import AvoidanceRequest, Hearing, HearingRecord, InterestedParty
 from oneseal.testing import accepted_case, at, day
 
 PARTY_NUMBER = "640221199002150049"
@@ -123,6 +123,47 @@ def test_api_hearing_flow_and_denials(
     assert closed.status_code == 200 and closed.json()["state"] == "held"
     assert api(applicant_user).get(f"/api/v1/cases/{case.pk}/hearings").status_code == 200
     assert api(other_applicant_user).get(f"/api/v1/cases/{case.pk}/hearings").status_code == 404
+
+
+def test_api_steps_refuse_outsiders_and_the_bureaus_steps_refuse_the_applicant(
+    case,
+    reviewer,
+    clerk,
+    presider,
+    second_presider,
+    far_staff,
+    applicant_user,
+    other_applicant_user,
+):
+    hearing = scheduled(case, reviewer, clerk, presider)
+    url = f"/api/v1/hearings/{hearing.pk}"
+    statements = {"statements": [{"role": "applicant", "text": "无异议"}]}
+    # Another county's staff and a stranger to the case: nothing is there for them.
+    for outsider in (far_staff, other_applicant_user):
+        assert api(outsider).get(url).status_code == 404
+        assert (
+            api(outsider).post(f"{url}/avoidance", {"reason": "x"}, format="json").status_code
+            == 404
+        )
+        assert api(outsider).post(f"{url}/record", statements, format="json").status_code == 404
+        assert api(outsider).post(f"{url}/close", {}, format="json").status_code == 404
+    # The applicant sees their hearing but may not run the bureau's steps.
+    assert api(applicant_user).get(url).status_code == 200
+    assert api(applicant_user).post(f"{url}/record", statements, format="json").status_code == 403
+    assert api(applicant_user).post(f"{url}/close", {}, format="json").status_code == 403
+    avoidance = actions.request_avoidance(
+        hearing, actor=clerk, reason="主持人系申请人近亲属", on=day("2025-09-29")
+    )
+    decide = f"/api/v1/avoidance-requests/{avoidance.pk}/decide"
+    body = {"granted": True, "reason": "属实", "replacement": second_presider.pk}
+    assert api(far_staff).post(decide, body, format="json").status_code == 404
+    assert api(applicant_user).post(decide, body, format="json").status_code == 403
+    assert api(reviewer).post(decide, body, format="json").status_code == 403  # the head decides
+    avoidance.refresh_from_db()
+    hearing.refresh_from_db()
+    assert avoidance.decision == AvoidanceRequest.Decision.PENDING
+    assert hearing.presiding == presider and hearing.state == Hearing.HearingState.SCHEDULED
+    assert not HearingRecord.objects.filter(hearing=hearing).exists()
 
 
 def test_api_grant_must_cite_the_record(

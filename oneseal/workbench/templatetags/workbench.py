@@ -2,13 +2,16 @@
 that a reader of the timeline needs."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django import template
 from django.utils import formats
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.queries import today
-from oneseal.cases.models import State
+from oneseal.cases.models import CaseEvent, State
 
 register = template.Library()
 
@@ -69,7 +72,7 @@ def state_label(value: str) -> str:
         return value or "—"
 
 
-def _day(text) -> str:
+def _day(text: object) -> str:
     """An ISO date kept in an event's data, written as the locale writes dates."""
     try:
         return formats.date_format(datetime.date.fromisoformat(str(text)), "DATE_FORMAT")
@@ -132,18 +135,18 @@ def _facts(action: str, data: dict) -> list[str]:
 
 
 @register.filter
-def event_facts(event) -> list[str]:
+def event_facts(event: CaseEvent) -> list[str]:
     return _facts(event.action, event.data or {})
 
 
 @register.filter
-def backdated(event) -> bool:
+def backdated(event: CaseEvent) -> bool:
     """The event's business date is not the day it was recorded (an action about a past day)."""
     return event.on != today(event.at)
 
 
 @register.filter
-def get(mapping, key):
+def get(mapping: Mapping[str, Any] | None, key: str) -> Any:
     """`values|get:"scope"`: a dict entry in a template, empty when missing."""
     if not mapping:
         return ""
@@ -151,13 +154,13 @@ def get(mapping, key):
 
 
 @register.filter
-def getlist(mapping, key):
-    if hasattr(mapping, "getlist"):
+def getlist(mapping: Mapping[str, Any] | MultiValueDict | None, key: str) -> list[Any]:
+    if isinstance(mapping, MultiValueDict):
         return mapping.getlist(key)
     value = (mapping or {}).get(key, [])
     return value if isinstance(value, list) else [value]
 
 
 @register.filter
-def as_str(value) -> str:
+def as_str(value: object) -> str:
     return "" if value is None else str(value)
