@@ -137,7 +137,9 @@ def _linkage_table(
         headers,
         [
             [
-                _number(row.case) if row.case is not None else str(getattr(row, "joint_step", None) or ""),
+                _number(row.case)
+                if row.case is not None
+                else str(getattr(row, "joint_step", None) or ""),
                 str(row.department),
                 *rest(row),
             ]

@@ -29,7 +29,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["item"]).choices = [("", _("全部事项"))] + items
+        cast(forms.TypedChoiceField, self.fields["item"]).choices = [("", _("全部事项")), *items]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -80,8 +80,12 @@ def renewal_rows(user: User) -> list[Row]:
 
 
 def _page(
-    request: HttpRequest, *, errors: dict | None = None, failed: int | None = None, values=None
-):
+    request: HttpRequest,
+    *,
+    errors: dict | None = None,
+    failed: int | None = None,
+    values: dict[str, str] | None = None,
+) -> HttpResponse:
     return render(
         request,
         "workbench/lead_times.html",
@@ -97,16 +101,24 @@ def _page(
     )
 
 
+def _whole(text: str) -> int:
+    """The typed number of days; 0 (which the action refuses by the field) when it is none."""
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
 @staff_only
 @require_GET
-def lead_times(request: HttpRequest):
+def lead_times(request: HttpRequest) -> HttpResponse:
     _require_catalogue_admin(request.user)
     return _page(request)
 
 
 @staff_only
 @require_POST
-def set_lead_time(request: HttpRequest, pk: int):
+def set_lead_time(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the item's own period (days and basis), or clear it (back to 30 days)."""
     _require_catalogue_admin(request.user)
     item = get_object_or_404(Item, pk=pk)
@@ -119,7 +131,7 @@ def set_lead_time(request: HttpRequest, pk: int):
         set_renewal_lead_time(
             item,
             actor=request.user,
-            days=None if clear else (values["days"] or 0),
+            days=None if clear else _whole(values["days"]),
             basis=values["basis"],
         )
     except NotPermitted as exc:

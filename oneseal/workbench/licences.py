@@ -6,22 +6,24 @@ Every licence is read through `cases.queries.visible_licences`: another region's
 404 that names nothing."""
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from oneseal.actors import User
 from oneseal.calendars.queries import today
 from oneseal.cases.models import Licence
 from oneseal.cases.queries import (
     LicenceFilters,
+    Viewer,
     licence_history,
     licence_register,
     visible_licences,
@@ -29,6 +31,7 @@ from oneseal.cases.queries import (
 from oneseal.esupervision.sheets import Table, workbook
 from oneseal.interface.files import xlsx_response
 
+from .queries import shown_with
 from .views.common import PAGE_SIZE, staff_only
 
 
@@ -50,10 +53,13 @@ class LicenceFilterForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", gettext_lazy("全部事项"))] + items
+        cast(forms.TypedChoiceField, self.fields["item"]).choices = [
+            ("", gettext_lazy("全部事项")),
+            *items,
+        ]
 
 
-def _items(user: User) -> list[tuple[int, str]]:
+def _items(user: Viewer) -> list[tuple[int, str]]:
     rows = (
         visible_licences(user)
         .order_by()
@@ -72,7 +78,7 @@ def _date(day: datetime.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def register_table(rows, on: datetime.date) -> Table:
+def register_table(rows: Iterable[Licence], on: datetime.date) -> Table:
     headers = [
         _("证照编号"),
         _("证照名称"),
@@ -110,7 +116,7 @@ def register_table(rows, on: datetime.date) -> Table:
 
 @staff_only
 @require_GET
-def register(request: HttpRequest):
+def register(request: HttpRequest) -> HttpResponseBase:
     user, on = request.user, today()
     form = LicenceFilterForm(request.GET or None, items=_items(user))
     filters = {
@@ -127,7 +133,7 @@ def register(request: HttpRequest):
         )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for licence in page.object_list:
-        licence.today_standing = licence.standing(on)
+        shown_with(licence, today_standing=licence.standing(on))
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("format", None)
@@ -141,7 +147,7 @@ def register(request: HttpRequest):
 
 @staff_only
 @require_GET
-def find_for_applicant(request: HttpRequest):
+def find_for_applicant(request: HttpRequest) -> HttpResponse:
     """htmx, at the window: the register's licences of the applicant whose number is typed, to
     name the one a 变更 / 延续 / 注销 / 补证 application acts on."""
     number = request.GET.get("number", "").strip().upper()[:40]
@@ -155,7 +161,7 @@ def find_for_applicant(request: HttpRequest):
         )
     on = today()
     for licence in rows:
-        licence.today_standing_display = licence.standing_display(on)
+        shown_with(licence, today_standing_display=licence.standing_display(on))
     return render(
         request, "workbench/_licence_results.html", {"rows": rows, "searched": bool(number)}
     )
@@ -163,7 +169,7 @@ def find_for_applicant(request: HttpRequest):
 
 @staff_only
 @require_GET
-def licence_page(request: HttpRequest, pk: int):
+def licence_page(request: HttpRequest, pk: int) -> HttpResponse:
     licence = get_object_or_404(
         visible_licences(request.user).select_related(
             "holder", "case__handling_item__item_version", "issued_by"

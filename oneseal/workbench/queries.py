@@ -7,15 +7,19 @@ stored once the case is first worked on and, before that, is the handling item's
 after the window's own (acceptance completes those; `cases.actions.review._planned_steps`)."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as Switch
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.queries import current_calendar
+from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases import rules as case_rules
+from oneseal.cases.clocks import Clocks, clocks_of
 from oneseal.cases.models import (
     Case,
     CaseMaterial,
@@ -28,6 +32,11 @@ from oneseal.cases.queries import Viewer, case_rows, visible_cases
 from oneseal.catalogue.models import ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_Row = TypeVar("_Row", bound=Model)
 
 STEP_PENDING = CaseStep.StepState.PENDING
 
@@ -85,7 +94,7 @@ def _decision_filter(user: Viewer) -> Q:
 @dataclass(frozen=True)
 class Queue:
     key: str
-    label: str
+    label: "StrOrPromise"
     roles: tuple[str, ...]
     # Which date the queue runs against, earliest first: the fewest working days left on top.
     due_field: str
@@ -162,12 +171,9 @@ def queue_cases(user: Viewer, queue: Queue, *, filters: dict | None = None) -> Q
     """The queue's cases, filtered, the nearest due date first (none last)."""
     qs = queue.cases(user, apply_filters(case_rows(user), filters or {}))
     due = F(queue.due_field)
-    order = (
-        [due.asc(nulls_last=True), "id"]
-        if queue.key not in ("open", "all")
-        else ["-received_at", "-id"]
-    )
-    return qs.order_by(*order)
+    if queue.key in ("open", "all"):
+        return qs.order_by("-received_at", "-id")
+    return qs.order_by(due.asc(nulls_last=True), "id")
 
 
 def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
@@ -212,9 +218,9 @@ class RowClock:
     label: str
 
 
-def row_clock(case: Case, cal, today: datetime.date) -> RowClock:
+def row_clock(case: Case, clocks: Clocks, cal: WorkCalendar, today: datetime.date) -> RowClock:
     """The date the case's current stage runs against and the working days left to it; the
-    decision clocks are the API's (`clocks_of`), attached to the case by the caller."""
+    decision clocks are the API's (`clocks_of`)."""
     if case.state in (State.RECEIVED, State.AWAITING_CORRECTION):
         left = (
             case_rules.remaining(cal, today, case.acceptance_due)
@@ -223,7 +229,7 @@ def row_clock(case: Case, cal, today: datetime.date) -> RowClock:
         )
         return RowClock(case.acceptance_due, left, str(_("受理期限")))
     if case.state in (State.ACCEPTED, State.SUSPENDED):
-        return RowClock(case.promised_due, case.clocks.promised_remaining, str(_("承诺办结")))
+        return RowClock(case.promised_due, clocks.promised_remaining, str(_("承诺办结")))
     if case.state == State.GRANTED and case.delivery_due:
         return RowClock(
             case.delivery_due,
@@ -233,11 +239,23 @@ def row_clock(case: Case, cal, today: datetime.date) -> RowClock:
     return RowClock(case.closed_on, None, str(_("办结日期")))
 
 
-def attach_row_clocks(cases: list[Case], today: datetime.date) -> list[Case]:
+def attach_row_clocks(cases: Iterable[Case], today: datetime.date) -> list[Case]:
+    """The cases of a queue's page, each with the clocks its row shows (`case.clocks` as
+    `cases.queries.with_clocks` gives them, and `case.row_clock`)."""
     cal = current_calendar()
+    out = []
     for case in cases:
-        case.row_clock = row_clock(case, cal, today)
-    return cases
+        clocks = clocks_of(case, cal, today)
+        out.append(shown_with(case, clocks=clocks, row_clock=row_clock(case, clocks, cal, today)))
+    return out
+
+
+def shown_with(row: _Row, **values: object) -> _Row:
+    """`row` with `values` its template reads beside the row's own fields (`case.row_clock`,
+    `licence.today_standing` …). A model class does not declare them, so they go into the
+    instance's dict, which is where Django's templates (and setattr) would put them."""
+    vars(row).update(values)
+    return row
 
 
 # --- people a form may name ----------------------------------------------------------------

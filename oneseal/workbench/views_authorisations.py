@@ -28,6 +28,7 @@ from oneseal.errors import DomainError, NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
+from .queries import shown_with
 from .views.common import domain_errors, staff_only
 
 RECORD_FIELDS = (
@@ -58,7 +59,7 @@ def _date(text: str, field: str, errors: dict) -> datetime.date | None:
         return None
 
 
-def _page(request: HttpRequest, *, values: dict, errors: dict, status: int = 200):
+def _page(request: HttpRequest, *, values: dict, errors: dict, status: int = 200) -> HttpResponse:
     organisation, number_error = None, ""
     code = values.get("credit_code", "")
     if code:
@@ -74,7 +75,7 @@ def _page(request: HttpRequest, *, values: dict, errors: dict, status: int = 200
     today = business_today()
     rows = list(authorisations_for(organisation)) if organisation else []
     for row in rows:
-        row.active = row.is_active(today)
+        shown_with(row, active=row.is_active(today))
     return render(
         request,
         "workbench/authorisations.html",
@@ -126,7 +127,7 @@ def record(request: HttpRequest) -> HttpResponse:
             ]
     except ValueError as exc:
         errors["id_number"] = [str(exc)]
-    if not errors:
+    if not errors and person is not None:
         try:
             organisation = register_applicant(
                 actor=request.user,

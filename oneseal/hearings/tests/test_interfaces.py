@@ -150,7 +150,7 @@ def test_api_steps_refuse_outsiders_and_the_bureaus_steps_refuse_the_applicant(
     # The applicant sees their hearing but may not run the bureau's steps.
     assert api(applicant_user).get(url).status_code == 200
     assert api(applicant_user).post(f"{url}/record", statements, format="json").status_code == 403
-    assert api(applicant_user).post(f"{url}/close", {}, format="json").status_code == 403
+    assert api(applicant_user).post(f"{url}/lapse", {}, format="json").status_code == 403
     avoidance = actions.request_avoidance(
         hearing, actor=clerk, reason="主持人系申请人近亲属", on=day("2025-09-29")
     )

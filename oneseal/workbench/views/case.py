@@ -3,11 +3,12 @@
 and the uploaded files."""
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ from oneseal.documents import rules as document_rules
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.experts import queries as expert_queries
 from oneseal.hearings.queries import case_panel
+from oneseal.interface.case_actions import CaseAction
 from oneseal.organisation.models import Role
 
 from .. import documents, queries
@@ -77,9 +79,9 @@ PAGE_ACTIONS = {
 }
 
 
-def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict:
+def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict[str, list]:
     hi = case.handling_item
-    out = {}
+    out: dict[str, list] = {}
     if "assign-step" in offers:
         out["pending_steps"] = [s for s in steps if s.state == CaseStep.StepState.PENDING]
         out["assignees"] = list(queries.staff_covering(case, Role.REVIEWER, Role.SIGNATORY))
@@ -177,10 +179,10 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workbench/case.html", case_context(request, pk))
 
 
-def _action_data(action, post) -> dict:
+def _action_data(action: CaseAction, post: QueryDict) -> dict[str, Any]:
     """The posted form as the action's input serializer reads it. Optional fields left empty
     are dropped, so that "no valid-until date" means none rather than a bad date."""
-    data = {key: post.get(key) for key in post if key != "csrfmiddlewaretoken"}
+    data: dict[str, Any] = {key: post.get(key) for key in post if key != "csrfmiddlewaretoken"}
     if "inspectors" in post:
         data["inspectors"] = post.getlist("inspectors")
     if action.name == "deny":
@@ -203,7 +205,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @staff_only
 @require_POST
-def act(request: HttpRequest, pk: int, name) -> HttpResponse:
+def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Run one case action from its form on the case page (or the signatory's queue)."""
     if name not in PAGE_ACTIONS:
         raise Http404()
@@ -234,7 +236,7 @@ def act(request: HttpRequest, pk: int, name) -> HttpResponse:
 
 @staff_only
 @require_POST
-def issue(request: HttpRequest, pk: int, kind) -> HttpResponse:
+def issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Issue (出具) a document the case calls for, then show it for printing."""
     case = load_case(request.user, pk)
     document = documents.issue_one(request, case, kind)
@@ -243,7 +245,7 @@ def issue(request: HttpRequest, pk: int, kind) -> HttpResponse:
 
 @staff_only
 @require_GET
-def upload_file(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_file(request: HttpRequest, pk: int) -> FileResponse:
     """A material's file, for preview: only for staff who may see its case."""
     upload = get_object_or_404(
         Upload.objects.select_related("case_material"),

@@ -3,16 +3,16 @@
 or refuse."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
 from oneseal.applicants.actions import look_up
 from oneseal.applicants.models import Applicant
@@ -24,14 +24,16 @@ from oneseal.cases.models import (
     CaseMaterial,
     State,
 )
-from oneseal.cases.queries import case_details, visible_licences, with_clocks
+from oneseal.cases.queries import Viewer, case_details, visible_licences, with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion
 from oneseal.documents import queries as document_queries
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.organisation.rules import scope_prefix, staff_of
+from oneseal.search.queries import search_handling_items
 
 from .. import documents
 from ..forms import ApplicantForm
+from ..queries import shown_with
 from .common import (
     ACTION_BY_NAME,
     case_url,
@@ -45,7 +47,7 @@ from .common import (
 INTAKE_DECISIONS = ("save", "accept", "correction", "refuse")
 
 
-def handling_items_in_force(user: User):
+def handling_items_in_force(user: Viewer) -> QuerySet[HandlingItem]:
     """Handling items the user's window may open a case for today."""
     prefix = scope_prefix(user) or ""
     return HandlingItem.objects.filter(
@@ -54,54 +56,33 @@ def handling_items_in_force(user: User):
     ).select_related("item_version__original_department")
 
 
-def find_handling_items(user: User, text: str, limit: int = 10) -> list[dict]:
-    """Plain-words search over the handling items in force in the user's region: the portal's
-    ranked search when installed, else every word contained in the item's or handling item's
-    name or everyday names."""
+def find_handling_items(user: Viewer, text: str, limit: int = 10) -> list[dict]:
+    """Plain-words search over the handling items in force in the user's region (the portal's
+    ranked search, `search.queries`)."""
     text = (text or "").strip()[:100]
     if not text:
         return []
     staff = staff_of(user)
     region_code = staff.region.code if staff is not None and not user.is_superuser else None
-    try:
-        from oneseal.search.queries import search_handling_items
-    except ImportError:
-        search_handling_items = None
-    if search_handling_items is not None:
-        found, seen = [], set()
-        # A hit brings its item's other handling items (变更, 注销 …): the clerk picks the exact one.
-        for hit in search_handling_items(text, region_code=region_code, limit=limit):
-            for hi_id, name in [
-                (hit.handling_item.pk, hit.handling_item_name),
-                *[(s.handling_item.pk, s.name) for s in hit.others],
-            ]:
-                if hi_id not in seen:
-                    seen.add(hi_id)
-                    found.append(
-                        {
-                            "id": hi_id,
-                            "item_name": hit.item_name,
-                            "name": name,
-                            "department": hit.department_name,
-                        }
-                    )
-        return found
-    qs = handling_items_in_force(user)
-    for word in text.split():
-        qs = qs.filter(
-            Q(name__icontains=word)
-            | Q(item_version__name__icontains=word)
-            | Q(keywords__icontains=word)
-        )
-    return [
-        {
-            "id": hi.pk,
-            "item_name": hi.item_version.name,
-            "name": hi.name,
-            "department": getattr(hi.item_version.original_department, "name", ""),
-        }
-        for hi in qs.order_by("item_version__name", "order", "id")[:limit]
-    ]
+    found: list[dict] = []
+    seen: set[int] = set()
+    # A hit brings its item's other handling items (变更, 注销 …): the clerk picks the exact one.
+    for hit in search_handling_items(text, region_code=region_code, limit=limit):
+        for hi_id, name in [
+            (hit.handling_item.pk, hit.handling_item_name),
+            *[(s.handling_item.pk, s.name) for s in hit.others],
+        ]:
+            if hi_id not in seen:
+                seen.add(hi_id)
+                found.append(
+                    {
+                        "id": hi_id,
+                        "item_name": hit.item_name,
+                        "name": name,
+                        "department": hit.department_name,
+                    }
+                )
+    return found
 
 
 @staff_only
@@ -128,8 +109,8 @@ def check_number(request: HttpRequest) -> HttpResponse:
     require_clerk(request.user)
     kind = request.GET.get("kind", Applicant.Kind.PERSON)
     number = request.GET.get("number", "")
-    context = {"typed": bool(number.strip())}
-    if context["typed"]:
+    context: dict[str, object] = {"typed": bool(number.strip())}
+    if number.strip():
         try:
             if kind == Applicant.Kind.ORGANISATION:
                 context["normalised"] = applicant_rules.validate_credit_code(number)
@@ -150,7 +131,9 @@ def check_number(request: HttpRequest) -> HttpResponse:
 APPLICANT_FIELDS = ("kind", "name", "number", "phone", "email", "representative", "address")
 
 
-def _intake_context(request: HttpRequest, form, *, results=None) -> dict:
+def _intake_context(
+    request: HttpRequest, form: ApplicantForm, *, results: list[dict] | None = None
+) -> dict:
     chosen = None
     source = form.data if form.is_bound else form.initial
     if str(source.get("handling_item", "")).isdigit():
@@ -233,11 +216,14 @@ def _intake_case_context(
     lines = list(case.materials.all())
     posted = request.POST if request.method == "POST" else {}
     for line in lines:
-        line.form_status = posted.get(f"status_{line.pk}", line.status)
-        line.form_note = posted.get(f"note_{line.pk}", line.note)
-        line.form_tolerated = bool(posted.get(f"tolerated_{line.pk}"))
-        line.form_promised = posted.get(f"promised_{line.pk}", "")
-        line.form_errors = (errors or {}).get(f"line_{line.pk}", [])
+        shown_with(
+            line,
+            form_status=posted.get(f"status_{line.pk}", line.status),
+            form_note=posted.get(f"note_{line.pk}", line.note),
+            form_tolerated=bool(posted.get(f"tolerated_{line.pk}")),
+            form_promised=posted.get(f"promised_{line.pk}", ""),
+            form_errors=(errors or {}).get(f"line_{line.pk}", []),
+        )
     statuses = [
         (v, label) for v, label in CaseMaterial.Status.choices if v != CaseMaterial.Status.TOLERATED
     ]
@@ -277,7 +263,7 @@ class _InputRefused(Exception):
         super().__init__(str(errors))
 
 
-def _parse_line_map(prefix: str, post, lines) -> dict[str, str]:
+def _parse_line_map(prefix: str, post: QueryDict, lines: Iterable[CaseMaterial]) -> dict[str, str]:
     return {str(line.pk): post.get(f"{prefix}_{line.pk}", "") for line in lines}
 
 
@@ -371,6 +357,7 @@ def _decide(request: HttpRequest, case: Case, decision: str, lines: list[CaseMat
     """Accept (with any tolerated lines and their promised dates), request one correction of
     every line marked missing or defective, or refuse."""
     post, user = request.POST, request.user
+    data: dict[str, object]
     if decision == "accept":
         data = {
             "tolerated": {

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from oneseal.cases.models import (
     OPEN_PROPOSAL_STATES,
     Case,
 )
-from oneseal.cases.queries import visible_cases, with_clocks
+from oneseal.cases.queries import visible_cases
 from oneseal.cases.texts import event_text
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
@@ -31,8 +31,8 @@ from ..forms import CaseFilterForm
 from .common import PAGE_SIZE, case_url, staff_only
 
 
-def _rows(page, on: datetime.date) -> list[Case]:
-    return queries.attach_row_clocks(with_clocks(page.object_list), on)
+def _rows(page: Page, on: datetime.date) -> list[Case]:
+    return queries.attach_row_clocks(page.object_list, on)
 
 
 @staff_only
@@ -88,9 +88,8 @@ def sign(request: HttpRequest) -> HttpResponse:
         .filter(revocation_proposals__state__in=OPEN_PROPOSAL_STATES)
         .select_related("region")
     )
-    proposals = proposals_ready_to_decide(
-        [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)], today=on
-    )
+    signed_here = [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)]
+    proposals = proposals_ready_to_decide(Case.objects.filter(pk__in=signed_here), today=on)
     return render(request, "workbench/sign.html", {"lists": lists, "revocations": proposals})
 
 
