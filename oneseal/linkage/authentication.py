@@ -5,12 +5,12 @@ the row; the secret is compared by its SHA-256 in constant time. A token authent
 import datetime
 import hmac
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 
 from .actions.settings import TOKEN_PREFIX, hash_secret
 from .actors import TokenActor
@@ -21,7 +21,7 @@ TOUCH_EVERY = datetime.timedelta(minutes=5)
 
 
 class DepartmentTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request: HttpRequest):
+    def authenticate(self, request: Request) -> tuple[TokenActor, ApiToken] | None:
         header = get_authorization_header(request).decode("latin-1")
         scheme, _sep, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.startswith(f"{TOKEN_PREFIX}_"):
@@ -45,7 +45,7 @@ class DepartmentTokenAuthentication(BaseAuthentication):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return TokenActor(token), token
 
-    def authenticate_header(self, request: HttpRequest):
+    def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="oneseal-linkage"'
 
 

@@ -1,12 +1,11 @@
 """Checking and storing the files a department answers with: the type is decided from the
 file's first bytes and must agree with its name, as for case uploads."""
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from oneseal.cases import uploads
 
-from .models import SupportAttachment
+from .models import OpinionAttachment, OpinionRequest, SupportAttachment, SupportRequest
 
 
 def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
@@ -32,7 +31,12 @@ def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
     return checked
 
 
-def store_files(request: HttpRequest, checked: list[tuple], *, model=SupportAttachment) -> list:
+def store_files(
+    request: SupportRequest | OpinionRequest,
+    checked: list[tuple],
+    *,
+    model: type[SupportAttachment | OpinionAttachment] = SupportAttachment,
+) -> list:
     """Rows of `model` (a support or an opinion attachment) for the request."""
     rows = []
     for upload, content_type, suffix, sha256 in checked:

@@ -30,8 +30,8 @@ from oneseal.cases.queries import (
 )
 from oneseal.esupervision.sheets import Table, workbook
 from oneseal.interface.files import xlsx_response
+from oneseal.interface.rows import shown_with
 
-from .queries import shown_with
 from .views.common import PAGE_SIZE, staff_only
 
 

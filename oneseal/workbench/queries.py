@@ -9,11 +9,11 @@ after the window's own (acceptance completes those; `cases.actions.review._plann
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as Switch
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.queries import current_calendar
@@ -30,13 +30,13 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import Viewer, case_rows, visible_cases
 from oneseal.catalogue.models import ReviewStep
+from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-_Row = TypeVar("_Row", bound=Model)
 
 STEP_PENDING = CaseStep.StepState.PENDING
 
@@ -248,14 +248,6 @@ def attach_row_clocks(cases: Iterable[Case], today: datetime.date) -> list[Case]
         clocks = clocks_of(case, cal, today)
         out.append(shown_with(case, clocks=clocks, row_clock=row_clock(case, clocks, cal, today)))
     return out
-
-
-def shown_with(row: _Row, **values: object) -> _Row:
-    """`row` with `values` its template reads beside the row's own fields (`case.row_clock`,
-    `licence.today_standing` …). A model class does not declare them, so they go into the
-    instance's dict, which is where Django's templates (and setattr) would put them."""
-    vars(row).update(values)
-    return row
 
 
 # --- people a form may name ----------------------------------------------------------------

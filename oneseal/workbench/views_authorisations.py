@@ -25,10 +25,10 @@ from oneseal.applicants.models import Applicant, Authorisation
 from oneseal.applicants.queries import authorisations_for
 from oneseal.calendars.queries import today as business_today
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from .queries import shown_with
 from .views.common import domain_errors, staff_only
 
 RECORD_FIELDS = (

@@ -28,12 +28,12 @@ from oneseal.cases.queries import Viewer, case_details, visible_licences, with_c
 from oneseal.catalogue.models import HandlingItem, ItemVersion
 from oneseal.documents import queries as document_queries
 from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.interface.rows import shown_with
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.search.queries import search_handling_items
 
 from .. import documents
 from ..forms import ApplicantForm
-from ..queries import shown_with
 from .common import (
     ACTION_BY_NAME,
     case_url,
