@@ -35,11 +35,12 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import crypto
@@ -89,7 +90,12 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def verify_signature(
-    secret: str, headers, body: bytes, *, now: float | None = None, tolerance: int = 300
+    secret: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    now: float | None = None,
+    tolerance: int = 300,
 ) -> bool:
     """The receiver's check: the signature matches and the timestamp is within `tolerance`
     seconds (a captured request cannot be replayed later)."""
@@ -109,7 +115,7 @@ class Claim:
     token: str
 
 
-def _claimable(now: datetime.datetime):
+def _claimable(now: datetime.datetime) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(state=Pending, next_attempt_at__lte=now).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
@@ -225,7 +231,10 @@ def record_outcome(
 
 
 def deliver_once(
-    *, limit: int = 50, now: datetime.datetime | None = None, stop=None
+    *,
+    limit: int = 50,
+    now: datetime.datetime | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, int]:
     """One pass: up to `limit` messages, each claimed just before it is sent (a lease per
     message). Stops early when nothing is due or `stop()` says so. Counts per result."""
@@ -250,7 +259,9 @@ def _deliver(claimed: Claim, *, now: datetime.datetime | None) -> str | None:
     return record_outcome(claimed, outcome, now=now)
 
 
-def deliver_due(today=None, *, stop=None) -> dict[str, int]:
+def deliver_due(
+    today: datetime.date | None = None, *, stop: Callable[[], bool] | None = None
+) -> dict[str, int]:
     """The worker's job: passes until nothing due is left (bounded, so a pass ends) or
     `stop()` says so."""
     total = {"delivered": 0, "retry": 0, "dead": 0, "lost": 0}

@@ -1,11 +1,13 @@
 """Forms of the linkage pages. They parse and show errors; the actions decide."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.errors import DomainError
+from oneseal.organisation.models import Department
 
 from .models import FeedbackKind, OpinionConclusion, SupportKind
 
@@ -34,7 +36,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
@@ -55,7 +57,10 @@ class AnswerForm(forms.Form):
 class SupportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("支撑类别"), choices=SupportKind.choices)
     department = forms.ModelChoiceField(
-        label=_("支撑部门"), queryset=None, required=False, empty_label=_("（按职责边界清单）")
+        label=_("支撑部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("（按职责边界清单）"),
     )
     days = forms.IntegerField(
         label=_("答复时限（工作日）"),
@@ -66,9 +71,9 @@ class SupportRequestForm(forms.Form):
     )
     details = forms.CharField(label=_("请求事项"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, departments, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
 
 
 class RevocationDecisionForm(forms.Form):
@@ -81,16 +86,18 @@ class RevocationDecisionForm(forms.Form):
 
 
 class BoundaryForm(forms.Form):
-    supervising_department = forms.ModelChoiceField(label=_("监管部门"), queryset=None)
+    supervising_department = forms.ModelChoiceField(
+        label=_("监管部门"), queryset=Department.objects.none()
+    )
     bureau_duties = forms.CharField(label=_("审批局职责"), widget=forms.Textarea, required=False)
     department_duties = forms.CharField(
         label=_("监管部门职责"), widget=forms.Textarea, required=False
     )
     coordination = forms.CharField(label=_("衔接机制"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, departments, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervising_department"].queryset = departments
+        cast(forms.ModelChoiceField, self.fields["supervising_department"]).queryset = departments
         for kind, label in SupportKind.choices:
             self.fields[f"{kind}_description"] = forms.CharField(
                 label=_("{kind}：支撑内容").format(kind=label),
@@ -116,7 +123,9 @@ class BoundaryForm(forms.Form):
 
 
 class OpinionRequestForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("征求意见部门"), queryset=None, required=False)
+    department = forms.ModelChoiceField(
+        label=_("征求意见部门"), queryset=Department.objects.none(), required=False
+    )
     subject = forms.CharField(label=_("征求意见事项"), widget=forms.Textarea, required=False)
     days = forms.IntegerField(
         label=_("答复时限（工作日）"), min_value=1, max_value=365, required=False
@@ -130,9 +139,9 @@ class OpinionRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, departments, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
 
 
 class OpinionAnswerForm(forms.Form):

@@ -1,19 +1,24 @@
 """The duty boundary list as an xlsx workbook in the shape offices pass around: a title line,
 a bold header, one row per item."""
 
+from collections.abc import Sequence
+from typing import cast
+
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 
 from oneseal.catalogue.report_sheets import _style_body, _style_header, _title, _to_bytes, _widths
+from oneseal.regions.models import Region
 from oneseal.spreadsheets import put
 
-from .models import SupportKind
+from .models import DutyBoundary, SupportKind
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def duty_boundaries_xlsx(region, rows) -> bytes:
+def duty_boundaries_xlsx(region: Region, rows: Sequence[DutyBoundary]) -> bytes:
     """`rows`: DutyBoundary with `item_name` set and support duties prefetched."""
     kinds = SupportKind.choices
     header = [
@@ -27,7 +32,7 @@ def duty_boundaries_xlsx(region, rows) -> bytes:
     ]
     header += [_("{kind}（时限）").format(kind=label) for _value, label in kinds]
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new workbook's one sheet
     sheet.title = _("职责边界清单")
     _title(sheet, _("{region}审管职责边界清单").format(region=region.name), len(header))
     for c, text in enumerate(header, start=1):
@@ -38,7 +43,7 @@ def duty_boundaries_xlsx(region, rows) -> bytes:
         values = [
             r - 2,
             row.item.basic_code,
-            row.item_name,
+            vars(row)["item_name"],  # set by the page (`interface.rows.shown_with`)
             str(row.supervising_department),
             row.bureau_duties,
             row.department_duties,

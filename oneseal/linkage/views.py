@@ -28,6 +28,7 @@ from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
 from oneseal.errors import DomainError, NotPermitted
 from oneseal.interface.files import xlsx_response
+from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.regions.models import Region
@@ -80,7 +81,7 @@ def boundaries(request: HttpRequest, region_code) -> HttpResponse:
     rows = list(queries.duty_boundaries(region.code))
     names = queries.item_names([row.item_id for row in rows])
     for row in rows:
-        row.item_name = names.get(row.item_id, row.item.basic_code)
+        shown_with(row, item_name=names.get(row.item_id, row.item.basic_code))
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             duty_boundaries_xlsx(region, rows),
