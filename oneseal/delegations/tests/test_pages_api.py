@@ -54,10 +54,8 @@ def test_statistics_page(client, clerk, centre_clerk, centre, other_centre):
     assert "城关镇便民服务中心" in page and "黄渠桥镇便民服务中心" not in page
 
 
-def test_the_api(signatory, clerk, far_staff, centre, handling_item, seal):
-    api = APIClient()
-    api.force_authenticate(signatory)
-    body = {
+def _api_body(centre, handling_item):
+    return {
         "service_centre": centre.pk,
         "items": [handling_item.item_version.item.basic_code],
         "mode": "forward",
@@ -65,6 +63,12 @@ def test_the_api(signatory, clerk, far_staff, centre, handling_item, seal):
         "valid_from": "2025-01-02",
         "valid_until": "2025-06-30",
     }
+
+
+def test_the_api(signatory, clerk, far_staff, centre, handling_item, seal):
+    api = APIClient()
+    api.force_authenticate(signatory)
+    body = _api_body(centre, handling_item)
     with time_machine.travel(at("2025-01-02 09:00"), tick=False):
         assert (
             api.post("/api/v1/delegations", {**body, "items": ["NOPE"]}, format="json").status_code
@@ -128,14 +132,7 @@ def test_another_countys_signatory_cannot_touch_the_delegation_by_api(
     far_signatory = make_staff("farsign", other_county, Role.SIGNATORY, bureau=far_bureau)
     api = APIClient()
     api.force_authenticate(signatory)
-    body = {
-        "service_centre": centre.pk,
-        "items": [handling_item.item_version.item.basic_code],
-        "mode": "forward",
-        "legal_basis": BASIS,
-        "valid_from": "2025-01-02",
-        "valid_until": "2025-06-30",
-    }
+    body = _api_body(centre, handling_item)
     with time_machine.travel(at("2025-01-02 09:00"), tick=False):
         pk = api.post("/api/v1/delegations", body, format="json").json()["id"]
         far = APIClient()

@@ -116,6 +116,16 @@ def test_the_api_imports_refuses_and_reports(clerk, far_staff, department, handl
     assert other.get("/api/v1/handovers").json()["count"] == 0
 
 
+def _import_as(user, department):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api.post(
+        "/api/v1/handovers",
+        {"department": department.pk, "handed_over_by": "李移交", "file": upload(row())},
+        format="multipart",
+    )
+
+
 def test_another_countys_clerk_and_another_department_are_refused(
     clerk, make_staff, other_county, county, department, handling_item
 ):
@@ -123,23 +133,10 @@ def test_another_countys_clerk_and_another_department_are_refused(
 
     far_bureau = Bureau.objects.create(region=other_county, name="大武口区行政审批局")
     far_clerk = make_staff("farclerk", other_county, Role.CLERK, bureau=far_bureau)
-    far = APIClient()
-    far.force_authenticate(far_clerk)
-    refused = far.post(
-        "/api/v1/handovers",
-        {"department": department.pk, "handed_over_by": "李移交", "file": upload(row())},
-        format="multipart",
-    )
+    refused = _import_as(far_clerk, department)
     assert refused.status_code == 400 and "department" in refused.json()["fields"]
     assert not Handover.objects.exists() and not Case.objects.exists()
-    api = APIClient()
-    api.force_authenticate(clerk)
-    made = api.post(
-        "/api/v1/handovers",
-        {"department": department.pk, "handed_over_by": "李移交", "file": upload(row())},
-        format="multipart",
-    )
-    pk = made.json()["id"]
+    pk = _import_as(clerk, department).json()["id"]
     other = Department.objects.create(region=county, name="平罗县住房和城乡建设局", order=3)
     stranger = make_staff("zjj", county, Role.SUPERVISOR, department=other)
     for outsider in (far_clerk, stranger):
