@@ -23,12 +23,9 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractUser
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -39,7 +36,8 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import OPEN_STATES, Case, CaseMaterial, State
 from oneseal.catalogue.models import HandlingItem, Material
-from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.errors import NotPermitted, fail_blockers, fail_fields
+from oneseal.organisation.actions import create_own_account
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -270,40 +268,26 @@ def list_service(
 
 
 @transaction.atomic
-def open_account(intermediary: Intermediary, *, actor: User, username: str, password: str):
-    """The intermediary's own sign-in: no role, it sees only its own engagements."""
+def open_account(
+    intermediary: Intermediary,
+    *,
+    actor: User,
+    username: str,
+    password: str = "",
+    encoded_password: str = "",
+) -> AbstractUser:
+    """The intermediary's own sign-in: no role, it sees only its own engagements.
+    `encoded_password` is for the demo, which hashes its one shared password once."""
     intermediary = _locked(intermediary)
     _require_keeper(actor, intermediary.region)
     if intermediary.user_id is not None:
         fail_blockers([_("该中介机构已开通账号")], field="username")
-    UserModel = get_user_model()
-    errors: dict = {}
-    username = (username or "").strip()
-    if not username:
-        errors["username"] = [_("请填写用户名")]
-    else:
-        try:
-            UserModel._meta.get_field("username").run_validators(username)
-        except ValidationError as error:
-            errors["username"] = list(error.messages)
-        else:
-            if UserModel.objects.filter(username__iexact=username).exists():
-                errors["username"] = [_("该用户名已被使用，请换一个")]
-    user = UserModel(username=username, first_name=intermediary.name[:150])
-    if not password:
-        errors["password"] = [_("请设置密码")]
-    else:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            errors["password"] = list(error.messages)
-    fail_fields(errors)
-    user.password = make_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
+    user = create_own_account(
+        username=username,
+        display_name=intermediary.name,
+        password=password,
+        encoded_password=encoded_password,
+    )
     intermediary.user = user
     intermediary.save(update_fields=["user"])
     record(
@@ -311,7 +295,7 @@ def open_account(intermediary: Intermediary, *, actor: User, username: str, pass
         actor=actor,
         subject=intermediary,
         region_code=intermediary.region.code,
-        summary=f"为中介机构 {intermediary.name} 开通账号 {username}",
+        summary=f"为中介机构 {intermediary.name} 开通账号 {user.username}",
     )
     return user
 
@@ -671,7 +655,8 @@ def decide_appeal(
     row.decided_by = stored_user(actor)
     row.decided_on = on
     row.save(update_fields=["outcome", "answer", "decided_by", "decided_on"])
-    if upheld:
+    # A removal since the appeal stands: upholding the appeal lifts only the suspension.
+    if upheld and intermediary.status == Intermediary.Status.SUSPENDED:
         intermediary.status = Intermediary.Status.ACTIVE
         intermediary.status_reason = ""
         intermediary.status_since = on
@@ -684,3 +669,104 @@ def decide_appeal(
         summary=f"{intermediary.name} 的申诉：{row.get_outcome_display()}",
     )
     return row
+
+
+# --- staff decisions on an intermediary's standing ------------------------------------------
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        fail_fields({"reason": [_("请填写原因")]})
+    if len(reason) > 300:
+        fail_fields({"reason": [_("原因不能超过300字")]})
+    return reason
+
+
+def _set_standing(
+    intermediary: Intermediary,
+    *,
+    actor: User,
+    status: str,
+    allowed_from: tuple[str, ...],
+    refusal: str,
+    reason: str,
+    on: datetime.date | None,
+    verb: str,
+) -> Intermediary:
+    intermediary = _locked(intermediary)
+    _require_keeper(actor, intermediary.region)
+    if intermediary.status not in allowed_from:
+        fail_blockers([refusal], field="reason")
+    reason = _reason(reason)
+    on = on or today()
+    before = intermediary.status
+    intermediary.status = status
+    # A staff decision names its reason; the automatic rule's figures belong to the rule only.
+    intermediary.status_reason = reason if status != Intermediary.Status.ACTIVE else ""
+    intermediary.suspension_rule = {}
+    intermediary.status_since = on
+    intermediary.save(update_fields=["status", "status_reason", "status_since", "suspension_rule"])
+    record(
+        f"intermediaries.{verb}",
+        actor=actor,
+        subject=intermediary,
+        region_code=intermediary.region.code,
+        summary=f"{intermediary.name}：{intermediary.get_status_display()}（{reason}）",
+        data={"from": before, "to": status, "reason": reason},
+    )
+    return intermediary
+
+
+@transaction.atomic
+def suspend_intermediary(
+    intermediary: Intermediary, *, actor: User, reason: str, on: datetime.date | None = None
+) -> Intermediary:
+    """A keeper suspends an active intermediary: it can no longer be chosen; engagements already
+    made run on."""
+    return _set_standing(
+        intermediary,
+        actor=actor,
+        status=Intermediary.Status.SUSPENDED,
+        allowed_from=(Intermediary.Status.ACTIVE,),
+        refusal=_("只能暂停正常服务的中介机构"),
+        reason=reason,
+        on=on,
+        verb="suspend_by_staff",
+    )
+
+
+@transaction.atomic
+def reinstate_intermediary(
+    intermediary: Intermediary, *, actor: User, reason: str, on: datetime.date | None = None
+) -> Intermediary:
+    """A keeper lifts a suspension (its own or the rule's). The rule then counts afresh from
+    this day. A removed intermediary stays removed."""
+    return _set_standing(
+        intermediary,
+        actor=actor,
+        status=Intermediary.Status.ACTIVE,
+        allowed_from=(Intermediary.Status.SUSPENDED,),
+        refusal=_("只能恢复暂停服务的中介机构"),
+        reason=reason,
+        on=on,
+        verb="reinstate",
+    )
+
+
+@transaction.atomic
+def remove_intermediary(
+    intermediary: Intermediary, *, actor: User, reason: str, on: datetime.date | None = None
+) -> Intermediary:
+    """清退: the intermediary leaves the marketplace for good (it is never chosen again); its
+    engagements, ratings and the public record of its removal stay."""
+    return _set_standing(
+        intermediary,
+        actor=actor,
+        status=Intermediary.Status.REMOVED,
+        allowed_from=(Intermediary.Status.ACTIVE, Intermediary.Status.SUSPENDED),
+        refusal=_("该中介机构已清退"),
+        reason=reason,
+        on=on,
+        verb="remove",
+    )
