@@ -36,7 +36,13 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import OPEN_STATES, Case, CaseMaterial, State
 from oneseal.catalogue.models import HandlingItem, Material
-from oneseal.errors import NotPermitted, fail_blockers, fail_fields
+from oneseal.errors import (
+    InvalidTransition,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
 from oneseal.organisation.actions import create_own_account
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
@@ -202,7 +208,7 @@ def create_service(
     return service
 
 
-def _fee(errors: dict, field: str, value) -> Decimal:
+def _fee(errors: dict, field: str, value: object) -> Decimal:
     try:
         fee = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -217,7 +223,12 @@ def _fee(errors: dict, field: str, value) -> Decimal:
 
 @transaction.atomic
 def publish_offer(
-    intermediary: Intermediary, *, actor: User, service: Service, fee, promised_days: int
+    intermediary: Intermediary,
+    *,
+    actor: User,
+    service: Service,
+    fee: Decimal | str | int,
+    promised_days: int,
 ) -> Offer:
     """Publish (or change) the fee and promised working days of a service (收费公示、限时服务)."""
     intermediary = _locked(intermediary)
@@ -288,7 +299,7 @@ def open_account(
         password=password,
         encoded_password=encoded_password,
     )
-    intermediary.user = user
+    intermediary.user_id = user.pk
     intermediary.save(update_fields=["user"])
     record(
         "intermediaries.open_account",
@@ -366,9 +377,11 @@ def engage(
     by_id = {o.intermediary_id: o for o in offers}
     if method == Engagement.Method.DIRECT:
         if intermediary is None:
-            fail_fields({"intermediary": [_("请选择中介机构")]})
+            raise ValidationFailed(fields={"intermediary": [_("请选择中介机构")]})
         if intermediary.pk not in by_id:
-            fail_fields({"intermediary": [_("该中介机构不具备有效资质、未提供此服务或已暂停服务")]})
+            raise ValidationFailed(
+                fields={"intermediary": [_("该中介机构不具备有效资质、未提供此服务或已暂停服务")]}
+            )
         chosen = intermediary.pk
         seed = ""
     elif method == Engagement.Method.RANDOM:
@@ -386,7 +399,7 @@ def engage(
         service=service,
         intermediary=offer.intermediary,
         method=method,
-        seed=seed,
+        seed=seed or "",
         qualified=list(by_id),
         chosen_by=stored_user(actor),
         chosen_by_staff=as_staff,
@@ -467,7 +480,8 @@ def deliver(
     )
     line = CaseMaterial.objects.filter(case=engagement.case, material=listing.material).first()
     if line is None:
-        fail_blockers([_("办件材料清单中没有该中介服务成果对应的材料")])
+        missing = _("办件材料清单中没有该中介服务成果对应的材料")
+        raise InvalidTransition(missing, reasons=[missing])
     row = case_actions.attach_deliverable(line, actor=actor, upload=upload)
     engagement.status = Engagement.Status.DELIVERED
     engagement.delivered_on = on or today()
@@ -490,7 +504,7 @@ def deliver(
 # --- ratings, the rule, appeals -------------------------------------------------------------
 
 
-def _score(errors: dict, field: str, value) -> int:
+def _score(errors: dict, field: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
         errors[field] = [_("评分应为1至5的整数")]
         return 0

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -97,7 +98,7 @@ class EngagementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_rated(self, obj) -> bool:
+    def get_rated(self, obj: Engagement) -> bool:
         return hasattr(obj, "rating")
 
 
@@ -148,7 +149,7 @@ class PublicList(APIView):
         summary=gettext_lazy("中介超市：中介机构、服务、收费与评价（公开）"),
         responses={200: PublicIntermediarySerializer(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(PublicIntermediarySerializer(queries.public_listing(), many=True).data)
 
 
@@ -159,7 +160,7 @@ class CaseEngagements(Base):
         summary=gettext_lazy("办件的中介服务委托"),
         responses={200: EngagementSerializer(many=True), 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         return Response(EngagementSerializer(case.engagements.all(), many=True).data)
 
@@ -170,7 +171,7 @@ class CaseEngagements(Base):
         request=EngagementInput,
         responses={201: EngagementSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         data = parse(EngagementInput, request.data)
         chosen = None
@@ -195,7 +196,7 @@ class OwnEngagements(Base):
         summary=gettext_lazy("本机构的委托（中介机构账号）"),
         responses={200: EngagementSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         if queries.intermediary_of(request.user) is None:
             raise NotPermitted()
         return Response(EngagementSerializer(queries.own_engagements(request.user), many=True).data)
@@ -211,7 +212,7 @@ class Deliver(Base):
         request={"multipart/form-data": IntermediaryDeliverInput},
         responses={200: EngagementSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         engagement = get_object_or_404(queries.own_engagements(request.user), pk=pk)
         data = parse(IntermediaryDeliverInput, request.data)
         engagement = actions.deliver(engagement, actor=request.user, upload=data["file"])
@@ -226,7 +227,7 @@ class Rate(Base):
         request=EngagementRateInput,
         responses={204: None, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         engagement = get_object_or_404(
             Engagement.objects.filter(case__in=visible_cases(request.user)),
             pk=pk,
@@ -244,7 +245,7 @@ class Appeal(Base):
         request=IntermediaryAppealInput,
         responses={204: None, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         intermediary = queries.intermediary_of(request.user)
         if intermediary is None:
             raise NotPermitted()
@@ -260,7 +261,7 @@ class Steering(Base):
         summary=gettext_lazy("电子监察：直接选取中介机构集中度异常的工作人员"),
         responses={200: IntermediarySteeringSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         prefix = scope_prefix(request.user)
         if not is_scoped_staff(request.user) or prefix is None:
             raise NotPermitted()

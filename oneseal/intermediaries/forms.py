@@ -1,5 +1,7 @@
 """Forms of the marketplace's pages: they only parse input; the actions decide."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +9,13 @@ from oneseal.catalogue.models import HandlingItem, Material
 
 from .models import Engagement, Service
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 SCORES = [(n, str(n)) for n in range(5, 0, -1)]
 
 
-def _score(label: str) -> forms.TypedChoiceField:
+def _score(label: "_StrOrPromise") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, choices=SCORES, coerce=int)
 
 

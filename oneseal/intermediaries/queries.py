@@ -66,7 +66,7 @@ def steering(prefix: str, test: rules.SteeringTest | None = None) -> list[dict]:
         if len(qualified) >= test.min_qualified:
             by_staff[staff_id].append(intermediary_id)
     flags = []
-    names = {}
+    names: dict[int, str] = {}
     for staff_id, chosen in by_staff.items():
         hit = test.flag(chosen)
         if hit is None:

@@ -6,7 +6,7 @@ from django.test import Client
 
 from oneseal.intermediaries import actions
 from oneseal.intermediaries.models import Appeal, Engagement, Intermediary
-from oneseal.testing import accepted_case, day
+from oneseal.testing import accepted_case
 
 PDF = b"%PDF-1.7\n1 0 obj\n"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
@@ -38,13 +38,11 @@ def test_applicant_sees_only_the_qualified_and_chooses_by_draw_then_rates(
     text = page.content.decode()
     assert page.status_code == 200 and "甲检测" in text and "880.00" in text
     assert "过期检测" not in text and "暂停检测" not in text
+    prefix = f"s{good.offers.get().service_id}"
     choose = f"{url}choose/{good.offers.get().service_id}/"
     # A direct choice names whom; the refusal comes back on the page.
-    refused = client_of(applicant_user).post(
-        choose, {"s%d-method" % good.offers.get().service_id: "direct"}
-    )
+    refused = client_of(applicant_user).post(choose, {f"{prefix}-method": "direct"})
     assert refused.status_code == 400 and "请选择中介机构" in refused.content.decode()
-    prefix = "s%d" % good.offers.get().service_id
     response = client_of(applicant_user).post(choose, {f"{prefix}-method": "random"})
     assert response.status_code == 302
     engagement = Engagement.objects.get()
