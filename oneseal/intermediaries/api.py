@@ -5,6 +5,7 @@ its region; the action then lets only the applicant or a clerk choose); an inter
 account sees and delivers only its own engagements (a 404 for any other). Every write is one
 action of `actions`."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.calendars.queries import today
 from oneseal.cases.queries import is_scoped_staff, visible_cases
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case, parse
@@ -135,6 +137,32 @@ class IntermediarySteeringSerializer(serializers.Serializer):
     choices = serializers.IntegerField()
 
 
+class OfferSerializer(serializers.Serializer):
+    intermediary_id = serializers.IntegerField()
+    intermediary = serializers.CharField(source="intermediary.name")
+    fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    promised_days = serializers.IntegerField()
+    ratings = serializers.IntegerField(source="standing.count")
+    rating = serializers.FloatField(source="standing.overall", allow_null=True)
+
+
+class NeededServiceSerializer(serializers.Serializer):
+    service = serializers.CharField(source="listing.service.code")
+    service_name = serializers.CharField(source="listing.service.name")
+    material = serializers.CharField(source="listing.material.name")
+    running = serializers.IntegerField(source="running.pk", allow_null=True, default=None)
+    offers = OfferSerializer(many=True)
+
+
+class StandingInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class DecideAppealInput(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    answer = serializers.CharField(max_length=500)
+
+
 class Base(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
@@ -187,6 +215,59 @@ class CaseEngagements(Base):
             intermediary=chosen,
         )
         return Response(EngagementSerializer(engagement).data, status=status.HTTP_201_CREATED)
+
+
+class CaseServices(Base):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="list_case_intermediary_services",
+        summary=gettext_lazy("办件所需中介服务及可选的中介机构（收费、时限、评价）"),
+        responses={200: NeededServiceSerializer(many=True), 404: ErrorSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = load_case(request.user, pk)
+        return Response(
+            NeededServiceSerializer(queries.needed_services(case, today()), many=True).data
+        )
+
+
+STANDING = {
+    "suspend": actions.suspend_intermediary,
+    "reinstate": actions.reinstate_intermediary,
+    "remove": actions.remove_intermediary,
+}
+
+
+class Standing(Base):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="change_intermediary_standing",
+        summary=gettext_lazy("暂停、恢复或清退中介机构（目录管理员，须说明原因）"),
+        request=StandingInput,
+        responses={200: PublicIntermediarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int, op: str) -> Response:
+        if op not in STANDING:
+            raise Http404
+        row = get_object_or_404(queries.managed(request.user), pk=pk)
+        data = parse(StandingInput, request.data)
+        STANDING[op](row, actor=request.user, reason=data["reason"])
+        return Response(PublicIntermediarySerializer(queries.public_listing().get(pk=pk)).data)
+
+
+class DecideAppeal(Base):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="decide_intermediary_appeal",
+        summary=gettext_lazy("处理中介机构对暂停服务的申诉（目录管理员）"),
+        request=DecideAppealInput,
+        responses={204: None, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        row = get_object_or_404(queries.appeals(request.user), pk=pk)
+        data = parse(DecideAppealInput, request.data)
+        actions.decide_appeal(row, actor=request.user, upheld=data["upheld"], answer=data["answer"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class OwnEngagements(Base):

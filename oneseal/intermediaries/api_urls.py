@@ -8,6 +8,21 @@ urlpatterns = [
     path("intermediaries/me/engagements", api.OwnEngagements.as_view(), name="own-engagements"),
     path("intermediaries/me/appeal", api.Appeal.as_view(), name="intermediary-appeal"),
     path("intermediaries/steering", api.Steering.as_view(), name="intermediary-steering"),
+    *(
+        path(
+            f"intermediaries/<int:pk>/{op}",
+            api.Standing.as_view(),
+            {"op": op},
+            name=f"intermediary-{op}",
+        )
+        for op in api.STANDING
+    ),
+    path("intermediary-appeals/<int:pk>/decide", api.DecideAppeal.as_view(), name="appeal-decide"),
+    path(
+        "cases/<int:pk>/intermediary-services",
+        api.CaseServices.as_view(),
+        name="case-intermediary-services",
+    ),
     path("cases/<int:pk>/engagements", api.CaseEngagements.as_view(), name="case-engagements"),
     path("engagements/<int:pk>/deliver", api.Deliver.as_view(), name="engagement-deliver"),
     path("engagements/<int:pk>/rate", api.Rate.as_view(), name="engagement-rate"),

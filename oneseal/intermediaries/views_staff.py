@@ -194,7 +194,8 @@ def _items_in_scope(request: HttpRequest) -> Any:
 def services(request: HttpRequest) -> HttpResponse:
     region = _home_region(request)
     may_keep = region is not None and actions.may_keep_market(request.user, region)
-    service_form = forms.ServiceForm(request.POST or None, prefix="service")
+    posted_service = request.method == "POST" and request.POST.get("op") != "listing"
+    service_form = forms.ServiceForm(request.POST if posted_service else None, prefix="service")
     item_id = request.GET.get("item", "")
     item = None
     if item_id.isascii() and item_id.isdigit() and len(item_id) < 12:
@@ -230,8 +231,6 @@ def services(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("中介服务已添加"))
             return redirect("intermediaries:services")
         status = 400
-    else:
-        service_form = forms.ServiceForm(prefix="service")
     q = request.GET.get("q", "").strip()[:50]
     found = (
         list(_items_in_scope(request).filter(Q(name__contains=q) | Q(code__contains=q))[:20])
