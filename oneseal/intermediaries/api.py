@@ -5,7 +5,6 @@ its region; the action then lets only the applicant or a clerk choose); an inter
 account sees and delivers only its own engagements (a 404 for any other). Every write is one
 action of `actions`."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -239,20 +238,58 @@ STANDING = {
 
 
 class Standing(Base):
+    """Suspend, reinstate or remove (清退) an intermediary: a catalogue administrator of its
+    region, with a reason."""
+
+    op = ""
+
+    def post(self, request: Request, pk: int) -> Response:
+        row = get_object_or_404(queries.managed(request.user), pk=pk)
+        data = parse(StandingInput, request.data)
+        STANDING[self.op](row, actor=request.user, reason=data["reason"])
+        return Response(PublicIntermediarySerializer(queries.public_listing().get(pk=pk)).data)
+
+
+class SuspendIntermediary(Standing):
+    op = "suspend"
+
     @extend_schema(
         tags=[TAG],
-        operation_id="change_intermediary_standing",
-        summary=gettext_lazy("暂停、恢复或清退中介机构（目录管理员，须说明原因）"),
+        operation_id="suspend_intermediary",
+        summary=gettext_lazy("暂停中介机构服务（目录管理员，须说明原因）"),
         request=StandingInput,
         responses={200: PublicIntermediarySerializer, **ERRORS},
     )
-    def post(self, request: Request, pk: int, op: str) -> Response:
-        if op not in STANDING:
-            raise Http404
-        row = get_object_or_404(queries.managed(request.user), pk=pk)
-        data = parse(StandingInput, request.data)
-        STANDING[op](row, actor=request.user, reason=data["reason"])
-        return Response(PublicIntermediarySerializer(queries.public_listing().get(pk=pk)).data)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class ReinstateIntermediary(Standing):
+    op = "reinstate"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="reinstate_intermediary",
+        summary=gettext_lazy("恢复中介机构服务（目录管理员，须说明原因）"),
+        request=StandingInput,
+        responses={200: PublicIntermediarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class RemoveIntermediary(Standing):
+    op = "remove"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="remove_intermediary",
+        summary=gettext_lazy("清退中介机构（目录管理员，须说明原因）"),
+        request=StandingInput,
+        responses={200: PublicIntermediarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
 
 
 class DecideAppeal(Base):

@@ -8,14 +8,20 @@ urlpatterns = [
     path("intermediaries/me/engagements", api.OwnEngagements.as_view(), name="own-engagements"),
     path("intermediaries/me/appeal", api.Appeal.as_view(), name="intermediary-appeal"),
     path("intermediaries/steering", api.Steering.as_view(), name="intermediary-steering"),
-    *(
-        path(
-            f"intermediaries/<int:pk>/{op}",
-            api.Standing.as_view(),
-            {"op": op},
-            name=f"intermediary-{op}",
-        )
-        for op in api.STANDING
+    path(
+        "intermediaries/<int:pk>/suspend",
+        api.SuspendIntermediary.as_view(),
+        name="intermediary-suspend",
+    ),
+    path(
+        "intermediaries/<int:pk>/reinstate",
+        api.ReinstateIntermediary.as_view(),
+        name="intermediary-reinstate",
+    ),
+    path(
+        "intermediaries/<int:pk>/remove",
+        api.RemoveIntermediary.as_view(),
+        name="intermediary-remove",
     ),
     path("intermediary-appeals/<int:pk>/decide", api.DecideAppeal.as_view(), name="appeal-decide"),
     path(
