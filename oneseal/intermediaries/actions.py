@@ -23,12 +23,9 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractUser
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -39,7 +36,14 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import OPEN_STATES, Case, CaseMaterial, State
 from oneseal.catalogue.models import HandlingItem, Material
-from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.errors import (
+    InvalidTransition,
+    NotPermitted,
+    ValidationFailed,
+    fail_blockers,
+    fail_fields,
+)
+from oneseal.organisation.actions import create_own_account
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -204,7 +208,7 @@ def create_service(
     return service
 
 
-def _fee(errors: dict, field: str, value) -> Decimal:
+def _fee(errors: dict, field: str, value: object) -> Decimal:
     try:
         fee = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -219,7 +223,12 @@ def _fee(errors: dict, field: str, value) -> Decimal:
 
 @transaction.atomic
 def publish_offer(
-    intermediary: Intermediary, *, actor: User, service: Service, fee, promised_days: int
+    intermediary: Intermediary,
+    *,
+    actor: User,
+    service: Service,
+    fee: Decimal | str | int,
+    promised_days: int,
 ) -> Offer:
     """Publish (or change) the fee and promised working days of a service (收费公示、限时服务)."""
     intermediary = _locked(intermediary)
@@ -270,48 +279,34 @@ def list_service(
 
 
 @transaction.atomic
-def open_account(intermediary: Intermediary, *, actor: User, username: str, password: str):
-    """The intermediary's own sign-in: no role, it sees only its own engagements."""
+def open_account(
+    intermediary: Intermediary,
+    *,
+    actor: User,
+    username: str,
+    password: str = "",
+    encoded_password: str = "",
+) -> AbstractUser:
+    """The intermediary's own sign-in: no role, it sees only its own engagements.
+    `encoded_password` is for the demo, which hashes its one shared password once."""
     intermediary = _locked(intermediary)
     _require_keeper(actor, intermediary.region)
     if intermediary.user_id is not None:
         fail_blockers([_("该中介机构已开通账号")], field="username")
-    UserModel = get_user_model()
-    errors: dict = {}
-    username = (username or "").strip()
-    if not username:
-        errors["username"] = [_("请填写用户名")]
-    else:
-        try:
-            UserModel._meta.get_field("username").run_validators(username)
-        except ValidationError as error:
-            errors["username"] = list(error.messages)
-        else:
-            if UserModel.objects.filter(username__iexact=username).exists():
-                errors["username"] = [_("该用户名已被使用，请换一个")]
-    user = UserModel(username=username, first_name=intermediary.name[:150])
-    if not password:
-        errors["password"] = [_("请设置密码")]
-    else:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            errors["password"] = list(error.messages)
-    fail_fields(errors)
-    user.password = make_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
-    intermediary.user = user
+    user = create_own_account(
+        username=username,
+        display_name=intermediary.name,
+        password=password,
+        encoded_password=encoded_password,
+    )
+    intermediary.user_id = user.pk
     intermediary.save(update_fields=["user"])
     record(
         "intermediaries.open_account",
         actor=actor,
         subject=intermediary,
         region_code=intermediary.region.code,
-        summary=f"为中介机构 {intermediary.name} 开通账号 {username}",
+        summary=f"为中介机构 {intermediary.name} 开通账号 {user.username}",
     )
     return user
 
@@ -382,9 +377,11 @@ def engage(
     by_id = {o.intermediary_id: o for o in offers}
     if method == Engagement.Method.DIRECT:
         if intermediary is None:
-            fail_fields({"intermediary": [_("请选择中介机构")]})
+            raise ValidationFailed(fields={"intermediary": [_("请选择中介机构")]})
         if intermediary.pk not in by_id:
-            fail_fields({"intermediary": [_("该中介机构不具备有效资质、未提供此服务或已暂停服务")]})
+            raise ValidationFailed(
+                fields={"intermediary": [_("该中介机构不具备有效资质、未提供此服务或已暂停服务")]}
+            )
         chosen = intermediary.pk
         seed = ""
     elif method == Engagement.Method.RANDOM:
@@ -402,7 +399,7 @@ def engage(
         service=service,
         intermediary=offer.intermediary,
         method=method,
-        seed=seed,
+        seed=seed or "",
         qualified=list(by_id),
         chosen_by=stored_user(actor),
         chosen_by_staff=as_staff,
@@ -483,7 +480,8 @@ def deliver(
     )
     line = CaseMaterial.objects.filter(case=engagement.case, material=listing.material).first()
     if line is None:
-        fail_blockers([_("办件材料清单中没有该中介服务成果对应的材料")])
+        missing = _("办件材料清单中没有该中介服务成果对应的材料")
+        raise InvalidTransition(missing, reasons=[missing])
     row = case_actions.attach_deliverable(line, actor=actor, upload=upload)
     engagement.status = Engagement.Status.DELIVERED
     engagement.delivered_on = on or today()
@@ -506,7 +504,7 @@ def deliver(
 # --- ratings, the rule, appeals -------------------------------------------------------------
 
 
-def _score(errors: dict, field: str, value) -> int:
+def _score(errors: dict, field: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
         errors[field] = [_("评分应为1至5的整数")]
         return 0
@@ -671,7 +669,8 @@ def decide_appeal(
     row.decided_by = stored_user(actor)
     row.decided_on = on
     row.save(update_fields=["outcome", "answer", "decided_by", "decided_on"])
-    if upheld:
+    # A removal since the appeal stands: upholding the appeal lifts only the suspension.
+    if upheld and intermediary.status == Intermediary.Status.SUSPENDED:
         intermediary.status = Intermediary.Status.ACTIVE
         intermediary.status_reason = ""
         intermediary.status_since = on
@@ -684,3 +683,104 @@ def decide_appeal(
         summary=f"{intermediary.name} 的申诉：{row.get_outcome_display()}",
     )
     return row
+
+
+# --- staff decisions on an intermediary's standing ------------------------------------------
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        fail_fields({"reason": [_("请填写原因")]})
+    if len(reason) > 300:
+        fail_fields({"reason": [_("原因不能超过300字")]})
+    return reason
+
+
+def _set_standing(
+    intermediary: Intermediary,
+    *,
+    actor: User,
+    status: str,
+    allowed_from: tuple[str, ...],
+    refusal: str,
+    reason: str,
+    on: datetime.date | None,
+    verb: str,
+) -> Intermediary:
+    intermediary = _locked(intermediary)
+    _require_keeper(actor, intermediary.region)
+    if intermediary.status not in allowed_from:
+        fail_blockers([refusal], field="reason")
+    reason = _reason(reason)
+    on = on or today()
+    before = intermediary.status
+    intermediary.status = status
+    # A staff decision names its reason; the automatic rule's figures belong to the rule only.
+    intermediary.status_reason = reason if status != Intermediary.Status.ACTIVE else ""
+    intermediary.suspension_rule = {}
+    intermediary.status_since = on
+    intermediary.save(update_fields=["status", "status_reason", "status_since", "suspension_rule"])
+    record(
+        f"intermediaries.{verb}",
+        actor=actor,
+        subject=intermediary,
+        region_code=intermediary.region.code,
+        summary=f"{intermediary.name}：{intermediary.get_status_display()}（{reason}）",
+        data={"from": before, "to": status, "reason": reason},
+    )
+    return intermediary
+
+
+@transaction.atomic
+def suspend_intermediary(
+    intermediary: Intermediary, *, actor: User, reason: str, on: datetime.date | None = None
+) -> Intermediary:
+    """A keeper suspends an active intermediary: it can no longer be chosen; engagements already
+    made run on."""
+    return _set_standing(
+        intermediary,
+        actor=actor,
+        status=Intermediary.Status.SUSPENDED,
+        allowed_from=(Intermediary.Status.ACTIVE,),
+        refusal=_("只能暂停正常服务的中介机构"),
+        reason=reason,
+        on=on,
+        verb="suspend_by_staff",
+    )
+
+
+@transaction.atomic
+def reinstate_intermediary(
+    intermediary: Intermediary, *, actor: User, reason: str, on: datetime.date | None = None
+) -> Intermediary:
+    """A keeper lifts a suspension (its own or the rule's). The rule then counts afresh from
+    this day. A removed intermediary stays removed."""
+    return _set_standing(
+        intermediary,
+        actor=actor,
+        status=Intermediary.Status.ACTIVE,
+        allowed_from=(Intermediary.Status.SUSPENDED,),
+        refusal=_("只能恢复暂停服务的中介机构"),
+        reason=reason,
+        on=on,
+        verb="reinstate",
+    )
+
+
+@transaction.atomic
+def remove_intermediary(
+    intermediary: Intermediary, *, actor: User, reason: str, on: datetime.date | None = None
+) -> Intermediary:
+    """清退: the intermediary leaves the marketplace for good (it is never chosen again); its
+    engagements, ratings and the public record of its removal stay."""
+    return _set_standing(
+        intermediary,
+        actor=actor,
+        status=Intermediary.Status.REMOVED,
+        allowed_from=(Intermediary.Status.ACTIVE, Intermediary.Status.SUSPENDED),
+        refusal=_("该中介机构已清退"),
+        reason=reason,
+        on=on,
+        verb="remove",
+    )

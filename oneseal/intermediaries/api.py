@@ -11,9 +11,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.calendars.queries import today
 from oneseal.cases.queries import is_scoped_staff, visible_cases
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case, parse
@@ -97,7 +99,7 @@ class EngagementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_rated(self, obj) -> bool:
+    def get_rated(self, obj: Engagement) -> bool:
         return hasattr(obj, "rating")
 
 
@@ -134,6 +136,32 @@ class IntermediarySteeringSerializer(serializers.Serializer):
     choices = serializers.IntegerField()
 
 
+class OfferSerializer(serializers.Serializer):
+    intermediary_id = serializers.IntegerField()
+    intermediary = serializers.CharField(source="intermediary.name")
+    fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    promised_days = serializers.IntegerField()
+    ratings = serializers.IntegerField(source="standing.count")
+    rating = serializers.FloatField(source="standing.overall", allow_null=True)
+
+
+class NeededServiceSerializer(serializers.Serializer):
+    service = serializers.CharField(source="listing.service.code")
+    service_name = serializers.CharField(source="listing.service.name")
+    material = serializers.CharField(source="listing.material.name")
+    running = serializers.IntegerField(source="running.pk", allow_null=True, default=None)
+    offers = OfferSerializer(many=True)
+
+
+class StandingInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class DecideAppealInput(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    answer = serializers.CharField(max_length=500)
+
+
 class Base(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
@@ -148,7 +176,7 @@ class PublicList(APIView):
         summary=gettext_lazy("中介超市：中介机构、服务、收费与评价（公开）"),
         responses={200: PublicIntermediarySerializer(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(PublicIntermediarySerializer(queries.public_listing(), many=True).data)
 
 
@@ -159,7 +187,7 @@ class CaseEngagements(Base):
         summary=gettext_lazy("办件的中介服务委托"),
         responses={200: EngagementSerializer(many=True), 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         return Response(EngagementSerializer(case.engagements.all(), many=True).data)
 
@@ -170,7 +198,7 @@ class CaseEngagements(Base):
         request=EngagementInput,
         responses={201: EngagementSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         data = parse(EngagementInput, request.data)
         chosen = None
@@ -188,6 +216,97 @@ class CaseEngagements(Base):
         return Response(EngagementSerializer(engagement).data, status=status.HTTP_201_CREATED)
 
 
+class CaseServices(Base):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="list_case_intermediary_services",
+        summary=gettext_lazy("办件所需中介服务及可选的中介机构（收费、时限、评价）"),
+        responses={200: NeededServiceSerializer(many=True), 404: ErrorSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        case = load_case(request.user, pk)
+        return Response(
+            NeededServiceSerializer(queries.needed_services(case, today()), many=True).data
+        )
+
+
+STANDING = {
+    "suspend": actions.suspend_intermediary,
+    "reinstate": actions.reinstate_intermediary,
+    "remove": actions.remove_intermediary,
+}
+
+
+class Standing(Base):
+    """Suspend, reinstate or remove (清退) an intermediary: a catalogue administrator of its
+    region, with a reason."""
+
+    op = ""
+
+    def post(self, request: Request, pk: int) -> Response:
+        row = get_object_or_404(queries.managed(request.user), pk=pk)
+        data = parse(StandingInput, request.data)
+        STANDING[self.op](row, actor=request.user, reason=data["reason"])
+        return Response(PublicIntermediarySerializer(queries.public_listing().get(pk=pk)).data)
+
+
+class SuspendIntermediary(Standing):
+    op = "suspend"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="suspend_intermediary",
+        summary=gettext_lazy("暂停中介机构服务（目录管理员，须说明原因）"),
+        request=StandingInput,
+        responses={200: PublicIntermediarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class ReinstateIntermediary(Standing):
+    op = "reinstate"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="reinstate_intermediary",
+        summary=gettext_lazy("恢复中介机构服务（目录管理员，须说明原因）"),
+        request=StandingInput,
+        responses={200: PublicIntermediarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class RemoveIntermediary(Standing):
+    op = "remove"
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="remove_intermediary",
+        summary=gettext_lazy("清退中介机构（目录管理员，须说明原因）"),
+        request=StandingInput,
+        responses={200: PublicIntermediarySerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+
+class DecideAppeal(Base):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="decide_intermediary_appeal",
+        summary=gettext_lazy("处理中介机构对暂停服务的申诉（目录管理员）"),
+        request=DecideAppealInput,
+        responses={204: None, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        row = get_object_or_404(queries.appeals(request.user), pk=pk)
+        data = parse(DecideAppealInput, request.data)
+        actions.decide_appeal(row, actor=request.user, upheld=data["upheld"], answer=data["answer"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class OwnEngagements(Base):
     @extend_schema(
         tags=[TAG],
@@ -195,7 +314,7 @@ class OwnEngagements(Base):
         summary=gettext_lazy("本机构的委托（中介机构账号）"),
         responses={200: EngagementSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         if queries.intermediary_of(request.user) is None:
             raise NotPermitted()
         return Response(EngagementSerializer(queries.own_engagements(request.user), many=True).data)
@@ -211,7 +330,7 @@ class Deliver(Base):
         request={"multipart/form-data": IntermediaryDeliverInput},
         responses={200: EngagementSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         engagement = get_object_or_404(queries.own_engagements(request.user), pk=pk)
         data = parse(IntermediaryDeliverInput, request.data)
         engagement = actions.deliver(engagement, actor=request.user, upload=data["file"])
@@ -226,7 +345,7 @@ class Rate(Base):
         request=EngagementRateInput,
         responses={204: None, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         engagement = get_object_or_404(
             Engagement.objects.filter(case__in=visible_cases(request.user)),
             pk=pk,
@@ -244,7 +363,7 @@ class Appeal(Base):
         request=IntermediaryAppealInput,
         responses={204: None, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         intermediary = queries.intermediary_of(request.user)
         if intermediary is None:
             raise NotPermitted()
@@ -260,7 +379,7 @@ class Steering(Base):
         summary=gettext_lazy("电子监察：直接选取中介机构集中度异常的工作人员"),
         responses={200: IntermediarySteeringSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         prefix = scope_prefix(request.user)
         if not is_scoped_staff(request.user) or prefix is None:
             raise NotPermitted()

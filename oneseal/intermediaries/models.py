@@ -22,6 +22,8 @@ class Intermediary(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("正常")
         SUSPENDED = "suspended", _("暂停服务")
+        # 清退: out of the marketplace for good; its past engagements and ratings stay.
+        REMOVED = "removed", _("已清退")
 
     name = models.CharField(_("机构名称"), max_length=200)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
@@ -32,7 +34,7 @@ class Intermediary(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
-    status_reason = models.CharField(_("暂停原因"), max_length=300, blank=True)
+    status_reason = models.CharField(_("状态原因"), max_length=300, blank=True)
     # The automatic rule that suspended it, with the figures it saw; empty for a staff decision.
     suspension_rule = models.JSONField(_("暂停规则"), default=dict, blank=True)
     status_since = models.DateField(_("状态起始日期"), null=True, blank=True)

@@ -4,7 +4,8 @@ and an audit row, whether it comes from the Django admin, the demo or a command.
 
 Who may: an administrator (role `administrator`) of a region at or above the object's region,
 or a superuser. The accounts come first: `create_account` opens a sign-in account for someone an
-administrator is about to place as staff; `create_superuser` makes the installation's superuser,
+administrator is about to place as staff; `create_own_account` one with no role for someone
+another app registers (an intermediary), that app's action checking who may; `create_superuser` makes the installation's superuser,
 which on an empty install nobody can grant, so the installing command says `system=True`. Roles are the keys to every other action, so three rules hold here:
 nobody changes their own roles; only a superuser grants or withdraws the administrator role;
 and a role is given only to staff placed where it can be exercised (`role_blockers`).
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
@@ -312,10 +314,17 @@ def _save_new_user(user: Model) -> None:
 
 
 def _new_user(
-    *, username: str, display_name: str, password: str, encoded_password: str, **flags: bool
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    encoded_password: str,
+    validate: bool = False,
+    **flags: bool,
 ) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
-    `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
+    `make_password` (the demo hashes its one shared password once: hashing is slow by design).
+    `validate` runs the installation's password validators on a plain `password`."""
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -338,6 +347,11 @@ def _new_user(
             errors["password"] = [_("请设置密码")]
     elif not password:
         errors["password"] = [_("请设置密码")]
+    elif validate:
+        try:
+            validate_password(password, User(username=username, first_name=display_name))
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
     if errors:
         raise ValidationFailed(fields=errors)
     return User(
@@ -415,4 +429,24 @@ def create_account(
         summary=user.first_name,
         data={"username": user.username, "admin_site": admin_site},
     )
+    return user
+
+
+@transaction.atomic
+def create_own_account(
+    *, username: str, display_name: str, password: str = "", encoded_password: str = ""
+) -> AbstractUser:
+    """A sign-in account holding no role and no way into the Django admin, for someone another
+    app keeps a register of and lets act only on its own records (an intermediary). The calling
+    action has already checked who may open it, and records the opening on its own subject.
+    A plain password must pass the installation's validators: its holder chose it outside the
+    bureau's own rules for staff."""
+    user = _new_user(
+        username=username,
+        display_name=display_name,
+        password=password,
+        encoded_password=encoded_password,
+        validate=True,
+    )
+    _save_new_user(user)
     return user

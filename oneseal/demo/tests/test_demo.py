@@ -600,10 +600,33 @@ def test_the_intermediary_marketplace_and_one_case_in_an_engagement(county):
         call_command("load-demo", stdout=io.StringIO())
     assert Intermediary.objects.count() == 12
     assert all(i.offers.exists() and i.qualifications.exists() for i in Intermediary.objects.all())
-    engagement = Engagement.objects.get()
+    engagement = Engagement.objects.get(status="engaged")
     testing = Service.objects.get(code="food-testing")
     offers = qualified_offers(testing, engagement.starts_on)
     assert len(offers) == 5  # the sixth's qualification expired
     assert engagement.method == "lowest" and engagement.status == "engaged"
     assert engagement.fee == min(o.fee for o in offers)
     assert engagement.intermediary_id == min(offers, key=lambda o: o.fee).intermediary_id
+    _applicants_chose_rated_and_the_rule_suspended_one()
+
+
+def _applicants_chose_rated_and_the_rule_suspended_one():
+    from oneseal.intermediaries import rules
+    from oneseal.intermediaries.models import Engagement, Intermediary, Rating
+
+    rated = Engagement.objects.filter(status="delivered").select_related("rating")
+    assert rated.count() == 4 and Rating.objects.count() == 4
+    # Each chosen by the applicant's own account, never by staff.
+    assert not any(e.chosen_by_staff for e in rated)
+    assert {e.method for e in rated} == {"direct", "lowest", "random"}
+    drawn = rated.get(method="random")
+    assert drawn.seed and drawn.intermediary_id == rules.draw(drawn.seed, drawn.qualified)
+    assert drawn.deliverable.case_material.case_id == drawn.case_id
+    [suspended] = Intermediary.objects.filter(status="suspended")
+    assert suspended.suspension_rule["rule"] == "ratings"
+    assert suspended.suspension_rule["poor"] == 3
+    assert all(r.overall <= 2 for r in Rating.objects.filter(engagement__intermediary=suspended))
+    assert AuditEvent.objects.filter(
+        action="intermediaries.suspend", actor__isnull=True, subject_id=str(suspended.pk)
+    ).exists()
+    assert suspended.user is not None and drawn.intermediary.user is not None

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from oneseal.intermediaries import actions
 from oneseal.testing import accepted_case
 
 PDF = b"%PDF-1.7\n1 0 obj\n"
@@ -77,3 +78,49 @@ def test_schema_lists_the_endpoints(admin_user):
     response = client_of(admin_user).get("/api/schema/")
     assert response.status_code == 200
     assert b"engage_intermediary" in response.content
+
+
+def test_case_services_list_the_qualified_offers_with_ratings(
+    own_case, applicant_user, other_applicant_user, make_intermediary, admin_user
+):
+    make_intermediary("甲检测", fee="880.00")
+    paused = make_intermediary("乙检测", fee="700.00")
+    actions.suspend_intermediary(paused, actor=admin_user, reason="投诉核查")
+    url = f"/api/v1/cases/{own_case.pk}/intermediary-services"
+    assert client_of(other_applicant_user).get(url).status_code == 404
+    [row] = client_of(applicant_user).get(url).json()
+    assert row["service"] == "food-testing" and row["running"] is None
+    assert [(o["intermediary"], o["fee"], o["ratings"]) for o in row["offers"]] == [
+        ("甲检测", "880.00", 0)
+    ]
+
+
+def test_staff_change_standing_and_decide_appeals(
+    make_intermediary, admin_user, clerk, far_staff, agency_user
+):
+    row = make_intermediary("甲检测", user=agency_user)
+    url = f"/api/v1/intermediaries/{row.pk}/suspend"
+    assert client_of(far_staff).post(url, {"reason": "投诉"}, format="json").status_code == 404
+    assert client_of(clerk).post(url, {"reason": "投诉"}, format="json").status_code == 403
+    response = client_of(admin_user).post(url, {"reason": ""}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()["fields"]
+    response = client_of(admin_user).post(url, {"reason": "投诉核查"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "suspended"
+    assert (
+        client_of(agency_user)
+        .post("/api/v1/intermediaries/me/appeal", {"reason": "投诉不实"}, format="json")
+        .status_code
+        == 204
+    )
+    appeal = row.appeals.get()
+    decide = f"/api/v1/intermediary-appeals/{appeal.pk}/decide"
+    body = {"upheld": True, "answer": "核实后恢复"}
+    assert client_of(clerk).post(decide, body, format="json").status_code == 403
+    assert client_of(admin_user).post(decide, body, format="json").status_code == 204
+    assert client_of(admin_user).post(decide, body, format="json").status_code == 400
+    row.refresh_from_db()
+    assert row.status == "active"
+    removed = client_of(admin_user).post(
+        f"/api/v1/intermediaries/{row.pk}/remove", {"reason": "出具虚假报告"}, format="json"
+    )
+    assert removed.status_code == 200 and removed.json()["status"] == "removed"
