@@ -18,6 +18,7 @@ from oneseal.calendars.queries import today
 from oneseal.cases.models import Case, Upload
 from oneseal.cases.queries import is_scoped_staff, staff_sees, visible_cases
 from oneseal.errors import DomainError
+from oneseal.inspections.queries import expert_inspections
 from oneseal.interface.forms import add_domain_error
 from oneseal.regions.models import Region
 
@@ -379,6 +380,7 @@ def mine(request, op=""):
         {
             "expert": expert,
             "open": list(queries.own_assignments(request.user)),
+            "inspections": expert_inspections(request.user),
             "finished": list(queries.finished_assignments(request.user)[:50]),
             "forms": own_forms,
             "failed": op if status == 400 else "",

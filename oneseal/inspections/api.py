@@ -1,7 +1,9 @@
 """The site-inspection API (/api/v1/inspections…): one endpoint per action, every inspection
 loaded through `queries.visible_inspections` (outside the caller's scope: a 404 that says
 nothing about it). Staff read the whole record; an applicant reads what the portal shows
-(time, place, state, whether they may still change the time). Domain errors are rendered by
+(time, place, state, whether they may still change the time); a drawn expert sent on a visit
+reads and records it as an inspector through `queries.expert_inspections`, until their
+signature is in. Domain errors are rendered by
 `api.errors`: NotPermitted → 403, any other → 400."""
 
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from rest_framework.views import APIView
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import ValidationFailed
+from oneseal.experts.models import Expert
 from oneseal.interface.rest import ErrorSerializer, date_field, listed_choices, load_case, parse
 from oneseal.organisation.models import Department, Section
 from oneseal.projects.models import Stage
@@ -35,6 +38,9 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 class InspectorOut(serializers.Serializer):
     user = serializers.IntegerField(source="user_id")
     name = serializers.CharField()
+    expert = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("抽取的评审专家的专家编号；工作人员为空")
+    )
     signed = serializers.BooleanField(help_text=gettext_lazy("签名与当前勘验记录一致"))
     confirmed_at = serializers.DateTimeField(allow_null=True)
 
@@ -175,6 +181,7 @@ class InspectionOut(ApplicantInspectionOut):
                 {
                     "user_id": i.user_id,
                     "name": i.name,
+                    "expert": i.assignment.expert_id if i.assignment else None,
                     "signed": i.confirmed_digest == digest,
                     "confirmed_at": i.confirmed_at,
                 }
@@ -183,9 +190,11 @@ class InspectionOut(ApplicantInspectionOut):
         ]
 
 
-def render(request, inspection: Inspection) -> dict:
+def render(request, inspection: Inspection, *, as_inspector: bool = False) -> dict:
+    """The whole record for staff and for a drawn expert sent on it (`as_inspector`), what the
+    portal shows for an applicant."""
     inspection = queries.detail(Inspection.objects.filter(pk=inspection.pk)).get()
-    if queries.is_staff_viewer(request.user):
+    if as_inspector or queries.is_staff_viewer(request.user):
         return InspectionOut(inspection).data
     return ApplicantInspectionOut(inspection).data
 
@@ -207,6 +216,14 @@ class ScheduleIn(serializers.Serializer):
 
 class CaseScheduleIn(ScheduleIn):
     case = serializers.IntegerField(help_text=gettext_lazy("办件编号"))
+    experts = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text=gettext_lazy(
+            "随同勘验的评审专家的专家编号：本办件专家评审中已接受邀请的专家，计入两名以上勘验人员"
+        ),
+    )
 
 
 class JointScheduleIn(ScheduleIn):
@@ -271,15 +288,33 @@ def users(ids: list[int]) -> list:
     return [found[i] for i in ids]
 
 
+def experts(ids: list[int]) -> list[Expert]:
+    found = Expert.objects.in_bulk(ids)
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(
+            fields={"experts": [gettext_lazy("专家不存在：") + "、".join(missing)]}
+        )
+    return [found[i] for i in ids]
+
+
 # --- views --------------------------------------------------------------------------------
 
 
 class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
+    # Set by `inspection`: the caller is a drawn expert sent on it.
+    as_inspector = False
 
     def inspection(self, pk: int) -> Inspection:
-        return get_object_or_404(queries.visible_inspections(self.request.user), pk=pk)
+        user = self.request.user
+        if not queries.is_staff_viewer(user):
+            found = queries.expert_inspection(user, pk)
+            if found is not None:
+                self.as_inspector = True
+                return found
+        return get_object_or_404(queries.visible_inspections(user), pk=pk)
 
 
 class Inspections(SignedIn):
@@ -289,11 +324,13 @@ class Inspections(SignedIn):
         summary=gettext_lazy("现场勘验列表"),
         description=gettext_lazy(
             "工作人员为本区划尚未完成的勘验；申请人为其代为办理的办件的勘验。"
-            "mine=today：本人今天的勘验。"
+            "mine=today：本人今天的勘验。mine=expert：抽取的评审专家本人尚未签名的勘验。"
         ),
         responses={200: ApplicantInspectionOut(many=True)},
     )
     def get(self, request):
+        if request.query_params.get("mine") == "expert":
+            return Response(InspectionOut(queries.expert_inspections(request.user), many=True).data)
         if request.query_params.get("mine") == "today":
             rows = queries.todays_inspections(request.user, today())
         else:
@@ -316,7 +353,11 @@ class Inspections(SignedIn):
         data = parse(CaseScheduleIn, request.data)
         case = load_case(request.user, data.pop("case"))
         inspection = actions.schedule_inspection(
-            case, actor=request.user, inspectors=users(data.pop("inspectors")), **data
+            case,
+            actor=request.user,
+            inspectors=users(data.pop("inspectors")),
+            experts=experts(data.pop("experts")),
+            **data,
         )
         return Response(render(request, inspection), status=status.HTTP_201_CREATED)
 
@@ -358,7 +399,8 @@ class InspectionDetail(SignedIn):
         responses={200: InspectionOut, 404: ErrorSerializer},
     )
     def get(self, request, pk: int):
-        return Response(render(request, self.inspection(pk)))
+        inspection = self.inspection(pk)
+        return Response(render(request, inspection, as_inspector=self.as_inspector))
 
 
 def action_view(name: str, summary, body, call, *, multipart: bool = False):
@@ -378,7 +420,7 @@ def action_view(name: str, summary, body, call, *, multipart: bool = False):
             data = parse(body, request.data) if body is not None else {}
             inspection = self.inspection(pk)
             call(inspection, request.user, data)
-            return Response(render(request, inspection))
+            return Response(render(request, inspection, as_inspector=self.as_inspector))
 
     View.__name__ = View.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
     return View.as_view()
@@ -401,7 +443,7 @@ class PartyView(SignedIn):
                 fields={"party": [gettext_lazy("该单位不是本次联合勘验的参加单位")]}
             )
         actions.record_party(inspection, row, actor=request.user, **data)
-        return Response(render(request, inspection))
+        return Response(render(request, inspection, as_inspector=self.as_inspector))
 
 
 class Checklist(SignedIn):

@@ -19,10 +19,21 @@ class ScheduleForm(forms.Form):
     inspectors = forms.MultipleChoiceField(
         label=_("勘验人员（两名以上）"), widget=forms.CheckboxSelectMultiple, choices=()
     )
+    experts = forms.MultipleChoiceField(
+        label=_("随同勘验的评审专家（本办件专家评审中已接受邀请的专家）"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        required=False,
+    )
 
-    def __init__(self, *args, inspector_choices=(), **kwargs):
+    def __init__(self, *args, inspector_choices=(), expert_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspectors"].choices = list(inspector_choices)
+        if expert_choices:
+            self.fields["experts"].choices = list(expert_choices)
+        else:
+            # No expert to choose from (none drawn, or a joint inspection): no empty list shown.
+            del self.fields["experts"]
 
 
 class JointScheduleForm(ScheduleForm):

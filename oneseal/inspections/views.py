@@ -2,7 +2,9 @@
 page (begin, checklist, photos from the camera, parties, conclusion, signature, completion).
 For the office: scheduling from the case page, joint scheduling for a project's stage, the
 checklist of a handling item. For the applicant: changing the agreed time from the portal.
-Every view loads through `queries.visible_inspections` (else 404) and calls one action."""
+For a drawn expert sent on a visit: the same visit's page, under their own page, until their
+signature is in. Every view loads through `queries.visible_inspections` (or, for an expert,
+`queries.expert_inspections`; else 404) and calls one action."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,6 +22,7 @@ from oneseal.calendars.queries import today as today_
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
+from oneseal.experts.models import Assignment, Expert, ExpertReview
 from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Bureau, Department, Role, Section, Staff
 from oneseal.organisation.rules import has_role
@@ -52,6 +55,23 @@ def _inspector_choices(bureau_id: int, region_code: str, department_ids=()) -> l
         (str(s.user_id), f"{s.display_name}（{(s.section or s.department or s.bureau or '')}）")
         for s in staff
         if region_code.startswith(s.region.prefix)
+    ]
+
+
+def _expert_choices(case) -> list:
+    """The experts drawn for the case's open review who accepted: those who may go along."""
+    seats = (
+        Assignment.objects.filter(
+            review__case=case,
+            review__state=ExpertReview.State.OPEN,
+            state=Assignment.State.ACCEPTED,
+        )
+        .select_related("expert", "review__field")
+        .order_by("id")
+    )
+    return [
+        (str(a.expert_id), f"{a.expert.name}（{a.review.field.name}，{a.expert.employer_name}）")
+        for a in seats
     ]
 
 
@@ -93,8 +113,11 @@ def schedule(request, case_id: int):
     choices = _inspector_choices(
         case.bureau_id, case.region_code, [hi.item_version.original_department_id]
     )
-    form = forms.ScheduleForm(request.POST or None, inspector_choices=choices)
+    form = forms.ScheduleForm(
+        request.POST or None, inspector_choices=choices, expert_choices=_expert_choices(case)
+    )
     if request.method == "POST" and form.is_valid():
+        chosen = [int(i) for i in form.cleaned_data.get("experts", [])]
         try:
             inspection = actions.schedule_inspection(
                 case,
@@ -103,6 +126,7 @@ def schedule(request, case_id: int):
                 place=form.cleaned_data["place"],
                 expected_days=form.cleaned_data["expected_days"],
                 inspectors=_users(form.cleaned_data["inspectors"]),
+                experts=list(Expert.objects.filter(pk__in=chosen).order_by("id")),
             )
         except DomainError as e:
             add_domain_error(form, e)
@@ -168,7 +192,9 @@ def schedule_joint(request, project_id: int):
     return render(request, "inspections/joint.html", {"form": form, "project": project})
 
 
-def _detail_context(request, inspection: Inspection, **forms_given) -> dict:
+def _detail_context(
+    request, inspection: Inspection, *, expert_view: bool = False, **forms_given
+) -> dict:
     inspection = queries.detail(Inspection.objects.filter(pk=inspection.pk)).get()
     digest = queries.current_digest(inspection)
     user = request.user
@@ -192,18 +218,31 @@ def _detail_context(request, inspection: Inspection, **forms_given) -> dict:
         "confirm_blockers": actions.confirm_blockers(inspection),
         "complete_blockers": actions.complete_blockers(inspection),
         "reschedule_blockers": actions.reschedule_blockers(inspection, "bureau"),
+        "expert_view": expert_view,
     }
+
+
+# What a drawn expert does on the visit's page: the inspectors' work, nothing of the organiser's.
+EXPERT_OPS = ("finding", "party", "photo", "conclusion", "confirm")
 
 
 @login_required
 def detail(request, pk: int):
     """The visit's page. Each form posts `op` and calls one action; a refusal is shown on the
     page with the reason, nothing stored is lost."""
-    _staff_only(request)
-    inspection = get_object_or_404(queries.visible_inspections(request.user), pk=pk)
+    expert_view = not queries.is_staff_viewer(request.user)
+    if expert_view:
+        found = queries.expert_inspection(request.user, pk)
+        if found is None:
+            raise Http404
+        inspection = found
+    else:
+        inspection = get_object_or_404(queries.visible_inspections(request.user), pk=pk)
     given: dict = {}
     if request.method == "POST":
         op, user, post = request.POST.get("op"), request.user, request.POST
+        if expert_view and op not in EXPERT_OPS:
+            raise Http404
         try:
             if op == "start":
                 actions.start_inspection(inspection, actor=user)
@@ -260,6 +299,10 @@ def detail(request, pk: int):
                     m for msgs in e.fields.values() for m in msgs if m != e.message
                 ]
         if not any(k in given for k in ("photo", "conclusion", "reschedule", "cancel", "errors")):
+            if expert_view and op == "confirm":
+                # Their finding is in: the visit leaves the expert's view with it.
+                messages.success(request, _("已签名，勘验记录已提交"))
+                return redirect("experts:mine")
             messages.success(request, _("已保存"))
             return redirect(reverse("inspections:detail", args=[pk]) + f"#{op}")
         status = 400
@@ -267,8 +310,8 @@ def detail(request, pk: int):
         status = 200
     return render(
         request,
-        "inspections/detail.html",
-        _detail_context(request, inspection, **given),
+        "inspections/expert.html" if expert_view else "inspections/detail.html",
+        _detail_context(request, inspection, expert_view=expert_view, **given),
         status=status,
     )
 
@@ -307,11 +350,19 @@ def applicant_reschedule(request, pk: int):
 
 @login_required
 def photo(request, pk: int):
-    """A photo's file, for staff who see its inspection."""
-    _staff_only(request)
-    row = get_object_or_404(
-        Photo.objects.filter(inspection__in=queries.visible_inspections(request.user)), pk=pk
-    )
+    """A photo's file, for staff who see its inspection and the drawn experts sent on it while
+    they see it."""
+    if queries.is_staff_viewer(request.user):
+        row = get_object_or_404(
+            Photo.objects.filter(inspection__in=queries.visible_inspections(request.user)), pk=pk
+        )
+    else:
+        row = get_object_or_404(
+            Photo.objects.filter(
+                inspection_id__in=[i.pk for i in queries.expert_inspections(request.user)]
+            ),
+            pk=pk,
+        )
     return FileResponse(row.file.open("rb"), content_type=row.content_type)
 
 

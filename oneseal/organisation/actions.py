@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Model
@@ -312,10 +313,17 @@ def _save_new_user(user: Model) -> None:
 
 
 def _new_user(
-    *, username: str, display_name: str, password: str, encoded_password: str, **flags: bool
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    encoded_password: str,
+    validate: bool = False,
+    **flags: bool,
 ) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
-    `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
+    `make_password` (the demo hashes its one shared password once: hashing is slow by design).
+    `validate`: the password must pass the installation's password validators."""
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -338,6 +346,11 @@ def _new_user(
             errors["password"] = [_("请设置密码")]
     elif not password:
         errors["password"] = [_("请设置密码")]
+    elif validate:
+        try:
+            validate_password(password, User(username=username, first_name=display_name))
+        except ValidationError as error:
+            errors["password"] = list(error.messages)
     if errors:
         raise ValidationFailed(fields=errors)
     return User(
@@ -381,6 +394,23 @@ def create_superuser(
         summary=user.first_name,
         data={"username": user.username, "system": system},
     )
+    return user
+
+
+def create_outside_account(*, username: str, display_name: str, password: str) -> AbstractUser:
+    """A sign-in account, saved, for someone outside the bureau whom the system lets in on their
+    own business (a drawn expert, an intermediary): no staff record, no role, no admin site.
+    They keep the password they are given, so it must pass the password validators. A building
+    block, not an action: the calling app's action checks who may open the account and records
+    its own audit row, in its transaction."""
+    user = _new_user(
+        username=username,
+        display_name=display_name,
+        password=password,
+        encoded_password="",
+        validate=True,
+    )
+    _save_new_user(user)
     return user
 
 
