@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,7 +124,7 @@ def create_field(
     """A field of expertise the pool is organised by: the installation's list, kept by a
     superuser (or the system, for the demo and set-up)."""
     if not acts_as_system(actor, system=system) and not (
-        getattr(actor, "is_superuser", False) and actor.is_active
+        actor is not None and getattr(actor, "is_superuser", False) and actor.is_active
     ):
         raise NotPermitted()
     errors: dict = {}
@@ -396,7 +397,7 @@ def reinstate_expert(expert: Expert, *, actor: User, on: datetime.date | None = 
 
 
 @transaction.atomic
-def open_account(expert: Expert, *, actor: User, username: str, password: str):
+def open_account(expert: Expert, *, actor: User, username: str, password: str) -> AbstractUser:
     """The expert's own sign-in, on which they answer draws and give opinions. Not staff: the
     account holds no role and sees only the expert's own assignments."""
     expert = _locked_expert(expert)
@@ -406,7 +407,7 @@ def open_account(expert: Expert, *, actor: User, username: str, password: str):
     user = create_outside_account(
         username=username, display_name=expert.name[:150], password=password
     )
-    expert.user = user
+    expert.user_id = user.pk
     expert.save(update_fields=["user"])
     record(
         "experts.open_account",
@@ -1014,7 +1015,11 @@ def rate_expert(assignment: Assignment, *, actor: User, rating: int, note: str =
 
 @transaction.atomic
 def record_fee(
-    assignment: Assignment, *, actor: User, amount, paid_on: datetime.date
+    assignment: Assignment,
+    *,
+    actor: User,
+    amount: Decimal | int | str,
+    paid_on: datetime.date,
 ) -> Assignment:
     """The review fee paid to an expert (where one is paid)."""
     review, assignment = _locked_assignment(assignment)

@@ -337,7 +337,7 @@ def _create(
         + [
             Inspector(
                 inspection=inspection,
-                user_id=seat.expert.user_id,
+                user_id=cast(int, seat.expert.user_id),  # checked by expert_problem
                 name=seat.expert.name,
                 assignment=seat,
             )

@@ -6,13 +6,18 @@ reads and records it as an inspector through `queries.expert_inspections`, until
 signature is in. Domain errors are rendered by
 `api.errors`: NotPermitted → 403, any other → 400."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,7 +31,10 @@ from oneseal.projects.models import Stage
 from oneseal.projects.queries import visible_projects
 
 from . import actions, queries
-from .models import Finding, Inspection, Photo, Reschedule
+from .models import Finding, Inspection, Party, Photo, Reschedule
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 TAG = "inspections"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -67,7 +75,7 @@ class InspectionPartyOut(serializers.Serializer):
     representative = serializers.CharField()
     findings = serializers.CharField()
 
-    def get_kind(self, obj) -> str:
+    def get_kind(self, obj: Party) -> str:
         return "section" if obj.section_id else "department"
 
 
@@ -140,10 +148,10 @@ class ApplicantInspectionOut(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_cases(self, obj) -> list[str]:
+    def get_cases(self, obj: Inspection) -> list[str]:
         return [link.case.number for link in obj.covered.all()]
 
-    def get_may_reschedule(self, obj) -> bool:
+    def get_may_reschedule(self, obj: Inspection) -> bool:
         return not actions.reschedule_blockers(obj, Reschedule.Side.APPLICANT)
 
 
@@ -174,7 +182,7 @@ class InspectionOut(ApplicantInspectionOut):
         ]
         read_only_fields = fields
 
-    def get_inspectors(self, obj) -> list[dict]:
+    def get_inspectors(self, obj: Inspection) -> list[dict]:
         digest = queries.current_digest(obj)
         return [
             InspectorOut(
@@ -190,7 +198,7 @@ class InspectionOut(ApplicantInspectionOut):
         ]
 
 
-def render(request, inspection: Inspection, *, as_inspector: bool = False) -> dict:
+def render(request: Request, inspection: Inspection, *, as_inspector: bool = False) -> dict:
     """The whole record for staff and for a drawn expert sent on it (`as_inspector`), what the
     portal shows for an applicant."""
     inspection = queries.detail(Inspection.objects.filter(pk=inspection.pk)).get()
@@ -328,7 +336,7 @@ class Inspections(SignedIn):
         ),
         responses={200: ApplicantInspectionOut(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         if request.query_params.get("mine") == "expert":
             return Response(InspectionOut(queries.expert_inspections(request.user), many=True).data)
         if request.query_params.get("mine") == "today":
@@ -349,7 +357,7 @@ class Inspections(SignedIn):
         request=CaseScheduleIn,
         responses={201: InspectionOut, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(CaseScheduleIn, request.data)
         case = load_case(request.user, data.pop("case"))
         inspection = actions.schedule_inspection(
@@ -370,7 +378,7 @@ class JointInspections(SignedIn):
         request=JointScheduleIn,
         responses={201: InspectionOut, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(JointScheduleIn, request.data)
         project = get_object_or_404(visible_projects(request.user), pk=data.pop("project"))
         case_ids = data.pop("cases")
@@ -398,12 +406,19 @@ class InspectionDetail(SignedIn):
         summary=gettext_lazy("现场勘验详情"),
         responses={200: InspectionOut, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         inspection = self.inspection(pk)
         return Response(render(request, inspection, as_inspector=self.as_inspector))
 
 
-def action_view(name: str, summary, body, call, *, multipart: bool = False):
+def action_view(
+    name: str,
+    summary: "_StrOrPromise",
+    body: type[serializers.Serializer] | None,
+    call: Callable[[Inspection, Any, dict], object],
+    *,
+    multipart: bool = False,
+) -> Callable[..., HttpResponseBase]:
     """One POST endpoint per action: parse the body, load the inspection in scope, call."""
 
     class View(SignedIn):
@@ -416,7 +431,7 @@ def action_view(name: str, summary, body, call, *, multipart: bool = False):
             request=body,
             responses={200: InspectionOut, **ERRORS},
         )
-        def post(self, request, pk: int):
+        def post(self, request: Request, pk: int) -> Response:
             data = parse(body, request.data) if body is not None else {}
             inspection = self.inspection(pk)
             call(inspection, request.user, data)
@@ -434,7 +449,7 @@ class PartyView(SignedIn):
         request=InspectionPartyIn,
         responses={200: InspectionOut, **ERRORS},
     )
-    def post(self, request, pk: int, party: int):
+    def post(self, request: Request, pk: int, party: int) -> Response:
         data = parse(InspectionPartyIn, request.data)
         inspection = self.inspection(pk)
         row = inspection.parties.filter(pk=party).first()
@@ -456,7 +471,7 @@ class Checklist(SignedIn):
         summary=gettext_lazy("办理项的现场勘验核查要点"),
         responses={200: ChecklistLineIO(many=True)},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         lines = queries.checklist_for(self.handling_item(pk))
         return Response(ChecklistLineIO(lines, many=True).data)
 
@@ -468,7 +483,7 @@ class Checklist(SignedIn):
         request=ChecklistIn,
         responses={200: ChecklistLineIO(many=True), **ERRORS},
     )
-    def put(self, request, pk: int):
+    def put(self, request: Request, pk: int) -> Response:
         data = parse(ChecklistIn, request.data)
         rows = actions.save_checklist(
             self.handling_item(pk),

@@ -6,11 +6,16 @@ For a drawn expert sent on a visit: the same visit's page, under their own page,
 signature is in. Every view loads through `queries.visible_inspections` (or, for an expert,
 `queries.expert_inspections`; else 404) and calls one action."""
 
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oneseal.calendars.queries import today as today_
+from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
@@ -33,12 +39,14 @@ from . import actions, forms, queries
 from .models import Finding, Inspection, Photo
 
 
-def _staff_only(request) -> None:
+def _staff_only(request: HttpRequest) -> None:
     if not queries.is_staff_viewer(request.user):
         raise Http404
 
 
-def _inspector_choices(bureau_id: int, region_code: str, department_ids=()) -> list:
+def _inspector_choices(
+    bureau_id: int | None, region_code: str, department_ids: Iterable[int | None] = ()
+) -> list:
     """Who may be sent: the bureau's reviewers and signatories, and supervisors of the
     supervising departments (the action checks each against every case covered)."""
     staff = (
@@ -58,7 +66,7 @@ def _inspector_choices(bureau_id: int, region_code: str, department_ids=()) -> l
     ]
 
 
-def _expert_choices(case) -> list:
+def _expert_choices(case: Case) -> list:
     """The experts drawn for the case's open review who accepted: those who may go along."""
     seats = (
         Assignment.objects.filter(
@@ -75,13 +83,13 @@ def _expert_choices(case) -> list:
     ]
 
 
-def _users(ids) -> list:
+def _users(ids: Iterable[str]) -> list:
     found = get_user_model().objects.select_related("staff").in_bulk([int(i) for i in ids])
     return [found[int(i)] for i in ids if int(i) in found]
 
 
 @login_required
-def today(request):
+def today(request: HttpRequest) -> HttpResponse:
     """The inspector's list of the day (and visits begun and not finished), then the other
     open visits of their region."""
     _staff_only(request)
@@ -106,7 +114,7 @@ def today(request):
 
 
 @login_required
-def schedule(request, case_id: int):
+def schedule(request: HttpRequest, case_id: int) -> HttpResponse:
     _staff_only(request)
     case = get_object_or_404(visible_cases(request.user), pk=case_id)
     hi = case.handling_item
@@ -143,7 +151,7 @@ def schedule(request, case_id: int):
 
 
 @login_required
-def schedule_joint(request, project_id: int):
+def schedule_joint(request: HttpRequest, project_id: int) -> HttpResponse:
     _staff_only(request)
     project = get_object_or_404(visible_projects(request.user), pk=project_id)
     cases = (
@@ -153,7 +161,9 @@ def schedule_joint(request, project_id: int):
         .order_by("number")
     )
     bureau_id = Bureau.objects.filter(region=project.region).values_list("pk", flat=True).first()
-    sections = Section.objects.filter(bureau_id=bureau_id).order_by("name")
+    sections = (
+        Section.objects.filter(bureau_id=bureau_id) if bureau_id else Section.objects.none()
+    ).order_by("name")
     departments = Department.objects.filter(
         region__code__in=[project.region.code[:n].ljust(6, "0") for n in (2, 4, 6)]
     ).order_by("order", "name")
@@ -193,7 +203,7 @@ def schedule_joint(request, project_id: int):
 
 
 def _detail_context(
-    request, inspection: Inspection, *, expert_view: bool = False, **forms_given
+    request: HttpRequest, inspection: Inspection, *, expert_view: bool = False, **forms_given: Any
 ) -> dict:
     inspection = queries.detail(Inspection.objects.filter(pk=inspection.pk)).get()
     digest = queries.current_digest(inspection)
@@ -227,7 +237,7 @@ EXPERT_OPS = ("finding", "party", "photo", "conclusion", "confirm")
 
 
 @login_required
-def detail(request, pk: int):
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit's page. Each form posts `op` and calls one action; a refusal is shown on the
     page with the reason, nothing stored is lost."""
     expert_view = not queries.is_staff_viewer(request.user)
@@ -243,6 +253,7 @@ def detail(request, pk: int):
         op, user, post = request.POST.get("op"), request.user, request.POST
         if expert_view and op not in EXPERT_OPS:
             raise Http404
+        form: django_forms.Form
         try:
             if op == "start":
                 actions.start_inspection(inspection, actor=user)
@@ -316,7 +327,7 @@ def detail(request, pk: int):
     )
 
 
-def raise_form(form) -> None:
+def raise_form(form: django_forms.Form) -> None:
     """A page form that did not parse, as the domain's field error."""
     from oneseal.errors import fail_fields
 
@@ -325,7 +336,7 @@ def raise_form(form) -> None:
 
 @login_required
 @require_POST
-def applicant_reschedule(request, pk: int):
+def applicant_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant changes the agreed time from the portal's case page (once)."""
     inspection = get_object_or_404(queries.visible_inspections(request.user), pk=pk)
     form = forms.RescheduleForm(request.POST)
@@ -349,7 +360,7 @@ def applicant_reschedule(request, pk: int):
 
 
 @login_required
-def photo(request, pk: int):
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A photo's file, for staff who see its inspection and the drawn experts sent on it while
     they see it."""
     if queries.is_staff_viewer(request.user):
@@ -367,7 +378,7 @@ def photo(request, pk: int):
 
 
 @login_required
-def checklist(request, handling_item_id: int):
+def checklist(request: HttpRequest, handling_item_id: int) -> HttpResponse:
     """The catalogue administrator keeps a handling item's checklist."""
     _staff_only(request)
     hi = get_object_or_404(
