@@ -4,7 +4,9 @@ and an audit row, whether it comes from the Django admin, the demo or a command.
 
 Who may: an administrator (role `administrator`) of a region at or above the object's region,
 or a superuser. The accounts come first: `create_account` opens a sign-in account for someone an
-administrator is about to place as staff; `create_superuser` makes the installation's superuser,
+administrator is about to place as staff; `create_outside_account` is the same account, without
+a place or a role, for someone another app's action lets in (a drawn expert, an intermediary);
+`create_superuser` makes the installation's superuser,
 which on an empty install nobody can grant, so the installing command says `system=True`. Roles are the keys to every other action, so three rules hold here:
 nobody changes their own roles; only a superuser grants or withdraws the administrator role;
 and a role is given only to staff placed where it can be exercised (`role_blockers`).
