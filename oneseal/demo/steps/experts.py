@@ -186,10 +186,11 @@ def _account(expert: Expert, keeper):
     return expert.user
 
 
-def _reviewable(reviewers, today: datetime.date, *, exclude_food: bool = False):
+def _reviewable(reviewers, today: datetime.date, *, for_visit: bool = False):
     """The first running case whose guide lists 专家评审 and that a reviewer may suspend now,
     with that reviewer, the day the review opens (four working days ago, or the case's last
-    event) and the last working day before today; None when there is none."""
+    event) and the last working day before today; None when there is none. `for_visit`: one
+    never inspected yet (an open inspection would refuse another)."""
     cases = (
         demo_cases()
         .filter(
@@ -200,8 +201,8 @@ def _reviewable(reviewers, today: datetime.date, *, exclude_food: bool = False):
         .select_related("handling_item__item_version", "region", "applicant")
         .order_by("id")
     )
-    if exclude_food:  # those are the intermediary marketplace's (its step runs after this one)
-        cases = cases.exclude(handling_item__item_version__name__contains="食品")
+    if for_visit:
+        cases = cases.exclude(inspection_links__isnull=False)
     cal = current_calendar()
     for case in cases:
         steps = steps_of(case)
@@ -292,14 +293,12 @@ def _inspection(reviewers, keeper, today: datetime.date) -> list[str]:
     ).exists():
         return []
     catadmin = get_user_model().objects.filter(username="catadmin").first()
-    found = _reviewable(reviewers, today, exclude_food=True)
+    found = _reviewable(reviewers, today, for_visit=True)
     if catadmin is None or found is None:
         return []
-    case, actor, on, _concluded = found
+    # The review opens on `on`, the visit is agreed that day for the last working day.
+    case, actor, on, visit_day = found
     cal = current_calendar()
-    visit_day = cal.before(today, 1).date
-    if not on < cal.before(visit_day, 1).date:
-        return []
     review = actions.open_review(
         case,
         actor=actor,
@@ -318,9 +317,9 @@ def _inspection(reviewers, keeper, today: datetime.date) -> list[str]:
     inspection = inspection_actions.schedule_inspection(
         case,
         actor=actor,
-        on=cal.before(visit_day, 1).date,
+        on=on,
         at=datetime.datetime.combine(visit_day, datetime.time(14, 30), tzinfo=SHANGHAI),
-        place=_("{applicant}申请的经营场所").format(applicant=case.applicant.name),
+        place=_("{applicant}的项目现场").format(applicant=case.applicant.name),
         expected_days=2,
         inspectors=[actor],
         experts=[expert],
