@@ -21,11 +21,8 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +36,7 @@ from oneseal.cases.models import Case, State, Suspension
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.esupervision.models import ConflictDeclaration
+from oneseal.organisation.actions import create_outside_account
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -126,7 +124,7 @@ def create_field(
     """A field of expertise the pool is organised by: the installation's list, kept by a
     superuser (or the system, for the demo and set-up)."""
     if not acts_as_system(actor, system=system) and not (
-        getattr(actor, "is_superuser", False) and actor.is_active
+        actor is not None and getattr(actor, "is_superuser", False) and actor.is_active
     ):
         raise NotPermitted()
     errors: dict = {}
@@ -399,49 +397,24 @@ def reinstate_expert(expert: Expert, *, actor: User, on: datetime.date | None = 
 
 
 @transaction.atomic
-def open_account(expert: Expert, *, actor: User, username: str, password: str):
+def open_account(expert: Expert, *, actor: User, username: str, password: str) -> AbstractUser:
     """The expert's own sign-in, on which they answer draws and give opinions. Not staff: the
     account holds no role and sees only the expert's own assignments."""
     expert = _locked_expert(expert)
     _require_pool_keeper(actor, expert.region)
     if expert.user_id is not None:
         fail_blockers([_("该专家已开通账号")], field="username")
-    UserModel = get_user_model()
-    errors: dict = {}
-    username = (username or "").strip()
-    if not username:
-        errors["username"] = [_("请填写用户名")]
-    else:
-        try:
-            UserModel._meta.get_field("username").run_validators(username)
-        except ValidationError as error:
-            errors["username"] = list(error.messages)
-        else:
-            if UserModel.objects.filter(username__iexact=username).exists():
-                errors["username"] = [_("该用户名已被使用，请换一个")]
-    user = UserModel(username=username, first_name=expert.name[:150])
-    if not password:
-        errors["password"] = [_("请设置密码")]
-    else:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            errors["password"] = list(error.messages)
-    fail_fields(errors)
-    user.password = make_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:  # the same name taken a moment ago
-        raise ValidationFailed(fields={"username": [_("该用户名已被使用，请换一个")]}) from None
-    expert.user = user
+    user = create_outside_account(
+        username=username, display_name=expert.name[:150], password=password
+    )
+    expert.user_id = user.pk
     expert.save(update_fields=["user"])
     record(
         "experts.open_account",
         actor=actor,
         subject=expert,
         region_code=expert.region.code,
-        summary=f"为专家 {expert.name} 开通账号 {username}",
+        summary=f"为专家 {expert.name} 开通账号 {user.username}",
     )
     return user
 
@@ -595,6 +568,40 @@ def _draw(
     return draw
 
 
+def _fill_seats(
+    review: ExpertReview,
+    *,
+    actor: User,
+    on: datetime.date | None,
+    reason: str = "",
+    override: bool = False,
+) -> Draw:
+    """A replacement draw for every seat of the review left empty (by a shortfall, a decline
+    or a removal)."""
+    return _draw(
+        review,
+        actor=actor,
+        kind=Draw.Kind.REPLACEMENT,
+        n=_seats_left(review),
+        on=on or today(),
+        reason=reason,
+        override=override,
+    )
+
+
+OVERRIDE_REASON_LENGTH = 300  # Draw.reason
+
+
+def _override_reason(prefix: str, reason: str) -> str:
+    """The reason an override is recorded and listed with (who, then why), whole: one too long
+    to be kept whole is refused on its field rather than cut."""
+    room = OVERRIDE_REASON_LENGTH - len(prefix)
+    if len(reason) > room:
+        msg = _("理由过长，最多{n}个字").format(n=room)
+        raise ValidationFailed(msg, fields={"reason": [msg]})
+    return prefix + reason
+
+
 def _locked_review(review: ExpertReview) -> ExpertReview:
     return (
         ExpertReview.objects.select_for_update()
@@ -706,10 +713,9 @@ def draw_more(review: ExpertReview, *, actor: User, on: datetime.date | None = N
     review = _locked_review(review)
     _require_case_staff(actor, review.case)
     _require_open(review)
-    n = _seats_left(review)
-    if n == 0:
+    if _seats_left(review) == 0:
         fail_blockers([_("专家人数已满，无需补充抽取")], field="review")
-    return _draw(review, actor=actor, kind=Draw.Kind.REPLACEMENT, n=n, on=on or today())
+    return _fill_seats(review, actor=actor, on=on)
 
 
 @transaction.atomic
@@ -747,6 +753,7 @@ def appoint_expert(
             why="、".join(rules.reason_label(r) for r in barred)
         )
         raise ValidationFailed(msg, fields={"expert": [msg]})
+    recorded = _override_reason(_("指定专家{name}：").format(name=expert.name), reason)
     draw = Draw.objects.create(
         review=review,
         kind=Draw.Kind.APPOINTMENT,
@@ -757,7 +764,7 @@ def appoint_expert(
         else [],
         drawn=[expert.pk],
         override=True,
-        reason=reason[:300],
+        reason=recorded,
         on=on or today(),
         drawn_by=stored_user(actor),
     )
@@ -784,6 +791,55 @@ def _locked_assignment(assignment: Assignment) -> tuple[ExpertReview, Assignment
     return review, locked
 
 
+def _replace(
+    assignment: Assignment,
+    *,
+    actor: User,
+    reason: str,
+    on: datetime.date | None,
+    by_staff: bool,
+) -> Draw:
+    """Take a drawn expert off their seat and fill it by a new random draw, recorded as a
+    replacement: by staff (`remove_expert`: from an invited or accepted seat, an override
+    that e-supervision lists) or by the expert themselves (`decline_invitation`: from an
+    invitation). Either way the reason is required, kept on the seat and on the draw."""
+    review, assignment = _locked_assignment(assignment)
+    if by_staff:
+        _require_case_staff(actor, review.case)
+    else:
+        _require_own(actor, assignment)
+    _require_open(review)
+    reason = (reason or "").strip()
+    name = assignment.expert.name
+    if by_staff:
+        if not reason:
+            msg = _("撤换专家须填写理由")
+            raise ValidationFailed(msg, fields={"reason": [msg]})
+        if assignment.state not in (Assignment.State.INVITED, Assignment.State.ACCEPTED):
+            fail_blockers([_("该专家已答复或提交意见，不能撤换")], field="assignment")
+        draw_reason = _override_reason(_("撤换专家{name}：").format(name=name), reason)
+        assignment.state, assignment.removed_reason = Assignment.State.REMOVED, reason[:300]
+        assignment.save(update_fields=["state", "removed_reason"])
+    else:
+        if assignment.state != Assignment.State.INVITED:
+            fail_blockers([_("该邀请已答复")], field="assignment")
+        if not reason:
+            msg = _("请填写谢绝的理由")
+            raise ValidationFailed(msg, fields={"reason": [msg]})
+        draw_reason = _("专家{name}谢绝：{reason}").format(name=name, reason=reason)
+        assignment.state, assignment.responded_at = Assignment.State.DECLINED, timezone.now()
+        assignment.decline_reason = reason[:300]
+        assignment.save(update_fields=["state", "responded_at", "decline_reason"])
+        record(
+            "experts.decline_invitation",
+            actor=actor,
+            subject=assignment,
+            region_code=review.case.region.code,
+            summary=f"专家 {name} 谢绝 {review.case.number} 的评审邀请：{reason}",
+        )
+    return _fill_seats(review, actor=actor, on=on, reason=draw_reason, override=by_staff)
+
+
 @transaction.atomic
 def remove_expert(
     assignment: Assignment, *, actor: User, reason: str, on: datetime.date | None = None
@@ -791,26 +847,7 @@ def remove_expert(
     """Staff take a drawn expert off the review (unreachable, a conflict found late): an
     override, only with a reason; the seat is drawn again at random, and e-supervision lists
     the removal."""
-    review, assignment = _locked_assignment(assignment)
-    _require_case_staff(actor, review.case)
-    _require_open(review)
-    reason = (reason or "").strip()
-    if not reason:
-        msg = _("撤换专家须填写理由")
-        raise ValidationFailed(msg, fields={"reason": [msg]})
-    if assignment.state not in (Assignment.State.INVITED, Assignment.State.ACCEPTED):
-        fail_blockers([_("该专家已答复或提交意见，不能撤换")], field="assignment")
-    assignment.state, assignment.removed_reason = Assignment.State.REMOVED, reason[:300]
-    assignment.save(update_fields=["state", "removed_reason"])
-    return _draw(
-        review,
-        actor=actor,
-        kind=Draw.Kind.REPLACEMENT,
-        n=_seats_left(review),
-        on=on or today(),
-        reason=_("撤换专家{name}：{reason}").format(name=assignment.expert.name, reason=reason),
-        override=True,
-    )
+    return _replace(assignment, actor=actor, reason=reason, on=on, by_staff=True)
 
 
 # --- the expert's answers -----------------------------------------------------------------
@@ -841,33 +878,7 @@ def decline_invitation(
 ) -> Draw:
     """The expert declines (a conflict of their own, no time): their seat is drawn again at
     once, recorded as a replacement draw."""
-    review, assignment = _locked_assignment(assignment)
-    _require_own(actor, assignment)
-    _require_open(review)
-    if assignment.state != Assignment.State.INVITED:
-        fail_blockers([_("该邀请已答复")], field="assignment")
-    reason = (reason or "").strip()
-    if not reason:
-        msg = _("请填写谢绝的理由")
-        raise ValidationFailed(msg, fields={"reason": [msg]})
-    assignment.state, assignment.responded_at = Assignment.State.DECLINED, timezone.now()
-    assignment.decline_reason = reason[:300]
-    assignment.save(update_fields=["state", "responded_at", "decline_reason"])
-    record(
-        "experts.decline_invitation",
-        actor=actor,
-        subject=assignment,
-        region_code=review.case.region.code,
-        summary=f"专家 {assignment.expert.name} 谢绝 {review.case.number} 的评审邀请：{reason}",
-    )
-    return _draw(
-        review,
-        actor=actor,
-        kind=Draw.Kind.REPLACEMENT,
-        n=_seats_left(review),
-        on=on or today(),
-        reason=_("专家{name}谢绝：{reason}").format(name=assignment.expert.name, reason=reason),
-    )
+    return _replace(assignment, actor=actor, reason=reason, on=on, by_staff=False)
 
 
 @transaction.atomic
@@ -1004,7 +1015,11 @@ def rate_expert(assignment: Assignment, *, actor: User, rating: int, note: str =
 
 @transaction.atomic
 def record_fee(
-    assignment: Assignment, *, actor: User, amount, paid_on: datetime.date
+    assignment: Assignment,
+    *,
+    actor: User,
+    amount: Decimal | int | str,
+    paid_on: datetime.date,
 ) -> Assignment:
     """The review fee paid to an expert (where one is paid)."""
     review, assignment = _locked_assignment(assignment)

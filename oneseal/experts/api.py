@@ -4,16 +4,20 @@ pages: staff see the experts serving their region and the reviews of cases they 
 staff; an expert's account sees only its own open assignments (a 404 for anything else,
 and for its own once the opinion is in). Every write is one action of `actions`."""
 
+from typing import TYPE_CHECKING
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.cases.queries import is_scoped_staff, staff_sees, visible_cases
+from oneseal.cases.models import Case
+from oneseal.cases.queries import Viewer, is_scoped_staff, staff_sees, visible_cases
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.esupervision.models import ConflictDeclaration
 from oneseal.interface.rest import DATE_FORMAT, ErrorSerializer, listed_choices, parse
@@ -22,11 +26,14 @@ from oneseal.organisation.rules import staff_of
 from . import actions, queries, rules
 from .models import Assignment, Draw, Expert, ExpertField, ExpertReview
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 TAG = "experts"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
-def _date(help_text):
+def _date(help_text: "_StrOrPromise") -> serializers.DateField:
     return serializers.DateField(
         input_formats=[DATE_FORMAT],
         help_text=help_text,
@@ -45,7 +52,7 @@ class ExpertFieldSerializer(serializers.ModelSerializer):
 
 
 class ExpertSerializer(serializers.ModelSerializer):
-    field_codes = serializers.SlugRelatedField(
+    field_codes: serializers.SlugRelatedField = serializers.SlugRelatedField(
         source="fields", slug_field="code", many=True, read_only=True
     )
     region = serializers.CharField(source="region.code")
@@ -73,7 +80,7 @@ class ExpertSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_has_account(self, obj) -> bool:
+    def get_has_account(self, obj: Expert) -> bool:
         return obj.user_id is not None
 
 
@@ -84,7 +91,7 @@ class DrawExclusionSerializer(serializers.Serializer):
     reasons_display = serializers.SerializerMethodField()
     waived = serializers.BooleanField(default=False)
 
-    def get_reasons_display(self, obj) -> list[str]:
+    def get_reasons_display(self, obj: dict) -> list[str]:
         return [rules.reason_label(r) for r in obj["reasons"]]
 
 
@@ -118,7 +125,7 @@ class ExpertDrawSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_reproduces(self, obj) -> bool:
+    def get_reproduces(self, obj: Draw) -> bool:
         return queries.reproduces(obj)
 
 
@@ -290,7 +297,7 @@ class Base(APIView):
     parser_classes = [JSONParser]
 
 
-def _staff(user) -> None:
+def _staff(user: Viewer) -> None:
     if not is_scoped_staff(user):
         raise NotPermitted()
 
@@ -309,25 +316,25 @@ def _fields(codes: list[str]) -> list[ExpertField]:
     return found
 
 
-def _expert(user, pk) -> Expert:
+def _expert(user: Viewer, pk: int) -> Expert:
     _staff(user)
     return get_object_or_404(queries.visible_experts(user), pk=pk)
 
 
-def _staff_case(user, pk):
+def _staff_case(user: Viewer, pk: int) -> Case:
     case = get_object_or_404(visible_cases(user).select_related("region", "applicant"), pk=pk)
     if not staff_sees(user, case):
         raise NotPermitted()
     return case
 
 
-def _review(user, pk) -> ExpertReview:
+def _review(user: Viewer, pk: int) -> ExpertReview:
     review = get_object_or_404(ExpertReview.objects.select_related("case"), pk=pk)
     _staff_case(user, review.case_id)
     return review
 
 
-def _staff_assignment(user, pk) -> Assignment:
+def _staff_assignment(user: Viewer, pk: int) -> Assignment:
     assignment = get_object_or_404(Assignment.objects.select_related("review"), pk=pk)
     _staff_case(user, assignment.review.case_id)
     return assignment
@@ -348,7 +355,7 @@ class Fields(Base):
         summary=gettext_lazy("专业领域"),
         responses={200: ExpertFieldSerializer(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(ExpertFieldSerializer(ExpertField.objects.order_by("code"), many=True).data)
 
 
@@ -360,7 +367,7 @@ class Experts(Base):
         description=gettext_lazy("本区划及下级区划、上级区划可为本区划评审的专家；仅工作人员。"),
         responses={200: ExpertSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         _staff(request.user)
         experts = queries.visible_experts(request.user).order_by("id")[:500]
         return Response(ExpertSerializer(experts, many=True).data)
@@ -372,7 +379,7 @@ class Experts(Base):
         request=ExpertInput,
         responses={201: ExpertSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         _staff(request.user)
         data = parse(ExpertInput, request.data)
         staff = staff_of(request.user)
@@ -400,7 +407,7 @@ class ExpertDetail(Base):
         summary=gettext_lazy("专家详情"),
         responses={200: ExpertSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(ExpertSerializer(_expert(request.user, pk)).data)
 
 
@@ -412,7 +419,7 @@ class SuspendExpert(Base):
         request=ExpertReasonInput,
         responses={200: ExpertSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         expert = _expert(request.user, pk)
         data = parse(ExpertReasonInput, request.data)
         expert = actions.suspend_expert(expert, actor=request.user, reason=data["reason"])
@@ -427,7 +434,7 @@ class ReinstateExpert(Base):
         request=None,
         responses={200: ExpertSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         expert = actions.reinstate_expert(_expert(request.user, pk), actor=request.user)
         return Response(ExpertSerializer(expert).data)
 
@@ -440,7 +447,7 @@ class AddUnavailability(Base):
         request=ExpertUnavailabilityInput,
         responses={201: None, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         expert = _expert(request.user, pk)
         data = parse(ExpertUnavailabilityInput, request.data)
         actions.add_unavailability(expert, actor=request.user, **data)
@@ -455,7 +462,7 @@ class DeclareConflict(Base):
         request=ExpertDeclarationInput,
         responses={201: None, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         expert = _expert(request.user, pk)
         data = parse(ExpertDeclarationInput, request.data)
         actions.declare_expert_conflict(expert, actor=request.user, **data)
@@ -476,7 +483,7 @@ class CaseReviews(Base):
             404: ErrorSerializer,
         },
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         case = _staff_case(request.user, pk)
         return Response(ExpertReviewSerializer(queries.reviews_of(case), many=True).data)
 
@@ -487,7 +494,7 @@ class CaseReviews(Base):
         request=OpenExpertReviewInput,
         responses={201: ExpertReviewSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         case = _staff_case(request.user, pk)
         data = parse(OpenExpertReviewInput, request.data)
         review = actions.open_review(
@@ -510,7 +517,7 @@ class DrawMore(Base):
         request=None,
         responses={200: ExpertReviewSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         review = _review(request.user, pk)
         actions.draw_more(review, actor=request.user)
         return Response(_review_out(review))
@@ -524,7 +531,7 @@ class Appoint(Base):
         request=AppointExpertInput,
         responses={200: ExpertReviewSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         review = _review(request.user, pk)
         data = parse(AppointExpertInput, request.data)
         expert = queries.visible_experts(request.user).filter(pk=data["expert"]).first()
@@ -542,7 +549,7 @@ class Conclude(Base):
         request=ConcludeExpertReviewInput,
         responses={200: ExpertReviewSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         review = _review(request.user, pk)
         data = parse(ConcludeExpertReviewInput, request.data)
         actions.conclude_review(review, actor=request.user, **data)
@@ -557,7 +564,7 @@ class RemoveExpert(Base):
         request=ExpertReasonInput,
         responses={200: ExpertReviewSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         assignment = _staff_assignment(request.user, pk)
         data = parse(ExpertReasonInput, request.data)
         actions.remove_expert(assignment, actor=request.user, reason=data["reason"])
@@ -572,7 +579,7 @@ class RateExpert(Base):
         request=RateExpertInput,
         responses={200: ExpertAssignmentSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         assignment = _staff_assignment(request.user, pk)
         data = parse(RateExpertInput, request.data)
         assignment = actions.rate_expert(assignment, actor=request.user, **data)
@@ -587,7 +594,7 @@ class RecordFee(Base):
         request=ExpertFeeInput,
         responses={200: ExpertAssignmentSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         assignment = _staff_assignment(request.user, pk)
         data = parse(ExpertFeeInput, request.data)
         assignment = actions.record_fee(assignment, actor=request.user, **data)
@@ -605,7 +612,7 @@ class OwnAssignments(Base):
         description=gettext_lazy("仅列出尚未答复或尚未提交意见的评审；意见提交后不再显示。"),
         responses={200: OwnExpertAssignmentSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         if queries.expert_of(request.user) is None:
             raise NotPermitted()
         return Response(
@@ -613,7 +620,7 @@ class OwnAssignments(Base):
         )
 
 
-def _own(user, pk) -> Assignment:
+def _own(user: Viewer, pk: int) -> Assignment:
     return get_object_or_404(queries.own_assignments(user), pk=pk)
 
 
@@ -624,7 +631,7 @@ class OwnAssignment(Base):
         summary=gettext_lazy("评审详情（专家本人）"),
         responses={200: OwnExpertAssignmentSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(OwnExpertAssignmentSerializer(_own(request.user, pk)).data)
 
 
@@ -636,7 +643,7 @@ class Accept(Base):
         request=None,
         responses={200: OwnExpertAssignmentSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         assignment = actions.accept_invitation(_own(request.user, pk), actor=request.user)
         return Response(OwnExpertAssignmentSerializer(_own(request.user, assignment.pk)).data)
 
@@ -649,7 +656,7 @@ class Decline(Base):
         request=ExpertReasonInput,
         responses={204: None, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         assignment = _own(request.user, pk)
         data = parse(ExpertReasonInput, request.data)
         actions.decline_invitation(assignment, actor=request.user, reason=data["reason"])
@@ -664,7 +671,7 @@ class Opinion(Base):
         request=ExpertOpinionInput,
         responses={204: None, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         assignment = _own(request.user, pk)
         data = parse(ExpertOpinionInput, request.data)
         actions.submit_opinion(assignment, actor=request.user, **data)

@@ -1,5 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from oneseal.navigation import NavLink
 
 
 class ExpertsConfig(AppConfig):
@@ -7,7 +14,7 @@ class ExpertsConfig(AppConfig):
     label = "experts"
     verbose_name = _("专家库")
 
-    def nav_links(self, request):
+    def nav_links(self, request: "HttpRequest") -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.cases.queries import is_scoped_staff

@@ -1,6 +1,8 @@
 """The pages' forms. They only parse input; the actions decide, and their refusals are put
 back on the form by field (`interface.forms.add_domain_error`)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from oneseal.esupervision.models import ConflictDeclaration
 from .models import Assignment, ExpertField
 
 
-def _fields():
+def _fields() -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label=_("专业领域"),
         queryset=ExpertField.objects.order_by("code"),
@@ -29,14 +31,14 @@ class ExpertForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=40)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # "fields" is a Form attribute: the field is named fields_ in Python, "fields" in HTML.
         self.fields["fields"] = self.fields.pop("fields_")
 
 
 class EditExpertForm(ExpertForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["name"], self.fields["id_number"]
 

@@ -9,6 +9,8 @@
 - E-supervision lists every override of a draw in its scope (`overrides`).
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 
 from oneseal.actors import Actor
@@ -136,7 +138,7 @@ def overrides(prefix: str) -> QuerySet[Draw]:
     return draws.select_related("review__case__applicant", "drawn_by").order_by("-on", "-id")
 
 
-def _names(ids, experts) -> list[str]:
+def _names(ids: Iterable[int], experts: dict[int, Expert]) -> list[str]:
     return [experts[i].name if i in experts else str(i) for i in ids]
 
 

@@ -4,20 +4,26 @@ their open assignments only). Every write is one action of `actions`; a refusal 
 on its form, with status 400."""
 
 import functools
+from collections.abc import Callable
+from typing import Any, cast
 
+from django import forms as forms_
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from oneseal.actors import Actor
 from oneseal.calendars.queries import today
 from oneseal.cases.models import Case, Upload
-from oneseal.cases.queries import is_scoped_staff, staff_sees, visible_cases
+from oneseal.cases.queries import Viewer, is_scoped_staff, staff_sees, visible_cases
 from oneseal.errors import DomainError
+from oneseal.inspections.queries import expert_inspections
 from oneseal.interface.forms import add_domain_error
 from oneseal.regions.models import Region
 
@@ -27,10 +33,10 @@ from .models import Assignment, Expert, ExpertField, ExpertReview
 PAGE_SIZE = 50
 
 
-def staff_page(view):
+def staff_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @login_required
     @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not is_scoped_staff(request.user):
             raise PermissionDenied(_("专家库仅供行政审批局工作人员使用"))
         return view(request, *args, **kwargs)
@@ -38,13 +44,13 @@ def staff_page(view):
     return wrapped
 
 
-def _posted_id(request, name: str) -> int:
+def _posted_id(request: HttpRequest, name: str) -> int:
     """A posted row id, or 0 (which matches nothing) for anything that is not one."""
     value = request.POST.get(name, "")
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
-def _try(form, call) -> bool:
+def _try(form: forms_.Form, call: Callable[[dict], object]) -> bool:
     """Run the action when the form parsed; put its refusal on the form."""
     if not form.is_valid():
         return False
@@ -59,7 +65,7 @@ def _try(form, call) -> bool:
 # --- the pool ------------------------------------------------------------------------------
 
 
-def _home_region(user) -> Region | None:
+def _home_region(user: Actor) -> Region | None:
     from oneseal.organisation.rules import staff_of
 
     staff = staff_of(user)
@@ -67,16 +73,16 @@ def _home_region(user) -> Region | None:
 
 
 @staff_page
-def pool(request):
+def pool(request: HttpRequest) -> HttpResponse:
     region = _home_region(request.user)
     may_register = region is not None and actions.may_keep_pool(request.user, region)
     form = forms.ExpertForm(request.POST or None) if may_register else None
     if request.method == "POST":
         if form is None or region is None:
             raise PermissionDenied
-        holder = {}
+        holder: dict[str, Expert] = {}
 
-        def register(data):
+        def register(data: dict) -> None:
             holder["expert"] = actions.register_expert(
                 actor=request.user,
                 region=region,
@@ -125,7 +131,7 @@ EXPERT_FORMS = {
 }
 
 
-def _expert_call(request, expert, op):
+def _expert_call(request: HttpRequest, expert: Expert, op: str) -> Callable[[dict], object]:
     user = request.user
     return {
         "edit": lambda d: actions.update_expert(
@@ -177,7 +183,7 @@ def _expert_forms(expert: Expert) -> dict:
 
 
 @staff_page
-def expert_page(request, pk, op=""):
+def expert_page(request: HttpRequest, pk: int, op: str = "") -> HttpResponse:
     expert = get_object_or_404(queries.visible_experts(request.user), pk=pk)
     page_forms = _expert_forms(expert)
     status = 200
@@ -215,7 +221,7 @@ def expert_page(request, pk, op=""):
 # --- a case's expert reviews -----------------------------------------------------------------
 
 
-def _staff_case(user, pk) -> Case:
+def _staff_case(user: Viewer, pk: int) -> Case:
     case = get_object_or_404(
         visible_cases(user).select_related("region", "applicant", "handling_item__item_version"),
         pk=pk,
@@ -225,7 +231,7 @@ def _staff_case(user, pk) -> Case:
     return case
 
 
-def _case_context(request, case, **overrides) -> dict:
+def _case_context(request: HttpRequest, case: Case, **overrides: Any) -> dict:
     on = today()
     reviews = queries.reviews_of(case)
     may_act = actions.may_keep_pool(request.user, case.region)
@@ -250,7 +256,7 @@ def _case_context(request, case, **overrides) -> dict:
 
 @staff_page
 @require_GET
-def case_reviews(request, pk):
+def case_reviews(request: HttpRequest, pk: int) -> HttpResponse:
     case = _staff_case(request.user, pk)
     return render(request, "experts/case.html", _case_context(request, case))
 
@@ -268,12 +274,13 @@ CASE_FORMS = {
 
 @staff_page
 @require_POST
-def case_act(request, pk, op):
+def case_act(request: HttpRequest, pk: int, op: str) -> HttpResponse:
     case = _staff_case(request.user, pk)
     if op not in CASE_FORMS:
         raise Http404
     user = request.user
-    review = assignment = None
+    review: ExpertReview | None = None
+    assignment: Assignment | None = None
     if op in ("draw-more", "appoint", "conclude"):
         review = get_object_or_404(ExpertReview, case=case, pk=_posted_id(request, "review"))
     if op in ("remove", "rate", "fee"):
@@ -285,7 +292,8 @@ def case_act(request, pk, op):
     form_class = CASE_FORMS[op]
     form = form_class(request.POST, prefix=op) if form_class else None
 
-    def call(d):
+    def call(d: dict) -> None:
+        # `review` or `assignment` was loaded above for each op that names one.
         if op == "open":
             actions.open_review(
                 case,
@@ -297,22 +305,30 @@ def case_act(request, pk, op):
                 on=d["on"],
             )
         elif op == "draw-more":
-            actions.draw_more(review, actor=user)
+            actions.draw_more(cast(ExpertReview, review), actor=user)
         elif op == "appoint":
             expert = queries.visible_experts(user).filter(pk=d["expert"]).first()
             if expert is None:
                 from oneseal.errors import ValidationFailed
 
                 raise ValidationFailed(fields={"expert": [_("请选择专家")]})
-            actions.appoint_expert(review, expert, actor=user, reason=d["reason"])
+            actions.appoint_expert(
+                cast(ExpertReview, review), expert, actor=user, reason=d["reason"]
+            )
         elif op == "remove":
-            actions.remove_expert(assignment, actor=user, reason=d["reason"])
+            actions.remove_expert(cast(Assignment, assignment), actor=user, reason=d["reason"])
         elif op == "conclude":
-            actions.conclude_review(review, actor=user, conclusion=d["conclusion"], on=d["on"])
+            actions.conclude_review(
+                cast(ExpertReview, review), actor=user, conclusion=d["conclusion"], on=d["on"]
+            )
         elif op == "rate":
-            actions.rate_expert(assignment, actor=user, rating=d["rating"], note=d["note"])
+            actions.rate_expert(
+                cast(Assignment, assignment), actor=user, rating=d["rating"], note=d["note"]
+            )
         elif op == "fee":
-            actions.record_fee(assignment, actor=user, amount=d["amount"], paid_on=d["paid_on"])
+            actions.record_fee(
+                cast(Assignment, assignment), actor=user, amount=d["amount"], paid_on=d["paid_on"]
+            )
 
     if form is None:
         try:
@@ -325,7 +341,8 @@ def case_act(request, pk, op):
     if _try(form, call):
         messages.success(request, _("已完成"))
         return redirect("experts:case", case.pk)
-    target = (review or assignment).pk if (review or assignment) else ""
+    loaded = review or assignment
+    target = loaded.pk if loaded is not None else ""
     context = _case_context(request, case, failed=op, failed_form=form, failed_target=str(target))
     if op == "open":
         context["open_form"] = form
@@ -336,7 +353,7 @@ def case_act(request, pk, op):
 
 
 @login_required
-def mine(request, op=""):
+def mine(request: HttpRequest, op: str = "") -> HttpResponse:
     """The expert's own page; they may also tell the pool when they are away and declare
     their relatives and related organisations."""
     expert = queries.expert_of(request.user)
@@ -379,6 +396,7 @@ def mine(request, op=""):
         {
             "expert": expert,
             "open": list(queries.own_assignments(request.user)),
+            "inspections": expert_inspections(request.user),
             "finished": list(queries.finished_assignments(request.user)[:50]),
             "forms": own_forms,
             "failed": op if status == 400 else "",
@@ -387,11 +405,11 @@ def mine(request, op=""):
     )
 
 
-def _own(request, pk) -> Assignment:
+def _own(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(queries.own_assignments(request.user), pk=pk)
 
 
-def _assignment_context(request, assignment, **overrides) -> dict:
+def _assignment_context(request: HttpRequest, assignment: Assignment, **overrides: Any) -> dict:
     case = assignment.review.case
     context = {
         "a": assignment,
@@ -408,7 +426,7 @@ def _assignment_context(request, assignment, **overrides) -> dict:
 
 
 @login_required
-def assignment_page(request, pk, op=""):
+def assignment_page(request: HttpRequest, pk: int, op: str = "") -> HttpResponse:
     assignment = _own(request, pk)
     if request.method == "GET":
         return render(request, "experts/assignment.html", _assignment_context(request, assignment))
@@ -431,9 +449,9 @@ def assignment_page(request, pk, op=""):
         context = _assignment_context(request, assignment, decline_form=form)
         return render(request, "experts/assignment.html", context, status=400)
     if op == "opinion":
-        form = forms.OpinionForm(request.POST, prefix="opinion")
+        opinion_form = forms.OpinionForm(request.POST, prefix="opinion")
         if _try(
-            form,
+            opinion_form,
             lambda d: actions.submit_opinion(
                 assignment,
                 actor=user,
@@ -444,14 +462,14 @@ def assignment_page(request, pk, op=""):
         ):
             messages.success(request, _("评审意见已提交"))
             return redirect("experts:mine")
-        context = _assignment_context(request, assignment, opinion_form=form)
+        context = _assignment_context(request, assignment, opinion_form=opinion_form)
         return render(request, "experts/assignment.html", context, status=400)
     raise Http404
 
 
 @login_required
 @require_GET
-def assignment_file(request, pk, upload):
+def assignment_file(request: HttpRequest, pk: int, upload: int) -> HttpResponseBase:
     """A material's file of the case, for an expert who accepted and has not yet given the
     opinion."""
     assignment = _own(request, pk)

@@ -3,7 +3,9 @@
 - `save_checklist`: the catalogue administrators keep a handling item's checklist.
 - `schedule_inspection` / `schedule_joint_inspection`: a reviewer or signatory of the region
   agrees a time with the applicant and sends two or more inspectors (each one who may inspect
-  every case covered: `cases.actions.review.inspector_problem`).
+  every case covered: `cases.actions.review.inspector_problem`); a case's inspection may also
+  send experts drawn for the case's expert review who accepted (`expert_problem`), who count
+  toward the two.
 - `reschedule`: the applicant and the bureau may each change the time once.
 - `start_inspection`: the visit begins; a case whose guide lists 现场勘验 is suspended through
   the case's own `suspend`, so its clock, event and notice behave as for any special procedure.
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +43,7 @@ from oneseal.errors import (
     fail_blockers,
     fail_fields,
 )
+from oneseal.experts.models import Assignment, Expert, ExpertReview
 from oneseal.linkage.outbox import enqueue
 from oneseal.organisation.models import Department, Role, Section
 from oneseal.organisation.rules import has_role, require_role
@@ -101,11 +105,24 @@ def may_organise(actor: "User", inspection: Inspection) -> bool:
     return any(has_role(actor, role, inspection.region) for role in ORGANISING_ROLES)
 
 
+# A drawn expert inspects while their seat on the case's review stands: not once they declined
+# or were taken off it.
+LIVE_SEATS = (Assignment.State.ACCEPTED, Assignment.State.SUBMITTED)
+
+
 def _inspector_row(actor: "User", inspection: Inspection) -> Inspector:
     """The actor's row among the inspectors: only an assigned inspector records on site."""
-    row = Inspector.objects.filter(inspection=inspection, user_id=stored_user(actor).pk).first()
+    row = (
+        Inspector.objects.filter(inspection=inspection, user_id=stored_user(actor).pk)
+        .select_related("assignment")
+        .first()
+    )
     if row is None or not actor.is_active:
         raise NotPermitted(_("您不是本次勘验指派的勘验人员"))
+    if row.assignment is not None:
+        if row.assignment.state not in LIVE_SEATS:
+            raise NotPermitted(_("您已不是本办件的评审专家，不能记录勘验"))
+        return row
     if not has_role(actor, Role.REVIEWER, inspection.region) and not any(
         has_role(actor, r, inspection.region) for r in (Role.SIGNATORY, Role.SUPERVISOR)
     ):
@@ -212,18 +229,55 @@ def _aware(at: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(at, rules.SHANGHAI) if timezone.is_naive(at) else at
 
 
-def _check_inspectors(people: list["AuthUser"], cases: list[Case]) -> None:
-    ids = [getattr(u, "pk", None) for u in people]
+def expert_problem(expert: Expert, case: Case) -> str | None:
+    """Why `expert` may not be sent to inspect `case`: only an expert drawn (or appointed) for
+    the case's open expert review who accepted and has not yet given the opinion, in the pool,
+    with an own account on which to record and sign on site."""
+    seat = _expert_seat(expert, case)
+    if seat is None:
+        return _("{name}不是本办件专家评审中已接受邀请的专家").format(name=expert.name)
+    if expert.status != Expert.Status.ACTIVE:
+        return _("{name}已暂停抽取，不能参加勘验").format(name=expert.name)
+    if expert.user_id is None:
+        return _("{name}尚未开通专家账号，无法在现场记录和签名").format(name=expert.name)
+    return None
+
+
+def _expert_seat(expert: Expert, case: Case) -> Assignment | None:
+    return (
+        Assignment.objects.filter(
+            expert_id=expert.pk,
+            review__case_id=case.pk,
+            review__state=ExpertReview.State.OPEN,
+            state=Assignment.State.ACCEPTED,
+        )
+        .select_related("expert")
+        .first()
+    )
+
+
+def _check_inspectors(
+    people: list["AuthUser"], cases: list[Case], experts: Sequence[Expert] = ()
+) -> list[Assignment]:
+    """Check the inspectors sent (staff, and experts drawn for the one case) and return the
+    experts' seats on its review."""
+    ids = [getattr(u, "pk", None) for u in people] + [e.user_id for e in experts if e.user_id]
     problem = None
-    if len(set(ids)) != len(ids):
+    if len(set(ids)) != len(ids) or len({e.pk for e in experts}) != len(experts):
         problem = _("勘验人员不能重复")
-    elif len(people) < rules.MIN_INSPECTORS:
+    elif len(people) + len(experts) < rules.MIN_INSPECTORS:
         problem = _("现场勘验须由两名以上工作人员进行（《行政许可法》第三十四条第三款）")
+    elif experts and not people:
+        problem = _("现场勘验须有本局工作人员参加，不能只由评审专家进行")
+    elif experts and len(cases) != 1:
+        problem = _("评审专家只能参加其被抽取的办件的现场勘验")
     else:
         found = [inspector_problem(u, c) for u in people for c in cases]
+        found += [expert_problem(e, c) for e in experts for c in cases]
         problem = "；".join(dict.fromkeys(p for p in found if p)) or None
     if problem:
         raise ValidationFailed(problem, fields={"inspectors": [problem]})
+    return [cast(Assignment, _expert_seat(e, cases[0])) for e in experts]
 
 
 def _create(
@@ -239,6 +293,7 @@ def _create(
     inspectors: Iterable["AuthUser"],
     lines: list[tuple[str, str]],
     on: datetime.date | None,
+    experts: Iterable[Expert] = (),
 ) -> Inspection:
     errors: dict[str, list[str]] = {}
     on = on or today()
@@ -260,7 +315,7 @@ def _create(
         errors["expected_days"] = [_("请填写勘验预计所需的工作日数（1至60日）")]
     fail_fields(errors)
     people = list(inspectors or [])
-    _check_inspectors(people, cases)
+    seats = _check_inspectors(people, cases, list(experts))
     first = cases[0]
     inspection = Inspection.objects.create(
         bureau=first.bureau,
@@ -278,7 +333,16 @@ def _create(
     )
     InspectionCase.objects.bulk_create(InspectionCase(inspection=inspection, case=c) for c in cases)
     Inspector.objects.bulk_create(
-        Inspector(inspection=inspection, user=u, name=_display(u)) for u in people
+        [Inspector(inspection=inspection, user=u, name=_display(u)) for u in people]
+        + [
+            Inspector(
+                inspection=inspection,
+                user_id=cast(int, seat.expert.user_id),  # checked by expert_problem
+                name=seat.expert.name,
+                assignment=seat,
+            )
+            for seat in seats
+        ]
     )
     Finding.objects.bulk_create(
         Finding(inspection=inspection, order=i, text=t, guidance=g)
@@ -318,10 +382,12 @@ def schedule_inspection(
     expected_days: int,
     inspectors: Iterable["AuthUser"],
     on: datetime.date | None = None,
+    experts: Iterable[Expert] = (),
 ) -> Inspection:
-    """Agree a time at the site with the applicant for one case, with two or more inspectors;
-    the checklist is the handling item's at this moment. `on`: the day the time was agreed
-    (default today)."""
+    """Agree a time at the site with the applicant for one case, with two or more inspectors:
+    `inspectors` of the staff (one at least) and `experts` drawn for the case's expert review
+    who accepted (`expert_problem`); the checklist is the handling item's at this moment.
+    `on`: the day the time was agreed (default today)."""
     case = lock_case(case)
     if not any(has_role(actor, r, case.region) for r in ORGANISING_ROLES):
         raise NotPermitted()
@@ -347,7 +413,9 @@ def schedule_inspection(
         inspectors=inspectors,
         lines=lines,
         on=on,
+        experts=experts,
     )
+    rows = list(inspection.inspectors.all())
     _audit(
         "schedule",
         inspection,
@@ -355,7 +423,8 @@ def schedule_inspection(
         _("安排现场勘验：{number}").format(number=case.number),
         case=case.pk,
         at=inspection.scheduled_at.isoformat(),
-        inspectors=[i.user_id for i in inspection.inspectors.all()],
+        inspectors=[i.user_id for i in rows if not i.is_expert],
+        experts=[i.assignment_id for i in rows if i.is_expert],
     )
     return inspection
 
@@ -792,14 +861,27 @@ def confirm(inspection: Inspection, *, actor: "User") -> Inspector:
     return row
 
 
+def signers(inspection: Inspection) -> list[Inspector]:
+    """The inspectors whose signature the record needs: the staff, and the drawn experts whose
+    seat on the review still stands (one taken off it with a recorded reason signs no more)."""
+    return [
+        i
+        for i in inspection.inspectors.all()
+        if i.assignment is None or i.assignment.state in LIVE_SEATS
+    ]
+
+
 def complete_blockers(inspection: Inspection) -> list[str]:
     out = confirm_blockers(inspection)
     now = current_digest(inspection)
-    unsigned = [i.name for i in inspection.inspectors.all() if i.confirmed_digest != now]
+    needed = signers(inspection)
+    unsigned = [i.name for i in needed if i.confirmed_digest != now]
     if unsigned:
         out.append(
             _("以下勘验人员尚未对当前勘验记录签名：{names}").format(names="、".join(unsigned))
         )
+    if len(needed) < rules.MIN_INSPECTORS:
+        out.append(_("勘验人员不足两名，不能完成勘验"))
     return out
 
 
@@ -838,7 +920,13 @@ def complete_inspection(
     fail_blockers(complete_blockers(inspection))
     if on < cast(datetime.date, inspection.started_on):
         fail_fields({"on": [_("完成日期不能早于开始勘验的日期")]})
-    people = [i.user for i in inspection.inspectors.select_related("user")]
+    prefetch_related_objects(
+        [inspection],
+        Prefetch("inspectors", queryset=Inspector.objects.select_related("user", "assignment")),
+    )
+    rows = signers(inspection)
+    people = [i.user for i in rows if not i.is_expert]
+    experts = [i.user for i in rows if i.is_expert]
     text = findings_text(inspection)
     closed = []
     for link in InspectionCase.objects.filter(inspection=inspection).select_related("case"):
@@ -854,6 +942,7 @@ def complete_inspection(
             place=inspection.place,
             findings=text,
             inspectors=people,
+            experts=experts,
         )
         link.record = site
         link.save(update_fields=["record"])

@@ -3,18 +3,20 @@ actions (the pages and the API), so nothing is written behind the audit log or a
 clock."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import ChecklistLine, Finding, Inspection, Inspector, Party, Photo
 
 
 class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -22,35 +24,56 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 class InspectorInline(ReadOnlyInline):
     model = Inspector
-    fields = ["name", "user", "confirmed_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "name",
+        "user",
+        "assignment",
+        "confirmed_at",
+    )
+    fields = readonly_fields
 
 
 class FindingInline(ReadOnlyInline):
     model = Finding
-    fields = ["order", "text", "result", "note"]
-    readonly_fields = fields
+    readonly_fields = (
+        "order",
+        "text",
+        "result",
+        "note",
+    )
+    fields = readonly_fields
 
 
 class PartyInline(ReadOnlyInline):
     model = Party
-    fields = ["name", "attended", "representative", "findings"]
-    readonly_fields = fields
+    readonly_fields = (
+        "name",
+        "attended",
+        "representative",
+        "findings",
+    )
+    fields = readonly_fields
 
 
 class PhotoInline(ReadOnlyInline):
     model = Photo
-    fields = ["original_name", "sha256", "taken_at", "latitude", "longitude"]
-    readonly_fields = fields
+    readonly_fields = (
+        "original_name",
+        "sha256",
+        "taken_at",
+        "latitude",
+        "longitude",
+    )
+    fields = readonly_fields
 
 
 @admin.register(Inspection)

@@ -1,29 +1,40 @@
 """The site-inspection API (/api/v1/inspections…): one endpoint per action, every inspection
 loaded through `queries.visible_inspections` (outside the caller's scope: a 404 that says
 nothing about it). Staff read the whole record; an applicant reads what the portal shows
-(time, place, state, whether they may still change the time). Domain errors are rendered by
+(time, place, state, whether they may still change the time); a drawn expert sent on a visit
+reads and records it as an inspector through `queries.expert_inspections`, until their
+signature is in. Domain errors are rendered by
 `api.errors`: NotPermitted → 403, any other → 400."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import ValidationFailed
+from oneseal.experts.models import Expert
 from oneseal.interface.rest import ErrorSerializer, date_field, listed_choices, load_case, parse
 from oneseal.organisation.models import Department, Section
 from oneseal.projects.models import Stage
 from oneseal.projects.queries import visible_projects
 
 from . import actions, queries
-from .models import Finding, Inspection, Photo, Reschedule
+from .models import Finding, Inspection, Party, Photo, Reschedule
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 TAG = "inspections"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -35,6 +46,9 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 class InspectorOut(serializers.Serializer):
     user = serializers.IntegerField(source="user_id")
     name = serializers.CharField()
+    expert = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("抽取的评审专家的专家编号；工作人员为空")
+    )
     signed = serializers.BooleanField(help_text=gettext_lazy("签名与当前勘验记录一致"))
     confirmed_at = serializers.DateTimeField(allow_null=True)
 
@@ -61,7 +75,7 @@ class InspectionPartyOut(serializers.Serializer):
     representative = serializers.CharField()
     findings = serializers.CharField()
 
-    def get_kind(self, obj) -> str:
+    def get_kind(self, obj: Party) -> str:
         return "section" if obj.section_id else "department"
 
 
@@ -134,10 +148,10 @@ class ApplicantInspectionOut(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_cases(self, obj) -> list[str]:
+    def get_cases(self, obj: Inspection) -> list[str]:
         return [link.case.number for link in obj.covered.all()]
 
-    def get_may_reschedule(self, obj) -> bool:
+    def get_may_reschedule(self, obj: Inspection) -> bool:
         return not actions.reschedule_blockers(obj, Reschedule.Side.APPLICANT)
 
 
@@ -168,13 +182,14 @@ class InspectionOut(ApplicantInspectionOut):
         ]
         read_only_fields = fields
 
-    def get_inspectors(self, obj) -> list[dict]:
+    def get_inspectors(self, obj: Inspection) -> list[dict]:
         digest = queries.current_digest(obj)
         return [
             InspectorOut(
                 {
                     "user_id": i.user_id,
                     "name": i.name,
+                    "expert": i.assignment.expert_id if i.assignment else None,
                     "signed": i.confirmed_digest == digest,
                     "confirmed_at": i.confirmed_at,
                 }
@@ -183,9 +198,11 @@ class InspectionOut(ApplicantInspectionOut):
         ]
 
 
-def render(request, inspection: Inspection) -> dict:
+def render(request: Request, inspection: Inspection, *, as_inspector: bool = False) -> dict:
+    """The whole record for staff and for a drawn expert sent on it (`as_inspector`), what the
+    portal shows for an applicant."""
     inspection = queries.detail(Inspection.objects.filter(pk=inspection.pk)).get()
-    if queries.is_staff_viewer(request.user):
+    if as_inspector or queries.is_staff_viewer(request.user):
         return InspectionOut(inspection).data
     return ApplicantInspectionOut(inspection).data
 
@@ -207,6 +224,14 @@ class ScheduleIn(serializers.Serializer):
 
 class CaseScheduleIn(ScheduleIn):
     case = serializers.IntegerField(help_text=gettext_lazy("办件编号"))
+    experts = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text=gettext_lazy(
+            "随同勘验的评审专家的专家编号：本办件专家评审中已接受邀请的专家，计入两名以上勘验人员"
+        ),
+    )
 
 
 class JointScheduleIn(ScheduleIn):
@@ -271,15 +296,33 @@ def users(ids: list[int]) -> list:
     return [found[i] for i in ids]
 
 
+def experts(ids: list[int]) -> list[Expert]:
+    found = Expert.objects.in_bulk(ids)
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(
+            fields={"experts": [gettext_lazy("专家不存在：") + "、".join(missing)]}
+        )
+    return [found[i] for i in ids]
+
+
 # --- views --------------------------------------------------------------------------------
 
 
 class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
+    # Set by `inspection`: the caller is a drawn expert sent on it.
+    as_inspector = False
 
     def inspection(self, pk: int) -> Inspection:
-        return get_object_or_404(queries.visible_inspections(self.request.user), pk=pk)
+        user = self.request.user
+        if not queries.is_staff_viewer(user):
+            found = queries.expert_inspection(user, pk)
+            if found is not None:
+                self.as_inspector = True
+                return found
+        return get_object_or_404(queries.visible_inspections(user), pk=pk)
 
 
 class Inspections(SignedIn):
@@ -289,11 +332,13 @@ class Inspections(SignedIn):
         summary=gettext_lazy("现场勘验列表"),
         description=gettext_lazy(
             "工作人员为本区划尚未完成的勘验；申请人为其代为办理的办件的勘验。"
-            "mine=today：本人今天的勘验。"
+            "mine=today：本人今天的勘验。mine=expert：抽取的评审专家本人尚未签名的勘验。"
         ),
         responses={200: ApplicantInspectionOut(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
+        if request.query_params.get("mine") == "expert":
+            return Response(InspectionOut(queries.expert_inspections(request.user), many=True).data)
         if request.query_params.get("mine") == "today":
             rows = queries.todays_inspections(request.user, today())
         else:
@@ -312,11 +357,15 @@ class Inspections(SignedIn):
         request=CaseScheduleIn,
         responses={201: InspectionOut, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(CaseScheduleIn, request.data)
         case = load_case(request.user, data.pop("case"))
         inspection = actions.schedule_inspection(
-            case, actor=request.user, inspectors=users(data.pop("inspectors")), **data
+            case,
+            actor=request.user,
+            inspectors=users(data.pop("inspectors")),
+            experts=experts(data.pop("experts")),
+            **data,
         )
         return Response(render(request, inspection), status=status.HTTP_201_CREATED)
 
@@ -329,7 +378,7 @@ class JointInspections(SignedIn):
         request=JointScheduleIn,
         responses={201: InspectionOut, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(JointScheduleIn, request.data)
         project = get_object_or_404(visible_projects(request.user), pk=data.pop("project"))
         case_ids = data.pop("cases")
@@ -357,11 +406,19 @@ class InspectionDetail(SignedIn):
         summary=gettext_lazy("现场勘验详情"),
         responses={200: InspectionOut, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
-        return Response(render(request, self.inspection(pk)))
+    def get(self, request: Request, pk: int) -> Response:
+        inspection = self.inspection(pk)
+        return Response(render(request, inspection, as_inspector=self.as_inspector))
 
 
-def action_view(name: str, summary, body, call, *, multipart: bool = False):
+def action_view(
+    name: str,
+    summary: "_StrOrPromise",
+    body: type[serializers.Serializer] | None,
+    call: Callable[[Inspection, Any, dict], object],
+    *,
+    multipart: bool = False,
+) -> Callable[..., HttpResponseBase]:
     """One POST endpoint per action: parse the body, load the inspection in scope, call."""
 
     class View(SignedIn):
@@ -374,11 +431,11 @@ def action_view(name: str, summary, body, call, *, multipart: bool = False):
             request=body,
             responses={200: InspectionOut, **ERRORS},
         )
-        def post(self, request, pk: int):
+        def post(self, request: Request, pk: int) -> Response:
             data = parse(body, request.data) if body is not None else {}
             inspection = self.inspection(pk)
             call(inspection, request.user, data)
-            return Response(render(request, inspection))
+            return Response(render(request, inspection, as_inspector=self.as_inspector))
 
     View.__name__ = View.__qualname__ = "".join(p.title() for p in name.split("_")) + "View"
     return View.as_view()
@@ -392,7 +449,7 @@ class PartyView(SignedIn):
         request=InspectionPartyIn,
         responses={200: InspectionOut, **ERRORS},
     )
-    def post(self, request, pk: int, party: int):
+    def post(self, request: Request, pk: int, party: int) -> Response:
         data = parse(InspectionPartyIn, request.data)
         inspection = self.inspection(pk)
         row = inspection.parties.filter(pk=party).first()
@@ -401,7 +458,7 @@ class PartyView(SignedIn):
                 fields={"party": [gettext_lazy("该单位不是本次联合勘验的参加单位")]}
             )
         actions.record_party(inspection, row, actor=request.user, **data)
-        return Response(render(request, inspection))
+        return Response(render(request, inspection, as_inspector=self.as_inspector))
 
 
 class Checklist(SignedIn):
@@ -414,7 +471,7 @@ class Checklist(SignedIn):
         summary=gettext_lazy("办理项的现场勘验核查要点"),
         responses={200: ChecklistLineIO(many=True)},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         lines = queries.checklist_for(self.handling_item(pk))
         return Response(ChecklistLineIO(lines, many=True).data)
 
@@ -426,7 +483,7 @@ class Checklist(SignedIn):
         request=ChecklistIn,
         responses={200: ChecklistLineIO(many=True), **ERRORS},
     )
-    def put(self, request, pk: int):
+    def put(self, request: Request, pk: int) -> Response:
         data = parse(ChecklistIn, request.data)
         rows = actions.save_checklist(
             self.handling_item(pk),

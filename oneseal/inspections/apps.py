@@ -1,5 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from oneseal.navigation import NavLink
 
 
 class InspectionsConfig(AppConfig):
@@ -7,7 +14,7 @@ class InspectionsConfig(AppConfig):
     label = "inspections"
     verbose_name = _("现场勘验")
 
-    def nav_links(self, request):
+    def nav_links(self, request: "HttpRequest") -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

@@ -1,9 +1,22 @@
 """Forms of the inspection pages: they parse and check input; the actions decide."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Finding
+
+# (value, label) of a choice field whose choices are known only when the page is built.
+Choice = tuple[Any, Any]
+
+
+def _choose(form: forms.Form, name: str, choices: Iterable[Choice]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # the fields named are choice fields
+    field.choices = list(choices)
+
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -19,10 +32,27 @@ class ScheduleForm(forms.Form):
     inspectors = forms.MultipleChoiceField(
         label=_("勘验人员（两名以上）"), widget=forms.CheckboxSelectMultiple, choices=()
     )
+    experts = forms.MultipleChoiceField(
+        label=_("随同勘验的评审专家（本办件专家评审中已接受邀请的专家）"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        required=False,
+    )
 
-    def __init__(self, *args, inspector_choices=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        inspector_choices: Iterable[Choice] = (),
+        expert_choices: Iterable[Choice] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspectors"].choices = list(inspector_choices)
+        _choose(self, "inspectors", inspector_choices)
+        if expert_choices:
+            _choose(self, "experts", expert_choices)
+        else:
+            # No expert to choose from (none drawn, or a joint inspection): no empty list shown.
+            del self.fields["experts"]
 
 
 class JointScheduleForm(ScheduleForm):
@@ -37,12 +67,20 @@ class JointScheduleForm(ScheduleForm):
         label=_("参加的部门"), widget=forms.CheckboxSelectMultiple, choices=(), required=False
     )
 
-    def __init__(self, *args, stages=(), cases=(), sections=(), departments=(), **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        stages: Iterable[Choice] = (),
+        cases: Iterable[Choice] = (),
+        sections: Iterable[Choice] = (),
+        departments: Iterable[Choice] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = list(stages)
-        self.fields["cases"].choices = list(cases)
-        self.fields["sections"].choices = list(sections)
-        self.fields["departments"].choices = list(departments)
+        _choose(self, "stage", stages)
+        _choose(self, "cases", cases)
+        _choose(self, "sections", sections)
+        _choose(self, "departments", departments)
 
 
 class RescheduleForm(forms.Form):
@@ -85,9 +123,9 @@ class PhotoForm(forms.Form):
     )
     caption = forms.CharField(label=_("说明"), required=False, max_length=200)
 
-    def __init__(self, *args, findings=(), **kwargs):
+    def __init__(self, *args: Any, findings: Iterable[Choice] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["finding"].choices = [("", "—"), *findings]
+        _choose(self, "finding", [("", "—"), *findings])
 
 
 class ConclusionForm(forms.Form):

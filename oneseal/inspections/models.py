@@ -1,7 +1,7 @@
 """Site inspections (现场勘验, 《行政许可法》第三十四条第三款) and joint inspections (联合勘验).
 
 An inspection is scheduled with the applicant for a time at the site, visited by two or more
-inspectors (a through model, so that a drawn expert can join later), worked through the
+inspectors (staff, or experts drawn for the case's expert review), worked through the
 handling item's checklist line by line, evidenced by photos whose EXIF time and position are
 kept, and signed by every inspector. A joint inspection is one visit for a construction
 project's stage: it covers every case of the stage it lists and records each party (a section
@@ -163,8 +163,9 @@ class InspectionCase(models.Model):
 
 
 class Inspector(models.Model):
-    """One of the people sent (第三十四条第三款: two or more). A through model: a drawn expert is
-    added here later as another kind of inspector."""
+    """One of the people sent (第三十四条第三款: two or more): a member of staff, or an expert
+    drawn from the expert pool for the case's review (专家评审), who signs in with the expert's
+    own account. `assignment` is that draw's seat; the expert inspects only while it stands."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="inspectors")
     user = models.ForeignKey(
@@ -174,6 +175,14 @@ class Inspector(models.Model):
         related_name="inspections",
     )
     name = models.CharField(_("姓名"), max_length=100)
+    assignment = models.ForeignKey(
+        "experts.Assignment",
+        verbose_name=_("抽取的评审专家"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspector_rows",
+    )
     # The fingerprint of the findings, parties and photos the inspector signed; a change after
     # signing leaves it different from the current one, so the signature no longer counts.
     confirmed_digest = models.CharField(max_length=64, blank=True)
@@ -189,6 +198,10 @@ class Inspector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_expert(self) -> bool:
+        return self.assignment_id is not None
 
 
 class Finding(models.Model):

@@ -1,6 +1,7 @@
 """Reads of site inspections, every one scoped: staff by region prefix (a department's
 supervisor only the visits they are sent on or their department takes part in), an online
-account only those of the applicants it acts for."""
+account only those of the applicants it acts for, a drawn expert only the open visits they are
+sent on, until their signature on the record as it stands is in (`expert_inspections`)."""
 
 import datetime
 
@@ -127,7 +128,7 @@ def upcoming(user: Viewer, now: datetime.datetime | None = None) -> QuerySet[Ins
 
 def detail(inspection_qs: QuerySet[Inspection]) -> QuerySet[Inspection]:
     return inspection_qs.prefetch_related(
-        Prefetch("inspectors", queryset=Inspector.objects.select_related("user")),
+        Prefetch("inspectors", queryset=Inspector.objects.select_related("user", "assignment")),
         "findings",
         "parties",
         "photos__finding",
@@ -156,3 +157,40 @@ def current_digest(inspection: Inspection) -> str:
         [p.sha256 for p in inspection.photos.all()],
         inspection.conclusion,
     )
+
+
+# A drawn expert sent on a visit sees it while it is open and their seat on the review stands.
+EXPERT_OPEN = (Inspection.InspectionState.SCHEDULED, Inspection.InspectionState.IN_PROGRESS)
+EXPERT_SEATS = ("accepted", "submitted")
+
+
+def expert_inspections(user: Viewer, *, pk: int | None = None) -> list[Inspection]:
+    """The visits an expert's own account is sent on (as a drawn expert of the case's review):
+    open ones, with the seat still standing, and not yet signed by them as the record stands.
+    Once their signature on the current record is in, the visit (and its case) is gone from
+    their view; a change to the record after it brings it back for a new signature."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    found = Inspection.objects.filter(pk=pk) if pk is not None else Inspection.objects.all()
+    rows = detail(
+        found.filter(
+            state__in=EXPERT_OPEN,
+            inspectors__user_id=user.pk,
+            inspectors__assignment__state__in=EXPERT_SEATS,
+        )
+        .select_related(*SHOWN)
+        .distinct()
+        .order_by("scheduled_at", "id")
+    )
+    out = []
+    for inspection in rows:
+        digest = current_digest(inspection)
+        mine = [i for i in inspection.inspectors.all() if i.user_id == user.pk and i.assignment]
+        if mine and mine[0].confirmed_digest != digest:
+            out.append(inspection)
+    return out
+
+
+def expert_inspection(user: Viewer, pk: int) -> Inspection | None:
+    """One of `expert_inspections`, or None."""
+    return next(iter(expert_inspections(user, pk=pk)), None)

@@ -2,13 +2,20 @@
 page (begin, checklist, photos from the camera, parties, conclusion, signature, completion).
 For the office: scheduling from the case page, joint scheduling for a project's stage, the
 checklist of a handling item. For the applicant: changing the agreed time from the portal.
-Every view loads through `queries.visible_inspections` (else 404) and calls one action."""
+For a drawn expert sent on a visit: the same visit's page, under their own page, until their
+signature is in. Every view loads through `queries.visible_inspections` (or, for an expert,
+`queries.expert_inspections`; else 404) and calls one action."""
 
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oneseal.calendars.queries import today as today_
+from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
+from oneseal.experts.models import Assignment, Expert, ExpertReview
 from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Bureau, Department, Role, Section, Staff
 from oneseal.organisation.rules import has_role
@@ -30,12 +39,14 @@ from . import actions, forms, queries
 from .models import Finding, Inspection, Photo
 
 
-def _staff_only(request) -> None:
+def _staff_only(request: HttpRequest) -> None:
     if not queries.is_staff_viewer(request.user):
         raise Http404
 
 
-def _inspector_choices(bureau_id: int, region_code: str, department_ids=()) -> list:
+def _inspector_choices(
+    bureau_id: int | None, region_code: str, department_ids: Iterable[int | None] = ()
+) -> list:
     """Who may be sent: the bureau's reviewers and signatories, and supervisors of the
     supervising departments (the action checks each against every case covered)."""
     staff = (
@@ -55,13 +66,30 @@ def _inspector_choices(bureau_id: int, region_code: str, department_ids=()) -> l
     ]
 
 
-def _users(ids) -> list:
+def _expert_choices(case: Case) -> list:
+    """The experts drawn for the case's open review who accepted: those who may go along."""
+    seats = (
+        Assignment.objects.filter(
+            review__case=case,
+            review__state=ExpertReview.State.OPEN,
+            state=Assignment.State.ACCEPTED,
+        )
+        .select_related("expert", "review__field")
+        .order_by("id")
+    )
+    return [
+        (str(a.expert_id), f"{a.expert.name}（{a.review.field.name}，{a.expert.employer_name}）")
+        for a in seats
+    ]
+
+
+def _users(ids: Iterable[str]) -> list:
     found = get_user_model().objects.select_related("staff").in_bulk([int(i) for i in ids])
     return [found[int(i)] for i in ids if int(i) in found]
 
 
 @login_required
-def today(request):
+def today(request: HttpRequest) -> HttpResponse:
     """The inspector's list of the day (and visits begun and not finished), then the other
     open visits of their region."""
     _staff_only(request)
@@ -86,15 +114,18 @@ def today(request):
 
 
 @login_required
-def schedule(request, case_id: int):
+def schedule(request: HttpRequest, case_id: int) -> HttpResponse:
     _staff_only(request)
     case = get_object_or_404(visible_cases(request.user), pk=case_id)
     hi = case.handling_item
     choices = _inspector_choices(
         case.bureau_id, case.region_code, [hi.item_version.original_department_id]
     )
-    form = forms.ScheduleForm(request.POST or None, inspector_choices=choices)
+    form = forms.ScheduleForm(
+        request.POST or None, inspector_choices=choices, expert_choices=_expert_choices(case)
+    )
     if request.method == "POST" and form.is_valid():
+        chosen = [int(i) for i in form.cleaned_data.get("experts", [])]
         try:
             inspection = actions.schedule_inspection(
                 case,
@@ -103,6 +134,7 @@ def schedule(request, case_id: int):
                 place=form.cleaned_data["place"],
                 expected_days=form.cleaned_data["expected_days"],
                 inspectors=_users(form.cleaned_data["inspectors"]),
+                experts=list(Expert.objects.filter(pk__in=chosen).order_by("id")),
             )
         except DomainError as e:
             add_domain_error(form, e)
@@ -119,7 +151,7 @@ def schedule(request, case_id: int):
 
 
 @login_required
-def schedule_joint(request, project_id: int):
+def schedule_joint(request: HttpRequest, project_id: int) -> HttpResponse:
     _staff_only(request)
     project = get_object_or_404(visible_projects(request.user), pk=project_id)
     cases = (
@@ -129,7 +161,9 @@ def schedule_joint(request, project_id: int):
         .order_by("number")
     )
     bureau_id = Bureau.objects.filter(region=project.region).values_list("pk", flat=True).first()
-    sections = Section.objects.filter(bureau_id=bureau_id).order_by("name")
+    sections = (
+        Section.objects.filter(bureau_id=bureau_id) if bureau_id else Section.objects.none()
+    ).order_by("name")
     departments = Department.objects.filter(
         region__code__in=[project.region.code[:n].ljust(6, "0") for n in (2, 4, 6)]
     ).order_by("order", "name")
@@ -168,7 +202,9 @@ def schedule_joint(request, project_id: int):
     return render(request, "inspections/joint.html", {"form": form, "project": project})
 
 
-def _detail_context(request, inspection: Inspection, **forms_given) -> dict:
+def _detail_context(
+    request: HttpRequest, inspection: Inspection, *, expert_view: bool = False, **forms_given: Any
+) -> dict:
     inspection = queries.detail(Inspection.objects.filter(pk=inspection.pk)).get()
     digest = queries.current_digest(inspection)
     user = request.user
@@ -192,18 +228,32 @@ def _detail_context(request, inspection: Inspection, **forms_given) -> dict:
         "confirm_blockers": actions.confirm_blockers(inspection),
         "complete_blockers": actions.complete_blockers(inspection),
         "reschedule_blockers": actions.reschedule_blockers(inspection, "bureau"),
+        "expert_view": expert_view,
     }
 
 
+# What a drawn expert does on the visit's page: the inspectors' work, nothing of the organiser's.
+EXPERT_OPS = ("finding", "party", "photo", "conclusion", "confirm")
+
+
 @login_required
-def detail(request, pk: int):
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit's page. Each form posts `op` and calls one action; a refusal is shown on the
     page with the reason, nothing stored is lost."""
-    _staff_only(request)
-    inspection = get_object_or_404(queries.visible_inspections(request.user), pk=pk)
+    expert_view = not queries.is_staff_viewer(request.user)
+    if expert_view:
+        found = queries.expert_inspection(request.user, pk)
+        if found is None:
+            raise Http404
+        inspection = found
+    else:
+        inspection = get_object_or_404(queries.visible_inspections(request.user), pk=pk)
     given: dict = {}
     if request.method == "POST":
         op, user, post = request.POST.get("op"), request.user, request.POST
+        if expert_view and op not in EXPERT_OPS:
+            raise Http404
+        form: django_forms.Form
         try:
             if op == "start":
                 actions.start_inspection(inspection, actor=user)
@@ -260,6 +310,10 @@ def detail(request, pk: int):
                     m for msgs in e.fields.values() for m in msgs if m != e.message
                 ]
         if not any(k in given for k in ("photo", "conclusion", "reschedule", "cancel", "errors")):
+            if expert_view and op == "confirm":
+                # Their finding is in: the visit leaves the expert's view with it.
+                messages.success(request, _("已签名，勘验记录已提交"))
+                return redirect("experts:mine")
             messages.success(request, _("已保存"))
             return redirect(reverse("inspections:detail", args=[pk]) + f"#{op}")
         status = 400
@@ -267,13 +321,13 @@ def detail(request, pk: int):
         status = 200
     return render(
         request,
-        "inspections/detail.html",
-        _detail_context(request, inspection, **given),
+        "inspections/expert.html" if expert_view else "inspections/detail.html",
+        _detail_context(request, inspection, expert_view=expert_view, **given),
         status=status,
     )
 
 
-def raise_form(form) -> None:
+def raise_form(form: django_forms.Form) -> None:
     """A page form that did not parse, as the domain's field error."""
     from oneseal.errors import fail_fields
 
@@ -282,7 +336,7 @@ def raise_form(form) -> None:
 
 @login_required
 @require_POST
-def applicant_reschedule(request, pk: int):
+def applicant_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant changes the agreed time from the portal's case page (once)."""
     inspection = get_object_or_404(queries.visible_inspections(request.user), pk=pk)
     form = forms.RescheduleForm(request.POST)
@@ -306,17 +360,25 @@ def applicant_reschedule(request, pk: int):
 
 
 @login_required
-def photo(request, pk: int):
-    """A photo's file, for staff who see its inspection."""
-    _staff_only(request)
-    row = get_object_or_404(
-        Photo.objects.filter(inspection__in=queries.visible_inspections(request.user)), pk=pk
-    )
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A photo's file, for staff who see its inspection and the drawn experts sent on it while
+    they see it."""
+    if queries.is_staff_viewer(request.user):
+        row = get_object_or_404(
+            Photo.objects.filter(inspection__in=queries.visible_inspections(request.user)), pk=pk
+        )
+    else:
+        row = get_object_or_404(
+            Photo.objects.filter(
+                inspection_id__in=[i.pk for i in queries.expert_inspections(request.user)]
+            ),
+            pk=pk,
+        )
     return FileResponse(row.file.open("rb"), content_type=row.content_type)
 
 
 @login_required
-def checklist(request, handling_item_id: int):
+def checklist(request: HttpRequest, handling_item_id: int) -> HttpResponse:
     """The catalogue administrator keeps a handling item's checklist."""
     _staff_only(request)
     hi = get_object_or_404(

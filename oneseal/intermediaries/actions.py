@@ -43,7 +43,7 @@ from oneseal.errors import (
     fail_blockers,
     fail_fields,
 )
-from oneseal.organisation.actions import create_own_account
+from oneseal.organisation.actions import create_outside_account
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
@@ -293,7 +293,7 @@ def open_account(
     _require_keeper(actor, intermediary.region)
     if intermediary.user_id is not None:
         fail_blockers([_("该中介机构已开通账号")], field="username")
-    user = create_own_account(
+    user = create_outside_account(
         username=username,
         display_name=intermediary.name,
         password=password,

@@ -4,8 +4,9 @@ and an audit row, whether it comes from the Django admin, the demo or a command.
 
 Who may: an administrator (role `administrator`) of a region at or above the object's region,
 or a superuser. The accounts come first: `create_account` opens a sign-in account for someone an
-administrator is about to place as staff; `create_own_account` one with no role for someone
-another app registers (an intermediary), that app's action checking who may; `create_superuser` makes the installation's superuser,
+administrator is about to place as staff; `create_outside_account` is the same account, without
+a place or a role, for someone another app's action lets in (a drawn expert, an intermediary);
+`create_superuser` makes the installation's superuser,
 which on an empty install nobody can grant, so the installing command says `system=True`. Roles are the keys to every other action, so three rules hold here:
 nobody changes their own roles; only a superuser grants or withdraws the administrator role;
 and a role is given only to staff placed where it can be exercised (`role_blockers`).
@@ -324,7 +325,7 @@ def _new_user(
 ) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
     `make_password` (the demo hashes its one shared password once: hashing is slow by design).
-    `validate` runs the installation's password validators on a plain `password`."""
+    `validate`: the password must pass the installation's password validators."""
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -398,6 +399,26 @@ def create_superuser(
     return user
 
 
+def create_outside_account(
+    *, username: str, display_name: str, password: str = "", encoded_password: str = ""
+) -> AbstractUser:
+    """A sign-in account, saved, for someone outside the bureau whom the system lets in on their
+    own business (a drawn expert, an intermediary): no staff record, no role, no admin site.
+    They keep the password they are given, so it must pass the password validators. A building
+    block, not an action: the calling app's action checks who may open the account and records
+    its own audit row, in its transaction. `encoded_password` is for the demo, which hashes its
+    one shared password once."""
+    user = _new_user(
+        username=username,
+        display_name=display_name,
+        password=password,
+        encoded_password=encoded_password,
+        validate=True,
+    )
+    _save_new_user(user)
+    return user
+
+
 @transaction.atomic
 def create_account(
     *,
@@ -429,24 +450,4 @@ def create_account(
         summary=user.first_name,
         data={"username": user.username, "admin_site": admin_site},
     )
-    return user
-
-
-@transaction.atomic
-def create_own_account(
-    *, username: str, display_name: str, password: str = "", encoded_password: str = ""
-) -> AbstractUser:
-    """A sign-in account holding no role and no way into the Django admin, for someone another
-    app keeps a register of and lets act only on its own records (an intermediary). The calling
-    action has already checked who may open it, and records the opening on its own subject.
-    A plain password must pass the installation's validators: its holder chose it outside the
-    bureau's own rules for staff."""
-    user = _new_user(
-        username=username,
-        display_name=display_name,
-        password=password,
-        encoded_password=encoded_password,
-        validate=True,
-    )
-    _save_new_user(user)
     return user

@@ -366,21 +366,28 @@ def record_site_inspection(
     place: str,
     findings: str,
     inspectors: "Iterable[AuthUser] | None",
+    experts: "Iterable[AuthUser]" = (),
     expected_version: int | None = None,
 ) -> SiteInspection:
     """第三十四条第三款: where the substance of the materials must be verified, two or more staff
-    are sent. Every inspector must be distinct and one who may inspect (`inspector_problem`)."""
+    are sent. Every inspector must be distinct and one who may inspect (`inspector_problem`).
+    `experts`: the accounts of experts drawn from the expert pool for this case and sent with
+    the staff (the caller, `inspections.actions.complete_inspection`, checked each one's draw).
+    They count toward the two, and at least one member of staff is always among them."""
     case = lock(case, expected_version=expected_version)
     require_case_role(actor, case, Role.REVIEWER, Role.SIGNATORY)
     check("record_site_inspection", case)
     require_filled(place=place, findings=findings)
     people = list(inspectors or [])
-    ids = [getattr(u, "pk", None) for u in people]
+    drawn = list(experts)
+    ids = [getattr(u, "pk", None) for u in people + drawn]
     problem = None
     if len(set(ids)) != len(ids):
         problem = _("核查人员不能重复")
-    elif len(people) < MIN_INSPECTORS:
+    elif len(ids) < MIN_INSPECTORS:
         problem = _("现场核查须由两名以上工作人员进行（《行政许可法》第三十四条第三款）")
+    elif not people:
+        problem = _("现场核查须有本局工作人员参加，不能只由评审专家进行")
     else:
         problem = "；".join(p for p in (inspector_problem(u, case) for u in people) if p) or None
     if problem:
@@ -395,7 +402,7 @@ def record_site_inspection(
         findings=findings.strip(),
         recorded_by=stored_user(actor),
     )
-    inspection.inspectors.set(people)
+    inspection.inspectors.set(people + drawn)
     move(
         case,
         "record_site_inspection",
@@ -405,7 +412,8 @@ def record_site_inspection(
             "inspection": inspection.pk,
             "place": inspection.place,
             "findings": inspection.findings,
-            "inspectors": [{"id": u.pk, "name": actor_name(u)} for u in people],
+            "inspectors": [{"id": u.pk, "name": actor_name(u)} for u in people]
+            + [{"id": u.pk, "name": actor_name(u), "expert": True} for u in drawn],
             "basis": "《中华人民共和国行政许可法》第三十四条第三款",
         },
     )

@@ -2,7 +2,10 @@
 by a demo applicant, a declared relative or related company, away on a trip, one suspended),
 and one running case put through a complete expert review: two experts drawn at random, one
 declines and is replaced by a recorded draw, the two who accepted give their opinions, the
-reviewer concludes (the case resumes: 第四十五条), rates them and records their fees.
+reviewer concludes (the case resumes: 第四十五条), rates them and records their fees. A second
+case is under expert review: both drawn experts accepted, and one of them goes along on the
+case's site inspection as the second inspector, which began yesterday; the expert (signing in
+on their own account) still has to record and sign on their page.
 
 Idempotent: the fields and experts are added when missing, the review only when no demo case
 has one. Every write goes through `oneseal.experts.actions`. DEMO DATA: every name, employer
@@ -19,6 +22,10 @@ from oneseal.cases.models import State
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.experts import actions
 from oneseal.experts.models import Assignment, Expert, ExpertField, ExpertReview
+from oneseal.inspections import actions as inspection_actions
+from oneseal.inspections.models import Inspector
+from oneseal.inspections.queries import checklist_for
+from oneseal.inspections.rules import SHANGHAI
 from oneseal.regions.models import Region
 
 from ..cases import demo_cases
@@ -179,9 +186,11 @@ def _account(expert: Expert, keeper):
     return expert.user
 
 
-def _review(reviewers, keeper, today: datetime.date) -> list[str]:
-    if ExpertReview.objects.filter(case__in=demo_cases()).exists():
-        return []
+def _reviewable(reviewers, today: datetime.date, *, for_visit: bool = False):
+    """The first running case whose guide lists 专家评审 and that a reviewer may suspend now,
+    with that reviewer, the day the review opens (four working days ago, or the case's last
+    event) and the last working day before today; None when there is none. `for_visit`: one
+    never inspected yet (an open inspection would refuse another)."""
     cases = (
         demo_cases()
         .filter(
@@ -192,6 +201,8 @@ def _review(reviewers, keeper, today: datetime.date) -> list[str]:
         .select_related("handling_item__item_version", "region", "applicant")
         .order_by("id")
     )
+    if for_visit:
+        cases = cases.exclude(inspection_links__isnull=False)
     cal = current_calendar()
     for case in cases:
         steps = steps_of(case)
@@ -201,9 +212,18 @@ def _review(reviewers, keeper, today: datetime.date) -> list[str]:
         concluded = max(on, cal.before(today, 1).date)
         if actor is None or concluded > today or concluded <= on:
             continue
-        break
-    else:
+        return case, actor, on, concluded
+    return None
+
+
+def _review(reviewers, keeper, today: datetime.date) -> list[str]:
+    if ExpertReview.objects.filter(case__in=demo_cases()).exists():
         return []
+    found = _reviewable(reviewers, today)
+    if found is None:
+        return []
+    case, actor, on, concluded = found
+    cal = current_calendar()
     review = actions.open_review(
         case,
         actor=actor,
@@ -255,6 +275,69 @@ def _review(reviewers, keeper, today: datetime.date) -> list[str]:
     ]
 
 
+# A checklist for the inspected case's handling item, when its catalogue administrator has not
+# kept one yet (the inspections step keeps two others).
+SITE_CHECKLIST = [
+    ("现场情况与申请材料所述一致", "对照申请材料查看现场"),
+    ("主要设施设备已安装到位并能正常运行", "逐项查看、试运行"),
+    ("安全防护和应急处置设施齐全有效", "查看设施和应急预案"),
+]
+
+
+def _inspection(reviewers, keeper, today: datetime.date) -> list[str]:
+    """A running expert review whose two drawn experts accepted, and the case's site
+    inspection with a reviewer and one of those experts as its two inspectors: begun on the
+    last working day, the reviewer's findings in, the expert's still to come."""
+    if Inspector.objects.filter(
+        assignment__isnull=False, inspection__covered__case__in=demo_cases()
+    ).exists():
+        return []
+    catadmin = get_user_model().objects.filter(username="catadmin").first()
+    found = _reviewable(reviewers, today, for_visit=True)
+    if catadmin is None or found is None:
+        return []
+    # The review opens on `on`, the visit is agreed that day for the last working day.
+    case, actor, on, visit_day = found
+    cal = current_calendar()
+    review = actions.open_review(
+        case,
+        actor=actor,
+        field=_field_for(case),
+        experts_needed=2,
+        subject=_("现场条件专家评审（随同现场勘验）"),
+        ends_on=cal.add(today, 5).date,
+        on=on,
+    )
+    seats = list(review.assignments.order_by("id"))
+    for seat in seats:
+        actions.accept_invitation(seat, actor=_account(seat.expert, keeper))
+    if not checklist_for(case.handling_item):
+        inspection_actions.save_checklist(case.handling_item, actor=catadmin, lines=SITE_CHECKLIST)
+    expert = seats[0].expert
+    inspection = inspection_actions.schedule_inspection(
+        case,
+        actor=actor,
+        on=on,
+        at=datetime.datetime.combine(visit_day, datetime.time(14, 30), tzinfo=SHANGHAI),
+        place=_("{applicant}的项目现场").format(applicant=case.applicant.name),
+        expected_days=2,
+        inspectors=[actor],
+        experts=[expert],
+    )
+    inspection_actions.start_inspection(inspection, actor=actor, on=visit_day)
+    inspection_actions.record_finding(inspection, actor=actor, order=1, result="conforms")
+    return [
+        _(
+            "专家库：{case}专家评审中，抽中的专家{name}与{staff}一同现场勘验（{day}开始，待专家签名）"
+        ).format(
+            case=case.number,
+            name=expert.name,
+            staff=inspection.inspectors.exclude(assignment__isnull=False).get().name,
+            day=visit_day.isoformat(),
+        )
+    ]
+
+
 def load(*, today) -> list[str]:
     users = {
         u.username: u
@@ -274,4 +357,5 @@ def load(*, today) -> list[str]:
             _("专家库：入库专家 {n} 名（含回避申报、不可参评期间和暂停抽取的专家）").format(n=n)
         )
     lines += _review(list(users.values()), keeper, today)
+    lines += _inspection(list(users.values()), keeper, today)
     return lines

@@ -540,9 +540,11 @@ def test_the_inspections_step_keeps_checklists_and_shows_one_visit_done_and_one_
     assert Inspection.objects.count() == 2
 
 
-def test_the_expert_pool_and_a_completed_expert_review(county):
+def test_the_expert_pool_a_completed_expert_review_and_an_expert_on_site(county):
     from oneseal.experts.models import Assignment, Draw, Expert, ExpertField, ExpertReview
     from oneseal.experts.queries import reproduces
+    from oneseal.inspections.models import Inspection
+    from oneseal.inspections.queries import expert_inspections
 
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         call_command("load-demo", stdout=io.StringIO())
@@ -551,8 +553,7 @@ def test_the_expert_pool_and_a_completed_expert_review(county):
     assert Expert.objects.filter(status=Expert.Status.SUSPENDED).count() == 1
     assert Expert.objects.filter(declarations__isnull=False).distinct().count() == 3
     assert Expert.objects.filter(unavailabilities__isnull=False).distinct().count() == 2
-    review = ExpertReview.objects.get()
-    assert review.state == ExpertReview.State.CONCLUDED
+    review = ExpertReview.objects.get(state=ExpertReview.State.CONCLUDED)
     assert review.case.state != "suspended"
     states = sorted(review.assignments.values_list("state", flat=True))
     assert states == ["declined", "submitted", "submitted"]
@@ -565,6 +566,16 @@ def test_the_expert_pool_and_a_completed_expert_review(county):
     assert declined.expert.user is not None
     suspension = review.case.suspensions.get(kind="expert_review", suspended_on=review.opened_on)
     assert suspension.resumed_on == review.concluded_on
+    # Another case's review is running; one of its experts is the second inspector on site.
+    running = ExpertReview.objects.get(state=ExpertReview.State.OPEN)
+    assert running.case.state == "suspended"
+    assert sorted(running.assignments.values_list("state", flat=True)) == ["accepted"] * 2
+    visit = Inspection.objects.get(covered__case=running.case)
+    assert visit.state == Inspection.InspectionState.IN_PROGRESS
+    staff, expert = sorted(visit.inspectors.all(), key=lambda i: i.is_expert)
+    assert not staff.is_expert and expert.assignment.review == running
+    assert expert_inspections(expert.user) == [visit]
+    assert visit.findings.exclude(result="").count() == 1
 
 
 def test_the_reform_runs_handed_over_cases_and_township_delegations(county):

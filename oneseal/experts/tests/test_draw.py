@@ -183,7 +183,11 @@ def test_hand_picking_needs_a_reason_and_e_supervision_lists_it(
         {"expert": chosen.pk, "name": "指定专家", "reasons": [Reason.FIELD], "waived": True}
     ]
     listed = list(queries.overrides(county.prefix))
-    assert [d.reason for d in listed] == ["本县仅此一名冷链专家", "撤换专家抽中专家：联系不上"]
+    # Each names who was hand-picked or taken off, then why.
+    assert [d.reason for d in listed] == [
+        "指定专家指定专家：本县仅此一名冷链专家",
+        "撤换专家抽中专家：联系不上",
+    ]
     assert list(queries.overrides("640202")) == []
 
 

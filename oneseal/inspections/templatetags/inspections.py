@@ -2,6 +2,7 @@
 link to schedule one), the portal's case page shows the applicant the agreed time."""
 
 from django import template
+from django.template.context import Context
 
 from oneseal.cases.models import Case
 from oneseal.organisation.rules import has_role
@@ -13,7 +14,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("inspections/_case_staff.html", takes_context=True)
-def case_inspections(context, case: Case) -> dict:
+def case_inspections(context: Context, case: Case) -> dict:
     user = context["request"].user
     rows = list(queries.of_case(case))
     return {
@@ -25,7 +26,7 @@ def case_inspections(context, case: Case) -> dict:
 
 
 @register.inclusion_tag("inspections/_case_applicant.html", takes_context=True)
-def applicant_inspections(context, case: Case) -> dict:
+def applicant_inspections(context: Context, case: Case) -> dict:
     rows = [
         (i, not actions.reschedule_blockers(i, Reschedule.Side.APPLICANT))
         for i in queries.of_case(case).exclude(state="cancelled")
