@@ -312,10 +312,18 @@ def _save_new_user(user: Model) -> None:
 
 
 def _new_user(
-    *, username: str, display_name: str, password: str, encoded_password: str, **flags: bool
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    encoded_password: str,
+    unusable_password: bool = False,
+    **flags: bool,
 ) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
-    `make_password` (the demo hashes its one shared password once: hashing is slow by design)."""
+    `make_password` (the demo hashes its one shared password once: hashing is slow by design).
+    `unusable_password`: nobody can sign in until the person sets their own password through a
+    one-time link (`transfers.accounts`), so no default password is ever handed out."""
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -331,7 +339,9 @@ def _new_user(
                 errors["username"] = [_("该用户名已被使用，请换一个")]
     if not (display_name or "").strip():
         errors["display_name"] = [_("请填写姓名")]
-    if encoded_password:
+    if unusable_password:
+        encoded_password, password = make_password(None), ""
+    elif encoded_password:
         try:
             identify_hasher(encoded_password)
         except ValueError:
@@ -393,6 +403,7 @@ def create_account(
     display_name: str,
     password: str = "",
     encoded_password: str = "",
+    unusable_password: bool = False,
     admin_site: bool = False,
 ) -> AbstractUser:
     """A sign-in account for someone an administrator of `region` is about to place there as
@@ -404,6 +415,7 @@ def create_account(
         display_name=display_name,
         password=password,
         encoded_password=encoded_password,
+        unusable_password=unusable_password,
         is_staff=admin_site,
     )
     _save_new_user(user)
