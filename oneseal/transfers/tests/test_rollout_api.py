@@ -82,7 +82,7 @@ def test_start_refusals_name_the_field_and_outsiders_get_a_404(
 
 
 def test_the_setup_is_scoped_to_the_county_and_the_city(
-    started, city_admin, other_city_admin, make_staff
+    started, city_admin, other_city_admin, make_staff, client
 ):
     ids = {c["region"]: c["id"] for c in started["counties"]}
     response = api(city_admin).get(f"/api/v1/transfers/rollout-counties/{ids['640521']}")
@@ -104,6 +104,12 @@ def test_the_setup_is_scoped_to_the_county_and_the_city(
     assert response.status_code == 200 and "/transfers/accounts/" in response.json()["url"]
     lines = api(head).get(f"/api/v1/transfers/rollouts/{started['id']}/dashboard").json()
     assert [line["region"] for line in lines] == ["640521"]
+    # The pages answer alike: the county's own page, never the neighbour's, no start page.
+    client.force_login(head)
+    assert client.get(f"/transfers/rollouts/counties/{ids['640521']}/").status_code == 200
+    assert client.get(f"/transfers/rollouts/counties/{ids['640502']}/").status_code == 404
+    assert client.get("/transfers/rollouts/new/").status_code == 404
+    assert "发起全市推开" not in client.get("/transfers/reforms/").content.decode()
 
 
 def test_filing_twice_is_refused_and_a_returned_filing_is_filed_again(
