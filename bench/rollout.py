@@ -1,11 +1,13 @@
 """A city rolls out its counties, on PostgreSQL: one rollout creating the bureaus of a city's
-counties (19 by default, seed 004's scale) from a template of sections, then each county's list
-imported (258 handling items each) through catalogue's import, and the city's dashboard read.
+counties (19 by default, seed 004's scale) from the standard template (sections, the starting
+accounts with their roles, the seal requests), then each county's list imported (258 handling
+items each) through catalogue's import, and the city's dashboard read.
 
     .venv/bin/python bench/rollout.py [--counties 19] [--handling-items 258] [--database-url postgres://…]
 
-It creates and drops its own database (`oneseal_bench_rollout`) on the local cluster
-(scripts/postgres.sh starts it). Figures print in seconds; the aim is under a minute for the
+It creates and drops its own database (`<the given database's name>_bench`, else
+`oneseal_bench_rollout`) on the cluster of --database-url, else of a PostgreSQL DATABASE_URL,
+else the local one (scripts/postgres.sh starts it). Figures print in seconds; the aim is under a minute for the
 rollout with its lists. The city is 赣州市 (3607xx) from GB2260; when it has fewer counties than
 asked, the counties of the neighbouring 吉安市 (3608xx) fill up, under 赣州's reform.
 """
@@ -21,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.catalogue import build_xlsx, setup_database  # noqa: E402
 
-SECTIONS = ["综合科", "市场准入科", "投资建设科", "社会事务科", "勘验科"]
+TEMPLATE = "standard"
 
 
 def main():
@@ -31,8 +33,11 @@ def main():
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
-    name = "oneseal_bench_rollout"
+    given = args.database_url or os.environ.get("DATABASE_URL", "")
+    if not given.startswith("postgres"):
+        given = ""
+    base = given or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
+    name = f"{base.rsplit('/', 1)[1]}_bench" if given else "oneseal_bench_rollout"
     os.environ["DATABASE_URL"] = setup_database(base, name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
     import django
@@ -48,10 +53,12 @@ def main():
     from oneseal.catalogue.models import HandlingItem
     from oneseal.catalogue.queries import local_catalogue
     from oneseal.organisation.actions import save_department
-    from oneseal.organisation.models import Department
+    from oneseal.organisation.models import Department, Section, Staff, StaffRole
     from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
     from oneseal.regions.models import Region
     from oneseal.transfers import rollout as rollouts
+    from oneseal.transfers.models import SealRequest
+    from oneseal.transfers.rollout_templates import TEMPLATES
 
     try:
         call_command("migrate", verbosity=0)
@@ -80,7 +87,7 @@ def main():
             name="赣州市相对集中行政许可权改革",
             plan_document="bench/rollout.py",
             counties=counties,
-            sections=SECTIONS,
+            template=TEMPLATE,
             milestones=[("挂牌", "2026-01-31"), ("人员划转", "2026-02-28")],
         )
         bureaus_s = time.perf_counter() - t0
@@ -107,11 +114,18 @@ def main():
             cur.execute("SHOW server_version")
             version = cur.fetchone()[0]
         print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+        template = TEMPLATES[TEMPLATE]
+        sections = Section.objects.filter(bureau__region__in=counties).count()
+        accounts = Staff.objects.filter(bureau__region__in=counties).count()
+        roles = StaffRole.objects.filter(staff__bureau__region__in=counties).count()
+        seals = SealRequest.objects.filter(county__rollout=rollout).count()
+        assert accounts == len(counties) * len(template.seats)
         print(
-            f"{len(counties)} counties, {len(SECTIONS)} sections each, "
+            f"{len(counties)} counties: {sections} sections, {accounts} accounts with "
+            f"{roles} roles, {seals} seal requests, "
             f"{handling} handling items in all ({args.handling_items} each)"
         )
-        print(f"bureaus, sections, catalogues: {bureaus_s:.2f} s")
+        print(f"bureaus, sections, accounts, seals, catalogues: {bureaus_s:.2f} s")
         print(f"rollout with the lists:       {total_s:.2f} s (aim < 60 s)")
         print(f"city dashboard ({len(lines)} lines): {dashboard_s:.2f} s")
     finally:

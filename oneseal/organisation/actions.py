@@ -321,11 +321,14 @@ def _new_user(
     password: str,
     encoded_password: str,
     validate: bool = False,
+    unusable_password: bool = False,
     **flags: bool,
 ) -> AbstractUser:
     """An unsaved user, every problem named by its field. `encoded_password` is a hash made by
     `make_password` (the demo hashes its one shared password once: hashing is slow by design).
-    `validate`: the password must pass the installation's password validators."""
+    `validate`: the password must pass the installation's password validators.
+    `unusable_password`: nobody can sign in until the person sets their own password through a
+    one-time link (`transfers.accounts`), so no default password is ever handed out."""
     User = get_user_model()
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
@@ -341,7 +344,9 @@ def _new_user(
                 errors["username"] = [_("该用户名已被使用，请换一个")]
     if not (display_name or "").strip():
         errors["display_name"] = [_("请填写姓名")]
-    if encoded_password:
+    if unusable_password:
+        encoded_password, password = make_password(None), ""
+    elif encoded_password:
         try:
             identify_hasher(encoded_password)
         except ValueError:
@@ -428,6 +433,7 @@ def create_account(
     display_name: str,
     password: str = "",
     encoded_password: str = "",
+    unusable_password: bool = False,
     admin_site: bool = False,
 ) -> AbstractUser:
     """A sign-in account for someone an administrator of `region` is about to place there as
@@ -439,6 +445,7 @@ def create_account(
         display_name=display_name,
         password=password,
         encoded_password=encoded_password,
+        unusable_password=unusable_password,
         is_staff=admin_site,
     )
     _save_new_user(user)

@@ -65,6 +65,11 @@ class CountyLineSerializer(serializers.Serializer):
     staff_base = serializers.IntegerField()
     cases = serializers.IntegerField()
     warnings = serializers.ListField(child=serializers.CharField())
+    county = serializers.IntegerField(source="county.pk")
+    filing = serializers.CharField(source="filing.state", default="")
+    seal = serializers.CharField(source="seal.state", default="")
+    accounts = serializers.IntegerField()
+    accounts_active = serializers.IntegerField()
 
 
 def _table(reform) -> dict:

@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api, api_reform
+from . import api, api_reform, api_rollout
 
 urlpatterns = [
     path("transfers/agreements", api.Agreements.as_view(), name="transfer-agreements"),
@@ -29,5 +29,31 @@ urlpatterns = [
         "transfers/rollouts/<int:pk>/dashboard",
         api_reform.Dashboard.as_view(),
         name="rollout-dashboard",
+    ),
+    path("transfers/rollouts", api_rollout.StartRollout.as_view(), name="rollout-start"),
+    path(
+        "transfers/rollout-counties/<int:pk>",
+        api_rollout.CountySetup.as_view(),
+        name="rollout-county",
+    ),
+    path(
+        "transfers/rollout-counties/<int:pk>/filings",
+        api_rollout.FileList.as_view(),
+        name="rollout-county-file",
+    ),
+    path(
+        "transfers/rollout-counties/<int:pk>/staff/<int:staff>/link",
+        api_rollout.AccountLink.as_view(),
+        name="rollout-account-link",
+    ),
+    path(
+        "transfers/list-filings/<int:pk>/accept",
+        api_rollout.AcceptFiling.as_view(),
+        name="list-filing-accept",
+    ),
+    path(
+        "transfers/list-filings/<int:pk>/return",
+        api_rollout.ReturnFiling.as_view(),
+        name="list-filing-return",
     ),
 ]

@@ -19,6 +19,20 @@ class TransfersConfig(AppConfig):
         transfer_checks.register(actions.item_switch_check)
         grant_checks.register(actions.role_grant_check)
         routing.register(actions.liaison_on)
+        self._connect_seal_requests()
+
+    def _connect_seal_requests(self) -> None:
+        # A county bureau's seal request is marked made when documents registers its seal; a
+        # receiver keeps the documents app free of any knowledge of rollouts.
+        from django.db.models.signals import post_save
+
+        from oneseal.documents.models import Seal
+
+        from . import rollout
+
+        post_save.connect(
+            rollout.seal_registered, sender=Seal, dispatch_uid="transfers.seal_registered"
+        )
 
     def nav_links(self, request):
         from django.urls import reverse

@@ -379,6 +379,10 @@ class Rollout(models.Model):
 
     reform = models.OneToOneField(Reform, on_delete=models.CASCADE, related_name="rollout")
     sections = models.JSONField(_("科室模板"), default=list)
+    # The template chosen (`rollout_templates.TEMPLATES`) and the starting accounts it gave
+    # every county ([{"key", "title", "roles", "section"}]), kept as started.
+    template = models.CharField(_("模板"), max_length=40, blank=True)
+    accounts = models.JSONField(_("初始账号模板"), default=list)
 
     class Meta:
         verbose_name = _("全市推开")
@@ -408,19 +412,80 @@ class RolloutCounty(models.Model):
 
 class ListFiling(models.Model):
     """The county's list filed (备案) with the city, once it passed the check against the
-    province's guidance catalogue; the counts are those of the filing day."""
+    province's guidance catalogue; the counts are those of the filing day. The city accepts it
+    or returns it with its reasons; a returned filing stays, and the county files anew. At most
+    one filing per county is pending or accepted."""
 
-    county = models.OneToOneField(RolloutCounty, on_delete=models.CASCADE, related_name="filing")
-    filed_on = models.DateField(_("备案日期"))
+    class State(models.TextChoices):
+        PENDING = "pending", _("待市级审核")
+        ACCEPTED = "accepted", _("已备案")
+        RETURNED = "returned", _("已退回")
+
+    county = models.ForeignKey(RolloutCounty, on_delete=models.CASCADE, related_name="filings")
+    filed_on = models.DateField(_("报送日期"))
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     guidance_total = models.PositiveIntegerField(_("指导目录事项数"))
     exempted = models.PositiveIntegerField(_("声明无此权力事项数"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_on = models.DateField(_("审核日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reasons = models.TextField(_("退回理由"), blank=True)
 
     class Meta:
         verbose_name = _("目录备案")
         verbose_name_plural = _("目录备案")
+        ordering = ["county", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county"],
+                condition=models.Q(state__in=["pending", "accepted"]),
+                name="list_filing_one_open_per_county",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.county} {self.filed_on}"
+
+
+class SealRequest(models.Model):
+    """A request that the county bureau's approval seal (行政审批专用章) be made, recorded when the
+    rollout sets the bureau up. It is marked made when the seal is registered through
+    `documents.actions.create_seal` (the receiver in `rollout.seal_registered`)."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("待刻制")
+        MADE = "made", _("已刻制启用")
+
+    county = models.OneToOneField(
+        RolloutCounty, on_delete=models.CASCADE, related_name="seal_request"
+    )
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="seal_requests")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    name = models.CharField(_("印章名称"), max_length=100)
+    requested_on = models.DateField(_("申请日期"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("状态"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    made_on = models.DateField(_("启用日期"), null=True, blank=True)
+    seal = models.ForeignKey(
+        "documents.Seal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("印章刻制申请")
+        verbose_name_plural = _("印章刻制申请")
+        ordering = ["region_code"]
+
+    def __str__(self) -> str:
+        return self.name

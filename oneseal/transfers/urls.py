@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reform
+from . import views, views_reform, views_rollout
 
 app_name = "transfers"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("reforms/", views_reform.reforms, name="reforms"),
     path("reforms/<int:pk>/", views_reform.reform, name="reform"),
     path("rollouts/<int:pk>/", views_reform.rollout_dashboard, name="rollout"),
+    path("rollouts/new/", views_rollout.start, name="rollout-start"),
+    path("rollouts/counties/<int:pk>/", views_rollout.county, name="rollout-county"),
+    path("accounts/<str:uidb64>/<str:token>/", views_rollout.set_password, name="set-password"),
 ]

@@ -29,6 +29,7 @@ def reforms(request):
         {
             "reforms": tasks.visible_reforms(request.user),
             "rollouts": rollout.visible_rollouts(request.user),
+            "may_start_rollout": rollout.startable_cities(request.user).exists(),
         },
     )
 

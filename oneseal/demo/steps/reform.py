@@ -1,7 +1,8 @@
 """The demo's reform tasks and a second city mid-rollout: 平罗县's reform with seed 004's phases
 and its task table in progress (some done, one overdue on the demo's today, one due soon); and
-中卫市 — the demo's 赣州-like city — rolling out its three counties at once, one list filed,
-the others still missing guidance items.
+中卫市 — the demo's 赣州-like city — rolling out its three counties at once from the standard
+template (sections, starting accounts, seal requests): 沙坡头区's seal made and its list accepted,
+中宁县's list returned with reasons, 海原县 still missing guidance items.
 
 Idempotent: each part is written only when it is not there yet, through `transfers.tasks`,
 `transfers.rollout` and the organisation's actions (the city's administrator is placed by the
@@ -15,10 +16,11 @@ from django.db import transaction
 
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.queries import guidance_gaps, local_catalogue
+from oneseal.documents import actions as document_actions
 from oneseal.organisation import actions as organisation_actions
 from oneseal.organisation.models import Bureau, Role, Staff
 from oneseal.regions.models import Region
-from oneseal.transfers import rollout, tasks
+from oneseal.transfers import accounts, rollout, tasks
 from oneseal.transfers.models import Reform, Rollout
 
 from ..data import organisation as org
@@ -109,21 +111,45 @@ def _city_rollout(superuser, today) -> list[str]:
         name="中卫市相对集中行政许可权改革",
         plan_document="中卫市相对集中行政许可权改革实施方案",
         counties=counties,
-        sections=["综合受理科", "市场准入科", "投资建设科", "社会事务科"],
+        template="standard",
         milestones=PHASES,
+        on=today,
     )
-    # 沙坡头区 has declared every guidance item it lacks the power for and filed its list.
-    first = started.counties.get(region__code=CITY_COUNTIES[0])
-    catalogue = local_catalogue(first.region)
-    for problem in guidance_gaps(first.region).gaps:
+    first, second = (started.counties.get(region__code=code) for code in CITY_COUNTIES[:2])
+    # 沙坡头区's approval seal has been made and registered; the others are still requested.
+    document_actions.create_seal(first.bureau, actor=superuser, valid_from=today)
+    # 沙坡头区 lists or declares every guidance item, files, and the city accepts; 中宁县 files
+    # too, and the city returns it with its reasons.
+    accepted = _file(first, user, today, "演示：本区暂未承接该事项")
+    rollout.accept_filing(accepted, actor=user, on=today)
+    returned = _file(second, user, today, "本县无此权力")
+    rollout.return_filing(
+        returned,
+        actor=user,
+        reasons="无此权力声明须写明依据（如编办文件文号），请补充后重新报送",
+        on=today,
+    )
+    return [
+        f"rollout: {city.name}, {len(counties)} counties, 1 list accepted, 1 returned, 1 seal made"
+    ]
+
+
+def _file(county, city_admin, today, reason: str):
+    """The county's director sets their password through the one-time link the city's
+    administrator issued; the guidance items the county lacks are declared (by the city's
+    catalogue administrator, as the county has none signed in yet); the director files."""
+    director = Staff.objects.get(user__username=rollout.username_for(county.region, "director"))
+    path = accounts.issue_link(director, actor=city_admin)
+    uidb64, token = path.rstrip("/").split("/")[-2:]
+    head = accounts.set_first_password(
+        uidb64, token, password=org.DEMO_PASSWORD, confirm=org.DEMO_PASSWORD
+    )
+    catalogue = local_catalogue(county.region)
+    for problem in guidance_gaps(county.region).gaps:
         catalogue_actions.declare_no_such_power(
-            catalogue,
-            actor=user,
-            basic_code=problem["basic_code"],
-            reason="演示：本区暂未承接该事项",
+            catalogue, actor=city_admin, basic_code=problem["basic_code"], reason=reason
         )
-    rollout.file_list(first, actor=user, on=today)
-    return [f"rollout: {city.name}, {len(counties)} counties, 1 list filed"]
+    return rollout.file_list(county, actor=head, on=today)
 
 
 def load(*, today) -> list[str]:

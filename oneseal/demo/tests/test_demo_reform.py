@@ -10,7 +10,7 @@ from oneseal.demo import builder
 from oneseal.demo.steps import reform as step
 from oneseal.demo.steps import transfers as transfers_step
 from oneseal.transfers import rollout, tasks
-from oneseal.transfers.models import ListFiling, Reform, Rollout, TaskStatus
+from oneseal.transfers.models import ListFiling, Reform, Rollout, SealRequest, TaskStatus
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TODAY = datetime.date(2025, 12, 5)
@@ -44,9 +44,29 @@ def test_the_task_table_is_in_progress_with_an_overdue_task(demo):
 def test_the_second_city_is_mid_rollout(demo):
     started = Rollout.objects.get(reform__region__code=step.CITY_CODE)
     assert started.counties.count() == 3
-    assert ListFiling.objects.filter(county__rollout=started).count() == 1
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.get(username=step.CITY_ADMIN[0])
     lines = rollout.dashboard(started, admin, TODAY)
     assert len(lines) == 3 and lines[0].phase and not lines[0].warnings
+    # Every county bureau has the template's sections and its starting accounts with roles.
+    for county in started.counties.all():
+        setup = rollout.county_setup(county, TODAY)
+        assert [s.name for s in setup.sections] == started.sections
+        assert len(setup.staff) == len(started.accounts)
+        assert all(m.roles.exists() for m in setup.staff)
+    # 沙坡头区's seal made, the others requested; its director set their own password.
+    assert [line.seal.state for line in lines] == [
+        SealRequest.State.MADE,
+        SealRequest.State.REQUESTED,
+        SealRequest.State.REQUESTED,
+    ]
+    assert lines[0].accounts_active == 1 and lines[2].accounts_active == 0
+    # One list accepted, one returned with its reasons, one not filed.
+    assert [line.filing.state if line.filing else None for line in lines] == [
+        ListFiling.State.ACCEPTED,
+        ListFiling.State.RETURNED,
+        None,
+    ]
+    assert "依据" in lines[1].filing.reasons
+    assert any("退回" in w for w in lines[1].warnings)
