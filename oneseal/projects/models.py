@@ -293,7 +293,7 @@ class StageStanding(models.Model):
     """Where a stage application's clocks stood when last computed (`desk.refresh`), kept so
     the lead section's queue and e-supervision filter, sort and count in SQL instead of
     replaying every stage's events on each read. A standing is a cache of `clocks`: any event
-    on one of the stage's cases marks it dirty (`desk.mark_dirty`), and a dirty one — or one
+    on one of the stage's cases marks it dirty (`desk._event_saved`), and a dirty one — or one
     computed on another calendar — is computed again before it is read. The project's clock is
     copied onto each of its stages' standings, all refreshed together.
 
