@@ -4,13 +4,14 @@ their region and below, an online account only the projects of the organisations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import OPEN_STATES, Case, CaseEvent, Suspension
 from oneseal.catalogue.models import SpecialProcedure
+from oneseal.intermediaries.models import Intermediary, Offer, Qualification
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
 
@@ -26,6 +27,23 @@ def visible_projects(user: Actor) -> QuerySet[Project]:
         prefix = scope_prefix(user)
         return base.none() if prefix is None else base.filter(region__code__startswith=prefix)
     return base.filter(owner__in=represented(user))
+
+
+def qualified_providers(on: datetime.date) -> QuerySet[Intermediary]:
+    """The intermediaries of the marketplace that may draw up a combined assessment (多评合一)
+    on `on`: in service (not suspended), offering a service whose qualification they hold valid
+    that day. A testing or inspection service (one that is a 第四十五条 procedure) is no
+    assessment, so offering only such a service does not qualify."""
+    valid = Qualification.objects.filter(
+        intermediary=OuterRef("intermediary_id"),
+        kind=OuterRef("service__qualification_kind"),
+        valid_from__lte=on,
+        valid_to__gte=on,
+    )
+    offers = Offer.objects.filter(Exists(valid), service__procedure_kind="")
+    return Intermediary.objects.filter(
+        status=Intermediary.Status.ACTIVE, pk__in=offers.values("intermediary_id")
+    ).order_by("name", "id")
 
 
 def published_templates(region: Region | None = None) -> QuerySet[StageTemplate]:
