@@ -39,6 +39,13 @@ class ProjectsConfig(AppConfig):
         # (cases.decisions): the decision rests on the merged opinion.
         decisions.register(blockers=open_step_blockers)
 
+        # A joint report is checked at the common verification page like any document.
+        from oneseal.documents import verification
+
+        from .queries import sealed_report
+
+        verification.register(sealed_report)
+
         # Every case event, whatever recorded it, marks its stage's standing for the desk.
         from . import desk
 

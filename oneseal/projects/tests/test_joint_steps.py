@@ -4,6 +4,9 @@ one report under the bureau's seal is used by every case of the stage, and every
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -449,3 +452,70 @@ def test_a_combined_assessment_is_drawn_up_by_a_qualified_intermediary(
         **{**common, "stage": Stage.CONSTRUCTION_ENGINEERING},
     )
     assert named.provider is None and named.provider_name == "宁夏某工程咨询有限公司"
+
+
+def _tampered(data: bytes) -> bytes:
+    """One byte changed inside the signed range (the first page's compressed content)."""
+    at = data.index(b"stream\n") + 40
+    out = bytearray(data)
+    out[at] ^= 0x01
+    return bytes(out)
+
+
+def test_a_joint_report_is_checked_at_the_common_verification_page(
+    step, reviewer, planner, signatory, section, planning, seal, tmp_path, capsys
+):
+    for party, staff in ((section, reviewer), (planning, planner)):
+        joint_actions.record_section_result(
+            step, party, actor=staff, result="pass", findings="合格", on=day("2026-02-13")
+        )
+    done = joint_actions.conclude_joint_step(
+        step, actor=signatory, result="pass", summary="同意", on=day("2026-02-13")
+    )
+    data = done.report_file.open("rb").read()
+    public = Client()
+    check_page = reverse("projects:report-check", args=[done.report_code])
+
+    # By the printed code, typed in lower case, at the common page: its own check page.
+    found = public.get("/documents/verify/", {"code": done.report_code.lower()}, follow=True)
+    assert found.redirect_chain[-1][0] == check_page
+    assert done.report_number in found.content.decode()
+    assert public.get("/documents/verify/ZZZZZZZZZZ/").status_code == 404
+
+    def upload(content):
+        return {"file": SimpleUploadedFile("意见书.pdf", content, content_type="application/pdf")}
+
+    genuine = public.post("/documents/verify/", upload(data)).content.decode()
+    assert "签章真实" in genuine and done.report_number in genuine
+    assert "施工图联合审查意见书" in genuine and check_page in genuine
+    api = (
+        APIClient()
+        .post(reverse("api:document-verify-file"), upload(data), format="multipart")
+        .json()
+    )
+    assert api["authentic"] is True and api["document"] is None
+    assert api["record"]["number"] == done.report_number
+    assert api["record"]["sha256"] == done.report_sha256
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    call_command("verify", str(path))  # exits 0 only for a genuine file in force
+    out = capsys.readouterr().out
+    assert done.report_number in out and "GENUINE" in out
+
+    bad = _tampered(data)
+    refused = public.post("/documents/verify/", upload(bad)).content.decode()
+    assert "不能证明真实" in refused and "签章后被改动" in refused
+    assert 'id="sealed-record"' not in refused
+    api = (
+        APIClient()
+        .post(reverse("api:document-verify-file"), upload(bad), format="multipart")
+        .json()
+    )
+    assert api["authentic"] is False and api["record"] is None
+    path.write_bytes(bad)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify", str(path))
+    assert exit_.value.code == 1 and "NOT GENUINE" in capsys.readouterr().out
+    # Bytes appended after the signature: the signature no longer covers the file.
+    appended = public.post("/documents/verify/", upload(data + b"\n%%EOF\n")).content.decode()
+    assert "不能证明真实" in appended
