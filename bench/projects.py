@@ -2,11 +2,11 @@
 and the lead section's queue over many projects.
 
     .venv/bin/python bench/projects.py [--stages 100] [--projects 10000] [--queue-reads 200]
-                                       [--database-url postgres://…] [--keep]
+                                       [--database-url postgres://…] [--database-name …] [--keep]
 
-It creates its own database `oneseal_bench_projects` on the local cluster (scripts/postgres.sh
-starts it), migrates it, and drops it at the end unless --keep. Run by hand; not part of the
-test suite.
+It creates its own database (`oneseal_bench_projects`, or --database-name) on the local
+cluster (scripts/postgres.sh starts it), migrates it, and drops it at the end unless --keep.
+Run by hand; not part of the test suite.
 
 (a) A stage of 10 items with 40 material lines (each item lists two materials of its own and
     two every item shares, so the one form asks 22), opened at the window through
@@ -491,10 +491,14 @@ def main():
     parser.add_argument("--queue-reads", type=int, default=200)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
+    parser.add_argument(
+        "--database-name", default=DB_NAME, help="the database it creates (and drops)"
+    )
     args = parser.parse_args()
+    name = args.database_name
 
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
-    dsn = case_bench.setup_database(base, DB_NAME)
+    dsn = case_bench.setup_database(base, name)
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
     os.environ.setdefault("ONESEAL_DEBUG", "0")
@@ -517,7 +521,7 @@ def main():
                 cur.execute("SHOW server_version")
                 version = cur.fetchone()[0]
             print(
-                f"PostgreSQL {version}, {os.cpu_count()} CPUs, database {DB_NAME}, "
+                f"PostgreSQL {version}, {os.cpu_count()} CPUs, database {name}, "
                 f"load average {os.getloadavg()[0]:.1f}"
             )
             if args.stages:
@@ -529,7 +533,7 @@ def main():
     finally:
         connection.close()
         if not args.keep:
-            case_bench.drop_database(base, DB_NAME)
+            case_bench.drop_database(base, name)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,18 @@ issuer with `cases.notices`.
 
 - a blockers check, `check(case) -> list[str]`: what stands in the way of any decision now (a
   hearing still open, a party's views not answered); shown with the decision's other blockers.
+  A check whose answer depends on the day of the decision registers as `dated_blockers`,
+  `check(case, on=day) -> list[str]`: a department's opinion still awaited (the linkage), whose
+  silence may count as consent from a given working day on. The projects app registers the
+  shared steps still without their report (联合审图, 多评合一, 联合验收).
 - a citation check, `cite(case, hearing_record) -> (problems, data)`: whether the record the
   decider cites (`hearing_record`, an id or None) is the one the decision must rest on; `data`
   goes into the decision event, so the notice and the case page show it.
 """
 
+import datetime
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .models import Case
@@ -21,19 +26,37 @@ if TYPE_CHECKING:
 BlockersCheck = Callable[["Case"], list[str]]
 CitationCheck = Callable[["Case", "int | None"], tuple[list[str], dict]]
 
-_blockers: list[BlockersCheck] = []
+
+class DatedBlockersCheck(Protocol):
+    def __call__(self, case: "Case", *, on: datetime.date) -> list[str]: ...
+
+
+# In registration order (the apps' order in INSTALLED_APPS); each with whether it takes `on`.
+_blockers: list[tuple[BlockersCheck | DatedBlockersCheck, bool]] = []
 _citations: list[CitationCheck] = []
 
 
-def register(*, blockers: BlockersCheck | None = None, cite: CitationCheck | None = None) -> None:
-    if blockers is not None and blockers not in _blockers:
-        _blockers.append(blockers)
+def register(
+    *,
+    blockers: BlockersCheck | None = None,
+    dated_blockers: DatedBlockersCheck | None = None,
+    cite: CitationCheck | None = None,
+) -> None:
+    known = [check for check, _dated in _blockers]
+    if blockers is not None and blockers not in known:
+        _blockers.append((blockers, False))
+    if dated_blockers is not None and dated_blockers not in known:
+        _blockers.append((dated_blockers, True))
     if cite is not None and cite not in _citations:
         _citations.append(cite)
 
 
-def blockers(case: "Case") -> list[str]:
-    return [b for check in _blockers for b in check(case)]
+def blockers(case: "Case", *, on: datetime.date) -> list[str]:
+    """Every registered check's blockers of a decision made on `on`."""
+    out: list[str] = []
+    for check, dated in _blockers:
+        out += check(case, on=on) if dated else check(case)  # type: ignore[call-arg]
+    return out
 
 
 def cited(case: "Case", hearing_record: "int | None") -> tuple[list[str], dict]:

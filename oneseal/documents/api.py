@@ -418,6 +418,13 @@ class FileVerificationSerializer(serializers.Serializer):
     document = VerificationSerializer(
         allow_null=True, help_text=_("文件真实时，其文书记录及今天是否有效")
     )
+    record = serializers.DictField(
+        allow_null=True,
+        help_text=_(
+            "文件真实且为不属于单个办件的盖章文书（如工程建设项目的联合验收意见书）时：种类、文号、"
+            "日期、签发机关、事由、SHA-256、核验页"
+        ),
+    )
 
 
 class VerifyFile(APIView):
@@ -453,7 +460,7 @@ class VerifyFile(APIView):
         result = queries.check_file(form.cleaned_data["file"])
         sig = result.signature
         document = None
-        if result.authentic:
+        if result.authentic and result.document is not None:
             document = VerificationSerializer(
                 result.document, context={"standing": result.standing}
             ).data
@@ -470,5 +477,21 @@ class VerifyFile(APIView):
                     "matches_record": result.matches_record,
                 },
                 "document": document,
+                "record": _record(result.record) if result.authentic else None,
             }
         )
+
+
+def _record(record) -> dict | None:
+    if record is None:
+        return None
+    return {
+        "kind": record.kind,
+        "number": record.number,
+        "dated": record.dated.isoformat() if record.dated else None,
+        "issuer": record.issuer,
+        "subject": record.subject,
+        "sha256": record.sha256,
+        "url": record.url,
+        "in_force": record.in_force,
+    }

@@ -23,7 +23,7 @@ from oneseal.cases.models import (
 from oneseal.cases.queries import licence_of, visible_cases
 from oneseal.organisation.models import Bureau
 
-from . import rules, signing
+from . import rules, signing, verification
 from .models import Document, DocumentKind, PendingNotice, Seal
 
 CODE_IN_KEYWORDS = re.compile(r"oneseal-verification-code:([0-9A-Z]+)")
@@ -313,18 +313,22 @@ class FileCheck:
     matches_record: bool  # the file is byte for byte the one the bureau stored
     seal: Seal | None  # the seal whose certificate signed the file
     standing: rules.Standing | None = None  # None when no record was found
+    # A sealed record another app keeps instead of a document (a project's joint report).
+    record: verification.SealedRecord | None = None
 
     @property
     def authentic(self) -> bool:
         return (
             self.signature.ok
             and self.matches_record
-            and self.document is not None
+            and (self.document is not None or self.record is not None)
             and self.seal is not None
         )
 
     @property
     def in_force(self) -> bool:
+        if self.document is None and self.record is not None:
+            return self.record.in_force
         return self.standing is not None and self.standing.in_force
 
     @property
@@ -343,10 +347,11 @@ class FileCheck:
             return _("签章证书不是本局任何一枚印章的证书")
         if not self.signature.covers_whole_file:
             return _("签章之后文件被追加了内容")
-        if self.document is None:
+        if self.document is None and self.record is None:
             return _("本局没有该文件的签发记录")
         if not self.matches_record:
-            return _("文件与本局保存的文书（{number}）不一致").format(number=self.document.number)
+            number = self.document.number if self.document is not None else self.record.number
+            return _("文件与本局保存的文书（{number}）不一致").format(number=number)
         if self.standing is not None and not self.standing.in_force:
             return _("文件真实，但已不再有效：{why}").format(why=self.standing.text)
         return _("文件真实，现行有效")
@@ -369,13 +374,19 @@ def check_file(data: bytes, *, today: datetime.date | None = None) -> FileCheck:
         .first()
     )
     matches = document is not None
+    record = None
     if document is None:
+        record = verification.find(sha256=digest)
+        matches = record is not None
+    if document is None and record is None:
         code = embedded_code(data)
         document = public_document(code) if code else None
+        if document is None and code:
+            record = verification.find(code=rules.normalise_code(code))
     seal = (
         Seal.objects.filter(fingerprint=signature.fingerprint).first()
         if signature.fingerprint
         else None
     )
     standing = document_standing(document, today=today) if document is not None else None
-    return FileCheck(signature, document, matches, seal, standing)
+    return FileCheck(signature, document, matches, seal, standing, record)

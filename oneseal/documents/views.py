@@ -24,7 +24,7 @@ from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.throttling import throttle
 
-from . import actions, queries, rules, wording
+from . import actions, queries, rules, verification, wording
 from .forms import PublishForm, StartDraftForm, VerifyUploadForm, WordingForm
 from .models import DocumentKind, DocumentTemplate
 from .rendering import MissingGlyphs
@@ -44,6 +44,11 @@ def _verify_context(document, **extra) -> dict:
 @throttle("verify")
 def verify(request, code: str):
     document = queries.public_document(code)
+    if document is None:
+        # A sealed record kept by another app (a project's joint report) has its own page.
+        record = verification.find(code=rules.normalise_code(code))
+        if record is not None:
+            return redirect(record.url)
     status = 200 if document is not None else 404
     return render(
         request, "documents/verify.html", _verify_context(document, code=code), status=status

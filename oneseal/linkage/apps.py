@@ -8,6 +8,15 @@ class LinkageConfig(AppConfig):
     label = "linkage"
     verbose_name = _("审管联动")
 
+    def ready(self) -> None:
+        # A department's opinion still awaited holds back any decision on the case
+        # (cases.decisions); whether its silence already counts depends on the decision's day.
+        from oneseal.cases import decisions
+
+        from .opinion_records import opinion_blockers
+
+        decisions.register(dated_blockers=opinion_blockers)
+
     def nav_links(self, request: HttpRequest):
         from django.urls import reverse
 

@@ -1,6 +1,7 @@
 """What the case actions ask the linkage before a decision: the department opinions still
-awaited on the case (征求意见). Depends on models only, like `push_records`: the case actions
-import it, and the linkage's actions call the case actions.
+awaited on the case (征求意见). Depends on models only; registered with `cases.decisions` in
+LinkageConfig.ready (a dated check: the decision's day decides whether silence counts), so the
+case actions never import it, and the linkage's actions call the case actions.
 
 A decision is not signed while an opinion the reviewer asked for is still awaited — whether
 silence will count as consent or not — because until the limit passes the department may still

@@ -64,6 +64,7 @@ class JointStepSerializer(serializers.ModelSerializer):
             "kind_label",
             "title",
             "template",
+            "provider",
             "provider_name",
             "provider_credit_code",
             "state",
@@ -106,7 +107,22 @@ class OpenInput(serializers.Serializer):
         default=list,
         help_text=gettext_lazy("办件编号"),
     )
-    provider_name = serializers.CharField(required=False, allow_blank=True, default="")
+    provider = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=BIGGEST_ID,
+        help_text=gettext_lazy(
+            "多评合一的评估编制中介机构（中介服务超市中当日资质有效的机构）；与 provider_name 二选一"
+        ),
+    )
+    provider_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("未入驻中介服务超市的评估编制单位名称"),
+    )
     provider_credit_code = serializers.CharField(required=False, allow_blank=True, default="")
 
 

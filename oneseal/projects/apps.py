@@ -28,11 +28,23 @@ class ProjectsConfig(AppConfig):
         # The act that decides a bundle's last case concludes the bundle, whatever path
         # recorded the act (cases.notices); registered after the documents app's issuer, so
         # the decision's own documents exist when the bundle concludes.
-        from oneseal.cases import notices
+        from oneseal.cases import decisions, notices
 
         from .bundles import case_decided
+        from .joint_records import open_step_blockers
 
         notices.register(case_decided)
+
+        # A case that uses a shared step still without its report is not decided
+        # (cases.decisions): the decision rests on the merged opinion.
+        decisions.register(blockers=open_step_blockers)
+
+        # A joint report is checked at the common verification page like any document.
+        from oneseal.documents import verification
+
+        from .queries import sealed_report
+
+        verification.register(sealed_report)
 
         # Every case event, whatever recorded it, marks its stage's standing for the desk.
         from . import desk

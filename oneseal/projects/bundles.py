@@ -34,6 +34,7 @@ from oneseal.calendars.queries import today
 from oneseal.cases.actions import intake
 from oneseal.cases.actions.joint import record_joint_result
 from oneseal.cases.models import Case, CaseEvent, Channel, Licence, State
+from oneseal.cases.queries import published_parts
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import HandlingItem, LifeEvent, Material
 from oneseal.documents.models import Document, DocumentKind
@@ -69,10 +70,11 @@ class MaterialGroup:
     field: str
     name: str
     materials: list[Material] = field(default_factory=list)
+    items: list[HandlingItem] = field(default_factory=list)  # each material's item, in step
 
     @property
     def item_names(self) -> list[str]:
-        return [m.handling_item.name for m in self.materials]
+        return [hi.name for hi in self.items]
 
     @property
     def required(self) -> bool:
@@ -99,7 +101,9 @@ def material_groups(
     in the order the items first name them. The field is that of its first material."""
     groups: dict[str, MaterialGroup] = {}
     for hi in items:
-        for m in hi.materials.order_by("order", "id"):
+        # The checklist the intake will copy into the case (read once per process for a
+        # published version): the form lists exactly what each case will list.
+        for m in published_parts(hi).materials:
             if m.source != Material.Source.APPLICANT:
                 continue
             if applicant_kind is not None and not catalogue_rules.material_applies(
@@ -109,8 +113,8 @@ def material_groups(
             key = material_key(m.name)
             if key not in groups:
                 groups[key] = MaterialGroup(field=intake.upload_field(m), name=m.name)
-            m.handling_item = hi  # already read: the group names its items without a query
             groups[key].materials.append(m)
+            groups[key].items.append(hi)
     return list(groups.values())
 
 
@@ -235,10 +239,11 @@ def open_bundle(
     errors: dict[str, list[str]] = {}
     if len({hi.pk for hi in items}) != len(items):
         errors["items"] = [_("同一办理事项不能重复申请")]
+    # Read once: `receive` is handed what was found here rather than reading it again.
+    item_blockers = {hi.pk: intake.receive_blockers(hi, applicant, on) for hi in items}
     for hi in items:
-        blockers = intake.receive_blockers(hi, applicant, on)
-        if blockers:
-            errors[f"item-{hi.pk}"] = [f"{hi.name}：{b}" for b in blockers]
+        if item_blockers[hi.pk]:
+            errors[f"item-{hi.pk}"] = [f"{hi.name}：{b}" for b in item_blockers[hi.pk]]
     by_agent = bool(agent_name or agent_id_number)
     groups = {g.field: g for g in material_groups(items, applicant.kind, by_agent=by_agent)}
     stored: dict[str, intake.StoredFile] = {}
@@ -339,6 +344,7 @@ def open_bundle(
                 agent_phone=agent_phone,
                 at=at,
                 uploads=own,
+                known_blockers=item_blockers[hi.pk],
             )
         except DomainError as exc:
             # Checked above; what the intake still refuses refuses everything, under the item.

@@ -63,16 +63,11 @@ LEVEL_LABELS = {
 # --- keeping the standings -----------------------------------------------------------------
 
 
-def mark_dirty(*, case_id: int | None = None, project_id: int | None = None) -> int:
-    """Mark the standings a case's event or a project's change may have moved."""
-    standings = StageStanding.objects.all()
-    if case_id is not None:
-        standings = standings.filter(application__bundle__members__case_id=case_id)
-    elif project_id is not None:
-        standings = standings.filter(application__project_id=project_id)
-    else:
-        return 0
-    return standings.filter(dirty=False).update(dirty=True)
+def mark_dirty(*, project_id: int) -> int:
+    """Mark the standings a project's change may have moved (a case's event: `_event_saved`)."""
+    return StageStanding.objects.filter(application__project_id=project_id, dirty=False).update(
+        dirty=True
+    )
 
 
 # The acts that move a stage's clock: a stop begins or ends (the applicant's correction, a
@@ -85,8 +80,20 @@ CLOCK_ACTIONS = frozenset(
 
 
 def _event_saved(sender, instance: CaseEvent, created: bool, **kwargs) -> None:
-    if created and instance.action in CLOCK_ACTIONS:
-        mark_dirty(case_id=instance.case_id)
+    if not created or instance.action not in CLOCK_ACTIONS:
+        return
+    # Most cases belong to no stage: one indexed read (the case is unique among the bundles'
+    # members) finds the stage, if any, and only then is a standing written — a single case's
+    # correction or decision never takes a write on the desk's table.
+    applications = list(
+        StageApplication.objects.filter(bundle__members__case_id=instance.case_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if applications:
+        StageStanding.objects.filter(application_id__in=applications, dirty=False).update(
+            dirty=True
+        )
 
 
 def _application_saved(sender, instance: StageApplication, created: bool, **kwargs) -> None:

@@ -1,8 +1,8 @@
 """The shared steps of a project's stage (issue #10 point 4): 联合审图 (drawings reviewed once by
-the sections and departments concerned), 多评合一 (one combined assessment report by a named
-provider) and 联合验收 (the completion acceptance with every department's result). Each is one
-`JointStep` keyed to the project and the stage number; every case of the stage that uses it is
-listed on it and shows it.
+the sections and departments concerned), 多评合一 (one combined assessment report by a qualified
+intermediary of the marketplace, or a named provider) and 联合验收 (the completion acceptance
+with every department's result). Each is one `JointStep` keyed to the project and the stage
+number; every case of the stage that uses it is listed on it and shows it.
 
 Who does what: a reviewer of the stage's lead section (when the stage's template names one) or
 a signatory of the project's region opens a step, names the sections concerned and asks the
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
@@ -32,6 +33,7 @@ from oneseal.cases.actions._base import append_event, lock
 from oneseal.cases.models import Case
 from oneseal.documents.numbering import take_next
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.intermediaries.models import Intermediary
 from oneseal.linkage import actions as linkage_actions
 from oneseal.linkage.models import OpinionRequest
 from oneseal.organisation.models import Bureau, Department, Role, Section
@@ -122,12 +124,18 @@ def open_joint_step(
     template: StageTemplate | None = None,
     cases: Iterable[Case] = (),
     sections: Iterable[Section] = (),
+    provider: Intermediary | int | str | None = None,
     provider_name: str = "",
     provider_credit_code: str = "",
     on: datetime.date | None = None,
 ) -> JointStep:
+    """Open a shared step. A combined assessment (多评合一) names who draws it up: `provider`,
+    an intermediary qualified on `on` (`queries.qualified_providers`), whose name and credit
+    code the step copies; or, for a provider not registered in the marketplace, its name
+    (`provider_name`, with its credit code when known) — one or the other."""
     project = Project.objects.select_related("region", "owner").get(pk=project.pk)
     _require_lead(actor, project, template)
+    on = on or business_today()
     errors: dict = {}
     if kind not in JointKind.values:
         errors["kind"] = [_("请选择联合审图、多评合一或联合验收")]
@@ -146,9 +154,24 @@ def open_joint_step(
         or not template.catalogue.region.contains(project.region)
     ):
         errors["template"] = [_("阶段模板应为本阶段已发布的模板")]
-    if kind == JointKind.COMBINED_ASSESSMENT:
+    chosen = None
+    if provider not in (None, "") and kind != JointKind.COMBINED_ASSESSMENT:
+        errors["provider"] = [_("只有多评合一须指定评估编制单位")]
+    elif provider not in (None, ""):
+        chosen = _qualified_provider(provider, on)
+        if chosen is None:
+            errors["provider"] = [
+                _(
+                    "所选中介机构不存在、已暂停服务或在{date}没有有效资质，不能编制多评合一报告"
+                ).format(date=date_format(on, "DATE_FORMAT"))
+            ]
+        elif _text(provider_name) or _text(provider_credit_code):
+            errors["provider_name"] = [_("已选择中介机构，请勿另填评估编制单位")]
+        else:
+            provider_name, provider_credit_code = chosen.name, chosen.credit_code
+    elif kind == JointKind.COMBINED_ASSESSMENT:
         if not _text(provider_name):
-            errors["provider_name"] = [_("多评合一须写明评估编制单位")]
+            errors["provider_name"] = [_("多评合一须选择中介机构或写明评估编制单位")]
         if _text(provider_credit_code):
             try:
                 provider_credit_code = validate_credit_code(provider_credit_code)
@@ -165,7 +188,6 @@ def open_joint_step(
     if JointStep.objects.filter(project=project, stage=stage, kind=kind).exists():
         errors["kind"] = [_("本项目该阶段已有此联合环节")]
     fail_fields(errors)
-    on = on or business_today()
     step = JointStep.objects.create(
         project=project,
         stage=stage,
@@ -173,6 +195,7 @@ def open_joint_step(
         title=_text(title),
         region_code=project.region.code,
         template=template,
+        provider=chosen,
         provider_name=_text(provider_name),
         provider_credit_code=_text(provider_credit_code),
         opened_on=on,
@@ -195,9 +218,18 @@ def open_joint_step(
             "cases": [c.number for c in listed_cases],
             "sections": [s.name for s in sections],
             "provider": step.provider_name,
+            **({"intermediary": chosen.credit_code} if chosen else {}),
         },
     )
     return step
+
+
+def _qualified_provider(provider: Intermediary | int | str, on: datetime.date):
+    pk = provider.pk if isinstance(provider, Intermediary) else provider
+    try:
+        return queries.qualified_providers(on).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
 
 
 def _open_step(step: JointStep) -> JointStep:

@@ -25,16 +25,23 @@ class OpenJointStepForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    provider = forms.ModelChoiceField(
+        label=_("评估编制中介机构（多评合一）"),
+        queryset=None,
+        required=False,
+        help_text=_("中介服务超市中资质有效的机构；未入驻的编制单位请在下方填写名称"),
+    )
     provider_name = forms.CharField(
-        label=_("评估编制单位（多评合一）"), max_length=200, required=False
+        label=_("评估编制单位（多评合一，未入驻中介服务超市）"), max_length=200, required=False
     )
     provider_credit_code = forms.CharField(
         label=_("编制单位统一社会信用代码"), max_length=40, required=False
     )
 
-    def __init__(self, *args, templates, sections, cases, **kwargs):
+    def __init__(self, *args, templates, sections, cases, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
+        self.fields["provider"].queryset = providers
         self.fields["sections"].queryset = sections
         self.fields["cases"].queryset = cases
 

@@ -1,5 +1,6 @@
 """What the case actions ask of a project's shared steps before a decision. Depends on models
-only: the case actions import it, and the joint steps' actions call the case actions."""
+only; registered with `cases.decisions` in ProjectsConfig.ready, so the case actions never
+import the projects app (whose joint steps' actions call the case actions)."""
 
 from django.utils.translation import gettext as _
 

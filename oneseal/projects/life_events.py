@@ -33,7 +33,9 @@ def chosen_items(
 ) -> tuple[list[tuple[HandlingItem, bool]], dict[str, list[str]]]:
     """The items an application opens given the answers (yes: "1", "yes", "true", True), and
     the errors of answers to questions the event does not ask."""
-    items = list(event.items.select_related("handling_item__item_version__item__catalogue"))
+    items = list(
+        event.items.select_related("handling_item__item_version__item__catalogue__region__bureau")
+    )
     asked = {question_field(i): i for i in items if not i.required}
     errors = {
         name: [_("该一件事没有这个引导问题")]

@@ -293,7 +293,7 @@ class StageStanding(models.Model):
     """Where a stage application's clocks stood when last computed (`desk.refresh`), kept so
     the lead section's queue and e-supervision filter, sort and count in SQL instead of
     replaying every stage's events on each read. A standing is a cache of `clocks`: any event
-    on one of the stage's cases marks it dirty (`desk.mark_dirty`), and a dirty one — or one
+    on one of the stage's cases marks it dirty (`desk._event_saved`), and a dirty one — or one
     computed on another calendar — is computed again before it is read. The project's clock is
     copied onto each of its stages' standings, all refreshed together.
 
@@ -407,8 +407,18 @@ class JointStep(models.Model):
     cases = models.ManyToManyField(
         Case, verbose_name=_("使用本环节结论的办件"), related_name="joint_steps", blank=True
     )
-    # 多评合一: the one provider who drew up the combined assessment (an intermediary of the
-    # marketplace once it exists).
+    # 多评合一: the one provider who drew up the combined assessment — an intermediary of the
+    # marketplace qualified on the day the step opened (`queries.qualified_providers`), whose
+    # name and credit code are copied below as the report prints them; or, for a provider not
+    # registered there (and the steps opened before it existed), only the named provider.
+    provider = models.ForeignKey(
+        "intermediaries.Intermediary",
+        verbose_name=_("评估编制中介机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     provider_name = models.CharField(_("评估编制单位"), max_length=200, blank=True)
     provider_credit_code = models.CharField(
         _("编制单位统一社会信用代码"), max_length=18, blank=True

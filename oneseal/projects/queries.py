@@ -4,18 +4,30 @@ their region and below, an online account only the projects of the organisations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import OPEN_STATES, Case, CaseEvent, Suspension
 from oneseal.catalogue.models import SpecialProcedure
+from oneseal.documents.verification import SealedRecord
+from oneseal.intermediaries.models import Intermediary, Offer, Qualification
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
 
 from . import clocks
-from .models import Bundle, Project, Stage, StageApplication, StageTemplate
+from .joint_reports import TITLE
+from .models import (
+    Bundle,
+    JointKind,
+    JointStep,
+    Project,
+    Stage,
+    StageApplication,
+    StageTemplate,
+)
 
 
 def visible_projects(user: Actor) -> QuerySet[Project]:
@@ -26,6 +38,23 @@ def visible_projects(user: Actor) -> QuerySet[Project]:
         prefix = scope_prefix(user)
         return base.none() if prefix is None else base.filter(region__code__startswith=prefix)
     return base.filter(owner__in=represented(user))
+
+
+def qualified_providers(on: datetime.date) -> QuerySet[Intermediary]:
+    """The intermediaries of the marketplace that may draw up a combined assessment (多评合一)
+    on `on`: in service (not suspended), offering a service whose qualification they hold valid
+    that day. A testing or inspection service (one that is a 第四十五条 procedure) is no
+    assessment, so offering only such a service does not qualify."""
+    valid = Qualification.objects.filter(
+        intermediary=OuterRef("intermediary_id"),
+        kind=OuterRef("service__qualification_kind"),
+        valid_from__lte=on,
+        valid_to__gte=on,
+    )
+    offers = Offer.objects.filter(Exists(valid), service__procedure_kind="")
+    return Intermediary.objects.filter(
+        status=Intermediary.Status.ACTIVE, pk__in=offers.values("intermediary_id")
+    ).order_by("name", "id")
 
 
 def published_templates(region: Region | None = None) -> QuerySet[StageTemplate]:
@@ -143,4 +172,29 @@ def project_clock_of(project: Project, on: datetime.date) -> clocks.ProjectClock
         limit_days=project_limit(project),
         completed_on=completion[0].bundle.concluded_on if completion else None,
         on=on,
+    )
+
+
+def sealed_report(*, code: str = "", sha256: str = "") -> SealedRecord | None:
+    """A shared step's sealed report by its verification code or its file's SHA-256, as the
+    common verification page shows it (registered with `documents.verification`)."""
+    reports = JointStep.objects.select_related("project", "bureau").filter(
+        state=JointStep.StepState.CONCLUDED
+    )
+    if code:
+        step = reports.filter(report_code=code).first()
+    elif sha256:
+        step = reports.filter(report_sha256=sha256).first()
+    else:
+        return None
+    if step is None:
+        return None
+    return SealedRecord(
+        kind=TITLE[JointKind(step.kind)],
+        number=step.report_number,
+        dated=step.concluded_on,
+        issuer=step.bureau.name if step.bureau else "",
+        subject=f"{step.project.name}（{step.project.code}）：{step.get_stage_display()}",
+        sha256=step.report_sha256,
+        url=reverse("projects:report-check", args=[step.report_code]),
     )

@@ -78,7 +78,12 @@ def apply_for_stage(
         if earlier is not None:
             return earlier
     fail_fields(template_errors(project, template))
-    items = list(template.items.select_related("handling_item__item_version__item__catalogue"))
+    # The catalogue's region and its bureau too: every item's case reads them when it opens.
+    items = list(
+        template.items.select_related(
+            "handling_item__item_version__item__catalogue__region__bureau"
+        )
+    )
     chosen = {int(pk) for pk in optional}
     offered = {i.handling_item_id for i in items if not i.required}
     unknown = sorted(chosen - offered)

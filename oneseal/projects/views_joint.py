@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from oneseal.calendars.queries import today
 from oneseal.cases.models import OPEN_STATES
 from oneseal.cases.queries import is_scoped_staff, visible_cases
 from oneseal.errors import DomainError, NotPermitted
@@ -64,6 +65,7 @@ def _open_form(user, project: Project, data=None) -> OpenJointStepForm:
         templates=queries.published_templates(project.region),
         sections=Section.objects.filter(bureau__region=project.region).order_by("name"),
         cases=_owner_cases(user, project),
+        providers=queries.qualified_providers(today()),
     )
 
 

@@ -21,11 +21,9 @@ from oneseal.actors import Actor, User, stored_user
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import MissedPromiseRule, Variant
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
-from oneseal.linkage.opinion_records import opinion_blockers
 from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
-from oneseal.projects.joint_records import open_step_blockers
 
 from .. import decisions, rules
 from ..models import (
@@ -129,8 +127,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
     )
     out += commitment_grant_blockers(case)
     out += licences.grant_blockers_on_licence(case, on)
-    out += opinion_blockers(case, on=on) + open_step_blockers(case)
-    out += decisions.blockers(case)
+    out += decisions.blockers(case, on=on)
     if case.handling_item.missed_promise_rule == MissedPromiseRule.REVOKE:
         for line in outstanding_tolerated(case).filter(promised_by__lt=on):
             assert line.promised_by is not None  # filtered on it
@@ -269,9 +266,7 @@ def deny_blockers(case: Case, *, on: datetime.date | None = None) -> list[str]:
     return (
         rules.transition_blockers("deny", case.state)
         + pending_review_blockers(case, steps_of(case))
-        + opinion_blockers(case, on=on or today())
-        + open_step_blockers(case)
-        + decisions.blockers(case)
+        + decisions.blockers(case, on=on or today())
     )
 
 

@@ -121,6 +121,7 @@ def receive(
     at: datetime.datetime | None = None,
     target_licence: Licence | int | None = None,
     uploads: dict | None = None,
+    known_blockers: list[str] | None = None,
 ) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
     The same idempotency key from the same applicant returns the case already opened. A 变更 /
@@ -131,7 +132,11 @@ def receive(
     `uploads` ({material id: file}) are the files submitted with an online application: they
     are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
     event through `cases.notices`) lists what actually arrived. A refused file refuses the
-    whole application, naming each file's field (`material-<id>`)."""
+    whole application, naming each file's field (`material-<id>`).
+
+    `known_blockers` is what `receive_blockers(handling_item, applicant, today(at))` returned
+    to a caller that checked it in this transaction for this same `at` (a bundle checks every
+    item before it opens any): the result is used, not read twice."""
     version = handling_item.item_version
     region = version.item.catalogue.region
     online_self = channel == Channel.ONLINE and acts_for(actor, applicant)
@@ -177,7 +182,9 @@ def receive(
             raise ValidationFailed(_("代办人信息有误"), fields=agent_errors)
     at = at or timezone.now()
     on = today(at)
-    blockers = receive_blockers(handling_item, applicant, on)
+    blockers = (
+        receive_blockers(handling_item, applicant, on) if known_blockers is None else known_blockers
+    )
     fail_blockers(blockers, field="handling_item", error=ValidationFailed)
     bureau = _bureau_of(region)
     if bureau is None:

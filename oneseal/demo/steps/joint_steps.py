@@ -4,9 +4,14 @@ reviewed jointly by the investment and construction section and the market regul
 through an opinion request and answered by the demo supervisor), concluded by the signatory
 with one report under the bureau's seal that the owner's running case uses.
 
-Runs after the documents step: the report is signed with the bureau's seal, which that step
-creates. Idempotent: nothing is written when the demo project already has the step. DEMO DATA:
-the project, its code and the opinions are invented."""
+Then the same project reaches completion: its completion-acceptance stage is applied for at
+the window, the case accepted, and the joint acceptance (联合验收) done with the investment
+section's result and the market regulator's (asked and answered through the linkage), the
+联合验收意见书 issued under the bureau's seal for the stage's case.
+
+Runs after the documents step: the reports are signed with the bureau's seal, which that step
+creates. Idempotent: a step the demo project already has is not done again. DEMO DATA: the
+project, its code and the opinions are invented."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -17,11 +22,12 @@ from oneseal.documents.queries import active_seal
 from oneseal.linkage import actions as linkage_actions
 from oneseal.organisation.models import Bureau, Section
 from oneseal.projects import actions as project_actions
-from oneseal.projects import joint_actions
-from oneseal.projects.models import JointStep, Project, Stage
+from oneseal.projects import joint_actions, stages
+from oneseal.projects.models import JointKind, Project, Stage, StageTemplate
 
 from ..cases import demo_cases
 from ..data import organisation as org
+from .projects import Demo as ProjectsDemo
 
 CODE = "2025-640221-59-03-000101"
 
@@ -43,15 +49,26 @@ def load(*, today) -> list[str]:
     users = {
         u.username: u
         for u in get_user_model()
-        .objects.filter(username__in=("reviewer_build", "signatory", "supervisor"))
+        .objects.filter(username__in=("reviewer_build", "signatory", "supervisor", "clerk"))
         .select_related("staff__department", "staff__section")
     }
     bureau = Bureau.objects.filter(region__code=org.COUNTY_CODE).first()
-    if len(users) < 3 or bureau is None or active_seal(bureau) is None:
+    if len(users) < 4 or bureau is None or active_seal(bureau) is None:
         return []
     project = Project.objects.filter(code=CODE).first()
-    if project is not None and JointStep.objects.filter(project=project).exists():
-        return []
+    lines: list[str] = []
+    if project is None or not project.joint_steps.filter(kind=JointKind.DRAWING_REVIEW).exists():
+        lines += _drawing_review(project, users, bureau, today)
+        project = Project.objects.filter(code=CODE).first()
+    if (
+        project is not None
+        and not project.joint_steps.filter(kind=JointKind.JOINT_ACCEPTANCE).exists()
+    ):
+        lines += _joint_acceptance(project, users, bureau, today)
+    return lines
+
+
+def _drawing_review(project, users, bureau, today) -> list[str]:
     owner, case = _owner_and_case()
     if owner is None:
         return []
@@ -121,3 +138,76 @@ def load(*, today) -> list[str]:
         )
     )
     return lines
+
+
+def _joint_acceptance(project, users, bureau, today) -> list[str]:
+    template = (
+        StageTemplate.objects.filter(
+            catalogue__region__code=org.COUNTY_CODE,
+            stage=Stage.COMPLETION_ACCEPTANCE,
+            status=StageTemplate.Status.PUBLISHED,
+            superseded_on__isnull=True,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if template is None or project.kind not in (template.project_kinds or []):
+        return []
+    application = stages.apply_for_stage(project, template, actor=users["clerk"])
+    cases = [m.case for m in application.bundle.members.order_by("order")]
+    demo = ProjectsDemo(today)
+    for case in cases:
+        demo.accept(case, today)
+    section = Section.objects.get(bureau=bureau, name="投资建设审批科")
+    reviewer, signatory, supervisor = (
+        users["reviewer_build"],
+        users["signatory"],
+        users["supervisor"],
+    )
+    step = joint_actions.open_joint_step(
+        project,
+        actor=reviewer,
+        stage=Stage.COMPLETION_ACCEPTANCE,
+        kind=JointKind.JOINT_ACCEPTANCE,
+        title="竣工联合验收",
+        template=template,
+        sections=[section],
+        on=today,
+    )
+    opinion = joint_actions.ask_department(
+        step,
+        actor=reviewer,
+        department=supervisor.staff.department,
+        subject="请对仓储用房内设食品仓库的竣工情况进行验收并给出结论",
+        days=5,
+        on=today,
+    )
+    linkage_actions.answer_opinion(
+        opinion,
+        actor=supervisor,
+        conclusion="agree",
+        reasons="食品仓库按审查合格的施工图建成，冷链设施运行正常，验收合格。",
+        on=today,
+    )
+    joint_actions.record_section_result(
+        step,
+        section,
+        actor=reviewer,
+        result="pass",
+        findings="规划、消防、人防、竣工图核验合格。",
+        on=today,
+    )
+    step = joint_actions.conclude_joint_step(
+        step,
+        actor=signatory,
+        result="pass",
+        summary="经联合验收，工程符合竣工验收条件，同意验收。",
+        on=today,
+    )
+    return [
+        _("联合验收：{project}出具{number}，办件{cases}使用").format(
+            project=project.name,
+            number=step.report_number,
+            cases="、".join(c.number for c in step.cases.order_by("number")),
+        )
+    ]

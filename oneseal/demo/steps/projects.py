@@ -1,13 +1,15 @@
 """The demo's parallel approval and life events (平罗县 640221): the county's stage templates
 for 社会投资 and 小型低风险 projects, two projects — a 社会投资 logistics warehouse whose first
-stage is done and whose second waits on the owner's correction, and a 小型低风险 food
-workshop in its construction-permit stage, one case suspended for a joint site inspection —
-and two life events, 开饭店 (one application delivered) and 开办幼儿园.
+stage is done and whose second waits on the owner's correction (its planning permit's site
+visited jointly, 联合勘验, by two inspectors with the natural resources bureau), and a 小型低风险
+food workshop in its construction-permit stage, one case suspended for a joint site
+inspection — and two life events, 开饭店 (one application delivered) and 开办幼儿园.
 
 Idempotent: a template, project, stage application or life event already there is left alone.
 Every write goes through the actions (`projects.actions`, `projects.stages`,
-`catalogue.life_events`, `projects.life_events`, `cases.actions`). DEMO DATA: the project
-codes, the limits and the reform plan cited are invented for the demo county."""
+`catalogue.life_events`, `projects.life_events`, `cases.actions`, `inspections.actions`).
+DEMO DATA: the project codes, the limits and the reform plan cited are invented for the demo
+county."""
 
 import datetime
 
@@ -23,7 +25,9 @@ from oneseal.catalogue import life_events as definitions
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, LifeEvent
 from oneseal.catalogue.rules import material_applies
 from oneseal.errors import DomainError
-from oneseal.organisation.models import Section
+from oneseal.inspections import actions as inspection_actions
+from oneseal.inspections.queries import checklist_for
+from oneseal.organisation.models import Department, Section
 from oneseal.projects import actions, stages
 from oneseal.projects.life_events import apply_for_life_event
 from oneseal.projects.models import Project, Stage, StageApplication, StageTemplate
@@ -251,6 +255,7 @@ def _warehouse(d: Demo, templates) -> Project:
     if new:
         planning, fire = _cases(second)
         d.accept(planning, d.ago(8))
+        _joint_inspection(d, project, planning)
         d.review(planning, d.ago(5))
         line = fire.materials.select_related("material").first()
         case_actions.request_correction(
@@ -260,6 +265,62 @@ def _warehouse(d: Demo, templates) -> Project:
             items={line.pk: "消防设计文件缺少冷库氨制冷系统防爆设计说明，请补充"},
         )
     return project
+
+
+# 联合勘验 of the warehouse's planning permit: the points the catalogue administrator keeps for
+# the item, and what the two inspectors found on site.
+PLANNING_ITEM = "建设工程（含临时建设）规划许可证核发"
+PLANNING_CHECKLIST = [
+    ("建设用地界址与用地预审批复一致", "对照红线图现场核对界桩"),
+    ("现场无未批先建、违法建设", "查看现场及周边"),
+    ("周边道路、管线接口与规划条件一致", "对照规划条件和总平面图"),
+]
+
+
+def _joint_inspection(d: Demo, project: Project, case: Case) -> None:
+    """Agreed the day the case was accepted, done the next working day by two inspectors
+    with the investment section and the natural resources bureau, both signatures, completed
+    the same day (the stop it may cause takes no working day)."""
+    hi = d.item(PLANNING_ITEM)
+    if not checklist_for(hi):
+        inspection_actions.save_checklist(hi, actor=d.users["catadmin"], lines=PLANNING_CHECKLIST)
+    reviewer, signatory = d.users["reviewer_build"], d.users["signatory"]
+    visit = d.ago(7)
+    inspection = inspection_actions.schedule_joint_inspection(
+        project,
+        actor=reviewer,
+        stage=Stage.CONSTRUCTION_ENGINEERING,
+        cases=[case],
+        sections=Section.objects.filter(bureau__region__code=org.COUNTY_CODE, name=LEAD),
+        departments=Department.objects.filter(
+            region__code=org.COUNTY_CODE, name="平罗县自然资源局"
+        ),
+        at=d.at(visit),
+        place=project.location,
+        expected_days=1,
+        inspectors=[reviewer, signatory],
+        on=d.ago(8),
+    )
+    inspection_actions.start_inspection(inspection, actor=reviewer, on=visit)
+    for order, _point in enumerate(PLANNING_CHECKLIST, 1):
+        inspection_actions.record_finding(
+            inspection, actor=reviewer, order=order, result="conforms"
+        )
+    for party in inspection.parties.order_by("id"):
+        inspection_actions.record_party(
+            inspection,
+            party,
+            actor=reviewer,
+            attended=True,
+            representative="丁建华" if party.section_id else "自然资源局规划股 王海",
+            findings="界桩位置与红线图一致，现场无未批先建",
+        )
+    inspection_actions.record_conclusion(
+        inspection, actor=reviewer, conclusion="现场与规划条件及用地预审批复一致，同意继续办理。"
+    )
+    inspection_actions.confirm(inspection, actor=reviewer)
+    inspection_actions.confirm(inspection, actor=signatory)
+    inspection_actions.complete_inspection(inspection, actor=reviewer, on=visit)
 
 
 def _workshop(d: Demo, templates) -> Project:

@@ -332,6 +332,32 @@ def _an_opinion_answered_one_deemed_and_a_joint_review_sealed():
     assert CaseEvent.objects.filter(case=case, action="joint_report").exists()
 
 
+def _a_joint_inspection_and_a_joint_acceptance_done():
+    """联合勘验: a project's visit with two inspectors' findings signed, completed; 联合验收:
+    every party's result (the section's, the department's answered opinion) and the
+    联合验收意见书 under the bureau's seal, used by the completion stage's case."""
+    from oneseal.documents.signing import check_signature
+    from oneseal.inspections.models import Inspection
+    from oneseal.projects.joint_actions import party_rows
+    from oneseal.projects.models import JointStep
+
+    visit = Inspection.objects.get(project__isnull=False)
+    assert visit.state == "completed" and visit.inspectors.count() >= 2
+    assert all(i.confirmed_at for i in visit.inspectors.all())
+    assert visit.findings.exists() and all(p.attended for p in visit.parties.all())
+    acceptance = JointStep.objects.get(kind="joint_acceptance")
+    assert acceptance.state == "concluded" and acceptance.stage == 4
+    assert acceptance.report_number.startswith("平审批联验〔")
+    rows = party_rows(acceptance)
+    assert len(rows) == 2 and all(row["done"] for row in rows)
+    assert acceptance.parties.filter(department__isnull=False).exists()
+    data = acceptance.report_file.open("rb").read()
+    assert check_signature(data, [acceptance.report_seal.certificate_pem]).ok
+    (case,) = acceptance.cases.all()
+    assert case.handling_item.name == "特殊建设工程消防验收"
+    assert case.events.filter(action="joint_report").exists()
+
+
 def _a_hearing_was_held_and_a_party_heard():
     """The hearings step: one case whose hearing was requested, held and signed, decided on its
     record; one whose interested party stated views online and was answered."""
@@ -360,6 +386,7 @@ def test_loading_again_changes_nothing_and_prints_the_accounts(county):
     _a_licence_went_through_the_revocation_procedure()
     _every_notice_kind_of_the_intake_and_closing_is_shown()
     _an_opinion_answered_one_deemed_and_a_joint_review_sealed()
+    _a_joint_inspection_and_a_joint_acceptance_done()
     _a_hearing_was_held_and_a_party_heard()
     before = {m.__name__: m.objects.count() for m in COUNTED} | {
         "User": get_user_model().objects.count()
@@ -521,7 +548,9 @@ def test_the_inspections_step_keeps_checklists_and_shows_one_visit_done_and_one_
 
     inspections_step.load(today=timezone.localdate())
     assert ChecklistLine.objects.values("handling_item").distinct().count() == 2
-    done = Inspection.objects.get(state=Inspection.InspectionState.COMPLETED)
+    # The visits of single cases (the projects step adds a joint one of a project's stage).
+    visits = Inspection.objects.filter(project__isnull=True)
+    done = visits.get(state=Inspection.InspectionState.COMPLETED)
     assert done.inspectors.count() == 2 and all(i.confirmed_at for i in done.inspectors.all())
     assert done.findings.filter(result="nonconforms").count() == 1
     photo = done.photos.get()
@@ -533,11 +562,11 @@ def test_the_inspections_step_keeps_checklists_and_shows_one_visit_done_and_one_
         "record_site_inspection",
         "suspend",
     ]
-    scheduled = Inspection.objects.get(state=Inspection.InspectionState.SCHEDULED)
+    scheduled = visits.get(state=Inspection.InspectionState.SCHEDULED)
     assert scheduled.scheduled_at > timezone.now()
     # A second run changes nothing.
     assert inspections_step.load(today=timezone.localdate()) == []
-    assert Inspection.objects.count() == 2
+    assert visits.count() == 2
 
 
 def test_the_expert_pool_a_completed_expert_review_and_an_expert_on_site(county):

@@ -59,6 +59,27 @@ def test_two_projects_in_different_stages_with_cases_in_several_states(today, db
     assert clock.limit_days == 90 and 0 < clock.used < 90
 
 
+def test_the_warehouse_planning_site_was_inspected_jointly_and_signed(today, db):
+    """联合勘验: one visit of the warehouse's construction-engineering stage, with the section
+    and the natural resources bureau attending, two inspectors' findings signed, completed."""
+    from oneseal.inspections.models import Inspection
+
+    warehouse = Project.objects.get(code=step.WAREHOUSE["code"])
+    visit = Inspection.objects.get(project=warehouse)
+    assert visit.stage == Stage.CONSTRUCTION_ENGINEERING and visit.case_id is None
+    assert visit.state == Inspection.InspectionState.COMPLETED
+    assert visit.inspectors.count() >= 2
+    assert all(i.confirmed_at for i in visit.inspectors.all())
+    assert visit.findings.count() == len(step.PLANNING_CHECKLIST)
+    assert not visit.findings.filter(result="").exists()
+    assert {p.name for p in visit.parties.all()} == {step.LEAD, "平罗县自然资源局"}
+    assert all(p.attended for p in visit.parties.all())
+    (covered,) = [c.case for c in visit.covered.all()]
+    assert covered.handling_item.name == step.PLANNING_ITEM
+    assert covered.events.filter(action="record_site_inspection").exists()
+    assert covered.state == State.ACCEPTED
+
+
 def test_two_life_events_one_delivered_and_search_offers_it(today, db):
     names = {e.name for e in offered_life_events()}
     assert {"开饭店", "开办幼儿园"} <= names
@@ -70,6 +91,8 @@ def test_two_life_events_one_delivered_and_search_offers_it(today, db):
 
 
 def test_loading_the_step_again_changes_nothing(today, db):
-    before = (Project.objects.count(), Bundle.objects.count())
+    from oneseal.inspections.models import Inspection
+
+    before = (Project.objects.count(), Bundle.objects.count(), Inspection.objects.count())
     step.load(today=today)
-    assert (Project.objects.count(), Bundle.objects.count()) == before
+    assert (Project.objects.count(), Bundle.objects.count(), Inspection.objects.count()) == before

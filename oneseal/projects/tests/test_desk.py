@@ -7,7 +7,9 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -208,6 +210,24 @@ def test_every_event_marks_the_standing_and_the_read_computes_it_again(applied, 
     row = only_row(lead, day("2026-02-13"))
     assert row.paused and row.computed_on == day("2026-02-13")
     assert desk.rows([row], day("2026-02-13"))[0].cases[0].waits_on == ["等待申请人补正材料"]
+
+
+def test_a_case_of_no_stage_writes_nothing_on_the_desk(applied, lead, clerk, owner):
+    """The same item received on its own: its correction leaves every standing alone, with
+    no write on the desk's table."""
+    only_row(lead, day("2026-02-12"))
+    single = case_actions.receive(
+        cases_of(applied)[0].handling_item, actor=clerk, applicant=owner, at=at("2026-02-12 09:00")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        case_actions.request_correction(
+            single,
+            actor=clerk,
+            items={single.materials.first().pk: "缺少盖章"},
+            on=day("2026-02-12"),
+        )
+    assert not [q for q in queries.captured_queries if "projects_stagestanding" in q["sql"]]
+    assert not StageStanding.objects.get(pk=applied.pk).dirty
 
 
 def test_the_last_grant_concludes_the_stage_on_the_desk(applied, lead, clerk, signatory):

@@ -3,20 +3,26 @@
 one report under the bureau's seal is used by every case of the stage, and every refusal."""
 
 import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from oneseal.applicants.rules import credit_check_char
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import CaseEvent
 from oneseal.documents import actions as document_actions
 from oneseal.documents.signing import check_signature
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
+from oneseal.intermediaries.models import Intermediary, Offer, Qualification, Service
 from oneseal.linkage import actions as linkage_actions
 from oneseal.linkage.models import OpinionRequest
 from oneseal.organisation.models import Role, Section
-from oneseal.projects import actions, joint_actions
+from oneseal.projects import actions, joint_actions, queries
 from oneseal.projects.models import JointStep, Stage
-from oneseal.testing import accepted_case, day, reviewed
+from oneseal.testing import accepted_case, at, day, reviewed
 
 BASIS = "平罗县工程建设项目审批制度改革实施方案"
 
@@ -340,3 +346,176 @@ def test_the_pages_open_a_joint_acceptance_and_refuse_other_counties(
     client.force_login(far_staff)
     assert client.get(url).status_code == 404
     assert client.get(reverse("projects:joint-step", args=[step.pk])).status_code == 404
+
+
+@pytest.fixture
+def providers(county, admin_user):
+    """Intermediaries of the marketplace on 2026-02-12: one qualified for 环境影响评价, one
+    whose qualification expired, one suspended, and a testing laboratory (a 第四十五条
+    procedure, not an assessment)."""
+    eia = Service.objects.create(code="eia", name="环境影响评价", qualification_kind="环评资质")
+    lab = Service.objects.create(
+        code="lab", name="食品检验检测", qualification_kind="检验检测资质", procedure_kind="testing"
+    )
+
+    def make(serial, name, service, *, valid_to="2027-12-31", status="active"):
+        first17 = f"91640221MA{serial:07d}"
+        made = Intermediary.objects.create(
+            name=name,
+            credit_code=first17 + credit_check_char(first17),
+            region=county,
+            status=status,
+            registered_by=admin_user,
+        )
+        Qualification.objects.create(
+            intermediary=made,
+            kind=service.qualification_kind,
+            valid_from=day("2024-01-01"),
+            valid_to=day(valid_to),
+        )
+        Offer.objects.create(intermediary=made, service=service, fee="18000", promised_days=20)
+        return made
+
+    return {
+        "qualified": make(1, "宁夏蓝天环境咨询有限公司", eia),
+        "expired": make(2, "宁夏清源环境咨询有限公司", eia, valid_to="2025-12-31"),
+        "suspended": make(3, "宁夏宏达环境评价有限公司", eia, status="suspended"),
+        "lab": make(4, "宁夏中检食品检测有限公司", lab),
+    }
+
+
+def test_a_combined_assessment_is_drawn_up_by_a_qualified_intermediary(
+    project, reviewer, providers, cases, client
+):
+    qualified = providers["qualified"]
+    assert list(queries.qualified_providers(day("2026-02-12"))) == [qualified]
+    common = {
+        "stage": Stage.LAND_AND_PLANNING,
+        "kind": "combined_assessment",
+        "title": "区域评估与多评合一",
+        "cases": [cases[0]],
+        "on": day("2026-02-12"),
+    }
+    for name in ("expired", "suspended", "lab"):
+        with pytest.raises(ValidationFailed) as refused:
+            joint_actions.open_joint_step(
+                project, actor=reviewer, provider=providers[name], **common
+            )
+        assert "2026年2月12日" in refused.value.fields["provider"][0], name
+    with pytest.raises(ValidationFailed) as both:
+        joint_actions.open_joint_step(
+            project, actor=reviewer, provider=qualified, provider_name="另一单位", **common
+        )
+    assert "provider_name" in both.value.fields
+    with pytest.raises(ValidationFailed) as wrong_kind:
+        joint_actions.open_joint_step(
+            project,
+            actor=reviewer,
+            provider=qualified,
+            **{**common, "kind": "drawing_review", "stage": Stage.CONSTRUCTION_ENGINEERING},
+        )
+    assert "provider" in wrong_kind.value.fields
+    assert not JointStep.objects.exists()
+
+    # The page offers only the qualified intermediaries, and an unqualified choice is a 400.
+    client.force_login(reviewer)
+    url = reverse("projects:joint-steps", args=[project.pk])
+    with time_machine.travel(at("2026-02-12 10:00"), tick=False):
+        page = client.get(url).content.decode()
+        assert qualified.name in page
+        assert all(providers[n].name not in page for n in ("expired", "suspended", "lab"))
+        form = {"stage": 1, "kind": "combined_assessment", "title": "多评合一"}
+        bad = client.post(url, {**form, "provider": providers["expired"].pk})
+        assert bad.status_code == 400 and not JointStep.objects.exists()
+
+        api = APIClient()
+        api.force_authenticate(reviewer)
+        made = api.post(
+            reverse("api:project-joint-steps", args=[project.pk]),
+            {**form, "provider": qualified.pk, "cases": [cases[0].number]},
+            format="json",
+        )
+    assert made.status_code == 201, made.json()
+    step = JointStep.objects.get(pk=made.json()["id"])
+    assert step.provider == qualified and made.json()["provider"] == qualified.pk
+    assert (step.provider_name, step.provider_credit_code) == (
+        qualified.name,
+        qualified.credit_code,
+    )
+    shown = client.get(reverse("projects:joint-step", args=[step.pk])).content.decode()
+    assert qualified.credit_code in shown and "中介服务超市入驻机构" in shown
+    # A step named only by its provider (before the marketplace, or a provider not in it).
+    named = joint_actions.open_joint_step(
+        project,
+        actor=reviewer,
+        provider_name="宁夏某工程咨询有限公司",
+        **{**common, "stage": Stage.CONSTRUCTION_ENGINEERING},
+    )
+    assert named.provider is None and named.provider_name == "宁夏某工程咨询有限公司"
+
+
+def _tampered(data: bytes) -> bytes:
+    """One byte changed inside the signed range (the first page's compressed content)."""
+    at = data.index(b"stream\n") + 40
+    out = bytearray(data)
+    out[at] ^= 0x01
+    return bytes(out)
+
+
+def test_a_joint_report_is_checked_at_the_common_verification_page(
+    step, reviewer, planner, signatory, section, planning, seal, tmp_path, capsys
+):
+    for party, staff in ((section, reviewer), (planning, planner)):
+        joint_actions.record_section_result(
+            step, party, actor=staff, result="pass", findings="合格", on=day("2026-02-13")
+        )
+    done = joint_actions.conclude_joint_step(
+        step, actor=signatory, result="pass", summary="同意", on=day("2026-02-13")
+    )
+    data = done.report_file.open("rb").read()
+    public = Client()
+    check_page = reverse("projects:report-check", args=[done.report_code])
+
+    # By the printed code, typed in lower case, at the common page: its own check page.
+    found = public.get("/documents/verify/", {"code": done.report_code.lower()}, follow=True)
+    assert found.redirect_chain[-1][0] == check_page
+    assert done.report_number in found.content.decode()
+    assert public.get("/documents/verify/ZZZZZZZZZZ/").status_code == 404
+
+    def upload(content):
+        return {"file": SimpleUploadedFile("意见书.pdf", content, content_type="application/pdf")}
+
+    genuine = public.post("/documents/verify/", upload(data)).content.decode()
+    assert "签章真实" in genuine and done.report_number in genuine
+    assert "施工图联合审查意见书" in genuine and check_page in genuine
+    api = (
+        APIClient()
+        .post(reverse("api:document-verify-file"), upload(data), format="multipart")
+        .json()
+    )
+    assert api["authentic"] is True and api["document"] is None
+    assert api["record"]["number"] == done.report_number
+    assert api["record"]["sha256"] == done.report_sha256
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    call_command("verify", str(path))  # exits 0 only for a genuine file in force
+    out = capsys.readouterr().out
+    assert done.report_number in out and "GENUINE" in out
+
+    bad = _tampered(data)
+    refused = public.post("/documents/verify/", upload(bad)).content.decode()
+    assert "不能证明真实" in refused and "签章后被改动" in refused
+    assert 'id="sealed-record"' not in refused
+    api = (
+        APIClient()
+        .post(reverse("api:document-verify-file"), upload(bad), format="multipart")
+        .json()
+    )
+    assert api["authentic"] is False and api["record"] is None
+    path.write_bytes(bad)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("verify", str(path))
+    assert exit_.value.code == 1 and "NOT GENUINE" in capsys.readouterr().out
+    # Bytes appended after the signature: the signature no longer covers the file.
+    appended = public.post("/documents/verify/", upload(data + b"\n%%EOF\n")).content.decode()
+    assert "不能证明真实" in appended

@@ -62,8 +62,14 @@ class Command(BaseCommand):
         )
         if result.seal is not None:
             self.stdout.write(f"seal: {result.seal.name} ({result.seal.get_state_display()})")
-        doc = result.document
-        if doc is None:
+        doc, record = result.document, result.record
+        if doc is None and record is not None:
+            self.stdout.write(
+                f"record: {record.kind} {record.number} {record.dated} {record.issuer}"
+            )
+            if not result.matches_record:
+                self.stdout.write("file: DIFFERS from the stored record (sha256 mismatch)")
+        elif doc is None:
             self.stdout.write("record: not found")
         else:
             self.stdout.write(
@@ -101,6 +107,6 @@ class Command(BaseCommand):
             return "signed by a certificate that is not one of the bureau's seals"
         if not sig.covers_whole_file:
             return "bytes were added after the signature"
-        if result.document is None:
+        if result.document is None and result.record is None:
             return "the bureau has no record of this file"
         return "the file differs from the document the bureau stored"
