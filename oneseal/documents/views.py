@@ -359,9 +359,11 @@ def seals(request):
         else None
     )
     if request.method == "POST":
+        if not keeper:
+            raise PermissionDenied(_("您不是该局所在地区的系统管理员"))
         form = {"register": register_form, "handover": handover_form}.get(op)
         if form is None:
-            raise PermissionDenied(_("您不是该局所在地区的系统管理员"))
+            raise Http404()
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:

@@ -13,7 +13,7 @@ from oneseal.documents import actions, queries
 from oneseal.documents.models import Seal, SealHandover
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation.models import Department, Role
-from oneseal.testing import day
+from oneseal.testing import day, in_parallel, needs_postgres
 from oneseal.transfers import actions as transfer_actions
 
 TRANSFER_DATE = "2026-03-02"  # a Monday, a week after the 2026 Spring Festival holiday
@@ -396,3 +396,27 @@ def test_the_api_refuses_another_county_and_a_non_administrator(
     old_seal.refresh_from_db()
     assert old_seal.state == Seal.SealState.ACTIVE
     assert Department.objects.count() == 1
+
+
+@pytest.mark.postgres
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_sealing_away_at_once_record_one_hand_over(
+    signed, old_seal, orgadmin, make_staff, county, bureau
+):
+    other = make_staff("orgadmin2", county, Role.ADMINISTRATOR, bureau=bureau)
+    results = in_parallel(
+        *(
+            lambda user=user, on=on: actions.seal_away_department_seal(
+                old_seal, actor=user, sealed_away_on=day(on), **HANDOVER
+            )
+            for user, on in ((orgadmin, TRANSFER_DATE), (other, "2026-03-03"))
+        ),
+        timeout=120,
+    )
+    done = [r for r in results if isinstance(r, SealHandover)]
+    refused = [r for r in results if isinstance(r, ValidationFailed)]
+    assert len(done) == 1 and len(refused) == 1, results
+    assert "不能再次封存" in refused[0].fields["sealed_away_on"][0]
+    assert SealHandover.objects.count() == 1
+    assert AuditEvent.objects.filter(action="documents.seal_away_department_seal").count() == 1
