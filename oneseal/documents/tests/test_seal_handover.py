@@ -4,6 +4,7 @@ before the department's transfer date (the date of its signed agreement, `transf
 departments whose transfer date has passed while their old seal is still active, warned."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from oneseal.audit.models import AuditEvent
@@ -420,3 +421,21 @@ def test_two_administrators_sealing_away_at_once_record_one_hand_over(
     assert "不能再次封存" in refused[0].fields["sealed_away_on"][0]
     assert SealHandover.objects.count() == 1
     assert AuditEvent.objects.filter(action="documents.seal_away_department_seal").count() == 1
+
+
+def test_e_supervision_shows_the_department_whose_old_seal_is_still_active(
+    client, signed, old_seal, orgadmin, make_staff, county, other_county
+):
+    client.force_login(make_staff("overseer", county, Role.OVERSEER))
+    url = reverse("esupervision:dashboard")
+    text = client.get(url).content.decode()
+    section = text[text.index('id="seal-switch"') :]
+    assert "市场监管局：划转日期2026年3月2日已过" in section[: section.index("</ul>")]
+    client.force_login(make_staff("dwk_overseer", other_county, Role.OVERSEER))
+    text = client.get(url).content.decode()
+    assert "划转日期2026年3月2日已过" not in text
+    actions.seal_away_department_seal(
+        old_seal, actor=orgadmin, sealed_away_on=day(TRANSFER_DATE), **HANDOVER
+    )
+    client.force_login(get_user_model().objects.get(username="overseer"))
+    assert "划转日期2026年3月2日已过" not in client.get(url).content.decode()
