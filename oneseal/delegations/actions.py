@@ -135,7 +135,7 @@ def _seal(delegation: Delegation, items: list[Item]) -> None:
     delegation is refused (a 委托书 is a sealed document or nothing)."""
     bureau = delegation.bureau
     seal = active_seal(bureau)
-    blockers = signing.sign_blockers(seal)
+    blockers = signing.sign_blockers(seal, bureau)
     if blockers or seal is None:
         raise ValidationFailed(
             blockers[0] if blockers else _("没有启用的审批专用章"), fields={"seal": blockers}
@@ -192,6 +192,7 @@ def _seal(delegation: Delegation, items: list[Item]) -> None:
     signed = signing.sign_pdf(
         rendered.pdf,
         seal=seal,
+        bureau=bureau,
         page=rendered.page,
         box=rendered.box,
         reason=str(_("行政许可委托书")),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User, acts_as_system
+from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.cases.models import Case, Licence, LicenceVersion
@@ -31,10 +31,18 @@ from oneseal.errors import (
 )
 from oneseal.keys import require_seal_key
 from oneseal.organisation.models import Bureau, Department, Role
-from oneseal.organisation.rules import has_role
+from oneseal.organisation.rules import has_role, staff_of
 
-from . import rules, signing, wording
-from .models import Document, DocumentKind, DocumentSequence, DocumentTemplate, PendingNotice, Seal
+from . import rules, signing, switchover, wording
+from .models import (
+    Document,
+    DocumentKind,
+    DocumentSequence,
+    DocumentTemplate,
+    PendingNotice,
+    Seal,
+    SealHandover,
+)
 from .numbering import take_next
 from .queries import (  # noqa: F401 (callers use them here)
     active_seal,
@@ -113,6 +121,41 @@ def create_seal(
     return seal
 
 
+def seal_keeping_bureau(department: Department) -> Bureau | None:
+    """The approval bureau that takes over a department's old seal: its region's, or the
+    nearest one above it."""
+    region = department.region
+    while region is not None:
+        bureau = Bureau.objects.filter(region=region).select_related("region").first()
+        if bureau is not None:
+            return bureau
+        region = region.parent
+    return None
+
+
+def may_keep_department_seals(actor: User, bureau: Bureau) -> bool:
+    """Seed 000 四(二)5: the bureau's administrators of its region (and the superuser) register
+    the departments' old seals and record their hand-over; a department's own staff, whose seal
+    it is, never do."""
+    if not has_role(actor, Role.ADMINISTRATOR, bureau.region):
+        return False
+    if getattr(actor, "is_superuser", False):
+        return True
+    staff = staff_of(actor)
+    return staff is not None and staff.department_id is None
+
+
+def _require_seal_keeper(actor: User | None, department: Department, *, system: bool) -> Bureau:
+    bureau = seal_keeping_bureau(department)
+    if not acts_as_system(actor, system=system) and (
+        bureau is None or not may_keep_department_seals(actor, bureau)
+    ):
+        raise NotPermitted()
+    if bureau is None:
+        raise ValidationFailed(fields={"department": [_("该部门所在区划没有行政审批局")]})
+    return bureau
+
+
 @transaction.atomic
 def register_department_seal(
     department: Department,
@@ -120,29 +163,196 @@ def register_department_seal(
     actor: User | None = None,
     system: bool = False,
     name: str,
-    sealed_away_on: datetime.date,
+    valid_from: datetime.date | None,
+    holder: str = "",
+    place: str = "",
 ) -> Seal:
-    """Seed 000 四(二)5: a department's old approval seal, registered as sealed away from the
-    transfer date. It has no key, so no document can ever carry it."""
-    _require_operator(actor, system=system)
-    if not name.strip():
-        raise ValidationFailed(fields={"name": [_("请填写印章名称")]})
+    """Seed 000 四(二)5: enter a department's old approval seal in the register, still in the
+    department's hands, so its hand-over can be recorded and e-supervision can see it is
+    still active after the transfer date. It has no key: no document can ever carry it."""
+    department = Department.objects.select_related("region").get(pk=department.pk)
+    _require_seal_keeper(actor, department, system=system)
+    name, holder, place = (str(v or "").strip() for v in (name, holder, place))
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("请填写印章名称")]
+    elif Seal.objects.filter(kind=Seal.Kind.DEPARTMENT, department=department, name=name).exists():
+        errors["name"] = [
+            _("{department}的“{name}”已登记").format(department=department, name=name)
+        ]
+    if valid_from is None:
+        errors["valid_from"] = [_("请填写启用日期")]
+    elif valid_from > today():
+        errors["valid_from"] = [_("启用日期不能晚于今天")]
+    if len(holder) > 50:
+        errors["holder"] = [_("保管人不超过50个字")]
+    if len(place) > 200:
+        errors["place"] = [_("存放地点不超过200个字")]
+    fail_fields(errors)
     seal = Seal.objects.create(
         kind=Seal.Kind.DEPARTMENT,
         department=department,
-        name=name.strip(),
-        state=Seal.SealState.SEALED_AWAY,
-        valid_from=sealed_away_on,
-        sealed_away_on=sealed_away_on,
+        name=name,
+        state=Seal.SealState.ACTIVE,
+        valid_from=valid_from,
+        holder=holder,
+        place=place,
     )
     record(
         "documents.register_department_seal",
         actor=actor,
         subject=seal,
         region_code=department.region.code,
-        summary=f"{seal.name} 封存",
+        summary=f"{seal.name} 登记",
+        data={"department": department.name, "valid_from": valid_from.isoformat()},
     )
     return seal
+
+
+def _handover_errors(
+    seal: Seal,
+    *,
+    transfer_date: datetime.date | None,
+    handed_over_by: str,
+    received_by: str,
+    holder: str,
+    place: str,
+    sealed_away_on: datetime.date | None,
+    checklist: str,
+    checklist_signed: bool,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if seal.state == Seal.SealState.SEALED_AWAY:
+        errors["sealed_away_on"] = [
+            _("“{name}”已于{date}封存，不能再次封存").format(
+                name=seal.name, date=rules.chinese_date(seal.sealed_away_on)
+            )
+        ]
+    elif seal.state == Seal.SealState.REVOKED:
+        errors["seal"] = [_("“{name}”已作废").format(name=seal.name)]
+    for field, value, label, limit in (
+        ("handed_over_by", handed_over_by, _("移交人"), 50),
+        ("received_by", received_by, _("接收人"), 50),
+        ("holder", holder, _("保管人"), 50),
+        ("place", place, _("存放地点"), 200),
+    ):
+        if not value:
+            errors[field] = [_("请填写{label}").format(label=label)]
+        elif len(value) > limit:
+            errors[field] = [_("{label}不超过{n}个字").format(label=label, n=limit)]
+    if not checklist:
+        errors["checklist"] = [_("请填写移交清单（印章名称、枚数、印模及其他随交物品）")]
+    elif not checklist_signed:
+        errors["checklist"] = [_("移交清单须经移交人、接收人双方签字确认")]
+    if sealed_away_on is None:
+        errors.setdefault("sealed_away_on", [_("请填写封存日期")])
+    elif "sealed_away_on" not in errors:
+        if transfer_date is None:
+            errors["sealed_away_on"] = [
+                _("{department}尚无双方签字的划转协议，原印章不能封存").format(
+                    department=seal.department
+                )
+            ]
+        elif sealed_away_on < transfer_date:
+            errors["sealed_away_on"] = [
+                _("封存日期不能早于{department}的划转日期（{date}）：此前该部门仍在办理").format(
+                    department=seal.department, date=rules.chinese_date(transfer_date)
+                )
+            ]
+        elif sealed_away_on > today():
+            errors["sealed_away_on"] = [_("封存日期不能晚于今天")]
+        elif sealed_away_on < seal.valid_from:
+            errors["sealed_away_on"] = [
+                _("封存日期不能早于该印章的启用日期（{date}）").format(
+                    date=rules.chinese_date(seal.valid_from)
+                )
+            ]
+    return errors
+
+
+@transaction.atomic
+def seal_away_department_seal(
+    seal: Seal,
+    *,
+    actor: User | None = None,
+    system: bool = False,
+    handed_over_by: str,
+    received_by: str,
+    holder: str,
+    place: str,
+    sealed_away_on: datetime.date | None,
+    checklist: str,
+    checklist_signed: bool,
+) -> SealHandover:
+    """Seed 000 四(二)5: the department hands its old seal over to the bureau, which seals it
+    away — once, and not before the department's transfer date (`documents.switchover`), when
+    the department still approves under it. Records who handed it over, who received it, who
+    keeps it and where, and the checklist both sides signed."""
+    seal = (
+        Seal.objects.select_for_update(of=("self",))
+        .select_related("department__region")
+        .filter(pk=seal.pk)
+        .first()
+    )
+    if seal is None:
+        raise ValidationFailed(fields={"seal": [_("印章不存在")]})
+    if seal.department is None:
+        # A bureau's own seal is sealed away by rotation (create_seal), never handed over.
+        if not acts_as_system(actor, system=system) and not may_keep_department_seals(
+            actor, seal.bureau
+        ):
+            raise NotPermitted()
+        raise ValidationFailed(fields={"seal": [_("审批局的印章随换章封存，不在此登记移交")]})
+    _require_seal_keeper(actor, seal.department, system=system)
+    handed_over_by, received_by, holder, place, checklist = (
+        str(v or "").strip() for v in (handed_over_by, received_by, holder, place, checklist)
+    )
+    transfer_date = switchover.transfer_date(seal.department_id)
+    fail_fields(
+        _handover_errors(
+            seal,
+            transfer_date=transfer_date,
+            handed_over_by=handed_over_by,
+            received_by=received_by,
+            holder=holder,
+            place=place,
+            sealed_away_on=sealed_away_on,
+            checklist=checklist,
+            checklist_signed=bool(checklist_signed),
+        )
+    )
+    assert sealed_away_on is not None and transfer_date is not None
+    seal.state, seal.sealed_away_on = Seal.SealState.SEALED_AWAY, sealed_away_on
+    seal.holder, seal.place = holder, place
+    seal.save(update_fields=["state", "sealed_away_on", "holder", "place"])
+    handover = SealHandover.objects.create(
+        seal=seal,
+        region_code=seal.department.region.code,
+        handed_over_by=handed_over_by,
+        received_by=received_by,
+        holder=holder,
+        place=place,
+        sealed_away_on=sealed_away_on,
+        transfer_date=transfer_date,
+        checklist=checklist,
+        recorded_by=stored_user(actor) if getattr(actor, "pk", None) else None,
+    )
+    record(
+        "documents.seal_away_department_seal",
+        actor=actor,
+        subject=seal,
+        region_code=handover.region_code,
+        summary=f"{seal.name} 移交封存（{handed_over_by} → {received_by}）",
+        data={
+            "sealed_away_on": sealed_away_on.isoformat(),
+            "transfer_date": transfer_date.isoformat(),
+            "handed_over_by": handed_over_by,
+            "received_by": received_by,
+            "holder": holder,
+            "place": place,
+        },
+    )
+    return handover
 
 
 @transaction.atomic
@@ -264,6 +474,7 @@ def _issue(
     signed = signing.sign_pdf(
         rendered.pdf,
         seal=seal,
+        bureau=bureau,
         page=rendered.page,
         box=rendered.box,
         reason=str(DocumentKind(kind).label),
@@ -652,12 +863,12 @@ def correct_served_notices(case: Case, event) -> list[Document]:
         }
         if all(printed.get(key, defaults.get(key)) == value for key, value in right.items()):
             continue
-        if signing.sign_blockers(active_seal(case.bureau)):
+        if signing.sign_blockers(active_seal(case.bureau), case.bureau):
             _queue_once(
                 case,
                 event,
                 old.kind,
-                "；".join(map(str, signing.sign_blockers(active_seal(case.bureau)))),
+                "；".join(map(str, signing.sign_blockers(active_seal(case.bureau), case.bureau))),
             )
             continue
         try:
@@ -721,7 +932,7 @@ def issue_for_event(case: Case, event, actor: User | None) -> list[Document]:
     if not kinds:
         return []
     case = _lock_case(case)
-    no_seal = signing.sign_blockers(active_seal(case.bureau))
+    no_seal = signing.sign_blockers(active_seal(case.bureau), case.bureau)
     issued = []
     for kind in kinds:
         target = event

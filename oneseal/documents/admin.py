@@ -1,11 +1,11 @@
-"""Documents in the admin, read-only: seals are kept with `oneseal seal`, documents are issued,
+"""Documents in the admin, read-only: seals are kept with `oneseal seal` and the seals page, documents are issued,
 reissued and revoked through `documents.actions`, and wording is edited on the wording pages
 (/documents/templates/), so that every change goes through one action with its audit row."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Document, DocumentTemplate, PendingNotice, Seal
+from .models import Document, DocumentTemplate, PendingNotice, Seal, SealHandover
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,10 +30,29 @@ class SealAdmin(ReadOnlyAdmin):
         "valid_from",
         "sealed_away_on",
         "revoked_on",
+        "holder",
+        "place",
     ]
     list_filter = ["kind", "state"]
     search_fields = ["name", "fingerprint"]
     exclude = ["private_key_pem"]
+
+
+@admin.register(SealHandover)
+class SealHandoverAdmin(ReadOnlyAdmin):
+    """Recorded on the seals page (/documents/seals/) or with `oneseal seal hand-over`."""
+
+    list_display = [
+        "seal",
+        "sealed_away_on",
+        "transfer_date",
+        "handed_over_by",
+        "received_by",
+        "holder",
+        "place",
+        "recorded_by",
+    ]
+    search_fields = ["seal__name", "holder", "place"]
 
 
 @admin.register(DocumentTemplate)

@@ -5,6 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.queries import today
+from oneseal.organisation.models import Department
+
+from .models import Seal
 
 
 class WordingForm(forms.Form):
@@ -62,3 +65,43 @@ class VerifyUploadForm(forms.Form):
         if b"%PDF-" not in data[:PDF_HEADER_WINDOW]:
             raise forms.ValidationError(_("上传的文件不是 PDF 文件"))
         return data
+
+
+# --- the seals page: a department's old seal registered, then handed over and sealed away ------
+
+SEAL_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DepartmentSealForm(forms.Form):
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("原审批部门"))
+    name = forms.CharField(label=_("印章名称"), max_length=100)
+    valid_from = forms.DateField(label=_("启用日期"), widget=SEAL_DATE)
+    holder = forms.CharField(label=_("现保管人"), max_length=50, required=False)
+    place = forms.CharField(label=_("存放地点"), max_length=200, required=False)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class SealHandoverForm(forms.Form):
+    seal = forms.ModelChoiceField(Seal.objects.none(), label=_("原部门印章"))
+    sealed_away_on = forms.DateField(
+        label=_("封存日期"), widget=SEAL_DATE, help_text=_("不得早于该部门的划转日期")
+    )
+    handed_over_by = forms.CharField(label=_("移交人"), max_length=50)
+    received_by = forms.CharField(label=_("接收人"), max_length=50)
+    holder = forms.CharField(label=_("保管人"), max_length=50)
+    place = forms.CharField(label=_("存放地点"), max_length=200)
+    checklist = forms.CharField(
+        label=_("移交清单"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("印章名称、枚数、印模及随交物品；监交人"),
+    )
+    checklist_signed = forms.BooleanField(
+        label=_("移交清单已经移交人、接收人双方签字"), required=False
+    )
+
+    def __init__(self, *args, seals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seal"].queryset = seals

@@ -54,6 +54,10 @@ class Seal(models.Model):
     valid_from = models.DateField(_("启用日期"))
     sealed_away_on = models.DateField(_("封存日期"), null=True, blank=True)
     revoked_on = models.DateField(_("作废日期"), null=True, blank=True)
+    # Who keeps the seal and where, as last recorded (a department's old seal: from its
+    # hand-over, `SealHandover`).
+    holder = models.CharField(_("保管人"), max_length=50, blank=True)
+    place = models.CharField(_("存放地点"), max_length=200, blank=True)
     certificate_pem = models.TextField(_("证书"), blank=True)
     # SHA-256 of the certificate's DER form: how a signature found in a file names its seal.
     fingerprint = models.CharField(_("证书指纹"), max_length=64, blank=True, db_index=True)
@@ -75,6 +79,11 @@ class Seal(models.Model):
                 | (Q(kind="department") & Q(department__isnull=False) & Q(bureau__isnull=True)),
                 name="seal_owner_matches_kind",
             ),
+            models.UniqueConstraint(
+                fields=["department", "name"],
+                condition=Q(kind="department"),
+                name="seal_department_unique_name",
+            ),
         ]
 
     def __str__(self):
@@ -87,6 +96,43 @@ class Seal(models.Model):
             and self.state == self.SealState.ACTIVE
             and bool(self.private_key_pem)
         )
+
+
+class SealHandover(models.Model):
+    """Seed 000 四(二)5: a department's old approval seal handed over to the bureau and sealed
+    away, once, on or after the department's transfer date: who handed it over, who received
+    it, who keeps it and where, and the hand-over checklist both sides signed. Written only by
+    `documents.actions.seal_away_department_seal`."""
+
+    seal = models.OneToOneField(
+        Seal, verbose_name=_("印章"), on_delete=models.PROTECT, related_name="handover"
+    )
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    handed_over_by = models.CharField(_("移交人"), max_length=50)
+    received_by = models.CharField(_("接收人"), max_length=50)
+    holder = models.CharField(_("保管人"), max_length=50)
+    place = models.CharField(_("存放地点"), max_length=200)
+    sealed_away_on = models.DateField(_("封存日期"))
+    # The department's transfer date the sealing away was checked against, as it was then.
+    transfer_date = models.DateField(_("划转日期"))
+    checklist = models.TextField(_("移交清单及签字情况"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("原部门印章移交封存记录")
+        verbose_name_plural = _("原部门印章移交封存记录")
+        ordering = ["-sealed_away_on", "-id"]
+
+    def __str__(self):
+        return f"{self.seal.name} {self.sealed_away_on}"
 
 
 class DocumentKind(models.TextChoices):

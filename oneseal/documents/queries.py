@@ -20,10 +20,11 @@ from oneseal.cases.models import (
     LicenceVersion,
     RevocationProposal,
 )
-from oneseal.cases.queries import licence_of, visible_cases
-from oneseal.organisation.models import Bureau
+from oneseal.cases.queries import is_scoped_staff, licence_of, visible_cases
+from oneseal.organisation.models import Bureau, Department
+from oneseal.organisation.rules import scope_prefix
 
-from . import rules, signing, verification
+from . import rules, signing, switchover, verification
 from .models import Document, DocumentKind, PendingNotice, Seal
 
 CODE_IN_KEYWORDS = re.compile(r"oneseal-verification-code:([0-9A-Z]+)")
@@ -161,7 +162,7 @@ def issue_blockers(
             out.append(_("证照已换发第{n}版，本次的证照不再出具").format(n=current))
     if kind == DocumentKind.REVOCATION_NOTICE and _revocation_ended(event):
         out.append(_("该撤销程序已结束，不再出具告知书"))
-    out += signing.sign_blockers(active_seal(case.bureau))
+    out += signing.sign_blockers(active_seal(case.bureau), case.bureau)
     return out
 
 
@@ -197,7 +198,7 @@ def due_documents(case: Case) -> list[DueDocument]:
         .values_list("event_id", "kind")
     )
     licence = licence_of(case) if DocumentKind.LICENCE in latest else None
-    seal_blockers = signing.sign_blockers(active_seal(case.bureau))
+    seal_blockers = signing.sign_blockers(active_seal(case.bureau), case.bureau)
     out = []
     for kind, event in sorted(
         [*latest.items(), *addressed], key=lambda pair: (pair[1].seq, KIND_ORDER[pair[0]])
@@ -261,6 +262,98 @@ def overdue_notices(cal, today, queryset: QuerySet[PendingNotice]) -> QuerySet[P
     days = set(queryset.values_list("queued_on", flat=True).distinct())
     late = [d for d in days if notice_overdue_on(cal, d) <= today]
     return queryset.filter(queued_on__in=late)
+
+
+# --- the seals of a region and their switch-over (seed 000 四(二)5) -------------------------------
+
+
+def in_region(queryset: QuerySet[Seal], prefix: str) -> QuerySet[Seal]:
+    """The bureaus' seals and the departments' old seals of the regions under `prefix`."""
+    if prefix == "":
+        return queryset
+    return queryset.filter(
+        Q(bureau__region__code__startswith=prefix) | Q(department__region__code__startswith=prefix)
+    )
+
+
+def visible_seals(user) -> QuerySet[Seal]:
+    """The seals of the reader's region and below, to active staff with a role (and the
+    superuser); nobody else sees any. The keys are never read here."""
+    prefix = scope_prefix(user) if is_scoped_staff(user) else None
+    if prefix is None:
+        return Seal.objects.none()
+    return (
+        in_region(Seal.objects.all(), prefix)
+        .select_related("bureau__region", "department__region", "handover")
+        .defer("private_key_pem", "certificate_pem")
+        .order_by("kind", "department__order", "department__id", "-valid_from", "-id")
+    )
+
+
+def seal_region_code(seal: Seal) -> str:
+    owner = seal.bureau or seal.department
+    return owner.region.code if owner is not None else ""
+
+
+def still_active_on(seal: Seal, on: datetime.date) -> bool:
+    """Whether an old seal was still in the department's hands on `on`: not yet sealed away
+    (or sealed away only later), and not void."""
+    if seal.state == Seal.SealState.REVOKED:
+        return False
+    return seal.sealed_away_on is None or seal.sealed_away_on > on
+
+
+@dataclass(frozen=True)
+class SealWarning:
+    """A department whose transfer date has passed while its old seal is still active (or was
+    never registered as handed over): documents of its items carry only the bureau's seal, so
+    the old one must be handed over and sealed away."""
+
+    department: Department
+    transfer_date: datetime.date
+    seal: Seal | None  # None: no old seal registered at all
+    days_late: int
+
+    @property
+    def text(self) -> str:
+        if self.seal is None:
+            return _("划转日期{date}已过，原审批印章尚未登记移交").format(
+                date=rules.chinese_date(self.transfer_date)
+            )
+        return _("划转日期{date}已过，“{name}”仍未移交封存").format(
+            date=rules.chinese_date(self.transfer_date), name=self.seal.name
+        )
+
+
+def seal_warnings(prefix: str | None, *, today: datetime.date) -> list[SealWarning]:
+    """For e-supervision and the seals page: per department of the regions under `prefix`
+    whose transfer date (`switchover.transfer_dates`) is before `today`, each old seal still
+    active on `today`, or the department itself when it has no old seal registered. A seal
+    sealed away on the transfer date is in order; one still active the day after is late."""
+    if prefix is None:
+        return []
+    departments = Department.objects.select_related("region")
+    if prefix:
+        departments = departments.filter(region__code__startswith=prefix)
+    by_id = {d.pk: d for d in departments}
+    dates = {pk: on for pk, on in switchover.transfer_dates(list(by_id)).items() if on < today}
+    if not dates:
+        return []
+    seals: dict[int, list[Seal]] = {}
+    for seal in Seal.objects.filter(kind=Seal.Kind.DEPARTMENT, department_id__in=list(dates)).defer(
+        "private_key_pem", "certificate_pem"
+    ):
+        seals.setdefault(seal.department_id, []).append(seal)
+    out = []
+    for pk, on in dates.items():
+        mine = seals.get(pk, [])
+        late = (today - on).days
+        if not mine:
+            out.append(SealWarning(by_id[pk], on, None, late))
+        out += [SealWarning(by_id[pk], on, s, late) for s in mine if still_active_on(s, today)]
+    return sorted(
+        out, key=lambda w: (w.transfer_date, w.department.order, w.department.pk, w.seal is None)
+    )
 
 
 # --- verification -------------------------------------------------------------------------------

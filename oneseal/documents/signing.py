@@ -33,6 +33,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from oneseal.errors import ValidationFailed
 from oneseal.keys import require_seal_key, seal_key
+from oneseal.organisation.models import Bureau
 
 from .models import Seal
 
@@ -186,13 +187,21 @@ def asn1_certificate(certificate_pem: str) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
-def sign_blockers(seal: Seal | None) -> list[str]:
-    """Only an active bureau seal signs: a sealed-away or revoked seal, or a department's old
-    seal (seed 000 四(二)5), never does."""
+def sign_blockers(seal: Seal | None, bureau: Bureau | None = None) -> list[str]:
+    """Only an active bureau seal signs, and, given the issuing `bureau`, only that bureau's
+    own: a sealed-away or revoked seal, another bureau's seal, or a department's old seal
+    (seed 000 四(二)5: from the transfer date the items' documents carry only the bureau's
+    seal) never does."""
     if seal is None:
         return [_("本局尚未启用电子印章，请先执行 oneseal seal create")]
     if seal.kind != Seal.Kind.BUREAU:
-        return [_("“{name}”是原部门印章，已封存，不能用于签章").format(name=seal.name)]
+        return [
+            _("“{name}”是原部门印章，划转后的文书只能加盖审批局的审批专用章").format(name=seal.name)
+        ]
+    if bureau is not None and seal.bureau_id != bureau.pk:
+        return [
+            _("“{name}”不是{bureau}的印章，不能用于签章").format(name=seal.name, bureau=bureau.name)
+        ]
     if seal.state == Seal.SealState.SEALED_AWAY:
         return [
             _("“{name}”已于{date}封存，不能用于签章").format(
@@ -212,14 +221,16 @@ def sign_pdf(
     data: bytes,
     *,
     seal: Seal,
+    bureau: Bureau,
     page: int,
     box: tuple[int, int, int, int],
     reason: str,
     location: str,
 ) -> bytes:
     """A PAdES baseline (B-B) signature by the seal, in a visible field over the drawn stamp on
-    `page` (`box` in PDF points)."""
-    blockers = sign_blockers(seal)
+    `page` (`box` in PDF points). Every document the system seals passes here, naming the
+    bureau that issues it: only that bureau's active approval seal signs (`sign_blockers`)."""
+    blockers = sign_blockers(seal, bureau)
     if blockers:
         raise ValidationFailed(blockers[0], fields={"seal": blockers})
     writer = IncrementalPdfFileWriter(io.BytesIO(data))

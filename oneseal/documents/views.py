@@ -5,6 +5,7 @@
   applicant's name is printed on the document, the identity number is not.
 - The file of a document, inline, to whoever sees its case (`queries.visible_documents`);
   everyone else gets the same 404 as for a document that does not exist.
+- The seals page: the region's seals, and the hand-over of the departments' old seals.
 - The wording pages: the bureau's catalogue administrators edit, preview and publish the
   wording of each kind (`DocumentTemplate`). Views parse a form and call one action.
 """
@@ -14,19 +15,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from oneseal.calendars.queries import today as business_today
+from oneseal.cases.queries import is_scoped_staff
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
-from oneseal.organisation.models import Bureau, Role
-from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.organisation.models import Bureau, Department, Role
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 from oneseal.throttling import throttle
 
 from . import actions, queries, rules, verification, wording
-from .forms import PublishForm, StartDraftForm, VerifyUploadForm, WordingForm
-from .models import DocumentKind, DocumentTemplate
+from .forms import (
+    DepartmentSealForm,
+    PublishForm,
+    SealHandoverForm,
+    StartDraftForm,
+    VerifyUploadForm,
+    WordingForm,
+)
+from .models import DocumentKind, DocumentTemplate, Seal
 from .rendering import MissingGlyphs
 from .rendering import render as render_pdf
 
@@ -291,3 +301,107 @@ def template_preview(request, pk: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- the seals of a region (seed 000 四(二)5) ------------------------------------------------------
+
+
+def _seal_bureau(request) -> Bureau:
+    """The bureau whose region's seals the page shows: ?bureau= among the bureaus the reader's
+    scope covers, else their own, else the first of their region. 404 for anyone else."""
+    prefix = scope_prefix(request.user) if is_scoped_staff(request.user) else None
+    if prefix is None:
+        raise Http404()
+    bureaus = Bureau.objects.filter(region__code__startswith=prefix).select_related("region")
+    wanted = request.GET.get("bureau") or request.POST.get("bureau")
+    if wanted:
+        found = bureaus.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    else:
+        staff = staff_of(request.user)
+        found = (staff and staff.bureau_id and bureaus.filter(pk=staff.bureau_id).first()) or (
+            bureaus.order_by("region__code").first()
+        )
+    if found is None:
+        raise Http404()
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def seals(request):
+    """The region's seals: the bureau's approval seals and the departments' old seals with
+    their state, holder, place and sealed-away date; the departments whose transfer date has
+    passed with their old seal still active; for the bureau's administrators, the forms that
+    register an old seal and record its hand-over. Each form calls one action."""
+    bureau = _seal_bureau(request)
+    prefix = bureau.region.prefix
+    rows = list(queries.in_region(queries.visible_seals(request.user), prefix))
+    keeper = actions.may_keep_department_seals(request.user, bureau)
+    departments = Department.objects.filter(region__code__startswith=prefix).order_by(
+        "region__code", "order", "id"
+    )
+    active_old = Seal.objects.filter(
+        kind=Seal.Kind.DEPARTMENT, state=Seal.SealState.ACTIVE, pk__in=[s.pk for s in rows]
+    ).select_related("department")
+    op = request.POST.get("op", "")
+    register_form = (
+        DepartmentSealForm(
+            request.POST if op == "register" else None,
+            departments=departments,
+            prefix="register",
+        )
+        if keeper
+        else None
+    )
+    handover_form = (
+        SealHandoverForm(
+            request.POST if op == "handover" else None,
+            seals=active_old,
+            prefix="handover",
+            initial={"sealed_away_on": business_today()},
+        )
+        if keeper
+        else None
+    )
+    if request.method == "POST":
+        if not keeper:
+            raise PermissionDenied(_("您不是该局所在地区的系统管理员"))
+        form = {"register": register_form, "handover": handover_form}.get(op)
+        if form is None:
+            raise Http404()
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if op == "register":
+                    seal = actions.register_department_seal(
+                        data.pop("department"), actor=request.user, **data
+                    )
+                    messages.success(request, _("已登记“{name}”").format(name=seal.name))
+                else:
+                    handover = actions.seal_away_department_seal(
+                        data.pop("seal"), actor=request.user, **data
+                    )
+                    messages.success(
+                        request,
+                        _("“{name}”已于{date}移交封存").format(
+                            name=handover.seal.name,
+                            date=rules.chinese_date(handover.sealed_away_on),
+                        ),
+                    )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return redirect(f"{reverse('documents:seals')}?bureau={bureau.pk}")
+    return render(
+        request,
+        "documents/seals.html",
+        {
+            "bureau": bureau,
+            "bureau_seals": [s for s in rows if s.kind == Seal.Kind.BUREAU],
+            "department_seals": [s for s in rows if s.kind == Seal.Kind.DEPARTMENT],
+            "warnings": queries.seal_warnings(prefix, today=business_today()),
+            "register_form": register_form,
+            "handover_form": handover_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -239,6 +239,14 @@ def transition_duties(scope: Scope, today: datetime.date):
     return open_transition_duties(scope.prefix, today=today)
 
 
+def seal_warnings(scope: Scope, today: datetime.date):
+    """The departments whose transfer date has passed while their old seal is still active
+    (seed 000 四(二)5): from that date their items' documents carry only the bureau's seal."""
+    from oneseal.documents import queries as documents
+
+    return documents.seal_warnings(scope.prefix, today=today)
+
+
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 

@@ -124,6 +124,7 @@ def dashboard(request, scope):
         project_warnings=projects.warning_counts(scope, on),
         expert_overrides=queries.expert_draw_overrides(scope).count(),
         duties=queries.transition_duties(scope, on),
+        seal_warnings=queries.seal_warnings(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -157,7 +158,11 @@ def dashboard(request, scope):
                     ]
                     for d in context["duties"]
                 ]
-            ),
+            )
+            + [
+                [_("原部门印章未封存"), f"{w.department}：{w.text}", w.days_late]
+                for w in context["seal_warnings"]
+            ],
         )
         return xlsx_response(
             workbook(table), filename=_("电子监察总览.xlsx"), ascii_filename="esupervision.xlsx"

@@ -90,7 +90,7 @@ def render_and_sign(step: JointStep, rows: list[dict], *, bureau: Bureau):
     """(signed PDF bytes, seal). Refused with the reason when the bureau has no usable seal or a
     name holds a character no font draws."""
     seal = active_seal(bureau)
-    blockers = signing.sign_blockers(seal)
+    blockers = signing.sign_blockers(seal, bureau)
     if blockers:
         raise ValidationFailed(blockers[0], reasons=blockers, fields={"seal": blockers})
     assert seal is not None
@@ -111,6 +111,7 @@ def render_and_sign(step: JointStep, rows: list[dict], *, bureau: Bureau):
     signed = signing.sign_pdf(
         rendered.pdf,
         seal=seal,
+        bureau=bureau,
         page=rendered.page,
         box=rendered.box,
         reason=TITLE[JointKind(step.kind)],

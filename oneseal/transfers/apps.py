@@ -11,14 +11,16 @@ class TransfersConfig(AppConfig):
         # The catalogue, the organisation and the linkage must not depend on this app, which
         # depends on them: it hands them its checks here (see each registry's docstring).
         from oneseal.catalogue import transfer_checks
+        from oneseal.documents import switchover
         from oneseal.linkage import routing
         from oneseal.organisation import grant_checks
 
-        from . import actions
+        from . import actions, queries
 
         transfer_checks.register(actions.item_switch_check)
         grant_checks.register(actions.role_grant_check)
         routing.register(actions.liaison_on)
+        switchover.register(queries.department_transfer_dates)
         self._connect_seal_requests()
 
     def _connect_seal_requests(self) -> None:

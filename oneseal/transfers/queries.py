@@ -174,6 +174,22 @@ def register_sheet(register: Register) -> list[list]:
     return out
 
 
+def department_transfer_dates(department_ids) -> dict[int, datetime.date]:
+    """Registered with `documents.switchover`: per department with a signed agreement, the
+    latest date on which one of its agreed items moves (an item's own date, else its
+    agreement's). Until then the department still approves something under its old seal."""
+    out: dict[int, datetime.date] = {}
+    for line in AgreementItem.objects.filter(
+        agreement__department_id__in=list(department_ids),
+        agreement__bureau_signed_on__isnull=False,
+        agreement__department_signed_on__isnull=False,
+    ).select_related("agreement"):
+        department_id, on = line.agreement.department_id, line.effective_date
+        if department_id not in out or on > out[department_id]:
+            out[department_id] = on
+    return out
+
+
 @dataclass
 class LedgerRow:
     version: ItemVersion

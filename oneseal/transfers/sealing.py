@@ -24,7 +24,7 @@ def agreement_number(bureau: Bureau, year: int, seq: int) -> str:
 
 
 def seal_blockers(bureau: Bureau) -> list[str]:
-    return signing.sign_blockers(active_seal(bureau))
+    return signing.sign_blockers(active_seal(bureau), bureau)
 
 
 def agreement_url(agreement: Agreement) -> str:
@@ -89,7 +89,7 @@ def sealed_pdf(agreement: Agreement, *, number: str, code: str, on: datetime.dat
 def _sealed_pdf(agreement: Agreement, *, number: str, code: str, on: datetime.date) -> bytes:
     bureau = agreement.bureau
     seal = active_seal(bureau)
-    blockers = signing.sign_blockers(seal)
+    blockers = signing.sign_blockers(seal, bureau)
     if blockers or seal is None:
         raise ValidationFailed(blockers[0], reasons=blockers, fields={"seal": blockers})
     notice = rendering.Notice(
@@ -125,6 +125,7 @@ def _sealed_pdf(agreement: Agreement, *, number: str, code: str, on: datetime.da
     return signing.sign_pdf(
         rendered.pdf,
         seal=seal,
+        bureau=bureau,
         page=rendered.page,
         box=rendered.box,
         reason=_("划转协议"),

@@ -20,15 +20,18 @@ from . import (
     projects,
     ratings,
     reform,
+    seals,
     search,
     transfers,
 )
 
-# The reform's own steps (agreements, handed-over cases), the hearings and the projects run
-# first, so the steps after them (linkage pushes, roll-ups) see their cases and decisions;
+# The reform's own steps (agreements, the old seals' hand-over, handed-over cases), the
+# hearings and the projects run first, so the steps after them (linkage pushes, roll-ups) see
+# their cases and decisions;
 # joint_steps after documents: its report is signed with the bureau's seal that step creates.
 ALL = (
     transfers,
+    seals,
     handovers,
     reform,
     hearings,

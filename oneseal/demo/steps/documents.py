@@ -1,11 +1,9 @@
-"""The demo's documents: the Pingluo bureau's approval seal, the twelve transferred departments'
-old seals registered as sealed away on the transfer date (seed 000 四(二)5), every notice and
-licence the 42 demo cases call for, signed, plus one corrected (superseded) and one revoked
-document, so the verification page shows all three states, and one licence revoked through the
+"""The demo's documents: the Pingluo bureau's approval seal (the departments' old seals are the
+`seals` step's), every notice and licence the 42 demo cases call for, signed, plus one
+corrected (superseded) and one revoked document, so the verification page shows all three states, and one licence revoked through the
 whole procedure at a department's request (its PDF verifies as authentic, not in force).
 
-Idempotent: the seal and the old seals are registered once, only documents not yet issued are
-issued, and the correction and the revocation are made only when none exists yet. Every write
+Idempotent: the seal is created once, only documents not yet issued are issued, and the correction and the revocation are made only when none exists yet. Every write
 goes through `documents.actions`."""
 
 from django.contrib.auth import get_user_model
@@ -13,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import current_calendar
 from oneseal.documents import actions, queries
-from oneseal.documents.models import Document, DocumentKind, Seal
+from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.rules import chinese_date
-from oneseal.organisation.models import Bureau, Department
+from oneseal.organisation.models import Bureau
 
 from ..builder import TRANSFER_DATE
 from ..cases import demo_cases
@@ -42,26 +40,6 @@ def _seals(bureau: Bureau) -> list[str]:
         lines.append(
             _("电子印章：{name}自{date}启用（证书指纹 {fp}…）").format(
                 name=seal.name, date=chinese_date(seal.valid_from), fp=seal.fingerprint[:16]
-            )
-        )
-    transferred = [row.name for row in org.DEPARTMENTS if row.section]
-    registered = set(
-        Seal.objects.filter(kind=Seal.Kind.DEPARTMENT).values_list("department__name", flat=True)
-    )
-    new = 0
-    for department in Department.objects.filter(region=bureau.region, name__in=transferred):
-        if department.name not in registered:
-            actions.register_department_seal(
-                department,
-                system=True,
-                name=f"{department.name}行政许可专用章",
-                sealed_away_on=TRANSFER_DATE,
-            )
-            new += 1
-    if new:
-        lines.append(
-            _("原部门印章：{n} 枚登记为{date}封存，不能再用于签章").format(
-                n=new, date=chinese_date(TRANSFER_DATE)
             )
         )
     return lines

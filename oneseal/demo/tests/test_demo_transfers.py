@@ -1,6 +1,8 @@
 """The demo's running of the reform, as `oneseal load-demo` adds it: the twelve departments'
 agreements signed and sealed, the staff moved with their quotas, a transition per department,
-and the second batch's transition still running on the demo's today."""
+the second batch's transition still running on the demo's today, and the departments' old
+seals (the `seals` step): the first batch's sealed away on the transfer date, the second
+batch's still active past its date."""
 
 import datetime
 
@@ -13,8 +15,10 @@ from oneseal.audit.models import AuditEvent
 from oneseal.catalogue.models import ItemVersion
 from oneseal.demo import builder
 from oneseal.demo.data import organisation as org
+from oneseal.demo.steps import seals as seals_step
 from oneseal.demo.steps import transfers as step
-from oneseal.documents.models import Seal
+from oneseal.documents import queries as document_queries
+from oneseal.documents.models import Seal, SealHandover
 from oneseal.documents.signing import check_signature
 from oneseal.organisation.models import Bureau
 from oneseal.transfers import queries
@@ -35,6 +39,7 @@ def demo(django_db_setup, django_db_blocker):
     ):
         assert builder.load() is True
         lines = step.load(today=TODAY)
+        lines += seals_step.load(today=TODAY)
         planned_for_the_loaded_demo()
         yield lines
         transaction.set_rollback(True)
@@ -95,4 +100,34 @@ def test_loading_again_changes_nothing(bureau):
     before = (AuditEvent.objects.count(), StaffTransfer.objects.count())
     with override_settings(PASSWORD_HASHERS=FAST_HASHER):
         assert step.load(today=TODAY) == []
+        assert seals_step.load(today=TODAY) == []
     assert (AuditEvent.objects.count(), StaffTransfer.objects.count()) == before
+
+
+def test_the_first_batchs_old_seals_were_sealed_away_on_the_transfer_date(bureau, demo):
+    old = Seal.objects.filter(kind=Seal.Kind.DEPARTMENT, department__region=bureau.region)
+    sealed = old.filter(state=Seal.SealState.SEALED_AWAY)
+    assert sealed.count() == 12
+    assert set(sealed.values_list("sealed_away_on", flat=True)) == {builder.TRANSFER_DATE}
+    assert all(s.holder == "韩立新" and "档案室" in s.place for s in sealed)
+    market = SealHandover.objects.get(seal__department__short_name="市场监管局")
+    assert market.received_by == "韩立新" and market.handed_over_by
+    assert (
+        market.transfer_date == builder.TRANSFER_DATE and market.recorded_by.username == "orgadmin"
+    )
+    assert (
+        AuditEvent.objects.filter(
+            action="documents.seal_away_department_seal", actor__username="orgadmin"
+        ).count()
+        == 12
+    )
+    assert any("12 枚" in line for line in demo)
+
+
+def test_the_second_batchs_old_seal_is_still_active_and_warned(bureau, demo):
+    agreement = Agreement.objects.get(department__short_name="气象局")
+    (warning,) = document_queries.seal_warnings(bureau.region.prefix, today=TODAY)
+    assert warning.department.short_name == "气象局"
+    assert warning.seal.state == Seal.SealState.ACTIVE
+    assert warning.transfer_date == agreement.transfer_date < TODAY
+    assert any("电子监察预警" in line and "气象局" in line for line in demo)

@@ -79,7 +79,13 @@ def test_a_rotated_seal_signs_nothing_more_but_its_documents_still_verify(
     assert old.state == Seal.SealState.SEALED_AWAY and old.sealed_away_on == day("2025-06-01")
     with pytest.raises(ValidationFailed, match="已于2025-06-01封存"):
         signing.sign_pdf(
-            b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x"
+            b"%PDF-1.4",
+            seal=old,
+            bureau=bureau,
+            page=0,
+            box=(0, 0, 10, 10),
+            reason="x",
+            location="x",
         )
     assert check_file(pdf_bytes(document)).genuine
     later = notice_of(accepted_case(item, applicant, clerk, "2025-06-03"), "acceptance")
@@ -93,11 +99,17 @@ def test_a_revoked_seal_or_a_departments_old_seal_signs_nothing(
         department,
         system=True,
         name="平罗县市场监督管理局行政许可专用章",
-        sealed_away_on=day("2024-01-01"),
+        valid_from=day("2019-01-01"),
     )
     with pytest.raises(ValidationFailed, match="原部门印章"):
         signing.sign_pdf(
-            b"%PDF-1.4", seal=old, page=0, box=(0, 0, 10, 10), reason="x", location="x"
+            b"%PDF-1.4",
+            seal=old,
+            bureau=bureau,
+            page=0,
+            box=(0, 0, 10, 10),
+            reason="x",
+            location="x",
         )
     actions.revoke_seal(seal, system=True, on=day("2025-03-01"))
     case = accepted_case(item, applicant, clerk, "2025-03-03")
@@ -113,7 +125,7 @@ def test_seal_actions_refuse_a_missing_actor_unless_the_system_acts(bureau, seal
         actions.create_seal(bureau, actor=None)
     with pytest.raises(NotPermitted):
         actions.register_department_seal(
-            department, actor=None, name="旧章", sealed_away_on=day("2024-01-01")
+            department, actor=None, name="旧章", valid_from=day("2019-01-01")
         )
     with pytest.raises(NotPermitted):
         actions.revoke_seal(seal, actor=None)

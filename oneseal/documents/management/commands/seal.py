@@ -1,8 +1,11 @@
 """`oneseal seal create --bureau-region 640221 [--name NAME] [--valid-from DATE]`: a new key and
 self-signed certificate for the bureau's approval seal (the previous one is sealed away and
 keeps verifying what it signed).
-`oneseal seal department --department-id ID --name NAME --sealed-away-on DATE`: register a
-department's old seal as sealed away (seed 000 四(二)5).
+`oneseal seal department --department-id ID --name NAME --valid-from DATE [--holder --place]`:
+register a department's old seal, still in its hands (seed 000 四(二)5).
+`oneseal seal hand-over --seal-id ID --sealed-away-on DATE --handed-over-by … --received-by …
+--holder … --place … --checklist …`: record its hand-over and sealing away, not before the
+department's transfer date; the checklist must have been signed by both sides.
 `oneseal seal list [--bureau-region CODE]`: the register of seals.
 `oneseal seal rekey`: re-encrypt the seals' private keys and the departments' webhook secrets
 under the seal key (ONESEAL_SEAL_KEY or its file), from the passphrase derived from SECRET_KEY
@@ -35,12 +38,19 @@ class Command(BaseCommand):
         )
         create.add_argument("--name", default="", help="default: <bureau name>行政审批专用章")
         create.add_argument("--valid-from", default=None, help="YYYY-MM-DD, default today")
-        department = sub.add_parser(
-            "department", help="register a department's old seal as sealed away"
-        )
+        department = sub.add_parser("department", help="register a department's old seal")
         department.add_argument("--department-id", type=int, required=True)
         department.add_argument("--name", required=True)
-        department.add_argument("--sealed-away-on", required=True, help="YYYY-MM-DD")
+        department.add_argument("--valid-from", required=True, help="YYYY-MM-DD")
+        department.add_argument("--holder", default="")
+        department.add_argument("--place", default="")
+        handover = sub.add_parser(
+            "hand-over", help="record a department's old seal handed over and sealed away"
+        )
+        handover.add_argument("--seal-id", type=int, required=True)
+        handover.add_argument("--sealed-away-on", required=True, help="YYYY-MM-DD")
+        for name in ("--handed-over-by", "--received-by", "--holder", "--place", "--checklist"):
+            handover.add_argument(name, required=True)
         listing = sub.add_parser("list", help="list seals")
         listing.add_argument("--bureau-region", default=None)
         sub.add_parser("rekey", help="re-encrypt stored keys under the seal key (after an upgrade)")
@@ -71,10 +81,30 @@ class Command(BaseCommand):
                     department,
                     system=True,
                     name=options["name"],
+                    valid_from=_date(options["valid_from"]),
+                    holder=options["holder"],
+                    place=options["place"],
+                )
+                self.stdout.write(f"seal {seal.pk} {seal.name} registered, active")
+            elif op == "hand-over":
+                seal = Seal.objects.filter(pk=options["seal_id"]).first()
+                if seal is None:
+                    raise CommandError(f"no seal {options['seal_id']}")
+                # Signed on paper by both sides; the operator records it from that paper.
+                handover = actions.seal_away_department_seal(
+                    seal,
+                    system=True,
+                    handed_over_by=options["handed_over_by"],
+                    received_by=options["received_by"],
+                    holder=options["holder"],
+                    place=options["place"],
                     sealed_away_on=_date(options["sealed_away_on"]),
+                    checklist=options["checklist"],
+                    checklist_signed=True,
                 )
                 self.stdout.write(
-                    f"seal {seal.pk} {seal.name} sealed away on {seal.sealed_away_on}"
+                    f"seal {seal.pk} {seal.name} sealed away on {handover.sealed_away_on}, "
+                    f"kept by {handover.holder} at {handover.place}"
                 )
             elif op == "rekey":
                 from django.conf import settings
