@@ -183,6 +183,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# How long an action or a wait may take before the test fails (Playwright's default is 30 s).
+BROWSER_TIMEOUT_MS = 30_000
+
+
 def chromium_path() -> str | None:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     return path if Path(path).is_file() else None
@@ -237,7 +241,9 @@ def browser():
 
 def _context(browser, live_server, **options):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
-    context.set_default_timeout(15_000)
+    # A ceiling, not a pause: `make test-sqlite` runs Chromium, the live server and the other
+    # xdist worker on two cores, and a page that once takes 15 s there is slow, not wrong.
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     # Whatever the Content-Security-Policy blocks (an inline script or style, eval) shows up in
     # the console; every browser test fails on it, so a page the policy breaks cannot pass.
     context.csp_violations = []

@@ -85,7 +85,7 @@ def office(browser, live_server):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1366, "height": 768}, base_url=live_server.url
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # as the `page` fixture's (oneseal/conftest.py)
     return context.new_page()
 
 
