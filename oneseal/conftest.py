@@ -183,17 +183,41 @@ CHROMIUM_ARGS = [
 ]
 
 
+# How long an action or a wait may take before the test fails (Playwright's default is 30 s).
+BROWSER_TIMEOUT_MS = 30_000
+
+
 def chromium_path() -> str | None:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     return path if Path(path).is_file() else None
 
 
+def _shares_module_state(item) -> bool:
+    """Whether the test uses a fixture of ours built once per module or class (a demo build, a
+    parsed source tree …); pytest-django's own class-scoped autouse fixture does not count."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        defs
+        and defs[-1].scope in ("class", "module", "package")
+        and defs[-1].func.__module__.startswith("oneseal.")
+        for defs in info.name2fixturedefs.values()
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # Before `-m "not browser"` deselects: every test that drives the browser carries the mark.
     for item in items:
+        # Before `-m "not browser"` deselects: every test that drives the browser carries the mark.
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        # With `--dist loadgroup` (pyproject's addopts) xdist sends a group to one worker. A
+        # module whose tests share a module-scoped fixture is one group, so that fixture is
+        # built once (a demo build takes about a minute), not once on each worker that happens
+        # to get one of its tests. Every other test is balanced one by one as before.
+        if _shares_module_state(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(scope="session")
@@ -217,7 +241,9 @@ def browser():
 
 def _context(browser, live_server, **options):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
-    context.set_default_timeout(15_000)
+    # A ceiling, not a pause: `make test-sqlite` runs Chromium, the live server and the other
+    # xdist worker on two cores, and a page that once takes 15 s there is slow, not wrong.
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     # Whatever the Content-Security-Policy blocks (an inline script or style, eval) shows up in
     # the console; every browser test fails on it, so a page the policy breaks cannot pass.
     context.csp_violations = []

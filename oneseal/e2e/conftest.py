@@ -6,6 +6,7 @@ neighbour. Everything after that happens by clicks and typing in the browser."""
 
 import struct
 import zlib
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -74,7 +75,9 @@ def sign_in_staff(page, user) -> None:
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill("pw-" + user.username)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/workbench/")
+    # By path: the glob "**/workbench/" also matches the login page's own address
+    # (/accounts/login/?next=/workbench/), so it would not wait for the sign-in at all.
+    page.wait_for_url(lambda url: urlsplit(url).path == "/workbench/")
 
 
 def office(browser, live_server):
@@ -82,7 +85,7 @@ def office(browser, live_server):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1366, "height": 768}, base_url=live_server.url
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # as the `page` fixture's (oneseal/conftest.py)
     return context.new_page()
 
 

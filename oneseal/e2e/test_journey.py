@@ -181,7 +181,8 @@ def test_an_application_goes_from_the_phone_to_the_licence_and_its_rating(
     # --- the signatory grants from the queue -------------------------------------------------
     desk = office(browser, live_server)
     sign_in_staff(desk, signatory)
-    desk.locator("#nav-sign").click()
+    with desk.expect_navigation():  # the screenshot must show the queue, not the home page
+        desk.locator("#nav-sign").click()
     row = desk.locator(f"#list-decide tr[data-case='{case_number}']")
     screenshot(desk, "journey-08-signatory-queue")
     row.get_by_role("link", name="作出决定").click()

@@ -17,8 +17,9 @@ def test_a_citizen_finds_a_guide_on_a_phone(complete_draft, admin_user, phone, s
     box = phone.get_by_role("searchbox").first
     box.fill("开饭店")
     box.press("Enter")
-    phone.get_by_role("link", name="食品经营许可（新办）").first.click()
-    phone.wait_for_load_state()
+    # wait_for_load_state() alone returns at once: the results page is already loaded.
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="食品经营许可（新办）").first.click()
     assert "食品经营许可申请书" in phone.content()
     # Nothing wider than the phone's screen: the page does not scroll sideways.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -45,8 +45,9 @@ def test_an_applicant_books_on_a_phone(
     phone.get_by_text("第二步：选择时段").wait_for()  # swapped in by htmx
     phone.locator("label.slot:not(.full)").first.click()
     screenshot(phone, "appointments-book-phone")
-    phone.get_by_role("button", name="确认预约").click()
-    phone.wait_for_load_state()
+    # wait_for_load_state() alone returns at once: the booking page itself is already loaded.
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="确认预约").click()
     assert "预约成功" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "appointments-booking-phone")
@@ -65,8 +66,8 @@ def test_an_applicant_rates_on_a_phone(
     phone.get_by_label("超过承诺时限").check()
     phone.get_by_label("意见建议（选填）").fill("等了很久")
     screenshot(phone, "ratings-rate-phone")
-    phone.get_by_role("button", name="提交评价").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交评价").click()
     assert "我们将核实整改" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert Rating.objects.get().follow_up.state == "open"

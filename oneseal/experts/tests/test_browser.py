@@ -1,6 +1,8 @@
 """On a phone (390 px): the expert signs in, accepts, gives the opinion, and the case is gone
 from their page; the staff's draw page with its record fits the same width."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth import get_user_model
 
 from oneseal.experts import actions
@@ -11,7 +13,10 @@ def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pw-" + username)
-    page.get_by_role("button", name="登录").click()
+    # The next goto would cancel a sign-in still in flight, and the session with it.
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    assert urlsplit(page.url).path != "/accounts/login/", page.url
 
 
 def test_an_expert_answers_on_a_phone_and_staff_read_the_draw(

@@ -57,16 +57,17 @@ def test_an_inspector_records_findings_and_a_photo_on_a_phone(
     line = phone.locator("#line-2")
     line.get_by_label("不符合").check()
     line.get_by_label("情况说明").fill("洗手池缺非手动式水龙头")
-    line.get_by_role("button", name="保存").click()
-    phone.wait_for_load_state()
+    # wait_for_load_state() alone returns at once: the visit page itself is already loaded.
+    with phone.expect_navigation():
+        line.get_by_role("button", name="保存").click()
     assert "洗手池缺非手动式水龙头" in phone.locator("#line-2").inner_text()
     picture = tmp_path / "site.jpg"
     picture.write_bytes(jpeg_with_exif())
     camera = phone.locator("input[type=file]")
     assert camera.get_attribute("capture") == "environment"
     camera.set_input_files(str(picture))
-    phone.get_by_role("button", name="上传照片").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="上传照片").click()
     assert "北纬 38.908333" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "inspections-visit-phone")
