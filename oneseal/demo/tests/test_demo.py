@@ -6,12 +6,10 @@ import csv
 import datetime
 import io
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
@@ -378,78 +376,6 @@ def _a_hearing_was_held_and_a_party_heard():
     assert Document.objects.filter(kind="interested_party", case=statement.party.case).exists()
 
 
-def test_loading_again_changes_nothing_and_prints_the_accounts(county):
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        # The fixture built the county only; the first command adds what the other apps show
-        # (seals and documents, search index, bookings …), the second must change nothing.
-        call_command("load-demo", stdout=io.StringIO())
-    _a_licence_went_through_the_revocation_procedure()
-    _every_notice_kind_of_the_intake_and_closing_is_shown()
-    _an_opinion_answered_one_deemed_and_a_joint_review_sealed()
-    _a_joint_inspection_and_a_joint_acceptance_done()
-    _a_hearing_was_held_and_a_party_heard()
-    before = {m.__name__: m.objects.count() for m in COUNTED} | {
-        "User": get_user_model().objects.count()
-    }
-    out = io.StringIO()
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        call_command("load-demo", stdout=out)
-    after = {m.__name__: m.objects.count() for m in COUNTED} | {
-        "User": get_user_model().objects.count()
-    }
-    assert after == before
-    text = out.getvalue()
-    assert "演示数据已存在" in text
-    for row in org.ACCOUNTS:
-        line = next(line for line in text.splitlines() if line.startswith(row.username + " "))
-        assert row.display_name in line and org.DEMO_PASSWORD in line
-
-
-def test_the_loaded_demo_verifies_with_no_problem_and_against_its_checkpoint(county, tmp_path):
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        call_command("load-demo", stdout=io.StringIO())
-
-    # The organisation was set up through its audited actions: across the whole demo (the
-    # county's table, the other steps' accounts, the second city's counties), every role held
-    # is one grant in the audit log, net of withdrawals, and no grant is for a role not held.
-    def net(action: str) -> Counter:
-        return Counter(
-            (e.subject_id, e.data["role"])
-            for e in AuditEvent.objects.filter(action=action, subject_type="organisation.staff")
-        )
-
-    granted = net("organisation.grant_role")
-    granted.subtract(net("organisation.withdraw_role"))
-    held = Counter((str(r.staff_id), r.role) for r in StaffRole.objects.all())
-    assert +granted == held and not -granted
-    regions = set(Staff.objects.filter(roles__isnull=False).values_list("region__code", flat=True))
-    assert org.COUNTY_CODE in regions and len(regions) > 1
-    assert Section.objects.filter(staff__roles__isnull=False).distinct().count() > 1
-    # The county's own table is granted by the demo superuser, one row per account.
-    county_staff = Staff.objects.filter(
-        user__username__in=[row.username for row in org.ACCOUNTS if row.role != org.SUPERUSER]
-    ).values_list("pk", flat=True)
-    assert AuditEvent.objects.filter(
-        action="organisation.grant_role",
-        actor__username="admin",
-        subject_id__in=[str(pk) for pk in county_staff],
-    ).count() == sum(1 for row in org.ACCOUNTS if row.role != org.SUPERUSER)
-    out = io.StringIO()
-    call_command(
-        "audit", "verify", stdout=out
-    )  # a problem would raise CommandError (exit status 1)
-    lines = out.getvalue().splitlines()
-    assert lines[-1].endswith(" events checked, 0 problems") and not lines[-1].startswith("0 cases")
-    call_command("audit", "checkpoint", stdout=io.StringIO())
-    path = tmp_path / "checkpoint.json"
-    call_command("audit", "export-checkpoint", "--out", str(path), stdout=io.StringIO())
-    out = io.StringIO()
-    call_command("audit", "verify", "--checkpoint", str(path), stdout=out)
-    assert "history matches checkpoint #1 of" in out.getvalue() and out.getvalue().endswith(
-        ", 0 problems\n"
-    )
-
-
 def test_the_demo_list_exported_before_the_scheduled_cancellation_imports_back_unchanged(county):
     catalogue = pingluo_catalogue()
     day = builder.CANCEL_DATE - datetime.timedelta(days=1)
@@ -567,87 +493,6 @@ def test_the_inspections_step_keeps_checklists_and_shows_one_visit_done_and_one_
     # A second run changes nothing.
     assert inspections_step.load(today=timezone.localdate()) == []
     assert visits.count() == 2
-
-
-def test_the_expert_pool_a_completed_expert_review_and_an_expert_on_site(county):
-    from oneseal.experts.models import Assignment, Draw, Expert, ExpertField, ExpertReview
-    from oneseal.experts.queries import reproduces
-    from oneseal.inspections.models import Inspection
-    from oneseal.inspections.queries import expert_inspections
-
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        call_command("load-demo", stdout=io.StringIO())
-    assert ExpertField.objects.count() == 8
-    assert Expert.objects.count() == 30
-    assert Expert.objects.filter(status=Expert.Status.SUSPENDED).count() == 1
-    assert Expert.objects.filter(declarations__isnull=False).distinct().count() == 3
-    assert Expert.objects.filter(unavailabilities__isnull=False).distinct().count() == 2
-    review = ExpertReview.objects.get(state=ExpertReview.State.CONCLUDED)
-    assert review.case.state != "suspended"
-    states = sorted(review.assignments.values_list("state", flat=True))
-    assert states == ["declined", "submitted", "submitted"]
-    assert all(a.rating and a.fee for a in review.assignments.filter(state="submitted"))
-    draws = list(review.draws.order_by("id"))
-    assert [d.kind for d in draws] == [Draw.Kind.INITIAL, Draw.Kind.REPLACEMENT]
-    assert all(reproduces(d) for d in draws) and not any(d.override for d in draws)
-    assert draws[0].pool_size == 30 and draws[0].excluded
-    declined = review.assignments.get(state=Assignment.State.DECLINED)
-    assert declined.expert.user is not None
-    suspension = review.case.suspensions.get(kind="expert_review", suspended_on=review.opened_on)
-    assert suspension.resumed_on == review.concluded_on
-    # Another case's review is running; one of its experts is the second inspector on site.
-    running = ExpertReview.objects.get(state=ExpertReview.State.OPEN)
-    assert running.case.state == "suspended"
-    assert sorted(running.assignments.values_list("state", flat=True)) == ["accepted"] * 2
-    visit = Inspection.objects.get(covered__case=running.case)
-    assert visit.state == Inspection.InspectionState.IN_PROGRESS
-    staff, expert = sorted(visit.inspectors.all(), key=lambda i: i.is_expert)
-    assert not staff.is_expert and expert.assignment.review == running
-    assert expert_inspections(expert.user) == [visit]
-    assert visit.findings.exclude(result="").count() == 1
-
-
-def test_the_reform_runs_handed_over_cases_and_township_delegations(county):
-    from oneseal.calendars.queries import today
-    from oneseal.cases.models import Case, State
-    from oneseal.delegations.models import Delegation, Mode
-    from oneseal.handovers import queries as handover_queries
-    from oneseal.handovers.models import HandedOverCase
-
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        call_command("load-demo", stdout=io.StringIO())
-    assert HandedOverCase.objects.count() == 30
-    assert HandedOverCase.objects.values("department").distinct().count() == 4
-    assert HandedOverCase.objects.exclude(missing=[]).exists()
-    admin = get_user_model().objects.get(username="admin")
-    rows = handover_queries.report(admin, today())
-    assert sum(r.received for r in rows) == 30
-    assert sum(r.overdue for r in rows) > 0 and sum(r.finished for r in rows) > 0
-    delegations = Delegation.objects.all()
-    assert {d.mode for d in delegations} == {Mode.DECIDE, Mode.FORWARD}
-    assert all(d.file and d.in_force(today()) for d in delegations)
-    at_centres = Case.objects.filter(service_centre__isnull=False)
-    assert at_centres.count() == 4
-    decided = at_centres.get(state=State.GRANTED)
-    assert decided.events.get(action="grant").actor.staff.service_centre == decided.service_centre
-
-
-def test_the_intermediary_marketplace_and_one_case_in_an_engagement(county):
-    from oneseal.intermediaries.actions import qualified_offers
-    from oneseal.intermediaries.models import Engagement, Intermediary, Service
-
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        call_command("load-demo", stdout=io.StringIO())
-    assert Intermediary.objects.count() == 12
-    assert all(i.offers.exists() and i.qualifications.exists() for i in Intermediary.objects.all())
-    engagement = Engagement.objects.get(status="engaged")
-    testing = Service.objects.get(code="food-testing")
-    offers = qualified_offers(testing, engagement.starts_on)
-    assert len(offers) == 5  # the sixth's qualification expired
-    assert engagement.method == "lowest" and engagement.status == "engaged"
-    assert engagement.fee == min(o.fee for o in offers)
-    assert engagement.intermediary_id == min(offers, key=lambda o: o.fee).intermediary_id
-    _applicants_chose_rated_and_the_rule_suspended_one()
 
 
 def _applicants_chose_rated_and_the_rule_suspended_one():
