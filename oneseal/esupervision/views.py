@@ -127,6 +127,7 @@ def dashboard(request, scope):
         project_warnings=projects.warning_counts(scope, on),
         expert_overrides=queries.expert_draw_overrides(scope).count(),
         duties=queries.transition_duties(scope, on),
+        reform_tasks=queries.overdue_reform_tasks(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -164,7 +165,11 @@ def dashboard(request, scope):
                     ]
                     for d in context["duties"]
                 ]
-            ),
+            )
+            + [
+                [_("改革任务逾期"), f"{t.task.title}（{t.task.lead_unit_name}）", t.overdue_days]
+                for t in context["reform_tasks"]
+            ],
         )
         return xlsx_response(
             workbook(table), filename=_("电子监察总览.xlsx"), ascii_filename="esupervision.xlsx"
