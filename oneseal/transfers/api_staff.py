@@ -49,6 +49,11 @@ class QuotaInput(serializers.Serializer):
 
 
 class QuotaSerializer(serializers.ModelSerializer):
+    # Plain strings: the choice sets are documented on the input (an enum named "kind" would
+    # collide with the other components' kinds).
+    body = serializers.CharField()
+    kind = serializers.CharField()
+
     class Meta:
         model = StaffingQuota
         fields = ["id", "bureau", "body", "kind", "approved", "basis"]
@@ -83,6 +88,8 @@ class StaffTransferInput(serializers.Serializer):
 
 class StaffTransferSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="staff.display_name")
+    body = serializers.CharField()
+    quota_kind = serializers.CharField()
 
     class Meta:
         model = StaffTransfer

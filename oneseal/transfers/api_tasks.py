@@ -57,7 +57,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReformSerializer(serializers.ModelSerializer):
+class ReformDetailSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_code")
     milestones = MilestoneSerializer(many=True)
 
@@ -74,7 +74,7 @@ class Reforms(SignedIn, APIView):
         summary=gettext_lazy("建立改革及其阶段节点"),
         description=gettext_lazy("改革办（本区划签批领导或系统管理员）在本人管辖区划建立。"),
         request=ReformInput,
-        responses={201: ReformSerializer, **ERRORS},
+        responses={201: ReformDetailSerializer, **ERRORS},
     )
     def post(self, request):
         data = parse(ReformInput, request.data)
@@ -88,7 +88,7 @@ class Reforms(SignedIn, APIView):
             plan_document=data["plan_document"],
             milestones=[(m["name"], m["due_on"]) for m in data.get("milestones", [])],
         )
-        return Response(ReformSerializer(reform).data, status=status.HTTP_201_CREATED)
+        return Response(ReformDetailSerializer(reform).data, status=status.HTTP_201_CREATED)
 
 
 class Milestones(SignedIn, APIView):
