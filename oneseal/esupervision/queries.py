@@ -247,6 +247,14 @@ def seal_warnings(scope: Scope, today: datetime.date):
     return documents.seal_warnings(scope.prefix, today=today)
 
 
+def overdue_reform_tasks(scope: Scope, today: datetime.date):
+    """The reform tasks past their deadline whose lead unit lies in the scope (任务分工), by
+    the lead unit's region, whichever reform (the county's own or the city's) set them."""
+    from oneseal.transfers.tasks import overdue_tasks
+
+    return overdue_tasks(scope.prefix, today=today)
+
+
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 

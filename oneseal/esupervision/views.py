@@ -125,6 +125,7 @@ def dashboard(request, scope):
         expert_overrides=queries.expert_draw_overrides(scope).count(),
         duties=queries.transition_duties(scope, on),
         seal_warnings=queries.seal_warnings(scope, on),
+        reform_tasks=queries.overdue_reform_tasks(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -162,6 +163,10 @@ def dashboard(request, scope):
             + [
                 [_("原部门印章未封存"), f"{w.department}：{w.text}", w.days_late]
                 for w in context["seal_warnings"]
+            ]
+            + [
+                [_("改革任务逾期"), f"{t.task.title}（{t.task.lead_unit_name}）", t.overdue_days]
+                for t in context["reform_tasks"]
             ],
         )
         return xlsx_response(

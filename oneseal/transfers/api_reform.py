@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from oneseal.interface.rest import ErrorSerializer, parse
 
-from . import rollout, tasks
+from . import api_tasks, rollout, tasks
 from .models import ReformTask
 
 TAG = "transfers"
@@ -24,8 +24,8 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 class TaskLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="task.pk")
     title = serializers.CharField(source="task.title")
-    lead_unit = serializers.CharField(source="task.lead_unit")
-    helping_units = serializers.CharField(source="task.helping_units")
+    lead_unit = serializers.CharField(source="task.lead_unit_name")
+    helping_units = serializers.CharField(source="task.helping_unit_names")
     deadline = serializers.DateField(source="task.deadline")
     phase = serializers.CharField(source="task.milestone.name", default="")
     status = serializers.CharField(source="task.status")
@@ -94,6 +94,17 @@ class TaskTable(APIView):
     def get(self, request, pk: int):
         reform = get_object_or_404(tasks.visible_reforms(request.user), pk=pk)
         return Response(TaskTableSerializer(_table(reform)).data)
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="add_reform_task",
+        summary=gettext_lazy("添加改革任务"),
+        description=gettext_lazy("改革办添加；牵头单位和配合单位须为本次改革区划内的单位。"),
+        request=api_tasks.TaskInput,
+        responses={201: api_tasks.TaskSerializer, **ERRORS},
+    )
+    def post(self, request, pk: int):
+        return api_tasks.add_task(request, pk)
 
 
 class TaskReport(APIView):

@@ -1,7 +1,7 @@
 # Included by oneseal.api.v1 inside the "api" namespace.
 from django.urls import path
 
-from . import api, api_reform, api_rollout
+from . import api, api_reform, api_rollout, api_staff, api_tasks
 
 urlpatterns = [
     path("transfers/agreements", api.Agreements.as_view(), name="transfer-agreements"),
@@ -20,6 +20,28 @@ urlpatterns = [
     path("transfers/staff-register", api.StaffRegister.as_view(), name="transfer-staff-register"),
     path("transfers/transitions", api.Transitions.as_view(), name="transfer-transitions"),
     path("transfers/reforms/<int:pk>/tasks", api_reform.TaskTable.as_view(), name="reform-tasks"),
+    path("transfers/reforms", api_tasks.Reforms.as_view(), name="reforms"),
+    path(
+        "transfers/reforms/<int:pk>/milestones",
+        api_tasks.Milestones.as_view(),
+        name="reform-milestones",
+    ),
+    path(
+        "transfers/reform-tasks/<int:pk>/status",
+        api_tasks.TaskStatusView.as_view(),
+        name="reform-task-status",
+    ),
+    path("transfers/quotas", api_staff.Quotas.as_view(), name="transfer-quotas"),
+    path(
+        "transfers/staff-transfers",
+        api_staff.StaffTransfers.as_view(),
+        name="transfer-staff-transfers",
+    ),
+    path(
+        "transfers/staff/<int:pk>/trainings",
+        api_staff.Trainings.as_view(),
+        name="transfer-staff-trainings",
+    ),
     path(
         "transfers/reform-tasks/<int:pk>/reports",
         api_reform.TaskReport.as_view(),

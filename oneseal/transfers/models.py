@@ -330,8 +330,38 @@ class ReformTask(models.Model):
         Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
     )
     title = models.CharField(_("任务"), max_length=300)
-    lead_unit = models.CharField(_("牵头单位"), max_length=100)
-    helping_units = models.CharField(_("配合单位"), max_length=300, blank=True)
+    # The lead unit is the region's bureau or one of its departments (a party or government
+    # office that leads a reform task is kept as a department of its region): exactly one.
+    # Its region is what puts the task on a county's warnings.
+    lead_bureau = models.ForeignKey(
+        Bureau,
+        verbose_name=_("牵头单位（审批局）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_reform_tasks",
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name=_("牵头单位（部门）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_reform_tasks",
+    )
+    helping_bureaus = models.ManyToManyField(
+        Bureau, verbose_name=_("配合单位（审批局）"), blank=True, related_name="helped_reform_tasks"
+    )
+    helping_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("配合单位（部门）"),
+        blank=True,
+        related_name="helped_reform_tasks",
+    )
+    # Names typed before units were linked (migration 0004) that matched no unit; kept so that
+    # nothing recorded is lost. New tasks leave them blank.
+    former_lead_unit = models.CharField(_("原填牵头单位"), max_length=100, blank=True)
+    former_helping_units = models.CharField(_("原填配合单位"), max_length=300, blank=True)
     deadline = models.DateField(_("完成时限"))
     status = models.CharField(
         _("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
@@ -343,9 +373,34 @@ class ReformTask(models.Model):
         verbose_name = _("改革任务")
         verbose_name_plural = _("改革任务")
         ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lead_bureau__isnull=True)
+                | models.Q(lead_department__isnull=True),
+                name="reform_task_one_lead_unit",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def lead_unit(self) -> Bureau | Department | None:
+        return self.lead_bureau or self.lead_department
+
+    @property
+    def lead_unit_name(self) -> str:
+        unit = self.lead_unit
+        return unit.name if unit is not None else self.former_lead_unit
+
+    @property
+    def helping_unit_names(self) -> str:
+        """The helping units' names joined as a table shows them (prefetch both relations)."""
+        names = [b.name for b in self.helping_bureaus.all()]
+        names += [d.name for d in self.helping_departments.all()]
+        if self.former_helping_units:
+            names.append(self.former_helping_units)
+        return "、".join(names)
 
 
 class ProgressReport(models.Model):

@@ -45,7 +45,6 @@ from .models import (
     RolloutCounty,
     SealRequest,
     StaffTransfer,
-    TaskStatus,
 )
 from .rollout_templates import TEMPLATES, Template
 
@@ -381,11 +380,7 @@ def dashboard(rollout: Rollout, user: User, today: datetime.date | None = None) 
     if prefix is None or not (city_prefix.startswith(prefix) or prefix.startswith(city_prefix)):
         return []
     lines = []
-    overdue = [
-        line
-        for line in tasks.task_table(rollout.reform, today)
-        if line.overdue_days and line.task.status != TaskStatus.DONE
-    ]
+    reform = Reform.objects.filter(pk=rollout.reform_id)
     for county in rollout.counties.select_related("region", "bureau"):
         if not county.region.code.startswith(prefix):
             continue
@@ -427,10 +422,10 @@ def dashboard(rollout: Rollout, user: User, today: datetime.date | None = None) 
         share = queries.rules.Share(moved=moved, base=base)
         if share.verdict == "below":
             warnings.append(_("划转人员低于原审批人员的30%"))
+        # The county's overdue tasks are those its own units lead (the lead unit's region).
         warnings += [
             _("任务逾期：{t}").format(t=line.task.title)
-            for line in overdue
-            if county.region.name in line.task.lead_unit
+            for line in tasks.overdue_tasks(county.region.prefix, today=today, reforms=reform)
         ]
         lines.append(
             CountyLine(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reform, views_rollout
+from . import views, views_reform, views_rollout, views_tasks
 
 app_name = "transfers"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("transitions/", views.transitions, name="transitions"),
     path("reforms/", views_reform.reforms, name="reforms"),
     path("reforms/<int:pk>/", views_reform.reform, name="reform"),
+    path("reforms/new/", views_tasks.new_reform, name="reform-new"),
+    path("reform-tasks/<int:pk>/", views_tasks.task, name="task"),
+    path("progress-reports/<int:pk>/file/", views_tasks.report_file, name="report-file"),
     path("rollouts/<int:pk>/", views_reform.rollout_dashboard, name="rollout"),
     path("rollouts/new/", views_rollout.start, name="rollout-start"),
     path("rollouts/counties/<int:pk>/", views_rollout.county, name="rollout-county"),

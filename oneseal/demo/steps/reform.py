@@ -12,13 +12,14 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.queries import guidance_gaps, local_catalogue
 from oneseal.documents import actions as document_actions
 from oneseal.organisation import actions as organisation_actions
-from oneseal.organisation.models import Bureau, Role, Staff
+from oneseal.organisation.models import Bureau, Department, Role, Staff
 from oneseal.regions.models import Region
 from oneseal.transfers import accounts, rollout, tasks
 from oneseal.transfers.models import Reform, Rollout
@@ -31,30 +32,72 @@ PHASES = [
     ("人员划转", "2025-09-30"),
     ("事项划转和运行", "2025-12-31"),
 ]
-# (title, lead, helping, deadline, phase, [(reported on, percent, text)])
+# (title, lead, helping, deadline, phase, [(reported on, percent, text, attachment name)]);
+# units by the names the county's plan uses (see UNITS), "各原审批部门" for the twelve
+# departments whose approvals moved.
 TASKS = [
     ("审批局挂牌并启用审批专用章", "县政府办", "县委编办", "2025-06-30", "挂牌",
-     [("2025-06-27", 100, "6月27日挂牌，审批专用章启用")]),
+     [("2025-06-27", 100, "6月27日挂牌，审批专用章启用", "挂牌仪式纪要.pdf")]),
     ("核定审批局和政务服务中心编制", "县委编办", "县人社局", "2025-08-29", "人员划转",
-     [("2025-08-20", 100, "编制已核定")]),
+     [("2025-08-20", 100, "编制已核定", "")]),
     ("完成审批人员划转", "县委组织部", "县委编办、各原审批部门", "2025-09-30", "人员划转",
-     [("2025-09-12", 60, "12个部门已完成人员摸底"), ("2025-09-26", 100, "划转完成")]),
+     [("2025-09-12", 60, "12个部门已完成人员摸底", "人员摸底表.pdf"),
+      ("2025-09-26", 100, "划转完成", "")]),
     ("签订一事一协议", "县行政审批局", "各原审批部门", "2025-11-14", "事项划转和运行",
-     [("2025-11-07", 80, "10个部门已签订")]),
+     [("2025-11-07", 80, "10个部门已签订", "协议签订进度.pdf")]),
     ("审管联动平台上线", "县行政审批局", "县大数据中心", "2025-12-10", "事项划转和运行",
-     [("2025-11-28", 50, "完成接口联调")]),
+     [("2025-11-28", 50, "完成接口联调", "")]),
     ("公布划转后的事项目录", "县行政审批局", "县司法局", "2025-12-31", "事项划转和运行", []),
 ]  # fmt: skip
+# The county offices that lead or help reform tasks without approving anything themselves,
+# kept as departments of the county (name, short name as the plan writes it).
+UNITS = [
+    ("平罗县人民政府办公室", "县政府办"),
+    ("中共平罗县委机构编制委员会办公室", "县委编办"),
+    ("中共平罗县委组织部", "县委组织部"),
+    ("平罗县大数据中心", "县大数据中心"),
+    ("平罗县司法局", "县司法局"),
+]
 CITY_CODE = "640500"  # 中卫市
 CITY_COUNTIES = ["640502", "640521", "640522"]
 CITY_ADMIN = ("zw_admin", "中卫市改革办管理员")
 
 
-def _reform_tasks(signatory, reporter) -> list[str]:
+def _units(superuser, county: Region) -> dict[str, list]:
+    """The plan's unit names → the organisation's units, the offices added once."""
+    for n, (name, short) in enumerate(UNITS, start=1):
+        if not Department.objects.filter(region=county, name=name).exists():
+            organisation_actions.save_department(
+                Department(region=county, name=name, short_name=short, order=90 + n),
+                actor=superuser,
+            )
+    bureau = Bureau.objects.get(region=county)
+    units: dict[str, list] = {"县行政审批局": [bureau]}
+    for department in Department.objects.filter(region=county):
+        units[department.short_name or department.name] = [department]
+    units["县人社局"] = units["人社局"]
+    moved = {row.name for row in org.DEPARTMENTS if row.section}
+    units["各原审批部门"] = list(Department.objects.filter(region=county, name__in=moved))
+    return units
+
+
+def _attachment(name: str, on: str, percent: int) -> File:
+    """A one-page PDF standing for the unit's report (the demo's attachments)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=f"Progress report {on}: {percent}% (demo)")
+    return ContentFile(bytes(pdf.output()), name=name)
+
+
+def _reform_tasks(superuser, signatory, clerk) -> list[str]:
     county = Region.objects.get(code=org.COUNTY_CODE)
     reform = Reform.objects.filter(region=county, name=REFORM).first()
     if reform is not None:
         return []
+    units = _units(superuser, county)
     reform = tasks.create_reform(
         county,
         actor=signatory,
@@ -63,21 +106,33 @@ def _reform_tasks(signatory, reporter) -> list[str]:
         milestones=PHASES,
     )
     phases = {m.name: m for m in reform.milestones.all()}
+    attachments = 0
     for title, lead, helping, deadline, phase, reports in TASKS:
+        (lead_unit,) = units[lead]
         task = tasks.add_task(
             reform,
             actor=signatory,
             title=title,
-            lead_unit=lead,
-            helping_units=helping,
+            lead_unit=lead_unit,
+            helping_units=[u for name in helping.split("、") for u in units[name]],
             deadline=deadline,
             milestone=phases[phase],
         )
-        for on, percent, text in reports:
+        # The bureau's own clerk reports on the bureau's tasks; the reform office (the
+        # signatory) files the reports of the offices, which have no accounts in the demo.
+        reporter = clerk if isinstance(lead_unit, Bureau) else signatory
+        for on, percent, text, file_name in reports:
+            upload = _attachment(file_name, on, percent) if file_name else None
+            attachments += upload is not None
             tasks.report_progress(
-                task, actor=reporter, text=text, percent=percent, on=datetime.date.fromisoformat(on)
+                task,
+                actor=reporter,
+                text=text,
+                percent=percent,
+                upload=upload,
+                on=datetime.date.fromisoformat(on),
             )
-    return [f"reform: {REFORM}, {len(TASKS)} tasks"]
+    return [f"reform: {REFORM}, {len(TASKS)} tasks, {attachments} reports with attachments"]
 
 
 def _city_rollout(superuser, today) -> list[str]:
@@ -160,6 +215,6 @@ def load(*, today) -> list[str]:
     if len(users) < 2 or superuser is None:
         return []
     with transaction.atomic():
-        lines = _reform_tasks(users["signatory"], users["clerk"])
+        lines = _reform_tasks(superuser, users["signatory"], users["clerk"])
         lines += _city_rollout(superuser, today)
     return lines

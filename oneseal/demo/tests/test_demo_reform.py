@@ -10,7 +10,14 @@ from oneseal.demo import builder
 from oneseal.demo.steps import reform as step
 from oneseal.demo.steps import transfers as transfers_step
 from oneseal.transfers import rollout, tasks
-from oneseal.transfers.models import ListFiling, Reform, Rollout, SealRequest, TaskStatus
+from oneseal.transfers.models import (
+    ListFiling,
+    ProgressReport,
+    Reform,
+    Rollout,
+    SealRequest,
+    TaskStatus,
+)
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TODAY = datetime.date(2025, 12, 5)
@@ -38,6 +45,26 @@ def test_the_task_table_is_in_progress_with_an_overdue_task(demo):
     assert statuses == {TaskStatus.DONE, TaskStatus.UNDERWAY, TaskStatus.OPEN}
     assert [line.task.title for line in lines if line.overdue_days] == ["签订一事一协议"]
     assert step.load(today=TODAY) == []  # idempotent
+
+
+@pytest.mark.django_db
+def test_every_task_has_its_units_and_some_reports_carry_attachments(demo):
+    reform = Reform.objects.get(name=step.REFORM)
+    lines = tasks.task_table(reform, TODAY)
+    assert len(lines) == len(step.TASKS)
+    assert all(line.task.lead_unit is not None for line in lines)
+    assert all(not line.task.former_lead_unit for line in lines)
+    led = {line.task.title: line.task.lead_unit_name for line in lines}
+    assert led["签订一事一协议"] == reform.region.bureau.name
+    assert led["核定审批局和政务服务中心编制"] == "中共平罗县委机构编制委员会办公室"
+    signing = next(line.task for line in lines if line.task.title == "签订一事一协议")
+    assert signing.helping_departments.count() == 12
+    attached = ProgressReport.objects.filter(task__reform=reform).exclude(file="")
+    assert attached.count() == 3
+    assert {r.content_type for r in attached} == {"application/pdf"}
+    # The county's overdue task is found by its lead unit's region, as e-supervision reads it.
+    overdue = tasks.overdue_tasks(reform.region.prefix, today=TODAY)
+    assert [line.task.title for line in overdue] == ["签订一事一协议"]
 
 
 @pytest.mark.django_db

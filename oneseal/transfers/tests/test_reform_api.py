@@ -15,7 +15,7 @@ def api(user) -> APIClient:
     return c
 
 
-def _reform(county, signatory):
+def _reform(county, signatory, lead):
     reform = tasks.create_reform(
         county,
         actor=signatory,
@@ -24,16 +24,17 @@ def _reform(county, signatory):
         milestones=[("人员划转", "2026-02-28")],
     )
     task = tasks.add_task(
-        reform, actor=signatory, title="人员划转", lead_unit="县委编办", deadline="2026-02-13"
+        reform, actor=signatory, title="人员划转", lead_unit=lead, deadline="2026-02-13"
     )
     return reform, task
 
 
-def test_the_table_and_a_report_through_the_api(county, signatory, reviewer):
-    reform, task = _reform(county, signatory)
+def test_the_table_and_a_report_through_the_api(county, signatory, reviewer, bureau):
+    # The reviewer works in the lead unit (the bureau): they report.
+    reform, task = _reform(county, signatory, bureau)
     response = api(reviewer).get(f"/api/v1/transfers/reforms/{reform.pk}/tasks")
     assert response.status_code == 200
-    assert response.json()["tasks"][0]["lead_unit"] == "县委编办"
+    assert response.json()["tasks"][0]["lead_unit"] == bureau.name
     assert response.json()["phases"][0]["name"] == "人员划转"
     response = api(reviewer).post(
         f"/api/v1/transfers/reform-tasks/{task.pk}/reports",
@@ -50,8 +51,8 @@ def test_the_table_and_a_report_through_the_api(county, signatory, reviewer):
     assert response.status_code == 400 and "text" in response.json()["fields"]
 
 
-def test_another_regions_staff_get_a_404(county, signatory, far_staff):
-    reform, task = _reform(county, signatory)
+def test_another_regions_staff_get_a_404(county, signatory, far_staff, bureau):
+    reform, task = _reform(county, signatory, bureau)
     assert api(far_staff).get(f"/api/v1/transfers/reforms/{reform.pk}/tasks").status_code == 404
     response = api(far_staff).post(
         f"/api/v1/transfers/reform-tasks/{task.pk}/reports",
@@ -63,11 +64,13 @@ def test_another_regions_staff_get_a_404(county, signatory, far_staff):
     assert task.percent == 0
 
 
-def test_the_progress_page_and_its_xlsx_within_the_region(client, county, signatory, far_staff):
-    reform, task = _reform(county, signatory)
+def test_the_progress_page_and_its_xlsx_within_the_region(
+    client, county, signatory, far_staff, department
+):
+    reform, task = _reform(county, signatory, department)
     client.force_login(signatory)
     page = client.get(f"/transfers/reforms/{reform.pk}/")
-    assert page.status_code == 200 and "县委编办" in page.content.decode()
+    assert page.status_code == 200 and department.name in page.content.decode()
     sheet = client.get(f"/transfers/reforms/{reform.pk}/?format=xlsx")
     assert sheet.status_code == 200 and b"".join(sheet.streaming_content)[:2] == b"PK"
     assert client.get("/transfers/reforms/").status_code == 200
