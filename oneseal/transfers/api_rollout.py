@@ -19,15 +19,11 @@ from oneseal.interface.rest import ErrorSerializer, date_field, listed_choices, 
 from oneseal.organisation.models import Staff
 
 from . import accounts, rollout, rollout_templates
+from .api_tasks import MilestoneInput
 from .models import ListFiling
 
 TAG = "transfers"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-class MilestoneInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    due_on = serializers.DateField(input_formats=["%Y-%m-%d"])
 
 
 class StartInput(serializers.Serializer):

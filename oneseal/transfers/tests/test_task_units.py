@@ -37,7 +37,7 @@ def started(city, city_admin):
         name="中卫市相对集中行政许可权改革",
         plan_document="中卫市实施方案",
         counties=[Region.objects.get(code=c) for c in (SHAPOTOU, ZHONGNING, HAIYUAN)],
-        sections=["综合科"],
+        template="compact",
         milestones=[("挂牌", "2026-01-31")],
     )
 
