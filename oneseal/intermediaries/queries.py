@@ -179,7 +179,7 @@ def appeals(user: Any) -> QuerySet[Appeal]:
     """Appeals of the intermediaries the staff member sees, the pending ones first."""
     return (
         Appeal.objects.filter(intermediary__in=managed(user))
-        .select_related("intermediary", "decided_by")
+        .select_related("intermediary__region", "decided_by")
         .annotate(
             pending=ExpressionWrapper(
                 Q(outcome=Appeal.Outcome.PENDING), output_field=BooleanField()

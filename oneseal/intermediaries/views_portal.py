@@ -18,6 +18,7 @@ from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
+from oneseal.interface.rows import shown_with
 
 from . import actions, queries
 from .forms import ChooseForm, RateForm
@@ -48,16 +49,18 @@ def _page(
 ) -> HttpResponse:
     needed = queries.needed_services(case, today())
     for n in needed:
-        n.form = (  # type: ignore[attr-defined]
-            choose[1]
+        shown_with(
+            n,
+            form=choose[1]
             if choose and choose[0] == n.listing.service_id
-            else ChooseForm(prefix=f"s{n.listing.service_id}", initial={"method": "random"})
+            else ChooseForm(prefix=f"s{n.listing.service_id}", initial={"method": "random"}),
         )
         for e in n.engagements:
-            e.form = (  # type: ignore[attr-defined]
-                rate[1] if rate and rate[0] == e.pk else RateForm(prefix=f"e{e.pk}")
+            shown_with(
+                e,
+                form=rate[1] if rate and rate[0] == e.pk else RateForm(prefix=f"e{e.pk}"),
+                rateable=e.status == Engagement.Status.DELIVERED and not hasattr(e, "rating"),
             )
-            e.rateable = e.status == Engagement.Status.DELIVERED and not hasattr(e, "rating")  # type: ignore[attr-defined]
     return render(
         request,
         "intermediaries/case.html",

@@ -24,6 +24,7 @@ from oneseal.cases.queries import is_scoped_staff
 from oneseal.catalogue.models import HandlingItem, ItemVersion
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
+from oneseal.interface.rows import shown_with
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
 
@@ -92,7 +93,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     listed = list(rows)
     table = queries.standings([i.pk for i in listed])
     for i in listed:
-        i.standing = table.get(i.pk, queries.Standing())  # type: ignore[attr-defined]
+        shown_with(i, standing=table.get(i.pk, queries.Standing()))
     return render(
         request,
         "intermediaries/manage.html",
@@ -267,11 +268,22 @@ def services(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 def appeals(request: HttpRequest) -> HttpResponse:
-    rows = list(queries.appeals(request.user)[:100])
-    for a in rows:
-        a.form = forms.DecideAppealForm(prefix=f"a{a.pk}")  # type: ignore[attr-defined]
-        a.may_decide = actions.may_keep_market(request.user, a.intermediary.region)  # type: ignore[attr-defined]
-    return render(request, "intermediaries/appeals.html", {"rows": rows})
+    return render(request, "intermediaries/appeals.html", {"rows": _appeal_rows(request)})
+
+
+def _appeal_rows(request: HttpRequest, failed: forms.DecideAppealForm | None = None) -> list:
+    """The appeals page's rows, each with its decision form (the one that failed keeps what
+    was typed and its errors) and whether this user may decide it."""
+    return [
+        shown_with(
+            a,
+            form=failed
+            if failed is not None and failed.prefix == f"a{a.pk}"
+            else forms.DecideAppealForm(prefix=f"a{a.pk}"),
+            may_decide=actions.may_keep_market(request.user, a.intermediary.region),
+        )
+        for a in queries.appeals(request.user)[:100]
+    ]
 
 
 @staff_page
@@ -287,8 +299,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("申诉已处理"))
         return redirect("intermediaries:appeals")
-    rows = list(queries.appeals(request.user)[:100])
-    for a in rows:
-        a.form = form if a.pk == row.pk else forms.DecideAppealForm(prefix=f"a{a.pk}")  # type: ignore[attr-defined]
-        a.may_decide = actions.may_keep_market(request.user, a.intermediary.region)  # type: ignore[attr-defined]
-    return render(request, "intermediaries/appeals.html", {"rows": rows}, status=400)
+    return render(
+        request, "intermediaries/appeals.html", {"rows": _appeal_rows(request, form)}, status=400
+    )

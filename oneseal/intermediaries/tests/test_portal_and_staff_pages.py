@@ -214,6 +214,13 @@ def test_services_list_and_appeals_pages(
         .status_code
         == 400
     )
+    # A keeper's form without an answer comes back on the list, still open to decide.
+    refused = keeper.post(decide, {f"a{appeal.pk}-upheld": "1"}, **ZH)
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "投诉不实" in page and f"/manage/appeals/{appeal.pk}/" in page
+    appeal.refresh_from_db()
+    assert appeal.outcome == "pending"
     assert (
         keeper.post(
             decide, {f"a{appeal.pk}-upheld": "1", f"a{appeal.pk}-answer": "核实后恢复"}
