@@ -19,6 +19,8 @@ from oneseal.regions.models import Region
 
 # The case fixtures (clerk, reviewer, signatory, applicant, item …) every app's tests share.
 pytest_plugins = ["oneseal.testing.fixtures"]
+if os.environ.get("ONESEAL_TEST_TIMING"):
+    pytest_plugins.append("oneseal.testing.timing")
 
 
 @pytest.fixture(autouse=True)
@@ -192,32 +194,74 @@ def chromium_path() -> str | None:
     return path if Path(path).is_file() else None
 
 
-def _shares_module_state(item) -> bool:
-    """Whether the test uses a fixture of ours built once per module or class (a demo build, a
-    parsed source tree …); pytest-django's own class-scoped autouse fixture does not count."""
+def _our_shared_fixtures(item) -> list:
+    """The fixtures of ours the test uses that are built once per module, class or package (a
+    demo build, a parsed source tree …); pytest-django's own class-scoped autouse fixture does
+    not count."""
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
-        return False
-    return any(
-        defs
+        return []
+    return [
+        defs[-1]
+        for defs in info.name2fixturedefs.values()
+        if defs
         and defs[-1].scope in ("class", "module", "package")
         and defs[-1].func.__module__.startswith("oneseal.")
-        for defs in info.name2fixturedefs.values()
-    )
+    ]
+
+
+def _package_states(item) -> set[str]:
+    """The directories whose conftest gives the test a package-scoped fixture of ours that
+    holds database state (the demo county of oneseal/demo/tests). An autouse one (a scratch
+    media directory) holds none and does not count."""
+    return {
+        fixture.baseid
+        for fixture in _our_shared_fixtures(item)
+        if fixture.scope == "package" and not getattr(fixture, "_autouse", False)
+    }
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # A package-scoped fixture with database state (the demo county) lives from the package's
+    # first test that asks for it to the package's last test: the package's other tests run
+    # first, so none of them sees it (a test of load-demo's refusal needs an empty database).
+    packages = set().union(*(_package_states(item) for item in items))
+    for package in packages:
+        inside = [i for i, item in enumerate(items) if item.nodeid.startswith(package + "/")]
+        ordered = sorted(
+            (items[i] for i in inside), key=lambda item: package in _package_states(item)
+        )
+        for i, item in zip(inside, ordered, strict=True):
+            items[i] = item
     for item in items:
         # Before `-m "not browser"` deselects: every test that drives the browser carries the mark.
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-        # With `--dist loadgroup` (pyproject's addopts) xdist sends a group to one worker. A
-        # module whose tests share a module-scoped fixture is one group, so that fixture is
-        # built once (a demo build takes about a minute), not once on each worker that happens
-        # to get one of its tests. Every other test is balanced one by one as before.
-        if _shares_module_state(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        # With `--dist loadgroup` (pyproject's addopts) xdist sends a group to one worker, in
+        # order. A module whose tests share a module-scoped fixture is one group, so that
+        # fixture is built once (a demo build takes about a minute), not once on each worker
+        # that happens to get one of its tests; a package with a package-scoped one (the demo
+        # county) is one group, whole, so no other test runs inside it. Every other test is
+        # balanced one by one as before.
+        package = next((p for p in packages if item.nodeid.startswith(p + "/")), None)
+        if package is not None:
+            _join_group(config, item, package)
+        elif _our_shared_fixtures(item):
+            _join_group(config, item, item.nodeid.split("::")[0])
+
+
+def _join_group(config, item, group: str) -> None:
+    item.add_marker(pytest.mark.xdist_group(group))
+    # xdist 3.8 groups a test by renaming it `<node id>@<group>` on the worker, writing
+    # `item._nodeid`; pytest 9 keeps the node id in `item._id`, so that rename is lost, every
+    # test became its own group, and each worker built every module's shared fixture (the
+    # demo county twice). Renamed here the way xdist means to, when loadgroup is on (a worker).
+    if not config.getoption("loadgroup", False) or not hasattr(item, "_id"):
+        return
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 @pytest.fixture(scope="session")

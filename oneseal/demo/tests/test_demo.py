@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.test.utils import override_settings
 
 from oneseal.audit.models import AuditEvent
 from oneseal.cases.models import RevocationProposal
@@ -44,8 +42,6 @@ from oneseal.organisation.rules import has_role
 from oneseal.projects.models import JointStep
 from oneseal.regions.models import Region
 
-from .conftest import planned_for_the_loaded_demo
-
 CSV = (
     Path(__file__).resolve().parents[2]
     / "catalogue"
@@ -56,16 +52,8 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        assert builder.load() is True
-        planned_for_the_loaded_demo()
-        yield
-        transaction.set_rollback(True)
+def demo(demo_savepoint):
+    return None
 
 
 @pytest.fixture

@@ -12,13 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for, represented
 from oneseal.applicants.rules import validate_credit_code, validate_id_number
 from oneseal.audit.models import AuditEvent
-from oneseal.calendars.queries import current_calendar, invalidate
+from oneseal.calendars.queries import current_calendar
 from oneseal.cases import clocks, jobs, rules
 from oneseal.cases.actions import verify_chain
 from oneseal.cases.models import (
@@ -46,18 +45,8 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        invalidate()
-        assert builder.load() is True
-        planned_for_the_loaded_demo()
-        yield timezone.localdate()
-        transaction.set_rollback(True)
-    invalidate()
+def demo(demo_savepoint):
+    return demo_savepoint
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test.utils import override_settings
 
 from oneseal.audit.models import AuditEvent
-from oneseal.demo import builder
 from oneseal.demo.data import organisation as org
 from oneseal.organisation.models import Section, Staff, StaffRole
 
@@ -30,17 +28,10 @@ from .test_demo import (
 
 
 @pytest.fixture(scope="module")
-def loaded_demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        assert builder.load() is True
-        planned_for_the_loaded_demo()
+def loaded_demo(demo_savepoint, django_db_blocker):
+    with django_db_blocker.unblock():
         call_command("load-demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+        planned_for_the_loaded_demo()
 
 
 @pytest.fixture

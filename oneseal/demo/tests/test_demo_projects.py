@@ -2,14 +2,9 @@
 demo county inside a transaction rolled back at the end."""
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
-from django.utils import timezone
 
-from oneseal.calendars.queries import invalidate
 from oneseal.cases.models import State
 from oneseal.catalogue.life_events import offered_life_events
-from oneseal.demo import builder
 from oneseal.demo.steps import projects as step
 from oneseal.projects.models import Bundle, Project, Stage
 from oneseal.projects.queries import project_clock_of, stage_clock_of
@@ -21,20 +16,11 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def today(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        invalidate()
-        assert builder.load() is True
-        day = timezone.localdate()
-        step.load(today=day)
+def today(demo_savepoint, django_db_blocker):
+    with django_db_blocker.unblock():
+        step.load(today=demo_savepoint)
         planned_for_the_loaded_demo()
-        yield day
-        transaction.set_rollback(True)
-    invalidate()
+    return demo_savepoint
 
 
 def test_two_projects_in_different_stages_with_cases_in_several_states(today, db):

@@ -3,10 +3,7 @@
 import datetime
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 
-from oneseal.demo import builder
 from oneseal.demo.steps import reform as step
 from oneseal.demo.steps import transfers as transfers_step
 from oneseal.transfers import rollout, tasks
@@ -24,17 +21,10 @@ TODAY = datetime.date(2025, 12, 5)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        assert builder.load() is True
+def demo(demo_savepoint, django_db_blocker):
+    with django_db_blocker.unblock():
         transfers_step.load(today=TODAY)
-        lines = step.load(today=TODAY)
-        yield lines
-        transaction.set_rollback(True)
+        return step.load(today=TODAY)
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.test.utils import override_settings
 
 from oneseal.audit.models import AuditEvent
@@ -31,18 +30,12 @@ TODAY = datetime.date(2025, 12, 5)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        assert builder.load() is True
+def demo(demo_savepoint, django_db_blocker):
+    with django_db_blocker.unblock():
         lines = step.load(today=TODAY)
         lines += seals_step.load(today=TODAY)
         planned_for_the_loaded_demo()
-        yield lines
-        transaction.set_rollback(True)
+        return lines
 
 
 @pytest.fixture
