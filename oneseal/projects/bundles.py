@@ -459,7 +459,9 @@ def case_decided(case: Case, event: CaseEvent, actor: Actor | None) -> None:
     """Registered with `cases.notices` (ProjectsConfig.ready): the act that decides a case of
     a bundle — a grant or denial at the workbench, through the API or by the worker — is the
     act that concludes the bundle when it was the last. Runs in the act's transaction after
-    the act's own notices, in a savepoint: the act stands whatever happens here."""
+    the act's own notices, in a savepoint: a refusal of the conclusion (a DomainError, such as
+    a joint notice that cannot be recorded) leaves the decision standing and the bundle open on
+    the lead section's desk; anything else is a fault and fails the act like any other fault."""
     if event.action not in DECIDING_ACTIONS:
         return
     member = BundleCase.objects.filter(case_id=case.pk).select_related("bundle").first()
@@ -468,5 +470,5 @@ def case_decided(case: Case, event: CaseEvent, actor: Actor | None) -> None:
     try:
         with transaction.atomic():
             conclude(member.bundle, on=event.on, actor=actor, last=case)
-    except Exception:  # the decision stands; the lead section's desk shows the open bundle
+    except DomainError:  # the decision stands; the lead section's desk shows the open bundle
         logger.exception("concluding bundle %s after case %s failed", member.bundle_id, case.pk)

@@ -362,3 +362,40 @@ def test_a_licence_of_someone_else_cannot_be_reused(
         )
     assert e.value.fields == {permit.field: ["“建设工程规划许可证”：所选证照不属于申请人"]}
     assert not Bundle.objects.exists()
+
+
+def test_a_refused_conclusion_leaves_the_decision_standing_and_the_stage_open(
+    project, template, clerk, signatory, monkeypatch
+):
+    application = stages.apply_for_stage(project, template, actor=clerk, at=at("2025-03-03 09:00"))
+    first, second = accept_all(application, clerk, "2025-03-03")
+    grant(first, signatory, "2025-03-06")
+
+    def refuse(*args, **kwargs):
+        raise ValidationFailed("联合结果告知书无法登记")
+
+    monkeypatch.setattr(bundles, "record_joint_result", refuse)
+    grant(second, signatory, "2025-03-07")
+    second.refresh_from_db()
+    assert second.state == State.GRANTED
+    application.bundle.refresh_from_db()
+    assert application.bundle.concluded_on is None and application.bundle.outcome == ""
+
+
+def test_a_fault_while_concluding_fails_the_decision_instead_of_being_swallowed(
+    project, template, clerk, signatory, monkeypatch
+):
+    application = stages.apply_for_stage(project, template, actor=clerk, at=at("2025-03-03 09:00"))
+    first, second = accept_all(application, clerk, "2025-03-03")
+    grant(first, signatory, "2025-03-06")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bundles, "record_joint_result", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        grant(second, signatory, "2025-03-07")
+    second.refresh_from_db()
+    assert second.state == State.ACCEPTED  # the act's transaction rolled back whole
+    application.bundle.refresh_from_db()
+    assert application.bundle.concluded_on is None
