@@ -81,6 +81,16 @@ def start_rollout(
     elif len({c.pk for c in counties}) != len(counties):
         errors["counties"] = [_("县（区）重复")]
     outside = [c.name for c in counties if c.parent_id != city.pk]
+    # Two rollouts naming the same county at once: the second waits here for the first to
+    # commit, then finds the county's bureau below and is refused naming the field, instead
+    # of both passing the check and one failing on the bureau's unique region. Locked in one
+    # order (by key), so two overlapping choices cannot deadlock.
+    list(
+        Region.objects.select_for_update()
+        .filter(pk__in=sorted(c.pk for c in counties))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if outside:
         errors["counties"] = [_("不属于本市：{names}").format(names="、".join(outside))]
     started = [
