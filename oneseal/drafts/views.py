@@ -71,7 +71,9 @@ def _save_posted(request, draft: Draft) -> dict[str, list[str]]:
 
 def _state(draft: Draft, errors: dict) -> dict:
     """What autosave.js shows after a save: when, the files kept, the errors by field."""
-    draft = Draft.objects.get(pk=draft.pk)
+    draft = Draft.objects.filter(pk=draft.pk).first()
+    if draft is None:  # submitted or deleted on another device meanwhile
+        raise Http404(_("草稿不存在"))
     saved_at = timezone.localtime(draft.changed_at)
     return {
         "draft": draft.pk,
@@ -102,7 +104,8 @@ def start(request, handling_item_id):
     """The online application's form saved for the first time (its 保存草稿 button, or the
     first autosave): a draft for the chosen applicant, with what the form holds."""
     hi = get_object_or_404(HandlingItem, pk=handling_item_id)
-    applicant = represented(request.user).filter(pk=request.POST.get("applicant") or 0).first()
+    chosen = request.POST.get("applicant", "")
+    applicant = represented(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
     if applicant is None:
         raise Http404(_("该申请人不能由本账号网上申请"))
     try:
@@ -205,22 +208,27 @@ def submit(request, pk):
     """Submit: what the form carries is saved first, then the draft goes in as a case. A second
     click, or another device, after the draft is gone lands on the case it opened."""
     found = queries.own_draft(request.user, pk)
+    if found is not None:
+        try:
+            errors = _save_posted(request, found)
+        except NotPermitted:
+            found = None  # submitted on another device meanwhile
+        else:
+            if errors:
+                return _page(request, _own_or_404(request, pk), errors=errors, status=400)
     if found is None:
         case = actions.submitted_case(request.user, pk)
         if case is None:
             raise Http404(_("草稿不存在"))
         return redirect("portal:my_case", case.pk)
-    errors = _save_posted(request, found)
-    if errors:
-        return _page(request, _own_or_404(request, pk), errors=errors, status=400)
     try:
         case = actions.submit(found, actor=request.user)
     except ValidationFailed as exc:
         fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         general = [] if any(k.startswith("material-") for k in fields) else _messages_of(exc)
-        return _page(request, found, errors=fields, general=general, status=400)
+        return _page(request, _own_or_404(request, pk), errors=fields, general=general, status=400)
     except DomainError as exc:
-        return _page(request, found, general=_messages_of(exc), status=400)
+        return _page(request, _own_or_404(request, pk), general=_messages_of(exc), status=400)
     messages.success(
         request,
         _("申请已提交。办件编号 {number}，查询码 {code}，请妥善保存。").format(
