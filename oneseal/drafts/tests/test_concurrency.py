@@ -10,7 +10,7 @@ from oneseal.testing import POSTGRES_ONLY, in_parallel
 
 from .conftest import pdf
 
-pytestmark = [POSTGRES_ONLY, pytest.mark.django_db(transaction=True)]
+pytestmark = [*POSTGRES_ONLY, pytest.mark.django_db(transaction=True)]
 
 
 def test_files_of_two_devices_both_stay_and_a_field_takes_one_whole_value(
