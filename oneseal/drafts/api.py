@@ -17,10 +17,10 @@ from rest_framework.views import APIView
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
 from oneseal.catalogue.models import HandlingItem
-from oneseal.errors import ValidationFailed
+from oneseal.errors import ValidationFailed, fail_fields
 from oneseal.interface.rest import ErrorSerializer, parse
 
-from . import actions, queries
+from . import actions, queries, rules
 from .models import Draft, DraftUpload
 
 TAG = "drafts"
@@ -169,6 +169,8 @@ class Drafts(SignedIn, APIView):
                     ]
                 }
             )
+        # A bad field refuses the call before anything is started.
+        fail_fields(rules.clean_fields({k: v for k, v in data.items() if k == "licence"})[1])
         draft = actions.start_draft(hi, actor=request.user, applicant=applicant)
         if "licence" in data:
             actions.save_fields(draft, actor=request.user, fields={"licence": data["licence"]})
