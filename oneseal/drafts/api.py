@@ -30,7 +30,7 @@ DRAFT_ID = OpenApiParameter(
 )
 
 
-class DraftFileSerializer(serializers.ModelSerializer):
+class ApplicationDraftFileSerializer(serializers.ModelSerializer):
     material_id = serializers.IntegerField()
     material = serializers.CharField(source="material.name")
     url = serializers.SerializerMethodField(help_text=gettext_lazy("下载地址（仅本人可下载）"))
@@ -54,12 +54,12 @@ class DraftFileSerializer(serializers.ModelSerializer):
         return reverse("drafts:file", args=[obj.draft_id, obj.pk])
 
 
-class DraftSerializer(serializers.ModelSerializer):
+class ApplicationDraftSerializer(serializers.ModelSerializer):
     applicant = serializers.CharField(source="applicant.name")
     applicant_id = serializers.IntegerField()
     handling_item = serializers.CharField(source="handling_item.name")
     handling_item_id = serializers.IntegerField()
-    files = DraftFileSerializer(source="uploads", many=True)
+    files = ApplicationDraftFileSerializer(source="uploads", many=True)
     removal_on = serializers.SerializerMethodField(
         help_text=gettext_lazy("若无修改，草稿将于此日删除")
     )
@@ -85,14 +85,16 @@ class DraftSerializer(serializers.ModelSerializer):
         return queries.removal_day(obj).isoformat()
 
 
-class SubmittedSerializer(serializers.ModelSerializer):
+class DraftSubmissionSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(help_text=gettext_lazy("办件状态（网上申请后为 received）"))
+
     class Meta:
         model = Case
         fields = ["id", "number", "query_code", "state"]
         read_only_fields = fields
 
 
-class StartInput(serializers.Serializer):
+class ApplicationDraftStartInput(serializers.Serializer):
     handling_item = serializers.IntegerField(help_text=gettext_lazy("办理项编号"))
     applicant = serializers.IntegerField(
         required=False, help_text=gettext_lazy("申请人编号；账号只关联一位申请人时可不填")
@@ -102,7 +104,7 @@ class StartInput(serializers.Serializer):
     )
 
 
-class FieldsInput(serializers.Serializer):
+class ApplicationDraftFieldsInput(serializers.Serializer):
     licence = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -111,7 +113,7 @@ class FieldsInput(serializers.Serializer):
     )
 
 
-class FileInput(serializers.Serializer):
+class ApplicationDraftFileInput(serializers.Serializer):
     material = serializers.IntegerField(help_text=gettext_lazy("材料编号"))
     file = serializers.FileField(help_text=gettext_lazy("PDF、JPG 或 PNG 文件"))
 
@@ -124,7 +126,7 @@ def _own(request, pk) -> Draft:
 
 
 def _view(request, pk, code=status.HTTP_200_OK) -> Response:
-    return Response(DraftSerializer(_own(request, pk)).data, status=code)
+    return Response(ApplicationDraftSerializer(_own(request, pk)).data, status=code)
 
 
 class SignedIn:
@@ -138,21 +140,23 @@ class Drafts(SignedIn, APIView):
         tags=[TAG],
         operation_id="list_drafts",
         summary=gettext_lazy("我的申请草稿"),
-        responses={200: DraftSerializer(many=True), 403: ErrorSerializer},
+        responses={200: ApplicationDraftSerializer(many=True), 403: ErrorSerializer},
     )
     def get(self, request):
-        return Response(DraftSerializer(queries.own_drafts(request.user)[:500], many=True).data)
+        return Response(
+            ApplicationDraftSerializer(queries.own_drafts(request.user)[:500], many=True).data
+        )
 
     @extend_schema(
         tags=[TAG],
         operation_id="start_draft",
         summary=gettext_lazy("保存申请草稿"),
-        request=StartInput,
+        request=ApplicationDraftStartInput,
         description=gettext_lazy("为本账号关联的申请人开始一份网上申请草稿。"),
-        responses={201: DraftSerializer, **ERRORS},
+        responses={201: ApplicationDraftSerializer, **ERRORS},
     )
     def post(self, request):
-        data = parse(StartInput, request.data)
+        data = parse(ApplicationDraftStartInput, request.data)
         own = list(represented(request.user).order_by("-kind", "id"))
         if data.get("applicant") is None and len(own) == 1:
             applicant = own[0]
@@ -185,7 +189,7 @@ class DraftDetail(SignedIn, APIView):
         operation_id="get_draft",
         summary=gettext_lazy("申请草稿"),
         parameters=[DRAFT_ID],
-        responses={200: DraftSerializer, 404: ErrorSerializer},
+        responses={200: ApplicationDraftSerializer, 404: ErrorSerializer},
     )
     def get(self, request, pk):
         return _view(request, pk)
@@ -195,13 +199,13 @@ class DraftDetail(SignedIn, APIView):
         operation_id="save_draft",
         summary=gettext_lazy("保存草稿内容"),
         parameters=[DRAFT_ID],
-        request=FieldsInput,
+        request=ApplicationDraftFieldsInput,
         description=gettext_lazy("只改请求中给出的字段；同时保存时以后到者为准。"),
-        responses={200: DraftSerializer, **ERRORS},
+        responses={200: ApplicationDraftSerializer, **ERRORS},
     )
     def patch(self, request, pk):
         draft = _own(request, pk)
-        data = parse(FieldsInput, request.data)
+        data = parse(ApplicationDraftFieldsInput, request.data)
         actions.save_fields(draft, actor=request.user, fields=data)
         return _view(request, pk)
 
@@ -225,15 +229,15 @@ class DraftFiles(SignedIn, APIView):
         operation_id="add_draft_file",
         summary=gettext_lazy("上传草稿材料文件"),
         parameters=[DRAFT_ID],
-        request={"multipart/form-data": FileInput},
+        request={"multipart/form-data": ApplicationDraftFileInput},
         description=gettext_lazy(
             "与办件材料相同的核验（按内容判断类型，保存 SHA-256）；同一材料再次上传即替换。"
         ),
-        responses={201: DraftSerializer, **ERRORS},
+        responses={201: ApplicationDraftSerializer, **ERRORS},
     )
     def post(self, request, pk):
         draft = _own(request, pk)
-        data = parse(FileInput, request.data)
+        data = parse(ApplicationDraftFileInput, request.data)
         actions.add_upload(draft, data["material"], actor=request.user, upload=data["file"])
         return _view(request, pk, status.HTTP_201_CREATED)
 
@@ -252,7 +256,7 @@ class DraftFile(SignedIn, APIView):
                 description=gettext_lazy("文件编号"),
             ),
         ],
-        responses={200: DraftSerializer, **ERRORS},
+        responses={200: ApplicationDraftSerializer, **ERRORS},
     )
     def delete(self, request, pk, file_id):
         row = queries.own_upload(request.user, pk, file_id)
@@ -275,7 +279,7 @@ class DraftSubmit(SignedIn, APIView):
             "按网上申请的规则开立办件，草稿的文件即为办件的材料文件，草稿随之删除。"
             "同一草稿再次提交返回已开立的办件（200）。"
         ),
-        responses={201: SubmittedSerializer, 200: SubmittedSerializer, **ERRORS},
+        responses={201: DraftSubmissionSerializer, 200: DraftSubmissionSerializer, **ERRORS},
     )
     def post(self, request, pk):
         if queries.own_draft(request.user, pk) is None:
@@ -283,6 +287,6 @@ class DraftSubmit(SignedIn, APIView):
             case = actions.submitted_case(request.user, pk)
             if case is None:
                 raise Http404
-            return Response(SubmittedSerializer(case).data)
+            return Response(DraftSubmissionSerializer(case).data)
         case = actions.submit(pk, actor=request.user)
-        return Response(SubmittedSerializer(case).data, status=status.HTTP_201_CREATED)
+        return Response(DraftSubmissionSerializer(case).data, status=status.HTTP_201_CREATED)
