@@ -26,7 +26,7 @@ from .models import Draft, DraftUpload
 TAG = "drafts"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 DRAFT_ID = OpenApiParameter(
-    "pk", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("草稿编号")
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("草稿编号")
 )
 
 
