@@ -51,6 +51,7 @@ urlpatterns = [
             "transfers",
             "handovers",
             "delegations",
+            "drafts",
             "workbench",
             "portal",
         )

@@ -24,6 +24,7 @@ from oneseal.cases.models import CaseMaterial, Licence, RevocationProposal, Stat
 from oneseal.cases.queries import with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.documents import rules as document_rules
+from oneseal.drafts import queries as draft_queries
 from oneseal.errors import DomainError, ValidationFailed
 
 from . import queries
@@ -155,7 +156,11 @@ def my_cases(request):
     return render(
         request,
         "portal/my_cases.html",
-        {"cases": cases, "has_applicant": queries.own_applicants(request.user).exists()},
+        {
+            "cases": cases,
+            "drafts": draft_queries.with_standing(draft_queries.own_drafts(request.user)),
+            "has_applicant": queries.own_applicants(request.user).exists(),
+        },
     )
 
 

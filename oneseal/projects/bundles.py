@@ -263,7 +263,7 @@ def open_bundle(
                 stored[name] = reused
         elif upload is not None:
             try:
-                intake._checked(upload)
+                intake.check_upload(upload)
             except ValidationFailed as exc:
                 errors[name] = [
                     _("“{m}”：{problem}").format(m=group.name, problem=p)

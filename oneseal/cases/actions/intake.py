@@ -828,7 +828,7 @@ class StoredFile:
 def store_once(upload: File) -> StoredFile:
     """Check a file as `_store_file` does and store it under its digest, so that the cases it
     is given for share one stored copy."""
-    sniffed = _checked(upload)
+    sniffed = check_upload(upload)
     path = f"cases/shared/{sniffed.sha256}.{sniffed.suffix}"
     if not default_storage.exists(path):
         path = default_storage.save(path, upload)
@@ -841,7 +841,10 @@ def store_once(upload: File) -> StoredFile:
     )
 
 
-def _checked(upload: File) -> uploads.SniffedFile:
+def check_upload(upload: File) -> uploads.SniffedFile:
+    """The one check every uploaded file passes before it is stored (a case's material, a
+    file shared by a bundle, a draft's file): size, kind by its first bytes, its SHA-256.
+    Refused under the field `file`."""
     if uploads.too_large(upload):
         raise ValidationFailed(
             fields={"file": [_("文件过大，上限为{mb} MB").format(mb=uploads.max_megabytes())]}
@@ -881,7 +884,7 @@ def _store_file(
         row.save()
         extra = {"reused": upload.reused} if upload.reused else {"shared": True}
     else:
-        sniffed = _checked(upload)
+        sniffed = check_upload(upload)
         row = Upload(
             case_material=line,
             original_name=cast(str, upload.name)[:255],  # an uploaded file always has a name

@@ -9,6 +9,7 @@ their decisions push to the departments, whose pushes the linkage step then foll
 from . import (
     appointments,
     documents,
+    drafts,
     esupervision,
     experts,
     handovers,
@@ -44,6 +45,7 @@ ALL = (
     esupervision,
     experts,
     intermediaries,
+    drafts,
     documents,
     joint_steps,
 )

@@ -2,6 +2,7 @@
 takes minutes on two cores; five tests each running it again were half the suite's time), inside
 a transaction rolled back at the end; each test runs in its own savepoint on top of it."""
 
+import datetime
 import io
 from collections import Counter
 
@@ -178,3 +179,17 @@ def test_the_intermediary_marketplace_and_one_case_in_an_engagement(loaded):
     assert engagement.fee == min(o.fee for o in offers)
     assert engagement.intermediary_id == min(offers, key=lambda o: o.fee).intermediary_id
     _applicants_chose_rated_and_the_rule_suspended_one()
+
+
+def test_a_half_filled_draft_and_one_about_to_be_removed(loaded):
+    from oneseal.calendars.queries import today
+    from oneseal.drafts.models import Draft
+    from oneseal.drafts.queries import removal_day
+
+    half = Draft.objects.get(owner__username="zhangshan")
+    assert half.applicant.name == "张珊" and half.handling_item.name == "个体工商户设立登记"
+    assert half.uploads.count() == 1 and half.warned_at is None
+    expiring = Draft.objects.get(owner__username="shahurenjia")
+    assert expiring.applicant.name == "平罗县沙湖人家餐饮有限公司"
+    assert expiring.uploads.count() == 1 and expiring.warned_at is not None
+    assert removal_day(expiring) == today() + datetime.timedelta(days=3)
