@@ -25,6 +25,8 @@ from oneseal.cases.queries import with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, ValidationFailed
+from oneseal.reuse import actions as reuse_actions
+from oneseal.reuse import sources as reuse_sources
 
 from . import queries
 
@@ -74,8 +76,12 @@ def apply(request, handling_item_id):
         return render(request, "portal/apply.html", context)
     materials = queries.apply_materials(hi, applicant)
     uploadable = [m for m in materials if m.source == Material.Source.APPLICANT]
+    # 免证办: the applicant's documents in force that stand for a material, with a file to attach.
+    offers = reuse_sources.offers(uploadable, applicant, today())
     for m in materials:
         m.uploadable, m.errors = m in uploadable, []
+        m.offers = [c for c in offers.get(m.pk, []) if c.file_name]
+        m.picked = request.POST.get(f"reuse-{m.pk}", "")
     # A 变更 / 延续 / 注销 / 补证 application names one of the applicant's own licences.
     acting = licence_actions.acts_on_licence(hi)
     own = (
@@ -115,11 +121,12 @@ def apply(request, handling_item_id):
     errors: dict[str, list[str]] = {}
     files = {m.pk: request.FILES.get(actions.upload_field(m)) for m in uploadable}
     try:
-        case = actions.apply_online(
+        case = reuse_actions.apply_online(
             hi,
             actor=request.user,
             applicant=applicant,
             files=files,
+            picks={m.pk: m.picked for m in uploadable if m.picked},
             idempotency_key=key,
             target_licence=context["licence"],
         )

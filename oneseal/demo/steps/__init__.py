@@ -20,6 +20,7 @@ from . import (
     projects,
     ratings,
     reform,
+    reuse,
     seals,
     search,
     transfers,
@@ -44,6 +45,7 @@ ALL = (
     esupervision,
     experts,
     intermediaries,
+    reuse,
     documents,
     joint_steps,
 )

@@ -187,3 +187,19 @@ def test_the_intermediary_marketplace_and_one_case_in_an_engagement(loaded):
     assert engagement.fee == min(o.fee for o in offers)
     assert engagement.intermediary_id == min(offers, key=lambda o: o.fee).intermediary_id
     _applicants_chose_rated_and_the_rule_suspended_one()
+
+
+def test_elicences_imported_and_a_case_reuses_instead_of_uploading(loaded):
+    from oneseal.reuse import queries as reuse_queries
+    from oneseal.reuse.models import ImportedLicence, ReusedMaterial
+
+    assert ImportedLicence.objects.filter(status="valid").count() >= 5
+    assert ImportedLicence.objects.filter(status="cancelled").count() == 1
+    reused = ReusedMaterial.objects.get(kind="imported")
+    assert reused.case_material.material.name == "营业执照或其他主体资格证明文件"
+    assert (
+        reused.case.applicant.credit_code
+        == ImportedLicence.objects.get(pk=reused.source_id).holder_code
+    )
+    assert reused.case.events.filter(action="attach_file", data__reused__kind="imported").exists()
+    assert reuse_queries.flagged(reused.case) == []
