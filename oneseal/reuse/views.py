@@ -23,11 +23,12 @@ def pick(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     case = get_object_or_404(visible_cases(request.user), pk=pk)
     row = get_object_or_404(CaseMaterial.objects.select_related("material"), case=case, pk=line)
     own = acts_for(request.user, case.applicant)
-    back = (
-        reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}"
-        if own
-        else reverse("workbench:case", args=[case.pk]) + f"#reuse-line-{row.pk}"
-    )
+    if own:
+        back = reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}"
+    elif request.POST.get("back") == "intake":
+        back = reverse("workbench:intake-case", args=[case.pk]) + f"#line-{row.pk}"
+    else:
+        back = reverse("workbench:case", args=[case.pk]) + f"#reuse-line-{row.pk}"
     kind, _sep, source_id = request.POST.get("source", "").partition(":")
     if not source_id:
         messages.error(request, _("“{m}”：请选择要复用的证照或文书").format(m=row.material.name))

@@ -17,7 +17,7 @@ def _open_for_files(case: Case) -> bool:
     return case.state in allowed
 
 
-def _reuse_context(context: Context, case: Case, *, applicant: bool) -> dict:
+def _reuse_context(context: Context, case: Case, *, applicant: bool, back: str = "") -> dict:
     user = context["request"].user
     reused = queries.of_case(case)
     lines = list(case.materials.select_related("material"))
@@ -31,12 +31,14 @@ def _reuse_context(context: Context, case: Case, *, applicant: bool) -> dict:
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "applicant": applicant,
+        "back": back,
     }
 
 
 @register.inclusion_tag("reuse/_case.html", takes_context=True)
-def case_reuse(context: Context, case: Case) -> dict:
-    return _reuse_context(context, case, applicant=False)
+def case_reuse(context: Context, case: Case, back: str = "") -> dict:
+    """`back="intake"`: the pick returns to the intake's checklist rather than the case page."""
+    return _reuse_context(context, case, applicant=False, back=back)
 
 
 @register.inclusion_tag("reuse/_case.html", takes_context=True)

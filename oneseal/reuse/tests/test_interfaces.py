@@ -143,3 +143,18 @@ def test_online_application_picks_a_licence_instead_of_a_file(
     row = ReusedMaterial.objects.get(case=case)
     assert row.identifier == own.number and row.upload is not None
     assert row.upload.case_material.material_id == licence_material
+
+
+def test_the_intake_checklist_offers_the_pick_and_returns_to_it(sign_case, business_licence, clerk):
+    web = APIClient()
+    web.force_login(clerk)
+    line = line_of(sign_case, "营业执照")
+    page = web.get(f"/workbench/intake/{sign_case.pk}/").content.decode()
+    assert f'id="reuse-line-{line.pk}"' in page and 'name="back" value="intake"' in page
+    response = web.post(
+        f"/reuse/cases/{sign_case.pk}/materials/{line.pk}/pick/",
+        {"source": f"imported:{business_licence.pk}", "back": "intake"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/workbench/intake/{sign_case.pk}/")
+    assert ReusedMaterial.objects.get().case_material == line
