@@ -362,6 +362,8 @@ def import_licences(
             continue
         target.save()
     result = ImportResult(created, updated, unchanged, revoked)
+    if not created and not updated:
+        return result  # the library sent what we hold: nothing changed, nothing to record
     record(
         "reuse.import_licences",
         actor=None if system or isinstance(actor, LibraryActor) else actor,

@@ -196,7 +196,7 @@ def test_elicences_imported_and_a_case_reuses_instead_of_uploading(loaded):
     assert ImportedLicence.objects.filter(status="valid").count() >= 5
     assert ImportedLicence.objects.filter(status="cancelled").count() == 1
     reused = ReusedMaterial.objects.get(kind="imported")
-    assert reused.case_material.material.name == "营业执照或其他主体资格证明文件"
+    assert reused.case_material.material.name.startswith("营业执照")
     assert (
         reused.case.applicant.credit_code
         == ImportedLicence.objects.get(pk=reused.source_id).holder_code

@@ -69,7 +69,9 @@ def test_the_applicant_picks_their_own_on_the_portal_and_not_anothers(
     assert not ReusedMaterial.objects.exists()
 
 
-def test_the_workbench_offers_picks_and_shows_the_reuse(sign_case, food_licence, clerk, seal):
+def test_the_workbench_offers_picks_and_shows_the_reuse(
+    sign_case, food_licence, business_licence, clerk, reviewer, seal
+):
     web = APIClient()
     web.force_login(clerk)
     line = line_of(sign_case, LICENCE_LINE)
@@ -83,6 +85,10 @@ def test_the_workbench_offers_picks_and_shows_the_reuse(sign_case, food_licence,
     text = response.content.decode()
     assert response.status_code == 200
     assert "复用：食品经营许可证（核验于" in text and f'id="reuse-line-{line.pk}"' not in text
+    # The reviewer sees what was reused, and is offered no pick.
+    web.force_login(reviewer)
+    page = web.get(f"/workbench/cases/{sign_case.pk}/").content.decode()
+    assert "复用：食品经营许可证（核验于" in page and "reuse-line-" not in page
 
 
 def test_online_application_picks_a_licence_instead_of_a_file(
