@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.cases.models import CaseMaterial
-from oneseal.interface.rest import ErrorSerializer, load_case, parse
+from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case, parse
 
 from . import actions, importing, queries
 from .authentication import LibraryTokenAuthentication
@@ -23,8 +23,11 @@ TAG = "reuse"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
+KIND_HELP = _l("来源")
+
+
 class CandidateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ReusedMaterial.Kind.choices)
+    kind = listed_choices(ReusedMaterial.Kind.choices, help_text=KIND_HELP)
     id = serializers.IntegerField()
     identifier = serializers.CharField()
     title = serializers.CharField()
@@ -43,6 +46,7 @@ class ReusedSerializer(serializers.ModelSerializer):
     line = serializers.IntegerField(source="case_material_id")
     material = serializers.CharField(source="case_material.material.name")
     upload = serializers.IntegerField(source="upload_id", allow_null=True)
+    kind = listed_choices(ReusedMaterial.Kind.choices, help_text=KIND_HELP)
 
     class Meta:
         model = ReusedMaterial
@@ -62,7 +66,7 @@ class ReusedSerializer(serializers.ModelSerializer):
 
 
 class PickInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ReusedMaterial.Kind.choices)
+    kind = listed_choices(ReusedMaterial.Kind.choices, help_text=KIND_HELP)
     id = serializers.IntegerField(help_text=_l("证照、文书或省级电子证照的编号（候选列表中的 id）"))
 
 
@@ -132,6 +136,9 @@ class CaseReused(APIView):
 
 
 class ImportedSerializer(serializers.ModelSerializer):
+    status = listed_choices(ImportedLicence.Status.choices, help_text=_l("证照状态"))
+    source = listed_choices(ImportedLicence.Source.choices, help_text=_l("来源"))
+
     class Meta:
         model = ImportedLicence
         fields = [
