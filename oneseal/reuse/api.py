@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.cases.models import CaseMaterial
+from oneseal.errors import NotPermitted
 from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case, parse
 
 from . import actions, importing, queries
@@ -186,10 +187,7 @@ class ImportedLicences(APIView):
     )
     def get(self, request):
         if not actions.may_import(request.user) or isinstance(request.user, actions.LibraryActor):
-            return Response(
-                {"code": "not_permitted", "message": str(_l("您无权执行此操作")), "fields": {}},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise NotPermitted()
         qs = queries.imported({"holder_code": request.query_params.get("holder_code", "").upper()})[
             :200
         ]
@@ -207,14 +205,7 @@ class ImportedLicences(APIView):
     )
     def post(self, request):
         if not isinstance(request.user, actions.LibraryActor):
-            return Response(
-                {
-                    "code": "not_permitted",
-                    "message": str(_l("仅限省级电子证照库令牌推送")),
-                    "fields": {},
-                },
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise NotPermitted(_l("仅限省级电子证照库令牌推送"))
         result = actions.import_licences(
             importing.read_json(request.data),
             source=ImportedLicence.Source.PUSH,
