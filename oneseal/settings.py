@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "oneseal.handovers",
     "oneseal.delegations",
     "oneseal.drafts",
+    "oneseal.reuse",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",
@@ -419,3 +420,8 @@ ONESEAL_IMPORT_MAX_UNPACKED_MB = _env_number("ONESEAL_IMPORT_MAX_UNPACKED_MB", 5
 ONESEAL_IMPORT_MAX_ROWS = _env_number("ONESEAL_IMPORT_MAX_ROWS", 20000)
 ONESEAL_IMPORT_MAX_COLUMNS = _env_number("ONESEAL_IMPORT_MAX_COLUMNS", 200)
 ONESEAL_IMPORT_MAX_CELL_CHARS = _env_number("ONESEAL_IMPORT_MAX_CELL_CHARS", 32767)
+
+# --- reuse: the provincial e-licence library's pull endpoint (empty: no pull)
+ONESEAL_ELICENCE_LIBRARY_URL = _env("ONESEAL_ELICENCE_LIBRARY_URL", "")
+ONESEAL_ELICENCE_LIBRARY_TOKEN = _env("ONESEAL_ELICENCE_LIBRARY_TOKEN", "")
+ONESEAL_ELICENCE_LIBRARY_TIMEOUT = _env_number("ONESEAL_ELICENCE_LIBRARY_TIMEOUT", 30, minimum=1)

@@ -52,6 +52,7 @@ urlpatterns = [
             "handovers",
             "delegations",
             "drafts",
+            "reuse",
             "workbench",
             "portal",
         )

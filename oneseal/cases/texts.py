@@ -122,6 +122,10 @@ def event_detail(event: "CaseEvent") -> str:
     """The one line under an event that the applicant reads: what exactly happened."""
     data: Any = event.data or {}  # the event's JSON, as stored
     if event.action == "attach_file":
+        if data.get("reused"):
+            return _("“{material}”：复用{name}").format(
+                material=data.get("material", ""), name=data.get("name", "")
+            )
         return _("“{material}”：{name}").format(
             material=data.get("material", ""), name=data.get("name", "")
         )

@@ -26,6 +26,8 @@ from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, Online
 from oneseal.documents import rules as document_rules
 from oneseal.drafts import queries as draft_queries
 from oneseal.errors import DomainError, ValidationFailed
+from oneseal.reuse import actions as reuse_actions
+from oneseal.reuse import sources as reuse_sources
 
 from . import queries
 
@@ -75,8 +77,12 @@ def apply(request, handling_item_id):
         return render(request, "portal/apply.html", context)
     materials = queries.apply_materials(hi, applicant)
     uploadable = [m for m in materials if m.source == Material.Source.APPLICANT]
+    # 免证办: the applicant's documents in force that stand for a material, with a file to attach.
+    offers = reuse_sources.offers(uploadable, applicant, today())
     for m in materials:
         m.uploadable, m.errors = m in uploadable, []
+        m.offers = [c for c in offers.get(m.pk, []) if c.file_name]
+        m.picked = request.POST.get(f"reuse-{m.pk}", "")
     # A 变更 / 延续 / 注销 / 补证 application names one of the applicant's own licences.
     acting = licence_actions.acts_on_licence(hi)
     own = (
@@ -116,11 +122,12 @@ def apply(request, handling_item_id):
     errors: dict[str, list[str]] = {}
     files = {m.pk: request.FILES.get(actions.upload_field(m)) for m in uploadable}
     try:
-        case = actions.apply_online(
+        case = reuse_actions.apply_online(
             hi,
             actor=request.user,
             applicant=applicant,
             files=files,
+            picks={m.pk: m.picked for m in uploadable if m.picked},
             idempotency_key=key,
             target_licence=context["licence"],
         )

@@ -21,6 +21,7 @@ from . import (
     projects,
     ratings,
     reform,
+    reuse,
     seals,
     search,
     transfers,
@@ -46,6 +47,7 @@ ALL = (
     experts,
     intermediaries,
     drafts,
+    reuse,
     documents,
     joint_steps,
 )

@@ -193,3 +193,19 @@ def test_a_half_filled_draft_and_one_about_to_be_removed(loaded):
     assert expiring.applicant.name == "平罗县沙湖人家餐饮有限公司"
     assert expiring.uploads.count() == 1 and expiring.warned_at is not None
     assert removal_day(expiring) == today() + datetime.timedelta(days=3)
+
+
+def test_elicences_imported_and_a_case_reuses_instead_of_uploading(loaded):
+    from oneseal.reuse import queries as reuse_queries
+    from oneseal.reuse.models import ImportedLicence, ReusedMaterial
+
+    assert ImportedLicence.objects.filter(status="valid").count() >= 5
+    assert ImportedLicence.objects.filter(status="cancelled").count() == 1
+    reused = ReusedMaterial.objects.get(kind="imported")
+    assert reused.case_material.material.name.startswith("营业执照")
+    assert (
+        reused.case.applicant.credit_code
+        == ImportedLicence.objects.get(pk=reused.source_id).holder_code
+    )
+    assert reused.case.events.filter(action="attach_file", data__reused__kind="imported").exists()
+    assert reuse_queries.flagged(reused.case) == []
