@@ -18,6 +18,7 @@ from . import (
     joint_steps,
     linkage,
     projects,
+    publications,
     ratings,
     reform,
     seals,
@@ -46,4 +47,6 @@ ALL = (
     intermediaries,
     documents,
     joint_steps,
+    # Last: every decision of the steps above is published, with its document's number.
+    publications,
 )

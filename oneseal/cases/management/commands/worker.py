@@ -40,6 +40,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
     from oneseal.projects import desk as stage_desk
+    from oneseal.publications import actions as publications
 
     return [
         (
@@ -100,6 +101,11 @@ def scheduled_jobs() -> list[ScheduledJob]:
         ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
+        (
+            "publish_due",
+            publications.publish_due,
+            lambda c: f"{c['opened']} publication(s) opened, {c['published']} published",
+        ),
     ]
 
 
