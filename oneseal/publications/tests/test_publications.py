@@ -303,3 +303,24 @@ def test_the_register_searches_filters_and_refuses_an_unknown_kind(published, cl
     assert r.status_code == 400 and 'id="error-kind"' in r.content.decode()
     r = client.get("/api/v1/publications/", {"region": "999999"})
     assert r.status_code == 400 and "region" in r.json()["fields"]
+
+
+# --- e-supervision --------------------------------------------------------------------------
+
+
+def test_e_supervision_counts_and_lists_the_publications_past_their_limit(
+    handling_item, applicant, clerk, signatory, client
+):
+    from oneseal.esupervision.queries import oversight_scope, overdue_publications
+
+    case, licence = grant(handling_item, applicant, clerk, signatory, "2025-09-28")
+    scope = oversight_scope(signatory)
+    assert overdue_publications(scope, day("2025-10-14"))["count"] == 0  # the last day
+    late = overdue_publications(scope, day("2025-10-15"))
+    assert late["count"] == 1 and late["rows"][0].licence_number == licence.number
+    client.force_login(signatory)
+    with time_machine.travel(at("2025-10-15 09:00"), tick=False):
+        page = client.get(reverse("esupervision:dashboard")).content.decode()
+    assert 'id="publications-overdue-count"' in page and licence.number in page
+    actions.publish_due(day("2025-10-15"))
+    assert overdue_publications(scope, day("2025-10-15"))["count"] == 0
