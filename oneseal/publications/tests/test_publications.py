@@ -15,6 +15,7 @@ from oneseal.calendars.queries import current_calendar
 from oneseal.cases import actions as case_actions
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.publications import actions, queries, rules
+from oneseal.publications.feed import feed_row
 from oneseal.publications.models import Kind, Publication
 from oneseal.testing import accepted_case, at, day
 
@@ -145,6 +146,79 @@ def test_a_revocation_is_published_as_such_and_a_denial_is_not(
     denied = accepted_case(handling_item, applicant, clerk, "2025-04-01")
     case_actions.deny(denied, actor=signatory, on=day("2025-04-02"), reasons="不符合条件")
     assert Publication.objects.count() == 2
+
+
+@pytest.fixture
+def renewable(complete_draft, admin_user):
+    """公共场所卫生许可: its 新办 and its 延续 handling items."""
+    from oneseal.catalogue import actions as catalogue_actions
+    from oneseal.catalogue.models import HandlingItem, Material, Variant
+
+    version = complete_draft(basic_code="640221-XK-201", name="公共场所卫生许可")
+    new = version.handling_items.get()
+    new.result_name, new.result_validity = "公共场所卫生许可证", "4年"
+    catalogue_actions.save_draft_part(new, actor=admin_user)
+    renewal = catalogue_actions.save_draft_part(
+        HandlingItem(
+            item_version=version,
+            code="640221-XK-201-02",
+            name="公共场所卫生许可延续",
+            variant=Variant.RENEWAL,
+            statutory_limit_days=20,
+            promised_limit_days=5,
+            complaint_phone="0952-12345",
+            result_name="公共场所卫生许可证",
+            result_validity="4年",
+            order=2,
+        ),
+        actor=admin_user,
+    )
+    catalogue_actions.save_draft_part(
+        Material(handling_item=renewal, name="申请书", order=1), actor=admin_user
+    )
+    catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
+    return new, renewal
+
+
+def test_a_renewal_the_worker_deems_granted_is_published_as_a_deemed_renewal(
+    renewable, applicant, clerk, signatory
+):
+    from oneseal.cases import jobs
+
+    new, renewal = renewable
+
+    def opened(hi, on, licence=None):
+        case = case_actions.receive(
+            hi, actor=clerk, applicant=applicant, at=at(f"{on} 09:00"), target_licence=licence
+        )
+        lines = {line.pk: "provided" for line in case.materials.all()}
+        case_actions.check_materials(case, actor=clerk, statuses=lines)
+        return case_actions.accept(case, actor=clerk, on=day(on))
+
+    licence = case_actions.grant(
+        opened(new, "2025-01-20"),
+        actor=signatory,
+        on=day("2025-01-20"),
+        scope="住宿",
+        valid_from=day("2025-01-20"),
+        valid_until=day("2025-09-30"),
+    )
+    opened(renewal, "2025-08-29", licence)
+    assert jobs.run_deemed_renewals(day("2025-10-01")) == 1
+    p = Publication.objects.get(kind=Kind.RENEWAL)
+    assert p.deemed and p.event.action == "deem_renewed" and p.licence == licence
+    assert (p.decided_on, p.valid_from, p.valid_until) == (
+        day("2025-10-01"),
+        day("2025-10-01"),
+        day("2029-09-30"),
+    )
+    # 10-01..10-08 off; 10-09, 10-10, Saturday 10-11, 10-13, 10-14, 10-15, 10-16.
+    assert p.due_on == day("2025-10-16")
+    record = queries.public_register(queries.Filters(kind="renewal"))
+    assert not record.exists()  # pending until the worker's next job
+    actions.publish_due(day("2025-10-01"))
+    row = feed_row(queries.public_register(queries.Filters(kind="renewal")).get())
+    assert row["BZ"].startswith("视为准予延续") and row["XK_YXQZI"] == "2029-09-30"
 
 
 # --- the worker -------------------------------------------------------------------------------
@@ -311,7 +385,7 @@ def test_the_register_searches_filters_and_refuses_an_unknown_kind(published, cl
 def test_e_supervision_counts_and_lists_the_publications_past_their_limit(
     handling_item, applicant, clerk, signatory, client
 ):
-    from oneseal.esupervision.queries import oversight_scope, overdue_publications
+    from oneseal.esupervision.queries import overdue_publications, oversight_scope
 
     case, licence = grant(handling_item, applicant, clerk, signatory, "2025-09-28")
     scope = oversight_scope(signatory)
