@@ -398,3 +398,9 @@ def test_e_supervision_counts_and_lists_the_publications_past_their_limit(
     assert 'id="publications-overdue-count"' in page and licence.number in page
     actions.publish_due(day("2025-10-15"))
     assert overdue_publications(scope, day("2025-10-15"))["count"] == 0
+
+
+def test_the_register_is_linked_from_the_navigation_and_speaks_english(client, db):
+    assert reverse("publications:register") in client.get("/").content.decode()
+    english = client.get("/en" + reverse("publications:register")).content.decode()
+    assert "Licence decisions published" in english and "Holder, licence number or item" in english
