@@ -15,6 +15,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases.models import Case, CaseEvent, Licence
+from oneseal.characters import bidi_controls, control_characters
 from oneseal.documents.models import Document, DocumentKind
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Role
@@ -223,6 +224,10 @@ def withdraw(publication: Publication, *, actor: User, reason: str) -> Publicati
         fail_fields({"reason": [_("请填写撤回理由")]})
     if len(reason) > 500:
         fail_fields({"reason": [_("撤回理由不能超过500字")]})
+    # The request filter refuses these at the door; the worker, the shell and the admin do
+    # not pass it.
+    if control_characters(reason) or bidi_controls(reason):
+        fail_fields({"reason": [_("撤回理由不能含有控制字符")]})
     was = publication.state
     publication.state = Publication.State.WITHDRAWN
     publication.withdrawn_at = timezone.now().replace(microsecond=0)

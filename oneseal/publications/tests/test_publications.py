@@ -259,6 +259,9 @@ def test_withdrawal_needs_a_reason_and_keeps_the_record_off_the_public_list(publ
     with pytest.raises(ValidationFailed) as e:
         actions.withdraw(published, actor=signatory, reason="  ")
     assert e.value.fields == {"reason": ["请填写撤回理由"]}
+    with pytest.raises(ValidationFailed) as e:
+        actions.withdraw(published, actor=signatory, reason="错误\u202e公示")
+    assert list(e.value.fields) == ["reason"]
     actions.withdraw(published, actor=signatory, reason="决定已被复议机关撤销，原公示撤回")
     published.refresh_from_db()
     assert published.state == "withdrawn" and published.withdrawn_by == signatory
