@@ -6,55 +6,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_handover'),
-        ('regions', '0001_initial'),
+        ("cases", "0011_handover"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('grant', '准予许可'), ('change', '准予变更'), ('renewal', '准予延续'), ('cancellation', '注销'), ('revocation', '撤销')], max_length=16, verbose_name='决定类型')),
-                ('deemed', models.BooleanField(default=False, verbose_name='视为准予延续')),
-                ('holder_kind', models.CharField(choices=[('person', '自然人'), ('organisation', '法人及非法人组织')], max_length=16, verbose_name='行政相对人类别')),
-                ('holder_name', models.CharField(max_length=200, verbose_name='行政相对人名称')),
-                ('holder_credit_code', models.CharField(blank=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('licence_number', models.CharField(db_index=True, max_length=40, verbose_name='许可编号')),
-                ('licence_name', models.CharField(max_length=200, verbose_name='许可证书名称')),
-                ('item_name', models.CharField(max_length=200, verbose_name='许可事项')),
-                ('decided_on', models.DateField(verbose_name='许可决定日期')),
-                ('valid_from', models.DateField(verbose_name='有效期自')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('decision_title', models.CharField(blank=True, max_length=60, verbose_name='决定文书名称')),
-                ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='决定文书号')),
-                ('bureau_name', models.CharField(max_length=100, verbose_name='许可机关')),
-                ('bureau_credit_code', models.CharField(blank=True, max_length=18, verbose_name='许可机关统一社会信用代码')),
-                ('region_code', models.CharField(db_index=True, max_length=12, verbose_name='区划代码')),
-                ('due_on', models.DateField(verbose_name='公示期限')),
-                ('due_provisional', models.BooleanField(default=False, verbose_name='期限按暂定日历计算')),
-                ('state', models.CharField(choices=[('pending', '待公示'), ('published', '已公示'), ('withdrawn', '已撤回')], default='pending', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='公示时间')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='撤回时间')),
-                ('withdrawal_reason', models.TextField(blank=True, verbose_name='撤回理由')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.caseevent', verbose_name='决定记录')),
-                ('licence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='cases.licence', verbose_name='证照')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='公示人')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='行政区划')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='撤回人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("grant", "准予许可"),
+                            ("change", "准予变更"),
+                            ("renewal", "准予延续"),
+                            ("cancellation", "注销"),
+                            ("revocation", "撤销"),
+                        ],
+                        max_length=16,
+                        verbose_name="决定类型",
+                    ),
+                ),
+                ("deemed", models.BooleanField(default=False, verbose_name="视为准予延续")),
+                (
+                    "holder_kind",
+                    models.CharField(
+                        choices=[("person", "自然人"), ("organisation", "法人及非法人组织")],
+                        max_length=16,
+                        verbose_name="行政相对人类别",
+                    ),
+                ),
+                ("holder_name", models.CharField(max_length=200, verbose_name="行政相对人名称")),
+                (
+                    "holder_credit_code",
+                    models.CharField(blank=True, max_length=18, verbose_name="统一社会信用代码"),
+                ),
+                (
+                    "licence_number",
+                    models.CharField(db_index=True, max_length=40, verbose_name="许可编号"),
+                ),
+                ("licence_name", models.CharField(max_length=200, verbose_name="许可证书名称")),
+                ("item_name", models.CharField(max_length=200, verbose_name="许可事项")),
+                ("decided_on", models.DateField(verbose_name="许可决定日期")),
+                ("valid_from", models.DateField(verbose_name="有效期自")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                (
+                    "decision_title",
+                    models.CharField(blank=True, max_length=60, verbose_name="决定文书名称"),
+                ),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="决定文书号"),
+                ),
+                ("bureau_name", models.CharField(max_length=100, verbose_name="许可机关")),
+                (
+                    "bureau_credit_code",
+                    models.CharField(
+                        blank=True, max_length=18, verbose_name="许可机关统一社会信用代码"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(db_index=True, max_length=12, verbose_name="区划代码"),
+                ),
+                ("due_on", models.DateField(verbose_name="公示期限")),
+                (
+                    "due_provisional",
+                    models.BooleanField(default=False, verbose_name="期限按暂定日历计算"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待公示"),
+                            ("published", "已公示"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="公示时间"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤回时间"),
+                ),
+                ("withdrawal_reason", models.TextField(blank=True, verbose_name="撤回理由")),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.caseevent",
+                        verbose_name="决定记录",
+                    ),
+                ),
+                (
+                    "licence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="cases.licence",
+                        verbose_name="证照",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="公示人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="行政区划",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="撤回人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '许可公示',
-                'verbose_name_plural': '许可公示',
-                'ordering': ['-decided_on', '-id'],
-                'indexes': [models.Index(fields=['state', 'due_on'], name='publication_state_due'), models.Index(fields=['-decided_on', '-id'], name='publication_register')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state', 'pending'), models.Q(('published_at__isnull', False), ('state', 'published')), models.Q(('state', 'withdrawn'), ('withdrawn_at__isnull', False)), _connector='OR'), name='publication_state_dates')],
+                "verbose_name": "许可公示",
+                "verbose_name_plural": "许可公示",
+                "ordering": ["-decided_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["state", "due_on"], name="publication_state_due"),
+                    models.Index(fields=["-decided_on", "-id"], name="publication_register"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("state", "pending"),
+                            models.Q(("published_at__isnull", False), ("state", "published")),
+                            models.Q(("state", "withdrawn"), ("withdrawn_at__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="publication_state_dates",
+                    )
+                ],
             },
         ),
     ]
