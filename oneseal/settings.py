@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "oneseal.delegations",
     "oneseal.drafts",
     "oneseal.reuse",
+    "oneseal.publications",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

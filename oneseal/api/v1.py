@@ -55,6 +55,7 @@ urlpatterns = [
             "reuse",
             "workbench",
             "portal",
+            "publications",
         )
     ],
     *[

@@ -255,6 +255,15 @@ def overdue_reform_tasks(scope: Scope, today: datetime.date):
     return overdue_tasks(scope.prefix, today=today)
 
 
+def overdue_publications(scope: Scope, today: datetime.date):
+    """Licence decisions still unpublished past their 7 working days (双公示): the count and
+    the first rows."""
+    from oneseal.publications.queries import overdue
+
+    rows = overdue(scope.prefix, today)
+    return {"count": rows.count(), "rows": list(rows[:50])}
+
+
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 

@@ -126,6 +126,7 @@ def dashboard(request, scope):
         duties=queries.transition_duties(scope, on),
         seal_warnings=queries.seal_warnings(scope, on),
         reform_tasks=queries.overdue_reform_tasks(scope, on),
+        overdue_publications=queries.overdue_publications(scope, on),
         charts=[("warnings-chart", chart), ("hits-chart", hit_chart)],
     )
     if request.GET.get("format") == "xlsx":
@@ -167,7 +168,8 @@ def dashboard(request, scope):
             + [
                 [_("改革任务逾期"), f"{t.task.title}（{t.task.lead_unit_name}）", t.overdue_days]
                 for t in context["reform_tasks"]
-            ],
+            ]
+            + [[_("许可公示"), _("逾期未公示"), context["overdue_publications"]["count"]]],
         )
         return xlsx_response(
             workbook(table), filename=_("电子监察总览.xlsx"), ascii_filename="esupervision.xlsx"

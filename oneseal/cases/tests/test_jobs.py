@@ -333,19 +333,26 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} stage_standings",
         f"{TODAY} esupervision_rollup",
         f"{TODAY} appointment_slots",
-        f"{TODAY} audit_checkpoint",
         f"{TODAY} draft_retention",
+        f"{TODAY} publish_due",
+        f"{TODAY} audit_checkpoint",
     ]
-    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-9]
-    assert "0 opinion request(s) deemed no objection, 0 newly overdue" in lines[-8]
-    assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-7]
-    assert "yellow 0, red 0, statutory 0" in lines[-6]
-    assert "0 stage clock(s) computed" in lines[-5]
-    assert "0 case(s) rolled up" in lines[-4]
-    assert "0 slot(s) created, 0 removed" in lines[-3]
+    # Each job's line by its name, so a job added at the end moves no other line's check.
+    by = {line.split(":")[0].removeprefix(f"{TODAY} "): line for line in lines}
+    assert (
+        "0 push(es) newly unsigned past due, 0 support request(s) newly overdue"
+        in by["linkage_escalations"]
+    )
+    assert "0 opinion request(s) deemed no objection, 0 newly overdue" in by["linkage_opinions"]
+    assert "0 webhook(s) delivered, 0 to retry, 0 dead" in by["linkage_webhooks"]
+    assert "yellow 0, red 0, statutory 0" in by["warnings"]
+    assert "0 stage clock(s) computed" in by["stage_standings"]
+    assert "0 case(s) rolled up" in by["esupervision_rollup"]
+    assert "0 slot(s) created, 0 removed" in by["appointment_slots"]
     # No seal to sign with: the checkpoint is skipped with the reason, not a failed job.
-    assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in lines[-2]
-    assert "0 draft owner(s) warned, 0 draft(s) removed" in lines[-1]
+    assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in by["audit_checkpoint"]
+    assert "0 publication(s) opened, 0 published" in by["publish_due"]
+    assert "0 draft owner(s) warned, 0 draft(s) removed" in by["draft_retention"]
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(

@@ -19,6 +19,7 @@ from . import (
     joint_steps,
     linkage,
     projects,
+    publications,
     ratings,
     reform,
     reuse,
@@ -50,4 +51,6 @@ ALL = (
     reuse,
     documents,
     joint_steps,
+    # Last: every decision of the steps above is published, with its document's number.
+    publications,
 )

@@ -209,3 +209,31 @@ def test_elicences_imported_and_a_case_reuses_instead_of_uploading(loaded):
     )
     assert reused.case.events.filter(action="attach_file", data__reused__kind="imported").exists()
     assert reuse_queries.flagged(reused.case) == []
+
+
+def test_the_public_register_has_the_demos_decisions_published(loaded, client):
+    from oneseal.applicants.models import Applicant
+    from oneseal.calendars.queries import today
+    from oneseal.publications.models import Kind, Publication
+
+    published = Publication.objects.filter(state="published")
+    assert set(published.values_list("kind", flat=True)) >= {
+        Kind.GRANT,
+        Kind.CHANGE,
+        Kind.RENEWAL,
+        Kind.CANCELLATION,
+        Kind.REVOCATION,
+    }
+    assert published.filter(deemed=True).exists()
+    assert not Publication.objects.filter(state="pending", decided_on__lte=today()).exists()
+    # The decision documents were issued before publishing: their numbers are in the feed.
+    assert published.filter(kind=Kind.GRANT).exclude(decision_number="").exists()
+    people = Applicant.objects.filter(kind="person")
+    names = set(people.values_list("name", flat=True))
+    numbers = set(people.values_list("id_number", flat=True)) - {""}
+    person_rows = published.filter(holder_kind="person")
+    assert person_rows.exists() and all("*" in p.holder_name for p in person_rows)
+    html = client.get("/publications/").content.decode()
+    feed = client.get("/api/v1/publications/?limit=500").content.decode()
+    for text in (html, feed):
+        assert not any(n in text for n in names | numbers if len(n) > 1)

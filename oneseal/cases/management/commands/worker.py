@@ -42,6 +42,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
     from oneseal.projects import desk as stage_desk
+    from oneseal.publications import actions as publications
 
     return [
         (
@@ -100,13 +101,18 @@ def scheduled_jobs() -> list[ScheduledJob]:
             appointment_jobs.generate_all,
             lambda c: f"{c['created']} slot(s) created, {c['removed']} removed",
         ),
-        # Last, so the day's checkpoint seals what the jobs above wrote.
-        ("audit_checkpoint", daily_checkpoint, str),
         (
             "draft_retention",
             lambda day: draft_actions.expire_drafts(day, system=True),
             lambda c: f"{c['warned']} draft owner(s) warned, {c['removed']} draft(s) removed",
         ),
+        (
+            "publish_due",
+            publications.publish_due,
+            lambda c: f"{c['opened']} publication(s) opened, {c['published']} published",
+        ),
+        # Last, so the day's checkpoint seals what the jobs above wrote.
+        ("audit_checkpoint", daily_checkpoint, str),
     ]
 
 
