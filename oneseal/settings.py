@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "oneseal.transfers",
     "oneseal.handovers",
     "oneseal.delegations",
+    "oneseal.elicences",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",
