@@ -83,7 +83,7 @@ class PeriodQuery(serializers.Serializer):
 class ExportQuery(PeriodQuery):
     start = serializers.DateField(help_text=_("发证或状态变更日期起"))
     end = serializers.DateField(help_text=_("发证或状态变更日期止"))
-    format = serializers.ChoiceField(choices=["json", "xlsx"], default="json")
+    output = serializers.ChoiceField(choices=["json", "xlsx"], default="json")
 
 
 class ELicenceList(generics.ListAPIView):
@@ -182,7 +182,7 @@ class ELicenceExport(APIView):
         fail_fields(queries.export_errors(period))
         rows = queries.export_rows(request.user, period)
         on = today()
-        if query["format"] == "xlsx":
+        if query["output"] == "xlsx":
             return xlsx_response(
                 queries.export_xlsx(rows, on),
                 filename=f"电子证照{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx",

@@ -24,7 +24,7 @@ class ExportForm(forms.Form):
     start = forms.DateField(label=_l("起始日期"))
     end = forms.DateField(label=_l("截止日期"))
     region = forms.RegexField(regex=r"^\d{0,12}$", required=False, label=_l("区划代码"))
-    format = forms.ChoiceField(choices=[("xlsx", "xlsx"), ("json", "JSON")], label=_l("格式"))
+    output = forms.ChoiceField(choices=[("xlsx", "xlsx"), ("json", "JSON")], label=_l("格式"))
 
     def clean(self):
         data = super().clean()
@@ -44,14 +44,14 @@ def elicence_list(request):
         raise PermissionDenied
     on = today()
     first = on.replace(day=1)
-    form = ExportForm(request.GET or None, initial={"start": first, "end": on, "format": "xlsx"})
+    form = ExportForm(request.GET or None, initial={"start": first, "end": on, "output": "xlsx"})
     if request.GET.get("export") and form.is_valid():
         region = form.cleaned_data["region"] or ""
         if region and not (region.startswith(prefix) or prefix.startswith(region)):
             raise PermissionDenied
         period = queries.ExportFilter(form.cleaned_data["start"], form.cleaned_data["end"], region)
         rows = queries.export_rows(request.user, period)
-        if form.cleaned_data["format"] == "json":
+        if form.cleaned_data["output"] == "json":
             response = JsonResponse(
                 {
                     "start": period.start.isoformat(),

@@ -6,7 +6,8 @@ verifications past their due date (告知承诺), renewals deemed granted when t
 undecided and reminders 90, 60 and 30 days before a licence expires (第五十条), pushes and technical support requests past
 their due dates and the departments' webhooks (审管联动), the warning scan, the e-supervision
 roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
-day's audit checkpoint (one per business day, signed with the bureau's seal). A job that
+day's audit checkpoint (one per business day, signed with the bureau's seal), and the
+e-licences whose issue or OFD failed with their licence document. A job that
 fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
 way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
@@ -37,6 +38,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.appointments import jobs as appointment_jobs
     from oneseal.audit.checkpoints import daily_checkpoint
     from oneseal.cases import actions, jobs
+    from oneseal.elicences import actions as elicence_actions
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
     from oneseal.projects import desk as stage_desk
@@ -100,6 +102,13 @@ def scheduled_jobs() -> list[ScheduledJob]:
         ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
+        (
+            "elicences",
+            elicence_actions.retry_pending,
+            lambda c: (
+                f"{c['followed']} e-licence(s) issued, {c['files']} OFD(s) made, {c['failed']} failed"
+            ),
+        ),
     ]
 
 
