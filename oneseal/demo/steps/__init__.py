@@ -9,6 +9,7 @@ their decisions push to the departments, whose pushes the linkage step then foll
 from . import (
     appointments,
     documents,
+    elicences,
     esupervision,
     experts,
     handovers,
@@ -28,7 +29,8 @@ from . import (
 # The reform's own steps (agreements, the old seals' hand-over, handed-over cases), the
 # hearings and the projects run first, so the steps after them (linkage pushes, roll-ups) see
 # their cases and decisions;
-# joint_steps after documents: its report is signed with the bureau's seal that step creates.
+# joint_steps after documents: its report is signed with the bureau's seal that step creates;
+# elicences after documents: every licence document issued there becomes an e-licence.
 ALL = (
     transfers,
     seals,
@@ -45,5 +47,6 @@ ALL = (
     experts,
     intermediaries,
     documents,
+    elicences,
     joint_steps,
 )

@@ -187,3 +187,22 @@ def test_the_intermediary_marketplace_and_one_case_in_an_engagement(loaded):
     assert engagement.fee == min(o.fee for o in offers)
     assert engagement.intermediary_id == min(offers, key=lambda o: o.fee).intermediary_id
     _applicants_chose_rated_and_the_rule_suspended_one()
+
+
+def test_every_demo_licence_document_is_also_a_signed_e_licence(loaded):
+    from oneseal.documents.models import Document, DocumentKind
+    from oneseal.elicences import queries as elicence_queries
+    from oneseal.elicences.models import ELicence
+    from oneseal.elicences.rules import is_valid_identifier
+
+    from ..cases import demo_cases
+
+    documents = Document.objects.filter(kind=DocumentKind.LICENCE, case__in=demo_cases())
+    elicences = ELicence.objects.filter(document__in=documents)
+    assert documents.count() > 0 and elicences.count() == documents.count()
+    assert all(is_valid_identifier(e.identifier) for e in elicences)
+    assert not elicences.pending().exists()
+    states = set(elicences.values_list("state", flat=True))
+    assert ELicence.State.VALID in states and len(states) > 1  # a superseded or revoked one too
+    first = elicences.filter(state=ELicence.State.VALID).first()
+    assert elicence_queries.stored_check(first).authentic

@@ -221,3 +221,20 @@ def test_expired_e_licence_stands_as_expired(food, applicant, clerk, signatory, 
     elicence = ELicence.objects.get(licence=granted(food, applicant, clerk, signatory))
     assert elicence.standing(day("2030-01-23")) == ELicence.State.VALID
     assert elicence.standing(day("2030-01-24")) == "expired"
+
+
+def test_a_third_party_ofd_reader_reads_the_face_and_the_seal(
+    food, applicant, clerk, signatory, seal
+):
+    """easyofd, the maintained OFD reader on the package index, parses the package: the page
+    size, the face's text in its places and the seal's image."""
+    from easyofd.ofd import OFD
+
+    elicence = ELicence.objects.get(licence=granted(food, applicant, clerk, signatory))
+    reader = OFD()
+    reader.read(ofd_bytes(elicence), fmt="binary")
+    page = reader.data[0]["page_info"][0]
+    texts = [t["text"] for t in page["text_list"]]
+    assert "食品经营许可证" in texts and "平罗县𠮷祥餐饮有限公司" in texts
+    assert reader.data[0]["default_page_size"][2:] == [210.0, 297.0]
+    assert [i["fileName"] for i in reader.data[0]["images"].values()] == ["seal_3.png"]
