@@ -29,7 +29,9 @@ from oneseal.documents import signing
 from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.queries import active_seal
 from oneseal.documents.rendering import font_location, fonts_for
-from oneseal.errors import DomainError, ValidationFailed
+from oneseal.errors import DomainError, NotPermitted, ValidationFailed
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role
 
 from . import ofd, rules
 from .models import ELicence, ELicenceType
@@ -310,10 +312,19 @@ def follow_licence(
 ) -> list[ELicence]:
     """Bring the licence's e-licences up to date: one for every licence document issued for it
     (made with its metadata and, if it can be, its OFD), each in the state its document and the
-    licence are in now. Idempotent: what is there already is left as it is. Called by the
-    document and case hooks with the act's actor, by the worker with `system=True`."""
-    if actor is None:
-        acts_as_system(actor, system=system)
+    licence are in now. Idempotent: what is there already is left as it is. The worker and the
+    demo call it with `system=True`; a person must be a clerk or signatory of the licence's
+    region (who may issue its documents)."""
+    if not acts_as_system(actor, system=system):
+        region = licence.case.region
+        if not (has_role(actor, Role.CLERK, region) or has_role(actor, Role.SIGNATORY, region)):
+            raise NotPermitted()
+    return _follow(licence, actor)
+
+
+def _follow(licence: Licence, actor: Actor | None) -> list[ELicence]:
+    """`follow_licence` without the permission check: for the hooks, which run inside an act
+    whose actor was already allowed to issue the document or change the licence."""
     licence = Licence.objects.select_for_update().select_related("holder").get(pk=licence.pk)
     have = {e.document_id: e for e in ELicence.objects.filter(licence=licence)}
     result = []
@@ -337,7 +348,7 @@ def _quietly(licence: Licence, actor) -> None:
     """Hooks never fail the act they follow: an error leaves the licence for the worker."""
     try:
         with transaction.atomic():
-            follow_licence(licence, actor=actor, system=actor is None)
+            _follow(licence, actor)
     except Exception:  # noqa: BLE001 — see the docstring
         logger.exception("e-licences of %s not brought up to date", licence.number)
 

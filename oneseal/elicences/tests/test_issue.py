@@ -238,3 +238,19 @@ def test_a_third_party_ofd_reader_reads_the_face_and_the_seal(
     assert "食品经营许可证" in texts and "平罗县𠮷祥餐饮有限公司" in texts
     assert reader.data[0]["default_page_size"][2:] == [210.0, 297.0]
     assert [i["fileName"] for i in reader.data[0]["images"].values()] == ["seal_3.png"]
+
+
+def test_only_the_system_or_the_regions_issuers_follow_a_licence_by_hand(
+    food, applicant, clerk, signatory, seal, applicant_user, far_staff
+):
+    import pytest
+
+    from oneseal.errors import NotPermitted
+
+    licence = granted(food, applicant, clerk, signatory)
+    for outsider in (applicant_user, far_staff):
+        with pytest.raises(NotPermitted):
+            elicence_actions.follow_licence(licence, actor=outsider)
+    with pytest.raises(NotPermitted):
+        elicence_actions.follow_licence(licence)  # nobody named
+    assert len(elicence_actions.follow_licence(licence, actor=clerk)) == 1
