@@ -116,6 +116,7 @@ def _create(licence: Licence, document: Document, actor: Actor | None) -> ELicen
         version=version,
         issue=issue,
         identifier=identifier,
+        identifier_key=document_rules.normalise_code(identifier),
         verification_code=_new_code(),
         type=kind,
         type_code=kind.code,

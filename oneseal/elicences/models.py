@@ -66,6 +66,9 @@ class ELicence(models.Model):
     )
     issue = models.PositiveSmallIntegerField(_("版本号"))  # this licence's n-th e-licence
     identifier = models.CharField(_("证照标识"), max_length=120, unique=True)
+    # The identifier as the common verification page normalises what people type (letters and
+    # digits only, O as 0, I and L as 1), so it finds an e-licence by its identifier too.
+    identifier_key = models.CharField(max_length=120, db_index=True)
     verification_code = models.CharField(_("核验码"), max_length=32, unique=True)
     type = models.ForeignKey(ELicenceType, on_delete=models.PROTECT, related_name="elicences")
     type_code = models.CharField(_("证照类型代码"), max_length=40)

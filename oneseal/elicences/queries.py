@@ -31,15 +31,21 @@ def for_licence(licence) -> list[ELicence]:
 
 
 def public_elicence(code: str) -> ELicence | None:
-    """By its 核验码 or its 证照标识, as anyone may look it up."""
+    """By its 核验码 or its 证照标识 (as typed, or as the common verification page normalises
+    it), as anyone may look it up."""
+    from oneseal.documents.rules import normalise_code
+
     code = (code or "").strip()
     if not code:
         return None
-    if code.startswith("1.2.156."):
-        return ELicence.objects.filter(identifier=code).first()
-    from oneseal.documents.rules import normalise_code
-
-    return ELicence.objects.filter(verification_code=normalise_code(code)).first()
+    found = ELicence.objects.filter(identifier=code).first()
+    if found is None:
+        key = normalise_code(code)
+        found = (
+            ELicence.objects.filter(verification_code=key).first()
+            or ELicence.objects.filter(identifier_key=key).first()
+        )
+    return found
 
 
 def sealed_elicence(*, code: str = "", sha256: str = "") -> SealedRecord | None:

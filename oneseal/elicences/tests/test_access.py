@@ -122,6 +122,11 @@ def test_the_public_check_by_code_identifier_and_file(elicence, client):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert elicence.identifier in page and "文件真实，证照现行有效" in page
+    # … and by its identifier, which that page normalises like a typed code.
+    response = client.get(reverse("documents:verify", args=[elicence.identifier]))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "elicences:verify", args=[elicence.verification_code]
+    )
 
 
 def test_the_pages_link_the_ofd_for_the_holder_and_staff(
