@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "oneseal.drafts",
     "oneseal.reuse",
     "oneseal.publications",
+    "oneseal.elicences",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("delegations/", include("oneseal.delegations.urls")),
     path("my/drafts/", include("oneseal.drafts.urls")),
     path("reuse/", include("oneseal.reuse.urls")),
+    path("elicences/", include("oneseal.elicences.urls")),
     path("search/", include("oneseal.search.urls")),
     path("publications/", include("oneseal.publications.urls")),
     path("", include("oneseal.portal.urls")),

@@ -53,6 +53,7 @@ urlpatterns = [
             "delegations",
             "drafts",
             "reuse",
+            "elicences",
             "workbench",
             "portal",
             "publications",

@@ -33,7 +33,7 @@ from oneseal.keys import require_seal_key
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role, staff_of
 
-from . import rules, signing, switchover, wording
+from . import followers, rules, signing, switchover, wording
 from .models import (
     Document,
     DocumentKind,
@@ -530,6 +530,7 @@ def _issue(
     )
     if kind == DocumentKind.LICENCE and supersedes is None:
         _retire_earlier_versions(document, licence, actor=actor)
+    followers.document_changed(document, actor)
     return document
 
 
@@ -621,6 +622,7 @@ def reissue_document(document: Document, *, actor: User, reason: str) -> Documen
         summary=f"{old.number} → {new.number}",
         data={"reason": reason.strip()},
     )
+    followers.document_changed(old, actor)
     return new
 
 
@@ -653,6 +655,7 @@ def revoke_document(
         summary=f"{old.number} 撤销",
         data={"reason": old.revocation_reason},
     )
+    followers.document_changed(old, actor)
     return old
 
 

@@ -335,6 +335,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} appointment_slots",
         f"{TODAY} draft_retention",
         f"{TODAY} publish_due",
+        f"{TODAY} elicences",
         f"{TODAY} audit_checkpoint",
     ]
     # Each job's line by its name, so a job added at the end moves no other line's check.
@@ -353,6 +354,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in by["audit_checkpoint"]
     assert "0 publication(s) opened, 0 published" in by["publish_due"]
     assert "0 draft owner(s) warned, 0 draft(s) removed" in by["draft_retention"]
+    assert "0 e-licence(s) issued, 0 OFD(s) made, 0 failed" in by["elicences"]
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(

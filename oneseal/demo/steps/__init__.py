@@ -10,6 +10,7 @@ from . import (
     appointments,
     documents,
     drafts,
+    elicences,
     esupervision,
     experts,
     handovers,
@@ -31,7 +32,8 @@ from . import (
 # The reform's own steps (agreements, the old seals' hand-over, handed-over cases), the
 # hearings and the projects run first, so the steps after them (linkage pushes, roll-ups) see
 # their cases and decisions;
-# joint_steps after documents: its report is signed with the bureau's seal that step creates.
+# joint_steps after documents: its report is signed with the bureau's seal that step creates;
+# elicences after documents: every licence document issued there becomes an e-licence.
 ALL = (
     transfers,
     seals,
@@ -50,6 +52,7 @@ ALL = (
     drafts,
     reuse,
     documents,
+    elicences,
     joint_steps,
     # Last: every decision of the steps above is published, with its document's number.
     publications,

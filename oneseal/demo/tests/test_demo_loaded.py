@@ -237,3 +237,22 @@ def test_the_public_register_has_the_demos_decisions_published(loaded, client):
     feed = client.get("/api/v1/publications/?limit=500").content.decode()
     for text in (html, feed):
         assert not any(n in text for n in names | numbers if len(n) > 1)
+
+
+def test_every_demo_licence_document_is_also_a_signed_e_licence(loaded):
+    from oneseal.documents.models import Document, DocumentKind
+    from oneseal.elicences import queries as elicence_queries
+    from oneseal.elicences.models import ELicence
+    from oneseal.elicences.rules import is_valid_identifier
+
+    from ..cases import demo_cases
+
+    documents = Document.objects.filter(kind=DocumentKind.LICENCE, case__in=demo_cases())
+    elicences = ELicence.objects.filter(document__in=documents)
+    assert documents.count() > 0 and elicences.count() == documents.count()
+    assert all(is_valid_identifier(e.identifier) for e in elicences)
+    assert not elicences.pending().exists()
+    states = set(elicences.values_list("state", flat=True))
+    assert ELicence.State.VALID in states and len(states) > 1  # a superseded or revoked one too
+    first = elicences.filter(state=ELicence.State.VALID).first()
+    assert elicence_queries.stored_check(first).authentic

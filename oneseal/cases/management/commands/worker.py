@@ -6,8 +6,10 @@ verifications past their due date (告知承诺), renewals deemed granted when t
 undecided and reminders 90, 60 and 30 days before a licence expires (第五十条), pushes and technical support requests past
 their due dates and the departments' webhooks (审管联动), the warning scan, the e-supervision
 roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
-day's audit checkpoint (one per business day, signed with the bureau's seal), and the drafts
-left unchanged for 30 days (owners warned 3 days before, then the drafts removed). A job that
+day's audit checkpoint (one per business day, signed with the bureau's seal), the drafts
+left unchanged for 30 days (owners warned 3 days before, then the drafts removed), licence
+decisions to publish (双公示) and the e-licences whose issue or OFD failed with their licence
+document. A job that
 fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
 way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
@@ -39,6 +41,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.audit.checkpoints import daily_checkpoint
     from oneseal.cases import actions, jobs
     from oneseal.drafts import actions as draft_actions
+    from oneseal.elicences import actions as elicence_actions
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
     from oneseal.projects import desk as stage_desk
@@ -110,6 +113,13 @@ def scheduled_jobs() -> list[ScheduledJob]:
             "publish_due",
             publications.publish_due,
             lambda c: f"{c['opened']} publication(s) opened, {c['published']} published",
+        ),
+        (
+            "elicences",
+            elicence_actions.retry_pending,
+            lambda c: (
+                f"{c['followed']} e-licence(s) issued, {c['files']} OFD(s) made, {c['failed']} failed"
+            ),
         ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
