@@ -38,11 +38,19 @@ def display_name(user) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
     from oneseal.applicants.models import Applicant
-    from oneseal.organisation.rules import staff_of
+    from oneseal.organisation.models import Staff
 
-    staff = staff_of(user)
-    if staff is not None and staff.display_name:
-        return staff.display_name
+    # The staff row a permission check already loaded (False: known not to be staff), else
+    # one column of it.
+    cached = getattr(user, "_oneseal_staff", None)
+    if cached is None:
+        staff_name = (
+            Staff.objects.filter(user_id=user.pk).values_list("display_name", flat=True).first()
+        )
+    else:
+        staff_name = cached.display_name if cached else None
+    if staff_name:
+        return staff_name
     name = (
         Applicant.objects.filter(user_id=user.pk)
         .order_by("-kind", "id")  # "person" before "organisation": the account's own person
