@@ -160,6 +160,8 @@ def test_the_citizens_pages_are_chinese_and_name_the_applicant(
     assert "需登录网上办事账号" not in guide  # already signed in
     assert_chinese(client.get(reverse("portal:my_cases"), **ZH), login="public")
     assert_chinese(client.get(reverse("portal:track"), **ZH), login="public")
+    assert_chinese(client.get(reverse("portal:account"), **ZH), login="public")
+    assert_chinese(client.get(reverse("portal:my_licences"), **ZH), login="public")
 
 
 def test_the_staff_pages_are_chinese_and_name_the_staff_member(
@@ -169,6 +171,8 @@ def test_the_staff_pages_are_chinese_and_name_the_staff_member(
     home = assert_chinese(client.get(reverse("workbench:home"), **ZH), login="clerk")
     assert "王窗口" in home
     assert_chinese(client.get(reverse("workbench:case", args=[worked_case.pk]), **ZH))
+    assert_chinese(client.get(reverse("workbench:licences"), **ZH))
+    assert_chinese(client.get(reverse("workbench:notices"), **ZH))
     client.force_login(signatory)
     assert_chinese(client.get(reverse("workbench:sign"), **ZH), login="chief")
 
