@@ -3,11 +3,16 @@
 Domain errors carry their own code; DRF's own errors (a bad query parameter, a missing
 object, a refused method) are put in the same shape so a client reads one format."""
 
+import re
+
+from django.apps import apps
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from oneseal.errors import Conflict, DomainError, NotPermitted
 
@@ -28,6 +33,26 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
         return out
     messages = detail if isinstance(detail, list) else [detail]
     return {prefix or "non_field_errors": [str(m) for m in messages]}
+
+
+# Django's get_object_or_404 says "No Case matches the given query." in English whatever the
+# request's language (the text is not marked for translation); the model's name is all it tells.
+_NO_MATCH = re.compile(r"^No (\w+) matches the given query\.$")
+
+
+def not_found_message(exc: Http404) -> str:
+    """A missing object in the request's language: the model's verbose name when Django's
+    lookup said which model, the view's own message when it gave a translated one, else a
+    plain "not found"."""
+    text = str(exc.args[0]) if exc.args else ""
+    match = _NO_MATCH.match(text)
+    if match:
+        model = next((m for m in apps.get_models() if m.__name__ == match.group(1)), None)
+        if model is not None:
+            return _("未找到该{name}").format(name=model._meta.verbose_name)
+    elif text and not text.isascii():
+        return text
+    return _("未找到所请求的内容")
 
 
 def exception_handler(exc, context):
@@ -54,6 +79,10 @@ def exception_handler(exc, context):
         )
         body = {"code": "validation_failed", "message": message, "fields": fields, "reasons": []}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        set_rollback()
+        body = {"code": "not_found", "message": not_found_message(exc), "fields": {}, "reasons": []}
+        return Response(body, status=status.HTTP_404_NOT_FOUND)
     response = drf_exception_handler(exc, context)
     if response is not None:
         detail = response.data.get("detail") if isinstance(response.data, dict) else None

@@ -5,6 +5,7 @@ tables for the console."""
 import unicodedata
 from typing import cast
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -64,7 +65,7 @@ def transfer_report_xlsx(report: TransferReport) -> bytes:
     if report.include_drafts:
         title += _("（含未发布草稿）")
     else:
-        title += _("（{date}有效目录）").format(date=report.on.isoformat())
+        title += _("（{date}有效目录）").format(date=date_format(report.on, "DATE_FORMAT"))
     _title(sheet, title, columns)
 
     put(sheet, 2, 1, _("序号"))

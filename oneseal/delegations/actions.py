@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -105,8 +106,8 @@ def delegation_errors(
             errors.setdefault("valid_from", []).append(
                 _("委托书{number}已在{start}至{end}委托了其中的事项").format(
                     number=other.number,
-                    start=other.valid_from.isoformat(),
-                    end=other.valid_until.isoformat(),
+                    start=date_format(other.valid_from, "DATE_FORMAT"),
+                    end=date_format(other.valid_until, "DATE_FORMAT"),
                 )
             )
     return errors

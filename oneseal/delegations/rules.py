@@ -7,6 +7,7 @@ bureau, another centre's case, a centre outside the bureau's region), or the mod
 import datetime
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import Actor
@@ -71,17 +72,24 @@ def delegation_blockers(
             d = revoked[-1]
             return [
                 _("委托书{number}已于{day}收回").format(
-                    number=d.number, day=d.revoked_on.isoformat() if d.revoked_on else ""
+                    number=d.number,
+                    day=date_format(d.revoked_on, "DATE_FORMAT") if d.revoked_on else "",
                 )
             ]
         periods = "；".join(
             _("{number}：{start}至{end}").format(
-                number=d.number, start=d.valid_from.isoformat(), end=d.valid_until.isoformat()
+                number=d.number,
+                start=date_format(d.valid_from, "DATE_FORMAT"),
+                end=date_format(d.valid_until, "DATE_FORMAT"),
             )
             for d in delegations
             if d.state != Delegation.DelegationState.REVOKED
         )
-        return [_("{on}不在委托期限内（{periods}）").format(on=on.isoformat(), periods=periods)]
+        return [
+            _("{on}不在委托期限内（{periods}）").format(
+                on=date_format(on, "DATE_FORMAT"), periods=periods
+            )
+        ]
     if act == DECIDE and not any(d.mode == Mode.DECIDE for d in current):
         return [
             _("委托方式为受理后转报审批局决定，{centre}不能作出许可决定").format(centre=centre.name)

@@ -193,7 +193,7 @@ def sign_blockers(seal: Seal | None, bureau: Bureau | None = None) -> list[str]:
     (seed 000 四(二)5: from the transfer date the items' documents carry only the bureau's
     seal) never does."""
     if seal is None:
-        return [_("本局尚未启用电子印章，请先执行 oneseal seal create")]
+        return [_("本局尚未启用电子印章，请系统管理员先启用本局印章")]
     if seal.kind != Seal.Kind.BUREAU:
         return [
             _("“{name}”是原部门印章，划转后的文书只能加盖审批局的审批专用章").format(name=seal.name)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from oneseal.actors import User
 from oneseal.applicants import rules as applicant_rules
@@ -180,6 +181,20 @@ HEADER_NAMES = {
 }
 
 
+# What a problem names a column by: the heading a sheet uses for it, never the field's name.
+COLUMN_LABELS = {
+    "basic_code": gettext_lazy("基本编码"),
+    "materials": gettext_lazy("改革前材料"),
+    "steps": gettext_lazy("改革前环节"),
+    "days": gettext_lazy("改革前时限"),
+    "source": gettext_lazy("数据来源"),
+}
+
+
+def column_label(name: str) -> str:
+    return str(COLUMN_LABELS.get(name, name))
+
+
 def baseline_rows(content: bytes, filename: str) -> list[dict]:
     """The rows of a baseline sheet (xlsx or UTF-8 csv) with the columns of BASELINE_COLUMNS
     (English or the Chinese headings of `HEADER_NAMES`) in the first row."""
@@ -207,7 +222,9 @@ def baseline_rows(content: bytes, filename: str) -> list[dict]:
     header = [HEADER_NAMES.get(h.strip(), h.strip()) for h in table[0]]
     missing = [c for c in BASELINE_COLUMNS[:4] if c not in header]
     if missing:
-        msg = _("第一行缺少列：{columns}").format(columns="、".join(missing))
+        msg = _("第一行缺少列：{columns}").format(
+            columns="、".join(column_label(c) for c in missing)
+        )
         raise ValidationFailed(msg, fields={"file": [msg]})
     return [
         dict(zip(header, row, strict=False))
@@ -259,7 +276,9 @@ def import_baselines(catalogue: Catalogue, *, actor: "User", content: bytes, fil
                 problems.extend(ImportProblem(n, field_name, str(m)) for m in messages)
     if problems:
         lines = [
-            _("第{row}行 {field}：{message}").format(row=p.row, field=p.field, message=p.message)
+            _("第{row}行 {field}：{message}").format(
+                row=p.row, field=column_label(p.field), message=p.message
+            )
             for p in problems
         ]
         raise ValidationFailed(lines[0], reasons=lines, fields={"file": lines})

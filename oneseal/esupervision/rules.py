@@ -99,8 +99,21 @@ def share(part: int | None, whole: int | None) -> float | None:
     return round(part * 100 / whole, 1)
 
 
+def spoken_when(text: str) -> str:
+    """A stored date ("2026-12-06") or local time ("2026-12-06 22:30") as a sentence says it:
+    2026年12月6日, 2026年12月6日 22:30 (the stored data stays ISO for the API)."""
+    from django.utils.formats import date_format
+
+    try:
+        day = datetime.date.fromisoformat(text[:10])
+    except (TypeError, ValueError):
+        return text or ""
+    return f"{date_format(day, 'DATE_FORMAT')}{text[10:]}"
+
+
 def hit_detail(rule: str, data: dict) -> str:
-    """The sentence a reader sees for a rule hit, from what the job stored."""
+    """The sentence a reader sees for a rule hit, from what the job stored; dates in it are
+    written the way the reader's language writes them."""
     from django.utils.translation import gettext as _
 
     if rule == "repeated_suspension":
@@ -108,15 +121,17 @@ def hit_detail(rule: str, data: dict) -> str:
     if rule == "off_hours_decision":
         if data.get("non_workday"):
             return _("{when}（非工作日）作出{action}").format(
-                when=data.get("when", ""), action=data.get("action", "")
+                when=spoken_when(data.get("when", "")), action=data.get("action", "")
             )
         return _("{when}（工作时间{hours}以外）作出{action}").format(
-            when=data.get("when", ""), hours=data.get("hours", ""), action=data.get("action", "")
+            when=spoken_when(data.get("when", "")),
+            hours=data.get("hours", ""),
+            action=data.get("action", ""),
         )
     if rule == "refusal_reversed":
         if data.get("refused_case"):
             return _("同一申请人同一办理项曾于{date}不予受理（办件{number}）").format(
-                date=data.get("refused_on", ""), number=data["refused_case"]
+                date=spoken_when(data.get("refused_on", "")), number=data["refused_case"]
             )
         return _("本办件曾作出不予受理，其后又予受理")
     if rule == "core_material_missing":

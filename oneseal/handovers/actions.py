@@ -8,6 +8,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -127,7 +128,7 @@ def confirm_blockers(handover: Handover) -> list[str]:
     if handover.confirmed_at is not None:
         return [
             _("部门已于{at}确认移交清单").format(
-                at=timezone.localtime(handover.confirmed_at).date().isoformat()
+                at=date_format(timezone.localtime(handover.confirmed_at).date(), "DATE_FORMAT")
             )
         ]
     return []

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -208,7 +209,9 @@ def plan(
                 problem(
                     CODE,
                     _("{bureau}的现行事项目录（{date}）中没有编码为“{code}”的办理项").format(
-                        bureau=bureau.name, date=handed_over_on.isoformat(), code=code
+                        bureau=bureau.name,
+                        date=date_format(handed_over_on, "DATE_FORMAT"),
+                        code=code,
                     ),
                 )
         papers: dict[int, int] = {}

@@ -23,6 +23,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -219,7 +220,9 @@ def _time_problem(
     elif at <= now:
         return _("勘验时间须晚于现在")
     if not current_calendar().is_workday(local.date()):
-        return _("{date}不是工作日，请另选时间").format(date=local.strftime("%Y-%m-%d"))
+        return _("{date}不是工作日，请另选时间").format(
+            date=date_format(local.date(), "DATE_FORMAT")
+        )
     if not datetime.time(7, 0) <= local.time() <= datetime.time(19, 0):
         return _("勘验时间应在7:00至19:00之间")
     return None
@@ -532,7 +535,9 @@ def reschedule_blockers(inspection: Inspection, side: str) -> list[str]:
         out.append(
             _("{side}已于{date}改期一次，每方只能改期一次").format(
                 side=earlier.get_side_display(),
-                date=timezone.localtime(earlier.at, rules.SHANGHAI).strftime("%Y-%m-%d"),
+                date=date_format(
+                    timezone.localtime(earlier.at, rules.SHANGHAI).date(), "DATE_FORMAT"
+                ),
             )
         )
     return out
@@ -626,7 +631,9 @@ def start_blockers(inspection: Inspection, on: datetime.date) -> list[str]:
     local = timezone.localtime(inspection.scheduled_at, rules.SHANGHAI).date()
     if on < local:
         out.append(
-            _("勘验定于{date}，不能提前开始；如需提前请先改期").format(date=local.isoformat())
+            _("勘验定于{date}，不能提前开始；如需提前请先改期").format(
+                date=date_format(local, "DATE_FORMAT")
+            )
         )
     return out
 

@@ -304,7 +304,7 @@ class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "idempotency_id",
         "department",
-        "event_type",
+        "event_label",
         "state",
         "attempts",
         "next_attempt_at",
@@ -313,6 +313,10 @@ class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
     ]
     list_filter = ["state", "event_type"]
     actions = ["replay"]
+
+    @admin.display(description=_("消息类型"), ordering="event_type")
+    def event_label(self, message: OutboxMessage) -> str:
+        return message.event_label
 
     def get_queryset(self, request: HttpRequest):
         return _in_scope(request, super().get_queryset(request).select_related("department"))

@@ -262,6 +262,21 @@ class Push(models.Model):
 # --- the outbox of webhooks ---------------------------------------------------------------
 
 
+# What each webhook reports, as the dead-letter page and the admin name it; the codes
+# themselves are the receivers' contract (`X-Oneseal-Event`) and stay as they are.
+EVENT_TYPE_LABELS = {
+    "decision": _("许可决定推送"),
+    "support_request": _("技术支撑请求"),
+    "opinion_request": _("征求意见"),
+    "opinion_withdrawn": _("撤回征求意见"),
+    "opinion_deemed": _("逾期视为无意见"),
+    "opinion_overdue": _("征求意见逾期督办"),
+    "joint_inspection.scheduled": _("联合勘验安排"),
+    "joint_inspection.rescheduled": _("联合勘验改期"),
+    "joint_inspection.cancelled": _("联合勘验取消"),
+}
+
+
 class OutboxMessage(models.Model):
     """One webhook for a department's system, written in the transaction of the change it
     reports. The worker claims it with a lease (`lease_until`): a worker that dies leaves it
@@ -322,6 +337,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.idempotency_id}"
+
+    @property
+    def event_label(self) -> str:
+        return str(EVENT_TYPE_LABELS.get(self.event_type, self.event_type))
 
 
 # --- feedback -----------------------------------------------------------------------------

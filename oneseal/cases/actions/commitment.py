@@ -16,6 +16,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -52,7 +53,11 @@ def record_commitment_blockers(case: Case) -> list[str]:
         out.append(_("该办理项不实行告知承诺制"))
     existing = Commitment.objects.filter(case=case).first()
     if existing is not None:
-        out.append(_("申请人已于{date}签署告知承诺书").format(date=existing.signed_on.isoformat()))
+        out.append(
+            _("申请人已于{date}签署告知承诺书").format(
+                date=date_format(existing.signed_on, "DATE_FORMAT")
+            )
+        )
     return out
 
 
@@ -79,10 +84,14 @@ def record_commitment(
     if not isinstance(signed_on, datetime.date):
         errors["signed_on"] = [_("请填写承诺书的签署日期")]
     elif signed_on > on:
-        errors["signed_on"] = [_("签署日期不能晚于登记日期{date}").format(date=on.isoformat())]
+        errors["signed_on"] = [
+            _("签署日期不能晚于登记日期{date}").format(date=date_format(on, "DATE_FORMAT"))
+        ]
     if on < case.received_on:
         errors["on"] = [
-            _("登记日期不能早于收件日期{date}").format(date=case.received_on.isoformat())
+            _("登记日期不能早于收件日期{date}").format(
+                date=date_format(case.received_on, "DATE_FORMAT")
+            )
         ]
     fail_fields(errors)
     by_applicant = is_own_applicant(actor, case)
@@ -155,7 +164,8 @@ def verify_commitment_blockers(case: Case) -> list[str]:
         assert verification.verified_on is not None  # set when it was checked
         out.append(
             _("告知承诺已于{date}核查完毕（{result}）").format(
-                date=verification.verified_on.isoformat(), result=verification.get_state_display()
+                date=date_format(verification.verified_on, "DATE_FORMAT"),
+                result=verification.get_state_display(),
             )
         )
     return out
@@ -191,7 +201,7 @@ def verify_commitment(
             {
                 "on": [
                     _("核查日期不能早于许可决定日期{date}").format(
-                        date=verification.decided_on.isoformat()
+                        date=date_format(verification.decided_on, "DATE_FORMAT")
                     )
                 ]
             }
@@ -294,7 +304,9 @@ def notice_overdue_verification(
         "verification_overdue",
         actor=None,
         on=today,
-        reason=_("告知承诺核查已超过核查期限{date}").format(date=verification.due_on.isoformat()),
+        reason=_("告知承诺核查已超过核查期限{date}").format(
+            date=date_format(verification.due_on, "DATE_FORMAT")
+        ),
         data={
             "due_on": verification.due_on.isoformat(),
             "days": verification.days,

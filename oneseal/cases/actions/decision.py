@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import Actor, User, stored_user
@@ -133,7 +134,7 @@ def grant_blockers(case: Case, *, on: datetime.date) -> list[str]:
             assert line.promised_by is not None  # filtered on it
             out.append(
                 _("容缺材料“{m}”承诺于{date}前补齐，逾期未补，不能准予许可").format(
-                    m=line.material.name, date=line.promised_by.isoformat()
+                    m=line.material.name, date=date_format(line.promised_by, "DATE_FORMAT")
                 )
             )
     return out
@@ -189,7 +190,7 @@ def grant(
         errors = {}
         if valid_from is None or valid_from < on:
             errors["valid_from"] = [
-                _("有效期起始日不能早于决定日期{date}").format(date=on.isoformat())
+                _("有效期起始日不能早于决定日期{date}").format(date=date_format(on, "DATE_FORMAT"))
             ]
         elif valid_until is not None and valid_until <= valid_from:
             errors["valid_until"] = [_("有效期截止日须晚于起始日")]

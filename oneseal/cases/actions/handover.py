@@ -14,6 +14,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -64,7 +65,8 @@ def handed_over_blockers(
     if received_on >= handed_over_on:
         out.append(
             _("收件日期{received}不早于移交日期{handed}，不是移交前的在办件").format(
-                received=received_on.isoformat(), handed=handed_over_on.isoformat()
+                received=date_format(received_on, "DATE_FORMAT"),
+                handed=date_format(handed_over_on, "DATE_FORMAT"),
             )
         )
     if accepted_on is not None and not received_on <= accepted_on <= handed_over_on:
@@ -74,7 +76,7 @@ def handed_over_blockers(
     if not ItemVersion.objects.in_force(handed_over_on).filter(pk=version.pk).exists():
         out.append(
             _("该办理项版本在移交日期{date}不是现行有效版本").format(
-                date=handed_over_on.isoformat()
+                date=date_format(handed_over_on, "DATE_FORMAT")
             )
         )
     if not handling_item_serves(handling_item, applicant):

@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, stored_user
@@ -76,7 +77,7 @@ def receive_blockers(
     if not ItemVersion.objects.in_force(on).filter(pk=version.pk).exists():
         out.append(
             _("该办理项版本在{date}不是现行有效版本，请选择现行办事指南").format(
-                date=on.isoformat()
+                date=date_format(on, "DATE_FORMAT")
             )
         )
     if not handling_item_serves(handling_item, applicant):
@@ -468,8 +469,8 @@ def require_within_window(
         msg = _(
             "已超过5个工作日的受理审查期限（{due}届满），申请已依法自收到申请材料之日（{arrived}）起视为受理，{refused}"
         ).format(
-            due=case.acceptance_due.isoformat(),
-            arrived=case.materials_arrived_on.isoformat(),
+            due=date_format(case.acceptance_due, "DATE_FORMAT"),
+            arrived=date_format(case.materials_arrived_on, "DATE_FORMAT"),
             refused=refused,
         )
         raise PastAcceptanceWindow(msg, case=case, on=on, field=field)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import Actor, User, stored_user
@@ -77,7 +78,9 @@ def require_not_before(
     on: datetime.date, floor: datetime.date | None, *, field: str = "on"
 ) -> None:
     if floor is not None and on < floor:
-        msg = _("日期不能早于{date}（受理或上一次中止、恢复的日期）").format(date=floor.isoformat())
+        msg = _("日期不能早于{date}（受理或上一次中止、恢复的日期）").format(
+            date=date_format(floor, "DATE_FORMAT")
+        )
         raise ValidationFailed(msg, fields={field: [msg]})
 
 
@@ -635,7 +638,7 @@ def _extension_state_blockers(action: str, case: Case, on: datetime.date) -> lis
     elif case.statutory_due is not None and on > case.statutory_due:
         out.append(
             _("法定办结期限（{date}）已届满，不能再延期").format(
-                date=case.statutory_due.isoformat()
+                date=date_format(case.statutory_due, "DATE_FORMAT")
             )
         )
     return out
@@ -647,7 +650,7 @@ def request_extension_blockers(case: Case, *, on: datetime.date) -> list[str]:
     if existing is not None:
         out.append(
             _("本办件已于{date}申请延期，依法只能延期一次").format(
-                date=existing.requested_on.isoformat()
+                date=date_format(existing.requested_on, "DATE_FORMAT")
             )
         )
     return out
@@ -694,7 +697,7 @@ def approve_extension_blockers(
     elif extension.approved_on is not None:
         out.append(
             _("本办件已于{date}批准延期，依法只能延期一次").format(
-                date=extension.approved_on.isoformat()
+                date=date_format(extension.approved_on, "DATE_FORMAT")
             )
         )
     elif actor is not None and extension.requested_by_id == getattr(actor, "pk", None):
@@ -802,7 +805,9 @@ def reject_extension_blockers(case: Case) -> list[str]:
         out.append(_("没有待批准的延期申请"))
     elif extension.approved_on is not None:
         out.append(
-            _("延期已于{date}批准，不能再驳回").format(date=extension.approved_on.isoformat())
+            _("延期已于{date}批准，不能再驳回").format(
+                date=date_format(extension.approved_on, "DATE_FORMAT")
+            )
         )
     return out
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import Actor, User, stored_user
@@ -136,7 +137,7 @@ def propose_revocation_blockers(case: Case) -> list[str]:
         out.append(
             _("证照{number}已于{date}启动撤销程序（{state}）").format(
                 number=licence.number,
-                date=current.proposed_on.isoformat(),
+                date=date_format(current.proposed_on, "DATE_FORMAT"),
                 state=current.get_state_display(),
             )
         )
@@ -182,7 +183,13 @@ def start_proposal(
     licence = Licence.objects.select_for_update().get(pk=current.pk)
     if on < licence.issued_on:
         fail_fields(
-            {"on": [_("日期不能早于发证日期{date}").format(date=licence.issued_on.isoformat())]}
+            {
+                "on": [
+                    _("日期不能早于发证日期{date}").format(
+                        date=date_format(licence.issued_on, "DATE_FORMAT")
+                    )
+                ]
+            }
         )
     basis = str(basis or "").strip() or DEFAULT_BASIS[grounds]
     facts = facts.strip().rstrip("。")
@@ -277,7 +284,9 @@ def notify_revocation_blockers(case: Case) -> list[str]:
         return [_("该证照没有进行中的撤销程序")]
     if proposal.state != ProposalState.PROPOSED:
         assert proposal.notified_on is not None  # set on notifying
-        return [_("已于{date}告知持证人").format(date=proposal.notified_on.isoformat())]
+        return [
+            _("已于{date}告知持证人").format(date=date_format(proposal.notified_on, "DATE_FORMAT"))
+        ]
     if _notice_document(case, proposal) is None:
         return [_("请先出具撤销行政许可告知书")]
     return []
@@ -304,7 +313,7 @@ def notify_revocation(
             {
                 "on": [
                     _("送达日期不能早于告知书的成文日期{date}").format(
-                        date=notice.dated.isoformat()
+                        date=date_format(notice.dated, "DATE_FORMAT")
                     )
                 ]
             }
@@ -350,7 +359,11 @@ def submit_views_blockers(case: Case) -> list[str]:
         return [_("撤销行政许可告知书尚未送达")]
     if proposal.state == ProposalState.VIEWS_RECEIVED:
         assert proposal.views_on is not None  # set with the views
-        return [_("已于{date}提出陈述、申辩意见").format(date=proposal.views_on.isoformat())]
+        return [
+            _("已于{date}提出陈述、申辩意见").format(
+                date=date_format(proposal.views_on, "DATE_FORMAT")
+            )
+        ]
     return []
 
 
@@ -382,7 +395,9 @@ def submit_revocation_views(
     assert proposal.notified_on is not None and proposal.views_due is not None
     if on < proposal.notified_on:
         errors["on"] = [
-            _("日期不能早于告知书送达日期{date}").format(date=proposal.notified_on.isoformat())
+            _("日期不能早于告知书送达日期{date}").format(
+                date=date_format(proposal.notified_on, "DATE_FORMAT")
+            )
         ]
     elif on > today():
         errors["on"] = [_("日期不能晚于今天")]
@@ -433,7 +448,11 @@ def record_hearing_blockers(case: Case) -> list[str]:
     if not proposal.hearing_requested:
         return [_("持证人没有申请听证")]
     if proposal.hearing_held_on is not None:
-        return [_("已于{date}举行听证").format(date=proposal.hearing_held_on.isoformat())]
+        return [
+            _("已于{date}举行听证").format(
+                date=date_format(proposal.hearing_held_on, "DATE_FORMAT")
+            )
+        ]
     return []
 
 
@@ -460,7 +479,9 @@ def record_revocation_hearing(
         errors["held_on"] = [_("请填写听证日期")]
     elif held_on < proposal.views_on:
         errors["held_on"] = [
-            _("听证日期不能早于申请日期{date}").format(date=proposal.views_on.isoformat())
+            _("听证日期不能早于申请日期{date}").format(
+                date=date_format(proposal.views_on, "DATE_FORMAT")
+            )
         ]
     elif held_on > today():
         errors["held_on"] = [_("日期不能晚于今天")]
@@ -494,7 +515,7 @@ def decide_revocation_blockers(case: Case, *, on: datetime.date) -> list[str]:
     if proposal.state == ProposalState.NOTIFIED and on <= proposal.views_due:
         out.append(
             _("陈述、申辩期限至{date}，期限届满前且未收到陈述、申辩意见，不能作出决定").format(
-                date=proposal.views_due.isoformat()
+                date=date_format(proposal.views_due, "DATE_FORMAT")
             )
         )
     if proposal.hearing_requested and proposal.hearing_held_on is None:
@@ -638,7 +659,13 @@ def withdraw_revocation_proposal(
     proposal = _locked_open_proposal(case)
     if on < proposal.proposed_on:
         fail_fields(
-            {"on": [_("日期不能早于提出日期{date}").format(date=proposal.proposed_on.isoformat())]}
+            {
+                "on": [
+                    _("日期不能早于提出日期{date}").format(
+                        date=date_format(proposal.proposed_on, "DATE_FORMAT")
+                    )
+                ]
+            }
         )
     proposal.state, proposal.decided_on, proposal.decided_by = (
         ProposalState.WITHDRAWN,

@@ -251,7 +251,7 @@ def test_an_extension_after_the_statutory_limit_is_refused(item, applicant, cler
     case = accepted_case(item, applicant, clerk, "2025-09-22")
     with pytest.raises(InvalidTransition) as e:
         actions.request_extension(case, actor=reviewer, reason="来不及", on=day("2025-10-27"))
-    assert e.value.message == "法定办结期限（2025-10-24）已届满，不能再延期"
+    assert e.value.message == "法定办结期限（2025年10月24日）已届满，不能再延期"
 
 
 def test_a_promise_due_on_friday_is_broken_on_saturday(cal):

@@ -188,7 +188,7 @@ def test_the_applicant_signs_the_commitment_online_once(
         actions.record_commitment(
             case, actor=clerk, text=TEXT, signed_on=day("2025-09-22"), on=day("2025-09-22")
         )
-    assert "2025-09-21" in e.value.message
+    assert "2025年9月21日" in e.value.message
     assert Commitment.objects.count() == 1
 
 
@@ -236,7 +236,7 @@ def test_a_truthful_verification_closes_the_check(granted_case, reviewer):
         actions.verify_commitment(
             granted_case, actor=reviewer, truthful=False, findings="再查", on=day("2025-10-21")
         )
-    assert "已于2025-10-20核查完毕" in e.value.message
+    assert "已于2025年10月20日核查完毕" in e.value.message
     assert actions.verify_chain(granted_case.pk) == []
 
 

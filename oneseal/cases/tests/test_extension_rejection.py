@@ -68,7 +68,7 @@ def test_a_refused_request_is_closed_the_clocks_stay_and_a_new_one_may_be_grante
     assert (case.statutory_due, case.extended) == (day("2025-11-07"), True)
     # Granted once: nothing more to ask for or to refuse.
     assert "只能延期一次" in actions.request_extension_blockers(case, on=day("2025-10-13"))[0]
-    assert actions.reject_extension_blockers(case) == ["延期已于2025-10-10批准，不能再驳回"]
+    assert actions.reject_extension_blockers(case) == ["延期已于2025年10月10日批准，不能再驳回"]
 
 
 def test_no_new_request_once_the_statutory_limit_has_passed(

@@ -318,7 +318,7 @@ def test_an_intake_decision_after_the_five_days_finds_the_case_deemed_accepted(
         actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED})
     with pytest.raises(ValidationFailed, match="视为受理") as refused:
         decide(case, clerk, day("2025-10-11"))
-    assert "2025-10-10届满" in refused.value.reasons[0]
+    assert "2025年10月10日届满" in refused.value.reasons[0]
     case.refresh_from_db()
     assert (
         case.state == State.ACCEPTED

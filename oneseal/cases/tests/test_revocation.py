@@ -91,7 +91,7 @@ def test_the_whole_path_over_the_national_day_holiday(licensed, reviewer, clerk,
     # 10-01..10-08 are the National Day holiday, Saturday 10-11 a working day: the fifth
     # working day after 9-30 is Tuesday 10-14, and the holder has all of it.
     assert proposal.state == State.NOTIFIED and proposal.views_due == day("2025-10-14")
-    with pytest.raises(InvalidTransition, match="2025-10-14"):
+    with pytest.raises(InvalidTransition, match="2025年10月14日"):
         actions.decide_revocation(
             licensed, actor=signatory, revoke=True, reason="复核", on=day("2025-10-14")
         )
@@ -138,7 +138,7 @@ def test_views_received_allow_the_decision_before_the_period_ends(
         licensed, actor=applicant_user, views="场所证明真实，附租赁合同", on=day("2025-10-09")
     )
     assert proposal.state == State.VIEWS_RECEIVED and proposal.views_channel == "online"
-    with pytest.raises(InvalidTransition, match="已于2025-10-09提出"):
+    with pytest.raises(InvalidTransition, match="已于2025年10月9日提出"):
         actions.submit_revocation_views(
             licensed, actor=applicant_user, views="补充", on=day("2025-10-10")
         )
@@ -227,7 +227,7 @@ def test_one_procedure_at_a_time_and_never_on_a_revoked_licence(
     licensed, reviewer, clerk, signatory
 ):
     propose(licensed, reviewer)
-    with pytest.raises(InvalidTransition, match="已于2025-09-29启动撤销程序"):
+    with pytest.raises(InvalidTransition, match="已于2025年9月29日启动撤销程序"):
         propose(licensed, signatory, on="2025-09-30")
     issued_document(licensed, kind="revocation_notice", actor=clerk)
     actions.notify_revocation(licensed, actor=clerk, on=day("2025-09-30"))

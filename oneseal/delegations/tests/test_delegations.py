@@ -118,7 +118,7 @@ def test_a_delegation_names_every_problem(
     delegation(signatory, bureau, centre, handling_item)
     with pytest.raises(ValidationFailed) as e:
         delegation(signatory, bureau, centre, handling_item, valid_from=day("2025-06-01"))
-    assert "已在2025-01-01至2025-12-31委托" in e.value.fields["valid_from"][0]
+    assert "已在2025年1月1日至2025年12月31日委托" in e.value.fields["valid_from"][0]
 
 
 # --- what a centre's clerk may do -------------------------------------------------------------
@@ -169,11 +169,11 @@ def test_outside_the_period_receiving_and_accepting_are_refused(
     delegation(signatory, bureau, centre, handling_item, valid_until=day("2025-03-04"))
     with pytest.raises(NotPermitted) as e:
         received_at_centre(handling_item, centre_clerk, applicant, "2024-12-31")
-    assert "2024-12-31不在委托期限内" in str(e.value.message)
+    assert "2024年12月31日不在委托期限内" in str(e.value.message)
     case = received_at_centre(handling_item, centre_clerk, applicant, "2025-03-04")
     with pytest.raises(NotPermitted) as e:
         accept_on(case, centre_clerk, "2025-03-05")  # the day after it expired
-    assert "2025-03-05不在委托期限内" in str(e.value.message)
+    assert "2025年3月5日不在委托期限内" in str(e.value.message)
     case.refresh_from_db()
     assert case.state == State.RECEIVED
 
@@ -238,7 +238,7 @@ def test_a_revoked_delegation_ends_the_centres_acts_and_a_renewal_restores_them(
         actions.revoke(renewed, actor=signatory, reason="中心人员调整")
     with pytest.raises(NotPermitted) as e:
         accept_on(case, centre_clerk, "2025-07-03")
-    assert "已于2025-07-03收回" in str(e.value.message)
+    assert "已于2025年7月3日收回" in str(e.value.message)
     with pytest.raises(InvalidTransition):
         actions.revoke(renewed, actor=signatory, reason="再次")
 

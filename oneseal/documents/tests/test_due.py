@@ -25,7 +25,7 @@ def kinds(case):
 
 def test_due_documents_follow_the_events_and_drop_what_was_issued(item, applicant, clerk, bureau):
     # No seal yet: the acts stand and their notices stay due (and queued, see test_pending).
-    no_seal = ["本局尚未启用电子印章，请先执行 oneseal seal create"]
+    no_seal = ["本局尚未启用电子印章，请系统管理员先启用本局印章"]
     case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
     assert kinds(case) == [("receipt", no_seal)]
     core, other = case.materials.order_by("material__order")
@@ -76,7 +76,7 @@ def test_issuing_at_once_needs_a_clerk_or_signatory_and_a_seal(
     item, applicant, clerk, supervisor, bureau
 ):
     case = accepted_case(item, applicant, clerk, "2025-03-03")
-    no_seal = ["本局尚未启用电子印章，请先执行 oneseal seal create"]
+    no_seal = ["本局尚未启用电子印章，请系统管理员先启用本局印章"]
     assert kinds(case) == [("receipt", no_seal), ("acceptance", no_seal)]
     with pytest.raises(NotPermitted):
         actions.issue_due_documents(case, actor=supervisor)

@@ -124,7 +124,24 @@ def test_baselines_import_all_or_nothing(item, admin_user, catalogue):
             filename="基数.xlsx",
             content=_sheet([header, [code, 8, 6, 20, "2019年"], ["640221-XK-999", 1, 1, 1, ""]]),
         )
-    assert caught.value.reasons == ["第3行 basic_code：本目录中没有基本编码为“640221-XK-999”的事项"]
+    # Problems name the sheet's Chinese heading, never the field behind it.
+    assert caught.value.reasons == ["第3行 基本编码：本目录中没有基本编码为“640221-XK-999”的事项"]
+    with pytest.raises(ValidationFailed) as caught:
+        actions.import_baselines(
+            catalogue,
+            actor=admin_user,
+            filename="基数.xlsx",
+            content=_sheet([header, [code, "八", 6, 20, ""]]),
+        )
+    assert caught.value.reasons[0].startswith("第2行 改革前材料：")
+    with pytest.raises(ValidationFailed) as caught:
+        actions.import_baselines(
+            catalogue,
+            actor=admin_user,
+            filename="基数.csv",
+            content=b"basic_code,materials\n",
+        )
+    assert str(caught.value.message) == "第一行缺少列：改革前环节、改革前时限"
     assert not ReformBaseline.objects.exists()
     n = actions.import_baselines(
         catalogue,

@@ -79,6 +79,11 @@ def test_the_irregular_action_list_shows_the_time_in_shanghai(
     assert any("22:33" in t for t in texts) and not any("14:33" in t for t in texts)
     api = client.get("/api/v1/esupervision/rule-hits").json()["results"][0]
     assert api["at"].startswith("2026-03-02T22:33") and api["at"].endswith("+08:00")
+    # The sentence says the local time the way Chinese writes a date, everywhere it is shown;
+    # the stored `RuleHit.data` keeps the ISO form for programs.
+    sentence = "2026年3月2日 22:33（工作时间08:00—18:00以外）作出准予许可"
+    assert sentence in page and "2026-03-02 22:33" not in page
+    assert sentence in texts and api["detail"] == sentence
 
 
 def test_the_statistics_and_dashboard_downloads_keep_a_formula_like_department_as_text(

@@ -141,7 +141,7 @@ def test_a_holiday_or_a_past_time_is_refused(case, reviewer, second_reviewer):
             )
         return e.value.fields["at"][0]
 
-    assert "2025-10-03不是工作日" in try_at(at("2025-10-03 10:00"))  # National Day
+    assert "2025年10月3日不是工作日" in try_at(at("2025-10-03 10:00"))  # National Day
     assert "晚于现在" in try_at(at("2025-09-25 10:00"))
 
 
@@ -174,7 +174,7 @@ def test_each_side_may_reschedule_once(scheduled, reviewer, applicant_user):
             actions.reschedule(
                 scheduled, actor=applicant_user, at=at("2025-09-30 15:00"), reason="再改"
             )
-        assert "申请人已于2025-09-26改期一次" in str(e.value.message)
+        assert "申请人已于2025年9月26日改期一次" in str(e.value.message)
         actions.reschedule(scheduled, actor=reviewer, at=at("2025-09-30 09:00"), reason="车辆调度")
         with pytest.raises(InvalidTransition, match="审批局已于"):
             actions.reschedule(scheduled, actor=reviewer, at=at("2025-09-30 14:00"), reason="x")

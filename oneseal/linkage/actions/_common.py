@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -18,4 +19,4 @@ def positive_days(value: object, errors: dict, field: str, message: str) -> int 
 
 def not_before(on: datetime.date, floor: datetime.date, errors: dict, field: str = "on") -> None:
     if on < floor:
-        errors[field] = [_("日期不能早于{date}").format(date=floor.isoformat())]
+        errors[field] = [_("日期不能早于{date}").format(date=date_format(floor, "DATE_FORMAT"))]

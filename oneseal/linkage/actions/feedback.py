@@ -8,6 +8,7 @@ pushes the revocation back). The request is closed by that decision."""
 import datetime
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
@@ -105,7 +106,7 @@ def revocation_request_blockers(feedback: Feedback) -> list[str]:
     if feedback.handled_on is not None:
         return [
             _("已于{date}据此启动撤销程序，待签批领导在听取持证人陈述、申辩后决定").format(
-                date=feedback.handled_on.isoformat()
+                date=date_format(feedback.handled_on, "DATE_FORMAT")
             )
         ]
     return []
@@ -135,7 +136,9 @@ def decide_revocation_request(
     if revoke:
         case = lock(feedback.case)
         facts = _("{department}于{date}建议撤销：{summary}").format(
-            department=feedback.department, date=feedback.on.isoformat(), summary=feedback.summary
+            department=feedback.department,
+            date=date_format(feedback.on, "DATE_FORMAT"),
+            summary=feedback.summary,
         )
         proposal = start_proposal(
             case,

@@ -252,7 +252,7 @@ def _audit_request(request: OpinionRequest, actor: User) -> None:
         subject=request,
         region_code=request.region_code,
         summary=_("征求{department}意见，{date}前答复").format(
-            department=request.department, date=request.due_on.isoformat()
+            department=request.department, date=date_format(request.due_on, "DATE_FORMAT")
         ),
         data={
             "case": request.case_id,
@@ -587,7 +587,7 @@ def _deem(request: OpinionRequest, day: datetime.date, today: datetime.date) -> 
         subject=request,
         region_code=request.region_code,
         summary=_("{department}逾期未答复，视为无意见（期限{date}）").format(
-            department=request.department, date=request.due_on.isoformat()
+            department=request.department, date=date_format(request.due_on, "DATE_FORMAT")
         ),
         data={
             "due_on": request.due_on.isoformat(),
@@ -627,7 +627,7 @@ def _escalate(request: OpinionRequest, today: datetime.date) -> None:
         subject=request,
         region_code=request.region_code,
         summary=_("{department}逾期未答复征求意见（期限{date}）").format(
-            department=request.department, date=request.due_on.isoformat()
+            department=request.department, date=date_format(request.due_on, "DATE_FORMAT")
         ),
         data={"due_on": request.due_on.isoformat(), "noticed_on": today.isoformat()},
     )

@@ -9,6 +9,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.audit.actions import record
@@ -26,7 +27,7 @@ def sign_blockers(push: Push) -> list[str]:
     if push.signed_on is not None:
         return [
             _("该推送已于{date}由{name}签收").format(
-                date=push.signed_on.isoformat(), name=push.signer_name
+                date=date_format(push.signed_on, "DATE_FORMAT"), name=push.signer_name
             )
         ]
     return []
@@ -99,7 +100,7 @@ def escalate_late_pushes(today: datetime.date) -> int:
                 summary=_("{department}逾期未签收{case}（签收期限{date}）").format(
                     department=push.department,
                     case=push.case.number,
-                    date=push.sign_due.isoformat(),
+                    date=date_format(push.sign_due, "DATE_FORMAT"),
                 ),
                 data={"sign_due": push.sign_due.isoformat(), "noticed_on": today.isoformat()},
             )

@@ -7,6 +7,7 @@ days. Per 《行政许可法》第四十五条 that time is not counted: the req
 import datetime
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User
@@ -156,7 +157,10 @@ def request_support(
         subject=request,
         region_code=case.region_code,
         summary=_("{case}请{department}提供{kind}，{date}前答复").format(
-            case=case.number, department=department, kind=label, date=due.date.isoformat()
+            case=case.number,
+            department=department,
+            kind=label,
+            date=date_format(due.date, "DATE_FORMAT"),
         ),
         data={
             "case": case.pk,
@@ -193,7 +197,9 @@ def request_payload(request: SupportRequest) -> dict:
 
 def answer_blockers(request: SupportRequest) -> list[str]:
     if request.state != SupportRequest.RequestState.OPEN:
-        return [_("该请求已于{date}答复").format(date=request.answered_on.isoformat())]
+        return [
+            _("该请求已于{date}答复").format(date=date_format(request.answered_on, "DATE_FORMAT"))
+        ]
     return []
 
 
@@ -295,7 +301,7 @@ def escalate_overdue_support(today: datetime.date) -> int:
                 summary=_("{department}逾期未答复{case}的技术支撑请求（期限{date}）").format(
                     department=request.department,
                     case=request.case.number,
-                    date=request.due_on.isoformat(),
+                    date=date_format(request.due_on, "DATE_FORMAT"),
                 ),
                 data={"due_on": request.due_on.isoformat(), "noticed_on": today.isoformat()},
             )

@@ -157,8 +157,10 @@ def test_an_unreachable_system_is_retried_then_dead_and_an_administrator_replays
         and message.last_error.startswith("connection")
     )
 
-    page = root_client.get(reverse("linkage:dead-letters"))
-    assert str(message.idempotency_id) in page.content.decode()
+    page = root_client.get(reverse("linkage:dead-letters")).content.decode()
+    assert str(message.idempotency_id) in page
+    # The kind by its name, not the webhook's code.
+    assert "许可决定推送" in page and "<td>decision</td>" not in page
     with Receiver(secret=receiver.secret) as back:
         actions.configure_department_link(
             department, system=True, sign_days=3, webhook_url=back.url, webhook_enabled=True

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from oneseal.catalogue.management.arguments import (
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         if report.include_drafts:
             scope = _("含未发布草稿")
         else:
-            scope = _("{date}有效目录").format(date=report.on.isoformat())
+            scope = _("{date}有效目录").format(date=date_format(report.on, "DATE_FORMAT"))
         title = _("{region}事项划转情况统计（{scope}）").format(
             region=report.region.name, scope=scope
         )
