@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "oneseal.transfers",
     "oneseal.handovers",
     "oneseal.delegations",
+    "oneseal.archives",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("transfers/", include("oneseal.transfers.urls")),
     path("handovers/", include("oneseal.handovers.urls")),
     path("delegations/", include("oneseal.delegations.urls")),
+    path("archives/", include("oneseal.archives.urls")),
     path("search/", include("oneseal.search.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,

@@ -51,6 +51,7 @@ urlpatterns = [
             "transfers",
             "handovers",
             "delegations",
+            "archives",
             "workbench",
             "portal",
         )

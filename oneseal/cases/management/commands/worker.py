@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from importlib import import_module
 from types import FrameType
 from typing import Any
 
@@ -100,6 +101,12 @@ def scheduled_jobs() -> list[ScheduledJob]:
         ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
+        # Ended cases' archival packages (their audit rows go into the next day's checkpoint).
+        (
+            "archives",
+            import_module("oneseal.archives.jobs").archive_ended_cases,
+            lambda c: f"{c['archived']} case(s) archived, {c['waiting']} waiting",
+        ),
     ]
 
 
