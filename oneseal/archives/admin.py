@@ -4,6 +4,8 @@ permission check and audit row); archives and hand-overs are read-only here."""
 from django.contrib import admin
 
 from oneseal.interface.admin_messages import DomainErrorAsMessage
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role
 
 from . import actions
 from .models import Archive, ArchiveHandover, RetentionRule
@@ -14,6 +16,26 @@ class RetentionRuleAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     list_display = ["scope", "item", "topic", "period", "basis"]
     list_filter = ["scope", "period"]
     raw_id_fields = ["item"]
+
+    # Archivists keep the rules of their items here without Django model permissions: the
+    # action decides what each may change (an item's rule in their scope; the superuser the rest).
+    def _archivist(self, request) -> bool:
+        return request.user.is_active and has_role(request.user, Role.ARCHIVIST)
+
+    def has_module_permission(self, request):
+        return self._archivist(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._archivist(request)
+
+    def has_add_permission(self, request):
+        return self._archivist(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._archivist(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._archivist(request)
 
     def save_model(self, request, obj, form, change):
         actions.save_retention_rule(obj, actor=request.user)

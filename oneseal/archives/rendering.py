@@ -4,12 +4,12 @@ identification and an sRGB output intent, and refuses what the part forbids (tra
 encryption). The CJK fonts are the documents' (`documents.rendering.fonts_for`)."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from oneseal.documents.rendering import FONT, RARE_FONT, fonts_for
+from oneseal.documents.rendering import FONT, RARE_FONT, MissingGlyphs, fonts_for
 from oneseal.documents.rules import chinese_date
 
 COMPLIANCE = "PDF/A-2U"
@@ -38,13 +38,38 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
 
+def _drawable(page: IndexPage) -> tuple[IndexPage, str, str | None]:
+    """The page with any character no embedded font can draw (an emoji in an uploaded file's
+    name) shown as □, and the fonts for it: the index must never keep a case from its archive.
+    The files themselves keep their names in the manifest."""
+
+    def text_of(p: IndexPage) -> str:
+        return "".join(
+            [p.heading, *(a + b for a, b in p.facts), *p.remarks]
+            + [line.title + line.name for line in p.lines]
+            + ["卷内目录备考表序号题名日期文件名大小校验值前段—□"]
+        )
+
+    try:
+        common, rare = fonts_for(text_of(page))
+    except MissingGlyphs as error:
+        table = str.maketrans({ch: "□" for ch in error.chars})
+        page = replace(
+            page,
+            heading=page.heading.translate(table),
+            facts=[(a.translate(table), b.translate(table)) for a, b in page.facts],
+            remarks=[r.translate(table) for r in page.remarks],
+            lines=[
+                replace(line, title=line.title.translate(table), name=line.name.translate(table))
+                for line in page.lines
+            ],
+        )
+        common, rare = fonts_for(text_of(page))
+    return page, common, rare
+
+
 def render_index(page: IndexPage) -> bytes:
-    text = "".join(
-        [page.heading, *(a + b for a, b in page.facts), *page.remarks]
-        + [line.title + line.name for line in page.lines]
-        + ["卷内目录备考表序号题名日期文件名大小校验值前段"]
-    )
-    common, rare = fonts_for(text)
+    page, common, rare = _drawable(page)
     pdf = FPDF(orientation="P", unit="mm", format="A4", enforce_compliance=COMPLIANCE)
     pdf.add_font(FONT, fname=common)
     if rare:

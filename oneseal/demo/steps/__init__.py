@@ -8,6 +8,7 @@ their decisions push to the departments, whose pushes the linkage step then foll
 
 from . import (
     appointments,
+    archives,
     documents,
     esupervision,
     experts,
@@ -46,4 +47,6 @@ ALL = (
     intermediaries,
     documents,
     joint_steps,
+    # After the documents: an ended case's package holds its signed notices.
+    archives,
 )
