@@ -104,12 +104,12 @@ class PeriodInput(serializers.Serializer):
         return attrs
 
 
-class HandOverInput(PeriodInput):
+class ArchiveHandOverInput(PeriodInput):
     received_by = serializers.CharField(max_length=100, help_text=gettext_lazy("档案接收人"))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class HandoverSerializer(serializers.ModelSerializer):
+class ArchiveHandoverSerializer(serializers.ModelSerializer):
     archives = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
 
     class Meta:
@@ -132,7 +132,7 @@ class HandoverSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HandoverListSerializer(serializers.Serializer):
+class ArchiveHandoverListSerializer(serializers.Serializer):
     period_from = serializers.DateField()
     period_to = serializers.DateField()
     files = serializers.IntegerField()
@@ -217,14 +217,14 @@ class HandoverListView(APIView):
             OpenApiParameter("period_from", OpenApiTypes.DATE, required=True),
             OpenApiParameter("period_to", OpenApiTypes.DATE, required=True),
         ],
-        responses={200: HandoverListSerializer, **ERRORS},
+        responses={200: ArchiveHandoverListSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         if actions.handover_bureau(request.user) is None:
             raise NotPermitted()
         data = parse(PeriodInput, request.query_params)
         listing = queries.handover_list(request.user, data["period_from"], data["period_to"])
-        return Response(HandoverListSerializer(listing).data)
+        return Response(ArchiveHandoverListSerializer(listing).data)
 
 
 class Handovers(APIView):
@@ -234,21 +234,21 @@ class Handovers(APIView):
         tags=[TAG],
         operation_id="list_archive_handovers",
         summary=gettext_lazy("档案移交批次"),
-        responses={200: HandoverSerializer(many=True)},
+        responses={200: ArchiveHandoverSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         return Response(
-            HandoverSerializer(queries.visible_handovers(request.user)[:200], many=True).data
+            ArchiveHandoverSerializer(queries.visible_handovers(request.user)[:200], many=True).data
         )
 
     @extend_schema(
         tags=[TAG],
         operation_id="hand_over_archives",
         summary=gettext_lazy("确认期间内的档案已移交档案馆"),
-        request=HandOverInput,
-        responses={201: HandoverSerializer, **ERRORS},
+        request=ArchiveHandOverInput,
+        responses={201: ArchiveHandoverSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
-        data = parse(HandOverInput, request.data)
+        data = parse(ArchiveHandOverInput, request.data)
         batch = actions.hand_over(actor=request.user, **data)
-        return Response(HandoverSerializer(batch).data, status=status.HTTP_201_CREATED)
+        return Response(ArchiveHandoverSerializer(batch).data, status=status.HTTP_201_CREATED)
