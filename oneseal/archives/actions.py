@@ -301,22 +301,14 @@ def hand_over(
     on = on or business_today()
     year_batches = ArchiveHandover.objects.filter(bureau=bureau, handed_over_on__year=on.year)
     number = f"YJ-{bureau.region.code}-{on.year}-{year_batches.count() + 1:03d}"
-    batch = ArchiveHandover.objects.create(
-        number=number,
-        bureau=bureau,
-        region_code=bureau.region.code,
-        period_from=period_from,
-        period_to=period_to,
-        archives_count=len(pending),
-        files_count=sum(a.files_count for a in pending),
-        bytes_total=sum(a.package_size for a in pending),
-        list_sha256=rules.list_checksum((a.number, a.package_sha256) for a in pending),
-        received_by=received_by,
-        note=note.strip(),
-        handed_over_by=stored_user(actor),
-        handed_over_at=timezone.now(),
-        handed_over_on=on,
-    )
+    try:
+        with transaction.atomic():
+            batch = _new_batch(
+                number, bureau, period_from, period_to, pending, received_by, note, actor, on
+            )
+    except IntegrityError as error:
+        # Another batch of the bureau took the number in the same moment.
+        raise Conflict() from error
     Archive.objects.filter(pk__in=[a.pk for a in pending]).update(handover=batch)
     record(
         "archives.hand_over",
@@ -333,3 +325,32 @@ def hand_over(
         },
     )
     return batch
+
+
+def _new_batch(
+    number: str,
+    bureau: Bureau,
+    period_from: datetime.date,
+    period_to: datetime.date,
+    pending: list[Archive],
+    received_by: str,
+    note: str,
+    actor: Actor,
+    on: datetime.date,
+) -> ArchiveHandover:
+    return ArchiveHandover.objects.create(
+        number=number,
+        bureau=bureau,
+        region_code=bureau.region.code,
+        period_from=period_from,
+        period_to=period_to,
+        archives_count=len(pending),
+        files_count=sum(a.files_count for a in pending),
+        bytes_total=sum(a.package_size for a in pending),
+        list_sha256=rules.list_checksum((a.number, a.package_sha256) for a in pending),
+        received_by=received_by,
+        note=note.strip(),
+        handed_over_by=stored_user(actor),
+        handed_over_at=timezone.now(),
+        handed_over_on=on,
+    )

@@ -161,7 +161,8 @@ def handover(request: HttpRequest) -> HttpResponseBase:
                 ),
             )
             return redirect(
-                f"{request.path}?period_from={quote(start.isoformat())}&period_to={quote(end.isoformat())}"
+                f"{request.path}?period_from={quote(batch.period_from.isoformat())}"
+                f"&period_to={quote(batch.period_to.isoformat())}"
             )
     return render(
         request,
