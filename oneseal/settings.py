@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "oneseal.reuse",
     "oneseal.publications",
     "oneseal.elicences",
+    "oneseal.archives",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",

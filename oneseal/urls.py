@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("my/drafts/", include("oneseal.drafts.urls")),
     path("reuse/", include("oneseal.reuse.urls")),
     path("elicences/", include("oneseal.elicences.urls")),
+    path("archives/", include("oneseal.archives.urls")),
     path("search/", include("oneseal.search.urls")),
     path("publications/", include("oneseal.publications.urls")),
     path("", include("oneseal.portal.urls")),

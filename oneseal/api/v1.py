@@ -54,6 +54,7 @@ urlpatterns = [
             "drafts",
             "reuse",
             "elicences",
+            "archives",
             "workbench",
             "portal",
             "publications",

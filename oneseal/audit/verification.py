@@ -10,8 +10,11 @@
    still has the sealed row count and head hash, and each case still has the sealed head —
    which catches what a chain alone cannot: rows changed with every later hash recomputed,
    rows inserted, and a cut-off tail. Then which checkpoint the history still matches.
+5. What other apps register (`register`, from their AppConfig.ready, since the audit app
+   imports none of them): the archives' stored packages against their manifests.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -325,3 +328,22 @@ def check_against_file(report: Report, doc: dict[str, Any], intact: list[Checkpo
     report.problems.extend(found)
     if not found:
         report.notes.append(f"history matches {name}")
+
+
+# ---- 5. records other apps keep -------------------------------------------------------------
+
+# check(report): appends a line to report.problems per record that no longer matches what was
+# sealed, and may add a note of what it checked.
+RecordCheck = Callable[[Report], None]
+
+_record_checks: list[RecordCheck] = []
+
+
+def register(check: RecordCheck) -> None:
+    if check not in _record_checks:
+        _record_checks.append(check)
+
+
+def check_registered(report: Report) -> None:
+    for check in list(_record_checks):
+        check(report)

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     # Keeps the organisation (staff, their roles, sections, departments) through
     # `organisation.actions`; acts on no case.
     ADMINISTRATOR = "administrator", _("系统管理员（机构与人员）")
+    # Searches and opens the archives of the ended cases of their region (oneseal.archives);
+    # acts on no case and sees no case that is still being handled.
+    ARCHIVIST = "archivist", _("档案管理员")
 
 
 class Bureau(models.Model):

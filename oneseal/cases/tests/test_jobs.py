@@ -336,6 +336,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} draft_retention",
         f"{TODAY} publish_due",
         f"{TODAY} elicences",
+        f"{TODAY} archives",
         f"{TODAY} audit_checkpoint",
     ]
     # Each job's line by its name, so a job added at the end moves no other line's check.
@@ -355,6 +356,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     assert "0 publication(s) opened, 0 published" in by["publish_due"]
     assert "0 draft owner(s) warned, 0 draft(s) removed" in by["draft_retention"]
     assert "0 e-licence(s) issued, 0 OFD(s) made, 0 failed" in by["elicences"]
+    assert "0 case(s) archived, 0 waiting" in by["archives"]
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(

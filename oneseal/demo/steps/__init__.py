@@ -8,6 +8,7 @@ their decisions push to the departments, whose pushes the linkage step then foll
 
 from . import (
     appointments,
+    archives,
     documents,
     drafts,
     elicences,
@@ -54,6 +55,8 @@ ALL = (
     documents,
     elicences,
     joint_steps,
-    # Last: every decision of the steps above is published, with its document's number.
+    # Every decision of the steps above is published, with its document's number.
     publications,
+    # After the documents: an ended case's package holds its signed notices.
+    archives,
 )

@@ -256,3 +256,28 @@ def test_every_demo_licence_document_is_also_a_signed_e_licence(loaded):
     assert ELicence.State.VALID in states and len(states) > 1  # a superseded or revoked one too
     first = elicences.filter(state=ELicence.State.VALID).first()
     assert elicence_queries.stored_check(first).authentic
+
+
+def test_the_ended_cases_are_archived_and_only_the_archivist_and_staff_read_them(loaded):
+    from oneseal.archives import actions as archive_actions
+    from oneseal.archives.integrity import package_problems
+    from oneseal.archives.jobs import candidates
+    from oneseal.archives.models import Archive, RetentionRule
+    from oneseal.archives.queries import visible_archives
+    from oneseal.demo.data.applicants import APPLICANT_ACCOUNTS
+
+    users = get_user_model().objects
+    archivist = users.get(username="archivist")
+    archives = Archive.objects.select_related("case")
+    assert archives.count() >= 10
+    # Every ended case is archived, unless it still owes a signed document (it waits for it).
+    for case in candidates():
+        assert archive_actions.archive_blockers(case), case.number
+    assert {r.scope for r in RetentionRule.objects.all()} == {"default", "topic", "item"}
+    assert set(visible_archives(archivist)) == set(archives)
+    for archive in archives[:3]:
+        assert package_problems(archive) == []
+        assert archive.files.first().kind == "index" and archive.files.last().kind == "history"
+    # The applicants' own accounts read none, even of their own ended cases.
+    for row in APPLICANT_ACCOUNTS:
+        assert not visible_archives(users.get(username=row.username)).exists()

@@ -2,7 +2,8 @@
 
 - `verify [--case NUMBER] [--checkpoint FILE]`: every case's event chain and state, the audit
   log's chain, the stored checkpoints, and the present against the newest checkpoint (or the
-  one in FILE, kept elsewhere); says which checkpoint the history still matches. One line per
+  one in FILE, kept elsewhere); says which checkpoint the history still matches; then the checks
+  other apps register (the archives' packages against their manifests). One line per
   problem, then a summary; exit status 1 on any problem. With `--case`, only that case's chain.
 - `checkpoint`: seal a checkpoint of every chain head now (the worker makes one a day).
 - `export-checkpoint [--number N] [--out FILE]`: the newest (or N-th) checkpoint as a small
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 verification.check_against_file(report, doc, intact)
             else:
                 verification.check_against_checkpoints(report, intact)
+            verification.check_registered(report)
         for line in report.problems:
             self.stdout.write(line)
         if number is None:

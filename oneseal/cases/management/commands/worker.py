@@ -38,6 +38,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     """(name, job(today), summary of its result) in the order of one pass. Looked up at
     every pass, so the functions are always the current ones."""
     from oneseal.appointments import jobs as appointment_jobs
+    from oneseal.archives import jobs as archive_jobs
     from oneseal.audit.checkpoints import daily_checkpoint
     from oneseal.cases import actions, jobs
     from oneseal.drafts import actions as draft_actions
@@ -120,6 +121,12 @@ def scheduled_jobs() -> list[ScheduledJob]:
             lambda c: (
                 f"{c['followed']} e-licence(s) issued, {c['files']} OFD(s) made, {c['failed']} failed"
             ),
+        ),
+        # Ended cases' archival packages.
+        (
+            "archives",
+            archive_jobs.archive_ended_cases,
+            lambda c: f"{c['archived']} case(s) archived, {c['waiting']} waiting",
         ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),

@@ -1,0 +1,128 @@
+"""Who reads which archive, and the reads the pages and the API share.
+
+An archivist reads the archives of their region and below it (`scope_prefix`); staff who see
+a case as staff (`cases.queries.visible_cases`, by region, department or service centre) read
+that case's archive; nobody else — an applicant never, not even of their own case, and a staff
+member not of a case they applied for themselves."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from oneseal.actors import Actor
+from oneseal.applicants.queries import represented
+from oneseal.cases.queries import is_scoped_staff, visible_cases
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, scope_prefix
+
+from . import rules
+from .models import Archive, ArchiveHandover
+
+
+def is_archivist(user: Actor) -> bool:
+    return has_role(user, Role.ARCHIVIST)
+
+
+def visible_archives(user: Actor) -> QuerySet[Archive]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Archive.objects.none()
+    if not is_scoped_staff(user):
+        return Archive.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Archive.objects.all()
+    scope = Q(case__in=visible_cases(user).exclude(applicant_id__in=represented(user).values("pk")))
+    if is_archivist(user):
+        prefix = scope_prefix(user)
+        if prefix is not None:
+            scope |= Q(region_code__startswith=prefix)
+    return Archive.objects.filter(scope)
+
+
+def search(
+    user: Actor,
+    *,
+    number: str = "",
+    applicant: str = "",
+    item: str = "",
+    year: int | None = None,
+) -> QuerySet[Archive]:
+    """By case number or archival number, applicant's name or code, item name or code, year."""
+    found = visible_archives(user)
+    if number.strip():
+        text = number.strip()
+        found = found.filter(Q(case__number__icontains=text) | Q(number__icontains=text))
+    if applicant.strip():
+        text = applicant.strip()
+        found = found.filter(
+            Q(case__applicant__name__icontains=text) | Q(case__applicant__credit_code__iexact=text)
+        )
+    if item.strip():
+        text = item.strip()
+        found = found.filter(
+            Q(case__handling_item__item_version__name__icontains=text)
+            | Q(case__handling_item__name__icontains=text)
+            | Q(case__handling_item__item_version__item__basic_code__iexact=text)
+        )
+    if year is not None:
+        found = found.filter(year=year)
+    return found.select_related(
+        "case__applicant", "case__handling_item__item_version", "handover"
+    ).order_by("-archived_on", "-id")
+
+
+def visible_handovers(user: Actor) -> QuerySet[ArchiveHandover]:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return ArchiveHandover.objects.all()
+    prefix = scope_prefix(user)
+    if prefix is None or not is_archivist(user):
+        return ArchiveHandover.objects.none()
+    return ArchiveHandover.objects.filter(region_code__startswith=prefix)
+
+
+@dataclass
+class HandoverList:
+    """The hand-over list (移交清单) of a period: the archives not handed over yet."""
+
+    period_from: datetime.date
+    period_to: datetime.date
+    archives: list[Archive]
+    files: int
+    bytes_total: int
+    checksum: str
+    by_retention: dict[str, int]
+
+
+def handover_list(
+    user: Actor, period_from: datetime.date, period_to: datetime.date
+) -> HandoverList:
+    """What `actions.hand_over` would hand over for the archivist (same rows, same order,
+    same checksum)."""
+    from .actions import handover_bureau
+
+    bureau = handover_bureau(user)
+    if bureau is None:
+        rows: list[Archive] = []
+    else:
+        rows = list(
+            Archive.objects.filter(
+                bureau=bureau,
+                handover__isnull=True,
+                archived_on__gte=period_from,
+                archived_on__lte=period_to,
+            )
+            .select_related("case__applicant")
+            .order_by("archived_on", "number")
+        )
+    counts: dict[str, int] = {}
+    for a in rows:
+        counts[a.get_retention_display()] = counts.get(a.get_retention_display(), 0) + 1
+    return HandoverList(
+        period_from,
+        period_to,
+        rows,
+        sum(a.files_count for a in rows),
+        sum(a.package_size for a in rows),
+        rules.list_checksum((a.number, a.package_sha256) for a in rows),
+        counts,
+    )
