@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("handovers/", include("oneseal.handovers.urls")),
     path("delegations/", include("oneseal.delegations.urls")),
     path("search/", include("oneseal.search.urls")),
+    path("notifications/", include("oneseal.notifications.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,
 )

@@ -53,6 +53,7 @@ urlpatterns = [
             "delegations",
             "workbench",
             "portal",
+            "notifications",
         )
     ],
     *[

@@ -32,7 +32,7 @@ from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from .. import rules
+from .. import notices, rules
 from ..models import (
     Case,
     CaseEvent,
@@ -658,9 +658,12 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
                 summary=f"{licence.number} 到期前{days}日提醒",
                 data={"valid_until": valid_until.isoformat(), "days_before": days},
             )
+            # A holder with an account is told through the message box and the channels
+            # they chose (notifications); the plain e-mail below is for the others.
+            delivered_elsewhere = notices.reminder_recorded(reminder)
     except IntegrityError:
         return None  # reminded already (here or by another worker)
-    if reminder.emailed_to and settings.EMAIL_HOST:
+    if reminder.emailed_to and settings.EMAIL_HOST and not delivered_elsewhere:
         try:
             send_mail(
                 _("证照到期提醒：{name}").format(name=licence.name),

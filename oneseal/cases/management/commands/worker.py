@@ -39,6 +39,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.cases import actions, jobs
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
+    from oneseal.notifications import jobs as notification_jobs
     from oneseal.projects import desk as stage_desk
 
     return [
@@ -100,6 +101,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
         ),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
+        ("notifications", notification_jobs.run, notification_jobs.describe),
     ]
 
 
