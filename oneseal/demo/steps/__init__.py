@@ -17,6 +17,7 @@ from . import (
     intermediaries,
     joint_steps,
     linkage,
+    notifications,
     projects,
     ratings,
     reform,
@@ -44,6 +45,7 @@ ALL = (
     esupervision,
     experts,
     intermediaries,
+    notifications,
     documents,
     joint_steps,
 )
