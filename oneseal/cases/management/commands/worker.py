@@ -6,7 +6,8 @@ verifications past their due date (告知承诺), renewals deemed granted when t
 undecided and reminders 90, 60 and 30 days before a licence expires (第五十条), pushes and technical support requests past
 their due dates and the departments' webhooks (审管联动), the warning scan, the e-supervision
 roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
-day's audit checkpoint (one per business day, signed with the bureau's seal). A job that
+day's audit checkpoint (one per business day, signed with the bureau's seal), then the
+notifications (tomorrow's appointment reminders, the e-mails and text messages due). A job that
 fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
 way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
