@@ -334,16 +334,18 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} esupervision_rollup",
         f"{TODAY} appointment_slots",
         f"{TODAY} audit_checkpoint",
+        f"{TODAY} notifications",
     ]
-    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-8]
-    assert "0 opinion request(s) deemed no objection, 0 newly overdue" in lines[-7]
-    assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-6]
-    assert "yellow 0, red 0, statutory 0" in lines[-5]
-    assert "0 stage clock(s) computed" in lines[-4]
-    assert "0 case(s) rolled up" in lines[-3]
-    assert "0 slot(s) created, 0 removed" in lines[-2]
+    assert "0 push(es) newly unsigned past due, 0 support request(s) newly overdue" in lines[-9]
+    assert "0 opinion request(s) deemed no objection, 0 newly overdue" in lines[-8]
+    assert "0 webhook(s) delivered, 0 to retry, 0 dead" in lines[-7]
+    assert "yellow 0, red 0, statutory 0" in lines[-6]
+    assert "0 stage clock(s) computed" in lines[-5]
+    assert "0 case(s) rolled up" in lines[-4]
+    assert "0 slot(s) created, 0 removed" in lines[-3]
     # No seal to sign with: the checkpoint is skipped with the reason, not a failed job.
-    assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in lines[-1]
+    assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in lines[-2]
+    assert "0 appointment reminder(s); 0 sent, 0 to retry, 0 given up" in lines[-1]
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(
