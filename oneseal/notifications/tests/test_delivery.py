@@ -11,7 +11,7 @@ import time_machine
 
 from oneseal.notifications import actions, delivery
 from oneseal.notifications.models import Attempt, Delivery, Kind, Notification
-from oneseal.testing import at
+from oneseal.testing import at, in_parallel, needs_postgres
 
 from .conftest import SECRET
 
@@ -199,3 +199,17 @@ def test_no_channel_chosen_means_the_box_only(reader, smtp_server):
     only(reader)
     n = told(reader)
     assert not n.deliveries.exists() and Attempt.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@needs_postgres
+def test_two_workers_send_a_message_once(reader, smtp_server):
+    only(reader, by_email=True)
+    d = told(reader).deliveries.get()
+    results = in_parallel(
+        lambda: delivery.deliver_due(now=FRIDAY_10), lambda: delivery.deliver_due(now=FRIDAY_10)
+    )
+    assert sorted(r["sent"] for r in results) == [0, 1]
+    d.refresh_from_db()
+    assert d.state == "sent" and d.attempts == 1 and len(smtp_server.accepted) == 1
