@@ -153,7 +153,8 @@ def deliver_due(
     if not ids:
         return dict(counts)
     sms = sms or sender()
-    # One SMTP connection for the batch, opened on the first e-mail.
+    # Opened by the backend for each e-mail and closed after it, so a failure never leaves a
+    # broken connection to the next one.
     connection = connection or get_connection(fail_silently=False)
     try:
         for pk in ids:
@@ -171,7 +172,6 @@ def deliver_due(
             except DeliveryFailed as exc:
                 error = exc
                 logger.warning("delivery %s failed: %s", delivery.pk, exc)
-                # A broken connection is not reused for the next message.
                 _close(connection)
             counts[_outcome(delivery, now, error)] += 1
     finally:

@@ -125,3 +125,11 @@ def test_the_api_sets_my_preferences_and_names_a_bad_field(applicant_user):
     )
     assert ok.status_code == 200 and ok.json()["quiet_hours"] is False
     assert Preference.objects.get(user=applicant_user).by_email is False
+
+
+def test_the_pages_speak_english(client, applicant_user, mine):
+    client.force_login(applicant_user)
+    html = client.get("/en/notifications/").content.decode()
+    assert "My messages (1)" in html and "Mark all read" in html
+    html = client.get("/en/notifications/preferences/").content.decode()
+    assert "Quiet hours at night" in html and "Beijing time" in html
