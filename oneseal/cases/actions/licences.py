@@ -633,7 +633,8 @@ def _recipient(licence: Licence) -> str:
 
 def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
     """Record today's reminder for one licence once per expiry date and period, and e-mail it
-    when the holder has an address and e-mail is configured. The row is committed before the
+    when the holder has an address and e-mail is configured, unless an observer
+    (`notices.observe_reminders`: the notifications) tells the holder's accounts instead. The row is committed before the
     mail goes out, so a second worker never sends the same reminder twice; a failed mail is
     logged and leaves `emailed_at` empty."""
     days = reminder_threshold(licence.valid_until, today) if licence.valid_until else None
