@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "oneseal.publications",
     "oneseal.elicences",
     "oneseal.archives",
+    "oneseal.notifications",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",
@@ -428,3 +429,23 @@ ONESEAL_IMPORT_MAX_CELL_CHARS = _env_number("ONESEAL_IMPORT_MAX_CELL_CHARS", 327
 ONESEAL_ELICENCE_LIBRARY_URL = _env("ONESEAL_ELICENCE_LIBRARY_URL", "")
 ONESEAL_ELICENCE_LIBRARY_TOKEN = _env("ONESEAL_ELICENCE_LIBRARY_TOKEN", "")
 ONESEAL_ELICENCE_LIBRARY_TIMEOUT = _env_number("ONESEAL_ELICENCE_LIBRARY_TIMEOUT", 30, minimum=1)
+# --- notifications: quiet hours (Asia/Shanghai by TIME_ZONE), retries, the SMS provider
+ONESEAL_NOTIFY_QUIET_HOURS = _env("ONESEAL_NOTIFY_QUIET_HOURS", "22:00-08:00")
+if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", ONESEAL_NOTIFY_QUIET_HOURS):
+    raise ImproperlyConfigured(
+        f"ONESEAL_NOTIFY_QUIET_HOURS must be HH:MM-HH:MM, not {ONESEAL_NOTIFY_QUIET_HOURS!r}"
+    )
+ONESEAL_NOTIFY_MAX_ATTEMPTS = _env_number("ONESEAL_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+ONESEAL_NOTIFY_BACKOFF_SECONDS = _env_number("ONESEAL_NOTIFY_BACKOFF_SECONDS", 60, float, minimum=1)
+ONESEAL_SMS_BACKEND = _env("ONESEAL_SMS_BACKEND", "logging")
+if ONESEAL_SMS_BACKEND not in ("logging", "aliyun"):
+    raise ImproperlyConfigured(
+        f"ONESEAL_SMS_BACKEND must be logging or aliyun, not {ONESEAL_SMS_BACKEND!r}"
+    )
+ONESEAL_SMS_ALIYUN_ENDPOINT = _env("ONESEAL_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+if not re.match(r"https?://", ONESEAL_SMS_ALIYUN_ENDPOINT):
+    raise ImproperlyConfigured("ONESEAL_SMS_ALIYUN_ENDPOINT must be an http(s) URL")
+ONESEAL_SMS_ALIYUN_ACCESS_KEY_ID = _env("ONESEAL_SMS_ALIYUN_ACCESS_KEY_ID", "")
+ONESEAL_SMS_ALIYUN_ACCESS_KEY_SECRET = _env("ONESEAL_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+ONESEAL_SMS_ALIYUN_SIGN_NAME = _env("ONESEAL_SMS_ALIYUN_SIGN_NAME", "")
+ONESEAL_SMS_ALIYUN_TEMPLATE_CODE = _env("ONESEAL_SMS_ALIYUN_TEMPLATE_CODE", "")

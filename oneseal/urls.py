@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("archives/", include("oneseal.archives.urls")),
     path("search/", include("oneseal.search.urls")),
     path("publications/", include("oneseal.publications.urls")),
+    path("notifications/", include("oneseal.notifications.urls")),
     path("", include("oneseal.portal.urls")),
     prefix_default_language=False,
 )

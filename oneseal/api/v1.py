@@ -58,6 +58,7 @@ urlpatterns = [
             "workbench",
             "portal",
             "publications",
+            "notifications",
         )
     ],
     *[

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from oneseal.actors import Actor
 
-    from .models import Case, CaseEvent
+    from .models import Case, CaseEvent, ExpiryReminder
 
 # hook(case, event, actor) — called for every event with `notice_due`, and for the events
 # that make a notice issuable that was held back (a licence released when the last tolerated
@@ -54,3 +54,43 @@ def event_recorded(case: "Case", event: "CaseEvent", actor: "Actor | None") -> N
         return
     for hook in list(_hooks):
         hook(case, event, actor)
+
+
+# --- observers: whoever tells people of what happened (the notifications app) --------------
+# observer(case, event, actor) — called for every event, after its notice hooks, inside the
+# action's transaction. An observer must never make the action fail.
+EventObserver = Callable[..., None]
+# reminder_observer(reminder) -> bool — called for each licence expiry reminder recorded;
+# True when the observer delivers it, so the reminder's own e-mail is not sent as well.
+ReminderObserver = Callable[..., bool]
+
+_observers: list[EventObserver] = []
+_reminder_observers: list[ReminderObserver] = []
+
+
+def observe(observer: EventObserver) -> None:
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def unobserve(observer: EventObserver) -> None:
+    if observer in _observers:
+        _observers.remove(observer)
+
+
+def observe_reminders(observer: ReminderObserver) -> None:
+    if observer not in _reminder_observers:
+        _reminder_observers.append(observer)
+
+
+def event_observed(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:
+    for observer in list(_observers):
+        observer(case, event, actor)
+
+
+def reminder_recorded(reminder: "ExpiryReminder") -> bool:
+    """Whether an observer took over delivering the reminder."""
+    taken = False
+    for observer in list(_reminder_observers):
+        taken = bool(observer(reminder)) or taken
+    return taken

@@ -182,6 +182,8 @@ def append_event(
         notices.event_recorded(case, event, actor)
         # An issuer may record an event of its own (a corrected notice): read the head again.
         case.__dict__.pop("_chain_head", None)
+    # Whoever tells the applicant or the staff of the act (notifications) hears of it here too.
+    notices.event_observed(case, event, actor)
     return event
 
 

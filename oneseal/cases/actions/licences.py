@@ -32,7 +32,7 @@ from oneseal.linkage.push_records import push_decision
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
-from .. import rules
+from .. import notices, rules
 from ..models import (
     Case,
     CaseEvent,
@@ -633,7 +633,8 @@ def _recipient(licence: Licence) -> str:
 
 def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
     """Record today's reminder for one licence once per expiry date and period, and e-mail it
-    when the holder has an address and e-mail is configured. The row is committed before the
+    when the holder has an address and e-mail is configured, unless an observer
+    (`notices.observe_reminders`: the notifications) tells the holder's accounts instead. The row is committed before the
     mail goes out, so a second worker never sends the same reminder twice; a failed mail is
     logged and leaves `emailed_at` empty."""
     days = reminder_threshold(licence.valid_until, today) if licence.valid_until else None
@@ -658,9 +659,12 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
                 summary=f"{licence.number} 到期前{days}日提醒",
                 data={"valid_until": valid_until.isoformat(), "days_before": days},
             )
+            # A holder with an account is told through the message box and the channels
+            # they chose (notifications); the plain e-mail below is for the others.
+            delivered_elsewhere = notices.reminder_recorded(reminder)
     except IntegrityError:
         return None  # reminded already (here or by another worker)
-    if reminder.emailed_to and settings.EMAIL_HOST:
+    if reminder.emailed_to and settings.EMAIL_HOST and not delivered_elsewhere:
         try:
             send_mail(
                 _("证照到期提醒：{name}").format(name=licence.name),

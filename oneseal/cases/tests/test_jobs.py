@@ -337,6 +337,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} publish_due",
         f"{TODAY} elicences",
         f"{TODAY} archives",
+        f"{TODAY} notifications",
         f"{TODAY} audit_checkpoint",
     ]
     # Each job's line by its name, so a job added at the end moves no other line's check.
@@ -357,6 +358,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     assert "0 draft owner(s) warned, 0 draft(s) removed" in by["draft_retention"]
     assert "0 e-licence(s) issued, 0 OFD(s) made, 0 failed" in by["elicences"]
     assert "0 case(s) archived, 0 waiting" in by["archives"]
+    assert "0 appointment reminder(s); 0 sent, 0 to retry, 0 given up" in by["notifications"]
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(

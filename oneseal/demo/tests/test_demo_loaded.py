@@ -281,3 +281,22 @@ def test_the_ended_cases_are_archived_and_only_the_archivist_and_staff_read_them
     # The applicants' own accounts read none, even of their own ended cases.
     for row in APPLICANT_ACCOUNTS:
         assert not visible_archives(users.get(username=row.username)).exists()
+
+
+def test_the_demo_applicants_have_a_notification_history(loaded):
+    from oneseal.notifications.models import Attempt, Delivery, Notification, Preference
+
+    users = get_user_model().objects
+    zhang, ma = users.get(username="zhangshan"), users.get(username="shahurenjia")
+    # Made by the hooks while the demo's cases were built, whatever path recorded the act.
+    kinds = set(Notification.objects.filter(user=zhang).values_list("kind", flat=True))
+    assert {"correction", "acceptance", "decision"} <= kinds, kinds
+    # 马玉兰 acts for the restaurant company: told of its correction notice.
+    assert Notification.objects.filter(user=ma, kind="correction").exists()
+    assert Preference.objects.get(user=zhang).by_sms is True
+    sent = Delivery.objects.filter(notification__user=zhang, channel="sms", state="sent")
+    assert sent.exists()
+    assert Attempt.objects.filter(delivery__in=sent, outcome="sent").count() == sent.count()
+    # No identity number in any message.
+    for n in Notification.objects.filter(user__in=[zhang, ma]):
+        assert not any(a.id_number and a.id_number in n.body for a in zhang.applicants.all())

@@ -8,8 +8,9 @@ their due dates and the departments' webhooks (审管联动), the warning scan, 
 roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
 day's audit checkpoint (one per business day, signed with the bureau's seal), the drafts
 left unchanged for 30 days (owners warned 3 days before, then the drafts removed), licence
-decisions to publish (双公示) and the e-licences whose issue or OFD failed with their licence
-document. A job that
+decisions to publish (双公示), the e-licences whose issue or OFD failed with their licence
+document, the ended cases' archives and the notifications (tomorrow's appointment reminders, the
+e-mails and text messages due). A job that
 fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
 way. It needs nothing but the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
@@ -45,6 +46,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.elicences import actions as elicence_actions
     from oneseal.esupervision import jobs as esupervision_jobs
     from oneseal.linkage import jobs as linkage_jobs
+    from oneseal.notifications import jobs as notification_jobs
     from oneseal.projects import desk as stage_desk
     from oneseal.publications import actions as publications
 
@@ -128,6 +130,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
             archive_jobs.archive_ended_cases,
             lambda c: f"{c['archived']} case(s) archived, {c['waiting']} waiting",
         ),
+        ("notifications", notification_jobs.run, notification_jobs.describe),
         # Last, so the day's checkpoint seals what the jobs above wrote.
         ("audit_checkpoint", daily_checkpoint, str),
     ]

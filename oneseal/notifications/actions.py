@@ -1,0 +1,192 @@
+"""The notifications' writes. `notify` is the contract the other apps call: it puts the
+message in the recipient's box and schedules its e-mail and SMS by the recipient's choice,
+inside the caller's transaction, and never makes the caller's act fail for a delivery problem.
+The worker sends what is due (`delivery.deliver_due`)."""
+
+import logging
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oneseal.actors import User
+from oneseal.audit.actions import record
+from oneseal.errors import NotPermitted, fail_fields
+
+from . import quiet
+from .models import Channel, Delivery, Kind, Notification, Preference
+
+logger = logging.getLogger("oneseal.notifications")
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def email_configured() -> bool:
+    """E-mail goes out when a backend other than SMTP is set (tests, the demo) or an SMTP
+    host is (ONESEAL_EMAIL_HOST)."""
+    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    return bool(settings.EMAIL_HOST) or not smtp
+
+
+def preference_of(user) -> Preference:
+    """The account's stored choice, or the defaults (every channel, quiet hours) unsaved."""
+    found = Preference.objects.filter(user=user).first()
+    return found if found is not None else Preference(user=user)
+
+
+def addresses(user, preference: Preference) -> dict[str, str]:
+    """Where each chosen channel reaches the account: the preference's own address, else the
+    account's e-mail and its own applicant's contact phone or e-mail (a mobile number only)."""
+    from oneseal.applicants.models import Applicant
+
+    own = Applicant.objects.filter(user=user).order_by("id").values("phone", "email").first()
+    own = own or {"phone": "", "email": ""}
+    email = preference.email or user.email or own["email"]
+    phone = preference.phone or own["phone"]
+    out: dict[str, str] = {}
+    if preference.by_email and email and email_configured():
+        out[Channel.EMAIL] = email
+    if preference.by_sms and phone and MOBILE.fullmatch(phone):
+        out[Channel.SMS] = phone
+    return out
+
+
+def _schedule(notification: Notification, user) -> None:
+    preference = preference_of(user)
+    now = timezone.now().replace(microsecond=0)
+    first = quiet.after_quiet(now) if preference.quiet_hours else now
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                notification=notification, channel=channel, address=address, next_attempt_at=first
+            )
+            for channel, address in addresses(user, preference).items()
+        ]
+    )
+
+
+def _create(*, user, kind, title, body, link, case, key: str) -> Notification:
+    if kind not in Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification = Notification.objects.create(
+        user=user,
+        kind=kind,
+        title=str(title)[:200],
+        body=str(body),
+        link=str(link)[:300],
+        case=case,
+        key=key,
+    )
+    try:
+        with transaction.atomic():
+            _schedule(notification, user)
+    except Exception:  # the message is in the box; only its e-mail/SMS could not be planned
+        logger.exception("planning the deliveries of notification %s failed", notification.pk)
+    return notification
+
+
+def notify(*, user, kind: str, title: str, body: str, link: str = "", case=None) -> Notification:
+    """Tell `user`: a row in their message box, and a pending e-mail and SMS per the channels
+    they chose, deferred past quiet hours. Runs in the caller's transaction."""
+    return _create(user=user, kind=kind, title=title, body=body, link=link, case=case, key="")
+
+
+def notify_once(
+    *, key: str, user, kind: str, title: str, body: str, link: str = "", case=None
+) -> Notification | None:
+    """`notify`, unless the user was told of `key` already (a reminder run twice, two
+    workers): None then."""
+    if Notification.objects.filter(user=user, key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return _create(
+                user=user, kind=kind, title=title, body=body, link=link, case=case, key=key
+            )
+    except IntegrityError:
+        return None
+
+
+def _own(actor: User, notification: Notification) -> Notification:
+    if not getattr(actor, "is_authenticated", False) or notification.user_id != actor.pk:
+        raise NotPermitted(_("这不是您的消息"))
+    return notification
+
+
+@transaction.atomic
+def mark_read(notification: Notification, *, actor: User) -> Notification:
+    """Only the recipient marks a message read; reading it again keeps the first time."""
+    notification = _own(actor, Notification.objects.select_for_update().get(pk=notification.pk))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, actor: User) -> int:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotPermitted()
+    return Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def save_preference(
+    *,
+    actor: User,
+    by_email: bool,
+    by_sms: bool,
+    email: str = "",
+    phone: str = "",
+    quiet_hours: bool = True,
+) -> Preference:
+    """The account's own choice of channels: nobody sets another's."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotPermitted()
+    email, phone = (email or "").strip(), (phone or "").strip()
+    errors: dict[str, list[str]] = {}
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("请填写有效的电子邮箱")]
+    if phone and not MOBILE.fullmatch(phone):
+        errors["phone"] = [_("请填写11位手机号码")]
+    fail_fields(errors)
+    preference, _created = Preference.objects.select_for_update().get_or_create(user_id=actor.pk)
+    preference.by_email, preference.by_sms = bool(by_email), bool(by_sms)
+    preference.email, preference.phone = email, phone
+    preference.quiet_hours = bool(quiet_hours)
+    preference.save()
+    record(
+        "notifications.save_preference",
+        actor=actor,
+        subject=preference,
+        summary=_("通知渠道：{channels}").format(
+            channels="、".join(
+                str(label) for label, on in ((_("电子邮件"), by_email), (_("短信"), by_sms)) if on
+            )
+            or _("仅站内消息")
+        ),
+        # Whether an address was given, not the address: the audit log is read by many.
+        data={
+            "by_email": preference.by_email,
+            "by_sms": preference.by_sms,
+            "own_email": bool(email),
+            "own_phone": bool(phone),
+            "quiet_hours": preference.quiet_hours,
+        },
+    )
+    return preference
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,322 @@
+"""Who is told of what. Registered in NotificationsConfig.ready: a case event observer
+(`cases.notices.observe`, called from `append_event` whatever path recorded the act), the
+expiry reminders' observer, and post-save receivers for the rows other apps write when a
+document is issued or a follow-up or support request is given to someone. Each runs in the
+act's transaction and never lets a problem of its own fail the act.
+
+A message names the case number, the item and the step, and links to the page the recipient
+may open; it never carries an identity number or another person's details."""
+
+import datetime
+import logging
+from collections.abc import Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from .actions import notify, notify_once
+from .models import Kind
+
+logger = logging.getLogger("oneseal.notifications")
+
+
+def _safe(hook):
+    """A hook's own failure is logged and rolled back alone; the act stands."""
+
+    @wraps(hook)
+    def run(*args, **kwargs):
+        try:
+            with transaction.atomic():
+                return hook(*args, **kwargs)
+        except Exception:
+            logger.exception("notification hook %s failed", hook.__name__)
+            return None
+
+    return run
+
+
+def _url(name: str, *args) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, args=args)
+
+
+def _date(value: datetime.date | None) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+def applicant_accounts(applicant, on: datetime.date | None = None) -> list:
+    """The accounts that act online for the applicant: its own, and for an organisation the
+    persons holding an active authorisation for it. One query; none for a person without an
+    account (most applicants at the window)."""
+    from oneseal.applicants.models import Applicant, Authorisation
+    from oneseal.calendars.queries import today
+
+    accounts = Q(pk=applicant.user_id) if applicant.user_id else Q(pk__in=[])
+    if applicant.kind == Applicant.Kind.ORGANISATION:
+        authorised = Authorisation.objects.active(on or today()).filter(organisation=applicant)
+        accounts |= Q(pk__in=authorised.values("person__user_id"))
+    elif not applicant.user_id:
+        return []
+    return list(get_user_model().objects.filter(accounts, is_active=True).order_by("pk"))
+
+
+def _tell_applicant(case, *, kind: str, title: str, body: str, users: Iterable | None = None):
+    link = _url("portal:my_case", case.pk)
+    for user in users if users is not None else applicant_accounts(case.applicant):
+        notify(user=user, kind=kind, title=title, body=body, link=link, case=case)
+
+
+# --- case events ---------------------------------------------------------------------------
+
+
+def _decision(action: str) -> str:
+    return _("准予许可") if action == "grant" else _("不予许可")
+
+
+def _case_message(case, event) -> tuple[str, str, str] | None:
+    item, number = case.handling_item.name, case.number
+    action = event.action
+    if action == "request_correction":
+        return (
+            Kind.CORRECTION,
+            _("请补正申请材料（{number}）").format(number=number),
+            _(
+                "您申请的“{item}”（办件编号{number}）需要补正材料。请查看补正材料通知书，"
+                "按要求一次性补正后提交。"
+            ).format(item=item, number=number),
+        )
+    if action in ("accept", "deem_accepted"):
+        return (
+            Kind.ACCEPTANCE,
+            _("申请已受理（{number}）").format(number=number),
+            _("您申请的“{item}”（办件编号{number}）已于{on}受理，承诺办结日期为{due}。").format(
+                item=item, number=number, on=_date(event.on), due=_date(case.promised_due)
+            ),
+        )
+    if action == "refuse":
+        return (
+            Kind.REFUSAL,
+            _("申请不予受理（{number}）").format(number=number),
+            _(
+                "您申请的“{item}”（办件编号{number}）不予受理，理由见不予受理决定书。"
+                "您可以依法申请行政复议或者提起行政诉讼。"
+            ).format(item=item, number=number),
+        )
+    if action in ("grant", "deny"):
+        return (
+            Kind.DECISION,
+            _("审批决定已作出（{number}）").format(number=number),
+            _("您申请的“{item}”（办件编号{number}）已于{on}作出{decision}的决定。").format(
+                item=item, number=number, on=_date(event.on), decision=_decision(action)
+            ),
+        )
+    return None
+
+
+@_safe
+def _tell_assignee(case, event) -> None:
+    user = get_user_model().objects.filter(pk=(event.data or {}).get("assignee")).first()
+    if user is None:
+        return
+    notify(
+        user=user,
+        kind=Kind.ASSIGNMENT,
+        title=_("新分派的办件（{number}）").format(number=case.number),
+        body=_("办件{number}（{item}）的“{step}”环节已分派给您办理。").format(
+            number=case.number, item=case.handling_item.name, step=event.data.get("name", "")
+        ),
+        link=_url("workbench:case", case.pk),
+        case=case,
+    )
+
+
+# The acts the applicant is told of; anything else passes without a query.
+APPLICANT_ACTIONS = frozenset(
+    {"request_correction", "accept", "deem_accepted", "refuse", "grant", "deny"}
+)
+
+
+@_safe
+def _tell_applicant_of(case, event, users: list) -> None:
+    message = _case_message(case, event)
+    if message is not None:
+        kind, title, body = message
+        _tell_applicant(case, kind=kind, title=title, body=body, users=users)
+
+
+def case_event(case, event, actor) -> None:
+    """The observer of every case event (cases.notices.observe). The savepoint is opened only
+    when someone is to be told, so the many acts nobody hears of cost nothing."""
+    try:
+        if event.action == "assign_step":
+            _tell_assignee(case, event)
+        elif event.action in APPLICANT_ACTIONS:
+            users = applicant_accounts(case.applicant)
+            if users:
+                _tell_applicant_of(case, event, users)
+    except Exception:
+        logger.exception("telling of event %s of case %s failed", event.action, case.pk)
+
+
+# --- documents issued ----------------------------------------------------------------------
+
+
+@_safe
+def _document_issued(document) -> None:
+    from oneseal.documents.queries import visible_documents
+    from oneseal.documents.rules import ADDRESSED_KINDS
+
+    if document.kind in ADDRESSED_KINDS:
+        return  # served on someone other than the applicant
+    case = document.case
+    label = document.get_kind_display()
+    for user in applicant_accounts(case.applicant):
+        # Only what the account may open itself.
+        if not visible_documents(user).filter(pk=document.pk).exists():
+            continue
+        notify(
+            user=user,
+            kind=Kind.DOCUMENT,
+            title=_("{kind}已出具（{number}）").format(kind=label, number=case.number),
+            body=_(
+                "办件{number}的{kind}（{doc}）已出具并加盖电子印章，可在“我的办件”中查看和下载。"
+            ).format(number=case.number, kind=label, doc=document.number),
+            link=_url("portal:my_case", case.pk),
+            case=case,
+        )
+
+
+def document_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw:
+        _document_issued(instance)
+
+
+# --- licence expiry reminders (cases.jobs.send_expiry_reminders) ----------------------------
+
+
+def expiry_reminder(reminder) -> bool:
+    """Tell the holder's accounts; True when there is one, so the reminder's plain e-mail is
+    not sent as well."""
+    told = _expiry_reminder(reminder)
+    return bool(told)
+
+
+@_safe
+def _expiry_reminder(reminder) -> int:
+    licence = reminder.licence
+    users = applicant_accounts(licence.holder, reminder.on)
+    for user in users:
+        notify_once(
+            key=f"expiry:{licence.pk}:{reminder.valid_until.isoformat()}:{reminder.days_before}",
+            user=user,
+            kind=Kind.EXPIRY,
+            title=_("证照即将到期：{name}").format(name=licence.name),
+            body=_(
+                "您持有的{name}（证照编号{number}）将于{until}到期。需要继续从事许可事项的，"
+                "请在有效期届满30日前（{deadline}前）申请延续。"
+            ).format(
+                name=licence.name,
+                number=licence.number,
+                until=_date(reminder.valid_until),
+                deadline=_date(reminder.valid_until - datetime.timedelta(days=30)),
+            ),
+            link=_url("portal:my_licences"),
+            case=licence.case,
+        )
+    return len(users)
+
+
+# --- staff assignments outside the case chain -------------------------------------------------
+
+
+@_safe
+def _follow_up_assigned(follow_up) -> None:
+    case = follow_up.rating.case
+    notify(
+        user=follow_up.assignee,
+        kind=Kind.ASSIGNMENT,
+        title=_("差评核实整改已分派给您（{number}）").format(number=case.number),
+        body=_("办件{number}（{item}）的差评需核实整改并回复，回复截止日期为{due}。").format(
+            number=case.number, item=case.handling_item.name, due=_date(follow_up.due_on)
+        ),
+        link=_url("ratings:follow_up", follow_up.pk),
+        case=case,
+    )
+
+
+def follow_up_saved(sender, instance, created, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or instance.assignee_id is None:
+        return
+    if created or (update_fields is not None and "assignee" in update_fields):
+        _follow_up_assigned(instance)
+
+
+@_safe
+def _support_requested(request) -> None:
+    case = request.case
+    notify(
+        user=request.liaison,
+        kind=Kind.ASSIGNMENT,
+        title=_("技术支撑请求（{number}）").format(number=case.number),
+        body=_(
+            "办件{number}（{item}）请求{department}提供{kind}，请在{due}前答复。您是本请求的联络人。"
+        ).format(
+            number=case.number,
+            item=case.handling_item.name,
+            department=request.department,
+            kind=request.get_kind_display(),
+            due=_date(request.due_on),
+        ),
+        link=_url("linkage:support", request.pk),
+        case=case,
+    )
+
+
+def support_request_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw and instance.liaison_id is not None:
+        _support_requested(instance)
+
+
+# --- appointment reminders (the day before a booking; run by the worker) ---------------------
+
+
+def remind_appointments(today: datetime.date) -> int:
+    """Tell each active booking's applicant, the day before, of tomorrow's appointment; once
+    per booking and day. Returns how many messages this run created."""
+    from oneseal.appointments.models import Booking
+
+    tomorrow = today + datetime.timedelta(days=1)
+    bookings = Booking.objects.filter(
+        slot__day=tomorrow, state=Booking.BookingState.BOOKED
+    ).select_related("slot__group__hall", "handling_item", "applicant")
+    told = 0
+    for booking in bookings:
+        slot = booking.slot
+        for user in applicant_accounts(booking.applicant, today):
+            created = notify_once(
+                key=f"appointment:{booking.pk}:{slot.day.isoformat()}",
+                user=user,
+                kind=Kind.APPOINTMENT,
+                title=_("明日预约提醒：{item}").format(item=booking.handling_item.name),
+                body=_(
+                    "您已预约{day} {start}—{end}到{hall}（{group}）办理“{item}”，预约码{code}。"
+                    "请携带申请材料按时到场；不能到场的请提前取消预约。"
+                ).format(
+                    day=_date(slot.day),
+                    start=slot.starts_at.strftime("%H:%M"),
+                    end=slot.ends_at.strftime("%H:%M"),
+                    hall=slot.group.hall,
+                    group=slot.group.name,
+                    item=booking.handling_item.name,
+                    code=booking.code,
+                ),
+                link=_url("appointments:booking", booking.code),
+            )
+            told += created is not None
+    return told
