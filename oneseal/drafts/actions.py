@@ -10,10 +10,12 @@ submission, handed to the case as they are stored (`StoredFile`), never uploaded
 
 import datetime
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from oneseal.actors import User, acts_as_system
@@ -26,6 +28,7 @@ from oneseal.cases.actions.intake import StoredFile, check_upload, receive_block
 from oneseal.cases.models import Case
 from oneseal.catalogue.models import HandlingItem, Material, OnlineDepth
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
+from oneseal.notifications.actions import notify
 
 from . import rules
 from .models import Draft, DraftUpload
@@ -316,6 +319,18 @@ def warn_owner(draft: Draft, *, at: datetime.datetime | None = None) -> Draft:
         subject=draft,
         summary=draft.handling_item.name,
         data={"owner": draft.owner_id, "removal_day": removal.isoformat()},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        link = reverse("drafts:draft", args=[draft.pk])
+    notify(
+        user=draft.owner,
+        kind="draft",
+        title=_("草稿即将删除"),
+        body=_(
+            "您的“%(item)s”申请草稿长期未修改，将于%(day)s连同已上传的材料一并删除；如需保留，请打开草稿继续填写。"
+        )
+        % {"item": draft.handling_item.name, "day": formats.date_format(removal, "DATE_FORMAT")},
+        link=link,
     )
     return draft
 

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     APPOINTMENT = "appointment", _("预约提醒")
     EXPIRY = "expiry", _("证照到期提醒")
     ASSIGNMENT = "assignment", _("工作分派")
+    DRAFT = "draft", _("草稿即将删除")
 
 
 class Notification(models.Model):

@@ -152,7 +152,13 @@ def test_a_draft_left_30_days_is_warned_3_days_before_and_removed_with_its_files
     assert actions.expire_drafts(day("2026-02-23"), system=True) == {"warned": 1, "removed": 0}
     warned = Draft.objects.get()
     assert warned.warned_at is not None and queries.removal_day(warned) == day("2026-02-26")
+    # The owner is told in the message box (and by the channels they chose), once.
+    from oneseal.notifications.models import Notification
+
+    told = Notification.objects.get(user=applicant_user, kind="draft")
+    assert "2026年2月26日" in told.body and told.link.endswith(f"/{draft.pk}/")
     assert actions.expire_drafts(day("2026-02-24"), system=True) == {"warned": 0, "removed": 0}
+    assert Notification.objects.filter(kind="draft").count() == 1
     assert actions.expire_drafts(day("2026-02-25"), system=True) == {"warned": 0, "removed": 0}
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.expire_drafts(day("2026-02-26"), system=True) == {

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', '补正通知'), ('acceptance', '受理'), ('refusal', '不予受理'), ('decision', '审批决定'), ('document', '文书已出具'), ('appointment', '预约提醒'), ('expiry', '证照到期提醒'), ('assignment', '工作分派')], max_length=20, verbose_name='类别')),
+                ('kind', models.CharField(choices=[('correction', '补正通知'), ('acceptance', '受理'), ('refusal', '不予受理'), ('decision', '审批决定'), ('document', '文书已出具'), ('appointment', '预约提醒'), ('expiry', '证照到期提醒'), ('assignment', '工作分派'), ('draft', '草稿即将删除')], max_length=20, verbose_name='类别')),
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
                 ('body', models.TextField(verbose_name='内容')),
                 ('link', models.CharField(blank=True, max_length=300, verbose_name='链接')),
