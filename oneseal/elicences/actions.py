@@ -23,7 +23,7 @@ from pyhanko.sign import signers
 from oneseal.actors import Actor, acts_as_system
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
-from oneseal.cases.models import Licence, LicenceVersion
+from oneseal.cases.models import Licence, LicenceVersion, State
 from oneseal.documents import rules as document_rules
 from oneseal.documents import signing
 from oneseal.documents.models import Document, DocumentKind
@@ -365,9 +365,18 @@ def document_changed(document: Document, actor) -> None:
         _quietly(version.licence, actor)
 
 
+_BEFORE_ANY_LICENCE = frozenset(
+    {State.RECEIVED, State.AWAITING_CORRECTION, State.ACCEPTED, State.SUSPENDED, State.REFUSED}
+)
+
+
 def event_recorded(case, event, actor) -> None:
     """`cases.notices` hook: an act on a case (a revocation, a cancellation, a termination that
     voids a held licence) may change the state of its licence's e-licences."""
+    if case.state in _BEFORE_ANY_LICENCE and not case.target_licence_id:
+        # Receipt, correction, acceptance, suspension, refusal: no licence of this case exists
+        # yet and it acts on none, so nothing to read on the intake hot path.
+        return
     licence = Licence.objects.filter(case=case).first()
     if licence is None and case.target_licence_id:
         licence = Licence.objects.filter(pk=case.target_licence_id).first()
