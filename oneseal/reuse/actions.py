@@ -46,6 +46,17 @@ def may_pick(actor: User, line: CaseMaterial) -> bool:
 
 
 @transaction.atomic
+def _refusal(material_name: str, found) -> str:
+    """Why a chosen document cannot stand for the material, or "" when it can."""
+    if found is None:
+        return _("“{m}”：所选证照或文书不存在").format(m=material_name)
+    if found.problem:
+        return _("“{m}”：所选“{doc}”{problem}，不能复用").format(
+            m=material_name, doc=found.title, problem=found.problem
+        )
+    return ""
+
+
 def pick(
     line: CaseMaterial,
     *,
@@ -69,19 +80,10 @@ def pick(
     on = on or today()
     name = field_of(line)
     found = sources.resolve(kind, source_id, case.applicant, on)
-    if found is None:
-        fail_fields({name: [_("“{m}”：所选证照或文书不存在").format(m=line.material.name)]})
+    refusal = _refusal(line.material.name, found)
+    if refusal:
+        fail_fields({name: [refusal]})
     assert found is not None
-    if found.problem:
-        fail_fields(
-            {
-                name: [
-                    _("“{m}”：所选“{doc}”{problem}，不能复用").format(
-                        m=line.material.name, doc=found.title, problem=found.problem
-                    )
-                ]
-            }
-        )
     if ReusedMaterial.objects.filter(case_material=line, kind=kind, source_id=found.id).exists():
         fail_fields({name: [_("“{m}”已复用“{doc}”").format(m=line.material.name, doc=found.title)]})
     stored = _stored(found, on)
@@ -105,6 +107,12 @@ def pick(
                 "reused": reused,
             },
         )
+    return _keep(case, line, found, upload=upload, actor=actor, on=on, data=reused)
+
+
+def _keep(case, line, found, *, upload, actor, on, data: dict) -> ReusedMaterial:
+    """Where a case line's document came from and when it was found in force, audited; the
+    one record of a pick, whether made on the case or with an online application."""
     row = ReusedMaterial.objects.create(
         case=case,
         case_material=line,
@@ -129,7 +137,7 @@ def pick(
             doc=found.title,
             ident=found.identifier,
         ),
-        data={"case": case.number, "line": line.pk, **reused},
+        data={"case": case.number, "line": line.pk, **data},
     )
     return row
 
@@ -188,14 +196,9 @@ def apply_online(
             continue
         kind, _sep, pk = choice.partition(":")
         found = sources.resolve(kind, pk, applicant, on)
-        if found is None:
-            errors[name] = [_("“{m}”：所选证照或文书不存在").format(m=material.name)]
-        elif found.problem:
-            errors[name] = [
-                _("“{m}”：所选“{doc}”{problem}，不能复用").format(
-                    m=material.name, doc=found.title, problem=found.problem
-                )
-            ]
+        refusal = _refusal(material.name, found)
+        if refusal:
+            errors[name] = [refusal]
         elif not found.file_name:
             errors[name] = [
                 _("“{m}”：所选“{doc}”没有电子文件，请上传，或在受理后复用").format(
@@ -219,31 +222,14 @@ def apply_online(
     lines = {line.material_id: line for line in case.new_lines}
     for material_id, found in found_by.items():
         line = lines[material_id]
-        row = ReusedMaterial.objects.create(
-            case=case,
-            case_material=line,
+        _keep(
+            case,
+            line,
+            found,
             upload=line.uploads.filter(sha256=found.file_sha256).order_by("-pk").first(),
-            kind=found.kind,
-            source_id=found.id,
-            identifier=found.identifier[:200],
-            title=found.title[:200],
-            issuer=found.issuer[:200],
-            verified_on=on,
-            verified_by=stored_user(actor),
-        )
-        record(
-            "reuse.pick",
             actor=actor,
-            subject=row,
-            region_code=case.region_code,
-            summary=_("{number}：“{m}”复用{kind}“{doc}”（{ident}）").format(
-                number=case.number,
-                m=line.material.name,
-                kind=found.kind_label,
-                doc=found.title,
-                ident=found.identifier,
-            ),
-            data={"case": case.number, "line": line.pk, "kind": found.kind, "id": found.id},
+            on=on,
+            data={"kind": found.kind, "id": found.id},
         )
     return case
 

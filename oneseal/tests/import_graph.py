@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]  # the oneseal package
 PACKAGE = ROOT.name
 
 INTERFACE_APPS = {"portal", "workbench", "api", "interface"}
-INTERFACE_NAMES = {"admin", "forms", "apps"}
+INTERFACE_NAMES = {"admin", "forms", "apps", "authentication"}
 INTERFACE_PREFIXES = ("views", "api", "urls")
 INTERFACE_PACKAGES = {"templatetags", "management"}
 # Top-level modules that face a request or a process rather than the domain.
