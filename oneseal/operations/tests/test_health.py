@@ -113,3 +113,30 @@ def test_metrics_count_actions_queues_and_overdue_cases(
     with time_machine.travel(at("2025-10-09 10:00"), tick=False):
         body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer " + TOKEN).content.decode()
     assert 'oneseal_cases_overdue{limit="promised"} 0.0' in body
+
+
+def test_a_worker_pass_beats_and_a_stop_ends_it_after_the_job_under_way(monkeypatch):
+    """SIGTERM sets the stop: the job under way finishes, the next one does not start."""
+    import threading
+
+    from oneseal.cases.management.commands import worker
+
+    stop = threading.Event()
+    ran = []
+
+    def first(day):
+        ran.append("first")
+        stop.set()  # the signal arrives while the first job runs
+        return 0
+
+    def second(day):
+        ran.append("second")
+        return 0
+
+    monkeypatch.setattr(
+        worker, "scheduled_jobs", lambda: [("first", first, str), ("second", second, str)]
+    )
+    assert worker.Command().run_pass(None, stop=stop) == 0
+    assert ran == ["first"]
+    assert heartbeats.fresh(heartbeats.WORKER)
+    assert Heartbeat.objects.get(process="worker").pid > 0
