@@ -31,6 +31,9 @@ max_requests = 2000
 max_requests_jitter = 200
 # nginx on the same machine sets X-Forwarded-*; Django reads them (ONESEAL_PROXY_COUNT).
 forwarded_allow_ips = "127.0.0.1"
+# systemd's signals run the server (stop, reload); gunicorn 27's control socket, one path per
+# user by default, would be shared by every server of the same user.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("ONESEAL_LOG_LEVEL", "INFO").lower()
@@ -53,6 +56,7 @@ if os.environ.get("ONESEAL_LOG_FORMAT", "text") == "json":
                 "stream": "ext://sys.stderr",
             },
         },
+        "root": {"handlers": ["stderr"], "level": loglevel.upper()},
         "loggers": {
             "gunicorn.error": {
                 "handlers": ["stderr"],

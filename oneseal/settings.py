@@ -410,6 +410,8 @@ LOGGING = {
     "formatters": {"json": {"()": "oneseal.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _env("ONESEAL_LOG_LEVEL", "WARNING").upper()},
+    # fontTools tells every table it subsets at INFO: noise at any level an operator picks.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # --- limits on what a request may carry (the webhook settings are read above)

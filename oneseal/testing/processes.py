@@ -98,7 +98,8 @@ class Process:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def output(self) -> str:
-        self._out.flush()
+        if not self._out.closed:
+            self._out.flush()
         return self.log.read_text(errors="replace")
 
     def stop(self, timeout: float = 30) -> int:
