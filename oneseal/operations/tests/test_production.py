@@ -24,6 +24,7 @@ pytestmark = [*POSTGRES_ONLY, pytest.mark.django_db(transaction=True)]
 
 HOST = "spj.example.gov.cn"
 SEAL_KEY = "production-test-seal-key-" + "0123456789abcdef"
+METRICS_TOKEN = "production-test-metrics-" + "0123456789abcdef"
 
 
 class Browser:
@@ -101,16 +102,25 @@ def test_production_walks_a_case_from_intake_to_delivery_and_stops_cleanly(
 
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = production_env(tmp_path / "var", url, seal_key=SEAL_KEY)
+    env = production_env(tmp_path / "var", url, seal_key=SEAL_KEY, METRICS_TOKEN=METRICS_TOKEN)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path / "metrics")
     (tmp_path / "var").mkdir()
 
     with start_gunicorn(env, workers=2) as web, start_worker(env, interval=1) as worker:
         browser = Browser(web.port)
         # Plain HTTP, as a load balancer asks; healthy once the worker's first pass beat.
         health = Browser(web.port)
+
+        def healthy() -> bool:
+            try:
+                status, _ = health.request("GET", "/healthz", **{"X-Forwarded-Proto": "http"})
+            except TimeoutError:  # the workers still starting on a busy machine
+                return False
+            return status == 200
+
         wait_until(
-            lambda: health.request("GET", "/healthz", **{"X-Forwarded-Proto": "http"})[0] == 200,
-            timeout=45,
+            healthy,
+            timeout=120,
             what="/healthz 200",
             process=worker,
         )
@@ -150,6 +160,18 @@ def test_production_walks_a_case_from_intake_to_delivery_and_stops_cleanly(
         assert delivered["state"] == "delivered"
         assert [e["action"] for e in delivered["events"]][:2] == ["receive", "accept"]
         assert [e["action"] for e in delivered["events"]][-2:] == ["grant", "deliver"]
+
+        # Both gunicorn workers' counts add up (multiprocess mode): one of each action.
+        status, content = browser.request(
+            "GET", "/metrics", Authorization=f"Bearer {METRICS_TOKEN}"
+        )
+        metrics = content.decode()
+        assert status == 200
+        for action in ("receive", "accept", "grant", "deliver"):
+            assert f'oneseal_case_actions_total{{action="{action}"}} 1.0' in metrics
+        assert "django_http_requests_total_by_method_total" in metrics
+        assert 'oneseal_cases_open{state="granted"} 0.0' in metrics
+        assert browser.request("GET", "/metrics")[0] == 403
 
         # The server refuses what production must refuse: another host, no sign-in.
         assert browser.request("GET", "/healthz", Host="evil.example.com")[0] == 400
