@@ -7,6 +7,7 @@ A value that cannot be read stops the start with ImproperlyConfigured naming the
 With ONESEAL_DEBUG=0 (production) the secret key, the public URL and the seal key must be set.
 """
 
+import ipaddress
 import os
 import re
 import secrets
@@ -140,6 +141,7 @@ INSTALLED_APPS = [
     "oneseal.elicences",
     "oneseal.archives",
     "oneseal.notifications",
+    "oneseal.operations",
     "oneseal.interface",
     "oneseal.workbench",
     "oneseal.portal",
@@ -405,8 +407,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "oneseal.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _env("ONESEAL_LOG_LEVEL", "WARNING").upper()},
+    # fontTools tells every table it subsets at INFO: noise at any level an operator picks.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # --- limits on what a request may carry (the webhook settings are read above)
@@ -449,3 +454,38 @@ ONESEAL_SMS_ALIYUN_ACCESS_KEY_ID = _env("ONESEAL_SMS_ALIYUN_ACCESS_KEY_ID", "")
 ONESEAL_SMS_ALIYUN_ACCESS_KEY_SECRET = _env("ONESEAL_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
 ONESEAL_SMS_ALIYUN_SIGN_NAME = _env("ONESEAL_SMS_ALIYUN_SIGN_NAME", "")
 ONESEAL_SMS_ALIYUN_TEMPLATE_CODE = _env("ONESEAL_SMS_ALIYUN_TEMPLATE_CODE", "")
+
+# --- operations: logs, health, metrics, backups (oneseal.operations, deploy/)
+# "json": one JSON object per log line (oneseal.logs), for journald; "text": plain lines.
+ONESEAL_LOG_FORMAT = _env("ONESEAL_LOG_FORMAT", "text")
+if ONESEAL_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(
+        f"ONESEAL_LOG_FORMAT must be text or json, not {ONESEAL_LOG_FORMAT!r}"
+    )
+if ONESEAL_LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# /healthz calls the installation unhealthy when no worker beat for this many seconds.
+ONESEAL_HEARTBEAT_MAX_AGE = _env_number("ONESEAL_HEARTBEAT_MAX_AGE", 300, minimum=10)
+# /metrics answers a bearer token or addresses (CIDR allowed); with neither it does not exist.
+ONESEAL_METRICS_TOKEN = _env("ONESEAL_METRICS_TOKEN", "")
+if ONESEAL_METRICS_TOKEN and len(ONESEAL_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("ONESEAL_METRICS_TOKEN must be at least 24 characters")
+try:
+    ONESEAL_METRICS_ALLOWED_IPS = [
+        ipaddress.ip_network(n, strict=False) for n in _env_list("ONESEAL_METRICS_ALLOWED_IPS", "")
+    ]
+except ValueError as _error:
+    raise ImproperlyConfigured(f"ONESEAL_METRICS_ALLOWED_IPS: {_error}") from None
+METRICS_ENABLED = bool(ONESEAL_METRICS_TOKEN or ONESEAL_METRICS_ALLOWED_IPS)
+if METRICS_ENABLED:
+    # django-prometheus' request counts and latencies, first and last around everything else.
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# Load balancers and Prometheus may call these over plain HTTP on the private address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# The passphrase of `oneseal backup` archives (or --key-file); never written into an archive.
+ONESEAL_BACKUP_KEY = _env("ONESEAL_BACKUP_KEY", "")
+if ONESEAL_BACKUP_KEY and len(ONESEAL_BACKUP_KEY) < 16:
+    raise ImproperlyConfigured("ONESEAL_BACKUP_KEY must be at least 16 characters")

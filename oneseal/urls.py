@@ -11,6 +11,7 @@ admin.site.index_title = _("参考数据管理")
 urlpatterns = [
     path("api/", include("oneseal.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("oneseal.operations.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

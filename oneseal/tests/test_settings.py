@@ -80,6 +80,9 @@ def test_production_refuses_to_start_without(missing, tmp_path):
         ("ONESEAL_SEAL_KEY", "short"),
         ("ONESEAL_EMAIL_PORT", "smtp"),
         ("ONESEAL_IMPORT_MAX_ROWS", "many"),
+        ("ONESEAL_LOG_FORMAT", "xml"),
+        ("ONESEAL_METRICS_ALLOWED_IPS", "10.0.0.300"),
+        ("ONESEAL_BACKUP_KEY", "short"),
     ],
 )
 def test_a_value_that_cannot_be_read_names_its_variable(name, value, tmp_path):

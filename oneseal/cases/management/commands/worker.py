@@ -11,8 +11,10 @@ left unchanged for 30 days (owners warned 3 days before, then the drafts removed
 decisions to publish (双公示), the e-licences whose issue or OFD failed with their licence
 document, the ended cases' archives and the notifications (tomorrow's appointment reminders, the
 e-mails and text messages due). A job that
-fails is logged and the next one runs. SIGTERM or SIGINT stops the worker after the pass under
-way. It needs nothing but the database (SQLite or PostgreSQL):
+fails is logged and the next one runs. SIGTERM or SIGINT stops the worker once the job under
+way has finished (its transaction committed; the jobs left run on the next start). Each pass
+records the worker's heartbeat (oneseal.operations), which /healthz reads. It needs nothing but
+the database (SQLite or PostgreSQL):
 each job locks the cases it changes, so two workers may run at once.
 """
 
@@ -167,20 +169,26 @@ class Command(BaseCommand):
         logger.info("worker started, a pass every %s s", interval)
         try:
             while not stop.is_set():
-                self.run_pass(fixed_day)
+                self.run_pass(fixed_day, stop=stop)
                 stop.wait(interval)
         finally:
             _restore_handlers(previous)
             logger.info("worker stopped")
 
-    def run_pass(self, fixed_day: datetime.date | None) -> int:
-        """One pass over every job; returns how many failed."""
+    def run_pass(self, fixed_day: datetime.date | None, stop: threading.Event | None = None) -> int:
+        """One pass over every job, or up to the job under way when `stop` is set; returns
+        how many failed."""
         from oneseal.calendars import queries as calendar_queries
+        from oneseal.operations import heartbeats
 
         _fresh_connections()
+        _beat(heartbeats.WORKER)
         today = fixed_day or calendar_queries.today()
         failures = 0
         for name, job, describe in scheduled_jobs():
+            if stop is not None and stop.is_set():
+                logger.info("stopping before job %s", name)
+                return failures
             started = time.monotonic()
             try:
                 result = job(today)
@@ -195,7 +203,20 @@ class Command(BaseCommand):
             line = f"{today.isoformat()} {name}: {describe(result)} ({(time.monotonic() - started) * 1000:.0f} ms)"
             logger.info(line)
             self.stdout.write(line)
+        _beat(heartbeats.WORKER)
         return failures
+
+
+def _beat(process: str) -> None:
+    """Record the heartbeat; a failure to (the database is away) is logged, never fatal:
+    the stale heartbeat is what tells /healthz."""
+    from oneseal.operations import heartbeats
+
+    try:
+        heartbeats.beat(process)
+    except Exception:
+        logger.exception("heartbeat of %s not recorded", process)
+        _fresh_connections()
 
 
 def _fresh_connections() -> None:

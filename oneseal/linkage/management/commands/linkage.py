@@ -79,6 +79,7 @@ class Command(BaseCommand):
         )
         try:
             while True:
+                _beat()
                 counts = deliver_due(stop=stop.is_set)
                 self.stdout.write(
                     f"{counts['delivered']} webhook(s) delivered, {counts['retry']} to retry, "
@@ -130,3 +131,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{t.key_id}  {t.department}  {t.name}  {','.join(t.scopes)}  {state}"
             )
+
+
+def _beat() -> None:
+    """The deliverer's heartbeat (oneseal.operations); never stops a delivery."""
+    import logging
+
+    from oneseal.operations import heartbeats
+
+    try:
+        heartbeats.beat(heartbeats.DELIVERER)
+    except Exception:
+        logging.getLogger("oneseal.linkage").exception("heartbeat not recorded")
