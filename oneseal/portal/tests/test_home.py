@@ -248,3 +248,26 @@ def test_the_home_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         page = _page(Client(), region="640221")
     assert "近一年 4 件" in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_home_on_a_phone_and_an_office_screen(county_home, neighbour, phone, page, screenshot):
+    for tab, width, name in (
+        (phone, 390, "portal-home-phone"),
+        (page, 1366, "portal-home-desktop"),
+    ):
+        tab.goto("/?region=640221")
+        tab.get_by_role("heading", name="热门事项").wait_for()
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, name
+        screenshot(tab, name)
+    # From the phone: the region is switched, then 法人办事 opens the catalogue so filtered.
+    phone.get_by_label("所在地区").select_option("640202")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="切换").click()
+    phone.get_by_role("heading", name="大武口区网上办事").wait_for()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=re.compile("法人办事")).click()
+    phone.get_by_text("法人或其他组织").first.wait_for()
+    assert "烟草专卖零售许可" in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
