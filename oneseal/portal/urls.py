@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalogue/<str:region_code>/", views.catalogue, name="catalogue"),
+    path("catalogue/<str:region_code>/bookable/", views.bookable, name="bookable"),
     path("guide/<int:handling_item_id>/", views.guide, name="guide"),
     path("guide/materials/<int:pk>/<str:kind>/", views_files.material_file, name="material_file"),
     path("reports/", include("oneseal.portal.urls_reports")),

@@ -29,6 +29,7 @@ from oneseal.catalogue.queries import listed_versions, local_catalogue, public_v
 from oneseal.organisation.models import Department
 from oneseal.regions.models import Region
 
+from . import home as home_queries
 from . import queries
 
 SEARCH_LIMIT = 50
@@ -45,11 +46,14 @@ def search_url() -> str | None:
 
 
 def home(request):
-    catalogues = (
-        Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL)
-        .select_related("region", "region__parent", "bureau")
-        .order_by("region__code")
-    )
+    """The home of one region (the `region` parameter, else the first local catalogue): the
+    services people look for first, then the way into the region's catalogue."""
+    catalogues = home_queries.local_catalogues()
+    code = request.GET.get("region", "").strip()
+    chosen = next((c for c in catalogues if c.region.code == code), None)
+    region_error = _("该地区没有本级事项目录") if code and chosen is None else ""
+    if chosen is None and catalogues:
+        chosen = catalogues[0]
     query = request.GET.get("q", "").strip()[:100]
     search = search_url()
     results = search_in_force_by_name(query) if query else None
@@ -58,9 +62,30 @@ def home(request):
         "portal/home.html",
         {
             "catalogues": catalogues,
+            "home": home_queries.home_of(chosen) if chosen else None,
+            "region_error": region_error,
             "query": query,
             "results": results,
             "search_url": search or reverse("portal:home"),
+        },
+    )
+
+
+def bookable(request, region_code):
+    """The region's items one can book a window slot for, each with its booking link."""
+    region = get_object_or_404(Region, code=region_code)
+    cat = local_catalogue(region)
+    if cat is None:
+        raise Http404(_("该地区没有本级事项目录"))
+    versions = list(home_queries.bookable_versions(cat))
+    return render(
+        request,
+        "portal/bookable.html",
+        {
+            "region": region,
+            "catalogue": cat,
+            "versions": versions,
+            "halls": home_queries.open_halls(cat),
         },
     )
 

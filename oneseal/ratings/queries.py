@@ -8,12 +8,13 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
 from oneseal.cases.queries import REGION_WIDE_ROLES, is_scoped_staff, visible_cases
 from oneseal.organisation.rules import scope_prefix, staff_of
+from oneseal.regions.models import Region
 
 from . import rules
 from .models import FollowUp, Rating
@@ -89,7 +90,10 @@ class Summary:
 
 
 def summary(qs: QuerySet[Rating]) -> Summary:
-    per_score = Counter(qs.values_list("score", flat=True))
+    # Counted by the database, one row per score, whatever the number of ratings.
+    per_score = Counter(
+        dict(qs.order_by().values("score").annotate(n=Count("id")).values_list("score", "n"))
+    )
     bands = Counter()
     for score, n in per_score.items():
         bands[rules.band(score)] += n
@@ -100,3 +104,30 @@ def summary(qs: QuerySet[Rating]) -> Summary:
         bands[rules.FAIR],
         bands[rules.BAD],
     )
+
+
+def public_ratings(region: Region) -> QuerySet[Rating]:
+    """The ratings of the cases of a region and the regions under it: what 好差评 publishes
+    for a county (counts only; nobody's rating is shown)."""
+    return Rating.objects.filter(region_code__startswith=region.prefix)
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    summary: Summary
+    bad_answered: int  # bad ratings the bureau has answered (核实整改)
+
+    @property
+    def bad_answered_share(self) -> int | None:
+        bad = self.summary.bad
+        return round(100 * self.bad_answered / bad) if bad else None
+
+
+def public_figures(region: Region) -> PublicFigures:
+    """The county's 好差评 figures, as the public page and the portal home show them: the
+    same `summary` the staff list shows, over every rating of the region."""
+    ratings = public_ratings(region)
+    answered = FollowUp.objects.filter(
+        rating__in=ratings, state=FollowUp.FollowUpState.ANSWERED
+    ).count()
+    return PublicFigures(summary(ratings), answered)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
     path("follow-ups/<int:pk>/assign/", views.assign, name="assign"),
     path("policy/", views.policy, name="policy"),
+    path("public/<str:region_code>/", views.public, name="public"),
 ]

@@ -18,6 +18,7 @@ from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, staff_of
+from oneseal.regions.models import Region
 
 from . import actions, queries, rules
 from .forms import AnswerForm, AssignForm, PolicyForm, RateForm
@@ -26,6 +27,21 @@ from .models import FollowUp, Rating
 
 def _reason_labels(rating: Rating) -> list[str]:
     return [str(rules.REASON_LABELS.get(code, code)) for code in rating.reasons]
+
+
+# --- the public figures --------------------------------------------------------------------
+
+
+def public(request, region_code: str):
+    """好差评公示: a county's figures for anyone, the same counts the staff list shows."""
+    region = get_object_or_404(Region, code=region_code)
+    figures = queries.public_figures(region)
+    per_score = [(label, figures.summary.per_score[s]) for s, label in rules.SCORES.items()]
+    return render(
+        request,
+        "ratings/public.html",
+        {"region": region, "figures": figures, "per_score": per_score},
+    )
 
 
 # --- the applicant's side -----------------------------------------------------------------
