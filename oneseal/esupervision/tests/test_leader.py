@@ -231,3 +231,24 @@ def test_twelve_weeks_cross_a_year_and_a_week_count_is_checked(overseer):
         leader.weekly_trend(queries.oversight_scope(overseer), day(TODAY), weeks=0)
     assert "weeks" in refused.value.fields
     assert leader.week_start(datetime.date(2025, 3, 9)) == day("2025-03-03")
+
+
+def test_the_api_gives_the_same_figures_scoped_like_the_page(
+    client, overseer, city_overseer, clerk, cases, frozen
+):
+    client.force_login(city_overseer)
+    data = client.get(reverse("api:esupervision-trend")).json()
+    assert (data["start"], data["end"]) == ("2025-01-13", "2025-04-06")
+    week = next(w for w in data["weeks"] if w["start"] == "2025-03-17")
+    assert (week["received"], week["decided"], week["overdue"]) == (1, 2, 1)
+    assert [(r["key"], r["received"]) for r in data["regions"]] == [("640221", 4), ("640202", 1)]
+    client.force_login(overseer)
+    data = client.get(reverse("api:esupervision-trend")).json()
+    assert data["regions"] == []
+    assert [(d["label"], d["received"], d["overdue"]) for d in data["departments"]] == [
+        ("市场监管局", 2, 1),
+        ("卫健局", 2, 0),
+    ]
+    assert client.get(reverse("api:esupervision-trend"), {"region": "640202"}).status_code == 403
+    client.force_login(clerk)
+    assert client.get(reverse("api:esupervision-trend")).status_code == 403
