@@ -81,7 +81,8 @@
       var link = s && s.links ? s.links[params.dataIndex] : null;
       if (link) { window.location.assign(link); }
     });
-    box.setAttribute("data-ready", "1");
+    // Ready once drawn to the end of the opening animation: a bar is where its layout says.
+    chart.on("finished", function () { box.setAttribute("data-ready", "1"); });
     charts.push({ chart: chart, box: box, spec: spec });
   });
   window.addEventListener("resize", function () {
