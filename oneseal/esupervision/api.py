@@ -17,7 +17,7 @@ from oneseal.cases import jobs as case_jobs
 from oneseal.cases.models import Case
 from oneseal.interface.rest import ErrorSerializer, date_field
 
-from . import queries, tables
+from . import leader, queries, tables
 from .jobs import last_rollup_at
 from .models import Rule, RuleHit
 
@@ -421,3 +421,62 @@ class ReformMeasures(ScopedView, APIView):
         query.is_valid(raise_exception=True)
         on = query.validated_data.get("on") or today()
         return Response(ReformSerializer(queries.reform_measures(scope, on=on)).data)
+
+
+# --- the leader's view: weekly trend and comparisons ---------------------------------------
+
+
+class WeekSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text=gettext_lazy("周一"))
+    end = serializers.DateField(help_text=gettext_lazy("周日"))
+    received = serializers.IntegerField()
+    decided = serializers.IntegerField()
+    overdue = serializers.IntegerField(
+        help_text=gettext_lazy("当周作出决定但已超过承诺时限的办件数")
+    )
+
+
+class ComparedSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("区划代码或部门编号；null 为未注明部门")
+    )
+    label = serializers.CharField()
+    received = serializers.IntegerField()
+    decided = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class TrendSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    weeks = WeekSerializer(many=True)
+    regions = ComparedSerializer(many=True)
+    departments = ComparedSerializer(many=True)
+
+
+class Trend(ScopedView, APIView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="esupervision_trend",
+        summary=gettext_lazy("近12周收件、办结、超期办结及地区、部门对比"),
+        parameters=[REGION],
+        description=gettext_lazy(
+            "领导驾驶舱的数字：近12周（周一至周日，本周在最后）每周收件、办结、超期办结，以及同期各下级地区和各部门的对比，与页面和下载一致。"
+        ),
+        responses={200: TrendSerializer, **ERRORS},
+    )
+    def get(self, request):
+        scope = self.scope()
+        trend = leader.weekly_trend(scope, today())
+        regions = leader.by_region(scope, trend.start, trend.end) if len(scope.prefix) < 6 else []
+        return Response(
+            TrendSerializer(
+                {
+                    "start": trend.start,
+                    "end": trend.end,
+                    "weeks": trend.weeks,
+                    "regions": regions,
+                    "departments": leader.by_department(scope, trend.start, trend.end),
+                }
+            ).data
+        )

@@ -19,6 +19,7 @@ urlpatterns = [
         api.ExpertOverrides.as_view(),
         name="esupervision-expert-overrides",
     ),
+    path("esupervision/trend", api.Trend.as_view(), name="esupervision-trend"),
     path("esupervision/statistics", api.Statistics.as_view(), name="esupervision-statistics"),
     path(
         "esupervision/projects",

@@ -4,6 +4,8 @@ A table is `Table(title, headers, rows)`, the same object the page renders, so a
 always has the columns the reader saw. Cells are plain values (text, numbers, dates) or
 `Cell(text, url)` links, written as their text."""
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -62,3 +64,28 @@ def workbook(*tables: Table) -> bytes:
         if table.footer:
             spreadsheets.append(sheet, [_plain(v) for v in table.footer])
     return spreadsheets.to_bytes(book)
+
+
+def _csv_value(value):
+    value = _plain(value)
+    # A spreadsheet opening the csv would evaluate these: the same rule as the xlsx, written
+    # the way csv can (a leading apostrophe, which spreadsheets show as text).
+    if isinstance(value, str) and spreadsheets.looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def csv_bytes(*tables: Table) -> bytes:
+    """The same tables as CSV, one after another (title, header, rows, a blank line), UTF-8
+    with a byte-order mark so spreadsheet programs read the Chinese."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for table in tables:
+        writer.writerow([_csv_value(table.title)])
+        writer.writerow([_csv_value(str(h)) for h in table.headers])
+        for row in table.rows[:MAX_ROWS]:
+            writer.writerow([_csv_value(v) for v in row])
+        if table.footer:
+            writer.writerow([_csv_value(v) for v in table.footer])
+        writer.writerow([])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views, views_projects
+from . import views, views_leader, views_projects
 
 app_name = "esupervision"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("leader/", views_leader.leader_view, name="leader"),
+    path("cases/", views_leader.case_list, name="cases"),
     path("warnings/<str:level>/", views.warning_list, name="warnings"),
     path("overdue/<str:kind>/", views.overdue_list, name="overdue"),
     path("pushes/", views.push_list, name="pushes"),

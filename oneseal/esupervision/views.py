@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -30,6 +32,25 @@ from .models import ConflictDeclaration, ReformBaseline, Rule
 from .sheets import Table, workbook
 
 PAGE_SIZE = 50
+# The colours of the warning cards (esupervision.css), so a chart and its tile agree.
+WARNING_COLOURS = {
+    case_jobs.Level.YELLOW: "#f9a825",
+    case_jobs.Level.RED: "#d32f2f",
+    case_jobs.Level.STATUTORY: "#6a1b9a",
+    "overdue": "#b71c1c",
+}
+# Statistics groupings a chart's bar opens the cases of (columns of the roll-up's rows).
+DRILL_DIMENSIONS = ("department", "section", "handler")
+
+
+def with_region(url: str, region: str, **params) -> str:
+    query = {**({"region": region} if region else {}), **params}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def cases_url(region: str, **params) -> str:
+    """The e-supervision case list narrowed to one figure (`leader.parse_drill_down`)."""
+    return with_region(reverse("esupervision:cases"), region, **params)
 
 
 def oversight(view):
@@ -91,6 +112,7 @@ def dashboard(request, scope):
         "support_overdue": support.count(),
         "opinions_overdue": queries.overdue_opinion_requests(scope, on).count(),
     }
+    region = request.GET.get("region", "")
     chart = {
         "title": _("预警与异常"),
         "categories": [str(queries.LEVEL_LABELS[level]) for level in case_jobs.Level.ALL]
@@ -100,13 +122,30 @@ def dashboard(request, scope):
                 "name": _("办件数"),
                 "data": [warnings[level] for level in case_jobs.Level.ALL]
                 + [overdue[k] for k in queries.Overdue.ALL],
+                "colors": [WARNING_COLOURS[level] for level in case_jobs.Level.ALL]
+                + [WARNING_COLOURS["overdue"] for _k in queries.Overdue.ALL],
+                "links": [
+                    with_region(reverse("esupervision:warnings", args=[level]), region)
+                    for level in case_jobs.Level.ALL
+                ]
+                + [
+                    with_region(reverse("esupervision:overdue", args=[k]), region)
+                    for k in queries.Overdue.ALL
+                ],
             }
         ],
+        "horizontal": True,
     }
     hit_chart = {
         "title": _("异常行为"),
         "categories": [str(Rule(r).label) for r in hits],
-        "series": [{"name": _("命中数"), "data": list(hits.values())}],
+        "series": [
+            {
+                "name": _("命中数"),
+                "data": list(hits.values()),
+                "links": [with_region(reverse("esupervision:hits"), region, rule=r) for r in hits],
+            }
+        ],
         "horizontal": True,
     }
     context = _base(
@@ -289,12 +328,28 @@ def statistics(request, scope):
             ascii_filename=f"statistics-{by}-{start.isoformat()}-{end.isoformat()}.xlsx",
         )
     rows = report.rows[:20]
+
+    def links(measure: str) -> list[str | None]:
+        """Each bar's cases (the roll-up rows it counted); by month or item, none."""
+        if by not in DRILL_DIMENSIONS:
+            return [None for _r in rows]
+        region = request.GET.get("region", "")
+        return [
+            cases_url(
+                region,
+                measure=measure,
+                **{"from": start.isoformat(), "to": end.isoformat()},
+                **{by: "none" if r.key is None else r.key},
+            )
+            for r in rows
+        ]
+
     chart = {
         "title": table.title,
         "categories": [r.label for r in rows],
         "series": [
-            {"name": _("收件"), "data": [r.received for r in rows]},
-            {"name": _("办结"), "data": [r.decided for r in rows]},
+            {"name": _("收件"), "data": [r.received for r in rows], "links": links("received")},
+            {"name": _("办结"), "data": [r.decided for r in rows], "links": links("decided")},
             {
                 "name": _("平均用时（工作日）"),
                 "data": [r.avg_days for r in rows],

@@ -189,6 +189,14 @@ def test_the_oversight_pages_are_chinese_with_dates_in_words(client, overseer, w
             **ZH,
         )
     )
+    assert_chinese(client.get(reverse("esupervision:leader"), **ZH))
+    assert_chinese(
+        client.get(
+            reverse("esupervision:cases"),
+            {"measure": "decided", "from": "2025-03-01", "to": "2025-03-31"},
+            **ZH,
+        )
+    )
 
 
 def test_the_admin_and_the_dead_letters_are_chinese(client, root):

@@ -260,3 +260,50 @@ def test_the_statistics_page_and_api_show_the_work_columns(client, overseer, wor
         reviewer["steps_late"],
         reviewer["inspections"],
     ) == (3, 3, 1, 1)
+
+
+def test_the_city_narrowed_to_each_county_downloads_and_reads_exact_figures(
+    client, city_overseer, worked
+):
+    """The xlsx a city overseer downloads for 平罗县 by section, and the API for 大武口区 by
+    handler: the same exact figures as the county's own reading, nothing of the other."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(city_overseer)
+    response = client.get(
+        reverse("esupervision:statistics"),
+        {
+            "by": "section",
+            "from": "2025-03-01",
+            "to": "2025-03-31",
+            "region": "640221",
+            "format": "xlsx",
+        },
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    headers = rows[1]
+    got = {
+        row[0]: {
+            "cases": row[headers.index("经办办件")],
+            "steps": row[headers.index("完成环节")],
+            "received": row[headers.index("收件")],
+            "decided": row[headers.index("办结")],
+        }
+        for row in rows[2:-1]
+    }
+    assert got == {
+        label: {k: COUNTY_BY_SECTION[label][k] for k in ("cases", "steps", "received", "decided")}
+        for label in COUNTY_BY_SECTION
+    }
+    assert rows[-1][0] == "合计" and rows[-1][headers.index("收件")] == 3
+    data = client.get(
+        reverse("api:esupervision-statistics"),
+        {"by": "handler", "from": "2025-03-01", "to": "2025-03-31", "region": "640202"},
+    ).json()
+    assert [
+        (r["label"], r["cases"], r["steps"], r["received"], r["decided"]) for r in data["rows"]
+    ] == [("外区人员", 2, 6, 2, 2)]

@@ -1,21 +1,49 @@
 // Draws every chart of an e-supervision page with the vendored ECharts. Each chart's data is a
 // JSON script element (Django's json_script) named by the container's data-chart attribute:
-// {title, categories, series: [{name, data, type?, axis?}], horizontal?, target?}.
+// {title, categories, series: [{name, data, type?, axis?, color?, colors?, links?}],
+//  horizontal?, target?}. `colors` colour each point (a warning in its own colour), `links`
+// are the pages a click on each point opens (the cases behind it).
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
   var charts = [];
-  document.querySelectorAll("[data-chart]").forEach(function (box) {
-    var source = document.getElementById(box.getAttribute("data-chart"));
-    if (!source) { return; }
-    var spec = JSON.parse(source.textContent);
+
+  // Category labels wrap inside the width each category has instead of being cut.
+  function labelWidth(box, spec) {
+    if (spec.horizontal) { return box.clientWidth < 500 ? 96 : 150; }
+    var each = Math.floor((box.clientWidth - 60) / Math.max(spec.categories.length, 1));
+    return Math.max(36, each - 6);
+  }
+
+  function options(box, spec) {
     var twoAxes = spec.series.some(function (s) { return s.axis === 1; });
-    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: 90, overflow: "truncate" } };
+    var showLegend = spec.series.length > 1;
+    var categoryAxis = {
+      type: "category", data: spec.categories,
+      axisLabel: { interval: 0, width: labelWidth(box, spec), overflow: "break", lineHeight: 14, hideOverlap: false }
+    };
+    // Too narrow for the labels to wrap (twelve weeks on a phone): turn them instead.
+    if (!spec.horizontal && labelWidth(box, spec) < 48) {
+      categoryAxis.axisLabel.rotate = 45;
+      delete categoryAxis.axisLabel.width;
+      categoryAxis.axisLabel.overflow = "none";
+    }
     var valueAxes = [{ type: "value", minInterval: 1 }];
     if (twoAxes) { valueAxes.push({ type: "value", splitLine: { show: false } }); }
     var series = spec.series.map(function (s) {
-      var one = { name: s.name, type: s.type || "bar", data: s.data, yAxisIndex: spec.horizontal ? undefined : (s.axis || 0) };
-      if (spec.horizontal) { one.xAxisIndex = 0; }
+      var data = s.colors ? s.data.map(function (v, i) {
+        return { value: v, itemStyle: { color: s.colors[i] } };
+      }) : s.data;
+      var one = { name: s.name, type: s.type || "bar", data: data };
+      if (s.color) { one.itemStyle = { color: s.color }; one.lineStyle = { color: s.color }; }
+      if (one.type === "line") { one.symbolSize = 9; }
+      if (spec.horizontal) { one.xAxisIndex = 0; } else { one.yAxisIndex = s.axis || 0; }
+      if (one.type === "bar") {
+        one.barMaxWidth = 40;
+        // The figure on each bar, but not a row of zeros.
+        one.label = { show: true, position: spec.horizontal ? "right" : "top",
+                      formatter: function (p) { return p.value ? String(p.value) : ""; } };
+      }
       return one;
     });
     if (spec.target !== undefined && series.length) {
@@ -23,25 +51,41 @@
                              lineStyle: { color: "#b71c1c", type: "dashed" }, label: { formatter: spec.target + "%" } };
     }
     var option = {
-      title: { text: spec.title, textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "axis" },
-      legend: { top: 24, type: "scroll" },
-      grid: { top: 64, left: 8, right: 8, bottom: 8, containLabel: true },
+      // The title on top, the legend at the bottom: they never overlap.
+      title: { text: spec.title, left: 0, top: 0, textStyle: { fontSize: 14, width: box.clientWidth - 16, overflow: "break" } },
+      // Drawn on the canvas: an HTML tooltip carries inline styles, which the CSP refuses.
+      tooltip: { trigger: spec.horizontal ? "item" : "axis", renderMode: "richText" },
+      legend: { show: showLegend, bottom: 0, type: "scroll" },
+      grid: { top: 48, left: 8, right: 24, bottom: showLegend ? 36 : 8, containLabel: true },
       series: series
     };
     if (spec.horizontal) {
       option.xAxis = valueAxes[0];
-      option.yAxis = { type: "category", data: spec.categories, axisLabel: { width: 140, overflow: "truncate" } };
-      option.legend = { show: false };
-      option.grid.top = 36;
+      categoryAxis.inverse = true;  // the first category on top, as in the table
+      option.yAxis = categoryAxis;
     } else {
       option.xAxis = categoryAxis;
       option.yAxis = valueAxes;
-      if (spec.categories.length > 6) { categoryAxis.axisLabel.rotate = 30; }
     }
-    var chart = echarts.init(box, null, { renderer: "svg" });
-    chart.setOption(option);
-    charts.push(chart);
+    return option;
+  }
+
+  document.querySelectorAll("[data-chart]").forEach(function (box) {
+    var source = document.getElementById(box.getAttribute("data-chart"));
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    var chart = echarts.init(box);
+    chart.setOption(options(box, spec));
+    chart.on("click", function (params) {
+      var s = spec.series[params.seriesIndex];
+      var link = s && s.links ? s.links[params.dataIndex] : null;
+      if (link) { window.location.assign(link); }
+    });
+    // Ready once drawn to the end of the opening animation: a bar is where its layout says.
+    chart.on("finished", function () { box.setAttribute("data-ready", "1"); });
+    charts.push({ chart: chart, box: box, spec: spec });
   });
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("resize", function () {
+    charts.forEach(function (c) { c.chart.setOption(options(c.box, c.spec), true); c.chart.resize(); });
+  });
 })();
