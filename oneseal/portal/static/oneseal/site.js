@@ -126,6 +126,21 @@
     if (e.persisted) { document.querySelectorAll("form[data-sending]").forEach(release); }
   });
 
+  // A table wider than the screen scrolls inside its .table-wrap: that box must be reachable by
+  // keyboard (focusable) so it can be scrolled without a mouse (WCAG 2.1.1; axe's
+  // scrollable-region-focusable). Only a box that does scroll is put in the tab order.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+
   // An input marked data-enter-trigger="EVENT": Enter fires that htmx event (e.g. a search)
   // instead of submitting the surrounding form.
   document.addEventListener("keydown", function (e) {
