@@ -239,3 +239,12 @@ def test_another_account_cannot_claim_a_kept_file(person, stranger, new_item):
     assert r.status_code == 404 and Case.objects.count() == 0
     assert DraftUpload.objects.filter(draft=draft).count() == 1
     assert Draft.objects.count() == 1
+
+
+def test_the_file_fields_carry_the_limits_the_server_checks_with(person, new_item, settings):
+    settings.UPLOAD_MAX_BYTES, settings.UPLOAD_TYPES = 5 * 1024 * 1024, ["pdf"]
+    _key, _fields, body = apply_page(client_for(person), new_item)
+    assert 'accept=".pdf,application/pdf"' in body and 'data-types="pdf"' in body
+    assert 'data-max-bytes="5242880"' in body
+    assert 'data-too-big="“食品经营许可申请书”：文件过大，上限为5 MB"' in body
+    assert 'data-bad-type="“申请人居民身份证”：只接受PDF文件' in body
