@@ -64,7 +64,7 @@ def test_autosave_on_a_phone_and_resume_on_another_device(
 
 
 def test_a_file_over_the_limit_is_refused_before_sending_and_the_submit_button_shows_it_works(
-    handling_item, own_applicant, applicant_user, form, rules_doc, page, live_server
+    handling_item, own_applicant, applicant_user, form, rules_doc, page, live_server, tmp_path
 ):
     sign_in(page, applicant_user, live_server.url)
     page.goto(f"/apply/{handling_item.pk}/")
@@ -73,12 +73,19 @@ def test_a_file_over_the_limit_is_refused_before_sending_and_the_submit_button_s
     field = page.locator(f"#material-{form.pk}")
     # The limit and kinds come from the page (the server's settings), not from the script.
     assert field.get_attribute("data-max-bytes") == str(20 * 1024 * 1024)
-    big = {"name": "扫描件.pdf", "mimeType": "application/pdf", "buffer": b"%PDF" * (21 << 18)}
+    # 21 MB on disk (sparse), handed to the browser by its path rather than over the wire.
+    big = tmp_path / "扫描件.pdf"
+    with big.open("wb") as f:
+        f.write(b"%PDF-1.7")
+        f.truncate(21 * 1024 * 1024)
     page.set_input_files(f"#material-{form.pk}", big)
     alert = page.locator(f"#material-{form.pk}-client-error")
     assert alert.inner_text() == f"“{form.name}”：文件过大，上限为20 MB"
     assert field.evaluate("el => el.files.length") == 0 and sent == []
-    page.set_input_files(f"#material-{form.pk}", {**big, "name": "扫描件.exe", "buffer": b"MZ"})
+    page.set_input_files(
+        f"#material-{form.pk}",
+        {"name": "扫描件.exe", "mimeType": "application/pdf", "buffer": b"MZ"},
+    )
     assert "只接受PDF、JPG、PNG文件" in alert.inner_text() and sent == []
     # A file within the limits is sent (autosave) and the refusal goes.
     page.set_input_files(f"#material-{form.pk}", pdf("申请书.pdf"))
