@@ -95,7 +95,7 @@ def test_a_file_over_the_limit_is_refused_before_sending_and_the_submit_button_s
     held = []
     page.route("**/submit/", lambda route: held.append(route))
     button = page.get_by_role("button", name="提交申请")
-    button.click()
+    button.click(no_wait_after=True)  # the navigation is held by the route above
     page.get_by_role("button", name="提交中…").wait_for()
     assert page.locator("#draft-submit, #apply-submit").first.is_disabled()
     page.locator("form#apply-form").evaluate("f => f.requestSubmit()")
