@@ -31,6 +31,19 @@ def max_megabytes() -> int:
     return settings.UPLOAD_MAX_BYTES // 1048576
 
 
+def max_bytes() -> int:
+    return settings.UPLOAD_MAX_BYTES
+
+
+def accepted_suffixes() -> set[str]:
+    """The file name extensions of the accepted kinds (what a browser may pre-check)."""
+    return {s for k in settings.UPLOAD_TYPES if k in UPLOAD_KINDS for s in UPLOAD_KINDS[k][2]}
+
+
+def accepted_content_types() -> set[str]:
+    return {UPLOAD_KINDS[k][0] for k in settings.UPLOAD_TYPES if k in UPLOAD_KINDS}
+
+
 def accepted_names() -> str:
     """The accepted kinds as the refusal names them (PDF、JPG、PNG)."""
     return "、".join(k.upper() for k in settings.UPLOAD_TYPES)

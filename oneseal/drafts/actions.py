@@ -23,12 +23,13 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for, represented
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today as business_today
-from oneseal.cases.actions import apply_online, online_uploads
+from oneseal.cases.actions import online_uploads
 from oneseal.cases.actions.intake import StoredFile, check_upload, receive_blockers
 from oneseal.cases.models import Case
 from oneseal.catalogue.models import HandlingItem, Material, OnlineDepth
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.notifications.actions import notify
+from oneseal.reuse import actions as reuse_actions
 
 from . import rules
 from .models import Draft, DraftUpload
@@ -233,11 +234,20 @@ def submitted_case(actor: "User", pk: int) -> Case | None:
 
 
 @transaction.atomic
-def submit(draft: Draft | int, *, actor: "User", at: datetime.datetime | None = None) -> Case:
-    """Submit the draft as an online application (`cases.actions.apply_online`): the same
+def submit(
+    draft: Draft | int,
+    *,
+    actor: "User",
+    picks: dict[int, str] | None = None,
+    at: datetime.datetime | None = None,
+) -> Case:
+    """Submit the draft as an online application (`reuse.actions.apply_online`): the same
     checks, the draft's files become the case's files as stored, and the draft is gone. A
     refusal (a required file missing, a licence not the applicant's …) keeps the draft as it
-    was. A second submission of the same draft returns the case the first opened."""
+    was. A second submission of the same draft returns the case the first opened. `picks`
+    (material id → an offered document, 免证办) stand for those materials: a file the draft
+    holds for a picked material is left out, the pick being the applicant's later choice."""
+    picks = {pk: choice for pk, choice in (picks or {}).items() if choice}
     pk = draft.pk if isinstance(draft, Draft) else int(draft)
     if not Draft.objects.filter(pk=pk).exists():
         existing = submitted_case(actor, pk)
@@ -261,12 +271,14 @@ def submit(draft: Draft | int, *, actor: "User", at: datetime.datetime | None = 
             sha256=row.sha256,
         )
         for row in rows
+        if row.material_id not in picks
     }
-    case = apply_online(
+    case = reuse_actions.apply_online(
         locked.handling_item,
         actor=actor,
         applicant=locked.applicant,
         files=files,
+        picks=picks,
         idempotency_key=submission_key(pk),
         target_licence=locked.fields.get("licence"),
         at=at,

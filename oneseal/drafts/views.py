@@ -221,8 +221,12 @@ def submit(request, pk):
         if case is None:
             raise Http404(_("草稿不存在"))
         return redirect("portal:my_case", case.pk)
+    picks = {
+        m.pk: request.POST.get(f"reuse-{m.pk}", "")
+        for m in online_uploads(found.handling_item, found.applicant)
+    }
     try:
-        case = actions.submit(found, actor=request.user)
+        case = actions.submit(found, actor=request.user, picks=picks)
     except ValidationFailed as exc:
         fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         general = [] if any(k.startswith("material-") for k in fields) else _messages_of(exc)

@@ -24,6 +24,7 @@ from oneseal.cases.models import CaseMaterial, Licence, RevocationProposal, Stat
 from oneseal.cases.queries import with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.documents import rules as document_rules
+from oneseal.drafts import actions as draft_actions
 from oneseal.drafts import queries as draft_queries
 from oneseal.errors import DomainError, ValidationFailed
 from oneseal.reuse import actions as reuse_actions
@@ -109,28 +110,35 @@ def apply(request, handling_item_id):
     if request.method != "POST":
         return render(request, "portal/apply.html", context)
 
+    kept = _kept_draft(request, hi, applicant)
+    if isinstance(kept, int):  # this form's draft was submitted already: a second click
+        return redirect("portal:my_case", kept)
     key = request.POST.get("idempotency_key", "")
-    if not KEY.match(key):
+    if kept is None and not KEY.match(key):
         context["general"] = [_("页面已过期，请重新提交")]
         context["key"] = uuid.uuid4().hex
         return render(request, "portal/apply.html", context, status=400)
     existing = (
         queries.own_cases(request.user).filter(applicant=applicant, idempotency_key=key).first()
     )
-    if existing is not None:  # a second click of the same form
+    if kept is None and existing is not None:  # a second click of the same form
         return redirect("portal:my_case", existing.pk)
     errors: dict[str, list[str]] = {}
     files = {m.pk: request.FILES.get(actions.upload_field(m)) for m in uploadable}
+    picks = {m.pk: m.picked for m in uploadable if m.picked}
     try:
-        case = reuse_actions.apply_online(
-            hi,
-            actor=request.user,
-            applicant=applicant,
-            files=files,
-            picks={m.pk: m.picked for m in uploadable if m.picked},
-            idempotency_key=key,
-            target_licence=context["licence"],
-        )
+        if kept is None:
+            case = reuse_actions.apply_online(
+                hi,
+                actor=request.user,
+                applicant=applicant,
+                files=files,
+                picks=picks,
+                idempotency_key=key,
+                target_licence=context["licence"],
+            )
+        else:
+            case = _submit_kept(request, kept, files=files, picks=picks)
     except ValidationFailed as exc:
         errors = {
             name: [str(m) for m in msgs]
@@ -149,10 +157,87 @@ def apply(request, handling_item_id):
             ),
         )
         return redirect("portal:my_case", case.pk)
+    # The application went back with errors: the files that passed their checks are kept with
+    # a draft of this form, so the applicant corrects what was wrong without choosing them again.
+    if kept is None:
+        kept, refused = _keep_files(request, hi, applicant, files)
+        for name, msgs in refused.items():
+            errors.setdefault(name, msgs)
+    if kept is not None:
+        kept = draft_queries.own_draft(request.user, kept.pk)
     context["errors"] = errors
+    context["draft"] = kept
+    saved = {u.material_id: u for u in kept.uploads.all()} if kept is not None else {}
     for m in materials:
         m.errors = errors.get(f"material-{m.pk}", [])
+        m.saved = saved.get(m.pk)
     return render(request, "portal/apply.html", context, status=400)
+
+
+def _kept_draft(request, hi: HandlingItem, applicant):
+    """The draft an earlier refusal of this form kept the files in (the form's hidden `draft`),
+    read through `own_drafts`: another account's draft is a 404, never a file to claim. The
+    case's id when that draft was submitted already (the same form sent twice)."""
+    raw = request.POST.get("draft", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404(_("草稿不存在"))
+    found = draft_queries.own_draft(request.user, int(raw))
+    if found is None:
+        case = draft_actions.submitted_case(request.user, int(raw))
+        if case is None:
+            raise Http404(_("草稿不存在"))
+        return case.pk
+    if found.handling_item_id != hi.pk or found.applicant_id != applicant.pk:
+        raise Http404(_("草稿不存在"))
+    return found
+
+
+def _submit_kept(request, draft, *, files: dict, picks: dict):
+    """The form sent again with its kept files: the newly chosen files replace the kept ones
+    (each kept as it passes its check), then the draft goes in as the application."""
+    problems: dict[str, list[str]] = {}
+    for material_id, upload in files.items():
+        if upload is None:
+            continue
+        try:
+            draft_actions.add_upload(draft, material_id, actor=request.user, upload=upload)
+        except ValidationFailed as exc:
+            problems.update({k: [str(m) for m in v] for k, v in exc.fields.items()})
+    if "licence" in request.POST:
+        draft_actions.save_fields(
+            draft, actor=request.user, fields={"licence": request.POST["licence"]}
+        )
+    if problems:
+        raise ValidationFailed(fields=problems)
+    return draft_actions.submit(draft, actor=request.user, picks=picks)
+
+
+def _keep_files(request, hi: HandlingItem, applicant, files: dict):
+    """Open a draft of the refused form and keep in it each posted file that passes its check
+    (and the licence chosen). The draft, or None when no file was sent or the application
+    cannot be a draft at all (an item not open online …), and the refusals of the files that
+    could not be kept."""
+    refused: dict[str, list[str]] = {}
+    posted = {pk: f for pk, f in files.items() if f is not None}
+    if not posted:
+        return None, refused
+    try:
+        draft = draft_actions.start_draft(hi, actor=request.user, applicant=applicant)
+    except DomainError:
+        return None, refused
+    if request.POST.get("licence", "").isdigit():
+        draft_actions.save_fields(
+            draft, actor=request.user, fields={"licence": request.POST["licence"]}
+        )
+    for material_id, upload in posted.items():
+        upload.seek(0)
+        try:
+            draft_actions.add_upload(draft, material_id, actor=request.user, upload=upload)
+        except ValidationFailed as exc:
+            refused.update({k: [str(m) for m in v] for k, v in exc.fields.items()})
+    return draft, refused
 
 
 @signed_in

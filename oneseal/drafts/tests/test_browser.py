@@ -61,3 +61,46 @@ def test_autosave_on_a_phone_and_resume_on_another_device(
     assert page.url.endswith(f"/my/cases/{case.pk}/")
     assert case.materials.get(material=rules_doc).uploads.get().original_name == "制度.pdf"
     assert not Draft.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_sending_and_the_submit_button_shows_it_works(
+    handling_item, own_applicant, applicant_user, form, rules_doc, page, live_server, tmp_path
+):
+    sign_in(page, applicant_user, live_server.url)
+    page.goto(f"/apply/{handling_item.pk}/")
+    sent = []
+    page.on("request", lambda r: r.method == "POST" and sent.append(r.url))
+    field = page.locator(f"#material-{form.pk}")
+    # The limit and kinds come from the page (the server's settings), not from the script.
+    assert field.get_attribute("data-max-bytes") == str(20 * 1024 * 1024)
+    # 21 MB on disk (sparse), handed to the browser by its path rather than over the wire.
+    big = tmp_path / "扫描件.pdf"
+    with big.open("wb") as f:
+        f.write(b"%PDF-1.7")
+        f.truncate(21 * 1024 * 1024)
+    page.set_input_files(f"#material-{form.pk}", big)
+    alert = page.locator(f"#material-{form.pk}-client-error")
+    assert alert.inner_text() == f"“{form.name}”：文件过大，上限为20 MB"
+    assert field.evaluate("el => el.files.length") == 0 and sent == []
+    page.set_input_files(
+        f"#material-{form.pk}",
+        {"name": "扫描件.exe", "mimeType": "application/pdf", "buffer": b"MZ"},
+    )
+    assert "只接受PDF、JPG、PNG文件" in alert.inner_text() and sent == []
+    # A file within the limits is sent (autosave) and the refusal goes.
+    page.set_input_files(f"#material-{form.pk}", pdf("申请书.pdf"))
+    page.locator("#autosave-status").filter(has_text="草稿已保存").wait_for()
+    assert alert.count() == 0
+    # Held on its way, the submission shows 提交中… and a second press sends nothing more.
+    held = []
+    page.route("**/submit/", lambda route: held.append(route))
+    button = page.get_by_role("button", name="提交申请")
+    button.click(no_wait_after=True)  # the navigation is held by the route above
+    page.get_by_role("button", name="提交中…").wait_for()
+    assert page.locator("#draft-submit, #apply-submit").first.is_disabled()
+    page.locator("form#apply-form").evaluate("f => f.requestSubmit()")
+    page.wait_for_function("() => true")
+    assert len(held) == 1
+    with page.expect_navigation():
+        held[0].continue_()
+    assert "申请已提交" in page.content() and Case.objects.count() == 1

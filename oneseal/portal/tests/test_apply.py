@@ -155,3 +155,96 @@ def test_the_receipt_lists_the_files_as_submitted_and_shows_on_the_case_page(
     assert "收件人" not in text  # no clerk received it
     page = client.get(r["Location"]).content.decode()
     assert receipt.number in page and "收件凭证" in page
+
+
+def test_files_of_a_refused_application_are_kept_and_the_resubmission_attaches_them(
+    person, new_item
+):
+    from oneseal.drafts.models import Draft, DraftUpload
+
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+    r = client.post(
+        f"/apply/{new_item.pk}/",
+        {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("申请书.pdf")},
+    )
+    body = r.content.decode()
+    assert r.status_code == 400 and "请上传“申请人居民身份证”" in body
+    draft = Draft.objects.get()
+    assert draft.owner == person and Case.objects.count() == 0
+    assert "已上传：申请书.pdf（可替换）" in body
+    assert f'name="draft" value="{draft.pk}"' in body
+    # Sent again with only the missing file: the kept one goes with it, and the draft is gone.
+    r = client.post(
+        f"/apply/{new_item.pk}/",
+        {"idempotency_key": key, "draft": draft.pk, fields["申请人居民身份证"]: pdf("身份证.pdf")},
+    )
+    case = Case.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/my/cases/{case.pk}/"
+    assert sorted(
+        Upload.objects.filter(case_material__case=case).values_list("original_name", flat=True)
+    ) == ["申请书.pdf", "身份证.pdf"]
+    assert not Draft.objects.exists() and not DraftUpload.objects.exists()
+    # The same form once more (a second click): the case it opened, not a second one.
+    again = client.post(f"/apply/{new_item.pk}/", {"idempotency_key": key, "draft": draft.pk})
+    assert again["Location"] == r["Location"] and Case.objects.count() == 1
+
+
+def test_a_kept_file_is_replaced_by_a_newly_chosen_one(person, new_item):
+    from oneseal.drafts.models import Draft
+
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+    client.post(
+        f"/apply/{new_item.pk}/",
+        {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("旧申请书.pdf")},
+    )
+    draft = Draft.objects.get()
+    r = client.post(
+        f"/apply/{new_item.pk}/",
+        {
+            "idempotency_key": key,
+            "draft": draft.pk,
+            fields["食品经营许可申请书"]: pdf("新申请书.pdf"),
+            fields["申请人居民身份证"]: pdf("身份证.pdf"),
+        },
+    )
+    assert r.status_code == 302
+    assert sorted(Upload.objects.values_list("original_name", flat=True)) == [
+        "新申请书.pdf",
+        "身份证.pdf",
+    ]
+
+
+def test_another_account_cannot_claim_a_kept_file(person, stranger, new_item):
+    from oneseal.drafts.models import Draft, DraftUpload
+
+    client = client_for(person)
+    key, fields, _ = apply_page(client, new_item)
+    client.post(
+        f"/apply/{new_item.pk}/",
+        {"idempotency_key": key, fields["食品经营许可申请书"]: pdf("申请书.pdf")},
+    )
+    draft = Draft.objects.get()
+    other = client_for(stranger)
+    other_key, other_fields, _ = apply_page(other, new_item)
+    r = other.post(
+        f"/apply/{new_item.pk}/",
+        {
+            "idempotency_key": other_key,
+            "draft": draft.pk,
+            other_fields["申请人居民身份证"]: pdf("身份证.pdf"),
+        },
+    )
+    assert r.status_code == 404 and Case.objects.count() == 0
+    assert DraftUpload.objects.filter(draft=draft).count() == 1
+    assert Draft.objects.count() == 1
+
+
+def test_the_file_fields_carry_the_limits_the_server_checks_with(person, new_item, settings):
+    settings.UPLOAD_MAX_BYTES, settings.UPLOAD_TYPES = 5 * 1024 * 1024, ["pdf"]
+    _key, _fields, body = apply_page(client_for(person), new_item)
+    assert 'accept=".pdf,application/pdf"' in body and 'data-types="pdf"' in body
+    assert 'data-max-bytes="5242880"' in body
+    assert 'data-too-big="“食品经营许可申请书”：文件过大，上限为5 MB"' in body
+    assert 'data-bad-type="“申请人居民身份证”：只接受PDF文件' in body

@@ -219,3 +219,27 @@ def test_the_list_of_my_cases_takes_the_same_queries_for_one_case_or_many(person
     # 14: the saved drafts listed above the cases and the unread messages in the navigation
     # are one query each, whatever the number of cases.
     assert count() == one <= 14
+
+
+def test_a_correction_refused_for_a_missing_file_keeps_the_file_already_sent(
+    person, corrected_case
+):
+    client = client_for(person)
+    url = f"/my/cases/{corrected_case.pk}/"
+    lines = {
+        line.material.name: line for line in corrected_case.materials.select_related("material")
+    }
+    client.post(
+        f"{url}materials/{lines['食品经营许可申请书'].pk}/upload/", {"file": pdf("签字版.pdf")}
+    )
+    r = client.post(url + "correction/", follow=True)
+    body = r.content.decode()
+    assert "“申请人居民身份证”：请先上传补正后的文件" in body
+    assert "已上传补正文件：签字版.pdf" in body
+    # Only the missing file is sent now; the one kept goes with the correction.
+    client.post(f"{url}materials/{lines['申请人居民身份证'].pk}/upload/", {"file": pdf("id.pdf")})
+    version = Case.objects.get(pk=corrected_case.pk).lock_version
+    r = client.post(url + "correction/", {"lock_version": version}, follow=True)
+    assert "补正材料已提交" in r.content.decode()
+    assert Case.objects.get(pk=corrected_case.pk).state == State.RECEIVED
+    assert lines["食品经营许可申请书"].uploads.filter(original_name="签字版.pdf").count() == 1

@@ -280,3 +280,29 @@ def test_the_window_prints_the_receipt_issued_with_the_intake(window, item, cler
     page = window.get(reverse("workbench:intake-case", args=[case.pk])).content.decode()
     assert 'id="print-receipt"' in page and receipt.number in page
     assert window.get(reverse("documents:file", args=[receipt.pk])).status_code == 200
+
+
+def test_a_file_sent_with_a_refused_checklist_is_kept_and_listed(window, item):
+    case = received(window, item)
+    core, _ = lines(case)
+    data = checklist(case, decision="save")
+    assert window.post(reverse("workbench:intake-case", args=[case.pk]), data).status_code == 302
+    # The old page again (a conflict) and a status nobody offers: the file still stays.
+    stale = {**data, f"file_{core.pk}": SimpleUploadedFile("申请书.pdf", PDF)}
+    response = window.post(reverse("workbench:intake-case", args=[case.pk]), stale)
+    assert response.status_code == 409
+    assert core.uploads.get().original_name == "申请书.pdf"
+    assert "申请书.pdf" in response.content.decode()
+    case.refresh_from_db()
+    bad = {
+        **checklist(case, decision="save"),
+        f"status_{core.pk}": "nonsense",
+        f"file_{core.pk}": SimpleUploadedFile("身份证.pdf", PDF),
+    }
+    response = window.post(reverse("workbench:intake-case", args=[case.pk]), bad)
+    assert response.status_code == 400
+    assert sorted(core.uploads.values_list("original_name", flat=True)) == [
+        "申请书.pdf",
+        "身份证.pdf",
+    ]
+    assert "身份证.pdf" in response.content.decode()

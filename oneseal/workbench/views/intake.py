@@ -282,6 +282,20 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
     if decision not in INTAKE_DECISIONS:
         decision = "save"
     lines = list(case.materials.select_related("material"))
+    # Files first, each kept as it passes its check whatever else the form gets wrong (a bad
+    # status, a stale page): the re-shown page lists them and nobody chooses them again.
+    errors: dict[str, list[str]] = {}
+    for line in lines:
+        upload = request.FILES.get(f"file_{line.pk}")
+        if upload is not None:
+            try:
+                actions.attach_file(line, actor=user, upload=upload)
+            except NotPermitted as exc:
+                raise PermissionDenied(str(exc.message)) from None
+            except DomainError as exc:
+                errors[f"line_{line.pk}"] = [
+                    m for msgs in domain_errors(exc).values() for m in msgs
+                ]
     check = ACTION_BY_NAME["check-materials"].input(
         data={
             "statuses": _parse_line_map("status", request.POST, lines),
@@ -293,22 +307,14 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "workbench/intake_case.html",
-            _intake_case_context(request, case, errors=serializer_errors(check.errors)),
+            _intake_case_context(
+                request, case, errors={**serializer_errors(check.errors), **errors}
+            ),
             status=400,
         )
-    errors: dict[str, list[str]] = {}
     head = documents.last_seq(case)
     try:
         case = actions.check_materials(case, actor=user, **check.validated_data)
-        for line in lines:
-            upload = request.FILES.get(f"file_{line.pk}")
-            if upload is not None:
-                try:
-                    actions.attach_file(line, actor=user, upload=upload)
-                except DomainError as exc:
-                    errors[f"line_{line.pk}"] = [
-                        m for msgs in domain_errors(exc).values() for m in msgs
-                    ]
         if errors or decision == "save":
             if not errors:
                 messages.success(request, _("材料核验结果已保存"))

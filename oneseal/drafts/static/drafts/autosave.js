@@ -39,19 +39,46 @@
       });
     }
 
+    // A file is sent by XMLHttpRequest, whose upload reports its progress (fetch does not):
+    // a bar beside the field shows how much of the file has gone.
+    function send(url, data, withFile) {
+      return new Promise(function (resolve, reject) {
+        var xhr = new XMLHttpRequest();
+        var bar = null;
+        xhr.open("POST", url);
+        xhr.setRequestHeader("X-Autosave", "1");
+        xhr.responseType = "json";
+        if (withFile) {
+          bar = document.createElement("progress");
+          bar.max = 100;
+          bar.value = 0;
+          bar.className = "upload-progress";
+          bar.dataset.uploadProgress = withFile.name;
+          bar.setAttribute("aria-label", withFile.dataset.progressLabel || "");
+          withFile.insertAdjacentElement("afterend", bar);
+          xhr.upload.addEventListener("progress", function (e) {
+            if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); }
+          });
+        }
+        xhr.addEventListener("load", function () {
+          if (bar) { bar.remove(); }
+          if (xhr.response === null) { reject(new Error("not json")); return; }
+          resolve({ ok: xhr.status >= 200 && xhr.status < 300, body: xhr.response });
+        });
+        xhr.addEventListener("error", function () {
+          if (bar) { bar.remove(); }
+          reject(new Error("offline"));
+        });
+        xhr.send(data);
+      });
+    }
+
     function post(withFile) {
       var data = new FormData(form);
       form.querySelectorAll("input[type=file]").forEach(function (input) {
         if (input !== withFile) { data.delete(input.name); }
       });
-      return fetch(form.dataset.autosave, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-Autosave": "1" }
-      }).then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      }).then(function (result) {
+      return send(form.dataset.autosave, data, withFile).then(function (result) {
         var body = result.body;
         if (body.save_url) {
           // The draft exists now: later saves go to it, and so does the submission.

@@ -3,15 +3,143 @@
 (function () {
   "use strict";
 
-  // One submission per form: a double click on a button marked data-once must not send the
-  // form twice (the server also returns the first case for a repeated key).
+  // A file input carrying the server's limits (the interface's upload_attrs tag: data-max-bytes,
+  // data-types and the refusals worded as the server words them) refuses a file at once, before
+  // a byte is sent: a 21 MB scan is not uploaded whole only to be turned away. The server checks
+  // every file again by its content. Runs in the capture phase, before autosave.js sends it.
+  function clientError(input) {
+    var id = input.id ? input.id + "-client-error" : "";
+    return id ? document.getElementById(id) : null;
+  }
+
+  function refuseFile(input, text) {
+    var note = clientError(input);
+    if (!note) {
+      note = document.createElement("span");
+      note.className = "errorlist";
+      note.setAttribute("role", "alert");
+      if (input.id) { note.id = input.id + "-client-error"; }
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    input.value = "";
+    input.setAttribute("aria-invalid", "true");
+    if (note.id) {
+      var described = (input.getAttribute("aria-describedby") || "").split(" ");
+      if (described.indexOf(note.id) < 0) {
+        input.setAttribute("aria-describedby", described.concat([note.id]).join(" ").trim());
+      }
+    }
+  }
+
+  function fileProblem(input) {
+    var limit = parseInt(input.dataset.maxBytes, 10);
+    var types = (input.dataset.types || "").split(",").filter(Boolean);
+    for (var i = 0; i < input.files.length; i++) {
+      var file = input.files[i];
+      var dot = file.name.lastIndexOf(".");
+      var suffix = dot < 0 ? "" : file.name.slice(dot + 1).toLowerCase();
+      if (types.length && types.indexOf(suffix) < 0) { return input.dataset.badType; }
+      if (limit && file.size > limit) { return input.dataset.tooBig; }
+    }
+    return "";
+  }
+
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input || input.type !== "file" || !input.dataset.maxBytes) { return; }
+    var problem = input.files.length ? fileProblem(input) : "";
+    if (problem) {
+      refuseFile(input, problem);
+      // Nobody downstream (autosave.js) sees a file that would only be refused.
+      e.stopImmediatePropagation();
+      return;
+    }
+    var note = clientError(input);
+    if (note) { note.remove(); }
+    input.removeAttribute("aria-invalid");
+  }, true);
+
+  // Every form shows it is working once sent (提交中…, the wording on <body data-working>) and
+  // is not sent twice: a second click or Enter is ignored until the page changes. The server
+  // still answers a repeated submission with the first result (idempotency keys, row locks).
+  // The buttons are disabled only after the event, so the pressed button's name and value
+  // (e.g. decision=accept) are still part of what is sent.
+  function release(form) {
+    delete form.dataset.sending;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("[data-working-label]").forEach(function (button) {
+      button.textContent = button.dataset.workingLabel;
+      delete button.dataset.workingLabel;
+      button.disabled = false;
+      button.removeAttribute("aria-disabled");
+    });
+    var bar = form.querySelector("progress[data-upload-progress]");
+    if (bar) { bar.remove(); }
+  }
+
+  function hasFiles(form) {
+    return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
   document.addEventListener("submit", function (e) {
-    var button = e.target.querySelector("button[data-once]");
-    if (!button) { return; }
-    if (button.dataset.sent) { e.preventDefault(); return; }
-    button.dataset.sent = "1";
-    button.setAttribute("aria-disabled", "true");
+    var form = e.target;
+    if (form.dataset.sending) { e.preventDefault(); return; }
+    // A GET form (a search, a filter, an export) may answer with a download and leave the page
+    // as it is: only forms that change something are held.
+    if (e.defaultPrevented || form.method !== "post" || form.target || form.hasAttribute("data-no-working")) { return; }
+    var working = document.body.dataset.working || "";
+    var pressed = e.submitter || form.querySelector("button[type=submit], button:not([type])");
+    form.dataset.sending = "1";
+    form.setAttribute("aria-busy", "true");
+    if (pressed && working && pressed.tagName === "BUTTON") {
+      pressed.dataset.workingLabel = pressed.textContent;
+      pressed.textContent = working;
+    }
+    if (hasFiles(form) && !form.querySelector("progress[data-upload-progress]")) {
+      // The page cannot read a plain form's upload progress: an indeterminate bar says the
+      // files are on their way until the answer arrives.
+      var bar = document.createElement("progress");
+      bar.dataset.uploadProgress = "1";
+      bar.setAttribute("aria-label", document.body.dataset.uploading || working);
+      (pressed || form).insertAdjacentElement("afterend", bar);
+    }
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+        if (!button.dataset.workingLabel) { button.dataset.workingLabel = button.textContent; }
+        button.disabled = true;
+        button.setAttribute("aria-disabled", "true");
+      });
+    }, 0);
   });
+
+  // A form htmx sends stays on the page: it is released when the answer is in.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.target && e.target.closest && e.target.closest("form");
+    if (form && form.dataset.sending) { release(form); }
+  });
+
+  // Back to a page kept in the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) { document.querySelectorAll("form[data-sending]").forEach(release); }
+  });
+
+  // A table wider than the screen scrolls inside its .table-wrap: that box must be reachable by
+  // keyboard (focusable) so it can be scrolled without a mouse (WCAG 2.1.1; axe's
+  // scrollable-region-focusable). Only a box that does scroll is put in the tab order.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
 
   // An input marked data-enter-trigger="EVENT": Enter fires that htmx event (e.g. a search)
   // instead of submitting the surrounding form.
