@@ -293,3 +293,26 @@ def remedies(region_name: str) -> dict:
 
 def licence_number(region_code: str, year: int, n: int) -> str:
     return f"{region_code}{year}L{n:06d}"
+
+
+# --- Who may apply, and through whom (《行政许可法》第二十九条) --------------------------------
+
+
+def serves(applicant_type: str, applicant_kind: str) -> bool:
+    """Whether a handling item whose guide names `applicant_type` (person, organisation or
+    both) serves an applicant of `applicant_kind` (person or organisation)."""
+    return applicant_type in ("both", applicant_kind)
+
+
+def names_agent(agent_name: str, agent_id_number: str) -> bool:
+    """An application names an agent (代办人) as soon as either the name or the number is
+    given; `receive` then requires both."""
+    return bool((agent_name or "").strip() or (agent_id_number or "").strip())
+
+
+def is_power_of_attorney(applies_to: str, name: str) -> bool:
+    """The material an agent's application rests on (授权委托书, 第二十九条第二款): a material
+    marked for the agent's situation, or, in a guide whose materials carry no situation (an
+    imported list, the generic guides), the material that names the power of attorney."""
+    applies = applies_to or "all"
+    return applies == "agent" or (applies == "all" and "委托书" in name)

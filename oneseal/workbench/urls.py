@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/", intake.intake, name="intake"),
     path("intake/items/", intake.find_items, name="find-items"),
     path("intake/check-number/", intake.check_number, name="check-number"),
+    path("intake/checklist/", intake.checklist, name="intake-checklist"),
     path("intake/<int:pk>/", intake.intake_case, name="intake-case"),
     path("cases/<int:pk>/", case.case_page, name="case"),
     path("cases/<int:pk>/act/<slug:name>/", case.act, name="act"),

@@ -28,7 +28,7 @@ from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.catalogue import rules as catalogue_rules
-from oneseal.catalogue.models import ApplicantType, HandlingItem, ItemVersion, Material
+from oneseal.catalogue.models import HandlingItem, ItemVersion, Material
 from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
@@ -80,19 +80,24 @@ def receive_blockers(
                 date=date_format(on, "DATE_FORMAT")
             )
         )
-    if not handling_item_serves(handling_item, applicant):
-        out.append(
-            _("该办理项的服务对象为{who}").format(who=handling_item.get_applicant_type_display())
+    return out + applicant_kind_blockers(handling_item, applicant.kind)
+
+
+def applicant_kind_blockers(handling_item: HandlingItem, kind: str) -> list[str]:
+    """Why an applicant of `kind` (person or organisation) cannot apply for the handling item:
+    its guide serves the other kind only. The window checks it as the clerk types, with this
+    same function, before anything is stored."""
+    if rules.serves(handling_item.applicant_type, kind):
+        return []
+    return [
+        _("该办理项的服务对象为{who}，申请人为{kind}，不能申请").format(
+            who=handling_item.get_applicant_type_display(), kind=Applicant.Kind(kind).label
         )
-    return out
+    ]
 
 
 def handling_item_serves(handling_item: HandlingItem, applicant: Applicant) -> bool:
-    wanted: dict[str, ApplicantType] = {
-        Applicant.Kind.PERSON: ApplicantType.PERSON,
-        Applicant.Kind.ORGANISATION: ApplicantType.ORGANISATION,
-    }
-    return handling_item.applicant_type in (ApplicantType.BOTH, wanted[applicant.kind])
+    return rules.serves(handling_item.applicant_type, applicant.kind)
 
 
 def _line(case: Case, material: Material, applicant_kind: str, by_agent: bool) -> CaseMaterial:
@@ -296,6 +301,126 @@ def receive_at_window(
         agent_phone=agent_phone,
         target_licence=target_licence,
     )
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """The clerk's check of one material at the window: its status (provided, missing,
+    defective, not needed, pending), a note (what to correct), and, for a material accepted
+    under 容缺受理, the date the applicant promises to supply it by."""
+
+    status: str
+    note: str = ""
+    tolerated: bool = False
+    promised_by: datetime.date | None = None
+
+
+# What the clerk decides at the window together with the intake: only receive (the check and
+# the decision follow on the case's checklist), accept, ask once for every correction, refuse.
+WINDOW_DECISIONS = ("receive", "accept", "correction", "refuse")
+
+
+@transaction.atomic
+def intake_at_window(
+    handling_item: HandlingItem,
+    *,
+    actor: "User",
+    applicant: dict,
+    decision: str,
+    checklist: dict[int, LineCheck] | None = None,
+    refusal: dict | None = None,
+    idempotency_key: str = "",
+    agent_name: str = "",
+    agent_id_number: str = "",
+    agent_phone: str = "",
+    target_licence: Licence | int | None = None,
+) -> Case:
+    """一窗受理 in one act, as the window works with the applicant in front of it: receive
+    (`receive_at_window`), record the check of every material (`checklist`, keyed by material
+    id) and decide — accept (tolerated lines
+    with their promised dates), ask once for every material marked missing or defective (its
+    note saying what), or refuse (`refusal`: clause, reason, competent body). All or nothing:
+    when the decision is refused, nothing is stored — no applicant, no case, no receipt — and
+    the refusal names each field (`material-<id>` for a line), so the clerk corrects the form
+    and sends it again. The same form sent twice returns the case the first opened."""
+    if decision not in WINDOW_DECISIONS:
+        raise ValidationFailed(
+            fields={"decision": [_("请选择收件后的处理：受理、补正、不予受理或仅收件")]}
+        )
+    case = receive_at_window(
+        handling_item,
+        actor=actor,
+        applicant=applicant,
+        idempotency_key=idempotency_key,
+        agent_name=agent_name,
+        agent_id_number=agent_id_number,
+        agent_phone=agent_phone,
+        target_licence=target_licence,
+    )
+    lines = getattr(case, "new_lines", None)
+    if lines is None:
+        return case  # opened by the same form before: decided then
+    checklist = checklist or {}
+    by_material = {line.material_id: line for line in lines}
+    unknown = {
+        f"material-{pk}": [_("该材料不属于本办理项的材料清单")]
+        for pk in checklist
+        if pk not in by_material
+    }
+    undated = {
+        f"material-{pk}": [
+            _("容缺受理须填写“{m}”的承诺补齐日期").format(m=by_material[pk].material.name)
+        ]
+        for pk, line_check in checklist.items()
+        if pk in by_material and line_check.tolerated and line_check.promised_by is None
+    }
+    wanted = (CaseMaterial.Status.MISSING, CaseMaterial.Status.DEFECTIVE)
+    unsaid = {
+        f"material-{pk}": [_("请写明“{m}”需要补正的内容").format(m=by_material[pk].material.name)]
+        for pk, line_check in checklist.items()
+        if pk in by_material and line_check.status in wanted and not line_check.note.strip()
+    }
+    fail_fields(
+        {
+            **unknown,
+            **(undated if decision == "accept" else {}),
+            **(unsaid if decision == "correction" else {}),
+        }
+    )
+    if checklist:
+        case = check_materials(
+            case,
+            actor=actor,
+            statuses={by_material[pk].pk: c.status for pk, c in checklist.items()},
+            notes={by_material[pk].pk: c.note.strip() for pk, c in checklist.items()},
+        )
+    if decision == "accept":
+        return accept(
+            case,
+            actor=actor,
+            tolerated={
+                by_material[pk].pk: cast(datetime.date, c.promised_by)
+                for pk, c in checklist.items()
+                if c.tolerated
+            }
+            or None,
+        )
+    if decision == "correction":
+        return request_correction(
+            case,
+            actor=actor,
+            items={by_material[pk].pk: c.note for pk, c in checklist.items() if c.status in wanted},
+        )
+    if decision == "refuse":
+        refusal = refusal or {}
+        return refuse(
+            case,
+            actor=actor,
+            clause=str(refusal.get("clause", "")),
+            reason=str(refusal.get("reason", "")),
+            competent_body=str(refusal.get("competent_body", "")),
+        )
+    return case
 
 
 def online_uploads(handling_item: HandlingItem, applicant: Applicant) -> list[Material]:
@@ -502,8 +627,13 @@ def accept_blockers(
     non-core material marked tolerable with a dated promise (容缺受理)."""
     out = rules.transition_blockers("accept", case.state)
     tolerated = tolerated or {}
-    for line in case.materials.select_related("material"):
+    lines = list(case.materials.select_related("material"))
+    attorney = power_of_attorney_blockers(case, lines, tolerated=tolerated)
+    out += attorney
+    for line in lines:
         m = line.material
+        if attorney and rules.is_power_of_attorney(m.applies_to, m.name):
+            continue  # said once, above
         if line.pk in tolerated:
             if m.is_core or not m.is_tolerable:
                 out.append(_("“{m}”不是可容缺的非核心材料").format(m=m.name))
@@ -515,6 +645,46 @@ def accept_blockers(
             CaseMaterial.Status.NOT_NEEDED,
         ):
             out.append(_("必要材料“{m}”尚未提交或未核验").format(m=m.name))
+    return out
+
+
+def power_of_attorney_blockers(
+    case: Case, lines: list[CaseMaterial] | None = None, *, tolerated: dict | None = None
+) -> list[str]:
+    """An application filed by an agent (代办人, 《行政许可法》第二十九条第二款) is accepted only
+    on a power of attorney the clerk has seen: every checklist line of the power of attorney
+    must be provided, never tolerated nor set aside, whatever the guide says of the material
+    being optional. A guide that lists no power of attorney cannot take an agent's application
+    until it does. The same rule for the window, the API and every other path to `accept`."""
+    if not rules.names_agent(case.agent_name, case.agent_id_number):
+        return []
+    agent = case.agent_name or case.agent_id_number
+    if lines is None:
+        lines = list(case.materials.select_related("material"))
+    found = [
+        line
+        for line in lines
+        if rules.is_power_of_attorney(line.material.applies_to, line.material.name)
+    ]
+    if not found:
+        return [
+            _(
+                "由代办人{agent}办理的须核验授权委托书，但该办理项的材料清单未列授权委托书：请事项管理员在办事指南中补列（适用情形：委托他人代办的）后再受理"
+            ).format(agent=agent)
+        ]
+    out = []
+    for line in found:
+        name = line.material.name
+        if line.pk in (tolerated or {}):
+            out.append(
+                _("“{m}”证明代办人{agent}的委托权限，不能容缺受理").format(m=name, agent=agent)
+            )
+        elif line.status != CaseMaterial.Status.PROVIDED:
+            out.append(
+                _("由代办人{agent}办理的，“{m}”须核验为已提交后才能受理").format(
+                    m=name, agent=agent
+                )
+            )
     return out
 
 
@@ -555,6 +725,13 @@ def accept(
     on = on or today()
     require_within_window(case, on, refused=_("无需再作受理决定"))
     blockers = accept_blockers(case, on=on, tolerated=tolerated)
+    check("accept", case)
+    attorney = power_of_attorney_blockers(case, tolerated=tolerated)
+    if attorney:
+        # Named under its own field, so every interface can say what the refusal is about.
+        raise ValidationFailed(
+            attorney[0], reasons=blockers, fields={"power_of_attorney": attorney}
+        )
     check("accept", case, blockers)
     for line in case.materials.filter(pk__in=list(tolerated or {})):
         # Only lines of `tolerated` are read, so it is given here.

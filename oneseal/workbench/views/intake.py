@@ -2,8 +2,10 @@
 (`receive_at_window`), then check the materials and accept, ask once for every correction,
 or refuse."""
 
+import datetime
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
 from oneseal.applicants import rules as applicant_rules
@@ -24,8 +27,15 @@ from oneseal.cases.models import (
     CaseMaterial,
     State,
 )
-from oneseal.cases.queries import Viewer, case_details, visible_licences, with_clocks
-from oneseal.catalogue.models import HandlingItem, ItemVersion
+from oneseal.cases.queries import (
+    Viewer,
+    case_details,
+    published_parts,
+    visible_licences,
+    with_clocks,
+)
+from oneseal.catalogue import rules as catalogue_rules
+from oneseal.catalogue.models import HandlingItem, ItemVersion, Material
 from oneseal.documents import queries as document_queries
 from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.interface.rows import shown_with
@@ -108,10 +118,15 @@ def check_number(request: HttpRequest) -> HttpResponse:
     the applicant is registered already (a window clerk holds their papers)."""
     require_clerk(request.user)
     kind = request.GET.get("kind", Applicant.Kind.PERSON)
-    number = request.GET.get("number", "")
-    context: dict[str, object] = {"typed": bool(number.strip())}
+    # The agent's number is checked the same way; nobody is looked up for it.
+    agent = "agent_id_number" in request.GET
+    number = request.GET.get("agent_id_number" if agent else "number", "")
+    context: dict[str, object] = {"typed": bool(number.strip()), "agent": agent}
     if number.strip():
         try:
+            if agent:
+                context["normalised"] = applicant_rules.validate_id_number(number)
+                return render(request, "workbench/_number_check.html", context)
             if kind == Applicant.Kind.ORGANISATION:
                 context["normalised"] = applicant_rules.validate_credit_code(number)
             else:
@@ -130,30 +145,165 @@ def check_number(request: HttpRequest) -> HttpResponse:
 
 APPLICANT_FIELDS = ("kind", "name", "number", "phone", "email", "representative", "address")
 
+# The checklist's statuses a clerk sets (容缺 is set by accepting with a promised date).
+WINDOW_STATUSES = [
+    (value, label)
+    for value, label in CaseMaterial.Status.choices
+    if value != CaseMaterial.Status.TOLERATED
+]
+
+
+@dataclass
+class ChecklistRow:
+    """One material of the chosen handling item as the window's checklist shows it before
+    the case exists: named by the material's id, with what the clerk has set so far."""
+
+    material: Material
+    applies: bool
+    attorney: bool
+    status: str
+    note: str
+    tolerated: bool
+    promised: str
+    errors: list[str] = field(default_factory=list)
+
+
+def _chosen_item(user: Viewer, data: QueryDict | dict) -> HandlingItem | None:
+    value = str(data.get("handling_item", ""))
+    if not value.isdigit():
+        return None
+    return handling_items_in_force(user).filter(pk=int(value)).first()
+
+
+def _agent_named(data: QueryDict | dict) -> bool:
+    return case_rules.names_agent(
+        str(data.get("agent_name", "")), str(data.get("agent_id_number", ""))
+    )
+
+
+def _checklist_rows(hi: HandlingItem, data: QueryDict | dict) -> list[ChecklistRow]:
+    """The chosen item's materials for this applicant's situation (a material of another
+    kind of applicant, or the power of attorney when nobody files for them, is not needed),
+    with what the form carries for each."""
+    kind = str(data.get("kind", Applicant.Kind.PERSON))
+    by_agent = _agent_named(data)
+    rows = []
+    for m in published_parts(hi).materials:
+        applies = catalogue_rules.material_applies(m, applicant_kind=kind, by_agent=by_agent)
+        default = CaseMaterial.Status.PENDING if applies else CaseMaterial.Status.NOT_NEEDED
+        rows.append(
+            ChecklistRow(
+                material=m,
+                applies=applies,
+                attorney=by_agent and case_rules.is_power_of_attorney(m.applies_to, m.name),
+                status=str(data.get(f"status-{m.pk}", default)),
+                note=str(data.get(f"note-{m.pk}", "")),
+                tolerated=bool(data.get(f"tolerated-{m.pk}")),
+                promised=str(data.get(f"promised-{m.pk}", "")),
+            )
+        )
+    return rows
+
+
+def _checklist_context(user: Viewer, data: QueryDict | dict) -> dict:
+    """What the checklist part of the window shows: the chosen item's checklist and what
+    the rules already say of the applicant typed so far — the item's applicant type (the same
+    check `receive` makes) and the power of attorney an agent must bring."""
+    hi = _chosen_item(user, data)
+    if hi is None:
+        return {"chosen": None, "rows": []}
+    kind = str(data.get("kind", ""))
+    rows = _checklist_rows(hi, data)
+    agent = _agent_named(data)
+    return {
+        "chosen": hi,
+        "rows": rows,
+        "statuses": WINDOW_STATUSES,
+        "kind_blockers": actions.applicant_kind_blockers(hi, kind)
+        if kind in Applicant.Kind.values
+        else [],
+        "agent_named": agent,
+        "attorney_unlisted": agent and not any(r.attorney for r in rows),
+    }
+
+
+@staff_only
+@require_GET
+def checklist(request: HttpRequest) -> HttpResponse:
+    """htmx: the chosen item's checklist for the applicant's kind and whether an agent files,
+    keeping what the clerk has set; redrawn when the item, the kind or the agent changes."""
+    require_clerk(request.user)
+    return render(
+        request,
+        "workbench/_intake_checklist.html",
+        _checklist_context(request.user, request.GET),
+    )
+
 
 def _intake_context(
-    request: HttpRequest, form: ApplicantForm, *, results: list[dict] | None = None
+    request: HttpRequest,
+    form: ApplicantForm,
+    *,
+    results: list[dict] | None = None,
+    line_errors: dict[int, list[str]] | None = None,
+    refusal_errors: dict[str, list[str]] | None = None,
+    top_errors: list[str] | None = None,
 ) -> dict:
-    chosen = None
     source = form.data if form.is_bound else form.initial
-    if str(source.get("handling_item", "")).isdigit():
-        chosen = (
-            handling_items_in_force(request.user).filter(pk=int(source["handling_item"])).first()
-        )
+    context = _checklist_context(request.user, source)
+    for row in context["rows"]:
+        row.errors = (line_errors or {}).get(row.material.pk, [])
     return {
+        **context,
         "form": form,
         "results": results or [],
-        "chosen": chosen,
         "item_q": request.GET.get("item_q", request.POST.get("item_q", "")),
         "token": request.POST.get("token") or secrets.token_hex(16),
+        "posted": request.POST if request.method == "POST" else {},
+        "refusal_errors": refusal_errors or {},
+        "top_errors": top_errors or [],
     }
+
+
+def _line_checks(
+    rows: list[ChecklistRow], data: QueryDict
+) -> tuple[dict[int, actions.LineCheck], dict[int, list[str]]]:
+    """The checklist as the form sent it, by material id; a promised date that is not a date
+    is named on its line."""
+    checks: dict[int, actions.LineCheck] = {}
+    errors: dict[int, list[str]] = {}
+    for row in rows:
+        pk = row.material.pk
+        if f"status-{pk}" not in data:
+            continue  # not on the form (a window that only receives)
+        promised = None
+        if row.tolerated and row.promised:
+            try:
+                promised = datetime.date.fromisoformat(row.promised)
+            except ValueError:
+                errors[pk] = [_("承诺补齐日期格式应为 YYYY-MM-DD")]
+        checks[pk] = actions.LineCheck(
+            status=row.status, note=row.note, tolerated=row.tolerated, promised_by=promised
+        )
+    return checks, errors
+
+
+DECIDED = {
+    "receive": _l("已收件，办件编号{number}，请核验材料"),
+    "accept": _l("已收件并受理，办件编号{number}"),
+    "correction": _l("已收件并出具一次性补正告知，办件编号{number}"),
+    "refuse": _l("已收件并决定不予受理，办件编号{number}"),
+}
+REFUSAL_FIELDS = ("clause", "reason", "competent_body")
 
 
 @staff_only
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    """Receive (收件) at the window: find or register the applicant, choose the handling item
-    by plain words, open the case; the material check follows on `intake_case`."""
+    """一窗受理 on one screen: the applicant (checked as typed), an agent if any, the handling
+    item found by plain words, its checklist, and the decision — accept, ask once for every
+    correction, refuse, or only receive (the check then follows on `intake_case`). One act
+    (`cases.actions.intake_at_window`): a refused decision stores nothing and names each field."""
     user = request.user
     require_clerk(user)
     if request.method == "GET":
@@ -164,9 +314,14 @@ def intake(request: HttpRequest) -> HttpResponse:
             request, "workbench/intake.html", _intake_context(request, form, results=results)
         )
     form = ApplicantForm(request.POST)
-    if form.is_valid():
+    decision = request.POST.get("decision") or "receive"
+    hi = _chosen_item(user, request.POST)
+    rows = _checklist_rows(hi, request.POST) if hi is not None else []
+    checks, line_errors = _line_checks(rows, request.POST)
+    refusal_errors: dict[str, list[str]] = {}
+    top: list[str] = []
+    if form.is_valid() and not line_errors:
         data = form.cleaned_data
-        hi = handling_items_in_force(user).filter(pk=data["handling_item"]).first()
         number = data["licence_number"].strip().upper()
         # The window searches the register of its own region; whether the licence may be acted on
         # (holder, item, standing, 第五十条) is for `receive` to say.
@@ -177,10 +332,13 @@ def intake(request: HttpRequest) -> HttpResponse:
             form.add_error("licence_number", _("登记簿中没有证照{number}").format(number=number))
         else:
             try:
-                case = actions.receive_at_window(
+                case = actions.intake_at_window(
                     hi,
                     actor=user,
                     applicant={name: data[name] for name in APPLICANT_FIELDS},
+                    decision=decision,
+                    checklist=checks,
+                    refusal={name: request.POST.get(name, "") for name in REFUSAL_FIELDS},
                     idempotency_key=request.POST.get("token", "")[:64],
                     agent_name=data["agent_name"],
                     agent_id_number=data["agent_id_number"],
@@ -190,22 +348,56 @@ def intake(request: HttpRequest) -> HttpResponse:
             except NotPermitted as exc:
                 raise PermissionDenied(str(exc.message)) from None
             except DomainError as exc:
-                for field, msgs in domain_errors(exc).items():
-                    field = form.FIELD_OF.get(field, field)
-                    for msg in msgs:
-                        form.add_error(field if field in form.fields else None, msg)
+                top = _place_errors(exc, form, rows, line_errors, refusal_errors)
             else:
-                messages.success(
-                    request, _("已收件，办件编号{number}，请核验材料").format(number=case.number)
-                )
-                return redirect("workbench:intake-case", pk=case.pk)
+                messages.success(request, str(DECIDED[decision]).format(number=case.number))
+                if decision == "receive":
+                    return redirect("workbench:intake-case", pk=case.pk)
+                issued = documents.issue_due(request, case)
+                return redirect(case_url(case, issued=issued))
     results = find_handling_items(user, request.POST.get("item_q", ""))
     return render(
         request,
         "workbench/intake.html",
-        _intake_context(request, form, results=results),
+        _intake_context(
+            request,
+            form,
+            results=results,
+            line_errors=line_errors,
+            refusal_errors=refusal_errors,
+            top_errors=top,
+        ),
         status=400,
     )
+
+
+def _place_errors(
+    exc: DomainError,
+    form: ApplicantForm,
+    rows: list[ChecklistRow],
+    line_errors: dict[int, list[str]],
+    refusal_errors: dict[str, list[str]],
+) -> list[str]:
+    """Each of the action's refusals beside the field it names: the applicant's fields, a
+    material's line (`material-<id>`; the power of attorney on its own lines), the refusal's
+    fields; the rest (what acceptance still waits for) above the form."""
+    top: list[str] = []
+    for name, msgs in domain_errors(exc).items():
+        name = form.FIELD_OF.get(name, name)
+        if name.startswith("material-") and name[9:].isdigit():
+            line_errors.setdefault(int(name[9:]), []).extend(msgs)
+        elif name == "power_of_attorney" and any(r.attorney for r in rows):
+            for row in rows:
+                if row.attorney:
+                    line_errors.setdefault(row.material.pk, []).extend(msgs)
+        elif name in REFUSAL_FIELDS:
+            refusal_errors[name] = msgs
+        elif name in form.fields:
+            for msg in msgs:
+                form.add_error(name, msg)
+        else:
+            top.extend(m for m in msgs if m not in top)
+    return top
 
 
 def _intake_case_context(

@@ -1,0 +1,125 @@
+"""The window's intake on one screen: the checklist of the chosen item drawn for the applicant
+typed so far (their type checked against the item's, the power of attorney an agent brings),
+and one form that receives, checks and decides — refused as a whole, each error on its field."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from oneseal.applicants.models import Applicant
+from oneseal.cases.models import Case, CaseMaterial
+from oneseal.catalogue import actions as catalogue_actions
+from oneseal.catalogue.models import ApplicantType, Material
+from oneseal.testing import day
+
+PERSON = "640221198001011237"
+AGENT_NUMBER = "640221199002150049"
+
+
+@pytest.fixture
+def window(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def food(complete_draft, admin_user):
+    """食品经营许可（新办） for companies only, its power of attorney for an agent's situation."""
+    version = complete_draft()
+    hi = version.handling_items.get()
+    hi.applicant_type = ApplicantType.ORGANISATION
+    catalogue_actions.save_draft_part(hi, actor=admin_user)
+    catalogue_actions.save_draft_part(
+        Material(
+            handling_item=hi,
+            name="授权委托书",
+            order=2,
+            applies_to="agent",
+            is_required=False,
+            is_core=False,
+        ),
+        actor=admin_user,
+    )
+    catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
+    return hi
+
+
+def ids(hi) -> dict[str, int]:
+    return {m.name: m.pk for m in hi.materials.all()}
+
+
+def form(hi, **extra):
+    data = {
+        "kind": "organisation",
+        "number": "91350100M000100Y43",
+        "name": "平罗县𠮷祥餐饮有限公司",
+        "phone": "0952-6012345",
+        "agent_name": "马代办",
+        "agent_id_number": AGENT_NUMBER,
+        "handling_item": hi.pk,
+        "token": "one-screen",
+        "decision": "accept",
+    }
+    for pk in ids(hi).values():
+        data[f"status-{pk}"], data[f"note-{pk}"] = CaseMaterial.Status.PROVIDED, ""
+    data.update(extra)
+    return data
+
+
+def test_the_checklist_follows_the_item_the_kind_and_the_agent(window, food):
+    url = reverse("workbench:intake-checklist")
+    poa = ids(food)["授权委托书"]
+    alone = window.get(url, {"handling_item": food.pk, "kind": "organisation"}).content.decode()
+    assert "食品经营许可申请书" in alone and 'id="kind-mismatch"' not in alone
+    assert f'id="attorney-{poa}"' not in alone  # nobody files for them: not needed
+    assert '<option value="not_needed" selected>' in alone.split(f'id="status-{poa}"')[1]
+    by_agent = window.get(
+        url, {"handling_item": food.pk, "kind": "organisation", "agent_name": "马代办"}
+    ).content.decode()
+    assert f'id="attorney-{poa}"' in by_agent and "代办必交" in by_agent
+    person = window.get(url, {"handling_item": food.pk, "kind": "person"}).content.decode()
+    assert 'id="kind-mismatch"' in person and "法人或其他组织" in person
+
+
+def test_an_agents_number_is_checked_as_typed_without_looking_anyone_up(window):
+    url = reverse("workbench:check-number")
+    bad = window.get(url, {"agent_id_number": AGENT_NUMBER[:-1] + "0"}).content.decode()
+    assert 'id="agent-number-check-result" data-valid="false"' in bad
+    good = window.get(url, {"agent_id_number": AGENT_NUMBER}).content.decode()
+    assert 'data-valid="true"' in good and "新申请人" not in good
+
+
+def test_without_the_power_of_attorney_nothing_is_stored_and_the_line_says_why(window, food):
+    poa = ids(food)["授权委托书"]
+    response = window.post(reverse("workbench:intake"), form(food, **{f"status-{poa}": "pending"}))
+    assert response.status_code == 400
+    body = response.content.decode()
+    errors = body.split(f'id="material-{poa}"')[1].split("</th>")[0]
+    assert "授权委托书" in errors and "马代办" in errors
+    assert 'value="马代办"' in body and 'value="平罗县𠮷祥餐饮有限公司"' in body  # kept
+    assert not Case.objects.exists() and not Applicant.objects.exists()
+
+    response = window.post(reverse("workbench:intake"), form(food))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.state == "accepted" and case.agent_name == "马代办"
+    assert response["Location"].startswith(reverse("workbench:case", args=[case.pk]))
+
+
+def test_a_person_is_refused_an_item_for_companies_beside_the_item(window, food):
+    response = window.post(
+        reverse("workbench:intake"),
+        form(food, kind="person", number=PERSON, name="马𠮷祥", agent_name="", agent_id_number=""),
+    )
+    assert response.status_code == 400
+    assert "服务对象为法人或其他组织" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_accepting_is_the_forms_first_button_so_enter_accepts(window):
+    page = window.get(reverse("workbench:intake")).content.decode()
+    # With scripting on, a <noscript> button is not a button (the item search's fallback).
+    form_html = re.sub(r"<noscript>.*?</noscript>", "", page.split('id="intake-form"')[1])
+    first_submit = form_html.split('type="submit"')[1]
+    assert 'value="accept"' in first_submit.split(">")[0]
