@@ -4,48 +4,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('esupervision', '0005_step_milestones'),
+        ("esupervision", "0005_step_milestones"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyStat',
+            name="DailyStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(max_length=12)),
-                ('kind', models.CharField(choices=[('received', '收件'), ('accepted', '受理'), ('decided', '办结（作出决定）'), ('rated', '评价'), ('step_clerk', '受理环节'), ('step_reviewer', '审查环节'), ('step_signatory', '决定环节'), ('inspected', '现场核查')], max_length=16)),
-                ('department_id', models.BigIntegerField(default=0)),
-                ('section_id', models.BigIntegerField(default=0)),
-                ('item_id', models.BigIntegerField(default=0)),
-                ('handler_id', models.BigIntegerField(default=0)),
-                ('working_days', models.IntegerField(default=-1)),
-                ('n', models.IntegerField(default=0)),
-                ('online', models.IntegerField(default=0)),
-                ('visits', models.IntegerField(default=0)),
-                ('on_time', models.IntegerField(default=0)),
-                ('rating_sum', models.IntegerField(default=0)),
-                ('late', models.IntegerField(default=0)),
-                ('section_cases', models.IntegerField(default=0)),
-                ('handler_cases', models.IntegerField(default=0)),
-                ('day', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=12)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "收件"),
+                            ("accepted", "受理"),
+                            ("decided", "办结（作出决定）"),
+                            ("rated", "评价"),
+                            ("step_clerk", "受理环节"),
+                            ("step_reviewer", "审查环节"),
+                            ("step_signatory", "决定环节"),
+                            ("inspected", "现场核查"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("department_id", models.BigIntegerField(default=0)),
+                ("section_id", models.BigIntegerField(default=0)),
+                ("item_id", models.BigIntegerField(default=0)),
+                ("handler_id", models.BigIntegerField(default=0)),
+                ("working_days", models.IntegerField(default=-1)),
+                ("n", models.IntegerField(default=0)),
+                ("online", models.IntegerField(default=0)),
+                ("visits", models.IntegerField(default=0)),
+                ("on_time", models.IntegerField(default=0)),
+                ("rating_sum", models.IntegerField(default=0)),
+                ("late", models.IntegerField(default=0)),
+                ("section_cases", models.IntegerField(default=0)),
+                ("handler_cases", models.IntegerField(default=0)),
+                ("day", models.DateField()),
             ],
             options={
-                'verbose_name': '每日汇总（统计用）',
-                'verbose_name_plural': '每日汇总（统计用）',
+                "verbose_name": "每日汇总（统计用）",
+                "verbose_name_plural": "每日汇总（统计用）",
             },
         ),
         migrations.AddIndex(
-            model_name='monthlystat',
-            index=models.Index(condition=models.Q(('n', 0)), fields=['id'], name='monthly_stat_empty'),
+            model_name="monthlystat",
+            index=models.Index(
+                condition=models.Q(("n", 0)), fields=["id"], name="monthly_stat_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='dailystat',
-            index=models.Index(condition=models.Q(('n', 0)), fields=['id'], name='daily_stat_empty'),
+            model_name="dailystat",
+            index=models.Index(
+                condition=models.Q(("n", 0)), fields=["id"], name="daily_stat_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dailystat',
-            constraint=models.UniqueConstraint(fields=('day', 'region_code', 'kind', 'department_id', 'section_id', 'item_id', 'handler_id', 'working_days'), name='daily_stat_unique'),
+            model_name="dailystat",
+            constraint=models.UniqueConstraint(
+                fields=(
+                    "day",
+                    "region_code",
+                    "kind",
+                    "department_id",
+                    "section_id",
+                    "item_id",
+                    "handler_id",
+                    "working_days",
+                ),
+                name="daily_stat_unique",
+            ),
         ),
     ]
