@@ -388,17 +388,18 @@ def seed(world: dict, n: int) -> None:
             )
         sql(
             f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
-            "suspended_by_id, promised_remaining, statutory_remaining, resumed_on, resumed_by_id) "
+            "suspended_by_id, promised_remaining, statutory_remaining, resumed_on, resumed_by_id, basis, "
+            "stops_statutory, technical_support) "
             f"SELECT c.id, 'testing', 'bench', 1, c.accepted_on + {2 + 2 * k}, c.accepted_on + {1 + 2 * k}, "
-            f"{signatory_of}, 3, 15, c.accepted_on + {2 + 2 * k}, {signatory_of} FROM {cases} c "
+            f"{signatory_of}, 3, 15, c.accepted_on + {2 + 2 * k}, {signatory_of}, '', TRUE, FALSE FROM {cases} c "
             "WHERE c.decided_on IS NOT NULL AND mod(c.id, 200) = 1"
         )
     # Open suspensions of the suspended cases, a tenth of them past their expected end.
     sql(
         f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
-        "suspended_by_id, promised_remaining, statutory_remaining) "
+        "suspended_by_id, promised_remaining, statutory_remaining, basis, stops_statutory, technical_support) "
         f"SELECT c.id, 'expert_review', 'bench', 10, c.suspended_on + CASE WHEN mod(c.id, 10) = 0 THEN 2 ELSE 40 END, "
-        f"c.suspended_on, {signatory_of}, 3, 15 FROM {Case._meta.db_table} c WHERE c.state = 'suspended'"
+        f"c.suspended_on, {signatory_of}, 3, 15, '', TRUE, FALSE FROM {Case._meta.db_table} c WHERE c.state = 'suspended'"
     )
     # The review steps of every accepted case: 受理 by the accepting clerk, 审查 (3 working days)
     # by the reviewer of the item's section, done for decided cases and half of the open ones,
