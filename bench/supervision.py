@@ -509,7 +509,9 @@ def row(
     print(f"  {label:<62} {ms:9.1f} ms  {note}{ref}{mark}")
 
 
-def bench_pages(world: dict, show_plans: bool) -> None:
+def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> None:
+    """(b) the e-supervision queries live from the cases; unless `live_only`, (c) the
+    statistics and (d) the pages."""
     from django.contrib.auth import get_user_model
 
     from oneseal.cases import jobs as case_jobs
@@ -634,6 +636,8 @@ def bench_pages(world: dict, show_plans: bool) -> None:
             )
         )
         row(f"overdue support requests count + first 50, {name}", ms, f"{n[0]} requests")
+    if live_only:
+        return
 
     print("\n(c) statistics (from the roll-up rows)")
     county = scopes["640221"]
