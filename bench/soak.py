@@ -274,7 +274,7 @@ def main():
                 f"  {kind:<10} {len(v):7d} {len(v) / elapsed:7.1f} {statistics.median(v):8.1f} "
                 f"{v[min(len(v) - 1, int(len(v) * 0.99))]:8.1f}"
             )
-        every = sorted(x for v in times.values() for x in v)
+        every = sorted(x for v in times.values() for x in v) or [0.0]
         print(
             f"  {'all':<10} {total:7d} {total / elapsed:7.1f} {statistics.median(every):8.1f} "
             f"{every[min(len(every) - 1, int(len(every) * 0.99))]:8.1f}"

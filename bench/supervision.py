@@ -875,6 +875,8 @@ def main():
     os.environ.setdefault("ONESEAL_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ.setdefault("ONESEAL_ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("ONESEAL_PUBLIC_URL", "https://bench.example.gov.cn")
+    # The test client speaks plain HTTP: no redirect to HTTPS (a proxy terminates TLS).
+    os.environ.setdefault("ONESEAL_SSL_REDIRECT", "0")
     import django
 
     django.setup()
