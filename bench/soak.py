@@ -129,6 +129,8 @@ class Client:
             self.record(kind, None, f"{type(exc).__name__}: {exc}")
             return None
         ms = (time.perf_counter() - t0) * 1000
+        if response.getheader("Connection", "").lower() == "close" or response.version == 10:
+            self.conn.close()  # gunicorn's sync workers close after each response
         if response.status not in ok:
             self.record(kind, ms, f"{method} {path} → {response.status}: {data[:200]!r}")
             return None
@@ -218,7 +220,7 @@ def main():
             i = 0
             while not stop.is_set():
                 i += 1
-                case = clerk.call("open", "POST", "/api/v1/cases", body)
+                case = clerk.call("open", "POST", "/api/v1/cases", body, ok=(201,))
                 if case is None:
                     continue
                 path = f"/api/v1/cases/{case['id']}"
