@@ -58,7 +58,8 @@ class CappedCountPagination(BoundedLimitOffsetPagination):
     def get_count(self, queryset) -> int:
         from django.db import connections
 
-        queryset = queryset.order_by()
+        # Only the filter matters to a count: no joins for the row's related objects.
+        queryset = queryset.order_by().values("pk")
         counted = queryset[: EXACT_COUNT_UP_TO + 1].count()
         self.count_estimated = False
         if counted <= EXACT_COUNT_UP_TO or connections[queryset.db].vendor != "postgresql":
