@@ -109,6 +109,30 @@ def scalar(statement: str, params=None):
         return cur.fetchone()[0]
 
 
+def bare(statement: str, params=None, repeat: int = 5) -> float:
+    """The median ms of a hand-written statement, rows fetched as tuples: the bare-SQL figure
+    each page query is compared with in the same run."""
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall()
+
+    return timed(run, repeat)[0]
+
+
+def p99(fn, n: int) -> tuple[float, float, object]:
+    """Median and 99th percentile (nearest rank) in ms of `n` calls."""
+    times, result = [], None
+    for _ in range(n):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(n - 1, int(n * 0.99))], result
+
+
 # --- the world: one bureau, 40 items, staff -----------------------------------------------
 
 
@@ -364,17 +388,18 @@ def seed(world: dict, n: int) -> None:
             )
         sql(
             f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
-            "suspended_by_id, promised_remaining, statutory_remaining, resumed_on, resumed_by_id) "
+            "suspended_by_id, promised_remaining, statutory_remaining, resumed_on, resumed_by_id, basis, "
+            "stops_statutory, technical_support) "
             f"SELECT c.id, 'testing', 'bench', 1, c.accepted_on + {2 + 2 * k}, c.accepted_on + {1 + 2 * k}, "
-            f"{signatory_of}, 3, 15, c.accepted_on + {2 + 2 * k}, {signatory_of} FROM {cases} c "
+            f"{signatory_of}, 3, 15, c.accepted_on + {2 + 2 * k}, {signatory_of}, '', TRUE, FALSE FROM {cases} c "
             "WHERE c.decided_on IS NOT NULL AND mod(c.id, 200) = 1"
         )
     # Open suspensions of the suspended cases, a tenth of them past their expected end.
     sql(
         f"INSERT INTO {Suspension._meta.db_table} (case_id, kind, reason, expected_days, expected_end, suspended_on, "
-        "suspended_by_id, promised_remaining, statutory_remaining) "
+        "suspended_by_id, promised_remaining, statutory_remaining, basis, stops_statutory, technical_support) "
         f"SELECT c.id, 'expert_review', 'bench', 10, c.suspended_on + CASE WHEN mod(c.id, 10) = 0 THEN 2 ELSE 40 END, "
-        f"c.suspended_on, {signatory_of}, 3, 15 FROM {Case._meta.db_table} c WHERE c.state = 'suspended'"
+        f"c.suspended_on, {signatory_of}, 3, 15, '', TRUE, FALSE FROM {Case._meta.db_table} c WHERE c.state = 'suspended'"
     )
     # The review steps of every accepted case: 受理 by the accepting clerk, 审查 (3 working days)
     # by the reviewer of the item's section, done for decided cases and half of the open ones,
@@ -469,16 +494,24 @@ def add_events(world: dict, n: int) -> None:
 # --- measurements -------------------------------------------------------------------------
 
 
-def row(label: str, ms: float, note: str = "", bare: str = "") -> None:
+def row(
+    label: str, ms: float, note: str = "", bare: str = "", measured: float | None = None
+) -> None:
     ref = ""
-    if bare:
+    if measured is not None:
+        ratio = ms / max(measured, 0.01)
+        flag = "" if ratio <= 3 else "  ** over 3× **"
+        ref = f"   bare SQL {measured:7.1f} ms (this run); ratio {ratio:.1f}{flag}"
+    elif bare:
         text, figure = BARE_SQL[bare]
-        ref = f"   bare SQL ≈{figure} ms ({text}); ratio {ms / figure:.1f}"
+        ref = f"   bare SQL ≈{figure} ms ({text}, performance.md); ratio {ms / figure:.1f}"
     mark = "" if ms < 1000 else "   ** over 1 s **"
     print(f"  {label:<62} {ms:9.1f} ms  {note}{ref}{mark}")
 
 
-def bench_pages(world: dict, show_plans: bool) -> None:
+def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> None:
+    """(b) the e-supervision queries live from the cases; unless `live_only`, (c) the
+    statistics and (d) the pages."""
     from django.contrib.auth import get_user_model
 
     from oneseal.cases import jobs as case_jobs
@@ -501,47 +534,110 @@ def bench_pages(world: dict, show_plans: bool) -> None:
         "all": queries.oversight_scope(root),
     }
 
-    print("\n(b) e-supervision page queries (live from the cases)")
+    print("\n(b) e-supervision page queries (live from the cases), each beside its bare SQL")
+    from oneseal.applicants.models import Applicant
+    from oneseal.cases.models import Case, CaseEvent, Suspension
+    from oneseal.catalogue.models import HandlingItem
+    from oneseal.esupervision.models import RuleHit
+
+    dates = case_jobs.warning_dates(TODAY)
+    d = {"today": TODAY, "yb": dates["yellow_before"], "sb": dates["statutory_before"]}
+    c_t, a_t, h_t = Case._meta.db_table, Applicant._meta.db_table, HandlingItem._meta.db_table
+    # What a list row shows: the case, its applicant's and its handling item's names.
+    listed = (
+        f"SELECT c.id, c.number, c.state, c.received_on, c.promised_due, c.statutory_due, "
+        f"c.delivery_due, a.name, h.name FROM {c_t} c JOIN {a_t} a ON a.id = c.applicant_id "
+        f"JOIN {h_t} h ON h.id = c.handling_item_id WHERE "
+    )
+    level_where = {
+        "statutory": ("c.statutory_due < %(sb)s", "c.statutory_due, c.id"),
+        "red": ("c.promised_due < %(today)s AND c.statutory_due >= %(sb)s", "c.promised_due, c.id"),
+        "yellow": (
+            "c.promised_due >= %(today)s AND c.promised_due < %(yb)s AND c.statutory_due >= %(sb)s",
+            "c.promised_due, c.id",
+        ),
+    }
+    late_suspension = (
+        f"EXISTS (SELECT 1 FROM {Suspension._meta.db_table} s WHERE s.case_id = c.id "
+        "AND s.resumed_on IS NULL AND s.expected_end < %(today)s)"
+    )
+    overdue_where = {
+        "statutory": (
+            "c.state = 'accepted' AND c.statutory_due < %(today)s",
+            "c.statutory_due, c.id",
+        ),
+        "delivery": ("c.state = 'granted' AND c.delivery_due < %(today)s", "c.delivery_due, c.id"),
+        "special_procedure": (f"c.state = 'suspended' AND {late_suspension}", "c.id"),
+    }
     for name, scope in scopes.items():
+        region = "" if scope.prefix == "" else " AND c.region_code LIKE %(prefix)s"
+        p = {**d, "prefix": scope.prefix + "%"}
         ms, counts = timed(lambda scope=scope: queries.warning_counts(scope, TODAY))
-        row(f"warning counts, {name}", ms, str(counts), "levels")
+        b = bare(
+            "SELECT CASE WHEN c.statutory_due < %(sb)s THEN 'statutory' WHEN c.promised_due < "
+            f"%(today)s THEN 'red' ELSE 'yellow' END, count(*) FROM {c_t} c WHERE c.state = "
+            f"'accepted'{region} AND (c.statutory_due < %(sb)s OR c.promised_due < %(yb)s) GROUP BY 1",
+            p,
+        )
+        row(f"warning counts, {name}", ms, str(counts), measured=b)
         for level in case_jobs.Level.ALL:
             ms, page = timed(
                 lambda scope=scope, level=level: list(
                     queries.warning_cases(scope, TODAY, level)[:50]
                 )
             )
-            row(f"warning list {level!r} first 50, {name}", ms, f"{len(page)} rows", "due_soon")
+            where, order = level_where[level]
+            b = bare(
+                f"{listed}c.state = 'accepted'{region} AND {where} ORDER BY {order} LIMIT 50", p
+            )
+            row(f"warning list {level!r} first 50, {name}", ms, f"{len(page)} rows", measured=b)
         ms, counts = timed(lambda scope=scope: queries.overdue_counts(scope, TODAY))
-        row(f"overdue counts, {name}", ms, str(counts))
+        b = sum(
+            bare(f"SELECT count(*) FROM {c_t} c WHERE {where}{region}", p)
+            for where, _order in overdue_where.values()
+        )
+        row(f"overdue counts (bare: without 'notice'), {name}", ms, str(counts), measured=b)
         for kind in queries.Overdue.ALL:
             ms, page = timed(
                 lambda scope=scope, kind=kind: list(queries.overdue_cases(scope, TODAY, kind)[:50])
             )
-            row(f"overdue list {kind!r} first 50, {name}", ms, f"{len(page)} rows")
+            if kind in overdue_where:
+                where, order = overdue_where[kind]
+                b = bare(f"{listed}{where}{region} ORDER BY {order} LIMIT 50", p)
+                row(f"overdue list {kind!r} first 50, {name}", ms, f"{len(page)} rows", measured=b)
+            else:
+                row(f"overdue list {kind!r} first 50, {name}", ms, f"{len(page)} rows")
+        hits_region = "" if scope.prefix == "" else " WHERE r.region_code LIKE %(prefix)s"
+        r_t = RuleHit._meta.db_table
         ms, counts = timed(lambda scope=scope: queries.rule_hit_counts(scope))
-        row(f"rule hit counts, {name}", ms, str(counts))
+        b = bare(f"SELECT r.rule, count(*) FROM {r_t} r{hits_region} GROUP BY r.rule", p)
+        row(f"rule hit counts, {name}", ms, str(counts), measured=b)
         ms, page = timed(
             lambda scope=scope: list(queries.rule_hits(scope).select_related("event")[:50])
         )
-        row(f"rule hits first 50, {name}", ms, f"{len(page)} rows")
-        if queries.linkage_queries() is not None:
-            ms, n = timed(
-                lambda scope=scope: (
-                    queries.unsigned_pushes(scope, TODAY).count(),
-                    list(queries.unsigned_pushes(scope, TODAY)[:50]),
-                )
+        b = bare(
+            f"SELECT r.id, r.rule, r.at, r.actor_name, r.data, c.number, e.action FROM {r_t} r "
+            f"JOIN {c_t} c ON c.id = r.case_id JOIN {CaseEvent._meta.db_table} e ON e.id = r.event_id"
+            f"{hits_region} ORDER BY r.at DESC, r.id DESC LIMIT 50",
+            p,
+        )
+        row(f"rule hits first 50, {name}", ms, f"{len(page)} rows", measured=b)
+        ms, n = timed(
+            lambda scope=scope: (
+                queries.unsigned_pushes(scope, TODAY).count(),
+                list(queries.unsigned_pushes(scope, TODAY)[:50]),
             )
-            row(f"unsigned pushes count + first 50, {name}", ms, f"{n[0]} pushes")
-            ms, n = timed(
-                lambda scope=scope: (
-                    queries.overdue_support_requests(scope, TODAY).count(),
-                    list(queries.overdue_support_requests(scope, TODAY)[:50]),
-                )
+        )
+        row(f"unsigned pushes count + first 50, {name}", ms, f"{n[0]} pushes")
+        ms, n = timed(
+            lambda scope=scope: (
+                queries.overdue_support_requests(scope, TODAY).count(),
+                list(queries.overdue_support_requests(scope, TODAY)[:50]),
             )
-            row(f"overdue support requests count + first 50, {name}", ms, f"{n[0]} requests")
-        else:
-            print("  (linkage panels: oneseal.linkage.queries not available, not timed)")
+        )
+        row(f"overdue support requests count + first 50, {name}", ms, f"{n[0]} requests")
+    if live_only:
+        return
 
     print("\n(c) statistics (from the roll-up rows)")
     county = scopes["640221"]
@@ -567,7 +663,7 @@ def bench_pages(world: dict, show_plans: bool) -> None:
             lambda scope=scope: queries.statistics(scope, start=part[0], end=part[1], by="item")
         )
         row(
-            f"2–31 May 2025 (not whole months: milestones), {name}, by item",
+            f"2–31 May 2025 (not whole months: daily sums), {name}, by item",
             ms,
             f"{report.totals.received} received, p90 {report.totals.p90_days}",
             "month_region",
@@ -585,16 +681,74 @@ def bench_pages(world: dict, show_plans: bool) -> None:
             f"p90 {report.totals.p90_days}",
             "year_all",
         )
-    odd = (dt.date(2024, 6, 17), TODAY)
-    ms, report = timed(
-        lambda: queries.statistics(scopes["all"], start=odd[0], end=odd[1], by="month"), repeat=1
-    )
-    row(
-        "17 June 2024–16 June 2025 (not whole months), all regions",
-        ms,
-        f"{report.totals.received} received",
-        "year_all",
-    )
+    # Not whole months: the part-months from the daily sums, the months between from the
+    # monthly ones; "before" is how it was read until the daily sums existed (every milestone
+    # of the period, grouped), in this run.
+    from django.db.models import IntegerField
+    from django.db.models.functions import Coalesce, TruncMonth
+
+    from oneseal.esupervision.jobs import no_jit
+
+    def from_milestones(scope, start, end, by):
+        rows = queries.milestones(scope, start, end)
+        key = (
+            TruncMonth("happened_on")
+            if by == "month"
+            else Coalesce(f"{by}_id", -1, output_field=IntegerField())
+        )
+        with no_jit():
+            return (
+                list(
+                    rows.annotate(key=key)
+                    .values("key")
+                    .annotate(**queries.MEASURES)
+                    .order_by("key")
+                ),
+                rows.aggregate(**queries.MEASURES),
+            )
+
+    for label, odd, scope_name, by in (
+        (
+            "17 June 2024–16 June 2025, all regions, by month",
+            (dt.date(2024, 6, 17), TODAY),
+            "all",
+            "month",
+        ),
+        (
+            "17 June 2024–16 June 2025, all regions, by handler",
+            (dt.date(2024, 6, 17), TODAY),
+            "all",
+            "handler",
+        ),
+        (
+            "2 June 2024–30 May 2025, 640221, by item",
+            (dt.date(2024, 6, 2), dt.date(2025, 5, 30)),
+            "640221",
+            "item",
+        ),
+    ):
+        scope = scopes[scope_name]
+        ms, report = timed(
+            lambda scope=scope, odd=odd, by=by: queries.statistics(
+                scope, start=odd[0], end=odd[1], by=by
+            ),
+            repeat=3,
+        )
+        before, (_rows, totals) = timed(
+            lambda scope=scope, odd=odd, by=by: from_milestones(scope, odd[0], odd[1], by), repeat=1
+        )
+        agree = (
+            "agree"
+            if totals["received"] == report.totals.received
+            and totals["decided"] == report.totals.decided
+            else "** DIFFER **"
+        )
+        row(
+            label,
+            ms,
+            f"{report.totals.received} received; before (milestones) {before:.0f} ms, "
+            f"{before / ms:.0f}× faster; totals {agree}",
+        )
     ms, report = timed(lambda: queries.reform_measures(county, on=TODAY))
     row("reform measures, 640221", ms, f"{len(report.rows)} items")
     if show_plans:
@@ -634,6 +788,61 @@ def bench_pages(world: dict, show_plans: bool) -> None:
         row(label, ms, f"HTTP {response.status_code}")
 
 
+def bench_lists(world: dict, n: int) -> None:
+    """The case list API and the workbench's queues at this many cases: p50 and p99 of `n`
+    requests per filter through Django's test client, for a county clerk (a tenth of the
+    cases) and a superuser (all)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from oneseal.cases.models import Case
+
+    users = get_user_model().objects
+    item = Case.objects.order_by("id").values_list("handling_item_id", flat=True).first()
+    item_id = (
+        Case.objects.filter(pk__isnull=False)
+        .values_list("handling_item__item_version__item_id", flat=True)
+        .first()
+    )
+    number = Case.objects.order_by("-id").values_list("number", flat=True).first()
+    print(f"\n(e) case list API and workbench queues, {n} requests each (p99 aim < 100 ms)")
+    for who in ("clerk0", "root"):
+        client = Client()
+        client.force_login(users.get(username=who))
+        api = [
+            ("API list", "/api/v1/cases?limit=50"),
+            ("API list state=accepted", "/api/v1/cases?limit=50&state=accepted"),
+            ("API list handling_item", f"/api/v1/cases?limit=50&handling_item={item}"),
+            (
+                "API list received in May 2025",
+                "/api/v1/cases?limit=50&received_from=2025-05-01&received_to=2025-05-31",
+            ),
+            ("API list page 100", "/api/v1/cases?limit=50&offset=5000"),
+        ]
+        home = reverse("workbench:home")
+        pages = [
+            (f"workbench queue {q}", f"{home}?queue={q}")
+            for q in ("received", "review", "decide", "deliver", "open", "all")
+        ] + [
+            ("workbench all, state=accepted", f"{home}?queue=all&state=accepted"),
+            ("workbench all, item", f"{home}?queue=all&item={item_id}"),
+            (
+                "workbench all, received May 2025",
+                f"{home}?queue=all&received_from=2025-05-01&received_to=2025-05-31",
+            ),
+            ("workbench all, search a number", f"{home}?queue=all&q={number}"),
+        ]
+        for label, url in api + pages:
+            response = client.get(url)
+            if response.status_code != 200:
+                print(f"  {label}, {who}: HTTP {response.status_code}")
+                continue
+            median, worst, response = p99(lambda url=url, client=client: client.get(url), n)
+            mark = "" if worst < 100 else "   ** p99 over 100 ms **"
+            print(f"  {label + ', ' + who:<62} p50 {median:7.1f} ms  p99 {worst:7.1f} ms{mark}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -648,6 +857,12 @@ def main():
         "--plans", action="store_true", help="print EXPLAIN ANALYZE of the month statistics"
     )
     parser.add_argument(
+        "--requests", type=int, default=30, help="requests per list filter (p99 of these)"
+    )
+    parser.add_argument(
+        "--lists-only", action="store_true", help="time only the case lists and queues (e)"
+    )
+    parser.add_argument(
         "--database-name", default=DB_NAME, help="another name, e.g. for a small trial seed"
     )
     args = parser.parse_args()
@@ -659,6 +874,9 @@ def main():
     os.environ.setdefault("ONESEAL_DEBUG", "0")
     os.environ.setdefault("ONESEAL_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ.setdefault("ONESEAL_ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("ONESEAL_PUBLIC_URL", "https://bench.example.gov.cn")
+    # The test client speaks plain HTTP: no redirect to HTTPS (a proxy terminates TLS).
+    os.environ.setdefault("ONESEAL_SSL_REDIRECT", "0")
     import django
 
     django.setup()
@@ -711,7 +929,9 @@ def main():
             result.summary(),
         )
         timezone.activate("Asia/Shanghai")
-        bench_pages(world, args.plans)
+        if not args.lists_only:
+            bench_pages(world, args.plans)
+        bench_lists(world, args.requests)
     finally:
         connection.close()
         if args.drop:

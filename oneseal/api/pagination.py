@@ -2,6 +2,8 @@
 and passes any offset to the database, where 10^20 is out of range for PostgreSQL (a 500);
 here a value that is not a whole number in range is a 400 naming the parameter."""
 
+import json
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -39,3 +41,42 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
 
     def get_offset(self, request) -> int:
         return bounded_int(request, self.offset_query_param, default=0, low=0, high=MAX_OFFSET)
+
+
+# Up to this many rows a list counts them exactly; beyond, the count is PostgreSQL's estimate.
+EXACT_COUNT_UP_TO = 10_000
+
+
+class CappedCountPagination(BoundedLimitOffsetPagination):
+    """For lists that grow without bound (a province's cases): counting a million rows costs
+    more than the page itself, so the count is exact up to EXACT_COUNT_UP_TO (a count of at
+    most that many rows) and the planner's estimate above it, never below the exact part. The
+    response says which (`count_estimated`). SQLite, for small installations, always counts."""
+
+    count_estimated = False
+
+    def get_count(self, queryset) -> int:
+        from django.db import connections
+
+        # Only the filter matters to a count: no joins for the row's related objects.
+        queryset = queryset.order_by().values("pk")
+        counted = queryset[: EXACT_COUNT_UP_TO + 1].count()
+        self.count_estimated = False
+        if counted <= EXACT_COUNT_UP_TO or connections[queryset.db].vendor != "postgresql":
+            return counted if counted <= EXACT_COUNT_UP_TO else queryset.count()
+        plan = json.loads(queryset.explain(format="json"))
+        self.count_estimated = True
+        return max(int(plan[0]["Plan"]["Plan Rows"]), counted)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_estimated"] = self.count_estimated
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": _("count 为估计值（超过 10,000 条时）"),
+        }
+        return schema

@@ -6,7 +6,7 @@ appointments asks here, so a revoked or expired authorisation ends them all at o
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from oneseal.calendars.queries import today as business_today
 
@@ -28,9 +28,15 @@ def represented(user, on: datetime.date | None = None) -> QuerySet[Applicant]:
         return Applicant.objects.none()
     on = on or business_today()
     organisations = (
-        Authorisation.objects.active(on).filter(person__user=user).values("organisation_id")
+        Authorisation.objects.active(on)
+        .filter(person__user=user)
+        .order_by()
+        .values("organisation_id")
     )
-    return Applicant.objects.filter(Q(user=user) | Q(pk__in=organisations))
+    # A UNION of two index lookups, not `user = … OR pk IN (…)`: PostgreSQL answers that OR
+    # by scanning every applicant (≈190 ms at 200,000), and every staff case list reads this.
+    person = Applicant.objects.filter(user=user).order_by().values("pk")
+    return Applicant.objects.filter(pk__in=person.union(organisations, all=True))
 
 
 def acts_for(user, applicant: Applicant, on: datetime.date | None = None) -> bool:

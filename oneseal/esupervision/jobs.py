@@ -43,6 +43,7 @@ from . import rules
 from .models import (
     CaseMilestone,
     ConflictDeclaration,
+    DailyStat,
     Milestone,
     MonthlyStat,
     RollupState,
@@ -395,8 +396,7 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
     )
 
 
-MONTHLY_KEY = (
-    "month",
+STAT_KEY = (
     "region_code",
     "kind",
     "department_id",
@@ -405,7 +405,7 @@ MONTHLY_KEY = (
     "handler_id",
     "working_days",
 )
-MONTHLY_SUMS = (
+STAT_SUMS = (
     "n",
     "online",
     "visits",
@@ -415,21 +415,30 @@ MONTHLY_SUMS = (
     "section_cases",
     "handler_cases",
 )
+# The summed tables and the column each sums by: a month's first day, or the day itself.
+PERIOD_TABLES = ((MonthlyStat, "month"), (DailyStat, "day"))
 
 
-def monthly_delta_sql(sign: int, where: str) -> str:
-    """Add (sign 1) or subtract (sign -1) the milestones matching `where` to `MonthlyStat`:
-    one INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE, on both databases."""
-    month = (
-        "CAST(date_trunc('month', m.happened_on) AS date)"
-        if connection.vendor == "postgresql"
-        else "date(m.happened_on, 'start of month')"
-    )
-    table = MonthlyStat._meta.db_table
-    sums = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MONTHLY_SUMS)
+def stat_delta_sql(model, sign: int, where: str) -> str:
+    """Add (sign 1) or subtract (sign -1) the milestones matching `where` to `model` (a
+    `PeriodStat`): one INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE, on both databases."""
+    if model is MonthlyStat:
+        bucket, period = (
+            (
+                "CAST(date_trunc('month', m.happened_on) AS date)"
+                if connection.vendor == "postgresql"
+                else "date(m.happened_on, 'start of month')"
+            ),
+            "month",
+        )
+    else:
+        bucket, period = "m.happened_on", "day"
+    key = (period, *STAT_KEY)
+    table = model._meta.db_table
+    sums = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in STAT_SUMS)
     return (
-        f"INSERT INTO {table} ({', '.join(MONTHLY_KEY + MONTHLY_SUMS)}) "  # noqa: S608
-        f"SELECT {month}, m.region_code, m.kind, COALESCE(m.department_id, 0), COALESCE(m.section_id, 0), "
+        f"INSERT INTO {table} ({', '.join(key + STAT_SUMS)}) "  # noqa: S608
+        f"SELECT {bucket}, m.region_code, m.kind, COALESCE(m.department_id, 0), COALESCE(m.section_id, 0), "
         "COALESCE(m.item_id, 0), COALESCE(m.handler_id, 0), COALESCE(m.working_days, -1), "
         f"{sign} * COUNT(*), {sign} * SUM(CASE WHEN m.online THEN 1 ELSE 0 END), "
         f"{sign} * COALESCE(SUM(m.visits), 0), {sign} * SUM(CASE WHEN m.on_time THEN 1 ELSE 0 END), "
@@ -437,17 +446,18 @@ def monthly_delta_sql(sign: int, where: str) -> str:
         f"{sign} * SUM(CASE WHEN m.section_first THEN 1 ELSE 0 END), "
         f"{sign} * SUM(CASE WHEN m.handler_first THEN 1 ELSE 0 END) "
         f"FROM {CaseMilestone._meta.db_table} m WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 "
-        f"ON CONFLICT ({', '.join(MONTHLY_KEY)}) DO UPDATE SET {sums}"
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {sums}"
     )
 
 
 def roll_up_cases(case_ids: list[int] | None) -> None:
     """Rewrite the milestones of `case_ids` (None: every case) from the cases as they are,
-    and move the monthly sums with them."""
+    and move the monthly and daily sums with them."""
     with transaction.atomic(), connection.cursor() as cursor:
         if case_ids is None:
             CaseMilestone.objects.all().delete()
-            MonthlyStat.objects.all().delete()
+            for model, _period in PERIOD_TABLES:
+                model.objects.all().delete()
             where, params, mine = "1 = 1", [], "1 = 1"
         else:
             marks = ", ".join(["%s"] * len(case_ids))
@@ -456,14 +466,16 @@ def roll_up_cases(case_ids: list[int] | None) -> None:
                 list(case_ids),
                 f"m.case_id IN ({marks})",
             )
-            cursor.execute(monthly_delta_sql(-1, mine), params)
+            for model, _period in PERIOD_TABLES:
+                cursor.execute(stat_delta_sql(model, -1, mine), params)
             CaseMilestone.objects.filter(case_id__in=case_ids).delete()
         insert_milestones(cursor, where, params)
         _insert_ratings(case_ids)
         cursor.execute(section_fill_sql(where), params)
         cursor.execute(first_flags_sql(where), params)
-        cursor.execute(monthly_delta_sql(1, mine), params)
-        MonthlyStat.objects.filter(n=0).delete()
+        for model, _period in PERIOD_TABLES:
+            cursor.execute(stat_delta_sql(model, 1, mine), params)
+            model.objects.filter(n=0).delete()
         if case_ids is None:
             _set(MILESTONES_KEY, MILESTONES_VERSION)
 
@@ -738,10 +750,12 @@ def rollup(today: datetime.date | None = None, *, rebuild: bool = False) -> Roll
         else:
             if result.calendar_rebuilt or _get(MILESTONES_KEY) != MILESTONES_VERSION:
                 recount_working_days()
-            elif not MonthlyStat.objects.exists() and CaseMilestone.objects.exists():
-                # Milestones from before the monthly sums existed: sum them once.
-                with connection.cursor() as cursor:
-                    cursor.execute(monthly_delta_sql(1, "1 = 1"))
+            elif CaseMilestone.objects.exists():
+                # Milestones from before the monthly (or daily) sums existed: sum them once.
+                for model, _period in PERIOD_TABLES:
+                    if not model.objects.exists():
+                        with transaction.atomic(), connection.cursor() as cursor:
+                            cursor.execute(stat_delta_sql(model, 1, "1 = 1"))
             last = int(stored)
             looked_for = _load_gaps(now)
             events = CaseEvent.objects.filter(Q(pk__gt=last, pk__lte=top) | Q(pk__in=looked_for))

@@ -172,14 +172,12 @@ class CaseMilestone(models.Model):
         return f"{self.case_id} {self.kind} {self.happened_on.isoformat()}"
 
 
-class MonthlyStat(models.Model):
-    """The milestones of a month summed per region and grouping, so statistics over whole
-    months (a year of a city) read a few thousand rows instead of every milestone. Kept by
-    the roll-up with delta upserts (the old rows of the touched cases subtracted, the new
-    added). Dimensions use 0 for none, so the unique key also holds for them; decided rows
-    are split by their working days (-1 elsewhere), which gives the 90th percentile."""
+class PeriodStat(models.Model):
+    """The milestones of a period summed per region and grouping. Kept by the roll-up with
+    delta upserts (the old rows of the touched cases subtracted, the new added). Dimensions use
+    0 for none, so the unique key also holds for them; decided rows are split by their working
+    days (-1 elsewhere), which gives the 90th percentile."""
 
-    month = models.DateField()
     region_code = models.CharField(max_length=12)
     kind = models.CharField(max_length=16, choices=Milestone.choices)
     department_id = models.BigIntegerField(default=0)
@@ -195,6 +193,16 @@ class MonthlyStat(models.Model):
     late = models.IntegerField(default=0)
     section_cases = models.IntegerField(default=0)
     handler_cases = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyStat(PeriodStat):
+    """Per month, so statistics over whole months (a year of a city) read a few thousand rows
+    instead of every milestone."""
+
+    month = models.DateField()
 
     class Meta:
         verbose_name = _("月度汇总（统计用）")
@@ -214,9 +222,45 @@ class MonthlyStat(models.Model):
                 name="monthly_stat_unique",
             )
         ]
+        indexes = [
+            # The roll-up deletes the rows a delta brought to zero after every batch: found
+            # through this index instead of a scan of the table.
+            models.Index(fields=["id"], condition=Q(n=0), name="monthly_stat_empty"),
+        ]
 
     def __str__(self):
         return f"{self.month.isoformat()} {self.region_code} {self.kind} {self.n}"
+
+
+class DailyStat(PeriodStat):
+    """Per day: the days of a period outside its whole months (17 June to 16 June reads the
+    first and last part-months here, the eleven whole months between from `MonthlyStat`), so
+    no period reads the milestones themselves."""
+
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("每日汇总（统计用）")
+        verbose_name_plural = _("每日汇总（统计用）")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "region_code",
+                    "kind",
+                    "department_id",
+                    "section_id",
+                    "item_id",
+                    "handler_id",
+                    "working_days",
+                ],
+                name="daily_stat_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["id"], condition=Q(n=0), name="daily_stat_empty")]
+
+    def __str__(self):
+        return f"{self.day.isoformat()} {self.region_code} {self.kind} {self.n}"
 
 
 class Rule(models.TextChoices):

@@ -51,6 +51,7 @@ from .models import (
     STEP_KINDS,
     CaseMilestone,
     ConflictDeclaration,
+    DailyStat,
     Milestone,
     MonthlyStat,
     ReformBaseline,
@@ -468,10 +469,6 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
         return _statistics(scope, start=start, end=end, by=by)
 
 
-def whole_months(start: datetime.date, end: datetime.date) -> bool:
-    return start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
-
-
 MONTHLY_MEASURES = {
     "received": Sum("n", filter=Q(kind=Milestone.RECEIVED)),
     "accepted": Sum("n", filter=Q(kind=Milestone.ACCEPTED)),
@@ -513,48 +510,86 @@ def _from_sums(values: dict, p90) -> dict:
     }
 
 
-def _monthly(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
-    """The grouped values and the totals from `MonthlyStat`: whole months only."""
-    rows = MonthlyStat.objects.filter(month__gte=start, month__lte=end)
-    if scope.prefix:
-        rows = rows.filter(region_code__startswith=scope.prefix)
-    key = F("month") if by == By.MONTH else F(f"{by}_id")
-    grouped = list(
-        rows.annotate(key=key).values("key").annotate(**MONTHLY_MEASURES).order_by("key")
+def split_period(
+    start: datetime.date, end: datetime.date
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
+    """The whole months of `start`…`end` (read from `MonthlyStat`) and the days outside them
+    (from `DailyStat`): 17 June 2024 – 16 June 2025 is July–May as months, 17–30 June 2024 and
+    1–16 June 2025 as days."""
+    first = start if start.day == 1 else month_bounds(start)[1] + datetime.timedelta(days=1)
+    last = (
+        end
+        if (end + datetime.timedelta(days=1)).day == 1
+        else end.replace(day=1) - datetime.timedelta(days=1)
     )
-    days: dict = {}
-    for k, d, n in (
-        rows.filter(kind=Milestone.DECIDED, working_days__gte=0)
-        .annotate(key=key)
-        .values("key", "working_days")
-        .annotate(c=Sum("n"))
-        .values_list("key", "working_days", "c")
-    ):
-        days.setdefault(k, {}).setdefault(d, 0)
-        days[k][d] += n
+    if first > last:
+        return None, [(start, end)]
+    days = [
+        (a, b)
+        for a, b in (
+            (start, first - datetime.timedelta(days=1)),
+            (last + datetime.timedelta(days=1), end),
+        )
+        if a <= b
+    ]
+    return (first, last), days
+
+
+def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
+    """The grouped values and the totals from the summed tables: the whole months of the
+    period from `MonthlyStat`, the days outside them from `DailyStat` (each range one GROUP BY
+    over the table's unique index), added up per key."""
+    months, days = split_period(start, end)
+    parts = []
+    if months is not None:
+        parts.append(
+            (MonthlyStat.objects.filter(month__gte=months[0], month__lte=months[1]), F("month"))
+        )
+    for a, b in days:
+        parts.append((DailyStat.objects.filter(day__gte=a, day__lte=b), TruncMonth("day")))
+    grouped: dict = {}
+    days_by_key: dict = {}
+    for rows, month in parts:
+        if scope.prefix:
+            rows = rows.filter(region_code__startswith=scope.prefix)
+        key = month if by == By.MONTH else F(f"{by}_id")
+        for g in rows.annotate(key=key).values("key").annotate(**MONTHLY_MEASURES).order_by("key"):
+            k = g.pop("key")
+            k = k.date() if isinstance(k, datetime.datetime) else k
+            into = grouped.setdefault(k, dict.fromkeys(MONTHLY_MEASURES, 0))
+            for name, value in g.items():
+                into[name] += value or 0
+        for k, d, n in (
+            rows.filter(kind=Milestone.DECIDED, working_days__gte=0)
+            .annotate(key=key)
+            .values("key", "working_days")
+            .annotate(c=Sum("n"))
+            .values_list("key", "working_days", "c")
+        ):
+            k = k.date() if isinstance(k, datetime.datetime) else k
+            per_key = days_by_key.setdefault(k, {})
+            per_key[d] = per_key.get(d, 0) + n
     every: dict[int, int] = {}
-    for per_key in days.values():
+    for per_key in days_by_key.values():
         for d, n in per_key.items():
             every[d] = every.get(d, 0) + n
     values = [
         {
-            **_from_sums(g, rules.weighted_nearest_rank(days.get(g["key"], {}))),
-            "key": -1 if g["key"] == 0 else g["key"],
+            **_from_sums(g, rules.weighted_nearest_rank(days_by_key.get(k, {}))),
+            "key": -1 if k == 0 else k,
         }
-        for g in grouped
+        for k, g in sorted(grouped.items(), key=lambda pair: pair[0])
     ]
-    totals = _from_sums(rows.aggregate(**MONTHLY_MEASURES), rules.weighted_nearest_rank(every))
-    return values, totals
+    totals = dict.fromkeys(MONTHLY_MEASURES, 0)
+    for g in grouped.values():
+        for name, value in g.items():
+            totals[name] += value
+    return values, _from_sums(totals, rules.weighted_nearest_rank(every))
 
 
 def _statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: str) -> StatReport:
-    if whole_months(start, end):
-        values, totals = _monthly(scope, start, end, by)
-    else:
-        values, totals = _exact(scope, start, end, by)
+    values, totals = _summed(scope, start, end, by)
     keys = [v["key"] for v in values]
-    if by == By.MONTH:
-        keys = [k.date() if isinstance(k, datetime.datetime) else k for k in keys]
     names = _labels(by, keys)
     out = []
     for key, v in zip(keys, values, strict=True):
@@ -572,18 +607,6 @@ def _statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: s
         totals=_row(None, _("合计"), totals, By.MONTH),
         rolled_up_at=last_rollup_at(),
     )
-
-
-def _exact(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
-    """The grouped values and the totals from the milestones themselves: any period."""
-    rows = milestones(scope, start, end)
-    if by == By.MONTH:
-        grouped = rows.annotate(key=TruncMonth("happened_on")).values("key")
-    else:
-        grouped = rows.annotate(key=Coalesce(f"{by}_id", -1, output_field=IntegerField())).values(
-            "key"
-        )
-    return list(grouped.annotate(**MEASURES).order_by("key")), rows.aggregate(**MEASURES)
 
 
 def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -1,0 +1,317 @@
+"""Soak: mixed traffic against gunicorn on PostgreSQL for a while, memory watched.
+
+    .venv/bin/python bench/soak.py [--minutes 10] [--clients 4] [--web-workers 2]
+                                   [--database-url postgres://…] [--keep]
+
+A fresh database `oneseal_soak` (bench/cases.py's world: one county bureau, one published
+item, a clerk; here also a signatory and the department's webhook pointed at a local
+receiver), then for `--minutes`:
+- gunicorn (`--web-workers` sync workers, persistent connections, as production serves it),
+- `oneseal worker --interval 2` (every job of a pass, the webhooks among them),
+- `--clients` threads, each a loop over one case: open it (POST /api/v1/cases), accept it,
+  read it, list the cases, search the catalogue and, for every third case, grant it as the
+  signatory (which queues a message to the department's system, delivered by the worker to
+  the receiver here).
+
+The load tool is this script: threads with http.client keep-alive connections, no
+dependency. Printed: requests per second per kind and overall, p50/p99 per kind, every error
+(a status that is not the expected one, or an exception), the webhook deliveries (each message
+exactly once, none left), and the resident memory (VmRSS) of gunicorn's master and workers and
+of the worker at the start (after a warm-up minute's tenth) and at the end, with the growth.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+DB_NAME = "oneseal_soak"
+
+
+class Receiver:
+    """The department's system: answers 200 and counts each delivery id."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ids: Counter = Counter()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver.lock:
+                    receiver.ids[self.headers.get("X-Oneseal-Delivery", "")] += 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def memory(web: subprocess.Popen, worker: subprocess.Popen) -> dict[str, int]:
+    sizes = {"gunicorn master": rss_kb(web.pid)}
+    for i, pid in enumerate(sorted(children(web.pid))):
+        sizes[f"gunicorn worker {i + 1} (pid {pid})"] = rss_kb(pid)
+    sizes["oneseal worker"] = rss_kb(worker.pid)
+    return sizes
+
+
+def session_headers(user) -> dict[str, str]:
+    from django.test import Client
+
+    login = Client()
+    login.force_login(user)
+    csrf = "s" * 32
+    return {
+        "Content-Type": "application/json",
+        "Cookie": f"sessionid={login.cookies['sessionid'].value}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+    }
+
+
+class Client:
+    """One keep-alive connection; each call records (kind, ms) or an error."""
+
+    def __init__(self, port: int, headers: dict, record):
+        self.port, self.headers, self.record = port, headers, record
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def call(self, kind: str, method: str, path: str, body=None, headers=None, ok=(200,)):
+        t0 = time.perf_counter()
+        try:
+            self.conn.request(
+                method,
+                path,
+                json.dumps(body) if body is not None else None,
+                headers or self.headers,
+            )
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.record(kind, None, f"{type(exc).__name__}: {exc}")
+            return None
+        ms = (time.perf_counter() - t0) * 1000
+        if response.getheader("Connection", "").lower() == "close" or response.version == 10:
+            self.conn.close()  # gunicorn's sync workers close after each response
+        if response.status not in ok:
+            self.record(kind, ms, f"{method} {path} → {response.status}: {data[:200]!r}")
+            return None
+        self.record(kind, ms, None)
+        return json.loads(data) if data else {}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
+    args = parser.parse_args()
+
+    import cases as case_bench  # bench/cases.py: the database, the world, gunicorn
+
+    base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
+    dsn = case_bench.setup_database(base, DB_NAME)
+    os.environ["DATABASE_URL"] = dsn
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
+    os.environ.setdefault("ONESEAL_SEARCH_EMBEDDINGS", "0")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from oneseal.linkage.actions.settings import configure_department_link
+    from oneseal.linkage.models import OutboxMessage
+    from oneseal.organisation.models import Department, Role, Staff, StaffRole
+
+    receiver = Receiver()
+    web = worker = None
+    try:
+        call_command("migrate", verbosity=0)
+        world = case_bench.make_world()
+        signatory = get_user_model().objects.create_user("chief", password="bench-chief")
+        staff = Staff.objects.create(
+            user=signatory, region=world["county"], display_name="chief", bureau=world["bureau"]
+        )
+        StaffRole.objects.create(staff=staff, role=Role.SIGNATORY)
+        configure_department_link(
+            Department.objects.get(),
+            system=True,
+            sign_days=3,
+            webhook_url=receiver.url,
+            webhook_enabled=True,
+        )
+        clerk_headers, chief_headers = session_headers(world["clerk"]), session_headers(signatory)
+        connection.close()
+
+        port, web, label = case_bench.serve(dsn, args.web_workers)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "oneseal.cli", "worker", "--interval", "2"],
+            env={**os.environ, "ONESEAL_CONN_MAX_AGE": "60"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        print(f"{label}; oneseal worker --interval 2; {args.clients} client threads")
+
+        lock = threading.Lock()
+        times: dict[str, list[float]] = defaultdict(list)
+        errors: list[str] = []
+
+        def record(kind, ms, error):
+            with lock:
+                if ms is not None and error is None:
+                    times[kind].append(ms)
+                if error:
+                    errors.append(f"{kind}: {error}")
+
+        stop = threading.Event()
+        body = {
+            "handling_item": world["handling_item"].pk,
+            "applicant": world["applicant"].pk,
+            "channel": "window",
+        }
+        today = dt.date.today().isoformat()
+
+        def client_loop(n: int):
+            clerk = Client(port, clerk_headers, record)
+            chief = Client(port, chief_headers, record)
+            i = 0
+            while not stop.is_set():
+                i += 1
+                case = clerk.call("open", "POST", "/api/v1/cases", body, ok=(201,))
+                if case is None:
+                    continue
+                path = f"/api/v1/cases/{case['id']}"
+                clerk.call("accept", "POST", f"{path}/accept", {})
+                clerk.call("read", "GET", path)
+                clerk.call("list", "GET", "/api/v1/cases?limit=20")
+                clerk.call("search", "GET", "/api/v1/search?q=%E9%A3%9F%E5%93%81")
+                if (i + n) % 3 == 0:
+                    chief.call(
+                        "grant",
+                        "POST",
+                        f"{path}/grant",
+                        {
+                            "scope": "预包装食品销售",
+                            "valid_from": today,
+                            "valid_until": "2031-01-01",
+                        },
+                    )
+
+        threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(args.clients)]
+        t_start = time.perf_counter()
+        for t in threads:
+            t.start()
+        warm = min(60.0, args.minutes * 6)  # a tenth of the run, at most a minute
+        time.sleep(warm)
+        start_memory = memory(web, worker)
+        with lock:
+            warm_counts = {k: len(v) for k, v in times.items()}
+        time.sleep(max(0.0, args.minutes * 60 - warm))
+        stop.set()
+        for t in threads:
+            t.join(timeout=120)
+        elapsed = time.perf_counter() - t_start
+        end_memory = memory(web, worker)
+
+        # The worker delivers what the last grants queued.
+        deadline = time.monotonic() + 60
+        pending = OutboxMessage.objects.exclude(state=OutboxMessage.MessageState.DELIVERED)
+        while pending.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        messages = set(
+            str(i) for i in OutboxMessage.objects.values_list("idempotency_id", flat=True)
+        )
+
+        print(f"\n{args.minutes:g} minutes ({elapsed:.0f} s), {args.clients} clients")
+        total = sum(len(v) for v in times.values())
+        print(f"  {'request':<10} {'count':>7} {'per s':>7} {'p50 ms':>8} {'p99 ms':>8}")
+        for kind in ("open", "accept", "read", "list", "search", "grant"):
+            v = sorted(times.get(kind, []))
+            if not v:
+                continue
+            print(
+                f"  {kind:<10} {len(v):7d} {len(v) / elapsed:7.1f} {statistics.median(v):8.1f} "
+                f"{v[min(len(v) - 1, int(len(v) * 0.99))]:8.1f}"
+            )
+        every = sorted(x for v in times.values() for x in v) or [0.0]
+        print(
+            f"  {'all':<10} {total:7d} {total / elapsed:7.1f} {statistics.median(every):8.1f} "
+            f"{every[min(len(every) - 1, int(len(every) * 0.99))]:8.1f}"
+        )
+        print(f"  errors: {len(errors)}")
+        for line in errors[:20]:
+            print(f"    {line}")
+        delivered = receiver.ids
+        print(
+            f"  webhooks: {len(messages)} messages queued, {len(set(delivered) & messages)} delivered, "
+            f"{sum(1 for n in delivered.values() if n > 1)} delivered more than once, "
+            f"{pending.count()} not delivered"
+        )
+        print(
+            f"  memory (VmRSS), after {warm:.0f} s warm-up ({sum(warm_counts.values())} requests) → end:"
+        )
+        for name, start_kb in start_memory.items():
+            end_kb = end_memory.get(name, 0)
+            growth = (end_kb - start_kb) / start_kb * 100 if start_kb else 0.0
+            mark = "" if growth < 10 else "   ** over 10% **"
+            print(
+                f"    {name:<36} {start_kb / 1024:7.1f} MB → {end_kb / 1024:7.1f} MB  {growth:+5.1f}%{mark}"
+            )
+    finally:
+        for process in (worker, web):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        connection.close()
+        if not args.keep:
+            case_bench.drop_database(base, DB_NAME)
+
+
+if __name__ == "__main__":
+    main()
