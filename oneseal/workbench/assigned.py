@@ -48,7 +48,7 @@ class Assigned:
         return str(KIND_LABELS[self.kind])
 
 
-def _department(user: Viewer):
+def _department(user: Viewer) -> int | None:
     """The department a supervisor acts for (linkage.actors.acting_department's rule)."""
     staff = staff_of(user)
     if (

@@ -499,7 +499,7 @@ def linked_offers(case: Case, user: Viewer) -> list[LinkedOffer]:
     if reviewing and case.state in (State.ACCEPTED, State.SUSPENDED):
         linkage_url = reverse("linkage:case", args=[case.pk])
 
-        def strings(blockers) -> list[str]:
+        def strings(blockers: Iterable[object]) -> list[str]:
             return [str(b) for b in blockers]
 
         out.append(
