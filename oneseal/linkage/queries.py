@@ -244,3 +244,34 @@ def dead_letters(prefix: str | None) -> QuerySet[OutboxMessage]:
         .filter(state=OutboxMessage.MessageState.DEAD)
         .select_related("department")
     )
+
+
+# --- for the signatory's queue ------------------------------------------------------------
+
+
+def revocation_requests_to_decide(prefix: str | None) -> QuerySet[Feedback]:
+    """The departments' revocation requests (建议撤销许可) in the regions under `prefix` that
+    no signatory has answered yet, oldest first. A request taken up (`handled_on` set) waits
+    on the revocation procedure instead, which the signatory's queue lists by itself."""
+    return (
+        Feedback.objects.filter(request_state=Feedback.RequestState.OPEN, handled_on__isnull=True)
+        .filter(region_code__startswith=prefix)
+        .select_related("case__applicant", "case__region", "licence", "department")
+        .order_by("on", "id")
+        if prefix is not None
+        else Feedback.objects.none()
+    )
+
+
+# --- what a department's supervisors must act on after an escalation -----------------------
+
+
+def escalated_pushes(department) -> QuerySet[Push]:
+    """The department's pushes still unsigned after their due date and escalated (督办)."""
+    return (
+        Push.objects.filter(
+            department=department, signed_on__isnull=True, escalated_on__isnull=False
+        )
+        .select_related("case__handling_item__item_version")
+        .order_by("sign_due", "id")
+    )

@@ -136,6 +136,39 @@ def _tell_assignee(case, event) -> None:
     )
 
 
+@_safe
+def _tell_correction_requester(case, event, actor) -> None:
+    """The applicant's correction reply goes back to the clerk whose correction notice asked
+    for it (the five working days to decide start again), unless that clerk recorded it."""
+    from oneseal.cases.models import CaseEvent
+
+    requester = (
+        CaseEvent.objects.filter(case=case, action="request_correction", actor__isnull=False)
+        .order_by("-seq")
+        .select_related("actor")
+        .first()
+    )
+    if requester is None or requester.actor_id == getattr(actor, "pk", None):
+        return
+    if not requester.actor.is_active:
+        return
+    notify(
+        user=requester.actor,
+        kind=Kind.ASSIGNMENT,
+        title=_("补正材料已提交（{number}）").format(number=case.number),
+        body=_(
+            "办件{number}（{item}）的申请人已按补正材料通知书提交补正材料，"
+            "请在{due}前作出受理、不予受理或再次补正的决定。"
+        ).format(
+            number=case.number,
+            item=case.handling_item.name,
+            due=_date(case.acceptance_due),
+        ),
+        link=_url("workbench:intake-case", case.pk),
+        case=case,
+    )
+
+
 # The acts the applicant is told of; anything else passes without a query.
 APPLICANT_ACTIONS = frozenset(
     {"request_correction", "accept", "deem_accepted", "refuse", "grant", "deny"}
@@ -156,6 +189,8 @@ def case_event(case, event, actor) -> None:
     try:
         if event.action == "assign_step":
             _tell_assignee(case, event)
+        elif event.action == "submit_correction":
+            _tell_correction_requester(case, event, actor)
         elif event.action in APPLICANT_ACTIONS:
             users = applicant_accounts(case.applicant)
             if users:

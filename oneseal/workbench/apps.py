@@ -24,7 +24,13 @@ class WorkbenchConfig(AppConfig):
         user = getattr(request, "user", None)
         if user is None or not is_scoped_staff(user):
             return []
+        from .assigned import assigned_count
+
         links = [NavLink(str(_("审批工作台")), reverse("workbench:home"), 40)]
+        # One query on every staff page: what was given to this user by name (assigned.py).
+        count = assigned_count(user)
+        label = _("指派给我（{n}）").format(n=count) if count else _("指派给我")
+        links.append(NavLink(str(label), reverse("workbench:assigned"), 42))
         if has_role(user, Role.CLERK) or has_role(user, Role.SIGNATORY):
             links.append(NavLink(str(_("待出具文书")), reverse("workbench:notices"), 41))
         return links

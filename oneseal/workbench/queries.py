@@ -464,3 +464,90 @@ def offers_for(
         Offer(name, str(ACTION_LABELS[name]), [str(b) for b in blockers], {}, {})
         for name, blockers in out
     ]
+
+
+# --- what the user may do on a case on another app's page ------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedOffer:
+    """An action of another app on this case (technical support, opinions, an expert draw, a
+    site inspection, a department's revocation request): the case page links to the page
+    where it is done, with the owning app's own blockers when it cannot be done now."""
+
+    name: str
+    label: str
+    url: str
+    blockers: list[str]
+
+
+def linked_offers(case: Case, user: Viewer) -> list[LinkedOffer]:
+    """The other apps' actions open to this user's roles on this case, only while they apply:
+    each app's action checks the role and the case again when it runs."""
+    from django.urls import reverse
+
+    from oneseal.cases.actions.review import guide_procedures
+    from oneseal.catalogue.models import SpecialProcedure
+    from oneseal.experts import actions as expert_actions
+    from oneseal.inspections import actions as inspection_actions
+    from oneseal.inspections.queries import checklist_for
+    from oneseal.linkage import actions as linkage_actions
+    from oneseal.linkage.models import Feedback
+
+    reviewing = any(has_role(user, r, case.region) for r in (Role.REVIEWER, Role.SIGNATORY))
+    out: list[LinkedOffer] = []
+    if reviewing and case.state in (State.ACCEPTED, State.SUSPENDED):
+        linkage_url = reverse("linkage:case", args=[case.pk])
+
+        def strings(blockers: Iterable[object]) -> list[str]:
+            return [str(b) for b in blockers]
+
+        out.append(
+            LinkedOffer(
+                "request-support",
+                str(_("请求技术支撑")),
+                linkage_url + "#request-support",
+                strings(linkage_actions.request_support_blockers(case)),
+            )
+        )
+        out.append(
+            LinkedOffer(
+                "request-opinion",
+                str(_("征求部门意见")),
+                linkage_url + "#opinions",
+                strings(linkage_actions.request_opinion_blockers(case)),
+            )
+        )
+        if SpecialProcedure.Kind.EXPERT_REVIEW in guide_procedures(case):
+            out.append(
+                LinkedOffer(
+                    "expert-review",
+                    str(_("组织专家评审（随机抽取专家）")),
+                    reverse("experts:case", args=[case.pk]),
+                    strings(expert_actions.open_review_blockers(case)),
+                )
+            )
+        blockers = strings(inspection_actions.schedule_blockers(case))
+        if not blockers and not checklist_for(case.handling_item):
+            blockers = [str(_("该事项尚未设置现场勘验核查要点，请事项目录管理员先行设置"))]
+        out.append(
+            LinkedOffer(
+                "schedule-inspection",
+                str(_("安排现场勘验")),
+                reverse("inspections:schedule", args=[case.pk]),
+                blockers,
+            )
+        )
+    if has_role(user, Role.SIGNATORY, case.region):
+        for feedback in Feedback.objects.filter(
+            case=case, request_state=Feedback.RequestState.OPEN, handled_on__isnull=True
+        ).select_related("department"):
+            out.append(
+                LinkedOffer(
+                    f"revocation-request-{feedback.pk}",
+                    str(_("处理{department}的撤销建议")).format(department=feedback.department),
+                    reverse("linkage:case", args=[case.pk]) + f"#feedback-{feedback.pk}",
+                    [],
+                )
+            )
+    return out

@@ -7,6 +7,7 @@ app_name = "workbench"
 urlpatterns = [
     path("", queues.home, name="home"),
     path("sign/", queues.sign, name="sign"),
+    path("assigned/", queues.assigned, name="assigned"),
     path("intake/", intake.intake, name="intake"),
     path("intake/items/", intake.find_items, name="find-items"),
     path("intake/check-number/", intake.check_number, name="check-number"),

@@ -19,6 +19,7 @@ from oneseal.errors import NotPermitted, fail_blockers
 from .. import actors
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..models import Push, Scope
+from ._common import supervisors_of, tell_escalation
 
 # --- signing ------------------------------------------------------------------------------
 
@@ -103,6 +104,17 @@ def escalate_late_pushes(today: datetime.date) -> int:
                     date=date_format(push.sign_due, "DATE_FORMAT"),
                 ),
                 data={"sign_due": push.sign_due.isoformat(), "noticed_on": today.isoformat()},
+            )
+            tell_escalation(
+                supervisors_of(push.department),
+                key=f"push-overdue:{push.pk}",
+                title=_("逾期未签收督办（{case}）").format(case=push.case.number),
+                body=_("审批局推送的{case}审批结果已超过签收期限（{date}），请尽快签收。").format(
+                    case=push.case.number, date=date_format(push.sign_due, "DATE_FORMAT")
+                ),
+                url_name="linkage:push",
+                pk=push.pk,
+                case=push.case,
             )
             done += 1
     return done

@@ -26,7 +26,7 @@ from ..actors import acting_department, actor_fields, actor_label, audit_actor, 
 from ..files import check_files, store_files
 from ..models import PROCEDURE_OF, DutyBoundary, Scope, SupportKind, SupportRequest
 from ..outbox import enqueue
-from ._common import not_before, positive_days, text
+from ._common import not_before, positive_days, supervisors_of, tell_escalation, text
 
 
 def route_of(department: Department, *, chosen: bool, boundary_found: bool, on: datetime.date):
@@ -287,7 +287,7 @@ def escalate_overdue_support(today: datetime.date) -> int:
     late = SupportRequest.objects.filter(
         state=SupportRequest.RequestState.OPEN, escalated_on__isnull=True, due_on__lt=today
     )
-    for request in late.select_related("case", "department").order_by("due_on", "id"):
+    for request in late.select_related("case", "department", "liaison").order_by("due_on", "id"):
         with transaction.atomic():
             if not SupportRequest.objects.filter(
                 pk=request.pk, state=SupportRequest.RequestState.OPEN, escalated_on__isnull=True
@@ -304,6 +304,23 @@ def escalate_overdue_support(today: datetime.date) -> int:
                     date=date_format(request.due_on, "DATE_FORMAT"),
                 ),
                 data={"due_on": request.due_on.isoformat(), "noticed_on": today.isoformat()},
+            )
+            # The transition liaison was told when the request was made; the escalation
+            # goes to them again, or else to the department's supervisors.
+            tell_escalation(
+                [request.liaison] if request.liaison_id else supervisors_of(request.department),
+                key=f"support-overdue:{request.pk}",
+                title=_("技术支撑逾期督办（{case}）").format(case=request.case.number),
+                body=_(
+                    "{case}的技术支撑请求（{kind}）已超过答复期限（{date}），请尽快答复。"
+                ).format(
+                    case=request.case.number,
+                    kind=request.get_kind_display(),
+                    date=date_format(request.due_on, "DATE_FORMAT"),
+                ),
+                url_name="linkage:support",
+                pk=request.pk,
+                case=request.case,
             )
             done += 1
     return done

@@ -157,6 +157,7 @@ def case_context(
         "steps": steps,
         "current_step": current_step(steps),
         "offers": offers,
+        "linked": queries.linked_offers(case, user),
         "offer": by_name,
         "possible": [o for o in offers if o.possible],
         "impossible": [o for o in offers if not o.possible],

@@ -23,9 +23,11 @@ from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.linkage import queries as linkage_queries
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role
+from oneseal.organisation.rules import has_role, scope_prefix
 
+from .. import assigned as assigned_rows
 from .. import queries
 from ..forms import CaseFilterForm
 from .common import PAGE_SIZE, case_url, staff_only
@@ -90,7 +92,26 @@ def sign(request: HttpRequest) -> HttpResponse:
     )
     signed_here = [c.pk for c in with_open.distinct() if has_role(user, Role.SIGNATORY, c.region)]
     proposals = proposals_ready_to_decide(Case.objects.filter(pk__in=signed_here), today=on)
-    return render(request, "workbench/sign.html", {"lists": lists, "revocations": proposals})
+    # The departments' requests to revoke (linkage), answered on the case's linkage page.
+    requests = [
+        f
+        for f in linkage_queries.revocation_requests_to_decide(scope_prefix(user))
+        if has_role(user, Role.SIGNATORY, f.case.region)
+    ]
+    return render(
+        request,
+        "workbench/sign.html",
+        {"lists": lists, "revocations": proposals, "revocation_requests": requests},
+    )
+
+
+@staff_only
+@require_GET
+def assigned(request: HttpRequest) -> HttpResponse:
+    """我的待办 · 指派给我: what was given to this user by name in any app, each linking to the
+    page where it is done; the count is in the navigation."""
+    rows = assigned_rows.assigned_to(request.user, today=today())
+    return render(request, "workbench/assigned.html", {"rows": rows})
 
 
 @staff_only

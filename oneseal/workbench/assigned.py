@@ -1,0 +1,211 @@
+"""What has been given to one member of staff by name (我的待办 · 指派给我), gathered from the
+apps that assign: a review step (cases.assign_step), a bad rating's follow-up
+(ratings.assign_follow_up), a technical support request routed to a transition liaison or
+escalated to the department (linkage), a push the department has not signed for by its due
+date and that was escalated (linkage.escalate_late_pushes), and the applicant's correction
+reply to the correction notice the clerk issued (cases.submit_correction after
+request_correction).
+
+Every source is scoped by the user's region (organisation.rules.scope_prefix) as well as by
+the name on it. `assigned_count` counts them all in one query, for the navigation on every
+page; `assigned_to` lists them for the page."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from oneseal.cases.models import Case, CaseEvent, CaseStep, State
+from oneseal.cases.queries import Viewer
+from oneseal.linkage.models import Push, SupportRequest
+from oneseal.organisation.models import Role
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.ratings.models import FollowUp
+
+KIND_LABELS = {
+    "step": gettext_lazy("审批环节"),
+    "correction": gettext_lazy("补正材料已提交"),
+    "follow_up": gettext_lazy("差评核实整改"),
+    "support": gettext_lazy("技术支撑请求"),
+    "push": gettext_lazy("逾期未签收推送（督办）"),
+}
+
+
+@dataclass(frozen=True)
+class Assigned:
+    kind: str
+    number: str
+    what: str
+    due: datetime.date | None
+    url: str
+    overdue: bool
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+
+def _department(user: Viewer) -> int | None:
+    """The department a supervisor acts for (linkage.actors.acting_department's rule)."""
+    staff = staff_of(user)
+    if (
+        staff is None
+        or staff.department_id is None
+        or not user.is_active
+        or Role.SUPERVISOR not in staff.role_set
+    ):
+        return None
+    return staff.department_id
+
+
+def _sources(user: Viewer) -> dict[str, QuerySet]:
+    """Each kind's rows given to `user`, unordered; only the kinds that can hold any."""
+    prefix = scope_prefix(user)
+    if prefix is None or not getattr(user, "is_authenticated", False):
+        return {}
+    out: dict[str, QuerySet] = {
+        "step": CaseStep.objects.filter(
+            assignee=user.pk,
+            state=CaseStep.StepState.PENDING,
+            case__state__in=(State.ACCEPTED, State.SUSPENDED),
+            case__region_code__startswith=prefix,
+        ),
+        "follow_up": FollowUp.objects.filter(
+            assignee=user.pk,
+            state=FollowUp.FollowUpState.OPEN,
+            region_code__startswith=prefix,
+        ),
+        "support": SupportRequest.objects.filter(
+            liaison=user.pk,
+            state=SupportRequest.RequestState.OPEN,
+            region_code__startswith=prefix,
+        ),
+    }
+    if has_role(user, Role.CLERK):
+        last_request = (
+            CaseEvent.objects.filter(case=OuterRef("pk"), action="request_correction")
+            .order_by("-seq")
+            .values("actor")[:1]
+        )
+        # Back at "received" after a correction notice: only the reply brings it there.
+        out["correction"] = (
+            Case.objects.filter(state=State.RECEIVED, region_code__startswith=prefix)
+            .alias(requester=Subquery(last_request))
+            .filter(requester=user.pk)
+        )
+    department = _department(user)
+    if department is not None:
+        out["push"] = Push.objects.filter(
+            department=department,
+            signed_on__isnull=True,
+            escalated_on__isnull=False,
+            region_code__startswith=prefix,
+        )
+        escalated = SupportRequest.objects.filter(
+            department=department,
+            state=SupportRequest.RequestState.OPEN,
+            escalated_on__isnull=False,
+            liaison__isnull=True,
+            region_code__startswith=prefix,
+        )
+        out["support"] = out["support"] | escalated
+    return out
+
+
+def assigned_count(user: Viewer) -> int:
+    """How many rows are given to `user`: one query (a UNION ALL of the sources), none for
+    someone without a region."""
+    sources = [qs.order_by().values_list(Value(1)) for qs in _sources(user).values()]
+    if not sources:
+        return 0
+    return sources[0].union(*sources[1:], all=True).count()
+
+
+def assigned_to(user: Viewer, *, today: datetime.date) -> list[Assigned]:
+    """The rows given to `user`, the nearest due date first (none last): one query per kind."""
+    sources = _sources(user)
+    rows: list[Assigned] = []
+    for step in sources.get("step", CaseStep.objects.none()).select_related(
+        "case__handling_item__item_version"
+    ):
+        case = step.case
+        rows.append(
+            Assigned(
+                "step",
+                case.number,
+                _("{item}：{step}").format(
+                    item=case.handling_item.item_version.name, step=step.name
+                ),
+                case.promised_due,
+                reverse("workbench:case", args=[case.pk]) + "#act-complete-review-step",
+                case.promised_due is not None and case.promised_due < today,
+            )
+        )
+    for case in sources.get("correction", Case.objects.none()).select_related(
+        "handling_item__item_version", "applicant"
+    ):
+        rows.append(
+            Assigned(
+                "correction",
+                case.number,
+                _("{applicant}：{item}").format(
+                    applicant=case.applicant.name, item=case.handling_item.item_version.name
+                ),
+                case.acceptance_due,
+                reverse("workbench:intake-case", args=[case.pk]),
+                case.acceptance_due is not None and case.acceptance_due < today,
+            )
+        )
+    for follow_up in sources.get("follow_up", FollowUp.objects.none()).select_related(
+        "rating__case__handling_item__item_version"
+    ):
+        case = follow_up.rating.case
+        rows.append(
+            Assigned(
+                "follow_up",
+                case.number,
+                _("{item}：{score}分").format(
+                    item=case.handling_item.item_version.name, score=follow_up.rating.score
+                ),
+                follow_up.due_on,
+                reverse("ratings:follow_up", args=[follow_up.pk]),
+                follow_up.due_on < today,
+            )
+        )
+    for support in sources.get("support", SupportRequest.objects.none()).select_related(
+        "case", "department"
+    ):
+        rows.append(
+            Assigned(
+                "support",
+                support.case.number,
+                _("{department}：{kind}").format(
+                    department=support.department, kind=support.get_kind_display()
+                ),
+                support.due_on,
+                reverse("linkage:support", args=[support.pk]),
+                support.due_on < today,
+            )
+        )
+    for push in sources.get("push", Push.objects.none()).select_related(
+        "case__handling_item__item_version"
+    ):
+        rows.append(
+            Assigned(
+                "push",
+                push.case.number,
+                _("{item}：{decision}").format(
+                    item=push.case.handling_item.item_version.name,
+                    decision=push.get_decision_display(),
+                ),
+                push.sign_due,
+                reverse("linkage:push", args=[push.pk]),
+                True,
+            )
+        )
+    far = datetime.date.max
+    rows.sort(key=lambda r: (r.due or far, r.number))
+    return rows
