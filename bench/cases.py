@@ -426,7 +426,7 @@ def api_accept(world, port: int, n: int, clients: int):
             "channel": "window",
         }
     )
-    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(clients)]
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=120) for _ in range(clients)]
 
     def post(conn, path, payload):
         conn.request("POST", path, payload, headers)
