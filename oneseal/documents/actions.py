@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
+from oneseal.cases.locks import holds_lock
 from oneseal.cases.models import Case, Licence, LicenceVersion
 from oneseal.cases.queries import licence_of
 from oneseal.errors import (
@@ -934,8 +935,15 @@ def issue_for_event(case: Case, event, actor: User | None) -> list[Document]:
     kinds = _kinds_called_for(event)
     if not kinds:
         return []
-    case = _lock_case(case)
+    # The act that recorded the event holds the case's lock and the row as it stored it: a
+    # notice that is only queued needs nothing more. One that is issued is rendered from the
+    # row as read under the lock here.
+    held = holds_lock(case)
+    if not held:
+        case = _lock_case(case)
     no_seal = signing.sign_blockers(active_seal(case.bureau), case.bureau)
+    if held and not no_seal:
+        case = _lock_case(case)
     issued = []
     for kind in kinds:
         target = event

@@ -264,13 +264,14 @@ def test_opening_and_accepting_stay_within_their_query_budget(handling_item, app
     # Counter, case, checklist lines, event; and the receipt the act calls for (收件凭证, issued
     # with it through cases.notices): with no seal here it is queued — its queue row and audit row.
     assert len([q for q in opened if q.startswith("INSERT")]) == 6
-    # Four to sign in (session, user, staff, roles) and, inside the test's transaction, a
-    # savepoint pair around the action's atomic block; the receipt as the acceptance below: the
-    # case read for issuing, the seal, the queue row, its audit row and the audit chain head (2).
-    assert len(opened) <= 19, [q[:80] for q in opened]
+    # Three to sign in (session, user, the staff row with its roles) and, inside the test's
+    # transaction, a savepoint pair around the action's atomic block; the receipt as the
+    # acceptance below: the seal, the queue row, its audit row and the audit chain head (2) —
+    # the act holds the case's lock, so issuing reads no case row of its own.
+    assert len(opened) <= 17, [q[:80] for q in opened]
     # Accepting issues its acceptance notice in the same transaction (cases.notices): here the
-    # bureau has no seal, so the notice is queued — the case read for issuing, the seal, the
-    # queue row and its audit row: 4 more than accepting alone; the audit row is appended to the
+    # bureau has no seal, so the notice is queued — the seal, the queue row and its audit row:
+    # 3 more than accepting alone (the case is the one the act locked); the audit row is appended to the
     # hash-chained log (lock the chain head, insert, move the head): 2 more. The applicant is
     # told of the acceptance (notifications): one read of the accounts acting for it, 1 more.
-    assert len(accepted) <= 23, [q[:80] for q in accepted]
+    assert len(accepted) <= 21, [q[:80] for q in accepted]

@@ -19,6 +19,7 @@ from oneseal.errors import Conflict, NotPermitted, fail_blockers
 from oneseal.organisation.rules import has_role, staff_of
 
 from .. import notices, rules
+from ..locks import mark_locked
 from ..models import Case, CaseEvent
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def lock(case: Case, *, expected_version: int | None = None) -> Case:
     # Whatever the caller's object knew of the chain is now older than the lock's read.
     case.__dict__.pop("_chain_head", None)
     locked._chain_head = (locked.head_seq or 0, locked.head_hash or GENESIS)
-    return locked
+    return mark_locked(locked)
 
 
 def require_case_role(actor: "User", case: Case, *roles: str, delegable: bool = False) -> None:

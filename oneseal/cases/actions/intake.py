@@ -36,6 +36,7 @@ from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
 
 from .. import rules, uploads
+from ..locks import mark_locked
 from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
 from ..queries import published_parts
 from . import licences
@@ -246,6 +247,7 @@ def receive(
     )
     case.state = State.RECEIVED
     case._chain_head = (0, GENESIS)  # a new case has no events yet
+    mark_locked(case)  # inserted by this transaction: nobody else sees it before the commit
 
     # Before the receipt is issued with the act, so it lists them.
     def store_uploads(event: CaseEvent) -> None:

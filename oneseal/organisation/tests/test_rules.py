@@ -40,3 +40,28 @@ def test_a_user_without_a_staff_record_sees_nothing(db, county):
     user = get_user_model().objects.create_user("citizen", password="x")
     assert not has_role(user, Role.CLERK, county)
     assert scope_prefix(user) is None
+
+
+def test_the_staff_row_and_every_role_are_read_in_one_query_and_again_per_request(
+    make_staff, county, django_assert_num_queries
+):
+    from oneseal.organisation.models import Staff, StaffRole
+    from oneseal.organisation.rules import staff_of
+
+    user = make_staff("many", county, Role.CLERK, Role.SIGNATORY)
+    with django_assert_num_queries(1):
+        staff = staff_of(user)
+        assert staff.role_set == {Role.CLERK, Role.SIGNATORY}
+        assert staff.region == county and {r.role for r in staff.roles.all()} == staff.role_set
+        assert has_role(user, Role.SIGNATORY, county)
+    # The next request loads its user afresh: a role taken away no longer counts.
+    StaffRole.objects.filter(staff__user=user, role=Role.SIGNATORY).delete()
+    fresh = get_user_model().objects.get(pk=user.pk)
+    assert has_role(fresh, Role.CLERK, county) and not has_role(fresh, Role.SIGNATORY, county)
+    # Staff without any role: the row, no role (and no second query for the roles).
+    bare = make_staff("none", county)
+    with django_assert_num_queries(1):
+        staff = staff_of(bare)
+        assert staff.role_set == frozenset()
+    assert staff == Staff.objects.get(user=bare)
+    assert not has_role(bare, Role.CLERK, county)
