@@ -22,7 +22,7 @@ def staff_of(user: Actor) -> Staff | None:
     return cached or None
 
 
-def _read_staff(user_id) -> Staff | None:
+def _read_staff(user_id: int) -> Staff | None:
     """The staff record with its region, bureau, department and roles in one query (every
     signed-in request asks): a row per role, joined to the staff row (one row with no role
     when it has none; none for a user who is not staff)."""
@@ -43,8 +43,9 @@ def _read_staff(user_id) -> Staff | None:
         role.staff = staff
     # What prefetch_related("roles") would have left: `role_set` and `roles.all()` ask nothing.
     manager = staff.roles.all()
-    manager._result_cache, manager._prefetch_done = roles, True
-    staff._prefetched_objects_cache = {"roles": manager}
+    manager._result_cache = roles
+    manager._prefetch_done = True  # type: ignore[attr-defined]
+    staff._prefetched_objects_cache = {"roles": manager}  # type: ignore[attr-defined]
     return staff
 
 

@@ -4,8 +4,9 @@ or refuse."""
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -168,20 +169,20 @@ class ChecklistRow:
     errors: list[str] = field(default_factory=list)
 
 
-def _chosen_item(user: Viewer, data: QueryDict | dict) -> HandlingItem | None:
+def _chosen_item(user: Viewer, data: Mapping[str, Any]) -> HandlingItem | None:
     value = str(data.get("handling_item", ""))
     if not value.isdigit():
         return None
     return handling_items_in_force(user).filter(pk=int(value)).first()
 
 
-def _agent_named(data: QueryDict | dict) -> bool:
+def _agent_named(data: Mapping[str, Any]) -> bool:
     return case_rules.names_agent(
         str(data.get("agent_name", "")), str(data.get("agent_id_number", ""))
     )
 
 
-def _checklist_rows(hi: HandlingItem, data: QueryDict | dict) -> list[ChecklistRow]:
+def _checklist_rows(hi: HandlingItem, data: Mapping[str, Any]) -> list[ChecklistRow]:
     """The chosen item's materials for this applicant's situation (a material of another
     kind of applicant, or the power of attorney when nobody files for them, is not needed),
     with what the form carries for each."""
@@ -205,7 +206,7 @@ def _checklist_rows(hi: HandlingItem, data: QueryDict | dict) -> list[ChecklistR
     return rows
 
 
-def _checklist_context(user: Viewer, data: QueryDict | dict) -> dict:
+def _checklist_context(user: Viewer, data: Mapping[str, Any]) -> dict:
     """What the checklist part of the window shows: the chosen item's checklist and what
     the rules already say of the applicant typed so far — the item's applicant type (the same
     check `receive` makes) and the power of attorney an agent must bring."""
