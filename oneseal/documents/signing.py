@@ -31,6 +31,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from oneseal import eventloops
 from oneseal.errors import ValidationFailed
 from oneseal.keys import require_seal_key, seal_key
 from oneseal.organisation.models import Bureau
@@ -245,11 +246,8 @@ def sign_pdf(
     )
     # The red stamp is drawn in the page itself; the field's own appearance stays empty, so no
     # reader-specific "digitally signed by" text (in an unembedded Courier) lies over it.
-    return (
-        signers.PdfSigner(meta, signer=_signer(seal), stamp_style=EMPTY_APPEARANCE)
-        .sign_pdf(writer)
-        .getvalue()
-    )
+    pdf_signer = signers.PdfSigner(meta, signer=_signer(seal), stamp_style=EMPTY_APPEARANCE)
+    return eventloops.call_blocking(pdf_signer.sign_pdf, writer).getvalue()
 
 
 @dataclass(frozen=True)
@@ -301,7 +299,7 @@ def check_signature(data: bytes, certificates_pem: list[str]) -> SignatureCheck:
         context = ValidationContext(
             trust_roots=[asn1_certificate(pem) for pem in certificates_pem], allow_fetching=False
         )
-        status = validate_pdf_signature(sig, context)
+        status = eventloops.call_blocking(validate_pdf_signature, sig, context)
         whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
         return SignatureCheck(
             True,

@@ -19,7 +19,6 @@ here with lxml; easyofd, the maintained OFD reader, reads it back in the tests.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime
 import hashlib
@@ -32,6 +31,8 @@ from typing import Any
 
 from asn1crypto import cms
 from lxml import etree
+
+from oneseal import eventloops
 
 NS = "http://www.ofdspec.org/2016"
 OFD = f"{{{NS}}}"
@@ -275,7 +276,7 @@ def build(
     and certificate."""
     files = _package(face, font_path=font_path, seal_name=seal_name, created=issued)
     signature_xml = _signature_xml(files, signed_at=signed_at, issuer=face.issuer)
-    content_info = asyncio.run(
+    content_info = eventloops.run(
         signer.async_sign_general_data(signature_xml, "sha256", detached=True)
     )
     signatures = etree.Element(OFD + "Signatures", nsmap=NSMAP)
@@ -375,7 +376,7 @@ def check(data: bytes, certificates_der: list[bytes]) -> OfdCheck:
             trust_roots=[x509.Certificate.load(der) for der in certificates_der],
             allow_fetching=False,
         )
-        status = asyncio.run(
+        status = eventloops.run(
             async_validate_detached_cms(files[SIGNATURE_PATH], signed_data, context)
         )
         valid = bool(status.intact and status.valid)

@@ -178,3 +178,25 @@ def make_item(complete_draft, admin_user, section):
 @pytest.fixture
 def item(make_item):
     return make_item()
+
+
+@pytest.fixture
+def migrations_recorded(transactional_db):
+    """For a test that moves the schema back and forward through migrations. The suite makes
+    its databases from the models (--no-migrations), which leaves no migration recorded and
+    hides the migration modules; here they are visible again for the test and each one is
+    recorded as applied — the schema the models make is the one the migrations make, which
+    oneseal/tests/test_migrations.py checks."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+    from django.test.utils import override_settings
+
+    with override_settings(MIGRATION_MODULES={}):
+        recorder = MigrationRecorder(connection)
+        recorder.ensure_schema()
+        applied = recorder.applied_migrations()
+        for app, name in MigrationLoader(connection, ignore_no_migrations=True).graph.nodes:
+            if (app, name) not in applied:
+                recorder.record_applied(app, name)
+        yield

@@ -868,6 +868,10 @@ NOT_ACTION_ENDPOINTS = {
     "open_handed_over_case",
     # The intermediary's own act (POST /api/v1/intermediaries/engagements/<id>/deliver).
     "attach_deliverable",
+    # The window's one-screen intake: receive_at_window, the checklist and the decision in one
+    # transaction; the API does the same in its calls (POST /applicants, POST /cases, the
+    # materials' check, then accept, request-correction or refuse).
+    "intake_at_window",
 }
 
 

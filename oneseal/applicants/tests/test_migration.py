@@ -10,7 +10,7 @@ AFTER = [("applicants", "0003_one_person_per_account")]
 
 
 @pytest.fixture
-def back_to_the_latest_schema():
+def back_to_the_latest_schema(migrations_recorded):
     # Going back to BEFORE unapplies every migration that depends on those (the audit chain
     # among them); later tests on this database need the whole schema again.
     yield

@@ -91,16 +91,23 @@ def test_a_file_over_the_limit_is_refused_before_sending_and_the_submit_button_s
     page.set_input_files(f"#material-{form.pk}", pdf("申请书.pdf"))
     page.locator("#autosave-status").filter(has_text="草稿已保存").wait_for()
     assert alert.count() == 0
-    # Held on its way, the submission shows 提交中… and a second press sends nothing more.
-    held = []
-    page.route("**/submit/", lambda route: held.append(route))
-    button = page.get_by_role("button", name="提交申请")
-    button.click(no_wait_after=True)  # the navigation is held by the route above
-    page.get_by_role("button", name="提交中…").wait_for()
-    assert page.locator("#draft-submit, #apply-submit").first.is_disabled()
-    page.locator("form#apply-form").evaluate("f => f.requestSubmit()")
-    page.wait_for_function("() => true")
-    assert len(held) == 1
+    # Once pressed, the button says 提交中… and is disabled, and a second submission of the
+    # form while the first is on its way sends nothing (kept in sessionStorage, which outlives
+    # the navigation to the answer).
+    page.evaluate(
+        """() => document.addEventListener("submit", (e) => setTimeout(() => {
+            if (sessionStorage.getItem("label")) { return; }
+            const button = e.target.querySelector("#draft-submit, #apply-submit");
+            sessionStorage.setItem("label", button.textContent.trim());
+            sessionStorage.setItem("disabled", String(button.disabled));
+            e.target.requestSubmit();
+        }, 0))"""
+    )
+    submits = []
+    page.on("request", lambda r: r.method == "POST" and "/submit/" in r.url and submits.append(1))
     with page.expect_navigation():
-        held[0].continue_()
+        page.get_by_role("button", name="提交申请").click()
+    assert page.evaluate("() => sessionStorage.getItem('label')") == "提交中…"
+    assert page.evaluate("() => sessionStorage.getItem('disabled')") == "true"
+    assert len(submits) == 1
     assert "申请已提交" in page.content() and Case.objects.count() == 1

@@ -139,7 +139,7 @@ AFTER = [("transfers", "0005_task_units")]
 
 
 @pytest.fixture
-def back_to_the_latest_schema():
+def back_to_the_latest_schema(migrations_recorded):
     yield
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
