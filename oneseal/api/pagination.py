@@ -54,6 +54,16 @@ class CappedCountPagination(BoundedLimitOffsetPagination):
         count, self.count_estimated = capped_count(queryset)
         return count
 
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        if page is not None and self.count_estimated and self.offset + self.limit >= self.count:
+            # The estimate ends at or before this page: whether there is a next page is read,
+            # not guessed, so that paging goes on to the real end.
+            end = self.offset + self.limit
+            more = len(page) == self.limit and queryset[end : end + 1].exists()
+            self.count = end + 1 if more else self.offset + len(page)
+        return page
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         response.data["count_estimated"] = self.count_estimated

@@ -175,6 +175,8 @@ class Case(models.Model):
             # A queue's cases and its count: one state in one region (the scope's range on
             # region_code, cases.queries.region_scope), read from the index alone.
             models.Index(fields=["state", "region_code"], name="case_state_region"),
+            # The lists' filter by date received, within a region.
+            models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.

@@ -29,7 +29,7 @@ from oneseal.cases.models import (
     State,
 )
 from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, case_rows
-from oneseal.catalogue.models import Catalogue, ItemVersion, ReviewStep
+from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, ReviewStep
 from oneseal.interface.counts import EXACT_COUNT_UP_TO
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
@@ -187,7 +187,10 @@ def queue_cases(
 
 def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     if filters.get("item"):
-        qs = qs.filter(handling_item__item_version__item_id=filters["item"])
+        # The item's handling items first (a few rows), then the cases by their
+        # handling-item index: a join to the catalogue read every case of the scope.
+        variants = HandlingItem.objects.filter(item_version__item_id=filters["item"])
+        qs = qs.filter(handling_item__in=variants.values("pk"))
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("received_from"):
