@@ -177,6 +177,8 @@ class Case(models.Model):
             models.Index(fields=["state", "region_code"], name="case_state_region"),
             # The lists' filter by date received, within a region.
             models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
+            # ... and by item (its handling items), within a region.
+            models.Index(fields=["handling_item", "region_code"], name="case_item_region"),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.
