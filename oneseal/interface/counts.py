@@ -34,6 +34,9 @@ class CappedPaginator(Paginator):
     count_estimated = False
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        n, self.count_estimated = capped_count(self.object_list)
+    def count(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return len(rows)
+        n, self.count_estimated = capped_count(rows)
         return n
