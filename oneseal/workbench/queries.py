@@ -30,7 +30,6 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, case_rows
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, ReviewStep
-from oneseal.interface.counts import EXACT_COUNT_UP_TO
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
@@ -203,9 +202,15 @@ def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     return qs
 
 
+# A tab says whether there is work and roughly how much ("99+"); the queue shown counts its
+# own rows in its heading (interface.counts.CappedPaginator). A count stops at the first
+# TAB_COUNT_UP_TO + 1 rows, so a page does not pay for a province's other queues.
+TAB_COUNT_UP_TO = 99
+
+
 @dataclass(frozen=True)
 class QueueCount:
-    """A queue's number of cases: exact up to EXACT_COUNT_UP_TO, above it "at least"."""
+    """A queue's number of cases: exact up to TAB_COUNT_UP_TO, above it "at least"."""
 
     n: int
     more: bool
@@ -217,14 +222,13 @@ class QueueCount:
 def queue_counts(
     user: Viewer, queues: list[Queue], *, filters: dict | None = None
 ) -> dict[str, QueueCount]:
-    """Each queue's count, each over at most EXACT_COUNT_UP_TO + 1 rows: a county's or a
-    province's `all` queue is not counted row by row on every page."""
+    """Each queue's count for its tab, each over at most TAB_COUNT_UP_TO + 1 rows."""
     base = case_rows(user)
     out = {}
     for q in queues:
         rows = queue_cases(user, q, filters=filters, base=base).order_by().values("pk")
-        n = rows[: EXACT_COUNT_UP_TO + 1].count()
-        out[q.key] = QueueCount(min(n, EXACT_COUNT_UP_TO), n > EXACT_COUNT_UP_TO)
+        n = rows[: TAB_COUNT_UP_TO + 1].count()
+        out[q.key] = QueueCount(min(n, TAB_COUNT_UP_TO), n > TAB_COUNT_UP_TO)
     return out
 
 

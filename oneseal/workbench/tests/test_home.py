@@ -169,7 +169,7 @@ def test_a_queue_over_the_exact_limit_shows_at_least(client, item, applicant, cl
 
     for day in ("2025-03-03", "2025-03-04", "2025-03-05"):
         actions.receive(item, actor=clerk, applicant=applicant, at=at(f"{day} 09:00"))
-    monkeypatch.setattr(queries, "EXACT_COUNT_UP_TO", 2)
+    monkeypatch.setattr(queries, "TAB_COUNT_UP_TO", 2)
     monkeypatch.setattr(counts, "EXACT_COUNT_UP_TO", 2)
     page = body(client, clerk, queue="received")
     assert '待受理<span class="count">2+</span>' in page
