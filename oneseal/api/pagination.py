@@ -2,12 +2,12 @@
 and passes any offset to the database, where 10^20 is out of range for PostgreSQL (a 500);
 here a value that is not a whole number in range is a 400 naming the parameter."""
 
-import json
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+
+from oneseal.interface.counts import capped_count
 
 # Deeper than any list a person pages through; small enough for every database's integers.
 MAX_OFFSET = 10**9
@@ -43,30 +43,26 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         return bounded_int(request, self.offset_query_param, default=0, low=0, high=MAX_OFFSET)
 
 
-# Up to this many rows a list counts them exactly; beyond, the count is PostgreSQL's estimate.
-EXACT_COUNT_UP_TO = 10_000
-
-
 class CappedCountPagination(BoundedLimitOffsetPagination):
-    """For lists that grow without bound (a province's cases): counting a million rows costs
-    more than the page itself, so the count is exact up to EXACT_COUNT_UP_TO (a count of at
-    most that many rows) and the planner's estimate above it, never below the exact part. The
-    response says which (`count_estimated`). SQLite, for small installations, always counts."""
+    """For lists that grow without bound (a province's cases): the count is exact up to
+    EXACT_COUNT_UP_TO and the planner's estimate above it (oneseal.interface.counts). The
+    response says which (`count_estimated`)."""
 
     count_estimated = False
 
     def get_count(self, queryset) -> int:
-        from django.db import connections
+        count, self.count_estimated = capped_count(queryset)
+        return count
 
-        # Only the filter matters to a count: no joins for the row's related objects.
-        queryset = queryset.order_by().values("pk")
-        counted = queryset[: EXACT_COUNT_UP_TO + 1].count()
-        self.count_estimated = False
-        if counted <= EXACT_COUNT_UP_TO or connections[queryset.db].vendor != "postgresql":
-            return counted if counted <= EXACT_COUNT_UP_TO else queryset.count()
-        plan = json.loads(queryset.explain(format="json"))
-        self.count_estimated = True
-        return max(int(plan[0]["Plan"]["Plan Rows"]), counted)
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        if page is not None and self.count_estimated and self.offset + self.limit >= self.count:
+            # The estimate ends at or before this page: whether there is a next page is read,
+            # not guessed, so that paging goes on to the real end.
+            end = self.offset + self.limit
+            more = len(page) == self.limit and queryset[end : end + 1].exists()
+            self.count = end + 1 if more else self.offset + len(page)
+        return page
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -172,6 +172,13 @@ class Case(models.Model):
             # The case lists' order (newest first): the first page of a million cases is the
             # index's first rows, not a sort of every row (bench/supervision.py (e)).
             models.Index(fields=["-received_at", "-id"], name="case_received_order"),
+            # A queue's cases and its count: one state in one region (the scope's range on
+            # region_code, cases.queries.region_scope), read from the index alone.
+            models.Index(fields=["state", "region_code"], name="case_state_region"),
+            # The lists' filter by date received, within a region.
+            models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
+            # ... and by item (its handling items), within a region.
+            models.Index(fields=["handling_item", "region_code"], name="case_item_region"),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.

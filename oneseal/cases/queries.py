@@ -53,23 +53,43 @@ def visible_cases(user: Viewer) -> QuerySet[Case]:
     sees nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    # A subquery, not a join, so that PostgreSQL can combine the region-code and applicant
-    # indexes instead of scanning every case.
-    own = Q(applicant_id__in=represented(user).values("pk"))
     if not is_scoped_staff(user):
-        return Case.objects.filter(own)
-    scope = Q(region_code__startswith=scope_prefix(user))
+        # A subquery, not a join: an applicant's own cases by the applicant index.
+        return Case.objects.filter(applicant_id__in=represented(user).values("pk"))
+    # Staff: their applicants read first (one small query, nearly always none), so that the
+    # scope is the region alone. `region OR applicant IN (subquery)` makes PostgreSQL filter
+    # every row of the state or date it reads instead of ranging over an index on
+    # (state, region_code) (bench/supervision.py (e), docs/scaling.md).
+    own_ids = list(represented(user).values_list("pk", flat=True))
+    prefix = scope_prefix(user) or ""
+    scope = region_scope(prefix)
     staff = staff_of(user)
     # is_scoped_staff: anyone but a superuser has a staff record here
     if not user.is_superuser and staff is not None and not (staff.role_set & REGION_WIDE_ROLES):
         if staff.department_id is None:
-            return Case.objects.filter(own)
+            return Case.objects.filter(applicant_id__in=own_ids)
         scope &= Q(handling_item__item_version__original_department_id=staff.department_id)
+    elif not prefix:
+        # Every region: the applicant's and the centre's cases are among them.
+        return Case.objects.all()
     if staff is not None and staff.service_centre_id is not None:
         # A township service centre's staff see the cases received at their centre under the
         # bureau's delegation (the cases stay in the bureau's region).
         scope |= Q(service_centre_id=staff.service_centre_id)
-    return Case.objects.filter(scope | own)
+    if own_ids:
+        scope |= Q(applicant_id__in=own_ids)
+    return Case.objects.filter(scope)
+
+
+def region_scope(prefix: str) -> Q:
+    """The cases whose region code starts with `prefix`. The range beside the LIKE says the
+    same and lets a plain b-tree on region_code (alone or after state) answer it: under a
+    collation other than C, PostgreSQL uses such an index for LIKE only with pattern ops."""
+    if not prefix:
+        return Q(region_code__startswith="")
+    # Region codes are digits: the codes starting with "6402" are those in ["6402", "6403").
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(region_code__startswith=prefix, region_code__gte=prefix, region_code__lt=after)
 
 
 def staff_sees(user: Viewer, case: Case) -> bool:

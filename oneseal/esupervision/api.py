@@ -70,7 +70,7 @@ class SupervisedCaseSerializer(serializers.ModelSerializer):
     applicant = serializers.CharField(source="applicant.name")
     handling_item = serializers.CharField(source="handling_item.name")
     state = serializers.CharField()
-    state_display = serializers.CharField(source="get_state_display")
+    state_display = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField(help_text=gettext_lazy("办件全过程记录的地址"))
 
     class Meta:
@@ -89,6 +89,9 @@ class SupervisedCaseSerializer(serializers.ModelSerializer):
             "history",
         ]
         read_only_fields = fields
+
+    def get_state_display(self, case) -> str:
+        return tables.state_label(case.state)
 
     def get_history(self, case) -> str:
         return queries.history_url(case.pk)

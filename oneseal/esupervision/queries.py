@@ -140,8 +140,30 @@ def warning_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
     return case_jobs.warning_scan(today, prefix=scope.prefix)
 
 
+# The columns a supervised case's row shows (tables.case_table, api.SupervisedCaseSerializer):
+# a full case with its applicant and handling item (guide text, ≈4 KB a row) made the first
+# 50 rows 5–6× their SQL at 1,000,000 cases (bench/supervision.py (b)).
+LISTED_CASE_FIELDS = (
+    "id",
+    "number",
+    "state",
+    "accepted_on",
+    "promised_due",
+    "statutory_due",
+    "delivery_due",
+    "applicant",
+    "applicant__name",
+    "handling_item",
+    "handling_item__name",
+)
+
+
+def _listed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("applicant", "handling_item").only(*LISTED_CASE_FIELDS)
+
+
 def warning_cases(scope: Scope, today: datetime.date, level: str) -> QuerySet[Case]:
-    return case_jobs.cases_by_warning(today, level, scope.prefix)
+    return _listed(case_jobs.cases_by_warning(today, level, scope.prefix))
 
 
 class Overdue:
@@ -161,7 +183,7 @@ class Overdue:
 def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Case]:
     """Open cases past a limit: the statutory one (第四十二条), delivery (第四十四条), or the
     expected end of the special procedure they are suspended for (第四十五条)."""
-    cases = _cases(scope.prefix).select_related("applicant", "handling_item")
+    cases = _listed(_cases(scope.prefix))
     if kind == Overdue.STATUTORY:
         return cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by(
             "statutory_due", "id"
@@ -279,7 +301,25 @@ def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
     )
     if rule:
         hits = hits.filter(rule=rule)
-    return hits.select_related("case", "event").order_by("-at", "-id")
+    # Only what a hit's row shows (tables.hits_table, api.RuleHitSerializer), not the case's
+    # and the event's every column.
+    return (
+        hits.select_related("case", "event")
+        .only(
+            "id",
+            "rule",
+            "actor_name",
+            "on",
+            "at",
+            "data",
+            "case",
+            "case__number",
+            "event",
+            "event__action",
+            "event__seq",
+        )
+        .order_by("-at", "-id")
+    )
 
 
 def rule_hit_counts(scope: Scope) -> dict[str, int]:

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oneseal.cases.models import State
 from oneseal.linkage.models import OpinionRequest, Push, SupportRequest
 
 from . import rules
@@ -18,6 +19,12 @@ from .sheets import Cell, Table
 
 def _date(value) -> str:
     return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def state_label(value: str) -> str:
+    """A case state's label. Not `get_state_display()`: Django rebuilds a dict of every
+    choice, each label translated, on each call (≈0.35 ms; half of building 50 rows)."""
+    return str(State(value).label)
 
 
 def _number(case) -> Cell:
@@ -34,7 +41,7 @@ def case_table(title: str, cases, *, due_label: str, due) -> Table:
             _number(c),
             c.applicant.name,
             c.handling_item.name,
-            c.get_state_display(),
+            state_label(c.state),
             _date(c.accepted_on),
             _date(due(c)),
         ]

@@ -28,11 +28,11 @@ from oneseal.cases.models import (
     Extension,
     State,
 )
-from oneseal.cases.queries import Viewer, case_rows, visible_cases
-from oneseal.catalogue.models import ReviewStep
+from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, case_rows
+from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, ReviewStep
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role, staff_of
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -167,9 +167,17 @@ def default_queue(user: Viewer) -> Queue:
     return queues_for(user)[0]
 
 
-def queue_cases(user: Viewer, queue: Queue, *, filters: dict | None = None) -> QuerySet[Case]:
-    """The queue's cases, filtered, the nearest due date first (none last)."""
-    qs = queue.cases(user, apply_filters(case_rows(user), filters or {}))
+def queue_cases(
+    user: Viewer,
+    queue: Queue,
+    *,
+    filters: dict | None = None,
+    base: QuerySet[Case] | None = None,
+) -> QuerySet[Case]:
+    """The queue's cases, filtered, the nearest due date first (none last). `base`: the
+    user's `case_rows`, when the caller already has them (one scoping for all the queues)."""
+    rows = case_rows(user) if base is None else base
+    qs = queue.cases(user, apply_filters(rows, filters or {}))
     due = F(queue.due_field)
     if queue.key in ("open", "all"):
         return qs.order_by("-received_at", "-id")
@@ -178,7 +186,10 @@ def queue_cases(user: Viewer, queue: Queue, *, filters: dict | None = None) -> Q
 
 def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     if filters.get("item"):
-        qs = qs.filter(handling_item__item_version__item_id=filters["item"])
+        # The item's handling items first (a few rows), then the cases by their
+        # handling-item index: a join to the catalogue read every case of the scope.
+        variants = HandlingItem.objects.filter(item_version__item_id=filters["item"])
+        qs = qs.filter(handling_item__in=variants.values("pk"))
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("received_from"):
@@ -191,22 +202,56 @@ def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     return qs
 
 
+# A tab says whether there is work and roughly how much ("99+"); the queue shown counts its
+# own rows in its heading (interface.counts.CappedPaginator). A count stops at the first
+# TAB_COUNT_UP_TO + 1 rows, so a page does not pay for a province's other queues.
+TAB_COUNT_UP_TO = 99
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    """A queue's number of cases: exact up to TAB_COUNT_UP_TO, above it "at least"."""
+
+    n: int
+    more: bool
+
+    def __str__(self) -> str:
+        return f"{self.n}+" if self.more else str(self.n)
+
+
 def queue_counts(
     user: Viewer, queues: list[Queue], *, filters: dict | None = None
-) -> dict[str, int]:
-    return {q.key: queue_cases(user, q, filters=filters).order_by().count() for q in queues}
+) -> dict[str, QueueCount]:
+    """Each queue's count for its tab, each over at most TAB_COUNT_UP_TO + 1 rows."""
+    base = case_rows(user)
+    out = {}
+    for q in queues:
+        rows = queue_cases(user, q, filters=filters, base=base).order_by().values("pk")
+        n = rows[: TAB_COUNT_UP_TO + 1].count()
+        out[q.key] = QueueCount(min(n, TAB_COUNT_UP_TO), n > TAB_COUNT_UP_TO)
+    return out
 
 
 def items_in_scope(user: Viewer) -> list[tuple[int, str]]:
-    """The items that have cases the user can see, for the item filter."""
-    rows = (
-        visible_cases(user)
-        .order_by()
-        .values_list("handling_item__item_version__item_id", "handling_item__item_version__name")
-        .distinct()
+    """The items the user's cases can be of, for the item filter: the published items of the
+    local catalogues of the user's region and below (a case is of its region's catalogue),
+    with the bureau's for a service centre's staff, named by their newest published version.
+    From the catalogue, not a DISTINCT over every visible case."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    catalogues = Q(item__catalogue__region__code__startswith=prefix)
+    staff = staff_of(user)
+    if staff is not None and staff.service_centre_id is not None:
+        catalogues |= Q(item__catalogue__region__bureau__service_centres=staff.service_centre_id)
+    versions = ItemVersion.objects.published().filter(
+        catalogues, item__catalogue__kind=Catalogue.Kind.LOCAL
     )
+    if not user.is_superuser and staff is not None and not (staff.role_set & REGION_WIDE_ROLES):
+        # A department's supervisor sees only its own items' cases (cases.queries).
+        versions = versions.filter(original_department_id=staff.department_id)
     names: dict[int, str] = {}
-    for item_id, name in rows:
+    for item_id, name in versions.order_by("item_id", "-number").values_list("item_id", "name"):
         names.setdefault(item_id, name)
     return sorted(names.items(), key=lambda pair: pair[1])
 

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from oneseal.api import pagination
 from oneseal.cases import actions
+from oneseal.interface import counts
 from oneseal.testing import at
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_a_short_list_is_counted_exactly(three, clerk):
 def test_above_the_limit_the_count_is_the_estimate_never_below_what_was_counted(
     three, clerk, monkeypatch
 ):
-    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 1)
+    monkeypatch.setattr(counts, "EXACT_COUNT_UP_TO", 1)
     body = listing(clerk)
     if connection.vendor == "postgresql":
         assert body["count_estimated"] is True and body["count"] >= 2

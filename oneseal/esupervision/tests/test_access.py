@@ -182,3 +182,27 @@ def test_the_pages_speak_english_too(client, overseer):
     page = client.get("/en/esupervision/").content.decode()
     assert "Time-limit warnings" in page and "Yellow card: promised limit about to expire" in page
     assert client.get("/api/v1/esupervision/overview", HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+
+
+def test_the_lists_read_only_their_columns_in_one_query(
+    overseer, two_counties, django_assert_num_queries
+):
+    from oneseal.calendars.queries import today
+    from oneseal.esupervision import queries, tables
+
+    scope, on = queries.oversight_scope(overseer), today()
+    here, _there = two_counties
+    with django_assert_num_queries(1):
+        warned = tables.warning_table(
+            "", "statutory", queries.warning_cases(scope, on, "statutory")
+        )
+    with django_assert_num_queries(1):
+        late = tables.overdue_table("", "statutory", queries.overdue_cases(scope, on, "statutory"))
+    with django_assert_num_queries(1):
+        hits = tables.hits_table("", queries.rule_hits(scope))
+    assert [r[0].text for r in warned.rows] == [r[0].text for r in late.rows] == [here.number]
+    assert [r[1].text for r in hits.rows] == [here.number]
+    row = queries.warning_cases(scope, on, "statutory").get()
+    # Not the guide text of the handling item nor the applicant's other columns.
+    assert {"agent_name", "query_code"} <= row.get_deferred_fields()
+    assert "conditions" in row.handling_item.get_deferred_fields()

@@ -3,6 +3,7 @@ counts and filters, and nothing from another region."""
 
 import datetime
 
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,3 +147,32 @@ def test_the_pages_speak_english_too(client, item, applicant, clerk):
     assert "My work" in home and "To accept" in home
     page = client.get(f"/en/workbench/cases/{case.pk}/").content.decode()
     assert "Actions (2 possible)" in page and "Received" in page
+
+
+def test_the_item_filter_offers_the_regions_published_items_from_the_catalogue(
+    make_item, complete_draft, clerk, far_staff
+):
+    from oneseal.workbench import queries
+
+    first, second = make_item(), make_item()
+    complete_draft(basic_code="640221-XK-099", name="尚未发布的事项")
+    offered = dict(queries.items_in_scope(clerk))
+    # No case of either item yet: they are offered all the same, the draft is not.
+    assert set(offered) == {first.item_version.item_id, second.item_version.item_id}
+    assert "尚未发布的事项" not in offered.values()
+    assert queries.items_in_scope(far_staff) == []
+
+
+def test_a_queue_over_the_exact_limit_shows_at_least(client, item, applicant, clerk, monkeypatch):
+    from oneseal.interface import counts
+    from oneseal.workbench import queries
+
+    for day in ("2025-03-03", "2025-03-04", "2025-03-05"):
+        actions.receive(item, actor=clerk, applicant=applicant, at=at(f"{day} 09:00"))
+    monkeypatch.setattr(queries, "TAB_COUNT_UP_TO", 2)
+    monkeypatch.setattr(counts, "EXACT_COUNT_UP_TO", 2)
+    page = body(client, clerk, queue="received")
+    assert '待受理<span class="count">2+</span>' in page
+    assert '待送达<span class="count">0</span>' in page
+    # The heading: PostgreSQL's estimate (never below what was counted), SQLite counts.
+    assert "约 " in page if connection.vendor == "postgresql" else "共 3 件" in page

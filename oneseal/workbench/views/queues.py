@@ -23,6 +23,7 @@ from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.interface.counts import CappedPaginator
 from oneseal.linkage import queries as linkage_queries
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
@@ -49,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, items=queries.items_in_scope(user))
     filters = form.cleaned_data if form.is_valid() else {}
     counts = queries.queue_counts(user, queues, filters=filters)
-    page = Paginator(queries.queue_cases(user, queue, filters=filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(queries.queue_cases(user, queue, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     keep = request.GET.copy()

@@ -1,0 +1,51 @@
+"""The staff scope: their region by a range on the region code (cases.queries.region_scope),
+plus the cases of the applicants they act for, read first so that the scope stays a range."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from oneseal.applicants.models import Applicant
+from oneseal.applicants.rules import id_check_char
+from oneseal.cases import actions
+from oneseal.cases.models import Case
+from oneseal.cases.queries import region_scope, visible_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def own_person(user, seq: str) -> Applicant:
+    first17 = "11010519800101" + seq
+    return Applicant.objects.create(
+        kind=Applicant.Kind.PERSON,
+        name="刘自办",
+        id_number=first17 + id_check_char(first17),
+        phone="13900000000",
+        user=user,
+    )
+
+
+def test_staff_see_their_region_and_their_own_applications_elsewhere(
+    handling_item, clerk, applicant, far_staff
+):
+    theirs = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    own = actions.receive(handling_item, actor=clerk, applicant=own_person(far_staff, "007"))
+    # 640221's cases to a staff member of 640202: only the one they applied for themselves.
+    assert list(visible_cases(far_staff)) == [own]
+    assert set(visible_cases(clerk)) == {theirs, own}
+
+
+def test_a_superuser_who_also_applies_sees_every_case(handling_item, clerk, applicant):
+    root = get_user_model().objects.create_superuser("root2", password="root-pw-2")
+    others = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    own = actions.receive(handling_item, actor=clerk, applicant=own_person(root, "008"))
+    assert set(visible_cases(root)) == {others, own}
+
+
+def test_the_region_range_is_the_prefix_and_nothing_beside_it(handling_item, clerk, applicant):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    assert case.region_code == "640221"
+    for prefix, seen in [("6402", True), ("640221", True), ("64022", True), ("640222", False)]:
+        assert Case.objects.filter(region_scope(prefix)).exists() is seen, prefix
+    Case.objects.filter(pk=case.pk).update(region_code="6402219")
+    assert not Case.objects.filter(region_scope("640222")).exists()
+    assert Case.objects.filter(region_scope("640221")).exists()

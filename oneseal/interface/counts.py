@@ -1,0 +1,42 @@
+"""Counts of lists that grow without bound (a province's cases). Counting a million rows
+costs more than the page itself, so a list counts exactly up to EXACT_COUNT_UP_TO rows (a
+count over at most that many) and, above, takes PostgreSQL's estimate, never below the exact
+part. SQLite, for small installations, always counts."""
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# Up to this many rows a list counts them exactly; beyond, the count is PostgreSQL's estimate.
+EXACT_COUNT_UP_TO = 10_000
+
+
+def capped_count(queryset: QuerySet) -> tuple[int, bool]:
+    """The number of rows, and whether it is the planner's estimate (over the cap)."""
+    # Only the filter matters to a count: no joins for the row's related objects.
+    queryset = queryset.order_by().values("pk")
+    counted = queryset[: EXACT_COUNT_UP_TO + 1].count()
+    if counted <= EXACT_COUNT_UP_TO:
+        return counted, False
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.count(), False
+    plan = json.loads(queryset.explain(format="json"))
+    return max(int(plan[0]["Plan"]["Plan Rows"]), counted), True
+
+
+class CappedPaginator(Paginator):
+    """A page of a list counted by `capped_count`; `count_estimated` says which count it is.
+    A page past an estimate's real end is empty, not an error."""
+
+    count_estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return len(rows)
+        n, self.count_estimated = capped_count(rows)
+        return n
