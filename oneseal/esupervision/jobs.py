@@ -41,6 +41,7 @@ from oneseal.ratings.models import Rating
 
 from . import rules
 from .models import (
+    STAT_KEY,
     CaseMilestone,
     ConflictDeclaration,
     DailyStat,
@@ -396,15 +397,6 @@ def _insert_ratings(case_ids: list[int] | None) -> None:
     )
 
 
-STAT_KEY = (
-    "region_code",
-    "kind",
-    "department_id",
-    "section_id",
-    "item_id",
-    "handler_id",
-    "working_days",
-)
 STAT_SUMS = (
     "n",
     "online",

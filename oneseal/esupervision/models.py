@@ -172,6 +172,19 @@ class CaseMilestone(models.Model):
         return f"{self.case_id} {self.kind} {self.happened_on.isoformat()}"
 
 
+# What a summed row is kept per, beside its month or day: the unique key of both tables and the
+# conflict target of the roll-up's upserts (esupervision.jobs).
+STAT_KEY = (
+    "region_code",
+    "kind",
+    "department_id",
+    "section_id",
+    "item_id",
+    "handler_id",
+    "working_days",
+)
+
+
 class PeriodStat(models.Model):
     """The milestones of a period summed per region and grouping. Kept by the roll-up with
     delta upserts (the old rows of the touched cases subtracted, the new added). Dimensions use
@@ -209,16 +222,7 @@ class MonthlyStat(PeriodStat):
         verbose_name_plural = _("月度汇总（统计用）")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "month",
-                    "region_code",
-                    "kind",
-                    "department_id",
-                    "section_id",
-                    "item_id",
-                    "handler_id",
-                    "working_days",
-                ],
+                fields=["month", *STAT_KEY],
                 name="monthly_stat_unique",
             )
         ]
@@ -244,16 +248,7 @@ class DailyStat(PeriodStat):
         verbose_name_plural = _("每日汇总（统计用）")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "region_code",
-                    "kind",
-                    "department_id",
-                    "section_id",
-                    "item_id",
-                    "handler_id",
-                    "working_days",
-                ],
+                fields=["day", *STAT_KEY],
                 name="daily_stat_unique",
             )
         ]
