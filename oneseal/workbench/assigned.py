@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from oneseal.cases.models import Case, CaseEvent, CaseStep, State
 from oneseal.cases.queries import Viewer
-from oneseal.linkage.models import Push, SupportRequest
+from oneseal.linkage.actors import acting_department
+from oneseal.linkage.models import Push, Scope, SupportRequest
 from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.ratings.models import FollowUp
 
 KIND_LABELS = {
@@ -46,19 +47,6 @@ class Assigned:
     @property
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
-
-
-def _department(user: Viewer) -> int | None:
-    """The department a supervisor acts for (linkage.actors.acting_department's rule)."""
-    staff = staff_of(user)
-    if (
-        staff is None
-        or staff.department_id is None
-        or not user.is_active
-        or Role.SUPERVISOR not in staff.role_set
-    ):
-        return None
-    return staff.department_id
 
 
 def _sources(user: Viewer) -> dict[str, QuerySet]:
@@ -96,8 +84,10 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
             .alias(requester=Subquery(last_request))
             .filter(requester=user.pk)
         )
-    department = _department(user)
-    if department is not None:
+    # A supervisor's own department: the linkage API's rule, so the desk and the API agree.
+    acting = acting_department(user, Scope.PUSHES_READ)
+    if acting is not None:
+        department = acting.pk
         out["push"] = Push.objects.filter(
             department=department,
             signed_on__isnull=True,
