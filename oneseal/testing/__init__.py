@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 from rest_framework.test import APIClient
 
 from oneseal.applicants.rules import id_check_char
@@ -57,6 +58,16 @@ def poster(user, url, body, **headers):
         return client.post(url, body, format="json", **headers)
 
     return call
+
+
+def sign_in_page(page, user, base_url: str) -> None:
+    """Sign `user` in to a Playwright page of the live server at `base_url`: a session made by
+    Django's test client, handed to the browser as its cookie (no password typed)."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    )
 
 
 def online_files(handling_item, applicant) -> dict:

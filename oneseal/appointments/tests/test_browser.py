@@ -4,22 +4,14 @@ var/screenshots/. The browser fixtures (`phone`, `screenshot`) are the shared on
 oneseal/conftest.py."""
 
 import pytest
-from django.test import Client
 
 from oneseal.cases import actions as case_actions
 from oneseal.ratings.models import Rating
+from oneseal.testing import sign_in_page
 
 from .. import actions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, base_url):
-    c = Client()
-    c.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
-    )
 
 
 def test_an_applicant_books_on_a_phone(
@@ -39,7 +31,7 @@ def test_an_applicant_books_on_a_phone(
         hall, actor=clerk, name="综合窗口", capacity=1, departments=[department], order=9
     )
     actions.generate_slots(hall, actor=clerk)
-    sign_in(phone, applicant_user, live_server.url)
+    sign_in_page(phone, applicant_user, live_server.url)
     phone.goto(f"/appointments/book/{handling_item.pk}/")
     phone.get_by_label("平罗县政务服务中心 · 市场准入").check()
     phone.get_by_text("第二步：选择时段").wait_for()  # swapped in by htmx
@@ -58,7 +50,7 @@ def test_an_applicant_rates_on_a_phone(
 ):
     case = case_actions.receive(handling_item, actor=clerk, applicant=own_applicant)
     case_actions.refuse(case, actor=clerk, clause="1", reason="该事项无需取得行政许可")
-    sign_in(phone, applicant_user, live_server.url)
+    sign_in_page(phone, applicant_user, live_server.url)
     phone.goto(f"/ratings/rate/{case.pk}/")
     phone.get_by_text("2 不满意").click()
     assert phone.get_by_label("超过承诺时限").is_visible()

@@ -3,24 +3,15 @@ ledger, sees the department whose old seal is still active past its transfer dat
 its hand-over; the page is never wider than the screen. Screenshots go to var/screenshots/."""
 
 import pytest
-from django.test import Client
 
 from oneseal.documents import actions
 from oneseal.documents.models import Seal
 from oneseal.organisation.models import Role
-from oneseal.testing import day
+from oneseal.testing import day, sign_in_page
 
 from .test_seal_handover import HANDOVER, TRANSFER_DATE, agreement_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, base_url):
-    c = Client()
-    c.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
-    )
 
 
 def test_an_administrator_records_a_hand_over_on_a_phone(
@@ -57,7 +48,7 @@ def test_an_administrator_records_a_hand_over_on_a_phone(
         valid_from=day("2015-01-01"),
         holder="周局长",
     )
-    sign_in(phone, orgadmin, live_server.url)
+    sign_in_page(phone, orgadmin, live_server.url)
     phone.goto(live_server.url + f"/transfers/ledger/?bureau={bureau.pk}")
     with phone.expect_navigation():
         phone.get_by_role("link", name="印章移交与封存").click()

@@ -3,20 +3,12 @@ saved as a draft at once (autosave.js); on another device the draft is in 我的
 with its file, completed and submitted."""
 
 import pytest
-from django.test import Client
 
 from oneseal.cases.models import Case
 from oneseal.drafts.models import Draft
+from oneseal.testing import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, base_url):
-    c = Client()
-    c.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
-    )
 
 
 def pdf(name):
@@ -34,7 +26,7 @@ def test_autosave_on_a_phone_and_resume_on_another_device(
     live_server,
     screenshot,
 ):
-    sign_in(phone, applicant_user, live_server.url)
+    sign_in_page(phone, applicant_user, live_server.url)
     phone.goto(f"/apply/{handling_item.pk}/")
     phone.set_input_files(f"#material-{form.pk}", pdf("申请书.pdf"))
     phone.locator("#autosave-status").filter(has_text="草稿已保存").wait_for()
@@ -46,7 +38,7 @@ def test_autosave_on_a_phone_and_resume_on_another_device(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "drafts-autosave-phone")
 
-    sign_in(page, applicant_user, live_server.url)
+    sign_in_page(page, applicant_user, live_server.url)
     page.goto("/my/cases/")
     with page.expect_navigation():
         page.locator("#my-drafts a").first.click()
@@ -66,7 +58,7 @@ def test_autosave_on_a_phone_and_resume_on_another_device(
 def test_a_file_over_the_limit_is_refused_before_sending_and_the_submit_button_shows_it_works(
     handling_item, own_applicant, applicant_user, form, rules_doc, page, live_server, tmp_path
 ):
-    sign_in(page, applicant_user, live_server.url)
+    sign_in_page(page, applicant_user, live_server.url)
     page.goto(f"/apply/{handling_item.pk}/")
     sent = []
     page.on("request", lambda r: r.method == "POST" and sent.append(r.url))

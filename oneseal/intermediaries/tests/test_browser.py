@@ -4,23 +4,14 @@ delivered. Screenshots go to var/screenshots/."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from oneseal.intermediaries import actions
 from oneseal.intermediaries.models import Engagement
-from oneseal.testing import accepted_case
+from oneseal.testing import accepted_case, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.7\n1 0 obj\n"
-
-
-def sign_in(page, user, base_url):
-    c = Client()
-    c.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
-    )
 
 
 def narrow_enough(page) -> bool:
@@ -43,7 +34,7 @@ def test_an_applicant_chooses_and_rates_on_a_phone(
     cheap = make_intermediary("宁夏恒信检测服务有限公司", fee="860.00", days=5, user=agency_user)
     make_intermediary("宁夏中检食品检测有限公司", fee="1200.00", days=7)
     make_intermediary("宁夏清源检测科技有限公司", fee="500.00", valid_to="2024-12-31")
-    sign_in(phone, applicant_user, live_server.url)
+    sign_in_page(phone, applicant_user, live_server.url)
     phone.goto(f"/my/cases/{case.pk}/")
     with phone.expect_navigation():
         phone.locator("#open-intermediary").click()

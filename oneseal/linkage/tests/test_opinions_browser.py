@@ -3,21 +3,12 @@ inbox, and the reviewer reads it on the case's linkage page; neither page is wid
 screen. Screenshots go to var/screenshots/."""
 
 import pytest
-from django.test import Client
 
 from oneseal.linkage import actions
 from oneseal.linkage.models import OpinionRequest
-from oneseal.testing import accepted_case, day
+from oneseal.testing import accepted_case, day, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, user, base_url):
-    c = Client()
-    c.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
-    )
 
 
 def test_a_supervisor_answers_an_opinion_on_a_phone(
@@ -32,7 +23,7 @@ def test_a_supervisor_answers_an_opinion_on_a_phone(
         days=3,
         on=day("2026-02-12"),
     )
-    sign_in(phone, supervisor, live_server.url)
+    sign_in_page(phone, supervisor, live_server.url)
     phone.goto(live_server.url + "/linkage/inbox/")
     # Wait for the case page itself: measuring while the link still navigates reads no document.
     with phone.expect_navigation():
@@ -47,7 +38,7 @@ def test_a_supervisor_answers_an_opinion_on_a_phone(
     assert opinion.state == OpinionRequest.RequestState.ANSWERED
     assert opinion.reasons == "开业前完成消防设施检测"
 
-    sign_in(phone, reviewer, live_server.url)
+    sign_in_page(phone, reviewer, live_server.url)
     phone.goto(live_server.url + f"/linkage/cases/{case.pk}/")
     assert "开业前完成消防设施检测" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

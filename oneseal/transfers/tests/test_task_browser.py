@@ -3,23 +3,15 @@ their task and files a progress report with an attachment; neither page is wider
 screen. Screenshots go to var/screenshots/."""
 
 import pytest
-from django.test import Client
 
 from oneseal.organisation.models import Department
+from oneseal.testing import sign_in_page
 from oneseal.transfers import tasks
 from oneseal.transfers.models import ProgressReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def sign_in(page, user, base_url):
-    c = Client()
-    c.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}]
-    )
 
 
 def test_a_lead_unit_reports_progress_on_a_phone(
@@ -42,7 +34,7 @@ def test_a_lead_unit_reports_progress_on_a_phone(
         lead_unit=office,
         deadline="2026-02-13",
     )
-    sign_in(phone, unit_staff, live_server.url)
+    sign_in_page(phone, unit_staff, live_server.url)
     phone.goto(live_server.url + f"/transfers/reforms/{reform.pk}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     with phone.expect_navigation():

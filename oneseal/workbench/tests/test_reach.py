@@ -3,36 +3,10 @@ lists the departments' revocation requests, and the case page links the actions 
 own (technical support, opinions, an expert review, a site inspection) — for the roles that
 may take them, on the cases they apply to."""
 
-import pytest
 from django.urls import reverse
 
-from oneseal.cases import actions as case_actions
 from oneseal.linkage import actions as linkage_actions
-from oneseal.testing import accepted_case, day, reviewed
-
-
-@pytest.fixture
-def requested(item, applicant, clerk, reviewer, second_reviewer, signatory, supervisor):
-    """A granted case whose licence the supervising department asks the bureau to revoke."""
-    case = reviewed(
-        accepted_case(item, applicant, clerk, "2025-03-03"), reviewer, second_reviewer, "2025-03-05"
-    )
-    case_actions.grant(
-        case,
-        actor=signatory,
-        on=day("2025-03-05"),
-        scope="预包装食品销售",
-        valid_from=day("2025-03-05"),
-        valid_until=day("2030-03-04"),
-    )
-    feedback = linkage_actions.give_feedback(
-        case.pushes.get(),
-        actor=supervisor,
-        kind="revocation_request",
-        on=day("2025-03-20"),
-        summary="经营场所已拆除，不再具备许可条件",
-    )
-    return case, feedback
+from oneseal.testing import accepted_case, day
 
 
 def body(client, user, url) -> str:
