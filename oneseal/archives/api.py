@@ -20,16 +20,24 @@ from oneseal.errors import NotPermitted
 from oneseal.interface.rest import ErrorSerializer, date_field, parse
 
 from . import actions, integrity, queries
-from .models import Archive, ArchiveFile, ArchiveHandover
+from .models import Archive, ArchiveFile, ArchiveHandover, ArchiveSupplement
 
 TAG = "archives"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 class ArchiveFileSerializer(serializers.ModelSerializer):
+    supplement = serializers.SlugRelatedField(
+        read_only=True,
+        slug_field="number",
+        allow_null=True,
+        help_text=gettext_lazy("所在的补充归档号；原归档包的文件为 null"),
+    )
+
     class Meta:
         model = ArchiveFile
         fields = [
+            "supplement",
             "position",
             "name",
             "title",
@@ -74,11 +82,40 @@ class ArchiveSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ArchiveSupplementSerializer(serializers.ModelSerializer):
+    archive = serializers.SlugRelatedField(read_only=True, slug_field="number")
+
+    class Meta:
+        model = ArchiveSupplement
+        fields = [
+            "archive",
+            "sequence",
+            "number",
+            "first_event_seq",
+            "last_event_seq",
+            "last_event_hash",
+            "files_count",
+            "package_size",
+            "package_sha256",
+            "manifest_sha256",
+            "archived_at",
+            "archived_on",
+        ]
+        read_only_fields = fields
+
+
 class ArchiveDetailSerializer(ArchiveSerializer):
     files = ArchiveFileSerializer(many=True)
+    supplements = ArchiveSupplementSerializer(many=True)
 
     class Meta(ArchiveSerializer.Meta):
-        fields = [*ArchiveSerializer.Meta.fields, "last_event_seq", "last_event_hash", "files"]
+        fields = [
+            *ArchiveSerializer.Meta.fields,
+            "last_event_seq",
+            "last_event_hash",
+            "files",
+            "supplements",
+        ]
         read_only_fields = fields
 
 
@@ -111,6 +148,7 @@ class ArchiveHandOverInput(PeriodInput):
 
 class ArchiveHandoverSerializer(serializers.ModelSerializer):
     archives = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    supplements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
 
     class Meta:
         model = ArchiveHandover
@@ -128,6 +166,7 @@ class ArchiveHandoverSerializer(serializers.ModelSerializer):
             "handed_over_at",
             "handed_over_on",
             "archives",
+            "supplements",
         ]
         read_only_fields = fields
 
@@ -140,6 +179,7 @@ class ArchiveHandoverListSerializer(serializers.Serializer):
     checksum = serializers.CharField()
     by_retention = serializers.DictField(child=serializers.IntegerField())
     archives = ArchiveSerializer(many=True)
+    supplements = ArchiveSupplementSerializer(many=True)
 
 
 def _search_parameters() -> list[OpenApiParameter]:
@@ -194,8 +234,8 @@ class ArchiveFileContent(APIView):
     )
     def get(self, request: Request, pk: int, position: int) -> Any:
         archive = get_object_or_404(queries.visible_archives(request.user), pk=pk)
-        row = get_object_or_404(archive.files, position=position)
-        content = integrity.read_member(archive, row.name, row.sha256)
+        row = get_object_or_404(archive.files.select_related("supplement"), position=position)
+        content = integrity.read_member(row.supplement or archive, row.name, row.sha256)
         response = FileResponse(
             io.BytesIO(content),
             as_attachment=True,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oneseal.errors import Conflict
 
-from .models import Archive
+from .models import Archive, ArchiveSupplement
 from .packaging import MANIFEST_NAME, canonical_json
 
 BATCH = 200
@@ -27,18 +27,36 @@ def _read(field) -> bytes | None:
 
 
 def package_problems(archive: Archive) -> list[str]:
-    name = f"archive {archive.number} (case {archive.case.number})"
-    data = _read(archive.package)
+    """The archive's own package and each supplementary package, against their rows."""
+    files = list(archive.files.all())
+    problems = _problems(
+        f"archive {archive.number} (case {archive.case.number})",
+        archive,
+        {row.name: row.sha256 for row in files if row.supplement_id is None},
+    )
+    for supplement in archive.supplements.all():
+        problems += _problems(
+            f"supplement {supplement.number} (case {archive.case.number})",
+            supplement,
+            {row.name: row.sha256 for row in files if row.supplement_id == supplement.pk},
+        )
+    return problems
+
+
+def _problems(
+    name: str, stored: Archive | ArchiveSupplement, expected: dict[str, str]
+) -> list[str]:
+    data = _read(stored.package)
     if data is None:
-        return [f"{name}: its package {archive.package.name} is missing"]
+        return [f"{name}: its package {stored.package.name} is missing"]
     problems = []
-    if hashlib.sha256(data).hexdigest() != archive.package_sha256:
+    if hashlib.sha256(data).hexdigest() != stored.package_sha256:
         problems.append(f"{name}: the package no longer matches its SHA-256")
-    outer_bytes = _read(archive.manifest)
+    outer_bytes = _read(stored.manifest)
     outer = None
     if outer_bytes is None:
-        problems.append(f"{name}: its package manifest {archive.manifest.name} is missing")
-    elif hashlib.sha256(outer_bytes).hexdigest() != archive.manifest_sha256:
+        problems.append(f"{name}: its package manifest {stored.manifest.name} is missing")
+    elif hashlib.sha256(outer_bytes).hexdigest() != stored.manifest_sha256:
         problems.append(f"{name}: the package manifest was changed")
     else:
         outer = json.loads(outer_bytes)
@@ -53,7 +71,6 @@ def package_problems(archive: Archive) -> list[str]:
             problems.append(
                 f"{name}: the manifest inside the package differs from the one beside it"
             )
-    expected = {row.name: row.sha256 for row in archive.files.all()}
     in_manifest = {f["name"]: f["sha256"] for f in inner.get("files", [])}
     if in_manifest != expected:
         problems.append(f"{name}: its manifest does not list the files archived")
@@ -81,7 +98,7 @@ def check_archives(report) -> None:
         batch = list(
             Archive.objects.filter(pk__gt=last)
             .select_related("case")
-            .prefetch_related("files")
+            .prefetch_related("files", "supplements")
             .order_by("pk")[:BATCH]
         )
         if not batch:
@@ -99,9 +116,10 @@ class Damaged(Conflict):
     default_message = _("档案文件与归档清单的校验值不符，已停止读取，请报告档案管理员")
 
 
-def read_member(archive: Archive, name: str, sha256: str) -> bytes:
-    """One file out of the stored package, served only when it still has its SHA-256."""
-    data = _read(archive.package)
+def read_member(stored: Archive | ArchiveSupplement, name: str, sha256: str) -> bytes:
+    """One file out of the stored package (the archive's or a supplement's), served only when
+    it still has its SHA-256."""
+    data = _read(stored.package)
     try:
         if data is None:
             raise KeyError(name)
@@ -113,8 +131,8 @@ def read_member(archive: Archive, name: str, sha256: str) -> bytes:
     return content
 
 
-def read_package(archive: Archive) -> bytes:
-    data = _read(archive.package)
-    if data is None or hashlib.sha256(data).hexdigest() != archive.package_sha256:
+def read_package(stored: Archive | ArchiveSupplement) -> bytes:
+    data = _read(stored.package)
+    if data is None or hashlib.sha256(data).hexdigest() != stored.package_sha256:
         raise Damaged()
     return data

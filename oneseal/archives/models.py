@@ -185,6 +185,54 @@ class Archive(models.Model):
         return self.number
 
 
+class ArchiveSupplement(models.Model):
+    """A supplementary package (补充归档) of an archived case: what the case gained after its
+    archive was sealed — a revocation, a change, a commitment's verification — as events that
+    continue the archived hash chain and the documents signed for them. The archive's own
+    package is never rewritten; each supplement is a package of its own, numbered after it."""
+
+    archive = models.ForeignKey(
+        Archive, verbose_name=_("电子档案"), on_delete=models.PROTECT, related_name="supplements"
+    )
+    sequence = models.PositiveSmallIntegerField(_("补充序号"))
+    number = models.CharField(_("补充归档号"), max_length=70, unique=True)
+    package = models.FileField(_("归档包"), upload_to="archives/", max_length=200)
+    package_sha256 = models.CharField(_("归档包 SHA-256"), max_length=64)
+    package_size = models.PositiveBigIntegerField(_("归档包大小"))
+    manifest = models.FileField(_("归档包清单"), upload_to="archives/", max_length=200)
+    manifest_sha256 = models.CharField(_("清单 SHA-256"), max_length=64)
+    files_count = models.PositiveIntegerField(_("文件数"))
+    # The events it holds: from the one after the archive's (or the previous supplement's)
+    # head to the case's head when it was built.
+    first_event_seq = models.PositiveIntegerField()
+    last_event_seq = models.PositiveIntegerField()
+    last_event_hash = models.CharField(max_length=64)
+    archived_at = models.DateTimeField(_("归档时间"))
+    archived_on = models.DateField(_("归档日期"))
+    # Handed over in its own right: the archive it belongs to may have gone in an earlier batch.
+    handover = models.ForeignKey(
+        ArchiveHandover,
+        verbose_name=_("移交批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supplements",
+    )
+
+    class Meta:
+        verbose_name = _("补充归档")
+        verbose_name_plural = _("补充归档")
+        ordering = ["archive", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archive", "sequence"], name="archive_supplement_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class ArchiveFile(models.Model):
     """One file of a package, in the order the archivist keeps (`position` from 1)."""
 
@@ -197,6 +245,16 @@ class ArchiveFile(models.Model):
         HISTORY = "history", _("办理过程记录")
 
     archive = models.ForeignKey(Archive, on_delete=models.CASCADE, related_name="files")
+    # Set for a file of a supplementary package; positions and names run on from the
+    # archive's own, so one list shows the whole file in order.
+    supplement = models.ForeignKey(
+        ArchiveSupplement,
+        verbose_name=_("补充归档"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
     position = models.PositiveIntegerField(_("序号"))
     name = models.CharField(_("文件名"), max_length=255)
     title = models.CharField(_("题名"), max_length=400)

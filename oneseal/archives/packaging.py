@@ -97,8 +97,10 @@ def _application(case: Case) -> dict[str, Any]:
     }
 
 
-def _history(case: Case, events: list[CaseEvent]) -> dict[str, Any]:
-    rows, prev, intact = [], None, True
+def _history(case: Case, events: list[CaseEvent], follows: str | None = None) -> dict[str, Any]:
+    """The events with their hashes, and whether each hash is right and links to the one
+    before (the first to `follows`: a supplement's first event to the archived head)."""
+    rows, prev, intact = [], follows, True
     for event in events:
         fields = hashed_fields(event)
         ok = event_hash(fields) == event.hash and (prev is None or event.prev_hash == prev)
@@ -125,23 +127,36 @@ class BrokenChain(Exception):
     """The case's event history does not verify: it is not archived until someone looks."""
 
 
-def _entries(case: Case, events: list[CaseEvent]) -> list[rules.Entry]:
-    entries = [
-        rules.Entry(
-            ArchiveFile.Kind.APPLICATION,
-            "行政许可申请信息",
-            "申请信息",
-            "json",
-            canonical_json(_application(case)),
-            "application/json",
-            dated=case.received_on,
+def _entries(
+    case: Case,
+    events: list[CaseEvent],
+    *,
+    archived: set[str] | None = None,
+    follows: str | None = None,
+) -> list[rules.Entry]:
+    """The package's files. For a supplement, `archived` holds the sources already in the
+    archive (only later uploads and documents go in) and `follows` the archived chain head."""
+    entries = []
+    if archived is None:
+        entries.append(
+            rules.Entry(
+                ArchiveFile.Kind.APPLICATION,
+                "行政许可申请信息",
+                "申请信息",
+                "json",
+                canonical_json(_application(case)),
+                "application/json",
+                dated=case.received_on,
+            )
         )
-    ]
-    uploads = (
-        Upload.objects.filter(case_material__case=case)
+    seen = archived or set()
+    uploads = [
+        upload
+        for upload in Upload.objects.filter(case_material__case=case)
         .select_related("case_material__material")
         .order_by("case_material__material__order", "case_material_id", "uploaded_at", "id")
-    )
+        if f"upload:{upload.pk}" not in seen
+    ]
     for n, upload in enumerate(uploads):
         stem, _dot, ext = upload.original_name.rpartition(".")
         material = upload.case_material.material.name
@@ -158,9 +173,13 @@ def _entries(case: Case, events: list[CaseEvent]) -> list[rules.Entry]:
                 sort_key=(n,),
             )
         )
-    documents = (
-        Document.objects.filter(case=case).select_related("event").order_by("issued_at", "id")
-    )
+    documents = [
+        document
+        for document in Document.objects.filter(case=case)
+        .select_related("event")
+        .order_by("issued_at", "id")
+        if f"document:{document.pk}" not in seen
+    ]
     for n, document in enumerate(documents):
         is_result = document.kind in rules.RESULT_KINDS
         title = document.get_kind_display()
@@ -185,7 +204,7 @@ def _entries(case: Case, events: list[CaseEvent]) -> list[rules.Entry]:
             "办理过程记录（含哈希链）",
             "办理过程记录",
             "json",
-            canonical_json(_history(case, events)),
+            canonical_json(_history(case, events, follows)),
             "application/json",
             dated=events[-1].on,
         )
@@ -257,21 +276,7 @@ def build(
     all_entries = [("001-卷内目录.pdf", index_entry, sha256(index_pdf))] + list(
         zip(names, body, hashes, strict=True)
     )
-    files = [
-        {
-            "position": i + 1,
-            "name": name,
-            "title": entry.title,
-            "kind": entry.kind,
-            "dated": entry.dated,
-            "content_type": entry.content_type,
-            "size": len(entry.content),
-            "sha256": digest,
-            "pdfa": entry.pdfa,
-            "source": entry.source,
-        }
-        for i, (name, entry, digest) in enumerate(all_entries)
-    ]
+    files = _files(all_entries, 1)
     inner = {
         "format": MANIFEST_FORMAT,
         "archive": number,
@@ -285,6 +290,17 @@ def build(
         "algorithm": "SHA-256",
         "files": files,
     }
+    zip_bytes, manifest = _package(all_entries, inner, number, archived_at)
+    return Built(zip_bytes, manifest, all_entries, events[-1])
+
+
+def _package(
+    all_entries: list[tuple[str, rules.Entry, str]],
+    inner: dict[str, Any],
+    number: str,
+    archived_at: datetime.datetime,
+) -> tuple[bytes, dict[str, Any]]:
+    """The zip (the files and the manifest inside) and the package manifest kept beside it."""
     buffer = io.BytesIO()
     stamp = timezone.localtime(archived_at).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -305,6 +321,116 @@ def build(
             "manifest_sha256": sha256(canonical_json(inner)),
         },
     }
+    return zip_bytes, manifest
+
+
+def _files(all_entries: list[tuple[str, rules.Entry, str]], first: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": first + i,
+            "name": name,
+            "title": entry.title,
+            "kind": entry.kind,
+            "dated": entry.dated,
+            "content_type": entry.content_type,
+            "size": len(entry.content),
+            "sha256": digest,
+            "pdfa": entry.pdfa,
+            "source": entry.source,
+        }
+        for i, (name, entry, digest) in enumerate(all_entries)
+    ]
+
+
+def build_supplement(
+    case: Case,
+    *,
+    archive_number: str,
+    number: str,
+    archived: set[str],
+    after_seq: int,
+    after_hash: str,
+    first_position: int,
+    archived_at: datetime.datetime,
+) -> Built:
+    """A supplementary package: the events after `after_seq`, which must continue the chain
+    from `after_hash`, and the uploads and documents whose sources are not `archived` yet.
+    Its files are numbered from `first_position` (its own index page first)."""
+    events = list(CaseEvent.objects.filter(case=case, seq__gt=after_seq).order_by("seq"))
+    if not events:
+        raise BrokenChain(f"case {case.number} has no event after {after_seq}")
+    history = _history(case, events, after_hash)
+    if not history["chain_intact"]:
+        raise BrokenChain(f"case {case.number}: its later events do not continue the chain")
+    body = rules.ordered(_entries(case, events, archived=archived, follows=after_hash))
+    names = [rules.file_name(first_position + 1 + i, e) for i, e in enumerate(body)]
+    hashes = [sha256(e.content) for e in body]
+    version = case.handling_item.item_version
+    title = f"{case.applicant.name}{version.name}（{case.handling_item.name}）补充材料"
+    archived_on = timezone.localdate(archived_at)
+    index_name = f"{first_position:03d}-补充卷内目录.pdf"
+    index = rendering.IndexPage(
+        heading=case.bureau.name,
+        facts=[
+            ("补充归档号", number),
+            ("原档号", archive_number),
+            ("题名", title),
+            ("办件编号", case.number),
+            ("申请人", case.applicant.name),
+            ("办件现状", case.get_state_display()),
+            ("归档日期", chinese_date(archived_on)),
+        ],
+        lines=[
+            rendering.IndexLine(first_position, "补充卷内目录", archived_on, index_name, 0, ""),
+            *[
+                rendering.IndexLine(
+                    first_position + 1 + i, e.title, e.dated, names[i], len(e.content), hashes[i]
+                )
+                for i, e in enumerate(body)
+            ],
+        ],
+        remarks=[
+            f"本件为档号 {archive_number} 的补充归档，共{len(body) + 1}个文件，"
+            f"另附归档清单 {MANIFEST_NAME}（各文件 SHA-256）。",
+            f"办理过程记录第{events[0].seq}—{events[-1].seq}条，接续原归档链头"
+            f" {after_hash[:16]}…，哈希链完整。",
+            "原归档包未作任何改动。立卷人：系统自动归档（oneseal worker）。",
+        ],
+        archived_at=archived_at,
+    )
+    index_pdf = rendering.render_index(index)
+    index_entry = rules.Entry(
+        ArchiveFile.Kind.INDEX,
+        "补充卷内目录",
+        "补充卷内目录",
+        "pdf",
+        index_pdf,
+        "application/pdf",
+        dated=archived_on,
+        pdfa=True,
+    )
+    all_entries = [(index_name, index_entry, sha256(index_pdf))] + list(
+        zip(names, body, hashes, strict=True)
+    )
+    inner = {
+        "format": MANIFEST_FORMAT,
+        "archive": archive_number,
+        "supplement": number,
+        "case": case.number,
+        "title": title,
+        "bureau": case.bureau.name,
+        "archived_at": archived_at,
+        "events": {
+            "count": len(events),
+            "first_seq": events[0].seq,
+            "follows_hash": after_hash,
+            "head_seq": events[-1].seq,
+            "head_hash": events[-1].hash,
+        },
+        "algorithm": "SHA-256",
+        "files": _files(all_entries, first_position),
+    }
+    zip_bytes, manifest = _package(all_entries, inner, number, archived_at)
     return Built(zip_bytes, manifest, all_entries, events[-1])
 
 

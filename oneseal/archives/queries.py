@@ -17,7 +17,7 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
 
 from . import rules
-from .models import Archive, ArchiveHandover
+from .models import Archive, ArchiveHandover, ArchiveSupplement
 
 
 def is_archivist(user: Actor) -> bool:
@@ -87,6 +87,8 @@ class HandoverList:
     period_from: datetime.date
     period_to: datetime.date
     archives: list[Archive]
+    # Supplements archived in the period, whatever batch their archive went in.
+    supplements: list[ArchiveSupplement]
     files: int
     bytes_total: int
     checksum: str
@@ -103,26 +105,45 @@ def handover_list(
     bureau = handover_bureau(user)
     if bureau is None:
         rows: list[Archive] = []
+        supplements: list[ArchiveSupplement] = []
     else:
         rows = list(
-            Archive.objects.filter(
-                bureau=bureau,
-                handover__isnull=True,
-                archived_on__gte=period_from,
-                archived_on__lte=period_to,
-            )
-            .select_related("case__applicant")
-            .order_by("archived_on", "number")
+            pending_archives(bureau, period_from, period_to).select_related("case__applicant")
+        )
+        supplements = list(
+            pending_supplements(bureau, period_from, period_to).select_related("archive__case")
         )
     counts: dict[str, int] = {}
     for a in rows:
         counts[a.get_retention_display()] = counts.get(a.get_retention_display(), 0) + 1
+    packages = [*rows, *supplements]
     return HandoverList(
         period_from,
         period_to,
         rows,
-        sum(a.files_count for a in rows),
-        sum(a.package_size for a in rows),
-        rules.list_checksum((a.number, a.package_sha256) for a in rows),
+        supplements,
+        sum(p.files_count for p in packages),
+        sum(p.package_size for p in packages),
+        rules.list_checksum((p.number, p.package_sha256) for p in packages),
         counts,
     )
+
+
+def pending_archives(bureau, period_from: datetime.date, period_to: datetime.date):
+    """The bureau's archives of the period not handed over yet, in the list's order."""
+    return Archive.objects.filter(
+        bureau=bureau,
+        handover__isnull=True,
+        archived_on__gte=period_from,
+        archived_on__lte=period_to,
+    ).order_by("archived_on", "number")
+
+
+def pending_supplements(bureau, period_from: datetime.date, period_to: datetime.date):
+    """…and its supplementary packages of the period not handed over yet, listed after them."""
+    return ArchiveSupplement.objects.filter(
+        archive__bureau=bureau,
+        handover__isnull=True,
+        archived_on__gte=period_from,
+        archived_on__lte=period_to,
+    ).order_by("archived_on", "number")

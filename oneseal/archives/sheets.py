@@ -37,6 +37,20 @@ def handover_workbook(listing: HandoverList, *, bureau: str) -> bytes:
                 a.package_sha256,
             ]
             for i, a in enumerate(listing.archives)
+        ]
+        + [
+            [
+                len(listing.archives) + i + 1,
+                s.number,
+                s.archive.case.number,
+                _("档号 {number} 的补充归档").format(number=s.archive.number),
+                s.archive.get_retention_display(),
+                chinese_date(s.archived_on),
+                s.files_count,
+                s.package_size,
+                s.package_sha256,
+            ]
+            for i, s in enumerate(listing.supplements)
         ],
         numeric={0, 6, 7},
         footer=[

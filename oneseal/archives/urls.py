@@ -10,4 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/package/", views.package, name="package"),
     path("<int:pk>/files/<int:position>/", views.file, name="file"),
+    path(
+        "<int:pk>/supplements/<int:sequence>/package/",
+        views.supplement_package,
+        name="supplement-package",
+    ),
 ]

@@ -69,20 +69,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         ),
         pk=pk,
     )
-    later = archive.case.events.filter(seq__gt=archive.last_event_seq).count()
+    supplements = list(archive.supplements.all())
+    covered = supplements[-1].last_event_seq if supplements else archive.last_event_seq
+    later = archive.case.events.filter(seq__gt=covered).count()
     return render(
         request,
         "archives/detail.html",
-        {"archive": archive, "files": archive.files.all(), "later_events": later},
+        {
+            "archive": archive,
+            "files": archive.files.select_related("supplement"),
+            "supplements": supplements,
+            "later_events": later,
+        },
     )
 
 
 @login_required
 def file(request: HttpRequest, pk: int, position: int) -> HttpResponseBase:
     archive = get_object_or_404(queries.visible_archives(request.user), pk=pk)
-    row = get_object_or_404(archive.files, position=position)
+    row = get_object_or_404(archive.files.select_related("supplement"), position=position)
     try:
-        content = integrity.read_member(archive, row.name, row.sha256)
+        content = integrity.read_member(row.supplement or archive, row.name, row.sha256)
     except integrity.Damaged as error:
         return _damaged(request, error)
     return _attachment(content, name=row.name, content_type=row.content_type)
@@ -96,6 +103,17 @@ def package(request: HttpRequest, pk: int) -> HttpResponseBase:
     except integrity.Damaged as error:
         return _damaged(request, error)
     return _attachment(content, name=f"{archive.number}.zip", content_type="application/zip")
+
+
+@login_required
+def supplement_package(request: HttpRequest, pk: int, sequence: int) -> HttpResponseBase:
+    archive = get_object_or_404(queries.visible_archives(request.user), pk=pk)
+    supplement = get_object_or_404(archive.supplements, sequence=sequence)
+    try:
+        content = integrity.read_package(supplement)
+    except integrity.Damaged as error:
+        return _damaged(request, error)
+    return _attachment(content, name=f"{supplement.number}.zip", content_type="application/zip")
 
 
 @login_required

@@ -25,7 +25,11 @@ def package_of(archive):
 
 
 def test_a_delivered_case_is_archived_in_the_archivists_order_with_checksums(delivered):
-    assert jobs.archive_ended_cases(day("2025-10-11")) == {"archived": 1, "waiting": 0}
+    assert jobs.archive_ended_cases(day("2025-10-11")) == {
+        "archived": 1,
+        "supplemented": 0,
+        "waiting": 0,
+    }
     archive = Archive.objects.get(case=delivered)
     kinds = list(archive.files.values_list("kind", flat=True))
     # 卷内目录, the results (licence and decision), the application, its material, the
@@ -78,7 +82,11 @@ def test_a_delivered_case_is_archived_in_the_archivists_order_with_checksums(del
     assert AuditEvent.objects.filter(action="archives.archive", subject_id=str(archive.pk)).exists()
 
     # Idempotent: a second pass archives nothing and changes nothing.
-    assert jobs.archive_ended_cases(day("2025-10-12")) == {"archived": 0, "waiting": 0}
+    assert jobs.archive_ended_cases(day("2025-10-12")) == {
+        "archived": 0,
+        "supplemented": 0,
+        "waiting": 0,
+    }
     assert Archive.objects.count() == 1
 
 
@@ -98,7 +106,11 @@ def test_cases_still_open_or_owing_a_notice_wait(item, applicant, clerk, seal, b
         competent_body="平罗县自然资源局",
         on=day("2025-03-04"),
     )
-    assert jobs.archive_ended_cases(day("2025-03-05")) == {"archived": 1, "waiting": 0}
+    assert jobs.archive_ended_cases(day("2025-03-05")) == {
+        "archived": 1,
+        "supplemented": 0,
+        "waiting": 0,
+    }
     archive = Archive.objects.get(case=refused)
     assert archive.files.filter(kind="decision", title__contains="不予受理决定书").exists()
     with pytest.raises(InvalidTransition, match="已归档"):
@@ -111,7 +123,11 @@ def test_a_withdrawal_whose_notice_cannot_be_signed_waits_for_it(item, applicant
     case_actions.withdraw(case, actor=clerk, reason="申请人书面申请撤回", on=day("2025-03-04"))
     case.refresh_from_db()
     assert any("尚有文书未出具" in b for b in actions.archive_blockers(case))
-    assert jobs.archive_ended_cases(day("2025-03-05")) == {"archived": 0, "waiting": 1}
+    assert jobs.archive_ended_cases(day("2025-03-05")) == {
+        "archived": 0,
+        "supplemented": 0,
+        "waiting": 1,
+    }
     assert not Archive.objects.exists()
 
 

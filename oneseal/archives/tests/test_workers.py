@@ -34,4 +34,8 @@ def test_two_workers_archive_each_ended_case_exactly_once(item, applicant, clerk
     for archive in Archive.objects.all():
         assert archive.package.storage.exists(archive.package.name)
     # Nothing left for a third pass.
-    assert jobs.archive_ended_cases(day("2025-03-06")) == {"archived": 0, "waiting": 0}
+    assert jobs.archive_ended_cases(day("2025-03-06")) == {
+        "archived": 0,
+        "supplemented": 0,
+        "waiting": 0,
+    }

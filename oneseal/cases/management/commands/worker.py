@@ -130,7 +130,10 @@ def scheduled_jobs() -> list[ScheduledJob]:
         (
             "archives",
             archive_jobs.archive_ended_cases,
-            lambda c: f"{c['archived']} case(s) archived, {c['waiting']} waiting",
+            lambda c: (
+                f"{c['archived']} case(s) archived, {c['supplemented']} supplemented, "
+                f"{c['waiting']} waiting"
+            ),
         ),
         ("notifications", notification_jobs.run, notification_jobs.describe),
         # Last, so the day's checkpoint seals what the jobs above wrote.
