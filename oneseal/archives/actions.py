@@ -4,6 +4,8 @@ audit row in its own transaction."""
 
 import datetime
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,6 +34,7 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 # --- archiving a case ---------------------------------------------------------------------
@@ -79,6 +82,57 @@ def _next_piece(fonds: str, year: int, period: str) -> int:
     return counter.last
 
 
+def _removing_files_on_failure(build: Callable[[list[str]], T]) -> T:
+    """Run `build` in a transaction; the files it stored (it appends their names to the list it
+    is given) are removed again when the transaction does not commit."""
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            return build(saved)
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+
+
+def _store(
+    folder: str, number: str, built: packaging.Built, saved: list[str]
+) -> tuple[str, str, bytes]:
+    """The zip and the package manifest beside it, in storage; their names and the manifest."""
+    package_name = default_storage.save(f"{folder}/{number}.zip", ContentFile(built.zip_bytes))
+    saved.append(package_name)
+    manifest_bytes = packaging.canonical_json(built.manifest)
+    manifest_name = default_storage.save(f"{folder}/{number}.json", ContentFile(manifest_bytes))
+    saved.append(manifest_name)
+    return package_name, manifest_name, manifest_bytes
+
+
+def _file_rows(
+    archive: Archive,
+    built: packaging.Built,
+    *,
+    first: int,
+    supplement: ArchiveSupplement | None = None,
+) -> None:
+    ArchiveFile.objects.bulk_create(
+        ArchiveFile(
+            archive=archive,
+            supplement=supplement,
+            position=first + i,
+            name=name,
+            title=entry.title[:400],
+            kind=entry.kind,
+            dated=entry.dated,
+            content_type=entry.content_type,
+            size=len(entry.content),
+            sha256=digest,
+            pdfa=entry.pdfa,
+            source=entry.source,
+        )
+        for i, (name, entry, digest) in enumerate(built.entries)
+    )
+
+
 def archive_case(
     case: Case,
     *,
@@ -89,15 +143,9 @@ def archive_case(
     """Build and store the case's archival package (`packaging.build`) under the case's row
     lock, so no event is added while it is read and a second worker waits, then finds it
     archived. The stored files are removed again when the transaction does not commit."""
-    saved: list[str] = []
-    try:
-        with transaction.atomic():
-            archive = _archive_locked(case, actor=actor, system=system, at=at, saved=saved)
-    except BaseException:
-        for name in saved:
-            default_storage.delete(name)
-        raise
-    return archive
+    return _removing_files_on_failure(
+        lambda saved: _archive_locked(case, actor=actor, system=system, at=at, saved=saved)
+    )
 
 
 def _archive_locked(case, *, actor, system, at, saved: list[str]) -> Archive:
@@ -119,12 +167,9 @@ def _archive_locked(case, *, actor, system, at, saved: list[str]) -> Archive:
     built = packaging.build(
         case, number=number, retention=period, retention_basis=basis, archived_at=at
     )
-    folder = f"archives/{year}/{case.region_code}"
-    package_name = default_storage.save(f"{folder}/{number}.zip", ContentFile(built.zip_bytes))
-    saved.append(package_name)
-    manifest_bytes = packaging.canonical_json(built.manifest)
-    manifest_name = default_storage.save(f"{folder}/{number}.json", ContentFile(manifest_bytes))
-    saved.append(manifest_name)
+    package_name, manifest_name, manifest_bytes = _store(
+        f"archives/{year}/{case.region_code}", number, built, saved
+    )
     try:
         with transaction.atomic():
             archive = Archive.objects.create(
@@ -151,22 +196,7 @@ def _archive_locked(case, *, actor, system, at, saved: list[str]) -> Archive:
     except IntegrityError as error:
         # Another worker archived it between our check and our insert (SQLite takes no row lock).
         raise Conflict(_("该办件已归档")) from error
-    ArchiveFile.objects.bulk_create(
-        ArchiveFile(
-            archive=archive,
-            position=i + 1,
-            name=name,
-            title=entry.title[:400],
-            kind=entry.kind,
-            dated=entry.dated,
-            content_type=entry.content_type,
-            size=len(entry.content),
-            sha256=digest,
-            pdfa=entry.pdfa,
-            source=entry.source,
-        )
-        for i, (name, entry, digest) in enumerate(built.entries)
-    )
+    _file_rows(archive, built, first=1)
     record(
         "archives.archive",
         actor=None if system else actor,
@@ -219,15 +249,9 @@ def supplement_archive(
 ) -> ArchiveSupplement:
     """Archive what the case gained after its archive (补充归档) as a package of its own,
     under the case's row lock like `archive_case`; the archive's package is never rewritten."""
-    saved: list[str] = []
-    try:
-        with transaction.atomic():
-            supplement = _supplement_locked(archive, actor=actor, system=system, at=at, saved=saved)
-    except BaseException:
-        for name in saved:
-            default_storage.delete(name)
-        raise
-    return supplement
+    return _removing_files_on_failure(
+        lambda saved: _supplement_locked(archive, actor=actor, system=system, at=at, saved=saved)
+    )
 
 
 def _supplement_locked(archive, *, actor, system, at, saved: list[str]) -> ArchiveSupplement:
@@ -253,12 +277,9 @@ def _supplement_locked(archive, *, actor, system, at, saved: list[str]) -> Archi
         first_position=position + 1,
         archived_at=at,
     )
-    folder = f"archives/{archive.year}/{archive.region_code}"
-    package_name = default_storage.save(f"{folder}/{number}.zip", ContentFile(built.zip_bytes))
-    saved.append(package_name)
-    manifest_bytes = packaging.canonical_json(built.manifest)
-    manifest_name = default_storage.save(f"{folder}/{number}.json", ContentFile(manifest_bytes))
-    saved.append(manifest_name)
+    package_name, manifest_name, manifest_bytes = _store(
+        f"archives/{archive.year}/{archive.region_code}", number, built, saved
+    )
     try:
         with transaction.atomic():
             supplement = ArchiveSupplement.objects.create(
@@ -280,23 +301,7 @@ def _supplement_locked(archive, *, actor, system, at, saved: list[str]) -> Archi
     except IntegrityError as error:
         # Another worker built this supplement first (SQLite takes no row lock).
         raise Conflict(_("该补充归档已生成")) from error
-    ArchiveFile.objects.bulk_create(
-        ArchiveFile(
-            archive=archive,
-            supplement=supplement,
-            position=position + 1 + i,
-            name=name,
-            title=entry.title[:400],
-            kind=entry.kind,
-            dated=entry.dated,
-            content_type=entry.content_type,
-            size=len(entry.content),
-            sha256=digest,
-            pdfa=entry.pdfa,
-            source=entry.source,
-        )
-        for i, (name, entry, digest) in enumerate(built.entries)
-    )
+    _file_rows(archive, built, first=position + 1, supplement=supplement)
     record(
         "archives.supplement",
         actor=None if system else actor,

@@ -11,6 +11,7 @@ signed notice waits for it (the window's queue) and is taken up on a later pass.
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -58,52 +59,40 @@ def archive_ended_cases(today: datetime.date | None = None) -> dict[str, int]:
     "waiting": m} (waiting: cases that still owe a document, or whose chain does not
     verify — logged)."""
     today = today or business_today()
-    done = supplemented = waiting = 0
+    archived, waiting = _each(
+        candidates(), lambda pk: actions.archive_case(Case(pk=pk), system=True), "case %s"
+    )
+    supplemented, still = _each(
+        needing_supplements(today),
+        lambda pk: actions.supplement_archive(Archive(pk=pk), system=True),
+        "the supplement of archive %s",
+    )
+    return {"archived": archived, "supplemented": supplemented, "waiting": waiting + still}
+
+
+def _each(rows, act: Callable[[int], object], what: str) -> tuple[int, int]:
+    """Act on every row of `rows` by primary key, in batches read without locks (the act
+    locks and re-checks); returns (done, waiting). DomainError: done meanwhile by another
+    worker, or a document is still owed."""
+    done = waiting = 0
     last = 0
     while True:
-        batch = list(
-            candidates().filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]
-        )
+        batch = list(rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not batch:
             break
         last = batch[-1]
-        for case_id in batch:
+        for pk in batch:
             try:
-                actions.archive_case(Case(pk=case_id), system=True)
+                act(pk)
             except DomainError:
-                # Archived meanwhile by another worker, or a notice is still owed.
                 waiting += 1
             except BrokenChain:
                 waiting += 1
-                logger.error("case %s is not archived: its event chain does not verify", case_id)
+                logger.error(f"{what} is not archived: its event chain does not verify", pk)
             except Exception:
                 # One broken case must not keep every later case from its archive.
                 waiting += 1
-                logger.exception("archiving failed for case %s", case_id)
+                logger.exception(f"archiving {what} failed", pk)
             else:
                 done += 1
-    last = 0
-    while True:
-        archive_ids = list(
-            needing_supplements(today)
-            .filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        if not archive_ids:
-            break
-        last = archive_ids[-1]
-        for archive_id in archive_ids:
-            try:
-                actions.supplement_archive(Archive(pk=archive_id), system=True)
-            except DomainError:
-                waiting += 1  # a document of the later acts is still owed, or done meanwhile
-            except BrokenChain:
-                waiting += 1
-                logger.error("archive %s gets no supplement: its chain does not verify", archive_id)
-            except Exception:
-                waiting += 1
-                logger.exception("supplementing archive %s failed", archive_id)
-            else:
-                supplemented += 1
-    return {"archived": done, "supplemented": supplemented, "waiting": waiting}
+    return done, waiting

@@ -60,6 +60,23 @@ def poster(user, url, body, **headers):
     return call
 
 
+def audit_verify(*, failing: bool = False) -> str:
+    """What `oneseal audit verify` prints; asserts it passed, or with `failing` that it failed."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    try:
+        call_command("audit", "verify", stdout=out)
+    except CommandError:
+        assert failing, out.getvalue()
+    else:
+        assert not failing, out.getvalue()
+    return out.getvalue()
+
+
 def sign_in_page(page, user, base_url: str) -> None:
     """Sign `user` in to a Playwright page of the live server at `base_url`: a session made by
     Django's test client, handed to the browser as its cookie (no password typed)."""

@@ -6,8 +6,6 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
@@ -20,7 +18,7 @@ from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.organisation.models import Role
-from oneseal.testing import at, day
+from oneseal.testing import at, audit_verify, day
 
 
 @pytest.fixture
@@ -39,17 +37,6 @@ def api(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-def verify(*, failing: bool = False) -> str:
-    out = io.StringIO()
-    try:
-        call_command("audit", "verify", stdout=out)
-    except CommandError:
-        assert failing, out.getvalue()
-    else:
-        assert not failing, out.getvalue()
-    return out.getvalue()
 
 
 def test_the_archivist_and_the_cases_staff_read_it_nobody_else(
@@ -138,7 +125,7 @@ def test_search_and_the_pages(archive, archivist, delivered, clerk):
 
 
 def test_a_tampered_package_is_reported_by_audit_verify_and_not_served(archive, archivist):
-    before = verify()
+    before = audit_verify()
     assert "1 archive package(s) checked" in before
     assert not [line for line in before.splitlines() if line.startswith("archive ")]
     # Rewrite one file inside the stored zip, keeping the manifest as it was.
@@ -153,7 +140,7 @@ def test_a_tampered_package_is_reported_by_audit_verify_and_not_served(archive, 
             zf.writestr(info, data + b"tampered" if info.filename == target else data)
     with open(path, "wb") as fh:
         fh.write(rebuilt.getvalue())
-    text = verify(failing=True)
+    text = audit_verify(failing=True)
     assert f"archive {archive.number}" in text
     assert f"file {target} does not match its manifest checksum" in text
     assert "the package no longer matches its SHA-256" in text
@@ -166,7 +153,7 @@ def test_a_tampered_package_is_reported_by_audit_verify_and_not_served(archive, 
 
 def test_audit_verify_reports_a_missing_package(archive):
     archive.package.storage.delete(archive.package.name)
-    text = verify(failing=True)
+    text = audit_verify(failing=True)
     assert f"archive {archive.number} (case {archive.case.number}): its package" in text
 
 

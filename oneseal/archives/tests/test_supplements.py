@@ -9,8 +9,6 @@ import json
 import zipfile
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -20,7 +18,7 @@ from oneseal.audit.models import AuditEvent
 from oneseal.cases import actions as case_actions
 from oneseal.documents.queries import due_documents
 from oneseal.errors import InvalidTransition, NotPermitted
-from oneseal.testing import day, issued_document, revoke_through_procedure
+from oneseal.testing import audit_verify, day, issued_document, revoke_through_procedure
 
 
 @pytest.fixture
@@ -34,8 +32,14 @@ def archived(delivered):
 def revoked(archived, delivered, clerk, signatory):
     """…then its licence revoked through the whole procedure in November."""
     archive = archived
+    revoke_in_november(delivered, clerk, signatory)
+    delivered.refresh_from_db()
+    return archive
+
+
+def revoke_in_november(case, clerk, signatory) -> None:
     revoke_through_procedure(
-        delivered,
+        case,
         proposer=signatory,
         clerk=clerk,
         signatory=signatory,
@@ -43,8 +47,6 @@ def revoked(archived, delivered, clerk, signatory):
         notified_on="2025-11-03",
         decided_on="2025-11-20",
     )
-    delivered.refresh_from_db()
-    return archive
 
 
 def sign_what_is_due(case, clerk) -> None:
@@ -60,17 +62,6 @@ def read_zip(field) -> tuple[bytes, zipfile.ZipFile]:
     with field.open("rb") as fh:
         data = fh.read()
     return data, zipfile.ZipFile(io.BytesIO(data))
-
-
-def verify(*, failing: bool = False) -> str:
-    out = io.StringIO()
-    try:
-        call_command("audit", "verify", stdout=out)
-    except CommandError:
-        assert failing, out.getvalue()
-    else:
-        assert not failing, out.getvalue()
-    return out.getvalue()
 
 
 def test_later_acts_go_into_a_supplement_that_continues_the_chain(revoked, clerk):
@@ -124,7 +115,7 @@ def test_later_acts_go_into_a_supplement_that_continues_the_chain(revoked, clerk
 
     # Nothing new since: the next passes make nothing.
     assert run("2025-11-24") == {"archived": 0, "supplemented": 0, "waiting": 0}
-    assert "archive package(s) checked" in verify()
+    assert "archive package(s) checked" in audit_verify()
 
 
 def test_each_round_of_later_acts_makes_its_own_supplement(archived, clerk, signatory):
@@ -154,7 +145,7 @@ def test_each_round_of_later_acts_makes_its_own_supplement(archived, clerk, sign
     _data, zf = read_zip(second.package)
     history = json.loads(zf.read(second.files.get(kind="history").name))
     assert history["events"][0]["prev_hash"] == first.last_event_hash
-    assert "archive package(s) checked" in verify()
+    assert "archive package(s) checked" in audit_verify()
 
 
 def test_only_the_system_or_the_regions_archivist_supplements(
@@ -199,7 +190,7 @@ def test_the_page_the_api_and_audit_verify_see_the_supplement(revoked, clerk, ar
     path = supplement.package.path
     with open(path, "ab") as fh:
         fh.write(b"appended")
-    text = verify(failing=True)
+    text = audit_verify(failing=True)
     assert f"supplement {supplement.number}" in text
     assert not [line for line in text.splitlines() if line.startswith(f"archive {revoked.number}")]
     assert client.get(f"/archives/{revoked.pk}/supplements/1/package/").status_code == 409
@@ -219,15 +210,7 @@ def test_a_supplement_is_handed_over_after_its_archive_went_in_an_earlier_batch(
         received_by="县档案馆李明",
         on=day("2025-11-03"),
     )
-    revoke_through_procedure(
-        delivered,
-        proposer=signatory,
-        clerk=clerk,
-        signatory=signatory,
-        proposed_on="2025-11-03",
-        notified_on="2025-11-03",
-        decided_on="2025-11-20",
-    )
+    revoke_in_november(delivered, clerk, signatory)
     sign_what_is_due(delivered, clerk)
     run("2025-11-21")
     supplement = ArchiveSupplement.objects.get(archive=archived)
