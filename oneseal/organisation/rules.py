@@ -82,13 +82,13 @@ def may_grant_administrator(user: Actor, staff: Staff) -> bool:
         return False
     own = staff_of(user)
     assert own is not None  # has_role
-    county = staff.region
+    county, bureau = staff.region, staff.bureau
     return (
         own.region.level != Region.Level.COUNTY
         and county.level == Region.Level.COUNTY
         and own.region.contains(county)
-        and staff.bureau_id is not None
-        and staff.bureau.region_id == county.pk
+        and bureau is not None
+        and bureau.region_id == county.pk
     )
 
 
