@@ -3,8 +3,8 @@
 - `save_checklist`: the catalogue administrators keep a handling item's checklist.
 - `schedule_inspection` / `schedule_joint_inspection`: a reviewer or signatory of the region
   agrees a time with the applicant and sends two or more inspectors (each one who may inspect
-  every case covered: `cases.actions.review.inspector_problem`); a case's inspection may also
-  send experts drawn for the case's expert review who accepted (`expert_problem`), who count
+  every case covered: `cases.actions.review.inspector_problem`); either may also send experts
+  drawn for the expert review of a case covered who accepted (`expert_problem`), who count
   toward the two.
 - `reschedule`: the applicant and the bureau may each change the time once.
 - `start_inspection`: the visit begins; a case whose guide lists 现场勘验 is suspended through
@@ -44,7 +44,7 @@ from oneseal.errors import (
     fail_blockers,
     fail_fields,
 )
-from oneseal.experts.models import Assignment, Expert, ExpertReview
+from oneseal.experts.models import Assignment, Expert
 from oneseal.linkage.outbox import enqueue
 from oneseal.organisation.models import Department, Role, Section
 from oneseal.organisation.rules import has_role, require_role
@@ -62,7 +62,7 @@ from .models import (
     Photo,
     Reschedule,
 )
-from .queries import checklist_for, current_digest
+from .queries import checklist_for, current_digest, expert_seats
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
@@ -232,13 +232,16 @@ def _aware(at: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(at, rules.SHANGHAI) if timezone.is_naive(at) else at
 
 
-def expert_problem(expert: Expert, case: Case) -> str | None:
-    """Why `expert` may not be sent to inspect `case`: only an expert drawn (or appointed) for
-    the case's open expert review who accepted and has not yet given the opinion, in the pool,
-    with an own account on which to record and sign on site."""
-    seat = _expert_seat(expert, case)
+def expert_problem(expert: Expert, cases: Sequence[Case]) -> str | None:
+    """Why `expert` may not be sent to inspect `cases` (one case, or the cases of a project's
+    stage a joint inspection covers): only an expert drawn (or appointed) for the open expert
+    review of one of them who accepted and has not yet given the opinion, in the pool, with
+    an own account on which to record and sign on site."""
+    seat = _expert_seat(expert, cases)
     if seat is None:
-        return _("{name}不是本办件专家评审中已接受邀请的专家").format(name=expert.name)
+        if len(cases) == 1:
+            return _("{name}不是本办件专家评审中已接受邀请的专家").format(name=expert.name)
+        return _("{name}不是本阶段所列办件专家评审中已接受邀请的专家").format(name=expert.name)
     if expert.status != Expert.Status.ACTIVE:
         return _("{name}已暂停抽取，不能参加勘验").format(name=expert.name)
     if expert.user_id is None:
@@ -246,24 +249,15 @@ def expert_problem(expert: Expert, case: Case) -> str | None:
     return None
 
 
-def _expert_seat(expert: Expert, case: Case) -> Assignment | None:
-    return (
-        Assignment.objects.filter(
-            expert_id=expert.pk,
-            review__case_id=case.pk,
-            review__state=ExpertReview.State.OPEN,
-            state=Assignment.State.ACCEPTED,
-        )
-        .select_related("expert")
-        .first()
-    )
+def _expert_seat(expert: Expert, cases: Sequence[Case]) -> Assignment | None:
+    return expert_seats(cases).filter(expert_id=expert.pk).first()
 
 
 def _check_inspectors(
     people: list["AuthUser"], cases: list[Case], experts: Sequence[Expert] = ()
 ) -> list[Assignment]:
-    """Check the inspectors sent (staff, and experts drawn for the one case) and return the
-    experts' seats on its review."""
+    """Check the inspectors sent (staff, and experts drawn for a case covered) and return the
+    experts' seats on the review they were drawn for."""
     ids = [getattr(u, "pk", None) for u in people] + [e.user_id for e in experts if e.user_id]
     problem = None
     if len(set(ids)) != len(ids) or len({e.pk for e in experts}) != len(experts):
@@ -272,15 +266,13 @@ def _check_inspectors(
         problem = _("现场勘验须由两名以上工作人员进行（《行政许可法》第三十四条第三款）")
     elif experts and not people:
         problem = _("现场勘验须有本局工作人员参加，不能只由评审专家进行")
-    elif experts and len(cases) != 1:
-        problem = _("评审专家只能参加其被抽取的办件的现场勘验")
     else:
         found = [inspector_problem(u, c) for u in people for c in cases]
-        found += [expert_problem(e, c) for e in experts for c in cases]
+        found += [expert_problem(e, cases) for e in experts]
         problem = "；".join(dict.fromkeys(p for p in found if p)) or None
     if problem:
         raise ValidationFailed(problem, fields={"inspectors": [problem]})
-    return [cast(Assignment, _expert_seat(e, cases[0])) for e in experts]
+    return [cast(Assignment, _expert_seat(e, cases)) for e in experts]
 
 
 def _create(
@@ -446,10 +438,13 @@ def schedule_joint_inspection(
     expected_days: int,
     inspectors: Iterable["AuthUser"],
     on: datetime.date | None = None,
+    experts: Iterable[Expert] = (),
 ) -> Inspection:
     """联合勘验: one visit for a project's stage with every party concerned. It covers each
     listed case (the owner's, in the project's region, open), and its checklist is the union
-    of theirs (a point several items share is checked once)."""
+    of theirs (a point several items share is checked once). As on a case's visit, `experts`
+    drawn for the expert review of a case it covers who accepted (`expert_problem`) may go
+    along with the staff (one at least) and count toward the two inspectors."""
     project = Project.objects.select_related("region", "owner").get(pk=project.pk)
     if not any(has_role(actor, r, project.region) for r in ORGANISING_ROLES):
         raise NotPermitted()
@@ -504,11 +499,13 @@ def schedule_joint_inspection(
         inspectors=inspectors,
         lines=list(lines.items()),
         on=on,
+        experts=experts,
     )
     Party.objects.bulk_create(
         [Party(inspection=inspection, section=s, name=s.name) for s in party_sections]
         + [Party(inspection=inspection, department=d, name=d.name) for d in party_departments]
     )
+    rows = list(inspection.inspectors.all())
     _audit(
         "schedule_joint",
         inspection,
@@ -520,6 +517,8 @@ def schedule_joint_inspection(
         stage=stage,
         cases=[c.pk for c in locked],
         parties=[p.name for p in inspection.parties.all()],
+        inspectors=[i.user_id for i in rows if not i.is_expert],
+        experts=[i.assignment_id for i in rows if i.is_expert],
     )
     _tell_departments(inspection, "joint_inspection.scheduled")
     return inspection
@@ -892,10 +891,21 @@ def complete_blockers(inspection: Inspection) -> list[str]:
     return out
 
 
+def inspectors_text(rows: Iterable[Inspector]) -> str:
+    """Who inspected, a drawn expert named as such (the record of a joint inspection serves
+    every case of the stage, not only the one the expert was drawn for)."""
+    return _("勘验人员：{names}").format(
+        names="、".join(
+            _("{name}（评审专家）").format(name=i.name) if i.is_expert else i.name for i in rows
+        )
+    )
+
+
 def findings_text(inspection: Inspection) -> str:
-    """The findings as the case keeps them (`SiteInspection.findings`): each line with its
-    result, each party, the photos' count, and the conclusion."""
-    lines = [
+    """The findings as the case keeps them (`SiteInspection.findings`): who inspected, each
+    line with its result, each party, the photos' count, and the conclusion."""
+    lines = [inspectors_text(signers(inspection))]
+    lines += [
         f"{f.order}. {f.text}：{f.get_result_display()}" + (f"（{f.note}）" if f.note else "")
         for f in inspection.findings.all()
     ]

@@ -220,18 +220,18 @@ class ScheduleIn(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text=gettext_lazy("勘验人员的用户编号（两名以上）"),
     )
-
-
-class CaseScheduleIn(ScheduleIn):
-    case = serializers.IntegerField(help_text=gettext_lazy("办件编号"))
     experts = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
         default=list,
         help_text=gettext_lazy(
-            "随同勘验的评审专家的专家编号：本办件专家评审中已接受邀请的专家，计入两名以上勘验人员"
+            "随同勘验的评审专家的专家编号：所涉办件专家评审中已接受邀请的专家，计入两名以上勘验人员"
         ),
     )
+
+
+class CaseScheduleIn(ScheduleIn):
+    case = serializers.IntegerField(help_text=gettext_lazy("办件编号"))
 
 
 class JointScheduleIn(ScheduleIn):
@@ -394,6 +394,7 @@ class JointInspections(SignedIn):
             sections=sections,
             departments=departments,
             inspectors=users(data.pop("inspectors")),
+            experts=experts(data.pop("experts")),
             **data,
         )
         return Response(render(request, inspection), status=status.HTTP_201_CREATED)

@@ -51,7 +51,7 @@ class ScheduleForm(forms.Form):
         if expert_choices:
             _choose(self, "experts", expert_choices)
         else:
-            # No expert to choose from (none drawn, or a joint inspection): no empty list shown.
+            # No expert to choose from (none drawn): no empty list shown.
             del self.fields["experts"]
 
 
@@ -81,6 +81,10 @@ class JointScheduleForm(ScheduleForm):
         _choose(self, "cases", cases)
         _choose(self, "sections", sections)
         _choose(self, "departments", departments)
+        if "experts" in self.fields:
+            self.fields["experts"].label = _(
+                "随同勘验的评审专家（本阶段办件专家评审中已接受邀请的专家）"
+            )
 
 
 class RescheduleForm(forms.Form):

@@ -1,7 +1,7 @@
 """Site inspections (现场勘验, 《行政许可法》第三十四条第三款) and joint inspections (联合勘验).
 
 An inspection is scheduled with the applicant for a time at the site, visited by two or more
-inspectors (staff, or experts drawn for the case's expert review), worked through the
+inspectors (staff, or experts drawn for the expert review of a case it covers), worked through the
 handling item's checklist line by line, evidenced by photos whose EXIF time and position are
 kept, and signed by every inspector. A joint inspection is one visit for a construction
 project's stage: it covers every case of the stage it lists and records each party (a section
@@ -164,8 +164,9 @@ class InspectionCase(models.Model):
 
 class Inspector(models.Model):
     """One of the people sent (第三十四条第三款: two or more): a member of staff, or an expert
-    drawn from the expert pool for the case's review (专家评审), who signs in with the expert's
-    own account. `assignment` is that draw's seat; the expert inspects only while it stands."""
+    drawn from the expert pool for the review (专家评审) of a case the visit covers (on a joint
+    inspection, any case of the stage it lists), who signs in with the expert's own account.
+    `assignment` is that draw's seat; the expert inspects only while it stands."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="inspectors")
     user = models.ForeignKey(

@@ -4,6 +4,7 @@ account only those of the applicants it acts for, a drawn expert only the open v
 sent on, until their signature on the record as it stands is in (`expert_inspections`)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -12,6 +13,7 @@ from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
 from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, is_scoped_staff
 from oneseal.catalogue.models import HandlingItem
+from oneseal.experts.models import Assignment, ExpertReview
 from oneseal.organisation.rules import scope_prefix, staff_of
 
 from . import rules
@@ -63,6 +65,23 @@ def surveyed_items(user: Viewer, on: datetime.date) -> list[tuple[HandlingItem, 
         .order_by("name", "pk")[:300]
     )
     return [(hi, len(checklist_for(hi))) for hi in items]
+
+
+def expert_seats(cases: "Iterable[Case]") -> QuerySet[Assignment]:
+    """The seats of experts who may be sent along on a visit of `cases`: drawn (or appointed)
+    for the open expert review of one of them, and accepted. One rule for a case's visit and
+    for a project stage's joint inspection (an expert drawn for any case of the stage), for
+    the scheduling pages and the actions alike; oldest seat first, so an expert drawn for
+    two cases of the stage goes on the first."""
+    return (
+        Assignment.objects.filter(
+            review__case_id__in=[c.pk for c in cases],
+            review__state=ExpertReview.State.OPEN,
+            state=Assignment.State.ACCEPTED,
+        )
+        .select_related("expert", "review__field", "review__case")
+        .order_by("id")
+    )
 
 
 def is_staff_viewer(user: Viewer) -> bool:

@@ -28,7 +28,7 @@ from oneseal.cases.models import Case
 from oneseal.cases.queries import visible_cases
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import DomainError
-from oneseal.experts.models import Assignment, Expert, ExpertReview
+from oneseal.experts.models import Assignment, Expert
 from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Bureau, Department, Role, Section, Staff
 from oneseal.organisation.rules import has_role
@@ -66,21 +66,19 @@ def _inspector_choices(
     ]
 
 
-def _expert_choices(case: Case) -> list:
-    """The experts drawn for the case's open review who accepted: those who may go along."""
-    seats = (
-        Assignment.objects.filter(
-            review__case=case,
-            review__state=ExpertReview.State.OPEN,
-            state=Assignment.State.ACCEPTED,
-        )
-        .select_related("expert", "review__field")
-        .order_by("id")
-    )
+def _expert_choices(cases: Iterable[Case]) -> list:
+    """The experts who may go along (`queries.expert_seats`), each once."""
+    seats: dict[int, Assignment] = {}
+    for seat in queries.expert_seats(cases):
+        seats.setdefault(seat.expert_id, seat)
     return [
         (str(a.expert_id), f"{a.expert.name}（{a.review.field.name}，{a.expert.employer_name}）")
-        for a in seats
+        for a in seats.values()
     ]
+
+
+def _experts(ids: Iterable[str]) -> list[Expert]:
+    return list(Expert.objects.filter(pk__in=[int(i) for i in ids]).order_by("id"))
 
 
 def _users(ids: Iterable[str]) -> list:
@@ -122,10 +120,9 @@ def schedule(request: HttpRequest, case_id: int) -> HttpResponse:
         case.bureau_id, case.region_code, [hi.item_version.original_department_id]
     )
     form = forms.ScheduleForm(
-        request.POST or None, inspector_choices=choices, expert_choices=_expert_choices(case)
+        request.POST or None, inspector_choices=choices, expert_choices=_expert_choices([case])
     )
     if request.method == "POST" and form.is_valid():
-        chosen = [int(i) for i in form.cleaned_data.get("experts", [])]
         try:
             inspection = actions.schedule_inspection(
                 case,
@@ -134,7 +131,7 @@ def schedule(request: HttpRequest, case_id: int) -> HttpResponse:
                 place=form.cleaned_data["place"],
                 expected_days=form.cleaned_data["expected_days"],
                 inspectors=_users(form.cleaned_data["inspectors"]),
-                experts=list(Expert.objects.filter(pk__in=chosen).order_by("id")),
+                experts=_experts(form.cleaned_data.get("experts", [])),
             )
         except DomainError as e:
             add_domain_error(form, e)
@@ -176,6 +173,7 @@ def schedule_joint(request: HttpRequest, project_id: int) -> HttpResponse:
         cases=[(str(c.pk), f"{c.number} {c.handling_item.name}") for c in cases],
         sections=[(str(s.pk), s.name) for s in sections],
         departments=[(str(d.pk), d.name) for d in departments],
+        expert_choices=_expert_choices(cases),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -191,6 +189,7 @@ def schedule_joint(request: HttpRequest, project_id: int) -> HttpResponse:
                 place=data["place"],
                 expected_days=data["expected_days"],
                 inspectors=_users(data["inspectors"]),
+                experts=_experts(data.get("experts", [])),
             )
         except DomainError as e:
             add_domain_error(form, e)

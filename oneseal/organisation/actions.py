@@ -8,7 +8,9 @@ administrator is about to place as staff; `create_outside_account` is the same a
 a place or a role, for someone another app's action lets in (a drawn expert, an intermediary);
 `create_superuser` makes the installation's superuser,
 which on an empty install nobody can grant, so the installing command says `system=True`. Roles are the keys to every other action, so three rules hold here:
-nobody changes their own roles; only a superuser grants or withdraws the administrator role;
+nobody changes their own roles; only a superuser grants or withdraws the administrator role,
+save that a city's administrator may do so for staff of a county bureau inside the city
+(`rules.may_grant_administrator`, so a city's rollout seats each county's own administrator);
 and a role is given only to staff placed where it can be exercised (`role_blockers`).
 """
 
@@ -31,7 +33,7 @@ from oneseal.regions.models import Region
 
 from . import grant_checks
 from .models import Bureau, Department, Role, Section, ServiceCentre, Staff, StaffRole
-from .rules import has_role
+from .rules import has_role, may_grant_administrator
 
 # Roles that act on cases or the catalogue; an overseer only reads and holds none of them.
 _Saved = TypeVar("_Saved", bound=Model)
@@ -241,7 +243,11 @@ def role_blockers(staff: Staff, role: str) -> dict[str, list[str]]:
 def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
     """Give `staff` exactly `roles`: one audit row per role granted or withdrawn. Returns the
     roles now held."""
-    staff = Staff.objects.select_for_update().select_related("region", "user").get(pk=staff.pk)
+    staff = (
+        Staff.objects.select_for_update(of=("self",))
+        .select_related("region", "user", "bureau")
+        .get(pk=staff.pk)
+    )
     require_administrator(actor, staff.region)
     wanted: set[str] = set()
     for role in roles:
@@ -253,10 +259,12 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
         return sorted(held)
     if staff.user_id == getattr(actor, "pk", None):
         raise NotPermitted(_("不能更改自己的角色，请由其他管理员办理"))
-    if Role.ADMINISTRATOR in (wanted ^ held) and not (
-        getattr(actor, "is_superuser", False) and actor.is_active
-    ):
-        raise NotPermitted(_("系统管理员角色只能由超级管理员授予或撤销"))
+    if Role.ADMINISTRATOR in (wanted ^ held) and not may_grant_administrator(actor, staff):
+        raise NotPermitted(
+            _(
+                "系统管理员角色只能由超级管理员授予或撤销；市级系统管理员仅可为本市所辖县级行政审批局人员授予或撤销"
+            )
+        )
     if Role.OVERSEER in wanted and wanted & ACTING_ROLES:
         raise ValidationFailed(
             fields={"roles": [_("改革办／领导／纪检监察为只读角色，不能同时担任办理角色")]}

@@ -65,6 +65,33 @@ def require_role(user: Actor, role: Role | str, region: Region | None = None) ->
         raise NotPermitted()
 
 
+def may_grant_administrator(user: Actor, staff: Staff) -> bool:
+    """Who may grant or withdraw the administrator role of `staff` (the key to every other
+    role, so it is held narrowly): the installation's superuser, anywhere; and an
+    administrator whose own region is a city, for a member of a county bureau inside that
+    city, so the city's rollout leaves each new county its own administrator (the province's
+    administrators, who may also start a city's rollout, likewise for the counties under
+    them). Nobody else: not a county administrator (not even in their own county, else
+    administrators would multiply themselves), not a city administrator for the city's own
+    staff or another city's counties.
+    One rule for every path that sets roles (`actions.set_roles`: rollout, admin, staff pages,
+    API)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    if not has_role(user, Role.ADMINISTRATOR):
+        return False
+    own = staff_of(user)
+    assert own is not None  # has_role
+    county, bureau = staff.region, staff.bureau
+    return (
+        own.region.level != Region.Level.COUNTY
+        and county.level == Region.Level.COUNTY
+        and own.region.contains(county)
+        and bureau is not None
+        and bureau.region_id == county.pk
+    )
+
+
 def scope_prefix(user: Actor) -> str | None:
     """The region-code prefix a user may see: "" for superusers (everything), None for a
     user with no staff scope (nothing)."""

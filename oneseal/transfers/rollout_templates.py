@@ -2,9 +2,11 @@
 every county follows it): the bureau's sections and its starting accounts, each account with
 its roles and, where it works in one, its section.
 
-No template holds the administrator role: only the installation's superuser grants it
-(`organisation.actions.set_roles`), and until a county has its own, the city's administrators,
-whose scope covers the county, keep its organisation."""
+Each template seats one administrator per county (`admin`), so the county keeps its own
+organisation from the start: the city's administrator who starts the rollout may grant that
+role to staff of a county bureau inside the city, and nobody below the city may
+(`organisation.rules.may_grant_administrator`, the one rule `organisation.actions.set_roles`
+applies on every path)."""
 
 from dataclasses import dataclass
 
@@ -44,10 +46,11 @@ TEMPLATES: dict[str, Template] = {
     for t in (
         Template(
             "standard",
-            _("标准模板：五科室，局长、目录管理员、综合受理窗口及两名审查人员"),
+            _("标准模板：五科室，局长、系统管理员、目录管理员、综合受理窗口及两名审查人员"),
             ("综合科", "市场准入科", "投资建设科", "社会事务科", "勘验科"),
             (
                 Seat("director", "局长", (Role.SIGNATORY,)),
+                Seat("admin", "系统管理员", (Role.ADMINISTRATOR,), "综合科"),
                 Seat("catalogue", "目录管理员", (Role.CATALOGUE_ADMIN,), "综合科"),
                 Seat("window", "综合受理窗口", (Role.CLERK,)),
                 Seat("market", "市场准入科审查人员", (Role.REVIEWER,), "市场准入科"),
@@ -56,10 +59,11 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template(
             "compact",
-            _("精简模板：三科室，局长（兼目录管理员）、综合受理窗口及一名审查人员"),
+            _("精简模板：三科室，局长（兼目录管理员）、系统管理员、综合受理窗口及一名审查人员"),
             ("综合科", "审批一科", "审批二科"),
             (
                 Seat("director", "局长", (Role.SIGNATORY, Role.CATALOGUE_ADMIN)),
+                Seat("admin", "系统管理员", (Role.ADMINISTRATOR,), "综合科"),
                 Seat("window", "综合受理窗口", (Role.CLERK,)),
                 Seat("review", "审批一科审查人员", (Role.REVIEWER,), "审批一科"),
             ),

@@ -165,6 +165,19 @@ def test_the_reform_runs_handed_over_cases_and_township_delegations(loaded):
     assert decided.events.get(action="grant").actor.staff.service_centre == decided.service_centre
 
 
+def test_the_second_citys_rollout_seated_each_countys_own_administrator(loaded):
+    from oneseal.demo.steps import reform
+    from oneseal.organisation.models import Role
+
+    for code in reform.CITY_COUNTIES:
+        seat = Staff.objects.get(user__username=f"{code}-admin")
+        assert seat.role_set == {Role.ADMINISTRATOR} and seat.bureau.region.code == code
+        granted = AuditEvent.objects.get(
+            action="organisation.grant_role", subject_id=str(seat.pk), data__role="administrator"
+        )
+        assert granted.actor.username == reform.CITY_ADMIN[0]
+
+
 def test_the_intermediary_marketplace_and_one_case_in_an_engagement(loaded):
     from oneseal.intermediaries.actions import qualified_offers
     from oneseal.intermediaries.models import Engagement, Intermediary, Service

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from oneseal.audit.models import AuditEvent
 from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.organisation import actions
-from oneseal.organisation.models import Department, Role, Section, Staff, StaffRole
+from oneseal.organisation.models import Bureau, Department, Role, Section, Staff, StaffRole
 from oneseal.organisation.rules import has_role
+from oneseal.regions.models import Region
 
 
 @pytest.fixture
@@ -73,6 +74,57 @@ def test_nobody_changes_their_own_roles_and_only_a_superuser_makes_administrator
     actions.set_roles(newcomer, [Role.ADMINISTRATOR], actor=root)
     assert roles_of(newcomer) == {"administrator"}
     assert roles_of(own) == {"administrator"}
+
+
+def test_a_city_administrator_seats_administrators_in_its_county_bureaus_and_nowhere_else(
+    make_staff, administrator, newcomer, county, other_county, root
+):
+    """`rules.may_grant_administrator`: a city's administrator grants and withdraws the role
+    for staff of a county bureau inside the city; a county's administrator never, another
+    city's administrator never, the city's own staff only by the superuser."""
+    city, far_city = Region.objects.get(code="640200"), Region.objects.get(code="640500")
+    city_admin = make_staff("city_admin", city, Role.ADMINISTRATOR)
+    far_city_admin = make_staff("zw_admin", far_city, Role.ADMINISTRATOR)
+    neighbour = Staff.objects.get(
+        user=make_staff(
+            "dwk",
+            other_county,
+            bureau=Bureau.objects.create(region=other_county, name="大武口区审批服务管理局"),
+        )
+    )
+    city_member = Staff.objects.get(
+        user=make_staff(
+            "szs",
+            city,
+            bureau=Bureau.objects.create(region=city, name="石嘴山市行政审批局"),
+        )
+    )
+    assert not actions.role_blockers(newcomer, Role.ADMINISTRATOR)
+    refused = [
+        (administrator, newcomer),  # a county's administrator, in their own county
+        (administrator, neighbour),  # … in another county
+        (administrator, city_member),  # … at city level
+        (far_city_admin, newcomer),  # another city's administrator
+        (city_admin, city_member),  # the city's own staff
+    ]
+    for actor, member in refused:
+        with pytest.raises(NotPermitted):
+            actions.set_roles(member, [Role.ADMINISTRATOR], actor=actor)
+        assert roles_of(member) == set()
+    with pytest.raises(NotPermitted, match="市级系统管理员仅可"):
+        actions.set_roles(city_member, [Role.ADMINISTRATOR], actor=city_admin)
+    for member in (newcomer, neighbour):
+        actions.set_roles(member, [Role.ADMINISTRATOR], actor=city_admin)
+        assert roles_of(member) == {"administrator"}
+    granted = AuditEvent.objects.filter(action="organisation.grant_role", actor=city_admin)
+    assert sorted(granted.values_list("region_code", flat=True)) == ["640202", "640221"]
+    # The county administrator seated by the city cannot seat or unseat their peer.
+    with pytest.raises(NotPermitted):
+        actions.set_roles(Staff.objects.get(user=administrator), [], actor=newcomer.user)
+    actions.set_roles(neighbour, [], actor=city_admin)
+    assert roles_of(neighbour) == set()
+    actions.set_roles(city_member, [Role.ADMINISTRATOR], actor=root)
+    assert roles_of(city_member) == {"administrator"}
 
 
 def test_a_role_is_given_only_where_it_can_be_exercised(administrator, county, department):

@@ -80,6 +80,31 @@ def test_an_administrator_edits_their_region_only_and_never_their_own_roles(
     assert AuditEvent.objects.count() == before, "the refused change left nothing behind"
 
 
+def test_the_admin_applies_the_one_rule_on_the_administrator_role(
+    client, orgadmin, county, bureau, make_staff
+):
+    """A city's administrator seats a county bureau's administrator from the staff page; the
+    county's own administrator is refused with the reason and nothing is saved."""
+    from oneseal.regions.models import Region
+
+    member = Staff.objects.get(user=make_staff("member", county, Role.CLERK, bureau=bureau))
+    page = f"/admin/organisation/staff/{member.pk}/change/"
+    data = staff_post(member.user, county, bureau, ["clerk", "administrator"])
+    client.force_login(orgadmin)
+    before = AuditEvent.objects.count()
+    r = client.post(page, data, follow=True)
+    assert "市级系统管理员仅可" in r.content.decode()
+    assert set(member.roles.values_list("role", flat=True)) == {"clerk"}
+    assert AuditEvent.objects.count() == before
+    city_admin = make_staff("city_admin", Region.objects.get(code="640200"), Role.ADMINISTRATOR)
+    city_admin.is_staff = True
+    city_admin.save(update_fields=["is_staff"])
+    client.force_login(city_admin)
+    assert client.post(page, data).status_code == 302
+    assert set(member.roles.values_list("role", flat=True)) == {"clerk", "administrator"}
+    assert AuditEvent.objects.get(action="organisation.grant_role").actor == city_admin
+
+
 def test_a_refused_role_is_shown_and_nothing_is_saved(client, root, county, bureau):
     user = get_user_model().objects.create_user("nobureau", password="pw")
     client.force_login(root)

@@ -88,7 +88,7 @@ def test_the_setup_is_scoped_to_the_county_and_the_city(
     response = api(city_admin).get(f"/api/v1/transfers/rollout-counties/{ids['640521']}")
     body = response.json()
     assert response.status_code == 200
-    assert body["sections"][0] == "综合科" and len(body["accounts"]) == 5
+    assert body["sections"][0] == "综合科" and len(body["accounts"]) == 6
     assert body["seal_request"]["state"] == "requested"
     assert not any(a["active"] for a in body["accounts"])
     head = _director("640521")

@@ -10,7 +10,9 @@ from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import Catalogue
 from oneseal.documents import actions as document_actions
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
-from oneseal.organisation.models import Role, Staff
+from oneseal.organisation import actions as organisation_actions
+from oneseal.organisation.models import Bureau, Role, Staff
+from oneseal.organisation.rules import has_role
 from oneseal.regions.models import Region
 from oneseal.testing import day
 from oneseal.transfers import accounts
@@ -57,17 +59,20 @@ def test_every_county_gets_the_templates_accounts_with_roles_and_no_password(sta
     for county in chosen:
         staff = Staff.objects.filter(bureau__region=county).select_related("user", "section")
         by_name = {s.user.username: s for s in staff}
-        assert set(by_name) == {f"{county.code}-{k}" for k in ("director", "window", "review")}
+        assert set(by_name) == {
+            f"{county.code}-{k}" for k in ("director", "admin", "window", "review")
+        }
         director = by_name[f"{county.code}-director"]
         assert director.role_set == {Role.SIGNATORY, Role.CATALOGUE_ADMIN}
         assert director.region == county
+        assert by_name[f"{county.code}-admin"].role_set == {Role.ADMINISTRATOR}
         assert by_name[f"{county.code}-review"].section.name == "审批一科"
         assert by_name[f"{county.code}-window"].role_set == {Role.CLERK}
         for member in staff:
             assert not member.user.has_usable_password()
     assert authenticate(username="640521-director", password="") is None
-    assert AuditEvent.objects.filter(action="organisation.create_account").count() == 9
-    assert AuditEvent.objects.filter(action="organisation.grant_role").count() == 12
+    assert AuditEvent.objects.filter(action="organisation.create_account").count() == 12
+    assert AuditEvent.objects.filter(action="organisation.grant_role").count() == 15
     assert started.accounts[0]["key"] == "director"
 
 
@@ -94,6 +99,50 @@ def test_the_one_time_link_sets_the_first_password_and_is_spent(
     with pytest.raises(InvalidTransition):
         accounts.issue_link(director, actor=city_admin)
     assert AuditEvent.objects.filter(action="transfers.account_password_set").count() == 1
+
+
+def test_the_city_administrators_rollout_seats_each_countys_own_administrator(
+    started, zn, city_admin, other_city_admin, city, root
+):
+    """The administrator seat: granted by the city's administrator who started the rollout
+    (`organisation.rules.may_grant_administrator`), its holder sets their password through
+    the one-time link and keeps the county's organisation, but seats no administrator,
+    neither in another county nor at city level; nor does another city's administrator; the
+    superuser still does."""
+    seat = Staff.objects.select_related("user").get(user__username="640521-admin")
+    granted = AuditEvent.objects.get(
+        action="organisation.grant_role", subject_id=str(seat.pk), data__role="administrator"
+    )
+    assert granted.actor == city_admin and granted.region_code == "640521"
+    assert not seat.user.has_usable_password()
+    uid, token = accounts.issue_link(seat, actor=city_admin).rstrip("/").split("/")[-2:]
+    accounts.set_first_password(uid, token, password="Zn-2026-admin!", confirm="Zn-2026-admin!")
+    admin = authenticate(username="640521-admin", password="Zn-2026-admin!")
+    assert admin is not None and has_role(admin, Role.ADMINISTRATOR, zn.region)
+    window = Staff.objects.get(user__username="640521-window")
+    organisation_actions.set_roles(window, [Role.CLERK, Role.REVIEWER], actor=admin)
+    assert window.role_set == {Role.CLERK, Role.REVIEWER}
+    neighbour = Staff.objects.get(user__username="640502-window")
+    city_bureau = Bureau.objects.create(region=city, name="中卫市行政审批局")
+    city_member = Staff.objects.create(
+        user=get_user_model().objects.create_user("zw_city", password="pw-zw-city"),
+        region=city,
+        bureau=city_bureau,
+        display_name="中卫市局人员",
+    )
+    for actor, member in (
+        (admin, window),
+        (admin, neighbour),
+        (admin, city_member),
+        (other_city_admin, window),
+        (city_admin, city_member),
+    ):
+        held = set(member.roles.values_list("role", flat=True))
+        with pytest.raises(NotPermitted):
+            organisation_actions.set_roles(member, held | {Role.ADMINISTRATOR}, actor=actor)
+        assert set(member.roles.values_list("role", flat=True)) == held
+    organisation_actions.set_roles(city_member, [Role.ADMINISTRATOR], actor=root)
+    assert has_role(city_member.user, Role.ADMINISTRATOR, city)
 
 
 def test_seal_requests_are_marked_made_when_the_seal_is_registered(started):
