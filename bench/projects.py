@@ -399,9 +399,13 @@ def seed_queue(world, n: int) -> None:
             "project_yellow_on": project_yellow,
             "red_on": f"LEAST({stage_red}, {project_red})",
             "yellow_on": f"LEAST({stage_yellow}, {project_yellow})",
+            # A span that does not hold today: the desk's own `relevel` ranks them below.
+            "urgency_from": "%(today)s::date + 1",
+            "urgency_until": "NULL",
         },
         {**params, "stamp": StageStanding.objects.get(pk=source.pk).calendar},
     )
+    desk.relevel(StageStanding.objects.all(), TODAY)
     for model in (Project, Bundle, Case, BundleCase, StageApplication):
         reset_sequence(model)
     with connection.cursor() as cur:
