@@ -22,12 +22,12 @@ TAG = "projects"
 
 
 class CaseLineOut(serializers.Serializer):
-    id = serializers.IntegerField(source="case.pk")
-    number = serializers.CharField(source="case.number")
-    item = serializers.CharField(source="case.handling_item.name")
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    item = serializers.CharField()
     required = serializers.BooleanField()
-    state = serializers.CharField(source="case.state")
-    state_display = serializers.CharField(source="case.get_state_display")
+    state = serializers.CharField()
+    state_display = serializers.CharField()
     waits_on = serializers.ListField(child=serializers.CharField())
     blockers = serializers.ListField(child=serializers.CharField(), required=False)
 
@@ -121,7 +121,15 @@ def row_out(row: desk.Row) -> dict:
             "warning": s.project_level,
         },
         "cases": [
-            {"case": line.case, "required": line.required, "waits_on": line.waits_on}
+            {
+                "pk": line.pk,
+                "number": line.number,
+                "item": line.item,
+                "required": line.required,
+                "state": line.state,
+                "state_display": line.state_display,
+                "waits_on": line.waits_on,
+            }
             | ({"blockers": line.blockers} if line.blockers is not None else {})
             for line in row.cases
         ],
@@ -188,6 +196,5 @@ class StageApplicationDetail(generics.GenericAPIView):
         except NotPermitted:
             raise Http404 from None
         row = desk.rows([standing], on)[0]
-        for line in row.cases:
-            line.blockers = desk.blockers_of(line.case, on)
+        desk.add_blockers(row, on)
         return Response(StageRowOut(row_out(row)).data)

@@ -21,7 +21,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Case as Switch
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +64,9 @@ from .queries import project_limit, stops_of
 
 RED, YELLOW, NONE = "red", "yellow", ""
 LEVELS = (RED, YELLOW)
+# The stored rank of each level (`StageStanding.urgency`): the queue's first sort key.
+URGENCY = {RED: 0, YELLOW: 1, NONE: 2}
+LEVEL_OF = {rank: level for level, rank in URGENCY.items()}
 LEVEL_LABELS = {
     RED: gettext_lazy("红牌：已超过时限"),
     YELLOW: gettext_lazy("黄牌：时限即将届满"),
@@ -182,6 +196,9 @@ def _compute(project: Project, on: datetime.date, cal: WorkCalendar, stamp: str)
             done=clock.concluded_on is not None,
             since=clock.received_on,
         )
+        red_on = _earliest(stage_days.red, project_days.red)
+        yellow_on = _earliest(stage_days.yellow, project_days.yellow)
+        urgency, urgency_from, urgency_until = urgency_on(red_on, yellow_on, on)
         StageStanding.objects.update_or_create(
             application=a,
             defaults={
@@ -209,8 +226,11 @@ def _compute(project: Project, on: datetime.date, cal: WorkCalendar, stamp: str)
                 "stage_red_on": stage_days.red,
                 "project_yellow_on": project_days.yellow,
                 "project_red_on": project_days.red,
-                "yellow_on": _earliest(stage_days.yellow, project_days.yellow),
-                "red_on": _earliest(stage_days.red, project_days.red),
+                "yellow_on": yellow_on,
+                "red_on": red_on,
+                "urgency": urgency,
+                "urgency_from": urgency_from,
+                "urgency_until": urgency_until,
             },
         )
     return len(applications)
@@ -238,13 +258,13 @@ def refresh(
     stamp = f"{fingerprint(cal)}:{clocks.yellow_at()}"
     base = StageStanding.objects.all() if standings is None else standings
     found = stale(base, stamp, on)
-    if not found.exists():  # the usual read: one narrow scan, no join
-        return 0
-    project_ids = set(found.values_list("application__project_id", flat=True).distinct())
     n = 0
-    for project in Project.objects.filter(pk__in=project_ids).select_related("region"):
-        with transaction.atomic():
-            n += _compute(project, on, cal, stamp)
+    if found.exists():  # the usual read: one narrow scan, no join, finds none
+        project_ids = set(found.values_list("application__project_id", flat=True).distinct())
+        for project in Project.objects.filter(pk__in=project_ids).select_related("region"):
+            with transaction.atomic():
+                n += _compute(project, on, cal, stamp)
+    relevel(base, on)
     return n
 
 
@@ -296,6 +316,44 @@ def warning_days(
     )
 
 
+def urgency_on(
+    red_on: datetime.date | None, yellow_on: datetime.date | None, on: datetime.date
+) -> tuple[int, datetime.date | None, datetime.date | None]:
+    """The worse warning's rank on `on` and the days [from, until) it holds (None: without
+    end). A clock is never red before it is yellow (`warning_days`), so a row with no warning
+    turns yellow first and keeps its rank until `yellow_on`."""
+    if red_on is not None and red_on <= on:
+        return URGENCY[RED], red_on, None
+    if yellow_on is not None and yellow_on <= on:
+        return URGENCY[YELLOW], yellow_on, red_on
+    return URGENCY[NONE], None, yellow_on
+
+
+def relevel(standings: QuerySet[StageStanding], on: datetime.date) -> int:
+    """Set the urgency again, as `urgency_on` does, on the open standings whose span does not
+    hold `on`: one UPDATE from the stored warning days, no clock computed. On a read of the
+    same day as the last it finds no row (two small partial indexes say so)."""
+    red, yellow = Q(red_on__lte=on), Q(yellow_on__lte=on)
+    no_day = Value(None, output_field=DateField())
+    return (
+        standings.filter(concluded_on__isnull=True)
+        .filter(Q(urgency_from__gt=on) | Q(urgency_until__lte=on))
+        .update(
+            urgency=Switch(
+                When(red, then=Value(URGENCY[RED])),
+                When(yellow, then=Value(URGENCY[YELLOW])),
+                default=Value(URGENCY[NONE]),
+            ),
+            urgency_from=Switch(
+                When(red, then=F("red_on")), When(yellow, then=F("yellow_on")), default=no_day
+            ),
+            urgency_until=Switch(
+                When(red, then=no_day), When(yellow, then=F("red_on")), default=F("yellow_on")
+            ),
+        )
+    )
+
+
 def _level(red: str, yellow: str, on: datetime.date) -> Switch:
     return Switch(
         When(**{f"{red}__lte": on}, then=Value(RED)),
@@ -319,11 +377,6 @@ def with_levels(standings: QuerySet[StageStanding], on: datetime.date) -> QueryS
         stage_level=_level("stage_red_on", "stage_yellow_on", on),
         project_level=_level("project_red_on", "project_yellow_on", on),
         level=_level("red_on", "yellow_on", on),
-        urgency=Switch(
-            When(red_on__lte=on, then=Value(0)),
-            When(yellow_on__lte=on, then=Value(1)),
-            default=Value(2),
-        ),
     )
 
 
@@ -405,13 +458,17 @@ def queue(user: Actor, filters: Filters, on: datetime.date) -> QuerySet[StageSta
         standings = standings.filter(stage=filters.stage)
     if filters.kind:
         standings = standings.filter(application__project__kind=filters.kind)
-    standings = with_levels(standings, on)
-    if filters.level:
+    if filters.level and filters.concluded:
         standings = standings.filter(level_q(filters.level, on))
-    order = ["-concluded_on", "application_id"] if filters.concluded else ["urgency", "due_on"]
-    # Narrow rows: the page's applications, projects and owners are read for its rows only
-    # (`rows`), not joined for every stage the sort has to look at.
-    return standings.order_by(*order, "application_id")
+    elif filters.level:
+        standings = standings.filter(urgency=URGENCY[filters.level])  # as of `on`: relevelled
+    # Open: the stored urgency, then the due day (the index `standing_desk_queue` in that
+    # order, so a page reads its own rows and no sort sees the rest). Narrow rows: the page's
+    # applications, projects and owners are read for its rows only (`rows`).
+    order = ["-concluded_on"] if filters.concluded else ["urgency", "due_on"]
+    return (
+        with_levels(standings, on).select_related("lead_section").order_by(*order, "application_id")
+    )
 
 
 def level_counts(user: Actor, on: datetime.date, *, fresh: bool = False) -> dict[str, int]:
@@ -421,15 +478,24 @@ def level_counts(user: Actor, on: datetime.date, *, fresh: bool = False) -> dict
     if not fresh:
         refresh(visible_standings(scope), on=on)
     rows = (
-        with_levels(visible_standings(scope).filter(concluded_on__isnull=True), on)
+        visible_standings(scope)
+        .filter(concluded_on__isnull=True)
         .order_by()
-        .values("level")
+        .values_list("urgency")
         .annotate(n=Count("pk"))
     )
     counts = dict.fromkeys((RED, YELLOW, NONE), 0)
-    for row in rows:
-        counts[row["level"]] += row["n"]
+    for urgency, n in rows:  # relevelled to `on` by the refresh
+        counts[LEVEL_OF[urgency]] += n
     return counts
+
+
+def total_from_counts(filters: Filters, counts: dict[str, int]) -> int | None:
+    """The queue's length when `level_counts` already says it: the open stages, filtered by
+    warning at most. None when only a count of the queue itself can tell."""
+    if filters.concluded or filters.stage is not None or filters.kind:
+        return None
+    return counts[filters.level] if filters.level else sum(counts.values())
 
 
 def stage_on_desk(user: Actor, pk: int, on: datetime.date) -> StageStanding:
@@ -438,16 +504,7 @@ def stage_on_desk(user: Actor, pk: int, on: datetime.date) -> StageStanding:
     scope = desk_scope(user)
     mine = visible_standings(scope).filter(pk=pk)
     refresh(mine, on=on)
-    standing = (
-        with_levels(mine, on)
-        .select_related(
-            "application__project__owner",
-            "application__project__region",
-            "application__template",
-            "application__bundle",
-        )
-        .first()
-    )
+    standing = with_levels(mine, on).select_related("lead_section").first()
     if standing is None:
         raise NotPermitted()
     return standing
@@ -458,38 +515,56 @@ def stage_on_desk(user: Actor, pk: int, on: datetime.date) -> StageStanding:
 
 @dataclass
 class CaseLine:
-    case: Case
+    """A case of a stage as the desk lists it: the few columns the page, the download and the
+    API show, read as values (no Case object, no prefetch per case)."""
+
+    pk: int
+    number: str
+    item: str  # the handling item's name
+    state: str
     required: bool
     waits_on: list[str]
-    blockers: list[str] | None = None  # the full reasons, on one stage's page (`blockers_of`)
+    blockers: list[str] | None = None  # the full reasons, on one stage's page (`add_blockers`)
+
+    @property
+    def state_display(self) -> str:
+        return str(State(self.state).label)
 
 
-def _short_waits(case: Case, on: datetime.date) -> list[str]:
-    """What the case waits on, from what the rows prefetched (the queue's short form)."""
+@dataclass(frozen=True)
+class _Waiting:
+    """What a case's short form of "waits on" is made of."""
+
+    state: str
+    acceptance_due: datetime.date | None
+    step: str | None  # the first pending review step's name (an accepted case)
+    step_section: str | None
+    extension_pending: bool
+    suspensions: list[tuple[str, datetime.date | None]]  # open ones: kind, expected end
+
+
+def _short_waits(case: _Waiting) -> list[str]:
+    """What the case waits on (the queue's short form)."""
     state = case.state
     if state == State.RECEIVED:
         return [_("待受理（受理期限{date}）").format(date=_date(case.acceptance_due))]
     if state == State.AWAITING_CORRECTION:
         return [_("等待申请人补正材料")]
     if state == State.SUSPENDED:
-        open_ = [s for s in case.suspensions.all() if s.resumed_on is None]
         return [
             _("中止：{kind}，预计{date}完成").format(
-                kind=SpecialProcedure.Kind(s.kind).label, date=_date(s.expected_end)
+                kind=SpecialProcedure.Kind(kind).label, date=_date(expected_end)
             )
-            for s in open_
+            for kind, expected_end in case.suspensions
         ] or [_("中止")]
     if state == State.ACCEPTED:
         out = []
-        pending = [s for s in case.steps.all() if s.state == CaseStep.StepState.PENDING]
-        if pending:
-            step = pending[0]
-            who = step.section.name if step.section_id else ""
-            out.append(_("待“{name}”{who}").format(name=step.name, who=f"（{who}）" if who else ""))
+        if case.step is not None:
+            who = case.step_section or ""
+            out.append(_("待“{name}”{who}").format(name=case.step, who=f"（{who}）" if who else ""))
         else:
             out.append(_("待审查"))
-        extension = case.extension if hasattr(case, "extension") else None
-        if extension is not None and extension.approved_on is None:
+        if case.extension_pending:
             out.append(_("延期申请待批准"))
         return out
     if state == State.GRANTED:
@@ -504,27 +579,65 @@ def _date(day: datetime.date | None) -> str:
 def case_lines(
     applications: Sequence[StageApplication], on: datetime.date
 ) -> dict[int, list[CaseLine]]:
-    """Every case of the applications with what it waits on, in a fixed number of queries."""
-    members = (
+    """Every case of the applications with what it waits on: one query for the cases with
+    their first pending step, and one more only when some case is suspended."""
+    pending = CaseStep.objects.filter(
+        case_id=OuterRef("case_id"), state=CaseStep.StepState.PENDING
+    ).order_by("order", "id")
+    members = list(
         BundleCase.objects.filter(bundle_id__in=[a.bundle_id for a in applications])
-        .select_related("case__handling_item", "case__extension")
-        .prefetch_related(
-            Prefetch(
-                "case__steps",
-                queryset=CaseStep.objects.filter(state=CaseStep.StepState.PENDING)
-                .select_related("section")
-                .order_by("order", "id"),
-            ),
-            Prefetch(
-                "case__suspensions", queryset=Suspension.objects.filter(resumed_on__isnull=True)
-            ),
+        .annotate(
+            step=Subquery(pending.values("name")[:1]),
+            step_section=Subquery(pending.values("section__name")[:1]),
         )
         .order_by("bundle_id", "order", "id")
+        .values_list(
+            "bundle_id",
+            "required",
+            "case_id",
+            "case__number",
+            "case__handling_item__name",
+            "case__state",
+            "case__acceptance_due",
+            "step",
+            "step_section",
+            "case__extension__id",
+            "case__extension__approved_on",
+        )
     )
+    suspended = [m[2] for m in members if m[5] == State.SUSPENDED]
+    suspensions: dict[int, list[tuple[str, datetime.date | None]]] = {}
+    if suspended:
+        for case_id, kind, expected_end in (
+            Suspension.objects.filter(case_id__in=suspended, resumed_on__isnull=True)
+            .order_by("case_id", "id")
+            .values_list("case_id", "kind", "expected_end")
+        ):
+            suspensions.setdefault(case_id, []).append((kind, expected_end))
     by_bundle: dict[int, list[CaseLine]] = {}
-    for m in members:
-        by_bundle.setdefault(m.bundle_id, []).append(
-            CaseLine(m.case, m.required, _short_waits(m.case, on))
+    for (
+        bundle_id,
+        required,
+        case_id,
+        number,
+        item,
+        state,
+        acceptance_due,
+        step,
+        step_section,
+        extension_id,
+        approved_on,
+    ) in members:
+        waiting = _Waiting(
+            state=state,
+            acceptance_due=acceptance_due,
+            step=step,
+            step_section=step_section,
+            extension_pending=extension_id is not None and approved_on is None,
+            suspensions=suspensions.get(case_id, []),
+        )
+        by_bundle.setdefault(bundle_id, []).append(
+            CaseLine(case_id, number, item, state, required, _short_waits(waiting))
         )
     return {a.pk: by_bundle.get(a.bundle_id, []) for a in applications}
 
@@ -540,6 +653,13 @@ def blockers_of(case: Case, on: datetime.date) -> list[str]:
     if case.state == State.GRANTED:
         return [str(b) for b in case_actions.deliver_blockers(case)]
     return []
+
+
+def add_blockers(row: Row, on: datetime.date) -> None:
+    """Every case of one stage (its own page) with its full blockers."""
+    cases = Case.objects.in_bulk([line.pk for line in row.cases])
+    for line in row.cases:
+        line.blockers = blockers_of(cases[line.pk], on)
 
 
 # --- the shared steps due ------------------------------------------------------------------
@@ -586,8 +706,9 @@ class Row:
 
 
 def remaining_today(standing: StageStanding, on: datetime.date, cal: WorkCalendar) -> int:
-    """The stage's working days left on `on`: while running, up to the due day; stopped or
-    concluded, as stored."""
+    """The stage's working days left on `on`: while running, up to the due day (a look-up in
+    the calendar's sorted working days, not a clock replayed); stopped or concluded, as
+    stored."""
     if standing.concluded_on is None and not standing.paused and standing.due_on is not None:
         return cal.between(on, standing.due_on)
     return standing.remaining
@@ -603,16 +724,49 @@ def project_remaining_today(
     return standing.project_remaining
 
 
+# What a row shows of its application, project, owner, template and bundle: the bundle's
+# form and materials (large JSON) and the owner's other columns are not read for a queue.
+APPLICATION_COLUMNS = (
+    "stage",
+    "project",
+    "template",
+    "bundle",
+    "project__code",
+    "project__name",
+    "project__kind",
+    "project__owner",
+    "project__owner__name",
+    "project__region",
+    "project__region__code",
+    "project__region__name",
+    "template__name",
+    "template__number",
+    "bundle__outcome",
+    "bundle__reasons",
+)
+
+
 def with_applications(standings: Sequence[StageStanding]) -> list[StageApplication]:
-    """Read the standings' applications with their projects, owners, templates and bundles in
-    one query, and hang each on its standing."""
-    found = StageApplication.objects.select_related(
-        "project__owner", "project__region", "template", "bundle"
-    ).in_bulk([s.pk for s in standings])
-    sections = Section.objects.in_bulk({s.lead_section_id for s in standings} - {None})
+    """Read the standings' applications with the columns of their projects, owners, templates
+    and bundles the rows show, in one query, and hang each on its standing (and its lead
+    section, unless the standings were read with it)."""
+    found = (
+        StageApplication.objects.select_related(
+            "project__owner", "project__region", "template", "bundle"
+        )
+        .only(*APPLICATION_COLUMNS)
+        .in_bulk([s.pk for s in standings])
+    )
+    missing = {
+        s.lead_section_id
+        for s in standings
+        if s.lead_section_id is not None and "lead_section" not in s._state.fields_cache
+    }
+    sections = Section.objects.in_bulk(missing) if missing else {}
     for s in standings:
         s.application = found[s.pk]
-        s.lead_section = sections.get(s.lead_section_id)  # type: ignore[assignment]
+        if s.lead_section_id in sections:
+            s.lead_section = sections[s.lead_section_id]
     return [s.application for s in standings]
 
 

@@ -88,10 +88,10 @@ def desk_tables(rows: list[desk.Row]) -> list[Table]:
                 [
                     p.code,
                     a.get_stage_display(),
-                    line.case.number,
-                    line.case.handling_item.name,
+                    line.number,
+                    line.item,
                     _("是") if line.required else _("否"),
-                    line.case.get_state_display(),
+                    line.state_display,
                     "；".join(line.waits_on),
                 ]
             )
@@ -120,7 +120,11 @@ def stage_desk(request):
             filename=_("并联审批工作台.xlsx"),
             ascii_filename=f"stage-desk-{on.isoformat()}.xlsx",
         )
-    page = Paginator(standings, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(standings, PAGE_SIZE)
+    total = desk.total_from_counts(filters, counts)
+    if total is not None:
+        paginator.count = total  # the warning counts hold it: no second count of the desk
+    page = paginator.get_page(request.GET.get("page"))
     query = {k: v for k in ("stage", "kind", "warning", "status") if (v := request.GET.get(k, ""))}
     return render(
         request,
@@ -154,6 +158,5 @@ def desk_stage(request, pk: int):
         # Another section's or another county's stage is not told apart from none.
         raise Http404 from None
     row = desk.rows([standing], on)[0]
-    for line in row.cases:
-        line.blockers = desk.blockers_of(line.case, on)
+    desk.add_blockers(row, on)
     return render(request, "projects/desk_stage.html", {"on": on, "row": row})

@@ -155,12 +155,20 @@ def test_warnings_turn_as_the_clocks_say_they_do(applied, lead, settings):
         "2026-03-03": ("red", "yellow"),  # stage −1, project 1
         "2026-03-05": ("red", "red"),  # project −1
     }
-    for text, wanted in expected.items():
+    # Forward day by day, then back: the stored rank the queue sorts and counts by
+    # (`urgency`) is set again from the warning days whichever way the day moved.
+    for text, wanted in [*expected.items(), *reversed(expected.items())]:
         on = day(text)
         assert levels(lead, on) == wanted, text
         # The same as the clocks computed from the events.
         assert stage_clock_of(applied, on).warning == wanted[0], text
         assert project_clock_of(applied.project, on).warning == wanted[1], text
+        worse = "red" if "red" in wanted else "yellow" if "yellow" in wanted else ""
+        counts = desk.level_counts(lead, on)
+        assert counts == {"red": 0, "yellow": 0, "": 0} | {worse: 1}, text
+        for level in desk.LEVELS:
+            found = desk.queue(lead, desk.Filters(level=level), on).count()
+            assert found == (level == worse), (text, level)
 
 
 def test_the_warning_filter_and_the_counts(applied, lead):
@@ -437,3 +445,78 @@ def test_a_joint_inspection_scheduled_without_a_list_covers_the_stages_accepted_
     first, second = accept_all(applied, clerk, day("2026-02-24"))
     inspection = schedule("2026-02-25", "2026-02-26")
     assert sorted(c.case_id for c in inspection.covered.all()) == sorted([first.pk, second.pk])
+
+
+# --- what a read of the desk costs ----------------------------------------------------------
+
+
+@pytest.fixture
+def three_stages(applied, template, clerk, signatory, owner):
+    """Three stages of the section: received (two cases waiting for acceptance), accepted
+    (review steps pending) and one with a case suspended for a site survey."""
+    from oneseal.testing.projects import project as new_project
+
+    accepted, suspended = (
+        stages.apply_for_stage(
+            new_project(clerk, owner, code=code, name=name, kind="enterprise"),
+            template,
+            actor=clerk,
+            at=at("2026-02-11 09:00"),
+        )
+        for code, name in (
+            ("2020-640221-47-01-012346", "平罗县冷链物流园"),
+            ("2020-640221-47-01-012347", "平罗县农机仓库"),
+        )
+    )
+    accept_all(accepted, clerk, day("2026-02-24"))
+    first, _ = accept_all(suspended, clerk, day("2026-02-24"))
+    case_actions.suspend(
+        first,
+        actor=signatory,
+        kind=SpecialProcedure.Kind.SITE_SURVEY,
+        reason="联合现场勘验",
+        expected_days=3,
+        on=day("2026-02-25"),
+    )
+    return [applied, accepted, suspended]
+
+
+def statements(fetch) -> list[str]:
+    fetch()  # computes the standings, fills the process's caches
+    with CaptureQueriesContext(connection) as captured:
+        response = fetch()
+    assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_desk_reads_its_page_in_a_fixed_number_of_statements(applied, lead, three_stages):
+    """The queue page and the API ask the database the same number of times for one stage as
+    for three in every state (nothing per row or per case), within a budget. Raise these
+    numbers only knowingly."""
+    page = signed_in(lead)
+    api = APIClient()
+    api.force_authenticate(lead)
+    reads = {
+        "page": lambda: page.get(reverse("projects:desk")),
+        "api": lambda: api.get("/api/v1/stage-applications"),
+    }
+    with time_machine.travel(at("2026-02-26 10:00"), tick=False):
+        many = {name: statements(fetch) for name, fetch in reads.items()}
+        assert page.get(reverse("projects:desk")).content.decode().count("data-stage=") == 3
+        text = page.get(reverse("projects:desk")).content.decode()
+        assert "中止：现场勘验，预计2026年2月28日完成" in text
+        # The desk's own in the API: stale standings? (none), the day's urgency (none to set),
+        # the count, the page's standings, their applications, their cases with the first
+        # pending step, the open suspensions, the open shared steps. The page counts per
+        # warning instead (its total too).
+        desk_sql = [q for q in many["api"] if "projects_" in q or "cases_suspension" in q]
+        assert len(desk_sql) <= 8, desk_sql
+        assert len(many["page"]) <= 25, [q[:80] for q in many["page"]]
+        assert len(many["api"]) <= 8, [q[:80] for q in many["api"]]
+        for other in three_stages[1:]:
+            StageStanding.objects.filter(pk=other.pk).update(lead_section=None)
+        one = {name: statements(fetch) for name, fetch in reads.items()}
+    # One stage left on the desk, no suspended case: the suspensions are not read.
+    assert {name: len(sql) + 1 for name, sql in one.items()} == {
+        name: len(sql) for name, sql in many.items()
+    }
