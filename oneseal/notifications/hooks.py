@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from .actions import applicant_accounts, notify, notify_applicant
+from .actions import applicant_accounts, notify, notify_applicant, notify_once
 from .models import Kind
 
 logger = logging.getLogger("oneseal.notifications")
@@ -313,6 +313,60 @@ def _support_requested(request) -> None:
 def support_request_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw and instance.liaison_id is not None:
         _support_requested(instance)
+
+
+@_safe
+def _revocation_requested(feedback) -> None:
+    """A department asks the bureau to revoke a licence (建议撤销许可): the signatories who may
+    answer it (a signatory's scope covers the case's region: organisation.rules.has_role) are
+    told, those of the bureau that decided the case when it has any."""
+    from oneseal.organisation.models import Role
+
+    case = feedback.case
+    code = case.region_code
+    signatories = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff__roles__role=Role.SIGNATORY,
+            staff__region__prefix__in=[code[:i] for i in range(len(code) + 1)],
+        )
+        .select_related("staff")
+        .distinct()
+        .order_by("pk")
+    )
+    own_bureau = [u for u in signatories if u.staff.bureau_id == case.bureau_id]
+    link = _url("linkage:decide-revocation", case.pk, feedback.pk)
+    for user in own_bureau or signatories:
+        notify_once(
+            key=f"revocation-request:{feedback.pk}",
+            user=user,
+            kind=Kind.ASSIGNMENT,
+            title=_("部门建议撤销许可（{number}）").format(number=case.number),
+            body=_(
+                "{department}建议撤销办件{number}（{item}）准予的许可{licence}，请审查后决定"
+                "不予采纳或启动撤销程序。"
+            ).format(
+                department=feedback.department,
+                number=case.number,
+                item=case.handling_item.name,
+                licence=f"（{feedback.licence.number}）" if feedback.licence_id else "",
+            ),
+            link=link,
+            case=case,
+        )
+
+
+def feedback_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    from oneseal.linkage.models import Feedback, FeedbackKind
+
+    if (
+        created
+        and not raw
+        and instance.kind == FeedbackKind.REVOCATION_REQUEST
+        and instance.request_state == Feedback.RequestState.OPEN
+    ):
+        _revocation_requested(instance)
 
 
 # --- appointment reminders (the day before a booking; run by the worker) ---------------------
