@@ -178,7 +178,7 @@ def notify_applicant(
     """Tell an applicant of a step that needs them, whichever path recorded it: each account
     acting for it on `on` (its own, an organisation's authorised people) by their choice of
     channels; when no account does, the applicant's record, by the contact it holds
-    (`record_addresses`), kept for the account that later acts for it (`queries.inbox`).
+    (`record_addresses`), kept for the account that later acts for it (`inbox_filter`).
     With `key`, each recipient is told once. `email=False` leaves a record's e-mail to a
     caller that mails it itself. Runs in the caller's transaction."""
     users = applicant_accounts(applicant, on)
@@ -190,38 +190,18 @@ def notify_applicant(
             for u in users
         ]
         return [n for n in told if n is not None]
-    if key:
-        if Notification.objects.filter(user=None, applicant=applicant, key=key).exists():
-            return []
-        try:
-            with transaction.atomic():
-                created = _create(
-                    user=None,
-                    applicant=applicant,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    link=link,
-                    case=case,
-                    key=key,
-                    email=email,
-                )
-        except IntegrityError:  # told by another worker a moment ago
-            return []
-        return [created]
-    return [
-        _create(
-            user=None,
-            applicant=applicant,
-            kind=kind,
-            title=title,
-            body=body,
-            link=link,
-            case=case,
-            key="",
-            email=email,
-        )
-    ]
+    message = dict(
+        user=None, applicant=applicant, kind=kind, title=title, body=body, link=link, case=case
+    )
+    if not key:
+        return [_create(**message, key="", email=email)]
+    if Notification.objects.filter(user=None, applicant=applicant, key=key).exists():
+        return []
+    try:
+        with transaction.atomic():
+            return [_create(**message, key=key, email=email)]
+    except IntegrityError:  # told by another worker a moment ago
+        return []
 
 
 def inbox_filter(user) -> Q:

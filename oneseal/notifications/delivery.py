@@ -104,7 +104,9 @@ def _claim(pk: int, now: datetime.datetime) -> tuple[Delivery | None, str]:
     """Lock the delivery if still due; defer it past quiet hours, or lease it to this worker."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            # Only the delivery is locked: a message to an applicant's record has no user, and
+            # PostgreSQL locks no row on the nullable side of an outer join.
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("notification__user")
             .filter(pk=pk, state=Delivery.DeliveryState.PENDING, next_attempt_at__lte=now)
             .first()
