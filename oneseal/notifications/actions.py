@@ -1,8 +1,12 @@
 """The notifications' writes. `notify` is the contract the other apps call: it puts the
 message in the recipient's box and schedules its e-mail and SMS by the recipient's choice,
 inside the caller's transaction, and never makes the caller's act fail for a delivery problem.
-The worker sends what is due (`delivery.deliver_due`)."""
+`notify_applicant` is the one rule for telling an applicant, whatever path recorded the act:
+the accounts acting for it, or — when none does (an applicant served at the window) — the
+applicant's record, by the mobile number and e-mail it holds, with the same quiet hours,
+retries and record of what was sent. The worker sends what is due (`delivery.deliver_due`)."""
 
+import datetime
 import logging
 import re
 
@@ -10,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,25 +60,47 @@ def addresses(user, preference: Preference) -> dict[str, str]:
     return out
 
 
-def _schedule(notification: Notification, user) -> None:
-    preference = preference_of(user)
+def record_addresses(applicant, case=None, *, email: bool = True) -> dict[str, str]:
+    """Where a message to an applicant no account acts for goes: the record's mobile number
+    (else the mobile the case's agent gave at the window: the person who filed it) and the
+    record's e-mail. A landline reaches nobody by SMS."""
+    phone = next(
+        (
+            p
+            for p in (applicant.phone, getattr(case, "agent_phone", "") if case else "")
+            if p and MOBILE.fullmatch(p.strip())
+        ),
+        "",
+    ).strip()
+    out: dict[str, str] = {}
+    if email and applicant.email and email_configured():
+        out[Channel.EMAIL] = applicant.email
+    if phone:
+        out[Channel.SMS] = phone
+    return out
+
+
+def _schedule(notification: Notification, where: dict[str, str], *, quiet_hours: bool) -> None:
     now = timezone.now().replace(microsecond=0)
-    first = quiet.after_quiet(now) if preference.quiet_hours else now
+    first = quiet.after_quiet(now) if quiet_hours else now
     Delivery.objects.bulk_create(
         [
             Delivery(
                 notification=notification, channel=channel, address=address, next_attempt_at=first
             )
-            for channel, address in addresses(user, preference).items()
+            for channel, address in where.items()
         ]
     )
 
 
-def _create(*, user, kind, title, body, link, case, key: str) -> Notification:
+def _create(
+    *, user, kind, title, body, link, case, key: str, applicant=None, email: bool = True
+) -> Notification:
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     notification = Notification.objects.create(
         user=user,
+        applicant=applicant,
         kind=kind,
         title=str(title)[:200],
         body=str(body),
@@ -82,8 +109,15 @@ def _create(*, user, kind, title, body, link, case, key: str) -> Notification:
         key=key,
     )
     try:
-        with transaction.atomic():
-            _schedule(notification, user)
+        if user is not None:
+            preference = preference_of(user)
+            where, quiet_hours = addresses(user, preference), preference.quiet_hours
+        else:
+            # Nobody chose channels for a record: every one it holds, never at night.
+            where, quiet_hours = record_addresses(applicant, case, email=email), True
+        if where:
+            with transaction.atomic():
+                _schedule(notification, where, quiet_hours=quiet_hours)
     except Exception:  # the message is in the box; only its e-mail/SMS could not be planned
         logger.exception("planning the deliveries of notification %s failed", notification.pk)
     return notification
@@ -111,8 +145,82 @@ def notify_once(
         return None
 
 
+def applicant_accounts(applicant, on: datetime.date | None = None) -> list:
+    """The active accounts that act online for the applicant: its own, and for an organisation
+    the persons holding an active authorisation for it. One query; none for a person without
+    an account (most applicants at the window)."""
+    from django.contrib.auth import get_user_model
+
+    from oneseal.applicants.models import Applicant, Authorisation
+    from oneseal.calendars.queries import today
+
+    accounts = Q(pk=applicant.user_id) if applicant.user_id else Q(pk__in=[])
+    if applicant.kind == Applicant.Kind.ORGANISATION:
+        authorised = Authorisation.objects.active(on or today()).filter(organisation=applicant)
+        accounts |= Q(pk__in=authorised.values("person__user_id"))
+    elif not applicant.user_id:
+        return []
+    return list(get_user_model().objects.filter(accounts, is_active=True).order_by("pk"))
+
+
+def notify_applicant(
+    applicant,
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    case=None,
+    key: str = "",
+    on: datetime.date | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Tell an applicant of a step that needs them, whichever path recorded it: each account
+    acting for it on `on` (its own, an organisation's authorised people) by their choice of
+    channels; when no account does, the applicant's record, by the contact it holds
+    (`record_addresses`), kept for the account that later acts for it (`inbox_filter`).
+    With `key`, each recipient is told once. `email=False` leaves a record's e-mail to a
+    caller that mails it itself. Runs in the caller's transaction."""
+    users = applicant_accounts(applicant, on)
+    if users:
+        told = [
+            notify_once(key=key, user=u, kind=kind, title=title, body=body, link=link, case=case)
+            if key
+            else notify(user=u, kind=kind, title=title, body=body, link=link, case=case)
+            for u in users
+        ]
+        return [n for n in told if n is not None]
+    message = dict(
+        user=None, applicant=applicant, kind=kind, title=title, body=body, link=link, case=case
+    )
+    if not key:
+        return [_create(**message, key="", email=email)]
+    if Notification.objects.filter(user=None, applicant=applicant, key=key).exists():
+        return []
+    try:
+        with transaction.atomic():
+            return [_create(**message, key=key, email=email)]
+    except IntegrityError:  # told by another worker a moment ago
+        return []
+
+
+def inbox_filter(user) -> Q:
+    """The messages an account reads: its own, and those sent to the record of an applicant it
+    acts for today while no account did (a person bound at a window later, an organisation
+    whose representative was authorised later)."""
+    from oneseal.applicants.queries import represented
+
+    return Q(user_id=user.pk) | Q(user__isnull=True, applicant__in=represented(user))
+
+
 def _own(actor: User, notification: Notification) -> Notification:
-    if not getattr(actor, "is_authenticated", False) or notification.user_id != actor.pk:
+    if not getattr(actor, "is_authenticated", False) or not (
+        notification.user_id == actor.pk
+        or (
+            notification.user_id is None
+            and Notification.objects.filter(inbox_filter(actor), pk=notification.pk).exists()
+        )
+    ):
         raise NotPermitted(_("这不是您的消息"))
     return notification
 
@@ -131,7 +239,7 @@ def mark_read(notification: Notification, *, actor: User) -> Notification:
 def mark_all_read(*, actor: User) -> int:
     if not getattr(actor, "is_authenticated", False):
         raise NotPermitted()
-    return Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(
+    return Notification.objects.filter(inbox_filter(actor), read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
@@ -189,4 +297,4 @@ def save_preference(
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(inbox_filter(user), read_at__isnull=True).count()

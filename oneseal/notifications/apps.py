@@ -13,7 +13,7 @@ class NotificationsConfig(AppConfig):
 
         from oneseal.cases import notices
         from oneseal.documents.models import Document
-        from oneseal.linkage.models import SupportRequest
+        from oneseal.linkage.models import Feedback, SupportRequest
         from oneseal.ratings.models import FollowUp
 
         from . import hooks
@@ -24,6 +24,9 @@ class NotificationsConfig(AppConfig):
         post_save.connect(hooks.follow_up_saved, sender=FollowUp, dispatch_uid="notify_follow_up")
         post_save.connect(
             hooks.support_request_saved, sender=SupportRequest, dispatch_uid="notify_support"
+        )
+        post_save.connect(
+            hooks.feedback_saved, sender=Feedback, dispatch_uid="notify_revocation_request"
         )
 
     def nav_links(self, request):

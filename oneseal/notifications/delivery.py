@@ -54,11 +54,21 @@ def _permanent_smtp(exc: Exception) -> bool:
     return False
 
 
+def _link(notification) -> str:
+    """The page a message links to, for an account; a message to an applicant's record goes
+    to someone with no account to open it, so it links nowhere."""
+    return absolute(notification.link) if notification.link and notification.user_id else ""
+
+
 def _send_email(delivery: Delivery, connection) -> None:
     notification = delivery.notification
     text = notification.body
-    if notification.link:
-        text += "\n\n" + absolute(notification.link)
+    if _link(notification):
+        text += "\n\n" + _link(notification)
+    elif notification.user_id is None:
+        text += "\n\n" + _(
+            "如需在网上查看办理进度和消息，请携带本人身份证明到窗口绑定网上办事账号。"
+        )
     text += "\n\n" + _("（本邮件由系统自动发送，请勿回复。）")
     message = EmailMessage(
         subject=notification.title,
@@ -82,7 +92,7 @@ def _send_sms(delivery: Delivery, sms: SmsSender) -> None:
             delivery.address,
             title=notification.title,
             text=notification.title,
-            link=absolute(notification.link) if notification.link else "",
+            link=_link(notification),
         )
     except SmsError as exc:
         raise DeliveryFailed(str(exc), permanent=exc.permanent) from exc
@@ -94,14 +104,19 @@ def _claim(pk: int, now: datetime.datetime) -> tuple[Delivery | None, str]:
     """Lock the delivery if still due; defer it past quiet hours, or lease it to this worker."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            # Only the delivery is locked: a message to an applicant's record has no user, and
+            # PostgreSQL locks no row on the nullable side of an outer join.
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("notification__user")
             .filter(pk=pk, state=Delivery.DeliveryState.PENDING, next_attempt_at__lte=now)
             .first()
         )
         if delivery is None:
             return None, "gone"
-        if quiet.is_quiet(now) and preference_of(delivery.notification.user).quiet_hours:
+        user = delivery.notification.user
+        # A message to an applicant's record keeps the defaults: never at night.
+        keeps_quiet = preference_of(user).quiet_hours if user is not None else True
+        if quiet.is_quiet(now) and keeps_quiet:
             delivery.next_attempt_at = quiet.after_quiet(now)
             delivery.save(update_fields=["next_attempt_at"])
             return None, "deferred"

@@ -9,18 +9,16 @@ may open; it never carries an identity number or another person's details."""
 
 import datetime
 import logging
-from collections.abc import Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from .actions import notify, notify_once
+from .actions import applicant_accounts, notify, notify_applicant, notify_once
 from .models import Kind
 
 logger = logging.getLogger("oneseal.notifications")
@@ -50,26 +48,15 @@ def _date(value: datetime.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-def applicant_accounts(applicant, on: datetime.date | None = None) -> list:
-    """The accounts that act online for the applicant: its own, and for an organisation the
-    persons holding an active authorisation for it. One query; none for a person without an
-    account (most applicants at the window)."""
-    from oneseal.applicants.models import Applicant, Authorisation
-    from oneseal.calendars.queries import today
-
-    accounts = Q(pk=applicant.user_id) if applicant.user_id else Q(pk__in=[])
-    if applicant.kind == Applicant.Kind.ORGANISATION:
-        authorised = Authorisation.objects.active(on or today()).filter(organisation=applicant)
-        accounts |= Q(pk__in=authorised.values("person__user_id"))
-    elif not applicant.user_id:
-        return []
-    return list(get_user_model().objects.filter(accounts, is_active=True).order_by("pk"))
-
-
-def _tell_applicant(case, *, kind: str, title: str, body: str, users: Iterable | None = None):
-    link = _url("portal:my_case", case.pk)
-    for user in users if users is not None else applicant_accounts(case.applicant):
-        notify(user=user, kind=kind, title=title, body=body, link=link, case=case)
+def _tell_applicant(case, *, kind: str, title: str, body: str) -> None:
+    notify_applicant(
+        case.applicant,
+        kind=kind,
+        title=title,
+        body=body,
+        link=_url("portal:my_case", case.pk),
+        case=case,
+    )
 
 
 # --- case events ---------------------------------------------------------------------------
@@ -176,11 +163,9 @@ APPLICANT_ACTIONS = frozenset(
 
 
 @_safe
-def _tell_applicant_of(case, event, users: list) -> None:
-    message = _case_message(case, event)
-    if message is not None:
-        kind, title, body = message
-        _tell_applicant(case, kind=kind, title=title, body=body, users=users)
+def _tell_applicant_of(case, event, message: tuple[str, str, str]) -> None:
+    kind, title, body = message
+    _tell_applicant(case, kind=kind, title=title, body=body)
 
 
 def case_event(case, event, actor) -> None:
@@ -192,9 +177,9 @@ def case_event(case, event, actor) -> None:
         elif event.action == "submit_correction":
             _tell_correction_requester(case, event, actor)
         elif event.action in APPLICANT_ACTIONS:
-            users = applicant_accounts(case.applicant)
-            if users:
-                _tell_applicant_of(case, event, users)
+            message = _case_message(case, event)
+            if message is not None:
+                _tell_applicant_of(case, event, message)
     except Exception:
         logger.exception("telling of event %s of case %s failed", event.action, case.pk)
 
@@ -211,17 +196,24 @@ def _document_issued(document) -> None:
         return  # served on someone other than the applicant
     case = document.case
     label = document.get_kind_display()
-    for user in applicant_accounts(case.applicant):
+    title = _("{kind}已出具（{number}）").format(kind=label, number=case.number)
+    body = _(
+        "办件{number}的{kind}（{doc}）已出具并加盖电子印章，可在“我的办件”中查看和下载。"
+    ).format(number=case.number, kind=label, doc=document.number)
+    users = applicant_accounts(case.applicant)
+    if not users:
+        # The applicant's record: the document is of its own case and served on it.
+        _tell_applicant(case, kind=Kind.DOCUMENT, title=title, body=body)
+        return
+    for user in users:
         # Only what the account may open itself.
         if not visible_documents(user).filter(pk=document.pk).exists():
             continue
         notify(
             user=user,
             kind=Kind.DOCUMENT,
-            title=_("{kind}已出具（{number}）").format(kind=label, number=case.number),
-            body=_(
-                "办件{number}的{kind}（{doc}）已出具并加盖电子印章，可在“我的办件”中查看和下载。"
-            ).format(number=case.number, kind=label, doc=document.number),
+            title=title,
+            body=body,
             link=_url("portal:my_case", case.pk),
             case=case,
         )
@@ -236,8 +228,9 @@ def document_saved(sender, instance, created, raw=False, **kwargs) -> None:
 
 
 def expiry_reminder(reminder) -> bool:
-    """Tell the holder's accounts; True when there is one, so the reminder's plain e-mail is
-    not sent as well."""
+    """Tell the holder: its accounts, else its record (by SMS, and by e-mail unless the
+    reminder's own plain e-mail goes to the address it holds). True when accounts were told,
+    so the reminder's plain e-mail is not sent as well."""
     told = _expiry_reminder(reminder)
     return bool(told)
 
@@ -245,26 +238,30 @@ def expiry_reminder(reminder) -> bool:
 @_safe
 def _expiry_reminder(reminder) -> int:
     licence = reminder.licence
-    users = applicant_accounts(licence.holder, reminder.on)
-    for user in users:
-        notify_once(
-            key=f"expiry:{licence.pk}:{reminder.valid_until.isoformat()}:{reminder.days_before}",
-            user=user,
-            kind=Kind.EXPIRY,
-            title=_("证照即将到期：{name}").format(name=licence.name),
-            body=_(
-                "您持有的{name}（证照编号{number}）将于{until}到期。需要继续从事许可事项的，"
-                "请在有效期届满30日前（{deadline}前）申请延续。"
-            ).format(
-                name=licence.name,
-                number=licence.number,
-                until=_date(reminder.valid_until),
-                deadline=_date(reminder.valid_until - datetime.timedelta(days=30)),
-            ),
-            link=_url("portal:my_licences"),
-            case=licence.case,
-        )
-    return len(users)
+    accounts = applicant_accounts(licence.holder, reminder.on)
+    # cases.actions.licences.remind mails a holder no account acts for itself when a host is
+    # set: the record's message then goes by SMS only, so nobody gets the same mail twice.
+    mailed_by_cases = not accounts and bool(reminder.emailed_to and settings.EMAIL_HOST)
+    notify_applicant(
+        licence.holder,
+        key=f"expiry:{licence.pk}:{reminder.valid_until.isoformat()}:{reminder.days_before}",
+        on=reminder.on,
+        email=not mailed_by_cases,
+        kind=Kind.EXPIRY,
+        title=_("证照即将到期：{name}").format(name=licence.name),
+        body=_(
+            "您持有的{name}（证照编号{number}）将于{until}到期。需要继续从事许可事项的，"
+            "请在有效期届满30日前（{deadline}前）申请延续。"
+        ).format(
+            name=licence.name,
+            number=licence.number,
+            until=_date(reminder.valid_until),
+            deadline=_date(reminder.valid_until - datetime.timedelta(days=30)),
+        ),
+        link=_url("portal:my_licences"),
+        case=licence.case,
+    )
+    return len(accounts)
 
 
 # --- staff assignments outside the case chain -------------------------------------------------
@@ -318,6 +315,60 @@ def support_request_saved(sender, instance, created, raw=False, **kwargs) -> Non
         _support_requested(instance)
 
 
+@_safe
+def _revocation_requested(feedback) -> None:
+    """A department asks the bureau to revoke a licence (建议撤销许可): the signatories who may
+    answer it (a signatory's scope covers the case's region: organisation.rules.has_role) are
+    told, those of the bureau that decided the case when it has any."""
+    from oneseal.organisation.models import Role
+
+    case = feedback.case
+    code = case.region_code
+    signatories = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff__roles__role=Role.SIGNATORY,
+            staff__region__prefix__in=[code[:i] for i in range(len(code) + 1)],
+        )
+        .select_related("staff")
+        .distinct()
+        .order_by("pk")
+    )
+    own_bureau = [u for u in signatories if u.staff.bureau_id == case.bureau_id]
+    link = _url("linkage:decide-revocation", case.pk, feedback.pk)
+    for user in own_bureau or signatories:
+        notify_once(
+            key=f"revocation-request:{feedback.pk}",
+            user=user,
+            kind=Kind.ASSIGNMENT,
+            title=_("部门建议撤销许可（{number}）").format(number=case.number),
+            body=_(
+                "{department}建议撤销办件{number}（{item}）准予的许可{licence}，请审查后决定"
+                "不予采纳或启动撤销程序。"
+            ).format(
+                department=feedback.department,
+                number=case.number,
+                item=case.handling_item.name,
+                licence=f"（{feedback.licence.number}）" if feedback.licence_id else "",
+            ),
+            link=link,
+            case=case,
+        )
+
+
+def feedback_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    from oneseal.linkage.models import Feedback, FeedbackKind
+
+    if (
+        created
+        and not raw
+        and instance.kind == FeedbackKind.REVOCATION_REQUEST
+        and instance.request_state == Feedback.RequestState.OPEN
+    ):
+        _revocation_requested(instance)
+
+
 # --- appointment reminders (the day before a booking; run by the worker) ---------------------
 
 
@@ -333,10 +384,11 @@ def remind_appointments(today: datetime.date) -> int:
     told = 0
     for booking in bookings:
         slot = booking.slot
-        for user in applicant_accounts(booking.applicant, today):
-            created = notify_once(
+        told += len(
+            notify_applicant(
+                booking.applicant,
                 key=f"appointment:{booking.pk}:{slot.day.isoformat()}",
-                user=user,
+                on=today,
                 kind=Kind.APPOINTMENT,
                 title=_("明日预约提醒：{item}").format(item=booking.handling_item.name),
                 body=_(
@@ -353,5 +405,5 @@ def remind_appointments(today: datetime.date) -> int:
                 ),
                 link=_url("appointments:booking", booking.code),
             )
-            told += created is not None
+        )
     return told

@@ -1,5 +1,6 @@
-"""The message box and what was sent from it: a `Notification` per message to one account,
-one `Delivery` per channel beyond the box (e-mail, SMS) with every `Attempt` recorded, and
+"""The message box and what was sent from it: a `Notification` per message to one account
+(or, for an applicant no account acts for, to the applicant's record: its box is shown to
+whichever account later acts for it), one `Delivery` per channel beyond the box (e-mail, SMS) with every `Attempt` recorded, and
 each account's `Preference` of channels and quiet hours."""
 
 from django.conf import settings
@@ -24,8 +25,20 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("接收人"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+    )
+    # Set, without a user, when no account acted for the applicant (most applicants at the
+    # window): the message went out to the contact on record and waits in the applicant's box.
+    applicant = models.ForeignKey(
+        "applicants.Applicant",
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("标题"), max_length=200)
@@ -48,11 +61,27 @@ class Notification(models.Model):
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(
+                fields=["applicant", "read_at"],
+                condition=Q(user__isnull=True),
+                name="notification_to_record",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "key"], condition=~Q(key=""), name="notification_unique_key"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "key"],
+                condition=Q(user__isnull=True) & ~Q(key=""),
+                name="notification_unique_record_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(applicant__isnull=False),
+                name="notification_has_recipient",
+            ),
         ]
 
     def __str__(self) -> str:

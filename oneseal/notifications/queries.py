@@ -1,7 +1,9 @@
-"""Reads: a user's own messages, never anyone else's."""
+"""Reads: a user's own messages, and those sent to the record of an applicant the account
+acts for before any account did (`actions.inbox_filter`); never anyone else's."""
 
 from django.db.models import QuerySet
 
+from .actions import inbox_filter
 from .models import Notification
 
 
@@ -9,5 +11,7 @@ def own_notifications(user) -> QuerySet[Notification]:
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return (
-        Notification.objects.filter(user=user).select_related("case").order_by("-created_at", "-id")
+        Notification.objects.filter(inbox_filter(user))
+        .select_related("case")
+        .order_by("-created_at", "-id")
     )

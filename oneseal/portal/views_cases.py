@@ -78,11 +78,14 @@ def apply(request, handling_item_id):
         return render(request, "portal/apply.html", context)
     materials = queries.apply_materials(hi, applicant)
     uploadable = [m for m in materials if m.source == Material.Source.APPLICANT]
-    # 免证办: the applicant's documents in force that stand for a material, with a file to attach.
+    # 免证办: the applicant's documents in force that stand for a material: with a file to
+    # attach, or a library e-licence named by reference (reuse.actions.reference_allowed).
     offers = reuse_sources.offers(uploadable, applicant, today())
     for m in materials:
         m.uploadable, m.errors = m in uploadable, []
-        m.offers = [c for c in offers.get(m.pk, []) if c.file_name]
+        m.offers = [
+            c for c in offers.get(m.pk, []) if c.file_name or reuse_actions.reference_allowed(c)
+        ]
         m.picked = request.POST.get(f"reuse-{m.pk}", "")
     # A 变更 / 延续 / 注销 / 补证 application names one of the applicant's own licences.
     acting = licence_actions.acts_on_licence(hi)

@@ -92,22 +92,26 @@ def pick(
     if found.file_name:
         upload = intake._store_file(case, line, actor=actor, upload=stored, on=on)
     else:
-        # A library e-licence sent without its file: the case keeps the record, the event
-        # says so like an attached file's.
-        append_event(
-            case,
-            action="attach_file",
-            actor=actor,
-            from_state=case.state,
-            on=on,
-            data={
-                "line": line.pk,
-                "material": line.material.name,
-                "name": f"{found.title}（{found.identifier}）",
-                "reused": reused,
-            },
-        )
+        _referenced(case, line, found, actor=actor, on=on, reused=reused)
     return _keep(case, line, found, upload=upload, actor=actor, on=on, data=reused)
+
+
+def _referenced(case, line, found, *, actor, on, reused: dict | None = None) -> None:
+    """A library e-licence sent without its file: the case keeps the record, the event says
+    so like an attached file's."""
+    append_event(
+        case,
+        action="attach_file",
+        actor=actor,
+        from_state=case.state,
+        on=on,
+        data={
+            "line": line.pk,
+            "material": line.material.name,
+            "name": f"{found.title}（{found.identifier}）",
+            "reused": reused if reused is not None else _stored_data(found, on),
+        },
+    )
 
 
 def _keep(case, line, found, *, upload, actor, on, data: dict) -> ReusedMaterial:
@@ -142,6 +146,16 @@ def _keep(case, line, found, *, upload, actor, on, data: dict) -> ReusedMaterial
     return row
 
 
+def _stored_data(found: sources.Candidate, on: datetime.date) -> dict:
+    return {
+        "kind": found.kind,
+        "id": found.id,
+        "identifier": found.identifier,
+        "title": found.title,
+        "verified_on": on.isoformat(),
+    }
+
+
 def _stored(found: sources.Candidate, on: datetime.date) -> intake.StoredFile:
     suffix = found.file_name.rsplit(".", 1)[-1]
     return intake.StoredFile(
@@ -150,13 +164,7 @@ def _stored(found: sources.Candidate, on: datetime.date) -> intake.StoredFile:
         content_type=found.content_type or "application/octet-stream",
         size=found.file_size,
         sha256=found.file_sha256,
-        reused={
-            "kind": found.kind,
-            "id": found.id,
-            "identifier": found.identifier,
-            "title": found.title,
-            "verified_on": on.isoformat(),
-        },
+        reused=_stored_data(found, on),
     )
 
 
@@ -174,9 +182,11 @@ def apply_online(
 ) -> Case:
     """网上申请 where some materials name a document instead of a file (`picks`: material id →
     "kind:id" of an offered document). Each pick is checked as `pick` checks it — the
-    applicant's, in force — and must carry a file (an e-licence the library sent without one
-    is picked on the case page after receipt); a refused pick refuses the whole application
-    under its material's field. The rest is `cases.actions.apply_online`."""
+    applicant's, in force — and a refused pick refuses the whole application under its
+    material's field. A document with a file attaches it; an e-licence the library sent
+    without its file stands for the material by reference (免证办: the library's record is
+    the evidence), recorded with its event as on the case page. The rest is
+    `cases.actions.apply_online`."""
     if not acts_for(actor, applicant):
         raise NotPermitted()
     on = today(at)
@@ -199,39 +209,52 @@ def apply_online(
         refusal = _refusal(material.name, found)
         if refusal:
             errors[name] = [refusal]
-        elif not found.file_name:
+        elif not found.file_name and not reference_allowed(found):
             errors[name] = [
-                _("“{m}”：所选“{doc}”没有电子文件，请上传，或在受理后复用").format(
-                    m=material.name, doc=found.title
-                )
+                _("“{m}”：所选“{doc}”没有电子文件，请上传").format(m=material.name, doc=found.title)
             ]
         else:
             found_by[material_id] = found
     fail_fields(errors)
+    with_file = {pk: found for pk, found in found_by.items() if found.file_name}
     case = intake.apply_online(
         handling_item,
         actor=actor,
         applicant=applicant,
-        files={**files, **{pk: _stored(found, on) for pk, found in found_by.items()}},
+        files={**files, **{pk: _stored(found, on) for pk, found in with_file.items()}},
         idempotency_key=idempotency_key,
         target_licence=target_licence,
         at=at,
+        referenced=[pk for pk in found_by if pk not in with_file],
     )
     if not hasattr(case, "new_lines"):
         return case  # the same submission again: the case it opened, as it is
     lines = {line.material_id: line for line in case.new_lines}
     for material_id, found in found_by.items():
         line = lines[material_id]
+        upload = None
+        if found.file_name:
+            upload = line.uploads.filter(sha256=found.file_sha256).order_by("-pk").first()
+        else:
+            _referenced(case, line, found, actor=actor, on=on)
         _keep(
             case,
             line,
             found,
-            upload=line.uploads.filter(sha256=found.file_sha256).order_by("-pk").first(),
+            upload=upload,
             actor=actor,
             on=on,
             data={"kind": found.kind, "id": found.id},
         )
     return case
+
+
+def reference_allowed(found: sources.Candidate) -> bool:
+    """Whether a document without a file may stand for a material by reference: an e-licence
+    of the provincial library, whose record there (status, validity, holder) is what is
+    verified, at the pick and again on every view of the case. A licence or decision of this
+    bureau always has its signed file, so one without it is not yet issued."""
+    return found.kind == ReusedMaterial.Kind.IMPORTED
 
 
 # --- the provincial library's e-licences ---------------------------------------------------

@@ -129,6 +129,7 @@ def receive(
     target_licence: Licence | int | None = None,
     uploads: dict | None = None,
     known_blockers: list[str] | None = None,
+    referenced: Iterable[int] = (),
 ) -> Case:
     """Open a case when materials arrive, at a window (a clerk) or online (the applicant).
     The same idempotency key from the same applicant returns the case already opened. A 变更 /
@@ -139,7 +140,8 @@ def receive(
     `uploads` ({material id: file}) are the files submitted with an online application: they
     are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
     event through `cases.notices`) lists what actually arrived. A refused file refuses the
-    whole application, naming each file's field (`material-<id>`).
+    whole application, naming each file's field (`material-<id>`). `referenced` are the
+    materials met by naming a verified e-licence instead (reuse.actions.apply_online).
 
     `known_blockers` is what `receive_blockers(handling_item, applicant, today(at))` returned
     to a caller that checked it in this transaction for this same `at` (a bundle checks every
@@ -174,7 +176,7 @@ def receive(
         # An online application carries its files (网上申请), whichever path opens it: the
         # same rule as `apply_online`, so the JSON API cannot open one without them.
         fail_fields(
-            missing_uploads(handling_item, applicant, (uploads or {}).keys()),
+            missing_uploads(handling_item, applicant, [*(uploads or {}).keys(), *referenced]),
             message=_("网上申请须同时上传必需材料的文件"),
         )
     if agent_id_number or agent_name:
@@ -465,9 +467,11 @@ def apply_online(
     idempotency_key: str = "",
     target_licence: Licence | int | None = None,
     at: datetime.datetime | None = None,
+    referenced: Iterable[int] = (),
 ) -> Case:
     """网上申请: the applicant (or the person acting for an organisation) opens the case and
-    uploads its files in one go. Every required material that cannot be tolerated must come
+    uploads its files in one go (`referenced`: materials met by naming a verified e-licence
+    instead, which the caller records: reuse.actions.apply_online). Every required material that cannot be tolerated must come
     with a file; a refused file refuses the whole application, each failure under the
     material's field (`material-<id>`), and nothing is kept. A second submission with the same
     idempotency key returns the case the first opened, whatever it carries."""
@@ -478,9 +482,14 @@ def apply_online(
         if existing is not None:
             return existing
     uploadable = {m.pk: m for m in online_uploads(handling_item, applicant)}
+    referenced = list(referenced)
     errors = {f"material-{pk}": [_("该材料无需网上上传")] for pk in files if pk not in uploadable}
     errors.update(
-        missing_uploads(handling_item, applicant, [pk for pk, f in files.items() if f is not None])
+        missing_uploads(
+            handling_item,
+            applicant,
+            [*(pk for pk, f in files.items() if f is not None), *referenced],
+        )
     )
     fail_fields(errors)
     # `receive` stores the files with its act, before the receipt is issued, so the receipt
@@ -494,6 +503,7 @@ def apply_online(
         at=at,
         target_licence=target_licence,
         uploads={pk: upload for pk, upload in files.items() if upload is not None},
+        referenced=referenced,
     )
 
 

@@ -1,6 +1,7 @@
 """The demo applicants' message boxes. The messages themselves were made by the notification
 hooks while the demo's cases were built (张珊's correction notice, acceptance and decision;
-the correction notice of 平罗县沙湖人家餐饮有限公司, read by 马玉兰 who acts for it …). This step
+the correction notice of 平罗县沙湖人家餐饮有限公司, read by 马玉兰 who acts for it; the
+window applicants' messages kept for their records and sent to their mobiles …). This step
 records 张珊's choice of channels and runs the notifications job once, with the logging SMS
 adapter and Django's in-memory e-mail backend, so the deliveries have their record of
 attempts. Outside quiet hours: a build at night sends as at 08:00 the next morning.
@@ -35,7 +36,9 @@ def load(*, today) -> list[str]:
     sent = Delivery.objects.filter(
         notification__user__in=users, state=Delivery.DeliveryState.SENT
     ).count()
+    # Applicants served at the window without an account are told through their record.
+    to_records = Notification.objects.filter(user__isnull=True, applicant__isnull=False).count()
     return [
         f"notifications: {boxed} message(s) in the demo applicants' boxes, {sent} sent by "
-        f"e-mail or SMS ({counts['sent']} this run)"
+        f"e-mail or SMS ({counts['sent']} this run); {to_records} to window applicants' records"
     ]

@@ -313,3 +313,9 @@ def test_the_demo_applicants_have_a_notification_history(loaded):
     # No identity number in any message.
     for n in Notification.objects.filter(user__in=[zhang, ma]):
         assert not any(a.id_number and a.id_number in n.body for a in zhang.applicants.all())
+    # Applicants served at the window without an account: told through their record's mobile.
+    to_records = Notification.objects.filter(user__isnull=True, applicant__user__isnull=True)
+    assert to_records.filter(kind="acceptance").exists()
+    assert Delivery.objects.filter(
+        notification__in=to_records, channel="sms", state="sent"
+    ).exists()

@@ -237,6 +237,7 @@ def test_a_failing_notification_never_fails_the_act(
         raise RuntimeError("message box unavailable")
 
     monkeypatch.setattr(hooks, "notify", explode)
+    monkeypatch.setattr(hooks, "notify_applicant", explode)
     case = actions.receive(handling_item, actor=clerk, applicant=own_applicant)
     actions.refuse(case, actor=clerk, clause="1", reason="该事项无需取得行政许可")
     case.refresh_from_db()

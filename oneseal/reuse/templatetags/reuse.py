@@ -17,9 +17,19 @@ def _open_for_files(case: Case) -> bool:
     return case.state in allowed
 
 
+def _reused(context: Context, case: Case) -> list:
+    """The case's reused lines checked again (one statement), read once per page render
+    whichever tag asks first."""
+    cache = context.render_context
+    key = ("reuse", case.pk)
+    if key not in cache:
+        cache[key] = queries.of_case(case)
+    return cache[key]
+
+
 def _reuse_context(context: Context, case: Case, *, applicant: bool, back: str = "") -> dict:
     user = context["request"].user
-    reused = queries.of_case(case)
+    reused = _reused(context, case)
     lines = list(case.materials.select_related("material"))
     may = _open_for_files(case) and bool(lines) and actions.may_pick(user, lines[0])
     offers = queries.offers_for_case(case) if may else {}
@@ -49,11 +59,4 @@ def applicant_reuse(context: Context, case: Case) -> dict:
 @register.simple_tag(takes_context=True)
 def reused_of(context: Context, case: Case, line_id: int) -> list:
     """The reuse records of one line, read once per page for the whole case."""
-    cache = context.render_context
-    key = ("reuse", case.pk)
-    if key not in cache:
-        by_line: dict[int, list] = {}
-        for r in queries.of_case(case):
-            by_line.setdefault(r.row.case_material_id, []).append(r)
-        cache[key] = by_line
-    return cache[key].get(line_id, [])
+    return [r for r in _reused(context, case) if r.row.case_material_id == line_id]

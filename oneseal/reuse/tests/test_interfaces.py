@@ -164,3 +164,83 @@ def test_the_intake_checklist_offers_the_pick_and_returns_to_it(sign_case, busin
     assert response.status_code == 302
     assert response["Location"].startswith(f"/workbench/intake/{sign_case.pk}/")
     assert ReusedMaterial.objects.get().case_material == line
+
+
+def test_an_elicence_without_a_file_is_offered_and_picked_by_reference_online(
+    sign_item, own_applicant, applicant_user, client
+):
+    """免证办 online: a library e-licence the library sent without its file stands for the
+    material by reference; the case records where it came from, and a withdrawn one is not
+    offered and refused."""
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oneseal.reuse import actions, importing
+    from oneseal.reuse.models import ImportedLicence
+
+    from .conftest import PDF, elicence
+
+    own_number = own_applicant.id_number
+    actions.import_licences(
+        importing.read_json(
+            json.dumps(
+                [
+                    elicence(
+                        identifier="1.2.156.3005.2.GTH.640221198001011237.001",
+                        number="92640221MA0000001X",
+                        holder_name=own_applicant.name,
+                        holder_code=own_number,
+                    )
+                ]
+            )
+        ),
+        source="push",
+        system=True,
+    )
+    row = ImportedLicence.objects.get(holder_code=own_number)
+    assert not row.file
+    by_name = {m.name: m for m in sign_item.materials.all()}
+    licence_line = by_name["营业执照"].pk
+    client.force_login(applicant_user)
+    page = client.get(f"/apply/{sign_item.pk}/").content.decode()
+    assert f'value="imported:{row.pk}"' in page and "引用电子证照库记录，无需文件" in page
+    files = {
+        by_name[n].pk: SimpleUploadedFile(f"{n}.pdf", PDF, content_type="application/pdf")
+        for n in ("食品经营许可申请书", LICENCE_LINE)
+    }
+    case = actions.apply_online(
+        sign_item,
+        actor=applicant_user,
+        applicant=own_applicant,
+        files=files,
+        picks={licence_line: f"imported:{row.pk}"},
+        at=at("2025-04-01 10:00"),
+    )
+    reused = ReusedMaterial.objects.get(case=case)
+    assert reused.kind == "imported" and reused.upload is None
+    assert reused.identifier == row.identifier and reused.verified_by == applicant_user
+    line = case.materials.get(material_id=licence_line)
+    assert not line.uploads.exists()
+    event = case.events.get(action="attach_file", data__line=line.pk)
+    assert event.data["reused"]["identifier"] == row.identifier
+    # Withdrawn by the library: no longer offered, and refused by name if sent anyway.
+    row.status = ImportedLicence.Status.WITHDRAWN
+    row.save(update_fields=["status"])
+    page = client.get(f"/apply/{sign_item.pk}/").content.decode()
+    assert f'value="imported:{row.pk}"' not in page
+    for f in files.values():
+        f.seek(0)
+    from oneseal.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        actions.apply_online(
+            sign_item,
+            actor=applicant_user,
+            applicant=own_applicant,
+            files=files,
+            picks={licence_line: f"imported:{row.pk}"},
+            idempotency_key="second",
+            at=at("2025-04-01 10:00"),
+        )
+    assert "已吊销" in refused.value.fields[f"material-{licence_line}"][0]
