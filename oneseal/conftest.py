@@ -23,6 +23,12 @@ if os.environ.get("ONESEAL_TEST_TIMING"):
     pytest_plugins.append("oneseal.testing.timing")
 
 
+def pytest_configure(config):
+    from oneseal.testing.flushing import delete_instead_of_truncate
+
+    delete_instead_of_truncate()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 is slow by design; tests create many accounts and never need that strength.
