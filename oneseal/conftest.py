@@ -23,6 +23,12 @@ if os.environ.get("ONESEAL_TEST_TIMING"):
     pytest_plugins.append("oneseal.testing.timing")
 
 
+def pytest_configure(config):
+    from oneseal.testing.flushing import delete_instead_of_truncate
+
+    delete_instead_of_truncate()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 is slow by design; tests create many accounts and never need that strength.
@@ -238,6 +244,8 @@ def pytest_collection_modifyitems(config, items):
         # Before `-m "not browser"` deselects: every test that drives the browser carries the mark.
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        if _uses_no_database(item):
+            item.add_marker(pytest.mark.no_database)
         # With `--dist loadgroup` (pyproject's addopts) xdist sends a group to one worker, in
         # order. A module whose tests share a module-scoped fixture is one group, so that
         # fixture is built once (a demo build takes about a minute), not once on each worker
@@ -249,6 +257,25 @@ def pytest_collection_modifyitems(config, items):
             _join_group(config, item, package)
         elif _our_shared_fixtures(item):
             _join_group(config, item, item.nodeid.split("::")[0])
+
+
+# pytest-django refuses any query from a test without one of these (or the django_db mark).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _uses_no_database(item) -> bool:
+    """A test that cannot reach the database under test: it runs the same whichever backend
+    the run is for, so `make test-postgres` leaves it to `make test-sqlite` (-m "not
+    no_database"). The tests that start interpreters of their own (the settings, the shared
+    lockout counts) give them their own SQLite file, never the run's DATABASE_URL."""
+    names = set(getattr(item, "fixturenames", ()))
+    return not (names & DATABASE_FIXTURES) and item.get_closest_marker("django_db") is None
 
 
 def _join_group(config, item, group: str) -> None:

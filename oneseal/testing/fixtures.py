@@ -200,3 +200,22 @@ def migrations_recorded(transactional_db):
             if (app, name) not in applied:
                 recorder.record_applied(app, name)
         yield
+
+
+@pytest.fixture
+def migration_steps(migrations_recorded):
+    """`migration_steps(node, …)`: a MigrationSteps (oneseal.testing.migrating) that moves just
+    those migrations back and forward. Whatever a test leaves unapplied (it failed half way)
+    is applied again after it, so the tests after it have the whole schema."""
+    from oneseal.testing.migrating import MigrationSteps
+
+    made: list[MigrationSteps] = []
+
+    def make(*nodes):
+        steps = MigrationSteps(*nodes)
+        made.append(steps)
+        return steps
+
+    yield make
+    for steps in made:
+        steps.forward()

@@ -5,8 +5,6 @@ they match a unit of the reform's region, and kept where they do not."""
 
 import pytest
 import time_machine
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from oneseal.organisation.models import Department, Role
 from oneseal.regions.models import Region
@@ -134,25 +132,16 @@ def test_e_supervision_lists_the_overdue_tasks_of_the_region_looked_at(
     assert "中宁县学习沙坡头区经验完成人员划转" in section and "中宁县挂牌" not in section
 
 
-BEFORE = [("transfers", "0004_rollout_setup")]
-AFTER = [("transfers", "0005_task_units")]
-
-
-@pytest.fixture
-def back_to_the_latest_schema(migrations_recorded):
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+# The last migration of transfers; nothing in the graph depends on it.
+MOVED = ("transfers", "0005_task_units")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_maps_typed_names_to_the_regions_units_and_keeps_the_rest(
-    regions, back_to_the_latest_schema
+    regions, migration_steps
 ):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    steps = migration_steps(MOVED)
+    old = steps.back().apps
     Region_ = old.get_model("regions", "Region")
     Bureau = old.get_model("organisation", "Bureau")
     Department_ = old.get_model("organisation", "Department")
@@ -186,10 +175,7 @@ def test_the_migration_maps_typed_names_to_the_regions_units_and_keeps_the_rest(
     unmatched = Task.objects.create(
         reform=reform, title="核定编制", lead_unit="县委编办", deadline=day("2026-02-13")
     )
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
-    new = executor.loader.project_state(AFTER).apps
+    new = steps.forward().apps
     Task = new.get_model("transfers", "ReformTask")
     first = Task.objects.get(pk=led_by_bureau.pk)
     assert (first.lead_bureau_id, first.lead_department_id, first.former_lead_unit) == (
