@@ -108,6 +108,13 @@ def test_keyboard_only_intake_of_an_agents_food_licence(
         if pk != poa:
             tab_to(page, f"status-{pk}")
             kb.press("ArrowDown")  # 待核 → 已提交
+    # The scan of the power of attorney, chosen with the keyboard (Space opens the chooser).
+    tab_to(page, f"file-{poa}")
+    with page.expect_file_chooser() as chooser:
+        kb.press("Space")
+    chooser.value.set_files(
+        {"name": "委托书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 scan"}
+    )
     tab_to(page, f"note-{poa}")
     assert page.locator("#decide-accept").bounding_box()["y"] + 38 <= 768  # one screen
     assert no_sideways_scroll(page)
@@ -118,6 +125,7 @@ def test_keyboard_only_intake_of_an_agents_food_licence(
     assert "马代办" in errors.inner_text() and "授权委托书" in errors.inner_text()
     assert not Case.objects.exists()
     assert page.locator("#id_agent_name").input_value() == "马代办"  # what was typed stays
+    assert "委托书.pdf" in page.locator(f"#held-{poa}").inner_text()  # the scan is kept
     screenshot(page, "window-intake-refused")
 
     tab_to(page, f"status-{poa}")
@@ -127,6 +135,7 @@ def test_keyboard_only_intake_of_an_agents_food_licence(
         kb.press("Enter")
     case = Case.objects.get()
     assert case.state == "accepted" and case.agent_name == "马代办"
+    assert case.materials.get(material_id=poa).uploads.get().original_name == "委托书.pdf"
     assert page.locator("#case-state").inner_text() == "已受理"
     assert no_sideways_scroll(page)
     state = page.locator(f"#material-{case.materials.get(material_id=poa).pk} td.state .word")
