@@ -203,3 +203,27 @@ def test_a_kept_scan_belongs_to_the_form_that_kept_it(window, food):
     assert not Case.objects.get().materials.get(material_id=poa).uploads.exists()
     window.post(reverse("workbench:intake"), {**form(food, token="third"), **forged})
     assert not any(c.materials.get(material_id=poa).uploads.exists() for c in Case.objects.all())
+
+
+def test_an_upload_sent_by_script_is_told_where_to_go_and_the_message_waits(window, food):
+    """site.js sends a form with files by XMLHttpRequest (its progress shown), which would
+    follow a redirect out of sight and use up the next page's message: the redirect comes back
+    as a 200 naming the page (oneseal.interface.middleware), which the browser then opens."""
+    poa = ids(food)["授权委托书"]
+    sent = window.post(
+        reverse("workbench:intake"),
+        {**form(food), f"file-{poa}": scan("委托书.pdf")},
+        HTTP_X_ONESEAL_UPLOAD="1",
+    )
+    case = Case.objects.get()
+    assert sent.status_code == 200 and not sent.has_header("Location")
+    assert sent["X-Oneseal-Location"].startswith(reverse("workbench:case", args=[case.pk]))
+    page = window.get(sent["X-Oneseal-Location"]).content.decode()
+    assert f"已收件并受理，办件编号{case.number}" in page
+    # The form sent back with its errors is answered as it is, to replace the page.
+    refused = window.post(
+        reverse("workbench:intake"),
+        form(food, token="again", number="1"),
+        HTTP_X_ONESEAL_UPLOAD="1",
+    )
+    assert refused.status_code == 400 and not refused.has_header("X-Oneseal-Location")
