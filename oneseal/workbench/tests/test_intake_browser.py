@@ -1,7 +1,8 @@
 """In Chromium: a window clerk takes a food licence applied for by an agent with the keyboard
-only — refused without the power of attorney, accepted with it — on one screen of an office
-desk (1366×768, and 1440×900), the power of attorney scanned at the window and kept through the refusal; neither the intake nor the case page scrolls sideways on the
-desk or on a phone (390 px). Screenshots in var/screenshots/."""
+only — refused without the power of attorney, accepted with it, its scan chosen once and kept
+through the refusal — on one screen of an office desk (1366×768, and 1440×900); neither the
+intake nor the case page scrolls sideways on the desk or on a phone (390 px). Screenshots in
+var/screenshots/."""
 
 import pytest
 from django.test import Client
