@@ -137,8 +137,8 @@ def receive(
     applicant's own, of the same item, in force, and for a renewal early enough
     (《行政许可法》第五十条).
 
-    `uploads` ({material id: file}) are the files submitted with an online application: they
-    are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
+    `uploads` ({material id: file}) are the files submitted with an online application, or
+    the scans taken at the window (`intake_at_window`): they are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
     event through `cases.notices`) lists what actually arrived. A refused file refuses the
     whole application, naming each file's field (`material-<id>`).
 

@@ -177,6 +177,18 @@ def test_a_refused_intake_names_the_field_and_keeps_its_scans(window, food, cler
     refs = held_refs(body)
     assert set(refs) == {f"held-{poa}"}
     assert not Case.objects.exists() and not Applicant.objects.exists()
+    # The checklist redrawn as the clerk changes the agent (htmx) still shows the kept scan.
+    redrawn = window.get(
+        reverse("workbench:intake-checklist"),
+        {
+            "handling_item": food.pk,
+            "kind": "organisation",
+            "agent_name": "马代办",
+            "token": "one-screen",
+            **refs,
+        },
+    ).content.decode()
+    assert "已上传：委托书.pdf（可替换）" in redrawn and held_refs(redrawn) == refs
 
     # Sent again with the number corrected: the kept scan goes with the case, not chosen again;
     # a second refusal (the power of attorney still 待核) keeps it still.

@@ -139,6 +139,31 @@
     if (url && url !== window.location.href) { window.history.replaceState(null, "", url); }
   }
 
+  // The page a plain post's redirect would load. A target that differs from this page only by
+  // its fragment (/inspections/1/#photo) would merely scroll: the page itself is loaded again
+  // (one navigation, as after a plain post), and the fragment put back once it is in.
+  var FRAGMENT_KEY = "oneseal-redirect-fragment";
+  function follow(next) {
+    var target = new URL(next, window.location.href);
+    var here = window.location;
+    if (target.hash && target.pathname === here.pathname && target.search === here.search) {
+      try { window.sessionStorage.setItem(FRAGMENT_KEY, target.hash); } catch (err) { /* private mode */ }
+      target.hash = "";
+    }
+    window.location.assign(target.href);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var hash = null;
+    try {
+      hash = window.sessionStorage.getItem(FRAGMENT_KEY);
+      window.sessionStorage.removeItem(FRAGMENT_KEY);
+    } catch (err) { return; }
+    if (!hash) { return; }
+    window.history.replaceState(null, "", hash);
+    var anchor = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (anchor) { anchor.scrollIntoView(); }
+  });
+
   function postPlainly(form, pressed) {
     release(form);
     form.dataset.plain = "1";
@@ -157,7 +182,7 @@
     xhr.upload.addEventListener("load", function () { progress(100); });
     xhr.addEventListener("load", function () {
       var next = xhr.getResponseHeader("X-Oneseal-Location");
-      if (next) { window.location.assign(next); return; }
+      if (next) { follow(next); return; }
       replaceDocument(xhr.responseText, xhr.responseURL);
     });
     xhr.addEventListener("error", function () { postPlainly(form, pressed); });
