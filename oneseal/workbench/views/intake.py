@@ -387,11 +387,11 @@ def intake(request: HttpRequest) -> HttpResponse:
     held = _held_files(user, request.POST)
     rows = _checklist_rows(hi, request.POST, held) if hi is not None else []
     # The scans taken with the form: a newly chosen file replaces the one kept for its line.
-    scans: dict[int, UploadedFile] = {
-        row.material.pk: request.FILES[f"file-{row.material.pk}"]
-        for row in rows
-        if f"file-{row.material.pk}" in request.FILES
-    }
+    scans: dict[int, UploadedFile] = {}
+    for row in rows:
+        chosen = request.FILES.get(f"file-{row.material.pk}")
+        if chosen is not None:
+            scans[row.material.pk] = chosen
     checks, line_errors = _line_checks(rows, request.POST)
     refusal_errors: dict[str, list[str]] = {}
     top: list[str] = []
