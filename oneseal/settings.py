@@ -425,6 +425,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "oneseal.inputs.RefuseHostileInput",
 )
+# Outside the messages: a redirect answering site.js's upload is handed back after they are stored.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "oneseal.interface.middleware.UploadRedirects",
+)
 ONESEAL_IMPORT_MAX_UNPACKED_MB = _env_number("ONESEAL_IMPORT_MAX_UNPACKED_MB", 50)
 ONESEAL_IMPORT_MAX_ROWS = _env_number("ONESEAL_IMPORT_MAX_ROWS", 20000)
 ONESEAL_IMPORT_MAX_COLUMNS = _env_number("ONESEAL_IMPORT_MAX_COLUMNS", 200)

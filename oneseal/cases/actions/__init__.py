@@ -28,6 +28,7 @@ from .handover import handed_over_blockers, open_handed_over_case
 from .intake import (
     WINDOW_DECISIONS,
     LineCheck,
+    StoredFile,
     accept,
     accept_blockers,
     applicant_kind_blockers,
@@ -36,6 +37,7 @@ from .intake import (
     attach_file,
     check_materials,
     deem_accepted,
+    hold_upload,
     intake_at_window,
     missing_uploads,
     online_uploads,
@@ -81,6 +83,7 @@ from .revocation import (
 __all__ = [
     "WINDOW_DECISIONS",
     "LineCheck",
+    "StoredFile",
     "record_joint_result",
     "delegated_blockers",
     "handed_over_blockers",
@@ -93,6 +96,7 @@ __all__ = [
     "attach_file",
     "check_materials",
     "deem_accepted",
+    "hold_upload",
     "intake_at_window",
     "missing_uploads",
     "online_uploads",

@@ -5,6 +5,7 @@ Received materials are checked by a named clerk who then accepts, refuses (citin
 correction. Silence for 5 working days means acceptance as of the day the materials arrived.
 """
 
+import dataclasses
 import datetime
 import functools
 import secrets
@@ -137,8 +138,8 @@ def receive(
     applicant's own, of the same item, in force, and for a renewal early enough
     (《行政许可法》第五十条).
 
-    `uploads` ({material id: file}) are the files submitted with an online application: they
-    are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
+    `uploads` ({material id: file}) are the files submitted with an online application, or
+    the scans taken at the window (`intake_at_window`): they are stored with the receipt's act, so the receipt (收件凭证, issued with the `receive`
     event through `cases.notices`) lists what actually arrived. A refused file refuses the
     whole application, naming each file's field (`material-<id>`). `referenced` are the
     materials met by naming a verified e-licence instead (reuse.actions.apply_online).
@@ -288,6 +289,7 @@ def receive_at_window(
     agent_id_number: str = "",
     agent_phone: str = "",
     target_licence: Licence | int | None = None,
+    uploads: "dict[int, File | StoredFile] | None" = None,
 ) -> Case:
     """收件 at the window, one act: find or register the applicant from the papers shown
     (`applicant`: kind, name, number, phone, email, representative, address) and open the case
@@ -304,6 +306,7 @@ def receive_at_window(
         agent_id_number=agent_id_number,
         agent_phone=agent_phone,
         target_licence=target_licence,
+        uploads=uploads,
     )
 
 
@@ -338,10 +341,13 @@ def intake_at_window(
     agent_id_number: str = "",
     agent_phone: str = "",
     target_licence: Licence | int | None = None,
+    uploads: "dict[int, File | StoredFile] | None" = None,
 ) -> Case:
     """一窗受理 in one act, as the window works with the applicant in front of it: receive
-    (`receive_at_window`), record the check of every material (`checklist`, keyed by material
-    id) and decide — accept (tolerated lines
+    (`receive_at_window`) with the scans taken at the window (`uploads`, {material id: a file
+    or a file held by an earlier refused attempt, `hold_upload`}: checked and stored with the
+    receipt's act, as an online application's files are), record the check of every material
+    (`checklist`, keyed by material id) and decide — accept (tolerated lines
     with their promised dates), ask once for every material marked missing or defective (its
     note saying what), or refuse (`refusal`: clause, reason, competent body). All or nothing:
     when the decision is refused, nothing is stored — no applicant, no case, no receipt — and
@@ -360,6 +366,7 @@ def intake_at_window(
         agent_id_number=agent_id_number,
         agent_phone=agent_phone,
         target_licence=target_licence,
+        uploads=uploads,
     )
     lines = getattr(case, "new_lines", None)
     if lines is None:
@@ -1013,6 +1020,8 @@ class StoredFile:
     size: int
     sha256: str
     reused: dict = dataclass_field(default_factory=dict)
+    # Held by the window for an intake it refused (`hold_upload`), now given to the case.
+    held: bool = False
 
 
 def store_once(upload: File) -> StoredFile:
@@ -1029,6 +1038,16 @@ def store_once(upload: File) -> StoredFile:
         size=upload.size,
         sha256=sniffed.sha256,
     )
+
+
+def hold_upload(upload: File) -> StoredFile:
+    """Keep a scan the window took for an intake that was refused (a mistyped number, a
+    material missing …), checked as every upload is and stored once under its digest, so the
+    clerk sends the form again without scanning it again: the next `intake_at_window` is given
+    it back (the caller keeps the reference, signed, in its form) and the case's `Upload` row
+    names the same stored file. Refused under `file` as `check_upload` refuses."""
+    upload.seek(0)
+    return dataclasses.replace(store_once(upload), held=True)
 
 
 def check_upload(upload: File) -> uploads.SniffedFile:
@@ -1072,7 +1091,13 @@ def _store_file(
             uploaded_by=uploaded_by,
         )
         row.save()
-        extra = {"reused": upload.reused} if upload.reused else {"shared": True}
+        extra = (
+            {"reused": upload.reused}
+            if upload.reused
+            else {"held": True}
+            if upload.held
+            else {"shared": True}
+        )
     else:
         sniffed = check_upload(upload)
         row = Upload(

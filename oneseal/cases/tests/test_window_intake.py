@@ -160,3 +160,53 @@ def test_an_unknown_decision_or_material_is_refused(food, clerk, handling_item):
     with pytest.raises(ValidationFailed) as refused:
         intake(food, clerk, "accept", checklist={other.pk: LineCheck(status=S.PROVIDED)})
     assert set(refused.value.fields) == {f"material-{other.pk}"}
+
+
+def pdf(name="scan.pdf", body=b"%PDF-1.7 window scan"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def test_scans_are_stored_with_the_receipts_act(food, clerk):
+    ids = materials(food)
+    case = intake(
+        food,
+        clerk,
+        "accept",
+        checklist=checklist(food),
+        uploads={ids["食品安全管理制度"]: pdf("制度.pdf")},
+    )
+    upload = case.materials.get(material_id=ids["食品安全管理制度"]).uploads.get()
+    assert upload.original_name == "制度.pdf" and upload.content_type == "application/pdf"
+    assert upload.uploaded_by == clerk
+    events = list(case.events.order_by("seq").values_list("action", flat=True))
+    assert events == ["receive", "attach_file", "accept"]
+
+
+def test_a_refused_scan_refuses_the_intake_under_its_material(food, clerk):
+    ids = materials(food)
+    with pytest.raises(ValidationFailed) as refused:
+        intake(
+            food,
+            clerk,
+            "accept",
+            checklist=checklist(food),
+            uploads={ids["食品安全管理制度"]: pdf("制度.pdf", b"MZ not a pdf")},
+        )
+    assert "食品安全管理制度" in refused.value.fields[f"material-{ids['食品安全管理制度']}"][0]
+    assert not Case.objects.exists() and not Applicant.objects.exists()
+
+
+def test_a_held_scan_is_given_to_the_case_as_it_was_checked(food, clerk):
+    ids = materials(food)
+    held = actions.hold_upload(pdf("制度.pdf"))
+    assert held.held and held.name.startswith("cases/shared/")
+    with pytest.raises(ValidationFailed):
+        actions.hold_upload(pdf("制度.pdf", b"\x89PNG but named pdf"))
+    case = intake(
+        food, clerk, "accept", checklist=checklist(food), uploads={ids["食品安全管理制度"]: held}
+    )
+    upload = case.materials.get(material_id=ids["食品安全管理制度"]).uploads.get()
+    assert upload.file.name == held.name and upload.sha256 == held.sha256
+    assert case.events.get(action="attach_file").data["held"] is True

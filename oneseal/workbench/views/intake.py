@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +40,7 @@ from oneseal.cases.queries import (
 from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material
 from oneseal.documents import queries as document_queries
-from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.search.queries import search_handling_items
@@ -167,6 +169,65 @@ class ChecklistRow:
     tolerated: bool
     promised: str
     errors: list[str] = field(default_factory=list)
+    # The scan an earlier refused attempt of this form kept (`cases.actions.hold_upload`), and
+    # the signed reference the form carries to give it back.
+    held: actions.StoredFile | None = None
+    held_ref: str = ""
+
+
+# A scan kept for a refused intake is referenced by the form, signed: bound to the clerk, the
+# form (its idempotency token) and the material, so no other form or clerk can claim it.
+HELD_SALT = "workbench.intake.held"
+HELD_MAX_AGE = 24 * 3600
+Held = dict[int, tuple[actions.StoredFile, str]]
+
+
+def _sign_held(user: Viewer, token: str, material_id: int, stored: actions.StoredFile) -> str:
+    return signing.dumps(
+        {
+            "u": user.pk,
+            "t": token,
+            "m": material_id,
+            "n": stored.name,
+            "o": stored.original_name,
+            "c": stored.content_type,
+            "s": stored.size,
+            "h": stored.sha256,
+        },
+        salt=HELD_SALT,
+        compress=True,
+    )
+
+
+def _held_files(user: Viewer, data: Mapping[str, Any]) -> Held:
+    """The scans kept by earlier refused attempts of this form, by material id; a reference
+    that is not this clerk's, not this form's or too old is ignored (the scan is taken again)."""
+    token = str(data.get("token", ""))[:64]
+    out: Held = {}
+    if not token:
+        return out
+    for key in data:
+        if not (key.startswith("held-") and key[5:].isdigit()):
+            continue
+        ref = str(data.get(key, ""))
+        try:
+            d = signing.loads(ref, salt=HELD_SALT, max_age=HELD_MAX_AGE)
+        except signing.BadSignature:
+            continue
+        if d.get("u") != user.pk or d.get("t") != token or d.get("m") != int(key[5:]):
+            continue
+        out[d["m"]] = (
+            actions.StoredFile(
+                name=d["n"],
+                original_name=d["o"],
+                content_type=d["c"],
+                size=d["s"],
+                sha256=d["h"],
+                held=True,
+            ),
+            ref,
+        )
+    return out
 
 
 def _chosen_item(user: Viewer, data: Mapping[str, Any]) -> HandlingItem | None:
@@ -182,10 +243,13 @@ def _agent_named(data: Mapping[str, Any]) -> bool:
     )
 
 
-def _checklist_rows(hi: HandlingItem, data: Mapping[str, Any]) -> list[ChecklistRow]:
+def _checklist_rows(
+    hi: HandlingItem, data: Mapping[str, Any], held: Held | None = None
+) -> list[ChecklistRow]:
     """The chosen item's materials for this applicant's situation (a material of another
     kind of applicant, or the power of attorney when nobody files for them, is not needed),
-    with what the form carries for each."""
+    with what the form carries for each, and the scans kept for it (`held`)."""
+    held = held or {}
     kind = str(data.get("kind", Applicant.Kind.PERSON))
     by_agent = _agent_named(data)
     rows = []
@@ -201,12 +265,14 @@ def _checklist_rows(hi: HandlingItem, data: Mapping[str, Any]) -> list[Checklist
                 note=str(data.get(f"note-{m.pk}", "")),
                 tolerated=bool(data.get(f"tolerated-{m.pk}")),
                 promised=str(data.get(f"promised-{m.pk}", "")),
+                held=held[m.pk][0] if m.pk in held else None,
+                held_ref=held[m.pk][1] if m.pk in held else "",
             )
         )
     return rows
 
 
-def _checklist_context(user: Viewer, data: Mapping[str, Any]) -> dict:
+def _checklist_context(user: Viewer, data: Mapping[str, Any], held: Held | None = None) -> dict:
     """What the checklist part of the window shows: the chosen item's checklist and what
     the rules already say of the applicant typed so far — the item's applicant type (the same
     check `receive` makes) and the power of attorney an agent must bring."""
@@ -214,7 +280,7 @@ def _checklist_context(user: Viewer, data: Mapping[str, Any]) -> dict:
     if hi is None:
         return {"chosen": None, "rows": []}
     kind = str(data.get("kind", ""))
-    rows = _checklist_rows(hi, data)
+    rows = _checklist_rows(hi, data, _held_files(user, data) if held is None else held)
     agent = _agent_named(data)
     return {
         "chosen": hi,
@@ -249,9 +315,10 @@ def _intake_context(
     line_errors: dict[int, list[str]] | None = None,
     refusal_errors: dict[str, list[str]] | None = None,
     top_errors: list[str] | None = None,
+    held: Held | None = None,
 ) -> dict:
     source = form.data if form.is_bound else form.initial
-    context = _checklist_context(request.user, source)
+    context = _checklist_context(request.user, source, held)
     for row in context["rows"]:
         row.errors = (line_errors or {}).get(row.material.pk, [])
     return {
@@ -317,7 +384,14 @@ def intake(request: HttpRequest) -> HttpResponse:
     form = ApplicantForm(request.POST)
     decision = request.POST.get("decision") or "receive"
     hi = _chosen_item(user, request.POST)
-    rows = _checklist_rows(hi, request.POST) if hi is not None else []
+    held = _held_files(user, request.POST)
+    rows = _checklist_rows(hi, request.POST, held) if hi is not None else []
+    # The scans taken with the form: a newly chosen file replaces the one kept for its line.
+    scans: dict[int, UploadedFile] = {}
+    for row in rows:
+        chosen = request.FILES.get(f"file-{row.material.pk}")
+        if chosen is not None:
+            scans[row.material.pk] = chosen
     checks, line_errors = _line_checks(rows, request.POST)
     refusal_errors: dict[str, list[str]] = {}
     top: list[str] = []
@@ -345,6 +419,10 @@ def intake(request: HttpRequest) -> HttpResponse:
                     agent_id_number=data["agent_id_number"],
                     agent_phone=data["agent_phone"],
                     target_licence=licence,
+                    uploads={
+                        **{r.material.pk: r.held for r in rows if r.held is not None},
+                        **scans,
+                    },
                 )
             except NotPermitted as exc:
                 raise PermissionDenied(str(exc.message)) from None
@@ -367,9 +445,39 @@ def intake(request: HttpRequest) -> HttpResponse:
             line_errors=line_errors,
             refusal_errors=refusal_errors,
             top_errors=top,
+            held=_hold_scans(request, rows, scans, held, line_errors),
         ),
         status=400,
     )
+
+
+def _hold_scans(
+    request: HttpRequest,
+    rows: list[ChecklistRow],
+    scans: dict[int, UploadedFile],
+    held: Held,
+    line_errors: dict[int, list[str]],
+) -> Held:
+    """The intake went back with errors: each scan sent with it that passes the upload check
+    is kept (`cases.actions.hold_upload`) and the form carries it back, so the clerk corrects
+    what was wrong without scanning again; a scan the check refuses is named on its line and
+    the one kept before, if any, stays."""
+    names = {row.material.pk: row.material.name for row in rows}
+    token = request.POST.get("token", "")[:64]
+    kept = dict(held)
+    for pk, scan in scans.items():
+        try:
+            stored = actions.hold_upload(scan)
+        except ValidationFailed as exc:
+            line = line_errors.setdefault(pk, [])
+            for msgs in domain_errors(exc).values():
+                for msg in msgs:
+                    said = _("“{m}”：{problem}").format(m=names[pk], problem=msg)
+                    if said not in line:
+                        line.append(said)
+            continue
+        kept[pk] = (stored, _sign_held(request.user, token, pk, stored))
+    return kept
 
 
 def _place_errors(

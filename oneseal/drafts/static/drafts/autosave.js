@@ -85,7 +85,11 @@
           form.dataset.autosave = body.save_url;
           form.action = body.submit_url;
           form.querySelectorAll("[data-draft-save]").forEach(function (b) { b.formAction = body.save_url; });
-          if (window.location.pathname !== body.page_url) { window.history.replaceState(null, "", body.page_url); }
+          // Not once the form is on its way (site.js): a history change would cancel the
+          // navigation to the answer.
+          if (window.location.pathname !== body.page_url && !form.dataset.sending) {
+            window.history.replaceState(null, "", body.page_url);
+          }
         }
         showUploads(body.uploads);
         showErrors(body.errors);

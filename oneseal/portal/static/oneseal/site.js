@@ -74,14 +74,119 @@
       button.disabled = false;
       button.removeAttribute("aria-disabled");
     });
-    var bar = form.querySelector("progress[data-upload-progress]");
-    if (bar) { bar.remove(); }
+    form.querySelectorAll("progress[data-upload-progress], [data-upload-percent]").forEach(function (el) { el.remove(); });
   }
 
   function hasFiles(form) {
     return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
       return input.files && input.files.length > 0;
     });
+  }
+
+  // A form sending files goes by XMLHttpRequest, whose upload reports its progress (a plain
+  // post shows none, and fetch reports none either): a bar under the pressed button, and the
+  // percentage as text for screen readers. The answer is then shown exactly as after a plain
+  // post: a redirect (handed back by oneseal.interface.middleware.UploadRedirects as
+  // X-Oneseal-Location) is followed by the browser itself, so the next page and its one-time
+  // messages are fetched once; any other answer (the form sent back with its errors, an error
+  // page) replaces this document. Without JavaScript, or when the request cannot be made, the
+  // form is posted as it is.
+  function sendsWithProgress(form, pressed) {
+    if (form.dataset.plain || form.hasAttribute("data-no-progress")) { return false; }
+    if (pressed && pressed.hasAttribute("formmethod") && pressed.formMethod !== "post") { return false; }
+    return form.enctype === "multipart/form-data" && hasFiles(form) &&
+      typeof XMLHttpRequest !== "undefined" && typeof FormData !== "undefined";
+  }
+
+  function formData(form, pressed) {
+    try {
+      return new FormData(form, pressed || undefined);
+    } catch (err) {
+      // A browser without FormData's submitter argument: the pressed button's value by hand.
+      var data = new FormData(form);
+      if (pressed && pressed.name) { data.append(pressed.name, pressed.value); }
+      return data;
+    }
+  }
+
+  function showProgress(form, pressed) {
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    bar.dataset.uploadProgress = "1";
+    bar.setAttribute("aria-label", document.body.dataset.uploading || "");
+    var text = document.createElement("span");
+    text.className = "upload-percent";
+    text.dataset.uploadPercent = "1";
+    text.setAttribute("role", "status");
+    (pressed || form).insertAdjacentElement("afterend", bar);
+    bar.insertAdjacentElement("afterend", text);
+    var said = -10;
+    return function (percent) {
+      bar.value = percent;
+      // Said in steps of ten, so a screen reader is not talked over at every event.
+      if (percent === 100 || percent >= said + 10) {
+        said = percent;
+        text.textContent = (document.body.dataset.uploaded || "") + " " + percent + "%";
+      }
+    };
+  }
+
+  function replaceDocument(html, url) {
+    document.open();
+    document.write(html);
+    document.close();
+    if (url && url !== window.location.href) { window.history.replaceState(null, "", url); }
+  }
+
+  // The page a plain post's redirect would load. A target that differs from this page only by
+  // its fragment (/inspections/1/#photo) would merely scroll: the page itself is loaded again
+  // (one navigation, as after a plain post), and the fragment put back once it is in.
+  var FRAGMENT_KEY = "oneseal-redirect-fragment";
+  function follow(next) {
+    var target = new URL(next, window.location.href);
+    var here = window.location;
+    if (target.hash && target.pathname === here.pathname && target.search === here.search) {
+      try { window.sessionStorage.setItem(FRAGMENT_KEY, target.hash); } catch (err) { /* private mode */ }
+      target.hash = "";
+    }
+    window.location.assign(target.href);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var hash = null;
+    try {
+      hash = window.sessionStorage.getItem(FRAGMENT_KEY);
+      window.sessionStorage.removeItem(FRAGMENT_KEY);
+    } catch (err) { return; }
+    if (!hash) { return; }
+    window.history.replaceState(null, "", hash);
+    var anchor = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (anchor) { anchor.scrollIntoView(); }
+  });
+
+  function postPlainly(form, pressed) {
+    release(form);
+    form.dataset.plain = "1";
+    if (form.requestSubmit) { form.requestSubmit(pressed || undefined); } else { form.submit(); }
+  }
+
+  function sendWithProgress(form, pressed) {
+    var progress = showProgress(form, pressed);
+    var action = pressed && pressed.hasAttribute("formaction") ? pressed.formAction : form.action;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", action);
+    xhr.setRequestHeader("X-Oneseal-Upload", "1");
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable && e.total) { progress(Math.min(100, Math.floor(e.loaded * 100 / e.total))); }
+    });
+    xhr.upload.addEventListener("load", function () { progress(100); });
+    xhr.addEventListener("load", function () {
+      var next = xhr.getResponseHeader("X-Oneseal-Location");
+      if (next) { follow(next); return; }
+      replaceDocument(xhr.responseText, xhr.responseURL);
+    });
+    xhr.addEventListener("error", function () { postPlainly(form, pressed); });
+    xhr.send(formData(form, pressed));
   }
 
   document.addEventListener("submit", function (e) {
@@ -92,19 +197,17 @@
     if (e.defaultPrevented || form.method !== "post" || form.target || form.hasAttribute("data-no-working")) { return; }
     var working = document.body.dataset.working || "";
     var pressed = e.submitter || form.querySelector("button[type=submit], button:not([type])");
+    var withProgress = sendsWithProgress(form, e.submitter);
+    delete form.dataset.plain;
     form.dataset.sending = "1";
     form.setAttribute("aria-busy", "true");
+    if (withProgress) {
+      e.preventDefault();
+      sendWithProgress(form, e.submitter);
+    }
     if (pressed && working && pressed.tagName === "BUTTON") {
       pressed.dataset.workingLabel = pressed.textContent;
       pressed.textContent = working;
-    }
-    if (hasFiles(form) && !form.querySelector("progress[data-upload-progress]")) {
-      // The page cannot read a plain form's upload progress: an indeterminate bar says the
-      // files are on their way until the answer arrives.
-      var bar = document.createElement("progress");
-      bar.dataset.uploadProgress = "1";
-      bar.setAttribute("aria-label", document.body.dataset.uploading || working);
-      (pressed || form).insertAdjacentElement("afterend", bar);
     }
     setTimeout(function () {
       form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
@@ -113,6 +216,26 @@
         button.setAttribute("aria-disabled", "true");
       });
     }, 0);
+  });
+
+  // htmx redraws part of a form (the window's checklist when the applicant's kind or the agent
+  // changes): a file already chosen there is carried into the redrawn part, by its input's id,
+  // so nobody chooses it again.
+  var carried = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    carried = {};
+    var target = e.detail && e.detail.target;
+    if (!target || !target.querySelectorAll) { return; }
+    target.querySelectorAll("input[type=file]").forEach(function (input) {
+      if (input.id && input.files && input.files.length) { carried[input.id] = input.files; }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(carried || {}).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input && input.type === "file") { input.files = carried[id]; }
+    });
+    carried = null;
   });
 
   // A form htmx sends stays on the page: it is released when the answer is in.
