@@ -300,3 +300,16 @@ def test_the_demo_applicants_have_a_notification_history(loaded):
     # No identity number in any message.
     for n in Notification.objects.filter(user__in=[zhang, ma]):
         assert not any(a.id_number and a.id_number in n.body for a in zhang.applicants.all())
+
+
+def test_the_catalogue_administrator_excluded_opening_a_pharmacy_from_its_insurance_agreement(
+    loaded,
+):
+    from oneseal.search.models import Exclusion
+
+    rows = Exclusion.objects.filter(item__catalogue__region__code=org.COUNTY_CODE)
+    assert {(e.phrase, e.created_by.username) for e in rows} == {
+        ("开药店", "catadmin"),
+        ("开药房", "catadmin"),
+    }
+    assert AuditEvent.objects.filter(action="search.add_exclusion").count() == 2

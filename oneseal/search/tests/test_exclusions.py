@@ -234,3 +234,22 @@ def test_a_phrase_is_said_with_fillers_or_a_measure_word_between():
     assert not rules.phrase_said("药店办医保定点", "开药店")
     assert not rules.phrase_said("开了三年的药店", "开药店")
     assert not rules.phrase_said("开药店", "药")
+
+
+def test_the_admin_adds_exclusions_through_the_action_and_names_a_refusal(
+    search_catalogue, make_staff, county
+):
+    from django.contrib.auth import get_user_model
+
+    user = make_staff("staffadmin", county, Role.CATALOGUE_ADMIN)
+    get_user_model().objects.filter(pk=user.pk).update(is_staff=True)
+    client = Client()
+    client.force_login(user)
+    item = Item.objects.get(basic_code=KINDERGARTEN)
+    form = {"catalogue": search_catalogue.pk, "item": item.pk, "phrase": "托儿所", "reason": "x"}
+    refused = client.post("/admin/search/exclusion/add/", {**form, "instead_item": item.pk})
+    assert refused.status_code == 302 and not Exclusion.objects.exists()
+    messages = [str(m) for m in refused.wsgi_request._messages]
+    assert any("不能是被排除的事项本身" in m for m in messages), messages
+    assert client.post("/admin/search/exclusion/add/", form).status_code == 302
+    assert AuditEvent.objects.filter(action="search.add_exclusion", actor=user).exists()
