@@ -1,7 +1,8 @@
 """GET /api/v1/search?q=…&region=…&limit=…: the handling items a citizen's words point to,
 ranked, each with its item, department, score and guide URL, and whether any is close enough
 (`matched`); when none is, the nearest are under `related` with the nearest topics and the
-bureau's consultation phone. Public and read-only, like the
+bureau's consultation phone; `excluded` names the items an administrator's exclusion kept out
+(开药店 is not the 医保 agreement of a pharmacy) and why. Public and read-only, like the
 catalogue API; the ranking is `search.queries.search_handling_items`."""
 
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,16 @@ class LifeEventHitSerializer(serializers.Serializer):
     url = serializers.CharField(help_text=_("一件事申请页面"))
 
 
+class NoticeSerializer(serializers.Serializer):
+    phrase = serializers.CharField(help_text=_("查询中被排除的说法"))
+    item = serializers.CharField(source="item_name", help_text=_("因此不给出的事项"))
+    explanation = serializers.CharField(help_text=_("向群众的说明，可能为空"))
+    instead = serializers.CharField(
+        source="instead_name", help_text=_("管理员指定的应办事项名称，可能为空")
+    )
+    instead_url = serializers.CharField(help_text=_("应办事项的办事指南地址，可能为空"))
+
+
 class SearchResultSerializer(serializers.Serializer):
     life_events = LifeEventHitSerializer(
         many=True, help_text=_("名称或关键词与查询相符的一件事，排在办理项之前")
@@ -126,6 +137,9 @@ class SearchResultSerializer(serializers.Serializer):
     related = SearchHitSerializer(many=True, help_text=_("没有相近事项时：可能相关的办理项"))
     topics = TopicLinkSerializer(many=True, help_text=_("没有相近事项时：可以浏览的主题"))
     consultation = ConsultationSerializer(many=True, help_text=_("没有相近事项时：咨询电话"))
+    excluded = NoticeSerializer(
+        many=True, help_text=_("事项目录管理员规定这种说法不指向的事项，及其说明")
+    )
 
 
 class SearchView(APIView):
@@ -159,6 +173,7 @@ class SearchView(APIView):
                 "related": [],
                 "topics": [],
                 "consultation": [],
+                "excluded": hits.notices,
             }
         else:
             body = {
@@ -168,5 +183,6 @@ class SearchView(APIView):
                 "related": hits,
                 "topics": nearest_topics(hits),
                 "consultation": consultation_phones(region),
+                "excluded": hits.notices,
             }
         return Response(SearchResultSerializer(body).data)

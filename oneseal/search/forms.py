@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.catalogue.models import Item, Variant
+from oneseal.catalogue.models import Item, LifeEvent, Variant
 
-from .actions import MAX_PHRASE
+from .actions import MAX_EXPLANATION, MAX_PHRASE
 
 
 class SearchForm(forms.Form):
@@ -38,4 +38,68 @@ class SynonymForm(forms.Form):
             "phrase": data["phrase"],
             "reason": data["reason"],
             "variant": data["variant"],
+        }
+
+
+class ExclusionForm(forms.Form):
+    phrase = forms.CharField(
+        label=_("群众的说法"),
+        max_length=MAX_PHRASE,
+        help_text=_("这样说时不应给出所选事项，例如：开药店"),
+    )
+    item = forms.TypedChoiceField(label=_("不应给出的事项"), coerce=int, choices=())
+    explanation = forms.CharField(
+        label=_("向群众说明（选填）"),
+        max_length=MAX_EXPLANATION,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("查找时显示，例如：药店医保定点是已开业药店申请的，开药店要先办药品经营许可证"),
+    )
+    instead_item = forms.TypedChoiceField(
+        label=_("应指向的事项（选填）"), coerce=int, required=False, empty_value=None, choices=()
+    )
+    instead_life_event = forms.TypedChoiceField(
+        label=_("或应指向的一件事（选填）"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=(),
+    )
+    reason = forms.CharField(
+        label=_("添加理由"),
+        max_length=300,
+        help_text=_("例如：群众问开药店，检索给出了药店医保定点"),
+    )
+
+    def __init__(
+        self,
+        *args,
+        catalogue,
+        items: list[tuple[int, str]],
+        life_events: list[tuple[int, str]],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
+        self.fields["item"].choices = [("", _("请选择"))] + items
+        self.fields["instead_item"].choices = [("", _("不指定"))] + items
+        self.fields["instead_life_event"].choices = [("", _("不指定"))] + life_events
+
+    def action_kwargs(self) -> dict:
+        data = self.cleaned_data
+        items = Item.objects.filter(catalogue=self.catalogue)
+        return {
+            "item": items.filter(pk=data["item"]).first(),
+            "phrase": data["phrase"],
+            "reason": data["reason"],
+            "explanation": data["explanation"],
+            "instead_item": (
+                items.filter(pk=data["instead_item"]).first() if data["instead_item"] else None
+            ),
+            # The action checks the life event is on offer in the catalogue's region.
+            "instead_life_event": (
+                LifeEvent.objects.filter(pk=data["instead_life_event"]).first()
+                if data["instead_life_event"]
+                else None
+            ),
         }

@@ -22,7 +22,7 @@ from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
 
 from . import embeddings, rules, words
-from .models import Synonym, TextEmbedding
+from .models import Exclusion, Synonym, TextEmbedding
 
 
 class Kind:
@@ -72,6 +72,18 @@ class Document:
     )
 
 
+@dataclass(frozen=True)
+class ExclusionRule:
+    """An administrator's "not this item" phrase (`Exclusion`), as the search reads it."""
+
+    phrase: str  # normalised
+    item_id: int
+    item_name: str
+    explanation: str
+    instead_item_id: int | None
+    instead_life_event: tuple[int, str] | None  # (catalogue, name): its version on offer
+
+
 @dataclass
 class Index:
     fingerprint: tuple
@@ -84,6 +96,7 @@ class Index:
     pair_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     row_texts: list[tuple[str, str]] = field(default_factory=list)
     phrase_docs: dict[str, list[int]] = field(default_factory=dict)  # everyday name → documents
+    exclusions: list[ExclusionRule] = field(default_factory=list)
     segment: Callable[[str], list[str]] | None = (
         None  # the words of a text, knowing the catalogue's
     )
@@ -119,18 +132,21 @@ def fingerprint() -> tuple:
     reads it). What is in force today changes only when a version is published (count, newest
     publication time) or when the day comes that a published version starts or stops being in
     force (how many have started, how many have stopped); the synonyms change when one is added
-    or removed. Publication times are in it so that a database rolled back and filled again (as
+    or removed, and so do the exclusions. Publication times are in it so that a database rolled back and filled again (as
     tests do) never looks unchanged."""
     on = connection.ops.adapt_datefield_value(today())
     quote = connection.ops.quote_name
     versions, synonyms = quote(ItemVersion._meta.db_table), quote(Synonym._meta.db_table)
+    exclusions = quote(Exclusion._meta.db_table)
     # Only the models' own table names are put in the text; the values are parameters.
     sql = (
         f"SELECT COUNT(*), MAX(published_at),"  # noqa: S608
         f" SUM(CASE WHEN effective_from <= %s THEN 1 ELSE 0 END),"
         f" SUM(CASE WHEN effective_until <= %s THEN 1 ELSE 0 END),"
         f" (SELECT COUNT(*) FROM {synonyms}), (SELECT SUM(id) FROM {synonyms}),"
-        f" (SELECT MAX(created_at) FROM {synonyms})"
+        f" (SELECT MAX(created_at) FROM {synonyms}),"
+        f" (SELECT COUNT(*) FROM {exclusions}), (SELECT SUM(id) FROM {exclusions}),"
+        f" (SELECT MAX(created_at) FROM {exclusions})"
         f" FROM {versions} WHERE status = %s"
     )
     with connection.cursor() as cursor:
@@ -182,6 +198,25 @@ def load_documents(*, use_synonyms: bool = True) -> list[Document]:
             )
             seen_variants.add(hi.variant)
     return documents
+
+
+def load_exclusions(documents: list[Document]) -> list[ExclusionRule]:
+    """The exclusions of the items indexed (an item not in force has nothing to exclude)."""
+    names = {d.item_id: d.handling_item.item_version.name for d in documents}
+    rules_ = []
+    for e in Exclusion.objects.filter(item_id__in=list(names)).select_related("instead_life_event"):
+        event = e.instead_life_event
+        rules_.append(
+            ExclusionRule(
+                phrase=rules.normalise(e.phrase),
+                item_id=e.item_id,
+                item_name=names[e.item_id],
+                explanation=e.explanation,
+                instead_item_id=e.instead_item_id,
+                instead_life_event=(event.catalogue_id, event.name) if event else None,
+            )
+        )
+    return rules_
 
 
 def ensure_vectors(wanted: dict[str, tuple[str, str]], *, batch: int = 64) -> dict[str, np.ndarray]:
@@ -269,6 +304,7 @@ def build(config: Config, fp: tuple | None = None) -> Index:
         for kind, text in d.texts:
             if kind in (Kind.KEYWORD, Kind.SYNONYM):
                 index.phrase_docs.setdefault(text, []).append(i)
+    index.exclusions = load_exclusions(documents)
     if not (config.use_embeddings and embeddings.enabled()):
         return index
     wanted: dict[str, tuple[str, str]] = {}

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.catalogue.models import Catalogue, Item, Variant
+from oneseal.catalogue.models import Catalogue, Item, LifeEvent, Variant
 
 
 class Synonym(models.Model):
@@ -50,6 +50,72 @@ class Synonym(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "phrase"], name="search_synonym_unique_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return self.phrase
+
+
+class Exclusion(models.Model):
+    """What citizens say that must NOT find an item (开药店 is not 零售药店申请定点协议管理: that
+    is the 医保 agreement of a pharmacy already open). Meaning and keywords cannot tell the two
+    apart, so administrators say it. Optionally the phrase points to the item or life event that
+    does answer it; the explanation is shown to the citizen. Like `Synonym`, it belongs to the
+    `Item`, so an adjustment of the item keeps it, and it changes only through
+    `search.actions` (added or removed, each with its audit record)."""
+
+    catalogue = models.ForeignKey(
+        Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="exclusions"
+    )
+    phrase = models.CharField(_("不指向本事项的说法"), max_length=50)
+    explanation = models.CharField(
+        _("向群众说明"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "选填：查找时显示，例如“药店医保定点是已开业药店申请的，开药店需先办药品经营许可证”"
+        ),
+    )
+    instead_item = models.ForeignKey(
+        Item,
+        verbose_name=_("应指向的事项"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("选填：本目录中真正对应这种说法的事项"),
+    )
+    instead_life_event = models.ForeignKey(
+        LifeEvent,
+        verbose_name=_("应指向的一件事"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("选填：真正对应这种说法的一件事（按名称找现行版本）"),
+    )
+    reason = models.CharField(_("添加理由"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("添加人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("排除说法（不指向本事项）")
+        verbose_name_plural = _("排除说法（不指向本事项）")
+        ordering = ["item", "phrase"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "phrase"], name="search_exclusion_unique_per_item"
             )
         ]
 

@@ -22,7 +22,7 @@ from oneseal.organisation.rules import scope_prefix
 from oneseal.regions.models import Region
 
 from . import embeddings, index, rules
-from .models import Synonym
+from .models import Exclusion, Synonym
 
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 50
@@ -52,15 +52,36 @@ class Hit:
     others: tuple[Sibling, ...] = ()
 
 
+@dataclass(frozen=True)
+class Notice:
+    """An item left out because the query says one of its exclusions (`Exclusion`): what the
+    citizen said, the item it is not, why, and where to go instead when the catalogue has it."""
+
+    phrase: str
+    item_name: str
+    explanation: str
+    instead_name: str = ""
+    instead_url: str = ""
+
+
 class Results(list):
     """The ranked hits, and whether the best is close enough to be an answer (`matched`).
     When it is not, the hits are only the nearest the catalogue has ("可能相关"), and the page
-    says it found nothing close. A list, so a caller wanting just the ranking reads it as one."""
+    says it found nothing close. A list, so a caller wanting just the ranking reads it as one.
+    `notices` names the items left out by an administrator's exclusion."""
 
-    def __init__(self, hits=(), *, matched: bool = False, closeness: rules.Closeness | None = None):
+    def __init__(
+        self,
+        hits=(),
+        *,
+        matched: bool = False,
+        closeness: rules.Closeness | None = None,
+        notices: tuple[Notice, ...] = (),
+    ):
         super().__init__(hits)
         self.matched = matched
         self.closeness = closeness
+        self.notices = notices
 
 
 def _explain(
@@ -148,6 +169,23 @@ def _region_prefix(region_code: str | None) -> str | None:
     return prefix
 
 
+def said_exclusions(idx: index.Index, query: str) -> list[index.ExclusionRule]:
+    """The exclusions the query says, except for an item whose own everyday name (keyword or
+    synonym) the query also writes in full: 药店刷医保 still finds the 医保 agreement even if
+    an administrator excluded 药店 alone from it."""
+    said = [e for e in idx.exclusions if rules.phrase_said(query, e.phrase)]
+    if not said:
+        return []
+    text = rules.normalise(query)
+    named = {
+        idx.documents[doc].item_id
+        for phrase, docs in idx.phrase_docs.items()
+        if phrase in text
+        for doc in docs
+    }
+    return [e for e in said if e.item_id not in named]
+
+
 def search_handling_items(
     text: str,
     *,
@@ -173,16 +211,34 @@ def search_handling_items(
     dense = best_row = None
     if idx.matrix is not None:
         dense, best_row = idx.dense_scores(embeddings.query_vector(query))
+    # One reverse() per query: the guide's address differs only by the handling item's number.
+    url_pattern = reverse("portal:guide", args=[987654321])
     mask = idx.region_mask(_region_prefix(region_code))
+    said = said_exclusions(idx, query)
+    if said:
+        region_items = {d.item_id for i, d in enumerate(idx.documents) if mask is None or mask[i]}
+        said = [e for e in said if e.item_id in region_items]
+    excluded = {e.item_id for e in said}
+    # What an exclusion points to instead is answered as if the query named it.
+    instead = {e.instead_item_id for e in said if e.instead_item_id} - excluded
+    if excluded:
+        keep = np.fromiter(
+            (d.item_id not in excluded for d in idx.documents), dtype=bool, count=len(idx.documents)
+        )
+        mask = keep if mask is None else mask & keep
     if mask is not None:
         if not mask.any():
-            return Results()
+            return Results(notices=_notices(idx, said, url_pattern))
         lexical = np.where(mask, lexical, 0.0)
         if dense is not None:
             dense = np.where(mask, dense, -1.0)
     scores = rules.fuse(lexical, dense, cfg.weights)
     # An everyday name or synonym written in full in the query is the strongest sign there is.
     boosted = {i for p in rules.phrases_in(query, idx.phrase_docs) for i in idx.phrase_docs[p]}
+    if instead:
+        boosted |= {i for i, d in enumerate(idx.documents) if d.item_id in instead}
+    if mask is not None:
+        boosted = {i for i in boosted if mask[i]}
     if boosted:
         scores[list(boosted)] += cfg.weights.phrase
     if mask is not None:
@@ -203,8 +259,6 @@ def search_handling_items(
     for d in idx.documents:
         if d.item_id in wanted_items:
             siblings.setdefault(d.item_id, []).append(d)
-    # One reverse() per query: the guide's address differs only by the handling item's number.
-    url_pattern = reverse("portal:guide", args=[987654321])
     labels = {v: str(label) for v, label in Variant.choices}
     hits = []
     for c in choices:
@@ -223,7 +277,11 @@ def search_handling_items(
                 region_code=doc.region_code,
                 score=round(c.score, 4),
                 guide_url=url_pattern.replace("987654321", str(hi.pk)),
-                matched=_explain(doc, query, best_text, share, cue, c.variant_matched),
+                matched=(
+                    _("管理员指定：这种说法应办本事项")
+                    if doc.item_id in instead
+                    else _explain(doc, query, best_text, share, cue, c.variant_matched)
+                ),
                 variant_label=labels[doc.variant],
                 others=tuple(
                     Sibling(
@@ -238,7 +296,39 @@ def search_handling_items(
             )
         )
     matched = closeness is not None and (threshold or rules.THRESHOLD).is_close(closeness)
-    return Results(hits, matched=matched, closeness=closeness)
+    return Results(
+        hits, matched=matched, closeness=closeness, notices=_notices(idx, said, url_pattern)
+    )
+
+
+def _notices(
+    idx: index.Index, said: list[index.ExclusionRule], url_pattern: str
+) -> tuple[Notice, ...]:
+    seen: set[int] = set()
+    out = []
+    for e in sorted(said, key=lambda e: -len(e.phrase)):
+        if e.item_id in seen:
+            continue  # the longest phrase said speaks for its item
+        seen.add(e.item_id)
+        instead_name = instead_url = ""
+        if e.instead_item_id:
+            doc = next(
+                (d for d in idx.documents if d.item_id == e.instead_item_id and d.first_of_variant),
+                None,
+            )
+            if doc is not None:
+                instead_name = doc.handling_item.item_version.name
+                instead_url = url_pattern.replace("987654321", str(doc.handling_item.pk))
+        out.append(
+            Notice(
+                phrase=e.phrase,
+                item_name=e.item_name,
+                explanation=e.explanation,
+                instead_name=instead_name,
+                instead_url=instead_url,
+            )
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -310,6 +400,19 @@ def synonyms_of(catalogue: Catalogue):
     )
 
 
+def exclusions_of(catalogue: Catalogue):
+    return (
+        Exclusion.objects.filter(catalogue=catalogue)
+        .select_related("created_by__staff", "item", "instead_item", "instead_life_event")
+        .order_by("-created_at", "-id")
+    )
+
+
+def life_events_for_exclusions(catalogue: Catalogue) -> list[tuple[int, str]]:
+    """The life events on offer in the catalogue's region, for a select."""
+    return [(e.pk, e.name) for e in offered_life_events(catalogue.region)]
+
+
 def items_for_synonyms(catalogue: Catalogue) -> list[tuple[int, str]]:
     """The catalogue's items by the name of their version in force (or newest), for a select."""
     names: dict[int, str] = {}
@@ -360,17 +463,24 @@ def search_life_events(
     text: str, *, region_code: str | None = None, limit: int = 3
 ) -> list[LifeEventHit]:
     """The offered life events the query names: its name or a keyword is in the query, or the
-    query (two characters or more) is in them; the longest phrase matched first. Of the
-    region's catalogue and those above it, or every catalogue when no region is given."""
+    query (two characters or more) is in them, or an administrator's exclusion the query says
+    points to it; the longest phrase matched first. Of the region's catalogue and those above
+    it, or every catalogue when no region is given."""
     query = rules.normalise((text or "").strip()[:MAX_QUERY_LENGTH])
     if len(query) < 2:
         return []
     region = Region.objects.filter(code=region_code).first() if region_code else None
     if region_code and region is None:
         return []
+    pointed: dict[tuple[int, str], str] = {}
+    for e in said_exclusions(index.current(), query):
+        if e.instead_life_event is not None:
+            pointed.setdefault(e.instead_life_event, e.phrase)
     scored = []
     for event in offered_life_events(region).prefetch_related("items__handling_item"):
         found = [p for p in _phrases(event) if p in query or query in p]
+        if (event.catalogue_id, event.name) in pointed:
+            found.append(pointed[(event.catalogue_id, event.name)])
         if found:
             best = max(found, key=len)
             scored.append((-len(best), event.name, event, best))

@@ -503,3 +503,21 @@ def phrases_in(query: str, phrases: Iterable[str]) -> list[str]:
         if len(p) >= 2 and (p in text or (len(text) >= 2 and 2 * len(text) >= len(p) and text in p))
     ]
     return sorted(set(found), key=len, reverse=True)
+
+
+def _loose(phrase: str) -> re.Pattern:
+    return re.compile(".?".join(re.escape(ch) for ch in phrase))
+
+
+def phrase_said(query: str, phrase: str) -> bool:
+    """Whether the query says an administrator's phrase (an exclusion's 开药店): written in it,
+    fillers aside (我想开一家药店), or with one character between two of its characters
+    (开个药店, 开家药房 for 开药房). Looser than `phrases_in`, because an exclusion only
+    removes an item, and citizens put measure words where administrators do not."""
+    phrase = normalise(phrase)
+    if len(phrase) < 2:
+        return False
+    text = normalise(query)
+    compact = strip_fillers(text).replace(" ", "")
+    pattern = _loose(phrase)
+    return any(pattern.search(t) for t in (text, compact))

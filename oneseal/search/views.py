@@ -1,5 +1,5 @@
 """The search pages: the public results page (/search/?q=…&region=…) and the catalogue
-administrators' synonym page. Views parse a form, call the query or the one action, render."""
+administrators' synonym and exclusion pages. Views parse a form, call the query or the one action, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +16,8 @@ from oneseal.organisation.rules import has_role
 from oneseal.throttling import throttle
 
 from . import actions, queries
-from .forms import SearchForm, SynonymForm
-from .models import Synonym
+from .forms import ExclusionForm, SearchForm, SynonymForm
+from .models import Exclusion, Synonym
 
 
 @throttle("search")
@@ -30,6 +30,7 @@ def results(request):
     )
     query, region, hits, topics, phones, matched = "", "", None, [], [], True
     life_events: list = []
+    notices: tuple = ()
     if form.is_valid():
         query = form.cleaned_data["q"]
         region = form.cleaned_data["region"]
@@ -39,6 +40,7 @@ def results(request):
             hits = queries.search_handling_items(query, region_code=region or None, limit=10)
             life_events = queries.search_life_events(query, region_code=region or None)
             matched = hits.matched
+            notices = hits.notices
             if not matched:
                 # Nothing close: say so, and offer where to browse and whom to call; the
                 # nearest items are listed below as "可能相关".
@@ -54,6 +56,7 @@ def results(request):
             "region": region,
             "hits": hits,
             "life_events": life_events,
+            "notices": notices,
             "catalogues": catalogues,
             "matched": matched,
             "topics": topics,
@@ -125,3 +128,62 @@ def synonym_remove(request, synonym_id):
     else:
         messages.success(request, _("已删除说法“{p}”。").format(p=synonym.phrase))
     return redirect("search:synonyms", catalogue_id=synonym.catalogue_id)
+
+
+@login_required
+def exclusions(request, catalogue_id):
+    catalogue = get_object_or_404(
+        Catalogue.objects.select_related("region"), pk=catalogue_id, kind=Catalogue.Kind.LOCAL
+    )
+    _require_admin(request, catalogue)
+    items = queries.items_for_synonyms(catalogue)
+    form = ExclusionForm(
+        request.POST or None,
+        catalogue=catalogue,
+        items=items,
+        life_events=queries.life_events_for_exclusions(catalogue),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            exclusion = actions.add_exclusion(catalogue, actor=request.user, **form.action_kwargs())
+        except DomainError as e:
+            add_domain_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("已添加：群众说“{p}”时不再给出该事项。").format(p=exclusion.phrase),
+            )
+            return redirect("search:exclusions", catalogue_id=catalogue.pk)
+    rows = list(queries.exclusions_of(catalogue))
+    names = dict(items)
+    for row in rows:
+        row.item_name = names.get(row.item_id, row.item.basic_code)
+        row.instead_name = (
+            names.get(row.instead_item_id, row.instead_item.basic_code)
+            if row.instead_item_id
+            else (row.instead_life_event.name if row.instead_life_event_id else "")
+        )
+    return render(
+        request,
+        "search/exclusions.html",
+        {"catalogue": catalogue, "form": form, "exclusions": rows},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def exclusion_remove(request, exclusion_id):
+    exclusion = get_object_or_404(
+        Exclusion.objects.select_related("catalogue__region"), pk=exclusion_id
+    )
+    _require_admin(request, exclusion.catalogue)
+    try:
+        actions.remove_exclusion(
+            exclusion, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as e:
+        messages.error(request, str(e.message))
+    else:
+        messages.success(request, _("已删除排除说法“{p}”。").format(p=exclusion.phrase))
+    return redirect("search:exclusions", catalogue_id=exclusion.catalogue_id)

@@ -3,14 +3,20 @@ catalogue administrator (catadmin, 杨帆) would add them after listening at the
 cover what the catalogue's own keywords do not: the trade a citizen plans (开火锅店, 开民宿), the
 abbreviation they use (社团, 民非), the thing they want to do (占道经营, 打机井). Added through
 `search.actions`, so each one has its audit record; running again adds nothing. Then the
-meaning vectors are computed, so the first search of the demo is fast."""
+meaning vectors are computed, so the first search of the demo is fast.
+
+Then the phrases an item must not answer (`Exclusion`): 开药店 reads, in words and in meaning,
+as the 医保 agreement of a pharmacy (零售药店申请定点协议管理), which is for a pharmacy already
+open; opening one needs the 药品经营许可证 (药品零售), which this county's list (seed 000 names
+only department counts) and the demo catalogue do not hold. So the search says it found
+nothing close and offers the topics and the bureau's phone."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from oneseal.catalogue.models import Catalogue, Item
 from oneseal.search import actions, embeddings, index
-from oneseal.search.models import Synonym
+from oneseal.search.models import Exclusion, Synonym
 
 from ..data import organisation as org
 
@@ -50,6 +56,17 @@ SYNONYMS: list[tuple[str, str, str]] = [
     ("诊所刷医保", "医疗机构申请定点协议管理", ""),
 ]
 
+PHARMACY = (
+    "“零售药店申请定点协议管理”是已开业的药店申请医保定点，不是开办药店。"
+    "开办药店要先取得药品经营许可证（药品零售），本县审批服务事项目录中暂无该事项。"
+)
+# (phrase, item name it must not answer, explanation shown to the citizen)
+EXCLUSIONS: list[tuple[str, str, str]] = [
+    ("开药店", "零售药店申请定点协议管理", PHARMACY),
+    ("开药房", "零售药店申请定点协议管理", PHARMACY),
+]
+EXCLUSION_REASON = "群众问开药店，检索却给出药店医保定点（演示数据）"
+
 
 def load(*, today) -> list[str]:
     catalogue = (
@@ -80,9 +97,27 @@ def load(*, today) -> list[str]:
             variant=variant,
         )
         added += 1
+    excluded = 0
+    for phrase, item_name, explanation in EXCLUSIONS:
+        item_id = items.get(item_name)
+        if item_id is None or Exclusion.objects.filter(item_id=item_id, phrase=phrase).exists():
+            continue
+        actions.add_exclusion(
+            catalogue,
+            actor=actor,
+            item=Item.objects.get(pk=item_id),
+            phrase=phrase,
+            reason=EXCLUSION_REASON,
+            explanation=explanation,
+        )
+        excluded += 1
     lines = []
     if added:
         lines.append(_("找事项：添加群众说法 {n} 条（如“开火锅店”→食品经营许可）").format(n=added))
+    if excluded:
+        lines.append(
+            _("找事项：添加排除说法 {n} 条（如“开药店”不指向药店医保定点）").format(n=excluded)
+        )
     if embeddings.enabled():
         texts, computed = index.precompute()
         if computed:

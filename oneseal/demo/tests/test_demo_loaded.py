@@ -319,3 +319,16 @@ def test_the_demo_applicants_have_a_notification_history(loaded):
     assert Delivery.objects.filter(
         notification__in=to_records, channel="sms", state="sent"
     ).exists()
+
+
+def test_the_catalogue_administrator_excluded_opening_a_pharmacy_from_its_insurance_agreement(
+    loaded,
+):
+    from oneseal.search.models import Exclusion
+
+    rows = Exclusion.objects.filter(item__catalogue__region__code=org.COUNTY_CODE)
+    assert {(e.phrase, e.created_by.username) for e in rows} == {
+        ("开药店", "catadmin"),
+        ("开药房", "catadmin"),
+    }
+    assert AuditEvent.objects.filter(action="search.add_exclusion").count() == 2
