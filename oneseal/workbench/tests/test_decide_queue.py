@@ -1,0 +1,53 @@
+"""The decision queue's semi-join rule (`_decision_filter`) lists exactly the cases the
+pending-step annotation (`with_current_step`) says are ready for each signatory: a pending
+signatory step unassigned, assigned to them or to another, a reviewer's step still before it,
+a case not yet worked on whose item has no review steps, and an item decided on the spot."""
+
+import pytest
+from django.db.models import Q
+
+from oneseal.cases import actions
+from oneseal.cases.models import CaseStep, State
+from oneseal.catalogue.models import ReviewStep
+from oneseal.testing import accepted_case, reviewed
+from oneseal.workbench import queries
+
+pytestmark = pytest.mark.django_db
+
+
+def by_annotation(user):
+    """The rule as the annotation of each case's pending step says it."""
+    mine = Q(step_assignee=user.pk) | Q(step_assignee__isnull=True)
+    ready = (
+        (Q(step_role=ReviewStep.Role.SIGNATORY) & mine)
+        | Q(step_role__isnull=True)
+        | Q(handling_item__is_instant=True)
+    )
+    rows = queries.with_current_step(queries.case_rows(user).filter(state=State.ACCEPTED))
+    return set(rows.filter(ready).values_list("pk", flat=True))
+
+
+def listed(user):
+    return set(
+        queries.queue_cases(user, queries.QUEUE_BY_KEY["decide"]).values_list("pk", flat=True)
+    )
+
+
+def test_the_decision_queue_lists_what_the_pending_step_says(
+    item, make_item, applicant, clerk, reviewer, second_reviewer, signatory, deputy, root
+):
+    waiting_review = accepted_case(item, applicant, clerk, "2025-03-03")
+    unassigned = reviewed(
+        accepted_case(item, applicant, clerk, "2025-03-04"), reviewer, second_reviewer, "2025-03-05"
+    )
+    to_deputy = reviewed(
+        accepted_case(item, applicant, clerk, "2025-03-04"), reviewer, second_reviewer, "2025-03-05"
+    )
+    step = CaseStep.objects.get(case=to_deputy, state=CaseStep.StepState.PENDING)
+    actions.assign_step(to_deputy, step, actor=signatory, assignee=deputy)
+    no_steps = accepted_case(make_item(steps=False), applicant, clerk, "2025-03-06")
+    for user in (signatory, deputy, root):
+        assert listed(user) == by_annotation(user)
+    assert unassigned.pk in listed(signatory) and to_deputy.pk not in listed(signatory)
+    assert to_deputy.pk in listed(deputy) and waiting_review.pk not in listed(deputy)
+    assert no_steps.pk in listed(signatory)
