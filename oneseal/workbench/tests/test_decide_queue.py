@@ -1,7 +1,8 @@
-"""The decision queue's semi-join rule (`_decision_filter`) lists exactly the cases the
-pending-step annotation (`with_current_step`) says are ready for each signatory: a pending
-signatory step unassigned, assigned to them or to another, a reviewer's step still before it,
-a case not yet worked on whose item has no review steps, and an item decided on the spot."""
+"""The decision and review queues' semi-join rules (`_decision_filter`, `_review_filter`) list
+exactly the cases the pending-step annotation (`with_current_step`) says wait for each user: a
+pending signatory step unassigned, assigned to them or to another, a reviewer's step still
+before it (in a section or assigned), and a case not yet worked on whose item has no review
+steps."""
 
 import pytest
 from django.db.models import Q
@@ -27,10 +28,22 @@ def by_annotation(user):
     return set(rows.filter(ready).values_list("pk", flat=True))
 
 
-def listed(user):
-    return set(
-        queries.queue_cases(user, queries.QUEUE_BY_KEY["decide"]).values_list("pk", flat=True)
+def listed(user, queue="decide"):
+    return set(queries.queue_cases(user, queries.QUEUE_BY_KEY[queue]).values_list("pk", flat=True))
+
+
+def reviewing(user):
+    """The review queue's rule as the annotation says it."""
+    reviewer = ReviewStep.Role.REVIEWER
+    rows = queries.with_current_step(queries.case_rows(user).filter(state=State.ACCEPTED))
+    if user.is_superuser:
+        return set(rows.filter(step_role=reviewer).values_list("pk", flat=True))
+    section = user.staff.section_id
+    unassigned = Q(step_assignee__isnull=True) & (
+        Q(step_section__isnull=True) | Q(step_section=section)
     )
+    ready = Q(step_role=reviewer) & (Q(step_assignee=user.pk) | unassigned)
+    return set(rows.filter(ready).values_list("pk", flat=True))
 
 
 def test_the_decision_queue_lists_what_the_pending_step_says(
@@ -46,8 +59,19 @@ def test_the_decision_queue_lists_what_the_pending_step_says(
     step = CaseStep.objects.get(case=to_deputy, state=CaseStep.StepState.PENDING)
     actions.assign_step(to_deputy, step, actor=signatory, assignee=deputy)
     no_steps = accepted_case(make_item(steps=False), applicant, clerk, "2025-03-06")
+    reviewed(
+        accepted_case(item, applicant, clerk, "2025-03-07"), reviewer, second_reviewer, "2025-03-07"
+    )
+    first = CaseStep.objects.filter(
+        case=accepted_case(item, applicant, clerk, "2025-03-07"), state=CaseStep.StepState.PENDING
+    ).order_by("order", "id")[0]
+    actions.assign_step(first.case, first, actor=signatory, assignee=reviewer)
     for user in (signatory, deputy, root):
         assert listed(user) == by_annotation(user)
+    for user in (reviewer, second_reviewer, root):
+        assert listed(user, "review") == reviewing(user)
+    assert listed(reviewer, "review") and waiting_review.pk in listed(reviewer, "review")
+    assert first.case_id in listed(reviewer, "review")
     assert unassigned.pk in listed(signatory) and to_deputy.pk not in listed(signatory)
     assert to_deputy.pk in listed(deputy) and waiting_review.pk not in listed(deputy)
     assert no_steps.pk in listed(signatory)
