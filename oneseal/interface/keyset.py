@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +165,7 @@ class KeysetPage:
     previous: Position | None
     next: Position | None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.rows)
 
     def __len__(self) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ class QueuePage:
         return bool(self.previous or self.next)
 
 
-def _queue_page(request: HttpRequest, queue: queries.Queue, cases) -> QueuePage:
+def _queue_page(request: HttpRequest, queue: queries.Queue, cases: QuerySet[Case]) -> QueuePage:
     """The page a queue's links ask for: `cursor` (the page's own links: read from the
     order's position, as fast deep in a province's queue as on top, and stable while cases
     come in), or `page` (a number, as links from before the cursors: read by offset, then
