@@ -1,23 +1,30 @@
 """Soak: mixed traffic against gunicorn on PostgreSQL for a while, memory watched.
 
     .venv/bin/python bench/soak.py [--minutes 10] [--clients 4] [--web-workers 2]
-                                   [--database-url postgres://…] [--keep]
+                                   [--warmup-requests 400] [--database-url postgres://…]
+                                   [--database-name oneseal_soak] [--keep]
 
-A fresh database `oneseal_soak` (bench/cases.py's world: one county bureau, one published
-item, a clerk; here also a signatory and the department's webhook pointed at a local
-receiver), then for `--minutes`:
+A fresh database (bench/cases.py's world: one county bureau, one published item, a clerk;
+here also a signatory and the department's webhook pointed at a local receiver), then
+for `--minutes` the processes a bureau runs (deploy/):
 - gunicorn (`--web-workers` sync workers, persistent connections, as production serves it),
-- `oneseal worker --interval 2` (every job of a pass, the webhooks among them),
+- `oneseal worker --interval 2` (every job of a pass),
+- `oneseal linkage deliver --interval 2` (the webhook deliverer, as its systemd unit),
 - `--clients` threads, each a loop over one case: open it (POST /api/v1/cases), accept it,
-  read it, list the cases, search the catalogue and, for every third case, grant it as the
-  signatory (which queues a message to the department's system, delivered by the worker to
-  the receiver here).
+  read it, list the cases (the first page, then the next page by its cursor), search the
+  cases by the number's tail and the catalogue by words, and for every third case grant it
+  as the signatory (which queues a message to the department's system, delivered to the
+  receiver here by the deliverer or the worker).
 
 The load tool is this script: threads with http.client keep-alive connections, no
 dependency. Printed: requests per second per kind and overall, p50/p99 per kind, every error
 (a status that is not the expected one, or an exception), the webhook deliveries (each message
-exactly once, none left), and the resident memory (VmRSS) of gunicorn's master and workers and
-of the worker at the start (after a warm-up minute's tenth) and at the end, with the growth.
+exactly once, none left), and each process's memory: gunicorn's master and each worker, the
+worker and the deliverer. The start snapshot is taken once `--warmup-requests` requests have
+been answered (every code path loaded, caches filled), the end one after the run; both as
+VmRSS and as the process's private memory (USS: what a leak grows; forked workers share the
+rest), with the growth in per cent (aim < 10%). A gunicorn worker that was replaced during
+the run (a different pid) is reported, not compared. A run shorter than its warm-up says so.
 """
 
 import argparse
@@ -79,16 +86,33 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def private_kb(pid: int) -> int:
+    """The process's own pages (Private_Clean + Private_Dirty, smaps_rollup): what grows
+    when it leaks, unlike the pages a forked worker shares with its master."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+    except OSError:
+        pass
+    return total
+
+
 def children(pid: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
     return [int(p) for p in out.stdout.split()]
 
 
-def memory(web: subprocess.Popen, worker: subprocess.Popen) -> dict[str, int]:
-    sizes = {"gunicorn master": rss_kb(web.pid)}
-    for i, pid in enumerate(sorted(children(web.pid))):
-        sizes[f"gunicorn worker {i + 1} (pid {pid})"] = rss_kb(pid)
-    sizes["oneseal worker"] = rss_kb(worker.pid)
+def memory(processes: dict[str, subprocess.Popen]) -> dict[str, tuple[int, int]]:
+    """(VmRSS, private) in kB of each process, gunicorn's workers by pid."""
+    sizes = {}
+    for name, process in processes.items():
+        sizes[name] = (rss_kb(process.pid), private_kb(process.pid))
+        if name == "gunicorn master":
+            for pid in sorted(children(process.pid)):
+                sizes[f"gunicorn worker pid {pid}"] = (rss_kb(pid), private_kb(pid))
     return sizes
 
 
@@ -135,7 +159,9 @@ class Client:
             self.record(kind, ms, f"{method} {path} → {response.status}: {data[:200]!r}")
             return None
         self.record(kind, ms, None)
-        return json.loads(data) if data else {}
+        if not data or "json" not in (response.getheader("Content-Type") or ""):
+            return {}  # a page: its status is what counts
+        return json.loads(data)
 
 
 def main():
@@ -143,14 +169,23 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument(
+        "--warmup-requests",
+        type=int,
+        default=400,
+        help="requests answered before the start memory snapshot (default 400)",
+    )
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--keep", action="store_true", help=f"keep the {DB_NAME} database")
+    parser.add_argument("--database-name", default=DB_NAME, help=f"default {DB_NAME}")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
+    if args.minutes <= 0 or args.clients < 1 or args.warmup_requests < 1:
+        parser.error("--minutes, --clients and --warmup-requests must be positive")
 
     import cases as case_bench  # bench/cases.py: the database, the world, gunicorn
 
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
-    dsn = case_bench.setup_database(base, DB_NAME)
+    dsn = case_bench.setup_database(base, args.database_name)
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
     os.environ.setdefault("ONESEAL_SEARCH_EMBEDDINGS", "0")
@@ -166,7 +201,7 @@ def main():
     from oneseal.organisation.models import Department, Role, Staff, StaffRole
 
     receiver = Receiver()
-    web = worker = None
+    web = worker = deliverer = None
     try:
         call_command("migrate", verbosity=0)
         world = case_bench.make_world()
@@ -183,17 +218,28 @@ def main():
             webhook_enabled=True,
         )
         clerk_headers, chief_headers = session_headers(world["clerk"]), session_headers(signatory)
+        clerk_page_headers = {k: v for k, v in clerk_headers.items() if k != "Content-Type"}
         connection.close()
 
         port, web, label = case_bench.serve(dsn, args.web_workers)
+        background = {"ONESEAL_CONN_MAX_AGE": "60"}
         worker = subprocess.Popen(
             [sys.executable, "-m", "oneseal.cli", "worker", "--interval", "2"],
-            env={**os.environ, "ONESEAL_CONN_MAX_AGE": "60"},
+            env={**os.environ, **background},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=subprocess.DEVNULL,
         )
-        print(f"{label}; oneseal worker --interval 2; {args.clients} client threads")
+        deliverer = subprocess.Popen(
+            [sys.executable, "-m", "oneseal.cli", "linkage", "deliver", "--interval", "2"],
+            env={**os.environ, **background},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes = {"gunicorn master": web, "oneseal worker": worker, "deliverer": deliverer}
+        print(
+            f"{label}; oneseal worker --interval 2; oneseal linkage deliver --interval 2; "
+            f"{args.clients} client threads"
+        )
 
         lock = threading.Lock()
         times: dict[str, list[float]] = defaultdict(list)
@@ -226,7 +272,15 @@ def main():
                 path = f"/api/v1/cases/{case['id']}"
                 clerk.call("accept", "POST", f"{path}/accept", {})
                 clerk.call("read", "GET", path)
-                clerk.call("list", "GET", "/api/v1/cases?limit=20")
+                listed = clerk.call("list", "GET", "/api/v1/cases?limit=20")
+                if listed and listed.get("next"):
+                    clerk.call("list next", "GET", listed["next"].split("127.0.0.1", 1)[-1])
+                clerk.call(
+                    "case search",
+                    "GET",
+                    f"/workbench/?queue=all&q={case['number'][-6:]}",
+                    headers=clerk_page_headers,
+                )
                 clerk.call("search", "GET", "/api/v1/search?q=%E9%A3%9F%E5%93%81")
                 if (i + n) % 3 == 0:
                     chief.call(
@@ -240,21 +294,28 @@ def main():
                         },
                     )
 
+        def answered() -> int:
+            with lock:
+                return sum(len(v) for v in times.values()) + len(errors)
+
         threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(args.clients)]
         t_start = time.perf_counter()
+        run_until = t_start + args.minutes * 60
         for t in threads:
             t.start()
-        warm = min(60.0, args.minutes * 6)  # a tenth of the run, at most a minute
-        time.sleep(warm)
-        start_memory = memory(web, worker)
-        with lock:
-            warm_counts = {k: len(v) for k, v in times.items()}
-        time.sleep(max(0.0, args.minutes * 60 - warm))
+        # The start snapshot once the warm-up's requests are answered: every view, serializer
+        # and cache of the mix has been used in every worker by then (a time-based snapshot
+        # was taken before the first request had been served).
+        while answered() < args.warmup_requests and time.perf_counter() < run_until:
+            time.sleep(0.2)
+        warm = time.perf_counter() - t_start
+        warm_requests = answered()
+        start_memory = memory(processes)
+        time.sleep(max(0.0, run_until - time.perf_counter()))
         stop.set()
         for t in threads:
             t.join(timeout=120)
         elapsed = time.perf_counter() - t_start
-        end_memory = memory(web, worker)
 
         # The worker delivers what the last grants queued.
         deadline = time.monotonic() + 60
@@ -264,11 +325,22 @@ def main():
         messages = set(
             str(i) for i in OutboxMessage.objects.values_list("idempotency_id", flat=True)
         )
+        # After the run and its last deliveries: what each process holds once the load ends.
+        end_memory = memory(processes)
 
         print(f"\n{args.minutes:g} minutes ({elapsed:.0f} s), {args.clients} clients")
         total = sum(len(v) for v in times.values())
         print(f"  {'request':<10} {'count':>7} {'per s':>7} {'p50 ms':>8} {'p99 ms':>8}")
-        for kind in ("open", "accept", "read", "list", "search", "grant"):
+        for kind in (
+            "open",
+            "accept",
+            "read",
+            "list",
+            "list next",
+            "case search",
+            "search",
+            "grant",
+        ):
             v = sorted(times.get(kind, []))
             if not v:
                 continue
@@ -290,18 +362,35 @@ def main():
             f"{sum(1 for n in delivered.values() if n > 1)} delivered more than once, "
             f"{pending.count()} not delivered"
         )
+        measured = elapsed - warm
         print(
-            f"  memory (VmRSS), after {warm:.0f} s warm-up ({sum(warm_counts.values())} requests) → end:"
+            f"  memory, start after {warm_requests} requests ({warm:.0f} s of warm-up) → end "
+            f"after {total + len(errors) - warm_requests} more ({measured:.0f} s):"
         )
-        for name, start_kb in start_memory.items():
-            end_kb = end_memory.get(name, 0)
-            growth = (end_kb - start_kb) / start_kb * 100 if start_kb else 0.0
-            mark = "" if growth < 10 else "   ** over 10% **"
+        if warm_requests < args.warmup_requests:
             print(
-                f"    {name:<36} {start_kb / 1024:7.1f} MB → {end_kb / 1024:7.1f} MB  {growth:+5.1f}%{mark}"
+                f"    ** the run ended before its warm-up ({args.warmup_requests} requests): "
+                "no memory figure **"
             )
+        print(
+            f"    {'process':<28} {'VmRSS MB':>19} {'growth':>7} {'private MB':>19} {'growth':>7}"
+        )
+        for name, (start_rss, start_own) in start_memory.items():
+            if name not in end_memory:
+                print(f"    {name:<28} replaced during the run: not compared")
+                continue
+            end_rss, end_own = end_memory[name]
+            rss_growth = (end_rss - start_rss) / start_rss * 100 if start_rss else 0.0
+            own_growth = (end_own - start_own) / start_own * 100 if start_own else 0.0
+            mark = "" if max(rss_growth, own_growth) < 10 else "   ** over 10% **"
+            print(
+                f"    {name:<28} {start_rss / 1024:8.1f} → {end_rss / 1024:7.1f} {rss_growth:+6.1f}% "
+                f"{start_own / 1024:8.1f} → {end_own / 1024:7.1f} {own_growth:+6.1f}%{mark}"
+            )
+        for name in end_memory.keys() - start_memory.keys():
+            print(f"    {name:<28} started during the run: not compared")
     finally:
-        for process in (worker, web):
+        for process in (deliverer, worker, web):
             if process is not None and process.poll() is None:
                 process.terminate()
                 try:
@@ -310,7 +399,7 @@ def main():
                     process.kill()
         connection.close()
         if not args.keep:
-            case_bench.drop_database(base, DB_NAME)
+            case_bench.drop_database(base, args.database_name)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,18 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from oneseal.interface.counts import capped_count
+from oneseal.interface.keyset import (
+    BadPosition,
+    Key,
+    KeysetPage,
+    Position,
+    keyset_page,
+    order_of,
+    values_of,
+)
 
 # Deeper than any list a person pages through; small enough for every database's integers.
 MAX_OFFSET = 10**9
@@ -76,3 +86,82 @@ class CappedCountPagination(BoundedLimitOffsetPagination):
             "description": _("count 为估计值（超过 10,000 条时）"),
         }
         return schema
+
+
+class KeysetPagination(CappedCountPagination):
+    """A list that grows without bound, paged by keyset (oneseal.interface.keyset): `next` and
+    `previous` carry a `cursor` that starts the page after (before) the last (first) row
+    shown, with every other parameter of the request kept, so a page costs the same at any
+    depth and a row received meanwhile neither repeats nor skips one. `offset` still works for
+    clients that count pages themselves (read and thrown away by the database: slow deep in a
+    large list), and its `next` link is a cursor. Both together are refused."""
+
+    cursor_query_param = "cursor"
+    keys: tuple[Key, ...] = ()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.keyset: KeysetPage | None = None
+        token = request.query_params.get(self.cursor_query_param)
+        queryset = queryset.order_by(*order_of(self.keys))
+        if token is None and request.query_params.get(self.offset_query_param):
+            page = super().paginate_queryset(queryset, request, view)
+            self.following = (
+                Position(values_of(page[-1], self.keys), page=2)
+                if page and self.offset + len(page) < self.count
+                else None
+            )
+            return page
+        self.limit = self.get_limit(request)
+        position = None
+        if token is not None:
+            if request.query_params.get(self.offset_query_param):
+                raise ValidationError(
+                    {self.cursor_query_param: [_("cursor 与 offset 不能同时使用")]}
+                )
+            try:
+                position = Position.parse(token, self.keys)
+            except BadPosition:
+                raise ValidationError(
+                    {self.cursor_query_param: [_("无效的分页位置，请从列表第一页重新开始")]}
+                ) from None
+        self.count = self.get_count(queryset)
+        self.keyset = keyset_page(queryset, self.keys, self.limit, position)
+        self.following = self.keyset.next
+        return self.keyset.rows
+
+    def _cursor_link(self, position: Position | None) -> str | None:
+        if position is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)
+        return replace_query_param(url, self.cursor_query_param, position.token())
+
+    def get_next_link(self):
+        return self._cursor_link(self.following)
+
+    def get_previous_link(self):
+        if self.keyset is None:
+            return super().get_previous_link()
+        return self._cursor_link(self.keyset.previous)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _(
+                        "分页位置：取自上一响应的 next 或 previous 链接，不必自行构造；"
+                        "深翻页请用此参数而非 offset"
+                    )
+                ),
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+class CaseListPagination(KeysetPagination):
+    # The cases' list order (Case.Meta.ordering), read from `case_received_order`.
+    keys = (Key("received_at", descending=True), Key("id", descending=True))

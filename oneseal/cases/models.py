@@ -376,6 +376,16 @@ class CaseStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "review_step"], name="case_step_unique")
         ]
+        indexes = [
+            # The queues' pending steps (workbench.queries: each case's first pending step):
+            # a few per running case, where the table holds every step ever done.
+            models.Index(
+                fields=["case", "order", "id"],
+                include=["role", "assignee"],
+                condition=Q(state="pending"),
+                name="casestep_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_state_display()}）"

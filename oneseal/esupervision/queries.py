@@ -196,9 +196,13 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
         late = Suspension.objects.filter(
             case_id=OuterRef("pk"), resumed_on__isnull=True, expected_end__lt=today
         )
-        expected = Suspension.objects.filter(
-            case_id=OuterRef("pk"), resumed_on__isnull=True
-        ).values("expected_end")[:1]
+        # Ordered by the suspension's own fields: its default order starts with the case's
+        # (newest first), which joined the case table again for every row listed.
+        expected = (
+            Suspension.objects.filter(case_id=OuterRef("pk"), resumed_on__isnull=True)
+            .order_by("suspended_on", "id")
+            .values("expected_end")[:1]
+        )
         return (
             cases.filter(state=State.SUSPENDED)
             .filter(Exists(late))

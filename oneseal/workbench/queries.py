@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as Switch
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases import rules as case_rules
@@ -30,6 +31,7 @@ from oneseal.cases.models import (
 )
 from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, case_rows
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, ReviewStep
+from oneseal.interface.keyset import Key, order_of
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
@@ -42,7 +44,9 @@ STEP_PENDING = CaseStep.StepState.PENDING
 
 
 def with_current_step(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate the role, section and assignee of each case's pending step (NULL role: none)."""
+    """Annotate the role, section and assignee of each case's pending step (NULL role: none).
+    The queues say the same as semi-joins (`_pending_step`), which PostgreSQL reads far faster
+    over a whole queue; this reads one case's, and is the reference the tests compare with."""
     stored = CaseStep.objects.filter(case=OuterRef("pk"))
     pending = stored.filter(state=STEP_PENDING).order_by("order", "id")
     planned = (
@@ -64,29 +68,61 @@ def with_current_step(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _mine(user: Viewer) -> Q:
-    """The pending step is assigned to the user, or to nobody."""
-    return Q(step_assignee=user.pk) | Q(step_assignee__isnull=True)
+def _pending_step(step: Q, planned: Q) -> Q:
+    """The cases whose pending step meets `step` (a condition on a CaseStep), or which are not
+    yet worked on and whose handling item's first step after the window's own meets `planned`
+    (a condition on `first_role` and `first_section` of that item): the rule of
+    `with_current_step` said as semi-joins rather than as its annotation. Each EXISTS here is
+    correlated on the case alone, so PostgreSQL reads each once, hashed, over the pending
+    steps' partial index (`casestep_pending`), where the annotation ran six subqueries per
+    accepted case of the scope before sorting (a superuser's decision queue at 1,000,000
+    cases: ≈1 s, docs/scaling.md). `test_decide_queue.py` checks both say the same."""
+    pending = CaseStep.objects.filter(state=STEP_PENDING)
+    earlier = pending.filter(case=OuterRef("case")).filter(
+        Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), id__lt=OuterRef("id"))
+    )
+    first_pending = pending.filter(case=OuterRef("pk")).exclude(Exists(earlier))
+    first = (
+        ReviewStep.objects.filter(handling_item=OuterRef("pk"))
+        .exclude(role=ReviewStep.Role.CLERK)
+        .order_by("order", "id")
+    )
+    items = HandlingItem.objects.annotate(
+        first_role=Subquery(first.values("role")[:1]),
+        first_section=Subquery(first.values("section")[:1]),
+    )
+    not_started = ~Exists(CaseStep.objects.filter(case=OuterRef("pk")))
+    return Exists(first_pending.filter(step)) | (
+        not_started & Q(handling_item__in=items.filter(planned).values("pk"))
+    )
 
 
 def _review_filter(user: Viewer) -> Q:
     """A reviewer's step: assigned to them, or unassigned in their section (or in none)."""
+    reviewer = ReviewStep.Role.REVIEWER
     if user.is_superuser:
-        return Q(step_role=ReviewStep.Role.REVIEWER)
-    staff = staff_of(user)
-    section = getattr(staff, "section_id", None)
-    unassigned = Q(step_assignee__isnull=True) & (
-        Q(step_section__isnull=True) | Q(step_section=section)
+        return _pending_step(Q(role=reviewer), Q(first_role=reviewer))
+    section = getattr(staff_of(user), "section_id", None)
+    in_section = Q(section__isnull=True) | Q(section=section)
+    return _pending_step(
+        Q(role=reviewer) & (Q(assignee=user.pk) | (Q(assignee__isnull=True) & in_section)),
+        # Not yet worked on: nobody is assigned.
+        Q(first_role=reviewer) & (Q(first_section__isnull=True) | Q(first_section=section)),
     )
-    return Q(step_role=ReviewStep.Role.REVIEWER) & (Q(step_assignee=user.pk) | unassigned)
 
 
 def _decision_filter(user: Viewer) -> Q:
-    """Ready for the decision: the pending step is the signatory's, there is none left before
-    it, or the item is decided on the spot (即办件)."""
+    """Ready for the decision: the pending step is the signatory's (assigned to the user or
+    to nobody), there is none left before it, or the item is decided on the spot (即办件)."""
+    signatory = ReviewStep.Role.SIGNATORY
+    stored = CaseStep.objects.filter(case=OuterRef("pk"))
+    all_done = Exists(stored) & ~Exists(stored.filter(state=STEP_PENDING))
     return (
-        (Q(step_role=ReviewStep.Role.SIGNATORY) & _mine(user))
-        | Q(step_role__isnull=True)
+        _pending_step(
+            Q(role=signatory) & (Q(assignee=user.pk) | Q(assignee__isnull=True)),
+            Q(first_role=signatory) | Q(first_role__isnull=True),
+        )
+        | all_done
         | Q(handling_item__is_instant=True)
     )
 
@@ -101,6 +137,14 @@ class Queue:
 
     def cases(self, user: Viewer, base: QuerySet[Case]) -> QuerySet[Case]:
         return QUEUE_FILTERS[self.key](user, base)
+
+    @property
+    def keys(self) -> tuple[Key, ...]:
+        """The queue's order, which its pages seek along (oneseal.interface.keyset): the lists
+        of every case newest first, the others the nearest due date first (none last)."""
+        if self.key in ("open", "all"):
+            return (Key("received_at", descending=True), Key("id", descending=True))
+        return (Key(self.due_field, nulls_last=True), Key("id"))
 
 
 def _tolerated_outstanding() -> Exists:
@@ -119,13 +163,9 @@ QUEUE_FILTERS = {
         _tolerated_outstanding(),
         state__in=(State.ACCEPTED, State.SUSPENDED, State.GRANTED, State.DELIVERED),
     ),
-    "review": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(
-        _review_filter(user)
-    ),
+    "review": lambda user, qs: qs.filter(_review_filter(user), state=State.ACCEPTED),
     "suspended": lambda user, qs: qs.filter(state=State.SUSPENDED),
-    "decide": lambda user, qs: with_current_step(qs.filter(state=State.ACCEPTED)).filter(
-        _decision_filter(user)
-    ),
+    "decide": lambda user, qs: qs.filter(_decision_filter(user), state=State.ACCEPTED),
     "extension": lambda user, qs: qs.filter(
         Exists(Extension.objects.filter(case=OuterRef("pk"), approved_on__isnull=True)),
         state=State.ACCEPTED,
@@ -177,11 +217,7 @@ def queue_cases(
     """The queue's cases, filtered, the nearest due date first (none last). `base`: the
     user's `case_rows`, when the caller already has them (one scoping for all the queues)."""
     rows = case_rows(user) if base is None else base
-    qs = queue.cases(user, apply_filters(rows, filters or {}))
-    due = F(queue.due_field)
-    if queue.key in ("open", "all"):
-        return qs.order_by("-received_at", "-id")
-    return qs.order_by(due.asc(nulls_last=True), "id")
+    return queue.cases(user, apply_filters(rows, filters or {})).order_by(*order_of(queue.keys))
 
 
 def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
@@ -197,9 +233,33 @@ def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     if filters.get("received_to"):
         qs = qs.filter(received_on__lte=filters["received_to"])
     if filters.get("q"):
-        text = filters["q"]
-        qs = qs.filter(Q(number__icontains=text) | Q(applicant__name__icontains=text))
+        qs = qs.filter(search_q(filters["q"]))
     return qs
+
+
+# Up to this many applicants whose name matches, the search names them by id; beyond, the
+# words are too common for an index to narrow (a list of every "公司") and the list is read in
+# its own order, keeping the rows that match.
+NAME_MATCHES_LISTED = 500
+
+
+def search_q(text: str) -> Q:
+    """The cases whose number or applicant's name contains `text`. The applicants are read
+    first, by the trigram index on their name (cases 0014), so that the condition on the
+    cases is `number LIKE … OR applicant_id IN (ids)`: two indexes, the number's trigrams and
+    the applicant's, joined in a bitmap. `applicant__name LIKE` across the join made
+    PostgreSQL read every case of the scope and its applicant."""
+    ids = list(
+        Applicant.objects.filter(name__icontains=text).values_list("pk", flat=True)[
+            : NAME_MATCHES_LISTED + 1
+        ]
+    )
+    by_name = (
+        Q(applicant_id__in=ids)
+        if len(ids) <= NAME_MATCHES_LISTED
+        else Q(applicant__name__icontains=text)
+    )
+    return Q(number__icontains=text) | by_name
 
 
 # A tab says whether there is work and roughly how much ("99+"); the queue shown counts its

@@ -19,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oneseal.api.pagination import CappedCountPagination
+from oneseal.api.pagination import CaseListPagination
 from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseMaterial, RevocationProposal
@@ -107,7 +107,7 @@ class ApplicantRegister(SignedInMixin, APIView):
 @extend_schema(tags=[CASES])
 class CaseListCreate(SignedInMixin, generics.ListAPIView):
     serializer_class = CaseRowSerializer
-    pagination_class = CappedCountPagination
+    pagination_class = CaseListPagination
 
     def get_queryset(self):
         params = parse(CaseListQuery, self.request.query_params)

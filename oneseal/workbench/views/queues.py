@@ -2,10 +2,12 @@
 queue, and the notices waiting to be issued."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.interface import keyset
 from oneseal.interface.counts import CappedPaginator
 from oneseal.linkage import queries as linkage_queries
 from oneseal.organisation.models import Role
@@ -38,6 +41,72 @@ def _rows(page: Page, on: datetime.date) -> list[Case]:
     return queries.attach_row_clocks(page.object_list, on)
 
 
+@dataclass
+class QueuePage:
+    """A page of a queue as its template shows it: the rows, the page's number of the count's
+    pages, and the cursors of the pages either side (oneseal.interface.keyset)."""
+
+    rows: list[Case]
+    number: int
+    count: int
+    count_estimated: bool
+    previous: str
+    next: str
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE), self.number)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.previous or self.next)
+
+
+def _queue_page(request: HttpRequest, queue: queries.Queue, cases: QuerySet[Case]) -> QueuePage:
+    """The page a queue's links ask for: `cursor` (the page's own links: read from the
+    order's position, as fast deep in a province's queue as on top, and stable while cases
+    come in), or `page` (a number, as links from before the cursors: read by offset, then
+    linked on by cursor), or the first."""
+    paginator = CappedPaginator(cases, PAGE_SIZE)
+    position = None
+    if request.GET.get("cursor"):
+        try:
+            position = keyset.Position.parse(request.GET["cursor"], queue.keys)
+        except keyset.BadPosition:
+            messages.error(request, _("分页位置无效，已回到第一页"))
+    elif request.GET.get("page"):
+        numbered = paginator.get_page(request.GET.get("page"))
+        rows = list(numbered.object_list)
+        n = numbered.number
+        before = (
+            keyset.Position(keyset.values_of(rows[0], queue.keys), backwards=True, page=n - 1)
+            if rows and n > 1
+            else None
+        )
+        after = (
+            keyset.Position(keyset.values_of(rows[-1], queue.keys), page=n + 1)
+            if rows and numbered.has_next()
+            else None
+        )
+        return QueuePage(
+            rows,
+            n,
+            paginator.count,
+            paginator.count_estimated,
+            before.token() if before else "",
+            after.token() if after else "",
+        )
+    found = keyset.keyset_page(cases, queue.keys, PAGE_SIZE, position)
+    return QueuePage(
+        found.rows,
+        found.number,
+        paginator.count,
+        paginator.count_estimated,
+        found.previous.token() if found.previous else "",
+        found.next.token() if found.next else "",
+    )
+
+
 @staff_only
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -50,11 +119,9 @@ def home(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, items=queries.items_in_scope(user))
     filters = form.cleaned_data if form.is_valid() else {}
     counts = queries.queue_counts(user, queues, filters=filters)
-    page = CappedPaginator(queries.queue_cases(user, queue, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = _queue_page(request, queue, queries.queue_cases(user, queue, filters=filters))
     keep = request.GET.copy()
-    for name in ("page", "queue"):
+    for name in ("page", "queue", "cursor"):
         keep.pop(name, None)
     return render(
         request,
@@ -64,7 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "form": form,
             "page": page,
-            "rows": _rows(page, today()),
+            "rows": queries.attach_row_clocks(page.rows, today()),
             "filter_query": keep.urlencode(),
         },
     )

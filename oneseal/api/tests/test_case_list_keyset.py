@@ -1,0 +1,145 @@
+"""The case list pages by keyset: `next` and `previous` carry a cursor, every page keeps the
+request's filters, a case received meanwhile neither repeats nor hides one, a bad cursor is a
+400 naming it, and `offset` still works for clients that count pages."""
+
+import base64
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from oneseal.cases import actions
+from oneseal.testing import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seven(handling_item, applicant, clerk):
+    # Two pairs received at the same moment: the order's tie is broken by id.
+    moments = ["03 09:00", "04 09:00", "04 09:00", "05 09:00", "06 09:00", "06 09:00", "07 09:00"]
+    return [
+        actions.receive(handling_item, actor=clerk, applicant=applicant, at=at(f"2025-03-{m}"))
+        for m in moments
+    ]
+
+
+def client_of(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def walk(client, url):
+    """Every page from `url` on, following `next`: the ids of each page."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        pages.append([c["id"] for c in body["results"]])
+        url = body["next"]
+    return pages
+
+
+def newest_first(cases):
+    return [c.pk for c in sorted(cases, key=lambda c: (c.received_at, c.pk), reverse=True)]
+
+
+def test_following_next_gives_every_case_once_in_the_list_order(seven, clerk):
+    client = client_of(clerk)
+    pages = walk(client, "/api/v1/cases?limit=3")
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [pk for page in pages for pk in page] == newest_first(seven)
+    first = client.get("/api/v1/cases?limit=3").json()
+    assert "cursor=" in first["next"] and "offset" not in first["next"]
+    assert first["previous"] is None and first["count"] == 7
+
+
+def test_previous_goes_back_to_the_page_before(seven, clerk):
+    client = client_of(clerk)
+    second = client.get(client.get("/api/v1/cases?limit=3").json()["next"]).json()
+    third = client.get(second["next"]).json()
+    assert client.get(third["previous"]).json()["results"] == second["results"]
+    back = client.get(second["previous"]).json()
+    assert [c["id"] for c in back["results"]] == newest_first(seven)[:3]
+    assert back["previous"] is None
+
+
+def test_the_pages_keep_the_filters(seven, clerk):
+    client = client_of(clerk)
+    pages = walk(client, "/api/v1/cases?limit=2&received_from=2025-03-04&received_to=2025-03-06")
+    listed = [pk for page in pages for pk in page]
+    assert listed == newest_first(seven[1:6])
+
+
+def test_a_case_received_meanwhile_neither_repeats_nor_hides_one(
+    seven, clerk, handling_item, applicant
+):
+    client = client_of(clerk)
+    first = client.get("/api/v1/cases?limit=3").json()
+    # Received after the first page was read: it sorts first, before everything shown.
+    late = actions.receive(
+        handling_item, actor=clerk, applicant=applicant, at=at("2025-03-08 09:00")
+    )
+    rest = walk(client, first["next"])
+    seen = [c["id"] for c in first["results"]] + [pk for page in rest for pk in page]
+    assert seen == newest_first(seven)
+    # Back from the second page: the page read first, and before it the first page as it is
+    # now, with the new case.
+    second = client.get(first["next"]).json()
+    back = client.get(second["previous"]).json()
+    assert back["results"] == first["results"]
+    start = client.get(back["previous"]).json()
+    assert [c["id"] for c in start["results"]] == newest_first([*seven, late])[:3]
+    assert start["previous"] is None
+
+
+def test_a_cursor_never_reaches_beyond_the_callers_scope(seven, clerk, far_staff):
+    token = client_of(clerk).get("/api/v1/cases?limit=3").json()["next"].split("cursor=")[1]
+    body = client_of(far_staff).get(f"/api/v1/cases?limit=3&cursor={token}").json()
+    assert body["results"] == [] and body["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "x",
+        "!!!",
+        base64.urlsafe_b64encode(b'{"v":[1],"p":1}').decode(),
+        base64.urlsafe_b64encode(b'{"v":[{"t":"2025-03-01T00:00:00"},1]}').decode(),
+        base64.urlsafe_b64encode(b'{"v":[{"t":"2025-03-01T00:00:00+00:00"},[1]]}').decode(),
+        base64.urlsafe_b64encode(json.dumps({"v": [None, None]}).encode()).decode(),
+        "A" * 600,
+    ],
+)
+def test_a_bad_cursor_is_refused_naming_it(seven, clerk, cursor):
+    response = client_of(clerk).get("/api/v1/cases", {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["fields"]
+
+
+def test_cursor_and_offset_together_are_refused(seven, clerk):
+    client = client_of(clerk)
+    token = client.get("/api/v1/cases?limit=3").json()["next"].split("cursor=")[1]
+    response = client.get(f"/api/v1/cases?limit=3&offset=3&cursor={token}")
+    assert response.status_code == 400 and "cursor" in response.json()["fields"]
+
+
+def test_offset_still_works_and_its_next_link_is_a_cursor(seven, clerk):
+    client = client_of(clerk)
+    body = client.get("/api/v1/cases?limit=3&offset=3").json()
+    assert [c["id"] for c in body["results"]] == newest_first(seven)[3:6]
+    previous = client.get(body["previous"]).json()["results"]
+    assert [c["id"] for c in previous] == newest_first(seven)[:3]
+    assert [c["id"] for c in client.get(body["next"]).json()["results"]] == newest_first(seven)[6:]
+    last = client.get("/api/v1/cases?limit=3&offset=6").json()
+    assert last["next"] is None and len(last["results"]) == 1
+
+
+def test_the_schema_documents_the_cursor(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    params = {p["name"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
+    assert {"cursor", "limit", "offset"} <= params
