@@ -76,15 +76,27 @@ def test_the_region_range_is_the_prefix_and_nothing_beside_it(handling_item, cle
     assert Case.objects.filter(region_scope("640221")).exists()
 
 
-def test_one_case_is_visible_in_one_statement_as_the_list_has_it(
+def test_one_case_is_visible_as_the_list_has_it(
     handling_item, clerk, applicant, far_staff, django_assert_num_queries
 ):
     theirs = actions.receive(handling_item, actor=clerk, applicant=applicant)
     own = actions.receive(handling_item, actor=clerk, applicant=own_person(far_staff, "011"))
-    user = get_user_model().objects.get(pk=far_staff.pk)
-    staff_of(user)
+    far = get_user_model().objects.get(pk=far_staff.pk)
+    near = get_user_model().objects.get(pk=clerk.pk)
+    staff_of(far), staff_of(near)
+    # A case of the clerk's region: one statement, by primary key and region range.
     with django_assert_num_queries(1):
-        assert case_is_visible(user, own.pk)
-    assert not case_is_visible(user, theirs.pk)
-    assert not case_is_visible(user, own.pk + theirs.pk + 100)
-    assert case_is_visible(clerk, theirs.pk) and case_is_visible(clerk, own.pk)
+        assert case_is_visible(near, theirs.pk)
+    # Their own application in another region: found by their applicants, a second statement.
+    with django_assert_num_queries(2):
+        assert case_is_visible(far, own.pk)
+    assert not case_is_visible(far, theirs.pk)
+    assert not case_is_visible(far, own.pk + theirs.pk + 100)
+    assert case_is_visible(near, own.pk)
+    # The applicant's account sees its own case and no other.
+    person = get_user_model().objects.create_user("self-applicant", password="pw-self-1")
+    mine = actions.receive(handling_item, actor=clerk, applicant=own_person(person, "012"))
+    assert case_is_visible(person, mine.pk) and not case_is_visible(person, theirs.pk)
+    for pk in (theirs.pk, own.pk, mine.pk):
+        for user in (far, near, person):
+            assert case_is_visible(user, pk) == visible_cases(user).filter(pk=pk).exists()
