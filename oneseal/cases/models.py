@@ -68,10 +68,12 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     # Kept on the instance by the actions, never stored: the head of the event chain as last
-    # locked or written, and what `intake.receive` just created (for the caller to show).
+    # locked or written, and what `intake.receive` and `review.create_steps` just created (for
+    # the caller to show).
     _chain_head: tuple[int, str]
     new_lines: list["CaseMaterial"]
     new_events: list["CaseEvent"]
+    created_steps: list["CaseStep"]
 
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)

@@ -3,7 +3,7 @@ and the parts of a published handling item version a case is made from."""
 
 import datetime
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -51,34 +51,62 @@ def visible_cases(user: Viewer) -> QuerySet[Case]:
     department (now the supervising one, ItemVersion.original_department) is theirs; anyone
     signed in sees the cases of the applicants linked to their account; an anonymous caller
     sees nothing."""
+    return _visible(user, own_applicant_ids)
+
+
+def case_is_visible(user: Viewer, pk: int) -> bool:
+    """Whether case `pk` is among `visible_cases(user)`. Staff: first in their scope without
+    their own applications (a primary key and a region range: the case a clerk acts on, nearly
+    always); only when that misses, with their own applicants as a subquery. Building that
+    subquery (a union, with the authorisations in force today) costs more CPU than the lookup."""
+    if _visible(user, lambda u: []).filter(pk=pk).exists():
+        return True
+    if not is_scoped_staff(user):
+        return False  # an applicant's whole scope was the statement above
+    return _visible(user, lambda u: represented(u).values("pk")).filter(pk=pk).exists()
+
+
+def _visible(user: Viewer, own_applicants: Callable[[Viewer], Any]) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
     if not is_scoped_staff(user):
         # A subquery, not a join: an applicant's own cases by the applicant index.
         return Case.objects.filter(applicant_id__in=represented(user).values("pk"))
-    # Staff: their applicants read first (one small query, nearly always none), so that the
-    # scope is the region alone. `region OR applicant IN (subquery)` makes PostgreSQL filter
-    # every row of the state or date it reads instead of ranging over an index on
-    # (state, region_code) (bench/supervision.py (e), docs/scaling.md).
-    own_ids = list(represented(user).values_list("pk", flat=True))
     prefix = scope_prefix(user) or ""
     scope = region_scope(prefix)
-    staff = staff_of(user)
-    # is_scoped_staff: anyone but a superuser has a staff record here
-    if not user.is_superuser and staff is not None and not (staff.role_set & REGION_WIDE_ROLES):
+    # is_scoped_staff: anyone but a superuser has a staff record here; a superuser's is not
+    # needed (they see every region, so every centre's and every applicant's cases).
+    staff = None if user.is_superuser else staff_of(user)
+    if staff is not None and not (staff.role_set & REGION_WIDE_ROLES):
         if staff.department_id is None:
-            return Case.objects.filter(applicant_id__in=own_ids)
+            return Case.objects.filter(applicant_id__in=own_applicants(user))
         scope &= Q(handling_item__item_version__original_department_id=staff.department_id)
     elif not prefix:
         # Every region: the applicant's and the centre's cases are among them.
         return Case.objects.all()
+    # Staff: their own applicants. For a list, as ids read first (one small query per request,
+    # nearly always none), so that the scope is the region alone: `region OR applicant IN
+    # (subquery)` makes PostgreSQL filter every row of the state or date it reads instead of
+    # ranging over an index on (state, region_code) (bench/supervision.py (e), docs/scaling.md).
+    own = own_applicants(user)
     if staff is not None and staff.service_centre_id is not None:
         # A township service centre's staff see the cases received at their centre under the
         # bureau's delegation (the cases stay in the bureau's region).
         scope |= Q(service_centre_id=staff.service_centre_id)
-    if own_ids:
-        scope |= Q(applicant_id__in=own_ids)
+    if not isinstance(own, list) or own:
+        scope |= Q(applicant_id__in=own)
     return Case.objects.filter(scope)
+
+
+def own_applicant_ids(user: Viewer) -> list[int]:
+    """The applicants a staff member acts for as a person (their own account's), read once per
+    request and kept on the user object like `staff_of`'s record: the next request loads its
+    user afresh, so an authorisation given or withdrawn applies at once."""
+    cached = getattr(user, "_oneseal_own_applicants", None)
+    if cached is None:
+        cached = list(represented(user).values_list("pk", flat=True))
+        setattr(user, "_oneseal_own_applicants", cached)  # noqa: B010
+    return cached
 
 
 def region_scope(prefix: str) -> Q:

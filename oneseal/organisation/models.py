@@ -166,9 +166,14 @@ class Staff(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    # The roles as read with the record (`organisation.rules.staff_of` joins them into its one
+    # query); None: not read, `role_set` asks the database.
+    known_roles: frozenset[str] | None = None
+
     @property
     def role_set(self) -> frozenset[str]:
-        # Prefetched by `staff_of`; one query otherwise.
+        if self.known_roles is not None:
+            return self.known_roles
         return frozenset(r.role for r in self.roles.all())
 
 

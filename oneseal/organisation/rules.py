@@ -7,7 +7,7 @@ from oneseal.actors import Actor
 from oneseal.errors import NotPermitted
 from oneseal.regions.models import Region
 
-from .models import Role, Staff, StaffRole
+from .models import Role, Staff
 
 
 def staff_of(user: Actor) -> Staff | None:
@@ -25,27 +25,17 @@ def staff_of(user: Actor) -> Staff | None:
 def _read_staff(user_id: int) -> Staff | None:
     """The staff record with its region, bureau, department and roles in one query (every
     signed-in request asks): a row per role, joined to the staff row (one row with no role
-    when it has none; none for a user who is not staff)."""
+    when it has none; none for a user who is not staff). The roles are handed to the record
+    (`Staff.known_roles`), which `role_set` answers from without a query of its own."""
     rows = list(
         Staff.objects.select_related("region", "bureau", "department")
         .filter(user_id=user_id)
-        .annotate(role_pk=F("roles__pk"), role_name=F("roles__role"))
+        .annotate(role_name=F("roles__role"))
     )
     if not rows:
         return None
-    staff, db = rows[0], rows[0]._state.db
-    roles = [
-        StaffRole.from_db(db, ["id", "staff_id", "role"], [row.role_pk, staff.pk, row.role_name])
-        for row in rows
-        if row.role_pk is not None
-    ]
-    for role in roles:
-        role.staff = staff
-    # What prefetch_related("roles") would have left: `role_set` and `roles.all()` ask nothing.
-    manager = staff.roles.all()
-    manager._result_cache = roles
-    manager._prefetch_done = True  # type: ignore[attr-defined]
-    staff._prefetched_objects_cache = {"roles": manager}  # type: ignore[attr-defined]
+    staff = rows[0]
+    staff.known_roles = frozenset(row.role_name for row in rows if row.role_name is not None)
     return staff
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from oneseal.cases import actions
 from oneseal.cases.actions import review as review_actions
 from oneseal.cases.models import Case
-from oneseal.cases.queries import DETAIL_PREFETCH, case_details, visible_cases, with_clocks
+from oneseal.cases.queries import DETAIL_PREFETCH, case_details, case_is_visible, with_clocks
 
 
 def detail_of(user, pk: int) -> Case:
@@ -20,7 +20,7 @@ def detail_of(user, pk: int) -> Case:
 def require_visible(user, pk: int) -> Case:
     """404 unless the caller may see case `pk`; the action locks and reads the row itself,
     so only its existence in the caller's scope is asked here."""
-    if not visible_cases(user).filter(pk=pk).exists():
+    if not case_is_visible(user, pk):
         raise Http404
     return Case(pk=pk)
 
@@ -64,5 +64,12 @@ def acted_detail(case: Case) -> Case:
         if field.is_cached(case):
             field.set_cached_value(fresh, field.get_cached_value(case))
     with_clocks([fresh])
-    fresh.review_steps = actions.steps_of(fresh)
+    created = getattr(case, "created_steps", None)
+    if created is not None:
+        # Stored by this very act (accepting) as its last step: in hand, nobody assigned yet.
+        fresh.review_steps = review_actions.with_sections(created) or review_actions.planned_steps(
+            fresh
+        )
+    else:
+        fresh.review_steps = actions.steps_of(fresh)
     return fresh

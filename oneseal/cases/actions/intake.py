@@ -640,13 +640,19 @@ def within_acceptance_window(
 
 
 def accept_blockers(
-    case: Case, *, on: datetime.date, tolerated: dict[int, datetime.date] | None = None
+    case: Case,
+    *,
+    on: datetime.date,
+    tolerated: dict[int, datetime.date] | None = None,
+    lines: list[CaseMaterial] | None = None,
 ) -> list[str]:
     """Why the case cannot be accepted now: every required material must be provided, or be a
-    non-core material marked tolerable with a dated promise (容缺受理)."""
+    non-core material marked tolerable with a dated promise (容缺受理). `lines`: the case's
+    checklist with its materials, when the caller has read it already."""
     out = rules.transition_blockers("accept", case.state)
     tolerated = tolerated or {}
-    lines = list(case.materials.select_related("material"))
+    if lines is None:
+        lines = list(case.materials.select_related("material"))
     attorney = power_of_attorney_blockers(case, lines, tolerated=tolerated)
     out += attorney
     for line in lines:
@@ -743,9 +749,10 @@ def accept(
     require_case_role(actor, case, Role.CLERK, delegable=True)
     on = on or today()
     require_within_window(case, on, refused=_("无需再作受理决定"))
-    blockers = accept_blockers(case, on=on, tolerated=tolerated)
+    lines = list(case.materials.select_related("material"))
+    blockers = accept_blockers(case, on=on, tolerated=tolerated, lines=lines)
     check("accept", case)
-    attorney = power_of_attorney_blockers(case, tolerated=tolerated)
+    attorney = power_of_attorney_blockers(case, lines, tolerated=tolerated)
     if attorney:
         # Named under its own field, so every interface can say what the refusal is about.
         raise ValidationFailed(

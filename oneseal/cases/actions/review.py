@@ -138,7 +138,7 @@ def _planned_steps(case: Case, *, accepted_by: object = _LOOK_UP) -> list[CaseSt
     return steps
 
 
-def _with_sections(steps: list[CaseStep]) -> list[CaseStep]:
+def with_sections(steps: list[CaseStep]) -> list[CaseStep]:
     ids = {s.section_id for s in steps if s.section_id is not None}
     if ids:
         sections = Section.objects.in_bulk(ids)
@@ -150,7 +150,7 @@ def _with_sections(steps: list[CaseStep]) -> list[CaseStep]:
 
 def planned_steps(case: Case) -> list[CaseStep]:
     """The steps a case will get from its handling item version, unsaved."""
-    return _with_sections(_planned_steps(case))
+    return with_sections(_planned_steps(case))
 
 
 def steps_of(case: Case) -> list[CaseStep]:
@@ -166,6 +166,9 @@ def create_steps(case: Case, *, accepted_by: "User | None") -> None:
     steps = _planned_steps(case, accepted_by=accepted_by)
     if steps:
         CaseStep.objects.bulk_create(steps)
+    # What the act's answer shows without reading back what was just written
+    # (api.cases.details.acted_detail).
+    case.created_steps = steps
 
 
 def ensure_steps(case: Case) -> list[CaseStep]:

@@ -8,7 +8,8 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
 from oneseal.cases.models import Case
-from oneseal.cases.queries import region_scope, visible_cases
+from oneseal.cases.queries import case_is_visible, region_scope, visible_cases
+from oneseal.organisation.rules import staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,30 @@ def test_a_superuser_who_also_applies_sees_every_case(handling_item, clerk, appl
     assert set(visible_cases(root)) == {others, own}
 
 
+def test_a_superusers_scope_reads_nothing_before_the_cases(
+    handling_item, clerk, applicant, django_assert_num_queries
+):
+    root = get_user_model().objects.create_superuser("root3", password="root-pw-3")
+    own_person(root, "009")
+    with django_assert_num_queries(0):
+        cases = visible_cases(root)
+    with django_assert_num_queries(1):
+        assert not cases.exists()
+
+
+def test_staffs_own_applicants_are_read_once_per_request(
+    handling_item, clerk, applicant, far_staff, django_assert_num_queries
+):
+    user = get_user_model().objects.get(pk=far_staff.pk)  # as a request loads it
+    with django_assert_num_queries(2):  # the staff record with its roles, their own applicants
+        visible_cases(user)
+    with django_assert_num_queries(0):
+        visible_cases(user)
+    # The next request reads them again: an application they file now is theirs at once.
+    own = actions.receive(handling_item, actor=clerk, applicant=own_person(far_staff, "010"))
+    assert list(visible_cases(get_user_model().objects.get(pk=far_staff.pk))) == [own]
+
+
 def test_the_region_range_is_the_prefix_and_nothing_beside_it(handling_item, clerk, applicant):
     case = actions.receive(handling_item, actor=clerk, applicant=applicant)
     assert case.region_code == "640221"
@@ -49,3 +74,29 @@ def test_the_region_range_is_the_prefix_and_nothing_beside_it(handling_item, cle
     Case.objects.filter(pk=case.pk).update(region_code="6402219")
     assert not Case.objects.filter(region_scope("640222")).exists()
     assert Case.objects.filter(region_scope("640221")).exists()
+
+
+def test_one_case_is_visible_as_the_list_has_it(
+    handling_item, clerk, applicant, far_staff, django_assert_num_queries
+):
+    theirs = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    own = actions.receive(handling_item, actor=clerk, applicant=own_person(far_staff, "011"))
+    far = get_user_model().objects.get(pk=far_staff.pk)
+    near = get_user_model().objects.get(pk=clerk.pk)
+    staff_of(far), staff_of(near)
+    # A case of the clerk's region: one statement, by primary key and region range.
+    with django_assert_num_queries(1):
+        assert case_is_visible(near, theirs.pk)
+    # Their own application in another region: found by their applicants, a second statement.
+    with django_assert_num_queries(2):
+        assert case_is_visible(far, own.pk)
+    assert not case_is_visible(far, theirs.pk)
+    assert not case_is_visible(far, own.pk + theirs.pk + 100)
+    assert case_is_visible(near, own.pk)
+    # The applicant's account sees its own case and no other.
+    person = get_user_model().objects.create_user("self-applicant", password="pw-self-1")
+    mine = actions.receive(handling_item, actor=clerk, applicant=own_person(person, "012"))
+    assert case_is_visible(person, mine.pk) and not case_is_visible(person, theirs.pk)
+    for pk in (theirs.pk, own.pk, mine.pk):
+        for user in (far, near, person):
+            assert case_is_visible(user, pk) == visible_cases(user).filter(pk=pk).exists()

@@ -1,0 +1,155 @@
+"""Profile the intake hot path: `actions.receive` + `actions.accept` in process, and the two API
+requests (POST /api/v1/cases, POST /api/v1/cases/{id}/accept) through Django's test client.
+
+    .venv/bin/python bench/profile_intake.py [--cases 100] [--database-name oneseal_profile]
+                                             [--database-url postgres://…] [--top 40]
+                                             [--statements] [--wall] [--dump DIR] [--only inprocess|api]
+
+It builds a throw-away PostgreSQL database from the models (no migrations, as the test suite
+does), the same world as `bench/cases.py` (one county, a published handling item, a clerk, an
+applicant), warms up, then for each path prints: CPU seconds per case (`time.process_time`),
+statements per case with the SQL grouped by table, and cProfile's top functions by cumulative
+time (the profiler's timer is the process's CPU time unless --wall). --dump writes the .prof
+files (for snakeviz or `python -m pstats`). Run by hand; not part of the test suite.
+"""
+
+import argparse
+import collections
+import cProfile
+import os
+import pstats
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def statement_kinds(queries) -> list[tuple[str, int]]:
+    """Each statement reduced to its verb and first table, counted."""
+    kinds: collections.Counter[str] = collections.Counter()
+    for q in queries:
+        sql = q["sql"]
+        verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
+        table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_0-9]+)"?', sql)
+        lock = " FOR UPDATE" if "FOR UPDATE" in sql else ""
+        kinds[f"{verb} {table.group(1) if table else ''}{lock}".strip()] += 1
+    return kinds.most_common()
+
+
+def measure(label: str, n: int, one, args) -> None:
+    from django.db import connection
+
+    from oneseal.calendars.queries import current_calendar
+
+    for i in range(5):  # warm-up: caches, the calendar, the first catalogue reads
+        one(i)
+    current_calendar()
+    captured: list[dict] = []
+
+    def record(execute, sql, params, many, context):
+        captured.append({"sql": sql})
+        return execute(sql, params, many, context)
+
+    # Counted at the cursor: BEGIN and COMMIT go by the connection and are not among them.
+    with connection.execute_wrapper(record):
+        one(5)
+    t0 = time.process_time()
+    for i in range(n):
+        one(100 + i)
+    cpu = (time.process_time() - t0) / n
+    profiler = cProfile.Profile() if args.wall else cProfile.Profile(time.process_time)
+    profiler.enable()
+    for i in range(n):
+        one(1000 + i)
+    profiler.disable()
+    print(f"\n== {label}: {cpu * 1000:.1f} ms CPU per case (unprofiled, {n} cases)")
+    print(f"   statements per case: {len(captured)} (without BEGIN and COMMIT)")
+    for kind, count in statement_kinds(captured):
+        print(f"     {count:3d}  {kind}")
+    if args.statements:
+        for q in captured:
+            print("     ", q["sql"][:240])
+    stats = pstats.Stats(profiler)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats("tottime").print_stats(args.top // 2)
+    if args.dump:
+        os.makedirs(args.dump, exist_ok=True)
+        profiler.dump_stats(os.path.join(args.dump, label.split()[0] + ".prof"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--database-name", default="oneseal_profile")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--statements", action="store_true", help="print every statement")
+    parser.add_argument("--wall", action="store_true", help="profile wall time, not CPU")
+    parser.add_argument("--dump", default="", help="write the .prof files here")
+    parser.add_argument("--only", choices=["inprocess", "api"], default="")
+    args = parser.parse_args()
+
+    base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
+    # sqlite:///:memory: works too, for a quick look (the statements are the same but for locks).
+    os.environ["DATABASE_URL"] = base
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
+    os.environ.setdefault("ONESEAL_DEBUG", "0")
+    os.environ.setdefault("ONESEAL_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("ONESEAL_PUBLIC_URL", "http://127.0.0.1")
+    os.environ.setdefault("ONESEAL_ALLOWED_HOSTS", "127.0.0.1,testserver")
+    os.environ.setdefault("ONESEAL_SSL_REDIRECT", "0")
+    # As production runs (and bench/cases.py serves): the connection kept between requests.
+    os.environ.setdefault("ONESEAL_CONN_MAX_AGE", "60")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    # Built from the models like the test suite's databases: seconds, not a minute of migrating.
+    connection.settings_dict["TEST"].update(NAME=args.database_name, MIGRATE=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from cases import make_world  # bench/cases.py
+
+        world = make_world()
+        run(world, args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(world, args) -> None:
+    from django.test import Client
+
+    from oneseal.cases import actions
+
+    hi, applicant, clerk = world["handling_item"], world["applicant"], world["clerk"]
+
+    if args.only in ("", "inprocess"):
+
+        def in_process(i):
+            case = actions.receive(hi, actor=clerk, applicant=applicant)
+            actions.accept(case, actor=clerk)
+
+        measure("inprocess receive+accept", args.cases, in_process, args)
+
+    if args.only in ("", "api"):
+        client = Client()
+        client.force_login(clerk)
+        body = {"handling_item": hi.pk, "applicant": applicant.pk, "channel": "window"}
+
+        def over_api(i):
+            opened = client.post("/api/v1/cases", body, content_type="application/json")
+            assert opened.status_code == 201, opened.content[:300]
+            accepted = client.post(
+                f"/api/v1/cases/{opened.json()['id']}/accept", {}, content_type="application/json"
+            )
+            assert accepted.status_code == 200, accepted.content[:300]
+
+        measure("api open+accept", args.cases, over_api, args)
+
+
+if __name__ == "__main__":
+    main()
