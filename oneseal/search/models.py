@@ -14,23 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from oneseal.catalogue.models import Catalogue, Item, LifeEvent, Variant
 
 
-class Synonym(models.Model):
-    """What citizens call an item (驾校 for 机动车驾驶员培训): found by the search as if the
-    item's guide said it."""
+class ItemPhrase(models.Model):
+    """What a synonym and an exclusion share: a phrase an administrator of the catalogue added
+    for an item, why, by whom and when."""
 
     catalogue = models.ForeignKey(
         Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+"
-    )
-    item = models.ForeignKey(
-        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="synonyms"
-    )
-    phrase = models.CharField(_("群众说法"), max_length=50)
-    variant = models.CharField(
-        _("指向业务类型"),
-        max_length=16,
-        choices=Variant.choices,
-        blank=True,
-        help_text=_("选填：这种说法只指某一类业务（如“关饭店”指注销）；不填则按群众用词判断"),
     )
     reason = models.CharField(_("添加理由"), max_length=300)
     created_by = models.ForeignKey(
@@ -44,20 +33,40 @@ class Synonym(models.Model):
     created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["item", "phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+
+class Synonym(ItemPhrase):
+    """What citizens call an item (驾校 for 机动车驾驶员培训): found by the search as if the
+    item's guide said it."""
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="synonyms"
+    )
+    phrase = models.CharField(_("群众说法"), max_length=50)
+    variant = models.CharField(
+        _("指向业务类型"),
+        max_length=16,
+        choices=Variant.choices,
+        blank=True,
+        help_text=_("选填：这种说法只指某一类业务（如“关饭店”指注销）；不填则按群众用词判断"),
+    )
+
+    class Meta(ItemPhrase.Meta):
         verbose_name = _("同义词（群众说法）")
         verbose_name_plural = _("同义词（群众说法）")
-        ordering = ["item", "phrase"]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "phrase"], name="search_synonym_unique_per_item"
             )
         ]
 
-    def __str__(self):
-        return self.phrase
 
-
-class Exclusion(models.Model):
+class Exclusion(ItemPhrase):
     """What citizens say that must NOT find an item (开药店 is not 零售药店申请定点协议管理: that
     is the 医保 agreement of a pharmacy already open). Meaning and keywords cannot tell the two
     apart, so administrators say it. Optionally the phrase points to the item or life event that
@@ -65,9 +74,6 @@ class Exclusion(models.Model):
     `Item`, so an adjustment of the item keeps it, and it changes only through
     `search.actions` (added or removed, each with its audit record)."""
 
-    catalogue = models.ForeignKey(
-        Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+"
-    )
     item = models.ForeignKey(
         Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="exclusions"
     )
@@ -98,29 +104,15 @@ class Exclusion(models.Model):
         related_name="+",
         help_text=_("选填：真正对应这种说法的一件事（按名称找现行版本）"),
     )
-    reason = models.CharField(_("添加理由"), max_length=300)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("添加人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ItemPhrase.Meta):
         verbose_name = _("排除说法（不指向本事项）")
         verbose_name_plural = _("排除说法（不指向本事项）")
-        ordering = ["item", "phrase"]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "phrase"], name="search_exclusion_unique_per_item"
             )
         ]
-
-    def __str__(self):
-        return self.phrase
 
 
 class TextEmbedding(models.Model):
