@@ -77,6 +77,27 @@ def audit_verify(*, failing: bool = False) -> str:
     return out.getvalue()
 
 
+def travel(text: str):
+    """time-machine's travel to the moment `text` (Asia/Shanghai), the clock held still."""
+    import time_machine
+
+    return time_machine.travel(at(text), tick=False)
+
+
+def signed_in_client(user) -> Client:
+    """Django's test client with `user` signed in (the pages)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def authenticated_api(user) -> APIClient:
+    """DRF's test client acting as `user` (the API)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
 def sign_in_page(page, user, base_url: str) -> None:
     """Sign `user` in to a Playwright page of the live server at `base_url`: a session made by
     Django's test client, handed to the browser as its cookie (no password typed)."""

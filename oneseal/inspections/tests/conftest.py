@@ -5,6 +5,7 @@ from PIL import ExifTags, Image
 
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.inspections import actions
+from oneseal.projects import actions as project_actions
 
 
 @pytest.fixture
@@ -46,3 +47,18 @@ def jpeg_with_exif(
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif.tobytes())
     return out.getvalue()
+
+
+@pytest.fixture
+def project(applicant, clerk, bureau):
+    """A registered construction project of the county (for its stages' joint inspections)."""
+    return project_actions.register_project(
+        actor=clerk,
+        code="2025-640221-47-01-012345",
+        name="平罗县物流仓储中心",
+        owner=applicant,
+        kind="enterprise",
+        location="平罗县工业园区纬三路",
+        floor_area="12000.50",
+        investment="8600",
+    )

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oneseal.audit.models import AuditEvent
@@ -11,13 +10,9 @@ from oneseal.inspections import actions
 from oneseal.inspections.models import Finding, Inspection, Reschedule
 from oneseal.inspections.queries import checklist_for
 from oneseal.organisation.models import Role
-from oneseal.testing import accepted_case, at, day
+from oneseal.testing import accepted_case, at, day, travel
 
 from .conftest import jpeg_with_exif
-
-
-def travel(text):
-    return time_machine.travel(at(text), tick=False)
 
 
 def photo(name="site.jpg", **exif):

@@ -1,22 +1,10 @@
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from oneseal.inspections.models import Inspection
-from oneseal.testing import accepted_case, at
+from oneseal.testing import accepted_case, authenticated_api, travel
 
 from .conftest import jpeg_with_exif
-
-
-def travel(text):
-    return time_machine.travel(at(text), tick=False)
-
-
-def client_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -28,7 +16,7 @@ def case(surveyed_item, own_applicant, clerk):
 @pytest.fixture
 def inspection_id(case, reviewer, second_reviewer):
     with travel("2025-09-26 10:00"):
-        response = client_for(reviewer).post(
+        response = authenticated_api(reviewer).post(
             "/api/v1/inspections",
             {
                 "case": case.pk,
@@ -46,10 +34,10 @@ def inspection_id(case, reviewer, second_reviewer):
 def test_staff_read_the_whole_record_and_the_applicant_the_schedule(
     inspection_id, reviewer, applicant_user
 ):
-    staff_view = client_for(reviewer).get(f"/api/v1/inspections/{inspection_id}").json()
+    staff_view = authenticated_api(reviewer).get(f"/api/v1/inspections/{inspection_id}").json()
     assert [i["name"] for i in staff_view["inspectors"]] == ["李初审", "赵复审"]
     assert len(staff_view["findings"]) == 2
-    own = client_for(applicant_user).get(f"/api/v1/inspections/{inspection_id}")
+    own = authenticated_api(applicant_user).get(f"/api/v1/inspections/{inspection_id}")
     assert own.status_code == 200
     body = own.json()
     assert body["scheduled_at"] == "2025-09-30T10:00:00+08:00"
@@ -61,11 +49,11 @@ def test_strangers_and_another_countys_staff_get_404(
     inspection_id, other_applicant_user, far_staff
 ):
     for user in (other_applicant_user, far_staff):
-        response = client_for(user).get(f"/api/v1/inspections/{inspection_id}")
+        response = authenticated_api(user).get(f"/api/v1/inspections/{inspection_id}")
         assert response.status_code == 404
-        assert client_for(user).get("/api/v1/inspections").json() == []
+        assert authenticated_api(user).get("/api/v1/inspections").json() == []
     with travel("2025-09-26 11:00"):
-        response = client_for(other_applicant_user).post(
+        response = authenticated_api(other_applicant_user).post(
             f"/api/v1/inspections/{inspection_id}/reschedule",
             {"at": "2025-09-29T10:00:00+08:00", "reason": "x"},
             format="json",
@@ -75,7 +63,7 @@ def test_strangers_and_another_countys_staff_get_404(
 
 def test_the_applicant_reschedules_once_through_the_api(inspection_id, applicant_user):
     url = f"/api/v1/inspections/{inspection_id}/reschedule"
-    client = client_for(applicant_user)
+    client = authenticated_api(applicant_user)
     with travel("2025-09-26 11:00"):
         first = client.post(
             url, {"at": "2025-09-29T15:00:00+08:00", "reason": "当日不在场"}, format="json"
@@ -90,7 +78,7 @@ def test_the_applicant_reschedules_once_through_the_api(inspection_id, applicant
 
 def test_schedule_refusals_name_the_field(case, reviewer, clerk):
     with travel("2025-09-26 10:00"):
-        response = client_for(reviewer).post(
+        response = authenticated_api(reviewer).post(
             "/api/v1/inspections",
             {
                 "case": case.pk,
@@ -103,7 +91,7 @@ def test_schedule_refusals_name_the_field(case, reviewer, clerk):
         )
         assert response.status_code == 400
         assert "at" in response.json()["fields"]
-        forbidden = client_for(clerk).post(
+        forbidden = authenticated_api(clerk).post(
             "/api/v1/inspections",
             {
                 "case": case.pk,
@@ -120,11 +108,11 @@ def test_schedule_refusals_name_the_field(case, reviewer, clerk):
 
 def test_the_field_work_through_the_api(inspection_id, reviewer, second_reviewer, signatory):
     base = f"/api/v1/inspections/{inspection_id}"
-    one, two = client_for(reviewer), client_for(second_reviewer)
+    one, two = authenticated_api(reviewer), authenticated_api(second_reviewer)
     with travel("2025-09-30 10:05"):
         assert one.post(f"{base}/start", {}, format="json").status_code == 200
         # A signatory of the region who was not sent is refused.
-        refused = client_for(signatory).post(
+        refused = authenticated_api(signatory).post(
             f"{base}/findings", {"order": 1, "result": "conforms"}, format="json"
         )
         assert refused.status_code == 403
@@ -162,9 +150,9 @@ def test_the_field_work_through_the_api(inspection_id, reviewer, second_reviewer
 
 def test_today_lists_only_the_inspectors_own_visits(inspection_id, reviewer, signatory):
     with travel("2025-09-30 08:00"):
-        mine = client_for(reviewer).get("/api/v1/inspections?mine=today").json()
-        theirs = client_for(signatory).get("/api/v1/inspections?mine=today").json()
-        region = client_for(signatory).get("/api/v1/inspections").json()
+        mine = authenticated_api(reviewer).get("/api/v1/inspections?mine=today").json()
+        theirs = authenticated_api(signatory).get("/api/v1/inspections?mine=today").json()
+        region = authenticated_api(signatory).get("/api/v1/inspections").json()
     assert [i["id"] for i in mine] == [inspection_id]
     assert theirs == []
     assert [i["id"] for i in region] == [inspection_id]
@@ -173,9 +161,11 @@ def test_today_lists_only_the_inspectors_own_visits(inspection_id, reviewer, sig
 def test_the_checklist_is_kept_by_the_catalogue_administrator(surveyed_item, admin_user, reviewer):
     url = f"/api/v1/inspections/checklists/{surveyed_item.pk}"
     body = {"lines": [{"text": "消防通道畅通", "guidance": "查看"}]}
-    assert client_for(reviewer).put(url, body, format="json").status_code == 403
-    saved = client_for(admin_user).put(url, body, format="json")
+    assert authenticated_api(reviewer).put(url, body, format="json").status_code == 403
+    saved = authenticated_api(admin_user).put(url, body, format="json")
     assert saved.status_code == 200
-    assert client_for(reviewer).get(url).json() == [{"text": "消防通道畅通", "guidance": "查看"}]
-    empty = client_for(admin_user).put(url, {"lines": []}, format="json")
+    assert authenticated_api(reviewer).get(url).json() == [
+        {"text": "消防通道畅通", "guidance": "查看"}
+    ]
+    empty = authenticated_api(admin_user).put(url, {"lines": []}, format="json")
     assert empty.status_code == 400 and "lines" in empty.json()["fields"]

@@ -3,10 +3,8 @@ expert review who accepted, counted toward the two inspectors; the expert record
 on their own account and sees the visit only until their signature on the record is in."""
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from rest_framework.test import APIClient
 
 from oneseal.audit.models import AuditEvent
@@ -15,19 +13,9 @@ from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.experts import actions as expert_actions
 from oneseal.inspections import actions, queries
 from oneseal.inspections.models import Inspector
-from oneseal.testing import accepted_case, at, day, id_number
+from oneseal.testing import accepted_case, at, day, id_number, signed_in_client, travel
 
 from .conftest import jpeg_with_exif
-
-
-def travel(text):
-    return time_machine.travel(at(text), tick=False)
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -210,12 +198,12 @@ def test_an_expert_taken_off_the_review_no_longer_inspects(inspection, reviewer,
 def test_the_expert_works_on_their_own_page_on_a_phone(inspection, reviewer, panel):
     expert, other = panel["accepted"].user, panel["invited"].user
     url = f"/inspections/{inspection.pk}/"
-    c = client_for(expert)
+    c = signed_in_client(expert)
     mine = c.get("/experts/my/").content.decode()
     assert f'id="inspection-{inspection.pk}"' in mine and "鼓楼南街8号" in mine
     page = c.get(url)
     assert page.status_code == 200 and "workbench:home" not in page.content.decode()
-    assert client_for(other).get(url).status_code == 404
+    assert signed_in_client(other).get(url).status_code == 404
     assert c.post(url, {"op": "start"}).status_code == 404  # the organiser's, not theirs
     with travel("2025-09-30 10:05"):
         actions.start_inspection(inspection, actor=reviewer, on=day("2025-09-30"))
@@ -257,7 +245,7 @@ def test_the_expert_works_through_the_api_and_loses_it_with_the_signature(
 
 
 def test_staff_schedule_with_an_expert_on_the_page_and_through_the_api(case, reviewer, panel):
-    c = client_for(reviewer)
+    c = signed_in_client(reviewer)
     with travel("2025-09-26 10:00"):
         form = c.get(f"/inspections/cases/{case.pk}/schedule/").content.decode()
         assert panel["accepted"].name in form and panel["invited"].name not in form
@@ -296,5 +284,5 @@ def test_staff_schedule_with_an_expert_on_the_page_and_through_the_api(case, rev
 
 def test_another_account_is_nothing_to_it(inspection):
     nobody = get_user_model().objects.create_user(username="nobody", password="pw-nobody")
-    assert client_for(nobody).get(f"/inspections/{inspection.pk}/").status_code == 404
+    assert signed_in_client(nobody).get(f"/inspections/{inspection.pk}/").status_code == 404
     assert queries.expert_inspections(nobody) == []

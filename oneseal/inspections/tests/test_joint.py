@@ -1,33 +1,13 @@
 """联合勘验 (#10): one visit for a project's stage, covering every case of it."""
 
 import pytest
-import time_machine
 
 from oneseal.cases.models import SiteInspection, State
 from oneseal.errors import InvalidTransition, ValidationFailed
 from oneseal.inspections import actions
 from oneseal.inspections.models import Party
 from oneseal.inspections.queries import visible_inspections
-from oneseal.projects import actions as project_actions
-from oneseal.testing import accepted_case, at, day
-
-
-def travel(text):
-    return time_machine.travel(at(text), tick=False)
-
-
-@pytest.fixture
-def project(applicant, clerk, bureau):
-    return project_actions.register_project(
-        actor=clerk,
-        code="2025-640221-47-01-012345",
-        name="平罗县物流仓储中心",
-        owner=applicant,
-        kind="enterprise",
-        location="平罗县工业园区纬三路",
-        floor_area="12000.50",
-        investment="8600",
-    )
+from oneseal.testing import accepted_case, at, day, travel
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ signs on their own phone page, and sees the visit only while on it and until the
 The same rule and code as a case's visit (`queries.expert_seats`, `actions.expert_problem`)."""
 
 import pytest
-import time_machine
-from django.test import Client
 from rest_framework.test import APIClient
 
 from oneseal.audit.models import AuditEvent
@@ -14,32 +12,7 @@ from oneseal.errors import ValidationFailed
 from oneseal.experts import actions as expert_actions
 from oneseal.inspections import actions, queries
 from oneseal.inspections.models import Inspector
-from oneseal.projects import actions as project_actions
-from oneseal.testing import accepted_case, at, day, id_number
-
-
-def travel(text):
-    return time_machine.travel(at(text), tick=False)
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-@pytest.fixture
-def project(applicant, clerk):
-    return project_actions.register_project(
-        actor=clerk,
-        code="2025-640221-47-01-012345",
-        name="平罗县物流仓储中心",
-        owner=applicant,
-        kind="enterprise",
-        location="平罗县工业园区纬三路",
-        floor_area="12000",
-        investment="8600",
-    )
+from oneseal.testing import accepted_case, at, day, id_number, signed_in_client, travel
 
 
 @pytest.fixture
@@ -193,7 +166,7 @@ def test_the_expert_sees_it_only_while_on_it_and_until_signed(joint, reviewer, p
     others = [panel[k].user for k in ("invited", "undrawn", "far")]
     url, api_url = f"/inspections/{joint.pk}/", f"/api/v1/inspections/{joint.pk}"
     assert queries.expert_inspections(expert) == [joint]
-    c = client_for(expert)
+    c = signed_in_client(expert)
     mine = c.get("/experts/my/").content.decode()
     assert f'id="inspection-{joint.pk}"' in mine and "联合勘验 · 平罗县物流仓储中心" in mine
     page = c.get(url).content.decode()
@@ -201,7 +174,7 @@ def test_the_expert_sees_it_only_while_on_it_and_until_signed(joint, reviewer, p
     api = APIClient()
     for other in others:
         assert queries.expert_inspections(other) == []
-        assert client_for(other).get(url).status_code == 404
+        assert signed_in_client(other).get(url).status_code == 404
         api.force_authenticate(other)
         assert api.get(api_url).status_code == 404
         assert api.get("/api/v1/inspections?mine=expert").json() == []
@@ -242,7 +215,7 @@ def test_the_expert_sees_it_only_while_on_it_and_until_signed(joint, reviewer, p
 def test_staff_name_the_expert_on_the_joint_page_and_through_the_api(
     project, stage_cases, reviewer, section, panel
 ):
-    c = client_for(reviewer)
+    c = signed_in_client(reviewer)
     url = f"/inspections/projects/{project.pk}/schedule/"
     body = {
         "stage": "2",

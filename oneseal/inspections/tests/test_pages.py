@@ -1,22 +1,11 @@
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from oneseal.inspections import actions
-from oneseal.testing import accepted_case, at
+from oneseal.testing import accepted_case, at, signed_in_client, travel
 
 from .conftest import jpeg_with_exif
-
-
-def travel(text):
-    return time_machine.travel(at(text), tick=False)
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -39,7 +28,7 @@ def inspection(case, reviewer, second_reviewer):
 
 
 def test_scheduling_from_the_case_page(case, reviewer, second_reviewer):
-    c = client_for(reviewer)
+    c = signed_in_client(reviewer)
     with travel("2025-09-26 10:00"):
         page = c.get(f"/workbench/cases/{case.pk}/")
         assert 'id="schedule-inspection"' in page.content.decode()
@@ -70,7 +59,7 @@ def test_scheduling_from_the_case_page(case, reviewer, second_reviewer):
 
 
 def test_the_inspectors_day_on_a_phone(inspection, reviewer, second_reviewer):
-    one = client_for(reviewer)
+    one = signed_in_client(reviewer)
     with travel("2025-09-30 08:00"):
         today = one.get("/inspections/")
         assert today.status_code == 200
@@ -97,8 +86,8 @@ def test_the_inspectors_day_on_a_phone(inspection, reviewer, second_reviewer):
 
 def test_an_inspector_not_assigned_gets_no_forms_and_is_refused(inspection, reviewer, signatory):
     with travel("2025-09-30 10:05"):
-        client_for(reviewer).post(f"/inspections/{inspection.pk}/", {"op": "start"})
-        c = client_for(signatory)
+        signed_in_client(reviewer).post(f"/inspections/{inspection.pk}/", {"op": "start"})
+        c = signed_in_client(signatory)
         page = c.get(f"/inspections/{inspection.pk}/").content.decode()
         assert 'name="op" value="finding"' not in page
         refused = c.post(
@@ -112,13 +101,13 @@ def test_an_inspector_not_assigned_gets_no_forms_and_is_refused(inspection, revi
 def test_another_countys_staff_and_applicants_get_404(
     inspection, far_staff, applicant_user, other_applicant_user
 ):
-    assert client_for(far_staff).get(f"/inspections/{inspection.pk}/").status_code == 404
-    assert client_for(applicant_user).get(f"/inspections/{inspection.pk}/").status_code == 404
-    assert client_for(applicant_user).get("/inspections/").status_code == 404
+    assert signed_in_client(far_staff).get(f"/inspections/{inspection.pk}/").status_code == 404
+    assert signed_in_client(applicant_user).get(f"/inspections/{inspection.pk}/").status_code == 404
+    assert signed_in_client(applicant_user).get("/inspections/").status_code == 404
     photo_url = "/inspections/photos/1/"
-    assert client_for(far_staff).get(photo_url).status_code == 404
+    assert signed_in_client(far_staff).get(photo_url).status_code == 404
     with travel("2025-09-26 11:00"):
-        stranger = client_for(other_applicant_user).post(
+        stranger = signed_in_client(other_applicant_user).post(
             f"/inspections/{inspection.pk}/reschedule/",
             {"at": "2025-09-29T10:00", "reason": "x"},
         )
@@ -166,8 +155,8 @@ def test_the_applicant_sees_the_time_and_reschedules_once_in_the_portal(
 
 def test_the_checklist_page_is_the_catalogue_administrators(surveyed_item, admin_user, reviewer):
     url = f"/inspections/checklists/{surveyed_item.pk}/"
-    assert client_for(reviewer).get(url).status_code == 404
-    c = client_for(admin_user)
+    assert signed_in_client(reviewer).get(url).status_code == 404
+    c = signed_in_client(admin_user)
     assert "经营场所面积与申请一致｜现场测量" in c.get(url).content.decode()
     saved = c.post(url, {"lines": "消防通道畅通｜查看\n\n灭火器在有效期内"})
     assert saved.status_code == 302
@@ -186,7 +175,7 @@ def test_the_catalogue_administrator_finds_the_items_that_need_a_checklist(
 
     bare = make_item(procedures=(SpecialProcedure.Kind.SITE_SURVEY,))
     with travel("2025-09-26 10:00"):
-        page = client_for(admin_user).get("/inspections/").content.decode()
+        page = signed_in_client(admin_user).get("/inspections/").content.decode()
     assert f"/inspections/checklists/{surveyed_item.pk}/" in page
     assert f"/inspections/checklists/{bare.pk}/" in page and "尚未设置" in page
 
@@ -211,7 +200,7 @@ def test_a_joint_inspection_is_scheduled_from_the_project(
             accepted_case(surveyed_item, applicant, clerk, "2026-02-09"),
             accepted_case(plain_item, applicant, clerk, "2026-02-09"),
         ]
-    c = client_for(reviewer)
+    c = signed_in_client(reviewer)
     url = f"/inspections/projects/{project.pk}/schedule/"
     with travel("2026-02-10 09:00"):
         assert url in c.get("/inspections/").content.decode()
