@@ -21,7 +21,7 @@ from oneseal.cases.models import CLOSED_STATES, Case, State
 from oneseal.documents.queries import due_documents
 from oneseal.errors import Conflict, InvalidTransition, NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
-from oneseal.organisation.rules import has_role, staff_of
+from oneseal.organisation.rules import has_role
 
 from . import packaging, queries, rules
 from .models import (
@@ -394,14 +394,6 @@ def delete_retention_rule(rule: RetentionRule, *, actor: Actor) -> None:
 # --- hand-over to the archives (移交) -------------------------------------------------------------
 
 
-def handover_bureau(actor: Actor) -> Bureau | None:
-    """The bureau whose archives the archivist hands over: the bureau of their region."""
-    staff = staff_of(actor)
-    if staff is None or not has_role(actor, Role.ARCHIVIST, staff.region):
-        return None
-    return staff.bureau or Bureau.objects.filter(region=staff.region).first()
-
-
 @transaction.atomic
 def hand_over(
     *,
@@ -414,7 +406,7 @@ def hand_over(
 ) -> ArchiveHandover:
     """Mark the archives of the bureau archived in the period and not handed over yet as one
     batch handed over to the archives, with the list's counts and checksum."""
-    bureau = handover_bureau(actor)
+    bureau = queries.handover_bureau(actor)
     if bureau is None:
         raise NotPermitted()
     errors: dict[str, list[str]] = {}

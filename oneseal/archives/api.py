@@ -260,7 +260,7 @@ class HandoverListView(APIView):
         responses={200: ArchiveHandoverListSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        if actions.handover_bureau(request.user) is None:
+        if queries.handover_bureau(request.user) is None:
             raise NotPermitted()
         data = parse(PeriodInput, request.query_params)
         listing = queries.handover_list(request.user, data["period_from"], data["period_to"])

@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.cases.queries import is_scoped_staff, visible_cases
-from oneseal.organisation.models import Role
-from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.organisation.models import Bureau, Role
+from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
 from . import rules
 from .models import Archive, ArchiveHandover, ArchiveSupplement
@@ -95,13 +95,19 @@ class HandoverList:
     by_retention: dict[str, int]
 
 
+def handover_bureau(actor: Actor) -> Bureau | None:
+    """The bureau whose archives the archivist hands over: the bureau of their region."""
+    staff = staff_of(actor)
+    if staff is None or not has_role(actor, Role.ARCHIVIST, staff.region):
+        return None
+    return staff.bureau or Bureau.objects.filter(region=staff.region).first()
+
+
 def handover_list(
     user: Actor, period_from: datetime.date, period_to: datetime.date
 ) -> HandoverList:
     """What `actions.hand_over` would hand over for the archivist (same rows, same order,
     same checksum)."""
-    from .actions import handover_bureau
-
     bureau = handover_bureau(user)
     if bureau is None:
         rows: list[Archive] = []

@@ -144,7 +144,7 @@ def _default_period() -> tuple[datetime.date, datetime.date]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover(request: HttpRequest) -> HttpResponseBase:
-    bureau = actions.handover_bureau(request.user)
+    bureau = queries.handover_bureau(request.user)
     if bureau is None:
         raise Http404()
     start, end = _default_period()

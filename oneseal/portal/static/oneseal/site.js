@@ -181,6 +181,9 @@
     });
     xhr.upload.addEventListener("load", function () { progress(100); });
     xhr.addEventListener("load", function () {
+      // An answer means every byte went: a fast upload may have reported no progress event
+      // (Chromium sends them at most every 50 ms), and the bar must not stop short.
+      progress(100);
       var next = xhr.getResponseHeader("X-Oneseal-Location");
       if (next) { follow(next); return; }
       replaceDocument(xhr.responseText, xhr.responseURL);
@@ -238,9 +241,13 @@
     carried = null;
   });
 
-  // A form htmx sends stays on the page: it is released when the answer is in.
+  // A form htmx sends stays on the page: it is released when the answer is in. Only the
+  // form's own request (sent by the form or its submit button) releases it: a field's check
+  // answered while the form is on its way (the number checked as typed) must not re-enable
+  // its buttons or take away its upload bar.
   document.addEventListener("htmx:afterRequest", function (e) {
-    var form = e.target && e.target.closest && e.target.closest("form");
+    var elt = e.detail && e.detail.elt;
+    var form = !elt ? null : elt.tagName === "FORM" ? elt : elt.type === "submit" ? elt.form : null;
     if (form && form.dataset.sending) { release(form); }
   });
 
