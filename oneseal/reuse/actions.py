@@ -45,7 +45,6 @@ def may_pick(actor: User, line: CaseMaterial) -> bool:
     return acts_for(actor, case.applicant) or intake._clerk_of(actor, case)
 
 
-@transaction.atomic
 def _refusal(material_name: str, found) -> str:
     """Why a chosen document cannot stand for the material, or "" when it can."""
     if found is None:
@@ -57,6 +56,7 @@ def _refusal(material_name: str, found) -> str:
     return ""
 
 
+@transaction.atomic
 def pick(
     line: CaseMaterial,
     *,

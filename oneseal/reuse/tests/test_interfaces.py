@@ -244,3 +244,15 @@ def test_an_elicence_without_a_file_is_offered_and_picked_by_reference_online(
             at=at("2025-04-01 10:00"),
         )
     assert "已吊销" in refused.value.fields[f"material-{licence_line}"][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pick_through_the_api_is_its_own_transaction(sign_case, business_licence, clerk):
+    # Committed for real, as in production (no test transaction around the request): the
+    # pick locks the case, which needs a transaction of its own (PostgreSQL refuses a row lock
+    # outside one).
+    line = line_of(sign_case, "营业执照")
+    url = f"/api/v1/cases/{sign_case.pk}/materials/{line.pk}/reuse"
+    ok = client(clerk).post(url, {"kind": "imported", "id": business_licence.pk}, format="json")
+    assert ok.status_code == 201, ok.content
+    assert ReusedMaterial.objects.filter(case_material=line).count() == 1
