@@ -203,6 +203,16 @@ def save_staff(staff: Staff, *, actor: Actor) -> Staff:
             and (old.region_id, old.bureau_id) != (staff.region_id, staff.bureau_id)
         ):
             raise NotPermitted(_("不能更改自己的管辖区划或所在单位"))
+        if (old.region_id, old.bureau_id) != (staff.region_id, staff.bureau_id) and (
+            StaffRole.objects.filter(staff=staff, role=Role.ADMINISTRATOR).exists()
+        ):
+            # Moving an administrator is granting the role where they land: else a city's
+            # administrator could seat one in a county bureau, then move them to the city.
+            old.bureau = old.bureau if old.bureau_id else None
+            if not (may_grant_administrator(actor, old) and may_grant_administrator(actor, staff)):
+                raise NotPermitted(
+                    _("系统管理员的调动只能由有权授予该角色的管理员办理，请先撤销其系统管理员角色")
+                )
     _clean(staff)
     errors = staff_blockers(staff)
     if staff.pk:

@@ -125,6 +125,20 @@ def test_a_city_administrator_seats_administrators_in_its_county_bureaus_and_now
     assert roles_of(neighbour) == set()
     actions.set_roles(city_member, [Role.ADMINISTRATOR], actor=root)
     assert roles_of(city_member) == {"administrator"}
+    # Nor can the city seat one in a county and then move them up to the city: moving an
+    # administrator is granting the role where they land.
+    seated = newcomer
+    seated.refresh_from_db()
+    seated.region, seated.bureau, seated.section = city, None, None
+    with pytest.raises(NotPermitted, match="系统管理员的调动"):
+        actions.save_staff(seated, actor=city_admin)
+    seated.refresh_from_db()
+    assert seated.region == county and roles_of(seated) == {"administrator"}
+    # To another county bureau of the city it may (it could grant the role there).
+    seated.region, seated.bureau, seated.section = other_county, neighbour.bureau, None
+    actions.save_staff(seated, actor=city_admin)
+    seated.refresh_from_db()
+    assert seated.region == other_county and roles_of(seated) == {"administrator"}
 
 
 def test_a_role_is_given_only_where_it_can_be_exercised(administrator, county, department):
