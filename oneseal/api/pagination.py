@@ -2,6 +2,8 @@
 and passes any offset to the database, where 10^20 is out of range for PostgreSQL (a 500);
 here a value that is not a whole number in range is a 400 naming the parameter."""
 
+import datetime
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -164,4 +166,4 @@ class KeysetPagination(CappedCountPagination):
 
 class CaseListPagination(KeysetPagination):
     # The cases' list order (Case.Meta.ordering), read from `case_received_order`.
-    keys = (Key("received_at", descending=True), Key("id", descending=True))
+    keys = (Key("received_at", descending=True, kind=datetime.datetime), Key("id", descending=True))

@@ -30,11 +30,23 @@ class BadPosition(ValueError):
 @dataclass(frozen=True)
 class Key:
     """One field of a list's order: descending or not; `nulls_last` for a nullable field
-    ordered ascending with its empty values at the end (a queue's due date)."""
+    ordered ascending with its empty values at the end (a queue's due date); `kind`, the type
+    its values have (a token's values are checked against it: a forged one must be refused,
+    not compared with a column of another type)."""
 
     field: str
     descending: bool = False
     nulls_last: bool = False
+    kind: type = int
+
+    def accepts(self, value: Any) -> bool:
+        if value is None:
+            return self.nulls_last
+        if self.kind is int:
+            return type(value) is int and -(2**63) <= value < 2**63
+        if self.kind is datetime.date:
+            return type(value) is datetime.date
+        return isinstance(value, self.kind)
 
     def order(self, backwards: bool = False) -> Any:
         descending = self.descending != backwards
@@ -148,6 +160,8 @@ class Position:
         if backwards not in (0, 1) or values[-1] is None:
             # The last key is the primary key: never empty.
             raise BadPosition("not this list's position")
+        if not all(key.accepts(value) for key, value in zip(keys, values, strict=True)):
+            raise BadPosition("a value of another kind than its key's")
         return cls(values, bool(backwards), page)
 
 

@@ -143,8 +143,11 @@ class Queue:
         """The queue's order, which its pages seek along (oneseal.interface.keyset): the lists
         of every case newest first, the others the nearest due date first (none last)."""
         if self.key in ("open", "all"):
-            return (Key("received_at", descending=True), Key("id", descending=True))
-        return (Key(self.due_field, nulls_last=True), Key("id"))
+            return (
+                Key("received_at", descending=True, kind=datetime.datetime),
+                Key("id", descending=True),
+            )
+        return (Key(self.due_field, nulls_last=True, kind=datetime.date), Key("id"))
 
 
 def _tolerated_outstanding() -> Exists:

@@ -111,6 +111,20 @@ def test_a_cursor_never_reaches_beyond_the_callers_scope(seven, clerk, far_staff
         base64.urlsafe_b64encode(b'{"v":[{"t":"2025-03-01T00:00:00+00:00"},[1]]}').decode(),
         base64.urlsafe_b64encode(json.dumps({"v": [None, None]}).encode()).decode(),
         "A" * 600,
+        # Values of another kind than their keys' (received_at, then id):
+        base64.urlsafe_b64encode(json.dumps({"v": ["x", 1]}).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps({"v": [5, 1]}).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps({"v": [None, 1]}).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps({"v": [{"d": "2025-03-01"}, 1]}).encode()).decode(),
+        base64.urlsafe_b64encode(
+            json.dumps({"v": [{"t": "2025-03-01T00:00:00+08:00"}, "x"]}).encode()
+        ).decode(),
+        base64.urlsafe_b64encode(
+            json.dumps({"v": [{"t": "2025-03-01T00:00:00+08:00"}, 10**30]}).encode()
+        ).decode(),
+        base64.urlsafe_b64encode(
+            json.dumps({"v": [{"t": "2025-03-01T00:00:00+08:00"}, True]}).encode()
+        ).decode(),
     ],
 )
 def test_a_bad_cursor_is_refused_naming_it(seven, clerk, cursor):

@@ -2,6 +2,7 @@
 meanwhile neither repeats nor hides one, the old `?page=` links still open their page, and a
 bad cursor is said and answered with the first page."""
 
+import datetime
 import re
 from html import unescape
 
@@ -113,7 +114,7 @@ def test_a_due_date_queue_seeks_past_the_cases_without_one(item, applicant, cler
         accepted_case(item, applicant, clerk, on)
     for m in ("03", "04"):
         actions.receive(item, actor=clerk, applicant=applicant, at=at(f"2025-03-{m} 09:00"))
-    keys = (keyset.Key("promised_due", nulls_last=True), keyset.Key("id"))
+    keys = (keyset.Key("promised_due", nulls_last=True, kind=datetime.date), keyset.Key("id"))
     cases = Case.objects.all()
     ordered = [c.pk for c in cases.order_by(*keyset.order_of(keys))]
     assert Case.objects.filter(promised_due__isnull=True).count() == 2
