@@ -26,6 +26,17 @@ def create(apps, schema_editor):
     # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in INDEXES:
+        # A concurrent build that failed (a timeout, an interrupted deploy) leaves an INVALID
+        # index of that name, which IF NOT EXISTS would keep for ever: drop it and build again.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE c.relname = %s",
+                [name],
+            )
+            row = cursor.fetchone()
+        if row is not None and row[0]:
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
         schema_editor.execute(
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
             f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
