@@ -176,7 +176,9 @@
     var xhr = new XMLHttpRequest();
     xhr.open("POST", action);
     xhr.setRequestHeader("X-Oneseal-Upload", "1");
+    var started = false;
     xhr.upload.addEventListener("progress", function (e) {
+      if (e.loaded > 0) { started = true; }
       if (e.lengthComputable && e.total) { progress(Math.min(100, Math.floor(e.loaded * 100 / e.total))); }
     });
     xhr.upload.addEventListener("load", function () { progress(100); });
@@ -188,7 +190,18 @@
       if (next) { follow(next); return; }
       replaceDocument(xhr.responseText, xhr.responseURL);
     });
-    xhr.addEventListener("error", function () { postPlainly(form, pressed); });
+    xhr.addEventListener("error", function () {
+      // Nothing went yet: the request could not be made, so the form is posted as it is. Once
+      // bytes went, the server may have acted on them: sending again could act twice, so the
+      // form is released and the person told, not resent behind their back.
+      if (!started) { postPlainly(form, pressed); return; }
+      release(form);
+      var note = document.createElement("p");
+      note.className = "errorlist";
+      note.setAttribute("role", "alert");
+      note.textContent = document.body.dataset.uploadBroken || "";
+      (pressed || form).insertAdjacentElement("afterend", note);
+    });
     xhr.send(formData(form, pressed));
   }
 
