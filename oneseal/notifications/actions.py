@@ -113,8 +113,11 @@ def _create(
             preference = preference_of(user)
             where, quiet_hours = addresses(user, preference), preference.quiet_hours
         else:
-            # Nobody chose channels for a record: every one it holds, never at night.
-            where, quiet_hours = record_addresses(applicant, case, email=email), True
+            # Nobody chose channels for a record: every one it holds, never at night. The
+            # agent's mobile reaches the person who filed the case, about that case's acts;
+            # not a licence's expiry years later (an agent or intermediary long gone).
+            agent_case = None if kind == Kind.EXPIRY else case
+            where, quiet_hours = record_addresses(applicant, agent_case, email=email), True
         if where:
             with transaction.atomic():
                 _schedule(notification, where, quiet_hours=quiet_hours)

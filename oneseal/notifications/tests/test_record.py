@@ -173,3 +173,22 @@ def test_an_account_bound_later_reads_what_was_sent_before_and_nobody_else_does(
     # From now on the account itself is told, by its own choice of channels.
     case.applicant.refresh_from_db()
     assert notification_actions.applicant_accounts(case.applicant) == [late]
+
+
+def test_the_agents_mobile_hears_of_the_case_but_not_of_a_licence_expiring_years_later(item, clerk):
+    holder = register_applicant(
+        actor=clerk, **{**WINDOW_PERSON, "phone": "0952-6012345", "email": ""}
+    )
+    case = accepted_case(item, holder, clerk, "2025-01-20")
+    case.agent_phone = "13995120009"  # the person who filed it at the window
+    case.save(update_fields=["agent_phone"])
+    about_the_case, about_the_licence = (
+        notification_actions.notify_applicant(
+            holder, kind=kind, title="标题", body="正文", case=case, on=day("2025-01-20")
+        )[0]
+        for kind in (Kind.ACCEPTANCE, Kind.EXPIRY)
+    )
+    assert list(about_the_case.deliveries.values_list("channel", "address")) == [
+        ("sms", "13995120009")
+    ]
+    assert not about_the_licence.deliveries.exists()
