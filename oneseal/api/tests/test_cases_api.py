@@ -876,6 +876,9 @@ NOT_ACTION_ENDPOINTS = {
     # transaction; the API does the same in its calls (POST /applicants, POST /cases, the
     # materials' check, then accept, request-correction or refuse).
     "intake_at_window",
+    # The window's page keeping a refused intake's scans for its next post; an API client
+    # keeps its own files and sends them again.
+    "hold_upload",
 }
 
 

@@ -33,7 +33,7 @@ from oneseal.catalogue.models import HandlingItem, ItemVersion, Material
 from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
-from oneseal.organisation.rules import has_role
+from oneseal.organisation.rules import has_role, staff_of
 from oneseal.regions.models import Region
 
 from .. import rules, uploads
@@ -1047,14 +1047,29 @@ def store_once(upload: File) -> StoredFile:
     )
 
 
-def hold_upload(upload: File) -> StoredFile:
+@transaction.atomic
+def hold_upload(upload: File, *, actor: "User") -> StoredFile:
     """Keep a scan the window took for an intake that was refused (a mistyped number, a
     material missing …), checked as every upload is and stored once under its digest, so the
     clerk sends the form again without scanning it again: the next `intake_at_window` is given
     it back (the caller keeps the reference, signed, in its form) and the case's `Upload` row
-    names the same stored file. Refused under `file` as `check_upload` refuses."""
+    names the same stored file. Only a window clerk holds scans, and each is audited (who, the
+    digest, when): a scan of an ID card kept for an intake never finished is on record.
+    Refused under `file` as `check_upload` refuses."""
+    clerk = staff_of(actor)
+    if clerk is None or not has_role(actor, Role.CLERK):
+        raise NotPermitted()
     upload.seek(0)
-    return dataclasses.replace(store_once(upload), held=True)
+    stored = dataclasses.replace(store_once(upload), held=True)
+    record(
+        "cases.hold_upload",
+        actor=actor,
+        subject=clerk,
+        region_code=clerk.region.code,
+        summary=_("窗口暂存扫描件 {name}").format(name=stored.original_name[:80]),
+        data={"file": stored.name, "sha256": stored.sha256},
+    )
+    return stored
 
 
 def check_upload(upload: File) -> uploads.SniffedFile:

@@ -11,7 +11,7 @@ from oneseal.cases.actions import LineCheck
 from oneseal.cases.models import Case, CaseMaterial, State
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import ApplicantType, Material
-from oneseal.errors import ValidationFailed
+from oneseal.errors import NotPermitted, ValidationFailed
 from oneseal.testing import day
 
 S = CaseMaterial.Status
@@ -200,13 +200,21 @@ def test_a_refused_scan_refuses_the_intake_under_its_material(food, clerk):
 
 def test_a_held_scan_is_given_to_the_case_as_it_was_checked(food, clerk):
     ids = materials(food)
-    held = actions.hold_upload(pdf("制度.pdf"))
+    held = actions.hold_upload(pdf("制度.pdf"), actor=clerk)
     assert held.held and held.name.startswith("cases/shared/")
+    assert AuditEvent.objects.filter(action="cases.hold_upload", actor=clerk).count() == 1
     with pytest.raises(ValidationFailed):
-        actions.hold_upload(pdf("制度.pdf", b"\x89PNG but named pdf"))
+        actions.hold_upload(pdf("制度.pdf", b"\x89PNG but named pdf"), actor=clerk)
     case = intake(
         food, clerk, "accept", checklist=checklist(food), uploads={ids["食品安全管理制度"]: held}
     )
     upload = case.materials.get(material_id=ids["食品安全管理制度"]).uploads.get()
     assert upload.file.name == held.name and upload.sha256 == held.sha256
     assert case.events.get(action="attach_file").data["held"] is True
+
+
+def test_only_a_window_clerk_holds_a_scan(food, reviewer, applicant_user):
+    for stranger in (reviewer, applicant_user):
+        with pytest.raises(NotPermitted):
+            actions.hold_upload(pdf("制度.pdf"), actor=stranger)
+    assert not AuditEvent.objects.filter(action="cases.hold_upload").exists()

@@ -467,7 +467,7 @@ def _hold_scans(
     kept = dict(held)
     for pk, scan in scans.items():
         try:
-            stored = actions.hold_upload(scan)
+            stored = actions.hold_upload(scan, actor=request.user)
         except ValidationFailed as exc:
             line = line_errors.setdefault(pk, [])
             for msgs in domain_errors(exc).values():
