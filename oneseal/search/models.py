@@ -91,7 +91,7 @@ class Exclusion(ItemPhrase):
         verbose_name=_("应指向的事项"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("选填：本目录中真正对应这种说法的事项"),
     )
@@ -100,7 +100,7 @@ class Exclusion(ItemPhrase):
         verbose_name=_("应指向的一件事"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("选填：真正对应这种说法的一件事（按名称找现行版本）"),
     )

@@ -24,8 +24,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='添加时间')),
                 ('catalogue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.catalogue', verbose_name='事项目录')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='添加人')),
-                ('instead_item', models.ForeignKey(blank=True, help_text='选填：本目录中真正对应这种说法的事项', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.item', verbose_name='应指向的事项')),
-                ('instead_life_event', models.ForeignKey(blank=True, help_text='选填：真正对应这种说法的一件事（按名称找现行版本）', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.lifeevent', verbose_name='应指向的一件事')),
+                ('instead_item', models.ForeignKey(blank=True, help_text='选填：本目录中真正对应这种说法的事项', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.item', verbose_name='应指向的事项')),
+                ('instead_life_event', models.ForeignKey(blank=True, help_text='选填：真正对应这种说法的一件事（按名称找现行版本）', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.lifeevent', verbose_name='应指向的一件事')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exclusions', to='catalogue.item', verbose_name='事项')),
             ],
             options={
