@@ -39,6 +39,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -274,7 +275,9 @@ def main():
                 clerk.call("read", "GET", path)
                 listed = clerk.call("list", "GET", "/api/v1/cases?limit=20")
                 if listed and listed.get("next"):
-                    clerk.call("list next", "GET", listed["next"].split("127.0.0.1", 1)[-1])
+                    # `next` is absolute (host and port): the request line takes the path.
+                    parts = urlsplit(listed["next"])
+                    clerk.call("list next", "GET", f"{parts.path}?{parts.query}")
                 clerk.call(
                     "case search",
                     "GET",
