@@ -26,14 +26,10 @@ def add_synonym_blockers(
     catalogue: Catalogue, *, item: Item | None, phrase: str, reason: str, variant: str = ""
 ) -> dict[str, list[str]]:
     """What is wrong with a synonym before it is added, by field; empty when it can be."""
-    errors: dict[str, list[str]] = {}
-    text = " ".join((phrase or "").split())
-    if not text:
-        errors["phrase"] = [_("请填写群众的说法")]
-    elif len(text) > MAX_PHRASE:
-        errors["phrase"] = [_("说法不能超过 {n} 个字").format(n=MAX_PHRASE)]
-    elif len(rules.normalise(text)) < 2:
-        errors["phrase"] = [_("说法至少要有两个字，单字会让检索结果变得混乱")]
+    errors: dict[str, list[str]] = _catalogue_errors(catalogue)
+    text, phrase_errors = _phrase_errors(phrase)
+    if phrase_errors:
+        errors["phrase"] = phrase_errors
     if item is None or item.catalogue_id != catalogue.pk:
         errors["item"] = [_("请选择本目录中的事项")]
     elif text and Synonym.objects.filter(item=item, phrase=text).exists():
@@ -119,6 +115,15 @@ def remove_synonym(synonym: Synonym, *, actor: "User", reason: str = "") -> None
     synonym.delete()
 
 
+def _catalogue_errors(catalogue: Catalogue) -> dict[str, list[str]]:
+    # Citizens search a county's own list: a guidance catalogue is the province's model, and
+    # a phrase kept there would steer no search. The rule holds on every path (page, admin,
+    # API), not only on the page that lists local catalogues.
+    if catalogue.kind != Catalogue.Kind.LOCAL:
+        return {"catalogue": [_("只能为本地事项目录添加说法")]}
+    return {}
+
+
 def _phrase_errors(phrase: str) -> tuple[str, list[str]]:
     text = " ".join((phrase or "").split())
     if not text:
@@ -155,7 +160,7 @@ def add_exclusion_blockers(
     instead_life_event: LifeEvent | None = None,
 ) -> dict[str, list[str]]:
     """What is wrong with an exclusion before it is added, by field; empty when it can be."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _catalogue_errors(catalogue)
     text, phrase_errors = _phrase_errors(phrase)
     if phrase_errors:
         errors["phrase"] = phrase_errors

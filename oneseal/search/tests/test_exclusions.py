@@ -253,3 +253,15 @@ def test_the_admin_adds_exclusions_through_the_action_and_names_a_refusal(
     assert any("不能是被排除的事项本身" in m for m in messages), messages
     assert client.post("/admin/search/exclusion/add/", form).status_code == 302
     assert AuditEvent.objects.filter(action="search.add_exclusion", actor=user).exists()
+
+
+def test_a_guidance_catalogue_takes_no_phrases_on_any_path(search_catalogue, admin_user):
+    # The page lists local catalogues only; the action refuses the others for the admin and
+    # the API alike.
+    item = Item.objects.get(basic_code=KINDERGARTEN)
+    search_catalogue.kind = "guidance"
+    for add in (actions.add_exclusion, actions.add_synonym):
+        with pytest.raises(ValidationFailed) as e:
+            add(search_catalogue, actor=admin_user, item=item, phrase="托儿所", reason="x")
+        assert "catalogue" in e.value.fields
+    assert not Exclusion.objects.exists()
