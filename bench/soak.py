@@ -10,10 +10,11 @@ for `--minutes` the processes a bureau runs (deploy/):
 - gunicorn (`--web-workers` sync workers, persistent connections, as production serves it),
 - `oneseal worker --interval 2` (every job of a pass),
 - `oneseal linkage deliver --interval 2` (the webhook deliverer, as its systemd unit),
-- `--clients` threads, each a loop over one case: open it (POST /api/v1/cases), accept it,
-  read it, list the cases (the first page, then the next page by its cursor), search the
-  cases by the number's tail and the catalogue by words, and for every third case grant it
-  as the signatory (which queues a message to the department's system, delivered to the
+- `--clients` threads, each a clerk of their own (the throttles count per account), each a
+  loop over one case: open it (POST /api/v1/cases), accept it, read it, list the cases (the
+  first page, then the next page by its cursor), search the cases by the number's tail, for
+  every third case search the catalogue by words, and for every third case grant it as the
+  signatory (which queues a message to the department's system, delivered to the
   receiver here by the deliverer or the worker).
 
 The load tool is this script: threads with http.client keep-alive connections, no
@@ -218,8 +219,18 @@ def main():
             webhook_url=receiver.url,
             webhook_enabled=True,
         )
-        clerk_headers, chief_headers = session_headers(world["clerk"]), session_headers(signatory)
-        clerk_page_headers = {k: v for k, v in clerk_headers.items() if k != "Content-Type"}
+        # One clerk per client thread, as a bureau's windows are: the throttles count per
+        # account, and one account shared by every thread would be a robot, not a window.
+        clerks = [world["clerk"]]
+        for n in range(1, args.clients):
+            user = get_user_model().objects.create_user(f"clerk{n}", password=f"bench-clerk{n}")
+            clerk_staff = Staff.objects.create(
+                user=user, region=world["county"], display_name=f"clerk{n}", bureau=world["bureau"]
+            )
+            StaffRole.objects.create(staff=clerk_staff, role=Role.CLERK)
+            clerks.append(user)
+        clerk_headers = [session_headers(user) for user in clerks]
+        chief_headers = session_headers(signatory)
         connection.close()
 
         port, web, label = case_bench.serve(dsn, args.web_workers)
@@ -262,7 +273,8 @@ def main():
         today = dt.date.today().isoformat()
 
         def client_loop(n: int):
-            clerk = Client(port, clerk_headers, record)
+            clerk = Client(port, clerk_headers[n], record)
+            clerk_page_headers = {k: v for k, v in clerk_headers[n].items() if k != "Content-Type"}
             chief = Client(port, chief_headers, record)
             i = 0
             while not stop.is_set():
@@ -284,7 +296,11 @@ def main():
                     f"/workbench/?queue=all&q={case['number'][-6:]}",
                     headers=clerk_page_headers,
                 )
-                clerk.call("search", "GET", "/api/v1/search?q=%E9%A3%9F%E5%93%81")
+                if i % 3 == 0:
+                    # A catalogue search every third case: a clerk who looked up an item for
+                    # every applicant would pass the per-account rate a person keeps
+                    # (ONESEAL_THROTTLE_SEARCH, 120/min), which the soak leaves in force.
+                    clerk.call("search", "GET", "/api/v1/search?q=%E9%A3%9F%E5%93%81")
                 if (i + n) % 3 == 0:
                     chief.call(
                         "grant",
