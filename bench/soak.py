@@ -24,7 +24,9 @@ exactly once, none left), and each process's memory: gunicorn's master and each 
 worker and the deliverer. The start snapshot is taken once `--warmup-requests` requests have
 been answered (every code path loaded, caches filled), the end one after the run; both as
 VmRSS and as the process's private memory (USS: what a leak grows; forked workers share the
-rest), with the growth in per cent (aim < 10%). A gunicorn worker that was replaced during
+rest), with the growth in per cent (aim < 10%), and the private memory's growth over the
+second half of the run alone (from a half-way snapshot): a process that fills its pools and
+caches early stops there, a leak goes on. A gunicorn worker that was replaced during
 the run (a different pid) is reported, not compared. A run shorter than its warm-up says so.
 """
 
@@ -330,6 +332,12 @@ def main():
         warm = time.perf_counter() - t_start
         warm_requests = answered()
         start_memory = memory(processes)
+        # Half-way, a second snapshot: a process that fills its caches and pools early grows
+        # from the start snapshot and then stays; one that leaks grows in the second half too.
+        warm_at = time.perf_counter()
+        half_way = warm_at + (run_until - warm_at) / 2
+        time.sleep(max(0.0, half_way - time.perf_counter()))
+        mid_memory = memory(processes)
         time.sleep(max(0.0, run_until - time.perf_counter()))
         stop.set()
         for t in threads:
@@ -393,6 +401,7 @@ def main():
             )
         print(
             f"    {'process':<28} {'VmRSS MB':>19} {'growth':>7} {'private MB':>19} {'growth':>7}"
+            f" {'2nd half':>9}"
         )
         for name, (start_rss, start_own) in start_memory.items():
             if name not in end_memory:
@@ -401,11 +410,14 @@ def main():
             end_rss, end_own = end_memory[name]
             rss_growth = (end_rss - start_rss) / start_rss * 100 if start_rss else 0.0
             own_growth = (end_own - start_own) / start_own * 100 if start_own else 0.0
+            mid_own = mid_memory.get(name, (0, 0))[1]
+            late = f"{(end_own - mid_own) / mid_own * 100:+8.1f}%" if mid_own else "        -"
             mark = "" if max(rss_growth, own_growth) < 10 else "   ** over 10% **"
             print(
                 f"    {name:<28} {start_rss / 1024:8.1f} → {end_rss / 1024:7.1f} {rss_growth:+6.1f}% "
-                f"{start_own / 1024:8.1f} → {end_own / 1024:7.1f} {own_growth:+6.1f}%{mark}"
+                f"{start_own / 1024:8.1f} → {end_own / 1024:7.1f} {own_growth:+6.1f}% {late}{mark}"
             )
+        print("    (2nd half: private memory from the half-way snapshot to the end)")
         for name in end_memory.keys() - start_memory.keys():
             print(f"    {name:<28} started during the run: not compared")
     finally:
