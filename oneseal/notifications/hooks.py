@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from .actions import applicant_accounts, notify, notify_applicant, notify_once
+from .actions import notify, notify_applicant, notify_once
 from .models import Kind
+from .queries import applicant_accounts
 
 logger = logging.getLogger("oneseal.notifications")
 
