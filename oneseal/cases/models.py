@@ -285,6 +285,24 @@ class Upload(models.Model):
         return f"{self.original_name} {self.sha256[:12]}"
 
 
+class HeldScan(models.Model):
+    """A scan the window keeps for an intake it refused (`actions.hold_upload`), stored once
+    under its digest: the mark the worker's sweep reads, and the row it and whoever gives the
+    file to a case lock (`actions.held_scans`). The form's signed reference to the scan is
+    valid for `held_scans.VALIDITY` after `held_at`; holding the same file again renews it."""
+
+    name = models.CharField(_("存储文件"), max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    held_at = models.DateTimeField(_("暂存时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("窗口暂存扫描件")
+        verbose_name_plural = _("窗口暂存扫描件")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CaseEvent(models.Model):
     """An append-only, per-case hash-chained record of every action on a case."""
 

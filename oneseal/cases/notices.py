@@ -13,6 +13,8 @@ and must never make the action fail: what it cannot issue now it keeps in its ow
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 if TYPE_CHECKING:
     from oneseal.actors import Actor
 
@@ -94,3 +96,11 @@ def reminder_recorded(reminder: "ExpiryReminder") -> bool:
     for observer in list(_reminder_observers):
         taken = bool(observer(reminder)) or taken
     return taken
+
+
+def mails_reminder(reminder: "ExpiryReminder", *, delivered_elsewhere: bool) -> bool:
+    """The one rule for the reminder's own plain e-mail (`licences.remind` sends it): to the
+    address the reminder holds, when an SMTP host is set, unless an observer delivered the
+    reminder to the holder's accounts. The observer that tells a holder's record asks it too,
+    so that record is not mailed the same reminder twice."""
+    return bool(reminder.emailed_to and settings.EMAIL_HOST) and not delivered_elsewhere

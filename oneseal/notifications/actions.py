@@ -10,11 +10,9 @@ import datetime
 import logging
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,23 +22,11 @@ from oneseal.errors import NotPermitted, fail_fields
 
 from . import quiet
 from .models import Channel, Delivery, Kind, Notification, Preference
+from .queries import applicant_accounts, email_configured, inbox_filter, preference_of
 
 logger = logging.getLogger("oneseal.notifications")
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
-
-
-def email_configured() -> bool:
-    """E-mail goes out when a backend other than SMTP is set (tests, the demo) or an SMTP
-    host is (ONESEAL_EMAIL_HOST)."""
-    smtp = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
-    return bool(settings.EMAIL_HOST) or not smtp
-
-
-def preference_of(user) -> Preference:
-    """The account's stored choice, or the defaults (every channel, quiet hours) unsaved."""
-    found = Preference.objects.filter(user=user).first()
-    return found if found is not None else Preference(user=user)
 
 
 def addresses(user, preference: Preference) -> dict[str, str]:
@@ -148,24 +134,6 @@ def notify_once(
         return None
 
 
-def applicant_accounts(applicant, on: datetime.date | None = None) -> list:
-    """The active accounts that act online for the applicant: its own, and for an organisation
-    the persons holding an active authorisation for it. One query; none for a person without
-    an account (most applicants at the window)."""
-    from django.contrib.auth import get_user_model
-
-    from oneseal.applicants.models import Applicant, Authorisation
-    from oneseal.calendars.queries import today
-
-    accounts = Q(pk=applicant.user_id) if applicant.user_id else Q(pk__in=[])
-    if applicant.kind == Applicant.Kind.ORGANISATION:
-        authorised = Authorisation.objects.active(on or today()).filter(organisation=applicant)
-        accounts |= Q(pk__in=authorised.values("person__user_id"))
-    elif not applicant.user_id:
-        return []
-    return list(get_user_model().objects.filter(accounts, is_active=True).order_by("pk"))
-
-
 def notify_applicant(
     applicant,
     *,
@@ -205,15 +173,6 @@ def notify_applicant(
             return [_create(**message, key=key, email=email)]
     except IntegrityError:  # told by another worker a moment ago
         return []
-
-
-def inbox_filter(user) -> Q:
-    """The messages an account reads: its own, and those sent to the record of an applicant it
-    acts for today while no account did (a person bound at a window later, an organisation
-    whose representative was authorised later)."""
-    from oneseal.applicants.queries import represented
-
-    return Q(user_id=user.pk) | Q(user__isnull=True, applicant__in=represented(user))
 
 
 def _own(actor: User, notification: Notification) -> Notification:
@@ -295,9 +254,3 @@ def save_preference(
         },
     )
     return preference
-
-
-def unread_count(user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(inbox_filter(user), read_at__isnull=True).count()

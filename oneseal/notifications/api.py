@@ -113,7 +113,7 @@ class NotificationPreferences(APIView):
 
     @extend_schema(tags=[TAG], summary="通知设置", responses={200: PreferenceSerializer})
     def get(self, request):
-        return Response(PreferenceSerializer(actions.preference_of(request.user)).data)
+        return Response(PreferenceSerializer(queries.preference_of(request.user)).data)
 
     @extend_schema(
         tags=[TAG],

@@ -34,7 +34,7 @@ class NotificationsConfig(AppConfig):
 
         from oneseal.navigation import NavLink
 
-        from .actions import unread_count
+        from .queries import unread_count
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import quiet
-from .actions import preference_of
 from .models import Attempt, Channel, Delivery
+from .queries import preference_of
 from .sms import SmsError, SmsSender, sender
 
 logger = logging.getLogger("oneseal.notifications")

@@ -18,8 +18,11 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from .actions import applicant_accounts, notify, notify_applicant, notify_once
+from oneseal.cases import notices
+
+from .actions import notify, notify_applicant, notify_once
 from .models import Kind
+from .queries import applicant_accounts
 
 logger = logging.getLogger("oneseal.notifications")
 
@@ -239,9 +242,9 @@ def expiry_reminder(reminder) -> bool:
 def _expiry_reminder(reminder) -> int:
     licence = reminder.licence
     accounts = applicant_accounts(licence.holder, reminder.on)
-    # cases.actions.licences.remind mails a holder no account acts for itself when a host is
-    # set: the record's message then goes by SMS only, so nobody gets the same mail twice.
-    mailed_by_cases = not accounts and bool(reminder.emailed_to and settings.EMAIL_HOST)
+    # When the reminder mails a holder no account acts for itself (the rule is cases'), the
+    # record's message goes by SMS only, so nobody gets the same mail twice.
+    mailed_by_cases = notices.mails_reminder(reminder, delivered_elsewhere=bool(accounts))
     notify_applicant(
         licence.holder,
         key=f"expiry:{licence.pk}:{reminder.valid_until.isoformat()}:{reminder.days_before}",

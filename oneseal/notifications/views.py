@@ -29,7 +29,7 @@ def inbox(request):
         {
             "page": page,
             "unread_only": unread_only,
-            "unread": actions.unread_count(request.user),
+            "unread": queries.unread_count(request.user),
         },
     )
 
@@ -56,7 +56,7 @@ def read_all(request):
 
 @login_required
 def preferences(request):
-    stored = actions.preference_of(request.user)
+    stored = queries.preference_of(request.user)
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():
@@ -85,6 +85,6 @@ def preferences(request):
             "form": form,
             "quiet_from": start.strftime("%H:%M"),
             "quiet_until": end.strftime("%H:%M"),
-            "email_configured": actions.email_configured(),
+            "email_configured": queries.email_configured(),
         },
     )

@@ -40,7 +40,7 @@ from .. import rules, uploads
 from ..locks import mark_locked
 from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
 from ..queries import published_parts
-from . import licences
+from . import held_scans, licences
 from ._base import (
     GENESIS,
     append_event,
@@ -1033,9 +1033,11 @@ class StoredFile:
 
 def store_once(upload: File) -> StoredFile:
     """Check a file as `_store_file` does and store it under its digest, so that the cases it
-    is given for share one stored copy."""
+    is given for share one stored copy. Inside the caller's transaction, which writes the rows
+    naming it: a scan held with the same content is kept from the sweep until then."""
     sniffed = check_upload(upload)
     path = f"cases/shared/{sniffed.sha256}.{sniffed.suffix}"
+    held_scans.lock(path)
     if not default_storage.exists(path):
         path = default_storage.save(path, upload)
     return StoredFile(
@@ -1054,13 +1056,15 @@ def hold_upload(upload: File, *, actor: "User") -> StoredFile:
     clerk sends the form again without scanning it again: the next `intake_at_window` is given
     it back (the caller keeps the reference, signed, in its form) and the case's `Upload` row
     names the same stored file. Only a window clerk holds scans, and each is audited (who, the
-    digest, when): a scan of an ID card kept for an intake never finished is on record.
+    digest, when): a scan of an ID card kept for an intake never finished is on record, and
+    the worker deletes it once its reference has expired (`held_scans.sweep_held_scans`).
     Refused under `file` as `check_upload` refuses."""
     clerk = staff_of(actor)
     if clerk is None or not has_role(actor, Role.CLERK):
         raise NotPermitted()
     upload.seek(0)
     stored = dataclasses.replace(store_once(upload), held=True)
+    held_scans.hold(stored.name, stored.sha256)
     record(
         "cases.hold_upload",
         actor=actor,
@@ -1103,6 +1107,8 @@ def _store_file(
     uploaded_by = stored_user(actor) if getattr(actor, "pk", None) else None
     extra: dict = {}
     if isinstance(upload, StoredFile):
+        if upload.held and not held_scans.claim(upload.name):
+            raise ValidationFailed(fields={"file": [_("窗口暂存的扫描件已过期清除，请重新扫描")]})
         row = Upload(
             case_material=line,
             file=upload.name,

@@ -664,7 +664,7 @@ def remind(licence: Licence, *, today: datetime.date) -> ExpiryReminder | None:
             delivered_elsewhere = notices.reminder_recorded(reminder)
     except IntegrityError:
         return None  # reminded already (here or by another worker)
-    if reminder.emailed_to and settings.EMAIL_HOST and not delivered_elsewhere:
+    if notices.mails_reminder(reminder, delivered_elsewhere=delivered_elsewhere):
         try:
             send_mail(
                 _("证照到期提醒：{name}").format(name=licence.name),

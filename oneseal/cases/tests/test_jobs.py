@@ -334,6 +334,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
         f"{TODAY} esupervision_rollup",
         f"{TODAY} appointment_slots",
         f"{TODAY} draft_retention",
+        f"{TODAY} held_scans",
         f"{TODAY} publish_due",
         f"{TODAY} elicences",
         f"{TODAY} archives",
@@ -356,6 +357,7 @@ def test_the_worker_prints_one_summary_line_per_job(db):
     assert "no checkpoint: 无法生成审计检查点：本局尚未启用电子印章" in by["audit_checkpoint"]
     assert "0 publication(s) opened, 0 published" in by["publish_due"]
     assert "0 draft owner(s) warned, 0 draft(s) removed" in by["draft_retention"]
+    assert "0 held scan(s) removed, 0 left to the rows naming them" in by["held_scans"]
     assert "0 e-licence(s) issued, 0 OFD(s) made, 0 failed" in by["elicences"]
     assert "0 case(s) archived, 0 supplemented, 0 waiting" in by["archives"]
     assert "0 appointment reminder(s); 0 sent, 0 to retry, 0 given up" in by["notifications"]

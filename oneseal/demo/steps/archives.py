@@ -2,10 +2,14 @@
 retention table (30 years by default as 国家档案局令第8号 gives routine licensing files,
 construction-project items (topic 工程建设) permanent, the public-place hygiene licence 10
 years), and every ended demo case archived by the worker's own job, after the documents step
-has signed their notices.
+has signed their notices. One of them was archived earlier, when delivered: the case whose
+licence the documents step then revokes (`archive_ahead`), so the job here also builds its
+supplementary package (补充归档) of the revocation, shown on its archive's page.
 
 Idempotent: the account and each rule are made once; the job archives only what is not
 archived yet. Every write goes through `organisation.actions` and `archives.actions`."""
+
+import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -13,7 +17,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from oneseal.archives import actions, jobs
-from oneseal.archives.models import Archive, Retention, RetentionRule
+from oneseal.archives.models import Archive, ArchiveSupplement, Retention, RetentionRule
+from oneseal.cases.models import Case
 from oneseal.catalogue.models import ItemVersion, Topic
 from oneseal.organisation import actions as organisation_actions
 from oneseal.organisation.models import Bureau, Role, Staff
@@ -102,13 +107,28 @@ def _rules(superuser, archivist) -> int:
     return made
 
 
-def load(*, today) -> list[str]:
+def _prepared() -> bool:
+    """The archivist and the retention table, made once; False without the county's bureau."""
     superuser = get_user_model().objects.filter(is_superuser=True, username="admin").first()
     county = Region.objects.filter(code=org.COUNTY_CODE).first()
     if superuser is None or county is None or not Bureau.objects.filter(region=county).exists():
+        return False
+    _rules(superuser, _archivist(superuser, county))
+    return True
+
+
+def archive_ahead(case: Case, *, at: datetime.datetime) -> Archive | None:
+    """Archive one ended case as of `at`, before the rest: the documents step does so for the
+    case whose licence it is about to revoke, as the worker would have archived it once
+    delivered, so the revocation becomes the case's supplement. None when it cannot be yet."""
+    if not _prepared() or actions.archive_blockers(case):
+        return None
+    return actions.archive_case(case, system=True, at=at)
+
+
+def load(*, today) -> list[str]:
+    if not _prepared():
         return []
-    archivist = _archivist(superuser, county)
-    _rules(superuser, archivist)
     result = jobs.archive_ended_cases(today)
     by_period = dict(
         Archive.objects.values_list("retention").annotate(n=Count("id")).order_by("retention")
@@ -118,11 +138,13 @@ def load(*, today) -> list[str]:
     )
     return [
         _(
-            "电子档案：新归档{new}件，共{total}件（{periods}）；档案管理员 {user} / {password}"
+            "电子档案：新归档{new}件，共{total}件（{periods}），补充归档{supplements}件；"
+            "档案管理员 {user} / {password}"
         ).format(
             new=result["archived"],
             total=sum(by_period.values()),
             periods=periods or "—",
+            supplements=ArchiveSupplement.objects.count(),
             user=ARCHIVIST[0],
             password=org.DEMO_PASSWORD,
         )

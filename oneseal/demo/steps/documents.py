@@ -1,12 +1,16 @@
 """The demo's documents: the Pingluo bureau's approval seal (the departments' old seals are the
 `seals` step's), every notice and licence the 42 demo cases call for, signed, plus one
 corrected (superseded) and one revoked document, so the verification page shows all three states, and one licence revoked through the
-whole procedure at a department's request (its PDF verifies as authentic, not in force).
+whole procedure at a department's request (its PDF verifies as authentic, not in force); that
+case is archived before the request, so its revocation becomes a supplementary package.
 
 Idempotent: the seal is created once, only documents not yet issued are issued, and the correction and the revocation are made only when none exists yet. Every write
 goes through `documents.actions`."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import current_calendar
@@ -18,6 +22,7 @@ from oneseal.organisation.models import Bureau
 from ..builder import TRANSFER_DATE
 from ..cases import demo_cases
 from ..data import organisation as org
+from .archives import archive_ahead
 
 # Notices handed over at the window are issued by the clerk; decisions by the signatory.
 WINDOW_KINDS = {
@@ -79,6 +84,16 @@ def _revocation(users, today) -> list[str]:
     )
     if push is None:
         return []
+    # The worker archived the case once it ended (its last act's evening); what follows is
+    # archived in its supplement (补充归档), built by the archives step.
+    last = push.case.events.order_by("-seq").values_list("on", flat=True).first() or today
+    archive_ahead(
+        push.case,
+        at=min(
+            timezone.make_aware(datetime.datetime.combine(last, datetime.time(18))),
+            timezone.now(),
+        ),
+    )
     # Asked a working day after the push, served the same day; the decision waits out the five
     # working days for views. A demo built too close to the push leaves the procedure running.
     asked = min(cal.add(push.pushed_on, 1).date, today)

@@ -296,6 +296,32 @@ def test_the_ended_cases_are_archived_and_only_the_archivist_and_staff_read_them
         assert not visible_archives(users.get(username=row.username)).exists()
 
 
+def test_the_revoked_licences_case_was_archived_first_and_its_revocation_supplemented(loaded):
+    from django.urls import reverse
+
+    from oneseal.archives.integrity import package_problems
+    from oneseal.archives.models import ArchiveSupplement
+    from oneseal.cases.models import RevocationProposal
+    from oneseal.testing import signed_in_client
+
+    supplement = ArchiveSupplement.objects.select_related("archive__case").get()
+    archive, case = supplement.archive, supplement.archive.case
+    # The case archived before the department asked; everything from its request on is in
+    # the supplement, and the archive's own package is as it was built.
+    assert RevocationProposal.objects.get().case == case
+    later = case.events.filter(seq__gte=supplement.first_event_seq)
+    assert supplement.first_event_seq == archive.last_event_seq + 1
+    assert supplement.last_event_seq == case.events.order_by("-seq").first().seq
+    assert {"propose_revocation", "notify_revocation"} <= set(
+        later.values_list("action", flat=True)
+    )
+    assert package_problems(archive) == []
+    archivist = get_user_model().objects.get(username="archivist")
+    page = signed_in_client(archivist).get(reverse("archives:detail", args=[archive.pk]))
+    assert page.status_code == 200
+    assert f"{supplement.number}.zip" in page.content.decode()
+
+
 def test_the_demo_applicants_have_a_notification_history(loaded):
     from oneseal.notifications.models import Attempt, Delivery, Notification, Preference
 

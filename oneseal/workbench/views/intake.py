@@ -25,6 +25,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import today
 from oneseal.cases import actions
 from oneseal.cases import rules as case_rules
+from oneseal.cases.actions import held_scans
 from oneseal.cases.models import (
     Case,
     CaseMaterial,
@@ -178,7 +179,7 @@ class ChecklistRow:
 # A scan kept for a refused intake is referenced by the form, signed: bound to the clerk, the
 # form (its idempotency token) and the material, so no other form or clerk can claim it.
 HELD_SALT = "workbench.intake.held"
-HELD_MAX_AGE = 24 * 3600
+HELD_MAX_AGE = int(held_scans.VALIDITY.total_seconds())
 Held = dict[int, tuple[actions.StoredFile, str]]
 
 

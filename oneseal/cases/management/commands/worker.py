@@ -7,7 +7,8 @@ undecided and reminders 90, 60 and 30 days before a licence expires (第五十�
 their due dates and the departments' webhooks (审管联动), the warning scan, the e-supervision
 roll-up (statistics and irregular-action rules), the appointment slots of the days ahead and the
 day's audit checkpoint (one per business day, signed with the bureau's seal), the drafts
-left unchanged for 30 days (owners warned 3 days before, then the drafts removed), licence
+left unchanged for 30 days (owners warned 3 days before, then the drafts removed), the
+window's held scans whose reference expired and that no case came to use, licence
 decisions to publish (双公示), the e-licences whose issue or OFD failed with their licence
 document, the ended cases' archives and the notifications (tomorrow's appointment reminders, the
 e-mails and text messages due). A job that
@@ -44,6 +45,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
     from oneseal.archives import jobs as archive_jobs
     from oneseal.audit.checkpoints import daily_checkpoint
     from oneseal.cases import actions, jobs
+    from oneseal.cases.actions import held_scans
     from oneseal.drafts import actions as draft_actions
     from oneseal.elicences import actions as elicence_actions
     from oneseal.esupervision import jobs as esupervision_jobs
@@ -113,6 +115,14 @@ def scheduled_jobs() -> list[ScheduledJob]:
             "draft_retention",
             lambda day: draft_actions.expire_drafts(day, system=True),
             lambda c: f"{c['warned']} draft owner(s) warned, {c['removed']} draft(s) removed",
+        ),
+        # By the clock, not the business day: the window's signed references expire so.
+        (
+            "held_scans",
+            lambda day: held_scans.sweep_held_scans(),
+            lambda c: (
+                f"{c['removed']} held scan(s) removed, {c['released']} left to the rows naming them"
+            ),
         ),
         (
             "publish_due",
