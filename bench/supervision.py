@@ -33,6 +33,7 @@ proportion but the absolute sizes.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
@@ -59,6 +60,7 @@ COUNTIES = [
 N_ITEMS = 40
 N_APPLICANTS = 200_000
 SEED_KEY = "bench_seed"
+SECTIONS = ("sizes", "rollup", "supervision", "statistics", "pages", "lists")
 
 
 def ensure_database(url_base: str, name: str, reseed: bool) -> tuple[str, bool]:
@@ -302,10 +304,62 @@ def weekday(date_sql: str) -> str:
     return f"(({date_sql}) + CASE extract(isodow FROM ({date_sql})) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END)"
 
 
+class IndexesSetAside:
+    """Drops the secondary indexes of `tables` (those no constraint owns) and builds them again
+    on exit, with the very definitions PostgreSQL printed: a bulk insert into a table with
+    ≈20 indexes, three of them GIN trigram, is many times slower than one build per index
+    afterwards, and the schema ends as migrate left it."""
+
+    def __init__(self, tables: list[str]):
+        self.tables = tables
+        self.definitions: list[tuple[str, str]] = []
+
+    def __enter__(self):
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
+                "ORDER BY i.tablename, i.indexname",
+                [self.tables],
+            )
+            self.definitions = cur.fetchall()
+            for name, _definition in self.definitions:
+                cur.execute(f'DROP INDEX "{name}"')
+        print(f"  {len(self.definitions)} indexes of {', '.join(self.tables)} set aside")
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            for _name, definition in self.definitions:
+                cur.execute(definition)
+        print(f"  {len(self.definitions)} indexes built in {time.perf_counter() - t0:.1f} s")
+        return False
+
+
 def seed(world: dict, n: int) -> None:
     from oneseal.applicants.models import Applicant
+    from oneseal.cases.models import Case, CaseEvent, CaseMaterial, CaseStep, Suspension
+
+    bulk = [
+        model._meta.db_table
+        for model in (Applicant, Case, CaseEvent, CaseStep, CaseMaterial, Suspension)
+    ]
+    with IndexesSetAside(bulk):
+        seed_rows(world, n)
+    declare_conflicts(world)
+    sql("VACUUM ANALYZE")
+
+
+def seed_rows(world: dict, n: int) -> None:
+    from oneseal.applicants.models import Applicant
     from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Suspension
-    from oneseal.esupervision import actions as esupervision_actions
 
     t0 = time.perf_counter()
     sql(
@@ -512,6 +566,12 @@ def seed(world: dict, n: int) -> None:
     )
     print(f"  missing core materials in {time.perf_counter() - t0:.1f} s")
 
+
+def declare_conflicts(world: dict) -> None:
+    from oneseal.applicants.models import Applicant
+    from oneseal.esupervision import actions as esupervision_actions
+
+    first_applicant = scalar(f"SELECT min(id) FROM {Applicant._meta.db_table}")
     # Two clerks declare a relative each (the seed's numbers are synthetic: give these two
     # applicants valid ones, GB 11643).
     from oneseal.applicants.rules import id_check_char
@@ -526,7 +586,6 @@ def seed(world: dict, n: int) -> None:
         esupervision_actions.declare_conflict(
             actor=clerk, relative_name="亲属", relation="sibling", number=number, on=TODAY
         )
-    sql("VACUUM ANALYZE")
 
 
 def add_events(world: dict, n: int) -> None:
@@ -559,12 +618,10 @@ def row(label: str, ms: float, note: str = "", measured: float | None = None) ->
     print(f"  {label:<62} {ms:9.1f} ms  {note}{ref}{mark}")
 
 
-def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> None:
-    """(b) the e-supervision queries live from the cases; unless `live_only`, (c) the
-    statistics and (d) the pages."""
+def readers(world: dict) -> tuple[object, dict]:
+    """The county overseer (made once) and the scopes read: the county's and everything."""
     from django.contrib.auth import get_user_model
 
-    from oneseal.cases import jobs as case_jobs
     from oneseal.esupervision import queries
     from oneseal.organisation.models import Role, Staff, StaffRole
 
@@ -583,6 +640,13 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
         "640221": queries.oversight_scope(county_overseer),
         "all": queries.oversight_scope(root),
     }
+    return county_overseer, scopes
+
+
+def bench_live(scopes: dict) -> None:
+    """(b) the e-supervision queries live from the cases."""
+    from oneseal.cases import jobs as case_jobs
+    from oneseal.esupervision import queries
 
     print("\n(b) e-supervision page queries (live from the cases), each beside its bare SQL")
     from oneseal.applicants.models import Applicant
@@ -706,8 +770,11 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
             f"{n[0]} requests",
             measured=b,
         )
-    if live_only:
-        return
+
+
+def bench_statistics(scopes: dict, show_plans: bool) -> None:
+    """(c) the statistics from the roll-up rows."""
+    from oneseal.esupervision import queries
 
     print("\n(c) statistics (from the roll-up rows)")
     county = scopes["640221"]
@@ -833,6 +900,9 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
             rows.values("department").annotate(**queries.MEASURES).order_by().explain(analyze=True)
         )
 
+
+def bench_client_pages(county_overseer) -> None:
+    """(d) the pages through Django's test client, whole requests."""
     print("\n(d) the pages through Django's test client (county overseer), whole request")
     from django.test import Client
     from django.urls import reverse
@@ -985,12 +1055,21 @@ def main():
         "--requests", type=int, default=30, help="requests per list filter (p99 of these)"
     )
     parser.add_argument(
-        "--lists-only", action="store_true", help="time only the case lists and queues (e)"
+        "--only",
+        default=",".join(SECTIONS),
+        help="the sections to run on the kept seed, comma-separated, of: "
+        + ", ".join(SECTIONS)
+        + " (default all; seeding happens first whenever the database holds no seed)",
     )
+    parser.add_argument("--lists-only", action="store_true", help="the same as --only lists")
     parser.add_argument(
         "--database-name", default=DB_NAME, help="another name, e.g. for a small trial seed"
     )
     args = parser.parse_args()
+    only = ["lists"] if args.lists_only else [x.strip() for x in args.only.split(",") if x.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
 
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
     dsn, fresh = ensure_database(base, args.database_name, args.reseed)
@@ -1043,24 +1122,82 @@ def main():
             f"  cases {Case.objects.count():,}, events {CaseEvent.objects.count():,}, "
             f"milestones {CaseMilestone.objects.count():,}, rule hits {RuleHit.objects.count():,}"
         )
-        ms, result = timed(lambda: jobs.rollup(TODAY), repeat=3)
-        row("idle roll-up pass (nothing new)", ms, result.summary())
-        add_events(world, 1000)
-        t0 = time.perf_counter()
-        result = jobs.rollup(TODAY)
-        row(
-            "roll-up pass after 1,000 new events",
-            (time.perf_counter() - t0) * 1000,
-            result.summary(),
-        )
         timezone.activate("Asia/Shanghai")
-        if not args.lists_only:
-            bench_pages(world, args.plans)
-        bench_lists(world, args.requests, args.plans)
+        if "sizes" in only:
+            with section("sizes of the seed"):
+                bench_sizes()
+        if "rollup" in only:
+            with section("(a) the roll-up on the kept seed"):
+                ms, result = timed(lambda: jobs.rollup(TODAY), repeat=3)
+                row("idle roll-up pass (nothing new)", ms, result.summary())
+                add_events(world, 1000)
+                t0 = time.perf_counter()
+                result = jobs.rollup(TODAY)
+                row(
+                    "roll-up pass after 1,000 new events",
+                    (time.perf_counter() - t0) * 1000,
+                    result.summary(),
+                )
+        if {"supervision", "statistics", "pages"} & set(only):
+            county_overseer, scopes = readers(world)
+            if "supervision" in only:
+                with section("(b) e-supervision page queries"):
+                    bench_live(scopes)
+            if "statistics" in only:
+                with section("(c) statistics"):
+                    bench_statistics(scopes, args.plans)
+            if "pages" in only:
+                with section("(d) e-supervision pages"):
+                    bench_client_pages(county_overseer)
+        if "lists" in only:
+            with section("(e) case lists and queues"):
+                bench_lists(world, args.requests, args.plans)
     finally:
         connection.close()
         if args.drop:
             drop_database(base, args.database_name)
+
+
+@contextlib.contextmanager
+def section(title: str):
+    """Prints the load average before and after a section: on a shared machine the absolute
+    figures of a loaded run are inflated, and this says which runs were loaded."""
+    t0 = time.perf_counter()
+    print(f"\n== {title}: load average {load()} at the start")
+    yield
+    print(f"== {title}: load average {load()} at the end, {time.perf_counter() - t0:.0f} s")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench_sizes() -> None:
+    """What the seed takes on disk, per table with its indexes, and the rows per county: the
+    base of the province's extrapolation in docs/scaling.md."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        print(f"  database: {cur.fetchone()[0]}")
+        cur.execute(
+            "SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid), "
+            "pg_relation_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+            "AND n.nspname = current_schema() ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 12"
+        )
+        print(f"  {'table':<32} {'rows (est.)':>12} {'total MB':>9} {'heap MB':>8} {'index MB':>9}")
+        for name, rows, total, heap, index in cur.fetchall():
+            mb = 1024 * 1024
+            print(
+                f"  {name:<32} {rows:>12,} {total / mb:>9.0f} {heap / mb:>8.0f} {index / mb:>9.0f}"
+            )
+        cur.execute(
+            "SELECT region_code, count(*), count(*) FILTER (WHERE state IN "
+            "('received', 'accepted', 'suspended', 'granted')) FROM cases_case GROUP BY 1 ORDER BY 1"
+        )
+        for code, n, running in cur.fetchall():
+            print(f"  county {code}: {n:,} cases, {running:,} open")
 
 
 def reload_world() -> dict:

@@ -140,9 +140,10 @@ def warning_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
     return case_jobs.warning_scan(today, prefix=scope.prefix)
 
 
-# The columns a supervised case's row shows (tables.case_table, api.SupervisedCaseSerializer):
-# a full case with its applicant and handling item (guide text, ≈4 KB a row) made the first
-# 50 rows 5–6× their SQL at 1,000,000 cases (bench/supervision.py (b)).
+# What a supervised case's row shows (tables.case_table, api.SupervisedCaseSerializer), read
+# as named tuples rather than model objects: building 50 cases with their applicant and
+# handling item made the first page of a list 5–7× its SQL (bench/supervision.py (b)), and a
+# row needs none of a model's behaviour.
 LISTED_CASE_FIELDS = (
     "id",
     "number",
@@ -151,19 +152,21 @@ LISTED_CASE_FIELDS = (
     "promised_due",
     "statutory_due",
     "delivery_due",
-    "applicant",
-    "applicant__name",
-    "handling_item",
-    "handling_item__name",
+    "applicant_name",
+    "handling_item_name",
 )
 
 
-def _listed(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("applicant", "handling_item").only(*LISTED_CASE_FIELDS)
+def listed(cases: QuerySet[Case], *annotations: str) -> QuerySet:
+    """The rows of a case list: named tuples of LISTED_CASE_FIELDS and the list's own
+    `annotations` (its due date), in the queryset's order."""
+    return cases.annotate(
+        applicant_name=F("applicant__name"), handling_item_name=F("handling_item__name")
+    ).values_list(*LISTED_CASE_FIELDS, *annotations, named=True)
 
 
-def warning_cases(scope: Scope, today: datetime.date, level: str) -> QuerySet[Case]:
-    return _listed(case_jobs.cases_by_warning(today, level, scope.prefix))
+def warning_cases(scope: Scope, today: datetime.date, level: str) -> QuerySet:
+    return listed(case_jobs.cases_by_warning(today, level, scope.prefix))
 
 
 class Overdue:
@@ -180,17 +183,20 @@ class Overdue:
     }
 
 
-def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Case]:
+def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet:
     """Open cases past a limit: the statutory one (第四十二条), delivery (第四十四条), or the
-    expected end of the special procedure they are suspended for (第四十五条)."""
-    cases = _listed(_cases(scope.prefix))
+    expected end of the special procedure they are suspended for (第四十五条); rows as
+    `listed`."""
+    cases = _cases(scope.prefix)
     if kind == Overdue.STATUTORY:
-        return cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by(
-            "statutory_due", "id"
+        return listed(
+            cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by(
+                "statutory_due", "id"
+            )
         )
     if kind == Overdue.DELIVERY:
-        return cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by(
-            "delivery_due", "id"
+        return listed(
+            cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by("delivery_due", "id")
         )
     if kind == Overdue.SPECIAL_PROCEDURE:
         late = Suspension.objects.filter(
@@ -203,11 +209,12 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
             .order_by("suspended_on", "id")
             .values("expected_end")[:1]
         )
-        return (
+        return listed(
             cases.filter(state=State.SUSPENDED)
             .filter(Exists(late))
             .annotate(expected_end=Subquery(expected))
-            .order_by("expected_end", "id")
+            .order_by("expected_end", "id"),
+            "expected_end",
         )
     if kind == Overdue.NOTICE:
         # A notice its act could not issue, still not issued after documents.rules.NOTICE_ISSUE_DAYS
@@ -219,10 +226,11 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
             .order_by("queued_on")
             .values("queued_on")[:1]
         )
-        return (
+        return listed(
             cases.filter(pk__in=late.values("case_id"))
             .annotate(notice_queued_on=Subquery(first))
-            .order_by("notice_queued_on", "id")
+            .order_by("notice_queued_on", "id"),
+            "notice_queued_on",
         )
     msg = _("逾期类别须为 statutory、delivery、special_procedure 或 notice")
     raise ValidationFailed(msg, fields={"kind": [msg]})
@@ -294,7 +302,7 @@ def overdue_publications(scope: Scope, today: datetime.date):
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 
-def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
+def _hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
     if rule and rule not in Rule.values:
         msg = _("规则须为以下之一：{rules}").format(rules="、".join(Rule.values))
         raise ValidationFailed(msg, fields={"rule": [msg]})
@@ -303,32 +311,37 @@ def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
         if scope.prefix == ""
         else RuleHit.objects.filter(region_code__startswith=scope.prefix)
     )
-    if rule:
-        hits = hits.filter(rule=rule)
-    # Only what a hit's row shows (tables.hits_table, api.RuleHitSerializer), not the case's
-    # and the event's every column.
+    return hits.filter(rule=rule) if rule else hits
+
+
+LISTED_HIT_FIELDS = (
+    "id",
+    "rule",
+    "actor_name",
+    "on",
+    "at",
+    "data",
+    "case_id",
+    "case_number",
+    "action",
+    "seq",
+)
+
+
+def rule_hits(scope: Scope, rule: str = "") -> QuerySet:
+    # Named tuples of what a hit's row shows (tables.hits_table, api.RuleHitSerializer), not
+    # model objects of the hit, its case and its event (5× the SQL for a page of 50).
     return (
-        hits.select_related("case", "event")
-        .only(
-            "id",
-            "rule",
-            "actor_name",
-            "on",
-            "at",
-            "data",
-            "case",
-            "case__number",
-            "event",
-            "event__action",
-            "event__seq",
-        )
+        _hits(scope, rule)
+        .annotate(case_number=F("case__number"), action=F("event__action"), seq=F("event__seq"))
         .order_by("-at", "-id")
+        .values_list(*LISTED_HIT_FIELDS, named=True)
     )
 
 
 def rule_hit_counts(scope: Scope) -> dict[str, int]:
     rows = dict(
-        rule_hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n")
+        _hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n")
     )
     return {rule: rows.get(rule, 0) for rule in Rule.values}
 
