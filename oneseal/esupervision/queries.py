@@ -30,9 +30,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import jobs as case_jobs
-from oneseal.cases.models import Case, State, Suspension
+from oneseal.cases.models import Case, CaseEvent, State, Suspension
+from oneseal.cases.queries import region_scope
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.documents.models import PendingNotice
 from oneseal.documents.queries import overdue_notices
@@ -115,7 +117,9 @@ def oversight_scope(user, region_code: str = "") -> Scope:
 
 
 def _cases(prefix: str) -> QuerySet[Case]:
-    return Case.objects.all() if prefix == "" else Case.objects.visible_to_prefix(prefix)
+    """The cases under `prefix`, as a range on region_code that an index led by the state
+    and the region (`case_state_region`) answers, not a LIKE alone."""
+    return Case.objects.all() if prefix == "" else Case.objects.filter(region_scope(prefix))
 
 
 def history_url(case_id: int) -> str:
@@ -157,11 +161,19 @@ LISTED_CASE_FIELDS = (
 )
 
 
+def column_of(model, column: str, key: str) -> Subquery:
+    """The `column` of the `model` row that the outer row's `key` points to. A scalar subquery
+    rather than a join: a list's count (its page, the dashboard) drops an annotation it does
+    not use, so it counts the cases alone, where a join stays in the count."""
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
+
+
 def listed(cases: QuerySet[Case], *annotations: str) -> QuerySet:
     """The rows of a case list: named tuples of LISTED_CASE_FIELDS and the list's own
     `annotations` (its due date), in the queryset's order."""
     return cases.annotate(
-        applicant_name=F("applicant__name"), handling_item_name=F("handling_item__name")
+        applicant_name=column_of(Applicant, "name", "applicant_id"),
+        handling_item_name=column_of(HandlingItem, "name", "handling_item_id"),
     ).values_list(*LISTED_CASE_FIELDS, *annotations, named=True)
 
 
@@ -309,7 +321,7 @@ def _hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
     hits = (
         RuleHit.objects.all()
         if scope.prefix == ""
-        else RuleHit.objects.filter(region_code__startswith=scope.prefix)
+        else RuleHit.objects.filter(region_scope(scope.prefix))
     )
     return hits.filter(rule=rule) if rule else hits
 
@@ -333,7 +345,11 @@ def rule_hits(scope: Scope, rule: str = "") -> QuerySet:
     # model objects of the hit, its case and its event (5× the SQL for a page of 50).
     return (
         _hits(scope, rule)
-        .annotate(case_number=F("case__number"), action=F("event__action"), seq=F("event__seq"))
+        .annotate(
+            case_number=column_of(Case, "number", "case_id"),
+            action=column_of(CaseEvent, "action", "event_id"),
+            seq=column_of(CaseEvent, "seq", "event_id"),
+        )
         .order_by("-at", "-id")
         .values_list(*LISTED_HIT_FIELDS, named=True)
     )
@@ -526,32 +542,55 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
         return _statistics(scope, start=start, end=end, by=by)
 
 
-MONTHLY_MEASURES = {
-    "received": Sum("n", filter=Q(kind=Milestone.RECEIVED)),
-    "accepted": Sum("n", filter=Q(kind=Milestone.ACCEPTED)),
-    "decided": Sum("n", filter=Q(kind=Milestone.DECIDED)),
-    "decided_on_time": Sum("on_time", filter=Q(kind=Milestone.DECIDED)),
-    "days_n": Sum("n", filter=Q(kind=Milestone.DECIDED, working_days__gte=0)),
-    "days_sum": Sum(
-        F("n") * F("working_days"), filter=Q(kind=Milestone.DECIDED, working_days__gte=0)
-    ),
-    "online": Sum("online"),
-    "visits": Sum("visits"),
-    "ratings": Sum("n", filter=Q(kind=Milestone.RATED)),
-    "rating_sum": Sum("rating_sum"),
-    "steps_clerk": Sum("n", filter=Q(kind=Milestone.STEP_CLERK)),
-    "steps_reviewer": Sum("n", filter=Q(kind=Milestone.STEP_REVIEWER)),
-    "steps_signatory": Sum("n", filter=Q(kind=Milestone.STEP_SIGNATORY)),
-    "steps_on_time": Sum("on_time", filter=Q(kind__in=STEP_KINDS)),
-    "steps_late": Sum("late", filter=Q(kind__in=STEP_KINDS)),
-    "inspections": Sum("n", filter=Q(kind=Milestone.INSPECTED)),
-    "section_cases": Sum("section_cases"),
-    "handler_cases": Sum("handler_cases"),
+# The summed tables' columns, read per key, kind and working days in one statement
+# (`_summed`); each measure below is a sum of one of them over some kinds.
+SUMMED_COLUMNS = (
+    "n",
+    "on_time",
+    "late",
+    "online",
+    "visits",
+    "rating_sum",
+    "section_cases",
+    "handler_cases",
+)
+# measure: (column, the kinds it sums, or None for every kind)
+MONTHLY_MEASURES: dict[str, tuple[str, frozenset[str] | None]] = {
+    "received": ("n", frozenset({Milestone.RECEIVED})),
+    "accepted": ("n", frozenset({Milestone.ACCEPTED})),
+    "decided": ("n", frozenset({Milestone.DECIDED})),
+    "decided_on_time": ("on_time", frozenset({Milestone.DECIDED})),
+    "online": ("online", None),
+    "visits": ("visits", None),
+    "ratings": ("n", frozenset({Milestone.RATED})),
+    "rating_sum": ("rating_sum", None),
+    "steps_clerk": ("n", frozenset({Milestone.STEP_CLERK})),
+    "steps_reviewer": ("n", frozenset({Milestone.STEP_REVIEWER})),
+    "steps_signatory": ("n", frozenset({Milestone.STEP_SIGNATORY})),
+    "steps_on_time": ("on_time", frozenset(STEP_KINDS)),
+    "steps_late": ("late", frozenset(STEP_KINDS)),
+    "inspections": ("n", frozenset({Milestone.INSPECTED})),
+    "section_cases": ("section_cases", None),
+    "handler_cases": ("handler_cases", None),
 }
 
 
+def _add_sums(into: dict, kind: str, working_days: int, sums: dict) -> None:
+    """Adds one (key, kind, working days) row of the summed tables to a key's measures."""
+    for name, (column, kinds) in MONTHLY_MEASURES.items():
+        if kinds is None or kind in kinds:
+            into[name] += sums[column] or 0
+    if kind == Milestone.DECIDED and working_days >= 0:
+        into["days_n"] += sums["n"] or 0
+        into["days_sum"] += (sums["n"] or 0) * working_days
+
+
+def _empty_sums() -> dict:
+    return dict.fromkeys((*MONTHLY_MEASURES, "days_n", "days_sum"), 0)
+
+
 def _from_sums(values: dict, p90) -> dict:
-    v = {k: (values.get(k) or 0) for k in MONTHLY_MEASURES}
+    v = {k: (values.get(k) or 0) for k in _empty_sums()}
     return {
         "received": v["received"],
         "accepted": v["accepted"],
@@ -594,8 +633,10 @@ def split_period(
 
 def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
     """The grouped values and the totals from the summed tables: the whole months of the
-    period from `MonthlyStat`, the days outside them from `DailyStat` (each range one GROUP BY
-    over the table's unique index), added up per key."""
+    period from `MonthlyStat`, the days outside them from `DailyStat`, in one statement (a
+    UNION ALL of one GROUP BY per range, each over the table's unique index) that sums every
+    column per key, kind and working days; the measures, the totals and the 90th percentile
+    are added up from its rows (a few thousand at most: keys × kinds × days)."""
     months, days = split_period(start, end)
     parts = []
     if months is not None:
@@ -604,32 +645,34 @@ def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> 
         )
     for a, b in days:
         parts.append((DailyStat.objects.filter(day__gte=a, day__lte=b), TruncMonth("day")))
-    grouped: dict = {}
-    days_by_key: dict = {}
+    grouped_rows = []
     for rows, month in parts:
         if scope.prefix:
             rows = rows.filter(region_code__startswith=scope.prefix)
         key = month if by == By.MONTH else F(f"{by}_id")
-        for g in rows.annotate(key=key).values("key").annotate(**MONTHLY_MEASURES).order_by("key"):
-            k = g.pop("key")
-            k = k.date() if isinstance(k, datetime.datetime) else k
-            into = grouped.setdefault(k, dict.fromkeys(MONTHLY_MEASURES, 0))
-            for name, value in g.items():
-                into[name] += value or 0
-        for k, d, n in (
-            rows.filter(kind=Milestone.DECIDED, working_days__gte=0)
-            .annotate(key=key)
-            .values("key", "working_days")
-            .annotate(c=Sum("n"))
-            .values_list("key", "working_days", "c")
-        ):
-            k = k.date() if isinstance(k, datetime.datetime) else k
-            per_key = days_by_key.setdefault(k, {})
-            per_key[d] = per_key.get(d, 0) + n
+        grouped_rows.append(
+            rows.annotate(key=key)
+            .values("key", "kind", "working_days")
+            .annotate(**{f"sum_{column}": Sum(column) for column in SUMMED_COLUMNS})
+            .order_by()
+        )
+    union = (
+        grouped_rows[0].union(*grouped_rows[1:], all=True)
+        if len(grouped_rows) > 1
+        else grouped_rows[0]
+    )
+    grouped: dict = {}
+    days_by_key: dict = {}
     every: dict[int, int] = {}
-    for per_key in days_by_key.values():
-        for d, n in per_key.items():
-            every[d] = every.get(d, 0) + n
+    for row in union:
+        k = row["key"]
+        k = k.date() if isinstance(k, datetime.datetime) else k
+        sums = {column: row[f"sum_{column}"] for column in SUMMED_COLUMNS}
+        _add_sums(grouped.setdefault(k, _empty_sums()), row["kind"], row["working_days"], sums)
+        if row["kind"] == Milestone.DECIDED and row["working_days"] >= 0 and sums["n"]:
+            per_key = days_by_key.setdefault(k, {})
+            per_key[row["working_days"]] = per_key.get(row["working_days"], 0) + sums["n"]
+            every[row["working_days"]] = every.get(row["working_days"], 0) + sums["n"]
     values = [
         {
             **_from_sums(g, rules.weighted_nearest_rank(days_by_key.get(k, {}))),
@@ -637,7 +680,7 @@ def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> 
         }
         for k, g in sorted(grouped.items(), key=lambda pair: pair[0])
     ]
-    totals = dict.fromkeys(MONTHLY_MEASURES, 0)
+    totals = _empty_sums()
     for g in grouped.values():
         for name, value in g.items():
             totals[name] += value
