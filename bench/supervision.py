@@ -732,9 +732,7 @@ def bench_live(scopes: dict) -> None:
         ms, counts = timed(lambda scope=scope: queries.rule_hit_counts(scope))
         b = bare(f"SELECT r.rule, count(*) FROM {r_t} r{hits_region} GROUP BY r.rule", p)
         row(f"rule hit counts, {name}", ms, str(counts), measured=b)
-        ms, page = timed(
-            lambda scope=scope: list(queries.rule_hits(scope)[:50])
-        )
+        ms, page = timed(lambda scope=scope: list(queries.rule_hits(scope)[:50]))
         b = bare(
             f"SELECT r.id, r.rule, r.at, r.actor_name, r.data, c.number, e.action FROM {r_t} r "
             f"JOIN {c_t} c ON c.id = r.case_id JOIN {CaseEvent._meta.db_table} e ON e.id = r.event_id"
