@@ -177,15 +177,36 @@ def stat_bare(prefix: str, start: dt.date, end: dt.date, by: str) -> float:
     )
 
 
-def p99(fn, n: int) -> tuple[float, float, object]:
-    """Median and 99th percentile (nearest rank) in ms of `n` calls."""
-    times, result = [], None
+def p99(fn, n: int) -> tuple[float, float, object, float]:
+    """Median and 99th percentile (nearest rank) in ms of `n` calls, and the median CPU time
+    of this process per call (what the app server spends; a loaded machine inflates the wall
+    time far more than this)."""
+    times, cpu, result = [], [], None
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     times.sort()
-    return statistics.median(times), times[min(n - 1, int(n * 0.99))], result
+    return (
+        statistics.median(times),
+        times[min(n - 1, int(n * 0.99))],
+        result,
+        statistics.median(cpu),
+    )
+
+
+def sql_of(fn) -> tuple[int, float]:
+    """The statements one call sends and the database's time for them in ms (as the client
+    sees it: execution and the round trip)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries), sum(
+        float(q["time"]) for q in captured.captured_queries
+    ) * 1000
 
 
 # --- the world: one bureau, 40 items, staff -----------------------------------------------
@@ -1014,9 +1035,13 @@ def bench_lists(world: dict, n: int, show_plans: bool = False) -> None:
             if response.status_code != 200:
                 print(f"  {label}, {who}: HTTP {response.status_code}")
                 continue
-            median, worst, response = p99(lambda url=url, client=client: client.get(url), n)
+            median, worst, response, cpu = p99(lambda url=url, client=client: client.get(url), n)
+            statements, db = sql_of(lambda url=url, client=client: client.get(url))
             mark = "" if worst < 100 else "   ** p99 over 100 ms **"
-            print(f"  {label + ', ' + who:<62} p50 {median:7.1f} ms  p99 {worst:7.1f} ms{mark}")
+            print(
+                f"  {label + ', ' + who:<62} p50 {median:7.1f} ms  p99 {worst:7.1f} ms  "
+                f"CPU {cpu:6.1f} ms  SQL {statements:2d} st. {db:6.1f} ms{mark}"
+            )
         if show_plans:
             everything = wq.QUEUE_BY_KEY["all"]
             for label, qs in (
