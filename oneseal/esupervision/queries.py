@@ -530,8 +530,8 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
     counts for the handler who took it, and for the section the catalogue gives the step, or
     else the handler's section (see docs/architecture.md). Whole
     months are read from the monthly sums (`MonthlyStat`: a year of a city is a few thousand
-    rows), any other period from the milestones of its days; both are one GROUP BY and one
-    total in SQL, and the same figures."""
+    rows), the days outside them from the daily sums (`DailyStat`), in one statement
+    (`_summed`); the figures are those the milestones of the period give."""
     if by not in By.ALL:
         msg = _("分组方式须为以下之一：{by}").format(by="、".join(By.ALL))
         raise ValidationFailed(msg, fields={"by": [msg]})
