@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/supervision.py [--cases 1000000] [--reseed] [--database-url postgres://…]
                                           [--database-name oneseal_supervision_bench] [--plans] [--drop]
+                                          [--only sizes,rollup,supervision,statistics,pages,lists]
+                                          [--requests 30]
 
 Creates (or reuses) the database `oneseal_supervision_bench` on the local cluster
 (scripts/postgres.sh starts it) and seeds it once with INSERT … SELECT generate_series: a
@@ -27,6 +29,11 @@ statistics period is compared with one hand-written UNION over the monthly and d
 The target is under 1 s each, a year of all regions at any period (not whole months) too.
 Then (e) the case lists and queues: p50/p99 per filter, deep pages by cursor beside the
 old offset, the case search, and with --plans their EXPLAIN ANALYZE.
+
+`--only` runs the named sections on the kept seed (seeding first only when there is none):
+re-measuring on a quiet machine needs no reseed. Each section prints the load average at its
+start and end, so a run on a loaded machine says so; the lists (e) print each request's CPU
+time in this process and its statements with their database time beside the wall p50/p99.
 
 A smaller seed for a trial (e.g. `--cases 200000 --database-name oneseal_trial`) keeps every
 proportion but the absolute sizes.
