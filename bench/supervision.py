@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/supervision.py [--cases 1000000] [--reseed] [--database-url postgres://…]
                                           [--database-name oneseal_supervision_bench] [--plans] [--drop]
+                                          [--only sizes,rollup,supervision,statistics,pages,lists]
+                                          [--requests 30]
 
 Creates (or reuses) the database `oneseal_supervision_bench` on the local cluster
 (scripts/postgres.sh starts it) and seeds it once with INSERT … SELECT generate_series: a
@@ -28,11 +30,17 @@ The target is under 1 s each, a year of all regions at any period (not whole mon
 Then (e) the case lists and queues: p50/p99 per filter, deep pages by cursor beside the
 old offset, the case search, and with --plans their EXPLAIN ANALYZE.
 
+`--only` runs the named sections on the kept seed (seeding first only when there is none):
+re-measuring on a quiet machine needs no reseed. Each section prints the load average at its
+start and end, so a run on a loaded machine says so; the lists (e) print each request's CPU
+time in this process and its statements with their database time beside the wall p50/p99.
+
 A smaller seed for a trial (e.g. `--cases 200000 --database-name oneseal_trial`) keeps every
 proportion but the absolute sizes.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
@@ -59,6 +67,7 @@ COUNTIES = [
 N_ITEMS = 40
 N_APPLICANTS = 200_000
 SEED_KEY = "bench_seed"
+SECTIONS = ("sizes", "rollup", "supervision", "statistics", "pages", "lists")
 
 
 def ensure_database(url_base: str, name: str, reseed: bool) -> tuple[str, bool]:
@@ -175,15 +184,36 @@ def stat_bare(prefix: str, start: dt.date, end: dt.date, by: str) -> float:
     )
 
 
-def p99(fn, n: int) -> tuple[float, float, object]:
-    """Median and 99th percentile (nearest rank) in ms of `n` calls."""
-    times, result = [], None
+def p99(fn, n: int) -> tuple[float, float, object, float]:
+    """Median and 99th percentile (nearest rank) in ms of `n` calls, and the median CPU time
+    of this process per call (what the app server spends; a loaded machine inflates the wall
+    time far more than this)."""
+    times, cpu, result = [], [], None
     for _ in range(n):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
     times.sort()
-    return statistics.median(times), times[min(n - 1, int(n * 0.99))], result
+    return (
+        statistics.median(times),
+        times[min(n - 1, int(n * 0.99))],
+        result,
+        statistics.median(cpu),
+    )
+
+
+def sql_of(fn) -> tuple[int, float]:
+    """The statements one call sends and the database's time for them in ms (as the client
+    sees it: execution and the round trip)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries), sum(
+        float(q["time"]) for q in captured.captured_queries
+    ) * 1000
 
 
 # --- the world: one bureau, 40 items, staff -----------------------------------------------
@@ -302,10 +332,62 @@ def weekday(date_sql: str) -> str:
     return f"(({date_sql}) + CASE extract(isodow FROM ({date_sql})) WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END)"
 
 
+class IndexesSetAside:
+    """Drops the secondary indexes of `tables` (those no constraint owns) and builds them again
+    on exit, with the very definitions PostgreSQL printed: a bulk insert into a table with
+    ≈20 indexes, three of them GIN trigram, is many times slower than one build per index
+    afterwards, and the schema ends as migrate left it."""
+
+    def __init__(self, tables: list[str]):
+        self.tables = tables
+        self.definitions: list[tuple[str, str]] = []
+
+    def __enter__(self):
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
+                "ORDER BY i.tablename, i.indexname",
+                [self.tables],
+            )
+            self.definitions = cur.fetchall()
+            for name, _definition in self.definitions:
+                cur.execute(f'DROP INDEX "{name}"')
+        print(f"  {len(self.definitions)} indexes of {', '.join(self.tables)} set aside")
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        t0 = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            for _name, definition in self.definitions:
+                cur.execute(definition)
+        print(f"  {len(self.definitions)} indexes built in {time.perf_counter() - t0:.1f} s")
+        return False
+
+
 def seed(world: dict, n: int) -> None:
     from oneseal.applicants.models import Applicant
+    from oneseal.cases.models import Case, CaseEvent, CaseMaterial, CaseStep, Suspension
+
+    bulk = [
+        model._meta.db_table
+        for model in (Applicant, Case, CaseEvent, CaseStep, CaseMaterial, Suspension)
+    ]
+    with IndexesSetAside(bulk):
+        seed_rows(world, n)
+    declare_conflicts(world)
+    sql("VACUUM ANALYZE")
+
+
+def seed_rows(world: dict, n: int) -> None:
+    from oneseal.applicants.models import Applicant
     from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Suspension
-    from oneseal.esupervision import actions as esupervision_actions
 
     t0 = time.perf_counter()
     sql(
@@ -512,6 +594,12 @@ def seed(world: dict, n: int) -> None:
     )
     print(f"  missing core materials in {time.perf_counter() - t0:.1f} s")
 
+
+def declare_conflicts(world: dict) -> None:
+    from oneseal.applicants.models import Applicant
+    from oneseal.esupervision import actions as esupervision_actions
+
+    first_applicant = scalar(f"SELECT min(id) FROM {Applicant._meta.db_table}")
     # Two clerks declare a relative each (the seed's numbers are synthetic: give these two
     # applicants valid ones, GB 11643).
     from oneseal.applicants.rules import id_check_char
@@ -526,7 +614,6 @@ def seed(world: dict, n: int) -> None:
         esupervision_actions.declare_conflict(
             actor=clerk, relative_name="亲属", relation="sibling", number=number, on=TODAY
         )
-    sql("VACUUM ANALYZE")
 
 
 def add_events(world: dict, n: int) -> None:
@@ -559,12 +646,10 @@ def row(label: str, ms: float, note: str = "", measured: float | None = None) ->
     print(f"  {label:<62} {ms:9.1f} ms  {note}{ref}{mark}")
 
 
-def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> None:
-    """(b) the e-supervision queries live from the cases; unless `live_only`, (c) the
-    statistics and (d) the pages."""
+def readers(world: dict) -> tuple[object, dict]:
+    """The county overseer (made once) and the scopes read: the county's and everything."""
     from django.contrib.auth import get_user_model
 
-    from oneseal.cases import jobs as case_jobs
     from oneseal.esupervision import queries
     from oneseal.organisation.models import Role, Staff, StaffRole
 
@@ -583,6 +668,13 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
         "640221": queries.oversight_scope(county_overseer),
         "all": queries.oversight_scope(root),
     }
+    return county_overseer, scopes
+
+
+def bench_live(scopes: dict) -> None:
+    """(b) the e-supervision queries live from the cases."""
+    from oneseal.cases import jobs as case_jobs
+    from oneseal.esupervision import queries
 
     print("\n(b) e-supervision page queries (live from the cases), each beside its bare SQL")
     from oneseal.applicants.models import Applicant
@@ -668,9 +760,7 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
         ms, counts = timed(lambda scope=scope: queries.rule_hit_counts(scope))
         b = bare(f"SELECT r.rule, count(*) FROM {r_t} r{hits_region} GROUP BY r.rule", p)
         row(f"rule hit counts, {name}", ms, str(counts), measured=b)
-        ms, page = timed(
-            lambda scope=scope: list(queries.rule_hits(scope).select_related("event")[:50])
-        )
+        ms, page = timed(lambda scope=scope: list(queries.rule_hits(scope)[:50]))
         b = bare(
             f"SELECT r.id, r.rule, r.at, r.actor_name, r.data, c.number, e.action FROM {r_t} r "
             f"JOIN {c_t} c ON c.id = r.case_id JOIN {CaseEvent._meta.db_table} e ON e.id = r.event_id"
@@ -706,8 +796,11 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
             f"{n[0]} requests",
             measured=b,
         )
-    if live_only:
-        return
+
+
+def bench_statistics(scopes: dict, show_plans: bool) -> None:
+    """(c) the statistics from the roll-up rows."""
+    from oneseal.esupervision import queries
 
     print("\n(c) statistics (from the roll-up rows)")
     county = scopes["640221"]
@@ -833,6 +926,9 @@ def bench_pages(world: dict, show_plans: bool, *, live_only: bool = False) -> No
             rows.values("department").annotate(**queries.MEASURES).order_by().explain(analyze=True)
         )
 
+
+def bench_client_pages(county_overseer) -> None:
+    """(d) the pages through Django's test client, whole requests."""
     print("\n(d) the pages through Django's test client (county overseer), whole request")
     from django.test import Client
     from django.urls import reverse
@@ -946,9 +1042,13 @@ def bench_lists(world: dict, n: int, show_plans: bool = False) -> None:
             if response.status_code != 200:
                 print(f"  {label}, {who}: HTTP {response.status_code}")
                 continue
-            median, worst, response = p99(lambda url=url, client=client: client.get(url), n)
+            median, worst, response, cpu = p99(lambda url=url, client=client: client.get(url), n)
+            statements, db = sql_of(lambda url=url, client=client: client.get(url))
             mark = "" if worst < 100 else "   ** p99 over 100 ms **"
-            print(f"  {label + ', ' + who:<62} p50 {median:7.1f} ms  p99 {worst:7.1f} ms{mark}")
+            print(
+                f"  {label + ', ' + who:<62} p50 {median:7.1f} ms  p99 {worst:7.1f} ms  "
+                f"CPU {cpu:6.1f} ms  SQL {statements:2d} st. {db:6.1f} ms{mark}"
+            )
         if show_plans:
             everything = wq.QUEUE_BY_KEY["all"]
             for label, qs in (
@@ -985,12 +1085,21 @@ def main():
         "--requests", type=int, default=30, help="requests per list filter (p99 of these)"
     )
     parser.add_argument(
-        "--lists-only", action="store_true", help="time only the case lists and queues (e)"
+        "--only",
+        default=",".join(SECTIONS),
+        help="the sections to run on the kept seed, comma-separated, of: "
+        + ", ".join(SECTIONS)
+        + " (default all; seeding happens first whenever the database holds no seed)",
     )
+    parser.add_argument("--lists-only", action="store_true", help="the same as --only lists")
     parser.add_argument(
         "--database-name", default=DB_NAME, help="another name, e.g. for a small trial seed"
     )
     args = parser.parse_args()
+    only = ["lists"] if args.lists_only else [x.strip() for x in args.only.split(",") if x.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
 
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
     dsn, fresh = ensure_database(base, args.database_name, args.reseed)
@@ -1043,24 +1152,82 @@ def main():
             f"  cases {Case.objects.count():,}, events {CaseEvent.objects.count():,}, "
             f"milestones {CaseMilestone.objects.count():,}, rule hits {RuleHit.objects.count():,}"
         )
-        ms, result = timed(lambda: jobs.rollup(TODAY), repeat=3)
-        row("idle roll-up pass (nothing new)", ms, result.summary())
-        add_events(world, 1000)
-        t0 = time.perf_counter()
-        result = jobs.rollup(TODAY)
-        row(
-            "roll-up pass after 1,000 new events",
-            (time.perf_counter() - t0) * 1000,
-            result.summary(),
-        )
         timezone.activate("Asia/Shanghai")
-        if not args.lists_only:
-            bench_pages(world, args.plans)
-        bench_lists(world, args.requests, args.plans)
+        if "sizes" in only:
+            with section("sizes of the seed"):
+                bench_sizes()
+        if "rollup" in only:
+            with section("(a) the roll-up on the kept seed"):
+                ms, result = timed(lambda: jobs.rollup(TODAY), repeat=3)
+                row("idle roll-up pass (nothing new)", ms, result.summary())
+                add_events(world, 1000)
+                t0 = time.perf_counter()
+                result = jobs.rollup(TODAY)
+                row(
+                    "roll-up pass after 1,000 new events",
+                    (time.perf_counter() - t0) * 1000,
+                    result.summary(),
+                )
+        if {"supervision", "statistics", "pages"} & set(only):
+            county_overseer, scopes = readers(world)
+            if "supervision" in only:
+                with section("(b) e-supervision page queries"):
+                    bench_live(scopes)
+            if "statistics" in only:
+                with section("(c) statistics"):
+                    bench_statistics(scopes, args.plans)
+            if "pages" in only:
+                with section("(d) e-supervision pages"):
+                    bench_client_pages(county_overseer)
+        if "lists" in only:
+            with section("(e) case lists and queues"):
+                bench_lists(world, args.requests, args.plans)
     finally:
         connection.close()
         if args.drop:
             drop_database(base, args.database_name)
+
+
+@contextlib.contextmanager
+def section(title: str):
+    """Prints the load average before and after a section: on a shared machine the absolute
+    figures of a loaded run are inflated, and this says which runs were loaded."""
+    t0 = time.perf_counter()
+    print(f"\n== {title}: load average {load()} at the start")
+    yield
+    print(f"== {title}: load average {load()} at the end, {time.perf_counter() - t0:.0f} s")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench_sizes() -> None:
+    """What the seed takes on disk, per table with its indexes, and the rows per county: the
+    base of the province's extrapolation in docs/scaling.md."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        print(f"  database: {cur.fetchone()[0]}")
+        cur.execute(
+            "SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid), "
+            "pg_relation_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+            "AND n.nspname = current_schema() ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 12"
+        )
+        print(f"  {'table':<32} {'rows (est.)':>12} {'total MB':>9} {'heap MB':>8} {'index MB':>9}")
+        for name, rows, total, heap, index in cur.fetchall():
+            mb = 1024 * 1024
+            print(
+                f"  {name:<32} {rows:>12,} {total / mb:>9.0f} {heap / mb:>8.0f} {index / mb:>9.0f}"
+            )
+        cur.execute(
+            "SELECT region_code, count(*), count(*) FILTER (WHERE state IN "
+            "('received', 'accepted', 'suspended', 'granted')) FROM cases_case GROUP BY 1 ORDER BY 1"
+        )
+        for code, n, running in cur.fetchall():
+            print(f"  county {code}: {n:,} cases, {running:,} open")
 
 
 def reload_world() -> dict:

@@ -67,8 +67,11 @@ class OverviewSerializer(serializers.Serializer):
 
 
 class SupervisedCaseSerializer(serializers.ModelSerializer):
-    applicant = serializers.CharField(source="applicant.name")
-    handling_item = serializers.CharField(source="handling_item.name")
+    """Serializes the named tuples of esupervision.queries.listed; the model gives the
+    fields' types for the schema."""
+
+    applicant = serializers.CharField(source="applicant_name")
+    handling_item = serializers.CharField(source="handling_item_name")
     state = serializers.CharField()
     state_display = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField(help_text=gettext_lazy("办件全过程记录的地址"))
@@ -94,14 +97,17 @@ class SupervisedCaseSerializer(serializers.ModelSerializer):
         return tables.state_label(case.state)
 
     def get_history(self, case) -> str:
-        return queries.history_url(case.pk)
+        return queries.history_url(case.id)
 
 
 class RuleHitSerializer(serializers.ModelSerializer):
-    rule_display = serializers.CharField(source="get_rule_display")
-    case_number = serializers.CharField(source="case.number")
-    action = serializers.CharField(source="event.action")
-    seq = serializers.IntegerField(source="event.seq", help_text=gettext_lazy("办件记录顺序号"))
+    """Serializes the named tuples of esupervision.queries.rule_hits."""
+
+    rule_display = serializers.SerializerMethodField()
+    case = serializers.IntegerField(source="case_id")
+    case_number = serializers.CharField()
+    action = serializers.CharField()
+    seq = serializers.IntegerField(help_text=gettext_lazy("办件记录顺序号"))
     detail = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
@@ -122,6 +128,9 @@ class RuleHitSerializer(serializers.ModelSerializer):
             "history",
         ]
         read_only_fields = fields
+
+    def get_rule_display(self, hit) -> str:
+        return str(Rule(hit.rule).label)
 
     def get_detail(self, hit) -> str:
         return tables.hit_detail(hit)

@@ -23,6 +23,7 @@ from oneseal.errors import ValidationFailed
 from oneseal.organisation.models import Department, Section, Staff
 from oneseal.regions.models import Region
 
+from . import queries
 from .jobs import no_jit
 from .models import CaseMilestone, Milestone
 from .queries import Scope, milestones
@@ -273,14 +274,15 @@ def drill_down_rows(scope: Scope, drill: DrillDown) -> QuerySet[CaseMilestone]:
     return rows
 
 
-def drill_down_cases(scope: Scope, drill: DrillDown) -> QuerySet[Case]:
+def drill_down_cases(scope: Scope, drill: DrillDown) -> QuerySet:
     """The cases counted in a figure: the same milestone rows the chart summed, within the
-    reader's scope (the case's own region prefix as well as the row's)."""
+    reader's scope (the case's own region prefix as well as the row's); rows as
+    `queries.listed`."""
     base = (
         Case.objects.all() if scope.prefix == "" else Case.objects.visible_to_prefix(scope.prefix)
     )
-    return (
-        base.filter(pk__in=drill_down_rows(scope, drill).values("case_id"))
-        .select_related("applicant", "handling_item")
-        .order_by("-received_at", "-id")
+    return queries.listed(
+        base.filter(pk__in=drill_down_rows(scope, drill).values("case_id")).order_by(
+            "-received_at", "-id"
+        )
     )

@@ -295,7 +295,13 @@ class RuleHit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rule", "event"], name="rule_hit_unique_per_event")
         ]
-        indexes = [models.Index(fields=["region_code", "rule", "at"], name="rule_hit_region")]
+        indexes = [
+            models.Index(fields=["region_code", "rule", "at"], name="rule_hit_region"),
+            # The list's order, newest first: its first page is read from here and stops at
+            # 50 rows, where the region's index gave every hit of the scope to sort (all
+            # regions at 200,000 cases: a sort of 17,717 hits joined to the cases, 260 ms).
+            models.Index(fields=["-at", "-id"], name="rule_hit_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_rule_display()} {self.case_id}#{self.event_id}"

@@ -30,9 +30,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import jobs as case_jobs
-from oneseal.cases.models import Case, State, Suspension
+from oneseal.cases.models import Case, CaseEvent, State, Suspension
+from oneseal.cases.queries import region_scope
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.documents.models import PendingNotice
 from oneseal.documents.queries import overdue_notices
@@ -115,7 +117,9 @@ def oversight_scope(user, region_code: str = "") -> Scope:
 
 
 def _cases(prefix: str) -> QuerySet[Case]:
-    return Case.objects.all() if prefix == "" else Case.objects.visible_to_prefix(prefix)
+    """The cases under `prefix`, as a range on region_code that an index led by the state
+    and the region (`case_state_region`) answers, not a LIKE alone."""
+    return Case.objects.all() if prefix == "" else Case.objects.filter(region_scope(prefix))
 
 
 def history_url(case_id: int) -> str:
@@ -140,9 +144,10 @@ def warning_counts(scope: Scope, today: datetime.date) -> dict[str, int]:
     return case_jobs.warning_scan(today, prefix=scope.prefix)
 
 
-# The columns a supervised case's row shows (tables.case_table, api.SupervisedCaseSerializer):
-# a full case with its applicant and handling item (guide text, ≈4 KB a row) made the first
-# 50 rows 5–6× their SQL at 1,000,000 cases (bench/supervision.py (b)).
+# What a supervised case's row shows (tables.case_table, api.SupervisedCaseSerializer), read
+# as named tuples rather than model objects: building 50 cases with their applicant and
+# handling item made the first page of a list 5–7× its SQL (bench/supervision.py (b)), and a
+# row needs none of a model's behaviour.
 LISTED_CASE_FIELDS = (
     "id",
     "number",
@@ -151,19 +156,29 @@ LISTED_CASE_FIELDS = (
     "promised_due",
     "statutory_due",
     "delivery_due",
-    "applicant",
-    "applicant__name",
-    "handling_item",
-    "handling_item__name",
+    "applicant_name",
+    "handling_item_name",
 )
 
 
-def _listed(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("applicant", "handling_item").only(*LISTED_CASE_FIELDS)
+def column_of(model, column: str, key: str) -> Subquery:
+    """The `column` of the `model` row that the outer row's `key` points to. A scalar subquery
+    rather than a join: a list's count (its page, the dashboard) drops an annotation it does
+    not use, so it counts the cases alone, where a join stays in the count."""
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
 
 
-def warning_cases(scope: Scope, today: datetime.date, level: str) -> QuerySet[Case]:
-    return _listed(case_jobs.cases_by_warning(today, level, scope.prefix))
+def listed(cases: QuerySet[Case], *annotations: str) -> QuerySet:
+    """The rows of a case list: named tuples of LISTED_CASE_FIELDS and the list's own
+    `annotations` (its due date), in the queryset's order."""
+    return cases.annotate(
+        applicant_name=column_of(Applicant, "name", "applicant_id"),
+        handling_item_name=column_of(HandlingItem, "name", "handling_item_id"),
+    ).values_list(*LISTED_CASE_FIELDS, *annotations, named=True)
+
+
+def warning_cases(scope: Scope, today: datetime.date, level: str) -> QuerySet:
+    return listed(case_jobs.cases_by_warning(today, level, scope.prefix))
 
 
 class Overdue:
@@ -180,17 +195,20 @@ class Overdue:
     }
 
 
-def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Case]:
+def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet:
     """Open cases past a limit: the statutory one (第四十二条), delivery (第四十四条), or the
-    expected end of the special procedure they are suspended for (第四十五条)."""
-    cases = _listed(_cases(scope.prefix))
+    expected end of the special procedure they are suspended for (第四十五条); rows as
+    `listed`."""
+    cases = _cases(scope.prefix)
     if kind == Overdue.STATUTORY:
-        return cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by(
-            "statutory_due", "id"
+        return listed(
+            cases.filter(state=State.ACCEPTED, statutory_due__lt=today).order_by(
+                "statutory_due", "id"
+            )
         )
     if kind == Overdue.DELIVERY:
-        return cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by(
-            "delivery_due", "id"
+        return listed(
+            cases.filter(state=State.GRANTED, delivery_due__lt=today).order_by("delivery_due", "id")
         )
     if kind == Overdue.SPECIAL_PROCEDURE:
         late = Suspension.objects.filter(
@@ -203,11 +221,12 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
             .order_by("suspended_on", "id")
             .values("expected_end")[:1]
         )
-        return (
+        return listed(
             cases.filter(state=State.SUSPENDED)
             .filter(Exists(late))
             .annotate(expected_end=Subquery(expected))
-            .order_by("expected_end", "id")
+            .order_by("expected_end", "id"),
+            "expected_end",
         )
     if kind == Overdue.NOTICE:
         # A notice its act could not issue, still not issued after documents.rules.NOTICE_ISSUE_DAYS
@@ -219,10 +238,11 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet[Cas
             .order_by("queued_on")
             .values("queued_on")[:1]
         )
-        return (
+        return listed(
             cases.filter(pk__in=late.values("case_id"))
             .annotate(notice_queued_on=Subquery(first))
-            .order_by("notice_queued_on", "id")
+            .order_by("notice_queued_on", "id"),
+            "notice_queued_on",
         )
     msg = _("逾期类别须为 statutory、delivery、special_procedure 或 notice")
     raise ValidationFailed(msg, fields={"kind": [msg]})
@@ -294,41 +314,50 @@ def overdue_publications(scope: Scope, today: datetime.date):
 # --- rules for irregular actions (from the roll-up) ---------------------------------------
 
 
-def rule_hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
+def _hits(scope: Scope, rule: str = "") -> QuerySet[RuleHit]:
     if rule and rule not in Rule.values:
         msg = _("规则须为以下之一：{rules}").format(rules="、".join(Rule.values))
         raise ValidationFailed(msg, fields={"rule": [msg]})
     hits = (
         RuleHit.objects.all()
         if scope.prefix == ""
-        else RuleHit.objects.filter(region_code__startswith=scope.prefix)
+        else RuleHit.objects.filter(region_scope(scope.prefix))
     )
-    if rule:
-        hits = hits.filter(rule=rule)
-    # Only what a hit's row shows (tables.hits_table, api.RuleHitSerializer), not the case's
-    # and the event's every column.
+    return hits.filter(rule=rule) if rule else hits
+
+
+LISTED_HIT_FIELDS = (
+    "id",
+    "rule",
+    "actor_name",
+    "on",
+    "at",
+    "data",
+    "case_id",
+    "case_number",
+    "action",
+    "seq",
+)
+
+
+def rule_hits(scope: Scope, rule: str = "") -> QuerySet:
+    # Named tuples of what a hit's row shows (tables.hits_table, api.RuleHitSerializer), not
+    # model objects of the hit, its case and its event (5× the SQL for a page of 50).
     return (
-        hits.select_related("case", "event")
-        .only(
-            "id",
-            "rule",
-            "actor_name",
-            "on",
-            "at",
-            "data",
-            "case",
-            "case__number",
-            "event",
-            "event__action",
-            "event__seq",
+        _hits(scope, rule)
+        .annotate(
+            case_number=column_of(Case, "number", "case_id"),
+            action=column_of(CaseEvent, "action", "event_id"),
+            seq=column_of(CaseEvent, "seq", "event_id"),
         )
         .order_by("-at", "-id")
+        .values_list(*LISTED_HIT_FIELDS, named=True)
     )
 
 
 def rule_hit_counts(scope: Scope) -> dict[str, int]:
     rows = dict(
-        rule_hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n")
+        _hits(scope).order_by().values("rule").annotate(n=Count("id")).values_list("rule", "n")
     )
     return {rule: rows.get(rule, 0) for rule in Rule.values}
 
@@ -501,8 +530,8 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
     counts for the handler who took it, and for the section the catalogue gives the step, or
     else the handler's section (see docs/architecture.md). Whole
     months are read from the monthly sums (`MonthlyStat`: a year of a city is a few thousand
-    rows), any other period from the milestones of its days; both are one GROUP BY and one
-    total in SQL, and the same figures."""
+    rows), the days outside them from the daily sums (`DailyStat`), in one statement
+    (`_summed`); the figures are those the milestones of the period give."""
     if by not in By.ALL:
         msg = _("分组方式须为以下之一：{by}").format(by="、".join(By.ALL))
         raise ValidationFailed(msg, fields={"by": [msg]})
@@ -513,32 +542,55 @@ def statistics(scope: Scope, *, start: datetime.date, end: datetime.date, by: st
         return _statistics(scope, start=start, end=end, by=by)
 
 
-MONTHLY_MEASURES = {
-    "received": Sum("n", filter=Q(kind=Milestone.RECEIVED)),
-    "accepted": Sum("n", filter=Q(kind=Milestone.ACCEPTED)),
-    "decided": Sum("n", filter=Q(kind=Milestone.DECIDED)),
-    "decided_on_time": Sum("on_time", filter=Q(kind=Milestone.DECIDED)),
-    "days_n": Sum("n", filter=Q(kind=Milestone.DECIDED, working_days__gte=0)),
-    "days_sum": Sum(
-        F("n") * F("working_days"), filter=Q(kind=Milestone.DECIDED, working_days__gte=0)
-    ),
-    "online": Sum("online"),
-    "visits": Sum("visits"),
-    "ratings": Sum("n", filter=Q(kind=Milestone.RATED)),
-    "rating_sum": Sum("rating_sum"),
-    "steps_clerk": Sum("n", filter=Q(kind=Milestone.STEP_CLERK)),
-    "steps_reviewer": Sum("n", filter=Q(kind=Milestone.STEP_REVIEWER)),
-    "steps_signatory": Sum("n", filter=Q(kind=Milestone.STEP_SIGNATORY)),
-    "steps_on_time": Sum("on_time", filter=Q(kind__in=STEP_KINDS)),
-    "steps_late": Sum("late", filter=Q(kind__in=STEP_KINDS)),
-    "inspections": Sum("n", filter=Q(kind=Milestone.INSPECTED)),
-    "section_cases": Sum("section_cases"),
-    "handler_cases": Sum("handler_cases"),
+# The summed tables' columns, read per key, kind and working days in one statement
+# (`_summed`); each measure below is a sum of one of them over some kinds.
+SUMMED_COLUMNS = (
+    "n",
+    "on_time",
+    "late",
+    "online",
+    "visits",
+    "rating_sum",
+    "section_cases",
+    "handler_cases",
+)
+# measure: (column, the kinds it sums, or None for every kind)
+MONTHLY_MEASURES: dict[str, tuple[str, frozenset[str] | None]] = {
+    "received": ("n", frozenset({Milestone.RECEIVED})),
+    "accepted": ("n", frozenset({Milestone.ACCEPTED})),
+    "decided": ("n", frozenset({Milestone.DECIDED})),
+    "decided_on_time": ("on_time", frozenset({Milestone.DECIDED})),
+    "online": ("online", None),
+    "visits": ("visits", None),
+    "ratings": ("n", frozenset({Milestone.RATED})),
+    "rating_sum": ("rating_sum", None),
+    "steps_clerk": ("n", frozenset({Milestone.STEP_CLERK})),
+    "steps_reviewer": ("n", frozenset({Milestone.STEP_REVIEWER})),
+    "steps_signatory": ("n", frozenset({Milestone.STEP_SIGNATORY})),
+    "steps_on_time": ("on_time", frozenset(STEP_KINDS)),
+    "steps_late": ("late", frozenset(STEP_KINDS)),
+    "inspections": ("n", frozenset({Milestone.INSPECTED})),
+    "section_cases": ("section_cases", None),
+    "handler_cases": ("handler_cases", None),
 }
 
 
+def _add_sums(into: dict, kind: str, working_days: int, sums: dict) -> None:
+    """Adds one (key, kind, working days) row of the summed tables to a key's measures."""
+    for name, (column, kinds) in MONTHLY_MEASURES.items():
+        if kinds is None or kind in kinds:
+            into[name] += sums[column] or 0
+    if kind == Milestone.DECIDED and working_days >= 0:
+        into["days_n"] += sums["n"] or 0
+        into["days_sum"] += (sums["n"] or 0) * working_days
+
+
+def _empty_sums() -> dict:
+    return dict.fromkeys((*MONTHLY_MEASURES, "days_n", "days_sum"), 0)
+
+
 def _from_sums(values: dict, p90) -> dict:
-    v = {k: (values.get(k) or 0) for k in MONTHLY_MEASURES}
+    v = {k: (values.get(k) or 0) for k in _empty_sums()}
     return {
         "received": v["received"],
         "accepted": v["accepted"],
@@ -581,8 +633,10 @@ def split_period(
 
 def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> tuple[list, dict]:
     """The grouped values and the totals from the summed tables: the whole months of the
-    period from `MonthlyStat`, the days outside them from `DailyStat` (each range one GROUP BY
-    over the table's unique index), added up per key."""
+    period from `MonthlyStat`, the days outside them from `DailyStat`, in one statement (a
+    UNION ALL of one GROUP BY per range, each over the table's unique index) that sums every
+    column per key, kind and working days; the measures, the totals and the 90th percentile
+    are added up from its rows (a few thousand at most: keys × kinds × days)."""
     months, days = split_period(start, end)
     parts = []
     if months is not None:
@@ -591,32 +645,34 @@ def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> 
         )
     for a, b in days:
         parts.append((DailyStat.objects.filter(day__gte=a, day__lte=b), TruncMonth("day")))
-    grouped: dict = {}
-    days_by_key: dict = {}
+    grouped_rows = []
     for rows, month in parts:
         if scope.prefix:
             rows = rows.filter(region_code__startswith=scope.prefix)
         key = month if by == By.MONTH else F(f"{by}_id")
-        for g in rows.annotate(key=key).values("key").annotate(**MONTHLY_MEASURES).order_by("key"):
-            k = g.pop("key")
-            k = k.date() if isinstance(k, datetime.datetime) else k
-            into = grouped.setdefault(k, dict.fromkeys(MONTHLY_MEASURES, 0))
-            for name, value in g.items():
-                into[name] += value or 0
-        for k, d, n in (
-            rows.filter(kind=Milestone.DECIDED, working_days__gte=0)
-            .annotate(key=key)
-            .values("key", "working_days")
-            .annotate(c=Sum("n"))
-            .values_list("key", "working_days", "c")
-        ):
-            k = k.date() if isinstance(k, datetime.datetime) else k
-            per_key = days_by_key.setdefault(k, {})
-            per_key[d] = per_key.get(d, 0) + n
+        grouped_rows.append(
+            rows.annotate(key=key)
+            .values("key", "kind", "working_days")
+            .annotate(**{f"sum_{column}": Sum(column) for column in SUMMED_COLUMNS})
+            .order_by()
+        )
+    union = (
+        grouped_rows[0].union(*grouped_rows[1:], all=True)
+        if len(grouped_rows) > 1
+        else grouped_rows[0]
+    )
+    grouped: dict = {}
+    days_by_key: dict = {}
     every: dict[int, int] = {}
-    for per_key in days_by_key.values():
-        for d, n in per_key.items():
-            every[d] = every.get(d, 0) + n
+    for row in union:
+        k = row["key"]
+        k = k.date() if isinstance(k, datetime.datetime) else k
+        sums = {column: row[f"sum_{column}"] for column in SUMMED_COLUMNS}
+        _add_sums(grouped.setdefault(k, _empty_sums()), row["kind"], row["working_days"], sums)
+        if row["kind"] == Milestone.DECIDED and row["working_days"] >= 0 and sums["n"]:
+            per_key = days_by_key.setdefault(k, {})
+            per_key[row["working_days"]] = per_key.get(row["working_days"], 0) + sums["n"]
+            every[row["working_days"]] = every.get(row["working_days"], 0) + sums["n"]
     values = [
         {
             **_from_sums(g, rules.weighted_nearest_rank(days_by_key.get(k, {}))),
@@ -624,7 +680,7 @@ def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> 
         }
         for k, g in sorted(grouped.items(), key=lambda pair: pair[0])
     ]
-    totals = dict.fromkeys(MONTHLY_MEASURES, 0)
+    totals = _empty_sums()
     for g in grouped.values():
         for name, value in g.items():
             totals[name] += value

@@ -28,7 +28,7 @@ def state_label(value: str) -> str:
 
 
 def _number(case) -> Cell:
-    return Cell(case.number, history_url(case.pk))
+    return Cell(case.number, history_url(case.id))
 
 
 def _percent(value) -> str:
@@ -36,11 +36,12 @@ def _percent(value) -> str:
 
 
 def case_table(title: str, cases, *, due_label: str, due) -> Table:
+    """`cases`: rows of esupervision.queries.listed (named tuples, not model objects)."""
     rows = [
         [
             _number(c),
-            c.applicant.name,
-            c.handling_item.name,
+            c.applicant_name,
+            c.handling_item_name,
             state_label(c.state),
             _date(c.accepted_on),
             _date(due(c)),
@@ -112,11 +113,12 @@ def hit_detail(hit) -> str:
 
 
 def hits_table(title: str, hits) -> Table:
+    """`hits`: rows of esupervision.queries.rule_hits (named tuples)."""
     rows = [
         [
             str(Rule(h.rule).label),
-            Cell(h.case.number, history_url(h.case_id)),
-            action_label(h.event.action),
+            Cell(h.case_number, history_url(h.case_id)),
+            action_label(h.action),
             h.actor_name,
             _date(h.on),
             date_format(timezone.localtime(h.at), "SHORT_DATETIME_FORMAT") if h.at else "",

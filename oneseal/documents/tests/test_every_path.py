@@ -174,7 +174,9 @@ def test_without_a_seal_the_act_stands_and_the_notice_waits_in_the_queue(
         )
         == []
     )
-    assert list(oversight.overdue_cases(scope, late_day, oversight.Overdue.NOTICE)) == [case]
+    assert [c.id for c in oversight.overdue_cases(scope, late_day, oversight.Overdue.NOTICE)] == [
+        case.pk
+    ]
 
     # Issuing from the queue, once the seal is there.
     client.force_login(clerk)

@@ -208,6 +208,8 @@ def test_the_lists_read_only_their_columns_in_one_query(
     assert [r[0].text for r in warned.rows] == [r[0].text for r in late.rows] == [here.number]
     assert [r[1].text for r in hits.rows] == [here.number]
     row = queries.warning_cases(scope, on, "statutory").get()
-    # Not the guide text of the handling item nor the applicant's other columns.
-    assert {"agent_name", "query_code"} <= row.get_deferred_fields()
-    assert "conditions" in row.handling_item.get_deferred_fields()
+    # A row of what the table shows, not the case with the guide text of its handling item.
+    assert row._fields == queries.LISTED_CASE_FIELDS
+    assert (row.id, row.applicant_name) == (here.pk, here.applicant.name)
+    hit = queries.rule_hits(scope).get()
+    assert (hit.case_id, hit.case_number) == (here.pk, here.number)
