@@ -17,7 +17,7 @@ from oneseal.calendars.queries import today as business_today
 from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import Conflict, NotPermitted, fail_blockers
 from oneseal.organisation.rules import has_role, staff_of
-from oneseal.prepared import Prepared
+from oneseal.prepared import Prepared, insert
 
 from .. import notices, rules
 from ..locks import mark_locked
@@ -182,7 +182,7 @@ def append_event(
         prev_hash=head[1],
     )
     event.hash = event_hash(hashed_fields(event))
-    event.save(force_insert=True)
+    insert(event)  # save(force_insert=True), its SQL built once per connection
     case._chain_head = (event.seq, event.hash)
     if attach is not None:
         # What the act ties to its event (a licence version) is tied before its notice is
