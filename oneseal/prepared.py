@@ -176,7 +176,7 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
     SQL is built once per connection: the same values (each field's `pre_save` and
     `get_db_prep_save`), the same signals (`pre_save`, `post_save` with created=True, only when
     someone listens), the primary key read back. A model with a database default, or a row that
-    already has its primary key, is saved by Django itself.
+    already has its primary key or a model with a save() of its own, is saved by save().
 
     `moving` (PostgreSQL only): an UPDATE (its SQL and parameters) run by the same statement as a
     data-modifying WITH clause, so that a row and the row that points at it move in one round
@@ -184,7 +184,12 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
     model = type(obj)
     connection = connections[using]
     meta = model._meta
-    if meta.parents or obj.pk is not None or any(f.has_db_default() for f in meta.concrete_fields):
+    if (
+        meta.parents
+        or obj.pk is not None
+        or model.save is not Model.save  # a save() of its own: it runs
+        or any(f.has_db_default() for f in meta.concrete_fields)
+    ):
         obj.save(force_insert=True, using=using)
         if moving is not None:
             with connection.cursor() as cursor:
