@@ -4,9 +4,13 @@ row is appended."""
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import connection, transaction
+
+from oneseal.prepared import Prepared, insert
 
 from .models import GENESIS, AuditEvent, AuditHead
+
+HEAD = 1  # the head's one row
 
 
 def canonical(fields: dict) -> bytes:
@@ -46,7 +50,7 @@ def lock_head() -> AuditHead:
     head row (a flushed test database) is recreated from the log's last row; two writers
     racing to recreate it insert once (ON CONFLICT DO NOTHING) and then queue on the lock."""
     assert transaction.get_connection().in_atomic_block, "lock_head needs a transaction"
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    head = _LOCKED_HEAD.first(HEAD)
     if head is None:
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (
             0,
@@ -57,3 +61,19 @@ def lock_head() -> AuditHead:
         )
         head = AuditHead.objects.select_for_update().get(pk=1)
     return head
+
+
+# Every audited act's first statement on the log, built once per connection (oneseal.prepared).
+_LOCKED_HEAD = Prepared(lambda pk: AuditHead.objects.select_for_update().filter(pk=pk), int)
+
+
+def insert_moving_head(event: AuditEvent, *, seq: int, hash: str) -> None:
+    """Insert `event`, the next link after the head locked by `lock_head`, and move the head to
+    it (`seq`, `hash`): on PostgreSQL in one statement (the head's UPDATE as a data-modifying
+    WITH clause of the row's INSERT), elsewhere in two. Either way inside the caller's
+    transaction, with the head's lock held since `lock_head`."""
+    q = connection.ops.quote_name  # our own table and column names, quoted
+    head, columns = q(AuditHead._meta.db_table), (q("seq"), q("hash"), q("id"))
+    sql = f"UPDATE {head} SET {columns[0]} = %s, {columns[1]} = %s WHERE {columns[2]} = %s"  # noqa: S608
+    moving = (sql, [seq, hash, HEAD])
+    insert(event, moving=moving)

@@ -33,6 +33,7 @@ from oneseal.errors import (
 from oneseal.keys import require_seal_key
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role, staff_of
+from oneseal.prepared import insert
 
 from . import followers, rules, signing, switchover, wording
 from .models import (
@@ -692,13 +693,15 @@ def _reason_of(exc: Exception) -> str:
 def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
     """Keep a notice that could not be issued with its act, with why (an act's event is new, so
     it has no row yet)."""
-    row = PendingNotice.objects.create(
-        case=case,
-        event=event,
-        kind=kind,
-        reason=reason,
-        queued_at=timezone.now(),
-        queued_on=today(),
+    row = insert(
+        PendingNotice(
+            case=case,
+            event=event,
+            kind=kind,
+            reason=reason,
+            queued_at=timezone.now(),
+            queued_on=today(),
+        )
     )
     record(
         "documents.queue_notice",

@@ -23,6 +23,7 @@ from oneseal.cases.models import (
 from oneseal.cases.queries import is_scoped_staff, licence_of, visible_cases
 from oneseal.organisation.models import Bureau, Department
 from oneseal.organisation.rules import scope_prefix
+from oneseal.prepared import Prepared
 
 from . import rules, signing, switchover, verification
 from .models import Document, DocumentKind, PendingNotice, Seal
@@ -81,10 +82,19 @@ def owed_event(case: Case, kind: str) -> CaseEvent | None:
     )
 
 
-def active_seal(bureau: Bureau) -> Seal | None:
-    return Seal.objects.filter(
-        bureau=bureau, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE
-    ).first()
+def active_seal(bureau: Bureau | None) -> Seal | None:
+    # Read afresh by every act that issues a notice (a seal sealed away stops the next one, in
+    # every process), by SQL built once per connection (oneseal.prepared). At most one is active
+    # (a unique constraint).
+    return None if bureau is None else _ACTIVE_SEAL.first(bureau.pk)
+
+
+_ACTIVE_SEAL = Prepared(
+    lambda bureau_id: Seal.objects.filter(
+        bureau_id=bureau_id, kind=Seal.Kind.BUREAU, state=Seal.SealState.ACTIVE
+    )[:1],
+    int,
+)
 
 
 def _licence_blockers(licence: Licence | None) -> list[str]:

@@ -1,10 +1,13 @@
 """Who may act where. Every query that reaches a user and every action goes through these:
 a staff member acts only in the region of their scope or below it, and only in their roles."""
 
+from typing import Any
+
 from django.db.models import F
 
 from oneseal.actors import Actor
 from oneseal.errors import NotPermitted
+from oneseal.prepared import Prepared
 from oneseal.regions.models import Region
 
 from .models import Role, Staff
@@ -27,16 +30,23 @@ def _read_staff(user_id: int) -> Staff | None:
     signed-in request asks): a row per role, joined to the staff row (one row with no role
     when it has none; none for a user who is not staff). The roles are handed to the record
     (`Staff.known_roles`), which `role_set` answers from without a query of its own."""
-    rows = list(
-        Staff.objects.select_related("region", "bureau", "department")
-        .filter(user_id=user_id)
-        .annotate(role_name=F("roles__role"))
-    )
+    rows = _STAFF_WITH_ROLES(user_id)
     if not rows:
         return None
     staff = rows[0]
     staff.known_roles = frozenset(row.role_name for row in rows if row.role_name is not None)
     return staff
+
+
+# Read on every signed-in request, by SQL built once per connection (oneseal.prepared).
+_STAFF_WITH_ROLES: Prepared[Any] = Prepared(  # a Staff with its role_name
+    lambda user_id: (
+        Staff.objects.select_related("region", "bureau", "department")
+        .filter(user_id=user_id)
+        .annotate(role_name=F("roles__role"))
+    ),
+    int,
+)
 
 
 def has_role(user: Actor, role: Role | str, region: Region | None = None) -> bool:

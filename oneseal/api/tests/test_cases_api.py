@@ -897,6 +897,31 @@ def test_every_case_action_has_an_endpoint():
         assert set(action.input().fields) <= set(params), action.name
 
 
+def _views_matching(patterns, path: str) -> list:
+    """Every view of `patterns` (includes followed) whose pattern matches `path`, in order."""
+    from django.urls import URLResolver
+
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            match = pattern.pattern.match(path)
+            if match:
+                found += _views_matching(pattern.url_patterns, match[0])
+        elif pattern.resolve(path):
+            found.append(getattr(pattern.callback, "view_class", pattern.callback))
+    return found
+
+
+def test_every_action_path_resolves_to_its_action():
+    """The action paths come early in the API's patterns (the busiest requests); that order
+    must decide nothing: no other pattern, before or after, matches an action's path."""
+    from oneseal.api import v1
+    from oneseal.api.cases.views import ACTION_VIEWS
+
+    for name, view in ACTION_VIEWS.items():
+        assert _views_matching(v1.urlpatterns, f"cases/7/{name}") == [view], name
+
+
 def test_the_schema_documents_every_case_endpoint(db):
     r = APIClient().get("/api/schema/", {"format": "json"})
     paths = r.json()["paths"]

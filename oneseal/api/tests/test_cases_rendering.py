@@ -263,12 +263,15 @@ def test_opening_and_accepting_stay_within_their_query_budget(handling_item, app
     assert r.status_code == 200 and r.json()["state"] == "accepted"
     # Counter, case, checklist lines, event; and the receipt the act calls for (收件凭证, issued
     # with it through cases.notices): with no seal here it is queued — its queue row and audit row.
-    assert len([q for q in opened if q.startswith("INSERT")]) == 6
+    # (On PostgreSQL the audit row's INSERT carries the chain head's move as a WITH clause.)
+    assert len([q for q in opened if q.startswith(("INSERT", "WITH"))]) == 6
     # Three to sign in (session, user, the staff row with its roles) and, inside the test's
     # transaction, a savepoint pair around the action's atomic block; the receipt as the
     # acceptance below: the seal, the queue row, its audit row and the audit chain head (2) —
     # the act holds the case's lock, so issuing reads no case row of its own.
-    assert len(opened) <= 17, [q[:80] for q in opened]
+    # On PostgreSQL the audit row and the head's move are one statement (audit.chain), so one less.
+    one_statement_append = connection.vendor == "postgresql"
+    assert len(opened) <= 17 - one_statement_append, [q[:80] for q in opened]
     # Accepting issues its acceptance notice in the same transaction (cases.notices): here the
     # bureau has no seal, so the notice is queued — the seal, the queue row and its audit row:
     # 3 more than accepting alone (the case is the one the act locked); the audit row is appended to the
@@ -279,4 +282,4 @@ def test_opening_and_accepting_stay_within_their_query_budget(handling_item, app
     # Finding the case in the clerk's scope is one statement (cases.queries.case_is_visible:
     # the applicants the clerk acts for go in as a subquery beside the primary key), and the
     # answer shows the review steps the act stored as it accepted without reading them back.
-    assert len(accepted) <= 23, [q[:80] for q in accepted]
+    assert len(accepted) <= 23 - one_statement_append, [q[:80] for q in accepted]

@@ -34,6 +34,7 @@ from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import NotPermitted, ValidationFailed, fail_blockers, fail_fields
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, staff_of
+from oneseal.prepared import Prepared
 from oneseal.regions.models import Region
 
 from .. import rules, uploads
@@ -71,12 +72,33 @@ def _next_number(region_code: str, year: int) -> str:
     return f"{region_code}{year}{last:06d}"
 
 
+# Asked by every case opened, by SQL built once per connection (oneseal.prepared).
+_IN_FORCE = Prepared(
+    lambda on, pk: ItemVersion.objects.in_force(on).filter(pk=pk).only("pk")[:1],
+    datetime.date,
+    int,
+)
+# The checklist with its materials, as `accept` reads it under the case's lock.
+_CHECKLIST = Prepared(
+    lambda case_id: CaseMaterial.objects.filter(case_id=case_id).select_related("material"), int
+)
+
+
+def checklist_of(case: Case) -> list[CaseMaterial]:
+    """`list(case.materials.select_related("material"))`, each line knowing its case."""
+    lines = _CHECKLIST(case.pk)
+    field = CaseMaterial._meta.get_field("case")
+    for line in lines:
+        field.set_cached_value(line, case)
+    return lines
+
+
 def receive_blockers(
     handling_item: HandlingItem, applicant: Applicant, on: datetime.date
 ) -> list[str]:
     out = []
     version = handling_item.item_version
-    if not ItemVersion.objects.in_force(on).filter(pk=version.pk).exists():
+    if _IN_FORCE.first(on, version.pk) is None:
         out.append(
             _("该办理项版本在{date}不是现行有效版本，请选择现行办事指南").format(
                 date=date_format(on, "DATE_FORMAT")
@@ -749,7 +771,7 @@ def accept(
     require_case_role(actor, case, Role.CLERK, delegable=True)
     on = on or today()
     require_within_window(case, on, refused=_("无需再作受理决定"))
-    lines = list(case.materials.select_related("material"))
+    lines = checklist_of(case)
     blockers = accept_blockers(case, on=on, tolerated=tolerated, lines=lines)
     check("accept", case)
     attorney = power_of_attorney_blockers(case, lines, tolerated=tolerated)

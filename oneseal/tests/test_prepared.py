@@ -1,0 +1,122 @@
+"""oneseal.prepared: a statement built once per connection gives what its queryset gives, with
+each call's values; an insert is save(force_insert=True), signals included."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F, signals
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from oneseal.audit import chain
+from oneseal.audit.actions import record
+from oneseal.audit.models import AuditEvent, AuditHead
+from oneseal.catalogue.models import ItemVersion
+from oneseal.organisation.models import Staff
+from oneseal.prepared import Prepared, insert
+from oneseal.regions.models import Region
+from oneseal.testing import audit_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_prepared_read_gives_what_its_queryset_gives_for_each_call(make_staff, county):
+    users = [make_staff("c1", county, "clerk"), make_staff("r1", county, "reviewer", "signatory")]
+    staff = [u.staff for u in users]
+
+    def build(user_id):
+        return (
+            Staff.objects.select_related("region", "bureau")
+            .filter(user_id=user_id)
+            .annotate(role_name=F("roles__role"))
+            .order_by("roles__role")
+        )
+
+    prepared = Prepared(build, int)
+    for s in staff:
+        expected = list(build(s.user_id))
+        got = prepared(s.user_id)
+        assert [(o.pk, o.role_name) for o in got] == [(o.pk, o.role_name) for o in expected]
+        # The joined rows come with it, as select_related gives them: no query to read them.
+        with CaptureQueriesContext(connection) as queries:
+            assert got[0].region.code == county.code
+        assert len(queries) == 0
+    assert prepared(10**6) == []
+
+
+def test_dates_and_constants_reach_the_statement_as_the_queryset_puts_them(item):
+    version = item.item_version
+
+    def build(on, pk):
+        return ItemVersion.objects.in_force(on).filter(pk=pk)
+
+    prepared = Prepared(build, datetime.date, int)
+    for on in (datetime.date(2020, 1, 1), datetime.date(2030, 1, 1)):
+        assert [v.pk for v in prepared(on, version.pk)] == [v.pk for v in build(on, version.pk)]
+
+
+def test_a_statement_whose_shape_depends_on_the_values_is_refused():
+    def build(code):
+        return Region.objects.filter(code__startswith=code)  # a LIKE pattern Django rewrites
+
+    with pytest.raises(ValueError):
+        Prepared(build, str)("64")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_lock_needs_a_transaction():
+    AuditHead.objects.get_or_create(pk=1)
+    prepared = Prepared(lambda pk: AuditHead.objects.select_for_update().filter(pk=pk), int)
+    if connection.features.has_select_for_update:
+        with pytest.raises(TransactionManagementError):
+            prepared(1)
+    with transaction.atomic():
+        assert prepared(1)[0].pk == 1
+
+
+def test_insert_is_save_with_its_signals(county):
+    seen = []
+
+    def saved(sender, instance, created, **kwargs):
+        seen.append((instance.pk, created))
+
+    signals.post_save.connect(saved, sender=AuditEvent, dispatch_uid="test_prepared")
+    try:
+        with transaction.atomic():
+            head = chain.lock_head()
+            row = AuditEvent(action="test.insert", subject_type="x", subject_id="1")
+            row.seq, row.prev_hash = head.seq + 1, head.hash
+            row.hash = chain.row_hash(row)
+            chain.insert_moving_head(row, seq=row.seq, hash=row.hash)
+    finally:
+        signals.post_save.disconnect(saved, sender=AuditEvent, dispatch_uid="test_prepared")
+    assert seen == [(row.pk, True)] and not row._state.adding
+    stored = AuditEvent.objects.get(pk=row.pk)
+    assert (stored.seq, stored.hash, stored.data) == (row.seq, row.hash, {})
+    head = AuditHead.objects.get(pk=1)
+    assert (head.seq, head.hash) == (row.seq, row.hash)
+
+
+def test_one_audit_row_is_appended_in_three_statements_on_postgresql_and_the_log_verifies(
+    county,
+):
+    record("test.first", actor=None, subject=county)  # the head row exists from here on
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        row = record("test.second", actor=None, subject=county, data={"n": 1})
+    sql = [q["sql"] for q in queries.captured_queries]
+    statements = [s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN"))]
+    # The head locked and read; the row inserted and the head moved: one statement on
+    # PostgreSQL (a data-modifying WITH), two elsewhere.
+    assert len(statements) == (2 if connection.vendor == "postgresql" else 3), statements
+    head = AuditHead.objects.get(pk=1)
+    assert (head.seq, head.hash) == (row.seq, row.hash)
+    audit_verify()
+
+
+def test_a_model_with_a_save_of_its_own_is_saved_by_it(bureau, county):
+    from oneseal.appointments.models import Hall
+
+    # Hall.save copies its region's code.
+    hall = insert(Hall(bureau=bureau, region=county, name="政务服务大厅"))
+    assert Hall.objects.get(pk=hall.pk).region_code == county.code
