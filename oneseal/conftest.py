@@ -16,6 +16,7 @@ from oneseal.catalogue.models import Catalogue, HandlingItem, Material
 from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
 from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 from oneseal.regions.models import Region
+from oneseal.testing.scheduling import SLOW, LongestFirst
 
 # The case fixtures (clerk, reviewer, signatory, applicant, item …) every app's tests share.
 pytest_plugins = ["oneseal.testing.fixtures"]
@@ -257,6 +258,20 @@ def pytest_collection_modifyitems(config, items):
             _join_group(config, item, package)
         elif _our_shared_fixtures(item):
             _join_group(config, item, item.nodeid.split("::")[0])
+        elif item.get_closest_marker("slow"):
+            # A group of one whose name tells the controller to hand it out early
+            # (oneseal/testing/scheduling.py). xdist takes a "]" after the "@" for a
+            # parameter's, not a group's, so the name has none.
+            name = item.nodeid.replace("[", "(").replace("]", ")")
+            _join_group(config, item, SLOW + name)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    # The long units of work first, so neither worker ends the run alone on one of them.
+    if config.getoption("dist") == "loadgroup":
+        return LongestFirst(config, log)
+    return None
 
 
 # pytest-django refuses any query from a test without one of these (or the django_db mark).
