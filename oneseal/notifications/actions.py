@@ -9,6 +9,7 @@ retries and record of what was sent. The worker sends what is due (`delivery.del
 import datetime
 import logging
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,12 @@ from oneseal.errors import NotPermitted, fail_fields
 from . import quiet
 from .models import Channel, Delivery, Kind, Notification, Preference
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
+    from oneseal.applicants.models import Applicant
+    from oneseal.cases.models import Case
+
 logger = logging.getLogger("oneseal.notifications")
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -37,13 +44,13 @@ def email_configured() -> bool:
     return bool(settings.EMAIL_HOST) or not smtp
 
 
-def preference_of(user) -> Preference:
+def preference_of(user: "AuthUser") -> Preference:
     """The account's stored choice, or the defaults (every channel, quiet hours) unsaved."""
     found = Preference.objects.filter(user=user).first()
     return found if found is not None else Preference(user=user)
 
 
-def addresses(user, preference: Preference) -> dict[str, str]:
+def addresses(user: "AuthUser", preference: Preference) -> dict[str, str]:
     """Where each chosen channel reaches the account: the preference's own address, else the
     account's e-mail and its own applicant's contact phone or e-mail (a mobile number only)."""
     from oneseal.applicants.models import Applicant
@@ -60,7 +67,9 @@ def addresses(user, preference: Preference) -> dict[str, str]:
     return out
 
 
-def record_addresses(applicant, case=None, *, email: bool = True) -> dict[str, str]:
+def record_addresses(
+    applicant: "Applicant", case: "Case | None" = None, *, email: bool = True
+) -> dict[str, str]:
     """Where a message to an applicant no account acts for goes: the record's mobile number
     (else the mobile the case's agent gave at the window: the person who filed it) and the
     record's e-mail. A landline reaches nobody by SMS."""
@@ -94,7 +103,16 @@ def _schedule(notification: Notification, where: dict[str, str], *, quiet_hours:
 
 
 def _create(
-    *, user, kind, title, body, link, case, key: str, applicant=None, email: bool = True
+    *,
+    user: "AuthUser | None",
+    kind: str,
+    title: str,
+    body: str,
+    link: str,
+    case: "Case | None",
+    key: str,
+    applicant: "Applicant | None" = None,
+    email: bool = True,
 ) -> Notification:
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -117,6 +135,7 @@ def _create(
             # agent's mobile reaches the person who filed the case, about that case's acts;
             # not a licence's expiry years later (an agent or intermediary long gone).
             agent_case = None if kind == Kind.EXPIRY else case
+            assert applicant is not None  # a message no account receives goes to a record
             where, quiet_hours = record_addresses(applicant, agent_case, email=email), True
         if where:
             with transaction.atomic():
@@ -126,14 +145,29 @@ def _create(
     return notification
 
 
-def notify(*, user, kind: str, title: str, body: str, link: str = "", case=None) -> Notification:
+def notify(
+    *,
+    user: "AuthUser",
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    case: "Case | None" = None,
+) -> Notification:
     """Tell `user`: a row in their message box, and a pending e-mail and SMS per the channels
     they chose, deferred past quiet hours. Runs in the caller's transaction."""
     return _create(user=user, kind=kind, title=title, body=body, link=link, case=case, key="")
 
 
 def notify_once(
-    *, key: str, user, kind: str, title: str, body: str, link: str = "", case=None
+    *,
+    key: str,
+    user: "AuthUser",
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    case: "Case | None" = None,
 ) -> Notification | None:
     """`notify`, unless the user was told of `key` already (a reminder run twice, two
     workers): None then."""
@@ -148,7 +182,7 @@ def notify_once(
         return None
 
 
-def applicant_accounts(applicant, on: datetime.date | None = None) -> list:
+def applicant_accounts(applicant: "Applicant", on: datetime.date | None = None) -> list["AuthUser"]:
     """The active accounts that act online for the applicant: its own, and for an organisation
     the persons holding an active authorisation for it. One query; none for a person without
     an account (most applicants at the window)."""
@@ -167,13 +201,13 @@ def applicant_accounts(applicant, on: datetime.date | None = None) -> list:
 
 
 def notify_applicant(
-    applicant,
+    applicant: "Applicant",
     *,
     kind: str,
     title: str,
     body: str,
     link: str = "",
-    case=None,
+    case: "Case | None" = None,
     key: str = "",
     on: datetime.date | None = None,
     email: bool = True,
@@ -193,7 +227,7 @@ def notify_applicant(
             for u in users
         ]
         return [n for n in told if n is not None]
-    message = dict(
+    message: dict[str, Any] = dict(
         user=None, applicant=applicant, kind=kind, title=title, body=body, link=link, case=case
     )
     if not key:
@@ -207,7 +241,7 @@ def notify_applicant(
         return []
 
 
-def inbox_filter(user) -> Q:
+def inbox_filter(user: User) -> Q:
     """The messages an account reads: its own, and those sent to the record of an applicant it
     acts for today while no account did (a person bound at a window later, an organisation
     whose representative was authorised later)."""
@@ -297,7 +331,7 @@ def save_preference(
     return preference
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(inbox_filter(user), read_at__isnull=True).count()
