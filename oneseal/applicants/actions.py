@@ -1,5 +1,6 @@
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import (
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -23,6 +24,9 @@ from oneseal.organisation.rules import has_role, staff_of
 
 from . import rules
 from .models import Applicant, Authorisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
@@ -85,7 +89,7 @@ def register_applicant(
     email: str = "",
     representative: str = "",
     address: str = "",
-    user=None,
+    user: "AuthUser | None" = None,
 ) -> Applicant:
     """Find the applicant by their number or register them: a window clerk's act, after
     checking the papers (a name and a number are no proof of identity; a company's are public).
@@ -148,7 +152,9 @@ def register_applicant(
     return applicant
 
 
-def _create(values: dict, *, representative: str, address: str, user) -> Applicant:
+def _create(
+    values: dict, *, representative: str, address: str, user: "AuthUser | None"
+) -> Applicant:
     return Applicant.objects.create(
         **_key(values),
         name=values["name"],
@@ -213,7 +219,7 @@ def sign_up(
     email: str = "",
     kind: str = Applicant.Kind.PERSON,
     address: str = "",
-):
+) -> tuple["AuthUser", Applicant]:
     """Open an online-service account (网上办事账号): one natural person by 居民身份证号码, whom
     the account is from then on. Every problem is named by its field at once. A number
     registered before (at a window, or by another account) cannot be claimed online: binding
@@ -259,6 +265,7 @@ def sign_up(
         errors["number"] = [number_taken_message()]
     if errors:
         raise ValidationFailed(_("注册信息有误"), fields=errors)
+    assert values is not None  # clean_applicant refuses only with fields, now in errors
     # The account carries the applicant's name, so a case's history says who acted, not a login.
     user = User.objects.create_user(
         username=username,
@@ -373,7 +380,7 @@ def record_authorisation(
         papers=papers.strip(),
         valid_from=valid_from,
         valid_until=valid_until,
-        recorded_by=actor,
+        recorded_by=stored_user(actor),
         recorded_at=now,
     )
     record(
@@ -394,10 +401,12 @@ def record_authorisation(
     return authorisation
 
 
-def _revoke(authorisation: Authorisation, *, actor: "User", reason: str, at) -> None:
+def _revoke(
+    authorisation: Authorisation, *, actor: "User", reason: str, at: datetime.datetime
+) -> None:
     authorisation.revoked_at, authorisation.revoked_by, authorisation.revoke_reason = (
         at,
-        actor,
+        stored_user(actor),
         reason,
     )
     authorisation.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import Applicant, Authorisation
 
@@ -11,7 +13,7 @@ class ApplicantAdmin(admin.ModelAdmin):
     # The account binding is a window's act on papers (register_applicant), never typed here.
     readonly_fields = ["kind", "id_number", "credit_code", "user", "created_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # numbers are validated by applicants.actions.register_applicant only
 
 
@@ -33,11 +35,11 @@ class AuthorisationAdmin(admin.ModelAdmin):
     search_fields = ["organisation__name", "organisation__credit_code", "person__name"]
     list_select_related = ["organisation", "person"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

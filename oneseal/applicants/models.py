@@ -61,7 +61,7 @@ class Applicant(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -149,7 +149,7 @@ class Authorisation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} · {self.get_capacity_display()} · {self.organisation}"
 
     def is_active(self, on: datetime.date) -> bool:

@@ -62,8 +62,10 @@ def current_rules() -> list[rules.RuleRow]:
     out = []
     for rule in RetentionRule.objects.select_related("item", "topic"):
         if rule.scope == RetentionRule.Scope.ITEM:
+            assert rule.item is not None  # an item's rule names its item (save_retention_rule)
             label = _("事项规则：{code}").format(code=rule.item.basic_code)
         elif rule.scope == RetentionRule.Scope.TOPIC:
+            assert rule.topic is not None  # a topic's rule names its topic
             label = _("主题规则：{topic}").format(topic=rule.topic.name)
         else:
             label = _("默认规则")
@@ -148,9 +150,16 @@ def archive_case(
     )
 
 
-def _archive_locked(case, *, actor, system, at, saved: list[str]) -> Archive:
-    if not acts_as_system(actor, system=system) and not has_role(
-        actor, Role.ARCHIVIST, case.region
+def _archive_locked(
+    case: Case,
+    *,
+    actor: Actor | None,
+    system: bool,
+    at: datetime.datetime | None,
+    saved: list[str],
+) -> Archive:
+    if not acts_as_system(actor, system=system) and not (
+        actor is not None and has_role(actor, Role.ARCHIVIST, case.region)
     ):
         raise NotPermitted()
     case = lock(case)
@@ -254,10 +263,17 @@ def supplement_archive(
     )
 
 
-def _supplement_locked(archive, *, actor, system, at, saved: list[str]) -> ArchiveSupplement:
+def _supplement_locked(
+    archive: Archive,
+    *,
+    actor: Actor | None,
+    system: bool,
+    at: datetime.datetime | None,
+    saved: list[str],
+) -> ArchiveSupplement:
     archive = Archive.objects.select_related("case").get(pk=archive.pk)
-    if not acts_as_system(actor, system=system) and not has_role(
-        actor, Role.ARCHIVIST, archive.case.region
+    if not acts_as_system(actor, system=system) and not (
+        actor is not None and has_role(actor, Role.ARCHIVIST, archive.case.region)
     ):
         raise NotPermitted()
     case = lock(archive.case)
@@ -332,7 +348,7 @@ def _require_rule_editor(actor: Actor, rule: RetentionRule) -> None:
         return
     if (
         rule.scope == RetentionRule.Scope.ITEM
-        and rule.item_id is not None
+        and rule.item is not None
         and has_role(actor, Role.ARCHIVIST, rule.item.catalogue.region)
     ):
         return
@@ -358,9 +374,9 @@ def save_retention_rule(rule: RetentionRule, *, actor: Actor) -> RetentionRule:
     _require_rule_editor(actor, rule)
     same = RetentionRule.objects.filter(scope=rule.scope).exclude(pk=rule.pk)
     if rule.scope == RetentionRule.Scope.ITEM:
-        same = same.filter(item_id=rule.item_id)
+        same = same.filter(item=rule.item)
     elif rule.scope == RetentionRule.Scope.TOPIC:
-        same = same.filter(topic_id=rule.topic_id)
+        same = same.filter(topic=rule.topic)
     if same.exists():
         fail_fields({rule.scope: [_("已有相同适用范围的保管期限规则，请修改原规则")]})
     created = rule.pk is None
@@ -370,7 +386,7 @@ def save_retention_rule(rule: RetentionRule, *, actor: Actor) -> RetentionRule:
         "archives.save_retention_rule",
         actor=actor,
         subject=rule,
-        region_code=rule.item.catalogue.region.code if rule.item_id else "",
+        region_code=rule.item.catalogue.region.code if rule.item is not None else "",
         summary=_("保管期限规则：{rule}").format(rule=str(rule)),
         data={"created": created, "scope": rule.scope, "period": rule.period},
     )
@@ -384,7 +400,7 @@ def delete_retention_rule(rule: RetentionRule, *, actor: Actor) -> None:
         "archives.delete_retention_rule",
         actor=actor,
         subject=rule,
-        region_code=rule.item.catalogue.region.code if rule.item_id else "",
+        region_code=rule.item.catalogue.region.code if rule.item is not None else "",
         summary=_("删除保管期限规则：{rule}").format(rule=str(rule)),
         data={"scope": rule.scope, "period": rule.period},
     )
@@ -479,6 +495,7 @@ def _new_batch(
     actor: Actor,
     on: datetime.date,
 ) -> ArchiveHandover:
+    packages: list[Archive | ArchiveSupplement] = [*pending, *supplements]
     return ArchiveHandover.objects.create(
         number=number,
         bureau=bureau,
@@ -487,11 +504,9 @@ def _new_batch(
         period_to=period_to,
         archives_count=len(pending),
         # The same lines, order and checksum as queries.handover_list showed.
-        files_count=sum(p.files_count for p in [*pending, *supplements]),
-        bytes_total=sum(p.package_size for p in [*pending, *supplements]),
-        list_sha256=rules.list_checksum(
-            (p.number, p.package_sha256) for p in [*pending, *supplements]
-        ),
+        files_count=sum(p.files_count for p in packages),
+        bytes_total=sum(p.package_size for p in packages),
+        list_sha256=rules.list_checksum((p.number, p.package_sha256) for p in packages),
         received_by=received_by,
         note=note.strip(),
         handed_over_by=stored_user(actor),

@@ -1,7 +1,10 @@
 """The retention table in the admin: every save and delete goes through the actions (their
 permission check and audit row); archives and hand-overs are read-only here."""
 
+from django import forms
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.organisation.models import Role
@@ -19,43 +22,45 @@ class RetentionRuleAdmin(DomainErrorAsMessage, admin.ModelAdmin):
 
     # Archivists keep the rules of their items here without Django model permissions: the
     # action decides what each may change (an item's rule in their scope; the superuser the rest).
-    def _archivist(self, request) -> bool:
+    def _archivist(self, request: HttpRequest) -> bool:
         return request.user.is_active and has_role(request.user, Role.ARCHIVIST)
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return self._archivist(request)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._archivist(request)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return self._archivist(request)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._archivist(request)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._archivist(request)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: RetentionRule, form: forms.ModelForm, change: bool
+    ) -> None:
         actions.save_retention_rule(obj, actor=request.user)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: RetentionRule) -> None:
         actions.delete_retention_rule(obj, actor=request.user)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RetentionRule]) -> None:
         for rule in queryset:
             actions.delete_retention_rule(rule, actor=request.user)
 
 
 class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

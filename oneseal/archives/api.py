@@ -27,7 +27,7 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409:
 
 
 class ArchiveFileSerializer(serializers.ModelSerializer):
-    supplement = serializers.SlugRelatedField(
+    supplement: "serializers.SlugRelatedField[ArchiveSupplement]" = serializers.SlugRelatedField(
         read_only=True,
         slug_field="number",
         allow_null=True,
@@ -83,7 +83,9 @@ class ArchiveSerializer(serializers.ModelSerializer):
 
 
 class ArchiveSupplementSerializer(serializers.ModelSerializer):
-    archive = serializers.SlugRelatedField(read_only=True, slug_field="number")
+    archive: "serializers.SlugRelatedField[Archive]" = serializers.SlugRelatedField(
+        read_only=True, slug_field="number"
+    )
 
     class Meta:
         model = ArchiveSupplement
@@ -147,8 +149,12 @@ class ArchiveHandOverInput(PeriodInput):
 
 
 class ArchiveHandoverSerializer(serializers.ModelSerializer):
-    archives = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
-    supplements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    archives: "serializers.SlugRelatedField[Archive]" = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="number"
+    )
+    supplements: "serializers.SlugRelatedField[ArchiveSupplement]" = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="number"
+    )
 
     class Meta:
         model = ArchiveHandover

@@ -8,8 +8,10 @@ import io
 import json
 import zipfile
 
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.audit.verification import Report
 from oneseal.errors import Conflict
 
 from .models import Archive, ArchiveSupplement
@@ -18,7 +20,7 @@ from .packaging import MANIFEST_NAME, canonical_json
 BATCH = 200
 
 
-def _read(field) -> bytes | None:
+def _read(field: FieldFile) -> bytes | None:
     try:
         with field.open("rb") as fh:
             return fh.read()
@@ -91,7 +93,7 @@ def _problems(
     return problems
 
 
-def check_archives(report) -> None:
+def check_archives(report: Report) -> None:
     """The check `oneseal audit verify` runs: one problem line per mismatch."""
     last = checked = 0
     while True:

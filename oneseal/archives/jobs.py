@@ -12,8 +12,9 @@ signed notice waits for it (the window's queue) and is taken up on a later pass.
 import datetime
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from oneseal.calendars.queries import today as business_today
@@ -29,13 +30,13 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 
 
-def candidates():
+def candidates() -> QuerySet[Case]:
     return Case.objects.filter(state__in=CLOSED_STATES).exclude(
         pk__in=Archive.objects.values("case_id")
     )
 
 
-def needing_supplements(today: datetime.date):
+def needing_supplements(today: datetime.date) -> QuerySet[Archive]:
     """Archives whose case has events past what the archive and its supplements hold, the
     newest of them from before `today`."""
     covered = Coalesce(
@@ -70,7 +71,7 @@ def archive_ended_cases(today: datetime.date | None = None) -> dict[str, int]:
     return {"archived": archived, "supplemented": supplemented, "waiting": waiting + still}
 
 
-def _each(rows, act: Callable[[int], object], what: str) -> tuple[int, int]:
+def _each(rows: QuerySet[Any], act: Callable[[int], object], what: str) -> tuple[int, int]:
     """Act on every row of `rows` by primary key, in batches read without locks (the act
     locks and re-checks); returns (done, waiting). DomainError: done meanwhile by another
     worker, or a document is still owed."""

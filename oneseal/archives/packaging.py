@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from oneseal.cases.actions._base import event_hash, hashed_fields
@@ -37,7 +38,7 @@ def canonical_json(value: Any) -> bytes:
     )
 
 
-def _read(field) -> bytes:
+def _read(field: FieldFile) -> bytes:
     with field.open("rb") as fh:
         return fh.read()
 
@@ -60,7 +61,7 @@ def _application(case: Case) -> dict[str, Any]:
             "statutory_due": case.statutory_due,
             "region_code": case.region_code,
             "bureau": case.bureau.name,
-            "service_centre": case.service_centre.name if case.service_centre_id else "",
+            "service_centre": case.service_centre.name if case.service_centre is not None else "",
         },
         "item": {
             "basic_code": version.item.basic_code,

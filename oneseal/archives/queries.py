@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
-from oneseal.cases.queries import is_scoped_staff, visible_cases
+from oneseal.cases.queries import Viewer, is_scoped_staff, visible_cases
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
@@ -24,7 +24,7 @@ def is_archivist(user: Actor) -> bool:
     return has_role(user, Role.ARCHIVIST)
 
 
-def visible_archives(user: Actor) -> QuerySet[Archive]:
+def visible_archives(user: Viewer) -> QuerySet[Archive]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Archive.objects.none()
     if not is_scoped_staff(user):
@@ -40,7 +40,7 @@ def visible_archives(user: Actor) -> QuerySet[Archive]:
 
 
 def search(
-    user: Actor,
+    user: Viewer,
     *,
     number: str = "",
     applicant: str = "",
@@ -122,7 +122,7 @@ def handover_list(
     counts: dict[str, int] = {}
     for a in rows:
         counts[a.get_retention_display()] = counts.get(a.get_retention_display(), 0) + 1
-    packages = [*rows, *supplements]
+    packages: list[Archive | ArchiveSupplement] = [*rows, *supplements]
     return HandoverList(
         period_from,
         period_to,
@@ -135,7 +135,9 @@ def handover_list(
     )
 
 
-def pending_archives(bureau, period_from: datetime.date, period_to: datetime.date):
+def pending_archives(
+    bureau: Bureau, period_from: datetime.date, period_to: datetime.date
+) -> QuerySet[Archive]:
     """The bureau's archives of the period not handed over yet, in the list's order."""
     return Archive.objects.filter(
         bureau=bureau,
@@ -145,7 +147,9 @@ def pending_archives(bureau, period_from: datetime.date, period_to: datetime.dat
     ).order_by("archived_on", "number")
 
 
-def pending_supplements(bureau, period_from: datetime.date, period_to: datetime.date):
+def pending_supplements(
+    bureau: Bureau, period_from: datetime.date, period_to: datetime.date
+) -> QuerySet[ArchiveSupplement]:
     """…and its supplementary packages of the period not handed over yet, listed after them."""
     return ArchiveSupplement.objects.filter(
         archive__bureau=bureau,

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, replace
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, TTFFont
 
 from oneseal.documents.rendering import FONT, RARE_FONT, MissingGlyphs, fonts_for
 from oneseal.documents.rules import chinese_date
@@ -76,7 +76,8 @@ def render_index(page: IndexPage) -> bytes:
         pdf.add_font(RARE_FONT, fname=rare)
         pdf.set_fallback_fonts([RARE_FONT])
     for font in pdf.fonts.values():
-        font.ttfont.recalcBBoxes = False
+        if isinstance(font, TTFFont):
+            font.ttfont.recalcBBoxes = False
     pdf.set_lang("zh-CN")
     pdf.set_title("卷内目录")
     pdf.set_author(page.heading)

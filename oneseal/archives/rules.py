@@ -32,7 +32,7 @@ RESULT_KINDS = (
     "joint_result",
 )
 
-KIND_ORDER = {
+KIND_ORDER: dict[str, int] = {
     ArchiveFile.Kind.INDEX: 0,
     ArchiveFile.Kind.DECISION: 1,
     ArchiveFile.Kind.APPLICATION: 2,

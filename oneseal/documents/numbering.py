@@ -2,10 +2,12 @@
 the number is taken, so two acts at once never share a number. Documents and the projects'
 joint reports keep their own sequence tables; this is the one way both take a number."""
 
+from typing import Any
+
 from django.db import IntegrityError, models, transaction
 
 
-def take_next(model: type[models.Model], **key) -> int:
+def take_next(model: type[models.Model], **key: Any) -> int:
     """Lock the sequence row of `key` and take its next number. The first number of a year
     creates the row; when two do so at once, the loser's insert fails on the unique constraint
     and it locks the winner's row instead. Call inside the act's transaction."""

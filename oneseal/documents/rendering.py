@@ -22,6 +22,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import qrcode
 from django.conf import settings
@@ -29,6 +30,10 @@ from fontTools import subset as ft_subset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import WrapMode
+from fpdf.fonts import TTFFont
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 25.0
 RED = (206, 17, 38)
@@ -202,7 +207,8 @@ class _Page(FPDF):
         for font in self.fonts.values():
             # Writing the subset would otherwise re-measure every outline to recompute bounding
             # boxes (a quarter of the render time); the cut's own boxes enclose the subset's.
-            font.ttfont.recalcBBoxes = False
+            if isinstance(font, TTFFont):
+                font.ttfont.recalcBBoxes = False
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=20)
         self.set_text_color(0, 0, 0)
@@ -239,7 +245,7 @@ def _stamp(pdf: FPDF, cx: float, cy: float, name: str, bureau_name: str) -> None
     pdf.set_draw_color(0, 0, 0)
 
 
-def _qr_image(url: str):
+def _qr_image(url: str) -> "Image":
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=1)
     qr.add_data(url)
     qr.make(fit=True)
@@ -257,7 +263,7 @@ def _copy(
     code: str,
     url: str,
     seal_name: str,
-    qr,
+    qr: "Image",
 ) -> tuple[int, float, float]:
     pdf.add_page()
     if label:
@@ -347,7 +353,7 @@ def render(
     # Read back by `oneseal verify` to find the record when the file's hash no longer matches.
     pdf.set_keywords(f"oneseal-verification-code:{code}")
     qr = _qr_image(url)
-    first = None
+    first: tuple[int, float, float] | None = None
     for label in notice.copies or ("",):
         placed = _copy(
             pdf,
@@ -362,6 +368,7 @@ def render(
             qr=qr,
         )
         first = first or placed
+    assert first is not None  # at least one copy is placed
     page, cx, cy = first
     r = STAMP_RADIUS
     box = (

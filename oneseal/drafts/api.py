@@ -11,9 +11,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
 from oneseal.catalogue.models import HandlingItem
@@ -50,7 +52,7 @@ class ApplicationDraftFileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_url(self, obj) -> str:
+    def get_url(self, obj: DraftUpload) -> str:
         return reverse("drafts:file", args=[obj.draft_id, obj.pk])
 
 
@@ -81,7 +83,7 @@ class ApplicationDraftSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_removal_on(self, obj) -> str:
+    def get_removal_on(self, obj: Draft) -> str:
         return queries.removal_day(obj).isoformat()
 
 
@@ -118,18 +120,18 @@ class ApplicationDraftFileInput(serializers.Serializer):
     file = serializers.FileField(help_text=gettext_lazy("PDF、JPG 或 PNG 文件"))
 
 
-def _own(request, pk) -> Draft:
+def _own(request: Request, pk: int) -> Draft:
     draft = queries.own_draft(request.user, pk)
     if draft is None:
         raise Http404
     return draft
 
 
-def _view(request, pk, code=status.HTTP_200_OK) -> Response:
+def _view(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
     return Response(ApplicationDraftSerializer(_own(request, pk)).data, status=code)
 
 
-class SignedIn:
+class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
 
 
@@ -142,7 +144,7 @@ class Drafts(SignedIn, APIView):
         summary=gettext_lazy("我的申请草稿"),
         responses={200: ApplicationDraftSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(
             ApplicationDraftSerializer(queries.own_drafts(request.user)[:500], many=True).data
         )
@@ -155,11 +157,11 @@ class Drafts(SignedIn, APIView):
         description=gettext_lazy("为本账号关联的申请人开始一份网上申请草稿。"),
         responses={201: ApplicationDraftSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(ApplicationDraftStartInput, request.data)
         own = list(represented(request.user).order_by("-kind", "id"))
         if data.get("applicant") is None and len(own) == 1:
-            applicant = own[0]
+            applicant: Applicant | None = own[0]
         else:
             applicant = next((a for a in own if a.pk == data.get("applicant")), None)
         if applicant is None:
@@ -191,7 +193,7 @@ class DraftDetail(SignedIn, APIView):
         parameters=[DRAFT_ID],
         responses={200: ApplicationDraftSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         return _view(request, pk)
 
     @extend_schema(
@@ -203,7 +205,7 @@ class DraftDetail(SignedIn, APIView):
         description=gettext_lazy("只改请求中给出的字段；同时保存时以后到者为准。"),
         responses={200: ApplicationDraftSerializer, **ERRORS},
     )
-    def patch(self, request, pk):
+    def patch(self, request: Request, pk: int) -> Response:
         draft = _own(request, pk)
         data = parse(ApplicationDraftFieldsInput, request.data)
         actions.save_fields(draft, actor=request.user, fields=data)
@@ -216,7 +218,7 @@ class DraftDetail(SignedIn, APIView):
         parameters=[DRAFT_ID],
         responses={204: None, **ERRORS},
     )
-    def delete(self, request, pk):
+    def delete(self, request: Request, pk: int) -> Response:
         actions.delete_draft(_own(request, pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -235,7 +237,7 @@ class DraftFiles(SignedIn, APIView):
         ),
         responses={201: ApplicationDraftSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         draft = _own(request, pk)
         data = parse(ApplicationDraftFileInput, request.data)
         actions.add_upload(draft, data["material"], actor=request.user, upload=data["file"])
@@ -258,7 +260,7 @@ class DraftFile(SignedIn, APIView):
         ],
         responses={200: ApplicationDraftSerializer, **ERRORS},
     )
-    def delete(self, request, pk, file_id):
+    def delete(self, request: Request, pk: int, file_id: int) -> Response:
         row = queries.own_upload(request.user, pk, file_id)
         if row is None:
             raise Http404
@@ -281,7 +283,7 @@ class DraftSubmit(SignedIn, APIView):
         ),
         responses={201: DraftSubmissionSerializer, 200: DraftSubmissionSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         if queries.own_draft(request.user, pk) is None:
             # Gone: submitted already (the same case again) or never the caller's (404).
             case = actions.submitted_case(request.user, pk)

@@ -3,9 +3,11 @@ the draft's applicant: every page, API call and file download goes through `own_
 anyone else (another applicant, staff of any role, a visitor) meets a 404 that says nothing."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import today as business_today
 
@@ -13,7 +15,7 @@ from . import rules
 from .models import Draft, DraftUpload
 
 
-def own_drafts(user) -> QuerySet[Draft]:
+def own_drafts(user: Actor) -> QuerySet[Draft]:
     if not getattr(user, "is_authenticated", False):
         return Draft.objects.none()
     return (
@@ -31,11 +33,11 @@ def own_drafts(user) -> QuerySet[Draft]:
     )
 
 
-def own_draft(user, pk: int) -> Draft | None:
+def own_draft(user: Actor, pk: int) -> Draft | None:
     return own_drafts(user).filter(pk=pk).first()
 
 
-def own_upload(user, draft_pk: int, pk: int) -> DraftUpload | None:
+def own_upload(user: Actor, draft_pk: int, pk: int) -> DraftUpload | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return (
@@ -56,10 +58,10 @@ def removal_day(draft: Draft) -> datetime.date:
     return rules.removal_day(business_today(draft.changed_at), warned_on)
 
 
-def with_standing(drafts) -> list[Draft]:
+def with_standing(drafts: Iterable[Draft]) -> list[Draft]:
     """The drafts with what their pages show: the removal day and whether it was warned of."""
     out = list(drafts)
     for draft in out:
-        draft.removal_on = removal_day(draft)
-        draft.warned = draft.warned_at is not None
+        # Beside the model's fields, where a template reads them (the model declares neither).
+        vars(draft).update(removal_on=removal_day(draft), warned=draft.warned_at is not None)
     return out

@@ -10,7 +10,7 @@ answered with a redirect, or the page again with the errors."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from oneseal.cases.queries import visible_licences
 from oneseal.catalogue.models import HandlingItem
 from oneseal.catalogue.rules import material_applies
 from oneseal.errors import DomainError, NotPermitted, ValidationFailed
+from oneseal.interface.rows import shown_with
 
 from . import actions, queries, rules
 from .models import Draft
@@ -32,7 +33,7 @@ from .models import Draft
 signed_in = login_required(login_url="portal:signin")
 
 
-def _autosave(request) -> bool:
+def _autosave(request: HttpRequest) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
 
@@ -41,14 +42,14 @@ def _messages_of(exc: DomainError) -> list[str]:
     return out or [str(exc.message)]
 
 
-def _own_or_404(request, pk) -> Draft:
+def _own_or_404(request: HttpRequest, pk: int) -> Draft:
     draft = queries.own_draft(request.user, pk)
     if draft is None:
         raise Http404(_("草稿不存在"))
     return draft
 
 
-def _save_posted(request, draft: Draft) -> dict[str, list[str]]:
+def _save_posted(request: HttpRequest, draft: Draft) -> dict[str, list[str]]:
     """Save what the form carries: its fields, then each file on its own, so a refused file
     keeps neither the fields nor the other files from being saved. The errors by field."""
     errors: dict[str, list[str]] = {}
@@ -71,9 +72,10 @@ def _save_posted(request, draft: Draft) -> dict[str, list[str]]:
 
 def _state(draft: Draft, errors: dict) -> dict:
     """What autosave.js shows after a save: when, the files kept, the errors by field."""
-    draft = Draft.objects.filter(pk=draft.pk).first()
-    if draft is None:  # submitted or deleted on another device meanwhile
+    found = Draft.objects.filter(pk=draft.pk).first()
+    if found is None:  # submitted or deleted on another device meanwhile
         raise Http404(_("草稿不存在"))
+    draft = found
     saved_at = timezone.localtime(draft.changed_at)
     return {
         "draft": draft.pk,
@@ -100,7 +102,7 @@ def _state(draft: Draft, errors: dict) -> dict:
 
 @signed_in
 @require_POST
-def start(request, handling_item_id):
+def start(request: HttpRequest, handling_item_id: int) -> HttpResponse:
     """The online application's form saved for the first time (its 保存草稿 button, or the
     first autosave): a draft for the chosen applicant, with what the form holds."""
     hi = get_object_or_404(HandlingItem, pk=handling_item_id)
@@ -132,7 +134,14 @@ def start(request, handling_item_id):
     return redirect("drafts:draft", draft.pk)
 
 
-def _page(request, draft: Draft, *, errors=None, general=None, status=200):
+def _page(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    general: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     draft = queries.with_standing([draft])[0]
     hi, applicant = draft.handling_item, draft.applicant
     uploadable = {m.pk for m in online_uploads(hi, applicant)}
@@ -144,9 +153,12 @@ def _page(request, draft: Draft, *, errors=None, general=None, status=200):
         if material_applies(m, applicant_kind=applicant.kind, by_agent=False)
     ]
     for m in materials:
-        m.uploadable = m.pk in uploadable
-        m.saved = saved.get(m.pk)
-        m.errors = errors.get(upload_field(m), [])
+        shown_with(
+            m,
+            uploadable=m.pk in uploadable,
+            saved=saved.get(m.pk),
+            errors=errors.get(upload_field(m), []),
+        )
     acting = licence_actions.acts_on_licence(hi)
     licences = (
         list(
@@ -182,13 +194,13 @@ def _page(request, draft: Draft, *, errors=None, general=None, status=200):
 
 
 @signed_in
-def draft(request, pk):
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _own_or_404(request, pk))
 
 
 @signed_in
 @require_POST
-def save(request, pk):
+def save(request: HttpRequest, pk: int) -> HttpResponse:
     found = _own_or_404(request, pk)
     try:
         errors = _save_posted(request, found)
@@ -204,7 +216,7 @@ def save(request, pk):
 
 @signed_in
 @require_POST
-def submit(request, pk):
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit: what the form carries is saved first, then the draft goes in as a case. A second
     click, or another device, after the draft is gone lands on the case it opened."""
     found = queries.own_draft(request.user, pk)
@@ -244,7 +256,7 @@ def submit(request, pk):
 
 @signed_in
 @require_POST
-def remove_file(request, pk, upload_pk):
+def remove_file(request: HttpRequest, pk: int, upload_pk: int) -> HttpResponse:
     row = queries.own_upload(request.user, pk, upload_pk)
     if row is None:
         raise Http404(_("文件不存在"))
@@ -260,7 +272,7 @@ def remove_file(request, pk, upload_pk):
 
 @signed_in
 @require_POST
-def delete(request, pk):
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
     found = _own_or_404(request, pk)
     try:
         actions.delete_draft(found, actor=request.user)
@@ -271,7 +283,7 @@ def delete(request, pk):
 
 
 @signed_in
-def file(request, pk, upload_pk):
+def file(request: HttpRequest, pk: int, upload_pk: int) -> FileResponse:
     row = queries.own_upload(request.user, pk, upload_pk)
     if row is None:
         raise Http404(_("文件不存在"))

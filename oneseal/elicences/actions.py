@@ -15,22 +15,23 @@ from cryptography.hazmat.primitives import serialization
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.sign import signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from oneseal.actors import Actor, acts_as_system
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
-from oneseal.cases.models import Licence, LicenceVersion, State
+from oneseal.cases.models import Case, CaseEvent, Licence, LicenceVersion, State
 from oneseal.documents import rules as document_rules
 from oneseal.documents import signing
-from oneseal.documents.models import Document, DocumentKind
+from oneseal.documents.models import Document, DocumentKind, Seal
 from oneseal.documents.queries import active_seal
 from oneseal.documents.rendering import font_location, fonts_for
 from oneseal.errors import DomainError, NotPermitted, ValidationFailed
-from oneseal.organisation.models import Role
+from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role
 
 from . import ofd, rules
@@ -44,7 +45,7 @@ RETRY_MINUTES = (5, 30, 120, 720)  # then every 12 hours
 # --- the metadata ---------------------------------------------------------------------------
 
 
-def _licence_documents(licence: Licence):
+def _licence_documents(licence: Licence) -> QuerySet[Document]:
     events = LicenceVersion.objects.filter(licence=licence).exclude(event=None).values("event_id")
     return (
         Document.objects.filter(kind=DocumentKind.LICENCE, event_id__in=events)
@@ -53,7 +54,7 @@ def _licence_documents(licence: Licence):
     )
 
 
-def _type_for(bureau, name: str) -> ELicenceType:
+def _type_for(bureau: Bureau, name: str) -> ELicenceType:
     found = ELicenceType.objects.filter(bureau=bureau, name=name).first()
     if found is not None:
         return found
@@ -170,7 +171,9 @@ def _state_of(
     return ELicence.State.VALID, None
 
 
-def _follow_state(elicence: ELicence, document: Document, licence: Licence, actor) -> None:
+def _follow_state(
+    elicence: ELicence, document: Document, licence: Licence, actor: Actor | None
+) -> None:
     state, on = _state_of(elicence, document, licence)
     if state == elicence.state:
         return
@@ -190,7 +193,7 @@ def _follow_state(elicence: ELicence, document: Document, licence: Licence, acto
 # --- the file -------------------------------------------------------------------------------
 
 
-def _signer(seal) -> signers.SimpleSigner:
+def _signer(seal: Seal) -> signers.SimpleSigner:
     key = signing.seal_private_key(seal)
     key_der = key.private_bytes(
         serialization.Encoding.DER,
@@ -200,7 +203,7 @@ def _signer(seal) -> signers.SimpleSigner:
     return signers.SimpleSigner(
         signing_cert=signing.asn1_certificate(seal.certificate_pem),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=None,
+        cert_registry=SimpleCertificateStore(),
     )
 
 
@@ -229,7 +232,7 @@ def face_of(elicence: ELicence) -> ofd.Face:
     )
 
 
-def render_ofd(elicence: ELicence) -> tuple[bytes, object]:
+def render_ofd(elicence: ELicence) -> tuple[bytes, Seal]:
     """The signed OFD of `elicence` and the seal that signed it. Raises a DomainError naming
     why when the bureau has no seal that may sign."""
     bureau = elicence.bureau
@@ -237,6 +240,7 @@ def render_ofd(elicence: ELicence) -> tuple[bytes, object]:
     blockers = signing.sign_blockers(seal, bureau)
     if blockers:
         raise ValidationFailed(blockers[0], fields={"seal": blockers})
+    assert seal is not None  # sign_blockers refused a bureau without a seal
     face = face_of(elicence)
     shown = face.title + "".join(k + v for k, v in face.items) + face.issuer
     common, rare = fonts_for(shown + (seal.name if seal else ""))
@@ -256,7 +260,7 @@ def render_ofd(elicence: ELicence) -> tuple[bytes, object]:
     return data, seal
 
 
-def _generate(elicence: ELicence, actor) -> bool:
+def _generate(elicence: ELicence, actor: Actor | None) -> bool:
     """Make and store the OFD; on failure keep why and when to try again. True when made."""
     try:
         with transaction.atomic():
@@ -318,6 +322,7 @@ def follow_licence(
     region (who may issue its documents)."""
     if not acts_as_system(actor, system=system):
         region = licence.case.region
+        assert actor is not None  # acts_as_system refused a missing actor
         if not (has_role(actor, Role.CLERK, region) or has_role(actor, Role.SIGNATORY, region)):
             raise NotPermitted()
     return _follow(licence, actor)
@@ -345,7 +350,7 @@ def _follow(licence: Licence, actor: Actor | None) -> list[ELicence]:
     return result
 
 
-def _quietly(licence: Licence, actor) -> None:
+def _quietly(licence: Licence, actor: Actor | None) -> None:
     """Hooks never fail the act they follow: an error leaves the licence for the worker."""
     try:
         with transaction.atomic():
@@ -354,7 +359,7 @@ def _quietly(licence: Licence, actor) -> None:
         logger.exception("e-licences of %s not brought up to date", licence.number)
 
 
-def document_changed(document: Document, actor) -> None:
+def document_changed(document: Document, actor: Actor | None) -> None:
     """`documents.followers` hook: a licence document was issued, superseded or revoked."""
     if document.kind != DocumentKind.LICENCE:
         return
@@ -370,7 +375,7 @@ _BEFORE_ANY_LICENCE = frozenset(
 )
 
 
-def event_recorded(case, event, actor) -> None:
+def event_recorded(case: Case, event: CaseEvent, actor: Actor | None) -> None:
     """`cases.notices` hook: an act on a case (a revocation, a cancellation, a termination that
     voids a held licence) may change the state of its licence's e-licences."""
     if case.state in _BEFORE_ANY_LICENCE and not case.target_licence_id:

@@ -2,7 +2,11 @@
 within their region), one e-licence and its OFD, the export the provincial library takes in
 (staff only), and the public check by code or by an uploaded OFD."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,10 +14,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.calendars.queries import today
+from oneseal.cases.queries import Viewer
 from oneseal.errors import NotPermitted, fail_fields
 from oneseal.interface.files import xlsx_response
 from oneseal.interface.rest import ErrorSerializer, parse
@@ -65,10 +71,10 @@ class ELicenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_standing(self, elicence) -> str:
+    def get_standing(self, elicence: ELicence) -> str:
         return elicence.standing(self.context["on"])
 
-    def get_standing_display(self, elicence) -> str:
+    def get_standing_display(self, elicence: ELicence) -> str:
         return elicence.standing_display(self.context["on"])
 
 
@@ -90,10 +96,10 @@ class ELicenceList(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = ELicenceSerializer
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "on": today()}
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[ELicence]:
         query = parse(PeriodQuery, self.request.query_params)
         rows = queries.visible_elicences(self.request.user).select_related("document")
         if query.get("start"):
@@ -111,11 +117,11 @@ class ELicenceList(generics.ListAPIView):
         description=_("持证人只看到自己的电子证照，工作人员看到本区划及下级区划的。"),
         parameters=[PeriodQuery],
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
-def _mine(user, pk: int) -> ELicence:
+def _mine(user: Viewer, pk: int) -> ELicence:
     return get_object_or_404(queries.visible_elicences(user).select_related("document"), pk=pk)
 
 
@@ -128,7 +134,7 @@ class ELicenceDetail(APIView):
         summary=_("电子证照详情（GB/T 36903 元数据）"),
         responses={200: ELicenceSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         elicence = _mine(request.user, pk)
         return Response(ELicenceSerializer(elicence, context={"on": today()}).data)
 
@@ -142,7 +148,7 @@ class ELicenceFile(APIView):
         summary=_("下载电子证照 OFD 文件"),
         responses={(200, "application/ofd"): OpenApiTypes.BINARY, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> FileResponse:
         elicence = _mine(request.user, pk)
         if not elicence.generated:
             raise Http404(_("该电子证照的OFD文件尚未生成"))
@@ -170,7 +176,7 @@ class ELicenceExport(APIView):
         parameters=[ExportQuery],
         responses={200: OpenApiTypes.OBJECT, 400: ErrorSerializer, 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> HttpResponseBase:
         prefix = scope_prefix(request.user)
         if prefix is None:
             raise NotPermitted()
@@ -221,7 +227,7 @@ class OfdCheckSerializer(serializers.Serializer):
     elicence = PublicELicenceSerializer(allow_null=True)
 
 
-def _public(elicence: ELicence | None):
+def _public(elicence: ELicence | None) -> dict[str, Any] | None:
     if elicence is None:
         return None
     on = today()
@@ -262,7 +268,7 @@ class VerifyCode(APIView):
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
         responses={200: OfdCheckSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, code):
+    def get(self, request: Request, code: str) -> Response:
         elicence = queries.public_elicence(code)
         if elicence is None:
             raise Http404(_("没有该电子证照"))
@@ -299,10 +305,11 @@ class VerifyFile(APIView):
         },
         responses={200: OfdCheckSerializer, 400: ErrorSerializer},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
         if upload is None:
             fail_fields({"file": [str(_("请选择要核验的OFD文件"))]})
+        assert upload is not None  # fail_fields refused a missing file
         if upload.size > MAX_UPLOAD:
             fail_fields({"file": [str(_("文件不能超过10 MB"))]})
         result = queries.check_ofd(upload.read())

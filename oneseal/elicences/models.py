@@ -2,6 +2,7 @@
 e-licence carrying the GB/T 36903 metadata and a signed OFD file (GB/T 36905)."""
 
 import datetime
+from typing import Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ class ELicenceType(models.Model):
 
 
 class ELicenceQuerySet(models.QuerySet):
-    def pending(self):
+    def pending(self) -> Self:
         """Those whose OFD is still to be made (its generation failed, or is to be retried)."""
         return self.filter(sha256="")
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from asn1crypto import cms
 from lxml import etree
+from pyhanko.sign.signers import Signer
 
 from oneseal import eventloops
 
@@ -60,14 +61,14 @@ class Face:
     metadata: list[tuple[str, str]]  # GB/T 36903 items, written as CustomData
 
 
-def _el(parent, tag: str, text: str | None = None, **attrs: Any):
+def _el(parent: Any, tag: str, text: str | None = None, **attrs: Any) -> Any:
     node = etree.SubElement(parent, OFD + tag, {k: str(v) for k, v in attrs.items()})
     if text is not None:
         node.text = text
     return node
 
 
-def _xml(root) -> bytes:
+def _xml(root: Any) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -268,7 +269,7 @@ def build(
     *,
     font_path: str,
     seal_name: str,
-    signer,
+    signer: Signer,
     issued: datetime.date,
     signed_at: datetime.datetime,
 ) -> bytes:
@@ -312,7 +313,7 @@ class OfdCheck:
         return self.readable and self.intact and self.valid and self.trusted
 
 
-def _fail(summary: str, **kw) -> OfdCheck:
+def _fail(summary: str, **kw: Any) -> OfdCheck:
     base: dict[str, Any] = {
         "readable": False,
         "intact": False,

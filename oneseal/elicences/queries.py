@@ -4,6 +4,7 @@ export the provincial e-licence library takes in."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -11,22 +12,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import today
-from oneseal.cases.queries import visible_licences
+from oneseal.cases.models import Licence
+from oneseal.cases.queries import Viewer, visible_licences
 from oneseal.documents.models import Seal
 from oneseal.documents.signing import asn1_certificate
 from oneseal.documents.verification import SealedRecord
 
 from . import ofd
-from .models import ELicence
+from .models import ELicence, ELicenceQuerySet
 
 
-def visible_elicences(user) -> QuerySet[ELicence]:
+def visible_elicences(user: Viewer) -> ELicenceQuerySet:
     """E-licences of the licences the user sees (`cases.queries.visible_licences`): staff in
     their region and below, a holder only their own, nobody else anything."""
     return ELicence.objects.filter(licence_id__in=visible_licences(user).values("pk"))
 
 
-def for_licence(licence) -> list[ELicence]:
+def for_licence(licence: Licence) -> list[ELicence]:
     return list(ELicence.objects.filter(licence=licence).order_by("-issue"))
 
 
@@ -169,7 +171,7 @@ def export_errors(f: ExportFilter) -> dict[str, list[str]]:
     return errors
 
 
-def export_rows(user, f: ExportFilter) -> QuerySet[ELicence]:
+def export_rows(user: Viewer, f: ExportFilter) -> QuerySet[ELicence]:
     """The e-licences issued or changed in state within the period, in the caller's scope and
     the region asked for."""
     from django.db.models import Q
@@ -196,7 +198,7 @@ def export_record(elicence: ELicence, on: datetime.date) -> dict:
     return out
 
 
-def export_xlsx(rows, on: datetime.date) -> bytes:
+def export_xlsx(rows: Iterable[ELicence], on: datetime.date) -> bytes:
     from openpyxl import Workbook
 
     from oneseal import spreadsheets

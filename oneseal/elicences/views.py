@@ -1,10 +1,13 @@
 """E-licence pages: the staff list with the export for the provincial library, the OFD
 download (staff in scope, the holder), and the public check page."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -26,8 +29,9 @@ class ExportForm(forms.Form):
     region = forms.RegexField(regex=r"^\d{0,12}$", required=False, label=_l("区划代码"))
     output = forms.ChoiceField(choices=[("xlsx", "xlsx"), ("json", "JSON")], label=_l("格式"))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("start") and data.get("end"):
             period = queries.ExportFilter(data["start"], data["end"], data.get("region") or "")
             for field, messages in queries.export_errors(period).items():
@@ -38,7 +42,7 @@ class ExportForm(forms.Form):
 
 @login_required
 @require_GET
-def elicence_list(request):
+def elicence_list(request: HttpRequest) -> HttpResponseBase:
     prefix = scope_prefix(request.user)
     if prefix is None:
         raise PermissionDenied
@@ -82,7 +86,7 @@ def elicence_list(request):
 
 @login_required
 @require_GET
-def elicence_file(request, pk: int):
+def elicence_file(request: HttpRequest, pk: int) -> FileResponse:
     elicence = get_object_or_404(queries.visible_elicences(request.user), pk=pk)
     if not elicence.generated:
         raise Http404(_("该电子证照的OFD文件尚未生成"))
@@ -99,7 +103,7 @@ def elicence_file(request, pk: int):
 class UploadForm(forms.Form):
     file = forms.FileField(label=_l("OFD文件"), help_text=_l("不超过10 MB"))
 
-    def clean_file(self):
+    def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("文件不能超过10 MB"))
@@ -108,7 +112,7 @@ class UploadForm(forms.Form):
 
 @require_GET
 @throttle("verify")
-def verify(request, code: str):
+def verify(request: HttpRequest, code: str) -> HttpResponse:
     elicence = queries.public_elicence(code)
     if elicence is None:
         return render(
@@ -129,7 +133,7 @@ def verify(request, code: str):
 
 @require_http_methods(["GET", "POST"])
 @throttle("verify")
-def verify_file(request):
+def verify_file(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "code": ""}
     if request.method == "POST":
@@ -137,7 +141,7 @@ def verify_file(request):
             return render(request, "elicences/verify.html", context, status=400)
         result = queries.check_ofd(form.cleaned_data["file"])
         context["file_check"] = result
-        if result.authentic:
+        if result.authentic and result.elicence is not None:
             context["elicence"] = result.elicence
             context["standing"] = result.elicence.standing_display(today())
     return render(request, "elicences/verify.html", context)

@@ -9,7 +9,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -68,13 +68,22 @@ _PAPER_RE = re.compile(r"^(.+?)\s*(?:[×xX*＊]\s*(\d+)\s*份?|（(\d+)份）|\(
 _PAPER_SPLIT = re.compile(r"[；;\n]")
 
 
+class ApplicantColumns(TypedDict):
+    """A row's applicant as `applicants.actions.register_applicant` takes it."""
+
+    kind: str
+    name: str
+    number: str
+    phone: str
+
+
 @dataclass
 class Row:
     """One checked row: what `actions.import_handover` opens a case with."""
 
     row: int
     original_number: str
-    applicant: dict[str, str]
+    applicant: ApplicantColumns
     handling_item: HandlingItem
     received_on: datetime.date
     accepted_on: datetime.date | None
@@ -171,7 +180,12 @@ def plan(
         id_number = _norm_text(cells.get(ID)).upper()
         phone = _norm_text(cells.get(PHONE))
         kind = applicant_kind(id_number)
-        applicant = {"kind": kind, "name": name, "number": id_number, "phone": phone}
+        applicant: ApplicantColumns = {
+            "kind": kind,
+            "name": name,
+            "number": id_number,
+            "phone": phone,
+        }
         found = _check_applicant(applicant, problem)
 
         handling_item = None
@@ -273,7 +287,7 @@ _FIELD_COLUMN = {"name": NAME, "id_number": ID, "credit_code": ID, "phone": PHON
 
 
 def _check_applicant(
-    applicant: dict[str, str], problem: Callable[[str, str], None]
+    applicant: ApplicantColumns, problem: Callable[[str, str], None]
 ) -> Applicant | None:
     """The registered applicant of the number, or an unsaved one standing for the applicant the
     import will register; None (with the problems named) when the row's applicant is wrong."""

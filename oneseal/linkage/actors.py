@@ -10,7 +10,7 @@ from typing import Any, TypeAlias
 
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.organisation.models import Department, Role
 from oneseal.organisation.rules import staff_of
 
@@ -76,7 +76,8 @@ def actor_label(actor: "LinkageActor") -> str:
     staff = staff_of(actor)
     if staff is not None:
         return staff.display_name
-    return actor.get_full_name() or actor.get_username()
+    user = stored_user(actor)
+    return user.get_full_name() or user.get_username()
 
 
 def actor_fields(actor: "LinkageActor", prefix: str) -> dict:
@@ -86,7 +87,7 @@ def actor_fields(actor: "LinkageActor", prefix: str) -> dict:
     return {f"{prefix}_by": actor if getattr(actor, "pk", None) else None, f"{prefix}_token": None}
 
 
-def audit_actor(actor: "LinkageActor"):
+def audit_actor(actor: "LinkageActor") -> User | None:
     """The user for audit.record (None for a token: its key id goes in the data)."""
     return None if isinstance(actor, TokenActor) else actor
 

@@ -3,10 +3,12 @@ edited through `linkage.actions`, as on the pages, so permission checks and audi
 same; pushes, feedback, support requests, tokens and webhook messages are read-only here
 (tokens are revoked and dead messages replayed by admin actions that call the actions)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +31,10 @@ from .models import (
     SupportRequest,
 )
 
+_M = TypeVar("_M", bound=Model)
 
-def _in_scope(request: HttpRequest, qs, field: str = "region_code"):
+
+def _in_scope(request: HttpRequest, qs: QuerySet[_M], field: str = "region_code") -> QuerySet[_M]:
     prefix = scope_prefix(request.user)
     if prefix is None:
         return qs.none()
@@ -41,10 +45,10 @@ class ReadOnly:
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -58,11 +62,11 @@ class SupportDutyInline(admin.TabularInline):
     extra = 1
     fields = ["kind", "description", "limit_days"]
 
-    def _allowed(self, request: HttpRequest, obj=None) -> bool:
+    def _allowed(self, request: HttpRequest, obj: DutyBoundary | None = None) -> bool:
         region = obj.item.catalogue.region if obj is not None else None
         return has_role(request.user, Role.CATALOGUE_ADMIN, region)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: DutyBoundary | None = None) -> bool:
         return self._allowed(request, obj)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
@@ -82,30 +86,34 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     ]
     inlines = [SupportDutyInline]
 
-    def _is_admin(self, request: HttpRequest, obj=None) -> bool:
+    def _is_admin(self, request: HttpRequest, obj: DutyBoundary | None = None) -> bool:
         region = obj.item.catalogue.region if obj is not None else None
         return has_role(request.user, Role.CATALOGUE_ADMIN, region)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_admin(request)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: DutyBoundary | None = None) -> bool:
         return self._is_admin(request, obj)
 
     has_add_permission = has_change_permission = has_view_permission
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: DutyBoundary | None = None) -> bool:
         return False
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DutyBoundary]:
         return _in_scope(
             request, super().get_queryset(request).select_related("item", "supervising_department")
         )
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: DutyBoundary | None = None
+    ) -> list[str]:
         return ["item"] if obj is not None else []
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs: Any):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         prefix = scope_prefix(request.user) or ""
         if db_field.name == "item":
             kwargs["queryset"] = Item.objects.filter(catalogue__region__code__startswith=prefix)
@@ -113,10 +121,18 @@ class DutyBoundaryAdmin(DomainErrorAsMessage, admin.ModelAdmin):
             kwargs["queryset"] = Department.objects.filter(region__code__startswith=prefix)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: DutyBoundary, form: forms.ModelForm, change: bool
+    ) -> None:
         """Saved with its support duties in one action call (save_related)."""
 
-    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
         duties = []
         for formset in formsets:
             # The action saved the rows; the admin's change message reads these.
@@ -168,13 +184,17 @@ class DepartmentLinkAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     form = DepartmentLinkForm
     list_display = ["department", "sign_days", "webhook_enabled", "webhook_url", "updated_at"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DepartmentLink]:
         return _in_scope(request, super().get_queryset(request), "department__region__code")
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: DepartmentLink | None = None
+    ) -> list[str]:
         return ["department"] if obj is not None else []
 
-    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: DepartmentLink, form: forms.ModelForm, change: bool
+    ) -> None:
         data = form.cleaned_data
         department = data.get("department") or obj.department
         link, secret = actions.configure_department_link(
@@ -214,7 +234,7 @@ class PushAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["decision", "signed_late", "department"]
     search_fields = ["case__number"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Push]:
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
         )
@@ -225,7 +245,7 @@ class FeedbackAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["case", "kind", "department", "on", "request_state"]
     list_filter = ["kind", "request_state"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Feedback]:
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
         )
@@ -245,7 +265,7 @@ class SupportRequestAdmin(ReadOnly, admin.ModelAdmin):
     ]
     list_filter = ["kind", "state"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SupportRequest]:
         return _in_scope(
             request, super().get_queryset(request).select_related("case", "department")
         )
@@ -266,7 +286,7 @@ class OpinionRequestAdmin(ReadOnly, admin.ModelAdmin):
     ]
     list_filter = ["state", "conclusion", "silence_is_consent"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OpinionRequest]:
         return _in_scope(
             request,
             super().get_queryset(request).select_related("case", "joint_step", "department"),
@@ -287,11 +307,11 @@ class ApiTokenAdmin(ReadOnly, admin.ModelAdmin):
     exclude = ["secret_hash"]
     actions = ["revoke"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
         return _in_scope(request, super().get_queryset(request), "department__region__code")
 
     @admin.action(description=_("吊销所选令牌"))
-    def revoke(self, request: HttpRequest, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         try:
             for token in queryset:
                 actions.revoke_token(token, actor=request.user)
@@ -318,11 +338,11 @@ class OutboxMessageAdmin(ReadOnly, admin.ModelAdmin):
     def event_label(self, message: OutboxMessage) -> str:
         return message.event_label
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxMessage]:
         return _in_scope(request, super().get_queryset(request).select_related("department"))
 
     @admin.action(description=_("重放所选死信"))
-    def replay(self, request: HttpRequest, queryset):
+    def replay(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         done = 0
         for message in queryset:
             try:

@@ -3,15 +3,19 @@ reads its pushes and support requests, signs, feeds back and answers; bureau sta
 case's linkage. A token without the endpoint's scope gets 403 before anything is loaded;
 another department's push or request is a 404 that says nothing about it."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.parsers import BaseParser, FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,13 +46,17 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-class LinkageView:
-    authentication_classes = [DepartmentTokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+class LinkageView(APIView):
+    # Typed as APIView types them, so a view's own list (another parser) overrides them.
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
+        DepartmentTokenAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes: Sequence[type[BasePermission]] = [IsAuthenticated]
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
     scope: str = ""
 
-    def department_or_403(self, scope: str | None = None):
+    def department_or_403(self, scope: str | None = None) -> Department:
         department = acting_department(self.request.user, scope or self.scope)
         if department is None:
             raise NotPermitted(
@@ -115,7 +123,7 @@ class LinkagePushSerializer(serializers.ModelSerializer):
             "payload",
         ]
 
-    def get_escalated(self, push) -> bool:
+    def get_escalated(self, push: Push) -> bool:
         return push.escalated_on is not None
 
 
@@ -202,10 +210,10 @@ class LinkageOpinionSerializer(serializers.ModelSerializer):
             "attachments",
         ]
 
-    def get_escalated(self, opinion) -> bool:
+    def get_escalated(self, opinion: OpinionRequest) -> bool:
         return opinion.escalated_on is not None
 
-    def get_joint_step(self, opinion) -> dict | None:
+    def get_joint_step(self, opinion: OpinionRequest) -> dict | None:
         step = opinion.joint_step
         if step is None:
             return None
@@ -289,7 +297,7 @@ class LinkageListQuery(serializers.Serializer):
     )
 
 
-def parse(serializer_class, data) -> dict:
+def parse(serializer_class: type[serializers.Serializer], data: Mapping[str, Any]) -> dict:
     body = serializer_class(data=data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
@@ -303,7 +311,7 @@ class PushList(LinkageView, generics.ListAPIView):
     serializer_class = LinkagePushSerializer
     scope = Scope.PUSHES_READ
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Push]:
         self.department_or_403()
         qs = queries.department_pushes(self.request.user, self.scope).order_by("sign_due", "id")
         if parse(LinkageListQuery, self.request.query_params)["open"]:
@@ -383,7 +391,7 @@ class SupportList(LinkageView, generics.ListAPIView):
     serializer_class = LinkageSupportRequestSerializer
     scope = Scope.SUPPORT_READ
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[SupportRequest]:
         self.department_or_403()
         qs = queries.department_support_requests(self.request.user, self.scope).order_by(
             "due_on", "id"
@@ -495,7 +503,7 @@ class OpinionList(LinkageView, generics.ListAPIView):
     serializer_class = LinkageOpinionSerializer
     scope = Scope.OPINIONS_READ
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[OpinionRequest]:
         self.department_or_403()
         qs = queries.department_opinion_requests(self.request.user, self.scope).order_by(
             "due_on", "id"

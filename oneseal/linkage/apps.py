@@ -1,6 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class LinkageConfig(AppConfig):
@@ -17,7 +22,7 @@ class LinkageConfig(AppConfig):
 
         decisions.register(dated_blockers=opinion_blockers)
 
-    def nav_links(self, request: HttpRequest):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

@@ -2,8 +2,10 @@
 the row; the secret is compared by its SHA-256 in constant time. A token authenticates as a
 `TokenActor` of its department, which can do nothing but what its scopes allow there."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 from oneseal.interface.tokens import BearerTokenAuthentication
 
@@ -17,7 +19,7 @@ class DepartmentTokenAuthentication(BearerTokenAuthentication):
     realm = "oneseal-linkage"
     refused = _("接口令牌无效或已吊销")
 
-    def tokens(self):
+    def tokens(self) -> QuerySet[ApiToken]:
         return ApiToken.objects.select_related("department__region")
 
     def hash(self, secret: str) -> str:
@@ -31,7 +33,7 @@ class DepartmentTokenScheme(OpenApiAuthenticationExtension):
     target_class = "oneseal.linkage.authentication.DepartmentTokenAuthentication"
     name = "departmentToken"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
         return {
             "type": "http",
             "scheme": "bearer",

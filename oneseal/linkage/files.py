@@ -1,6 +1,9 @@
 """Checking and storing the files a department answers with: the type is decided from the
 file's first bytes and must agree with its name, as for case uploads."""
 
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from oneseal.cases import uploads
@@ -8,7 +11,9 @@ from oneseal.cases import uploads
 from .models import OpinionAttachment, OpinionRequest, SupportAttachment, SupportRequest
 
 
-def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
+def check_files(
+    files: Iterable[UploadedFile] | None, errors: dict, field: str = "attachments"
+) -> list[tuple]:
     """(file, content type, suffix, sha256) of each file, or an error naming the field."""
     checked = []
     for upload in files or []:
@@ -34,19 +39,21 @@ def check_files(files, errors: dict, field: str = "attachments") -> list[tuple]:
 def store_files(
     request: SupportRequest | OpinionRequest,
     checked: list[tuple],
-    *,
-    model: type[SupportAttachment | OpinionAttachment] = SupportAttachment,
-) -> list:
-    """Rows of `model` (a support or an opinion attachment) for the request."""
-    rows = []
+) -> list[SupportAttachment | OpinionAttachment]:
+    """Attachment rows (a support or an opinion attachment, by the request) for the request."""
+    rows: list[SupportAttachment | OpinionAttachment] = []
     for upload, content_type, suffix, sha256 in checked:
-        row = model(
-            request=request,
-            original_name=upload.name[:255],
-            content_type=content_type,
-            size=upload.size,
-            sha256=sha256,
-        )
+        fields = {
+            "original_name": upload.name[:255],
+            "content_type": content_type,
+            "size": upload.size,
+            "sha256": sha256,
+        }
+        row: SupportAttachment | OpinionAttachment
+        if isinstance(request, OpinionRequest):
+            row = OpinionAttachment(request=request, **fields)
+        else:
+            row = SupportAttachment(request=request, **fields)
         row.file.save(f"{sha256[:16]}.{suffix}", upload, save=False)
         row.save()
         rows.append(row)

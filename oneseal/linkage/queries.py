@@ -5,11 +5,15 @@ Scoping: a bureau or oversight reader passes `prefix` from organisation.rules.sc
 ("" everything, None nothing); a department sees only what was sent to it."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, Value, When
 
 from oneseal.actors import User
+from oneseal.cases import models as cases
+from oneseal.catalogue.models import Item
+from oneseal.organisation.models import Department
 
 from .actors import acting_department
 from .models import (
@@ -18,6 +22,7 @@ from .models import (
     OpinionRequest,
     OutboxMessage,
     Push,
+    PushQuerySet,
     Scope,
     SupportRequest,
 )
@@ -90,7 +95,7 @@ class CaseLinkage:
         return [f for f in self.feedback if f.request_state == Feedback.RequestState.OPEN]
 
 
-def case_linkage(case) -> CaseLinkage:
+def case_linkage(case: cases.Case) -> CaseLinkage:
     """Everything the linkage holds on a case the caller may already see (scope it with
     cases.queries.visible_cases first): pushes with their signatures, the departments'
     feedback, technical support requests with their answers and files. For the workbench's
@@ -114,7 +119,7 @@ def case_linkage(case) -> CaseLinkage:
     )
 
 
-def case_opinions(case) -> list[OpinionRequest]:
+def case_opinions(case: cases.Case) -> list[OpinionRequest]:
     """The opinions asked on the case itself and on the joint steps it uses, oldest first."""
     return list(
         OpinionRequest.objects.filter(Q(case=case) | Q(joint_step__cases=case))
@@ -125,7 +130,7 @@ def case_opinions(case) -> list[OpinionRequest]:
     )
 
 
-def feedback_on_licence(licence) -> QuerySet[Feedback]:
+def feedback_on_licence(licence: cases.Licence) -> QuerySet[Feedback]:
     return (
         Feedback.objects.filter(licence=licence).select_related("department").order_by("-on", "-id")
     )
@@ -134,7 +139,7 @@ def feedback_on_licence(licence) -> QuerySet[Feedback]:
 # --- for a department ---------------------------------------------------------------------
 
 
-def department_pushes(actor: User, scope: str) -> QuerySet[Push]:
+def department_pushes(actor: User, scope: str) -> PushQuerySet:
     """The pushes of the department `actor` acts for with `scope`; nothing for anyone else, so
     another department's push is simply not found."""
     department = acting_department(actor, scope)
@@ -222,7 +227,7 @@ def duty_boundaries(region_code: str) -> QuerySet[DutyBoundary]:
     )
 
 
-def item_names(items) -> dict[int, str]:
+def item_names(items: Iterable[int | Item]) -> dict[int, str]:
     """The newest published name of each item (a boundary entry outlives item versions)."""
     from oneseal.catalogue.models import ItemVersion
 
@@ -266,7 +271,7 @@ def revocation_requests_to_decide(prefix: str | None) -> QuerySet[Feedback]:
 # --- what a department's supervisors must act on after an escalation -----------------------
 
 
-def escalated_pushes(department) -> QuerySet[Push]:
+def escalated_pushes(department: Department) -> QuerySet[Push]:
     """The department's pushes still unsigned after their due date and escalated (督办)."""
     return (
         Push.objects.filter(

@@ -10,13 +10,16 @@
 Each view loads through a scoped query (another department's push is a 404 that says nothing),
 parses a form, and calls one action; refusals come back as form errors."""
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -58,6 +61,9 @@ from .models import (
 )
 from .sheets import duty_boundaries_xlsx
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
 _Row = TypeVar("_Row", Push, SupportRequest, OpinionRequest)
 _File = TypeVar("_File", SupportAttachment, OpinionAttachment)
 
@@ -76,7 +82,7 @@ def _bureau_may_see(user: User, region_code: str) -> bool:
 # --- duty boundaries: public --------------------------------------------------------------
 
 
-def boundaries(request: HttpRequest, region_code) -> HttpResponse:
+def boundaries(request: HttpRequest, region_code: str) -> HttpResponseBase:
     region = get_object_or_404(Region, code=region_code)
     rows = list(queries.duty_boundaries(region.code))
     names = queries.item_names([row.item_id for row in rows])
@@ -98,7 +104,7 @@ def boundaries(request: HttpRequest, region_code) -> HttpResponse:
 # --- duty boundaries: maintenance ---------------------------------------------------------
 
 
-def _admin_catalogues(user: User):
+def _admin_catalogues(user: User) -> QuerySet[Catalogue]:
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
         raise PermissionDenied(_("您不是事项目录管理员"))
@@ -183,7 +189,7 @@ def boundary_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 # --- the department's inbox ---------------------------------------------------------------
 
 
-def _require_department(user: User, scope: str):
+def _require_department(user: User, scope: str) -> Department:
     department = acting_department(user, scope)
     if department is None:
         raise PermissionDenied(_("您不是行业主管部门的监管人员"))
@@ -238,7 +244,9 @@ def push_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _push_page(request, push, own=own, form=FeedbackForm(initial={"on": today()}))
 
 
-def _push_page(request: HttpRequest, push, *, own: bool, form, status: int = 200):
+def _push_page(
+    request: HttpRequest, push: Push, *, own: bool, form: Form, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "linkage/push.html",
@@ -341,7 +349,7 @@ def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def support_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def support_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     support, _own = _load_support(request.user, pk)
     return _attachment(SupportAttachment.objects.filter(request=support), file_pk)
 
@@ -426,7 +434,7 @@ def case_panel(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _departments_near(case):
+def _departments_near(case: Case) -> QuerySet[Department]:
     return Department.objects.filter(region__code__startswith=case.region_code[:6])
 
 
@@ -472,8 +480,14 @@ def _load_opinion(user: User, pk: int) -> tuple[OpinionRequest, bool]:
 
 
 def _opinion_page(
-    request: HttpRequest, opinion, *, own: bool, form=None, withdraw_form=None, status=200
-):
+    request: HttpRequest,
+    opinion: OpinionRequest,
+    *,
+    own: bool,
+    form: Form | None = None,
+    withdraw_form: Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
     may_withdraw = not own and actions.may_withdraw_opinion(request.user, opinion)
     return render(
         request,
@@ -540,7 +554,7 @@ def opinion_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def opinion_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def opinion_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     opinion, _own = _load_opinion(request.user, pk)
     return _attachment(OpinionAttachment.objects.filter(request=opinion), file_pk)
 
@@ -573,7 +587,7 @@ def decide_revocation(request: HttpRequest, case_id: int, feedback_id: int) -> H
 # --- the dead letters ---------------------------------------------------------------------
 
 
-def _may_replay_somewhere(user: User) -> bool:
+def _may_replay_somewhere(user: "AuthUser | AnonymousUser") -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("linkage.replay_outboxmessage"))
 
 

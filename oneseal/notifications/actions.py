@@ -9,6 +9,7 @@ retries and record of what was sent. The worker sends what is due (`delivery.del
 import datetime
 import logging
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,12 +25,18 @@ from . import quiet
 from .models import Channel, Delivery, Kind, Notification, Preference
 from .queries import applicant_accounts, email_configured, inbox_filter, preference_of
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
+    from oneseal.applicants.models import Applicant
+    from oneseal.cases.models import Case
+
 logger = logging.getLogger("oneseal.notifications")
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
-def addresses(user, preference: Preference) -> dict[str, str]:
+def addresses(user: "AuthUser", preference: Preference) -> dict[str, str]:
     """Where each chosen channel reaches the account: the preference's own address, else the
     account's e-mail and its own applicant's contact phone or e-mail (a mobile number only)."""
     from oneseal.applicants.models import Applicant
@@ -46,7 +53,9 @@ def addresses(user, preference: Preference) -> dict[str, str]:
     return out
 
 
-def record_addresses(applicant, case=None, *, email: bool = True) -> dict[str, str]:
+def record_addresses(
+    applicant: "Applicant", case: "Case | None" = None, *, email: bool = True
+) -> dict[str, str]:
     """Where a message to an applicant no account acts for goes: the record's mobile number
     (else the mobile the case's agent gave at the window: the person who filed it) and the
     record's e-mail. A landline reaches nobody by SMS."""
@@ -80,7 +89,16 @@ def _schedule(notification: Notification, where: dict[str, str], *, quiet_hours:
 
 
 def _create(
-    *, user, kind, title, body, link, case, key: str, applicant=None, email: bool = True
+    *,
+    user: "AuthUser | None",
+    kind: str,
+    title: str,
+    body: str,
+    link: str,
+    case: "Case | None",
+    key: str,
+    applicant: "Applicant | None" = None,
+    email: bool = True,
 ) -> Notification:
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -103,6 +121,7 @@ def _create(
             # agent's mobile reaches the person who filed the case, about that case's acts;
             # not a licence's expiry years later (an agent or intermediary long gone).
             agent_case = None if kind == Kind.EXPIRY else case
+            assert applicant is not None  # a message no account receives goes to a record
             where, quiet_hours = record_addresses(applicant, agent_case, email=email), True
         if where:
             with transaction.atomic():
@@ -112,14 +131,29 @@ def _create(
     return notification
 
 
-def notify(*, user, kind: str, title: str, body: str, link: str = "", case=None) -> Notification:
+def notify(
+    *,
+    user: "AuthUser",
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    case: "Case | None" = None,
+) -> Notification:
     """Tell `user`: a row in their message box, and a pending e-mail and SMS per the channels
     they chose, deferred past quiet hours. Runs in the caller's transaction."""
     return _create(user=user, kind=kind, title=title, body=body, link=link, case=case, key="")
 
 
 def notify_once(
-    *, key: str, user, kind: str, title: str, body: str, link: str = "", case=None
+    *,
+    key: str,
+    user: "AuthUser",
+    kind: str,
+    title: str,
+    body: str,
+    link: str = "",
+    case: "Case | None" = None,
 ) -> Notification | None:
     """`notify`, unless the user was told of `key` already (a reminder run twice, two
     workers): None then."""
@@ -135,13 +169,13 @@ def notify_once(
 
 
 def notify_applicant(
-    applicant,
+    applicant: "Applicant",
     *,
     kind: str,
     title: str,
     body: str,
     link: str = "",
-    case=None,
+    case: "Case | None" = None,
     key: str = "",
     on: datetime.date | None = None,
     email: bool = True,
@@ -161,7 +195,7 @@ def notify_applicant(
             for u in users
         ]
         return [n for n in told if n is not None]
-    message = dict(
+    message: dict[str, Any] = dict(
         user=None, applicant=applicant, kind=kind, title=title, body=body, link=link, case=case
     )
     if not key:

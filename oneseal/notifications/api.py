@@ -1,6 +1,7 @@
 """/api/v1/notifications…: the caller's own messages, marking them read, and the caller's
 choice of channels. Another user's message is a 404 that says nothing about it."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -9,9 +10,11 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.actors import stored_user
 from oneseal.interface.rest import ErrorSerializer
 
 from . import actions, queries
@@ -42,7 +45,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_read(self, obj) -> bool:
+    def get_read(self, obj: Notification) -> bool:
         return obj.read_at is not None
 
 
@@ -73,7 +76,7 @@ class Notifications(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Notification]:
         rows = queries.own_notifications(self.request.user)
         if self.request.query_params.get("unread") in ("1", "true"):
             rows = rows.filter(read_at__isnull=True)
@@ -86,7 +89,7 @@ class Notifications(ListAPIView):
 class NotificationRead(APIView):
     permission_classes = [IsAuthenticated]
 
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         notification = get_object_or_404(queries.own_notifications(request.user), pk=pk)
         notification = actions.mark_read(notification, actor=request.user)
         return Response(NotificationSerializer(notification).data)
@@ -103,7 +106,7 @@ class NotificationRead(APIView):
 class NotificationsReadAll(APIView):
     permission_classes = [IsAuthenticated]
 
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         return Response({"marked": actions.mark_all_read(actor=request.user)})
 
 
@@ -112,8 +115,8 @@ class NotificationPreferences(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(tags=[TAG], summary="通知设置", responses={200: PreferenceSerializer})
-    def get(self, request):
-        return Response(PreferenceSerializer(queries.preference_of(request.user)).data)
+    def get(self, request: Request) -> Response:
+        return Response(PreferenceSerializer(queries.preference_of(stored_user(request.user))).data)
 
     @extend_schema(
         tags=[TAG],
@@ -121,7 +124,7 @@ class NotificationPreferences(APIView):
         request=PreferenceSerializer,
         responses={200: PreferenceSerializer, **ERRORS},
     )
-    def put(self, request):
+    def put(self, request: Request) -> Response:
         given = PreferenceSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         preference = actions.save_preference(actor=request.user, **given.validated_data)

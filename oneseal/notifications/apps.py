@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class NotificationsConfig(AppConfig):
@@ -7,7 +13,7 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("消息通知")
 
-    def ready(self):
+    def ready(self) -> None:
         # The cases app never imports this one: it tells its observers (cases.notices).
         from django.db.models.signals import post_save
 
@@ -29,7 +35,7 @@ class NotificationsConfig(AppConfig):
             hooks.feedback_saved, sender=Feedback, dispatch_uid="notify_revocation_request"
         )
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

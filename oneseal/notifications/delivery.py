@@ -14,12 +14,13 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import quiet
-from .models import Attempt, Channel, Delivery
+from .models import Attempt, Channel, Delivery, Notification
 from .queries import preference_of
 from .sms import SmsError, SmsSender, sender
 
@@ -54,13 +55,13 @@ def _permanent_smtp(exc: Exception) -> bool:
     return False
 
 
-def _link(notification) -> str:
+def _link(notification: Notification) -> str:
     """The page a message links to, for an account; a message to an applicant's record goes
     to someone with no account to open it, so it links nowhere."""
     return absolute(notification.link) if notification.link and notification.user_id else ""
 
 
-def _send_email(delivery: Delivery, connection) -> None:
+def _send_email(delivery: Delivery, connection: BaseEmailBackend) -> None:
     notification = delivery.notification
     text = notification.body
     if _link(notification):
@@ -154,7 +155,7 @@ def _outcome(delivery: Delivery, now: datetime.datetime, error: DeliveryFailed |
 def deliver_due(
     *,
     now: datetime.datetime | None = None,
-    connection=None,
+    connection: BaseEmailBackend | None = None,
     sms: SmsSender | None = None,
 ) -> dict[str, int]:
     """Send every delivery due at `now`; counts of sent, failed (to retry), gave_up, deferred."""
@@ -194,7 +195,7 @@ def deliver_due(
     return dict(counts)
 
 
-def _close(connection) -> None:
+def _close(connection: BaseEmailBackend) -> None:
     try:
         connection.close()
     except Exception:  # noqa: BLE001 - a connection that cannot even close is dropped

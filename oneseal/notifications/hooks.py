@@ -9,7 +9,9 @@ may open; it never carries an identity number or another person's details."""
 
 import datetime
 import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,14 +26,24 @@ from .actions import notify, notify_applicant, notify_once
 from .models import Kind
 from .queries import applicant_accounts
 
+if TYPE_CHECKING:
+    from oneseal.actors import Actor
+    from oneseal.cases.models import Case, CaseEvent, ExpiryReminder
+    from oneseal.documents.models import Document
+    from oneseal.linkage.models import Feedback, SupportRequest
+    from oneseal.ratings.models import FollowUp
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 logger = logging.getLogger("oneseal.notifications")
 
 
-def _safe(hook):
+def _safe(hook: Callable[_P, _R]) -> Callable[_P, _R | None]:
     """A hook's own failure is logged and rolled back alone; the act stands."""
 
     @wraps(hook)
-    def run(*args, **kwargs):
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R | None:
         try:
             with transaction.atomic():
                 return hook(*args, **kwargs)
@@ -42,7 +54,7 @@ def _safe(hook):
     return run
 
 
-def _url(name: str, *args) -> str:
+def _url(name: str, *args: object) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return reverse(name, args=args)
 
@@ -51,7 +63,7 @@ def _date(value: datetime.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-def _tell_applicant(case, *, kind: str, title: str, body: str) -> None:
+def _tell_applicant(case: "Case", *, kind: str, title: str, body: str) -> None:
     notify_applicant(
         case.applicant,
         kind=kind,
@@ -69,7 +81,7 @@ def _decision(action: str) -> str:
     return _("准予许可") if action == "grant" else _("不予许可")
 
 
-def _case_message(case, event) -> tuple[str, str, str] | None:
+def _case_message(case: "Case", event: "CaseEvent") -> tuple[str, str, str] | None:
     item, number = case.handling_item.name, case.number
     action = event.action
     if action == "request_correction":
@@ -110,8 +122,9 @@ def _case_message(case, event) -> tuple[str, str, str] | None:
 
 
 @_safe
-def _tell_assignee(case, event) -> None:
-    user = get_user_model().objects.filter(pk=(event.data or {}).get("assignee")).first()
+def _tell_assignee(case: "Case", event: "CaseEvent") -> None:
+    assignee = (event.data or {}).get("assignee")
+    user = None if assignee is None else get_user_model().objects.filter(pk=assignee).first()
     if user is None:
         return
     notify(
@@ -127,7 +140,7 @@ def _tell_assignee(case, event) -> None:
 
 
 @_safe
-def _tell_correction_requester(case, event, actor) -> None:
+def _tell_correction_requester(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:
     """The applicant's correction reply goes back to the clerk whose correction notice asked
     for it (the five working days to decide start again), unless that clerk recorded it."""
     from oneseal.cases.models import CaseEvent
@@ -140,6 +153,7 @@ def _tell_correction_requester(case, event, actor) -> None:
     )
     if requester is None or requester.actor_id == getattr(actor, "pk", None):
         return
+    assert requester.actor is not None  # filtered on actor__isnull=False
     if not requester.actor.is_active:
         return
     notify(
@@ -166,12 +180,12 @@ APPLICANT_ACTIONS = frozenset(
 
 
 @_safe
-def _tell_applicant_of(case, event, message: tuple[str, str, str]) -> None:
+def _tell_applicant_of(case: "Case", event: "CaseEvent", message: tuple[str, str, str]) -> None:
     kind, title, body = message
     _tell_applicant(case, kind=kind, title=title, body=body)
 
 
-def case_event(case, event, actor) -> None:
+def case_event(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:
     """The observer of every case event (cases.notices.observe). The savepoint is opened only
     when someone is to be told, so the many acts nobody hears of cost nothing."""
     try:
@@ -191,7 +205,7 @@ def case_event(case, event, actor) -> None:
 
 
 @_safe
-def _document_issued(document) -> None:
+def _document_issued(document: "Document") -> None:
     from oneseal.documents.queries import visible_documents
     from oneseal.documents.rules import ADDRESSED_KINDS
 
@@ -222,7 +236,9 @@ def _document_issued(document) -> None:
         )
 
 
-def document_saved(sender, instance, created, raw=False, **kwargs) -> None:
+def document_saved(
+    sender: type, instance: "Document", created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if created and not raw:
         _document_issued(instance)
 
@@ -230,7 +246,7 @@ def document_saved(sender, instance, created, raw=False, **kwargs) -> None:
 # --- licence expiry reminders (cases.jobs.send_expiry_reminders) ----------------------------
 
 
-def expiry_reminder(reminder) -> bool:
+def expiry_reminder(reminder: "ExpiryReminder") -> bool:
     """Tell the holder: its accounts, else its record (by SMS, and by e-mail unless the
     reminder's own plain e-mail goes to the address it holds). True when accounts were told,
     so the reminder's plain e-mail is not sent as well."""
@@ -239,7 +255,7 @@ def expiry_reminder(reminder) -> bool:
 
 
 @_safe
-def _expiry_reminder(reminder) -> int:
+def _expiry_reminder(reminder: "ExpiryReminder") -> int:
     licence = reminder.licence
     accounts = applicant_accounts(licence.holder, reminder.on)
     # When the reminder mails a holder no account acts for itself (the rule is cases'), the
@@ -271,8 +287,9 @@ def _expiry_reminder(reminder) -> int:
 
 
 @_safe
-def _follow_up_assigned(follow_up) -> None:
+def _follow_up_assigned(follow_up: "FollowUp") -> None:
     case = follow_up.rating.case
+    assert follow_up.assignee is not None  # follow_up_saved tells only an assigned one
     notify(
         user=follow_up.assignee,
         kind=Kind.ASSIGNMENT,
@@ -285,7 +302,14 @@ def _follow_up_assigned(follow_up) -> None:
     )
 
 
-def follow_up_saved(sender, instance, created, update_fields=None, raw=False, **kwargs) -> None:
+def follow_up_saved(
+    sender: type,
+    instance: "FollowUp",
+    created: bool,
+    update_fields: frozenset[str] | None = None,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
     if raw or instance.assignee_id is None:
         return
     if created or (update_fields is not None and "assignee" in update_fields):
@@ -293,8 +317,9 @@ def follow_up_saved(sender, instance, created, update_fields=None, raw=False, **
 
 
 @_safe
-def _support_requested(request) -> None:
+def _support_requested(request: "SupportRequest") -> None:
     case = request.case
+    assert request.liaison is not None  # support_request_saved tells only a liaison
     notify(
         user=request.liaison,
         kind=Kind.ASSIGNMENT,
@@ -313,13 +338,15 @@ def _support_requested(request) -> None:
     )
 
 
-def support_request_saved(sender, instance, created, raw=False, **kwargs) -> None:
+def support_request_saved(
+    sender: type, instance: "SupportRequest", created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if created and not raw and instance.liaison_id is not None:
         _support_requested(instance)
 
 
 @_safe
-def _revocation_requested(feedback) -> None:
+def _revocation_requested(feedback: "Feedback") -> None:
     """A department asks the bureau to revoke a licence (建议撤销许可): the signatories who may
     answer it (a signatory's scope covers the case's region: organisation.rules.has_role) are
     told, those of the bureau that decided the case when it has any."""
@@ -353,14 +380,16 @@ def _revocation_requested(feedback) -> None:
                 department=feedback.department,
                 number=case.number,
                 item=case.handling_item.name,
-                licence=f"（{feedback.licence.number}）" if feedback.licence_id else "",
+                licence=f"（{feedback.licence.number}）" if feedback.licence is not None else "",
             ),
             link=link,
             case=case,
         )
 
 
-def feedback_saved(sender, instance, created, raw=False, **kwargs) -> None:
+def feedback_saved(
+    sender: type, instance: "Feedback", created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     from oneseal.linkage.models import Feedback, FeedbackKind
 
     if (

@@ -2,11 +2,12 @@
 SMS due (`delivery.deliver_due`)."""
 
 import datetime
+from typing import Any
 
 from . import delivery, hooks
 
 
-def run(today: datetime.date, **deliver_options) -> dict[str, int]:
+def run(today: datetime.date, **deliver_options: Any) -> dict[str, int]:
     reminded = hooks.remind_appointments(today)
     counts = delivery.deliver_due(**deliver_options)
     return {"appointments": reminded, **counts}

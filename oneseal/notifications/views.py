@@ -4,11 +4,13 @@ and the choice of channels. Another user's message answers 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.actors import stored_user
 from oneseal.errors import DomainError
 from oneseal.interface.forms import add_domain_error
 
@@ -17,7 +19,7 @@ from .forms import PreferenceForm
 
 
 @login_required
-def inbox(request):
+def inbox(request: HttpRequest) -> HttpResponse:
     rows = queries.own_notifications(request.user)
     unread_only = request.GET.get("unread") == "1"
     if unread_only:
@@ -36,7 +38,7 @@ def inbox(request):
 
 @login_required
 @require_POST
-def read(request, pk: int):
+def read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(queries.own_notifications(request.user), pk=pk)
     actions.mark_read(notification, actor=request.user)
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
@@ -48,15 +50,15 @@ def read(request, pk: int):
 
 @login_required
 @require_POST
-def read_all(request):
+def read_all(request: HttpRequest) -> HttpResponse:
     count = actions.mark_all_read(actor=request.user)
     messages.success(request, _("已将{n}条消息标为已读").format(n=count))
     return redirect("notifications:inbox")
 
 
 @login_required
-def preferences(request):
-    stored = queries.preference_of(request.user)
+def preferences(request: HttpRequest) -> HttpResponse:
+    stored = queries.preference_of(stored_user(request.user))
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():

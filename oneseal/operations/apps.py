@@ -9,7 +9,7 @@ class OperationsConfig(AppConfig):
     label = "operations"
     verbose_name = _("运行维护")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.conf import settings
 
         # Counting case actions costs a little on every action: only when someone may read

@@ -37,7 +37,7 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -46,6 +46,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer, WriteableBuffer
 
 MAGIC = b"ONESEAL-BACKUP\n"
 FORMAT = "oneseal-backup/1"
@@ -98,7 +101,7 @@ def _derive(secret: bytes, salt: bytes, params: dict[str, int]) -> tuple[bytes, 
 class EncryptingWriter(io.RawIOBase):
     """A writable file object: what is written is compressed, cut into chunks and sealed."""
 
-    def __init__(self, out, secret: bytes) -> None:
+    def __init__(self, out: IO[bytes], secret: bytes) -> None:
         self.out = out
         salt, self.prefix = os.urandom(16), os.urandom(7)
         key, check_key = _derive(secret, salt, SCRYPT)
@@ -123,12 +126,13 @@ class EncryptingWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
-        self.buffer += self.zip.compress(bytes(data))
+    def write(self, data: "ReadableBuffer") -> int:
+        chunk = bytes(data)
+        self.buffer += self.zip.compress(chunk)
         while len(self.buffer) > CHUNK:
             self._seal(bytes(self.buffer[:CHUNK]), last=False)
             del self.buffer[:CHUNK]
-        return len(data)
+        return len(chunk)
 
     def _seal(self, plain: bytes, *, last: bool) -> None:
         nonce = self.prefix + struct.pack(">I", self.counter) + (b"\x01" if last else b"\x00")
@@ -149,7 +153,7 @@ class DecryptingReader(io.RawIOBase):
     """A readable file object over an archive: the key is checked first, then each chunk is
     opened and decompressed as it is read."""
 
-    def __init__(self, source, secret: bytes) -> None:
+    def __init__(self, source: IO[bytes], secret: bytes) -> None:
         self.source = source
         if source.read(len(MAGIC)) != MAGIC:
             raise Damaged("not a oneseal backup archive (its first bytes are not the format's)")
@@ -202,11 +206,12 @@ class DecryptingReader(io.RawIOBase):
             return self.unzip.decompress(plain)
         raise Damaged(f"the archive is damaged (part {self.counter + 1} does not authenticate)")
 
-    def readinto(self, target) -> int:
+    def readinto(self, target: "WriteableBuffer") -> int:
         while not self.pending and not self.done:
             self.pending = self._next_chunk()
-        n = min(len(target), len(self.pending))
-        target[:n] = self.pending[:n]
+        view = memoryview(target).cast("B")
+        n = min(len(view), len(self.pending))
+        view[:n] = self.pending[:n]
         self.pending = self.pending[n:]
         return n
 

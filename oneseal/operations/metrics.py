@@ -9,6 +9,8 @@ PROMETHEUS_MULTIPROC_DIR set (deploy/oneseal.env) each writes its counts to a fi
 a scrape adds them up (prometheus_client's multiprocess mode)."""
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count
@@ -22,12 +24,16 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+if TYPE_CHECKING:
+    from oneseal.actors import Actor
+    from oneseal.cases.models import Case, CaseEvent
+
 CASE_ACTIONS = Counter(
     "oneseal_case_actions", "Case actions committed (case events), by action", ["action"]
 )
 
 
-def case_event(case, event, actor) -> None:
+def case_event(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:
     """cases.notices observer: count the action once its transaction commits."""
     action = event.action
     transaction.on_commit(lambda: CASE_ACTIONS.labels(action=action).inc())
@@ -36,7 +42,7 @@ def case_event(case, event, actor) -> None:
 class DatabaseCollector:
     """Gauges computed at scrape time from the database."""
 
-    def collect(self):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         from oneseal.calendars.queries import today
         from oneseal.cases.models import OPEN_STATES, Case, State
         from oneseal.documents.models import PendingNotice

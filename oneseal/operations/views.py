@@ -5,7 +5,7 @@ import ipaddress
 import logging
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -18,7 +18,7 @@ logger = logging.getLogger("oneseal.operations")
 
 @never_cache
 @require_safe
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """200 when every check is ok, else 503; the body names each check's state only."""
     checks = health.checks()
     healthy = all(value == "ok" for value in checks.values())
@@ -30,7 +30,7 @@ def healthz(request):
     )
 
 
-def _admitted(request) -> bool:
+def _admitted(request: HttpRequest) -> bool:
     token = settings.ONESEAL_METRICS_TOKEN
     if token:
         given = request.META.get("HTTP_AUTHORIZATION", "")
@@ -49,7 +49,7 @@ def _admitted(request) -> bool:
 
 @never_cache
 @require_safe
-def metrics(request):
+def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus' text format. Off (404) unless a token or addresses are configured; then
     403 for anyone else, with no hint which of the two failed."""
     if not settings.METRICS_ENABLED:

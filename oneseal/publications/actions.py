@@ -5,6 +5,7 @@ one transaction with an audit row."""
 
 import datetime
 import logging
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
@@ -178,7 +179,9 @@ def publish(
     """Put a pending decision on the public register. The worker publishes as the system;
     staff may publish one at once."""
     publication = _lock(publication)
-    if not acts_as_system(actor, system=system) and not may_publish(actor, publication):
+    if not acts_as_system(actor, system=system) and not (
+        actor is not None and may_publish(actor, publication)
+    ):
         raise NotPermitted()
     today = today or timezone.localdate()
     fail_blockers(publish_blockers(publication, today=today))
@@ -248,7 +251,7 @@ def withdraw(publication: Publication, *, actor: User, reason: str) -> Publicati
 # --- the worker ---------------------------------------------------------------------------------
 
 
-def _missing_decisions(today: datetime.date):
+def _missing_decisions(today: datetime.date) -> Iterator[CaseEvent]:
     """Licence decisions with no publication: opened by the hook unless it failed, or made
     before this app was installed."""
     events = (

@@ -53,7 +53,7 @@ class FeedSerializer(serializers.Serializer):
     region = serializers.CharField(allow_null=True, help_text="行政区划")
     published_at = serializers.CharField(allow_null=True, help_text="公示时间")
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: dict) -> dict:
         return feed_row(instance)
 
 

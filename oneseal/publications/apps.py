@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class PublicationsConfig(AppConfig):
@@ -7,7 +13,7 @@ class PublicationsConfig(AppConfig):
     label = "publications"
     verbose_name = _("许可公示")
 
-    def ready(self):
+    def ready(self) -> None:
         # Every licence decision opens its publication where the decision is recorded
         # (cases.notices is called by append_event), whatever path made it; cases never
         # imports this app.
@@ -17,7 +23,7 @@ class PublicationsConfig(AppConfig):
 
         notices.register(open_for_event)
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

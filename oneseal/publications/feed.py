@@ -5,6 +5,8 @@ holds are given; the natural person's ID fields (XK_XDR_ZJLX, XK_XDR_ZJHM) and t
 representative's (XK_FRDB, XK_FR_ZJLX, XK_FR_ZJHM) are never part of it. See
 docs/publications.md."""
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +44,7 @@ HOLDER_CLASSES = {
 }
 
 
-def _day(value) -> str | None:
+def _day(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 

@@ -3,17 +3,19 @@ published publications and only their public fields (`public_row`); the staff li
 by region (`scope_prefix`)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor
 from oneseal.errors import NotPermitted
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.regions.models import Region
 
-from .models import Kind, Publication
+from .models import Kind, Publication, PublicationQuerySet
 
 # The fields anybody may read (and nothing else is selected for the public).
 PUBLIC_FIELDS = (
@@ -46,7 +48,7 @@ class Filters:
     kind: str = ""
 
 
-def filters_from(params) -> Filters:
+def filters_from(params: Mapping[str, str]) -> Filters:
     """The register's filters from a query string; an unknown kind or region is a field
     error, not an empty list."""
     from oneseal.errors import fail_fields
@@ -63,7 +65,7 @@ def filters_from(params) -> Filters:
     return Filters(words=words, region=region, kind=kind)
 
 
-def _filtered(qs: QuerySet[Publication], filters: Filters) -> QuerySet[Publication]:
+def _filtered(qs: PublicationQuerySet, filters: Filters) -> PublicationQuerySet:
     if filters.words:
         w = filters.words
         qs = qs.filter(
@@ -95,12 +97,12 @@ def public_regions() -> QuerySet[Region]:
 # --- staff --------------------------------------------------------------------------------
 
 
-def may_manage(user) -> bool:
+def may_manage(user: Actor) -> bool:
     """Clerks and signatories (who publish and withdraw) and overseers (who read)."""
     return any(has_role(user, role) for role in (Role.CLERK, Role.SIGNATORY, Role.OVERSEER))
 
 
-def visible_publications(user) -> QuerySet[Publication]:
+def visible_publications(user: Actor) -> PublicationQuerySet:
     """Every publication (pending, published, withdrawn) of the user's region and below."""
     if not may_manage(user):
         raise NotPermitted()
@@ -112,7 +114,7 @@ def visible_publications(user) -> QuerySet[Publication]:
     )
 
 
-def staff_list(user, filters: Filters, state: str = "") -> QuerySet[Publication]:
+def staff_list(user: Actor, filters: Filters, state: str = "") -> QuerySet[Publication]:
     qs = _filtered(visible_publications(user), filters)
     if state in Publication.State.values:
         qs = qs.filter(state=state)

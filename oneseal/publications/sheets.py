@@ -1,6 +1,8 @@
 """The register as an xlsx: the feed's columns (`feed.COLUMNS`) with Chinese headings, through
 the one workbook writer."""
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext as _
 
 from oneseal.esupervision.sheets import Table, workbook
@@ -8,7 +10,7 @@ from oneseal.esupervision.sheets import Table, workbook
 from .feed import COLUMNS, feed_row
 
 
-def register_xlsx(rows) -> bytes:
+def register_xlsx(rows: Iterable[dict]) -> bytes:
     records = [feed_row(row) for row in rows]
     return workbook(
         Table(

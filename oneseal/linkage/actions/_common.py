@@ -1,9 +1,17 @@
 """Small checks the linkage actions share."""
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
+    from oneseal.cases.models import Case
+    from oneseal.organisation.models import Department
 
 
 def text(value: object) -> str:
@@ -22,7 +30,16 @@ def not_before(on: datetime.date, floor: datetime.date, errors: dict, field: str
         errors[field] = [_("日期不能早于{date}").format(date=date_format(floor, "DATE_FORMAT"))]
 
 
-def tell_escalation(recipients, *, key: str, title: str, body: str, url_name: str, pk: int, case):
+def tell_escalation(
+    recipients: Iterable["AuthUser"],
+    *,
+    key: str,
+    title: str,
+    body: str,
+    url_name: str,
+    pk: int,
+    case: "Case",
+) -> None:
     """An escalation (督办) is given to the people who must act on it: each is told once, by
     a message in their box (and its e-mail/SMS by their choice), in the escalation's
     transaction. The link is the page where they act."""
@@ -47,7 +64,7 @@ def tell_escalation(recipients, *, key: str, title: str, body: str, url_name: st
         )
 
 
-def supervisors_of(department) -> list:
+def supervisors_of(department: "Department") -> list["AuthUser"]:
     """The active accounts that act for `department` (its supervisors)."""
     from django.contrib.auth import get_user_model
 

@@ -1,10 +1,13 @@
 """The duty boundary list (职责边界清单, seed 002 (三)): maintained by the catalogue
 administrators of the item's region."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.catalogue.models import Item
 from oneseal.errors import NotPermitted, fail_fields
@@ -24,7 +27,7 @@ def save_duty_boundary(
     bureau_duties: str,
     department_duties: str,
     coordination: str = "",
-    support_duties=(),
+    support_duties: Iterable[dict[str, Any]] = (),
 ) -> DutyBoundary:
     """Create or replace the item's entry. `support_duties` is a list of {"kind",
     "description", "limit_days"}: the technical support the department owes, each kind once."""
@@ -78,7 +81,7 @@ def save_duty_boundary(
         text(bureau_duties),
         text(department_duties),
     )
-    boundary.coordination, boundary.updated_by = text(coordination), actor
+    boundary.coordination, boundary.updated_by = text(coordination), stored_user(actor)
     boundary.save()
     boundary.support_duties.all().delete()
     for duty in duties:

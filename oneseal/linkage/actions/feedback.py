@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today as business_today
 from oneseal.cases.actions._base import lock
@@ -150,7 +150,11 @@ def decide_revocation_request(
         )
     else:
         feedback.request_state = Feedback.RequestState.DECLINED
-    feedback.handled_by, feedback.handled_on, feedback.handling_note = actor, on, text(note)
+    feedback.handled_by, feedback.handled_on, feedback.handling_note = (
+        stored_user(actor),
+        on,
+        text(note),
+    )
     feedback.save(update_fields=["request_state", "handled_by", "handled_on", "handling_note"])
     record(
         "linkage.decide_revocation_request",

@@ -13,13 +13,15 @@ unlike technical support (第四十五条), consulting a department is part of t
 days count."""
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.queries import today as business_today
@@ -32,7 +34,11 @@ from oneseal.organisation.rules import has_role
 from .. import actors
 from ..actors import acting_department, actor_fields, actor_label, audit_actor, audit_data
 from ..files import check_files, store_files
-from ..models import OpinionAttachment, OpinionConclusion, OpinionRequest, Scope
+from ..models import OpinionConclusion, OpinionRequest, Scope
+
+if TYPE_CHECKING:
+    from oneseal.projects.models import JointStep
+    from oneseal.regions.models import Region
 from ..opinion_records import deemed_day
 from ..outbox import enqueue
 from ._common import not_before, positive_days, text
@@ -41,11 +47,14 @@ from ._common import not_before, positive_days, text
 CONSULTABLE_STATES = (State.ACCEPTED, State.SUSPENDED)
 
 
-def _region_of(request: OpinionRequest):
-    return request.case.region if request.case_id else request.joint_step.project.region
+def _region_of(request: OpinionRequest) -> "Region":
+    if request.case is not None:
+        return request.case.region
+    assert request.joint_step is not None  # a request is on a case or on a joint step
+    return request.joint_step.project.region
 
 
-def _may_ask(actor: "User", region) -> bool:
+def _may_ask(actor: "User", region: "Region") -> bool:
     return any(has_role(actor, role, region) for role in (Role.REVIEWER, Role.SIGNATORY))
 
 
@@ -66,10 +75,10 @@ def request_opinion_blockers(case: Case) -> list[str]:
 def _terms(
     errors: dict,
     *,
-    region,
+    region: "Region",
     department: Department | None,
     subject: str,
-    days,
+    days: object,
     silence_is_consent: bool,
     silence_rule: str,
 ) -> int | None:
@@ -87,7 +96,7 @@ def _terms(
 def _create(
     *,
     actor: "User",
-    region,
+    region: "Region",
     department: Department,
     subject: str,
     days: int,
@@ -95,7 +104,7 @@ def _create(
     silence_rule: str,
     on: datetime.date,
     case: Case | None = None,
-    joint_step=None,
+    joint_step: "JointStep | None" = None,
 ) -> OpinionRequest:
     due = current_calendar().add(on, days)
     request = OpinionRequest.objects.create(
@@ -110,7 +119,7 @@ def _create(
         due_provisional=due.provisional,
         silence_is_consent=bool(silence_is_consent),
         silence_rule=text(silence_rule) if silence_is_consent else "",
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=stored_user(actor) if actor.pk else None,
         requester_name=actor_label(actor),
     )
     enqueue(
@@ -184,7 +193,7 @@ def request_opinion(
 
 @transaction.atomic
 def request_step_opinion(
-    joint_step,
+    joint_step: "JointStep",
     *,
     actor: "User",
     department: Department | None,
@@ -279,7 +288,7 @@ def _note_cases(
     request: OpinionRequest,
     action: str,
     *,
-    actor: User,
+    actor: User | None,
     on: datetime.date,
     reason: str,
     data: dict,
@@ -287,9 +296,10 @@ def _note_cases(
 ) -> None:
     """An event on the case the request is about, or on every case that uses its joint step.
     Cases are locked in id order so two notes never wait on each other crosswise."""
-    if request.case_id:
+    if request.case is not None:
         cases = [locked or lock(request.case)]
     else:
+        assert request.joint_step is not None  # a request is on a case or on a joint step
         ids = list(request.joint_step.cases.order_by("pk").values_list("pk", flat=True))
         cases = [lock(Case(pk=pk)) for pk in ids]
     for case in cases:
@@ -307,7 +317,7 @@ def _note_cases(
 def opinion_payload(request: OpinionRequest) -> dict:
     """What the department's system is told: the request as it stands."""
     about: dict = {}
-    if request.case_id:
+    if request.case is not None:
         case = request.case
         about["case"] = {
             "number": case.number,
@@ -317,6 +327,7 @@ def opinion_payload(request: OpinionRequest) -> dict:
         }
     else:
         step = request.joint_step
+        assert step is not None  # a request is on a case or on a joint step
         about["joint_step"] = {
             "id": step.pk,
             "kind": step.kind,
@@ -344,12 +355,14 @@ def opinion_payload(request: OpinionRequest) -> dict:
 def answer_opinion_blockers(request: OpinionRequest) -> list[str]:
     state = OpinionRequest.RequestState
     if request.state == state.ANSWERED:
+        assert request.answered_on is not None  # set with the answer
         return [
             _("该征求意见已于{date}答复").format(
                 date=date_format(request.answered_on, "DATE_FORMAT")
             )
         ]
     if request.state == state.DEEMED:
+        assert request.deemed_on is not None  # set with the deeming
         return [
             _("答复期限已过，已于{date}依规视为无意见").format(
                 date=date_format(request.deemed_on, "DATE_FORMAT")
@@ -367,7 +380,7 @@ def answer_opinion(
     actor: "actors.LinkageActor",
     conclusion: str,
     reasons: str = "",
-    attachments=(),
+    attachments: Iterable[UploadedFile] = (),
     on: datetime.date | None = None,
 ) -> OpinionRequest:
     """The department answers. Conditions and objections state their reasons. An answer after
@@ -402,7 +415,7 @@ def answer_opinion(
         setattr(request, field, value)
     request.answered_late = on > request.due_on
     request.save()
-    files = store_files(request, checked, model=OpinionAttachment)
+    files = store_files(request, checked)
     label = OpinionConclusion(conclusion).label
     _note_cases(
         request,
@@ -535,11 +548,13 @@ def run_opinion_deadlines(today: datetime.date) -> dict[str, int]:
 
 
 def _close_for_closed_case(request: OpinionRequest, today: datetime.date) -> None:
+    case = request.case
+    assert case is not None  # called for a request on a case
     request.state = OpinionRequest.RequestState.WITHDRAWN
     request.withdrawn_on = today
     request.withdrawal_reason = _("办件已于{date}办结（{state}），不再征求意见").format(
-        date=date_format(request.case.closed_on or today, "DATE_FORMAT"),
-        state=request.case.get_state_display(),
+        date=date_format(case.closed_on or today, "DATE_FORMAT"),
+        state=case.get_state_display(),
     )
     request.save(update_fields=["state", "withdrawn_on", "withdrawal_reason"])
     enqueue(
@@ -555,7 +570,7 @@ def _close_for_closed_case(request: OpinionRequest, today: datetime.date) -> Non
         subject=request,
         region_code=request.region_code,
         summary=_("撤回向{department}征求意见").format(department=request.department),
-        data={"reason": request.withdrawal_reason, "case_state": request.case.state},
+        data={"reason": request.withdrawal_reason, "case_state": case.state},
     )
 
 

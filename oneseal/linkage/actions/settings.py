@@ -8,12 +8,13 @@ operator (`system=True`, no actor)."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User, acts_as_system
+from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, fail_blockers, fail_fields
 from oneseal.keys import require_seal_key
@@ -34,7 +35,12 @@ def may_administer(user: "User | None", region_code: str, permission: str) -> bo
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     prefix = scope_prefix(user)
-    return prefix is not None and region_code.startswith(prefix) and user.has_perm(permission)
+    # Only a person with staff has a scope: a department's token stops at the prefix.
+    return (
+        prefix is not None
+        and region_code.startswith(prefix)
+        and stored_user(user).has_perm(permission)
+    )
 
 
 def _require(user: "User | None", region_code: str, permission: str, *, system: bool) -> None:
@@ -59,13 +65,15 @@ def configure_department_link(
     was made (asked for, or the first time an endpoint is enabled), that secret — shown once."""
     _require(actor, department.region.code, "linkage.change_departmentlink", system=system)
     errors: dict = {}
-    sign_days = positive_days(sign_days, errors, "sign_days", _("签收时限应为1至365个工作日"))
+    checked = positive_days(sign_days, errors, "sign_days", _("签收时限应为1至365个工作日"))
     url = text(webhook_url)
     if url and not url.startswith(("https://", "http://")):
         errors["webhook_url"] = [_("接收地址应以 https:// 或 http:// 开头")]
     if webhook_enabled and not url:
         errors["webhook_url"] = [_("启用推送接口须填写接收地址")]
     fail_fields(errors)
+    assert checked is not None  # fail_fields refused it
+    sign_days = checked
     link, _created = DepartmentLink.objects.select_for_update().get_or_create(department=department)
     link.sign_days, link.webhook_url, link.webhook_enabled = sign_days, url, bool(webhook_enabled)
     secret = ""
@@ -99,7 +107,12 @@ def hash_secret(secret: str) -> str:
 
 @transaction.atomic
 def create_token(
-    department: Department, *, actor: "User | None" = None, system: bool = False, name: str, scopes
+    department: Department,
+    *,
+    actor: "User | None" = None,
+    system: bool = False,
+    name: str,
+    scopes: Iterable[str] | None,
 ) -> tuple[ApiToken, str]:
     """A new token for the department's system; the plain token is returned once and only its
     hash is kept."""
@@ -121,7 +134,7 @@ def create_token(
         key_id=key_id,
         secret_hash=hash_secret(secret),
         scopes=scopes,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=stored_user(actor) if actor is not None and actor.pk else None,
     )
     record(
         "linkage.create_token",

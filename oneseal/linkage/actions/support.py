@@ -5,12 +5,14 @@ days. Per 《行政许可法》第四十五条 that time is not counted: the req
 (cases.actions.resume). An unanswered request past its deadline is escalated."""
 
 import datetime
+from collections.abc import Iterable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.queries import today as business_today
@@ -26,10 +28,13 @@ from ..actors import acting_department, actor_fields, actor_label, audit_actor, 
 from ..files import check_files, store_files
 from ..models import PROCEDURE_OF, DutyBoundary, Scope, SupportKind, SupportRequest
 from ..outbox import enqueue
+from ..routing import Liaison
 from ._common import not_before, positive_days, supervisors_of, tell_escalation, text
 
 
-def route_of(department: Department, *, chosen: bool, boundary_found: bool, on: datetime.date):
+def route_of(
+    department: Department, *, chosen: bool, boundary_found: bool, on: datetime.date
+) -> tuple[str, Liaison | None]:
     """Who in the department the request goes to on `on`: the liaison of a running transition
     period (seed 000 四(二)6), else the department by its duty boundary list (or, without an
     entry, as the item's original department)."""
@@ -105,6 +110,7 @@ def request_support(
     fail_fields(errors)
     on = on or business_today()
     assert department is not None  # fail_fields refused a missing one
+    assert days is not None  # and days out of range
     route, liaison = route_of(
         department,
         chosen=chosen,
@@ -138,7 +144,7 @@ def request_support(
         requested_on=on,
         due_on=due.date,
         due_provisional=due.provisional,
-        requested_by=actor,
+        requested_by=stored_user(actor),
         suspension=suspension,
         route=route,
         liaison=liaison.user if liaison else None,
@@ -197,6 +203,7 @@ def request_payload(request: SupportRequest) -> dict:
 
 def answer_blockers(request: SupportRequest) -> list[str]:
     if request.state != SupportRequest.RequestState.OPEN:
+        assert request.answered_on is not None  # set with the answer
         return [
             _("该请求已于{date}答复").format(date=date_format(request.answered_on, "DATE_FORMAT"))
         ]
@@ -209,7 +216,7 @@ def answer_support_request(
     *,
     actor: "actors.LinkageActor",
     result: str,
-    attachments=(),
+    attachments: Iterable[UploadedFile] = (),
     on: datetime.date | None = None,
 ) -> SupportRequest:
     """The department answers with its result and files. The case resumes with the answer: its

@@ -11,9 +11,10 @@ oneseal linkage token list [--department ID]
 
 import signal
 import threading
+from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oneseal.calendars.queries import today
 from oneseal.errors import DomainError
@@ -23,7 +24,7 @@ from oneseal.organisation.models import Department
 class Command(BaseCommand):
     help = "Approval–supervision linkage: deliver webhooks, manage department API tokens."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
         deliver = sub.add_parser("deliver", help="send due webhooks")
         deliver.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -55,14 +56,14 @@ class Command(BaseCommand):
             fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
             raise CommandError(f"{error.message}{' (' + fields + ')' if fields else ''}") from error
 
-    def deliver(self, *, once: bool, interval: float):
+    def deliver(self, *, once: bool, interval: float) -> None:
         from oneseal.linkage.delivery import deliver_due
 
         if interval <= 0:
             raise CommandError("--interval must be positive")
         stop = threading.Event()
 
-        def asked_to_stop(signum, _frame):
+        def asked_to_stop(signum: int, _frame: FrameType | None) -> None:
             # Only a flag: the message in flight is sent and recorded, then the loop ends.
             # (The default SIGTERM would kill the send half-way and leave its lease to expire.)
             self.stderr.write(
@@ -92,7 +93,7 @@ class Command(BaseCommand):
             for s, handler in previous.items():
                 signal.signal(s, handler)
 
-    def token_create(self, *, department: int, scopes: str, name: str, **_options: Any):
+    def token_create(self, *, department: int, scopes: str, name: str, **_options: Any) -> None:
         from oneseal.linkage.actions import create_token
 
         dept = Department.objects.filter(pk=department).first()
@@ -108,7 +109,7 @@ class Command(BaseCommand):
         self.stdout.write(plain)
         self.stderr.write("The token is shown only now; store it in the department's system.")
 
-    def token_revoke(self, *, key_id: str, **_options: Any):
+    def token_revoke(self, *, key_id: str, **_options: Any) -> None:
         from oneseal.linkage.actions import revoke_token
         from oneseal.linkage.models import ApiToken
 
@@ -118,7 +119,7 @@ class Command(BaseCommand):
         revoke_token(token, system=True)
         self.stdout.write(f"revoked {key_id}")
 
-    def token_list(self, *, department: int | None, **_options: Any):
+    def token_list(self, *, department: int | None, **_options: Any) -> None:
         from oneseal.linkage.models import ApiToken
 
         tokens = ApiToken.objects.select_related("department").order_by(

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oneseal.operations import backups
 
@@ -15,7 +15,7 @@ from oneseal.operations import backups
 class Command(BaseCommand):
     help = "Write an encrypted backup archive: database, media, seal key, audit checkpoint."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--out",
             default=None,

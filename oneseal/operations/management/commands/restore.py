@@ -6,7 +6,7 @@ cut-off archive — before changing anything. Then: `oneseal audit verify`."""
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oneseal.operations import backups
 
@@ -14,7 +14,7 @@ from oneseal.operations import backups
 class Command(BaseCommand):
     help = "Restore an archive written by `oneseal backup` into an empty installation."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive")
         parser.add_argument("--key-file", default=None, help="a file holding the passphrase")
         parser.add_argument(
