@@ -169,6 +169,13 @@ def test_the_site_inspection_offers_only_staff_who_may_inspect(
         assert inspector_problem(refused, running) is not None
 
 
+def test_a_special_procedure_left_unchosen_is_asked_for_by_name(client, running, reviewer):
+    response = act(client, reviewer, running, "suspend", kind="", reason="勘验", expected_days=3)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请选择特别程序" in body and "不是有效的取值" not in body
+
+
 def test_suspension_stops_the_clock_and_resumption_restarts_it(client, running, reviewer):
     assert (
         act(
