@@ -196,6 +196,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
     )
+    # A transaction takes the write lock when it begins. Begun as a reader (SQLite's default),
+    # it was refused at its first write, at once and whatever busy_timeout says, whenever
+    # another process or thread had written since it read: an application sent twice, or a
+    # click while the worker ran, was a 500 "database is locked" instead of a wait.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     # The covering indexes' INCLUDE columns are for PostgreSQL; SQLite builds the same index
     # without them, which is what the embedded default wants. Don't warn on every command.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]

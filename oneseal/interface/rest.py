@@ -3,6 +3,7 @@ a body or query, and loading a case in the caller's scope."""
 
 from django.shortcuts import get_object_or_404
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -30,17 +31,34 @@ def date_field(help_text) -> serializers.DateField:
     )
 
 
+class PickedChoiceField(serializers.ChoiceField):
+    """A choice a person picks from a list: nothing picked (a form's 请选择 left as it was) is
+    asked for by name, 请选择特别程序, not refused as the value “” that is not a choice."""
+
+    def __init__(self, *, picked_name=None, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["not_picked"] = (
+            format_lazy(_("请选择{name}"), name=picked_name) if picked_name else _("请选择一项")
+        )
+
+    def to_internal_value(self, data):
+        if data == "" and not self.allow_blank:
+            self.fail("not_picked")
+        return super().to_internal_value(data)
+
+
 def choices_of(choices, *, help_text, required=True) -> serializers.ChoiceField:
-    return serializers.ChoiceField(
+    return PickedChoiceField(
         choices=choices,
         required=required,
         help_text=help_text,
+        picked_name=help_text,
         error_messages={"invalid_choice": _("“{input}”不是有效的取值")},
     )
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class UnnamedChoiceField(serializers.ChoiceField):
+class UnnamedChoiceField(PickedChoiceField):
     """A choice documented as a plain string whose help text lists the values. For a choice set
     that another component already exposes under the same field name, where an enum would need
     an ENUM_NAME_OVERRIDES entry in the settings to be named without a warning."""
@@ -53,6 +71,7 @@ def listed_choices(choices, *, help_text) -> serializers.ChoiceField:
     return UnnamedChoiceField(
         choices=choices,
         help_text=lazy(text, str)(),
+        picked_name=help_text,
         error_messages={"invalid_choice": _("“{input}”不是有效的取值")},
     )
 

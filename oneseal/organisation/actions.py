@@ -39,6 +39,9 @@ from .rules import has_role, may_grant_administrator
 _Saved = TypeVar("_Saved", bound=Model)
 
 ACTING_ROLES = {Role.CLERK, Role.REVIEWER, Role.SIGNATORY, Role.SUPERVISOR, Role.CATALOGUE_ADMIN}
+# Roles whose work is done in the Django admin: the organisation (staff, roles, sections),
+# handling items and materials, retention rules. Holding one lets the account into the admin.
+ADMIN_SITE_ROLES = frozenset({Role.ADMINISTRATOR, Role.CATALOGUE_ADMIN, Role.ARCHIVIST})
 
 
 def require_administrator(actor: Actor, region: Region) -> None:
@@ -311,8 +314,32 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
             ),
             data={"role": role, "user": staff.user_id},
         )
+    _follow_admin_site(staff, wanted=wanted, held=held, actor=actor)
     staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
     return sorted(wanted)
+
+
+def _follow_admin_site(staff: Staff, *, wanted: set[str], held: set[str], actor: Actor) -> None:
+    """The admin is where an administrator keeps staff and roles and a catalogue administrator
+    the handling items: granting such a role lets the account in, withdrawing the last one
+    shuts it out again (a superuser stays). Without this, an account opened without the admin
+    flag (every rolled-out county's seats) held the role and could not use it."""
+    user = staff.user
+    needs = bool(wanted & ADMIN_SITE_ROLES)
+    if needs == user.is_staff or (not needs and (user.is_superuser or not held & ADMIN_SITE_ROLES)):
+        return
+    user.is_staff = needs
+    user.save(update_fields=["is_staff"])
+    record(
+        "organisation.admin_site",
+        actor=actor,
+        subject=staff,
+        region_code=staff.region.code,
+        summary=(_("{name}：可进入管理后台") if needs else _("{name}：不再进入管理后台")).format(
+            name=staff.display_name
+        ),
+        data={"admin_site": needs, "user": staff.user_id},
+    )
 
 
 @transaction.atomic

@@ -368,21 +368,6 @@ def upload(request, pk, line):
 @require_POST
 def submit_correction(request, pk):
     case = _own_case_or_404(request, pk)
-    notice = case_queries.correction_notice(case)
-    if case.state == State.AWAITING_CORRECTION and notice is not None:
-        listed = {
-            item.get("line"): item.get("material", "") for item in notice.data.get("items", [])
-        }
-        lines = {line.pk: line for line in case.materials.all() if line.pk in listed}
-        missing = [
-            listed[pk]
-            for pk, line in lines.items()
-            if not any(u.uploaded_at >= notice.at for u in line.uploads.all())
-        ]
-        if missing:
-            for name in missing:
-                messages.error(request, _("“{m}”：请先上传补正后的文件").format(m=name))
-            return redirect("portal:my_case", case.pk)
     try:
         actions.submit_correction(case, actor=request.user, expected_version=_version(request))
     except DomainError as exc:

@@ -215,3 +215,33 @@ def test_check_deploy_fails_without_a_seal_key(tmp_path):
         and "oneseal.E001" in result.stderr
         and "ONESEAL_SEAL_KEY" in result.stderr
     )
+
+
+WRITE_AFTER_ANOTHER = """
+import sqlite3, django
+django.setup()
+from django.conf import settings
+from django.db import connection, transaction
+with connection.cursor() as c:
+    c.execute("CREATE TABLE t (n integer)")
+other = sqlite3.connect(settings.DATABASES["default"]["NAME"], timeout=0)
+with transaction.atomic():
+    with connection.cursor() as c:
+        c.execute("SELECT count(*) FROM t")
+        try:
+            other.execute("INSERT INTO t VALUES (2)")
+            other.commit()
+        except sqlite3.OperationalError:
+            print("the other writer waits")
+        c.execute("INSERT INTO t VALUES (1)")
+print("written")
+"""
+
+
+def test_a_sqlite_transaction_that_read_first_still_writes_when_another_wrote_meanwhile(tmp_path):
+    # The demo's SQLite: two submissions of one form, or a page and the worker, each read then
+    # write. The one that began first keeps its turn; the other waits for it (busy_timeout)
+    # instead of the first failing with "database is locked".
+    result = run(WRITE_AFTER_ANOTHER, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[-2:] == ["the other writer waits", "written"]

@@ -20,6 +20,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases import rules as case_rules
+from oneseal.cases.actions.review import INSPECTING_ROLES
 from oneseal.cases.clocks import Clocks, clocks_of
 from oneseal.cases.models import (
     Case,
@@ -378,6 +379,18 @@ def staff_covering(case: Case, *roles: str) -> QuerySet:
         .distinct()
         .order_by("staff__display_name", "id")
     )
+
+
+def inspectors_for(case: Case) -> QuerySet:
+    """The staff a site inspection of the case may name (`cases.actions.review.
+    inspector_problem`): the bureau's reviewers and signatories, and the supervisors of the
+    item's own department. Not every member of staff of the region: the form offered overseers,
+    clerks, archivists and other departments' people, each refused only after the submission."""
+    supervising = case.handling_item.item_version.original_department_id
+    may = Q(staff__bureau_id=case.bureau_id, staff__roles__role__in=INSPECTING_ROLES)
+    if supervising is not None:
+        may |= Q(staff__department_id=supervising, staff__roles__role=Role.SUPERVISOR)
+    return staff_covering(case).filter(may)
 
 
 # --- what the user may do on a case now ------------------------------------------------------

@@ -400,9 +400,26 @@ def test_a_correction_is_requested_by_the_clerk_and_supplied_by_the_applicant_on
     assert r.json()["materials"][0]["note"] == "申请书未签字"
     seen = applicant_client.get(f"/api/v1/cases/{case_id}").json()
     assert seen["state_display"] == "待补正"
+    # The reply brings a new file for each listed material, as on the portal's page.
     r = applicant_client.post(
         f"/api/v1/cases/{case_id}/submit-correction",
         {"expected_version": seen["lock_version"]},
+        format="json",
+    )
+    assert r.status_code == 400, r.content
+    assert r.json()["fields"]["materials"] == [
+        f"“{seen['materials'][0]['name']}”：请先上传补正后的文件"
+    ]
+    assert Case.objects.get(pk=case_id).state == State.AWAITING_CORRECTION
+    r = applicant_client.post(
+        f"/api/v1/cases/{case_id}/materials/{line}/files",
+        {"file": SimpleUploadedFile("申请书（已签字）.pdf", b"%PDF-1.7 signed")},
+        format="multipart",
+    )
+    assert r.status_code == 201, r.content
+    r = applicant_client.post(
+        f"/api/v1/cases/{case_id}/submit-correction",
+        {"expected_version": r.json()["lock_version"]},
         format="json",
     )
     assert r.status_code == 200, r.content

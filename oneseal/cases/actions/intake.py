@@ -966,6 +966,27 @@ def _clerk_of(actor: "User", case: Case) -> bool:
     )
 
 
+def correction_files_missing(case: Case) -> list[str]:
+    """The materials the correction notice the case waits on lists that have no file sent
+    after it: an applicant's reply brings a new file for each (the clerk at the window may
+    take the papers instead). Empty when the case waits on no notice."""
+    if case.state != State.AWAITING_CORRECTION:
+        return []
+    notice = case.events.filter(action="request_correction").order_by("-seq").first()
+    if notice is None:
+        return []
+    listed = {row.get("line"): row.get("material", "") for row in notice.data.get("items", [])}
+    # By the events' order, not their times: a file sent with the application in the second
+    # the notice went out is no reply to it.
+    replied = {
+        data.get("line")
+        for data in case.events.filter(action="attach_file", seq__gt=notice.seq).values_list(
+            "data", flat=True
+        )
+    }
+    return [name for line, name in listed.items() if line not in replied]
+
+
 @transaction.atomic
 def submit_correction(
     case: Case,
@@ -978,9 +999,17 @@ def submit_correction(
     time spent waiting for it counts toward no limit."""
     case = lock(case, expected_version=expected_version)
     is_own = acts_for(actor, case.applicant)
-    if not (is_own or _clerk_of(actor, case)):
+    by_clerk = _clerk_of(actor, case)
+    if not (is_own or by_clerk):
         raise NotPermitted()
     check("submit_correction", case)
+    if not by_clerk:
+        # The portal asked for a file per listed material, the API did not: the rule lives here.
+        missing = [
+            _("“{m}”：请先上传补正后的文件").format(m=name)
+            for name in correction_files_missing(case)
+        ]
+        fail_fields({"materials": missing} if missing else {})
     on = on or today()
     due = rules.acceptance_due(calendar(), on)
     case.materials_arrived_on, case.acceptance_due, case.acceptance_due_provisional = (
@@ -1008,7 +1037,7 @@ def submit_correction(
             "acceptance_due": due.date.isoformat(),
             "acceptance_due_provisional": due.provisional,
             "materials": names,
-            "by_applicant": is_own and not _clerk_of(actor, case),
+            "by_applicant": is_own and not by_clerk,
         },
     )
     return case

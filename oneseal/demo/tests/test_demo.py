@@ -37,6 +37,7 @@ from oneseal.documents.models import Document
 from oneseal.documents.queries import check_file
 from oneseal.hearings.models import Hearing, InterestedParty
 from oneseal.linkage.models import OpinionRequest
+from oneseal.organisation.actions import ADMIN_SITE_ROLES
 from oneseal.organisation.models import Bureau, Department, Section, ServiceCentre, Staff, StaffRole
 from oneseal.organisation.rules import has_role
 from oneseal.projects.models import JointStep
@@ -229,6 +230,9 @@ def test_each_demo_account_exists_with_its_role_and_the_demo_password(county):
         assert staff.display_name == row.display_name and staff.region.code == row.region_code
         assert staff.role_set == {row.role}
         assert has_role(user, row.role, county)
+        # The administrator keeps staff and roles, the catalogue administrator handling items,
+        # in the admin; nobody else goes there.
+        assert user.is_staff == (row.role in ADMIN_SITE_ROLES), row.username
     assert (
         get_user_model().objects.get(username="supervisor").staff.department.short_name
         == "市场监管局"

@@ -59,6 +59,9 @@ def give_feedback(
     )
     if acting_department(actor, Scope.FEEDBACK_WRITE) != push.department:
         raise NotPermitted()
+    repeated = _same_feedback(push, kind, summary, on, document_number)
+    if repeated is not None:
+        return repeated
     errors: dict = {}
     if kind not in FeedbackKind.values:
         errors["kind"] = [_("请选择反馈类型")]
@@ -98,6 +101,28 @@ def give_feedback(
         data=audit_data(actor, push=push.pk, kind=kind, on=on.isoformat()),
     )
     return feedback
+
+
+def _same_feedback(
+    push: Push, kind: str, summary: str, on: datetime.date | None, document_number: str
+) -> Feedback | None:
+    """The feedback this one repeats word for word (the form sent twice, a retried API call):
+    the department's record of one inspection or penalty is one row, so the repeat answers with
+    the first instead of a second row counted twice in the statistics. Read under the push's
+    lock, so two sent at once find each other."""
+    if not text(summary):
+        return None
+    return (
+        Feedback.objects.filter(
+            push=push,
+            kind=kind,
+            on=on or business_today(),
+            summary=text(summary),
+            document_number=text(document_number)[:100],
+        )
+        .order_by("id")
+        .first()
+    )
 
 
 def revocation_request_blockers(feedback: Feedback) -> list[str]:

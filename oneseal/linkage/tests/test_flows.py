@@ -169,6 +169,38 @@ def test_feedback_needs_a_summary_and_a_date_not_before_the_decision(
     assert not Feedback.objects.exists()
 
 
+def test_the_same_feedback_sent_twice_is_one_record(decide, supervisor, client):
+    push = decide(on="2025-03-05").pushes.get()
+    first = actions.give_feedback(
+        push,
+        actor=supervisor,
+        kind="inspection",
+        on=day("2025-03-06"),
+        summary="现场检查，未见问题",
+    )
+    again = actions.give_feedback(
+        push,
+        actor=supervisor,
+        kind="inspection",
+        on=day("2025-03-06"),
+        summary="现场检查，未见问题 ",
+    )
+    assert again.pk == first.pk and Feedback.objects.count() == 1
+    assert AuditEvent.objects.filter(action="linkage.give_feedback").count() == 1
+    # The page's form posted twice (a double tap on a phone): still one.
+    client.force_login(supervisor)
+    form = {"kind": "penalty", "on": "2025-03-07", "summary": "罚款2000元", "document_number": ""}
+    url = reverse("linkage:push-feedback", args=[push.pk])
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form).status_code == 302
+    assert Feedback.objects.filter(kind="penalty").count() == 1
+    # Another finding is another record.
+    actions.give_feedback(
+        push, actor=supervisor, kind="inspection", on=day("2025-03-06"), summary="复查，已整改"
+    )
+    assert Feedback.objects.count() == 3
+
+
 # --- technical support --------------------------------------------------------------------
 
 

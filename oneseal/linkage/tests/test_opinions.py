@@ -229,6 +229,19 @@ def test_the_department_answers_on_its_page_with_a_file_and_the_case_shows_it(
     assert client.get(file_url).status_code == 200
 
 
+def test_the_inbox_lists_answered_opinions_in_its_body_and_keeps_its_title_plain(
+    case, ask, supervisor, client
+):
+    actions.answer_opinion(ask(), actor=supervisor, conclusion="agree")
+    client.force_login(supervisor)
+    body = client.get(reverse("linkage:inbox")).content.decode()
+    head, page = body.split("</title>", 1)
+    # The closed opinions were left in the title block too: the tab and the screen reader read
+    # the list's markup as the page's name.
+    assert head.split("<title>", 1)[1] == "审管联动 · oneseal"
+    assert "已办结的征求意见" in page and case.number in page
+
+
 def test_a_reviewer_asks_on_the_case_page_and_bad_input_names_the_field(
     case, reviewer, department, client
 ):

@@ -153,3 +153,43 @@ def test_a_user_without_the_administrator_role_does_not_see_the_organisation(
     clerk.save(update_fields=["is_staff"])
     client.force_login(clerk)
     assert client.get("/admin/organisation/staff/").status_code == 403
+
+
+def test_an_administrator_given_the_role_can_use_the_admin_and_loses_it_with_the_role(
+    client, root, county, bureau
+):
+    # Opened the way a rolled-out county's seats are (no admin flag), then given the role:
+    # the role is worked in the admin, so it lets the account in.
+    from oneseal.organisation import actions
+
+    user = actions.create_account(
+        actor=root, region=county, username="hanlx", display_name="韩立新", password="pw-Long-1!"
+    )
+    staff = actions.save_staff(
+        Staff(user=user, region=county, bureau=bureau, display_name="韩立新"), actor=root
+    )
+    client.force_login(user)
+    assert client.get("/admin/organisation/staff/").status_code == 302
+    actions.set_roles(staff, ["administrator"], actor=root)
+    assert client.get("/admin/organisation/staff/").status_code == 200
+    assert AuditEvent.objects.get(action="organisation.admin_site").data["admin_site"] is True
+    # Another role without admin work keeps it while the administrator role stays.
+    actions.set_roles(staff, ["administrator", "clerk"], actor=root)
+    assert client.get("/admin/").status_code == 200
+    actions.set_roles(staff, ["clerk"], actor=root)
+    assert client.get("/admin/organisation/staff/").status_code == 302
+    assert not get_user_model().objects.get(pk=user.pk).is_staff
+
+
+def test_a_clerk_never_gets_into_the_admin_by_a_role(client, root, county, bureau):
+    from oneseal.organisation import actions
+
+    user = actions.create_account(
+        actor=root, region=county, username="wangxy", display_name="王晓燕", password="pw-Long-1!"
+    )
+    staff = actions.save_staff(
+        Staff(user=user, region=county, bureau=bureau, display_name="王晓燕"), actor=root
+    )
+    actions.set_roles(staff, ["clerk", "reviewer"], actor=root)
+    assert not get_user_model().objects.get(pk=user.pk).is_staff
+    assert not AuditEvent.objects.filter(action="organisation.admin_site").exists()

@@ -3,6 +3,7 @@ follow-up, a correction reply, an escalated push or support request — is liste
 workbench with a count in the navigation, and for nobody else (a colleague, another
 department, another county)."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -70,6 +71,9 @@ def test_a_correction_reply_comes_back_to_the_clerk_who_asked_for_it(
     line = case.materials.order_by("material__order").first()
     case_actions.request_correction(case, actor=clerk, items={line.pk: "身份证复印件不清晰"})
     assert kinds(clerk) == []  # waiting for the applicant
+    case_actions.attach_file(
+        line, actor=applicant_user, upload=SimpleUploadedFile("id.pdf", b"%PDF-1.7 id")
+    )
     case_actions.submit_correction(case, actor=applicant_user)
     assert kinds(clerk) == [("correction", case.number)]
     assert kinds(colleague) == []

@@ -3,13 +3,17 @@ an impossible one disabled with the action's own reasons. Each form carries the 
 user saw; someone else's action in between is a conflict, said in Chinese, and nothing is
 lost."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from oneseal.cases import actions
+from oneseal.cases.actions.review import inspector_problem
 from oneseal.cases.models import CaseEvent, CaseMaterial
 from oneseal.documents.models import Document
+from oneseal.organisation.models import Role
 from oneseal.testing import accepted_case, at, reviewed
 
 
@@ -148,6 +152,28 @@ def test_a_site_inspection_needs_two_inspectors(client, running, reviewer, secon
     )
     assert response.status_code == 302
     assert "经营场所与申报一致" in page(client, reviewer, running)
+
+
+def test_the_site_inspection_offers_only_staff_who_may_inspect(
+    client, running, reviewer, second_reviewer, signatory, clerk, make_staff, county, bureau
+):
+    # 第三十四条第三款: the bureau's reviewing staff; an overseer only reads, a clerk does not
+    # review: offered, each was refused only after the form was sent.
+    overseer = make_staff("overseer", county, Role.OVERSEER, display_name="刘监察")
+    archivist = make_staff("archivist", county, Role.ARCHIVIST, bureau=bureau)
+    body = page(client, reviewer, running)
+    offered = {int(pk) for pk in re.findall(r'name="inspectors" value="(\d+)"', body)}
+    assert {reviewer.pk, second_reviewer.pk, signatory.pk} <= offered
+    assert not offered & {clerk.pk, overseer.pk, archivist.pk}
+    for refused in (clerk, overseer, archivist):
+        assert inspector_problem(refused, running) is not None
+
+
+def test_a_special_procedure_left_unchosen_is_asked_for_by_name(client, running, reviewer):
+    response = act(client, reviewer, running, "suspend", kind="", reason="勘验", expected_days=3)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请选择特别程序" in body and "不是有效的取值" not in body
 
 
 def test_suspension_stops_the_clock_and_resumption_restarts_it(client, running, reviewer):

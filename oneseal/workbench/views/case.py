@@ -86,7 +86,7 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict[str, list]
         out["pending_steps"] = [s for s in steps if s.state == CaseStep.StepState.PENDING]
         out["assignees"] = list(queries.staff_covering(case, Role.REVIEWER, Role.SIGNATORY))
     if "record-site-inspection" in offers:
-        out["inspectors"] = list(queries.staff_covering(case))
+        out["inspectors"] = list(queries.inspectors_for(case))
     if "suspend" in offers:
         # Only the procedures the item's guide lists may be started (cases.actions.review.suspend).
         out["procedure_kinds"] = [
