@@ -40,7 +40,7 @@ from oneseal.regions.models import Region
 from .. import rules, uploads
 from ..locks import mark_locked
 from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
-from ..queries import published_parts
+from ..queries import correction_notice, published_parts
 from . import held_scans, licences
 from ._base import (
     GENESIS,
@@ -972,7 +972,7 @@ def correction_files_missing(case: Case) -> list[str]:
     take the papers instead). Empty when the case waits on no notice."""
     if case.state != State.AWAITING_CORRECTION:
         return []
-    notice = case.events.filter(action="request_correction").order_by("-seq").first()
+    notice = correction_notice(case)
     if notice is None:
         return []
     listed = {row.get("line"): row.get("material", "") for row in notice.data.get("items", [])}
