@@ -45,6 +45,9 @@ class Clocks:
     deemed_accepted: bool
     promised_due: datetime.date | None
     statutory_due: datetime.date | None
+    promised_due_provisional: bool
+    statutory_due_provisional: bool
+    # Either of the two: what clients read before each date had its own flag.
     due_provisional: bool
     running: bool
     promised_remaining: int | None
@@ -83,6 +86,8 @@ def clocks_of(case: Case, cal: WorkCalendar, on: datetime.date) -> Clocks:
         deemed_accepted=case.deemed_accepted,
         promised_due=case.promised_due,
         statutory_due=case.statutory_due,
+        promised_due_provisional=case.promised_due_provisional,
+        statutory_due_provisional=case.statutory_due_provisional,
         due_provisional=case.due_provisional,
         running=running,
         promised_remaining=promised_left,

@@ -116,6 +116,11 @@ class Case(models.Model):
     deemed_accepted = models.BooleanField(_("逾期视为受理"), default=False)
     promised_due = models.DateField(_("承诺办结日期"), null=True, blank=True)
     statutory_due = models.DateField(_("法定办结日期"), null=True, blank=True)
+    # Each decision due date counts over its own span, so each has its own flag;
+    # `due_provisional` is either of them, what the recalculation after a published holiday
+    # schedule looks for (the partial index `case_provisional`). Set together by `set_dues`.
+    promised_due_provisional = models.BooleanField(_("承诺办结日期暂定"), default=False)
+    statutory_due_provisional = models.BooleanField(_("法定办结日期暂定"), default=False)
     due_provisional = models.BooleanField(_("期限暂定"), default=False)
     suspended_on = models.DateField(_("中止日期"), null=True, blank=True)
     promised_remaining_at_suspension = models.IntegerField(null=True, blank=True)

@@ -126,9 +126,31 @@ def statutory_days(statutory_limit_days: int | None, is_joint: bool) -> int:
 
 @dataclass(frozen=True)
 class Dues:
+    """The two decision due dates, each with its own provisional flag: each counts over its own
+    span, so a promise that ends in December is certain while the statutory date of the same case
+    falls in a January whose schedule is not yet published."""
+
     promised: datetime.date
     statutory: datetime.date
-    provisional: bool
+    promised_provisional: bool
+    statutory_provisional: bool
+
+    @property
+    def provisional(self) -> bool:
+        """Either date is provisional: what the recalculation after a published schedule
+        looks for."""
+        return self.promised_provisional or self.statutory_provisional
+
+    def as_data(self) -> dict[str, str | bool]:
+        """The dates and flags as an event records them ("provisional" is either, as events
+        recorded it before the dates had a flag each)."""
+        return {
+            "promised_due": self.promised.isoformat(),
+            "statutory_due": self.statutory.isoformat(),
+            "provisional": self.provisional,
+            "promised_due_provisional": self.promised_provisional,
+            "statutory_due_provisional": self.statutory_provisional,
+        }
 
 
 def acceptance_due(cal: WorkCalendar, arrived_on: datetime.date) -> WorkDate:
@@ -145,11 +167,12 @@ def decision_dues(
     is_instant: bool,
 ) -> Dues:
     if is_instant:
-        return Dues(accepted_on, accepted_on, cal.is_provisional(accepted_on, accepted_on))
+        same = cal.is_provisional(accepted_on, accepted_on)
+        return Dues(accepted_on, accepted_on, same, same)
     s_days = statutory_days(statutory_limit_days, is_joint)
     p_days = s_days if promised_days is None else min(promised_days, s_days)
     p, s = cal.add(accepted_on, p_days), cal.add(accepted_on, s_days)
-    return Dues(p.date, s.date, p.provisional or s.provisional)
+    return Dues(p.date, s.date, p.provisional, s.provisional)
 
 
 def remaining(cal: WorkCalendar, on: datetime.date, due: datetime.date) -> int:
@@ -195,16 +218,25 @@ def resumed_dues(
         # statutory one ran cannot end after it.
         promised = min(p.date, statutory_due)
         return Dues(
-            promised, statutory_due, cal.is_provisional(resumed_on, max(promised, statutory_due))
+            promised,
+            statutory_due,
+            cal.is_provisional(resumed_on, promised),
+            cal.is_provisional(resumed_on, statutory_due),
         )
     s = _from(cal, resumed_on, statutory_left)
-    return Dues(p.date, s.date, p.provisional or s.provisional)
+    return Dues(p.date, s.date, p.provisional, s.provisional)
 
 
 def extended_dues(cal: WorkCalendar, dues: Dues, *, is_joint: bool) -> Dues:
     days = EXTENSION_DAYS_JOINT if is_joint else EXTENSION_DAYS
     p, s = cal.add(dues.promised, days), cal.add(dues.statutory, days)
-    return Dues(p.date, s.date, p.provisional or s.provisional or dues.provisional)
+    # Each date keeps the flag of the span it was counted over before the extension.
+    return Dues(
+        p.date,
+        s.date,
+        p.provisional or dues.promised_provisional,
+        s.provisional or dues.statutory_provisional,
+    )
 
 
 def delivery_due(cal: WorkCalendar, decided_on: datetime.date) -> WorkDate:

@@ -722,7 +722,13 @@ def _kinds_called_for(event) -> list[str]:
 
 
 ACCEPTANCE_KINDS = (DocumentKind.ACCEPTANCE, DocumentKind.TOLERATED_ACCEPTANCE)
-DUE_KEYS = ("promised_due", "statutory_due", "provisional")
+DUE_KEYS = (
+    "promised_due",
+    "statutory_due",
+    "provisional",
+    "promised_due_provisional",
+    "statutory_due_provisional",
+)
 # The served notices that print a due date the calendar computes, so a newly published holiday
 # schedule may move it: the acceptance notices (decision dates), the receipt (the five working
 # days of 第三十二条), the extension notice (the dates after the extension), the special-procedure
@@ -755,11 +761,7 @@ def _acceptance_dates(case: Case) -> dict:
         is_joint=hi.is_joint,
         is_instant=hi.is_instant,
     )
-    return {
-        "promised_due": dues.promised.isoformat(),
-        "statutory_due": dues.statutory.isoformat(),
-        "provisional": dues.provisional,
-    }
+    return dues.as_data()
 
 
 def _special_procedure_dates(case: Case, document: Document) -> dict | None:
@@ -782,7 +784,7 @@ def _special_procedure_dates(case: Case, document: Document) -> dict | None:
         "expected_end": end.date.isoformat(),
         "expected_end_provisional": end.provisional,
         "statutory_due": _iso(case.statutory_due),
-        "statutory_due_provisional": case.due_provisional,
+        "statutory_due_provisional": case.statutory_due_provisional,
     }
 
 
@@ -840,6 +842,8 @@ def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
             "promised_due": _iso(case.promised_due),
             "statutory_due": _iso(case.statutory_due),
             "provisional": case.due_provisional,
+            "promised_due_provisional": case.promised_due_provisional,
+            "statutory_due_provisional": case.statutory_due_provisional,
         }
     return None
 
@@ -867,6 +871,9 @@ def correct_served_notices(case: Case, event) -> list[Document]:
         defaults = {
             "provisional": case.due_provisional,
             "acceptance_due_provisional": case.acceptance_due_provisional,
+            # A notice issued before each date had its own flag printed both dates by the one.
+            "promised_due_provisional": printed.get("provisional", case.promised_due_provisional),
+            "statutory_due_provisional": printed.get("provisional", case.statutory_due_provisional),
         }
         if all(printed.get(key, defaults.get(key)) == value for key, value in right.items()):
             continue

@@ -671,8 +671,15 @@ def dated(day, provisional: bool) -> str | None:
     return (text + PROVISIONAL_MARK if provisional and text else text) or None
 
 
-def _due(facts: Facts, key: str) -> str:
-    provisional = facts.data.get("provisional", facts.case.due_provisional)
+def due_flag(data: dict, key: str, default: bool = False) -> bool:
+    """Whether the date `key` ("promised_due", "statutory_due") an event or a correction
+    recorded is provisional: its own flag; an event recorded before each date had one says only
+    whether either was, and its notice printed both dates so."""
+    return bool(data.get(f"{key}_provisional", data.get("provisional", default)))
+
+
+def _due(facts: Facts, key: str) -> str | None:
+    provisional = due_flag(facts.data, key, getattr(facts.case, f"{key}_provisional"))
     return dated(facts.data.get(key) or getattr(facts.case, key), provisional)
 
 
@@ -689,7 +696,13 @@ def _acceptance(facts: Facts) -> dict[str, Value]:
         "materials_arrived_on": chinese_date(facts.case.materials_arrived_on),
         "if_deemed": _flag(deemed),
         "if_not_deemed": _flag(not deemed),
-        "if_provisional": _flag(bool(facts.data.get("provisional", facts.case.due_provisional))),
+        # The note explains the 暂定 of a date this notice prints, so only such a date calls for it.
+        "if_provisional": _flag(
+            any(
+                due_flag(facts.data, key, getattr(facts.case, f"{key}_provisional"))
+                for key in ("promised_due", "statutory_due")
+            )
+        ),
     }
 
 
@@ -758,8 +771,8 @@ def extension(facts: Facts) -> dict[str, Value]:
         "if_joint": _flag(bool(d.get("government_approver"))),
         "if_not_joint": _flag(not d.get("government_approver")),
         "promised_due_before": chinese_date(d["promised_due_before"]),
-        "promised_due": dated(d["promised_due"], d.get("provisional", False)),
-        "statutory_due": dated(d["statutory_due"], d.get("provisional", False)),
+        "promised_due": dated(d["promised_due"], due_flag(d, "promised_due")),
+        "statutory_due": dated(d["statutory_due"], due_flag(d, "statutory_due")),
     }
 
 

@@ -325,6 +325,8 @@ class RowClock:
     due: datetime.date | None
     remaining: int | None
     label: str
+    # Whether `due` itself is provisional: each date has its own flag, never another's.
+    provisional: bool = False
 
 
 def row_clock(case: Case, clocks: Clocks, cal: WorkCalendar, today: datetime.date) -> RowClock:
@@ -336,14 +338,28 @@ def row_clock(case: Case, clocks: Clocks, cal: WorkCalendar, today: datetime.dat
             if case.state == State.RECEIVED
             else None
         )
-        return RowClock(case.acceptance_due, left, str(_("受理期限")))
+        return RowClock(
+            case.acceptance_due,
+            left,
+            str(_("受理期限")),
+            # The window of a case awaiting correction opens only when the correction arrives.
+            case.state == State.RECEIVED and case.acceptance_due_provisional,
+        )
     if case.state in (State.ACCEPTED, State.SUSPENDED):
-        return RowClock(case.promised_due, clocks.promised_remaining, str(_("承诺办结")))
-    if case.state == State.GRANTED and case.delivery_due:
+        return RowClock(
+            case.promised_due,
+            clocks.promised_remaining,
+            str(_("承诺办结")),
+            case.promised_due_provisional,
+        )
+    if case.state == State.GRANTED and case.delivery_due and case.decided_on:
+        # No column keeps the delivery date's flag (the grant event does); the span it was
+        # counted over says it.
         return RowClock(
             case.delivery_due,
             case_rules.remaining(cal, today, case.delivery_due),
             str(_("送达期限")),
+            cal.is_provisional(case.decided_on, case.delivery_due),
         )
     return RowClock(case.closed_on, None, str(_("办结日期")))
 

@@ -157,8 +157,23 @@ class ClocksSerializer(HandRendered, serializers.Serializer):
     deemed_accepted = serializers.BooleanField(help_text=_l("逾期未作决定，依法视为受理"))
     promised_due = serializers.DateField(allow_null=True, help_text=_l("承诺办结日期"))
     statutory_due = serializers.DateField(allow_null=True, help_text=_l("法定办结日期"))
+    promised_due_provisional = serializers.BooleanField(
+        help_text=_l(
+            "承诺办结日期暂定：其计算涉及尚未公布放假安排的年份，已按法定节假日计算，"
+            "调休安排公布后可能变化"
+        )
+    )
+    statutory_due_provisional = serializers.BooleanField(
+        help_text=_l(
+            "法定办结日期暂定：其计算涉及尚未公布放假安排的年份，已按法定节假日计算，"
+            "调休安排公布后可能变化"
+        )
+    )
     due_provisional = serializers.BooleanField(
-        help_text=_l("期限涉及尚未公布放假安排的年份，已按法定节假日计算，调休安排公布后可能变化")
+        help_text=_l(
+            "承诺办结日期或法定办结日期暂定（二者之一即为真）；"
+            "逐个日期的标注见 promised_due_provisional、statutory_due_provisional"
+        )
     )
     running = serializers.BooleanField(help_text=_l("办结时限正在计算（已受理且未中止、未决定）"))
     promised_remaining = serializers.IntegerField(
@@ -179,6 +194,8 @@ class ClocksSerializer(HandRendered, serializers.Serializer):
             "deemed_accepted": _bool(c.deemed_accepted),
             "promised_due": _date(c.promised_due),
             "statutory_due": _date(c.statutory_due),
+            "promised_due_provisional": _bool(c.promised_due_provisional),
+            "statutory_due_provisional": _bool(c.statutory_due_provisional),
             "due_provisional": _bool(c.due_provisional),
             "running": _bool(c.running),
             "promised_remaining": _int(c.promised_remaining),

@@ -35,6 +35,38 @@ def calendar() -> "WorkCalendar":
     return current_calendar()
 
 
+# The fields `set_dues` writes.
+DUE_FIELDS = [
+    "promised_due",
+    "statutory_due",
+    "promised_due_provisional",
+    "statutory_due_provisional",
+    "due_provisional",
+]
+
+
+def set_dues(case: Case, dues: rules.Dues) -> None:
+    """Store the decision due dates, each with its own provisional flag, and `due_provisional`
+    as either of them: every action that moves the dates goes through here, so the three flags
+    never disagree."""
+    case.promised_due, case.statutory_due = dues.promised, dues.statutory
+    case.promised_due_provisional = dues.promised_provisional
+    case.statutory_due_provisional = dues.statutory_provisional
+    case.due_provisional = dues.provisional
+
+
+def dues_of(case: Case) -> rules.Dues:
+    """The decision due dates a case holds (set at acceptance; only an accepted, suspended or
+    decided case has them)."""
+    assert case.promised_due is not None and case.statutory_due is not None
+    return rules.Dues(
+        case.promised_due,
+        case.statutory_due,
+        case.promised_due_provisional,
+        case.statutory_due_provisional,
+    )
+
+
 def _head(field: str) -> Subquery:
     return Subquery(
         CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values(field)[:1]

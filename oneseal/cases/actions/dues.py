@@ -19,10 +19,10 @@ from oneseal.errors import NotPermitted
 
 from .. import clocks, rules
 from ..models import Case, CaseEvent, State, Suspension
-from ._base import calendar, lock, move
+from ._base import DUE_FIELDS, calendar, lock, move
 
 ACCEPTANCE_FIELDS = ("acceptance_due", "acceptance_due_provisional")
-DECISION_FIELDS = ("promised_due", "statutory_due", "due_provisional")
+DECISION_FIELDS = tuple(DUE_FIELDS)
 CLOCK_ACTIONS = ("suspend", "resume", "approve_extension")
 
 
@@ -56,6 +56,8 @@ def recomputed_dues(
         new = {
             "promised_due": dues.promised,
             "statutory_due": dues.statutory,
+            "promised_due_provisional": dues.promised_provisional,
+            "statutory_due_provisional": dues.statutory_provisional,
             "due_provisional": dues.provisional,
         }
         if case.state == State.SUSPENDED and case.suspended_on is not None:

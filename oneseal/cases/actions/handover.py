@@ -206,6 +206,8 @@ def open_handed_over_case(
             "acceptance_due": due.date.isoformat(),
             "promised_due": case.promised_due.isoformat() if case.promised_due else None,
             "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+            "promised_due_provisional": case.promised_due_provisional,
+            "statutory_due_provisional": case.statutory_due_provisional,
             "papers": received,
             "papers_count": sum(p["copies"] for p in received),
             "missing": missing,

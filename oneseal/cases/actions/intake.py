@@ -42,15 +42,18 @@ from ..locks import mark_locked
 from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
 from ..queries import correction_notice, published_parts
 from . import held_scans, licences
+from ._base import DUE_FIELDS as DECISION_DUE_FIELDS
 from ._base import (
     GENESIS,
     append_event,
     calendar,
     check,
     delegated_blockers,
+    dues_of,
     lock,
     move,
     require_case_role,
+    set_dues,
 )
 from .review import create_steps
 
@@ -746,14 +749,10 @@ def _set_decision_dues(case: Case, accepted_on: datetime.date) -> None:
         is_instant=hi.is_instant,
     )
     case.accepted_on = accepted_on
-    case.promised_due, case.statutory_due, case.due_provisional = (
-        dues.promised,
-        dues.statutory,
-        dues.provisional,
-    )
+    set_dues(case, dues)
 
 
-DUE_FIELDS = ["accepted_on", "promised_due", "statutory_due", "due_provisional"]
+DUE_FIELDS = ["accepted_on", *DECISION_DUE_FIELDS]
 
 
 @within_acceptance_window
@@ -798,10 +797,8 @@ def accept(
         update_fields=DUE_FIELDS,
         notice_due=notice,
         data={
-            # Set by _set_decision_dues above.
-            "promised_due": cast(datetime.date, case.promised_due).isoformat(),
-            "statutory_due": cast(datetime.date, case.statutory_due).isoformat(),
-            "provisional": case.due_provisional,
+            # Set by _set_decision_dues above, each date with its own provisional flag.
+            **dues_of(case).as_data(),
             "tolerated": {str(k): v.isoformat() for k, v in (tolerated or {}).items()},
         },
     )
@@ -829,10 +826,8 @@ def deem_accepted(case: Case, *, today: datetime.date) -> Case | None:
         data={
             "acceptance_due": case.acceptance_due.isoformat(),
             "noticed_on": today.isoformat(),
-            # Set by _set_decision_dues above.
-            "promised_due": cast(datetime.date, case.promised_due).isoformat(),
-            "statutory_due": cast(datetime.date, case.statutory_due).isoformat(),
-            "provisional": case.due_provisional,
+            # Set by _set_decision_dues above, each date with its own provisional flag.
+            **dues_of(case).as_data(),
         },
     )
     create_steps(case, accepted_by=None)

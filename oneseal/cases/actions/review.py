@@ -39,7 +39,17 @@ from ..models import (
     Suspension,
 )
 from ..queries import published_parts
-from ._base import actor_name, calendar, check, lock, move, require_case_role
+from ._base import (
+    DUE_FIELDS,
+    actor_name,
+    calendar,
+    check,
+    dues_of,
+    lock,
+    move,
+    require_case_role,
+    set_dues,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
@@ -433,7 +443,6 @@ SUSPENSION_FIELDS = [
     "promised_remaining_at_suspension",
     "statutory_remaining_at_suspension",
 ]
-DUE_FIELDS = ["promised_due", "statutory_due", "due_provisional"]
 
 
 def guide_procedures(case: Case) -> dict[str, SpecialProcedure]:
@@ -565,7 +574,7 @@ def suspend(
             "stops_statutory": stops_statutory,
             "technical_support": technical_support,
             "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
-            "statutory_due_provisional": case.due_provisional,
+            "statutory_due_provisional": case.statutory_due_provisional,
             "basis": basis,
         },
     )
@@ -604,15 +613,9 @@ def resume(
         "promised_remaining": case.promised_remaining_at_suspension,
         "statutory_remaining": case.statutory_remaining_at_suspension,
         "stops_statutory": suspension.stops_statutory,
-        "promised_due": dues.promised.isoformat(),
-        "statutory_due": dues.statutory.isoformat(),
-        "provisional": dues.provisional,
+        **dues.as_data(),
     }
-    case.promised_due, case.statutory_due, case.due_provisional = (
-        dues.promised,
-        dues.statutory,
-        dues.provisional,
-    )
+    set_dues(case, dues)
     case.suspended_on = case.promised_remaining_at_suspension = (
         case.statutory_remaining_at_suspension
     ) = None
@@ -744,12 +747,7 @@ def approve_extension(
         government_approver = approval_document = ""
     extension = Extension.objects.select_for_update().get(case=case)
     require_not_before(on, max(d for d in (clock_floor(case), extension.requested_on) if d))
-    # Set at acceptance; only an accepted case is extended.
-    before = rules.Dues(
-        cast(datetime.date, case.promised_due),
-        cast(datetime.date, case.statutory_due),
-        case.due_provisional,
-    )
+    before = dues_of(case)  # set at acceptance; only an accepted case is extended
     after = rules.extended_dues(calendar(), before, is_joint=hi.is_joint)
     days = rules.EXTENSION_DAYS_JOINT if hi.is_joint else rules.EXTENSION_DAYS
     extension.approved_by, extension.approved_on, extension.days = stored_user(actor), on, days
@@ -766,11 +764,7 @@ def approve_extension(
             "approval_document",
         ]
     )
-    case.promised_due, case.statutory_due, case.due_provisional = (
-        after.promised,
-        after.statutory,
-        after.provisional,
-    )
+    set_dues(case, after)
     case.extended = True
     move(
         case,
@@ -786,9 +780,7 @@ def approve_extension(
             "requested_by": actor_name(extension.requested_by),
             "promised_due_before": before.promised.isoformat(),
             "statutory_due_before": before.statutory.isoformat(),
-            "promised_due": after.promised.isoformat(),
-            "statutory_due": after.statutory.isoformat(),
-            "provisional": after.provisional,
+            **after.as_data(),
             "joint": hi.is_joint,
             "government_approver": government_approver,
             "approval_document": approval_document,

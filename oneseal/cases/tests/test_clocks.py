@@ -50,7 +50,7 @@ def test_a_late_case_resumes_with_its_due_date_behind_it(cal):
 
 
 def test_an_extension_adds_ten_working_days_or_fifteen_when_joint(cal):
-    dues = rules.Dues(day("2025-09-26"), day("2025-10-17"), False)
+    dues = rules.Dues(day("2025-09-26"), day("2025-10-17"), False, False)
     plain = rules.extended_dues(cal, dues, is_joint=False)
     # 9/26 + 10: Sunday 9/28, 9/29, 9/30, (10/1–10/8 off) 10/9, 10/10, Saturday 10/11, 10/13, 10/14, 10/15, 10/16.
     # 10/17 + 10: 10/20–10/24, 10/27–10/31.
