@@ -284,6 +284,8 @@ def test_a_provisional_date_is_marked_and_corrected_when_the_year_is_published(
         "promised_due": "2027-01-06",
         "statutory_due": "2027-01-27",
         "provisional": False,
+        "promised_due_provisional": False,
+        "statutory_due_provisional": False,
     }
     text = pdf_text(corrected)
     assert (

@@ -246,6 +246,8 @@ def test_an_extension_notices_new_dates_are_corrected_when_the_year_is_published
         "promised_due": case.promised_due.isoformat(),
         "statutory_due": case.statutory_due.isoformat(),
         "provisional": False,
+        "promised_due_provisional": False,
+        "statutory_due_provisional": False,
     }
     text = pdf_text(corrected)
     assert (
