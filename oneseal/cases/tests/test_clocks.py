@@ -65,6 +65,36 @@ def test_the_delivery_limit_runs_over_the_2025_spring_festival(cal):
     assert rules.delivery_due(cal, day("2025-01-24")).date == day("2025-02-13")
 
 
+def test_each_due_date_is_provisional_by_its_own_span(cal):
+    # 2026 is published, 2027 not. Accepted Monday 2026-12-07: promised 5 → 12-14; statutory 20
+    # → 12-08 … 12-31 are 18, then (New Year's Day off by law) 1-4, 1-5.
+    dues = rules.decision_dues(
+        cal,
+        day("2026-12-07"),
+        promised_days=5,
+        statutory_limit_days=20,
+        is_joint=False,
+        is_instant=False,
+    )
+    assert (dues.promised, dues.statutory) == (day("2026-12-14"), day("2027-01-05"))
+    assert (dues.promised_provisional, dues.statutory_provisional, dues.provisional) == (
+        False,
+        True,
+        True,
+    )
+    # Extended by ten: 12-28 keeps to 2026; the statutory date stays provisional.
+    extended = rules.extended_dues(cal, dues, is_joint=False)
+    assert extended.promised == day("2026-12-28")
+    assert (extended.promised_provisional, extended.statutory_provisional) == (False, True)
+    # Resumed on 12-10 with 2 and 15 days kept: 12-14 certain; 12-11 … 12-31 are 15, certain too.
+    resumed = rules.resumed_dues(cal, day("2026-12-10"), 2, 15)
+    assert (resumed.promised, resumed.statutory) == (day("2026-12-14"), day("2026-12-31"))
+    assert not resumed.provisional
+    # Only the promised clock stopped: the statutory date it ran on to keeps its own flag.
+    ran_on = rules.resumed_dues(cal, day("2026-12-10"), 2, None, statutory_due=day("2027-01-05"))
+    assert (ran_on.promised_provisional, ran_on.statutory_provisional) == (False, True)
+
+
 @pytest.mark.parametrize(
     ("today", "level"),
     [
