@@ -222,6 +222,8 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     case = load_case(request.user, pk)
     action = ACTION_BY_NAME[name]
     data = _action_data(action, request.POST)
+    if "file" in request.FILES:
+        data["file"] = request.FILES["file"]
     body = action.input(data=data)
     shown = request.POST.copy()
     shown.pop("csrfmiddlewaretoken", None)
