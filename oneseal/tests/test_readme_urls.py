@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from oneseal.organisation.models import Role
-
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
