@@ -69,3 +69,17 @@ def test_each_page_of_the_readme_answers(client, users, path):
     client.force_login(user or users[""])
     response = client.get(path, follow=True)
     assert response.status_code != 404, (path, response.redirect_chain)
+
+
+def portal_pages() -> list[str]:
+    """The README's portal group ("portal `/` (…), workbench"), without its asides for staff."""
+    text = README.read_text(encoding="utf-8")
+    group = text[text.index("portal `/` (") : text.index("), workbench")]
+    group = re.sub(r"\([^()]*\)", "", group.removeprefix("portal `/` ("))
+    return ["/", *re.findall(r"`(/[^`\s]*)`", group)]
+
+
+@pytest.mark.parametrize("path", portal_pages())
+def test_each_portal_page_of_the_readme_answers_an_applicant(client, applicant_user, path):
+    client.force_login(applicant_user)
+    assert client.get(path, follow=True).status_code == 200, path
