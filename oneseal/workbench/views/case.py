@@ -192,8 +192,7 @@ def _action_data(action: CaseAction, post: QueryDict) -> dict[str, Any]:
         data["inspectors"] = post.getlist("inspectors")
     if action.name == "assign-step" and "assignment" in post:
         # The page's one choice "<step>:<assignee>"; the API takes the two fields.
-        step, _sep, assignee = post["assignment"].partition(":")
-        data.pop("assignment")
+        step, _sep, assignee = str(data.pop("assignment") or "").partition(":")
         data["step"], data["assignee"] = step, assignee
     if action.name == "deny":
         data["reasons"] = [
