@@ -399,7 +399,10 @@ class Stage:
 
     def supply(self, case: Case, fragment: str, *, by: str = "clerk") -> Case:
         (line,) = self._lines(case, [fragment])
-        return actions.supply_tolerated_material(case, line, actor=self.users[by], on=self.on)
+        scan = ContentFile(_blank_pdf(), name=f"{line.material.name}.pdf")
+        return actions.supply_tolerated_material(
+            case, line, actor=self.users[by], upload=scan, on=self.on
+        )
 
     def withdraw(self, case: Case, reason: str, *, by: str = "clerk") -> Case:
         actor = self.online_account(case.applicant) if by == "online" else self.users[by]

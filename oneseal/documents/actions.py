@@ -20,8 +20,8 @@ from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.cases.locks import holds_lock
-from oneseal.cases.models import Case, Licence, LicenceVersion
-from oneseal.cases.queries import licence_of
+from oneseal.cases.models import Case, Licence, LicenceVersion, State
+from oneseal.cases.queries import correction_notice, licence_of
 from oneseal.errors import (
     DomainError,
     InvalidTransition,
@@ -628,6 +628,18 @@ def reissue_document(document: Document, *, actor: User, reason: str) -> Documen
     return new
 
 
+def _waited_on(document: Document) -> bool:
+    """The correction notice the case still waits on is the applicant's one list of what to
+    supply (《行政许可法》第三十二条 一次告知): revoked, the case would wait on nothing that stands."""
+    if document.kind != DocumentKind.CORRECTION:
+        return False
+    case = Case.objects.only("state").get(pk=document.case_id)
+    if case.state != State.AWAITING_CORRECTION:
+        return False
+    notice = correction_notice(case)
+    return notice is not None and notice.pk == document.event_id
+
+
 @transaction.atomic
 def revoke_document(
     document: Document, *, actor: User, reason: str, on: datetime.date | None = None
@@ -642,6 +654,11 @@ def revoke_document(
         msg = _("文书{number}已{state}，不能撤销").format(
             number=old.number, state=old.get_state_display()
         )
+        raise ValidationFailed(msg, fields={"document": [msg]})
+    if _waited_on(old):
+        msg = _(
+            "办件仍在等待按补正材料通知书{number}补正，不能撤销；内容有误请更正（重新出具）"
+        ).format(number=old.number)
         raise ValidationFailed(msg, fields={"document": [msg]})
     old.state, old.revoked_on, old.revocation_reason = (
         Document.DocumentState.REVOKED,

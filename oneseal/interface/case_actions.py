@@ -214,6 +214,10 @@ class DeliverInput(ActionInput):
 
 class SupplyToleratedInput(ActionInput):
     line = serializers.IntegerField(help_text=_l("容缺材料的清单行编号（materials[].id）"))
+    # Optional here so that the action's own message, which names the rule, is the one shown.
+    file = serializers.FileField(
+        source="upload", required=False, help_text=_l("补齐的材料：PDF、JPG 或 PNG 文件")
+    )
 
 
 class RecordCommitmentInput(ActionInput):

@@ -1,9 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "linkage"
 urlpatterns = [
+    # The department supervisor's landing page is their inbox: pushes to sign, feedback owed,
+    # support requests and opinions asked of them.
+    path("", RedirectView.as_view(pattern_name="linkage:inbox"), name="home"),
     path("boundaries/<str:region_code>/", views.boundaries, name="boundaries"),
     path("manage/boundaries/", views.boundaries_manage, name="boundaries-manage"),
     path("manage/boundaries/<int:item_id>/", views.boundary_edit, name="boundary-edit"),

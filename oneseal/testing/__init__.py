@@ -121,6 +121,13 @@ def online_files(handling_item, applicant) -> dict:
     }
 
 
+def scan(name: str = "扫描件.pdf"):
+    """A small PDF, as the window's scanner or an applicant's upload gives it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.7 test scan", content_type="application/pdf")
+
+
 def api_apply_online(client, handling_item, applicant_pk, files_for):
     """An online application through `POST /api/v1/cases/apply` for the applicant `applicant_pk`,
     with a file for each material an online application of `files_for` must carry."""

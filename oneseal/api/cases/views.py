@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -286,13 +286,18 @@ class CaseActionView(SignedInMixin, APIView):
 def action_view(action: CaseAction) -> type[CaseActionView]:
     snake = action.name.replace("-", "_")
     camel = "".join(part.title() for part in action.name.split("-"))
+    # An action that takes a file (a tolerated material's scan) is sent as a form.
+    takes_file = any(isinstance(f, serializers.FileField) for f in action.input().fields.values())
+    attrs: dict = {"case_action": action}
+    if takes_file:
+        attrs["parser_classes"] = [JSONParser, MultiPartParser, FormParser]
     schema = extend_schema(
         tags=[CASES],
         operation_id=f"case_{snake}",
         summary=action.summary,
         description=action.description,
         parameters=[CASE_ID],
-        request=action.input,
+        request={"multipart/form-data": action.input} if takes_file else action.input,
         responses={
             200: CASE_VIEW,
             **ERRORS,
@@ -303,9 +308,7 @@ def action_view(action: CaseAction) -> type[CaseActionView]:
     )
     # extend_schema_view copies the inherited `post` before annotating it, so each action's
     # view documents its own body.
-    return extend_schema_view(post=schema)(
-        type(f"Case{camel}View", (CaseActionView,), {"case_action": action})
-    )
+    return extend_schema_view(post=schema)(type(f"Case{camel}View", (CaseActionView,), attrs))
 
 
 ACTION_VIEWS = {action.name: action_view(action) for action in ACTIONS}

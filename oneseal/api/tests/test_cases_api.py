@@ -792,9 +792,14 @@ def test_review_steps_are_assigned_and_completed_before_the_decision(
     assert [s["state"] for s in r.json()["steps"]] == ["done", "done"]
 
 
+def scan(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.7 test scan", content_type="application/pdf")
+
+
 def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence(
-    as_clerk, opened, signatory
+    as_clerk, opened, signatory, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     core, non_core = opened["materials"]
     url = f"/api/v1/cases/{opened['id']}"
     as_clerk.post(
@@ -813,12 +818,25 @@ def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence
     )
     assert r.status_code == 200 and r.json()["licence"]["state"] == "held"
     assert as_clerk.post(f"{url}/deliver", {"channel": "window"}, format="json").status_code == 400
-    r = as_clerk.post(f"{url}/supply-tolerated-material", {"line": core["id"]}, format="json")
+    r = as_clerk.post(
+        f"{url}/supply-tolerated-material",
+        {"line": core["id"], "file": scan("管理制度.pdf")},
+        format="multipart",
+    )
     assert r.status_code == 400 and "line" in r.json()["fields"]
+    # Supplied means on file: without the scan nothing is supplied.
     r = as_clerk.post(f"{url}/supply-tolerated-material", {"line": non_core["id"]}, format="json")
+    assert r.status_code == 400 and "file" in r.json()["fields"]
+    r = as_clerk.post(
+        f"{url}/supply-tolerated-material",
+        {"line": non_core["id"], "file": scan("管理制度.pdf")},
+        format="multipart",
+    )
     assert r.status_code == 200, r.content
     assert r.json()["licence"]["state"] == "valid"
-    assert r.json()["materials"][1]["supplied_on"] is not None
+    supplied = r.json()["materials"][1]
+    assert supplied["supplied_on"] is not None
+    assert [u["name"] for u in supplied["uploads"]] == ["管理制度.pdf"]
     r = client_for(signatory).post(
         f"{url}/propose-revocation", {"facts": "以欺骗手段取得许可"}, format="json"
     )
@@ -911,7 +929,9 @@ def test_every_case_action_has_an_endpoint():
     assert writes - NOT_ACTION_ENDPOINTS - wired == set()
     for action in ACTIONS:
         params = inspect.signature(action.call).parameters
-        assert set(action.input().fields) <= set(params), action.name
+        # A field's source is the action's keyword (the body's "file" is `upload`).
+        sources = {field.source for field in action.input().fields.values()}
+        assert sources <= set(params), action.name
 
 
 def _views_matching(patterns, path: str) -> list:

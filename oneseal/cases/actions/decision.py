@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.formats import date_format
@@ -43,6 +44,7 @@ from ..queries import licence_of
 from . import licences, revocation
 from ._base import calendar, check, lock, move, require_case_role
 from .commitment import commitment_grant_blockers, open_verification
+from .intake import StoredFile, _store_file
 from .review import (
     clock_floor,
     decision_step,
@@ -528,11 +530,14 @@ def supply_tolerated_material(
     line: Any,  # a CaseMaterial, or its pk as the API and forms give it
     *,
     actor: "User",
+    upload: "File | StoredFile | None" = None,
     on: datetime.date | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """The applicant supplies a material accepted as missing on a promise. When the last one
-    arrives a licence held for them is released."""
+    """The applicant supplies a material accepted as missing on a promise (容缺受理), with its
+    file or the window's scan: checked and stored on the line as every upload is, so what was
+    promised is on file. Refused under `file` without one. When the last one arrives a licence
+    held for them is released."""
     case = lock(case, expected_version=expected_version)
     if not (is_own_applicant(actor, case) or has_role(actor, Role.CLERK, case.region)):
         raise NotPermitted()
@@ -544,6 +549,10 @@ def supply_tolerated_material(
         raise ValidationFailed(msg, fields={"line": [msg]})
     on = on or today()
     require_not_before(on, case.accepted_on)
+    if upload is None:
+        msg = _("请上传补齐材料的文件或扫描件")
+        raise ValidationFailed(msg, fields={"file": [msg]})
+    _store_file(case, row, actor=actor, upload=upload, on=on)
     row.supplied_on = on
     row.save(update_fields=["supplied_on"])
     licence = licence_of(case)

@@ -245,6 +245,25 @@ def _find_step(case: Case, steps: list[CaseStep], step: CaseStep | ReviewStep) -
     return found
 
 
+def assignee_problem(case: Case, step: CaseStep, assignee: "AuthUser | None") -> str | None:
+    """Why `assignee` may not take `step`, or None: the step is the case's bureau's work, done
+    by its active staff (not a city bureau's, whose scope covers the county, nor a department's)
+    who hold the step's role, in the step's section when it names one. The workbench's choices
+    (`workbench.queries.assignees_for`) are exactly the staff this accepts."""
+    staff = staff_in_region(assignee, case) if assignee is not None else None
+    if staff is None:
+        return _("承办人须为本地区在岗工作人员")
+    if staff.bureau_id != case.bureau_id:
+        return _("承办人须为{bureau}的工作人员").format(bureau=case.bureau.name)
+    if not has_role(cast("AuthUser", assignee), step.role, case.region):
+        return _("承办人不具有“{role}”角色").format(role=step.get_role_display())
+    if step.section_id is not None and staff.section_id != step.section_id:
+        return _("环节“{name}”由{section}承办，承办人不属于该科室").format(
+            name=step.name, section=cast(Section, step.section).name
+        )
+    return None
+
+
 @transaction.atomic
 def assign_step(
     case: Case,
@@ -263,17 +282,7 @@ def assign_step(
     target = _find_step(case, steps, step)
     if target.state != CaseStep.StepState.PENDING:
         raise InvalidTransition(_("环节“{name}”已完成，不能再分派").format(name=target.name))
-    staff = staff_in_region(assignee, case) if assignee is not None else None
-    problem = None
-    if staff is None:
-        problem = _("承办人须为本地区在岗工作人员")
-    # Staff was found, so an assignee was given.
-    elif not has_role(cast("AuthUser", assignee), target.role, case.region):
-        problem = _("承办人不具有“{role}”角色").format(role=target.get_role_display())
-    elif target.section_id is not None and staff.section_id != target.section_id:
-        problem = _("环节“{name}”由{section}承办，承办人不属于该科室").format(
-            name=target.name, section=cast(Section, target.section).name
-        )
+    problem = assignee_problem(case, target, assignee)
     if problem:
         raise ValidationFailed(problem, fields={"assignee": [problem]})
     target.assignee = assignee

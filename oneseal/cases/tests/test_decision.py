@@ -18,7 +18,20 @@ from oneseal.cases.models import (
     State,
 )
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
-from oneseal.testing import accepted_case, day, events, reviewed, revoke_through_procedure
+from oneseal.testing import (
+    accepted_case,
+    day,
+    events,
+    reviewed,
+    revoke_through_procedure,
+    scan,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # A supplied tolerated material stores its scan.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def granted(case, signatory, on: str, **fields):
@@ -232,14 +245,18 @@ def test_a_licence_is_held_until_every_tolerated_material_arrives(
     line = case.materials.get(material__name="食品安全管理制度")
     with pytest.raises(NotPermitted):
         actions.supply_tolerated_material(
-            case, line, actor=other_applicant_user, on=day("2025-03-07")
+            case, line, actor=other_applicant_user, upload=scan(), on=day("2025-03-07")
         )
-    actions.supply_tolerated_material(case, line, actor=applicant_user, on=day("2025-03-07"))
+    actions.supply_tolerated_material(
+        case, line, actor=applicant_user, upload=scan(), on=day("2025-03-07")
+    )
     licence.refresh_from_db()
     assert licence.state == Licence.LicenceState.VALID and licence.released_on == day("2025-03-07")
     assert case.events.last().data["licence_released"] == licence.number
     with pytest.raises(ValidationFailed):  # supplied already
-        actions.supply_tolerated_material(case, line, actor=clerk, on=day("2025-03-07"))
+        actions.supply_tolerated_material(
+            case, line, actor=clerk, upload=scan(), on=day("2025-03-07")
+        )
     assert actions.deliver(case, actor=clerk, channel="window", on=day("2025-03-10")).within_due
 
 
@@ -310,7 +327,11 @@ def test_a_broken_promise_keeps_a_held_licence_held(make_item, applicant, clerk,
     assert events(case) == before
     # Supplied late, the material still releases the licence.
     actions.supply_tolerated_material(
-        case, case.materials.get(status="tolerated"), actor=clerk, on=day("2025-03-21")
+        case,
+        case.materials.get(status="tolerated"),
+        actor=clerk,
+        upload=scan(),
+        on=day("2025-03-21"),
     )
     licence.refresh_from_db()
     assert licence.state == Licence.LicenceState.VALID
@@ -471,7 +492,11 @@ DECISION_ACTIONS = {
     "supply_tolerated_material": (
         _tolerated,
         lambda case, who: actions.supply_tolerated_material(
-            case, case.materials.get(status="tolerated"), actor=who, on=day("2025-09-24")
+            case,
+            case.materials.get(status="tolerated"),
+            actor=who,
+            upload=scan(),
+            on=day("2025-09-24"),
         ),
         "applicant_user",
         ["other_applicant_user", "reviewer"],

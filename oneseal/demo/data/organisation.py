@@ -6,6 +6,8 @@ numbers, addresses and people are DEMO DATA.
 
 from dataclasses import dataclass
 
+from .applicants import credit_code
+
 COUNTY_CODE = "640221"  # 平罗县
 CITY_CODE = "640200"  # 石嘴山市
 PROVINCE_CODE = "640000"  # 宁夏回族自治区
@@ -16,8 +18,13 @@ ENQUIRY_PHONE = "0952-6012345"  # demo number
 COMPLAINT_PHONE = "0952-12345"  # the county's 12345 government-service hotline (demo form)
 OFFICE_HOURS = "法定工作日 上午9:00—12:00，下午13:30—17:30（可预约延时、错时服务）"
 
+# A 机关 (authority 1, type 1) of the county: DEMO DATA. Given when the bureau is created, so
+# every licence the demo issues gets its e-licence (the 证照标识 carries the issuer's code).
+BUREAU_CREDIT_CODE = credit_code("11", "MB0A0001", COUNTY_CODE)
+
 BUREAU = {
     "name": "平罗县审批服务管理局",
+    "credit_code": BUREAU_CREDIT_CODE,
     "address": f"{HALL_ADDRESS}{HALL}",
     "phone": ENQUIRY_PHONE,
     "complaint_phone": COMPLAINT_PHONE,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import current_calendar
+from oneseal.cases.models import State
 from oneseal.documents import actions, queries
 from oneseal.documents.models import Document, DocumentKind
 from oneseal.documents.rules import chinese_date
@@ -197,8 +198,11 @@ def load(*, today) -> list[str]:
                 first, actor=users["clerk"], reason="受理通知书所载承诺办结日期有误，予以更正"
             )
     if not documents.filter(state=Document.DocumentState.REVOKED).exists():
+        # A notice whose case has answered it: the one a case still waits on is corrected,
+        # never revoked (documents.actions.revoke_document refuses it).
         wrong = (
             documents.filter(kind=DocumentKind.CORRECTION, state=Document.DocumentState.GENUINE)
+            .exclude(case__state=State.AWAITING_CORRECTION)
             .order_by("-seq")
             .first()
         )

@@ -1,8 +1,9 @@
 """The demo's e-licences: every demo licence document issued also as an e-licence (GB/T 36903
 metadata and a signed OFD), including the changed, replaced and revoked ones in their states.
 
-The demo bureau is given its 统一社会信用代码 first (the identifier needs the issuer's code),
-through the organisation action, and the licences are then followed through
+The demo bureau has its 统一社会信用代码 from its creation (the identifier needs the issuer's
+code), so each licence document gets its e-licence as it is issued; a bureau of a database
+loaded before is given it here, through the organisation action. The licences are then followed through
 `elicences.actions.follow_licence`, as the worker does for documents issued before. Idempotent:
 a licence whose e-licences are all there and in their state is left as it is."""
 
@@ -18,10 +19,6 @@ from oneseal.organisation.models import Bureau
 
 from ..cases import demo_cases
 from ..data import organisation as org
-from ..data.applicants import credit_code
-
-# A 机关 (authority 1, type 1) of the county: DEMO DATA.
-BUREAU_CREDIT_CODE = credit_code("11", "MB0A0001", org.COUNTY_CODE)
 
 
 def load(*, today) -> list[str]:
@@ -30,7 +27,7 @@ def load(*, today) -> list[str]:
         return []
     lines = []
     if not is_credit_code(bureau.credit_code):
-        bureau.credit_code = BUREAU_CREDIT_CODE
+        bureau.credit_code = org.BUREAU_CREDIT_CODE
         superuser = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
         organisation_actions.save_bureau(bureau, actor=superuser)
         lines.append(

@@ -11,6 +11,7 @@ Idempotent: the choice is saved once; a second run finds nothing due."""
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from oneseal.notifications import actions, jobs, quiet
 from oneseal.notifications.models import Delivery, Notification, Preference
@@ -39,6 +40,8 @@ def load(*, today) -> list[str]:
     # Applicants served at the window without an account are told through their record.
     to_records = Notification.objects.filter(user__isnull=True, applicant__isnull=False).count()
     return [
-        f"notifications: {boxed} message(s) in the demo applicants' boxes, {sent} sent by "
-        f"e-mail or SMS ({counts['sent']} this run); {to_records} to window applicants' records"
+        _(
+            "消息：演示申请人消息 {boxed} 条，已发邮件或短信 {sent} 条（本次 {now} 条）；"
+            "窗口申请人记录 {records} 条"
+        ).format(boxed=boxed, sent=sent, now=counts["sent"], records=to_records)
     ]

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.queries import guidance_gaps, local_catalogue
@@ -132,7 +133,11 @@ def _reform_tasks(superuser, signatory, clerk) -> list[str]:
                 upload=upload,
                 on=datetime.date.fromisoformat(on),
             )
-    return [f"reform: {REFORM}, {len(TASKS)} tasks, {attachments} reports with attachments"]
+    return [
+        _("改革任务：{reform}，任务 {tasks} 项，附件进展报告 {reports} 份").format(
+            reform=REFORM, tasks=len(TASKS), reports=attachments
+        )
+    ]
 
 
 def _city_rollout(superuser, today) -> list[str]:
@@ -185,7 +190,9 @@ def _city_rollout(superuser, today) -> list[str]:
         on=today,
     )
     return [
-        f"rollout: {city.name}, {len(counties)} counties, 1 list accepted, 1 returned, 1 seal made"
+        _("改革推广：{city} {n} 个县（区），清单备案通过 1 份、退回 1 份，刻制印章 1 枚").format(
+            city=city.name, n=len(counties)
+        )
     ]
 
 

@@ -4,6 +4,8 @@ a transaction rolled back at the end; each test runs in its own savepoint on top
 
 import datetime
 import io
+import logging
+import re
 from collections import Counter
 
 import pytest
@@ -28,11 +30,30 @@ from .test_demo import (
 )
 
 
+class _Collected(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+# What the module's one run of the command printed and logged.
+FIRST_RUN: dict[str, object] = {}
+
+
 @pytest.fixture(scope="module")
 def loaded_demo(demo_savepoint, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load-demo", stdout=io.StringIO())
-        planned_for_the_loaded_demo()
+    out, collected = io.StringIO(), _Collected()
+    logging.getLogger("oneseal").addHandler(collected)
+    try:
+        with django_db_blocker.unblock():
+            call_command("load-demo", stdout=out)
+            planned_for_the_loaded_demo()
+    finally:
+        logging.getLogger("oneseal").removeHandler(collected)
+    FIRST_RUN.update(printed=out.getvalue(), logged=collected.messages)
 
 
 @pytest.fixture
@@ -358,3 +379,26 @@ def test_the_catalogue_administrator_excluded_opening_a_pharmacy_from_its_insura
         ("开药房", "catadmin"),
     }
     assert AuditEvent.objects.filter(action="search.add_exclusion").count() == 2
+
+
+def test_the_first_load_prints_a_chinese_summary_and_warns_of_nothing(loaded):
+    # The bureau has its credit code from its creation: no licence waits for its e-licence.
+    assert FIRST_RUN["logged"] == []
+    printed = str(FIRST_RUN["printed"])
+    summary = printed[: printed.index("用户名")].splitlines()
+    assert summary and all(re.match(r"[\u4e00-\u9fff]", line) for line in summary if line), [
+        line for line in summary if line and not re.match(r"[\u4e00-\u9fff]", line)
+    ]
+
+
+def test_the_revoked_document_is_no_notice_a_case_still_waits_on(loaded):
+    from oneseal.cases.models import State
+    from oneseal.documents.models import Document, DocumentKind
+
+    revoked = Document.objects.filter(state=Document.DocumentState.REVOKED).select_related("case")
+    assert revoked.exists()
+    for document in revoked:
+        assert not (
+            document.kind == DocumentKind.CORRECTION
+            and document.case.state == State.AWAITING_CORRECTION
+        )

@@ -17,7 +17,7 @@ from oneseal.documents import actions, queries
 from oneseal.documents.models import Document, PendingNotice
 from oneseal.esupervision import queries as oversight
 from oneseal.organisation.models import Role
-from oneseal.testing import accepted_case, at, day, reviewed
+from oneseal.testing import accepted_case, at, day, reviewed, scan
 
 from .conftest import notice_of, pdf_text
 
@@ -127,7 +127,9 @@ def test_a_licence_held_for_tolerated_materials_is_issued_when_the_last_one_arri
     )
     assert not PendingNotice.objects.exists()  # held by law, not waiting for the window
     line = case.materials.get(status=CaseMaterial.Status.TOLERATED)
-    case_actions.supply_tolerated_material(case, line, actor=clerk, on=day("2025-03-10"))
+    case_actions.supply_tolerated_material(
+        case, line, actor=clerk, upload=scan(), on=day("2025-03-10")
+    )
     licence = notice_of(case, "licence")
     assert licence.issued_by == clerk and licence.event.action == "grant"
 

@@ -14,7 +14,7 @@ from oneseal.cases.actions.review import inspector_problem
 from oneseal.cases.models import CaseEvent, CaseMaterial
 from oneseal.documents.models import Document
 from oneseal.organisation.models import Role
-from oneseal.testing import accepted_case, at, reviewed
+from oneseal.testing import accepted_case, at, reviewed, scan
 
 
 def today() -> str:
@@ -262,7 +262,10 @@ def test_a_tolerated_material_is_supplied(client, item, applicant, clerk):
     case = accepted_case(item, applicant, clerk, today(), tolerated_until="2099-12-31")
     line = case.materials.get(status=CaseMaterial.Status.TOLERATED)
     assert 'id="form-supply-tolerated-material"' in page(client, clerk, case)
-    assert act(client, clerk, case, "supply-tolerated-material", line=line.pk).status_code == 302
+    assert (
+        act(client, clerk, case, "supply-tolerated-material", line=line.pk, file=scan()).status_code
+        == 302
+    )
     line.refresh_from_db()
     assert line.supplied_on is not None
 

@@ -38,7 +38,6 @@ from oneseal.errors import Conflict, DomainError, NotPermitted
 from oneseal.experts import queries as expert_queries
 from oneseal.hearings.queries import case_panel
 from oneseal.interface.case_actions import CaseAction
-from oneseal.organisation.models import Role
 
 from .. import documents, queries
 from .common import (
@@ -83,8 +82,13 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict[str, list]
     hi = case.handling_item
     out: dict[str, list] = {}
     if "assign-step" in offers:
-        out["pending_steps"] = [s for s in steps if s.state == CaseStep.StepState.PENDING]
-        out["assignees"] = list(queries.staff_covering(case, Role.REVIEWER, Role.SIGNATORY))
+        # Each step with the staff it may be given to, so a choice names both and the form
+        # never offers a step someone the action would refuse.
+        out["assignments"] = [
+            (s, [(f"{s.review_step_id}:{u.pk}", u) for u in queries.assignees_for(case, s)])
+            for s in steps
+            if s.state == CaseStep.StepState.PENDING
+        ]
     if "record-site-inspection" in offers:
         out["inspectors"] = list(queries.inspectors_for(case))
     if "suspend" in offers:
@@ -186,6 +190,10 @@ def _action_data(action: CaseAction, post: QueryDict) -> dict[str, Any]:
     data: dict[str, Any] = {key: post.get(key) for key in post if key != "csrfmiddlewaretoken"}
     if "inspectors" in post:
         data["inspectors"] = post.getlist("inspectors")
+    if action.name == "assign-step" and "assignment" in post:
+        # The page's one choice "<step>:<assignee>"; the API takes the two fields.
+        step, _sep, assignee = str(data.pop("assignment") or "").partition(":")
+        data["step"], data["assignee"] = step, assignee
     if action.name == "deny":
         data["reasons"] = [
             line.strip() for line in post.get("reasons", "").splitlines() if line.strip()
@@ -213,6 +221,8 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     case = load_case(request.user, pk)
     action = ACTION_BY_NAME[name]
     data = _action_data(action, request.POST)
+    if "file" in request.FILES:
+        data["file"] = request.FILES["file"]
     body = action.input(data=data)
     shown = request.POST.copy()
     shown.pop("csrfmiddlewaretoken", None)

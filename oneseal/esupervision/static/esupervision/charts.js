@@ -15,6 +15,25 @@
     return Math.max(36, each - 6);
   }
 
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = "12px sans-serif";
+
+  // A horizontal chart's category labels wrap to several lines on a narrow screen: the box grows
+  // so that each category's band holds its label's lines, else neighbouring labels overlap.
+  function fitHeight(box, spec) {
+    if (!spec.horizontal) { return; }
+    if (!box.hasAttribute("data-base-height")) {
+      box.setAttribute("data-base-height", String(box.clientHeight));
+    }
+    var width = labelWidth(box, spec);
+    var lines = spec.categories.reduce(function (most, c) {
+      return Math.max(most, Math.ceil(measure.measureText(String(c)).width / width));
+    }, 1);
+    var legend = spec.series.length > 1 ? 36 : 8;
+    var needed = 48 + legend + 24 + spec.categories.length * (lines * 14 + 10);
+    box.style.height = Math.max(Number(box.getAttribute("data-base-height")), needed) + "px";
+  }
+
   function options(box, spec) {
     var twoAxes = spec.series.some(function (s) { return s.axis === 1; });
     var showLegend = spec.series.length > 1;
@@ -74,6 +93,7 @@
     var source = document.getElementById(box.getAttribute("data-chart"));
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
+    fitHeight(box, spec);
     var chart = echarts.init(box);
     chart.setOption(options(box, spec));
     chart.on("click", function (params) {
@@ -86,6 +106,10 @@
     charts.push({ chart: chart, box: box, spec: spec });
   });
   window.addEventListener("resize", function () {
-    charts.forEach(function (c) { c.chart.setOption(options(c.box, c.spec), true); c.chart.resize(); });
+    charts.forEach(function (c) {
+      fitHeight(c.box, c.spec);
+      c.chart.setOption(options(c.box, c.spec), true);
+      c.chart.resize();
+    });
   });
 })();
