@@ -128,7 +128,7 @@ class KeysetPagination(CappedCountPagination):
                     {self.cursor_query_param: [_("无效的分页位置，请从列表第一页重新开始")]}
                 ) from None
         self.count = self.get_count(queryset)
-        self.keyset = keyset_page(queryset, self.keys, self.limit, position)
+        self.keyset = keyset_page(queryset, self.keys, self.limit, position, narrow=True)
         self.following = self.keyset.next
         return self.keyset.rows
 

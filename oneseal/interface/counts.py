@@ -4,6 +4,7 @@ count over at most that many) and, above, takes PostgreSQL's estimate, never bel
 part. SQLite, for small installations, always counts."""
 
 import json
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
@@ -18,9 +19,15 @@ def capped_count(queryset: QuerySet) -> tuple[int, bool]:
     """The number of rows, and whether it is the planner's estimate (over the cap)."""
     # Only the filter matters to a count: no joins for the row's related objects.
     queryset = queryset.order_by().values("pk")
-    counted = queryset[: EXACT_COUNT_UP_TO + 1].count()
+    return over_the_cap(queryset, queryset[: EXACT_COUNT_UP_TO + 1].count())
+
+
+def over_the_cap(queryset: QuerySet, counted: int) -> tuple[int, bool]:
+    """`capped_count` when the capped count (`counted`, over at most EXACT_COUNT_UP_TO + 1
+    rows) was made by the caller, with others in one statement (workbench.queries)."""
     if counted <= EXACT_COUNT_UP_TO:
         return counted, False
+    queryset = queryset.order_by().values("pk")
     if connections[queryset.db].vendor != "postgresql":
         return queryset.count(), False
     plan = json.loads(queryset.explain(format="json"))
@@ -33,10 +40,18 @@ class CappedPaginator(Paginator):
 
     count_estimated = False
 
+    def __init__(self, *args: Any, counted: int | None = None, **kwargs: Any) -> None:
+        """`counted`: the capped count, when the caller made it (`over_the_cap`)."""
+        super().__init__(*args, **kwargs)
+        self.counted = counted
+
     @cached_property
     def count(self) -> int:
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return len(rows)
-        n, self.count_estimated = capped_count(rows)
+        if self.counted is not None:
+            n, self.count_estimated = over_the_cap(rows, self.counted)
+        else:
+            n, self.count_estimated = capped_count(rows)
         return n

@@ -186,20 +186,35 @@ class KeysetPage:
         return len(self.rows)
 
 
+def _read(queryset: QuerySet, keys: tuple[Key, ...], n: int, backwards: bool, narrow: bool) -> list:
+    ordered = queryset.order_by(*order_of(keys, backwards))
+    if not narrow:
+        return list(ordered[:n])
+    # The page's ids first, from the list's own table, then its rows with their joins: PostgreSQL
+    # otherwise joins every row of the filter (a county's 4,695 accepted cases with their
+    # applicants, 300 ms at 1,000,000 cases) before sorting them for the first 51.
+    return list(ordered.filter(pk__in=ordered.values("pk")[:n]))
+
+
 def keyset_page(
-    queryset: QuerySet, keys: tuple[Key, ...], size: int, position: Position | None
+    queryset: QuerySet,
+    keys: tuple[Key, ...],
+    size: int,
+    position: Position | None,
+    *,
+    narrow: bool = False,
 ) -> KeysetPage:
     """The page of `queryset` (already filtered and scoped) at `position` (the first page when
     None), in the order of `keys`, the last of which must be unique (the primary key). One
-    query: a row beyond the page says whether there is another."""
+    query: a row beyond the page says whether there is another. `narrow`: the page's rows are
+    chosen in a subquery without the queryset's related rows (`select_related`), which are
+    then read for those rows alone."""
     if position is None:
-        rows = list(queryset.order_by(*order_of(keys))[: size + 1])
+        rows = _read(queryset, keys, size + 1, False, narrow)
         more = len(rows) > size
         return KeysetPage(rows[:size], 1, None, _next(rows, keys, size, 1, more))
-    ordered = queryset.filter(seek(keys, position.values, position.backwards)).order_by(
-        *order_of(keys, position.backwards)
-    )
-    rows = list(ordered[: size + 1])
+    sought = queryset.filter(seek(keys, position.values, position.backwards))
+    rows = _read(sought, keys, size + 1, position.backwards, narrow)
     more = len(rows) > size
     rows = rows[:size]
     if not position.backwards:
@@ -213,7 +228,7 @@ def keyset_page(
         )
     if not more:
         # Back at the start: the first page as it is now, full even if rows were removed.
-        return keyset_page(queryset, keys, size, None)
+        return keyset_page(queryset, keys, size, None, narrow=narrow)
     rows.reverse()
     # Rows received since the reader began may sit before page 1: it stays page 1 and still
     # links back to them.

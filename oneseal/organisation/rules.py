@@ -3,6 +3,7 @@ a staff member acts only in the region of their scope or below it, and only in t
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from oneseal.actors import Actor
@@ -22,7 +23,14 @@ def staff_of(user: Actor) -> Staff | None:
         # Kept on the user object for the rest of the request (a TokenActor carries False):
         # read again on the next request, so a role given or taken applies at once.
         setattr(user, "_oneseal_staff", cached or False)  # noqa: B010
+        if isinstance(user, get_user_model()):
+            # And as `user.staff`, which the layouts read (`user.staff.role_set`): the same
+            # record with its roles, not a second query for it and one for its roles each time.
+            _USER_STAFF.set_cached_value(user, cached)
     return cached or None
+
+
+_USER_STAFF = Staff._meta.get_field("user").remote_field  # the reverse one-to-one, `user.staff`
 
 
 def _read_staff(user_id: int) -> Staff | None:

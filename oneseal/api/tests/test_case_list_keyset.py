@@ -157,3 +157,22 @@ def test_the_schema_documents_the_cursor(db):
     schema = SchemaGenerator().get_schema(request=None, public=True)
     params = {p["name"] for p in schema["paths"]["/api/v1/cases"]["get"]["parameters"]}
     assert {"cursor", "limit", "offset"} <= params
+
+
+def test_a_page_joins_the_applicant_and_item_for_its_own_rows_only(seven, clerk):
+    """The page's ids are chosen from the cases alone (a subquery with the page's LIMIT), and
+    its rows are read with their applicant and item for those ids: at 1,000,000 cases a
+    county's accepted cases were each joined before the sort kept 51 (300 ms, docs/scaling.md).
+    The pages stay the same, filters and cursors included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(clerk)
+    with CaptureQueriesContext(connection) as captured:
+        pages = walk(client, "/api/v1/cases?limit=3&state=received")
+    assert [pk for page in pages for pk in page] == newest_first(seven)
+    reads = [q["sql"] for q in captured if '"applicants_applicant"."name"' in q["sql"]]
+    assert len(reads) == len(pages) == 3
+    for sql in reads:
+        inner = sql[sql.index('"cases_case"."id" IN (SELECT') :]
+        assert "LIMIT 4" in inner and "applicants_applicant" not in inner.split("LIMIT 4")[0]

@@ -25,6 +25,7 @@ from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents import rules as document_rules
 from oneseal.errors import DomainError, NotPermitted
+from oneseal.interface import counts as capped
 from oneseal.interface import keyset
 from oneseal.interface.counts import CappedPaginator
 from oneseal.linkage import queries as linkage_queries
@@ -62,12 +63,18 @@ class QueuePage:
         return bool(self.previous or self.next)
 
 
-def _queue_page(request: HttpRequest, queue: queries.Queue, cases: QuerySet[Case]) -> QueuePage:
+def _queue_page(
+    request: HttpRequest,
+    queue: queries.Queue,
+    cases: QuerySet[Case],
+    counted: int | None = None,
+) -> QueuePage:
     """The page a queue's links ask for: `cursor` (the page's own links: read from the
     order's position, as fast deep in a province's queue as on top, and stable while cases
     come in), or `page` (a number, as links from before the cursors: read by offset, then
-    linked on by cursor), or the first."""
-    paginator = CappedPaginator(cases, PAGE_SIZE)
+    linked on by cursor), or the first. `counted`: the capped count of `cases`, made with the
+    tabs' (queries.queue_counts)."""
+    paginator = CappedPaginator(cases, PAGE_SIZE, counted=counted)
     position = None
     if request.GET.get("cursor"):
         try:
@@ -118,8 +125,17 @@ def home(request: HttpRequest) -> HttpResponse:
         raise Http404()
     form = CaseFilterForm(request.GET or None, items=queries.items_in_scope(user))
     filters = form.cleaned_data if form.is_valid() else {}
-    counts = queries.queue_counts(user, queues, filters=filters)
-    page = _queue_page(request, queue, queries.queue_cases(user, queue, filters=filters))
+    # Filtered once for the tabs and the page: a search reads the applicants it names once.
+    rows = queries.apply_filters(queries.case_rows(user), filters)
+    with queries.per_row_subplans():
+        counts = queries.queue_counts(user, queues, base=rows, heading=queue)
+        heading = counts.pop("")
+        page = _queue_page(
+            request,
+            queue,
+            queries.shown_columns(queries.queue_cases(user, queue, base=rows)),
+            counted=capped.EXACT_COUNT_UP_TO + 1 if heading.more else heading.n,
+        )
     keep = request.GET.copy()
     for name in ("page", "queue", "cursor"):
         keep.pop(name, None)
