@@ -8,14 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from oneseal.catalogue import actions as catalogue_actions
-from oneseal.catalogue.models import Catalogue, HandlingItem, Material
-from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
-from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 from oneseal.regions.models import Region
+from oneseal.testing import builders
 from oneseal.testing.scheduling import SLOW, LongestFirst
 
 # The case fixtures (clerk, reviewer, signatory, applicant, item …) every app's tests share.
@@ -28,6 +24,13 @@ def pytest_configure(config):
     from oneseal.testing.flushing import delete_instead_of_truncate
 
     delete_instead_of_truncate()
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        # The test database is dropped after the run: a commit need not wait for its WAL to
+        # reach the disk. Each migration creating it commits, and so does each statement of a
+        # transactional test (the browser and concurrency tests, the flushes after them).
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(autouse=True)
@@ -75,61 +78,42 @@ def _default_language():
 
 @pytest.fixture
 def regions(db):
-    load_regions(
-        gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True
-    )  # 宁夏: 平罗县 640221 and its neighbours
-    load_regions(
-        gb2260_table(), source=GB2260_SOURCE, only_prefix="51", system=True
-    )  # 四川: 广安区 511602
-    return Region.objects
+    return builders.regions()
 
 
 @pytest.fixture
 def county(regions):
-    return Region.objects.get(code="640221")
+    return Region.objects.get(code=builders.COUNTY)
 
 
 @pytest.fixture
 def other_county(regions):
-    return Region.objects.get(code="640202")  # 大武口区, same city
+    return Region.objects.get(code=builders.OTHER_COUNTY)
 
 
 @pytest.fixture
 def bureau(county):
-    return Bureau.objects.create(
-        region=county, name="平罗县审批服务管理局", complaint_phone="0952-12345"
-    )
+    return builders.bureau(county)
 
 
 @pytest.fixture
 def department(county):
-    return Department.objects.create(
-        region=county, name="平罗县市场监督管理局", short_name="市场监管局", order=6
-    )
+    return builders.department(county)
 
 
 @pytest.fixture
 def catalogue(county, bureau):
-    return Catalogue.objects.create(region=county, bureau=bureau, name="平罗县审批服务事项目录")
+    return builders.catalogue(county, bureau)
 
 
 @pytest.fixture
 def make_staff(db):
-    def make(username, region, *roles, **fields):
-        user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-        staff = Staff.objects.create(
-            user=user, region=region, display_name=fields.pop("display_name", username), **fields
-        )
-        for role in roles:
-            StaffRole.objects.create(staff=staff, role=role)
-        return user
-
-    return make
+    return builders.make_staff
 
 
 @pytest.fixture
 def admin_user(make_staff, county):
-    return make_staff("catadmin", county, Role.CATALOGUE_ADMIN)
+    return builders.admin_user(county)
 
 
 @pytest.fixture
@@ -137,30 +121,9 @@ def complete_draft(catalogue, admin_user, department):
     """A draft version 1 whose guide is complete enough to publish."""
 
     def make(basic_code="640221-XK-001", name="食品经营许可", **fields):
-        v = catalogue_actions.create_item(
-            catalogue,
-            actor=admin_user,
-            basic_code=basic_code,
-            name=name,
-            legal_basis="《中华人民共和国食品安全法》第三十五条",
-            original_department=department,
-            **fields,
+        return builders.complete_draft(
+            catalogue, admin_user, department, basic_code=basic_code, name=name, **fields
         )
-        hi = catalogue_actions.save_draft_part(
-            HandlingItem(
-                item_version=v,
-                code=basic_code + "-01",
-                name=name + "（新办）",
-                statutory_limit_days=20,
-                promised_limit_days=5,
-                complaint_phone="0952-12345",
-            ),
-            actor=admin_user,
-        )
-        catalogue_actions.save_draft_part(
-            Material(handling_item=hi, name="食品经营许可申请书", order=1), actor=admin_user
-        )
-        return v
 
     return make
 

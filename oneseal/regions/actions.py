@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import connection, transaction
 
 from oneseal.actors import User, acts_as_system
 from oneseal.audit.actions import record
@@ -60,8 +60,14 @@ def load_regions(
                 renamed += 1
         Region.objects.bulk_create(new)
         created += len(new)
-        # Re-read to get the ids of what was just inserted (SQLite and PostgreSQL alike).
-        existing.update({r.code: r for r in Region.objects.filter(code__in=[r.code for r in new])})
+        if connection.features.can_return_rows_from_bulk_insert:
+            # The insert gave the rows their ids (RETURNING: PostgreSQL, SQLite 3.35+), which
+            # the next level's rows link to as parents.
+            existing.update({r.code: r for r in new})
+        else:
+            existing.update(
+                {r.code: r for r in Region.objects.filter(code__in=[r.code for r in new])}
+            )
     result = {"created": created, "renamed": renamed, "unchanged": len(rows) - created - renamed}
     if rows:
         # The subject is the highest row loaded (the province for a GB/T 2260 prefix), so the

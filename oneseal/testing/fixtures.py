@@ -10,12 +10,11 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 
-from oneseal.applicants.actions import register_applicant
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import Material, ReviewStep, SpecialProcedure
 from oneseal.organisation.models import Role, Section
 
-from . import STEPS, day, list_special_procedures
+from . import STEPS, builders, day, list_special_procedures
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def administrator(make_staff, county, bureau):
 
 @pytest.fixture
 def clerk(make_staff, county, bureau):
-    return make_staff("clerk", county, Role.CLERK, display_name="王窗口", bureau=bureau)
+    return builders.clerk(county, bureau)
 
 
 @pytest.fixture
@@ -54,13 +53,7 @@ def handling_item(complete_draft, admin_user):
 
 @pytest.fixture
 def applicant(clerk):
-    return register_applicant(
-        actor=clerk,
-        kind="organisation",
-        name="平罗县𠮷祥餐饮有限公司",
-        number="91350100M000100Y43",
-        phone="0952-6012345",
-    )
+    return builders.applicant(clerk)
 
 
 @pytest.fixture
@@ -83,7 +76,7 @@ def second_reviewer(make_staff, county, bureau):
 
 @pytest.fixture
 def signatory(make_staff, county, bureau):
-    return make_staff("chief", county, Role.SIGNATORY, display_name="张局长", bureau=bureau)
+    return builders.signatory(county, bureau)
 
 
 @pytest.fixture
@@ -94,9 +87,7 @@ def deputy(make_staff, county, bureau):
 @pytest.fixture
 def far_staff(make_staff, other_county):
     """Staff of the neighbouring county holding every role there."""
-    return make_staff(
-        "far", other_county, Role.CLERK, Role.REVIEWER, Role.SIGNATORY, display_name="外区人员"
-    )
+    return builders.far_staff(other_county)
 
 
 @pytest.fixture
@@ -106,34 +97,18 @@ def supervisor(make_staff, county, department):
 
 @pytest.fixture
 def applicant_user(db):
-    return get_user_model().objects.create_user(username="public", password="pw-public")
+    return builders.applicant_user()
 
 
 @pytest.fixture
 def own_applicant(clerk, applicant_user):
     """An applicant with an online account (a natural person)."""
-    return register_applicant(
-        actor=clerk,
-        kind="person",
-        name="马𠮷祥",
-        number="640221198001011237",
-        phone="13909520000",
-        user=applicant_user,
-    )
+    return builders.own_applicant(clerk, applicant_user)
 
 
 @pytest.fixture
 def other_applicant_user(clerk):
-    user = get_user_model().objects.create_user(username="stranger", password="pw-stranger")
-    register_applicant(
-        actor=clerk,
-        kind="person",
-        name="路人甲",
-        number="640221199002150049",
-        phone="13909520001",
-        user=user,
-    )
-    return user
+    return builders.other_applicant_user(clerk)
 
 
 @pytest.fixture

@@ -246,3 +246,37 @@ def test_delegating_to_a_township_centre_is_versioned(complete_draft, admin_user
     actions.update_draft(v2, actor=admin_user, delegated_to=[centre])
     actions.publish(v2, actor=admin_user, effective_from=D2)
     assert list(v2.delegated_to.all()) == [centre] and not v1.delegated_to.exists()
+
+
+def test_a_drafts_lock_is_built_once_per_connection_not_per_part(
+    complete_draft, admin_user, monkeypatch
+):
+    # Every part saved locks its version; building that statement (the version joined to its
+    # item, catalogue and region) cost more CPU than the rest of the save: the demo catalogue
+    # saves 2,251 parts (docs/testing.md). After the first, no part builds it again.
+    from django.db.models.sql.compiler import SQLCompiler
+
+    v = complete_draft()
+    hi = v.handling_items.get()
+    built = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        if self.query.model is ItemVersion and self.query.select_for_update:
+            built.append(self.query)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    for n in range(2, 5):
+        actions.save_draft_part(
+            Material(handling_item=hi, name=f"材料{n}", order=n), actor=admin_user
+        )
+    assert built == []
+    assert list(hi.materials.values_list("order", flat=True).order_by("order")) == [1, 2, 3, 4]
+    # Still the lock it was: a published version refuses its parts, a missing one is missing.
+    published = actions.publish(v, actor=admin_user, effective_from=D1)
+    with pytest.raises(InvalidTransition):
+        actions.save_draft_part(Material(handling_item=hi, name="迟到", order=9), actor=admin_user)
+    gone = ItemVersion(pk=published.pk + 10**6)
+    with pytest.raises(ItemVersion.DoesNotExist):
+        actions.update_draft(gone, actor=admin_user, name="无")

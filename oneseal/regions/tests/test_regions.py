@@ -75,3 +75,23 @@ def test_only_the_system_or_a_superuser_loads_regions(db, django_user_model):
     root = django_user_model.objects.create_superuser("root")
     assert load_regions({"640000": "宁夏回族自治区"}, source="x", actor=root)["created"] == 1
     assert AuditEvent.objects.get(action="regions.load_regions").actor == root
+
+
+def test_a_load_reads_the_table_once_and_links_each_level_to_the_rows_it_inserted(db):
+    # Most tests load these rows (the `regions` fixture): the ids of each level's new rows come
+    # back from its insert, not from reading the rows again (docs/testing.md).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = load_regions(gb2260_table(), source=GB2260_SOURCE, only_prefix="64", system=True)
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"regions_region"' in q["sql"].split("WHERE")[0]
+    ]
+    assert len(reads) == 1, reads  # what was there before the load
+    assert result["created"] == Region.objects.filter(code__startswith="64").count() > 20
+    county = Region.objects.select_related("parent__parent").get(code="640221")
+    assert (county.parent.code, county.parent.parent.code) == ("640200", "640000")
+    assert not Region.objects.filter(code__startswith="64", parent=None).exclude(code="640000")
