@@ -213,6 +213,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses while an address or a user name is locked out (throttling below).
     "oneseal.throttling.LockoutBackend",
+    # The user and their staff record with its roles in one statement per request.
+    "oneseal.organisation.backends.StaffBackend",
+    # Kept for the sessions it signed in before StaffBackend; it checks no password any more.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

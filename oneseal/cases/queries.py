@@ -17,6 +17,7 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.prepared import Prepared
 
 from .clocks import clocks_of
 from .models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion, Upload, standing_q
@@ -149,6 +150,31 @@ def visible_applicants(user: Viewer) -> QuerySet[Applicant]:
     if has_role(user, Role.CLERK):
         return Applicant.objects.all()
     return represented(user)
+
+
+def visible_applicant(user: Viewer, pk: int) -> Applicant | None:
+    """The applicant `pk` if the caller may open a case for them (`visible_applicants`): for a
+    window clerk, who may open one for anyone, by a statement built once per connection (every
+    case opened at a window asks it)."""
+    if has_role(user, Role.CLERK):
+        return _APPLICANT.first(pk)
+    return represented(user).filter(pk=pk).first()
+
+
+def intake_handling_item(pk: int) -> HandlingItem | None:
+    """The handling item a case is opened for, with what `actions.receive` reads of it (the
+    version, the item, the catalogue, its region and bureau), by a statement built once per
+    connection."""
+    return _INTAKE_HANDLING_ITEM.first(pk)
+
+
+_APPLICANT: Prepared[Applicant] = Prepared(lambda pk: Applicant.objects.filter(pk=pk), int)
+_INTAKE_HANDLING_ITEM: Prepared[HandlingItem] = Prepared(
+    lambda pk: HandlingItem.objects.select_related(
+        "item_version__item__catalogue__region__bureau"
+    ).filter(pk=pk),
+    int,
+)
 
 
 # A case's lists as its detail shows them.
