@@ -322,6 +322,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("ONESEAL_SECURE_COOKIES",
 SECURE_HSTS_SECONDS = _env_number("ONESEAL_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, the row read by a statement built once per connection.
+SESSION_ENGINE = "oneseal.interface.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts, styles, images and connections from our own
