@@ -4,18 +4,23 @@ requests (POST /api/v1/cases, POST /api/v1/cases/{id}/accept) through Django's t
     .venv/bin/python bench/profile_intake.py [--cases 100] [--database-name oneseal_profile]
                                              [--database-url postgres://…] [--top 40]
                                              [--statements] [--wall] [--dump DIR] [--only inprocess|api]
+                                             [--gc-freeze] [--gc-threshold N]
 
 It builds a throw-away PostgreSQL database from the models (no migrations, as the test suite
 does), the same world as `bench/cases.py` (one county, a published handling item, a clerk, an
 applicant), warms up, then for each path prints: CPU seconds per case (`time.process_time`),
 statements per case with the SQL grouped by table, and cProfile's top functions by cumulative
 time (the profiler's timer is the process's CPU time unless --wall). --dump writes the .prof
-files (for snakeviz or `python -m pstats`). Run by hand; not part of the test suite.
+files (for snakeviz or `python -m pstats`). Beside the CPU per case it prints the garbage
+collector's collections per generation over the unprofiled cases with their CPU time (the
+longest is the pause a request sees); --gc-freeze and --gc-threshold set the collector as
+deploy/gunicorn.conf.py sets it in the workers. Run by hand; not part of the test suite.
 """
 
 import argparse
 import collections
 import cProfile
+import gc
 import os
 import pstats
 import re
@@ -39,6 +44,21 @@ def statement_kinds(queries) -> list[tuple[str, int]]:
     return kinds.most_common()
 
 
+class GcTimes:
+    """A `gc.callbacks` entry: the CPU time of each collection, per generation (CPU, not wall
+    time, so that the other jobs on a loaded machine do not count)."""
+
+    def __init__(self) -> None:
+        self.cpu: list[list[float]] = [[], [], []]
+        self.started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.started = time.process_time()
+        else:
+            self.cpu[info["generation"]].append(time.process_time() - self.started)
+
+
 def measure(label: str, n: int, one, args) -> None:
     from django.db import connection
 
@@ -56,16 +76,31 @@ def measure(label: str, n: int, one, args) -> None:
     # Counted at the cursor: BEGIN and COMMIT go by the connection and are not among them.
     with connection.execute_wrapper(record):
         one(5)
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()  # as deploy/gunicorn.conf.py does once a worker has loaded the app
+    collections = GcTimes()
+    gc.callbacks.append(collections)
     t0 = time.process_time()
     for i in range(n):
         one(100 + i)
     cpu = (time.process_time() - t0) / n
+    gc.callbacks.remove(collections)
     profiler = cProfile.Profile() if args.wall else cProfile.Profile(time.process_time)
     profiler.enable()
     for i in range(n):
         one(1000 + i)
     profiler.disable()
     print(f"\n== {label}: {cpu * 1000:.1f} ms CPU per case (unprofiled, {n} cases)")
+    print(
+        f"   garbage collection (threshold {gc.get_threshold()}, {gc.get_freeze_count()} frozen):"
+    )
+    for generation, times in enumerate(collections.cpu):
+        if times:
+            print(
+                f"     generation {generation}: {len(times)} collections, "
+                f"{sum(times) * 1000 / n:.2f} ms CPU per case, longest {max(times) * 1000:.1f} ms"
+            )
     print(f"   statements per case: {len(captured)} (without BEGIN and COMMIT)")
     for kind, count in statement_kinds(captured):
         print(f"     {count:3d}  {kind}")
@@ -90,8 +125,19 @@ def main():
     parser.add_argument("--wall", action="store_true", help="profile wall time, not CPU")
     parser.add_argument("--dump", default="", help="write the .prof files here")
     parser.add_argument("--only", choices=["inprocess", "api"], default="")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up, as the workers do"
+    )
+    parser.add_argument(
+        "--gc-threshold",
+        type=int,
+        default=0,
+        help="gc's generation-0 threshold (default: gc's own)",
+    )
     args = parser.parse_args()
 
+    if args.gc_threshold:
+        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
     # sqlite:///:memory: works too, for a quick look (the statements are the same but for locks).
     os.environ["DATABASE_URL"] = base

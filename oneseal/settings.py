@@ -213,6 +213,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses while an address or a user name is locked out (throttling below).
     "oneseal.throttling.LockoutBackend",
+    # The user and their staff record with its roles in one statement per request.
+    "oneseal.organisation.backends.StaffBackend",
+    # Kept for the sessions it signed in before StaffBackend; it checks no password any more.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -319,6 +322,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("ONESEAL_SECURE_COOKIES",
 SECURE_HSTS_SECONDS = _env_number("ONESEAL_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, the row read by a statement built once per connection.
+SESSION_ENGINE = "oneseal.interface.sessions"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts, styles, images and connections from our own

@@ -17,6 +17,7 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.prepared import Prepared
 
 from .clocks import clocks_of
 from .models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion, Upload, standing_q
@@ -58,12 +59,46 @@ def case_is_visible(user: Viewer, pk: int) -> bool:
     """Whether case `pk` is among `visible_cases(user)`. Staff: first in their scope without
     their own applications (a primary key and a region range: the case a clerk acts on, nearly
     always); only when that misses, with their own applicants as a subquery. Building that
-    subquery (a union, with the authorisations in force today) costs more CPU than the lookup."""
-    if _visible(user, lambda u: []).filter(pk=pk).exists():
+    subquery (a union, with the authorisations in force today) costs more CPU than the lookup.
+    Staff who see their whole region (the clerk acting at a window) ask that first statement by
+    SQL built once per connection: every action request asks it."""
+    in_region = _region_wide_range(user)
+    if in_region is not None:
+        if _IN_RANGE.first(pk, *in_region) is not None:
+            return True
+    elif _visible(user, lambda u: []).filter(pk=pk).exists():
         return True
     if not is_scoped_staff(user):
         return False  # an applicant's whole scope was the statement above
     return _visible(user, lambda u: represented(u).values("pk")).filter(pk=pk).exists()
+
+
+def _region_wide_range(user: Viewer) -> tuple[str, str] | None:
+    """The region range [low, high) that is the whole scope of `_visible(user, no applicants)`
+    for an active staff member who sees every case of a region (a region-wide role, no service
+    centre): `region_scope` without its LIKE, which says the same for region codes. None for
+    anyone else (their scope has another shape)."""
+    if getattr(user, "is_superuser", False) or not getattr(user, "is_authenticated", False):
+        return None
+    staff = staff_of(user)
+    if staff is None or not user.is_active or staff.service_centre_id is not None:
+        return None
+    if not staff.role_set & REGION_WIDE_ROLES:
+        return None
+    prefix = staff.region.prefix
+    if not prefix:
+        return None
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+_IN_RANGE: Prepared[Case] = Prepared(
+    lambda pk, low, high: Case.objects.filter(
+        pk=pk, region_code__gte=low, region_code__lt=high
+    ).only("pk"),
+    int,
+    str,
+    str,
+)
 
 
 def _visible(user: Viewer, own_applicants: Callable[[Viewer], Any]) -> QuerySet[Case]:
@@ -149,6 +184,31 @@ def visible_applicants(user: Viewer) -> QuerySet[Applicant]:
     if has_role(user, Role.CLERK):
         return Applicant.objects.all()
     return represented(user)
+
+
+def visible_applicant(user: Viewer, pk: int) -> Applicant | None:
+    """The applicant `pk` if the caller may open a case for them (`visible_applicants`): for a
+    window clerk, who may open one for anyone, by a statement built once per connection (every
+    case opened at a window asks it)."""
+    if has_role(user, Role.CLERK):
+        return _APPLICANT.first(pk)
+    return represented(user).filter(pk=pk).first()
+
+
+def intake_handling_item(pk: int) -> HandlingItem | None:
+    """The handling item a case is opened for, with what `actions.receive` reads of it (the
+    version, the item, the catalogue, its region and bureau), by a statement built once per
+    connection."""
+    return _INTAKE_HANDLING_ITEM.first(pk)
+
+
+_APPLICANT: Prepared[Applicant] = Prepared(lambda pk: Applicant.objects.filter(pk=pk), int)
+_INTAKE_HANDLING_ITEM: Prepared[HandlingItem] = Prepared(
+    lambda pk: HandlingItem.objects.select_related(
+        "item_version__item__catalogue__region__bureau"
+    ).filter(pk=pk),
+    int,
+)
 
 
 # A case's lists as its detail shows them.

@@ -725,7 +725,8 @@ def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
         actor=None,
         subject=row,
         region_code=case.region_code,
-        summary=f"{row.get_kind_display()} 待出具：{reason}",
+        # The label as get_kind_display() gives it, without its dict of every choice per call.
+        summary=f"{DocumentKind(row.kind).label} 待出具：{reason}",
         data={"case": case.number, "reason": reason},
     )
     return row

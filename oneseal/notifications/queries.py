@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from oneseal.actors import Actor
+from oneseal.prepared import Prepared
 
 from .models import Notification, Preference
 
@@ -33,21 +34,42 @@ def preference_of(user: "AuthUser") -> Preference:
 
 
 def applicant_accounts(applicant: "Applicant", on: datetime.date | None = None) -> list["AuthUser"]:
-    """The active accounts that act online for the applicant: its own, and for an organisation
-    the persons holding an active authorisation for it. One query; none for a person without
-    an account (most applicants at the window)."""
-    from django.contrib.auth import get_user_model
-
-    from oneseal.applicants.models import Applicant, Authorisation
+    """The active accounts that act online for the applicant: a person's own, and for an
+    organisation the persons holding an active authorisation for it. One query; none for a person without
+    an account (most applicants at the window). Asked on every act the applicant is told of
+    (accepting, on the intake hot path): the statement is built once per connection."""
+    from oneseal.applicants.models import Applicant
     from oneseal.calendars.queries import today
 
-    accounts = Q(pk=applicant.user_id) if applicant.user_id else Q(pk__in=[])
     if applicant.kind == Applicant.Kind.ORGANISATION:
-        authorised = Authorisation.objects.active(on or today()).filter(organisation=applicant)
-        accounts |= Q(pk__in=authorised.values("person__user_id"))
-    elif not applicant.user_id:
+        # An organisation has no account of its own (applicant_account_is_a_person).
+        return _ORGANISATION_ACCOUNTS(applicant.pk, on or today())
+    if not applicant.user_id:
         return []
-    return list(get_user_model().objects.filter(accounts, is_active=True).order_by("pk"))
+    return _OWN_ACCOUNT(applicant.user_id)
+
+
+def _active_accounts(accounts: Q) -> "QuerySet[AuthUser]":
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(accounts, is_active=True).order_by("pk")
+
+
+def _authorised(organisation_id: int, on: datetime.date) -> Q:
+    from oneseal.applicants.models import Authorisation
+
+    authorised = Authorisation.objects.active(on).filter(organisation_id=organisation_id)
+    return Q(pk__in=authorised.values("person__user_id"))
+
+
+# One statement per shape of the question (an organisation's authorised people, a person's own
+# account), each built once per connection (oneseal.prepared).
+_OWN_ACCOUNT: "Prepared[AuthUser]" = Prepared(lambda user_id: _active_accounts(Q(pk=user_id)), int)
+_ORGANISATION_ACCOUNTS: "Prepared[AuthUser]" = Prepared(
+    lambda organisation_id, on: _active_accounts(_authorised(organisation_id, on)),
+    int,
+    datetime.date,
+)
 
 
 def inbox_filter(user: Actor) -> Q:

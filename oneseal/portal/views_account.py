@@ -51,7 +51,7 @@ def signup(request):
         except ValidationFailed as exc:
             errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="oneseal.organisation.backends.StaffBackend")
             messages.success(
                 request, _("注册成功，账号已与“{name}”关联。").format(name=applicant.name)
             )

@@ -1,7 +1,11 @@
 """The case as the API answers with it: the bureau's full record for staff who see it as
 staff, the applicant's view (what their portal page shows) for everyone else."""
 
+import functools
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.utils import PolymorphicProxySerializer
@@ -37,6 +41,21 @@ from oneseal.documents.queries import documents_for
 
 def _str(value):
     return None if value is None else str(value)
+
+
+def _display(obj: Model, name: str) -> str | None:
+    """`obj.get_<name>_display()` as text: the label of the field's stored value (the value
+    itself when it has none). Django's get_FOO_display builds a dict of every choice on each
+    call, hashing, and so translating, each lazy label; the answers render several per
+    request (the intake hot path, #15), so the choices are read into a dict once per field
+    and only the one label asked for is translated."""
+    field = obj._meta.get_field(name)
+    return _str(_labels(field).get(getattr(obj, field.attname), getattr(obj, field.attname)))
+
+
+@functools.cache
+def _labels(field: Field) -> dict[Any, Any]:
+    return dict(field.flatchoices)
 
 
 def _int(value):
@@ -100,7 +119,7 @@ class ApplicantSerializer(HandRendered, serializers.ModelSerializer):
         return {
             "id": a.pk,
             "kind": _str(a.kind),
-            "kind_display": _str(a.get_kind_display()),
+            "kind_display": _display(a, "kind"),
             "name": _str(a.name),
             "number": _str(a.number),
             "representative": _str(a.representative),
@@ -264,7 +283,7 @@ class CaseMaterialSerializer(HandRendered, serializers.ModelSerializer):
             "is_core": _bool(m.is_core),
             "is_tolerable": _bool(m.is_tolerable),
             "status": _str(line.status),
-            "status_display": _str(line.get_status_display()),
+            "status_display": _display(line, "status"),
             "note": _str(line.note),
             "promised_by": _date(line.promised_by),
             "supplied_on": _date(line.supplied_on),
@@ -307,11 +326,11 @@ class CaseStepSerializer(HandRendered, serializers.ModelSerializer):
             "review_step_id": _int(step.review_step_id),
             "name": _str(step.name),
             "role": _str(step.role),
-            "role_display": _str(step.get_role_display()),
+            "role_display": _display(step, "role"),
             "section": _str(step.section) if step.section_id is not None else None,
             "assignee_id": _int(step.assignee_id),
             "state": _str(step.state),
-            "state_display": _str(step.get_state_display()),
+            "state_display": _display(step, "state"),
             "done_on": _date(step.done_on),
             "outcome": _str(step.outcome),
             "opinion": _str(step.opinion),
@@ -342,7 +361,7 @@ class LicenceSerializer(HandRendered, serializers.ModelSerializer):
             "number": _str(licence.number),
             "name": _str(licence.name),
             "state": _str(licence.state),
-            "state_display": _str(licence.get_state_display()),
+            "state_display": _display(licence, "state"),
             "scope": _str(licence.scope),
             "valid_from": _date(licence.valid_from),
             "valid_until": _date(licence.valid_until),
@@ -390,7 +409,7 @@ class CommitmentVerificationSerializer(HandRendered, serializers.ModelSerializer
     def render(v: CommitmentVerification) -> dict:
         return {
             "state": _str(v.state),
-            "state_display": _str(v.get_state_display()),
+            "state_display": _display(v, "state"),
             "decided_on": _date(v.decided_on),
             "days": _int(v.days),
             "due_on": _date(v.due_on),
@@ -467,7 +486,7 @@ class CaseRowSerializer(HandRendered, serializers.ModelSerializer):
             "id": case.pk,
             "number": _str(case.number),
             "state": _str(case.state),
-            "state_display": _str(case.get_state_display()),
+            "state_display": _display(case, "state"),
             "channel": _str(case.channel),
             "applicant": ApplicantRefSerializer.render(case.applicant),
             "handling_item": CaseHandlingItemSerializer.render(case.handling_item),
@@ -610,7 +629,7 @@ class ApplicantMaterialSerializer(HandRendered, serializers.ModelSerializer):
             "id": line.pk,
             "name": _str(line.material.name),
             "status": _str(line.status),
-            "status_display": _str(line.get_status_display()),
+            "status_display": _display(line, "status"),
             "note": _str(line.note),
             "promised_by": _date(line.promised_by),
             "supplied_on": _date(line.supplied_on),
@@ -699,11 +718,11 @@ class ApplicantDocumentSerializer(HandRendered, serializers.ModelSerializer):
         return {
             "id": d.pk,
             "kind": _str(d.kind),
-            "kind_display": _str(d.get_kind_display()),
+            "kind_display": _display(d, "kind"),
             "number": _str(d.number),
             "dated": _date(d.dated),
             "state": _str(d.state),
-            "state_display": _str(d.get_state_display()),
+            "state_display": _display(d, "state"),
             "verification_code": _str(d.verification_code),
         }
 
@@ -761,7 +780,7 @@ class ApplicantCaseSerializer(HandRendered, serializers.ModelSerializer):
             "number": _str(case.number),
             "query_code": _str(case.query_code),
             "state": _str(case.state),
-            "state_display": _str(case.get_state_display()),
+            "state_display": _display(case, "state"),
             "progress": _str(case.progress),
             "channel": _str(case.channel),
             "applicant": ApplicantRefSerializer.render(case.applicant),

@@ -1,6 +1,8 @@
 """The endpoints of the cases API. Each action endpoint is thin: parse the body with the
 action's input, call the action, answer with the case as it now is."""
 
+from functools import partial
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,13 +25,26 @@ from oneseal.api.pagination import CaseListPagination
 from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseMaterial, RevocationProposal
-from oneseal.cases.queries import case_rows, staff_sees, visible_applicants, with_clocks
+from oneseal.cases.queries import (
+    case_rows,
+    staff_sees,
+    visible_applicant,
+    visible_applicants,
+    with_clocks,
+)
 from oneseal.errors import ValidationFailed
 from oneseal.interface.case_actions import ACTIONS, CaseAction
 from oneseal.interface.rest import ErrorSerializer, load_case, parse
 
 from .details import acted_detail, detail_of, opened_detail, require_visible
-from .inputs import ApplicantInput, CaseListQuery, OpenCaseInput, UploadInput, target_licence_of
+from .inputs import (
+    ApplicantInput,
+    CaseListQuery,
+    FoundByKey,
+    OpenCaseInput,
+    UploadInput,
+    target_licence_of,
+)
 from .outputs import (
     CASE_VIEW,
     ApplicantEventSerializer,
@@ -69,7 +84,10 @@ def opening_input(request, serializer_class) -> tuple[str, dict]:
     if len(key) > IDEMPOTENCY_KEY_MAX:
         raise ValidationFailed(fields={"Idempotency-Key": [_("幂等键最长64个字符")]})
     body = serializer_class(data=request.data)
-    body.fields["applicant"].queryset = visible_applicants(request.user)
+    applicant = body.fields["applicant"]
+    applicant.queryset = visible_applicants(request.user)
+    if isinstance(applicant, FoundByKey):
+        applicant.find = partial(visible_applicant, request.user)
     body.is_valid(raise_exception=True)
     return key, dict(body.validated_data)
 

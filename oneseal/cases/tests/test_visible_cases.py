@@ -100,3 +100,24 @@ def test_one_case_is_visible_as_the_list_has_it(
     for pk in (theirs.pk, own.pk, mine.pk):
         for user in (far, near, person):
             assert case_is_visible(user, pk) == visible_cases(user).filter(pk=pk).exists()
+
+
+def test_a_clerk_finds_a_case_of_the_region_without_building_the_statement(
+    handling_item, clerk, applicant, monkeypatch
+):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    near = get_user_model().objects.get(pk=clerk.pk)
+    assert case_is_visible(near, case.pk)
+    staff_of(near)
+    built = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        built.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    assert case_is_visible(near, case.pk)
+    assert built == []

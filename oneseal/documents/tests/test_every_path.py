@@ -145,7 +145,9 @@ def test_without_a_seal_the_act_stands_and_the_notice_waits_in_the_queue(
     assert (pending.case, pending.kind, pending.event.action) == (case, "acceptance", "accept")
     assert "尚未启用电子印章" in pending.reason and pending.document is None
     assert AuditEvent.objects.filter(
-        action="documents.queue_notice", subject_id=str(pending.pk)
+        action="documents.queue_notice",
+        subject_id=str(pending.pk),
+        summary=f"{pending.get_kind_display()} 待出具：{pending.reason}",
     ).exists()
 
     client.force_login(clerk)

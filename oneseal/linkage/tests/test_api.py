@@ -123,6 +123,16 @@ def test_a_revoked_or_forged_token_is_refused(decide, token, api):
     assert api.get(url("linkage-push", push.pk)).status_code == 401
 
 
+def test_a_token_revoked_is_refused_on_the_very_next_request(decide, token, api):
+    """Nothing of a token is kept between requests: the request after the revocation is refused."""
+    push = decide().pushes.get()
+    row, header = token("pushes:read")
+    api.credentials(HTTP_AUTHORIZATION=header)
+    assert api.get(url("linkage-push", push.pk)).status_code == 200
+    actions.revoke_token(row, system=True)
+    assert api.get(url("linkage-push", push.pk)).status_code == 401
+
+
 def test_only_the_hash_of_a_token_is_stored_and_the_command_prints_it_once(department):
     out = io.StringIO()
     call_command(

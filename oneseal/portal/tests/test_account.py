@@ -38,6 +38,8 @@ def test_a_person_signs_up_with_a_valid_id_number_and_is_signed_in(db):
         and applicant.name == "张珊"
     )
     assert client.get("/my/cases/").status_code == 200
+    # Signed in by the backend every request reads its user through (one statement).
+    assert client.session["_auth_user_backend"] == "oneseal.organisation.backends.StaffBackend"
 
 
 def test_an_organisation_cannot_sign_up_and_is_told_to_come_to_a_window(db):
