@@ -19,7 +19,16 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 
 from .clocks import clocks_of
-from .models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion, Upload, standing_q
+from .models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    Licence,
+    LicenceVersion,
+    Upload,
+    region_scope,
+    standing_q,
+)
 
 
 class Viewer(Actor, Protocol):
@@ -107,17 +116,6 @@ def own_applicant_ids(user: Viewer) -> list[int]:
         cached = list(represented(user).values_list("pk", flat=True))
         setattr(user, "_oneseal_own_applicants", cached)  # noqa: B010
     return cached
-
-
-def region_scope(prefix: str) -> Q:
-    """The cases whose region code starts with `prefix`. The range beside the LIKE says the
-    same and lets a plain b-tree on region_code (alone or after state) answer it: under a
-    collation other than C, PostgreSQL uses such an index for LIKE only with pattern ops."""
-    if not prefix:
-        return Q(region_code__startswith="")
-    # Region codes are digits: the codes starting with "6402" are those in ["6402", "6403").
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return Q(region_code__startswith=prefix, region_code__gte=prefix, region_code__lt=after)
 
 
 def staff_sees(user: Viewer, case: Case) -> bool:
