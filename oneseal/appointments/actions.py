@@ -11,12 +11,15 @@ slot full. Cancelling locks the slot before the booking, in the same order, so t
 deadlock."""
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User, acts_as_system
+from oneseal.actors import Actor, User, acts_as_system, stored_user
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
@@ -53,11 +56,11 @@ HALL_FIELDS = (
 )
 
 
-def can_manage(user, region: Region) -> bool:
+def can_manage(user: Actor, region: Region) -> bool:
     return any(has_role(user, role, region) for role in MANAGE_ROLES)
 
 
-def _require_manager(actor: "User", hall_or_region) -> None:
+def _require_manager(actor: "User", hall_or_region: Hall | Region) -> None:
     region = hall_or_region.region if isinstance(hall_or_region, Hall) else hall_or_region
     if not can_manage(actor, region):
         raise NotPermitted()
@@ -121,7 +124,7 @@ def create_hall(
     actor: "User",
     region: Region,
     service_centre: ServiceCentre | None = None,
-    **fields,
+    **fields: Any,
 ) -> Hall:
     """A hall of the bureau: its own service hall, or a township service centre's."""
     _require_manager(actor, region)
@@ -151,7 +154,7 @@ def create_hall(
 
 
 @transaction.atomic
-def update_hall(hall: Hall, *, actor: "User", **fields) -> Hall:
+def update_hall(hall: Hall, *, actor: "User", **fields: Any) -> Hall:
     """Change a hall's hours or booking rules. Slots already generated keep their times; the
     next generation removes the empty ones that no longer fit."""
     hall = Hall.objects.select_for_update().select_related("region").get(pk=hall.pk)
@@ -192,8 +195,8 @@ def save_group(
     name: str,
     windows: str = "",
     capacity: int,
-    departments=(),
-    items=(),
+    departments: Iterable[Any] = (),
+    items: Iterable[Any] = (),
     order: int = 0,
     is_active: bool = True,
 ) -> ItemGroup:
@@ -202,14 +205,13 @@ def save_group(
     hall = Hall.objects.select_related("region", "bureau__region").get(pk=hall.pk)
     _require_manager(actor, hall)
     errors: dict[str, list[str]] = {}
+    others = ItemGroup.objects.filter(hall=hall)
+    if group is not None:
+        others = others.exclude(pk=group.pk)
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("请填写分组名称")]
-    elif (
-        ItemGroup.objects.filter(hall=hall, name=name)
-        .exclude(pk=getattr(group, "pk", None))
-        .exists()
-    ):
+    elif others.filter(name=name).exists():
         errors["name"] = [_("该大厅已有同名分组")]
     if not isinstance(capacity, int) or not 1 <= capacity <= 100:
         errors["capacity"] = [_("每时段可约人数应为1至100")]
@@ -274,6 +276,7 @@ def generate_slots(
     changes nothing. Returns (created, removed). The scheduled job calls it with `system=True`."""
     hall = Hall.objects.select_for_update().select_related("region").get(pk=hall.pk)
     if not acts_as_system(actor, system=system):
+        assert actor is not None  # acts_as_system refuses a call that names nobody
         _require_manager(actor, hall)
     today = today or business_today()
     cal = current_calendar()
@@ -435,7 +438,7 @@ def book(
                     applicant=applicant,
                     handling_item=handling_item,
                     region_code=hall.region_code,
-                    booked_by=actor,
+                    booked_by=stored_user(actor),
                 )
             break
         except IntegrityError:
@@ -534,7 +537,7 @@ def mark(
     now = now or timezone.now()
     blockers = mark_blockers(booking, state, now=now)
     fail_blockers(blockers)
-    booking.state, booking.marked_by, booking.marked_at = state, actor, now
+    booking.state, booking.marked_by, booking.marked_at = state, stored_user(actor), now
     booking.save(update_fields=["state", "marked_by", "marked_at"])
     record(
         f"appointments.mark_{state}",
@@ -546,5 +549,5 @@ def mark(
     return booking
 
 
-def departments_of(bureau: Bureau):
+def departments_of(bureau: Bureau) -> QuerySet[Department]:
     return Department.objects.filter(region__code__startswith=bureau.region.prefix)

@@ -12,13 +12,15 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import ValidationFailed
-from oneseal.interface.rest import DATE_FORMAT, ErrorSerializer
+from oneseal.interface.rest import DATE_FORMAT, ErrorSerializer, parse
 
 from . import actions, queries, rules
 from .models import Booking, Slot
@@ -95,7 +97,7 @@ class BookingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_code_display(self, obj) -> str:
+    def get_code_display(self, obj: Booking) -> str:
         return rules.format_code(obj.code)
 
 
@@ -128,12 +130,6 @@ class BookingListQuery(serializers.Serializer):
     )
 
 
-def parse(serializer_class, data) -> dict:
-    parsed = serializer_class(data=data)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
-
-
 # --- views --------------------------------------------------------------------------------
 
 
@@ -155,7 +151,7 @@ class OpenSlots(APIView):
         ],
         responses={200: GroupSlotsSerializer(many=True), 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         hi = get_object_or_404(
             HandlingItem.objects.select_related("item_version__item__catalogue__region"), pk=pk
         )
@@ -176,12 +172,12 @@ class OpenSlots(APIView):
         return Response(GroupSlotsSerializer(out, many=True).data)
 
 
-class SignedIn:
+class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
 
-class Bookings(SignedIn, APIView):
+class Bookings(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="list_bookings",
@@ -192,7 +188,7 @@ class Bookings(SignedIn, APIView):
         ),
         responses={200: BookingSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = parse(BookingListQuery, request.query_params)
         qs = queries.booking_rows(queries.visible_bookings(request.user))
         if params.get("hall") is not None:
@@ -217,9 +213,10 @@ class Bookings(SignedIn, APIView):
             409: OpenApiResponse(ErrorSerializer, description=gettext_lazy("该时段已约满")),
         },
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(BookingInput, request.data)
         own = list(represented(request.user).order_by("-kind", "id"))
+        applicant: Applicant | None
         if data.get("applicant") is None and len(own) == 1:
             applicant = own[0]
         else:
@@ -242,19 +239,19 @@ class Bookings(SignedIn, APIView):
             )
         booking = actions.book(slot, actor=request.user, applicant=applicant, handling_item=hi)
         return Response(
-            BookingSerializer(queries.booking_rows(Booking.objects).get(pk=booking.pk)).data,
+            BookingSerializer(queries.booking_rows(Booking.objects.all()).get(pk=booking.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
 
-def _visible(request, code: str) -> Booking:
+def _visible(request: Request, code: str) -> Booking:
     return get_object_or_404(
         queries.booking_rows(queries.visible_bookings(request.user)),
         code=rules.normalise_code(code),
     )
 
 
-class BookingDetail(SignedIn, APIView):
+class BookingDetail(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="get_booking",
@@ -262,11 +259,11 @@ class BookingDetail(SignedIn, APIView):
         parameters=[CODE],
         responses={200: BookingSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, code):
+    def get(self, request: Request, code: str) -> Response:
         return Response(BookingSerializer(_visible(request, code)).data)
 
 
-class BookingCancel(SignedIn, APIView):
+class BookingCancel(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="cancel_booking",
@@ -276,14 +273,14 @@ class BookingCancel(SignedIn, APIView):
         description=gettext_lazy("申请人本人在大厅规定的取消截止时间前取消。"),
         responses={200: BookingSerializer, **ERRORS},
     )
-    def post(self, request, code):
+    def post(self, request: Request, code: str) -> Response:
         booking = actions.cancel(_visible(request, code), actor=request.user)
         return Response(
-            BookingSerializer(queries.booking_rows(Booking.objects).get(pk=booking.pk)).data
+            BookingSerializer(queries.booking_rows(Booking.objects.all()).get(pk=booking.pk)).data
         )
 
 
-class BookingMark(SignedIn, APIView):
+class BookingMark(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="mark_booking",
@@ -293,9 +290,9 @@ class BookingMark(SignedIn, APIView):
         description=gettext_lazy("大厅所在区划的综合受理窗口工作人员登记。"),
         responses={200: BookingSerializer, **ERRORS},
     )
-    def post(self, request, code):
+    def post(self, request: Request, code: str) -> Response:
         data = parse(BookingMarkInput, request.data)
         booking = actions.mark(_visible(request, code), actor=request.user, state=data["state"])
         return Response(
-            BookingSerializer(queries.booking_rows(Booking.objects).get(pk=booking.pk)).data
+            BookingSerializer(queries.booking_rows(Booking.objects.all()).get(pk=booking.pk)).data
         )

@@ -1,12 +1,15 @@
 """Forms of the appointment pages. They only parse input; every write goes through
 `appointments.actions`, whose domain errors are put back on the form."""
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
-from oneseal.organisation.models import Department, ServiceCentre
+from oneseal.organisation.models import Bureau, Department, ServiceCentre
 
 from .models import Booking, Hall
 
@@ -31,14 +34,14 @@ class HallForm(forms.ModelForm):
         ]
         widgets = {"opens_at": TIME, "lunch_from": TIME, "lunch_until": TIME, "closes_at": TIME}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The action checks the ranges and says which field is wrong; the form only parses.
         for name in ("slot_minutes", "days_ahead", "cancel_cutoff_minutes"):
             self.fields[name].validators = []
             self.fields[name].widget.attrs.pop("max", None)
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         """Uniqueness is the action's to check and to say."""
 
 
@@ -51,11 +54,22 @@ class NewHallForm(HallForm):
         help_text=_("乡镇便民服务中心的预约大厅请选择所属中心"),
     )
 
-    def __init__(self, *args, bureau, **kwargs):
+    def __init__(self, *args: Any, bureau: Bureau, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_centre"].queryset = ServiceCentre.objects.filter(
-            bureau=bureau
-        ).order_by("region__code")
+        cast(
+            forms.ModelChoiceField, self.fields["service_centre"]
+        ).queryset = ServiceCentre.objects.filter(bureau=bureau).order_by("region__code")
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    """Items by the name of their version in force (`names`, item id → name)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.names: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.names.get(obj.pk, obj.basic_code)
 
 
 class GroupForm(forms.Form):
@@ -74,19 +88,21 @@ class GroupForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    items = forms.ModelMultipleChoiceField(
+    items = ItemChoiceField(
         label=_("另办理以下事项"),
         queryset=Item.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
-    def __init__(self, *args, hall: Hall, **kwargs):
+    def __init__(self, *args: Any, hall: Hall, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         prefix = hall.bureau.region.prefix
-        self.fields["departments"].queryset = Department.objects.filter(
-            region__code__startswith=prefix
-        ).order_by("order", "id")
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["departments"]
+        ).queryset = Department.objects.filter(region__code__startswith=prefix).order_by(
+            "order", "id"
+        )
         names = dict(
             ItemVersion.objects.in_force(today())
             .filter(
@@ -95,8 +111,9 @@ class GroupForm(forms.Form):
             )
             .values_list("item_id", "name")
         )
-        self.fields["items"].queryset = Item.objects.filter(pk__in=names)
-        self.fields["items"].label_from_instance = lambda item: names.get(item.pk, item.basic_code)
+        items = cast(ItemChoiceField, self.fields["items"])
+        items.queryset = Item.objects.filter(pk__in=names)
+        items.names = names
 
 
 class BookForm(forms.Form):
@@ -114,9 +131,9 @@ class DayForm(forms.Form):
         error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")},
     )
 
-    def __init__(self, *args, halls, **kwargs):
+    def __init__(self, *args: Any, halls: QuerySet[Hall], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hall"].queryset = halls
+        cast(forms.ModelChoiceField, self.fields["hall"]).queryset = halls
 
 
 class MarkForm(forms.Form):

@@ -10,6 +10,7 @@ overbooked by two people at once.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -74,10 +75,10 @@ class Hall(models.Model):
             models.UniqueConstraint(fields=["bureau", "name"], name="hall_unique_name_per_bureau")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.region.code
         super().save(*args, **kwargs)
 
@@ -109,7 +110,7 @@ class ItemGroup(models.Model):
             models.UniqueConstraint(fields=["hall", "name"], name="item_group_unique_name_per_hall")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.hall} · {self.name}"
 
 
@@ -137,7 +138,7 @@ class Slot(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.group} {self.day.isoformat()} {self.starts_at:%H:%M}"
 
     @property
@@ -146,6 +147,11 @@ class Slot(models.Model):
 
 
 class Booking(models.Model):
+    # Set by the pages that list bookings, never stored: why each button is greyed out.
+    cancel_blockers: list[str]
+    arrive_blockers: list[str]
+    no_show_blockers: list[str]
+
     class BookingState(models.TextChoices):
         BOOKED = "booked", _("已预约")
         CANCELLED = "cancelled", _("已取消")
@@ -198,7 +204,7 @@ class Booking(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.code
 
     @property

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oneseal.actors import Actor
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import current_calendar
-from oneseal.cases.queries import is_scoped_staff
+from oneseal.cases.queries import Viewer, is_scoped_staff
 from oneseal.catalogue.models import HandlingItem
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
@@ -19,11 +20,11 @@ from .actions import can_manage, slot_start
 from .models import Booking, Hall, ItemGroup, Slot
 
 
-def _staff_prefix(user) -> str | None:
+def _staff_prefix(user: Viewer) -> str | None:
     return scope_prefix(user) if is_scoped_staff(user) else None
 
 
-def visible_bookings(user) -> QuerySet[Booking]:
+def visible_bookings(user: Viewer) -> QuerySet[Booking]:
     """Staff with a role: the bookings of the halls of their region and below; anyone signed
     in: the bookings of the applicants linked to their account; anonymous: nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -39,7 +40,7 @@ def booking_rows(qs: QuerySet[Booking]) -> QuerySet[Booking]:
     return qs.select_related("slot__group__hall", "applicant", "handling_item")
 
 
-def own_bookings(user) -> QuerySet[Booking]:
+def own_bookings(user: Actor) -> QuerySet[Booking]:
     if not getattr(user, "is_authenticated", False):
         return Booking.objects.none()
     return booking_rows(Booking.objects.filter(applicant__in=represented(user))).order_by(
@@ -47,7 +48,7 @@ def own_bookings(user) -> QuerySet[Booking]:
     )
 
 
-def managed_halls(user) -> list[Hall]:
+def managed_halls(user: Actor) -> list[Hall]:
     """The halls this user may keep (window clerks and catalogue administrators)."""
     prefix = scope_prefix(user)
     if prefix is None:
@@ -56,7 +57,7 @@ def managed_halls(user) -> list[Hall]:
     return [h for h in halls if can_manage(user, h.region)]
 
 
-def clerk_halls(user) -> QuerySet[Hall]:
+def clerk_halls(user: Actor) -> QuerySet[Hall]:
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CLERK):
         return Hall.objects.none()

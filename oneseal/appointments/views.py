@@ -8,13 +8,15 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.actors import Actor
 from oneseal.applicants.queries import acts_for, represented
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import HandlingItem
@@ -40,7 +42,7 @@ def _handling_item(pk: int) -> HandlingItem:
 
 
 @login_required
-def book(request, handling_item_id: int):
+def book(request: HttpRequest, handling_item_id: int) -> HttpResponse:
     """Choose a hall (window group) serving the handling item, then a slot; book it."""
     hi = _handling_item(handling_item_id)
     groups = list(queries.groups_for(hi))
@@ -96,7 +98,7 @@ def book(request, handling_item_id: int):
 
 
 @login_required
-def mine(request):
+def mine(request: HttpRequest) -> HttpResponse:
     bookings = list(queries.own_bookings(request.user))
     now = timezone.now()
     for b in bookings:
@@ -104,7 +106,7 @@ def mine(request):
     return render(request, "appointments/mine.html", {"bookings": bookings})
 
 
-def _visible_booking(request, code: str) -> Booking:
+def _visible_booking(request: HttpRequest, code: str) -> Booking:
     return get_object_or_404(
         queries.booking_rows(queries.visible_bookings(request.user)),
         code=rules.normalise_code(code),
@@ -112,7 +114,7 @@ def _visible_booking(request, code: str) -> Booking:
 
 
 @login_required
-def booking(request, code: str):
+def booking(request: HttpRequest, code: str) -> HttpResponse:
     b = _visible_booking(request, code)
     own = acts_for(request.user, b.applicant)
     return render(
@@ -132,7 +134,7 @@ def booking(request, code: str):
 
 @login_required
 @require_POST
-def cancel(request, code: str):
+def cancel(request: HttpRequest, code: str) -> HttpResponse:
     b = get_object_or_404(
         Booking.objects.filter(applicant__in=represented(request.user)),
         code=rules.normalise_code(code),
@@ -150,14 +152,15 @@ def cancel(request, code: str):
 
 
 @login_required
-def day(request):
+def day(request: HttpRequest) -> HttpResponse:
     """The day's bookings of a hall of the clerk's region, with arrival marking; a booking code
     typed at the window finds its row."""
     halls = queries.clerk_halls(request.user)
-    if not halls.exists():
+    first = halls.first()
+    if first is None:
         raise PermissionDenied(_("只有本地区的综合受理窗口工作人员可以查看预约"))
     data = {
-        "hall": request.GET.get("hall") or halls.first().pk,
+        "hall": request.GET.get("hall") or first.pk,
         "day": request.GET.get("day") or today(),
     }
     form = DayForm(data, halls=halls)
@@ -197,7 +200,7 @@ def day(request):
 
 @login_required
 @require_POST
-def mark(request, code: str):
+def mark(request: HttpRequest, code: str) -> HttpResponse:
     b = get_object_or_404(
         queries.visible_bookings(request.user).exclude(applicant__in=represented(request.user)),
         code=rules.normalise_code(code),
@@ -227,7 +230,7 @@ def mark(request, code: str):
 # --- halls, groups, slots -----------------------------------------------------------------
 
 
-def _manageable_bureaus(user):
+def _manageable_bureaus(user: Actor) -> QuerySet[Bureau]:
     prefix = scope_prefix(user)
     if prefix is None:
         return Bureau.objects.none()
@@ -235,7 +238,7 @@ def _manageable_bureaus(user):
 
 
 @login_required
-def halls(request):
+def halls(request: HttpRequest) -> HttpResponse:
     managed = queries.managed_halls(request.user)
     bureaus = [
         b for b in _manageable_bureaus(request.user) if actions.can_manage(request.user, b.region)
@@ -247,7 +250,7 @@ def halls(request):
     return render(request, "appointments/halls.html", {"halls": managed, "bureaus": bureaus})
 
 
-def _hall_for_manager(request, hall_id: int) -> Hall:
+def _hall_for_manager(request: HttpRequest, hall_id: int) -> Hall:
     hall = queries.hall_with_groups(hall_id).first()
     if hall is None or not actions.can_manage(request.user, hall.region):
         raise Http404()
@@ -255,7 +258,7 @@ def _hall_for_manager(request, hall_id: int) -> Hall:
 
 
 @login_required
-def hall_new(request, bureau_id: int):
+def hall_new(request: HttpRequest, bureau_id: int) -> HttpResponse:
     bureau = get_object_or_404(_manageable_bureaus(request.user), pk=bureau_id)
     if not actions.can_manage(request.user, bureau.region):
         raise Http404()
@@ -288,7 +291,7 @@ def hall_new(request, bureau_id: int):
 
 
 @login_required
-def hall(request, hall_id: int):
+def hall(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = _hall_for_manager(request, hall_id)
     form = HallForm(request.POST or None, instance=hall)
     if request.method == "POST" and form.is_valid():
@@ -313,7 +316,7 @@ def hall(request, hall_id: int):
 
 
 @login_required
-def group(request, hall_id: int, group_id: int | None = None):
+def group(request: HttpRequest, hall_id: int, group_id: int | None = None) -> HttpResponse:
     hall = _hall_for_manager(request, hall_id)
     existing = get_object_or_404(ItemGroup, pk=group_id, hall=hall) if group_id else None
     initial = None
@@ -346,7 +349,7 @@ def group(request, hall_id: int, group_id: int | None = None):
 
 @login_required
 @require_POST
-def generate(request, hall_id: int):
+def generate(request: HttpRequest, hall_id: int) -> HttpResponse:
     hall = _hall_for_manager(request, hall_id)
     try:
         created, removed = actions.generate_slots(hall, actor=request.user)
@@ -364,7 +367,7 @@ def generate(request, hall_id: int):
 
 @login_required
 @require_POST
-def slot_capacity(request, slot_id: int):
+def slot_capacity(request: HttpRequest, slot_id: int) -> HttpResponse:
     slot = get_object_or_404(Slot.objects.select_related("group__hall__region"), pk=slot_id)
     if not actions.can_manage(request.user, slot.group.hall.region):
         raise Http404()

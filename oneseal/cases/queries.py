@@ -20,7 +20,16 @@ from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 from oneseal.prepared import Prepared
 
 from .clocks import clocks_of
-from .models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion, Upload, standing_q
+from .models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    Licence,
+    LicenceVersion,
+    Upload,
+    region_scope,
+    standing_q,
+)
 
 
 class Viewer(Actor, Protocol):
@@ -142,17 +151,6 @@ def own_applicant_ids(user: Viewer) -> list[int]:
         cached = list(represented(user).values_list("pk", flat=True))
         setattr(user, "_oneseal_own_applicants", cached)  # noqa: B010
     return cached
-
-
-def region_scope(prefix: str) -> Q:
-    """The cases whose region code starts with `prefix`. The range beside the LIKE says the
-    same and lets a plain b-tree on region_code (alone or after state) answer it: under a
-    collation other than C, PostgreSQL uses such an index for LIKE only with pattern ops."""
-    if not prefix:
-        return Q(region_code__startswith="")
-    # Region codes are digits: the codes starting with "6402" are those in ["6402", "6403").
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return Q(region_code__startswith=prefix, region_code__gte=prefix, region_code__lt=after)
 
 
 def staff_sees(user: Viewer, case: Case) -> bool:
@@ -397,3 +395,34 @@ def correction_notice(case: Case) -> CaseEvent | None:
     """The one-time correction notice (一次性告知) the case is waiting on: the latest one."""
     notices = [e for e in case.events.all() if e.action == "request_correction"]
     return notices[-1] if notices else None
+
+
+@dataclass(frozen=True)
+class CorrectionReply:
+    """What the applicant has sent in reply to a correction notice: the checklist lines given
+    a file (or a reused document) and the files themselves."""
+
+    lines: frozenset[int]
+    uploads: frozenset[int]
+    # Events written before they named their upload: the file by its line and digest.
+    digests: frozenset[tuple[int, str]]
+
+    def has(self, upload: Upload) -> bool:
+        return upload.pk in self.uploads or (upload.case_material_id, upload.sha256) in self.digests
+
+
+def correction_reply(case: Case, notice: CaseEvent) -> CorrectionReply:
+    """The files sent after `notice`, by the events' order, not their times: a file sent with
+    the application in the second the notice went out is no reply to it (event times are
+    kept to the second). The one rule of the portal's page and of `submit_correction`'s
+    check; reads the case's events as prefetched, if they are."""
+    sent = [e.data for e in case.events.all() if e.action == "attach_file" and e.seq > notice.seq]
+    return CorrectionReply(
+        lines=frozenset(data["line"] for data in sent if "line" in data),
+        uploads=frozenset(data["upload"] for data in sent if "upload" in data),
+        digests=frozenset(
+            (data["line"], data["sha256"])
+            for data in sent
+            if "upload" not in data and "line" in data and "sha256" in data
+        ),
+    )

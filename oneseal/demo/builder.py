@@ -237,14 +237,14 @@ def _accounts(bureau, sections, departments) -> dict:
             continue
         region = Region.objects.get(code=row.region_code)
         if user is None:
-            # Catalogue administrators edit handling items and materials in the Django admin.
+            # Catalogue administrators edit handling items and materials in the Django admin:
+            # their role lets them in (set_roles below).
             user = organisation_actions.create_account(
                 actor=admin,
                 region=region,
                 username=row.username,
                 display_name=row.display_name,
                 encoded_password=encoded,
-                admin_site=row.role == Role.CATALOGUE_ADMIN,
             )
         users[row.username] = user
         staff = _ensure(

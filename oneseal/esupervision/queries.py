@@ -33,8 +33,7 @@ from django.utils.translation import gettext_lazy
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import jobs as case_jobs
-from oneseal.cases.models import Case, CaseEvent, State, Suspension
-from oneseal.cases.queries import region_scope
+from oneseal.cases.models import Case, CaseEvent, State, Suspension, region_scope
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion, Material, ReviewStep
 from oneseal.documents.models import PendingNotice
 from oneseal.documents.queries import overdue_notices

@@ -229,6 +229,12 @@ def save_staff(staff: Staff, *, actor: Actor) -> Staff:
     if not changes and not created:
         return staff
     staff.save()
+    if "user" in changes and not created:
+        # The record's roles go with it to its new account: the account it leaves holds none.
+        roles = set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
+        gone = get_user_model().objects.select_for_update().get(pk=changes["user"][0])
+        _follow_admin_site(gone, set(), staff=staff, actor=actor)
+        _follow_admin_site(staff.user, roles, staff=staff, actor=actor)
     record(
         "organisation.save_staff",
         actor=actor,
@@ -269,6 +275,9 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
         wanted.add(role)
     held = set(StaffRole.objects.filter(staff=staff).values_list("role", flat=True))
     if wanted == held:
+        # Saving the roles unchanged still mends an admin flag set by hand (the superuser's
+        # user page): the roles decide it.
+        _follow_admin_site(staff.user, wanted, staff=staff, actor=actor)
         return sorted(held)
     if staff.user_id == getattr(actor, "pk", None):
         raise NotPermitted(_("不能更改自己的角色，请由其他管理员办理"))
@@ -314,19 +323,20 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
             ),
             data={"role": role, "user": staff.user_id},
         )
-    _follow_admin_site(staff, wanted=wanted, held=held, actor=actor)
+    _follow_admin_site(staff.user, wanted, staff=staff, actor=actor)
     staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
     return sorted(wanted)
 
 
-def _follow_admin_site(staff: Staff, *, wanted: set[str], held: set[str], actor: Actor) -> None:
+def _follow_admin_site(user: Any, roles: set[str], *, staff: Staff, actor: Actor) -> None:
     """The admin is where an administrator keeps staff and roles and a catalogue administrator
-    the handling items: granting such a role lets the account in, withdrawing the last one
-    shuts it out again (a superuser stays). Without this, an account opened without the admin
-    flag (every rolled-out county's seats) held the role and could not use it."""
-    user = staff.user
-    needs = bool(wanted & ADMIN_SITE_ROLES)
-    if needs == user.is_staff or (not needs and (user.is_superuser or not held & ADMIN_SITE_ROLES)):
+    the handling items: an account is let in exactly while its staff record holds such a role
+    (`roles`), so granting one lets it in and withdrawing the last one shuts it out again (a
+    superuser stays). Only the roles set the flag (`set_roles`, and `save_staff` when a record
+    changes its account): no account is opened with it, none keeps it without a role. Django
+    reads the flag afresh on each request, so the change holds from the next one."""
+    needs = bool(roles & ADMIN_SITE_ROLES)
+    if needs == user.is_staff or (not needs and user.is_superuser):
         return
     user.is_staff = needs
     user.save(update_fields=["is_staff"])
@@ -479,11 +489,10 @@ def create_account(
     password: str = "",
     encoded_password: str = "",
     unusable_password: bool = False,
-    admin_site: bool = False,
 ) -> AbstractUser:
     """A sign-in account for someone an administrator of `region` is about to place there as
-    staff (`save_staff`, then `set_roles`). `admin_site` lets them into the Django admin, where
-    catalogue administrators edit handling items and materials."""
+    staff (`save_staff`, then `set_roles`). Never let into the Django admin here: the roles
+    that are worked there do that (`set_roles`)."""
     require_administrator(actor, region)
     user = _new_user(
         username=username,
@@ -491,7 +500,6 @@ def create_account(
         password=password,
         encoded_password=encoded_password,
         unusable_password=unusable_password,
-        is_staff=admin_site,
     )
     _save_new_user(user)
     record(
@@ -500,6 +508,6 @@ def create_account(
         subject=user,
         region_code=region.code,
         summary=user.first_name,
-        data={"username": user.username, "admin_site": admin_site},
+        data={"username": user.username},
     )
     return user

@@ -275,13 +275,13 @@ def my_case(request, pk):
     )
     lines = list(case.materials.all())
     listed = set()
+    reply = None
     if notice is not None:
         listed = {item.get("line") for item in notice.data.get("items", [])}
+        reply = case_queries.correction_reply(case, notice)
     for line in lines:
         line.in_notice = line.pk in listed
-        line.new_uploads = [
-            u for u in line.uploads.all() if notice is not None and u.uploaded_at >= notice.at
-        ]
+        line.new_uploads = [u for u in line.uploads.all() if reply is not None and reply.has(u)]
     events = list(case.events.all())
     for event in events:
         event.text, event.detail = texts.event_text(event.action), texts.event_detail(event)

@@ -9,12 +9,14 @@ and returns the object.
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import Actor, User, stored_user
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar, today
@@ -32,7 +34,7 @@ ASSIGN_ROLES = (Role.CLERK, Role.SIGNATORY)
 ANSWER_MAX = 4000
 
 
-def is_owner(user, case: Case) -> bool:
+def is_owner(user: Actor, case: Case) -> bool:
     return getattr(user, "is_authenticated", False) and acts_for(user, case.applicant)
 
 
@@ -55,8 +57,8 @@ def rate(
     case: Case,
     *,
     actor: "User",
-    score,
-    reasons=(),
+    score: Any,  # checked by rules.rating_errors, as every input of the rating
+    reasons: Iterable[str] = (),
     comment: str = "",
     channel: str = Channel.ONLINE,
     on: datetime.date | None = None,
@@ -97,7 +99,7 @@ def rate(
                 reasons=reasons,
                 comment=comment,
                 channel=channel,
-                rated_by=actor,
+                rated_by=stored_user(actor),
                 rated_on=on,
             )
     except IntegrityError:
@@ -139,7 +141,7 @@ def _lock_follow_up(follow_up: FollowUp) -> FollowUp:
     return follow_up
 
 
-def _staff_in_region(user, follow_up: FollowUp, roles) -> bool:
+def _staff_in_region(user: Actor, follow_up: FollowUp, roles: Iterable[str]) -> bool:
     return any(has_role(user, role, follow_up.rating.case.region) for role in roles)
 
 
@@ -180,7 +182,7 @@ def answer_follow_up(
     follow_up.state = FollowUp.FollowUpState.ANSWERED
     follow_up.answer, follow_up.answered_by, follow_up.answered_at, follow_up.answered_on = (
         answer,
-        actor,
+        stored_user(actor),
         timezone.now(),
         on,
     )
@@ -197,13 +199,13 @@ def answer_follow_up(
     return follow_up
 
 
-def _display(user) -> str:
+def _display(user: Any) -> str:
     staff = staff_of(user)
     return staff.display_name if staff else user.get_username()
 
 
 @transaction.atomic
-def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee) -> FollowUp:
+def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee: Any) -> FollowUp:
     follow_up = _lock_follow_up(follow_up)
     if not _staff_in_region(actor, follow_up, ASSIGN_ROLES):
         raise NotPermitted()
@@ -232,14 +234,14 @@ def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee) -> FollowU
 
 
 @transaction.atomic
-def set_answer_days(bureau: Bureau, *, actor: "User", days) -> FollowUpPolicy:
+def set_answer_days(bureau: Bureau, *, actor: "User", days: Any) -> FollowUpPolicy:
     """Applies to bad ratings from now on; follow-ups already open keep their due date."""
     if not has_role(actor, Role.SIGNATORY, bureau.region):
         raise NotPermitted()
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 30:
         raise ValidationFailed(fields={"answer_days": [_("差评回复时限应为1至30个工作日")]})
     policy, _created = FollowUpPolicy.objects.select_for_update().get_or_create(bureau=bureau)
-    old, policy.answer_days, policy.updated_by = policy.answer_days, days, actor
+    old, policy.answer_days, policy.updated_by = policy.answer_days, days, stored_user(actor)
     policy.save()
     record(
         "ratings.set_answer_days",

@@ -5,6 +5,8 @@ Ratings are read through `queries.visible_ratings` and follow-ups through
 `queries.staff_follow_ups`, so an object outside the caller's scope is a 404 that says
 nothing about it. Domain errors are rendered by `api.errors`."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
@@ -13,13 +15,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.calendars.queries import today
 from oneseal.cases.queries import visible_cases
 from oneseal.errors import ValidationFailed
-from oneseal.interface.rest import ErrorSerializer
+from oneseal.interface.rest import ErrorSerializer, parse
 
 from . import actions, queries, rules
 from .models import Channel, FollowUp, Rating
@@ -55,7 +58,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_overdue(self, obj) -> bool:
+    def get_overdue(self, obj: FollowUp) -> bool:
         return obj.state == FollowUp.FollowUpState.OPEN and obj.due_on < today()
 
 
@@ -72,7 +75,9 @@ class StaffFollowUpSerializer(FollowUpSerializer):
 
 class RatingReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # The API's field "label": DRF's metaclass takes declared fields off the class, so it never
+    # meets Field.label, which the stubs see it overriding.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -102,11 +107,11 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(RatingReasonSerializer(many=True))
-    def get_reasons(self, obj):
+    def get_reasons(self, obj: Rating) -> list[dict[str, str]]:
         return [{"code": c, "label": str(rules.REASON_LABELS.get(c, c))} for c in obj.reasons]
 
     @extend_schema_field(FollowUpSerializer(allow_null=True))
-    def get_follow_up(self, obj):
+    def get_follow_up(self, obj: Rating) -> dict[str, Any] | None:
         follow_up = getattr(obj, "follow_up", None)
         return FollowUpSerializer(follow_up).data if follow_up else None
 
@@ -115,7 +120,7 @@ class RatingBandSerializer(serializers.Serializer):
     band = serializers.CharField(
         help_text=gettext_lazy("good（4—5分）、fair（3分）或 bad（1—2分）")
     )
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # as RatingReasonSerializer's
     scores = serializers.ListField(child=serializers.IntegerField())
     reasons = RatingReasonSerializer(many=True)
 
@@ -178,16 +183,10 @@ class FollowUpQuery(serializers.Serializer):
     )
 
 
-def parse(serializer_class, data) -> dict:
-    parsed = serializer_class(data=data)
-    parsed.is_valid(raise_exception=True)
-    return dict(parsed.validated_data)
-
-
 # --- views --------------------------------------------------------------------------------
 
 
-class SignedIn:
+class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
@@ -199,7 +198,7 @@ class Reasons(APIView):
         summary=gettext_lazy("评价档次与原因"),
         responses={200: RatingBandSerializer(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         out = [
             {
                 "band": band,
@@ -212,7 +211,7 @@ class Reasons(APIView):
         return Response(RatingBandSerializer(out, many=True).data)
 
 
-class Ratings(SignedIn, APIView):
+class Ratings(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="list_ratings",
@@ -220,7 +219,7 @@ class Ratings(SignedIn, APIView):
         description=gettext_lazy("申请人为本人办件的评价；工作人员为本区划及下级区划的评价。"),
         responses={200: RatingSerializer(many=True), 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         qs = queries.rating_rows(queries.visible_ratings(request.user))[:500]
         return Response(RatingSerializer(qs, many=True).data)
 
@@ -232,7 +231,7 @@ class Ratings(SignedIn, APIView):
         description=gettext_lazy("办结的办件由申请人本人评价一次；1—2分为差评，自动开启差评回访。"),
         responses={201: RatingSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(RateInput, request.data)
         # Staff rate only through the window device, and only cases of their region.
         case = (
@@ -245,12 +244,12 @@ class Ratings(SignedIn, APIView):
             raise ValidationFailed(fields={"case": [gettext_lazy("办件不存在或不是您的办件")]})
         rating = actions.rate(case, actor=request.user, **data)
         return Response(
-            RatingSerializer(queries.rating_rows(Rating.objects).get(pk=rating.pk)).data,
+            RatingSerializer(queries.rating_rows(Rating.objects.all()).get(pk=rating.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
 
-class RatingDetail(SignedIn, APIView):
+class RatingDetail(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="get_rating",
@@ -258,14 +257,14 @@ class RatingDetail(SignedIn, APIView):
         parameters=[ID],
         responses={200: RatingSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         rating = get_object_or_404(
             queries.rating_rows(queries.visible_ratings(request.user)), pk=pk
         )
         return Response(RatingSerializer(rating).data)
 
 
-class FollowUps(SignedIn, APIView):
+class FollowUps(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="list_follow_ups",
@@ -278,7 +277,7 @@ class FollowUps(SignedIn, APIView):
             403: ErrorSerializer,
         },
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = parse(FollowUpQuery, request.query_params)
         qs = queries.staff_follow_ups(request.user)
         if params.get("state"):
@@ -288,7 +287,7 @@ class FollowUps(SignedIn, APIView):
         return Response(StaffFollowUpSerializer(qs.order_by("due_on", "id")[:500], many=True).data)
 
 
-class FollowUpAnswer(SignedIn, APIView):
+class FollowUpAnswer(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="answer_follow_up",
@@ -297,7 +296,7 @@ class FollowUpAnswer(SignedIn, APIView):
         request=FollowUpAnswerInput,
         responses={200: StaffFollowUpSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         follow_up = get_object_or_404(queries.staff_follow_ups(request.user), pk=pk)
         data = parse(FollowUpAnswerInput, request.data)
         actions.answer_follow_up(follow_up, actor=request.user, answer=data["answer"])
@@ -306,7 +305,7 @@ class FollowUpAnswer(SignedIn, APIView):
         )
 
 
-class FollowUpAssign(SignedIn, APIView):
+class FollowUpAssign(SignedIn):
     @extend_schema(
         tags=[TAG],
         operation_id="assign_follow_up",
@@ -315,7 +314,7 @@ class FollowUpAssign(SignedIn, APIView):
         request=FollowUpAssignInput,
         responses={200: StaffFollowUpSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         follow_up = get_object_or_404(queries.staff_follow_ups(request.user), pk=pk)
         data = parse(FollowUpAssignInput, request.data)
         assignee = get_user_model().objects.filter(pk=data["assignee"]).first()

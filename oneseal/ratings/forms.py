@@ -1,8 +1,11 @@
 """Forms of the rating pages. They only parse input; every write goes through
 `ratings.actions`, whose domain errors are put back on the form."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -29,7 +32,7 @@ class RateForm(forms.Form):
         max_length=rules.COMMENT_MAX,
     )
 
-    def bands(self):
+    def bands(self) -> list[dict[str, Any]]:
         """The reason checkboxes grouped by score band, for the template."""
         chosen = set(self["reasons"].value() or [])
         return [
@@ -53,17 +56,21 @@ class AnswerForm(forms.Form):
     )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.staff.display_name
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("承办人"),
         queryset=get_user_model().objects.none(),
         error_messages={"required": _("请选择承办人")},
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args: Any, candidates: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = candidates
-        self.fields["assignee"].label_from_instance = lambda u: u.staff.display_name
+        cast(StaffChoiceField, self.fields["assignee"]).queryset = candidates
 
 
 class PolicyForm(forms.Form):

@@ -27,6 +27,9 @@ class Channel(models.TextChoices):
 
 
 class Rating(models.Model):
+    # Set by the pages that list ratings, never stored: the reasons' labels.
+    reason_labels: list[str]
+
     case = models.OneToOneField(
         Case, verbose_name=_("办件"), on_delete=models.PROTECT, related_name="rating"
     )
@@ -63,7 +66,7 @@ class Rating(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.score}"
 
     @property
@@ -121,7 +124,7 @@ class FollowUp(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.rating} {self.get_state_display()}"
 
 
@@ -146,5 +149,5 @@ class FollowUpPolicy(models.Model):
         verbose_name = _("差评回复时限")
         verbose_name_plural = _("差评回复时限")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.bureau}: {self.answer_days}"

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from oneseal.applicants.queries import represented
 from oneseal.cases.models import Case
-from oneseal.cases.queries import REGION_WIDE_ROLES, is_scoped_staff, visible_cases
+from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, is_scoped_staff, visible_cases
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
 
@@ -20,14 +20,17 @@ from . import rules
 from .models import FollowUp, Rating
 
 
-def staff_scope(user, path: str = "") -> Q | None:
+def staff_scope(user: Viewer, path: str = "") -> Q | None:
     """What a staff member sees, as a filter on ratings (`path` "") or on follow-ups (`path`
     "rating__"); None for anyone else."""
     if not is_scoped_staff(user):
         return None
     scope = Q(region_code__startswith=scope_prefix(user))  # both rows carry the case's region
+    if user.is_superuser:
+        return scope
     staff = staff_of(user)
-    if user.is_superuser or staff.role_set & REGION_WIDE_ROLES:
+    assert staff is not None  # is_scoped_staff, and not a superuser
+    if staff.role_set & REGION_WIDE_ROLES:
         return scope
     if staff.department_id is None:
         return None
@@ -36,7 +39,7 @@ def staff_scope(user, path: str = "") -> Q | None:
     )
 
 
-def visible_ratings(user) -> QuerySet[Rating]:
+def visible_ratings(user: Viewer) -> QuerySet[Rating]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Rating.objects.none()
     own = Q(applicant__in=represented(user))
@@ -50,7 +53,7 @@ def rating_rows(qs: QuerySet[Rating]) -> QuerySet[Rating]:
     )
 
 
-def staff_follow_ups(user) -> QuerySet[FollowUp]:
+def staff_follow_ups(user: Viewer) -> QuerySet[FollowUp]:
     """Follow-ups are the bureau's work list: staff of the region only."""
     scope = staff_scope(user, "rating__")
     if scope is None:
@@ -65,7 +68,7 @@ def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
     return qs.filter(state=FollowUp.FollowUpState.OPEN, due_on__lt=today)
 
 
-def own_case(user, pk: int) -> Case | None:
+def own_case(user: Viewer, pk: int) -> Case | None:
     """The case, when it belongs to an applicant of this account; None otherwise, whoever
     else may see it (a clerk does not rate on a case page of their own)."""
     return (
@@ -79,7 +82,7 @@ def own_case(user, pk: int) -> Case | None:
 @dataclass(frozen=True)
 class Summary:
     total: int
-    per_score: dict
+    per_score: dict[int, int]
     good: int
     fair: int
     bad: int
@@ -94,7 +97,7 @@ def summary(qs: QuerySet[Rating]) -> Summary:
     per_score = Counter(
         dict(qs.order_by().values("score").annotate(n=Count("id")).values_list("score", "n"))
     )
-    bands = Counter()
+    bands: Counter[str] = Counter()
     for score, n in per_score.items():
         bands[rules.band(score)] += n
     return Summary(

@@ -6,6 +6,7 @@ GB/T 39735-2020 政务服务评价工作指南): 非常满意, 满意, 基本满
 band with its own list of reasons to tick, plus free text."""
 
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,9 +65,10 @@ def is_bad(score: int) -> bool:
     return score <= 2
 
 
-def rating_errors(score, reasons, comment: str) -> dict[str, list[str]]:
-    """Every problem with a rating's input, by field. A bad rating needs at least one reason,
-    so the follow-up knows what to put right."""
+def rating_errors(score: Any, reasons: Any, comment: str) -> dict[str, list[str]]:
+    """Every problem with a rating's input, by field, whatever the caller passed (`score` and
+    `reasons` are checked for their types here). A bad rating needs at least one reason, so the
+    follow-up knows what to put right."""
     errors: dict[str, list[str]] = {}
     if not isinstance(score, int) or isinstance(score, bool) or score not in SCORES:
         errors["score"] = [_("请选择1至5分的评分")]

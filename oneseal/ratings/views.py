@@ -3,15 +3,19 @@ ratings with the bureau's answer. The staff side: the region's ratings, and the 
 bad ratings (overdue first) with the answer and assignment forms. A refused request answers
 404 and reveals nothing."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.actors import stored_user
 from oneseal.calendars.queries import today as business_today
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.errors import DomainError
@@ -32,7 +36,7 @@ def _reason_labels(rating: Rating) -> list[str]:
 # --- the public figures --------------------------------------------------------------------
 
 
-def public(request, region_code: str):
+def public(request: HttpRequest, region_code: str) -> HttpResponse:
     """好差评公示: a county's figures for anyone, the same counts the staff list shows."""
     region = get_object_or_404(Region, code=region_code)
     figures = queries.public_figures(region)
@@ -48,7 +52,7 @@ def public(request, region_code: str):
 
 
 @login_required
-def rate(request, case_id: int):
+def rate(request: HttpRequest, case_id: int) -> HttpResponse:
     case = queries.own_case(request.user, case_id)
     if case is None:
         raise Http404()
@@ -87,8 +91,10 @@ def rate(request, case_id: int):
 
 
 @login_required
-def mine(request):
-    ratings = list(queries.rating_rows(Rating.objects.filter(applicant__user=request.user)))
+def mine(request: HttpRequest) -> HttpResponse:
+    ratings = list(
+        queries.rating_rows(Rating.objects.filter(applicant__user=stored_user(request.user)))
+    )
     for r in ratings:
         r.reason_labels = _reason_labels(r)
     return render(request, "ratings/mine.html", {"ratings": ratings})
@@ -97,15 +103,15 @@ def mine(request):
 # --- the staff side -----------------------------------------------------------------------
 
 
-def _require_staff(request) -> None:
+def _require_staff(request: HttpRequest) -> None:
     if not is_scoped_staff(request.user):
         raise PermissionDenied(_("只有工作人员可以查看好差评"))
 
 
 @login_required
-def staff_list(request):
+def staff_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    qs = queries.visible_ratings(request.user).exclude(applicant__user=request.user)
+    qs = queries.visible_ratings(request.user).exclude(applicant__user=stored_user(request.user))
     band = request.GET.get("band")
     summary = queries.summary(qs)
     if band in rules.REASONS:
@@ -127,7 +133,7 @@ def staff_list(request):
 
 
 @login_required
-def follow_ups(request):
+def follow_ups(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     today = business_today()
     qs = queries.staff_follow_ups(request.user)
@@ -153,7 +159,7 @@ def follow_ups(request):
     )
 
 
-def _candidates(follow_up: FollowUp):
+def _candidates(follow_up: FollowUp) -> QuerySet[Any]:
     """Active staff of the case's region (or above it) holding a role that answers."""
     region = follow_up.rating.case.region
     users = (
@@ -172,14 +178,14 @@ def _candidates(follow_up: FollowUp):
     )
 
 
-def _follow_up(request, pk: int) -> FollowUp:
+def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
     return get_object_or_404(
         queries.staff_follow_ups(request.user).select_related("rating__case__region"), pk=pk
     )
 
 
 @login_required
-def follow_up(request, pk: int):
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     item = _follow_up(request, pk)
     answer = AnswerForm(request.POST or None) if request.method == "POST" else AnswerForm()
@@ -218,7 +224,7 @@ def follow_up(request, pk: int):
 
 @login_required
 @require_POST
-def assign(request, pk: int):
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     item = _follow_up(request, pk)
     form = AssignForm(request.POST, candidates=_candidates(item))
@@ -238,7 +244,7 @@ def assign(request, pk: int):
 
 @login_required
 @require_POST
-def policy(request):
+def policy(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request.user)
     if staff is None or staff.bureau is None:
         raise Http404()

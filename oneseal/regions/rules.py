@@ -33,6 +33,18 @@ def prefix_of(code: str) -> str:
     return code
 
 
+def codes_after(prefix: str) -> str | None:
+    """The least digit string above every code that starts with `prefix`, so that those codes
+    are exactly the range [prefix, codes_after(prefix)): "6402" → "6403", "6409" → "641".
+    Digits only: under a collation other than C, punctuation sorts before the digits, so the
+    tempting "640:" (the character after "9") would end the range before "64091" starts it.
+    None when no digit string is above them ("99", or "" for every code)."""
+    kept = prefix.rstrip("9")
+    if not kept:
+        return None
+    return kept[:-1] + str(int(kept[-1]) + 1)
+
+
 def parent_code(code: str) -> str | None:
     """The code of the enclosing region. Municipalities and province-governed counties have no
     city row in the table, so callers fall back to the province when the city is absent."""

@@ -21,7 +21,7 @@ from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.cases.actions import intake
 from oneseal.cases.actions._base import append_event, check, lock
-from oneseal.cases.models import Case, CaseMaterial
+from oneseal.cases.models import Case, CaseMaterial, Upload
 from oneseal.catalogue.models import HandlingItem
 from oneseal.errors import NotPermitted, ValidationFailed, fail_fields
 from oneseal.organisation.models import Role
@@ -45,7 +45,7 @@ def may_pick(actor: User, line: CaseMaterial) -> bool:
     return acts_for(actor, case.applicant) or intake._clerk_of(actor, case)
 
 
-def _refusal(material_name: str, found) -> str:
+def _refusal(material_name: str, found: sources.Candidate | None) -> str:
     """Why a chosen document cannot stand for the material, or "" when it can."""
     if found is None:
         return _("“{m}”：所选证照或文书不存在").format(m=material_name)
@@ -96,7 +96,15 @@ def pick(
     return _keep(case, line, found, upload=upload, actor=actor, on=on, data=reused)
 
 
-def _referenced(case, line, found, *, actor, on, reused: dict | None = None) -> None:
+def _referenced(
+    case: Case,
+    line: CaseMaterial,
+    found: sources.Candidate,
+    *,
+    actor: User,
+    on: datetime.date,
+    reused: dict | None = None,
+) -> None:
     """A library e-licence sent without its file: the case keeps the record, the event says
     so like an attached file's."""
     append_event(
@@ -114,7 +122,16 @@ def _referenced(case, line, found, *, actor, on, reused: dict | None = None) -> 
     )
 
 
-def _keep(case, line, found, *, upload, actor, on, data: dict) -> ReusedMaterial:
+def _keep(
+    case: Case,
+    line: CaseMaterial,
+    found: sources.Candidate,
+    *,
+    upload: Upload | None,
+    actor: User,
+    on: datetime.date,
+    data: dict,
+) -> ReusedMaterial:
     """Where a case line's document came from and when it was found in force, audited; the
     one record of a pick, whether made on the case or with an online application."""
     row = ReusedMaterial.objects.create(
@@ -209,7 +226,9 @@ def apply_online(
         refusal = _refusal(material.name, found)
         if refusal:
             errors[name] = [refusal]
-        elif not found.file_name and not reference_allowed(found):
+            continue
+        assert found is not None  # _refusal names a document not found
+        if not found.file_name and not reference_allowed(found):
             errors[name] = [
                 _("“{m}”：所选“{doc}”没有电子文件，请上传").format(m=material.name, doc=found.title)
             ]
@@ -414,7 +433,9 @@ def create_library_token(name: str, *, actor: User | None = None, system: bool =
 
 
 @transaction.atomic
-def revoke_library_token(token: LibraryToken, *, actor: User | None = None, system: bool = False):
+def revoke_library_token(
+    token: LibraryToken, *, actor: User | None = None, system: bool = False
+) -> None:
     if not acts_as_system(actor, system=system) and not may_import(actor):
         raise NotPermitted()
     token.revoked_at = timezone.now()

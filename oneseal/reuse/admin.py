@@ -3,7 +3,11 @@ system administrators through `actions.save_mapping` / `delete_mapping` (same ch
 audit row as any path); the library's e-licences, the reuse records and the library's tokens
 are read here only (they change through their imports and picks)."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from oneseal.interface.admin_messages import DomainErrorAsMessage
@@ -21,18 +25,20 @@ class MaterialMappingAdmin(DomainErrorAsMessage, admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return actions.may_map(request.user)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return actions.may_map(request.user)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: MaterialMapping, form: forms.ModelForm, change: bool
+    ) -> None:
         actions.save_mapping(obj, actor=request.user)
 
-    def delete_model(self, request, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj: MaterialMapping) -> None:
         actions.delete_mapping(obj, actor=request.user)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             actions.delete_mapping(obj, actor=request.user)
 
@@ -41,16 +47,16 @@ class ReadOnly(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return actions.may_import(request.user)
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return actions.may_import(request.user)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

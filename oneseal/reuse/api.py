@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +17,7 @@ from oneseal.cases.models import CaseMaterial
 from oneseal.errors import NotPermitted
 from oneseal.interface.rest import ErrorSerializer, listed_choices, load_case, parse
 
-from . import actions, importing, queries
+from . import actions, importing, queries, sources
 from .authentication import LibraryTokenAuthentication
 from .models import ImportedLicence, ReusedMaterial
 
@@ -39,7 +40,7 @@ class CandidateSerializer(serializers.Serializer):
     valid_until = serializers.DateField(allow_null=True)
     has_file = serializers.SerializerMethodField()
 
-    def get_has_file(self, obj) -> bool:
+    def get_has_file(self, obj: sources.Candidate) -> bool:
         return bool(obj.file_name)
 
 
@@ -71,7 +72,7 @@ class PickInput(serializers.Serializer):
     id = serializers.IntegerField(help_text=_l("证照、文书或省级电子证照的编号（候选列表中的 id）"))
 
 
-def _line(request, pk: int, line: int) -> CaseMaterial:
+def _line(request: Request, pk: int, line: int) -> CaseMaterial:
     case = load_case(request.user, pk)
     return get_object_or_404(
         CaseMaterial.objects.select_related("case", "material"), case=case, pk=line
@@ -90,7 +91,7 @@ class LineCandidates(APIView):
         ),
         responses={200: CandidateSerializer(many=True), **ERRORS},
     )
-    def get(self, request, pk, line):
+    def get(self, request: Request, pk: int, line: int) -> Response:
         row = _line(request, pk, line)
         offers = queries.offers_for_case(row.case)
         return Response(CandidateSerializer(offers.get(row.pk, []), many=True).data)
@@ -110,7 +111,7 @@ class LinePick(APIView):
         request=PickInput,
         responses={201: ReusedSerializer, **ERRORS},
     )
-    def post(self, request, pk, line):
+    def post(self, request: Request, pk: int, line: int) -> Response:
         row = _line(request, pk, line)
         data = parse(PickInput, request.data)
         picked = actions.pick(row, actor=request.user, kind=data["kind"], source_id=data["id"])
@@ -127,7 +128,7 @@ class CaseReused(APIView):
         description=_l("每条复用记录及其今日核验结果（problem 非空即已失效）。"),
         responses={200: ReusedSerializer(many=True), **ERRORS},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         lines = queries.of_case(case)
         data = ReusedSerializer([line.row for line in lines], many=True).data
@@ -138,7 +139,11 @@ class CaseReused(APIView):
 
 class ImportedSerializer(serializers.ModelSerializer):
     status = listed_choices(ImportedLicence.Status.choices, help_text=_l("证照状态"))
-    source = listed_choices(ImportedLicence.Source.choices, help_text=_l("来源"))
+    # The API's field "source": DRF's metaclass takes declared fields off the class, so it
+    # never meets Field.source, which the stubs see it overriding.
+    source = listed_choices(  # type: ignore[assignment]
+        ImportedLicence.Source.choices, help_text=_l("来源")
+    )
 
     class Meta:
         model = ImportedLicence
@@ -185,7 +190,7 @@ class ImportedLicences(APIView):
         summary=_l("省级电子证照"),
         responses={200: ImportedSerializer(many=True), **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         if not actions.may_import(request.user) or isinstance(request.user, actions.LibraryActor):
             raise NotPermitted()
         qs = queries.imported({"holder_code": request.query_params.get("holder_code", "").upper()})[
@@ -203,7 +208,7 @@ class ImportedLicences(APIView):
         request={"application/json": {"type": "object"}},
         responses={201: PushResult, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         if not isinstance(request.user, actions.LibraryActor):
             raise NotPermitted(_l("仅限省级电子证照库令牌推送"))
         result = actions.import_licences(

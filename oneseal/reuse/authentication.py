@@ -2,8 +2,12 @@
 finds the row; the secret is compared by its SHA-256 in constant time. It authenticates as a
 `LibraryActor`, which may do nothing but push e-licences."""
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 from oneseal.interface.tokens import BearerTokenAuthentication
 
@@ -16,7 +20,7 @@ class LibraryTokenAuthentication(BearerTokenAuthentication):
     realm = "oneseal-elicence-library"
     refused = _("电子证照库令牌无效或已吊销")
 
-    def tokens(self):
+    def tokens(self) -> QuerySet[LibraryToken]:
         return LibraryToken.objects.all()
 
     def hash(self, secret: str) -> str:
@@ -30,7 +34,7 @@ class LibraryTokenScheme(OpenApiAuthenticationExtension):
     target_class = "oneseal.reuse.authentication.LibraryTokenAuthentication"
     name = "libraryToken"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
         return {
             "type": "http",
             "scheme": "bearer",

@@ -56,8 +56,8 @@ FIELD_OF = {
 }
 LENGTHS = {
     f.name: f.max_length
-    for f in ImportedLicence._meta.get_fields()
-    if getattr(f, "max_length", None) and f.name in FIELD_OF.values()
+    for f in ImportedLicence._meta.concrete_fields
+    if f.max_length and f.name in FIELD_OF.values()
 }
 # The library's status words (and GB/T 36903's codes) → ours.
 STATUSES = {

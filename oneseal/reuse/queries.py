@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case as Case_
-from django.db.models import OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Model, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
-from oneseal.actors import Actor
+from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import today
 from oneseal.cases.models import Case, CaseMaterial
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.queries import Viewer, visible_cases
 
 from . import rules, sources
 from .models import ImportedLicence, ReusedMaterial
@@ -25,20 +26,22 @@ class ReusedLine:
     problem: str  # "" while the document is in force; else why it no longer is
 
 
-def _source(kind: str, model, field: str, *, pk: str = "pk", **filters):
+def _source(kind: str, model: type[Model], field: str, *, pk: str = "pk", **filters: Any) -> Case_:
     """One field of the document a reuse row names, read in the row's own statement."""
     return Case_(
         When(
             kind=kind,
             then=Subquery(
-                model.objects.filter(**{pk: OuterRef("source_id")}, **filters).values(field)[:1]
+                model._default_manager.filter(**{pk: OuterRef("source_id")}, **filters).values(
+                    field
+                )[:1]
             ),
         ),
         default=Value(None),
     )
 
 
-def _in_force_now(case: Case, on: datetime.date):
+def _in_force_now(case: Case, on: datetime.date) -> QuerySet[ReusedMaterial]:
     """The case's reuse rows with the standing today of what each names, all in one query:
     the licence's state, validity, holder and signed document; the decision's state, case
     applicant and licence; the e-licence's status, validity and holder."""
@@ -81,9 +84,10 @@ def _in_force_now(case: Case, on: datetime.date):
     )
 
 
-def _problem_now(row, applicant, on: datetime.date) -> str:
+def _problem_now(row: Any, applicant: Applicant, on: datetime.date) -> str:
     """Why the document a row names is no longer in force on `on` (as `sources` would say
-    reading it alone), "" when it is, "—" when it is gone."""
+    reading it alone), "" when it is, "—" when it is gone. `row`: a ReusedMaterial with the
+    annotations of `_in_force_now`."""
     from oneseal.cases.models import Licence
     from oneseal.documents.models import Document
 
@@ -118,7 +122,7 @@ def _problem_now(row, applicant, on: datetime.date) -> str:
     )
 
 
-def _as_date(value):
+def _as_date(value: Any) -> Any:
     # A date read through a CASE expression comes back as text on SQLite.
     if isinstance(value, str):
         return datetime.date.fromisoformat(value[:10])
@@ -157,7 +161,7 @@ def offers_for_case(case: Case, on: datetime.date | None = None) -> dict[int, li
     }
 
 
-def visible_line(user: Actor, case_id: int, line_id: int) -> CaseMaterial:
+def visible_line(user: Viewer, case_id: int, line_id: int) -> CaseMaterial:
     """A line of a case the user sees (staff by region, applicants their own); 404 otherwise."""
     case = visible_cases(user).get(pk=case_id)
     return CaseMaterial.objects.select_related("material", "case").get(pk=line_id, case=case)

@@ -7,7 +7,7 @@ next query (the index compares its fingerprint), so nothing else has to be told.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.catalogue.life_events import offered_life_events
 from oneseal.catalogue.models import Catalogue, HandlingItem, Item, LifeEvent, Variant
@@ -63,13 +63,14 @@ def add_synonym(
     )
     if errors:
         raise ValidationFailed(fields=errors)
+    assert item is not None  # add_synonym_blockers refuses a missing item
     synonym = Synonym.objects.create(
         catalogue=catalogue,
         item=item,
         phrase=" ".join(phrase.split()),
         variant=variant,
         reason=reason.strip(),
-        created_by=actor,
+        created_by=stored_user(actor),
     )
     record(
         "search.add_synonym",
@@ -219,6 +220,7 @@ def add_exclusion(
         instead_life_event=instead_life_event,
     )
     fail_fields(errors)
+    assert item is not None  # add_exclusion_blockers refuses a missing item
     exclusion = Exclusion.objects.create(
         catalogue=catalogue,
         item=item,
@@ -227,7 +229,7 @@ def add_exclusion(
         instead_item=instead_item,
         instead_life_event=instead_life_event,
         reason=reason.strip(),
-        created_by=actor,
+        created_by=stored_user(actor),
     )
     record(
         "search.add_exclusion",

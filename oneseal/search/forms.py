@@ -1,9 +1,16 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oneseal.catalogue.models import Item, LifeEvent, Variant
+from oneseal.catalogue.models import Catalogue, Item, LifeEvent, Variant
 
 from .actions import MAX_EXPLANATION, MAX_PHRASE
+
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of `form`, whose choices the page sets."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class SearchForm(forms.Form):
@@ -25,10 +32,12 @@ class SynonymForm(forms.Form):
         label=_("添加理由"), max_length=300, help_text=_("例如：窗口常有群众这样问")
     )
 
-    def __init__(self, *args, catalogue, items: list[tuple[int, str]], **kwargs):
+    def __init__(
+        self, *args: Any, catalogue: Catalogue, items: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
-        self.fields["item"].choices = [("", _("请选择"))] + items
+        _choice(self, "item").choices = [("", _("请选择")), *items]
 
     def action_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -73,17 +82,17 @@ class ExclusionForm(forms.Form):
 
     def __init__(
         self,
-        *args,
-        catalogue,
+        *args: Any,
+        catalogue: Catalogue,
         items: list[tuple[int, str]],
         life_events: list[tuple[int, str]],
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
-        self.fields["item"].choices = [("", _("请选择"))] + items
-        self.fields["instead_item"].choices = [("", _("不指定"))] + items
-        self.fields["instead_life_event"].choices = [("", _("不指定"))] + life_events
+        _choice(self, "item").choices = [("", _("请选择")), *items]
+        _choice(self, "instead_item").choices = [("", _("不指定")), *items]
+        _choice(self, "instead_life_event").choices = [("", _("不指定")), *life_events]
 
     def action_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -10,13 +10,13 @@ tell the search anything. `oneseal search-index` computes the vectors ahead of t
 import or `load-demo`), so that the first search after a change only embeds what is new."""
 
 import threading
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import Catalogue, HandlingItem, ItemVersion
@@ -123,7 +123,7 @@ class Index:
         return best, best_row
 
 
-def in_force_versions():
+def in_force_versions() -> QuerySet[ItemVersion]:
     return ItemVersion.objects.in_force(today()).filter(item__catalogue__kind=Catalogue.Kind.LOCAL)
 
 
@@ -249,6 +249,12 @@ def ensure_vectors(wanted: dict[str, tuple[str, str]], *, batch: int = 64) -> di
                 vectors = embeddings.embed([wanted[k][1] for k in chunk_keys], purpose)
                 for k, v in zip(chunk_keys, vectors, strict=True):
                     embeddings.remember(k, v)
+
+    def vector_of(k: str) -> np.ndarray:
+        found = embeddings.known(k)
+        assert found is not None  # read from the table or embedded above
+        return found
+
     new = [k for k in keys if k not in stored]
     TextEmbedding.objects.bulk_create(
         [
@@ -256,18 +262,20 @@ def ensure_vectors(wanted: dict[str, tuple[str, str]], *, batch: int = 64) -> di
                 model=embeddings.MODEL,
                 digest=k,
                 text=wanted[k][1][:2000],
-                vector=embeddings.known(k).tobytes(),
+                vector=vector_of(k).tobytes(),
             )
             for k in new
         ],
         ignore_conflicts=True,
         batch_size=500,
     )
-    return {k: embeddings.known(k) for k in keys}
+    return {k: vector_of(k) for k in keys}
 
 
-def lexical_document(doc: Document, options: rules.TermOptions, segment) -> Counter:
-    out: Counter = Counter()
+def lexical_document(
+    doc: Document, options: rules.TermOptions, segment: Callable[[str], list[str]] | None
+) -> dict[str, float]:
+    out: defaultdict[str, float] = defaultdict(float)
     for kind, text in doc.texts:
         weight = FIELD_WEIGHTS[kind]
         for term, n in rules.terms(text, options, segment=segment).items():

@@ -18,6 +18,11 @@ class ItemPhrase(models.Model):
     """What a synonym and an exclusion share: a phrase an administrator of the catalogue added
     for an item, why, by whom and when."""
 
+    # Each kind's own field (their lengths differ), and the item's name as the pages show it
+    # (set there, never stored).
+    phrase: str
+    item_name: str
+
     catalogue = models.ForeignKey(
         Catalogue, verbose_name=_("事项目录"), on_delete=models.CASCADE, related_name="+"
     )
@@ -36,7 +41,7 @@ class ItemPhrase(models.Model):
         abstract = True
         ordering = ["item", "phrase"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.phrase
 
 
@@ -77,6 +82,9 @@ class Exclusion(ItemPhrase):
     item = models.ForeignKey(
         Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="exclusions"
     )
+    # The item or life event pointed to instead, as the page shows it (set there, never stored).
+    instead_name: str
+
     phrase = models.CharField(_("不指向本事项的说法"), max_length=50)
     explanation = models.CharField(
         _("向群众说明"),
@@ -129,5 +137,5 @@ class TextEmbedding(models.Model):
             models.UniqueConstraint(fields=["model", "digest"], name="search_embedding_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:40]

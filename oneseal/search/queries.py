@@ -9,12 +9,16 @@ item per item is returned; the query's verb picks which (改名 → 变更, 不�
 丢了 → 补证, none → 新办), the item's other handling items come with it."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from oneseal.actors import Actor
 from oneseal.catalogue.life_events import offered_life_events
 from oneseal.catalogue.models import Catalogue, HandlingItem, Item, LifeEvent, Variant
 from oneseal.organisation.models import Role
@@ -72,12 +76,12 @@ class Results(list):
 
     def __init__(
         self,
-        hits=(),
+        hits: Iterable[Any] = (),
         *,
         matched: bool = False,
         closeness: rules.Closeness | None = None,
         notices: tuple[Notice, ...] = (),
-    ):
+    ) -> None:
         super().__init__(hits)
         self.matched = matched
         self.closeness = closeness
@@ -123,7 +127,7 @@ def _explain(
 
 
 def _closeness(
-    idx: index.Index, query: str, cue: str, top: int, boosted: set[int], mask
+    idx: index.Index, query: str, cue: str, top: int, boosted: set[int], mask: np.ndarray | None
 ) -> rules.Closeness:
     """How close the best document is (`rules.Closeness`); the threshold decides on it."""
     stripped = rules.normalise(query).replace(cue, " ") if cue else rules.normalise(query)
@@ -380,7 +384,7 @@ def consultation_phones(region_code: str | None) -> list[Consultation]:
 # --- The synonym pages ---------------------------------------------------------------------------
 
 
-def administered_catalogues(user):
+def administered_catalogues(user: Actor) -> QuerySet[Catalogue]:
     """The local catalogues whose region lies in the user's scope (the pages check the role)."""
     prefix = scope_prefix(user)
     if prefix is None:
@@ -392,7 +396,7 @@ def administered_catalogues(user):
     )
 
 
-def synonyms_of(catalogue: Catalogue):
+def synonyms_of(catalogue: Catalogue) -> QuerySet[Synonym]:
     return (
         Synonym.objects.filter(catalogue=catalogue)
         .select_related("created_by__staff", "item")
@@ -400,7 +404,7 @@ def synonyms_of(catalogue: Catalogue):
     )
 
 
-def exclusions_of(catalogue: Catalogue):
+def exclusions_of(catalogue: Catalogue) -> QuerySet[Exclusion]:
     return (
         Exclusion.objects.filter(catalogue=catalogue)
         .select_related("created_by__staff", "item", "instead_item", "instead_life_event")

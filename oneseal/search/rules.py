@@ -5,8 +5,8 @@ No database here; `search.index` feeds these from the catalogue."""
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,11 +88,13 @@ class TermOptions:
     b: float = 0.75  # BM25 length normalisation
 
 
-def terms(text: str, options: TermOptions, *, segment=None) -> Counter:
+def terms(
+    text: str, options: TermOptions, *, segment: Callable[[str], list[str]] | None = None
+) -> dict[str, float]:
     """Weighted terms of a text: single characters (they tolerate a wrong character), character
     bigrams (they tolerate another word order) and, with `segment`, the words it cuts the text
     into (a word names the matter whole: 开火锅店 shares no bigram's weight with 火锅 alone)."""
-    out: Counter = Counter()
+    out: defaultdict[str, float] = defaultdict(float)
     text = normalise(text)
     for run in _RUNS.findall(text):
         if run.isascii():
@@ -127,7 +129,7 @@ class LexicalIndex:
 
     @classmethod
     def build(
-        cls, documents: Sequence[Counter], *, k1: float = 1.2, b: float = 0.75
+        cls, documents: Sequence[Mapping[str, float]], *, k1: float = 1.2, b: float = 0.75
     ) -> "LexicalIndex":
         n = len(documents)
         lengths = np.array([sum(d.values()) for d in documents], dtype=np.float64)
@@ -140,13 +142,13 @@ class LexicalIndex:
         norm = k1 * (1 - b + b * lengths / (avg or 1.0))
         for term, rows in by_term.items():
             ids = np.fromiter((r[0] for r in rows), dtype=np.int32, count=len(rows))
-            tf = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-            index.postings[term] = (ids, tf * (k1 + 1) / (tf + norm[ids]))
+            freqs = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+            index.postings[term] = (ids, freqs * (k1 + 1) / (freqs + norm[ids]))
             df = len(rows)
             index.idf[term] = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return index
 
-    def coverage(self, query: Counter, doc: int) -> float:
+    def coverage(self, query: Mapping[str, float], doc: int) -> float:
         """How much of the query the document holds: the idf-weighted share of the query's
         terms found in it (a term no document has counts with the highest idf), 0–1. Unlike
         BM25 it does not grow with the query's length, so one threshold fits every query."""
@@ -160,7 +162,7 @@ class LexicalIndex:
                 found += weight * idf
         return found / total if total else 0.0
 
-    def scores(self, query: Counter) -> np.ndarray:
+    def scores(self, query: Mapping[str, float]) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float64)
         for term, weight in query.items():
             posting = self.postings.get(term)
@@ -457,7 +459,7 @@ def choose_per_item(
     for docs in by_item.values():
         top = float(scores[docs[0]])
 
-        def own(doc: int, top=top) -> float:
+        def own(doc: int, top: float = top) -> float:
             first = weights.first if firsts is not None and firsts[doc] else 0.0
             return weights.own * float(scores[doc]) + (1 - weights.own) * top + first
 
@@ -479,7 +481,8 @@ def shared_parts(query: str, name: str) -> list[str]:
     """The longest pieces of the query found in the name, in the query's order (注销公司 in
     公司注销登记 → 注销, 公司): what the results page says matched."""
     text, name = normalise(query), normalise(name)
-    parts, i = [], 0
+    parts: list[str] = []
+    i = 0
     while i < len(text):
         j = i + 1
         while j <= len(text) and text[i:j] in name:

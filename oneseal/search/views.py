@@ -4,6 +4,7 @@ administrators' synonym and exclusion pages. Views parse a form, call the query 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,14 +22,15 @@ from .models import Exclusion, Synonym
 
 
 @throttle("search")
-def results(request):
+def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     catalogues = list(
         Catalogue.objects.filter(kind=Catalogue.Kind.LOCAL)
         .select_related("region")
         .order_by("region__code")
     )
-    query, region, hits, topics, phones, matched = "", "", None, [], [], True
+    query, region, topics, phones, matched = "", "", [], [], True
+    hits: list | None = None  # queries.Results, cut to a plain list when nothing is close
     life_events: list = []
     notices: tuple = ()
     if form.is_valid():
@@ -67,13 +69,13 @@ def results(request):
     )
 
 
-def _require_admin(request, catalogue: Catalogue) -> None:
+def _require_admin(request: HttpRequest, catalogue: Catalogue) -> None:
     if not has_role(request.user, Role.CATALOGUE_ADMIN, catalogue.region):
         raise PermissionDenied(_("您不是该目录所在地区的事项目录管理员"))
 
 
 @login_required
-def synonyms_index(request):
+def synonyms_index(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.CATALOGUE_ADMIN):
         raise PermissionDenied(_("您不是事项目录管理员"))
     catalogues = list(queries.administered_catalogues(request.user))
@@ -83,7 +85,7 @@ def synonyms_index(request):
 
 
 @login_required
-def synonyms(request, catalogue_id):
+def synonyms(request: HttpRequest, catalogue_id: int) -> HttpResponse:
     catalogue = get_object_or_404(
         Catalogue.objects.select_related("region"), pk=catalogue_id, kind=Catalogue.Kind.LOCAL
     )
@@ -118,7 +120,7 @@ def synonyms(request, catalogue_id):
 
 @login_required
 @require_POST
-def synonym_remove(request, synonym_id):
+def synonym_remove(request: HttpRequest, synonym_id: int) -> HttpResponse:
     synonym = get_object_or_404(Synonym.objects.select_related("catalogue__region"), pk=synonym_id)
     _require_admin(request, synonym.catalogue)
     try:
@@ -131,7 +133,7 @@ def synonym_remove(request, synonym_id):
 
 
 @login_required
-def exclusions(request, catalogue_id):
+def exclusions(request: HttpRequest, catalogue_id: int) -> HttpResponse:
     catalogue = get_object_or_404(
         Catalogue.objects.select_related("region"), pk=catalogue_id, kind=Catalogue.Kind.LOCAL
     )
@@ -159,9 +161,9 @@ def exclusions(request, catalogue_id):
     for row in rows:
         row.item_name = names.get(row.item_id, row.item.basic_code)
         row.instead_name = (
-            names.get(row.instead_item_id, row.instead_item.basic_code)
-            if row.instead_item_id
-            else (row.instead_life_event.name if row.instead_life_event_id else "")
+            names.get(row.instead_item.pk, row.instead_item.basic_code)
+            if row.instead_item is not None
+            else (row.instead_life_event.name if row.instead_life_event is not None else "")
         )
     return render(
         request,
@@ -173,7 +175,7 @@ def exclusions(request, catalogue_id):
 
 @login_required
 @require_POST
-def exclusion_remove(request, exclusion_id):
+def exclusion_remove(request: HttpRequest, exclusion_id: int) -> HttpResponse:
     exclusion = get_object_or_404(
         Exclusion.objects.select_related("catalogue__region"), pk=exclusion_id
     )

@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 
@@ -26,14 +27,14 @@ _base = None
 _domain: tuple[frozenset, Callable[[str], list[str]]] | None = None
 
 
-def _tokenizer_class():
+def _tokenizer_class() -> Any:  # jieba.Tokenizer (jieba ships no types)
     import jieba
 
     logging.getLogger("jieba").setLevel(logging.WARNING)  # it reports every load on stderr
     return jieba.Tokenizer
 
 
-def _base_tokenizer():
+def _base_tokenizer() -> Any:
     """jieba's own dictionary, loaded once (about 0.5 s from the cache, 1.5 s without)."""
     global _base
     if _base is None:
@@ -84,7 +85,7 @@ def segmenter(vocabulary: frozenset[str]) -> Callable[[str], list[str]]:
     return segment
 
 
-def _cut_for_search(tokenizer, text: str) -> list[str]:
+def _cut_for_search(tokenizer: Any, text: str) -> list[str]:
     """jieba's search mode, but every dictionary word inside a long word, not only those of two
     or three characters: 建筑工程施工许可证 inside 建筑工程施工许可证核发. No HMM guessing of
     unknown words: the words are the dictionary's and the catalogue's."""

@@ -40,7 +40,7 @@ from oneseal.regions.models import Region
 from .. import rules, uploads
 from ..locks import mark_locked
 from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
-from ..queries import correction_notice, published_parts
+from ..queries import correction_notice, correction_reply, published_parts
 from . import held_scans, licences
 from ._base import DUE_FIELDS as DECISION_DUE_FIELDS
 from ._base import (
@@ -971,14 +971,7 @@ def correction_files_missing(case: Case) -> list[str]:
     if notice is None:
         return []
     listed = {row.get("line"): row.get("material", "") for row in notice.data.get("items", [])}
-    # By the events' order, not their times: a file sent with the application in the second
-    # the notice went out is no reply to it.
-    replied = {
-        data.get("line")
-        for data in case.events.filter(action="attach_file", seq__gt=notice.seq).values_list(
-            "data", flat=True
-        )
-    }
+    replied = correction_reply(case, notice).lines
     return [name for line, name in listed.items() if line not in replied]
 
 
@@ -1192,6 +1185,8 @@ def _store_file(
         on=on,
         data={
             "line": line.pk,
+            # Which file: the portal tells a reply to a correction notice by its event.
+            "upload": row.pk,
             "material": line.material.name,
             "name": row.original_name,
             "size": row.size,

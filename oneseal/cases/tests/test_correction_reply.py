@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oneseal.cases import actions
-from oneseal.cases.models import Channel, State
+from oneseal.cases.models import Case, CaseEvent, Channel, State
+from oneseal.cases.queries import correction_notice, correction_reply
 from oneseal.errors import ValidationFailed
 from oneseal.testing import online_files
 
@@ -50,3 +51,21 @@ def test_the_clerk_takes_the_corrected_papers_at_the_window_without_a_scan(await
     case, _line = awaiting
     case = actions.submit_correction(case, actor=clerk)
     assert case.state == State.RECEIVED
+
+
+def test_a_reply_recorded_before_events_named_their_upload_is_known_by_its_digest(
+    awaiting, applicant_user
+):
+    case, line = awaiting
+    sent = actions.attach_file(
+        line, actor=applicant_user, upload=SimpleUploadedFile("signed.pdf", b"%PDF-1.7 signed")
+    )
+    # The event as attach_file wrote it until it named the upload: line and digest only.
+    event = case.events.get(action="attach_file", data__upload=sent.pk)
+    CaseEvent.objects.filter(pk=event.pk).update(
+        data={k: v for k, v in event.data.items() if k != "upload"}
+    )
+    case = Case.objects.get(pk=case.pk)
+    reply = correction_reply(case, correction_notice(case))
+    assert reply.lines == {line.pk} and not reply.uploads
+    assert reply.has(sent) and not any(reply.has(u) for u in line.uploads.exclude(pk=sent.pk))

@@ -35,14 +35,13 @@ def _archivist(superuser, county: Region) -> Staff:
     username, name = ARCHIVIST
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        # Into the admin too: the archivist keeps the retention rules of their items there.
+        # Into the admin too, by the role: the archivist keeps the retention rules there.
         user = organisation_actions.create_account(
             actor=superuser,
             region=county,
             username=username,
             display_name=name,
             encoded_password=make_password(org.DEMO_PASSWORD),
-            admin_site=True,
         )
     staff = Staff.objects.filter(user=user).first()
     if staff is None:

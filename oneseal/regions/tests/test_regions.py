@@ -18,6 +18,27 @@ def test_malformed_codes_are_refused(bad):
         rules.level_of(bad)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "after"),
+    [("64", "65"), ("6402", "6403"), ("6409", "641"), ("640229", "64023"), ("6499", "65")],
+)
+def test_the_codes_under_a_prefix_end_before_a_digit_string(prefix, after):
+    assert rules.codes_after(prefix) == after
+
+
+def test_nothing_is_after_a_prefix_of_nines_or_no_prefix():
+    assert rules.codes_after("99") is None and rules.codes_after("") is None
+
+
+def test_the_range_holds_exactly_the_codes_that_start_with_the_prefix():
+    codes = [f"{n:04d}" for n in range(10000)] + ["64", "640", "6409", "64099", "641", "6410"]
+    for prefix in ["6", "64", "640", "6409", "6499", "9", "99", "0999"]:
+        after = rules.codes_after(prefix)
+        assert after is None or after.isdigit()
+        ranged = {c for c in codes if c >= prefix and (after is None or c < after)}
+        assert ranged == {c for c in codes if c.startswith(prefix)}, prefix
+
+
 def test_the_package_table_links_county_city_and_province(regions):
     pingluo = Region.objects.get(code="640221")
     assert pingluo.name == "平罗县"

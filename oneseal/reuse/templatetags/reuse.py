@@ -21,7 +21,7 @@ def _reused(context: Context, case: Case) -> list:
     """The case's reused lines checked again (one statement), read once per page render
     whichever tag asks first."""
     cache = context.render_context
-    key = ("reuse", case.pk)
+    key = f"reuse:{case.pk}"
     if key not in cache:
         cache[key] = queries.of_case(case)
     return cache[key]

@@ -2,8 +2,9 @@
 for its working-day horizon; remove empty slots that no longer fit. Safe to run at any time."""
 
 import datetime
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from oneseal.appointments.jobs import generate_all
@@ -13,10 +14,10 @@ from oneseal.calendars.queries import today as business_today
 class Command(BaseCommand):
     help = _("生成各服务大厅今后可预约工作日的预约时段（可重复运行）")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="YYYY-MM-DD (default: today)")
 
-    def handle(self, *args, today: str | None, **options):
+    def handle(self, *args: Any, today: str | None, **options: Any) -> None:
         try:
             day = datetime.date.fromisoformat(today) if today else business_today()
         except ValueError as e:

@@ -2,8 +2,9 @@
 `oneseal elicence_library token NAME` (the library's push token, shown once)."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oneseal.errors import DomainError
 from oneseal.reuse import actions, importing, pulling
@@ -13,7 +14,7 @@ from oneseal.reuse.models import ImportedLicence
 class Command(BaseCommand):
     help = "Import e-licences of the provincial library (file or pull), or create its push token."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
         imp = sub.add_parser("import", help="an xlsx or JSON file")
         imp.add_argument("path")
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         tok = sub.add_parser("token", help="a new push token for the library")
         tok.add_argument("name")
 
-    def handle(self, *args, what, **options):
+    def handle(self, *args: Any, what: str, **options: Any) -> None:
         if what == "token":
             self.stdout.write(actions.create_library_token(options["name"], system=True))
             return

@@ -4,6 +4,7 @@ search after an import or `load-demo` does not wait for them. Searches rebuild t
 index by themselves when the catalogue changes; this only does the slow part ahead of time."""
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from oneseal.search import embeddings, index
 class Command(BaseCommand):
     help = _("预先计算事项检索所需的语义向量（导入目录或加载演示数据后运行）")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not embeddings.enabled():
             self.stdout.write(_("语义模型不可用，检索只使用关键词；无需预先计算。"))
             return
