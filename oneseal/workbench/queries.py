@@ -380,6 +380,8 @@ SHOWN_COLUMNS = (
     "promised_due",
     "statutory_due",
     "due_provisional",
+    "promised_due_provisional",
+    "statutory_due_provisional",
     "delivery_due",
     "suspended_on",
     "promised_remaining_at_suspension",
