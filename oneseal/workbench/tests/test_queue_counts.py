@@ -14,7 +14,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseStep, State
 from oneseal.catalogue.models import ReviewStep
 from oneseal.organisation.models import Role
-from oneseal.testing import accepted_case, at, day, reviewed
+from oneseal.testing import accepted_case, at, day, needs_postgres, reviewed
 from oneseal.workbench import queries
 from oneseal.workbench.views.common import PAGE_SIZE
 
@@ -255,6 +255,21 @@ def test_a_queue_page_stays_within_its_statements(
                 assert len(sent) <= budget, (user, q.key, params, sent)
                 counting = [s for s in sent if 'AS "pk" FROM "cases_case"' in s]
                 assert len(counting) == 1, (user, q.key, params, counting)
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_only_a_page_with_a_pending_step_queue_narrows_the_planners_memory(
+    client, world, clerk, reviewer
+):
+    # A clerk has no review or decision tab: the 64 kB work_mem would only make the page's
+    # other hashes and sorts spill (per_row_subplans).
+    client.force_login(clerk)
+    sent = statements(client, reverse("workbench:home") + "?queue=all")
+    assert not [s for s in sent if "work_mem" in s]
+    client.force_login(reviewer)
+    sent = statements(client, reverse("workbench:home") + "?queue=all")
+    assert len([s for s in sent if "work_mem" in s]) == 1
 
 
 def test_the_staff_record_is_read_once_a_page(client, world, clerk):

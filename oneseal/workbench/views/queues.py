@@ -127,7 +127,7 @@ def home(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     # Filtered once for the tabs and the page: a search reads the applicants it names once.
     rows = queries.apply_filters(queries.case_rows(user), filters)
-    with queries.per_row_subplans():
+    with queries.per_row_subplans(queues):
         counts = queries.queue_counts(user, queues, base=rows, heading=queue)
         heading = counts.pop("")
         page = _queue_page(
