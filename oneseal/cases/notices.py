@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 # hook(case, event, actor) — called for every event with `notice_due`, and for the events
 # that make a notice issuable that was held back (a licence released when the last tolerated
-# material arrives).
-NoticeHook = Callable[..., None]
+# material arrives). What a hook returns (the documents it issued) is not used here.
+NoticeHook = Callable[..., object]
 
 _hooks: list[NoticeHook] = []
 

@@ -20,7 +20,7 @@ from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
 from oneseal.cases.locks import holds_lock
-from oneseal.cases.models import Case, Licence, LicenceVersion, State
+from oneseal.cases.models import Case, CaseEvent, Licence, LicenceVersion, State
 from oneseal.cases.queries import correction_notice, licence_of
 from oneseal.errors import (
     DomainError,
@@ -34,6 +34,7 @@ from oneseal.keys import require_seal_key
 from oneseal.organisation.models import Bureau, Department, Role
 from oneseal.organisation.rules import has_role, staff_of
 from oneseal.prepared import insert
+from oneseal.regions.models import Region
 
 from . import followers, rules, signing, switchover, wording
 from .models import (
@@ -66,6 +67,7 @@ def _require_operator(actor: User | None, *, system: bool) -> None:
     loader; `system=True`) or a superuser. A missing actor without `system=True` is refused."""
     if acts_as_system(actor, system=system):
         return
+    assert actor is not None  # acts_as_system refused a missing actor
     if not (getattr(actor, "is_superuser", False) and actor.is_active):
         raise NotPermitted()
 
@@ -126,7 +128,7 @@ def create_seal(
 def seal_keeping_bureau(department: Department) -> Bureau | None:
     """The approval bureau that takes over a department's old seal: its region's, or the
     nearest one above it."""
-    region = department.region
+    region: Region | None = department.region
     while region is not None:
         bureau = Bureau.objects.filter(region=region).select_related("region").first()
         if bureau is not None:
@@ -149,10 +151,10 @@ def may_keep_department_seals(actor: User, bureau: Bureau) -> bool:
 
 def _require_seal_keeper(actor: User | None, department: Department, *, system: bool) -> Bureau:
     bureau = seal_keeping_bureau(department)
-    if not acts_as_system(actor, system=system) and (
-        bureau is None or not may_keep_department_seals(actor, bureau)
-    ):
-        raise NotPermitted()
+    if not acts_as_system(actor, system=system):
+        assert actor is not None  # acts_as_system refused a missing actor
+        if bureau is None or not may_keep_department_seals(actor, bureau):
+            raise NotPermitted()
     if bureau is None:
         raise ValidationFailed(fields={"department": [_("该部门所在区划没有行政审批局")]})
     return bureau
@@ -191,6 +193,7 @@ def register_department_seal(
     if len(place) > 200:
         errors["place"] = [_("存放地点不超过200个字")]
     fail_fields(errors)
+    assert valid_from is not None  # fail_fields refused a missing date
     seal = Seal.objects.create(
         kind=Seal.Kind.DEPARTMENT,
         department=department,
@@ -290,26 +293,28 @@ def seal_away_department_seal(
     away — once, and not before the department's transfer date (`documents.switchover`), when
     the department still approves under it. Records who handed it over, who received it, who
     keeps it and where, and the checklist both sides signed."""
-    seal = (
+    found = (
         Seal.objects.select_for_update(of=("self",))
         .select_related("department__region")
         .filter(pk=seal.pk)
         .first()
     )
-    if seal is None:
+    if found is None:
         raise ValidationFailed(fields={"seal": [_("印章不存在")]})
+    seal = found
     if seal.department is None:
         # A bureau's own seal is sealed away by rotation (create_seal), never handed over.
-        if not acts_as_system(actor, system=system) and not may_keep_department_seals(
-            actor, seal.bureau
-        ):
-            raise NotPermitted()
+        if not acts_as_system(actor, system=system):
+            assert actor is not None  # acts_as_system refused a missing actor
+            assert seal.bureau is not None  # a seal is a department's or a bureau's
+            if not may_keep_department_seals(actor, seal.bureau):
+                raise NotPermitted()
         raise ValidationFailed(fields={"seal": [_("审批局的印章随换章封存，不在此登记移交")]})
     _require_seal_keeper(actor, seal.department, system=system)
     handed_over_by, received_by, holder, place, checklist = (
         str(v or "").strip() for v in (handed_over_by, received_by, holder, place, checklist)
     )
-    transfer_date = switchover.transfer_date(seal.department_id)
+    transfer_date = switchover.transfer_date(seal.department.pk)
     fail_fields(
         _handover_errors(
             seal,
@@ -337,7 +342,7 @@ def seal_away_department_seal(
         sealed_away_on=sealed_away_on,
         transfer_date=transfer_date,
         checklist=checklist,
-        recorded_by=stored_user(actor) if getattr(actor, "pk", None) else None,
+        recorded_by=stored_user(actor) if actor is not None and actor.pk else None,
     )
     record(
         "documents.seal_away_department_seal",
@@ -389,7 +394,7 @@ def rekey_seals(*, old_secret_key: str, system: bool) -> int:
                 "seal.rekeyed",
                 actor=None,
                 subject=seal,
-                region_code=seal.bureau.region.code if seal.bureau_id else "",
+                region_code=seal.bureau.region.code if seal.bureau else "",
                 summary=f"{seal.name}: private key re-encrypted under the seal key",
             )
             done += 1
@@ -428,7 +433,7 @@ def _issue(
     actor: User | None,
     supersedes: Document | None,
     corrected: dict | None = None,
-    event=None,
+    event: CaseEvent | None = None,
 ) -> Document:
     if kind not in rules.ADDRESSED_KINDS:
         event = None  # the latest act of the kind is the one still owed a notice
@@ -437,8 +442,10 @@ def _issue(
     blockers = issue_blockers(case, kind=kind, replacing=supersedes, event=event)
     fail_blockers(blockers, field="kind", error=ValidationFailed)
     event = event or notice_event(case, kind)
+    assert event is not None  # issue_blockers refused a case with no event calling for the kind
     bureau = case.bureau
     seal = active_seal(bureau)
+    assert seal is not None  # issue_blockers refused a bureau without an active seal
     dated = rules.notice_date(event)
     template = template_in_force(bureau, kind, dated)
     year = dated.year
@@ -504,7 +511,7 @@ def _issue(
         verification_code=code,
         seal=seal,
         issued_at=timezone.now(),
-        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_by=stored_user(actor) if actor is not None and actor.pk else None,
         template=template,
         corrected=corrected or {},
     )
@@ -531,6 +538,7 @@ def _issue(
         },
     )
     if kind == DocumentKind.LICENCE and supersedes is None:
+        assert licence is not None  # issue_blockers refused a licence document without one
         _retire_earlier_versions(document, licence, actor=actor)
     followers.document_changed(document, actor)
     return document
@@ -707,7 +715,7 @@ def _reason_of(exc: Exception) -> str:
     return _("出具时发生系统错误：{error}").format(error=type(exc).__name__)
 
 
-def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
+def _queue(case: Case, event: CaseEvent, kind: str, reason: str) -> PendingNotice:
     """Keep a notice that could not be issued with its act, with why (an act's event is new, so
     it has no row yet)."""
     row = insert(
@@ -732,8 +740,10 @@ def _queue(case: Case, event, kind: str, reason: str) -> PendingNotice:
     return row
 
 
-def _kinds_called_for(event) -> list[str]:
-    kinds = [kind for kind, answers in rules.NOTICE_OF_KIND.items() if event.notice_due in answers]
+def _kinds_called_for(event: CaseEvent) -> list[str]:
+    kinds: list[str] = [
+        kind for kind, answers in rules.NOTICE_OF_KIND.items() if event.notice_due in answers
+    ]
     if (event.data or {}).get("licence_released") and DocumentKind.LICENCE not in kinds:
         kinds.append(DocumentKind.LICENCE)
     return kinds
@@ -761,7 +771,7 @@ CORRECTABLE_KINDS = (
 )
 
 
-def _iso(value) -> str | None:
+def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -771,6 +781,7 @@ def _acceptance_dates(case: Case) -> dict:
     from oneseal.cases import rules as case_rules
 
     hi = case.handling_item
+    assert case.accepted_on is not None  # _right_dates asks only for an accepted case
     dues = case_rules.decision_dues(
         current_calendar(),
         case.accepted_on,
@@ -817,7 +828,7 @@ def _delivery_dates(case: Case) -> dict | None:
     return {"delivery_due": due.date.isoformat(), "delivery_due_provisional": due.provisional}
 
 
-def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
+def _right_dates(case: Case, document: Document, recomputed: CaseEvent) -> dict | None:
     """What a served notice should print now that the due dates were recomputed (`recomputed`
     is the `recompute_due_dates` event, data {old, new}); None when it prints no date the
     recomputation moved."""
@@ -866,7 +877,7 @@ def _right_dates(case: Case, document: Document, recomputed) -> dict | None:
     return None
 
 
-def correct_served_notices(case: Case, event) -> list[Document]:
+def correct_served_notices(case: Case, event: CaseEvent) -> list[Document]:
     """After the due dates were recomputed on a newly published holiday schedule: a notice
     already served whose printed due dates now differ (`CORRECTABLE_KINDS`) is issued again with
     the right dates, superseding the old one, and the case records that the applicant was sent a
@@ -946,12 +957,12 @@ def correct_served_notices(case: Case, event) -> list[Document]:
     return out
 
 
-def _queue_once(case: Case, event, kind: str, reason: str) -> None:
+def _queue_once(case: Case, event: CaseEvent, kind: str, reason: str) -> None:
     if not PendingNotice.objects.filter(event=event, kind=kind).exists():
         _queue(case, event, kind, reason)
 
 
-def issue_for_event(case: Case, event, actor: User | None) -> list[Document]:
+def issue_for_event(case: Case, event: CaseEvent, actor: User | None) -> list[Document]:
     """The notices the act recorded as `event` calls for, issued in the act's own transaction
     (registered with `cases.notices` in DocumentsConfig.ready, so the window, the portal, the
     API, the worker and the admin all get them). Each is issued in a savepoint: one that cannot
@@ -984,7 +995,9 @@ def issue_for_event(case: Case, event, actor: User | None) -> list[Document]:
                 Licence.LicenceState.REVOKED,
             ):
                 continue
-            target = notice_event(case, kind)  # a released licence answers its grant
+            found = notice_event(case, kind)  # a released licence answers its grant
+            assert found is not None  # a licence is made by a grant, whose event calls for it
+            target = found
             if Document.objects.filter(case=case, event=target, kind=kind).exists():
                 continue
         if no_seal:
@@ -1011,7 +1024,7 @@ def issue_pending(pending: PendingNotice, *, actor: User) -> Document:
     case = _lock_case(pending.case)
     _require_issuer(actor, case)
     pending.refresh_from_db()
-    if pending.document_id is not None:
+    if pending.document is not None:
         return pending.document
     if pending.event.action == "recompute_due_dates":
         corrected = correct_served_notices(case, pending.event)
@@ -1141,6 +1154,7 @@ def start_template_draft(
         raise ValidationFailed(fields={"kind": [_("未知的文书种类")]})
     ensure_shipped_templates(bureau)
     latest = DocumentTemplate.objects.filter(bureau=bureau, kind=kind).order_by("-number").first()
+    assert latest is not None  # ensure_shipped_templates made version 1
     if latest.is_draft:
         raise InvalidTransition(
             _("{label}已有未发布的草稿（第{n}版），请先发布或删除").format(
@@ -1155,7 +1169,7 @@ def start_template_draft(
         body=latest.body,
         closing=latest.closing,
         change_reason=reason.strip(),
-        created_by=actor,
+        created_by=stored_user(actor),
     )
     record(
         "documents.start_template_draft",
@@ -1285,7 +1299,7 @@ def publish_template(
         .update(effective_until=effective_from)
     )
     template.status, template.effective_from = DocumentTemplate.Status.PUBLISHED, effective_from
-    template.published_by, template.published_at = actor, timezone.now()
+    template.published_by, template.published_at = stored_user(actor), timezone.now()
     template.save(update_fields=["status", "effective_from", "published_by", "published_at"])
     record(
         "documents.publish_template",

@@ -1,5 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from oneseal.navigation import NavLink
 
 
 class DocumentsConfig(AppConfig):
@@ -7,7 +14,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("文书与印章")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core import checks
 
         from oneseal.keys import check_seal_key
@@ -21,7 +28,7 @@ class DocumentsConfig(AppConfig):
 
         notices.register(issue_for_event)
 
-    def nav_links(self, request):
+    def nav_links(self, request: "HttpRequest") -> "list[NavLink]":
         from django.urls import reverse
 
         from oneseal.navigation import NavLink
@@ -29,5 +36,5 @@ class DocumentsConfig(AppConfig):
         from oneseal.organisation.rules import has_role
 
         if has_role(request.user, Role.CATALOGUE_ADMIN):
-            return [NavLink(_("文书格式"), reverse("documents:templates"), 85)]
+            return [NavLink(str(_("文书格式")), reverse("documents:templates"), 85)]
         return []

@@ -6,6 +6,9 @@ Rows change only through `documents.actions`. A document's file is content-addre
 SHA-256 and never overwritten: a correction is a new document that supersedes the old one.
 """
 
+import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -86,7 +89,7 @@ class Seal(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}（{self.get_state_display()}）"
 
     @property
@@ -131,7 +134,7 @@ class SealHandover(models.Model):
         verbose_name_plural = _("原部门印章移交封存记录")
         ordering = ["-sealed_away_on", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.seal.name} {self.sealed_away_on}"
 
 
@@ -162,10 +165,10 @@ class DocumentKind(models.TextChoices):
 
 
 class DocumentTemplateQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(status=DocumentTemplate.Status.PUBLISHED)
 
-    def in_force(self, on):
+    def in_force(self, on: datetime.date) -> Self:
         """The published versions in force on date `on`: effective, and not yet replaced."""
         return self.published().filter(
             Q(effective_until__isnull=True) | Q(effective_until__gt=on), effective_from__lte=on
@@ -238,7 +241,7 @@ class DocumentTemplate(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} 第{self.number}版"
 
     @property
@@ -262,7 +265,7 @@ class DocumentSequence(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.bureau_id}/{self.year}/{self.kind}: {self.last}"
 
 
@@ -342,7 +345,7 @@ class Document(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
 
@@ -387,7 +390,7 @@ class PendingNotice(models.Model):
         ]
         indexes = [models.Index(fields=["issued_at", "queued_on"], name="pending_notice_open")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case} {self.get_kind_display()}"
 
     @property

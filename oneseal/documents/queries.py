@@ -20,7 +20,8 @@ from oneseal.cases.models import (
     LicenceVersion,
     RevocationProposal,
 )
-from oneseal.cases.queries import is_scoped_staff, licence_of, visible_cases
+from oneseal.calendars.rules import WorkCalendar
+from oneseal.cases.queries import Viewer, is_scoped_staff, licence_of, visible_cases
 from oneseal.organisation.models import Bureau, Department
 from oneseal.organisation.rules import scope_prefix
 from oneseal.prepared import Prepared
@@ -35,14 +36,14 @@ KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
 # --- who sees which -------------------------------------------------------------------------
 
 
-def visible_documents(user) -> QuerySet[Document]:
+def visible_documents(user: Viewer) -> QuerySet[Document]:
     """The documents of the cases the user sees (cases.queries.visible_cases): staff of the
     case's region and above, and the applicant whose case it is. Everyone else sees none, and
     a refused request cannot tell a missing document from a hidden one."""
     return Document.objects.filter(case_id__in=visible_cases(user).values("pk"))
 
 
-def documents_for(user, case: Case) -> list[Document]:
+def documents_for(user: Viewer, case: Case) -> list[Document]:
     """The documents of `case` the user may open, oldest first (a superseded or revoked one
     stays listed with its state); empty when the user may not see the case."""
     return list(
@@ -147,12 +148,10 @@ def issue_blockers(
     if event is None:
         return [_("该办件没有需要出具{label}的事项").format(label=label)]
     out = []
-    existing = (
-        Document.objects.filter(case=case, event=event, kind=kind)
-        .exclude(pk=getattr(replacing, "pk", None))
-        .exclude(state=Document.DocumentState.SUPERSEDED)
-        .first()
-    )
+    others = Document.objects.filter(case=case, event=event, kind=kind)
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    existing = others.exclude(state=Document.DocumentState.SUPERSEDED).first()
     if existing is not None and existing.state == Document.DocumentState.GENUINE:
         out.append(
             _("已出具{label}（{number}），如需更正请重新出具").format(
@@ -248,7 +247,7 @@ def still_owed(queryset: QuerySet[PendingNotice]) -> QuerySet[PendingNotice]:
     )
 
 
-def pending_notices(user) -> QuerySet[PendingNotice]:
+def pending_notices(user: Viewer) -> QuerySet[PendingNotice]:
     """The notices of the user's cases that their act could not issue and nobody has issued
     since, oldest first."""
     return (
@@ -258,13 +257,15 @@ def pending_notices(user) -> QuerySet[PendingNotice]:
     )
 
 
-def notice_overdue_on(cal, queued_on) -> "datetime.date":
+def notice_overdue_on(cal: WorkCalendar, queued_on: datetime.date) -> "datetime.date":
     """The first day a notice queued on `queued_on` and still not issued is overdue: the day
     after the NOTICE_ISSUE_DAYS-th working day after it."""
     return cal.add(queued_on, rules.NOTICE_ISSUE_DAYS).date + datetime.timedelta(days=1)
 
 
-def overdue_notices(cal, today, queryset: QuerySet[PendingNotice]) -> QuerySet[PendingNotice]:
+def overdue_notices(
+    cal: WorkCalendar, today: datetime.date, queryset: QuerySet[PendingNotice]
+) -> QuerySet[PendingNotice]:
     """The open notices of `queryset` not issued within NOTICE_ISSUE_DAYS working days. The
     distinct queue days are few, so each is judged on the calendar and the rows are filtered
     by the days found overdue."""
@@ -286,7 +287,7 @@ def in_region(queryset: QuerySet[Seal], prefix: str) -> QuerySet[Seal]:
     )
 
 
-def visible_seals(user) -> QuerySet[Seal]:
+def visible_seals(user: Viewer) -> QuerySet[Seal]:
     """The seals of the reader's region and below, to active staff with a role (and the
     superuser); nobody else sees any. The keys are never read here."""
     prefix = scope_prefix(user) if is_scoped_staff(user) else None
@@ -349,7 +350,7 @@ def seal_warnings(prefix: str | None, *, today: datetime.date) -> list[SealWarni
     dates = {pk: on for pk, on in switchover.transfer_dates(list(by_id)).items() if on < today}
     if not dates:
         return []
-    seals: dict[int, list[Seal]] = {}
+    seals: dict[int | None, list[Seal]] = {}
     for seal in Seal.objects.filter(kind=Seal.Kind.DEPARTMENT, department_id__in=list(dates)).defer(
         "private_key_pem", "certificate_pem"
     ):
@@ -453,7 +454,9 @@ class FileCheck:
         if self.document is None and self.record is None:
             return _("本局没有该文件的签发记录")
         if not self.matches_record:
-            number = self.document.number if self.document is not None else self.record.number
+            found = self.document or self.record
+            assert found is not None  # answered above when neither was found
+            number = found.number
             return _("文件与本局保存的文书（{number}）不一致").format(number=number)
         if self.standing is not None and not self.standing.in_force:
             return _("文件真实，但已不再有效：{why}").format(why=self.standing.text)

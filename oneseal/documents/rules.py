@@ -4,14 +4,20 @@ verification code looks. No database."""
 import datetime
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from .models import DocumentKind
 
+if TYPE_CHECKING:
+    from oneseal.cases.models import CaseEvent, Licence
+
+    from .models import Document
+
 # Which CaseEvent.notice_due each kind of document is issued for. The licence is the
 # certificate of a grant (《行政许可法》第三十九条), so it answers the grant event too.
-NOTICE_OF_KIND = {
+NOTICE_OF_KIND: dict[str, tuple[str, ...]] = {
     DocumentKind.ACCEPTANCE: ("acceptance",),
     DocumentKind.TOLERATED_ACCEPTANCE: ("tolerated_acceptance",),
     DocumentKind.CORRECTION: ("correction",),
@@ -54,7 +60,7 @@ ADDRESSED_KINDS = frozenset(
 NOTICE_ISSUE_DAYS = 1
 
 
-def notice_date(event) -> datetime.date:
+def notice_date(event: "CaseEvent") -> datetime.date:
     """The date a notice is dated: the day its act was done. A deemed acceptance takes effect
     on the day the materials arrived, but its notice is made when the silence was found
     (the worker's day, `noticed_on`), and says so."""
@@ -109,7 +115,7 @@ def new_verification_code() -> str:
 def normalise_code(text: str) -> str:
     """What a person types from paper: any case, spaces and dashes, O for 0, I/L for 1."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(str.maketrans("OIL", "011"))
 
 
 def chinese_date(day: datetime.date | str | None) -> str:
@@ -173,7 +179,7 @@ class Standing:
         return _("证照当前状态为“{state}”，不在有效状态").format(state=self.detail or self.reason)
 
 
-def standing(document, licence, today: datetime.date) -> Standing:
+def standing(document: "Document", licence: "Licence | None", today: datetime.date) -> Standing:
     """Whether `document` is in force on `today`. The document's own state comes first (a
     revoked or superseded document is out of force whatever its licence is); a licence or the
     grant decision behind it then follows the licence (`licence` may be None for a notice):
@@ -199,7 +205,7 @@ def standing(document, licence, today: datetime.date) -> Standing:
     return licence_standing(licence, today)
 
 
-def licence_standing(licence, today: datetime.date) -> Standing:
+def licence_standing(licence: "Licence", today: datetime.date) -> Standing:
     """Whether a licence is in force on `today`, read from its state by value (so a state added
     to `Licence.LicenceState` later is out of force until named in `IN_FORCE_LICENCE_STATES`)
     and from its term. The case pages show this beside the case's own state, so a revoked

@@ -21,6 +21,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from oneseal import eventloops
 from oneseal.errors import ValidationFailed
@@ -70,7 +72,7 @@ class UnreadableSealKey(ValidationFailed):
     code = "seal_key_unreadable"
 
 
-def _load_private_key(seal: Seal, passphrase: bytes):
+def _load_private_key(seal: Seal, passphrase: bytes) -> PrivateKeyTypes:
     try:
         return serialization.load_pem_private_key(
             seal.private_key_pem.encode("ascii"), password=passphrase
@@ -100,7 +102,9 @@ def rekey(seal: Seal, *, old_secret_key: str) -> bool:
 
 def seal_private_key(seal: Seal) -> ec.EllipticCurvePrivateKey:
     """The seal's decrypted key, for what is signed outside a PDF (the audit checkpoints)."""
-    return _load_private_key(seal, _passphrase())
+    key = _load_private_key(seal, _passphrase())
+    assert isinstance(key, ec.EllipticCurvePrivateKey)  # new_key_material makes P-256 keys only
+    return key
 
 
 def fingerprint_of(certificate_pem: str) -> str:
@@ -177,7 +181,8 @@ def _signer(seal: Seal) -> signers.SimpleSigner:
         signer = signers.SimpleSigner(
             signing_cert=asn1_certificate(seal.certificate_pem),
             signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-            cert_registry=None,
+            # No intermediates: the seal's certificate is self-signed (what None meant too).
+            cert_registry=SimpleCertificateStore(),
         )
         _signers[cache_key] = signer
     return signer

@@ -23,6 +23,7 @@ import datetime
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,12 @@ from oneseal.cases import rules as case_rules
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Licence, LicenceVersion
 from oneseal.organisation.models import Bureau
 
-from .models import DocumentKind
+from .models import DocumentKind, DocumentTemplate
 from .rendering import Notice
 from .rules import ADDRESSED_KINDS, chinese_date
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COUNTERFOILS = ("第一联\u3000存档", "第二联\u3000交申请人")
 ACCEPTANCE_BASIS = "《中华人民共和国行政许可法》第三十二条第一款第（五）项"
@@ -77,7 +81,7 @@ class Facts:
 
 # --- placeholders ---------------------------------------------------------------------------
 
-COMMON = {
+COMMON: "dict[str, StrOrPromise]" = {
     "applicant": _("申请人姓名或名称"),
     "item": _("申请事项（办理项名称）"),
     "case_number": _("办件编号"),
@@ -86,7 +90,7 @@ COMMON = {
     "enquiry_phone": _("咨询电话"),
     "complaint_phone": _("投诉电话"),
 }
-REMEDIES = {
+REMEDIES: "dict[str, StrOrPromise]" = {
     "reconsideration_days": _("申请行政复议的期限（日，大写，如“六十”）"),
     "reconsideration_basis": _("行政复议的法律依据"),
     "reconsideration_body": _("行政复议机关"),
@@ -94,7 +98,7 @@ REMEDIES = {
     "litigation_basis": _("行政诉讼的法律依据"),
     "court": _("管辖法院"),
 }
-ACCEPTANCE = {
+ACCEPTANCE: "dict[str, StrOrPromise]" = {
     "basis": _("受理的法律依据"),
     "accepted_on": _("受理日期"),
     "promised_due": _("承诺办结日期（作出决定的日期）"),
@@ -103,12 +107,12 @@ ACCEPTANCE = {
     "query_code": _("办件查询码"),
 }
 
-HEARING_CITED = {
+HEARING_CITED: "dict[str, StrOrPromise]" = {
     "hearing_held_on": _("举行听证的日期（举行过听证时）"),
     "hearing_record_basis": _("依据听证笔录作出决定的法律依据"),
 }
 # The notices served on one addressee each (the applicant or an interested party).
-ADDRESSED = {
+ADDRESSED: "dict[str, StrOrPromise]" = {
     "applicant": _("申请人姓名或名称"),
     "item": _("申请事项（办理项名称）"),
     "case_number": _("办件编号"),
@@ -123,7 +127,7 @@ ADDRESSED = {
     "basis": _("法律依据"),
 }
 
-PLACEHOLDERS: dict[str, dict[str, str]] = {
+PLACEHOLDERS: "dict[str, dict[str, StrOrPromise]]" = {
     DocumentKind.ACCEPTANCE: {
         **COMMON,
         **ACCEPTANCE,
@@ -306,7 +310,7 @@ REMEDIES_REQUIRED = {name: _("救济途径（复议六十日、诉讼六个月�
 
 # What the law requires each kind to state (domain.md §6): publishing a wording without one of
 # these placeholders is refused, naming what is missing.
-REQUIRED: dict[str, dict[str, str]] = {
+REQUIRED: "dict[str, dict[str, StrOrPromise]]" = {
     DocumentKind.ACCEPTANCE: {
         "basis": _("受理依据"),
         "promised_due": _("作出决定的日期"),
@@ -623,7 +627,7 @@ SHIPPED: dict[str, Wording] = {
 # --- facts ------------------------------------------------------------------------------------
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     """A fact as printed; None (the line is left out) when there is nothing to print."""
     if value is None or value == "":
         return None
@@ -664,7 +668,7 @@ def _remedies(remedies: dict) -> dict[str, Value]:
 PROVISIONAL_MARK = "（暂定）"
 
 
-def dated(day, provisional: bool) -> str | None:
+def dated(day: datetime.date | str | None, provisional: bool) -> str | None:
     """A date as printed; a date in a year whose holiday schedule is not published yet is
     marked 暂定 (the 调休 may still move it)."""
     text = chinese_date(day)
@@ -776,7 +780,9 @@ def extension(facts: Facts) -> dict[str, Value]:
     }
 
 
-def _validity(valid_from, valid_until) -> str:
+def _validity(
+    valid_from: datetime.date | str | None, valid_until: datetime.date | str | None
+) -> str:
     return f"{chinese_date(valid_from)}至{chinese_date(valid_until) if valid_until else '长期'}"
 
 
@@ -869,6 +875,7 @@ def licence(facts: Facts) -> dict[str, Value]:
     """The licence as the version its event made (a change, renewal or replacement copy prints
     that version's terms, whatever came after); a licence from before versions, as it is."""
     lic = facts.licence
+    assert lic is not None  # a licence is only owed by the grant or change that made one
     version = LicenceVersion.objects.filter(licence=lic, event=facts.event).first()
     terms = version or lic
     return {
@@ -1138,7 +1145,11 @@ def _fill(line: str, values: dict[str, Value]) -> list[str]:
     if any(values.get(name) is None for name in names):
         return []
     if len(names) == 1 and names[0] in LIST_PLACEHOLDERS and line.strip() == f"{{{names[0]}}}":
-        return [f"{i}. {entry}" for i, entry in enumerate(values[names[0]], 1)]
+        entries = values[names[0]]
+        # Every kind's facts give a list placeholder a list; a lone string is one entry, not one
+        # numbered line per character.
+        entries = entries if isinstance(entries, list) else [entries] if entries else []
+        return [f"{i}. {entry}" for i, entry in enumerate(entries, 1)]
     flat = {
         name: "；".join(v) if isinstance(v, list) else v
         for name, v in values.items()
@@ -1151,7 +1162,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def compose(kind: str, wording, values: dict[str, Value]) -> Notice:
+def compose(kind: str, wording: "Wording | DocumentTemplate", values: dict[str, Value]) -> Notice:
     """The notice a wording says with these values. `wording` has title, body and closing (a
     `DocumentTemplate` version or a `Wording`)."""
     title = "".join(_fill(wording.title, values)) or str(DocumentKind(kind).label)
@@ -1160,6 +1171,7 @@ def compose(kind: str, wording, values: dict[str, Value]) -> Notice:
     addressee = (
         None if kind == DocumentKind.LICENCE else values.get("addressee") or values.get("applicant")
     )
+    assert not isinstance(addressee, list)  # a name, never a list placeholder
     return Notice(
         title=title,
         paragraphs=paragraphs,
