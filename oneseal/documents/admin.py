@@ -3,19 +3,21 @@ reissued and revoked through `documents.actions`, and wording is edited on the w
 (/documents/templates/), so that every change goes through one action with its audit row."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Document, DocumentTemplate, PendingNotice, Seal, SealHandover
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -94,8 +96,8 @@ class DocumentAdmin(ReadOnlyAdmin):
     raw_id_fields = ["case", "event", "supersedes", "seal", "issued_by", "template"]
 
     @admin.display(description=_("文书模板版本"))
-    def template_version(self, obj):
-        return obj.template.number if obj.template_id else "—"
+    def template_version(self, obj: Document) -> int | str:
+        return obj.template.number if obj.template else "—"
 
 
 @admin.register(PendingNotice)

@@ -6,6 +6,8 @@ that does not exist, for an anonymous caller too. Writes call one action each; t
 the role (clerk or signatory of the case's region to issue and reissue, signatory to revoke) and
 refuses with every reason (400, `reasons`) when the document cannot be issued now."""
 
+from collections.abc import Sequence
+
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -18,15 +20,19 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.cases.models import Case
+from oneseal.cases.queries import Viewer
 from oneseal.interface.rest import ErrorSerializer, UnnamedChoiceField, load_case
 
-from . import actions, queries
+from . import actions, queries, rules
 from .forms import VerifyUploadForm
 from .models import Document, DocumentKind
+from .verification import SealedRecord
 
 DOCUMENTS = "documents"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -112,20 +118,22 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(DocumentRefSerializer(allow_null=True))
-    def get_superseded_by(self, obj):
+    def get_superseded_by(self, obj: Document) -> dict | None:
         newer = getattr(obj, "superseded_by", None)
         return DocumentRefSerializer(newer).data if newer is not None else None
 
-    def get_file_url(self, obj) -> str:
+    def get_file_url(self, obj: Document) -> str:
         return f"/api/v1/documents/{obj.pk}/file"
 
-    def get_verify_url(self, obj) -> str:
+    def get_verify_url(self, obj: Document) -> str:
         return actions.public_url(obj.verification_code)
 
 
 class DueDocumentSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=KINDS_HELP)
-    label = serializers.CharField()
+    # The API's field "label": DRF's metaclass takes declared fields off the class, so it never
+    # meets Field.label, which the stubs see it overriding.
+    label = serializers.CharField()  # type: ignore[assignment]
     event_seq = serializers.IntegerField(
         source="event.seq", help_text=_("要求出具该文书的办件记录顺序号")
     )
@@ -176,27 +184,27 @@ class VerificationSerializer(serializers.Serializer):
     standing_since = serializers.SerializerMethodField(help_text=_("不再有效（或开始有效）的日期"))
     standing_text = serializers.SerializerMethodField(help_text=_("一句话说明"))
 
-    def _standing(self, obj):
+    def _standing(self, obj: Document) -> rules.Standing:
         return self.context["standing"]
 
-    def get_in_force(self, obj) -> bool:
+    def get_in_force(self, obj: Document) -> bool:
         return self._standing(obj).in_force
 
-    def get_standing(self, obj) -> str:
+    def get_standing(self, obj: Document) -> str:
         return self._standing(obj).reason
 
     @extend_schema_field(serializers.DateField(allow_null=True))
-    def get_standing_since(self, obj):
+    def get_standing_since(self, obj: Document) -> str | None:
         since = self._standing(obj).since
         return since.isoformat() if since else None
 
-    def get_standing_text(self, obj) -> str:
+    def get_standing_text(self, obj: Document) -> str:
         return str(self._standing(obj).text)
 
-    def get_seal_revoked(self, obj) -> bool:
+    def get_seal_revoked(self, obj: Document) -> bool:
         return obj.seal.state == obj.seal.SealState.REVOKED
 
-    def get_superseded_by_number(self, obj) -> str | None:
+    def get_superseded_by_number(self, obj: Document) -> str | None:
         newer = getattr(obj, "superseded_by", None)
         return newer.number if newer is not None else None
 
@@ -204,7 +212,7 @@ class VerificationSerializer(serializers.Serializer):
 # --- views ------------------------------------------------------------------------------------
 
 
-def _document(user, pk: int) -> Document:
+def _document(user: Viewer, pk: int) -> Document:
     return get_object_or_404(
         queries.visible_documents(user).select_related(
             "case", "bureau", "seal", "template", "supersedes", "superseded_by"
@@ -213,7 +221,7 @@ def _document(user, pk: int) -> Document:
     )
 
 
-def _documents_of(case) -> list[Document]:
+def _documents_of(case: Case) -> list[Document]:
     return list(
         Document.objects.filter(case=case)
         .select_related("case", "bureau", "seal", "template", "supersedes", "superseded_by")
@@ -224,7 +232,7 @@ def _documents_of(case) -> list[Document]:
 class CaseDocuments(APIView):
     parser_classes = [JSONParser]
 
-    def get_permissions(self):
+    def get_permissions(self) -> Sequence[BasePermission]:
         # Reading answers an anonymous caller with the same 404 as anyone outside the case.
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
@@ -238,7 +246,7 @@ class CaseDocuments(APIView):
         ),
         responses={200: DocumentSerializer(many=True), 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         return Response(DocumentSerializer(_documents_of(case), many=True).data)
 
@@ -254,7 +262,7 @@ class CaseDocuments(APIView):
         ),
         responses={201: DocumentSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         body = IssueDocumentInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -276,7 +284,7 @@ class CaseDueDocuments(APIView):
         description=_("办件记录要求出具、尚未出具的文书，及暂不能出具的原因。"),
         responses={200: DueDocumentSerializer(many=True), 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         case = load_case(request.user, pk)
         return Response(DueDocumentSerializer(queries.due_documents(case), many=True).data)
 
@@ -289,7 +297,7 @@ class DocumentDetail(APIView):
         parameters=[DOCUMENT_ID],
         responses={200: DocumentSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(DocumentSerializer(_document(request.user, pk)).data)
 
 
@@ -304,7 +312,7 @@ class DocumentFile(APIView):
         ),
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> FileResponse:
         document = _document(request.user, pk)
         response = FileResponse(
             document.file.open("rb"),
@@ -331,7 +339,7 @@ class DocumentReissue(APIView):
         ),
         responses={201: DocumentSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         document = _document(request.user, pk)
         body = DocumentReasonInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -356,7 +364,7 @@ class DocumentRevoke(APIView):
         description=_("签批领导撤销错发的文书；核验页面随即显示“已撤销”。"),
         responses={200: DocumentSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         document = _document(request.user, pk)
         body = DocumentReasonInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -390,7 +398,7 @@ class Verify(APIView):
             404: OpenApiResponse(ErrorSerializer, description=_("没有该核验码的文书")),
         },
     )
-    def get(self, request, code):
+    def get(self, request: Request, code: str) -> Response:
         document = queries.public_document(code)
         if document is None:
             return Response(
@@ -448,7 +456,7 @@ class VerifyFile(APIView):
         ),
         responses={200: FileVerificationSerializer, 400: ErrorSerializer},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         form = VerifyUploadForm(data={}, files=request.FILES)
         if not form.is_valid():
             errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
@@ -482,7 +490,7 @@ class VerifyFile(APIView):
         )
 
 
-def _record(record) -> dict | None:
+def _record(record: SealedRecord | None) -> dict | None:
     if record is None:
         return None
     return {

@@ -7,6 +7,7 @@ Reads go through `queries.visible_seals` (the reader's region and below), so a s
 county is the same 404 as one that does not exist; the writes call one action each, which
 decides who may (the bureau's administrators of its region) and names every bad field."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -69,14 +71,14 @@ class SealSerializer(serializers.Serializer):
     fingerprint = serializers.CharField()
     handover = serializers.SerializerMethodField()
 
-    def get_department_name(self, seal) -> str | None:
-        return seal.department.name if seal.department_id else None
+    def get_department_name(self, seal: Seal) -> str | None:
+        return seal.department.name if seal.department else None
 
-    def get_region_code(self, seal) -> str:
+    def get_region_code(self, seal: Seal) -> str:
         return queries.seal_region_code(seal)
 
     @extend_schema_field(SealHandoverSerializer(allow_null=True))
-    def get_handover(self, seal):
+    def get_handover(self, seal: Seal) -> dict | None:
         handover = getattr(seal, "handover", None) if seal.kind == Seal.Kind.DEPARTMENT else None
         return SealHandoverSerializer(handover).data if handover is not None else None
 
@@ -89,7 +91,7 @@ class SealWarningSerializer(serializers.Serializer):
     days_late = serializers.IntegerField()
     text = serializers.CharField()
 
-    def get_seal(self, warning) -> int | None:
+    def get_seal(self, warning: queries.SealWarning) -> int | None:
         return warning.seal.pk if warning.seal is not None else None
 
 
@@ -114,7 +116,7 @@ class SealHandoverInput(serializers.Serializer):
     checklist_signed = serializers.BooleanField(help_text=_("移交清单已经双方签字"))
 
 
-def _in_bureau(request, seals):
+def _in_bureau(request: Request, seals: QuerySet[Seal]) -> tuple[QuerySet[Seal], str | None]:
     wanted = request.query_params.get("bureau")
     if not wanted:
         return seals, scope_prefix(request.user) if is_scoped_staff(request.user) else None
@@ -130,7 +132,7 @@ def _in_bureau(request, seals):
     return queries.in_region(seals, bureau.region.prefix), bureau.region.prefix
 
 
-class SignedIn:
+class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
@@ -144,7 +146,7 @@ class Seals(SignedIn, APIView):
         parameters=[BUREAU],
         responses={200: SealSerializer(many=True), **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         seals, _prefix = _in_bureau(request, queries.visible_seals(request.user))
         return Response(SealSerializer(seals, many=True).data)
 
@@ -156,7 +158,7 @@ class Seals(SignedIn, APIView):
         request=DepartmentSealInput,
         responses={201: SealSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(DepartmentSealInput, request.data)
         prefix = scope_prefix(request.user) if is_scoped_staff(request.user) else None
         department = (
@@ -185,7 +187,7 @@ class SealWarnings(SignedIn, APIView):
         parameters=[BUREAU],
         responses={200: SealWarningSerializer(many=True), **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         _seals, prefix = _in_bureau(request, queries.visible_seals(request.user))
         warnings = queries.seal_warnings(prefix, today=today())
         return Response(SealWarningSerializer(warnings, many=True).data)
@@ -207,7 +209,7 @@ class SealHandOver(SignedIn, APIView):
         request=SealHandoverInput,
         responses={200: SealSerializer, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         seal = get_object_or_404(queries.visible_seals(request.user), pk=pk)
         data = parse(SealHandoverInput, request.data)
         actions.seal_away_department_seal(

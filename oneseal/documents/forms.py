@@ -1,7 +1,10 @@
 """Forms of the wording pages. They only parse input; every write goes through
 `documents.actions`, whose refusals are put back on the form."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.calendars.queries import today
@@ -39,7 +42,7 @@ class PublishForm(forms.Form):
         help_text=_("该日期及以后成文的文书使用本版本"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"effective_from": today()})
         super().__init__(*args, **kwargs)
 
@@ -79,9 +82,11 @@ class DepartmentSealForm(forms.Form):
     holder = forms.CharField(label=_("现保管人"), max_length=50, required=False)
     place = forms.CharField(label=_("存放地点"), max_length=200, required=False)
 
-    def __init__(self, *args, departments, **kwargs):
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above
+        field.queryset = departments
 
 
 class SealHandoverForm(forms.Form):
@@ -102,6 +107,8 @@ class SealHandoverForm(forms.Form):
         label=_("移交清单已经移交人、接收人双方签字"), required=False
     )
 
-    def __init__(self, *args, seals, **kwargs):
+    def __init__(self, *args: Any, seals: QuerySet[Seal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seal"].queryset = seals
+        field = self.fields["seal"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above
+        field.queryset = seals

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from oneseal.calendars.queries import today as business_today
+from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases.models import (
     OPEN_PROPOSAL_STATES,
     Case,
@@ -20,7 +21,6 @@ from oneseal.cases.models import (
     LicenceVersion,
     RevocationProposal,
 )
-from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases.queries import Viewer, is_scoped_staff, licence_of, visible_cases
 from oneseal.organisation.models import Bureau, Department
 from oneseal.organisation.rules import scope_prefix

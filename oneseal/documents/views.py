@@ -13,12 +13,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from oneseal.actors import Actor
 from oneseal.calendars.queries import today as business_today
 from oneseal.cases.queries import is_scoped_staff
 from oneseal.errors import DomainError
@@ -36,12 +37,12 @@ from .forms import (
     VerifyUploadForm,
     WordingForm,
 )
-from .models import DocumentKind, DocumentTemplate, Seal
+from .models import Document, DocumentKind, DocumentTemplate, Seal
 from .rendering import MissingGlyphs
 from .rendering import render as render_pdf
 
 
-def _verify_context(document, **extra) -> dict:
+def _verify_context(document: Document | None, **extra: object) -> dict:
     return {
         "document": document,
         "standing": queries.document_standing(document) if document is not None else None,
@@ -52,7 +53,7 @@ def _verify_context(document, **extra) -> dict:
 
 @require_GET
 @throttle("verify")
-def verify(request, code: str):
+def verify(request: HttpRequest, code: str) -> HttpResponse:
     document = queries.public_document(code)
     if document is None:
         # A sealed record kept by another app (a project's joint report) has its own page.
@@ -66,7 +67,7 @@ def verify(request, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-def lookup(request):
+def lookup(request: HttpRequest) -> HttpResponse:
     """Look a document up by its code (GET), or check an uploaded file (POST, CSRF-protected)
     the way `oneseal verify` does: its signature against the seals, its record by SHA-256 or
     by the code written into it, and whether it is in force today."""
@@ -99,7 +100,7 @@ def lookup(request):
 
 
 @require_GET
-def file(request, pk: int):
+def file(request: HttpRequest, pk: int) -> FileResponse:
     """The signed PDF as stored, shown in the browser (print it from there)."""
     document = get_object_or_404(queries.visible_documents(request.user), pk=pk)
     response = FileResponse(
@@ -113,10 +114,10 @@ def file(request, pk: int):
 # --- wording ------------------------------------------------------------------------------------
 
 
-def _administered_bureaus(user):
+def _administered_bureaus(user: Actor) -> list[Bureau]:
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CATALOGUE_ADMIN):
-        return Bureau.objects.none()
+        return []
     bureaus = (
         Bureau.objects.filter(region__code__startswith=prefix)
         .select_related("region")
@@ -125,7 +126,7 @@ def _administered_bureaus(user):
     return [b for b in bureaus if has_role(user, Role.CATALOGUE_ADMIN, b.region)]
 
 
-def _bureau_for(request, bureau_id: int) -> Bureau:
+def _bureau_for(request: HttpRequest, bureau_id: int) -> Bureau:
     bureau = get_object_or_404(Bureau.objects.select_related("region"), pk=bureau_id)
     if not has_role(request.user, Role.CATALOGUE_ADMIN, bureau.region):
         raise PermissionDenied(_("您不是该局所在地区的事项目录管理员"))
@@ -133,7 +134,7 @@ def _bureau_for(request, bureau_id: int) -> Bureau:
 
 
 @login_required
-def template_index(request):
+def template_index(request: HttpRequest) -> HttpResponse:
     bureaus = list(_administered_bureaus(request.user))
     if not bureaus:
         raise PermissionDenied(_("您不是事项目录管理员"))
@@ -143,7 +144,7 @@ def template_index(request):
 
 
 @login_required
-def template_kinds(request, bureau_id: int):
+def template_kinds(request: HttpRequest, bureau_id: int) -> HttpResponse:
     bureau = _bureau_for(request, bureau_id)
     actions.ensure_shipped_templates(bureau)
     today = business_today()
@@ -179,7 +180,7 @@ def template_kinds(request, bureau_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request, bureau_id: int, kind: str):
+def template_edit(request: HttpRequest, bureau_id: int, kind: str) -> HttpResponse:
     """One kind: its versions, and its draft with the forms to save, publish or discard it."""
     bureau = _bureau_for(request, bureau_id)
     if kind not in DocumentKind.values:
@@ -271,7 +272,7 @@ def template_edit(request, bureau_id: int, kind: str):
 
 @login_required
 @require_GET
-def template_preview(request, pk: int):
+def template_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A version's wording filled with a fictional sample case, unsigned and marked 样张."""
     template = get_object_or_404(DocumentTemplate.objects.select_related("bureau__region"), pk=pk)
     _bureau_for(request, template.bureau_id)
@@ -306,7 +307,7 @@ def template_preview(request, pk: int):
 # --- the seals of a region (seed 000 四(二)5) ------------------------------------------------------
 
 
-def _seal_bureau(request) -> Bureau:
+def _seal_bureau(request: HttpRequest) -> Bureau:
     """The bureau whose region's seals the page shows: ?bureau= among the bureaus the reader's
     scope covers, else their own, else the first of their region. 404 for anyone else."""
     prefix = scope_prefix(request.user) if is_scoped_staff(request.user) else None
@@ -328,7 +329,7 @@ def _seal_bureau(request) -> Bureau:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def seals(request):
+def seals(request: HttpRequest) -> HttpResponse:
     """The region's seals: the bureau's approval seals and the departments' old seals with
     their state, holder, place and sealed-away date; the departments whose transfer date has
     passed with their old seal still active; for the bureau's administrators, the forms that

@@ -14,8 +14,9 @@ ONESEAL_OLD_SECRET_KEY (default: the current SECRET_KEY), never from the command
 
 import datetime
 import os
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oneseal.errors import DomainError
 
@@ -30,7 +31,7 @@ def _date(text: str) -> datetime.date:
 class Command(BaseCommand):
     help = "The register of approval seals: create a bureau's seal, register a department's old seal, list."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="op", required=True)
         create = sub.add_parser("create", help="create (or rotate) a bureau's approval seal")
         create.add_argument(
@@ -55,11 +56,12 @@ class Command(BaseCommand):
         listing.add_argument("--bureau-region", default=None)
         sub.add_parser("rekey", help="re-encrypt stored keys under the seal key (after an upgrade)")
 
-    def handle(self, *args, op: str, **options):
+    def handle(self, *args: Any, op: str, **options: Any) -> None:
         from oneseal.documents import actions
         from oneseal.documents.models import Seal
         from oneseal.organisation.models import Bureau, Department
 
+        seal: Seal | None  # what an operation made or, for a hand-over, looked up
         try:
             if op == "create":
                 bureau = Bureau.objects.filter(region__code=options["bureau_region"]).first()

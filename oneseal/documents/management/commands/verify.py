@@ -11,9 +11,13 @@ Every input gets a last line that is the verdict, and an exit code:
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from oneseal.documents.queries import FileCheck
 
 EXIT_GENUINE, EXIT_NOT_GENUINE, EXIT_NOT_CHECKED, EXIT_NOT_IN_FORCE = 0, 1, 2, 3
 PDF_HEADER_WINDOW = 1024  # ISO 32000-1 §7.5.2: the header may sit anywhere in the first 1024 bytes
@@ -22,15 +26,15 @@ PDF_HEADER_WINDOW = 1024  # ISO 32000-1 §7.5.2: the header may sit anywhere in 
 class Command(BaseCommand):
     help = "Verify a signed document: whether it is authentic, and whether it is in force today."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the PDF to check")
 
-    def _verdict(self, text: str, code: int):
+    def _verdict(self, text: str, code: int) -> None:
         self.stdout.write(text)
         if code:
             raise SystemExit(code)
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
         path = Path(file)
         try:
             if path.is_dir():
@@ -97,7 +101,7 @@ class Command(BaseCommand):
         return self._verdict("verdict: authentic and in force — GENUINE", EXIT_GENUINE)
 
     @staticmethod
-    def _why_not(result) -> str:
+    def _why_not(result: "FileCheck") -> str:
         sig = result.signature
         if not sig.signed:
             return "no readable signature (damaged or unsigned file)"
