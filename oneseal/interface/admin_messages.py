@@ -1,9 +1,19 @@
 """The admin's side of an action's refusal: a message on the page instead of a 500."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from oneseal.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.contrib import admin
+
+    # The mixin always comes before a ModelAdmin, whose views it wraps.
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
 
 def domain_message(error: DomainError) -> str:
@@ -13,25 +23,35 @@ def domain_message(error: DomainError) -> str:
     return "；".join(dict.fromkeys(parts))
 
 
-class DomainErrorAsMessage:
+class DomainErrorAsMessage(_AdminBase):
     """An action's refusal becomes an error message on the page it came from, and the whole
     admin request is rolled back (the admin wraps each change in one transaction)."""
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as e:
             self.message_user(request, domain_message(e), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def delete_view(self, request, object_id, extra_context=None):
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
             return super().delete_view(request, object_id, extra_context)
         except DomainError as e:
             self.message_user(request, domain_message(e), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
             return super().changelist_view(request, extra_context)
         except DomainError as e:

@@ -10,7 +10,7 @@ class InterfaceConfig(AppConfig):
     label = "interface"
     verbose_name = _("界面公用部件")
 
-    def ready(self):
+    def ready(self) -> None:
         # django-axes gives its app no name, so the admin's sidebar showed "Axes"; its models'
         # names are translated in the project's own zh_Hans catalogue (oneseal/locale).
         if registry.is_installed("axes"):

@@ -5,6 +5,7 @@ its forms with the same inputs, so a page and the API accept the same input."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy
@@ -17,13 +18,18 @@ from oneseal.catalogue.models import ReviewStep, SpecialProcedure
 
 from .rest import DATE_FORMAT, choices_of, listed_choices
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
-def required_text(max_length: int, help_text) -> serializers.CharField:
+
+def required_text(max_length: int, help_text: "StrOrPromise") -> serializers.CharField:
     # Blank passes here so that the action's own message, which names the rule, is the one shown.
     return serializers.CharField(max_length=max_length, allow_blank=True, help_text=help_text)
 
 
-def optional_text(max_length: int, help_text) -> serializers.CharField:
+def optional_text(max_length: int, help_text: "StrOrPromise") -> serializers.CharField:
     return serializers.CharField(
         max_length=max_length, required=False, allow_blank=True, default="", help_text=help_text
     )
@@ -34,7 +40,7 @@ class LineMapField(serializers.DictField):
 
     default_error_messages = {"not_a_line": _l("键“{value}”应为办件材料编号（整数）")}
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: dict[Any, Any]) -> dict[int, Any]:
         parsed = super().to_internal_value(data)
         out = {}
         for key, value in parsed.items():
@@ -45,7 +51,7 @@ class LineMapField(serializers.DictField):
         return out
 
 
-def staff_users():
+def staff_users() -> "QuerySet[AuthUser]":
     return get_user_model().objects.filter(staff__isnull=False)
 
 
@@ -291,8 +297,8 @@ class CaseAction:
     name: str
     input: type[serializers.Serializer]
     call: Callable
-    summary: str
-    description: str = ""
+    summary: "StrOrPromise"
+    description: "StrOrPromise" = ""
 
 
 ACTIONS = [

@@ -1,6 +1,9 @@
 """DRF helpers of every app's endpoints: the error body, the date and choice fields, parsing
 a body or query, and loading a case in the caller's scope."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.shortcuts import get_object_or_404
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
@@ -10,7 +13,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oneseal.cases.models import Case
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.queries import Viewer, visible_cases
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -18,11 +24,13 @@ DATE_FORMAT = "%Y-%m-%d"
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The API's field "fields": DRF's metaclass takes declared fields off the class, so it never
+    # meets Serializer.fields, which the stubs see it overriding.
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-def date_field(help_text) -> serializers.DateField:
+def date_field(help_text: "StrOrPromise") -> serializers.DateField:
     return serializers.DateField(
         required=False,
         input_formats=[DATE_FORMAT],
@@ -35,19 +43,24 @@ class PickedChoiceField(serializers.ChoiceField):
     """A choice a person picks from a list: nothing picked (a form's 请选择 left as it was) is
     asked for by name, 请选择特别程序, not refused as the value “” that is not a choice."""
 
-    def __init__(self, *, picked_name=None, **kwargs):
+    def __init__(self, *, picked_name: "StrOrPromise | None" = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error_messages["not_picked"] = (
             format_lazy(_("请选择{name}"), name=picked_name) if picked_name else _("请选择一项")
         )
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: "str | int | tuple[str | int, str | int | tuple]") -> str:
         if data == "" and not self.allow_blank:
             self.fail("not_picked")
         return super().to_internal_value(data)
 
 
-def choices_of(choices, *, help_text, required=True) -> serializers.ChoiceField:
+def choices_of(
+    choices: "Sequence[tuple[str | int, StrOrPromise]]",
+    *,
+    help_text: "StrOrPromise",
+    required: bool = True,
+) -> serializers.ChoiceField:
     return PickedChoiceField(
         choices=choices,
         required=required,
@@ -64,8 +77,10 @@ class UnnamedChoiceField(PickedChoiceField):
     an ENUM_NAME_OVERRIDES entry in the settings to be named without a warning."""
 
 
-def listed_choices(choices, *, help_text) -> serializers.ChoiceField:
-    def text():
+def listed_choices(
+    choices: "Sequence[tuple[str | int, StrOrPromise]]", *, help_text: "StrOrPromise"
+) -> serializers.ChoiceField:
+    def text() -> str:
         return f"{help_text}：" + "、".join(f"{value}（{label}）" for value, label in choices)
 
     return UnnamedChoiceField(
@@ -76,13 +91,13 @@ def listed_choices(choices, *, help_text) -> serializers.ChoiceField:
     )
 
 
-def parse(serializer_class, data, **kwargs) -> dict:
+def parse(serializer_class: type[serializers.Serializer], data: object, **kwargs: Any) -> dict:
     parsed = serializer_class(data=data, **kwargs)
     parsed.is_valid(raise_exception=True)
     return dict(parsed.validated_data)
 
 
-def load_case(user, pk: int) -> Case:
+def load_case(user: Viewer, pk: int) -> Case:
     """Case `pk` if the caller may see it (`visible_cases`); otherwise a 404 that says nothing
     about it."""
     return get_object_or_404(visible_cases(user), pk=pk)

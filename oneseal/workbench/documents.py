@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from oneseal.actors import User
 from oneseal.cases.models import Case
+from oneseal.cases.queries import Viewer
 from oneseal.documents import actions as document_actions
 from oneseal.documents import queries as document_queries
 from oneseal.documents.models import Document, DocumentKind, PendingNotice
@@ -23,7 +24,7 @@ def may_issue(user: User, case: Case) -> bool:
     return has_role(user, Role.CLERK, case.region) or has_role(user, Role.SIGNATORY, case.region)
 
 
-def documents_of(user: User, case: Case) -> list[Document]:
+def documents_of(user: Viewer, case: Case) -> list[Document]:
     return document_queries.documents_for(user, case)
 
 
