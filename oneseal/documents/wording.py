@@ -1146,9 +1146,7 @@ def _fill(line: str, values: dict[str, Value]) -> list[str]:
         return []
     if len(names) == 1 and names[0] in LIST_PLACEHOLDERS and line.strip() == f"{{{names[0]}}}":
         entries = values[names[0]]
-        # Every kind's facts give a list placeholder a list; a lone string is one entry, not one
-        # numbered line per character.
-        entries = entries if isinstance(entries, list) else [entries] if entries else []
+        assert isinstance(entries, list)  # every kind's facts give a list placeholder a list
         return [f"{i}. {entry}" for i, entry in enumerate(entries, 1)]
     flat = {
         name: "；".join(v) if isinstance(v, list) else v
