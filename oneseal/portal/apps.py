@@ -1,6 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from oneseal.navigation import NavLink
 
 
 class PortalConfig(AppConfig):
@@ -8,7 +15,7 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("网上办事大厅")
 
-    def nav_links(self, request):
+    def nav_links(self, request: "HttpRequest") -> "list[NavLink]":
         """办件查询 for everyone, 我的办件 for a signed-in applicant, 注册/登录 for the anonymous
         (the staff sign-in stays the base template's 登录)."""
         from oneseal.navigation import NavLink

@@ -62,7 +62,7 @@ def local_catalogues() -> list[Catalogue]:
     )
 
 
-def _filtered(catalogue: Catalogue, **params) -> str:
+def _filtered(catalogue: Catalogue, **params: object) -> str:
     key, value = next(iter(params.items()))
     return f"{reverse('portal:catalogue', args=[catalogue.region.code])}?{key}={value}"
 
@@ -70,7 +70,7 @@ def _filtered(catalogue: Catalogue, **params) -> str:
 def applicant_links(catalogue: Catalogue) -> list[Link]:
     """个人办事 and 法人办事: the in-force items serving each kind of applicant (an item for
     both counts under each), as the catalogue page's `applicant` filter lists them."""
-    served = {
+    served: dict[str, Count] = {
         kind: Count(
             "pk",
             filter=Q(handling_items__applicant_type__in=[kind, ApplicantType.BOTH]),
@@ -154,7 +154,7 @@ def popular_items(catalogue: Catalogue, on: datetime.date | None = None) -> list
     for item_id, n in counts:
         version = versions.get(item_id)
         handling = list(version.handling_items.all()) if version else []
-        if handling:
+        if version and handling:
             out.append(Popular(version.name, reverse("portal:guide", args=[handling[0].pk]), n))
     return out[:POPULAR_LIMIT]
 

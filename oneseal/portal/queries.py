@@ -12,18 +12,19 @@ from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
 from oneseal.cases import texts
 from oneseal.cases.models import Case, CaseEvent, ExpiryReminder, Licence
-from oneseal.cases.queries import DETAIL_PREFETCH, visible_cases, visible_licences
+from oneseal.cases.queries import DETAIL_PREFETCH, Viewer, visible_cases, visible_licences
 from oneseal.catalogue.models import ApplicantType, HandlingItem, Material
 from oneseal.catalogue.rules import material_applies
+from oneseal.documents.models import Document
 from oneseal.documents.queries import documents_for
 
 
-def own_applicants(user) -> QuerySet[Applicant]:
+def own_applicants(user: Viewer) -> QuerySet[Applicant]:
     """The account's own person first, then the organisations it is authorised for today."""
     return represented(user).order_by("-kind", "name", "id")
 
 
-def own_cases(user) -> QuerySet[Case]:
+def own_cases(user: Viewer) -> QuerySet[Case]:
     return (
         visible_cases(user)
         .filter(applicant__in=own_applicants(user))
@@ -32,7 +33,7 @@ def own_cases(user) -> QuerySet[Case]:
     )
 
 
-def own_case(user, pk: int) -> Case | None:
+def own_case(user: Viewer, pk: int) -> Case | None:
     return (
         own_cases(user)
         .select_related("region", "bureau")
@@ -42,7 +43,7 @@ def own_case(user, pk: int) -> Case | None:
     )
 
 
-def case_documents(user, case: Case) -> list:
+def case_documents(user: Viewer, case: Case) -> list[Document]:
     """The notices and the licence of the case the user may download (the documents app
     decides who may)."""
     return documents_for(user, case)
@@ -140,7 +141,7 @@ def apply_materials(hi: HandlingItem, applicant: Applicant) -> list[Material]:
     ]
 
 
-def own_licences(user) -> QuerySet[Licence]:
+def own_licences(user: Viewer) -> QuerySet[Licence]:
     """The licences held by the applicants tied to this account (through `visible_licences`)."""
     return (
         visible_licences(user)
@@ -150,7 +151,7 @@ def own_licences(user) -> QuerySet[Licence]:
     )
 
 
-def own_reminders(user, *, since: datetime.date) -> QuerySet[ExpiryReminder]:
+def own_reminders(user: Viewer, *, since: datetime.date) -> QuerySet[ExpiryReminder]:
     """Reminders of the holder's licences since `since`, newest first (the portal's messages)."""
     return (
         ExpiryReminder.objects.filter(licence__in=own_licences(user), on__gte=since)

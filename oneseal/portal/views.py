@@ -2,12 +2,13 @@
 handling item. No login; everything shown is published. Each page makes a fixed number of
 queries whatever the catalogue's size."""
 
+import datetime
 import re
 from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def search_url() -> str | None:
         return None
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """The home of one region (the `region` parameter, else the first local catalogue): the
     services people look for first, then the way into the region's catalogue."""
     catalogues = home_queries.local_catalogues()
@@ -71,7 +72,7 @@ def home(request):
     )
 
 
-def bookable(request, region_code):
+def bookable(request: HttpRequest, region_code: str) -> HttpResponse:
     """The region's items one can book a window slot for, each with its booking link."""
     region = get_object_or_404(Region, code=region_code)
     cat = local_catalogue(region)
@@ -90,7 +91,7 @@ def bookable(request, region_code):
     )
 
 
-def search_in_force_by_name(query: str):
+def search_in_force_by_name(query: str) -> list[ItemVersion]:
     """In-force versions of every local catalogue whose item name, handling-item name or
     everyday names (keywords) contain the query's characters in order, so 食品经营许可 finds
     食品（含保健食品）经营许可 and 盖房子 finds the item that lists it. The ranked plain-words
@@ -116,14 +117,14 @@ def search_in_force_by_name(query: str):
     )
 
 
-def _int_or_none(value):
+def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value)
+        return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
 
 
-def catalogue_filter_options(catalogue: Catalogue):
+def catalogue_filter_options(catalogue: Catalogue) -> tuple[list[Department], list[Topic]]:
     """The departments and topics that have at least one in-force item, for the filter links."""
     in_force = listed_versions(catalogue)
     departments = list(
@@ -135,7 +136,7 @@ def catalogue_filter_options(catalogue: Catalogue):
     return departments, topics
 
 
-def catalogue(request, region_code):
+def catalogue(request: HttpRequest, region_code: str) -> HttpResponse:
     region = get_object_or_404(Region, code=region_code)
     cat = local_catalogue(region)
     if cat is None:
@@ -164,7 +165,7 @@ def catalogue(request, region_code):
         "applicant": applicant,
     }
 
-    def link(**change):
+    def link(**change: int | str | None) -> str:
         params = {k: v for k, v in {**current, **change}.items() if v}
         return "?" + urlencode(params) if params else "?"
 
@@ -201,7 +202,7 @@ def catalogue(request, region_code):
     )
 
 
-def guide(request, handling_item_id):
+def guide(request: HttpRequest, handling_item_id: int) -> HttpResponse:
     hi = get_object_or_404(
         HandlingItem.objects.select_related(
             "item_version__item__catalogue__region",
@@ -260,7 +261,7 @@ def guide(request, handling_item_id):
     )
 
 
-def current_handling_item(hi: HandlingItem, on) -> HandlingItem | None:
+def current_handling_item(hi: HandlingItem, on: datetime.date) -> HandlingItem | None:
     """The handling item with the same code in the item's version in force on `on`, if the
     item still offers it."""
     return (

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +27,7 @@ signed_in = login_required(login_url="portal:signin")
 SIGN_UP_FIELDS = ("username", "name", "number", "phone", "email")
 
 
-def _next_url(request, default: str) -> str:
+def _next_url(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -37,7 +37,7 @@ def _next_url(request, default: str) -> str:
 
 
 @throttle("signup", methods=("POST",))
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     values = {f: request.POST.get(f, "").strip() for f in SIGN_UP_FIELDS}
     # An account is a natural person; an organisation is acted for under a window's authorisation.
     values["kind"] = request.POST.get("kind", Applicant.Kind.PERSON)
@@ -55,7 +55,7 @@ def signup(request):
             messages.success(
                 request, _("注册成功，账号已与“{name}”关联。").format(name=applicant.name)
             )
-            return redirect(_next_url(request, reverse_lazy("portal:my_cases")))
+            return redirect(_next_url(request, str(reverse_lazy("portal:my_cases"))))
     return render(
         request,
         "portal/account/signup.html",
@@ -69,7 +69,7 @@ def signup(request):
 
 
 @require_GET
-def check_number(request):
+def check_number(request: HttpRequest) -> HttpResponse:
     """The number checked as it is typed (htmx): its format only, never whether it is taken."""
     kind = request.GET.get("kind", "person")
     number = request.GET.get("number", "")
@@ -86,19 +86,20 @@ class SignInView(auth_views.LoginView):
     template_name = "portal/account/signin.html"
     redirect_authenticated_user = False
 
-    def get_default_redirect_url(self):
+    def get_default_redirect_url(self) -> str:
         return str(reverse_lazy("portal:my_cases"))
 
 
 @signed_in
-def account(request):
+def account(request: HttpRequest) -> HttpResponse:
     """Who the account is and whom it may act for: its person and every authorisation of that
     person, standing or not, with how to get one at a window."""
     person = own_person(request.user)
     rows = list(authorisations_of(person)) if person else []
     today = business_today()
     for row in rows:
-        row.active = row.is_active(today)
+        # For the template, which cannot pass the day to is_active.
+        row.active = row.is_active(today)  # type: ignore[attr-defined]
     return render(
         request, "portal/account/account.html", {"person": person, "authorisations": rows}
     )
@@ -106,7 +107,7 @@ def account(request):
 
 @signed_in
 @require_POST
-def renounce(request, pk):
+def renounce(request: HttpRequest, pk: int) -> HttpResponse:
     """The person gives up an authorisation (no longer the representative, the task done)."""
     person = own_person(request.user)
     authorisation = get_object_or_404(Authorisation, pk=pk, person=person) if person else None

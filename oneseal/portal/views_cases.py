@@ -9,23 +9,26 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions, texts
 from oneseal.cases import queries as case_queries
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.clocks import clocks_of
-from oneseal.cases.models import CaseMaterial, Licence, RevocationProposal, State
+from oneseal.cases.models import Case, CaseMaterial, Licence, RevocationProposal, State
 from oneseal.cases.queries import with_clocks
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, OnlineDepth
 from oneseal.documents import rules as document_rules
 from oneseal.drafts import actions as draft_actions
 from oneseal.drafts import queries as draft_queries
+from oneseal.drafts.models import Draft
 from oneseal.errors import DomainError, ValidationFailed
 from oneseal.reuse import actions as reuse_actions
 from oneseal.reuse import sources as reuse_sources
@@ -50,7 +53,7 @@ def _messages_of(exc: DomainError) -> list[str]:
 
 
 @signed_in
-def apply(request, handling_item_id):
+def apply(request: HttpRequest, handling_item_id: int) -> HttpResponse:
     hi = get_object_or_404(
         HandlingItem.objects.select_related("item_version__item__catalogue"), pk=handling_item_id
     )
@@ -81,12 +84,14 @@ def apply(request, handling_item_id):
     # 免证办: the applicant's documents in force that stand for a material: with a file to
     # attach, or a library e-licence named by reference (reuse.actions.reference_allowed).
     offers = reuse_sources.offers(uploadable, applicant, today())
+    # What the form shows of each material, set on the row it lists (attr-defined: these are not
+    # the model's fields).
     for m in materials:
-        m.uploadable, m.errors = m in uploadable, []
-        m.offers = [
+        m.uploadable, m.errors = m in uploadable, []  # type: ignore[attr-defined]
+        m.offers = [  # type: ignore[attr-defined]
             c for c in offers.get(m.pk, []) if c.file_name or reuse_actions.reference_allowed(c)
         ]
-        m.picked = request.POST.get(f"reuse-{m.pk}", "")
+        m.picked = request.POST.get(f"reuse-{m.pk}", "")  # type: ignore[attr-defined]
     # A 变更 / 延续 / 注销 / 补证 application names one of the applicant's own licences.
     acting = licence_actions.acts_on_licence(hi)
     own = (
@@ -128,7 +133,7 @@ def apply(request, handling_item_id):
         return redirect("portal:my_case", existing.pk)
     errors: dict[str, list[str]] = {}
     files = {m.pk: request.FILES.get(actions.upload_field(m)) for m in uploadable}
-    picks = {m.pk: m.picked for m in uploadable if m.picked}
+    picks = {m.pk: m.picked for m in uploadable if m.picked}  # type: ignore[attr-defined]
     try:
         if kept is None:
             case = reuse_actions.apply_online(
@@ -172,12 +177,12 @@ def apply(request, handling_item_id):
     context["draft"] = kept
     saved = {u.material_id: u for u in kept.uploads.all()} if kept is not None else {}
     for m in materials:
-        m.errors = errors.get(f"material-{m.pk}", [])
-        m.saved = saved.get(m.pk)
+        m.errors = errors.get(f"material-{m.pk}", [])  # type: ignore[attr-defined]
+        m.saved = saved.get(m.pk)  # type: ignore[attr-defined]
     return render(request, "portal/apply.html", context, status=400)
 
 
-def _kept_draft(request, hi: HandlingItem, applicant):
+def _kept_draft(request: HttpRequest, hi: HandlingItem, applicant: Applicant) -> Draft | int | None:
     """The draft an earlier refusal of this form kept the files in (the form's hidden `draft`),
     read through `own_drafts`: another account's draft is a 404, never a file to claim. The
     case's id when that draft was submitted already (the same form sent twice)."""
@@ -197,7 +202,13 @@ def _kept_draft(request, hi: HandlingItem, applicant):
     return found
 
 
-def _submit_kept(request, draft, *, files: dict, picks: dict):
+def _submit_kept(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    files: dict[int, UploadedFile | None],
+    picks: dict[int, str],
+) -> Case:
     """The form sent again with its kept files: the newly chosen files replace the kept ones
     (each kept as it passes its check), then the draft goes in as the application."""
     problems: dict[str, list[str]] = {}
@@ -217,7 +228,12 @@ def _submit_kept(request, draft, *, files: dict, picks: dict):
     return draft_actions.submit(draft, actor=request.user, picks=picks)
 
 
-def _keep_files(request, hi: HandlingItem, applicant, files: dict):
+def _keep_files(
+    request: HttpRequest,
+    hi: HandlingItem,
+    applicant: Applicant,
+    files: dict[int, UploadedFile | None],
+) -> tuple[Draft | None, dict[str, list[str]]]:
     """Open a draft of the refused form and keep in it each posted file that passes its check
     (and the licence chosen). The draft, or None when no file was sent or the application
     cannot be a draft at all (an item not open online …), and the refusals of the files that
@@ -244,10 +260,10 @@ def _keep_files(request, hi: HandlingItem, applicant, files: dict):
 
 
 @signed_in
-def my_cases(request):
+def my_cases(request: HttpRequest) -> HttpResponse:
     cases = with_clocks(queries.own_cases(request.user))
     for case in cases:
-        case.progress = texts.progress(case, case.clocks)
+        case.progress = texts.progress(case, case.clocks)  # type: ignore[attr-defined]  # with_clocks set clocks; the template reads progress
     return render(
         request,
         "portal/my_cases.html",
@@ -259,7 +275,7 @@ def my_cases(request):
     )
 
 
-def _own_case_or_404(request, pk):
+def _own_case_or_404(request: HttpRequest, pk: int) -> Case:
     case = queries.own_case(request.user, pk)
     if case is None:
         raise Http404(_("办件不存在"))
@@ -267,7 +283,7 @@ def _own_case_or_404(request, pk):
 
 
 @signed_in
-def my_case(request, pk):
+def my_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = _own_case_or_404(request, pk)
     clocks = clocks_of(case, current_calendar(), today())
     notice = (
@@ -279,12 +295,14 @@ def my_case(request, pk):
     if notice is not None:
         listed = {item.get("line") for item in notice.data.get("items", [])}
         reply = case_queries.correction_reply(case, notice)
+    # What the page shows of each line and event, set on the row it lists (attr-defined: these
+    # are not the model's fields).
     for line in lines:
-        line.in_notice = line.pk in listed
-        line.new_uploads = [u for u in line.uploads.all() if reply is not None and reply.has(u)]
+        line.in_notice = line.pk in listed  # type: ignore[attr-defined]
+        line.new_uploads = [u for u in line.uploads.all() if reply is not None and reply.has(u)]  # type: ignore[attr-defined]
     events = list(case.events.all())
     for event in events:
-        event.text, event.detail = texts.event_text(event.action), texts.event_detail(event)
+        event.text, event.detail = texts.event_text(event.action), texts.event_detail(event)  # type: ignore[attr-defined]
     return render(
         request,
         "portal/my_case.html",
@@ -294,7 +312,7 @@ def my_case(request, pk):
             "progress": texts.progress(case, clocks),
             "lines": lines,
             "notice": notice,
-            "notice_lines": [line for line in lines if line.in_notice],
+            "notice_lines": [line for line in lines if line.pk in listed],
             "events": events,
             "withdraw_blockers": actions.withdraw_blockers(case) if case.is_open else None,
             "documents": queries.case_documents(request.user, case),
@@ -304,7 +322,7 @@ def my_case(request, pk):
     )
 
 
-def _revocation_context(case) -> dict:
+def _revocation_context(case: Case) -> dict:
     """The licence's real state beside the case's (a revoked licence's case no longer reads
     only 准予许可), and the revocation procedure the holder is owed a say in."""
     licence = Licence.objects.filter(case=case).first()
@@ -320,7 +338,7 @@ def _revocation_context(case) -> dict:
 
 @signed_in
 @require_POST
-def revocation_views(request, pk):
+def revocation_views(request: HttpRequest, pk: int) -> HttpResponse:
     """陈述、申辩 (《行政许可法》第七条): the holder's own views on a proposed revocation."""
     case = _own_case_or_404(request, pk)
     try:
@@ -341,7 +359,7 @@ def revocation_views(request, pk):
 
 @signed_in
 @require_POST
-def upload(request, pk, line):
+def upload(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     case = _own_case_or_404(request, pk)
     row = get_object_or_404(
         CaseMaterial.objects.select_related("case", "material"), case=case, pk=line
@@ -366,7 +384,7 @@ def upload(request, pk, line):
 
 @signed_in
 @require_POST
-def submit_correction(request, pk):
+def submit_correction(request: HttpRequest, pk: int) -> HttpResponse:
     case = _own_case_or_404(request, pk)
     try:
         actions.submit_correction(case, actor=request.user, expected_version=_version(request))
@@ -378,7 +396,7 @@ def submit_correction(request, pk):
     return redirect("portal:my_case", case.pk)
 
 
-def _version(request) -> int | None:
+def _version(request: HttpRequest) -> int | None:
     try:
         return int(request.POST.get("lock_version", ""))
     except ValueError:
@@ -387,7 +405,7 @@ def _version(request) -> int | None:
 
 @signed_in
 @require_POST
-def withdraw(request, pk):
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     case = _own_case_or_404(request, pk)
     try:
         actions.withdraw(

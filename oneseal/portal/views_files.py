@@ -6,7 +6,7 @@ workbench:upload (case scope)."""
 import mimetypes
 from pathlib import PurePath
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
@@ -16,7 +16,7 @@ KINDS = ("blank_form", "sample")
 
 
 @require_GET
-def material_file(request, pk: int, kind: str):
+def material_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     if kind not in KINDS:
         raise Http404
     material = get_object_or_404(

@@ -6,10 +6,12 @@ every row comes through `portal.queries.own_licences`."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oneseal.calendars.queries import today
 from oneseal.cases.actions.licences import RENEWAL_LEAD_DAYS
+from oneseal.cases.models import Licence
 from oneseal.cases.queries import licence_history
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Variant
 
@@ -21,7 +23,7 @@ signed_in = login_required(login_url="portal:signin")
 REMINDERS_SHOWN_DAYS = 120
 
 
-def _acting_items(licence, on: datetime.date) -> list[HandlingItem]:
+def _acting_items(licence: Licence, on: datetime.date) -> list[HandlingItem]:
     """The handling items in force that act on this licence's item (变更, 延续, 注销, 补证)."""
     return list(
         HandlingItem.objects.filter(
@@ -33,18 +35,19 @@ def _acting_items(licence, on: datetime.date) -> list[HandlingItem]:
 
 
 @signed_in
-def my_licences(request):
+def my_licences(request: HttpRequest) -> HttpResponse:
     on = today()
     licences = list(queries.own_licences(request.user))
+    # What the template shows of each licence today, set on the row it lists (attr-defined: these
+    # are not the model's fields).
     for licence in licences:
-        licence.today_standing = licence.standing(on)
-        licence.today_standing_display = licence.standing_display(on)
-        licence.versions_list, licence.cases_list = licence_history(licence)
-        licence.acting_items = (
-            _acting_items(licence, on) if licence.today_standing == "valid" else []
-        )
+        standing = licence.standing(on)
+        licence.today_standing = standing  # type: ignore[attr-defined]
+        licence.today_standing_display = licence.standing_display(on)  # type: ignore[attr-defined]
+        licence.versions_list, licence.cases_list = licence_history(licence)  # type: ignore[attr-defined]
+        licence.acting_items = _acting_items(licence, on) if standing == "valid" else []  # type: ignore[attr-defined]
         if licence.valid_until is not None:
-            licence.renew_by = licence.valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)
+            licence.renew_by = licence.valid_until - datetime.timedelta(days=RENEWAL_LEAD_DAYS)  # type: ignore[attr-defined]
     reminders = list(
         queries.own_reminders(
             request.user, since=on - datetime.timedelta(days=REMINDERS_SHOWN_DAYS)

@@ -3,18 +3,20 @@
 
 import datetime
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import today
 from oneseal.catalogue.models import TransferStatus
-from oneseal.catalogue.queries import guidance_gaps, transfer_report
+from oneseal.catalogue.queries import TransferRow, guidance_gaps, transfer_report
 from oneseal.catalogue.report_sheets import guidance_gaps_xlsx, transfer_report_xlsx
 from oneseal.interface.files import xlsx_response
 from oneseal.regions.models import Region
 
 
-def _date_param(request) -> tuple[datetime.date | None, str]:
+def _date_param(request: HttpRequest) -> tuple[datetime.date | None, str]:
     """The ?on date, or an error message naming the field."""
     text = request.GET.get("on", "").strip()
     if not text:
@@ -25,7 +27,7 @@ def _date_param(request) -> tuple[datetime.date | None, str]:
         return None, _("统计日期格式应为 YYYY-MM-DD，例如 2025-07-01")
 
 
-def transfer_report_page(request, region_code):
+def transfer_report_page(request: HttpRequest, region_code: str) -> HttpResponseBase:
     region = get_object_or_404(Region, code=region_code)
     on, error = _date_param(request)
     context = {
@@ -47,7 +49,7 @@ def transfer_report_page(request, region_code):
             ascii_filename=f"transfer-report-{region.code}-{report.on.isoformat()}.xlsx",
         )
 
-    def counts(row):
+    def counts(row: TransferRow) -> list[int]:
         return (
             [row.items[s] for s in TransferStatus.values]
             + [row.item_total]
@@ -63,7 +65,7 @@ def transfer_report_page(request, region_code):
     return render(request, "portal/reports/transfer.html", context)
 
 
-def guidance_gaps_page(request, region_code):
+def guidance_gaps_page(request: HttpRequest, region_code: str) -> HttpResponseBase:
     region = get_object_or_404(Region, code=region_code)
     on, error = _date_param(request)
     context = {

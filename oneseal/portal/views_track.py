@@ -10,6 +10,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -39,13 +40,13 @@ def _fail(key: str) -> None:
 
 @never_cache
 @throttle("track", methods=("POST",))
-def track(request):
+def track(request: HttpRequest) -> HttpResponse:
     number = applicant_rules.normalise(request.POST.get("number", ""))[:32]
     code = applicant_rules.normalise(request.POST.get("query_code", ""))[:8]
-    context = {"number": number, "case": None, "error": "", "errors": {}}
+    context: dict[str, object] = {"number": number, "case": None, "error": "", "errors": {}}
     if request.method != "POST":
         return render(request, "portal/track.html", context)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not number:
         errors["number"] = [_("请填写办件编号")]
     if not code:
