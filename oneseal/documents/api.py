@@ -7,6 +7,7 @@ the role (clerk or signatory of the case's region to issue and reissue, signator
 refuses with every reason (400, `reasons`) when the document cannot be issued now."""
 
 from collections.abc import Sequence
+from typing import TypedDict
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -490,7 +491,20 @@ class VerifyFile(APIView):
         )
 
 
-def _record(record: SealedRecord | None) -> dict | None:
+class RecordBody(TypedDict):
+    """The `record` of a file verification: a sealed record outside any case."""
+
+    kind: str
+    number: str
+    dated: str | None
+    issuer: str
+    subject: str
+    sha256: str
+    url: str
+    in_force: bool
+
+
+def _record(record: SealedRecord | None) -> RecordBody | None:
     if record is None:
         return None
     return {
