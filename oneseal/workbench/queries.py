@@ -386,7 +386,6 @@ SHOWN_COLUMNS = (
     "deemed_accepted",
     "promised_due",
     "statutory_due",
-    "due_provisional",
     "promised_due_provisional",
     "statutory_due_provisional",
     "delivery_due",

@@ -187,12 +187,10 @@ def test_publishing_the_schedule_clears_each_dates_flag_and_corrects_the_notice(
     assert event.data["old"] == {
         "statutory_due": "2027-01-05",
         "statutory_due_provisional": True,
-        "due_provisional": True,
     }
     assert event.data["new"] == {
         "statutory_due": "2027-01-06",
         "statutory_due_provisional": False,
-        "due_provisional": False,
     }
     later.refresh_from_db()
     assert (later.promised_due, later.statutory_due) == (day("2027-01-06"), day("2027-01-27"))
