@@ -115,14 +115,23 @@ def replayed_decision_dues(
         is_instant=hi.is_instant,
     )
     left: tuple[int, int | None] = (0, 0)
+    suspended_on = case.accepted_on  # set by the suspension every resumption follows
     for action, on, stops_statutory in history:
         if action == "suspend":
+            suspended_on = on
             left = (
                 rules.remaining(cal, on, dues.promised),
                 rules.remaining(cal, on, dues.statutory) if stops_statutory else None,
             )
         elif action == "resume":
-            dues = rules.resumed_dues(cal, on, *left, statutory_due=dues.statutory)
+            dues = rules.resumed_dues(
+                cal,
+                dues,
+                accepted_on=case.accepted_on,
+                suspended_on=suspended_on,
+                resumed_on=on,
+                left=left,
+            )
         else:
             dues = rules.extended_dues(cal, dues, is_joint=hi.is_joint)
     return dues
