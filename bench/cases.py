@@ -622,7 +622,8 @@ def scan_round(label: str, show_plans: bool):
             plan(
                 Case.objects.filter(
                     Q(state=State.RECEIVED, acceptance_due_provisional=True)
-                    | Q(state=State.ACCEPTED, due_provisional=True)
+                    | Q(state=State.ACCEPTED)
+                    & (Q(promised_due_provisional=True) | Q(statutory_due_provisional=True))
                 )
                 .order_by("pk")
                 .values_list("pk", flat=True)[:500]
@@ -639,7 +640,8 @@ CANDIDATE_INDEXES = [
     "CREATE INDEX bench_case_running_statutory ON cases_case (statutory_due, id) "
     "INCLUDE (promised_due, region_code) WHERE state = 'accepted'",
     # The worker's recompute pass reads only the provisional cases.
-    "CREATE INDEX bench_case_provisional ON cases_case (id) WHERE acceptance_due_provisional OR due_provisional",
+    "CREATE INDEX bench_case_provisional ON cases_case (id) "
+    "WHERE acceptance_due_provisional OR promised_due_provisional OR statutory_due_provisional",
 ]
 
 

@@ -49,6 +49,10 @@ class Clocks:
     statutory_due_provisional: bool
     # Either of the two: what clients read before each date had its own flag.
     due_provisional: bool
+    # Whether the licence's delivery date (送达期限) is provisional. No column keeps its flag
+    # (the grant event records it); the span it was counted over, from the decision, says it.
+    # The workbench's case page and queue rows both read it here.
+    delivery_due_provisional: bool
     running: bool
     promised_remaining: int | None
     statutory_remaining: int | None
@@ -89,6 +93,11 @@ def clocks_of(case: Case, cal: WorkCalendar, on: datetime.date) -> Clocks:
         promised_due_provisional=case.promised_due_provisional,
         statutory_due_provisional=case.statutory_due_provisional,
         due_provisional=case.due_provisional,
+        delivery_due_provisional=(
+            case.delivery_due is not None
+            and case.decided_on is not None
+            and cal.is_provisional(case.decided_on, case.delivery_due)
+        ),
         running=running,
         promised_remaining=promised_left,
         statutory_remaining=statutory_left,
@@ -115,14 +124,23 @@ def replayed_decision_dues(
         is_instant=hi.is_instant,
     )
     left: tuple[int, int | None] = (0, 0)
+    suspended_on = case.accepted_on  # set by the suspension every resumption follows
     for action, on, stops_statutory in history:
         if action == "suspend":
+            suspended_on = on
             left = (
                 rules.remaining(cal, on, dues.promised),
                 rules.remaining(cal, on, dues.statutory) if stops_statutory else None,
             )
         elif action == "resume":
-            dues = rules.resumed_dues(cal, on, *left, statutory_due=dues.statutory)
+            dues = rules.resumed_dues(
+                cal,
+                dues,
+                accepted_on=case.accepted_on,
+                suspended_on=suspended_on,
+                resumed_on=on,
+                left=left,
+            )
         else:
             dues = rules.extended_dues(cal, dues, is_joint=hi.is_joint)
     return dues

@@ -152,7 +152,8 @@ def recompute_open_due_dates(today: datetime.date | None = None) -> int:
     cal = calendar()
     candidates = Case.objects.filter(
         Q(state=State.RECEIVED, acceptance_due_provisional=True)
-        | Q(state=State.ACCEPTED, due_provisional=True)
+        | Q(state=State.ACCEPTED)
+        & (Q(promised_due_provisional=True) | Q(statutory_due_provisional=True))
         # No flag says whether an expected end or a delivery date was provisional; these are
         # few (a suspension, a licence awaiting delivery) and compared without locks.
         | Q(state=State.SUSPENDED)

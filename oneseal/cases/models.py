@@ -129,12 +129,12 @@ class Case(models.Model):
     deemed_accepted = models.BooleanField(_("逾期视为受理"), default=False)
     promised_due = models.DateField(_("承诺办结日期"), null=True, blank=True)
     statutory_due = models.DateField(_("法定办结日期"), null=True, blank=True)
-    # Each decision due date counts over its own span, so each has its own flag;
-    # `due_provisional` is either of them, what the recalculation after a published holiday
-    # schedule looks for (the partial index `case_provisional`). Set together by `set_dues`.
+    # Each decision due date counts over its own span, so each has its own flag (set together
+    # by `set_dues`). "Either of them" is not stored: the recalculation after a published
+    # holiday schedule finds the cases by the flags themselves (the partial index
+    # `case_provisional`), and `due_provisional` below derives it for the readers.
     promised_due_provisional = models.BooleanField(_("承诺办结日期暂定"), default=False)
     statutory_due_provisional = models.BooleanField(_("法定办结日期暂定"), default=False)
-    due_provisional = models.BooleanField(_("期限暂定"), default=False)
     suspended_on = models.DateField(_("中止日期"), null=True, blank=True)
     promised_remaining_at_suspension = models.IntegerField(null=True, blank=True)
     statutory_remaining_at_suspension = models.IntegerField(null=True, blank=True)
@@ -216,7 +216,9 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["id"],
-                condition=Q(acceptance_due_provisional=True) | Q(due_provisional=True),
+                condition=Q(acceptance_due_provisional=True)
+                | Q(promised_due_provisional=True)
+                | Q(statutory_due_provisional=True),
                 name="case_provisional",
             ),
         ]
@@ -227,6 +229,12 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def due_provisional(self) -> bool:
+        """Either decision due date is provisional (what the API's `clocks.due_provisional` and
+        the printed notices' "provisional" said before each date had its own flag)."""
+        return self.promised_due_provisional or self.statutory_due_provisional
 
 
 class CaseCounter(models.Model):

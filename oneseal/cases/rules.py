@@ -203,28 +203,35 @@ def suspension_stops_statutory(
 
 def resumed_dues(
     cal: WorkCalendar,
+    before: Dues,
+    *,
+    accepted_on: datetime.date,
+    suspended_on: datetime.date,
     resumed_on: datetime.date,
-    promised_left: int,
-    statutory_left: int | None,
-    statutory_due: datetime.date | None = None,
+    left: tuple[int, int | None],
 ) -> Dues:
-    """The due dates after a suspension: each stopped clock gets back the working days it had
-    left; a statutory clock that ran on through the suspension (`statutory_left` None) keeps
-    `statutory_due`."""
+    """The due dates after a suspension (《行政许可法》第四十五条): each stopped clock gets back the
+    working days it had left at `suspended_on` (`left`, promised and statutory), counted from
+    `resumed_on`; a statutory clock that ran on through the suspension (its `left` None) keeps
+    its date (`before.statutory`).
+
+    A date is provisional when any day it was counted over lies in a year with no official
+    schedule — the days after the resumption, and the days used before the suspension, which
+    decided how many were left (from `accepted_on`; a year spent wholly in an earlier
+    suspension counts too, which errs on the side of the mark). A date that ran on keeps its
+    own flag, and so does a promise cut back to it."""
+    promised_left, statutory_left = left
+    used_provisional = cal.is_provisional(accepted_on, suspended_on)
     p = _from(cal, resumed_on, promised_left)
+    promised, promised_provisional = p.date, p.provisional or used_provisional
     if statutory_left is None:
-        assert statutory_due is not None  # passed whenever the statutory clock ran on
         # The promise never outlasts the law: a promised clock that stood still while the
         # statutory one ran cannot end after it.
-        promised = min(p.date, statutory_due)
-        return Dues(
-            promised,
-            statutory_due,
-            cal.is_provisional(resumed_on, promised),
-            cal.is_provisional(resumed_on, statutory_due),
-        )
+        if promised > before.statutory:
+            promised, promised_provisional = before.statutory, before.statutory_provisional
+        return Dues(promised, before.statutory, promised_provisional, before.statutory_provisional)
     s = _from(cal, resumed_on, statutory_left)
-    return Dues(p.date, s.date, p.provisional, s.provisional)
+    return Dues(promised, s.date, promised_provisional, s.provisional or used_provisional)
 
 
 def extended_dues(cal: WorkCalendar, dues: Dues, *, is_joint: bool) -> Dues:

@@ -2,9 +2,10 @@
 
 `StaffBackend` is Django's `ModelBackend` with one change: the user a session names is read
 with their staff record, its region, bureau and department, and every role they hold, in one
-statement (built once per connection, `oneseal.prepared`), and handed to `organisation.rules`
-as `staff_of` would have read it. Every signed-in request asked for the user and then for the
-staff record: one statement less per request on the hot path (#15). Nothing is kept between
+statement (built once per connection, `oneseal.prepared`), and the record is put together by
+`organisation.rules.keep_staff`, as `staff_of` puts together what it reads itself. Every
+signed-in request asked for the user and then for the staff record: one statement less per
+request on the hot path (#15). Nothing is kept between
 requests: each request reads both afresh, so a role withdrawn or an account deactivated is
 refused on the very next request, in every process.
 
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest
 
+from oneseal.organisation.rules import keep_staff
 from oneseal.prepared import Prepared
 
 # A row per role (one with no role when the record has none; the user alone, with no record,
@@ -58,9 +60,6 @@ class StaffBackend(ModelBackend):
         user = rows[0]
         if not self.user_can_authenticate(user):
             return None
-        staff = user._state.fields_cache.get("staff")
-        if staff is not None:
-            staff.known_roles = frozenset(r.role_name for r in rows if r.role_name is not None)
-        # What organisation.rules.staff_of keeps on the user for the rest of the request.
-        user._oneseal_staff = staff or False
+        # The staff record came with the user (select_related; None when they are not staff).
+        keep_staff(user, user._state.fields_cache.get("staff"), rows)
         return user

@@ -1,6 +1,7 @@
 """Who may act where. Every query that reaches a user and every action goes through these:
 a staff member acts only in the region of their scope or below it, and only in their roles."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,34 +20,33 @@ def staff_of(user: Actor) -> Staff | None:
         return None
     cached = getattr(user, "_oneseal_staff", None)
     if cached is None:
-        cached = _read_staff(user.pk)
-        # Kept on the user object for the rest of the request (a TokenActor carries False):
-        # read again on the next request, so a role given or taken applies at once.
-        setattr(user, "_oneseal_staff", cached or False)  # noqa: B010
-        if isinstance(user, get_user_model()):
-            # And as `user.staff`, which the layouts read (`user.staff.role_set`): the same
-            # record with its roles, not a second query for it and one for its roles each time.
-            _USER_STAFF.set_cached_value(user, cached)
+        rows = _STAFF_WITH_ROLES(user.pk)
+        cached = keep_staff(user, rows[0] if rows else None, rows)
     return cached or None
+
+
+def keep_staff(user: Actor, staff: Staff | None, rows: Sequence[Any]) -> Staff | None:
+    """The one place a staff record read with its roles is put together, whoever read it
+    (`staff_of`, or `backends.StaffBackend` with the user): `rows` are a row per role with its
+    `role_name` (one row with None for a record with no role), joined to the record, so the
+    roles are handed to it (`Staff.known_roles`, which `role_set` answers from without a query
+    of its own). The record is kept on the user for the rest of the request, False for a user
+    who is not staff (a TokenActor carries False already), and as `user.staff`, which the
+    layouts read (`user.staff.role_set`). Nothing outlives the request: the next one reads
+    afresh, so a role given or taken applies at once."""
+    if staff is not None:
+        staff.known_roles = frozenset(row.role_name for row in rows if row.role_name is not None)
+    setattr(user, "_oneseal_staff", staff or False)  # noqa: B010
+    if isinstance(user, get_user_model()):
+        _USER_STAFF.set_cached_value(user, staff)
+    return staff
 
 
 _USER_STAFF = Staff._meta.get_field("user").remote_field  # the reverse one-to-one, `user.staff`
 
-
-def _read_staff(user_id: int) -> Staff | None:
-    """The staff record with its region, bureau, department and roles in one query (every
-    signed-in request asks): a row per role, joined to the staff row (one row with no role
-    when it has none; none for a user who is not staff). The roles are handed to the record
-    (`Staff.known_roles`), which `role_set` answers from without a query of its own."""
-    rows = _STAFF_WITH_ROLES(user_id)
-    if not rows:
-        return None
-    staff = rows[0]
-    staff.known_roles = frozenset(row.role_name for row in rows if row.role_name is not None)
-    return staff
-
-
-# Read on every signed-in request, by SQL built once per connection (oneseal.prepared).
+# Read on every signed-in request that did not come through StaffBackend, by SQL built once per
+# connection (oneseal.prepared): the staff record with its region, bureau, department and a row
+# per role, in one statement.
 _STAFF_WITH_ROLES: Prepared[Any] = Prepared(  # a Staff with its role_name
     lambda user_id: (
         Staff.objects.select_related("region", "bureau", "department")

@@ -151,6 +151,30 @@ def answer_blockers(follow_up: FollowUp) -> list[str]:
     return []
 
 
+def _given_to_another(user: Actor, follow_up: FollowUp) -> bool:
+    return bool(
+        follow_up.assignee_id
+        and follow_up.assignee_id != user.pk
+        and not has_role(user, Role.SIGNATORY, follow_up.rating.case.region)
+    )
+
+
+def may_answer(user: Actor, follow_up: FollowUp) -> bool:
+    """Whether `user` may answer the follow-up now (`answer_follow_up` refuses whoever may not;
+    the follow-up page offers its form by this): staff of the case's region in an answering
+    role, and, once it is given to someone, only they or a signatory."""
+    return (
+        not answer_blockers(follow_up)
+        and _staff_in_region(user, follow_up, ANSWER_ROLES)
+        and not _given_to_another(user, follow_up)
+    )
+
+
+def may_assign(user: Actor, follow_up: FollowUp) -> bool:
+    """Whether `user` may give the open follow-up to someone (`assign_follow_up`)."""
+    return not answer_blockers(follow_up) and _staff_in_region(user, follow_up, ASSIGN_ROLES)
+
+
 @transaction.atomic
 def answer_follow_up(
     follow_up: FollowUp, *, actor: "User", answer: str, on: datetime.date | None = None
@@ -160,11 +184,7 @@ def answer_follow_up(
     follow_up = _lock_follow_up(follow_up)
     if not _staff_in_region(actor, follow_up, ANSWER_ROLES):
         raise NotPermitted()
-    if (
-        follow_up.assignee_id
-        and follow_up.assignee_id != actor.pk
-        and not has_role(actor, Role.SIGNATORY, follow_up.rating.case.region)
-    ):
+    if _given_to_another(actor, follow_up):
         raise NotPermitted(_("该差评已交由{name}办理").format(name=_display(follow_up.assignee)))
     blockers = answer_blockers(follow_up)
     fail_blockers(blockers)

@@ -59,7 +59,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, obj: FollowUp) -> bool:
-        return obj.state == FollowUp.FollowUpState.OPEN and obj.due_on < today()
+        return queries.is_overdue(obj, today())
 
 
 class StaffFollowUpSerializer(FollowUpSerializer):

@@ -68,6 +68,11 @@ def overdue(qs: QuerySet[FollowUp], today: datetime.date) -> QuerySet[FollowUp]:
     return qs.filter(state=FollowUp.FollowUpState.OPEN, due_on__lt=today)
 
 
+def is_overdue(follow_up: FollowUp, today: datetime.date) -> bool:
+    """`overdue`, of one follow-up already read (the page's and the API's mark)."""
+    return follow_up.state == FollowUp.FollowUpState.OPEN and follow_up.due_on < today
+
+
 def own_case(user: Viewer, pk: int) -> Case | None:
     """The case, when it belongs to an applicant of this account; None otherwise, whoever
     else may see it (a clerk does not rate on a case page of their own)."""

@@ -197,12 +197,8 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已回复。"))
             return redirect("ratings:follow_up", pk=item.pk)
-    can_answer = item.state == FollowUp.FollowUpState.OPEN and any(
-        has_role(request.user, role, item.rating.case.region) for role in actions.ANSWER_ROLES
-    )
-    can_assign = item.state == FollowUp.FollowUpState.OPEN and any(
-        has_role(request.user, role, item.rating.case.region) for role in actions.ASSIGN_ROLES
-    )
+    can_answer = actions.may_answer(request.user, item)
+    can_assign = actions.may_assign(request.user, item)
     return render(
         request,
         "ratings/follow_up.html",
@@ -216,7 +212,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if can_assign
             else None,
-            "overdue": item.state == FollowUp.FollowUpState.OPEN and item.due_on < business_today(),
+            "overdue": queries.is_overdue(item, business_today()),
         },
         status=400 if request.method == "POST" else 200,
     )

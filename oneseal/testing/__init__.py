@@ -49,6 +49,23 @@ def in_parallel(*calls, timeout: float = 60):
     return results
 
 
+def models_built(monkeypatch) -> list:
+    """From now on, the model of each statement Django builds SQL for (`SQLCompiler.as_sql`),
+    in order: a statement `oneseal.prepared` compiled earlier on the connection is run without
+    being built again, so it is not listed."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    built: list = []
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        built.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    return built
+
+
 def poster(user, url, body, **headers):
     """A call for `in_parallel`: `user` posts the JSON `body` to the API at `url`."""
 

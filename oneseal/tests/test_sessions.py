@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.utils import timezone
 
 from oneseal.interface.sessions import SessionStore
 from oneseal.organisation.models import Role
+from oneseal.testing import models_built
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +20,7 @@ def test_a_session_is_read_without_building_its_statement(monkeypatch):
     store["who"] = "王窗口"
     store.save()
     assert SessionStore(store.session_key).load() == {"who": "王窗口"}
-    built = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        built.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    built = models_built(monkeypatch)
     again = SessionStore(store.session_key)
     assert again.load() == {"who": "王窗口"}
     assert Session not in built

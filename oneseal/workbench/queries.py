@@ -386,7 +386,6 @@ SHOWN_COLUMNS = (
     "deemed_accepted",
     "promised_due",
     "statutory_due",
-    "due_provisional",
     "promised_due_provisional",
     "statutory_due_provisional",
     "delivery_due",
@@ -462,13 +461,11 @@ def row_clock(case: Case, clocks: Clocks, cal: WorkCalendar, today: datetime.dat
             case.promised_due_provisional,
         )
     if case.state == State.GRANTED and case.delivery_due and case.decided_on:
-        # No column keeps the delivery date's flag (the grant event does); the span it was
-        # counted over says it.
         return RowClock(
             case.delivery_due,
             case_rules.remaining(cal, today, case.delivery_due),
             str(_("送达期限")),
-            cal.is_provisional(case.decided_on, case.delivery_due),
+            clocks.delivery_due_provisional,
         )
     return RowClock(case.closed_on, None, str(_("办结日期")))
 

@@ -2,11 +2,11 @@
 (`api.cases.inputs.FoundByKey`, the intake hot path), with the answers the queryset gave."""
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 from rest_framework.test import APIClient
 
 from oneseal.applicants.models import Applicant
 from oneseal.catalogue.models import HandlingItem
+from oneseal.testing import models_built
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,7 @@ def test_the_item_and_the_applicant_are_found_without_building_their_statements(
     client = APIClient()
     client.force_login(clerk)
     assert _open(client, handling_item=handling_item.pk, applicant=applicant.pk).status_code == 201
-    built = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        built.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    built = models_built(monkeypatch)
     opened = _open(client, handling_item=str(handling_item.pk), applicant=applicant.pk)
     assert opened.status_code == 201
     assert HandlingItem not in built and Applicant not in built

@@ -41,18 +41,15 @@ DUE_FIELDS = [
     "statutory_due",
     "promised_due_provisional",
     "statutory_due_provisional",
-    "due_provisional",
 ]
 
 
 def set_dues(case: Case, dues: rules.Dues) -> None:
-    """Store the decision due dates, each with its own provisional flag, and `due_provisional`
-    as either of them: every action that moves the dates goes through here, so the three flags
-    never disagree."""
+    """Store the decision due dates, each with its own provisional flag: every action that
+    moves the dates goes through here, so a date and its flag never disagree."""
     case.promised_due, case.statutory_due = dues.promised, dues.statutory
     case.promised_due_provisional = dues.promised_provisional
     case.statutory_due_provisional = dues.statutory_provisional
-    case.due_provisional = dues.provisional
 
 
 def dues_of(case: Case) -> rules.Dues:

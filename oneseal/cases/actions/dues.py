@@ -58,7 +58,6 @@ def recomputed_dues(
             "statutory_due": dues.statutory,
             "promised_due_provisional": dues.promised_provisional,
             "statutory_due_provisional": dues.statutory_provisional,
-            "due_provisional": dues.provisional,
         }
         if case.state == State.SUSPENDED and case.suspended_on is not None:
             new["promised_remaining_at_suspension"] = rules.remaining(

@@ -608,10 +608,14 @@ def resume(
     require_not_before(on, case.suspended_on)
     dues = rules.resumed_dues(
         calendar(),
-        on,
-        cast(int, case.promised_remaining_at_suspension),  # kept by `suspend`
-        case.statutory_remaining_at_suspension,
-        statutory_due=case.statutory_due,
+        dues_of(case),
+        accepted_on=cast(datetime.date, case.accepted_on),  # only an accepted case is suspended
+        suspended_on=cast(datetime.date, case.suspended_on),  # a suspended case
+        resumed_on=on,
+        left=(
+            cast(int, case.promised_remaining_at_suspension),  # kept by `suspend`
+            case.statutory_remaining_at_suspension,
+        ),
     )
     suspension = Suspension.objects.select_for_update().get(case=case, resumed_on__isnull=True)
     suspension.resumed_on, suspension.resumed_by = on, stored_user(actor)

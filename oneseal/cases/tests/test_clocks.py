@@ -32,7 +32,16 @@ def test_remaining_days_skip_the_spring_festival(cal):
 
 
 def test_resumed_dues_count_from_the_resumption_day(cal):
-    dues = rules.resumed_dues(cal, day("2026-03-02"), 6, 15)
+    # Suspended 2026-02-02 with 6 and 15 working days kept (the dates then: 2-10 and 2-27).
+    before = rules.Dues(day("2026-02-10"), day("2026-02-27"), False, False)
+    dues = rules.resumed_dues(
+        cal,
+        before,
+        accepted_on=day("2026-01-26"),
+        suspended_on=day("2026-02-02"),
+        resumed_on=day("2026-03-02"),
+        left=(6, 15),
+    )
     # 6 after Monday 3/2: 3/3, 3/4, 3/5, 3/6, 3/9, 3/10.
     assert dues.promised == day("2026-03-10")
     # 15 after 3/2: those 6, then 3/11, 3/12, 3/13, 3/16–3/20, 3/23.
@@ -43,7 +52,15 @@ def test_resumed_dues_count_from_the_resumption_day(cal):
 def test_a_late_case_resumes_with_its_due_date_behind_it(cal):
     # Due Friday 2025-09-26, suspended Tuesday 9/30: Sunday 9/28, 9/29, 9/30 already overrun.
     assert rules.remaining(cal, day("2025-09-30"), day("2025-09-26")) == -3
-    dues = rules.resumed_dues(cal, day("2025-10-13"), -3, 12)
+    before = rules.Dues(day("2025-09-26"), day("2025-10-27"), False, False)
+    dues = rules.resumed_dues(
+        cal,
+        before,
+        accepted_on=day("2025-09-19"),
+        suspended_on=day("2025-09-30"),
+        resumed_on=day("2025-10-13"),
+        left=(-3, 12),
+    )
     # 3 working days before Monday 10/13: Saturday 10/11, 10/10, 10/9.
     assert dues.promised == day("2025-10-09")
     assert rules.remaining(cal, day("2025-10-13"), dues.promised) == -3  # exactly as late as before
@@ -87,11 +104,26 @@ def test_each_due_date_is_provisional_by_its_own_span(cal):
     assert extended.promised == day("2026-12-28")
     assert (extended.promised_provisional, extended.statutory_provisional) == (False, True)
     # Resumed on 12-10 with 2 and 15 days kept: 12-14 certain; 12-11 … 12-31 are 15, certain too.
-    resumed = rules.resumed_dues(cal, day("2026-12-10"), 2, 15)
+    # The days used before the suspension (12-08) lie in 2026 too.
+    resumed = rules.resumed_dues(
+        cal,
+        dues,
+        accepted_on=day("2026-12-07"),
+        suspended_on=day("2026-12-08"),
+        resumed_on=day("2026-12-10"),
+        left=(2, 15),
+    )
     assert (resumed.promised, resumed.statutory) == (day("2026-12-14"), day("2026-12-31"))
     assert not resumed.provisional
     # Only the promised clock stopped: the statutory date it ran on to keeps its own flag.
-    ran_on = rules.resumed_dues(cal, day("2026-12-10"), 2, None, statutory_due=day("2027-01-05"))
+    ran_on = rules.resumed_dues(
+        cal,
+        dues,
+        accepted_on=day("2026-12-07"),
+        suspended_on=day("2026-12-08"),
+        resumed_on=day("2026-12-10"),
+        left=(2, None),
+    )
     assert (ran_on.promised_provisional, ran_on.statutory_provisional) == (False, True)
 
 
@@ -297,3 +329,63 @@ def test_a_promise_due_on_friday_is_broken_on_saturday(cal):
         )
         == rules.Warning.STATUTORY
     )
+
+
+def test_a_resumed_date_is_provisional_by_every_span_it_was_counted_over():
+    """How many days a stopped clock keeps depends on the days it used before the suspension: if
+    those lay in a year with no official schedule, the date they give after the resumption is
+    provisional too, even when the days after the resumption lie in a published year. Real dates with 2027 taken
+    as unpublished and 2028 as published (an administrator entered 2028 first)."""
+    years = WorkCalendar.build().official_years - {2027}
+    cal = WorkCalendar(exceptions=WorkCalendar.build().exceptions, official_years=years | {2028})
+    # Accepted Monday 2027-12-20: promised 5 → 12-27; statutory 20 → 2028-01-17, both counted
+    # over 2027. Suspended (both clocks) on 12-22: 3 and 18 days kept, counted in 2027.
+    before = rules.decision_dues(
+        cal,
+        day("2027-12-20"),
+        promised_days=5,
+        statutory_limit_days=20,
+        is_joint=False,
+        is_instant=False,
+    )
+    assert (before.promised_provisional, before.statutory_provisional) == (True, True)
+    left = (
+        rules.remaining(cal, day("2027-12-22"), before.promised),
+        rules.remaining(cal, day("2027-12-22"), before.statutory),
+    )
+    resumed = rules.resumed_dues(
+        cal,
+        before,
+        accepted_on=day("2027-12-20"),
+        suspended_on=day("2027-12-22"),
+        resumed_on=day("2028-01-10"),
+        left=left,
+    )
+    assert resumed.promised.year == resumed.statutory.year == 2028
+    assert (resumed.promised_provisional, resumed.statutory_provisional) == (True, True)
+
+
+def test_a_date_that_ran_on_through_a_suspension_keeps_its_own_flag(cal):
+    # Accepted 2026-11-23: 11-30 and 12-21, both in published 2026. Only the promise stopped,
+    # on 11-25 with 3 days kept; resumed 2027-01-04 (2027 unpublished): 1-7 is after the law's
+    # 12-21, so the promise ends on 12-21 — a date counted over 2026 alone, certain.
+    before = rules.Dues(day("2026-11-30"), day("2026-12-21"), False, False)
+    resumed = rules.resumed_dues(
+        cal,
+        before,
+        accepted_on=day("2026-11-23"),
+        suspended_on=day("2026-11-25"),
+        resumed_on=day("2027-01-04"),
+        left=(3, None),
+    )
+    assert resumed == rules.Dues(day("2026-12-21"), day("2026-12-21"), False, False)
+    # Resumed on 12-10 instead: 12-15, before the law; both certain as before.
+    earlier = rules.resumed_dues(
+        cal,
+        before,
+        accepted_on=day("2026-11-23"),
+        suspended_on=day("2026-11-25"),
+        resumed_on=day("2026-12-10"),
+        left=(3, None),
+    )
+    assert earlier == rules.Dues(day("2026-12-15"), day("2026-12-21"), False, False)

@@ -1,12 +1,23 @@
 """Migration 0017 gives the cases of before it a provisional flag per decision due date, from
-the calendar in force (2026 published, 2027 not)."""
+the calendar in force (2026 published, 2027 not); 0018 drops the stored "either" flag, which
+the two per-date flags now answer."""
 
 import pytest
 
 from oneseal.cases.models import Case
 from oneseal.testing import accepted_case
 
-MOVED = [("cases", "0017_per_date_provisional")]
+SPLIT = ("cases", "0017_per_date_provisional")
+DROPPED = ("cases", "0018_drop_due_provisional")
+
+
+def _flags(model) -> dict[int, tuple[bool, bool]]:
+    return {
+        pk: (promised, statutory)
+        for pk, promised, statutory in model.objects.values_list(
+            "pk", "promised_due_provisional", "statutory_due_provisional"
+        )
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,21 +32,36 @@ def test_existing_cases_get_each_dates_own_flag_from_the_calendar(
     # Flagged, yet both dates lie in a published year: the schedule was entered and the
     # recalculation has not run. Both dates stay provisional so that it still finds the case.
     stale = accepted_case(item, applicant, clerk, "2026-11-02")
-    Case.objects.filter(pk=stale.pk).update(due_provisional=True)
 
-    steps = migration_steps(*MOVED)
-    steps.back()
-    new = steps.forward().apps.get_model("cases", "Case")
+    steps = migration_steps(SPLIT, DROPPED)
+    before = steps.back().apps.get_model("cases", "Case")
+    # Undoing 0018 gave back the "either" flag from the per-date ones.
+    either = dict(before.objects.values_list("pk", "due_provisional"))
+    assert either == {certain.pk: False, split.pk: True, both.pk: True, stale.pk: False}
+    before.objects.filter(pk=stale.pk).update(due_provisional=True)
+    steps.forward()
 
-    flags = {
-        pk: tuple(rest)
-        for pk, *rest in new.objects.values_list(
-            "pk", "promised_due_provisional", "statutory_due_provisional", "due_provisional"
-        )
+    assert _flags(Case) == {
+        certain.pk: (False, False),
+        split.pk: (False, True),
+        both.pk: (True, True),
+        stale.pk: (True, True),
     }
-    assert flags == {
-        certain.pk: (False, False, False),
-        split.pk: (False, True, True),
-        both.pk: (True, True, True),
-        stale.pk: (True, True, True),
-    }
+    assert [c.due_provisional for c in Case.objects.order_by("pk")] == [False, True, True, True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dropping_the_either_flag_keeps_a_flagged_case_for_the_recalculation(
+    migration_steps, item, applicant, clerk
+):
+    """A case flagged "either" with neither date's flag (written behind set_dues) gets both
+    flags, as 0017 did to a case it could not place: the recalculation still finds it."""
+    certain = accepted_case(item, applicant, clerk, "2026-11-02")
+    stray = accepted_case(item, applicant, clerk, "2026-11-02")
+
+    steps = migration_steps(DROPPED)
+    before = steps.back().apps.get_model("cases", "Case")
+    before.objects.filter(pk=stray.pk).update(due_provisional=True)
+    steps.forward()
+
+    assert _flags(Case) == {certain.pk: (False, False), stray.pk: (True, True)}

@@ -182,3 +182,34 @@ def test_only_the_cases_own_section_or_its_assigned_reviewer_suspends(
         on=day("2025-09-24"),
     )
     assert case.state == "suspended"
+
+
+def test_a_resumption_in_the_unpublished_year_leaves_the_dates_counted_in_2026_certain(
+    item, applicant, clerk, reviewer
+):
+    """2026 is published, 2027 not. A date that ran on, or a promise cut back to it, was counted
+    over 2026 alone: resuming in January 2027 does not make it provisional."""
+    # Accepted Monday 2026-11-23: five working days end 11-30, twenty end 12-21.
+    case = accepted_case(item, applicant, clerk, "2026-11-23")
+    assert (case.promised_due, case.statutory_due) == (day("2026-11-30"), day("2026-12-21"))
+    case = actions.suspend(
+        case,
+        actor=reviewer,
+        kind="site_survey",
+        reason="现场勘验经营场所",
+        expected_days=20,
+        on=day("2026-11-25"),
+    )
+    case = actions.resume(case, actor=reviewer, on=day("2027-01-04"))
+    # Three days after 1-4 would be 1-7: the promise ends with the law on 12-21, both in 2026.
+    assert case.promised_due == case.statutory_due == day("2026-12-21")
+    assert (case.promised_due_provisional, case.statutory_due_provisional) == (False, False)
+    event = case.events.get(action="resume")
+    assert (event.data["promised_due_provisional"], event.data["provisional"]) == (False, False)
+    # The worker's replay of the clocks agrees.
+    history = dues.clock_history([case.pk])[case.pk]
+    replayed = dues.recomputed_dues(case, calendar(), history)
+    assert (replayed["promised_due_provisional"], replayed["statutory_due_provisional"]) == (
+        False,
+        False,
+    )

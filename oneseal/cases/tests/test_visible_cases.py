@@ -13,7 +13,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import Case, region_scope
 from oneseal.cases.queries import case_is_visible, visible_cases
 from oneseal.organisation.rules import staff_of
-from oneseal.testing import needs_postgres
+from oneseal.testing import models_built, needs_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -109,20 +109,11 @@ def test_one_case_is_visible_as_the_list_has_it(
 def test_a_clerk_finds_a_case_of_the_region_without_building_the_statement(
     handling_item, clerk, applicant, monkeypatch
 ):
-    from django.db.models.sql.compiler import SQLCompiler
-
     case = actions.receive(handling_item, actor=clerk, applicant=applicant)
     near = get_user_model().objects.get(pk=clerk.pk)
     assert case_is_visible(near, case.pk)
     staff_of(near)
-    built = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        built.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    built = models_built(monkeypatch)
     assert case_is_visible(near, case.pk)
     assert built == []
 

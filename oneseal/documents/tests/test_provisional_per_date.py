@@ -187,12 +187,10 @@ def test_publishing_the_schedule_clears_each_dates_flag_and_corrects_the_notice(
     assert event.data["old"] == {
         "statutory_due": "2027-01-05",
         "statutory_due_provisional": True,
-        "due_provisional": True,
     }
     assert event.data["new"] == {
         "statutory_due": "2027-01-06",
         "statutory_due_provisional": False,
-        "due_provisional": False,
     }
     later.refresh_from_db()
     assert (later.promised_due, later.statutory_due) == (day("2027-01-06"), day("2027-01-27"))
@@ -244,3 +242,27 @@ def test_a_granted_cases_row_marks_its_delivery_date_by_that_dates_own_span(
     assert case.delivery_due == day("2027-01-08") and not case.due_provisional
     shown = row(page(client, clerk, reverse("workbench:home"), queue="deliver"), case.number)
     assert "2027年1月8日" in shown and MARK in shown
+    # The case page marks it by the same rule (`Clocks.delivery_due_provisional`).
+    on_page = dd(page(client, clerk, reverse("workbench:case", args=[case.pk])), "送达期限")
+    assert "2027年1月8日" in on_page and MARK in on_page
+
+
+def test_a_delivery_date_counted_over_december_alone_is_not_marked(
+    client, item, own_applicant, clerk, reviewer, second_reviewer, signatory, seal
+):
+    # Granted Tuesday 2026-12-01: ten working days end 12-15, in 2026.
+    case = waiting_for_decision(item, own_applicant, clerk, reviewer, second_reviewer, "2026-11-02")
+    case_actions.grant(
+        case,
+        actor=signatory,
+        on=day("2026-12-01"),
+        scope="热食类食品制售",
+        valid_from=day("2026-12-01"),
+        valid_until=day("2031-11-30"),
+    )
+    case.refresh_from_db()
+    assert case.delivery_due == day("2026-12-15")
+    shown = row(page(client, clerk, reverse("workbench:home"), queue="deliver"), case.number)
+    on_page = dd(page(client, clerk, reverse("workbench:case", args=[case.pk])), "送达期限")
+    for html in (shown, on_page):
+        assert "2026年12月15日" in html and MARK not in html

@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Authorisation
 from oneseal.notifications.queries import applicant_accounts
+from oneseal.testing import models_built
 
 pytestmark = pytest.mark.django_db
 ON = datetime.date(2026, 3, 2)
@@ -77,13 +77,6 @@ def test_each_shape_answers_who_acts_for_the_applicant_on_the_day(
 
 def test_the_statement_is_built_once_per_connection(clerk, applicant, monkeypatch):
     applicant_accounts(applicant, ON)  # built here, or by an earlier test on this connection
-    built = []
-    original = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        built.append(self.query.model)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    built = models_built(monkeypatch)
     applicant_accounts(applicant, ON + datetime.timedelta(days=3))
     assert built == []

@@ -143,3 +143,49 @@ def _basic(username: str, password: str) -> str:
     import base64
 
     return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def test_the_backend_and_staff_of_put_the_record_together_in_the_one_helper(
+    make_staff, county, monkeypatch
+):
+    """Both reads of a staff record with its roles hand their rows to `rules.keep_staff`: the
+    backend's (with the user) and `staff_of`'s own (a user not signed in by the backend)."""
+    from oneseal.organisation import backends, rules
+
+    user = make_staff("both", county, Role.CLERK, Role.SIGNATORY)
+    seen, keep = [], rules.keep_staff
+
+    def spy(who, staff, rows):
+        seen.append(sorted(row.role_name for row in rows))
+        return keep(who, staff, rows)
+
+    monkeypatch.setattr(backends, "keep_staff", spy)
+    monkeypatch.setattr(rules, "keep_staff", spy)
+    by_backend = StaffBackend().get_user(user.pk)
+    by_staff_of = get_user_model().objects.get(pk=user.pk)
+    assert (
+        staff_of(by_backend).role_set
+        == staff_of(by_staff_of).role_set
+        == {
+            Role.CLERK,
+            Role.SIGNATORY,
+        }
+    )
+    assert seen == [[Role.CLERK, Role.SIGNATORY]] * 2
+    assert by_backend.staff is staff_of(by_backend) and by_staff_of.staff is staff_of(by_staff_of)
+
+
+def test_the_helper_hands_the_roles_to_the_record_and_keeps_it_on_the_user():
+    from types import SimpleNamespace
+
+    from oneseal.organisation.rules import keep_staff
+
+    user, staff = get_user_model()(pk=7), Staff(display_name="甲")
+    rows = [SimpleNamespace(role_name=Role.CLERK), SimpleNamespace(role_name=Role.OVERSEER)]
+    assert keep_staff(user, staff, rows) is staff
+    assert staff.role_set == {Role.CLERK, Role.OVERSEER} and user.staff is staff
+    assert keep_staff(user, Staff(), [SimpleNamespace(role_name=None)]).role_set == frozenset()
+    nobody = get_user_model()(pk=8)
+    assert keep_staff(nobody, None, []) is None and nobody._oneseal_staff is False
+    with pytest.raises(Staff.DoesNotExist):
+        nobody.staff  # noqa: B018 - as Django answers a user with no staff row

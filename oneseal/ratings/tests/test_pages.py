@@ -112,3 +112,18 @@ def test_the_pages_speak_english_from_the_apps_translations(own_case, applicant_
     )
     assert "Were you satisfied with this service?" in html and "Very satisfied" in html
     assert "The service guide did not match what was actually required" in html
+
+
+def test_a_follow_up_given_to_a_colleague_offers_the_others_no_answer_form(
+    bad_rating, clerk, reviewer, signatory
+):
+    """The page offers the answer form by the rule `answer_follow_up` refuses by: once a
+    follow-up is given to someone, only they and a signatory answer it."""
+    actions.assign_follow_up(bad_rating.follow_up, actor=signatory, assignee=reviewer)
+    url = reverse("ratings:follow_up", args=[bad_rating.follow_up.pk])
+    assert 'name="answer"' in client_for(reviewer).get(url).content.decode()
+    assert 'name="answer"' in client_for(signatory).get(url).content.decode()
+    assert 'name="answer"' not in client_for(clerk).get(url).content.decode()
+    refused = client_for(clerk).post(url, {"answer": "已处理"})
+    assert refused.status_code in (400, 403)
+    assert FollowUp.objects.get().state == FollowUp.FollowUpState.OPEN
