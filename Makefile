@@ -40,12 +40,12 @@ test: $(STAMP)
 test test-sqlite test-postgres warm: export PYTHONDONTWRITEBYTECODE :=
 
 # Compile the modules and the test modules (collecting the suite), cut the documents' CJK font
-# and cache jieba's dictionary under var/ (oneseal/testing/warm.py). A collection error is
+# and cache jieba's dictionary under var/ (scripts/warm_caches.py). A collection error is
 # left for the test run to report.
 warm: $(STAMP)
 	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q -p no:cacheprovider --co >/dev/null \
 		|| echo "warm: collecting the suite failed; the test run shows why"
-	DATABASE_URL=sqlite:///:memory: $(BIN)/python -m oneseal.testing.warm >/dev/null
+	DATABASE_URL=sqlite:///:memory: $(BIN)/python scripts/warm_caches.py >/dev/null
 
 # mypy with django-stubs over the packages listed in pyproject.toml ([tool.mypy] files).
 typecheck: $(STAMP)
