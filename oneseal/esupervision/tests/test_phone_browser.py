@@ -74,14 +74,14 @@ def test_on_a_phone_labels_stay_in_the_chart_and_lists_do_not_scroll_sideways(
         assert label["left"] >= 0 and label["right"] <= found["width"], (label, found["width"])
         assert label["bottom"] <= found["height"], (label, found["height"])
 
-    for url in ("/esupervision/warnings/statutory/", "/esupervision/hits/"):
+    for url in ("/esupervision/", "/esupervision/warnings/statutory/", "/esupervision/hits/"):
         phone.goto(url)
-        assert phone.locator("table.esup tbody tr").count() >= 1, url
+        phone.wait_for_selector("table.esup tbody tr")
         frames = phone.evaluate(SIDEWAYS)
         assert frames and all(not f["scrolls"] and f["right"] <= 390 for f in frames), (url, frames)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
-        # Each value is still named: the column's heading beside it.
-        assert seven_months.number in phone.locator("table.esup tbody").first.inner_text()
+        if url != "/esupervision/":  # a list: the case is there
+            assert seven_months.number in phone.locator("table.esup tbody").first.inner_text()
 
     # An empty list drawn as cards still says it is empty.
     phone.goto("/esupervision/overdue/delivery/")
