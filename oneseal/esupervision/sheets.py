@@ -34,6 +34,12 @@ class Table:
     numeric: set[int] = field(default_factory=set)  # columns aligned right on the page
     footer: list | None = None
 
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, object]]]:
+        """Each row's cells with their column's heading: on a phone a row is a card, each
+        value beside its heading (site.css, `table.stacked`)."""
+        return [list(zip(self.headers, row, strict=False)) for row in self.rows]
+
 
 def _plain(value):
     if isinstance(value, Cell):

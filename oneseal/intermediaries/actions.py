@@ -34,6 +34,7 @@ from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions as case_actions
+from oneseal.cases.actions.intake import check_upload
 from oneseal.cases.models import OPEN_STATES, Case, CaseMaterial, State
 from oneseal.catalogue.models import HandlingItem, Material
 from oneseal.errors import (
@@ -470,11 +471,19 @@ def deliver(
     engagement: Engagement, *, actor: User, upload: File, on: datetime.date | None = None
 ) -> Engagement:
     """The intermediary's own account hands in the deliverable; it becomes the case's
-    material on the 中介服务事项清单's line."""
+    material on the 中介服务事项清单's line. A service redone (another engagement of the case
+    for the same service) delivers its own result: the file an earlier engagement delivered is
+    refused under `file`, else the case's record holds one deliverable twice."""
     engagement = _locked_engagement(engagement)
     _require_own(actor, engagement.intermediary)
     if engagement.status != Engagement.Status.ENGAGED:
         fail_blockers([_("该委托已交付")])
+    sha256 = check_upload(upload).sha256
+    if Engagement.objects.filter(
+        case=engagement.case_id, service=engagement.service_id, deliverable__sha256=sha256
+    ).exists():
+        msg = _("该文件与本办件此前已交付的中介服务成果相同，请交付本次委托的成果")
+        raise ValidationFailed(msg, fields={"file": [msg]})
     listing = ItemService.objects.get(
         handling_item=engagement.case.handling_item_id, service=engagement.service
     )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("my/cases/", views_cases.my_cases, name="my_cases"),
     path("my/cases/<int:pk>/", views_cases.my_case, name="my_case"),
     path("my/cases/<int:pk>/materials/<int:line>/upload/", views_cases.upload, name="upload"),
+    path("my/cases/<int:pk>/materials/<int:line>/supply/", views_cases.supply, name="supply"),
     path("my/cases/<int:pk>/correction/", views_cases.submit_correction, name="submit_correction"),
     path("my/cases/<int:pk>/withdraw/", views_cases.withdraw, name="withdraw"),
     path(

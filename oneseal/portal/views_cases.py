@@ -20,6 +20,7 @@ from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions, texts
 from oneseal.cases import queries as case_queries
+from oneseal.cases import rules as case_rules
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.clocks import clocks_of
 from oneseal.cases.models import Case, CaseMaterial, Licence, RevocationProposal, State
@@ -317,6 +318,14 @@ def my_case(request: HttpRequest, pk: int) -> HttpResponse:
             "withdraw_blockers": actions.withdraw_blockers(case) if case.is_open else None,
             "documents": queries.case_documents(request.user, case),
             "can_upload": case.state in (State.RECEIVED, State.AWAITING_CORRECTION),
+            # The lines accepted as missing on a promise that the applicant may supply now.
+            "supply_lines": {
+                line.pk
+                for line in lines
+                if line.status == CaseMaterial.Status.TOLERATED and line.supplied_on is None
+            }
+            if not case_rules.transition_blockers("supply_tolerated_material", case.state)
+            else set(),
             **_revocation_context(case),
         },
     )
@@ -379,6 +388,29 @@ def upload(request: HttpRequest, pk: int, line: int) -> HttpResponse:
             messages.success(
                 request, _("已上传“{m}”：{name}").format(m=row.material.name, name=file.name)
             )
+    return redirect(reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}")
+
+
+@signed_in
+@require_POST
+def supply(request: HttpRequest, pk: int, line: int) -> HttpResponse:
+    """补齐容缺材料: the applicant's own file for a material accepted as missing on a promise
+    (`cases.actions.supply_tolerated_material`, which keeps the rules)."""
+    case = _own_case_or_404(request, pk)
+    row = get_object_or_404(CaseMaterial.objects.select_related("material"), case=case, pk=line)
+    file = request.FILES.get("file")
+    try:
+        actions.supply_tolerated_material(case, row.pk, actor=request.user, upload=file)
+    except DomainError as exc:
+        for problem in _messages_of(exc):
+            messages.error(
+                request, _("“{m}”：{problem}").format(m=row.material.name, problem=problem)
+            )
+    else:
+        messages.success(
+            request,
+            _("已补齐“{m}”：{name}").format(m=row.material.name, name=getattr(file, "name", "")),
+        )
     return redirect(reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}")
 
 

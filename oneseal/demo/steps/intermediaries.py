@@ -145,7 +145,10 @@ def _accounts(keeper) -> None:
 
 
 def _pdf(name: str) -> ContentFile:
-    return ContentFile(b"%PDF-1.4\n% DEMO DATA\n1 0 obj\n<<>>\nendobj\n", name=name)
+    # Each deliverable its own file (its name in it): a service redone hands in a new result,
+    # never the first one again (`actions.deliver` refuses that).
+    body = f"%PDF-1.4\n% DEMO DATA {name}\n1 0 obj\n<<>>\nendobj\n".encode()
+    return ContentFile(body, name=name)
 
 
 def _applicants_stories(keeper, services, today) -> list[str]:
@@ -199,7 +202,7 @@ def _applicants_stories(keeper, services, today) -> list[str]:
         actions.deliver(
             engagement,
             actor=engagement.intermediary.user,
-            upload=_pdf(f"{service.code}-{case.number}.pdf"),
+            upload=_pdf(f"{service.code}-{case.number}-{engagement.pk}.pdf"),
             on=delivered,
         )
         # Ratings come in date order, so the rule sees each one with those before it.

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -499,6 +500,12 @@ def _applicants_chose_rated_and_the_rule_suspended_one():
     drawn = rated.get(method="random")
     assert drawn.seed and drawn.intermediary_id == rules.draw(drawn.seed, drawn.qualified)
     assert drawn.deliverable.case_material.case_id == drawn.case_id
+    # The survey redone on the restaurant's case delivered its own file, not the first again.
+    per_line = Counter(
+        (e.deliverable.case_material_id, e.deliverable.sha256)
+        for e in rated.select_related("deliverable")
+    )
+    assert max(per_line.values()) == 1, per_line
     [suspended] = Intermediary.objects.filter(status="suspended")
     assert suspended.suspension_rule["rule"] == "ratings"
     assert suspended.suspension_rule["poor"] == 3

@@ -325,3 +325,32 @@ def test_steering_flags_a_clerk_above_chance(
     # Nine direct choices are too few to test.
     Engagement.objects.filter(intermediary=favourite).first().delete()
     assert queries.steering(county.code) == []
+
+
+def test_a_second_engagement_must_deliver_a_new_file_not_the_first_again(
+    own_case, clerk, make_intermediary, service, agency_user
+):
+    """The service redone (a second engagement for the same line) hands in its own result: the
+    very file delivered before would stand on the case's record as a second deliverable that
+    is the first one again, so it is refused under the file."""
+    agency = make_intermediary("甲检测", user=agency_user)
+    first = _delivered(own_case, clerk, service, agency, agency_user, "2025-09-10")
+    again = actions.engage(
+        own_case,
+        actor=clerk,
+        service=service,
+        method="direct",
+        intermediary=agency,
+        on=day("2025-09-11"),
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        actions.deliver(again, actor=agency_user, upload=SimpleUploadedFile("r2.pdf", PDF))
+    assert "已交付" in str(caught.value.fields["file"][0])
+    again.refresh_from_db()
+    assert again.status == Engagement.Status.ENGAGED and again.deliverable is None
+    redone = actions.deliver(
+        again, actor=agency_user, upload=SimpleUploadedFile("r2.pdf", PDF + b"% redone\n")
+    )
+    line = own_case.materials.get(material__name="食品安全管理制度")
+    assert {u.pk for u in line.uploads.all()} == {first.deliverable_id, redone.deliverable_id}
+    assert len({u.sha256 for u in line.uploads.all()}) == 2

@@ -50,3 +50,56 @@ def test_without_a_scan_or_with_a_refused_file_nothing_is_supplied(client, item,
     assert r.status_code == 400 and "只接受" in _form(r.content.decode())
     line.refresh_from_db()
     assert line.supplied_on is None and not line.uploads.exists()
+
+
+def _held(body: str) -> str:
+    import re
+
+    found = re.findall(r'name="held" value="([^"]+)"', _form(body))
+    return found[0] if found else ""
+
+
+def test_a_refused_supply_keeps_its_scan_for_the_next_try(client, item, applicant, clerk):
+    """The form comes back refused (here: someone acted on the case meanwhile) with the scan
+    kept by the window (`hold_upload`): sent again without choosing the file, the same scan is
+    stored on the line."""
+    case = accepted_case(item, applicant, clerk, "2025-03-03", tolerated_until="2099-12-31")
+    line = case.materials.get(status=CaseMaterial.Status.TOLERATED)
+    client.force_login(clerk)
+    scan = SimpleUploadedFile("食品安全管理制度.pdf", PDF, content_type="application/pdf")
+    stale = case.lock_version - 1
+    r = _post(client, case, line=line.pk, file=scan, expected_version=stale)
+    assert r.status_code == 409
+    form = _form(r.content.decode())
+    assert "已上传：食品安全管理制度.pdf" in form
+    ref = _held(r.content.decode())
+    assert ref and 'type="file" name="file" id="supply-file" required' not in form
+    line.refresh_from_db()
+    assert line.supplied_on is None and not line.uploads.exists()
+
+    assert _post(client, case, line=line.pk, held=ref).status_code == 302
+    line.refresh_from_db()
+    upload = line.uploads.get()
+    assert line.supplied_on is not None and upload.original_name == "食品安全管理制度.pdf"
+    with upload.file.open("rb") as f:
+        assert f.read() == PDF
+
+
+def test_a_kept_scan_is_only_for_its_clerk_and_case(
+    client, item, applicant, clerk, django_user_model
+):
+    case = accepted_case(item, applicant, clerk, "2025-03-03", tolerated_until="2099-12-31")
+    other = accepted_case(item, applicant, clerk, "2025-03-04", tolerated_until="2099-12-31")
+    line = case.materials.get(status=CaseMaterial.Status.TOLERATED)
+    client.force_login(clerk)
+    scan = SimpleUploadedFile("扫描件.pdf", PDF, content_type="application/pdf")
+    r = _post(client, case, line=line.pk, file=scan, expected_version=case.lock_version - 1)
+    ref = _held(r.content.decode())
+    assert ref
+    # Sent with another case, or forged: refused as without a scan, nothing stored.
+    other_line = other.materials.get(status=CaseMaterial.Status.TOLERATED)
+    r = _post(client, other, line=other_line.pk, held=ref)
+    assert r.status_code == 400 and "请上传" in _form(r.content.decode())
+    r = _post(client, case, line=line.pk, held=ref[:-2] + "xx")
+    assert r.status_code == 400 and "请上传" in _form(r.content.decode())
+    assert not line.uploads.exists() and not other_line.uploads.exists()

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from oneseal.calendars.queries import today
 from oneseal.cases import actions
+from oneseal.cases.actions import held_scans
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
 from oneseal.cases.actions.review import current_step, guide_procedures
@@ -34,7 +36,7 @@ from oneseal.cases.models import (
 from oneseal.cases.queries import case_details, visible_cases, with_clocks
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.documents import rules as document_rules
-from oneseal.errors import Conflict, DomainError, NotPermitted
+from oneseal.errors import Conflict, DomainError, NotPermitted, ValidationFailed
 from oneseal.experts import queries as expert_queries
 from oneseal.hearings.queries import case_panel
 from oneseal.interface.case_actions import CaseAction
@@ -221,28 +223,112 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     case = load_case(request.user, pk)
     action = ACTION_BY_NAME[name]
     data = _action_data(action, request.POST)
+    data.pop("held", None)
     if "file" in request.FILES:
         data["file"] = request.FILES["file"]
+    held = _held_scan(request, case) if name in HOLDS_SCAN else None
     body = action.input(data=data)
     shown = request.POST.copy()
     shown.pop("csrfmiddlewaretoken", None)
+    for key in ("held", "held_name"):
+        shown.pop(key, None)
     if not body.is_valid():
-        context = case_context(request, pk, failed=(name, shown, serializer_errors(body.errors)))
+        errors = serializer_errors(body.errors)
+        _keep_scan(request, case, name, shown, errors, held)
+        context = case_context(request, pk, failed=(name, shown, errors))
         return render(request, "workbench/case.html", context, status=400)
+    params = dict(body.validated_data)
+    if held is not None and params.get("upload") is None:
+        params["upload"] = held[0]
     head = documents.last_seq(case)
     try:
-        action.call(case, actor=request.user, **body.validated_data)
+        action.call(case, actor=request.user, **params)
     except Conflict as exc:
+        _keep_scan(request, case, name, shown, {}, held)
         context = case_context(request, pk, failed=(name, shown, {}), conflict=str(exc.message))
         return render(request, "workbench/case.html", context, status=409)
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.message)) from None
     except DomainError as exc:
-        context = case_context(request, pk, failed=(name, shown, domain_errors(exc)))
+        errors = domain_errors(exc)
+        _keep_scan(request, case, name, shown, errors, held)
+        context = case_context(request, pk, failed=(name, shown, errors))
         return render(request, "workbench/case.html", context, status=400)
     messages.success(request, _("已办理：{action}").format(action=queries.ACTION_LABELS[name]))
     issued = documents.issue_due(request, case, after_seq=head)
     return redirect(_safe_next(request) or case_url(case, issued=issued))
+
+
+# The case page's forms that take a scan the window keeps when the form is refused
+# (`cases.actions.hold_upload`), so the clerk sends it again without scanning again. The form
+# carries the kept scan signed, bound to the clerk and the case: no other form can claim it.
+HOLDS_SCAN = {"supply-tolerated-material"}
+HELD_SALT = "workbench.case.held"
+
+
+def _held_scan(request: HttpRequest, case: Case) -> tuple[actions.StoredFile, str] | None:
+    """The scan an earlier refused try of this case's form kept, with its signed reference;
+    None when the form has none, or one that is not this clerk's and this case's, or too old."""
+    ref = str(request.POST.get("held", ""))
+    if not ref:
+        return None
+    try:
+        d = signing.loads(ref, salt=HELD_SALT, max_age=int(held_scans.VALIDITY.total_seconds()))
+    except signing.BadSignature:
+        return None
+    if d.get("u") != request.user.pk or d.get("c") != case.pk:
+        return None
+    stored = actions.StoredFile(
+        name=d["n"],
+        original_name=d["o"],
+        content_type=d["t"],
+        size=d["s"],
+        sha256=d["h"],
+        held=True,
+    )
+    return stored, ref
+
+
+def _keep_scan(
+    request: HttpRequest,
+    case: Case,
+    name: str,
+    shown: QueryDict,
+    errors: dict[str, list[str]],
+    held: tuple[actions.StoredFile, str] | None,
+) -> None:
+    """The form goes back refused: the scan sent with it is kept (`hold_upload`) and the form
+    carries it back; a scan the upload check refuses is named under the file, and the one
+    kept before, if any, stays."""
+    if name not in HOLDS_SCAN:
+        return
+    scan = request.FILES.get("file")
+    if scan is not None:
+        try:
+            stored = actions.hold_upload(scan, actor=request.user)
+        except NotPermitted:
+            stored = None
+        except ValidationFailed as exc:
+            stored = None
+            said = errors.setdefault("file", [])
+            said.extend(m for msgs in domain_errors(exc).values() for m in msgs if m not in said)
+        if stored is not None:
+            ref = signing.dumps(
+                {
+                    "u": request.user.pk,
+                    "c": case.pk,
+                    "n": stored.name,
+                    "o": stored.original_name,
+                    "t": stored.content_type,
+                    "s": stored.size,
+                    "h": stored.sha256,
+                },
+                salt=HELD_SALT,
+                compress=True,
+            )
+            held = stored, ref
+    if held is not None:
+        shown["held"], shown["held_name"] = held[1], held[0].original_name
 
 
 @staff_only

@@ -42,7 +42,8 @@
       axisLabel: { interval: 0, width: labelWidth(box, spec), overflow: "break", lineHeight: 14, hideOverlap: false }
     };
     // Too narrow for the labels to wrap (twelve weeks on a phone): turn them instead.
-    if (!spec.horizontal && labelWidth(box, spec) < 48) {
+    var turned = !spec.horizontal && labelWidth(box, spec) < 48;
+    if (turned) {
       categoryAxis.axisLabel.rotate = 45;
       delete categoryAxis.axisLabel.width;
       categoryAxis.axisLabel.overflow = "none";
@@ -75,7 +76,9 @@
       // Drawn on the canvas: an HTML tooltip carries inline styles, which the CSP refuses.
       tooltip: { trigger: spec.horizontal ? "item" : "axis", renderMode: "richText" },
       legend: { show: showLegend, bottom: 0, type: "scroll" },
-      grid: { top: 48, left: 8, right: 24, bottom: showLegend ? 36 : 8, containLabel: true },
+      // containLabel measures a turned label short by a few pixels, which cut the first one
+      // at the box's left edge: a turned axis keeps a margin of its own.
+      grid: { top: 48, left: turned ? 24 : 8, right: 24, bottom: showLegend ? 36 : 8, containLabel: true },
       series: series
     };
     if (spec.horizontal) {
