@@ -88,10 +88,16 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_of(pids) -> float:
-    """CPU seconds (user + system) the processes `pids` have used so far, from /proc (0 for
-    one that is gone or unreadable)."""
+    """CPU seconds the processes `pids` have used so far: /proc/PID/schedstat's time on a CPU
+    (nanoseconds), else /proc/PID/stat's user + system ticks; 0 for one that is gone."""
     total = 0.0
     for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as f:
+                total += int(f.read().split()[0]) / 1e9
+            continue
+        except (OSError, ValueError, IndexError):
+            pass
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
