@@ -3,13 +3,15 @@ requests (POST /api/v1/cases, POST /api/v1/cases/{id}/accept) through Django's t
 
     .venv/bin/python bench/profile_intake.py [--cases 100] [--database-name oneseal_profile]
                                              [--database-url postgres://…] [--top 40]
-                                             [--statements] [--wall] [--dump DIR] [--only inprocess|api]
-                                             [--gc-freeze] [--gc-threshold N]
+                                             [--statements] [--statement-cpu] [--wall] [--dump DIR]
+                                             [--only inprocess|api|floor] [--gc-freeze] [--gc-threshold N]
 
 It builds a throw-away PostgreSQL database from the models (no migrations, as the test suite
 does), the same world as `bench/cases.py` (one county, a published handling item, a clerk, an
 applicant), warms up, then for each path prints: CPU seconds per case (`time.process_time`),
-statements per case with the SQL grouped by table, and cProfile's top functions by cumulative
+the PostgreSQL backend's CPU per case (from /proc; with
+--statement-cpu, one more pass gives it per statement kind), statements per case with the SQL
+grouped by table, and cProfile's top functions by cumulative
 time (the profiler's timer is the process's CPU time unless --wall). --dump writes the .prof
 files (for snakeviz or `python -m pstats`). Beside the CPU per case it prints the garbage
 collector's collections per generation over the unprofiled cases with their CPU time (the

