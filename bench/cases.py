@@ -15,8 +15,13 @@ migrates it, and drops it at the end unless --keep. Run by hand; not part of the
     - oneseal's API over HTTP (POST /api/v1/cases, then POST /api/v1/cases/{id}/accept) served
       by gunicorn (--workers sync workers, 2 by default; persistent database connections) on
       127.0.0.1, from 1 and 2 clients, after a warm-up;
+    - the floor (unless --no-floor): the same gunicorn and settings serving `bench.floor_settings`,
+      whose one extra endpoint (bench/floor_urls.py, never in oneseal's URLs) signs in and
+      parses as the API does and makes one INSERT in a transaction; a "case" is two POSTs;
     in one table, each beside the bare-SQL rate with as many connections measured in this run,
-    their ratio (the aim for the API: at least 0.5) and the SQL statements per case.
+    their ratio (the aim for the API: at least 0.5) and the SQL statements per case; then the
+    CPU time each case took (process time, from /proc) in the load generator, the server's
+    workers and the PostgreSQL backends, and the ratio of bare SQL's total to each row's.
 (b) The warning scan over `--open-cases` open cases seeded with INSERT … SELECT generate_series:
     `jobs.warning_scan` (all regions and one county), one page of `jobs.cases_by_warning`, and
     the worker's idle jobs, in ms, with the EXPLAIN ANALYZE plans; then the same after adding
@@ -77,6 +82,77 @@ def p99(samples: list[float]) -> float:
         if len(samples) >= 100
         else max(samples) * 1000
     )
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids) -> float:
+    """CPU seconds the processes `pids` have used so far: /proc/PID/schedstat's time on a CPU
+    (nanoseconds), else /proc/PID/stat's user + system ticks; 0 for one that is gone."""
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as f:
+                total += int(f.read().split()[0]) / 1e9
+            continue
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+    return total
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                found.append(int(entry))
+    return found
+
+
+def other_backends() -> list[int]:
+    """The PostgreSQL backends of the bench's database other than this process's own."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return [pid for (pid,) in cur.fetchall()]
+
+
+class Cpu:
+    """CPU seconds used during a run: this process (the load generator), the server's workers,
+    the database backends. Process time, so a loaded machine's waits do not count."""
+
+    def __init__(self, server: list[int] = (), backends: list[int] = ()):
+        self.server, self.backends = list(server), list(backends)
+
+    def __enter__(self):
+        self.t0 = (time.process_time(), cpu_of(self.server), cpu_of(self.backends))
+        return self
+
+    def __exit__(self, *exc):
+        client, server, backends = self.t0
+        self.client = time.process_time() - client
+        self.server_s = cpu_of(self.server) - server
+        self.backends_s = cpu_of(self.backends) - backends
+
+    def per_case(self, n: int) -> tuple[float, float, float]:
+        """ms of CPU per case: load generator, server, database."""
+        return tuple(x * 1000 / n for x in (self.client, self.server_s, self.backends_s))
 
 
 def run_parallel(workers: int, n: int, one) -> tuple[float, list[float]]:
@@ -297,13 +373,17 @@ def bare_sql_accept(dsn: str, world, n: int, connections: int, tag: str):
             )
 
     try:
-        return run_parallel(connections, n, one)
+        with Cpu(backends=[c.info.backend_pid for c in conns]) as cpu:
+            rate, latencies = run_parallel(connections, n, one)
+        return rate, latencies, cpu
     finally:
         for c in conns:
             c.close()
 
 
 def actions_accept(world, n: int):
+    from django.db import connection
+
     from oneseal.cases import actions
 
     hi, applicant, clerk = world["handling_item"], world["applicant"], world["clerk"]
@@ -312,7 +392,18 @@ def actions_accept(world, n: int):
         case = actions.receive(hi, actor=clerk, applicant=applicant)
         actions.accept(case, actor=clerk)
 
-    return run_parallel(1, n, one)
+    # In this thread (run_parallel's threads each open a connection of their own), so that
+    # the backend whose CPU is counted is the one serving the cases.
+    connection.ensure_connection()
+    latencies = []
+    with Cpu(backends=[connection.connection.info.backend_pid]) as cpu:
+        t0 = time.perf_counter()
+        for i in range(n):
+            t1 = time.perf_counter()
+            one(0, i)
+            latencies.append(time.perf_counter() - t1)
+        rate = n / (time.perf_counter() - t0)
+    return rate, latencies, cpu
 
 
 def query_counts(world) -> dict:
@@ -358,16 +449,24 @@ def query_counts(world) -> dict:
 CONN_MAX_AGE = "60"
 
 
-def serve(dsn: str, workers: int) -> tuple[int, subprocess.Popen, str]:
+def serve(
+    dsn: str, workers: int, settings: str = "oneseal.settings"
+) -> tuple[int, subprocess.Popen, str]:
     """oneseal's WSGI app under gunicorn, as production serves it: `workers` pre-forked sync
     workers on 127.0.0.1, each keeping its database connection between requests
-    (ONESEAL_CONN_MAX_AGE, as a production deployment sets it)."""
+    (ONESEAL_CONN_MAX_AGE, as a production deployment sets it). `settings`: the floor's
+    server runs `bench.floor_settings` (oneseal's settings with one more URL)."""
     import gunicorn
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": dsn, "ONESEAL_CONN_MAX_AGE": CONN_MAX_AGE}
+    env = {
+        **os.environ,
+        "DATABASE_URL": dsn,
+        "ONESEAL_CONN_MAX_AGE": CONN_MAX_AGE,
+        "DJANGO_SETTINGS_MODULE": settings,
+    }
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     server = subprocess.Popen(
         [
@@ -405,7 +504,9 @@ def serve(dsn: str, workers: int) -> tuple[int, subprocess.Popen, str]:
     return port, server, label
 
 
-def api_accept(world, port: int, n: int, clients: int):
+def api_accept(world, port: int, n: int, clients: int, floor: bool = False):
+    """n cases over HTTP from `clients` threads, each with its own keep-alive connection: the
+    two requests of a case (open, accept), or with `floor` two POSTs to the floor endpoint."""
     import http.client
 
     from django.test import Client
@@ -442,7 +543,11 @@ def api_accept(world, port: int, n: int, clients: int):
         case = post(conns[w], "/api/v1/cases", body)
         post(conns[w], f"/api/v1/cases/{case['id']}/accept", "{}")
 
-    return run_parallel(clients, n, one)
+    def one_floor(w, i):
+        post(conns[w], "/bench/floor", body)
+        post(conns[w], "/bench/floor", body)
+
+    return run_parallel(clients, n, one_floor if floor else one)
 
 
 BARE_SQL_STATEMENTS = 7  # BEGIN, INSERT case, SELECT … FOR UPDATE, UPDATE, 2 × INSERT event, COMMIT
@@ -470,47 +575,117 @@ def actions_statements(world) -> int:
     return len(captured)
 
 
-def bench_accept(dsn: str, world, n: int, n_api: int, workers: int):
+def http_rows(dsn, world, workers, n_api, what, stmts, settings, floor, rows):
+    """The HTTP rows of one server (started here, stopped after): a warm-up, then 1 and 2
+    clients, each with the CPU of the load generator, the workers and their backends."""
+    port, server, label = serve(dsn, workers, settings)
+    try:
+        api_accept(world, port, min(n_api, 20), workers, floor)  # each worker imports, connects
+        pids, backends = children_of(server.pid), other_backends()
+        for clients in (1, 2):
+            with Cpu(pids, backends) as cpu:
+                rate, lat = api_accept(world, port, n_api, clients, floor)
+            rows.append((what, clients, rate, p99(lat), stmts, cpu.per_case(n_api)))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return label
+
+
+def bench_accept(dsn: str, world, n: int, n_api: int, workers: int, floor: bool = True):
     """Each figure beside the bare-SQL baseline of the same run, with the same number of
-    connections (clients), and the SQL statements each needs."""
+    connections (clients), the SQL statements each needs and the CPU each case took, split
+    between the load generator (this process), the server and PostgreSQL."""
+    from django.db import connection
+
     from oneseal.cases.models import Case
 
     print(f"\n(a) accept a case, N = {n} (API: {n_api})")
-    rows = []  # (what, connections, cases/s, p99 ms, statements per case)
+    rows = []  # (what, connections, cases/s, p99 ms, statements per case, CPU ms per case)
     sql = {}
     for conns in (1, 2):
-        rate, lat = bare_sql_accept(dsn, world, n, conns, tag=f"S{conns}")
+        rate, lat, cpu = bare_sql_accept(dsn, world, n, conns, tag=f"S{conns}")
         sql[conns] = rate
-        rows.append(("bare SQL", conns, rate, p99(lat), str(BARE_SQL_STATEMENTS)))
+        rows.append(("bare SQL", conns, rate, p99(lat), str(BARE_SQL_STATEMENTS), cpu.per_case(n)))
     statements = actions_statements(world)
-    rate, lat = actions_accept(world, n)
-    rows.append(("actions in process (receive + accept)", 1, rate, p99(lat), str(statements)))
+    rate, lat, cpu = actions_accept(world, n)
+    client, _, backend = cpu.per_case(n)
+    rows.append(
+        (
+            "actions in process (receive + accept)",
+            1,
+            rate,
+            p99(lat),
+            str(statements),
+            (client, 0.0, backend),
+        )
+    )
+    if floor:
+        from bench.floor_urls import CREATE_TABLE
+
+        with connection.cursor() as cur:
+            cur.execute(CREATE_TABLE)
+        http_rows(
+            dsn,
+            world,
+            workers,
+            n_api,
+            "floor: 2 POSTs, 1 INSERT each",
+            "2 × (2 + INSERT)",
+            "bench.floor_settings",
+            True,
+            rows,
+        )
     counts = query_counts(world)
     per_api_case = (
         f"{counts['open'] + counts['accept']} ({counts['open']} open + {counts['accept']} accept)"
     )
-    port, server, label = serve(dsn, workers)
-    try:
-        api_accept(world, port, min(n_api, 20), workers)  # each worker imports and connects once
-        for clients in (1, 2):
-            rate, lat = api_accept(world, port, n_api, clients)
-            rows.append(
-                ("API over HTTP (2 requests per case)", clients, rate, p99(lat), per_api_case)
-            )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    print(f"  API server: {label}")
+    label = http_rows(
+        dsn,
+        world,
+        workers,
+        n_api,
+        "API over HTTP (2 requests per case)",
+        per_api_case,
+        "oneseal.settings",
+        False,
+        rows,
+    )
+    print(f"  HTTP servers: {label}")
     print(
         f"  {'':38} {'conns':>5} {'cases/s':>8} {'p99 ms':>8} {'bare SQL/s':>10} {'ratio':>6}  statements per case"
     )
-    for what, conns, rate, late, stmts in rows:
+    for what, conns, rate, late, stmts, _cpu in rows:
         ratio = rate / sql[conns]
         print(
             f"  {what:38} {conns:5d} {rate:8.0f} {late:8.1f} {sql[conns]:10.0f} {ratio:6.3f}  {stmts}"
         )
     print(
         "  (ratio: cases/s over bare SQL's with as many connections, this run; the aim for the API is >= 0.5)"
+    )
+    print(
+        "  (floor: the same gunicorn, settings, middleware, session sign-in and DRF view class as the"
+        " API, one INSERT per request; its ratio is the most Django + DRF + gunicorn allow here)"
+    )
+    print("\n  CPU per case, ms (process time; a case over HTTP is 2 requests):")
+    print(
+        f"  {'':38} {'conns':>5} {'client':>7} {'server':>7} {'postgres':>8} {'total':>7}"
+        f" {'CPU ratio':>9}  client's ceiling (one GIL)"
+    )
+    bare_total = {conns: sum(cpu) for what, conns, *_, cpu in rows if what == "bare SQL"}
+    for what, conns, _rate, _late, _stmts, (client, server, backend) in rows:
+        total = client + server + backend
+        ceiling = f"{1000 / client:8.0f} cases/s" if client else ""
+        print(
+            f"  {what:38} {conns:5d} {client:7.2f} {server:7.2f} {backend:8.2f} "
+            f"{total:7.2f} {bare_total[conns] / total:9.3f}  {ceiling}"
+        )
+    print(
+        "  (client: this process, the load generator — for the actions in process, the whole of"
+        " Django; server: the gunicorn workers; postgres: the backends serving them. The client's"
+        " ceiling is the rate at which its threads, sharing one GIL, would use a whole core. CPU"
+        " ratio: bare SQL's CPU per case over this row's — the ratio the rates reach when every"
+        " core is busy, whatever else the machine runs.)"
     )
     print(f"  cases now in the database: {Case.objects.count()}")
 
@@ -678,6 +853,11 @@ def main():
     parser.add_argument("--skip-accept", action="store_true")
     parser.add_argument("--skip-scan", action="store_true")
     parser.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="skip the floor: a bench-only endpoint with one INSERT per request (bench/floor_urls.py)",
+    )
+    parser.add_argument(
         "--no-plans", action="store_true", help="do not print EXPLAIN ANALYZE plans"
     )
     parser.add_argument(
@@ -715,7 +895,7 @@ def main():
             version = cur.fetchone()[0]
         print(f"PostgreSQL {version}, {os.cpu_count()} CPUs, database {args.database_name}")
         if not args.skip_accept:
-            bench_accept(dsn, world, args.cases, args.api_cases, args.workers)
+            bench_accept(dsn, world, args.cases, args.api_cases, args.workers, not args.no_floor)
         if not args.skip_scan:
             bench_scan(world, args.open_cases, not args.no_plans)
     finally:

@@ -3,18 +3,23 @@ requests (POST /api/v1/cases, POST /api/v1/cases/{id}/accept) through Django's t
 
     .venv/bin/python bench/profile_intake.py [--cases 100] [--database-name oneseal_profile]
                                              [--database-url postgres://…] [--top 40]
-                                             [--statements] [--wall] [--dump DIR] [--only inprocess|api]
-                                             [--gc-freeze] [--gc-threshold N]
+                                             [--statements] [--statement-cpu] [--wall] [--dump DIR]
+                                             [--only inprocess|api|floor] [--gc-freeze] [--gc-threshold N]
 
 It builds a throw-away PostgreSQL database from the models (no migrations, as the test suite
 does), the same world as `bench/cases.py` (one county, a published handling item, a clerk, an
 applicant), warms up, then for each path prints: CPU seconds per case (`time.process_time`),
-statements per case with the SQL grouped by table, and cProfile's top functions by cumulative
+the PostgreSQL backend's CPU per case (from /proc; with
+--statement-cpu, one more pass gives it per statement kind), statements per case with the SQL
+grouped by table, and cProfile's top functions by cumulative
 time (the profiler's timer is the process's CPU time unless --wall). --dump writes the .prof
 files (for snakeviz or `python -m pstats`). Beside the CPU per case it prints the garbage
 collector's collections per generation over the unprofiled cases with their CPU time (the
 longest is the pause a request sees); --gc-freeze and --gc-threshold set the collector as
-deploy/gunicorn.conf.py sets it in the workers. Run by hand; not part of the test suite.
+deploy/gunicorn.conf.py sets it in the workers. `--only floor` profiles the floor of
+`bench/cases.py` instead (two POSTs to the bench-only endpoint, one INSERT each: what the
+middleware, sign-in and DRF cost with nothing of oneseal's). Run by hand; not part of the test
+suite.
 """
 
 import argparse
@@ -60,6 +65,7 @@ class GcTimes:
 
 
 def measure(label: str, n: int, one, args) -> None:
+    from cases import cpu_of  # bench/cases.py
     from django.db import connection
 
     from oneseal.calendars.queries import current_calendar
@@ -79,23 +85,41 @@ def measure(label: str, n: int, one, args) -> None:
     if args.gc_freeze:
         gc.collect()
         gc.freeze()  # as deploy/gunicorn.conf.py does once a worker has loaded the app
-    collections = GcTimes()
-    gc.callbacks.append(collections)
-    t0 = time.process_time()
+    gc_times = GcTimes()
+    gc.callbacks.append(gc_times)
+    backend = [connection.connection.info.backend_pid] if connection.vendor == "postgresql" else []
+    t0, b0 = time.process_time(), cpu_of(backend)
     for i in range(n):
         one(100 + i)
     cpu = (time.process_time() - t0) / n
-    gc.callbacks.remove(collections)
+    database = (cpu_of(backend) - b0) / n
+    gc.callbacks.remove(gc_times)
+    by_statement: collections.Counter[str] = collections.Counter()
+    if backend and args.statement_cpu:
+        # The backend's CPU around each statement, grouped as above: where PostgreSQL's time
+        # goes (parsing and planning included; the wrapper's own cost is this process's).
+        def timed(execute, sql, params, many, context):
+            before = cpu_of(backend)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                by_statement[statement_kinds([{"sql": sql}])[0][0]] += cpu_of(backend) - before
+
+        with connection.execute_wrapper(timed):
+            for i in range(n):
+                one(500 + i)
     profiler = cProfile.Profile() if args.wall else cProfile.Profile(time.process_time)
     profiler.enable()
     for i in range(n):
         one(1000 + i)
     profiler.disable()
     print(f"\n== {label}: {cpu * 1000:.1f} ms CPU per case (unprofiled, {n} cases)")
+    if backend:
+        print(f"   PostgreSQL backend: {database * 1000:.1f} ms CPU per case (from /proc)")
     print(
         f"   garbage collection (threshold {gc.get_threshold()}, {gc.get_freeze_count()} frozen):"
     )
-    for generation, times in enumerate(collections.cpu):
+    for generation, times in enumerate(gc_times.cpu):
         if times:
             print(
                 f"     generation {generation}: {len(times)} collections, "
@@ -103,7 +127,8 @@ def measure(label: str, n: int, one, args) -> None:
             )
     print(f"   statements per case: {len(captured)} (without BEGIN and COMMIT)")
     for kind, count in statement_kinds(captured):
-        print(f"     {count:3d}  {kind}")
+        spent = f"  {by_statement[kind] * 1000 / n:6.2f} ms PostgreSQL CPU" if by_statement else ""
+        print(f"     {count:3d}  {kind:50}{spent}")
     if args.statements:
         for q in captured:
             print("     ", q["sql"][:240])
@@ -123,8 +148,18 @@ def main():
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--statements", action="store_true", help="print every statement")
     parser.add_argument("--wall", action="store_true", help="profile wall time, not CPU")
+    parser.add_argument(
+        "--statement-cpu",
+        action="store_true",
+        help="one more pass: the PostgreSQL backend's CPU per statement kind (from /proc)",
+    )
     parser.add_argument("--dump", default="", help="write the .prof files here")
-    parser.add_argument("--only", choices=["inprocess", "api"], default="")
+    parser.add_argument(
+        "--only",
+        choices=["inprocess", "api", "floor"],
+        default="",
+        help="one path; floor: the bench-only endpoint of bench/floor_urls.py (not run by default)",
+    )
     parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up, as the workers do"
     )
@@ -141,7 +176,10 @@ def main():
     base = args.database_url or subprocess.check_output(["scripts/postgres.sh"], text=True).strip()
     # sqlite:///:memory: works too, for a quick look (the statements are the same but for locks).
     os.environ["DATABASE_URL"] = base
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneseal.settings")
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE",
+        "bench.floor_settings" if args.only == "floor" else "oneseal.settings",
+    )
     os.environ.setdefault("ONESEAL_DEBUG", "0")
     os.environ.setdefault("ONESEAL_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ.setdefault("ONESEAL_PUBLIC_URL", "http://127.0.0.1")
@@ -195,6 +233,24 @@ def run(world, args) -> None:
             assert accepted.status_code == 200, accepted.content[:300]
 
         measure("api open+accept", args.cases, over_api, args)
+
+    if args.only == "floor":
+        from django.db import connection
+
+        from bench.floor_urls import CREATE_TABLE
+
+        with connection.cursor() as cur:
+            cur.execute(CREATE_TABLE)
+        client = Client()
+        client.force_login(clerk)
+        body = {"handling_item": hi.pk, "applicant": applicant.pk, "channel": "window"}
+
+        def floor(i):
+            for _ in range(2):
+                answer = client.post("/bench/floor", body, content_type="application/json")
+                assert answer.status_code == 201, answer.content[:300]
+
+        measure("floor 2 POSTs", args.cases, floor, args)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,15 @@ runs: a queryset whose shape depends on the values (a filter added when one is g
 one `Prepared` per shape. The stand-ins must reach the SQL as parameters unchanged (integers,
 plain strings, dates; not a LIKE pattern, which Django rewrites): `Prepared` checks that every
 stand-in is found among the parameters as it compiles.
+
+On PostgreSQL (psycopg 3) the kept statements also run as server-side prepared statements,
+once per connection (`_cursor`): the values are bound by the server, and PostgreSQL parses and
+plans each statement once per connection instead of on every run. On the intake path that
+parsing and planning was most of PostgreSQL's CPU (the case lock's six-table join alone took
+≈ 1.5 ms of it per call; `bench/profile_intake.py --statement-cpu`). Django leaves psycopg's
+preparing off (`prepare_threshold=None`, for the sake of transaction-pooling proxies, which
+lose a session's prepared statements between transactions); only the statements run here are
+prepared, so a deployment behind such a proxy sets ONESEAL_PREPARED_STATEMENTS=0.
 """
 
 import datetime
@@ -22,6 +31,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet, signals
 from django.db.models.query import get_related_populators
@@ -86,7 +96,7 @@ class Prepared(Generic[M]):
         params = list(compiled.constants)
         for position, index in compiled.slots:
             params[position] = compiled.adapters[index](values[index])
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if not rows:
@@ -213,7 +223,7 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
     if moving is not None and connection.vendor == "postgresql":
         sql, params = f"WITH moved AS ({moving[0]}) {sql}", [*moving[1], *params]
         moving = None
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         if compiled.returning:
             pk = cursor.fetchone()[0]
@@ -244,3 +254,66 @@ def _compile_insert(model: type[Model], connection) -> _Insert:
     returning = f" RETURNING {table}.{quote(meta.pk.column)}" if out.returning else ""
     out.sql = f"INSERT INTO {table} ({columns}) VALUES ({values}){returning}"  # noqa: S608
     return out
+
+
+# Never reached by a count: psycopg prepares a statement only when told to (prepare=True).
+_ONLY_WHEN_TOLD = 1 << 62
+
+try:
+    import psycopg
+except ImportError:  # psycopg2: Django's own cursors
+    psycopg = None
+
+if psycopg is not None:
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+    from psycopg.pq import Format
+
+    TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+
+    class _LoggedCursor(CursorDebugWrapper):
+        """Django's query log (DEBUG, CaptureQueriesContext) for a statement bound on the
+        server: Django reads a logged statement back from a client-binding cursor's text, which
+        a server-binding cursor does not keep, so the values are merged into it here, as
+        Django does for its own server-side binding."""
+
+        def execute(self, sql, params=None):
+            logged = sql if params is None else self.db.ops.compose_sql(sql, params)
+            with self.debug_sql(logged, params):
+                return CursorWrapper.execute(self, sql, params)
+
+    class _PreparingCursor(psycopg.Cursor):
+        """psycopg's server-binding cursor, every statement prepared (once per connection:
+        psycopg keeps the names of the statements it prepared, at most `prepared_max`)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):  # type: ignore[override]
+            return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _cursor(connection):
+    """The cursor a kept statement runs on: on PostgreSQL with psycopg 3 one that prepares it
+    (see the module's text), wrapped as Django wraps its own (the execute wrappers and the
+    query log see it); elsewhere Django's own."""
+    if (
+        connection.vendor != "postgresql"
+        or psycopg is None
+        or not getattr(settings, "ONESEAL_PREPARED_STATEMENTS", True)
+    ):
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if not isinstance(raw, psycopg.Connection):  # psycopg2's connection
+        return connection.cursor()
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _ONLY_WHEN_TOLD
+    cursor = _PreparingCursor(raw)
+    # As Django's create_cursor: the cursor's time zone when the connection's differs.
+    tzloader = raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if connection.timezone != getattr(tzloader, "timezone", connection.timezone):
+        register_tzloader(connection.timezone, cursor)
+    with connection.wrap_database_errors:
+        if connection.queries_logged:
+            connection.validate_thread_sharing()
+            return _LoggedCursor(cursor, connection)
+        return connection._prepare_cursor(cursor)

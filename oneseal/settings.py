@@ -191,6 +191,9 @@ DATABASES = {
         conn_max_age=_env_number("ONESEAL_CONN_MAX_AGE", 0),
     )
 }
+# The intake path's kept statements as server-side prepared statements on PostgreSQL
+# (oneseal.prepared); 0 behind a transaction-pooling proxy, which loses them between transactions.
+ONESEAL_PREPARED_STATEMENTS = _env_bool("ONESEAL_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the worker and the web server read while the other writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (

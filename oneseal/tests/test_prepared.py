@@ -120,3 +120,52 @@ def test_a_model_with_a_save_of_its_own_is_saved_by_it(bureau, county):
     # Hall.save copies its region's code.
     hall = insert(Hall(bureau=bureau, region=county, name="政务服务大厅"))
     assert Hall.objects.get(pk=hall.pk).region_code == county.code
+
+
+def _region_by_code(code):
+    # A statement no other test prepares: its text is looked for among the server's.
+    return Region.objects.filter(code=code).order_by("-level", "pk")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_on_postgresql_a_kept_statement_is_prepared_on_the_server_once_per_connection(county):
+    prepared = Prepared(_region_by_code, str)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(7):  # past PostgreSQL's five custom plans: the generic plan answers too
+            assert [r.pk for r in prepared(county.code)] == [county.pk]
+        assert prepared("999999") == []
+    # Django's query log and execute wrappers still see every run (the budget tests count them).
+    assert len(queries) == 8
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT "regions_region"."id"%ORDER BY "regions_region"."level" DESC%'],
+        )
+        assert cursor.fetchone()[0] == 1
+    # An insert's statement too (here the audit row, with its head moved by the same statement).
+    record("test.first", actor=None, subject=county)
+    row = record("test.second", actor=None, subject=county)
+    assert AuditEvent.objects.get(pk=row.pk).hash == row.hash
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['WITH moved AS (UPDATE "audit_audithead"%INSERT INTO "audit_auditevent"%'],
+        )
+        # At least once: psycopg prepares a text once per set of parameter types (an actor or
+        # none), and other tests on this connection may have recorded with an actor.
+        assert cursor.fetchone()[0] >= 1
+    audit_verify()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_with_prepared_statements_off_nothing_is_prepared_on_the_server(county, settings):
+    settings.ONESEAL_PREPARED_STATEMENTS = False
+    prepared = Prepared(lambda code: Region.objects.filter(code=code).order_by("-name", "pk"), str)
+    for _ in range(7):
+        assert [r.pk for r in prepared(county.code)] == [county.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT "regions_region"."id"%ORDER BY "regions_region"."name" DESC%'],
+        )
+        assert cursor.fetchone()[0] == 0

@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import State
-from oneseal.documents import queries
+from oneseal.documents import actions, queries
 from oneseal.documents.models import Document, PendingNotice
+from oneseal.documents.queries import active_seal
 from oneseal.testing import accepted_case, api_apply_online, at, day
 
 from .conftest import notice_of, pdf_text
@@ -86,6 +87,20 @@ def test_without_a_seal_the_case_is_received_and_its_receipt_waits(item, applica
     pending = PendingNotice.objects.get()
     assert (pending.case, pending.kind, pending.event.action) == (case, "receipt", "receive")
     assert "尚未启用电子印章" in pending.reason
+
+
+def test_a_revoked_seal_signs_nothing_more_from_the_next_act(item, applicant, clerk, seal):
+    # The seal is read by a statement kept per connection (prepared on PostgreSQL's side, past
+    # its five custom plans here): what is kept is the statement, never the seal.
+    for n in range(7):
+        assert active_seal(seal.bureau) == seal, n
+    signed = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    assert Document.objects.get(case=signed).kind == "receipt"
+    actions.revoke_seal(seal, system=True)
+    case = case_actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:05"))
+    assert not Document.objects.filter(case=case).exists()
+    pending = PendingNotice.objects.get(case=case)
+    assert pending.kind == "receipt" and "尚未启用电子印章" in pending.reason
 
 
 def test_withdrawing_online_issues_the_withdrawal_decision(
