@@ -25,7 +25,7 @@ from oneseal.catalogue.models import (
 )
 from oneseal.organisation.models import Bureau, Section, ServiceCentre
 from oneseal.regions.models import Region
-from oneseal.regions.rules import codes_after
+from oneseal.regions.rules import prefix_scope
 
 
 class State(models.TextChoices):
@@ -57,23 +57,10 @@ class Channel(models.TextChoices):
 
 
 def region_scope(prefix: str, field: str = "region_code") -> Q:
-    """The rows (a case, or a row that carries its case's region in `field`, e.g.
-    "region__code") whose region code starts with `prefix`, as a range that a plain b-tree on
-    the code (alone or after state) answers: under a collation other than C, PostgreSQL uses
-    such an index for LIKE only with pattern ops.
-
-    For a prefix of digits the range alone is exact, region codes being digits
-    (regions.rules.level_of): no LIKE beside it, for PostgreSQL takes the LIKE's selectivity
-    as independent of the range's and so underestimated a county's cases about tenfold, and
-    chose plans for a few rows where it read a hundred thousand (docs/scaling.md). Any other
-    prefix keeps the LIKE."""
-    if not prefix:
-        return Q(**{f"{field}__startswith": ""})
-    if not (prefix.isascii() and prefix.isdigit()):
-        return Q(**{f"{field}__startswith": prefix})
-    scope = Q(**{f"{field}__gte": prefix})
-    after = codes_after(prefix)
-    return scope if after is None else scope & Q(**{f"{field}__lt": after})
+    """The rows (a case, or a row that carries its case's region in `field`) whose region
+    code starts with `prefix`: regions.rules.prefix_scope, a range on the code that plain
+    b-trees (region_code alone or after state) answer."""
+    return prefix_scope(prefix, field)
 
 
 class CaseQuerySet(models.QuerySet):
