@@ -290,6 +290,18 @@ class QueueCount:
 # The queues whose pending step is said by EXISTS conditions joined by OR (`_pending_step`).
 PENDING_STEP_QUEUES = frozenset({"review", "decide"})
 
+# Their heading counts exactly up to this many cases and says "1000+" above (the tabs' "99+"
+# a step further): each case counted tests its conditions row by row (`per_row_subplans`), so
+# a province's 10,000 (interface.counts.EXACT_COUNT_UP_TO) cost its review page 211 ms at
+# 1,000,000 cases where the page itself took 1 ms, and PostgreSQL's estimate of such
+# conditions is a guess (docs/scaling.md).
+PENDING_HEADING_UP_TO = 1_000
+
+
+def heading_cap(queue: Queue) -> int:
+    """How far the heading of `queue` counts exactly (`queue_counts`)."""
+    return PENDING_HEADING_UP_TO if queue.key in PENDING_STEP_QUEUES else counts.EXACT_COUNT_UP_TO
+
 
 @contextlib.contextmanager
 def per_row_subplans(queues: Iterable[Queue], using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
@@ -329,8 +341,8 @@ def queue_counts(
 ) -> dict[str, QueueCount]:
     """Each queue's count for its tab, each over at most TAB_COUNT_UP_TO + 1 rows; with
     `heading`, also that queue's count for its heading under the key "" (over at most
-    EXACT_COUNT_UP_TO + 1 rows, `more` when there are more: interface.counts.capped_count
-    then asks for the estimate). `base`: the user's `case_rows`, already filtered. Best
+    `heading_cap` + 1 rows, `more` when there are more: interface.counts.capped_count then
+    asks for the estimate, or the heading says "1000+" for a queue of PENDING_STEP_QUEUES). `base`: the user's `case_rows`, already filtered. Best
     read inside `per_row_subplans`, as the queue's page.
 
     One statement: a scalar subquery per count, each with its own LIMIT, so that PostgreSQL
@@ -341,7 +353,7 @@ def queue_counts(
     rows = apply_filters(case_rows(user), filters or {}) if base is None else base
     wanted = [(q.key, q, TAB_COUNT_UP_TO) for q in queues]
     if heading is not None:
-        wanted.append(("", heading, counts.EXACT_COUNT_UP_TO))
+        wanted.append(("", heading, heading_cap(heading)))
     sql, params = counts_statement(user, rows, [(q, cap) for _key, q, cap in wanted])
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
