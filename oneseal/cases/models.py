@@ -194,6 +194,10 @@ class Case(models.Model):
             models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
             # ... and by item (its handling items), within a region.
             models.Index(fields=["handling_item", "region_code"], name="case_item_region"),
+            # ... and by item in a state (a queue's tab with the item filter), cases 0019.
+            models.Index(
+                fields=["handling_item", "state", "region_code"], name="case_item_state_region"
+            ),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.

@@ -246,3 +246,39 @@ def test_a_countys_case_list_reads_the_region_code_by_an_index(
     )
     queue = Case.objects.filter(state="received").visible_to_prefix("640221").explain()
     assert re.search(r"Index Cond: .*\(region_code\)::text >= '640221'", queue), queue
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_an_items_cases_in_a_state_are_read_by_an_index_on_both(handling_item, clerk, applicant):
+    """The workbench's tabs with the item filter: one item's cases in one state, within a
+    region or not (cases 0019). With (item, region) alone a province's tab read every case of
+    the item from the table to test its state."""
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    row = Case.objects.filter(pk=case.pk).values()[0]
+    for field in ("id", "number", "state", "region_code", "handling_item_id"):
+        del row[field]
+    states = ["received", "accepted", "granted", "delivered", "denied"]
+    # Ten items' cases: the other nine ids name no row, which the foreign key (deferred to the
+    # test's end) lets by until they are deleted, and the planner weighs like any others.
+    Case.objects.bulk_create(
+        Case(
+            **row,
+            handling_item_id=handling_item.pk + i % 10,
+            number=f"S{i:07d}",
+            state="received" if i % 50 == 0 else states[1 + i % 4],
+            region_code=f"6402{21 + i // 10 % 10}",
+        )
+        for i in range(20000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Case._meta.db_table}")
+    province = (
+        Case.objects.filter(handling_item=handling_item, state="received").order_by().values("pk")
+    )
+    county = province.filter(region_scope("640221"))
+    for queryset in (province, county):
+        assert "case_item_state_region" in queryset.explain(), queryset.explain()
+    assert county.count() == 201 and province.count() == 401
+    # The rows of items that do not exist go before the test's end checks the keys.
+    Case.objects.exclude(handling_item=handling_item).delete()
