@@ -240,10 +240,11 @@ def test_a_countys_case_list_reads_the_region_code_by_an_index(
         cursor.execute("SET LOCAL enable_seqscan = off")
     # Alone, region_code also has Django's pattern-ops index (`..._like`), which the LIKE can
     # use (`~>=~`); the range is answered by the plain b-trees, region_code's own and those
-    # that lead with the state (`>=`).
-    assert re.search(
-        r"Index Cond: .*region_code", Case.objects.visible_to_prefix("640221").explain()
-    )
+    # that lead with the state (`>=`). Unordered: in the list's order, now that the range is
+    # estimated as it is (a twentieth here), the order's index read with the range as a
+    # filter is the cheaper first page, as it is for a county at 1,000,000 cases.
+    scope = Case.objects.visible_to_prefix("640221").order_by().values("pk").explain()
+    assert re.search(r"Index Cond: .*region_code", scope), scope
     queue = Case.objects.filter(state="received").visible_to_prefix("640221").explain()
     assert re.search(r"Index Cond: .*\(region_code\)::text >= '640221'", queue), queue
 
