@@ -73,7 +73,8 @@ class CappedCountPagination(BoundedLimitOffsetPagination):
             # The estimate ends at or before this page: whether there is a next page is read,
             # not guessed, so that paging goes on to the real end.
             end = self.offset + self.limit
-            more = len(page) == self.limit and queryset[end : end + 1].exists()
+            rows = queryset.queryset if isinstance(queryset, _ReadByIds) else queryset
+            more = len(page) == self.limit and rows[end : end + 1].exists()
             self.count = end + 1 if more else self.offset + len(page)
         return page
 

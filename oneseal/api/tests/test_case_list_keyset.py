@@ -208,3 +208,18 @@ def test_a_deep_offset_skips_over_ids_and_reads_its_own_rows_only(seven, clerk, 
         q["sql"] for q in captured.captured_queries if 'applicants_applicant"."name' in q["sql"]
     ]
     assert rows and all("OFFSET" not in q.upper() for q in rows), rows
+
+
+def test_a_deep_offset_past_an_estimate_still_reads_whether_more_follow(seven, clerk, monkeypatch):
+    """Over the exact count's cap the count is PostgreSQL's estimate, and a page at or past
+    its end reads whether a next row exists: from the list itself, not the page's ids."""
+    from oneseal.api import pagination
+
+    monkeypatch.setattr(pagination, "capped_count", lambda queryset: (4, True))
+    client = client_of(clerk)
+    body = client.get("/api/v1/cases?limit=2&offset=3").json()
+    assert [c["id"] for c in body["results"]] == newest_first(seven)[3:5]
+    assert body["count"] == 6 and body["count_estimated"] is True and body["next"]
+    last = client.get("/api/v1/cases?limit=3&offset=4").json()
+    assert [c["id"] for c in last["results"]] == newest_first(seven)[4:7]
+    assert last["count"] == 7 and last["next"] is None
