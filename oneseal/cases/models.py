@@ -198,6 +198,12 @@ class Case(models.Model):
             models.Index(
                 fields=["handling_item", "state", "region_code"], name="case_item_state_region"
             ),
+            # The delivery queue in its order (granted cases by delivery due), cases 0019.
+            models.Index(
+                fields=["delivery_due", "id"],
+                condition=Q(state="granted"),
+                name="case_granted_delivery",
+            ),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.

@@ -11,22 +11,30 @@ the models and the migrations agree."""
 from django.db import migrations, models
 
 INDEX = models.Index(fields=["handling_item", "state", "region_code"], name="case_item_state_region")
+# The delivery queue's order (workbench.queries, "deliver"): a province's granted cases were
+# sorted whole for a page, 17,398 of them at 1,000,000 cases and on disk under the 64 kB
+# work_mem of a page with a review tab (83 ms; 1 ms along this index).
+GRANTED = models.Index(
+    fields=["delivery_due", "id"], condition=models.Q(state="granted"), name="case_granted_delivery"
+)
 
 
 def create(apps, schema_editor):
     model = apps.get_model("cases", "Case")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.add_index(model, INDEX)
+    for index in (INDEX, GRANTED):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(model, index, concurrently=True)
+        else:
+            schema_editor.add_index(model, index)
 
 
 def drop(apps, schema_editor):
     model = apps.get_model("cases", "Case")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.remove_index(model, INDEX)
+    for index in (INDEX, GRANTED):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(model, index, concurrently=True)
+        else:
+            schema_editor.remove_index(model, index)
 
 
 class Migration(migrations.Migration):
@@ -36,7 +44,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="case", index=INDEX)],
+            state_operations=[
+                migrations.AddIndex(model_name="case", index=INDEX),
+                migrations.AddIndex(model_name="case", index=GRANTED),
+            ],
             database_operations=[migrations.RunPython(create, drop, elidable=False)],
         )
     ]

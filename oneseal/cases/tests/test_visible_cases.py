@@ -283,3 +283,34 @@ def test_an_items_cases_in_a_state_are_read_by_an_index_on_both(handling_item, c
     assert county.count() == 201 and province.count() == 401
     # The rows of items that do not exist go before the test's end checks the keys.
     Case.objects.exclude(handling_item=handling_item).delete()
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_the_delivery_queue_is_read_in_its_order_by_an_index(handling_item, clerk, applicant):
+    """A province's granted cases by delivery due (the workbench's "deliver" queue, cases
+    0019): the first page along the index, not a sort of every granted case."""
+    import datetime
+
+    from oneseal.interface.keyset import order_of
+    from oneseal.workbench import queries
+
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    row = Case.objects.filter(pk=case.pk).values()[0]
+    for field in ("id", "number", "state", "delivery_due"):
+        del row[field]
+    start = datetime.date(2025, 1, 1)
+    Case.objects.bulk_create(
+        Case(
+            **row,
+            number=f"D{i:07d}",
+            state="granted" if i % 5 == 0 else "delivered",
+            delivery_due=start + datetime.timedelta(days=i % 300),
+        )
+        for i in range(20000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Case._meta.db_table}")
+    deliver = queries.QUEUE_BY_KEY["deliver"]
+    page = Case.objects.filter(state="granted").order_by(*order_of(deliver.keys))[:26]
+    assert "case_granted_delivery" in page.explain(), page.explain()
