@@ -14,6 +14,7 @@ from oneseal.cases.queries import Viewer, is_scoped_staff
 from oneseal.catalogue.models import HandlingItem
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.regions.rules import prefix_scope
 
 from . import rules
 from .actions import can_manage, slot_start
@@ -32,7 +33,7 @@ def visible_bookings(user: Viewer) -> QuerySet[Booking]:
     own = Q(applicant__in=represented(user))
     prefix = _staff_prefix(user)
     if prefix is not None:
-        return Booking.objects.filter(Q(region_code__startswith=prefix) | own)
+        return Booking.objects.filter(prefix_scope(prefix, "region_code") | own)
     return Booking.objects.filter(own)
 
 
@@ -53,7 +54,9 @@ def managed_halls(user: Actor) -> list[Hall]:
     prefix = scope_prefix(user)
     if prefix is None:
         return []
-    halls = Hall.objects.filter(region_code__startswith=prefix).select_related("region", "bureau")
+    halls = Hall.objects.filter(prefix_scope(prefix, "region_code")).select_related(
+        "region", "bureau"
+    )
     return [h for h in halls if can_manage(user, h.region)]
 
 
@@ -61,7 +64,7 @@ def clerk_halls(user: Actor) -> QuerySet[Hall]:
     prefix = scope_prefix(user)
     if prefix is None or not has_role(user, Role.CLERK):
         return Hall.objects.none()
-    return Hall.objects.filter(region_code__startswith=prefix).select_related("region")
+    return Hall.objects.filter(prefix_scope(prefix, "region_code")).select_related("region")
 
 
 def groups_for(hi: HandlingItem) -> QuerySet[ItemGroup]:
@@ -75,9 +78,9 @@ def groups_for(hi: HandlingItem) -> QuerySet[ItemGroup]:
     return (
         ItemGroup.objects.filter(
             serves,
+            prefix_scope(region.prefix, "hall__region_code"),
             is_active=True,
             hall__is_active=True,
-            hall__region_code__startswith=region.prefix,
         )
         .select_related("hall")
         .distinct()

@@ -15,6 +15,7 @@ from oneseal.applicants.queries import represented
 from oneseal.cases.queries import Viewer, is_scoped_staff, visible_cases
 from oneseal.organisation.models import Bureau, Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.regions.rules import prefix_scope
 
 from . import rules
 from .models import Archive, ArchiveHandover, ArchiveSupplement
@@ -35,7 +36,7 @@ def visible_archives(user: Viewer) -> QuerySet[Archive]:
     if is_archivist(user):
         prefix = scope_prefix(user)
         if prefix is not None:
-            scope |= Q(region_code__startswith=prefix)
+            scope |= prefix_scope(prefix, "region_code")
     return Archive.objects.filter(scope)
 
 
@@ -77,7 +78,7 @@ def visible_handovers(user: Actor) -> QuerySet[ArchiveHandover]:
     prefix = scope_prefix(user)
     if prefix is None or not is_archivist(user):
         return ArchiveHandover.objects.none()
-    return ArchiveHandover.objects.filter(region_code__startswith=prefix)
+    return ArchiveHandover.objects.filter(prefix_scope(prefix, "region_code"))
 
 
 @dataclass

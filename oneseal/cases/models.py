@@ -25,7 +25,7 @@ from oneseal.catalogue.models import (
 )
 from oneseal.organisation.models import Bureau, Section, ServiceCentre
 from oneseal.regions.models import Region
-from oneseal.regions.rules import codes_after
+from oneseal.regions.rules import prefix_scope
 
 
 class State(models.TextChoices):
@@ -56,16 +56,11 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("网上")
 
 
-def region_scope(prefix: str) -> Q:
-    """The rows (a case, or a row that carries its case's region) whose region code starts
-    with `prefix`. The range beside the LIKE says the same and lets a plain b-tree on
-    region_code (alone or after state) answer it: under a collation other than C, PostgreSQL
-    uses such an index for LIKE only with pattern ops."""
-    if not prefix:
-        return Q(region_code__startswith="")
-    scope = Q(region_code__startswith=prefix, region_code__gte=prefix)
-    after = codes_after(prefix)
-    return scope if after is None else scope & Q(region_code__lt=after)
+def region_scope(prefix: str, field: str = "region_code") -> Q:
+    """The rows (a case, or a row that carries its case's region in `field`) whose region
+    code starts with `prefix`: regions.rules.prefix_scope, a range on the code that plain
+    b-trees (region_code alone or after state) answer."""
+    return prefix_scope(prefix, field)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -199,6 +194,16 @@ class Case(models.Model):
             models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
             # ... and by item (its handling items), within a region.
             models.Index(fields=["handling_item", "region_code"], name="case_item_region"),
+            # ... and by item in a state (a queue's tab with the item filter), cases 0019.
+            models.Index(
+                fields=["handling_item", "state", "region_code"], name="case_item_state_region"
+            ),
+            # The delivery queue in its order (granted cases by delivery due), cases 0019.
+            models.Index(
+                fields=["delivery_due", "id"],
+                condition=Q(state="granted"),
+                name="case_granted_delivery",
+            ),
             # The warning scan and the e-supervision lists read running (accepted) cases by due
             # date; covering indexes on PostgreSQL (measured in bench/cases.py). SQLite skips
             # covering indexes, which the embedded demo does not need.

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from oneseal.errors import ValidationFailed
 from oneseal.projects import desk
 from oneseal.projects.models import Bundle, ProjectKind, Stage, StageStanding
+from oneseal.regions.rules import prefix_scope
 
 from .queries import Scope
 
@@ -35,7 +36,7 @@ def standings(scope: Scope, on: datetime.date) -> QuerySet[StageStanding]:
     """Every stage standing under the scope, computed again first where stale."""
     found = StageStanding.objects.all()
     if scope.prefix:
-        found = found.filter(region_code__startswith=scope.prefix)
+        found = found.filter(prefix_scope(scope.prefix, "region_code"))
     desk.refresh(found, on=on)
     return found
 

@@ -465,7 +465,7 @@ STEP_MEASURES = (
 
 def milestones(scope: Scope, start: datetime.date, end: datetime.date) -> QuerySet[CaseMilestone]:
     rows = CaseMilestone.objects.filter(happened_on__gte=start, happened_on__lte=end)
-    return rows if scope.prefix == "" else rows.filter(region_code__startswith=scope.prefix)
+    return rows if scope.prefix == "" else rows.filter(region_scope(scope.prefix))
 
 
 def _row(key, label, values: dict, by: str) -> StatRow:
@@ -647,7 +647,7 @@ def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> 
     grouped_rows = []
     for rows, month in parts:
         if scope.prefix:
-            rows = rows.filter(region_code__startswith=scope.prefix)
+            rows = rows.filter(region_scope(scope.prefix))
         key = month if by == By.MONTH else F(f"{by}_id")
         grouped_rows.append(
             rows.annotate(key=key)

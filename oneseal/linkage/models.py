@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from oneseal.cases.models import Case, CaseEvent, Licence, Suspension
 from oneseal.catalogue.models import Item, SpecialProcedure
 from oneseal.organisation.models import Department
+from oneseal.regions.rules import prefix_scope
 
 
 class SupportKind(models.TextChoices):
@@ -192,7 +193,7 @@ class RegionScopedQuerySet(models.QuerySet):
         None nothing)."""
         if prefix is None:
             return self.none()
-        return self if prefix == "" else self.filter(region_code__startswith=prefix)
+        return self if prefix == "" else self.filter(prefix_scope(prefix, "region_code"))
 
 
 class PushQuerySet(RegionScopedQuerySet):

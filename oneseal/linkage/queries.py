@@ -14,6 +14,7 @@ from oneseal.actors import User
 from oneseal.cases import models as cases
 from oneseal.catalogue.models import Item
 from oneseal.organisation.models import Department
+from oneseal.regions.rules import prefix_scope
 
 from .actors import acting_department
 from .models import (
@@ -260,7 +261,7 @@ def revocation_requests_to_decide(prefix: str | None) -> QuerySet[Feedback]:
     on the revocation procedure instead, which the signatory's queue lists by itself."""
     return (
         Feedback.objects.filter(request_state=Feedback.RequestState.OPEN, handled_on__isnull=True)
-        .filter(region_code__startswith=prefix)
+        .filter(prefix_scope(prefix, "region_code"))
         .select_related("case__applicant", "case__region", "licence", "department")
         .order_by("on", "id")
         if prefix is not None

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oneseal.cases.models import CaseEvent, Licence
 from oneseal.regions.models import Region
+from oneseal.regions.rules import prefix_scope
 
 
 class Kind(models.TextChoices):
@@ -40,7 +41,7 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(state=Publication.State.PUBLISHED)
 
     def in_region(self, prefix: str) -> "PublicationQuerySet":
-        return self if prefix == "" else self.filter(region_code__startswith=prefix)
+        return self if prefix == "" else self.filter(prefix_scope(prefix, "region_code"))
 
 
 class Publication(models.Model):

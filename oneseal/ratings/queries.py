@@ -15,6 +15,7 @@ from oneseal.cases.models import Case
 from oneseal.cases.queries import REGION_WIDE_ROLES, Viewer, is_scoped_staff, visible_cases
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.regions.models import Region
+from oneseal.regions.rules import prefix_scope
 
 from . import rules
 from .models import FollowUp, Rating
@@ -25,7 +26,9 @@ def staff_scope(user: Viewer, path: str = "") -> Q | None:
     "rating__"); None for anyone else."""
     if not is_scoped_staff(user):
         return None
-    scope = Q(region_code__startswith=scope_prefix(user))  # both rows carry the case's region
+    prefix = scope_prefix(user)
+    # Both rows carry the case's region; no prefix (an inactive user): nothing.
+    scope = Q(pk__in=[]) if prefix is None else prefix_scope(prefix, "region_code")
     if user.is_superuser:
         return scope
     staff = staff_of(user)
@@ -117,7 +120,7 @@ def summary(qs: QuerySet[Rating]) -> Summary:
 def public_ratings(region: Region) -> QuerySet[Rating]:
     """The ratings of the cases of a region and the regions under it: what 好差评 publishes
     for a county (counts only; nobody's rating is shown)."""
-    return Rating.objects.filter(region_code__startswith=region.prefix)
+    return Rating.objects.filter(prefix_scope(region.prefix, "region_code"))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from . import rules
 class RegionQuerySet(models.QuerySet):
     def within(self, region: "Region") -> "RegionQuerySet":
         """The region itself and every region below it."""
-        return self.filter(code__startswith=region.prefix)
+        return self.filter(rules.prefix_scope(region.prefix, "code"))
 
 
 class Region(models.Model):

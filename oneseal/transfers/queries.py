@@ -12,6 +12,7 @@ from oneseal.catalogue.models import Catalogue, ItemVersion
 from oneseal.linkage.models import SupportRequest
 from oneseal.organisation.models import Bureau, Department
 from oneseal.organisation.rules import scope_prefix
+from oneseal.regions.rules import prefix_scope
 
 from . import rules
 from .models import (
@@ -38,7 +39,7 @@ def visible_agreements(user: Actor) -> QuerySet[Agreement]:
     if prefix is None:
         return Agreement.objects.none()
     return (
-        Agreement.objects.filter(region_code__startswith=prefix)
+        Agreement.objects.filter(prefix_scope(prefix, "region_code"))
         .select_related("bureau__region", "department")
         .annotate(item_count=Count("items", distinct=True))
     )
@@ -229,12 +230,12 @@ def open_transition_duties(prefix: str, *, today: datetime.date) -> list[Transit
     liaison still has support requests open (the duty does not end with the period)."""
     open_requests = list(
         SupportRequest.objects.filter(
-            region_code__startswith=prefix,
+            prefix_scope(prefix, "region_code"),
             route=SupportRequest.Route.LIAISON,
             state=SupportRequest.RequestState.OPEN,
         ).select_related("case", "department")
     )
-    transitions = Transition.objects.filter(region_code__startswith=prefix).select_related(
+    transitions = Transition.objects.filter(prefix_scope(prefix, "region_code")).select_related(
         "department", "liaison"
     )
     out = []
@@ -254,7 +255,7 @@ def visible_transitions(user: Actor) -> QuerySet[Transition]:
     prefix = _prefix(user)
     if prefix is None:
         return Transition.objects.none()
-    return Transition.objects.filter(region_code__startswith=prefix).select_related(
+    return Transition.objects.filter(prefix_scope(prefix, "region_code")).select_related(
         "department", "liaison", "bureau"
     )
 
@@ -263,6 +264,6 @@ def visible_staff_transfers(user: Actor) -> QuerySet[StaffTransfer]:
     prefix = _prefix(user)
     if prefix is None:
         return StaffTransfer.objects.none()
-    return StaffTransfer.objects.filter(region_code__startswith=prefix).select_related(
+    return StaffTransfer.objects.filter(prefix_scope(prefix, "region_code")).select_related(
         "staff", "department", "bureau"
     )

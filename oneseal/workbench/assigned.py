@@ -25,6 +25,7 @@ from oneseal.linkage.models import Push, Scope, SupportRequest
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
 from oneseal.ratings.models import FollowUp
+from oneseal.regions.rules import prefix_scope
 
 KIND_LABELS = {
     "step": gettext_lazy("审批环节"),
@@ -56,20 +57,20 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
         return {}
     out: dict[str, QuerySet] = {
         "step": CaseStep.objects.filter(
+            prefix_scope(prefix, "case__region_code"),
             assignee=user.pk,
             state=CaseStep.StepState.PENDING,
             case__state__in=(State.ACCEPTED, State.SUSPENDED),
-            case__region_code__startswith=prefix,
         ),
         "follow_up": FollowUp.objects.filter(
+            prefix_scope(prefix, "region_code"),
             assignee=user.pk,
             state=FollowUp.FollowUpState.OPEN,
-            region_code__startswith=prefix,
         ),
         "support": SupportRequest.objects.filter(
+            prefix_scope(prefix, "region_code"),
             liaison=user.pk,
             state=SupportRequest.RequestState.OPEN,
-            region_code__startswith=prefix,
         ),
     }
     if has_role(user, Role.CLERK):
@@ -80,7 +81,7 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
         )
         # Back at "received" after a correction notice: only the reply brings it there.
         out["correction"] = (
-            Case.objects.filter(state=State.RECEIVED, region_code__startswith=prefix)
+            Case.objects.filter(prefix_scope(prefix, "region_code"), state=State.RECEIVED)
             .alias(requester=Subquery(last_request))
             .filter(requester=user.pk)
         )
@@ -89,17 +90,17 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
     if acting is not None:
         department = acting.pk
         out["push"] = Push.objects.filter(
+            prefix_scope(prefix, "region_code"),
             department=department,
             signed_on__isnull=True,
             escalated_on__isnull=False,
-            region_code__startswith=prefix,
         )
         escalated = SupportRequest.objects.filter(
+            prefix_scope(prefix, "region_code"),
             department=department,
             state=SupportRequest.RequestState.OPEN,
             escalated_on__isnull=False,
             liaison__isnull=True,
-            region_code__startswith=prefix,
         )
         out["support"] = out["support"] | escalated
     return out

@@ -249,14 +249,26 @@ def apply_filters(qs: QuerySet[Case], filters: dict) -> QuerySet[Case]:
 # words are too common for an index to narrow (a list of every "公司") and the list is read in
 # its own order, keeping the rows that match.
 NAME_MATCHES_LISTED = 500
+# Likewise the cases whose number matches: a number or its tail names a case or a few.
+NUMBER_MATCHES_LISTED = 500
+
+
+def number_matches(text: str) -> QuerySet[Case]:
+    """The cases whose number contains `text`, by the trigram index on the number (cases
+    0014), in no order: an order would let PostgreSQL read the list's order instead."""
+    return Case.objects.filter(number__icontains=text).order_by()
 
 
 def search_q(text: str) -> Q:
-    """The cases whose number or applicant's name contains `text`. The applicants are read
-    first, by the trigram index on their name (cases 0014), so that the condition on the
-    cases is `number LIKE … OR applicant_id IN (ids)`: two indexes, the number's trigrams and
-    the applicant's, joined in a bitmap. `applicant__name LIKE` across the join made
-    PostgreSQL read every case of the scope and its applicant."""
+    """The cases whose number or applicant's name contains `text`. The applicants and the
+    cases whose number matches are read first, by the trigram indexes on their name and
+    number (cases 0014), so that the condition on the cases is `id IN (ids) OR applicant_id
+    IN (ids)`, answered by primary keys in each of a page's statements (its tabs' counts,
+    its heading, its rows): each statement's own trigram scan of a digit-heavy number cost a
+    county clerk's search 45 ms at 1,000,000 cases, eight times a page (docs/scaling.md).
+    `applicant__name LIKE` across the join made PostgreSQL read every case of the scope and
+    its applicant. Above the listed limits the words are too common for an index to narrow,
+    and the condition stays the LIKE."""
     ids = list(
         Applicant.objects.filter(name__icontains=text).values_list("pk", flat=True)[
             : NAME_MATCHES_LISTED + 1
@@ -267,7 +279,11 @@ def search_q(text: str) -> Q:
         if len(ids) <= NAME_MATCHES_LISTED
         else Q(applicant__name__icontains=text)
     )
-    return Q(number__icontains=text) | by_name
+    numbered = list(number_matches(text).values_list("pk", flat=True)[: NUMBER_MATCHES_LISTED + 1])
+    by_number = (
+        Q(pk__in=numbered) if len(numbered) <= NUMBER_MATCHES_LISTED else Q(number__icontains=text)
+    )
+    return by_number | by_name
 
 
 # A tab says whether there is work and roughly how much ("99+"); the queue shown counts its
@@ -289,6 +305,18 @@ class QueueCount:
 
 # The queues whose pending step is said by EXISTS conditions joined by OR (`_pending_step`).
 PENDING_STEP_QUEUES = frozenset({"review", "decide"})
+
+# Their heading counts exactly up to this many cases and says "1000+" above (the tabs' "99+"
+# a step further): each case counted tests its conditions row by row (`per_row_subplans`), so
+# a province's 10,000 (interface.counts.EXACT_COUNT_UP_TO) cost its review page 211 ms at
+# 1,000,000 cases where the page itself took 1 ms, and PostgreSQL's estimate of such
+# conditions is a guess (docs/scaling.md).
+PENDING_HEADING_UP_TO = 1_000
+
+
+def heading_cap(queue: Queue) -> int:
+    """How far the heading of `queue` counts exactly (`queue_counts`)."""
+    return PENDING_HEADING_UP_TO if queue.key in PENDING_STEP_QUEUES else counts.EXACT_COUNT_UP_TO
 
 
 @contextlib.contextmanager
@@ -329,8 +357,8 @@ def queue_counts(
 ) -> dict[str, QueueCount]:
     """Each queue's count for its tab, each over at most TAB_COUNT_UP_TO + 1 rows; with
     `heading`, also that queue's count for its heading under the key "" (over at most
-    EXACT_COUNT_UP_TO + 1 rows, `more` when there are more: interface.counts.capped_count
-    then asks for the estimate). `base`: the user's `case_rows`, already filtered. Best
+    `heading_cap` + 1 rows, `more` when there are more: interface.counts.capped_count then
+    asks for the estimate, or the heading says "1000+" for a queue of PENDING_STEP_QUEUES). `base`: the user's `case_rows`, already filtered. Best
     read inside `per_row_subplans`, as the queue's page.
 
     One statement: a scalar subquery per count, each with its own LIMIT, so that PostgreSQL
@@ -341,7 +369,7 @@ def queue_counts(
     rows = apply_filters(case_rows(user), filters or {}) if base is None else base
     wanted = [(q.key, q, TAB_COUNT_UP_TO) for q in queues]
     if heading is not None:
-        wanted.append(("", heading, counts.EXACT_COUNT_UP_TO))
+        wanted.append(("", heading, heading_cap(heading)))
     sql, params = counts_statement(user, rows, [(q, cap) for _key, q, cap in wanted])
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)

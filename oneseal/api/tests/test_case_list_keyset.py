@@ -176,3 +176,50 @@ def test_a_page_joins_the_applicant_and_item_for_its_own_rows_only(seven, clerk)
     for sql in reads:
         inner = sql[sql.index('"cases_case"."id" IN (SELECT') :]
         assert "LIMIT 4" in inner and "applicants_applicant" not in inner.split("LIMIT 4")[0]
+
+
+def test_a_deep_offset_skips_over_ids_and_reads_its_own_rows_only(seven, clerk, far_staff):
+    """`offset` pages read the page's ids first, from the cases alone, then those rows with
+    their applicant and item: one statement read and joined every row it skipped (a county's
+    offset 5,000 of 1,000,000 cases, docs/scaling.md). Every page is the one it was."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oneseal.cases.models import Case
+
+    # Another county's case among them: neither counted nor shown to this clerk.
+    Case.objects.filter(pk=seven[2].pk).update(region_code="640202")
+    mine = [pk for pk in newest_first(seven) if pk != seven[2].pk]
+    client = client_of(clerk)
+    for limit in (1, 2, 3, 4):
+        for offset in range(1, 8):
+            body = client.get(f"/api/v1/cases?limit={limit}&offset={offset}").json()
+            assert [c["id"] for c in body["results"]] == mine[offset : offset + limit]
+            assert body["count"] == 6
+    accepted = client.get("/api/v1/cases?limit=2&offset=1&state=received").json()
+    assert [c["id"] for c in accepted["results"]] == mine[1:3]
+    assert client_of(far_staff).get("/api/v1/cases?offset=1").json()["results"] == []
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/v1/cases?limit=2&offset=3")
+    paged = [q["sql"] for q in captured.captured_queries if "OFFSET" in q["sql"].upper()]
+    assert len(paged) == 1 and "applicants_applicant" not in paged[0], paged
+    assert paged[0].split(" FROM ")[0].count(",") == 0, paged[0]  # the id alone
+    rows = [
+        q["sql"] for q in captured.captured_queries if 'applicants_applicant"."name' in q["sql"]
+    ]
+    assert rows and all("OFFSET" not in q.upper() for q in rows), rows
+
+
+def test_a_deep_offset_past_an_estimate_still_reads_whether_more_follow(seven, clerk, monkeypatch):
+    """Over the exact count's cap the count is PostgreSQL's estimate, and a page at or past
+    its end reads whether a next row exists: from the list itself, not the page's ids."""
+    from oneseal.api import pagination
+
+    monkeypatch.setattr(pagination, "capped_count", lambda queryset: (4, True))
+    client = client_of(clerk)
+    body = client.get("/api/v1/cases?limit=2&offset=3").json()
+    assert [c["id"] for c in body["results"]] == newest_first(seven)[3:5]
+    assert body["count"] == 6 and body["count_estimated"] is True and body["next"]
+    last = client.get("/api/v1/cases?limit=3&offset=4").json()
+    assert [c["id"] for c in last["results"]] == newest_first(seven)[4:7]
+    assert last["count"] == 7 and last["next"] is None

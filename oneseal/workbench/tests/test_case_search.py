@@ -10,7 +10,6 @@ from django.db import connection
 from oneseal.applicants.actions import register_applicant
 from oneseal.applicants.models import Applicant
 from oneseal.cases import actions
-from oneseal.cases.models import Case
 from oneseal.testing import at
 from oneseal.workbench import queries
 
@@ -57,6 +56,32 @@ def test_the_search_stays_within_the_callers_scope(cases, far_staff):
     assert found(far_staff, cases[0].number) == []
 
 
+def test_a_number_too_common_to_list_still_finds_its_cases(cases, clerk, monkeypatch):
+    monkeypatch.setattr(queries, "NUMBER_MATCHES_LISTED", 1)
+    assert found(clerk, cases[0].number[:10]) == sorted(c.pk for c in cases)
+    assert found(clerk, cases[0].number) == [cases[0].pk]
+
+
+def test_the_matching_numbers_are_read_once_for_the_whole_page(cases, client, clerk):
+    """The page's statements (its tabs' counts, heading and rows) name the cases found by
+    number by id: the number's LIKE is read once, not once per statement."""
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(clerk)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("workbench:home"), {"queue": "all", "q": cases[0].number})
+    assert page.status_code == 200 and cases[0].number in page.content.decode()
+    assert cases[1].number not in page.content.decode()
+    pattern = f"%{cases[0].number}%"
+    by_number = [
+        q["sql"]
+        for q in captured.captured_queries
+        if pattern in q["sql"] and '"cases_case"."number"' in q["sql"]
+    ]
+    assert len(by_number) == 1, by_number
+
+
 def _indexes() -> set[str]:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -76,7 +101,7 @@ def test_the_migration_builds_the_trigram_indexes_on_postgresql_only(item, appli
             assert _indexes() == set()
             return
         assert _indexes() == {"case_number_trgm", "applicant_name_trgm"}
-        rows = Case.objects.filter(queries.search_q(case.number[-8:])).order_by()
+        rows = queries.number_matches(case.number[-8:])
         applicants = Applicant.objects.filter(name__icontains=applicant.name[1:4]).order_by()
         with connection.cursor() as cur:
             # A table of a few rows is read whole (or along any index) whatever its trigram

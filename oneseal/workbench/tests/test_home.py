@@ -176,3 +176,37 @@ def test_a_queue_over_the_exact_limit_shows_at_least(client, item, applicant, cl
     assert '待送达<span class="count">0</span>' in page
     # The heading: PostgreSQL's estimate (never below what was counted), SQLite counts.
     assert "约 " in page if connection.vendor == "postgresql" else "共 3 件" in page
+
+
+def test_a_review_queue_over_its_heading_cap_says_at_least_and_asks_no_estimate(
+    client, item, applicant, clerk, reviewer, monkeypatch, django_user_model
+):
+    """The review and decision headings count exactly up to PENDING_HEADING_UP_TO and say
+    "1000+" above it: each case counted there tests its pending step row by row. The tabs keep
+    their "99+", the other queues their count and estimate."""
+    from django.test.utils import CaptureQueriesContext
+
+    from oneseal.interface import counts
+    from oneseal.workbench import queries
+
+    for d in ("2025-03-03", "2025-03-04", "2025-03-05"):
+        accepted_case(item, applicant, clerk, d)
+    root = django_user_model.objects.create_superuser("root-heading", password="root-pw-h")
+    exact = body(client, root, queue="review")
+    assert "共 3 件" in exact
+    monkeypatch.setattr(queries, "PENDING_HEADING_UP_TO", 2)
+    monkeypatch.setattr(queries, "TAB_COUNT_UP_TO", 1)
+    with CaptureQueriesContext(connection) as captured:
+        page = body(client, root, queue="review")
+    assert "2+ 件" in page and "共 " not in page and "约 " not in page
+    assert '待我审查<span class="count">1+</span>' in page
+    assert not [q for q in captured.captured_queries if q["sql"].startswith("EXPLAIN")]
+    assert page.count("<tr data-case=") == exact.count("<tr data-case=") == 3
+    # Another queue over its own cap still says its count or the estimate.
+    monkeypatch.setattr(counts, "EXACT_COUNT_UP_TO", 2)
+    everything = body(client, root, queue="all")
+    assert "3+ 件" not in everything
+    assert "约 " in everything if connection.vendor == "postgresql" else "共 3 件" in everything
+    # A numbered page (a link from before the cursors) counts as it did, to number its pages.
+    numbered = body(client, root, queue="review", page="1")
+    assert "+ 件" not in numbered

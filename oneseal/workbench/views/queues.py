@@ -53,6 +53,8 @@ class QueuePage:
     count_estimated: bool
     previous: str
     next: str
+    # The count is a floor ("1000+", queries.PENDING_HEADING_UP_TO): no last page is known.
+    count_at_least: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -67,13 +69,24 @@ def _queue_page(
     request: HttpRequest,
     queue: queries.Queue,
     cases: QuerySet[Case],
-    counted: int | None = None,
+    heading: queries.QueueCount | None = None,
 ) -> QueuePage:
     """The page a queue's links ask for: `cursor` (the page's own links: read from the
     order's position, as fast deep in a province's queue as on top, and stable while cases
     come in), or `page` (a number, as links from before the cursors: read by offset, then
-    linked on by cursor), or the first. `counted`: the capped count of `cases`, made with the
+    linked on by cursor), or the first. `heading`: the capped count of `cases`, made with the
     tabs' (queries.queue_counts)."""
+    counted = None
+    at_least = False
+    if heading is not None:
+        # Above its cap a heading asks PostgreSQL's estimate (CappedPaginator), unless it is
+        # a floor ("1000+", queries.heading_cap).
+        at_least = heading.more and queries.heading_cap(queue) != capped.EXACT_COUNT_UP_TO
+        counted = capped.EXACT_COUNT_UP_TO + 1 if heading.more and not at_least else heading.n
+        if at_least and request.GET.get("page"):
+            # A numbered page, from links made before the cursors, needs the pages' count:
+            # counted as it always was.
+            counted, at_least = None, False
     paginator = CappedPaginator(cases, PAGE_SIZE, counted=counted)
     position = None
     if request.GET.get("cursor"):
@@ -111,6 +124,7 @@ def _queue_page(
         paginator.count_estimated,
         found.previous.token() if found.previous else "",
         found.next.token() if found.next else "",
+        at_least,
     )
 
 
@@ -134,7 +148,7 @@ def home(request: HttpRequest) -> HttpResponse:
             request,
             queue,
             queries.shown_columns(queries.queue_cases(user, queue, base=rows)),
-            counted=capped.EXACT_COUNT_UP_TO + 1 if heading.more else heading.n,
+            heading,
         )
     keep = request.GET.copy()
     for name in ("page", "queue", "cursor"):
