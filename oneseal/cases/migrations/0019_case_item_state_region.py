@@ -40,7 +40,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("cases", "0017_per_date_provisional")]
+    dependencies = [("cases", "0018_drop_due_provisional")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
