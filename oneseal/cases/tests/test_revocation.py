@@ -2,39 +2,174 @@
 views or the period, then a signatory's decision — on real dates, with every refusal."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test.utils import override_settings
 
+from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import invalidate
 from oneseal.cases import actions
 from oneseal.cases.actions.revocation import open_proposal, proposals_ready_to_decide
 from oneseal.cases.models import Case, CaseEvent, Licence, RevocationProposal
+from oneseal.catalogue import actions as catalogue_actions
+from oneseal.catalogue.models import HandlingItem, Material
 from oneseal.documents import actions as document_actions
-from oneseal.documents.models import Document, PendingNotice
+from oneseal.documents.models import Document, PendingNotice, Seal
 from oneseal.documents.tests.conftest import pdf_text
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
-from oneseal.testing import accepted_case, day, issued_document
+from oneseal.organisation.models import Bureau, Role, Section
+from oneseal.regions.models import Region
+from oneseal.testing import accepted_case, builders, day, issued_document, list_special_procedures
 
 State = RevocationProposal.ProposalState
 
-
-@pytest.fixture
-def seal(bureau):
-    return document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def licensed(make_item, own_applicant, clerk, signatory, seal):
-    """A delivered licence of the online applicant, granted on 2025-09-24."""
-    case = accepted_case(make_item(steps=False), own_applicant, clerk, "2025-09-22")
-    actions.grant(
-        case,
-        actor=signatory,
-        on=day("2025-09-24"),
-        scope="热食类食品制售",
-        valid_from=day("2025-09-24"),
-        valid_until=day("2030-09-23"),
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """The county's staff, the item, the seal and the delivered licence, built once for the
+    module inside a transaction rolled back after its last test: the grant and delivery, with
+    their signed documents, were most of each test's time when every test built its own. Each
+    test runs in its own savepoint on top (the `db` fixture) and reads its objects afresh (the
+    fixtures below), so what one test changes, in the database or in memory, the next does not
+    see. The rows and names are the shared fixtures' own (`oneseal.testing.builders`,
+    `oneseal.testing.fixtures`), as in test_licence_register.py."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        invalidate()
+        county = builders.regions().get(code=builders.COUNTY)
+        bureau = builders.bureau(county)
+        admin_user = builders.admin_user(county)
+        department = builders.department(county)
+        catalogue = builders.catalogue(county, bureau)
+        section = Section.objects.create(bureau=bureau, name="市场准入科")
+        clerk = builders.clerk(county, bureau)
+        signatory = builders.signatory(county, bureau)
+        reviewer = builders.make_staff(
+            "reviewer", county, Role.REVIEWER, display_name="李初审", bureau=bureau, section=section
+        )
+        supervisor = builders.make_staff(
+            "supervisor", county, Role.SUPERVISOR, department=department
+        )
+        applicant_user = builders.applicant_user()
+        own_applicant = builders.own_applicant(clerk, applicant_user)
+        item = published_item(
+            builders.complete_draft(catalogue, admin_user, department), admin_user
+        )
+        seal = document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
+        case = accepted_case(item, own_applicant, clerk, "2025-09-22")
+        actions.grant(
+            case,
+            actor=signatory,
+            on=day("2025-09-24"),
+            scope="热食类食品制售",
+            valid_from=day("2025-09-24"),
+            valid_until=day("2030-09-23"),
+        )
+        actions.deliver(case, actor=clerk, channel="window", on=day("2025-09-25"))
+        yield {
+            "bureau": bureau.pk,
+            "clerk": clerk.pk,
+            "signatory": signatory.pk,
+            "reviewer": reviewer.pk,
+            "supervisor": supervisor.pk,
+            "applicant_user": applicant_user.pk,
+            "other_applicant_user": builders.other_applicant_user(clerk).pk,
+            "far_staff": builders.far_staff(Region.objects.get(code=builders.OTHER_COUNTY)).pk,
+            "own_applicant": own_applicant.pk,
+            "item": item.pk,
+            "seal": seal.pk,
+            "licensed": case.pk,
+        }
+        transaction.set_rollback(True)
+    invalidate()
+
+
+def published_item(version, admin_user) -> HandlingItem:
+    """What `make_item(steps=False)` publishes: 食品经营许可（新办） with a core and a tolerable
+    non-core material, its special procedures, and no review steps."""
+    hi = version.handling_items.get()
+    hi.result_name, hi.deliver_by_post = "食品经营许可证", True
+    catalogue_actions.save_draft_part(hi, actor=admin_user)
+    catalogue_actions.save_draft_part(
+        Material(
+            handling_item=hi, name="食品安全管理制度", order=2, is_core=False, is_tolerable=True
+        ),
+        actor=admin_user,
     )
-    actions.deliver(case, actor=clerk, channel="window", on=day("2025-09-25"))
-    return Case.objects.get(pk=case.pk)
+    list_special_procedures(hi, admin_user)
+    catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
+    return hi
+
+
+def _user(shared, name):
+    return get_user_model().objects.get(pk=shared[name])
+
+
+@pytest.fixture
+def clerk(shared, db):
+    return _user(shared, "clerk")
+
+
+@pytest.fixture
+def signatory(shared, db):
+    return _user(shared, "signatory")
+
+
+@pytest.fixture
+def reviewer(shared, db):
+    return _user(shared, "reviewer")
+
+
+@pytest.fixture
+def supervisor(shared, db):
+    return _user(shared, "supervisor")
+
+
+@pytest.fixture
+def applicant_user(shared, db):
+    return _user(shared, "applicant_user")
+
+
+@pytest.fixture
+def other_applicant_user(shared, db):
+    return _user(shared, "other_applicant_user")
+
+
+@pytest.fixture
+def far_staff(shared, db):
+    return _user(shared, "far_staff")
+
+
+@pytest.fixture
+def own_applicant(shared, db):
+    return Applicant.objects.get(pk=shared["own_applicant"])
+
+
+@pytest.fixture
+def bureau(shared, db):
+    return Bureau.objects.get(pk=shared["bureau"])
+
+
+@pytest.fixture
+def item(shared, db):
+    return HandlingItem.objects.get(pk=shared["item"])
+
+
+@pytest.fixture
+def seal(shared, db):
+    return Seal.objects.get(pk=shared["seal"])
+
+
+@pytest.fixture
+def licensed(shared, db):
+    """A delivered licence of the online applicant, granted on 2025-09-24."""
+    return Case.objects.get(pk=shared["licensed"])
 
 
 def propose(case, actor, on="2025-09-29", **kwargs):
@@ -299,9 +434,9 @@ def test_a_hearing_cannot_be_asked_for_when_the_notice_gave_no_such_right(
 
 
 def test_the_period_counts_working_days_over_the_spring_festival(
-    make_item, own_applicant, clerk, reviewer, signatory, seal
+    item, own_applicant, clerk, reviewer, signatory, seal
 ):
-    case = accepted_case(make_item(steps=False), own_applicant, clerk, "2026-02-02")
+    case = accepted_case(item, own_applicant, clerk, "2026-02-02")
     actions.grant(
         case,
         actor=signatory,
