@@ -294,3 +294,21 @@ def test_the_role_links_of_the_layout_still_follow_the_roles(client, world, cler
     client.force_login(signatory)
     page = client.get(reverse("workbench:home")).content.decode()
     assert 'id="nav-sign"' in page and 'id="nav-intake"' not in page
+
+
+def test_a_users_counts_are_built_into_sql_once(world, reviewer, colleague, monkeypatch):
+    """Building the review and decision queues' filters into SQL was most of a superuser's
+    page CPU: a second page over the same rows reuses the statement, and another user's
+    counts are their own."""
+    built = []
+    review = queries.QUEUE_FILTERS["review"]
+    monkeypatch.setitem(
+        queries.QUEUE_FILTERS, "review", lambda user, qs: built.append(user) or review(user, qs)
+    )
+    monkeypatch.setattr(queries, "_COUNT_SQL", {})
+    first = queries.queue_counts(reviewer, queries.queues_for(reviewer))
+    assert built == [reviewer]
+    assert queries.queue_counts(reviewer, queries.queues_for(reviewer)) == first
+    assert built == [reviewer]
+    queries.queue_counts(colleague, queries.queues_for(colleague))
+    assert built == [reviewer, colleague]
