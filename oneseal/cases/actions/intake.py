@@ -780,8 +780,9 @@ def accept(
             attorney[0], reasons=blockers, fields={"power_of_attorney": attorney}
         )
     check("accept", case, blockers)
-    for line in case.materials.filter(pk__in=list(tolerated or {})):
-        # Only lines of `tolerated` are read, so it is given here.
+    # Only lines of `tolerated` are read, so it is given here; without any, not even the
+    # (empty) query is built: compiling it is a measurable part of the intake API's CPU.
+    for line in case.materials.filter(pk__in=list(tolerated)) if tolerated else ():
         line.status, line.promised_by = (
             CaseMaterial.Status.TOLERATED,
             cast("dict[int, datetime.date]", tolerated)[line.pk],

@@ -376,3 +376,31 @@ def test_the_material_check_is_audited_and_only_while_the_application_is_receive
     with pytest.raises(InvalidTransition):
         actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED})
     assert AuditEvent.objects.filter(action="cases.check_materials").count() == 1
+
+
+def test_accepting_with_nothing_tolerated_builds_no_query_for_tolerated_lines(
+    handling_item, applicant, clerk, monkeypatch
+):
+    # Each query Django compiles costs CPU on the intake hot path even when, as for an empty
+    # `pk__in`, it sends nothing. The checklist is read by a statement prepared once per
+    # connection (`checklist_of`), so after a first acceptance none is compiled at all.
+    from django.db.models.sql.compiler import SQLCompiler
+
+    first, second = (
+        provide_all(
+            actions.receive(handling_item, actor=clerk, applicant=applicant, at=at(when)), clerk
+        )
+        for when in ("2025-01-24 10:00", "2025-01-24 11:00")
+    )
+    actions.accept(first, actor=clerk, on=day("2025-01-27"))
+    compiled: list[type] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    second = actions.accept(second, actor=clerk, on=day("2025-01-27"))
+    assert second.state == State.ACCEPTED
+    assert CaseMaterial not in compiled
