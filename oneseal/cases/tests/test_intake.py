@@ -376,3 +376,57 @@ def test_the_material_check_is_audited_and_only_while_the_application_is_receive
     with pytest.raises(InvalidTransition):
         actions.check_materials(case, actor=clerk, statuses={line.pk: CaseMaterial.Status.PROVIDED})
     assert AuditEvent.objects.filter(action="cases.check_materials").count() == 1
+
+
+def test_accepting_with_nothing_tolerated_builds_no_query_for_tolerated_lines(
+    handling_item, applicant, clerk, monkeypatch
+):
+    # Each query Django compiles costs CPU on the intake hot path even when, as for an empty
+    # `pk__in`, it sends nothing. The checklist is read by a statement prepared once per
+    # connection (`checklist_of`), so after a first acceptance none is compiled at all.
+    from django.db.models.sql.compiler import SQLCompiler
+
+    first, second = (
+        provide_all(
+            actions.receive(handling_item, actor=clerk, applicant=applicant, at=at(when)), clerk
+        )
+        for when in ("2025-01-24 10:00", "2025-01-24 11:00")
+    )
+    actions.accept(first, actor=clerk, on=day("2025-01-27"))
+    compiled: list[type] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    second = actions.accept(second, actor=clerk, on=day("2025-01-27"))
+    assert second.state == State.ACCEPTED
+    assert CaseMaterial not in compiled
+
+
+def test_receiving_inserts_the_case_by_sql_built_once_per_connection(
+    handling_item, applicant, clerk, monkeypatch
+):
+    # As the events (oneseal.prepared.insert): Django's compiler is not run for each case opened.
+    from django.db.models.sql.compiler import SQLInsertCompiler
+
+    first = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    inserted: list[type] = []
+    as_sql = SQLInsertCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        inserted.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLInsertCompiler, "as_sql", counting)
+    second = actions.receive(handling_item, actor=clerk, applicant=applicant, idempotency_key="k")
+    third = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    assert CaseMaterial in inserted and Case not in inserted
+    assert len({first.number, second.number, third.number}) == 3
+    assert Case.objects.get(pk=third.pk).state == State.RECEIVED == third.state
+    assert third.materials.count() == 2 and third.events.get().action == "receive"
+    # The same key again hands back the case it opened.
+    again = actions.receive(handling_item, actor=clerk, applicant=applicant, idempotency_key="k")
+    assert again == second
