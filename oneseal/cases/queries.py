@@ -18,6 +18,7 @@ from oneseal.catalogue.models import HandlingItem, ItemVersion, Material, Review
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
 from oneseal.prepared import Prepared
+from oneseal.regions.rules import codes_after
 
 from .clocks import clocks_of
 from .models import (
@@ -95,9 +96,13 @@ def _region_wide_range(user: Viewer) -> tuple[str, str] | None:
     if not staff.role_set & REGION_WIDE_ROLES:
         return None
     prefix = staff.region.prefix
-    if not prefix:
+    after = codes_after(prefix) if prefix else None
+    # The range's end is the next digit string (regions.rules.codes_after), never the character
+    # after "9": under a collation other than C ":" sorts before the digits, and the range of a
+    # region whose code ends in 9 would be empty.
+    if after is None:
         return None
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return prefix, after
 
 
 _IN_RANGE: Prepared[Case] = Prepared(

@@ -305,3 +305,27 @@ def test_the_delivery_queue_is_read_in_its_order_by_an_index(handling_item, cler
     deliver = queries.QUEUE_BY_KEY["deliver"]
     page = Case.objects.filter(state="granted").order_by(*order_of(deliver.keys))[:26]
     assert "case_granted_delivery" in page.explain(), page.explain()
+
+
+def test_a_region_ending_in_9_finds_its_case_by_the_range_alone(
+    non_c_collation, handling_item, clerk, applicant, django_assert_num_queries
+):
+    """The one-statement lookup's range ended at the character after the prefix's last digit:
+    "640229" → "64022:", which under a collation other than C sorts before "640229", so a
+    clerk of such a county missed every case of theirs there and paid for the second lookup."""
+    from oneseal.organisation.models import Staff
+    from oneseal.regions.models import Region
+
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    county = Staff.objects.get(user=clerk).region
+    nine = Region.objects.create(
+        code="640229", prefix="640229", name="九号县", level=county.level, parent=county.parent
+    )
+    Staff.objects.filter(user=clerk).update(region=nine)
+    Case.objects.filter(pk=case.pk).update(region_code="640229")
+    near = get_user_model().objects.get(pk=clerk.pk)
+    staff_of(near)
+    with django_assert_num_queries(1):
+        assert case_is_visible(near, case.pk)
+    Case.objects.filter(pk=case.pk).update(region_code="640230")
+    assert not case_is_visible(near, case.pk)
