@@ -5,6 +5,7 @@ requests (POST /api/v1/cases, POST /api/v1/cases/{id}/accept) through Django's t
                                              [--database-url postgres://…] [--top 40]
                                              [--statements] [--statement-cpu] [--wall] [--dump DIR]
                                              [--only inprocess|api|floor] [--gc-freeze] [--gc-threshold N]
+                                             [--timers]
 
 It builds a throw-away PostgreSQL database from the models (no migrations, as the test suite
 does), the same world as `bench/cases.py` (one county, a published handling item, a clerk, an
@@ -16,7 +17,10 @@ time (the profiler's timer is the process's CPU time unless --wall). --dump writ
 files (for snakeviz or `python -m pstats`). Beside the CPU per case it prints the garbage
 collector's collections per generation over the unprofiled cases with their CPU time (the
 longest is the pause a request sees); --gc-freeze and --gc-threshold set the collector as
-deploy/gunicorn.conf.py sets it in the workers. `--only floor` profiles the floor of
+deploy/gunicorn.conf.py sets it in the workers. `--timers` runs one more unprofiled pass with
+the functions of `TIMED` wrapped in a CPU timer each (inclusive, outermost call only): their
+cost per case without cProfile's overhead per call, which inflates code made of many small
+calls several times over (a `deepcopy`, a middleware) and misleads about shares. `--only floor` profiles the floor of
 `bench/cases.py` instead (two POSTs to the bench-only endpoint, one INSERT each: what the
 middleware, sign-in and DRF cost with nothing of oneseal's). Run by hand; not part of the test
 suite.
@@ -62,6 +66,81 @@ class GcTimes:
             self.started = time.process_time()
         else:
             self.cpu[info["generation"]].append(time.process_time() - self.started)
+
+
+# What --timers wraps: (module or module.Class, function). Every reference to the function in a
+# loaded module and in the case event hooks is replaced, so callers that imported it by name
+# are timed too.
+TIMED = [
+    ("oneseal.api.cases.views", "opening_input"),
+    ("oneseal.api.cases.details", "require_visible"),
+    ("oneseal.api.cases.details", "opened_detail"),
+    ("oneseal.api.cases.details", "acted_detail"),
+    ("oneseal.api.cases.outputs", "case_view"),
+    ("oneseal.organisation.backends.StaffBackend", "get_user"),
+    ("oneseal.interface.sessions.SessionStore", "_get_session_from_db"),
+    ("oneseal.cases.actions.intake", "receive"),
+    ("oneseal.cases.actions._base", "lock"),
+    ("oneseal.cases.actions._base", "move"),
+    ("oneseal.cases.actions._base", "append_event"),
+    ("oneseal.documents.actions", "issue_for_event"),
+    ("oneseal.documents.actions", "_queue"),
+    ("oneseal.documents.queries", "active_seal"),
+    ("oneseal.audit.actions", "record"),
+    ("oneseal.notifications.hooks", "case_event"),
+    ("oneseal.notifications.actions", "notify_applicant"),
+    ("oneseal.prepared.Prepared", "__call__"),
+    ("oneseal.prepared", "insert"),
+    ("oneseal.prepared", "update"),
+    ("django.db.models.query.QuerySet", "bulk_create"),
+    ("django.db.transaction.Atomic", "__enter__"),
+    ("django.db.transaction.Atomic", "__exit__"),
+]
+
+
+def install_timers() -> tuple[dict, collections.Counter]:
+    import functools
+    import importlib
+
+    from oneseal.cases import notices
+
+    spent: dict[str, float] = collections.defaultdict(float)
+    calls: collections.Counter[str] = collections.Counter()
+    depth: collections.Counter[str] = collections.Counter()
+
+    def timed(name, function):
+        @functools.wraps(function)
+        def run(*a, **k):
+            depth[name] += 1
+            started = time.process_time()
+            try:
+                return function(*a, **k)
+            finally:
+                depth[name] -= 1
+                if not depth[name]:  # a recursive call is inside its outermost one
+                    spent[name] += time.process_time() - started
+                    calls[name] += 1
+
+        return run
+
+    for where, name in TIMED:
+        try:
+            owner = importlib.import_module(where)
+        except ImportError:
+            module, _, cls = where.rpartition(".")
+            owner = getattr(importlib.import_module(module), cls)
+        original = getattr(owner, name)
+        if isinstance(owner, type):
+            setattr(owner, name, timed(f"{owner.__name__}.{name}", original))
+            continue
+        wrapper = timed(name, original)
+        for module in list(sys.modules.values()):
+            for attr, value in list(getattr(module, "__dict__", {}).items()):
+                if value is original:
+                    setattr(module, attr, wrapper)
+        for hooks in (notices._hooks, notices._observers):
+            hooks[:] = [wrapper if h is original else h for h in hooks]
+    return spent, calls
 
 
 def measure(label: str, n: int, one, args) -> None:
@@ -113,6 +192,23 @@ def measure(label: str, n: int, one, args) -> None:
     for i in range(n):
         one(1000 + i)
     profiler.disable()
+    # After the profile, so that the profile has none of the timers' frames.
+    timers = ""
+    if args.timers:
+        spent, calls = install_timers()
+        for i in range(5):
+            one(700 + i)
+        spent.clear(), calls.clear()
+        t1 = time.process_time()
+        for i in range(n):
+            one(800 + i)
+        timers = (
+            f"   timed pass: {(time.process_time() - t1) * 1000 / n:.1f} ms CPU per case\n"
+            + "".join(
+                f"     {ms * 1000 / n:7.3f} ms {calls[name] / n:5.1f} calls  {name}\n"
+                for name, ms in sorted(spent.items(), key=lambda kv: -kv[1])
+            )
+        )
     print(f"\n== {label}: {cpu * 1000:.1f} ms CPU per case (unprofiled, {n} cases)")
     if backend:
         print(f"   PostgreSQL backend: {database * 1000:.1f} ms CPU per case (from /proc)")
@@ -129,6 +225,9 @@ def measure(label: str, n: int, one, args) -> None:
     for kind, count in statement_kinds(captured):
         spent = f"  {by_statement[kind] * 1000 / n:6.2f} ms PostgreSQL CPU" if by_statement else ""
         print(f"     {count:3d}  {kind:50}{spent}")
+    if timers:
+        print("   CPU per case inside each timed function (inclusive, unprofiled):")
+        print(timers, end="")
     if args.statements:
         for q in captured:
             print("     ", q["sql"][:240])
@@ -168,6 +267,11 @@ def main():
         type=int,
         default=0,
         help="gc's generation-0 threshold (default: gc's own)",
+    )
+    parser.add_argument(
+        "--timers",
+        action="store_true",
+        help="one more pass: CPU per case in each function of TIMED, without the profiler",
     )
     args = parser.parse_args()
 

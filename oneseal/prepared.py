@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model, QuerySet, signals
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
@@ -253,6 +253,78 @@ def _compile_insert(model: type[Model], connection) -> _Insert:
     values = ", ".join(["%s"] * len(fields))
     returning = f" RETURNING {table}.{quote(meta.pk.column)}" if out.returning else ""
     out.sql = f"INSERT INTO {table} ({columns}) VALUES ({values}){returning}"  # noqa: S608
+    return out
+
+
+class _Update:
+    __slots__ = ("sql", "fields")
+
+
+def update(obj: M, fields: list[str], *, using: str = DEFAULT_DB_ALIAS) -> M:
+    """`obj.save(update_fields=fields)` by an UPDATE whose SQL is built once per connection and
+    set of fields: the same values (each field's `pre_save` and `get_db_prep_save`), the same
+    signals (`pre_save`, `post_save` with created=False and the fields, only when someone
+    listens), and Django's error when no row was updated. A model with a parent or a save() of
+    its own, or a value that is an expression (F(), a subquery), is saved by save()."""
+    model = type(obj)
+    connection = connections[using]
+    meta = model._meta
+    names = frozenset(fields)
+    if not names:  # as save() does with no fields to update
+        return obj
+    concrete = [
+        f
+        for f in meta.local_concrete_fields
+        if not f.primary_key and (f.name in names or f.attname in names)
+    ]
+    if (
+        meta.parents
+        or obj.pk is None
+        or model.save is not Model.save
+        or len(concrete) != len(names)  # a name that is no concrete field: save() says so
+        or any(hasattr(getattr(obj, f.attname), "resolve_expression") for f in concrete)
+    ):
+        obj.save(update_fields=fields, using=using)
+        return obj
+    key = (meta.label_lower, names)
+    kept = connection.__dict__.setdefault("_oneseal_updates", {})
+    compiled = kept.get(key)
+    if compiled is None:
+        compiled = kept[key] = _compile_update(model, concrete, connection)
+    # As save() does: a related object saved after it was assigned gives its key now.
+    obj._prepare_related_fields_for_save(operation_name="save")
+    if signals.pre_save.has_listeners(model):
+        signals.pre_save.send(
+            sender=model, instance=obj, raw=False, using=using, update_fields=names
+        )
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in compiled.fields
+    ]
+    params.append(meta.pk.get_db_prep_value(obj.pk, connection))
+    with _cursor(connection) as cursor:
+        cursor.execute(compiled.sql, params)
+        updated = cursor.rowcount
+    if not updated:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    obj._state.adding, obj._state.db = False, using
+    if signals.post_save.has_listeners(model):
+        signals.post_save.send(
+            sender=model, instance=obj, created=False, update_fields=names, raw=False, using=using
+        )
+    return obj
+
+
+def _compile_update(model: type[Model], fields: list, connection) -> _Update:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    out = _Update()
+    out.fields = fields
+    # The model's own table and column names, quoted: no value of anyone's goes in.
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    out.sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(meta.db_table)}.{quote(meta.pk.column)} = %s"
+    )
     return out
 
 

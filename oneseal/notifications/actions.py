@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from oneseal.actors import User
 from oneseal.audit.actions import record
 from oneseal.errors import NotPermitted, fail_fields
+from oneseal.prepared import insert
 
 from . import quiet
 from .models import Channel, Delivery, Kind, Notification, Preference
@@ -102,15 +103,19 @@ def _create(
 ) -> Notification:
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
-    notification = Notification.objects.create(
-        user=user,
-        applicant=applicant,
-        kind=kind,
-        title=str(title)[:200],
-        body=str(body),
-        link=str(link)[:300],
-        case=case,
-        key=key,
+    # Notification.objects.create() by an INSERT built once per connection: one per act the
+    # applicant is told of, on the intake path.
+    notification = insert(
+        Notification(
+            user=user,
+            applicant=applicant,
+            kind=kind,
+            title=str(title)[:200],
+            body=str(body),
+            link=str(link)[:300],
+            case=case,
+            key=key,
+        )
     )
     try:
         if user is not None:

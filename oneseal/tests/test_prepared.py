@@ -4,7 +4,7 @@ each call's values; an insert is save(force_insert=True), signals included."""
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, signals
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +14,7 @@ from oneseal.audit.actions import record
 from oneseal.audit.models import AuditEvent, AuditHead
 from oneseal.catalogue.models import ItemVersion
 from oneseal.organisation.models import Staff
-from oneseal.prepared import Prepared, insert
+from oneseal.prepared import Prepared, insert, update
 from oneseal.regions.models import Region
 from oneseal.testing import audit_verify
 
@@ -169,3 +169,77 @@ def test_with_prepared_statements_off_nothing_is_prepared_on_the_server(county, 
             ['SELECT "regions_region"."id"%ORDER BY "regions_region"."name" DESC%'],
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_update_is_save_with_update_fields_its_signals_and_its_error(county):
+    seen = []
+
+    def saving(sender, instance, update_fields, **kwargs):
+        seen.append(("pre", instance.pk, update_fields))
+
+    def saved(sender, instance, created, update_fields, **kwargs):
+        seen.append(("post", instance.pk, created, update_fields))
+
+    signals.pre_save.connect(saving, sender=Region, dispatch_uid="test_prepared_update")
+    signals.post_save.connect(saved, sender=Region, dispatch_uid="test_prepared_update")
+    try:
+        county.name = "改过的名字"
+        update(county, ["name"])
+    finally:
+        signals.pre_save.disconnect(sender=Region, dispatch_uid="test_prepared_update")
+        signals.post_save.disconnect(sender=Region, dispatch_uid="test_prepared_update")
+    names = frozenset({"name"})
+    assert seen == [("pre", county.pk, names), ("post", county.pk, False, names)]
+    assert Region.objects.get(pk=county.pk).name == "改过的名字"
+    # Only the fields named are written, as save(update_fields=…) writes them.
+    county.name, county.prefix = "又改了", "zz"
+    update(county, ["name"])
+    stored = Region.objects.get(pk=county.pk)
+    assert stored.name == "又改了" and stored.prefix != "zz"
+    # The kept statement is on the connection, per model and set of fields.
+    assert ("regions.region", names) in connections["default"].__dict__["_oneseal_updates"]
+    # A row that is gone: save()'s own error, not a silent success.
+    gone = Region.objects.get(pk=county.pk)
+    gone.pk = 10**9
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        update(gone, ["name"])
+    # No fields: nothing written, as save(update_fields=[]).
+    with CaptureQueriesContext(connection) as queries:
+        update(county, [])
+    assert len(queries) == 0
+
+
+def test_update_leaves_expressions_and_unknown_names_to_save(county):
+    county.level = F("level")
+    update(county, ["level"])  # save() resolves the expression
+    assert Region.objects.get(pk=county.pk).level is not None
+    with pytest.raises(ValueError, match="do not exist"):
+        update(county, ["no_such_field"])
+
+
+def test_a_case_moves_by_a_kept_update_and_is_stored_as_save_stored_it(
+    handling_item, applicant, clerk
+):
+    from oneseal.cases.models import Case
+    from oneseal.testing import accepted_case
+
+    case = accepted_case(handling_item, applicant, clerk, "2025-03-03")
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.state, stored.lock_version, stored.accepted_on, stored.promised_due) == (
+        case.state,
+        case.lock_version,
+        case.accepted_on,
+        case.promised_due,
+    )
+    kept = connections["default"].__dict__["_oneseal_updates"]
+    assert any(model == "cases.case" and "state" in fields for model, fields in kept)
+
+
+def test_a_message_to_an_applicant_is_inserted_by_a_kept_statement(handling_item, applicant, clerk):
+    from oneseal.notifications.models import Notification
+    from oneseal.testing import accepted_case
+
+    case = accepted_case(handling_item, applicant, clerk, "2025-03-03")
+    told = Notification.objects.get(case=case, kind="acceptance")
+    assert told.created_at is not None and told.title
+    assert "_oneseal_insert_notifications.notification" in connections["default"].__dict__

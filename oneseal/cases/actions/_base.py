@@ -17,7 +17,7 @@ from oneseal.calendars.queries import today as business_today
 from oneseal.delegations import rules as delegation_rules
 from oneseal.errors import Conflict, NotPermitted, fail_blockers
 from oneseal.organisation.rules import has_role, staff_of
-from oneseal.prepared import Prepared, insert
+from oneseal.prepared import Prepared, insert, update
 
 from .. import notices, rules
 from ..locks import mark_locked
@@ -244,7 +244,8 @@ def move(
     from_state = case.state
     case.state = rules.target_state(action, from_state)
     case.lock_version += 1
-    case.save(update_fields=["state", "lock_version", *(update_fields or [])])
+    # case.save(update_fields=…) by an UPDATE built once per connection and set of fields.
+    update(case, ["state", "lock_version", *(update_fields or [])])
     return append_event(
         case,
         action=action,
