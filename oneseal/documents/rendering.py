@@ -11,6 +11,13 @@ characters of GB 2312 plus Latin and punctuation (≈7,800 glyphs, kept under VA
 which every document uses; a character outside it (𠮷 in a name) is drawn from a second,
 tiny font cut from the full face for exactly those characters, also cached. Both are the
 same Noto Sans CJK SC outlines.
+
+Why the cuts are TrueType: fpdf2 subsets the embedded font again for every document, and
+subsetting CFF outlines interprets every kept glyph's charstring program (to follow its
+subroutines, then again to prune them) and compiles the programs back: 0.14–0.5 s of CPU per
+document, most of the demo's load and of the documents' tests. The cuts' outlines are turned
+into quadratic (glyf) outlines once, within one font unit of the cubic ones (fontTools' cu2qu);
+a glyf subset copies each kept glyph's bytes (≈ 0.05–0.15 s per document, and smaller files).
 """
 
 import contextlib
@@ -28,6 +35,8 @@ import qrcode
 from django.conf import settings
 from fontTools import subset as ft_subset
 from fontTools import ttLib
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 from fpdf.fonts import TTFFont
@@ -42,7 +51,7 @@ PT_PER_MM = 72 / 25.4
 FONT = "notocjk"
 RARE_FONT = "notocjkrare"
 # Bump when the choice of characters in the common cut changes.
-COMMON_CUT_VERSION = "gb2312-1"
+COMMON_CUT_VERSION = "gb2312-glyf-1"
 
 
 @dataclass(frozen=True)
@@ -138,11 +147,56 @@ def _cut(path: str, face: int, codepoints: set[int], target: Path) -> Path:
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints & set(font.getBestCmap()))
     subsetter.subset(font)
+    if "CFF " in font:
+        _quadratic(font)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     os.close(fd)
     font.save(tmp)
     os.replace(tmp, target)
     return target
+
+
+# A cubic curve becomes quadratic ones within this many font units (of 1,000 per em in Noto).
+CU2QU_MAX_ERR = 1.0
+
+
+def _quadratic(font: ttLib.TTFont) -> None:
+    """Replace the CFF outlines of `font` by TrueType (glyf) outlines, in place."""
+    order = font.getGlyphOrder()
+    cubic = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(cubic)
+        # PostScript contours run counter-clockwise, TrueType's clockwise.
+        cubic[name].draw(Cu2QuPen(pen, CU2QU_MAX_ERR, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    glyf = font["glyf"] = ttLib.newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, glyphs
+    font["loca"] = ttLib.newTable("loca")
+    del font["CFF "]
+    maxp = font["maxp"]
+    # Version 1.0 (TrueType outlines); the outline maxima are recomputed when the font is saved.
+    maxp.tableVersion = 0x00010000
+    for limit in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+        "maxPoints",
+        "maxContours",
+        "maxCompositePoints",
+        "maxCompositeContours",
+        "maxComponentDepth",
+    ):
+        setattr(maxp, limit, 0)
+    maxp.maxZones = 1
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping = 2.0, [], {}
+    font.sfntVersion = "\x00\x01\x00\x00"
 
 
 def _source_key(path: str, face: int) -> str:
@@ -157,7 +211,7 @@ def _common_font(path: str, face: int) -> tuple[str, frozenset[int]]:
     """The common cut of the face and the characters it draws."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"CJK font not found: {path}")
-    target = _cache_dir() / f"noto-{_source_key(path, face)}-{COMMON_CUT_VERSION}.otf"
+    target = _cache_dir() / f"noto-{_source_key(path, face)}-{COMMON_CUT_VERSION}.ttf"
     _cut(path, face, _common_codepoints(), target)
     cmap = ttLib.TTFont(str(target), lazy=True).getBestCmap()
     return str(target), frozenset(cmap)
@@ -177,7 +231,7 @@ def _rare_font(path: str, face: int, codepoints: frozenset[int]) -> str:
             path,
             face,
             set(codepoints) | {0x20, 0x3000},
-            _cache_dir() / f"noto-{_source_key(path, face)}-rare-{name}.otf",
+            _cache_dir() / f"noto-{_source_key(path, face)}-rare-{name}.ttf",
         )
     )
 

@@ -31,7 +31,7 @@ def test_warm_leaves_the_font_cut_and_the_dictionary_cache_in_var(settings, tmp_
         check=True,
     ).stdout
 
-    (cut,) = (tmp_path / "cache" / "fonts").glob("*.otf")
+    (cut,) = (tmp_path / "cache" / "fonts").glob("*.ttf")
     (dictionary,) = (tmp_path / "search").glob("*")
     assert set(out.split()) == {str(cut), str(dictionary)}
     # A test process with the same var/ and font takes that cut instead of making its own.
