@@ -19,7 +19,7 @@ from oneseal.cases import actions
 from oneseal.cases.actions import held_scans
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
-from oneseal.cases.actions.review import current_step, guide_procedures
+from oneseal.cases.actions.review import assignees_for, current_step, guide_procedures
 from oneseal.cases.models import (
     Case,
     CaseMaterial,
@@ -86,7 +86,7 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict[str, list]
         # Each step with the staff it may be given to, so a choice names both and the form
         # never offers a step someone the action would refuse.
         out["assignments"] = [
-            (s, [(f"{s.review_step_id}:{u.pk}", u) for u in queries.assignees_for(case, s)])
+            (s, [(f"{s.review_step_id}:{u.pk}", u) for u in assignees_for(case, s)])
             for s in steps
             if s.state == CaseStep.StepState.PENDING
         ]
