@@ -5,9 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from oneseal.organisation.models import Role
 from oneseal.ratings import actions
 from oneseal.ratings.models import FollowUp, Rating
+from oneseal.regions.models import Region
 
 
 def client_for(user) -> Client:
@@ -132,11 +135,6 @@ def test_a_follow_up_given_to_a_colleague_offers_the_others_no_answer_form(
 def test_the_assignees_offered_are_exactly_those_accepted_on_the_page_and_the_api(
     bad_rating, clerk, reviewer, signatory, supervisor, far_clerk, make_staff, county
 ):
-    from rest_framework.test import APIClient
-
-    from oneseal.organisation.models import Role
-    from oneseal.regions.models import Region
-
     city = Region.objects.get(code="640200")
     city_reviewer = make_staff("city_reviewer", city, Role.REVIEWER, display_name="市局审查")
     left = make_staff("left", county, Role.CLERK, display_name="已离岗")

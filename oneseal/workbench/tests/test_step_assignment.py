@@ -1,6 +1,7 @@
 """Assigning a review step on the case page: each pending step offers only the staff the action
-(`cases.actions.review.assignees_for`, which `assignee_problem` keeps) accepts for it — not the other sections' reviewers,
-the city bureau's or a department's — and one choice names both the step and its assignee."""
+accepts for it (one rule, `cases.actions.review.assignees_for`, which `assignee_problem` keeps) —
+not the other sections' reviewers, the city bureau's or a department's — and one choice names
+both the step and its assignee."""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.urls import reverse
 from oneseal.cases import actions
 from oneseal.cases.actions.review import assignee_problem, assignees_for
 from oneseal.errors import ValidationFailed
-from oneseal.organisation.models import Bureau, Role
+from oneseal.organisation.models import Bureau, Role, Section
 from oneseal.regions.models import Region
 from oneseal.testing import accepted_case
 
@@ -103,8 +104,6 @@ def test_a_posted_assignee_the_step_may_not_have_is_refused_on_the_field(
 def test_the_staff_offered_and_the_staff_accepted_agree_for_every_step(
     running, everyone, make_staff, county, bureau, section, root
 ):
-    from oneseal.organisation.models import Section
-
     other_section = Section.objects.create(bureau=bureau, name="社会事务科")
     left = make_staff("left", county, Role.SIGNATORY, display_name="已离岗", bureau=bureau)
     left.is_active = False
