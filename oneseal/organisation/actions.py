@@ -262,6 +262,7 @@ def role_blockers(staff: Staff, role: str) -> dict[str, list[str]]:
 def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
     """Give `staff` exactly `roles`: one audit row per role granted or withdrawn. Returns the
     roles now held."""
+    given = staff
     staff = (
         Staff.objects.select_for_update(of=("self",))
         .select_related("region", "user", "bureau")
@@ -324,8 +325,20 @@ def set_roles(staff: Staff, roles: Iterable[str], *, actor: Actor) -> list[str]:
             data={"role": role, "user": staff.user_id},
         )
     _follow_admin_site(staff.user, wanted, staff=staff, actor=actor)
-    staff.user.__dict__.pop("_oneseal_staff", None)  # the cached staff row knew the old roles
+    _forget_roles(given)
     return sorted(wanted)
+
+
+def _forget_roles(staff: Staff) -> None:
+    """Roles are read once per request, onto the user (`rules.keep_staff`) and its record
+    (`Staff.known_roles`); the next request reads them afresh, in every process. Only the
+    objects the caller holds can still know the old roles: the record it gave and the user
+    loaded with it drop what they knew, so a role withdrawn is refused to them at once too."""
+    staff.known_roles = None
+    user = staff._state.fields_cache.get("user")
+    if user is not None:
+        user.__dict__.pop("_oneseal_staff", None)
+        user._state.fields_cache.pop("staff", None)  # `user.staff`, which the layouts read
 
 
 def _follow_admin_site(user: Any, roles: set[str], *, staff: Staff, actor: Actor) -> None:

@@ -3,6 +3,7 @@ withdraw, download the notices and the licence. Every case is loaded through
 `portal.queries.own_case` (the applicants tied to this account), so another person's case is a
 404 that says nothing about it; every write is one call of a `cases.actions` action."""
 
+import contextlib
 import re
 import uuid
 
@@ -21,6 +22,7 @@ from oneseal.calendars.queries import current_calendar, today
 from oneseal.cases import actions, texts
 from oneseal.cases import queries as case_queries
 from oneseal.cases import rules as case_rules
+from oneseal.cases.actions import held_scans
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.clocks import clocks_of
 from oneseal.cases.models import Case, CaseMaterial, Licence, RevocationProposal, State
@@ -30,7 +32,7 @@ from oneseal.documents import rules as document_rules
 from oneseal.drafts import actions as draft_actions
 from oneseal.drafts import queries as draft_queries
 from oneseal.drafts.models import Draft
-from oneseal.errors import DomainError, ValidationFailed
+from oneseal.errors import Conflict, DomainError, ValidationFailed
 from oneseal.reuse import actions as reuse_actions
 from oneseal.reuse import sources as reuse_sources
 
@@ -285,7 +287,14 @@ def _own_case_or_404(request: HttpRequest, pk: int) -> Case:
 
 @signed_in
 def my_case(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _own_case_or_404(request, pk)
+    return _render_my_case(request, _own_case_or_404(request, pk))
+
+
+def _render_my_case(
+    request: HttpRequest, case: Case, *, supply_held: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page; `supply_held` is the file a refused 容缺 supply kept for its line
+    (`supply`), which that line's form carries back."""
     clocks = clocks_of(case, current_calendar(), today())
     notice = (
         case_queries.correction_notice(case) if case.state == State.AWAITING_CORRECTION else None
@@ -326,8 +335,10 @@ def my_case(request: HttpRequest, pk: int) -> HttpResponse:
             }
             if not case_rules.transition_blockers("supply_tolerated_material", case.state)
             else set(),
+            "supply_held": supply_held,
             **_revocation_context(case),
         },
+        status=status,
     )
 
 
@@ -391,26 +402,64 @@ def upload(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     return redirect(reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}")
 
 
+def _supply_context(case: Case, line: CaseMaterial) -> str:
+    return f"portal.supply:{case.pk}:{line.pk}"
+
+
 @signed_in
 @require_POST
 def supply(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     """补齐容缺材料: the applicant's own file for a material accepted as missing on a promise
-    (`cases.actions.supply_tolerated_material`, which keeps the rules)."""
+    (`cases.actions.supply_tolerated_material`, which keeps the rules). The form carries the
+    case's version, so a form older than the case (another tab, a repeated submission) is
+    refused rather than acted on. A refused form loses nothing: the file sent is kept
+    (`hold_upload`, its reference bound to this applicant, the case and the line) and the page
+    shown again carries it, so the applicant sends the form again without the file again."""
     case = _own_case_or_404(request, pk)
     row = get_object_or_404(CaseMaterial.objects.select_related("material"), case=case, pk=line)
+    context = _supply_context(case, row)
+    held = held_scans.read_reference(
+        str(request.POST.get("held", "")), holder=request.user, context=context
+    )
     file = request.FILES.get("file")
     try:
-        actions.supply_tolerated_material(case, row.pk, actor=request.user, upload=file)
+        actions.supply_tolerated_material(
+            case,
+            row.pk,
+            actor=request.user,
+            upload=file or held,
+            expected_version=_version(request),
+        )
     except DomainError as exc:
-        for problem in _messages_of(exc):
+        # A stale form says so in the applicant's words: they may have acted in another tab.
+        problems = (
+            [_("本页打开后办件已有变化，本次补齐未提交，请核对下方最新情况后再次提交")]
+            if isinstance(exc, Conflict)
+            else _messages_of(exc)
+        )
+        for problem in problems:
             messages.error(
                 request, _("“{m}”：{problem}").format(m=row.material.name, problem=problem)
             )
-    else:
-        messages.success(
+        # A file its own check refused is named above; the one kept before, if any, stays.
+        if file is not None:
+            with contextlib.suppress(DomainError):
+                held = actions.hold_upload(file, actor=request.user, case=case)
+        kept = None
+        if held is not None:
+            kept = {
+                "line": row.pk,
+                "ref": held_scans.sign_reference(held, holder=request.user, context=context),
+                "name": held.original_name,
+            }
+        return _render_my_case(
             request,
-            _("已补齐“{m}”：{name}").format(m=row.material.name, name=getattr(file, "name", "")),
+            _own_case_or_404(request, pk),
+            supply_held=kept,
+            status=409 if isinstance(exc, Conflict) else 400,
         )
+    sent = file.name if file is not None else getattr(held, "original_name", "")
+    messages.success(request, _("已补齐“{m}”：{name}").format(m=row.material.name, name=sent))
     return redirect(reverse("portal:my_case", args=[case.pk]) + f"#line-{row.pk}")
 
 

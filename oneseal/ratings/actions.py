@@ -12,7 +12,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,6 +226,25 @@ def _display(user: Any) -> str:
     return staff.display_name if staff else user.get_username()
 
 
+def assignees_for(follow_up: FollowUp) -> QuerySet[Any]:
+    """Who the follow-up may be given to (`assign_follow_up` accepts exactly these; the page
+    and the API offer them): active staff whose scope covers the case's region, holding a role
+    that answers. A superuser holds every role but is nobody's colleague at the window: only
+    a staff record's own roles count."""
+    code = follow_up.region_code
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff__region__prefix__in=[code[:i] for i in range(len(code) + 1)],
+            staff__roles__role__in=ANSWER_ROLES,
+        )
+        .select_related("staff")
+        .distinct()
+        .order_by("staff__display_name", "pk")
+    )
+
+
 @transaction.atomic
 def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee: Any) -> FollowUp:
     follow_up = _lock_follow_up(follow_up)
@@ -231,12 +252,7 @@ def assign_follow_up(follow_up: FollowUp, *, actor: "User", assignee: Any) -> Fo
         raise NotPermitted()
     blockers = answer_blockers(follow_up)
     fail_blockers(blockers)
-    # A superuser holds every role but is nobody's colleague at the window: not an assignee.
-    if (
-        assignee is None
-        or staff_of(assignee) is None
-        or not _staff_in_region(assignee, follow_up, ANSWER_ROLES)
-    ):
+    if assignee is None or not assignees_for(follow_up).filter(pk=assignee.pk).exists():
         raise ValidationFailed(
             fields={"assignee": [_("承办人应为本地区的窗口、审查或签批工作人员")]}
         )

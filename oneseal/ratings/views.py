@@ -3,13 +3,9 @@ ratings with the bureau's answer. The staff side: the region's ratings, and the 
 bad ratings (overdue first) with the answer and assignment forms. A refused request answers
 404 and reveals nothing."""
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -159,25 +155,6 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _candidates(follow_up: FollowUp) -> QuerySet[Any]:
-    """Active staff of the case's region (or above it) holding a role that answers."""
-    region = follow_up.rating.case.region
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, staff__roles__role__in=actions.ANSWER_ROLES)
-        .select_related("staff__region")
-        .prefetch_related("staff__roles")
-        .distinct()
-    )
-    chosen = [u.pk for u in users if u.staff.region.contains(region)]
-    return (
-        get_user_model()
-        .objects.filter(pk__in=chosen)
-        .select_related("staff")
-        .order_by("staff__display_name")
-    )
-
-
 def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
     return get_object_or_404(
         queries.staff_follow_ups(request.user).select_related("rating__case__region"), pk=pk
@@ -208,7 +185,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_labels": _reason_labels(item.rating),
             "answer_form": answer if can_answer else None,
             "assign_form": AssignForm(
-                candidates=_candidates(item), initial={"assignee": item.assignee_id}
+                candidates=actions.assignees_for(item), initial={"assignee": item.assignee_id}
             )
             if can_assign
             else None,
@@ -223,7 +200,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     item = _follow_up(request, pk)
-    form = AssignForm(request.POST, candidates=_candidates(item))
+    form = AssignForm(request.POST, candidates=actions.assignees_for(item))
     if not form.is_valid():
         messages.error(request, _("承办人：{message}").format(message=form.errors["assignee"][0]))
     else:

@@ -2,16 +2,29 @@
 functions: the fixtures build one test's county with them, and a module that shares one build
 between its tests (a module-scoped fixture in a savepoint, as `cases/tests/
 test_licence_register.py` does) builds the same rows with the same names, which a fixture of
-narrower scope cannot give it."""
+narrower scope cannot give it (`module_build`, `county_build`, `licensed_case`)."""
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test.utils import override_settings
 
 from oneseal.applicants.actions import register_applicant
+from oneseal.applicants.models import Applicant
+from oneseal.calendars.queries import invalidate
+from oneseal.cases import actions as case_actions
+from oneseal.cases.models import Case
 from oneseal.catalogue import actions as catalogue_actions
-from oneseal.catalogue.models import Catalogue, HandlingItem, Material
-from oneseal.organisation.models import Bureau, Department, Role, Staff, StaffRole
+from oneseal.catalogue.models import Catalogue, HandlingItem, Material, ReviewStep, SpecialProcedure
+from oneseal.organisation.models import Bureau, Department, Role, Section, Staff, StaffRole
 from oneseal.regions.actions import GB2260_SOURCE, gb2260_table, load_regions
 from oneseal.regions.models import Region
+
+from . import accepted_case, day, list_special_procedures
 
 COUNTY = "640221"  # 平罗县
 OTHER_COUNTY = "640202"  # 大武口区, same city
@@ -141,3 +154,133 @@ def other_applicant_user(clerk):
         user=user,
     )
     return user
+
+
+def published_item(
+    version,
+    admin_user,
+    *,
+    steps=(),
+    section: Section | None = None,
+    procedures=tuple(SpecialProcedure.Kind.values),
+    **fields,
+) -> HandlingItem:
+    """Publish `version` (a `complete_draft`) as the shared fixture `make_item` does:
+    食品经营许可（新办） with a core and a tolerable non-core material, its special procedures
+    (`procedures`), the review `steps` (name, role, in `section`; none unless told) and any
+    handling-item `fields`, in force from 2024-01-01."""
+    hi = version.handling_items.get()
+    hi.result_name, hi.deliver_by_post = "食品经营许可证", True
+    for name, value in fields.items():
+        setattr(hi, name, value)
+    catalogue_actions.save_draft_part(hi, actor=admin_user)
+    catalogue_actions.save_draft_part(
+        Material(
+            handling_item=hi, name="食品安全管理制度", order=2, is_core=False, is_tolerable=True
+        ),
+        actor=admin_user,
+    )
+    list_special_procedures(hi, admin_user, procedures)
+    for order, (name, role, in_section) in enumerate(steps, 1):
+        catalogue_actions.save_draft_part(
+            ReviewStep(
+                handling_item=hi,
+                order=order,
+                name=name,
+                role=role,
+                section=section if in_section else None,
+            ),
+            actor=admin_user,
+        )
+    catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
+    return hi
+
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextlib.contextmanager
+def module_build(django_db_blocker) -> Iterator[None]:
+    """The frame of a module's one build (a module-scoped fixture yields its ids inside it):
+    the database opened to it, in a transaction rolled back after the module's last test, with
+    a fast password hasher and the calendar cache cleared at both ends. Each test runs in its
+    own savepoint on top (the `db` fixture) and reads its objects afresh, so what one test
+    changes, in the database or in memory, the next does not see."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        invalidate()
+        yield
+        transaction.set_rollback(True)
+    invalidate()
+
+
+@dataclass
+class County:
+    """The shared fixtures' county as `county_build` makes it."""
+
+    region: Region
+    bureau: Bureau
+    admin_user: Any
+    department: Department
+    catalogue: Catalogue
+    clerk: Any
+    signatory: Any
+    applicant_user: Any
+    own_applicant: Applicant
+
+    def complete_draft(self, **fields):
+        return complete_draft(self.catalogue, self.admin_user, self.department, **fields)
+
+    def people(self) -> dict[str, int]:
+        """The ids a module's fixtures read the people back by (the strangers made now: the
+        other applicant and the neighbouring county's staff)."""
+        return {
+            "clerk": self.clerk.pk,
+            "signatory": self.signatory.pk,
+            "applicant_user": self.applicant_user.pk,
+            "own_applicant": self.own_applicant.pk,
+            "other_applicant_user": other_applicant_user(self.clerk).pk,
+            "far_staff": far_staff(Region.objects.get(code=OTHER_COUNTY)).pk,
+        }
+
+
+def county_build() -> County:
+    """平罗县 with its bureau, catalogue administrator, department and catalogue, the window
+    clerk, the signatory and the online applicant: the rows and names of the shared fixtures."""
+    county = regions().get(code=COUNTY)
+    the_bureau = bureau(county)
+    admin = admin_user(county)
+    the_department = department(county)
+    the_catalogue = catalogue(county, the_bureau)
+    the_clerk = clerk(county, the_bureau)
+    user = applicant_user()
+    return County(
+        region=county,
+        bureau=the_bureau,
+        admin_user=admin,
+        department=the_department,
+        catalogue=the_catalogue,
+        clerk=the_clerk,
+        signatory=signatory(county, the_bureau),
+        applicant_user=user,
+        own_applicant=own_applicant(the_clerk, user),
+    )
+
+
+def licensed_case(item: HandlingItem, holder: Applicant, clerk, signatory) -> Case:
+    """A case of `item` accepted on 2025-09-22, granted on 2025-09-24 (热食类食品制售, valid
+    to 2030-09-23) and delivered at the window on 2025-09-25."""
+    case = accepted_case(item, holder, clerk, "2025-09-22")
+    case_actions.grant(
+        case,
+        actor=signatory,
+        on=day("2025-09-24"),
+        scope="热食类食品制售",
+        valid_from=day("2025-09-24"),
+        valid_until=day("2030-09-23"),
+    )
+    case_actions.deliver(case, actor=clerk, channel="window", on=day("2025-09-25"))
+    return case

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from oneseal.catalogue import actions as catalogue_actions
-from oneseal.catalogue.models import Material, ReviewStep, SpecialProcedure
+from oneseal.catalogue.models import Material, SpecialProcedure
 from oneseal.organisation.models import Role, Section
 
 from . import STEPS, builders, day, list_special_procedures
@@ -119,33 +119,14 @@ def make_item(complete_draft, admin_user, section):
     codes = itertools.count(1)
 
     def make(*, steps=True, procedures=tuple(SpecialProcedure.Kind.values), **fields):
-        version = complete_draft(basic_code=f"640221-XK-{next(codes):03d}")
-        hi = version.handling_items.get()
-        hi.result_name, hi.deliver_by_post = "食品经营许可证", True
-        for name, value in fields.items():
-            setattr(hi, name, value)
-        catalogue_actions.save_draft_part(hi, actor=admin_user)
-        catalogue_actions.save_draft_part(
-            Material(
-                handling_item=hi, name="食品安全管理制度", order=2, is_core=False, is_tolerable=True
-            ),
-            actor=admin_user,
+        return builders.published_item(
+            complete_draft(basic_code=f"640221-XK-{next(codes):03d}"),
+            admin_user,
+            steps=STEPS if steps is True else (steps or []),
+            section=section,
+            procedures=procedures,
+            **fields,
         )
-        list_special_procedures(hi, admin_user, procedures)
-        chosen = STEPS if steps is True else (steps or [])
-        for order, (name, role, in_section) in enumerate(chosen, 1):
-            catalogue_actions.save_draft_part(
-                ReviewStep(
-                    handling_item=hi,
-                    order=order,
-                    name=name,
-                    role=role,
-                    section=section if in_section else None,
-                ),
-                actor=admin_user,
-            )
-        catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
-        return hi
 
     return make
 

@@ -573,17 +573,6 @@ def staff_covering(case: Case, *roles: str) -> QuerySet:
     )
 
 
-def assignees_for(case: Case, step: CaseStep) -> QuerySet:
-    """The staff `step` may be given to (`cases.actions.review.assignee_problem`): the case's
-    bureau's staff holding the step's role, of the step's section when it names one. Not every
-    reviewer and signatory of the region: the form offered other sections' reviewers and the
-    city bureau's, each refused only after the submission."""
-    users = staff_covering(case, step.role).filter(staff__bureau_id=case.bureau_id)
-    if step.section_id is not None:
-        users = users.filter(staff__section_id=step.section_id)
-    return users
-
-
 def inspectors_for(case: Case) -> QuerySet:
     """The staff a site inspection of the case may name (`cases.actions.review.
     inspector_problem`): the bureau's reviewers and signatories, and the supervisors of the

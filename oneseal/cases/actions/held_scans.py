@@ -13,11 +13,16 @@ locks the marks it takes (passing over one another transaction holds) and decide
 lock; the intake using a reference (`claim`) and `store_once` storing the same content lock
 the mark up to the end of their own transaction, in which the row naming the file is written.
 So either the sweep comes first — file and mark are gone, and the intake is refused under the
-material, asking for the scan again — or the intake does, and the sweep finds the file named."""
+material, asking for the scan again — or the intake does, and the sweep finds the file named.
+
+The reference itself (`sign_reference`, `read_reference`) is signed and bound to whoever held
+the scan and to the form it was held for, so no other person or form can claim it."""
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
@@ -28,10 +33,59 @@ from oneseal.audit.actions import record
 
 from ..models import HeldScan
 
+if TYPE_CHECKING:
+    from .intake import StoredFile
+
 # How long the window's form may give a held scan back (the signed reference's max age).
 VALIDITY = datetime.timedelta(hours=24)
 # Marks handled per pass (one transaction, one audit row); the rest wait for the next pass.
 BATCH = 500
+REFERENCE_SALT = "cases.held_scans.reference"
+
+
+def sign_reference(stored: "StoredFile", *, holder: Any, context: str) -> str:
+    """The signed reference a form carries to a held scan: bound to `holder` (the user who sent
+    it) and `context` (the form: the case, the intake's token and material …)."""
+    return signing.dumps(
+        {
+            "u": holder.pk,
+            "x": context,
+            "n": stored.name,
+            "o": stored.original_name,
+            "c": stored.content_type,
+            "s": stored.size,
+            "h": stored.sha256,
+        },
+        salt=REFERENCE_SALT,
+        compress=True,
+    )
+
+
+def read_reference(ref: str, *, holder: Any, context: str) -> "StoredFile | None":
+    """The held scan `ref` names, or None when it is forged, another user's, another form's
+    or older than `VALIDITY` (the form then asks for the scan again)."""
+    from .intake import StoredFile  # intake holds scans through this module
+
+    if not ref:
+        return None
+    try:
+        d = signing.loads(ref, salt=REFERENCE_SALT, max_age=int(VALIDITY.total_seconds()))
+    except signing.BadSignature:
+        return None
+    if (
+        holder.pk is None
+        or not isinstance(d, dict)
+        or (d.get("u"), d.get("x")) != (holder.pk, context)
+    ):
+        return None
+    return StoredFile(
+        name=d["n"],
+        original_name=d["o"],
+        content_type=d["c"],
+        size=d["s"],
+        sha256=d["h"],
+        held=True,
+    )
 
 
 def lock(name: str) -> HeldScan | None:

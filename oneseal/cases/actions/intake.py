@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Concatenate, ParamSpec, TypeVar, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -1092,27 +1092,35 @@ def store_once(upload: File) -> StoredFile:
 
 
 @transaction.atomic
-def hold_upload(upload: File, *, actor: "User") -> StoredFile:
-    """Keep a scan the window took for an intake that was refused (a mistyped number, a
-    material missing …), checked as every upload is and stored once under its digest, so the
-    clerk sends the form again without scanning it again: the next `intake_at_window` is given
-    it back (the caller keeps the reference, signed, in its form) and the case's `Upload` row
-    names the same stored file. Only a window clerk holds scans, and each is audited (who, the
+def hold_upload(upload: File, *, actor: "User", case: Case | None = None) -> StoredFile:
+    """Keep a scan sent with a form that was refused (a mistyped number, a material missing, a
+    case changed in between …), checked as every upload is and stored once under its digest,
+    so the form is sent again without the file again: the caller keeps the reference, signed
+    (`held_scans.sign_reference`), in its form, the next try gives it back, and the `Upload`
+    row names the same stored file. A window clerk holds scans for any form; an applicant only
+    for a form of their own `case` (the portal's 容缺 supply). Each hold is audited (who, the
     digest, when): a scan of an ID card kept for an intake never finished is on record, and
     the worker deletes it once its reference has expired (`held_scans.sweep_held_scans`).
     Refused under `file` as `check_upload` refuses."""
-    clerk = staff_of(actor)
-    if clerk is None or not has_role(actor, Role.CLERK):
-        raise NotPermitted()
+    subject: Any
+    if case is not None and acts_for(actor, case.applicant):
+        subject, region_code = case, case.region_code
+        summary = _("申请人暂存上传文件 {name}")
+    else:
+        clerk = staff_of(actor)
+        if clerk is None or not has_role(actor, Role.CLERK):
+            raise NotPermitted()
+        subject, region_code = clerk, clerk.region.code
+        summary = _("窗口暂存扫描件 {name}")
     upload.seek(0)
     stored = dataclasses.replace(store_once(upload), held=True)
     held_scans.hold(stored.name, stored.sha256)
     record(
         "cases.hold_upload",
         actor=actor,
-        subject=clerk,
-        region_code=clerk.region.code,
-        summary=_("窗口暂存扫描件 {name}").format(name=stored.original_name[:80]),
+        subject=subject,
+        region_code=region_code,
+        summary=summary.format(name=stored.original_name[:80]),
         data={"file": stored.name, "sha256": stored.sha256},
     )
     return stored

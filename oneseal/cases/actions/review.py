@@ -10,7 +10,9 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -245,23 +247,45 @@ def _find_step(case: Case, steps: list[CaseStep], step: CaseStep | ReviewStep) -
     return found
 
 
+def assignees_for(case: Case, step: CaseStep) -> "QuerySet[AuthUser]":
+    """Who may take `step` — the one rule, which the workbench offers and `assign_step`
+    accepts (`assignee_problem`): the step is the case's bureau's work, done by its active staff
+    (not a city bureau's, whose scope covers the county, nor a department's) whose scope covers
+    the case's region, who hold the step's role, in the step's section when it names one."""
+    code = case.region_code
+    users = get_user_model().objects.filter(
+        is_active=True,
+        staff__region__prefix__in=[code[:i] for i in range(len(code) + 1)],
+        staff__bureau_id=case.bureau_id,
+        staff__roles__role=step.role,
+    )
+    if step.section_id is not None:
+        users = users.filter(staff__section_id=step.section_id)
+    return (
+        users.select_related("staff", "staff__section")
+        .distinct()
+        .order_by("staff__display_name", "id")
+    )
+
+
 def assignee_problem(case: Case, step: CaseStep, assignee: "AuthUser | None") -> str | None:
-    """Why `assignee` may not take `step`, or None: the step is the case's bureau's work, done
-    by its active staff (not a city bureau's, whose scope covers the county, nor a department's)
-    who hold the step's role, in the step's section when it names one. The workbench's choices
-    (`workbench.queries.assignees_for`) are exactly the staff this accepts."""
+    """Why `assignee` may not take `step`, or None when they are one of `assignees_for`: the
+    reasons only say which part of that rule they miss."""
+    if assignee is not None and assignees_for(case, step).filter(pk=assignee.pk).exists():
+        return None
     staff = staff_in_region(assignee, case) if assignee is not None else None
     if staff is None:
         return _("承办人须为本地区在岗工作人员")
     if staff.bureau_id != case.bureau_id:
         return _("承办人须为{bureau}的工作人员").format(bureau=case.bureau.name)
-    if not has_role(cast("AuthUser", assignee), step.role, case.region):
-        return _("承办人不具有“{role}”角色").format(role=step.get_role_display())
-    if step.section_id is not None and staff.section_id != step.section_id:
+    if has_role(cast("AuthUser", assignee), step.role, case.region) and (
+        step.section_id is not None and staff.section_id != step.section_id
+    ):
         return _("环节“{name}”由{section}承办，承办人不属于该科室").format(
             name=step.name, section=cast(Section, step.section).name
         )
-    return None
+    # Lacking the role, or holding it only as a superuser (nobody's colleague at the window).
+    return _("承办人不具有“{role}”角色").format(role=step.get_role_display())
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import time_machine
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
@@ -293,3 +294,26 @@ def test_two_workers_sweeping_at_once_delete_each_scan_once(clerk):
         for sha in event.data["sha256"]
     ]
     assert sorted(removed) == sorted(h.sha256 for h in held)
+
+
+def test_a_held_scans_reference_gives_it_back_only_to_its_holder_and_form(clerk, signatory):
+    stored = intake.StoredFile(
+        name="cases/shared/ab.pdf",
+        original_name="制度.pdf",
+        content_type="application/pdf",
+        size=12,
+        sha256="ab" * 32,
+        held=True,
+    )
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ref = held_scans.sign_reference(stored, holder=clerk, context="case:1")
+    with time_machine.travel(start + DAY - datetime.timedelta(seconds=1), tick=False):
+        assert held_scans.read_reference(ref, holder=clerk, context="case:1") == stored
+        forged = ref[:-2] + ("A" if ref[-2] != "A" else "B") + ref[-1]
+        assert held_scans.read_reference(forged, holder=clerk, context="case:1") is None
+        assert held_scans.read_reference("", holder=clerk, context="case:1") is None
+        assert held_scans.read_reference(ref, holder=signatory, context="case:1") is None
+        assert held_scans.read_reference(ref, holder=clerk, context="case:2") is None
+    with time_machine.travel(start + DAY + datetime.timedelta(seconds=1), tick=False):
+        assert held_scans.read_reference(ref, holder=clerk, context="case:1") is None

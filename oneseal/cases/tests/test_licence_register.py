@@ -7,79 +7,52 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from oneseal.applicants.models import Applicant
-from oneseal.calendars.queries import invalidate
 from oneseal.cases import actions, jobs
 from oneseal.cases.models import Case, Licence
 from oneseal.catalogue.models import HandlingItem, Variant
-from oneseal.regions.models import Region
 from oneseal.testing import builders, revoke_through_procedure
 
 from .test_licences import decided, new_licence, publish_item
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture(scope="module")
 def shared(django_db_setup, django_db_blocker):
-    """The county, its two items and the register, built once for the module inside a
-    transaction rolled back after its last test: seven licences, each through the whole grant
-    and its signed documents, were most of each test's time when every test built its own.
-    Each test runs in its own savepoint on top (the `db` fixture) and reads its objects afresh
-    (the fixtures below), so what one test changes, in the database or in memory, the next does
-    not see. The rows and names are the shared fixtures' own (`oneseal.testing.builders`)."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        invalidate()
-        county = builders.regions().get(code=builders.COUNTY)
-        bureau = builders.bureau(county)
-        admin_user = builders.admin_user(county)
-        department = builders.department(county)
-        catalogue = builders.catalogue(county, bureau)
-
-        def complete_draft(**fields):
-            return builders.complete_draft(catalogue, admin_user, department, **fields)
-
-        clerk = builders.clerk(county, bureau)
-        signatory = builders.signatory(county, bureau)
-        applicant = builders.applicant(clerk)
-        applicant_user = builders.applicant_user()
-        own_applicant = builders.own_applicant(clerk, applicant_user)
+    """The county, its two items and the register, built once for the module
+    (`builders.module_build`): seven licences, each through the whole grant and its signed
+    documents, were most of each test's time when every test built its own. The rows and names
+    are the shared fixtures' own (`oneseal.testing.builders`)."""
+    with builders.module_build(django_db_blocker):
+        county = builders.county_build()
+        applicant = builders.applicant(county.clerk)
         food = publish_item(
-            complete_draft, admin_user, basic_code="640221-XK-201", name="食品经营许可"
+            county.complete_draft,
+            county.admin_user,
+            basic_code="640221-XK-201",
+            name="食品经营许可",
         )
         hygiene = publish_item(
-            complete_draft,
-            admin_user,
+            county.complete_draft,
+            county.admin_user,
             basic_code="640221-XK-202",
             name="公共场所卫生许可",
             validity="4年",
         )
-        register = build_register(food, hygiene, applicant, own_applicant, clerk, signatory)
+        register = build_register(
+            food, hygiene, applicant, county.own_applicant, county.clerk, county.signatory
+        )
         yield {
-            "clerk": clerk.pk,
-            "signatory": signatory.pk,
-            "applicant_user": applicant_user.pk,
-            "other_applicant_user": builders.other_applicant_user(clerk).pk,
-            "far_staff": builders.far_staff(Region.objects.get(code=builders.OTHER_COUNTY)).pk,
+            **county.people(),
             "applicant": applicant.pk,
-            "own_applicant": own_applicant.pk,
             "food": {variant: hi.pk for variant, hi in food.items()},
             "hygiene": {variant: hi.pk for variant, hi in hygiene.items()},
             "register": {key: licence.pk for key, licence in register.items()},
         }
-        transaction.set_rollback(True)
-    invalidate()
 
 
 def build_register(food, hygiene, applicant, own_applicant, clerk, signatory) -> dict:

@@ -3,108 +3,57 @@ views or the period, then a signatory's decision — on real dates, with every r
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.test.utils import override_settings
 
 from oneseal.applicants.models import Applicant
-from oneseal.calendars.queries import invalidate
 from oneseal.cases import actions
 from oneseal.cases.actions.revocation import open_proposal, proposals_ready_to_decide
 from oneseal.cases.models import Case, CaseEvent, Licence, RevocationProposal
-from oneseal.catalogue import actions as catalogue_actions
-from oneseal.catalogue.models import HandlingItem, Material
+from oneseal.catalogue.models import HandlingItem
 from oneseal.documents import actions as document_actions
 from oneseal.documents.models import Document, PendingNotice, Seal
 from oneseal.documents.tests.conftest import pdf_text
 from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
 from oneseal.organisation.models import Bureau, Role, Section
-from oneseal.regions.models import Region
-from oneseal.testing import accepted_case, builders, day, issued_document, list_special_procedures
+from oneseal.testing import accepted_case, builders, day, issued_document
 
 State = RevocationProposal.ProposalState
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def shared(django_db_setup, django_db_blocker):
     """The county's staff, the item, the seal and the delivered licence, built once for the
-    module inside a transaction rolled back after its last test: the grant and delivery, with
-    their signed documents, were most of each test's time when every test built its own. Each
-    test runs in its own savepoint on top (the `db` fixture) and reads its objects afresh (the
-    fixtures below), so what one test changes, in the database or in memory, the next does not
-    see. The rows and names are the shared fixtures' own (`oneseal.testing.builders`,
-    `oneseal.testing.fixtures`), as in test_licence_register.py."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        invalidate()
-        county = builders.regions().get(code=builders.COUNTY)
-        bureau = builders.bureau(county)
-        admin_user = builders.admin_user(county)
-        department = builders.department(county)
-        catalogue = builders.catalogue(county, bureau)
-        section = Section.objects.create(bureau=bureau, name="市场准入科")
-        clerk = builders.clerk(county, bureau)
-        signatory = builders.signatory(county, bureau)
+    module (`builders.module_build`): the grant and delivery, with their signed documents, were
+    most of each test's time when every test built its own. The rows and names are the shared
+    fixtures' own (`oneseal.testing.builders`), as in test_licence_register.py."""
+    with builders.module_build(django_db_blocker):
+        county = builders.county_build()
+        section = Section.objects.create(bureau=county.bureau, name="市场准入科")
         reviewer = builders.make_staff(
-            "reviewer", county, Role.REVIEWER, display_name="李初审", bureau=bureau, section=section
+            "reviewer",
+            county.region,
+            Role.REVIEWER,
+            display_name="李初审",
+            bureau=county.bureau,
+            section=section,
         )
         supervisor = builders.make_staff(
-            "supervisor", county, Role.SUPERVISOR, department=department
+            "supervisor", county.region, Role.SUPERVISOR, department=county.department
         )
-        applicant_user = builders.applicant_user()
-        own_applicant = builders.own_applicant(clerk, applicant_user)
-        item = published_item(
-            builders.complete_draft(catalogue, admin_user, department), admin_user
+        item = builders.published_item(county.complete_draft(), county.admin_user)
+        seal = document_actions.create_seal(
+            county.bureau, system=True, valid_from=day("2024-01-01")
         )
-        seal = document_actions.create_seal(bureau, system=True, valid_from=day("2024-01-01"))
-        case = accepted_case(item, own_applicant, clerk, "2025-09-22")
-        actions.grant(
-            case,
-            actor=signatory,
-            on=day("2025-09-24"),
-            scope="热食类食品制售",
-            valid_from=day("2025-09-24"),
-            valid_until=day("2030-09-23"),
-        )
-        actions.deliver(case, actor=clerk, channel="window", on=day("2025-09-25"))
+        case = builders.licensed_case(item, county.own_applicant, county.clerk, county.signatory)
         yield {
-            "bureau": bureau.pk,
-            "clerk": clerk.pk,
-            "signatory": signatory.pk,
+            **county.people(),
+            "bureau": county.bureau.pk,
             "reviewer": reviewer.pk,
             "supervisor": supervisor.pk,
-            "applicant_user": applicant_user.pk,
-            "other_applicant_user": builders.other_applicant_user(clerk).pk,
-            "far_staff": builders.far_staff(Region.objects.get(code=builders.OTHER_COUNTY)).pk,
-            "own_applicant": own_applicant.pk,
             "item": item.pk,
             "seal": seal.pk,
             "licensed": case.pk,
         }
-        transaction.set_rollback(True)
-    invalidate()
-
-
-def published_item(version, admin_user) -> HandlingItem:
-    """What `make_item(steps=False)` publishes: 食品经营许可（新办） with a core and a tolerable
-    non-core material, its special procedures, and no review steps."""
-    hi = version.handling_items.get()
-    hi.result_name, hi.deliver_by_post = "食品经营许可证", True
-    catalogue_actions.save_draft_part(hi, actor=admin_user)
-    catalogue_actions.save_draft_part(
-        Material(
-            handling_item=hi, name="食品安全管理制度", order=2, is_core=False, is_tolerable=True
-        ),
-        actor=admin_user,
-    )
-    list_special_procedures(hi, admin_user)
-    catalogue_actions.publish(version, actor=admin_user, effective_from=day("2024-01-01"))
-    return hi
 
 
 def _user(shared, name):

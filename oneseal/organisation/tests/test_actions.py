@@ -222,3 +222,13 @@ def test_departments_and_sections_are_saved_with_audit_rows_and_named_errors(
     assert AuditEvent.objects.filter(action="organisation.save_department").latest("seq").data[
         "fields"
     ] == {"phone": ["", "0952-6011299"]}
+
+
+def test_a_role_withdrawn_no_longer_counts_for_the_record_the_caller_holds(
+    administrator, newcomer, county
+):
+    actions.set_roles(newcomer, [Role.CLERK, Role.SIGNATORY], actor=administrator)
+    assert has_role(newcomer.user, Role.SIGNATORY, county)  # read once, kept on the user
+    actions.set_roles(newcomer, [Role.CLERK], actor=administrator)
+    assert not has_role(newcomer.user, Role.SIGNATORY, county)
+    assert newcomer.role_set == {"clerk"}

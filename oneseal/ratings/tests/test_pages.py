@@ -5,9 +5,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from oneseal.organisation.models import Role
 from oneseal.ratings import actions
 from oneseal.ratings.models import FollowUp, Rating
+from oneseal.regions.models import Region
 
 
 def client_for(user) -> Client:
@@ -127,3 +130,39 @@ def test_a_follow_up_given_to_a_colleague_offers_the_others_no_answer_form(
     refused = client_for(clerk).post(url, {"answer": "已处理"})
     assert refused.status_code in (400, 403)
     assert FollowUp.objects.get().state == FollowUp.FollowUpState.OPEN
+
+
+def test_the_assignees_offered_are_exactly_those_accepted_on_the_page_and_the_api(
+    bad_rating, clerk, reviewer, signatory, supervisor, far_clerk, make_staff, county
+):
+    city = Region.objects.get(code="640200")
+    city_reviewer = make_staff("city_reviewer", city, Role.REVIEWER, display_name="市局审查")
+    left = make_staff("left", county, Role.CLERK, display_name="已离岗")
+    left.is_active = False
+    left.save(update_fields=["is_active"])
+    follow_up = bad_rating.follow_up
+    page = client_for(clerk).get(reverse("ratings:follow_up", args=[follow_up.pk]))
+    offered = {
+        u.pk
+        for u in (clerk, reviewer, signatory, supervisor, far_clerk, city_reviewer, left)
+        if f'value="{u.pk}"' in page.content.decode()
+    }
+    assert offered == {clerk.pk, reviewer.pk, signatory.pk, city_reviewer.pk}
+    assert offered == set(actions.assignees_for(follow_up).values_list("pk", flat=True))
+    api = APIClient()
+    api.force_authenticate(clerk)
+    for user in (supervisor, far_clerk, left):  # the other county's clerk is never offered
+        r = client_for(clerk).post(
+            reverse("ratings:assign", args=[follow_up.pk]), {"assignee": user.pk}
+        )
+        assert r.status_code == 302
+        r = api.post(
+            f"/api/v1/follow-ups/{follow_up.pk}/assign", {"assignee": user.pk}, format="json"
+        )
+        assert r.status_code == 400 and "assignee" in r.json()["fields"]
+        assert FollowUp.objects.get().assignee is None
+    for user in (city_reviewer, reviewer):
+        r = api.post(
+            f"/api/v1/follow-ups/{follow_up.pk}/assign", {"assignee": user.pk}, format="json"
+        )
+        assert r.status_code == 200 and FollowUp.objects.get().assignee == user

@@ -1,16 +1,17 @@
 """Assigning a review step on the case page: each pending step offers only the staff the action
-(`cases.actions.review.assignee_problem`) accepts for it — not the other sections' reviewers,
-the city bureau's or a department's — and one choice names both the step and its assignee."""
+accepts for it (one rule, `cases.actions.review.assignees_for`, which `assignee_problem` keeps) —
+not the other sections' reviewers, the city bureau's or a department's — and one choice names
+both the step and its assignee."""
 
 import pytest
 from django.urls import reverse
 
 from oneseal.cases import actions
+from oneseal.cases.actions.review import assignee_problem, assignees_for
 from oneseal.errors import ValidationFailed
-from oneseal.organisation.models import Bureau, Role
+from oneseal.organisation.models import Bureau, Role, Section
 from oneseal.regions.models import Region
 from oneseal.testing import accepted_case
-from oneseal.workbench.queries import assignees_for
 
 
 @pytest.fixture
@@ -98,3 +99,33 @@ def test_a_posted_assignee_the_step_may_not_have_is_refused_on_the_field(
     form = _assign_form(r.content.decode())
     assert "承办人须为平罗县审批服务管理局的工作人员" in form
     assert running.steps.get(name="复审").assignee is None
+
+
+def test_the_staff_offered_and_the_staff_accepted_agree_for_every_step(
+    running, everyone, make_staff, county, bureau, section, root
+):
+    other_section = Section.objects.create(bureau=bureau, name="社会事务科")
+    left = make_staff("left", county, Role.SIGNATORY, display_name="已离岗", bureau=bureau)
+    left.is_active = False
+    left.save(update_fields=["is_active"])
+    candidates = [
+        *everyone,
+        left,
+        root,  # every role as a superuser, but no staff record of the bureau
+        make_staff("clerk2", county, Role.CLERK, display_name="窗口", bureau=bureau),
+        make_staff(
+            "social",
+            county,
+            Role.REVIEWER,
+            display_name="社会事务科审查",
+            bureau=bureau,
+            section=other_section,
+        ),
+        make_staff("both", county, Role.REVIEWER, Role.SIGNATORY, bureau=bureau, section=section),
+    ]
+    for step in actions.steps_of(running):
+        offered = set(assignees_for(running, step))
+        assert offered  # each step has someone to take it
+        for user in candidates:
+            problem = assignee_problem(running, step, user)
+            assert (problem is None) == (user in offered), (step.name, user.username, problem)

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -20,7 +19,7 @@ from oneseal.cases import actions
 from oneseal.cases.actions import held_scans
 from oneseal.cases.actions import licences as licence_actions
 from oneseal.cases.actions.decision import CHANNEL_OFFERED
-from oneseal.cases.actions.review import current_step, guide_procedures
+from oneseal.cases.actions.review import assignees_for, current_step, guide_procedures
 from oneseal.cases.models import (
     Case,
     CaseMaterial,
@@ -87,7 +86,7 @@ def _choices(case: Case, offers: dict, steps: list[CaseStep]) -> dict[str, list]
         # Each step with the staff it may be given to, so a choice names both and the form
         # never offers a step someone the action would refuse.
         out["assignments"] = [
-            (s, [(f"{s.review_step_id}:{u.pk}", u) for u in queries.assignees_for(case, s)])
+            (s, [(f"{s.review_step_id}:{u.pk}", u) for u in assignees_for(case, s)])
             for s in steps
             if s.state == CaseStep.StepState.PENDING
         ]
@@ -263,30 +262,18 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 # (`cases.actions.hold_upload`), so the clerk sends it again without scanning again. The form
 # carries the kept scan signed, bound to the clerk and the case: no other form can claim it.
 HOLDS_SCAN = {"supply-tolerated-material"}
-HELD_SALT = "workbench.case.held"
+
+
+def _held_context(case: Case) -> str:
+    return f"workbench.case:{case.pk}"
 
 
 def _held_scan(request: HttpRequest, case: Case) -> tuple[actions.StoredFile, str] | None:
     """The scan an earlier refused try of this case's form kept, with its signed reference;
     None when the form has none, or one that is not this clerk's and this case's, or too old."""
     ref = str(request.POST.get("held", ""))
-    if not ref:
-        return None
-    try:
-        d = signing.loads(ref, salt=HELD_SALT, max_age=int(held_scans.VALIDITY.total_seconds()))
-    except signing.BadSignature:
-        return None
-    if d.get("u") != request.user.pk or d.get("c") != case.pk:
-        return None
-    stored = actions.StoredFile(
-        name=d["n"],
-        original_name=d["o"],
-        content_type=d["t"],
-        size=d["s"],
-        sha256=d["h"],
-        held=True,
-    )
-    return stored, ref
+    stored = held_scans.read_reference(ref, holder=request.user, context=_held_context(case))
+    return None if stored is None else (stored, ref)
 
 
 def _keep_scan(
@@ -313,18 +300,8 @@ def _keep_scan(
             said = errors.setdefault("file", [])
             said.extend(m for msgs in domain_errors(exc).values() for m in msgs if m not in said)
         if stored is not None:
-            ref = signing.dumps(
-                {
-                    "u": request.user.pk,
-                    "c": case.pk,
-                    "n": stored.name,
-                    "o": stored.original_name,
-                    "t": stored.content_type,
-                    "s": stored.size,
-                    "h": stored.sha256,
-                },
-                salt=HELD_SALT,
-                compress=True,
+            ref = held_scans.sign_reference(
+                stored, holder=request.user, context=_held_context(case)
             )
             held = stored, ref
     if held is not None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
@@ -176,28 +175,14 @@ class ChecklistRow:
     held_ref: str = ""
 
 
-# A scan kept for a refused intake is referenced by the form, signed: bound to the clerk, the
-# form (its idempotency token) and the material, so no other form or clerk can claim it.
-HELD_SALT = "workbench.intake.held"
-HELD_MAX_AGE = int(held_scans.VALIDITY.total_seconds())
 Held = dict[int, tuple[actions.StoredFile, str]]
 
 
-def _sign_held(user: Viewer, token: str, material_id: int, stored: actions.StoredFile) -> str:
-    return signing.dumps(
-        {
-            "u": user.pk,
-            "t": token,
-            "m": material_id,
-            "n": stored.name,
-            "o": stored.original_name,
-            "c": stored.content_type,
-            "s": stored.size,
-            "h": stored.sha256,
-        },
-        salt=HELD_SALT,
-        compress=True,
-    )
+def _held_context(token: str, material_id: int) -> str:
+    # A scan kept for a refused intake is referenced by the form, signed
+    # (`held_scans.sign_reference`): bound to the clerk, the form (its idempotency token) and
+    # the material, so no other form or clerk can claim it.
+    return f"workbench.intake:{token}:{material_id}"
 
 
 def _held_files(user: Viewer, data: Mapping[str, Any]) -> Held:
@@ -211,23 +196,11 @@ def _held_files(user: Viewer, data: Mapping[str, Any]) -> Held:
         if not (key.startswith("held-") and key[5:].isdigit()):
             continue
         ref = str(data.get(key, ""))
-        try:
-            d = signing.loads(ref, salt=HELD_SALT, max_age=HELD_MAX_AGE)
-        except signing.BadSignature:
-            continue
-        if d.get("u") != user.pk or d.get("t") != token or d.get("m") != int(key[5:]):
-            continue
-        out[d["m"]] = (
-            actions.StoredFile(
-                name=d["n"],
-                original_name=d["o"],
-                content_type=d["c"],
-                size=d["s"],
-                sha256=d["h"],
-                held=True,
-            ),
-            ref,
+        stored = held_scans.read_reference(
+            ref, holder=user, context=_held_context(token, int(key[5:]))
         )
+        if stored is not None:
+            out[int(key[5:])] = (stored, ref)
     return out
 
 
@@ -477,7 +450,10 @@ def _hold_scans(
                     if said not in line:
                         line.append(said)
             continue
-        kept[pk] = (stored, _sign_held(request.user, token, pk, stored))
+        ref = held_scans.sign_reference(
+            stored, holder=request.user, context=_held_context(token, pk)
+        )
+        kept[pk] = (stored, ref)
     return kept
 
 
