@@ -8,6 +8,8 @@ workbench's case page, the leader statistics and the reform measures, the catalo
 administrator the reform baselines, the applicant their licences — and measured from the
 laid-out boxes, not from a picture."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -26,7 +28,8 @@ TABLES = """() => Array.from(document.querySelectorAll("table")).filter(t => t.o
   .map(t => {
     const frame = t.closest(".table-wrap") || t.parentElement;
     const f = frame.getBoundingClientRect();
-    const cells = [t, ...t.querySelectorAll("tr, th, td")]
+    // A card list's headings are there for screen readers only (clipped to nothing).
+    const cells = [t, ...t.querySelectorAll("tbody tr, tbody th, tbody td, tfoot th, tfoot td")]
       .map(c => c.getBoundingClientRect()).filter(r => r.width);
     const hint = frame.previousElementSibling;
     return {
@@ -38,6 +41,14 @@ TABLES = """() => Array.from(document.querySelectorAll("table")).filter(t => t.o
         && hint.getBoundingClientRect().height > 0,
     };
   })"""
+
+# Whatever is drawn past the screen's right edge (innermost elements), outside the matrix's
+# own scrolling frame and the headings kept for screen readers only.
+PAST_THE_EDGE = """(width) => Array.from(document.querySelectorAll("body *"))
+  .filter(el => el.children.length === 0 && el.getBoundingClientRect().right > width + 1)
+  .filter(el => !el.closest(".table-wrap.matrix, table.stacked thead, .visually-hidden"))
+  .slice(0, 4).map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " +
+    (el.textContent || "").trim().slice(0, 20))"""
 
 
 @pytest.fixture
@@ -93,17 +104,22 @@ def _measure(browser, live_server, user, urls: list[str], screenshot, name: str)
             wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > WIDTH:
                 problems.append(f"{name} {url}: the page is {wide} px wide")
+            past = page.evaluate(PAST_THE_EDGE, WIDTH)
+            if past:
+                problems.append(f"{name} {url}: drawn past the screen's edge: {past}")
             tables = page.evaluate(TABLES)
             if not tables:
                 problems.append(f"{name} {url}: no table shown")
             for t in tables:
                 if t["frameLeft"] < 0 or t["frameRight"] > WIDTH + 0.5:
-                    problems.append(f"{name} {url}: the frame of {t['table']} leaves the screen: {t}")
+                    problems.append(
+                        f"{name} {url}: the frame of {t['table']} leaves the screen: {t}"
+                    )
                 if t["scrolls"] and not t["hinted"]:
                     problems.append(f"{name} {url}: {t['table']} scrolls sideways: {t}")
                 if not t["scrolls"] and t["right"] > t["frameRight"] + 0.5:
                     problems.append(f"{name} {url}: {t['table']} reaches past its frame: {t}")
-            screenshot(page, f"phone-tables-{name}-{url.strip('/').replace('/', '-')}")
+            screenshot(page, f"phone-tables-{name}-{re.sub(r'[^a-z0-9]+', '-', url).strip('-')}")
     finally:
         context.close()
     return problems
