@@ -16,6 +16,7 @@ story's.
 """
 
 import datetime
+import functools
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -98,12 +99,48 @@ FOOD_SCOPE = "预包装食品（含冷藏冷冻食品）销售；散装食品（
 RESTAURANT_SCOPE = "热食类食品制售；冷食类食品制售（不含冷加工糕点）"
 
 
-def _blank_pdf() -> bytes:
-    """A one-page A4 PDF: the file a demo applicant sends with an online application."""
-    from fpdf import FPDF
+def _material_pdf(material: str, applicant: str) -> bytes:
+    """A one-page A4 PDF naming the material and the applicant: the file a demo applicant
+    sends online (or the clerk scans) for that material, so that each file of a case differs
+    from the others and says what it stands for."""
+    return _pdf_of(
+        (material, _("申请人：{name}").format(name=applicant), _("演示数据，仅供演示")),
+        author=applicant,
+    )
 
+
+@functools.lru_cache(maxsize=64)
+def _pdf_of(lines: tuple[str, ...], *, author: str) -> bytes:
+    """The first line as a title, the others under it, in the documents' CJK font cut
+    (`documents.rendering.fonts_for`) subset to the few characters used: a few kilobytes,
+    well under a tenth of a second each, and drawn once for a material the demo sends twice."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
+    from oneseal.documents.rendering import FONT, RARE_FONT, fonts_for
+
+    common, rare = fonts_for("".join(lines))
     pdf = FPDF(format="A4")
+    pdf.set_title(lines[0])
+    pdf.set_author(author)
+    pdf.add_font(FONT, fname=common)
+    if rare:  # a name's rare character (𠮷)
+        pdf.add_font(RARE_FONT, fname=rare)
+        pdf.set_fallback_fonts([RARE_FONT])
+    for font in pdf.fonts.values():
+        # As the documents do: the cut's own boxes enclose the subset's, so writing it need
+        # not re-measure every outline.
+        if isinstance(font, TTFFont):
+            font.ttfont.recalcBBoxes = False
+    pdf.set_margins(25, 25, 25)
     pdf.add_page()
+    pdf.set_y(40)
+    pdf.set_font(FONT, size=18)
+    pdf.multi_cell(0, 10, lines[0], new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(FONT, size=12)
+    for line in lines[1:]:
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -218,10 +255,12 @@ class Stage:
         extra: dict = {}
         if by == "online":
             # An online application carries its required files (cases.actions.missing_uploads):
-            # the demo applicant sends a one-page PDF for each.
+            # the demo applicant sends a one-page PDF for each, naming the material.
+            names = dict(self.items[item].materials.values_list("pk", "name"))
             extra["uploads"] = {
-                int(field.removeprefix("material-")): ContentFile(_blank_pdf(), name=f"{field}.pdf")
+                pk: ContentFile(_material_pdf(names[pk], who.name), name=f"{field}.pdf")
                 for field in actions.missing_uploads(self.items[item], who, ())
+                for pk in [int(field.removeprefix("material-"))]
             }
         if agent:
             a = self.agents[agent]
@@ -399,7 +438,9 @@ class Stage:
 
     def supply(self, case: Case, fragment: str, *, by: str = "clerk") -> Case:
         (line,) = self._lines(case, [fragment])
-        scan = ContentFile(_blank_pdf(), name=f"{line.material.name}.pdf")
+        scan = ContentFile(
+            _material_pdf(line.material.name, case.applicant.name), name=f"{line.material.name}.pdf"
+        )
         return actions.supply_tolerated_material(
             case, line, actor=self.users[by], upload=scan, on=self.on
         )

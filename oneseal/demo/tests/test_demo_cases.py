@@ -4,6 +4,7 @@ whatever day the demo is loaded. Built once for the module in a transaction roll
 end; each test runs in its own savepoint on top of it."""
 
 import datetime
+import hashlib
 import io
 from collections import Counter
 
@@ -32,11 +33,13 @@ from oneseal.cases.models import (
     SiteInspection,
     State,
     Suspension,
+    Upload,
 )
 from oneseal.demo import builder, steps
 from oneseal.demo import cases as demo_cases
 from oneseal.demo.data import applicants as people
 from oneseal.demo.data import organisation as org
+from oneseal.documents.tests.conftest import pdf_text
 from oneseal.errors import Conflict
 
 from .conftest import planned_for_the_loaded_demo
@@ -185,6 +188,29 @@ def test_every_applicant_number_passes_the_identity_checks(today):
     assert applicants.filter(name__contains="\U00020bb7").exists()  # 𠮷 survives the round trip
     for case in demo_cases.demo_cases().exclude(agent_id_number=""):
         assert validate_id_number(case.agent_id_number) == case.agent_id_number
+
+
+def test_an_online_demo_case_sends_a_distinct_pdf_naming_each_material_and_the_applicant(today):
+    uploads = Upload.objects.filter(
+        case_material__case__in=demo_cases.demo_cases().filter(channel=Channel.ONLINE)
+    ).select_related("case_material__material", "case_material__case__applicant")
+    per_case: dict[int, list[Upload]] = {}
+    for upload in uploads:
+        per_case.setdefault(upload.case_material.case_id, []).append(upload)
+    case_uploads = max(per_case.values(), key=len)
+    assert len(case_uploads) >= 2, "no online demo case carries two files"
+    contents = []
+    for upload in case_uploads:
+        with upload.file.open("rb") as handle:
+            body = handle.read()
+        contents.append(body)
+        assert body.startswith(b"%PDF-") and hashlib.sha256(body).hexdigest() == upload.sha256
+        text = pdf_text(body)
+        material = upload.case_material.material.name
+        assert "".join(material.split()) in text, (material, text)
+        assert upload.case_material.case.applicant.name in text, text
+    assert len(set(contents)) == len(contents)
+    assert len({u.sha256 for u in case_uploads}) == len(case_uploads)
 
 
 def test_applicant_accounts_sign_in_with_the_demo_password_and_own_their_online_cases(today):
