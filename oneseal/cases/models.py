@@ -361,6 +361,15 @@ class CaseEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
         ]
+        indexes = [
+            # The cases a clerk asked to correct: the assigned-to-me count on every staff
+            # page (workbench.assigned; migration 0020).
+            models.Index(
+                fields=["actor", "case"],
+                condition=Q(action="request_correction"),
+                name="case_event_correction_by",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.action}"

@@ -13,7 +13,8 @@ page; `assigned_to` lists them for the page."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,14 +75,18 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
         ),
     }
     if has_role(user, Role.CLERK):
-        last_request = (
-            CaseEvent.objects.filter(case=OuterRef("pk"), action="request_correction")
-            .order_by("-seq")
-            .values("actor")[:1]
-        )
-        # Back at "received" after a correction notice: only the reply brings it there.
+        requests = CaseEvent.objects.filter(action="request_correction")
+        last_request = requests.filter(case=OuterRef("pk")).order_by("-seq").values("actor")[:1]
+        # Back at "received" after a correction notice: only the reply brings it there. The
+        # cases the user ever asked to correct come first, by their index on the requests
+        # (cases 0020): tested one by one, every received case of a province's superuser
+        # looked up its last request (4,110 at 1,000,000 cases, 25–35 ms on every page).
         out["correction"] = (
-            Case.objects.filter(prefix_scope(prefix, "region_code"), state=State.RECEIVED)
+            Case.objects.filter(
+                prefix_scope(prefix, "region_code"),
+                Exists(requests.filter(case=OuterRef("pk"), actor=user.pk)),
+                state=State.RECEIVED,
+            )
             .alias(requester=Subquery(last_request))
             .filter(requester=user.pk)
         )
@@ -106,13 +111,48 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
     return out
 
 
+def _count_inputs(user: Viewer) -> tuple:
+    """What `_sources` reads of the user, a key for `_COUNT_SQL`. A source that comes to read
+    anything else of the user (or today's date) must add it here, or one user's count would
+    run the statement made for another."""
+    acting = acting_department(user, Scope.PUSHES_READ)
+    return (
+        user.pk,
+        scope_prefix(user),
+        bool(getattr(user, "is_authenticated", False)),
+        has_role(user, Role.CLERK),
+        None if acting is None else acting.pk,
+    )
+
+
+# The count's statement by `_count_inputs`: building the sources' UNION and compiling it
+# was most of the navigation's CPU on every staff page (about 3 ms of a queue page's 40).
+_COUNT_SQL: dict[tuple, tuple[str, tuple]] = {}
+COUNT_SQL_KEPT = 1024
+
+
 def assigned_count(user: Viewer) -> int:
     """How many rows are given to `user`: one query (a UNION ALL of the sources), none for
     someone without a region."""
-    sources = [qs.order_by().values_list(Value(1)) for qs in _sources(user).values()]
-    if not sources:
+    key = (DEFAULT_DB_ALIAS, *_count_inputs(user))
+    found = _COUNT_SQL.get(key)
+    if found is None:
+        sources = [qs.order_by().values_list(Value(1)) for qs in _sources(user).values()]
+        if not sources:
+            found = ("", ())
+        else:
+            union = sources[0].union(*sources[1:], all=True)
+            sql, params = union.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+            found = (f"SELECT COUNT(*) FROM ({sql}) assigned", tuple(params))  # noqa: S608
+        if len(_COUNT_SQL) >= COUNT_SQL_KEPT:
+            _COUNT_SQL.clear()
+        _COUNT_SQL[key] = found
+    sql, params = found
+    if not sql:
         return 0
-    return sources[0].union(*sources[1:], all=True).count()
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def assigned_to(user: Viewer, *, today: datetime.date) -> list[Assigned]:
