@@ -192,6 +192,10 @@ class Case(models.Model):
             models.Index(fields=["state", "region_code"], name="case_state_region"),
             # The lists' filter by date received, within a region.
             models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
+            # ... and by date received in a state (a queue's tab with the date filter), 0021.
+            models.Index(
+                fields=["state", "received_on", "region_code"], name="case_state_received_region"
+            ),
             # ... and by item (its handling items), within a region.
             models.Index(fields=["handling_item", "region_code"], name="case_item_region"),
             # ... and by item in a state (a queue's tab with the item filter), cases 0019.
