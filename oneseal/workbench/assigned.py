@@ -13,7 +13,6 @@ page; `assigned_to` lists them for the page."""
 import datetime
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from oneseal.cases.models import Case, CaseEvent, CaseStep, State
 from oneseal.cases.queries import Viewer
+from oneseal.interface.counts import KeptCount
 from oneseal.linkage.actors import acting_department
 from oneseal.linkage.models import Push, Scope, SupportRequest
 from oneseal.organisation.models import Role
@@ -112,7 +112,7 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
 
 
 def _count_inputs(user: Viewer) -> tuple:
-    """What `_sources` reads of the user, a key for `_COUNT_SQL`. A source that comes to read
+    """What `_sources` reads of the user, the key of its kept count (`_COUNT`). A source that comes to read
     anything else of the user (or today's date) must add it here, or one user's count would
     run the statement made for another."""
     acting = acting_department(user, Scope.PUSHES_READ)
@@ -125,34 +125,20 @@ def _count_inputs(user: Viewer) -> tuple:
     )
 
 
-# The count's statement by `_count_inputs`: building the sources' UNION and compiling it
-# was most of the navigation's CPU on every staff page (about 3 ms of a queue page's 40).
-_COUNT_SQL: dict[tuple, tuple[str, tuple]] = {}
-COUNT_SQL_KEPT = 1024
+# The count's statement, kept by `_count_inputs`: building the sources' UNION and compiling
+# it was most of the navigation's CPU on every staff page (about 3 ms of a queue page's 40).
+_COUNT = KeptCount()
 
 
 def assigned_count(user: Viewer) -> int:
     """How many rows are given to `user`: one query (a UNION ALL of the sources), none for
     someone without a region."""
-    key = (DEFAULT_DB_ALIAS, *_count_inputs(user))
-    found = _COUNT_SQL.get(key)
-    if found is None:
+
+    def build() -> QuerySet | None:
         sources = [qs.order_by().values_list(Value(1)) for qs in _sources(user).values()]
-        if not sources:
-            found = ("", ())
-        else:
-            union = sources[0].union(*sources[1:], all=True)
-            sql, params = union.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-            found = (f"SELECT COUNT(*) FROM ({sql}) assigned", tuple(params))  # noqa: S608
-        if len(_COUNT_SQL) >= COUNT_SQL_KEPT:
-            _COUNT_SQL.clear()
-        _COUNT_SQL[key] = found
-    sql, params = found
-    if not sql:
-        return 0
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        return sources[0].union(*sources[1:], all=True) if sources else None
+
+    return _COUNT(_count_inputs(user), build)
 
 
 def assigned_to(user: Viewer, *, today: datetime.date) -> list[Assigned]:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import CaseMaterial
+from oneseal.interface.counts import KeptCount
 from oneseal.linkage import actions as linkage_actions
 from oneseal.linkage import jobs as linkage_jobs
 from oneseal.notifications.models import Kind, Notification
@@ -189,7 +190,7 @@ def test_the_count_is_built_once_per_user_and_follows_the_last_request(
     page builds no query; a case asked to correct again by a colleague is the colleague's."""
     from oneseal.workbench import assigned
 
-    monkeypatch.setattr(assigned, "_COUNT_SQL", {})
+    monkeypatch.setattr(assigned, "_COUNT", KeptCount())
     built = []
     sources = assigned._sources
     monkeypatch.setattr(assigned, "_sources", lambda user: built.append(user.pk) or sources(user))
@@ -220,7 +221,7 @@ def test_the_correction_count_starts_from_the_clerks_own_requests(
     case = case_actions.receive(handling_item, actor=clerk, applicant=own_applicant)
     _corrected(case, clerk, applicant_user)
     assert assigned_count(clerk) == 1
-    sql, params = next(v for k, v in assigned._COUNT_SQL.items() if k[1] == clerk.pk)
+    sql, params = next(v for k, v in assigned._COUNT._sql.items() if v and k[1] == clerk.pk)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
