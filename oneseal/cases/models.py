@@ -192,6 +192,10 @@ class Case(models.Model):
             models.Index(fields=["state", "region_code"], name="case_state_region"),
             # The lists' filter by date received, within a region.
             models.Index(fields=["received_on", "region_code"], name="case_received_on_region"),
+            # ... and by date received in a state (a queue's tab with the date filter), 0021.
+            models.Index(
+                fields=["state", "received_on", "region_code"], name="case_state_received_region"
+            ),
             # ... and by item (its handling items), within a region.
             models.Index(fields=["handling_item", "region_code"], name="case_item_region"),
             # ... and by item in a state (a queue's tab with the item filter), cases 0019.
@@ -360,6 +364,15 @@ class CaseEvent(models.Model):
         ordering = ["case", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
+        ]
+        indexes = [
+            # The cases a clerk asked to correct: the assigned-to-me count on every staff
+            # page (workbench.assigned; migration 0020).
+            models.Index(
+                fields=["actor", "case"],
+                condition=Q(action="request_correction"),
+                name="case_event_correction_by",
+            )
         ]
 
     def __str__(self) -> str:

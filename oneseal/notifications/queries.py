@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from oneseal.actors import Actor
+from oneseal.interface.counts import KeptCount
 from oneseal.prepared import Prepared
 
 from .models import Notification, Preference
@@ -72,13 +73,13 @@ _ORGANISATION_ACCOUNTS: "Prepared[AuthUser]" = Prepared(
 )
 
 
-def inbox_filter(user: Actor) -> Q:
+def inbox_filter(user: Actor, on: datetime.date | None = None) -> Q:
     """The messages an account reads: its own, and those sent to the record of an applicant it
-    acts for today while no account did (a person bound at a window later, an organisation
-    whose representative was authorised later)."""
+    acts for today (`on`) while no account did (a person bound at a window later, an
+    organisation whose representative was authorised later)."""
     from oneseal.applicants.queries import represented
 
-    return Q(user_id=user.pk) | Q(user__isnull=True, applicant__in=represented(user))
+    return Q(user_id=user.pk) | Q(user__isnull=True, applicant__in=represented(user, on))
 
 
 def own_notifications(user: Actor) -> QuerySet[Notification]:
@@ -91,7 +92,20 @@ def own_notifications(user: Actor) -> QuerySet[Notification]:
     )
 
 
+# The count in every page's navigation, its statement kept per account and day (what
+# `inbox_filter` reads): building it cost a workbench page about 3 ms of CPU.
+_UNREAD = KeptCount()
+
+
 def unread_count(user: Actor) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(inbox_filter(user), read_at__isnull=True).count()
+    from oneseal.calendars.queries import today
+
+    on = today()
+    return _UNREAD(
+        (user.pk, getattr(user, "is_active", False), on),
+        lambda: Notification.objects.filter(inbox_filter(user, on), read_at__isnull=True).values(
+            "pk"
+        ),
+    )

@@ -13,13 +13,14 @@ page; `assigned_to` lists them for the page."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from oneseal.cases.models import Case, CaseEvent, CaseStep, State
 from oneseal.cases.queries import Viewer
+from oneseal.interface.counts import KeptCount
 from oneseal.linkage.actors import acting_department
 from oneseal.linkage.models import Push, Scope, SupportRequest
 from oneseal.organisation.models import Role
@@ -74,14 +75,18 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
         ),
     }
     if has_role(user, Role.CLERK):
-        last_request = (
-            CaseEvent.objects.filter(case=OuterRef("pk"), action="request_correction")
-            .order_by("-seq")
-            .values("actor")[:1]
-        )
-        # Back at "received" after a correction notice: only the reply brings it there.
+        requests = CaseEvent.objects.filter(action="request_correction")
+        last_request = requests.filter(case=OuterRef("pk")).order_by("-seq").values("actor")[:1]
+        # Back at "received" after a correction notice: only the reply brings it there. The
+        # cases the user ever asked to correct come first, by their index on the requests
+        # (cases 0020): tested one by one, every received case of a province's superuser
+        # looked up its last request (4,110 at 1,000,000 cases, 25–35 ms on every page).
         out["correction"] = (
-            Case.objects.filter(prefix_scope(prefix, "region_code"), state=State.RECEIVED)
+            Case.objects.filter(
+                prefix_scope(prefix, "region_code"),
+                Exists(requests.filter(case=OuterRef("pk"), actor=user.pk)),
+                state=State.RECEIVED,
+            )
             .alias(requester=Subquery(last_request))
             .filter(requester=user.pk)
         )
@@ -106,13 +111,34 @@ def _sources(user: Viewer) -> dict[str, QuerySet]:
     return out
 
 
+def _count_inputs(user: Viewer) -> tuple:
+    """What `_sources` reads of the user, the key of its kept count (`_COUNT`). A source that comes to read
+    anything else of the user (or today's date) must add it here, or one user's count would
+    run the statement made for another."""
+    acting = acting_department(user, Scope.PUSHES_READ)
+    return (
+        user.pk,
+        scope_prefix(user),
+        bool(getattr(user, "is_authenticated", False)),
+        has_role(user, Role.CLERK),
+        None if acting is None else acting.pk,
+    )
+
+
+# The count's statement, kept by `_count_inputs`: building the sources' UNION and compiling
+# it was most of the navigation's CPU on every staff page (about 3 ms of a queue page's 40).
+_COUNT = KeptCount()
+
+
 def assigned_count(user: Viewer) -> int:
     """How many rows are given to `user`: one query (a UNION ALL of the sources), none for
     someone without a region."""
-    sources = [qs.order_by().values_list(Value(1)) for qs in _sources(user).values()]
-    if not sources:
-        return 0
-    return sources[0].union(*sources[1:], all=True).count()
+
+    def build() -> QuerySet | None:
+        sources = [qs.order_by().values_list(Value(1)) for qs in _sources(user).values()]
+        return sources[0].union(*sources[1:], all=True) if sources else None
+
+    return _COUNT(_count_inputs(user), build)
 
 
 def assigned_to(user: Viewer, *, today: datetime.date) -> list[Assigned]:

@@ -17,6 +17,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Case as Switch
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.applicants.models import Applicant
@@ -294,10 +295,13 @@ TAB_COUNT_UP_TO = 99
 
 @dataclass(frozen=True)
 class QueueCount:
-    """A queue's number of cases: exact up to TAB_COUNT_UP_TO, above it "at least"."""
+    """A queue's number of cases: exact up to its cap, above it "at least" (`more`). A
+    heading's count says which of two things it then shows (`queue_counts`): `n`+ as a tab
+    does, or PostgreSQL's estimate (`estimate`), which a numbered page needs for its pages."""
 
     n: int
     more: bool
+    estimate: bool = False
 
     def __str__(self) -> str:
         return f"{self.n}+" if self.more else str(self.n)
@@ -314,9 +318,13 @@ PENDING_STEP_QUEUES = frozenset({"review", "decide"})
 PENDING_HEADING_UP_TO = 1_000
 
 
-def heading_cap(queue: Queue) -> int:
-    """How far the heading of `queue` counts exactly (`queue_counts`)."""
-    return PENDING_HEADING_UP_TO if queue.key in PENDING_STEP_QUEUES else counts.EXACT_COUNT_UP_TO
+def heading_count(queue: Queue, *, numbered: bool = False) -> tuple[int, bool]:
+    """How far the heading of `queue` counts exactly, and whether above that it asks for the
+    estimate (`QueueCount.estimate`): a queue of PENDING_STEP_QUEUES says "1000+", unless its
+    page is asked by number (a link from before the cursors), which needs the pages' count."""
+    if queue.key in PENDING_STEP_QUEUES and not numbered:
+        return PENDING_HEADING_UP_TO, False
+    return counts.EXACT_COUNT_UP_TO, True
 
 
 @contextlib.contextmanager
@@ -354,12 +362,13 @@ def queue_counts(
     filters: dict | None = None,
     base: QuerySet[Case] | None = None,
     heading: Queue | None = None,
+    numbered: bool = False,
 ) -> dict[str, QueueCount]:
     """Each queue's count for its tab, each over at most TAB_COUNT_UP_TO + 1 rows; with
-    `heading`, also that queue's count for its heading under the key "" (over at most
-    `heading_cap` + 1 rows, `more` when there are more: interface.counts.capped_count then
-    asks for the estimate, or the heading says "1000+" for a queue of PENDING_STEP_QUEUES). `base`: the user's `case_rows`, already filtered. Best
-    read inside `per_row_subplans`, as the queue's page.
+    `heading`, also that queue's count for its heading under the key "", over at most
+    `heading_count` + 1 rows and saying what the heading shows above them (`numbered`: for a
+    page asked by its number). `base`: the user's `case_rows`, already filtered. Best read
+    inside `per_row_subplans`, as the queue's page.
 
     One statement: a scalar subquery per count, each with its own LIMIT, so that PostgreSQL
     plans each as it planned the statement of its own (an InitPlan that stops at its limit)
@@ -367,16 +376,16 @@ def queue_counts(
     tab would read every case of the scope: a province's million, where each capped count
     stops at the hundredth row."""
     rows = apply_filters(case_rows(user), filters or {}) if base is None else base
-    wanted = [(q.key, q, TAB_COUNT_UP_TO) for q in queues]
+    wanted = [(q.key, q, TAB_COUNT_UP_TO, False) for q in queues]
     if heading is not None:
-        wanted.append(("", heading, heading_cap(heading)))
-    sql, params = counts_statement(user, rows, [(q, cap) for _key, q, cap in wanted])
+        wanted.append(("", heading, *heading_count(heading, numbered=numbered)))
+    sql, params = counts_statement(user, rows, [(q, cap) for _key, q, cap, _e in wanted])
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchone()
     return {
-        key: QueueCount(min(n, cap), n > cap)
-        for (key, _q, cap), n in zip(wanted, found, strict=True)
+        key: QueueCount(min(n, cap), n > cap, estimate)
+        for (key, _q, cap, estimate), n in zip(wanted, found, strict=True)
     }
 
 
@@ -540,14 +549,33 @@ def row_clock(case: Case, clocks: Clocks, cal: WorkCalendar, today: datetime.dat
     return RowClock(case.closed_on, None, str(_("办结日期")))
 
 
+# A number no case reaches, put where a case's key goes in its link and replaced by each
+# row's own (`attach_row_clocks`).
+_KEY_SLOT = 9_007_199_254_740_993
+
+
 def attach_row_clocks(cases: Iterable[Case], today: datetime.date) -> list[Case]:
     """The cases of a queue's page, each with the clocks its row shows (`case.clocks` as
-    `cases.queries.with_clocks` gives them, and `case.row_clock`)."""
+    `cases.queries.with_clocks` gives them, and `case.row_clock`), its state's label
+    (`case.state_label`) and the link to its page (`case.link`). The labels are translated
+    and the link reversed once for the page: per row, `get_state_display` hashed every lazy
+    label of the states and `{% url %}` resolved the pattern again, a tenth of a queue page's
+    CPU (docs/scaling.md)."""
     cal = current_calendar()
+    states = {value: str(label) for value, label in State.choices}
+    head, tail = reverse("workbench:case", args=[_KEY_SLOT]).split(str(_KEY_SLOT))
     out = []
     for case in cases:
         clocks = clocks_of(case, cal, today)
-        out.append(shown_with(case, clocks=clocks, row_clock=row_clock(case, clocks, cal, today)))
+        out.append(
+            shown_with(
+                case,
+                clocks=clocks,
+                row_clock=row_clock(case, clocks, cal, today),
+                state_label=states.get(case.state, case.state),
+                link=f"{head}{case.pk}{tail}",
+            )
+        )
     return out
 
 

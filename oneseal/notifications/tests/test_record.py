@@ -192,3 +192,30 @@ def test_the_agents_mobile_hears_of_the_case_but_not_of_a_licence_expiring_years
         ("sms", "13995120009")
     ]
     assert not about_the_licence.deliveries.exists()
+
+
+def test_the_unread_count_is_built_once_per_account_and_day(
+    handling_item, clerk, django_user_model, monkeypatch
+):
+    """The navigation's count keeps its statement per account and day (the authorisations it
+    reads are the day's), not its number: a message read or arriving still counts."""
+    from oneseal.interface.counts import KeptCount
+
+    monkeypatch.setattr(queries, "_UNREAD", KeptCount())
+    built = []
+    inbox_filter = queries.inbox_filter
+    monkeypatch.setattr(
+        queries, "inbox_filter", lambda user, on=None: built.append(on) or inbox_filter(user, on)
+    )
+    case = window_intake(handling_item, clerk)
+    (before,) = record_messages(case.applicant)
+    late = django_user_model.objects.create_user("yang", password="x")
+    register_applicant(actor=clerk, user=late, **WINDOW_PERSON)
+    with time_machine.travel(at("2025-03-20 10:00"), tick=False):
+        assert queries.unread_count(late) == 1
+        notification_actions.mark_read(before, actor=late)
+        assert queries.unread_count(late) == 0
+        assert built == [day("2025-03-20")]
+    with time_machine.travel(at("2025-03-21 10:00"), tick=False):
+        assert queries.unread_count(late) == 0
+        assert built == [day("2025-03-20"), day("2025-03-21")]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import CaseMaterial
+from oneseal.interface.counts import KeptCount
 from oneseal.linkage import actions as linkage_actions
 from oneseal.linkage import jobs as linkage_jobs
 from oneseal.notifications.models import Kind, Notification
@@ -171,3 +172,58 @@ def test_the_count_is_one_query_and_matches_the_list(
     client.force_login(clerk)
     body = client.get(reverse("workbench:home")).content.decode()
     assert "指派给我" in body and "指派给我（" not in body
+
+
+def _corrected(case, clerk, applicant_user):
+    line = case.materials.order_by("material__order").first()
+    case_actions.request_correction(case, actor=clerk, items={line.pk: "身份证复印件不清晰"})
+    case_actions.attach_file(
+        line, actor=applicant_user, upload=SimpleUploadedFile("id.pdf", b"%PDF-1.7 id")
+    )
+    case_actions.submit_correction(case, actor=applicant_user)
+
+
+def test_the_count_is_built_once_per_user_and_follows_the_last_request(
+    handling_item, own_applicant, applicant_user, clerk, make_staff, county, bureau, monkeypatch
+):
+    """The count's statement is kept per user (what of the user its sources read): a second
+    page builds no query; a case asked to correct again by a colleague is the colleague's."""
+    from oneseal.workbench import assigned
+
+    monkeypatch.setattr(assigned, "_COUNT", KeptCount())
+    built = []
+    sources = assigned._sources
+    monkeypatch.setattr(assigned, "_sources", lambda user: built.append(user.pk) or sources(user))
+    colleague = make_staff("clerk2", county, Role.CLERK, bureau=bureau)
+    case = case_actions.receive(handling_item, actor=clerk, applicant=own_applicant)
+    _corrected(case, clerk, applicant_user)
+    assert (assigned_count(clerk), assigned_count(colleague)) == (1, 0)
+    assert built == [clerk.pk, colleague.pk]
+    case.refresh_from_db()
+    _corrected(case, colleague, applicant_user)
+    assert (assigned_count(clerk), assigned_count(colleague)) == (0, 1)
+    assert built == [clerk.pk, colleague.pk]  # built once each
+    assert kinds(colleague) == [("correction", case.number)] and kinds(clerk) == []
+
+
+def test_the_correction_count_starts_from_the_clerks_own_requests(
+    handling_item, own_applicant, applicant_user, clerk
+):
+    """On PostgreSQL the count reads the clerk's correction requests by their index (cases
+    0020) before any case: tested case by case, each received case of a province looked up
+    its last request (25–35 ms of every page of a superuser at 1,000,000 cases)."""
+    import pytest
+
+    from oneseal.workbench import assigned
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    case = case_actions.receive(handling_item, actor=clerk, applicant=own_applicant)
+    _corrected(case, clerk, applicant_user)
+    assert assigned_count(clerk) == 1
+    sql, params = next(v for k, v in assigned._COUNT._sql.items() if v and k[1] == clerk.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_event_correction_by" in plan and f"(actor_id = {clerk.pk})" in plan, plan

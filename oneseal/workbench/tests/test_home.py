@@ -210,3 +210,46 @@ def test_a_review_queue_over_its_heading_cap_says_at_least_and_asks_no_estimate(
     # A numbered page (a link from before the cursors) counts as it did, to number its pages.
     numbered = body(client, root, queue="review", page="1")
     assert "+ 件" not in numbered
+
+
+def test_a_numbered_review_page_counts_its_heading_with_the_tabs(
+    client, item, applicant, clerk, monkeypatch, django_user_model
+):
+    """A numbered page (a link from before the cursors) needs its pages' count: the tabs'
+    statement counts its heading as any other queue's, with no statement of its own."""
+    from django.test.utils import CaptureQueriesContext
+
+    from oneseal.workbench import queries
+
+    for d in ("2025-03-03", "2025-03-04", "2025-03-05"):
+        accepted_case(item, applicant, clerk, d)
+    root = django_user_model.objects.create_superuser("root-numbered", password="root-pw-n")
+    monkeypatch.setattr(queries, "PENDING_HEADING_UP_TO", 2)
+    with CaptureQueriesContext(connection) as captured:
+        page = body(client, root, queue="review", page="1")
+    assert "共 3 件" in page and "+ 件" not in page
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len([sql for sql in statements if ") counted)" in sql]) == 1
+    # No count of the paginator's own (the navigation's assigned-to-me count is a UNION).
+    assert not [sql for sql in statements if ") subquery" in sql and "UNION" not in sql]
+    review = queries.QUEUE_BY_KEY["review"]
+    queues = queries.queues_for(root)
+    numbered = queries.queue_counts(root, queues, heading=review, numbered=True)[""]
+    assert numbered == queries.QueueCount(3, False, estimate=True)
+    assert queries.queue_counts(root, queues, heading=review)[""] == queries.QueueCount(2, True)
+
+
+def test_each_row_links_its_case_and_names_its_state(client, item, applicant, clerk):
+    from oneseal.calendars.queries import today as on
+    from oneseal.cases.models import Case
+    from oneseal.workbench import queries
+
+    first = actions.receive(item, actor=clerk, applicant=applicant, at=at("2025-03-03 09:00"))
+    second = accepted_case(item, applicant, clerk, "2025-03-04")
+    rows = queries.attach_row_clocks(Case.objects.filter(pk__in=[first.pk, second.pk]), on())
+    for row in rows:
+        assert row.link == reverse("workbench:case", args=[row.pk])
+        assert row.state_label == Case.objects.get(pk=row.pk).get_state_display()
+    page = body(client, clerk, queue="all")
+    assert f'<a href="{reverse("workbench:case", args=[second.pk])}">{second.number}</a>' in page
+    assert "<td>已受理</td>" in page and "<td>已收件</td>" in page

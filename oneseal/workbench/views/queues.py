@@ -53,7 +53,7 @@ class QueuePage:
     count_estimated: bool
     previous: str
     next: str
-    # The count is a floor ("1000+", queries.PENDING_HEADING_UP_TO): no last page is known.
+    # The count is a floor ("1000+", queries.heading_count): no last page is known.
     count_at_least: bool = False
 
     @property
@@ -75,18 +75,13 @@ def _queue_page(
     order's position, as fast deep in a province's queue as on top, and stable while cases
     come in), or `page` (a number, as links from before the cursors: read by offset, then
     linked on by cursor), or the first. `heading`: the capped count of `cases`, made with the
-    tabs' (queries.queue_counts)."""
+    tabs' (queries.queue_counts), which says what it shows above its cap: "1000+", or
+    PostgreSQL's estimate (CappedPaginator)."""
     counted = None
     at_least = False
     if heading is not None:
-        # Above its cap a heading asks PostgreSQL's estimate (CappedPaginator), unless it is
-        # a floor ("1000+", queries.heading_cap).
-        at_least = heading.more and queries.heading_cap(queue) != capped.EXACT_COUNT_UP_TO
-        counted = capped.EXACT_COUNT_UP_TO + 1 if heading.more and not at_least else heading.n
-        if at_least and request.GET.get("page"):
-            # A numbered page, from links made before the cursors, needs the pages' count:
-            # counted as it always was.
-            counted, at_least = None, False
+        at_least = heading.more and not heading.estimate
+        counted = capped.EXACT_COUNT_UP_TO + 1 if heading.more and heading.estimate else heading.n
     paginator = CappedPaginator(cases, PAGE_SIZE, counted=counted)
     position = None
     if request.GET.get("cursor"):
@@ -142,7 +137,9 @@ def home(request: HttpRequest) -> HttpResponse:
     # Filtered once for the tabs and the page: a search reads the applicants it names once.
     rows = queries.apply_filters(queries.case_rows(user), filters)
     with queries.per_row_subplans(queues):
-        counts = queries.queue_counts(user, queues, base=rows, heading=queue)
+        counts = queries.queue_counts(
+            user, queues, base=rows, heading=queue, numbered=bool(request.GET.get("page"))
+        )
         heading = counts.pop("")
         page = _queue_page(
             request,
