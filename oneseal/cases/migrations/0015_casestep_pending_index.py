@@ -1,11 +1,13 @@
 """The pending-step index the review and decision queues read (workbench.queries._pending_step).
 
 Built CONCURRENTLY on PostgreSQL, like 0014: a plain CREATE INDEX would hold every write to
-`cases_casestep` (each review or decision step) for the whole scan of a bureau's table. The
-model state gets the index as an ordinary AddIndex, so the models and the migrations agree."""
+`cases_casestep` (each review or decision step) for the whole scan of a bureau's table
+(oneseal.indexes.AddIndexConcurrently)."""
 
 from django.conf import settings
 from django.db import migrations, models
+
+from oneseal.indexes import AddIndexConcurrently
 
 INDEX = models.Index(
     condition=models.Q(("state", "pending")),
@@ -13,22 +15,6 @@ INDEX = models.Index(
     include=("role", "assignee"),
     name="casestep_pending",
 )
-
-
-def create(apps, schema_editor):
-    model = apps.get_model("cases", "CaseStep")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.add_index(model, INDEX)
-
-
-def drop(apps, schema_editor):
-    model = apps.get_model("cases", "CaseStep")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.remove_index(model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -42,8 +28,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="casestep", index=INDEX)],
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-        )
+        AddIndexConcurrently(model_name="casestep", index=INDEX),
     ]

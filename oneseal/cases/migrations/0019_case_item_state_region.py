@@ -10,7 +10,11 @@ the models and the migrations agree."""
 
 from django.db import migrations, models
 
-INDEX = models.Index(fields=["handling_item", "state", "region_code"], name="case_item_state_region")
+from oneseal.indexes import AddIndexConcurrently
+
+INDEX = models.Index(
+    fields=["handling_item", "state", "region_code"], name="case_item_state_region"
+)
 # The delivery queue's order (workbench.queries, "deliver"): a province's granted cases were
 # sorted whole for a page, 17,398 of them at 1,000,000 cases and on disk under the 64 kB
 # work_mem of a page with a review tab (83 ms; 1 ms along this index).
@@ -19,35 +23,12 @@ GRANTED = models.Index(
 )
 
 
-def create(apps, schema_editor):
-    model = apps.get_model("cases", "Case")
-    for index in (INDEX, GRANTED):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(model, index, concurrently=True)
-        else:
-            schema_editor.add_index(model, index)
-
-
-def drop(apps, schema_editor):
-    model = apps.get_model("cases", "Case")
-    for index in (INDEX, GRANTED):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, index, concurrently=True)
-        else:
-            schema_editor.remove_index(model, index)
-
-
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("cases", "0018_drop_due_provisional")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AddIndex(model_name="case", index=INDEX),
-                migrations.AddIndex(model_name="case", index=GRANTED),
-            ],
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-        )
+        AddIndexConcurrently(model_name="case", index=INDEX),
+        AddIndexConcurrently(model_name="case", index=GRANTED),
     ]

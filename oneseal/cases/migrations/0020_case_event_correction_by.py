@@ -10,27 +10,13 @@ AddIndex, so the models and the migrations agree."""
 
 from django.db import migrations, models
 
+from oneseal.indexes import AddIndexConcurrently
+
 INDEX = models.Index(
     fields=["actor", "case"],
     condition=models.Q(action="request_correction"),
     name="case_event_correction_by",
 )
-
-
-def create(apps, schema_editor):
-    model = apps.get_model("cases", "CaseEvent")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.add_index(model, INDEX)
-
-
-def drop(apps, schema_editor):
-    model = apps.get_model("cases", "CaseEvent")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.remove_index(model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -39,8 +25,5 @@ class Migration(migrations.Migration):
     dependencies = [("cases", "0019_case_item_state_region")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="caseevent", index=INDEX)],
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-        )
+        AddIndexConcurrently(model_name="caseevent", index=INDEX),
     ]

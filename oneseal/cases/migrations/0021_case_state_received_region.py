@@ -12,25 +12,11 @@ the models and the migrations agree."""
 
 from django.db import migrations, models
 
+from oneseal.indexes import AddIndexConcurrently
+
 INDEX = models.Index(
     fields=["state", "received_on", "region_code"], name="case_state_received_region"
 )
-
-
-def create(apps, schema_editor):
-    model = apps.get_model("cases", "Case")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.add_index(model, INDEX)
-
-
-def drop(apps, schema_editor):
-    model = apps.get_model("cases", "Case")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.remove_index(model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -39,8 +25,5 @@ class Migration(migrations.Migration):
     dependencies = [("cases", "0020_case_event_correction_by")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="case", index=INDEX)],
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-        )
+        AddIndexConcurrently(model_name="case", index=INDEX),
     ]
