@@ -4,12 +4,10 @@ count over at most that many) and, above, takes PostgreSQL's estimate, never bel
 part. SQLite, for small installations, always counts."""
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -57,44 +55,3 @@ class CappedPaginator(Paginator):
         else:
             n, self.count_estimated = capped_count(rows)
         return n
-
-
-class KeptCount:
-    """A count whose statement is built once per key and kept: for the counts a page's
-    navigation shows on every page (assigned to me, unread messages), building and compiling
-    the queryset cost more CPU than the database spent answering it (about 3–4 ms each of a
-    workbench page's 40). The key must hold everything the queryset is built from (the
-    user's id, roles, scope, the day), or one user would be counted with another's
-    statement; `build` returns None for a count that is 0 without asking."""
-
-    def __init__(self, kept: int = 1024) -> None:
-        self.kept = kept
-        self._sql: dict[tuple, tuple[str, tuple] | None] = {}
-
-    def __call__(self, key: tuple, build: Callable[[], QuerySet | None]) -> int:
-        key = (DEFAULT_DB_ALIAS, *key)
-        if key not in self._sql:
-            self._sql[key] = self._compile(build())
-            if len(self._sql) > self.kept:
-                self._sql.clear()
-                self._sql[key] = self._compile(build())
-        found = self._sql[key]
-        if found is None:
-            return 0
-        sql, params = found
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
-
-    def clear(self) -> None:
-        self._sql.clear()
-
-    @staticmethod
-    def _compile(queryset: QuerySet | None) -> tuple[str, tuple] | None:
-        if queryset is None:
-            return None
-        try:
-            sql, params = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-        except EmptyResultSet:  # a filter that can match nothing
-            return None
-        return f"SELECT COUNT(*) FROM ({sql}) kept", tuple(params)  # noqa: S608

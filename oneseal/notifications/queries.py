@@ -10,8 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from oneseal.actors import Actor
-from oneseal.interface.counts import KeptCount
-from oneseal.prepared import Prepared
+from oneseal.prepared import KeptCount, Prepared
 
 from .models import Notification, Preference
 

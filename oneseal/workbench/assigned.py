@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from oneseal.cases.models import Case, CaseEvent, CaseStep, State
 from oneseal.cases.queries import Viewer
-from oneseal.interface.counts import KeptCount
 from oneseal.linkage.actors import acting_department
 from oneseal.linkage.models import Push, Scope, SupportRequest
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix
+from oneseal.prepared import KeptCount
 from oneseal.ratings.models import FollowUp
 from oneseal.regions.rules import prefix_scope
 

@@ -199,7 +199,7 @@ def test_the_unread_count_is_built_once_per_account_and_day(
 ):
     """The navigation's count keeps its statement per account and day (the authorisations it
     reads are the day's), not its number: a message read or arriving still counts."""
-    from oneseal.interface.counts import KeptCount
+    from oneseal.prepared import KeptCount
 
     monkeypatch.setattr(queries, "_UNREAD", KeptCount())
     built = []

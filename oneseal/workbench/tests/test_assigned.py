@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import CaseMaterial
-from oneseal.interface.counts import KeptCount
 from oneseal.linkage import actions as linkage_actions
 from oneseal.linkage import jobs as linkage_jobs
 from oneseal.notifications.models import Kind, Notification
 from oneseal.organisation.models import Department, Role
+from oneseal.prepared import KeptCount
 from oneseal.ratings import actions as rating_actions
 from oneseal.testing import accepted_case, day, reviewed
 from oneseal.workbench.assigned import assigned_count, assigned_to
