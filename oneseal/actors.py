@@ -16,6 +16,7 @@ from oneseal.errors import NotPermitted
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
+    from typing_extensions import TypeIs  # typing has it from Python 3.13
 
 
 class Actor(Protocol):
@@ -38,10 +39,11 @@ class Actor(Protocol):
 User: TypeAlias = Actor
 
 
-def acts_as_system(actor: object, *, system: bool) -> bool:
+def acts_as_system(actor: object, *, system: bool) -> "TypeIs[None]":
     """True when the system acts (the caller then checks no person's permission); False when a
     person acts (the caller checks theirs). Refused when nobody is named at all; a call that
-    names both an actor and the system is a programming error."""
+    names both an actor and the system is a programming error. For the type checker, False
+    means `actor` is not None."""
     if system:
         if actor is not None:
             raise ValueError("system=True acts without an actor")

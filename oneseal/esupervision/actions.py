@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.applicants import rules as applicant_rules
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today
@@ -73,7 +73,7 @@ def declare_conflict(
         relation=relation,
         number=number,
         declared_on=on or today(),
-        created_by=actor,
+        created_by=stored_user(actor),
     )
     record(
         "esupervision.declare_conflict",
@@ -123,7 +123,7 @@ def baseline_blockers(actor: "User", item: Item) -> list[str]:
     return []
 
 
-def _count(value, field: str, label: str, *, minimum: int = 0) -> int:
+def _count(value: object, field: str, label: str, *, minimum: int = 0) -> int:
     try:
         n = int(str(value).strip())
     except (TypeError, ValueError):
@@ -139,7 +139,7 @@ def _count(value, field: str, label: str, *, minimum: int = 0) -> int:
 
 @transaction.atomic
 def set_baseline(
-    item: Item, *, actor: "User", materials, steps, days, source: str = ""
+    item: Item, *, actor: "User", materials: object, steps: object, days: object, source: str = ""
 ) -> ReformBaseline:
     """Enter (or correct) the item's pre-reform materials, steps and working days."""
     if baseline_blockers(actor, item):
@@ -200,9 +200,12 @@ def baseline_rows(content: bytes, filename: str) -> list[dict]:
     (English or the Chinese headings of `HEADER_NAMES`) in the first row."""
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            if not isinstance(sheet, ReadOnlyWorksheet):  # no sheet, or a chart sheet
+                raise TypeError("no worksheet")
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             msg = _("无法读取该 Excel 文件：{error}").format(error=exc)
             raise ValidationFailed(msg, fields={"file": [msg]}) from None

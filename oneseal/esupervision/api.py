@@ -2,6 +2,7 @@
 pages (`queries.oversight_scope`): overseers, signatories and superusers over their region and
 below; `?region=` narrows to a region inside it. Anyone else gets 403 and no data."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -9,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +34,7 @@ REGION = OpenApiParameter(
 )
 
 
-class ScopedView:
+class ScopedView(APIView):
     permission_classes = [IsAuthenticated]
 
     def scope(self) -> queries.Scope:
@@ -93,10 +95,10 @@ class SupervisedCaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_state_display(self, case) -> str:
+    def get_state_display(self, case: queries.ListedCase) -> str:
         return tables.state_label(case.state)
 
-    def get_history(self, case) -> str:
+    def get_history(self, case: queries.ListedCase) -> str:
         return queries.history_url(case.id)
 
 
@@ -129,13 +131,13 @@ class RuleHitSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_rule_display(self, hit) -> str:
+    def get_rule_display(self, hit: queries.ListedHit) -> str:
         return str(Rule(hit.rule).label)
 
-    def get_detail(self, hit) -> str:
+    def get_detail(self, hit: queries.ListedHit) -> str:
         return tables.hit_detail(hit)
 
-    def get_history(self, hit) -> str:
+    def get_history(self, hit: queries.ListedHit) -> str:
         return queries.history_url(hit.case_id)
 
 
@@ -144,7 +146,8 @@ class StatRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text=gettext_lazy("分组的编号（部门、科室、事项、工作人员）或月份首日"),
     )
-    label = serializers.CharField()
+    # A field named like Field.label (its caption), which the stubs type as a str.
+    label = serializers.CharField()  # type: ignore[assignment]
     received = serializers.IntegerField()
     accepted = serializers.IntegerField()
     decided = serializers.IntegerField()
@@ -260,7 +263,7 @@ class Overview(ScopedView, APIView):
         ),
         responses={200: OverviewSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         scope = self.scope()
         on = today()
         pushes = queries.unsigned_pushes(scope, on)
@@ -274,7 +277,8 @@ class Overview(ScopedView, APIView):
                     "overdue": queries.overdue_counts(scope, on),
                     "rule_hits": queries.rule_hit_counts(scope),
                     "unsigned_pushes": pushes.count(),
-                    "overdue_unsigned_pushes": pushes.filter(overdue=True).count(),
+                    # Annotated by linkage.queries.unsigned_pushes; the stubs see only Push.
+                    "overdue_unsigned_pushes": pushes.filter(overdue=True).count(),  # type: ignore[misc]
                     "overdue_support_requests": support.count(),
                     "rolled_up_at": last_rollup_at(),
                 }
@@ -285,7 +289,7 @@ class Overview(ScopedView, APIView):
 class WarningCases(ScopedView, ListAPIView):
     serializer_class = SupervisedCaseSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         level = self.kwargs["level"]
         if level not in case_jobs.Level.ALL:
             raise NotFound()
@@ -304,14 +308,14 @@ class WarningCases(ScopedView, ListAPIView):
         description=gettext_lazy("yellow 黄牌、red 红牌、statutory 法定时限预警，最紧急的在前。"),
         responses={200: SupervisedCaseSerializer(many=True), **ERRORS, 404: ErrorSerializer},
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
 
 class OverdueCases(ScopedView, ListAPIView):
     serializer_class = SupervisedCaseSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         kind = self.kwargs["kind"]
         if kind not in queries.Overdue.ALL:
             raise NotFound()
@@ -332,14 +336,14 @@ class OverdueCases(ScopedView, ListAPIView):
         ),
         responses={200: SupervisedCaseSerializer(many=True), **ERRORS, 404: ErrorSerializer},
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
 
 class RuleHits(ScopedView, ListAPIView):
     serializer_class = RuleHitSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return queries.rule_hits(self.scope(), self.request.query_params.get("rule", ""))
 
     @extend_schema(
@@ -357,7 +361,7 @@ class RuleHits(ScopedView, ListAPIView):
         ),
         responses={200: RuleHitSerializer(many=True), **ERRORS},
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -377,7 +381,7 @@ class ExpertOverrideSerializer(serializers.Serializer):
 class ExpertOverrides(ScopedView, ListAPIView):
     serializer_class = ExpertOverrideSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return queries.expert_draw_overrides(self.scope())
 
     @extend_schema(
@@ -388,7 +392,7 @@ class ExpertOverrides(ScopedView, ListAPIView):
         description=gettext_lazy("工作人员指定专家或撤换抽中专家的记录及理由，最新的在前。"),
         responses={200: ExpertOverrideSerializer(many=True), **ERRORS},
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -403,7 +407,7 @@ class Statistics(ScopedView, APIView):
         ),
         responses={200: StatisticsSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         scope = self.scope()
         query = StatisticsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -427,7 +431,7 @@ class ReformMeasures(ScopedView, APIView):
         parameters=[REGION, ReformQuery],
         responses={200: ReformSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         scope = self.scope()
         query = ReformQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -452,7 +456,8 @@ class ComparedSerializer(serializers.Serializer):
     key = serializers.CharField(
         allow_null=True, help_text=gettext_lazy("区划代码或部门编号；null 为未注明部门")
     )
-    label = serializers.CharField()
+    # A field named like Field.label (its caption), which the stubs type as a str.
+    label = serializers.CharField()  # type: ignore[assignment]
     received = serializers.IntegerField()
     decided = serializers.IntegerField()
     overdue = serializers.IntegerField()
@@ -477,7 +482,7 @@ class Trend(ScopedView, APIView):
         ),
         responses={200: TrendSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         scope = self.scope()
         trend = leader.weekly_trend(scope, today())
         regions = leader.by_region(scope, trend.start, trend.end) if len(scope.prefix) < 6 else []

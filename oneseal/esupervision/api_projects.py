@@ -5,6 +5,7 @@ e-supervision endpoint (`api.ScopedView`)."""
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,7 +17,8 @@ from .api import ERRORS, REGION, TAG, ScopedView, StatisticsQuery
 
 class TimeRowSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # A field named like Field.label (its caption), which the stubs type as a str.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     average = serializers.FloatField(allow_null=True, help_text=gettext_lazy("平均工作日"))
     median = serializers.FloatField(allow_null=True)
@@ -51,7 +53,7 @@ class ProjectSupervision(ScopedView, APIView):
         parameters=[REGION, StatisticsQuery],
         responses={200: ProjectSupervisionSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         scope = self.scope()
         query = StatisticsQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

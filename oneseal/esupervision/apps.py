@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class EsupervisionConfig(AppConfig):
@@ -7,7 +13,7 @@ class EsupervisionConfig(AppConfig):
     label = "esupervision"
     verbose_name = _("电子监察与统计")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
         from .aggregates import register_sqlite_functions
@@ -16,7 +22,7 @@ class EsupervisionConfig(AppConfig):
             register_sqlite_functions, dispatch_uid="esupervision_sqlite_functions"
         )
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

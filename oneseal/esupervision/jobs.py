@@ -25,10 +25,12 @@ import datetime
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, ExtractMinute, TruncDate
 from django.utils import timezone
 
@@ -47,6 +49,7 @@ from .models import (
     DailyStat,
     Milestone,
     MonthlyStat,
+    PeriodStat,
     RollupState,
     Rule,
     RuleHit,
@@ -103,7 +106,7 @@ def last_rollup_at() -> datetime.datetime | None:
 
 
 @contextlib.contextmanager
-def no_jit():
+def no_jit() -> Iterator[None]:
     """A transaction with PostgreSQL's JIT compilation off (see the module docstring)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -217,7 +220,8 @@ def _suspended_days(case: str, after: str, until: str) -> str:
 # Each milestone kind: (condition on the case, date, handler, online, visits, on_time, working days).
 # The working days of a decision are those after acceptance up to the decision, less the
 # working days of each finished suspension (第四十五条: special procedures do not count).
-MILESTONE_SQL = {
+# Keyed by the Milestone value (a plain str once read back from the table).
+MILESTONE_SQL: dict[str, tuple[str, str, str, str, str, str, str]] = {
     Milestone.RECEIVED: (
         "1 = 1",
         "c.received_on",
@@ -358,7 +362,7 @@ def first_flags_sql(where: str) -> str:
     )
 
 
-def insert_milestones(cursor, where: str, params: list) -> None:
+def insert_milestones(cursor: CursorWrapper, where: str, params: list) -> None:
     """Every milestone row of the cases matching `where` (a template on `{case}`, the
     case id column), with sections and first-row flags."""
     for kind in MILESTONE_SQL:
@@ -411,7 +415,7 @@ STAT_SUMS = (
 PERIOD_TABLES = ((MonthlyStat, "month"), (DailyStat, "day"))
 
 
-def stat_delta_sql(model, sign: int, where: str) -> str:
+def stat_delta_sql(model: type[PeriodStat], sign: int, where: str) -> str:
     """Add (sign 1) or subtract (sign -1) the milestones matching `where` to `model` (a
     `PeriodStat`): one INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE, on both databases."""
     if model is MonthlyStat:
@@ -483,7 +487,7 @@ def recount_working_days() -> None:
 ACTION_WORDS = {"grant": "准予许可决定", "deny": "不予许可决定"}
 
 
-def _events(start: int, top: int):
+def _events(start: int, top: int) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(pk__gt=start, pk__lte=top)
 
 
@@ -503,7 +507,7 @@ def _hit(rule: str, event: dict, data: dict) -> RuleHit:
 EVENT_FIELDS = ("id", "case_id", "case__region_code", "on", "at", "actor_name", "action")
 
 
-def repeated_suspensions(events) -> list[RuleHit]:
+def repeated_suspensions(events: QuerySet[CaseEvent]) -> list[RuleHit]:
     """A case suspended more than twice: its third and every later suspension."""
     nth = (
         CaseEvent.objects.filter(
@@ -523,7 +527,7 @@ def repeated_suspensions(events) -> list[RuleHit]:
     return [_hit(Rule.REPEATED_SUSPENSION, row, {"nth": row["nth"]}) for row in rows]
 
 
-def off_hours_decisions(events) -> list[RuleHit]:
+def off_hours_decisions(events: QuerySet[CaseEvent]) -> list[RuleHit]:
     """A grant or denial bearing a non-working day, or recorded on its own day outside office
     hours or on a non-working day. A decision recorded later than the date it bears (a paper
     decision entered afterwards) is judged by that date alone."""
@@ -569,7 +573,7 @@ def off_hours_decisions(events) -> list[RuleHit]:
     return out
 
 
-def reversed_refusals(events) -> list[RuleHit]:
+def reversed_refusals(events: QuerySet[CaseEvent]) -> list[RuleHit]:
     """An acceptance after a refusal: the same applicant's earlier refused case of the same
     handling item (by its code, across catalogue versions), or a refusal in the case's own
     history (which the transition table forbids, so only a changed record shows it)."""
@@ -609,7 +613,7 @@ def reversed_refusals(events) -> list[RuleHit]:
     ]
 
 
-def missing_core_acceptances(events) -> list[RuleHit]:
+def missing_core_acceptances(events: QuerySet[CaseEvent]) -> list[RuleHit]:
     """An acceptance while a required core material is not provided: core materials cannot be
     tolerated (容缺受理 is for non-core ones only), and a deemed acceptance with one missing means
     the window let the 5 working days pass instead of asking for it (第三十二条)."""
@@ -634,7 +638,7 @@ def missing_core_acceptances(events) -> list[RuleHit]:
     ]
 
 
-def repeated_corrections(events) -> list[RuleHit]:
+def repeated_corrections(events: QuerySet[CaseEvent]) -> list[RuleHit]:
     """A correction notice after the first on the same case: the law wants every correction
     told at once (第三十二条第一款第（四）项). `request_correction` allows it only for materials
     the reply newly brought, and marks it (`repeat`, `nth`); it is still shown."""
@@ -687,7 +691,7 @@ def conflicts_of_interest() -> list[RuleHit]:
     return out
 
 
-def find_hits(events) -> list[RuleHit]:
+def find_hits(events: QuerySet[CaseEvent]) -> list[RuleHit]:
     return (
         repeated_suspensions(events)
         + off_hours_decisions(events)
@@ -701,7 +705,7 @@ def find_hits(events) -> list[RuleHit]:
 # --- the job ------------------------------------------------------------------------------
 
 
-def _batches(ids: list[int]):
+def _batches(ids: list[int]) -> Iterator[list[int]]:
     for i in range(0, len(ids), BATCH):
         yield ids[i : i + BATCH]
 

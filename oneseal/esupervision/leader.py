@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -158,8 +159,8 @@ def by_region(scope: Scope, start: datetime.date, end: datetime.date) -> list[Co
             target.decided += row[Measure.DECIDED]
             target.overdue += row[Measure.OVERDUE]
     names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))
-    for key, row in rows.items():
-        row.label = names.get(key, key)
+    for key, compared in rows.items():
+        compared.label = names.get(key, key)
     return sorted(rows.values(), key=lambda r: (-r.received, -r.decided, str(r.key)))
 
 
@@ -212,7 +213,11 @@ class DrillDown:
                 end=date_format(self.end, "DATE_FORMAT"),
             )
         ]
-        models = {"department": Department, "section": Section, "handler": Staff}
+        models: dict[str, type[Department] | type[Section] | type[Staff]] = {
+            "department": Department,
+            "section": Section,
+            "handler": Staff,
+        }
         for name, value in self.filters.items():
             if value is None:
                 parts.append(
@@ -228,7 +233,7 @@ class DrillDown:
         return " · ".join(parts)
 
 
-def parse_drill_down(params, *, default_end: datetime.date) -> DrillDown:
+def parse_drill_down(params: QueryDict, *, default_end: datetime.date) -> DrillDown:
     """The measure, period and dimensions of a case list from request parameters, each bad one
     refused by its name: `measure`, `from`, `to` (ISO dates, at most a year apart) and any of
     `department`, `section`, `handler` (an id, or "none")."""

@@ -40,7 +40,7 @@ class Workday(models.Model):
         verbose_name = _("工作日历（统计用）")
         verbose_name_plural = _("工作日历（统计用）")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.ordinal}"
 
 
@@ -56,7 +56,7 @@ class RollupState(models.Model):
         verbose_name = _("汇总进度")
         verbose_name_plural = _("汇总进度")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}={self.value}"
 
 
@@ -168,7 +168,7 @@ class CaseMilestone(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.happened_on.isoformat()}"
 
 
@@ -232,7 +232,7 @@ class MonthlyStat(PeriodStat):
             models.Index(fields=["id"], condition=Q(n=0), name="monthly_stat_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.month.isoformat()} {self.region_code} {self.kind} {self.n}"
 
 
@@ -254,7 +254,7 @@ class DailyStat(PeriodStat):
         ]
         indexes = [models.Index(fields=["id"], condition=Q(n=0), name="daily_stat_empty")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.day.isoformat()} {self.region_code} {self.kind} {self.n}"
 
 
@@ -303,7 +303,7 @@ class RuleHit(models.Model):
             models.Index(fields=["-at", "-id"], name="rule_hit_order"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_rule_display()} {self.case_id}#{self.event_id}"
 
 
@@ -346,7 +346,7 @@ class ConflictDeclaration(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.staff} → {self.relative_name}（{self.get_relation_display()}）"
 
 
@@ -375,5 +375,5 @@ class ReformBaseline(models.Model):
         verbose_name = _("改革前基数")
         verbose_name_plural = _("改革前基数")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item}: {self.materials}/{self.steps}/{self.days}"

@@ -12,6 +12,7 @@ and statistics, which are aggregates over `CaseMilestone` in SQL.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from django.db.models import (
     Avg,
@@ -25,11 +26,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oneseal.actors import Actor
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import current_calendar
 from oneseal.cases import jobs as case_jobs
@@ -55,15 +58,23 @@ from .models import (
     DailyStat,
     Milestone,
     MonthlyStat,
+    PeriodStat,
     ReformBaseline,
     Rule,
     RuleHit,
 )
 
+if TYPE_CHECKING:
+    # Imported where used, at call time: these apps read e-supervision's in turn.
+    from oneseal.documents.queries import SealWarning
+    from oneseal.publications.models import Publication
+    from oneseal.transfers.queries import TransitionDuty
+    from oneseal.transfers.tasks import TaskLine
+
 # --- who may read -------------------------------------------------------------------------
 
 
-def may_oversee(user) -> bool:
+def may_oversee(user: Actor) -> bool:
     """Overseers and signatories (and superusers, who hold every role)."""
     return has_role(user, Role.OVERSEER) or has_role(user, Role.SIGNATORY)
 
@@ -93,7 +104,7 @@ class Scope:
         return [self.home, *Region.objects.filter(parent=self.home).order_by("code")]
 
 
-def oversight_scope(user, region_code: str = "") -> Scope:
+def oversight_scope(user: Actor, region_code: str = "") -> Scope:
     """The scope of an e-supervision reader, narrowed to `region_code` when given. Raises
     NotPermitted for a reader without the role and for a region outside their own."""
     if not getattr(user, "is_authenticated", False) or not may_oversee(user):
@@ -160,7 +171,33 @@ LISTED_CASE_FIELDS = (
 )
 
 
-def column_of(model, column: str, key: str) -> Subquery:
+class ListedCase(Protocol):
+    """A row of `listed`: a named tuple of LISTED_CASE_FIELDS."""
+
+    id: int
+    number: str
+    state: str
+    accepted_on: datetime.date | None
+    promised_due: datetime.date | None
+    statutory_due: datetime.date | None
+    delivery_due: datetime.date | None
+    applicant_name: str
+    handling_item_name: str
+
+
+class OverdueCase(ListedCase, Protocol):
+    """A row of `overdue_cases`: each kind's list adds its own due date, the special
+    procedures' `expected_end`, the notices' `notice_queued_on` (only that list has it)."""
+
+    expected_end: datetime.date | None
+    notice_queued_on: datetime.date | None
+
+
+def column_of(
+    model: type[Applicant] | type[HandlingItem] | type[Case] | type[CaseEvent],
+    column: str,
+    key: str,
+) -> Subquery:
     """The `column` of the `model` row that the outer row's `key` points to. A scalar subquery
     rather than a join: a list's count (its page, the dashboard) drops an annotation it does
     not use, so it counts the cases alone, where a join stays in the count."""
@@ -231,14 +268,14 @@ def overdue_cases(scope: Scope, today: datetime.date, kind: str) -> QuerySet:
         # A notice its act could not issue, still not issued after documents.rules.NOTICE_ISSUE_DAYS
         # working days (《行政许可法》第三十二条第二款, 第三十八条 …: the written notice goes with the act).
         pending = PendingNotice.objects.filter(case_id__in=_cases(scope.prefix).values("pk"))
-        late = overdue_notices(current_calendar(), today, pending)
+        late_notices = overdue_notices(current_calendar(), today, pending)
         first = (
             PendingNotice.objects.filter(case_id=OuterRef("pk"), document__isnull=True)
             .order_by("queued_on")
             .values("queued_on")[:1]
         )
         return listed(
-            cases.filter(pk__in=late.values("case_id"))
+            cases.filter(pk__in=late_notices.values("case_id"))
             .annotate(notice_queued_on=Subquery(first))
             .order_by("notice_queued_on", "id"),
             "notice_queued_on",
@@ -277,7 +314,7 @@ def expert_draw_overrides(scope: Scope) -> QuerySet:
     return expert_queries.overrides(scope.prefix)
 
 
-def transition_duties(scope: Scope, today: datetime.date):
+def transition_duties(scope: Scope, today: datetime.date) -> list["TransitionDuty"]:
     """The departments' transition periods running today with their liaison, and the support
     requests their liaisons still owe (seed 000 四(二)6)."""
     from oneseal.transfers.queries import open_transition_duties
@@ -285,7 +322,7 @@ def transition_duties(scope: Scope, today: datetime.date):
     return open_transition_duties(scope.prefix, today=today)
 
 
-def seal_warnings(scope: Scope, today: datetime.date):
+def seal_warnings(scope: Scope, today: datetime.date) -> list["SealWarning"]:
     """The departments whose transfer date has passed while their old seal is still active
     (seed 000 四(二)5): from that date their items' documents carry only the bureau's seal."""
     from oneseal.documents import queries as documents
@@ -293,7 +330,7 @@ def seal_warnings(scope: Scope, today: datetime.date):
     return documents.seal_warnings(scope.prefix, today=today)
 
 
-def overdue_reform_tasks(scope: Scope, today: datetime.date):
+def overdue_reform_tasks(scope: Scope, today: datetime.date) -> list["TaskLine"]:
     """The reform tasks past their deadline whose lead unit lies in the scope (任务分工), by
     the lead unit's region, whichever reform (the county's own or the city's) set them."""
     from oneseal.transfers.tasks import overdue_tasks
@@ -301,7 +338,12 @@ def overdue_reform_tasks(scope: Scope, today: datetime.date):
     return overdue_tasks(scope.prefix, today=today)
 
 
-def overdue_publications(scope: Scope, today: datetime.date):
+class OverduePublications(TypedDict):
+    count: int
+    rows: list["Publication"]
+
+
+def overdue_publications(scope: Scope, today: datetime.date) -> "OverduePublications":
     """Licence decisions still unpublished past their 7 working days (双公示): the count and
     the first rows."""
     from oneseal.publications.queries import overdue
@@ -337,6 +379,21 @@ LISTED_HIT_FIELDS = (
     "action",
     "seq",
 )
+
+
+class ListedHit(Protocol):
+    """A row of `rule_hits`: a named tuple of LISTED_HIT_FIELDS."""
+
+    id: int
+    rule: str
+    actor_name: str
+    on: datetime.date
+    at: datetime.datetime | None
+    data: dict[str, Any]
+    case_id: int
+    case_number: str
+    action: str
+    seq: int
 
 
 def rule_hits(scope: Scope, rule: str = "") -> QuerySet:
@@ -468,7 +525,7 @@ def milestones(scope: Scope, start: datetime.date, end: datetime.date) -> QueryS
     return rows if scope.prefix == "" else rows.filter(region_scope(scope.prefix))
 
 
-def _row(key, label, values: dict, by: str) -> StatRow:
+def _row(key: object, label: str, values: dict, by: str) -> StatRow:
     avg = values["avg_days"]
     rating = values["rating"]
     cases = {By.SECTION: values["section_cases"], By.HANDLER: values["handler_cases"]}.get(by)
@@ -499,7 +556,7 @@ def _labels(by: str, keys: list) -> dict:
     if by == By.HANDLER:
         return dict(Staff.objects.filter(pk__in=keys).values_list("pk", "display_name"))
     if by == By.ITEM:
-        names = {}
+        names: dict[int, str] = {}
         for item_id, name in (
             ItemVersion.objects.filter(item_id__in=keys, status=ItemVersion.Status.PUBLISHED)
             .order_by("item_id", "-number")
@@ -588,7 +645,7 @@ def _empty_sums() -> dict:
     return dict.fromkeys((*MONTHLY_MEASURES, "days_n", "days_sum"), 0)
 
 
-def _from_sums(values: dict, p90) -> dict:
+def _from_sums(values: dict, p90: int | None) -> dict:
     v = {k: (values.get(k) or 0) for k in _empty_sums()}
     return {
         "received": v["received"],
@@ -637,14 +694,14 @@ def _summed(scope: Scope, start: datetime.date, end: datetime.date, by: str) -> 
     column per key, kind and working days; the measures, the totals and the 90th percentile
     are added up from its rows (a few thousand at most: keys × kinds × days)."""
     months, days = split_period(start, end)
-    parts = []
+    parts: list[tuple[QuerySet[MonthlyStat] | QuerySet[DailyStat], Combinable]] = []
     if months is not None:
         parts.append(
             (MonthlyStat.objects.filter(month__gte=months[0], month__lte=months[1]), F("month"))
         )
     for a, b in days:
         parts.append((DailyStat.objects.filter(day__gte=a, day__lte=b), TruncMonth("day")))
-    grouped_rows = []
+    grouped_rows: list[QuerySet[PeriodStat, dict[str, Any]]] = []
     for rows, month in parts:
         if scope.prefix:
             rows = rows.filter(region_scope(scope.prefix))
@@ -844,7 +901,7 @@ def reform_measures(
 # --- conflict declarations ----------------------------------------------------------------
 
 
-def own_declarations(user) -> QuerySet[ConflictDeclaration]:
+def own_declarations(user: Actor) -> QuerySet[ConflictDeclaration]:
     staff = staff_of(user)
     if staff is None:
         return ConflictDeclaration.objects.none()

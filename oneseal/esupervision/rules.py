@@ -12,6 +12,7 @@
 
 import datetime
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -58,7 +59,7 @@ def outside_office_hours(moment: datetime.datetime, is_workday: bool, hours: Off
     return not is_workday or minute < hours.start_minute or minute >= hours.end_minute
 
 
-def nearest_rank(values: list, fraction: float = 0.9):
+def nearest_rank(values: Sequence[int | None], fraction: float = 0.9) -> int | None:
     """The nearest-rank percentile of `values` (None when empty): percentile_disc."""
     ordered = sorted(v for v in values if v is not None)
     if not ordered:
@@ -67,7 +68,7 @@ def nearest_rank(values: list, fraction: float = 0.9):
     return ordered[rank - 1]
 
 
-def weighted_nearest_rank(counts: dict[int, int], fraction: float = 0.9):
+def weighted_nearest_rank(counts: dict[int, int], fraction: float = 0.9) -> int | None:
     """`nearest_rank` over values given as {value: how many times}."""
     total = sum(n for n in counts.values() if n > 0)
     if not total:

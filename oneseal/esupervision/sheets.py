@@ -22,7 +22,7 @@ class Cell:
     text: str
     url: str = ""
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
@@ -41,7 +41,7 @@ class Table:
         return [list(zip(self.headers, row, strict=False)) for row in self.rows]
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, Cell):
         return value.text
     if value is None:
@@ -72,7 +72,7 @@ def workbook(*tables: Table) -> bytes:
     return spreadsheets.to_bytes(book)
 
 
-def _csv_value(value):
+def _csv_value(value: object) -> object:
     value = _plain(value)
     # A spreadsheet opening the csv would evaluate these: the same rule as the xlsx, written
     # the way csv can (a leading apostrophe, which spreadsheets show as text).

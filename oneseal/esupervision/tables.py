@@ -1,7 +1,8 @@
 """The tables the pages show and the workbooks download, built from the query results."""
 
+import datetime
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,15 +10,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from oneseal.cases.models import State
+from oneseal.experts.models import Draw
 from oneseal.linkage.models import OpinionRequest, Push, SupportRequest
 
 from . import rules
 from .models import ConflictDeclaration, Rule
-from .queries import By, Overdue, ReformReport, StatReport, history_url
+from .queries import (
+    By,
+    ListedCase,
+    ListedHit,
+    Overdue,
+    OverdueCase,
+    ReformReport,
+    StatReport,
+    StatRow,
+    history_url,
+)
 from .sheets import Cell, Table
 
+_Listed = TypeVar("_Listed", bound=ListedCase)
 
-def _date(value) -> str:
+
+def _date(value: datetime.date | None) -> str:
     return date_format(value, "DATE_FORMAT") if value else ""
 
 
@@ -27,15 +41,29 @@ def state_label(value: str) -> str:
     return str(State(value).label)
 
 
-def _number(case) -> Cell:
+class _Numbered(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def number(self) -> str: ...
+
+
+def _number(case: _Numbered) -> Cell:
     return Cell(case.number, history_url(case.id))
 
 
-def _percent(value) -> str:
+def _percent(value: float | None) -> str:
     return "" if value is None else f"{value}%"
 
 
-def case_table(title: str, cases, *, due_label: str, due) -> Table:
+def case_table(
+    title: str,
+    cases: Iterable[_Listed],
+    *,
+    due_label: str,
+    due: Callable[[_Listed], datetime.date | None],
+) -> Table:
     """`cases`: rows of esupervision.queries.listed (named tuples, not model objects)."""
     rows = [
         [
@@ -53,13 +81,13 @@ def case_table(title: str, cases, *, due_label: str, due) -> Table:
     )
 
 
-def warning_table(title: str, level: str, cases) -> Table:
+def warning_table(title: str, level: str, cases: Iterable[ListedCase]) -> Table:
     if level == "statutory":
         return case_table(title, cases, due_label=_("法定办结日期"), due=lambda c: c.statutory_due)
     return case_table(title, cases, due_label=_("承诺办结日期"), due=lambda c: c.promised_due)
 
 
-def overdue_table(title: str, kind: str, cases) -> Table:
+def overdue_table(title: str, kind: str, cases: Iterable[OverdueCase]) -> Table:
     if kind == Overdue.STATUTORY:
         return case_table(title, cases, due_label=_("法定办结日期"), due=lambda c: c.statutory_due)
     if kind == Overdue.DELIVERY:
@@ -103,7 +131,7 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
-def hit_detail(hit) -> str:
+def hit_detail(hit: ListedHit) -> str:
     data = dict(hit.data)
     if "action" in data:
         data["action"] = action_label(data["action"])
@@ -112,7 +140,7 @@ def hit_detail(hit) -> str:
     return rules.hit_detail(hit.rule, data)
 
 
-def hits_table(title: str, hits) -> Table:
+def hits_table(title: str, hits: Iterable[ListedHit]) -> Table:
     """`hits`: rows of esupervision.queries.rule_hits (named tuples)."""
     rows = [
         [
@@ -141,20 +169,16 @@ def _linkage_table(
 ) -> Table:
     """A list of what the bureau sent a department (pushes, support and opinion requests): the
     case (or for an opinion on a joint step, the step), the department, then `rest` of the row."""
-    return Table(
-        title,
-        headers,
-        [
-            [
-                _number(row.case)
-                if row.case is not None
-                else str(getattr(row, "joint_step", None) or ""),
-                str(row.department),
-                *rest(row),
-            ]
-            for row in rows
-        ],
-    )
+    table = Table(title, headers)
+    sent: _Row
+    for sent in rows:
+        first = (
+            _number(sent.case)
+            if sent.case is not None
+            else str(getattr(sent, "joint_step", None) or "")
+        )
+        table.rows.append([first, str(sent.department), *rest(sent)])
+    return table
 
 
 def pushes_table(title: str, pushes: Iterable[Push]) -> Table:
@@ -189,7 +213,7 @@ def opinion_requests_table(title: str, requests: Iterable[OpinionRequest]) -> Ta
     )
 
 
-def expert_overrides_table(title: str, draws) -> Table:
+def expert_overrides_table(title: str, draws: Iterable[Draw]) -> Table:
     rows = [
         [
             Cell(d.review.case.number, history_url(d.review.case_id)),
@@ -250,8 +274,8 @@ def statistics_table(report: StatReport) -> Table:
         _("平均评分"),
     ]
 
-    def cells(row):
-        out = [row.label]
+    def cells(row: StatRow) -> list[object]:
+        out: list[object] = [row.label]
         if work:
             out += [
                 "" if row.cases is None else row.cases,

@@ -5,12 +5,16 @@ data. Each table downloads as xlsx with ?format=xlsx."""
 
 import datetime
 import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from oneseal.actors import Actor
 from oneseal.calendars.queries import today
 from oneseal.cases import jobs as case_jobs
 from oneseal.catalogue.models import Catalogue, Item, ItemVersion
@@ -43,23 +48,33 @@ WARNING_COLOURS = {
 DRILL_DIMENSIONS = ("department", "section", "handler")
 
 
-def with_region(url: str, region: str, **params) -> str:
+def with_region(url: str, region: str, **params: str) -> str:
     query = {**({"region": region} if region else {}), **params}
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def cases_url(region: str, **params) -> str:
+def cases_url(region: str, **params: str) -> str:
     """The e-supervision case list narrowed to one figure (`leader.parse_drill_down`)."""
     return with_region(reverse("esupervision:cases"), region, **params)
 
 
-def oversight(view):
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
+P = ParamSpec("P")
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound=Model)
+
+
+def oversight(
+    view: Callable[Concatenate[HttpRequest, queries.Scope, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Sign-in required; the scope (or a 403) before the view runs; a bad parameter is a 400
     page naming it."""
 
     @login_required
     @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         try:
             scope = queries.oversight_scope(request.user, request.GET.get("region", ""))
             return view(request, scope, *args, **kwargs)
@@ -71,7 +86,7 @@ def oversight(view):
     return wrapped
 
 
-def _base(request, scope: queries.Scope, **context) -> dict:
+def _base(request: HttpRequest, scope: queries.Scope, **context: object) -> dict:
     return {
         "scope": scope,
         "region_param": request.GET.get("region", ""),
@@ -80,7 +95,16 @@ def _base(request, scope: queries.Scope, **context) -> dict:
     }
 
 
-def _listing(request, scope, table_of, queryset, *, title: str, filename: str, **extra):
+def _listing(
+    request: HttpRequest,
+    scope: queries.Scope,
+    table_of: Callable[[str, Iterable[_T]], Table],
+    queryset: QuerySet[Any, _T],
+    *,
+    title: str,
+    filename: str,
+    **extra: object,
+) -> HttpResponseBase:
     """A paginated table page, or the whole list as xlsx."""
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
@@ -99,7 +123,7 @@ def _listing(request, scope, table_of, queryset, *, title: str, filename: str, *
 
 
 @oversight
-def dashboard(request, scope):
+def dashboard(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     on = today()
     warnings = queries.warning_counts(scope, on)
     overdue = queries.overdue_counts(scope, on)
@@ -108,7 +132,8 @@ def dashboard(request, scope):
     support = queries.overdue_support_requests(scope, on)
     linkage = {
         "unsigned": pushes.count(),
-        "unsigned_overdue": pushes.filter(overdue=True).count(),
+        # `overdue` is annotated by linkage.queries.unsigned_pushes; the stubs see only Push.
+        "unsigned_overdue": pushes.filter(overdue=True).count(),  # type: ignore[misc]
         "support_overdue": support.count(),
         "opinions_overdue": queries.overdue_opinion_requests(scope, on).count(),
     }
@@ -217,7 +242,7 @@ def dashboard(request, scope):
 
 
 @oversight
-def warning_list(request, scope, level):
+def warning_list(request: HttpRequest, scope: queries.Scope, level: str) -> HttpResponseBase:
     if level not in case_jobs.Level.ALL:
         raise Http404
     cases = queries.warning_cases(scope, today(), level)
@@ -232,7 +257,7 @@ def warning_list(request, scope, level):
 
 
 @oversight
-def overdue_list(request, scope, kind):
+def overdue_list(request: HttpRequest, scope: queries.Scope, kind: str) -> HttpResponseBase:
     if kind not in queries.Overdue.ALL:
         raise Http404
     cases = queries.overdue_cases(scope, today(), kind)
@@ -246,11 +271,16 @@ def overdue_list(request, scope, kind):
     )
 
 
-def _linkage_list(read, table_of, title, filename: str):
+def _linkage_list(
+    read: Callable[[queries.Scope, datetime.date], QuerySet[_M]],
+    table_of: Callable[[str, Iterable[_M]], Table],
+    title: "StrPromise",
+    filename: str,
+) -> Callable[[HttpRequest], HttpResponseBase]:
     """The page (and xlsx) of one of the linkage's lists for e-supervision."""
 
     @oversight
-    def view(request, scope):
+    def view(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
         rows = read(scope, today())
         return _listing(request, scope, table_of, rows, title=str(title), filename=filename)
 
@@ -275,7 +305,7 @@ opinion_request_list = _linkage_list(
 
 
 @oversight
-def expert_override_list(request, scope):
+def expert_override_list(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     return _listing(
         request,
         scope,
@@ -287,7 +317,7 @@ def expert_override_list(request, scope):
 
 
 @oversight
-def hit_list(request, scope):
+def hit_list(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     rule = request.GET.get("rule", "")
     hits = queries.rule_hits(scope, rule)
     title = str(Rule(rule).label) if rule else _("异常行为")
@@ -303,7 +333,7 @@ def hit_list(request, scope):
     )
 
 
-def _date_param(request, name: str, default: datetime.date) -> datetime.date:
+def _date_param(request: HttpRequest, name: str, default: datetime.date) -> datetime.date:
     text = request.GET.get(name, "").strip()
     if not text:
         return default
@@ -315,7 +345,7 @@ def _date_param(request, name: str, default: datetime.date) -> datetime.date:
 
 
 @oversight
-def statistics(request, scope):
+def statistics(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     first, last = queries.month_bounds(today())
     start, end = _date_param(request, "from", first), _date_param(request, "to", last)
     by = request.GET.get("by", queries.By.DEPARTMENT)
@@ -339,7 +369,7 @@ def statistics(request, scope):
                 region,
                 measure=measure,
                 **{"from": start.isoformat(), "to": end.isoformat()},
-                **{by: "none" if r.key is None else r.key},
+                **{by: "none" if r.key is None else str(r.key)},
             )
             for r in rows
         ]
@@ -375,7 +405,7 @@ def statistics(request, scope):
 
 
 @oversight
-def reform(request, scope):
+def reform(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     on = _date_param(request, "on", today())
     report = queries.reform_measures(scope, on=on)
     table = tables.reform_table(report)
@@ -414,7 +444,7 @@ def reform(request, scope):
 # --- baselines (catalogue administrators) -------------------------------------------------
 
 
-def _admin_catalogue(user) -> Catalogue:
+def _admin_catalogue(user: Actor) -> Catalogue:
     """The local catalogue of the administrator's own region."""
     staff = staff_of(user)
     if not has_role(user, Role.CATALOGUE_ADMIN) or staff is None:
@@ -430,15 +460,15 @@ def _admin_catalogue(user) -> Catalogue:
 
 
 @login_required
-def baselines(request):
+def baselines(request: HttpRequest) -> HttpResponseBase:
     catalogue = _admin_catalogue(request.user)
     errors: list[str] = []
     if request.method == "POST":
         try:
-            if "file" in request.FILES:
-                upload = request.FILES["file"]
+            upload = request.FILES.get("file")
+            if upload is not None:
                 n = actions.import_baselines(
-                    catalogue, actor=request.user, content=upload.read(), filename=upload.name
+                    catalogue, actor=request.user, content=upload.read(), filename=upload.name or ""
                 )
                 messages.success(request, _("已导入 {n} 项事项的改革前基数").format(n=n))
             else:
@@ -462,7 +492,7 @@ def baselines(request):
                 exc.reasons or [m for ms in exc.fields.values() for m in ms] or [str(exc.message)]
             )
     items = Item.objects.filter(catalogue=catalogue).order_by("basic_code")
-    names = {}
+    names: dict[int, str] = {}
     for item_id, name in (
         ItemVersion.objects.filter(item__catalogue=catalogue)
         .order_by("item_id", "-number")
@@ -483,7 +513,7 @@ def baselines(request):
 
 
 @login_required
-def declarations(request):
+def declarations(request: HttpRequest) -> HttpResponseBase:
     if staff_of(request.user) is None or scope_prefix(request.user) is None:
         raise PermissionDenied
     errors: dict = {}
@@ -516,7 +546,7 @@ def declarations(request):
 
 @login_required
 @require_POST
-def withdraw_declaration(request, pk):
+def withdraw_declaration(request: HttpRequest, pk: int) -> HttpResponseBase:
     declaration = get_object_or_404(queries.own_declarations(request.user), pk=pk)
     try:
         actions.withdraw_declaration(declaration, actor=request.user)

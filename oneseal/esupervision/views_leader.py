@@ -2,7 +2,11 @@
 through the reader's oversight scope (`views.oversight`): a county leader sees his county,
 and asking for another region is a 403 before any data is read."""
 
-from django.http import HttpResponse
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,8 +26,11 @@ COLOURS = {
     leader.Measure.OVERDUE: "#c62828",
 }
 
+# A chart's rows: a week of the trend, or a region or department compared.
+_Figures = TypeVar("_Figures", leader.Week, leader.Compared)
 
-def _measure_series(rows, link) -> list[dict]:
+
+def _measure_series(rows: Sequence[_Figures], link: Callable[[_Figures, str], str]) -> list[dict]:
     """Received and decided as bars, overdue as a line, each point linking to its cases."""
     out = []
     for measure in leader.Measure.ALL:
@@ -39,8 +46,10 @@ def _measure_series(rows, link) -> list[dict]:
     return out
 
 
-def _compare_chart(title: str, rows: list[leader.Compared], trend, region: str) -> dict:
-    def link(row, measure):
+def _compare_chart(
+    title: str, rows: list[leader.Compared], trend: leader.Trend, region: str
+) -> dict:
+    def link(row: leader.Compared, measure: str) -> str:
         params = {
             "measure": measure,
             "from": trend.start.isoformat(),
@@ -74,7 +83,7 @@ def leader_figures(scope: queries.Scope, region: str) -> dict:
     regions = leader.by_region(scope, trend.start, trend.end) if len(scope.prefix) < 6 else []
     departments = leader.by_department(scope, trend.start, trend.end)
 
-    def week_link(week, measure):
+    def week_link(week: leader.Week, measure: str) -> str:
         return cases_url(
             region, measure=measure, **{"from": week.start.isoformat(), "to": week.end.isoformat()}
         )
@@ -170,7 +179,7 @@ def leader_figures(scope: queries.Scope, region: str) -> dict:
 
 
 @oversight
-def leader_view(request, scope):
+def leader_view(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     region = request.GET.get("region", "")
     figures = leader_figures(scope, region)
     fmt = request.GET.get("format")
@@ -188,7 +197,7 @@ def leader_view(request, scope):
 
 
 @oversight
-def case_list(request, scope):
+def case_list(request: HttpRequest, scope: queries.Scope) -> HttpResponseBase:
     """The cases behind one figure of a chart: measure, period and dimensions from the query
     string (`leader.parse_drill_down`), within the reader's scope."""
     drill = leader.parse_drill_down(request.GET, default_end=today())

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User, acts_as_system
+from oneseal.actors import User, acts_as_system, stored_user
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.applicants.rules import validate_credit_code
@@ -75,14 +75,14 @@ def _clean(fields: dict[str, Any], *, code_region: Region | None = None) -> dict
         if name not in fields:
             continue
         try:
-            value = Decimal(str(fields[name])).quantize(Decimal("0.01"))
+            amount = Decimal(str(fields[name])).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
             errors[name] = [_("应为数字")]
             continue
-        if not value.is_finite() or value < 0 or len(value.as_tuple().digits) > max_digits:
+        if not amount.is_finite() or amount < 0 or len(amount.as_tuple().digits) > max_digits:
             errors[name] = [_("应为不小于0的数字，最多保留两位小数")]
         else:
-            fields[name] = value
+            fields[name] = amount
     return errors
 
 
@@ -96,26 +96,14 @@ def _code_and_region(code_text: str, region: Region | None) -> tuple[str, Region
         fail_fields({"code": [str(e)]})
     code_region = Region.objects.filter(code=code.region_code).first()
     if code_region is None:
-        fail_fields(
-            {
-                "code": [
-                    _("投资项目统一代码中的行政区划代码“{code}”不存在").format(
-                        code=code.region_code
-                    )
-                ]
-            }
-        )
+        message = _("投资项目统一代码中的行政区划代码“{code}”不存在").format(code=code.region_code)
+        raise ValidationFailed(message, fields={"code": [message]})
     region = region or code_region
     if not region.contains(code_region):
-        fail_fields(
-            {
-                "code": [
-                    _(
-                        "投资项目统一代码中的行政区划“{code}”不在项目所属行政区划“{region}”范围内"
-                    ).format(code=code_region.name, region=region.name)
-                ]
-            }
-        )
+        message = _(
+            "投资项目统一代码中的行政区划“{code}”不在项目所属行政区划“{region}”范围内"
+        ).format(code=code_region.name, region=region.name)
+        raise ValidationFailed(message, fields={"code": [message]})
     if not Bureau.objects.filter(region=region).exists():
         fail_fields({"region": [_("“{region}”没有行政审批局").format(region=region.name)]})
     return code.text, region
@@ -158,7 +146,9 @@ def register_project(
         code=code,
         owner=owner,
         region=region,
-        registered_by=actor if getattr(actor, "pk", None) else None,
+        registered_by=stored_user(actor)
+        if actor is not None and getattr(actor, "pk", None)
+        else None,
         **fields,
     )
     record(
@@ -243,14 +233,14 @@ def _template_errors(fields: dict[str, Any], catalogue: Catalogue) -> dict[str, 
         fields["project_kinds"] = kinds
     if "project_limits" in fields:
         limits = fields["project_limits"] or {}
-        bad = not isinstance(limits, dict) or any(
+        bad_limits = not isinstance(limits, dict) or any(
             k not in ProjectKind.values
             or not isinstance(v, int)
             or isinstance(v, bool)
             or not 1 <= v <= 365
             for k, v in limits.items()
         )
-        if bad:
+        if bad_limits:
             errors["project_limits"] = [_("全流程审批时限应按项目类型填写1至365个工作日")]
     section = fields.get("lead_section")
     if section is not None and section.bureau.region_id != catalogue.region_id:

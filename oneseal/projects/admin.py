@@ -3,6 +3,8 @@
 so nothing is edited behind the audit log."""
 
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from oneseal.errors import DomainError
@@ -13,13 +15,13 @@ from .models import JointStep, Project, StageItem, StageTemplate
 
 
 class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -35,10 +37,10 @@ class StageItemInline(admin.TabularInline):
     model = StageItem
     extra = 0
     can_delete = False
-    fields = ["order", "handling_item", "required"]
-    readonly_fields = fields
+    readonly_fields = ("order", "handling_item", "required")
+    fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -50,7 +52,7 @@ class StageTemplateAdmin(ReadOnly):
     actions = ["publish"]
 
     @admin.action(description=_("发布所选阶段模板"), permissions=["view"])
-    def publish(self, request, queryset):
+    def publish(self, request: HttpRequest, queryset: QuerySet[StageTemplate]) -> None:
         for template in queryset:
             try:
                 actions.publish_stage_template(template, actor=request.user)

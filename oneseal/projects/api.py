@@ -3,6 +3,7 @@ through `queries.visible_projects` (a project outside the caller's scope is a 40
 nothing about it), registration through `actions.register_project`, and the published stage
 templates. Domain errors are rendered by `api.errors`."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -10,7 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from oneseal.errors import ValidationFailed
 from oneseal.interface.rest import ErrorSerializer, listed_choices, parse
@@ -114,7 +117,7 @@ class StageTemplateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_project_kinds(self, obj) -> list[str]:
+    def get_project_kinds(self, obj: StageTemplate) -> list[str]:
         return list(obj.project_kinds)
 
 
@@ -127,7 +130,7 @@ REGION = OpenApiParameter(
 )
 
 
-class SignedIn:
+class SignedIn(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
@@ -135,7 +138,7 @@ class SignedIn:
 class Projects(SignedIn, generics.ListAPIView):
     serializer_class = ProjectSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Project]:
         return queries.visible_projects(self.request.user)
 
     @extend_schema(
@@ -146,7 +149,7 @@ class Projects(SignedIn, generics.ListAPIView):
             "工作人员为本区划及下级区划的项目；申请人为其代为办理的单位的项目。"
         ),
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
@@ -159,7 +162,7 @@ class Projects(SignedIn, generics.ListAPIView):
         request=ProjectInput,
         responses={201: ProjectSerializer, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = parse(ProjectInput, request.data)
         region = None
         if data.get("region"):
@@ -181,7 +184,7 @@ class ProjectDetail(SignedIn, generics.GenericAPIView):
         summary=gettext_lazy("工程建设项目详情"),
         responses={200: ProjectSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         project = get_object_or_404(queries.visible_projects(request.user), pk=pk)
         return Response(ProjectSerializer(project).data)
 
@@ -189,7 +192,7 @@ class ProjectDetail(SignedIn, generics.GenericAPIView):
 class StageTemplates(SignedIn, generics.ListAPIView):
     serializer_class = StageTemplateSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[StageTemplate]:
         code = self.request.query_params.get("region")
         region = None
         if code:
@@ -205,5 +208,5 @@ class StageTemplates(SignedIn, generics.ListAPIView):
         parameters=[REGION],
         responses={200: StageTemplateSerializer(many=True), 400: ErrorSerializer},
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)

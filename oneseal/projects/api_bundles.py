@@ -16,13 +16,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oneseal.applicants.models import Applicant
 from oneseal.calendars.queries import today
 from oneseal.cases.models import Channel
-from oneseal.cases.queries import visible_cases
+from oneseal.cases.queries import Viewer, visible_cases
 from oneseal.catalogue.life_events import offered_life_events
 from oneseal.documents.queries import visible_documents
 from oneseal.errors import NotPermitted, ValidationFailed, fail_fields
@@ -47,14 +48,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def _key(request) -> str:
+def _key(request: Request) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 64:
         raise ValidationFailed(fields={"Idempotency-Key": [_("幂等键最长64个字符")]})
     return key
 
 
-def _files_and_reuse(request) -> tuple[dict, dict]:
+def _files_and_reuse(request: Request) -> tuple[dict, dict]:
     """Files under `material-<id>` (a material group's field) and reused licences under
     `reuse-material-<id>`; any other file field is refused by name."""
     unknown = {
@@ -83,7 +84,8 @@ class MemberOut(serializers.Serializer):
     case = serializers.IntegerField()
     number = serializers.CharField()
     handling_item = serializers.CharField()
-    required = serializers.BooleanField()
+    # A field named like Field.required (whether input must give it), typed as a bool.
+    required = serializers.BooleanField()  # type: ignore[assignment]
     state = serializers.CharField()
     state_display = serializers.CharField()
     documents = DocumentOut(many=True)
@@ -148,7 +150,8 @@ class StageInput(serializers.Serializer):
 class LifeEventItemOut(serializers.Serializer):
     handling_item = serializers.IntegerField(source="handling_item_id")
     name = serializers.CharField(source="handling_item.name")
-    required = serializers.BooleanField()
+    # A field named like Field.required (whether input must give it), typed as a bool.
+    required = serializers.BooleanField()  # type: ignore[assignment]
     question = serializers.CharField(
         help_text=gettext_lazy("可选事项的引导问题，回答字段 question-<办理项编号>")
     )
@@ -168,7 +171,7 @@ class LifeEventApplicationInput(serializers.Serializer):
     applicant = serializers.IntegerField(help_text=gettext_lazy("申请人编号"))
 
 
-def bundle_out(user, bundle: Bundle) -> dict:
+def bundle_out(user: Viewer, bundle: Bundle) -> dict:
     seen = set(visible_cases(user).values_list("pk", flat=True))
     documents: dict[int, list] = {}
     for d in visible_documents(user).filter(case__bundle_member__bundle=bundle).order_by("id"):
@@ -184,7 +187,7 @@ def bundle_out(user, bundle: Bundle) -> dict:
     return {
         "id": bundle.pk,
         "kind": bundle.kind,
-        "life_event": bundle.life_event.name if bundle.life_event_id else None,
+        "life_event": bundle.life_event.name if bundle.life_event is not None else None,
         "applicant": bundle.applicant.name,
         "channel": bundle.channel,
         "received_on": bundle.received_on,
@@ -208,7 +211,7 @@ def bundle_out(user, bundle: Bundle) -> dict:
     }
 
 
-def stage_out(user, application: StageApplication) -> dict:
+def stage_out(user: Viewer, application: StageApplication) -> dict:
     clock = queries.stage_clock_of(application, today())
     return {
         "id": application.pk,
@@ -231,7 +234,7 @@ class ProjectStages(APIView):
         summary=gettext_lazy("项目的阶段申请及其时限"),
         responses={200: StageOut(many=True), 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         project = get_object_or_404(queries.visible_projects(request.user), pk=pk)
         applications = project.stages.select_related("bundle__applicant", "template")
         return Response([stage_out(request.user, a) for a in applications.order_by("stage", "id")])
@@ -250,7 +253,7 @@ class ProjectStages(APIView):
         request={"multipart/form-data": StageInput},
         responses={201: StageOut, 200: StageOut, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         project = get_object_or_404(queries.visible_projects(request.user), pk=pk)
         key = _key(request)
         body = StageInput(
@@ -268,7 +271,8 @@ class ProjectStages(APIView):
             .first()
         )
         if template is None:
-            fail_fields({"template": [_("该阶段模板未发布、已停用或不适用于本项目所在地")]})
+            message = _("该阶段模板未发布、已停用或不适用于本项目所在地")
+            raise ValidationFailed(message, fields={"template": [message]})
         channel = (
             Channel.WINDOW
             if stages.may_apply(request.user, project, channel=Channel.WINDOW)
@@ -307,7 +311,7 @@ class ProjectClock(APIView):
         summary=gettext_lazy("项目全流程审批用时（不含申请人用时）"),
         responses={200: ProjectClockOut, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         project = get_object_or_404(queries.visible_projects(request.user), pk=pk)
         clock = queries.project_clock_of(project, today())
         return Response(ProjectClockOut({**clock.__dict__, "warning": clock.warning}).data)
@@ -322,7 +326,7 @@ class LifeEvents(APIView):
         summary=gettext_lazy("已发布的一件事"),
         responses={200: LifeEventOut(many=True)},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         events = offered_life_events().prefetch_related("items__handling_item")
         return Response(LifeEventOut(events, many=True).data)
 
@@ -343,7 +347,7 @@ class LifeEventApplications(APIView):
         request={"multipart/form-data": LifeEventApplicationInput},
         responses={201: BundleOut, 200: BundleOut, **ERRORS},
     )
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         event = get_object_or_404(offered_life_events(), pk=pk)
         key = _key(request)
         body = LifeEventApplicationInput(data={"applicant": request.data.get("applicant")})
@@ -383,6 +387,6 @@ class BundleDetail(APIView):
         summary=gettext_lazy("联办申请（阶段或一件事）的办理进度"),
         responses={200: BundleOut, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         bundle = get_object_or_404(queries.visible_bundles(request.user), pk=pk)
         return Response(bundle_out(request.user, bundle))

@@ -3,12 +3,16 @@ the page is) and /api/v1/stage-applications/<id> (one stage with every case's bl
 as the page: staff of the template's lead section over their region; anyone else gets 403 for
 the list and a stage outside their desk 404, saying nothing about it."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from oneseal.calendars.queries import today
@@ -18,6 +22,9 @@ from oneseal.interface.rest import ErrorSerializer
 from . import desk
 from .models import ProjectKind, Stage
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TAG = "projects"
 
 
@@ -25,7 +32,8 @@ class CaseLineOut(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     number = serializers.CharField()
     item = serializers.CharField()
-    required = serializers.BooleanField()
+    # A field named like Field.required (whether input must give it), typed as a bool.
+    required = serializers.BooleanField()  # type: ignore[assignment]
     state = serializers.CharField()
     state_display = serializers.CharField()
     waits_on = serializers.ListField(child=serializers.CharField())
@@ -94,9 +102,10 @@ def row_out(row: desk.Row) -> dict:
         "stage": a.stage,
         "stage_display": a.get_stage_display(),
         "template": str(a.template),
-        "lead_section": s.lead_section.name if s.lead_section_id else None,
+        "lead_section": s.lead_section.name if s.lead_section is not None else None,
         "outcome": a.bundle.outcome,
-        "warning": s.level,
+        # The levels are annotated by desk.with_levels; the stubs see only the model.
+        "warning": s.level,  # type: ignore[attr-defined]
         "clock": {
             "received_on": s.received_on,
             "limit_days": s.limit_days,
@@ -105,7 +114,7 @@ def row_out(row: desk.Row) -> dict:
             "due_on": s.due_on,
             "paused": s.paused,
             "concluded_on": s.concluded_on,
-            "warning": s.stage_level,
+            "warning": s.stage_level,  # type: ignore[attr-defined]
         },
         "project_clock": {
             "started_on": s.project_started_on,
@@ -118,7 +127,7 @@ def row_out(row: desk.Row) -> dict:
             "remaining": row.project_remaining,
             "due_on": s.project_due_on,
             "completed_on": s.project_completed_on,
-            "warning": s.project_level,
+            "warning": s.project_level,  # type: ignore[attr-defined]
         },
         "cases": [
             {
@@ -140,7 +149,12 @@ def row_out(row: desk.Row) -> dict:
     }
 
 
-def _param(name: str, description, kind=OpenApiTypes.STR, enum=None) -> OpenApiParameter:
+def _param(
+    name: str,
+    description: "StrOrPromise",
+    kind: OpenApiTypes = OpenApiTypes.STR,
+    enum: Sequence[object] | None = None,
+) -> OpenApiParameter:
     return OpenApiParameter(
         name, kind, OpenApiParameter.QUERY, required=False, description=description, enum=enum
     )
@@ -170,11 +184,12 @@ class StageApplications(generics.GenericAPIView):
         parameters=FILTERS,
         responses={200: StageRowOut(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         filters = desk.Filters.parse(request.query_params)
         on = today()
         standings = desk.queue(request.user, filters, on)
         page = self.paginate_queryset(standings)
+        assert page is not None  # the API always paginates (DEFAULT_PAGINATION_CLASS)
         rows = [row_out(r) for r in desk.rows(page, on)]
         return self.get_paginated_response(StageRowOut(rows, many=True).data)
 
@@ -189,7 +204,7 @@ class StageApplicationDetail(generics.GenericAPIView):
         description=gettext_lazy("各办件另列出办理下一步的全部阻碍（受理、决定或送达）。"),
         responses={200: StageRowOut, 404: ErrorSerializer},
     )
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         on = today()
         try:
             standing = desk.stage_on_desk(request.user, pk, on)

@@ -4,6 +4,7 @@ about it), written through `joint_actions`, so every refusal is the pages' refus
 an owner's account reads the report through the project, not the working steps."""
 
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -11,16 +12,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oneseal.cases.models import Case
 from oneseal.cases.queries import is_scoped_staff, visible_cases
 from oneseal.inputs import BIGGEST_ID
 from oneseal.interface.rest import ErrorSerializer, listed_choices, parse
 from oneseal.organisation.models import Department, Section
 
 from . import joint_actions, queries
-from .models import JointKind, JointResult, JointStep, Stage
+from .models import JointKind, JointResult, JointStep, Project, Stage
 
 TAG = "projects"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -38,7 +41,7 @@ class JointPartySerializer(serializers.Serializer):
     on = serializers.DateField(allow_null=True)
     opinion_request = serializers.SerializerMethodField()
 
-    def get_opinion_request(self, row) -> int | None:
+    def get_opinion_request(self, row: dict) -> int | None:
         return row["opinion"].pk if row["opinion"] else None
 
 
@@ -79,13 +82,13 @@ class JointStepSerializer(serializers.ModelSerializer):
             "blockers",
         ]
 
-    def get_cases(self, step) -> list[str]:
+    def get_cases(self, step: JointStep) -> list[str]:
         return list(step.cases.order_by("number").values_list("number", flat=True))
 
-    def get_parties(self, step) -> list[dict]:
-        return JointPartySerializer(joint_actions.party_rows(step), many=True).data
+    def get_parties(self, step: JointStep) -> list[dict]:
+        return list(JointPartySerializer(joint_actions.party_rows(step), many=True).data)
 
-    def get_blockers(self, step) -> list[str]:
+    def get_blockers(self, step: JointStep) -> list[str]:
         return [str(b) for b in joint_actions.conclude_blockers(step)]
 
 
@@ -151,12 +154,12 @@ class StaffView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
-    def project(self, pk):
+    def project(self, pk: int) -> Project:
         if not is_scoped_staff(self.request.user):
             raise Http404
         return get_object_or_404(queries.visible_projects(self.request.user), pk=pk)
 
-    def step(self, pk):
+    def step(self, pk: int) -> JointStep:
         if not is_scoped_staff(self.request.user):
             raise Http404
         return get_object_or_404(
@@ -166,7 +169,7 @@ class StaffView(APIView):
             pk=pk,
         )
 
-    def cases(self, numbers):
+    def cases(self, numbers: list[str]) -> list[Case]:
         found = list(visible_cases(self.request.user).filter(number__in=numbers))
         missing = sorted(set(numbers) - {c.number for c in found})
         if missing:
@@ -184,7 +187,7 @@ class ProjectJointSteps(StaffView):
         parameters=[ID],
         responses={200: JointStepSerializer(many=True), **ERRORS},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         project = self.project(pk)
         steps = project.joint_steps.order_by("stage", "kind")
         return Response(JointStepSerializer(steps, many=True).data)
@@ -198,7 +201,7 @@ class ProjectJointSteps(StaffView):
         description=gettext_lazy("本阶段牵头科室的审查人员或签批领导发起。"),
         responses={201: JointStepSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         project = self.project(pk)
         data = parse(OpenInput, request.data)
         template_pk = data.pop("template")
@@ -229,7 +232,7 @@ class JointStepDetail(StaffView):
         parameters=[ID],
         responses={200: JointStepSerializer, **ERRORS},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(JointStepSerializer(self.step(pk)).data)
 
 
@@ -242,7 +245,7 @@ class JointStepCases(StaffView):
         request=CasesInput,
         responses={200: JointStepSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         step = self.step(pk)
         cases = self.cases(parse(CasesInput, request.data)["cases"])
         return Response(
@@ -262,7 +265,7 @@ class JointStepAsk(StaffView):
         description=gettext_lazy("部门逾期未答复是否视为无意见，由阶段模板决定。"),
         responses={201: JointStepSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         step = self.step(pk)
         data = parse(AskInput, request.data)
         department = Department.objects.filter(pk=data.pop("department")).first()
@@ -279,7 +282,7 @@ class JointStepSectionResult(StaffView):
         request=SectionResultInput,
         responses={200: JointStepSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         step = self.step(pk)
         data = parse(SectionResultInput, request.data)
         section = get_object_or_404(Section, pk=data.pop("section"))
@@ -297,7 +300,7 @@ class JointStepConclude(StaffView):
         description=gettext_lazy("签批领导出具；各参与方给出意见（或依规视为无意见）前返回 400。"),
         responses={200: JointStepSerializer, **ERRORS},
     )
-    def post(self, request, pk):
+    def post(self, request: Request, pk: int) -> Response:
         step = self.step(pk)
         step = joint_actions.conclude_joint_step(
             step, actor=request.user, **parse(ConcludeInput, request.data)
@@ -313,7 +316,7 @@ class JointStepReport(StaffView):
         parameters=[ID],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ErrorSerializer},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         step = self.step(pk)
         if not step.report_file:
             raise Http404

@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class ProjectsConfig(AppConfig):
@@ -7,7 +13,7 @@ class ProjectsConfig(AppConfig):
     label = "projects"
     verbose_name = _("工程建设项目")
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.cases.queries import is_scoped_staff
@@ -24,7 +30,7 @@ class ProjectsConfig(AppConfig):
             out.append(NavLink(str(_("我的工程项目")), reverse("projects:mine"), 46))
         return out
 
-    def ready(self):
+    def ready(self) -> None:
         # The act that decides a bundle's last case concludes the bundle, whatever path
         # recorded the act (cases.notices); registered after the documents app's issuer, so
         # the decision's own documents exist when the bundle concludes.

@@ -13,12 +13,13 @@ for a material, `item-<id>` for an item), and nothing is opened."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import logging
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files import File
@@ -26,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oneseal.actors import Actor, User
+from oneseal.actors import Actor, User, stored_user
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import acts_for
 from oneseal.audit.actions import record
@@ -69,8 +70,12 @@ class MaterialGroup:
 
     field: str
     name: str
-    materials: list[Material] = field(default_factory=list)
-    items: list[HandlingItem] = field(default_factory=list)  # each material's item, in step
+    # dataclasses.field in full: `field` above names this class's own field.
+    materials: list[Material] = dataclasses.field(default_factory=list)
+    items: list[HandlingItem] = dataclasses.field(
+        default_factory=list
+    )  # each material's item, in step
+    errors: list[str] = dataclasses.field(default_factory=list)  # set by a page shown again
 
     @property
     def item_names(self) -> list[str]:
@@ -311,7 +316,7 @@ def open_bundle(
             }
             for name, group in groups.items()
         ],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=stored_user(actor) if actor is not None and getattr(actor, "pk", None) else None,
     )
     if idempotency_key:
         try:
@@ -400,7 +405,7 @@ def _results(members: list[BundleCase]) -> list[str]:
 
 
 def _title(bundle: Bundle) -> str:
-    if bundle.life_event_id:
+    if bundle.life_event is not None:  # no query when there is none
         return bundle.life_event.name
     stage = getattr(bundle, "stage", None)
     if stage is not None:

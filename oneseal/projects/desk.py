@@ -34,15 +34,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.signals import post_save
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from oneseal.actors import Actor
 from oneseal.calendars.queries import current_calendar, today
 from oneseal.calendars.rules import WorkCalendar, fingerprint
 from oneseal.cases import actions as case_actions
 from oneseal.cases.models import Case, CaseEvent, CaseStep, State, Suspension
-from oneseal.cases.queries import is_scoped_staff
+from oneseal.cases.queries import Viewer, is_scoped_staff
 from oneseal.catalogue.models import SpecialProcedure
 from oneseal.errors import NotPermitted, fail_fields
 from oneseal.organisation.models import Section
@@ -93,7 +93,7 @@ CLOCK_ACTIONS = frozenset(
 )
 
 
-def _event_saved(sender, instance: CaseEvent, created: bool, **kwargs) -> None:
+def _event_saved(sender: object, instance: CaseEvent, created: bool, **kwargs: object) -> None:
     if not created or instance.action not in CLOCK_ACTIONS:
         return
     # Most cases belong to no stage: one indexed read (the case is unique among the bundles'
@@ -110,7 +110,9 @@ def _event_saved(sender, instance: CaseEvent, created: bool, **kwargs) -> None:
         )
 
 
-def _application_saved(sender, instance: StageApplication, created: bool, **kwargs) -> None:
+def _application_saved(
+    sender: object, instance: StageApplication, created: bool, **kwargs: object
+) -> None:
     if not created:
         return
     template, project = instance.template, instance.project
@@ -125,7 +127,7 @@ def _application_saved(sender, instance: StageApplication, created: bool, **kwar
     mark_dirty(project_id=project.pk)  # the project's limit may come from this template now
 
 
-def _project_saved(sender, instance: Project, created: bool, **kwargs) -> None:
+def _project_saved(sender: object, instance: Project, created: bool, **kwargs: object) -> None:
     if not created:
         mark_dirty(project_id=instance.pk)  # the kind decides the project-wide limit
 
@@ -389,7 +391,7 @@ class DeskScope:
     section: Section | None  # None: every section (a superuser)
 
 
-def desk_scope(user: Actor) -> DeskScope:
+def desk_scope(user: Viewer) -> DeskScope:
     """The reader's desk: their section and region. Raises NotPermitted for anyone who is not
     scoped staff placed in a section (a superuser excepted)."""
     if not is_scoped_staff(user):
@@ -422,7 +424,7 @@ class Filters:
     concluded: bool = False  # the concluded stages instead of the open ones
 
     @classmethod
-    def parse(cls, params) -> Filters:
+    def parse(cls, params: QueryDict) -> Filters:
         """From a page's or the API's query string; a bad value is refused naming its field."""
         errors: dict[str, list[str]] = {}
         stage = None
@@ -447,7 +449,7 @@ class Filters:
         return cls(stage=stage, kind=kind, level=level, concluded=concluded == "concluded")
 
 
-def queue(user: Actor, filters: Filters, on: datetime.date) -> QuerySet[StageStanding]:
+def queue(user: Viewer, filters: Filters, on: datetime.date) -> QuerySet[StageStanding]:
     """The reader's stages, most urgent first (red, yellow, then by due day). Refreshes the
     stale standings in scope first."""
     scope = desk_scope(user)
@@ -471,7 +473,7 @@ def queue(user: Actor, filters: Filters, on: datetime.date) -> QuerySet[StageSta
     )
 
 
-def level_counts(user: Actor, on: datetime.date, *, fresh: bool = False) -> dict[str, int]:
+def level_counts(user: Viewer, on: datetime.date, *, fresh: bool = False) -> dict[str, int]:
     """Open stages of the reader's desk per warning level (the worse of stage and project).
     `fresh`: the caller has just refreshed the desk (`queue`)."""
     scope = desk_scope(user)
@@ -498,7 +500,7 @@ def total_from_counts(filters: Filters, counts: dict[str, int]) -> int | None:
     return counts[filters.level] if filters.level else sum(counts.values())
 
 
-def stage_on_desk(user: Actor, pk: int, on: datetime.date) -> StageStanding:
+def stage_on_desk(user: Viewer, pk: int, on: datetime.date) -> StageStanding:
     """One stage of the reader's desk, or NotPermitted (outside it: another section, another
     county, not staff)."""
     scope = desk_scope(user)

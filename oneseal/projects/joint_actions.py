@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.applicants.rules import validate_credit_code
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today as business_today
@@ -61,7 +61,7 @@ KIND_STAGES = {
 }
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return str(value or "").strip()
 
 
@@ -77,10 +77,12 @@ def silence_rule_of(template: StageTemplate | None) -> tuple[bool, str]:
     return True, rule
 
 
-def may_lead(actor: User | None, step_or_project, template: StageTemplate | None) -> bool:
+def may_lead(
+    actor: User, step_or_project: JointStep | Project, template: StageTemplate | None
+) -> bool:
     """A signatory of the project's region, or a reviewer there of the stage's lead section (any
     reviewer of the region when the stage has no template yet)."""
-    project = getattr(step_or_project, "project", step_or_project)
+    project = step_or_project.project if isinstance(step_or_project, JointStep) else step_or_project
     region = project.region
     if has_role(actor, Role.SIGNATORY, region):
         return True
@@ -92,7 +94,9 @@ def may_lead(actor: User | None, step_or_project, template: StageTemplate | None
     return staff is not None and staff.section_id == template.lead_section_id
 
 
-def _require_lead(actor, step_or_project, template) -> None:
+def _require_lead(
+    actor: User, step_or_project: JointStep | Project, template: StageTemplate | None
+) -> None:
     if not may_lead(actor, step_or_project, template):
         raise NotPermitted(_("只有本阶段牵头科室的审查人员或签批领导可以组织联合环节"))
 
@@ -157,7 +161,7 @@ def open_joint_step(
     chosen = None
     if provider not in (None, "") and kind != JointKind.COMBINED_ASSESSMENT:
         errors["provider"] = [_("只有多评合一须指定评估编制单位")]
-    elif provider not in (None, ""):
+    elif provider is not None and provider != "":
         chosen = _qualified_provider(provider, on)
         if chosen is None:
             errors["provider"] = [
@@ -199,7 +203,7 @@ def open_joint_step(
         provider_name=_text(provider_name),
         provider_credit_code=_text(provider_credit_code),
         opened_on=on,
-        opened_by=actor if getattr(actor, "pk", None) else None,
+        opened_by=stored_user(actor) if getattr(actor, "pk", None) else None,
         bureau=bureau,
     )
     step.cases.set(listed_cases)
@@ -224,7 +228,9 @@ def open_joint_step(
     return step
 
 
-def _qualified_provider(provider: Intermediary | int | str, on: datetime.date):
+def _qualified_provider(
+    provider: Intermediary | int | str, on: datetime.date
+) -> Intermediary | None:
     pk = provider.pk if isinstance(provider, Intermediary) else provider
     try:
         return queries.qualified_providers(on).filter(pk=int(pk)).first()
@@ -314,7 +320,8 @@ def record_section_result(
     step = _open_step(step)
     party = JointParty.objects.filter(step=step, section=section).first()
     if party is None:
-        fail_fields({"section": [_("该科室不是本联合环节的参与方")]})
+        message = _("该科室不是本联合环节的参与方")
+        raise ValidationFailed(message, fields={"section": [message]})
     staff = staff_of(actor)
     if (
         not has_role(actor, Role.REVIEWER, step.project.region)
@@ -332,7 +339,7 @@ def record_section_result(
         errors["on"] = [_("日期不能早于环节发起日期")]
     fail_fields(errors)
     party.result, party.findings, party.recorded_on = result, _text(findings), on
-    party.recorded_by = actor
+    party.recorded_by = stored_user(actor)
     party.save(update_fields=["result", "findings", "recorded_on", "recorded_by"])
     record(
         "projects.record_joint_result",
@@ -349,7 +356,7 @@ def party_rows(step: JointStep) -> list[dict]:
     """Each party with what it said, for pages, the API and the report."""
     rows = []
     for party in step.parties.select_related("section", "department").order_by("id"):
-        if party.section_id:
+        if party.section is not None:  # selected with the party: no query
             rows.append(
                 {
                     "party": party,
@@ -363,7 +370,9 @@ def party_rows(step: JointStep) -> list[dict]:
                 }
             )
             continue
-        opinion = _department_opinion(step, party.department_id)
+        department = party.department
+        assert department is not None  # a section's or a department's (the check constraint)
+        opinion = _department_opinion(step, department.pk)
         done = opinion is not None and opinion.state in (
             OpinionRequest.RequestState.ANSWERED,
             OpinionRequest.RequestState.DEEMED,
@@ -379,7 +388,7 @@ def party_rows(step: JointStep) -> list[dict]:
         rows.append(
             {
                 "party": party,
-                "name": party.department.name,
+                "name": department.name,
                 "kind": "department",
                 "done": done,
                 "result": result,
@@ -440,8 +449,9 @@ def conclude_joint_step(
         errors["on"] = [_("出具日期不能早于最后一方给出意见的日期")]
     fail_fields(errors)
     step.result, step.summary, step.concluded_on = result, _text(summary), on
-    step.concluded_by = actor
+    step.concluded_by = stored_user(actor)
     bureau = step.bureau
+    assert bureau is not None  # conclude_blockers refuses a step without one
     seq = take_next(JointReportSequence, bureau=bureau, year=on.year, kind=step.kind)
     step.report_number = joint_reports.report_number(bureau, step.kind, on.year, seq)
     step.report_code = joint_reports.new_code()

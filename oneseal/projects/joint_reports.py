@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from oneseal.documents import signing
+from oneseal.documents.models import Seal
 from oneseal.documents.queries import active_seal
 from oneseal.documents.rendering import MissingGlyphs, Notice, render
 from oneseal.documents.rules import CODE_ALPHABET, CODE_LENGTH, bureau_abbreviation, chinese_date
@@ -86,7 +87,7 @@ def compose(step: JointStep, rows: list[dict]) -> Notice:
     )
 
 
-def render_and_sign(step: JointStep, rows: list[dict], *, bureau: Bureau):
+def render_and_sign(step: JointStep, rows: list[dict], *, bureau: Bureau) -> tuple[bytes, Seal]:
     """(signed PDF bytes, seal). Refused with the reason when the bureau has no usable seal or a
     name holds a character no font draws."""
     seal = active_seal(bureau)

@@ -10,12 +10,17 @@ bureau is checked against the database by the action."""
 import datetime
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from oneseal.applicants.rules import PROVINCE_PREFIXES
 from oneseal.characters import bidi_controls
+
+if TYPE_CHECKING:  # the rules stay free of the ORM at run time
+    from .models import StageItem, StageTemplate
 
 PROCEDURE_KINDS = {"01": "审批", "02": "核准", "03": "备案"}
 # The national online platform began giving codes in 2014.
@@ -88,11 +93,17 @@ def parse_project_code(text: str, *, today: datetime.date) -> ProjectCode:
     return ProjectCode(code, int(year), region, industry, procedure, serial)
 
 
-def template_blockers(template, items, *, today: datetime.date, in_force_ids: set[int]) -> list:
+def template_blockers(
+    template: "StageTemplate",
+    items: Sequence["StageItem"],
+    *,
+    today: datetime.date,
+    in_force_ids: set[int],
+) -> list:
     """Every reason `template` cannot be published on `today`. `items` are its stage items
     with their handling items; `in_force_ids` the ids of the item versions in force today."""
     blockers = []
-    if template.lead_section_id is None:
+    if template.lead_section is None:  # no query when there is none
         blockers.append(_("未指定牵头科室"))
     elif template.lead_section.bureau.region_id != template.catalogue.region_id:
         blockers.append(

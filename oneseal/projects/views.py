@@ -4,7 +4,7 @@ and the form a clerk registers a project with. A user who is not scoped staff ge
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def project_list(request):
+def project_list(request: HttpRequest) -> HttpResponse:
     if not is_scoped_staff(request.user):
         raise Http404()
     may_register = has_role(request.user, Role.CLERK)

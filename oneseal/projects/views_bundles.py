@@ -5,10 +5,12 @@ Each reads through the scoped queries and writes through one action; refusals co
 the form by field."""
 
 import uuid
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 from oneseal.applicants.models import Applicant
 from oneseal.applicants.queries import represented
 from oneseal.calendars.queries import today
-from oneseal.cases.models import Channel
+from oneseal.cases.models import Channel, Licence
 from oneseal.cases.queries import is_scoped_staff, visible_cases
 from oneseal.catalogue.life_events import offered_life_events
 from oneseal.documents.queries import visible_documents
@@ -25,15 +27,16 @@ from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role
 
 from . import bundles, queries, stages
+from .bundles import MaterialGroup
 from .life_events import apply_for_life_event, question_field
-from .models import Bundle, StageApplication
+from .models import Bundle, Project, StageApplication
 
 
-def _project(request, pk):
+def _project(request: HttpRequest, pk: int) -> Project:
     return get_object_or_404(queries.visible_projects(request.user), pk=pk)
 
 
-def _members(request, bundle: Bundle) -> list[dict]:
+def _members(request: HttpRequest, bundle: Bundle) -> list[dict]:
     """Each case of the bundle as the user may see it, with its signed documents."""
     seen = set(visible_cases(request.user).values_list("pk", flat=True))
     staff = is_scoped_staff(request.user)
@@ -61,17 +64,17 @@ def _members(request, bundle: Bundle) -> list[dict]:
     return out
 
 
-def _parse(request, groups):
-    files = {g.field: request.FILES[g.field] for g in groups if g.field in request.FILES}
-    reuse = {
-        g.field: request.POST.get(f"reuse-{g.field}")
-        for g in groups
-        if request.POST.get(f"reuse-{g.field}")
-    }
+def _parse(
+    request: HttpRequest, groups: list[MaterialGroup]
+) -> tuple[dict[str, UploadedFile], dict[str, str]]:
+    files = {g.field: f for g in groups if (f := request.FILES.get(g.field)) is not None}
+    reuse = {g.field: r for g in groups if (r := request.POST.get(f"reuse-{g.field}"))}
     return files, reuse
 
 
-def _form_context(groups, licences, errors):
+def _form_context(
+    groups: list[MaterialGroup], licences: Sequence[Licence], errors: dict[str, list[str]]
+) -> dict[str, object]:
     for g in groups:
         g.errors = errors.get(g.field, [])
     return {
@@ -83,7 +86,7 @@ def _form_context(groups, licences, errors):
 
 
 @login_required
-def my_projects(request):
+def my_projects(request: HttpRequest) -> HttpResponse:
     """The owner's projects: those of the organisations the account acts for."""
     projects = queries.visible_projects(request.user)
     bundles_ = queries.visible_bundles(request.user).filter(kind=Bundle.Kind.LIFE_EVENT)
@@ -95,7 +98,7 @@ def my_projects(request):
 
 
 @login_required
-def project_detail(request, pk):
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     on = today()
     applications = list(project.stages.select_related("bundle", "template").order_by("stage", "id"))
@@ -120,7 +123,7 @@ def project_detail(request, pk):
 
 
 @login_required
-def stage_apply(request, pk, template_id):
+def stage_apply(request: HttpRequest, pk: int, template_id: int) -> HttpResponse:
     project = _project(request, pk)
     template = get_object_or_404(queries.published_templates(project.region), pk=template_id)
     channel = Channel.WINDOW if has_role(request.user, Role.CLERK) else Channel.ONLINE
@@ -163,7 +166,7 @@ def stage_apply(request, pk, template_id):
 
 
 @login_required
-def stage_detail(request, pk, stage_pk):
+def stage_detail(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     project = _project(request, pk)
     application = get_object_or_404(
         StageApplication.objects.select_related("bundle", "template"), pk=stage_pk, project=project
@@ -181,7 +184,7 @@ def stage_detail(request, pk, stage_pk):
     )
 
 
-def life_event(request, pk):
+def life_event(request: HttpRequest, pk: int) -> HttpResponse:
     """The life event's page: what it opens, and the one application (online for the signed-in
     applicant, at the window for a clerk who names the applicant by their number)."""
     event = get_object_or_404(offered_life_events().prefetch_related("items__handling_item"), pk=pk)
@@ -247,7 +250,7 @@ def life_event(request, pk):
 
 
 @login_required
-def bundle_detail(request, pk):
+def bundle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bundle = get_object_or_404(queries.visible_bundles(request.user), pk=pk)
     return render(
         request,
@@ -256,7 +259,7 @@ def bundle_detail(request, pk):
     )
 
 
-def life_events(request):
+def life_events(request: HttpRequest) -> HttpResponse:
     """Every life event on offer, for the portal's visitors."""
     return render(
         request,

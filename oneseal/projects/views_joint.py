@@ -6,13 +6,16 @@ region read them (a project outside one's scope is a 404); the actions decide wh
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from oneseal.calendars.queries import today
-from oneseal.cases.models import OPEN_STATES
-from oneseal.cases.queries import is_scoped_staff, visible_cases
+from oneseal.cases.models import OPEN_STATES, Case
+from oneseal.cases.queries import Viewer, is_scoped_staff, visible_cases
 from oneseal.errors import DomainError, NotPermitted
 from oneseal.interface.forms import add_domain_error
 from oneseal.organisation.models import Department, Role, Section
@@ -29,13 +32,13 @@ from .joint_forms import (
 from .models import JointStep, Project
 
 
-def _project(user, pk: int) -> Project:
+def _project(user: Viewer, pk: int) -> Project:
     if not is_scoped_staff(user):
         raise Http404
     return get_object_or_404(queries.visible_projects(user), pk=pk)
 
 
-def _step(user, pk: int) -> JointStep:
+def _step(user: Viewer, pk: int) -> JointStep:
     if not is_scoped_staff(user):
         raise Http404
     return get_object_or_404(
@@ -46,7 +49,7 @@ def _step(user, pk: int) -> JointStep:
     )
 
 
-def _owner_cases(user, project: Project):
+def _owner_cases(user: Viewer, project: Project) -> QuerySet[Case]:
     return (
         visible_cases(user)
         .filter(
@@ -59,7 +62,7 @@ def _owner_cases(user, project: Project):
     )
 
 
-def _open_form(user, project: Project, data=None) -> OpenJointStepForm:
+def _open_form(user: Viewer, project: Project, data: QueryDict | None = None) -> OpenJointStepForm:
     return OpenJointStepForm(
         data,
         templates=queries.published_templates(project.region),
@@ -70,7 +73,7 @@ def _open_form(user, project: Project, data=None) -> OpenJointStepForm:
 
 
 @login_required
-def project_joint_steps(request, pk):
+def project_joint_steps(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request.user, pk)
     form = None
     if has_role(request.user, Role.REVIEWER, project.region) or has_role(
@@ -103,7 +106,13 @@ def project_joint_steps(request, pk):
     )
 
 
-def _step_page(request, step, *, forms=None, status=200):
+def _step_page(
+    request: HttpRequest,
+    step: JointStep,
+    *,
+    forms: dict[object, Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     forms = forms or {}
     is_open = step.state == JointStep.StepState.OPEN
@@ -138,18 +147,19 @@ def _step_page(request, step, *, forms=None, status=200):
     return render(request, "projects/joint_step.html", context, status=status)
 
 
-def _departments(step: JointStep):
+def _departments(step: JointStep) -> QuerySet[Department]:
     return Department.objects.filter(region__code__startswith=step.project.region.code[:6])
 
 
 @login_required
-def joint_step(request, pk):
+def joint_step(request: HttpRequest, pk: int) -> HttpResponse:
     step = _step(request.user, pk)
     if request.method != "POST":
         return _step_page(request, step)
     op = request.POST.get("op")
     user = request.user
-    forms: dict = {}
+    forms: dict[object, Form] = {}
+    form: Form
     try:
         if op == "attach":
             form = forms["attach"] = AttachCasesForm(
@@ -201,7 +211,7 @@ def joint_step(request, pk):
 
 
 @login_required
-def joint_report(request, pk):
+def joint_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The signed report: staff of the region and the owner's accounts (visible projects)."""
     step = get_object_or_404(
         JointStep.objects.filter(project__in=queries.visible_projects(request.user)), pk=pk
@@ -215,7 +225,7 @@ def joint_report(request, pk):
     )
 
 
-def report_check(request, code):
+def report_check(request: HttpRequest, code: str) -> HttpResponse:
     """Public: what the QR code on a report opens — the report's number, kind, project and
     date, so a printed copy can be matched with the record."""
     step = get_object_or_404(

@@ -6,6 +6,8 @@ The token is Django's password-reset token: it is derived from the account's pas
 and last sign-in, so it stops working the moment the password is set (one use) and after
 `PASSWORD_RESET_TIMEOUT` seconds. Nothing about it is stored."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -20,6 +22,9 @@ from oneseal.audit.actions import record
 from oneseal.errors import InvalidTransition, NotPermitted, fail_fields
 from oneseal.organisation.models import Role, Staff
 from oneseal.organisation.rules import has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
 
 
 @transaction.atomic
@@ -51,7 +56,7 @@ def issue_link(staff: Staff, *, actor: User) -> str:
     )
 
 
-def account_of(uidb64: str, token: str):
+def account_of(uidb64: str, token: str) -> "AuthUser | None":
     """The account a link is for, or None when the link is wrong, used or expired."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
@@ -66,7 +71,7 @@ def account_of(uidb64: str, token: str):
 
 
 @transaction.atomic
-def set_first_password(uidb64: str, token: str, *, password: str, confirm: str):
+def set_first_password(uidb64: str, token: str, *, password: str, confirm: str) -> "AuthUser":
     """The person sets their password through the link; the link is then spent."""
     user = account_of(uidb64, token)
     if user is None:

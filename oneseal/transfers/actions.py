@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today as business_today
 from oneseal.catalogue.models import Item, ItemVersion, TransferStatus
@@ -33,6 +33,7 @@ from oneseal.organisation import actions as organisation_actions
 from oneseal.organisation.actions import ACTING_ROLES
 from oneseal.organisation.models import Bureau, Department, Role, Staff
 from oneseal.organisation.rules import has_role, staff_of
+from oneseal.regions.models import Region
 
 from . import rules, sealing
 from .models import (
@@ -82,7 +83,7 @@ def _count(value: Any, field: str, errors: dict, *, minimum: int = 0) -> int:
 
 def bureau_of(department: Department) -> Bureau | None:
     """The approval bureau of the department's region, or of the nearest region above it."""
-    region = department.region
+    region: Region | None = department.region
     while region is not None:
         bureau = Bureau.objects.filter(region=region).select_related("region").first()
         if bureau is not None:
@@ -107,9 +108,12 @@ def _check_items(
         errors["items"] = [_("请至少选择一个划转事项")]
     seen: set[int] = set()
     for n, entry in enumerate(items, start=1):
-        item = entry.get("item")
-        if not isinstance(item, Item):
-            item = Item.objects.filter(pk=entry.get("item")).select_related("catalogue").first()
+        given = entry.get("item")
+        item = (
+            given
+            if isinstance(given, Item) or given is None
+            else Item.objects.filter(pk=given).select_related("catalogue").first()
+        )
         problems: list[str] = []
         if item is None:
             problems.append(_("第{n}项：事项不存在").format(n=n))
@@ -167,7 +171,7 @@ def _check_handovers(handovers: list[dict]) -> tuple[list[Handover], dict]:
         else:
             out.append(
                 Handover(
-                    kind=kind,
+                    kind=str(kind),  # one of Handover.Kind.values
                     name=name[:200],
                     quantity=quantity,
                     unit=unit[:10],
@@ -223,7 +227,7 @@ def save_agreement(
     assert day is not None
     created = agreement is None
     if agreement is None:
-        agreement = Agreement(bureau=bureau, department=department, created_by=actor)
+        agreement = Agreement(bureau=bureau, department=department, created_by=stored_user(actor))
     agreement.region_code = bureau.region.code
     agreement.title = _text(title)[:200] or _("{department}审批服务事项划转协议").format(
         department=department.name
@@ -535,7 +539,7 @@ def record_staff_transfer(
     if kept != held:
         organisation_actions.set_roles(staff, kept, actor=actor)
     staff.bureau, staff.department = bureau, None
-    if staff.section_id and staff.section.bureau_id != bureau.pk:
+    if staff.section is not None and staff.section.bureau_id != bureau.pk:
         staff.section = None
     organisation_actions.save_staff(staff, actor=actor)
     transfer = StaffTransfer.objects.create(
@@ -546,7 +550,7 @@ def record_staff_transfer(
         moved_on=day,
         body=body,
         quota_kind=quota_kind,
-        recorded_by=actor,
+        recorded_by=stored_user(actor),
     )
     record(
         "transfers.record_staff_transfer",
@@ -597,13 +601,14 @@ def record_training(
     if not (Decimal("0") < amount <= Decimal("1000")) or amount.as_tuple().exponent < -1:  # type: ignore[operator]
         errors["hours"] = [_("学时须大于0，最多一位小数")]
     fail_fields(errors)
+    assert day is not None
     training = Training.objects.create(
         transfer=transfer,
         on=day,
         subject=_text(subject)[:200],
         hours=amount,
         trainer=_text(trainer)[:100],
-        recorded_by=actor,
+        recorded_by=stored_user(actor),
     )
     record(
         "transfers.record_training",
@@ -746,7 +751,7 @@ def open_transition(
         liaison_title=_text(liaison_title)[:60],
         liaison_phone=_text(liaison_phone or liaison.phone)[:40],
         duties=_text(duties),
-        recorded_by=actor,
+        recorded_by=stored_user(actor),
     )
     record(
         "transfers.open_transition",

@@ -1,5 +1,11 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oneseal.navigation import NavLink
 
 
 class TransfersConfig(AppConfig):
@@ -36,7 +42,7 @@ class TransfersConfig(AppConfig):
             rollout.seal_registered, sender=Seal, dispatch_uid="transfers.seal_registered"
         )
 
-    def nav_links(self, request):
+    def nav_links(self, request: HttpRequest) -> list["NavLink"]:
         from django.urls import reverse
 
         from oneseal.navigation import NavLink

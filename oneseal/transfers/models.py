@@ -6,6 +6,8 @@ official (seed 000 四(二)6).
 
 Rows change only through `transfers.actions`."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -109,7 +111,7 @@ class AgreementItem(models.Model):
         return f"{self.agreement} · {self.item}"
 
     @property
-    def effective_date(self):
+    def effective_date(self) -> datetime.date:
         return self.transfer_date or self.agreement.transfer_date
 
 
@@ -210,7 +212,7 @@ class StaffTransfer(models.Model):
     def __str__(self) -> str:
         return f"{self.staff} ← {self.department}"
 
-    def cleared_by_day(self, day) -> bool:
+    def cleared_by_day(self, day: datetime.date) -> bool:
         return self.cleared_on is not None and self.cleared_on <= day
 
 
@@ -270,7 +272,7 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.department} {self.starts_on}–{self.ends_on}"
 
-    def running_on(self, day) -> bool:
+    def running_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
 

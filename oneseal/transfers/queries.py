@@ -2,12 +2,12 @@
 (`organisation.rules.scope_prefix`)."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
-from oneseal.actors import Actor
-from oneseal.cases.queries import is_scoped_staff
+from oneseal.cases.queries import Viewer, is_scoped_staff
 from oneseal.catalogue.models import Catalogue, ItemVersion
 from oneseal.linkage.models import SupportRequest
 from oneseal.organisation.models import Bureau, Department
@@ -26,15 +26,15 @@ from .models import (
 )
 
 
-def may_see(user: Actor) -> bool:
+def may_see(user: Viewer) -> bool:
     return is_scoped_staff(user)
 
 
-def _prefix(user: Actor) -> str | None:
+def _prefix(user: Viewer) -> str | None:
     return scope_prefix(user) if may_see(user) else None
 
 
-def visible_agreements(user: Actor) -> QuerySet[Agreement]:
+def visible_agreements(user: Viewer) -> QuerySet[Agreement]:
     prefix = _prefix(user)
     if prefix is None:
         return Agreement.objects.none()
@@ -45,7 +45,7 @@ def visible_agreements(user: Actor) -> QuerySet[Agreement]:
     )
 
 
-def agreement_detail(user: Actor, pk: int) -> Agreement | None:
+def agreement_detail(user: Viewer, pk: int) -> Agreement | None:
     return (
         visible_agreements(user)
         .prefetch_related(
@@ -62,7 +62,7 @@ def agreement_detail(user: Actor, pk: int) -> Agreement | None:
     )
 
 
-def item_names(lines) -> dict[int, str]:
+def item_names(lines: Iterable[AgreementItem]) -> dict[int, str]:
     """The latest name of each agreement line's item (one query)."""
     ids = [line.item_id for line in lines]
     names: dict[int, str] = {}
@@ -75,7 +75,7 @@ def item_names(lines) -> dict[int, str]:
     return names
 
 
-def visible_bureaus(user: Actor) -> QuerySet[Bureau]:
+def visible_bureaus(user: Viewer) -> QuerySet[Bureau]:
     prefix = _prefix(user)
     if prefix is None:
         return Bureau.objects.none()
@@ -138,7 +138,7 @@ class Register:
 
 
 def staff_register(bureau: Bureau, on: datetime.date) -> Register:
-    rows = list(
+    rows: list[StaffTransfer] = list(
         StaffTransfer.objects.filter(bureau=bureau, moved_on__lte=on)
         .select_related("staff", "department")
         .annotate(training_count=Count("trainings"))
@@ -168,14 +168,15 @@ def register_sheet(register: Register) -> list[list]:
                 row.moved_on,
                 row.get_body_display(),
                 row.get_quota_kind_display(),
-                row.training_count,
-                "可独立办理" if row.alone_on_day else "培训中",
+                # Both are put on each row by staff_register.
+                row.training_count,  # type: ignore[attr-defined]
+                "可独立办理" if row.alone_on_day else "培训中",  # type: ignore[attr-defined]
             ]
         )
     return out
 
 
-def department_transfer_dates(department_ids) -> dict[int, datetime.date]:
+def department_transfer_dates(department_ids: Iterable[int]) -> dict[int, datetime.date]:
     """Registered with `documents.switchover`: per department with a signed agreement, the
     latest date on which one of its agreed items moves (an item's own date, else its
     agreement's). Until then the department still approves something under its old seal."""
@@ -251,7 +252,7 @@ def open_transition_duties(prefix: str, *, today: datetime.date) -> list[Transit
     return out
 
 
-def visible_transitions(user: Actor) -> QuerySet[Transition]:
+def visible_transitions(user: Viewer) -> QuerySet[Transition]:
     prefix = _prefix(user)
     if prefix is None:
         return Transition.objects.none()
@@ -260,7 +261,7 @@ def visible_transitions(user: Actor) -> QuerySet[Transition]:
     )
 
 
-def visible_staff_transfers(user: Actor) -> QuerySet[StaffTransfer]:
+def visible_staff_transfers(user: Viewer) -> QuerySet[StaffTransfer]:
     prefix = _prefix(user)
     if prefix is None:
         return StaffTransfer.objects.none()

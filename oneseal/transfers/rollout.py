@@ -17,20 +17,22 @@ one-time link (`transfers.accounts`) — and a request for its approval seal (`S
 marked made when `documents.actions.create_seal` registers the bureau's seal."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import today as business_today
 from oneseal.cases.models import Case
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import TransferStatus
 from oneseal.catalogue.queries import guidance_gaps, listed_versions, local_catalogue
+from oneseal.documents.models import Seal
 from oneseal.errors import InvalidTransition, NotPermitted, fail_blockers, fail_fields
 from oneseal.organisation import actions as organisation_actions
 from oneseal.organisation.models import Bureau, Role, Section, Staff
@@ -62,7 +64,7 @@ def start_rollout(
     plan_document: str,
     counties: list[Region],
     template: str = "standard",
-    milestones: list[tuple[str, object]] = (),  # type: ignore[assignment]
+    milestones: Sequence[tuple[str, object]] = (),
     on: datetime.date | None = None,
 ) -> Rollout:
     """The city's reform and, for each chosen county, its bureau ("<县>行政审批局") set up
@@ -161,7 +163,7 @@ def _set_up_county(
         )
         staff = organisation_actions.save_staff(
             Staff(
-                user=user,
+                user=stored_user(user),  # the account just created
                 region=county,
                 bureau=bureau,
                 section=sections.get(seat.section),
@@ -178,7 +180,7 @@ def _set_up_county(
         region_code=county.code,
         name=f"{bureau.name}行政审批专用章",
         requested_on=on,
-        requested_by=actor,
+        requested_by=stored_user(actor),
     )
     record(
         "transfers.seal_requested",
@@ -245,7 +247,7 @@ def file_list(county: RolloutCounty, *, actor: User, on: datetime.date | None = 
     filing = ListFiling.objects.create(
         county=county,
         filed_on=on,
-        filed_by=actor,
+        filed_by=stored_user(actor),
         guidance_total=report.guidance_total,
         exempted=len(report.exempted),
     )
@@ -283,7 +285,11 @@ def accept_filing(
     if on < filing.filed_on:
         fail_fields({"on": [_("审核日期不能早于报送日期")]})
     fail_blockers(list_problems(filing.county, on), field="list")
-    filing.state, filing.decided_on, filing.decided_by = ListFiling.State.ACCEPTED, on, actor
+    filing.state, filing.decided_on, filing.decided_by = (
+        ListFiling.State.ACCEPTED,
+        on,
+        stored_user(actor),
+    )
     filing.save(update_fields=["state", "decided_on", "decided_by"])
     record(
         "transfers.list_filing_accepted",
@@ -312,7 +318,11 @@ def return_filing(
     if on < filing.filed_on:
         errors["on"] = [_("审核日期不能早于报送日期")]
     fail_fields(errors)
-    filing.state, filing.decided_on, filing.decided_by = ListFiling.State.RETURNED, on, actor
+    filing.state, filing.decided_on, filing.decided_by = (
+        ListFiling.State.RETURNED,
+        on,
+        stored_user(actor),
+    )
     filing.reasons = reasons
     filing.save(update_fields=["state", "decided_on", "decided_by", "reasons"])
     record(
@@ -326,7 +336,7 @@ def return_filing(
     return filing
 
 
-def seal_registered(sender, instance, created: bool, **kwargs) -> None:
+def seal_registered(sender: object, instance: Seal, created: bool, **kwargs: object) -> None:
     """A post_save receiver on documents' Seal (connected in the AppConfig, so the documents
     app knows nothing of rollouts): the bureau's first approval seal registered through
     `documents.actions.create_seal` marks its open request made, in the same transaction.
@@ -371,7 +381,7 @@ class CountyLine:
     accounts_active: int = 0
 
     @property
-    def share(self):
+    def share(self) -> queries.rules.Share:
         return queries.rules.Share(moved=self.staff_moved, base=self.staff_base)
 
 
@@ -425,7 +435,7 @@ def dashboard(rollout: Rollout, user: User, today: datetime.date | None = None) 
         warnings = []
         if problems:
             warnings.append(_("目录缺{n}项指导目录事项").format(n=len(problems)))
-        if state == ListFiling.State.RETURNED:
+        if filing is not None and state == ListFiling.State.RETURNED:
             warnings.append(_("目录备案被退回：{reasons}").format(reasons=filing.reasons))
         if seal is not None and seal.state == SealRequest.State.REQUESTED:
             warnings.append(_("审批专用章尚未刻制启用"))
@@ -455,7 +465,7 @@ def dashboard(rollout: Rollout, user: User, today: datetime.date | None = None) 
     return lines
 
 
-def visible_rollouts(user: User):
+def visible_rollouts(user: User) -> QuerySet[Rollout]:
     """The rollouts whose city contains the user's region, or which lie in the user's scope."""
     prefix = scope_prefix(user)
     if prefix is None:
@@ -468,7 +478,7 @@ def visible_rollouts(user: User):
     return rollouts.filter(Q(pk__in=ids) | Q(reform__region_code__startswith=prefix))
 
 
-def visible_counties(user: User):
+def visible_counties(user: User) -> QuerySet[RolloutCounty]:
     """The rollout counties within the user's scope: a county's staff their own county, the
     city's staff every county of the city; nobody another county or another city's."""
     prefix = scope_prefix(user)
@@ -479,13 +489,13 @@ def visible_counties(user: User):
     )
 
 
-def visible_filings(user: User):
+def visible_filings(user: User) -> QuerySet[ListFiling]:
     return ListFiling.objects.filter(county__in=visible_counties(user)).select_related(
         "county__region", "county__rollout__reform__region"
     )
 
 
-def startable_cities(user: User):
+def startable_cities(user: User) -> QuerySet[Region]:
     """The cities in the user's scope where they may start a rollout (their administrator)."""
     prefix = scope_prefix(user)
     if prefix is None:
@@ -498,7 +508,7 @@ def startable_cities(user: User):
     return cities if has_role(user, Role.ADMINISTRATOR) else Region.objects.none()
 
 
-def open_counties(city: Region):
+def open_counties(city: Region) -> QuerySet[Region]:
     """The city's counties a rollout may still choose: no bureau yet, in no rollout."""
     return Region.objects.filter(
         parent=city, bureau__isnull=True, rollout_county__isnull=True
@@ -524,7 +534,8 @@ def county_setup(county: RolloutCounty, on: datetime.date | None = None) -> Coun
         .order_by("id")
     )
     for member in staff:
-        member.active = member.user.has_usable_password()
+        # Read by the county page; no model field of Staff.
+        member.active = member.user.has_usable_password()  # type: ignore[attr-defined]
     return CountySetup(
         county=county,
         sections=list(Section.objects.filter(bureau=county.bureau).order_by("id")),

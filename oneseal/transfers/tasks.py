@@ -10,7 +10,7 @@ so for it. Another region's staff do neither and see nothing (the queries are sc
 `scope_prefix`)."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,10 +20,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from oneseal.actors import User
+from oneseal.actors import User, stored_user
 from oneseal.audit.actions import record
 from oneseal.calendars.queries import current_calendar
 from oneseal.calendars.queries import today as business_today
+from oneseal.calendars.rules import WorkCalendar
 from oneseal.cases import uploads
 from oneseal.errors import InvalidTransition, NotPermitted, fail_fields
 from oneseal.organisation.models import Bureau, Department, Role
@@ -64,7 +65,7 @@ def create_reform(
     actor: User,
     name: str,
     plan_document: str,
-    milestones: list[tuple[str, Any]] = (),  # type: ignore[assignment]
+    milestones: Sequence[tuple[str, object]] = (),
 ) -> Reform:
     """A reform with its phases; each milestone a (name, due date) pair."""
     _require_office(actor, region)
@@ -74,19 +75,20 @@ def create_reform(
         errors["name"] = [_("请填写改革名称")]
     if not plan_document:
         errors["plan_document"] = [_("请填写实施方案")]
-    phases = []
+    phases: list[tuple[str, datetime.date]] = []
     for index, (phase, due) in enumerate(milestones):
         due_on = _date(due, f"milestones[{index}]", errors)
         if not _text(phase):
             errors[f"milestones[{index}]"] = [_("请填写阶段名称")]
-        phases.append((_text(phase), due_on))
+        if due_on is not None:  # else an error is recorded and nothing is created
+            phases.append((_text(phase), due_on))
     fail_fields(errors)
     reform = Reform.objects.create(
         region=region,
         region_code=region.code,
         name=name,
         plan_document=plan_document,
-        created_by=actor,
+        created_by=stored_user(actor),
     )
     Milestone.objects.bulk_create(
         Milestone(reform=reform, name=phase, due_on=due_on) for phase, due_on in phases
@@ -133,6 +135,7 @@ def add_milestone(reform: Reform, *, actor: User, name: str, due_on: Any) -> Mil
         errors["name"] = [_("本次改革已有该阶段")]
     due = _date(due_on, "due_on", errors)
     fail_fields(errors)
+    assert due is not None
     milestone = Milestone.objects.create(reform=reform, name=name[:100], due_on=due)
     record(
         "transfers.milestone_added",
@@ -181,6 +184,7 @@ def add_task(
     elif milestone is not None and due and due > milestone.due_on:
         errors["deadline"] = [_("任务时限不能晚于所属阶段的时限（{d}）").format(d=milestone.due_on)]
     fail_fields(errors)
+    assert due is not None
     task = ReformTask.objects.create(
         reform=reform,
         milestone=milestone,
@@ -271,7 +275,9 @@ def report_progress(
                 ]
     fail_fields(errors)
     on = on or business_today()
-    report = ProgressReport(task=task, reported_by=actor, reported_on=on, text=text, percent=value)
+    report = ProgressReport(
+        task=task, reported_by=stored_user(actor), reported_on=on, text=text, percent=value
+    )
     if upload is not None and sniffed is not None:
         name = cast(str, upload.name)
         report.file = default_storage.save(
@@ -375,7 +381,9 @@ class TaskLine:
         return ""
 
 
-def task_line(task: ReformTask, today: datetime.date, calendar=None) -> TaskLine:
+def task_line(
+    task: ReformTask, today: datetime.date, calendar: WorkCalendar | None = None
+) -> TaskLine:
     """Where a task stands on `today`: a done task is judged on its completion day (done late
     stays late on the record, but warns no more)."""
     calendar = calendar or current_calendar()

@@ -4,6 +4,7 @@ and the rule hits of e-supervision up to date (what `oneseal worker` does on eve
 
 import datetime
 import time
+from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,7 +14,7 @@ from oneseal.calendars.queries import today as business_today
 class Command(BaseCommand):
     help = "E-supervision. `rollup [--rebuild]`: update the statistics rows and the rule hits."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="op", required=True)
         rollup = sub.add_parser(
             "rollup", help="update the statistics rows and rule hits from new case events"
@@ -25,7 +26,14 @@ class Command(BaseCommand):
             "--today", default=None, help="YYYY-MM-DD: the business date (default today)"
         )
 
-    def handle(self, *args, op: str, rebuild: bool = False, today: str | None = None, **options):
+    def handle(
+        self,
+        *args: object,
+        op: str,
+        rebuild: bool = False,
+        today: str | None = None,
+        **options: object,
+    ) -> None:
 
         from oneseal.esupervision.jobs import rollup
 
