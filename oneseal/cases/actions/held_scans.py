@@ -19,7 +19,7 @@ The reference itself (`sign_reference`, `read_reference`) is signed and bound to
 the scan and to the form it was held for, so no other person or form can claim it."""
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.core import signing
@@ -32,9 +32,7 @@ from oneseal.audit import chain
 from oneseal.audit.actions import record
 
 from ..models import HeldScan
-
-if TYPE_CHECKING:
-    from .intake import StoredFile
+from ..stored import StoredFile
 
 # How long the window's form may give a held scan back (the signed reference's max age).
 VALIDITY = datetime.timedelta(hours=24)
@@ -43,7 +41,7 @@ BATCH = 500
 REFERENCE_SALT = "cases.held_scans.reference"
 
 
-def sign_reference(stored: "StoredFile", *, holder: Any, context: str) -> str:
+def sign_reference(stored: StoredFile, *, holder: Any, context: str) -> str:
     """The signed reference a form carries to a held scan: bound to `holder` (the user who sent
     it) and `context` (the form: the case, the intake's token and material …)."""
     return signing.dumps(
@@ -61,11 +59,9 @@ def sign_reference(stored: "StoredFile", *, holder: Any, context: str) -> str:
     )
 
 
-def read_reference(ref: str, *, holder: Any, context: str) -> "StoredFile | None":
+def read_reference(ref: str, *, holder: Any, context: str) -> StoredFile | None:
     """The held scan `ref` names, or None when it is forged, another user's, another form's
     or older than `VALIDITY` (the form then asks for the scan again)."""
-    from .intake import StoredFile  # intake holds scans through this module
-
     if not ref:
         return None
     try:

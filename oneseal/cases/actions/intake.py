@@ -11,7 +11,6 @@ import functools
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.core.files import File
@@ -41,6 +40,7 @@ from .. import rules, uploads
 from ..locks import mark_locked
 from ..models import Case, CaseCounter, CaseEvent, CaseMaterial, Channel, Licence, State, Upload
 from ..queries import correction_notice, correction_reply, published_parts
+from ..stored import StoredFile
 from . import held_scans, licences
 from ._base import DUE_FIELDS as DECISION_DUE_FIELDS
 from ._base import (
@@ -1055,22 +1055,6 @@ def attach_deliverable(line: CaseMaterial, *, actor: "User", upload: File) -> Up
     case = lock(line.case)
     check("attach_deliverable", case)
     return _store_file(case, line, actor=actor, upload=upload, on=today())
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A file checked and stored once that several cases attach (a material one application
-    gives for several items), or a signed document already issued that a new case reuses
-    (`reused` says which). Each case gets its own `Upload` row naming the same stored file."""
-
-    name: str
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    reused: dict = dataclass_field(default_factory=dict)
-    # Held by the window for an intake it refused (`hold_upload`), now given to the case.
-    held: bool = False
 
 
 def store_once(upload: File) -> StoredFile:
