@@ -27,6 +27,7 @@ prepared, so a deployment behind such a proxy sets ONESEAL_PREPARED_STATEMENTS=0
 """
 
 import datetime
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -49,6 +50,9 @@ _STAND_INS: dict[type, Callable[[int, int], Any]] = {
     str: lambda run, i: f"prepared-stand-in-{run}-{i}",
     datetime.date: lambda run, i: datetime.date(1001 + run, 1, 1 + i),
 }
+
+
+_numbers = itertools.count()
 
 
 class _Compiled:
@@ -79,7 +83,9 @@ class Prepared(Generic[M]):
         if unknown:
             raise TypeError(f"Prepared takes int, str and date values, not {unknown}")
         self.build, self.types = build, types
-        self._key = f"_oneseal_prepared_{id(self)}"
+        # A number never reused, not id(self): a freed object's id comes back for a new one,
+        # which would find the old statement still kept on the connection.
+        self._key = f"_oneseal_prepared_{next(_numbers)}"
         self._lock = threading.Lock()
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:

@@ -56,6 +56,21 @@ def test_dates_and_constants_reach_the_statement_as_the_queryset_puts_them(item)
         assert [v.pk for v in prepared(on, version.pk)] == [v.pk for v in build(on, version.pk)]
 
 
+def test_a_new_statement_never_finds_a_freed_ones_compiled_sql(item, county):
+    """CPython gives a freed object's id to the next one made: a statement kept by id found the
+    freed statement's SQL (two values) and failed on one value (CI, stop 28)."""
+    version = item.item_version
+    for _ in range(20):
+        two = Prepared(
+            lambda on, pk: ItemVersion.objects.in_force(on).filter(pk=pk), datetime.date, int
+        )
+        assert [v.pk for v in two(datetime.date(2030, 1, 1), version.pk)] == [version.pk]
+        del two
+        one = Prepared(lambda code: Region.objects.filter(code=code), str)
+        assert [r.pk for r in one(county.code)] == [county.pk]
+        del one
+
+
 def test_a_statement_whose_shape_depends_on_the_values_is_refused():
     def build(code):
         return Region.objects.filter(code__startswith=code)  # a LIKE pattern Django rewrites
