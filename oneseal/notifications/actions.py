@@ -184,14 +184,16 @@ def notify_applicant(
     key: str = "",
     on: datetime.date | None = None,
     email: bool = True,
+    accounts: "list[AuthUser] | None" = None,
 ) -> list[Notification]:
     """Tell an applicant of a step that needs them, whichever path recorded it: each account
     acting for it on `on` (its own, an organisation's authorised people) by their choice of
     channels; when no account does, the applicant's record, by the contact it holds
     (`record_addresses`), kept for the account that later acts for it (`inbox_filter`).
     With `key`, each recipient is told once. `email=False` leaves a record's e-mail to a
-    caller that mails it itself. Runs in the caller's transaction."""
-    users = applicant_accounts(applicant, on)
+    caller that mails it itself. `accounts`: `applicant_accounts(applicant, on)` when the
+    caller read them already. Runs in the caller's transaction."""
+    users = applicant_accounts(applicant, on) if accounts is None else accounts
     if users:
         told = [
             notify_once(key=key, user=u, kind=kind, title=title, body=body, link=link, case=case)

@@ -179,10 +179,30 @@ APPLICANT_ACTIONS = frozenset(
 )
 
 
-@_safe
 def _tell_applicant_of(case: "Case", event: "CaseEvent", message: tuple[str, str, str]) -> None:
+    """Telling accounts is several statements per account (its preference, its addresses, the
+    message, its deliveries), so a failure among them is rolled back alone (`_safe`). Telling
+    an applicant no account acts for (nearly every case received at a window) is one INSERT of
+    the record's message, which nothing in its values can make fail (a known kind, the lengths
+    cut, no key and so no unique constraint, the foreign keys checked at commit), and its
+    deliveries, planned in a savepoint of their own (`actions._create`): it needs no savepoint
+    around it, two statements less on every acceptance at the window. A Python failure before
+    the INSERT is caught by `case_event` and the act stands."""
     kind, title, body = message
-    _tell_applicant(case, kind=kind, title=title, body=body)
+    accounts = applicant_accounts(case.applicant)
+    tell = _tell_accounts if accounts else notify_applicant
+    tell(
+        case.applicant,
+        kind=kind,
+        title=title,
+        body=body,
+        link=_url("portal:my_case", case.pk),
+        case=case,
+        accounts=accounts,
+    )
+
+
+_tell_accounts = _safe(notify_applicant)
 
 
 def case_event(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:

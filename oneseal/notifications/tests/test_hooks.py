@@ -242,3 +242,49 @@ def test_a_failing_notification_never_fails_the_act(
     actions.refuse(case, actor=clerk, clause="1", reason="该事项无需取得行政许可")
     case.refresh_from_db()
     assert case.state == "refused" and not Notification.objects.exists()
+
+
+def received_and_checked(handling_item, applicant, clerk):
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    actions.check_materials(
+        case, actor=clerk, statuses={m.pk: "provided" for m in case.materials.all()}
+    )
+    return case
+
+
+def test_accepting_tells_an_applicant_no_account_acts_for_without_a_savepoint(
+    handling_item, applicant, clerk
+):
+    """The record's message is one INSERT that its values cannot make fail: no savepoint of the
+    hook's around it (the one left is the act's own atomic block inside the test's transaction)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = received_and_checked(handling_item, applicant, clerk)
+    with CaptureQueriesContext(connection) as accepted:
+        actions.accept(case, actor=clerk)
+    sql = [q["sql"] for q in accepted.captured_queries]
+    assert [s for s in sql if s.startswith("SAVEPOINT")] == [sql[0]], sql
+    told = Notification.objects.get(user=None, applicant=applicant, case=case)
+    assert told.kind == Kind.ACCEPTANCE and case.number in told.title
+
+
+def test_a_failure_while_telling_accounts_is_rolled_back_alone(
+    handling_item, own_applicant, applicant_user, clerk, monkeypatch
+):
+    """Telling accounts is several statements each: a failure after a message was stored takes
+    the messages back with it, and the act stands."""
+    from oneseal.notifications import actions as notification_actions
+
+    real = notification_actions.notify
+
+    def stored_then_failed(**kwargs):
+        real(**kwargs)
+        raise RuntimeError("deliveries unavailable")
+
+    monkeypatch.setattr(notification_actions, "notify", stored_then_failed)
+    case = received_and_checked(handling_item, own_applicant, clerk)
+    actions.accept(case, actor=clerk)
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    assert not Notification.objects.filter(kind=Kind.ACCEPTANCE).exists()
