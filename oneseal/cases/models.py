@@ -76,12 +76,13 @@ class CaseQuerySet(models.QuerySet):
 
 class Case(models.Model):
     # Kept on the instance by the actions, never stored: the head of the event chain as last
-    # locked or written, and what `intake.receive` and `review.create_steps` just created (for
-    # the caller to show).
+    # locked or written, what `intake.receive` and `review.create_steps` just created, and the
+    # checklist `intake.accept` read under its lock and left as stored (for the caller to show).
     _chain_head: tuple[int, str]
     new_lines: list["CaseMaterial"]
     new_events: list["CaseEvent"]
     created_steps: list["CaseStep"]
+    held_lines: list["CaseMaterial"]
 
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)

@@ -67,14 +67,16 @@ _ANSWER_UPLOADS = Prepared(
 _ANSWER_EVENTS = Prepared(lambda pk: CaseEvent.objects.filter(case_id=pk).order_by("seq"), int)
 
 
-def _answer(pk: int) -> Case:
+def _answer(pk: int, lines: list[CaseMaterial] | None = None) -> Case:
     """`Case.objects.select_related(*ONE_TO_ONE).prefetch_related(*DETAIL_PREFETCH).get(pk=pk)`:
-    the same four statements and the same objects, each row knowing its parent."""
+    the same four statements and the same objects, each row knowing its parent. `lines`: the
+    checklist (with its materials, in its order) the act read under its lock and left as
+    stored; then three statements."""
     found = _ANSWER_CASE(pk)
     if not found:
         raise Case.DoesNotExist("Case matching query does not exist.")
     fresh = found[0]
-    lines = _ANSWER_LINES(pk)
+    lines = _ANSWER_LINES(pk) if lines is None else lines
     uploads: defaultdict[int, list[Upload]] = defaultdict(list)
     upload_line = Upload._meta.get_field("case_material")
     by_pk = {line.pk: line for line in lines}
@@ -97,8 +99,9 @@ def _answer(pk: int) -> Case:
 def acted_detail(case: Case) -> Case:
     """The detail of a case an action just returned from under its lock (the caller was
     checked by `require_visible`): the row and its lists are read again, the handling item,
-    applicant and bureau the lock read are reused."""
-    fresh = _answer(case.pk)
+    applicant and bureau the lock read are reused, and the checklist when the act says it holds
+    it as stored (`held_lines`: accepting)."""
+    fresh = _answer(case.pk, getattr(case, "held_lines", None))
     for name in LOCKED_JOINS:
         field = Case._meta.get_field(name)
         if field.is_cached(case):

@@ -782,14 +782,17 @@ def accept(
             attorney[0], reasons=blockers, fields={"power_of_attorney": attorney}
         )
     check("accept", case, blockers)
-    # Only lines of `tolerated` are read, so it is given here; without any, not even the
-    # (empty) query is built: compiling it is a measurable part of the intake API's CPU.
-    for line in case.materials.filter(pk__in=list(tolerated)) if tolerated else ():
-        line.status, line.promised_by = (
-            CaseMaterial.Status.TOLERATED,
-            cast("dict[int, datetime.date]", tolerated)[line.pk],
-        )
-        line.save(update_fields=["status", "promised_by"])
+    # The checklist read above is the case's whole list, locked with the case: the tolerated
+    # lines are changed on it, so it stays what the act leaves stored.
+    for line in lines if tolerated else ():
+        if line.pk in cast("dict[int, datetime.date]", tolerated):
+            line.status, line.promised_by = (
+                CaseMaterial.Status.TOLERATED,
+                cast("dict[int, datetime.date]", tolerated)[line.pk],
+            )
+            line.save(update_fields=["status", "promised_by"])
+    # The answer to the act shows the checklist without reading it again (api.cases.details).
+    case.held_lines = lines
     _set_decision_dues(case, on)
     notice = "tolerated_acceptance" if tolerated else "acceptance"
     move(
