@@ -27,3 +27,10 @@ def holds_lock(case: Case) -> bool:
     return (
         connection.in_atomic_block and getattr(case, "_locked_in", None) is connection.run_on_commit
     )
+
+
+class OutsideRange(Exception):
+    """The case is not in the region range its caller gave `actions._base.lock` to check the
+    caller's scope with (`Case.in_range`): nothing was locked or done, and whether the caller
+    may see the case at all is for the caller's own exact check (it may still: an applicant it
+    acts for, outside its region) — a 404 or the act again without the range."""

@@ -83,6 +83,8 @@ class Case(models.Model):
     new_events: list["CaseEvent"]
     created_steps: list["CaseStep"]
     held_lines: list["CaseMaterial"]
+    # Given by a caller, never stored: the region range its scope is, for `_base.lock` to check.
+    in_range: tuple[str, str]
 
     number = models.CharField(_("办件编号"), max_length=32, unique=True)
     query_code = models.CharField(_("查询码"), max_length=8)

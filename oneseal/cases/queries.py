@@ -72,7 +72,7 @@ def case_is_visible(user: Viewer, pk: int) -> bool:
     subquery (a union, with the authorisations in force today) costs more CPU than the lookup.
     Staff who see their whole region (the clerk acting at a window) ask that first statement by
     SQL built once per connection: every action request asks it."""
-    in_region = _region_wide_range(user)
+    in_region = region_wide_range(user)
     if in_region is not None:
         if _IN_RANGE.first(pk, *in_region) is not None:
             return True
@@ -83,7 +83,7 @@ def case_is_visible(user: Viewer, pk: int) -> bool:
     return _visible(user, lambda u: represented(u).values("pk")).filter(pk=pk).exists()
 
 
-def _region_wide_range(user: Viewer) -> tuple[str, str] | None:
+def region_wide_range(user: Viewer) -> tuple[str, str] | None:
     """The region range [low, high) that is the whole scope of `_visible(user, no applicants)`
     for an active staff member who sees every case of a region (a region-wide role, no service
     centre): `region_scope` without its LIKE, which says the same for region codes. None for

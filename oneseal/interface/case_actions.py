@@ -299,6 +299,10 @@ class CaseAction:
     call: Callable
     summary: "StrOrPromise"
     description: "StrOrPromise" = ""
+    # The action's first statement is its case's lock (`actions._base.lock`), nothing done
+    # before it: a caller may leave the region range of its scope for the lock to check
+    # (`Case.in_range`; api.cases.views.CaseActionView).
+    locks_first: bool = False
 
 
 ACTIONS = [
@@ -308,6 +312,7 @@ ACTIONS = [
         actions.check_materials,
         _l("核验材料"),
         _l("逐项记录材料已提交、缺少、需补正或不适用。"),
+        locks_first=True,
     ),
     CaseAction(
         "accept",
@@ -317,6 +322,7 @@ ACTIONS = [
         _l(
             "《行政许可法》第三十二条第一款第（五）项。tolerated 列出可容缺的非核心材料及承诺补齐日期（容缺受理）。"
         ),
+        locks_first=True,
     ),
     CaseAction(
         "refuse",
@@ -324,6 +330,7 @@ ACTIONS = [
         actions.refuse,
         _l("不予受理"),
         _l("第三十二条第一款第（一）项或第（二）项；第（二）项须告知有权机关。"),
+        locks_first=True,
     ),
     CaseAction(
         "request-correction",
@@ -331,6 +338,7 @@ ACTIONS = [
         actions.request_correction,
         _l("一次性告知补正"),
         _l("一次列明全部需补正的材料；收件后5个工作日内。"),
+        locks_first=True,
     ),
     CaseAction(
         "submit-correction",

@@ -28,6 +28,7 @@ from .queries import applicant_accounts
 
 if TYPE_CHECKING:
     from oneseal.actors import Actor
+    from oneseal.applicants.models import Applicant
     from oneseal.cases.models import Case, CaseEvent, ExpiryReminder
     from oneseal.documents.models import Document
     from oneseal.linkage.models import Feedback, SupportRequest
@@ -202,7 +203,9 @@ def _tell_applicant_of(case: "Case", event: "CaseEvent", message: tuple[str, str
     )
 
 
-_tell_accounts = _safe(notify_applicant)
+@_safe
+def _tell_accounts(applicant: "Applicant", **message: Any) -> None:
+    notify_applicant(applicant, **message)
 
 
 def case_event(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from oneseal.cases import actions
 from oneseal.cases.actions import review as review_actions
 from oneseal.cases.models import Case, CaseEvent, CaseMaterial, Upload
-from oneseal.cases.queries import case_details, case_is_visible, with_clocks
+from oneseal.cases.queries import case_details, case_is_visible, region_wide_range, with_clocks
 from oneseal.prepared import Prepared
 
 
@@ -20,9 +20,19 @@ def detail_of(user, pk: int) -> Case:
     return case
 
 
-def require_visible(user, pk: int) -> Case:
+def require_visible(user, pk: int, *, by_lock: bool = False) -> Case:
     """404 unless the caller may see case `pk`; the action locks and reads the row itself,
-    so only its existence in the caller's scope is asked here."""
+    so only its existence in the caller's scope is asked here. `by_lock` (an action whose first
+    statement is the lock: `CaseAction.locks_first`): when the caller's scope is a region range,
+    nothing is asked here and the case carries the range for the lock to check
+    (`actions._base.lock`); the caller runs this again without it when the lock raises
+    `OutsideRange`, and before answering anything else (a body it refuses)."""
+    if by_lock:
+        in_range = region_wide_range(user)
+        if in_range is not None:
+            case = Case(pk=pk)
+            case.in_range = in_range
+            return case
     if not case_is_visible(user, pk):
         raise Http404
     return Case(pk=pk)

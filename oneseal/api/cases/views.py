@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from oneseal.api.pagination import CaseListPagination
 from oneseal.applicants.actions import register_applicant
 from oneseal.cases import actions
+from oneseal.cases.locks import OutsideRange
 from oneseal.cases.models import Case, CaseMaterial, RevocationProposal
 from oneseal.cases.queries import (
     case_rows,
@@ -294,9 +295,23 @@ class CaseActionView(SignedInMixin, APIView):
     case_action: CaseAction
 
     def post(self, request, pk):
-        case = require_visible(request.user, pk)
-        data = parse(self.case_action.input, request.data)
-        result = self.case_action.call(case, actor=request.user, **data)
+        action = self.case_action
+        case = require_visible(request.user, pk, by_lock=action.locks_first)
+        if "in_range" in case.__dict__:
+            # The scope is checked by the action's lock: a case outside it is a 404 before
+            # anything else is said about the request, as when it was checked first.
+            try:
+                data = parse(action.input, request.data)
+            except Exception:
+                require_visible(request.user, pk)
+                raise
+            try:
+                result = action.call(case, actor=request.user, **data)
+            except OutsideRange:  # nothing was done: the exact check, then the act as always
+                result = action.call(require_visible(request.user, pk), actor=request.user, **data)
+        else:
+            data = parse(action.input, request.data)
+            result = action.call(case, actor=request.user, **data)
         detail = acted_detail(result) if isinstance(result, Case) else detail_of(request.user, pk)
         return Response(case_view(request.user, detail))
 

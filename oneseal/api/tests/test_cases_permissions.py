@@ -190,3 +190,69 @@ def test_a_city_clerk_sees_the_cases_of_the_counties_below(case, make_staff, reg
         client_for(make_staff("city", city, Role.CLERK)).get(f"/api/v1/cases/{case.pk}").status_code
         == 200
     )
+
+
+# The intake decisions check a region-wide clerk's scope by their lock (CaseAction.locks_first):
+# every refusal must answer as when the scope was asked first.
+INTAKE_DECISIONS = [
+    ("check-materials", {"statuses": "not a mapping"}),
+    ("accept", {}),
+    ("accept", {"tolerated": "not a mapping"}),
+    ("refuse", {"clause": "1", "reason": "x"}),
+    ("refuse", {}),
+    ("request-correction", {"items": {"1": "缺少签字"}}),
+]
+
+
+@pytest.mark.parametrize(("name", "body"), INTAKE_DECISIONS)
+def test_an_intake_decision_on_a_case_outside_a_clerks_region_is_a_404_whatever_the_body(
+    case, make_staff, other_county, name, body
+):
+    far = client_for(make_staff("far", other_county, Role.CLERK))
+    before = CaseEvent.objects.count()
+    response = far.post(f"/api/v1/cases/{case.pk}/{name}", body, format="json")
+    assert_refused(response, case, {404}, before)
+    unknown = far.post(f"/api/v1/cases/{case.pk + 1000}/{name}", body, format="json")
+    assert unknown.status_code == 404 and unknown.json() == response.json()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.REVIEWER, Role.SIGNATORY, Role.OVERSEER, Role.CATALOGUE_ADMIN]
+)
+def test_staff_of_the_county_without_the_clerks_role_see_the_case_but_may_not_accept(
+    case, make_staff, county, role
+):
+    other = client_for(make_staff("other", county, role))
+    assert other.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    before = CaseEvent.objects.count()
+    response = other.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json")
+    assert_refused(response, case, {403}, before)
+    assert response.json()["code"] == "not_permitted"
+
+
+def test_a_clerk_elsewhere_sees_their_own_application_but_may_not_accept_it(
+    handling_item, clerk, make_staff, other_county
+):
+    """Outside the clerk's region the lock finds nothing; the exact check finds the case is
+    the clerk's own application, so the act runs as always and refuses the role."""
+    far_user = make_staff("far", other_county, Role.CLERK)
+    own = Applicant.objects.create(
+        kind=Applicant.Kind.PERSON,
+        name="远窗口",
+        id_number=person_number("003"),
+        phone="13900000001",
+        user=far_user,
+    )
+    case = actions.receive(handling_item, actor=clerk, applicant=own)
+    far = client_for(far_user)
+    assert far.get(f"/api/v1/cases/{case.pk}").status_code == 200
+    before = CaseEvent.objects.count()
+    response = far.post(f"/api/v1/cases/{case.pk}/accept", {}, format="json")
+    assert_refused(response, case, {403}, before)
+    assert response.json()["code"] == "not_permitted"
+
+
+def test_the_applicant_sees_the_case_but_may_not_accept_it(case, owner):
+    before = CaseEvent.objects.count()
+    response = client_for(owner).post(f"/api/v1/cases/{case.pk}/accept", {}, format="json")
+    assert_refused(response, case, {403}, before)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from oneseal.organisation.rules import has_role, staff_of
 from oneseal.prepared import Prepared, insert, update
 
 from .. import notices, rules
-from ..locks import mark_locked
+from ..locks import OutsideRange, mark_locked
 from ..models import Case, CaseEvent
 
 if TYPE_CHECKING:
@@ -72,14 +72,23 @@ def _head(field: str) -> Subquery:
 
 # Every act's first statement, built once per connection (oneseal.prepared): building it (five
 # joined models and the two subqueries of the chain head) cost more CPU than running it.
-_LOCKED = Prepared(
-    lambda pk: (
+def _locking(pk: int) -> "QuerySet[Case]":
+    return (
         Case.objects.select_for_update(of=("self",))
         .select_related("handling_item__item_version", "region", "applicant", "bureau")
         .annotate(head_seq=_head("seq"), head_hash=_head("hash"))
         .filter(pk=pk)
-    ),
+    )
+
+
+_LOCKED = Prepared(_locking, int)
+# The same, only within a region range [low, high): the caller's scope checked by the lock
+# itself instead of by a statement of its own before it (the API's intake decisions).
+_LOCKED_IN_RANGE = Prepared(
+    lambda pk, low, high: _locking(pk).filter(region_code__gte=low, region_code__lt=high),
     int,
+    str,
+    str,
 )
 
 
@@ -90,8 +99,18 @@ def lock(case: Case, *, expected_version: int | None = None) -> Case:
 
     Only the case row is locked (FOR UPDATE OF): two cases of one handling item or one region
     must not wait for each other. The same read brings the case's chain head (the last
-    event's seq and hash), which `append_event` then needs no query for."""
-    locked = _LOCKED.first(case.pk)
+    event's seq and hash), which `append_event` then needs no query for.
+
+    A case object that carries `in_range` (a region range [low, high) that is its caller's
+    whole scope: `cases.queries.region_wide_range`) is locked only within it; outside it
+    nothing is locked and `OutsideRange` is raised for the caller's exact check."""
+    in_range = case.__dict__.pop("in_range", None)
+    if in_range is not None:
+        locked = _LOCKED_IN_RANGE.first(case.pk, *in_range)
+        if locked is None:
+            raise OutsideRange
+    else:
+        locked = _LOCKED.first(case.pk)
     if locked is None:
         raise Case.DoesNotExist("Case matching query does not exist.")
     if expected_version is not None and locked.lock_version != expected_version:
