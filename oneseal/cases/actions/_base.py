@@ -72,7 +72,7 @@ def _head(field: str) -> Subquery:
 
 # Every act's first statement, built once per connection (oneseal.prepared): building it (five
 # joined models and the two subqueries of the chain head) cost more CPU than running it.
-def _locking(pk: int) -> "QuerySet[Case]":
+def _locking(pk: int) -> QuerySet:
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related("handling_item__item_version", "region", "applicant", "bureau")
