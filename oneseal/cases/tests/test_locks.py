@@ -35,3 +35,29 @@ def test_marking_outside_a_transaction_marks_nothing():
     case = mark_locked(Case(pk=1))
     with transaction.atomic():
         assert not holds_lock(case)
+
+
+def test_a_lock_given_a_region_range_reads_the_case_only_within_it(handling_item, applicant, clerk):
+    """`Case.in_range` (the API's intake decisions): outside the range nothing is locked or
+    done and `OutsideRange` says so; inside it the act runs as without it."""
+    from oneseal.cases import actions
+    from oneseal.cases.actions._base import lock
+    from oneseal.cases.locks import OutsideRange
+
+    case = actions.receive(handling_item, actor=clerk, applicant=applicant)
+    code = case.region_code
+    elsewhere = Case(pk=case.pk)
+    elsewhere.in_range = ("650000", "660000")
+    with pytest.raises(OutsideRange), transaction.atomic():
+        actions.accept(elsewhere, actor=clerk)
+    assert Case.objects.get(pk=case.pk).state == "received"
+    within = Case(pk=case.pk)
+    within.in_range = (code[:4], str(int(code[:4]) + 1))
+    with transaction.atomic():
+        locked = lock(within)
+        assert locked.pk == case.pk and holds_lock(locked)
+    assert "in_range" not in within.__dict__  # used once: a second lock reads as always
+    missing = Case(pk=case.pk + 1000)
+    missing.in_range = (code[:4], str(int(code[:4]) + 1))
+    with pytest.raises(OutsideRange), transaction.atomic():
+        lock(missing)
