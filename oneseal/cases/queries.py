@@ -248,25 +248,20 @@ def received_between(
 _RECEIVED_SLACK = datetime.timedelta(days=2)
 
 
-def received_time_bound(
-    cases: QuerySet[Case], start: datetime.date | None, end: datetime.date | None
-) -> QuerySet[Case]:
-    """`cases` (already `received_between(start, end)`) bounded by their receiving time too,
-    two days wider than the period on each side, so it never changes which cases they are. A
-    list newest first reads the receiving-time index (`case_received_order`), and by the
-    dates alone it read every case received after `end` before the first it shows (a
-    superuser's May 2025 at 1,000,000 cases: the 46,576 June cases, 20 ms of a 21 ms
-    statement); the bound starts the index scan at the period's end. Only for reading rows:
-    a count through both bounds is slower and its estimate wrong
-    (`CappedCountPagination.counted_rows`)."""
-    zone = timezone.get_default_timezone()
-    if start is not None:
-        midnight = datetime.datetime.combine(start, datetime.time.min, zone)
-        cases = cases.filter(received_at__gte=midnight - _RECEIVED_SLACK)
-    if end is not None:
-        midnight = datetime.datetime.combine(end, datetime.time.min, zone)
-        cases = cases.filter(received_at__lt=midnight + _RECEIVED_SLACK)
-    return cases
+def received_time_bound(cases: QuerySet[Case], end: datetime.date | None) -> QuerySet[Case]:
+    """`cases` (already `received_between(…, end)`) bounded by their receiving time too, before
+    the midnight two days after `end`, so it never changes which cases they are. A list
+    newest first reads the receiving-time index (`case_received_order`), and by the dates alone
+    it read every case received after `end` before the first it shows (a superuser's May 2025
+    at 1,000,000 cases: the 46,576 June cases, 20 ms of a 21 ms statement); the bound starts
+    the index scan at the period's end. Not the period's start as well: PostgreSQL takes the
+    date's and the time's ranges for independent, so with both it expected a tenth of a
+    month's cases and sorted all of them for a page deep in it (an offset of 5,000: 240 ms).
+    Only for reading rows: the count stays by the dates (`CappedCountPagination.counted_rows`)."""
+    if end is None:
+        return cases
+    midnight = datetime.datetime.combine(end, datetime.time.min, timezone.get_default_timezone())
+    return cases.filter(received_at__lt=midnight + _RECEIVED_SLACK)
 
 
 def case_details(user: Viewer) -> QuerySet[Case]:

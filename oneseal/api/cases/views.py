@@ -148,11 +148,11 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
     )
     def get(self, request):
         rows = self.get_queryset()
-        start, end = self.received
-        if start or end:
+        end = self.received[1]
+        if end:
             # Counted by the dates, read by the dates and the time (`received_time_bound`).
             self.paginator.counted_rows = rows
-            rows = received_time_bound(rows, start, end)
+            rows = received_time_bound(rows, end)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CaseRowSerializer(with_clocks(page), many=True).data)
 

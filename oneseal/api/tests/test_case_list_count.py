@@ -83,5 +83,5 @@ def test_a_period_is_read_by_the_receiving_time_and_counted_by_the_date(
     counting = [sql for sql in on_cases if "COUNT(" in sql]
     reading = [sql for sql in on_cases if '"cases_case"."number"' in sql]
     assert counting and reading
-    assert all('"received_at" >=' not in sql for sql in counting)
-    assert all('"received_at" >=' in sql and '"received_at" <' in sql for sql in reading)
+    assert all('"received_at" <' not in sql for sql in counting)
+    assert all('"received_at" <' in sql for sql in reading)
