@@ -62,9 +62,16 @@ class CappedCountPagination(BoundedLimitOffsetPagination):
     response says which (`count_estimated`)."""
 
     count_estimated = False
+    # The rows to count where the view reads its rows with a condition that only helps their
+    # order and changes nothing of which they are (the cases' receiving-time bound,
+    # `cases.queries.received_between`): PostgreSQL would count through both conditions'
+    # indexes, and its estimate, the count above EXACT_COUNT_UP_TO, would take them for
+    # independent (84,254 cases of May 2025 estimated as 7,506).
+    counted_rows: QuerySet | None = None
 
     def get_count(self, queryset) -> int:
-        count, self.count_estimated = capped_count(queryset)
+        rows = queryset if self.counted_rows is None else self.counted_rows
+        count, self.count_estimated = capped_count(rows)
         return count
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from oneseal.actors import Actor
 from oneseal.applicants.models import Applicant
@@ -228,6 +229,39 @@ DETAIL_PREFETCH = (
 
 def case_rows(user: Viewer) -> QuerySet[Case]:
     return visible_cases(user).select_related("applicant", "handling_item__item_version")
+
+
+def received_between(
+    cases: QuerySet[Case], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet[Case]:
+    """The cases received from `start` to `end`, each included (either may be None), by
+    their receiving date."""
+    if start is not None:
+        cases = cases.filter(received_on__gte=start)
+    if end is not None:
+        cases = cases.filter(received_on__lte=end)
+    return cases
+
+
+# Farther than a receiving time can lie from its date's midnight in the bureau's zone,
+# whichever zone the date was taken in (any two are less than a day apart).
+_RECEIVED_SLACK = datetime.timedelta(days=2)
+
+
+def received_time_bound(cases: QuerySet[Case], end: datetime.date | None) -> QuerySet[Case]:
+    """`cases` (already `received_between(…, end)`) bounded by their receiving time too, before
+    the midnight two days after `end`, so it never changes which cases they are. A list
+    newest first reads the receiving-time index (`case_received_order`), and by the dates alone
+    it read every case received after `end` before the first it shows (a superuser's May 2025
+    at 1,000,000 cases: the 46,576 June cases, 20 ms of a 21 ms statement); the bound starts
+    the index scan at the period's end. Not the period's start as well: PostgreSQL takes the
+    date's and the time's ranges for independent, so with both it expected a tenth of a
+    month's cases and sorted all of them for a page deep in it (an offset of 5,000: 240 ms).
+    Only for reading rows: the count stays by the dates (`CappedCountPagination.counted_rows`)."""
+    if end is None:
+        return cases
+    midnight = datetime.datetime.combine(end, datetime.time.min, timezone.get_default_timezone())
+    return cases.filter(received_at__lt=midnight + _RECEIVED_SLACK)
 
 
 def case_details(user: Viewer) -> QuerySet[Case]:

@@ -129,7 +129,13 @@ def _decision_filter(user: Viewer) -> Q:
             Q(first_role=signatory) | Q(first_role__isnull=True),
         )
         | all_done
-        | Q(handling_item__is_instant=True)
+        # The instant items by their ids (a few rows, hashed), not by a join to the catalogue:
+        # with the join PostgreSQL read the accepted cases in the table's order, from wherever
+        # the last scan of it had stopped (synchronised scans); the accepted cases are the
+        # newest, so about one page in twenty first read the nine tenths before them (at
+        # 1,000,000 cases 390 ms of a 40 ms statement). On the cases alone the counts read the
+        # accepted cases' own index (docs/performance.md).
+        | Q(handling_item__in=HandlingItem.objects.filter(is_instant=True).values("pk"))
     )
 
 

@@ -28,6 +28,8 @@ from oneseal.cases.locks import OutsideRange
 from oneseal.cases.models import Case, CaseMaterial, RevocationProposal
 from oneseal.cases.queries import (
     case_rows,
+    received_between,
+    received_time_bound,
     staff_sees,
     visible_applicant,
     visible_applicants,
@@ -135,11 +137,8 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
             qs = qs.filter(state=params["state"])
         if params.get("handling_item") is not None:
             qs = qs.filter(handling_item_id=params["handling_item"])
-        if params.get("received_from"):
-            qs = qs.filter(received_on__gte=params["received_from"])
-        if params.get("received_to"):
-            qs = qs.filter(received_on__lte=params["received_to"])
-        return qs
+        self.received = (params.get("received_from"), params.get("received_to"))
+        return received_between(qs, *self.received)
 
     @extend_schema(
         operation_id="list_cases",
@@ -149,7 +148,13 @@ class CaseListCreate(SignedInMixin, generics.ListAPIView):
         responses={200: CaseRowSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
     )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        rows = self.get_queryset()
+        end = self.received[1]
+        if end:
+            # Counted by the dates, read by the dates and the time (`received_time_bound`).
+            self.paginator.counted_rows = rows
+            rows = received_time_bound(rows, end)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(CaseRowSerializer(with_clocks(page), many=True).data)
 
     @extend_schema(

@@ -3,6 +3,7 @@ a million cases are not counted on every page."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from oneseal.cases import actions
@@ -55,3 +56,32 @@ def test_the_list_still_refuses_a_bad_offset(three, clerk):
     client.force_authenticate(clerk)
     response = client.get("/api/v1/cases?offset=-1")
     assert response.status_code == 400 and "offset" in response.json()["fields"]
+
+
+def test_a_period_is_read_by_the_receiving_time_and_counted_by_the_date(
+    handling_item, applicant, clerk
+):
+    """The rows of a period are read with a bound on their receiving time as well (the list's
+    index starts at the period's end), which changes none of them: the cases of the first and
+    the last minute of the period are listed, the minute after it is not. The count is by the
+    dates alone: its plan and its estimate would take the two bounds for independent."""
+    received = {
+        when: actions.receive(handling_item, actor=clerk, applicant=applicant, at=at(when)).pk
+        for when in ("2025-03-03 23:59", "2025-03-04 00:00", "2025-03-06 23:59", "2025-03-07 00:00")
+    }
+    client = APIClient()
+    client.force_authenticate(clerk)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/cases?received_from=2025-03-04&received_to=2025-03-06")
+    body = response.json()
+    assert [c["id"] for c in body["results"]] == [
+        received["2025-03-06 23:59"],
+        received["2025-03-04 00:00"],
+    ]
+    assert body["count"] == 2
+    on_cases = [q["sql"] for q in captured.captured_queries if '"cases_case"' in q["sql"]]
+    counting = [sql for sql in on_cases if "COUNT(" in sql]
+    reading = [sql for sql in on_cases if '"cases_case"."number"' in sql]
+    assert counting and reading
+    assert all('"received_at" <' not in sql for sql in counting)
+    assert all('"received_at" <' in sql for sql in reading)
