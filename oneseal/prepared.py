@@ -399,41 +399,55 @@ def _cursor(connection):
 
 
 class KeptCount:
-    """A count whose statement is built once per key and kept: for the counts a page's
-    navigation shows on every page (assigned to me, unread messages), building and compiling
-    the queryset cost more CPU than the database spent answering it (about 3–4 ms each of a
-    workbench page's 40). The key must hold everything the queryset is built from (the
-    user's id, roles, scope, the day), or one user would be counted with another's
-    statement; `build` returns None for a count that is 0 without asking."""
+    """A count whose statement is built once per key and kept: for the counts a page shows on
+    every page (the navigation's assigned to me and unread messages, the workbench's tabs),
+    building and compiling the queryset cost more CPU than the database spent answering it
+    (about 3–4 ms each of a workbench page's 40). The key must hold everything the queryset is
+    built from (the user's id, roles, scope, the day), or one user would be counted with
+    another's statement; `build` returns None for a count that is 0 without asking."""
 
     def __init__(self, kept: int = 1024) -> None:
         self.kept = kept
         self._sql: dict[tuple, tuple[str, tuple] | None] = {}
 
     def __call__(self, key: tuple, build: Callable[[], QuerySet | None]) -> int:
-        key = (DEFAULT_DB_ALIAS, *key)
-        if key not in self._sql:
-            self._sql[key] = self._compile(build())
-            if len(self._sql) > self.kept:
-                self._sql.clear()
-                self._sql[key] = self._compile(build())
-        found = self._sql[key]
+        found = self.statement(key, build)
         if found is None:
             return 0
-        sql, params = found
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*found)
             return cursor.fetchone()[0]
+
+    def statement(
+        self,
+        key: tuple | None,
+        build: Callable[[], QuerySet | None],
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> tuple[str, tuple] | None:
+        """The count's statement, `SELECT COUNT(*) FROM (…)` and its parameters, without running
+        it (for a caller that asks several counts in one statement); None for a count that is 0.
+        A key of None: a statement that cannot be kept (its own key unhashable), built anew."""
+        if key is None:
+            return self._compile(build(), using)
+        key = (using, *key)
+        if key in self._sql:
+            return self._sql[key]
+        found = self._compile(build(), using)
+        if len(self._sql) >= self.kept:
+            self._sql.clear()
+        self._sql[key] = found
+        return found
 
     def clear(self) -> None:
         self._sql.clear()
 
     @staticmethod
-    def _compile(queryset: QuerySet | None) -> tuple[str, tuple] | None:
+    def _compile(queryset: QuerySet | None, using: str) -> tuple[str, tuple] | None:
         if queryset is None:
             return None
         try:
-            sql, params = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+            sql, params = queryset.query.get_compiler(using=using).as_sql()
         except EmptyResultSet:  # a filter that can match nothing
             return None
         return f"SELECT COUNT(*) FROM ({sql}) kept", tuple(params)  # noqa: S608

@@ -14,7 +14,7 @@ from oneseal.audit.actions import record
 from oneseal.audit.models import AuditEvent, AuditHead
 from oneseal.catalogue.models import ItemVersion
 from oneseal.organisation.models import Staff
-from oneseal.prepared import Prepared, insert, update
+from oneseal.prepared import KeptCount, Prepared, insert, update
 from oneseal.regions.models import Region
 from oneseal.testing import audit_verify
 
@@ -258,3 +258,34 @@ def test_a_message_to_an_applicant_is_inserted_by_a_kept_statement(handling_item
     told = Notification.objects.get(case=case, kind="acceptance")
     assert told.created_at is not None and told.title
     assert "_oneseal_insert_notifications.notification" in connections["default"].__dict__
+
+
+def test_a_kept_counts_statement_is_built_once_per_key_and_at_most_kept_are_held(county):
+    built = []
+
+    def build(code):
+        def made():
+            built.append(code)
+            return Region.objects.filter(code=code)
+
+        return made
+
+    kept = KeptCount(kept=2)
+    sql, params = kept.statement(("a",), build(county.code))
+    assert sql.startswith("SELECT COUNT(*) FROM (") and county.code in params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchone()[0] == 1
+    assert kept.statement(("a",), build("other")) == (sql, params)  # kept: not built again
+    assert kept(("b",), build("000000")) == 0
+    assert built == [county.code, "000000"]
+    kept.statement(("c",), build("c"))  # a third key: the kept ones are dropped first
+    kept.statement(("a",), build(county.code))
+    assert built == [county.code, "000000", "c", county.code]
+    # No key: built each time, never kept.
+    kept.statement(None, build("n"))
+    kept.statement(None, build("n"))
+    assert built[-2:] == ["n", "n"] and len(kept._sql) == 2
+    # None from build, or a filter that matches nothing: 0 without a statement.
+    assert kept.statement(("d",), lambda: None) is None
+    assert kept.statement(("e",), lambda: Region.objects.filter(pk__in=[])) is None
