@@ -216,16 +216,7 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
     compiled = connection.__dict__.get(key)
     if compiled is None:
         compiled = connection.__dict__[key] = _compile_insert(model, connection)
-    # As save() does: a related object saved after it was assigned gives its key now, an
-    # unsaved one is refused.
-    obj._prepare_related_fields_for_save(operation_name="save")
-    if signals.pre_save.has_listeners(model):
-        signals.pre_save.send(
-            sender=model, instance=obj, raw=False, using=using, update_fields=None
-        )
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in compiled.fields
-    ]
+    params = _values_to_save(obj, compiled.fields, connection, using=using, update_fields=None)
     sql = compiled.sql
     if moving is not None and connection.vendor == "postgresql":
         sql, params = f"WITH moved AS ({moving[0]}) {sql}", [*moving[1], *params]
@@ -240,12 +231,41 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
             cursor.execute(*moving)
     # As Django's own insert: the backend's converters (none for an integer key on ours).
     obj.pk = pk
+    _saved(obj, using=using, update_fields=None)
+    return obj
+
+
+def _values_to_save(
+    obj: Model, fields: list, connection, *, using: str, update_fields: frozenset[str] | None
+) -> list:
+    """What save() does before it writes, for an insert (`update_fields` None) or an update of
+    those fields: a related object saved after it was assigned gives its key now and an
+    unsaved one is refused, `pre_save` is sent (only when someone listens), and each field's
+    value is its `pre_save` (auto_now, auto_now_add) made ready by `get_db_prep_save`."""
+    model = type(obj)
+    obj._prepare_related_fields_for_save(operation_name="save")
+    if signals.pre_save.has_listeners(model):
+        signals.pre_save.send(
+            sender=model, instance=obj, raw=False, using=using, update_fields=update_fields
+        )
+    add = update_fields is None
+    return [f.get_db_prep_save(f.pre_save(obj, add), connection=connection) for f in fields]
+
+
+def _saved(obj: Model, *, using: str, update_fields: frozenset[str] | None) -> None:
+    """What save() does after it wrote: the row is stored, `post_save` is sent (only when
+    someone listens), `created` for an insert."""
     obj._state.adding, obj._state.db = False, using
+    model = type(obj)
     if signals.post_save.has_listeners(model):
         signals.post_save.send(
-            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+            sender=model,
+            instance=obj,
+            created=update_fields is None,
+            update_fields=update_fields,
+            raw=False,
+            using=using,
         )
-    return obj
 
 
 def _compile_insert(model: type[Model], connection) -> _Insert:
@@ -298,26 +318,14 @@ def update(obj: M, fields: list[str], *, using: str = DEFAULT_DB_ALIAS) -> M:
     compiled = kept.get(key)
     if compiled is None:
         compiled = kept[key] = _compile_update(model, concrete, connection)
-    # As save() does: a related object saved after it was assigned gives its key now.
-    obj._prepare_related_fields_for_save(operation_name="save")
-    if signals.pre_save.has_listeners(model):
-        signals.pre_save.send(
-            sender=model, instance=obj, raw=False, using=using, update_fields=names
-        )
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in compiled.fields
-    ]
+    params = _values_to_save(obj, compiled.fields, connection, using=using, update_fields=names)
     params.append(meta.pk.get_db_prep_value(obj.pk, connection))
     with _cursor(connection) as cursor:
         cursor.execute(compiled.sql, params)
         updated = cursor.rowcount
     if not updated:
         raise DatabaseError("Save with update_fields did not affect any rows.")
-    obj._state.adding, obj._state.db = False, using
-    if signals.post_save.has_listeners(model):
-        signals.post_save.send(
-            sender=model, instance=obj, created=False, update_fields=names, raw=False, using=using
-        )
+    _saved(obj, using=using, update_fields=names)
     return obj
 
 

@@ -4,6 +4,7 @@ each call's values; an insert is save(force_insert=True), signals included."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, signals
 from django.db.transaction import TransactionManagementError
@@ -16,7 +17,7 @@ from oneseal.catalogue.models import ItemVersion
 from oneseal.organisation.models import Staff
 from oneseal.prepared import KeptCount, Prepared, insert, update
 from oneseal.regions.models import Region
-from oneseal.testing import audit_verify
+from oneseal.testing import at, audit_verify, day, travel
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +231,39 @@ def test_update_leaves_expressions_and_unknown_names_to_save(county):
     assert Region.objects.get(pk=county.pk).level is not None
     with pytest.raises(ValueError, match="do not exist"):
         update(county, ["no_such_field"])
+
+
+def test_update_gives_an_auto_now_field_its_time_and_a_related_object_its_key():
+    """The steps save() takes before it writes, on update's own path too: each field's
+    pre_save (auto_now stamps the time), a related object saved after it was assigned gives
+    its key, an unsaved one is refused."""
+    from oneseal.calendars.models import CalendarDay
+
+    with travel("2025-03-03 09:00"):
+        entered = CalendarDay.objects.create(date=day("2025-10-08"), is_workday=False)
+    assert entered.entered_at == at("2025-03-03 09:00")
+    user = get_user_model()
+    entered.entered_by = user(username="unsaved")
+    with pytest.raises(ValueError, match="unsaved related object"):
+        update(entered, ["entered_by"])
+    later = user(username="later")
+    entered.entered_by = later
+    later.save()  # after it was assigned: the row is written with its key
+    entered.name = "国庆节"
+    with travel("2025-03-04 10:30"), CaptureQueriesContext(connection) as writes:
+        update(entered, ["name", "entered_at", "entered_by"])
+    assert len(writes) == 1 and writes[0]["sql"].startswith("UPDATE")
+    assert entered.entered_at == at("2025-03-04 10:30")
+    stored = CalendarDay.objects.get(pk=entered.pk)
+    assert (stored.name, stored.entered_at, stored.entered_by_id) == (
+        "国庆节",
+        at("2025-03-04 10:30"),
+        later.pk,
+    )
+    # A field not named keeps its stored value, as save(update_fields=…) leaves it.
+    with travel("2025-03-05 10:30"):
+        update(entered, ["name"])
+    assert CalendarDay.objects.get(pk=entered.pk).entered_at == at("2025-03-04 10:30")
 
 
 def test_a_case_moves_by_a_kept_update_and_is_stored_as_save_stored_it(
