@@ -216,16 +216,7 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
     compiled = connection.__dict__.get(key)
     if compiled is None:
         compiled = connection.__dict__[key] = _compile_insert(model, connection)
-    # As save() does: a related object saved after it was assigned gives its key now, an
-    # unsaved one is refused.
-    obj._prepare_related_fields_for_save(operation_name="save")
-    if signals.pre_save.has_listeners(model):
-        signals.pre_save.send(
-            sender=model, instance=obj, raw=False, using=using, update_fields=None
-        )
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in compiled.fields
-    ]
+    params = _values_to_save(obj, compiled.fields, connection, using=using, update_fields=None)
     sql = compiled.sql
     if moving is not None and connection.vendor == "postgresql":
         sql, params = f"WITH moved AS ({moving[0]}) {sql}", [*moving[1], *params]
@@ -240,12 +231,41 @@ def insert(obj: M, *, using: str = DEFAULT_DB_ALIAS, moving: tuple[str, list] | 
             cursor.execute(*moving)
     # As Django's own insert: the backend's converters (none for an integer key on ours).
     obj.pk = pk
+    _saved(obj, using=using, update_fields=None)
+    return obj
+
+
+def _values_to_save(
+    obj: Model, fields: list, connection, *, using: str, update_fields: frozenset[str] | None
+) -> list:
+    """What save() does before it writes, for an insert (`update_fields` None) or an update of
+    those fields: a related object saved after it was assigned gives its key now and an
+    unsaved one is refused, `pre_save` is sent (only when someone listens), and each field's
+    value is its `pre_save` (auto_now, auto_now_add) made ready by `get_db_prep_save`."""
+    model = type(obj)
+    obj._prepare_related_fields_for_save(operation_name="save")
+    if signals.pre_save.has_listeners(model):
+        signals.pre_save.send(
+            sender=model, instance=obj, raw=False, using=using, update_fields=update_fields
+        )
+    add = update_fields is None
+    return [f.get_db_prep_save(f.pre_save(obj, add), connection=connection) for f in fields]
+
+
+def _saved(obj: Model, *, using: str, update_fields: frozenset[str] | None) -> None:
+    """What save() does after it wrote: the row is stored, `post_save` is sent (only when
+    someone listens), `created` for an insert."""
     obj._state.adding, obj._state.db = False, using
+    model = type(obj)
     if signals.post_save.has_listeners(model):
         signals.post_save.send(
-            sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+            sender=model,
+            instance=obj,
+            created=update_fields is None,
+            update_fields=update_fields,
+            raw=False,
+            using=using,
         )
-    return obj
 
 
 def _compile_insert(model: type[Model], connection) -> _Insert:
@@ -298,26 +318,14 @@ def update(obj: M, fields: list[str], *, using: str = DEFAULT_DB_ALIAS) -> M:
     compiled = kept.get(key)
     if compiled is None:
         compiled = kept[key] = _compile_update(model, concrete, connection)
-    # As save() does: a related object saved after it was assigned gives its key now.
-    obj._prepare_related_fields_for_save(operation_name="save")
-    if signals.pre_save.has_listeners(model):
-        signals.pre_save.send(
-            sender=model, instance=obj, raw=False, using=using, update_fields=names
-        )
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in compiled.fields
-    ]
+    params = _values_to_save(obj, compiled.fields, connection, using=using, update_fields=names)
     params.append(meta.pk.get_db_prep_value(obj.pk, connection))
     with _cursor(connection) as cursor:
         cursor.execute(compiled.sql, params)
         updated = cursor.rowcount
     if not updated:
         raise DatabaseError("Save with update_fields did not affect any rows.")
-    obj._state.adding, obj._state.db = False, using
-    if signals.post_save.has_listeners(model):
-        signals.post_save.send(
-            sender=model, instance=obj, created=False, update_fields=names, raw=False, using=using
-        )
+    _saved(obj, using=using, update_fields=names)
     return obj
 
 
@@ -399,41 +407,55 @@ def _cursor(connection):
 
 
 class KeptCount:
-    """A count whose statement is built once per key and kept: for the counts a page's
-    navigation shows on every page (assigned to me, unread messages), building and compiling
-    the queryset cost more CPU than the database spent answering it (about 3–4 ms each of a
-    workbench page's 40). The key must hold everything the queryset is built from (the
-    user's id, roles, scope, the day), or one user would be counted with another's
-    statement; `build` returns None for a count that is 0 without asking."""
+    """A count whose statement is built once per key and kept: for the counts a page shows on
+    every page (the navigation's assigned to me and unread messages, the workbench's tabs),
+    building and compiling the queryset cost more CPU than the database spent answering it
+    (about 3–4 ms each of a workbench page's 40). The key must hold everything the queryset is
+    built from (the user's id, roles, scope, the day), or one user would be counted with
+    another's statement; `build` returns None for a count that is 0 without asking."""
 
     def __init__(self, kept: int = 1024) -> None:
         self.kept = kept
         self._sql: dict[tuple, tuple[str, tuple] | None] = {}
 
     def __call__(self, key: tuple, build: Callable[[], QuerySet | None]) -> int:
-        key = (DEFAULT_DB_ALIAS, *key)
-        if key not in self._sql:
-            self._sql[key] = self._compile(build())
-            if len(self._sql) > self.kept:
-                self._sql.clear()
-                self._sql[key] = self._compile(build())
-        found = self._sql[key]
+        found = self.statement(key, build)
         if found is None:
             return 0
-        sql, params = found
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*found)
             return cursor.fetchone()[0]
+
+    def statement(
+        self,
+        key: tuple | None,
+        build: Callable[[], QuerySet | None],
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+    ) -> tuple[str, tuple] | None:
+        """The count's statement, `SELECT COUNT(*) FROM (…)` and its parameters, without running
+        it (for a caller that asks several counts in one statement); None for a count that is 0.
+        A key of None: a statement that cannot be kept (its own key unhashable), built anew."""
+        if key is None:
+            return self._compile(build(), using)
+        key = (using, *key)
+        if key in self._sql:
+            return self._sql[key]
+        found = self._compile(build(), using)
+        if len(self._sql) >= self.kept:
+            self._sql.clear()
+        self._sql[key] = found
+        return found
 
     def clear(self) -> None:
         self._sql.clear()
 
     @staticmethod
-    def _compile(queryset: QuerySet | None) -> tuple[str, tuple] | None:
+    def _compile(queryset: QuerySet | None, using: str) -> tuple[str, tuple] | None:
         if queryset is None:
             return None
         try:
-            sql, params = queryset.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+            sql, params = queryset.query.get_compiler(using=using).as_sql()
         except EmptyResultSet:  # a filter that can match nothing
             return None
         return f"SELECT COUNT(*) FROM ({sql}) kept", tuple(params)  # noqa: S608

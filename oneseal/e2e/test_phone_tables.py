@@ -1,7 +1,9 @@
 """Tables on a phone (375 × 740): no page is wider than the screen, and every table lies
 within its frame — a list is drawn as cards, each value beside its heading (`table.stacked`,
 site.css). The one exception is the statistics matrix, whose columns are compared across
-rows: it scrolls inside its own frame, which says so above it, and the page stays put.
+rows: it scrolls inside its own frame, which says so above it, and the page stays put. On a
+desktop window narrower than the matrix it scrolls too, and says so whenever, and only when,
+its frame overflows.
 
 Each page is visited as each role that sees it — the clerk and the leader (签批领导) the
 workbench's case page, the leader statistics and the reform measures, the catalogue
@@ -38,7 +40,7 @@ TABLES = """() => Array.from(document.querySelectorAll("table")).filter(t => t.o
       frameLeft: f.left, frameRight: f.right,
       scrolls: frame.scrollWidth > frame.clientWidth + 1,
       hinted: !!hint && hint.classList.contains("scroll-hint") && hint.offsetParent !== null
-        && hint.getBoundingClientRect().height > 0,
+        && hint.getBoundingClientRect().height > 0 && getComputedStyle(hint).visibility === "visible",
     };
   })"""
 
@@ -157,3 +159,57 @@ def test_on_a_phone_no_table_scrolls_sideways_for_any_role(
         browser, live_server, own_applicant.user, ["/my/licences/"], screenshot, "applicant"
     )
     assert not problems, "\n".join(problems)
+
+
+def _matrix_at(
+    browser, live_server, user, url: str, width: int, screenshot, *, wider: int = 0
+) -> tuple[bool, bool]:
+    """Whether the statistics matrix's frame scrolls and whether its hint shows (TABLES), in a
+    desktop window `width` px wide; `wider`: the matrix made that many px wide, as a bureau's
+    long department names and large figures make it."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        locale="zh-CN", base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    context.set_default_timeout(30_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, (url, response)
+        if wider:
+            page.evaluate(
+                "(w) => { document.querySelector('table.esup.matrix').style.minWidth = w + 'px'; }",
+                wider,
+            )
+            # Two frames: the style laid out, the frame's scroll timeline updated.
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
+        (matrix,) = [t for t in page.evaluate(TABLES) if "matrix" in t["table"]]
+        screenshot(page, f"matrix-hint-{width}-{wider}")
+    finally:
+        context.close()
+    return matrix["scrolls"], matrix["hinted"]
+
+
+def test_the_matrix_says_it_scrolls_whenever_it_does_at_any_width(
+    browser, live_server, screenshot, granted_case, signatory
+):
+    """Between the phone and the width where every column fits the matrix scrolls too: its
+    hint shows whenever the frame overflows, whatever the window's width, and never when it
+    does not (a matrix that fits a 900 px window says nothing)."""
+    statistics = "/esupervision/statistics/?from=2025-03-01&to=2025-03-31"
+
+    def at(width, wider=0):
+        return _matrix_at(
+            browser, live_server, signatory, statistics, width, screenshot, wider=wider
+        )
+
+    assert at(900) == (False, False)  # this bureau's one department fits
+    assert at(900, wider=1100) == (True, True)
+    assert at(1000, wider=1100) == (True, True)
+    assert at(375) == (True, True)  # a phone, as test_on_a_phone_… sees it

@@ -56,10 +56,15 @@ def staff_users() -> "QuerySet[AuthUser]":
 
 
 class ActionInput(serializers.Serializer):
+    # Optional for the API's callers, the same for every action; the pages' forms always send
+    # it and are refused without it (`interface.forms.required_version`).
     expected_version = serializers.IntegerField(
         required=False,
         min_value=0,
-        help_text=_l("调用方看到的办件版本号（lock_version）；办件已被他人改动时返回 409"),
+        help_text=_l(
+            "调用方看到的办件版本号（lock_version）：办件已被他人改动时返回 409，不作任何改动；"
+            "省略时不核对版本"
+        ),
     )
 
 

@@ -33,6 +33,7 @@ from oneseal.drafts import actions as draft_actions
 from oneseal.drafts import queries as draft_queries
 from oneseal.drafts.models import Draft
 from oneseal.errors import Conflict, DomainError, ValidationFailed
+from oneseal.interface.forms import required_version
 from oneseal.reuse import actions as reuse_actions
 from oneseal.reuse import sources as reuse_sources
 
@@ -428,7 +429,7 @@ def supply(request: HttpRequest, pk: int, line: int) -> HttpResponse:
             row.pk,
             actor=request.user,
             upload=file or held,
-            expected_version=_version(request),
+            expected_version=required_version(request.POST, "lock_version"),
         )
     except DomainError as exc:
         # A stale form says so in the applicant's words: they may have acted in another tab.

@@ -4,6 +4,7 @@ each call's values; an insert is save(force_insert=True), signals included."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, signals
 from django.db.transaction import TransactionManagementError
@@ -14,9 +15,9 @@ from oneseal.audit.actions import record
 from oneseal.audit.models import AuditEvent, AuditHead
 from oneseal.catalogue.models import ItemVersion
 from oneseal.organisation.models import Staff
-from oneseal.prepared import Prepared, insert, update
+from oneseal.prepared import KeptCount, Prepared, insert, update
 from oneseal.regions.models import Region
-from oneseal.testing import audit_verify
+from oneseal.testing import at, audit_verify, day, travel
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +233,39 @@ def test_update_leaves_expressions_and_unknown_names_to_save(county):
         update(county, ["no_such_field"])
 
 
+def test_update_gives_an_auto_now_field_its_time_and_a_related_object_its_key():
+    """The steps save() takes before it writes, on update's own path too: each field's
+    pre_save (auto_now stamps the time), a related object saved after it was assigned gives
+    its key, an unsaved one is refused."""
+    from oneseal.calendars.models import CalendarDay
+
+    with travel("2025-03-03 09:00"):
+        entered = CalendarDay.objects.create(date=day("2025-10-08"), is_workday=False)
+    assert entered.entered_at == at("2025-03-03 09:00")
+    user = get_user_model()
+    entered.entered_by = user(username="unsaved")
+    with pytest.raises(ValueError, match="unsaved related object"):
+        update(entered, ["entered_by"])
+    later = user(username="later")
+    entered.entered_by = later
+    later.save()  # after it was assigned: the row is written with its key
+    entered.name = "国庆节"
+    with travel("2025-03-04 10:30"), CaptureQueriesContext(connection) as writes:
+        update(entered, ["name", "entered_at", "entered_by"])
+    assert len(writes) == 1 and writes[0]["sql"].startswith("UPDATE")
+    assert entered.entered_at == at("2025-03-04 10:30")
+    stored = CalendarDay.objects.get(pk=entered.pk)
+    assert (stored.name, stored.entered_at, stored.entered_by_id) == (
+        "国庆节",
+        at("2025-03-04 10:30"),
+        later.pk,
+    )
+    # A field not named keeps its stored value, as save(update_fields=…) leaves it.
+    with travel("2025-03-05 10:30"):
+        update(entered, ["name"])
+    assert CalendarDay.objects.get(pk=entered.pk).entered_at == at("2025-03-04 10:30")
+
+
 def test_a_case_moves_by_a_kept_update_and_is_stored_as_save_stored_it(
     handling_item, applicant, clerk
 ):
@@ -258,3 +292,34 @@ def test_a_message_to_an_applicant_is_inserted_by_a_kept_statement(handling_item
     told = Notification.objects.get(case=case, kind="acceptance")
     assert told.created_at is not None and told.title
     assert "_oneseal_insert_notifications.notification" in connections["default"].__dict__
+
+
+def test_a_kept_counts_statement_is_built_once_per_key_and_at_most_kept_are_held(county):
+    built = []
+
+    def build(code):
+        def made():
+            built.append(code)
+            return Region.objects.filter(code=code)
+
+        return made
+
+    kept = KeptCount(kept=2)
+    sql, params = kept.statement(("a",), build(county.code))
+    assert sql.startswith("SELECT COUNT(*) FROM (") and county.code in params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchone()[0] == 1
+    assert kept.statement(("a",), build("other")) == (sql, params)  # kept: not built again
+    assert kept(("b",), build("000000")) == 0
+    assert built == [county.code, "000000"]
+    kept.statement(("c",), build("c"))  # a third key: the kept ones are dropped first
+    kept.statement(("a",), build(county.code))
+    assert built == [county.code, "000000", "c", county.code]
+    # No key: built each time, never kept.
+    kept.statement(None, build("n"))
+    kept.statement(None, build("n"))
+    assert built[-2:] == ["n", "n"] and len(kept._sql) == 2
+    # None from build, or a filter that matches nothing: 0 without a statement.
+    assert kept.statement(("d",), lambda: None) is None
+    assert kept.statement(("e",), lambda: Region.objects.filter(pk__in=[])) is None

@@ -8,7 +8,7 @@ after the window's own (acceptance completes those; `cases.actions.review._plann
 
 import contextlib
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ from oneseal.interface.keyset import Key, order_of
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.models import Role
 from oneseal.organisation.rules import has_role, scope_prefix, staff_of
+from oneseal.prepared import KeptCount
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -405,33 +406,33 @@ def counts_statement(
     base = _sql_key(rows)
     for q, cap in capped:
         key = None if base is None else (*base, q.key, cap, *_filter_inputs(user))
-        found = _COUNT_SQL.get(key) if key is not None else None
-        if found is None:
-            found = _count_sql(user, rows, q, cap)
-            if key is not None:
-                if len(_COUNT_SQL) >= COUNT_SQL_KEPT:
-                    _COUNT_SQL.clear()
-                _COUNT_SQL[key] = found
+        found = _COUNTS.statement(key, _capped(user, rows, q, cap), using=rows.db)
+        if found is None:  # a filter that can match nothing (an empty IN list)
+            parts.append("0")
+            continue
         sql, p = found
-        parts.append(sql)
+        parts.append(f"({sql})")
         params.extend(p)
     return "SELECT " + ", ".join(parts), params
 
 
-# The SQL of each count of `counts_statement`, by what it is made of. Building a queue's
-# filter into SQL was a superuser's largest Python cost on a queue page (the review and
-# decision queues' semi-joins, `_pending_step`: about 18 ms of the page's 60 ms of CPU in
-# a small database), and
-# a user's pages ask the same counts over the same rows again and again.
-_COUNT_SQL: dict[tuple, tuple[str, tuple]] = {}
-COUNT_SQL_KEPT = 1024
+def _capped(user: Viewer, rows: QuerySet[Case], q: Queue, cap: int) -> Callable[[], QuerySet]:
+    return lambda: q.cases(user, rows).order_by().values("pk")[: cap + 1]
+
+
+# The SQL of each count of `counts_statement`, kept by what it is made of (`_sql_key`,
+# `_filter_inputs`). Building a queue's filter into SQL was a superuser's largest Python cost
+# on a queue page (the review and decision queues' semi-joins, `_pending_step`: about 18 ms of
+# the page's 60 ms of CPU in a small database), and a user's pages ask the same counts over
+# the same rows again and again.
+_COUNTS = KeptCount()
 
 
 def _sql_key(rows: QuerySet[Case]) -> tuple | None:
-    """`rows` as the SQL they read, a key for `_COUNT_SQL`; None when it cannot be one."""
+    """`rows` as the SQL they read, a key for `_COUNTS`; None when it cannot be one."""
     try:
         sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-        key = (rows.db, sql, tuple(params))
+        key = (sql, tuple(params))
         hash(key)
     except (EmptyResultSet, TypeError):  # matching nothing; a value that is not hashable
         return None
@@ -441,19 +442,9 @@ def _sql_key(rows: QuerySet[Case]) -> tuple | None:
 def _filter_inputs(user: Viewer) -> tuple:
     """What of the user a queue's filter reads besides its rows (QUEUE_FILTERS: the review
     and decision queues' assignee and section). A filter that comes to read anything else
-    (another of the user's fields, today's date) must add it here, or `_COUNT_SQL` would
+    (another of the user's fields, today's date) must add it here, or `_COUNTS` would
     give one user's counts the SQL made for another."""
     return (user.pk, user.is_superuser, getattr(staff_of(user), "section_id", None))
-
-
-def _count_sql(user: Viewer, rows: QuerySet[Case], q: Queue, cap: int) -> tuple[str, tuple]:
-    some = q.cases(user, rows).order_by().values("pk")[: cap + 1]
-    try:
-        sql, p = some.query.get_compiler(using=some.db).as_sql()
-    except EmptyResultSet:  # a filter that can match nothing (an empty IN list)
-        return "0", ()
-    # Django's own SQL for the queryset, its values passed apart as parameters.
-    return f"(SELECT COUNT(*) FROM ({sql}) counted)", tuple(p)  # noqa: S608
 
 
 # What a queue's row shows and is ordered by (_case_rows.html, `row_clock`, `clocks_of`, the

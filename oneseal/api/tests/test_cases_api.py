@@ -852,6 +852,50 @@ def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence
     assert r.status_code == 400 and r.json()["code"] == "invalid_transition"
 
 
+def test_a_tolerated_supply_with_a_stale_version_is_a_conflict_and_stores_nothing(
+    as_clerk, opened, settings, tmp_path
+):
+    """As every case action of the API: a version sent is checked (409, nothing stored when
+    the case changed), a version left out is not, and the schema says so."""
+    settings.MEDIA_ROOT = tmp_path
+    core, non_core = opened["materials"]
+    url = f"/api/v1/cases/{opened['id']}"
+    as_clerk.post(
+        f"{url}/check-materials", {"statuses": {str(core["id"]): "provided"}}, format="json"
+    )
+    promised = (
+        datetime.date.fromisoformat(opened["received_on"]) + datetime.timedelta(days=30)
+    ).isoformat()
+    detail = as_clerk.post(
+        f"{url}/accept", {"tolerated": {str(non_core["id"]): promised}}, format="json"
+    ).json()
+    version = detail["lock_version"]
+    r = as_clerk.post(
+        f"{url}/supply-tolerated-material",
+        {"line": non_core["id"], "file": scan("管理制度.pdf"), "expected_version": version - 1},
+        format="multipart",
+    )
+    assert r.status_code == 409 and r.json()["code"] == "conflict", r.content
+    line = CaseMaterial.objects.get(pk=non_core["id"])
+    assert line.supplied_on is None and not line.uploads.exists()
+    assert Case.objects.get(pk=opened["id"]).lock_version == version
+    r = as_clerk.post(
+        f"{url}/supply-tolerated-material",
+        {"line": non_core["id"], "file": scan("管理制度.pdf")},
+        format="multipart",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["materials"][1]["supplied_on"] is not None
+
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    body = schema["paths"]["/api/v1/cases/{id}/supply-tolerated-material"]["post"]
+    ref = body["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"]
+    fields = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    said = fields["properties"]["expected_version"]["description"]
+    assert "409" in said and "省略时不核对" in said
+    assert "expected_version" not in fields.get("required", [])
+
+
 def test_a_denial_states_its_reasons_and_the_remedies(as_clerk, opened, signatory):
     accepted_case(as_clerk, opened)
     url = f"/api/v1/cases/{opened['id']}/deny"

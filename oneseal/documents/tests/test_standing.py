@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from oneseal.cases import actions as case_actions
 from oneseal.documents import rules
 from oneseal.documents.queries import check_file
-from oneseal.testing import accepted_case, day, revoke_through_procedure
+from oneseal.testing import accepted_case, builders, day, revoke_through_procedure
 
 from .conftest import notice_of, pdf_bytes
 
@@ -113,15 +113,7 @@ def test_a_notice_does_not_follow_the_licence():
 
 @pytest.fixture
 def licence_document(make_item, applicant, clerk, signatory, seal):
-    case = accepted_case(make_item(steps=False), applicant, clerk, "2025-09-22")
-    case_actions.grant(
-        case,
-        actor=signatory,
-        on=day("2025-09-24"),
-        scope="热食类食品制售",
-        valid_from=day("2025-09-24"),
-        valid_until=day("2030-09-23"),
-    )
+    case = builders.licensed_case(make_item(steps=False), applicant, clerk, signatory)
     return notice_of(case, "licence")
 
 

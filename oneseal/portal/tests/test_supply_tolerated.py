@@ -29,9 +29,10 @@ def test_the_applicant_supplies_a_tolerated_material_online(make_item, person, s
     # Nobody else's account reaches it.
     assert client_for(stranger).post(_url(case, line), {"file": pdf()}).status_code == 404
 
-    refused = own.post(_url(case, line), follow=True).content.decode()
+    version = case.lock_version
+    refused = own.post(_url(case, line), {"lock_version": version}, follow=True).content.decode()
     assert "食品安全管理制度" in refused and "请上传" in refused
-    response = own.post(_url(case, line), {"file": pdf("管理制度.pdf")})
+    response = own.post(_url(case, line), {"file": pdf("管理制度.pdf"), "lock_version": version})
     assert response.status_code == 302
     line.refresh_from_db()
     assert line.supplied_on is not None and line.uploads.get().original_name == "管理制度.pdf"
@@ -104,7 +105,31 @@ def test_another_applicant_cannot_use_the_kept_files_reference(make_item, person
 
     other = client_for(stranger)
     assert other.post(_url(case, line), {"held": ref}).status_code == 404
-    refused = other.post(_url(theirs, their_line), {"held": ref})
+    refused = other.post(
+        _url(theirs, their_line), {"held": ref, "lock_version": theirs.lock_version}
+    )
     assert refused.status_code == 400 and "请上传" in refused.content.decode()
     their_line.refresh_from_db()
     assert their_line.supplied_on is None and not their_line.uploads.exists()
+
+
+def test_a_supply_form_without_the_case_version_is_refused_and_stores_nothing(
+    make_item, person, clerk
+):
+    """The case page's form always carries the version: one without it (or with a version
+    that is no number) was not sent by the page, and is refused rather than acted on
+    unchecked; the file is kept for the form shown again, as for a stale one."""
+    case, line = _tolerated(make_item, person, clerk)
+    own = client_for(person)
+    for sent in ({}, {"lock_version": ""}, {"lock_version": "v3"}):
+        refused = own.post(_url(case, line), {"file": pdf("管理制度.pdf"), **sent})
+        assert refused.status_code == 400, sent
+        page = refused.content.decode()
+        assert "“食品安全管理制度”：表单缺少办件版本号（lock_version）" in page, sent
+        assert _form_field(page, "held") and _form_field(page, "lock_version") == str(
+            case.lock_version
+        )
+    line.refresh_from_db()
+    assert line.supplied_on is None and not Upload.objects.filter(case_material__case=case).exists()
+    case.refresh_from_db()
+    assert not case.events.filter(action="supply_tolerated_material").exists()

@@ -229,7 +229,7 @@ def test_a_numbered_review_page_counts_its_heading_with_the_tabs(
         page = body(client, root, queue="review", page="1")
     assert "共 3 件" in page and "+ 件" not in page
     statements = [q["sql"] for q in captured.captured_queries]
-    assert len([sql for sql in statements if ") counted)" in sql]) == 1
+    assert len([sql for sql in statements if ") kept)" in sql]) == 1
     # No count of the paginator's own (the navigation's assigned-to-me count is a UNION).
     assert not [sql for sql in statements if ") subquery" in sql and "UNION" not in sql]
     review = queries.QUEUE_BY_KEY["review"]

@@ -14,6 +14,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import Case, CaseStep, State
 from oneseal.catalogue.models import ReviewStep
 from oneseal.organisation.models import Role
+from oneseal.prepared import KeptCount
 from oneseal.testing import accepted_case, at, day, needs_postgres, reviewed
 from oneseal.workbench import queries
 from oneseal.workbench.views.common import PAGE_SIZE
@@ -305,13 +306,17 @@ def test_a_users_counts_are_built_into_sql_once(world, reviewer, colleague, monk
     monkeypatch.setitem(
         queries.QUEUE_FILTERS, "review", lambda user, qs: built.append(user) or review(user, qs)
     )
-    monkeypatch.setattr(queries, "_COUNT_SQL", {})
+    monkeypatch.setattr(queries, "_COUNTS", KeptCount())
     first = queries.queue_counts(reviewer, queries.queues_for(reviewer))
     assert built == [reviewer]
     assert queries.queue_counts(reviewer, queries.queues_for(reviewer)) == first
     assert built == [reviewer]
     queries.queue_counts(colleague, queries.queues_for(colleague))
     assert built == [reviewer, colleague]
+    # Kept by the one mechanism of the navigation's counts: cleared with it, built again.
+    queries._COUNTS.clear()
+    assert queries.queue_counts(reviewer, queries.queues_for(reviewer)) == first
+    assert built == [reviewer, colleague, reviewer]
 
 
 @needs_postgres

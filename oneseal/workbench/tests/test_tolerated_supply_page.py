@@ -103,3 +103,24 @@ def test_a_kept_scan_is_only_for_its_clerk_and_case(
     r = _post(client, case, line=line.pk, held=ref[:-2] + "xx")
     assert r.status_code == 400 and "请上传" in _form(r.content.decode())
     assert not line.uploads.exists() and not other_line.uploads.exists()
+
+
+def test_a_form_without_the_case_version_is_refused_and_stores_nothing(
+    client, item, applicant, clerk
+):
+    """The page's form always carries the version (`_offer.html`): one without it was not
+    sent by the page and is refused, the field named, rather than acted on unchecked."""
+    case = accepted_case(item, applicant, clerk, "2025-03-03", tolerated_until="2099-12-31")
+    line = case.materials.get(status=CaseMaterial.Status.TOLERATED)
+    client.force_login(clerk)
+    url = reverse("workbench:act", args=[case.pk, "supply-tolerated-material"])
+    for sent in ({}, {"expected_version": ""}):
+        scan = SimpleUploadedFile("食品安全管理制度.pdf", PDF, content_type="application/pdf")
+        r = client.post(url, {"line": line.pk, "file": scan, **sent})
+        assert r.status_code == 400, sent
+        form = _form(r.content.decode())
+        assert "表单缺少办件版本号（expected_version）" in form, sent
+        assert _held(r.content.decode())  # the scan is kept for the next try
+    line.refresh_from_db()
+    assert line.supplied_on is None and not line.uploads.exists()
+    assert not case.events.filter(action="supply_tolerated_material").exists()

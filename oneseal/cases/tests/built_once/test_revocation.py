@@ -2,9 +2,7 @@
 views or the period, then a signatory's decision — on real dates, with every refusal."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from oneseal.applicants.models import Applicant
 from oneseal.cases import actions
 from oneseal.cases.actions.revocation import open_proposal, proposals_ready_to_decide
 from oneseal.cases.models import Case, CaseEvent, Licence, RevocationProposal
@@ -16,6 +14,8 @@ from oneseal.errors import InvalidTransition, NotPermitted, ValidationFailed
 from oneseal.linkage.models import Push
 from oneseal.organisation.models import Bureau, Role, Section
 from oneseal.testing import accepted_case, builders, day, issued_document
+
+from .conftest import shared_user
 
 State = RevocationProposal.ProposalState
 
@@ -56,48 +56,14 @@ def shared(django_db_setup, django_db_blocker):
         }
 
 
-def _user(shared, name):
-    return get_user_model().objects.get(pk=shared[name])
-
-
-@pytest.fixture
-def clerk(shared, db):
-    return _user(shared, "clerk")
-
-
-@pytest.fixture
-def signatory(shared, db):
-    return _user(shared, "signatory")
-
-
 @pytest.fixture
 def reviewer(shared, db):
-    return _user(shared, "reviewer")
+    return shared_user(shared, "reviewer")
 
 
 @pytest.fixture
 def supervisor(shared, db):
-    return _user(shared, "supervisor")
-
-
-@pytest.fixture
-def applicant_user(shared, db):
-    return _user(shared, "applicant_user")
-
-
-@pytest.fixture
-def other_applicant_user(shared, db):
-    return _user(shared, "other_applicant_user")
-
-
-@pytest.fixture
-def far_staff(shared, db):
-    return _user(shared, "far_staff")
-
-
-@pytest.fixture
-def own_applicant(shared, db):
-    return Applicant.objects.get(pk=shared["own_applicant"])
+    return shared_user(shared, "supervisor")
 
 
 @pytest.fixture

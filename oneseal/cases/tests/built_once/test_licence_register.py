@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -18,7 +17,7 @@ from oneseal.cases.models import Case, Licence
 from oneseal.catalogue.models import HandlingItem, Variant
 from oneseal.testing import builders, revoke_through_procedure
 
-from .test_licences import decided, new_licence, publish_item
+from ..test_licences import decided, new_licence, publish_item
 
 
 @pytest.fixture(scope="module")
@@ -97,43 +96,9 @@ def build_register(food, hygiene, applicant, own_applicant, clerk, signatory) ->
     }
 
 
-def _user(shared, name):
-    return get_user_model().objects.get(pk=shared[name])
-
-
-@pytest.fixture
-def clerk(shared, db):
-    return _user(shared, "clerk")
-
-
-@pytest.fixture
-def signatory(shared, db):
-    return _user(shared, "signatory")
-
-
-@pytest.fixture
-def applicant_user(shared, db):
-    return _user(shared, "applicant_user")
-
-
-@pytest.fixture
-def other_applicant_user(shared, db):
-    return _user(shared, "other_applicant_user")
-
-
-@pytest.fixture
-def far_staff(shared, db):
-    return _user(shared, "far_staff")
-
-
 @pytest.fixture
 def applicant(shared, db):
     return Applicant.objects.get(pk=shared["applicant"])
-
-
-@pytest.fixture
-def own_applicant(shared, db):
-    return Applicant.objects.get(pk=shared["own_applicant"])
 
 
 @pytest.fixture
