@@ -241,7 +241,9 @@ def test_a_correction_refused_for_a_missing_file_keeps_the_file_already_sent(
     client.post(
         f"{url}materials/{lines['食品经营许可申请书'].pk}/upload/", {"file": pdf("签字版.pdf")}
     )
-    r = client.post(url + "correction/", follow=True)
+    r = client.post(
+        url + "correction/", versioned(corrected_case, field="lock_version"), follow=True
+    )
     body = r.content.decode()
     assert "“申请人居民身份证”：请先上传补正后的文件" in body
     assert "已上传补正文件：签字版.pdf" in body

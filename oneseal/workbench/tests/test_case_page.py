@@ -313,7 +313,11 @@ def test_an_action_outside_the_page_list_is_404(client, running, clerk):
     ("name", "who", "data"),
     [
         ("complete-review-step", "reviewer", {"opinion": "同意", "outcome": "approve"}),
-        ("suspend", "reviewer", {"kind": "expert_review", "reason": "组织专家评审"}),
+        (
+            "suspend",
+            "reviewer",
+            {"kind": "expert_review", "reason": "组织专家评审", "expected_days": "5"},
+        ),
         ("request-extension", "reviewer", {"reason": "需征求相关部门意见"}),
         ("withdraw", "clerk", {"reason": "申请人书面申请撤回"}),
         ("terminate", "signatory", {"reason": "申请人死亡"}),
