@@ -478,11 +478,11 @@ def submit_correction(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:my_case", case.pk)
 
 
-def _version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("lock_version", ""))
-    except ValueError:
-        return None
+def _version(request: HttpRequest) -> int:
+    """The case's version the page's form carries; a post without it was not sent by the page
+    and is refused (a `ValidationFailed`, shown as the form's other errors), not acted on
+    unchecked."""
+    return required_version(request.POST, "lock_version")
 
 
 @signed_in

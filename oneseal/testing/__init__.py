@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from oneseal.applicants.rules import id_check_char
 from oneseal.cases import actions
-from oneseal.cases.models import CaseEvent, CaseMaterial
+from oneseal.cases.models import Case, CaseEvent, CaseMaterial
 from oneseal.catalogue import actions as catalogue_actions
 from oneseal.catalogue.models import ReviewStep, SpecialProcedure
 
@@ -275,3 +275,11 @@ def id_number(region: str, born: str, sequence: str) -> str:
     """A valid 居民身份证号码 from its address code, birth date (YYYYMMDD) and three-digit sequence."""
     first17 = f"{region}{born}{sequence}"
     return first17 + id_check_char(first17)
+
+
+def versioned(case, data: dict | None = None, *, field: str = "expected_version") -> dict:
+    """A page form's post as the page sends it: `data` with the case's version as stored now
+    (the pages refuse a form without it, `interface.forms.required_version`); `field` is
+    `lock_version` for the portal's forms."""
+    version = Case.objects.values_list("lock_version", flat=True).get(pk=case.pk)
+    return {**(data or {}), field: version}

@@ -11,7 +11,7 @@ from oneseal.cases import actions
 from oneseal.cases.models import Case, Licence, RevocationProposal
 from oneseal.documents import actions as document_actions
 from oneseal.documents.models import Document, PendingNotice, Seal
-from oneseal.testing import accepted_case, day, issued_document
+from oneseal.testing import accepted_case, day, issued_document, versioned
 
 
 @pytest.fixture
@@ -222,7 +222,8 @@ def test_the_holder_submits_views_in_the_portal_and_sees_the_revocation(
         == 404
     )
     response = web(applicant_user).post(
-        f"/my/cases/{licensed.pk}/revocation-views/", {"views": "场所证明真实"}
+        f"/my/cases/{licensed.pk}/revocation-views/",
+        versioned(licensed, {"views": "场所证明真实"}, field="lock_version"),
     )
     assert response.status_code == 302
     proposal = RevocationProposal.objects.get(case=licensed)

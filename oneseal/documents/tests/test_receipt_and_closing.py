@@ -13,7 +13,7 @@ from oneseal.cases.models import State
 from oneseal.documents import actions, queries
 from oneseal.documents.models import Document, PendingNotice
 from oneseal.documents.queries import active_seal
-from oneseal.testing import accepted_case, api_apply_online, at, day
+from oneseal.testing import accepted_case, api_apply_online, at, day, versioned
 
 from .conftest import notice_of, pdf_text
 
@@ -110,7 +110,7 @@ def test_withdrawing_online_issues_the_withdrawal_decision(
     client.force_login(applicant_user)
     r = client.post(
         reverse("portal:withdraw", args=[case.pk]),
-        {"reason": "经营场所变更，暂不办理", "expected_version": case.lock_version},
+        versioned(case, {"reason": "经营场所变更，暂不办理"}, field="lock_version"),
     )
     assert r.status_code == 302
     case.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from oneseal.cases import actions
 from oneseal.cases.models import Case, Channel, State
-from oneseal.testing import online_files
+from oneseal.testing import online_files, versioned
 
 from .conftest import client_for, pdf
 
@@ -97,7 +97,9 @@ def test_the_correction_notice_lists_every_material_and_is_answered_online(perso
     assert "食品经营许可申请书" in notice and "申请人居民身份证" in notice
 
     # Submitting before every listed material has a new file names what is missing.
-    r = client.post(url + "correction/", follow=True)
+    r = client.post(
+        url + "correction/", versioned(corrected_case, field="lock_version"), follow=True
+    )
     assert "“食品经营许可申请书”：请先上传补正后的文件" in r.content.decode()
     lines = {
         line.material.name: line for line in corrected_case.materials.select_related("material")
@@ -110,8 +112,9 @@ def test_the_correction_notice_lists_every_material_and_is_answered_online(perso
     assert "“申请人居民身份证”：只接受" in bad.content.decode()
     for name in ("食品经营许可申请书", "申请人居民身份证"):
         client.post(f"{url}materials/{lines[name].pk}/upload/", {"file": pdf(f"{name}.pdf")})
-    version = Case.objects.get(pk=corrected_case.pk).lock_version
-    r = client.post(url + "correction/", {"lock_version": version}, follow=True)
+    r = client.post(
+        url + "correction/", versioned(corrected_case, field="lock_version"), follow=True
+    )
     assert "补正材料已提交" in r.content.decode()
     case = Case.objects.get(pk=corrected_case.pk)
     assert case.state == State.RECEIVED
@@ -122,9 +125,15 @@ def test_the_applicant_withdraws_an_open_case_with_a_reason(person, online_case)
     client = client_for(person)
     url = f"/my/cases/{online_case.pk}/"
     assert 'id="withdraw-form"' in client.get(url).content.decode()
-    empty = client.post(url + "withdraw/", {"reason": " "}, follow=True)
+    empty = client.post(
+        url + "withdraw/",
+        versioned(online_case, {"reason": " "}, field="lock_version"),
+        follow=True,
+    )
     assert "请填写理由" in empty.content.decode()
-    client.post(url + "withdraw/", {"reason": "选址变更"})
+    client.post(
+        url + "withdraw/", versioned(online_case, {"reason": "选址变更"}, field="lock_version")
+    )
     online_case.refresh_from_db()
     assert online_case.state == State.WITHDRAWN
     body = client.get(url).content.decode()
@@ -232,14 +241,44 @@ def test_a_correction_refused_for_a_missing_file_keeps_the_file_already_sent(
     client.post(
         f"{url}materials/{lines['食品经营许可申请书'].pk}/upload/", {"file": pdf("签字版.pdf")}
     )
-    r = client.post(url + "correction/", follow=True)
+    r = client.post(
+        url + "correction/", versioned(corrected_case, field="lock_version"), follow=True
+    )
     body = r.content.decode()
     assert "“申请人居民身份证”：请先上传补正后的文件" in body
     assert "已上传补正文件：签字版.pdf" in body
     # Only the missing file is sent now; the one kept goes with the correction.
     client.post(f"{url}materials/{lines['申请人居民身份证'].pk}/upload/", {"file": pdf("id.pdf")})
-    version = Case.objects.get(pk=corrected_case.pk).lock_version
-    r = client.post(url + "correction/", {"lock_version": version}, follow=True)
+    r = client.post(
+        url + "correction/", versioned(corrected_case, field="lock_version"), follow=True
+    )
     assert "补正材料已提交" in r.content.decode()
     assert Case.objects.get(pk=corrected_case.pk).state == State.RECEIVED
     assert lines["食品经营许可申请书"].uploads.filter(original_name="签字版.pdf").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "data", "action"),
+    [
+        ("correction", {}, "submit_correction"),
+        ("withdraw", {"reason": "选址变更"}, "withdraw"),
+    ],
+)
+@pytest.mark.parametrize("sent", [{}, {"lock_version": ""}])
+def test_a_case_form_without_the_case_version_is_refused_and_stores_nothing(
+    person, corrected_case, form, data, action, sent
+):
+    """The case page's forms always carry the version: one without it was not sent by the
+    page, and is refused (the field named) rather than acted on unchecked."""
+    client = client_for(person)
+    for line in corrected_case.materials.all():
+        client.post(f"/my/cases/{corrected_case.pk}/materials/{line.pk}/upload/", {"file": pdf()})
+    case = Case.objects.get(pk=corrected_case.pk)
+    events = case.events.count()
+    r = client.post(f"/my/cases/{case.pk}/{form}/", {**data, **sent}, follow=True)
+    assert "表单缺少办件版本号（lock_version）" in r.content.decode()
+    assert Case.objects.get(pk=case.pk).state == State.AWAITING_CORRECTION
+    assert case.events.count() == events
+    # The same post with the version is acted on.
+    r = client.post(f"/my/cases/{case.pk}/{form}/", versioned(case, data, field="lock_version"))
+    assert r.status_code == 302 and case.events.filter(action=action).exists()

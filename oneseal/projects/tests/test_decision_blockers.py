@@ -16,7 +16,7 @@ from oneseal.linkage.opinion_records import opinion_blockers
 from oneseal.projects import actions, joint_actions
 from oneseal.projects.joint_records import open_step_blockers
 from oneseal.projects.models import Stage
-from oneseal.testing import accepted_case, at, day, reviewed
+from oneseal.testing import accepted_case, at, day, reviewed, versioned
 
 OPINION = "正在征求市场监管局意见"
 STEP = "尚未出具报告"
@@ -109,7 +109,7 @@ def test_every_path_refuses_the_decision_while_the_opinion_or_the_step_is_awaite
 
                 page = client.post(
                     reverse("workbench:act", args=[case.pk, name]),
-                    {**body, "reasons": "不符合条件"} if name == "deny" else body,
+                    versioned(case, {**body, "reasons": "不符合条件"} if name == "deny" else body),
                 )
                 assert page.status_code == 400, name
                 assert text in page.content.decode()

@@ -14,7 +14,7 @@ from oneseal.cases.actions.review import inspector_problem
 from oneseal.cases.models import CaseEvent, CaseMaterial
 from oneseal.documents.models import Document
 from oneseal.organisation.models import Role
-from oneseal.testing import accepted_case, at, reviewed, scan
+from oneseal.testing import accepted_case, at, reviewed, scan, versioned
 
 
 def today() -> str:
@@ -307,3 +307,39 @@ def test_commitment_is_recorded_before_the_grant(
 def test_an_action_outside_the_page_list_is_404(client, running, clerk):
     response = act(client, clerk, running, "accept")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "data"),
+    [
+        ("complete-review-step", "reviewer", {"opinion": "同意", "outcome": "approve"}),
+        (
+            "suspend",
+            "reviewer",
+            {"kind": "expert_review", "reason": "组织专家评审", "expected_days": "5"},
+        ),
+        ("request-extension", "reviewer", {"reason": "需征求相关部门意见"}),
+        ("withdraw", "clerk", {"reason": "申请人书面申请撤回"}),
+        ("terminate", "signatory", {"reason": "申请人死亡"}),
+    ],
+)
+def test_a_form_without_the_case_version_is_refused_and_stores_nothing(
+    client, running, request, name, who, data
+):
+    """Every form of the page carries the version (`_offer.html`): one without it was not sent
+    by the page, and is refused under the form, the field named, rather than acted on
+    unchecked (two clerks at once, a repeated post)."""
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("workbench:act", args=[running.pk, name])
+    events = running.events.count()
+    for sent in ({}, {"expected_version": ""}):
+        r = client.post(url, {**data, **sent})
+        assert r.status_code == 400, sent
+        form = r.content.decode().split(f'id="form-{name}"', 1)[1].split("</form>", 1)[0]
+        assert "表单缺少办件版本号（expected_version）" in form, sent
+    running.refresh_from_db()
+    assert running.state == "accepted" and running.events.count() == events
+    # The same post with the version is acted on.
+    r = client.post(url, versioned(running, data))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert running.events.count() > events

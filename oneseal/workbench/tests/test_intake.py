@@ -306,3 +306,31 @@ def test_a_file_sent_with_a_refused_checklist_is_kept_and_listed(window, item):
         "身份证.pdf",
     ]
     assert "身份证.pdf" in response.content.decode()
+
+
+@pytest.mark.parametrize("decision", ["save", "accept", "correction", "refuse"])
+def test_a_checklist_without_the_case_version_is_refused_and_stores_nothing(window, item, decision):
+    """The intake form always carries the version: one without it was not sent by the page,
+    and is refused, the field named, before anything of it is kept (not even its files)."""
+    case = received(window, item)
+    core, non_core = lines(case)
+    url = reverse("workbench:intake-case", args=[case.pk])
+    events = case.events.count()
+    statuses = list(case.materials.order_by("pk").values_list("status", flat=True))
+    refusal = {"clause": "1", "reason": "该事项无需取得行政许可"}
+    for sent in ({}, {"expected_version": ""}):
+        data = {
+            **checklist(case, decision=decision, **refusal),
+            f"status_{non_core.pk}": "missing",
+            f"note_{non_core.pk}": "请提交食品安全管理制度",
+            f"file_{core.pk}": SimpleUploadedFile("申请书.pdf", PDF),
+        }
+        del data["expected_version"]
+        response = window.post(url, {**data, **sent})
+        assert response.status_code == 400, sent
+        top = response.content.decode().split('id="intake-errors"', 1)[1].split("</div>", 1)[0]
+        assert "表单缺少办件版本号（expected_version）" in top, sent
+    case.refresh_from_db()
+    assert case.state == "received" and case.events.count() == events
+    assert not core.uploads.exists()
+    assert list(case.materials.order_by("pk").values_list("status", flat=True)) == statuses

@@ -217,7 +217,10 @@ def _safe_next(request: HttpRequest) -> str:
 @staff_only
 @require_POST
 def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Run one case action from its form on the case page (or the signatory's queue)."""
+    """Run one case action from its form on the case page (or the signatory's queue). Every
+    such form carries the case's version (`_offer.html`, `sign.html`): one without it was not
+    sent by the page, and is refused rather than acted on unchecked, lest two clerks acting
+    at once, or a repeated post, both succeed. The API's callers may leave the version out."""
     if name not in PAGE_ACTIONS:
         raise Http404()
     case = load_case(request.user, pk)
@@ -242,8 +245,7 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         params["upload"] = held[0]
     head = documents.last_seq(case)
     try:
-        if name in VERSION_REQUIRED:
-            params["expected_version"] = required_version(request.POST, "expected_version")
+        params["expected_version"] = required_version(request.POST, "expected_version")
         action.call(case, actor=request.user, **params)
     except Conflict as exc:
         _keep_scan(request, case, name, shown, {}, held)
@@ -259,13 +261,6 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     messages.success(request, _("已办理：{action}").format(action=queries.ACTION_LABELS[name]))
     issued = documents.issue_due(request, case, after_seq=head)
     return redirect(_safe_next(request) or case_url(case, issued=issued))
-
-
-# The case page's forms acted on only with the version they were shown with (`_offer.html`
-# sends it with every form): an act the applicant waits on whose repeat would store a second
-# file (a tolerated material's scan). The API's callers may leave the version out, as for
-# every case action there.
-VERSION_REQUIRED = {"supply-tolerated-material"}
 
 
 def _shown_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:

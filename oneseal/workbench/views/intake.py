@@ -41,6 +41,7 @@ from oneseal.catalogue import rules as catalogue_rules
 from oneseal.catalogue.models import HandlingItem, ItemVersion, Material
 from oneseal.documents import queries as document_queries
 from oneseal.errors import Conflict, DomainError, NotPermitted, ValidationFailed
+from oneseal.interface.forms import required_version
 from oneseal.interface.rows import shown_with
 from oneseal.organisation.rules import scope_prefix, staff_of
 from oneseal.search.queries import search_handling_items
@@ -559,6 +560,17 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision", "save")
     if decision not in INTAKE_DECISIONS:
         decision = "save"
+    try:
+        # The form always carries the version (`intake_case.html`): one without it was not
+        # sent by the page, and stores nothing, not even its files.
+        version = required_version(request.POST, "expected_version")
+    except ValidationFailed as exc:
+        return render(
+            request,
+            "workbench/intake_case.html",
+            _intake_case_context(request, case, errors=domain_errors(exc)),
+            status=400,
+        )
     lines = list(case.materials.select_related("material"))
     # Files first, each kept as it passes its check whatever else the form gets wrong (a bad
     # status, a stale page): the re-shown page lists them and nobody chooses them again.
@@ -578,7 +590,7 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
         data={
             "statuses": _parse_line_map("status", request.POST, lines),
             "notes": _parse_line_map("note", request.POST, lines),
-            "expected_version": request.POST.get("expected_version") or None,
+            "expected_version": version,
         }
     )
     if not check.is_valid():
