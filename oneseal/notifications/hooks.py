@@ -27,8 +27,9 @@ from .models import Kind
 from .queries import applicant_accounts
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
     from oneseal.actors import Actor
-    from oneseal.applicants.models import Applicant
     from oneseal.cases.models import Case, CaseEvent, ExpiryReminder
     from oneseal.documents.models import Document
     from oneseal.linkage.models import Feedback, SupportRequest
@@ -64,7 +65,9 @@ def _date(value: datetime.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-def _tell_applicant(case: "Case", *, kind: str, title: str, body: str) -> None:
+def _tell_applicant(
+    case: "Case", *, kind: str, title: str, body: str, accounts: "list[AuthUser] | None" = None
+) -> None:
     notify_applicant(
         case.applicant,
         kind=kind,
@@ -72,6 +75,7 @@ def _tell_applicant(case: "Case", *, kind: str, title: str, body: str) -> None:
         body=body,
         link=_url("portal:my_case", case.pk),
         case=case,
+        accounts=accounts,
     )
 
 
@@ -191,21 +195,8 @@ def _tell_applicant_of(case: "Case", event: "CaseEvent", message: tuple[str, str
     the INSERT is caught by `case_event` and the act stands."""
     kind, title, body = message
     accounts = applicant_accounts(case.applicant)
-    tell = _tell_accounts if accounts else notify_applicant
-    tell(
-        case.applicant,
-        kind=kind,
-        title=title,
-        body=body,
-        link=_url("portal:my_case", case.pk),
-        case=case,
-        accounts=accounts,
-    )
-
-
-@_safe
-def _tell_accounts(applicant: "Applicant", **message: Any) -> None:
-    notify_applicant(applicant, **message)
+    tell = _safe(_tell_applicant) if accounts else _tell_applicant
+    tell(case, kind=kind, title=title, body=body, accounts=accounts)
 
 
 def case_event(case: "Case", event: "CaseEvent", actor: "Actor | None") -> None:
