@@ -546,6 +546,16 @@ def _parse_line_map(prefix: str, post: QueryDict, lines: Iterable[CaseMaterial])
     return {str(line.pk): post.get(f"{prefix}_{line.pk}", "") for line in lines}
 
 
+def _intake_page(request: HttpRequest, case: Case, status: int, **context: Any) -> HttpResponse:
+    """The checklist page; again after a post, with what refused it (`errors`, `conflict`)."""
+    return render(
+        request,
+        "workbench/intake_case.html",
+        _intake_case_context(request, case, **context),
+        status=status,
+    )
+
+
 @staff_only
 @require_http_methods(["GET", "POST"])
 def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
@@ -556,7 +566,7 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
     require_clerk(user)
     case = load_case(user, pk)
     if request.method == "GET":
-        return render(request, "workbench/intake_case.html", _intake_case_context(request, case))
+        return _intake_page(request, case, 200)
     decision = request.POST.get("decision", "save")
     if decision not in INTAKE_DECISIONS:
         decision = "save"
@@ -565,12 +575,7 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
         # sent by the page, and stores nothing, not even its files.
         version = required_version(request.POST, "expected_version")
     except ValidationFailed as exc:
-        return render(
-            request,
-            "workbench/intake_case.html",
-            _intake_case_context(request, case, errors=domain_errors(exc)),
-            status=400,
-        )
+        return _intake_page(request, case, 400, errors=domain_errors(exc))
     lines = list(case.materials.select_related("material"))
     # Files first, each kept as it passes its check whatever else the form gets wrong (a bad
     # status, a stale page): the re-shown page lists them and nobody chooses them again.
@@ -594,13 +599,8 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     if not check.is_valid():
-        return render(
-            request,
-            "workbench/intake_case.html",
-            _intake_case_context(
-                request, case, errors={**serializer_errors(check.errors), **errors}
-            ),
-            status=400,
+        return _intake_page(
+            request, case, 400, errors={**serializer_errors(check.errors), **errors}
         )
     head = documents.last_seq(case)
     try:
@@ -609,36 +609,16 @@ def intake_case(request: HttpRequest, pk: int) -> HttpResponse:
             if not errors:
                 messages.success(request, _("材料核验结果已保存"))
                 return redirect("workbench:intake-case", pk=case.pk)
-            return render(
-                request,
-                "workbench/intake_case.html",
-                _intake_case_context(request, case, errors=errors),
-                status=400,
-            )
+            return _intake_page(request, case, 400, errors=errors)
         _decide(request, case, decision, lines)
     except Conflict as exc:
-        return render(
-            request,
-            "workbench/intake_case.html",
-            _intake_case_context(request, case, conflict=str(exc.message)),
-            status=409,
-        )
+        return _intake_page(request, case, 409, conflict=str(exc.message))
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.message)) from None
     except _InputRefused as refused:
-        return render(
-            request,
-            "workbench/intake_case.html",
-            _intake_case_context(request, case, errors=refused.errors),
-            status=400,
-        )
+        return _intake_page(request, case, 400, errors=refused.errors)
     except DomainError as exc:
-        return render(
-            request,
-            "workbench/intake_case.html",
-            _intake_case_context(request, case, errors=domain_errors(exc)),
-            status=400,
-        )
+        return _intake_page(request, case, 400, errors=domain_errors(exc))
     labels = {
         "accept": _("已受理"),
         "correction": _("已出具一次性补正告知"),
