@@ -796,10 +796,9 @@ def scan(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.7 test scan", content_type="application/pdf")
 
 
-def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence(
-    as_clerk, opened, signatory, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
+def accepted_tolerating(as_clerk, opened) -> tuple[str, dict, dict, dict]:
+    """The opened case accepted with its core material provided and its non-core one
+    tolerated for 30 days: its url, the two checklist lines and the answer."""
     core, non_core = opened["materials"]
     url = f"/api/v1/cases/{opened['id']}"
     as_clerk.post(
@@ -811,6 +810,14 @@ def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence
     detail = as_clerk.post(
         f"{url}/accept", {"tolerated": {str(non_core["id"]): promised}}, format="json"
     ).json()
+    return url, core, non_core, detail
+
+
+def test_a_tolerated_material_supplied_after_the_grant_releases_the_held_licence(
+    as_clerk, opened, signatory, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    url, core, non_core, detail = accepted_tolerating(as_clerk, opened)
     r = client_for(signatory).post(
         f"{url}/grant",
         {"scope": "热食类食品制售", "valid_from": detail["clocks"]["accepted_on"]},
@@ -858,17 +865,7 @@ def test_a_tolerated_supply_with_a_stale_version_is_a_conflict_and_stores_nothin
     """As every case action of the API: a version sent is checked (409, nothing stored when
     the case changed), a version left out is not, and the schema says so."""
     settings.MEDIA_ROOT = tmp_path
-    core, non_core = opened["materials"]
-    url = f"/api/v1/cases/{opened['id']}"
-    as_clerk.post(
-        f"{url}/check-materials", {"statuses": {str(core["id"]): "provided"}}, format="json"
-    )
-    promised = (
-        datetime.date.fromisoformat(opened["received_on"]) + datetime.timedelta(days=30)
-    ).isoformat()
-    detail = as_clerk.post(
-        f"{url}/accept", {"tolerated": {str(non_core["id"]): promised}}, format="json"
-    ).json()
+    url, core, non_core, detail = accepted_tolerating(as_clerk, opened)
     version = detail["lock_version"]
     r = as_clerk.post(
         f"{url}/supply-tolerated-material",
